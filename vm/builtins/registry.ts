@@ -1,0 +1,312 @@
+// The builtin registry: every built-in function and variable, declared with a Pine-style signature
+// string and an implementation. The checker resolves calls against these signatures; codegen emits
+// CALLB with the builtin's name and overload index; the interpreter runs `impl`.
+//
+// Signature language (one overload per `defineFn` call):
+//   ta.sma(source: series float, length: series int): series float
+//   ta.macd(source: series float, fast: simple int, slow: simple int, sig: simple int): [series float, series float, series float]
+//   nz(source: series T, replacement: series T = 0): series T      (T: one type shared by all T's)
+//   plot(series: series float, title: const string = "", color: series color = na): void
+// A default is Pine source text, compiled at the call site when the argument is omitted.
+//
+// Calling convention: arguments are evaluated into consecutive registers starting at `a` (numeric
+// values in rt.f[a+i], strings and references in rt.o[a+i]); the result goes to register `d`
+// (a tuple result to d, d+1, ...); `s` is the absolute call-site state slot (stateful builtins only).
+
+import type { Runtime } from '../runtime/runtime.js';
+import { Qual, type Base } from '../compiler/types.js';
+
+export type BuiltinImpl = (rt: Runtime, a: number, d: number, s: number) => void;
+
+/** A type in a signature: like PType but `base` may be the type variable 'T' and the qualifier
+ * is the strongest the parameter accepts (a series param accepts anything weaker). */
+export interface SigType {
+  qual: Qual;
+  base: Base | 'T' | 'any';
+  elem?: SigType;
+  key?: SigType;
+}
+
+export interface ParamSpec {
+  name: string;
+  type: SigType;
+  /** Pine source of the default value, or null when the argument is required. */
+  default: string | null;
+}
+
+export type OutputKind =
+  | 'plot'
+  | 'plotshape'
+  | 'plotchar'
+  | 'plotarrow'
+  | 'plotcandle'
+  | 'plotbar'
+  | 'hline'
+  | 'fill'
+  | 'bgcolor'
+  | 'barcolor';
+
+export interface FnOptions {
+  /** Needs a per-call-site state slot (ta.*, anything with history). */
+  stateful?: boolean;
+  /** No side effects and the result qualifier is the strongest argument qualifier (a const call
+   * gives a const result). Pure builtins with const arguments may be folded at compile time. */
+  pure?: boolean;
+  /** Output builtin: the checker records its metadata and passes the output id as argument 0. */
+  output?: OutputKind;
+  /** Only allowed in the global scope (Pine: plot, indicator, input.*, ...). */
+  globalOnly?: boolean;
+  /** Declaration-like call evaluated by the compiler only (indicator, strategy). */
+  declaration?: boolean;
+  /** Input builtin: the checker records an input and passes its id as argument 0. */
+  input?: boolean;
+}
+
+export interface FnSpec {
+  /** Index in FUNCTIONS; stable within one build of the VM only. */
+  id: number;
+  name: string;
+  /** Overload number among functions of the same name, in definition order. */
+  overload: number;
+  /** Signature text as declared (for messages and for Program's builtin table). */
+  signature: string;
+  typeParams: string[];
+  params: ParamSpec[];
+  /** Result types: [] for void, one item for a plain result, several for a tuple. */
+  results: SigType[];
+  impl: BuiltinImpl;
+  stateful: boolean;
+  pure: boolean;
+  output: OutputKind | null;
+  globalOnly: boolean;
+  declaration: boolean;
+  input: boolean;
+}
+
+export type VarImpl =
+  /** A fixed register (bar values, barstate flags); see R in runtime.ts. */
+  | { reg: number }
+  /** A compile-time constant (numbers for numeric types, strings for string types). */
+  | { value: number | string }
+  /** Computed on read; `s` is a state slot when `stateful`. */
+  | { get: BuiltinImpl; stateful?: boolean };
+
+export interface VarSpec {
+  name: string;
+  type: SigType;
+  impl: VarImpl;
+}
+
+export const FUNCTIONS: FnSpec[] = [];
+const FN_BY_NAME = new Map<string, FnSpec[]>();
+const VAR_BY_NAME = new Map<string, VarSpec>();
+
+export function defineFn(signature: string, impl: BuiltinImpl, opts: FnOptions = {}): FnSpec {
+  const parsed = parseSignature(signature);
+  const overloads = FN_BY_NAME.get(parsed.name) ?? [];
+  const spec: FnSpec = {
+    id: FUNCTIONS.length,
+    name: parsed.name,
+    overload: overloads.length,
+    signature,
+    typeParams: parsed.typeParams,
+    params: parsed.params,
+    results: parsed.results,
+    impl,
+    stateful: opts.stateful ?? false,
+    pure: opts.pure ?? false,
+    output: opts.output ?? null,
+    globalOnly: opts.globalOnly ?? (opts.output !== undefined || opts.declaration === true),
+    declaration: opts.declaration ?? false,
+    input: opts.input ?? false,
+  };
+  overloads.push(spec);
+  FN_BY_NAME.set(parsed.name, overloads);
+  FUNCTIONS.push(spec);
+  return spec;
+}
+
+/** `defineVar('close: series float', { reg: R.close })`. */
+export function defineVar(signature: string, impl: VarImpl): VarSpec {
+  const colon = signature.indexOf(':');
+  if (colon < 0) throw new Error(`Bad variable signature '${signature}': expected 'name: type'.`);
+  const name = signature.slice(0, colon).trim();
+  const lexer = new SigLexer(signature.slice(colon + 1));
+  const type = lexer.type();
+  lexer.expectEnd();
+  const spec: VarSpec = { name, type, impl };
+  if (VAR_BY_NAME.has(name)) throw new Error(`Builtin variable '${name}' defined twice.`);
+  VAR_BY_NAME.set(name, spec);
+  return spec;
+}
+
+export function lookupFn(name: string): readonly FnSpec[] | undefined {
+  return FN_BY_NAME.get(name);
+}
+
+export function lookupVar(name: string): VarSpec | undefined {
+  return VAR_BY_NAME.get(name);
+}
+
+/** True if some builtin function or variable name starts with `prefix.` (a namespace). */
+export function isNamespace(prefix: string): boolean {
+  const p = `${prefix}.`;
+  for (const k of FN_BY_NAME.keys()) if (k.startsWith(p)) return true;
+  for (const k of VAR_BY_NAME.keys()) if (k.startsWith(p)) return true;
+  return false;
+}
+
+export function allFunctionNames(): string[] {
+  return [...FN_BY_NAME.keys()];
+}
+
+export function allVariableNames(): string[] {
+  return [...VAR_BY_NAME.keys()];
+}
+
+/** Finds a function by name and overload index (used when loading a Program). */
+export function fnByKey(name: string, overload: number): FnSpec | undefined {
+  return FN_BY_NAME.get(name)?.[overload];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Signature parsing
+
+interface ParsedSignature {
+  name: string;
+  typeParams: string[];
+  params: ParamSpec[];
+  results: SigType[];
+}
+
+const QUALS: Record<string, Qual> = {
+  const: Qual.Const,
+  input: Qual.Input,
+  simple: Qual.Simple,
+  series: Qual.Series,
+};
+
+const BASES = new Set<string>([
+  'int', 'float', 'bool', 'color', 'string', 'void', 'array', 'matrix', 'map', 'line', 'label',
+  'box', 'table', 'linefill', 'polyline', 'chart.point', 'T', 'any',
+]);
+
+class SigLexer {
+  private pos = 0;
+  constructor(private readonly text: string) {}
+
+  private ws(): void {
+    while (this.pos < this.text.length && /\s/.test(this.text.charAt(this.pos))) this.pos++;
+  }
+
+  peek(): string {
+    this.ws();
+    return this.text.charAt(this.pos);
+  }
+
+  eat(ch: string): boolean {
+    if (this.peek() === ch) {
+      this.pos++;
+      return true;
+    }
+    return false;
+  }
+
+  expect(ch: string): void {
+    if (!this.eat(ch)) throw new Error(`Bad signature '${this.text}': expected '${ch}' at ${this.pos}.`);
+  }
+
+  word(): string {
+    this.ws();
+    const m = /^[A-Za-z_][A-Za-z0-9_.]*/.exec(this.text.slice(this.pos));
+    if (!m) throw new Error(`Bad signature '${this.text}': expected a name at ${this.pos}.`);
+    this.pos += m[0].length;
+    return m[0];
+  }
+
+  /** Reads a default value: everything up to the next top-level ',' or ')'. */
+  defaultText(): string {
+    this.ws();
+    let depth = 0;
+    let inStr: string | null = null;
+    const start = this.pos;
+    for (; this.pos < this.text.length; this.pos++) {
+      const c = this.text.charAt(this.pos);
+      if (inStr) {
+        if (c === '\\') this.pos++;
+        else if (c === inStr) inStr = null;
+        continue;
+      }
+      if (c === '"' || c === "'") inStr = c;
+      else if (c === '(' || c === '[') depth++;
+      else if ((c === ')' || c === ']') && depth > 0) depth--;
+      else if ((c === ',' || c === ')') && depth === 0) break;
+    }
+    return this.text.slice(start, this.pos).trim();
+  }
+
+  type(): SigType {
+    let word = this.word();
+    let qual = Qual.Series;
+    const q = QUALS[word];
+    if (q !== undefined) {
+      qual = q;
+      word = this.word();
+    }
+    if (!BASES.has(word)) throw new Error(`Bad signature '${this.text}': unknown type '${word}'.`);
+    const ty: SigType = { qual, base: word as SigType['base'] };
+    if (this.eat('<')) {
+      const first = this.type();
+      if (this.eat(',')) {
+        ty.key = first;
+        ty.elem = this.type();
+      } else {
+        ty.elem = first;
+      }
+      this.expect('>');
+    }
+    return ty;
+  }
+
+  expectEnd(): void {
+    this.ws();
+    if (this.pos !== this.text.length) {
+      throw new Error(`Bad signature '${this.text}': unexpected '${this.text.slice(this.pos)}'.`);
+    }
+  }
+}
+
+function parseSignature(signature: string): ParsedSignature {
+  const lx = new SigLexer(signature);
+  const name = lx.word();
+  const typeParams: string[] = [];
+  if (lx.eat('<')) {
+    do typeParams.push(lx.word());
+    while (lx.eat(','));
+    lx.expect('>');
+  }
+  lx.expect('(');
+  const params: ParamSpec[] = [];
+  if (!lx.eat(')')) {
+    do {
+      const pname = lx.word();
+      lx.expect(':');
+      const type = lx.type();
+      const def = lx.eat('=') ? lx.defaultText() : null;
+      params.push({ name: pname, type, default: def });
+    } while (lx.eat(','));
+    lx.expect(')');
+  }
+  lx.expect(':');
+  const results: SigType[] = [];
+  if (lx.eat('[')) {
+    do results.push(lx.type());
+    while (lx.eat(','));
+    lx.expect(']');
+  } else {
+    const r = lx.type();
+    if (r.base !== 'void') results.push(r);
+  }
+  lx.expectEnd();
+  return { name, typeParams, params, results };
+}

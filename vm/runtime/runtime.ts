@@ -1,0 +1,130 @@
+// The part of the running VM that builtin implementations see. The interpreter owns one Runtime
+// per Instance. Everything here that lives across bars is plain data (see ARCHITECTURE.md):
+// registers, call-site states, outputs, logs, the random generator — so snapshots are complete.
+
+/** Fixed registers written by the instance before each bar. Builtins read bar values from here:
+ * `rt.f[R.high]`. The script reads them as ordinary registers (no instruction needed). */
+export const R = {
+  open: 0,
+  high: 1,
+  low: 2,
+  close: 3,
+  volume: 4,
+  time: 5,
+  timeClose: 6,
+  barIndex: 7,
+  hl2: 8,
+  hlc3: 9,
+  ohlc4: 10,
+  hlcc4: 11,
+  /** barstate.* flags, 0 or 1. */
+  isFirst: 12,
+  isLast: 13,
+  isHistory: 14,
+  isRealtime: 15,
+  isNew: 16,
+  isConfirmed: 17,
+  isLastConfirmedHistory: 18,
+  /** last_bar_index (na until known), last_bar_time. */
+  lastBarIndex: 19,
+  lastBarTime: 20,
+  /** timenow (ms). */
+  timeNow: 21,
+  /** time_tradingday (ms). */
+  timeTradingDay: 22,
+} as const;
+
+/** Number of fixed registers; the compiler allocates script registers after these. */
+export const FIXED_REGISTERS = 24;
+
+export interface SymbolInfo {
+  /** e.g. "EURUSD" */
+  ticker: string;
+  /** e.g. "FX:EURUSD" */
+  tickerid: string;
+  prefix: string;
+  description: string;
+  /** "forex", "stock", "crypto", "futures", "index", ... */
+  type: string;
+  currency: string;
+  basecurrency: string;
+  /** IANA zone or "Etc/UTC". */
+  timezone: string;
+  /** Session string like "0930-1600" or "24x7". */
+  session: string;
+  mintick: number;
+  pointvalue: number;
+  /** Volume type etc. may be added here; keep plain data. */
+}
+
+export interface TimeframeInfo {
+  /** Pine's timeframe string: "1", "5", "60", "240", "1D", "D", "W", "M", "1S", ... */
+  period: string;
+  multiplier: number;
+  /** "S", "" (minutes), "D", "W", "M" */
+  unit: 'S' | '' | 'D' | 'W' | 'M';
+}
+
+export type LogLevel = 'info' | 'warning' | 'error';
+
+export interface LogEntry {
+  bar: number;
+  time: number;
+  level: LogLevel;
+  message: string;
+}
+
+export interface AlertEntry {
+  bar: number;
+  time: number;
+  message: string;
+  /** 'alert' for alert(), 'condition' for alertcondition(). */
+  kind: 'alert' | 'condition';
+}
+
+/** Resource limits; restored from snapshots and overridable by the host. */
+export interface Limits {
+  /** Milliseconds a single loop may run before a runtime error (Pine: 500). */
+  loopMs: number;
+  /** History depth used for dynamic `[]` offsets (Pine's max_bars_back default: 5000). */
+  maxBarsBack: number;
+  /** Largest number of log entries kept (oldest dropped first). */
+  maxLogs: number;
+}
+
+export const DEFAULT_LIMITS: Limits = { loopMs: 500, maxBarsBack: 5000, maxLogs: 10000 };
+
+/** What builtin implementations may use. Builtins must keep all cross-bar state in `cs[s]`
+ * (plain objects of numbers, strings, booleans, null, typed arrays and arrays of those) and never
+ * in closures or module variables. */
+export interface Runtime {
+  /** Float register file: int, float, bool (0/1), color, enum values; na is NaN. */
+  f: Float64Array;
+  /** Object register file: strings (na is null) and heap references. */
+  o: unknown[];
+  /** Per-call-site builtin state, indexed by absolute slot `s` passed to the builtin. */
+  cs: unknown[];
+  /** bar_index of the bar being executed (also in f[R.barIndex]). */
+  bar: number;
+  syminfo: SymbolInfo;
+  timeframe: TimeframeInfo;
+  /** Pine version of the script (5 or 6). */
+  version: number;
+  limits: Limits;
+  /** Random generator state (xoshiro128**), four uint32 words; see builtins/math. */
+  rng: Uint32Array;
+  logs: LogEntry[];
+  alerts: AlertEntry[];
+  /** Throws a runtime error located at the current instruction. */
+  fail(code: string, message: string): never;
+}
+
+/** Builtin state helper: returns cs[s], creating it with `init` on first use. */
+export function state<T>(rt: Runtime, s: number, init: () => T): T {
+  let st = rt.cs[s] as T | undefined;
+  if (st === undefined) {
+    st = init();
+    rt.cs[s] = st;
+  }
+  return st;
+}
