@@ -8,6 +8,10 @@
 //   nz(source: series T, replacement: series T = 0): series T      (T: one type shared by all T's)
 //   plot(series: series float, title: const string = "", color: series color = na): void
 // A default is Pine source text, compiled at the call site when the argument is omitted.
+// A last parameter written `...name: type` is variadic (math.max, str.format): it takes zero or more
+// arguments; the impl receives the total argument count in `s` (variadic builtins are not stateful).
+// A parameter of base `any` receives a boxed JS value in rt.o[a+i]: number (int/float/color, NaN for
+// na), boolean (bool), string or null (string), or the reference itself.
 //
 // Calling convention: arguments are evaluated into consecutive registers starting at `a` (numeric
 // values in rt.f[a+i], strings and references in rt.o[a+i]); the result goes to register `d`
@@ -32,6 +36,8 @@ export interface ParamSpec {
   type: SigType;
   /** Pine source of the default value, or null when the argument is required. */
   default: string | null;
+  /** `...name: type`: takes any number of trailing arguments (only the last parameter). */
+  rest: boolean;
 }
 
 export type OutputKind =
@@ -289,11 +295,12 @@ function parseSignature(signature: string): ParsedSignature {
   const params: ParamSpec[] = [];
   if (!lx.eat(')')) {
     do {
+      const rest = lx.eat('.') && (lx.expect('.'), lx.expect('.'), true);
       const pname = lx.word();
       lx.expect(':');
       const type = lx.type();
       const def = lx.eat('=') ? lx.defaultText() : null;
-      params.push({ name: pname, type, default: def });
+      params.push({ name: pname, type, default: def, rest });
     } while (lx.eat(','));
     lx.expect(')');
   }
@@ -308,5 +315,9 @@ function parseSignature(signature: string): ParsedSignature {
     if (r.base !== 'void') results.push(r);
   }
   lx.expectEnd();
+  const restAt = params.findIndex((p) => p.rest);
+  if (restAt >= 0 && restAt !== params.length - 1) {
+    throw new Error(`Bad signature '${signature}': only the last parameter can be variadic.`);
+  }
   return { name, typeParams, params, results };
 }
