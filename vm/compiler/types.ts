@@ -32,6 +32,8 @@ export type Base =
   | 'linefill'
   | 'polyline'
   | 'chart.point'
+  | 'plot' // the id returned by plot(), for fill()
+  | 'hline' // the id returned by hline(), for fill()
   | 'tuple';
 
 export interface PType {
@@ -51,7 +53,7 @@ export function t(base: Base, qual: Qual = Qual.Series): PType {
   return { base, qual };
 }
 
-export const NUMERIC_BASES: ReadonlySet<Base> = new Set<Base>(['int', 'float', 'bool', 'color', 'enum', 'na']);
+export const NUMERIC_BASES: ReadonlySet<Base> = new Set<Base>(['int', 'float', 'bool', 'color', 'enum', 'na', 'plot', 'hline']);
 
 /** True when values of this type are stored as doubles in the float register file. */
 export function isNumericStorage(ty: PType): boolean {

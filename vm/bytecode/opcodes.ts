@@ -1,0 +1,84 @@
+// The opcode table. An instruction is `op, operand…` in Program.code (Int32Array). Operand kinds:
+//   r  register index (f[r] for numeric values, o[r] for strings/references)
+//   k  index into Program.consts (numbers) or Program.strings
+//   v  var slot, relative to the frame's var base (vf for numeric, vo for objects)
+//   s  series slot, relative to the frame's series base
+//   c  call-site state slot, relative to the frame's call-state base
+//   t  absolute code address (jump target)
+//   n  small integer immediate
+// Each entry: [name, operand kinds, one-line doc]. The numeric value of an op is its index.
+
+export const OPS = [
+  ['HALT', '', 'End of the bar: return to the host.'],
+  ['CONST_F', 'rk', 'f[A] := consts[B]'],
+  ['CONST_S', 'rk', 'o[A] := strings[B]'],
+  ['NA_F', 'r', 'f[A] := NaN'],
+  ['NA_O', 'r', 'o[A] := null'],
+  ['MOV_F', 'rr', 'f[A] := f[B]'],
+  ['MOV_O', 'rr', 'o[A] := o[B]'],
+  ['ADD', 'rrr', 'f[A] := f[B] + f[C]'],
+  ['SUB', 'rrr', 'f[A] := f[B] - f[C]'],
+  ['MUL', 'rrr', 'f[A] := f[B] * f[C]'],
+  ['DIV', 'rrr', 'f[A] := f[B] / f[C] (na when C is 0)'],
+  ['IDIV', 'rrr', 'f[A] := trunc(f[B] / f[C]) — v5 int division (na when C is 0)'],
+  ['MOD', 'rrr', 'f[A] := f[B] % f[C] (sign of B; na when C is 0)'],
+  ['NEG', 'rr', 'f[A] := -f[B]'],
+  ['NOT', 'rr', 'f[A] := f[B] is 0 or na ? 1 : 0'],
+  ['LT', 'rrr', 'f[A] := f[B] < f[C] (false when either is na)'],
+  ['LE', 'rrr', 'f[A] := f[B] <= f[C]'],
+  ['GT', 'rrr', 'f[A] := f[B] > f[C]'],
+  ['GE', 'rrr', 'f[A] := f[B] >= f[C]'],
+  ['EQ', 'rrr', 'f[A] := f[B] == f[C] (false when either is na)'],
+  ['NE', 'rrr', 'f[A] := f[B] != f[C] (false when either is na)'],
+  ['EQ_O', 'rrr', 'f[A] := o[B] === o[C] (strings; na == na is false)'],
+  ['NE_O', 'rrr', 'f[A] := o[B] !== o[C] (false when either is na)'],
+  ['CONCAT', 'rrr', 'o[A] := o[B] + o[C] (na when either is na)'],
+  ['TO_BOOL', 'rr', 'f[A] := f[B] is non-zero and not na ? 1 : 0'],
+  ['TRUNC', 'rr', 'f[A] := trunc(f[B]) (int(); na stays na)'],
+  ['JMP', 't', 'pc := A'],
+  ['JF', 'rt', 'if f[A] is 0 or na: pc := B'],
+  ['JT', 'rt', 'if f[A] is non-zero and not na: pc := B'],
+  ['JNA_F', 'rt', 'if f[A] is na: pc := B'],
+  ['LD_V', 'rv', 'f[A] := vf[varBase + B]'],
+  ['ST_V', 'vr', 'vf[varBase + A] := f[B]'],
+  ['LD_VO', 'rv', 'o[A] := vo[objBase + B]'],
+  ['ST_VO', 'vr', 'vo[objBase + A] := o[B]'],
+  ['VAR_INIT', 'vt', 'if vf[varBase + A] is 1: pc := B (already initialised) else vf[varBase + A] := 1'],
+  ['SER_SET', 'sr', 'series[serBase + A] gets f[B] as its current value (advances on a new bar)'],
+  ['SER_SET_O', 'sr', 'series[serBase + A] gets o[B] as its current value'],
+  ['SER_CARRY', 'sr', 'advance series[serBase + A] into this bar carrying its value (f[B] if it has none)'],
+  ['SER_CARRY_O', 'sr', 'advance object series[serBase + A] carrying its value (o[B] if none)'],
+  ['SER_GET', 'rsr', 'f[A] := series[serBase + B][f[C]] (history; checks the offset)'],
+  ['SER_GET_K', 'rsn', 'f[A] := series[serBase + B][C] (constant offset)'],
+  ['SER_GET_O', 'rsr', 'o[A] := object series[serBase + B][f[C]]'],
+  ['SER_GET_OK', 'rsn', 'o[A] := object series[serBase + B][C]'],
+  ['LD_GV', 'rv', 'f[A] := vf[B] (a global var read from inside a function)'],
+  ['LD_GVO', 'rv', 'o[A] := vo[B]'],
+  ['SER_GET_G', 'rsr', 'f[A] := series[B][f[C]] (global series, absolute slot)'],
+  ['SER_GET_GK', 'rsn', 'f[A] := series[B][C]'],
+  ['SER_GET_GO', 'rsr', 'o[A] := object series[B][f[C]]'],
+  ['SER_GET_GOK', 'rsn', 'o[A] := object series[B][C]'],
+  ['MOV_FI', 'rr', 'f[A] := f[f[B]] (input.source: B holds the chosen source register)'],
+  ['CALLB', 'nrrc', 'call builtin #A (Program.builtins) with args from register B, result to C, state slot D'],
+  ['CALL', 'nvvsc', 'call function #A (params already in its registers) with var/obj/series/state bases offset by B..E'],
+  ['OUT', 'nr', 'record output #A for this bar from registers B, B+1, … (Program.outputs[A].channels)'],
+  ['RET', '', 'return to the caller frame'],
+  ['LOOP_ENTER', 'n', 'start the loop timer for nesting level A'],
+  ['LOOP_CHECK', 'n', 'count an iteration of loop level A; fail when the loop has run longer than the limit'],
+  ['FAIL', 'k', 'runtime error with message strings[A]'],
+  ['SELECT_F', 'rrrr', 'f[A] := f[B] ? f[C] : f[D] (B already bool)'],
+  ['SELECT_O', 'rrrr', 'o[A] := f[B] ? o[C] : o[D]'],
+  ['BOX', 'rrn', 'o[A] := boxed f[B] as kind C (0 number, 1 bool)'],
+  ['NA_BOTH', 'r', 'f[A] := NaN; o[A] := null (na whose storage is not known yet)'],
+  ['IS_NA_O', 'rr', 'f[A] := o[B] === null ? 1 : 0'],
+  ['NOP', '', 'no operation'],
+] as const;
+
+export type OpName = (typeof OPS)[number][0];
+
+export const Op: { readonly [K in OpName]: number } = Object.fromEntries(
+  OPS.map((o, i) => [o[0], i]),
+) as { readonly [K in OpName]: number };
+
+/** Instruction length (op + operands) by opcode. */
+export const OP_LEN: Int32Array = Int32Array.from(OPS, (o) => 1 + o[1].length);
