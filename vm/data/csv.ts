@@ -1,0 +1,493 @@
+// CSV text → BarColumns: the one bar loader shared by the CLI and the app.
+//
+// Rules (a user's CSV export should load as it is, and anything that would draw a wrong chart is an
+// error that names its line):
+// - A header row is required. Names are matched trimmed, case-insensitively, quoted or not. The time
+//   column is the first named time, date, timestamp or datetime; then open, high, low, close, and
+//   optionally volume (or vol). Other columns are ignored and never parsed.
+// - A file with close but none of open/high/low loads as a line chart: open = high = low = close, with
+//   a warning. Some but not all of open/high/low is an error naming the missing ones.
+// - Times: unix seconds, milliseconds, microseconds or nanoseconds, told apart by the largest
+//   magnitude in the file (< 1e11 seconds, < 1e14 ms, < 1e17 µs, else ns; so seconds reach year 5138
+//   and ms start in 1973); or ISO dates and date-times (see scan-time.ts). One file uses one kind.
+// - Rows newest first are reversed. Time order must be strict one way or the other: a row out of
+//   order or a repeated time is an error naming its line.
+// - Empty lines, a trailing newline, CRLF or CR line ends and a UTF-8 BOM are fine. The delimiter is
+//   the most frequent of `,` `;` or tab in the header line.
+// - Every row must have as many fields as the header. Prices must be finite numbers (`1e3` is fine,
+//   empty or NaN is not); volume may be empty or NaN (na).
+// - Inconsistent prices (high < low, open or close outside low..high) are kept as given and reported
+//   once as a warning with a count: charting tools draw such bars, and exchange data has them.
+// - The first problem found stops the parse with a ParseError (line 1 is the header); a file that is
+//   not CSV at all (binary, HTML, JSON) fails on one message saying so.
+
+import { type BarColumns, createBars, reverseBars, sliceBars, truncateBars } from './bars.js';
+import { scanNumber } from './scan-number.js';
+import { explainBadTime, formatTime, scanIsoTime } from './scan-time.js';
+
+/** A CSV the loader cannot turn into bars. `line` is 1-based with the header as line 1; `column` is
+ * the header name of the offending cell, or null when the problem is the row or the file. */
+export class ParseError extends Error {
+  override readonly name = 'ParseError';
+  readonly file: string | null;
+  readonly line: number;
+  readonly column: string | null;
+  /** The message without its `file:line: column 'x': ` prefix. */
+  readonly detail: string;
+
+  constructor(file: string | null, line: number, column: string | null, detail: string) {
+    super(`${locate(file, line)}: ${column === null ? '' : `column '${column}': `}${detail}`);
+    this.file = file;
+    this.line = line;
+    this.column = column;
+    this.detail = detail;
+  }
+}
+
+export function isParseError(e: unknown): e is ParseError {
+  return e instanceof ParseError;
+}
+
+export interface ParseBarsOptions {
+  /** File name used in messages (`bars.csv:57: ...`); without it messages say `line 57: ...`. */
+  name?: string;
+}
+
+export interface ParsedBars {
+  bars: BarColumns;
+  /** Things the loader accepted but a user may want to know, each prefixed with its location. */
+  warnings: string[];
+  /** 'descending-reversed' when the file listed the newest bar first. */
+  order: 'ascending' | 'descending-reversed';
+}
+
+const TIME_NAMES = new Set(['time', 'date', 'timestamp', 'datetime']);
+const VOLUME_NAMES = new Set(['volume', 'vol']);
+const MAX_TIME_MS = 8.64e15; // the Date range
+
+/** How a field was written: its content range may need unquoting before use. */
+const PLAIN = 0;
+const QUOTED = 1; // content between the quotes, no doubled quotes inside
+const QUOTED_ESCAPES = 2; // content contains `""` pairs
+
+function locate(file: string | null, line: number): string {
+  return file === null ? `line ${line}` : `${file}:${line}`;
+}
+
+function quote(text: string): string {
+  const short = text.length > 40 ? `${text.slice(0, 37)}...` : text;
+  return JSON.stringify(short);
+}
+
+/** Splits one record at a time out of the text. Field i of the last record is
+ * `text.slice(starts[i], ends[i])` (quotes excluded), `kinds[i]` says whether it needs unquoting. */
+class RowScanner {
+  readonly text: string;
+  readonly len: number;
+  readonly delim: number;
+  readonly file: string | null;
+  pos: number;
+  /** Line number at `pos`. */
+  line: number;
+  /** Fields in the last record (may exceed the capacity of the arrays; extra ones are not kept). */
+  count = 0;
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
+  readonly kinds: Uint8Array;
+
+  constructor(text: string, pos: number, line: number, delim: number, capacity: number, file: string | null) {
+    this.text = text;
+    this.len = text.length;
+    this.delim = delim;
+    this.pos = pos;
+    this.line = line;
+    this.file = file;
+    this.starts = new Int32Array(capacity);
+    this.ends = new Int32Array(capacity);
+    this.kinds = new Uint8Array(capacity);
+  }
+
+  /** Skips lines holding nothing but spaces. Returns false at the end of the text. */
+  skipBlankLines(): boolean {
+    const { text, len, delim } = this;
+    let p = this.pos;
+    while (p < len) {
+      let q = p;
+      let c = text.charCodeAt(q);
+      while (c === 32 || (c === 9 && delim !== 9)) c = ++q < len ? text.charCodeAt(q) : -1;
+      if (c === -1) {
+        p = len;
+        break;
+      }
+      if (c === 10) {
+        p = q + 1;
+      } else if (c === 13) {
+        p = q + 1;
+        if (p < len && text.charCodeAt(p) === 10) p++;
+      } else {
+        this.pos = p;
+        return true;
+      }
+      this.line++;
+    }
+    this.pos = p;
+    return false;
+  }
+
+  /** Reads one record starting at `pos`; leaves `pos` at the start of the next line. */
+  readRecord(): void {
+    const { text, len, delim, starts, ends, kinds } = this;
+    const capacity = starts.length;
+    let p = this.pos;
+    let count = 0;
+    for (;;) {
+      let start = p;
+      let end: number;
+      let kind = PLAIN;
+      let c = p < len ? text.charCodeAt(p) : -1;
+      while (c === 32) c = ++p < len ? text.charCodeAt(p) : -1;
+      if (c === 34 /* " */) {
+        const openLine = this.line;
+        start = p + 1;
+        kind = QUOTED;
+        p = start;
+        for (;;) {
+          const q = text.indexOf('"', p);
+          if (q < 0) {
+            throw new ParseError(this.file, openLine, null, 'a quoted field is never closed (missing ")');
+          }
+          for (let k = p; k < q; k++) if (text.charCodeAt(k) === 10) this.line++;
+          if (q + 1 < len && text.charCodeAt(q + 1) === 34) {
+            kind = QUOTED_ESCAPES;
+            p = q + 2;
+            continue;
+          }
+          end = q;
+          p = q + 1;
+          break;
+        }
+        c = p < len ? text.charCodeAt(p) : -1;
+        while (c === 32) c = ++p < len ? text.charCodeAt(p) : -1;
+        if (c !== delim && c !== 10 && c !== 13 && c !== -1) {
+          throw new ParseError(this.file, this.line, null, `unexpected text after a closing quote: ${quote(text.slice(p, p + 20))}`);
+        }
+      } else {
+        start = p;
+        while (c !== delim && c !== 10 && c !== 13 && c !== -1) c = ++p < len ? text.charCodeAt(p) : -1;
+        end = p;
+      }
+      if (count < capacity) {
+        starts[count] = start;
+        ends[count] = end;
+        kinds[count] = kind;
+      }
+      count++;
+      if (c === delim) {
+        p++;
+        continue;
+      }
+      if (c === 13) {
+        p++;
+        if (p < len && text.charCodeAt(p) === 10) p++;
+      } else if (c === 10) {
+        p++;
+      }
+      break;
+    }
+    this.pos = p;
+    this.line++;
+    this.count = count;
+  }
+
+  /** Field i of the last record as a string, unquoted and trimmed. */
+  field(i: number): string {
+    const raw = this.text.slice(this.starts[i], this.ends[i]);
+    return (this.kinds[i] === QUOTED_ESCAPES ? raw.replaceAll('""', '"') : raw).trim();
+  }
+
+  /** Field i parsed as a number (NaN when it is not one); trims spaces and tabs. */
+  number(i: number): number {
+    if (this.kinds[i] === QUOTED_ESCAPES) {
+      const f = this.field(i);
+      return scanNumber(f, 0, f.length);
+    }
+    const text = this.text;
+    let a = this.starts[i];
+    let b = this.ends[i];
+    while (a < b && isSpace(text.charCodeAt(a))) a++;
+    while (b > a && isSpace(text.charCodeAt(b - 1))) b--;
+    return scanNumber(text, a, b);
+  }
+
+  /** Field i parsed as an ISO time in ms (NaN when it is not one). */
+  isoTime(i: number): number {
+    if (this.kinds[i] === QUOTED_ESCAPES) {
+      const f = this.field(i);
+      return scanIsoTime(f, 0, f.length);
+    }
+    const text = this.text;
+    let a = this.starts[i];
+    let b = this.ends[i];
+    while (a < b && isSpace(text.charCodeAt(a))) a++;
+    while (b > a && isSpace(text.charCodeAt(b - 1))) b--;
+    return scanIsoTime(text, a, b);
+  }
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9;
+}
+
+/** Says what the text is when it is clearly not CSV, else null. Looks at the first 4 KB only. */
+function sniffNotCsv(text: string, start: number): string | null {
+  const head = text.slice(start, start + 4096);
+  let control = 0;
+  for (let i = 0; i < head.length; i++) {
+    const c = head.charCodeAt(i);
+    if (c === 0) {
+      return 'this is not a CSV file: it contains binary data (NUL bytes). If it is text, save it as UTF-8.';
+    }
+    if ((c < 32 && c !== 9 && c !== 10 && c !== 13) || c === 0xfffd) control++;
+  }
+  if (control > 8 && control * 100 > head.length) {
+    return 'this is not a CSV file: it looks like binary data.';
+  }
+  const first = head.trimStart().charAt(0);
+  if (first === '<') return 'this is not a CSV file: it looks like HTML or XML (starts with "<").';
+  if (first === '{' || first === '[') {
+    return `this is not a CSV file: it looks like JSON (starts with "${first}").`;
+  }
+  return null;
+}
+
+/** The most frequent of `,` `;` tab outside quotes on the header line (comma on a tie). */
+function detectDelimiter(text: string, start: number): number {
+  let comma = 0;
+  let semi = 0;
+  let tab = 0;
+  let inQuotes = false;
+  for (let i = start; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) inQuotes = !inQuotes;
+    else if (inQuotes) continue;
+    else if (c === 10 || c === 13) break;
+    else if (c === 44) comma++;
+    else if (c === 59) semi++;
+    else if (c === 9) tab++;
+  }
+  if (semi > comma && semi >= tab) return 59;
+  if (tab > comma && tab > semi) return 9;
+  return 44;
+}
+
+function countLines(text: string, start: number): number {
+  let n = 0;
+  for (let i = text.indexOf('\n', start); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  if (n === 0) for (let i = text.indexOf('\r', start); i >= 0; i = text.indexOf('\r', i + 1)) n++;
+  return n + 1;
+}
+
+/** Parses bars from CSV text. Throws ParseError on the first problem; see the rules at the top. */
+export function parseBarsCsv(text: string, opts: ParseBarsOptions = {}): ParsedBars {
+  const file = opts.name ?? null;
+  const fail = (line: number, column: string | null, detail: string): never => {
+    throw new ParseError(file, line, column, detail);
+  };
+  const warnings: string[] = [];
+  const warn = (line: number, detail: string): void => {
+    warnings.push(`${locate(file, line)}: ${detail}`);
+  };
+
+  const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const notCsv = sniffNotCsv(text, bom);
+  if (notCsv !== null) fail(1, null, notCsv);
+
+  // ---- header
+  const delim = detectDelimiter(text, bom);
+  const header = new RowScanner(text, bom, 1, delim, 4096, file);
+  if (!header.skipBlankLines()) {
+    fail(1, null, 'the file is empty: expected a header row like time,open,high,low,close,volume');
+  }
+  const headerLine = header.line;
+  header.readRecord();
+  const ncols = header.count;
+  if (ncols > header.starts.length) fail(headerLine, null, `too many columns (${ncols})`);
+  const names: string[] = [];
+  for (let i = 0; i < ncols; i++) names.push(header.field(i).toLowerCase());
+  const shown: string[] = [];
+  for (let i = 0; i < ncols; i++) shown.push(header.field(i));
+
+  const find = (accept: (name: string) => boolean, role: string): number => {
+    let found = -1;
+    for (let i = 0; i < ncols; i++) {
+      if (!accept(names[i] ?? '')) continue;
+      if (found < 0) found = i;
+      else warn(headerLine, `columns '${shown[found]}' and '${shown[i]}' could both be ${role}; using '${shown[found]}'`);
+    }
+    return found;
+  };
+  const timeCol = find((n) => TIME_NAMES.has(n), 'the time');
+  const openCol = find((n) => n === 'open', 'open');
+  const highCol = find((n) => n === 'high', 'high');
+  const lowCol = find((n) => n === 'low', 'low');
+  const closeCol = find((n) => n === 'close', 'close');
+  const volumeCol = find((n) => VOLUME_NAMES.has(n), 'volume');
+
+  const listed = shown.slice(0, 8).map((n) => `'${n.length > 24 ? `${n.slice(0, 21)}...` : n}'`).join(', ');
+  const found = `found ${listed}${ncols > 8 ? `, ... (${ncols} columns)` : ''}`;
+  if (timeCol < 0 || closeCol < 0) {
+    const firstCell = header.field(0);
+    const looksLikeData = firstCell !== '' && (!Number.isNaN(scanNumber(firstCell, 0, firstCell.length)) ||
+      !Number.isNaN(scanIsoTime(firstCell, 0, firstCell.length)));
+    if (looksLikeData) {
+      fail(headerLine, null, `the first line must be a header naming the columns (time,open,high,low,close,volume), but it looks like data: ${quote(text.slice(header.starts[0], header.pos).trim())}`);
+    }
+    if (timeCol < 0) fail(headerLine, null, `no time column: expected one named time, date, timestamp or datetime; ${found}`);
+    fail(headerLine, null, `no close column; ${found}`);
+  }
+  const missing = [openCol < 0 ? 'open' : '', highCol < 0 ? 'high' : '', lowCol < 0 ? 'low' : ''].filter((n) => n !== '');
+  const closeOnly = missing.length === 3;
+  if (missing.length > 0 && !closeOnly) {
+    fail(headerLine, null, `missing column${missing.length > 1 ? 's' : ''} ${missing.map((n) => `'${n}'`).join(', ')} (a file needs open, high, low and close, or close alone); ${found}`);
+  }
+  if (closeOnly) warn(headerLine, "no open, high or low columns: each bar uses close for all four prices");
+  const timeName = shown[timeCol] ?? 'time';
+  const colName = (i: number): string => shown[i] ?? '';
+
+  // ---- rows
+  const capacity = countLines(text, header.pos);
+  const out = createBars(capacity);
+  const { time, open, high, low, close, volume } = out;
+  const rowLine = new Int32Array(capacity);
+  const rows = new RowScanner(text, header.pos, header.line, delim, ncols, file);
+  let n = 0;
+  let numericTimes = false;
+  let maxAbsTime = 0;
+  let badRange = 0;
+  let badRangeLine = 0;
+  let badRangeText = '';
+  let outside = 0;
+  let outsideLine = 0;
+  let outsideText = '';
+
+  const price = (col: number, line: number): number => {
+    const v = rows.number(col);
+    if (Number.isFinite(v)) return v;
+    const cell = rows.field(col);
+    if (cell === '') return fail(line, colName(col), 'expected a number, got an empty cell');
+    if (Number.isNaN(v)) return fail(line, colName(col), `expected a number, got ${quote(cell)}`);
+    return fail(line, colName(col), `${quote(cell)} is out of range`);
+  };
+
+  while (rows.skipBlankLines()) {
+    const line = rows.line;
+    rows.readRecord();
+    if (rows.count !== ncols) {
+      fail(line, null, `expected ${ncols} fields as in the header, got ${rows.count}`);
+    }
+    if (n === 0) numericTimes = !Number.isNaN(rows.number(timeCol));
+    let t: number;
+    if (numericTimes) {
+      t = rows.number(timeCol);
+      if (Number.isNaN(t)) {
+        const cell = rows.field(timeCol);
+        if (!Number.isNaN(scanIsoTime(cell, 0, cell.length))) {
+          fail(line, timeName, `got ${quote(cell)}, but the first row's time is a unix number: use one kind of time in a file`);
+        }
+        fail(line, timeName, `${explainBadTime(cell)}, got ${quote(cell)}`);
+      }
+      const a = Math.abs(t);
+      if (a > maxAbsTime) maxAbsTime = a;
+    } else {
+      t = rows.isoTime(timeCol);
+      if (Number.isNaN(t)) {
+        const cell = rows.field(timeCol);
+        if (n > 0 && !Number.isNaN(scanNumber(cell, 0, cell.length))) {
+          fail(line, timeName, `got ${quote(cell)}, but the first row's time is an ISO date: use one kind of time in a file`);
+        }
+        fail(line, timeName, `${explainBadTime(cell)}, got ${quote(cell)}`);
+      }
+    }
+    const c = price(closeCol, line);
+    let o = c;
+    let h = c;
+    let l = c;
+    if (!closeOnly) {
+      o = price(openCol, line);
+      h = price(highCol, line);
+      l = price(lowCol, line);
+      if (h < l) {
+        if (badRange++ === 0) {
+          badRangeLine = line;
+          badRangeText = `high ${h} is below low ${l}`;
+        }
+      } else if (o > h || o < l || c > h || c < l) {
+        if (outside++ === 0) {
+          outsideLine = line;
+          outsideText = `${o > h || o < l ? `open ${o}` : `close ${c}`} is outside low..high (${l}..${h})`;
+        }
+      }
+    }
+    let v = NaN;
+    if (volumeCol >= 0) {
+      v = rows.number(volumeCol);
+      if (!Number.isFinite(v)) {
+        const cell = rows.field(volumeCol);
+        const lower = cell.toLowerCase();
+        if (cell !== '' && lower !== 'nan' && lower !== 'na') {
+          fail(line, colName(volumeCol), Number.isNaN(v) ? `expected a number or an empty cell, got ${quote(cell)}` : `${quote(cell)} is out of range`);
+        }
+        v = NaN;
+      }
+    }
+    time[n] = t;
+    open[n] = o;
+    high[n] = h;
+    low[n] = l;
+    close[n] = c;
+    volume[n] = v;
+    rowLine[n] = line;
+    n++;
+  }
+  if (n === 0) fail(headerLine, null, 'no bars: the header is not followed by any data rows');
+
+  if (numericTimes) {
+    // One unit for the whole file, chosen by the largest magnitude (see the rules above).
+    const toMs = maxAbsTime < 1e11 ? 1000 : maxAbsTime < 1e14 ? 1 : maxAbsTime < 1e17 ? 1e-3 : 1e-6;
+    for (let i = 0; i < n; i++) {
+      const ms = Math.round(time[i] * toMs);
+      if (Math.abs(ms) > MAX_TIME_MS) {
+        fail(rowLine[i], timeName, `${time[i]} is too far from 1970 to be a time`);
+      }
+      time[i] = ms;
+    }
+  }
+
+  // ---- order: strictly ascending, or strictly descending (then reversed)
+  const descending = n > 1 && time[1] < time[0];
+  for (let i = 1; i < n; i++) {
+    const prev = time[i - 1];
+    const cur = time[i];
+    if (cur === prev) {
+      fail(rowLine[i], timeName, `duplicate time ${formatTime(cur)} (also on line ${rowLine[i - 1]})`);
+    }
+    if (cur < prev !== descending) {
+      const was = descending ? 'newest first' : 'oldest first';
+      const rel = descending ? 'after' : 'before';
+      fail(rowLine[i], timeName, `rows are out of time order: ${formatTime(cur)} is ${rel} ${formatTime(prev)} on line ${rowLine[i - 1]}, but the rows before it are ${was}`);
+    }
+  }
+
+  if (badRange > 0) {
+    warn(badRangeLine, `${badRangeText}${badRange > 1 ? ` (${badRange} rows have high < low; this is the first)` : ''}`);
+  }
+  if (outside > 0) {
+    warn(outsideLine, `${outsideText}${outside > 1 ? ` (${outside} rows have open or close outside low..high; this is the first)` : ''}`);
+  }
+
+  // Views when the estimate was close (one extra slot for the last line's missing newline),
+  // fresh exact-size buffers when many lines were blank.
+  const bars = capacity - n <= 16 + (n >> 4) ? sliceBars(out, 0, n) : truncateBars(out, n);
+  if (descending) reverseBars(bars);
+  return { bars, warnings, order: descending ? 'descending-reversed' : 'ascending' };
+}

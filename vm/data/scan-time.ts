@@ -1,0 +1,156 @@
+// ISO 8601 dates and date-times scanned straight from a range of a larger string, to milliseconds
+// since the Unix epoch (UTC), plus the reverse formatting used in messages.
+//
+// Accepted: `YYYY-MM-DD` (UTC midnight) and `YYYY-MM-DD(T|t| )HH:MM[:SS[.fraction]]` followed by
+// nothing (UTC), `Z`/`z`, or an offset `±HH`, `±HHMM`, `±HH:MM` (one space before the zone is
+// allowed). Fractions of a second beyond milliseconds are truncated.
+
+const MS_PER_DAY = 86_400_000;
+
+/** Days from 1970-01-01 to the given proleptic Gregorian date (month 1..12). Counts whole 400-year
+ * eras (146097 days each) from 0000-03-01, so leap days fall at the end of each shifted year. */
+export function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400; // 0..399
+  const shiftedMonth = month > 2 ? month - 3 : month + 9; // March = 0
+  const dayOfYear = Math.floor((153 * shiftedMonth + 2) / 5) + day - 1;
+  const dayOfEra =
+    yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146097 + dayOfEra - 719468; // 719468 = days from 0000-03-01 to 1970-01-01
+}
+
+export function daysInMonth(year: number, month: number): number {
+  if (month === 2) {
+    const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+    return leap ? 29 : 28;
+  }
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+function digit(s: string, i: number): number {
+  const c = s.charCodeAt(i) - 48;
+  return c >= 0 && c <= 9 ? c : -1e6; // any non-digit makes a sum of weighted digits negative
+}
+
+function twoDigits(s: string, i: number): number {
+  const v = digit(s, i) * 10 + digit(s, i + 1);
+  return v >= 0 ? v : -1;
+}
+
+/** Milliseconds since the epoch for the ISO date or date-time in `s[start, end)`, or NaN when the
+ * range is not one (wrong shape, or a field out of range such as 2021-02-29 or 24:00). */
+export function scanIsoTime(s: string, start: number, end: number): number {
+  if (end - start < 10) return NaN;
+  const year =
+    digit(s, start) * 1000 + digit(s, start + 1) * 100 + digit(s, start + 2) * 10 + digit(s, start + 3);
+  if (year < 0 || s.charCodeAt(start + 4) !== 45 || s.charCodeAt(start + 7) !== 45) return NaN;
+  const month = twoDigits(s, start + 5);
+  const day = twoDigits(s, start + 8);
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return NaN;
+  const days = daysFromCivil(year, month, day);
+  let i = start + 10;
+  if (i === end) return days * MS_PER_DAY;
+
+  const sep = s.charCodeAt(i);
+  if (sep !== 84 /* T */ && sep !== 116 /* t */ && sep !== 32 /* space */) return NaN;
+  i++;
+  if (end - i < 5 || s.charCodeAt(i + 2) !== 58 /* : */) return NaN;
+  const hour = twoDigits(s, i);
+  const minute = twoDigits(s, i + 3);
+  if (hour < 0 || hour > 23 || minute < 0 || minute > 59) return NaN;
+  i += 5;
+  let second = 0;
+  let millis = 0;
+  if (i < end && s.charCodeAt(i) === 58) {
+    if (end - i < 3) return NaN;
+    second = twoDigits(s, i + 1);
+    if (second < 0 || second > 59) return NaN;
+    i += 3;
+    if (i < end && (s.charCodeAt(i) === 46 /* . */ || s.charCodeAt(i) === 44) /* , */) {
+      i++;
+      let count = 0;
+      let scale = 100;
+      while (i < end) {
+        const d = s.charCodeAt(i) - 48;
+        if (d < 0 || d > 9) break;
+        if (count < 3) millis += d * scale;
+        scale /= 10;
+        count++;
+        i++;
+      }
+      if (count === 0) return NaN;
+    }
+  }
+  let offsetMinutes = 0;
+  if (i < end && s.charCodeAt(i) === 32) {
+    i++;
+    if (i === end) return NaN;
+  }
+  if (i < end) {
+    const z = s.charCodeAt(i);
+    if (z === 90 /* Z */ || z === 122 /* z */) {
+      i++;
+    } else if (z === 43 /* + */ || z === 45 /* - */) {
+      if (end - i < 3) return NaN;
+      const oh = twoDigits(s, i + 1);
+      if (oh < 0 || oh > 23) return NaN;
+      let om = 0;
+      i += 3;
+      if (i < end) {
+        if (s.charCodeAt(i) === 58) i++;
+        if (end - i < 2) return NaN;
+        om = twoDigits(s, i);
+        if (om < 0 || om > 59) return NaN;
+        i += 2;
+      }
+      offsetMinutes = (z === 45 ? -1 : 1) * (oh * 60 + om);
+    } else {
+      return NaN;
+    }
+  }
+  if (i !== end) return NaN;
+  // Local time minus its offset is UTC: 09:30-05:00 is 14:30Z.
+  return (
+    days * MS_PER_DAY +
+    ((hour * 60 + minute - offsetMinutes) * 60 + second) * 1000 +
+    millis
+  );
+}
+
+/** A short explanation of why `text` is not an accepted time, for error messages. */
+export function explainBadTime(text: string): string {
+  const t = text.trim();
+  if (t === '') return 'the time is empty';
+  const iso = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2}))?)?/.exec(t);
+  if (iso) {
+    const year = Number(iso[1]);
+    const month = Number(iso[2]);
+    const day = Number(iso[3]);
+    if (month < 1 || month > 12) return `month ${iso[2]} does not exist`;
+    if (day < 1 || day > daysInMonth(year, month)) return `${iso[1]}-${iso[2]} has no day ${iso[3]}`;
+    if (iso[4] !== undefined && Number(iso[4]) > 23) return `hour ${iso[4]} does not exist`;
+    if (iso[5] !== undefined && Number(iso[5]) > 59) return `minute ${iso[5]} does not exist`;
+    if (iso[6] !== undefined && Number(iso[6]) > 59) return `second ${iso[6]} does not exist`;
+    return 'expected an ISO date-time like 2020-01-03T09:30:00Z, 2020-01-03 09:30 or 2020-01-03T09:30:00-05:00';
+  }
+  if (/^\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}/.test(t)) {
+    return 'day/month order is ambiguous: write dates as YYYY-MM-DD';
+  }
+  return 'expected unix seconds or milliseconds, or an ISO date like 2020-01-03 or 2020-01-03T09:30:00Z';
+}
+
+function pad(n: number, width: number): string {
+  return String(n).padStart(width, '0');
+}
+
+/** `2020-01-03` for a UTC midnight, `2020-01-03T09:30:00Z` (with `.123` when there are
+ * milliseconds) otherwise; the plain number when it is outside the Date range. */
+export function formatTime(ms: number): string {
+  if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) return String(ms);
+  const d = new Date(ms);
+  const date = `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1, 2)}-${pad(d.getUTCDate(), 2)}`;
+  if (ms % MS_PER_DAY === 0) return date;
+  const frac = d.getUTCMilliseconds() === 0 ? '' : `.${pad(d.getUTCMilliseconds(), 3)}`;
+  return `${date}T${pad(d.getUTCHours(), 2)}:${pad(d.getUTCMinutes(), 2)}:${pad(d.getUTCSeconds(), 2)}${frac}Z`;
+}
