@@ -1,0 +1,208 @@
+// Window extremes and order statistics: ta.highest, ta.lowest, ta.highestbars, ta.lowestbars,
+// ta.range, ta.max, ta.min, ta.median, ta.mode, ta.percentile_linear_interpolation,
+// ta.percentile_nearest_rank, ta.percentrank, ta.rising, ta.falling. Step functions over plain
+// state records; the per-execution contract is described in window.ts.
+
+import { EPS, newRing, ringGet, type Ring } from './window.js';
+import { newRawWin, rawCount, rawPush, type RawWin } from './moving-averages.js';
+import { compactPush } from './volatility.js';
+
+// ---------------------------------------------------------------------------------------------
+// highest / lowest (+bars): extreme of the newest `length` executions, na values ignored; na
+// until `length` executions exist. Among equal extremes the oldest one is reported.
+
+export interface ExtremeState {
+  w: RawWin;
+  /** Offset (0 = current) of the extreme found by the latest call; -1 when there is none. */
+  off: number;
+}
+
+export function newExtremeState(): ExtremeState {
+  return { w: newRawWin(), off: -1 };
+}
+
+/** sign = 1 for the highest value, -1 for the lowest. Also sets `st.off`. */
+export function extremeStep(st: ExtremeState, bar: number, src: number, length: number, sign: number): number {
+  const r = rawPush(st.w, bar, src, length);
+  st.off = -1;
+  if (rawCount(r) < length) return NaN;
+  let best = NaN;
+  for (let i = 0; i < length; i++) {
+    const v = ringGet(r, i);
+    if (v === v && (best !== best || (v - best) * sign >= 0)) {
+      best = v;
+      st.off = i;
+    }
+  }
+  return best;
+}
+
+export function extremeBarsStep(st: ExtremeState, bar: number, src: number, length: number, sign: number): number {
+  extremeStep(st, bar, src, length, sign);
+  return st.off < 0 ? NaN : -st.off;
+}
+
+// ---------------------------------------------------------------------------------------------
+// range = highest − lowest over the same window
+
+export function rangeStep(st: RawWin, bar: number, src: number, length: number): number {
+  const r = rawPush(st, bar, src, length);
+  if (rawCount(r) < length) return NaN;
+  let hi = NaN;
+  let lo = NaN;
+  for (let i = 0; i < length; i++) {
+    const v = ringGet(r, i);
+    if (v === v) {
+      if (!(v <= hi)) hi = v;
+      if (!(v >= lo)) lo = v;
+    }
+  }
+  return hi - lo;
+}
+
+// ---------------------------------------------------------------------------------------------
+// max / min: all-time extreme of the non-na values seen so far
+
+export interface AllTimeState {
+  bar: number;
+  m: number;
+  mNext: number;
+}
+
+export function newAllTimeState(): AllTimeState {
+  return { bar: -1, m: NaN, mNext: NaN };
+}
+
+export function allTimeStep(st: AllTimeState, bar: number, src: number, sign: number): number {
+  if (bar !== st.bar) {
+    st.bar = bar;
+    st.m = st.mNext;
+  }
+  const m = st.m;
+  st.mNext = src === src && (m !== m || (src - m) * sign > 0) ? src : m;
+  return st.mNext;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sorted views of a window (median, mode, percentiles). The scratch array is rebuilt per call.
+
+export interface OrderState {
+  bar: number;
+  r: Ring;
+  scratch: Float64Array;
+}
+
+export function newOrderState(): OrderState {
+  return { bar: -1, r: newRing(), scratch: new Float64Array(0) };
+}
+
+/** Copies the newest `length` values of `r` into st.scratch (ascending) and returns the view. */
+function sortedWindow(st: OrderState, length: number): Float64Array {
+  if (st.scratch.length < length) st.scratch = new Float64Array(Math.max(length, 2 * st.scratch.length));
+  const out = st.scratch.subarray(0, length);
+  for (let i = 0; i < length; i++) out[i] = ringGet(st.r, i);
+  out.sort();
+  return out;
+}
+
+/** median of the newest `length` non-na values; na on an na bar. `asInt` gives the lower middle
+ * value for even lengths (the int overload). */
+export function medianStep(st: OrderState, bar: number, src: number, length: number, asInt: boolean): number {
+  const r = compactPush(st, bar, src, length);
+  if (src !== src || r.n + r.cur < length) return NaN;
+  const s = sortedWindow(st, length);
+  const mid = length >> 1;
+  if (length & 1) return s[mid] ?? NaN;
+  const lo = s[mid - 1] ?? NaN;
+  return asInt ? lo : (lo + (s[mid] ?? NaN)) / 2;
+}
+
+/** mode of the newest `length` non-na values (the smallest among equally frequent values). */
+export function modeStep(st: OrderState, bar: number, src: number, length: number): number {
+  const r = compactPush(st, bar, src, length);
+  if (src !== src || r.n + r.cur < length) return NaN;
+  const s = sortedWindow(st, length);
+  let best = s[0] ?? NaN;
+  let bestCount = 0;
+  for (let i = 0; i < length; ) {
+    const v = s[i] ?? NaN;
+    let j = i + 1;
+    while (j < length && s[j] === v) j++;
+    if (j - i > bestCount) {
+      bestCount = j - i;
+      best = v;
+    }
+    i = j;
+  }
+  return best;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Percentiles over the newest `length` executions (na values sort last but count in `length`)
+
+function sortedRaw(st: OrderState, bar: number, src: number, length: number): Float64Array | null {
+  const r = rawPush(st, bar, src, length);
+  if (rawCount(r) < length) return null;
+  // Float64Array.sort puts NaN last.
+  return sortedWindow(st, length);
+}
+
+export function percentileNearestRankStep(
+  st: OrderState,
+  bar: number,
+  src: number,
+  length: number,
+  percentage: number,
+): number {
+  const s = sortedRaw(st, bar, src, length);
+  if (s === null || src !== src) return NaN;
+  const rank = Math.ceil((percentage * length) / 100);
+  return s[Math.min(Math.max(rank, 1), length) - 1] ?? NaN;
+}
+
+export function percentileLinearStep(
+  st: OrderState,
+  bar: number,
+  src: number,
+  length: number,
+  percentage: number,
+): number {
+  const s = sortedRaw(st, bar, src, length);
+  if (s === null || src !== src) return NaN;
+  const pos = (length * percentage) / 100 + 0.5;
+  if (pos <= 1) return s[0] ?? NaN;
+  if (pos >= length) return s[length - 1] ?? NaN;
+  const k = Math.floor(pos);
+  const lo = s[k - 1] ?? NaN;
+  const hi = s[k] ?? NaN;
+  return lo + (pos - k) * (hi - lo);
+}
+
+/** percentrank: share (in %) of the `length` previous values that are <= the current one. */
+export function percentrankStep(st: RawWin, bar: number, src: number, length: number): number {
+  const r = rawPush(st, bar, src, length + 1);
+  if (rawCount(r) <= length || src !== src) return NaN;
+  let count = 0;
+  for (let i = 1; i <= length; i++) {
+    const v = ringGet(r, i);
+    if (v !== v) return NaN;
+    if (v <= src) count++;
+  }
+  return (count / length) * 100;
+}
+
+// ---------------------------------------------------------------------------------------------
+// rising / falling: the value rose (fell) on each of the last `length` executions, by more than
+// Pine's comparison tolerance; false while the history is shorter or holds na.
+
+export function risingStep(st: RawWin, bar: number, src: number, length: number, sign: number): boolean {
+  const r = rawPush(st, bar, src, length + 1);
+  if (rawCount(r) <= length) return false;
+  let newer = src;
+  for (let i = 1; i <= length; i++) {
+    const v = ringGet(r, i);
+    if (!((newer - v) * sign > EPS)) return false;
+    newer = v;
+  }
+  return true;
+}

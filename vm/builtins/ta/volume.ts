@@ -1,0 +1,187 @@
+// Volume-based series: ta.accdist, ta.iii, ta.nvi, ta.obv, ta.pvi, ta.pvt, ta.wad, ta.wvad and
+// ta.vwap (function and variable). Step functions over plain state records; the per-execution
+// contract is described in window.ts.
+
+import { cumStep, newCumState, type CumState } from './moving-averages.js';
+import { newPrevState, prevStep, type PrevState } from './oscillators.js';
+
+// ---------------------------------------------------------------------------------------------
+// Stateless variables
+
+export function iiiValue(high: number, low: number, close: number, volume: number): number {
+  return (2 * close - high - low) / ((high - low) * volume);
+}
+
+export function wvadValue(open: number, high: number, low: number, close: number, volume: number): number {
+  return ((close - open) / (high - low)) * volume;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cumulative variables built on cum()
+
+export interface CumVarState {
+  bar: number;
+  /** close and volume of the previous execution. */
+  pc: number;
+  pv: number;
+  pcNext: number;
+  pvNext: number;
+  cum: CumState;
+}
+
+export function newCumVarState(): CumVarState {
+  return { bar: -1, pc: NaN, pv: NaN, pcNext: NaN, pvNext: NaN, cum: newCumState() };
+}
+
+function enterCumVar(st: CumVarState, bar: number, close: number, volume: number): void {
+  if (bar !== st.bar) {
+    st.bar = bar;
+    st.pc = st.pcNext;
+    st.pv = st.pvNext;
+  }
+  st.pcNext = close;
+  st.pvNext = volume;
+}
+
+/** accdist = Σ ((close − low) − (high − close)) / (high − low) · volume; bars whose term is na
+ * (high = low) add nothing and keep the total. */
+export function accdistStep(st: CumVarState, bar: number, high: number, low: number, close: number, volume: number): number {
+  enterCumVar(st, bar, close, volume);
+  const mfv = ((close - low - (high - close)) / (high - low)) * volume;
+  const v = cumStep(st.cum, bar, mfv === mfv ? mfv : 0);
+  return v;
+}
+
+/** obv = cum(sign(change(close)) · volume) */
+export function obvStep(st: CumVarState, bar: number, close: number, volume: number): number {
+  enterCumVar(st, bar, close, volume);
+  const chg = close - st.pc;
+  return cumStep(st.cum, bar, Math.sign(chg) * volume);
+}
+
+/** pvt = cum(change(close) / close[1] · volume) */
+export function pvtStep(st: CumVarState, bar: number, close: number, volume: number): number {
+  enterCumVar(st, bar, close, volume);
+  return cumStep(st.cum, bar, ((close - st.pc) / st.pc) * volume);
+}
+
+/** wad = cum(change > 0 ? close − min(low, close[1]) : change < 0 ? close − max(high, close[1]) : 0) */
+export function wadStep(st: CumVarState, bar: number, high: number, low: number, close: number, volume: number): number {
+  enterCumVar(st, bar, close, volume);
+  const pc = st.pc;
+  const mom = close - pc;
+  const gain = mom > 0 ? close - Math.min(low, pc) : mom < 0 ? close - Math.max(high, pc) : 0;
+  return cumStep(st.cum, bar, gain);
+}
+
+// ---------------------------------------------------------------------------------------------
+// nvi / pvi: the index moves by the close's relative change on bars whose volume fell (nvi) or
+// rose (pvi) against the previous bar; it starts at 1.
+
+export interface VolIndexState {
+  bar: number;
+  pc: number;
+  pv: number;
+  pi: number;
+  next: Float64Array;
+}
+
+export function newVolIndexState(): VolIndexState {
+  return { bar: -1, pc: NaN, pv: NaN, pi: NaN, next: new Float64Array(3).fill(NaN) };
+}
+
+/** sign = -1 for nvi (volume fell), 1 for pvi (volume rose). */
+export function volIndexStep(st: VolIndexState, bar: number, close: number, volume: number, sign: number): number {
+  if (bar !== st.bar) {
+    st.bar = bar;
+    st.pc = st.next[0] ?? NaN;
+    st.pv = st.next[1] ?? NaN;
+    st.pi = st.next[2] ?? NaN;
+  }
+  const prev = st.pi === st.pi && st.pi !== 0 ? st.pi : 1;
+  const nz = (x: number): number => (x === x ? x : 0);
+  let v: number;
+  if (nz(close) === 0 || nz(st.pc) === 0) v = prev;
+  else v = (volume - nz(st.pv)) * sign > 0 ? prev + ((close - st.pc) / st.pc) * prev : prev;
+  st.next[0] = close;
+  st.next[1] = volume;
+  st.next[2] = v;
+  return v;
+}
+
+// ---------------------------------------------------------------------------------------------
+// vwap: Σ src·volume / Σ volume since the last bar where `anchor` was true (na before the first
+// one); the bands are vwap ± mult·sqrt(Σ src²·volume / Σ volume − vwap²).
+
+export interface VwapState {
+  bar: number;
+  /** Committed sums: volume, src·volume, src²·volume, and whether an anchor was seen (0/1). */
+  c: Float64Array;
+  next: Float64Array;
+}
+
+export function newVwapState(): VwapState {
+  return { bar: -1, c: Float64Array.of(0, 0, 0, 0), next: Float64Array.of(0, 0, 0, 0) };
+}
+
+/** Writes [vwap, upper, lower] into `out` (bands NaN when `mult` is NaN). */
+export function vwapStep(
+  st: VwapState,
+  bar: number,
+  src: number,
+  volume: number,
+  anchor: boolean,
+  mult: number,
+  out: Float64Array,
+): void {
+  if (bar !== st.bar) {
+    st.bar = bar;
+    st.c.set(st.next);
+  }
+  const n = st.next;
+  n.set(st.c);
+  out[0] = NaN;
+  out[1] = NaN;
+  out[2] = NaN;
+  if (src !== src) return;
+  if (anchor) {
+    n[0] = volume;
+    n[1] = src * volume;
+    n[2] = src * src * volume;
+    n[3] = 1;
+  } else if (n[3] === 1) {
+    n[0] = (n[0] ?? NaN) + volume;
+    n[1] = (n[1] ?? NaN) + src * volume;
+    n[2] = (n[2] ?? NaN) + src * src * volume;
+  } else {
+    return;
+  }
+  const sv = n[0] ?? NaN;
+  const vwap = (n[1] ?? NaN) / sv;
+  if (vwap !== vwap) return;
+  out[0] = vwap;
+  if (mult === mult) {
+    const dev = Math.sqrt(Math.max(0, (n[2] ?? NaN) / sv - vwap * vwap)) * mult;
+    out[1] = vwap + dev;
+    out[2] = vwap - dev;
+  }
+}
+
+/** The ta.vwap variable: vwap of hlc3 anchored at each new trading day (the first execution
+ * counts as one). `tradingDay` identifies the bar's trading day (time_tradingday). */
+export interface VwapVarState {
+  prev: PrevState;
+  vwap: VwapState;
+  out: Float64Array;
+}
+
+export function newVwapVarState(): VwapVarState {
+  return { prev: newPrevState(), vwap: newVwapState(), out: new Float64Array(3) };
+}
+
+export function vwapVarStep(st: VwapVarState, bar: number, hlc3: number, volume: number, tradingDay: number): number {
+  const prevDay = prevStep(st.prev, bar, tradingDay);
+  const anchor = prevDay !== tradingDay;
+  vwapStep(st.vwap, bar, hlc3, volume, anchor, NaN, st.out);
+  return st.out[0] ?? NaN;
+}

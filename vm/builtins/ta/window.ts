@@ -1,0 +1,176 @@
+// Shared machinery of the ta.* state records: per-execution commit/replace, rings of recent
+// values, compensated rolling sums, and argument checks used by the registry adapters.
+//
+// Every state record carries `bar`, the bar index of its last advance (-1 before the first call).
+// A call with a new bar first commits what the previous bar's last call left pending, then
+// computes; a call within the same bar recomputes from the committed part only, so the earlier
+// call's contribution is replaced, never added twice (vm/README.md, rule 4).
+
+import type { Runtime } from '../../runtime/runtime.js';
+
+/** Pine's comparison tolerance: differences smaller than this count as equal. */
+export const EPS = 1e-10;
+
+// ---------------------------------------------------------------------------------------------
+// Rings
+
+/** The most recent values of one input. Values of earlier bars are committed; the current bar
+ * may hold one pending value at slot `n & mask` (`cur` = 1). A ring of capacity `cap` can read
+ * the newest `cap - 1` values including the pending one, and one more when nothing is pending. */
+export interface Ring {
+  buf: Float64Array;
+  /** cap - 1; cap is a power of two. */
+  mask: number;
+  /** Number of committed values still readable (older ones were dropped when a ring regrew). */
+  n: number;
+  /** 1 when the current bar holds a pending value, else 0. */
+  cur: number;
+}
+
+function pow2AtLeast(x: number): number {
+  let cap = 8;
+  while (cap < x) cap *= 2;
+  return cap;
+}
+
+export function newRing(need = 1): Ring {
+  const cap = pow2AtLeast(need + 2);
+  return { buf: new Float64Array(cap).fill(NaN), mask: cap - 1, n: 0, cur: 0 };
+}
+
+/** Makes the pending value, if any, committed (call on the first call of a new bar). */
+export function ringCommit(r: Ring): void {
+  r.n += r.cur;
+  r.cur = 0;
+}
+
+/** Sets (or replaces) the current bar's pending value. */
+export function ringSet(r: Ring, v: number): void {
+  r.buf[r.n & r.mask] = v;
+  r.cur = 1;
+}
+
+/** Forgets the current bar's pending value (an na bar of a window that skips na). */
+export function ringDrop(r: Ring): void {
+  r.cur = 0;
+}
+
+/** Number of readable values, the pending one included. */
+export function ringSize(r: Ring): number {
+  const total = r.n + r.cur;
+  return total < r.mask ? total : r.mask;
+}
+
+/** The k-th newest value (k = 0: the pending value if any, else the newest committed one).
+ * The caller keeps k below ringSize(). */
+export function ringGet(r: Ring, k: number): number {
+  return r.buf[(r.n + r.cur - 1 - k) & r.mask] ?? NaN;
+}
+
+/** Grows the ring so that `need` values plus one spare stay readable. Must be called before
+ * ringSet on the current bar. Values older than the old capacity were never kept; the ring then
+ * only counts what it still has. */
+export function ringEnsure(r: Ring, need: number): void {
+  if (need + 1 <= r.mask) return;
+  const cap = pow2AtLeast(2 * (need + 1));
+  const buf = new Float64Array(cap).fill(NaN);
+  const keep = Math.min(r.n, r.mask);
+  // Committed values keep their distance from the newest one; the pending slot stays at n & mask.
+  for (let k = 0; k < keep; k++) {
+    buf[(keep - 1 - k) & (cap - 1)] = r.buf[(r.n - 1 - k) & r.mask] ?? NaN;
+  }
+  if (r.cur) buf[keep & (cap - 1)] = r.buf[r.n & r.mask] ?? NaN;
+  r.buf = buf;
+  r.mask = cap - 1;
+  r.n = keep;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Compensated rolling sum over the newest `length` non-na values
+
+/** Sum of the newest `length` non-na inputs (na inputs are skipped, as Pine's sum and sma do).
+ * `s + c` is a Neumaier-compensated sum of the newest `k` committed values; it is rebuilt from
+ * the ring when `k` changes and every max(REFRESH, k) commits (amortised O(1)), so it never
+ * drifts. */
+export interface RollSum {
+  bar: number;
+  r: Ring;
+  k: number;
+  s: number;
+  c: number;
+  age: number;
+}
+
+const REFRESH = 1024;
+
+export function newRollSum(): RollSum {
+  return { bar: -1, r: newRing(), k: 0, s: 0, c: 0, age: 0 };
+}
+
+function neumaier(st: RollSum, x: number): void {
+  const t = st.s + x;
+  if (Math.abs(st.s) >= Math.abs(x)) st.c += st.s - t + x;
+  else st.c += x - t + st.s;
+  st.s = t;
+}
+
+function rebuild(st: RollSum, k: number): void {
+  st.k = k;
+  st.s = 0;
+  st.c = 0;
+  st.age = 0;
+  const r = st.r;
+  const m = Math.min(k, r.n);
+  // Committed values only: skip the pending one when there is one.
+  for (let i = m - 1 + r.cur; i >= r.cur; i--) neumaier(st, ringGet(r, i));
+}
+
+/** Returns the sum of the newest `length` non-na values of `x` (the current one included), or
+ * NaN while fewer than `length` exist. On an na bar the window does not move and the sum of the
+ * unchanged window is returned. `length` is a positive integer. */
+export function rollSumStep(st: RollSum, bar: number, x: number, length: number): number {
+  const r = st.r;
+  if (bar !== st.bar) {
+    st.bar = bar;
+    if (r.cur) {
+      // The pending value enters the committed window; the oldest one leaves it.
+      neumaier(st, ringGet(r, 0));
+      if (r.n >= st.k) neumaier(st, -ringGet(r, st.k));
+      st.age++;
+    }
+    ringCommit(r);
+  }
+  const k = length - 1;
+  if (k + 1 > r.mask) ringEnsure(r, k + 1);
+  if (k !== st.k || (st.age >= REFRESH && st.age >= k)) {
+    r.cur = 0;
+    rebuild(st, k);
+  }
+  if (x === x) {
+    ringSet(r, x);
+    return r.n >= k ? st.s + st.c + x : NaN;
+  }
+  ringDrop(r);
+  return r.n >= length ? st.s + st.c + ringGet(r, k) : NaN;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Argument checks used by adapters (they need the runtime to fail)
+
+/** A length argument: a positive integer, or a runtime error naming the function and argument. */
+export function posLen(rt: Runtime, v: number, fn: string, arg = 'length'): number {
+  if (!(v > 0)) {
+    const shown = v === v ? String(v) : 'na';
+    rt.fail('E_TA_LENGTH', `Invalid value of the '${arg}' argument (${shown}) in '${fn}'. It must be > 0.`);
+  }
+  return Math.floor(v);
+}
+
+/** A non-negative integer argument (offsets, occurrences). */
+export function nonNeg(rt: Runtime, v: number, fn: string, arg: string): number {
+  if (!(v >= 0)) {
+    const shown = v === v ? String(v) : 'na';
+    rt.fail('E_TA_ARG', `Invalid value of the '${arg}' argument (${shown}) in '${fn}'. It must be >= 0.`);
+  }
+  return Math.floor(v);
+}
