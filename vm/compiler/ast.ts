@@ -306,6 +306,8 @@ export interface FieldDef {
   span: Span;
   type: TypeRef;
   defaultValue: Expr | null;
+  /** True for a field declared `varip` (its value survives realtime rollback); absent otherwise. */
+  varip?: boolean;
 }
 
 /** `type Name` followed by an indented list of fields. */
