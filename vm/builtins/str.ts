@@ -1,0 +1,375 @@
+// Pine's str.* namespace and the format.* constants. Strings are JS strings (UTF-16 code units,
+// like Java's, so lengths and positions agree with Pine); na string is null. Formatting lives in
+// format.ts, regex translation in str-regex.ts; time zone offsets come from an injectable function
+// (see setTimeZoneResolver) so str.format_time shares the time builtins' zone rules.
+
+import { defineFn, defineVar } from './registry.js';
+import type { Runtime } from '../runtime/runtime.js';
+import { newArray } from '../runtime/heap.js';
+import {
+  FORMAT,
+  FormatError,
+  formatDate,
+  formatMessage,
+  numberToString,
+  numberToStringFormat,
+  valueToString,
+} from './format.js';
+import { RegexError, javaRegexMatch } from './str-regex.js';
+
+// ---------------------------------------------------------------------------------------------
+// Time zones
+
+/** Offset of `zone` from UTC at `utcMs`, in milliseconds; NaN when the zone is not recognised. */
+export type TimeZoneResolver = (zone: string, utcMs: number) => number;
+
+/** Fixed-offset zones only: "UTC", "GMT", "Etc/UTC", "UTC+5", "GMT-03:30", "UTC+0530". */
+export function fixedZoneOffsetMs(zone: string): number {
+  const z = zone.trim();
+  if (/^(?:UTC|GMT|Z|Etc\/UTC|Etc\/GMT|Zulu|UCT)$/i.test(z)) return 0;
+  const m = /^(?:UTC|GMT)?\s*([+-])(\d{1,2})(?::?(\d{2}))?$/i.exec(z);
+  if (!m) return NaN;
+  const sign = m[1] === '-' ? -1 : 1;
+  const h = Number(m[2]);
+  const min = Number(m[3] ?? '0');
+  if (h > 23 || min > 59) return NaN;
+  return sign * (h * 60 + min) * 60000;
+}
+
+/** IANA zones through the platform's Intl data; falls back to fixed offsets. */
+export function intlZoneOffsetMs(zone: string, utcMs: number): number {
+  const fixed = fixedZoneOffsetMs(zone);
+  if (fixed === fixed) return fixed;
+  let dtf: Intl.DateTimeFormat;
+  try {
+    dtf = zoneFormatter(zone);
+  } catch {
+    return NaN;
+  }
+  const parts = dtf.formatToParts(new Date(utcMs));
+  const get = (t: string) => Number(parts.find((p) => p.type === t)?.value ?? NaN);
+  const hour = get('hour') % 24;
+  const local = Date.UTC(get('year'), get('month') - 1, get('day'), hour, get('minute'), get('second'));
+  return local - (utcMs - (((utcMs % 1000) + 1000) % 1000));
+}
+
+const ZONE_FORMATTERS = new Map<string, Intl.DateTimeFormat>();
+
+function zoneFormatter(zone: string): Intl.DateTimeFormat {
+  let f = ZONE_FORMATTERS.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    ZONE_FORMATTERS.set(zone, f);
+  }
+  return f;
+}
+
+let resolveZone: TimeZoneResolver = intlZoneOffsetMs;
+
+/** Lets the time builtins install their zone rules (vm/builtins/time/tz.ts) for str.format_time. */
+export function setTimeZoneResolver(fn: TimeZoneResolver): void {
+  resolveZone = fn;
+}
+
+/** str.format_time: `time` formatted with `format` in `timezone` (default format
+ * "yyyy-MM-dd'T'HH:mm:ssZ", Reference). Throws RangeError for an unknown zone. */
+export function formatTime(time: number, format: string, timezone: string, resolver: TimeZoneResolver = resolveZone): string {
+  if (time !== time) return 'NaN';
+  const off = resolver(timezone, time);
+  if (off !== off) throw new RangeError(`Unknown time zone '${timezone}'.`);
+  return formatDate(time, format, off);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Plain string functions (na string = null)
+
+/** str.pos: first position of `needle`, 0 when it is na or empty, na when absent (User Manual,
+ * Strings: "If the argument is na or an empty string value, the function returns 0"). */
+export function strPos(source: string | null, needle: string | null): number {
+  if (needle === null || needle === '') return 0;
+  if (source === null) return NaN;
+  const k = source.indexOf(needle);
+  return k < 0 ? NaN : k;
+}
+
+/** str.replace: the `occurrence`-th (0-based) non-overlapping `target` replaced. An empty target
+ * matches every boundary between characters, as Java's String.replace does. */
+export function strReplace(source: string, target: string, replacement: string, occurrence: number): string {
+  if (!(occurrence >= 0)) return source;
+  if (target === '') {
+    if (occurrence > source.length) return source;
+    return source.slice(0, occurrence) + replacement + source.slice(occurrence);
+  }
+  let from = 0;
+  for (let n = 0; ; n++) {
+    const k = source.indexOf(target, from);
+    if (k < 0) return source;
+    if (n === occurrence) return source.slice(0, k) + replacement + source.slice(k + target.length);
+    from = k + target.length;
+  }
+}
+
+/** str.replace_all: every non-overlapping `target`; an empty target inserts the replacement at
+ * every boundary ("abc" → "-a-b-c-"). */
+export function strReplaceAll(source: string, target: string, replacement: string): string {
+  if (target === '') {
+    let out = replacement;
+    for (const ch of source.split('')) out += ch + replacement;
+    return out;
+  }
+  return source.split(target).join(replacement);
+}
+
+/** str.split: an empty separator splits into single characters. */
+export function strSplit(source: string, separator: string): string[] {
+  if (separator === '') return source.split('');
+  return source.split(separator);
+}
+
+/** str.tonumber: digits with an optional leading sign and one decimal point (User Manual,
+ * Strings: "the value's character sequence can include only ASCII digits, a sign symbol at the
+ * beginning (+ or -), and a single period"); anything else is na. */
+export function strToNumber(s: string | null): number {
+  if (s === null || !/^[+-]?(?:\d+\.?\d*|\.\d+)$/.test(s)) return NaN;
+  return Number(s);
+}
+
+/** str.trim: removes leading and trailing characters ≤ U+0020 (ASCII whitespace and controls). */
+export function strTrim(s: string): string {
+  let a = 0;
+  let b = s.length;
+  while (a < b && s.charCodeAt(a) <= 32) a++;
+  while (b > a && s.charCodeAt(b - 1) <= 32) b--;
+  return s.slice(a, b);
+}
+
+/** str.upper / str.lower change ASCII letters only (User Manual, Strings). */
+export function asciiUpper(s: string): string {
+  return s.replace(/[a-z]+/g, (m) => m.toUpperCase());
+}
+
+export function asciiLower(s: string): string {
+  return s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Registration
+
+function str(rt: Runtime, i: number): string | null {
+  const v = rt.o[i];
+  return typeof v === 'string' ? v : null;
+}
+
+/** Runs a formatting step, turning format errors into Pine runtime errors. */
+function guarded<T>(rt: Runtime, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof FormatError || e instanceof RegexError || e instanceof RangeError) {
+      rt.fail('E_FORMAT', e.message);
+    }
+    throw e;
+  }
+}
+
+/** The boxed variadic arguments of str.format / log.*: `count` registers from `a`. */
+export function boxedArgs(rt: Runtime, a: number, count: number): unknown[] {
+  const args: unknown[] = [];
+  for (let k = 0; k < count; k++) args.push(rt.o[a + k] ?? null);
+  return args;
+}
+
+/** str.format's work, shared with log.*: throws a runtime error for a malformed format string. */
+export function formatMessageRt(rt: Runtime, pattern: string | null, args: readonly unknown[]): string {
+  if (pattern === null) return 'NaN';
+  return guarded(rt, () => formatMessage(pattern, args));
+}
+
+let registered = false;
+
+/** Defines every str.* function and the format.* constants in the registry (once). */
+export function registerStr(): void {
+  if (registered) return;
+  registered = true;
+  const pure = { pure: true };
+
+  // str.tostring(value). int first: an int argument must not fall to the boxed `any` overload.
+  for (const base of ['int', 'float']) {
+    defineFn(`str.tostring(value: series ${base}): series string`, (rt, a, d) => {
+      rt.o[d] = numberToString(rt.f[a] ?? NaN);
+    }, pure);
+  }
+  defineFn('str.tostring(value: series bool): series string', (rt, a, d) => {
+    rt.o[d] = (rt.f[a] ?? 0) !== 0 ? 'true' : 'false';
+  }, pure);
+  defineFn('str.tostring(value: series string): series string', (rt, a, d) => {
+    rt.o[d] = str(rt, a);
+  }, pure);
+  defineFn('str.tostring(value: series any): series string', (rt, a, d) => {
+    rt.o[d] = valueToString(rt.o[a]);
+  }, pure);
+  // With a format: simple and series only, and never folded (format.mintick reads syminfo).
+  for (const q of ['simple', 'series']) {
+    for (const base of ['int', 'float']) {
+      defineFn(`str.tostring(value: ${q} ${base}, format: ${q} string): ${q} string`, (rt, a, d) => {
+        rt.o[d] = numberToStringFormat(rt.f[a] ?? NaN, str(rt, a + 1), rt.syminfo.mintick);
+      });
+    }
+    defineFn(`str.tostring(value: ${q} bool, format: ${q} string): ${q} string`, (rt, a, d) => {
+      rt.o[d] = (rt.f[a] ?? 0) !== 0 ? 'true' : 'false';
+    });
+    defineFn(`str.tostring(value: ${q} string, format: ${q} string): ${q} string`, (rt, a, d) => {
+      rt.o[d] = str(rt, a);
+    });
+    defineFn(`str.tostring(value: ${q} any, format: ${q} string): ${q} string`, (rt, a, d) => {
+      const fmt = str(rt, a + 1);
+      rt.o[d] = valueToString(rt.o[a], (v) => numberToStringFormat(v, fmt, rt.syminfo.mintick));
+    });
+  }
+
+  defineFn(
+    'str.format(formatString: series string, ...arg: series any): series string',
+    (rt, a, d, s) => {
+      rt.o[d] = formatMessageRt(rt, str(rt, a), boxedArgs(rt, a + 1, s - 1));
+    },
+    pure,
+  );
+
+  defineFn('str.length(string: series string): series int', (rt, a, d) => {
+    const v = str(rt, a);
+    rt.f[d] = v === null ? NaN : v.length;
+  }, pure);
+  defineFn('str.contains(source: series string, str: series string): series bool', (rt, a, d) => {
+    const s = str(rt, a);
+    const t = str(rt, a + 1);
+    rt.f[d] = s !== null && t !== null && s.includes(t) ? 1 : 0;
+  }, pure);
+  defineFn('str.startswith(source: series string, str: series string): series bool', (rt, a, d) => {
+    const s = str(rt, a);
+    const t = str(rt, a + 1);
+    rt.f[d] = s !== null && t !== null && s.startsWith(t) ? 1 : 0;
+  }, pure);
+  defineFn('str.endswith(source: series string, str: series string): series bool', (rt, a, d) => {
+    const s = str(rt, a);
+    const t = str(rt, a + 1);
+    rt.f[d] = s !== null && t !== null && s.endsWith(t) ? 1 : 0;
+  }, pure);
+  defineFn('str.pos(source: series string, str: series string): series int', (rt, a, d) => {
+    rt.f[d] = strPos(str(rt, a), str(rt, a + 1));
+  }, pure);
+  defineFn(
+    'str.replace(source: series string, target: series string, replacement: series string, occurrence: series int = 0): series string',
+    (rt, a, d) => {
+      const s = str(rt, a);
+      const t = str(rt, a + 1);
+      const r = str(rt, a + 2);
+      rt.o[d] = s === null || t === null ? s : strReplace(s, t, r ?? '', rt.f[a + 3] ?? NaN);
+    },
+    pure,
+  );
+  defineFn(
+    'str.replace_all(source: series string, target: series string, replacement: series string): series string',
+    (rt, a, d) => {
+      const s = str(rt, a);
+      const t = str(rt, a + 1);
+      const r = str(rt, a + 2);
+      rt.o[d] = s === null || t === null ? s : strReplaceAll(s, t, r ?? '');
+    },
+    pure,
+  );
+  const substring = (rt: Runtime, a: number, d: number, end: number) => {
+    const s = str(rt, a);
+    if (s === null) {
+      rt.o[d] = null;
+      return;
+    }
+    let begin = rt.f[a + 1] ?? NaN;
+    if (begin !== begin) begin = 0;
+    if (begin < 0 || begin > s.length) {
+      rt.fail('E_ARG', `Invalid value of the 'begin_pos' argument (${begin}) in 'str.substring': the string "${s}" has ${s.length} characters.`);
+    }
+    let stop = end !== end || end > s.length ? s.length : end;
+    if (stop < begin) {
+      rt.fail('E_ARG', `Invalid value of the 'end_pos' argument (${end}) in 'str.substring': it is less than 'begin_pos' (${begin}).`);
+    }
+    stop = Math.trunc(stop);
+    rt.o[d] = s.slice(Math.trunc(begin), stop);
+  };
+  defineFn('str.substring(source: series string, begin_pos: series int): series string', (rt, a, d) => {
+    substring(rt, a, d, NaN);
+  }, pure);
+  defineFn(
+    'str.substring(source: series string, begin_pos: series int, end_pos: series int): series string',
+    (rt, a, d) => {
+      substring(rt, a, d, rt.f[a + 2] ?? NaN);
+    },
+    pure,
+  );
+  defineFn('str.upper(source: series string): series string', (rt, a, d) => {
+    const s = str(rt, a);
+    rt.o[d] = s === null ? null : asciiUpper(s);
+  }, pure);
+  defineFn('str.lower(source: series string): series string', (rt, a, d) => {
+    const s = str(rt, a);
+    rt.o[d] = s === null ? null : asciiLower(s);
+  }, pure);
+  defineFn('str.trim(source: series string): series string', (rt, a, d) => {
+    const s = str(rt, a);
+    rt.o[d] = s === null ? null : strTrim(s);
+  }, pure);
+  defineFn('str.tonumber(string: series string): series float', (rt, a, d) => {
+    rt.f[d] = strToNumber(str(rt, a));
+  }, pure);
+  defineFn(
+    'str.repeat(source: series string, repeat: series int, separator: series string = ""): series string',
+    (rt, a, d) => {
+      const s = str(rt, a);
+      const n = rt.f[a + 1] ?? NaN;
+      if (s === null || n !== n) {
+        rt.o[d] = null;
+        return;
+      }
+      if (n < 0) {
+        rt.fail('E_ARG', `Invalid value of the 'repeat' argument (${n}) in 'str.repeat': it must be greater than or equal to 0.`);
+      }
+      rt.o[d] = new Array<string>(Math.trunc(n)).fill(s).join(str(rt, a + 2) ?? '');
+    },
+    pure,
+  );
+  // str.split makes a new array on every call, so it is never folded.
+  defineFn('str.split(string: series string, separator: series string): array<string>', (rt, a, d) => {
+    const s = str(rt, a);
+    rt.o[d] = newArray(s === null ? [] : strSplit(s, str(rt, a + 1) ?? ''));
+  });
+  for (const q of ['simple', 'series']) {
+    defineFn(`str.match(source: ${q} string, regex: ${q} string): ${q} string`, (rt, a, d) => {
+      const s = str(rt, a);
+      const re = str(rt, a + 1);
+      rt.o[d] = s === null || re === null ? '' : guarded(rt, () => javaRegexMatch(s, re));
+    });
+  }
+  defineFn(
+    'str.format_time(time: series int, format: series string = "yyyy-MM-dd\'T\'HH:mm:ssZ", timezone: series string = syminfo.timezone): series string',
+    (rt, a, d) => {
+      const fmt = str(rt, a + 1) ?? "yyyy-MM-dd'T'HH:mm:ssZ";
+      const zone = str(rt, a + 2) ?? rt.syminfo.timezone;
+      rt.o[d] = guarded(rt, () => formatTime(rt.f[a] ?? NaN, fmt, zone));
+    },
+  );
+
+  // format.* constants (Reference: "Type: const string").
+  defineVar('format.inherit: const string', { value: FORMAT.inherit });
+  defineVar('format.price: const string', { value: FORMAT.price });
+  defineVar('format.volume: const string', { value: FORMAT.volume });
+  defineVar('format.percent: const string', { value: FORMAT.percent });
+  defineVar('format.mintick: const string', { value: FORMAT.mintick });
+}
