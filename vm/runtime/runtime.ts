@@ -55,14 +55,57 @@ export interface SymbolInfo {
   mintick: number;
   pointvalue: number;
   /** Volume type etc. may be added here; keep plain data. */
+
+  // Optional symbol facts (syminfo.*); absent reads as na (numbers) or "" / na (strings).
+  /** syminfo.session: "regular" (default) or "extended". */
+  sessionType?: 'regular' | 'extended';
+  pricescale?: number;
+  minmove?: number;
+  mincontract?: number;
+  /** "base", "quote", "tick" or "n/a". */
+  volumetype?: string;
+  root?: string;
+  country?: string;
+  industry?: string;
+  sector?: string;
+  isin?: string;
+  currentContract?: string;
+  /** ms UTC. */
+  expirationDate?: number;
+  employees?: number;
+  shareholders?: number;
+  sharesOutstandingFloat?: number;
+  sharesOutstandingTotal?: number;
+
+  // The weekly trading schedule, in `timezone`. When absent, it is derived from `session`.
+  /** Market hours (the regular session), e.g. Monday 09:30-16:00. */
+  openingHours?: WeeklyRange[];
+  /** When each trading day's session starts; pairs with the next end. */
+  sessionStarts?: WeeklyTime[];
+  /** When each trading day's session ends; the day of an end names the trading day. */
+  sessionEnds?: WeeklyTime[];
+}
+
+/** A weekly time range: `day` is Pine's day of week (1 = Sunday ... 7 = Saturday); `start` and
+ * `end` are seconds after local midnight, `end` 86400 for the midnight that ends the day. */
+export interface WeeklyRange {
+  day: number;
+  start: number;
+  end: number;
+}
+
+/** A weekly instant: Pine day of week and seconds after local midnight (86400 = end of the day). */
+export interface WeeklyTime {
+  day: number;
+  time: number;
 }
 
 export interface TimeframeInfo {
   /** Pine's timeframe string: "1", "5", "60", "240", "1D", "D", "W", "M", "1S", ... */
   period: string;
   multiplier: number;
-  /** "S", "" (minutes), "D", "W", "M" */
-  unit: 'S' | '' | 'D' | 'W' | 'M';
+  /** "S", "" (minutes), "D", "W", "M", "T" (ticks) */
+  unit: 'S' | '' | 'D' | 'W' | 'M' | 'T';
 }
 
 export type LogLevel = 'info' | 'warning' | 'error';
