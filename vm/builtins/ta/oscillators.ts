@@ -235,12 +235,13 @@ export function macdStep(
   slowlen: number,
   siglen: number,
   out: Float64Array,
+  at = 0,
 ): void {
   const macd = emaStep(st.fast, bar, src, fastlen) - emaStep(st.slow, bar, src, slowlen);
   const signal = emaStep(st.sig, bar, macd, siglen);
-  out[0] = macd;
-  out[1] = signal;
-  out[2] = macd - signal;
+  out[at] = macd;
+  out[at + 1] = signal;
+  out[at + 2] = macd - signal;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -278,6 +279,7 @@ export function dmiStep(
   diLength: number,
   adxSmoothing: number,
   out: Float64Array,
+  at = 0,
 ): void {
   const up = high - prevStep(st.ph, bar, high);
   const down = -(low - prevStep(st.pl, bar, low));
@@ -289,9 +291,9 @@ export function dmiStep(
   const minus = (100 * rmaStep(st.minus, bar, minusDM, diLength)) / trur;
   const sum = plus + minus;
   const adx = 100 * rmaStep(st.adx, bar, Math.abs(plus - minus) / (sum === 0 ? 1 : sum), adxSmoothing);
-  out[0] = plus;
-  out[1] = minus;
-  out[2] = adx;
+  out[at] = plus;
+  out[at + 1] = minus;
+  out[at + 2] = adx;
 }
 
 // ---------------------------------------------------------------------------------------------

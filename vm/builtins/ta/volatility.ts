@@ -121,12 +121,12 @@ export function newBbState(): BbState {
 }
 
 /** Writes [basis, upper, lower] into `out`. */
-export function bbStep(st: BbState, bar: number, src: number, length: number, mult: number, out: Float64Array): void {
+export function bbStep(st: BbState, bar: number, src: number, length: number, mult: number, out: Float64Array, at = 0): void {
   const basis = smaStep(st.sma, bar, src, length);
   const dev = mult * stdevStep(st.v, bar, src, length, true);
-  out[0] = basis;
-  out[1] = basis + dev;
-  out[2] = basis - dev;
+  out[at] = basis;
+  out[at + 1] = basis + dev;
+  out[at + 2] = basis - dev;
 }
 
 export function bbwStep(st: BbState, bar: number, src: number, length: number, mult: number): number {
@@ -159,13 +159,14 @@ export function kcStep(
   mult: number,
   useTrueRange: boolean,
   out: Float64Array,
+  at = 0,
 ): void {
   const basis = emaStep(st.basis, bar, src, length);
   const tr = trStep(st.tr, bar, high, low, close, false);
   const rangeEma = emaStep(st.range, bar, useTrueRange ? tr : high - low, length);
-  out[0] = basis;
-  out[1] = basis + rangeEma * mult;
-  out[2] = basis - rangeEma * mult;
+  out[at] = basis;
+  out[at + 1] = basis + rangeEma * mult;
+  out[at + 2] = basis - rangeEma * mult;
 }
 
 export function kcwStep(
@@ -255,6 +256,7 @@ export function supertrendStep(
   factor: number,
   atrPeriod: number,
   out: Float64Array,
+  at = 0,
 ): void {
   if (bar !== s.bar) {
     s.bar = bar;
@@ -282,8 +284,8 @@ export function supertrendStep(
   s.next[2] = close;
   s.next[3] = st;
   s.next[4] = atr;
-  out[0] = st;
-  out[1] = dir;
+  out[at] = st;
+  out[at + 1] = dir;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -133,6 +133,7 @@ export function vwapStep(
   anchor: boolean,
   mult: number,
   out: Float64Array,
+  at = 0,
 ): void {
   if (bar !== st.bar) {
     st.bar = bar;
@@ -140,9 +141,9 @@ export function vwapStep(
   }
   const n = st.next;
   n.set(st.c);
-  out[0] = NaN;
-  out[1] = NaN;
-  out[2] = NaN;
+  out[at] = NaN;
+  out[at + 1] = NaN;
+  out[at + 2] = NaN;
   if (src !== src) return;
   if (anchor) {
     n[0] = volume;
@@ -159,11 +160,11 @@ export function vwapStep(
   const sv = n[0] ?? NaN;
   const vwap = (n[1] ?? NaN) / sv;
   if (vwap !== vwap) return;
-  out[0] = vwap;
+  out[at] = vwap;
   if (mult === mult) {
     const dev = Math.sqrt(Math.max(0, (n[2] ?? NaN) / sv - vwap * vwap)) * mult;
-    out[1] = vwap + dev;
-    out[2] = vwap - dev;
+    out[at + 1] = vwap + dev;
+    out[at + 2] = vwap - dev;
   }
 }
 
