@@ -194,7 +194,7 @@ const QUALS: Record<string, Qual> = {
 
 const BASES = new Set<string>([
   'int', 'float', 'bool', 'color', 'string', 'void', 'array', 'matrix', 'map', 'line', 'label',
-  'box', 'table', 'linefill', 'polyline', 'chart.point', 'plot', 'hline', 'T', 'any',
+  'box', 'table', 'linefill', 'polyline', 'chart.point', 'plot', 'hline', 'tuple', 'T', 'any',
 ]);
 
 class SigLexer {

@@ -11,8 +11,10 @@ export interface SeriesSpec {
   slot: number;
   /** 'f' numeric, 'o' object. */
   kind: 'f' | 'o';
-  /** Largest history offset read (constant offsets), or the dynamic limit. */
+  /** Largest constant history offset read. */
   maxOffset: number;
+  /** Read with a non-constant offset: keeps max_bars_back values. */
+  dynamic: boolean;
 }
 
 /** A call site's block of state inside its caller's layout. */
@@ -106,10 +108,13 @@ export interface ScriptMeta {
   options: Record<string, string | number | boolean | null>;
 }
 
-/** Registers preloaded once when an instance is built (constant arguments of call sites). */
+/** Registers preloaded once when an instance is built (constants, constant arguments of call
+ * sites, const variables). A number goes to f[reg], a string to o[reg], null to both (na). With
+ * `boxed`, the value goes to o[reg] as a JS number or boolean (arguments of `any` parameters). */
 export interface Preload {
   reg: number;
   value: number | string | null;
+  boxed?: 'number' | 'bool';
 }
 
 export interface DebugVar {
@@ -141,4 +146,6 @@ export interface Program {
   /** The source text (snapshots restore without it, but errors and inspect quote it). */
   source: string;
   globals: DebugVar[];
+  /** Loop timer registers (two each: iteration count, start time); cleared on restore. */
+  loopRegs: number[];
 }

@@ -1,0 +1,10 @@
+// Registers every builtin of the VM. Importing this module (the public API does) fills the registry
+// that the compiler and the interpreter resolve names against.
+
+import './declarations.js';
+import './outputs.js';
+import './inputs.js';
+import './bar-vars.js';
+import './core-index.js';
+import './ta/index.js';
+// import './time/index.js'; (pending)

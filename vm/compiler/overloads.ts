@@ -1,0 +1,177 @@
+// Type rules shared by the lowering pass: unification of branch types, assignability, and builtin
+// overload resolution (positional and named arguments, defaults, variadic tails, the type variable
+// T, qualifier checks, int → float promotion).
+
+import type { FnSpec, ParamSpec, SigType } from '../builtins/registry.js';
+import { Qual, QUAL_NAMES, baseName, maxQual, sameBase, type PType } from './types.js';
+
+/** The common type of two branches (if/switch/?:), or null when they cannot meet. */
+export function unify(a: PType, b: PType): PType | null {
+  const qual = maxQual(a.qual, b.qual);
+  if (a.base === 'na') return { ...b, qual };
+  if (b.base === 'na') return { ...a, qual };
+  if (sameBase(a, b)) return { ...a, qual };
+  if ((a.base === 'int' && b.base === 'float') || (a.base === 'float' && b.base === 'int')) {
+    return { base: 'float', qual };
+  }
+  return null;
+}
+
+/** Whether a value of type `v` can be stored where `d` is expected (ignoring qualifiers). Returns
+ * 'same', 'promote' (int → float), 'cast' (v5's implicit numeric → bool) or null. */
+export function assignable(v: PType, d: PType, version: number): 'same' | 'promote' | 'cast' | null {
+  if (v.base === 'na') return 'same';
+  if (sameBase(v, d)) return 'same';
+  if (v.base === 'int' && d.base === 'float') return 'promote';
+  if (version < 6 && d.base === 'bool' && (v.base === 'int' || v.base === 'float')) return 'cast';
+  return null;
+}
+
+export function sigTypeName(t: SigType): string {
+  const q = QUAL_NAMES[t.qual];
+  let b: string = t.base;
+  if (t.base === 'array' || t.base === 'matrix') b = `${t.base}<${t.elem ? sigTypeName(t.elem).split(' ').pop() : '?'}>`;
+  return `${q} ${b}`;
+}
+
+export function sigToPType(t: SigType, bindT: PType | null): PType {
+  if (t.base === 'T') return { ...(bindT ?? { base: 'float', qual: t.qual }), qual: t.qual };
+  if (t.base === 'any') return { base: 'float', qual: t.qual };
+  const out: PType = { base: t.base, qual: t.qual };
+  if (t.elem) out.elem = sigToPType(t.elem, bindT);
+  if (t.key) out.key = sigToPType(t.key, bindT);
+  return out;
+}
+
+export interface ArgInfo {
+  name: string | null;
+  type: PType;
+  /** Source text, for messages. */
+  text: string;
+}
+
+export interface Match {
+  spec: FnSpec;
+  /** For each parameter, the index of the argument bound to it, or -1 (default used). The rest
+   * parameter, if any, takes `rest` instead. */
+  bound: number[];
+  rest: number[];
+  /** Binding of the type variable T. */
+  bindT: PType | null;
+  score: number;
+}
+
+export type MatchResult = { ok: true; match: Match } | { ok: false; reason: string };
+
+/** Tries one overload against the arguments. */
+export function tryOverload(spec: FnSpec, args: ArgInfo[], version: number): MatchResult {
+  const params = spec.params;
+  const bound = new Array<number>(params.length).fill(-1);
+  const rest: number[] = [];
+  const restParam = params.length > 0 && params[params.length - 1]?.rest === true;
+  const fixed = restParam ? params.length - 1 : params.length;
+  let pos = 0;
+  let sawNamed = false;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (!arg) continue;
+    if (arg.name === null) {
+      if (sawNamed) return { ok: false, reason: `positional argument \`${arg.text}\` follows a named argument` };
+      if (pos < fixed) bound[pos++] = i;
+      else if (restParam) rest.push(i);
+      else {
+        return {
+          ok: false,
+          reason: `too many arguments: '${spec.name}' takes at most ${fixed}, got ${args.length}`,
+        };
+      }
+    } else {
+      sawNamed = true;
+      const k = params.findIndex((p) => p.name === arg.name && !p.rest);
+      if (k < 0) return { ok: false, reason: `'${spec.name}' has no parameter named '${arg.name}'` };
+      if (bound[k] !== -1) return { ok: false, reason: `argument '${arg.name}' is given twice` };
+      bound[k] = i;
+    }
+  }
+  for (let k = 0; k < fixed; k++) {
+    const p = params[k];
+    if (p && bound[k] === -1 && p.default === null) {
+      return { ok: false, reason: `missing argument '${p.name}' (${sigTypeName(p.type)})` };
+    }
+  }
+  let score = 0;
+  let bindT: PType | null = null;
+  const check = (p: ParamSpec, argIndex: number): string | null => {
+    const arg = args[argIndex];
+    if (!arg) return null;
+    const v = arg.type;
+    const label = `argument '${p.name}'=\`${arg.text}\``;
+    if (v.base === 'void' || v.base === 'tuple') return `${label}: expected ${sigTypeName(p.type)}, got no value`;
+    if (v.qual > p.type.qual) {
+      return `${label}: expected ${sigTypeName(p.type)}, got ${QUAL_NAMES[v.qual]} ${baseName(v)}`;
+    }
+    if (p.type.base === 'any') return null;
+    if (p.type.base === 'T') {
+      if (v.base === 'na') return null;
+      if (bindT === null) {
+        bindT = { ...v };
+        return null;
+      }
+      const u = unifyBases(bindT, v);
+      if (!u) return `${label}: expected ${baseName(bindT)} like the other arguments, got ${baseName(v)}`;
+      if (u.base !== bindT.base) score += 1;
+      bindT = u;
+      return null;
+    }
+    const want = sigToPType(p.type, bindT);
+    const a = assignable(v, want, version);
+    if (a === null) return `${label}: expected ${sigTypeName(p.type)}, got ${QUAL_NAMES[v.qual]} ${baseName(v)}`;
+    if (a === 'promote') score += 1;
+    if (a === 'cast') score += 2;
+    return null;
+  };
+  for (let k = 0; k < fixed; k++) {
+    const p = params[k];
+    const b = bound[k] ?? -1;
+    if (p && b >= 0) {
+      const err = check(p, b);
+      if (err) return { ok: false, reason: err };
+    }
+  }
+  if (restParam) {
+    const p = params[params.length - 1];
+    if (p) {
+      for (const i of rest) {
+        const err = check(p, i);
+        if (err) return { ok: false, reason: err };
+      }
+    }
+  }
+  return { ok: true, match: { spec, bound, rest, bindT, score } };
+}
+
+function unifyBases(a: PType, b: PType): PType | null {
+  const u = unify(a, b);
+  return u ? { ...u, qual: Qual.Series } : null;
+}
+
+/** Picks the best overload: the viable one with the fewest conversions (first on ties). */
+export function resolveOverload(
+  specs: readonly FnSpec[],
+  args: ArgInfo[],
+  version: number,
+): { ok: true; match: Match } | { ok: false; reasons: string[] } {
+  let best: Match | null = null;
+  const reasons: string[] = [];
+  for (const spec of specs) {
+    const r = tryOverload(spec, args, version);
+    if (r.ok) {
+      if (!best || r.match.score < best.score) best = r.match;
+    } else reasons.push(r.reason);
+  }
+  return best ? { ok: true, match: best } : { ok: false, reasons };
+}
+
+export function overloadText(spec: FnSpec): string {
+  return `${spec.name}(${spec.params.map((p) => (p.rest ? `...${p.name}` : p.name)).join(', ')})`;
+}

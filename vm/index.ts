@@ -1,0 +1,25 @@
+// Evergreen's VM: the public API for hosts (the CLI, the web worker, tests).
+//
+//   const { program, diagnostics } = compile(source);
+//   const inst = Instance.builder(program).symbol(info).timeframe('1D').inputs({ len: 20 }).build();
+//   for (const bar of bars) inst.runBar(bar);
+
+export { compile, type CompileResult } from './compiler/compile.js';
+export { formatDiagnostic, LineMap, type Diagnostic } from './compiler/diagnostics.js';
+export type { Program, OutputInfo, InputInfo, ScriptMeta } from './bytecode/program.js';
+export { disassemble } from './bytecode/disasm.js';
+export {
+  Instance,
+  InstanceBuilder,
+  InstanceError,
+  DEFAULT_SYMBOL,
+  type Bar,
+  type BarColumns,
+  type RunOptions,
+  type RunResult,
+  type InputValue,
+} from './runtime/instance.js';
+export { OutputStore, type OutputChunk } from './runtime/outputs.js';
+export { PineRuntimeError, type PineRuntimeErrorData, type StackFrame } from './runtime/errors.js';
+export type { SymbolInfo, TimeframeInfo, Limits, LogEntry, AlertEntry } from './runtime/runtime.js';
+export { colorToCss, colorToHex, colorR, colorG, colorB, colorT } from './runtime/color-value.js';

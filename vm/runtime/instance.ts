@@ -1,0 +1,475 @@
+// The public Instance: one running script over one symbol and timeframe. Built with a builder
+// (symbol, timeframe, inputs, limits), it runs confirmed bars (`runBar`, `runBars`), realtime ticks
+// of the open bar (`updateBar`, rolled back before each tick except varip), and can stop after an
+// instruction budget (`{ budget }`) and `resume()` mid-bar.
+
+import type { InputInfo, Program } from '../bytecode/program.js';
+import { Machine } from './machine.js';
+import { OutputStore } from './outputs.js';
+import { cloneData } from './clone.js';
+import { DEFAULT_LIMITS, R, type Limits, type SymbolInfo, type TimeframeInfo } from './runtime.js';
+import type { SeriesF } from './series.js';
+import { SOURCE_REGS } from '../compiler/lower.js';
+import { parseTimeframe, timeframeSeconds } from '../builtins/time/timeframe.js';
+
+export interface Bar {
+  /** Bar open time, ms since the epoch (UTC). */
+  time: number;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume?: number;
+  /** Bar close time; derived from the timeframe when absent. */
+  timeClose?: number;
+}
+
+/** Bars as columns (what the CSV loader and the worker use). */
+export interface BarColumns {
+  time: Float64Array;
+  open: Float64Array;
+  high: Float64Array;
+  low: Float64Array;
+  close: Float64Array;
+  volume: Float64Array;
+  length: number;
+}
+
+export interface RunOptions {
+  /** Stop after this many instructions; the result is then `{ status: 'yielded' }`. */
+  budget?: number;
+}
+
+export type RunResult = { status: 'done'; bar: number } | { status: 'yielded'; bar: number };
+
+export type InputValue = number | string | boolean;
+
+export class InstanceError extends Error {
+  override readonly name = 'InstanceError';
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const DEFAULT_SYMBOL: SymbolInfo = {
+  ticker: 'SYMBOL',
+  tickerid: 'SYMBOL',
+  prefix: '',
+  description: '',
+  type: 'crypto',
+  currency: 'USD',
+  basecurrency: '',
+  timezone: 'Etc/UTC',
+  session: '24x7',
+  mintick: 0.01,
+  pointvalue: 1,
+};
+
+export class InstanceBuilder {
+  private sym: SymbolInfo = { ...DEFAULT_SYMBOL };
+  private tf: TimeframeInfo = { period: '1D', multiplier: 1, unit: 'D' };
+  private inputValues: Record<string, InputValue> = {};
+  private lim: Limits = { ...DEFAULT_LIMITS };
+  private total: number | null = null;
+  private seed = 0x5eed;
+
+  constructor(private readonly program: Program) {
+    this.lim.maxBarsBack = program.meta.maxBarsBack;
+  }
+
+  symbol(info: Partial<SymbolInfo>): this {
+    this.sym = { ...this.sym, ...info };
+    return this;
+  }
+
+  timeframe(tf: string | TimeframeInfo): this {
+    if (typeof tf === 'string') {
+      const parsed = parseTimeframe(tf);
+      if (!parsed) throw new InstanceError('bad-timeframe', `Unknown timeframe '${tf}': use e.g. "1", "15", "60", "1D", "1W", "1M".`);
+      this.tf = parsed;
+    } else this.tf = tf;
+    return this;
+  }
+
+  /** Overrides input values by variable name, title or index (`{ len: 20 }`). */
+  inputs(values: Record<string, InputValue>): this {
+    this.inputValues = { ...this.inputValues, ...values };
+    return this;
+  }
+
+  limits(l: Partial<Limits>): this {
+    this.lim = { ...this.lim, ...l };
+    return this;
+  }
+
+  /** Number of history bars the host will feed: sets last_bar_index and barstate.islast. */
+  totalBars(n: number): this {
+    this.total = n;
+    return this;
+  }
+
+  /** Seed of math.random's generator (deterministic; part of the state). */
+  randomSeed(seed: number): this {
+    this.seed = seed;
+    return this;
+  }
+
+  build(): Instance {
+    const values = resolveInputs(this.program.inputs, this.inputValues);
+    const outputs = new OutputStore(this.program.outputs, 0);
+    const m = new Machine(this.program, {
+      syminfo: this.sym,
+      timeframe: this.tf,
+      limits: this.lim,
+      outputs,
+      rngSeed: this.seed,
+    });
+    return new Instance(m, values, this.total);
+  }
+}
+
+/** Checks host input overrides against the script's inputs; unknown names and bad values are errors
+ * that name the input. Returns the value of every input, by input id. */
+export function resolveInputs(inputs: InputInfo[], overrides: Record<string, InputValue>): InputValue[] {
+  const values = inputs.map((i) => i.defval);
+  for (const [key, raw] of Object.entries(overrides)) {
+    const idx = inputs.findIndex((i) => i.varName === key || i.title === key || String(i.id) === key);
+    const info = inputs[idx];
+    if (!info) {
+      const known = inputs.map((i) => i.varName ?? i.title).join(', ') || 'none';
+      throw new InstanceError('unknown-input', `Unknown input '${key}' (the script's inputs: ${known}).`);
+    }
+    values[idx] = coerceInput(info, raw);
+  }
+  return values;
+}
+
+function coerceInput(info: InputInfo, raw: InputValue): InputValue {
+  const name = info.varName ?? info.title;
+  const bad = (why: string) => new InstanceError('bad-input', `Input '${name}': ${why}.`);
+  switch (info.kind) {
+    case 'int':
+    case 'float':
+    case 'price':
+    case 'time': {
+      const v = typeof raw === 'number' ? raw : typeof raw === 'string' ? Number(raw.trim()) : NaN;
+      if (!Number.isFinite(v)) throw bad(`expected a number, got ${JSON.stringify(raw)}`);
+      if ((info.kind === 'int' || info.kind === 'time') && !Number.isInteger(v)) throw bad(`expected an integer, got ${v}`);
+      if (info.minval !== null && v < info.minval) throw bad(`${v} is below the minimum ${info.minval}`);
+      if (info.maxval !== null && v > info.maxval) throw bad(`${v} is above the maximum ${info.maxval}`);
+      if (info.options && !info.options.includes(v)) throw bad(`${v} is not one of the options ${info.options.join(', ')}`);
+      return v;
+    }
+    case 'bool': {
+      if (typeof raw === 'boolean') return raw;
+      if (raw === 'true' || raw === 1 || raw === '1') return true;
+      if (raw === 'false' || raw === 0 || raw === '0') return false;
+      throw bad(`expected true or false, got ${JSON.stringify(raw)}`);
+    }
+    case 'source': {
+      const v = String(raw);
+      if (!(v in SOURCE_REGS)) throw bad(`expected one of ${Object.keys(SOURCE_REGS).join(', ')}, got ${JSON.stringify(raw)}`);
+      return v;
+    }
+    case 'color': {
+      if (typeof raw === 'number') return raw;
+      throw bad('colors are given as numbers (see runtime/color-value.ts)');
+    }
+    default: {
+      const v = String(raw);
+      if (info.options && !info.options.includes(v)) throw bad(`${JSON.stringify(v)} is not one of the options ${info.options.join(', ')}`);
+      return v;
+    }
+  }
+}
+
+interface Checkpoint {
+  vf: Float64Array;
+  vo: unknown[];
+  ser: unknown[];
+  cs: unknown[];
+  rng: Uint32Array;
+  logs: number;
+  alerts: number;
+}
+
+export class Instance {
+  /** Index of the last confirmed bar (-1 before the first). */
+  private confirmed = -1;
+  /** The open (realtime, unconfirmed) bar's time, or null. */
+  private openTime: number | null = null;
+  private checkpoint: Checkpoint | null = null;
+  private lastBarIdx: number;
+  /** Status of a bar stopped by its budget: which bar, and whether it confirms. */
+  private pending: { bar: number; confirm: boolean } | null = null;
+  private failed: unknown = null;
+
+  static builder(program: Program): InstanceBuilder {
+    return new InstanceBuilder(program);
+  }
+
+  constructor(
+    readonly machine: Machine,
+    readonly inputValues: InputValue[],
+    total: number | null,
+  ) {
+    this.lastBarIdx = total === null ? NaN : total - 1;
+    this.applyInputs();
+  }
+
+  get program(): Program {
+    return this.machine.program;
+  }
+
+  get outputs(): OutputStore {
+    return this.machine.outputs;
+  }
+
+  get logs() {
+    return this.machine.logs;
+  }
+
+  get alerts() {
+    return this.machine.alerts;
+  }
+
+  /** Index of the last confirmed bar (-1 before the first). */
+  get barIndex(): number {
+    return this.confirmed;
+  }
+
+  /** True while a bar stopped by its budget waits for `resume()`. */
+  get isSuspended(): boolean {
+    return this.pending !== null;
+  }
+
+  private applyInputs(): void {
+    const f = this.machine.f;
+    const o = this.machine.o;
+    this.program.inputs.forEach((info, i) => {
+      const v = this.inputValues[i];
+      if (v === undefined) return;
+      if (info.kind === 'source') f[info.reg] = SOURCE_REGS[String(v)] ?? R.close;
+      else if (typeof v === 'number') f[info.reg] = v;
+      else if (typeof v === 'boolean') f[info.reg] = v ? 1 : 0;
+      else o[info.reg] = v;
+    });
+  }
+
+  /** Runs one confirmed bar. If a realtime bar with the same time is open, this confirms it. */
+  runBar(bar: Bar, opts: RunOptions = {}): RunResult {
+    this.checkUsable();
+    if (this.openTime !== null) {
+      if (bar.time !== this.openTime) throw new InstanceError('bar-order', `Bar at ${bar.time} does not confirm the open bar at ${this.openTime}: confirm it first.`);
+      this.rollback();
+      this.checkpoint = null;
+      this.openTime = null;
+    }
+    const idx = this.confirmed + 1;
+    this.prepare(idx, bar, false, true);
+    this.pending = { bar: idx, confirm: true };
+    return this.go(opts.budget);
+  }
+
+  /** Runs every bar of `cols` in [from, to) as confirmed history (no per-bar objects). */
+  runBars(cols: BarColumns, from = 0, to = cols.length): void {
+    this.checkUsable();
+    if (this.openTime !== null) throw new InstanceError('bar-order', 'A realtime bar is open: confirm it with runBar() first.');
+    const m = this.machine;
+    const f = m.f;
+    for (let i = from; i < to; i++) {
+      const idx = this.confirmed + 1;
+      this.prepareCols(idx, cols, i);
+      this.pending = { bar: idx, confirm: true };
+      m.startBar();
+      this.finish(m.exec(Infinity));
+      void f;
+    }
+  }
+
+  /** Re-executes the open (unconfirmed) bar for a new tick: everything rolls back to the last
+   * confirmed bar first, except varip variables. A tick with a new time opens a new bar. */
+  updateBar(tick: Bar, opts: RunOptions = {}): RunResult {
+    this.checkUsable();
+    if (this.openTime !== null && tick.time !== this.openTime) {
+      throw new InstanceError('bar-order', `Tick at ${tick.time} is for a new bar while the bar at ${this.openTime} is open: confirm it with runBar() first.`);
+    }
+    const isNew = this.openTime === null;
+    if (isNew) {
+      this.checkpoint = this.capture();
+      this.openTime = tick.time;
+    } else {
+      this.rollback();
+    }
+    const idx = this.confirmed + 1;
+    this.prepare(idx, tick, true, false, isNew);
+    this.pending = { bar: idx, confirm: false };
+    return this.go(opts.budget);
+  }
+
+  /** Continues a bar stopped by its budget. */
+  resume(opts: RunOptions = {}): RunResult {
+    this.checkUsable();
+    if (!this.pending) throw new InstanceError('not-suspended', 'Nothing to resume: no bar is suspended.');
+    return this.go(opts.budget, true);
+  }
+
+  private checkUsable(): void {
+    if (this.failed) throw this.failed;
+  }
+
+  private go(budget: number | undefined, resuming = false): RunResult {
+    const m = this.machine;
+    const p = this.pending;
+    if (!p) throw new InstanceError('internal', 'No bar to run.');
+    if (!resuming) m.startBar();
+    let done: boolean;
+    try {
+      done = m.exec(budget === undefined ? Infinity : Math.max(0, budget));
+    } catch (e) {
+      this.failed = e;
+      this.pending = null;
+      throw e;
+    }
+    if (!done) return { status: 'yielded', bar: p.bar };
+    this.finish(true);
+    return { status: 'done', bar: p.bar };
+  }
+
+  private finish(done: boolean): void {
+    const p = this.pending;
+    if (!done || !p) return;
+    if (p.confirm) this.confirmed = p.bar;
+    this.pending = null;
+  }
+
+  /** Sets the bar registers, feeds bar history buffers and opens the output row. */
+  private prepare(idx: number, bar: Bar, realtime: boolean, confirm: boolean, isNew = true): void {
+    const m = this.machine;
+    const f = m.f;
+    f[R.open] = bar.open;
+    f[R.high] = bar.high;
+    f[R.low] = bar.low;
+    f[R.close] = bar.close;
+    f[R.volume] = bar.volume ?? NaN;
+    f[R.time] = bar.time;
+    f[R.timeClose] = bar.timeClose ?? this.closeTimeOf(bar.time);
+    this.common(idx, realtime, confirm, isNew);
+  }
+
+  private prepareCols(idx: number, c: BarColumns, i: number): void {
+    const f = this.machine.f;
+    const t = c.time[i] as number;
+    f[R.open] = c.open[i] as number;
+    f[R.high] = c.high[i] as number;
+    f[R.low] = c.low[i] as number;
+    f[R.close] = c.close[i] as number;
+    f[R.volume] = c.volume[i] as number;
+    f[R.time] = t;
+    f[R.timeClose] = this.closeTimeOf(t);
+    this.common(idx, false, true, true);
+  }
+
+  private closeTimeOf(t: number): number {
+    const tf = this.machine.timeframe;
+    if (tf.unit === 'M') {
+      const d = new Date(t);
+      return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + tf.multiplier, d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes());
+    }
+    return t + timeframeSeconds(tf) * 1000;
+  }
+
+  private common(idx: number, realtime: boolean, confirm: boolean, isNew: boolean): void {
+    const m = this.machine;
+    const f = m.f;
+    const h = f[R.high] as number;
+    const l = f[R.low] as number;
+    const c = f[R.close] as number;
+    const o = f[R.open] as number;
+    m.bar = idx;
+    f[R.barIndex] = idx;
+    f[R.hl2] = (h + l) / 2;
+    f[R.hlc3] = (h + l + c) / 3;
+    f[R.ohlc4] = (o + h + l + c) / 4;
+    f[R.hlcc4] = (h + l + c + c) / 4;
+    const last = this.lastBarIdx;
+    f[R.isFirst] = idx === 0 ? 1 : 0;
+    f[R.isLast] = realtime || idx === last ? 1 : 0;
+    f[R.isHistory] = realtime ? 0 : 1;
+    f[R.isRealtime] = realtime ? 1 : 0;
+    f[R.isNew] = isNew ? 1 : 0;
+    f[R.isConfirmed] = confirm ? 1 : 0;
+    f[R.isLastConfirmedHistory] = !realtime && idx === last ? 1 : 0;
+    f[R.lastBarIndex] = last;
+    f[R.timeNow] = Date.now();
+    for (const bs of this.program.barSeries) {
+      const s = m.ser[bs.slot] as SeriesF;
+      if (s.bar !== idx) {
+        s.bar = idx;
+        s.head = (s.head + 1) & s.mask;
+        if (s.count < 0x7fffffff) s.count++;
+      }
+      s.buf[s.head] = f[bs.reg] as number;
+    }
+    m.outputs.beginBar(idx, f[R.time] as number);
+  }
+
+  /** Copies everything that a realtime tick may change. */
+  private capture(): Checkpoint {
+    const m = this.machine;
+    return {
+      vf: m.vf.slice(),
+      vo: cloneData(m.vo),
+      ser: cloneData(m.ser),
+      cs: cloneData(m.cs),
+      rng: m.rng.slice(),
+      logs: m.logs.length,
+      alerts: m.alerts.length,
+    };
+  }
+
+  /** Restores the last confirmed state, keeping varip variables (and their init flags). */
+  private rollback(): void {
+    const cp = this.checkpoint;
+    if (!cp) return;
+    const m = this.machine;
+    const keepF = new Map<number, number>();
+    const keepO = new Map<number, unknown>();
+    this.forEachVarip((absF, absO) => {
+      for (const i of absF) keepF.set(i, m.vf[i] as number);
+      for (const i of absO) keepO.set(i, m.vo[i]);
+    });
+    m.vf.set(cp.vf);
+    const vo = cloneData(cp.vo);
+    for (let i = 0; i < vo.length; i++) m.vo[i] = vo[i];
+    const ser = cloneData(cp.ser) as typeof m.ser;
+    for (let i = 0; i < ser.length; i++) m.ser[i] = ser[i] as (typeof m.ser)[number];
+    const cs = cloneData(cp.cs);
+    for (let i = 0; i < cs.length; i++) m.cs[i] = cs[i];
+    m.rng.set(cp.rng);
+    m.logs.length = cp.logs;
+    m.alerts.length = cp.alerts;
+    for (const [i, v] of keepF) m.vf[i] = v;
+    for (const [i, v] of keepO) m.vo[i] = v;
+  }
+
+  /** Absolute varip slots of the whole call-site tree. */
+  private forEachVarip(cb: (absF: number[], absO: number[]) => void): void {
+    const fns = this.program.functions;
+    const stack = [{ fn: 0, vb: 0, ob: 0 }];
+    while (stack.length > 0) {
+      const it = stack.pop();
+      if (!it) break;
+      const info = fns[it.fn];
+      if (!info) continue;
+      cb(
+        info.varipF.map((s) => it.vb + s),
+        info.varipO.map((s) => it.ob + s),
+      );
+      for (const c of info.calls) stack.push({ fn: c.fn, vb: it.vb + c.varOff, ob: it.ob + c.objOff });
+    }
+  }
+}

@@ -1,0 +1,617 @@
+// The interpreter. A Machine holds the whole mutable state of one running script — registers,
+// var slots, history buffers, call-site states, outputs, logs, random generator — and executes
+// Program.code one instruction at a time in an explicit loop (pc, frame stack and bases live in
+// fields, not on the JS stack), so it can stop after any instruction and resume later.
+//
+// Cases are numbered literally (V8 builds a jump table only for literal cases); each carries the
+// opcode name, and tests/vm/opcodes.test.ts checks the numbers against bytecode/opcodes.ts.
+
+import type { Program } from '../bytecode/program.js';
+import { lookupVar, fnByKey, type BuiltinImpl } from '../builtins/registry.js';
+import { LineMap } from '../compiler/diagnostics.js';
+import type { OutputStore } from './outputs.js';
+import { FailSignal, PineRuntimeError, type StackFrame } from './errors.js';
+import type {
+  AlertEntry,
+  Limits,
+  LogEntry,
+  Runtime,
+  SymbolInfo,
+  TimeframeInfo,
+} from './runtime.js';
+import type { SeriesF, SeriesO } from './series.js';
+import { newSeriesF, newSeriesO } from './series.js';
+
+/** Builtin implementations of a program, resolved by name when the machine is created. */
+export function resolveBuiltins(program: Program): { impls: BuiltinImpl[]; stateful: Uint8Array } {
+  const impls: BuiltinImpl[] = [];
+  const stateful = new Uint8Array(program.builtins.length);
+  program.builtins.forEach((b, i) => {
+    if (b.overload < 0) {
+      const v = lookupVar(b.name);
+      if (!v || !('get' in v.impl)) throw new Error(`This VM has no built-in variable '${b.name}' required by the program.`);
+      impls.push(v.impl.get);
+      stateful[i] = v.impl.stateful ? 1 : 0;
+      return;
+    }
+    const spec = fnByKey(b.name, b.overload);
+    if (!spec || spec.signature !== b.signature) {
+      throw new Error(`This VM has no built-in '${b.signature}' required by the program.`);
+    }
+    impls.push(spec.impl);
+    stateful[i] = spec.stateful ? 1 : 0;
+  });
+  return { impls, stateful };
+}
+
+/** Absolute history buffers for the whole call-site tree, expanded from the functions' layouts. */
+export function allocateSeries(program: Program, maxBarsBack: number): (SeriesF | SeriesO)[] {
+  const main = program.functions[0];
+  const out: (SeriesF | SeriesO)[] = new Array<SeriesF | SeriesO>(main ? main.nSer : 0);
+  const stack: { fn: number; base: number }[] = [{ fn: 0, base: 0 }];
+  while (stack.length > 0) {
+    const item = stack.pop();
+    if (!item) break;
+    const info = program.functions[item.fn];
+    if (!info) continue;
+    for (const s of info.series) {
+      const depth = s.dynamic ? Math.max(maxBarsBack, s.maxOffset) : s.maxOffset;
+      out[item.base + s.slot] = s.kind === 'f' ? newSeriesF(depth) : newSeriesO(depth);
+    }
+    for (const c of info.calls) stack.push({ fn: c.fn, base: item.base + c.serOff });
+  }
+  return out;
+}
+
+export class Machine implements Runtime {
+  // --- Runtime (what builtins see)
+  f: Float64Array;
+  o: unknown[];
+  cs: unknown[];
+  bar = -1;
+  syminfo: SymbolInfo;
+  timeframe: TimeframeInfo;
+  version: number;
+  limits: Limits;
+  rng: Uint32Array;
+  logs: LogEntry[] = [];
+  alerts: AlertEntry[] = [];
+
+  // --- Persistent script state
+  vf: Float64Array;
+  vo: unknown[];
+  ser: (SeriesF | SeriesO)[];
+  outputs: OutputStore;
+
+  // --- Execution state: pc is -1 between bars.
+  pc = -1;
+  frames: number[] = [];
+  vb = 0;
+  ob = 0;
+  sb = 0;
+  cb = 0;
+
+  private readonly code: Int32Array;
+  private readonly consts: Float64Array;
+  private readonly entries: Int32Array;
+  private readonly impls: BuiltinImpl[];
+  private readonly statefulBuiltin: Uint8Array;
+  private lines: LineMap | null = null;
+
+  constructor(
+    readonly program: Program,
+    init: {
+      syminfo: SymbolInfo;
+      timeframe: TimeframeInfo;
+      limits: Limits;
+      outputs: OutputStore;
+      rngSeed: number;
+    },
+  ) {
+    const main = program.functions[0];
+    if (!main) throw new Error('Program has no main function.');
+    this.code = program.code;
+    this.consts = program.consts;
+    this.entries = Int32Array.from(program.functions, (fn) => fn.entry);
+    const { impls, stateful } = resolveBuiltins(program);
+    this.impls = impls;
+    this.statefulBuiltin = stateful;
+    this.f = new Float64Array(program.nRegs).fill(NaN);
+    this.o = new Array<unknown>(program.nRegs).fill(null);
+    this.cs = new Array<unknown>(main.nCs).fill(undefined);
+    this.vf = new Float64Array(main.nVarF);
+    this.vo = new Array<unknown>(main.nVarO).fill(null);
+    this.syminfo = init.syminfo;
+    this.timeframe = init.timeframe;
+    this.version = program.version;
+    this.limits = init.limits;
+    this.ser = allocateSeries(program, init.limits.maxBarsBack);
+    this.outputs = init.outputs;
+    this.rng = seedRng(init.rngSeed);
+    this.applyPreload();
+  }
+
+  /** Loads constants and constant arguments into their registers. */
+  applyPreload(): void {
+    const f = this.f;
+    const o = this.o;
+    for (const p of this.program.preload) {
+      if (p.boxed === 'bool') o[p.reg] = p.value === 1;
+      else if (p.boxed === 'number') o[p.reg] = p.value === null ? NaN : p.value;
+      else if (p.value === null) {
+        f[p.reg] = NaN;
+        o[p.reg] = null;
+      } else if (typeof p.value === 'number') f[p.reg] = p.value;
+      else o[p.reg] = p.value;
+    }
+  }
+
+  fail(code: string, message: string): never {
+    throw new FailSignal(code, message);
+  }
+
+  /** Starts the bar's script at main's entry. */
+  startBar(): void {
+    this.pc = this.entries[0] ?? 0;
+    this.frames.length = 0;
+    this.vb = 0;
+    this.ob = 0;
+    this.sb = 0;
+    this.cb = 0;
+  }
+
+  /** Runs up to `budget` instructions. Returns true when the bar's script finished. */
+  exec(budget: number): boolean {
+    const code = this.code;
+    const consts = this.consts;
+    const f = this.f;
+    const o = this.o;
+    const vf = this.vf;
+    const vo = this.vo;
+    const ser = this.ser;
+    const bar = this.bar;
+    let pc = this.pc;
+    let vb = this.vb;
+    let ob = this.ob;
+    let sb = this.sb;
+    let cb = this.cb;
+    try {
+      for (;;) {
+        if (--budget < 0) {
+          this.pc = pc;
+          this.vb = vb;
+          this.ob = ob;
+          this.sb = sb;
+          this.cb = cb;
+          return false;
+        }
+        switch (code[pc]) {
+          case 0: // HALT
+            this.pc = -1;
+            return true;
+          case 1: // CONST_F
+            f[code[pc + 1] as number] = consts[code[pc + 2] as number] as number;
+            pc += 3;
+            break;
+          case 2: // MOV_F
+            f[code[pc + 1] as number] = f[code[pc + 2] as number] as number;
+            pc += 3;
+            break;
+          case 3: // MOV_O
+            o[code[pc + 1] as number] = o[code[pc + 2] as number];
+            pc += 3;
+            break;
+          case 4: // ADD
+            f[code[pc + 1] as number] = (f[code[pc + 2] as number] as number) + (f[code[pc + 3] as number] as number);
+            pc += 4;
+            break;
+          case 5: // SUB
+            f[code[pc + 1] as number] = (f[code[pc + 2] as number] as number) - (f[code[pc + 3] as number] as number);
+            pc += 4;
+            break;
+          case 6: // MUL
+            f[code[pc + 1] as number] = (f[code[pc + 2] as number] as number) * (f[code[pc + 3] as number] as number);
+            pc += 4;
+            break;
+          case 7: {
+            // DIV
+            const d = f[code[pc + 3] as number] as number;
+            f[code[pc + 1] as number] = d === 0 ? NaN : (f[code[pc + 2] as number] as number) / d;
+            pc += 4;
+            break;
+          }
+          case 8: {
+            // IDIV
+            const d = f[code[pc + 3] as number] as number;
+            f[code[pc + 1] as number] = d === 0 ? NaN : Math.trunc((f[code[pc + 2] as number] as number) / d);
+            pc += 4;
+            break;
+          }
+          case 9: // MOD
+            f[code[pc + 1] as number] = (f[code[pc + 2] as number] as number) % (f[code[pc + 3] as number] as number);
+            pc += 4;
+            break;
+          case 10: // NEG
+            f[code[pc + 1] as number] = -(f[code[pc + 2] as number] as number);
+            pc += 3;
+            break;
+          case 11: {
+            // NOT
+            const x = f[code[pc + 2] as number] as number;
+            f[code[pc + 1] as number] = x === x && x !== 0 ? 0 : 1;
+            pc += 3;
+            break;
+          }
+          case 12: // LT
+            f[code[pc + 1] as number] = (f[code[pc + 2] as number] as number) < (f[code[pc + 3] as number] as number) ? 1 : 0;
+            pc += 4;
+            break;
+          case 13: // LE
+            f[code[pc + 1] as number] = (f[code[pc + 2] as number] as number) <= (f[code[pc + 3] as number] as number) ? 1 : 0;
+            pc += 4;
+            break;
+          case 14: // GT
+            f[code[pc + 1] as number] = (f[code[pc + 2] as number] as number) > (f[code[pc + 3] as number] as number) ? 1 : 0;
+            pc += 4;
+            break;
+          case 15: // GE
+            f[code[pc + 1] as number] = (f[code[pc + 2] as number] as number) >= (f[code[pc + 3] as number] as number) ? 1 : 0;
+            pc += 4;
+            break;
+          case 16: // EQ
+            f[code[pc + 1] as number] = f[code[pc + 2] as number] === f[code[pc + 3] as number] ? 1 : 0;
+            pc += 4;
+            break;
+          case 17: {
+            // NE
+            const x = f[code[pc + 2] as number] as number;
+            const y = f[code[pc + 3] as number] as number;
+            f[code[pc + 1] as number] = x === x && y === y && x !== y ? 1 : 0;
+            pc += 4;
+            break;
+          }
+          case 18: {
+            // EQ_O
+            const x = o[code[pc + 2] as number];
+            const y = o[code[pc + 3] as number];
+            f[code[pc + 1] as number] = x !== null && y !== null && x === y ? 1 : 0;
+            pc += 4;
+            break;
+          }
+          case 19: {
+            // NE_O
+            const x = o[code[pc + 2] as number];
+            const y = o[code[pc + 3] as number];
+            f[code[pc + 1] as number] = x !== null && y !== null && x !== y ? 1 : 0;
+            pc += 4;
+            break;
+          }
+          case 20: {
+            // CONCAT
+            const x = o[code[pc + 2] as number];
+            const y = o[code[pc + 3] as number];
+            o[code[pc + 1] as number] = typeof x === 'string' && typeof y === 'string' ? x + y : null;
+            pc += 4;
+            break;
+          }
+          case 21: {
+            // TO_BOOL
+            const x = f[code[pc + 2] as number] as number;
+            f[code[pc + 1] as number] = x === x && x !== 0 ? 1 : 0;
+            pc += 3;
+            break;
+          }
+          case 22: // JMP
+            pc = code[pc + 1] as number;
+            break;
+          case 23: {
+            // JF
+            const x = f[code[pc + 1] as number] as number;
+            pc = x === x && x !== 0 ? pc + 3 : (code[pc + 2] as number);
+            break;
+          }
+          case 24: {
+            // JT
+            const x = f[code[pc + 1] as number] as number;
+            pc = x === x && x !== 0 ? (code[pc + 2] as number) : pc + 3;
+            break;
+          }
+          case 25: // LD_V
+            f[code[pc + 1] as number] = vf[vb + (code[pc + 2] as number)] as number;
+            pc += 3;
+            break;
+          case 26: // ST_V
+            vf[vb + (code[pc + 1] as number)] = f[code[pc + 2] as number] as number;
+            pc += 3;
+            break;
+          case 27: // LD_VO
+            o[code[pc + 1] as number] = vo[ob + (code[pc + 2] as number)];
+            pc += 3;
+            break;
+          case 28: // ST_VO
+            vo[ob + (code[pc + 1] as number)] = o[code[pc + 2] as number];
+            pc += 3;
+            break;
+          case 29: {
+            // VAR_INIT
+            const at = vb + (code[pc + 1] as number);
+            if (vf[at] === 1) pc = code[pc + 2] as number;
+            else {
+              vf[at] = 1;
+              pc += 3;
+            }
+            break;
+          }
+          case 30: {
+            // SER_SET
+            const s = ser[sb + (code[pc + 1] as number)] as SeriesF;
+            if (s.bar !== bar) {
+              s.bar = bar;
+              s.head = (s.head + 1) & s.mask;
+              if (s.count < 0x7fffffff) s.count++;
+            }
+            s.buf[s.head] = f[code[pc + 2] as number] as number;
+            pc += 3;
+            break;
+          }
+          case 31: {
+            // SER_SET_O
+            const s = ser[sb + (code[pc + 1] as number)] as SeriesO;
+            if (s.bar !== bar) {
+              s.bar = bar;
+              s.head = (s.head + 1) & s.mask;
+              if (s.count < 0x7fffffff) s.count++;
+            }
+            s.buf[s.head] = o[code[pc + 2] as number];
+            pc += 3;
+            break;
+          }
+          case 32: // SER_GET
+            f[code[pc + 1] as number] = this.histF(ser[sb + (code[pc + 2] as number)] as SeriesF, f[code[pc + 3] as number] as number);
+            pc += 4;
+            break;
+          case 33: {
+            // SER_GET_K
+            const s = ser[sb + (code[pc + 2] as number)] as SeriesF;
+            const k = code[pc + 3] as number;
+            f[code[pc + 1] as number] = k < s.count ? (s.buf[(s.head - k) & s.mask] as number) : NaN;
+            pc += 4;
+            break;
+          }
+          case 34: // SER_GET_O
+            o[code[pc + 1] as number] = this.histO(ser[sb + (code[pc + 2] as number)] as SeriesO, f[code[pc + 3] as number] as number);
+            pc += 4;
+            break;
+          case 35: {
+            // SER_GET_OK
+            const s = ser[sb + (code[pc + 2] as number)] as SeriesO;
+            const k = code[pc + 3] as number;
+            o[code[pc + 1] as number] = k < s.count ? s.buf[(s.head - k) & s.mask] : null;
+            pc += 4;
+            break;
+          }
+          case 36: // LD_GV
+            f[code[pc + 1] as number] = vf[code[pc + 2] as number] as number;
+            pc += 3;
+            break;
+          case 37: // LD_GVO
+            o[code[pc + 1] as number] = vo[code[pc + 2] as number];
+            pc += 3;
+            break;
+          case 38: // SER_GET_G
+            f[code[pc + 1] as number] = this.histF(ser[code[pc + 2] as number] as SeriesF, f[code[pc + 3] as number] as number);
+            pc += 4;
+            break;
+          case 39: {
+            // SER_GET_GK
+            const s = ser[code[pc + 2] as number] as SeriesF;
+            const k = code[pc + 3] as number;
+            f[code[pc + 1] as number] = k < s.count ? (s.buf[(s.head - k) & s.mask] as number) : NaN;
+            pc += 4;
+            break;
+          }
+          case 40: // SER_GET_GO
+            o[code[pc + 1] as number] = this.histO(ser[code[pc + 2] as number] as SeriesO, f[code[pc + 3] as number] as number);
+            pc += 4;
+            break;
+          case 41: {
+            // SER_GET_GOK
+            const s = ser[code[pc + 2] as number] as SeriesO;
+            const k = code[pc + 3] as number;
+            o[code[pc + 1] as number] = k < s.count ? s.buf[(s.head - k) & s.mask] : null;
+            pc += 4;
+            break;
+          }
+          case 42: // MOV_FI
+            f[code[pc + 1] as number] = f[f[code[pc + 2] as number] as number] as number;
+            pc += 3;
+            break;
+          case 43: {
+            // CALLB
+            const n = code[pc + 1] as number;
+            const s = code[pc + 4] as number;
+            this.pc = pc;
+            (this.impls[n] as BuiltinImpl)(this, code[pc + 2] as number, code[pc + 3] as number, this.statefulBuiltin[n] === 1 ? cb + s : s);
+            pc += 5;
+            break;
+          }
+          case 44: {
+            // CALL
+            this.frames.push(pc + 6, vb, ob, sb, cb);
+            vb += code[pc + 2] as number;
+            ob += code[pc + 3] as number;
+            sb += code[pc + 4] as number;
+            cb += code[pc + 5] as number;
+            pc = this.entries[code[pc + 1] as number] as number;
+            break;
+          }
+          case 45: {
+            // OUT
+            const info = this.program.outputs[code[pc + 1] as number];
+            const cols = this.outputs.columns[code[pc + 1] as number];
+            if (info && cols) {
+              const row = bar - this.outputs.firstBar;
+              const base = code[pc + 2] as number;
+              for (let j = 0; j < cols.length; j++) (cols[j] as Float64Array)[row] = f[base + j] as number;
+            }
+            pc += 3;
+            break;
+          }
+          case 46: {
+            // RET
+            const fr = this.frames;
+            cb = fr.pop() as number;
+            sb = fr.pop() as number;
+            ob = fr.pop() as number;
+            vb = fr.pop() as number;
+            pc = fr.pop() as number;
+            break;
+          }
+          case 47: {
+            // LOOP_ENTER
+            const r = code[pc + 1] as number;
+            f[r] = 0;
+            f[r + 1] = NaN;
+            pc += 2;
+            break;
+          }
+          case 48: {
+            // LOOP_CHECK
+            const r = code[pc + 1] as number;
+            const n = ((f[r] as number) + 1) | 0;
+            f[r] = n;
+            if ((n & 1023) === 0) {
+              this.pc = pc;
+              this.loopCheck(r);
+            }
+            pc += 2;
+            break;
+          }
+          case 49: {
+            // SELECT_F
+            const c = f[code[pc + 2] as number] as number;
+            f[code[pc + 1] as number] = c === c && c !== 0 ? (f[code[pc + 3] as number] as number) : (f[code[pc + 4] as number] as number);
+            pc += 5;
+            break;
+          }
+          case 50: {
+            // SELECT_O
+            const c = f[code[pc + 2] as number] as number;
+            o[code[pc + 1] as number] = c === c && c !== 0 ? o[code[pc + 3] as number] : o[code[pc + 4] as number];
+            pc += 5;
+            break;
+          }
+          case 51: {
+            // BOX
+            const x = f[code[pc + 2] as number] as number;
+            o[code[pc + 1] as number] = code[pc + 3] === 1 ? x === x && x !== 0 : x;
+            pc += 4;
+            break;
+          }
+          case 52: // NA_BOTH
+            f[code[pc + 1] as number] = NaN;
+            o[code[pc + 1] as number] = null;
+            pc += 2;
+            break;
+          default:
+            throw new FailSignal('bad-opcode', `Corrupt program: unknown opcode ${code[pc]} at ${pc}.`);
+        }
+      }
+    } catch (e) {
+      this.pc = pc;
+      this.vb = vb;
+      this.ob = ob;
+      this.sb = sb;
+      this.cb = cb;
+      throw this.locate(e, pc);
+    }
+  }
+
+  private histF(s: SeriesF, k: number): number {
+    if (k !== k) return NaN;
+    this.checkOffset(s.mask, k);
+    return k < s.count ? (s.buf[(s.head - k) & s.mask] as number) : NaN;
+  }
+
+  private histO(s: SeriesO, k: number): unknown {
+    if (k !== k) return null;
+    this.checkOffset(s.mask, k);
+    return k < s.count ? s.buf[(s.head - k) & s.mask] : null;
+  }
+
+  private checkOffset(mask: number, k: number): void {
+    if (k < 0 || !Number.isInteger(k)) {
+      this.fail('bad-offset', `The history offset must be a non-negative integer, got ${k}.`);
+    }
+    if (k > mask - 1) {
+      this.fail(
+        'max-bars-back',
+        `The history offset ${k} is beyond the ${mask - 1} bars kept for this series; raise max_bars_back in indicator().`,
+      );
+    }
+  }
+
+  private loopCheck(r: number): void {
+    const now = Date.now();
+    const start = this.f[r + 1] as number;
+    if (start !== start) {
+      this.f[r + 1] = now;
+      return;
+    }
+    if (now - start > this.limits.loopMs) {
+      this.fail('loop-timeout', `The loop took longer than ${this.limits.loopMs} ms (after ${this.f[r]} iterations).`);
+    }
+  }
+
+  /** Turns a FailSignal (or an internal error) at `pc` into a PineRuntimeError. */
+  private locate(e: unknown, pc: number): unknown {
+    if (e instanceof PineRuntimeError) return e;
+    const code = e instanceof FailSignal ? e.code : 'internal';
+    const message = e instanceof FailSignal ? e.message : e instanceof Error ? `Internal error: ${e.message}` : String(e);
+    const stack = this.stackAt(pc);
+    const top = stack[0] ?? { fn: 'main', line: 0, column: 0 };
+    return new PineRuntimeError(code, message, this.bar, top.line, top.column, stack);
+  }
+
+  /** The script call stack at `pc`, innermost first. */
+  stackAt(pc: number): StackFrame[] {
+    const lines = (this.lines ??= new LineMap(this.program.source));
+    const at = (p: number): StackFrame => {
+      const off = this.program.spans[p] ?? 0;
+      const { line, column } = lines.lineCol(off);
+      return { fn: this.fnNameAt(p), line, column };
+    };
+    const out: StackFrame[] = [at(pc)];
+    for (let i = this.frames.length - 5; i >= 0; i -= 5) {
+      const ret = this.frames[i] ?? 0;
+      out.push(at(ret - 6));
+    }
+    return out;
+  }
+
+  private fnNameAt(pc: number): string {
+    let best = 'main';
+    let bestEntry = -1;
+    for (const fn of this.program.functions) {
+      if (fn.entry <= pc && fn.entry > bestEntry) {
+        best = fn.name;
+        bestEntry = fn.entry;
+      }
+    }
+    return best;
+  }
+}
+
+/** xoshiro128** seeded through splitmix32. */
+export function seedRng(seed: number): Uint32Array {
+  const s = new Uint32Array(4);
+  let x = seed >>> 0;
+  for (let i = 0; i < 4; i++) {
+    x = (x + 0x9e3779b9) >>> 0;
+    let z = x;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+    s[i] = (z ^ (z >>> 16)) >>> 0;
+  }
+  return s;
+}
