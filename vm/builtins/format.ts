@@ -280,7 +280,7 @@ function formatScientific(v: number, p: NumberPattern): string {
   const intCount = Math.max(1, p.minInt);
   let exp = 0;
   let int = '0';
-  let frac = '';
+  let frac = '0'.repeat(p.maxFrac);
   if (v !== 0) {
     exp = Math.floor(Math.log10(v)) - (intCount - 1);
     for (let tries = 0; tries < 3; tries++) {
