@@ -425,7 +425,7 @@ class Parser {
         case 'else':
           return this.fail('E212', this.spanOf(t), `Unexpected 'else': it must follow an 'if' block at the same indentation.`);
         case 'import':
-          if (this.peek(1).kind === 'Name' && this.isPunct('/', 2)) return this.globalOnly(this.parseImport(), 'An import');
+          if (this.peek(1).kind === 'Name') return this.globalOnly(this.parseImport(), 'An import');
           break;
         case 'export':
           return this.parseExport();
