@@ -39,6 +39,6 @@ export function registerLog(): void {
     });
   }
   defineFn('runtime.error(message: series string): void', (rt, a) => {
-    rt.fail('E_USER', text(rt, a) ?? 'NaN');
+    rt.fail('RT_USER', text(rt, a) ?? 'NaN');
   });
 }

@@ -281,7 +281,7 @@ export function registerMath(): void {
     (rt, a, d, s) => {
       const length = rt.f[a + 1] ?? NaN;
       if (length < 1) {
-        rt.fail('E_ARG', `Invalid value of the 'length' argument (${length}) in the 'math.sum' function. It must be > 0.`);
+        rt.fail('RT_ARGUMENT', `Invalid value of the 'length' argument (${length}) in the 'math.sum' function. It must be > 0.`);
       }
       const st = state(rt, s, newSumState);
       rt.f[d] = sumStep(st, rt.bar, rt.f[a] ?? NaN, length);

@@ -1,7 +1,6 @@
 // Pine's str.* namespace and the format.* constants. Strings are JS strings (UTF-16 code units,
 // like Java's, so lengths and positions agree with Pine); na string is null. Formatting lives in
-// format.ts, regex translation in str-regex.ts; time zone offsets come from an injectable function
-// (see setTimeZoneResolver) so str.format_time shares the time builtins' zone rules.
+// format.ts, regex translation in str-regex.ts, time zones in time/tz.ts.
 
 import { defineFn, defineVar } from './registry.js';
 import type { Runtime } from '../runtime/runtime.js';
@@ -16,77 +15,18 @@ import {
   valueToString,
 } from './format.js';
 import { RegexError, javaRegexMatch } from './str-regex.js';
+import { TimeError } from './time/errors.js';
+import { offsetAt, zoneOf } from './time/tz.js';
 
 // ---------------------------------------------------------------------------------------------
-// Time zones
+// str.format_time
 
-/** Offset of `zone` from UTC at `utcMs`, in milliseconds; NaN when the zone is not recognised. */
-export type TimeZoneResolver = (zone: string, utcMs: number) => number;
-
-/** Fixed-offset zones only: "UTC", "GMT", "Etc/UTC", "UTC+5", "GMT-03:30", "UTC+0530". */
-export function fixedZoneOffsetMs(zone: string): number {
-  const z = zone.trim();
-  if (/^(?:UTC|GMT|Z|Etc\/UTC|Etc\/GMT|Zulu|UCT)$/i.test(z)) return 0;
-  const m = /^(?:UTC|GMT)?\s*([+-])(\d{1,2})(?::?(\d{2}))?$/i.exec(z);
-  if (!m) return NaN;
-  const sign = m[1] === '-' ? -1 : 1;
-  const h = Number(m[2]);
-  const min = Number(m[3] ?? '0');
-  if (h > 23 || min > 59) return NaN;
-  return sign * (h * 60 + min) * 60000;
-}
-
-/** IANA zones through the platform's Intl data; falls back to fixed offsets. */
-export function intlZoneOffsetMs(zone: string, utcMs: number): number {
-  const fixed = fixedZoneOffsetMs(zone);
-  if (fixed === fixed) return fixed;
-  let dtf: Intl.DateTimeFormat;
-  try {
-    dtf = zoneFormatter(zone);
-  } catch {
-    return NaN;
-  }
-  const parts = dtf.formatToParts(new Date(utcMs));
-  const get = (t: string) => Number(parts.find((p) => p.type === t)?.value ?? NaN);
-  const hour = get('hour') % 24;
-  const local = Date.UTC(get('year'), get('month') - 1, get('day'), hour, get('minute'), get('second'));
-  return local - (utcMs - (((utcMs % 1000) + 1000) % 1000));
-}
-
-const ZONE_FORMATTERS = new Map<string, Intl.DateTimeFormat>();
-
-function zoneFormatter(zone: string): Intl.DateTimeFormat {
-  let f = ZONE_FORMATTERS.get(zone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    ZONE_FORMATTERS.set(zone, f);
-  }
-  return f;
-}
-
-let resolveZone: TimeZoneResolver = intlZoneOffsetMs;
-
-/** Lets the time builtins install their zone rules (vm/builtins/time/tz.ts) for str.format_time. */
-export function setTimeZoneResolver(fn: TimeZoneResolver): void {
-  resolveZone = fn;
-}
-
-/** str.format_time: `time` formatted with `format` in `timezone` (default format
- * "yyyy-MM-dd'T'HH:mm:ssZ", Reference). Throws RangeError for an unknown zone. */
-export function formatTime(time: number, format: string, timezone: string, resolver: TimeZoneResolver = resolveZone): string {
+/** str.format_time: `time` formatted with `format` in `timezone` (Reference: default format
+ * "yyyy-MM-dd'T'HH:mm:ssZ", zones as "UTC-5", "GMT+0530" or IANA names). Zone rules are the time
+ * builtins' (time/tz.ts); an unknown zone throws their TimeError. na time gives "NaN". */
+export function formatTime(time: number, format: string, timezone: string): string {
   if (time !== time) return 'NaN';
-  const off = resolver(timezone, time);
-  if (off !== off) throw new RangeError(`Unknown time zone '${timezone}'.`);
-  return formatDate(time, format, off);
+  return formatDate(time, format, offsetAt(zoneOf(timezone), time));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -174,9 +114,9 @@ function guarded<T>(rt: Runtime, fn: () => T): T {
   try {
     return fn();
   } catch (e) {
-    if (e instanceof FormatError || e instanceof RegexError || e instanceof RangeError) {
-      rt.fail('E_FORMAT', e.message);
-    }
+    if (e instanceof TimeError) rt.fail(e.code, e.message);
+    if (e instanceof FormatError) rt.fail('RT_FORMAT', e.message);
+    if (e instanceof RegexError) rt.fail('RT_REGEX', e.message);
     throw e;
   }
 }
@@ -295,11 +235,11 @@ export function registerStr(): void {
     let begin = rt.f[a + 1] ?? NaN;
     if (begin !== begin) begin = 0;
     if (begin < 0 || begin > s.length) {
-      rt.fail('E_ARG', `Invalid value of the 'begin_pos' argument (${begin}) in 'str.substring': the string "${s}" has ${s.length} characters.`);
+      rt.fail('RT_ARGUMENT', `Invalid value of the 'begin_pos' argument (${begin}) in 'str.substring': the string "${s}" has ${s.length} characters.`);
     }
     let stop = end !== end || end > s.length ? s.length : end;
     if (stop < begin) {
-      rt.fail('E_ARG', `Invalid value of the 'end_pos' argument (${end}) in 'str.substring': it is less than 'begin_pos' (${begin}).`);
+      rt.fail('RT_ARGUMENT', `Invalid value of the 'end_pos' argument (${end}) in 'str.substring': it is less than 'begin_pos' (${begin}).`);
     }
     stop = Math.trunc(stop);
     rt.o[d] = s.slice(Math.trunc(begin), stop);
@@ -339,7 +279,7 @@ export function registerStr(): void {
         return;
       }
       if (n < 0) {
-        rt.fail('E_ARG', `Invalid value of the 'repeat' argument (${n}) in 'str.repeat': it must be greater than or equal to 0.`);
+        rt.fail('RT_ARGUMENT', `Invalid value of the 'repeat' argument (${n}) in 'str.repeat': it must be greater than or equal to 0.`);
       }
       rt.o[d] = new Array<string>(Math.trunc(n)).fill(s).join(str(rt, a + 2) ?? '');
     },
