@@ -14,7 +14,6 @@ export {
   InstanceError,
   DEFAULT_SYMBOL,
   type Bar,
-  type BarColumns,
   type RunOptions,
   type RunResult,
   type InputValue,
@@ -23,3 +22,5 @@ export { OutputStore, type OutputChunk } from './runtime/outputs.js';
 export { PineRuntimeError, type PineRuntimeErrorData, type StackFrame } from './runtime/errors.js';
 export type { SymbolInfo, TimeframeInfo, Limits, LogEntry, AlertEntry } from './runtime/runtime.js';
 export { colorToCss, colorToHex, colorR, colorG, colorB, colorT } from './runtime/color-value.js';
+export type { BarColumns } from './data/bars.js';
+export { parseBarsCsv, ParseError, type ParsedBars } from './data/csv.js';

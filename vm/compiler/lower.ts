@@ -211,6 +211,19 @@ class Lowerer {
     return i;
   }
 
+  /** Runs `f` with every instruction it emits attributed to source offset `at`. */
+  private withAt<T>(at: number, f: () => T): T {
+    const saved = this.pinnedAt;
+    this.pinnedAt = at;
+    try {
+      return f();
+    } finally {
+      this.pinnedAt = saved;
+    }
+  }
+
+  private pinnedAt: number | null = null;
+
   private err(code: string, span: A.Span, message: string): void {
     this.sink.error(code, span, message);
   }
@@ -756,7 +769,7 @@ class Lowerer {
   private exprMulti(e: A.Expr, scope: Scope, want: boolean): Val[] | null {
     const fn = scope.fn;
     const savedAt = fn.em.at;
-    fn.em.at = e.span.start;
+    fn.em.at = this.pinnedAt ?? e.span.start;
     try {
       switch (e.kind) {
         case 'Number':
@@ -1576,11 +1589,17 @@ class Lowerer {
       this.err('E999', span, `Internal: cannot parse the default '${text}' of '${spec.name}'.`);
       return this.poison();
     }
-    // Defaults see only builtins.
+    // Defaults see only builtins. Their spans point into the default's own text, so any problem
+    // is reported once, at the call.
     const s = new Scope(null, scope.fn);
     const saved = scope.fn.em.at;
-    const v = this.expr(parsed, s);
+    const before = this.sink.list.length;
+    const v = this.withAt(span.start, () => this.expr(parsed, s));
     scope.fn.em.at = saved;
+    if (this.sink.list.length > before) {
+      const msgs = this.sink.list.splice(before).map((d) => d.message);
+      this.err('E336', span, `The default value '${text}' of '${spec.name}' cannot be used here: ${msgs[0] ?? ''}`);
+    }
     return v;
   }
 

@@ -11,6 +11,7 @@ import { DEFAULT_LIMITS, R, type Limits, type SymbolInfo, type TimeframeInfo } f
 import type { SeriesF } from './series.js';
 import { SOURCE_REGS } from '../compiler/lower.js';
 import { parseTimeframe, timeframeSeconds } from '../builtins/time/timeframe.js';
+import type { BarColumns } from '../data/bars.js';
 
 export interface Bar {
   /** Bar open time, ms since the epoch (UTC). */
@@ -24,16 +25,6 @@ export interface Bar {
   timeClose?: number;
 }
 
-/** Bars as columns (what the CSV loader and the worker use). */
-export interface BarColumns {
-  time: Float64Array;
-  open: Float64Array;
-  high: Float64Array;
-  low: Float64Array;
-  close: Float64Array;
-  volume: Float64Array;
-  length: number;
-}
 
 export interface RunOptions {
   /** Stop after this many instructions; the result is then `{ status: 'yielded' }`. */
