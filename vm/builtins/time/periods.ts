@@ -13,9 +13,9 @@
 // A trading day is dated by its session end (FX's Monday starts Sunday 17:00), and a multi-day
 // period opens at the anchor of its first trading day and closes at the session end of its last.
 
-import type { TimeframeInfo } from '../../runtime/runtime.js';
+import type { SymbolInfo, TimeframeInfo } from '../../runtime/runtime.js';
 import { CIVIL, civilFromDays, daysFromCivil, dowOfDays, mondayOf, MS_DAY } from './calendar.js';
-import { instantOnDate, locate, type Schedule, type SessionDay } from './session.js';
+import { instantOnDate, locate, symbolSchedule, type Schedule, type SessionDay } from './session.js';
 
 // ---------------------------------------------------------------------------------------------
 // Trading-date arithmetic (epoch days)
@@ -218,26 +218,70 @@ export function tradingDayTime(s: Schedule, info: TimeframeInfo, t: number): num
  * between sessions; returns the opening instant of the period reached. Used for the bars_back
  * arguments of time() and time_close(), which count expected bars, not loaded ones. */
 export function shiftPeriods(s: Schedule, info: TimeframeInfo, t: number, n: number): number {
-  let start = periodStart(s, info, t);
-  if (n === 0 || Number.isNaN(start)) return start;
-  const step = n > 0 ? 1 : -1;
-  for (let k = 0; k !== n; k += step) {
-    if (step > 0) {
-      const end = periodEnd(s, info, start);
-      start = periodStart(s, info, end);
-      if (start < end) start = periodStart(s, info, end + 1);
-      // Skip closed time: the next period starts where trading resumes.
-      const c = locate(s, start);
-      if (start >= c.end) start = periodStart(s, info, c.hi);
-      else if (start < c.start && (info.unit === 'S' || info.unit === '')) {
-        const p = periodMs(info);
-        start = c.anchor + Math.floor((c.start - c.anchor) / p) * p;
-      }
-    } else {
-      start = periodStart(s, info, start - 1);
-      const c = locate(s, start);
-      if (start >= c.end) start = periodStart(s, info, c.end - 1);
-    }
+  let p = periodStart(s, info, t);
+  for (let k = 0; k < n && !Number.isNaN(p); k++) p = nextPeriod(s, info, p);
+  for (let k = 0; k > n && !Number.isNaN(p); k--) p = previousPeriod(s, info, p);
+  return p;
+}
+
+/** Opening instant of the first period after the one opening at `p` that overlaps a session. */
+function nextPeriod(s: Schedule, info: TimeframeInfo, p: number): number {
+  let x = periodEnd(s, info, p);
+  // Each step moves to a later trading day; a week of closed days takes at most 8 steps.
+  for (let guard = 0; guard < 16; guard++) {
+    const c = locate(s, x);
+    if (x >= c.end) x = c.hi;
+    else return periodStart(s, info, x < c.start ? c.start : x);
   }
-  return start;
+  return Number.NaN;
+}
+
+/** Opening instant of the last period before the one opening at `p` that overlaps a session. */
+function previousPeriod(s: Schedule, info: TimeframeInfo, p: number): number {
+  let x = p - 1;
+  for (let guard = 0; guard < 16; guard++) {
+    const c = locate(s, x);
+    if (x < c.start) x = c.lo - 1;
+    else return periodStart(s, info, x >= c.end ? c.end - 1 : x);
+  }
+  return Number.NaN;
+}
+
+// ---------------------------------------------------------------------------------------------
+// timeframe.change()
+
+/** State of one timeframe.change() call site: the period key committed by earlier bars and the
+ * key of the current bar (replaced, not added, when the call runs again in the same bar). */
+export interface ChangeState {
+  bar: number;
+  prev: number;
+  cur: number;
+}
+
+export function newChangeState(): ChangeState {
+  return { bar: -1, prev: Number.NaN, cur: Number.NaN };
+}
+
+/** True when `key` differs from the key of the previous bar this call ran on; false on its first
+ * bar (as TradingView: timeframe.csv's first row is all zeros). */
+export function changeStep(st: ChangeState, bar: number, key: number): boolean {
+  if (bar !== st.bar) {
+    if (!Number.isNaN(st.cur)) st.prev = st.cur;
+    st.bar = bar;
+  }
+  st.cur = key;
+  return !Number.isNaN(st.prev) && !Number.isNaN(key) && key !== st.prev;
+}
+
+/** Close time of a bar of timeframe `info` opening at `t` on `sym` (for the instance's
+ * time_close register): the next period boundary, cut at the session end (a stock's 15:30 hourly
+ * bar closes at 16:00); for D/W/M bars the session end of the period's last trading day. NaN for
+ * tick bars. Throws a TimeError when the symbol's zone or schedule is invalid. */
+export function barCloseTime(sym: SymbolInfo, info: TimeframeInfo, t: number): number {
+  return periodEnd(symbolSchedule(sym), info, t);
+}
+
+/** time_tradingday of a bar of timeframe `info` opening at `t` on `sym`. */
+export function barTradingDay(sym: SymbolInfo, info: TimeframeInfo, t: number): number {
+  return tradingDayTime(symbolSchedule(sym), info, t);
 }

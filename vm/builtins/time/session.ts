@@ -530,3 +530,14 @@ export function firstBarStep(st: FirstBarState, bar: number, s: Schedule, t: num
   if (Number.isNaN(st.prev)) return containsSessionStart(s, t, tc);
   return date !== st.prev;
 }
+
+/** The instant `t` lies inside market hours (how time(timeframe, session) tests a bar's open time
+ * against a session string). */
+export function isOpenAt(s: Schedule, t: number): boolean {
+  if (Number.isNaN(t)) return false;
+  const m = locate(s, t).market;
+  for (let k = 0; k + 1 < m.length; k += 2) {
+    if (t >= (m[k] as number) && t < (m[k + 1] as number)) return true;
+  }
+  return false;
+}
