@@ -687,7 +687,7 @@ class Lowerer {
     fn.nSer += c.nSer;
     fn.nCs += c.nCs;
     if (c.nVarF + c.nVarO + c.nSer + c.nCs > 0) fn.calls.push({ fn: c.id, varOff, objOff, serOff, csOff });
-    fn.em.at = call.span.start;
+    fn.em.at = this.pinnedAt ?? call.span.start;
     fn.em.emit(Op.CALL, c.id, varOff, objOff, serOff, csOff);
     // Copy results out: the callee's result registers are reused by its next call.
     return spec.results.map((ty, i) => {
@@ -889,7 +889,7 @@ class Lowerer {
     const idx = this.builtinRef(bv.name, -1, `${bv.name}: ${typeName(type)}`);
     const s = impl.stateful ? fn.nCs++ : 0;
     const r = fn.temp();
-    fn.em.at = span.start;
+    fn.em.at = this.pinnedAt ?? span.start;
     const at = fn.em.emit(Op.CALLB, idx, 0, r, s);
     return { reg: r, type, defAt: at + 3 };
   }
@@ -1555,7 +1555,7 @@ class Lowerer {
     }
     const s = spec.stateful ? fn.nCs++ : spec.params.some((p) => p.rest) ? n : 0;
     const idx = this.builtinRef(spec.name, spec.overload, spec.signature);
-    fn.em.at = e.span.start;
+    fn.em.at = this.pinnedAt ?? e.span.start;
     if (results.length <= 1) {
       const d = results.length === 1 ? fn.temp() : 0;
       const at = fn.em.emit(Op.CALLB, idx, block, d, s);
@@ -1746,7 +1746,7 @@ class Lowerer {
         }
         this.place(fn, v, block + i);
       });
-      fn.em.at = e.span.start;
+      fn.em.at = this.pinnedAt ?? e.span.start;
       fn.em.emit(Op.OUT, id, block);
     }
     const r = spec.results[0];
