@@ -199,6 +199,20 @@ describe('math.sum', () => {
     expect(out[9]).toBe(19);
   });
 
+  it('keeps the window in order when its buffer wraps and then grows', () => {
+    const st = newSumState();
+    const at = (bar: number, len: number) => sumStep(st, bar, bar + 1, len);
+    for (let bar = 0; bar < 20; bar++) at(bar, 3);
+    // Bar 20, length 15: values of bars 6..20 are 7..21, sum (7 + 21) · 15 / 2 = 210.
+    expect(at(20, 15)).toBe(210);
+    // Length 20 needs a bigger buffer; only the 16 most recent committed values survive the
+    // growth (bars 5..20), so bars 21..23 lack history and bar 24 has bars 5..24: (6 + 25) · 10.
+    expect(at(21, 20)).toBeNaN();
+    expect(at(22, 20)).toBeNaN();
+    expect(at(23, 20)).toBeNaN();
+    expect(at(24, 20)).toBe(310);
+  });
+
   it('a second call on the same bar replaces the first (per-execution rule)', () => {
     const st = newSumState();
     sumStep(st, 0, 1, 2);
