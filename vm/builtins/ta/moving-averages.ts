@@ -26,7 +26,7 @@ export function smaStep(st: SmaState, bar: number, src: number, length: number):
 }
 
 // ---------------------------------------------------------------------------------------------
-// ema / rma: exponential averages seeded with the sma of the first `length` non-na values.
+// ema / rma: exponential averages seeded with the mean of the first `length` non-na values.
 // An na source leaves the average where it is and returns na.
 
 export interface ExpState {
@@ -35,34 +35,43 @@ export interface ExpState {
   e: number;
   /** Average after the current bar's latest call; becomes `e` when the next bar starts. */
   next: number;
-  /** The seeding sma, dropped once the average exists. */
-  seed: RollSum | null;
+  /** Seeding: sum and count of the non-na values of committed bars, and including this bar. */
+  sum: number;
+  cnt: number;
+  sumNext: number;
+  cntNext: number;
 }
 
 export function newExpState(): ExpState {
-  return { bar: -1, e: NaN, next: NaN, seed: null };
+  return { bar: -1, e: NaN, next: NaN, sum: -0, cnt: 0, sumNext: -0, cntNext: 0 };
 }
 
-function expEnter(st: ExpState, bar: number): void {
-  if (bar !== st.bar) {
-    st.bar = bar;
-    st.e = st.next;
-    if (st.e === st.e) st.seed = null;
+/** The seeding phase (no average yet): accumulates non-na values and returns their mean once
+ * `length` of them exist, NaN before. */
+function expSeed(st: ExpState, src: number, length: number): number {
+  if (src !== src) {
+    st.sumNext = st.sum;
+    st.cntNext = st.cnt;
+    st.next = NaN;
+    return NaN;
   }
-}
-
-function expSeed(st: ExpState, bar: number, src: number, length: number): number {
-  if (st.seed === null) st.seed = newRollSum();
-  const v = rollSumStep(st.seed, bar, src, length) / length;
-  // On an na bar the seed window does not move: nothing is pending for this bar.
-  st.next = src === src ? v : NaN;
-  return src === src ? v : NaN;
+  const sum = st.sum + src;
+  const cnt = st.cnt + 1;
+  st.sumNext = sum;
+  st.cntNext = cnt;
+  st.next = cnt >= length ? sum / cnt : NaN;
+  return st.next;
 }
 
 export function emaStep(st: ExpState, bar: number, src: number, length: number): number {
-  expEnter(st, bar);
+  if (bar !== st.bar) {
+    st.bar = bar;
+    st.e = st.next;
+    st.sum = st.sumNext;
+    st.cnt = st.cntNext;
+  }
   const e = st.e;
-  if (e !== e) return expSeed(st, bar, src, length);
+  if (e !== e) return expSeed(st, src, length);
   if (src !== src) {
     st.next = e;
     return NaN;
@@ -72,9 +81,14 @@ export function emaStep(st: ExpState, bar: number, src: number, length: number):
 }
 
 export function rmaStep(st: ExpState, bar: number, src: number, length: number): number {
-  expEnter(st, bar);
+  if (bar !== st.bar) {
+    st.bar = bar;
+    st.e = st.next;
+    st.sum = st.sumNext;
+    st.cnt = st.cntNext;
+  }
   const e = st.e;
-  if (e !== e) return expSeed(st, bar, src, length);
+  if (e !== e) return expSeed(st, src, length);
   if (src !== src) {
     st.next = e;
     return NaN;

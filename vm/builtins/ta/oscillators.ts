@@ -73,10 +73,10 @@ export function newRsiState(): RsiState {
 }
 
 export function rsiStep(st: RsiState, bar: number, src: number, length: number): number {
-  const p = prevStep(st.prev, bar, src);
-  const d = src - p;
-  const u = rmaStep(st.up, bar, d !== d ? NaN : Math.max(d, 0), length);
-  const v = rmaStep(st.down, bar, d !== d ? NaN : Math.max(-d, 0), length);
+  const d = src - prevStep(st.prev, bar, src);
+  // Upward and downward changes; both na on the first bar and on na bars (the rmas skip them).
+  const u = rmaStep(st.up, bar, d > 0 ? d : d === d ? 0 : NaN, length);
+  const v = rmaStep(st.down, bar, d < 0 ? -d : d === d ? 0 : NaN, length);
   return 100 - 100 / (1 + u / v);
 }
 

@@ -64,7 +64,7 @@ export function ringSize(r: Ring): number {
 /** The k-th newest value (k = 0: the pending value if any, else the newest committed one).
  * The caller keeps k below ringSize(). */
 export function ringGet(r: Ring, k: number): number {
-  return r.buf[(r.n + r.cur - 1 - k) & r.mask] ?? NaN;
+  return r.buf[(r.n + r.cur - 1 - k) & r.mask];
 }
 
 /** Grows the ring so that `need` values plus one spare stay readable. Must be called before
@@ -77,52 +77,56 @@ export function ringEnsure(r: Ring, need: number): void {
   const keep = Math.min(r.n, r.mask);
   // Committed values keep their distance from the newest one; the pending slot stays at n & mask.
   for (let k = 0; k < keep; k++) {
-    buf[(keep - 1 - k) & (cap - 1)] = r.buf[(r.n - 1 - k) & r.mask] ?? NaN;
+    buf[(keep - 1 - k) & (cap - 1)] = r.buf[(r.n - 1 - k) & r.mask];
   }
-  if (r.cur) buf[keep & (cap - 1)] = r.buf[r.n & r.mask] ?? NaN;
+  if (r.cur) buf[keep & (cap - 1)] = r.buf[r.n & r.mask];
   r.buf = buf;
   r.mask = cap - 1;
   r.n = keep;
 }
 
 // ---------------------------------------------------------------------------------------------
-// Compensated rolling sum over the newest `length` non-na values
+// Rolling sum over the newest `length` non-na values
 
 /** Sum of the newest `length` non-na inputs (na inputs are skipped, as Pine's sum and sma do).
- * `s + c` is a Neumaier-compensated sum of the newest `k` committed values; it is rebuilt from
- * the ring when `k` changes and every max(REFRESH, k) commits (amortised O(1)), so it never
- * drifts. */
+ * `s` is a running sum of the newest `k` committed values. A running sum drifts, so it is
+ * recomputed from the ring (compensated) whenever `k` changes, every max(REFRESH, k) commits
+ * (amortised O(1)), and as soon as it has fallen CANCEL times below its peak since the last
+ * recomputation (cancellation would otherwise leave the rounding error of the large values). The
+ * error then stays below REFRESH·CANCEL·2^-53 ≈ 1e-10 of the sum. */
 export interface RollSum {
   bar: number;
   r: Ring;
   k: number;
   s: number;
-  c: number;
+  peak: number;
   age: number;
 }
 
 const REFRESH = 1024;
+const CANCEL = 1000;
 
 export function newRollSum(): RollSum {
-  return { bar: -1, r: newRing(), k: 0, s: 0, c: 0, age: 0 };
-}
-
-function neumaier(st: RollSum, x: number): void {
-  const t = st.s + x;
-  if (Math.abs(st.s) >= Math.abs(x)) st.c += st.s - t + x;
-  else st.c += x - t + st.s;
-  st.s = t;
+  // -0 rather than 0 so that the fields hold doubles from the start (no map change later).
+  return { bar: -1, r: newRing(), k: 0, s: -0, peak: -0, age: 0 };
 }
 
 function rebuild(st: RollSum, k: number): void {
-  st.k = k;
-  st.s = 0;
-  st.c = 0;
-  st.age = 0;
   const r = st.r;
   const m = Math.min(k, r.n);
-  // Committed values only: skip the pending one when there is one.
-  for (let i = m - 1 + r.cur; i >= r.cur; i--) neumaier(st, ringGet(r, i));
+  let s = 0;
+  let c = 0;
+  // The newest m committed values, oldest first (the pending one, if any, is not included).
+  for (let i = m - 1; i >= 0; i--) {
+    const x = r.buf[(r.n - 1 - i) & r.mask];
+    const t = s + x;
+    c += Math.abs(s) >= Math.abs(x) ? s - t + x : x - t + s;
+    s = t;
+  }
+  st.k = k;
+  st.s = s + c;
+  st.peak = Math.abs(st.s);
+  st.age = 0;
 }
 
 /** Returns the sum of the newest `length` non-na values of `x` (the current one included), or
@@ -133,25 +137,32 @@ export function rollSumStep(st: RollSum, bar: number, x: number, length: number)
   if (bar !== st.bar) {
     st.bar = bar;
     if (r.cur) {
-      // The pending value enters the committed window; the oldest one leaves it.
-      neumaier(st, ringGet(r, 0));
-      if (r.n >= st.k) neumaier(st, -ringGet(r, st.k));
+      // The pending value enters the committed window and the oldest one leaves it.
+      const buf = r.buf;
+      let s = st.s + buf[r.n & r.mask];
+      if (r.n >= st.k) s -= buf[(r.n - st.k) & r.mask];
+      st.s = s;
       st.age++;
+      r.n++;
+      r.cur = 0;
+      const a = s < 0 ? -s : s;
+      if (a > st.peak) st.peak = a;
+      else if (a * CANCEL < st.peak) st.age = REFRESH + st.k;
     }
-    ringCommit(r);
   }
   const k = length - 1;
-  if (k + 1 > r.mask) ringEnsure(r, k + 1);
   if (k !== st.k || (st.age >= REFRESH && st.age >= k)) {
+    if (k + 1 > r.mask) ringEnsure(r, k + 1);
     r.cur = 0;
     rebuild(st, k);
   }
   if (x === x) {
-    ringSet(r, x);
-    return r.n >= k ? st.s + st.c + x : NaN;
+    r.buf[r.n & r.mask] = x;
+    r.cur = 1;
+    return r.n >= k ? st.s + x : NaN;
   }
-  ringDrop(r);
-  return r.n >= length ? st.s + st.c + ringGet(r, k) : NaN;
+  r.cur = 0;
+  return r.n >= length ? st.s + r.buf[(r.n - length) & r.mask] : NaN;
 }
 
 // ---------------------------------------------------------------------------------------------
