@@ -21,6 +21,7 @@ import type {
 } from './runtime.js';
 import type { SeriesF, SeriesO } from './series.js';
 import { newSeriesF, newSeriesO } from './series.js';
+import { seedRng } from '../builtins/math.js';
 
 /** Builtin implementations of a program, resolved by name when the machine is created. */
 export function resolveBuiltins(program: Program): { impls: BuiltinImpl[]; stateful: Uint8Array } {
@@ -127,7 +128,8 @@ export class Machine implements Runtime {
     this.limits = init.limits;
     this.ser = allocateSeries(program, init.limits.maxBarsBack);
     this.outputs = init.outputs;
-    this.rng = seedRng(init.rngSeed);
+    this.rng = new Uint32Array(4);
+    seedRng(this.rng, init.rngSeed);
     this.applyPreload();
   }
 
@@ -600,18 +602,4 @@ export class Machine implements Runtime {
     }
     return best;
   }
-}
-
-/** xoshiro128** seeded through splitmix32. */
-export function seedRng(seed: number): Uint32Array {
-  const s = new Uint32Array(4);
-  let x = seed >>> 0;
-  for (let i = 0; i < 4; i++) {
-    x = (x + 0x9e3779b9) >>> 0;
-    let z = x;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-    s[i] = (z ^ (z >>> 16)) >>> 0;
-  }
-  return s;
 }
