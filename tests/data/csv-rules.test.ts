@@ -80,6 +80,15 @@ describe('what loads', () => {
     expect(list(frac.bars.time)).toEqual([JAN3 + 250]);
   });
 
+  it('reads compact YYYYMMDD numbers as unix seconds, but warns that they look like dates', () => {
+    const r = parseBarsCsv('time,open,high,low,close\n20200103,1,1,1,1\n20200106,1,1,1,1\n', { name: 'c.csv' });
+    expect(list(r.bars.time)).toEqual([20200103_000, 20200106_000]);
+    expect(r.warnings).toEqual([
+      // 20200103 s = 233 days + 68903 s: 1970-01-01 + 233 days is August 22; 68903 s is 19:08:23.
+      'c.csv:2: times like 20200103 were read as unix seconds (1970-08-22T19:08:23Z); if they are dates, write them as YYYY-MM-DD',
+    ]);
+  });
+
   it('reverses newest-first rows and says so', () => {
     const r = parseBarsCsv('date,open,high,low,close\n2020-01-05,3,3,3,3\n2020-01-04,2,2,2,2\n2020-01-03,1,1,1,1\n');
     expect(r.order).toBe('descending-reversed');

@@ -10,6 +10,7 @@
 // - Times: unix seconds, milliseconds, microseconds or nanoseconds, told apart by the largest
 //   magnitude in the file (< 1e11 seconds, < 1e14 ms, < 1e17 µs, else ns; so seconds reach year 5138
 //   and ms start in 1973); or ISO dates and date-times (see scan-time.ts). One file uses one kind.
+//   Compact dates such as 20200103 are read as unix seconds, with a warning saying so.
 // - Rows newest first are reversed. Time order must be strict one way or the other: a row out of
 //   order or a repeated time is an error naming its line.
 // - Empty lines, a trailing newline, CRLF or CR line ends and a UTF-8 BOM are fine. The delimiter is
@@ -287,6 +288,14 @@ function countLines(text: string, start: number): number {
   return n + 1;
 }
 
+/** True for an integer that reads as a YYYYMMDD date between 1900 and 2100. */
+function looksLikeCompactDate(v: number): boolean {
+  if (!Number.isInteger(v) || v < 19000101 || v > 21001231) return false;
+  const month = Math.floor(v / 100) % 100;
+  const day = v % 100;
+  return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+}
+
 /** Parses bars from CSV text. Throws ParseError on the first problem; see the rules at the top. */
 export function parseBarsCsv(text: string, opts: ParseBarsOptions = {}): ParsedBars {
   const file = opts.name ?? null;
@@ -454,6 +463,10 @@ export function parseBarsCsv(text: string, opts: ParseBarsOptions = {}): ParsedB
   if (numericTimes) {
     // One unit for the whole file, chosen by the largest magnitude (see the rules above).
     const toMs = maxAbsTime < 1e11 ? 1000 : maxAbsTime < 1e14 ? 1 : maxAbsTime < 1e17 ? 1e-3 : 1e-6;
+    const t0 = time[0];
+    if (maxAbsTime < 1e8 && looksLikeCompactDate(t0)) {
+      warn(rowLine[0], `times like ${t0} were read as unix seconds (${formatTime(t0 * 1000)}); if they are dates, write them as YYYY-MM-DD`);
+    }
     for (let i = 0; i < n; i++) {
       const ms = Math.round(time[i] * toMs);
       if (Math.abs(ms) > MAX_TIME_MS) {
