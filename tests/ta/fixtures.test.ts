@@ -11,6 +11,7 @@ import * as X from '../../vm/builtins/ta/extremes.js';
 import * as P from '../../vm/builtins/ta/pivots.js';
 import * as VO from '../../vm/builtins/ta/volume.js';
 import * as S from '../../vm/builtins/ta/signals.js';
+import * as W from '../../vm/builtins/ta/window.js';
 
 type Columns = Record<string, number[]>;
 
@@ -61,7 +62,7 @@ suite('ta fixtures', () => {
       const s = M.newHmaState();
       return run(fx.rows, (b) => M.hmaStep(s, b, c[b] ?? NaN, len));
     };
-    const sw = M.newRawWin();
+    const sw = W.newRawWin();
     const vw = M.newVwmaState();
     const close = (i: number): number => c[i] ?? NaN;
     expectColumns(fx, {
@@ -213,8 +214,8 @@ suite('ta fixtures', () => {
     const fx = loadFixture('ta/falling+rising.csv');
     const { c } = bars(fx);
     const ema = M.newExpState();
-    const f = M.newRawWin();
-    const r = M.newRawWin();
+    const f = W.newRawWin();
+    const r = W.newRawWin();
     const [falling, rising] = runTuple(fx.rows, 2, (b) => {
       const e = M.emaStep(ema, b, c[b] ?? NaN, 20);
       return [X.risingStep(f, b, e, 5, -1) ? -1 : 0, X.risingStep(r, b, e, 5, 1) ? 1 : 0];
@@ -268,8 +269,8 @@ suite('ta fixtures', () => {
   test('linreg.csv: offsets 0 and 10', () => {
     const fx = loadFixture('ta/linreg.csv');
     const { c } = bars(fx);
-    const a = M.newRawWin();
-    const b10 = M.newRawWin();
+    const a = W.newRawWin();
+    const b10 = W.newRawWin();
     expectColumns(fx, {
       'ta.linreg(close, 20, 0)': run(fx.rows, (b) => M.linregStep(a, b, c[b] ?? NaN, 20, 0)),
       'ta.linreg(close, 20, 10)': run(fx.rows, (b) => M.linregStep(b10, b, c[b] ?? NaN, 20, 10)),
@@ -340,7 +341,7 @@ suite('ta fixtures', () => {
     const { c } = bars(fx);
     const lin = X.newOrderState();
     const near = X.newOrderState();
-    const rank = M.newRawWin();
+    const rank = W.newRawWin();
     // The headers name other arguments; COLUMNS.md gives the formulas that produced the data.
     expectColumns(fx, {
       'ta.percentile_linear_interpolation(close, 20, 30)': run(fx.rows, (b) => X.percentileLinearStep(lin, b, c[b] ?? NaN, 20, 20)),
@@ -352,7 +353,7 @@ suite('ta fixtures', () => {
   test('range.csv: ta.range(close, 20)', () => {
     const fx = loadFixture('ta/range.csv');
     const { c } = bars(fx);
-    const st = M.newRawWin();
+    const st = W.newRawWin();
     expectColumns(fx, { 'ta.range(close, 20)': run(fx.rows, (b) => X.rangeStep(st, b, c[b] ?? NaN, 20)) });
   });
 

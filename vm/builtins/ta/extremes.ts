@@ -3,9 +3,7 @@
 // ta.percentile_nearest_rank, ta.percentrank, ta.rising, ta.falling. Step functions over plain
 // state records; the per-execution contract is described in window.ts.
 
-import { EPS, newRing, ringGet, type Ring } from './window.js';
-import { newRawWin, rawCount, rawPush, type RawWin } from './moving-averages.js';
-import { compactPush } from './volatility.js';
+import { compactPush, EPS, newRawWin, newRing, rawCount, rawPush, ringGet, type RawWin, type Ring } from './window.js';
 
 // ---------------------------------------------------------------------------------------------
 // highest / lowest (+bars): extreme of the newest `length` executions, na values ignored; na

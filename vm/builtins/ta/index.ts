@@ -7,7 +7,7 @@
 import { defineFn, defineVar } from '../registry.js';
 import { R, state, type Runtime } from '../../runtime/runtime.js';
 import { newArray } from '../../runtime/heap.js';
-import { nonNeg, posLen } from './window.js';
+import { newRawWin, nonNeg, posLen } from './window.js';
 import {
   almaStep,
   cumStep,
@@ -18,7 +18,6 @@ import {
   newCumState,
   newExpState,
   newHmaState,
-  newRawWin,
   newSmaState,
   newVwmaState,
   newWmaState,

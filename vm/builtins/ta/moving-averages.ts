@@ -3,14 +3,17 @@
 // contract shared by all of them).
 
 import {
+  newRawWin,
   newRing,
   newRollSum,
+  rawCount,
+  rawPush,
   ringCommit,
-  ringDrop,
   ringEnsure,
   ringGet,
   ringSet,
   rollSumStep,
+  type RawWin,
   type Ring,
   type RollSum,
 } from './window.js';
@@ -99,34 +102,6 @@ export function rmaStep(st: ExpState, bar: number, src: number, length: number):
 
 export const newEmaState = newExpState;
 export const newRmaState = newExpState;
-
-// ---------------------------------------------------------------------------------------------
-// A raw window: the newest values by bar, na included (functions that propagate na)
-
-export interface RawWin {
-  bar: number;
-  r: Ring;
-}
-
-export function newRawWin(): RawWin {
-  return { bar: -1, r: newRing() };
-}
-
-/** Enters bar `bar`, makes room for `need` values and sets the current value. Returns the ring. */
-export function rawPush(w: RawWin, bar: number, v: number, need: number): Ring {
-  if (bar !== w.bar) {
-    w.bar = bar;
-    ringCommit(w.r);
-  }
-  ringEnsure(w.r, need);
-  ringSet(w.r, v);
-  return w.r;
-}
-
-/** Number of values in the window (the current one included), capped at what the ring keeps. */
-export function rawCount(r: Ring): number {
-  return r.n + r.cur;
-}
 
 // ---------------------------------------------------------------------------------------------
 // wma: weights 1..length from the oldest to the newest value. An na value repeats the last

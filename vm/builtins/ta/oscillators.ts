@@ -2,9 +2,9 @@
 // ta.stoch, ta.wpr, ta.tsi, ta.macd, ta.dmi, ta.rci. Step functions over plain state records;
 // the per-execution contract is described in window.ts.
 
-import { EPS, newRing, newRollSum, ringGet, rollSumStep, type Ring, type RollSum } from './window.js';
-import { emaStep, newExpState, newRawWin, rawCount, rawPush, rmaStep, smaStep, type ExpState, type RawWin } from './moving-averages.js';
-import { compactPush, devStep, newDevState, newTrState, trStep, type DevState, type TrState } from './volatility.js';
+import { compactPush, EPS, newRawWin, newRing, newRollSum, rawCount, rawPush, ringGet, rollSumStep, type RawWin, type Ring, type RollSum } from './window.js';
+import { emaStep, newExpState, rmaStep, smaStep, type ExpState } from './moving-averages.js';
+import { devStep, newDevState, newTrState, trStep, type DevState, type TrState } from './volatility.js';
 import { extremeStep, newExtremeState, type ExtremeState } from './extremes.js';
 
 // ---------------------------------------------------------------------------------------------

@@ -2,8 +2,7 @@
 // ta.pivot_point_levels (floor-trader levels of the previous or developing anchor period).
 // Step functions over plain state records; the per-execution contract is described in window.ts.
 
-import { ringGet } from './window.js';
-import { newRawWin, rawCount, rawPush, type RawWin } from './moving-averages.js';
+import { newRawWin, rawCount, rawPush, ringGet, type RawWin } from './window.js';
 
 // ---------------------------------------------------------------------------------------------
 // pivothigh / pivotlow: the value `rightbars` back when it is strictly above (below) every newer

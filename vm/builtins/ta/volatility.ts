@@ -2,8 +2,7 @@
 // ta.kcw, ta.correlation, ta.supertrend, ta.sar. Step functions over plain state records; the
 // per-execution contract is described in window.ts.
 
-import { EPS, newRing, newRollSum, ringCommit, ringDrop, ringEnsure, ringGet, ringSet, rollSumStep } from './window.js';
-import type { Ring, RollSum } from './window.js';
+import { compactPush, EPS, newRing, newRollSum, ringGet, rollSumStep, type Ring, type RollSum } from './window.js';
 import { emaStep, newExpState, rmaStep, smaStep, type ExpState } from './moving-averages.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -85,18 +84,6 @@ export interface DevState {
 
 export function newDevState(): DevState {
   return { bar: -1, r: newRing(), sma: newRollSum() };
-}
-
-/** Pushes `v` into a window of non-na values (an na bar pushes nothing). */
-export function compactPush(st: { bar: number; r: Ring }, bar: number, v: number, need: number): Ring {
-  if (bar !== st.bar) {
-    st.bar = bar;
-    ringCommit(st.r);
-  }
-  ringEnsure(st.r, need);
-  if (v === v) ringSet(st.r, v);
-  else ringDrop(st.r);
-  return st.r;
 }
 
 export function devStep(st: DevState, bar: number, src: number, length: number): number {

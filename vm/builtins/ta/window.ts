@@ -86,6 +86,47 @@ export function ringEnsure(r: Ring, need: number): void {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Windows by execution: the newest values, na included (RawWin), or only the non-na ones
+// (compactPush on the same record)
+
+export interface RawWin {
+  bar: number;
+  r: Ring;
+}
+
+export function newRawWin(): RawWin {
+  return { bar: -1, r: newRing() };
+}
+
+/** Enters bar `bar`, makes room for `need` values and sets the current value. Returns the ring. */
+export function rawPush(w: RawWin, bar: number, v: number, need: number): Ring {
+  if (bar !== w.bar) {
+    w.bar = bar;
+    ringCommit(w.r);
+  }
+  ringEnsure(w.r, need);
+  ringSet(w.r, v);
+  return w.r;
+}
+
+/** Number of values in the window (the current one included) that the ring still holds. */
+export function rawCount(r: Ring): number {
+  return r.n + r.cur;
+}
+
+/** Pushes `v` into a window of non-na values (an na bar pushes nothing). */
+export function compactPush(st: RawWin, bar: number, v: number, need: number): Ring {
+  if (bar !== st.bar) {
+    st.bar = bar;
+    ringCommit(st.r);
+  }
+  ringEnsure(st.r, need);
+  if (v === v) ringSet(st.r, v);
+  else ringDrop(st.r);
+  return st.r;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Rolling sum over the newest `length` non-na values
 
 /** Sum of the newest `length` non-na inputs (na inputs are skipped, as Pine's sum and sma do).
