@@ -2,7 +2,7 @@
 // input, the one error a user sees, with its line number and column.
 
 import { describe, expect, it } from 'vitest';
-import { ParseError, isParseError, parseBarsCsv } from '../../vm/data/csv.js';
+import { ParseError, isParseError, parseBarsCsv, parseErrorFromData, parseErrorToData } from '../../vm/data/csv.js';
 
 const DAY = 86_400_000;
 const JAN3 = Date.UTC(2020, 0, 3);
@@ -170,6 +170,15 @@ describe('errors: one ParseError with line, column and a message naming both', (
     expect(e).toBeInstanceOf(ParseError);
     expect(e.message).toBe(`bars.csv:57: column 'close': expected a number, got "1.2.3"`);
     expect([e.file, e.line, e.column, e.detail]).toEqual(['bars.csv', 57, 'close', 'expected a number, got "1.2.3"']);
+  });
+
+  it('survives a structured clone as plain data and is rebuilt with the same message', () => {
+    const e = errorOf('time,open,high,low,close\n2020-01-03,1,1,1,oops\n', 'q.csv');
+    const copy = structuredClone(parseErrorToData(e));
+    expect(copy).toEqual({ name: 'ParseError', message: `q.csv:2: column 'close': expected a number, got "oops"`, file: 'q.csv', line: 2, column: 'close', detail: 'expected a number, got "oops"' });
+    const rebuilt = parseErrorFromData(copy);
+    expect(rebuilt).toBeInstanceOf(ParseError);
+    expect(rebuilt.message).toBe(e.message);
   });
 
   it('says "line N" when no file name is given, and counts blank lines', () => {

@@ -45,6 +45,25 @@ export class ParseError extends Error {
   }
 }
 
+/** A ParseError as plain data, for crossing a worker boundary (structured clone keeps only an
+ * Error's name and message). */
+export interface ParseErrorData {
+  name: 'ParseError';
+  message: string;
+  file: string | null;
+  line: number;
+  column: string | null;
+  detail: string;
+}
+
+export function parseErrorToData(e: ParseError): ParseErrorData {
+  return { name: 'ParseError', message: e.message, file: e.file, line: e.line, column: e.column, detail: e.detail };
+}
+
+export function parseErrorFromData(d: ParseErrorData): ParseError {
+  return new ParseError(d.file, d.line, d.column, d.detail);
+}
+
 export function isParseError(e: unknown): e is ParseError {
   return e instanceof ParseError;
 }
