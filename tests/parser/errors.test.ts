@@ -97,6 +97,17 @@ describe('E203: extra text after a statement or header', () => {
   });
 });
 
+describe('E203 in headers', () => {
+  it("hints at '==' when '=' follows an if or while condition", () => {
+    expect(diags(src('if a = b', '    x := 1'))).toEqual([
+      "1:6 E203: Expected end of line after 'if a', found '=' (to compare, use '==').",
+    ]);
+    expect(diags(src('while i = 0', '    i += 1'))).toEqual([
+      "1:9 E203: Expected end of line after 'while i', found '=' (to compare, use '==').",
+    ]);
+  });
+});
+
 describe('E204: a missing block', () => {
   it('after if, at the next line', () => {
     expect(diags(src('if c', 'x = 1'))).toEqual([

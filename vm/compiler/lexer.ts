@@ -62,8 +62,33 @@ const CONTINUING_PUNCT = new Set([
 ]);
 const CONTINUING_WORDS = new Set(['and', 'or', 'not']);
 
-const TWO_CHAR_PUNCT = new Set([':=', '+=', '-=', '*=', '/=', '%=', '==', '!=', '<=', '>=', '=>']);
-const ONE_CHAR_PUNCT = '+-*/%<>=?:,.()[]';
+/** One-character operators by char code ('' for other codes below 128). */
+const PUNCT1: readonly string[] = (() => {
+  const table: string[] = new Array<string>(128).fill('');
+  for (const ch of '+-*/%<>=?:,.()[]') table[ch.charCodeAt(0)] = ch;
+  return table;
+})();
+
+/** The two-character operator starting with chars a, b, or null. */
+function punct2(a: number, b: number): string | null {
+  if (b === 61) {
+    // x=
+    switch (a) {
+      case 58: return ':=';
+      case 43: return '+=';
+      case 45: return '-=';
+      case 42: return '*=';
+      case 47: return '/=';
+      case 37: return '%=';
+      case 61: return '==';
+      case 33: return '!=';
+      case 60: return '<=';
+      case 62: return '>=';
+      default: return null;
+    }
+  }
+  return a === 61 && b === 62 ? '=>' : null;
+}
 
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
@@ -321,18 +346,18 @@ class Lexer {
       this.lexColor();
       return;
     }
-    const two = src.slice(start, start + 2);
-    if (TWO_CHAR_PUNCT.has(two)) {
+    const two = punct2(c, src.charCodeAt(start + 1));
+    if (two !== null) {
       this.pos = start + 2;
       this.emit('Punct', start, start + 2, two);
       return;
     }
-    const ch = src[start] ?? '';
-    if (ONE_CHAR_PUNCT.includes(ch)) {
+    const one = PUNCT1[c];
+    if (c < 128 && one !== undefined && one !== '') {
       this.pos = start + 1;
       if (c === 40 || c === 91) this.brackets++;
       else if ((c === 41 || c === 93) && this.brackets > 0) this.brackets--;
-      this.emit('Punct', start, start + 1, ch);
+      this.emit('Punct', start, start + 1, one);
       return;
     }
     this.unexpectedChar(start);

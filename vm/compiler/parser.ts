@@ -114,6 +114,13 @@ function sortFrom(sink: DiagnosticSink, first: number): void {
   sink.list.push(...mine);
 }
 
+/** Message text, or a function that builds it only when a message is needed. */
+type Lazy = string | (() => string);
+
+function force(text: Lazy): string {
+  return typeof text === 'string' ? text : text();
+}
+
 /** Thrown after a diagnostic has been reported, to abandon the current statement. */
 class Abort {
   readonly aborted = true;
@@ -244,26 +251,27 @@ class Parser {
     this.lastKind = m.lastKind;
   }
 
-  private expectPunct(text: string, context: string): Token {
+  /** `context` is text or a function giving it, so hot paths build no message unless it fails. */
+  private expectPunct(text: string, context: Lazy): Token {
     const t = this.peek();
     if (t.kind === 'Punct' && t.text === text) return this.next();
-    return this.fail('E200', this.spanOf(t), `Expected '${text}' ${context}, found ${this.describe(t)}.`);
+    return this.fail('E200', this.spanOf(t), `Expected '${text}' ${force(context)}, found ${this.describe(t)}.`);
   }
 
-  private expectWord(text: string, context: string): Token {
+  private expectWord(text: string, context: Lazy): Token {
     const t = this.peek();
     if (t.kind === 'Name' && t.text === text) return this.next();
-    return this.fail('E200', this.spanOf(t), `Expected '${text}' ${context}, found ${this.describe(t)}.`);
+    return this.fail('E200', this.spanOf(t), `Expected '${text}' ${force(context)}, found ${this.describe(t)}.`);
   }
 
   /** A name that may be declared or bound: not a reserved word. */
-  private expectName(what: string, context: string): Token {
+  private expectName(what: string, context: Lazy): Token {
     const t = this.peek();
     if (t.kind === 'Name' && !RESERVED.has(t.text)) return this.next();
     if (t.kind === 'Name') {
-      return this.fail('E208', this.spanOf(t), `Expected ${what} ${context}, found keyword '${t.text}', which cannot be used as a name.`);
+      return this.fail('E208', this.spanOf(t), `Expected ${what} ${force(context)}, found keyword '${t.text}', which cannot be used as a name.`);
     }
-    return this.fail('E208', this.spanOf(t), `Expected ${what} ${context}, found ${this.describe(t)}.`);
+    return this.fail('E208', this.spanOf(t), `Expected ${what} ${force(context)}, found ${this.describe(t)}.`);
   }
 
   private enter(tok: Token): void {
@@ -509,7 +517,7 @@ class Parser {
       }
       type = this.parseTypeRef(`after '${kw.text}'`);
     }
-    const name = this.expectName('a variable name', `after '${this.quote({ start: kw.start, end: this.lastEnd })}'`);
+    const name = this.expectName('a variable name', this.headerText(kw.start, (h) => `after '${h}'`));
     return this.finishVarDecl(kw.start, mode, type, name);
   }
 
@@ -596,7 +604,7 @@ class Parser {
       this.fail('E201', this.spanOf(t), `Expected ',' or ']' in the tuple declaration opened at ${this.where(open.start)}, found ${this.describe(t)}.`);
     }
     this.next();
-    this.expectPunct('=', `after the tuple '${this.quote({ start: open.start, end: this.lastEnd })}'`);
+    this.expectPunct('=', this.headerText(open.start, (h) => `after the tuple '${h}'`));
     const value = this.parseRhs();
     return { kind: 'TupleDecl', span: { start: open.start, end: this.lastEnd }, names, value };
   }
@@ -659,10 +667,18 @@ class Parser {
 
   /** A block after a header: NEWLINE INDENT statements DEDENT. `header` names the header in
    * messages. A missing block is reported and yields an empty block. */
-  private parseBlock(header: string, headerStart: number): Block {
+  private parseBlock(headerStart: number): Block {
+    const headerEnd = this.lastEnd;
     const t = this.peek();
+    if (t.kind === 'Newline' && this.peek(1).kind === 'Indent' && this.peek(1).value === BLOCK_STEP) {
+      // The common case, kept free of message building.
+      this.next();
+      return this.finishBlock(this.peek());
+    }
+    const header = this.quote({ start: headerStart, end: headerEnd });
     if (t.kind !== 'Newline' && t.kind !== 'EOF') {
-      this.fail('E203', this.spanOf(t), `Expected end of line after '${header}', found ${this.describe(t)}.`);
+      const hint = t.kind === 'Punct' && t.text === '=' ? ` (to compare, use '==')` : '';
+      this.fail('E203', this.spanOf(t), `Expected end of line after '${header}', found ${this.describe(t)}${hint}.`);
     }
     if (t.kind === 'Newline') this.next();
     const ind = this.peek();
@@ -681,6 +697,11 @@ class Parser {
         `Block indented ${ind.value} spaces deeper than '${header}' at ${this.where(headerStart)}: expected exactly 4 spaces (or one tab).`,
       );
     }
+    return this.finishBlock(ind);
+  }
+
+  /** The block whose INDENT is `ind` (the current token). */
+  private finishBlock(ind: Token): Block {
     const body = this.parseIndentedBody();
     const first = body[0];
     const last = body[body.length - 1];
@@ -691,9 +712,9 @@ class Parser {
   }
 
   /** A case or function body: a block on the next lines, or one statement on this line. */
-  private parseBody(header: string, headerStart: number): Block {
+  private parseBody(headerStart: number): Block {
     const t = this.peek();
-    if (t.kind === 'Newline' || t.kind === 'EOF') return this.parseBlock(header, headerStart);
+    if (t.kind === 'Newline' || t.kind === 'EOF') return this.parseBlock(headerStart);
     this.scopeDepth++;
     try {
       const stmt = this.parseStatement();
@@ -724,14 +745,16 @@ class Parser {
     }
   }
 
-  private headerText(start: number): string {
-    return this.quote({ start, end: this.lastEnd });
+  /** The source from `start` to the last token read, built when a message needs it. */
+  private headerText(start: number, wrap: (header: string) => string = (h) => h): () => string {
+    const end = this.lastEnd;
+    return () => wrap(this.quote({ start, end }));
   }
 
   private parseIf(): IfExpr {
     const kw = this.next();
     const cond = this.parseExpr();
-    const then = this.parseBlock(this.headerText(kw.start), kw.start);
+    const then = this.parseBlock(kw.start);
     let elseBlock: Block | null = null;
     if (this.isWord('else')) {
       const elseTok = this.next();
@@ -739,7 +762,7 @@ class Parser {
         const inner = this.parseIf();
         elseBlock = { kind: 'Block', span: inner.span, body: [{ kind: 'ExprStmt', span: inner.span, expr: inner }] };
       } else {
-        elseBlock = this.parseBlock('else', elseTok.start);
+        elseBlock = this.parseBlock(elseTok.start);
       }
     }
     return { kind: 'If', span: { start: kw.start, end: this.lastEnd }, cond, then, else: elseBlock };
@@ -748,7 +771,7 @@ class Parser {
   private parseSwitch(): SwitchExpr {
     const kw = this.next();
     const subject = this.atLineEnd() ? null : this.parseExpr();
-    const header = this.headerText(kw.start);
+    const header = force(this.headerText(kw.start));
     const t = this.peek();
     if (t.kind !== 'Newline' && t.kind !== 'EOF') {
       this.fail('E203', this.spanOf(t), `Expected end of line after '${header}', found ${this.describe(t)}.`);
@@ -812,8 +835,7 @@ class Parser {
       }
       this.next();
     }
-    const header = this.headerText(start);
-    const body = this.parseBody(header, start);
+    const body = this.parseBody(start);
     return { when, body, span: { start, end: this.lastEnd } };
   }
 
@@ -829,9 +851,10 @@ class Parser {
         this.fail('E201', this.spanOf(t), `Expected ']' to close the '[' opened at ${this.where(open.start)}, found ${this.describe(t)}.`);
       }
       this.next();
-      this.expectWord('in', `after '${this.headerText(kw.start)}'`);
+      const head = this.headerText(kw.start);
+      this.expectWord('in', () => `after '${head()}'`);
       const collection = this.parseExpr();
-      const body = this.parseBlock(this.headerText(kw.start), kw.start);
+      const body = this.parseBlock(kw.start);
       return {
         kind: 'ForIn',
         span: { start: kw.start, end: this.lastEnd },
@@ -847,7 +870,7 @@ class Parser {
     if (this.isWord('in')) {
       this.next();
       const collection = this.parseExpr();
-      const body = this.parseBlock(this.headerText(kw.start), kw.start);
+      const body = this.parseBlock(kw.start);
       return {
         kind: 'ForIn',
         span: { start: kw.start, end: this.lastEnd },
@@ -865,14 +888,15 @@ class Parser {
     }
     this.next();
     const from = this.parseExpr();
-    this.expectWord('to', `after '${this.headerText(kw.start)}'`);
+    const head = this.headerText(kw.start);
+    this.expectWord('to', () => `after '${head()}'`);
     const to = this.parseExpr();
     let step: Expr | null = null;
     if (this.isWord('by')) {
       this.next();
       step = this.parseExpr();
     }
-    const body = this.parseBlock(this.headerText(kw.start), kw.start);
+    const body = this.parseBlock(kw.start);
     return {
       kind: 'For',
       span: { start: kw.start, end: this.lastEnd },
@@ -888,7 +912,7 @@ class Parser {
   private parseWhile(): WhileExpr {
     const kw = this.next();
     const cond = this.parseExpr();
-    const body = this.parseBlock(this.headerText(kw.start), kw.start);
+    const body = this.parseBlock(kw.start);
     return { kind: 'While', span: { start: kw.start, end: this.lastEnd }, cond, body };
   }
 
@@ -919,7 +943,7 @@ class Parser {
     const isMethod = this.isWord('method');
     if (isMethod) this.next();
     const name = this.expectName(isMethod ? 'a method name' : 'a function name', isMethod ? `after 'method'` : '');
-    const open = this.expectPunct('(', `after '${name.text}'`);
+    const open = this.expectPunct('(', () => `after '${name.text}'`);
     const params: Param[] = [];
     if (!this.isPunct(')')) {
       for (;;) {
@@ -938,9 +962,8 @@ class Parser {
       }
     }
     this.next();
-    this.expectPunct('=>', `after the parameter list of '${name.text}'`);
-    const header = this.headerText(start);
-    const body = this.parseBody(header, start);
+    this.expectPunct('=>', () => `after the parameter list of '${name.text}'`);
+    const body = this.parseBody(start);
     return {
       kind: 'FuncDef',
       span: { start, end: this.lastEnd },
@@ -964,7 +987,7 @@ class Parser {
       }
       type = this.parseTypeRef(`for a parameter of '${fn}'`);
     }
-    const name = this.expectName('a parameter name', type ? `after the type '${this.quote(type.span)}'` : `in the parameter list of '${fn}'`);
+    const name = this.expectName('a parameter name', type ? () => `after the type '${this.quote(type.span)}'` : `in the parameter list of '${fn}'`);
     let defaultValue: Expr | null = null;
     if (this.isPunct('=')) {
       this.next();
@@ -977,7 +1000,7 @@ class Parser {
     this.next(); // `type`
     const name = this.expectName('a type name', `after 'type'`);
     const fields: FieldDef[] = [];
-    this.parseMembers(`type ${name.text}`, start, () => {
+    this.parseMembers(start, () => {
       const fstart = this.peek().start;
       let varip = false;
       if (this.isWord('varip')) {
@@ -985,7 +1008,7 @@ class Parser {
         varip = true;
       }
       const type = this.parseTypeRef(`for a field of '${name.text}'`);
-      const fname = this.expectName('a field name', `after the type '${this.quote(type.span)}' in '${name.text}'`);
+      const fname = this.expectName('a field name', () => `after the type '${this.quote(type.span)}' in '${name.text}'`);
       let defaultValue: Expr | null = null;
       if (this.isPunct('=')) {
         this.next();
@@ -1002,7 +1025,7 @@ class Parser {
     this.next(); // `enum`
     const name = this.expectName('an enum name', `after 'enum'`);
     const fields: EnumField[] = [];
-    this.parseMembers(`enum ${name.text}`, start, () => {
+    this.parseMembers(start, () => {
       const fname = this.expectName('a field name', `in 'enum ${name.text}'`);
       let title: Expr | null = null;
       if (this.isPunct('=')) {
@@ -1015,7 +1038,8 @@ class Parser {
   }
 
   /** The indented member lines of a type or enum; `member` parses one line. */
-  private parseMembers(header: string, headerStart: number, member: () => void): void {
+  private parseMembers(headerStart: number, member: () => void): void {
+    const header = force(this.headerText(headerStart));
     const t = this.peek();
     if (t.kind !== 'Newline' && t.kind !== 'EOF') {
       this.fail('E203', this.spanOf(t), `Expected end of line after '${header}', found ${this.describe(t)}.`);
@@ -1083,13 +1107,13 @@ class Parser {
   // Types
 
   /** A type annotation; reports and aborts when there is none. */
-  private parseTypeRef(context: string): TypeRef {
+  private parseTypeRef(context: Lazy): TypeRef {
     const t = this.peek();
     const start = this.mark();
     const ty = this.tryTypeRef();
     if (ty !== null) return ty;
     this.reset(start);
-    return this.fail('E211', this.spanOf(t), `Expected a type ${context}, found ${this.describe(t)}.`);
+    return this.fail('E211', this.spanOf(t), `Expected a type ${force(context)}, found ${this.describe(t)}.`);
   }
 
   /** `[qualifier] name(.name)* [<type, ...>] [[]]`, or null (position unspecified) when the tokens
@@ -1280,7 +1304,7 @@ class Parser {
     if (callee.kind !== 'Ident' && callee.kind !== 'Member') {
       this.fail('E213', this.spanOf(open), `Cannot call '${this.quote(callee.span)}': only a function or method name can be called.`);
     }
-    const name = this.quote(callee.span);
+    const name = (): string => this.quote(callee.span);
     const args: Arg[] = [];
     this.enter(open);
     try {
@@ -1294,9 +1318,9 @@ class Parser {
         if (!argName && !this.canStartExpr(t) && !(t.kind === 'Name' && STRUCTURED.has(t.text))) {
           const what = t.kind === 'Punct' && t.text === ',' ? `argument ${args.length + 1}` : `')' or an argument`;
           if (t.kind === 'Newline' || t.kind === 'EOF') {
-            this.fail('E201', this.spanOf(t), `Expected ')' to close the call to '${name}' opened at ${this.where(open.start)}, found ${this.describe(t)}.`);
+            this.fail('E201', this.spanOf(t), `Expected ')' to close the call to '${name()}' opened at ${this.where(open.start)}, found ${this.describe(t)}.`);
           }
-          this.fail('E202', this.spanOf(t), `Expected ${what} in the call to '${name}' opened at ${this.where(open.start)}, found ${this.describe(t)}.`);
+          this.fail('E202', this.spanOf(t), `Expected ${what} in the call to '${name()}' opened at ${this.where(open.start)}, found ${this.describe(t)}.`);
         }
         const value = this.parseExpr();
         args.push({ name: argName ? argName.text : null, nameSpan: argName ? this.spanOf(argName) : null, value });
@@ -1307,9 +1331,9 @@ class Parser {
         }
         if (c.kind === 'Punct' && c.text === ')') break;
         if (c.kind === 'Newline' || c.kind === 'EOF') {
-          this.fail('E201', this.spanOf(c), `Expected ')' to close the call to '${name}' opened at ${this.where(open.start)}, found ${this.describe(c)}.`);
+          this.fail('E201', this.spanOf(c), `Expected ')' to close the call to '${name()}' opened at ${this.where(open.start)}, found ${this.describe(c)}.`);
         }
-        this.fail('E201', this.spanOf(c), `Expected ',' or ')' after argument ${args.length} of the call to '${name}' opened at ${this.where(open.start)}, found ${this.describe(c)}.`);
+        this.fail('E201', this.spanOf(c), `Expected ',' or ')' after argument ${args.length} of the call to '${name()}' opened at ${this.where(open.start)}, found ${this.describe(c)}.`);
       }
     } finally {
       this.depth--;
