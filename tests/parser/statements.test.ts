@@ -118,6 +118,31 @@ describe('if', () => {
     );
   });
 
+  it('else-if spans start at their own if and end with the chain', () => {
+    const source = src('if a', '    x := 1', 'else if b', '    x := 2', 'else', '    x := 3');
+    const { script } = parseWith(source);
+    const outer = script.body[0];
+    if (outer?.kind !== 'ExprStmt' || outer.expr.kind !== 'If') throw new Error('shape');
+    expect(source.slice(outer.expr.span.start, outer.expr.span.end)).toBe(source);
+    const inner = outer.expr.else?.body[0];
+    if (inner?.kind !== 'ExprStmt' || inner.expr.kind !== 'If') throw new Error('shape');
+    expect(source.slice(inner.expr.span.start, inner.expr.span.end)).toBe(src('if b', '    x := 2', 'else', '    x := 3'));
+  });
+
+  it('a chain of 3,000 else-if links parses without exhausting the stack', () => {
+    const lines = ['if c == 0', '    x := 0'];
+    for (let i = 1; i < 3000; i++) lines.push(`else if c == ${i}`, `    x := ${i}`);
+    const { script, sink } = parseWith(lines.join('\n'));
+    expect(sink.list).toEqual([]);
+    let links = 0;
+    let stmt = script.body[0];
+    while (stmt?.kind === 'ExprStmt' && stmt.expr.kind === 'If') {
+      links++;
+      stmt = stmt.expr.else?.body[0];
+    }
+    expect(links).toBe(3000);
+  });
+
   it('as the value of a declaration or assignment', () => {
     expect(ast(src('x = if c', '    1', 'else', '    -1'))).toBe('(decl x (if c (block 1) (block (- 1))))');
     expect(ast(src('x := if c', '    1'))).toBe('(:= x (if c (block 1)))');

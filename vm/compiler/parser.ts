@@ -111,7 +111,7 @@ function lexedLines(sink: DiagnosticSink, first: number): Set<number> {
 /** Puts the diagnostics added since `first` in source order (lexer and parser interleaved). */
 function sortFrom(sink: DiagnosticSink, first: number): void {
   const mine = sink.list.splice(first).sort((a, b) => a.span.start - b.span.start);
-  sink.list.push(...mine);
+  for (const d of mine) sink.list.push(d);
 }
 
 /** Message text, or a function that builds it only when a message is needed. */
@@ -451,7 +451,7 @@ class Parser {
       }
       if (this.isPunct('(', 1) && this.isFuncDefAhead()) return this.globalOnly(this.parseFuncDef(t.start), 'A function');
       if (!RESERVED.has(t.text)) {
-        const decl = this.tryTypedDecl('plain', t.start);
+        const decl = this.tryTypedDecl(t.start);
         if (decl) return decl;
       }
     } else if (t.kind === 'Punct') {
@@ -491,7 +491,7 @@ class Parser {
       if (this.isPunct('(', 1) && this.isFuncDefAhead()) return this.globalOnly(this.parseFuncDef(exp.start), 'A function');
       if (!RESERVED.has(t.text)) {
         // `export const int X = 1` in a library: the declaration itself is kept.
-        const decl = this.tryTypedDecl('plain', exp.start);
+        const decl = this.tryTypedDecl(exp.start);
         if (decl) return decl;
       }
     }
@@ -545,7 +545,7 @@ class Parser {
 
   /** `Type name = value` at the current position, or null (nothing consumed) if the tokens do not
    * read as a type followed by a name. */
-  private tryTypedDecl(mode: DeclMode, start: number): VarDecl | null {
+  private tryTypedDecl(start: number): VarDecl | null {
     const k1 = this.peek(1);
     if (!(k1.kind === 'Name' || (k1.kind === 'Punct' && (k1.text === '<' || k1.text === '.' || k1.text === '[')))) return null;
     const save = this.mark();
@@ -564,7 +564,7 @@ class Parser {
       return null;
     }
     this.next();
-    return this.finishVarDecl(start, mode, type, name);
+    return this.finishVarDecl(start, 'plain', type, name);
   }
 
   /** Looks past `[ ... ]` for `=` (a tuple declaration) or `:=`. */
@@ -751,21 +751,31 @@ class Parser {
     return () => wrap(this.quote({ start, end }));
   }
 
+  /** `if` with its `else if` chain, read in a loop (a long chain costs no stack) and then folded
+   * into nested IfExprs, each `else if` inside a one-statement else block. */
   private parseIf(): IfExpr {
-    const kw = this.next();
-    const cond = this.parseExpr();
-    const then = this.parseBlock(kw.start);
-    let elseBlock: Block | null = null;
-    if (this.isWord('else')) {
+    const links: { start: number; cond: Expr; then: Block }[] = [];
+    let last: Block | null = null;
+    for (;;) {
+      const kw = this.next();
+      const cond = this.parseExpr();
+      links.push({ start: kw.start, cond, then: this.parseBlock(kw.start) });
+      if (!this.isWord('else')) break;
       const elseTok = this.next();
-      if (this.isWord('if')) {
-        const inner = this.parseIf();
-        elseBlock = { kind: 'Block', span: inner.span, body: [{ kind: 'ExprStmt', span: inner.span, expr: inner }] };
-      } else {
-        elseBlock = this.parseBlock(elseTok.start);
+      if (!this.isWord('if')) {
+        last = this.parseBlock(elseTok.start);
+        break;
       }
     }
-    return { kind: 'If', span: { start: kw.start, end: this.lastEnd }, cond, then, else: elseBlock };
+    const end = this.lastEnd;
+    let elseBlock = last;
+    for (let i = links.length - 1; ; i--) {
+      const link = links[i];
+      if (link === undefined) throw new Error('parseIf: empty chain');
+      const node: IfExpr = { kind: 'If', span: { start: link.start, end }, cond: link.cond, then: link.then, else: elseBlock };
+      if (i === 0) return node;
+      elseBlock = { kind: 'Block', span: { start: link.start, end }, body: [{ kind: 'ExprStmt', span: { start: link.start, end }, expr: node }] };
+    }
   }
 
   private parseSwitch(): SwitchExpr {
@@ -1088,7 +1098,7 @@ class Parser {
     let end = first.start;
     while (!this.atLineEnd() && !this.isWord('as')) end = this.next().end;
     const path = this.src.slice(first.start, end).replace(/\s+/g, '');
-    if (!/^[A-Za-z0-9_]+\/[A-Za-z0-9_]+\/\d+$/.test(path)) {
+    if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/\d+$/.test(path)) {
       this.fail(
         'E214',
         { start: first.start, end: Math.max(end, first.end) },
