@@ -39,8 +39,13 @@ export function daysFromCivil(year: number, month: number, day: number): number 
 /** Scratch output of civilFromDays: [year, month, day]. Read it right after the call. */
 export const CIVIL = new Int32Array(3);
 
-/** Writes the year, month (1..12) and day (1..31) of an epoch day to CIVIL. */
+let civilDays = Number.NaN;
+
+/** Writes the year, month (1..12) and day (1..31) of an epoch day to CIVIL. Consecutive bars
+ * mostly ask about the same day, so the last answer is kept. */
 export function civilFromDays(days: number): void {
+  if (days === civilDays) return;
+  civilDays = days;
   const z = days + 719468;
   const era = Math.floor(z / 146097);
   const doe = z - era * 146097;
@@ -73,12 +78,18 @@ export function mondayOf(days: number): number {
   return days - ((((days + 3) % 7) + 7) % 7);
 }
 
+let weekDays = Number.NaN;
+let weekNumber = 0;
+
 /** ISO 8601 week number (1..53) of an epoch day. */
 export function isoWeekOfDays(days: number): number {
+  if (days === weekDays) return weekNumber;
   const thursday = mondayOf(days) + 3;
   civilFromDays(thursday);
   const jan1 = daysFromCivil(CIVIL[0] as number, 1, 1);
-  return Math.floor((thursday - jan1) / 7) + 1;
+  weekDays = days;
+  weekNumber = Math.floor((thursday - jan1) / 7) + 1;
+  return weekNumber;
 }
 
 // ---------------------------------------------------------------------------------------------
