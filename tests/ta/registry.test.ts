@@ -321,7 +321,7 @@ describe('runtime errors', () => {
     ['ta.ema', ['source', 'length'], [1, -3], /'length' argument \(-3\) in 'ta\.ema'/],
     ['ta.highest', ['length'], [NaN], /'length' argument \(na\) in 'ta\.highest'/],
     ['ta.macd', ['source', 'fastlen', 'slowlen', 'siglen'], [1, 12, 0, 9], /'slowlen' argument \(0\) in 'ta\.macd'/],
-    ['ta.pivothigh', ['leftbars', 'rightbars'], [2, 0], /'rightbars' argument \(0\) in 'ta\.pivothigh'/],
+    ['ta.pivothigh', ['leftbars', 'rightbars'], [2, -1], /'rightbars' argument \(-1\) in 'ta\.pivothigh'.*>= 0/],
     ['ta.valuewhen', ['condition', 'source', 'occurrence'], [1, 5, -1], /'occurrence' argument \(-1\) in 'ta\.valuewhen'.*>= 0/],
   ];
   test.each(cases)('%s with an invalid argument fails', (name, params, args, message) => {

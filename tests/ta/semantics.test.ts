@@ -440,3 +440,88 @@ describe('accuracy and plain-data state', () => {
     for (let b = 60; b < 120; b++) expect(step(b2, b)).toEqual(step(a, b));
   });
 });
+
+describe('randomised against brute force', () => {
+  // Each bar calls the step 1-3 times (only the last call counts), ~15% of values are na, and the
+  // length changes every few bars (the first bar uses the largest length, so every value the
+  // brute force needs is still held by the ring).
+  test('sma, stdev, highestbars, median, wma and linreg over 3000 bars', () => {
+    let seed = 12345;
+    const rnd = (): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const st = {
+      sma: M.newSmaState(),
+      sd: V.newVarState(),
+      hb: X.newExtremeState(),
+      med: X.newOrderState(),
+      wma: M.newWmaState(),
+      lr: W.newRawWin(),
+    };
+    const hist: number[] = []; // last value of every bar
+    let len = 40;
+    for (let bar = 0; bar < 3000; bar++) {
+      if (bar > 0 && rnd() < 0.2) len = 1 + Math.floor(rnd() * 40);
+      const calls = 1 + Math.floor(rnd() * 3);
+      let v = NaN;
+      let got: number[] = [];
+      for (let c = 0; c < calls; c++) {
+        v = rnd() < 0.15 ? NaN : Math.round(rnd() * 1000) / 10;
+        got = [
+          M.smaStep(st.sma, bar, v, len),
+          V.stdevStep(st.sd, bar, v, len, true),
+          X.extremeBarsStep(st.hb, bar, v, len, 1),
+          X.medianStep(st.med, bar, v, len, false),
+          M.wmaStep(st.wma, bar, v, len),
+          M.linregStep(st.lr, bar, v, len, 0),
+        ];
+      }
+      hist.push(v);
+      // Brute force.
+      const nonNa = hist.filter((x) => !Number.isNaN(x));
+      const lastN = nonNa.slice(-len);
+      const fullN = lastN.length === len;
+      const mean = lastN.reduce((a, b) => a + b, 0) / len;
+      const sma = fullN ? mean : NaN;
+      const sd = fullN ? Math.sqrt(lastN.reduce((a, b) => a + (b - mean) ** 2, 0) / len) : NaN;
+      const win = hist.slice(-len);
+      let hb = NaN;
+      if (win.length === len) {
+        let best = -Infinity;
+        win.forEach((x, i) => {
+          if (!Number.isNaN(x) && x > best) {
+            best = x;
+            hb = -(len - 1 - i);
+          }
+        });
+      }
+      const sorted = [...lastN].sort((a, b) => a - b);
+      const med = !fullN || Number.isNaN(v) ? NaN : len % 2 ? (sorted[len >> 1] ?? NaN) : ((sorted[len / 2 - 1] ?? NaN) + (sorted[len / 2] ?? NaN)) / 2;
+      // wma: na values repeat the previous non-na value; na on an na bar or before len values.
+      const ff: number[] = [];
+      let lastv = NaN;
+      for (const x of hist) {
+        if (!Number.isNaN(x)) lastv = x;
+        ff.push(lastv);
+      }
+      const fwin = ff.slice(-len);
+      const wma = Number.isNaN(v) || nonNa.length < len ? NaN : fwin.reduce((a, x, i) => a + x * (i + 1), 0) / ((len * (len + 1)) / 2);
+      let lr = NaN;
+      if (win.length === len && win.every((x) => !Number.isNaN(x))) {
+        const xs = win.map((_, i) => i + 1);
+        const mx = (len + 1) / 2;
+        const my = win.reduce((a, b) => a + b, 0) / len;
+        const sxx = xs.reduce((a, x) => a + (x - mx) ** 2, 0);
+        const slope = sxx === 0 ? 0 : xs.reduce((a, x, i) => a + (x - mx) * ((win[i] ?? NaN) - my), 0) / sxx;
+        lr = my + slope * (len - mx);
+      }
+      const want = [sma, sd, hb, med, wma, lr];
+      want.forEach((w, k) => {
+        const g = got[k] ?? NaN;
+        const ok = Number.isNaN(w) ? Number.isNaN(g) : Math.abs(g - w) <= 1e-9 * Math.max(1, Math.abs(w));
+        expect(ok, `bar ${bar} len ${len} fn ${k}: got ${g}, want ${w}`).toBe(true);
+      });
+    }
+  });
+});

@@ -232,10 +232,10 @@ export function registerTa(): void {
   defineFn('ta.falling(source: series float, length: series int): series bool', (rt, a, d, s) => { rt.f[d] = risingStep(state(rt, s, newRawWin), rt.bar, rt.f[a], posLen(rt, rt.f[a + 1], 'ta.falling'), -1) ? 1 : 0; }, S);
 
   // Pivots
-  defineFn('ta.pivothigh(leftbars: series float, rightbars: series float): series float', (rt, a, d, s) => { rt.f[d] = pivotStep(state(rt, s, newPivotState), rt.bar, rt.f[R.high], posLen(rt, rt.f[a], 'ta.pivothigh', 'leftbars'), posLen(rt, rt.f[a + 1], 'ta.pivothigh', 'rightbars'), 1); }, S);
-  defineFn('ta.pivothigh(source: series float, leftbars: series float, rightbars: series float): series float', (rt, a, d, s) => { rt.f[d] = pivotStep(state(rt, s, newPivotState), rt.bar, rt.f[a], posLen(rt, rt.f[a + 1], 'ta.pivothigh', 'leftbars'), posLen(rt, rt.f[a + 2], 'ta.pivothigh', 'rightbars'), 1); }, S);
-  defineFn('ta.pivotlow(leftbars: series float, rightbars: series float): series float', (rt, a, d, s) => { rt.f[d] = pivotStep(state(rt, s, newPivotState), rt.bar, rt.f[R.low], posLen(rt, rt.f[a], 'ta.pivotlow', 'leftbars'), posLen(rt, rt.f[a + 1], 'ta.pivotlow', 'rightbars'), -1); }, S);
-  defineFn('ta.pivotlow(source: series float, leftbars: series float, rightbars: series float): series float', (rt, a, d, s) => { rt.f[d] = pivotStep(state(rt, s, newPivotState), rt.bar, rt.f[a], posLen(rt, rt.f[a + 1], 'ta.pivotlow', 'leftbars'), posLen(rt, rt.f[a + 2], 'ta.pivotlow', 'rightbars'), -1); }, S);
+  defineFn('ta.pivothigh(leftbars: series float, rightbars: series float): series float', (rt, a, d, s) => { rt.f[d] = pivotStep(state(rt, s, newPivotState), rt.bar, rt.f[R.high], nonNeg(rt, rt.f[a], 'ta.pivothigh', 'leftbars'), nonNeg(rt, rt.f[a + 1], 'ta.pivothigh', 'rightbars'), 1); }, S);
+  defineFn('ta.pivothigh(source: series float, leftbars: series float, rightbars: series float): series float', (rt, a, d, s) => { rt.f[d] = pivotStep(state(rt, s, newPivotState), rt.bar, rt.f[a], nonNeg(rt, rt.f[a + 1], 'ta.pivothigh', 'leftbars'), nonNeg(rt, rt.f[a + 2], 'ta.pivothigh', 'rightbars'), 1); }, S);
+  defineFn('ta.pivotlow(leftbars: series float, rightbars: series float): series float', (rt, a, d, s) => { rt.f[d] = pivotStep(state(rt, s, newPivotState), rt.bar, rt.f[R.low], nonNeg(rt, rt.f[a], 'ta.pivotlow', 'leftbars'), nonNeg(rt, rt.f[a + 1], 'ta.pivotlow', 'rightbars'), -1); }, S);
+  defineFn('ta.pivotlow(source: series float, leftbars: series float, rightbars: series float): series float', (rt, a, d, s) => { rt.f[d] = pivotStep(state(rt, s, newPivotState), rt.bar, rt.f[a], nonNeg(rt, rt.f[a + 1], 'ta.pivotlow', 'leftbars'), nonNeg(rt, rt.f[a + 2], 'ta.pivotlow', 'rightbars'), -1); }, S);
   defineFn('ta.pivot_point_levels(type: series string, anchor: series bool, developing: series bool = false): array<float>', levels, S);
 
   // Events
