@@ -173,3 +173,12 @@ describe('the offset cache', () => {
     expect(bad).toEqual([]);
   });
 });
+
+describe('instants Date cannot hold', () => {
+  it('give na calendar fields instead of an exception', () => {
+    const rt = makeRuntime();
+    setBar(rt, 0, 0);
+    expect(call(rt, 'hour', [1e20, 'America/New_York'])).toBeNaN();
+    expect(call(rt, 'year', [-1e20, 'Europe/Budapest'])).toBeNaN();
+  });
+});

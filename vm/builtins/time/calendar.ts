@@ -99,32 +99,40 @@ function localMs(t: number, z: Zone): number {
   return t + offsetAt(z, t);
 }
 
-export function yearOf(t: number, z: Zone): number {
+/** Local epoch day of `t`; NaN when `t` is na or out of Date's range. */
+function localDays(t: number, z: Zone): number {
   if (Number.isNaN(t)) return Number.NaN;
-  civilFromDays(Math.floor(localMs(t, z) / MS_DAY));
+  return Math.floor(localMs(t, z) / MS_DAY);
+}
+
+export function yearOf(t: number, z: Zone): number {
+  const days = localDays(t, z);
+  if (Number.isNaN(days)) return Number.NaN;
+  civilFromDays(days);
   return CIVIL[0] as number;
 }
 
 export function monthOf(t: number, z: Zone): number {
-  if (Number.isNaN(t)) return Number.NaN;
-  civilFromDays(Math.floor(localMs(t, z) / MS_DAY));
+  const days = localDays(t, z);
+  if (Number.isNaN(days)) return Number.NaN;
+  civilFromDays(days);
   return CIVIL[1] as number;
 }
 
 export function dayOfMonthOf(t: number, z: Zone): number {
-  if (Number.isNaN(t)) return Number.NaN;
-  civilFromDays(Math.floor(localMs(t, z) / MS_DAY));
+  const days = localDays(t, z);
+  if (Number.isNaN(days)) return Number.NaN;
+  civilFromDays(days);
   return CIVIL[2] as number;
 }
 
 export function dayOfWeekOf(t: number, z: Zone): number {
-  if (Number.isNaN(t)) return Number.NaN;
-  return dowOfDays(Math.floor(localMs(t, z) / MS_DAY));
+  return dowOfDays(localDays(t, z));
 }
 
 export function weekOfYearOf(t: number, z: Zone): number {
-  if (Number.isNaN(t)) return Number.NaN;
-  return isoWeekOfDays(Math.floor(localMs(t, z) / MS_DAY));
+  const days = localDays(t, z);
+  return Number.isNaN(days) ? Number.NaN : isoWeekOfDays(days);
 }
 
 function msOfDay(t: number, z: Zone): number {

@@ -14,6 +14,8 @@ import { TIME_ERROR, TimeError } from './errors.js';
 
 const SECOND = 1000;
 const WEEK = 7 * 86_400_000;
+/** Largest |instant| probed: Date's limit (8.64e15) less the two weeks the probes look around it. */
+const MAX_INSTANT = 8.64e15 - 2 * WEEK;
 
 export interface Zone {
   /** The name as written by the script or symbol. */
@@ -121,7 +123,8 @@ function offsetSlow(z: Zone, t: number): number {
     z.last = k;
     return z.off[k] as number;
   }
-  if (!Number.isFinite(t)) return Number.NaN;
+  // Beyond ±100,000,000 days from the epoch Date (and Intl) cannot represent the instant.
+  if (!(Math.abs(t) <= MAX_INSTANT)) return Number.NaN;
   const o = rawOffset(z, t);
   // Discover the interval of constant offset around t: [from, to).
   let to = t + WEEK;
