@@ -1,5 +1,5 @@
 // Shared machinery of the ta.* state records: per-execution commit/replace, rings of recent
-// values, compensated rolling sums, and argument checks used by the registry adapters.
+// values, rolling sums, and argument checks used by the registry adapters.
 //
 // Every state record carries `bar`, the bar index of its last advance (-1 before the first call).
 // A call with a new bar first commits what the previous bar's last call left pending, then
@@ -21,7 +21,8 @@ export interface Ring {
   buf: Float64Array;
   /** cap - 1; cap is a power of two. */
   mask: number;
-  /** Number of committed values still readable (older ones were dropped when a ring regrew). */
+  /** Number of committed values. Only the newest ones fit in the ring; a regrown ring restarts
+   * the count at the number it kept. */
   n: number;
   /** 1 when the current bar holds a pending value, else 0. */
   cur: number;
