@@ -7,4 +7,4 @@ import './inputs.js';
 import './bar-vars.js';
 import './core-index.js';
 import './ta/index.js';
-// import './time/index.js'; (pending)
+import './time/index.js';

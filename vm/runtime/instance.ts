@@ -12,6 +12,28 @@ import type { SeriesF } from './series.js';
 import { SOURCE_REGS } from '../compiler/lower.js';
 import { parseTimeframe, timeframeSeconds } from '../builtins/time/timeframe.js';
 import type { BarColumns } from '../data/bars.js';
+import { PineRuntimeError, type PineRuntimeErrorData } from './errors.js';
+import {
+  FLAG_FAILED,
+  FLAG_OUTPUTS,
+  FLAG_REALTIME,
+  FLAG_SUSPENDED,
+  readHeader,
+  readSnapshot,
+  SnapshotError,
+  writeSnapshot,
+  type SnapshotHeader,
+} from '../snapshot/format.js';
+import {
+  checkStateSeries,
+  decodeBody,
+  encodeBody,
+  packProgram,
+  programHash,
+  type Env,
+  type MachineState,
+  type TickState,
+} from '../snapshot/state.js';
 
 export interface Bar {
   /** Bar open time, ms since the epoch (UTC). */
@@ -122,6 +144,37 @@ export class InstanceBuilder {
   }
 }
 
+/** Restores an instance from snapshot bytes, with optional overrides, on `build()`. */
+export class RestoreBuilder {
+  private lim: Partial<Limits> = {};
+  private expected: Program | null = null;
+  private expectedHash: string | null = null;
+
+  constructor(private readonly bytes: Uint8Array) {}
+
+  /** Overrides resource limits (loop time, logs kept); history depth stays as saved. */
+  limits(l: Partial<Limits>): this {
+    this.lim = { ...this.lim, ...l };
+    return this;
+  }
+
+  /** Refuses ('program-mismatch') a snapshot whose program differs from `program`. */
+  expectProgram(program: Program): this {
+    this.expected = program;
+    return this;
+  }
+
+  /** Refuses ('program-mismatch') a snapshot whose program/inputs/symbol/timeframe hash differs. */
+  expectHash(hash: string): this {
+    this.expectedHash = hash;
+    return this;
+  }
+
+  build(): Instance {
+    return Instance.fromSnapshot(this.bytes, this.lim, this.expected, this.expectedHash);
+  }
+}
+
 /** Checks host input overrides against the script's inputs; unknown names and bad values are errors
  * that name the input. Returns the value of every input, by input id. */
 export function resolveInputs(inputs: InputInfo[], overrides: Record<string, InputValue>): InputValue[] {
@@ -177,29 +230,33 @@ function coerceInput(info: InputInfo, raw: InputValue): InputValue {
   }
 }
 
-interface Checkpoint {
-  vf: Float64Array;
-  vo: unknown[];
-  ser: unknown[];
-  cs: unknown[];
-  rng: Uint32Array;
-  logs: number;
-  alerts: number;
-}
-
 export class Instance {
   /** Index of the last confirmed bar (-1 before the first). */
   private confirmed = -1;
   /** The open (realtime, unconfirmed) bar's time, or null. */
   private openTime: number | null = null;
-  private checkpoint: Checkpoint | null = null;
+  private checkpoint: TickState | null = null;
   private lastBarIdx: number;
   /** Status of a bar stopped by its budget: which bar, and whether it confirms. */
   private pending: { bar: number; confirm: boolean } | null = null;
-  private failed: unknown = null;
+  private failed: PineRuntimeError | null = null;
+  /** Restores this instance descends from (0 for a fresh one). */
+  private incarnation = 0;
+  private programBytes: Uint8Array | null = null;
+  private hash: string | null = null;
 
   static builder(program: Program): InstanceBuilder {
     return new InstanceBuilder(program);
+  }
+
+  /** A builder that restores the instance saved in `bytes`. */
+  static restoreState(bytes: Uint8Array): RestoreBuilder {
+    return new RestoreBuilder(bytes);
+  }
+
+  /** Reads a snapshot's header only (cheap; does not check the body). */
+  static peekSnapshot(bytes: Uint8Array): SnapshotHeader {
+    return readHeader(bytes);
   }
 
   constructor(
@@ -209,6 +266,143 @@ export class Instance {
   ) {
     this.lastBarIdx = total === null ? NaN : total - 1;
     this.applyInputs();
+  }
+
+  /** Times this instance's lineage was restored from a snapshot. */
+  get restoreCount(): number {
+    return this.incarnation;
+  }
+
+  /** Identity of this run: program, inputs, symbol and timeframe (as in snapshot headers). */
+  get programHash(): string {
+    this.hash ??= programHash(this.packedProgram(), this.env());
+    return this.hash;
+  }
+
+  private packedProgram(): Uint8Array {
+    this.programBytes ??= packProgram(this.program);
+    return this.programBytes;
+  }
+
+  private env(): Env {
+    const m = this.machine;
+    return { inputs: this.inputValues, symbol: m.syminfo, timeframe: m.timeframe, limits: m.limits };
+  }
+
+  /** Saves the whole state to bytes. With `includeOutputs`, the plot history goes too (a
+   * self-contained file); without it the size does not grow with the number of bars. */
+  saveState(opts: { includeOutputs?: boolean } = {}): Uint8Array {
+    const m = this.machine;
+    const suspended = this.pending !== null && m.pc >= 0;
+    const state: MachineState = {
+      bar: m.bar,
+      confirmed: this.confirmed,
+      lastBar: this.lastBarIdx,
+      vf: m.vf,
+      vo: m.vo,
+      ser: m.ser,
+      cs: m.cs,
+      rng: m.rng,
+      logs: m.logs,
+      alerts: m.alerts,
+      exec:
+        suspended && this.pending
+          ? {
+              pc: m.pc,
+              frames: m.frames,
+              vb: m.vb,
+              ob: m.ob,
+              sb: m.sb,
+              cb: m.cb,
+              f: m.f,
+              o: m.o,
+              pendingBar: this.pending.bar,
+              confirm: this.pending.confirm,
+            }
+          : null,
+      open: this.openTime !== null && this.checkpoint ? { time: this.openTime, checkpoint: this.checkpoint } : null,
+      failed: this.failed ? this.failed.toJSON() : null,
+      globals: this.program.globals.map((g) =>
+        g.where === 'reg' ? (g.type.endsWith('string') ? m.o[g.index] : m.f[g.index]) : g.where === 'var' ? m.vf[g.index] : m.vo[g.index],
+      ),
+    };
+    const out = opts.includeOutputs ? m.outputs.slice(m.outputs.firstBar, m.outputs.firstBar + m.outputs.length) : null;
+    const body = encodeBody(this.packedProgram(), this.env(), state, out);
+    let flags = 0;
+    if (out) flags |= FLAG_OUTPUTS;
+    if (state.exec) flags |= FLAG_SUSPENDED;
+    if (state.open) flags |= FLAG_REALTIME;
+    if (state.failed) flags |= FLAG_FAILED;
+    return writeSnapshot({ flags, programHash: this.programHash, bar: this.confirmed, incarnation: this.incarnation }, body);
+  }
+
+  /** See RestoreBuilder. Everything is decoded and checked before the instance exists. */
+  static fromSnapshot(bytes: Uint8Array, limits: Partial<Limits>, expected: Program | null, expectedHash: string | null): Instance {
+    const { header, body } = readSnapshot(bytes);
+    const d = decodeBody(body);
+    const env = d.env;
+    const hash = programHash(d.programBytes, env);
+    if (hash !== header.programHash) {
+      throw new SnapshotError('corrupt', `the header's program hash ${header.programHash} does not match its body (${hash})`);
+    }
+    if (expected) {
+      const want = packProgram(expected);
+      if (want.length !== d.programBytes.length || want.some((b, i) => b !== d.programBytes[i])) {
+        throw new SnapshotError('program-mismatch', `the snapshot was taken with a different program ("${d.program.meta.title}")`);
+      }
+    }
+    if (expectedHash !== null && expectedHash !== hash) {
+      throw new SnapshotError('program-mismatch', `the snapshot's program, inputs, symbol or timeframe differ (hash ${hash}, expected ${expectedHash})`);
+    }
+    checkStateSeries(d.state, d.program, env.limits.maxBarsBack);
+    const lim: Limits = { ...env.limits, ...limits, maxBarsBack: env.limits.maxBarsBack };
+    const st = d.state;
+    const firstBar = d.outputs ? d.outputs.firstBar : st.confirmed + 1;
+    const outputs = new OutputStore(d.program.outputs, firstBar, Math.max(1024, d.outputs ? d.outputs.length + 1 : 1024));
+    let m: Machine;
+    try {
+      m = new Machine(d.program, { syminfo: env.symbol, timeframe: env.timeframe, limits: lim, outputs, rngSeed: 0 });
+    } catch (e) {
+      throw new SnapshotError('incompatible-vm', e instanceof Error ? e.message : String(e));
+    }
+    if (d.outputs) {
+      outputs.length = d.outputs.length;
+      outputs.time.set(d.outputs.time);
+      d.outputs.columns.forEach((chs, i) => chs.forEach((c, j) => outputs.columns[i]?.[j]?.set(c)));
+    }
+    m.bar = st.bar;
+    m.vf.set(st.vf);
+    st.vo.forEach((v, i) => (m.vo[i] = v));
+    st.ser.forEach((v, i) => (m.ser[i] = v));
+    st.cs.forEach((v, i) => (m.cs[i] = v));
+    m.rng.set(st.rng);
+    m.logs = st.logs;
+    m.alerts = st.alerts;
+    const inst = new Instance(m, env.inputs, Number.isNaN(st.lastBar) ? null : st.lastBar + 1);
+    inst.confirmed = st.confirmed;
+    inst.incarnation = header.incarnation + 1;
+    inst.programBytes = d.programBytes;
+    inst.hash = hash;
+    if (st.open) {
+      inst.openTime = st.open.time;
+      inst.checkpoint = st.open.checkpoint;
+    }
+    if (st.exec) {
+      const e = st.exec;
+      m.f.set(e.f);
+      e.o.forEach((v, i) => (m.o[i] = v));
+      m.pc = e.pc;
+      m.frames = e.frames;
+      m.vb = e.vb;
+      m.ob = e.ob;
+      m.sb = e.sb;
+      m.cb = e.cb;
+      // Loop timers restart: time spent before the save does not count against this run.
+      for (const r of d.program.loopRegs) m.f[r + 1] = NaN;
+      inst.pending = { bar: e.pendingBar, confirm: e.confirm };
+    }
+    if (st.failed) inst.failed = PineRuntimeError.fromData(st.failed as PineRuntimeErrorData);
+    return inst;
   }
 
   get program(): Program {
@@ -270,14 +464,20 @@ export class Instance {
     this.checkUsable();
     if (this.openTime !== null) throw new InstanceError('bar-order', 'A realtime bar is open: confirm it with runBar() first.');
     const m = this.machine;
-    const f = m.f;
     for (let i = from; i < to; i++) {
       const idx = this.confirmed + 1;
       this.prepareCols(idx, cols, i);
       this.pending = { bar: idx, confirm: true };
       m.startBar();
-      this.finish(m.exec(Infinity));
-      void f;
+      try {
+        m.exec(Infinity);
+      } catch (e) {
+        if (e instanceof PineRuntimeError) this.failed = e;
+        this.pending = null;
+        throw e;
+      }
+      this.confirmed = idx;
+      this.pending = null;
     }
   }
 
@@ -321,7 +521,7 @@ export class Instance {
     try {
       done = m.exec(budget === undefined ? Infinity : Math.max(0, budget));
     } catch (e) {
-      this.failed = e;
+      if (e instanceof PineRuntimeError) this.failed = e;
       this.pending = null;
       throw e;
     }
@@ -409,7 +609,7 @@ export class Instance {
   }
 
   /** Copies everything that a realtime tick may change. */
-  private capture(): Checkpoint {
+  private capture(): TickState {
     const m = this.machine;
     return {
       vf: m.vf.slice(),
