@@ -445,7 +445,7 @@ describe('randomised against brute force', () => {
   // Each bar calls the step 1-3 times (only the last call counts), ~15% of values are na, and the
   // length changes every few bars (the first bar uses the largest length, so every value the
   // brute force needs is still held by the ring).
-  test('sma, stdev, highestbars, median, wma and linreg over 3000 bars', () => {
+  test('sma, stdev, highestbars, lowest, median, wma and linreg over 3000 bars', () => {
     let seed = 12345;
     const rnd = (): number => {
       seed = (seed * 1103515245 + 12345) % 2147483648;
@@ -458,6 +458,7 @@ describe('randomised against brute force', () => {
       med: X.newOrderState(),
       wma: M.newWmaState(),
       lr: W.newRawWin(),
+      lo: X.newExtremeState(),
     };
     const hist: number[] = []; // last value of every bar
     let len = 40;
@@ -475,6 +476,7 @@ describe('randomised against brute force', () => {
           X.medianStep(st.med, bar, v, len, false),
           M.wmaStep(st.wma, bar, v, len),
           M.linregStep(st.lr, bar, v, len, 0),
+          X.extremeStep(st.lo, bar, v, len, -1),
         ];
       }
       hist.push(v);
@@ -516,7 +518,9 @@ describe('randomised against brute force', () => {
         const slope = sxx === 0 ? 0 : xs.reduce((a, x, i) => a + (x - mx) * ((win[i] ?? NaN) - my), 0) / sxx;
         lr = my + slope * (len - mx);
       }
-      const want = [sma, sd, hb, med, wma, lr];
+      const finite = win.filter((x) => !Number.isNaN(x));
+      const lowest = win.length === len && finite.length > 0 ? Math.min(...finite) : NaN;
+      const want = [sma, sd, hb, med, wma, lr, lowest];
       want.forEach((w, k) => {
         const g = got[k] ?? NaN;
         const ok = Number.isNaN(w) ? Number.isNaN(g) : Math.abs(g - w) <= 1e-9 * Math.max(1, Math.abs(w));

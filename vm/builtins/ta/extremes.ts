@@ -8,31 +8,72 @@ import { compactPush, EPS, newRawWin, newRing, rawCount, rawPush, ringGet, type 
 // ---------------------------------------------------------------------------------------------
 // highest / lowest (+bars): extreme of the newest `length` executions, na values ignored; na
 // until `length` executions exist. Among equal extremes the oldest one is reported.
+//
+// The extreme of the committed part of the window is cached with the absolute index of its value
+// (committed value j lives at buf[j & mask]); each new bar only compares the value it committed,
+// and the window is rescanned when the cached extreme leaves it: O(1) per bar on typical data,
+// O(length) at worst.
 
 export interface ExtremeState {
   w: RawWin;
   /** Offset (0 = current) of the extreme found by the latest call; -1 when there is none. */
   off: number;
+  /** Cache: best committed value in the window, its index (-1: none), and the committed count,
+   * length and ring mask it was computed for (-1: no cache). */
+  cv: number;
+  ci: number;
+  cn: number;
+  cl: number;
+  cmask: number;
 }
 
 export function newExtremeState(): ExtremeState {
-  return { w: newRawWin(), off: -1 };
+  return { w: newRawWin(), off: -1, cv: NaN, ci: -1, cn: -1, cl: -1, cmask: -1 };
 }
 
 /** sign = 1 for the highest value, -1 for the lowest. Also sets `st.off`. */
 export function extremeStep(st: ExtremeState, bar: number, src: number, length: number, sign: number): number {
   const r = rawPush(st.w, bar, src, length);
-  st.off = -1;
-  if (rawCount(r) < length) return NaN;
-  let best = NaN;
-  for (let i = 0; i < length; i++) {
-    const v = ringGet(r, i);
-    if (v === v && (best !== best || (v - best) * sign >= 0)) {
-      best = v;
-      st.off = i;
+  const n = r.n;
+  const buf = r.buf;
+  const mask = r.mask;
+  const lo = n - length + 1 > 0 ? n - length + 1 : 0;
+  let cv = st.cv;
+  let ci = st.ci;
+  if (st.cl !== length || st.cmask !== mask || st.cn > n || n - st.cn > length || (ci >= 0 && ci < lo)) {
+    cv = NaN;
+    ci = -1;
+    for (let j = lo; j < n; j++) {
+      const v = buf[j & mask];
+      if (v === v && (cv !== cv || (v - cv) * sign > 0)) {
+        cv = v;
+        ci = j;
+      }
+    }
+  } else {
+    for (let j = st.cn; j < n; j++) {
+      const v = buf[j & mask];
+      if (v === v && j >= lo && (cv !== cv || (v - cv) * sign > 0)) {
+        cv = v;
+        ci = j;
+      }
     }
   }
-  return best;
+  st.cv = cv;
+  st.ci = ci;
+  st.cn = n;
+  st.cl = length;
+  st.cmask = mask;
+  if (n + 1 < length) {
+    st.off = -1;
+    return NaN;
+  }
+  if (src === src && (cv !== cv || (src - cv) * sign > 0)) {
+    st.off = 0;
+    return src;
+  }
+  st.off = ci < 0 ? -1 : n - ci;
+  return cv;
 }
 
 export function extremeBarsStep(st: ExtremeState, bar: number, src: number, length: number, sign: number): number {
