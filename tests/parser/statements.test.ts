@@ -135,7 +135,7 @@ describe('if', () => {
     const { script, sink } = parseWith(lines.join('\n'));
     expect(sink.list).toEqual([]);
     let links = 0;
-    let stmt = script.body[0];
+    let stmt: (typeof script.body)[number] | undefined = script.body[0];
     while (stmt?.kind === 'ExprStmt' && stmt.expr.kind === 'If') {
       links++;
       stmt = stmt.expr.else?.body[0];
