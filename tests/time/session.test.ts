@@ -179,6 +179,15 @@ describe('custom sessions in time() and time_close()', () => {
     expect(got).toEqual([Number.NaN, utc('2024-01-08T10:00:00Z'), Number.NaN]);
   });
 
+  it('on the chart timeframe a bar inside the session gives its own time, off the session grid', () => {
+    const rt = makeRuntime(UTC_SYMBOL, '60');
+    setBar(rt, 0, utc('2024-01-08T10:00:00Z'), utc('2024-01-08T11:00:00Z'));
+    expect(call(rt, 'time', ['', '0930-1600'])).toBe(utc('2024-01-08T10:00:00Z'));
+    expect(call(rt, 'time_close', ['', '0930-1600'])).toBe(utc('2024-01-08T11:00:00Z'));
+    expect(call(rt, 'time', ['60', '0930-1600'])).toBe(utc('2024-01-08T10:00:00Z'));
+    expect(call(rt, 'time', ['D', '0930-1600'])).toBe(utc('2024-01-08T09:30:00Z'));
+  });
+
   it('days after the colon: "1000-1100,1400-1500:23456" is weekdays only', () => {
     const rt = makeRuntime(UTC_SYMBOL, '60');
     setBar(rt, 0, utc('2024-01-06T10:00:00Z')); // Saturday

@@ -208,7 +208,8 @@ function timeOf(
       s = sessionSchedule(session, tzName ?? rt.syminfo.timezone);
       if (!isOpenAt(s, t)) return Number.NaN;
     }
-    if (tfBarsBack === 0 && sameTimeframe(info, chart) && s === sym) return close ? tc : t;
+    // The chart's own timeframe: the bar itself, whatever grid the session string would imply.
+    if (tfBarsBack === 0 && sameTimeframe(info, chart)) return close ? tc : t;
     const start = tfBarsBack === 0 ? periodStart(s, info, t) : shiftPeriods(s, info, t, -Math.trunc(tfBarsBack));
     return close ? periodEnd(s, info, start) : start;
   } catch (e) {

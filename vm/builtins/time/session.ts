@@ -438,11 +438,6 @@ export function locate(s: Schedule, t: number): DayCursor {
   return c;
 }
 
-/** Local-midnight-relative position of a trading day's anchor/start/end, for a given date. */
-export function dayTimes(s: Schedule, date: number): SessionDay | null {
-  return s.byDow[dowOfDays(date)] ?? null;
-}
-
 /** The instant of a week-ms value of the trading day `d` on trading date `date`. */
 export function instantOnDate(s: Schedule, d: SessionDay, date: number, weekMs: number): number {
   const local = date * MS_DAY + (weekMs - (d.dow - 1) * MS_DAY);
