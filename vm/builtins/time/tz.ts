@@ -135,20 +135,18 @@ function offsetSlow(z: Zone, t: number): number {
   return o;
 }
 
-/** The first instant (to the second) between `inside` and `outside` whose offset is not `o`,
- * searching from the side of `inside`; returns the boundary of the interval containing `inside`. */
+/** The edge, on the side of `outside`, of the interval of offset `o` that holds `inside`:
+ * forward, its exclusive end; backward, its first instant. Transitions fall on whole seconds. */
 function bisect(z: Zone, inside: number, outside: number, o: number): number {
   let a = inside;
   let b = outside;
-  // Invariant: offset(a) === o, offset(b) !== o. Stop at one second apart.
+  // Invariant: offset(a) === o, offset(b) !== o; narrow until one second apart.
   while (Math.abs(b - a) > SECOND) {
     const mid = Math.floor((a + b) / 2 / SECOND) * SECOND;
     if (mid === a || mid === b) break;
     if (rawOffset(z, mid) === o) a = mid;
     else b = mid;
   }
-  // Forward search: the interval ends at b (exclusive). Backward search: it starts at a... but the
-  // invariant keeps `a` inside, so the interval starts at the later of the two going backwards.
   return outside > inside ? b : a;
 }
 
