@@ -341,3 +341,60 @@ describe('runtime errors', () => {
     expect(() => ppl.impl(rt, A, D, 0)).toThrow(/developing.*Woodie/);
   });
 });
+
+describe('adapters write only their own result registers', () => {
+  const CONSTS: Record<string, number> = {
+    mult: 2,
+    sigma: 6,
+    offset: 0.85,
+    start: 0.02,
+    inc: 0.02,
+    max: 0.2,
+    percentage: 50,
+    factor: 3,
+    stdev_mult: 2,
+    leftbars: 2,
+    rightbars: 2,
+  };
+  const specs = allTaFunctions();
+  test.each(specs.map((s) => [s.signature, s] as const))('%s', (_sig, spec) => {
+    const rt = makeRuntime();
+    const width = spec.results.length;
+    const numericResult = spec.results.every((r) => r.base !== 'array');
+    for (let b = 0; b < 12; b++) {
+      const price = 100 + ((b * 7) % 5) - b / 3;
+      rt.bar = b;
+      rt.f[R.open] = price - 0.5;
+      rt.f[R.high] = price + 1;
+      rt.f[R.low] = price - 1;
+      rt.f[R.close] = price;
+      rt.f[R.volume] = 1000 + b;
+      rt.f[R.hlc3] = price;
+      rt.f[R.time] = 1_700_000_000_000 + b * 3_600_000;
+      spec.params.forEach((p, i) => {
+        if (p.type.base === 'string') rt.o[A + i] = 'Traditional';
+        else if (p.type.base === 'bool') rt.f[A + i] = p.name === 'developing' ? 0 : b % 3 === 0 ? 1 : 0;
+        else if (p.type.base === 'int') rt.f[A + i] = p.name === 'occurrence' ? 0 : 3;
+        else rt.f[A + i] = CONSTS[p.name] ?? price;
+      });
+      rt.f.fill(-12345, D, D + 8);
+      spec.impl(rt, A, D, 0);
+      const first = numericResult ? width : 0;
+      for (let k = first; k < 8; k++) expect(rt.f[D + k], `register d+${k} on bar ${b}`).toBe(-12345);
+      if (!numericResult) expect((rt.o[D] as PineArray).items).toHaveLength(11);
+    }
+  });
+});
+
+function allTaFunctions(): FnSpec[] {
+  const names = [
+    'ta.alma', 'ta.atr', 'ta.barssince', 'ta.bb', 'ta.bbw', 'ta.cci', 'ta.change', 'ta.cmo', 'ta.cog', 'ta.correlation',
+    'ta.cross', 'ta.crossover', 'ta.crossunder', 'ta.cum', 'ta.dev', 'ta.dmi', 'ta.ema', 'ta.falling', 'ta.highest',
+    'ta.highestbars', 'ta.hma', 'ta.kc', 'ta.kcw', 'ta.linreg', 'ta.lowest', 'ta.lowestbars', 'ta.macd', 'ta.max',
+    'ta.median', 'ta.mfi', 'ta.min', 'ta.mode', 'ta.mom', 'ta.percentile_linear_interpolation',
+    'ta.percentile_nearest_rank', 'ta.percentrank', 'ta.pivot_point_levels', 'ta.pivothigh', 'ta.pivotlow', 'ta.range',
+    'ta.rci', 'ta.rising', 'ta.rma', 'ta.roc', 'ta.rsi', 'ta.sar', 'ta.sma', 'ta.stdev', 'ta.stoch', 'ta.supertrend',
+    'ta.swma', 'ta.tr', 'ta.tsi', 'ta.valuewhen', 'ta.variance', 'ta.vwap', 'ta.vwma', 'ta.wma', 'ta.wpr',
+  ];
+  return names.flatMap((n) => [...(lookupFn(n) ?? [])]);
+}

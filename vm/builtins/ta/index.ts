@@ -104,6 +104,7 @@ import {
   pvtStep,
   volIndexStep,
   vwapStep,
+  vwapValueStep,
   vwapVarStep,
   wadStep,
   wvadValue,
@@ -248,12 +249,10 @@ export function registerTa(): void {
   defineFn('ta.valuewhen(condition: series bool, source: series float, occurrence: simple int): series float', (rt, a, d, s) => { rt.f[d] = valuewhenStep(state(rt, s, newValuewhenState), rt.bar, bool(rt.f[a]), rt.f[a + 1], nonNeg(rt, rt.f[a + 2], 'ta.valuewhen', 'occurrence')); }, S);
   defineFn('ta.valuewhen(condition: series bool, source: series bool, occurrence: simple int): series bool', (rt, a, d, s) => { rt.f[d] = valuewhenStep(state(rt, s, newValuewhenState), rt.bar, bool(rt.f[a]), rt.f[a + 1], nonNeg(rt, rt.f[a + 2], 'ta.valuewhen', 'occurrence')) > 0 ? 1 : 0; }, S);
 
-  // Volume. The one-result overload must write only its own register: vwapStep fills three.
-  const VWAP_OUT = new Float64Array(3);
   // Volume. The default anchor is a new day, and also the first bar: TradingView's ta.vwap(close)
   // has a value on bar 0 (tests/fixtures/tradingview/ta/vwap.csv) while timeframe.change("1D")
   // is false there (timeframe/timeframe.csv).
-  defineFn('ta.vwap(source: series float, anchor: series bool = timeframe.change("1D") or barstate.isfirst): series float', (rt, a, d, s) => { vwapStep(state(rt, s, newVwapState), rt.bar, rt.f[a], rt.f[R.volume], bool(rt.f[a + 1]), NaN, VWAP_OUT, 0); rt.f[d] = VWAP_OUT[0] as number; }, S);
+  defineFn('ta.vwap(source: series float, anchor: series bool = timeframe.change("1D") or barstate.isfirst): series float', (rt, a, d, s) => { rt.f[d] = vwapValueStep(state(rt, s, newVwapState), rt.bar, rt.f[a], rt.f[R.volume], bool(rt.f[a + 1])); }, S);
   defineFn('ta.vwap(source: series float, anchor: series bool = timeframe.change("1D") or barstate.isfirst, stdev_mult: series float): [series float, series float, series float]', (rt, a, d, s) => { vwapStep(state(rt, s, newVwapState), rt.bar, rt.f[a], rt.f[R.volume], bool(rt.f[a + 1]), rt.f[a + 2], rt.f, d); }, S);
 
   // Variables

@@ -124,27 +124,16 @@ export function newVwapState(): VwapState {
   return { bar: -1, c: Float64Array.of(0, 0, 0, 0), next: Float64Array.of(0, 0, 0, 0) };
 }
 
-/** Writes [vwap, upper, lower] into `out` (bands NaN when `mult` is NaN). */
-export function vwapStep(
-  st: VwapState,
-  bar: number,
-  src: number,
-  volume: number,
-  anchor: boolean,
-  mult: number,
-  out: Float64Array,
-  at = 0,
-): void {
+/** Enters the bar, updates the pending sums and returns the vwap (na before the first anchor
+ * and on an na source, which adds nothing). */
+export function vwapValueStep(st: VwapState, bar: number, src: number, volume: number, anchor: boolean): number {
   if (bar !== st.bar) {
     st.bar = bar;
     st.c.set(st.next);
   }
   const n = st.next;
   n.set(st.c);
-  out[at] = NaN;
-  out[at + 1] = NaN;
-  out[at + 2] = NaN;
-  if (src !== src) return;
+  if (src !== src) return NaN;
   if (anchor) {
     n[0] = volume;
     n[1] = src * volume;
@@ -155,17 +144,32 @@ export function vwapStep(
     n[1] = (n[1] ?? NaN) + src * volume;
     n[2] = (n[2] ?? NaN) + src * src * volume;
   } else {
+    return NaN;
+  }
+  return (n[1] ?? NaN) / (n[0] ?? NaN);
+}
+
+/** Writes [vwap, upper, lower] into out[at..at+2]. */
+export function vwapStep(
+  st: VwapState,
+  bar: number,
+  src: number,
+  volume: number,
+  anchor: boolean,
+  mult: number,
+  out: Float64Array,
+  at = 0,
+): void {
+  const vwap = vwapValueStep(st, bar, src, volume, anchor);
+  out[at] = vwap;
+  if (vwap !== vwap) {
+    out[at + 1] = NaN;
+    out[at + 2] = NaN;
     return;
   }
-  const sv = n[0] ?? NaN;
-  const vwap = (n[1] ?? NaN) / sv;
-  if (vwap !== vwap) return;
-  out[at] = vwap;
-  if (mult === mult) {
-    const dev = Math.sqrt(Math.max(0, (n[2] ?? NaN) / sv - vwap * vwap)) * mult;
-    out[at + 1] = vwap + dev;
-    out[at + 2] = vwap - dev;
-  }
+  const dev = Math.sqrt(Math.max(0, (st.next[2] ?? NaN) / (st.next[0] ?? NaN) - vwap * vwap)) * mult;
+  out[at + 1] = vwap + dev;
+  out[at + 2] = vwap - dev;
 }
 
 /** The ta.vwap variable: vwap of hlc3 anchored at each new trading day (the first execution
@@ -173,16 +177,14 @@ export function vwapStep(
 export interface VwapVarState {
   prev: PrevState;
   vwap: VwapState;
-  out: Float64Array;
 }
 
 export function newVwapVarState(): VwapVarState {
-  return { prev: newPrevState(), vwap: newVwapState(), out: new Float64Array(3) };
+  return { prev: newPrevState(), vwap: newVwapState() };
 }
 
 export function vwapVarStep(st: VwapVarState, bar: number, hlc3: number, volume: number, tradingDay: number): number {
   const prevDay = prevStep(st.prev, bar, tradingDay);
   const anchor = prevDay !== tradingDay;
-  vwapStep(st.vwap, bar, hlc3, volume, anchor, NaN, st.out);
-  return st.out[0] ?? NaN;
+  return vwapValueStep(st.vwap, bar, hlc3, volume, anchor);
 }
