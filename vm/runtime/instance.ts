@@ -402,6 +402,16 @@ export class Instance {
       inst.pending = { bar: e.pendingBar, confirm: e.confirm };
     }
     if (st.failed) inst.failed = PineRuntimeError.fromData(st.failed as PineRuntimeErrorData);
+    if (!st.exec) {
+      // Global variables' last values (dead between bars, kept for `inspect` and so that saving
+      // again gives the same bytes).
+      d.program.globals.forEach((g, i) => {
+        const v = st.globals[i];
+        if (g.where !== 'reg') return;
+        if (typeof v === 'number') m.f[g.index] = v;
+        else m.o[g.index] = v;
+      });
+    }
     return inst;
   }
 
