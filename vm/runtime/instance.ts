@@ -11,6 +11,7 @@ import { DEFAULT_LIMITS, R, type Limits, type SymbolInfo, type TimeframeInfo } f
 import type { SeriesF } from './series.js';
 import { SOURCE_REGS } from '../compiler/lower.js';
 import { parseTimeframe, timeframeSeconds } from '../builtins/time/timeframe.js';
+import { barCloseTime } from '../builtins/time/periods.js';
 import type { BarColumns } from '../data/bars.js';
 import { PineRuntimeError, type PineRuntimeErrorData } from './errors.js';
 import {
@@ -574,14 +575,18 @@ export class Instance {
     this.common(idx, false, true, true);
   }
 
+  /** time_close of a bar opening at `t`: the end of its period, cut at the session end. Intraday
+   * bars of a round-the-clock symbol simply last one timeframe. */
   private closeTimeOf(t: number): number {
-    const tf = this.machine.timeframe;
-    if (tf.unit === 'M') {
-      const d = new Date(t);
-      return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + tf.multiplier, d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes());
+    const m = this.machine;
+    const tf = m.timeframe;
+    if (this.fixedBarMs === null) {
+      this.fixedBarMs = (tf.unit === '' || tf.unit === 'S') && m.syminfo.session === '24x7' ? timeframeSeconds(tf) * 1000 : 0;
     }
-    return t + timeframeSeconds(tf) * 1000;
+    return this.fixedBarMs > 0 ? t + this.fixedBarMs : barCloseTime(m.syminfo, tf, t);
   }
+
+  private fixedBarMs: number | null = null;
 
   private common(idx: number, realtime: boolean, confirm: boolean, isNew: boolean): void {
     const m = this.machine;

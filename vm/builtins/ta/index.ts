@@ -7,6 +7,7 @@
 import { defineFn, defineVar } from '../registry.js';
 import { R, state, type Runtime } from '../../runtime/runtime.js';
 import { newArray } from '../../runtime/heap.js';
+import { barTradingDay } from '../time/periods.js';
 import { newRawWin, nonNeg, posLen } from './window.js';
 import {
   almaStep,
@@ -153,10 +154,9 @@ function levels(rt: Runtime, a: number, d: number, s: number): void {
   rt.o[d] = newArray(Array.from(site.out));
 }
 
-/** time_tradingday, or the UTC day when the host does not provide it. */
+/** time_tradingday of the current bar (the symbol's session decides where a day starts). */
 function tradingDay(rt: Runtime): number {
-  const td = rt.f[R.timeTradingDay];
-  return td === td ? td : Math.floor(rt.f[R.time] / 86_400_000);
+  return barTradingDay(rt.syminfo, rt.timeframe, rt.f[R.time] as number);
 }
 
 let registered = false;
