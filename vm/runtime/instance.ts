@@ -299,6 +299,7 @@ export class Instance {
       bar: m.bar,
       confirmed: this.confirmed,
       lastBar: this.lastBarIdx,
+      lastTime: this.lastTime,
       vf: m.vf,
       vo: m.vo,
       ser: m.ser,
@@ -381,6 +382,7 @@ export class Instance {
     m.alerts = st.alerts;
     const inst = new Instance(m, env.inputs, Number.isNaN(st.lastBar) ? null : st.lastBar + 1);
     inst.confirmed = st.confirmed;
+    inst.lastTime = st.lastTime;
     inst.incarnation = header.incarnation + 1;
     inst.programBytes = d.programBytes;
     inst.hash = hash;
@@ -437,6 +439,13 @@ export class Instance {
     return this.confirmed;
   }
 
+  /** Open time of the last confirmed bar (NaN before the first). */
+  get lastBarTime(): number {
+    return this.lastTime;
+  }
+
+  private lastTime = NaN;
+
   /** True while a bar stopped by its budget waits for `resume()`. */
   get isSuspended(): boolean {
     return this.pending !== null;
@@ -490,6 +499,7 @@ export class Instance {
       this.confirmed = idx;
       this.pending = null;
     }
+    if (to > from) this.lastTime = cols.time[to - 1] as number;
   }
 
   /** Re-executes the open (unconfirmed) bar for a new tick: everything rolls back to the last
@@ -544,7 +554,10 @@ export class Instance {
   private finish(done: boolean): void {
     const p = this.pending;
     if (!done || !p) return;
-    if (p.confirm) this.confirmed = p.bar;
+    if (p.confirm) {
+      this.confirmed = p.bar;
+      this.lastTime = this.machine.f[R.time] as number;
+    }
     this.pending = null;
   }
 

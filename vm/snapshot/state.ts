@@ -51,6 +51,8 @@ export interface MachineState {
   confirmed: number;
   /** last_bar_index given by the host (NaN when unknown). */
   lastBar: number;
+  /** Open time of the last confirmed bar (NaN before the first): a resume checks its data. */
+  lastTime: number;
   vf: Float64Array;
   vo: unknown[];
   ser: (SeriesF | SeriesO)[];
@@ -217,6 +219,7 @@ function checkState(v: unknown, program: Program): MachineState {
   num(s.bar, 'state.bar', { int: true, min: -1 });
   num(s.confirmed, 'state.confirmed', { int: true, min: -1 });
   num(s.lastBar, 'state.lastBar', { nan: true });
+  num(s.lastTime, 'state.lastTime', { nan: true });
   typed(s.vf, Float64Array, 'state.vf', main?.nVarF ?? 0);
   arr(s.vo, 'state.vo', main?.nVarO ?? 0);
   const limits = program.meta.maxBarsBack;
