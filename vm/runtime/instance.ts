@@ -260,12 +260,16 @@ export class Instance {
     return readHeader(bytes);
   }
 
+  /** Bar series as (register, slot) pairs, fed before each bar. */
+  private readonly barSeries: Int32Array;
+
   constructor(
     readonly machine: Machine,
     readonly inputValues: InputValue[],
     total: number | null,
   ) {
     this.lastBarIdx = total === null ? NaN : total - 1;
+    this.barSeries = Int32Array.from(machine.program.barSeries.flatMap((b) => [b.reg, b.slot]));
     this.applyInputs();
   }
 
@@ -474,6 +478,7 @@ export class Instance {
       this.openTime = null;
     }
     const idx = this.confirmed + 1;
+    this.machine.f[R.timeNow] = Date.now();
     this.prepare(idx, bar, false, true);
     this.pending = { bar: idx, confirm: true };
     return this.go(opts.budget);
@@ -483,23 +488,69 @@ export class Instance {
   runBars(cols: BarColumns, from = 0, to = cols.length): void {
     this.checkUsable();
     if (this.openTime !== null) throw new InstanceError('bar-order', 'A realtime bar is open: confirm it with runBar() first.');
+    if (to <= from) return;
     const m = this.machine;
-    for (let i = from; i < to; i++) {
-      const idx = this.confirmed + 1;
-      this.prepareCols(idx, cols, i);
-      this.pending = { bar: idx, confirm: true };
-      m.startBar();
-      try {
-        m.exec(Infinity);
-      } catch (e) {
-        if (e instanceof PineRuntimeError) this.failed = e;
-        this.pending = null;
-        throw e;
+    const f = m.f;
+    const out = m.outputs;
+    const last = this.lastBarIdx;
+    const { time, open, high, low, close, volume } = cols;
+    const bs = this.barSeries;
+    const ser = m.ser;
+    out.reserve(this.confirmed + 1 + (to - from));
+    // Flags that are the same on every history bar.
+    f[R.timeNow] = Date.now();
+    f[R.isHistory] = 1;
+    f[R.isRealtime] = 0;
+    f[R.isNew] = 1;
+    f[R.isConfirmed] = 1;
+    f[R.lastBarIndex] = last;
+    this.closeTimeOf(time[from] as number);
+    const fixedMs = this.fixedBarMs ?? 0;
+    let idx = this.confirmed;
+    try {
+      for (let i = from; i < to; i++) {
+        idx++;
+        const t = time[i] as number;
+        const o = open[i] as number;
+        const h = high[i] as number;
+        const l = low[i] as number;
+        const c = close[i] as number;
+        f[0] = o;
+        f[1] = h;
+        f[2] = l;
+        f[3] = c;
+        f[4] = volume[i] as number;
+        f[5] = t;
+        f[6] = fixedMs > 0 ? t + fixedMs : this.closeTimeOf(t);
+        f[7] = idx;
+        f[8] = (h + l) / 2;
+        f[9] = (h + l + c) / 3;
+        f[10] = (o + h + l + c) / 4;
+        f[11] = (h + l + c + c) / 4;
+        f[12] = idx === 0 ? 1 : 0;
+        f[13] = idx === last ? 1 : 0;
+        f[18] = idx === last ? 1 : 0;
+        for (let k = 0; k < bs.length; k += 2) {
+          const sr = ser[bs[k + 1] as number] as SeriesF;
+          if (sr.bar !== idx) {
+            sr.bar = idx;
+            sr.head = (sr.head + 1) & sr.mask;
+            if (sr.count < 0x7fffffff) sr.count++;
+          }
+          sr.buf[sr.head] = f[bs[k] as number] as number;
+        }
+        out.beginBar(idx, t);
+        m.bar = idx;
+        m.startBar();
+        while (!m.exec(0x7fffffff));
+        this.confirmed = idx;
+        this.lastTime = t;
       }
-      this.confirmed = idx;
+    } catch (e) {
+      if (e instanceof PineRuntimeError) this.failed = e;
       this.pending = null;
+      throw e;
     }
-    if (to > from) this.lastTime = cols.time[to - 1] as number;
   }
 
   /** Re-executes the open (unconfirmed) bar for a new tick: everything rolls back to the last
@@ -517,6 +568,7 @@ export class Instance {
       this.rollback();
     }
     const idx = this.confirmed + 1;
+    this.machine.f[R.timeNow] = Date.now();
     this.prepare(idx, tick, true, false, isNew);
     this.pending = { bar: idx, confirm: false };
     return this.go(opts.budget);
@@ -540,7 +592,8 @@ export class Instance {
     if (!resuming) m.startBar();
     let done: boolean;
     try {
-      done = m.exec(budget === undefined ? Infinity : Math.max(0, budget));
+      if (budget === undefined) while (!m.exec(0x7fffffff));
+      done = budget === undefined ? true : m.exec(Math.max(0, budget));
     } catch (e) {
       if (e instanceof PineRuntimeError) this.failed = e;
       this.pending = null;
@@ -573,19 +626,6 @@ export class Instance {
     f[R.time] = bar.time;
     f[R.timeClose] = bar.timeClose ?? this.closeTimeOf(bar.time);
     this.common(idx, realtime, confirm, isNew);
-  }
-
-  private prepareCols(idx: number, c: BarColumns, i: number): void {
-    const f = this.machine.f;
-    const t = c.time[i] as number;
-    f[R.open] = c.open[i] as number;
-    f[R.high] = c.high[i] as number;
-    f[R.low] = c.low[i] as number;
-    f[R.close] = c.close[i] as number;
-    f[R.volume] = c.volume[i] as number;
-    f[R.time] = t;
-    f[R.timeClose] = this.closeTimeOf(t);
-    this.common(idx, false, true, true);
   }
 
   /** time_close of a bar opening at `t`: the end of its period, cut at the session end. Intraday
@@ -623,15 +663,15 @@ export class Instance {
     f[R.isConfirmed] = confirm ? 1 : 0;
     f[R.isLastConfirmedHistory] = !realtime && idx === last ? 1 : 0;
     f[R.lastBarIndex] = last;
-    f[R.timeNow] = Date.now();
-    for (const bs of this.program.barSeries) {
-      const s = m.ser[bs.slot] as SeriesF;
+    const bs = this.barSeries;
+    for (let i = 0; i < bs.length; i += 2) {
+      const s = m.ser[bs[i + 1] as number] as SeriesF;
       if (s.bar !== idx) {
         s.bar = idx;
         s.head = (s.head + 1) & s.mask;
         if (s.count < 0x7fffffff) s.count++;
       }
-      s.buf[s.head] = f[bs.reg] as number;
+      s.buf[s.head] = f[bs[i] as number] as number;
     }
     m.outputs.beginBar(idx, f[R.time] as number);
   }

@@ -155,15 +155,19 @@ export class Machine implements Runtime {
   /** Starts the bar's script at main's entry. */
   startBar(): void {
     this.pc = this.entries[0] ?? 0;
-    this.frames.length = 0;
+    if (this.frames.length !== 0) this.frames.length = 0;
     this.vb = 0;
     this.ob = 0;
     this.sb = 0;
     this.cb = 0;
   }
 
-  /** Runs up to `budget` instructions. Returns true when the bar's script finished. */
-  exec(budget: number): boolean {
+  /** Runs up to `budget` instructions (at most 2^31 - 1 per call). Returns true when the bar's
+   * script finished. */
+  exec(maxSteps: number): boolean {
+    let budget = maxSteps >= 0x7fffffff ? 0x7fffffff : maxSteps | 0;
+    const outCols = this.outputs.columns;
+    const outRow = this.bar - this.outputs.firstBar;
     const code = this.code;
     const consts = this.consts;
     const f = this.f;
@@ -432,7 +436,6 @@ export class Machine implements Runtime {
             // CALLB
             const n = code[pc + 1] as number;
             const s = code[pc + 4] as number;
-            this.pc = pc;
             (this.impls[n] as BuiltinImpl)(this, code[pc + 2] as number, code[pc + 3] as number, this.statefulBuiltin[n] === 1 ? cb + s : s);
             pc += 5;
             break;
@@ -449,13 +452,10 @@ export class Machine implements Runtime {
           }
           case 45: {
             // OUT
-            const info = this.program.outputs[code[pc + 1] as number];
-            const cols = this.outputs.columns[code[pc + 1] as number];
-            if (info && cols) {
-              const row = bar - this.outputs.firstBar;
-              const base = code[pc + 2] as number;
-              for (let j = 0; j < cols.length; j++) (cols[j] as Float64Array)[row] = f[base + j] as number;
-            }
+            const cols = outCols[code[pc + 1] as number] as Float64Array[];
+            const base = code[pc + 2] as number;
+            if (cols.length === 1) (cols[0] as Float64Array)[outRow] = f[base] as number;
+            else for (let j = 0; j < cols.length; j++) (cols[j] as Float64Array)[outRow] = f[base + j] as number;
             pc += 3;
             break;
           }

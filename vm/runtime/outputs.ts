@@ -27,19 +27,24 @@ export class OutputStore {
     return this.time.length;
   }
 
-  /** Makes room for bar `bar` and sets its time; rows between are left na. */
-  beginBar(bar: number, time: number): number {
+  /** Makes room for bar `bar` and sets its time. Unwritten cells are na (columns are created and
+   * grown filled with NaN, and every OUT writes all of its channels). */
+  beginBar(bar: number, time: number): void {
     const row = bar - this.firstBar;
     if (row < 0) throw new RangeError(`Output row for bar ${bar} precedes the first stored bar ${this.firstBar}.`);
-    if (row >= this.capacity) this.grow(row + 1);
+    if (row >= this.time.length) this.grow(row + 1);
     this.time[row] = time;
     if (row >= this.length) this.length = row + 1;
-    for (const cols of this.columns) for (const c of cols) c[row] = NaN;
-    return row;
   }
 
-  private grow(min: number): void {
-    let cap = this.capacity * 2;
+  /** Makes room for rows up to bar `lastBar` at once (hosts that know how many bars will come). */
+  reserve(lastBar: number): void {
+    const rows = lastBar - this.firstBar + 1;
+    if (rows > this.time.length) this.grow(rows, true);
+  }
+
+  private grow(min: number, exact = false): void {
+    let cap = exact ? min : this.capacity * 2;
     while (cap < min) cap *= 2;
     const t = new Float64Array(cap);
     t.set(this.time);
