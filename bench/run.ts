@@ -60,7 +60,7 @@ interface EngineResult {
   vsBaseline: number;
   pinetsBarsPerSec: number | null;
   vsPinets: number | null;
-  /** Memory the instance keeps, outputs aside (heap + array buffers after GC). */
+  /** Peak memory of the run, outputs aside (heap + array buffers, sampled every 10k bars). */
   stateBytes: number;
   outputsBytes: number;
   agree: boolean;
@@ -83,7 +83,7 @@ async function engine(name: BenchScript, n: number, bars: BarColumns, pinets: Ma
   const p = program(name);
   const repeats = n >= 1_000_000 ? 3 : 7;
   const vm = timeSync(() => build(p, n).runBars(bars), { warmup: 1, repeats });
-  const base = timeSync(() => BASELINES[name](bars), { warmup: 1, repeats });
+  const plain = timeSync(() => BASELINES[name](bars), { warmup: 1, repeats });
 
   // Values agree with the baseline (the bench measures the same computation).
   const inst = build(p, n);
@@ -95,16 +95,20 @@ async function engine(name: BenchScript, n: number, bars: BarColumns, pinets: Ma
   const cmp = comparePlots(expected, ours, { from: Object.fromEntries(Object.keys(expected).map((k) => [k, 2000])) });
   const agree = cmp.every((c) => c.mismatches === 0);
 
-  // Memory kept by a finished instance, outputs aside.
+  // Peak memory of a run, outputs aside: heap + array buffers sampled every 10k bars, minus what
+  // it was before the instance existed, minus the output columns (reserved up front).
   collectGarbage();
   const before = memorySample();
+  const base = before.heapUsed + before.arrayBuffers;
   const kept = build(p, n);
-  kept.runBars(bars);
-  collectGarbage();
-  const after = memorySample();
+  let peak = 0;
+  for (let i = 0; i < n; i += 10_000) {
+    kept.runBars(bars, i, Math.min(n, i + 10_000));
+    const m = memorySample();
+    peak = Math.max(peak, m.heapUsed + m.arrayBuffers - base);
+  }
   const out = outputsBytes(kept);
-  const stateBytes = Math.max(0, after.heapUsed + after.arrayBuffers - (before.heapUsed + before.arrayBuffers) - out);
-  void kept.barIndex;
+  const stateBytes = Math.max(0, peak - out);
 
   const vmRate = n / (vm.medianMs / 1000);
   const pRate = n === 100_000 ? (pinets.get(name) ?? null) : null;
@@ -113,8 +117,8 @@ async function engine(name: BenchScript, n: number, bars: BarColumns, pinets: Ma
     bars: n,
     vmMs: vm.medianMs,
     vmBarsPerSec: vmRate,
-    baselineMs: base.medianMs,
-    vsBaseline: vm.medianMs / base.medianMs,
+    baselineMs: plain.medianMs,
+    vsBaseline: vm.medianMs / plain.medianMs,
     pinetsBarsPerSec: pRate,
     vsPinets: pRate ? vmRate / pRate : null,
     stateBytes,
@@ -164,7 +168,7 @@ async function main(): Promise<void> {
       engineResults.push(r);
       console.log(
         `  ${s} ${n / 1000}k: VM ${fmt(r.vmMs)} ms (${rate(r.vmBarsPerSec)} bars/s), plain JS ${fmt(r.baselineMs)} ms → ${fmt(r.vsBaseline, 2)}×` +
-          `${r.vsPinets ? `, ${fmt(r.vsPinets, 0)}× PineTS` : ''}, state ${formatBytes(r.stateBytes)}, values ${r.agree ? 'agree' : 'DIFFER'}`,
+          `${r.vsPinets ? `, ${fmt(r.vsPinets, 0)}× PineTS` : ''}, peak ${formatBytes(r.stateBytes)}, values ${r.agree ? 'agree' : 'DIFFER'}`,
       );
     }
   }
@@ -184,7 +188,7 @@ async function main(): Promise<void> {
   // Markdown for BENCHMARKS.md.
   const lines: string[] = [];
   lines.push(`### ${header}`, '');
-  lines.push('| script | bars | VM ms | VM bars/s | plain JS ms | VM / plain JS | PineTS bars/s | VM / PineTS | state (outputs aside) | outputs |');
+  lines.push('| script | bars | VM ms | VM bars/s | plain JS ms | VM / plain JS | PineTS bars/s | VM / PineTS | peak memory (outputs aside) | outputs |');
   lines.push('|---|---|---|---|---|---|---|---|---|---|');
   for (const r of engineResults) {
     lines.push(
@@ -192,7 +196,7 @@ async function main(): Promise<void> {
     );
   }
   if (SIZES.length > 1) {
-    lines.push('', '| script | state at 1M / state at 100k |', '|---|---|');
+    lines.push('', '| script | peak memory at 1M / at 100k (outputs aside) |', '|---|---|');
     for (const s of SCRIPTS) {
       const a = engineResults.find((r) => r.script === s && r.bars === 100_000);
       const b = engineResults.find((r) => r.script === s && r.bars === 1_000_000);
