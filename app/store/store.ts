@@ -1,0 +1,250 @@
+// Typed access to the app's IndexedDB database: scripts, imported datasets, the open session,
+// checkpoints (metadata and bytes written in one transaction together with the plot output rows
+// that are new since the last checkpoint of the same run) and stored output chunks. Every write goes
+// through guardWrite, so running out of quota is a StoreError with a clear message and an aborted
+// transaction (nothing half-written). Runs wherever IndexedDB does: the app's worker, or Node with
+// fake-indexeddb in tests.
+
+import { openDB, type IDBPDatabase } from 'idb';
+import {
+  DB_NAME,
+  DB_VERSION,
+  upgradeSchema,
+  type DatasetBarsRecord,
+  type DatasetRecord,
+  type EvergreenDB,
+  type OutputChunkRecord,
+  type ScriptRecord,
+  type SessionRecord,
+  type SnapshotMeta,
+} from './schema.js';
+import { StoreError, guardWrite } from './errors.js';
+
+const SESSION_KEY = 'current';
+
+export interface CheckpointWrite {
+  meta: SnapshotMeta;
+  bytes: Uint8Array;
+  /** Output rows not yet stored for meta.runKey, or null when there are none. */
+  outputs: OutputChunkRecord | null;
+}
+
+/** Output rows of one run assembled from its chunks. Rows never stored are NaN. */
+export interface AssembledOutputs {
+  firstBar: number;
+  length: number;
+  time: Float64Array;
+  columns: Float64Array[][];
+}
+
+export function outputChunkBytes(c: OutputChunkRecord): number {
+  let n = c.time.byteLength;
+  for (const cols of c.columns) for (const col of cols) n += col.byteLength;
+  return n;
+}
+
+function barsBytes(b: DatasetBarsRecord): number {
+  return b.time.byteLength * 6;
+}
+
+export class Store {
+  private constructor(readonly db: IDBPDatabase<EvergreenDB>) {}
+
+  /** Opens (creating or upgrading) the database. Another tab holding an older version is asked to
+   * close its connection; if it does not, opening fails with a 'blocked' StoreError. */
+  static async open(name: string = DB_NAME): Promise<Store> {
+    let blocked = false;
+    const db = await openDB<EvergreenDB>(name, DB_VERSION, {
+      upgrade: (database, oldVersion, _newVersion, tx) => upgradeSchema(database, oldVersion, tx),
+      blocked: () => {
+        blocked = true;
+      },
+      blocking: () => {
+        // A newer version wants to upgrade: let it, this connection is closed.
+        db.close();
+      },
+    }).catch((e: unknown) => {
+      const msg = e instanceof Error ? e.message : String(e);
+      throw new StoreError(blocked ? 'blocked' : 'failed', `Could not open the app's storage: ${msg}`);
+    });
+    return new Store(db);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  // ---- scripts ----
+
+  async listScripts(): Promise<ScriptRecord[]> {
+    const all = await this.db.getAll('scripts');
+    return all.sort((a, b) => b.updatedAt - a.updatedAt);
+  }
+
+  getScript(id: string): Promise<ScriptRecord | undefined> {
+    return this.db.get('scripts', id);
+  }
+
+  async putScript(rec: ScriptRecord): Promise<void> {
+    await guardWrite(`the script '${rec.name}'`, rec.source.length * 2, () => this.db.put('scripts', rec));
+  }
+
+  async deleteScript(id: string): Promise<void> {
+    await this.db.delete('scripts', id);
+  }
+
+  // ---- datasets ----
+
+  async listDatasets(): Promise<DatasetRecord[]> {
+    const all = await this.db.getAll('datasets');
+    return all.sort((a, b) => a.createdAt - b.createdAt);
+  }
+
+  getDataset(id: string): Promise<DatasetRecord | undefined> {
+    return this.db.get('datasets', id);
+  }
+
+  getDatasetBars(id: string): Promise<DatasetBarsRecord | undefined> {
+    return this.db.get('datasetBars', id);
+  }
+
+  /** Stores a dataset's metadata and bars in one transaction. */
+  async putDataset(meta: DatasetRecord, bars: DatasetBarsRecord): Promise<void> {
+    await guardWrite(`the dataset '${meta.name}'`, barsBytes(bars), async () => {
+      const tx = this.db.transaction(['datasets', 'datasetBars'], 'readwrite');
+      await Promise.all([tx.objectStore('datasets').put(meta), tx.objectStore('datasetBars').put(bars), tx.done]);
+    });
+  }
+
+  async deleteDataset(id: string): Promise<void> {
+    const tx = this.db.transaction(['datasets', 'datasetBars'], 'readwrite');
+    await Promise.all([tx.objectStore('datasets').delete(id), tx.objectStore('datasetBars').delete(id), tx.done]);
+  }
+
+  // ---- session ----
+
+  getSession(): Promise<SessionRecord | undefined> {
+    return this.db.get('session', SESSION_KEY);
+  }
+
+  async putSession(s: SessionRecord): Promise<void> {
+    await guardWrite('the session settings', 1024, () => this.db.put('session', s, SESSION_KEY));
+  }
+
+  // ---- snapshots ----
+
+  /** Every checkpoint, newest first. */
+  async listSnapshots(): Promise<SnapshotMeta[]> {
+    const all = await this.db.getAll('snapshots');
+    return all.sort((a, b) => b.createdAt - a.createdAt || b.bar - a.bar);
+  }
+
+  getSnapshot(id: string): Promise<SnapshotMeta | undefined> {
+    return this.db.get('snapshots', id);
+  }
+
+  async getSnapshotBytes(id: string): Promise<Uint8Array | undefined> {
+    const rec = await this.db.get('snapshotBytes', id);
+    return rec?.bytes;
+  }
+
+  /** Writes a checkpoint: its metadata, its bytes and the new output rows, all or nothing. */
+  async saveCheckpoint(w: CheckpointWrite): Promise<void> {
+    const size = w.bytes.byteLength + (w.outputs ? outputChunkBytes(w.outputs) : 0);
+    await guardWrite(`the checkpoint at bar ${w.meta.bar}`, size, async () => {
+      const tx = this.db.transaction(['snapshots', 'snapshotBytes', 'outputs'], 'readwrite');
+      const ops: Promise<unknown>[] = [
+        tx.objectStore('snapshots').put(w.meta),
+        tx.objectStore('snapshotBytes').put({ id: w.meta.id, bytes: w.bytes }),
+      ];
+      if (w.outputs && w.outputs.toBar > w.outputs.fromBar) ops.push(tx.objectStore('outputs').put(w.outputs));
+      await Promise.all([...ops, tx.done]);
+    });
+  }
+
+  async updateSnapshot(id: string, patch: Partial<Pick<SnapshotMeta, 'status' | 'statusMessage'>>): Promise<SnapshotMeta | undefined> {
+    return guardWrite('the checkpoint status', 512, async () => {
+      const tx = this.db.transaction('snapshots', 'readwrite');
+      const cur = await tx.store.get(id);
+      if (!cur) {
+        await tx.done;
+        return undefined;
+      }
+      const next = { ...cur, ...patch };
+      await Promise.all([tx.store.put(next), tx.done]);
+      return next;
+    });
+  }
+
+  /** Deletes a checkpoint. The output rows of its run go too once no checkpoint of the run is left. */
+  async deleteSnapshot(id: string): Promise<void> {
+    const tx = this.db.transaction(['snapshots', 'snapshotBytes', 'outputs'], 'readwrite');
+    const snaps = tx.objectStore('snapshots');
+    const meta = await snaps.get(id);
+    await snaps.delete(id);
+    await tx.objectStore('snapshotBytes').delete(id);
+    if (meta) {
+      const others = await snaps.index('by-run').count(meta.runKey);
+      if (others === 0) {
+        const outs = tx.objectStore('outputs');
+        let cur = await outs.index('by-run').openCursor(meta.runKey);
+        while (cur) {
+          await cur.delete();
+          cur = await cur.continue();
+        }
+      }
+    }
+    await tx.done;
+  }
+
+  /** Keeps the newest `keep` automatic checkpoints of a run and deletes the older ones. */
+  async pruneAutoSnapshots(runKey: string, keep: number): Promise<string[]> {
+    const all = await this.db.getAllFromIndex('snapshots', 'by-run', runKey);
+    const autos = all.filter((s) => s.kind === 'auto').sort((a, b) => b.createdAt - a.createdAt || b.bar - a.bar);
+    const gone = autos.slice(keep).map((s) => s.id);
+    for (const id of gone) await this.deleteSnapshot(id);
+    return gone;
+  }
+
+  // ---- outputs ----
+
+  /** End (exclusive bar index) of the contiguous output rows stored for a run from bar 0. */
+  async storedOutputsEnd(runKey: string): Promise<number> {
+    const chunks = await this.db.getAllFromIndex('outputs', 'by-run', runKey);
+    chunks.sort((a, b) => a.fromBar - b.fromBar);
+    let end = 0;
+    for (const c of chunks) {
+      if (c.fromBar > end) break;
+      end = Math.max(end, c.toBar);
+    }
+    return end;
+  }
+
+  /** Output rows [0, toBar) of a run; rows no chunk covers stay NaN. `shape` gives the channel
+   * count of each output (by default, that of the stored chunks). */
+  async readOutputs(runKey: string, toBar: number, shape?: number[]): Promise<AssembledOutputs> {
+    const chunks = await this.db.getAll('outputs', IDBKeyRange.bound([runKey, 0], [runKey, toBar], false, true));
+    shape ??= chunks[0]?.columns.map((c) => c.length) ?? [];
+    const time = new Float64Array(toBar).fill(NaN);
+    const columns = shape.map((nch) => Array.from({ length: nch }, () => new Float64Array(toBar).fill(NaN)));
+    for (const c of chunks) {
+      const n = Math.min(c.toBar, toBar) - c.fromBar;
+      if (n <= 0) continue;
+      time.set(c.time.subarray(0, n), c.fromBar);
+      columns.forEach((cols, o) =>
+        cols.forEach((col, ch) => {
+          const src = c.columns[o]?.[ch];
+          if (src) col.set(src.subarray(0, n), c.fromBar);
+        }),
+      );
+    }
+    return { firstBar: 0, length: toBar, time, columns };
+  }
+
+  /** Deletes everything (the app's "clear storage"). */
+  async clearAll(): Promise<void> {
+    const names = ['scripts', 'datasets', 'datasetBars', 'session', 'snapshots', 'snapshotBytes', 'outputs'] as const;
+    const tx = this.db.transaction([...names], 'readwrite');
+    await Promise.all([...names.map((n) => tx.objectStore(n).clear()), tx.done]);
+  }
+}

@@ -1,0 +1,295 @@
+// How a script's outputs are drawn: Program.outputs → a plan of chart series (lines, histograms,
+// areas, candles), markers (plotshape, plotchar, plotarrow), horizontal lines, background colors
+// and bar colors, each with its pane and the output channels it reads. Pure data, no chart library,
+// so it is tested in Node. Pane 0 is the price pane; a non-overlay script draws in pane 1 except
+// outputs with force_overlay.
+
+import { colorToCss } from '../../vm/runtime/color-value.js';
+import type { OutputInfo } from '../../vm/index.js';
+import type { ProgramInfo } from '../worker/protocol.js';
+
+export const DEFAULT_PLOT_COLORS = ['#2962ff', '#f6c343', '#ab47bc', '#26a69a', '#ef5350', '#29b6f6', '#ff7043', '#9ccc65'];
+
+export type LineShape = 'line' | 'step' | 'histogram' | 'area' | 'points';
+
+export interface SeriesPlan {
+  outputId: number;
+  title: string;
+  pane: number;
+  shape: LineShape;
+  color: string;
+  valueChannel: number;
+  /** Channel with a per-bar color, or -1. */
+  colorChannel: number;
+  lineWidth: number;
+  /** 0 solid, 1 dotted, 2 dashed (lightweight-charts LineStyle). */
+  lineStyle: number;
+  /** na values break the line (linebr styles, histograms) instead of being bridged. */
+  breaks: boolean;
+  histbase: number;
+}
+
+export interface CandlePlan {
+  outputId: number;
+  title: string;
+  pane: number;
+  /** Channels of open, high, low, close, and per-bar color (or -1). */
+  channels: [number, number, number, number];
+  colorChannel: number;
+  color: string;
+  bars: boolean;
+}
+
+export type MarkerShape = 'circle' | 'square' | 'arrowUp' | 'arrowDown';
+export type MarkerPosition = 'aboveBar' | 'belowBar' | 'inBar' | 'atPriceMiddle';
+
+export interface MarkerPlan {
+  outputId: number;
+  title: string;
+  pane: number;
+  kind: 'shape' | 'char' | 'arrow';
+  shape: MarkerShape;
+  position: MarkerPosition;
+  color: string;
+  colorChannel: number;
+  valueChannel: number;
+  text: string | null;
+  size: number;
+  /** plotarrow colors for up and down arrows (channels or -1). */
+  upColor: string;
+  downColor: string;
+  upChannel: number;
+  downChannel: number;
+}
+
+export interface HlinePlan {
+  outputId: number;
+  title: string;
+  pane: number;
+  /** Constant price, or null when it comes from `priceChannel` (an input). */
+  price: number | null;
+  priceChannel: number;
+  color: string;
+  lineStyle: number;
+  lineWidth: number;
+}
+
+export interface BgPlan {
+  outputId: number;
+  pane: number;
+  colorChannel: number;
+  color: string | null;
+}
+
+export interface BarColorPlan {
+  outputId: number;
+  colorChannel: number;
+  color: string | null;
+}
+
+export interface ChartPlan {
+  panes: number;
+  series: SeriesPlan[];
+  candles: CandlePlan[];
+  markers: MarkerPlan[];
+  hlines: HlinePlan[];
+  backgrounds: BgPlan[];
+  barColor: BarColorPlan | null;
+  /** Outputs drawn approximately or not at all, with why. */
+  notes: string[];
+}
+
+function optColor(o: OutputInfo, name: string): string | null {
+  const v = o.options[name];
+  return typeof v === 'number' ? colorToCss(v) : null;
+}
+
+function optNum(o: OutputInfo, name: string, dflt: number): number {
+  const v = o.options[name];
+  return typeof v === 'number' && Number.isFinite(v) ? v : dflt;
+}
+
+function optStr(o: OutputInfo, name: string): string | null {
+  const v = o.options[name];
+  return typeof v === 'string' ? v : null;
+}
+
+function lineStyleOf(s: string | null): number {
+  return s === 'dotted' ? 1 : s === 'dashed' ? 2 : 0;
+}
+
+function shapeOf(style: string | null, location: string | null): MarkerShape {
+  switch (style) {
+    case 'triangleup':
+    case 'arrowup':
+    case 'labelup':
+      return 'arrowUp';
+    case 'triangledown':
+    case 'arrowdown':
+    case 'labeldown':
+      return 'arrowDown';
+    case 'square':
+    case 'diamond':
+    case 'flag':
+      return 'square';
+    case 'circle':
+      return 'circle';
+    default:
+      return location === 'belowbar' ? 'arrowUp' : 'circle';
+  }
+}
+
+function positionOf(location: string | null): MarkerPosition {
+  switch (location) {
+    case 'belowbar':
+    case 'bottom':
+      return 'belowBar';
+    case 'absolute':
+      return 'atPriceMiddle';
+    case 'abovebar':
+    case 'top':
+    default:
+      return 'aboveBar';
+  }
+}
+
+function sizeOf(s: string | null): number {
+  switch (s) {
+    case 'tiny':
+      return 0.5;
+    case 'small':
+      return 0.8;
+    case 'large':
+      return 1.6;
+    case 'huge':
+      return 2.2;
+    default:
+      return 1;
+  }
+}
+
+export function buildChartPlan(program: ProgramInfo | null): ChartPlan {
+  const plan: ChartPlan = { panes: 1, series: [], candles: [], markers: [], hlines: [], backgrounds: [], barColor: null, notes: [] };
+  if (!program) return plan;
+  const overlay = program.meta.overlay;
+  let colorIdx = 0;
+  const nextColor = () => DEFAULT_PLOT_COLORS[colorIdx++ % DEFAULT_PLOT_COLORS.length] as string;
+  for (const o of program.outputs) {
+    const ch = (name: string) => o.channels.indexOf(name);
+    const pane = overlay || o.options.force_overlay === true ? 0 : 1;
+    if (pane === 1) plan.panes = 2;
+    switch (o.kind) {
+      case 'plot': {
+        const style = optStr(o, 'style') ?? 'line';
+        const shape: LineShape =
+          style === 'histogram' || style === 'columns'
+            ? 'histogram'
+            : style === 'area' || style === 'areabr'
+              ? 'area'
+              : style === 'stepline' || style === 'steplinebr' || style === 'stepline_diamond'
+                ? 'step'
+                : style === 'circles' || style === 'cross'
+                  ? 'points'
+                  : 'line';
+        plan.series.push({
+          outputId: o.id,
+          title: o.title,
+          pane,
+          shape,
+          color: optColor(o, 'color') ?? nextColor(),
+          valueChannel: ch('series'),
+          colorChannel: ch('color'),
+          lineWidth: optNum(o, 'linewidth', 1),
+          lineStyle: lineStyleOf(optStr(o, 'linestyle')),
+          breaks: style.endsWith('br') || shape === 'histogram' || shape === 'points',
+          histbase: optNum(o, 'histbase', 0),
+        });
+        break;
+      }
+      case 'plotshape':
+      case 'plotchar': {
+        const location = optStr(o, 'location') ?? 'abovebar';
+        const isChar = o.kind === 'plotchar';
+        const text = isChar ? (optStr(o, 'char') ?? '★') : optStr(o, 'text');
+        plan.markers.push({
+          outputId: o.id,
+          title: o.title,
+          pane,
+          kind: isChar ? 'char' : 'shape',
+          shape: isChar ? 'circle' : shapeOf(optStr(o, 'style'), location),
+          position: positionOf(location),
+          color: optColor(o, 'color') ?? '#2962ff',
+          colorChannel: ch('color'),
+          valueChannel: ch('series'),
+          text,
+          size: isChar ? 0 : sizeOf(optStr(o, 'size')),
+          upColor: '',
+          downColor: '',
+          upChannel: -1,
+          downChannel: -1,
+        });
+        break;
+      }
+      case 'plotarrow':
+        plan.markers.push({
+          outputId: o.id,
+          title: o.title,
+          pane,
+          kind: 'arrow',
+          shape: 'arrowUp',
+          position: 'belowBar',
+          color: '#26a69a',
+          colorChannel: -1,
+          valueChannel: ch('series'),
+          text: null,
+          size: 1,
+          upColor: optColor(o, 'colorup') ?? '#4caf50',
+          downColor: optColor(o, 'colordown') ?? '#ff5252',
+          upChannel: ch('colorup'),
+          downChannel: ch('colordown'),
+        });
+        break;
+      case 'hline': {
+        const price = o.options.price;
+        plan.hlines.push({
+          outputId: o.id,
+          title: o.title,
+          pane,
+          price: typeof price === 'number' ? price : null,
+          priceChannel: ch('price'),
+          color: optColor(o, 'color') ?? '#787b86',
+          lineStyle: lineStyleOf(optStr(o, 'linestyle') ?? 'dashed'),
+          lineWidth: optNum(o, 'linewidth', 1),
+        });
+        break;
+      }
+      case 'bgcolor':
+        plan.backgrounds.push({ outputId: o.id, pane, colorChannel: ch('color'), color: optColor(o, 'color') });
+        break;
+      case 'barcolor':
+        plan.barColor = { outputId: o.id, colorChannel: ch('color'), color: optColor(o, 'color') };
+        break;
+      case 'plotcandle':
+      case 'plotbar':
+        plan.candles.push({
+          outputId: o.id,
+          title: o.title,
+          pane,
+          channels: [ch('open'), ch('high'), ch('low'), ch('close')],
+          colorChannel: ch('color'),
+          color: optColor(o, 'color') ?? nextColor(),
+          bars: o.kind === 'plotbar',
+        });
+        break;
+      case 'fill':
+        plan.notes.push(`fill() '${o.title}' is not drawn (the chart library has no fill between series).`);
+        break;
+    }
+  }
+  return plan;
+}
+
+/** Whether a marker output shows on a bar with value `v` (plotshape/plotchar: true or non-zero). */
+export function markerVisible(v: number): boolean {
+  return !Number.isNaN(v) && v !== 0;
+}

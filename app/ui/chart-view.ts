@@ -1,0 +1,572 @@
+// The chart: lightweight-charts v5 driven from a PlotBuffer and a ChartPlan. The library's setData
+// costs grow with the points it holds (measured here: ~100 ms per 100k-point series, 5 s for a
+// 100k-bar chart with 19 plots), so the chart holds a window of a few thousand bars around what is
+// visible and moves the window when the user scrolls near its edge; the buffer keeps every bar.
+// Each window change is one setData per series; live bars are appended with update().
+
+import {
+  AreaSeries,
+  BarSeries,
+  CandlestickSeries,
+  ColorType,
+  CrosshairMode,
+  HistogramSeries,
+  LineSeries,
+  LineType,
+  createChart,
+  createSeriesMarkers,
+  type IChartApi,
+  type IPriceLine,
+  type ISeriesApi,
+  type ISeriesMarkersPluginApi,
+  type LogicalRange,
+  type MouseEventParams,
+  type SeriesMarker,
+  type SeriesType,
+  type Time,
+  type UTCTimestamp,
+  type WhitespaceData,
+} from 'lightweight-charts';
+import { colorToCss } from '../../vm/runtime/color-value.js';
+import { buildChartPlan, markerVisible, type ChartPlan, type MarkerPlan, type SeriesPlan, type CandlePlan, type BgPlan } from './chart-plan.js';
+import type { PlotBuffer } from './plot-buffer.js';
+
+/** Bars held by the chart library at a time, and how close to an edge a scroll may get before the
+ * window moves. The library's minimum bar spacing (1 px) caps what is visible below the window. */
+export const CHART_WINDOW = 4000;
+const EDGE_MARGIN = 500;
+
+const THEME = {
+  background: '#131722',
+  text: '#b2b5be',
+  grid: '#1e222d',
+  border: '#2a2e39',
+  up: '#26a69a',
+  down: '#ef5350',
+};
+
+const TRANSPARENT = 'rgba(0, 0, 0, 0)';
+
+type PlotApi = ISeriesApi<'Line'> | ISeriesApi<'Histogram'> | ISeriesApi<'Area'>;
+
+interface DrawnPlot {
+  plan: SeriesPlan;
+  api: PlotApi;
+}
+
+interface DrawnCandles {
+  plan: CandlePlan;
+  api: ISeriesApi<'Candlestick'> | ISeriesApi<'Bar'>;
+}
+
+interface MarkerHost {
+  api: ISeriesApi<SeriesType>;
+  plugin: ISeriesMarkersPluginApi<Time>;
+  plans: MarkerPlan[];
+  markers: SeriesMarker<Time>[];
+}
+
+function toTime(ms: number): UTCTimestamp {
+  return Math.floor(ms / 1000) as UTCTimestamp;
+}
+
+export interface ChartWindowInfo {
+  start: number;
+  end: number;
+  bars: number;
+}
+
+export class ChartView {
+  readonly chart: IChartApi;
+  private plan: ChartPlan = buildChartPlan(null);
+  private candles: ISeriesApi<'Candlestick'> | null = null;
+  private plots: DrawnPlot[] = [];
+  private plotCandles: DrawnCandles[] = [];
+  private bgs: { plan: BgPlan; api: ISeriesApi<'Histogram'> }[] = [];
+  private hosts = new Map<number, MarkerHost>();
+  private priceLines: { outputId: number; line: IPriceLine; channel: number }[] = [];
+  private anchors: ISeriesApi<'Line'>[] = [];
+  private w0 = 0;
+  private w1 = 0;
+  private adjusting = false;
+  private rangeCheck = 0;
+  private legend: HTMLDivElement;
+  private title = '';
+  private resizeObserver: ResizeObserver;
+
+  constructor(
+    private readonly container: HTMLElement,
+    private readonly buffer: PlotBuffer,
+  ) {
+    this.chart = createChart(container, {
+      autoSize: true,
+      layout: {
+        background: { type: ColorType.Solid, color: THEME.background },
+        textColor: THEME.text,
+        fontFamily: "'Inter', 'Segoe UI', system-ui, sans-serif",
+        fontSize: 11,
+        panes: { separatorColor: THEME.border, separatorHoverColor: '#363a45', enableResize: true },
+        attributionLogo: false,
+      },
+      grid: { vertLines: { color: THEME.grid }, horzLines: { color: THEME.grid } },
+      crosshair: { mode: CrosshairMode.Normal },
+      rightPriceScale: { borderColor: THEME.border },
+      timeScale: { borderColor: THEME.border, timeVisible: true, secondsVisible: false, barSpacing: 6, minBarSpacing: 1, rightOffset: 8 },
+    });
+    this.legend = document.createElement('div');
+    this.legend.className = 'chart-legend';
+    container.appendChild(this.legend);
+    this.chart.timeScale().subscribeVisibleLogicalRangeChange((r) => this.onRange(r));
+    this.chart.subscribeCrosshairMove((p) => this.onCrosshair(p));
+    this.resizeObserver = new ResizeObserver(() => this.checkRange());
+    this.resizeObserver.observe(container);
+  }
+
+  destroy(): void {
+    this.resizeObserver.disconnect();
+    this.chart.remove();
+    this.legend.remove();
+  }
+
+  get windowInfo(): ChartWindowInfo {
+    return { start: this.w0, end: this.w1, bars: this.buffer.shownBars };
+  }
+
+  get plotTitles(): string[] {
+    return this.plots.map((p) => p.plan.title);
+  }
+
+  /** Candle the chart library holds for a bar (null when it is outside the window). */
+  candleAt(bar: number): { time: number; open: number; high: number; low: number; close: number } | null {
+    if (!this.candles || bar < this.w0 || bar >= this.w1) return null;
+    const d = this.candles.dataByIndex(bar - this.w0);
+    if (!d || !('open' in d)) return null;
+    return { time: Number(d.time), open: d.open, high: d.high, low: d.low, close: d.close };
+  }
+
+  /** Number of points each plot series holds in the chart library. */
+  seriesPointCounts(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const p of this.plots) out[p.plan.title] = p.api.data().length;
+    return out;
+  }
+
+  // ---- building series ----
+
+  private clearSeries(): void {
+    for (const h of this.hosts.values()) h.plugin.detach();
+    this.hosts.clear();
+    for (const pl of this.priceLines.splice(0)) {
+      for (const s of this.allSeries()) {
+        try {
+          s.removePriceLine(pl.line);
+        } catch {
+          // not this series' line
+        }
+      }
+    }
+    for (const s of this.allSeries()) this.chart.removeSeries(s);
+    this.candles = null;
+    this.plots = [];
+    this.plotCandles = [];
+    this.bgs = [];
+    this.anchors = [];
+    while (this.chart.panes().length > 1) this.chart.removePane(this.chart.panes().length - 1);
+  }
+
+  private allSeries(): ISeriesApi<SeriesType>[] {
+    const list: ISeriesApi<SeriesType>[] = [];
+    for (const b of this.bgs) list.push(b.api);
+    if (this.candles) list.push(this.candles);
+    for (const c of this.plotCandles) list.push(c.api);
+    for (const p of this.plots) list.push(p.api);
+    for (const a of this.anchors) list.push(a);
+    return list;
+  }
+
+  /** Rebuilds every series for a new program and draws the buffer's last window. */
+  reset(title: string): void {
+    this.title = title;
+    this.clearSeries();
+    this.plan = buildChartPlan(this.buffer.program);
+    const plan = this.plan;
+    // Creation order is drawing order: backgrounds under candles under plots.
+    for (const bg of plan.backgrounds) {
+      const api = this.chart.addSeries(
+        HistogramSeries,
+        { priceScaleId: `bg${bg.pane}`, lastValueVisible: false, priceLineVisible: false, base: 0 },
+        bg.pane,
+      );
+      api.priceScale().applyOptions({ scaleMargins: { top: 0, bottom: 0 }, visible: false });
+      this.bgs.push({ plan: bg, api });
+    }
+    this.candles = this.chart.addSeries(
+      CandlestickSeries,
+      {
+        upColor: THEME.up,
+        downColor: THEME.down,
+        wickUpColor: THEME.up,
+        wickDownColor: THEME.down,
+        borderVisible: false,
+        priceLineVisible: true,
+      },
+      0,
+    );
+    for (const c of plan.candles) {
+      const opts = { upColor: c.color, downColor: c.color, title: c.title, priceLineVisible: false, lastValueVisible: false };
+      const api = c.bars ? this.chart.addSeries(BarSeries, opts, c.pane) : this.chart.addSeries(CandlestickSeries, { ...opts, wickUpColor: c.color, wickDownColor: c.color, borderVisible: false }, c.pane);
+      this.plotCandles.push({ plan: c, api });
+    }
+    for (const p of plan.series) this.plots.push({ plan: p, api: this.addPlot(p) });
+    if (plan.panes > 1) {
+      const panes = this.chart.panes();
+      panes[0]?.setStretchFactor(0.62);
+      panes[1]?.setStretchFactor(0.38);
+    }
+    // Markers and horizontal lines hang on a series of their pane.
+    for (const m of plan.markers) this.hostFor(m.pane).plans.push(m);
+    for (const h of plan.hlines) {
+      const host = this.hostSeries(h.pane);
+      const line = host.createPriceLine({
+        price: h.price ?? 0,
+        color: h.color,
+        lineWidth: Math.max(1, Math.min(4, h.lineWidth)) as 1 | 2 | 3 | 4,
+        lineStyle: h.lineStyle,
+        axisLabelVisible: true,
+        title: h.title,
+      });
+      this.priceLines.push({ outputId: h.outputId, line, channel: h.price === null ? h.priceChannel : -1 });
+    }
+    this.w0 = 0;
+    this.w1 = 0;
+    this.redraw(true);
+  }
+
+  private addPlot(p: SeriesPlan): PlotApi {
+    const common = { title: '', priceLineVisible: false, lastValueVisible: true, color: p.color };
+    if (p.shape === 'histogram') {
+      return this.chart.addSeries(HistogramSeries, { ...common, base: p.histbase }, p.pane);
+    }
+    if (p.shape === 'area') {
+      return this.chart.addSeries(AreaSeries, { ...common, lineColor: p.color, topColor: p.color.replace(/[\d.]+\)$/, '0.35)'), bottomColor: TRANSPARENT, lineWidth: this.width(p.lineWidth) }, p.pane);
+    }
+    return this.chart.addSeries(
+      LineSeries,
+      {
+        ...common,
+        lineWidth: this.width(p.lineWidth),
+        lineStyle: p.lineStyle,
+        lineType: p.shape === 'step' ? LineType.WithSteps : LineType.Simple,
+        lineVisible: p.shape !== 'points',
+        pointMarkersVisible: p.shape === 'points',
+        crosshairMarkerVisible: p.shape !== 'points',
+      },
+      p.pane,
+    );
+  }
+
+  private width(w: number): 1 | 2 | 3 | 4 {
+    return Math.max(1, Math.min(4, Math.round(w))) as 1 | 2 | 3 | 4;
+  }
+
+  /** The series markers and price lines of a pane attach to. */
+  private hostSeries(pane: number): ISeriesApi<SeriesType> {
+    if (pane === 0 && this.candles) return this.candles;
+    const plot = this.plots.find((p) => p.plan.pane === pane);
+    if (plot) return plot.api;
+    const anchor = this.chart.addSeries(LineSeries, { lineVisible: false, lastValueVisible: false, priceLineVisible: false, crosshairMarkerVisible: false }, pane);
+    this.anchors.push(anchor);
+    return anchor;
+  }
+
+  private hostFor(pane: number): MarkerHost {
+    let h = this.hosts.get(pane);
+    if (!h) {
+      const api = this.hostSeries(pane);
+      h = { api, plugin: createSeriesMarkers(api, [], { zOrder: 'aboveSeries' }), plans: [], markers: [] };
+      this.hosts.set(pane, h);
+    }
+    return h;
+  }
+
+  // ---- data ----
+
+  private candleColor(bar: number): string | undefined {
+    const bc = this.plan.barColor;
+    if (!bc) return undefined;
+    const v = bc.colorChannel >= 0 ? this.buffer.value(bc.outputId, bc.colorChannel, bar) : NaN;
+    return (bc.colorChannel >= 0 ? colorToCss(v) : bc.color) ?? undefined;
+  }
+
+  private candlePoint(bar: number) {
+    const b = this.buffer;
+    const o = b.openBar;
+    const time = toTime(o && o.bar === bar && bar >= b.barCount ? o.time : (b.time.data[bar] as number));
+    const vals = o && o.bar === bar && bar >= b.barCount ? o : { open: b.open.data[bar] as number, high: b.high.data[bar] as number, low: b.low.data[bar] as number, close: b.close.data[bar] as number };
+    const color = this.candleColor(bar);
+    const point = { time, open: vals.open, high: vals.high, low: vals.low, close: vals.close };
+    return color ? { ...point, color, wickColor: color } : point;
+  }
+
+  private plotPoint(p: SeriesPlan, bar: number, live: boolean): { time: UTCTimestamp; value?: number; color?: string } | null {
+    const time = toTime(this.barTime(bar));
+    const v = this.buffer.value(p.outputId, p.valueChannel, bar);
+    if (Number.isNaN(v)) return p.breaks || live ? { time } : null;
+    if (p.colorChannel >= 0) {
+      const c = colorToCss(this.buffer.value(p.outputId, p.colorChannel, bar));
+      return { time, value: v, color: c ?? TRANSPARENT };
+    }
+    return { time, value: v };
+  }
+
+  private barTime(bar: number): number {
+    const o = this.buffer.openBar;
+    if (o && o.bar === bar && bar >= this.buffer.barCount) return o.time;
+    return this.buffer.time.data[bar] as number;
+  }
+
+  /** Bars with plot values in the window: rows computed so far (and the open bar). */
+  private plotEnd(): number {
+    const b = this.buffer;
+    const o = b.openBar;
+    return Math.min(this.w1, o && o.bar >= b.rowCount ? o.bar + 1 : b.rowCount);
+  }
+
+  private markersFor(h: MarkerHost, from: number, to: number): SeriesMarker<Time>[] {
+    const out: SeriesMarker<Time>[] = [];
+    const end = Math.min(to, this.buffer.rowCount);
+    for (let bar = from; bar < end; bar++) {
+      for (const m of h.plans) {
+        const v = this.buffer.value(m.outputId, m.valueChannel, bar);
+        if (m.kind === 'arrow') {
+          if (Number.isNaN(v) || v === 0) continue;
+          const up = v > 0;
+          const cch = up ? m.upChannel : m.downChannel;
+          const color = (cch >= 0 ? colorToCss(this.buffer.value(m.outputId, cch, bar)) : null) ?? (up ? m.upColor : m.downColor);
+          out.push({ time: toTime(this.buffer.time.data[bar] as number), position: up ? 'belowBar' : 'aboveBar', shape: up ? 'arrowUp' : 'arrowDown', color, size: 1 });
+          continue;
+        }
+        if (!markerVisible(v)) continue;
+        const color = (m.colorChannel >= 0 ? colorToCss(this.buffer.value(m.outputId, m.colorChannel, bar)) : null) ?? m.color;
+        if (color === null) continue;
+        const time = toTime(this.buffer.time.data[bar] as number);
+        const base = { time, shape: m.shape, color, size: m.size, ...(m.text ? { text: m.text } : {}) };
+        out.push(m.position === 'atPriceMiddle' ? { ...base, position: 'atPriceMiddle', price: v } : { ...base, position: m.position });
+      }
+    }
+    return out;
+  }
+
+  /** setData for every series over the window [w0, w1). `follow`: put the window at the end. */
+  redraw(follow = false): void {
+    const total = this.buffer.shownBars;
+    if (follow || this.w1 === 0 || this.w1 > total) {
+      this.w1 = total;
+      this.w0 = Math.max(0, total - CHART_WINDOW);
+    }
+    this.setWindowData();
+  }
+
+  private setWindowData(): void {
+    const { w0, w1 } = this;
+    this.adjusting = true;
+    try {
+      if (this.candles) {
+        const data = new Array(w1 - w0);
+        for (let i = w0; i < w1; i++) data[i - w0] = this.candlePoint(i);
+        this.candles.setData(data);
+      }
+      const pend = this.plotEnd();
+      for (const bg of this.bgs) {
+        const data: ({ time: UTCTimestamp; value: number; color: string } | WhitespaceData<Time>)[] = [];
+        for (let i = w0; i < pend; i++) {
+          const c = bg.plan.colorChannel >= 0 ? colorToCss(this.buffer.value(bg.plan.outputId, bg.plan.colorChannel, i)) : bg.plan.color;
+          const time = toTime(this.barTime(i));
+          data.push(c ? { time, value: 1, color: c } : { time });
+        }
+        bg.api.setData(data);
+      }
+      for (const c of this.plotCandles) {
+        const data: ({ time: UTCTimestamp; open: number; high: number; low: number; close: number } | WhitespaceData<Time>)[] = [];
+        const [o, h, l, cl] = c.plan.channels;
+        for (let i = w0; i < pend; i++) {
+          const time = toTime(this.barTime(i));
+          const v = [o, h, l, cl].map((ch) => this.buffer.value(c.plan.outputId, ch, i)) as [number, number, number, number];
+          data.push(v.some(Number.isNaN) ? { time } : { time, open: v[0], high: v[1], low: v[2], close: v[3] });
+        }
+        c.api.setData(data);
+      }
+      for (const p of this.plots) {
+        const data: { time: UTCTimestamp; value?: number; color?: string }[] = [];
+        let started = false;
+        for (let i = w0; i < pend; i++) {
+          const pt = this.plotPoint(p.plan, i, false);
+          if (!pt) continue;
+          if (!started && pt.value === undefined) continue; // leading na
+          started = true;
+          data.push(pt);
+        }
+        p.api.setData(data);
+      }
+      for (const h of this.hosts.values()) {
+        h.markers = this.markersFor(h, w0, w1);
+        h.plugin.setMarkers(h.markers);
+      }
+      this.updatePriceLines();
+    } finally {
+      this.adjusting = false;
+    }
+    this.renderLegend(this.buffer.shownBars - 1);
+  }
+
+  private updatePriceLines(): void {
+    for (const pl of this.priceLines) {
+      if (pl.channel < 0) continue;
+      let v = NaN;
+      const col = this.buffer.column(pl.outputId, pl.channel);
+      for (let i = this.buffer.rowCount - 1; i >= 0 && col; i--) {
+        v = col[i] as number;
+        if (!Number.isNaN(v)) break;
+      }
+      if (!Number.isNaN(v)) pl.line.applyOptions({ price: v });
+    }
+  }
+
+  /** New confirmed bars/rows [from, to) and/or a new open bar: appended with update() when the
+   * window follows the live edge, else redrawn. */
+  appendLive(from: number): void {
+    const total = this.buffer.shownBars;
+    const following = this.w1 >= from;
+    if (!following) return;
+    const added = total - this.w1;
+    if (added > 64 || total - this.w0 > CHART_WINDOW * 2) {
+      this.redraw(true);
+      return;
+    }
+    const start = Math.min(from, this.w1);
+    this.w1 = total;
+    this.adjusting = true;
+    try {
+      const pend = this.plotEnd();
+      for (let i = start; i < total; i++) {
+        this.candles?.update(this.candlePoint(i));
+        if (i >= pend) continue;
+        const time = toTime(this.barTime(i));
+        for (const bg of this.bgs) {
+          const c = bg.plan.colorChannel >= 0 ? colorToCss(this.buffer.value(bg.plan.outputId, bg.plan.colorChannel, i)) : bg.plan.color;
+          bg.api.update(c ? { time, value: 1, color: c } : { time });
+        }
+        for (const p of this.plots) {
+          const pt = this.plotPoint(p.plan, i, true);
+          if (pt) p.api.update(pt);
+        }
+        for (const c of this.plotCandles) {
+          const [o, h, l, cl] = c.plan.channels;
+          const v = [o, h, l, cl].map((ch) => this.buffer.value(c.plan.outputId, ch, i)) as [number, number, number, number];
+          c.api.update(v.some(Number.isNaN) ? { time } : { time, open: v[0], high: v[1], low: v[2], close: v[3] });
+        }
+      }
+      const confirmedEnd = Math.min(total, this.buffer.rowCount);
+      if (confirmedEnd > start) {
+        for (const h of this.hosts.values()) {
+          const firstTime = toTime(this.buffer.time.data[start] as number);
+          h.markers = h.markers.filter((m) => Number(m.time) < firstTime).concat(this.markersFor(h, start, confirmedEnd));
+          h.plugin.setMarkers(h.markers);
+        }
+      }
+      this.updatePriceLines();
+    } finally {
+      this.adjusting = false;
+    }
+  }
+
+  // ---- windowing ----
+
+  private onRange(r: LogicalRange | null): void {
+    if (this.adjusting || !r) return;
+    if (this.rangeCheck) return;
+    this.rangeCheck = requestAnimationFrame(() => {
+      this.rangeCheck = 0;
+      this.checkRange();
+    });
+  }
+
+  private checkRange(): void {
+    const r = this.chart.timeScale().getVisibleLogicalRange();
+    if (!r) return;
+    const n = this.w1 - this.w0;
+    const total = this.buffer.shownBars;
+    const nearStart = r.from < EDGE_MARGIN && this.w0 > 0;
+    const nearEnd = r.to > n - EDGE_MARGIN && this.w1 < total;
+    if (!nearStart && !nearEnd) return;
+    this.moveWindow(this.w0 + (r.from + r.to) / 2, r.to - r.from, r);
+  }
+
+  private moveWindow(center: number, span: number, keep: LogicalRange | null): void {
+    const total = this.buffer.shownBars;
+    const size = Math.max(CHART_WINDOW, Math.ceil(span * 3));
+    const nw0 = Math.max(0, Math.min(Math.round(center - size / 2), Math.max(0, total - size)));
+    const nw1 = Math.min(total, nw0 + size);
+    const shift = this.w0 - nw0;
+    this.w0 = nw0;
+    this.w1 = nw1;
+    this.setWindowData();
+    this.adjusting = true;
+    try {
+      if (keep) this.chart.timeScale().setVisibleLogicalRange({ from: keep.from + shift, to: keep.to + shift });
+    } finally {
+      this.adjusting = false;
+    }
+  }
+
+  /** Shows bar `bar` in the middle of the view (moving the window if needed). */
+  scrollToBar(bar: number, span = 120): void {
+    const total = this.buffer.shownBars;
+    const b = Math.max(0, Math.min(total - 1, bar));
+    if (b < this.w0 + span || b >= this.w1 - span) this.moveWindow(b, span, null);
+    const rel = b - this.w0;
+    this.adjusting = true;
+    try {
+      this.chart.timeScale().setVisibleLogicalRange({ from: rel - span / 2, to: rel + span / 2 });
+    } finally {
+      this.adjusting = false;
+    }
+  }
+
+  scrollToEnd(): void {
+    if (this.w1 < this.buffer.shownBars) this.redraw(true);
+    this.chart.timeScale().scrollToRealTime();
+  }
+
+  // ---- legend ----
+
+  private onCrosshair(p: MouseEventParams<Time>): void {
+    const logical = p.logical;
+    const bar = logical === undefined ? this.buffer.shownBars - 1 : this.w0 + Math.round(logical);
+    this.renderLegend(bar);
+  }
+
+  renderLegend(bar: number): void {
+    const b = this.buffer;
+    if (bar < 0 || bar >= b.shownBars) {
+      this.legend.textContent = this.title;
+      return;
+    }
+    const c = this.candlePoint(bar);
+    const fmt = (v: number) => (Number.isNaN(v) ? '∅' : Math.abs(v) >= 1000 ? v.toFixed(2) : Number(v.toPrecision(6)).toString());
+    const up = c.close >= c.open;
+    const parts: string[] = [
+      `<span class="legend-title">${escapeHtml(this.title)}</span>`,
+      `<span class="legend-ohlc ${up ? 'up' : 'down'}">O ${fmt(c.open)} H ${fmt(c.high)} L ${fmt(c.low)} C ${fmt(c.close)}</span>`,
+    ];
+    for (const p of this.plots) {
+      const v = b.value(p.plan.outputId, p.plan.valueChannel, bar);
+      parts.push(`<span class="legend-plot" style="color:${p.plan.color}">${escapeHtml(p.plan.title)} ${fmt(v)}</span>`);
+    }
+    this.legend.innerHTML = parts.join('');
+  }
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"]/g, (ch) => (ch === '&' ? '&amp;' : ch === '<' ? '&lt;' : ch === '>' ? '&gt;' : '&quot;'));
+}

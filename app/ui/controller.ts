@@ -1,0 +1,456 @@
+// The page's state and actions: receives the engine's events, keeps the PlotBuffer and the chart in
+// step with them, and holds the state React renders (through useSyncExternalStore). Actions call the
+// worker's typed API; nothing here computes script values.
+
+import * as Comlink from 'comlink';
+import { useSyncExternalStore } from 'react';
+import type { Remote } from 'comlink';
+import type { LogEntry, PineRuntimeErrorData } from '../../vm/index.js';
+import type {
+  CompileInfo,
+  DatasetInfo,
+  EngineApi,
+  EngineEvent,
+  InputValue,
+  NoticeLevel,
+  ProgramInfo,
+  ReplayState,
+  RunPhase,
+  SessionView,
+  SnapshotInfo,
+} from '../worker/protocol.js';
+import { PlotBuffer } from './plot-buffer.js';
+import type { ChartView } from './chart-view.js';
+
+export interface Notice {
+  id: number;
+  level: NoticeLevel;
+  code: string;
+  message: string;
+  at: number;
+}
+
+export type RunState = 'starting' | 'loading' | 'running' | 'done' | 'cancelled' | 'error' | 'restored' | 'compile-error';
+
+export interface RunStatus {
+  runId: number;
+  state: RunState;
+  phase: RunPhase | null;
+  done: number;
+  total: number;
+  barsPerSecond: number;
+  elapsedMs: number | null;
+}
+
+export interface AppState {
+  session: SessionView | null;
+  compile: CompileInfo | null;
+  program: ProgramInfo | null;
+  dataset: DatasetInfo | null;
+  status: RunStatus;
+  /** Last confirmed bar on the chart (-1 when none). */
+  barIndex: number;
+  totalBars: number;
+  checkpoint: { bar: number; at: number } | null;
+  snapshots: SnapshotInfo[];
+  replay: ReplayState | null;
+  logs: LogEntry[];
+  logTotal: number;
+  runtimeError: PineRuntimeErrorData | null;
+  notices: Notice[];
+  /** The run whose chart is fully drawn, and when (performance.now()). */
+  drawn: { runId: number; at: number } | null;
+  /** The source in the editor differs from what last compiled. */
+  sourceDirty: boolean;
+}
+
+const MAX_LOGS = 2000;
+const COMPILE_DELAY_MS = 300;
+
+const initialState: AppState = {
+  session: null,
+  compile: null,
+  program: null,
+  dataset: null,
+  status: { runId: 0, state: 'starting', phase: null, done: 0, total: 0, barsPerSecond: 0, elapsedMs: null },
+  barIndex: -1,
+  totalBars: 0,
+  checkpoint: null,
+  snapshots: [],
+  replay: null,
+  logs: [],
+  logTotal: 0,
+  runtimeError: null,
+  notices: [],
+  drawn: null,
+  sourceDirty: false,
+};
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+export class AppController {
+  private state: AppState = initialState;
+  private listeners = new Set<() => void>();
+  readonly buffer = new PlotBuffer();
+  private chart: ChartView | null = null;
+  private runId = 0;
+  private noticeSeq = 0;
+  private pendingSource: string | null = null;
+  private compileTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Source the editor should show (changes when the engine switches scripts). */
+  editorSource = '';
+  private editorListeners = new Set<(source: string) => void>();
+
+  constructor(private readonly engine: Remote<EngineApi>) {}
+
+  // ---- store plumbing ----
+
+  getState = (): AppState => this.state;
+
+  subscribe = (fn: () => void): (() => void) => {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  };
+
+  private set(patch: Partial<AppState>): void {
+    this.state = { ...this.state, ...patch };
+    for (const l of this.listeners) l();
+  }
+
+  onEditorSource(fn: (source: string) => void): () => void {
+    this.editorListeners.add(fn);
+    return () => this.editorListeners.delete(fn);
+  }
+
+  private showSource(source: string): void {
+    this.editorSource = source;
+    for (const l of this.editorListeners) l(source);
+  }
+
+  notify(level: NoticeLevel, code: string, message: string): void {
+    const n: Notice = { id: ++this.noticeSeq, level, code, message, at: Date.now() };
+    this.set({ notices: [...this.state.notices.slice(-7), n] });
+  }
+
+  dismissNotice(id: number): void {
+    this.set({ notices: this.state.notices.filter((n) => n.id !== id) });
+  }
+
+  attachChart(view: ChartView | null): void {
+    this.chart = view;
+    if (view && this.buffer.barCount > 0) {
+      view.reset(this.chartTitle());
+    }
+  }
+
+  get chartView(): ChartView | null {
+    return this.chart;
+  }
+
+  private chartTitle(): string {
+    const p = this.state.program;
+    const d = this.state.dataset;
+    const name = p ? p.meta.shorttitle || p.meta.title : '';
+    return [d?.name, name].filter(Boolean).join(' · ');
+  }
+
+  // ---- start ----
+
+  async init(): Promise<void> {
+    const params = new URLSearchParams(location.search);
+    const baseUrl = new URL(import.meta.env.BASE_URL, location.href).href;
+    try {
+      const session = await this.engine.init(
+        Comlink.proxy((e: EngineEvent) => this.onEvent(e)),
+        {
+          baseUrl,
+          restore: params.get('restore') !== '0',
+          ...(params.get('dataset') ? { datasetId: params.get('dataset') ?? undefined } : {}),
+          ...(params.get('sample') ? { sample: params.get('sample') ?? undefined } : {}),
+        },
+      );
+      this.applySession(session);
+      const snapshots = await this.engine.listSnapshots();
+      this.set({ snapshots });
+    } catch (e) {
+      this.notify('error', 'init', `The engine could not start: ${errorText(e)}`);
+    }
+  }
+
+  private applySession(session: SessionView): void {
+    const prev = this.state.session;
+    this.set({ session, replay: session.replay });
+    if (!prev || prev.scriptId !== session.scriptId || (this.pendingSource === null && this.editorSource !== session.source)) {
+      this.showSource(session.source);
+    }
+  }
+
+  // ---- events from the engine ----
+
+  private onEvent(e: EngineEvent): void {
+    switch (e.type) {
+      case 'reset': {
+        this.runId = e.runId;
+        this.buffer.reset(e.program, e.bars);
+        this.set({
+          program: e.program,
+          dataset: e.dataset,
+          totalBars: e.total,
+          barIndex: -1,
+          runtimeError: null,
+          drawn: null,
+          status: { runId: e.runId, state: 'running', phase: 'history', done: 0, total: e.total, barsPerSecond: 0, elapsedMs: null },
+        });
+        this.chart?.reset(this.chartTitle());
+        break;
+      }
+      case 'outputs':
+        if (e.runId !== this.runId) return;
+        this.buffer.appendOutputs(e.chunk);
+        break;
+      case 'progress':
+        if (e.phase === 'loading') {
+          this.set({ status: { ...this.state.status, state: 'loading', phase: 'loading' } });
+          return;
+        }
+        if (e.runId !== this.runId) return;
+        this.set({
+          barIndex: Math.max(this.state.barIndex, e.done - 1),
+          status: { ...this.state.status, phase: e.phase, done: e.done, total: e.total, barsPerSecond: e.barsPerSecond },
+        });
+        break;
+      case 'feed': {
+        if (e.runId !== this.runId) return;
+        this.buffer.appendBars(e.bars);
+        this.buffer.appendOutputs(e.outputs);
+        this.buffer.setOpen(e.open);
+        const from = Math.min(e.bars.length > 0 ? e.bars.firstBar : Infinity, e.outputs.length > 0 ? e.outputs.firstBar : Infinity, e.open ? e.open.bar : Infinity);
+        if (Number.isFinite(from)) this.chart?.appendLive(from);
+        const confirmed = e.outputs.length > 0 ? e.outputs.firstBar + e.outputs.length - 1 : this.state.barIndex;
+        this.set({ barIndex: Math.max(this.state.barIndex, confirmed) });
+        break;
+      }
+      case 'run-end': {
+        if (e.runId !== this.runId) return;
+        const state: RunState = e.status === 'done' ? 'done' : e.status;
+        this.set({
+          barIndex: e.lastBar,
+          status: { ...this.state.status, state, elapsedMs: e.elapsedMs, done: e.lastBar + 1 },
+        });
+        this.chart?.redraw(true);
+        const runId = e.runId;
+        requestAnimationFrame(() => {
+          requestAnimationFrame(() => {
+            if (this.runId === runId) this.set({ drawn: { runId, at: performance.now() } });
+          });
+        });
+        break;
+      }
+      case 'logs': {
+        if (e.runId !== this.runId) return;
+        const logs = e.reset ? e.entries : this.state.logs.concat(e.entries);
+        this.set({
+          logs: logs.length > MAX_LOGS ? logs.slice(logs.length - MAX_LOGS) : logs,
+          logTotal: (e.reset ? 0 : this.state.logTotal) + e.entries.length,
+        });
+        break;
+      }
+      case 'runtime-error':
+        if (e.runId !== this.runId) return;
+        this.set({ runtimeError: e.error });
+        break;
+      case 'compiled':
+        this.set({ compile: e.info, ...(e.info.program ? {} : { status: { ...this.state.status, state: 'compile-error' } }) });
+        break;
+      case 'checkpoint':
+        this.set({ checkpoint: e.bar === null || e.at === null ? null : { bar: e.bar, at: e.at } });
+        break;
+      case 'snapshots':
+        this.set({ snapshots: e.list });
+        break;
+      case 'notice':
+        this.notify(e.level, e.code, e.message);
+        break;
+      case 'replay':
+        this.set({ replay: e.state });
+        break;
+      case 'session':
+        this.applySession(e.session);
+        break;
+    }
+  }
+
+  // ---- actions ----
+
+  private async call<T>(what: string, fn: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await fn();
+    } catch (e) {
+      this.notify('error', 'action', `${what} failed: ${errorText(e)}`);
+      return undefined;
+    }
+  }
+
+  /** Replaces the editor's text as if it had been typed (debug accessor, tests). */
+  editorSourceReplace(source: string): void {
+    this.showSource(source);
+    this.editSource(source);
+  }
+
+  /** The editor's text changed: compile it after a pause in typing (and save it). */
+  editSource(source: string): void {
+    this.pendingSource = source;
+    this.editorSource = source;
+    this.set({ sourceDirty: true });
+    if (this.compileTimer) clearTimeout(this.compileTimer);
+    this.compileTimer = setTimeout(() => void this.flushSource(), COMPILE_DELAY_MS);
+  }
+
+  async flushSource(): Promise<void> {
+    if (this.compileTimer) clearTimeout(this.compileTimer);
+    this.compileTimer = null;
+    const src = this.pendingSource;
+    if (src === null) return;
+    this.pendingSource = null;
+    const info = await this.call('Compiling', () => this.engine.setSource(src));
+    if (info) this.set({ compile: info, sourceDirty: this.pendingSource !== null });
+  }
+
+  async run(): Promise<void> {
+    await this.flushSource();
+    this.set({ status: { ...this.state.status, state: 'running', done: 0 } });
+    await this.call('Running', () => this.engine.run());
+  }
+
+  async cancel(): Promise<void> {
+    await this.call('Cancelling', () => this.engine.cancel());
+  }
+
+  async setInputs(values: Record<string, InputValue>): Promise<void> {
+    const s = this.state.session;
+    if (s) this.set({ session: { ...s, inputs: values } });
+    await this.call('Applying inputs', () => this.engine.setInputs(values));
+  }
+
+  async selectScript(id: string): Promise<void> {
+    await this.flushSource();
+    const s = await this.call('Opening the script', () => this.engine.selectScript(id));
+    if (s) this.applySession(s);
+  }
+
+  async newScript(sample: string | null): Promise<void> {
+    await this.flushSource();
+    const s = await this.call('Creating a script', () => this.engine.newScript(sample));
+    if (s) this.applySession(s);
+  }
+
+  async renameScript(name: string): Promise<void> {
+    const id = this.state.session?.scriptId;
+    if (!id) return;
+    const s = await this.call('Renaming', () => this.engine.renameScript(id, name));
+    if (s) this.applySession(s);
+  }
+
+  async deleteScript(): Promise<void> {
+    const id = this.state.session?.scriptId;
+    if (!id) return;
+    const s = await this.call('Deleting the script', () => this.engine.deleteScript(id));
+    if (s) this.applySession(s);
+  }
+
+  async selectDataset(id: string): Promise<void> {
+    await this.call('Opening the dataset', () => this.engine.selectDataset(id));
+  }
+
+  async deleteDataset(id: string): Promise<void> {
+    const s = await this.call('Deleting the dataset', () => this.engine.deleteDataset(id));
+    if (s) this.applySession(s);
+  }
+
+  async importCsv(file: File): Promise<void> {
+    if (!/\.(csv|txt|tsv)$/i.test(file.name) && file.type !== 'text/csv') {
+      this.notify('error', 'csv', `${file.name} is not a CSV file: nothing was imported.`);
+      return;
+    }
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    const r = await this.call('Importing the CSV', () => this.engine.importCsv(file.name, Comlink.transfer(bytes, [bytes.buffer])));
+    if (!r) return;
+    this.notify(r.ok ? 'info' : 'error', r.ok ? 'csv-imported' : 'csv-rejected', r.message);
+  }
+
+  async setReplayFrom(bar: number | null): Promise<void> {
+    await this.call('Setting the replay start', () => this.engine.setReplayFrom(bar));
+  }
+
+  async play(): Promise<void> {
+    await this.call('Play', () => this.engine.play());
+  }
+
+  async pause(): Promise<void> {
+    await this.call('Pause', () => this.engine.pause());
+  }
+
+  async step(): Promise<void> {
+    await this.call('Step', () => this.engine.step());
+  }
+
+  async setSpeed(barsPerSecond: number): Promise<void> {
+    await this.call('Speed', () => this.engine.setSpeed(barsPerSecond));
+  }
+
+  async checkpointNow(): Promise<void> {
+    const info = await this.call('Saving a checkpoint', () => this.engine.checkpointNow());
+    if (info) this.notify('info', 'saved', `Saved a checkpoint at bar ${info.bar}.`);
+  }
+
+  async restoreSnapshot(id: string): Promise<void> {
+    await this.flushSource();
+    await this.call('Restoring', () => this.engine.restoreSnapshot(id));
+  }
+
+  async deleteSnapshot(id: string): Promise<void> {
+    await this.call('Deleting the checkpoint', () => this.engine.deleteSnapshot(id));
+  }
+
+  async exportSnapshot(id: string): Promise<void> {
+    const r = await this.call('Exporting', () => this.engine.exportSnapshot(id));
+    if (!r) return;
+    const copy = new Uint8Array(r.bytes.byteLength);
+    copy.set(r.bytes);
+    download(r.fileName, new Blob([copy.buffer], { type: 'application/octet-stream' }));
+  }
+
+  async importSnapshot(file: File): Promise<void> {
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    const r = await this.call('Importing the checkpoint', () => this.engine.importSnapshot(file.name, Comlink.transfer(bytes, [bytes.buffer])));
+    if (!r) return;
+    this.notify(r.ok ? 'info' : 'error', r.ok ? 'snapshot-imported' : 'snapshot-rejected', r.message);
+  }
+
+  async clearStorage(): Promise<void> {
+    const s = await this.call('Clearing storage', () => this.engine.clearStorage());
+    if (s) this.applySession(s);
+  }
+
+  exportPlotsCsv(): void {
+    const name = (this.state.program?.meta.shorttitle || 'plots').replace(/[^A-Za-z0-9._-]+/g, '-');
+    download(`${name}.csv`, new Blob([this.buffer.toCsv()], { type: 'text/csv' }));
+  }
+}
+
+function download(fileName: string, blob: Blob): void {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+export function useAppState(c: AppController): AppState {
+  return useSyncExternalStore(c.subscribe, c.getState);
+}

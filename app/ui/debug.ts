@@ -1,0 +1,100 @@
+// `window.evergreen`: a small read-only accessor for tests and curious users (documented in the
+// README): plot values by title and bar, the app's state, and what the chart holds.
+
+import type { AppController } from './controller.js';
+
+export interface EvergreenDebug {
+  /** Titles of the running script's outputs, in output order. */
+  plotTitles(): string[];
+  /** Value of a plot on a bar (its 'series' channel, or `channel`); null for na or no such bar. */
+  plotValue(title: string, bar: number, channel?: string): number | null;
+  /** Every value of a plot from bar 0 to the last confirmed bar (null for na). */
+  plotValues(title: string, channel?: string): (number | null)[];
+  /** All plot rows as CSV (what "Export plots" downloads). */
+  plotsCsv(): string;
+  state(): {
+    barIndex: number;
+    totalBars: number;
+    checkpointBar: number | null;
+    status: string;
+    phase: string | null;
+    runId: number;
+    drawnRunId: number | null;
+    drawnAt: number | null;
+    replay: { from: number | null; next: number; end: number; playing: boolean; speed: number } | null;
+    rows: number;
+    candles: number;
+    snapshots: { bar: number; status: string; kind: string }[];
+    notices: { level: string; code: string; message: string }[];
+  };
+  /** The chart's window of bars and the points each plot series holds. */
+  chart(): { start: number; end: number; bars: number; series: Record<string, number> } | null;
+  /** The candle the chart library holds for a bar (null outside its window). */
+  candleAt(bar: number): { time: number; open: number; high: number; low: number; close: number } | null;
+  /** Scrolls the chart so `bar` is in view. */
+  scrollToBar(bar: number): void;
+  /** Replaces the editor's text (as typing would). */
+  setSource(source: string): void;
+}
+
+export function installDebug(c: AppController): void {
+  const channelOf = (id: number, channel: string | undefined) => {
+    const chs = c.buffer.program?.outputs[id]?.channels ?? [];
+    const name = channel ?? (chs.includes('series') ? 'series' : chs[0]);
+    return name === undefined ? -1 : chs.indexOf(name);
+  };
+  const api: EvergreenDebug = {
+    plotTitles: () => c.buffer.program?.outputs.map((o) => o.title) ?? [],
+    plotValue(title, bar, channel) {
+      const id = c.buffer.outputIdByTitle(title);
+      if (id < 0) return null;
+      const ch = channelOf(id, channel);
+      if (ch < 0) return null;
+      const v = c.buffer.value(id, ch, bar);
+      return Number.isNaN(v) ? null : v;
+    },
+    plotValues(title, channel) {
+      const id = c.buffer.outputIdByTitle(title);
+      if (id < 0) return [];
+      const ch = channelOf(id, channel);
+      const col = c.buffer.column(id, ch);
+      if (!col) return [];
+      const out: (number | null)[] = new Array(c.buffer.rowCount);
+      for (let i = 0; i < c.buffer.rowCount; i++) {
+        const v = col[i] as number;
+        out[i] = Number.isNaN(v) ? null : v;
+      }
+      return out;
+    },
+    plotsCsv: () => c.buffer.toCsv(),
+    state() {
+      const s = c.getState();
+      return {
+        barIndex: s.barIndex,
+        totalBars: s.totalBars,
+        checkpointBar: s.checkpoint?.bar ?? null,
+        status: s.status.state,
+        phase: s.status.phase,
+        runId: s.status.runId,
+        drawnRunId: s.drawn?.runId ?? null,
+        drawnAt: s.drawn?.at ?? null,
+        replay: s.replay,
+        rows: c.buffer.rowCount,
+        candles: c.buffer.barCount,
+        snapshots: s.snapshots.map((x) => ({ bar: x.bar, status: x.status, kind: x.kind })),
+        notices: s.notices.map((n) => ({ level: n.level, code: n.code, message: n.message })),
+      };
+    },
+    chart() {
+      const v = c.chartView;
+      if (!v) return null;
+      return { ...v.windowInfo, series: v.seriesPointCounts() };
+    },
+    candleAt: (bar) => c.chartView?.candleAt(bar) ?? null,
+    scrollToBar: (bar) => c.chartView?.scrollToBar(bar),
+    setSource(source) {
+      c.editorSourceReplace(source);
+    },
+  };
+  (window as unknown as { evergreen: EvergreenDebug }).evergreen = api;
+}

@@ -1,0 +1,149 @@
+// Checkpoints: the only module that calls the VM's snapshot API (saveState, restoreState,
+// peekSnapshot). Writing one stores the snapshot bytes, its metadata and the plot rows computed since
+// the run's last checkpoint in one transaction; reading one restores an Instance and assembles the
+// stored plot rows up to its bar, so the chart is redrawn without re-running history. A snapshot the
+// VM rejects (bad magic, truncated, checksum...) is reported as a SnapshotProblem, never half-used.
+
+import type { Instance } from '../../vm/index.js';
+import type { Store, AssembledOutputs } from '../store/store.js';
+import type { OutputChunkRecord, SnapshotKind, SnapshotMeta, StoredInputValue } from '../store/schema.js';
+
+export interface SnapshotProblem {
+  code: string;
+  message: string;
+}
+
+export interface SnapshotHeaderInfo {
+  bar: number;
+  programHash: string;
+}
+
+// ---- the VM's snapshot API ----
+// TEMPORARY: the VM's snapshot API (vm/snapshot) has not landed yet; these stand in until it does.
+
+class SnapshotsUnavailable extends Error {
+  readonly code = 'unavailable';
+}
+
+export function captureInstance(_inst: Instance): Uint8Array {
+  throw new SnapshotsUnavailable('Snapshots are not available in this build of the VM yet.');
+}
+
+export function restoreInstance(_bytes: Uint8Array): Instance {
+  throw new SnapshotsUnavailable('Snapshots are not available in this build of the VM yet.');
+}
+
+export function peekHeader(_bytes: Uint8Array): SnapshotHeaderInfo {
+  throw new SnapshotsUnavailable('Snapshots are not available in this build of the VM yet.');
+}
+
+/** The VM's reason for rejecting a snapshot, or null when `e` is some other failure. */
+export function snapshotProblem(e: unknown): SnapshotProblem | null {
+  if (e instanceof SnapshotsUnavailable) return { code: e.code, message: e.message };
+  return null;
+}
+
+// ---- writing and reading checkpoints ----
+
+/** What the engine knows about the run a checkpoint is taken from. */
+export interface CheckpointSource {
+  inst: Instance;
+  runKey: string;
+  sourceHash: string;
+  scriptId: string;
+  scriptName: string;
+  datasetId: string;
+  datasetName: string;
+  inputs: Record<string, StoredInputValue>;
+  replayFrom: number | null;
+  totalBars: number;
+  /** Output rows [0, outputsStored) of the run are already in the store. */
+  outputsStored: number;
+}
+
+export function newId(): string {
+  return typeof crypto !== 'undefined' && 'randomUUID' in crypto
+    ? crypto.randomUUID()
+    : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+}
+
+/** Output rows [from, to) of an instance as a store chunk (null when there are none). */
+export function outputsChunk(inst: Instance, runKey: string, from: number, to: number): OutputChunkRecord | null {
+  if (to <= from) return null;
+  const s = inst.outputs.slice(from, to);
+  if (s.length === 0) return null;
+  return { runKey, fromBar: s.firstBar, toBar: s.firstBar + s.length, time: s.time, columns: s.columns };
+}
+
+/** Saves a checkpoint of the instance at its last confirmed bar. Returns its metadata and the new
+ * end of the stored output rows. Throws StoreError (e.g. 'quota') with the previous state kept. */
+export async function writeCheckpoint(
+  store: Store,
+  src: CheckpointSource,
+  kind: SnapshotKind,
+): Promise<{ meta: SnapshotMeta; outputsStored: number }> {
+  const bar = src.inst.barIndex;
+  const bytes = captureInstance(src.inst);
+  const end = bar + 1;
+  const outputs = outputsChunk(src.inst, src.runKey, src.outputsStored, end);
+  const meta: SnapshotMeta = {
+    id: newId(),
+    createdAt: Date.now(),
+    bar,
+    size: bytes.byteLength,
+    kind,
+    status: 'ok',
+    statusMessage: null,
+    scriptId: src.scriptId,
+    scriptName: src.scriptName,
+    sourceHash: src.sourceHash,
+    datasetId: src.datasetId,
+    datasetName: src.datasetName,
+    inputs: src.inputs,
+    replayFrom: src.replayFrom,
+    runKey: src.runKey,
+    totalBars: src.totalBars,
+  };
+  await store.saveCheckpoint({ meta, bytes, outputs });
+  return { meta, outputsStored: Math.max(src.outputsStored, outputs ? outputs.toBar : src.outputsStored) };
+}
+
+export type RestoreOutcome =
+  | { ok: true; inst: Instance; outputs: AssembledOutputs; outputsStored: number }
+  | { ok: false; problem: SnapshotProblem };
+
+/** Restores a stored checkpoint. A missing or rejected snapshot is a problem, not an exception. */
+export async function readCheckpoint(store: Store, meta: SnapshotMeta): Promise<RestoreOutcome> {
+  const bytes = await store.getSnapshotBytes(meta.id);
+  if (!bytes) return { ok: false, problem: { code: 'missing', message: 'its bytes are missing from storage' } };
+  if (bytes.byteLength !== meta.size) {
+    return { ok: false, problem: { code: 'truncated', message: `it holds ${bytes.byteLength} bytes where ${meta.size} were saved` } };
+  }
+  let inst: Instance;
+  try {
+    inst = restoreInstance(bytes);
+  } catch (e) {
+    const p = snapshotProblem(e);
+    if (p) return { ok: false, problem: p };
+    const msg = e instanceof Error ? e.message : String(e);
+    return { ok: false, problem: { code: 'restore-failed', message: msg } };
+  }
+  if (inst.barIndex !== meta.bar) {
+    return { ok: false, problem: { code: 'corrupt', message: `it holds bar ${inst.barIndex}, its record says ${meta.bar}` } };
+  }
+  const shape = inst.program.outputs.map((o) => o.channels.length);
+  const outputs = await store.readOutputs(meta.runKey, meta.bar + 1, shape);
+  const outputsStored = Math.max(meta.bar + 1, await store.storedOutputsEnd(meta.runKey));
+  return { ok: true, inst, outputs, outputsStored };
+}
+
+/** Reads an exported or foreign snapshot's header without restoring it. */
+export function inspectSnapshot(bytes: Uint8Array): { ok: true; header: SnapshotHeaderInfo } | { ok: false; problem: SnapshotProblem } {
+  try {
+    return { ok: true, header: peekHeader(bytes) };
+  } catch (e) {
+    const p = snapshotProblem(e);
+    if (p) return { ok: false, problem: p };
+    return { ok: false, problem: { code: 'unreadable', message: e instanceof Error ? e.message : String(e) } };
+  }
+}

@@ -1,0 +1,198 @@
+// What crosses between the page and the engine worker: plain data only (Comlink structured-clones
+// it; typed arrays inside are transferred, never copied). The page imports this file and the
+// worker's API with `import type`, so no worker code is bundled into the page.
+
+import type {
+  Diagnostic,
+  InputInfo,
+  InputValue,
+  LogEntry,
+  OutputInfo,
+  PineRuntimeErrorData,
+  ScriptMeta,
+} from '../../vm/index.js';
+import type { SnapshotKind, SnapshotStatus } from '../store/schema.js';
+
+export type { InputValue };
+
+export interface ProgramInfo {
+  meta: ScriptMeta;
+  outputs: OutputInfo[];
+  inputs: InputInfo[];
+}
+
+export interface CompileInfo {
+  diagnostics: Diagnostic[];
+  /** Null when the source has errors. */
+  program: ProgramInfo | null;
+}
+
+/** OHLCV rows [firstBar, firstBar + length). */
+export interface BarsChunk {
+  firstBar: number;
+  length: number;
+  time: Float64Array;
+  open: Float64Array;
+  high: Float64Array;
+  low: Float64Array;
+  close: Float64Array;
+  volume: Float64Array;
+}
+
+/** Plot output rows [firstBar, firstBar + length): `columns[outputId][channel]`. */
+export interface OutputsChunk {
+  firstBar: number;
+  length: number;
+  time: Float64Array;
+  columns: Float64Array[][];
+}
+
+export type DatasetKind = 'sample' | 'synthetic' | 'csv';
+
+export interface DatasetInfo {
+  id: string;
+  name: string;
+  kind: DatasetKind;
+  description: string;
+  /** Bars, when known without loading. */
+  length: number | null;
+  timeframe: string | null;
+}
+
+export interface ScriptInfo {
+  id: string;
+  name: string;
+  updatedAt: number;
+  sample: string | null;
+}
+
+export interface SnapshotInfo {
+  id: string;
+  createdAt: number;
+  bar: number;
+  size: number;
+  kind: SnapshotKind;
+  status: SnapshotStatus;
+  statusMessage: string | null;
+  scriptName: string;
+  datasetName: string;
+  /** It belongs to what is open now (same script, inputs, dataset and replay split). */
+  matchesCurrent: boolean;
+}
+
+export interface ReplayState {
+  /** First replayed bar, or null when every bar runs as history. */
+  from: number | null;
+  /** Next bar the feed will deliver. */
+  next: number;
+  /** Bars in the dataset (the feed ends there). */
+  end: number;
+  playing: boolean;
+  /** Bars per second; 0 is as fast as possible. */
+  speed: number;
+}
+
+export interface SessionView {
+  scriptId: string;
+  scriptName: string;
+  source: string;
+  datasetId: string;
+  inputs: Record<string, InputValue>;
+  replay: ReplayState;
+  scripts: ScriptInfo[];
+  datasets: DatasetInfo[];
+  samples: string[];
+}
+
+export interface OpenBar {
+  bar: number;
+  time: number;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+  /** The plots' values for this tick (one row). */
+  outputs: OutputsChunk;
+}
+
+export type RunPhase = 'loading' | 'history' | 'restore' | 'replay';
+
+export type NoticeLevel = 'info' | 'warning' | 'error';
+
+export type EngineEvent =
+  /** A new run starts: the chart clears, shows `bars` as candles and expects plots for `program`. */
+  | { type: 'reset'; runId: number; program: ProgramInfo | null; dataset: DatasetInfo; total: number; bars: BarsChunk }
+  /** Confirmed plot rows, in bar order, with no gaps. */
+  | { type: 'outputs'; runId: number; chunk: OutputsChunk }
+  | { type: 'progress'; runId: number; phase: RunPhase; done: number; total: number; barsPerSecond: number }
+  /** Replay: newly confirmed bars with their plot rows, and the open bar after the latest tick. */
+  | { type: 'feed'; runId: number; bars: BarsChunk; outputs: OutputsChunk; open: OpenBar | null }
+  | {
+      type: 'run-end';
+      runId: number;
+      status: 'done' | 'cancelled' | 'error' | 'restored';
+      /** Last confirmed bar (-1 if none). */
+      lastBar: number;
+      elapsedMs: number;
+    }
+  | { type: 'logs'; runId: number; entries: LogEntry[]; reset: boolean }
+  | { type: 'runtime-error'; runId: number; error: PineRuntimeErrorData }
+  | { type: 'compiled'; info: CompileInfo }
+  | { type: 'checkpoint'; bar: number | null; at: number | null }
+  | { type: 'snapshots'; list: SnapshotInfo[] }
+  | { type: 'notice'; level: NoticeLevel; message: string; code: string }
+  | { type: 'replay'; state: ReplayState }
+  | { type: 'session'; session: SessionView };
+
+export type EngineListener = (e: EngineEvent) => void;
+
+export interface ImportResult {
+  ok: boolean;
+  message: string;
+  datasetId: string | null;
+}
+
+export interface EngineApi {
+  /** Opens the store, restores the last session (newest matching checkpoint, else a cold run). */
+  init(listener: EngineListener, opts?: InitOptions): Promise<SessionView>;
+  /** Saves the open script's new source and compiles it (diagnostics only; nothing runs). */
+  setSource(source: string): Promise<CompileInfo>;
+  /** Runs the open script from bar 0 over the open dataset. */
+  run(): Promise<void>;
+  /** Stops a history run or the replay feed at the next bar boundary. */
+  cancel(): Promise<void>;
+  setInputs(values: Record<string, InputValue>): Promise<void>;
+  selectScript(id: string): Promise<SessionView>;
+  newScript(sample: string | null): Promise<SessionView>;
+  renameScript(id: string, name: string): Promise<SessionView>;
+  deleteScript(id: string): Promise<SessionView>;
+  selectDataset(id: string): Promise<void>;
+  importCsv(fileName: string, bytes: Uint8Array): Promise<ImportResult>;
+  deleteDataset(id: string): Promise<SessionView>;
+  /** Bar the replay starts at (history runs before it); null leaves replay mode. */
+  setReplayFrom(bar: number | null): Promise<void>;
+  play(): Promise<void>;
+  pause(): Promise<void>;
+  step(): Promise<void>;
+  setSpeed(barsPerSecond: number): Promise<void>;
+  listSnapshots(): Promise<SnapshotInfo[]>;
+  checkpointNow(): Promise<SnapshotInfo | null>;
+  restoreSnapshot(id: string): Promise<void>;
+  deleteSnapshot(id: string): Promise<void>;
+  exportSnapshot(id: string): Promise<{ fileName: string; bytes: Uint8Array }>;
+  importSnapshot(fileName: string, bytes: Uint8Array): Promise<ImportResult>;
+  /** Deletes everything stored and starts over with the samples. */
+  clearStorage(): Promise<SessionView>;
+}
+
+export interface InitOptions {
+  /** Dataset to open instead of the session's (e.g. `?dataset=synthetic:100000`). */
+  datasetId?: string;
+  /** Sample script to open (file name in public/samples/scripts) instead of the session's. */
+  sample?: string;
+  /** The page's base URL (samples are fetched relative to it). */
+  baseUrl: string;
+  /** False: run from scratch even when a matching checkpoint exists (`?restore=0`). */
+  restore?: boolean;
+}
