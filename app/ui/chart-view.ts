@@ -88,6 +88,8 @@ export class ChartView {
   private anchors: ISeriesApi<'Line'>[] = [];
   private w0 = 0;
   private w1 = 0;
+  /** First bar of the data the library holds (-1: none). */
+  private drawnStart = -1;
   private adjusting = false;
   private rangeCheck = 0;
   private legend: HTMLDivElement;
@@ -139,7 +141,7 @@ export class ChartView {
   /** Candle the chart library holds for a bar (null when it is outside the window). */
   candleAt(bar: number): { time: number; open: number; high: number; low: number; close: number } | null {
     if (!this.candles || bar < this.w0 || bar >= this.w1) return null;
-    const d = this.candles.dataByIndex(bar - this.w0);
+    const d = this.candles.data()[bar - this.w0];
     if (!d || !('open' in d)) return null;
     return { time: Number(d.time), open: d.open, high: d.high, low: d.low, close: d.close };
   }
@@ -239,6 +241,7 @@ export class ChartView {
     }
     this.w0 = 0;
     this.w1 = 0;
+    this.drawnStart = -1;
     this.redraw(true);
   }
 
@@ -371,6 +374,10 @@ export class ChartView {
     const { w0, w1 } = this;
     this.adjusting = true;
     try {
+      // Series updated one after another while the time scale still holds another window's points
+      // get misplaced by the library: empty every series first, then fill them from scratch.
+      if (w0 !== this.drawnStart) for (const s of this.allSeries()) s.setData([]);
+      this.drawnStart = w0;
       if (this.candles) {
         const data = new Array(w1 - w0);
         for (let i = w0; i < w1; i++) data[i - w0] = this.candlePoint(i);

@@ -62,6 +62,8 @@ export interface AppState {
   drawn: { runId: number; at: number } | null;
   /** The source in the editor differs from what last compiled. */
   sourceDirty: boolean;
+  /** Bar of the checkpoint the current run was restored from (null for a run from bar 0). */
+  restoredBar: number | null;
 }
 
 const MAX_LOGS = 2000;
@@ -84,6 +86,7 @@ const initialState: AppState = {
   notices: [],
   drawn: null,
   sourceDirty: false,
+  restoredBar: null,
 };
 
 function errorText(e: unknown): string {
@@ -201,6 +204,7 @@ export class AppController {
           barIndex: -1,
           runtimeError: null,
           drawn: null,
+          restoredBar: null,
           status: { runId: e.runId, state: 'running', phase: 'history', done: 0, total: e.total, barsPerSecond: 0, elapsedMs: null },
         });
         this.chart?.reset(this.chartTitle());
@@ -238,6 +242,7 @@ export class AppController {
         this.set({
           barIndex: e.lastBar,
           status: { ...this.state.status, state, elapsedMs: e.elapsedMs, done: e.lastBar + 1 },
+          ...(e.status === 'restored' ? { restoredBar: e.lastBar } : {}),
         });
         this.chart?.redraw(true);
         const runId = e.runId;

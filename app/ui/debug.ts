@@ -16,6 +16,7 @@ export interface EvergreenDebug {
     barIndex: number;
     totalBars: number;
     checkpointBar: number | null;
+    restoredBar: number | null;
     status: string;
     phase: string | null;
     runId: number;
@@ -73,6 +74,7 @@ export function installDebug(c: AppController): void {
         barIndex: s.barIndex,
         totalBars: s.totalBars,
         checkpointBar: s.checkpoint?.bar ?? null,
+        restoredBar: s.restoredBar,
         status: s.status.state,
         phase: s.status.phase,
         runId: s.status.runId,

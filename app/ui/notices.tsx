@@ -21,9 +21,9 @@ function NoticeItem({ n, controller }: { n: Notice; controller: AppController })
 }
 
 export function Notices({ notices, controller }: { notices: Notice[]; controller: AppController }) {
-  if (notices.length === 0) return null;
+  // Always rendered: the app's grid gives this row its place even when it is empty.
   return (
-    <div className="notices">
+    <div className="notices" aria-live="polite">
       {notices.map((n) => (
         <NoticeItem key={n.id} n={n} controller={controller} />
       ))}

@@ -4,7 +4,8 @@
 // stored plot rows up to its bar, so the chart is redrawn without re-running history. A snapshot the
 // VM rejects (bad magic, truncated, checksum...) is reported as a SnapshotProblem, never half-used.
 
-import type { Instance } from '../../vm/index.js';
+import { Instance } from '../../vm/index.js';
+import { SnapshotError } from '../../vm/snapshot/format.js';
 import type { Store, AssembledOutputs } from '../store/store.js';
 import type { OutputChunkRecord, SnapshotKind, SnapshotMeta, StoredInputValue } from '../store/schema.js';
 
@@ -19,27 +20,23 @@ export interface SnapshotHeaderInfo {
 }
 
 // ---- the VM's snapshot API ----
-// TEMPORARY: the VM's snapshot API (vm/snapshot) has not landed yet; these stand in until it does.
 
-class SnapshotsUnavailable extends Error {
-  readonly code = 'unavailable';
+export function captureInstance(inst: Instance): Uint8Array {
+  return inst.saveState();
 }
 
-export function captureInstance(_inst: Instance): Uint8Array {
-  throw new SnapshotsUnavailable('Snapshots are not available in this build of the VM yet.');
+export function restoreInstance(bytes: Uint8Array): Instance {
+  return Instance.restoreState(bytes).build();
 }
 
-export function restoreInstance(_bytes: Uint8Array): Instance {
-  throw new SnapshotsUnavailable('Snapshots are not available in this build of the VM yet.');
-}
-
-export function peekHeader(_bytes: Uint8Array): SnapshotHeaderInfo {
-  throw new SnapshotsUnavailable('Snapshots are not available in this build of the VM yet.');
+export function peekHeader(bytes: Uint8Array): SnapshotHeaderInfo {
+  const h = Instance.peekSnapshot(bytes);
+  return { bar: h.bar, programHash: h.programHash };
 }
 
 /** The VM's reason for rejecting a snapshot, or null when `e` is some other failure. */
 export function snapshotProblem(e: unknown): SnapshotProblem | null {
-  if (e instanceof SnapshotsUnavailable) return { code: e.code, message: e.message };
+  if (e instanceof SnapshotError) return { code: e.code, message: e.message };
   return null;
 }
 

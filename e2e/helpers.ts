@@ -1,0 +1,151 @@
+// Shared steps for the end-to-end tests: opening the app and waiting until its chart is drawn,
+// reading state and plot values through `window.evergreen` (app/ui/debug.ts), driving the replay,
+// and reaching into IndexedDB the way a damaged disk would.
+
+import { readFileSync } from 'node:fs';
+import { expect, type Page } from '@playwright/test';
+import type { EvergreenDebug } from '../app/ui/debug.js';
+
+export type AppSnapshot = ReturnType<EvergreenDebug['state']>;
+
+export const SAMPLE_CSV = new URL('../public/samples/sp500-daily-2000-2020.csv', import.meta.url);
+
+/** The sample dataset's rows, parsed here independently of the app (date,open,high,low,close,...). */
+export function sampleRows(): { time: number; open: number; high: number; low: number; close: number }[] {
+  const lines = readFileSync(SAMPLE_CSV, 'utf8').trim().split(/\r?\n/).slice(1);
+  return lines.map((l) => {
+    const [d, o, h, lo, c] = l.split(',');
+    return { time: Date.parse(`${d}T00:00:00Z`), open: Number(o), high: Number(h), low: Number(lo), close: Number(c) };
+  });
+}
+
+export async function appState(page: Page): Promise<AppSnapshot> {
+  return page.evaluate(() => (window as unknown as { evergreen: EvergreenDebug }).evergreen.state());
+}
+
+/** Collects uncaught page errors; tests assert there were none. */
+export function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  return errors;
+}
+
+/** Waits until the current run's chart is fully drawn and nothing runs (a history run done or a
+ * checkpoint restored, and no replay playing). */
+export async function waitSettled(page: Page, timeout = 60_000): Promise<AppSnapshot> {
+  await page.waitForFunction(
+    () => {
+      const ev = (window as unknown as { evergreen?: EvergreenDebug }).evergreen;
+      if (!ev) return false;
+      const s = ev.state();
+      const ran = s.status === 'done' || s.status === 'restored';
+      return ran && s.drawnRunId === s.runId && s.drawnRunId !== null && !(s.replay?.playing ?? false) && s.rows === s.barIndex + 1;
+    },
+    null,
+    { timeout, polling: 50 },
+  );
+  return appState(page);
+}
+
+export async function openApp(page: Page, query = ''): Promise<AppSnapshot> {
+  await page.goto(`/${query}`);
+  return waitSettled(page);
+}
+
+export async function plotValues(page: Page, title: string): Promise<(number | null)[]> {
+  return page.evaluate((t) => (window as unknown as { evergreen: EvergreenDebug }).evergreen.plotValues(t), title);
+}
+
+export async function allPlotValues(page: Page): Promise<Record<string, (number | null)[]>> {
+  return page.evaluate(() => {
+    const ev = (window as unknown as { evergreen: EvergreenDebug }).evergreen;
+    const out: Record<string, (number | null)[]> = {};
+    ev.plotTitles().forEach((t, i) => {
+      const chs = ['series', 'color', 'price'];
+      for (const ch of chs) {
+        const v = ev.plotValues(t, ch);
+        if (v.length > 0) out[`${i}:${t}:${ch}`] = v;
+      }
+    });
+    return out;
+  });
+}
+
+export async function setSource(page: Page, source: string): Promise<void> {
+  await page.evaluate((s) => (window as unknown as { evergreen: EvergreenDebug }).evergreen.setSource(s), source);
+}
+
+/** Starts a replay at `from`: history runs up to it, then the app waits paused at that bar. */
+export async function startReplay(page: Page, from: number): Promise<AppSnapshot> {
+  await page.getByTestId('replay-start-input').fill(String(from));
+  const before = (await appState(page)).runId;
+  await page.getByTestId('replay-start').click();
+  await page.waitForFunction((r) => (window as unknown as { evergreen: EvergreenDebug }).evergreen.state().runId > r, before);
+  const s = await waitSettled(page);
+  expect(s.replay?.from).toBe(from);
+  expect(s.barIndex).toBe(from - 1);
+  return s;
+}
+
+export async function setSpeed(page: Page, barsPerSecond: number): Promise<void> {
+  await page.getByTestId('replay-speed').selectOption(String(barsPerSecond));
+  await page.waitForFunction((v) => (window as unknown as { evergreen: EvergreenDebug }).evergreen.state().replay?.speed === v, barsPerSecond);
+}
+
+export async function waitReplayEnd(page: Page, timeout = 90_000): Promise<AppSnapshot> {
+  await page.waitForFunction(
+    () => {
+      const s = (window as unknown as { evergreen: EvergreenDebug }).evergreen.state();
+      return s.replay !== null && s.replay.next >= s.replay.end && !s.replay.playing && s.barIndex === s.replay.end - 1;
+    },
+    null,
+    { timeout, polling: 50 },
+  );
+  return appState(page);
+}
+
+export async function stepBars(page: Page, n: number): Promise<void> {
+  for (let i = 0; i < n; i++) {
+    const before = (await appState(page)).barIndex;
+    await page.getByTestId('replay-step').click();
+    await page.waitForFunction((b) => (window as unknown as { evergreen: EvergreenDebug }).evergreen.state().barIndex === b + 1, before);
+  }
+}
+
+/** Flips bytes in the middle of the newest stored checkpoint's snapshot (as a damaged disk would)
+ * and returns that checkpoint's bar. */
+export async function corruptNewestSnapshot(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    const open = (): Promise<IDBDatabase> =>
+      new Promise((resolve, reject) => {
+        const r = indexedDB.open('evergreen');
+        r.onsuccess = () => resolve(r.result);
+        r.onerror = () => reject(r.error);
+      });
+    const req = <T>(r: IDBRequest<T>): Promise<T> =>
+      new Promise((resolve, reject) => {
+        r.onsuccess = () => resolve(r.result);
+        r.onerror = () => reject(r.error);
+      });
+    const db = await open();
+    const tx = db.transaction(['snapshots', 'snapshotBytes'], 'readwrite');
+    const metas = (await req(tx.objectStore('snapshots').getAll())) as { id: string; createdAt: number; bar: number }[];
+    metas.sort((a, b) => b.createdAt - a.createdAt);
+    const newest = metas[0];
+    if (!newest) throw new Error('no checkpoint stored');
+    const rec = (await req(tx.objectStore('snapshotBytes').get(newest.id))) as { id: string; bytes: Uint8Array };
+    const bytes = rec.bytes.slice();
+    const mid = bytes.length >> 1;
+    for (let i = mid; i < Math.min(bytes.length - 8, mid + 16); i++) bytes[i] = (bytes[i] ?? 0) ^ 0x5a;
+    await req(tx.objectStore('snapshotBytes').put({ id: newest.id, bytes }));
+    await new Promise<void>((resolve, reject) => {
+      tx.oncomplete = () => resolve();
+      tx.onerror = () => reject(tx.error);
+    });
+    db.close();
+    return newest.bar;
+  });
+}
