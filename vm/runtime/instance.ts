@@ -679,10 +679,16 @@ export class Instance {
   /** Copies everything that a realtime tick may change. */
   private capture(): TickState {
     const m = this.machine;
+    const serPos = new Float64Array(m.ser.length * 3);
+    m.ser.forEach((sr, i) => {
+      serPos[i * 3] = sr.head;
+      serPos[i * 3 + 1] = sr.count;
+      serPos[i * 3 + 2] = sr.bar;
+    });
     return {
       vf: m.vf.slice(),
       vo: cloneData(m.vo),
-      ser: cloneData(m.ser),
+      serPos,
       cs: cloneData(m.cs),
       rng: m.rng.slice(),
       logs: m.logs.length,
@@ -704,8 +710,11 @@ export class Instance {
     m.vf.set(cp.vf);
     const vo = cloneData(cp.vo);
     for (let i = 0; i < vo.length; i++) m.vo[i] = vo[i];
-    const ser = cloneData(cp.ser) as typeof m.ser;
-    for (let i = 0; i < ser.length; i++) m.ser[i] = ser[i] as (typeof m.ser)[number];
+    m.ser.forEach((sr, i) => {
+      sr.head = cp.serPos[i * 3] as number;
+      sr.count = cp.serPos[i * 3 + 1] as number;
+      sr.bar = cp.serPos[i * 3 + 2] as number;
+    });
     const cs = cloneData(cp.cs);
     for (let i = 0; i < cs.length; i++) m.cs[i] = cs[i];
     m.rng.set(cp.rng);

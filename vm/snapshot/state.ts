@@ -22,11 +22,13 @@ export interface Env {
   limits: Limits;
 }
 
-/** State that a realtime tick may change; a copy is kept while a bar is open. */
+/** State that a realtime tick may change; a copy is kept while a bar is open. History buffers
+ * need only their positions: a tick writes into slots the confirmed state never reads (every
+ * series has one slot of slack), so (head, count, bar) per series restores them. */
 export interface TickState {
   vf: Float64Array;
   vo: unknown[];
-  ser: (SeriesF | SeriesO)[];
+  serPos: Float64Array;
   cs: unknown[];
   rng: Uint32Array;
   logs: number;
@@ -205,7 +207,13 @@ function checkTick(v: unknown, program: Program, maxBarsBack: number, field: str
   const t = obj(v, field);
   typed(t.vf, Float64Array, `${field}.vf`, main?.nVarF ?? 0);
   arr(t.vo, `${field}.vo`, main?.nVarO ?? 0);
-  checkSeries(t.ser, program, maxBarsBack, `${field}.ser`);
+  const layout = seriesLayout(program, maxBarsBack);
+  const pos = typed(t.serPos, Float64Array, `${field}.serPos`, layout.length * 3);
+  layout.forEach((spec, i) => {
+    num(pos[i * 3], `${field}.serPos[${i * 3}]`, { int: true, min: 0, max: spec.cap - 1 });
+    num(pos[i * 3 + 1], `${field}.serPos[${i * 3 + 1}]`, { int: true, min: 0 });
+    num(pos[i * 3 + 2], `${field}.serPos[${i * 3 + 2}]`, { int: true, min: -1 });
+  });
   arr(t.cs, `${field}.cs`, main?.nCs ?? 0);
   typed(t.rng, Uint32Array, `${field}.rng`, 4);
   num(t.logs, `${field}.logs`, { int: true, min: 0 });
