@@ -116,8 +116,8 @@ export async function stepBars(page: Page, n: number): Promise<void> {
 }
 
 /** Flips bytes in the middle of the newest stored checkpoint's snapshot (as a damaged disk would)
- * and returns that checkpoint's bar. */
-export async function corruptNewestSnapshot(page: Page): Promise<number> {
+ * and returns that checkpoint's id and bar. */
+export async function corruptNewestSnapshot(page: Page): Promise<{ id: string; bar: number }> {
   return page.evaluate(async () => {
     const open = (): Promise<IDBDatabase> =>
       new Promise((resolve, reject) => {
@@ -146,6 +146,6 @@ export async function corruptNewestSnapshot(page: Page): Promise<number> {
       tx.onerror = () => reject(tx.error);
     });
     db.close();
-    return newest.bar;
+    return { id: newest.id, bar: newest.bar };
   });
 }

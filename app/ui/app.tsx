@@ -1,6 +1,9 @@
 // The app's layout: toolbar on top, editor left and chart right, inputs / checkpoints / logs
 // below, status bar at the bottom; drag-and-drop import anywhere.
 
+import { useMemo } from 'react';
+import type { Diagnostic, InputInfo } from '../../vm/index.js';
+import type { InputValue } from '../worker/protocol.js';
 import type { AppController } from './controller.js';
 import { useAppState } from './controller.js';
 import { Toolbar } from './toolbar.js';
@@ -15,10 +18,15 @@ import { Notices } from './notices.js';
 import { DropZone } from './drop-zone.js';
 import { buildChartPlan } from './chart-plan.js';
 
+const NO_DIAGNOSTICS: Diagnostic[] = [];
+const NO_INPUTS: Record<string, InputValue> = {};
+const NO_INPUT_LIST: InputInfo[] = [];
+
 export function App({ controller }: { controller: AppController }) {
   const state = useAppState(controller);
-  const diagnostics = state.compile?.diagnostics ?? [];
-  const notes = buildChartPlan(state.program).notes;
+  const diagnostics = state.compile?.diagnostics ?? NO_DIAGNOSTICS;
+  const notes = useMemo(() => buildChartPlan(state.program).notes, [state.program]);
+  const inputs = state.compile?.program?.inputs ?? state.program?.inputs;
   return (
     <DropZone controller={controller}>
       <div className="app">
@@ -32,9 +40,9 @@ export function App({ controller }: { controller: AppController }) {
           </div>
         </main>
         <div className="panels">
-          <InputsPanel state={state} controller={controller} />
-          <SnapshotsPanel state={state} controller={controller} />
-          <LogPanel state={state} />
+          <InputsPanel inputs={inputs ?? NO_INPUT_LIST} saved={state.session?.inputs ?? NO_INPUTS} controller={controller} />
+          <SnapshotsPanel snapshots={state.snapshots} controller={controller} />
+          <LogPanel logs={state.logs} logTotal={state.logTotal} runtimeError={state.runtimeError} />
         </div>
         <StatusBar state={state} />
       </div>

@@ -1,7 +1,7 @@
 // The chart panel: mounts a ChartView once and hands it to the controller, which feeds it as the
 // engine's events arrive. `data-drawn` names the run whose chart is fully drawn (tests wait on it).
 
-import { useEffect, useRef } from 'react';
+import { memo, useEffect, useRef } from 'react';
 import { ChartView } from './chart-view.js';
 import type { AppController } from './controller.js';
 
@@ -11,7 +11,7 @@ interface ChartProps {
   notes: string[];
 }
 
-export function Chart({ controller, drawnRunId, notes }: ChartProps) {
+export const Chart = memo(function Chart({ controller, drawnRunId, notes }: ChartProps) {
   const host = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = host.current;
@@ -35,4 +35,4 @@ export function Chart({ controller, drawnRunId, notes }: ChartProps) {
       )}
     </div>
   );
-}
+});

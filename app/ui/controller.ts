@@ -222,7 +222,14 @@ export class AppController {
         if (e.runId !== this.runId) return;
         this.set({
           barIndex: Math.max(this.state.barIndex, e.done - 1),
-          status: { ...this.state.status, phase: e.phase, done: e.done, total: e.total, barsPerSecond: e.barsPerSecond },
+          status: {
+            ...this.state.status,
+            ...(e.phase === 'history' && this.state.status.state === 'restored' ? { state: 'running' as const } : {}),
+            phase: e.phase,
+            done: e.done,
+            total: e.total,
+            barsPerSecond: e.barsPerSecond,
+          },
         });
         break;
       case 'feed': {
@@ -238,7 +245,7 @@ export class AppController {
       }
       case 'run-end': {
         if (e.runId !== this.runId) return;
-        const state: RunState = e.status === 'done' ? 'done' : e.status;
+        const state: RunState = e.status === 'error' && this.state.program === null ? 'compile-error' : e.resumes ? 'running' : e.status;
         this.set({
           barIndex: e.lastBar,
           status: { ...this.state.status, state, elapsedMs: e.elapsedMs, done: e.lastBar + 1 },

@@ -25,7 +25,7 @@ export interface EvergreenDebug {
     replay: { from: number | null; next: number; end: number; playing: boolean; speed: number } | null;
     rows: number;
     candles: number;
-    snapshots: { bar: number; status: string; kind: string }[];
+    snapshots: { id: string; bar: number; status: string; kind: string }[];
     notices: { level: string; code: string; message: string }[];
   };
   /** The chart's window of bars and the points each plot series holds. */
@@ -83,7 +83,7 @@ export function installDebug(c: AppController): void {
         replay: s.replay,
         rows: c.buffer.rowCount,
         candles: c.buffer.barCount,
-        snapshots: s.snapshots.map((x) => ({ bar: x.bar, status: x.status, kind: x.kind })),
+        snapshots: s.snapshots.map((x) => ({ id: x.id, bar: x.bar, status: x.status, kind: x.kind })),
         notices: s.notices.map((n) => ({ level: n.level, code: n.code, message: n.message })),
       };
     },

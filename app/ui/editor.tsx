@@ -2,7 +2,7 @@
 // error) as inline lint marks at their exact spans, Ctrl/Cmd+Enter to run, and a list of diagnostics
 // under it (line:column, code, message; click to jump).
 
-import { useEffect, useRef } from 'react';
+import { memo, useEffect, useRef } from 'react';
 import { EditorState, type Extension } from '@codemirror/state';
 import {
   EditorView,
@@ -65,7 +65,7 @@ interface EditorProps {
   runtimeError: PineRuntimeErrorData | null;
 }
 
-export function Editor({ controller, diagnostics, runtimeError }: EditorProps) {
+export const Editor = memo(function Editor({ controller, diagnostics, runtimeError }: EditorProps) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
   const applying = useRef(false);
@@ -149,7 +149,7 @@ export function Editor({ controller, diagnostics, runtimeError }: EditorProps) {
       <DiagnosticList diagnostics={diagnostics} runtimeError={runtimeError} onJump={jump} />
     </div>
   );
-}
+});
 
 interface ListProps {
   diagnostics: Diagnostic[];

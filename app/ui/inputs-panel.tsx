@@ -2,11 +2,11 @@
 // its min/max/step, checkbox, option list, source list, color, text), grouped as the script groups
 // them. A change re-runs the script with the new values (or restores a checkpoint made with them).
 
-import { useEffect, useState } from 'react';
+import { memo, useEffect, useState } from 'react';
 import type { InputInfo } from '../../vm/index.js';
 import { colorB, colorG, colorR, colorT, makeColor } from '../../vm/runtime/color-value.js';
 import type { InputValue } from '../worker/protocol.js';
-import type { AppController, AppState } from './controller.js';
+import type { AppController } from './controller.js';
 
 const SOURCES = ['open', 'high', 'low', 'close', 'hl2', 'hlc3', 'ohlc4', 'hlcc4', 'volume'];
 
@@ -120,9 +120,13 @@ function TextField({ value, onChange }: { value: string; onChange: (v: InputValu
   );
 }
 
-export function InputsPanel({ state, controller }: { state: AppState; controller: AppController }) {
-  const inputs = state.compile?.program?.inputs ?? state.program?.inputs ?? [];
-  const saved = state.session?.inputs ?? {};
+interface InputsPanelProps {
+  inputs: InputInfo[];
+  saved: Record<string, InputValue>;
+  controller: AppController;
+}
+
+export const InputsPanel = memo(function InputsPanel({ inputs, saved, controller }: InputsPanelProps) {
   const groups = new Map<string, InputInfo[]>();
   for (const i of inputs) {
     const g = i.group ?? '';
@@ -162,4 +166,4 @@ export function InputsPanel({ state, controller }: { state: AppState; controller
       </div>
     </section>
   );
-}
+});

@@ -1,12 +1,18 @@
 // The log panel: log.info / log.warning / log.error entries with their bar and time, plus the
 // runtime error (bar, line:column, message, script stack), filterable by level, newest at the bottom.
 
-import { useEffect, useRef, useState } from 'react';
-import type { AppState } from './controller.js';
+import { memo, useEffect, useRef, useState } from 'react';
+import type { LogEntry, PineRuntimeErrorData } from '../../vm/index.js';
 
 const SHOWN = 500;
 
-export function LogPanel({ state }: { state: AppState }) {
+interface LogPanelProps {
+  logs: LogEntry[];
+  logTotal: number;
+  runtimeError: PineRuntimeErrorData | null;
+}
+
+export const LogPanel = memo(function LogPanel(state: LogPanelProps) {
   const [level, setLevel] = useState<'all' | 'info' | 'warning' | 'error'>('all');
   const body = useRef<HTMLDivElement>(null);
   const logs = level === 'all' ? state.logs : state.logs.filter((l) => l.level === level);
@@ -50,4 +56,4 @@ export function LogPanel({ state }: { state: AppState }) {
       </div>
     </section>
   );
-}
+});

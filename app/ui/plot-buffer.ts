@@ -4,20 +4,27 @@
 
 import type { BarsChunk, OpenBar, OutputsChunk, ProgramInfo } from '../worker/protocol.js';
 
+/** A growable column. Rows past what was written are never read, so new space is not filled. */
 class Column {
   data: Float64Array;
   constructor(capacity: number) {
-    this.data = new Float64Array(capacity).fill(NaN);
+    this.data = new Float64Array(capacity);
   }
   ensure(n: number): void {
     if (n <= this.data.length) return;
     let cap = Math.max(1024, this.data.length * 2);
     while (cap < n) cap *= 2;
-    const next = new Float64Array(cap).fill(NaN);
+    const next = new Float64Array(cap);
     next.set(this.data);
     this.data = next;
   }
-  write(at: number, src: Float64Array): void {
+  /** Writes `src` at row `at`. An empty column takes a chunk starting at row 0 as its storage (the
+   * worker transferred it: nobody else holds it). */
+  write(at: number, src: Float64Array, empty: boolean): void {
+    if (empty && at === 0 && src.byteOffset === 0 && src.length === src.buffer.byteLength / 8) {
+      this.data = src;
+      return;
+    }
     this.ensure(at + src.length);
     this.data.set(src, at);
   }
@@ -29,12 +36,12 @@ export class PlotBuffer {
   barCount = 0;
   /** Output rows [0, rowCount). */
   rowCount = 0;
-  readonly time = new Column(1024);
-  readonly open = new Column(1024);
-  readonly high = new Column(1024);
-  readonly low = new Column(1024);
-  readonly close = new Column(1024);
-  readonly volume = new Column(1024);
+  readonly time = new Column(0);
+  readonly open = new Column(0);
+  readonly high = new Column(0);
+  readonly low = new Column(0);
+  readonly close = new Column(0);
+  readonly volume = new Column(0);
   columns: Column[][] = [];
   openBar: OpenBar | null = null;
 
@@ -43,28 +50,29 @@ export class PlotBuffer {
     this.barCount = 0;
     this.rowCount = 0;
     this.openBar = null;
-    const cap = Math.max(1024, bars.length + 256);
-    this.columns = (program?.outputs ?? []).map((o) => o.channels.map(() => new Column(cap)));
+    this.columns = (program?.outputs ?? []).map((o) => o.channels.map(() => new Column(0)));
     this.appendBars(bars);
   }
 
   appendBars(c: BarsChunk): void {
     if (c.length === 0) return;
     const at = c.firstBar;
-    this.time.write(at, c.time);
-    this.open.write(at, c.open);
-    this.high.write(at, c.high);
-    this.low.write(at, c.low);
-    this.close.write(at, c.close);
-    this.volume.write(at, c.volume);
+    const empty = this.barCount === 0;
+    this.time.write(at, c.time, empty);
+    this.open.write(at, c.open, empty);
+    this.high.write(at, c.high, empty);
+    this.low.write(at, c.low, empty);
+    this.close.write(at, c.close, empty);
+    this.volume.write(at, c.volume, empty);
     this.barCount = Math.max(this.barCount, at + c.length);
   }
 
   appendOutputs(c: OutputsChunk): void {
     if (c.length === 0) return;
+    const empty = this.rowCount === 0;
     c.columns.forEach((cols, o) =>
       cols.forEach((src, ch) => {
-        this.columns[o]?.[ch]?.write(c.firstBar, src);
+        this.columns[o]?.[ch]?.write(c.firstBar, src, empty);
       }),
     );
     this.rowCount = Math.max(this.rowCount, c.firstBar + c.length);

@@ -2,9 +2,9 @@
 // status (stale: made with an earlier version of the script; corrupt: rejected when restoring),
 // and restore / export / delete; plus "save now" and import from a file.
 
-import { useRef } from 'react';
+import { memo, useRef } from 'react';
 import type { SnapshotInfo } from '../worker/protocol.js';
-import type { AppController, AppState } from './controller.js';
+import type { AppController } from './controller.js';
 
 function size(n: number): string {
   if (n < 1024) return `${n} B`;
@@ -60,13 +60,13 @@ function Row({ s, controller }: { s: SnapshotInfo; controller: AppController }) 
   );
 }
 
-export function SnapshotsPanel({ state, controller }: { state: AppState; controller: AppController }) {
+export const SnapshotsPanel = memo(function SnapshotsPanel({ snapshots, controller }: { snapshots: SnapshotInfo[]; controller: AppController }) {
   const file = useRef<HTMLInputElement>(null);
   return (
     <section className="panel snapshots-panel" aria-label="Checkpoints">
       <header className="panel-head">
         <h2>
-          Checkpoints <span className="count">{state.snapshots.length || ''}</span>
+          Checkpoints <span className="count">{snapshots.length || ''}</span>
         </h2>
         <div className="panel-actions">
           <button type="button" className="btn btn-small" data-testid="checkpoint-now" onClick={() => void controller.checkpointNow()}>
@@ -90,7 +90,7 @@ export function SnapshotsPanel({ state, controller }: { state: AppState; control
         </div>
       </header>
       <div className="panel-body">
-        {state.snapshots.length === 0 ? (
+        {snapshots.length === 0 ? (
           <p className="muted empty">No checkpoints yet. One is saved after each history run and regularly during replay.</p>
         ) : (
           <table className="snapshots">
@@ -106,7 +106,7 @@ export function SnapshotsPanel({ state, controller }: { state: AppState; control
               </tr>
             </thead>
             <tbody>
-              {state.snapshots.map((s) => (
+              {snapshots.map((s) => (
                 <Row key={s.id} s={s} controller={controller} />
               ))}
             </tbody>
@@ -115,4 +115,4 @@ export function SnapshotsPanel({ state, controller }: { state: AppState; control
       </div>
     </section>
   );
-}
+});

@@ -745,7 +745,7 @@ export class Engine implements EngineApi {
     run.logsSent = inst.logs.length;
     this.send({ type: 'logs', runId: run.id, entries: inst.logs.slice(), reset: true });
     this.send({ type: 'checkpoint', bar: meta.bar, at: meta.createdAt });
-    this.send({ type: 'run-end', runId: run.id, status: 'restored', lastBar: meta.bar, elapsedMs: now() - t0 });
+    this.send({ type: 'run-end', runId: run.id, status: 'restored', lastBar: meta.bar, elapsedMs: now() - t0, resumes: meta.bar + 1 < historyEnd });
     this.sendReplay();
     await this.sendSnapshots();
     if (meta.bar + 1 < historyEnd) {

@@ -135,6 +135,8 @@ export type EngineEvent =
       /** Last confirmed bar (-1 if none). */
       lastBar: number;
       elapsedMs: number;
+      /** After a restore: the history run continues from the next bar. */
+      resumes?: boolean;
     }
   | { type: 'logs'; runId: number; entries: LogEntry[]; reset: boolean }
   | { type: 'runtime-error'; runId: number; error: PineRuntimeErrorData }
