@@ -121,20 +121,22 @@ export interface EvergreenDB extends DBSchema {
 
 export type EvergreenStoreName = StoreNames<EvergreenDB>;
 
-/** Runs every upgrade step after `oldVersion`. */
+/** Runs every upgrade step after `oldVersion` up to `newVersion`, in order. */
 export function upgradeSchema(
   db: IDBPDatabase<EvergreenDB>,
   oldVersion: number,
+  newVersion: number,
   _tx: IDBPTransaction<EvergreenDB, EvergreenStoreName[], 'versionchange'>,
 ): void {
-  if (oldVersion < 1) {
+  const step = (v: number) => oldVersion < v && v <= newVersion;
+  if (step(1)) {
     const scripts = db.createObjectStore('scripts', { keyPath: 'id' });
     scripts.createIndex('by-updated', 'updatedAt');
     db.createObjectStore('datasets', { keyPath: 'id' });
     db.createObjectStore('datasetBars', { keyPath: 'id' });
     db.createObjectStore('session');
   }
-  if (oldVersion < 2) {
+  if (step(2)) {
     const snaps = db.createObjectStore('snapshots', { keyPath: 'id' });
     snaps.createIndex('by-created', 'createdAt');
     snaps.createIndex('by-run', 'runKey');

@@ -47,6 +47,31 @@ function barsBytes(b: DatasetBarsRecord): number {
   return b.time.byteLength * 6;
 }
 
+interface AbortableTx {
+  done: Promise<void>;
+  abort(): void;
+}
+
+/** Runs the writes of a readwrite transaction all or nothing: a request that fails aborts the
+ * transaction (IndexedDB does that for failures it reports), and so does a write that throws
+ * before its request exists, which IndexedDB alone would let the others commit past. */
+async function allOrNothing(tx: AbortableTx, writes: (ops: Promise<unknown>[]) => void): Promise<void> {
+  tx.done.catch(() => undefined);
+  const ops: Promise<unknown>[] = [];
+  try {
+    writes(ops);
+    await Promise.all([...ops, tx.done]);
+  } catch (e) {
+    for (const op of ops) op.catch(() => undefined);
+    try {
+      tx.abort();
+    } catch {
+      // Already finished (aborted by the failure itself).
+    }
+    throw e;
+  }
+}
+
 export class Store {
   private constructor(readonly db: IDBPDatabase<EvergreenDB>) {}
 
@@ -55,7 +80,7 @@ export class Store {
   static async open(name: string = DB_NAME): Promise<Store> {
     let blocked = false;
     const db = await openDB<EvergreenDB>(name, DB_VERSION, {
-      upgrade: (database, oldVersion, _newVersion, tx) => upgradeSchema(database, oldVersion, tx),
+      upgrade: (database, oldVersion, newVersion, tx) => upgradeSchema(database, oldVersion, newVersion ?? DB_VERSION, tx),
       blocked: () => {
         blocked = true;
       },
@@ -112,7 +137,10 @@ export class Store {
   async putDataset(meta: DatasetRecord, bars: DatasetBarsRecord): Promise<void> {
     await guardWrite(`the dataset '${meta.name}'`, barsBytes(bars), async () => {
       const tx = this.db.transaction(['datasets', 'datasetBars'], 'readwrite');
-      await Promise.all([tx.objectStore('datasets').put(meta), tx.objectStore('datasetBars').put(bars), tx.done]);
+      await allOrNothing(tx, (ops) => {
+        ops.push(tx.objectStore('datasets').put(meta));
+        ops.push(tx.objectStore('datasetBars').put(bars));
+      });
     });
   }
 
@@ -153,12 +181,11 @@ export class Store {
     const size = w.bytes.byteLength + (w.outputs ? outputChunkBytes(w.outputs) : 0);
     await guardWrite(`the checkpoint at bar ${w.meta.bar}`, size, async () => {
       const tx = this.db.transaction(['snapshots', 'snapshotBytes', 'outputs'], 'readwrite');
-      const ops: Promise<unknown>[] = [
-        tx.objectStore('snapshots').put(w.meta),
-        tx.objectStore('snapshotBytes').put({ id: w.meta.id, bytes: w.bytes }),
-      ];
-      if (w.outputs && w.outputs.toBar > w.outputs.fromBar) ops.push(tx.objectStore('outputs').put(w.outputs));
-      await Promise.all([...ops, tx.done]);
+      await allOrNothing(tx, (ops) => {
+        ops.push(tx.objectStore('snapshots').put(w.meta));
+        ops.push(tx.objectStore('snapshotBytes').put({ id: w.meta.id, bytes: w.bytes }));
+        if (w.outputs && w.outputs.toBar > w.outputs.fromBar) ops.push(tx.objectStore('outputs').put(w.outputs));
+      });
     });
   }
 

@@ -567,7 +567,9 @@ export class Engine implements EngineApi {
     const t0 = now();
     let lastProgress = t0;
     let lastFlush = t0;
-    let slice = 500;
+    // Start small: the first bars tell how fast this script is (a slow one must not block the
+    // worker for a whole slice); then grow at most 4x per slice toward the target duration.
+    let slice = 8;
     let slow = false;
     let status: 'done' | 'cancelled' | 'error' = 'done';
     const rate = () => ((inst.barIndex + 1 - startBar) * 1000) / Math.max(1, now() - t0);
@@ -590,7 +592,7 @@ export class Engine implements EngineApi {
         const n = inst.barIndex + 1 - from;
         const perBar = (now() - ts) / Math.max(1, n);
         slow = perBar > SLOW_BAR_MS;
-        slice = Math.max(1, Math.min(MAX_SLICE, Math.round(SLICE_TARGET_MS / Math.max(perBar, 1e-4))));
+        slice = Math.max(1, Math.min(MAX_SLICE, slice * 4, Math.round(SLICE_TARGET_MS / Math.max(perBar, 1e-4))));
         const t = now();
         if (t - lastProgress >= PROGRESS_MS) {
           this.progress(run, 'history', inst.barIndex + 1, end, rate());
@@ -860,6 +862,16 @@ export class Engine implements EngineApi {
     this.sendReplay();
   }
 
+  /** Stops what runs and closes the store, leaving the session as it was (what a terminated
+   * worker leaves behind; used by tests to stand for a page reload). */
+  async dispose(): Promise<void> {
+    await this.stopJob();
+    await this.queue;
+    this.storeRef?.close();
+    this.storeRef = null;
+    this.listener = () => {};
+  }
+
   // ---- the API ----
 
   setSource(source: string): Promise<CompileInfo> {
@@ -1048,12 +1060,21 @@ export class Engine implements EngineApi {
   play(): Promise<void> {
     return this.exclusive(async () => {
       const run = this.active;
-      if (this.job) {
-        // A history run still going continues into the replay when it ends.
-        if (this.job.kind === 'history' && run && run.replayFrom !== null) {
+      const job = this.job;
+      if (job) {
+        // A history run still going continues into the replay when it ends (the job itself does
+        // when it sees the flag in time; otherwise this starts it once the job is over).
+        if (job.kind === 'history' && run && run.replayFrom !== null) {
           this.session.replay.playing = true;
           await this.saveSession();
           this.sendReplay();
+          void job.done.then(() =>
+            this.exclusive(async () => {
+              if (!this.job && this.active === run && this.session.replay.playing && !run.failed) {
+                this.startJob('replay', (j) => this.replayLoop(j, run));
+              }
+            }, true),
+          );
         }
         return;
       }
@@ -1081,7 +1102,14 @@ export class Engine implements EngineApi {
 
   step(): Promise<void> {
     return this.exclusive(async () => {
-      if (this.job?.kind === 'history') return;
+      const job = this.job;
+      if (job?.kind === 'history') {
+        // Only the checkpoint after the history is left: wait for it. A history still running
+        // has no bar to step to yet.
+        const r = this.active;
+        if (!r || r.inst.barIndex + 1 < r.historyEnd) return;
+        await job.done;
+      }
       this.session.replay.playing = false;
       await this.stopJob();
       await this.saveSession();

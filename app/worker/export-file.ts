@@ -28,8 +28,12 @@ export class ExportFileError extends Error {
 const packr = new Packr({ moreTypes: true, useRecords: false, structuredClone: false });
 
 export function encodeExportFile(f: Omit<ExportFile, 'format' | 'version'>): Uint8Array {
-  // pack() returns a view into a reused buffer: copy it to an exact-size array of our own.
-  return packr.pack({ format: EXPORT_FORMAT, version: EXPORT_VERSION, ...f }).slice();
+  // pack() returns a view into a reused buffer: copy it to an exact-size array of our own (with
+  // set(): in Node pack() gives a Buffer, whose slice() is another view).
+  const packed = packr.pack({ format: EXPORT_FORMAT, version: EXPORT_VERSION, ...f });
+  const out = new Uint8Array(packed.length);
+  out.set(packed);
+  return out;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

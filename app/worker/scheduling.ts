@@ -1,11 +1,16 @@
 // Giving the worker's event loop a turn between slices of work, so Comlink messages (cancel, pause,
-// "save now") are answered while a long run goes on. A MessageChannel round trip is a task without
-// setTimeout's 4 ms clamp; where there is none (older test environments) setTimeout(0) serves.
+// "save now") are answered while a long run goes on. In a browser a MessageChannel round trip is a
+// task queued behind the messages already waiting, without setTimeout's 4 ms clamp. Node (tests)
+// drains a port's messages in one go, which would starve everything else: there setImmediate does
+// the same job.
 
 let channel: MessageChannel | null = null;
 const waiting: (() => void)[] = [];
 
+const nodeImmediate = (globalThis as { setImmediate?: (cb: () => void) => unknown }).setImmediate;
+
 export function yieldToEventLoop(): Promise<void> {
+  if (nodeImmediate) return new Promise((r) => nodeImmediate(r));
   if (typeof MessageChannel === 'undefined') return new Promise((r) => setTimeout(r, 0));
   if (!channel) {
     channel = new MessageChannel();

@@ -1,0 +1,113 @@
+// Small parts of the engine worker: intrabar ticks, run identity (inputs, keys), the checkpoint
+// export file format, timeframe and tick size inference.
+
+import { describe, expect, it } from 'vitest';
+import { ticksForBar, TICKS_PER_BAR } from '../../app/worker/ticks.js';
+import { resolveInputs, runKeyOf } from '../../app/worker/run-config.js';
+import { hashText, stableJson } from '../../app/worker/hash.js';
+import { decodeExportFile, encodeExportFile, ExportFileError } from '../../app/worker/export-file.js';
+import { inferMintick, inferTimeframe, tickerFromFileName } from '../../app/worker/datasets.js';
+import type { InputInfo } from '../../vm/index.js';
+import type { SnapshotMeta } from '../../app/store/schema.js';
+
+describe('ticks', () => {
+  it('walks an up bar open → low → high → close with the range seen so far', () => {
+    const t = ticksForBar({ time: 1, open: 10, high: 13, low: 9, close: 12, volume: 100 });
+    expect(t).toHaveLength(TICKS_PER_BAR);
+    expect(t.map((x) => x.close)).toEqual([10, 9, 13, 12]);
+    expect(t.map((x) => [x.high, x.low])).toEqual([
+      [10, 10],
+      [10, 9],
+      [13, 9],
+      [13, 9],
+    ]);
+    expect(t.map((x) => x.volume)).toEqual([25, 50, 75, 100]);
+  });
+
+  it('walks a down bar open → high → low → close and keeps na volume na', () => {
+    const t = ticksForBar({ time: 1, open: 10, high: 11, low: 7, close: 8, volume: NaN });
+    expect(t.map((x) => x.close)).toEqual([10, 11, 7, 8]);
+    expect(t.every((x) => Number.isNaN(x.volume))).toBe(true);
+    expect(t.every((x) => x.open === 10 && x.time === 1)).toBe(true);
+  });
+});
+
+describe('run identity', () => {
+  const input = (over: Partial<InputInfo>): InputInfo => ({
+    id: 0, kind: 'int', title: 'Length', varName: 'len', defval: 14, options: null, minval: null, maxval: null, step: null, tooltip: null, group: null, inline: null, reg: 0, ...over,
+  });
+  const inputs = [input({}), input({ id: 1, kind: 'bool', title: 'Show', varName: null, defval: true })];
+
+  it('resolves every input, passing on only overrides that fit', () => {
+    const r = resolveInputs(inputs, { len: 20, Show: true, gone: 3 });
+    expect(r.values).toEqual({ len: 20, Show: true });
+    expect(r.overrides).toEqual({ len: 20 });
+    expect(r.dropped).toEqual(['gone']);
+    expect(resolveInputs(inputs, { len: 'x' }).dropped).toEqual(['len']);
+  });
+
+  it('keys a run by source, inputs, dataset and replay start, whatever the key order', () => {
+    const base = { sourceHash: hashText('plot(close)'), inputs: { a: 1, b: true }, datasetId: 'd', replayFrom: null };
+    const k = runKeyOf(base);
+    expect(runKeyOf({ ...base, inputs: { b: true, a: 1 } })).toBe(k);
+    expect(runKeyOf({ ...base, inputs: { a: 2, b: true } })).not.toBe(k);
+    expect(runKeyOf({ ...base, datasetId: 'e' })).not.toBe(k);
+    expect(runKeyOf({ ...base, replayFrom: 100 })).not.toBe(k);
+    expect(runKeyOf({ ...base, sourceHash: hashText('plot(open)') })).not.toBe(k);
+    expect(stableJson({ b: [1, { d: 1, c: 2 }], a: null })).toBe('{"a":null,"b":[1,{"c":2,"d":1}]}');
+    expect(hashText('a')).toMatch(/^[0-9a-f]{16}$/);
+    expect(hashText('ab')).not.toBe(hashText('ba'));
+  });
+});
+
+describe('export file', () => {
+  const meta: SnapshotMeta = {
+    id: 'x', createdAt: 5, bar: 2, size: 3, kind: 'manual', status: 'ok', statusMessage: null, scriptId: 's', scriptName: 'S', sourceHash: 'h',
+    datasetId: 'sample:sp500-daily', datasetName: 'D', inputs: { len: 3 }, replayFrom: 1, runKey: 'k', totalBars: 10,
+  };
+  const outputs = { firstBar: 0, length: 3, time: Float64Array.of(1, 2, 3), columns: [[Float64Array.of(NaN, -0, 4)]] };
+
+  it('round-trips metadata, source, snapshot bytes and plot rows (na and -0 included)', () => {
+    const bytes = encodeExportFile({ meta, source: 'plot(close)', snapshot: Uint8Array.of(1, 2, 3), outputs, dataset: null });
+    expect(bytes.byteLength).toBe(bytes.buffer.byteLength);
+    const f = decodeExportFile(bytes);
+    expect(f.meta).toEqual(meta);
+    expect(f.source).toBe('plot(close)');
+    expect(Array.from(f.snapshot)).toEqual([1, 2, 3]);
+    const col = f.outputs.columns[0]?.[0];
+    expect(col).toBeInstanceOf(Float64Array);
+    expect(Number.isNaN(col?.[0] as number)).toBe(true);
+    expect(Object.is(col?.[1], -0)).toBe(true);
+  });
+
+  it('refuses damaged or foreign files by naming what is wrong', () => {
+    const good = encodeExportFile({ meta, source: 's', snapshot: Uint8Array.of(1), outputs, dataset: null });
+    expect(() => decodeExportFile(new TextEncoder().encode('hello'))).toThrow(ExportFileError);
+    expect(() => decodeExportFile(good.subarray(0, good.length - 5))).toThrow(/Not a valid Evergreen checkpoint file/);
+    const wrongVersion = encodeExportFile({ meta, source: 's', snapshot: Uint8Array.of(1), outputs, dataset: null });
+    // Version field: patch the encoded number 1 after the 'version' key.
+    const at = Buffer.from(wrongVersion).indexOf(Buffer.from('version')) + 'version'.length;
+    wrongVersion[at] = 0x07;
+    expect(() => decodeExportFile(wrongVersion)).toThrow('Unsupported checkpoint file version 7 (this app reads version 1).');
+    const bad = encodeExportFile({ meta, source: 's', snapshot: Uint8Array.of(1), outputs: { ...outputs, columns: [[Float64Array.of(1)]] }, dataset: null });
+    expect(() => decodeExportFile(bad)).toThrow('Not a valid Evergreen checkpoint file: the plot rows are inconsistent.');
+  });
+});
+
+describe('dataset inference', () => {
+  const day = 86_400_000;
+  it('infers the timeframe from the typical bar spacing', () => {
+    const daily = Float64Array.from([0, 1, 2, 3, 6, 7, 8, 9, 10, 13], (d) => d * day);
+    expect(inferTimeframe(daily, daily.length)).toBe('1D');
+    const hourly = Float64Array.from({ length: 50 }, (_, i) => i * 3_600_000);
+    expect(inferTimeframe(hourly, 50)).toBe('60');
+    const weekly = Float64Array.from({ length: 10 }, (_, i) => i * 7 * day);
+    expect(inferTimeframe(weekly, 10)).toBe('1W');
+  });
+
+  it('infers the tick size from the decimals prices are written with', () => {
+    expect(inferMintick(Float64Array.of(1.5, 1.25, 1.125), 3)).toBe(0.001);
+    expect(inferMintick(Float64Array.of(100, 101), 2)).toBe(1);
+    expect(tickerFromFileName('my data (2024).csv')).toBe('MY_DATA_2024');
+  });
+});
