@@ -34,7 +34,7 @@ import { assignable, overloadText, resolveOverload, sigToPType, unify, type ArgI
 import { FIXED_REGISTERS, type Runtime, DEFAULT_LIMITS } from '../runtime/runtime.js';
 import { colorFromRgba } from '../runtime/color-value.js';
 import { parseDefaultExpr } from './defaults.js';
-import { prescan } from './prescan.js';
+import { findRecursion, prescan } from './prescan.js';
 
 /** A compiled expression: where its value is, its type, and its compile-time value if known. */
 interface Val {
@@ -91,6 +91,10 @@ class Lowerer {
   private declName: string | null = null;
   private readonly globals: DebugVar[] = [];
   private readonly loopRegs: number[] = [];
+  /** Functions in a recursion cycle (already reported): calls to them are not reported again. */
+  private readonly recursive = new Set<string>();
+  /** Every global function of the script, to explain calls made before a declaration. */
+  private readonly declaredFns = new Map<string, A.FuncDef>();
 
   constructor(
     private readonly script: A.Script,
@@ -119,6 +123,12 @@ class Lowerer {
 
   run(): Program | null {
     prescan(this.script, this.histNames, this.reassigned);
+    for (const c of findRecursion(this.script)) {
+      const how = c.names.length === 2 ? `'${c.names[0] ?? ''}' calls itself` : `the cycle ${c.names.map((n) => `'${n}'`).join(' → ')}`;
+      this.err('E405', c.span, `Recursion is not allowed: ${how}. A Pine function cannot call itself, directly or through other functions.`);
+      for (const n of c.names) this.recursive.add(n);
+    }
+    for (const st of this.script.body) if (st.kind === 'FuncDef' && !st.isMethod && !this.declaredFns.has(st.name)) this.declaredFns.set(st.name, st);
     const em = this.main.em;
     this.stmts(this.script.body, this.globalScope, false);
     em.at = this.script.span.end;
@@ -603,7 +613,8 @@ class Lowerer {
     const fn = scope.fn;
     const def = sym.def;
     if (this.compiling.includes(sym)) {
-      this.err('E405', call.span, `Recursion is not allowed: '${sym.name}' calls itself${this.compiling[this.compiling.length - 1] !== sym ? ' through ' + this.compiling.slice(this.compiling.indexOf(sym) + 1).map((f) => `'${f.name}'`).join(', ') : ''}.`);
+      // findRecursion() reports every cycle before lowering starts; this only keeps the walk finite.
+      this.err('E999', call.span, `Internal: '${sym.name}' reached while it is being compiled.`);
       return [this.poison()];
     }
     if (call.typeArgs.length > 0) this.err('E312', call.span, `'${sym.name}' does not take template arguments.`);
@@ -982,6 +993,11 @@ class Lowerer {
     } else {
       const op = numeric ? (global ? Op.SER_GET_G : Op.SER_GET) : global ? Op.SER_GET_GO : Op.SER_GET_O;
       at = fn.em.emit(op, r, ser, off.reg);
+    }
+    if (type.base === 'bool' && this.version >= 6) {
+      // Before the first bar (or beyond the kept history) a v6 bool reads false, not na.
+      fn.em.emit(Op.TO_BOOL, r, r);
+      return { reg: r, type };
     }
     return { reg: r, type, defAt: at + 1 };
   }
@@ -1469,7 +1485,15 @@ class Lowerer {
         const specs = lookupFn(name);
         if (specs) return this.builtinCall(name, specs, e, scope);
         if (callee.kind === 'Ident') {
-          this.err('E301', callee.span, `Undeclared function '${name}'.`);
+          const later = this.declaredFns.get(name);
+          if (this.recursive.has(name) && !scope.fn.isMain) {
+            // The recursion error already names this call's cycle.
+          } else if (later) {
+            const { line } = this.sink.lines.lineCol(later.nameSpan.start);
+            this.err('E301', callee.span, `Undeclared function '${name}': it is declared later, on line ${line}; declare a function before the code that calls it.`);
+          } else {
+            this.err('E301', callee.span, `Undeclared function '${name}'.`);
+          }
           for (const a of e.args) this.expr(a.value, scope);
           return [this.poison()];
         }
@@ -1505,8 +1529,11 @@ class Lowerer {
     }
     const res = resolveOverload(specs, infos, this.version);
     if (!res.ok) {
-      if (specs.length === 1) {
-        this.err('E331', e.span, `Cannot call '${name}' with ${res.reasons[0] ?? 'these arguments'}.`);
+      // Overloads that took these arguments but not their types say the most about the mistake.
+      const typed = res.reasons.filter((r) => r.startsWith('argument '));
+      const one = specs.length === 1 ? res.reasons[0] : typed.length > 0 && typed.every((r) => r === typed[0]) ? typed[0] : undefined;
+      if (one !== undefined) {
+        this.err('E331', e.span, `Cannot call '${name}' with ${one}.`);
       } else {
         const got = infos.map((i) => (i.name ? `${i.name}=` : '') + `${QUAL_NAMES[i.type.qual]} ${baseName(i.type)}`).join(', ');
         this.err('E332', e.span, `No overload of '${name}' takes (${got}). Overloads: ${specs.map(overloadText).join('; ')}.`);
@@ -1711,9 +1738,11 @@ class Lowerer {
         } else if (typeof v.cv === 'string') title = v.cv;
         return;
       }
-      // Series (per-bar) arguments become channels; constants become options.
+      // Series (per-bar) arguments become channels; constants become options. The plotted values
+      // themselves are always a channel, so `plot(50)` draws a line like `plot(close)` does.
       const isPlotRef = v.type.base === 'plot' || v.type.base === 'hline';
-      if (v.cv !== undefined || isPlotRef) {
+      const isValue = VALUE_PARAMS.has(p.name) && kind !== 'hline' && kind !== 'fill';
+      if ((v.cv !== undefined && !isValue) || isPlotRef) {
         if (isPlotRef) {
           if (v.cv === undefined) this.err('E333', e.span, `'${p.name}' of '${spec.name}' must be a plot or hline id.`);
           else options[p.name] = v.cv;
@@ -1877,6 +1906,9 @@ export const SOURCE_REGS: Record<string, number> = {
   ohlc4: 10,
   hlcc4: 11,
 };
+
+/** Output parameters that carry the plotted values: recorded per bar even when constant. */
+const VALUE_PARAMS: ReadonlySet<string> = new Set(['series', 'open', 'high', 'low', 'close']);
 
 const BUILTIN_READONLY = new Set(['open', 'high', 'low', 'close', 'volume', 'time', 'bar_index', 'hl2', 'hlc3', 'ohlc4', 'hlcc4', 'na']);
 

@@ -1,7 +1,13 @@
-// A quick walk over the whole script before lowering: which names are read with the history
-// operator `[]` (such variables need a history buffer), and which are reassigned with `:=` or a
-// compound operator (such variables are not const). Names, not symbols: an over-approximation is
-// harmless (a few extra buffers), a miss would not be.
+// Quick walks over the whole script before lowering.
+//
+// `prescan`: which names are read with the history operator `[]` (such variables need a history
+// buffer), and which are reassigned with `:=` or a compound operator (such variables are not
+// const). Names, not symbols: an over-approximation is harmless (a few extra buffers), a miss
+// would not be.
+//
+// `findRecursion`: the call graph of the script's functions, and every cycle in it (Pine forbids
+// recursion, direct or through other functions). Each cycle is reported once, at the call that
+// closes it in the function declared first, with the whole cycle named.
 
 import type * as A from './ast.js';
 
@@ -24,4 +30,84 @@ export function prescan(script: A.Script, hist: Set<string>, reassigned: Set<str
     }
     for (const v of Object.values(node)) if (v !== null && typeof v === 'object') stack.push(v);
   }
+}
+
+export interface RecursionCycle {
+  /** The call that closes the cycle, inside the first function of `names`. */
+  span: A.Span;
+  /** The functions of the cycle in call order, the first repeated at the end: ['a', 'b', 'a']. */
+  names: string[];
+}
+
+/** Global functions (not methods) by name, with the first call each makes to every other. */
+export function functionCalls(script: A.Script): Map<string, { def: A.FuncDef; calls: Map<string, A.Span> }> {
+  const fns = new Map<string, { def: A.FuncDef; calls: Map<string, A.Span> }>();
+  for (const s of script.body) {
+    if (s.kind !== 'FuncDef' || s.isMethod || fns.has(s.name)) continue;
+    fns.set(s.name, { def: s, calls: new Map() });
+  }
+  for (const info of fns.values()) {
+    const stack: unknown[] = [info.def.body];
+    const found: A.Call[] = [];
+    while (stack.length > 0) {
+      const node = stack.pop();
+      if (node === null || typeof node !== 'object') continue;
+      if (Array.isArray(node)) {
+        for (const x of node) stack.push(x);
+        continue;
+      }
+      if ((node as { kind?: string }).kind === 'Call') found.push(node as A.Call);
+      for (const v of Object.values(node)) if (v !== null && typeof v === 'object') stack.push(v);
+    }
+    found.sort((a, b) => a.span.start - b.span.start);
+    for (const c of found) {
+      if (c.callee.kind === 'Ident' && fns.has(c.callee.name) && !info.calls.has(c.callee.name)) {
+        info.calls.set(c.callee.name, c.span);
+      }
+    }
+  }
+  return fns;
+}
+
+export function findRecursion(script: A.Script): RecursionCycle[] {
+  const fns = functionCalls(script);
+  const order = [...fns.keys()];
+  const reported = new Set<string>();
+  const out: RecursionCycle[] = [];
+  // Depth-first from each function in declaration order; a back edge to a function on the path is
+  // a cycle. Functions already in a reported cycle are not reported again.
+  for (const start of order) {
+    if (reported.has(start)) continue;
+    const path: string[] = [];
+    const onPath = new Set<string>();
+    const done = new Set<string>();
+    const visit = (name: string): RecursionCycle | null => {
+      path.push(name);
+      onPath.add(name);
+      for (const [callee, span] of fns.get(name)?.calls ?? []) {
+        if (onPath.has(callee)) {
+          const from = path.indexOf(callee);
+          const names = [...path.slice(from), callee];
+          // Report at the call inside the first function of the cycle.
+          const first = names[0] ?? callee;
+          const second = names[1] ?? callee;
+          const at = fns.get(first)?.calls.get(second) ?? span;
+          return { span: at, names };
+        }
+        if (done.has(callee)) continue;
+        const hit = visit(callee);
+        if (hit) return hit;
+      }
+      path.pop();
+      onPath.delete(name);
+      done.add(name);
+      return null;
+    };
+    const cycle = visit(start);
+    if (cycle && !cycle.names.some((n) => reported.has(n))) {
+      for (const n of cycle.names) reported.add(n);
+      out.push(cycle);
+    }
+  }
+  return out;
 }
