@@ -231,6 +231,42 @@ def('vwap anchored at sessions, 4h and 6h', () => {
       { prelude: '[v, u, l] = ta.vwap(close, timeframe.change("360"), 2.0)' },
     );
 });
+def('pivot_point_levels (arrays and method calls)', () => {
+    add(
+      'ta/pivot_point_levels.csv',
+      [
+        ['trad.get(0)', 'P_trad'],
+        ['trad.get(1)', 'R1_trad'],
+        ['trad.get(2)', 'S1_trad'],
+        ['trad.get(3)', 'R2_trad'],
+        ['trad.get(4)', 'S2_trad'],
+        ['trad.get(5)', 'R3_trad'],
+        ['trad.get(6)', 'S3_trad'],
+        ['fib.get(0)', 'P_fib'],
+        ['fib.get(1)', 'R1_fib'],
+        ['fib.get(2)', 'S1_fib'],
+        ['dm.get(0)', 'P_dm'],
+        ['dm.get(1)', 'R1_dm'],
+        ['dm.get(2)', 'S1_dm'],
+        ['cam.get(0)', 'P_cam'],
+        ['cam.get(7)', 'R4_cam'],
+        ['cam.get(8)', 'S4_cam'],
+        ['woodie.get(0)', 'P_woodie'],
+      ],
+      {
+        prelude: [
+          'a = timeframe.change("D")',
+          'trad = ta.pivot_point_levels("Traditional", a, false)',
+          'fib = ta.pivot_point_levels("Fibonacci", a, false)',
+          'dm = ta.pivot_point_levels("DM", a, false)',
+          'cam = ta.pivot_point_levels("Camarilla", a, false)',
+          'woodie = ta.pivot_point_levels("Woodie", a, false)',
+        ].join('\n'),
+        limit: 902,
+        naValue: 1e100,
+      },
+    );
+});
 def('wpr', () => {
     add('ta/wpr.csv', same(['ta.wpr(20)']));
 });

@@ -6,5 +6,7 @@ import './outputs.js';
 import './inputs.js';
 import './bar-vars.js';
 import './core-index.js';
+import './array.js';
+import './checks.js';
 import './ta/index.js';
 import './time/index.js';

@@ -364,9 +364,27 @@ class Lowerer {
           : ref.qualifier === 'simple'
             ? Qual.Simple
             : Qual.Series;
-    const simple: Record<string, Base> = { int: 'int', float: 'float', bool: 'bool', color: 'color', string: 'string' };
-    const b = simple[ref.name];
-    if (b) return { base: b, qual: q };
+    const b = SIMPLE_TYPES[ref.name];
+    if (b) {
+      if (ref.args.length > 0) {
+        this.err('E312', ref.span, `The type '${ref.name}' does not take template arguments (\`${this.sink.quote(ref.span)}\`).`);
+        return null;
+      }
+      return { base: b, qual: q };
+    }
+    if (ref.name === 'array') {
+      const arg = ref.args[0];
+      const elem = arg && ref.args.length === 1 ? SIMPLE_TYPES[arg.name] : undefined;
+      if (!arg || ref.args.length !== 1) {
+        this.err('E312', ref.span, `The type 'array' takes one element type, as in \`array<float>\` or \`float[]\`; got \`${this.sink.quote(ref.span)}\`.`);
+        return null;
+      }
+      if (!elem || arg.args.length > 0) {
+        this.err('E502', arg.span, `Arrays of '${this.sink.quote(arg.span)}' are not supported yet: the element type must be int, float, bool, color or string.`);
+        return null;
+      }
+      return { base: 'array', qual: Qual.Series, elem: { base: elem, qual: Qual.Series } };
+    }
     this.err('E502', ref.span, `The type '${this.sink.quote(ref.span)}' is not supported yet.`);
     return null;
   }
@@ -817,8 +835,7 @@ class Lowerer {
         case 'For':
           return this.forExpr(e, scope, want);
         case 'ForIn':
-          this.err('E502', e.span, '`for ... in` needs arrays, which are not supported yet.');
-          return [this.poison()];
+          return this.forInExpr(e, scope, want);
         case 'While':
           return this.whileExpr(e, scope, want);
       }
@@ -1383,6 +1400,12 @@ class Lowerer {
       }
     }
     const isInt = from.type.base !== 'float' && (step === null || step.type.base !== 'float');
+    // v5's bound is fixed at the start: a copy, so that the body changing a variable does not move it.
+    let toOnce: Val = to;
+    if (this.version < 6 && to.cv === undefined) {
+      toOnce = { reg: this.newReg(), type: to.type };
+      fn.em.emit(Op.MOV_F, toOnce.reg, to.reg);
+    }
     const loopScope = new Scope(scope, fn);
     const counter: VarSym = {
       kind: 'var',
@@ -1403,6 +1426,15 @@ class Lowerer {
     const up = this.newReg();
     fn.em.emit(Op.LE, up, i, to.reg);
     fn.em.emit(Op.MOV_F, stepReg, step ? step.reg : this.constReg(1));
+    // The step is a size: the direction comes from from/to. Zero or negative is an error (a
+    // constant one at compile time); na is not (the loop runs once).
+    if (step && e.step) {
+      if (typeof step.cv === 'number' && step.cv <= 0) {
+        this.err('E408', e.step.span, `The step of a \`for\` loop must be positive, got ${step.cv}: the loop counts down by itself when 'from' is greater than 'to'.`);
+      } else if (step.cv === undefined) {
+        this.emitCheck(fn, '__check.for_step', stepReg, e.step.span);
+      }
+    }
     const negStep = this.newReg();
     fn.em.emit(Op.NEG, negStep, stepReg);
     fn.em.emit(Op.SELECT_F, stepReg, up, stepReg, negStep);
@@ -1414,9 +1446,9 @@ class Lowerer {
     const cont = new Label();
     const brk = new Label();
     fn.em.mark(top);
-    // `to` is evaluated again on every iteration (Pine: a changed to_num counts).
+    // v6 evaluates `to` again before every iteration (a changed to_num counts); v5 only once.
     const mark = fn.tempMark();
-    const toNow = this.expr(e.to, scope);
+    const toNow = this.version >= 6 ? this.expr(e.to, scope) : toOnce;
     const c = fn.temp();
     const upL = new Label();
     const chk = new Label();
@@ -1429,6 +1461,7 @@ class Lowerer {
     fn.em.emitJump(Op.JF, brk, c);
     fn.tempRelease(mark);
     fn.em.emit(Op.LOOP_CHECK, timer);
+    this.loopHistory(fn, counter);
     fn.loops.push({ breakL: brk, continueL: cont });
     const vals = this.block(e.body, loopScope, want);
     fn.loops.pop();
@@ -1439,6 +1472,95 @@ class Lowerer {
     fn.em.mark(brk);
     this.loopExit(fn, acc, flag);
     return this.finishBranches(acc, '`for` loop');
+  }
+
+  /** Emits a call of the array builtin `name` on the arguments in `block` (array first). */
+  private arrayOp(fn: FnCtx, name: string, arr: PType, block: number, span: A.Span): { reg: number; type: PType } {
+    const args: ArgInfo[] = [{ name: null, type: arr, text: '' }];
+    if (name === 'array.get') args.push({ name: null, type: t('int'), text: '' });
+    const res = resolveOverload(lookupFn(name) ?? [], args, this.version);
+    if (!res.ok) throw new Error(`Internal: no ${name} for ${baseName(arr)}`);
+    const spec = res.match.spec;
+    const r0 = spec.results[0];
+    const type = r0 ? sigToPType(r0, null) : t('int');
+    const d = this.newReg();
+    fn.em.at = this.pinnedAt ?? span.start;
+    fn.em.emit(Op.CALLB, this.builtinRef(spec.name, spec.overload, spec.signature), block, d, 0);
+    return { reg: d, type };
+  }
+
+  /** `for x in arr` / `for [i, x] in arr`: the array's size is read again before each iteration
+   * (the body may push or remove elements). */
+  private forInExpr(e: A.ForInExpr, scope: Scope, want: boolean): Val[] | null {
+    const fn = scope.fn;
+    const coll = this.expr(e.collection, scope);
+    const elem = coll.type.elem;
+    if (coll.type.base !== 'array' || !elem) {
+      if (coll.type.base === 'map' || coll.type.base === 'matrix') {
+        this.err('E502', e.collection.span, `\`for ... in\` over a ${coll.type.base} (\`${this.q(e.collection)}\`) is not supported yet: only arrays are.`);
+      } else if (coll.type.base !== 'void') {
+        this.err('E339', e.collection.span, `\`for ... in\` needs an array, got ${baseName(coll.type)} (\`${this.q(e.collection)}\`).`);
+      }
+      return null;
+    }
+    // One argument block serves array.size (the array) and array.get (the array, the index): the
+    // index register is the loop's index variable.
+    const block = this.newReg(2);
+    const idx = block + 1;
+    fn.em.emit(Op.MOV_O, block, coll.reg);
+    fn.em.emit(Op.MOV_F, idx, this.constReg(0));
+    const timer = this.loopRegister();
+    fn.em.emit(Op.LOOP_ENTER, timer);
+    const acc = this.newAcc(want);
+    const flag = this.loopFlag(fn, want);
+    const top = new Label();
+    const cont = new Label();
+    const brk = new Label();
+    fn.em.mark(top);
+    const size = this.arrayOp(fn, 'array.size', coll.type, block, e.collection.span);
+    const c = this.newReg();
+    fn.em.emit(Op.LT, c, idx, size.reg);
+    fn.em.emitJump(Op.JF, brk, c);
+    fn.em.emit(Op.LOOP_CHECK, timer);
+    const item = this.arrayOp(fn, 'array.get', coll.type, block, e.collection.span);
+    const loopScope = new Scope(scope, fn);
+    const bind = (name: string, span: A.Span, reg: number, type: PType): void => {
+      if (name === '_') return;
+      const sym: VarSym = { kind: 'var', name, type, storage: 'reg', index: reg, ser: -1, mode: 'plain', global: false, span, readonly: true };
+      this.loopHistory(fn, sym);
+      loopScope.syms.set(name, sym);
+    };
+    if (e.indexName !== null) bind(e.indexName, e.indexSpan ?? e.span, idx, t('int'));
+    bind(e.valueName, e.valueSpan, item.reg, { ...item.type, qual: Qual.Series });
+    fn.loops.push({ breakL: brk, continueL: cont });
+    const vals = this.block(e.body, loopScope, want);
+    fn.loops.pop();
+    this.loopValue(fn, acc, flag, vals, e.body.span);
+    fn.em.mark(cont);
+    fn.em.emit(Op.ADD, idx, idx, this.constReg(1));
+    fn.em.emitJump(Op.JMP, top);
+    fn.em.mark(brk);
+    this.loopExit(fn, acc, flag);
+    return this.finishBranches(acc, '`for ... in` loop');
+  }
+
+  /** Emits a call of one of the compiler's runtime checks (builtins/checks.ts) on register `arg`,
+   * located at `span`. */
+  private emitCheck(fn: FnCtx, name: string, arg: number, span: A.Span): void {
+    const spec = lookupFn(name)?.[0];
+    if (!spec) throw new Error(`Internal: the check ${name} is not registered`);
+    const saved = fn.em.at;
+    fn.em.at = span.start;
+    fn.em.emit(Op.CALLB, this.builtinRef(spec.name, spec.overload, spec.signature), arg, 0, 0);
+    fn.em.at = saved;
+  }
+
+  /** A loop variable read with `[]` gets a history buffer, written at the top of each iteration. */
+  private loopHistory(fn: FnCtx, sym: VarSym): void {
+    if (!this.histNames.has(sym.name)) return;
+    const numeric = isNumericStorage(sym.type);
+    sym.ser = fn.newSeries(numeric ? 'f' : 'o');
+    fn.em.emit(numeric ? Op.SER_SET : Op.SER_SET_O, sym.ser, sym.index);
   }
 
   private whileExpr(e: A.WhileExpr, scope: Scope, want: boolean): Val[] | null {
@@ -1501,20 +1623,49 @@ class Lowerer {
         return [v];
       }
     }
-    this.err('E502', e.span, `Method calls on values (\`${this.q(e.callee)}\`) are not supported yet.`);
+    // Only a Member reaches here: a plain name was resolved (or reported) above.
+    return callee.kind === 'Member' ? this.methodCall(e, callee, scope) : [this.poison()];
+  }
+
+  /** `value.name(args)`: the builtin `<namespace of value's type>.name(value, args)`. */
+  private methodCall(e: A.Call, callee: A.Member, scope: Scope): Val[] {
+    const self = this.expr(callee.object, scope);
+    const ns = METHOD_NAMESPACES[self.type.base];
+    const specs = ns ? lookupFn(`${ns}.${callee.name}`) : undefined;
+    if (ns && specs) return this.builtinCall(`${ns}.${callee.name}`, specs, e, scope, { v: self, text: this.q(callee.object) });
+    for (const a of e.args) this.expr(a.value, scope);
+    const obj = this.q(callee.object);
+    if (ns) {
+      this.err('E338', callee.nameSpan, `Unknown method '${callee.name}' of \`${obj}\` (${baseName(self.type)}): there is no '${ns}.${callee.name}'.`);
+    } else if (self.type.base !== 'void') {
+      const root = this.dotted(callee.object);
+      const hint = root !== null && isNamespace(root) ? ` The variable '${root}' hides the '${root}' namespace: rename it.` : '';
+      this.err('E338', callee.nameSpan, `Cannot call \`${obj}.${callee.name}()\`: ${baseName(self.type)} values have no methods.${hint}`);
+    }
     return [this.poison()];
   }
 
-  private builtinCall(name: string, specs: readonly FnSpec[], e: A.Call, scope: Scope): Val[] {
+  /** A call of a builtin function; `self` is the value a method call is made on (`a.push(x)` is
+   * `array.push(a, x)`), already compiled. */
+  private builtinCall(name: string, allSpecs: readonly FnSpec[], e: A.Call, scope: Scope, self: { v: Val; text: string } | null = null): Val[] {
     const fn = scope.fn;
-    const first = specs[0];
+    const first = allSpecs[0];
     if (first?.globalOnly && !(fn.isMain && scope === this.globalScope)) {
       this.err('E406', e.callee.span, `'${name}' can only be called in the global scope, not inside a function or block.`);
     }
     if (first?.declaration) return this.declaration(name, e, scope);
+    const specs = this.byTypeArgs(name, allSpecs, e);
+    if (!specs) {
+      for (const a of e.args) this.expr(a.value, scope);
+      return (allSpecs[0]?.results ?? [t('float')]).map((r) => this.poison(sigToPType(r, null)));
+    }
     // Evaluate arguments in source order.
     const argVals: Val[] = [];
     const infos: ArgInfo[] = [];
+    if (self) {
+      argVals.push(self.v);
+      infos.push({ name: null, type: self.v.type, text: self.text });
+    }
     for (const a of e.args) {
       const saveDecl = this.declName;
       if (!first?.input) this.declName = null;
@@ -1593,6 +1744,26 @@ class Lowerer {
     const d = this.newReg(results.length);
     fn.em.emit(Op.CALLB, idx, block, d, s);
     return results.map((ty, i) => ({ reg: d + i, type: ty }));
+  }
+
+  /** The overloads of a builtin that match the call's template arguments (`array.new<float>`):
+   * those declared for exactly these types. Null after reporting a mismatch. */
+  private byTypeArgs(name: string, specs: readonly FnSpec[], e: A.Call): readonly FnSpec[] | null {
+    if (e.typeArgs.length === 0) return specs;
+    const generic = specs.filter((s) => s.typeParams.length > 0);
+    const span = { start: e.callee.span.end, end: e.typeArgs[e.typeArgs.length - 1]?.span.end ?? e.callee.span.end };
+    if (generic.length === 0) {
+      this.err('E312', span, `'${name}' does not take template arguments: remove \`<${e.typeArgs.map((a) => this.sink.quote(a.span)).join(', ')}>\`.`);
+      return null;
+    }
+    const want = e.typeArgs.map((a) => this.sink.quote(a.span).replace(/\s+/g, ''));
+    const hit = generic.filter((s) => s.typeParams.length === want.length && s.typeParams.every((p, i) => p === want[i]));
+    if (hit.length === 0) {
+      const known = [...new Set(generic.map((s) => `<${s.typeParams.join(', ')}>`))].join(', ');
+      this.err('E502', span, `'${name}<${want.join(', ')}>' is not supported yet: the supported types are ${known}.`);
+      return null;
+    }
+    return hit;
   }
 
   /** Puts a value into an `any` argument register as a JS value in o[] (registry.ts). */
@@ -1906,6 +2077,12 @@ export const SOURCE_REGS: Record<string, number> = {
   ohlc4: 10,
   hlcc4: 11,
 };
+
+/** The builtin namespace whose functions are the methods of a type (`a.push(x)` on an array). */
+const METHOD_NAMESPACES: Partial<Record<Base, string>> = { array: 'array' };
+
+/** Types written by name in declarations and parameters. */
+const SIMPLE_TYPES: Readonly<Record<string, Base>> = { int: 'int', float: 'float', bool: 'bool', color: 'color', string: 'string' };
 
 /** Output parameters that carry the plotted values: recorded per bar even when constant. */
 const VALUE_PARAMS: ReadonlySet<string> = new Set(['series', 'open', 'high', 'low', 'close']);

@@ -1,0 +1,193 @@
+// array.* builtins over heap arrays (runtime/heap.ts PineArray): creation (new<T>, new_<type>,
+// from), element access (get, set, first, last), growth (push, pop, unshift, shift, insert, remove,
+// clear), queries (size, includes, indexof, lastindexof) and statistics (sum, avg, min, max).
+//
+// Each function is defined once per element type (int, float, bool, color, string) so the checker
+// picks the overload from the array's element type and the implementation knows statically where
+// an element lives: numbers in rt.f (na is NaN), strings in rt.o (na is null). An array argument is
+// a reference in rt.o; na (null) there is a runtime error naming the function. Indices may be
+// negative and then count from the end (Pine v6): -1 is the last element.
+
+import { defineFn } from './registry.js';
+import { newArray, type PineArray } from '../runtime/heap.js';
+import type { Runtime } from '../runtime/runtime.js';
+
+type Elem = 'int' | 'float' | 'bool' | 'color' | 'string';
+
+const ELEMS: readonly Elem[] = ['int', 'float', 'bool', 'color', 'string'];
+const NUMERIC: readonly Elem[] = ['int', 'float'];
+
+/** Default of `initial_value`: na, false for bool (a v6 bool is never na). */
+function naOf(e: Elem): string {
+  return e === 'bool' ? 'false' : 'na';
+}
+
+/** The array in register `i`, or a runtime error for an na array. */
+export function arrayArg(rt: Runtime, i: number, fn: string): PineArray {
+  const v = rt.o[i];
+  if (v === null || v === undefined || typeof v !== 'object' || (v as { kind?: unknown }).kind !== 'array') {
+    rt.fail('na-array', `Cannot call '${fn}()': the array is na.`);
+  }
+  return v as PineArray;
+}
+
+/** Resolves a possibly negative index against `size`, or fails with Pine's bounds message. */
+export function arrayIndex(rt: Runtime, index: number, size: number, fn: string): number {
+  const k = index < 0 ? size + index : index;
+  if (index !== index || !Number.isInteger(index) || k < 0 || k >= size) {
+    const shown = index !== index ? 'na' : String(index);
+    rt.fail('index-out-of-bounds', `Index ${shown} is out of bounds in '${fn}()': the array has ${size} element${size === 1 ? '' : 's'} (valid indices ${size === 0 ? 'none' : `0..${size - 1} or -${size}..-1`}).`);
+  }
+  return k;
+}
+
+/** Reads an element argument from register `i`. */
+function readElem(rt: Runtime, e: Elem, i: number): unknown {
+  if (e === 'string') {
+    const v = rt.o[i];
+    return typeof v === 'string' ? v : null;
+  }
+  return rt.f[i] ?? NaN;
+}
+
+/** Writes an element result to register `d`. */
+function writeElem(rt: Runtime, e: Elem, d: number, v: unknown): void {
+  if (e === 'string') rt.o[d] = typeof v === 'string' ? v : null;
+  else if (e === 'bool') rt.f[d] = typeof v === 'number' && v === v && v !== 0 ? 1 : 0;
+  else rt.f[d] = typeof v === 'number' ? v : NaN;
+}
+
+function sameElem(a: unknown, b: unknown): boolean {
+  // na is never equal to anything, na included (as Pine's == on na).
+  if (a === null || b === null) return false;
+  return a === b;
+}
+
+/** Numbers of a numeric array, skipping na. */
+function numbers(arr: PineArray): number[] {
+  const out: number[] = [];
+  for (const x of arr.items) if (typeof x === 'number' && x === x) out.push(x);
+  return out;
+}
+
+/** The nth smallest (or largest) non-na value, or na when there is none. */
+export function nthValue(arr: PineArray, nth: number, largest: boolean): number {
+  const xs = numbers(arr).sort((p, q) => (largest ? q - p : p - q));
+  if (nth !== nth || nth < 0) return NaN;
+  return xs[Math.trunc(nth)] ?? NaN;
+}
+
+let registered = false;
+
+/** Defines every array.* function in the registry (once). */
+export function registerArray(): void {
+  if (registered) return;
+  registered = true;
+  for (const e of ELEMS) {
+    const A = `array<${e}>`;
+    const create = (rt: Runtime, a: number, d: number): void => {
+      const size = rt.f[a] ?? NaN;
+      if (size !== size || size < 0 || !Number.isInteger(size)) {
+        rt.fail('bad-array-size', `Cannot create an array of size ${size !== size ? 'na' : size}: the size must be a non-negative integer.`);
+      }
+      const init = readElem(rt, e, a + 1);
+      rt.o[d] = newArray(new Array<unknown>(size).fill(init));
+    };
+    defineFn(`array.new<${e}>(size: series int = 0, initial_value: series ${e} = ${naOf(e)}): ${A}`, create);
+    defineFn(`array.new_${e}(size: series int = 0, initial_value: series ${e} = ${naOf(e)}): ${A}`, create);
+    defineFn(`array.from(...values: series ${e}): ${A}`, (rt, a, d, s) => {
+      const items: unknown[] = [];
+      for (let k = 0; k < s; k++) items.push(readElem(rt, e, a + k));
+      rt.o[d] = newArray(items);
+    });
+    defineFn(`array.size(id: ${A}): series int`, (rt, a, d) => {
+      rt.f[d] = arrayArg(rt, a, 'array.size').items.length;
+    });
+    defineFn(`array.get(id: ${A}, index: series int): series ${e}`, (rt, a, d) => {
+      const arr = arrayArg(rt, a, 'array.get');
+      writeElem(rt, e, d, arr.items[arrayIndex(rt, rt.f[a + 1] ?? NaN, arr.items.length, 'array.get')]);
+    });
+    defineFn(`array.set(id: ${A}, index: series int, value: series ${e}): void`, (rt, a) => {
+      const arr = arrayArg(rt, a, 'array.set');
+      arr.items[arrayIndex(rt, rt.f[a + 1] ?? NaN, arr.items.length, 'array.set')] = readElem(rt, e, a + 2);
+    });
+    defineFn(`array.first(id: ${A}): series ${e}`, (rt, a, d) => {
+      const arr = arrayArg(rt, a, 'array.first');
+      if (arr.items.length === 0) rt.fail('empty-array', "Cannot call 'array.first()' on an empty array.");
+      writeElem(rt, e, d, arr.items[0]);
+    });
+    defineFn(`array.last(id: ${A}): series ${e}`, (rt, a, d) => {
+      const arr = arrayArg(rt, a, 'array.last');
+      if (arr.items.length === 0) rt.fail('empty-array', "Cannot call 'array.last()' on an empty array.");
+      writeElem(rt, e, d, arr.items[arr.items.length - 1]);
+    });
+    defineFn(`array.push(id: ${A}, value: series ${e}): void`, (rt, a) => {
+      arrayArg(rt, a, 'array.push').items.push(readElem(rt, e, a + 1));
+    });
+    defineFn(`array.pop(id: ${A}): series ${e}`, (rt, a, d) => {
+      const arr = arrayArg(rt, a, 'array.pop');
+      if (arr.items.length === 0) rt.fail('empty-array', "Cannot call 'array.pop()' on an empty array.");
+      writeElem(rt, e, d, arr.items.pop());
+    });
+    defineFn(`array.unshift(id: ${A}, value: series ${e}): void`, (rt, a) => {
+      arrayArg(rt, a, 'array.unshift').items.unshift(readElem(rt, e, a + 1));
+    });
+    defineFn(`array.shift(id: ${A}): series ${e}`, (rt, a, d) => {
+      const arr = arrayArg(rt, a, 'array.shift');
+      if (arr.items.length === 0) rt.fail('empty-array', "Cannot call 'array.shift()' on an empty array.");
+      writeElem(rt, e, d, arr.items.shift());
+    });
+    defineFn(`array.insert(id: ${A}, index: series int, value: series ${e}): void`, (rt, a) => {
+      const arr = arrayArg(rt, a, 'array.insert');
+      // Inserting at the size appends.
+      const k = arrayIndex(rt, rt.f[a + 1] ?? NaN, arr.items.length + 1, 'array.insert');
+      arr.items.splice(k, 0, readElem(rt, e, a + 2));
+    });
+    defineFn(`array.remove(id: ${A}, index: series int): series ${e}`, (rt, a, d) => {
+      const arr = arrayArg(rt, a, 'array.remove');
+      const k = arrayIndex(rt, rt.f[a + 1] ?? NaN, arr.items.length, 'array.remove');
+      writeElem(rt, e, d, arr.items.splice(k, 1)[0]);
+    });
+    defineFn(`array.clear(id: ${A}): void`, (rt, a) => {
+      arrayArg(rt, a, 'array.clear').items.length = 0;
+    });
+    defineFn(`array.includes(id: ${A}, value: series ${e}): series bool`, (rt, a, d) => {
+      const v = readElem(rt, e, a + 1);
+      rt.f[d] = arrayArg(rt, a, 'array.includes').items.some((x) => sameElem(x, v)) ? 1 : 0;
+    });
+    defineFn(`array.indexof(id: ${A}, value: series ${e}): series int`, (rt, a, d) => {
+      const v = readElem(rt, e, a + 1);
+      rt.f[d] = arrayArg(rt, a, 'array.indexof').items.findIndex((x) => sameElem(x, v));
+    });
+    defineFn(`array.lastindexof(id: ${A}, value: series ${e}): series int`, (rt, a, d) => {
+      const v = readElem(rt, e, a + 1);
+      const items = arrayArg(rt, a, 'array.lastindexof').items;
+      let k = items.length - 1;
+      while (k >= 0 && !sameElem(items[k], v)) k--;
+      rt.f[d] = k;
+    });
+  }
+  for (const e of NUMERIC) {
+    const A = `array<${e}>`;
+    defineFn(`array.sum(id: ${A}): series ${e}`, (rt, a, d) => {
+      const xs = numbers(arrayArg(rt, a, 'array.sum'));
+      let s = 0;
+      for (const x of xs) s += x;
+      rt.f[d] = xs.length === 0 ? NaN : s;
+    });
+    defineFn(`array.avg(id: ${A}): series float`, (rt, a, d) => {
+      const xs = numbers(arrayArg(rt, a, 'array.avg'));
+      let s = 0;
+      for (const x of xs) s += x;
+      rt.f[d] = xs.length === 0 ? NaN : s / xs.length;
+    });
+    defineFn(`array.min(id: ${A}, nth: series int = 0): series ${e}`, (rt, a, d) => {
+      rt.f[d] = nthValue(arrayArg(rt, a, 'array.min'), rt.f[a + 1] ?? NaN, false);
+    });
+    defineFn(`array.max(id: ${A}, nth: series int = 0): series ${e}`, (rt, a, d) => {
+      rt.f[d] = nthValue(arrayArg(rt, a, 'array.max'), rt.f[a + 1] ?? NaN, true);
+    });
+  }
+}
+
+registerArray();

@@ -1,0 +1,13 @@
+// Runtime checks that the compiler emits itself (never written in scripts): each fails with its
+// own error code when a value breaks a rule that can only be checked while the script runs.
+
+import { defineFn } from './registry.js';
+
+/** `for ... by step` with a series step: the step is a size and must be positive (na is allowed:
+ * the loop then runs once). */
+defineFn('__check.for_step(step: series float): void', (rt, a) => {
+  const step = rt.f[a] ?? NaN;
+  if (step <= 0) {
+    rt.fail('bad-step', `The step of a 'for' loop must be positive, got ${step}: the loop counts down by itself when 'from' is greater than 'to'.`);
+  }
+});
