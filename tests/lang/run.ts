@@ -76,7 +76,8 @@ function sameValue(ours: number, want: Value): boolean {
   if (want === 'na') return Number.isNaN(ours);
   if (Number.isNaN(ours)) return false;
   if (ours === want) return true;
-  return Math.abs(ours - want) <= 1e-9 * Math.max(1, Math.abs(want));
+  // 1e-9 relative, at most 1e-6 absolute: bar times and colors (large integers) compare exactly.
+  return Math.abs(ours - want) <= Math.min(1e-9 * Math.max(1, Math.abs(want)), 1e-6);
 }
 
 function show(v: number | Value): string {
@@ -123,7 +124,7 @@ export function runFile(path: string): FileResult {
   for (const x of unmet) {
     fail(x.line, `expected ${x.severity} ${x.at.line}:${x.at.column} ${x.code} "${x.text}" was not reported`);
   }
-  const wantsRun = spec.plots.length + spec.logs.length > 0 || spec.runtimeError !== null || spec.hostError !== null || spec.bars !== null || spec.data !== null;
+  const wantsRun = spec.plots.length + spec.logs.length + spec.alerts.length > 0 || spec.runtimeError !== null || spec.hostError !== null || spec.bars !== null || spec.data !== null;
   if (!program) {
     if (wantsRun) failures.push('the file expects a run, but it did not compile');
     return { failures, assertions: spec.assertions };
@@ -288,6 +289,18 @@ export function runFile(path: string): FileResult {
     else if (w && !got) fail(w.line, `expected log ${w.level} ${JSON.stringify(w.message)}, but there are only ${logs.length} entries`);
     else if (w && got && (got.level !== w.level || got.message !== w.message || (w.bar !== null && got.bar !== w.bar))) {
       fail(w.line, `log #${i} is ${fmtLog(got)}, expected ${w.bar !== null ? `bar ${w.bar} ` : ''}${w.level} ${JSON.stringify(w.message)}`);
+    }
+  }
+  // 7. Alerts: every firing expected, in order.
+  const alerts = inst.alerts;
+  const fmtAlert = (x: { bar: number; kind: string; message: string }) => `bar ${x.bar} ${x.kind} ${JSON.stringify(x.message)}`;
+  for (let i = 0; i < Math.max(alerts.length, spec.alerts.length); i++) {
+    const got = alerts[i];
+    const w = spec.alerts[i];
+    if (!w && got) failures.push(`unexpected alert ${fmtAlert(got)}`);
+    else if (w && !got) fail(w.line, `expected alert ${JSON.stringify(w.message)}, but there are only ${alerts.length}`);
+    else if (w && got && (got.kind !== w.kind || got.message !== w.message || (w.bar !== null && got.bar !== w.bar))) {
+      fail(w.line, `alert #${i} is ${fmtAlert(got)}, expected ${w.bar !== null ? `bar ${w.bar} ` : ''}${w.kind} ${JSON.stringify(w.message)}`);
     }
   }
   return { failures, assertions: spec.assertions };

@@ -43,6 +43,13 @@ export interface LogExpect {
   message: string;
 }
 
+export interface AlertExpect {
+  line: number;
+  bar: number | null;
+  kind: 'alert' | 'condition';
+  message: string;
+}
+
 export interface ProgramExpect {
   line: number;
   path: string;
@@ -81,6 +88,7 @@ export interface Spec {
   runtimeError: RuntimeErrorExpect | null;
   hostError: { line: number; code: string; text: string } | null;
   logs: LogExpect[];
+  alerts: AlertExpect[];
   program: ProgramExpect[];
   codeSize: CodeSizeExpect[];
   /** Number of individual expectations, for the suite's tally. */
@@ -108,6 +116,7 @@ export function readSpec(source: string, file: string): Spec {
     runtimeError: null,
     hostError: null,
     logs: [],
+    alerts: [],
     program: [],
     codeSize: [],
     assertions: 0,
@@ -277,6 +286,21 @@ function readExpect(spec: Spec, sc: Scanner, lineNo: number, fail: (why: string)
       const level = sc.word();
       if (level !== 'info' && level !== 'warning' && level !== 'error') return fail(`bad log level '${level}'`);
       spec.logs.push({ line: lineNo, bar, level, message: sc.string() });
+      spec.assertions += 1;
+      break;
+    }
+    case 'alert': {
+      let bar: number | null = null;
+      if (sc.peek() === 'b') {
+        sc.keyword('bar');
+        bar = sc.int();
+      }
+      let kind: 'alert' | 'condition' = 'alert';
+      if (sc.peek() === 'c') {
+        sc.keyword('condition');
+        kind = 'condition';
+      }
+      spec.alerts.push({ line: lineNo, bar, kind, message: sc.string() });
       spec.assertions += 1;
       break;
     }

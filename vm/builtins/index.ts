@@ -8,5 +8,6 @@ import './bar-vars.js';
 import './core-index.js';
 import './array.js';
 import './checks.js';
+import './alerts.js';
 import './ta/index.js';
 import './time/index.js';

@@ -106,6 +106,8 @@ export function tryOverload(spec: FnSpec, args: ArgInfo[], version: number): Mat
     if (!arg) return null;
     const v = arg.type;
     const label = `argument '${p.name}'=\`${arg.text}\``;
+    // A list literal (`options = [...]`) arrives as a tuple and fits only a tuple parameter.
+    if (v.base === 'tuple' && p.type.base === 'tuple') return null;
     if (v.base === 'void' || v.base === 'tuple') return `${label}: expected ${sigTypeName(p.type)}, got no value`;
     if (v.qual > p.type.qual) {
       return `${label}: expected ${sigTypeName(p.type)}, got ${QUAL_NAMES[v.qual]} ${baseName(v)}`;
