@@ -15,12 +15,11 @@ function run(src: string, bars = 5) {
   for (let i = 0; i < bars; i++) {
     inst.runBar({ time: Date.UTC(2024, 0, 1, 0, i * 5), open: 10 + i, high: 11 + i, low: 9 + i, close: 10.5 + i, volume: 100 });
   }
-  const plot = (title: string): number[] | number => {
+  const plot = (title: string): number[] => {
     const k = program.outputs.findIndex((o) => o.title === title);
     const info = program.outputs[k];
     if (!info) throw new Error(`no plot ${title}`);
-    // A plot of a constant keeps its value in the options instead of a column.
-    if (info.channels.length === 0) return info.options.series as number;
+    // A plot of a constant is recorded per bar like any other plot.
     return Array.from(inst.outputs.column(k)).slice(0, bars);
   };
   return { plot, logs: inst.logs.map((l) => `${l.level}:${l.message}`) };
@@ -55,9 +54,9 @@ plot(color.t(color.new(color.red, 37)), "t")
     // 10.5 + 11.5 + 12.5 = 34.5, then +1 each bar.
     expect(plot('sum')).toEqual([NaN, NaN, 34.5, 37.5, 40.5]);
     // math.round(2.5) = 3 (ties up) + 3.
-    expect(plot('const')).toBe(6);
-    expect(plot('pi')).toBe(Math.PI);
-    expect(plot('t')).toBe(37);
+    expect(plot('const')).toEqual([6, 6, 6, 6, 6]);
+    expect(plot('pi')).toEqual([Math.PI, Math.PI, Math.PI, Math.PI, Math.PI]);
+    expect(plot('t')).toEqual([37, 37, 37, 37, 37]);
   });
 
   it('named arguments, defaults and string functions', () => {
