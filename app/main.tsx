@@ -1,22 +1,27 @@
-// The page's entry: one engine connection and one controller for the page's life, the debug
-// accessor, and the React tree.
+// The page's entry, kept small: it starts the engine worker and asks it to open the last session
+// at once, then loads the UI (React, editor, chart: a separate chunk) while the worker restores or
+// runs. Events that arrive before the UI is up wait in a queue and are delivered in order.
 
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
+import * as Comlink from 'comlink';
 import { engine } from './ui/engine-client.js';
-import { AppController } from './ui/controller.js';
-import { App } from './ui/app.js';
-import { installDebug } from './ui/debug.js';
-import './ui/styles.css';
+import { initOptionsFromUrl } from './ui/init-options.js';
+import type { EngineEvent } from './worker/protocol.js';
 
-const controller = new AppController(engine);
-installDebug(controller);
-void controller.init();
+const early: EngineEvent[] = [];
+let deliver: ((e: EngineEvent) => void) | null = null;
+const listener = Comlink.proxy((e: EngineEvent) => {
+  if (deliver) deliver(e);
+  else early.push(e);
+});
+const session = engine.init(listener, initOptionsFromUrl(location.href, import.meta.env.BASE_URL));
 
-const root = document.getElementById('root');
-if (!root) throw new Error('index.html has no #root element.');
-createRoot(root).render(
-  <StrictMode>
-    <App controller={controller} />
-  </StrictMode>,
+void import('./ui/boot.js').then(({ boot }) =>
+  boot({
+    engine,
+    session,
+    attach(fn) {
+      deliver = fn;
+      for (const e of early.splice(0)) fn(e);
+    },
+  }),
 );

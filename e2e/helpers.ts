@@ -55,6 +55,19 @@ export async function openApp(page: Page, query = ''): Promise<AppSnapshot> {
   return waitSettled(page);
 }
 
+/** Waits until the page has restored a checkpoint (after a reload), and returns its bar. */
+export async function waitRestored(page: Page, timeout = 60_000): Promise<number> {
+  await page.waitForFunction(
+    () => {
+      const ev = (window as unknown as { evergreen?: EvergreenDebug }).evergreen;
+      return ev !== undefined && ev.state().restoredBar !== null;
+    },
+    null,
+    { timeout, polling: 20 },
+  );
+  return (await appState(page)).restoredBar ?? -1;
+}
+
 export async function plotValues(page: Page, title: string): Promise<(number | null)[]> {
   return page.evaluate((t) => (window as unknown as { evergreen: EvergreenDebug }).evergreen.plotValues(t), title);
 }

@@ -4,7 +4,7 @@
 
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import type { EvergreenDebug } from '../app/ui/debug.js';
-import { allPlotValues, appState, openApp, sampleRows, setSpeed, startReplay, stepBars, waitReplayEnd, waitSettled, watchErrors } from './helpers.js';
+import { allPlotValues, appState, openApp, sampleRows, setSpeed, startReplay, stepBars, waitReplayEnd, waitRestored, waitSettled, watchErrors } from './helpers.js';
 
 const N = sampleRows().length;
 const FROM = N - 300;
@@ -53,7 +53,7 @@ test('replay 300 bars, reload mid-replay: resumes at the last checkpoint and end
   expect(before.barIndex).toBeLessThan(N - 50);
   await page.reload();
   // Back at a checkpoint at least as recent as the last one shown, before the bar it had reached.
-  await page.waitForFunction(() => (window as unknown as { evergreen?: EvergreenDebug }).evergreen?.state().restoredBar !== null, null, { polling: 20 });
+  await waitRestored(page);
   const after = await appState(page);
   expect(after.restoredBar).not.toBeNull();
   expect(after.restoredBar ?? -1).toBeGreaterThanOrEqual(before.checkpointBar ?? Infinity);

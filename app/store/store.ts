@@ -248,9 +248,16 @@ export class Store {
   }
 
   /** Output rows [0, toBar) of a run; rows no chunk covers stay NaN. `shape` gives the channel
-   * count of each output (by default, that of the stored chunks). */
-  async readOutputs(runKey: string, toBar: number, shape?: number[]): Promise<AssembledOutputs> {
-    const chunks = await this.db.getAll('outputs', IDBKeyRange.bound([runKey, 0], [runKey, toBar], false, true));
+   * count of each output (by default, that of the stored chunks). `storedEnd` is the end of the
+   * contiguous rows stored from bar 0 (it may pass `toBar`). */
+  async readOutputs(runKey: string, toBar: number, shape?: number[]): Promise<AssembledOutputs & { storedEnd: number }> {
+    const chunks = await this.db.getAll('outputs', IDBKeyRange.bound([runKey, 0], [runKey, Infinity]));
+    chunks.sort((a, b) => a.fromBar - b.fromBar);
+    let storedEnd = 0;
+    for (const c of chunks) {
+      if (c.fromBar > storedEnd) break;
+      storedEnd = Math.max(storedEnd, c.toBar);
+    }
     shape ??= chunks[0]?.columns.map((c) => c.length) ?? [];
     const time = new Float64Array(toBar).fill(NaN);
     const columns = shape.map((nch) => Array.from({ length: nch }, () => new Float64Array(toBar).fill(NaN)));
@@ -265,7 +272,7 @@ export class Store {
         }),
       );
     }
-    return { firstBar: 0, length: toBar, time, columns };
+    return { firstBar: 0, length: toBar, time, columns, storedEnd };
   }
 
   /** Deletes everything (the app's "clear storage"). */

@@ -33,8 +33,8 @@ import type { PlotBuffer } from './plot-buffer.js';
 
 /** Bars held by the chart library at a time, and how close to an edge a scroll may get before the
  * window moves. The library's minimum bar spacing (1 px) caps what is visible below the window. */
-export const CHART_WINDOW = 4000;
-const EDGE_MARGIN = 500;
+export const CHART_WINDOW = 1200;
+const EDGE_MARGIN = 300;
 
 const THEME = {
   background: '#131722',
@@ -90,6 +90,8 @@ export class ChartView {
   private w1 = 0;
   /** First bar of the data the library holds (-1: none). */
   private drawnStart = -1;
+  private pendingDraw = 0;
+  private pendingFollow = false;
   private adjusting = false;
   private rangeCheck = 0;
   private legend: HTMLDivElement;
@@ -125,6 +127,7 @@ export class ChartView {
   }
 
   destroy(): void {
+    if (this.pendingDraw) cancelAnimationFrame(this.pendingDraw);
     this.resizeObserver.disconnect();
     this.chart.remove();
     this.legend.remove();
@@ -242,7 +245,7 @@ export class ChartView {
     this.w0 = 0;
     this.w1 = 0;
     this.drawnStart = -1;
-    this.redraw(true);
+    this.scheduleRedraw(true);
   }
 
   private addPlot(p: SeriesPlan): PlotApi {
@@ -360,8 +363,26 @@ export class ChartView {
     return out;
   }
 
+  /** Redraws on the next animation frame; calls in the same frame coalesce into one draw. */
+  scheduleRedraw(follow = false): void {
+    this.pendingFollow ||= follow;
+    if (this.pendingDraw) return;
+    this.pendingDraw = requestAnimationFrame(() => {
+      this.pendingDraw = 0;
+      const f = this.pendingFollow;
+      this.pendingFollow = false;
+      this.redraw(f);
+    });
+  }
+
   /** setData for every series over the window [w0, w1). `follow`: put the window at the end. */
   redraw(follow = false): void {
+    if (this.pendingDraw) {
+      cancelAnimationFrame(this.pendingDraw);
+      this.pendingDraw = 0;
+      follow ||= this.pendingFollow;
+      this.pendingFollow = false;
+    }
     const total = this.buffer.shownBars;
     if (follow || this.w1 === 0 || this.w1 > total) {
       this.w1 = total;
@@ -442,6 +463,7 @@ export class ChartView {
   /** New confirmed bars/rows [from, to) and/or a new open bar: appended with update() when the
    * window follows the live edge, else redrawn. */
   appendLive(from: number): void {
+    if (this.pendingDraw) return; // the coming redraw shows them
     const total = this.buffer.shownBars;
     const following = this.w1 >= from;
     if (!following) return;

@@ -36,6 +36,9 @@ export interface EvergreenDebug {
   scrollToBar(bar: number): void;
   /** Replaces the editor's text (as typing would). */
   setSource(source: string): void;
+  /** performance.now() (ms since the page started loading) of the engine being ready, the last
+   * run's start (reset) and end, and its chart being fully drawn; NaN before they happen. */
+  timings(): { ready: number; reset: number; runEnd: number; drawn: number };
 }
 
 export function installDebug(c: AppController): void {
@@ -97,6 +100,7 @@ export function installDebug(c: AppController): void {
     setSource(source) {
       c.editorSourceReplace(source);
     },
+    timings: () => ({ ...c.timings }),
   };
   (window as unknown as { evergreen: EvergreenDebug }).evergreen = api;
 }

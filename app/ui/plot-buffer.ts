@@ -10,9 +10,13 @@ class Column {
   constructor(capacity: number) {
     this.data = new Float64Array(capacity);
   }
+  /** Rows expected: the first allocation makes room for them all (no copying while a run's
+   * chunks arrive). */
+  reserve = 0;
+
   ensure(n: number): void {
     if (n <= this.data.length) return;
-    let cap = Math.max(1024, this.data.length * 2);
+    let cap = Math.max(1024, this.data.length * 2, this.data.length === 0 ? this.reserve : 0);
     while (cap < n) cap *= 2;
     const next = new Float64Array(cap);
     next.set(this.data);
@@ -21,7 +25,7 @@ class Column {
   /** Writes `src` at row `at`. An empty column takes a chunk starting at row 0 as its storage (the
    * worker transferred it: nobody else holds it). */
   write(at: number, src: Float64Array, empty: boolean): void {
-    if (empty && at === 0 && src.byteOffset === 0 && src.length === src.buffer.byteLength / 8) {
+    if (empty && at === 0 && src.length >= this.reserve && src.byteOffset === 0 && src.length === src.buffer.byteLength / 8) {
       this.data = src;
       return;
     }
@@ -50,7 +54,13 @@ export class PlotBuffer {
     this.barCount = 0;
     this.rowCount = 0;
     this.openBar = null;
-    this.columns = (program?.outputs ?? []).map((o) => o.channels.map(() => new Column(0)));
+    this.columns = (program?.outputs ?? []).map((o) =>
+      o.channels.map(() => {
+        const c = new Column(0);
+        c.reserve = bars.length;
+        return c;
+      }),
+    );
     this.appendBars(bars);
   }
 

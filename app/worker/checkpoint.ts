@@ -130,8 +130,7 @@ export async function readCheckpoint(store: Store, meta: SnapshotMeta): Promise<
   }
   const shape = inst.program.outputs.map((o) => o.channels.length);
   const outputs = await store.readOutputs(meta.runKey, meta.bar + 1, shape);
-  const outputsStored = Math.max(meta.bar + 1, await store.storedOutputsEnd(meta.runKey));
-  return { ok: true, inst, outputs, outputsStored };
+  return { ok: true, inst, outputs, outputsStored: Math.max(meta.bar + 1, outputs.storedEnd) };
 }
 
 /** Reads an exported or foreign snapshot's header without restoring it. */

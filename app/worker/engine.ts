@@ -1224,7 +1224,7 @@ export class Engine implements EngineApi {
     const bytes = await this.store.getSnapshotBytes(id);
     if (!meta || !bytes) throw new Error('That checkpoint no longer exists.');
     const source = restoreInstance(bytes).program.source;
-    const outputs = await this.store.readOutputs(meta.runKey, meta.bar + 1);
+    const { storedEnd: _stored, ...outputs } = await this.store.readOutputs(meta.runKey, meta.bar + 1);
     let dataset = null;
     if (meta.datasetId.startsWith('csv:')) {
       const dm = await this.store.getDataset(meta.datasetId);

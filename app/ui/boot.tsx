@@ -1,0 +1,32 @@
+// The UI chunk's entry: one controller for the page's life (fed by the events main.tsx queued and
+// everything after), the debug accessor, and the React tree.
+
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import type { Remote } from 'comlink';
+import type { EngineApi, EngineEvent, SessionView } from '../worker/protocol.js';
+import { AppController } from './controller.js';
+import { App } from './app.js';
+import { installDebug } from './debug.js';
+import './styles.css';
+
+export interface BootArgs {
+  engine: Remote<EngineApi>;
+  /** The engine's answer to init(), already asked for. */
+  session: Promise<SessionView>;
+  /** Hands over the engine's events: those queued so far at once, then each as it comes. */
+  attach(deliver: (e: EngineEvent) => void): void;
+}
+
+export function boot({ engine, session, attach }: BootArgs): void {
+  const controller = new AppController(engine);
+  installDebug(controller);
+  void controller.start(session, attach);
+  const root = document.getElementById('root');
+  if (!root) throw new Error('index.html has no #root element.');
+  createRoot(root).render(
+    <StrictMode>
+      <App controller={controller} />
+    </StrictMode>,
+  );
+}

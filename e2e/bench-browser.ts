@@ -1,0 +1,147 @@
+// `npm run bench:browser`: benchmark (b) (bench/scripts/b.pine, 19 plots) over 100k synthetic
+// 1-minute bars in the built app, in Debian's Chromium. Measures, from the start of a page load to
+// a fully drawn chart: a cold load (`?restore=0`: the history runs in the worker) against a load
+// that restores the newest checkpoint (snapshot + stored plot rows, no history run); and the main
+// thread's long tasks (> 50 ms, PerformanceObserver 'longtask') during the cold run. Prints a
+// Markdown table and writes reports/bench-browser.json.
+
+import { execSync, spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chromium, type Page } from '@playwright/test';
+import type { EvergreenDebug } from '../app/ui/debug.js';
+
+const PORT = 4174;
+const BASE = `http://127.0.0.1:${PORT}`;
+const BARS = Number(process.env.BENCH_BARS ?? 100_000);
+const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
+const DATASET = `synthetic:${BARS}`;
+const root = new URL('..', import.meta.url).pathname;
+
+interface Sample {
+  /** ms from navigation start to the chart fully drawn. */
+  drawn: number;
+  ready: number;
+  reset: number;
+  runEnd: number;
+  longTasks: { start: number; duration: number }[];
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+}
+
+async function waitDrawn(page: Page, status: string): Promise<void> {
+  await page.waitForFunction(
+    (st) => {
+      const ev = (window as unknown as { evergreen?: EvergreenDebug }).evergreen;
+      if (!ev) return false;
+      const s = ev.state();
+      return s.status === st && s.drawnRunId === s.runId && s.drawnRunId !== null;
+    },
+    status,
+    { timeout: 300_000, polling: 20 },
+  );
+}
+
+async function measure(page: Page, query: string, status: string): Promise<Sample> {
+  await page.goto(`${BASE}/?dataset=${DATASET}${query}`);
+  await waitDrawn(page, status);
+  return page.evaluate(() => {
+    const w = window as unknown as { evergreen: EvergreenDebug; __longTasks: { start: number; duration: number }[] };
+    const t = w.evergreen.timings();
+    return { drawn: t.drawn, ready: t.ready, reset: t.reset, runEnd: t.runEnd, longTasks: w.__longTasks.slice() };
+  });
+}
+
+async function main(): Promise<void> {
+  console.log('Building the app...');
+  execSync('npx vite build', { cwd: root, stdio: 'ignore' });
+  const server = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort', '--host', '127.0.0.1'], { cwd: root, detached: true, stdio: 'ignore' });
+  try {
+    for (let i = 0; i < 100; i++) {
+      const ok = await fetch(BASE).then((r) => r.ok, () => false);
+      if (ok) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
+    });
+    const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+    await context.addInitScript(() => {
+      const w = window as unknown as { __longTasks: { start: number; duration: number }[] };
+      w.__longTasks = [];
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) w.__longTasks.push({ start: e.startTime, duration: e.duration });
+      }).observe({ type: 'longtask', buffered: true });
+    });
+    const page = await context.newPage();
+
+    // Setup: open the dataset, put benchmark (b) in the editor, run it once (this leaves a checkpoint).
+    console.log(`Setting up: bench (b) over ${BARS.toLocaleString('en-US')} bars...`);
+    await page.goto(`${BASE}/?dataset=${DATASET}`);
+    await waitDrawn(page, 'done');
+    const source = readFileSync(new URL('../bench/scripts/b.pine', import.meta.url), 'utf8');
+    await page.evaluate((s) => (window as unknown as { evergreen: EvergreenDebug }).evergreen.setSource(s), source);
+    await page.waitForTimeout(800);
+    const before = await page.evaluate(() => (window as unknown as { evergreen: EvergreenDebug }).evergreen.state().runId);
+    await page.getByTestId('run').click();
+    await page.waitForFunction((r) => (window as unknown as { evergreen: EvergreenDebug }).evergreen.state().runId > r, before);
+    await waitDrawn(page, 'done');
+    await page.waitForFunction((n) => (window as unknown as { evergreen: EvergreenDebug }).evergreen.state().checkpointBar === n - 1, BARS);
+    const titles = await page.evaluate(() => (window as unknown as { evergreen: EvergreenDebug }).evergreen.plotTitles());
+    if (titles.length !== 19) throw new Error(`Expected bench (b)'s 19 plots, got ${titles.length}.`);
+    const snap = await page.evaluate(() => (window as unknown as { evergreen: EvergreenDebug }).evergreen.state().snapshots[0]);
+    const snapBytes = await page.evaluate(() => document.querySelector('[data-testid="snapshot-row"] td:nth-child(3)')?.textContent ?? '');
+
+    const cold: Sample[] = [];
+    const warm: Sample[] = [];
+    for (let i = 0; i < REPEATS; i++) {
+      cold.push(await measure(page, '&restore=0', 'done'));
+      warm.push(await measure(page, '', 'restored'));
+      console.log(`  run ${i + 1}: cold ${Math.round(cold[i]?.drawn ?? NaN)} ms, restore ${Math.round(warm[i]?.drawn ?? NaN)} ms`);
+    }
+    await browser.close();
+
+    const during = cold.map((s) => s.longTasks.filter((t) => t.start + t.duration > s.reset && t.start < s.runEnd));
+    const afterRun = cold.map((s) => s.longTasks.filter((t) => t.start >= s.runEnd && t.start < s.drawn));
+    const maxTask = (xs: { duration: number }[][]) => Math.max(0, ...xs.flat().map((t) => t.duration));
+    const result = {
+      date: new Date().toISOString(),
+      bars: BARS,
+      repeats: REPEATS,
+      snapshot: { bar: snap?.bar ?? null, size: snapBytes },
+      coldDrawnMs: median(cold.map((s) => s.drawn)),
+      coldRunMs: median(cold.map((s) => s.runEnd - s.reset)),
+      coldReadyMs: median(cold.map((s) => s.ready)),
+      coldEngineDoneMs: median(cold.map((s) => s.runEnd)),
+      restoreDrawnMs: median(warm.map((s) => s.drawn)),
+      restoreReadyMs: median(warm.map((s) => s.ready)),
+      restoreEngineDoneMs: median(warm.map((s) => s.runEnd)),
+      speedup: median(cold.map((s) => s.drawn)) / median(warm.map((s) => s.drawn)),
+      longestTaskDuringColdRunMs: maxTask(during),
+      tasksOver100DuringColdRun: during.flat().filter((t) => t.duration > 100).length,
+      longestTaskAfterRunMs: maxTask(afterRun),
+      longestTaskDuringRestoreLoadMs: maxTask(warm.map((s) => s.longTasks)),
+      samples: { cold, restore: warm },
+    };
+    mkdirSync(new URL('../reports/', import.meta.url), { recursive: true });
+    writeFileSync(new URL('../reports/bench-browser.json', import.meta.url), JSON.stringify(result, null, 2));
+    const ms = (x: number) => `${Math.round(x)} ms`;
+    console.log(`
+| bench (b), ${BARS.toLocaleString('en-US')} bars × 19 plots, median of ${REPEATS} loads | cold load (history run) | load restoring the checkpoint |
+|---|---|---|
+| page load → engine ready (session open) | ${ms(result.coldReadyMs)} | ${ms(result.restoreReadyMs)} |
+| page load → all plot values on the page | ${ms(result.coldEngineDoneMs)} (history run ${ms(result.coldRunMs)}) | ${ms(result.restoreEngineDoneMs)} |
+| page load → chart fully drawn | **${ms(result.coldDrawnMs)}** | **${ms(result.restoreDrawnMs)}** (${result.speedup.toFixed(1)}× faster) |
+| longest main-thread task during the history run | ${ms(result.longestTaskDuringColdRunMs)} (${result.tasksOver100DuringColdRun} over 100 ms in ${REPEATS} runs) | — |
+| longest main-thread task drawing after the run / in the whole restoring load | ${ms(result.longestTaskAfterRunMs)} | ${ms(result.longestTaskDuringRestoreLoadMs)} |
+`);
+  } finally {
+    if (server.pid) process.kill(-server.pid);
+  }
+}
+
+await main();
