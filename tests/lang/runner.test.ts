@@ -2,7 +2,7 @@
 // inline as `// @...` comments (format: tests/lang/README.md). A file passes when every diagnostic,
 // plot value, log entry and runtime error is exactly what it states.
 
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -34,6 +34,27 @@ describe('Pine language (tests/lang)', () => {
       assertions += r.assertions;
       expect(r.assertions, `${name} states no expectation`).toBeGreaterThan(0);
       expect(r.failures, `${name}:\n${r.failures.join('\n')}`).toEqual([]);
+    });
+  }
+});
+
+describe('every compile error code has a language test', () => {
+  // The codes the lexer, parser and lowering pass can report (E999 marks internal guards).
+  const compiler = join(ROOT, '..', '..', 'vm', 'compiler');
+  const codes = new Set<string>();
+  for (const f of ['lexer.ts', 'parser.ts', 'lower.ts']) {
+    for (const m of readFileSync(join(compiler, f), 'utf8').matchAll(/'([EW]\d{3})'/g)) if (m[1] && m[1] !== 'E999') codes.add(m[1]);
+  }
+  const expected = new Set<string>();
+  for (const file of files) {
+    for (const m of readFileSync(file, 'utf8').matchAll(/@expect-(?:error|warning) \d*:\d+ ([EW]\d{3})/g)) if (m[1]) expected.add(m[1]);
+  }
+  test('the compiler reports codes', () => {
+    expect(codes.size).toBeGreaterThan(40);
+  });
+  for (const code of [...codes].sort()) {
+    test(code, () => {
+      expect(expected.has(code), `no tests/lang file expects ${code}`).toBe(true);
     });
   }
 });

@@ -93,6 +93,8 @@ class Lowerer {
   private readonly loopRegs: number[] = [];
   /** Functions in a recursion cycle (already reported): calls to them are not reported again. */
   private readonly recursive = new Set<string>();
+  /** The script's functions, in declaration order. */
+  private readonly userFns: FuncSym[] = [];
   /** Every global function of the script, to explain calls made before a declaration. */
   private readonly declaredFns = new Map<string, A.FuncDef>();
 
@@ -133,6 +135,7 @@ class Lowerer {
     this.stmts(this.script.body, this.globalScope, false);
     em.at = this.script.span.end;
     em.emit(Op.HALT);
+    this.checkUncalled();
     if (!this.sawDeclaration) {
       this.sink.error('E401', { start: 0, end: 0 }, 'The script must declare itself with indicator(), strategy() or library().');
     }
@@ -236,6 +239,14 @@ class Lowerer {
 
   private err(code: string, span: A.Span, message: string): void {
     this.sink.error(code, span, message);
+  }
+
+  /** E303 for a second declaration of `name` in `scope`, naming the line of the first one. */
+  private alreadyDeclared(name: string, span: A.Span, scope: Scope): void {
+    const prev = scope.syms.get(name);
+    const at = prev ? (prev.kind === 'var' ? prev.span : prev.def.nameSpan) : null;
+    const where = at ? ` on line ${this.sink.lines.lineCol(at.start).line}` : '';
+    this.err('E303', span, `'${name}' is already declared${where} in this scope: use ':=' to assign a new value, or choose another name.`);
   }
 
   private q(node: { span: A.Span }): string {
@@ -391,9 +402,7 @@ class Lowerer {
 
   private varDecl(s: A.VarDecl, scope: Scope, want: boolean): Val[] | null {
     const fn = scope.fn;
-    if (scope.syms.has(s.name)) {
-      this.err('E303', s.nameSpan, `'${s.name}' is already declared in this scope.`);
-    }
+    if (scope.syms.has(s.name)) this.alreadyDeclared(s.name, s.nameSpan, scope);
     if (lookupVar(s.name) && BUILTIN_READONLY.has(s.name)) {
       this.err('E304', s.nameSpan, `Cannot declare a variable named '${s.name}': it is a built-in variable.`);
     }
@@ -410,7 +419,8 @@ class Lowerer {
       }
       let type: PType = declared ?? v.type;
       if (!declared && v.type.base === 'na') {
-        this.err('E306', s.span, `Cannot infer the type of '${s.name}' from na: declare it with a type, e.g. \`float ${s.name} = na\`.`);
+        // A declared type that could not be used was reported already.
+        if (!s.type) this.err('E306', s.span, `Cannot infer the type of '${s.name}' from na: declare it with a type, e.g. \`float ${s.name} = na\`.`);
         type = t('float');
       }
       if (declared) v = this.convert(fn, v, declared, s.value.span, `Cannot assign to '${s.name}'`);
@@ -459,7 +469,7 @@ class Lowerer {
     this.declName = null;
     let type: PType = declared ?? v.type;
     if (!declared && v.type.base === 'na') {
-      this.err('E306', s.span, `Cannot infer the type of '${s.name}' from na: declare it with a type, e.g. \`var float ${s.name} = na\`.`);
+      if (!s.type) this.err('E306', s.span, `Cannot infer the type of '${s.name}' from na: declare it with a type, e.g. \`var float ${s.name} = na\`.`);
       type = t('float');
     }
     if (declared) v = this.convert(fn, v, declared, s.value.span, `Cannot assign to '${s.name}'`);
@@ -501,6 +511,11 @@ class Lowerer {
 
   private tupleDecl(s: A.TupleDecl, scope: Scope): void {
     const fn = scope.fn;
+    if (s.value.kind === 'Tuple') {
+      this.err('E403', s.value.span, `A tuple \`${this.q(s.value)}\` cannot be destructured directly: declare each variable, or return the tuple from a function.`);
+      for (const it of s.value.items) this.expr(it, scope);
+      return;
+    }
     const vals = this.exprMulti(s.value, scope, true) ?? [];
     if (vals.length !== s.names.length) {
       if (vals.length === 1 && vals[0]?.type.base !== 'void') {
@@ -515,7 +530,7 @@ class Lowerer {
     s.names.forEach((n, i) => {
       const v = vals[i];
       if (!v || n.name === '_') return;
-      if (scope.syms.has(n.name)) this.err('E303', n.span, `'${n.name}' is already declared in this scope.`);
+      if (scope.syms.has(n.name)) this.alreadyDeclared(n.name, n.span, scope);
       const sym: VarSym = {
         kind: 'var',
         name: n.name,
@@ -559,7 +574,7 @@ class Lowerer {
       this.err('E310', s.target.span, `Cannot assign to the loop variable '${name}'.`);
     }
     if (sym.global && !fn.isMain) {
-      this.err('E311', s.target.span, `Cannot modify the global variable '${name}' inside a function.`);
+      this.err('E311', s.target.span, `Cannot modify the global variable '${name}' inside a function: return the new value and assign it where the function is called.`);
       this.expr(s.value, scope);
       return null;
     }
@@ -611,20 +626,21 @@ class Lowerer {
 
   private funcDef(s: A.FuncDef, scope: Scope): void {
     if (scope !== this.globalScope) {
-      this.err('E404', s.nameSpan, `Functions can only be declared in the global scope ('${s.name}').`);
+      // The parser already refuses (E207) a function defined inside a block.
+      this.err('E999', s.nameSpan, `Internal: the function '${s.name}' is defined inside a block.`);
       return;
     }
     if (s.isMethod) {
       this.err('E502', s.span, `Methods ('method ${s.name}') are not supported yet.`);
       return;
     }
-    const existing = scope.syms.get(s.name);
-    if (existing) {
-      this.err('E303', s.nameSpan, `'${s.name}' is already declared.`);
+    if (scope.syms.has(s.name)) {
+      this.alreadyDeclared(s.name, s.nameSpan, scope);
       return;
     }
     const sym: FuncSym = { kind: 'func', name: s.name, def: s, globals: new Map(scope.syms), specs: new Map() };
     scope.syms.set(s.name, sym);
+    this.userFns.push(sym);
   }
 
   private userCall(sym: FuncSym, call: A.Call, scope: Scope): Val[] {
@@ -643,7 +659,7 @@ class Lowerer {
     for (const a of call.args) {
       if (a.name === null) {
         if (pos >= def.params.length) {
-          this.err('E313', a.value.span, `Too many arguments: '${sym.name}' takes ${def.params.length}.`);
+          this.err('E313', a.value.span, `Too many arguments in the call to '${sym.name}': it takes ${def.params.length}, got ${call.args.filter((x) => x.name === null).length} (\`${this.q(a.value)}\` is extra).`);
           ok = false;
           break;
         }
@@ -733,7 +749,23 @@ class Lowerer {
     return s;
   }
 
-  private specialize(sym: FuncSym, argTypes: PType[], call: A.Call): SpecInfo {
+  /** Functions that no call compiled are checked once if every parameter has a declared type
+   * (a generic parameter's type is only known at a call). Their code is never called. */
+  private checkUncalled(): void {
+    for (const sym of this.userFns) {
+      if (sym.specs.size > 0 || this.recursive.has(sym.name)) continue;
+      const types: PType[] = [];
+      for (const p of sym.def.params) {
+        const ty = p.type ? this.declTypeFromRef(p.type) : null;
+        if (!ty) break;
+        types.push(ty);
+      }
+      if (types.length !== sym.def.params.length) continue;
+      sym.specs.set('unused', this.specialize(sym, types, null));
+    }
+  }
+
+  private specialize(sym: FuncSym, argTypes: PType[], call: A.Call | null): SpecInfo {
     const def = sym.def;
     const label = `${sym.name}(${argTypes.map((t) => baseName(t)).join(', ')})`;
     const ctx = this.newFn(label, false);
@@ -1089,6 +1121,12 @@ class Lowerer {
     }
     if (op === '==' || op === '!=') {
       const type = t('bool', qual);
+      if (this.version >= 6 && (lb === 'na' || rb === 'na')) {
+        // `x == na` is always false; Pine v6 rejects it.
+        const other = lb === 'na' ? re : le;
+        this.err('E337', span, `Cannot compare with na using '${op}' (\`${this.sink.quote(span)}\`): a comparison with na is never true. Use ${op === '!=' ? 'not ' : ''}na(${this.sink.quote(other.span)}) instead.`);
+        return this.poison(t('bool'));
+      }
       const bothObj = (lb === 'string' || lb === 'na') && (rb === 'string' || rb === 'na') && (lb === 'string' || rb === 'string');
       if (bothObj) {
         if (typeof l.cv === 'string' && typeof r.cv === 'string') return this.constVal((l.cv === r.cv) === (op === '==') ? 1 : 0, type);
@@ -1237,8 +1275,9 @@ class Lowerer {
       const r = acc.regs?.[i];
       if (r === undefined || !acc.types) return;
       this.place(fn, v, r);
-      const u = unify(acc.types[i] ?? v.type, v.type);
-      if (!u) acc.mismatch = span;
+      const before = acc.types[i] ?? v.type;
+      const u = unify(before, v.type);
+      if (!u) acc.mismatch ??= { span, before, got: v.type };
       else acc.types[i] = u;
     });
   }
@@ -1256,7 +1295,8 @@ class Lowerer {
     if (!acc.want) return null;
     if (acc.countMismatch || !acc.regs || !acc.types) return [];
     if (acc.mismatch) {
-      this.err('E326', acc.mismatch, `The branches of this ${what} return values of different types (${acc.types.map(baseName).join(', ')} and \`${this.sink.quote(acc.mismatch)}\`).`);
+      const m = acc.mismatch;
+      this.err('E326', m.span, `The branches of this ${what} return values of different types: ${baseName(m.before)} before, ${baseName(m.got)} in \`${this.sink.quote(m.span)}\`.`);
       return [this.poison()];
     }
     return acc.regs.map((reg, i) => {
@@ -1322,6 +1362,7 @@ class Lowerer {
       subject = this.expr(e.subject, scope);
       if (subject.type.base === 'void' || subject.type.base === 'tuple') {
         this.err('E327', e.subject.span, `The switch subject \`${this.q(e.subject)}\` has no value.`);
+        subject = this.poison();
       }
       subject = { reg: subject.reg, type: subject.type, cv: subject.cv };
     }
@@ -1596,7 +1637,7 @@ class Lowerer {
       const sym = scope.lookup(callee.name);
       if (sym) {
         if (sym.kind === 'func') return this.userCall(sym, e, scope);
-        this.err('E330', callee.span, `'${callee.name}' is a variable, not a function.`);
+        this.err('E330', callee.span, `Cannot call '${callee.name}': it is ${withArticle(baseName(sym.type))} variable, not a function.`);
         return [this.poison()];
       }
     }
@@ -1796,7 +1837,7 @@ class Lowerer {
     scope.fn.em.at = saved;
     if (this.sink.list.length > before) {
       const msgs = this.sink.list.splice(before).map((d) => d.message);
-      this.err('E336', span, `The default value '${text}' of '${spec.name}' cannot be used here: ${msgs[0] ?? ''}`);
+      this.err('E999', span, `Internal: the default value '${text}' of '${spec.name}' does not compile here: ${msgs[0] ?? ''}`);
     }
     return v;
   }
@@ -1836,7 +1877,7 @@ class Lowerer {
   private constArg(v: Val | undefined, name: string, kind: 'string' | 'number' | 'bool' | 'any', span: A.Span, fnName: string): string | number | boolean | null | undefined {
     if (!v) return undefined;
     if (v.cv === undefined) {
-      this.err('E333', span, `The '${name}' argument of '${fnName}' must be a constant (const ${kind === 'any' ? 'value' : kind}), got ${QUAL_NAMES[v.type.qual]} ${baseName(v.type)}.`);
+      this.err('E333', span, `The '${name}' argument of '${fnName}' must be known when the script compiles (a literal or a const variable), got ${QUAL_NAMES[v.type.qual]} ${baseName(v.type)} \`${this.sink.quote(span)}\`.`);
       return undefined;
     }
     if (v.type.base === 'bool') return v.cv === 1;
@@ -1905,7 +1946,8 @@ class Lowerer {
       if (p.name === 'title') {
         const a = bi >= 0 ? e.args[bi] : undefined;
         if (v.cv === undefined) {
-          this.err('E333', a ? a.value.span : e.span, `The title of '${spec.name}' must be a const string.`);
+          const at = a ? a.value.span : e.span;
+          this.err('E333', at, `The title of '${spec.name}' must be known when the script compiles (a string literal or a const variable), got \`${this.sink.quote(at)}\`.`);
         } else if (typeof v.cv === 'string') title = v.cv;
         return;
       }
@@ -1915,7 +1957,11 @@ class Lowerer {
       const isValue = VALUE_PARAMS.has(p.name) && kind !== 'hline' && kind !== 'fill';
       if ((v.cv !== undefined && !isValue) || isPlotRef) {
         if (isPlotRef) {
-          if (v.cv === undefined) this.err('E333', e.span, `'${p.name}' of '${spec.name}' must be a plot or hline id.`);
+          if (v.cv === undefined) {
+            const a = bi >= 0 ? e.args[bi] : undefined;
+            const at = a ? a.value.span : e.span;
+            this.err('E333', at, `The '${p.name}' argument of '${spec.name}' must name a plot() or hline() of the script directly, got \`${this.sink.quote(at)}\`.`);
+          }
           else options[p.name] = v.cv;
         } else options[p.name] = v.type.base === 'bool' ? v.cv === 1 : (v.cv ?? null);
         return;
@@ -2043,7 +2089,7 @@ interface BranchAcc {
   regs: number[] | null;
   types: PType[] | null;
   /** A branch whose value type cannot meet the others'. */
-  mismatch: A.Span | null;
+  mismatch: { span: A.Span; before: PType; got: PType } | null;
   /** Branches with different numbers of values: the construct has no value. */
   countMismatch: boolean;
 }
@@ -2088,6 +2134,11 @@ const SIMPLE_TYPES: Readonly<Record<string, Base>> = { int: 'int', float: 'float
 const VALUE_PARAMS: ReadonlySet<string> = new Set(['series', 'open', 'high', 'low', 'close']);
 
 const BUILTIN_READONLY = new Set(['open', 'high', 'low', 'close', 'volume', 'time', 'bar_index', 'hl2', 'hlc3', 'ohlc4', 'hlcc4', 'na']);
+
+/** `an int`, `a float`: a type name with its indefinite article. */
+function withArticle(name: string): string {
+  return `${/^[aeiou]/.test(name) ? 'an' : 'a'} ${name}`;
+}
 
 /** Whether the code from instruction boundary `from` on contains a CALL. */
 function containsCall(code: number[], from: number): boolean {
