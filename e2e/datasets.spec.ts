@@ -86,3 +86,20 @@ test('a CSV dropped on the page is imported', async ({ page }) => {
   expect(s.totalBars).toBe(64);
   await expect(page.getByTestId('dataset-select').locator('option:checked')).toHaveText('dropped (64 bars)');
 });
+
+test('"Clear all" deletes imported datasets and checkpoints and starts again from the samples', async ({ page }) => {
+  await openApp(page);
+  const builtins = await datasetOptions(page);
+  await importFile(page, 'mine.csv', csv(40));
+  await expect(page.getByTestId('dataset-select').locator('option:checked')).toHaveText('mine (40 bars)');
+  await waitSettled(page);
+  page.once('dialog', (d) => void d.accept());
+  const run0 = (await appState(page)).runId;
+  await page.getByTestId('clear-storage').click();
+  await page.waitForFunction((r) => (window as unknown as { evergreen: EvergreenDebug }).evergreen.state().runId > r, run0);
+  const s = await waitSettled(page);
+  expect(await datasetOptions(page)).toEqual(builtins);
+  expect(s.totalBars).toBeGreaterThan(5000);
+  await page.waitForFunction(() => (window as unknown as { evergreen: EvergreenDebug }).evergreen.state().snapshots.length === 1);
+  await expect(page.getByTestId('script-select').locator('option')).toHaveCount(3);
+});

@@ -35,6 +35,7 @@ import type { PlotBuffer } from './plot-buffer.js';
  * window moves. The library's minimum bar spacing (1 px) caps what is visible below the window. */
 export const CHART_WINDOW = 1200;
 const EDGE_MARGIN = 300;
+const MAX_VALUE_LABELS = 8;
 
 const THEME = {
   background: '#131722',
@@ -249,7 +250,10 @@ export class ChartView {
   }
 
   private addPlot(p: SeriesPlan): PlotApi {
-    const common = { title: '', priceLineVisible: false, lastValueVisible: true, color: p.color };
+    // Last-value labels on the price axis help with a few plots; with many they pile up, and placing
+    // them costs the library more per frame than drawing the lines.
+    const labels = this.plan.series.length <= MAX_VALUE_LABELS;
+    const common = { title: '', priceLineVisible: false, lastValueVisible: labels, color: p.color };
     if (p.shape === 'histogram') {
       return this.chart.addSeries(HistogramSeries, { ...common, base: p.histbase }, p.pane);
     }

@@ -75,6 +75,17 @@ export const SnapshotsPanel = memo(function SnapshotsPanel({ snapshots, controll
           <button type="button" className="btn btn-small btn-ghost" onClick={() => file.current?.click()}>
             Import…
           </button>
+          <button
+            type="button"
+            className="btn btn-small btn-ghost btn-danger"
+            data-testid="clear-storage"
+            title="Delete every script, dataset and checkpoint stored in this browser, and start again from the samples"
+            onClick={() => {
+              if (window.confirm('Delete every script, imported dataset and checkpoint stored in this browser?')) void controller.clearStorage();
+            }}
+          >
+            Clear all…
+          </button>
           <input
             ref={file}
             type="file"

@@ -10,6 +10,7 @@ function formatClock(ms: number): string {
 
 function stateLabel(s: AppState): string {
   const st = s.status;
+  if (s.replay?.playing && st.state !== 'running') return 'Replaying';
   switch (st.state) {
     case 'starting':
       return 'Starting…';
