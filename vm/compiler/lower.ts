@@ -290,6 +290,10 @@ class Lowerer {
       this.err('E302', span, `${what}: expected ${baseName(want)}, got ${baseName(v.type)} (\`${this.sink.quote(span)}\`).`);
       return this.poison(want);
     }
+    if (v.type.base === 'na' && want.base === 'bool' && this.version >= 6) {
+      // A v6 bool is never na: na converts to false.
+      return this.constVal(0, { ...want, qual: v.type.qual });
+    }
     if (a === 'cast') {
       const r = fn.temp();
       const at = fn.em.emit(Op.TO_BOOL, r, v.reg);
@@ -1247,6 +1251,10 @@ class Lowerer {
       this.err('E326', e.span, `The branches of \`?:\` have different types: ${baseName(a.type)} and ${baseName(b.type)}.`);
       return this.poison();
     }
+    if (u.base === 'bool' && this.version >= 6 && (a.type.base === 'na' || b.type.base === 'na')) {
+      // `c ? true : na`: a v6 bool is never na, the na branch gives false.
+      fn.em.emit(Op.TO_BOOL, d, d);
+    }
     if (!cb) return this.poison(u);
     return { reg: d, type: { ...u, qual: maxQual(u.qual, c.type.qual) } };
   }
@@ -1274,6 +1282,7 @@ class Lowerer {
     vs.forEach((v, i) => {
       const r = acc.regs?.[i];
       if (r === undefined || !acc.types) return;
+      if (v.type.base === 'na') acc.sawNa = true;
       this.place(fn, v, r);
       const before = acc.types[i] ?? v.type;
       const u = unify(before, v.type);
@@ -1291,13 +1300,19 @@ class Lowerer {
     });
   }
 
-  private finishBranches(acc: BranchAcc, what: string): Val[] | null {
+  private finishBranches(fn: FnCtx, acc: BranchAcc, what: string): Val[] | null {
     if (!acc.want) return null;
     if (acc.countMismatch || !acc.regs || !acc.types) return [];
     if (acc.mismatch) {
       const m = acc.mismatch;
       this.err('E326', m.span, `The branches of this ${what} return values of different types: ${baseName(m.before)} before, ${baseName(m.got)} in \`${this.sink.quote(m.span)}\`.`);
       return [this.poison()];
+    }
+    if (acc.sawNa && this.version >= 6) {
+      // A branch gave na where the others give a bool: a v6 bool is never na.
+      acc.regs.forEach((reg, i) => {
+        if (acc.types?.[i]?.base === 'bool') fn.em.emit(Op.TO_BOOL, reg, reg);
+      });
     }
     return acc.regs.map((reg, i) => {
       const ty = acc.types?.[i] ?? t('float');
@@ -1313,7 +1328,7 @@ class Lowerer {
   }
 
   private newAcc(want: boolean): BranchAcc {
-    return { want, regs: null, types: null, mismatch: null, countMismatch: false };
+    return { want, regs: null, types: null, mismatch: null, countMismatch: false, sawNa: false };
   }
 
   private ifExpr(e: A.IfExpr, scope: Scope, want: boolean): Val[] | null {
@@ -1350,7 +1365,7 @@ class Lowerer {
       this.emitNaInit(fn, acc);
     }
     fn.em.mark(end);
-    return this.finishBranches(acc, '`if`');
+    return this.finishBranches(fn, acc, '`if`');
   }
 
   private switchExpr(e: A.SwitchExpr, scope: Scope, want: boolean): Val[] | null {
@@ -1396,7 +1411,7 @@ class Lowerer {
       this.emitNaInit(fn, acc);
     }
     fn.em.mark(end);
-    return this.finishBranches(acc, '`switch`');
+    return this.finishBranches(fn, acc, '`switch`');
   }
 
   private loopRegister(): number {
@@ -1512,7 +1527,7 @@ class Lowerer {
     fn.em.emitJump(Op.JMP, top);
     fn.em.mark(brk);
     this.loopExit(fn, acc, flag);
-    return this.finishBranches(acc, '`for` loop');
+    return this.finishBranches(fn, acc, '`for` loop');
   }
 
   /** Emits a call of the array builtin `name` on the arguments in `block` (array first). */
@@ -1582,7 +1597,7 @@ class Lowerer {
     fn.em.emitJump(Op.JMP, top);
     fn.em.mark(brk);
     this.loopExit(fn, acc, flag);
-    return this.finishBranches(acc, '`for ... in` loop');
+    return this.finishBranches(fn, acc, '`for ... in` loop');
   }
 
   /** Emits a call of one of the compiler's runtime checks (builtins/checks.ts) on register `arg`,
@@ -1626,7 +1641,7 @@ class Lowerer {
     fn.em.emitJump(Op.JMP, top);
     fn.em.mark(brk);
     this.loopExit(fn, acc, flag);
-    return this.finishBranches(acc, '`while` loop');
+    return this.finishBranches(fn, acc, '`while` loop');
   }
 
   // -------------------------------------------------------------------------------------------
@@ -2092,6 +2107,8 @@ interface BranchAcc {
   mismatch: { span: A.Span; before: PType; got: PType } | null;
   /** Branches with different numbers of values: the construct has no value. */
   countMismatch: boolean;
+  /** Some branch's value was a bare na. */
+  sawNa: boolean;
 }
 
 /** The type of each input kind's value. */
