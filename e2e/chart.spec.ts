@@ -41,6 +41,7 @@ test('the sample script runs on the sample dataset and the chart shows every can
   expect(titles).toEqual(['Fast MA', 'Slow MA', 'BB upper', 'BB basis', 'BB lower', 'Golden cross', 'Death cross', 'Trend']);
   const chart = await page.evaluate(() => (window as unknown as { evergreen: EvergreenDebug }).evergreen.chart());
   expect(chart).not.toBeNull();
+  expect(chart?.panes).toBe(1);
   for (const t of ['Fast MA', 'Slow MA', 'BB upper', 'BB basis', 'BB lower']) expect(chart?.series[t] ?? 0).toBeGreaterThan(1000);
 
   // Plot values match a hand calculation from the CSV: EMA(20), EMA(50), SMA(20) basis.
@@ -57,6 +58,25 @@ test('the sample script runs on the sample dataset and the chart shows every can
     expect(bad.slice(0, 5), `${title}: first mismatching bars`).toEqual([]);
   }
 
+  // Markers: a golden cross where the fast EMA crosses over the slow one, a death cross where it
+  // crosses under, by hand; the chart shows exactly those in its window. The trend background
+  // colors every bar once both averages exist.
+  const fast = ema(closes, 20);
+  const slow = ema(closes, 50);
+  const crossBars: number[] = [];
+  for (let i = 1; i < rows.length; i++) {
+    const [f0, s0, f1, s1] = [fast[i - 1], slow[i - 1], fast[i], slow[i]];
+    if (f0 == null || s0 == null || f1 == null || s1 == null) continue;
+    if ((f1 > s1 && f0 <= s0) || (f1 < s1 && f0 >= s0)) crossBars.push(i);
+  }
+  const golden = await plotValues(page, 'Golden cross');
+  const death = await plotValues(page, 'Death cross');
+  expect(golden.map((v, i) => (v === 1 || death[i] === 1 ? i : -1)).filter((i) => i >= 0)).toEqual(crossBars);
+  const inWindow = crossBars.filter((b) => b >= (chart?.start ?? 0) && b < (chart?.end ?? 0)).map((b) => (rows[b]?.time ?? 0) / 1000);
+  expect(inWindow.length).toBeGreaterThan(0);
+  expect(chart?.markers).toEqual(inWindow);
+  expect(chart?.series['bgcolor:7']).toBe((chart?.end ?? 0) - (chart?.start ?? 0));
+
   // The chart library holds the last candle, and the first one after scrolling back to it.
   const candle = (bar: number) => page.evaluate((b) => (window as unknown as { evergreen: EvergreenDebug }).evergreen.candleAt(b), bar);
   const last = rows[rows.length - 1];
@@ -70,4 +90,51 @@ test('the sample script runs on the sample dataset and the chart shows every can
   // A canvas with pixels drawn.
   await expect(page.getByTestId('chart').locator('canvas').first()).toBeVisible();
   expect(errors).toEqual([]);
+});
+
+/** Pine's ta.rsi(close, len): Wilder averages (RMA, seeded with the SMA of the first `len` values)
+ * of gains and losses; 100 when there are no losses. */
+function rsi(xs: number[], len: number): (number | null)[] {
+  const out: (number | null)[] = [null];
+  let up = 0;
+  let down = 0;
+  for (let i = 1; i < xs.length; i++) {
+    const ch = (xs[i] as number) - (xs[i - 1] as number);
+    const u = Math.max(ch, 0);
+    const d = Math.max(-ch, 0);
+    if (i < len) {
+      up += u;
+      down += d;
+      out.push(null);
+      continue;
+    }
+    if (i === len) {
+      up = (up + u) / len;
+      down = (down + d) / len;
+    } else {
+      up = (up * (len - 1) + u) / len;
+      down = (down * (len - 1) + d) / len;
+    }
+    out.push(down === 0 ? 100 : up === 0 ? 0 : 100 - 100 / (1 + up / down));
+  }
+  return out;
+}
+
+test('the oscillator sample draws in its own pane with its levels, and its RSI is right', async ({ page }) => {
+  const rows = sampleRows();
+  await openApp(page, '?sample=rsi-macd.pine');
+  const chart = await page.evaluate(() => (window as unknown as { evergreen: EvergreenDebug }).evergreen.chart());
+  expect(chart?.hlines).toEqual([
+    { title: 'Overbought', price: 70 },
+    { title: 'Midline', price: 50 },
+    { title: 'Oversold', price: 30 },
+  ]);
+  expect(chart?.series.RSI ?? 0).toBeGreaterThan(1000);
+  expect(chart?.series['MACD histogram'] ?? 0).toBeGreaterThan(1000);
+  const got = await plotValues(page, 'RSI');
+  const want = rsi(rows.map((r) => r.close), 14);
+  const bad = got.map((v, i) => (close(v, want[i]) ? -1 : i)).filter((i) => i >= 0);
+  expect(bad.slice(0, 5)).toEqual([]);
+  // Two panes: the price pane and the indicator's.
+  expect(chart?.panes).toBe(2);
 });

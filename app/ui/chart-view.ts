@@ -75,6 +75,7 @@ export interface ChartWindowInfo {
   start: number;
   end: number;
   bars: number;
+  panes: number;
 }
 
 export class ChartView {
@@ -135,7 +136,7 @@ export class ChartView {
   }
 
   get windowInfo(): ChartWindowInfo {
-    return { start: this.w0, end: this.w1, bars: this.buffer.shownBars };
+    return { start: this.w0, end: this.w1, bars: this.buffer.shownBars, panes: this.chart.panes().length };
   }
 
   get plotTitles(): string[] {
@@ -150,11 +151,27 @@ export class ChartView {
     return { time: Number(d.time), open: d.open, high: d.high, low: d.low, close: d.close };
   }
 
-  /** Number of points each plot series holds in the chart library. */
+  /** Number of points each plot series holds in the chart library (backgrounds as `bgcolor:<id>`). */
   seriesPointCounts(): Record<string, number> {
     const out: Record<string, number> = {};
     for (const p of this.plots) out[p.plan.title] = p.api.data().length;
+    for (const b of this.bgs) out[`bgcolor:${b.plan.outputId}`] = b.api.data().filter((d) => 'value' in d).length;
     return out;
+  }
+
+  /** Markers the chart shows, by the time (seconds) they sit at. */
+  markerTimes(): number[] {
+    const out: number[] = [];
+    for (const h of this.hosts.values()) for (const m of h.markers) out.push(Number(m.time));
+    return out.sort((a, b) => a - b);
+  }
+
+  /** Horizontal lines: title and price. */
+  priceLineList(): { title: string; price: number }[] {
+    return this.priceLines.map((p) => {
+      const o = p.line.options();
+      return { title: o.title, price: o.price };
+    });
   }
 
   // ---- building series ----
