@@ -24,6 +24,8 @@ import type {
 } from '../bytecode/program.js';
 import { PROGRAM_FORMAT } from '../bytecode/program.js';
 import {
+  allFunctionNames,
+  allVariableNames,
   lookupFn,
   lookupVar,
   isNamespace,
@@ -895,7 +897,7 @@ class Lowerer {
       this.err('E319', e.span, `'${e.name}' is a function: call it with \`${e.name}(...)\`.`);
       return this.poison();
     }
-    this.err('E301', e.span, `Undeclared identifier '${e.name}'.`);
+    this.err('E301', e.span, `Undeclared identifier '${e.name}'.${this.didYouMean(e.name, scope, 'value')}`);
     return this.poison();
   }
 
@@ -929,12 +931,37 @@ class Lowerer {
     return this.poison();
   }
 
+  /** ` Did you mean 'x'?` for the closest visible name (at most 2 edits away), or ''. */
+  private didYouMean(name: string, scope: Scope | null, want: 'value' | 'function' | 'any'): string {
+    const dot = name.lastIndexOf('.');
+    const prefix = dot >= 0 ? name.slice(0, dot + 1) : '';
+    const pool: string[] = [];
+    if (dot < 0 && scope) {
+      for (let sc: Scope | null = scope; sc; sc = sc.parent) {
+        for (const [k, sym] of sc.syms) if (want === 'any' || (sym.kind === 'func') === (want === 'function')) pool.push(k);
+      }
+    }
+    if (want !== 'function') pool.push(...allVariableNames());
+    if (want !== 'value') pool.push(...allFunctionNames());
+    let best: string | null = null;
+    let bestD = Math.min(2, Math.floor(name.length / 3));
+    for (const c of pool) {
+      if (!c.startsWith(prefix) || c.slice(prefix.length).includes('.') || c.startsWith('__')) continue;
+      const d = editDistance(name, c, bestD);
+      if (d <= bestD && (best === null || d < bestD)) {
+        best = c;
+        bestD = d;
+      }
+    }
+    return best !== null && best !== name ? ` Did you mean '${best}'?` : '';
+  }
+
   private unknownName(name: string, span: A.Span): Val {
     const root = name.split('.')[0] ?? '';
     if (UNSUPPORTED_NAMESPACES.includes(root)) {
       this.err('E504', span, `'${name}' is not supported yet.`);
     } else if (isNamespace(root)) {
-      this.err('E301', span, `Unknown built-in '${name}': '${root}' has no member '${name.slice(root.length + 1)}'.`);
+      this.err('E301', span, `Unknown built-in '${name}': '${root}' has no member '${name.slice(root.length + 1)}'.${this.didYouMean(name, null, 'any')}`);
     } else {
       this.err('E301', span, `Undeclared identifier '${name}'.`);
     }
@@ -1656,6 +1683,7 @@ class Lowerer {
         return [this.poison()];
       }
     }
+    if (callee.kind === 'Ident' && callee.name === 'max_bars_back' && !lookupFn('max_bars_back')) return this.maxBarsBack(e, scope);
     const name = this.dotted(callee);
     if (name !== null) {
       const root = name.split('.')[0] ?? '';
@@ -1670,7 +1698,7 @@ class Lowerer {
             const { line } = this.sink.lines.lineCol(later.nameSpan.start);
             this.err('E301', callee.span, `Undeclared function '${name}': it is declared later, on line ${line}; declare a function before the code that calls it.`);
           } else {
-            this.err('E301', callee.span, `Undeclared function '${name}'.`);
+            this.err('E301', callee.span, `Undeclared function '${name}'.${this.didYouMean(name, scope, 'function')}`);
           }
           for (const a of e.args) this.expr(a.value, scope);
           return [this.poison()];
@@ -1681,6 +1709,43 @@ class Lowerer {
     }
     // Only a Member reaches here: a plain name was resolved (or reported) above.
     return callee.kind === 'Member' ? this.methodCall(e, callee, scope) : [this.poison()];
+  }
+
+  /** `max_bars_back(var, num)`: the history buffer of `var` keeps at least `num` bars, so that
+   * dynamic offsets up to `num` work whatever the script's max_bars_back. A layout directive:
+   * no code. */
+  private maxBarsBack(e: A.Call, scope: Scope): Val[] {
+    const fn = scope.fn;
+    const byName = (k: number, pname: string): A.Expr | undefined => e.args.find((a) => a.name === pname)?.value ?? (e.args[k]?.name === null ? e.args[k]?.value : undefined);
+    const target = byName(0, 'var');
+    const numE = byName(1, 'num');
+    if (!target || !numE || e.args.length !== 2) {
+      this.err('E331', e.span, `Cannot call 'max_bars_back' with these arguments: expected a variable and a const int, as in \`max_bars_back(x, 500)\`, got \`${this.q(e)}\`.`);
+      return [{ reg: 0, type: VOID }];
+    }
+    const num = this.expr(numE, scope);
+    if (num.type.base !== 'int' || typeof num.cv !== 'number' || num.cv < 0) {
+      this.err('E331', numE.span, `Cannot call 'max_bars_back' with argument 'num'=\`${this.q(numE)}\`: expected a non-negative const int, got ${QUAL_NAMES[num.type.qual]} ${baseName(num.type)}.`);
+      return [{ reg: 0, type: VOID }];
+    }
+    const n = num.cv;
+    const sym = target.kind === 'Ident' ? scope.lookup(target.name) : undefined;
+    const bv = !sym && target.kind === 'Ident' ? lookupVar(target.name) : undefined;
+    if (sym && sym.kind === 'var') {
+      // Without a history read the variable has no buffer, and none is needed.
+      if (sym.ser >= 0) (sym.global ? this.main : fn).noteOffset(sym.ser, n);
+    } else if (bv && 'reg' in bv.impl) {
+      const reg = bv.impl.reg;
+      let slot = this.barSeries.get(reg);
+      if (slot === undefined) {
+        slot = this.main.newSeries('f');
+        this.barSeries.set(reg, slot);
+      }
+      this.main.noteOffset(slot, n);
+    } else {
+      this.err('E331', target.span, `Cannot call 'max_bars_back' with argument 'var'=\`${this.q(target)}\`: expected the name of a variable or a built-in series such as close.`);
+    }
+    return [{ reg: 0, type: VOID }];
   }
 
   /** `value.name(args)`: the builtin `<namespace of value's type>.name(value, args)`. */
@@ -2151,6 +2216,28 @@ const SIMPLE_TYPES: Readonly<Record<string, Base>> = { int: 'int', float: 'float
 const VALUE_PARAMS: ReadonlySet<string> = new Set(['series', 'open', 'high', 'low', 'close']);
 
 const BUILTIN_READONLY = new Set(['open', 'high', 'low', 'close', 'volume', 'time', 'bar_index', 'hl2', 'hlc3', 'ohlc4', 'hlcc4', 'na']);
+
+/** Edit distance (insertions, deletions, substitutions, adjacent swaps), or max + 1 once above max. */
+function editDistance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let prev2: number[] = [];
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, (prev2[j - 2] ?? 0) + 1);
+      cur.push(v);
+      if (v < rowMin) rowMin = v;
+    }
+    if (rowMin > max) return max + 1;
+    prev2 = prev;
+    prev = cur;
+  }
+  return prev[b.length] ?? max + 1;
+}
 
 /** `an int`, `a float`: a type name with its indefinite article. */
 function withArticle(name: string): string {
