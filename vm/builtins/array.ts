@@ -1,6 +1,7 @@
 // array.* builtins over heap arrays (runtime/heap.ts PineArray): creation (new<T>, new_<type>,
-// from), element access (get, set, first, last), growth (push, pop, unshift, shift, insert, remove,
-// clear), queries (size, includes, indexof, lastindexof) and statistics (sum, avg, min, max).
+// from, copy), element access (get, set, first, last), changes (push, pop, unshift, shift, insert,
+// remove, clear, fill, reverse, sort, concat), queries (size, includes, indexof, lastindexof, join)
+// and statistics (sum, avg, min, max, median, range, stdev, variance); order.ascending/descending.
 //
 // Each function is defined once per element type (int, float, bool, color, string) so the checker
 // picks the overload from the array's element type and the implementation knows statically where
@@ -8,8 +9,9 @@
 // a reference in rt.o; na (null) there is a runtime error naming the function. Indices may be
 // negative and then count from the end (Pine v6): -1 is the last element.
 
-import { defineFn } from './registry.js';
+import { defineFn, defineVar } from './registry.js';
 import { newArray, type PineArray } from '../runtime/heap.js';
+import { valueToString } from './format.js';
 import type { Runtime } from '../runtime/runtime.js';
 
 type Elem = 'int' | 'float' | 'bool' | 'color' | 'string';
@@ -75,6 +77,46 @@ export function nthValue(arr: PineArray, nth: number, largest: boolean): number 
   const xs = numbers(arr).sort((p, q) => (largest ? q - p : p - q));
   if (nth !== nth || nth < 0) return NaN;
   return xs[Math.trunc(nth)] ?? NaN;
+}
+
+/** Mean and the sum of squared deviations of the non-na values (NaN mean when there are none). */
+function moments(arr: PineArray): { n: number; mean: number; ss: number } {
+  const xs = numbers(arr);
+  let sum = 0;
+  for (const x of xs) sum += x;
+  const mean = xs.length === 0 ? NaN : sum / xs.length;
+  let ss = 0;
+  for (const x of xs) ss += (x - mean) * (x - mean);
+  return { n: xs.length, mean, ss };
+}
+
+/** Variance: biased divides by n, unbiased by n - 1 (na with fewer than 2 values). */
+export function arrayVariance(arr: PineArray, biased: boolean): number {
+  const { n, ss } = moments(arr);
+  if (n === 0 || (!biased && n < 2)) return NaN;
+  return ss / (biased ? n : n - 1);
+}
+
+export function arrayMedian(arr: PineArray): number {
+  const xs = numbers(arr).sort((p, q) => p - q);
+  const n = xs.length;
+  if (n === 0) return NaN;
+  const mid = n >> 1;
+  return n % 2 === 1 ? (xs[mid] ?? NaN) : ((xs[mid - 1] ?? NaN) + (xs[mid] ?? NaN)) / 2;
+}
+
+/** Sorts in place; na (NaN or null) goes last in either order. */
+export function sortItems(items: unknown[], descending: boolean): void {
+  const sign = descending ? -1 : 1;
+  items.sort((p, q) => {
+    const pn = p === null || (typeof p === 'number' && p !== p);
+    const qn = q === null || (typeof q === 'number' && q !== q);
+    if (pn || qn) return pn === qn ? 0 : pn ? 1 : -1;
+    if (typeof p === 'number' && typeof q === 'number') return sign * (p - q);
+    const ps = String(p);
+    const qs = String(q);
+    return sign * (ps < qs ? -1 : ps > qs ? 1 : 0);
+  });
 }
 
 let registered = false;
@@ -167,8 +209,56 @@ export function registerArray(): void {
       rt.f[d] = k;
     });
   }
+  defineVar('order.ascending: const string', { value: 'ascending' });
+  defineVar('order.descending: const string', { value: 'descending' });
+  for (const e of ELEMS) {
+    const A = `array<${e}>`;
+    defineFn(`array.copy(id: ${A}): ${A}`, (rt, a, d) => {
+      rt.o[d] = newArray(arrayArg(rt, a, 'array.copy').items.slice());
+    });
+    defineFn(`array.reverse(id: ${A}): void`, (rt, a) => {
+      arrayArg(rt, a, 'array.reverse').items.reverse();
+    });
+    defineFn(`array.concat(id1: ${A}, id2: ${A}): ${A}`, (rt, a, d) => {
+      const first = arrayArg(rt, a, 'array.concat');
+      first.items.push(...arrayArg(rt, a + 1, 'array.concat').items);
+      rt.o[d] = first;
+    });
+    defineFn(`array.fill(id: ${A}, value: series ${e}, index_from: series int = 0, index_to: series int = na): void`, (rt, a) => {
+      const items = arrayArg(rt, a, 'array.fill').items;
+      const v = readElem(rt, e, a + 1);
+      const from = rt.f[a + 2] ?? NaN;
+      const to = rt.f[a + 3] ?? NaN;
+      const lo = from !== from ? 0 : Math.max(0, Math.trunc(from));
+      const hi = to !== to ? items.length : Math.min(items.length, Math.trunc(to));
+      for (let k = lo; k < hi; k++) items[k] = v;
+    });
+    defineFn(`array.join(id: ${A}, separator: series string = ""): series string`, (rt, a, d) => {
+      const sep = rt.o[a + 1];
+      const items = arrayArg(rt, a, 'array.join').items;
+      rt.o[d] = items.map((x) => (e === 'bool' ? (x === 1 ? 'true' : 'false') : valueToString(x))).join(typeof sep === 'string' ? sep : '');
+    });
+  }
+  for (const e of ['int', 'float', 'string'] as const) {
+    defineFn(`array.sort(id: array<${e}>, order: series string = "ascending"): void`, (rt, a) => {
+      sortItems(arrayArg(rt, a, 'array.sort').items, rt.o[a + 1] === 'descending');
+    });
+  }
   for (const e of NUMERIC) {
     const A = `array<${e}>`;
+    defineFn(`array.median(id: ${A}): series float`, (rt, a, d) => {
+      rt.f[d] = arrayMedian(arrayArg(rt, a, 'array.median'));
+    });
+    defineFn(`array.range(id: ${A}): series ${e}`, (rt, a, d) => {
+      const arr = arrayArg(rt, a, 'array.range');
+      rt.f[d] = nthValue(arr, 0, true) - nthValue(arr, 0, false);
+    });
+    defineFn(`array.variance(id: ${A}, biased: series bool = true): series float`, (rt, a, d) => {
+      rt.f[d] = arrayVariance(arrayArg(rt, a, 'array.variance'), rt.f[a + 1] !== 0);
+    });
+    defineFn(`array.stdev(id: ${A}, biased: series bool = true): series float`, (rt, a, d) => {
+      rt.f[d] = Math.sqrt(arrayVariance(arrayArg(rt, a, 'array.stdev'), rt.f[a + 1] !== 0));
+    });
     defineFn(`array.sum(id: ${A}): series ${e}`, (rt, a, d) => {
       const xs = numbers(arrayArg(rt, a, 'array.sum'));
       let s = 0;

@@ -958,7 +958,9 @@ class Lowerer {
 
   private unknownName(name: string, span: A.Span): Val {
     const root = name.split('.')[0] ?? '';
-    if (UNSUPPORTED_NAMESPACES.includes(root)) {
+    if (root === 'array' && !PINE_ARRAY_FUNCTIONS.has(name.slice(6)) && !name.startsWith('array.new_')) {
+      this.err('E301', span, `Unknown built-in '${name}': 'array' has no member '${name.slice(6)}'.${this.didYouMean(name, null, 'any')}`);
+    } else if (UNSUPPORTED_NAMESPACES.includes(root)) {
       this.err('E504', span, `'${name}' is not supported yet.`);
     } else if (isNamespace(root)) {
       this.err('E301', span, `Unknown built-in '${name}': '${root}' has no member '${name.slice(root.length + 1)}'.${this.didYouMean(name, null, 'any')}`);
@@ -1756,8 +1758,10 @@ class Lowerer {
     if (ns && specs) return this.builtinCall(`${ns}.${callee.name}`, specs, e, scope, { v: self, text: this.q(callee.object) });
     for (const a of e.args) this.expr(a.value, scope);
     const obj = this.q(callee.object);
-    if (ns) {
-      this.err('E338', callee.nameSpan, `Unknown method '${callee.name}' of \`${obj}\` (${baseName(self.type)}): there is no '${ns}.${callee.name}'.`);
+    if (ns && PINE_ARRAY_FUNCTIONS.has(callee.name)) {
+      this.err('E504', callee.nameSpan, `'${ns}.${callee.name}' (\`${obj}.${callee.name}()\`) is not supported yet.`);
+    } else if (ns) {
+      this.err('E338', callee.nameSpan, `Unknown method '${callee.name}' of \`${obj}\` (${baseName(self.type)}): there is no '${ns}.${callee.name}'.${this.didYouMean(`${ns}.${callee.name}`, null, 'function')}`);
     } else if (self.type.base !== 'void') {
       const root = this.dotted(callee.object);
       const hint = root !== null && isNamespace(root) ? ` The variable '${root}' hides the '${root}' namespace: rename it.` : '';
@@ -2205,6 +2209,16 @@ export const SOURCE_REGS: Record<string, number> = {
   ohlc4: 10,
   hlcc4: 11,
 };
+
+/** Pine's array.* functions (implemented or not): a missing one is "not supported yet", any other
+ * name is unknown. */
+const PINE_ARRAY_FUNCTIONS: ReadonlySet<string> = new Set([
+  'abs', 'avg', 'binary_search', 'binary_search_leftmost', 'binary_search_rightmost', 'clear',
+  'concat', 'copy', 'covariance', 'every', 'fill', 'first', 'from', 'get', 'includes', 'indexof',
+  'insert', 'join', 'last', 'lastindexof', 'max', 'median', 'min', 'mode', 'new', 'percentile_linear_interpolation',
+  'percentile_nearest_rank', 'percentrank', 'pop', 'push', 'range', 'remove', 'reverse', 'set', 'shift',
+  'size', 'slice', 'some', 'sort', 'sort_indices', 'standardize', 'stdev', 'sum', 'unshift', 'variance',
+]);
 
 /** The builtin namespace whose functions are the methods of a type (`a.push(x)` on an array). */
 const METHOD_NAMESPACES: Partial<Record<Base, string>> = { array: 'array' };
