@@ -662,8 +662,14 @@ class Lowerer {
     const bound: (A.Expr | null)[] = def.params.map(() => null);
     let pos = 0;
     let ok = true;
+    let sawNamed = false;
     for (const a of call.args) {
       if (a.name === null) {
+        if (sawNamed) {
+          this.err('E341', a.value.span, `Positional argument \`${this.q(a.value)}\` follows a named argument in the call to '${sym.name}': name it too, or move it before the named ones.`);
+          ok = false;
+          break;
+        }
         if (pos >= def.params.length) {
           this.err('E313', a.value.span, `Too many arguments in the call to '${sym.name}': it takes ${def.params.length}, got ${call.args.filter((x) => x.name === null).length} (\`${this.q(a.value)}\` is extra).`);
           ok = false;
@@ -671,6 +677,7 @@ class Lowerer {
         }
         bound[pos++] = a.value;
       } else {
+        sawNamed = true;
         const k = def.params.findIndex((p) => p.name === a.name);
         if (k < 0) {
           this.err('E314', a.nameSpan ?? a.value.span, `'${sym.name}' has no parameter named '${a.name}'.`);
@@ -687,7 +694,8 @@ class Lowerer {
       argEnds[i] = fn.em.code.length;
       const e = bound[i] ?? p.defaultValue;
       if (!e) {
-        this.err('E316', call.span, `Missing argument '${p.name}' in the call to '${sym.name}'.`);
+        // After a binding error the arguments were not all bound: no second report.
+        if (ok) this.err('E316', call.span, `Missing argument '${p.name}' in the call to '${sym.name}'.`);
         ok = false;
         argVals.push(this.poison());
         return;
@@ -1809,7 +1817,7 @@ class Lowerer {
       const typed = res.reasons.filter((r) => r.startsWith('argument '));
       const one = specs.length === 1 ? res.reasons[0] : typed.length > 0 && typed.every((r) => r === typed[0]) ? typed[0] : undefined;
       if (one !== undefined) {
-        this.err('E331', e.span, `Cannot call '${name}' with ${one}.`);
+        this.err('E331', e.span, callError(name, one));
       } else {
         const got = infos.map((i) => (i.name ? `${i.name}=` : '') + `${QUAL_NAMES[i.type.qual]} ${baseName(i.type)}`).join(', ');
         this.err('E332', e.span, `No overload of '${name}' takes (${got}). Overloads: ${specs.map(overloadText).join('; ')}.`);
@@ -1977,7 +1985,7 @@ class Lowerer {
     const infos: ArgInfo[] = e.args.map((a, i) => ({ name: a.name, type: argVals[i]?.type ?? t('float'), text: this.q(a.value) }));
     const res = resolveOverload(specs, infos, this.version);
     if (!res.ok) {
-      this.err('E331', e.span, `Cannot call '${name}' with ${res.reasons[0] ?? 'these arguments'}.`);
+      this.err('E331', e.span, callError(name, res.reasons[0] ?? 'these arguments do not fit'));
       return [{ reg: 0, type: VOID }];
     }
     const m = res.match;
@@ -2251,6 +2259,12 @@ function editDistance(a: string, b: string, max: number): number {
     prev = cur;
   }
   return prev[b.length] ?? max + 1;
+}
+
+/** E331's message: "Cannot call 'f' with argument 'x'=`1`: expected ..." for an argument of the
+ * wrong type, "Cannot call 'f': missing argument ..." for anything else. */
+function callError(name: string, reason: string): string {
+  return reason.startsWith('argument ') ? `Cannot call '${name}' with ${reason}.` : `Cannot call '${name}': ${reason}.`;
 }
 
 /** `an int`, `a float`: a type name with its indefinite article. */
