@@ -105,7 +105,20 @@ function getPath(root: unknown, path: string): unknown {
   return cur;
 }
 
-export function runFile(path: string): FileResult {
+export interface RunOptions {
+  /** Save the instance after this many history bars and go on with one restored from the bytes
+   * (outputs included): every expectation must hold across a snapshot too. */
+  snapshotAt?: number;
+}
+
+/** The number of history bars a file runs (null when it does not run). */
+export function barsOf(path: string): number | null {
+  const spec = readSpec(readFileSync(path, 'utf8'), path);
+  if (spec.data) return loadFixture(spec.data.path).rows;
+  return spec.bars;
+}
+
+export function runFile(path: string, opts: RunOptions = {}): FileResult {
   const source = readFileSync(path, 'utf8');
   const spec = readSpec(source, path);
   const failures: string[] = [];
@@ -186,7 +199,11 @@ export function runFile(path: string): FileResult {
   // 4. Run history bars, then ticks of the next bar, then its confirmation.
   let rtError: unknown = null;
   try {
-    for (const bar of bars) inst.runBar(bar);
+    for (let i = 0; i < bars.length; i++) {
+      if (i === opts.snapshotAt) inst = Instance.restoreState(inst.saveState({ includeOutputs: true })).build();
+      const bar = bars[i];
+      if (bar) inst.runBar(bar);
+    }
     const n = bars.length;
     const stepMs = timeframeMs(tf);
     const time = spec.start + n * stepMs;

@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, test } from 'vitest';
-import { runFile } from './run.js';
+import { barsOf, runFile } from './run.js';
 
 const ROOT = dirname(fileURLToPath(import.meta.url));
 
@@ -34,6 +34,19 @@ describe('Pine language (tests/lang)', () => {
       assertions += r.assertions;
       expect(r.assertions, `${name} states no expectation`).toBeGreaterThan(0);
       expect(r.failures, `${name}:\n${r.failures.join('\n')}`).toEqual([]);
+    });
+  }
+});
+
+describe('Pine language across a snapshot (saved mid-run, restored, continued)', () => {
+  for (const file of files) {
+    const bars = barsOf(file);
+    if (bars === null || bars < 2) continue;
+    const name = relative(ROOT, file);
+    const at = Math.floor(bars / 2);
+    test(`${name} restored at bar ${at}`, () => {
+      const r = runFile(file, { snapshotAt: at });
+      expect(r.failures, `${name} (restored at bar ${at}):\n${r.failures.join('\n')}`).toEqual([]);
     });
   }
 });
