@@ -50,6 +50,8 @@ interface Val {
   /** `reg` holds the same value for the whole bar (a bar register, an input): a variable
    * initialised from it and never reassigned can simply name it. */
   stable?: boolean;
+  /** Stands in for an expression that had an error (already reported): no further errors about it. */
+  bad?: boolean;
 }
 
 const VOID: PType = t('void', Qual.Const);
@@ -257,7 +259,7 @@ class Lowerer {
 
   /** A value of the right type that stands in after an error, so checking can continue. */
   private poison(type: PType = t('float')): Val {
-    return { reg: this.constReg(null), type };
+    return { reg: this.constReg(null), type, bad: true };
   }
 
   // -------------------------------------------------------------------------------------------
@@ -287,6 +289,7 @@ class Lowerer {
 
   /** Converts a value for storage as `want` (int → float needs nothing; v5 numeric → bool casts). */
   private convert(fn: FnCtx, v: Val, want: PType, span: A.Span, what: string): Val {
+    if (v.bad) return this.poison(want);
     const a = assignable(v.type, want, this.version);
     if (a === null) {
       this.err('E302', span, `${what}: expected ${baseName(want)}, got ${baseName(v.type)} (\`${this.sink.quote(span)}\`).`);
@@ -1095,6 +1098,7 @@ class Lowerer {
   private unary(e: A.Unary, scope: Scope): Val {
     const fn = scope.fn;
     const v = this.expr(e.operand, scope);
+    if (v.bad) return this.poison(e.op === 'not' ? t('bool') : v.type);
     if (e.op === 'not') {
       let b = v;
       if (v.type.base !== 'bool' && v.type.base !== 'na') {
@@ -1142,6 +1146,10 @@ class Lowerer {
     const qual = maxQual(l.type.qual, r.type.qual);
     const lb = l.type.base;
     const rb = r.type.base;
+    if (l.bad || r.bad) {
+      const cmp = op === '==' || op === '!=' || op === '<' || op === '<=' || op === '>' || op === '>=';
+      return this.poison(cmp ? t('bool') : t(lb === 'string' || rb === 'string' ? 'string' : 'float'));
+    }
     const isNum = (b: Base) => b === 'int' || b === 'float' || b === 'na';
     const emit3 = (opc: number, type: PType, fold: ((a: number, b: number) => number) | null): Val => {
       if (fold && typeof l.cv === 'number' && typeof r.cv === 'number') return this.constVal(fold(l.cv, r.cv), type);
@@ -1211,7 +1219,7 @@ class Lowerer {
   }
 
   private asBool(v: Val, e: { span: A.Span }, what: string): Val | null {
-    if (v.type.base === 'bool' || v.type.base === 'na') return v;
+    if (v.type.base === 'bool' || v.type.base === 'na' || v.bad) return v;
     if (this.version < 6 && (v.type.base === 'int' || v.type.base === 'float')) return v;
     this.err('E325', e.span, `${what} must be a bool, got ${baseName(v.type)} (\`${this.sink.quote(e.span)}\`).${this.version >= 6 && (v.type.base === 'int' || v.type.base === 'float') ? ' Pine v6 does not convert numbers to bool implicitly: use bool(x) or a comparison.' : ''}`);
     return null;
@@ -1238,8 +1246,12 @@ class Lowerer {
     }
     if (typeof lb?.cv === 'number') {
       const lv = lb.cv !== 0 && lb.cv === lb.cv;
-      if (e.op === 'and' && !lv) return this.constVal(0, t('bool'));
-      if (e.op === 'or' && lv) return this.constVal(1, t('bool'));
+      if ((e.op === 'and' && !lv) || (e.op === 'or' && lv)) {
+        // The right side never runs, but it is checked.
+        const r = this.checkOnly(fn, () => this.expr(e.right, scope));
+        this.asBool(r, e.right, `The right side of '${e.op}'`);
+        return this.constVal(e.op === 'and' ? 0 : 1, t('bool'));
+      }
       const r = this.expr(e.right, scope);
       const rb = this.asBool(r, e.right, `The right side of '${e.op}'`);
       if (!rb) return this.poison(t('bool'));
@@ -1265,12 +1277,18 @@ class Lowerer {
     const c = this.expr(e.cond, scope);
     const cb = this.asBool(c, e.cond, 'The condition of `?:`');
     if (cb && typeof cb.cv === 'number') {
-      // Both branches are still checked; only the taken one is emitted.
+      // A constant condition: only the taken branch is emitted, but both are checked.
       const taken = cb.cv !== 0 && cb.cv === cb.cv;
-      const mark = fn.em.code.length;
       const a = this.expr(taken ? e.then : e.else, scope);
-      void mark;
-      return a;
+      const other = this.checkOnly(fn, () => this.expr(taken ? e.else : e.then, scope));
+      const u = unify(a.type, other.type);
+      if (!u) {
+        const [tt, et] = taken ? [a.type, other.type] : [other.type, a.type];
+        this.err('E326', e.span, `The branches of \`?:\` have different types: ${baseName(tt)} and ${baseName(et)}.`);
+        return this.poison();
+      }
+      // The value has the type both branches meet in (`true ? 1 : 2.5` is a float).
+      return a.type.base === 'na' && u.base !== 'na' ? { ...a, type: u, cv: undefined, reg: this.naOf(fn, u) } : { ...a, type: { ...u, qual: a.type.qual } };
     }
     const d = fn.temp();
     const elseL = new Label();
@@ -1648,6 +1666,23 @@ class Lowerer {
     fn.em.at = saved;
   }
 
+  /** Compiles an expression for its errors and type only: its code is dropped. (Such expressions
+   * cannot jump to outer labels; state slots they reserved stay unused.) */
+  private checkOnly(fn: FnCtx, f: () => Val): Val {
+    const mark = fn.em.code.length;
+    const tmark = fn.tempMark();
+    const v = f();
+    fn.em.code.length = mark;
+    fn.em.spans.length = mark;
+    fn.tempRelease(tmark);
+    return v.bad ? this.poison(v.type) : { reg: this.constReg(null), type: v.type };
+  }
+
+  /** A register holding na of type `ty` (false for a v6 bool). */
+  private naOf(_fn: FnCtx, ty: PType): number {
+    return ty.base === 'bool' && this.version >= 6 ? this.constReg(0) : this.constReg(null);
+  }
+
   /** A loop variable read with `[]` gets a history buffer, written at the top of each iteration. */
   private loopHistory(fn: FnCtx, sym: VarSym): void {
     if (!this.histNames.has(sym.name)) return;
@@ -1812,6 +1847,10 @@ class Lowerer {
       infos.push({ name: a.name, type: v.type, text: this.q(a.value) });
     }
     const res = resolveOverload(specs, infos, this.version);
+    if (!res.ok && argVals.some((v) => v.bad)) {
+      // An argument already had an error: the call's own mismatch would only echo it.
+      return (specs[0]?.results ?? [t('float')]).map((r) => this.poison(sigToPType(r, null)));
+    }
     if (!res.ok) {
       // Overloads that took these arguments but not their types say the most about the mistake.
       const typed = res.reasons.filter((r) => r.startsWith('argument '));
