@@ -78,6 +78,8 @@ async function main(): Promise<void> {
       }).observe({ type: 'longtask', buffered: true });
     });
     const page = await context.newPage();
+    page.on('crash', () => console.error('The page crashed.'));
+    page.on('pageerror', (e) => console.error(`Page error: ${e.message}`));
 
     // Setup: open the dataset, put benchmark (b) in the editor, run it once (this leaves a checkpoint).
     console.log(`Setting up: bench (b) over ${BARS.toLocaleString('en-US')} bars...`);

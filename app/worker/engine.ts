@@ -422,11 +422,20 @@ export class Engine implements EngineApi {
       return;
     }
     if (restore && (await this.restoreLatest(program, ds))) return;
-    this.coldRun(program, ds);
+    await this.coldRun(program, ds);
   }
 
-  private coldRun(program: Program, ds: LoadedDataset): void {
+  /** Output rows of a run already in the store, from bar 0: a run computes the same rows every
+   * time, so a new run of it writes only past them. Every checkpoint of the run had its rows up to
+   * its bar written with it, and rows go only when the run's last checkpoint does. */
+  private async storedRowsOf(runKey: string): Promise<number> {
+    const snaps = await this.store.listSnapshots();
+    return snaps.reduce((end, s) => (s.runKey === runKey && s.status !== 'corrupt' ? Math.max(end, s.bar + 1) : end), 0);
+  }
+
+  private async coldRun(program: Program, ds: LoadedDataset): Promise<void> {
     const id = this.identity(program, ds);
+    const stored = await this.storedRowsOf(id.runKey);
     if (id.resolved.dropped.length > 0) {
       this.notice('warning', 'inputs', `Saved values for ${id.resolved.dropped.map((k) => `'${k}'`).join(', ')} no longer fit the script's inputs: using the defaults.`);
     }
@@ -441,7 +450,7 @@ export class Engine implements EngineApi {
       }
       throw e;
     }
-    const run = this.adopt(inst, ds, id, historyEnd, 0, 0);
+    const run = this.adopt(inst, ds, id, historyEnd, 0, stored);
     this.send({ type: 'checkpoint', bar: null, at: null });
     this.startJob('history', (job) => this.historyJob(job, run));
   }
@@ -1192,13 +1201,13 @@ export class Engine implements EngineApi {
     const ident = this.identity(program, ds);
     if (ident.runKey !== meta.runKey) {
       this.notice('error', 'mismatch', 'This checkpoint does not match its script and dataset any more: running from the first bar.');
-      this.coldRun(program, ds);
+      await this.coldRun(program, ds);
       await this.pushSession();
       return;
     }
     await this.pushSession();
     if (meta.status !== 'ok') await this.store.updateSnapshot(id, { status: 'ok', statusMessage: null });
-    if (!(await this.adoptCheckpoint({ ...meta, status: 'ok' }, ds, ident))) this.coldRun(program, ds);
+    if (!(await this.adoptCheckpoint({ ...meta, status: 'ok' }, ds, ident))) await this.coldRun(program, ds);
   }
 
   private async scriptForSource(source: string, preferId: string, name: string): Promise<ScriptRecord> {

@@ -100,6 +100,25 @@ describe('history runs and restores', () => {
     expect(second.page.values('Body')).toEqual(CLOSE.map((c, i) => c - (OPEN[i] as number)));
   });
 
+  it('running the same run again stores no output rows twice', async () => {
+    const db = newDb();
+    const { engine, page } = await startWithScript(db);
+    const count = async () => {
+      const store = await Store.open(db);
+      const n = await store.db.count('outputs');
+      store.close();
+      return n;
+    };
+    const before = await count();
+    expect(before).toBeGreaterThan(0);
+    const run0 = page.runId;
+    await engine.run();
+    await page.until('the second run and its checkpoint', () => page.runId > run0 && page.lastEnd?.status === 'done' && page.checkpointBar === N - 1);
+    await engine.checkpointNow();
+    expect(await count()).toBe(before);
+    expect(near(page.values('SMA'), sma(5))).toBe(true);
+  });
+
   it('re-runs with new inputs and restores the earlier run when they are set back', async () => {
     const db = newDb();
     const { engine, page } = await startWithScript(db);
