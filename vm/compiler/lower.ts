@@ -463,6 +463,8 @@ class Lowerer {
         sym.ser = fn.newSeries(isNumericStorage(sym.type) ? 'f' : 'o');
         fn.em.emit(isNumericStorage(sym.type) ? Op.SER_SET : Op.SER_SET_O, sym.ser, sym.index);
       }
+      // A value in error without a declared type: the variable's type is unknown, its uses quiet.
+      if (v.bad && !declared) sym.unknown = true;
       scope.syms.set(s.name, sym);
       if (global) this.globals.push({ name: s.name, where: 'reg', index: sym.index, type: typeName(sym.type) });
       return [{ reg: sym.index, type: sym.type }];
@@ -513,6 +515,7 @@ class Lowerer {
       fn.em.emit(numeric ? Op.LD_V : Op.LD_VO, r, slot);
       fn.em.emit(numeric ? Op.SER_SET : Op.SER_SET_O, sym.ser, r);
     }
+    if (v.bad && !declared) sym.unknown = true;
     scope.syms.set(s.name, sym);
     if (global) this.globals.push({ name: s.name, where: numeric ? 'var' : 'varo', index: slot, type: typeName(sym.type) });
     return want ? [this.readVar(sym, scope, s.nameSpan)] : null;
@@ -525,7 +528,11 @@ class Lowerer {
       for (const it of s.value.items) this.expr(it, scope);
       return;
     }
-    const vals = this.exprMulti(s.value, scope, true) ?? [];
+    let vals = this.exprMulti(s.value, scope, true) ?? [];
+    if (vals.length !== s.names.length && vals.some((v) => v.bad)) {
+      // The value had an error already: declare the names anyway, so that their uses are quiet.
+      vals = s.names.map(() => this.poison());
+    }
     if (vals.length !== s.names.length) {
       if (vals.length === 1 && vals[0]?.type.base !== 'void') {
         this.err('E308', s.value.span, `\`${this.q(s.value)}\` returns one value, but ${s.names.length} names are declared.`);
@@ -556,6 +563,7 @@ class Lowerer {
         sym.ser = fn.newSeries(isNumericStorage(sym.type) ? 'f' : 'o');
         fn.em.emit(isNumericStorage(sym.type) ? Op.SER_SET : Op.SER_SET_O, sym.ser, sym.index);
       }
+      if (v.bad) sym.unknown = true;
       scope.syms.set(n.name, sym);
       if (global) this.globals.push({ name: n.name, where: 'reg', index: sym.index, type: typeName(sym.type) });
     });
@@ -619,6 +627,7 @@ class Lowerer {
   }
 
   private readVar(sym: VarSym, scope: Scope, _span: A.Span): Val {
+    if (sym.unknown) return this.poison(sym.type);
     if (sym.cv !== undefined) return { reg: sym.index, type: sym.type, cv: sym.cv };
     if (sym.storage === 'reg') return { reg: sym.index, type: sym.type };
     const fn = scope.fn;
@@ -724,7 +733,8 @@ class Lowerer {
       argVals.push(v);
       argEnds[i] = fn.em.code.length;
     });
-    if (!ok) return [this.poison()];
+    // With an argument in error the callee's types are unknown: it is not compiled for this call.
+    if (!ok || argVals.some((v) => v.bad)) return [this.poison()];
     const key = argVals.map((v) => `${v.type.qual}${baseName(v.type)}`).join(',');
     let spec = sym.specs.get(key);
     if (!spec) {
@@ -771,18 +781,15 @@ class Lowerer {
   private checkUncalled(): void {
     for (const sym of this.userFns) {
       if (sym.specs.size > 0 || this.recursive.has(sym.name)) continue;
-      const types: PType[] = [];
-      for (const p of sym.def.params) {
-        const ty = p.type ? this.declTypeFromRef(p.type) : null;
-        if (!ty) break;
-        types.push(ty);
-      }
-      if (types.length !== sym.def.params.length) continue;
-      sym.specs.set('unused', this.specialize(sym, types, null));
+      // A generic parameter's type is only known at a call: here it reads as a value that raises
+      // no type errors, so that only errors independent of it (names, other types) are reported.
+      const unknown = sym.def.params.map((p) => p.type === null);
+      const types = sym.def.params.map((p) => (p.type ? (this.declTypeFromRef(p.type) ?? t('float')) : t('float')));
+      sym.specs.set('unused', this.specialize(sym, types, null, unknown));
     }
   }
 
-  private specialize(sym: FuncSym, argTypes: PType[], call: A.Call | null): SpecInfo {
+  private specialize(sym: FuncSym, argTypes: PType[], call: A.Call | null, unknown: boolean[] = []): SpecInfo {
     const def = sym.def;
     const label = `${sym.name}(${argTypes.map((t) => baseName(t)).join(', ')})`;
     const ctx = this.newFn(label, false);
@@ -807,6 +814,7 @@ class Lowerer {
         global: false,
         span: p.span,
       };
+      if (unknown[i]) ps.unknown = true;
       if (this.histNames.has(p.name)) {
         ps.ser = ctx.newSeries(isNumericStorage(ty) ? 'f' : 'o');
         ctx.em.emit(isNumericStorage(ty) ? Op.SER_SET : Op.SER_SET_O, ps.ser, reg);
@@ -976,7 +984,8 @@ class Lowerer {
     } else if (isNamespace(root)) {
       this.err('E301', span, `Unknown built-in '${name}': '${root}' has no member '${name.slice(root.length + 1)}'.${this.didYouMean(name, null, 'any')}`);
     } else {
-      this.err('E301', span, `Undeclared identifier '${name}'.`);
+      // `x.y` where x is neither a variable nor a namespace: x is what is missing.
+      this.err('E301', { start: span.start, end: span.start + root.length }, `Undeclared identifier '${root}'.${this.didYouMean(root, null, 'value')}`);
     }
     return this.poison();
   }
@@ -1027,7 +1036,7 @@ class Lowerer {
     const name = this.dotted(obj);
     const sym = obj.kind === 'Ident' ? scope.lookup(obj.name) : undefined;
     if (sym && sym.kind === 'var') {
-      if (k === 0) return this.readVar(sym, scope, obj.span);
+      if (k === 0 || sym.unknown) return this.readVar(sym, scope, obj.span);
       if (sym.ser < 0) {
         this.err('E999', obj.span, `Internal: no history buffer for '${sym.name}'.`);
         return this.poison(sym.type);
@@ -1796,6 +1805,10 @@ class Lowerer {
   /** `value.name(args)`: the builtin `<namespace of value's type>.name(value, args)`. */
   private methodCall(e: A.Call, callee: A.Member, scope: Scope): Val[] {
     const self = this.expr(callee.object, scope);
+    if (self.bad) {
+      for (const a of e.args) this.expr(a.value, scope);
+      return [this.poison()];
+    }
     const ns = METHOD_NAMESPACES[self.type.base];
     const specs = ns ? lookupFn(`${ns}.${callee.name}`) : undefined;
     if (ns && specs) return this.builtinCall(`${ns}.${callee.name}`, specs, e, scope, { v: self, text: this.q(callee.object) });
