@@ -94,6 +94,8 @@ export class ChartView {
   private drawnStart = -1;
   private pendingDraw = 0;
   private pendingFollow = false;
+  /** The program's series exist (they are made when its first rows arrive). */
+  private outputsBuilt = false;
   private adjusting = false;
   private rangeCheck = 0;
   private legend: HTMLDivElement;
@@ -207,22 +209,14 @@ export class ChartView {
     return list;
   }
 
-  /** Rebuilds every series for a new program and draws the buffer's last window. */
+  /** Starts over for a new program: candles now, drawn on the next frame; the program's own series
+   * (and an indicator pane) are built when its first plot rows arrive, so a history run's first
+   * frames lay out only the candles. */
   reset(title: string): void {
     this.title = title;
     this.clearSeries();
     this.plan = buildChartPlan(this.buffer.program);
-    const plan = this.plan;
-    // Creation order is drawing order: backgrounds under candles under plots.
-    for (const bg of plan.backgrounds) {
-      const api = this.chart.addSeries(
-        HistogramSeries,
-        { priceScaleId: `bg${bg.pane}`, lastValueVisible: false, priceLineVisible: false, base: 0 },
-        bg.pane,
-      );
-      api.priceScale().applyOptions({ scaleMargins: { top: 0, bottom: 0 }, visible: false });
-      this.bgs.push({ plan: bg, api });
-    }
+    this.outputsBuilt = false;
     this.candles = this.chart.addSeries(
       CandlestickSeries,
       {
@@ -235,6 +229,26 @@ export class ChartView {
       },
       0,
     );
+    this.w0 = 0;
+    this.w1 = 0;
+    this.drawnStart = -1;
+    this.scheduleRedraw(true);
+  }
+
+  /** Creates the series of the program's outputs: backgrounds under the candles, plots above. */
+  private buildOutputSeries(): void {
+    this.outputsBuilt = true;
+    const plan = this.plan;
+    for (const bg of plan.backgrounds) {
+      const api = this.chart.addSeries(
+        HistogramSeries,
+        { priceScaleId: `bg${bg.pane}`, lastValueVisible: false, priceLineVisible: false, base: 0 },
+        bg.pane,
+      );
+      api.priceScale().applyOptions({ scaleMargins: { top: 0, bottom: 0 }, visible: false });
+      api.setSeriesOrder(0);
+      this.bgs.push({ plan: bg, api });
+    }
     for (const c of plan.candles) {
       const opts = { upColor: c.color, downColor: c.color, title: c.title, priceLineVisible: false, lastValueVisible: false };
       const api = c.bars ? this.chart.addSeries(BarSeries, opts, c.pane) : this.chart.addSeries(CandlestickSeries, { ...opts, wickUpColor: c.color, wickDownColor: c.color, borderVisible: false }, c.pane);
@@ -260,10 +274,6 @@ export class ChartView {
       });
       this.priceLines.push({ outputId: h.outputId, line, channel: h.price === null ? h.priceChannel : -1 });
     }
-    this.w0 = 0;
-    this.w1 = 0;
-    this.drawnStart = -1;
-    this.scheduleRedraw(true);
   }
 
   private addPlot(p: SeriesPlan): PlotApi {
@@ -413,6 +423,7 @@ export class ChartView {
   }
 
   private setWindowData(): void {
+    if (!this.outputsBuilt && this.buffer.rowCount > 0) this.buildOutputSeries();
     const { w0, w1 } = this;
     this.adjusting = true;
     try {
@@ -485,6 +496,10 @@ export class ChartView {
    * window follows the live edge, else redrawn. */
   appendLive(from: number): void {
     if (this.pendingDraw) return; // the coming redraw shows them
+    if (!this.outputsBuilt && this.buffer.rowCount > 0) {
+      this.redraw(true);
+      return;
+    }
     const total = this.buffer.shownBars;
     const following = this.w1 >= from;
     if (!following) return;

@@ -25,7 +25,7 @@ class Column {
   /** Writes `src` at row `at`. An empty column takes a chunk starting at row 0 as its storage (the
    * worker transferred it: nobody else holds it). */
   write(at: number, src: Float64Array, empty: boolean): void {
-    if (empty && at === 0 && src.length >= this.reserve && src.byteOffset === 0 && src.length === src.buffer.byteLength / 8) {
+    if (empty && at === 0 && src.byteOffset === 0 && src.length === src.buffer.byteLength / 8) {
       this.data = src;
       return;
     }

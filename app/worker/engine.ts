@@ -58,7 +58,7 @@ import type {
 /** Target duration of one slice of a history run before the event loop gets a turn. */
 const SLICE_TARGET_MS = 25;
 const PROGRESS_MS = 50;
-const OUTPUT_FLUSH_MS = 250;
+const LOG_FLUSH_MS = 250;
 const FEED_FLUSH_MS = 33;
 /** A long history run is checkpointed this often, so a reload mid-run resumes instead of restarting. */
 const HISTORY_CHECKPOINT_MS = 3000;
@@ -607,8 +607,9 @@ export class Engine implements EngineApi {
           this.progress(run, 'history', inst.barIndex + 1, end, rate());
           lastProgress = t;
         }
-        if (t - lastFlush >= OUTPUT_FLUSH_MS) {
-          this.flushOutputs(run);
+        // Plot rows go to the page once, when the run stops (the page draws them then anyway, and
+        // takes one whole chunk without copying it); logs go as they come.
+        if (t - lastFlush >= LOG_FLUSH_MS) {
           this.flushLogs(run);
           lastFlush = t;
         }
