@@ -3,7 +3,7 @@
 // ta.percentile_nearest_rank, ta.percentrank, ta.rising, ta.falling. Step functions over plain
 // state records; the per-execution contract is described in window.ts.
 
-import { compactPush, EPS, newRawWin, newRing, rawCount, rawPush, ringGet, type RawWin, type Ring } from './window.js';
+import { compactPush, EPS, newRing, rawCount, rawPush, ringGet, ringGrow, type RawWin, type Ring } from './window.js';
 
 // ---------------------------------------------------------------------------------------------
 // highest / lowest (+bars): extreme of the newest `length` executions, na values ignored; na
@@ -15,7 +15,15 @@ import { compactPush, EPS, newRawWin, newRing, rawCount, rawPush, ringGet, type 
 // O(length) at worst.
 
 export interface ExtremeState {
-  w: RawWin;
+  /** The window's ring, inline (as in Ring): bar of the last advance, values, committed count. */
+  bar: number;
+  buf: Float64Array;
+  mask: number;
+  n: number;
+  cur: number;
+  /** In/out of extremeIO: the current value, and the extreme found by the latest call. */
+  x: number;
+  r: number;
   /** Offset (0 = current) of the extreme found by the latest call; -1 when there is none. */
   off: number;
   /** Cache: best committed value in the window, its index (-1: none), and the committed count,
@@ -28,35 +36,30 @@ export interface ExtremeState {
 }
 
 export function newExtremeState(): ExtremeState {
-  return { w: newRawWin(), off: -1, cv: NaN, ci: -1, cn: -1, cl: -1, cmask: -1 };
+  const r = newRing();
+  return { bar: -1, buf: r.buf, mask: r.mask, n: 0, cur: 0, x: NaN, r: NaN, off: -1, cv: NaN, ci: -1, cn: -1, cl: -1, cmask: -1 };
 }
 
-/** sign = 1 for the highest value, -1 for the lowest. Also sets `st.off`. */
-export function extremeStep(st: ExtremeState, bar: number, src: number, length: number, sign: number): number {
-  const r = rawPush(st.w, bar, src, length);
-  const n = r.n;
-  const buf = r.buf;
-  const mask = r.mask;
+/** Brings the cached extreme up to date for `n` committed values and `length`: by comparing the
+ * values committed since the cache was made, or by a full scan of the window when the cache
+ * cannot be extended (length or ring changed, values went back, or the cached extreme left). */
+function extremeCache(st: ExtremeState, n: number, length: number, sign: number): void {
+  const buf = st.buf;
+  const mask = st.mask;
   const lo = n - length + 1 > 0 ? n - length + 1 : 0;
   let cv = st.cv;
   let ci = st.ci;
-  if (st.cl !== length || st.cmask !== mask || st.cn > n || n - st.cn > length || (ci >= 0 && ci < lo)) {
+  let from = st.cn;
+  if (st.cl !== length || st.cmask !== mask || from > n || n - from > length || (ci >= 0 && ci < lo)) {
     cv = NaN;
     ci = -1;
-    for (let j = lo; j < n; j++) {
-      const v = buf[j & mask];
-      if (v === v && (cv !== cv || (v - cv) * sign > 0)) {
-        cv = v;
-        ci = j;
-      }
-    }
-  } else {
-    for (let j = st.cn; j < n; j++) {
-      const v = buf[j & mask];
-      if (v === v && j >= lo && (cv !== cv || (v - cv) * sign > 0)) {
-        cv = v;
-        ci = j;
-      }
+    from = lo;
+  }
+  for (let j = from; j < n; j++) {
+    const v = buf[j & mask];
+    if (v === v && j >= lo && (cv !== cv || (v - cv) * sign > 0)) {
+      cv = v;
+      ci = j;
     }
   }
   st.cv = cv;
@@ -64,16 +67,59 @@ export function extremeStep(st: ExtremeState, bar: number, src: number, length: 
   st.cn = n;
   st.cl = length;
   st.cmask = mask;
+}
+
+/** extremeStep with the value in `st.x` and the result left in `st.r`: no number crosses the call,
+ * so callers that combine two windows (stoch, wpr) box nothing when V8 does not inline it. */
+export function extremeIO(st: ExtremeState, bar: number, length: number, sign: number): void {
+  const src = st.x;
+  if (bar !== st.bar) {
+    st.bar = bar;
+    st.n += st.cur;
+    st.cur = 0;
+  }
+  if (length + 1 > st.mask) ringGrow(st, length);
+  const n = st.n;
+  st.buf[n & st.mask] = src;
+  st.cur = 1;
+  const cn = st.cn;
+  const ci0 = st.ci;
+  if (cn === n - 1 && st.cl === length && st.cmask === st.mask && (ci0 < 0 || ci0 > n - length)) {
+    // The usual case: the previous bar's value was committed since the cache was made, and the
+    // cached extreme, if any, is still inside the window (lo = n − length + 1 ≤ ci). Only that
+    // value can displace it (when it is inside the window, which it is unless length is 1).
+    const j = n - 1;
+    const v = st.buf[j & st.mask];
+    const cv = st.cv;
+    if (v === v && length > 1 && (cv !== cv || (v - cv) * sign > 0)) {
+      st.cv = v;
+      st.ci = j;
+    }
+    st.cn = n;
+  } else if (cn !== n || st.cl !== length || st.cmask !== st.mask) {
+    extremeCache(st, n, length, sign);
+  }
   if (n + 1 < length) {
     st.off = -1;
-    return NaN;
+    st.r = NaN;
+    return;
   }
+  const cv = st.cv;
   if (src === src && (cv !== cv || (src - cv) * sign > 0)) {
     st.off = 0;
-    return src;
+    st.r = src;
+    return;
   }
+  const ci = st.ci;
   st.off = ci < 0 ? -1 : n - ci;
-  return cv;
+  st.r = cv;
+}
+
+/** sign = 1 for the highest value, -1 for the lowest. Also sets `st.off`. */
+export function extremeStep(st: ExtremeState, bar: number, src: number, length: number, sign: number): number {
+  st.x = src;
+  extremeIO(st, bar, length, sign);
+  return st.r;
 }
 
 export function extremeBarsStep(st: ExtremeState, bar: number, src: number, length: number, sign: number): number {
@@ -126,13 +172,12 @@ export function allTimeStep(st: AllTimeState, bar: number, src: number, sign: nu
 // Sorted views of a window (median, mode, percentiles). The scratch array is rebuilt per call.
 
 export interface OrderState {
-  bar: number;
   r: Ring;
   scratch: Float64Array;
 }
 
 export function newOrderState(): OrderState {
-  return { bar: -1, r: newRing(), scratch: new Float64Array(0) };
+  return { r: newRing(), scratch: new Float64Array(0) };
 }
 
 /** Copies the newest `length` values of `r` into st.scratch (ascending) and returns the view. */
@@ -147,7 +192,7 @@ function sortedWindow(st: OrderState, length: number): Float64Array {
 /** median of the newest `length` non-na values; na on an na bar. `asInt` gives the lower middle
  * value for even lengths (the int overload). */
 export function medianStep(st: OrderState, bar: number, src: number, length: number, asInt: boolean): number {
-  const r = compactPush(st, bar, src, length);
+  const r = compactPush(st.r, bar, src, length);
   if (src !== src || r.n + r.cur < length) return NaN;
   const s = sortedWindow(st, length);
   const mid = length >> 1;
@@ -158,7 +203,7 @@ export function medianStep(st: OrderState, bar: number, src: number, length: num
 
 /** mode of the newest `length` non-na values (the smallest among equally frequent values). */
 export function modeStep(st: OrderState, bar: number, src: number, length: number): number {
-  const r = compactPush(st, bar, src, length);
+  const r = compactPush(st.r, bar, src, length);
   if (src !== src || r.n + r.cur < length) return NaN;
   const s = sortedWindow(st, length);
   let best = s[0] ?? NaN;
@@ -180,7 +225,7 @@ export function modeStep(st: OrderState, bar: number, src: number, length: numbe
 // Percentiles over the newest `length` executions (na values sort last but count in `length`)
 
 function sortedRaw(st: OrderState, bar: number, src: number, length: number): Float64Array | null {
-  const r = rawPush(st, bar, src, length);
+  const r = rawPush(st.r, bar, src, length);
   if (rawCount(r) < length) return null;
   // Float64Array.sort puts NaN last.
   return sortedWindow(st, length);

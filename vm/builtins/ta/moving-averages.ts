@@ -31,73 +31,141 @@ export function smaStep(st: SmaState, bar: number, src: number, length: number):
 // ---------------------------------------------------------------------------------------------
 // ema / rma: exponential averages seeded with the mean of the first `length` non-na values.
 // An na source leaves the average where it is and returns na.
+//
+// An average lives in EXP consecutive slots of a Float64Array, so that records combining several
+// (rsi, macd, dmi, atr, ...) hold them in one array and enter a new bar once for all of them:
+//   +0 average after the last committed bar (NaN until seeded)
+//   +1 average after the current bar's latest call (becomes +0 when the next bar starts)
+//   +2 +3 seeding: sum and count of the non-na values of committed bars (only brought up to date,
+//         and only read, while there is no average yet)
+//   +4 +5 the same including the current bar
+//   +6 in/out: emaIO and rmaIO read the source here and leave the result here
+// The IO forms pass no number as an argument or result: V8 boxes numbers that cross a call it
+// has not inlined, and composite records call several averages, more than V8 inlines at once.
+
+export const EXP = 7;
+/** The in/out slot of an average. */
+export const IO = 6;
+
+/** A Float64Array holding `count` exponential averages, each in its initial state, followed by
+ * `extra` slots (NaN) for the caller's own use. */
+export function newExpSlots(count: number, extra = 0): Float64Array {
+  const v = new Float64Array(count * EXP + extra).fill(NaN, count * EXP);
+  for (let o = 0; o < count * EXP; o += EXP) {
+    v[o] = NaN;
+    v[o + 1] = NaN;
+    // Seeding sums start at -0, the neutral element of addition (-0 + -0 is -0).
+    v[o + 2] = -0;
+    v[o + 4] = -0;
+    v[o + IO] = NaN;
+  }
+  return v;
+}
+
+/** Commits the average at slot `o` (call on the first call of a new bar). */
+export function expCommit(v: Float64Array, o: number): void {
+  const e = v[o + 1];
+  v[o] = e;
+  if (e !== e) {
+    v[o + 2] = v[o + 4];
+    v[o + 3] = v[o + 5];
+  }
+}
+
+/** Commits every average of `v`. */
+export function expCommitAll(v: Float64Array, count: number): void {
+  for (let o = 0; o < count * EXP; o += EXP) expCommit(v, o);
+}
+
+/** The paths of emaIO/rmaIO other than "seeded average, non-na source": while there is no
+ * average, accumulates non-na values (the pending average becomes their mean once `length` of
+ * them exist, NaN before); with an average and an na source, keeps the average. The result (the
+ * seed, or the na source) is left in the in/out slot. */
+function expOther(v: Float64Array, o: number, length: number): void {
+  const e = v[o];
+  const src = v[o + IO];
+  if (e === e) {
+    v[o + 1] = e;
+  } else if (src !== src) {
+    v[o + 4] = v[o + 2];
+    v[o + 5] = v[o + 3];
+    v[o + 1] = NaN;
+  } else {
+    const sum = v[o + 2] + src;
+    const cnt = v[o + 3] + 1;
+    v[o + 4] = sum;
+    v[o + 5] = cnt;
+    const r = cnt >= length ? sum / cnt : NaN;
+    v[o + 1] = r;
+    v[o + IO] = r;
+  }
+}
+
+/** ema of the average at slot `o` (after expCommit on a new bar), source and result in the
+ * in/out slot. */
+export function emaIO(v: Float64Array, o: number, length: number): void {
+  const e = v[o];
+  const src = v[o + IO];
+  if (e === e && src === src) {
+    const r = e + (2 / (length + 1)) * (src - e);
+    v[o + 1] = r;
+    v[o + IO] = r;
+  } else {
+    expOther(v, o, length);
+  }
+}
+
+/** rma of the average at slot `o`, as emaIO. */
+export function rmaIO(v: Float64Array, o: number, length: number): void {
+  const e = v[o];
+  const src = v[o + IO];
+  if (e === e && src === src) {
+    const r = (e * (length - 1) + src) / length;
+    v[o + 1] = r;
+    v[o + IO] = r;
+  } else {
+    expOther(v, o, length);
+  }
+}
+
+/** emaIO with the source and result as values. */
+export function emaAt(v: Float64Array, o: number, src: number, length: number): number {
+  v[o + IO] = src;
+  emaIO(v, o, length);
+  return v[o + IO];
+}
+
+/** rmaIO with the source and result as values. */
+export function rmaAt(v: Float64Array, o: number, src: number, length: number): number {
+  v[o + IO] = src;
+  rmaIO(v, o, length);
+  return v[o + IO];
+}
 
 export interface ExpState {
   bar: number;
-  /** Average after the last committed bar (NaN until seeded). */
-  e: number;
-  /** Average after the current bar's latest call; becomes `e` when the next bar starts. */
-  next: number;
-  /** Seeding: sum and count of the non-na values of committed bars, and including this bar. */
-  sum: number;
-  cnt: number;
-  sumNext: number;
-  cntNext: number;
+  /** One average (EXP slots). */
+  v: Float64Array;
 }
 
 export function newExpState(): ExpState {
-  return { bar: -1, e: NaN, next: NaN, sum: -0, cnt: 0, sumNext: -0, cntNext: 0 };
-}
-
-/** The seeding phase (no average yet): accumulates non-na values and returns their mean once
- * `length` of them exist, NaN before. */
-function expSeed(st: ExpState, src: number, length: number): number {
-  if (src !== src) {
-    st.sumNext = st.sum;
-    st.cntNext = st.cnt;
-    st.next = NaN;
-    return NaN;
-  }
-  const sum = st.sum + src;
-  const cnt = st.cnt + 1;
-  st.sumNext = sum;
-  st.cntNext = cnt;
-  st.next = cnt >= length ? sum / cnt : NaN;
-  return st.next;
+  return { bar: -1, v: newExpSlots(1) };
 }
 
 export function emaStep(st: ExpState, bar: number, src: number, length: number): number {
   if (bar !== st.bar) {
     st.bar = bar;
-    st.e = st.next;
-    st.sum = st.sumNext;
-    st.cnt = st.cntNext;
+    expCommit(st.v, 0);
   }
-  const e = st.e;
-  if (e !== e) return expSeed(st, src, length);
-  if (src !== src) {
-    st.next = e;
-    return NaN;
-  }
-  st.next = e + (2 / (length + 1)) * (src - e);
-  return st.next;
+  return emaAt(st.v, 0, src, length);
 }
 
 export function rmaStep(st: ExpState, bar: number, src: number, length: number): number {
   if (bar !== st.bar) {
     st.bar = bar;
-    st.e = st.next;
-    st.sum = st.sumNext;
-    st.cnt = st.cntNext;
+    expCommit(st.v, 0);
   }
-  const e = st.e;
-  if (e !== e) return expSeed(st, src, length);
-  if (src !== src) {
-    st.next = e;
-    return NaN;
-  }
-  st.next = (e * (length - 1) + src) / length;
-  return st.next;
+  return rmaAt(st.v, 0, src, length);
 }
 
 export const newEmaState = newExpState;
@@ -276,7 +344,7 @@ export function cumStep(st: CumState, bar: number, src: number): number {
   if (src !== src) {
     st.sNext = st.s;
     st.cNext = st.c;
-    return NaN;
+    return src;
   }
   const t = st.s + src;
   st.cNext = st.c + (Math.abs(st.s) >= Math.abs(src) ? st.s - t + src : src - t + st.s);

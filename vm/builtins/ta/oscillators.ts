@@ -2,10 +2,10 @@
 // ta.stoch, ta.wpr, ta.tsi, ta.macd, ta.dmi, ta.rci. Step functions over plain state records;
 // the per-execution contract is described in window.ts.
 
-import { compactPush, EPS, newRawWin, newRing, newRollSum, rawCount, rawPush, ringGet, rollSumStep, type RawWin, type Ring, type RollSum } from './window.js';
-import { emaStep, newExpState, rmaStep, smaStep, type ExpState } from './moving-averages.js';
-import { devStep, newDevState, newTrState, trStep, type DevState, type TrState } from './volatility.js';
-import { extremeStep, newExtremeState, type ExtremeState } from './extremes.js';
+import { compactPush, EPS, newRawWin, newRollSum, rawCount, rawPush, ringGet, rollSumStep, type RawWin, type Ring, type RollSum } from './window.js';
+import { emaIO, EXP, expCommit, expCommitAll, IO, newExpSlots, rmaIO } from './moving-averages.js';
+import { devStep, newDevState, type DevState } from './volatility.js';
+import { extremeIO, newExtremeState, type ExtremeState } from './extremes.js';
 
 // ---------------------------------------------------------------------------------------------
 // change / mom / roc: the current value against the one `length` executions back (na when that
@@ -60,24 +60,39 @@ export function prevStep(st: PrevState, bar: number, v: number): number {
 }
 
 // ---------------------------------------------------------------------------------------------
-// rsi = 100 − 100 / (1 + rma(up, length) / rma(down, length)); na sources are skipped
+// rsi = 100 − 100 / (1 + rma(up, length) / rma(down, length)); na sources are skipped.
+// One flat record: the previous non-na source (as PrevState) and the two rmas, entering a new bar
+// together.
 
 export interface RsiState {
-  prev: PrevState;
-  up: ExpState;
-  down: ExpState;
+  bar: number;
+  p: number;
+  pNext: number;
+  /** rma of upward changes at slot 0, of downward changes at slot EXP. */
+  v: Float64Array;
 }
 
 export function newRsiState(): RsiState {
-  return { prev: newPrevState(), up: newExpState(), down: newExpState() };
+  return { bar: -1, p: NaN, pNext: NaN, v: newExpSlots(2) };
 }
 
 export function rsiStep(st: RsiState, bar: number, src: number, length: number): number {
-  const d = src - prevStep(st.prev, bar, src);
+  const v = st.v;
+  if (bar !== st.bar) {
+    st.bar = bar;
+    st.p = st.pNext;
+    expCommit(v, 0);
+    expCommit(v, EXP);
+  }
+  const p = st.p;
+  st.pNext = src === src ? src : p;
+  const d = src - p;
   // Upward and downward changes; both na on the first bar and on na bars (the rmas skip them).
-  const u = rmaStep(st.up, bar, d > 0 ? d : d === d ? 0 : NaN, length);
-  const v = rmaStep(st.down, bar, d < 0 ? -d : d === d ? 0 : NaN, length);
-  return 100 - 100 / (1 + u / v);
+  v[IO] = d > 0 ? d : d === d ? 0 : NaN;
+  rmaIO(v, 0, length);
+  v[EXP + IO] = d < 0 ? -d : d === d ? 0 : NaN;
+  rmaIO(v, EXP, length);
+  return 100 - 100 / (1 + v[IO] / v[EXP + IO]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -105,32 +120,20 @@ export function cmoStep(st: CmoState, bar: number, src: number, length: number):
 // ---------------------------------------------------------------------------------------------
 // cci = (src − sma) / (0.015 · dev)
 
-export interface CciState {
-  sma: RollSum;
-  dev: DevState;
-}
-
-export function newCciState(): CciState {
-  return { sma: newRollSum(), dev: newDevState() };
-}
+/** dev's record: its sma is the cci's basis (same values, same length). */
+export type CciState = DevState;
+export const newCciState = newDevState;
 
 export function cciStep(st: CciState, bar: number, src: number, length: number): number {
-  const mean = smaStep(st.sma, bar, src, length);
-  const dev = devStep(st.dev, bar, src, length);
-  return (src - mean) / (0.015 * dev);
+  const dev = devStep(st, bar, src, length);
+  return (src - st.mean) / (0.015 * dev);
 }
 
 // ---------------------------------------------------------------------------------------------
 // cog = −Σ src[i]·(i+1) / Σ src[i] over the newest `length` non-na values
 
-export interface CogState {
-  bar: number;
-  r: Ring;
-}
-
-export function newCogState(): CogState {
-  return { bar: -1, r: newRing() };
-}
+export type CogState = Ring;
+export const newCogState = newRawWin;
 
 export function cogStep(st: CogState, bar: number, src: number, length: number): number {
   const r = compactPush(st, bar, src, length);
@@ -181,50 +184,74 @@ export function newStochState(): StochState {
 }
 
 export function stochStep(st: StochState, bar: number, src: number, high: number, low: number, length: number): number {
-  const hh = extremeStep(st.hi, bar, high, length, 1);
-  const ll = extremeStep(st.lo, bar, low, length, -1);
-  return (100 * (src - ll)) / (hh - ll);
+  const hi = st.hi;
+  const lo = st.lo;
+  hi.x = high;
+  extremeIO(hi, bar, length, 1);
+  lo.x = low;
+  extremeIO(lo, bar, length, -1);
+  const ll = lo.r;
+  return (100 * (src - ll)) / (hi.r - ll);
 }
 
 export function wprStep(st: StochState, bar: number, close: number, high: number, low: number, length: number): number {
-  const hh = extremeStep(st.hi, bar, high, length, 1);
-  const ll = extremeStep(st.lo, bar, low, length, -1);
-  return (100 * (close - hh)) / (hh - ll);
+  const hi = st.hi;
+  const lo = st.lo;
+  hi.x = high;
+  extremeIO(hi, bar, length, 1);
+  lo.x = low;
+  extremeIO(lo, bar, length, -1);
+  const hh = hi.r;
+  return (100 * (close - hh)) / (hh - lo.r);
 }
 
 // ---------------------------------------------------------------------------------------------
 // tsi = ema(ema(mom, long), short) / ema(ema(|mom|, long), short)
 
 export interface TsiState {
-  prev: PrevState;
-  m1: ExpState;
-  m2: ExpState;
-  a1: ExpState;
-  a2: ExpState;
+  bar: number;
+  p: number;
+  pNext: number;
+  /** ema(mom, long), ema(ema(mom, long), short), and the same for |mom|, at slots 0..3. */
+  v: Float64Array;
 }
 
 export function newTsiState(): TsiState {
-  return { prev: newPrevState(), m1: newExpState(), m2: newExpState(), a1: newExpState(), a2: newExpState() };
+  return { bar: -1, p: NaN, pNext: NaN, v: newExpSlots(4) };
 }
 
 export function tsiStep(st: TsiState, bar: number, src: number, shortLength: number, longLength: number): number {
-  const mom = src - prevStep(st.prev, bar, src);
-  const m = emaStep(st.m2, bar, emaStep(st.m1, bar, mom, longLength), shortLength);
-  const a = emaStep(st.a2, bar, emaStep(st.a1, bar, Math.abs(mom), longLength), shortLength);
-  return m / a;
+  const v = st.v;
+  if (bar !== st.bar) {
+    st.bar = bar;
+    st.p = st.pNext;
+    expCommitAll(v, 4);
+  }
+  const p = st.p;
+  st.pNext = src === src ? src : p;
+  const mom = src - p;
+  v[IO] = mom;
+  emaIO(v, 0, longLength);
+  v[EXP + IO] = v[IO];
+  emaIO(v, EXP, shortLength);
+  v[2 * EXP + IO] = Math.abs(mom);
+  emaIO(v, 2 * EXP, longLength);
+  v[3 * EXP + IO] = v[2 * EXP + IO];
+  emaIO(v, 3 * EXP, shortLength);
+  return v[EXP + IO] / v[3 * EXP + IO];
 }
 
 // ---------------------------------------------------------------------------------------------
 // macd: [fast − slow, ema(fast − slow, sig), macd − signal]
 
 export interface MacdState {
-  fast: ExpState;
-  slow: ExpState;
-  sig: ExpState;
+  bar: number;
+  /** ema(fast), ema(slow), ema(macd, sig) at slots 0, 1, 2. */
+  v: Float64Array;
 }
 
 export function newMacdState(): MacdState {
-  return { fast: newExpState(), slow: newExpState(), sig: newExpState() };
+  return { bar: -1, v: newExpSlots(3) };
 }
 
 export function macdStep(
@@ -237,8 +264,21 @@ export function macdStep(
   out: Float64Array,
   at = 0,
 ): void {
-  const macd = emaStep(st.fast, bar, src, fastlen) - emaStep(st.slow, bar, src, slowlen);
-  const signal = emaStep(st.sig, bar, macd, siglen);
+  const v = st.v;
+  if (bar !== st.bar) {
+    st.bar = bar;
+    expCommit(v, 0);
+    expCommit(v, EXP);
+    expCommit(v, 2 * EXP);
+  }
+  v[IO] = src;
+  emaIO(v, 0, fastlen);
+  v[EXP + IO] = src;
+  emaIO(v, EXP, slowlen);
+  const macd = v[IO] - v[EXP + IO];
+  v[2 * EXP + IO] = macd;
+  emaIO(v, 2 * EXP, siglen);
+  const signal = v[2 * EXP + IO];
   out[at] = macd;
   out[at + 1] = signal;
   out[at + 2] = macd - signal;
@@ -249,25 +289,66 @@ export function macdStep(
 // that is na on the first execution.
 
 export interface DmiState {
-  ph: PrevState;
-  pl: PrevState;
-  tr: TrState;
-  trur: ExpState;
-  plus: ExpState;
-  minus: ExpState;
-  adx: ExpState;
+  bar: number;
+  /** Last non-na high and low before this execution (as PrevState), and after it. */
+  ph: number;
+  pl: number;
+  phNext: number;
+  plNext: number;
+  /** close of the previous execution (the true range's close[1], as TrState), and this one. */
+  pc: number;
+  pcNext: number;
+  /** rma of the true range, of +DM, of −DM, and the adx rma, at slots 0..3; then this
+   * execution's high, low and close (DMI_HLC). */
+  v: Float64Array;
 }
 
+const DMI_HLC = 4 * EXP;
+
 export function newDmiState(): DmiState {
-  return {
-    ph: newPrevState(),
-    pl: newPrevState(),
-    tr: newTrState(),
-    trur: newExpState(),
-    plus: newExpState(),
-    minus: newExpState(),
-    adx: newExpState(),
-  };
+  return { bar: -1, ph: NaN, pl: NaN, phNext: NaN, plNext: NaN, pc: NaN, pcNext: NaN, v: newExpSlots(4, 3) };
+}
+
+/** The work of dmiStep, on the high, low and close it left in the record: with no number among
+ * its arguments it boxes nothing when V8 does not inline it (it is too large to be inlined with
+ * the four averages it calls). */
+function dmiRun(st: DmiState, bar: number, diLength: number, adxSmoothing: number, out: Float64Array, at: number): void {
+  const v = st.v;
+  if (bar !== st.bar) {
+    st.bar = bar;
+    st.ph = st.phNext;
+    st.pl = st.plNext;
+    st.pc = st.pcNext;
+    expCommitAll(v, 4);
+  }
+  const high = v[DMI_HLC];
+  const low = v[DMI_HLC + 1];
+  const close = v[DMI_HLC + 2];
+  const ph = st.ph;
+  const pl = st.pl;
+  const pc = st.pc;
+  st.phNext = high === high ? high : ph;
+  st.plNext = low === low ? low : pl;
+  st.pcNext = close;
+  const up = high - ph;
+  const down = -(low - pl);
+  const isNa = up !== up || down !== down;
+  // ta.tr without handle_na: na on the first execution.
+  v[IO] = pc !== pc ? pc : Math.max(high - low, Math.abs(high - pc), Math.abs(low - pc));
+  v[EXP + IO] = isNa ? NaN : up - down > EPS && up > EPS ? up : 0;
+  v[2 * EXP + IO] = isNa ? NaN : down - up > EPS && down > EPS ? down : 0;
+  rmaIO(v, 0, diLength);
+  rmaIO(v, EXP, diLength);
+  rmaIO(v, 2 * EXP, diLength);
+  const trur = v[IO];
+  const plus = (100 * v[EXP + IO]) / trur;
+  const minus = (100 * v[2 * EXP + IO]) / trur;
+  const sum = plus + minus;
+  v[3 * EXP + IO] = Math.abs(plus - minus) / (sum === 0 ? 1 : sum);
+  rmaIO(v, 3 * EXP, adxSmoothing);
+  out[at] = plus;
+  out[at + 1] = minus;
+  out[at + 2] = 100 * v[3 * EXP + IO];
 }
 
 export function dmiStep(
@@ -281,19 +362,11 @@ export function dmiStep(
   out: Float64Array,
   at = 0,
 ): void {
-  const up = high - prevStep(st.ph, bar, high);
-  const down = -(low - prevStep(st.pl, bar, low));
-  const isNa = up !== up || down !== down;
-  const plusDM = isNa ? NaN : up - down > EPS && up > EPS ? up : 0;
-  const minusDM = isNa ? NaN : down - up > EPS && down > EPS ? down : 0;
-  const trur = rmaStep(st.trur, bar, trStep(st.tr, bar, high, low, close, false), diLength);
-  const plus = (100 * rmaStep(st.plus, bar, plusDM, diLength)) / trur;
-  const minus = (100 * rmaStep(st.minus, bar, minusDM, diLength)) / trur;
-  const sum = plus + minus;
-  const adx = 100 * rmaStep(st.adx, bar, Math.abs(plus - minus) / (sum === 0 ? 1 : sum), adxSmoothing);
-  out[at] = plus;
-  out[at + 1] = minus;
-  out[at + 2] = adx;
+  const v = st.v;
+  v[DMI_HLC] = high;
+  v[DMI_HLC + 1] = low;
+  v[DMI_HLC + 2] = close;
+  dmiRun(st, bar, diLength, adxSmoothing, out, at);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -2,8 +2,20 @@
 // ta.kcw, ta.correlation, ta.supertrend, ta.sar. Step functions over plain state records; the
 // per-execution contract is described in window.ts.
 
-import { compactPush, EPS, newRing, newRollSum, ringGet, rollSumStep, type Ring, type RollSum } from './window.js';
-import { emaStep, newExpState, rmaStep, smaStep, type ExpState } from './moving-averages.js';
+import {
+  compactPush,
+  EPS,
+  newRing,
+  newRollSum,
+  newRollSum2,
+  ringGet,
+  rollSum2Step,
+  rollSumStep,
+  type Ring,
+  type RollSum,
+  type RollSum2,
+} from './window.js';
+import { emaIO, EXP, expCommit, IO, newExpSlots, rmaIO } from './moving-averages.js';
 
 // ---------------------------------------------------------------------------------------------
 // tr: max(high − low, |high − close[1]|, |low − close[1]|); close[1] is the close this call site
@@ -26,47 +38,59 @@ export function trStep(st: TrState, bar: number, high: number, low: number, clos
   }
   st.pcNext = close;
   const pc = st.pc;
-  if (pc !== pc) return handleNa ? high - low : NaN;
+  if (pc !== pc) return handleNa ? high - low : pc;
   return Math.max(high - low, Math.abs(high - pc), Math.abs(low - pc));
 }
 
 // ---------------------------------------------------------------------------------------------
-// atr = rma(tr(true), length)
+// atr = rma(tr(true), length): the close of the previous execution (as TrState) and the rma.
 
 export interface AtrState {
-  tr: TrState;
-  rma: ExpState;
+  bar: number;
+  pc: number;
+  pcNext: number;
+  v: Float64Array;
 }
 
 export function newAtrState(): AtrState {
-  return { tr: newTrState(), rma: newExpState() };
+  return { bar: -1, pc: NaN, pcNext: NaN, v: newExpSlots(1) };
 }
 
 export function atrStep(st: AtrState, bar: number, high: number, low: number, close: number, length: number): number {
-  return rmaStep(st.rma, bar, trStep(st.tr, bar, high, low, close, true), length);
+  const v = st.v;
+  if (bar !== st.bar) {
+    st.bar = bar;
+    st.pc = st.pcNext;
+    expCommit(v, 0);
+  }
+  st.pcNext = close;
+  const pc = st.pc;
+  v[IO] = pc !== pc ? high - low : Math.max(high - low, Math.abs(high - pc), Math.abs(low - pc));
+  rmaIO(v, 0, length);
+  return v[IO];
 }
 
 // ---------------------------------------------------------------------------------------------
 // variance / stdev over the newest `length` non-na values: from the rolling sums p = Σx and
 // q = Σx², biased = q/n − (p/n)², unbiased = q/(n−1) − p·(p/n)/(n−1), clamped at 0.
 
-export interface VarState {
-  p: RollSum;
-  q: RollSum;
-}
+export type VarState = RollSum2;
+export const newVarState = newRollSum2;
 
-export function newVarState(): VarState {
-  return { p: newRollSum(), q: newRollSum() };
-}
-
-export function varianceStep(st: VarState, bar: number, src: number, length: number, biased: boolean): number {
-  const p = rollSumStep(st.p, bar, src, length);
-  const q = rollSumStep(st.q, bar, src * src, length);
+/** Variance from the sums p, q of the newest `length` values (NaN when either is NaN). */
+function varianceOf(p: number, q: number, length: number, biased: boolean): number {
   if (p !== p || q !== q) return NaN;
   const m = p / length;
   if (biased) return Math.max(0, q / length - m * m);
-  if (length === 1) return NaN;
+  // One value has no unbiased variance: na, computed from q (q − q is 0, and 0 / 0 is NaN) rather
+  // than read from the `NaN` global on this rarely taken path (see window.ts).
+  if (length === 1) return (q - q) / 0;
   return Math.max(0, q / (length - 1) - (p * m) / (length - 1));
+}
+
+export function varianceStep(st: VarState, bar: number, src: number, length: number, biased: boolean): number {
+  const p = rollSum2Step(st, bar, src, length);
+  return varianceOf(p, st.q, length, biased);
 }
 
 export function stdevStep(st: VarState, bar: number, src: number, length: number, biased: boolean): number {
@@ -74,51 +98,55 @@ export function stdevStep(st: VarState, bar: number, src: number, length: number
 }
 
 // ---------------------------------------------------------------------------------------------
-// dev: mean absolute deviation of the newest `length` non-na values from their sma.
+// dev: mean absolute deviation of the newest `length` non-na values from their sma. The window
+// of values is a ring of its own (not the sma's): the two grow at different lengths, and a ring
+// that grows keeps only what it held.
 
 export interface DevState {
-  bar: number;
-  r: Ring;
   sma: RollSum;
+  r: Ring;
+  /** The sma found by the latest call (cci uses it). */
+  mean: number;
 }
 
 export function newDevState(): DevState {
-  return { bar: -1, r: newRing(), sma: newRollSum() };
+  return { sma: newRollSum(), r: newRing(), mean: NaN };
 }
 
 export function devStep(st: DevState, bar: number, src: number, length: number): number {
-  const mean = smaStep(st.sma, bar, src, length);
-  const r = compactPush(st, bar, src, length);
-  if (src !== src || mean !== mean || r.n + r.cur < length) return NaN;
+  const mean = rollSumStep(st.sma, bar, src, length) / length;
+  st.mean = mean;
+  const r = compactPush(st.r, bar, src, length);
+  const n = r.n + r.cur;
+  if (src !== src || mean !== mean || n < length) return NaN;
+  const buf = r.buf;
+  const mask = r.mask;
   let sum = 0;
-  for (let i = 0; i < length; i++) sum += Math.abs(ringGet(r, i) - mean);
+  for (let i = 0; i < length; i++) sum += Math.abs(buf[(n - 1 - i) & mask] - mean);
   return sum / length;
 }
 
 // ---------------------------------------------------------------------------------------------
-// bb / bbw
+// bb / bbw: the basis is the sma, which is the variance's own Σx / length (the same rolling sum
+// of the same values, so the same number to the bit).
 
-export interface BbState {
-  sma: RollSum;
-  v: VarState;
-}
-
-export function newBbState(): BbState {
-  return { sma: newRollSum(), v: newVarState() };
-}
+export type BbState = VarState;
+export const newBbState = newVarState;
 
 /** Writes [basis, upper, lower] into `out`. */
 export function bbStep(st: BbState, bar: number, src: number, length: number, mult: number, out: Float64Array, at = 0): void {
-  const basis = smaStep(st.sma, bar, src, length);
-  const dev = mult * stdevStep(st.v, bar, src, length, true);
+  const p = rollSum2Step(st, bar, src, length);
+  const basis = p / length;
+  const dev = mult * Math.sqrt(varianceOf(p, st.q, length, true));
   out[at] = basis;
   out[at + 1] = basis + dev;
   out[at + 2] = basis - dev;
 }
 
 export function bbwStep(st: BbState, bar: number, src: number, length: number, mult: number): number {
-  const basis = smaStep(st.sma, bar, src, length);
-  const dev = mult * stdevStep(st.v, bar, src, length, true);
+  const p = rollSum2Step(st, bar, src, length);
+  const basis = p / length;
+  const dev = mult * Math.sqrt(varianceOf(p, st.q, length, true));
   return ((basis + dev - (basis - dev)) / basis) * 100;
 }
 
@@ -126,13 +154,30 @@ export function bbwStep(st: BbState, bar: number, src: number, length: number, m
 // kc / kcw: ema basis ± mult·ema(range), range = tr (na on the first bar) or high − low
 
 export interface KcState {
-  basis: ExpState;
-  range: ExpState;
-  tr: TrState;
+  bar: number;
+  /** close of the previous execution (the true range's close[1]) and of this one. */
+  pc: number;
+  pcNext: number;
+  /** ema basis at slot 0, ema of the range at slot 1. */
+  v: Float64Array;
 }
 
 export function newKcState(): KcState {
-  return { basis: newExpState(), range: newExpState(), tr: newTrState() };
+  return { bar: -1, pc: NaN, pcNext: NaN, v: newExpSlots(2) };
+}
+
+/** Enters the bar and records this execution's close; returns the true range (na on the first
+ * execution, as ta.tr without handle_na). */
+function kcEnter(st: KcState, bar: number, high: number, low: number, close: number): number {
+  if (bar !== st.bar) {
+    st.bar = bar;
+    st.pc = st.pcNext;
+    expCommit(st.v, 0);
+    expCommit(st.v, EXP);
+  }
+  st.pcNext = close;
+  const pc = st.pc;
+  return pc !== pc ? pc : Math.max(high - low, Math.abs(high - pc), Math.abs(low - pc));
 }
 
 export function kcStep(
@@ -148,9 +193,14 @@ export function kcStep(
   out: Float64Array,
   at = 0,
 ): void {
-  const basis = emaStep(st.basis, bar, src, length);
-  const tr = trStep(st.tr, bar, high, low, close, false);
-  const rangeEma = emaStep(st.range, bar, useTrueRange ? tr : high - low, length);
+  const tr = kcEnter(st, bar, high, low, close);
+  const v = st.v;
+  v[IO] = src;
+  emaIO(v, 0, length);
+  v[EXP + IO] = useTrueRange ? tr : high - low;
+  emaIO(v, EXP, length);
+  const basis = v[IO];
+  const rangeEma = v[EXP + IO];
   out[at] = basis;
   out[at + 1] = basis + rangeEma * mult;
   out[at + 2] = basis - rangeEma * mult;
@@ -167,9 +217,14 @@ export function kcwStep(
   mult: number,
   useTrueRange: boolean,
 ): number {
-  const basis = emaStep(st.basis, bar, src, length);
-  const tr = trStep(st.tr, bar, high, low, close, false);
-  const rangeEma = emaStep(st.range, bar, useTrueRange ? tr : high - low, length);
+  const tr = kcEnter(st, bar, high, low, close);
+  const v = st.v;
+  v[IO] = src;
+  emaIO(v, 0, length);
+  v[EXP + IO] = useTrueRange ? tr : high - low;
+  emaIO(v, EXP, length);
+  const basis = v[IO];
+  const rangeEma = v[EXP + IO];
   return (basis + rangeEma * mult - (basis - rangeEma * mult)) / basis;
 }
 
@@ -211,27 +266,89 @@ export function correlationStep(st: CorrState, bar: number, a: number, b: number
 
 export interface SupertrendState {
   bar: number;
-  atr: AtrState;
+  /** The atr's close[1] (of the previous execution) and this execution's close. */
+  pc: number;
+  pcNext: number;
+  /** The atr's rma at slot 0, then this execution's high, low, close and factor (ST_IN). */
+  v: Float64Array;
   /** Committed values of the previous execution: bands (after holding), close, supertrend, atr. */
   lower: number;
   upper: number;
   close: number;
   st: number;
   atrv: number;
-  next: Float64Array;
+  /** The same after the current bar's latest call. */
+  lowerNext: number;
+  upperNext: number;
+  closeNext: number;
+  stNext: number;
+  atrvNext: number;
 }
+
+const ST_IN = EXP;
 
 export function newSupertrendState(): SupertrendState {
   return {
     bar: -1,
-    atr: newAtrState(),
+    pc: NaN,
+    pcNext: NaN,
+    v: newExpSlots(1, 4),
     lower: NaN,
     upper: NaN,
     close: NaN,
     st: NaN,
     atrv: NaN,
-    next: new Float64Array(5).fill(NaN),
+    lowerNext: NaN,
+    upperNext: NaN,
+    closeNext: NaN,
+    stNext: NaN,
+    atrvNext: NaN,
   };
+}
+
+/** The work of supertrendStep, on the inputs it left in the record (as dmiRun). */
+function supertrendRun(s: SupertrendState, bar: number, atrPeriod: number, out: Float64Array, at: number): void {
+  const v = s.v;
+  if (bar !== s.bar) {
+    s.bar = bar;
+    s.pc = s.pcNext;
+    expCommit(v, 0);
+    s.lower = s.lowerNext;
+    s.upper = s.upperNext;
+    s.close = s.closeNext;
+    s.st = s.stNext;
+    s.atrv = s.atrvNext;
+  }
+  const high = v[ST_IN];
+  const low = v[ST_IN + 1];
+  const close = v[ST_IN + 2];
+  const factor = v[ST_IN + 3];
+  // atr(atrPeriod) = rma(tr(true))
+  const pc = s.pc;
+  s.pcNext = close;
+  v[IO] = pc !== pc ? high - low : Math.max(high - low, Math.abs(high - pc), Math.abs(low - pc));
+  rmaIO(v, 0, atrPeriod);
+  const atr = v[IO];
+  const src = (high + low) / 2;
+  const prevLower = s.lower === s.lower ? s.lower : 0;
+  const prevUpper = s.upper === s.upper ? s.upper : 0;
+  const prevClose = s.close;
+  let lower = src - factor * atr;
+  let upper = src + factor * atr;
+  if (!(lower > prevLower || prevClose < prevLower)) lower = prevLower;
+  if (!(upper < prevUpper || prevClose > prevUpper)) upper = prevUpper;
+  let dir: number;
+  if (s.atrv !== s.atrv) dir = 1;
+  else if (s.st === prevUpper) dir = close > upper ? -1 : 1;
+  else dir = close < lower ? 1 : -1;
+  const st = dir === -1 ? lower : upper;
+  s.lowerNext = lower;
+  s.upperNext = upper;
+  s.closeNext = close;
+  s.stNext = st;
+  s.atrvNext = atr;
+  out[at] = st;
+  out[at + 1] = dir;
 }
 
 export function supertrendStep(
@@ -245,34 +362,12 @@ export function supertrendStep(
   out: Float64Array,
   at = 0,
 ): void {
-  if (bar !== s.bar) {
-    s.bar = bar;
-    s.lower = s.next[0] ?? NaN;
-    s.upper = s.next[1] ?? NaN;
-    s.close = s.next[2] ?? NaN;
-    s.st = s.next[3] ?? NaN;
-    s.atrv = s.next[4] ?? NaN;
-  }
-  const atr = atrStep(s.atr, bar, high, low, close, atrPeriod);
-  const src = (high + low) / 2;
-  let upper = src + factor * atr;
-  let lower = src - factor * atr;
-  const prevLower = s.lower === s.lower ? s.lower : 0;
-  const prevUpper = s.upper === s.upper ? s.upper : 0;
-  lower = lower > prevLower || s.close < prevLower ? lower : prevLower;
-  upper = upper < prevUpper || s.close > prevUpper ? upper : prevUpper;
-  let dir: number;
-  if (s.atrv !== s.atrv) dir = 1;
-  else if (s.st === prevUpper) dir = close > upper ? -1 : 1;
-  else dir = close < lower ? 1 : -1;
-  const st = dir === -1 ? lower : upper;
-  s.next[0] = lower;
-  s.next[1] = upper;
-  s.next[2] = close;
-  s.next[3] = st;
-  s.next[4] = atr;
-  out[at] = st;
-  out[at + 1] = dir;
+  const v = s.v;
+  v[ST_IN] = high;
+  v[ST_IN + 1] = low;
+  v[ST_IN + 2] = close;
+  v[ST_IN + 3] = factor;
+  supertrendRun(s, bar, atrPeriod, out, at);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -285,7 +380,8 @@ export interface SarState {
   n: number;
   /** Committed: result, maxMin, acceleration, isBelow (0/1), high[1], high[2], low[1], low[2], close[1]. */
   c: Float64Array;
-  /** The same after the current bar's latest call. */
+  /** The same after the current bar's latest call (every slot is written by every call, so a new
+   * bar commits by swapping the two arrays). */
   next: Float64Array;
 }
 
@@ -306,18 +402,20 @@ export function sarStep(
   if (bar !== s.bar) {
     if (s.bar !== -1) s.n++;
     s.bar = bar;
-    s.c.set(s.next);
+    const c = s.c;
+    s.c = s.next;
+    s.next = c;
   }
   const c = s.c;
-  let result = c[0] ?? NaN;
-  let maxMin = c[1] ?? NaN;
-  let acc = c[2] ?? NaN;
+  let result = c[0];
+  let maxMin = c[1];
+  let acc = c[2];
   let isBelow = c[3] === 1;
-  const h1 = c[4] ?? NaN;
-  const h2 = c[5] ?? NaN;
-  const l1 = c[6] ?? NaN;
-  const l2 = c[7] ?? NaN;
-  const c1 = c[8] ?? NaN;
+  const h1 = c[4];
+  const h2 = c[5];
+  const l1 = c[6];
+  const l2 = c[7];
+  const c1 = c[8];
   let firstTrendBar = false;
   if (s.n === 1) {
     if (close > c1) {

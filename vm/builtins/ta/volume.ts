@@ -116,12 +116,19 @@ export function volIndexStep(st: VolIndexState, bar: number, close: number, volu
 export interface VwapState {
   bar: number;
   /** Committed sums: volume, src·volume, src²·volume, and whether an anchor was seen (0/1). */
-  c: Float64Array;
-  next: Float64Array;
+  v: number;
+  pv: number;
+  p2v: number;
+  seen: number;
+  /** The same including the current bar's latest call. */
+  vNext: number;
+  pvNext: number;
+  p2vNext: number;
+  seenNext: number;
 }
 
 export function newVwapState(): VwapState {
-  return { bar: -1, c: Float64Array.of(0, 0, 0, 0), next: Float64Array.of(0, 0, 0, 0) };
+  return { bar: -1, v: -0, pv: -0, p2v: -0, seen: 0, vNext: -0, pvNext: -0, p2vNext: -0, seenNext: 0 };
 }
 
 /** Enters the bar, updates the pending sums and returns the vwap (na before the first anchor
@@ -129,24 +136,38 @@ export function newVwapState(): VwapState {
 export function vwapValueStep(st: VwapState, bar: number, src: number, volume: number, anchor: boolean): number {
   if (bar !== st.bar) {
     st.bar = bar;
-    st.c.set(st.next);
+    st.v = st.vNext;
+    st.pv = st.pvNext;
+    st.p2v = st.p2vNext;
+    st.seen = st.seenNext;
   }
-  const n = st.next;
-  n.set(st.c);
-  if (src !== src) return NaN;
-  if (anchor) {
-    n[0] = volume;
-    n[1] = src * volume;
-    n[2] = src * src * volume;
-    n[3] = 1;
-  } else if (n[3] === 1) {
-    n[0] = (n[0] ?? NaN) + volume;
-    n[1] = (n[1] ?? NaN) + src * volume;
-    n[2] = (n[2] ?? NaN) + src * src * volume;
+  let v = st.v;
+  let pv = st.pv;
+  let p2v = st.p2v;
+  let seen = st.seen;
+  let r: number;
+  if (src !== src) {
+    r = src;
+  } else if (anchor) {
+    v = volume;
+    pv = src * volume;
+    p2v = src * src * volume;
+    seen = 1;
+    r = pv / v;
+  } else if (seen === 1) {
+    v = v + volume;
+    pv = pv + src * volume;
+    p2v = p2v + src * src * volume;
+    r = pv / v;
   } else {
-    return NaN;
+    // No anchor yet: na, the source's own na-ness aside (computed, not the NaN global; see window.ts).
+    r = (v - v) / 0;
   }
-  return (n[1] ?? NaN) / (n[0] ?? NaN);
+  st.vNext = v;
+  st.pvNext = pv;
+  st.p2vNext = p2v;
+  st.seenNext = seen;
+  return r;
 }
 
 /** Writes [vwap, upper, lower] into out[at..at+2]. */
@@ -163,11 +184,11 @@ export function vwapStep(
   const vwap = vwapValueStep(st, bar, src, volume, anchor);
   out[at] = vwap;
   if (vwap !== vwap) {
-    out[at + 1] = NaN;
-    out[at + 2] = NaN;
+    out[at + 1] = vwap;
+    out[at + 2] = vwap;
     return;
   }
-  const dev = Math.sqrt(Math.max(0, (st.next[2] ?? NaN) / (st.next[0] ?? NaN) - vwap * vwap)) * mult;
+  const dev = Math.sqrt(Math.max(0, st.p2vNext / st.vNext - vwap * vwap)) * mult;
   out[at + 1] = vwap + dev;
   out[at + 2] = vwap - dev;
 }

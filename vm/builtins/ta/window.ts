@@ -8,6 +8,14 @@
 
 import type { Runtime } from '../../runtime/runtime.js';
 
+// na in cold paths. A step function is inlined into its adapter, and the adapter's result goes to
+// a Float64Array register; V8 keeps it unboxed only if every value the step can return is known
+// to be a number. A bare `NaN` on a path that has not run before the function is optimised (the
+// na-source path, on data without na) compiles to a generic global lookup whose result could be
+// anything, and then every result of the function is boxed into a new heap number. So an na
+// result on such a path is an na value the function already holds (the na source itself), never
+// the `NaN` global; paths that run on the first bars (warm-up) may use `NaN`.
+
 /** Pine's comparison tolerance: differences smaller than this count as equal. */
 export const EPS = 1e-10;
 
@@ -16,8 +24,14 @@ export const EPS = 1e-10;
 
 /** The most recent values of one input. Values of earlier bars are committed; the current bar
  * may hold one pending value at slot `n & mask` (`cur` = 1). A ring of capacity `cap` can read
- * the newest `cap - 1` values including the pending one, and one more when nothing is pending. */
+ * the newest `cap - 1` values including the pending one, and one more when nothing is pending.
+ *
+ * A ring is also a window by execution: `bar` is the bar of its last advance (rawPush and
+ * compactPush commit the pending value when a new bar starts). Rings driven by an enclosing
+ * record (wma, valuewhen) leave `bar` at -1. Every ring is created by newRing, so that all of
+ * them share one object shape and the helpers below stay monomorphic. */
 export interface Ring {
+  bar: number;
   buf: Float64Array;
   /** cap - 1; cap is a power of two. */
   mask: number;
@@ -25,6 +39,15 @@ export interface Ring {
    * the count at the number it kept. */
   n: number;
   /** 1 when the current bar holds a pending value, else 0. */
+  cur: number;
+}
+
+/** The fields ringGrow needs; records that keep their ring inline (rolling sums, extremes) have
+ * them too. */
+export interface RingFields {
+  buf: Float64Array;
+  mask: number;
+  n: number;
   cur: number;
 }
 
@@ -36,7 +59,7 @@ function pow2AtLeast(x: number): number {
 
 export function newRing(need = 1): Ring {
   const cap = pow2AtLeast(need + 2);
-  return { buf: new Float64Array(cap).fill(NaN), mask: cap - 1, n: 0, cur: 0 };
+  return { bar: -1, buf: new Float64Array(cap).fill(NaN), mask: cap - 1, n: 0, cur: 0 };
 }
 
 /** Makes the pending value, if any, committed (call on the first call of a new bar). */
@@ -72,7 +95,11 @@ export function ringGet(r: Ring, k: number): number {
  * ringSet on the current bar. Values older than the old capacity were never kept; the ring then
  * only counts what it still has. */
 export function ringEnsure(r: Ring, need: number): void {
-  if (need + 1 <= r.mask) return;
+  if (need + 1 > r.mask) ringGrow(r, need);
+}
+
+/** The growing part of ringEnsure, unconditional (kept out of the callers' hot paths). */
+export function ringGrow(r: RingFields, need: number): void {
   const cap = pow2AtLeast(2 * (need + 1));
   const buf = new Float64Array(cap).fill(NaN);
   const keep = Math.min(r.n, r.mask);
@@ -87,27 +114,26 @@ export function ringEnsure(r: Ring, need: number): void {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Windows by execution: the newest values, na included (RawWin), or only the non-na ones
-// (compactPush on the same record)
+// Windows by execution: the newest values, na included (rawPush), or only the non-na ones
+// (compactPush), on a ring
 
-export interface RawWin {
-  bar: number;
-  r: Ring;
-}
+export type RawWin = Ring;
 
 export function newRawWin(): RawWin {
-  return { bar: -1, r: newRing() };
+  return newRing();
 }
 
 /** Enters bar `bar`, makes room for `need` values and sets the current value. Returns the ring. */
 export function rawPush(w: RawWin, bar: number, v: number, need: number): Ring {
   if (bar !== w.bar) {
     w.bar = bar;
-    ringCommit(w.r);
+    w.n += w.cur;
+    w.cur = 0;
   }
-  ringEnsure(w.r, need);
-  ringSet(w.r, v);
-  return w.r;
+  if (need + 1 > w.mask) ringGrow(w, need);
+  w.buf[w.n & w.mask] = v;
+  w.cur = 1;
+  return w;
 }
 
 /** Number of values in the window (the current one included) that the ring still holds. */
@@ -116,29 +142,38 @@ export function rawCount(r: Ring): number {
 }
 
 /** Pushes `v` into a window of non-na values (an na bar pushes nothing). */
-export function compactPush(st: RawWin, bar: number, v: number, need: number): Ring {
-  if (bar !== st.bar) {
-    st.bar = bar;
-    ringCommit(st.r);
+export function compactPush(w: RawWin, bar: number, v: number, need: number): Ring {
+  if (bar !== w.bar) {
+    w.bar = bar;
+    w.n += w.cur;
+    w.cur = 0;
   }
-  ringEnsure(st.r, need);
-  if (v === v) ringSet(st.r, v);
-  else ringDrop(st.r);
-  return st.r;
+  if (need + 1 > w.mask) ringGrow(w, need);
+  if (v === v) {
+    w.buf[w.n & w.mask] = v;
+    w.cur = 1;
+  } else {
+    w.cur = 0;
+  }
+  return w;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Rolling sum over the newest `length` non-na values
 
 /** Sum of the newest `length` non-na inputs (na inputs are skipped, as Pine's sum and sma do).
- * `s` is a running sum of the newest `k` committed values. A running sum drifts, so it is
- * recomputed from the ring (compensated) whenever `k` changes, every max(REFRESH, k) commits
- * (amortised O(1)), and as soon as it has fallen CANCEL times below its peak since the last
- * recomputation (cancellation would otherwise leave the rounding error of the large values). The
- * error then stays below REFRESH·CANCEL·2^-53 ≈ 1e-10 of the sum. */
+ * The record holds its ring of non-na values inline (bar, buf, mask, n, cur as in Ring). `s` is
+ * a running sum of the newest `k` committed values. A running sum drifts, so it is recomputed
+ * from the ring (compensated) whenever `k` changes, every max(REFRESH, k) commits (amortised
+ * O(1)), and as soon as it has fallen CANCEL times below its peak since the last recomputation
+ * (cancellation would otherwise leave the rounding error of the large values). The error then
+ * stays below REFRESH·CANCEL·2^-53 ≈ 1e-10 of the sum. */
 export interface RollSum {
   bar: number;
-  r: Ring;
+  buf: Float64Array;
+  mask: number;
+  n: number;
+  cur: number;
   k: number;
   s: number;
   peak: number;
@@ -149,81 +184,226 @@ const REFRESH = 1024;
 const CANCEL = 1000;
 
 export function newRollSum(): RollSum {
+  const cap = pow2AtLeast(3);
   // -0 rather than 0 so that the fields hold doubles from the start (no map change later).
-  return { bar: -1, r: newRing(), k: 0, s: -0, peak: -0, age: 0 };
+  return { bar: -1, buf: new Float64Array(cap).fill(NaN), mask: cap - 1, n: 0, cur: 0, k: 0, s: -0, peak: -0, age: 0 };
 }
 
-function rebuild(st: RollSum, k: number): void {
-  const r = st.r;
-  const m = Math.min(k, r.n);
+/** Compensated sum of the newest `m` committed values of a ring (of their squares if `sq`),
+ * oldest first. */
+function ringSum(buf: Float64Array, mask: number, n: number, m: number, sq: boolean): number {
   let s = 0;
   let c = 0;
-  // The newest m committed values, oldest first (the pending one, if any, is not included).
   for (let i = m - 1; i >= 0; i--) {
-    const x = r.buf[(r.n - 1 - i) & r.mask];
+    const v = buf[(n - 1 - i) & mask];
+    const x = sq ? v * v : v;
     const t = s + x;
     c += Math.abs(s) >= Math.abs(x) ? s - t + x : x - t + s;
     s = t;
   }
+  return s + c;
+}
+
+/** Recomputes the sum of the newest `k` committed values (compensated) and makes `k` current.
+ * Grows the ring first when it cannot hold `k + 1` values. */
+function rebuild(st: RollSum, k: number): void {
+  if (k + 1 > st.mask) ringGrow(st, k + 1);
+  st.cur = 0;
+  const s = ringSum(st.buf, st.mask, st.n, Math.min(k, st.n), false);
   st.k = k;
-  st.s = s + c;
-  st.peak = Math.abs(st.s);
+  st.s = s;
+  st.peak = Math.abs(s);
   st.age = 0;
+}
+
+/** Commits the pending value: it enters the running sum and the oldest value leaves it (a new
+ * bar has started and the previous one had a non-na value). */
+function rollCommit(st: RollSum): void {
+  const buf = st.buf;
+  const mask = st.mask;
+  const n = st.n;
+  const k = st.k;
+  // x − 0 is x (−0 included), so a window that is not full yet subtracts 0.
+  const s = st.s + buf[n & mask] - (n >= k ? buf[(n - k) & mask] : 0);
+  st.s = s;
+  st.n = n + 1;
+  st.cur = 0;
+  let age = st.age + 1;
+  const a = Math.abs(s);
+  if (a > st.peak) st.peak = a;
+  else if (a * CANCEL < st.peak) age = REFRESH + k;
+  st.age = age;
 }
 
 /** Returns the sum of the newest `length` non-na values of `x` (the current one included), or
  * NaN while fewer than `length` exist. On an na bar the window does not move and the sum of the
  * unchanged window is returned. `length` is a positive integer. */
 export function rollSumStep(st: RollSum, bar: number, x: number, length: number): number {
-  const r = st.r;
   if (bar !== st.bar) {
     st.bar = bar;
-    if (r.cur) {
-      // The pending value enters the committed window and the oldest one leaves it.
-      const buf = r.buf;
-      let s = st.s + buf[r.n & r.mask];
-      if (r.n >= st.k) s -= buf[(r.n - st.k) & r.mask];
-      st.s = s;
-      st.age++;
-      r.n++;
-      r.cur = 0;
-      const a = s < 0 ? -s : s;
-      if (a > st.peak) st.peak = a;
-      else if (a * CANCEL < st.peak) st.age = REFRESH + st.k;
-    }
+    if (st.cur) rollCommit(st);
   }
   const k = length - 1;
-  if (k !== st.k || (st.age >= REFRESH && st.age >= k)) {
-    if (k + 1 > r.mask) ringEnsure(r, k + 1);
-    r.cur = 0;
-    rebuild(st, k);
-  }
+  if (k !== st.k || (st.age >= REFRESH && st.age >= k)) rebuild(st, k);
+  const n = st.n;
   if (x === x) {
-    r.buf[r.n & r.mask] = x;
-    r.cur = 1;
-    return r.n >= k ? st.s + x : NaN;
+    st.buf[n & st.mask] = x;
+    st.cur = 1;
+    return n >= k ? st.s + x : NaN;
   }
-  r.cur = 0;
-  return r.n >= length ? st.s + r.buf[(r.n - length) & r.mask] : NaN;
+  st.cur = 0;
+  // x is na here: an na result is x itself (see "na in cold paths" above).
+  return n >= length ? st.s + st.buf[(n - length) & st.mask] : x;
+}
+
+/** The newest `length` values of a rolling sum's window after rollSumStep on this bar (k = 0:
+ * the current value when it is not na), as ringGet does for a ring. */
+export function rollGet(st: RollSum, k: number): number {
+  return st.buf[(st.n + st.cur - 1 - k) & st.mask];
+}
+
+/** Number of non-na values the rolling sum's ring holds, the current one included. */
+export function rollCount(st: RollSum): number {
+  return st.n + st.cur;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rolling sums of x and x² over one window (variance, stdev, bb)
+
+/** Two rolling sums over the same newest `length` non-na values: of the values (`s`, `peak`,
+ * `age`, exactly as RollSum) and of their squares (`s2`, `peak2`, `age2`, the same rules applied
+ * to x·x). One ring holds the values; a square is recomputed from its value whenever needed, so
+ * both sums are what two separate RollSums fed with x and x·x would give. `q` is the sum of
+ * squares found by the latest call. */
+export interface RollSum2 {
+  bar: number;
+  buf: Float64Array;
+  mask: number;
+  n: number;
+  cur: number;
+  k: number;
+  s: number;
+  peak: number;
+  age: number;
+  s2: number;
+  peak2: number;
+  age2: number;
+  q: number;
+}
+
+export function newRollSum2(): RollSum2 {
+  const cap = pow2AtLeast(3);
+  return {
+    bar: -1,
+    buf: new Float64Array(cap).fill(NaN),
+    mask: cap - 1,
+    n: 0,
+    cur: 0,
+    k: 0,
+    s: -0,
+    peak: -0,
+    age: 0,
+    s2: -0,
+    peak2: -0,
+    age2: 0,
+    q: NaN,
+  };
+}
+
+/** Recomputes the sums whose refresh is due (both when `k` changes), as rebuild does. */
+function rebuild2(st: RollSum2, k: number): void {
+  const all = k !== st.k;
+  const p = all || (st.age >= REFRESH && st.age >= k);
+  const q = all || (st.age2 >= REFRESH && st.age2 >= k);
+  if (k + 1 > st.mask) ringGrow(st, k + 1);
+  st.cur = 0;
+  const m = Math.min(k, st.n);
+  st.k = k;
+  if (p) {
+    const s = ringSum(st.buf, st.mask, st.n, m, false);
+    st.s = s;
+    st.peak = Math.abs(s);
+    st.age = 0;
+  }
+  if (q) {
+    const s2 = ringSum(st.buf, st.mask, st.n, m, true);
+    st.s2 = s2;
+    st.peak2 = Math.abs(s2);
+    st.age2 = 0;
+  }
+}
+
+/** rollCommit for both sums. */
+function roll2Commit(st: RollSum2): void {
+  const buf = st.buf;
+  const mask = st.mask;
+  const n = st.n;
+  const k = st.k;
+  const vin = buf[n & mask];
+  const vout = n >= k ? buf[(n - k) & mask] : 0;
+  const s = st.s + vin - vout;
+  const s2 = st.s2 + vin * vin - vout * vout;
+  st.s = s;
+  st.s2 = s2;
+  st.n = n + 1;
+  st.cur = 0;
+  let age = st.age + 1;
+  let age2 = st.age2 + 1;
+  const a = Math.abs(s);
+  if (a > st.peak) st.peak = a;
+  else if (a * CANCEL < st.peak) age = REFRESH + k;
+  const a2 = Math.abs(s2);
+  if (a2 > st.peak2) st.peak2 = a2;
+  else if (a2 * CANCEL < st.peak2) age2 = REFRESH + k;
+  st.age = age;
+  st.age2 = age2;
+}
+
+/** Returns the sum of the newest `length` non-na values of `x` (as rollSumStep) and leaves the
+ * sum of their squares in `st.q`. */
+export function rollSum2Step(st: RollSum2, bar: number, x: number, length: number): number {
+  if (bar !== st.bar) {
+    st.bar = bar;
+    if (st.cur) roll2Commit(st);
+  }
+  const k = length - 1;
+  if (k !== st.k || (st.age >= REFRESH && st.age >= k) || (st.age2 >= REFRESH && st.age2 >= k)) rebuild2(st, k);
+  const n = st.n;
+  if (x === x) {
+    st.buf[n & st.mask] = x;
+    st.cur = 1;
+    if (n >= k) {
+      st.q = st.s2 + x * x;
+      return st.s + x;
+    }
+    st.q = NaN;
+    return NaN;
+  }
+  st.cur = 0;
+  if (n >= length) {
+    const v = st.buf[(n - length) & st.mask];
+    st.q = st.s2 + v * v;
+    return st.s + v;
+  }
+  st.q = x;
+  return x;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Argument checks used by adapters (they need the runtime to fail)
 
-/** A length argument: a positive integer, or a runtime error naming the function and argument. */
+/** A length argument: a positive integer, or a runtime error naming the function and argument.
+ * Small enough to inline into every adapter; the message is built by badArg only on failure. */
 export function posLen(rt: Runtime, v: number, fn: string, arg = 'length'): number {
-  if (!(v > 0)) {
-    const shown = v === v ? String(v) : 'na';
-    rt.fail('E_TA_LENGTH', `Invalid value of the '${arg}' argument (${shown}) in '${fn}'. It must be > 0.`);
-  }
-  return Math.floor(v);
+  return v > 0 ? Math.floor(v) : badArg(rt, 'E_TA_LENGTH', v, fn, arg, '> 0');
 }
 
 /** A non-negative integer argument (offsets, occurrences). */
 export function nonNeg(rt: Runtime, v: number, fn: string, arg: string): number {
-  if (!(v >= 0)) {
-    const shown = v === v ? String(v) : 'na';
-    rt.fail('E_TA_ARG', `Invalid value of the '${arg}' argument (${shown}) in '${fn}'. It must be >= 0.`);
-  }
-  return Math.floor(v);
+  return v >= 0 ? Math.floor(v) : badArg(rt, 'E_TA_ARG', v, fn, arg, '>= 0');
+}
+
+function badArg(rt: Runtime, code: string, v: number, fn: string, arg: string, rule: string): never {
+  const shown = v === v ? String(v) : 'na';
+  return rt.fail(code, `Invalid value of the '${arg}' argument (${shown}) in '${fn}'. It must be ${rule}.`);
 }
