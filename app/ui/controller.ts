@@ -251,14 +251,17 @@ export class AppController {
         this.timings.runEnd = performance.now();
         this.chart?.scheduleRedraw(true);
         const runId = e.runId;
-        // The chart draws in the next animation frame, and that frame is painted before a task
-        // queued from it runs: that task marks the chart as fully drawn.
+        // The chart sets its data in the next animation frame; the library paints it in the frame
+        // after; a task queued from that frame runs once it is on screen and marks the chart as
+        // fully drawn.
         requestAnimationFrame(() => {
-          setTimeout(() => {
-            if (this.runId !== runId) return;
-            this.timings.drawn = performance.now();
-            this.set({ drawn: { runId, at: this.timings.drawn } });
-          }, 0);
+          requestAnimationFrame(() => {
+            setTimeout(() => {
+              if (this.runId !== runId) return;
+              this.timings.drawn = performance.now();
+              this.set({ drawn: { runId, at: this.timings.drawn } });
+            }, 0);
+          });
         });
         break;
       }
