@@ -121,6 +121,58 @@ describe('repeated calls in one bar replace the bar, never add twice', () => {
   });
 });
 
+describe('records combining several averages or windows', () => {
+  // One record per call site holds all the parts of macd, dmi, atr, supertrend, kc, tsi, stoch,
+  // cci, vwap; the parts enter a new bar together. Calling three times per bar (a loop, or
+  // realtime ticks) must leave exactly what one call with the last values leaves.
+  test('three calls per bar equal one call with the last values, bar after bar', () => {
+    type Rec = ReturnType<typeof make>;
+    const make = () => ({
+      macd: O.newMacdState(),
+      dmi: O.newDmiState(),
+      atr: V.newAtrState(),
+      st: V.newSupertrendState(),
+      kc: V.newKcState(),
+      tsi: O.newTsiState(),
+      stoch: O.newStochState(),
+      cci: O.newCciState(),
+      vwap: VO.newVwapState(),
+      hi: X.newExtremeState(),
+      sd: V.newVarState(),
+    });
+    const run = (r: Rec, bar: number, c: number): number[] => {
+      const o = new Float64Array(3);
+      const row: number[] = [];
+      O.macdStep(r.macd, bar, c, 3, 5, 2, o);
+      row.push(...o);
+      O.dmiStep(r.dmi, bar, c + 1, c - 1, c, 3, 2, o);
+      row.push(...o);
+      row.push(V.atrStep(r.atr, bar, c + 1, c - 1, c, 3));
+      V.supertrendStep(r.st, bar, c + 1, c - 1, c, 2, 3, o);
+      row.push(o[0] ?? NaN, o[1] ?? NaN);
+      V.kcStep(r.kc, bar, c, c + 1, c - 1, c, 3, 2, true, o);
+      row.push(...o);
+      row.push(O.tsiStep(r.tsi, bar, c, 2, 3));
+      row.push(O.stochStep(r.stoch, bar, c, c + 1, c - 1, 4));
+      row.push(O.cciStep(r.cci, bar, c, 4));
+      row.push(VO.vwapValueStep(r.vwap, bar, c, 1 + (bar % 3), bar % 5 === 0));
+      row.push(X.extremeBarsStep(r.hi, bar, c, 4, 1));
+      row.push(V.stdevStep(r.sd, bar, c, 4, false));
+      return row;
+    };
+    const closes = [10, 11, 12, 11, 13, 14, 12, 15, 16, 15, 17, 13, 12, 18, 11];
+    const looped = make();
+    const once = make();
+    closes.forEach((c, bar) => {
+      run(looped, bar, c * 3 + 7);
+      run(looped, bar, c / 2);
+      const last = run(looped, bar, c);
+      const single = run(once, bar, c);
+      last.forEach((v, k) => expect(near(v, single[k] ?? NaN), `bar ${bar}, value ${k}: ${v} vs ${single[k]}`).toBe(true));
+    });
+  });
+});
+
 describe('a call site skipped on some bars only sees the bars it runs on', () => {
   test('sma and change over the executions of an `if bar_index % 2 == 0` block', () => {
     const sma = M.newSmaState();
@@ -264,6 +316,34 @@ describe('accuracy and plain-data state', () => {
       }
     }
     expect(worst).toBeLessThan(1e-10);
+  });
+
+  test('the rolling sums of x and x² (variance, stdev, bb) stay within 1e-10 over 1,000,000 bars', () => {
+    const st = W.newRollSum2();
+    let x = 123.456;
+    let seed = 11;
+    const values = new Float64Array(1_000_000);
+    let worstP = 0;
+    let worstQ = 0;
+    for (let b = 0; b < values.length; b++) {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      x *= 1 + (seed / 2147483648 - 0.5) * 0.02;
+      values[b] = x;
+      const p = W.rollSum2Step(st, b, x, 20);
+      if (b >= 19 && b % 1000 === 999) {
+        let fp = 0;
+        let fq = 0;
+        for (let k = 0; k < 20; k++) {
+          const v = values[b - k] ?? NaN;
+          fp += v;
+          fq += v * v;
+        }
+        worstP = Math.max(worstP, Math.abs(p - fp) / Math.abs(fp));
+        worstQ = Math.max(worstQ, Math.abs(st.q - fq) / Math.abs(fq));
+      }
+    }
+    expect(worstP).toBeLessThan(1e-10);
+    expect(worstQ).toBeLessThan(1e-10);
   });
 
   test('a huge value leaving the window leaves no rounding residue behind', () => {

@@ -80,32 +80,38 @@ export function wadStep(st: CumVarState, bar: number, high: number, low: number,
 
 export interface VolIndexState {
   bar: number;
+  /** close, volume and index of the previous execution, and of the current one. */
   pc: number;
   pv: number;
   pi: number;
-  next: Float64Array;
+  pcNext: number;
+  pvNext: number;
+  piNext: number;
 }
 
 export function newVolIndexState(): VolIndexState {
-  return { bar: -1, pc: NaN, pv: NaN, pi: NaN, next: new Float64Array(3).fill(NaN) };
+  return { bar: -1, pc: NaN, pv: NaN, pi: NaN, pcNext: NaN, pvNext: NaN, piNext: NaN };
+}
+
+function nz(x: number): number {
+  return x === x ? x : 0;
 }
 
 /** sign = -1 for nvi (volume fell), 1 for pvi (volume rose). */
 export function volIndexStep(st: VolIndexState, bar: number, close: number, volume: number, sign: number): number {
   if (bar !== st.bar) {
     st.bar = bar;
-    st.pc = st.next[0] ?? NaN;
-    st.pv = st.next[1] ?? NaN;
-    st.pi = st.next[2] ?? NaN;
+    st.pc = st.pcNext;
+    st.pv = st.pvNext;
+    st.pi = st.piNext;
   }
   const prev = st.pi === st.pi && st.pi !== 0 ? st.pi : 1;
-  const nz = (x: number): number => (x === x ? x : 0);
   let v: number;
   if (nz(close) === 0 || nz(st.pc) === 0) v = prev;
   else v = (volume - nz(st.pv)) * sign > 0 ? prev + ((close - st.pc) / st.pc) * prev : prev;
-  st.next[0] = close;
-  st.next[1] = volume;
-  st.next[2] = v;
+  st.pcNext = close;
+  st.pvNext = volume;
+  st.piNext = v;
   return v;
 }
 
