@@ -42,6 +42,8 @@ export function smaStep(st: SmaState, bar: number, src: number, length: number):
 //   +6 in/out: emaIO and rmaIO read the source here and leave the result here
 // The IO forms pass no number as an argument or result: V8 boxes numbers that cross a call it
 // has not inlined, and composite records call several averages, more than V8 inlines at once.
+// Hot code writes slot offsets as number literals (here `o + 6`, and the records of oscillators.ts
+// and volatility.ts): V8 reloads and checks a module-level constant at every use.
 
 export const EXP = 7;
 /** The in/out slot of an average. */
@@ -83,7 +85,7 @@ export function expCommitAll(v: Float64Array, count: number): void {
  * seed, or the na source) is left in the in/out slot. */
 function expOther(v: Float64Array, o: number, length: number): void {
   const e = v[o];
-  const src = v[o + IO];
+  const src = v[o + 6];
   if (e === e) {
     v[o + 1] = e;
   } else if (src !== src) {
@@ -97,7 +99,7 @@ function expOther(v: Float64Array, o: number, length: number): void {
     v[o + 5] = cnt;
     const r = cnt >= length ? sum / cnt : NaN;
     v[o + 1] = r;
-    v[o + IO] = r;
+    v[o + 6] = r;
   }
 }
 
@@ -105,11 +107,11 @@ function expOther(v: Float64Array, o: number, length: number): void {
  * in/out slot. */
 export function emaIO(v: Float64Array, o: number, length: number): void {
   const e = v[o];
-  const src = v[o + IO];
+  const src = v[o + 6];
   if (e === e && src === src) {
     const r = e + (2 / (length + 1)) * (src - e);
     v[o + 1] = r;
-    v[o + IO] = r;
+    v[o + 6] = r;
   } else {
     expOther(v, o, length);
   }
@@ -118,11 +120,11 @@ export function emaIO(v: Float64Array, o: number, length: number): void {
 /** rma of the average at slot `o`, as emaIO. */
 export function rmaIO(v: Float64Array, o: number, length: number): void {
   const e = v[o];
-  const src = v[o + IO];
+  const src = v[o + 6];
   if (e === e && src === src) {
     const r = (e * (length - 1) + src) / length;
     v[o + 1] = r;
-    v[o + IO] = r;
+    v[o + 6] = r;
   } else {
     expOther(v, o, length);
   }
@@ -130,16 +132,16 @@ export function rmaIO(v: Float64Array, o: number, length: number): void {
 
 /** emaIO with the source and result as values. */
 export function emaAt(v: Float64Array, o: number, src: number, length: number): number {
-  v[o + IO] = src;
+  v[o + 6] = src;
   emaIO(v, o, length);
-  return v[o + IO];
+  return v[o + 6];
 }
 
 /** rmaIO with the source and result as values. */
 export function rmaAt(v: Float64Array, o: number, src: number, length: number): number {
-  v[o + IO] = src;
+  v[o + 6] = src;
   rmaIO(v, o, length);
-  return v[o + IO];
+  return v[o + 6];
 }
 
 export interface ExpState {

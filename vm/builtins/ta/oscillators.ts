@@ -3,7 +3,7 @@
 // the per-execution contract is described in window.ts.
 
 import { compactPush, EPS, newRawWin, newRollSum, rawCount, rawPush, ringGet, rollSumStep, type RawWin, type Ring, type RollSum } from './window.js';
-import { emaIO, EXP, expCommit, expCommitAll, IO, newExpSlots, rmaIO } from './moving-averages.js';
+import { emaIO, expCommit, expCommitAll, newExpSlots, rmaIO } from './moving-averages.js';
 import { devStep, newDevState, type DevState } from './volatility.js';
 import { extremeIO, newExtremeState, type ExtremeState } from './extremes.js';
 
@@ -68,7 +68,7 @@ export interface RsiState {
   bar: number;
   p: number;
   pNext: number;
-  /** rma of upward changes at slot 0, of downward changes at slot EXP. */
+  /** rma of upward changes at 0 (in/out 6), of downward changes at 7 (in/out 13); EXP slots each. */
   v: Float64Array;
 }
 
@@ -82,17 +82,17 @@ export function rsiStep(st: RsiState, bar: number, src: number, length: number):
     st.bar = bar;
     st.p = st.pNext;
     expCommit(v, 0);
-    expCommit(v, EXP);
+    expCommit(v, 7);
   }
   const p = st.p;
   st.pNext = src === src ? src : p;
   const d = src - p;
   // Upward and downward changes; both na on the first bar and on na bars (the rmas skip them).
-  v[IO] = d > 0 ? d : d === d ? 0 : NaN;
+  v[6] = d > 0 ? d : d === d ? 0 : NaN;
   rmaIO(v, 0, length);
-  v[EXP + IO] = d < 0 ? -d : d === d ? 0 : NaN;
-  rmaIO(v, EXP, length);
-  return 100 - 100 / (1 + v[IO] / v[EXP + IO]);
+  v[13] = d < 0 ? -d : d === d ? 0 : NaN;
+  rmaIO(v, 7, length);
+  return 100 - 100 / (1 + v[6] / v[13]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -212,7 +212,8 @@ export interface TsiState {
   bar: number;
   p: number;
   pNext: number;
-  /** ema(mom, long), ema(ema(mom, long), short), and the same for |mom|, at slots 0..3. */
+  /** ema(mom, long), ema(ema(mom, long), short), and the same for |mom|, at 0, 7, 14, 21 (in/out
+   * 6, 13, 20, 27; EXP slots each). */
   v: Float64Array;
 }
 
@@ -230,15 +231,15 @@ export function tsiStep(st: TsiState, bar: number, src: number, shortLength: num
   const p = st.p;
   st.pNext = src === src ? src : p;
   const mom = src - p;
-  v[IO] = mom;
+  v[6] = mom;
   emaIO(v, 0, longLength);
-  v[EXP + IO] = v[IO];
-  emaIO(v, EXP, shortLength);
-  v[2 * EXP + IO] = Math.abs(mom);
-  emaIO(v, 2 * EXP, longLength);
-  v[3 * EXP + IO] = v[2 * EXP + IO];
-  emaIO(v, 3 * EXP, shortLength);
-  return v[EXP + IO] / v[3 * EXP + IO];
+  v[13] = v[6];
+  emaIO(v, 7, shortLength);
+  v[20] = Math.abs(mom);
+  emaIO(v, 14, longLength);
+  v[27] = v[20];
+  emaIO(v, 21, shortLength);
+  return v[13] / v[27];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -246,7 +247,7 @@ export function tsiStep(st: TsiState, bar: number, src: number, shortLength: num
 
 export interface MacdState {
   bar: number;
-  /** ema(fast), ema(slow), ema(macd, sig) at slots 0, 1, 2. */
+  /** ema(fast), ema(slow), ema(macd, sig) at 0, 7, 14 (in/out 6, 13, 20; EXP slots each). */
   v: Float64Array;
 }
 
@@ -268,17 +269,17 @@ export function macdStep(
   if (bar !== st.bar) {
     st.bar = bar;
     expCommit(v, 0);
-    expCommit(v, EXP);
-    expCommit(v, 2 * EXP);
+    expCommit(v, 7);
+    expCommit(v, 14);
   }
-  v[IO] = src;
+  v[6] = src;
   emaIO(v, 0, fastlen);
-  v[EXP + IO] = src;
-  emaIO(v, EXP, slowlen);
-  const macd = v[IO] - v[EXP + IO];
-  v[2 * EXP + IO] = macd;
-  emaIO(v, 2 * EXP, siglen);
-  const signal = v[2 * EXP + IO];
+  v[13] = src;
+  emaIO(v, 7, slowlen);
+  const macd = v[6] - v[13];
+  v[20] = macd;
+  emaIO(v, 14, siglen);
+  const signal = v[20];
   out[at] = macd;
   out[at + 1] = signal;
   out[at + 2] = macd - signal;
@@ -298,12 +299,10 @@ export interface DmiState {
   /** close of the previous execution (the true range's close[1], as TrState), and this one. */
   pc: number;
   pcNext: number;
-  /** rma of the true range, of +DM, of −DM, and the adx rma, at slots 0..3; then this
-   * execution's high, low and close (DMI_HLC). */
+  /** rma of the true range, of +DM, of −DM, and the adx rma at 0, 7, 14, 21 (in/out 6, 13, 20,
+   * 27; EXP slots each), then this execution's high, low and close at 28, 29, 30. */
   v: Float64Array;
 }
-
-const DMI_HLC = 4 * EXP;
 
 export function newDmiState(): DmiState {
   return { bar: -1, ph: NaN, pl: NaN, phNext: NaN, plNext: NaN, pc: NaN, pcNext: NaN, v: newExpSlots(4, 3) };
@@ -321,9 +320,9 @@ function dmiRun(st: DmiState, bar: number, diLength: number, adxSmoothing: numbe
     st.pc = st.pcNext;
     expCommitAll(v, 4);
   }
-  const high = v[DMI_HLC];
-  const low = v[DMI_HLC + 1];
-  const close = v[DMI_HLC + 2];
+  const high = v[28];
+  const low = v[29];
+  const close = v[30];
   const ph = st.ph;
   const pl = st.pl;
   const pc = st.pc;
@@ -334,21 +333,21 @@ function dmiRun(st: DmiState, bar: number, diLength: number, adxSmoothing: numbe
   const down = -(low - pl);
   const isNa = up !== up || down !== down;
   // ta.tr without handle_na: na on the first execution.
-  v[IO] = pc !== pc ? pc : Math.max(high - low, Math.abs(high - pc), Math.abs(low - pc));
-  v[EXP + IO] = isNa ? NaN : up - down > EPS && up > EPS ? up : 0;
-  v[2 * EXP + IO] = isNa ? NaN : down - up > EPS && down > EPS ? down : 0;
+  v[6] = pc !== pc ? pc : Math.max(high - low, Math.abs(high - pc), Math.abs(low - pc));
+  v[13] = isNa ? NaN : up - down > 1e-10 && up > 1e-10 ? up : 0;
+  v[20] = isNa ? NaN : down - up > 1e-10 && down > 1e-10 ? down : 0;
   rmaIO(v, 0, diLength);
-  rmaIO(v, EXP, diLength);
-  rmaIO(v, 2 * EXP, diLength);
-  const trur = v[IO];
-  const plus = (100 * v[EXP + IO]) / trur;
-  const minus = (100 * v[2 * EXP + IO]) / trur;
+  rmaIO(v, 7, diLength);
+  rmaIO(v, 14, diLength);
+  const trur = v[6];
+  const plus = (100 * v[13]) / trur;
+  const minus = (100 * v[20]) / trur;
   const sum = plus + minus;
-  v[3 * EXP + IO] = Math.abs(plus - minus) / (sum === 0 ? 1 : sum);
-  rmaIO(v, 3 * EXP, adxSmoothing);
+  v[27] = Math.abs(plus - minus) / (sum === 0 ? 1 : sum);
+  rmaIO(v, 21, adxSmoothing);
   out[at] = plus;
   out[at + 1] = minus;
-  out[at + 2] = 100 * v[3 * EXP + IO];
+  out[at + 2] = 100 * v[27];
 }
 
 export function dmiStep(
@@ -363,9 +362,9 @@ export function dmiStep(
   at = 0,
 ): void {
   const v = st.v;
-  v[DMI_HLC] = high;
-  v[DMI_HLC + 1] = low;
-  v[DMI_HLC + 2] = close;
+  v[28] = high;
+  v[29] = low;
+  v[30] = close;
   dmiRun(st, bar, diLength, adxSmoothing, out, at);
 }
 

@@ -15,7 +15,7 @@ import {
   type RollSum,
   type RollSum2,
 } from './window.js';
-import { emaIO, EXP, expCommit, IO, newExpSlots, rmaIO } from './moving-averages.js';
+import { emaIO, expCommit, newExpSlots, rmaIO } from './moving-averages.js';
 
 // ---------------------------------------------------------------------------------------------
 // tr: max(high − low, |high − close[1]|, |low − close[1]|); close[1] is the close this call site
@@ -65,9 +65,9 @@ export function atrStep(st: AtrState, bar: number, high: number, low: number, cl
   }
   st.pcNext = close;
   const pc = st.pc;
-  v[IO] = pc !== pc ? high - low : Math.max(high - low, Math.abs(high - pc), Math.abs(low - pc));
+  v[6] = pc !== pc ? high - low : Math.max(high - low, Math.abs(high - pc), Math.abs(low - pc));
   rmaIO(v, 0, length);
-  return v[IO];
+  return v[6];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -158,7 +158,7 @@ export interface KcState {
   /** close of the previous execution (the true range's close[1]) and of this one. */
   pc: number;
   pcNext: number;
-  /** ema basis at slot 0, ema of the range at slot 1. */
+  /** ema basis at 0 (in/out 6), ema of the range at 7 (in/out 13); EXP slots each. */
   v: Float64Array;
 }
 
@@ -173,7 +173,7 @@ function kcEnter(st: KcState, bar: number, high: number, low: number, close: num
     st.bar = bar;
     st.pc = st.pcNext;
     expCommit(st.v, 0);
-    expCommit(st.v, EXP);
+    expCommit(st.v, 7);
   }
   st.pcNext = close;
   const pc = st.pc;
@@ -195,12 +195,12 @@ export function kcStep(
 ): void {
   const tr = kcEnter(st, bar, high, low, close);
   const v = st.v;
-  v[IO] = src;
+  v[6] = src;
   emaIO(v, 0, length);
-  v[EXP + IO] = useTrueRange ? tr : high - low;
-  emaIO(v, EXP, length);
-  const basis = v[IO];
-  const rangeEma = v[EXP + IO];
+  v[13] = useTrueRange ? tr : high - low;
+  emaIO(v, 7, length);
+  const basis = v[6];
+  const rangeEma = v[13];
   out[at] = basis;
   out[at + 1] = basis + rangeEma * mult;
   out[at + 2] = basis - rangeEma * mult;
@@ -219,12 +219,12 @@ export function kcwStep(
 ): number {
   const tr = kcEnter(st, bar, high, low, close);
   const v = st.v;
-  v[IO] = src;
+  v[6] = src;
   emaIO(v, 0, length);
-  v[EXP + IO] = useTrueRange ? tr : high - low;
-  emaIO(v, EXP, length);
-  const basis = v[IO];
-  const rangeEma = v[EXP + IO];
+  v[13] = useTrueRange ? tr : high - low;
+  emaIO(v, 7, length);
+  const basis = v[6];
+  const rangeEma = v[13];
   return (basis + rangeEma * mult - (basis - rangeEma * mult)) / basis;
 }
 
@@ -269,7 +269,8 @@ export interface SupertrendState {
   /** The atr's close[1] (of the previous execution) and this execution's close. */
   pc: number;
   pcNext: number;
-  /** The atr's rma at slot 0, then this execution's high, low, close and factor (ST_IN). */
+  /** The atr's rma at 0 (in/out 6; EXP slots), then this execution's high, low, close and factor
+   * at 7, 8, 9, 10. */
   v: Float64Array;
   /** Committed values of the previous execution: bands (after holding), close, supertrend, atr. */
   lower: number;
@@ -284,8 +285,6 @@ export interface SupertrendState {
   stNext: number;
   atrvNext: number;
 }
-
-const ST_IN = EXP;
 
 export function newSupertrendState(): SupertrendState {
   return {
@@ -319,16 +318,16 @@ function supertrendRun(s: SupertrendState, bar: number, atrPeriod: number, out: 
     s.st = s.stNext;
     s.atrv = s.atrvNext;
   }
-  const high = v[ST_IN];
-  const low = v[ST_IN + 1];
-  const close = v[ST_IN + 2];
-  const factor = v[ST_IN + 3];
+  const high = v[7];
+  const low = v[8];
+  const close = v[9];
+  const factor = v[10];
   // atr(atrPeriod) = rma(tr(true))
   const pc = s.pc;
   s.pcNext = close;
-  v[IO] = pc !== pc ? high - low : Math.max(high - low, Math.abs(high - pc), Math.abs(low - pc));
+  v[6] = pc !== pc ? high - low : Math.max(high - low, Math.abs(high - pc), Math.abs(low - pc));
   rmaIO(v, 0, atrPeriod);
-  const atr = v[IO];
+  const atr = v[6];
   const src = (high + low) / 2;
   const prevLower = s.lower === s.lower ? s.lower : 0;
   const prevUpper = s.upper === s.upper ? s.upper : 0;
@@ -363,10 +362,10 @@ export function supertrendStep(
   at = 0,
 ): void {
   const v = s.v;
-  v[ST_IN] = high;
-  v[ST_IN + 1] = low;
-  v[ST_IN + 2] = close;
-  v[ST_IN + 3] = factor;
+  v[7] = high;
+  v[8] = low;
+  v[9] = close;
+  v[10] = factor;
   supertrendRun(s, bar, atrPeriod, out, at);
 }
 

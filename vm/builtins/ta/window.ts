@@ -180,8 +180,8 @@ export interface RollSum {
   age: number;
 }
 
-const REFRESH = 1024;
-const CANCEL = 1000;
+// REFRESH = 1024 and CANCEL = 1000 are written as literals below: V8 reloads and checks a
+// module-level constant at every use, and these are on every call's path.
 
 export function newRollSum(): RollSum {
   const cap = pow2AtLeast(3);
@@ -231,7 +231,7 @@ function rollCommit(st: RollSum): void {
   let age = st.age + 1;
   const a = Math.abs(s);
   if (a > st.peak) st.peak = a;
-  else if (a * CANCEL < st.peak) age = REFRESH + k;
+  else if (a * 1000 < st.peak) age = 1024 + k;
   st.age = age;
 }
 
@@ -244,7 +244,7 @@ export function rollSumStep(st: RollSum, bar: number, x: number, length: number)
     if (st.cur) rollCommit(st);
   }
   const k = length - 1;
-  if (k !== st.k || (st.age >= REFRESH && st.age >= k)) rebuild(st, k);
+  if (k !== st.k || (st.age >= 1024 && st.age >= k)) rebuild(st, k);
   const n = st.n;
   if (x === x) {
     st.buf[n & st.mask] = x;
@@ -313,8 +313,8 @@ export function newRollSum2(): RollSum2 {
 /** Recomputes the sums whose refresh is due (both when `k` changes), as rebuild does. */
 function rebuild2(st: RollSum2, k: number): void {
   const all = k !== st.k;
-  const p = all || (st.age >= REFRESH && st.age >= k);
-  const q = all || (st.age2 >= REFRESH && st.age2 >= k);
+  const p = all || (st.age >= 1024 && st.age >= k);
+  const q = all || (st.age2 >= 1024 && st.age2 >= k);
   if (k + 1 > st.mask) ringGrow(st, k + 1);
   st.cur = 0;
   const m = Math.min(k, st.n);
@@ -351,10 +351,10 @@ function roll2Commit(st: RollSum2): void {
   let age2 = st.age2 + 1;
   const a = Math.abs(s);
   if (a > st.peak) st.peak = a;
-  else if (a * CANCEL < st.peak) age = REFRESH + k;
+  else if (a * 1000 < st.peak) age = 1024 + k;
   const a2 = Math.abs(s2);
   if (a2 > st.peak2) st.peak2 = a2;
-  else if (a2 * CANCEL < st.peak2) age2 = REFRESH + k;
+  else if (a2 * 1000 < st.peak2) age2 = 1024 + k;
   st.age = age;
   st.age2 = age2;
 }
@@ -367,7 +367,7 @@ export function rollSum2Step(st: RollSum2, bar: number, x: number, length: numbe
     if (st.cur) roll2Commit(st);
   }
   const k = length - 1;
-  if (k !== st.k || (st.age >= REFRESH && st.age >= k) || (st.age2 >= REFRESH && st.age2 >= k)) rebuild2(st, k);
+  if (k !== st.k || (st.age >= 1024 && st.age >= k) || (st.age2 >= 1024 && st.age2 >= k)) rebuild2(st, k);
   const n = st.n;
   if (x === x) {
     st.buf[n & st.mask] = x;
