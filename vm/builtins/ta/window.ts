@@ -256,17 +256,6 @@ export function rollSumStep(st: RollSum, bar: number, x: number, length: number)
   return n >= length ? st.s + st.buf[(n - length) & st.mask] : x;
 }
 
-/** The newest `length` values of a rolling sum's window after rollSumStep on this bar (k = 0:
- * the current value when it is not na), as ringGet does for a ring. */
-export function rollGet(st: RollSum, k: number): number {
-  return st.buf[(st.n + st.cur - 1 - k) & st.mask];
-}
-
-/** Number of non-na values the rolling sum's ring holds, the current one included. */
-export function rollCount(st: RollSum): number {
-  return st.n + st.cur;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Rolling sums of x and x² over one window (variance, stdev, bb)
 
