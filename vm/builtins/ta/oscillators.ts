@@ -334,8 +334,8 @@ function dmiRun(st: DmiState, bar: number, diLength: number, adxSmoothing: numbe
   const isNa = up !== up || down !== down;
   // ta.tr without handle_na: na on the first execution.
   v[6] = pc !== pc ? pc : Math.max(high - low, Math.abs(high - pc), Math.abs(low - pc));
-  v[13] = isNa ? NaN : up - down > 1e-10 && up > 1e-10 ? up : 0;
-  v[20] = isNa ? NaN : down - up > 1e-10 && down > 1e-10 ? down : 0;
+  v[13] = isNa ? NaN : up > down && up > 0 ? up : 0;
+  v[20] = isNa ? NaN : down > up && down > 0 ? down : 0;
   rmaIO(v, 0, diLength);
   rmaIO(v, 7, diLength);
   rmaIO(v, 14, diLength);
