@@ -21,6 +21,7 @@ export {
 export { OutputStore, type OutputChunk } from './runtime/outputs.js';
 export { PineRuntimeError, type PineRuntimeErrorData, type StackFrame } from './runtime/errors.js';
 export type { SymbolInfo, TimeframeInfo, Limits, LogEntry, AlertEntry } from './runtime/runtime.js';
-export { colorToCss, colorToHex, colorR, colorG, colorB, colorT } from './runtime/color-value.js';
+export { colorToCss, colorToHex, colorR, colorG, colorB, colorT, makeColor } from './runtime/color-value.js';
+export { SnapshotError, type SnapshotErrorCode } from './snapshot/format.js';
 export type { BarColumns } from './data/bars.js';
 export { parseBarsCsv, ParseError, type ParsedBars } from './data/csv.js';
