@@ -22,16 +22,7 @@ export function build(program: Program, bars: BarColumns, setup: Setup = {}): In
   return b.build();
 }
 
-export function barAt(bars: BarColumns, i: number) {
-  return {
-    time: bars.time[i] ?? NaN,
-    open: bars.open[i] ?? NaN,
-    high: bars.high[i] ?? NaN,
-    low: bars.low[i] ?? NaN,
-    close: bars.close[i] ?? NaN,
-    volume: bars.volume[i] ?? NaN,
-  };
-}
+export { barAt } from '../../vm/data/bars.js';
 
 /** Output columns of bars [from, to) (bar indices), by output id then channel. */
 export function outputsOf(inst: Instance, from: number, to: number): Float64Array[][] {

@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import { compile, Instance, type SymbolInfo } from '../../vm/index.js';
+import { barAt } from '../../vm/data/bars.js';
 import { parseSymbolToml, defaultSymbolInfo } from '../../vm/builtins/time/symbol-info.js';
 import { loadFixture, mismatches, describe as describeMismatch, type Fixture } from '../ta/fixture.js';
 
@@ -43,14 +44,7 @@ export function runOnFixture(rel: string, body: string, opts: { naValue?: number
     .totalBars(fx.rows)
     .build();
   for (let i = 0; i < fx.rows; i++) {
-    inst.runBar({
-      time: fx.time[i] ?? NaN,
-      open: fx.open[i] ?? NaN,
-      high: fx.high[i] ?? NaN,
-      low: fx.low[i] ?? NaN,
-      close: fx.close[i] ?? NaN,
-      volume: fx.volume[i] ?? NaN,
-    });
+    inst.runBar(barAt(fx, i));
   }
   const plots = new Map<string, Float64Array>();
   for (const o of program.outputs) plots.set(o.title, inst.outputs.column(o.id, 0).slice());

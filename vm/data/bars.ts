@@ -69,3 +69,18 @@ export function sliceBars(bars: BarColumns, start: number, end: number = bars.le
     length: b - a,
   };
 }
+
+/** Bar `i` of the columns as one object (the shape `Instance.runBar` takes); NaN past the end. */
+export function barAt(
+  bars: { readonly [K in 'time' | 'open' | 'high' | 'low' | 'close' | 'volume']: ArrayLike<number> },
+  i: number,
+): { time: number; open: number; high: number; low: number; close: number; volume: number } {
+  return {
+    time: bars.time[i] ?? NaN,
+    open: bars.open[i] ?? NaN,
+    high: bars.high[i] ?? NaN,
+    low: bars.low[i] ?? NaN,
+    close: bars.close[i] ?? NaN,
+    volume: bars.volume[i] ?? NaN,
+  };
+}
