@@ -364,7 +364,7 @@ export class Instance {
     const lim: Limits = { ...env.limits, ...limits, maxBarsBack: env.limits.maxBarsBack };
     const st = d.state;
     const firstBar = d.outputs ? d.outputs.firstBar : st.confirmed + 1;
-    const outputs = new OutputStore(d.program.outputs, firstBar, Math.max(1024, d.outputs ? d.outputs.length + 1 : 1024));
+    const outputs = new OutputStore(d.program.outputs, firstBar, d.outputs ? d.outputs.length + 16 : 16);
     let m: Machine;
     try {
       m = new Machine(d.program, { syminfo: env.symbol, timeframe: env.timeframe, limits: lim, outputs, rngSeed: 0 });
