@@ -11,3 +11,14 @@ defineFn('__check.for_step(step: series float): void', (rt, a) => {
     rt.fail('bad-step', `The step of a 'for' loop must be positive, got ${step}: the loop counts down by itself when 'from' is greater than 'to'.`);
   }
 });
+
+/** `x[k]` with a dynamic offset beyond the series' history limit (max_bars_back, or the larger
+ * buffer that constant offsets or max_bars_back(x, n) ask for). Emitted only when `k > limit`. */
+defineFn('__check.history_limit(offset: series int, limit: series int): void', (rt, a) => {
+  const k = rt.f[a] ?? NaN;
+  const limit = rt.f[a + 1] ?? NaN;
+  rt.fail(
+    'max-bars-back',
+    `The history offset ${k} is beyond the ${limit} bars kept for this series (max_bars_back); raise max_bars_back in indicator() or call max_bars_back() on this series.`,
+  );
+});

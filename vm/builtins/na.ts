@@ -1,7 +1,8 @@
 // na(), nz(), fixnan() and the type casts int(), float(), bool(), color(), string().
 // Numeric values are na when NaN; strings and references when null. A v6 bool is never na
-// (vm/README.md); the bool overloads of na/nz/fixnan exist for v5 scripts and treat bools as
-// never na.
+// (vm/README.md); the bool overloads of na/nz/fixnan exist for v5 scripts only and treat bools as
+// never na. v6 removed them (migration guide: "na(), nz() and fixnan() no longer accept bool
+// arguments"), so a v6 call that resolves to one is a compile error.
 
 import { defineFn } from './registry.js';
 import { state } from '../runtime/runtime.js';
@@ -42,6 +43,11 @@ export function toBool(x: number): number {
 
 let registered = false;
 
+const V5_BOOL = (fn: string) => ({
+  untilVersion: 5,
+  removedNote: `In Pine v6 ${fn}() does not accept a bool argument: a bool is never na (it is true or false).`,
+});
+
 /** Defines na, nz, fixnan and the casts in the registry (once). */
 export function registerNa(): void {
   if (registered) return;
@@ -58,7 +64,7 @@ export function registerNa(): void {
   }
   defineFn('na(x: series bool): series bool', (rt, _a, d) => {
     rt.f[d] = 0;
-  }, pure);
+  }, { ...pure, ...V5_BOOL('na') });
   defineFn('na(x: series string): series bool', (rt, a, d) => {
     rt.f[d] = rt.o[a] === null || rt.o[a] === undefined ? 1 : 0;
   }, pure);
@@ -77,7 +83,7 @@ export function registerNa(): void {
   defineFn('nz(source: series color, replacement: series color = #00000000): series color', nzImpl, pure);
   defineFn('nz(source: series bool, replacement: series bool = false): series bool', (rt, a, d) => {
     rt.f[d] = rt.f[a] ?? 0;
-  }, pure);
+  }, { ...pure, ...V5_BOOL('nz') });
 
   for (const base of ['int', 'float', 'color']) {
     defineFn(
@@ -90,7 +96,7 @@ export function registerNa(): void {
   }
   defineFn('fixnan(source: series bool): series bool', (rt, a, d) => {
     rt.f[d] = rt.f[a] ?? 0;
-  });
+  }, V5_BOOL('fixnan'));
 
   // Casts. The Reference gives each const/input/simple/series overloads, i.e. pure.
   defineFn('int(x: series int): series int', (rt, a, d) => {

@@ -66,6 +66,10 @@ export interface FnOptions {
   declaration?: boolean;
   /** Input builtin: the checker records an input and passes its id as argument 0. */
   input?: boolean;
+  /** The overload exists only up to this Pine version (v5-only forms); a later script that
+   * resolves to it gets a compile error with `removedNote` as the explanation. */
+  untilVersion?: number;
+  removedNote?: string;
 }
 
 export interface FnSpec {
@@ -87,6 +91,8 @@ export interface FnSpec {
   globalOnly: boolean;
   declaration: boolean;
   input: boolean;
+  untilVersion: number | null;
+  removedNote: string;
 }
 
 export type VarImpl =
@@ -125,6 +131,8 @@ export function defineFn(signature: string, impl: BuiltinImpl, opts: FnOptions =
     globalOnly: opts.globalOnly ?? (opts.output !== undefined || opts.declaration === true),
     declaration: opts.declaration ?? false,
     input: opts.input ?? false,
+    untilVersion: opts.untilVersion ?? null,
+    removedNote: opts.removedNote ?? '',
   };
   overloads.push(spec);
   FN_BY_NAME.set(parsed.name, overloads);

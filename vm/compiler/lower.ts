@@ -75,6 +75,8 @@ class Lowerer {
   private readonly strings: string[] = [];
   private readonly stringIndex = new Map<string, number>();
   private readonly preload: Preload[] = [];
+  /** The history limit register of each series read with a dynamic offset (emitHistoryLimit). */
+  private readonly histLimits = new Map<string, { entry: Preload; owner: FnCtx; ser: number }>();
   private readonly constRegs = new Map<string, number>();
   private readonly builtins: BuiltinRef[] = [];
   private readonly builtinIndex = new Map<string, number>();
@@ -144,6 +146,10 @@ class Lowerer {
       this.sink.error('E401', { start: 0, end: 0 }, 'The script must declare itself with indicator(), strategy() or library().');
     }
     if (this.sink.hasErrors) return null;
+    for (const { entry, owner, ser } of this.histLimits.values()) {
+      const spec = owner.series.find((s) => s.slot === ser);
+      entry.value = Math.max(this.meta.maxBarsBack, spec ? spec.maxOffset : 0);
+    }
     const bodies: Emitter[] = this.fns.map((f) => f.em);
     const linked = link(bodies);
     return {
@@ -1059,7 +1065,7 @@ class Lowerer {
         global = !fn.isMain;
         type = { ...type, qual: Qual.Series };
         this.noteRead(this.main, ser, k);
-        return this.emitSerGet(fn, ser, global, true, off, k, type);
+        return this.emitSerGet(fn, ser, global, true, off, k, type, this.main);
       }
     }
     if (ser < 0) {
@@ -1079,20 +1085,21 @@ class Lowerer {
     }
     const ty = type ?? t('float');
     this.noteRead(global ? this.main : fn, ser, k);
-    return this.emitSerGet(fn, ser, global, isNumericStorage(ty), off, k, { ...ty, qual: Qual.Series });
+    return this.emitSerGet(fn, ser, global, isNumericStorage(ty), off, k, { ...ty, qual: Qual.Series }, global ? this.main : fn);
   }
 
   private noteRead(owner: FnCtx, ser: number, k: number | null): void {
     owner.noteOffset(ser, k);
   }
 
-  private emitSerGet(fn: FnCtx, ser: number, global: boolean, numeric: boolean, off: Val, k: number | null, type: PType): Val {
+  private emitSerGet(fn: FnCtx, ser: number, global: boolean, numeric: boolean, off: Val, k: number | null, type: PType, owner: FnCtx): Val {
     const r = fn.temp();
     let at: number;
     if (k !== null) {
       const op = numeric ? (global ? Op.SER_GET_GK : Op.SER_GET_K) : global ? Op.SER_GET_GOK : Op.SER_GET_OK;
       at = fn.em.emit(op, r, ser, k);
     } else {
+      this.emitHistoryLimit(fn, owner, ser, off.reg);
       const op = numeric ? (global ? Op.SER_GET_G : Op.SER_GET) : global ? Op.SER_GET_GO : Op.SER_GET_O;
       at = fn.em.emit(op, r, ser, off.reg);
     }
@@ -1102,6 +1109,34 @@ class Lowerer {
       return { reg: r, type };
     }
     return { reg: r, type, defAt: at + 1 };
+  }
+
+  /** A dynamic offset `x[k]` fails beyond the series' history limit: max_bars_back, or more when
+   * constant offsets or max_bars_back(x, n) ask for more (Pine: "The requested historical offset
+   * is beyond the historical buffer's limit"). The ring buffer is rounded up to a power of two, so
+   * the limit is checked here, exactly: `k > limit` jumps to a failing check. The limit register is
+   * preloaded with the final value once the whole script has been laid out (`run`). */
+  private emitHistoryLimit(fn: FnCtx, owner: FnCtx, ser: number, offReg: number): void {
+    const key = `${owner.id}:${ser}`;
+    let lim = this.histLimits.get(key);
+    if (!lim) {
+      const entry: Preload = { reg: this.newReg(), value: 0 };
+      this.preload.push(entry);
+      lim = { entry, owner, ser };
+      this.histLimits.set(key, lim);
+    }
+    const limReg = lim.entry.reg;
+    const over = fn.temp();
+    const ok = new Label();
+    fn.em.emit(Op.GT, over, offReg, limReg);
+    fn.em.emitJump(Op.JF, ok, over);
+    const args = this.newReg(2);
+    fn.em.emit(Op.MOV_F, args, offReg);
+    fn.em.emit(Op.MOV_F, args + 1, limReg);
+    const spec = lookupFn('__check.history_limit')?.[0];
+    if (!spec) throw new Error('Internal: the check __check.history_limit is not registered');
+    fn.em.emit(Op.CALLB, this.builtinRef(spec.name, spec.overload, spec.signature), args, 0, 0);
+    fn.em.mark(ok);
   }
 
   private unary(e: A.Unary, scope: Scope): Val {
@@ -1878,6 +1913,9 @@ class Lowerer {
     }
     const m = res.match;
     const spec = m.spec;
+    if (spec.untilVersion !== null && this.version > spec.untilVersion) {
+      this.err('E340', e.span, `\`${this.q(e)}\`: ${spec.removedNote}`);
+    }
     if (spec.output) return this.outputCall(spec, m, argVals, e, scope);
     if (spec.input) return this.inputCall(spec, m, argVals, e, scope);
     // Argument registers: one consecutive block per call site. Constants are preloaded.
