@@ -1,7 +1,7 @@
 // Bundles the `evergreen` CLI (vm/cli/main.ts) into dist-cli/evergreen.mjs with esbuild.
 // Runs on `npm install` (prepare) so that `npx evergreen` works right after installing.
 import { build } from 'esbuild';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
@@ -11,6 +11,7 @@ if (!existsSync(entry)) {
   console.log('build-cli: vm/cli/main.ts not present yet, skipped');
   process.exit(0);
 }
+const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 await build({
   entryPoints: [entry],
   outfile: join(root, 'dist-cli/evergreen.mjs'),
@@ -20,5 +21,6 @@ await build({
   target: 'node20',
   sourcemap: true,
   external: ['msgpackr'],
+  define: { __EVERGREEN_VERSION__: JSON.stringify(version) },
   logLevel: 'warning',
 });

@@ -239,7 +239,7 @@ describe('datasets', () => {
     const bad = good.replace('2024-01-02,1.5,2.5,1,2', '2024-01-02,1.5,2.5,1');
     const r = await engine.importCsv('bad.csv', new TextEncoder().encode(bad));
     expect(r.ok).toBe(false);
-    expect(r.message).toBe('bad.csv:3: expected 5 fields as in the header, got 4 — nothing was imported.');
+    expect(r.message).toBe("bad.csv:3: column 'close': no value: the row has 4 fields, the header 5 — nothing was imported.");
     const session = await engine.selectScript((await engine.renameScript('x', 'y')).scriptId);
     expect(session.datasets.filter((d) => d.kind === 'csv').map((d) => d.name)).toEqual(['good']);
     expect((await engine.listSnapshots()).length).toBeGreaterThanOrEqual(before);

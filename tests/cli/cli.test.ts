@@ -75,7 +75,7 @@ describe('evergreen run', () => {
     expect(asc.out).toBe(desc.out);
     const j = JSON.parse(desc.out) as { bars: number; plots: Record<string, (number | null)[]> };
     expect(j.bars).toBe(15821);
-    expect(Object.keys(j.plots)).toEqual(['RSI', 'MACD', 'plot2', 'smooth']);
+    expect(Object.keys(j.plots)).toEqual(['RSI', 'MACD', 'plot0', 'smooth']);
     for (const v of Object.values(j.plots)) expect(v).toHaveLength(15821);
     // RSI needs 14 changes: na on bars 0..13, a number from bar 14.
     expect(j.plots.RSI?.slice(0, 14).every((x) => x === null)).toBe(true);
@@ -89,7 +89,7 @@ describe('evergreen run', () => {
     const r = cli(['run', join(dir, 'sma.pine'), '--data', join(dir, 'tiny.csv'), '--format', 'csv', '--input', 'n=3']);
     expect(r.code).toBe(0);
     expect(r.out).toBe(
-      'time,sma,plot1\n' +
+      'time,sma,plot0\n' +
         '2024-01-01T00:00:00.000Z,,2\n' +
         '2024-01-02T00:00:00.000Z,,4\n' +
         '2024-01-03T00:00:00.000Z,2,6\n' +
@@ -145,7 +145,7 @@ describe('save, resume and inspect', () => {
     const snap = join(dir, 'at5000.evg');
     const r = cli(['run', join(dir, 'rsi.pine'), '--data', join(FIX, 'sp500-daily-2000-2020.csv'), '--resume', snap]);
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/does not continue the snapshot: its bar 5000 opens at/);
+    expect(r.err).toMatch(/does not continue the snapshot .*at5000\.evg: the snapshot's last bar \(bar 5000\) opened at 2022-10-20T09:00:00\.000Z, but .* has no bar at that time/);
   });
 
   test('inspect prints the header, sections and variables', () => {
@@ -164,9 +164,9 @@ describe('save, resume and inspect', () => {
     writeFileSync(join(dir, 'damaged.evg'), bytes);
     const r = cli(['inspect', join(dir, 'damaged.evg')]);
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/^evergreen: Bad snapshot \(checksum-mismatch\): .*\n$/);
+    expect(r.err).toMatch(/^evergreen: .*damaged\.evg: Bad snapshot \(checksum-mismatch\): .*\n$/);
     expect(r.err).not.toMatch(/\n\s+at /);
     writeFileSync(join(dir, 'short.evg'), bytes.subarray(0, 30));
-    expect(cli(['inspect', join(dir, 'short.evg')]).err).toBe('evergreen: Bad snapshot (truncated): the file ends inside the header (30 of 44 bytes)\n');
+    expect(cli(['inspect', join(dir, 'short.evg')]).err).toBe(`evergreen: ${join(dir, 'short.evg')}: Bad snapshot (truncated): the file ends inside the header (30 of 44 bytes)\n`);
   });
 });

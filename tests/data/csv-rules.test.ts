@@ -40,8 +40,29 @@ describe('what loads', () => {
     expect([r.bars.open[0], r.bars.high[0], r.bars.low[0], r.bars.close[0], r.bars.volume[0]]).toEqual([1, 4, 0.5, 3, 7]);
   });
 
-  it('uses the first time-like column and warns about the other', () => {
-    const r = parseBarsCsv('date,time,open,high,low,close\n2020-01-03,10:00,1,1,1,1\n', { name: 'x.csv' });
+  it('joins separate Date and Time columns (UTC), as MetaTrader-style exports write them', () => {
+    const r = parseBarsCsv('Date,Time,Open,High,Low,Close\n2020-01-03,9:30,1,1,1,1\n2020-01-03,10:00:15,1,1,1,1\n2020-01-03,23:59:59.5,1,1,1,1\n', { name: 'x.csv' });
+    expect(list(r.bars.time)).toEqual([JAN3 + 9.5 * 3_600_000, JAN3 + 10 * 3_600_000 + 15_000, JAN3 + 86_399_500]);
+    expect(r.warnings).toEqual([]);
+    // Time before date in the header, rows newest first.
+    const d = parseBarsCsv('time,date,open,high,low,close\n01:00,2020-01-04,1,1,1,1\n23:00,2020-01-03,1,1,1,1\n');
+    expect(list(d.bars.time)).toEqual([JAN3 + 23 * 3_600_000, JAN3 + 86_400_000 + 3_600_000]);
+  });
+
+  it('names the cell when a Date/Time pair is broken', () => {
+    expect(errorOf('date,time,open,high,low,close\n2020-01-03,09:30,1,1,1,1\n2020-01-03,9h45,1,1,1,1\n', 'x.csv').message).toBe(
+      `x.csv:3: column 'time': expected a time of day like 09:30 or 09:30:00, got "9h45"`,
+    );
+    expect(errorOf('date,time,open,high,low,close\n2020-01-03,09:30,1,1,1,1\n2020-01-32,09:45,1,1,1,1\n').detail).toBe(
+      `2020-01 has no day 32 (the time of day is in column 'time'), got "2020-01-32"`,
+    );
+    expect(errorOf('date,time,open,high,low,close\n2020-01-03,09:30,1,1,1,1\n2020-01-03,09:30,1,1,1,1\n').detail).toBe(
+      'duplicate time 2020-01-03T09:30:00Z (also on line 2)',
+    );
+  });
+
+  it('uses the first time-like column and warns about the other when Time is not a time of day', () => {
+    const r = parseBarsCsv('date,time,open,high,low,close\n2020-01-03,1578009600,1,1,1,1\n', { name: 'x.csv' });
     expect(list(r.bars.time)).toEqual([JAN3]);
     expect(r.warnings).toEqual(["x.csv:1: columns 'date' and 'time' could both be the time; using 'date'"]);
   });
@@ -206,12 +227,31 @@ describe('errors: one ParseError with line, column and a message naming both', (
     expect(e.message).toBe(`line 3: column 'volume': expected a number or an empty cell, got "lots"`);
   });
 
-  it('rejects rows with the wrong number of fields', () => {
+  it('rejects rows with the wrong number of fields, naming the missing column or the extra field', () => {
     expect(errorOf('time,open,high,low,close\n2020-01-03,1,1,1,1\n2020-01-04,1,1,1\n').message).toBe(
-      'line 3: expected 5 fields as in the header, got 4',
+      "line 3: column 'close': no value: the row has 4 fields, the header 5",
     );
+    expect(errorOf('Date,Open,High,Low,Close,Volume\n2020-01-03\n').message).toBe("line 2: column 'Open': no value: the row has 1 field, the header 6");
     const e = errorOf('time,open,high,low,close\n2020-01-03,1,1,1,1,9\n');
-    expect([e.line, e.column, e.detail]).toEqual([2, null, 'expected 5 fields as in the header, got 6']);
+    expect([e.line, e.column, e.detail]).toEqual([2, null, 'the row has 6 fields, the header 5: field 6 ("9") has no column']);
+  });
+
+  it('ignores empty fields after the last column (a trailing delimiter on every row)', () => {
+    const r = parseBarsCsv('time,open,high,low,close\n2020-01-03,1,2,0.5,1.5,\n2020-01-04,1,2,0.5,1.25,,\n');
+    expect(list(r.bars.close)).toEqual([1.5, 1.25]);
+  });
+
+  it('explains decimal commas and thousands separators', () => {
+    expect(errorOf('time;open;high;low;close\n2020-01-03;1;2;0;1,5\n').message).toBe(
+      `line 2: column 'close': expected a number, got "1,5" (write numbers with '.' as the decimal point and no thousands separators)`,
+    );
+    expect(errorOf('time,open,high,low,close,volume\n2020-01-03,1,2,0,1,"1,000"\n').detail).toBe(
+      `expected a number or an empty cell, got "1,000" (write numbers with '.' as the decimal point and no thousands separators)`,
+    );
+  });
+
+  it('says an empty time is empty', () => {
+    expect(errorOf('time,open,high,low,close\n2020-01-03,1,1,1,1\n,1,1,1,1\n').message).toBe("line 3: column 'time': the time is empty");
   });
 
   it('rejects bad times, explaining what was wrong', () => {

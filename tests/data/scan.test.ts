@@ -3,7 +3,8 @@
 
 import { describe, expect, it } from 'vitest';
 import { scanNumber } from '../../vm/data/scan-number.js';
-import { daysFromCivil, formatTime, scanIsoTime } from '../../vm/data/scan-time.js';
+import { formatTime, scanIsoTime } from '../../vm/data/scan-time.js';
+import { daysFromCivil } from '../../vm/builtins/time/calendar.js';
 
 /** A small deterministic generator (LCG) so failures reproduce. */
 function lcg(seed: number): () => number {

@@ -1,10 +1,11 @@
 // The `evergreen` command (Node only):
-//   evergreen check <script.pine>
+//   evergreen check <script.pine>...
 //   evergreen run <script.pine> --data <bars.csv> [--input name=value]... [--format json|csv]
-//                 [--out file] [--symbol info.toml] [--timeframe tf] [--save-at <bar> --save <file>]
+//                 [--out file] [--symbol info.toml] [--timeframe tf] [--save-at <bar>] [--save <file>]
 //                 [--resume <file>]
 //   evergreen inspect <snapshot>
-// Every failure is one clear line on stderr (no stack trace) and a non-zero exit code.
+// Every failure is one clear line on stderr (no stack trace) and exit code 1; compile errors come
+// first as `file:line:col: code: message` lines.
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -18,28 +19,88 @@ import {
   InstanceError,
   type Program,
   type InputValue,
+  type InputInfo,
   type SymbolInfo,
 } from '../index.js';
-import { SnapshotError } from '../snapshot/format.js';
+import { SnapshotError, readSnapshot } from '../snapshot/format.js';
+import { decodeBody } from '../snapshot/state.js';
 import { SymbolFileError, readSymbolToml, defaultSymbolInfo } from '../builtins/time/symbol-info.js';
 import { parseTimeframe } from '../builtins/time/timeframe.js';
+import { NAMED_COLORS } from '../builtins/color.js';
+import { colorFromRgba } from '../runtime/color-value.js';
+import { scanIsoTime } from '../data/scan-time.js';
 import type { BarColumns } from '../data/bars.js';
 import { inspectSnapshot } from './inspect.js';
 import { plotColumns, toCsv, toJson } from './output.js';
 
+declare const __EVERGREEN_VERSION__: string | undefined;
+const VERSION = typeof __EVERGREEN_VERSION__ === 'string' ? __EVERGREEN_VERSION__ : 'dev';
+
 const USAGE = `Usage:
-  evergreen check <script.pine>
-  evergreen run <script.pine> --data <bars.csv> [--input name=value]... [--format json|csv] [--out file]
-                [--symbol info.toml] [--timeframe tf] [--save-at <bar> --save <file>] [--resume <file>]
-  evergreen inspect <snapshot-file>`;
+  evergreen check <script.pine>...
+  evergreen run <script.pine> --data <bars.csv> [options]
+  evergreen inspect <snapshot-file>
+  evergreen <command> --help | evergreen --help | evergreen --version`;
+
+const HELP_MAIN = `evergreen ${VERSION}: check and run Pine Script (v6, v5 accepted) over CSV bars, save and resume snapshots.
+
+${USAGE}
+
+Commands:
+  check     print every diagnostic as file:line:col: code: message; exit 1 when there are errors
+  run       run a script over bars from a CSV file and print its plots (JSON or CSV)
+  inspect   print a snapshot's header, section sizes, inputs and variable values
+
+Run 'evergreen run --help' for the options of run.
+`;
+
+const HELP_CHECK = `Usage: evergreen check <script.pine>...
+
+Compiles each script and prints every diagnostic (errors and warnings) on stdout as
+  file:line:col: code: message
+then a count of errors on stderr. Exit code 1 when any script has an error, else 0.
+`;
+
+const HELP_RUN = `Usage: evergreen run <script.pine> --data <bars.csv> [options]
+
+Options:
+  --data <file>          bars as CSV: a header row naming time (or date, timestamp, datetime), open,
+                         high, low, close and optionally volume, in any case and order
+  --input <name=value>   override an input, by its variable name or its title (repeatable)
+  --format json|csv      output format (default json):
+                           json  {"bars": N, "plots": {"<title>": [v0, v1, ...]}}, null for na
+                           csv   time,<title>,... one row per bar, empty cell for na
+  --out <file>           write the output to a file instead of stdout
+  --timeframe <tf>       the chart timeframe (1, 15, 60, 1D, 1W, 1M, ...); default: the bar spacing
+  --symbol <file.toml>   symbol information (ticker, timezone, mintick, session, ...)
+  --save-at <bar>        with --save: save the snapshot after this bar (bar_index, 0-based)
+  --save <file>          write a snapshot (after the last bar when --save-at is not given)
+  --resume <file>        continue a snapshot from its next bar; prints the resumed bars only. The
+                         data must hold the snapshot's last bar (same open time) or start after it.
+
+Compile errors are printed on stderr as file:line:col: code: message. Every failure is one line on
+stderr and exit code 1.
+`;
+
+const HELP_INSPECT = `Usage: evergreen inspect <snapshot-file>
+
+Prints the snapshot's header (format, VM version, script, program hash, last bar, flags, symbol and
+timeframe), the size of each section, the input values and the value of every script variable at
+its last bar. A damaged, truncated or foreign file is refused with exit code 1 and one line saying why.
+`;
 
 /** A failure the user must see as one line. */
 class CliError extends Error {}
 
+/** A usage mistake: one line plus where to read about it. */
+function usage(message: string, command: 'run' | 'check' | 'inspect' | null): CliError {
+  return new CliError(`${message} (see 'evergreen ${command === null ? '' : `${command} `}--help')`);
+}
+
 interface RunArgs {
   script: string;
   data: string | null;
-  inputs: Record<string, InputValue>;
+  inputs: [string, string][];
   format: 'json' | 'csv';
   out: string | null;
   symbol: string | null;
@@ -50,28 +111,49 @@ interface RunArgs {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // `evergreen run ... | head` closes stdout early: that is not an error worth a stack trace.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    process.stderr.write(`evergreen: cannot write the output: ${e.message}\n`);
+    process.exit(1);
+  });
   try {
     const [cmd, ...rest] = argv;
+    const wantsHelp = rest.includes('--help') || rest.includes('-h');
     switch (cmd) {
       case 'check':
+        if (wantsHelp) return help(HELP_CHECK);
         return check(rest);
       case 'run':
+        if (wantsHelp) return help(HELP_RUN);
         return run(parseRunArgs(rest));
       case 'inspect':
+        if (wantsHelp) return help(HELP_INSPECT);
         return inspect(rest);
-      case undefined:
+      case 'help':
+        return help(rest[0] === 'run' ? HELP_RUN : rest[0] === 'check' ? HELP_CHECK : rest[0] === 'inspect' ? HELP_INSPECT : HELP_MAIN);
       case '-h':
       case '--help':
-      case 'help':
-        process.stdout.write(`${USAGE}\n`);
-        return cmd === undefined ? 2 : 0;
+        return help(HELP_MAIN);
+      case '-v':
+      case '--version':
+        process.stdout.write(`evergreen ${VERSION}\n`);
+        return 0;
+      case undefined:
+        process.stderr.write(`${USAGE}\n`);
+        return 1;
       default:
-        throw new CliError(`unknown command '${cmd}'\n${USAGE}`);
+        throw usage(`unknown command '${cmd}'`, null);
     }
   } catch (e) {
     process.stderr.write(`evergreen: ${describeError(e)}\n`);
     return 1;
   }
+}
+
+function help(text: string): number {
+  process.stdout.write(text);
+  return 0;
 }
 
 function describeError(e: unknown): string {
@@ -81,42 +163,85 @@ function describeError(e: unknown): string {
   if (e instanceof SymbolFileError) return e.message;
   if (e instanceof InstanceError) return e.message;
   if (e instanceof PineRuntimeError) return e.message;
-  if (e instanceof Error && 'code' in e && typeof (e as { code?: unknown }).code === 'string') {
-    const code = (e as { code: string }).code;
-    if (code === 'ENOENT') return `cannot read '${(e as { path?: string }).path ?? ''}': no such file`;
-    if (code === 'EISDIR') return `'${(e as { path?: string }).path ?? ''}' is a directory, not a file`;
-    if (code === 'EACCES') return `permission denied: '${(e as { path?: string }).path ?? ''}'`;
-  }
+  const code = systemErrorCode(e);
+  if (code !== null) return systemErrorText(code, e);
   return e instanceof Error ? `internal error: ${e.message}` : String(e);
+}
+
+function systemErrorCode(e: unknown): string | null {
+  if (e instanceof Error && 'code' in e && typeof e.code === 'string') return e.code;
+  return null;
+}
+
+function systemErrorText(code: string, e: unknown): string {
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file';
+    case 'EISDIR':
+      return 'it is a directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ENOTDIR':
+      return 'a part of the path is not a directory';
+    case 'ENOSPC':
+      return 'no space left on the device';
+    case 'EROFS':
+      return 'read-only file system';
+    default:
+      return e instanceof Error ? e.message : String(e);
+  }
+}
+
+function readBytes(path: string, what: string): Uint8Array {
+  try {
+    return new Uint8Array(readFileSync(path));
+  } catch (e) {
+    throw new CliError(`cannot read the ${what} '${path}': ${systemErrorText(systemErrorCode(e) ?? '', e)}`);
+  }
 }
 
 function readText(path: string, what: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (e) {
-    throw new CliError(`cannot read the ${what} '${path}': ${describeError(e)}`);
+    throw new CliError(`cannot read the ${what} '${path}': ${systemErrorText(systemErrorCode(e) ?? '', e)}`);
+  }
+}
+
+function writeOut(path: string, what: string, data: string | Uint8Array): void {
+  try {
+    writeFileSync(path, data);
+  } catch (e) {
+    const code = systemErrorCode(e) ?? '';
+    const why = code === 'ENOENT' ? 'its folder does not exist' : systemErrorText(code, e);
+    throw new CliError(`cannot write the ${what} '${path}': ${why}`);
   }
 }
 
 function check(args: string[]): number {
-  const file = args[0];
-  if (!file || args.length > 1) throw new CliError(`check takes one script file\n${USAGE}`);
-  const source = readText(file, 'script');
-  const { diagnostics } = compile(source);
-  for (const d of diagnostics) process.stdout.write(`${formatDiagnostic(d, file)}\n`);
-  const errors = diagnostics.filter((d) => d.severity === 'error').length;
-  if (errors > 0) {
-    process.stderr.write(`${file}: ${errors} error${errors === 1 ? '' : 's'}\n`);
-    return 1;
+  const unknown = args.find((a) => a.startsWith('-'));
+  if (unknown !== undefined) throw usage(`unknown option '${unknown}' for check`, 'check');
+  if (args.length === 0) throw usage('check needs a script file', 'check');
+  let failed = 0;
+  for (const file of args) {
+    const source = readText(file, 'script');
+    const { diagnostics } = compile(source);
+    for (const d of diagnostics) process.stdout.write(`${formatDiagnostic(d, file)}\n`);
+    const errors = diagnostics.filter((d) => d.severity === 'error').length;
+    if (errors > 0) {
+      process.stderr.write(`${file}: ${errors} error${errors === 1 ? '' : 's'}\n`);
+      failed++;
+    }
   }
-  return 0;
+  return failed > 0 ? 1 : 0;
 }
 
 function parseRunArgs(args: string[]): RunArgs {
   const r: RunArgs = {
     script: '',
     data: null,
-    inputs: {},
+    inputs: [],
     format: 'json',
     out: null,
     symbol: null,
@@ -125,17 +250,15 @@ function parseRunArgs(args: string[]): RunArgs {
     save: null,
     resume: null,
   };
-  const value = (i: number, flag: string): string => {
-    const v = args[i + 1];
-    if (v === undefined || v.startsWith('--')) throw new CliError(`${flag} needs a value`);
-    return v;
-  };
   for (let i = 0; i < args.length; i++) {
     const a = args[i] ?? '';
-    const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, null];
+    const eqAt = a.startsWith('--') ? a.indexOf('=') : -1;
+    const flag = eqAt > 0 ? a.slice(0, eqAt) : a;
+    const inline = eqAt > 0 ? a.slice(eqAt + 1) : null;
     const take = (): string => {
       if (inline !== null) return inline;
-      const v = value(i, flag);
+      const v = args[i + 1];
+      if (v === undefined || (v.startsWith('--') && v.length > 2)) throw usage(`${flag} needs a value`, 'run');
       i++;
       return v;
     };
@@ -146,13 +269,13 @@ function parseRunArgs(args: string[]): RunArgs {
       case '--input': {
         const kv = take();
         const eq = kv.indexOf('=');
-        if (eq <= 0) throw new CliError(`--input expects name=value, got '${kv}'`);
-        r.inputs[kv.slice(0, eq)] = kv.slice(eq + 1);
+        if (eq <= 0) throw usage(`--input expects name=value, got '${kv}'`, 'run');
+        r.inputs.push([kv.slice(0, eq).trim(), kv.slice(eq + 1)]);
         break;
       }
       case '--format': {
-        const f = take();
-        if (f !== 'json' && f !== 'csv') throw new CliError(`--format must be json or csv, got '${f}'`);
+        const f = take().toLowerCase();
+        if (f !== 'json' && f !== 'csv') throw usage(`--format must be json or csv, got '${f}'`, 'run');
         r.format = f;
         break;
       }
@@ -167,8 +290,8 @@ function parseRunArgs(args: string[]): RunArgs {
         break;
       case '--save-at': {
         const v = take();
-        const n = Number(v);
-        if (!Number.isInteger(n) || n < 0) throw new CliError(`--save-at expects a bar index (0 or more), got '${v}'`);
+        const n = /^\s*\d+\s*$/.test(v) ? Number(v) : NaN;
+        if (!Number.isSafeInteger(n)) throw usage(`--save-at expects a bar index (0 or more), got '${v}'`, 'run');
         r.saveAt = n;
         break;
       }
@@ -179,16 +302,20 @@ function parseRunArgs(args: string[]): RunArgs {
         r.resume = take();
         break;
       default:
-        if (a.startsWith('--')) throw new CliError(`unknown option '${a}'\n${USAGE}`);
-        if (r.script) throw new CliError(`unexpected argument '${a}' (the script is '${r.script}')`);
+        if (a.startsWith('-') && a.length > 1) throw usage(`unknown option '${a}' for run`, 'run');
+        if (r.script) throw usage(`unexpected argument '${a}' (the script is '${r.script}')`, 'run');
         r.script = a;
     }
   }
-  if (!r.script) throw new CliError(`run needs a script file\n${USAGE}`);
-  if (!r.data) throw new CliError('run needs --data <bars.csv>');
-  if ((r.saveAt === null) !== (r.save === null)) throw new CliError('--save-at and --save go together');
-  if (r.resume && Object.keys(r.inputs).length > 0) {
-    throw new CliError('--input cannot be combined with --resume: the snapshot carries its input values');
+  if (!r.script) throw usage('run needs a script file', 'run');
+  if (!r.data) throw usage('run needs --data <bars.csv>', 'run');
+  if (r.saveAt !== null && r.save === null) throw usage('--save-at needs --save <file>', 'run');
+  if (r.resume) {
+    // The snapshot carries the inputs, symbol and timeframe it was made with.
+    const clash = r.inputs.length > 0 ? '--input' : r.symbol !== null ? '--symbol' : r.timeframe !== null ? '--timeframe' : null;
+    if (clash) {
+      throw new CliError(`${clash} cannot be combined with --resume: the snapshot carries its inputs, symbol and timeframe`);
+    }
   }
   return r;
 }
@@ -231,64 +358,203 @@ function inferTimeframe(bars: BarColumns): string {
   return `${Math.max(1, Math.round(best / 1000))}S`;
 }
 
-function run(a: RunArgs): number {
-  const source = readText(a.script, 'script');
-  const { program, diagnostics } = compile(source);
-  const errors = diagnostics.filter((d) => d.severity === 'error');
-  if (!program || errors.length > 0) {
-    for (const d of errors) process.stderr.write(`${formatDiagnostic(d, a.script)}\n`);
-    throw new CliError(`${a.script}: ${errors.length} compile error${errors.length === 1 ? '' : 's'}; nothing was run`);
+/** Turns `--input` text into the values the VM takes, for the kinds the VM does not read from text
+ * (colors, times) and with clearer messages for empty values and bad timeframes. Unknown names are
+ * left for the VM, which lists the script's inputs. */
+function cliInputs(program: Program, given: [string, string][]): Record<string, InputValue> {
+  const out: Record<string, InputValue> = {};
+  const seen = new Map<number, string>();
+  for (const [key, raw] of given) {
+    const info = program.inputs.find((i) => i.varName === key || i.title === key || String(i.id) === key);
+    if (!info) {
+      out[key] = raw;
+      continue;
+    }
+    const previous = seen.get(info.id);
+    if (previous !== undefined && previous !== key) {
+      throw new CliError(`--input ${key} and --input ${previous} set the same input '${info.varName ?? info.title}'`);
+    }
+    seen.set(info.id, key);
+    out[key] = inputValue(info, raw);
   }
+  return out;
+}
+
+function inputValue(info: InputInfo, raw: string): InputValue {
+  const name = info.varName ?? info.title;
+  const bad = (why: string): CliError => new CliError(`Input '${name}': ${why}.`);
+  const v = raw.trim();
+  switch (info.kind) {
+    case 'int':
+    case 'float':
+    case 'price':
+      if (v === '') throw bad('expected a number, got an empty value');
+      return raw;
+    case 'time': {
+      if (v === '') throw bad('expected a time (unix milliseconds or an ISO date-time), got an empty value');
+      const iso = scanIsoTime(v, 0, v.length);
+      return Number.isNaN(iso) ? raw : iso;
+    }
+    case 'color': {
+      const c = parseColor(v);
+      if (c === null) throw bad(`expected a color like #FF5252, #FF525280 or red, got ${JSON.stringify(raw)}`);
+      return c;
+    }
+    case 'timeframe':
+      if (v !== '' && parseTimeframe(v) === null) throw bad(`expected a timeframe like 1, 15, 60, 1D, 1W or 1M, got ${JSON.stringify(raw)}`);
+      return v;
+    default:
+      return raw;
+  }
+}
+
+/** `#RRGGBB`, `#RRGGBBAA` (AA: 00 transparent … FF opaque) or a Pine color name (`red`, `color.red`). */
+function parseColor(text: string): number | null {
+  const hex = /^#([0-9a-fA-F]{6})([0-9a-fA-F]{2})?$/.exec(text);
+  if (hex) {
+    const rgb = parseInt(hex[1] ?? '', 16);
+    const a = hex[2] === undefined ? 255 : parseInt(hex[2], 16);
+    return colorFromRgba((rgb >> 16) & 255, (rgb >> 8) & 255, rgb & 255, a);
+  }
+  const name = text.toLowerCase().replace(/^color\./, '');
+  const named = Object.hasOwn(NAMED_COLORS, name) ? NAMED_COLORS[name] : undefined;
+  return named === undefined ? null : parseColor(named);
+}
+
+function compileOrFail(path: string): Program {
+  const source = readText(path, 'script');
+  const { program, diagnostics } = compile(source);
+  for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d, path)}\n`);
+  const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  if (!program || errors > 0) {
+    throw new CliError(`${path}: ${errors} compile error${errors === 1 ? '' : 's'}; nothing was run`);
+  }
+  return program;
+}
+
+/** Index of the bar opening at `t` in the (ascending) times, or -1. */
+function findTime(times: Float64Array, t: number): number {
+  let lo = 0;
+  let hi = times.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const v = times[mid] ?? NaN;
+    if (v === t) return mid;
+    if (v < t) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+interface Resumed {
+  inst: Instance;
+  /** First data row to run. */
+  from: number;
+}
+
+function resumeFrom(a: RunArgs, resume: string, program: Program, bars: BarColumns, dataPath: string): Resumed {
+  const bytes = readBytes(resume, 'snapshot');
+  let inst: Instance;
+  let savedLastBar = NaN;
+  let savedTf = '';
+  try {
+    inst = Instance.restoreState(bytes).expectProgram(program).build();
+    const d = decodeBody(readSnapshot(bytes).body);
+    savedLastBar = d.state.lastBar;
+    savedTf = d.env.timeframe.period;
+  } catch (e) {
+    if (e instanceof SnapshotError && e.code === 'program-mismatch') {
+      throw new CliError(`${resume} was saved from another script (or another version of it) than ${a.script}: resume it with the script it was saved with`);
+    }
+    if (e instanceof SnapshotError) throw new CliError(`${resume}: ${e.message}`);
+    throw e;
+  }
+  if (inst.isSuspended) throw new CliError(`${resume} was saved in the middle of a bar; the CLI resumes snapshots saved between bars`);
+  const k = inst.barIndex;
+  const last = inst.lastBarTime;
+  let from = 0;
+  if (k >= 0) {
+    const sameRow = k < bars.length && bars.time[k] === last;
+    const row = sameRow ? k : findTime(bars.time, last);
+    const first = bars.time[0] ?? NaN;
+    if (row >= 0) from = row + 1;
+    else if (first > last) from = 0;
+    else {
+      const end = bars.time[bars.length - 1] ?? NaN;
+      throw new CliError(
+        `${dataPath} does not continue the snapshot ${resume}: the snapshot's last bar (bar ${k}) opened at ${isoTime(last)}, but ${dataPath} has no bar at that time and does not start after it (its bars run from ${isoTime(first)} to ${isoTime(end)})`,
+      );
+    }
+    if (row >= 0 && row !== k) {
+      warn(`${dataPath}: the snapshot's last bar (bar ${k}) is row ${row} of this file; bar_index goes on from ${k + 1}`);
+    }
+  }
+  const dataTf = bars.length > 1 ? inferTimeframe(bars) : null;
+  if (dataTf !== null && savedTf !== '' && parseTimeframe(dataTf)?.period !== parseTimeframe(savedTf)?.period) {
+    warn(`${dataPath} looks like ${dataTf} bars, but the snapshot runs on timeframe ${savedTf}`);
+  }
+  const endBar = k + (bars.length - from);
+  if (Number.isFinite(savedLastBar) && endBar !== savedLastBar && from < bars.length) {
+    warn(`last_bar_index stays ${savedLastBar} as in the run the snapshot was saved in (this data ends at bar ${endBar})`);
+  }
+  return { inst, from };
+}
+
+function warn(message: string): void {
+  process.stderr.write(`evergreen: warning: ${message}\n`);
+}
+
+function run(a: RunArgs): number {
+  const program = compileOrFail(a.script);
   const dataPath = a.data ?? '';
   const { bars, warnings } = parseBarsCsv(readText(dataPath, 'data file'), { name: dataPath });
-  for (const w of warnings) process.stderr.write(`evergreen: warning: ${w}\n`);
-  if (bars.length === 0) throw new CliError(`${dataPath}: no bars`);
+  for (const w of warnings) warn(w);
 
   let inst: Instance;
   let from = 0;
   if (a.resume) {
-    const bytes = new Uint8Array(readFileSync(a.resume));
-    inst = Instance.restoreState(bytes).expectProgram(program).build();
-    from = inst.barIndex + 1;
-    if (from > bars.length) {
-      throw new CliError(`${dataPath} has ${bars.length} bars, but the snapshot is already at bar ${inst.barIndex}`);
-    }
-    const t = bars.time[inst.barIndex];
-    if (inst.barIndex >= 0 && t !== inst.lastBarTime) {
-      throw new CliError(
-        `${dataPath} does not continue the snapshot: its bar ${inst.barIndex} opens at ${isoTime(t ?? NaN)}, the snapshot's last bar opened at ${isoTime(inst.lastBarTime)}`,
-      );
-    }
+    ({ inst, from } = resumeFrom(a, a.resume, program, bars, dataPath));
   } else {
+    const inputs = cliInputs(program, a.inputs);
     const symbol = loadSymbol(a.symbol, dataPath, bars);
     const tf = a.timeframe ?? symbol.period ?? inferTimeframe(bars);
-    if (!parseTimeframe(tf)) throw new CliError(`unknown timeframe '${tf}' (e.g. 1, 15, 60, 1D, 1W, 1M)`);
-    inst = Instance.builder(program).symbol(symbol.info).timeframe(tf).inputs(a.inputs).totalBars(bars.length).build();
+    if (!parseTimeframe(tf)) throw usage(`unknown timeframe '${tf}' (e.g. 1, 15, 60, 1D, 1W, 1M)`, 'run');
+    inst = Instance.builder(program).symbol(symbol.info).timeframe(tf).inputs(inputs).totalBars(bars.length).build();
   }
+  // Bar index of data row i is i + offset (they differ only when a resumed file starts elsewhere).
+  const offset = inst.barIndex + 1 - from;
+  const firstBar = from + offset;
 
   try {
-    if (a.saveAt !== null && a.save !== null) {
-      if (a.saveAt < from || a.saveAt >= bars.length) {
-        throw new CliError(`--save-at ${a.saveAt} is outside the bars run (${from} to ${bars.length - 1})`);
+    if (a.save !== null) {
+      const lastBar = bars.length - 1 + offset;
+      const at = a.saveAt ?? lastBar;
+      if (at < firstBar || at > lastBar) {
+        throw new CliError(
+          from >= bars.length
+            ? `--save-at ${at}: there are no bars to run (${dataPath} ends at bar ${lastBar})`
+            : `--save-at ${at} is outside the bars run (${firstBar} to ${lastBar})`,
+        );
       }
-      inst.runBars(bars, from, a.saveAt + 1);
-      writeFileSync(a.save, inst.saveState());
-      inst.runBars(bars, a.saveAt + 1, bars.length);
+      inst.runBars(bars, from, at - offset + 1);
+      writeOut(a.save, 'snapshot', inst.saveState());
+      inst.runBars(bars, at - offset + 1, bars.length);
     } else {
       inst.runBars(bars, from, bars.length);
     }
   } catch (e) {
     if (e instanceof PineRuntimeError) {
       const where = e.frames.map((f) => `    at ${f.fn} (${a.script}:${f.line}:${f.column})`).join('\n');
-      throw new CliError(`${a.script}:${e.line}:${e.column}: runtime error at bar ${e.bar}: ${e.detail}\n${where}`);
+      throw new CliError(`${a.script}:${e.line}:${e.column}: runtime error at bar ${e.bar}: ${e.detail}${where ? `\n${where}` : ''}`);
     }
     throw e;
   }
-  for (const l of inst.logs) process.stderr.write(`[${l.level}] bar ${l.bar}: ${l.message}\n`);
+  for (const l of inst.logs) if (l.bar >= firstBar) process.stderr.write(`[${l.level}] bar ${l.bar}: ${l.message}\n`);
 
-  const cols = plotColumns(program, inst, from, bars.length);
-  const text = a.format === 'csv' ? toCsv(inst, from, bars.length, cols) : toJson(bars.length - from, cols);
-  if (a.out) writeFileSync(a.out, text);
+  const count = Math.max(0, bars.length - from);
+  const cols = plotColumns(program, inst, firstBar, firstBar + count);
+  const text = a.format === 'csv' ? toCsv(inst, firstBar, firstBar + count, cols) : toJson(count, cols);
+  if (a.out) writeOut(a.out, 'output', text);
   else process.stdout.write(text);
   return 0;
 }
@@ -307,15 +573,20 @@ function isoTime(t: number): string {
 }
 
 function inspect(args: string[]): number {
+  const unknown = args.find((x) => x.startsWith('-'));
+  if (unknown !== undefined) throw usage(`unknown option '${unknown}' for inspect`, 'inspect');
   const file = args[0];
-  if (!file || args.length > 1) throw new CliError(`inspect takes one snapshot file\n${USAGE}`);
-  let bytes: Uint8Array;
+  if (!file || args.length > 1) throw usage('inspect takes one snapshot file', 'inspect');
+  const bytes = readBytes(file, 'snapshot');
+  let text: string;
   try {
-    bytes = new Uint8Array(readFileSync(file));
+    text = inspectSnapshot(bytes, file);
   } catch (e) {
-    throw new CliError(`cannot read the snapshot '${file}': ${describeError(e)}`);
+    if (e instanceof SnapshotError) throw new CliError(`${file}: ${e.message}`);
+    // Anything else thrown while decoding a file that passed the checksum is still a bad file.
+    throw new CliError(`${file}: Bad snapshot (corrupt): ${e instanceof Error ? e.message : String(e)}`);
   }
-  process.stdout.write(inspectSnapshot(bytes, file));
+  process.stdout.write(text);
   return 0;
 }
 

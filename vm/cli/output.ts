@@ -1,8 +1,11 @@
 // What `evergreen run` prints: the plotted series by plot title, as JSON
 // (`{"bars": N, "plots": {"<title>": [v0, v1, ...]}}`, null for na) or CSV (time + one column
-// per plot). Untitled plots are plot0, plot1, ... in source order; repeated titles get " #2", " #3".
+// per plot, empty cell for na). Untitled plots are plot0, plot1, ... counted over the untitled
+// plot-like calls in source order; a repeated title gets " #2", " #3".
 
 import type { Instance, Program } from '../index.js';
+
+const VALUE_KINDS = new Set(['plot', 'plotshape', 'plotchar', 'plotarrow', 'plotcandle', 'plotbar']);
 
 export interface PlotColumn {
   title: string;
@@ -20,7 +23,18 @@ export function plotColumns(program: Program, inst: Instance, from: number, to: 
     used.set(t, n);
     return n === 1 ? t : `${t} #${n}`;
   };
+  // The compiler names an untitled output `<kind><n>`, n counting the earlier outputs of its kind;
+  // the CLI renames those (and empty titles) to one sequence plot0, plot1, ... over every untitled plot.
+  const perKind = new Map<string, number>();
+  let untitled = 0;
+  const titleOf = (kind: string, title: string): string => {
+    const n = perKind.get(kind) ?? 0;
+    perKind.set(kind, n + 1);
+    if (!VALUE_KINDS.has(kind)) return title;
+    return title === `${kind}${n}` || title.trim() === '' ? `plot${untitled++}` : title;
+  };
   for (const o of program.outputs) {
+    const title = titleOf(o.kind, o.title);
     const cols = chunk.columns[o.id] ?? [];
     const channel = (name: string): Float64Array | null => {
       const i = o.channels.indexOf(name);
@@ -28,11 +42,11 @@ export function plotColumns(program: Program, inst: Instance, from: number, to: 
     };
     if (o.kind === 'plot' || o.kind === 'plotshape' || o.kind === 'plotchar' || o.kind === 'plotarrow') {
       const v = channel('series');
-      if (v) out.push({ title: unique(o.title), values: v });
+      if (v) out.push({ title: unique(title), values: v });
     } else if (o.kind === 'plotcandle' || o.kind === 'plotbar') {
       for (const part of ['open', 'high', 'low', 'close']) {
         const v = channel(part);
-        if (v) out.push({ title: unique(`${o.title}.${part}`), values: v });
+        if (v) out.push({ title: unique(`${title}.${part}`), values: v });
       }
     }
   }

@@ -10,13 +10,16 @@
 // - Times: unix seconds, milliseconds, microseconds or nanoseconds, told apart by the largest
 //   magnitude in the file (< 1e11 seconds, < 1e14 ms, < 1e17 µs, else ns; so seconds reach year 5138
 //   and ms start in 1973); or ISO dates and date-times (see scan-time.ts). One file uses one kind.
+//   A file with both a `date` and a `time` column whose first row's time is a time of day (`09:30`,
+//   `9:30:15`) reads each bar's time as that date plus that time, in UTC.
 //   Compact dates such as 20200103 are read as unix seconds, with a warning saying so.
 // - Rows newest first are reversed. Time order must be strict one way or the other: a row out of
 //   order or a repeated time is an error naming its line.
 // - Empty lines, a trailing newline, CRLF or CR line ends and a UTF-8 BOM are fine. The delimiter is
 //   the most frequent of `,` `;` or tab in the header line.
-// - Every row must have as many fields as the header. Prices must be finite numbers (`1e3` is fine,
-//   empty or NaN is not); volume may be empty or NaN (na).
+// - Every row must have as many fields as the header (empty fields after the last one, from a
+//   trailing delimiter, are ignored). Prices must be finite numbers with a `.` decimal point and no
+//   thousands separators (`1e3` is fine, `1,5`, empty or NaN is not); volume may be empty or NaN (na).
 // - Inconsistent prices (high < low, open or close outside low..high) are kept as given and reported
 //   once as a warning with a count: charting tools draw such bars, and exchange data has them.
 // - The first problem found stops the parse with a ParseError (line 1 is the header); a file that is
@@ -24,7 +27,7 @@
 
 import { type BarColumns, createBars, reverseBars, sliceBars, truncateBars } from './bars.js';
 import { scanNumber } from './scan-number.js';
-import { explainBadTime, formatTime, scanIsoTime } from './scan-time.js';
+import { explainBadTime, formatTime, scanIsoTime, scanTimeOfDay } from './scan-time.js';
 
 /** A CSV the loader cannot turn into bars. `line` is 1-based with the header as line 1; `column` is
  * the header name of the offending cell, or null when the problem is the row or the file. */
@@ -252,6 +255,17 @@ class RowScanner {
     while (b > a && isSpace(text.charCodeAt(b - 1))) b--;
     return scanIsoTime(text, a, b);
   }
+
+  /** Field i parsed as a time of day in ms since midnight (NaN when it is not one). */
+  timeOfDay(i: number): number {
+    const f = this.field(i);
+    return scanTimeOfDay(f, 0, f.length);
+  }
+}
+
+/** A hint for a cell that is almost a number: decimal commas and thousands separators. */
+function numberHint(cell: string): string {
+  return /\d[,'\u00a0 ]\d/.test(cell) ? " (write numbers with '.' as the decimal point and no thousands separators)" : '';
 }
 
 function isSpace(c: number): boolean {
@@ -354,7 +368,11 @@ export function parseBarsCsv(text: string, opts: ParseBarsOptions = {}): ParsedB
     }
     return found;
   };
-  const timeCol = find((n) => TIME_NAMES.has(n), 'the time');
+  // Separate `date` and `time` columns (date, then time of day) are decided on the first row.
+  const dateNamed = names.indexOf('date');
+  const timeNamed = names.indexOf('time');
+  let todCol = dateNamed >= 0 && timeNamed >= 0 ? timeNamed : -1;
+  const timeCol = todCol >= 0 ? Math.min(dateNamed, timeNamed) : find((n) => TIME_NAMES.has(n), 'the time');
   const openCol = find((n) => n === 'open', 'open');
   const highCol = find((n) => n === 'high', 'high');
   const lowCol = find((n) => n === 'low', 'low');
@@ -387,7 +405,9 @@ export function parseBarsCsv(text: string, opts: ParseBarsOptions = {}): ParsedB
   const out = createBars(capacity);
   const { time, open, high, low, close, volume } = out;
   const rowLine = new Int32Array(capacity);
-  const rows = new RowScanner(text, header.pos, header.line, delim, ncols, file);
+  const rows = new RowScanner(text, header.pos, header.line, delim, ncols + 8, file);
+  let combined = false;
+  let dateCol = timeCol;
   let n = 0;
   let numericTimes = false;
   let maxAbsTime = 0;
@@ -403,26 +423,57 @@ export function parseBarsCsv(text: string, opts: ParseBarsOptions = {}): ParsedB
     if (Number.isFinite(v)) return v;
     const cell = rows.field(col);
     if (cell === '') return fail(line, colName(col), 'expected a number, got an empty cell');
-    if (Number.isNaN(v)) return fail(line, colName(col), `expected a number, got ${quote(cell)}`);
+    if (Number.isNaN(v)) return fail(line, colName(col), `expected a number, got ${quote(cell)}${numberHint(cell)}`);
     return fail(line, colName(col), `${quote(cell)} is out of range`);
   };
 
   while (rows.skipBlankLines()) {
     const line = rows.line;
     rows.readRecord();
-    if (rows.count !== ncols) {
-      fail(line, null, `expected ${ncols} fields as in the header, got ${rows.count}`);
+    if (rows.count < ncols) {
+      fail(line, colName(rows.count), `no value: the row has ${rows.count} field${rows.count === 1 ? '' : 's'}, the header ${ncols}`);
     }
-    if (n === 0) numericTimes = !Number.isNaN(rows.number(timeCol));
+    if (rows.count > ncols) {
+      // Empty fields after the last column (a trailing delimiter) are harmless; anything else is not.
+      for (let i = ncols; i < rows.count; i++) {
+        const extra = i < rows.starts.length ? rows.field(i) : '?';
+        if (extra !== '') {
+          fail(line, null, `the row has ${rows.count} fields, the header ${ncols}: field ${i + 1} (${quote(extra)}) has no column`);
+        }
+      }
+    }
+    if (n === 0 && todCol >= 0) {
+      // date + time columns: combined when the time column holds a time of day.
+      if (!Number.isNaN(rows.timeOfDay(todCol))) {
+        combined = true;
+        dateCol = dateNamed;
+      } else {
+        warn(headerLine, `columns '${shown[timeCol]}' and '${shown[todCol === timeCol ? dateNamed : todCol]}' could both be the time; using '${shown[timeCol]}'`);
+        todCol = -1;
+      }
+    }
+    if (n === 0) numericTimes = !combined && !Number.isNaN(rows.number(timeCol));
     let t: number;
-    if (numericTimes) {
+    if (combined) {
+      const day = rows.isoTime(dateCol);
+      const dateCell = rows.field(dateCol);
+      if (Number.isNaN(day) || dateCell.length !== 10) {
+        const why = dateCell === '' ? 'the date is empty' : Number.isNaN(day) ? explainBadTime(dateCell) : 'expected a date alone';
+        fail(line, colName(dateCol), `${why} (the time of day is in column '${colName(todCol)}'), got ${quote(dateCell)}`);
+      }
+      const tod = rows.timeOfDay(todCol);
+      if (Number.isNaN(tod)) {
+        fail(line, colName(todCol), `expected a time of day like 09:30 or 09:30:00, got ${quote(rows.field(todCol))}`);
+      }
+      t = day + tod;
+    } else if (numericTimes) {
       t = rows.number(timeCol);
       if (Number.isNaN(t)) {
         const cell = rows.field(timeCol);
         if (!Number.isNaN(scanIsoTime(cell, 0, cell.length))) {
           fail(line, timeName, `got ${quote(cell)}, but the first row's time is a unix number: use one kind of time in a file`);
         }
-        fail(line, timeName, `${explainBadTime(cell)}, got ${quote(cell)}`);
+        fail(line, timeName, cell === '' ? 'the time is empty' : `${explainBadTime(cell)}, got ${quote(cell)}`);
       }
       const a = Math.abs(t);
       if (a > maxAbsTime) maxAbsTime = a;
@@ -433,7 +484,7 @@ export function parseBarsCsv(text: string, opts: ParseBarsOptions = {}): ParsedB
         if (n > 0 && !Number.isNaN(scanNumber(cell, 0, cell.length))) {
           fail(line, timeName, `got ${quote(cell)}, but the first row's time is an ISO date: use one kind of time in a file`);
         }
-        fail(line, timeName, `${explainBadTime(cell)}, got ${quote(cell)}`);
+        fail(line, timeName, cell === '' ? 'the time is empty' : `${explainBadTime(cell)}, got ${quote(cell)}`);
       }
     }
     const c = price(closeCol, line);
@@ -463,7 +514,7 @@ export function parseBarsCsv(text: string, opts: ParseBarsOptions = {}): ParsedB
         const cell = rows.field(volumeCol);
         const lower = cell.toLowerCase();
         if (cell !== '' && lower !== 'nan' && lower !== 'na') {
-          fail(line, colName(volumeCol), Number.isNaN(v) ? `expected a number or an empty cell, got ${quote(cell)}` : `${quote(cell)} is out of range`);
+          fail(line, colName(volumeCol), Number.isNaN(v) ? `expected a number or an empty cell, got ${quote(cell)}${numberHint(cell)}` : `${quote(cell)} is out of range`);
         }
         v = NaN;
       }

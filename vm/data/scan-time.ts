@@ -5,28 +5,7 @@
 // nothing (UTC), `Z`/`z`, or an offset `±HH`, `±HHMM`, `±HH:MM` (one space before the zone is
 // allowed). Fractions of a second beyond milliseconds are truncated.
 
-const MS_PER_DAY = 86_400_000;
-
-/** Days from 1970-01-01 to the given proleptic Gregorian date (month 1..12). Counts whole 400-year
- * eras (146097 days each) from 0000-03-01, so leap days fall at the end of each shifted year. */
-export function daysFromCivil(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yearOfEra = y - era * 400; // 0..399
-  const shiftedMonth = month > 2 ? month - 3 : month + 9; // March = 0
-  const dayOfYear = Math.floor((153 * shiftedMonth + 2) / 5) + day - 1;
-  const dayOfEra =
-    yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
-  return era * 146097 + dayOfEra - 719468; // 719468 = days from 0000-03-01 to 1970-01-01
-}
-
-export function daysInMonth(year: number, month: number): number {
-  if (month === 2) {
-    const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-    return leap ? 29 : 28;
-  }
-  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
-}
+import { daysFromCivil, daysInMonth, MS_DAY as MS_PER_DAY } from '../builtins/time/calendar.js';
 
 function digit(s: string, i: number): number {
   const c = s.charCodeAt(i) - 48;
@@ -153,4 +132,48 @@ export function formatTime(ms: number): string {
   if (ms % MS_PER_DAY === 0) return date;
   const frac = d.getUTCMilliseconds() === 0 ? '' : `.${pad(d.getUTCMilliseconds(), 3)}`;
   return `${date}T${pad(d.getUTCHours(), 2)}:${pad(d.getUTCMinutes(), 2)}:${pad(d.getUTCSeconds(), 2)}${frac}Z`;
+}
+
+/** Milliseconds since midnight for a time of day `HH:MM[:SS[.fraction]]` in `s[start, end)`, or NaN
+ * when the range is not one. Used when a file has separate date and time columns. */
+export function scanTimeOfDay(s: string, start: number, end: number): number {
+  // One-digit hours (9:30) are common in exports; normalise by reading 1 or 2 digits.
+  let i = start;
+  let hour = digit(s, i);
+  if (hour < 0) return NaN;
+  i++;
+  if (i < end && s.charCodeAt(i) !== 58) {
+    const d = digit(s, i);
+    if (d < 0) return NaN;
+    hour = hour * 10 + d;
+    i++;
+  }
+  if (end - i < 3 || s.charCodeAt(i) !== 58) return NaN;
+  const minute = twoDigits(s, i + 1);
+  if (hour > 23 || minute < 0 || minute > 59) return NaN;
+  i += 3;
+  let second = 0;
+  let millis = 0;
+  if (i < end && s.charCodeAt(i) === 58) {
+    if (end - i < 3) return NaN;
+    second = twoDigits(s, i + 1);
+    if (second < 0 || second > 59) return NaN;
+    i += 3;
+    if (i < end && s.charCodeAt(i) === 46) {
+      i++;
+      let count = 0;
+      let scale = 100;
+      while (i < end) {
+        const d = s.charCodeAt(i) - 48;
+        if (d < 0 || d > 9) break;
+        if (count < 3) millis += d * scale;
+        scale /= 10;
+        count++;
+        i++;
+      }
+      if (count === 0) return NaN;
+    }
+  }
+  if (i !== end) return NaN;
+  return ((hour * 60 + minute) * 60 + second) * 1000 + millis;
 }
