@@ -53,4 +53,61 @@ plot(c, "c")`);
     expect(Array.from(inst.outputs.column(1))).toEqual([1, 2, 3, 4, 5]);
     expect(Array.from(inst.outputs.column(2))).toEqual([1, NaN, 2, NaN, 3]);
   });
+
+  const LOOPS = `//@version=6
+indicator("loops")
+s = 0.0
+for i = 0 to 4
+    s += nz(close[i]) * (i + 1)
+d = 0
+for j = 10 to 1 by 3
+    d += j
+n = 3
+c = 0
+for i = 0 to n
+    n := 1
+    c += 1
+plot(s, "s")
+plot(d, "d")
+plot(c, "c")`;
+  const bar = (k: number) => ({ time: k * 60000, open: k + 1, high: k + 1, low: k + 1, close: k + 1, volume: 1 });
+
+  test('a for loop is one test and one step instruction per iteration, nz on numbers one instruction', () => {
+    const { program } = compile(LOOPS);
+    if (!program) throw new Error('compile failed');
+    const text = disassemble(program);
+    expect(text.match(/FOR_TEST/g)?.length).toBe(3);
+    expect(text.match(/FOR_STEP/g)?.length).toBe(3);
+    expect(text).toMatch(/NZ +r\d+ r\d+/);
+    expect(text).not.toContain('; nz');
+    const inst = Instance.builder(program).build();
+    for (let k = 0; k < 5; k++) inst.runBar(bar(k));
+    // close = 1..5; s = sum of close[i] * (i + 1) for i = 0..4, na history counting 0:
+    // 1; 2 + 2; 3 + 4 + 3; 4 + 6 + 6 + 4; 5 + 8 + 9 + 8 + 5.
+    expect(Array.from(inst.outputs.column(0))).toEqual([1, 4, 10, 20, 35]);
+    // 10 to 1 by 3 counts down: 10 + 7 + 4 + 1.
+    expect(Array.from(inst.outputs.column(1))).toEqual([22, 22, 22, 22, 22]);
+    // v6 reads \`to\` again before each iteration: n becomes 1 in the first, so i = 0 and i = 1 run.
+    expect(Array.from(inst.outputs.column(2))).toEqual([2, 2, 2, 2, 2]);
+  });
+
+  test('stopped after every single instruction, saved and restored each time: same results', () => {
+    const { program } = compile(LOOPS);
+    if (!program) throw new Error('compile failed');
+    const straight = Instance.builder(program).build();
+    for (let k = 0; k < 5; k++) straight.runBar(bar(k));
+    let inst = Instance.builder(program).build();
+    let yields = 0;
+    for (let k = 0; k < 5; k++) {
+      let r = inst.runBar(bar(k), { budget: 1 });
+      while (r.status === 'yielded') {
+        yields++;
+        inst = Instance.restoreState(inst.saveState({ includeOutputs: true })).build();
+        r = inst.resume({ budget: 1 });
+      }
+    }
+    expect(yields).toBeGreaterThan(100);
+    for (let o = 0; o < 3; o++) expect(Array.from(inst.outputs.column(o))).toEqual(Array.from(straight.outputs.column(o)));
+  });
 });
+

@@ -62,6 +62,9 @@ export const OPS = [
   ['SELECT_O', 'rrrr', 'o[A] := f[B] ? o[C] : o[D]'],
   ['BOX', 'rrn', 'o[A] := boxed f[B] as kind C (0 number, 1 bool)'],
   ['NA_BOTH', 'r', 'f[A] := NaN; o[A] := null (na whose storage is not known yet)'],
+  ['FOR_TEST', 'rrrrt', '`for` test: unless (f[A] ? f[B] <= f[C] : f[B] >= f[C]) pc := E; else count an iteration in loop timer D (as LOOP_CHECK)'],
+  ['FOR_STEP', 'rrt', '`for` increment: f[A] := f[A] + f[B]; pc := C (back to the test)'],
+  ['NZ', 'rr', 'f[A] := f[B] is na ? f[B+1] : f[B] (nz(source, replacement) on numbers)'],
 ] as const;
 
 export type OpName = (typeof OPS)[number][0];

@@ -1604,26 +1604,16 @@ class Lowerer {
     // v6 evaluates `to` again before every iteration (a changed to_num counts); v5 only once.
     const mark = fn.tempMark();
     const toNow = this.version >= 6 ? this.expr(e.to, scope) : toOnce;
-    const c = fn.temp();
-    const upL = new Label();
-    const chk = new Label();
-    fn.em.emitJump(Op.JT, upL, up);
-    fn.em.emit(Op.GE, c, i, toNow.reg);
-    fn.em.emitJump(Op.JMP, chk);
-    fn.em.mark(upL);
-    fn.em.emit(Op.LE, c, i, toNow.reg);
-    fn.em.mark(chk);
-    fn.em.emitJump(Op.JF, brk, c);
+    // One instruction: the test in the loop's direction, then the iteration count (LOOP_CHECK).
+    fn.em.emitJump(Op.FOR_TEST, brk, up, i, toNow.reg, timer);
     fn.tempRelease(mark);
-    fn.em.emit(Op.LOOP_CHECK, timer);
     this.loopHistory(fn, counter);
     fn.loops.push({ breakL: brk, continueL: cont });
     const vals = this.block(e.body, loopScope, want);
     fn.loops.pop();
     this.loopValue(fn, acc, flag, vals, e.body.span);
     fn.em.mark(cont);
-    fn.em.emit(Op.ADD, i, i, stepReg);
-    fn.em.emitJump(Op.JMP, top);
+    fn.em.emitJump(Op.FOR_STEP, top, i, stepReg);
     fn.em.mark(brk);
     this.loopExit(fn, acc, flag);
     return this.finishBranches(fn, acc, '`for` loop');
@@ -1957,6 +1947,12 @@ class Lowerer {
     const s = spec.stateful ? fn.nCs++ : spec.params.some((p) => p.rest) ? n : 0;
     const idx = this.builtinRef(spec.name, spec.overload, spec.signature);
     fn.em.at = this.pinnedAt ?? e.span.start;
+    if (spec.name === 'nz' && n === 2 && results.length === 1 && results[0]?.base !== 'string') {
+      // nz on numbers (int, float, color, v5 bool): one instruction instead of a builtin call.
+      const d = fn.temp();
+      const at = fn.em.emit(Op.NZ, d, block);
+      return [{ reg: d, type: results[0] ?? t('float'), defAt: at + 1 }];
+    }
     if (results.length <= 1) {
       const d = results.length === 1 ? fn.temp() : 0;
       const at = fn.em.emit(Op.CALLB, idx, block, d, s);

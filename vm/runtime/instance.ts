@@ -14,6 +14,7 @@ import { parseTimeframe, timeframeSeconds } from '../builtins/time/timeframe.js'
 import { barCloseTime } from '../builtins/time/periods.js';
 import type { BarColumns } from '../data/bars.js';
 import { PineRuntimeError, type PineRuntimeErrorData } from './errors.js';
+import { keepExemplar, keepStateShapes } from './shapes.js';
 import {
   FLAG_FAILED,
   FLAG_OUTPUTS,
@@ -245,6 +246,9 @@ export class Instance {
   private incarnation = 0;
   private programBytes: Uint8Array | null = null;
   private hash: string | null = null;
+  /** Whether every call-site state has had its shape kept (runtime/shapes.ts), and scans left. */
+  private shapesKept = false;
+  private shapeScans = 24;
 
   static builder(program: Program): InstanceBuilder {
     return new InstanceBuilder(program);
@@ -551,6 +555,18 @@ export class Instance {
       this.pending = null;
       throw e;
     }
+    if (!this.shapesKept) this.keepShapes();
+  }
+
+  /** Keeps the shapes of this instance's call-site states alive (runtime/shapes.ts). A call site
+   * runs for the first time on any bar, so this looks again a bounded number of times. */
+  private keepShapes(): void {
+    if (this.shapeScans <= 0) {
+      this.shapesKept = true;
+      return;
+    }
+    this.shapeScans--;
+    this.shapesKept = keepStateShapes(this.machine.cs);
   }
 
   /** Re-executes the open (unconfirmed) bar for a new tick: everything rolls back to the last
@@ -612,6 +628,8 @@ export class Instance {
       this.lastTime = this.machine.f[R.time] as number;
     }
     this.pending = null;
+    // On bars 0, 1, 3, 7, 15, ...: a logarithmic number of looks over a run of single bars.
+    if (!this.shapesKept && (p.bar & (p.bar + 1)) === 0) this.keepShapes();
   }
 
   /** Sets the bar registers, feeds bar history buffers and opens the output row. */
@@ -741,3 +759,43 @@ export class Instance {
     }
   }
 }
+
+/** The smallest valid program (an empty script body), for the shape exemplars below. */
+function emptyProgram(): Program {
+  return {
+    format: 1,
+    version: 6,
+    meta: { kind: 'indicator', title: '', shorttitle: '', overlay: false, precision: null, format: null, maxBarsBack: 0, version: 6, options: {} },
+    code: Int32Array.of(0),
+    consts: new Float64Array(0),
+    strings: [],
+    functions: [{ id: 0, name: 'main', entry: 0, nVarF: 0, nVarO: 0, nSer: 0, nCs: 0, series: [], calls: [], varipF: [], varipO: [] }],
+    builtins: [],
+    nRegs: 24,
+    preload: [],
+    barSeries: [],
+    outputs: [],
+    inputs: [],
+    spans: new Int32Array(1),
+    source: '',
+    globals: [],
+    loopRegs: [],
+  };
+}
+
+// Exemplars of Instance, Machine and OutputStore stay alive so that their hidden classes survive
+// the death of every real instance (see runtime/shapes.ts).
+keepExemplar(
+  'Instance',
+  new Instance(
+    new Machine(emptyProgram(), {
+      syminfo: { ...DEFAULT_SYMBOL },
+      timeframe: { period: '1D', multiplier: 1, unit: 'D' },
+      limits: { ...DEFAULT_LIMITS },
+      outputs: new OutputStore([], 0, 1),
+      rngSeed: 0,
+    }),
+    [],
+    null,
+  ),
+);

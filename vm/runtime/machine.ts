@@ -515,6 +515,37 @@ export class Machine implements Runtime {
             o[code[pc + 1] as number] = null;
             pc += 2;
             break;
+          case 53: {
+            // FOR_TEST
+            const i = f[code[pc + 2] as number] as number;
+            const to = f[code[pc + 3] as number] as number;
+            if ((f[code[pc + 1] as number] as number) !== 0 ? i <= to : i >= to) {
+              const r = code[pc + 4] as number;
+              const n = ((f[r] as number) + 1) | 0;
+              f[r] = n;
+              if ((n & 1023) === 0) {
+                this.pc = pc;
+                this.loopCheck(r);
+              }
+              pc += 6;
+            } else pc = code[pc + 5] as number;
+            break;
+          }
+          case 54: {
+            // FOR_STEP
+            const r = code[pc + 1] as number;
+            f[r] = (f[r] as number) + (f[code[pc + 2] as number] as number);
+            pc = code[pc + 3] as number;
+            break;
+          }
+          case 55: {
+            // NZ
+            const a = code[pc + 2] as number;
+            const x = f[a] as number;
+            f[code[pc + 1] as number] = x === x ? x : (f[a + 1] as number);
+            pc += 3;
+            break;
+          }
           default:
             throw new FailSignal('bad-opcode', `Corrupt program: unknown opcode ${code[pc]} at ${pc}.`);
         }

@@ -7,6 +7,8 @@
 // realtime bar after rollback) overwrite the current slot. A series inside a block that does not
 // run on a bar does not advance on that bar, exactly as in Pine.
 
+import { keepExemplar } from './shapes.js';
+
 export interface SeriesF {
   buf: Float64Array;
   /** cap - 1; cap is a power of two. */
@@ -44,6 +46,10 @@ export function newSeriesO(maxOffset: number): SeriesO {
   const cap = capFor(maxOffset);
   return { buf: new Array<unknown>(cap).fill(null), mask: cap - 1, head: 0, count: 0, bar: -1 };
 }
+
+// Their hidden classes outlive every instance (see runtime/shapes.ts).
+keepExemplar('SeriesF', newSeriesF(0));
+keepExemplar('SeriesO', newSeriesO(0));
 
 /** Writes the current value, advancing first if this is the first write of bar `bar`. */
 export function serSetF(s: SeriesF, bar: number, v: number): void {
