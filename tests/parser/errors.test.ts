@@ -334,15 +334,19 @@ describe('recovery', () => {
       "9:12 E202: Expected an expression after '*', found end of line.",
       "11:11 E201: Expected ')' to close the '(' opened at 11:5, found end of line.",
     ]);
-    // The statements that parsed are kept.
+    // The statements that parsed are kept; a declaration that failed after `name =` still
+    // declares its name (with no value), so that later uses are not reported as undeclared.
     expect(printAst(script)).toBe(
       [
         'version 6',
         '(call indicator "multi")',
+        '(decl x <error>)',
+        '(decl y <error>)',
         '(if (> x y) (block))',
         '(call plot x)',
         '(decl z #000000ff)',
-        '(fn f [a] (block b))',
+        '(fn f [a] (block (decl b <error>) b))',
+        '(decl w <error>)',
         '(call plot z)',
       ].join('\n'),
     );

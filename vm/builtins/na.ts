@@ -1,7 +1,7 @@
 // na(), nz(), fixnan() and the type casts int(), float(), bool(), color(), string().
 // Numeric values are na when NaN; strings and references when null. A v6 bool is never na
-// (vm/README.md); the bool overloads of na/nz/fixnan exist for v5 scripts only and treat bools as
-// never na. v6 removed them (migration guide: "na(), nz() and fixnan() no longer accept bool
+// (vm/README.md); the bool overloads of na/nz/fixnan exist for v5 scripts only, where a bool can
+// be na (NaN). v6 removed them (migration guide: "na(), nz() and fixnan() no longer accept bool
 // arguments"), so a v6 call that resolves to one is a compile error.
 
 import { defineFn } from './registry.js';
@@ -62,8 +62,10 @@ export function registerNa(): void {
       rt.f[d] = v !== v ? 1 : 0;
     }, pure);
   }
-  defineFn('na(x: series bool): series bool', (rt, _a, d) => {
-    rt.f[d] = 0;
+  // v5 only: a v5 bool can be na (`bool b = na`, `b[1]` on the first bar), stored as NaN.
+  defineFn('na(x: series bool): series bool', (rt, a, d) => {
+    const v = rt.f[a] ?? NaN;
+    rt.f[d] = v !== v ? 1 : 0;
   }, { ...pure, ...V5_BOOL('na') });
   defineFn('na(x: series string): series bool', (rt, a, d) => {
     rt.f[d] = rt.o[a] === null || rt.o[a] === undefined ? 1 : 0;
@@ -81,9 +83,7 @@ export function registerNa(): void {
   defineFn('nz(source: series int, replacement: series int = 0): series int', nzImpl, pure);
   defineFn('nz(source: series float, replacement: series float = 0.0): series float', nzImpl, pure);
   defineFn('nz(source: series color, replacement: series color = #00000000): series color', nzImpl, pure);
-  defineFn('nz(source: series bool, replacement: series bool = false): series bool', (rt, a, d) => {
-    rt.f[d] = rt.f[a] ?? 0;
-  }, { ...pure, ...V5_BOOL('nz') });
+  defineFn('nz(source: series bool, replacement: series bool = false): series bool', nzImpl, { ...pure, ...V5_BOOL('nz') });
 
   for (const base of ['int', 'float', 'color']) {
     defineFn(
@@ -94,9 +94,13 @@ export function registerNa(): void {
       { stateful: true },
     );
   }
-  defineFn('fixnan(source: series bool): series bool', (rt, a, d) => {
-    rt.f[d] = rt.f[a] ?? 0;
-  }, V5_BOOL('fixnan'));
+  defineFn(
+    'fixnan(source: series bool): series bool',
+    (rt, a, d, s) => {
+      rt.f[d] = fixnanStep(state(rt, s, newFixnanState), rt.bar, rt.f[a] ?? NaN);
+    },
+    { stateful: true, ...V5_BOOL('fixnan') },
+  );
 
   // Casts. The Reference gives each const/input/simple/series overloads, i.e. pure.
   defineFn('int(x: series int): series int', (rt, a, d) => {

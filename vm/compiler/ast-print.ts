@@ -136,11 +136,11 @@ export function printStmt(s: Stmt): string {
       const parts = ['decl'];
       if (s.mode !== 'plain') parts.push(s.mode);
       if (s.type) parts.push(printType(s.type));
-      parts.push(s.name, printExpr(s.value));
+      parts.push(s.name, s.broken ? '<error>' : printExpr(s.value));
       return `(${parts.join(' ')})`;
     }
     case 'TupleDecl':
-      return `(decl [${s.names.map((n) => n.name).join(' ')}] ${printExpr(s.value)})`;
+      return `(decl [${s.names.map((n) => n.name).join(' ')}] ${s.broken ? '<error>' : printExpr(s.value)})`;
     case 'Assign':
       return `(${s.op} ${printExpr(s.target)} ${printExpr(s.value)})`;
     case 'ExprStmt':

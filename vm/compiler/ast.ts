@@ -244,6 +244,9 @@ export interface VarDecl {
   name: string;
   nameSpan: Span;
   value: Expr;
+  /** The statement had a syntax error after `name =`: the name is declared (so that its uses do
+   * not report it as undeclared) but its type is unknown and `value` is a placeholder. */
+  broken?: boolean;
 }
 
 /** `[a, b, _] = value`. */
@@ -252,6 +255,8 @@ export interface TupleDecl {
   span: Span;
   names: { name: string; span: Span }[];
   value: Expr;
+  /** As VarDecl.broken. */
+  broken?: boolean;
 }
 
 export type AssignOp = ':=' | '+=' | '-=' | '*=' | '/=' | '%=';

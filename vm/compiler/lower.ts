@@ -424,9 +424,9 @@ class Lowerer {
     const declared = s.type ? this.declTypeFromRef(s.type) : null;
     const global = fn.isMain && scope === this.globalScope;
     const hist = this.histNames.has(s.name);
-    if (s.mode === 'plain') {
+    if (s.mode === 'plain' || s.broken) {
       this.declName = s.name;
-      let v = this.expr(s.value, scope);
+      let v = s.broken ? this.poison() : this.expr(s.value, scope);
       this.declName = null;
       if (v.type.base === 'void' || v.type.base === 'tuple') {
         this.err('E305', s.value.span, `\`${this.q(s.value)}\` has no value to assign to '${s.name}'.`);
@@ -534,7 +534,7 @@ class Lowerer {
       for (const it of s.value.items) this.expr(it, scope);
       return;
     }
-    let vals = this.exprMulti(s.value, scope, true) ?? [];
+    let vals = s.broken ? [this.poison()] : this.exprMulti(s.value, scope, true) ?? [];
     if (vals.length !== s.names.length && vals.some((v) => v.bad)) {
       // The value had an error already: declare the names anyway, so that their uses are quiet.
       vals = s.names.map(() => this.poison());
@@ -1884,20 +1884,25 @@ class Lowerer {
       argVals.push(v);
       infos.push({ name: a.name, type: v.type, text: this.q(a.value) });
     }
-    const res = resolveOverload(specs, infos, this.version);
+    let res = resolveOverload(specs, infos, this.version);
     if (!res.ok && argVals.some((v) => v.bad)) {
-      // An argument already had an error: the call's own mismatch would only echo it.
-      return (specs[0]?.results ?? [t('float')]).map((r) => this.poison(sigToPType(r, null)));
+      // An argument already had an error: the call's own mismatch would only echo it, unless
+      // the call is wrong even with that argument taken as fitting (an independent mistake).
+      res = resolveOverload(specs, infos.map((inf, i) => ({ ...inf, bad: argVals[i]?.bad === true })), this.version);
+      if (res.ok) return (specs[0]?.results ?? [t('float')]).map((r) => this.poison(sigToPType(r, null)));
     }
     if (!res.ok) {
       // Overloads that took these arguments but not their types say the most about the mistake.
       const typed = res.reasons.filter((r) => r.startsWith('argument '));
-      const one = specs.length === 1 ? res.reasons[0] : typed.length > 0 && typed.every((r) => r === typed[0]) ? typed[0] : undefined;
+      const one =
+        specs.length === 1
+          ? res.reasons[0]
+          : res.nearest ?? (typed.length > 0 && typed.every((r) => r === typed[0]) ? typed[0] : undefined);
       if (one !== undefined) {
         this.err('E331', e.span, callError(name, one));
       } else {
         const got = infos.map((i) => (i.name ? `${i.name}=` : '') + `${QUAL_NAMES[i.type.qual]} ${baseName(i.type)}`).join(', ');
-        this.err('E332', e.span, `No overload of '${name}' takes (${got}). Overloads: ${specs.map(overloadText).join('; ')}.`);
+        this.err('E332', e.span, `No overload of '${name}' takes (${got}). Overloads: ${[...new Set(specs.map(overloadText))].join('; ')}.`);
       }
       return (specs[0]?.results ?? [t('float')]).map((r) => this.poison(sigToPType(r, null)));
     }

@@ -48,6 +48,9 @@ export interface ArgInfo {
   type: PType;
   /** Source text, for messages. */
   text: string;
+  /** The argument already had an error: it fits any parameter, so that only the call's other,
+   * independent mistakes are reported. */
+  bad?: boolean;
 }
 
 export interface Match {
@@ -61,7 +64,9 @@ export interface Match {
   score: number;
 }
 
-export type MatchResult = { ok: true; match: Match } | { ok: false; reason: string };
+/** A failed overload says why, and how far it got: the position of the parameter (or variadic
+ * argument) whose argument did not fit, or -1 when the arguments did not bind at all. */
+export type MatchResult = { ok: true; match: Match } | { ok: false; reason: string; progress: number };
 
 /** Tries one overload against the arguments. */
 export function tryOverload(spec: FnSpec, args: ArgInfo[], version: number): MatchResult {
@@ -76,34 +81,35 @@ export function tryOverload(spec: FnSpec, args: ArgInfo[], version: number): Mat
     const arg = args[i];
     if (!arg) continue;
     if (arg.name === null) {
-      if (sawNamed) return { ok: false, reason: `positional argument \`${arg.text}\` follows a named argument` };
+      if (sawNamed) return { ok: false, reason: `positional argument \`${arg.text}\` follows a named argument`, progress: -1 };
       if (pos < fixed) bound[pos++] = i;
       else if (restParam) rest.push(i);
       else {
         return {
           ok: false,
           reason: `too many arguments: '${spec.name}' takes at most ${fixed}, got ${args.length}`,
+          progress: -1,
         };
       }
     } else {
       sawNamed = true;
       const k = params.findIndex((p) => p.name === arg.name && !p.rest);
-      if (k < 0) return { ok: false, reason: `'${spec.name}' has no parameter named '${arg.name}'` };
-      if (bound[k] !== -1) return { ok: false, reason: `argument '${arg.name}' is given twice` };
+      if (k < 0) return { ok: false, reason: `'${spec.name}' has no parameter named '${arg.name}'`, progress: -1 };
+      if (bound[k] !== -1) return { ok: false, reason: `argument '${arg.name}' is given twice`, progress: -1 };
       bound[k] = i;
     }
   }
   for (let k = 0; k < fixed; k++) {
     const p = params[k];
     if (p && bound[k] === -1 && p.default === null) {
-      return { ok: false, reason: `missing argument '${p.name}' (${sigTypeName(p.type)})` };
+      return { ok: false, reason: `missing argument '${p.name}' (${sigTypeName(p.type)})`, progress: -1 };
     }
   }
   let score = 0;
   let bindT: PType | null = null;
   const check = (p: ParamSpec, argIndex: number): string | null => {
     const arg = args[argIndex];
-    if (!arg) return null;
+    if (!arg || arg.bad) return null;
     const v = arg.type;
     const label = `argument '${p.name}'=\`${arg.text}\``;
     // A list literal (`options = [...]`) arrives as a tuple and fits only a tuple parameter.
@@ -137,15 +143,15 @@ export function tryOverload(spec: FnSpec, args: ArgInfo[], version: number): Mat
     const b = bound[k] ?? -1;
     if (p && b >= 0) {
       const err = check(p, b);
-      if (err) return { ok: false, reason: err };
+      if (err) return { ok: false, reason: err, progress: k };
     }
   }
   if (restParam) {
     const p = params[params.length - 1];
     if (p) {
-      for (const i of rest) {
-        const err = check(p, i);
-        if (err) return { ok: false, reason: err };
+      for (let j = 0; j < rest.length; j++) {
+        const err = check(p, rest[j] ?? -1);
+        if (err) return { ok: false, reason: err, progress: fixed + j };
       }
     }
   }
@@ -162,16 +168,30 @@ export function resolveOverload(
   specs: readonly FnSpec[],
   args: ArgInfo[],
   version: number,
-): { ok: true; match: Match } | { ok: false; reasons: string[] } {
+): { ok: true; match: Match } | { ok: false; reasons: string[]; nearest: string | undefined } {
   let best: Match | null = null;
   const reasons: string[] = [];
+  let far = -2;
+  const farReasons = new Set<string>();
   for (const spec of specs) {
     const r = tryOverload(spec, args, version);
     if (r.ok) {
       if (!best || r.match.score < best.score) best = r.match;
-    } else reasons.push(r.reason);
+    } else {
+      reasons.push(r.reason);
+      if (r.progress > far) {
+        far = r.progress;
+        farReasons.clear();
+      }
+      if (r.progress === far) farReasons.add(r.reason);
+    }
   }
-  return best ? { ok: true, match: best } : { ok: false, reasons };
+  if (best) return { ok: true, match: best };
+  // The overloads that got furthest say the most about the mistake, when they all say the same.
+  // ("missing argument 'x' (series int)" and "(series float)" say the same without the type.)
+  const plain = new Set([...farReasons].map((r) => r.replace(/ \([^()]*\)$/, '')));
+  const nearest = farReasons.size === 1 ? [...farReasons][0] : plain.size === 1 ? [...plain][0] : undefined;
+  return { ok: false, reasons, nearest };
 }
 
 export function overloadText(spec: FnSpec): string {

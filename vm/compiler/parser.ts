@@ -189,6 +189,23 @@ class Parser {
     return this.sink.quote(span, max);
   }
 
+  /** When `tok` starts a later line than the last token read, the lexer joined its line to the
+   * one above (Pine's rule: a line indented by anything but a multiple of 4 spaces continues the
+   * previous line); say so, because the usual cause is a block indented by 2 spaces. */
+  private wrapHint(tok: Token, from = this.lastEnd): string {
+    if (tok.kind === 'EOF') return '';
+    const src = this.sink.source;
+    // The first line of [from, tok) that the lexer joined to the one above.
+    const m = /\n([ \t]+)(?=[^ \t\r\n/])/.exec(src.slice(from, tok.end));
+    if (!m) return '';
+    const indent = m[1] ?? '';
+    const lines = this.sink.lines;
+    const line = lines.lineCol(from + m.index + 1).line;
+    const prev = line - 1;
+    const how = indent.includes('\t') ? 'mixes tabs and spaces' : `is indented by ${indent.length} space${indent.length === 1 ? '' : 's'}`;
+    return ` (line ${line} ${how}, so Pine reads it as a continuation of line ${prev}; indent a block by 4 spaces or a tab)`;
+  }
+
   /** How a token reads in "found ..." */
   private describe(tok: Token): string {
     switch (tok.kind) {
@@ -343,11 +360,64 @@ class Parser {
         if (!(err instanceof Abort)) throw err;
         this.depth = depth;
         this.scopeDepth = scopeDepth;
+        const broken = this.brokenDecl(before);
+        if (broken) out.push(broken);
         this.recover();
       }
       if (this.pos === before) this.next();
     }
     return out;
+  }
+
+  /** A statement from token `from` that failed after `name =` (or `[a, b] =`): a placeholder
+   * declaration, so that the names' later uses do not echo the syntax error as "undeclared". */
+  private brokenDecl(from: number): VarDecl | TupleDecl | null {
+    const toks = this.toks;
+    const first = toks[from];
+    if (!first) return null;
+    const isPunct = (t: Token | undefined, text: string): boolean => t !== undefined && t.kind === 'Punct' && t.text === text;
+    const placeholder = (at: Token): Expr => ({ kind: 'Na', span: { start: at.end, end: at.end } });
+    let i = from;
+    if (isPunct(first, '[')) {
+      const names: { name: string; span: Span }[] = [];
+      for (i++; ; i++) {
+        const n = toks[i];
+        if (!n || n.kind !== 'Name' || RESERVED.has(n.text)) return null;
+        names.push({ name: n.text, span: { start: n.start, end: n.end } });
+        i++;
+        if (isPunct(toks[i], ']')) break;
+        if (!isPunct(toks[i], ',')) return null;
+      }
+      const eq = toks[i + 1];
+      if (!eq || !isPunct(eq, '=')) return null;
+      return { kind: 'TupleDecl', span: { start: first.start, end: eq.end }, names, value: placeholder(eq), broken: true };
+    }
+    let mode: DeclMode = 'plain';
+    if (first.kind === 'Name' && (first.text === 'var' || first.text === 'varip')) {
+      mode = first.text;
+      i++;
+    }
+    // `[type] name =`: names, dots and template brackets up to '='.
+    let j = i;
+    for (; j < toks.length; j++) {
+      const t = toks[j] as Token;
+      if (isPunct(t, '=')) break;
+      if ((t.kind === 'Name' && !RESERVED.has(t.text)) || (t.kind === 'Punct' && (t.text === '.' || t.text === '<' || t.text === '>' || t.text === ','))) continue;
+      return null;
+    }
+    const eq = toks[j];
+    const name = toks[j - 1];
+    if (j === i || !eq || !name || name.kind !== 'Name' || isPunct(toks[j - 2], '.')) return null;
+    return {
+      kind: 'VarDecl',
+      span: { start: first.start, end: eq.end },
+      mode,
+      type: null,
+      name: name.text,
+      nameSpan: { start: name.start, end: name.end },
+      value: placeholder(eq),
+      broken: true,
+    };
   }
 
   /** Consumes INDENT, the statements of the block, and its DEDENT. Never aborts. */
@@ -390,7 +460,7 @@ class Parser {
     }
     if (t.kind === 'EOF' || t.kind === 'Dedent') return;
     const what = stmt === null ? 'the statement' : `'${this.quote(stmt.span)}'`;
-    this.fail('E203', this.spanOf(t), `Expected end of line after ${what}, found ${this.describe(t)}.`);
+    this.fail('E203', this.spanOf(t), `Expected end of line after ${what}, found ${this.describe(t)}${this.wrapHint(t)}.`);
   }
 
   /** Skips the rest of a broken statement's line; a block that follows it is parsed for its own
@@ -677,7 +747,7 @@ class Parser {
     }
     const header = this.quote({ start: headerStart, end: headerEnd });
     if (t.kind !== 'Newline' && t.kind !== 'EOF') {
-      const hint = t.kind === 'Punct' && t.text === '=' ? ` (to compare, use '==')` : '';
+      const hint = t.kind === 'Punct' && t.text === '=' ? ` (to compare, use '==')` : this.wrapHint(t);
       this.fail('E203', this.spanOf(t), `Expected end of line after '${header}', found ${this.describe(t)}${hint}.`);
     }
     if (t.kind === 'Newline') this.next();
@@ -784,7 +854,7 @@ class Parser {
     const header = force(this.headerText(kw.start));
     const t = this.peek();
     if (t.kind !== 'Newline' && t.kind !== 'EOF') {
-      this.fail('E203', this.spanOf(t), `Expected end of line after '${header}', found ${this.describe(t)}.`);
+      this.fail('E203', this.spanOf(t), `Expected end of line after '${header}', found ${this.describe(t)}${this.wrapHint(t, kw.start)}.`);
     }
     if (t.kind === 'Newline') this.next();
     const cases: SwitchCase[] = [];
@@ -1052,7 +1122,7 @@ class Parser {
     const header = force(this.headerText(headerStart));
     const t = this.peek();
     if (t.kind !== 'Newline' && t.kind !== 'EOF') {
-      this.fail('E203', this.spanOf(t), `Expected end of line after '${header}', found ${this.describe(t)}.`);
+      this.fail('E203', this.spanOf(t), `Expected end of line after '${header}', found ${this.describe(t)}${this.wrapHint(t)}.`);
     }
     if (t.kind === 'Newline') this.next();
     const ind = this.peek();
