@@ -6,6 +6,9 @@ import * as Comlink from 'comlink';
 import { engine } from './ui/engine-client.js';
 import { initOptionsFromUrl } from './ui/init-options.js';
 import type { EngineEvent } from './worker/protocol.js';
+import { mark } from './marks.js';
+
+mark('p:entry');
 
 const early: EngineEvent[] = [];
 let deliver: ((e: EngineEvent) => void) | null = null;

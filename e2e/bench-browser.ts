@@ -24,6 +24,8 @@ interface Sample {
   reset: number;
   runEnd: number;
   longTasks: { start: number; duration: number }[];
+  /** Timing marks of the page and the worker (ms from navigation start). */
+  marks: { name: string; ms: number }[];
 }
 
 function median(xs: number[]): number {
@@ -48,10 +50,18 @@ async function waitDrawn(page: Page, status: string): Promise<void> {
 async function measure(page: Page, query: string, status: string): Promise<Sample> {
   await page.goto(`${BASE}/?dataset=${DATASET}${query}`);
   await waitDrawn(page, status);
-  return page.evaluate(() => {
+  return page.evaluate(async () => {
     const w = window as unknown as { evergreen: EvergreenDebug; __longTasks: { start: number; duration: number }[] };
     const t = w.evergreen.timings();
-    return { drawn: t.drawn, ready: t.ready, reset: t.reset, runEnd: t.runEnd, longTasks: w.__longTasks.slice() };
+    const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+    const navMarks = nav
+      ? [
+          { name: 'nav:response-end', ms: nav.responseEnd },
+          { name: 'nav:dom-interactive', ms: nav.domInteractive },
+        ]
+      : [];
+    const marks = [...navMarks, ...(await w.evergreen.marks())].sort((a, b) => a.ms - b.ms);
+    return { drawn: t.drawn, ready: t.ready, reset: t.reset, runEnd: t.runEnd, longTasks: w.__longTasks.slice(), marks };
   });
 }
 
@@ -107,6 +117,22 @@ async function main(): Promise<void> {
     }
     await browser.close();
 
+    const breakdown = (xs: Sample[]) => {
+      const names = [...new Set(xs.flatMap((x) => x.marks.map((m) => m.name)))];
+      const rows = names.map((name) => ({ name, ms: median(xs.flatMap((x) => x.marks.filter((m) => m.name === name).map((m) => m.ms))) }));
+      return rows.sort((a, b) => a.ms - b.ms);
+    };
+    const coldMarks = breakdown(cold);
+    const restoreMarks = breakdown(warm);
+    for (const [label, rows] of [['cold', coldMarks], ['restore', restoreMarks]] as const) {
+      console.log(`\nMarks, ${label} load (median ms from navigation start, step from the previous mark):`);
+      let prev = 0;
+      for (const r of rows) {
+        console.log(`  ${r.name.padEnd(24)} ${r.ms.toFixed(1).padStart(8)}  +${(r.ms - prev).toFixed(1)}`);
+        prev = r.ms;
+      }
+    }
+
     const during = cold.map((s) => s.longTasks.filter((t) => t.start + t.duration > s.reset && t.start < s.runEnd));
     const afterRun = cold.map((s) => s.longTasks.filter((t) => t.start >= s.runEnd && t.start < s.drawn));
     const maxTask = (xs: { duration: number }[][]) => Math.max(0, ...xs.flat().map((t) => t.duration));
@@ -127,6 +153,7 @@ async function main(): Promise<void> {
       tasksOver100DuringColdRun: during.flat().filter((t) => t.duration > 100).length,
       longestTaskAfterRunMs: maxTask(afterRun),
       longestTaskDuringRestoreLoadMs: maxTask(warm.map((s) => s.longTasks)),
+      marks: { cold: coldMarks, restore: restoreMarks },
       samples: { cold, restore: warm },
     };
     mkdirSync(new URL('../reports/', import.meta.url), { recursive: true });

@@ -3,6 +3,7 @@
 // every step after its own; a step never edits what an earlier step created except to add to it.
 
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
+import type { BarColumns } from '../../vm/index.js';
 
 export const DB_NAME = 'evergreen';
 export const DB_VERSION = 2;
@@ -35,14 +36,8 @@ export interface DatasetRecord {
 }
 
 /** The bars of a stored dataset, as columns (the VM's BarColumns without `length`). */
-export interface DatasetBarsRecord {
+export interface DatasetBarsRecord extends Omit<BarColumns, 'length'> {
   id: string;
-  time: Float64Array;
-  open: Float64Array;
-  high: Float64Array;
-  low: Float64Array;
-  close: Float64Array;
-  volume: Float64Array;
 }
 
 export interface ReplaySettings {

@@ -22,6 +22,10 @@ import { StoreError, guardWrite } from './errors.js';
 
 const SESSION_KEY = 'current';
 
+/** Stored output rows are cut into records of at most this many rows, at multiples of it, so the
+ * rows near one bar (the chart's first window, at the end of a run) are read without the others. */
+export const OUTPUT_BLOCK = 4096;
+
 export interface CheckpointWrite {
   meta: SnapshotMeta;
   bytes: Uint8Array;
@@ -41,6 +45,42 @@ export function outputChunkBytes(c: OutputChunkRecord): number {
   let n = c.time.byteLength;
   for (const cols of c.columns) for (const col of cols) n += col.byteLength;
   return n;
+}
+
+/** A chunk of output rows as the records it is stored in: cut at multiples of `block`, each array
+ * copied to its exact size (IndexedDB would store the whole buffer behind a view). */
+export function splitOutputChunk(c: OutputChunkRecord, block = OUTPUT_BLOCK): OutputChunkRecord[] {
+  const out: OutputChunkRecord[] = [];
+  for (let a = c.fromBar; a < c.toBar; ) {
+    const b = Math.min(c.toBar, (Math.floor(a / block) + 1) * block);
+    const i = a - c.fromBar;
+    const j = b - c.fromBar;
+    out.push({ runKey: c.runKey, fromBar: a, toBar: b, time: c.time.slice(i, j), columns: c.columns.map((cols) => cols.map((col) => col.slice(i, j))) });
+    a = b;
+  }
+  return out;
+}
+
+/** Rows [from, to) assembled from output records (later records win where they overlap); rows no
+ * record covers are NaN. */
+function assemble(chunks: OutputChunkRecord[], from: number, to: number, shape: number[]): AssembledOutputs {
+  const n = Math.max(0, to - from);
+  const time = new Float64Array(n).fill(NaN);
+  const columns = shape.map((nch) => Array.from({ length: nch }, () => new Float64Array(n).fill(NaN)));
+  for (const c of chunks) {
+    const a = Math.max(c.fromBar, from);
+    const b = Math.min(c.toBar, to);
+    if (b <= a) continue;
+    const src = a - c.fromBar;
+    time.set(c.time.subarray(src, src + b - a), a - from);
+    columns.forEach((cols, o) =>
+      cols.forEach((col, ch) => {
+        const v = c.columns[o]?.[ch];
+        if (v) col.set(v.subarray(src, src + b - a), a - from);
+      }),
+    );
+  }
+  return { firstBar: from, length: n, time, columns };
 }
 
 function barsBytes(b: DatasetBarsRecord): number {
@@ -184,7 +224,9 @@ export class Store {
       await allOrNothing(tx, (ops) => {
         ops.push(tx.objectStore('snapshots').put(w.meta));
         ops.push(tx.objectStore('snapshotBytes').put({ id: w.meta.id, bytes: w.bytes }));
-        if (w.outputs && w.outputs.toBar > w.outputs.fromBar) ops.push(tx.objectStore('outputs').put(w.outputs));
+        if (w.outputs && w.outputs.toBar > w.outputs.fromBar) {
+          for (const rec of splitOutputChunk(w.outputs)) ops.push(tx.objectStore('outputs').put(rec));
+        }
       });
     });
   }
@@ -259,20 +301,27 @@ export class Store {
       storedEnd = Math.max(storedEnd, c.toBar);
     }
     shape ??= chunks[0]?.columns.map((c) => c.length) ?? [];
-    const time = new Float64Array(toBar).fill(NaN);
-    const columns = shape.map((nch) => Array.from({ length: nch }, () => new Float64Array(toBar).fill(NaN)));
-    for (const c of chunks) {
-      const n = Math.min(c.toBar, toBar) - c.fromBar;
-      if (n <= 0) continue;
-      time.set(c.time.subarray(0, n), c.fromBar);
-      columns.forEach((cols, o) =>
-        cols.forEach((col, ch) => {
-          const src = c.columns[o]?.[ch];
-          if (src) col.set(src.subarray(0, n), c.fromBar);
-        }),
-      );
+    return { ...assemble(chunks, 0, toBar, shape), storedEnd };
+  }
+
+  /** The last output rows of a run up to `toBar` (exclusive), at least from bar `from`: only the
+   * records that hold them are read (newest first, stopping at the one that covers `from`), and
+   * the rows returned start where the first of those records does, so `firstBar` <= `from`. */
+  async readOutputTail(runKey: string, from: number, toBar: number, shape?: number[]): Promise<AssembledOutputs> {
+    const chunks: OutputChunkRecord[] = [];
+    if (toBar > 0) {
+      let cur = await this.db.transaction('outputs').store.openCursor(IDBKeyRange.bound([runKey, 0], [runKey, toBar - 1]), 'prev');
+      while (cur) {
+        const c = cur.value;
+        if (c.toBar <= from) break;
+        chunks.push(c);
+        if (c.fromBar <= from) break;
+        cur = await cur.continue();
+      }
     }
-    return { firstBar: 0, length: toBar, time, columns, storedEnd };
+    chunks.reverse();
+    const first = Math.min(from, chunks[0]?.fromBar ?? from);
+    return assemble(chunks, Math.max(0, first), toBar, shape ?? chunks[0]?.columns.map((c) => c.length) ?? []);
   }
 
   /** Deletes everything (the app's "clear storage"). */

@@ -9,6 +9,9 @@ import { AppController } from './controller.js';
 import { App } from './app.js';
 import { installDebug } from './debug.js';
 import './styles.css';
+import { mark } from '../marks.js';
+
+mark('p:ui-evaluated');
 
 export interface BootArgs {
   engine: Remote<EngineApi>;

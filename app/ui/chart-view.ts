@@ -30,10 +30,11 @@ import {
 import { colorToCss } from '../../vm/runtime/color-value.js';
 import { buildChartPlan, markerVisible, type ChartPlan, type MarkerPlan, type SeriesPlan, type CandlePlan, type BgPlan } from './chart-plan.js';
 import type { PlotBuffer } from './plot-buffer.js';
+import { CHART_WINDOW } from '../worker/protocol.js';
+import { mark } from '../marks.js';
 
-/** Bars held by the chart library at a time, and how close to an edge a scroll may get before the
- * window moves. The library's minimum bar spacing (1 px) caps what is visible below the window. */
-export const CHART_WINDOW = 1200;
+/** How close to an edge of the window of bars the library holds (CHART_WINDOW) a scroll may get
+ * before the window moves. The library's minimum bar spacing (1 px) caps what is visible below it. */
 const EDGE_MARGIN = 300;
 const MAX_VALUE_LABELS = 8;
 
@@ -209,10 +210,11 @@ export class ChartView {
     return list;
   }
 
-  /** Starts over for a new program: candles now, drawn on the next frame; the program's own series
-   * (and an indicator pane) are built when its first plot rows arrive, so a history run's first
-   * frames lay out only the candles. */
-  reset(title: string): void {
+  /** Starts over for a new program: candles now, drawn on the next frame unless `draw` is false (a
+   * restore, whose plot rows follow at once: one paint with everything instead of two); the
+   * program's own series (and an indicator pane) are built when its first plot rows arrive, so a
+   * history run's first frames lay out only the candles. */
+  reset(title: string, draw = true): void {
     this.title = title;
     this.clearSeries();
     this.plan = buildChartPlan(this.buffer.program);
@@ -232,7 +234,7 @@ export class ChartView {
     this.w0 = 0;
     this.w1 = 0;
     this.drawnStart = -1;
-    this.scheduleRedraw(true);
+    if (draw) this.scheduleRedraw(true);
   }
 
   /** Creates the series of the program's outputs: backgrounds under the candles, plots above. */
@@ -366,12 +368,12 @@ export class ChartView {
   private plotEnd(): number {
     const b = this.buffer;
     const o = b.openBar;
-    return Math.min(this.w1, o && o.bar >= b.rowCount ? o.bar + 1 : b.rowCount);
+    return Math.min(this.w1, o && o.bar >= b.rowEnd ? o.bar + 1 : b.rowEnd);
   }
 
   private markersFor(h: MarkerHost, from: number, to: number): SeriesMarker<Time>[] {
     const out: SeriesMarker<Time>[] = [];
-    const end = Math.min(to, this.buffer.rowCount);
+    const end = Math.min(to, this.buffer.rowEnd);
     for (let bar = from; bar < end; bar++) {
       for (const m of h.plans) {
         const v = this.buffer.value(m.outputId, m.valueChannel, bar);
@@ -423,7 +425,7 @@ export class ChartView {
   }
 
   private setWindowData(): void {
-    if (!this.outputsBuilt && this.buffer.rowCount > 0) this.buildOutputSeries();
+    if (!this.outputsBuilt && this.buffer.rowEnd > 0) this.buildOutputSeries();
     const { w0, w1 } = this;
     this.adjusting = true;
     try {
@@ -477,6 +479,7 @@ export class ChartView {
       this.adjusting = false;
     }
     this.renderLegend(this.buffer.shownBars - 1);
+    if (this.outputsBuilt) mark('p:chart-data-set');
   }
 
   private updatePriceLines(): void {
@@ -484,7 +487,7 @@ export class ChartView {
       if (pl.channel < 0) continue;
       let v = NaN;
       const col = this.buffer.column(pl.outputId, pl.channel);
-      for (let i = this.buffer.rowCount - 1; i >= 0 && col; i--) {
+      for (let i = this.buffer.rowEnd - 1; i >= 0 && col && this.buffer.hasRow(i); i--) {
         v = col[i] as number;
         if (!Number.isNaN(v)) break;
       }
@@ -496,7 +499,7 @@ export class ChartView {
    * window follows the live edge, else redrawn. */
   appendLive(from: number): void {
     if (this.pendingDraw) return; // the coming redraw shows them
-    if (!this.outputsBuilt && this.buffer.rowCount > 0) {
+    if (!this.outputsBuilt && this.buffer.rowEnd > 0) {
       this.redraw(true);
       return;
     }
@@ -531,7 +534,7 @@ export class ChartView {
           c.api.update(v.some(Number.isNaN) ? { time } : { time, open: v[0], high: v[1], low: v[2], close: v[3] });
         }
       }
-      const confirmedEnd = Math.min(total, this.buffer.rowCount);
+      const confirmedEnd = Math.min(total, this.buffer.rowEnd);
       if (confirmedEnd > start) {
         for (const h of this.hosts.values()) {
           const firstTime = toTime(this.buffer.time.data[start] as number);

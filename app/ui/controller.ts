@@ -21,6 +21,7 @@ import type {
 } from '../worker/protocol.js';
 import { PlotBuffer } from './plot-buffer.js';
 import type { ChartView } from './chart-view.js';
+import { mark, type TimingMark } from '../marks.js';
 
 export interface Notice {
   id: number;
@@ -68,6 +69,7 @@ export interface AppState {
 
 const MAX_LOGS = 2000;
 const COMPILE_DELAY_MS = 300;
+const EDITOR_WAIT_MS = 3000;
 
 const initialState: AppState = {
   session: null,
@@ -99,11 +101,25 @@ export class AppController {
   readonly buffer = new PlotBuffer();
   private chart: ChartView | null = null;
   private runId = 0;
+  /** The current run comes from a checkpoint and its run-end has not come yet. */
+  private restoring = false;
+  /** The run the chart is being drawn for (its drawn mark waits for the chart), and a counter that
+   * keeps only the newest draw's mark. */
+  private drawFor: number | null = null;
+  private drawSeq = 0;
+  private rowWaiters: (() => void)[] = [];
   private noticeSeq = 0;
   private pendingSource: string | null = null;
   private compileTimer: ReturnType<typeof setTimeout> | null = null;
   /** Source the editor should show (changes when the engine switches scripts). */
   editorSource = '';
+  /** The editor may be created: the session's source is known, the engine has said what it opens
+   * and no restore is being drawn (on a page load that restores, the chart is drawn first: building
+   * the editor costs the main thread ~100 ms). A page whose engine says nothing opens it anyway
+   * after EDITOR_WAIT_MS. */
+  editorOpen = false;
+  private engineOpened = false;
+  private editorOpenListeners = new Set<() => void>();
   private editorListeners = new Set<(source: string) => void>();
 
   /** performance.now() of milestones of the page's life, for benchmarks (debug accessor). */
@@ -123,6 +139,18 @@ export class AppController {
   private set(patch: Partial<AppState>): void {
     this.state = { ...this.state, ...patch };
     for (const l of this.listeners) l();
+  }
+
+  onEditorOpen = (fn: () => void): (() => void) => {
+    this.editorOpenListeners.add(fn);
+    return () => this.editorOpenListeners.delete(fn);
+  };
+
+  private maybeOpenEditor(force = false): void {
+    if (this.editorOpen || !this.state.session) return;
+    if (!force && (!this.engineOpened || this.restoring || this.drawFor !== null)) return;
+    this.editorOpen = true;
+    for (const l of this.editorOpenListeners) l();
   }
 
   onEditorSource(fn: (source: string) => void): () => void {
@@ -147,8 +175,44 @@ export class AppController {
   attachChart(view: ChartView | null): void {
     this.chart = view;
     if (view && this.buffer.barCount > 0) {
-      view.reset(this.chartTitle());
+      view.reset(this.chartTitle(), !this.restoring);
     }
+    if (view && this.drawFor !== null) this.drawRun(this.drawFor);
+  }
+
+  /** Draws the chart with what the buffer holds (at the end of its bars) and marks run `runId` as
+   * fully drawn once the library has painted it: the chart sets its data in the next animation
+   * frame, the library paints in the frame after, and a task queued from that frame runs once it
+   * is on screen. Without a chart yet, attachChart does it. */
+  private drawRun(runId: number): void {
+    this.drawFor = runId;
+    const chart = this.chart;
+    if (!chart) return;
+    chart.scheduleRedraw(true);
+    const seq = ++this.drawSeq;
+    requestAnimationFrame(() => {
+      requestAnimationFrame(() => {
+        setTimeout(() => {
+          if (this.runId !== runId || this.drawSeq !== seq) return;
+          this.drawFor = null;
+          this.timings.drawn = performance.now();
+          mark('p:drawn');
+          this.set({ drawn: { runId, at: this.timings.drawn } });
+          this.maybeOpenEditor();
+        }, 0);
+      });
+    });
+  }
+
+  /** Resolves once the buffer holds every plot row from bar 0 (a restore sends the last ones first). */
+  private whenRowsComplete(): Promise<void> {
+    if (this.buffer.complete) return Promise.resolve();
+    return new Promise((resolve) => this.rowWaiters.push(resolve));
+  }
+
+  private checkRowWaiters(): void {
+    if (!this.buffer.complete) return;
+    for (const w of this.rowWaiters.splice(0)) w();
   }
 
   get chartView(): ChartView | null {
@@ -170,7 +234,9 @@ export class AppController {
     try {
       const s = await session;
       this.timings.ready = performance.now();
+      mark('p:session');
       this.applySession(s);
+      setTimeout(() => this.maybeOpenEditor(true), EDITOR_WAIT_MS);
       const snapshots = await this.engine.listSnapshots();
       this.set({ snapshots });
     } catch (e) {
@@ -184,6 +250,7 @@ export class AppController {
     if (!prev || prev.scriptId !== session.scriptId || (this.pendingSource === null && this.editorSource !== session.source)) {
       this.showSource(session.source);
     }
+    this.maybeOpenEditor();
   }
 
   // ---- events from the engine ----
@@ -192,8 +259,13 @@ export class AppController {
     switch (e.type) {
       case 'reset': {
         this.timings.reset = performance.now();
+        mark('p:reset');
         this.runId = e.runId;
+        this.restoring = e.restoring === true;
+        this.engineOpened = true;
+        this.drawFor = null;
         this.buffer.reset(e.program, e.bars);
+        this.checkRowWaiters();
         this.set({
           program: e.program,
           dataset: e.dataset,
@@ -202,15 +274,26 @@ export class AppController {
           runtimeError: null,
           drawn: null,
           restoredBar: null,
-          status: { runId: e.runId, state: 'running', phase: 'history', done: 0, total: e.total, barsPerSecond: 0, elapsedMs: null },
+          status: { runId: e.runId, state: 'running', phase: this.restoring ? 'restore' : 'history', done: 0, total: e.total, barsPerSecond: 0, elapsedMs: null },
         });
-        this.chart?.reset(this.chartTitle());
+        this.chart?.reset(this.chartTitle(), !this.restoring);
+        this.maybeOpenEditor();
         break;
       }
-      case 'outputs':
+      case 'outputs': {
         if (e.runId !== this.runId) return;
+        const gapFrom = this.buffer.rowCount;
+        const gapTo = this.buffer.tailEnd > 0 ? this.buffer.tailFrom : gapFrom;
         this.buffer.appendOutputs(e.chunk);
+        mark('p:rows');
+        this.checkRowWaiters();
+        if (!this.restoring) break;
+        // A restore: its first rows (the chart's last window) are drawn at once; rows that fill a
+        // gap the chart shows are drawn when they come.
+        if (this.drawFor !== this.runId && this.state.drawn?.runId !== this.runId) this.drawRun(this.runId);
+        else if (this.chart && gapTo > gapFrom && this.chart.windowInfo.start < gapTo) this.chart.scheduleRedraw();
         break;
+      }
       case 'progress':
         if (e.phase === 'loading') {
           this.set({ status: { ...this.state.status, state: 'loading', phase: 'loading' } });
@@ -249,20 +332,12 @@ export class AppController {
           ...(e.status === 'restored' ? { restoredBar: e.lastBar } : {}),
         });
         this.timings.runEnd = performance.now();
-        this.chart?.scheduleRedraw(true);
-        const runId = e.runId;
-        // The chart sets its data in the next animation frame; the library paints it in the frame
-        // after; a task queued from that frame runs once it is on screen and marks the chart as
-        // fully drawn.
-        requestAnimationFrame(() => {
-          requestAnimationFrame(() => {
-            setTimeout(() => {
-              if (this.runId !== runId) return;
-              this.timings.drawn = performance.now();
-              this.set({ drawn: { runId, at: this.timings.drawn } });
-            }, 0);
-          });
-        });
+        mark('p:run-end');
+        // A restore's chart was drawn when its first rows came; anything else is drawn now.
+        const drawnAlready = this.restoring && (this.drawFor === e.runId || this.state.drawn?.runId === e.runId);
+        this.restoring = false;
+        if (!drawnAlready) this.drawRun(e.runId);
+        this.maybeOpenEditor();
         break;
       }
       case 'logs': {
@@ -451,7 +526,13 @@ export class AppController {
     if (s) this.applySession(s);
   }
 
-  exportPlotsCsv(): void {
+  /** The engine worker's timing marks (debug accessor). */
+  async engineMarks(): Promise<TimingMark[]> {
+    return (await this.call('Reading timings', () => this.engine.timingMarks())) ?? [];
+  }
+
+  async exportPlotsCsv(): Promise<void> {
+    await this.whenRowsComplete();
     const name = (this.state.program?.meta.shorttitle || 'plots').replace(/[^A-Za-z0-9._-]+/g, '-');
     download(`${name}.csv`, new Blob([this.buffer.toCsv()], { type: 'text/csv' }));
   }

@@ -2,6 +2,7 @@
 // README): plot values by title and bar, the app's state, and what the chart holds.
 
 import type { AppController } from './controller.js';
+import { timingMarks } from '../marks.js';
 
 export interface EvergreenDebug {
   /** Titles of the running script's outputs, in output order. */
@@ -40,6 +41,9 @@ export interface EvergreenDebug {
   /** performance.now() (ms since the page started loading) of the engine being ready, the last
    * run's start (reset) and end, and its chart being fully drawn; NaN before they happen. */
   timings(): { ready: number; reset: number; runEnd: number; drawn: number };
+  /** Timing marks of this page load, the page's (`p:`) and the engine worker's (`w:`), in ms from
+   * the start of the navigation, in time order. */
+  marks(): Promise<{ name: string; ms: number }[]>;
 }
 
 export function installDebug(c: AppController): void {
@@ -102,6 +106,12 @@ export function installDebug(c: AppController): void {
       c.editorSourceReplace(source);
     },
     timings: () => ({ ...c.timings }),
+    async marks() {
+      const worker = await c.engineMarks();
+      return [...timingMarks(), ...worker]
+        .map((m) => ({ name: m.name, ms: m.at - performance.timeOrigin }))
+        .sort((a, b) => a.ms - b.ms);
+    },
   };
   (window as unknown as { evergreen: EvergreenDebug }).evergreen = api;
 }

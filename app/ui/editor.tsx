@@ -2,7 +2,7 @@
 // error) as inline lint marks at their exact spans, Ctrl/Cmd+Enter to run, and a list of diagnostics
 // under it (line:column, code, message; click to jump).
 
-import { memo, useEffect, useRef } from 'react';
+import { memo, useEffect, useRef, useSyncExternalStore } from 'react';
 import { EditorState, type Extension } from '@codemirror/state';
 import {
   EditorView,
@@ -69,10 +69,12 @@ export const Editor = memo(function Editor({ controller, diagnostics, runtimeErr
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
   const applying = useRef(false);
+  // The editor is built once the controller allows it (after a restoring load's chart is drawn).
+  const open = useSyncExternalStore(controller.onEditorOpen, () => controller.editorOpen);
 
   useEffect(() => {
     const parent = host.current;
-    if (!parent) return undefined;
+    if (!parent || !open) return undefined;
     const runKey = keymap.of([
       {
         key: 'Mod-Enter',
@@ -127,13 +129,13 @@ export const Editor = memo(function Editor({ controller, diagnostics, runtimeErr
       v.destroy();
       view.current = null;
     };
-  }, [controller]);
+  }, [controller, open]);
 
   useEffect(() => {
     const v = view.current;
     if (!v) return;
     v.dispatch(setDiagnostics(v.state, toLint(v.state, diagnostics, runtimeError)));
-  }, [diagnostics, runtimeError]);
+  }, [diagnostics, runtimeError, open]);
 
   const jump = (line: number, column: number) => {
     const v = view.current;

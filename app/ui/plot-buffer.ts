@@ -1,6 +1,8 @@
 // The page's copy of what the chart shows: candles and plot output rows as growable columns, plus
-// the open (still forming) replay bar. Chunks from the worker are appended in bar order; the chart
-// reads windows of it and the debug accessor reads single values. Rows are bar indices from 0.
+// the open (still forming) replay bar. Chunks from the worker are appended in bar order, except
+// after a restore: the rows of the chart's last window come first (held as a tail ahead of a gap),
+// then every row from bar 0. The chart reads windows of it and the debug accessor reads single
+// values. Rows are bar indices from 0.
 
 import type { BarsChunk, OpenBar, OutputsChunk, ProgramInfo } from '../worker/protocol.js';
 
@@ -22,10 +24,10 @@ class Column {
     next.set(this.data);
     this.data = next;
   }
-  /** Writes `src` at row `at`. An empty column takes a chunk starting at row 0 as its storage (the
-   * worker transferred it: nobody else holds it). */
-  write(at: number, src: Float64Array, empty: boolean): void {
-    if (empty && at === 0 && src.byteOffset === 0 && src.length === src.buffer.byteLength / 8) {
+  /** Writes `src` at row `at`. A chunk starting at row 0 that replaces every row written so far
+   * (`whole`) becomes the column's storage (the worker transferred it: nobody else holds it). */
+  write(at: number, src: Float64Array, whole: boolean): void {
+    if (whole && at === 0 && src.byteOffset === 0 && src.length === src.buffer.byteLength / 8) {
       this.data = src;
       return;
     }
@@ -38,8 +40,12 @@ export class PlotBuffer {
   program: ProgramInfo | null = null;
   /** Candles [0, barCount). */
   barCount = 0;
-  /** Output rows [0, rowCount). */
+  /** Output rows [0, rowCount): every row from bar 0, no gaps. */
   rowCount = 0;
+  /** Rows [tailFrom, tailEnd) past a gap after rowCount (a restore's last rows, sent before the
+   * others); tailEnd 0 when there are none. */
+  tailFrom = 0;
+  tailEnd = 0;
   readonly time = new Column(0);
   readonly open = new Column(0);
   readonly high = new Column(0);
@@ -53,6 +59,8 @@ export class PlotBuffer {
     this.program = program;
     this.barCount = 0;
     this.rowCount = 0;
+    this.tailFrom = 0;
+    this.tailEnd = 0;
     this.openBar = null;
     this.columns = (program?.outputs ?? []).map((o) =>
       o.channels.map(() => {
@@ -77,15 +85,42 @@ export class PlotBuffer {
     this.barCount = Math.max(this.barCount, at + c.length);
   }
 
+  /** End of the rows held (exclusive): rowCount, or the end of a tail past it. */
+  get rowEnd(): number {
+    return Math.max(this.rowCount, this.tailEnd);
+  }
+
+  /** Every row up to rowEnd is here (no tail waiting for the rows before it). */
+  get complete(): boolean {
+    return this.tailEnd === 0;
+  }
+
+  hasRow(bar: number): boolean {
+    return bar >= 0 && (bar < this.rowCount || (bar >= this.tailFrom && bar < this.tailEnd));
+  }
+
   appendOutputs(c: OutputsChunk): void {
     if (c.length === 0) return;
-    const empty = this.rowCount === 0;
+    const end = c.firstBar + c.length;
+    const whole = c.firstBar === 0 && end >= this.rowEnd;
     c.columns.forEach((cols, o) =>
       cols.forEach((src, ch) => {
-        this.columns[o]?.[ch]?.write(c.firstBar, src, empty);
+        this.columns[o]?.[ch]?.write(c.firstBar, src, whole);
       }),
     );
-    this.rowCount = Math.max(this.rowCount, c.firstBar + c.length);
+    if (c.firstBar > this.rowCount) {
+      // Ahead of a gap: a tail (joined to the one held if they touch).
+      const joins = this.tailEnd > 0 && c.firstBar <= this.tailEnd && end >= this.tailFrom;
+      this.tailFrom = joins ? Math.min(this.tailFrom, c.firstBar) : c.firstBar;
+      this.tailEnd = joins ? Math.max(this.tailEnd, end) : end;
+      return;
+    }
+    this.rowCount = Math.max(this.rowCount, end);
+    if (this.tailEnd > 0 && this.rowCount >= this.tailFrom) {
+      this.rowCount = Math.max(this.rowCount, this.tailEnd);
+      this.tailFrom = 0;
+      this.tailEnd = 0;
+    }
   }
 
   setOpen(open: OpenBar | null): void {
@@ -106,8 +141,8 @@ export class PlotBuffer {
   /** An output channel's value on a bar (the open bar's tick value if it is open), NaN if none. */
   value(outputId: number, channel: number, bar: number): number {
     const o = this.openBar;
-    if (o && o.bar === bar && bar >= this.rowCount) return o.outputs.columns[outputId]?.[channel]?.[0] ?? NaN;
-    if (bar < 0 || bar >= this.rowCount) return NaN;
+    if (o && o.bar === bar && bar >= this.rowEnd) return o.outputs.columns[outputId]?.[channel]?.[0] ?? NaN;
+    if (!this.hasRow(bar)) return NaN;
     return this.columns[outputId]?.[channel]?.data[bar] ?? NaN;
   }
 

@@ -79,7 +79,7 @@ export function Toolbar({ state, controller }: { state: AppState; controller: Ap
       </button>
       <ProgressBar state={state} controller={controller} />
       <span className="toolbar-spacer" />
-      <button type="button" className="btn btn-small btn-ghost" data-testid="export-csv" title="Download every plot value as CSV" onClick={() => controller.exportPlotsCsv()}>
+      <button type="button" className="btn btn-small btn-ghost" data-testid="export-csv" title="Download every plot value as CSV" onClick={() => void controller.exportPlotsCsv()}>
         Export plots
       </button>
     </header>

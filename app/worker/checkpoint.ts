@@ -8,6 +8,7 @@ import { Instance } from '../../vm/index.js';
 import { SnapshotError } from '../../vm/snapshot/format.js';
 import type { Store, AssembledOutputs } from '../store/store.js';
 import type { OutputChunkRecord, SnapshotKind, SnapshotMeta, StoredInputValue } from '../store/schema.js';
+import { mark } from '../marks.js';
 
 export interface SnapshotProblem {
   code: string;
@@ -106,12 +107,19 @@ export async function writeCheckpoint(
 }
 
 export type RestoreOutcome =
-  | { ok: true; inst: Instance; outputs: AssembledOutputs; outputsStored: number }
+  | { ok: true; inst: Instance; outputs: AssembledOutputs }
   | { ok: false; problem: SnapshotProblem };
 
-/** Restores a stored checkpoint. A missing or rejected snapshot is a problem, not an exception. */
-export async function readCheckpoint(store: Store, meta: SnapshotMeta): Promise<RestoreOutcome> {
+/** Restores a stored checkpoint with the last of its plot rows, from bar `firstRows` at least to
+ * its bar (the rest are for `store.readOutputs`). The snapshot bytes and the rows are read at once.
+ * A missing or rejected snapshot is a problem, not an exception. */
+export async function readCheckpoint(store: Store, meta: SnapshotMeta, firstRows: number): Promise<RestoreOutcome> {
+  const end = meta.bar + 1;
+  const from = Math.max(0, Math.min(firstRows, end));
+  const tail = store.readOutputTail(meta.runKey, from, end);
+  tail.catch(() => undefined);
   const bytes = await store.getSnapshotBytes(meta.id);
+  mark('w:snapshot-read');
   if (!bytes) return { ok: false, problem: { code: 'missing', message: 'its bytes are missing from storage' } };
   if (bytes.byteLength !== meta.size) {
     return { ok: false, problem: { code: 'truncated', message: `it holds ${bytes.byteLength} bytes where ${meta.size} were saved` } };
@@ -125,12 +133,17 @@ export async function readCheckpoint(store: Store, meta: SnapshotMeta): Promise<
     const msg = e instanceof Error ? e.message : String(e);
     return { ok: false, problem: { code: 'restore-failed', message: msg } };
   }
+  mark('w:instance-restored');
   if (inst.barIndex !== meta.bar) {
     return { ok: false, problem: { code: 'corrupt', message: `it holds bar ${inst.barIndex}, its record says ${meta.bar}` } };
   }
   const shape = inst.program.outputs.map((o) => o.channels.length);
-  const outputs = await store.readOutputs(meta.runKey, meta.bar + 1, shape);
-  return { ok: true, inst, outputs, outputsStored: Math.max(meta.bar + 1, outputs.storedEnd) };
+  let outputs = await tail;
+  const sameShape = outputs.columns.length === shape.length && shape.every((n, i) => outputs.columns[i]?.length === n);
+  // No rows stored (or not this program's): the program's columns, all na.
+  if (!sameShape) outputs = await store.readOutputTail(meta.runKey, from, end, shape);
+  mark('w:rows-read');
+  return { ok: true, inst, outputs };
 }
 
 /** Reads an exported or foreign snapshot's header without restoring it. */

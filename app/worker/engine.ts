@@ -21,6 +21,7 @@ import {
 import { Store } from '../store/store.js';
 import { StoreError } from '../store/errors.js';
 import type { ScriptRecord, SessionRecord, SnapshotMeta, SnapshotKind } from '../store/schema.js';
+import type { AssembledOutputs } from '../store/store.js';
 import {
   builtinDatasets,
   DEFAULT_DATASET_ID,
@@ -37,6 +38,8 @@ import { ticksForBar, TICKS_PER_BAR, type TickBar } from './ticks.js';
 import { BLANK_SCRIPT, SAMPLE_SCRIPTS, fetchSample } from './samples.js';
 import { newId, readCheckpoint, writeCheckpoint, inspectSnapshot, restoreInstance } from './checkpoint.js';
 import { decodeExportFile, encodeExportFile, ExportFileError } from './export-file.js';
+import { mark, timingMarks, type TimingMark } from '../marks.js';
+import { CHART_WINDOW } from './protocol.js';
 import type {
   BarsChunk,
   CompileInfo,
@@ -170,6 +173,8 @@ export class Engine implements EngineApi {
   private session: SessionRecord = defaultSession('');
   private script: ScriptRecord | null = null;
   private dataset: LoadedDataset | null = null;
+  /** A built-in dataset the page named, being built while the store opens. */
+  private preload: { id: string; ds: Promise<LoadedDataset | null> } | null = null;
   private compiled: { source: string; program: Program | null; diagnostics: Diagnostic[] } | null = null;
   private active: ActiveRun | null = null;
   private runSeq = 0;
@@ -247,9 +252,19 @@ export class Engine implements EngineApi {
   // ---- init and session ----
 
   async init(listener: EngineListener, opts: InitOptions): Promise<SessionView> {
+    mark('w:init');
     this.listener = listener;
     this.baseUrl = opts.baseUrl;
-    this.storeRef = await this.openStore();
+    const opening = this.openStore();
+    // A built-in dataset named by the page is built (synthetic bars take a while) while the
+    // store opens and the session and checkpoints are read.
+    if (opts.datasetId) {
+      const ds = loadBuiltin(opts.datasetId, this.baseUrl);
+      ds.catch(() => undefined);
+      this.preload = { id: opts.datasetId, ds };
+    }
+    this.storeRef = await opening;
+    mark('w:idb-open');
     let scripts = await this.store.listScripts();
     if (scripts.length === 0) {
       await this.seedSamples();
@@ -268,6 +283,7 @@ export class Engine implements EngineApi {
       this.session.replay = { ...this.session.replay, from: null, playing: false };
     }
     this.script = (await this.store.getScript(this.session.scriptId)) ?? first;
+    mark('w:session-read');
     await this.saveSession();
     const restore = opts.restore !== false;
     void this.exclusive(() => this.openCurrent(restore));
@@ -369,6 +385,10 @@ export class Engine implements EngineApi {
   }
 
   private async loadDataset(id: string): Promise<LoadedDataset> {
+    const pre = this.preload;
+    this.preload = null;
+    const early = pre && pre.id === id ? await pre.ds.catch(() => null) : null;
+    if (early) return early;
     const builtin = await loadBuiltin(id, this.baseUrl);
     if (builtin) return builtin;
     const meta = await this.store.getDataset(id);
@@ -377,12 +397,13 @@ export class Engine implements EngineApi {
     return loadStored(meta, bars);
   }
 
-  private compileCurrent(): CompileInfo {
+  private async compileCurrent(): Promise<CompileInfo> {
     const script = this.script;
     if (!script) throw new Error('No script is open.');
     if (!this.compiled || this.compiled.source !== script.source) {
-      const { program, diagnostics } = compile(script.source);
-      this.compiled = { source: script.source, program, diagnostics };
+      const source = script.source;
+      const { program, diagnostics } = compile(source);
+      this.compiled = { source, program, diagnostics };
     }
     const c = this.compiled;
     const info: CompileInfo = { diagnostics: c.diagnostics, program: c.program ? programInfo(c.program) : null };
@@ -408,8 +429,15 @@ export class Engine implements EngineApi {
   /** Opens the session's script over its dataset: restores the newest matching checkpoint when
    * `restore`, else (or when none is usable) runs from the first bar. */
   private async openCurrent(restore: boolean): Promise<void> {
+    if (restore && (await this.restoreAtOpen())) {
+      // The restored run needs no compiler; the editor's diagnostics come after the chart.
+      await this.compileCurrent();
+      return;
+    }
     const ds = await this.ensureDataset();
-    const info = this.compileCurrent();
+    mark('w:dataset-ready');
+    const info = await this.compileCurrent();
+    mark('w:compiled');
     const program = this.compiled?.program ?? null;
     if (!program) {
       this.active = null;
@@ -463,6 +491,7 @@ export class Engine implements EngineApi {
     historyEnd: number,
     outputsSent: number,
     outputsStored: number,
+    restoring = false,
   ): ActiveRun {
     const runId = ++this.runSeq;
     const shown = Math.max(historyEnd, inst.barIndex + 1);
@@ -490,7 +519,7 @@ export class Engine implements EngineApi {
     this.active = run;
     const bars = barsChunk(ds.bars, 0, shown);
     this.send(
-      { type: 'reset', runId, program: programInfo(inst.program), dataset: ds.info, total: ds.bars.length, bars },
+      { type: 'reset', runId, program: programInfo(inst.program), dataset: ds.info, total: ds.bars.length, bars, restoring },
       chunkBuffers(bars),
     );
     this.send({ type: 'logs', runId, entries: [], reset: true });
@@ -582,6 +611,7 @@ export class Engine implements EngineApi {
     let slow = false;
     let status: 'done' | 'cancelled' | 'error' = 'done';
     const rate = () => ((inst.barIndex + 1 - startBar) * 1000) / Math.max(1, now() - t0);
+    mark('w:history-start');
     this.progress(run, 'history', startBar, end, 0);
     try {
       while (inst.barIndex + 1 < end || inst.isSuspended) {
@@ -622,7 +652,9 @@ export class Engine implements EngineApi {
       status = 'error';
       this.reportFailure(run, e);
     }
+    mark('w:history-end');
     this.flushOutputs(run);
+    mark('w:rows-posted');
     this.flushLogs(run);
     this.progress(run, 'history', inst.barIndex + 1, end, rate());
     this.send({ type: 'run-end', runId: run.id, status, lastBar: inst.barIndex, elapsedMs: now() - t0 });
@@ -708,14 +740,7 @@ export class Engine implements EngineApi {
   private async restoreLatest(program: Program, ds: LoadedDataset): Promise<boolean> {
     const id = this.identity(program, ds);
     const all = await this.store.listSnapshots();
-    const stale: SnapshotMeta[] = [];
-    for (const s of all) {
-      if (s.scriptId === id.script.id && s.datasetId === ds.info.id && s.sourceHash !== id.sourceHash && s.status === 'ok') {
-        const why = `made with an earlier version of '${id.script.name}'`;
-        await this.store.updateSnapshot(s.id, { status: 'stale', statusMessage: why }).catch(() => undefined);
-        stale.push(s);
-      }
-    }
+    const stale = await this.markStale(all, id.script, ds.info.id, id.sourceHash);
     const candidates = all.filter((s) => s.runKey === id.runKey && s.status === 'ok');
     for (const c of candidates) {
       if (await this.adoptCheckpoint(c, ds, id)) return true;
@@ -733,31 +758,104 @@ export class Engine implements EngineApi {
     return false;
   }
 
+  /** A page load's quick way back: the newest checkpoints made from the open script's exact source
+   * over the open dataset (and replay start) are tried without compiling anything (a snapshot
+   * embeds its program, whose inputs decide the run's identity). Reading the newest one starts
+   * before the dataset is built, so storage and generating bars overlap. False when none fits: the
+   * slow path compiles, marks stale checkpoints and restores or runs from the first bar. */
+  private async restoreAtOpen(): Promise<boolean> {
+    const script = this.script;
+    if (!script) return false;
+    const sourceHash = hashText(script.source);
+    const all = await this.store.listSnapshots();
+    mark('w:snapshots-listed');
+    const from = this.session.replay.from;
+    const candidates = all.filter((s) => s.status === 'ok' && s.sourceHash === sourceHash && s.datasetId === this.session.datasetId && s.replayFrom === from);
+    const first = candidates[0];
+    if (!first) return false;
+    const firstRead = this.readForRestore(first);
+    const ds = await this.ensureDataset();
+    mark('w:dataset-ready');
+    for (const c of candidates) {
+      const outcome = c === first ? await firstRead : await this.readForRestore(c);
+      if (!outcome.ok) {
+        await this.rejectCheckpoint(c, outcome.problem);
+        continue;
+      }
+      const id = this.identity(outcome.inst.program, ds);
+      if (id.runKey !== c.runKey) continue;
+      await this.adoptRestored(c, ds, id, outcome.inst, outcome.outputs);
+      if ((await this.markStale(all, script, ds.info.id, sourceHash)).length > 0) await this.sendSnapshots();
+      return true;
+    }
+    return false;
+  }
+
+  private readForRestore(meta: SnapshotMeta) {
+    const p = readCheckpoint(this.store, meta, meta.bar + 1 - CHART_WINDOW);
+    p.catch(() => undefined);
+    return p;
+  }
+
+  /** Marks a checkpoint the VM rejected (stale for a version problem, else corrupt) and says so. */
+  private async rejectCheckpoint(meta: SnapshotMeta, problem: { code: string; message: string }): Promise<void> {
+    const versionProblem = ['unsupported-version', 'incompatible-vm', 'program-mismatch'].includes(problem.code);
+    const status = versionProblem ? 'stale' : 'corrupt';
+    await this.store.updateSnapshot(meta.id, { status, statusMessage: problem.message }).catch(() => undefined);
+    this.notice(
+      'warning',
+      `snapshot-${status}`,
+      `The checkpoint at bar ${meta.bar} (saved ${timeOfDay(meta.createdAt)} UTC) could not be restored and was skipped: ${problem.message}`,
+    );
+    await this.sendSnapshots();
+  }
+
+  /** Marks the checkpoints of `script` over the dataset made from another version of its source
+   * stale (they are kept). Returns them, newest first. */
+  private async markStale(all: SnapshotMeta[], script: ScriptRecord, datasetId: string, sourceHash: string): Promise<SnapshotMeta[]> {
+    const stale = all.filter((s) => s.scriptId === script.id && s.datasetId === datasetId && s.sourceHash !== sourceHash && s.status === 'ok');
+    const why = `made with an earlier version of '${script.name}'`;
+    for (const s of stale) await this.store.updateSnapshot(s.id, { status: 'stale', statusMessage: why }).catch(() => undefined);
+    return stale;
+  }
+
   /** Restores one checkpoint into a run for `id`. A rejected snapshot is marked and reported. */
   private async adoptCheckpoint(meta: SnapshotMeta, ds: LoadedDataset, id: ReturnType<Engine['identity']>): Promise<boolean> {
-    const t0 = now();
-    const outcome = await readCheckpoint(this.store, meta);
+    const outcome = await this.readForRestore(meta);
     if (!outcome.ok) {
-      const versionProblem = ['unsupported-version', 'incompatible-vm', 'program-mismatch'].includes(outcome.problem.code);
-      const status = versionProblem ? 'stale' : 'corrupt';
-      await this.store.updateSnapshot(meta.id, { status, statusMessage: outcome.problem.message }).catch(() => undefined);
-      this.notice(
-        'warning',
-        `snapshot-${status}`,
-        `The checkpoint at bar ${meta.bar} (saved ${timeOfDay(meta.createdAt)} UTC) could not be restored and was skipped: ${outcome.problem.message}`,
-      );
-      await this.sendSnapshots();
+      await this.rejectCheckpoint(meta, outcome.problem);
       return false;
     }
-    const { inst, outputs } = outcome;
+    await this.adoptRestored(meta, ds, id, outcome.inst, outcome.outputs);
+    return true;
+  }
+
+  /** Makes a restored instance the active run. The page gets its candles and the last plot rows
+   * first (enough to draw the chart), then every row from bar 0, then the run's end. */
+  private async adoptRestored(meta: SnapshotMeta, ds: LoadedDataset, id: ReturnType<Engine['identity']>, inst: Instance, tail: AssembledOutputs): Promise<void> {
+    const t0 = now();
     const historyEnd = id.replayFrom ?? ds.bars.length;
-    const run = this.adopt(inst, ds, id, historyEnd, meta.bar + 1, outcome.outputsStored);
-    const chunk: OutputsChunk = { firstBar: 0, length: outputs.length, time: outputs.time, columns: outputs.columns };
-    this.send({ type: 'outputs', runId: run.id, chunk }, chunkBuffers(chunk));
+    const end = meta.bar + 1;
+    const run = this.adopt(inst, ds, id, historyEnd, end, end, true);
+    mark('w:reset-posted');
+    const first: OutputsChunk = { firstBar: tail.firstBar, length: tail.length, time: tail.time, columns: tail.columns };
+    this.send({ type: 'outputs', runId: run.id, chunk: first }, chunkBuffers(first));
+    mark('w:rows-posted');
     run.logsSent = inst.logs.length;
     this.send({ type: 'logs', runId: run.id, entries: inst.logs.slice(), reset: true });
     this.send({ type: 'checkpoint', bar: meta.bar, at: meta.createdAt });
+    if (tail.firstBar > 0) {
+      const shape = inst.program.outputs.map((o) => o.channels.length);
+      const all = await this.store.readOutputs(meta.runKey, end, shape);
+      run.outputsStored = Math.max(end, all.storedEnd);
+      const chunk: OutputsChunk = { firstBar: 0, length: all.length, time: all.time, columns: all.columns };
+      this.send({ type: 'outputs', runId: run.id, chunk }, chunkBuffers(chunk));
+    } else {
+      run.outputsStored = Math.max(end, await this.store.storedOutputsEnd(meta.runKey));
+    }
+    mark('w:all-rows-posted');
     this.send({ type: 'run-end', runId: run.id, status: 'restored', lastBar: meta.bar, elapsedMs: now() - t0, resumes: meta.bar + 1 < historyEnd });
+    mark('w:run-end-posted');
     this.sendReplay();
     await this.sendSnapshots();
     if (meta.bar + 1 < historyEnd) {
@@ -770,7 +868,6 @@ export class Engine implements EngineApi {
       await this.saveSession();
       this.sendReplay();
     }
-    return true;
   }
 
   // ---- replay ----
@@ -884,18 +981,24 @@ export class Engine implements EngineApi {
 
   // ---- the API ----
 
+  async timingMarks(): Promise<TimingMark[]> {
+    return timingMarks();
+  }
+
   setSource(source: string): Promise<CompileInfo> {
     const script = this.script;
     if (!script) return Promise.reject(new Error('No script is open.'));
     script.source = source;
     script.updatedAt = Date.now();
-    const info = this.compileCurrent();
-    return this.store.putScript({ ...script }).then(
-      () => info,
-      (e: unknown) => {
-        this.notice('error', 'store', errorMessage(e));
-        return info;
-      },
+    const saved = this.store.putScript({ ...script });
+    return this.compileCurrent().then((info) =>
+      saved.then(
+        () => info,
+        (e: unknown) => {
+          this.notice('error', 'store', errorMessage(e));
+          return info;
+        },
+      ),
     );
   }
 
@@ -1196,7 +1299,7 @@ export class Engine implements EngineApi {
     await this.saveSession();
     const ds = await this.ensureDataset();
     if (ds.info.id !== meta.datasetId) return;
-    this.compileCurrent();
+    await this.compileCurrent();
     const program = this.compiled?.program;
     if (!program) return;
     const ident = this.identity(program, ds);

@@ -4,6 +4,9 @@
 import * as Comlink from 'comlink';
 import { Engine } from './engine.js';
 import type { EngineApi } from './protocol.js';
+import { mark } from '../marks.js';
+
+mark('w:script-evaluated');
 
 const engine: EngineApi = new Engine((value, transferables) => Comlink.transfer(value, transferables));
 Comlink.expose(engine);

@@ -3,6 +3,7 @@
 // worker's API with `import type`, so no worker code is bundled into the page.
 
 import type {
+  BarColumns,
   Diagnostic,
   InputInfo,
   InputValue,
@@ -12,6 +13,7 @@ import type {
   ScriptMeta,
 } from '../../vm/index.js';
 import type { SnapshotKind, SnapshotStatus } from '../store/schema.js';
+import type { TimingMark } from '../marks.js';
 
 export type { InputValue };
 
@@ -28,15 +30,8 @@ export interface CompileInfo {
 }
 
 /** OHLCV rows [firstBar, firstBar + length). */
-export interface BarsChunk {
+export interface BarsChunk extends BarColumns {
   firstBar: number;
-  length: number;
-  time: Float64Array;
-  open: Float64Array;
-  high: Float64Array;
-  low: Float64Array;
-  close: Float64Array;
-  volume: Float64Array;
 }
 
 /** Plot output rows [firstBar, firstBar + length): `columns[outputId][channel]`. */
@@ -46,6 +41,10 @@ export interface OutputsChunk {
   time: Float64Array;
   columns: Float64Array[][];
 }
+
+/** Bars the chart library holds at a time (app/ui/chart-view.ts). A restore sends the plot rows of
+ * the last window first, so the chart is drawn before the other rows are read from storage. */
+export const CHART_WINDOW = 1200;
 
 export type DatasetKind = 'sample' | 'synthetic' | 'csv';
 
@@ -121,9 +120,11 @@ export type RunPhase = 'loading' | 'history' | 'restore' | 'replay';
 export type NoticeLevel = 'info' | 'warning' | 'error';
 
 export type EngineEvent =
-  /** A new run starts: the chart clears, shows `bars` as candles and expects plots for `program`. */
-  | { type: 'reset'; runId: number; program: ProgramInfo | null; dataset: DatasetInfo; total: number; bars: BarsChunk }
-  /** Confirmed plot rows, in bar order, with no gaps. */
+  /** A new run starts: the chart clears, shows `bars` as candles and expects plots for `program`.
+   * `restoring`: the run comes from a checkpoint, whose plot rows follow at once. */
+  | { type: 'reset'; runId: number; program: ProgramInfo | null; dataset: DatasetInfo; total: number; bars: BarsChunk; restoring?: boolean }
+  /** Confirmed plot rows. A run's rows come in bar order with no gaps, except after a restore: the
+   * rows of the chart's last window first, then every row from bar 0 (those again included). */
   | { type: 'outputs'; runId: number; chunk: OutputsChunk }
   | { type: 'progress'; runId: number; phase: RunPhase; done: number; total: number; barsPerSecond: number }
   /** Replay: newly confirmed bars with their plot rows, and the open bar after the latest tick. */
@@ -186,6 +187,8 @@ export interface EngineApi {
   importSnapshot(fileName: string, bytes: Uint8Array): Promise<ImportResult>;
   /** Deletes everything stored and starts over with the samples. */
   clearStorage(): Promise<SessionView>;
+  /** The worker's timing marks (absolute times, for the load benchmark). */
+  timingMarks(): Promise<TimingMark[]>;
 }
 
 export interface InitOptions {
