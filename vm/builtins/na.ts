@@ -45,7 +45,7 @@ let registered = false;
 
 const V5_BOOL = (fn: string) => ({
   untilVersion: 5,
-  removedNote: `In Pine v6 ${fn}() does not accept a bool argument: a bool is never na (it is true or false).`,
+  rejectNote: `In Pine v6 ${fn}() does not accept a bool argument: a bool is never na (it is true or false).`,
 });
 
 /** Defines na, nz, fixnan and the casts in the registry (once). */

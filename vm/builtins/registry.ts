@@ -66,10 +66,11 @@ export interface FnOptions {
   declaration?: boolean;
   /** Input builtin: the checker records an input and passes its id as argument 0. */
   input?: boolean;
-  /** The overload exists only up to this Pine version (v5-only forms); a later script that
-   * resolves to it gets a compile error with `removedNote` as the explanation. */
+  /** A call that resolves to this overload is a compile error explaining `rejectNote`: for
+   * forms Pine refuses with a specific reason (a color given to str.tostring), or, with
+   * `untilVersion`, forms that only later versions refuse (v5's na(bool)). */
+  rejectNote?: string;
   untilVersion?: number;
-  removedNote?: string;
 }
 
 export interface FnSpec {
@@ -91,8 +92,9 @@ export interface FnSpec {
   globalOnly: boolean;
   declaration: boolean;
   input: boolean;
+  /** Null, or the compile error of a call that resolves to this overload (FnOptions.rejectNote). */
+  rejectNote: string | null;
   untilVersion: number | null;
-  removedNote: string;
 }
 
 export type VarImpl =
@@ -131,8 +133,8 @@ export function defineFn(signature: string, impl: BuiltinImpl, opts: FnOptions =
     globalOnly: opts.globalOnly ?? (opts.output !== undefined || opts.declaration === true),
     declaration: opts.declaration ?? false,
     input: opts.input ?? false,
+    rejectNote: opts.rejectNote ?? null,
     untilVersion: opts.untilVersion ?? null,
-    removedNote: opts.removedNote ?? '',
   };
   overloads.push(spec);
   FN_BY_NAME.set(parsed.name, overloads);

@@ -154,6 +154,17 @@ export function registerStr(): void {
   defineFn('str.tostring(value: series string): series string', (rt, a, d) => {
     rt.o[d] = str(rt, a);
   }, pure);
+  // A color has no text form in Pine (str.tostring takes numbers, bools, strings, arrays and
+  // matrices): without this overload it would fall to `any` and print the packed color value.
+  const noColor = {
+    rejectNote: 'str.tostring() does not accept a color: use color.r(), color.g(), color.b() and color.t() to show its parts.',
+  };
+  defineFn('str.tostring(value: series color): series string', (rt, _a, d) => {
+    rt.o[d] = null;
+  }, noColor);
+  defineFn('str.tostring(value: series color, format: series string): series string', (rt, _a, d) => {
+    rt.o[d] = null;
+  }, noColor);
   defineFn('str.tostring(value: series any): series string', (rt, a, d) => {
     rt.o[d] = valueToString(rt.o[a]);
   }, pure);

@@ -1898,7 +1898,14 @@ class Lowerer {
         specs.length === 1
           ? res.reasons[0]
           : res.nearest ?? (typed.length > 0 && typed.every((r) => r === typed[0]) ? typed[0] : undefined);
-      if (one !== undefined) {
+      // Named arguments that each fit some overload but no overload takes together
+      // (`input.int(..., minval = 1, options = [...])`).
+      const unnamed = res.reasons.map((r) => /^'[^']*' has no parameter named '([^']*)'$/.exec(r)?.[1]);
+      const clash = [...new Set(unnamed)];
+      if (one === undefined && unnamed.every((n) => n !== undefined) && clash.length > 1) {
+        const forms = [...new Set(specs.map(overloadText))].join(' and ');
+        this.err('E332', e.span, `'${name}' cannot take ${clash.map((n) => `'${n}'`).join(' and ')} together: its forms are ${forms}.`);
+      } else if (one !== undefined) {
         this.err('E331', e.span, callError(name, one));
       } else {
         const got = infos.map((i) => (i.name ? `${i.name}=` : '') + `${QUAL_NAMES[i.type.qual]} ${baseName(i.type)}`).join(', ');
@@ -1908,8 +1915,8 @@ class Lowerer {
     }
     const m = res.match;
     const spec = m.spec;
-    if (spec.untilVersion !== null && this.version > spec.untilVersion) {
-      this.err('E340', e.span, `\`${this.q(e)}\`: ${spec.removedNote}`);
+    if (spec.rejectNote !== null && (spec.untilVersion === null || this.version > spec.untilVersion)) {
+      this.err('E340', e.span, `\`${this.q(e)}\`: ${spec.rejectNote}`);
     }
     if (spec.output) return this.outputCall(spec, m, argVals, e, scope);
     if (spec.input) return this.inputCall(spec, m, argVals, e, scope);
