@@ -88,6 +88,14 @@ describe('CSV dialects: the same three bars, the same output', () => {
     expect(JSON.parse(r.out)).toEqual({ bars: 3, plots: want });
   });
 
+  test('a UTF-16 file with a byte order mark (Excel "Unicode text")', () => {
+    const text = `\uFEFFtime\topen\thigh\tlow\tclose\tvolume\r\n${S[0]}\t1\t2\t1\t1.5\t10\r\n${S[1]}\t1.5\t1.5\t1\t1.25\t20\r\n${S[2]}\t1.25\t2\t1.25\t2\t30\r\n`;
+    const data = file('utf16.csv', Buffer.from(text, 'utf16le'));
+    const r = cli(['run', 'values.pine', '--data', data]);
+    expect(r.err).toBe('');
+    expect(JSON.parse(r.out)).toEqual({ bars: 3, plots: full });
+  });
+
   test('ISO dates alone are UTC midnights', () => {
     const data = file('dates.csv', 'date,close\n2024-01-03,2\n2024-01-02,1\n');
     const r = cli(['run', 'values.pine', '--data', data]);
@@ -280,6 +288,26 @@ plot(high, "Price, \\"last\\"")
         '2024-01-03T00:00:00.000Z,1,,0,1,1,2,2,0.5,1,2,2\n' +
         '2024-01-04T00:00:00.000Z,3,3,1,0,2,1,3,1,3,1,3\n',
     );
+  });
+
+  test('plotshape and plotarrow of a number series give the value, null for na; --out - is stdout', () => {
+    file('shapes.pine', '//@version=6\nindicator("shapes")\nplotshape(close > open ? close : na, "s")\nplotarrow(close > open ? 1 : na, "a")\n');
+    const r = cli(['run', 'shapes.pine', '--data', 'outputs.csv', '--out', '-']);
+    expect(JSON.parse(r.out)).toEqual({ bars: 3, plots: { s: [2, null, 3], a: [1, null, 1] } });
+  });
+
+  test('log messages go to stderr, also those before a runtime error', () => {
+    file('boom.pine', '//@version=6\nindicator("boom")\nlog.info("close {0}", close)\nif bar_index == 1\n    runtime.error("stop")\nplot(close)\n');
+    const r = cli(['run', 'boom.pine', '--data', 'outputs.csv']);
+    expect(r.code).toBe(1);
+    expect(r.out).toBe('');
+    expect(r.err).toBe('[info] bar 0: close 2\n[info] bar 1: close 1\nevergreen: boom.pine:5:5: runtime error at bar 1: stop\n    at main (boom.pine:5:5)\n');
+  });
+
+  test('a symbol file with an error is named', () => {
+    file('bad.toml', 'x = 1\n');
+    const r = cli(['run', 'outputs.pine', '--data', 'outputs.csv', '--symbol', 'bad.toml']);
+    expect(expectOneLineFailure(r)).toMatch(/^evergreen: bad\.toml: symbol file line 1/);
   });
 
   test('an output file in a folder that does not exist is one clear line', () => {

@@ -7,7 +7,7 @@
 // Every failure is one clear line on stderr (no stack trace) and exit code 1; compile errors come
 // first as `file:line:col: code: message` lines.
 
-import { readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { basename } from 'node:path';
 import {
   compile,
@@ -31,7 +31,7 @@ import { colorFromRgba } from '../runtime/color-value.js';
 import { scanIsoTime } from '../data/scan-time.js';
 import type { BarColumns } from '../data/bars.js';
 import { inspectSnapshot } from './inspect.js';
-import { plotColumns, toCsv, toJson } from './output.js';
+import { plotColumns, TextSink, toCsv, toJson } from './output.js';
 
 declare const __EVERGREEN_VERSION__: string | undefined;
 const VERSION = typeof __EVERGREEN_VERSION__ === 'string' ? __EVERGREEN_VERSION__ : 'dev';
@@ -209,9 +209,21 @@ function readText(path: string, what: string): string {
   }
 }
 
+/** UTF-8, or UTF-16 when the file starts with a UTF-16 byte order mark (Excel's "Unicode text"). */
+function decodeText(bytes: Uint8Array): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes);
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+}
+
 function writeOut(path: string, what: string, data: string | Uint8Array): void {
+  fileOp(path, what, () => writeFileSync(path, data));
+}
+
+/** A write to `path`, its failure as one line. */
+function fileOp<T>(path: string, what: string, op: () => T): T {
   try {
-    writeFileSync(path, data);
+    return op();
   } catch (e) {
     const code = systemErrorCode(e) ?? '';
     const why = code === 'ENOENT' ? 'its folder does not exist' : systemErrorText(code, e);
@@ -507,7 +519,7 @@ function warn(message: string): void {
 function run(a: RunArgs): number {
   const program = compileOrFail(a.script);
   const dataPath = a.data ?? '';
-  const { bars, warnings } = parseBarsCsv(readText(dataPath, 'data file'), { name: dataPath });
+  const { bars, warnings } = parseBarsCsv(decodeText(readBytes(dataPath, 'data file')), { name: dataPath });
   for (const w of warnings) warn(w);
 
   let inst: Instance;
@@ -543,25 +555,48 @@ function run(a: RunArgs): number {
       inst.runBars(bars, from, bars.length);
     }
   } catch (e) {
+    printLogs(inst, firstBar);
     if (e instanceof PineRuntimeError) {
       const where = e.frames.map((f) => `    at ${f.fn} (${a.script}:${f.line}:${f.column})`).join('\n');
       throw new CliError(`${a.script}:${e.line}:${e.column}: runtime error at bar ${e.bar}: ${e.detail}${where ? `\n${where}` : ''}`);
     }
     throw e;
   }
-  for (const l of inst.logs) if (l.bar >= firstBar) process.stderr.write(`[${l.level}] bar ${l.bar}: ${l.message}\n`);
+  printLogs(inst, firstBar);
 
   const count = Math.max(0, bars.length - from);
   const cols = plotColumns(program, inst, firstBar, firstBar + count);
-  const text = a.format === 'csv' ? toCsv(inst, firstBar, firstBar + count, cols) : toJson(count, cols);
-  if (a.out) writeOut(a.out, 'output', text);
-  else process.stdout.write(text);
+  const outPath = a.out;
+  let fd = -1;
+  if (outPath !== null && outPath !== '-') fd = fileOp(outPath, 'output', () => openSync(outPath, 'w'));
+  const sink = new TextSink(
+    fd >= 0
+      ? (chunk) => fileOp(outPath ?? '', 'output', () => writeSync(fd, chunk))
+      : (chunk) => {
+          process.stdout.write(chunk);
+        },
+  );
+  if (a.format === 'csv') toCsv(inst, firstBar, firstBar + count, cols, sink);
+  else toJson(count, cols, sink);
+  sink.end();
+  if (fd >= 0) closeSync(fd);
   return 0;
+}
+
+/** The script's log.* messages of the bars this run computed, on stderr. */
+function printLogs(inst: Instance, firstBar: number): void {
+  for (const l of inst.logs) if (l.bar >= firstBar) process.stderr.write(`[${l.level}] bar ${l.bar}: ${l.message}\n`);
 }
 
 function loadSymbol(path: string | null, dataPath: string, bars: BarColumns): { info: SymbolInfo; period: string | null } {
   if (path) {
-    const file = readSymbolToml(readText(path, 'symbol file'));
+    let file: ReturnType<typeof readSymbolToml>;
+    try {
+      file = readSymbolToml(readText(path, 'symbol file'));
+    } catch (e) {
+      if (e instanceof SymbolFileError) throw new CliError(`${path}: ${e.message}`);
+      throw e;
+    }
     return { info: file.symbol, period: file.period };
   }
   const ticker = basename(dataPath).replace(/\.[^.]*$/, '').toUpperCase().replace(/[^A-Z0-9_]+/g, '_') || 'DATA';

@@ -53,30 +53,114 @@ export function plotColumns(program: Program, inst: Instance, from: number, to: 
   return out;
 }
 
-function num(v: number): string {
-  return Number.isNaN(v) ? 'null' : Number.isFinite(v) ? String(v) : 'null';
+/** A plot value as JSON: the shortest decimal that reads back as the same double; null for na. */
+function jsonNumber(v: number): string {
+  return v - v === 0 ? String(v) : 'null'; // NaN and ±Infinity fail v - v === 0
 }
 
-export function toJson(bars: number, cols: PlotColumn[]): string {
-  const parts = cols.map((c) => `    ${JSON.stringify(c.title)}: [${Array.from(c.values, num).join(', ')}]`);
-  return `{\n  "bars": ${bars},\n  "plots": {\n${parts.join(',\n')}\n  }\n}\n`;
+/** Text gathered into large byte chunks: a million short strings appended without building
+ * ropes that live long enough to cost garbage-collection time. */
+export class TextSink {
+  private readonly chunks: Buffer[] = [];
+  private buf = Buffer.allocUnsafe(1 << 20);
+  private pos = 0;
+
+  /** With `emit`, each full chunk is handed over (and not kept); without it, `bytes()` returns all. */
+  constructor(private readonly emit: ((chunk: Buffer) => void) | null = null) {}
+
+  write(s: string): void {
+    if (this.pos + s.length * 3 > this.buf.length) this.flush(s.length * 3);
+    this.pos += this.buf.write(s, this.pos, 'utf8');
+  }
+
+  private flush(need: number): void {
+    if (this.pos > 0) {
+      const chunk = this.buf.subarray(0, this.pos);
+      if (this.emit) this.emit(chunk);
+      else this.chunks.push(chunk);
+    }
+    this.buf = Buffer.allocUnsafe(Math.max(1 << 20, need));
+    this.pos = 0;
+  }
+
+  /** Hands over what is left (with `emit`). */
+  end(): void {
+    this.flush(0);
+  }
+
+  bytes(): Buffer {
+    this.flush(0);
+    return Buffer.concat(this.chunks);
+  }
+
+  text(): string {
+    return this.bytes().toString('utf8');
+  }
+}
+
+export function toJson(bars: number, cols: PlotColumn[], out: TextSink = new TextSink()): TextSink {
+  out.write(`{\n  "bars": ${bars},\n  "plots": {`);
+  cols.forEach((c, k) => {
+    out.write(`${k === 0 ? '' : ','}\n    ${JSON.stringify(c.title)}: [`);
+    const v = c.values;
+    for (let i = 0; i < v.length; i++) out.write(i === 0 ? jsonNumber(v[i] ?? NaN) : `, ${jsonNumber(v[i] ?? NaN)}`);
+    out.write(']');
+  });
+  out.write('\n  }\n}\n');
+  return out;
 }
 
 function csvCell(s: string): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export function toCsv(inst: Instance, from: number, to: number, cols: PlotColumn[]): string {
-  const time = inst.outputs.slice(from, to).time;
-  const lines = [['time', ...cols.map((c) => c.title)].map(csvCell).join(',')];
-  for (let i = 0; i < time.length; i++) {
-    const t = time[i] ?? NaN;
-    const row = [Number.isFinite(t) ? new Date(t).toISOString() : ''];
-    for (const c of cols) {
-      const v = c.values[i] ?? NaN;
-      row.push(Number.isNaN(v) ? '' : String(v));
+const MS_DAY = 86_400_000;
+const MAX_4_DIGIT_YEAR_MS = 253_402_300_800_000; // 10000-01-01
+
+function two(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
+}
+
+/** `new Date(t).toISOString()`, with the date part computed once per day. */
+function isoFormatter(): (t: number) => string {
+  let day = NaN;
+  let prefix = '';
+  return (t: number): string => {
+    if (!Number.isFinite(t)) return '';
+    if (t < 0 || t >= MAX_4_DIGIT_YEAR_MS) return new Date(t).toISOString();
+    const d = Math.floor(t / MS_DAY);
+    if (d !== day) {
+      day = d;
+      prefix = new Date(d * MS_DAY).toISOString().slice(0, 11);
     }
-    lines.push(row.join(','));
+    let ms = t - d * MS_DAY;
+    const h = Math.floor(ms / 3_600_000);
+    ms -= h * 3_600_000;
+    const m = Math.floor(ms / 60_000);
+    ms -= m * 60_000;
+    const sec = Math.floor(ms / 1000);
+    ms -= sec * 1000;
+    const frac = ms < 10 ? `00${ms}` : ms < 100 ? `0${ms}` : String(ms);
+    return `${prefix}${two(h)}:${two(m)}:${two(sec)}.${frac}Z`;
+  };
+}
+
+/** A plot value as a CSV cell: empty for na. */
+function csvNumber(v: number): string {
+  return v - v === 0 ? String(v) : '';
+}
+
+export function toCsv(inst: Instance, from: number, to: number, cols: PlotColumn[], out: TextSink = new TextSink()): TextSink {
+  const time = inst.outputs.slice(from, to).time;
+  const iso = isoFormatter();
+  out.write(`${['time', ...cols.map((c) => c.title)].map(csvCell).join(',')}\n`);
+  for (let i = 0; i < time.length; i++) {
+    out.write(iso(time[i] ?? NaN));
+    for (const c of cols) {
+      out.write(',');
+      out.write(csvNumber(c.values[i] ?? NaN));
+    }
+    out.write('\n');
   }
-  return `${lines.join('\n')}\n`;
+  return out;
 }
