@@ -2235,7 +2235,7 @@ class Lowerer {
       title: typeof title === 'string' && title !== '' ? title : this.declName ?? `input${id}`,
       varName: this.declName,
       defval,
-      options: this.optionsOf(e, m, spec, argVals),
+      options: this.optionsOf(e, m, spec, scope, kind, defval),
       minval: numOrNull(cv('minval')),
       maxval: numOrNull(cv('maxval')),
       step: numOrNull(cv('step')),
@@ -2252,7 +2252,16 @@ class Lowerer {
     return [{ reg, type: t(INPUT_BASE[kind], Qual.Input), stable: true }];
   }
 
-  private optionsOf(e: A.Call, m: import('./overloads.js').Match, spec: FnSpec, _argVals: Val[]): (string | number)[] | null {
+  /** `options = [...]`: constants (literals or const variables) of the input's type, and the
+   * default must be one of them (the host refuses any other value too). */
+  private optionsOf(
+    e: A.Call,
+    m: import('./overloads.js').Match,
+    spec: FnSpec,
+    scope: Scope,
+    kind: InputKind,
+    defval: string | number | boolean,
+  ): (string | number)[] | null {
     const k = spec.params.findIndex((p) => p.name === 'options');
     if (k < 0) return null;
     const bi = m.bound[k] ?? -1;
@@ -2263,11 +2272,32 @@ class Lowerer {
       this.err('E335', a.value.span, 'input options must be a list of constants: `options = ["A", "B"]`.');
       return null;
     }
+    const base = INPUT_BASE[kind];
     const out: (string | number)[] = [];
+    let bad = false;
     for (const it of a.value.items) {
-      if (it.kind === 'String' || it.kind === 'Number') out.push(it.value);
-      else if (it.kind === 'Unary' && it.op === '-' && it.operand.kind === 'Number') out.push(-it.operand.value);
-      else this.err('E335', it.span, `input options must be constants, got \`${this.q(it)}\`.`);
+      const v = this.expr(it, scope);
+      if (v.bad) {
+        bad = true;
+        continue;
+      }
+      if (v.cv === undefined || v.cv === null || v.type.qual !== Qual.Const) {
+        this.err('E335', it.span, `input options must be constants, got \`${this.q(it)}\`.`);
+        bad = true;
+        continue;
+      }
+      const fits =
+        base === 'string' ? typeof v.cv === 'string' : base === 'int' ? v.type.base === 'int' : base === 'float' ? v.type.base === 'int' || v.type.base === 'float' : false;
+      if (!fits) {
+        this.err('E335', it.span, `The options of ${spec.name}() must be ${withArticle(base === 'float' ? 'number' : base)} each, got ${baseName(v.type)} \`${this.q(it)}\`.`);
+        bad = true;
+        continue;
+      }
+      out.push(v.cv);
+    }
+    if (!bad && out.length > 0 && (typeof defval === 'string' || typeof defval === 'number') && !out.some((o) => o === defval)) {
+      const shown = out.map((o) => (typeof o === 'string' ? `"${o}"` : String(o))).join(', ');
+      this.err('E335', a.value.span, `The default ${typeof defval === 'string' ? `"${defval}"` : defval} of ${spec.name}() is not one of its options ${shown}.`);
     }
     return out;
   }
