@@ -1,7 +1,9 @@
 // Bundles the `evergreen` CLI (vm/cli/main.ts) into dist-cli/evergreen.mjs with esbuild.
 // Runs on `npm install` (prepare) so that `npx evergreen` works right after installing.
+// Each output file is written under a temporary name and renamed, so a command started while the
+// bundle is being rebuilt reads either the old file or the new one, never half of one.
 import { build } from 'esbuild';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
@@ -12,7 +14,7 @@ if (!existsSync(entry)) {
   process.exit(0);
 }
 const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-await build({
+const result = await build({
   entryPoints: [entry],
   outfile: join(root, 'dist-cli/evergreen.mjs'),
   bundle: true,
@@ -23,4 +25,13 @@ await build({
   external: ['msgpackr'],
   define: { __EVERGREEN_VERSION__: JSON.stringify(version) },
   logLevel: 'warning',
+  write: false,
 });
+mkdirSync(join(root, 'dist-cli'), { recursive: true });
+// The map first: the bundle's mtime is what bin/evergreen.mjs compares with the sources.
+const files = [...result.outputFiles].sort((a, b) => (a.path.endsWith('.map') ? -1 : b.path.endsWith('.map') ? 1 : 0));
+for (const f of files) {
+  const tmp = `${f.path}.${process.pid}.tmp`;
+  writeFileSync(tmp, f.contents);
+  renameSync(tmp, f.path);
+}
