@@ -985,6 +985,8 @@ class Lowerer {
     const root = name.split('.')[0] ?? '';
     if (root === 'array' && !PINE_ARRAY_FUNCTIONS.has(name.slice(6)) && !name.startsWith('array.new_')) {
       this.err('E301', span, `Unknown built-in '${name}': 'array' has no member '${name.slice(6)}'.${this.didYouMean(name, null, 'any')}`);
+    } else if (OFFLINE_REQUESTS.has(name)) {
+      this.err('E504', span, `'${name}' needs data that only TradingView's servers have (financials, economic data, corporate events): it cannot run here.`);
     } else if (UNSUPPORTED_NAMESPACES.includes(root)) {
       this.err('E504', span, `'${name}' is not supported yet.`);
     } else if (isNamespace(root)) {
@@ -2103,6 +2105,13 @@ class Lowerer {
     if (name === 'library') {
       this.err('E504', e.callee.span, "Libraries ('library()') are not supported yet.");
     }
+    if (typeof values.timeframe === 'string' && values.timeframe !== '') {
+      // Running the whole script on another timeframe is Tier 4; ignoring it would silently
+      // compute something else.
+      const k = m.spec.params.findIndex((p) => p.name === 'timeframe');
+      const at = e.args[m.bound[k] ?? -1]?.value.span ?? e.span;
+      this.err('E504', at, `${name}(timeframe = "${values.timeframe}") runs the script on another timeframe, which is not supported yet: remove the argument (or leave it "") to run on the chart's timeframe.`);
+    }
     const title = typeof values.title === 'string' ? values.title : '';
     this.meta = {
       kind: name === 'strategy' ? 'strategy' : name === 'library' ? 'library' : 'indicator',
@@ -2315,6 +2324,12 @@ interface BranchAcc {
   /** Some branch's value was a bare na. */
   sawNa: boolean;
 }
+
+/** request.* functions whose data has no offline source (LANGUAGE.md, Tier 4). */
+const OFFLINE_REQUESTS = new Set([
+  'request.financial', 'request.economic', 'request.dividends', 'request.earnings', 'request.splits',
+  'request.quandl', 'request.seed',
+]);
 
 /** The type of each input kind's value. */
 const INPUT_BASE: Record<InputKind, Base> = {
