@@ -109,5 +109,48 @@ plot(c, "c")`;
     expect(yields).toBeGreaterThan(100);
     for (let o = 0; o < 3; o++) expect(Array.from(inst.outputs.column(o))).toEqual(Array.from(straight.outputs.column(o)));
   });
+
+  describe('last_bar_time', () => {
+    const SRC = `//@version=6
+indicator("lbt")
+plot(last_bar_time, "lbt")`;
+    // Five one-minute bars from 2024-01-01T00:00Z (1704067200000): the last opens 4 minutes later.
+    const t0 = 1704067200000;
+    const cols = {
+      length: 5,
+      time: Float64Array.from({ length: 5 }, (_, i) => t0 + i * 60000),
+      open: new Float64Array(5).fill(1),
+      high: new Float64Array(5).fill(1),
+      low: new Float64Array(5).fill(1),
+      close: new Float64Array(5).fill(1),
+      volume: new Float64Array(5).fill(1),
+    };
+    const last = t0 + 4 * 60000;
+    const program = compile(SRC).program;
+    if (!program) throw new Error('compile failed');
+
+    test('runBars over columns that reach the last bar (totalBars): its time on every bar, in chunks too', () => {
+      const whole = Instance.builder(program).timeframe('1').totalBars(5).build();
+      whole.runBars(cols);
+      expect(Array.from(whole.outputs.column(0))).toEqual([last, last, last, last, last]);
+      const chunked = Instance.builder(program).timeframe('1').totalBars(5).build();
+      chunked.runBars(cols, 0, 2);
+      chunked.runBars(cols, 2, 5);
+      expect(Array.from(chunked.outputs.column(0))).toEqual([last, last, last, last, last]);
+    });
+
+    test('given by the host; na when unknown', () => {
+      const given = Instance.builder(program).timeframe('1').lastBarTime(123).build();
+      given.runBars(cols);
+      expect(Array.from(given.outputs.column(0))).toEqual([123, 123, 123, 123, 123]);
+      const unknown = Instance.builder(program).timeframe('1').build();
+      unknown.runBars(cols);
+      expect(Array.from(unknown.outputs.column(0))).toEqual([NaN, NaN, NaN, NaN, NaN]);
+      // More bars announced than the columns hold: the last bar's time is not among them.
+      const beyond = Instance.builder(program).timeframe('1').totalBars(9).build();
+      beyond.runBars(cols);
+      expect(Array.from(beyond.outputs.column(0))).toEqual([NaN, NaN, NaN, NaN, NaN]);
+    });
+  });
 });
 

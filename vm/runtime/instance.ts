@@ -89,6 +89,7 @@ export class InstanceBuilder {
   private inputValues: Record<string, InputValue> = {};
   private lim: Limits = { ...DEFAULT_LIMITS };
   private total: number | null = null;
+  private lastTime: number | null = null;
   private seed = 0x5eed;
 
   constructor(private readonly program: Program) {
@@ -126,6 +127,14 @@ export class InstanceBuilder {
     return this;
   }
 
+  /** Open time (ms) of the chart's last bar: sets last_bar_time. Without it, last_bar_time is
+   * known only when `runBars` is given columns that reach the last bar (see `totalBars`), or on a
+   * realtime bar (the last bar of the chart by definition); otherwise it is na. */
+  lastBarTime(ms: number): this {
+    this.lastTime = ms;
+    return this;
+  }
+
   /** Seed of math.random's generator (deterministic; part of the state). */
   randomSeed(seed: number): this {
     this.seed = seed;
@@ -142,7 +151,7 @@ export class InstanceBuilder {
       outputs,
       rngSeed: this.seed,
     });
-    return new Instance(m, values, this.total);
+    return new Instance(m, values, this.total, this.lastTime);
   }
 }
 
@@ -151,8 +160,15 @@ export class RestoreBuilder {
   private lim: Partial<Limits> = {};
   private expected: Program | null = null;
   private expectedHash: string | null = null;
+  private lastTime: number | null = null;
 
   constructor(private readonly bytes: Uint8Array) {}
+
+  /** Open time of the chart's last bar (last_bar_time; not part of the snapshot). */
+  lastBarTime(ms: number): this {
+    this.lastTime = ms;
+    return this;
+  }
 
   /** Overrides resource limits (loop time, logs kept); history depth stays as saved. */
   limits(l: Partial<Limits>): this {
@@ -173,7 +189,9 @@ export class RestoreBuilder {
   }
 
   build(): Instance {
-    return Instance.fromSnapshot(this.bytes, this.lim, this.expected, this.expectedHash);
+    const inst = Instance.fromSnapshot(this.bytes, this.lim, this.expected, this.expectedHash);
+    if (this.lastTime !== null) inst.setLastBarTime(this.lastTime);
+    return inst;
   }
 }
 
@@ -239,6 +257,10 @@ export class Instance {
   private openTime: number | null = null;
   private checkpoint: TickState | null = null;
   private lastBarIdx: number;
+  /** last_bar_time: given by the host, found in runBars' columns, or the realtime bar's (NaN:
+   * unknown). */
+  private lastBarMs = NaN;
+  private lastBarMsGiven = false;
   /** Status of a bar stopped by its budget: which bar, and whether it confirms. */
   private pending: { bar: number; confirm: boolean } | null = null;
   private failed: PineRuntimeError | null = null;
@@ -271,10 +293,18 @@ export class Instance {
     readonly machine: Machine,
     readonly inputValues: InputValue[],
     total: number | null,
+    lastBarTime: number | null = null,
   ) {
     this.lastBarIdx = total === null ? NaN : total - 1;
+    if (lastBarTime !== null) this.setLastBarTime(lastBarTime);
     this.barSeries = Int32Array.from(machine.program.barSeries.flatMap((b) => [b.reg, b.slot]));
     this.applyInputs();
+  }
+
+  /** Sets last_bar_time (the open time of the chart's last bar) for the bars run from now on. */
+  setLastBarTime(ms: number): void {
+    this.lastBarMs = ms;
+    this.lastBarMsGiven = true;
   }
 
   /** Times this instance's lineage was restored from a snapshot. */
@@ -508,6 +538,12 @@ export class Instance {
     f[R.isNew] = 1;
     f[R.isConfirmed] = 1;
     f[R.lastBarIndex] = last;
+    // The last bar's time, when these columns reach the last bar (row of bar b: from + b - first).
+    if (!this.lastBarMsGiven && last === last) {
+      const row = from + last - (this.confirmed + 1);
+      if (row >= from && row < time.length) this.lastBarMs = time[row] as number;
+    }
+    f[R.lastBarTime] = this.lastBarMs;
     this.closeTimeOf(time[from] as number);
     const fixedMs = this.fixedBarMs ?? 0;
     let idx = this.confirmed;
@@ -585,6 +621,8 @@ export class Instance {
     }
     const idx = this.confirmed + 1;
     this.machine.f[R.timeNow] = Date.now();
+    // The open bar is the chart's last bar.
+    if (!this.lastBarMsGiven) this.lastBarMs = tick.time;
     this.prepare(idx, tick, true, false, isNew);
     this.pending = { bar: idx, confirm: false };
     return this.go(opts.budget);
@@ -681,6 +719,7 @@ export class Instance {
     f[R.isConfirmed] = confirm ? 1 : 0;
     f[R.isLastConfirmedHistory] = !realtime && idx === last ? 1 : 0;
     f[R.lastBarIndex] = last;
+    f[R.lastBarTime] = this.lastBarMs;
     const bs = this.barSeries;
     for (let i = 0; i < bs.length; i += 2) {
       const s = m.ser[bs[i + 1] as number] as SeriesF;

@@ -176,6 +176,8 @@ export class Machine implements Runtime {
     const vo = this.vo;
     const ser = this.ser;
     const bar = this.bar;
+    const impls = this.impls;
+    const statefulBuiltin = this.statefulBuiltin;
     let pc = this.pc;
     let vb = this.vb;
     let ob = this.ob;
@@ -372,10 +374,16 @@ export class Machine implements Runtime {
             pc += 3;
             break;
           }
-          case 32: // SER_GET
-            f[code[pc + 1] as number] = this.histF(ser[sb + (code[pc + 2] as number)] as SeriesF, f[code[pc + 3] as number] as number);
+          case 32: {
+            // SER_GET
+            const s = ser[sb + (code[pc + 2] as number)] as SeriesF;
+            const k = f[code[pc + 3] as number] as number;
+            // Fast path: a whole offset within the buffer (histF checks and reports the rest).
+            if (k >>> 0 === k && k < s.mask) f[code[pc + 1] as number] = k < s.count ? (s.buf[(s.head - k) & s.mask] as number) : NaN;
+            else f[code[pc + 1] as number] = this.histF(s, k);
             pc += 4;
             break;
+          }
           case 33: {
             // SER_GET_K
             const s = ser[sb + (code[pc + 2] as number)] as SeriesF;
@@ -436,7 +444,7 @@ export class Machine implements Runtime {
             // CALLB
             const n = code[pc + 1] as number;
             const s = code[pc + 4] as number;
-            (this.impls[n] as BuiltinImpl)(this, code[pc + 2] as number, code[pc + 3] as number, this.statefulBuiltin[n] === 1 ? cb + s : s);
+            (impls[n] as BuiltinImpl)(this, code[pc + 2] as number, code[pc + 3] as number, statefulBuiltin[n] === 1 ? cb + s : s);
             pc += 5;
             break;
           }
