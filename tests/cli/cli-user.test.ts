@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { compile, Instance } from '../../vm/index.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const BIN = join(ROOT, 'bin/evergreen.mjs');
@@ -207,7 +208,7 @@ plot(mode == "a" ? 1 : 2, "mode")
     const byName = JSON.parse(run('len=3', 'src=hl2', 'c=#00FF80', 'tf=1D', 'mode=b').out) as Plots;
     // hl2 = 2, 4, 6; sma of 3 = 4 on the third bar.
     expect(byName.plots).toEqual({ sma: [null, null, 4], green: [255, 255, 255], transp: [0, 0, 0], secs: [86400, 86400, 86400], mode: [2, 2, 2] });
-    const byTitle = JSON.parse(run('Length=3', 'Source=hl2', 'Line color=color.lime', 'Higher TF=240', 'On=false').out) as Plots;
+    const byTitle = JSON.parse(run('Length=3', 'Source=hl2', 'Line color=color.lime', 'Higher TF=240', 'On=FALSE').out) as Plots;
     // color.lime is #00E676 (green 0xE6 = 230).
     expect(byTitle.plots).toEqual({ sma: [null, null, null], green: [230, 230, 230], transp: [0, 0, 0], secs: [14400, 14400, 14400], mode: [1, 1, 1] });
     // #RRGGBBAA: alpha 0x00 is fully transparent.
@@ -450,6 +451,38 @@ plot(n, "n")
       const res = cli(['run', 'ema.pine', '--data', eur, '--resume', name]);
       expect(expectOneLineFailure(res), name).toMatch(new RegExp(`^evergreen: ${name.replace('.', '\\.')}: Bad snapshot`));
     }
+  });
+
+  test('snapshots saved mid-bar, during a realtime bar or after a runtime error are refused by --resume', () => {
+    file('tiny.csv', 'time,open,high,low,close\n2024-01-02,1,2,0,1\n2024-01-03,1,2,0,1.5\n2024-01-04,1,2,0,2\n');
+    const source = '//@version=6\nindicator("t")\ns = 0.0\nfor i = 0 to 50\n    s += close\nif bar_index == 1 and close > 5\n    runtime.error("big")\nplot(s)\n';
+    file('t.pine', source);
+    const { program } = compile(source);
+    if (!program) throw new Error('no program');
+    const bar = (day: number, close: number) => ({ time: Date.UTC(2024, 0, day), open: 1, high: 2, low: 0, close, volume: NaN });
+
+    const live = Instance.builder(program).timeframe('1D').build();
+    live.runBar(bar(2, 1));
+    live.updateBar(bar(3, 1.2));
+    file('live.evgs', live.saveState());
+    expect(expectOneLineFailure(cli(['run', 't.pine', '--data', 'tiny.csv', '--resume', 'live.evgs']))).toBe(
+      'evergreen: live.evgs was saved while a realtime bar was open; the CLI resumes snapshots saved between bars',
+    );
+
+    const mid = Instance.builder(program).timeframe('1D').build();
+    expect(mid.runBar(bar(2, 1), { budget: 20 }).status).toBe('yielded');
+    file('mid.evgs', mid.saveState());
+    expect(expectOneLineFailure(cli(['run', 't.pine', '--data', 'tiny.csv', '--resume', 'mid.evgs']))).toBe(
+      'evergreen: mid.evgs was saved in the middle of a bar; the CLI resumes snapshots saved between bars',
+    );
+
+    const failed = Instance.builder(program).timeframe('1D').build();
+    failed.runBar(bar(2, 1));
+    expect(() => failed.runBar(bar(3, 9))).toThrow('big');
+    file('failed.evgs', failed.saveState());
+    expect(expectOneLineFailure(cli(['run', 't.pine', '--data', 'tiny.csv', '--resume', 'failed.evgs']))).toBe(
+      'evergreen: failed.evgs was saved after a runtime error stopped the script; there is nothing to resume',
+    );
   });
 
   test('inspect on the good file shows the variables', () => {

@@ -45,7 +45,7 @@ export function inspectSnapshot(bytes: Uint8Array, file: string): string {
   lines.push(`  symbol         ${d.env.symbol.tickerid} (${d.env.symbol.timezone}, mintick ${d.env.symbol.mintick}), timeframe ${d.env.timeframe.period}`);
   lines.push('sections');
   lines.push(`  header         44 B`);
-  lines.push(`  program        ${size(d.programBytes.length)} (${d.program.code.length} code words, ${d.program.functions.length} functions)`);
+  lines.push(`  program        ${size(d.programBytes.length)} (${d.program.code.length} code words, ${d.program.functions.length} function${d.program.functions.length === 1 ? '' : 's'})`);
   lines.push(`  state          ${size(packr.pack(raw.graph).length)}`);
   lines.push(`  outputs        ${raw.outputs ? size(packr.pack(raw.outputs).length) : 'not included'}`);
   lines.push(`  checksum       4 B (total ${size(bytes.length)})`);

@@ -412,6 +412,8 @@ function inputValue(info: InputInfo, raw: string): InputValue {
       if (c === null) throw bad(`expected a color like #FF5252, #FF525280 or red, got ${JSON.stringify(raw)}`);
       return c;
     }
+    case 'bool':
+      return /^(true|false)$/i.test(v) ? v.toLowerCase() : raw;
     case 'timeframe':
       if (v !== '' && parseTimeframe(v) === null) throw bad(`expected a timeframe like 1, 15, 60, 1D, 1W or 1M, got ${JSON.stringify(raw)}`);
       return v;
@@ -481,7 +483,11 @@ function resumeFrom(a: RunArgs, resume: string, program: Program, bars: BarColum
     if (e instanceof SnapshotError) throw new CliError(`${resume}: ${e.message}`);
     throw e;
   }
-  if (inst.isSuspended) throw new CliError(`${resume} was saved in the middle of a bar; the CLI resumes snapshots saved between bars`);
+  const header = Instance.peekSnapshot(bytes);
+  if (header.failed) throw new CliError(`${resume} was saved after a runtime error stopped the script; there is nothing to resume`);
+  if (header.suspended || header.realtimeOpen) {
+    throw new CliError(`${resume} was saved ${header.suspended ? 'in the middle of a bar' : 'while a realtime bar was open'}; the CLI resumes snapshots saved between bars`);
+  }
   const k = inst.barIndex;
   const last = inst.lastBarTime;
   let from = 0;
