@@ -75,6 +75,10 @@ class Lowerer {
   private readonly strings: string[] = [];
   private readonly stringIndex = new Map<string, number>();
   private readonly preload: Preload[] = [];
+  /** Errors already reported (code and span), see err(). */
+  private readonly reported = new Set<string>();
+  /** Calls whose argument types compile a function body a second time or more (err()). */
+  private readonly callContext: { text: string; at: string }[] = [];
   /** The history limit register of each series read with a dynamic offset (emitHistoryLimit). */
   private readonly histLimits = new Map<string, { entry: Preload; owner: FnCtx; ser: number }>();
   private readonly constRegs = new Map<string, number>();
@@ -248,7 +252,14 @@ class Lowerer {
   private pinnedAt: number | null = null;
 
   private err(code: string, span: A.Span, message: string): void {
-    this.sink.error(code, span, message);
+    // A function body is compiled once per argument-type signature: a mistake that does not
+    // depend on the types would be reported once per signature.
+    const key = `${code}@${span.start}:${span.end}`;
+    if (this.reported.has(key)) return;
+    this.reported.add(key);
+    // A mistake that only a later signature shows: name the call that brought it.
+    const ctx = this.callContext[this.callContext.length - 1];
+    this.sink.error(code, span, ctx ? `${message.replace(/\.$/, '')} (in the call \`${ctx.text}\` at ${ctx.at}).` : message);
   }
 
   /** E303 for a second declaration of `name` in `scope`, naming the line of the first one. */
@@ -744,7 +755,13 @@ class Lowerer {
     const key = argVals.map((v) => `${v.type.qual}${baseName(v.type)}`).join(',');
     let spec = sym.specs.get(key);
     if (!spec) {
+      const again = sym.specs.size > 0;
+      if (again) {
+        const lc = this.sink.lines.lineCol(call.span.start);
+        this.callContext.push({ text: this.q(call), at: `${lc.line}:${lc.column}` });
+      }
       spec = this.specialize(sym, argVals.map((v) => v.type), call);
+      if (again) this.callContext.pop();
       sym.specs.set(key, spec);
     }
     // Pass arguments into the callee's parameter registers. A value is computed straight into its
