@@ -305,6 +305,14 @@ plot(high, "Price, \\"last\\"")
     expect(r.err).toBe('[info] bar 0: close 2\n[info] bar 1: close 1\nevergreen: boom.pine:5:5: runtime error at bar 1: stop\n    at main (boom.pine:5:5)\n');
   });
 
+  test('a failure after the data loaded is still one line: data warnings are held back', () => {
+    file('line.csv', 'time,close\n2024-01-02,1\n2024-01-03,2\n');
+    const r = cli(['run', 'outputs.pine', '--data', 'line.csv', '--input', 'nope=1']);
+    expect(expectOneLineFailure(r)).toBe("evergreen: Unknown input 'nope' (the script's inputs: none).");
+    const ok = cli(['run', 'outputs.pine', '--data', 'line.csv']);
+    expect(ok.err).toBe('evergreen: warning: line.csv:1: no open, high or low columns: each bar uses close for all four prices\n');
+  });
+
   test('a symbol file with an error is named', () => {
     file('bad.toml', 'x = 1\n');
     const r = cli(['run', 'outputs.pine', '--data', 'outputs.csv', '--symbol', 'bad.toml']);

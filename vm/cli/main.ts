@@ -518,8 +518,15 @@ function resumeFrom(a: RunArgs, resume: string, program: Program, bars: BarColum
   return { inst, from };
 }
 
+/** Warnings wait until everything is checked, so that a failure stays one line on stderr. */
+const pendingWarnings: string[] = [];
+
 function warn(message: string): void {
-  process.stderr.write(`evergreen: warning: ${message}\n`);
+  pendingWarnings.push(`evergreen: warning: ${message}\n`);
+}
+
+function flushWarnings(): void {
+  for (const w of pendingWarnings.splice(0)) process.stderr.write(w);
 }
 
 function run(a: RunArgs): number {
@@ -543,17 +550,19 @@ function run(a: RunArgs): number {
   const offset = inst.barIndex + 1 - from;
   const firstBar = from + offset;
 
+  const lastBar = bars.length - 1 + offset;
+  const saveAt = a.save !== null ? (a.saveAt ?? lastBar) : null;
+  if (saveAt !== null && (saveAt < firstBar || saveAt > lastBar)) {
+    throw new CliError(
+      from >= bars.length
+        ? `--save-at ${saveAt}: there are no bars to run (${dataPath} ends at bar ${lastBar})`
+        : `--save-at ${saveAt} is outside the bars run (${firstBar} to ${lastBar})`,
+    );
+  }
+  flushWarnings();
   try {
-    if (a.save !== null) {
-      const lastBar = bars.length - 1 + offset;
-      const at = a.saveAt ?? lastBar;
-      if (at < firstBar || at > lastBar) {
-        throw new CliError(
-          from >= bars.length
-            ? `--save-at ${at}: there are no bars to run (${dataPath} ends at bar ${lastBar})`
-            : `--save-at ${at} is outside the bars run (${firstBar} to ${lastBar})`,
-        );
-      }
+    if (a.save !== null && saveAt !== null) {
+      const at = saveAt;
       inst.runBars(bars, from, at - offset + 1);
       writeOut(a.save, 'snapshot', inst.saveState());
       inst.runBars(bars, at - offset + 1, bars.length);
