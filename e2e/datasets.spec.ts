@@ -57,7 +57,7 @@ test('a CSV imports from the file picker, and one with a malformed row is refuse
 
   // A row with missing fields is refused too, naming its line.
   await importFile(page, 'short.csv', 'time,open,high,low,close\n2024-01-01,1,2,0.5,1.5\n2024-01-02,1,2\n');
-  await expect(page.getByTestId('notice').filter({ hasText: 'short.csv:3: expected 5 fields' })).toBeVisible();
+  await expect(page.getByTestId('notice').filter({ hasText: "short.csv:3: column 'low': no value: the row has 3 fields, the header 5" })).toBeVisible();
   expect(await datasetOptions(page)).toEqual(withTrend);
 
   // The imported dataset survives a reload and opens again (from its checkpoint).
