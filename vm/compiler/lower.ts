@@ -32,6 +32,7 @@ import {
   type FnSpec,
   type VarSpec,
 } from '../builtins/registry.js';
+import { printType } from './ast-print.js';
 import { assignable, overloadText, resolveOverload, sigToPType, unify, type ArgInfo } from './overloads.js';
 import { FIXED_REGISTERS, type Runtime, DEFAULT_LIMITS } from '../runtime/runtime.js';
 import { colorFromRgba } from '../runtime/color-value.js';
@@ -669,13 +670,75 @@ class Lowerer {
       this.err('E502', s.span, `Methods ('method ${s.name}') are not supported yet.`);
       return;
     }
-    if (scope.syms.has(s.name)) {
+    const prev = scope.syms.get(s.name);
+    const sym: FuncSym = { kind: 'func', name: s.name, def: s, globals: new Map(scope.syms), specs: new Map() };
+    if (prev && prev.kind === 'func') {
+      // An overload: Pine allows several functions of one name whose parameters differ in number
+      // or declared types.
+      const sig = (d: A.FuncDef): string => d.params.map((p) => (p.type ? printType(p.type) : '?')).join(',');
+      const same = [prev, ...(prev.overloads ?? [])].find((o) => sig(o.def) === sig(s));
+      if (same) {
+        const line = this.sink.lines.lineCol(same.def.nameSpan.start).line;
+        this.err('E303', s.nameSpan, `The function '${s.name}' is already declared on line ${line} with the same parameters: an overload must differ in the number or the declared types of its parameters.`);
+        return;
+      }
+      (prev.overloads ??= []).push(sym);
+      this.userFns.push(sym);
+      return;
+    }
+    if (prev) {
       this.alreadyDeclared(s.name, s.nameSpan, scope);
       return;
     }
-    const sym: FuncSym = { kind: 'func', name: s.name, def: s, globals: new Map(scope.syms), specs: new Map() };
     scope.syms.set(s.name, sym);
     this.userFns.push(sym);
+  }
+
+  /** The overload of a user function that fits the call's arguments best: every argument binds,
+   * every declared parameter type accepts its argument, fewest int → float promotions; the
+   * first declared on ties. Null after reporting that none fits. */
+  private pickOverload(first: FuncSym, others: FuncSym[], call: A.Call, scope: Scope): FuncSym | null {
+    const fn = scope.fn;
+    const types = call.args.map((a) => this.checkOnly(fn, () => this.expr(a.value, scope)));
+    if (types.some((v) => v.bad)) return first;
+    let best: FuncSym | null = null;
+    let bestScore = Infinity;
+    for (const cand of [first, ...others]) {
+      const params = cand.def.params;
+      const bound: number[] = params.map(() => -1);
+      let pos = 0;
+      let fits = true;
+      call.args.forEach((a, i) => {
+        const k = a.name === null ? pos++ : params.findIndex((p) => p.name === a.name);
+        if (k < 0 || k >= params.length || (bound[k] ?? -1) >= 0) fits = false;
+        else bound[k] = i;
+      });
+      let score = 0;
+      params.forEach((p, k) => {
+        const i = bound[k] ?? -1;
+        if (i < 0) {
+          if (!p.defaultValue) fits = false;
+          return;
+        }
+        if (!p.type) return;
+        const want = this.declTypeFromRef(p.type);
+        const got = types[i];
+        if (!want || !got) return;
+        const a = assignable(got.type, want, this.version);
+        if (a === null || (p.type.qualifier && got.type.qual > want.qual)) fits = false;
+        else if (a !== 'same') score += a === 'promote' ? 1 : 2;
+      });
+      if (fits && score < bestScore) {
+        best = cand;
+        bestScore = score;
+      }
+    }
+    if (!best) {
+      const got = call.args.map((a, i) => (a.name ? `${a.name}=` : '') + `${QUAL_NAMES[types[i]?.type.qual ?? Qual.Series]} ${baseName(types[i]?.type ?? t('float'))}`).join(', ');
+      const forms = [first, ...others].map((o) => `${o.name}(${o.def.params.map((p) => (p.type ? `${printType(p.type)} ${p.name}` : p.name)).join(', ')})`).join('; ');
+      this.err('E332', call.span, `No overload of '${first.name}' takes (${got}). Overloads: ${forms}.`);
+    }
+    return best;
   }
 
   private userCall(sym: FuncSym, call: A.Call, scope: Scope): Val[] {
@@ -1776,7 +1839,10 @@ class Lowerer {
     if (callee.kind === 'Ident') {
       const sym = scope.lookup(callee.name);
       if (sym) {
-        if (sym.kind === 'func') return this.userCall(sym, e, scope);
+        if (sym.kind === 'func') {
+          const chosen = sym.overloads ? this.pickOverload(sym, sym.overloads, e, scope) : sym;
+          return chosen ? this.userCall(chosen, e, scope) : [this.poison()];
+        }
         this.err('E330', callee.span, `Cannot call '${callee.name}': it is ${withArticle(baseName(sym.type))} variable, not a function.`);
         return [this.poison()];
       }

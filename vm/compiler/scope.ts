@@ -36,6 +36,9 @@ export interface FuncSym {
   /** Globals visible where the function was defined. */
   globals: Map<string, Sym>;
   specs: Map<string, SpecInfo>;
+  /** Later declarations of the same name with other parameter types (Pine's user-function
+   * overloads); only the first declaration, the one in the scope, has them. */
+  overloads?: FuncSym[];
 }
 
 export interface SpecInfo {
