@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { scanNumber } from '../../vm/data/scan-number.js';
-import { formatTime, scanIsoTime } from '../../vm/data/scan-time.js';
+import { formatTime, scanIsoTime, scanTimeOfDay } from '../../vm/data/scan-time.js';
 import { daysFromCivil } from '../../vm/builtins/time/calendar.js';
 
 /** A small deterministic generator (LCG) so failures reproduce. */
@@ -102,5 +102,22 @@ describe('daysFromCivil and formatTime', () => {
     expect(formatTime(Date.UTC(2020, 0, 3))).toBe('2020-01-03');
     expect(formatTime(Date.UTC(2020, 0, 3, 9, 30))).toBe('2020-01-03T09:30:00Z');
     expect(formatTime(Date.UTC(1950, 0, 3, 0, 0, 0, 5))).toBe('1950-01-03T00:00:00.005Z');
+  });
+});
+
+describe('scanTimeOfDay', () => {
+  const tod = (s: string): number => scanTimeOfDay(s, 0, s.length);
+  it('reads HH:MM, H:MM, HH:MM:SS and a fraction as ms since midnight', () => {
+    expect(tod('09:30')).toBe((9 * 60 + 30) * 60_000);
+    expect(tod('9:30')).toBe((9 * 60 + 30) * 60_000);
+    expect(tod('00:00')).toBe(0);
+    expect(tod('23:59:59')).toBe(86_399_000);
+    expect(tod('23:59:59.5')).toBe(86_399_500);
+    expect(tod('12:00:00.1239')).toBe(43_200_123);
+  });
+  it('refuses anything else', () => {
+    for (const s of ['', '24:00', '9:60', '9:3', '09:30:', '09:30:60', '0930', '09:30Z', '09:30:00.', 'ab:cd', '-1:00', '09:30 ']) {
+      expect(tod(s), s).toBeNaN();
+    }
   });
 });
