@@ -1002,7 +1002,15 @@ class Lowerer {
       this.err('E319', e.span, `'${e.name}' is a function: call it with \`${e.name}(...)\`.`);
       return this.poison();
     }
-    this.err('E301', e.span, `Undeclared identifier '${e.name}'.${this.didYouMean(e.name, scope, 'value')}`);
+    const later = this.script.body.find(
+      (st) => st.span.start > e.span.start && ((st.kind === 'VarDecl' && st.name === e.name) || (st.kind === 'TupleDecl' && st.names.some((n) => n.name === e.name))),
+    );
+    if (later) {
+      const line = this.sink.lines.lineCol(later.span.start).line;
+      this.err('E301', e.span, `Undeclared identifier '${e.name}': it is declared later, on line ${line}; declare a variable before the code that uses it.`);
+    } else {
+      this.err('E301', e.span, `Undeclared identifier '${e.name}'.${this.didYouMean(e.name, scope, 'value')}`);
+    }
     return this.poison();
   }
 
