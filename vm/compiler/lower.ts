@@ -117,7 +117,7 @@ class Lowerer {
     if (script.version === null) {
       sink.warning('W301', { start: 0, end: 0 }, 'No //@version annotation: compiling as Pine v6.');
     } else if (script.version !== 5 && script.version !== 6) {
-      sink.error('E501', { start: 0, end: 0 }, `Pine version ${script.version} is not supported: use //@version=5 or //@version=6.`);
+      sink.error('E501', { start: 0, end: 0 }, `Pine version ${script.version} is not supported: use //@version=5 or //@version=6${script.version < 5 ? " (TradingView's Pine Editor converts a v4 script to v5)" : ''}.`);
     }
     this.main = this.newFn('main', true);
     this.globalScope = new Scope(null, this.main);
@@ -135,6 +135,9 @@ class Lowerer {
   }
 
   run(): Program | null {
+    // A script for another Pine version (v4's study(), unprefixed sma(), ...) would only produce
+    // a cascade of errors after E501.
+    if (this.script.version !== null && this.script.version !== 5 && this.script.version !== 6) return null;
     prescan(this.script, this.histNames, this.reassigned);
     for (const c of findRecursion(this.script)) {
       const how = c.names.length === 2 ? `'${c.names[0] ?? ''}' calls itself` : `the cycle ${c.names.map((n) => `'${n}'`).join(' → ')}`;
@@ -147,7 +150,8 @@ class Lowerer {
     em.at = this.script.span.end;
     em.emit(Op.HALT);
     this.checkUncalled();
-    if (!this.sawDeclaration) {
+    // (A declaration with a syntax error was reported already: no second error for it.)
+    if (!this.sawDeclaration && !/^[ \t]*(indicator|strategy|library)[ \t]*\(/m.test(this.sink.source)) {
       this.sink.error('E401', { start: 0, end: 0 }, 'The script must declare itself with indicator(), strategy() or library().');
     }
     if (this.sink.hasErrors) return null;
