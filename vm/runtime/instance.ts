@@ -530,7 +530,11 @@ export class Instance {
     const { time, open, high, low, close, volume } = cols;
     const bs = this.barSeries;
     const ser = m.ser;
-    out.reserve(this.confirmed + 1 + (to - from));
+    // Room for this run's rows; when the host announced its bar count, for all of them at once
+    // (a run in chunks then allocates its columns once instead of once per chunk).
+    const lastRow = this.confirmed + (to - from);
+    if (last === last && last >= lastRow && last < lastRow + 1e8) out.reserve(last);
+    else out.reserve(lastRow, false);
     // Flags that are the same on every history bar.
     f[R.timeNow] = Date.now();
     f[R.isHistory] = 1;

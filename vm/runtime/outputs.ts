@@ -37,10 +37,12 @@ export class OutputStore {
     if (row >= this.length) this.length = row + 1;
   }
 
-  /** Makes room for rows up to bar `lastBar` at once (hosts that know how many bars will come). */
-  reserve(lastBar: number): void {
+  /** Makes room for rows up to bar `lastBar` at once: exactly (hosts that know how many bars will
+   * come), or with `exact` false at least doubling the capacity (runs in chunks of unknown total,
+   * so that growing stays linear). */
+  reserve(lastBar: number, exact = true): void {
     const rows = lastBar - this.firstBar + 1;
-    if (rows > this.time.length) this.grow(rows, true);
+    if (rows > this.time.length) this.grow(rows, exact);
   }
 
   private grow(min: number, exact = false): void {
