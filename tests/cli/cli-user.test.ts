@@ -186,6 +186,7 @@ c = input.color(color.red, "Line color")
 tf = input.timeframe("60", "Higher TF")
 on = input.bool(true, "On")
 mode = input.string("a", "Mode", options = ["a", "b"])
+sess = input.session("0930-1600", "Session")
 plot(on ? ta.sma(src, len) : na, "sma")
 plot(color.g(c), "green")
 plot(color.t(c), "transp")
@@ -226,7 +227,8 @@ plot(mode == "a" ? 1 : 2, "mode")
     ['tf=2X', `Input 'tf': expected a timeframe like 1, 15, 60, 1D, 1W or 1M, got "2X".`],
     ['on=yes', `Input 'on': expected true or false, got "yes".`],
     ['mode=c', `Input 'mode': "c" is not one of the options a, b.`],
-    ['length=3', "Unknown input 'length' (the script's inputs: len, src, c, tf, on, mode)."],
+    ['sess=9-17', `Input 'sess': Session "9-17": "9-17" is not a time range like "0930-1600".`],
+    ['length=3', "Unknown input 'length' (the script's inputs: len, src, c, tf, on, mode, sess)."],
     ['len', "--input expects name=value, got 'len' (see 'evergreen run --help')"],
   ];
   test.each(bad)('--input %s is refused', (input, message) => {

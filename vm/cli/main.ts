@@ -26,6 +26,7 @@ import { SnapshotError, readSnapshot } from '../snapshot/format.js';
 import { decodeBody } from '../snapshot/state.js';
 import { SymbolFileError, readSymbolToml, defaultSymbolInfo } from '../builtins/time/symbol-info.js';
 import { parseTimeframe } from '../builtins/time/timeframe.js';
+import { sessionSchedule } from '../builtins/time/session.js';
 import { NAMED_COLORS } from '../builtins/color.js';
 import { colorFromRgba } from '../runtime/color-value.js';
 import { scanIsoTime } from '../data/scan-time.js';
@@ -414,6 +415,13 @@ function inputValue(info: InputInfo, raw: string): InputValue {
     }
     case 'bool':
       return /^(true|false)$/i.test(v) ? v.toLowerCase() : raw;
+    case 'session':
+      try {
+        sessionSchedule(v, 'Etc/UTC');
+      } catch (e) {
+        throw bad(`${e instanceof Error ? e.message.replace(/\.$/, '') : String(e)}`);
+      }
+      return v;
     case 'timeframe':
       if (v !== '' && parseTimeframe(v) === null) throw bad(`expected a timeframe like 1, 15, 60, 1D, 1W or 1M, got ${JSON.stringify(raw)}`);
       return v;
