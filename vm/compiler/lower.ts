@@ -1874,7 +1874,12 @@ class Lowerer {
             const { line } = this.sink.lines.lineCol(later.nameSpan.start);
             this.err('E301', callee.span, `Undeclared function '${name}': it is declared later, on line ${line}; declare a function before the code that calls it.`);
           } else {
-            this.err('E301', callee.span, `Undeclared function '${name}'.${this.didYouMean(name, scope, 'function')}`);
+            // v4 names without their v5 namespace (sma, tostring, security, ...).
+            const ns = ['math', 'ta', 'str', 'request', 'color', 'array', 'timeframe'].find((n) => lookupFn(`${n}.${name}`) || UNSUPPORTED_FUNCTIONS.has(`${n}.${name}`));
+            const hint = ns
+              ? ` Did you mean '${ns}.${name}'? Since Pine v5 built-in functions live in namespaces (ta., math., str., request., ...).`
+              : this.didYouMean(name, scope, 'function');
+            this.err('E301', callee.span, `Undeclared function '${name}'.${hint}`);
           }
           for (const a of e.args) this.expr(a.value, scope);
           return [this.poison()];
@@ -2419,6 +2424,9 @@ interface BranchAcc {
   /** Some branch's value was a bare na. */
   sawNa: boolean;
 }
+
+/** Pine functions of unsupported namespaces that a v4 name may stand for (undeclared-function hint). */
+const UNSUPPORTED_FUNCTIONS = new Set(['request.security', 'request.security_lower_tf', 'request.financial']);
 
 /** request.* functions whose data has no offline source (LANGUAGE.md, Tier 4). */
 const OFFLINE_REQUESTS = new Set([
