@@ -97,6 +97,16 @@ describe('CSV dialects: the same three bars, the same output', () => {
     expect(JSON.parse(r.out)).toEqual({ bars: 3, plots: full });
   });
 
+  test('--data - reads stdin', () => {
+    const r = spawnSync(process.execPath, [BIN, 'run', 'values.pine', '--data', '-'], {
+      cwd: dir,
+      encoding: 'utf8',
+      input: 'time,close\n2024-01-02,1\n2024-01-03,x\n',
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(`evergreen: <stdin>:3: column 'close': expected a number, got "x"\n`);
+  });
+
   test('ISO dates alone are UTC midnights', () => {
     const data = file('dates.csv', 'date,close\n2024-01-03,2\n2024-01-02,1\n');
     const r = cli(['run', 'values.pine', '--data', data]);

@@ -65,8 +65,9 @@ then a count of errors on stderr. Exit code 1 when any script has an error, else
 const HELP_RUN = `Usage: evergreen run <script.pine> --data <bars.csv> [options]
 
 Options:
-  --data <file>          bars as CSV: a header row naming time (or date, timestamp, datetime), open,
-                         high, low, close and optionally volume, in any case and order
+  --data <file>|-        bars as CSV (- reads stdin): a header row naming time (or date,
+                         timestamp, datetime), open, high, low, close and optionally volume,
+                         in any case and order
   --input <name=value>   override an input, by its variable name or its title (repeatable)
   --format json|csv      output format (default json):
                            json  {"bars": N, "plots": {"<title>": [v0, v1, ...]}}, null for na
@@ -194,11 +195,11 @@ function systemErrorText(code: string, e: unknown): string {
   }
 }
 
-function readBytes(path: string, what: string): Uint8Array {
+function readBytes(path: string | number, what: string, shown = `'${String(path)}'`): Uint8Array {
   try {
     return new Uint8Array(readFileSync(path));
   } catch (e) {
-    throw new CliError(`cannot read the ${what} '${path}': ${systemErrorText(systemErrorCode(e) ?? '', e)}`);
+    throw new CliError(`cannot read the ${what} ${shown}: ${systemErrorText(systemErrorCode(e) ?? '', e)}`);
   }
 }
 
@@ -539,8 +540,10 @@ function flushWarnings(): void {
 
 function run(a: RunArgs): number {
   const program = compileOrFail(a.script);
-  const dataPath = a.data ?? '';
-  const { bars, warnings } = parseBarsCsv(decodeText(readBytes(dataPath, 'data file')), { name: dataPath });
+  const stdin = a.data === '-';
+  const dataPath = stdin ? '<stdin>' : (a.data ?? '');
+  const raw = stdin ? readBytes(0, 'data from', 'stdin') : readBytes(dataPath, 'data file');
+  const { bars, warnings } = parseBarsCsv(decodeText(raw), { name: dataPath });
   for (const w of warnings) warn(w);
 
   let inst: Instance;
@@ -622,7 +625,8 @@ function loadSymbol(path: string | null, dataPath: string, bars: BarColumns): { 
     }
     return { info: file.symbol, period: file.period };
   }
-  const ticker = basename(dataPath).replace(/\.[^.]*$/, '').toUpperCase().replace(/[^A-Z0-9_]+/g, '_') || 'DATA';
+  const name = basename(dataPath).replace(/\.[^.]*$/, '').toUpperCase().replace(/[^A-Z0-9_]+/g, '_').replace(/^_+|_+$/g, '');
+  const ticker = dataPath === '<stdin>' || name === '' ? 'DATA' : name;
   return { info: defaultSymbolInfo(inferMintick(bars), ticker), period: null };
 }
 
