@@ -434,6 +434,22 @@ class Lowerer {
   private varDecl(s: A.VarDecl, scope: Scope, want: boolean): Val[] | null {
     const fn = scope.fn;
     if (scope.syms.has(s.name)) this.alreadyDeclared(s.name, s.nameSpan, scope);
+    else {
+      // `x = 1` in a block where an outer `x` exists declares a second variable (valid Pine, and
+      // Pine warns): almost always a `:=` was meant.
+      // (Not for a function's locals over globals: a function cannot assign globals anyway.)
+      let home: Scope | null = scope.parent;
+      while (home && !home.syms.has(s.name)) home = home.parent;
+      const outer = home && (home.parent !== null || home.fn.isMain) ? home.syms.get(s.name) : undefined;
+      if (outer && outer.kind === 'var' && !s.broken) {
+        const line = this.sink.lines.lineCol(outer.span.start).line;
+        const key = `W302@${s.nameSpan.start}`;
+        if (!this.reported.has(key)) {
+          this.reported.add(key);
+          this.sink.warning('W302', s.nameSpan, `'${s.name}' shadows the variable declared on line ${line}: this declares a new variable for this block only. To change the outer one, use '${s.name} := ...'.`);
+        }
+      }
+    }
     if (lookupVar(s.name) && BUILTIN_READONLY.has(s.name)) {
       this.err('E304', s.nameSpan, `Cannot declare a variable named '${s.name}': it is a built-in variable.`);
     }
