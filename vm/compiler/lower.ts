@@ -1900,8 +1900,11 @@ class Lowerer {
           for (const a of e.args) this.expr(a.value, scope);
           return [this.poison()];
         }
-        const v = this.unknownName(name, callee.span);
-        return [v];
+        // `close.sma(5)`: a method-style call on a built-in variable, not an unknown namespace.
+        if (!(callee.kind === 'Member' && callee.object.kind === 'Ident' && lookupVar(root) && !isNamespace(root))) {
+          const v = this.unknownName(name, callee.span);
+          return [v];
+        }
       }
     }
     // Only a Member reaches here: a plain name was resolved (or reported) above.
@@ -1963,7 +1966,14 @@ class Lowerer {
       this.err('E338', callee.nameSpan, `Unknown method '${callee.name}' of \`${obj}\` (${baseName(self.type)}): there is no '${ns}.${callee.name}'.${this.didYouMean(`${ns}.${callee.name}`, null, 'function')}`);
     } else if (self.type.base !== 'void') {
       const root = this.dotted(callee.object);
-      const hint = root !== null && isNamespace(root) ? ` The variable '${root}' hides the '${root}' namespace: rename it.` : '';
+      const hint =
+        root !== null && isNamespace(root)
+          ? ` The variable '${root}' hides the '${root}' namespace: rename it.`
+          : lookupFn(`ta.${callee.name}`)
+            ? ` Did you mean \`ta.${callee.name}(${obj}, ...)\`?`
+            : lookupFn(`math.${callee.name}`)
+              ? ` Did you mean \`math.${callee.name}(${obj}, ...)\`?`
+              : '';
       this.err('E338', callee.nameSpan, `Cannot call \`${obj}.${callee.name}()\`: ${baseName(self.type)} values have no methods.${hint}`);
     }
     return [this.poison()];
@@ -2018,7 +2028,7 @@ class Lowerer {
           : res.nearest ?? (typed.length > 0 && typed.every((r) => r === typed[0]) ? typed[0] : undefined);
       // Named arguments that each fit some overload but no overload takes together
       // (`input.int(..., minval = 1, options = [...])`).
-      const unnamed = res.reasons.map((r) => /^'[^']*' has no parameter named '([^']*)'$/.exec(r)?.[1]);
+      const unnamed = res.reasons.map((r) => /^'[^']*' has no parameter named '([^']*)'/.exec(r)?.[1]);
       const clash = [...new Set(unnamed)];
       if (one === undefined && unnamed.every((n) => n !== undefined) && clash.length > 1) {
         const forms = [...new Set(specs.map(overloadText))].join(' and ');

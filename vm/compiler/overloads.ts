@@ -94,7 +94,10 @@ export function tryOverload(spec: FnSpec, args: ArgInfo[], version: number): Mat
     } else {
       sawNamed = true;
       const k = params.findIndex((p) => p.name === arg.name && !p.rest);
-      if (k < 0) return { ok: false, reason: `'${spec.name}' has no parameter named '${arg.name}'`, progress: -1 };
+      if (k < 0) {
+        const near = params.filter((p) => !p.rest && editDistance(p.name, arg.name ?? '') <= 2).map((p) => p.name)[0];
+        return { ok: false, reason: `'${spec.name}' has no parameter named '${arg.name}'${near ? ` (did you mean '${near}'?)` : ''}`, progress: -1 };
+      }
       if (bound[k] !== -1) return { ok: false, reason: `argument '${arg.name}' is given twice`, progress: -1 };
       bound[k] = i;
     }
@@ -196,4 +199,17 @@ export function resolveOverload(
 
 export function overloadText(spec: FnSpec): string {
   return `${spec.name}(${spec.params.map((p) => (p.rest ? `...${p.name}` : p.name)).join(', ')})`;
+}
+
+/** Levenshtein distance, for "did you mean" hints on parameter names. */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length] ?? 0;
 }
