@@ -1095,6 +1095,8 @@ class Lowerer {
       this.err('E301', span, `Unknown built-in '${name}': 'array' has no member '${name.slice(6)}'.${this.didYouMean(name, null, 'any')}`);
     } else if (OFFLINE_REQUESTS.has(name)) {
       this.err('E504', span, `'${name}' needs data that only TradingView's servers have (financials, economic data, corporate events): it cannot run here.`);
+    } else if (root === 'strategy' && this.meta.kind === 'strategy') {
+      // strategy() itself was reported: each strategy.* use would only repeat it.
     } else if (UNSUPPORTED_NAMESPACES.includes(root)) {
       this.err('E504', span, `'${name}' is not supported yet.`);
     } else if (isNamespace(root)) {
