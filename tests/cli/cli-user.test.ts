@@ -511,4 +511,23 @@ plot(n, "n")
     expect(r.out).toMatch(/\n {2}n +5001 +\(/); // var n counts bars 0..5000
     expect(r.out).toContain('last bar       5000 (opened 2022-10-20T09:00:00.000Z)');
   });
+
+  test('inspect shows number, string and array variables with their values', () => {
+    file('kinds.pine', `//@version=6
+indicator("kinds")
+names = array.from("x", "y")
+ones = array.new<float>(2, 1.5)
+label = "hi"
+twice = close * 2
+plot(twice)
+`);
+    file('kinds.csv', 'time,open,high,low,close\n2024-01-01,1,2,0.5,1.5\n2024-01-02,1.5,3,1,2.25\n');
+    expect(cli(['run', 'kinds.pine', '--data', 'kinds.csv', '--save', 'kinds.evgs']).code).toBe(0);
+    const r = cli(['inspect', 'kinds.evgs']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/\n {2}names +array\(2\) \["x", "y"\]/);
+    expect(r.out).toMatch(/\n {2}ones +array\(2\) \[1\.5, 1\.5\]/);
+    expect(r.out).toMatch(/\n {2}label +"hi"/);
+    expect(r.out).toMatch(/\n {2}twice +4\.5 /); // last close 2.25 * 2
+  });
 });

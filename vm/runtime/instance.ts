@@ -250,6 +250,9 @@ function coerceInput(info: InputInfo, raw: InputValue): InputValue {
   }
 }
 
+/** Debug types of globals that live in the number registers (the rest: strings, arrays, objects). */
+const NUMBER_REG_TYPE = /(^| )(int|float|bool|color)$/;
+
 export class Instance {
   /** Index of the last confirmed bar (-1 before the first). */
   private confirmed = -1;
@@ -363,7 +366,7 @@ export class Instance {
       open: this.openTime !== null && this.checkpoint ? { time: this.openTime, checkpoint: this.checkpoint } : null,
       failed: this.failed ? this.failed.toJSON() : null,
       globals: this.program.globals.map((g) =>
-        g.where === 'reg' ? (g.type.endsWith('string') ? m.o[g.index] : m.f[g.index]) : g.where === 'var' ? m.vf[g.index] : m.vo[g.index],
+        g.where === 'reg' ? (NUMBER_REG_TYPE.test(g.type) ? m.f[g.index] : m.o[g.index]) : g.where === 'var' ? m.vf[g.index] : m.vo[g.index],
       ),
     };
     const out = opts.includeOutputs ? m.outputs.slice(m.outputs.firstBar, m.outputs.firstBar + m.outputs.length) : null;
