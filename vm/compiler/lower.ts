@@ -1438,6 +1438,7 @@ class Lowerer {
       const a = this.expr(taken ? e.then : e.else, scope);
       const other = this.checkOnly(fn, () => this.expr(taken ? e.else : e.then, scope));
       const u = unify(a.type, other.type);
+      if (!u && (a.bad || other.bad)) return this.poison(a.bad ? other.type : a.type);
       if (!u) {
         const [tt, et] = taken ? [a.type, other.type] : [other.type, a.type];
         this.err('E326', e.span, `The branches of \`?:\` have different types: ${baseName(tt)} and ${baseName(et)}.`);
@@ -1458,6 +1459,8 @@ class Lowerer {
     this.place(fn, b, d);
     fn.em.mark(end);
     const u = unify(a.type, b.type);
+    // A branch already in error has no real type: no second error about it.
+    if (!u && (a.bad || b.bad)) return this.poison(a.bad ? b.type : a.type);
     if (!u) {
       this.err('E326', e.span, `The branches of \`?:\` have different types: ${baseName(a.type)} and ${baseName(b.type)}.`);
       return this.poison();
@@ -1495,6 +1498,18 @@ class Lowerer {
       if (r === undefined || !acc.types) return;
       if (v.type.base === 'na') acc.sawNa = true;
       this.place(fn, v, r);
+      // A value already in error has no real type: it neither sets nor contradicts the type.
+      const bad = (acc.bad ??= []);
+      if (v.bad) {
+        if (bad[i] === undefined) bad[i] = true;
+        return;
+      }
+      if (bad[i] === true) {
+        bad[i] = false;
+        acc.types[i] = v.type;
+        return;
+      }
+      bad[i] = false;
       const before = acc.types[i] ?? v.type;
       const u = unify(before, v.type);
       if (!u) acc.mismatch ??= { span, before, got: v.type };
@@ -2451,6 +2466,8 @@ interface BranchAcc {
   countMismatch: boolean;
   /** Some branch's value was a bare na. */
   sawNa: boolean;
+  /** Per value: whether its type so far comes only from values in error (branchInto). */
+  bad?: boolean[];
 }
 
 /** Pine functions of unsupported namespaces that a v4 name may stand for (undeclared-function hint). */
