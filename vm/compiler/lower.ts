@@ -572,10 +572,13 @@ class Lowerer {
       vals = s.names.map(() => this.poison());
     }
     if (vals.length !== s.names.length) {
-      if (vals.length === 1 && vals[0]?.type.base !== 'void') {
+      const got = vals;
+      // Declare the names anyway (values in error), so that their uses are quiet.
+      vals = s.names.map(() => this.poison());
+      if (got.length === 1 && got[0]?.type.base !== 'void') {
         this.err('E308', s.value.span, `\`${this.q(s.value)}\` returns one value, but ${s.names.length} names are declared.`);
-      } else if (vals.length > 0) {
-        this.err('E308', s.value.span, `\`${this.q(s.value)}\` returns ${vals.length} values, but ${s.names.length} names are declared.`);
+      } else if (got.length > 0) {
+        this.err('E308', s.value.span, `\`${this.q(s.value)}\` returns ${got.length} values, but ${s.names.length} names are declared.`);
       } else {
         this.err('E308', s.value.span, `\`${this.q(s.value)}\` returns no values to destructure.`);
       }
@@ -770,6 +773,11 @@ class Lowerer {
       return [this.poison()];
     }
     if (call.typeArgs.length > 0) this.err('E312', call.span, `'${sym.name}' does not take template arguments.`);
+    // A function without a body had a syntax error (E204): its calls have no known value.
+    if (def.body.body.length === 0) {
+      for (const a of call.args) this.expr(a.value, scope);
+      return [this.poison()];
+    }
     // Bind arguments to parameters.
     const bound: (A.Expr | null)[] = def.params.map(() => null);
     let pos = 0;
