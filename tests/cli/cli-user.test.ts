@@ -512,6 +512,22 @@ plot(n, "n")
     expect(r.out).toContain('last bar       5000 (opened 2022-10-20T09:00:00.000Z)');
   });
 
+  test('resuming over more bars than the snapshot was saved with moves last_bar_index and barstate.islast to the new last bar', () => {
+    file('last.pine', `//@version=6
+indicator("last")
+plot(last_bar_index, "lbi")
+plot(barstate.islast ? 1 : 0, "islast")
+`);
+    const rows = ['2024-01-01,1,2,0.5,1.5', '2024-01-02,1,2,0.5,1.5', '2024-01-03,1,2,0.5,1.5', '2024-01-04,1,2,0.5,1.5', '2024-01-05,1,2,0.5,1.5'];
+    file('three.csv', ['time,open,high,low,close', ...rows.slice(0, 3)].join('\n') + '\n');
+    file('five.csv', ['time,open,high,low,close', ...rows].join('\n') + '\n');
+    expect(cli(['run', 'last.pine', '--data', 'three.csv', '--save-at', '1', '--save', 'last.evgs']).code).toBe(0);
+    const r = cli(['run', 'last.pine', '--data', 'five.csv', '--resume', 'last.evgs']);
+    expect(r.code).toBe(0);
+    // Bars 2, 3, 4 run; the chart's last bar is now bar 4.
+    expect(JSON.parse(r.out)).toEqual({ bars: 3, plots: { lbi: [4, 4, 4], islast: [0, 0, 1] } });
+  });
+
   test('inspect shows number, string and array variables with their values', () => {
     file('kinds.pine', `//@version=6
 indicator("kinds")

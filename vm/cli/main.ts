@@ -521,9 +521,8 @@ function resumeFrom(a: RunArgs, resume: string, program: Program, bars: BarColum
     warn(`${dataPath} looks like ${dataTf} bars, but the snapshot runs on timeframe ${savedTf}`);
   }
   const endBar = k + (bars.length - from);
-  if (Number.isFinite(savedLastBar) && endBar !== savedLastBar && from < bars.length) {
-    warn(`last_bar_index stays ${savedLastBar} as in the run the snapshot was saved in (this data ends at bar ${endBar})`);
-  }
+  // The chart now ends where this data ends: last_bar_index and barstate.islast follow it.
+  if (endBar !== savedLastBar && endBar > k) inst.setTotalBars(endBar + 1);
   return { inst, from };
 }
 

@@ -161,8 +161,16 @@ export class RestoreBuilder {
   private expected: Program | null = null;
   private expectedHash: string | null = null;
   private lastTime: number | null = null;
+  private total: number | null = null;
 
   constructor(private readonly bytes: Uint8Array) {}
+
+  /** How many bars the chart has in all, when it differs from the run the snapshot was saved in
+   * (last_bar_index = n - 1). */
+  totalBars(n: number): this {
+    this.total = n;
+    return this;
+  }
 
   /** Open time of the chart's last bar (last_bar_time; not part of the snapshot). */
   lastBarTime(ms: number): this {
@@ -191,6 +199,7 @@ export class RestoreBuilder {
   build(): Instance {
     const inst = Instance.fromSnapshot(this.bytes, this.lim, this.expected, this.expectedHash);
     if (this.lastTime !== null) inst.setLastBarTime(this.lastTime);
+    if (this.total !== null) inst.setTotalBars(this.total);
     return inst;
   }
 }
@@ -302,6 +311,15 @@ export class Instance {
     if (lastBarTime !== null) this.setLastBarTime(lastBarTime);
     this.barSeries = Int32Array.from(machine.program.barSeries.flatMap((b) => [b.reg, b.slot]));
     this.applyInputs();
+  }
+
+  /** Sets how many bars the chart has in all (last_bar_index = n - 1, barstate.islast on that bar)
+   * for the bars run from now on: a restored run that goes on over more data than it was saved with. */
+  setTotalBars(n: number): void {
+    if (!Number.isInteger(n) || n < this.confirmed + 1) {
+      throw new InstanceError('bad-total', `totalBars must be a whole number of at least ${this.confirmed + 1} (the bars already run), got ${n}`);
+    }
+    this.lastBarIdx = n - 1;
   }
 
   /** Sets last_bar_time (the open time of the chart's last bar) for the bars run from now on. */
