@@ -1268,7 +1268,10 @@ class Lowerer {
       if (v.type.base !== 'bool' && v.type.base !== 'na') {
         if (this.version < 6 && (v.type.base === 'int' || v.type.base === 'float')) b = v;
         else {
-          this.err('E323', e.operand.span, `'not' needs a bool, got ${baseName(v.type)} (\`${this.q(e.operand)}\`).`);
+          // `not close > open` reads as `(not close) > open`: 'not' binds tighter than comparisons.
+          const after = /^\s*(>=|<=|==|!=|>|<)/.exec(this.sink.source.slice(e.operand.span.end, e.operand.span.end + 40));
+          const hint = after ? ` 'not' applies before '${after[1]}': write \`not (${this.q(e.operand)} ${after[1]} ...)\`.` : '';
+          this.err('E323', e.operand.span, `'not' needs a bool, got ${baseName(v.type)} (\`${this.q(e.operand)}\`).${hint}`);
           return this.poison(t('bool'));
         }
       }
