@@ -960,7 +960,8 @@ class Lowerer {
     const vals = this.exprMulti(e, scope, true);
     if (!vals || vals.length === 0) return { reg: this.constReg(null), type: VOID };
     if (vals.length > 1) {
-      this.err('E318', e.span, `\`${this.q(e)}\` returns ${vals.length} values; use a tuple declaration \`[a, b] = ...\`.`);
+      const names = vals.map((_, i) => String.fromCharCode(97 + (i % 26))).join(', ');
+      this.err('E318', e.span, `\`${this.q(e)}\` returns ${vals.length} values; use a tuple declaration \`[${names}] = ...\`.`);
       return vals[0] ?? this.poison();
     }
     return vals[0] ?? this.poison();
