@@ -649,7 +649,12 @@ class Lowerer {
       this.err('E305', s.value.span, `\`${this.q(s.value)}\` has no value to assign to '${name}'.`);
       return null;
     }
-    v = this.convert(fn, v, sym.type, s.value.span, `Cannot assign to '${name}' (${baseName(sym.type)})`);
+    if (s.op === '/=' && sym.type.base === 'int' && v.type.base === 'float' && !v.bad && this.version >= 6) {
+      this.err('E302', s.span, `Cannot assign to '${name}' (int) with '/=': in Pine v6 dividing ints gives a float (\`${this.q(s)}\`). Write \`${name} := int(${name} / ${this.q(s.value)})\` to truncate, or declare '${name}' as float.`);
+      v = this.poison(sym.type);
+    }
+    // A compound assignment's value is the whole operation, not its right side.
+    v = this.convert(fn, v, sym.type, s.op === ':=' ? s.value.span : s.span, `Cannot assign to '${name}' (${baseName(sym.type)})`);
     this.storeVar(sym, v, fn);
     if (!want) return null;
     return [sym.storage === 'reg' ? { reg: sym.index, type: sym.type } : this.readVar(sym, scope, s.target.span)];
