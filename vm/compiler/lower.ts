@@ -264,7 +264,7 @@ class Lowerer {
     this.reported.add(key);
     // A mistake that only a later signature shows: name the call that brought it.
     const ctx = this.callContext[this.callContext.length - 1];
-    this.sink.error(code, span, ctx ? `${message.replace(/\.$/, '')} (in the call \`${ctx.text}\` at ${ctx.at}).` : message);
+    this.sink.error(code, span, ctx ? `${message.replace(/\.$/, '')}. In the call \`${ctx.text}\` at ${ctx.at}.` : message);
   }
 
   /** E303 for a second declaration of `name` in `scope`, naming the line of the first one. */

@@ -119,7 +119,14 @@ export function tryOverload(spec: FnSpec, args: ArgInfo[], version: number): Mat
     if (v.base === 'tuple' && p.type.base === 'tuple') return null;
     if (v.base === 'void' || v.base === 'tuple') return `${label}: expected ${sigTypeName(p.type)}, got no value`;
     if (v.qual > p.type.qual) {
-      return `${label}: expected ${sigTypeName(p.type)}, got ${QUAL_NAMES[v.qual]} ${baseName(v)}`;
+      // A series value where the parameter must stay fixed for the whole run.
+      const why =
+        v.qual === Qual.Series && p.type.qual <= Qual.Simple
+          ? spec.name === 'hline'
+            ? ' (hline() draws a fixed level: use plot() for a value that changes from bar to bar)'
+            : ' (it can change from bar to bar; this argument must be fixed: a constant or an input)'
+          : '';
+      return `${label}: expected ${sigTypeName(p.type)}, got ${QUAL_NAMES[v.qual]} ${baseName(v)}${why}`;
     }
     if (p.type.base === 'any') return null;
     if (p.type.base === 'T') {
@@ -136,7 +143,7 @@ export function tryOverload(spec: FnSpec, args: ArgInfo[], version: number): Mat
     }
     const want = sigToPType(p.type, bindT);
     const a = assignable(v, want, version);
-    if (a === null) return `${label}: expected ${sigTypeName(p.type)}, got ${QUAL_NAMES[v.qual]} ${baseName(v)}`;
+    if (a === null) return `${label}: expected ${sigTypeName(p.type)}, got ${QUAL_NAMES[v.qual]} ${baseName(v)}${mismatchHint(v, want, arg.text)}`;
     if (a === 'promote') score += 1;
     if (a === 'cast') score += 2;
     return null;
@@ -212,4 +219,14 @@ function editDistance(a: string, b: string): number {
     prev = cur;
   }
   return prev[b.length] ?? 0;
+}
+
+/** A short fix for the common mismatches: a condition where a number or a color is expected,
+ * an hline where fill() expects a plot (or the reverse). */
+function mismatchHint(v: PType, want: PType, text: string): string {
+  const t = text.length > 30 ? 'cond' : text;
+  if (v.base === 'bool' && (want.base === 'float' || want.base === 'int')) return ` (a bool is not a number: use \`${t} ? 1 : 0\`)`;
+  if (v.base === 'bool' && want.base === 'color') return ` (use a color for each case: \`${t} ? color.green : na\`)`;
+  if ((v.base === 'hline' && want.base === 'plot') || (v.base === 'plot' && want.base === 'hline')) return ' (fill() takes two plots or two hlines, not one of each)';
+  return '';
 }
