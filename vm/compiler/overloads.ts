@@ -125,7 +125,9 @@ export function tryOverload(spec: FnSpec, args: ArgInfo[], version: number): Mat
           ? spec.name === 'hline'
             ? ' (hline() draws a fixed level: use plot() for a value that changes from bar to bar)'
             : ' (it can change from bar to bar; this argument must be fixed: a constant or an input)'
-          : '';
+          : p.type.qual === Qual.Const
+            ? ' (this argument must be known when the script compiles: a literal or a const value, not one built from inputs)'
+            : '';
       return `${label}: expected ${sigTypeName(p.type)}, got ${QUAL_NAMES[v.qual]} ${baseName(v)}${why}`;
     }
     if (p.type.base === 'any') return null;
