@@ -2265,6 +2265,12 @@ class Lowerer {
     if (name === 'library') {
       this.err('E504', e.callee.span, "Libraries ('library()') are not supported yet.");
     }
+    if (typeof values.calc_bars_count === 'number' && values.calc_bars_count > 0) {
+      // Running on the last N bars only changes every value (var counters, averages' seeds).
+      const k = m.spec.params.findIndex((p) => p.name === 'calc_bars_count');
+      const at = e.args[m.bound[k] ?? -1]?.value.span ?? e.span;
+      this.err('E504', at, `${name}(calc_bars_count = ${values.calc_bars_count}) runs the script on the last bars only, which is not supported yet: remove the argument to run on every bar.`);
+    }
     if (typeof values.timeframe === 'string' && values.timeframe !== '') {
       // Running the whole script on another timeframe is Tier 4; ignoring it would silently
       // compute something else.
