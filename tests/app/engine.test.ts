@@ -324,10 +324,9 @@ plot(s + close, "Slow")
     await engine.run();
     const from = page.events.length;
     await page.until('the slow run to start', () => page.events.slice(from).some((e) => e.type === 'progress' && e.phase === 'history' && e.done > 3));
-    const t0 = performance.now();
     await engine.listSnapshots();
-    const answered = performance.now() - t0;
-    expect(answered).toBeLessThan(250);
+    // Answered while the run goes on: it has not ended (it only ends when cancelled below).
+    expect(page.events.slice(from).some((e) => e.type === 'run-end')).toBe(false);
     await engine.cancel();
     const end = await page.settled();
     expect(end.status).toBe('cancelled');

@@ -1,5 +1,5 @@
 // Parser: realistic whole scripts (written for these tests) parse with zero diagnostics into the
-// expected top-level structure; a 5,000-line script parses well under 100 ms.
+// expected top-level structure, and a 5,000-line script parses whole (its speed is benchmarked, not tested).
 
 import { describe, expect, it } from 'vitest';
 import type { Stmt } from '../../vm/compiler/ast.js';
@@ -210,28 +210,20 @@ describe('realistic scripts parse cleanly', () => {
   });
 });
 
-describe('performance', () => {
-  it('parses a 5,000-line script well under 100 ms', () => {
+describe('large scripts', () => {
+  it('parses a 5,000-line script into exactly the statements of its repeated parts', () => {
     // Whole statements only: the bodies of the scripts above, repeated.
     const chunk = [...CONTROL_FLOW.split('\n').slice(2), ...RSI_MACD.split('\n').slice(2)];
     const lines: string[] = [];
-    while (lines.length < 5000) lines.push(...chunk);
-    const source = lines.join('\n');
-    expect(lines.length).toBeGreaterThanOrEqual(5000);
-    const first = performance.now();
-    const { script, sink } = parseWith(source);
-    const firstMs = performance.now() - first;
-    expect(sink.list).toEqual([]);
-    expect(script.body.length).toBeGreaterThan(2000);
-    const times: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      const t0 = performance.now();
-      parseWith(source);
-      times.push(performance.now() - t0);
+    let reps = 0;
+    while (lines.length < 5000) {
+      lines.push(...chunk);
+      reps++;
     }
-    // The first parse includes the JIT warming up on a large input; later ones are the steady state.
-    // Both bounds leave room for a loaded CI machine.
-    expect(firstMs).toBeLessThan(400);
-    expect(Math.min(...times)).toBeLessThan(50);
+    const one = parseWith(chunk.join('\n'));
+    expect(one.sink.list).toEqual([]);
+    const { script, sink } = parseWith(lines.join('\n'));
+    expect(sink.list).toEqual([]);
+    expect(script.body.length).toBe(reps * one.script.body.length);
   });
 });
