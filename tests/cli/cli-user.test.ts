@@ -27,7 +27,7 @@ function cli(args: string[]): Result {
   return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
 }
 
-function file(name: string, text: string | Buffer): string {
+function file(name: string, text: string | Uint8Array): string {
   const p = join(dir, name);
   writeFileSync(p, text);
   return p;
