@@ -19,6 +19,7 @@ import {
 } from '../../vm/index.js';
 import { OP_LEN } from '../../vm/bytecode/opcodes.js';
 import { parseSymbolToml } from '../../vm/builtins/time/symbol-info.js';
+import { barAt } from '../../vm/data/bars.js';
 import { loadFixture, type Fixture } from '../ta/fixture.js';
 import { readSpec, type Spec, type Value } from './spec.js';
 
@@ -161,14 +162,7 @@ export function runFile(path: string, opts: RunOptions = {}): FileResult {
   if (spec.data) {
     fixture = loadFixture(spec.data.path, spec.data.naValue !== null ? { naValue: spec.data.naValue } : {});
     const fx = fixture;
-    bars = Array.from({ length: fx.rows }, (_, i) => ({
-      time: fx.time[i] ?? NaN,
-      open: fx.open[i] ?? NaN,
-      high: fx.high[i] ?? NaN,
-      low: fx.low[i] ?? NaN,
-      close: fx.close[i] ?? NaN,
-      volume: fx.volume[i] ?? NaN,
-    }));
+    bars = Array.from({ length: fx.rows }, (_, i) => barAt(fx, i));
     const toml = join(FIXTURES, spec.data.path.replace(/\.csv$/, '.toml'));
     if (existsSync(toml)) symbol = parseSymbolToml(readFileSync(toml, 'utf8'));
     if (!spec.timeframe) {
