@@ -17,6 +17,40 @@ function twoDigits(s: string, i: number): number {
   return v >= 0 ? v : -1;
 }
 
+/** Where the latest scanSeconds stopped. */
+let scannedTo = 0;
+
+/** The optional `:SS[.fraction]` at `s[i]` (also `,fraction` when `comma`) in milliseconds (0 when
+ * absent), or NaN when malformed; sets `scannedTo` to the index after it. Fractions beyond
+ * milliseconds are truncated. */
+function scanSeconds(s: string, i: number, end: number, comma: boolean): number {
+  let ms = 0;
+  if (i < end && s.charCodeAt(i) === 58 /* : */) {
+    if (end - i < 3) return NaN;
+    const second = twoDigits(s, i + 1);
+    if (second < 0 || second > 59) return NaN;
+    ms = second * 1000;
+    i += 3;
+    const c = i < end ? s.charCodeAt(i) : -1;
+    if (c === 46 /* . */ || (comma && c === 44) /* , */) {
+      i++;
+      let count = 0;
+      let scale = 100;
+      while (i < end) {
+        const d = s.charCodeAt(i) - 48;
+        if (d < 0 || d > 9) break;
+        if (count < 3) ms += d * scale;
+        scale /= 10;
+        count++;
+        i++;
+      }
+      if (count === 0) return NaN;
+    }
+  }
+  scannedTo = i;
+  return ms;
+}
+
 /** Milliseconds since the epoch for the ISO date or date-time in `s[start, end)`, or NaN when the
  * range is not one (wrong shape, or a field out of range such as 2021-02-29 or 24:00). */
 export function scanIsoTime(s: string, start: number, end: number): number {
@@ -39,28 +73,9 @@ export function scanIsoTime(s: string, start: number, end: number): number {
   const minute = twoDigits(s, i + 3);
   if (hour < 0 || hour > 23 || minute < 0 || minute > 59) return NaN;
   i += 5;
-  let second = 0;
-  let millis = 0;
-  if (i < end && s.charCodeAt(i) === 58) {
-    if (end - i < 3) return NaN;
-    second = twoDigits(s, i + 1);
-    if (second < 0 || second > 59) return NaN;
-    i += 3;
-    if (i < end && (s.charCodeAt(i) === 46 /* . */ || s.charCodeAt(i) === 44) /* , */) {
-      i++;
-      let count = 0;
-      let scale = 100;
-      while (i < end) {
-        const d = s.charCodeAt(i) - 48;
-        if (d < 0 || d > 9) break;
-        if (count < 3) millis += d * scale;
-        scale /= 10;
-        count++;
-        i++;
-      }
-      if (count === 0) return NaN;
-    }
-  }
+  const secondsMs = scanSeconds(s, i, end, true);
+  if (secondsMs !== secondsMs) return NaN;
+  i = scannedTo;
   let offsetMinutes = 0;
   if (i < end && s.charCodeAt(i) === 32) {
     i++;
@@ -92,8 +107,8 @@ export function scanIsoTime(s: string, start: number, end: number): number {
   // Local time minus its offset is UTC: 09:30-05:00 is 14:30Z.
   return (
     days * MS_PER_DAY +
-    ((hour * 60 + minute - offsetMinutes) * 60 + second) * 1000 +
-    millis
+    (hour * 60 + minute - offsetMinutes) * 60_000 +
+    secondsMs
   );
 }
 
@@ -152,28 +167,9 @@ export function scanTimeOfDay(s: string, start: number, end: number): number {
   const minute = twoDigits(s, i + 1);
   if (hour > 23 || minute < 0 || minute > 59) return NaN;
   i += 3;
-  let second = 0;
-  let millis = 0;
-  if (i < end && s.charCodeAt(i) === 58) {
-    if (end - i < 3) return NaN;
-    second = twoDigits(s, i + 1);
-    if (second < 0 || second > 59) return NaN;
-    i += 3;
-    if (i < end && s.charCodeAt(i) === 46) {
-      i++;
-      let count = 0;
-      let scale = 100;
-      while (i < end) {
-        const d = s.charCodeAt(i) - 48;
-        if (d < 0 || d > 9) break;
-        if (count < 3) millis += d * scale;
-        scale /= 10;
-        count++;
-        i++;
-      }
-      if (count === 0) return NaN;
-    }
-  }
+  const secondsMs = scanSeconds(s, i, end, false);
+  if (secondsMs !== secondsMs) return NaN;
+  i = scannedTo;
   if (i !== end) return NaN;
-  return ((hour * 60 + minute) * 60 + second) * 1000 + millis;
+  return (hour * 60 + minute) * 60_000 + secondsMs;
 }
