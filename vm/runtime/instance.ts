@@ -83,16 +83,36 @@ export const DEFAULT_SYMBOL: SymbolInfo = {
   pointvalue: 1,
 };
 
-export class InstanceBuilder {
+/** What the host knows of the chart, for both builders: its bar count and its last bar's time. */
+abstract class ChartFacts {
+  protected total: number | null = null;
+  protected lastTime: number | null = null;
+
+  /** How many bars the chart has in all: sets last_bar_index (n - 1) and barstate.islast. On a
+   * restore, only needed when it differs from the run the snapshot was saved in. */
+  totalBars(n: number): this {
+    this.total = n;
+    return this;
+  }
+
+  /** Open time (ms) of the chart's last bar: sets last_bar_time (not part of a snapshot). Without it,
+   * last_bar_time is known only when `runBars` is given columns that reach the last bar (see
+   * `totalBars`), or on a realtime bar (the last bar of the chart by definition); otherwise na. */
+  lastBarTime(ms: number): this {
+    this.lastTime = ms;
+    return this;
+  }
+}
+
+export class InstanceBuilder extends ChartFacts {
   private sym: SymbolInfo = { ...DEFAULT_SYMBOL };
   private tf: TimeframeInfo = { period: '1D', multiplier: 1, unit: 'D' };
   private inputValues: Record<string, InputValue> = {};
   private lim: Limits = { ...DEFAULT_LIMITS };
-  private total: number | null = null;
-  private lastTime: number | null = null;
   private seed = 0x5eed;
 
   constructor(private readonly program: Program) {
+    super();
     this.lim.maxBarsBack = program.meta.maxBarsBack;
   }
 
@@ -121,20 +141,6 @@ export class InstanceBuilder {
     return this;
   }
 
-  /** Number of history bars the host will feed: sets last_bar_index and barstate.islast. */
-  totalBars(n: number): this {
-    this.total = n;
-    return this;
-  }
-
-  /** Open time (ms) of the chart's last bar: sets last_bar_time. Without it, last_bar_time is
-   * known only when `runBars` is given columns that reach the last bar (see `totalBars`), or on a
-   * realtime bar (the last bar of the chart by definition); otherwise it is na. */
-  lastBarTime(ms: number): this {
-    this.lastTime = ms;
-    return this;
-  }
-
   /** Seed of math.random's generator (deterministic; part of the state). */
   randomSeed(seed: number): this {
     this.seed = seed;
@@ -156,26 +162,13 @@ export class InstanceBuilder {
 }
 
 /** Restores an instance from snapshot bytes, with optional overrides, on `build()`. */
-export class RestoreBuilder {
+export class RestoreBuilder extends ChartFacts {
   private lim: Partial<Limits> = {};
   private expected: Program | null = null;
   private expectedHash: string | null = null;
-  private lastTime: number | null = null;
-  private total: number | null = null;
 
-  constructor(private readonly bytes: Uint8Array) {}
-
-  /** How many bars the chart has in all, when it differs from the run the snapshot was saved in
-   * (last_bar_index = n - 1). */
-  totalBars(n: number): this {
-    this.total = n;
-    return this;
-  }
-
-  /** Open time of the chart's last bar (last_bar_time; not part of the snapshot). */
-  lastBarTime(ms: number): this {
-    this.lastTime = ms;
-    return this;
+  constructor(private readonly bytes: Uint8Array) {
+    super();
   }
 
   /** Overrides resource limits (loop time, logs kept); history depth stays as saved. */
