@@ -110,6 +110,8 @@ export interface RunOptions {
   /** Save the instance after this many history bars and go on with one restored from the bytes
    * (outputs included): every expectation must hold across a snapshot too. */
   snapshotAt?: number;
+  /** Run in the interpreter instead of the compiled tier (both must meet every expectation). */
+  interpreted?: boolean;
 }
 
 /** The number of history bars a file runs (null when it does not run). */
@@ -180,6 +182,7 @@ export function runFile(path: string, opts: RunOptions = {}): FileResult {
     const b = Instance.builder(program).symbol(symbol).timeframe(tf).inputs(spec.inputs).limits(spec.limits);
     const total = spec.total === 'bars' ? bars.length : spec.total;
     if (total !== null) b.totalBars(total);
+    if (opts.interpreted) b.interpreted();
     inst = b.build();
   } catch (e) {
     const h = spec.hostError;
@@ -194,7 +197,11 @@ export function runFile(path: string, opts: RunOptions = {}): FileResult {
   let rtError: unknown = null;
   try {
     for (let i = 0; i < bars.length; i++) {
-      if (i === opts.snapshotAt) inst = Instance.restoreState(inst.saveState({ includeOutputs: true })).build();
+      if (i === opts.snapshotAt) {
+        const rb = Instance.restoreState(inst.saveState({ includeOutputs: true }));
+        if (opts.interpreted) rb.interpreted();
+        inst = rb.build();
+      }
       const bar = bars[i];
       if (bar) inst.runBar(bar);
     }

@@ -38,6 +38,16 @@ describe('Pine language (tests/lang)', () => {
   }
 });
 
+describe('Pine language in the interpreter tier (the same expectations as the compiled tier)', () => {
+  for (const file of files) {
+    const name = relative(ROOT, file);
+    test(name, () => {
+      const r = runFile(file, { interpreted: true });
+      expect(r.failures, `${name} (interpreted):\n${r.failures.join('\n')}`).toEqual([]);
+    });
+  }
+});
+
 describe('Pine language across a snapshot (saved mid-run, restored, continued)', () => {
   for (const file of files) {
     const bars = barsOf(file);

@@ -87,6 +87,14 @@ export const DEFAULT_SYMBOL: SymbolInfo = {
 abstract class ChartFacts {
   protected total: number | null = null;
   protected lastTime: number | null = null;
+  protected compiled = true;
+
+  /** Runs every instruction in the interpreter instead of the compiled tier (runtime/jit.ts). Both
+   * give the same results; the interpreter is slower and exists for testing and diagnosis. */
+  interpreted(): this {
+    this.compiled = false;
+    return this;
+  }
 
   /** How many bars the chart has in all: sets last_bar_index (n - 1) and barstate.islast. On a
    * restore, only needed when it differs from the run the snapshot was saved in. */
@@ -156,6 +164,7 @@ export class InstanceBuilder extends ChartFacts {
       limits: this.lim,
       outputs,
       rngSeed: this.seed,
+      compiled: this.compiled,
     });
     return new Instance(m, values, this.total, this.lastTime);
   }
@@ -190,7 +199,7 @@ export class RestoreBuilder extends ChartFacts {
   }
 
   build(): Instance {
-    const inst = Instance.fromSnapshot(this.bytes, this.lim, this.expected, this.expectedHash);
+    const inst = Instance.fromSnapshot(this.bytes, this.lim, this.expected, this.expectedHash, this.compiled);
     if (this.lastTime !== null) inst.setLastBarTime(this.lastTime);
     if (this.total !== null) inst.setTotalBars(this.total);
     return inst;
@@ -391,7 +400,13 @@ export class Instance {
   }
 
   /** See RestoreBuilder. Everything is decoded and checked before the instance exists. */
-  static fromSnapshot(bytes: Uint8Array, limits: Partial<Limits>, expected: Program | null, expectedHash: string | null): Instance {
+  static fromSnapshot(
+    bytes: Uint8Array,
+    limits: Partial<Limits>,
+    expected: Program | null,
+    expectedHash: string | null,
+    compiled = true,
+  ): Instance {
     const { header, body } = readSnapshot(bytes);
     const d = decodeBody(body);
     const env = d.env;
@@ -415,7 +430,7 @@ export class Instance {
     const outputs = new OutputStore(d.program.outputs, firstBar, d.outputs ? d.outputs.length + 16 : 16);
     let m: Machine;
     try {
-      m = new Machine(d.program, { syminfo: env.symbol, timeframe: env.timeframe, limits: lim, outputs, rngSeed: 0 });
+      m = new Machine(d.program, { syminfo: env.symbol, timeframe: env.timeframe, limits: lim, outputs, rngSeed: 0, compiled });
     } catch (e) {
       throw new SnapshotError('incompatible-vm', e instanceof Error ? e.message : String(e));
     }

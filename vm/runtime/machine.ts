@@ -22,6 +22,7 @@ import type {
 import type { SeriesF, SeriesO } from './series.js';
 import { newSeriesF, newSeriesO } from './series.js';
 import { seedRng } from '../builtins/math.js';
+import { compiledExec, type CompiledExec } from './jit.js';
 
 /** Builtin implementations of a program, resolved by name when the machine is created. */
 export function resolveBuiltins(program: Program): { impls: BuiltinImpl[]; stateful: Uint8Array } {
@@ -97,6 +98,8 @@ export class Machine implements Runtime {
   private readonly entries: Int32Array;
   private readonly impls: BuiltinImpl[];
   private readonly statefulBuiltin: Uint8Array;
+  /** The compiled tier (jit.ts), or null to interpret every instruction. */
+  private readonly compiled: CompiledExec | null;
   private lines: LineMap | null = null;
 
   constructor(
@@ -107,6 +110,8 @@ export class Machine implements Runtime {
       limits: Limits;
       outputs: OutputStore;
       rngSeed: number;
+      /** Run the compiled tier when the program has one (default true). */
+      compiled?: boolean;
     },
   ) {
     const main = program.functions[0];
@@ -117,6 +122,7 @@ export class Machine implements Runtime {
     const { impls, stateful } = resolveBuiltins(program);
     this.impls = impls;
     this.statefulBuiltin = stateful;
+    this.compiled = init.compiled === false ? null : compiledExec(program, impls, stateful);
     this.f = new Float64Array(program.nRegs).fill(NaN);
     this.o = new Array<unknown>(program.nRegs).fill(null);
     this.cs = new Array<unknown>(main.nCs).fill(undefined);
@@ -162,9 +168,20 @@ export class Machine implements Runtime {
     this.cb = 0;
   }
 
-  /** Runs up to `budget` instructions (at most 2^31 - 1 per call). Returns true when the bar's
-   * script finished. */
+  /** Whether bars run in the compiled tier. */
+  get isCompiled(): boolean {
+    return this.compiled !== null;
+  }
+
+  /** Runs up to `maxSteps` instructions (at most 2^31 - 1 per call). Returns true when the bar's
+   * script finished. Both tiers leave the same state after the same number of instructions. */
   exec(maxSteps: number): boolean {
+    const c = this.compiled;
+    return c !== null ? c(this, maxSteps) : this.interpret(maxSteps);
+  }
+
+  /** The interpreter: exec one instruction at a time. */
+  interpret(maxSteps: number): boolean {
     let budget = maxSteps >= 0x7fffffff ? 0x7fffffff : maxSteps | 0;
     const outCols = this.outputs.columns;
     const outRow = this.bar - this.outputs.firstBar;
@@ -568,13 +585,14 @@ export class Machine implements Runtime {
     }
   }
 
-  private histF(s: SeriesF, k: number): number {
+  /** f history read with a checked offset (the compiled tier calls it too). */
+  histF(s: SeriesF, k: number): number {
     if (k !== k) return NaN;
     this.checkOffset(s.mask, k);
     return k < s.count ? (s.buf[(s.head - k) & s.mask] as number) : NaN;
   }
 
-  private histO(s: SeriesO, k: number): unknown {
+  histO(s: SeriesO, k: number): unknown {
     if (k !== k) return null;
     this.checkOffset(s.mask, k);
     return k < s.count ? s.buf[(s.head - k) & s.mask] : null;
@@ -592,7 +610,7 @@ export class Machine implements Runtime {
     }
   }
 
-  private loopCheck(r: number): void {
+  loopCheck(r: number): void {
     const now = Date.now();
     const start = this.f[r + 1] as number;
     if (start !== start) {
@@ -605,7 +623,7 @@ export class Machine implements Runtime {
   }
 
   /** Turns a FailSignal (or an internal error) at `pc` into a PineRuntimeError. */
-  private locate(e: unknown, pc: number): unknown {
+  locate(e: unknown, pc: number): unknown {
     if (e instanceof PineRuntimeError) return e;
     const code = e instanceof FailSignal ? e.code : 'internal';
     const message = e instanceof FailSignal ? e.message : e instanceof Error ? `Internal error: ${e.message}` : String(e);
