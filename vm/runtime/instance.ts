@@ -301,7 +301,7 @@ export class Instance {
   }
 
   /** Bar series as (register, slot) pairs, fed before each bar. */
-  private readonly barSeries: Int32Array;
+  readonly barSeries: Int32Array;
 
   constructor(
     readonly machine: Machine,
@@ -556,9 +556,7 @@ export class Instance {
     const f = m.f;
     const out = m.outputs;
     const last = this.lastBarIdx;
-    const { time, open, high, low, close, volume } = cols;
-    const bs = this.barSeries;
-    const ser = m.ser;
+    const time = cols.time;
     // Room for this run's rows; when the host announced its bar count, for all of them at once
     // (a run in chunks then allocates its columns once instead of once per chunk).
     const lastRow = this.confirmed + (to - from);
@@ -579,6 +577,35 @@ export class Instance {
     f[R.lastBarTime] = this.lastBarMs;
     this.closeTimeOf(time[from] as number);
     const fixedMs = this.fixedBarMs ?? 0;
+    const history = m.history;
+    if (history !== null) {
+      // The compiled tier runs the whole range in one call (jit.ts), doing per bar what the loop
+      // below does; m.bar is the last bar it started.
+      const first = this.confirmed;
+      m.bar = first;
+      try {
+        history(m, this, cols, from, to, last, fixedMs);
+      } catch (e) {
+        this.confirmed = m.bar - 1;
+        if (m.bar - 1 > first) this.lastTime = time[from + (m.bar - 1 - first) - 1] as number;
+        if (e instanceof PineRuntimeError) this.failed = e;
+        this.pending = null;
+        throw e;
+      }
+      this.confirmed = m.bar;
+      this.lastTime = time[to - 1] as number;
+    } else this.interpretBars(cols, from, to, last, fixedMs);
+    if (!this.shapesKept) this.keepShapes();
+  }
+
+  /** runBars' loop for the interpreter: bar registers, bar series and output row, then the bar. */
+  private interpretBars(cols: BarColumns, from: number, to: number, last: number, fixedMs: number): void {
+    const m = this.machine;
+    const f = m.f;
+    const out = m.outputs;
+    const { time, open, high, low, close, volume } = cols;
+    const bs = this.barSeries;
+    const ser = m.ser;
     let idx = this.confirmed;
     try {
       for (let i = from; i < to; i++) {
@@ -624,7 +651,6 @@ export class Instance {
       this.pending = null;
       throw e;
     }
-    if (!this.shapesKept) this.keepShapes();
   }
 
   /** Keeps the shapes of this instance's call-site states alive (runtime/shapes.ts). A call site
@@ -719,7 +745,7 @@ export class Instance {
 
   /** time_close of a bar opening at `t`: the end of its period, cut at the session end. Intraday
    * bars of a round-the-clock symbol simply last one timeframe. */
-  private closeTimeOf(t: number): number {
+  closeTimeOf(t: number): number {
     const m = this.machine;
     const tf = m.timeframe;
     if (this.fixedBarMs === null) {

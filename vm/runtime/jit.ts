@@ -16,21 +16,48 @@ import type { Program } from '../bytecode/program.js';
 import { OP_LEN, OPS } from '../bytecode/opcodes.js';
 import type { BuiltinImpl } from '../builtins/registry.js';
 import type { Machine } from './machine.js';
+import type { BarColumns } from '../data/bars.js';
 
 /** Runs up to `maxSteps` instructions of the machine's bar, as Machine.interpret does. */
 export type CompiledExec = (m: Machine, maxSteps: number) => boolean;
+
+/** What the compiled history loop needs from the Instance that calls it. */
+export interface HistoryHost {
+  /** Bar series as (register, slot) pairs, fed before each bar. */
+  readonly barSeries: Int32Array;
+  /** The bar's close time when the timeframe has no fixed length. */
+  closeTimeOf(t: number): number;
+}
+
+/** Runs confirmed history bars [from, to) of `cols` in one call, as Instance.runBars does bar by
+ * bar with Machine.exec (the bar registers, bar series and output row are set in the same order).
+ * `m.bar` is the last bar run when it returns or throws; the outputs must have room for every row. */
+export type CompiledHistory = (
+  m: Machine,
+  host: HistoryHost,
+  cols: BarColumns,
+  from: number,
+  to: number,
+  last: number,
+  fixedMs: number,
+) => void;
+
+export interface Compiled {
+  exec: CompiledExec;
+  history: CompiledHistory;
+}
 
 /** Programs larger than this (code words) stay interpreted: V8 does not optimise very large
  * functions, and an unoptimised compiled function is slower than the interpreter. */
 export const MAX_COMPILED_CODE = 12_000;
 
-type Factory = (impls: BuiltinImpl[]) => CompiledExec;
+type Factory = (impls: BuiltinImpl[]) => Compiled;
 
 const cache = new WeakMap<Program, Factory | null>();
 
 /** The compiled form of `program`, or null when it stays interpreted (too large, or the host forbids
  * generating code, e.g. a Content-Security-Policy without 'unsafe-eval'). */
-export function compiledExec(program: Program, impls: BuiltinImpl[], stateful: Uint8Array): CompiledExec | null {
+export function compileProgram(program: Program, impls: BuiltinImpl[], stateful: Uint8Array): Compiled | null {
   let factory = cache.get(program);
   if (factory === undefined) {
     factory = buildFactory(program, stateful);
@@ -106,19 +133,7 @@ function buildFactory(program: Program, stateful: Uint8Array): Factory | null {
   const sorted = [...starts].filter((s) => s < code.length).sort((a, b) => a - b);
   const nImpls = program.builtins.length;
 
-  const out: string[] = [];
-  for (let i = 0; i < nImpls; i++) out.push(`const i${i} = impls[${i}];`);
-  out.push(
-    'return function compiledExec(m, maxSteps) {',
-    'let budget = maxSteps >= 0x7fffffff ? 0x7fffffff : maxSteps | 0;',
-    'const outCols = m.outputs.columns;',
-    'const outRow = m.bar - m.outputs.firstBar;',
-    'const f = m.f, o = m.o, vf = m.vf, vo = m.vo, ser = m.ser, bar = m.bar, frames = m.frames;',
-    'let pc = m.pc, vb = m.vb, ob = m.ob, sb = m.sb, cb = m.cb, p = pc;',
-    'try {',
-    'for (;;) {',
-    'switch (pc) {',
-  );
+  const cases: string[] = [];
   for (let bi = 0; bi < sorted.length; bi++) {
     const start = sorted[bi] as number;
     const end = sorted[bi + 1] ?? code.length;
@@ -141,7 +156,7 @@ function buildFactory(program: Program, stateful: Uint8Array): Factory | null {
       count++;
       switch (name) {
         case 'HALT':
-          body.push('m.pc = -1; return true;');
+          body.push('HALT_CODE');
           open = false;
           break;
         case 'CONST_F':
@@ -345,22 +360,66 @@ function buildFactory(program: Program, stateful: Uint8Array): Factory | null {
       if (!open) break;
     }
     if (open) body.push(`pc = ${end}; continue;`);
-    out.push(`case ${start}: if (budget < ${count}) break; budget -= ${count}; p = ${start};`, ...body);
+    cases.push(`case ${start}: if (budget < ${count}) break; budget -= ${count}; p = ${start};`, ...body);
   }
-  out.push(
-    '}', // switch
-    // Not a block start, or not enough budget for the block: one instruction in the interpreter.
-    'if (budget <= 0) { m.pc = pc; m.vb = vb; m.ob = ob; m.sb = sb; m.cb = cb; return false; }',
+  const switchOn = (halt: string): string => ['switch (pc) {', ...cases, '}'].join('\n').replaceAll('HALT_CODE', halt);
+  // Not a block start, or not enough budget for the block: one instruction in the interpreter.
+  const bail = (halt: string, exhausted: string): string[] => [
+    `if (budget <= 0) { ${exhausted} }`,
     'm.pc = pc; m.vb = vb; m.ob = ob; m.sb = sb; m.cb = cb; p = pc;',
-    'if (m.interpret(1)) return true;',
+    `if (m.interpret(1)) ${halt}`,
     'budget--;',
     'pc = m.pc; vb = m.vb; ob = m.ob; sb = m.sb; cb = m.cb; p = pc;',
-    '}', // for
-    '} catch (err) {',
-    'm.pc = p; m.vb = vb; m.ob = ob; m.sb = sb; m.cb = cb;',
-    'throw m.locate(err, p);',
+  ];
+  const onError = ['} catch (err) {', 'm.pc = p; m.vb = vb; m.ob = ob; m.sb = sb; m.cb = cb;', 'throw m.locate(err, p);', '}'];
+  const out: string[] = [];
+  for (let i = 0; i < nImpls; i++) out.push(`const i${i} = impls[${i}];`);
+  out.push(
+    'const exec = function compiledExec(m, maxSteps) {',
+    'let budget = maxSteps >= 0x7fffffff ? 0x7fffffff : maxSteps | 0;',
+    'const outCols = m.outputs.columns;',
+    'const outRow = m.bar - m.outputs.firstBar;',
+    'const f = m.f, o = m.o, vf = m.vf, vo = m.vo, ser = m.ser, bar = m.bar, frames = m.frames;',
+    'let pc = m.pc, vb = m.vb, ob = m.ob, sb = m.sb, cb = m.cb, p = pc;',
+    'try {',
+    'for (;;) {',
+    switchOn('m.pc = -1; return true;'),
+    ...bail('return true;', 'm.pc = pc; m.vb = vb; m.ob = ob; m.sb = sb; m.cb = cb; return false;'),
     '}',
+    ...onError,
     '};',
+    // The history loop: Instance.runBars' per-bar work (same registers, same order), then the bar.
+    'const history = function compiledHistory(m, host, cols, from, to, last, fixedMs) {',
+    'const f = m.f, o = m.o, vf = m.vf, vo = m.vo, ser = m.ser, frames = m.frames;',
+    'const out = m.outputs, outCols = out.columns, tcol = out.time, firstBar = out.firstBar;',
+    'const time = cols.time, open = cols.open, high = cols.high, low = cols.low, close = cols.close, volume = cols.volume;',
+    'const bs = host.barSeries;',
+    'let bar = m.bar, outRow = 0, pc = 0, vb = 0, ob = 0, sb = 0, cb = 0, p = 0, budget = 0;',
+    'try {',
+    'bars: for (let i = from; i < to; i++) {',
+    'bar++; m.bar = bar;',
+    'const t = time[i], op = open[i], h = high[i], l = low[i], c = close[i];',
+    'f[0] = op; f[1] = h; f[2] = l; f[3] = c; f[4] = volume[i]; f[5] = t;',
+    'f[6] = fixedMs > 0 ? t + fixedMs : host.closeTimeOf(t);',
+    'f[7] = bar; f[8] = (h + l) / 2; f[9] = (h + l + c) / 3; f[10] = (op + h + l + c) / 4; f[11] = (h + l + c + c) / 4;',
+    'f[12] = bar === 0 ? 1 : 0; f[13] = bar === last ? 1 : 0; f[18] = bar === last ? 1 : 0;',
+    'for (let k = 0; k < bs.length; k += 2) {',
+    '  const s = ser[bs[k + 1]];',
+    '  if (s.bar !== bar) { s.bar = bar; s.head = (s.head + 1) & s.mask; if (s.count < 0x7fffffff) s.count++; }',
+    '  s.buf[s.head] = f[bs[k]];',
+    '}',
+    'outRow = bar - firstBar; tcol[outRow] = t; if (outRow >= out.length) out.length = outRow + 1;',
+    `pc = ${mainEntry}; vb = 0; ob = 0; sb = 0; cb = 0; p = pc; if (frames.length !== 0) frames.length = 0;`,
+    'budget = 0x7fffffff;',
+    'for (;;) {',
+    switchOn('m.pc = -1; continue bars;'),
+    // A history bar has no budget: 2^31 - 1 instructions at a time, as runBars gives exec.
+    ...bail('continue bars;', 'budget = 0x7fffffff; continue;'),
+    '}',
+    '}',
+    ...onError,
+    '};',
+    'return { exec, history };',
   );
   try {
     const make = new Function('impls', out.join('\n')) as Factory;

@@ -22,7 +22,7 @@ import type {
 import type { SeriesF, SeriesO } from './series.js';
 import { newSeriesF, newSeriesO } from './series.js';
 import { seedRng } from '../builtins/math.js';
-import { compiledExec, type CompiledExec } from './jit.js';
+import { compileProgram, type Compiled, type CompiledHistory } from './jit.js';
 
 /** Builtin implementations of a program, resolved by name when the machine is created. */
 export function resolveBuiltins(program: Program): { impls: BuiltinImpl[]; stateful: Uint8Array } {
@@ -99,7 +99,7 @@ export class Machine implements Runtime {
   private readonly impls: BuiltinImpl[];
   private readonly statefulBuiltin: Uint8Array;
   /** The compiled tier (jit.ts), or null to interpret every instruction. */
-  private readonly compiled: CompiledExec | null;
+  private readonly compiled: Compiled | null;
   private lines: LineMap | null = null;
 
   constructor(
@@ -122,7 +122,7 @@ export class Machine implements Runtime {
     const { impls, stateful } = resolveBuiltins(program);
     this.impls = impls;
     this.statefulBuiltin = stateful;
-    this.compiled = init.compiled === false ? null : compiledExec(program, impls, stateful);
+    this.compiled = init.compiled === false ? null : compileProgram(program, impls, stateful);
     this.f = new Float64Array(program.nRegs).fill(NaN);
     this.o = new Array<unknown>(program.nRegs).fill(null);
     this.cs = new Array<unknown>(main.nCs).fill(undefined);
@@ -177,7 +177,12 @@ export class Machine implements Runtime {
    * script finished. Both tiers leave the same state after the same number of instructions. */
   exec(maxSteps: number): boolean {
     const c = this.compiled;
-    return c !== null ? c(this, maxSteps) : this.interpret(maxSteps);
+    return c !== null ? c.exec(this, maxSteps) : this.interpret(maxSteps);
+  }
+
+  /** The compiled history loop (jit.ts), or null when bars are interpreted. */
+  get history(): CompiledHistory | null {
+    return this.compiled === null ? null : this.compiled.history;
   }
 
   /** The interpreter: exec one instruction at a time. */
