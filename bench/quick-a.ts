@@ -17,7 +17,7 @@ const opts = { warmup: 0, repeats: 5, gcBetween: process.env.GCB !== '0' };
 const vmS: number[] = [];
 const plS: number[] = [];
 for (let round = 0; round < 8; round++) {
-  const vm = timeSync(() => Instance.builder(program).timeframe('1').totalBars(n).build().runBars(bars), opts);
+  const vm = timeSync(() => { const b = Instance.builder(program).timeframe('1').totalBars(n); if (process.env.INTERP === '1') b.interpreted(); const inst = b.build(); inst.runBars(bars); return inst; }, opts);
   const plain = timeSync(() => base(bars), opts);
   if (round >= 2) { vmS.push(...vm.samplesMs); plS.push(...plain.samplesMs); }
 }
