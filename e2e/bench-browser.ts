@@ -24,6 +24,8 @@ interface Sample {
   reset: number;
   runEnd: number;
   longTasks: { start: number; duration: number }[];
+  /** Long animation frames (> 50 ms) with the scripts that ran in them (> 5 ms each). */
+  frames: { start: number; duration: number; scripts: string[] }[];
   /** Timing marks of the page and the worker (ms from navigation start). */
   marks: { name: string; ms: number }[];
 }
@@ -51,7 +53,7 @@ async function measure(page: Page, query: string, status: string): Promise<Sampl
   await page.goto(`${BASE}/?dataset=${DATASET}${query}`);
   await waitDrawn(page, status);
   return page.evaluate(async () => {
-    const w = window as unknown as { evergreen: EvergreenDebug; __longTasks: { start: number; duration: number }[] };
+    const w = window as unknown as { evergreen: EvergreenDebug; __longTasks: { start: number; duration: number }[]; __frames: Sample['frames'] };
     const t = w.evergreen.timings();
     const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
     const navMarks = nav
@@ -61,7 +63,7 @@ async function measure(page: Page, query: string, status: string): Promise<Sampl
         ]
       : [];
     const marks = [...navMarks, ...(await w.evergreen.marks())].sort((a, b) => a.ms - b.ms);
-    return { drawn: t.drawn, ready: t.ready, reset: t.reset, runEnd: t.runEnd, longTasks: w.__longTasks.slice(), marks };
+    return { drawn: t.drawn, ready: t.ready, reset: t.reset, runEnd: t.runEnd, longTasks: w.__longTasks.slice(), frames: w.__frames.slice(), marks };
   });
 }
 
@@ -80,13 +82,22 @@ async function main(): Promise<void> {
       args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
     });
     const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
-    await context.addInitScript(() => {
-      const w = window as unknown as { __longTasks: { start: number; duration: number }[] };
-      w.__longTasks = [];
+    // A string, not a function: tsx's transform would add helpers the page does not have.
+    await context.addInitScript(`
+      window.__longTasks = [];
+      window.__frames = [];
       new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) w.__longTasks.push({ start: e.startTime, duration: e.duration });
+        for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration });
       }).observe({ type: 'longtask', buffered: true });
-    });
+      try {
+        new PerformanceObserver((list) => {
+          for (const e of list.getEntries()) {
+            const scripts = e.scripts.filter((x) => x.duration > 5).map((x) => x.invokerType + ' ' + (x.invoker || '').slice(0, 60) + ' ' + (x.sourceURL || '').split('/').pop() + ' ' + Math.round(x.duration) + ' ms');
+            window.__frames.push({ start: e.startTime, duration: e.duration, scripts });
+          }
+        }).observe({ type: 'long-animation-frame', buffered: true });
+      } catch {}
+    `);
     const page = await context.newPage();
     page.on('crash', () => console.error('The page crashed.'));
     page.on('pageerror', (e) => console.error(`Page error: ${e.message}`));
@@ -113,7 +124,9 @@ async function main(): Promise<void> {
     for (let i = 0; i < REPEATS; i++) {
       cold.push(await measure(page, '&restore=0', 'done'));
       warm.push(await measure(page, '', 'restored'));
-      console.log(`  run ${i + 1}: cold ${Math.round(cold[i]?.drawn ?? NaN)} ms, restore ${Math.round(warm[i]?.drawn ?? NaN)} ms`);
+      const c = cold[i];
+      const tasks = c ? c.longTasks.filter((t) => t.start + t.duration > c.reset && t.start < c.drawn).map((t) => `${Math.round(t.start - c.reset)}+${Math.round(t.duration)}`) : [];
+      console.log(`  run ${i + 1}: cold ${Math.round(c?.drawn ?? NaN)} ms, restore ${Math.round(warm[i]?.drawn ?? NaN)} ms; cold long tasks (ms after reset + duration, run ends at ${Math.round((c?.runEnd ?? NaN) - (c?.reset ?? NaN))}): ${tasks.join(' ') || 'none'}`);
     }
     await browser.close();
 

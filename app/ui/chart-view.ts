@@ -37,6 +37,8 @@ import { mark } from '../marks.js';
  * before the window moves. The library's minimum bar spacing (1 px) caps what is visible below it. */
 const EDGE_MARGIN = 300;
 const MAX_VALUE_LABELS = 8;
+/** Minimum width of the price axis (px): wide enough for most prices' labels. */
+const PRICE_AXIS_WIDTH = 72;
 
 const THEME = {
   background: '#131722',
@@ -93,7 +95,9 @@ export class ChartView {
   private w1 = 0;
   /** First bar of the data the library holds (-1: none). */
   private drawnStart = -1;
-  private pendingDraw = 0;
+  private pendingDraw: ReturnType<typeof setTimeout> | null = null;
+  /** Called once the chart has painted the data of the next setWindowData. */
+  private paintWaiters: (() => void)[] = [];
   private pendingFollow = false;
   /** The program's series exist (they are made when its first rows arrive). */
   private outputsBuilt = false;
@@ -102,13 +106,20 @@ export class ChartView {
   private legend: HTMLDivElement;
   private title = '';
   private resizeObserver: ResizeObserver;
+  private size = { w: 0, h: 0 };
 
   constructor(
     private readonly container: HTMLElement,
     private readonly buffer: PlotBuffer,
   ) {
+    // The chart is made now, while the page waits for the engine, so its first paint (the library's
+    // code running for the first time, every canvas allocated) is not part of a run's frames. It is
+    // sized here rather than with the library's autoSize, which starts it at 0×0 and sizes it in the
+    // next frame (a second allocation and paint of every canvas).
+    this.size = { w: container.clientWidth, h: container.clientHeight };
     this.chart = createChart(container, {
-      autoSize: true,
+      width: this.size.w,
+      height: this.size.h,
       layout: {
         background: { type: ColorType.Solid, color: THEME.background },
         textColor: THEME.text,
@@ -119,7 +130,9 @@ export class ChartView {
       },
       grid: { vertLines: { color: THEME.grid }, horzLines: { color: THEME.grid } },
       crosshair: { mode: CrosshairMode.Normal },
-      rightPriceScale: { borderColor: THEME.border },
+      // A fixed minimum width keeps the price axis (and so every pane's canvases) from being resized
+      // when the labels' width changes: each resize reallocates and repaints every canvas.
+      rightPriceScale: { borderColor: THEME.border, minimumWidth: PRICE_AXIS_WIDTH },
       timeScale: { borderColor: THEME.border, timeVisible: true, secondsVisible: false, barSpacing: 6, minBarSpacing: 1, rightOffset: 8 },
     });
     this.legend = document.createElement('div');
@@ -127,12 +140,20 @@ export class ChartView {
     container.appendChild(this.legend);
     this.chart.timeScale().subscribeVisibleLogicalRangeChange((r) => this.onRange(r));
     this.chart.subscribeCrosshairMove((p) => this.onCrosshair(p));
-    this.resizeObserver = new ResizeObserver(() => this.checkRange());
+    this.resizeObserver = new ResizeObserver(() => {
+      const w = this.container.clientWidth;
+      const h = this.container.clientHeight;
+      if (w !== this.size.w || h !== this.size.h) {
+        this.size = { w, h };
+        this.chart.resize(w, h);
+      }
+      this.checkRange();
+    });
     this.resizeObserver.observe(container);
   }
 
   destroy(): void {
-    if (this.pendingDraw) cancelAnimationFrame(this.pendingDraw);
+    if (this.pendingDraw !== null) clearTimeout(this.pendingDraw);
     this.resizeObserver.disconnect();
     this.chart.remove();
     this.legend.remove();
@@ -210,10 +231,10 @@ export class ChartView {
     return list;
   }
 
-  /** Starts over for a new program: candles now, drawn on the next frame unless `draw` is false (a
-   * restore, whose plot rows follow at once: one paint with everything instead of two); the
-   * program's own series (and an indicator pane) are built when its first plot rows arrive, so a
-   * history run's first frames lay out only the candles. */
+  /** Starts over for a new program: the candles and the program's own (empty) series and panes,
+   * drawn on the next frame unless `draw` is false (a restore, whose plot rows follow at once: one
+   * paint with everything instead of two). Laying out every pane now means the rows that come later
+   * only fill series in: no pane is added and no canvas resized while the page shows the chart. */
   reset(title: string, draw = true): void {
     this.title = title;
     this.clearSeries();
@@ -231,6 +252,7 @@ export class ChartView {
       },
       0,
     );
+    if (this.buffer.program) this.buildOutputSeries();
     this.w0 = 0;
     this.w1 = 0;
     this.drawnStart = -1;
@@ -396,23 +418,31 @@ export class ChartView {
     return out;
   }
 
-  /** Redraws on the next animation frame; calls in the same frame coalesce into one draw. */
+  /** Redraws in a task of its own, soon; calls before it coalesce into one draw. Not in an animation
+   * frame: the library paints the new data in the next frame, which then holds only that paint
+   * rather than the setData work as well. */
   scheduleRedraw(follow = false): void {
     this.pendingFollow ||= follow;
-    if (this.pendingDraw) return;
-    this.pendingDraw = requestAnimationFrame(() => {
-      this.pendingDraw = 0;
+    if (this.pendingDraw !== null) return;
+    this.pendingDraw = setTimeout(() => {
+      this.pendingDraw = null;
       const f = this.pendingFollow;
       this.pendingFollow = false;
       this.redraw(f);
-    });
+    }, 0);
+  }
+
+  /** Calls `fn` in a task after the frame in which the chart paints its next data (that of a
+   * pending redraw, or of the next one). */
+  afterNextPaint(fn: () => void): void {
+    this.paintWaiters.push(fn);
   }
 
   /** setData for every series over the window [w0, w1). `follow`: put the window at the end. */
   redraw(follow = false): void {
-    if (this.pendingDraw) {
-      cancelAnimationFrame(this.pendingDraw);
-      this.pendingDraw = 0;
+    if (this.pendingDraw !== null) {
+      clearTimeout(this.pendingDraw);
+      this.pendingDraw = null;
       follow ||= this.pendingFollow;
       this.pendingFollow = false;
     }
@@ -479,7 +509,11 @@ export class ChartView {
       this.adjusting = false;
     }
     this.renderLegend(this.buffer.shownBars - 1);
-    if (this.outputsBuilt) mark('p:chart-data-set');
+    if (this.buffer.rowEnd > 0) mark('p:chart-data-set');
+    // The library asked for an animation frame to paint the new data: one asked for now runs after
+    // it in that frame, and a task queued from there runs once the frame is on screen.
+    const waiters = this.paintWaiters.splice(0);
+    if (waiters.length > 0) requestAnimationFrame(() => setTimeout(() => { for (const w of waiters) w(); }, 0));
   }
 
   private updatePriceLines(): void {
@@ -498,7 +532,7 @@ export class ChartView {
   /** New confirmed bars/rows [from, to) and/or a new open bar: appended with update() when the
    * window follows the live edge, else redrawn. */
   appendLive(from: number): void {
-    if (this.pendingDraw) return; // the coming redraw shows them
+    if (this.pendingDraw !== null) return; // the coming redraw shows them
     if (!this.outputsBuilt && this.buffer.rowEnd > 0) {
       this.redraw(true);
       return;

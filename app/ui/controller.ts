@@ -113,12 +113,14 @@ export class AppController {
   private compileTimer: ReturnType<typeof setTimeout> | null = null;
   /** Source the editor should show (changes when the engine switches scripts). */
   editorSource = '';
-  /** The editor may be created: the session's source is known, the engine has said what it opens
-   * and no restore is being drawn (on a page load that restores, the chart is drawn first: building
-   * the editor costs the main thread ~100 ms). A page whose engine says nothing opens it anyway
-   * after EDITOR_WAIT_MS. */
+  /** The editor may be created: the session's source is known, the engine has said what it opens,
+   * no restore is being drawn and the chart has had its first frame (on a page load the chart is
+   * drawn first: loading and building the editor costs the main thread ~100 ms, and done in the
+   * same frame as the chart's first paint it would make one long task of both). A page whose engine
+   * says nothing opens it anyway after EDITOR_WAIT_MS. */
   editorOpen = false;
   private engineOpened = false;
+  private chartShown = false;
   private editorOpenListeners = new Set<() => void>();
   private editorListeners = new Set<(source: string) => void>();
 
@@ -148,7 +150,7 @@ export class AppController {
 
   private maybeOpenEditor(force = false): void {
     if (this.editorOpen || !this.state.session) return;
-    if (!force && (!this.engineOpened || this.restoring || this.drawFor !== null)) return;
+    if (!force && (!this.engineOpened || this.restoring || this.drawFor !== null || !this.chartShown)) return;
     this.editorOpen = true;
     for (const l of this.editorOpenListeners) l();
   }
@@ -181,26 +183,23 @@ export class AppController {
   }
 
   /** Draws the chart with what the buffer holds (at the end of its bars) and marks run `runId` as
-   * fully drawn once the library has painted it: the chart sets its data in the next animation
-   * frame, the library paints in the frame after, and a task queued from that frame runs once it
-   * is on screen. Without a chart yet, attachChart does it. */
+   * fully drawn once the library has painted it: the chart sets its data in a task of its own, the
+   * library paints in the next frame, and a task queued from that frame runs once it is on screen.
+   * Without a chart yet, attachChart does it. */
   private drawRun(runId: number): void {
     this.drawFor = runId;
     const chart = this.chart;
     if (!chart) return;
     chart.scheduleRedraw(true);
     const seq = ++this.drawSeq;
-    requestAnimationFrame(() => {
-      requestAnimationFrame(() => {
-        setTimeout(() => {
-          if (this.runId !== runId || this.drawSeq !== seq) return;
-          this.drawFor = null;
-          this.timings.drawn = performance.now();
-          mark('p:drawn');
-          this.set({ drawn: { runId, at: this.timings.drawn } });
-          this.maybeOpenEditor();
-        }, 0);
-      });
+    chart.afterNextPaint(() => {
+      if (this.runId !== runId || this.drawSeq !== seq) return;
+      this.drawFor = null;
+      this.timings.drawn = performance.now();
+      mark('p:drawn');
+      this.set({ drawn: { runId, at: this.timings.drawn } });
+      this.chartShown = true;
+      this.maybeOpenEditor();
     });
   }
 
@@ -277,7 +276,15 @@ export class AppController {
           status: { runId: e.runId, state: 'running', phase: this.restoring ? 'restore' : 'history', done: 0, total: e.total, barsPerSecond: 0, elapsedMs: null },
         });
         this.chart?.reset(this.chartTitle(), !this.restoring);
-        this.maybeOpenEditor();
+        // A run from bar 0 shows the candles at once; the editor may open once they are painted.
+        if (!this.restoring && !this.chartShown) {
+          const shown = () => {
+            this.chartShown = true;
+            this.maybeOpenEditor();
+          };
+          if (this.chart) this.chart.afterNextPaint(shown);
+          else afterFrames(2, shown);
+        }
         break;
       }
       case 'outputs': {
@@ -536,6 +543,15 @@ export class AppController {
     const name = (this.state.program?.meta.shorttitle || 'plots').replace(/[^A-Za-z0-9._-]+/g, '-');
     download(`${name}.csv`, new Blob([this.buffer.toCsv()], { type: 'text/csv' }));
   }
+}
+
+/** Runs `fn` in a task of its own after `n` animation frames. */
+function afterFrames(n: number, fn: () => void): void {
+  if (n <= 0) {
+    setTimeout(fn, 0);
+    return;
+  }
+  requestAnimationFrame(() => afterFrames(n - 1, fn));
 }
 
 function download(fileName: string, blob: Blob): void {

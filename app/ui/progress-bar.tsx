@@ -10,7 +10,7 @@ export function ProgressBar({ state, controller }: { state: AppState; controller
   return (
     <div className="progress" data-testid="progress">
       <div className="progress-track">
-        <div className="progress-fill" style={{ width: `${st.state === 'loading' ? 100 : pct}%` }} data-loading={st.state === 'loading'} />
+        <div className="progress-fill" style={{ transform: `scaleX(${st.state === 'loading' ? 1 : pct / 100})` }} data-loading={st.state === 'loading'} />
       </div>
       <span className="progress-text">
         {st.state === 'loading' ? 'Loading data…' : `${st.done.toLocaleString('en-US')} / ${st.total.toLocaleString('en-US')} bars`}
