@@ -115,29 +115,70 @@ export const FUNCTIONS: FnSpec[] = [];
 const FN_BY_NAME = new Map<string, FnSpec[]>();
 const VAR_BY_NAME = new Map<string, VarSpec>();
 
+/** The name a signature declares (what parseSignature reads first), without parsing the rest. */
+const SIG_NAME = /^\s*([A-Za-z_][A-Za-z0-9_.]*)/;
+
+/** A FnSpec whose signature is parsed on first use of its parameters, type parameters or results:
+ * the registry declares hundreds of builtins at import and a program uses a few, so parsing them
+ * all up front only delays the start of every worker and process that imports the VM. */
+class DeclaredFn implements FnSpec {
+  private parsed: ParsedSignature | null = null;
+
+  constructor(
+    readonly id: number,
+    readonly name: string,
+    readonly overload: number,
+    readonly signature: string,
+    readonly impl: BuiltinImpl,
+    readonly stateful: boolean,
+    readonly pure: boolean,
+    readonly output: OutputKind | null,
+    readonly globalOnly: boolean,
+    readonly declaration: boolean,
+    readonly input: boolean,
+    readonly rejectNote: string | null,
+    readonly untilVersion: number | null,
+  ) {}
+
+  private sig(): ParsedSignature {
+    if (this.parsed === null) this.parsed = parseSignature(this.signature);
+    return this.parsed;
+  }
+
+  get typeParams(): string[] {
+    return this.sig().typeParams;
+  }
+
+  get params(): ParamSpec[] {
+    return this.sig().params;
+  }
+
+  get results(): SigType[] {
+    return this.sig().results;
+  }
+}
+
 export function defineFn(signature: string, impl: BuiltinImpl, opts: FnOptions = {}): FnSpec {
-  const parsed = parseSignature(signature);
-  const overloads = FN_BY_NAME.get(parsed.name) ?? [];
-  const spec: FnSpec = {
-    id: FUNCTIONS.length,
-    name: parsed.name,
-    overload: overloads.length,
+  const name = SIG_NAME.exec(signature)?.[1];
+  if (name === undefined) throw new Error(`Bad signature '${signature}': expected a name at 0.`);
+  const overloads = FN_BY_NAME.get(name) ?? [];
+  const spec = new DeclaredFn(
+    FUNCTIONS.length,
+    name,
+    overloads.length,
     signature,
-    typeParams: parsed.typeParams,
-    params: parsed.params,
-    results: parsed.results,
     impl,
-    stateful: opts.stateful ?? false,
-    pure: opts.pure ?? false,
-    output: opts.output ?? null,
-    globalOnly: opts.globalOnly ?? (opts.output !== undefined || opts.declaration === true),
-    declaration: opts.declaration ?? false,
-    input: opts.input ?? false,
-    rejectNote: opts.rejectNote ?? null,
-    untilVersion: opts.untilVersion ?? null,
-  };
+    opts.stateful ?? false,
+    opts.pure ?? false,
+    opts.output ?? null,
+    opts.globalOnly ?? (opts.output !== undefined || opts.declaration === true),
+    opts.declaration ?? false,
+    opts.input ?? false,
+    opts.rejectNote ?? null,
+    opts.untilVersion ?? null,
+  );
   overloads.push(spec);
-  FN_BY_NAME.set(parsed.name, overloads);
+  FN_BY_NAME.set(name, overloads);
   FUNCTIONS.push(spec);
   return spec;
 }
