@@ -15,7 +15,7 @@
 import type { Program } from '../bytecode/program.js';
 import { OP_LEN, OPS } from '../bytecode/opcodes.js';
 import type { BuiltinImpl } from '../builtins/registry.js';
-import type { Machine } from './machine.js';
+import { resolveBuiltins, type Machine } from './machine.js';
 import type { BarColumns } from '../data/bars.js';
 
 /** Runs up to `maxSteps` instructions of the machine's bar, as Machine.interpret does. */
@@ -96,49 +96,53 @@ function factoryFor(text: string): Factory | null {
 
 const OPCODE_COUNT = OPS.length;
 
-/** Addresses where a basic block starts: function entries, jump targets, the instruction after a
- * jump, a call or a return. Null when the code is malformed (left to the interpreter to report). */
-export function blockStarts(program: Program): Set<number> | null {
+/** Instructions after which the next one is not necessarily run. */
+const TRANSFERS = new Set(['HALT', 'JMP', 'JF', 'JT', 'VAR_INIT', 'CALL', 'RET', 'FOR_TEST', 'FOR_STEP']);
+
+/** Addresses where a basic block starts (`starts`: function entries, jump targets, the instruction
+ * after a jump, a call or a return), and those of them entered other than by falling through
+ * (`targets`: entries, jump targets, return addresses). Null when the code is malformed (left to the
+ * interpreter to report). */
+export function blockStarts(program: Program): { starts: Set<number>; targets: Set<number> } | null {
   const code = program.code;
   const starts = new Set<number>();
-  for (const fn of program.functions) starts.add(fn.entry);
+  const targets = new Set<number>();
+  const jumpTo = (t: number): void => {
+    starts.add(t);
+    targets.add(t);
+  };
+  for (const fn of program.functions) jumpTo(fn.entry);
   let pc = 0;
   while (pc < code.length) {
     const op = code[pc] as number;
     if (op < 0 || op >= OPCODE_COUNT) return null;
-    const len = OP_LEN[op] as number;
-    const next = pc + len;
+    const next = pc + (OP_LEN[op] as number);
     switch (OPS[op]?.[0]) {
       case 'JMP':
-        starts.add(code[pc + 1] as number);
-        starts.add(next);
+        jumpTo(code[pc + 1] as number);
         break;
       case 'JF':
       case 'JT':
       case 'VAR_INIT':
-        starts.add(code[pc + 2] as number);
-        starts.add(next);
+        jumpTo(code[pc + 2] as number);
         break;
       case 'FOR_TEST':
-        starts.add(code[pc + 5] as number);
-        starts.add(next);
+        jumpTo(code[pc + 5] as number);
         break;
       case 'FOR_STEP':
-        starts.add(code[pc + 3] as number);
-        starts.add(next);
+        jumpTo(code[pc + 3] as number);
         break;
       case 'CALL':
-      case 'RET':
-      case 'HALT':
-        starts.add(next);
+        jumpTo(next); // the return address
         break;
       default:
         break;
     }
+    if (TRANSFERS.has(OPS[op]?.[0] ?? '')) starts.add(next);
     pc = next;
   }
   if (pc !== code.length) return null;
-  return starts;
+  return { starts, targets };
 }
 
 function num(x: number): string {
@@ -153,8 +157,9 @@ function num(x: number): string {
 function generate(program: Program, stateful: Uint8Array): string | null {
   const code = program.code;
   if (code.length > MAX_COMPILED_CODE) return null;
-  const starts = blockStarts(program);
-  if (starts === null) return null;
+  const blocks = blockStarts(program);
+  if (blocks === null) return null;
+  const { starts, targets } = blocks;
   // Main's code runs with every base at 0: its slots can be written as literals.
   const entries = program.functions.map((fn) => fn.entry).sort((a, b) => a - b);
   const mainEntry = program.functions[0]?.entry ?? 0;
@@ -162,234 +167,299 @@ function generate(program: Program, stateful: Uint8Array): string | null {
   const sorted = [...starts].filter((s) => s < code.length).sort((a, b) => a - b);
   const nImpls = program.builtins.length;
 
-  const cases: string[] = [];
-  for (let bi = 0; bi < sorted.length; bi++) {
-    const start = sorted[bi] as number;
-    const end = sorted[bi + 1] ?? code.length;
+  /** The JS of the instruction at `pc`, as the interpreter's case does it (control transfers
+   * included: they set pc and `continue`); null for anything this tier does not translate. */
+  const one = (pc: number, inMain: boolean): string | null => {
+    const base = (r: string, k: number): string => (inMain ? String(k) : `${r} + ${k}`);
+    const op = code[pc] as number;
+    const name = OPS[op]?.[0];
+    const a = code[pc + 1] as number;
+    const b = code[pc + 2] as number;
+    const c = code[pc + 3] as number;
+    const d = code[pc + 4] as number;
+    const e = code[pc + 5] as number;
+    const next = pc + (OP_LEN[op] as number);
+    const out: string[] = [];
+    switch (name) {
+      case 'HALT':
+        out.push('HALT_CODE');
+        break;
+      case 'CONST_F':
+        out.push(`f[${a}] = ${num(program.consts[b] as number)};`);
+        break;
+      case 'MOV_F':
+        out.push(`f[${a}] = f[${b}];`);
+        break;
+      case 'MOV_O':
+        out.push(`o[${a}] = o[${b}];`);
+        break;
+      case 'ADD':
+        out.push(`f[${a}] = f[${b}] + f[${c}];`);
+        break;
+      case 'SUB':
+        out.push(`f[${a}] = f[${b}] - f[${c}];`);
+        break;
+      case 'MUL':
+        out.push(`f[${a}] = f[${b}] * f[${c}];`);
+        break;
+      case 'DIV':
+        out.push(`{ const y = f[${c}]; f[${a}] = y === 0 ? NaN : f[${b}] / y; }`);
+        break;
+      case 'IDIV':
+        out.push(`{ const y = f[${c}]; f[${a}] = y === 0 ? NaN : Math.trunc(f[${b}] / y); }`);
+        break;
+      case 'MOD':
+        out.push(`f[${a}] = f[${b}] % f[${c}];`);
+        break;
+      case 'NEG':
+        out.push(`f[${a}] = -f[${b}];`);
+        break;
+      case 'NOT':
+        out.push(`{ const x = f[${b}]; f[${a}] = x === x && x !== 0 ? 0 : 1; }`);
+        break;
+      case 'LT':
+        out.push(`f[${a}] = f[${b}] < f[${c}] ? 1 : 0;`);
+        break;
+      case 'LE':
+        out.push(`f[${a}] = f[${b}] <= f[${c}] ? 1 : 0;`);
+        break;
+      case 'GT':
+        out.push(`f[${a}] = f[${b}] > f[${c}] ? 1 : 0;`);
+        break;
+      case 'GE':
+        out.push(`f[${a}] = f[${b}] >= f[${c}] ? 1 : 0;`);
+        break;
+      case 'EQ':
+        out.push(`f[${a}] = f[${b}] === f[${c}] ? 1 : 0;`);
+        break;
+      case 'NE':
+        out.push(`{ const x = f[${b}], y = f[${c}]; f[${a}] = x === x && y === y && x !== y ? 1 : 0; }`);
+        break;
+      case 'EQ_O':
+        out.push(`{ const x = o[${b}], y = o[${c}]; f[${a}] = x !== null && y !== null && x === y ? 1 : 0; }`);
+        break;
+      case 'NE_O':
+        out.push(`{ const x = o[${b}], y = o[${c}]; f[${a}] = x !== null && y !== null && x !== y ? 1 : 0; }`);
+        break;
+      case 'CONCAT':
+        out.push(`{ const x = o[${b}], y = o[${c}]; o[${a}] = typeof x === 'string' && typeof y === 'string' ? x + y : null; }`);
+        break;
+      case 'TO_BOOL':
+        out.push(`{ const x = f[${b}]; f[${a}] = x === x && x !== 0 ? 1 : 0; }`);
+        break;
+      case 'JMP':
+        out.push(`pc = ${a}; continue;`);
+        break;
+      case 'JF':
+        out.push(`{ const x = f[${a}]; pc = x === x && x !== 0 ? ${next} : ${b}; continue; }`);
+        break;
+      case 'JT':
+        out.push(`{ const x = f[${a}]; pc = x === x && x !== 0 ? ${b} : ${next}; continue; }`);
+        break;
+      case 'LD_V':
+        out.push(`f[${a}] = vf[${base('vb', b)}];`);
+        break;
+      case 'ST_V':
+        out.push(`vf[${base('vb', a)}] = f[${b}];`);
+        break;
+      case 'LD_VO':
+        out.push(`o[${a}] = vo[${base('ob', b)}];`);
+        break;
+      case 'ST_VO':
+        out.push(`vo[${base('ob', a)}] = o[${b}];`);
+        break;
+      case 'VAR_INIT':
+        out.push(`{ const at = ${base('vb', a)}; if (vf[at] === 1) pc = ${b}; else { vf[at] = 1; pc = ${next}; } continue; }`);
+        break;
+      case 'SER_SET':
+      case 'SER_SET_O':
+        out.push(
+          `{ const s = ser[${base('sb', a)}]; if (s.bar !== bar) { s.bar = bar; s.head = (s.head + 1) & s.mask; if (s.count < 0x7fffffff) s.count++; }`,
+          ` s.buf[s.head] = ${name === 'SER_SET' ? 'f' : 'o'}[${b}]; }`,
+        );
+        break;
+      case 'SER_GET':
+        out.push(
+          `p = ${pc}; { const s = ser[${base('sb', b)}]; const k = f[${c}];`,
+          ` if (k >>> 0 === k && k < s.mask) f[${a}] = k < s.count ? s.buf[(s.head - k) & s.mask] : NaN; else f[${a}] = m.histF(s, k); }`,
+        );
+        break;
+      case 'SER_GET_K':
+        out.push(`{ const s = ser[${base('sb', b)}]; f[${a}] = ${c} < s.count ? s.buf[(s.head - ${c}) & s.mask] : NaN; }`);
+        break;
+      case 'SER_GET_O':
+        out.push(`p = ${pc}; o[${a}] = m.histO(ser[${base('sb', b)}], f[${c}]);`);
+        break;
+      case 'SER_GET_OK':
+        out.push(`{ const s = ser[${base('sb', b)}]; o[${a}] = ${c} < s.count ? s.buf[(s.head - ${c}) & s.mask] : null; }`);
+        break;
+      case 'LD_GV':
+        out.push(`f[${a}] = vf[${b}];`);
+        break;
+      case 'LD_GVO':
+        out.push(`o[${a}] = vo[${b}];`);
+        break;
+      case 'SER_GET_G':
+        out.push(`p = ${pc}; f[${a}] = m.histF(ser[${b}], f[${c}]);`);
+        break;
+      case 'SER_GET_GK':
+        out.push(`{ const s = ser[${b}]; f[${a}] = ${c} < s.count ? s.buf[(s.head - ${c}) & s.mask] : NaN; }`);
+        break;
+      case 'SER_GET_GO':
+        out.push(`p = ${pc}; o[${a}] = m.histO(ser[${b}], f[${c}]);`);
+        break;
+      case 'SER_GET_GOK':
+        out.push(`{ const s = ser[${b}]; o[${a}] = ${c} < s.count ? s.buf[(s.head - ${c}) & s.mask] : null; }`);
+        break;
+      case 'MOV_FI':
+        out.push(`f[${a}] = f[f[${b}]];`);
+        break;
+      case 'CALLB': {
+        if (a < 0 || a >= nImpls) return null;
+        const slot = stateful[a] === 1 ? base('cb', d) : String(d);
+        out.push(`p = ${pc}; i${a}(m, ${b}, ${c}, ${slot});`);
+        break;
+      }
+      case 'CALL': {
+        const fn = program.functions[a];
+        if (!fn) return null;
+        out.push(
+          `frames.push(${next}, vb, ob, sb, cb); vb += ${b}; ob += ${c}; sb += ${d}; cb += ${e}; pc = ${fn.entry}; continue;`,
+        );
+        break;
+      }
+      case 'OUT': {
+        const info = program.outputs[a];
+        if (!info) return null;
+        const n = info.channels.length;
+        const cells: string[] = [];
+        for (let j = 0; j < n; j++) cells.push(`c[${j}][outRow] = f[${b + j}];`);
+        out.push(`{ const c = outCols[${a}]; ${cells.join(' ')} }`);
+        break;
+      }
+      case 'RET':
+        out.push('cb = frames.pop(); sb = frames.pop(); ob = frames.pop(); vb = frames.pop(); pc = frames.pop(); continue;');
+        break;
+      case 'LOOP_ENTER':
+        out.push(`f[${a}] = 0; f[${a + 1}] = NaN;`);
+        break;
+      case 'LOOP_CHECK':
+        out.push(`{ const n = (f[${a}] + 1) | 0; f[${a}] = n; if ((n & 1023) === 0) { p = ${pc}; m.pc = p; m.loopCheck(${a}); } }`);
+        break;
+      case 'SELECT_F':
+        out.push(`{ const x = f[${b}]; f[${a}] = x === x && x !== 0 ? f[${c}] : f[${d}]; }`);
+        break;
+      case 'SELECT_O':
+        out.push(`{ const x = f[${b}]; o[${a}] = x === x && x !== 0 ? o[${c}] : o[${d}]; }`);
+        break;
+      case 'BOX':
+        out.push(c === 1 ? `{ const x = f[${b}]; o[${a}] = x === x && x !== 0; }` : `o[${a}] = f[${b}];`);
+        break;
+      case 'NA_BOTH':
+        out.push(`f[${a}] = NaN; o[${a}] = null;`);
+        break;
+      case 'FOR_TEST':
+        out.push(
+          `{ const i = f[${b}], to = f[${c}]; if (f[${a}] !== 0 ? i <= to : i >= to) {`,
+          ` const n = (f[${d}] + 1) | 0; f[${d}] = n; if ((n & 1023) === 0) { p = ${pc}; m.pc = p; m.loopCheck(${d}); } pc = ${next}; } else pc = ${e}; continue; }`,
+        );
+        break;
+      case 'FOR_STEP':
+        out.push(`f[${a}] = f[${a}] + f[${b}]; pc = ${c}; continue;`);
+        break;
+      case 'NZ':
+        out.push(`{ const x = f[${b}]; f[${a}] = x === x ? x : f[${b + 1}]; }`);
+        break;
+      default:
+        return null;
+    }
+    return out.join(' ');
+  };
+
+  /** Whether [from, to) is straight-line code entered only from the instruction before it (a
+   * forward branch over it can become an `if` inside one case). */
+  const straight = (from: number, to: number): boolean => {
+    if (targets.has(from)) return false;
+    for (let q = from; q < to; ) {
+      if (q > from && starts.has(q)) return false;
+      const op = code[q] as number;
+      if (TRANSFERS.has(OPS[op]?.[0] ?? '')) return false;
+      q += OP_LEN[op] as number;
+    }
+    return true;
+  };
+
+  const countIn = (from: number, to: number): number => {
+    let n = 0;
+    for (let q = from; q < to; q += OP_LEN[code[q] as number] as number) n++;
+    return n;
+  };
+
+  /** One case: the block at `start` and, through forward branches over straight-line code (an `if`
+   * without `else`, a `var` initialiser), the blocks they lead to. The budget check covers the
+   * longest path; each path subtracts exactly the instructions it runs. */
+  const caseAt = (start: number): string | null => {
     const inMain = start >= mainEntry && start < mainEnd;
-    const base = (b: string, k: number): string => (inMain ? String(k) : `${b} + ${k}`);
-    const body: string[] = [];
-    let count = 0;
+    const base = (r: string, k: number): string => (inMain ? String(k) : `${r} + ${k}`);
+    const lines: string[] = [];
+    let pending = 0;
+    let worst = 0;
+    let merges = 0;
     let pc = start;
-    let open = true; // false once the block has transferred control
-    while (pc < end) {
+    let enteredAt = start;
+    for (;;) {
+      if (pc >= code.length) return null;
+      if (pc !== enteredAt && starts.has(pc)) {
+        lines.push(`budget -= ${pending}; pc = ${pc}; continue;`);
+        break;
+      }
       const op = code[pc] as number;
-      const name = OPS[op]?.[0];
-      const a = code[pc + 1] as number;
-      const b = code[pc + 2] as number;
-      const c = code[pc + 3] as number;
-      const d = code[pc + 4] as number;
-      const e = code[pc + 5] as number;
+      const name = OPS[op]?.[0] ?? '';
       const len = OP_LEN[op] as number;
       const next = pc + len;
-      count++;
-      switch (name) {
-        case 'HALT':
-          body.push('HALT_CODE');
-          open = false;
-          break;
-        case 'CONST_F':
-          body.push(`f[${a}] = ${num(program.consts[b] as number)};`);
-          break;
-        case 'MOV_F':
-          body.push(`f[${a}] = f[${b}];`);
-          break;
-        case 'MOV_O':
-          body.push(`o[${a}] = o[${b}];`);
-          break;
-        case 'ADD':
-          body.push(`f[${a}] = f[${b}] + f[${c}];`);
-          break;
-        case 'SUB':
-          body.push(`f[${a}] = f[${b}] - f[${c}];`);
-          break;
-        case 'MUL':
-          body.push(`f[${a}] = f[${b}] * f[${c}];`);
-          break;
-        case 'DIV':
-          body.push(`{ const y = f[${c}]; f[${a}] = y === 0 ? NaN : f[${b}] / y; }`);
-          break;
-        case 'IDIV':
-          body.push(`{ const y = f[${c}]; f[${a}] = y === 0 ? NaN : Math.trunc(f[${b}] / y); }`);
-          break;
-        case 'MOD':
-          body.push(`f[${a}] = f[${b}] % f[${c}];`);
-          break;
-        case 'NEG':
-          body.push(`f[${a}] = -f[${b}];`);
-          break;
-        case 'NOT':
-          body.push(`{ const x = f[${b}]; f[${a}] = x === x && x !== 0 ? 0 : 1; }`);
-          break;
-        case 'LT':
-          body.push(`f[${a}] = f[${b}] < f[${c}] ? 1 : 0;`);
-          break;
-        case 'LE':
-          body.push(`f[${a}] = f[${b}] <= f[${c}] ? 1 : 0;`);
-          break;
-        case 'GT':
-          body.push(`f[${a}] = f[${b}] > f[${c}] ? 1 : 0;`);
-          break;
-        case 'GE':
-          body.push(`f[${a}] = f[${b}] >= f[${c}] ? 1 : 0;`);
-          break;
-        case 'EQ':
-          body.push(`f[${a}] = f[${b}] === f[${c}] ? 1 : 0;`);
-          break;
-        case 'NE':
-          body.push(`{ const x = f[${b}], y = f[${c}]; f[${a}] = x === x && y === y && x !== y ? 1 : 0; }`);
-          break;
-        case 'EQ_O':
-          body.push(`{ const x = o[${b}], y = o[${c}]; f[${a}] = x !== null && y !== null && x === y ? 1 : 0; }`);
-          break;
-        case 'NE_O':
-          body.push(`{ const x = o[${b}], y = o[${c}]; f[${a}] = x !== null && y !== null && x !== y ? 1 : 0; }`);
-          break;
-        case 'CONCAT':
-          body.push(`{ const x = o[${b}], y = o[${c}]; o[${a}] = typeof x === 'string' && typeof y === 'string' ? x + y : null; }`);
-          break;
-        case 'TO_BOOL':
-          body.push(`{ const x = f[${b}]; f[${a}] = x === x && x !== 0 ? 1 : 0; }`);
-          break;
-        case 'JMP':
-          body.push(`pc = ${a}; continue;`);
-          open = false;
-          break;
-        case 'JF':
-          body.push(`{ const x = f[${a}]; pc = x === x && x !== 0 ? ${next} : ${b}; continue; }`);
-          open = false;
-          break;
-        case 'JT':
-          body.push(`{ const x = f[${a}]; pc = x === x && x !== 0 ? ${b} : ${next}; continue; }`);
-          open = false;
-          break;
-        case 'LD_V':
-          body.push(`f[${a}] = vf[${base('vb', b)}];`);
-          break;
-        case 'ST_V':
-          body.push(`vf[${base('vb', a)}] = f[${b}];`);
-          break;
-        case 'LD_VO':
-          body.push(`o[${a}] = vo[${base('ob', b)}];`);
-          break;
-        case 'ST_VO':
-          body.push(`vo[${base('ob', a)}] = o[${b}];`);
-          break;
-        case 'VAR_INIT':
-          body.push(`{ const at = ${base('vb', a)}; if (vf[at] === 1) pc = ${b}; else { vf[at] = 1; pc = ${next}; } continue; }`);
-          open = false;
-          break;
-        case 'SER_SET':
-        case 'SER_SET_O':
-          body.push(
-            `{ const s = ser[${base('sb', a)}]; if (s.bar !== bar) { s.bar = bar; s.head = (s.head + 1) & s.mask; if (s.count < 0x7fffffff) s.count++; }`,
-            ` s.buf[s.head] = ${name === 'SER_SET' ? 'f' : 'o'}[${b}]; }`,
-          );
-          break;
-        case 'SER_GET':
-          body.push(
-            `p = ${pc}; { const s = ser[${base('sb', b)}]; const k = f[${c}];`,
-            ` if (k >>> 0 === k && k < s.mask) f[${a}] = k < s.count ? s.buf[(s.head - k) & s.mask] : NaN; else f[${a}] = m.histF(s, k); }`,
-          );
-          break;
-        case 'SER_GET_K':
-          body.push(`{ const s = ser[${base('sb', b)}]; f[${a}] = ${c} < s.count ? s.buf[(s.head - ${c}) & s.mask] : NaN; }`);
-          break;
-        case 'SER_GET_O':
-          body.push(`p = ${pc}; o[${a}] = m.histO(ser[${base('sb', b)}], f[${c}]);`);
-          break;
-        case 'SER_GET_OK':
-          body.push(`{ const s = ser[${base('sb', b)}]; o[${a}] = ${c} < s.count ? s.buf[(s.head - ${c}) & s.mask] : null; }`);
-          break;
-        case 'LD_GV':
-          body.push(`f[${a}] = vf[${b}];`);
-          break;
-        case 'LD_GVO':
-          body.push(`o[${a}] = vo[${b}];`);
-          break;
-        case 'SER_GET_G':
-          body.push(`p = ${pc}; f[${a}] = m.histF(ser[${b}], f[${c}]);`);
-          break;
-        case 'SER_GET_GK':
-          body.push(`{ const s = ser[${b}]; f[${a}] = ${c} < s.count ? s.buf[(s.head - ${c}) & s.mask] : NaN; }`);
-          break;
-        case 'SER_GET_GO':
-          body.push(`p = ${pc}; o[${a}] = m.histO(ser[${b}], f[${c}]);`);
-          break;
-        case 'SER_GET_GOK':
-          body.push(`{ const s = ser[${b}]; o[${a}] = ${c} < s.count ? s.buf[(s.head - ${c}) & s.mask] : null; }`);
-          break;
-        case 'MOV_FI':
-          body.push(`f[${a}] = f[f[${b}]];`);
-          break;
-        case 'CALLB': {
-          if (a < 0 || a >= nImpls) return null;
-          const slot = stateful[a] === 1 ? base('cb', d) : String(d);
-          body.push(`p = ${pc}; i${a}(m, ${b}, ${c}, ${slot});`);
-          break;
+      const a = code[pc + 1] as number;
+      const target = code[pc + 2] as number;
+      if ((name === 'JF' || name === 'JT' || name === 'VAR_INIT') && merges < 8 && target > next && straight(next, target)) {
+        const inner: string[] = [];
+        for (let q = next; q < target; q += OP_LEN[code[q] as number] as number) {
+          const js = one(q, inMain);
+          if (js === null) return null;
+          inner.push(js);
         }
-        case 'CALL': {
-          const fn = program.functions[a];
-          if (!fn) return null;
-          body.push(
-            `frames.push(${next}, vb, ob, sb, cb); vb += ${b}; ob += ${c}; sb += ${d}; cb += ${e}; pc = ${fn.entry}; continue;`,
-          );
-          open = false;
-          break;
-        }
-        case 'OUT': {
-          const info = program.outputs[a];
-          if (!info) return null;
-          const n = info.channels.length;
-          const cells: string[] = [];
-          for (let j = 0; j < n; j++) cells.push(`c[${j}][outRow] = f[${b + j}];`);
-          body.push(`{ const c = outCols[${a}]; ${cells.join(' ')} }`);
-          break;
-        }
-        case 'RET':
-          body.push('cb = frames.pop(); sb = frames.pop(); ob = frames.pop(); vb = frames.pop(); pc = frames.pop(); continue;');
-          open = false;
-          break;
-        case 'LOOP_ENTER':
-          body.push(`f[${a}] = 0; f[${a + 1}] = NaN;`);
-          break;
-        case 'LOOP_CHECK':
-          body.push(`{ const n = (f[${a}] + 1) | 0; f[${a}] = n; if ((n & 1023) === 0) { p = ${pc}; m.pc = p; m.loopCheck(${a}); } }`);
-          break;
-        case 'SELECT_F':
-          body.push(`{ const x = f[${b}]; f[${a}] = x === x && x !== 0 ? f[${c}] : f[${d}]; }`);
-          break;
-        case 'SELECT_O':
-          body.push(`{ const x = f[${b}]; o[${a}] = x === x && x !== 0 ? o[${c}] : o[${d}]; }`);
-          break;
-        case 'BOX':
-          body.push(c === 1 ? `{ const x = f[${b}]; o[${a}] = x === x && x !== 0; }` : `o[${a}] = f[${b}];`);
-          break;
-        case 'NA_BOTH':
-          body.push(`f[${a}] = NaN; o[${a}] = null;`);
-          break;
-        case 'FOR_TEST':
-          body.push(
-            `{ const i = f[${b}], to = f[${c}]; if (f[${a}] !== 0 ? i <= to : i >= to) {`,
-            ` const n = (f[${d}] + 1) | 0; f[${d}] = n; if ((n & 1023) === 0) { p = ${pc}; m.pc = p; m.loopCheck(${d}); } pc = ${next}; } else pc = ${e}; continue; }`,
-          );
-          open = false;
-          break;
-        case 'FOR_STEP':
-          body.push(`f[${a}] = f[${a}] + f[${b}]; pc = ${c}; continue;`);
-          open = false;
-          break;
-        case 'NZ':
-          body.push(`{ const x = f[${b}]; f[${a}] = x === x ? x : f[${b + 1}]; }`);
-          break;
-        default:
-          return null;
+        const n = countIn(next, target);
+        pending++;
+        worst += 1 + n;
+        const open =
+          name === 'JF'
+            ? `{ const x = f[${a}]; if (x === x && x !== 0) {`
+            : name === 'JT'
+              ? `{ const x = f[${a}]; if (!(x === x && x !== 0)) {`
+              : `{ const at = ${base('vb', a)}; if (vf[at] !== 1) { vf[at] = 1;`;
+        lines.push(open, `budget -= ${n};`, ...inner, '} }');
+        pc = target;
+        enteredAt = target;
+        merges++;
+        continue;
       }
+      const js = one(pc, inMain);
+      if (js === null) return null;
+      pending++;
+      worst++;
+      if (TRANSFERS.has(name)) {
+        lines.push(`budget -= ${pending};`, js);
+        break;
+      }
+      lines.push(js);
       pc = next;
-      if (!open) break;
     }
-    if (open) body.push(`pc = ${end}; continue;`);
-    cases.push(`case ${start}: if (budget < ${count}) break; budget -= ${count}; p = ${start};`, ...body);
+    return [`case ${start}: if (budget < ${worst}) break; p = ${start};`, ...lines].join('\n');
+  };
+
+  const cases: string[] = [];
+  for (const start of sorted) {
+    const c = caseAt(start);
+    if (c === null) return null;
+    cases.push(c);
   }
   const switchOn = (halt: string): string => ['switch (pc) {', ...cases, '}'].join('\n').replaceAll('HALT_CODE', halt);
   // Not a block start, or not enough budget for the block: one instruction in the interpreter.
@@ -451,4 +521,9 @@ function generate(program: Program, stateful: Uint8Array): string | null {
     'return { exec, history };',
   );
   return out.join('\n');
+}
+
+/** The generated source for `program` (for diagnosis: what the compiled tier runs), or null. */
+export function compiledSource(program: Program): string | null {
+  return generate(program, resolveBuiltins(program).stateful);
 }
