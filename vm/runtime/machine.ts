@@ -98,8 +98,9 @@ export class Machine implements Runtime {
   private readonly entries: Int32Array;
   private readonly impls: BuiltinImpl[];
   private readonly statefulBuiltin: Uint8Array;
-  /** The compiled tier (jit.ts), or null to interpret every instruction. */
-  private readonly compiled: Compiled | null;
+  /** The compiled tier (jit.ts), or null to interpret every instruction; undefined until the first
+   * bar needs it (a restore compiles nothing until bars run). */
+  private compiled: Compiled | null | undefined;
   private lines: LineMap | null = null;
 
   constructor(
@@ -122,7 +123,7 @@ export class Machine implements Runtime {
     const { impls, stateful } = resolveBuiltins(program);
     this.impls = impls;
     this.statefulBuiltin = stateful;
-    this.compiled = init.compiled === false ? null : compileProgram(program, impls, stateful);
+    this.compiled = init.compiled === false ? null : undefined;
     this.f = new Float64Array(program.nRegs).fill(NaN);
     this.o = new Array<unknown>(program.nRegs).fill(null);
     this.cs = new Array<unknown>(main.nCs).fill(undefined);
@@ -170,19 +171,25 @@ export class Machine implements Runtime {
 
   /** Whether bars run in the compiled tier. */
   get isCompiled(): boolean {
-    return this.compiled !== null;
+    return this.tier() !== null;
   }
 
   /** Runs up to `maxSteps` instructions (at most 2^31 - 1 per call). Returns true when the bar's
    * script finished. Both tiers leave the same state after the same number of instructions. */
   exec(maxSteps: number): boolean {
-    const c = this.compiled;
+    const c = this.compiled === undefined ? this.tier() : this.compiled;
     return c !== null ? c.exec(this, maxSteps) : this.interpret(maxSteps);
   }
 
   /** The compiled history loop (jit.ts), or null when bars are interpreted. */
   get history(): CompiledHistory | null {
-    return this.compiled === null ? null : this.compiled.history;
+    const c = this.tier();
+    return c === null ? null : c.history;
+  }
+
+  private tier(): Compiled | null {
+    if (this.compiled === undefined) this.compiled = compileProgram(this.program, this.impls, this.statefulBuiltin);
+    return this.compiled;
   }
 
   /** The interpreter: exec one instruction at a time. */
