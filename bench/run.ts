@@ -70,8 +70,6 @@ interface EngineResult {
   vsPinets: number | null;
   /** Peak memory of the run, outputs aside (heap + array buffers, sampled every 10k bars). */
   stateBytes: number;
-  /** The largest live memory of the run, outputs aside: the same samples taken after a forced GC. */
-  liveBytes: number;
   outputsBytes: number;
   agree: boolean;
 }
@@ -106,25 +104,19 @@ async function engine(name: BenchScript, n: number, bars: BarColumns, pinets: Ma
   const agree = cmp.every((c) => c.mismatches === 0);
 
   // Peak memory of a run, outputs aside: heap + array buffers sampled every 10k bars, minus what
-  // it was before the instance existed, minus the output columns (reserved up front). Each sample is
-  // taken as the chunk ends (garbage included) and again after a forced GC (what the run keeps).
+  // it was before the instance existed, minus the output columns (reserved up front).
   collectGarbage();
   const before = memorySample();
   const base = before.heapUsed + before.arrayBuffers;
   const kept = build(p, n);
   let peak = 0;
-  let live = 0;
   for (let i = 0; i < n; i += 10_000) {
     kept.runBars(bars, i, Math.min(n, i + 10_000));
     const m = memorySample();
     peak = Math.max(peak, m.heapUsed + m.arrayBuffers - base);
-    collectGarbage();
-    const g = memorySample();
-    live = Math.max(live, g.heapUsed + g.arrayBuffers - base);
   }
   const out = outputsBytes(kept);
   const stateBytes = Math.max(0, peak - out);
-  const liveBytes = Math.max(0, live - out);
 
   const vmRate = n / (vm.medianMs / 1000);
   const pRate = n === 100_000 ? (pinets.get(name) ?? null) : null;
@@ -138,7 +130,6 @@ async function engine(name: BenchScript, n: number, bars: BarColumns, pinets: Ma
     pinetsBarsPerSec: pRate,
     vsPinets: pRate ? vmRate / pRate : null,
     stateBytes,
-    liveBytes,
     outputsBytes: out,
     agree,
   };
@@ -188,7 +179,7 @@ async function main(): Promise<void> {
       engineResults.push(r);
       console.log(
         `  ${s} ${n / 1000}k: VM ${fmt(r.vmMs)} ms (${rate(r.vmBarsPerSec)} bars/s), plain JS ${fmt(r.baselineMs)} ms → ${fmt(r.vsBaseline, 2)}×` +
-          `${r.vsPinets ? `, ${fmt(r.vsPinets, 0)}× PineTS` : ''}, peak ${formatBytes(r.stateBytes)} (live ${formatBytes(r.liveBytes)}), values ${r.agree ? 'agree' : 'DIFFER'}`,
+          `${r.vsPinets ? `, ${fmt(r.vsPinets, 0)}× PineTS` : ''}, peak ${formatBytes(r.stateBytes)}, values ${r.agree ? 'agree' : 'DIFFER'}`,
       );
     }
   }
@@ -208,19 +199,19 @@ async function main(): Promise<void> {
   // Markdown for BENCHMARKS.md.
   const lines: string[] = [];
   lines.push(`### ${header}`, '');
-  lines.push('| script | bars | VM ms | VM bars/s | plain JS ms | VM / plain JS | PineTS bars/s | VM / PineTS | peak memory (outputs aside) | live memory (outputs aside) | outputs |');
-  lines.push('|---|---|---|---|---|---|---|---|---|---|---|');
+  lines.push('| script | bars | VM ms | VM bars/s | plain JS ms | VM / plain JS | PineTS bars/s | VM / PineTS | peak memory (outputs aside) | outputs |');
+  lines.push('|---|---|---|---|---|---|---|---|---|---|');
   for (const r of engineResults) {
     lines.push(
-      `| ${r.script} | ${r.bars / 1000}k | ${fmt(r.vmMs)} | ${rate(r.vmBarsPerSec)} | ${fmt(r.baselineMs)} | ${fmt(r.vsBaseline, 2)}× | ${r.pinetsBarsPerSec ? rate(r.pinetsBarsPerSec) : '—'} | ${r.vsPinets ? `${fmt(r.vsPinets, 0)}×` : '—'} | ${formatBytes(r.stateBytes)} | ${formatBytes(r.liveBytes)} | ${formatBytes(r.outputsBytes)} |`,
+      `| ${r.script} | ${r.bars / 1000}k | ${fmt(r.vmMs)} | ${rate(r.vmBarsPerSec)} | ${fmt(r.baselineMs)} | ${fmt(r.vsBaseline, 2)}× | ${r.pinetsBarsPerSec ? rate(r.pinetsBarsPerSec) : '—'} | ${r.vsPinets ? `${fmt(r.vsPinets, 0)}×` : '—'} | ${formatBytes(r.stateBytes)} | ${formatBytes(r.outputsBytes)} |`,
     );
   }
   if (SIZES.length > 1) {
-    lines.push('', '| script | peak memory at 1M / at 100k (outputs aside) | live memory at 1M / at 100k |', '|---|---|---|');
+    lines.push('', '| script | peak memory at 1M / at 100k (outputs aside) |', '|---|---|');
     for (const s of SCRIPTS) {
       const a = engineResults.find((r) => r.script === s && r.bars === 100_000);
       const b = engineResults.find((r) => r.script === s && r.bars === 1_000_000);
-      if (a && b) lines.push(`| ${s} | ${fmt(b.stateBytes / Math.max(1, a.stateBytes), 2)} | ${fmt(b.liveBytes / Math.max(1, a.liveBytes), 2)} |`);
+      if (a && b) lines.push(`| ${s} | ${fmt(b.stateBytes / Math.max(1, a.stateBytes), 2)} |`);
     }
   }
   lines.push('', '| script | bars | snapshot | save ms | restore ms | replay ms | restore vs replay |', '|---|---|---|---|---|---|---|');
