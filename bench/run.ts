@@ -70,6 +70,10 @@ interface EngineResult {
   vsPinets: number | null;
   /** Peak memory of the run, outputs aside (heap + array buffers, sampled every 10k bars). */
   stateBytes: number;
+  /** What one instance keeps, outputs aside (after a forced GC), as its run passes bar 100k and as
+   * it ends: everything the instance holds (program, registers, history buffers, call-site states). */
+  liveAt100k: number;
+  liveAtEnd: number;
   outputsBytes: number;
   agree: boolean;
 }
@@ -110,13 +114,21 @@ async function engine(name: BenchScript, n: number, bars: BarColumns, pinets: Ma
   const base = before.heapUsed + before.arrayBuffers;
   const kept = build(p, n);
   let peak = 0;
+  let liveAt100k = 0;
+  const live = (): number => {
+    collectGarbage();
+    const g = memorySample();
+    return Math.max(0, g.heapUsed + g.arrayBuffers - base - outputsBytes(kept));
+  };
   for (let i = 0; i < n; i += 10_000) {
     kept.runBars(bars, i, Math.min(n, i + 10_000));
     const m = memorySample();
     peak = Math.max(peak, m.heapUsed + m.arrayBuffers - base);
+    if (i + 10_000 === 100_000) liveAt100k = live();
   }
   const out = outputsBytes(kept);
   const stateBytes = Math.max(0, peak - out);
+  const liveAtEnd = live();
 
   const vmRate = n / (vm.medianMs / 1000);
   const pRate = n === 100_000 ? (pinets.get(name) ?? null) : null;
@@ -130,6 +142,8 @@ async function engine(name: BenchScript, n: number, bars: BarColumns, pinets: Ma
     pinetsBarsPerSec: pRate,
     vsPinets: pRate ? vmRate / pRate : null,
     stateBytes,
+    liveAt100k,
+    liveAtEnd,
     outputsBytes: out,
     agree,
   };
@@ -207,11 +221,19 @@ async function main(): Promise<void> {
     );
   }
   if (SIZES.length > 1) {
-    lines.push('', '| script | peak memory at 1M / at 100k (outputs aside) |', '|---|---|');
+    lines.push(
+      '',
+      '| script | peak memory at 1M / at 100k (two runs, outputs aside) | one 1M run: kept at bar 100k | kept at bar 1M | 1M / 100k |',
+      '|---|---|---|---|---|',
+    );
     for (const s of SCRIPTS) {
       const a = engineResults.find((r) => r.script === s && r.bars === 100_000);
       const b = engineResults.find((r) => r.script === s && r.bars === 1_000_000);
-      if (a && b) lines.push(`| ${s} | ${fmt(b.stateBytes / Math.max(1, a.stateBytes), 2)} |`);
+      if (a && b) {
+        lines.push(
+          `| ${s} | ${fmt(b.stateBytes / Math.max(1, a.stateBytes), 2)} | ${formatBytes(b.liveAt100k)} | ${formatBytes(b.liveAtEnd)} | ${fmt(b.liveAtEnd / Math.max(1, b.liveAt100k), 2)} |`,
+        );
+      }
     }
   }
   lines.push('', '| script | bars | snapshot | save ms | restore ms | replay ms | restore vs replay |', '|---|---|---|---|---|---|---|');
