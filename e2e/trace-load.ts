@@ -2,7 +2,8 @@
 // one cold load and one restoring load of the browser bench's workload (bench (b) over
 // BENCH_BARS synthetic bars), and prints the main thread's tasks over 50 ms with what ran inside
 // them (top-level event kinds and the hottest JS functions). Traces go to reports/trace-*.json
-// (open them in DevTools' Performance panel). Set NO_BUILD=1 to skip `vite build`.
+// (open them in DevTools' Performance panel). NO_BUILD=1 skips `vite build`; TRACE_JS=0 leaves
+// out the JS sampling profiler (less overhead); ANALYSE=a.json,b.json only analyses saved traces.
 
 import { execSync, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -112,7 +113,7 @@ async function traced(page: Page, url: string, status: string, file: string): Pr
   await cdp.send('Tracing.start', {
     transferMode: 'ReportEvents',
     traceConfig: {
-      includedCategories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'disabled-by-default-devtools.timeline.frame', 'v8.execute', 'blink.user_timing', 'loading', 'disabled-by-default-v8.cpu_profiler', 'toplevel', 'blink', 'cc', 'gpu', 'viz'],
+      includedCategories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'disabled-by-default-devtools.timeline.frame', 'v8.execute', 'blink.user_timing', 'loading', ...(process.env.TRACE_JS === '0' ? [] : ['disabled-by-default-v8.cpu_profiler']), 'toplevel', 'blink', 'cc', 'gpu', 'viz'],
     },
   });
   await page.goto(url);

@@ -82,7 +82,8 @@ export interface ChartWindowInfo {
 }
 
 export class ChartView {
-  readonly chart: IChartApi;
+  /** The chart library's chart, made by the first reset (see `chart`). */
+  private api: IChartApi | null = null;
   private plan: ChartPlan = buildChartPlan(null);
   private candles: ISeriesApi<'Candlestick'> | null = null;
   private plots: DrawnPlot[] = [];
@@ -99,8 +100,10 @@ export class ChartView {
   /** Called once the chart has painted the data of the next setWindowData. */
   private paintWaiters: (() => void)[] = [];
   private pendingFollow = false;
-  /** The program's series exist (they are made when its first rows arrive). */
-  private outputsBuilt = false;
+  /** The series of the current plan exist (see reset). */
+  private built = false;
+  private resetSeq = 0;
+  private destroyed = false;
   private adjusting = false;
   private rangeCheck = 0;
   private legend: HTMLDivElement;
@@ -112,12 +115,32 @@ export class ChartView {
     private readonly container: HTMLElement,
     private readonly buffer: PlotBuffer,
   ) {
-    // The chart is made now, while the page waits for the engine, so its first paint (the library's
-    // code running for the first time, every canvas allocated) is not part of a run's frames. It is
-    // sized here rather than with the library's autoSize, which starts it at 0×0 and sizes it in the
-    // next frame (a second allocation and paint of every canvas).
-    this.size = { w: container.clientWidth, h: container.clientHeight };
-    this.chart = createChart(container, {
+    this.legend = document.createElement('div');
+    this.legend.className = 'chart-legend';
+    container.appendChild(this.legend);
+    this.resizeObserver = new ResizeObserver(() => {
+      const chart = this.api;
+      if (!chart) return;
+      const w = this.container.clientWidth;
+      const h = this.container.clientHeight;
+      if (w !== this.size.w || h !== this.size.h) {
+        this.size = { w, h };
+        chart.resize(w, h);
+      }
+      this.checkRange();
+    });
+    this.resizeObserver.observe(container);
+  }
+
+  /** The chart is made when first needed (the first run's reset), with the program's panes, so
+   * its canvases are allocated once at their final size. In software rendering every new or
+   * resized canvas costs ~10 ms of the frame that first shows it, so an empty chart made earlier
+   * and then split into panes would pay for them twice. It is sized here rather than with the
+   * library's autoSize, which starts it at 0×0 and sizes it in the next frame. */
+  get chart(): IChartApi {
+    if (this.api) return this.api;
+    this.size = { w: this.container.clientWidth, h: this.container.clientHeight };
+    const chart = createChart(this.container, {
       width: this.size.w,
       height: this.size.h,
       layout: {
@@ -131,36 +154,27 @@ export class ChartView {
       grid: { vertLines: { color: THEME.grid }, horzLines: { color: THEME.grid } },
       crosshair: { mode: CrosshairMode.Normal },
       // A fixed minimum width keeps the price axis (and so every pane's canvases) from being resized
-      // when the labels' width changes: each resize reallocates and repaints every canvas.
+      // when the labels' width changes.
       rightPriceScale: { borderColor: THEME.border, minimumWidth: PRICE_AXIS_WIDTH },
       timeScale: { borderColor: THEME.border, timeVisible: true, secondsVisible: false, barSpacing: 6, minBarSpacing: 1, rightOffset: 8 },
     });
-    this.legend = document.createElement('div');
-    this.legend.className = 'chart-legend';
-    container.appendChild(this.legend);
-    this.chart.timeScale().subscribeVisibleLogicalRangeChange((r) => this.onRange(r));
-    this.chart.subscribeCrosshairMove((p) => this.onCrosshair(p));
-    this.resizeObserver = new ResizeObserver(() => {
-      const w = this.container.clientWidth;
-      const h = this.container.clientHeight;
-      if (w !== this.size.w || h !== this.size.h) {
-        this.size = { w, h };
-        this.chart.resize(w, h);
-      }
-      this.checkRange();
-    });
-    this.resizeObserver.observe(container);
+    this.api = chart;
+    this.container.appendChild(this.legend); // above the chart's own elements
+    chart.timeScale().subscribeVisibleLogicalRangeChange((r) => this.onRange(r));
+    chart.subscribeCrosshairMove((p) => this.onCrosshair(p));
+    return chart;
   }
 
   destroy(): void {
+    this.destroyed = true;
     if (this.pendingDraw !== null) clearTimeout(this.pendingDraw);
     this.resizeObserver.disconnect();
-    this.chart.remove();
+    this.api?.remove();
     this.legend.remove();
   }
 
   get windowInfo(): ChartWindowInfo {
-    return { start: this.w0, end: this.w1, bars: this.buffer.shownBars, panes: this.chart.panes().length };
+    return { start: this.w0, end: this.w1, bars: this.buffer.shownBars, panes: this.api?.panes().length ?? 0 };
   }
 
   get plotTitles(): string[] {
@@ -231,15 +245,34 @@ export class ChartView {
     return list;
   }
 
-  /** Starts over for a new program: the candles and the program's own (empty) series and panes,
-   * drawn on the next frame unless `draw` is false (a restore, whose plot rows follow at once: one
-   * paint with everything instead of two). Laying out every pane now means the rows that come later
-   * only fill series in: no pane is added and no canvas resized while the page shows the chart. */
+  /** Starts over for a new program. `draw` (a run from bar 0): the program's panes and (empty)
+   * series are laid out now and painted in the next frame, and the candles are set after that frame
+   * and painted in the one after, so neither frame does both (a new chart's first paint allocates
+   * every canvas). Laying out every pane at once means the rows that come later only fill series
+   * in: no pane is added and no canvas resized while the run goes on. Without `draw` (a restore,
+   * whose plot rows follow at once) nothing is built until they are drawn: one paint with
+   * everything. */
   reset(title: string, draw = true): void {
     this.title = title;
-    this.clearSeries();
     this.plan = buildChartPlan(this.buffer.program);
-    this.outputsBuilt = false;
+    this.built = false;
+    this.w0 = 0;
+    this.w1 = 0;
+    this.drawnStart = -1;
+    const seq = ++this.resetSeq;
+    if (!draw) return;
+    this.buildSeries();
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        if (this.resetSeq === seq && !this.destroyed) this.scheduleRedraw(true);
+      }, 0),
+    );
+  }
+
+  /** The series of the current plan: candles, then the program's outputs. */
+  private buildSeries(): void {
+    this.clearSeries();
+    this.built = true;
     this.candles = this.chart.addSeries(
       CandlestickSeries,
       {
@@ -252,16 +285,11 @@ export class ChartView {
       },
       0,
     );
-    if (this.buffer.program) this.buildOutputSeries();
-    this.w0 = 0;
-    this.w1 = 0;
-    this.drawnStart = -1;
-    if (draw) this.scheduleRedraw(true);
+    this.buildOutputSeries();
   }
 
   /** Creates the series of the program's outputs: backgrounds under the candles, plots above. */
   private buildOutputSeries(): void {
-    this.outputsBuilt = true;
     const plan = this.plan;
     for (const bg of plan.backgrounds) {
       const api = this.chart.addSeries(
@@ -455,7 +483,7 @@ export class ChartView {
   }
 
   private setWindowData(): void {
-    if (!this.outputsBuilt && this.buffer.rowEnd > 0) this.buildOutputSeries();
+    if (!this.built) this.buildSeries();
     const { w0, w1 } = this;
     this.adjusting = true;
     try {
@@ -533,7 +561,7 @@ export class ChartView {
    * window follows the live edge, else redrawn. */
   appendLive(from: number): void {
     if (this.pendingDraw !== null) return; // the coming redraw shows them
-    if (!this.outputsBuilt && this.buffer.rowEnd > 0) {
+    if (!this.built) {
       this.redraw(true);
       return;
     }

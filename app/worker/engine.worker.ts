@@ -4,9 +4,20 @@
 import * as Comlink from 'comlink';
 import { Engine } from './engine.js';
 import type { EngineApi } from './protocol.js';
+import { Store } from '../store/store.js';
 import { mark } from '../marks.js';
 
 mark('w:script-evaluated');
 
-const engine: EngineApi = new Engine((value, transferables) => Comlink.transfer(value, transferables));
+// The database is opened now rather than when the page's init() arrives: opening it takes tens of
+// ms, and init() is queued behind this script's evaluation and the first calls into the engine.
+let early: Promise<Store> | null = Store.open();
+early.catch(() => undefined);
+const openStore = (): Promise<Store> => {
+  const p = early ?? Store.open();
+  early = null;
+  return p;
+};
+
+const engine: EngineApi = new Engine((value, transferables) => Comlink.transfer(value, transferables), openStore);
 Comlink.expose(engine);
