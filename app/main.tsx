@@ -7,6 +7,7 @@ import { engine } from './ui/engine-client.js';
 import { initOptionsFromUrl } from './ui/init-options.js';
 import type { EngineEvent } from './worker/protocol.js';
 import { mark } from './marks.js';
+import { DB_NAME, DB_VERSION } from './store/schema.js';
 
 mark('p:entry');
 
@@ -17,6 +18,7 @@ const listener = Comlink.proxy((e: EngineEvent) => {
   else early.push(e);
 });
 const session = engine.init(listener, initOptionsFromUrl(location.href, import.meta.env.BASE_URL));
+warmDatabase(session);
 
 void import('./ui/boot.js').then(({ boot }) =>
   boot({
@@ -28,3 +30,24 @@ void import('./ui/boot.js').then(({ boot }) =>
     },
   }),
 );
+
+/** Opens the app's database from the page while the worker starts (the worker is the one that
+ * reads and writes it): the browser opens the origin's storage once for both connections, and the
+ * page gets there ~100 ms before the worker's script has loaded. Never creates or upgrades the
+ * database (the worker does, with its schema); closed once the engine has answered. */
+function warmDatabase(ready: Promise<unknown>): void {
+  let req: IDBOpenDBRequest;
+  try {
+    req = indexedDB.open(DB_NAME, DB_VERSION);
+  } catch {
+    return;
+  }
+  req.onupgradeneeded = () => req.transaction?.abort();
+  req.onerror = (e) => e.preventDefault();
+  req.onsuccess = () => {
+    const db = req.result;
+    db.onversionchange = () => db.close();
+    const close = () => db.close();
+    ready.then(close, close);
+  };
+}
