@@ -70,6 +70,16 @@ test('a corrupted checkpoint is reported and skipped; an older good one is resto
   await page.reload();
   const again = await waitSettled(page);
   expect(again.restoredBar).toBe(N - 1);
+  // The restored chart shows the last candle, and the first one once scrolled back to it.
+  const rows = sampleRows();
+  const candle = (bar: number) => page.evaluate((b) => (window as unknown as { evergreen: EvergreenDebug }).evergreen.candleAt(b), bar);
+  const expected = (bar: number) => {
+    const r = rows[bar];
+    return r ? { time: r.time / 1000, open: r.open, high: r.high, low: r.low, close: r.close } : null;
+  };
+  expect(await candle(N - 1)).toEqual(expected(N - 1));
+  await page.evaluate(() => (window as unknown as { evergreen: EvergreenDebug }).evergreen.scrollToBar(0));
+  expect(await candle(0)).toEqual(expected(0));
   expect(errors.filter((e) => !e.includes('checkpoint'))).toEqual([]);
 });
 

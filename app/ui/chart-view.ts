@@ -30,6 +30,7 @@ import {
 import { colorToCss } from '../../vm/runtime/color-value.js';
 import { buildChartPlan, markerVisible, type ChartPlan, type MarkerPlan, type SeriesPlan, type CandlePlan, type BgPlan } from './chart-plan.js';
 import type { PlotBuffer } from './plot-buffer.js';
+import type { ProgramInfo } from '../worker/protocol.js';
 import { CHART_WINDOW } from '../worker/protocol.js';
 import { mark } from '../marks.js';
 
@@ -37,6 +38,8 @@ import { mark } from '../marks.js';
  * before the window moves. The library's minimum bar spacing (1 px) caps what is visible below it. */
 const EDGE_MARGIN = 300;
 const MAX_VALUE_LABELS = 8;
+/** Initial distance between bars (px). */
+const BAR_SPACING = 6;
 /** Minimum width of the price axis (px): wide enough for most prices' labels. */
 const PRICE_AXIS_WIDTH = 72;
 
@@ -100,8 +103,12 @@ export class ChartView {
   /** Called once the chart has painted the data of the next setWindowData. */
   private paintWaiters: (() => void)[] = [];
   private pendingFollow = false;
+  /** The pending redraw may hold a compact window (see scheduleRedraw). */
+  private pendingCompact = true;
   /** The series of the current plan exist (see reset). */
   private built = false;
+  /** Some series holds data (set since they were built or last emptied). */
+  private holdsData = false;
   private resetSeq = 0;
   private destroyed = false;
   private adjusting = false;
@@ -156,7 +163,7 @@ export class ChartView {
       // A fixed minimum width keeps the price axis (and so every pane's canvases) from being resized
       // when the labels' width changes.
       rightPriceScale: { borderColor: THEME.border, minimumWidth: PRICE_AXIS_WIDTH },
-      timeScale: { borderColor: THEME.border, timeVisible: true, secondsVisible: false, barSpacing: 6, minBarSpacing: 1, rightOffset: 8 },
+      timeScale: { borderColor: THEME.border, timeVisible: true, secondsVisible: false, barSpacing: BAR_SPACING, minBarSpacing: 1, rightOffset: 8 },
     });
     this.api = chart;
     this.container.appendChild(this.legend); // above the chart's own elements
@@ -245,23 +252,41 @@ export class ChartView {
     return list;
   }
 
+  /** Lays out the chart for `program` before any run has started (the program the page showed
+   * last, remembered by the controller): the panes, axes and empty series are painted while the
+   * engine starts, so when its run comes with the same layout only data is set and painted. */
+  prebuild(program: ProgramInfo): void {
+    if (this.built) return;
+    try {
+      this.plan = buildChartPlan(program);
+      this.buildSeries();
+    } catch {
+      // a layout remembered by another version of the app: laid out when the run starts
+      this.plan = buildChartPlan(null);
+      this.built = false;
+    }
+  }
+
   /** Starts over for a new program. `draw` (a run from bar 0): the program's panes and (empty)
    * series are laid out now and painted in the next frame, and the candles are set after that frame
    * and painted in the one after, so neither frame does both (a new chart's first paint allocates
    * every canvas). Laying out every pane at once means the rows that come later only fill series
    * in: no pane is added and no canvas resized while the run goes on. Without `draw` (a restore,
    * whose plot rows follow at once) nothing is built until they are drawn: one paint with
-   * everything. */
+   * everything. Series already laid out for the same plan are kept (emptied). */
   reset(title: string, draw = true): void {
     this.title = title;
-    this.plan = buildChartPlan(this.buffer.program);
-    this.built = false;
+    const plan = buildChartPlan(this.buffer.program);
+    const same = this.built && planKey(plan) === planKey(this.plan);
+    this.plan = plan;
     this.w0 = 0;
     this.w1 = 0;
     this.drawnStart = -1;
     const seq = ++this.resetSeq;
+    if (same) this.emptySeries();
+    else this.built = false;
     if (!draw) return;
-    this.buildSeries();
+    if (!this.built) this.buildSeries();
     requestAnimationFrame(() =>
       setTimeout(() => {
         if (this.resetSeq === seq && !this.destroyed) this.scheduleRedraw(true);
@@ -269,10 +294,27 @@ export class ChartView {
     );
   }
 
+  /** Removes every series' data (a new run of the same layout). */
+  private emptySeries(): void {
+    if (!this.holdsData) return;
+    this.holdsData = false;
+    this.adjusting = true;
+    try {
+      for (const s of this.allSeries()) s.setData([]);
+      for (const h of this.hosts.values()) {
+        h.markers = [];
+        h.plugin.setMarkers([]);
+      }
+    } finally {
+      this.adjusting = false;
+    }
+  }
+
   /** The series of the current plan: candles, then the program's outputs. */
   private buildSeries(): void {
     this.clearSeries();
     this.built = true;
+    this.holdsData = false;
     this.candles = this.chart.addSeries(
       CandlestickSeries,
       {
@@ -448,15 +490,21 @@ export class ChartView {
 
   /** Redraws in a task of its own, soon; calls before it coalesce into one draw. Not in an animation
    * frame: the library paints the new data in the next frame, which then holds only that paint
-   * rather than the setData work as well. */
-  scheduleRedraw(follow = false): void {
+   * rather than the setData work as well. `compact` (with `follow`: a restored run's first draw):
+   * the window holds the visible bars and the margin at which it moves, not CHART_WINDOW bars; the
+   * library's setData costs grow with the points it is given, and the window grows as soon as the
+   * user scrolls or zooms toward its start. */
+  scheduleRedraw(follow = false, compact = false): void {
     this.pendingFollow ||= follow;
+    this.pendingCompact &&= compact;
     if (this.pendingDraw !== null) return;
     this.pendingDraw = setTimeout(() => {
       this.pendingDraw = null;
       const f = this.pendingFollow;
+      const c = this.pendingCompact;
       this.pendingFollow = false;
-      this.redraw(f);
+      this.pendingCompact = true;
+      this.redraw(f, c);
     }, 0);
   }
 
@@ -466,18 +514,23 @@ export class ChartView {
     this.paintWaiters.push(fn);
   }
 
-  /** setData for every series over the window [w0, w1). `follow`: put the window at the end. */
-  redraw(follow = false): void {
+  /** setData for every series over the window [w0, w1). `follow`: put the window at the end
+   * (`compact`: see scheduleRedraw). */
+  redraw(follow = false, compact = false): void {
     if (this.pendingDraw !== null) {
       clearTimeout(this.pendingDraw);
       this.pendingDraw = null;
       follow ||= this.pendingFollow;
+      compact &&= this.pendingCompact;
       this.pendingFollow = false;
+      this.pendingCompact = true;
     }
     const total = this.buffer.shownBars;
     if (follow || this.w1 === 0 || this.w1 > total) {
+      const visible = Math.ceil(this.container.clientWidth / BAR_SPACING);
+      const size = compact && follow ? Math.min(CHART_WINDOW, visible + EDGE_MARGIN + 100) : CHART_WINDOW;
       this.w1 = total;
-      this.w0 = Math.max(0, total - CHART_WINDOW);
+      this.w0 = Math.max(0, total - size);
     }
     this.setWindowData();
   }
@@ -491,6 +544,7 @@ export class ChartView {
       // get misplaced by the library: empty every series first, then fill them from scratch.
       if (w0 !== this.drawnStart) for (const s of this.allSeries()) s.setData([]);
       this.drawnStart = w0;
+      this.holdsData = true;
       if (this.candles) {
         const data = new Array(w1 - w0);
         for (let i = w0; i < w1; i++) data[i - w0] = this.candlePoint(i);
@@ -695,6 +749,11 @@ export class ChartView {
     }
     this.legend.innerHTML = parts.join('');
   }
+}
+
+/** Two plans with the same key lay the chart out the same way. */
+function planKey(plan: ChartPlan): string {
+  return JSON.stringify(plan);
 }
 
 function escapeHtml(s: string): string {

@@ -178,6 +178,10 @@ export class AppController {
     this.chart = view;
     if (view && this.buffer.barCount > 0) {
       view.reset(this.chartTitle(), !this.restoring);
+    } else if (view) {
+      // Nothing to show yet: lay out the chart the page showed last while the engine starts.
+      const last = rememberedLayout();
+      if (last) view.prebuild(last);
     }
     if (view && this.drawFor !== null) this.drawRun(this.drawFor);
   }
@@ -185,12 +189,13 @@ export class AppController {
   /** Draws the chart with what the buffer holds (at the end of its bars) and marks run `runId` as
    * fully drawn once the library has painted it: the chart sets its data in a task of its own, the
    * library paints in the next frame, and a task queued from that frame runs once it is on screen.
-   * Without a chart yet, attachChart does it. */
-  private drawRun(runId: number): void {
+   * Without a chart yet, attachChart does it. `compact`: a restored run's first rows (see
+   * ChartView.scheduleRedraw). */
+  private drawRun(runId: number, compact = false): void {
     this.drawFor = runId;
     const chart = this.chart;
     if (!chart) return;
-    chart.scheduleRedraw(true);
+    chart.scheduleRedraw(true, compact);
     const seq = ++this.drawSeq;
     chart.afterNextPaint(() => {
       if (this.runId !== runId || this.drawSeq !== seq) return;
@@ -276,6 +281,7 @@ export class AppController {
           status: { runId: e.runId, state: 'running', phase: this.restoring ? 'restore' : 'history', done: 0, total: e.total, barsPerSecond: 0, elapsedMs: null },
         });
         this.chart?.reset(this.chartTitle(), !this.restoring);
+        if (e.program) rememberLayout(e.program);
         // A run from bar 0 shows the candles at once; the editor may open once they are painted.
         if (!this.restoring && !this.chartShown) {
           const shown = () => {
@@ -297,7 +303,7 @@ export class AppController {
         if (!this.restoring) break;
         // A restore: its first rows (the chart's last window) are drawn at once; rows that fill a
         // gap the chart shows are drawn when they come.
-        if (this.drawFor !== this.runId && this.state.drawn?.runId !== this.runId) this.drawRun(this.runId);
+        if (this.drawFor !== this.runId && this.state.drawn?.runId !== this.runId) this.drawRun(this.runId, true);
         else if (this.chart && gapTo > gapFrom && this.chart.windowInfo.start < gapTo) this.chart.scheduleRedraw();
         break;
       }
@@ -542,6 +548,29 @@ export class AppController {
     await this.whenRowsComplete();
     const name = (this.state.program?.meta.shorttitle || 'plots').replace(/[^A-Za-z0-9._-]+/g, '-');
     download(`${name}.csv`, new Blob([this.buffer.toCsv()], { type: 'text/csv' }));
+  }
+}
+
+const LAYOUT_KEY = 'evergreen.chart-layout';
+
+/** Keeps the outputs of the program on the chart (what its layout is made from) for the next page
+ * load, which lays the chart out with them before the engine has said anything. */
+function rememberLayout(program: ProgramInfo): void {
+  try {
+    localStorage.setItem(LAYOUT_KEY, JSON.stringify(program));
+  } catch {
+    // storage full or disabled: the next load lays the chart out when its run starts
+  }
+}
+
+function rememberedLayout(): ProgramInfo | null {
+  try {
+    const raw = localStorage.getItem(LAYOUT_KEY);
+    if (!raw) return null;
+    const p = JSON.parse(raw) as ProgramInfo;
+    return p && Array.isArray(p.outputs) && typeof p.meta === 'object' ? p : null;
+  } catch {
+    return null;
   }
 }
 
