@@ -131,7 +131,11 @@ export class Cci {
   step(x: number): number {
     if (!this.w.push(x)) return NaN;
     const { values, len } = this.w;
-    const mean = this.w.sum / len;
+    // The window's own sum, not the running one: near a zero cci, (x - mean) cancels, and a running
+    // sum's rounding drift (~1e-8 after 280k bars here) would be all that is left.
+    let sum = 0;
+    for (let i = 0; i < len; i++) sum += values[i];
+    const mean = sum / len;
     let dev = 0;
     for (let i = 0; i < len; i++) dev += Math.abs(values[i] - mean);
     return (x - mean) / (0.015 * (dev / len));
