@@ -2,8 +2,9 @@
 // 1-minute bars in the built app, in Debian's Chromium. Measures, from the start of a page load to
 // a fully drawn chart: a cold load (`?restore=0`: the history runs in the worker) against a load
 // that restores the newest checkpoint (snapshot + stored plot rows, no history run); and the main
-// thread's long tasks (> 50 ms, PerformanceObserver 'longtask') during the cold run. Prints a
-// Markdown table and writes reports/bench-browser.json.
+// thread's long tasks (> 50 ms, PerformanceObserver 'longtask') during the cold run, with the long
+// animation frames and the scripts in them. Prints a Markdown table and writes
+// reports/bench-browser.json. BENCH_BARS, BENCH_REPEATS, BENCH_FORGET_LAYOUT: see below.
 
 import { execSync, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -14,6 +15,9 @@ const PORT = 4174;
 const BASE = `http://127.0.0.1:${PORT}`;
 const BARS = Number(process.env.BENCH_BARS ?? 100_000);
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
+/** BENCH_FORGET_LAYOUT=1: each cold load starts without the chart layout the page remembers from
+ * the previous load (as on a first visit), so the chart is laid out when the run starts. */
+const FORGET_LAYOUT = process.env.BENCH_FORGET_LAYOUT === '1';
 const DATASET = `synthetic:${BARS}`;
 const root = new URL('..', import.meta.url).pathname;
 
@@ -49,7 +53,8 @@ async function waitDrawn(page: Page, status: string): Promise<void> {
   );
 }
 
-async function measure(page: Page, query: string, status: string): Promise<Sample> {
+async function measure(page: Page, query: string, status: string, forgetLayout = false): Promise<Sample> {
+  if (forgetLayout) await page.evaluate(() => localStorage.removeItem('evergreen.chart-layout'));
   await page.goto(`${BASE}/?dataset=${DATASET}${query}`);
   await waitDrawn(page, status);
   return page.evaluate(async () => {
@@ -122,7 +127,7 @@ async function main(): Promise<void> {
     const cold: Sample[] = [];
     const warm: Sample[] = [];
     for (let i = 0; i < REPEATS; i++) {
-      cold.push(await measure(page, '&restore=0', 'done'));
+      cold.push(await measure(page, '&restore=0', 'done', FORGET_LAYOUT));
       warm.push(await measure(page, '', 'restored'));
       const c = cold[i];
       const tasks = c ? c.longTasks.filter((t) => t.start + t.duration > c.reset && t.start < c.drawn).map((t) => `${Math.round(t.start - c.reset)}+${Math.round(t.duration)}`) : [];
@@ -153,6 +158,7 @@ async function main(): Promise<void> {
       date: new Date().toISOString(),
       bars: BARS,
       repeats: REPEATS,
+      forgetLayout: FORGET_LAYOUT,
       snapshot: { bar: snap?.bar ?? null, size: snapBytes },
       coldDrawnMs: median(cold.map((s) => s.drawn)),
       coldRunMs: median(cold.map((s) => s.runEnd - s.reset)),
@@ -173,7 +179,7 @@ async function main(): Promise<void> {
     writeFileSync(new URL('../reports/bench-browser.json', import.meta.url), JSON.stringify(result, null, 2));
     const ms = (x: number) => `${Math.round(x)} ms`;
     console.log(`
-| bench (b), ${BARS.toLocaleString('en-US')} bars × 19 plots, median of ${REPEATS} loads | cold load (history run) | load restoring the checkpoint |
+| bench (b), ${BARS.toLocaleString('en-US')} bars × 19 plots, median of ${REPEATS} loads${FORGET_LAYOUT ? ' (cold loads without the remembered chart layout)' : ''} | cold load (history run) | load restoring the checkpoint |
 |---|---|---|
 | page load → engine ready (session open) | ${ms(result.coldReadyMs)} | ${ms(result.restoreReadyMs)} |
 | page load → all plot values on the page | ${ms(result.coldEngineDoneMs)} (history run ${ms(result.coldRunMs)}) | ${ms(result.restoreEngineDoneMs)} |
