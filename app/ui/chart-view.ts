@@ -85,7 +85,7 @@ export interface ChartWindowInfo {
 }
 
 export class ChartView {
-  /** The chart library's chart, made by the first reset (see `chart`). */
+  /** The chart library's chart, made when first laid out (see `chart`). */
   private api: IChartApi | null = null;
   private plan: ChartPlan = buildChartPlan(null);
   private candles: ISeriesApi<'Candlestick'> | null = null;
@@ -139,11 +139,12 @@ export class ChartView {
     this.resizeObserver.observe(container);
   }
 
-  /** The chart is made when first needed (the first run's reset), with the program's panes, so
-   * its canvases are allocated once at their final size. In software rendering every new or
-   * resized canvas costs ~10 ms of the frame that first shows it, so an empty chart made earlier
-   * and then split into panes would pay for them twice. It is sized here rather than with the
-   * library's autoSize, which starts it at 0×0 and sizes it in the next frame. */
+  /** The chart is made when first laid out (the remembered layout, or the first run's reset), with
+   * all of the program's panes, so its canvases are allocated once at their final size. In
+   * software rendering every new or resized canvas costs several ms in each of the first frames
+   * that show it, so an empty chart made earlier and then split into panes would pay twice. It is
+   * sized here rather than with the library's autoSize, which starts it at 0×0 and sizes it in the
+   * next frame. */
   get chart(): IChartApi {
     if (this.api) return this.api;
     this.size = { w: this.container.clientWidth, h: this.container.clientHeight };
