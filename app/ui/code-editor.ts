@@ -70,7 +70,10 @@ export class CodeEditor {
   readonly view: EditorView;
   private applying = false;
 
-  constructor(parent: HTMLElement, doc: string, hooks: CodeEditorHooks) {
+  /** The editor is built detached from the page; `attach` puts it in. Two tasks rather than one:
+   * building it (and the style recalculation its stylesheet causes) and laying it out in the page
+   * each cost tens of ms of the main thread. */
+  constructor(doc: string, hooks: CodeEditorHooks) {
     const runKey = keymap.of([
       {
         key: 'Mod-Enter',
@@ -109,7 +112,12 @@ export class CodeEditor {
       }),
       EditorView.contentAttributes.of({ 'aria-label': 'Pine Script source', 'data-testid': 'editor-content' }),
     ];
-    this.view = new EditorView({ state: EditorState.create({ doc, extensions }), parent });
+    this.view = new EditorView({ state: EditorState.create({ doc, extensions }) });
+  }
+
+  attach(parent: HTMLElement): void {
+    parent.appendChild(this.view.dom);
+    this.view.requestMeasure();
   }
 
   /** Replaces the whole text (a script switch), without reporting it as an edit. */

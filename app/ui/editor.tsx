@@ -31,9 +31,8 @@ export const Editor = memo(function Editor({ controller, diagnostics, runtimeErr
     void import('./code-editor.js').then(({ CodeEditor }) => {
       if (cancelled) return;
       timer = setTimeout(() => {
-        timer = null;
         if (cancelled) return;
-        const ed = new CodeEditor(parent, controller.editorSource, {
+        const ed = new CodeEditor(controller.editorSource, {
           onEdit: (source) => controller.editSource(source),
           run: () => void controller.run(),
           save: () => void controller.flushSource(),
@@ -43,6 +42,10 @@ export const Editor = memo(function Editor({ controller, diagnostics, runtimeErr
         off = controller.onEditorSource((source) => ed.setSource(source));
         // The source may have changed while the chunk loaded.
         ed.setSource(controller.editorSource);
+        timer = setTimeout(() => {
+          timer = null;
+          if (!cancelled) ed.attach(parent);
+        }, 0);
       }, 0);
     });
     return () => {
