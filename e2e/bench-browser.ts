@@ -10,6 +10,7 @@ import { execSync, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { chromium, type Page } from '@playwright/test';
 import type { EvergreenDebug } from '../app/ui/debug.js';
+import { waitDrawn } from './helpers.js';
 
 const PORT = 4174;
 const BASE = `http://127.0.0.1:${PORT}`;
@@ -38,19 +39,6 @@ function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-}
-
-async function waitDrawn(page: Page, status: string): Promise<void> {
-  await page.waitForFunction(
-    (st) => {
-      const ev = (window as unknown as { evergreen?: EvergreenDebug }).evergreen;
-      if (!ev) return false;
-      const s = ev.state();
-      return s.status === st && s.drawnRunId === s.runId && s.drawnRunId !== null;
-    },
-    status,
-    { timeout: 300_000, polling: 20 },
-  );
 }
 
 async function measure(page: Page, query: string, status: string, forgetLayout = false): Promise<Sample> {

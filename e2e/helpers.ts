@@ -162,3 +162,18 @@ export async function corruptNewestSnapshot(page: Page): Promise<{ id: string; b
     return { id: newest.id, bar: newest.bar };
   });
 }
+
+/** Waits (up to 5 minutes, polling every 20 ms) until the app is in `status` and its chart has been
+ * drawn for the current run: what the browser bench times a load to. */
+export async function waitDrawn(page: Page, status: string): Promise<void> {
+  await page.waitForFunction(
+    (st) => {
+      const ev = (window as unknown as { evergreen?: EvergreenDebug }).evergreen;
+      if (!ev) return false;
+      const s = ev.state();
+      return s.status === st && s.drawnRunId === s.runId && s.drawnRunId !== null;
+    },
+    status,
+    { timeout: 300_000, polling: 20 },
+  );
+}

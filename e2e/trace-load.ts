@@ -9,6 +9,7 @@ import { execSync, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { chromium, type Page } from '@playwright/test';
 import type { EvergreenDebug } from '../app/ui/debug.js';
+import { waitDrawn } from './helpers.js';
 
 const PORT = 4175;
 const BASE = `http://127.0.0.1:${PORT}`;
@@ -25,19 +26,6 @@ interface TraceEvent {
   pid: number;
   tid: number;
   args?: Record<string, unknown>;
-}
-
-async function waitDrawn(page: Page, status: string): Promise<void> {
-  await page.waitForFunction(
-    (st) => {
-      const ev = (window as unknown as { evergreen?: EvergreenDebug }).evergreen;
-      if (!ev) return false;
-      const s = ev.state();
-      return s.status === st && s.drawnRunId === s.runId && s.drawnRunId !== null;
-    },
-    status,
-    { timeout: 300_000, polling: 20 },
-  );
 }
 
 function analyse(events: TraceEvent[], label: string): void {

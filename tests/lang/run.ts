@@ -3,7 +3,7 @@
 // and checks plots, logs, runtime errors, host errors, program metadata and code size. Returns the
 // list of failures (empty when the file passes), each naming the annotation line it comes from.
 
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -322,4 +322,15 @@ export function runFile(path: string, opts: RunOptions = {}): FileResult {
     }
   }
   return { failures, assertions: spec.assertions };
+}
+
+/** Every `.pine` file below `dir`, sorted. */
+export function pineFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...pineFiles(p));
+    else if (e.name.endsWith('.pine')) out.push(p);
+  }
+  return out.sort();
 }

@@ -2,23 +2,13 @@
 // inline as `// @...` comments (format: tests/lang/README.md). A file passes when every diagnostic,
 // plot value, log entry and runtime error is exactly what it states.
 
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, test } from 'vitest';
-import { barsOf, runFile } from './run.js';
+import { barsOf, pineFiles, runFile } from './run.js';
 
 const ROOT = dirname(fileURLToPath(import.meta.url));
-
-function pineFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...pineFiles(p));
-    else if (e.name.endsWith('.pine')) out.push(p);
-  }
-  return out.sort();
-}
 
 const files = pineFiles(ROOT);
 let assertions = 0;

@@ -4,25 +4,16 @@
 // instruction budgets (the compiled blocks with interpreter steps between them). Every output cell
 // (Object.is), every log line and the runtime error, if any, must be the same.
 
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { compile, Instance, type Program } from '../../vm/index.js';
 import { barAt } from '../../vm/data/bars.js';
 import { syntheticBars } from '../../bench/synthetic.js';
+import { pineFiles } from '../lang/run.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-function pineFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...pineFiles(p));
-    else if (e.name.endsWith('.pine')) out.push(p);
-  }
-  return out.sort();
-}
 
 const files = [
   ...pineFiles(join(ROOT, 'tests', 'lang')),
