@@ -9,8 +9,9 @@
 // until the budget runs out or a block starts. A stop, a snapshot or an error therefore sees exactly
 // what the interpreter would have left.
 //
-// Every case below mirrors the case of the same opcode in machine.ts; tests run the language suite
-// and the TradingView fixtures through both tiers.
+// Every case below mirrors the case of the same opcode in machine.ts. The language suite runs through
+// both tiers, and tests/vm/jit-equivalence.test.ts compares them cell by cell on every suite, sample
+// and bench script, straight and under instruction budgets.
 
 import type { Program } from '../bytecode/program.js';
 import { OP_LEN, OPS } from '../bytecode/opcodes.js';
