@@ -7,10 +7,10 @@
 // reports/bench-browser.json. BENCH_BARS, BENCH_REPEATS, BENCH_FORGET_LAYOUT: see below.
 
 import { execSync, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { chromium, type Page } from '@playwright/test';
 import type { EvergreenDebug } from '../app/ui/debug.js';
-import { waitDrawn } from './helpers.js';
+import { runBenchB, waitDrawn } from './helpers.js';
 
 const PORT = 4174;
 const BASE = `http://127.0.0.1:${PORT}`;
@@ -97,16 +97,7 @@ async function main(): Promise<void> {
 
     // Setup: open the dataset, put benchmark (b) in the editor, run it once (this leaves a checkpoint).
     console.log(`Setting up: bench (b) over ${BARS.toLocaleString('en-US')} bars...`);
-    await page.goto(`${BASE}/?dataset=${DATASET}`);
-    await waitDrawn(page, 'done');
-    const source = readFileSync(new URL('../bench/scripts/b.pine', import.meta.url), 'utf8');
-    await page.evaluate((s) => (window as unknown as { evergreen: EvergreenDebug }).evergreen.setSource(s), source);
-    await page.waitForTimeout(800);
-    const before = await page.evaluate(() => (window as unknown as { evergreen: EvergreenDebug }).evergreen.state().runId);
-    await page.getByTestId('run').click();
-    await page.waitForFunction((r) => (window as unknown as { evergreen: EvergreenDebug }).evergreen.state().runId > r, before);
-    await waitDrawn(page, 'done');
-    await page.waitForFunction((n) => (window as unknown as { evergreen: EvergreenDebug }).evergreen.state().checkpointBar === n - 1, BARS);
+    await runBenchB(page, `${BASE}/?dataset=${DATASET}`, BARS);
     const titles = await page.evaluate(() => (window as unknown as { evergreen: EvergreenDebug }).evergreen.plotTitles());
     if (titles.length !== 19) throw new Error(`Expected bench (b)'s 19 plots, got ${titles.length}.`);
     const snap = await page.evaluate(() => (window as unknown as { evergreen: EvergreenDebug }).evergreen.state().snapshots[0]);

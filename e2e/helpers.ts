@@ -177,3 +177,18 @@ export async function waitDrawn(page: Page, status: string): Promise<void> {
     { timeout: 300_000, polling: 20 },
   );
 }
+
+/** The browser bench's setup: opens `url` (a dataset of `bars` bars), puts benchmark (b) in the
+ * editor, runs it from bar 0 and waits until its chart is drawn and its last bar checkpointed. */
+export async function runBenchB(page: Page, url: string, bars: number): Promise<void> {
+  await page.goto(url);
+  await waitDrawn(page, 'done');
+  const source = readFileSync(new URL('../bench/scripts/b.pine', import.meta.url), 'utf8');
+  await page.evaluate((s) => (window as unknown as { evergreen: EvergreenDebug }).evergreen.setSource(s), source);
+  await page.waitForTimeout(800);
+  const before = await page.evaluate(() => (window as unknown as { evergreen: EvergreenDebug }).evergreen.state().runId);
+  await page.getByTestId('run').click();
+  await page.waitForFunction((r) => (window as unknown as { evergreen: EvergreenDebug }).evergreen.state().runId > r, before);
+  await waitDrawn(page, 'done');
+  await page.waitForFunction((n) => (window as unknown as { evergreen: EvergreenDebug }).evergreen.state().checkpointBar === n - 1, bars);
+}

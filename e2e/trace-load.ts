@@ -9,7 +9,7 @@ import { execSync, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { chromium, type Page } from '@playwright/test';
 import type { EvergreenDebug } from '../app/ui/debug.js';
-import { waitDrawn } from './helpers.js';
+import { runBenchB, waitDrawn } from './helpers.js';
 
 const PORT = 4175;
 const BASE = `http://127.0.0.1:${PORT}`;
@@ -132,16 +132,7 @@ async function main(): Promise<void> {
     const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
     const page = await context.newPage();
     page.on('pageerror', (e) => console.error(`Page error: ${e.message}`));
-    await page.goto(`${BASE}/?dataset=${DATASET}`);
-    await waitDrawn(page, 'done');
-    const source = readFileSync(new URL('../bench/scripts/b.pine', import.meta.url), 'utf8');
-    await page.evaluate((s) => (window as unknown as { evergreen: EvergreenDebug }).evergreen.setSource(s), source);
-    await page.waitForTimeout(800);
-    const before = await page.evaluate(() => (window as unknown as { evergreen: EvergreenDebug }).evergreen.state().runId);
-    await page.getByTestId('run').click();
-    await page.waitForFunction((r) => (window as unknown as { evergreen: EvergreenDebug }).evergreen.state().runId > r, before);
-    await waitDrawn(page, 'done');
-    await page.waitForFunction((n) => (window as unknown as { evergreen: EvergreenDebug }).evergreen.state().checkpointBar === n - 1, BARS);
+    await runBenchB(page, `${BASE}/?dataset=${DATASET}`, BARS);
     mkdirSync(new URL('../reports/', import.meta.url), { recursive: true });
     const n = Number(process.env.TRACE_REPEATS ?? 1);
     for (let i = 0; i < n; i++) {
