@@ -3,8 +3,7 @@
 // runs. Events that arrive before the UI is up wait in a queue and are delivered in order.
 
 import * as Comlink from 'comlink';
-import { engine } from './ui/engine-client.js';
-import { initOptionsFromUrl } from './ui/init-options.js';
+import { engine, initOptions } from './ui/engine-client.js';
 import type { EngineEvent } from './worker/protocol.js';
 import { mark } from './marks.js';
 import { DB_NAME, DB_VERSION } from './store/schema.js';
@@ -17,7 +16,7 @@ const listener = Comlink.proxy((e: EngineEvent) => {
   if (deliver) deliver(e);
   else early.push(e);
 });
-const session = engine.init(listener, initOptionsFromUrl(location.href, import.meta.env.BASE_URL));
+const session = engine.init(listener, initOptions);
 warmDatabase(session);
 
 void import('./ui/boot.js').then(({ boot }) =>

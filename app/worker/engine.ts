@@ -39,7 +39,7 @@ import { BLANK_SCRIPT, SAMPLE_SCRIPTS, fetchSample } from './samples.js';
 import { newId, readCheckpoint, writeCheckpoint, inspectSnapshot, restoreInstance } from './checkpoint.js';
 import { decodeExportFile, encodeExportFile, ExportFileError } from './export-file.js';
 import { mark, timingMarks, type TimingMark } from '../marks.js';
-import { CHART_WINDOW } from './protocol.js';
+import { CHART_WINDOW, sameInitOptions } from './protocol.js';
 import type {
   BarsChunk,
   CompileInfo,
@@ -169,6 +169,10 @@ function timeOfDay(ms: number): string {
 export class Engine implements EngineApi {
   private storeRef: Store | null = null;
   private listener: EngineListener = () => {};
+  /** The session start() is opening, with the options it was given. */
+  private started: { opts: InitOptions; opening: Promise<SessionView> } | null = null;
+  /** Events sent before init() brought the page's listener. */
+  private held: EngineEvent[] | null = null;
   private baseUrl = '';
   private session: SessionRecord = defaultSession('');
   private script: ScriptRecord | null = null;
@@ -196,8 +200,13 @@ export class Engine implements EngineApi {
   }
 
   private send(e: EngineEvent, transferables: Transferable[] = []): void {
+    this.deliver(this.transfer(e, transferables));
+  }
+
+  /** Hands an event (already marked for transfer) to the page's listener. */
+  private deliver(e: EngineEvent): void {
     try {
-      const r: unknown = this.listener(this.transfer(e, transferables));
+      const r: unknown = this.listener(e);
       if (r instanceof Promise) r.catch(() => undefined);
     } catch {
       // The page is gone (reload): nothing to tell.
@@ -251,9 +260,38 @@ export class Engine implements EngineApi {
 
   // ---- init and session ----
 
+  /** Opens the session before the page's init() has arrived (the worker entry calls it with the
+   * options in the worker's name). Events are held until init() brings the listener. */
+  start(opts: InitOptions): void {
+    if (this.started) return;
+    mark('w:start');
+    const held: EngineEvent[] = [];
+    this.held = held;
+    this.listener = (e) => {
+      held.push(e);
+    };
+    const opening = this.open(opts);
+    opening.catch(() => undefined);
+    this.started = { opts, opening };
+  }
+
   async init(listener: EngineListener, opts: InitOptions): Promise<SessionView> {
     mark('w:init');
+    const started = this.started;
+    this.started = null;
+    const held = this.held ?? [];
+    this.held = null;
     this.listener = listener;
+    // What start() sent so far, in order (their typed arrays were marked for transfer when sent).
+    for (const e of held) this.deliver(e);
+    if (started) {
+      if (sameInitOptions(started.opts, opts)) return started.opening;
+      await started.opening.catch(() => undefined);
+    }
+    return this.open(opts);
+  }
+
+  private async open(opts: InitOptions): Promise<SessionView> {
     this.baseUrl = opts.baseUrl;
     const opening = this.openStore();
     // A built-in dataset named by the page is built (synthetic bars take a while) while the

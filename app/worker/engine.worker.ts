@@ -3,7 +3,7 @@
 
 import * as Comlink from 'comlink';
 import { Engine } from './engine.js';
-import type { EngineApi } from './protocol.js';
+import { initOptionsFromWorkerName, type EngineApi } from './protocol.js';
 import { Store } from '../store/store.js';
 import { mark } from '../marks.js';
 
@@ -19,5 +19,9 @@ const openStore = (): Promise<Store> => {
   return p;
 };
 
-const engine: EngineApi = new Engine((value, transferables) => Comlink.transfer(value, transferables), openStore);
-Comlink.expose(engine);
+const engine = new Engine((value, transferables) => Comlink.transfer(value, transferables), openStore);
+const api: EngineApi = engine;
+Comlink.expose(api);
+// The page named the worker with what it will ask init() for: start on it now (see workerName).
+const opts = initOptionsFromWorkerName(self.name);
+if (opts) engine.start(opts);

@@ -201,3 +201,37 @@ export interface InitOptions {
   /** False: run from scratch even when a matching checkpoint exists (`?restore=0`). */
   restore?: boolean;
 }
+
+/** The engine worker's name, which also carries the page's InitOptions: the worker reads them from
+ * its global `name` as its script runs and opens the session at once, rather than when the page's
+ * init() call reaches it (a worker's first messages are forwarded by the page's main thread, so
+ * they wait behind whatever the page is doing: loading the UI, painting the chart). */
+const WORKER_NAME = 'evergreen-engine';
+
+export function workerName(opts: InitOptions): string {
+  return `${WORKER_NAME} ${JSON.stringify(opts)}`;
+}
+
+/** The InitOptions in a worker name made by workerName, or null (another name, or not valid). */
+export function initOptionsFromWorkerName(name: string): InitOptions | null {
+  if (!name.startsWith(`${WORKER_NAME} `)) return null;
+  let v: unknown;
+  try {
+    v = JSON.parse(name.slice(WORKER_NAME.length + 1));
+  } catch {
+    return null;
+  }
+  if (typeof v !== 'object' || v === null) return null;
+  const o = v as Record<string, unknown>;
+  if (typeof o.baseUrl !== 'string') return null;
+  const opts: InitOptions = { baseUrl: o.baseUrl };
+  if (typeof o.restore === 'boolean') opts.restore = o.restore;
+  if (typeof o.datasetId === 'string') opts.datasetId = o.datasetId;
+  if (typeof o.sample === 'string') opts.sample = o.sample;
+  return opts;
+}
+
+/** Whether two InitOptions ask for the same thing. */
+export function sameInitOptions(a: InitOptions, b: InitOptions): boolean {
+  return a.baseUrl === b.baseUrl && (a.restore ?? true) === (b.restore ?? true) && a.datasetId === b.datasetId && a.sample === b.sample;
+}
