@@ -35,6 +35,62 @@ interface Sample {
   marks: { name: string; ms: number }[];
 }
 
+/** The floor under any restoring load in this browser: a page with one inline script that starts a
+ * module worker (its own small script), which opens IndexedDB and reads one record of 560 bars × 20
+ * values, transfers it, and the page draws it (candles and 19 lines) on one 1600×1000 canvas; time
+ * from navigation start to the task after that frame (as for `p:drawn`). Written into the build
+ * (dist/__floor/) and served by the same server as the app, with nothing else of the app in it. */
+const FLOOR_ROWS = 560;
+const FLOOR_COLS = 20;
+const FLOOR_PAGE = `<!doctype html><html><body style="margin:0;background:#131722">
+<canvas id="c" width="1600" height="1000"></canvas><script>
+const setup = location.search.includes('setup');
+const w = new Worker('/__floor/worker.js' + (setup ? '?setup' : ''), { type: 'module' });
+w.onmessage = (e) => {
+  if (setup) { window.__floorDrawn = 1; return; }
+  const v = new Float64Array(e.data);
+  const g = document.getElementById('c').getContext('2d');
+  const R = ${FLOOR_ROWS}, C = ${FLOOR_COLS}, dx = 1600 / R;
+  let lo = Infinity, hi = -Infinity;
+  for (const x of v) { if (x < lo) lo = x; if (x > hi) hi = x; }
+  const y = (x) => 990 - ((x - lo) / (hi - lo)) * 980;
+  for (let i = 0; i < R; i++) {
+    const o = v[i * C], c = v[i * C + 1];
+    g.fillStyle = c >= o ? '#26a69a' : '#ef5350';
+    g.fillRect(i * dx, Math.min(y(o), y(c)), dx * 0.7, Math.abs(y(o) - y(c)) + 1);
+  }
+  for (let k = 2; k < C; k++) {
+    g.strokeStyle = 'hsl(' + k * 17 + ',70%,60%)';
+    g.beginPath();
+    for (let i = 0; i < R; i++) g.lineTo(i * dx, y(v[i * C + k]));
+    g.stroke();
+  }
+  requestAnimationFrame(() => setTimeout(() => { window.__floorDrawn = performance.now(); }, 0));
+};
+</script></body></html>`;
+const FLOOR_WORKER = `
+const req = indexedDB.open('evergreen-floor', 1);
+req.onupgradeneeded = () => req.result.createObjectStore('rows');
+req.onsuccess = () => {
+  const db = req.result;
+  if (location.search.includes('setup')) {
+    const v = new Float64Array(${FLOOR_ROWS * FLOOR_COLS});
+    for (let i = 0; i < v.length; i++) v[i] = 100 + Math.sin(i / 97) * 10 + (i % ${FLOOR_COLS});
+    const tx = db.transaction('rows', 'readwrite');
+    tx.objectStore('rows').put(v.buffer, 'last');
+    tx.oncomplete = () => self.postMessage('ok');
+    return;
+  }
+  const get = db.transaction('rows').objectStore('rows').get('last');
+  get.onsuccess = () => self.postMessage(get.result, [get.result]);
+};`;
+
+async function measureFloor(page: Page): Promise<number> {
+  await page.goto(`${BASE}/__floor/index.html`);
+  await page.waitForFunction(() => (window as unknown as { __floorDrawn?: number }).__floorDrawn, undefined, { polling: 10 });
+  return page.evaluate(() => (window as unknown as { __floorDrawn: number }).__floorDrawn);
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -63,6 +119,9 @@ async function measure(page: Page, query: string, status: string, forgetLayout =
 async function main(): Promise<void> {
   console.log('Building the app...');
   execSync('npx vite build', { cwd: root, stdio: 'ignore' });
+  mkdirSync(`${root}dist/__floor`, { recursive: true });
+  writeFileSync(`${root}dist/__floor/index.html`, FLOOR_PAGE);
+  writeFileSync(`${root}dist/__floor/worker.js`, FLOOR_WORKER);
   const server = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort', '--host', '127.0.0.1'], { cwd: root, detached: true, stdio: 'ignore' });
   try {
     for (let i = 0; i < 100; i++) {
@@ -103,14 +162,19 @@ async function main(): Promise<void> {
     const snap = await page.evaluate(() => (window as unknown as { evergreen: EvergreenDebug }).evergreen.state().snapshots[0]);
     const snapBytes = await page.evaluate(() => document.querySelector('[data-testid="snapshot-row"] td:nth-child(3)')?.textContent ?? '');
 
+    await page.goto(`${BASE}/__floor/index.html?setup`);
+    await page.waitForFunction(() => (window as unknown as { __floorDrawn?: number }).__floorDrawn === 1);
+
     const cold: Sample[] = [];
     const warm: Sample[] = [];
+    const floor: number[] = [];
     for (let i = 0; i < REPEATS; i++) {
       cold.push(await measure(page, '&restore=0', 'done', FORGET_LAYOUT));
       warm.push(await measure(page, '', 'restored'));
+      floor.push(await measureFloor(page));
       const c = cold[i];
       const tasks = c ? c.longTasks.filter((t) => t.start + t.duration > c.reset && t.start < c.drawn).map((t) => `${Math.round(t.start - c.reset)}+${Math.round(t.duration)}`) : [];
-      console.log(`  run ${i + 1}: cold ${Math.round(c?.drawn ?? NaN)} ms, restore ${Math.round(warm[i]?.drawn ?? NaN)} ms; cold long tasks (ms after reset + duration, run ends at ${Math.round((c?.runEnd ?? NaN) - (c?.reset ?? NaN))}): ${tasks.join(' ') || 'none'}`);
+      console.log(`  run ${i + 1}: cold ${Math.round(c?.drawn ?? NaN)} ms, restore ${Math.round(warm[i]?.drawn ?? NaN)} ms, floor ${Math.round(floor[i] ?? NaN)} ms; cold long tasks (ms after reset + duration, run ends at ${Math.round((c?.runEnd ?? NaN) - (c?.reset ?? NaN))}): ${tasks.join(' ') || 'none'}`);
     }
     await browser.close();
 
@@ -147,6 +211,8 @@ async function main(): Promise<void> {
       restoreReadyMs: median(warm.map((s) => s.ready)),
       restoreEngineDoneMs: median(warm.map((s) => s.runEnd)),
       speedup: median(cold.map((s) => s.drawn)) / median(warm.map((s) => s.drawn)),
+      floorDrawnMs: median(floor),
+      floorSamplesMs: floor,
       longestTaskDuringColdRunMs: maxTask(during),
       tasksOver100DuringColdRun: during.flat().filter((t) => t.duration > 100).length,
       longestTaskAfterRunMs: maxTask(afterRun),
@@ -163,6 +229,7 @@ async function main(): Promise<void> {
 | page load → engine ready (session open) | ${ms(result.coldReadyMs)} | ${ms(result.restoreReadyMs)} |
 | page load → all plot values on the page | ${ms(result.coldEngineDoneMs)} (history run ${ms(result.coldRunMs)}) | ${ms(result.restoreEngineDoneMs)} |
 | page load → chart fully drawn | **${ms(result.coldDrawnMs)}** | **${ms(result.restoreDrawnMs)}** (${result.speedup.toFixed(1)}× faster) |
+| floor: page + worker + IndexedDB read + one canvas drawn, nothing else | — | ${ms(result.floorDrawnMs)} (cold ÷ floor: ${(result.coldDrawnMs / result.floorDrawnMs).toFixed(1)}×) |
 | longest main-thread task during the history run | ${ms(result.longestTaskDuringColdRunMs)} (${result.tasksOver100DuringColdRun} over 100 ms in ${REPEATS} runs) | — |
 | longest main-thread task drawing after the run / in the whole restoring load | ${ms(result.longestTaskAfterRunMs)} | ${ms(result.longestTaskDuringRestoreLoadMs)} |
 `);
