@@ -39,7 +39,7 @@ const VERSION = typeof __EVERGREEN_VERSION__ === 'string' ? __EVERGREEN_VERSION_
 
 const USAGE = `Usage:
   evergreen check <script.pine>...
-  evergreen run <script.pine> --data <bars.csv> [options]
+  evergreen run <script.pine> --data <bars.csv> [options]   (or: run <script.pine> <bars.csv>)
   evergreen inspect <snapshot-file>
   evergreen <command> --help | evergreen --help | evergreen --version`;
 
@@ -63,11 +63,12 @@ then a count of errors on stderr. Exit code 1 when any script has an error, else
 `;
 
 const HELP_RUN = `Usage: evergreen run <script.pine> --data <bars.csv> [options]
+       evergreen run <script.pine> <bars.csv> [options]
 
 Options:
-  --data <file>|-        bars as CSV (- reads stdin): a header row naming time (or date,
-                         timestamp, datetime), open, high, low, close and optionally volume,
-                         in any case and order
+  --data <file>|-        bars as CSV (- reads stdin; a file named after the script is the same):
+                         a header row naming time (or date, timestamp, datetime), open, high,
+                         low, close and optionally volume, in any case and order
   --input <name=value>   override an input, by its variable name or its title (repeatable)
   --format json|csv      output format (default json):
                            json  {"bars": N, "plots": {"<title>": [v0, v1, ...]}}, null for na
@@ -278,6 +279,7 @@ function parseRunArgs(args: string[]): RunArgs {
     };
     switch (flag) {
       case '--data':
+        if (r.data !== null) throw usage(`two data files: '${r.data}' and --data`, 'run');
         r.data = take();
         break;
       case '--input': {
@@ -317,8 +319,10 @@ function parseRunArgs(args: string[]): RunArgs {
         break;
       default:
         if (a.startsWith('-') && a.length > 1) throw usage(`unknown option '${a}' for run`, 'run');
-        if (r.script) throw usage(`unexpected argument '${a}' (the script is '${r.script}')`, 'run');
-        r.script = a;
+        if (!r.script) r.script = a;
+        // `evergreen run script.pine bars.csv`: a second file is the data, as with --data.
+        else if (r.data === null) r.data = a;
+        else throw usage(`unexpected argument '${a}' (the script is '${r.script}', the data '${r.data ?? ''}')`, 'run');
     }
   }
   if (!r.script) throw usage('run needs a script file', 'run');
@@ -335,16 +339,24 @@ function parseRunArgs(args: string[]): RunArgs {
 }
 
 /** Smallest price step written in the data (at most 10 decimals), as a default mintick. */
-function inferMintick(bars: BarColumns): number {
+export function inferMintick(bars: BarColumns): number {
   let decimals = 0;
   const n = Math.min(bars.length, 2000);
   for (let i = 0; i < n && decimals < 10; i++) {
     for (const col of [bars.open, bars.high, bars.low, bars.close]) {
-      const v = col[i] ?? 0;
-      while (decimals < 10 && Math.abs(Math.round(v * 10 ** decimals) - v * 10 ** decimals) > 1e-7) decimals++;
+      decimals = Math.max(decimals, decimalsWritten(col[i] ?? 0));
     }
   }
-  return Number(`1e-${decimals}`);
+  return Number(`1e-${Math.min(decimals, 10)}`);
+}
+
+/** Decimals of a price as the CSV wrote it: those of its shortest round-trip form, so that
+ * 1455.219971 (1455219970.9999998 once scaled by 1e6) counts 6, not 10. */
+function decimalsWritten(v: number): number {
+  if (!Number.isFinite(v)) return 0;
+  const [mant = '', exp = '0'] = String(Math.abs(v)).split('e');
+  const dot = mant.indexOf('.');
+  return Math.max(0, (dot < 0 ? 0 : mant.length - dot - 1) - Number(exp));
 }
 
 /** The most common spacing between bars, as a Pine timeframe. */
