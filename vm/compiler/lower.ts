@@ -1928,7 +1928,7 @@ class Lowerer {
             const ns = ['math', 'ta', 'str', 'request', 'color', 'array', 'timeframe'].find((n) => lookupFn(`${n}.${name}`) || UNSUPPORTED_FUNCTIONS.has(`${n}.${name}`));
             const hint = ns
               ? ` Did you mean '${ns}.${name}'? Since Pine v5 built-in functions live in namespaces (ta., math., str., request., ...).`
-              : this.didYouMean(name, scope, 'function');
+              : (V4_REMOVED_FUNCTIONS[name] ?? this.didYouMean(name, scope, 'function'));
             this.err('E301', callee.span, `Undeclared function '${name}'.${hint}`);
           }
           for (const a of e.args) this.expr(a.value, scope);
@@ -2494,6 +2494,12 @@ interface BranchAcc {
 }
 
 /** Pine functions of unsupported namespaces that a v4 name may stand for (undeclared-function hint). */
+/** Pine v4 functions that v5 renamed or removed without a namespaced twin: the hint of their E301. */
+const V4_REMOVED_FUNCTIONS: Readonly<Record<string, string>> = {
+  study: " Did you mean 'indicator'? study() was renamed indicator() in Pine v5.",
+  iff: " iff() was removed in Pine v5: use the conditional operator `cond ? a : b`.",
+};
+
 const UNSUPPORTED_FUNCTIONS = new Set(['request.security', 'request.security_lower_tf', 'request.financial']);
 
 /** request.* functions whose data has no offline source (LANGUAGE.md, Tier 4). */

@@ -96,7 +96,8 @@ export function tryOverload(spec: FnSpec, args: ArgInfo[], version: number): Mat
       const k = params.findIndex((p) => p.name === arg.name && !p.rest);
       if (k < 0) {
         const near = params.filter((p) => !p.rest && editDistance(p.name, arg.name ?? '') <= 2).map((p) => p.name)[0];
-        return { ok: false, reason: `'${spec.name}' has no parameter named '${arg.name}'${near ? ` (did you mean '${near}'?)` : ''}`, progress: -1 };
+        const transp = arg.name === 'transp' ? ` ('transp' was removed in Pine v5: give the color its transparency with color.new(color, transp))` : '';
+        return { ok: false, reason: `'${spec.name}' has no parameter named '${arg.name}'${near ? ` (did you mean '${near}'?)` : transp}`, progress: -1 };
       }
       if (bound[k] !== -1) return { ok: false, reason: `argument '${arg.name}' is given twice`, progress: -1 };
       bound[k] = i;

@@ -26,6 +26,7 @@ import type {
   ForExpr,
   ForInExpr,
   FuncDef,
+  Ident,
   IfExpr,
   Import,
   Param,
@@ -338,6 +339,25 @@ class Parser {
         continue;
       }
       if (tok.kind === 'Indent') {
+        // `f(x)` then an indented body: a function header without its `=>`.
+        const header = missingArrowHeader(out[out.length - 1]);
+        if (header) {
+          if (!tok.flagged) {
+            const text = this.quote(header.span);
+            this.report('E205', this.spanOf(tok), `Unexpected indentation after '${text}': to declare a function, end its first line with '=>' (\`${text} =>\`).`);
+          }
+          const body = this.parseIndentedBody();
+          out[out.length - 1] = {
+            kind: 'FuncDef',
+            span: { start: header.span.start, end: this.lastEnd },
+            name: header.callee.name,
+            nameSpan: header.callee.span,
+            isMethod: false,
+            params: header.params.map((p) => ({ name: p.name, span: p.span, type: null, defaultValue: null })),
+            body: { kind: 'Block', span: { start: header.span.end, end: this.lastEnd }, body },
+          };
+          continue;
+        }
         // An indented line that no header opened; its statements are kept in this list.
         if (!tok.flagged) {
           this.report(
@@ -460,7 +480,8 @@ class Parser {
     }
     if (t.kind === 'EOF' || t.kind === 'Dedent') return;
     const what = stmt === null ? 'the statement' : `'${this.quote(stmt.span)}'`;
-    this.fail('E203', this.spanOf(t), `Expected end of line after ${what}, found ${this.describe(t)}${this.wrapHint(t)}.`);
+    const elif = stmt !== null && /^(elif|elseif|elsif)$/.test(this.quote(stmt.span)) ? ` (Pine has no '${this.quote(stmt.span)}': write 'else if')` : '';
+    this.fail('E203', this.spanOf(t), `Expected end of line after ${what}, found ${this.describe(t)}${elif || this.wrapHint(t)}.`);
   }
 
   /** Skips the rest of a broken statement's line; a block that follows it is parsed for its own
@@ -1525,4 +1546,18 @@ class Parser {
 /** Names the parser treats as reserved words (never identifiers). */
 export function isReservedWord(name: string): boolean {
   return RESERVED.has(name);
+}
+
+/** The call of an expression statement `f(a, b)` whose arguments are plain names: what a function
+ * header looks like when its `=>` is missing. */
+function missingArrowHeader(st: Stmt | undefined): { span: Span; callee: Ident; params: Ident[] } | null {
+  if (st === undefined || st.kind !== 'ExprStmt' || st.expr.kind !== 'Call') return null;
+  const call = st.expr;
+  if (call.callee.kind !== 'Ident' || call.typeArgs.length > 0) return null;
+  const params: Ident[] = [];
+  for (const a of call.args) {
+    if (a.name !== null || a.value.kind !== 'Ident') return null;
+    params.push(a.value);
+  }
+  return { span: call.span, callee: call.callee, params };
 }
