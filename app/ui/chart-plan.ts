@@ -27,6 +27,12 @@ export interface SeriesPlan {
   /** na values break the line (linebr styles, histograms) instead of being bridged. */
   breaks: boolean;
   histbase: number;
+  /** Bars the plot is shifted by (`offset`: +2 draws bar i's value at bar i + 2). */
+  offset: number;
+  /** Its last value is labelled on the price axis (`display` includes display.price_scale). */
+  priceLabel: boolean;
+  /** Its value is shown in the legend (`display` includes display.status_line). */
+  legend: boolean;
 }
 
 export interface CandlePlan {
@@ -37,6 +43,9 @@ export interface CandlePlan {
   channels: [number, number, number, number];
   colorChannel: number;
   color: string;
+  /** Wick and border colors (plotcandle's `wickcolor` / `bordercolor`; null: the body's color). */
+  wickColor: string | null;
+  borderColor: string | null;
   bars: boolean;
 }
 
@@ -60,6 +69,7 @@ export interface MarkerPlan {
   downColor: string;
   upChannel: number;
   downChannel: number;
+  offset: number;
 }
 
 export interface HlinePlan {
@@ -79,12 +89,14 @@ export interface BgPlan {
   pane: number;
   colorChannel: number;
   color: string | null;
+  offset: number;
 }
 
 export interface BarColorPlan {
   outputId: number;
   colorChannel: number;
   color: string | null;
+  offset: number;
 }
 
 export interface ChartPlan {
@@ -112,6 +124,21 @@ function optNum(o: OutputInfo, name: string, dflt: number): number {
 function optStr(o: OutputInfo, name: string): string | null {
   const v = o.options[name];
   return typeof v === 'string' ? v : null;
+}
+
+/** Pine's display.* flags (vm/builtins/outputs.ts): pane 1, data_window 2, price_scale 4, status_line 8. */
+const DISPLAY_PANE = 1;
+const DISPLAY_PRICE_SCALE = 4;
+const DISPLAY_STATUS_LINE = 8;
+
+function displayOf(o: OutputInfo): number {
+  const v = o.options.display;
+  return typeof v === 'number' && Number.isFinite(v) ? v : 15;
+}
+
+function offsetOf(o: OutputInfo): number {
+  const v = o.options.offset;
+  return typeof v === 'number' && Number.isFinite(v) ? Math.trunc(v) : 0;
 }
 
 function lineStyleOf(s: string | null): number {
@@ -177,7 +204,12 @@ export function buildChartPlan(program: ProgramInfo | null): ChartPlan {
   for (const o of program.outputs) {
     const ch = (name: string) => o.channels.indexOf(name);
     const pane = overlay || o.options.force_overlay === true ? 0 : 1;
-    if (pane === 1) plan.panes = 2;
+    const display = displayOf(o);
+    // display.none / display.data_window / ...: nothing drawn on the chart (a fill's display is
+    // moot: fills are not drawn).
+    if ((display & DISPLAY_PANE) === 0 && o.kind !== 'fill') continue;
+    if (pane === 1 && o.kind !== 'fill') plan.panes = 2;
+    const offset = offsetOf(o);
     switch (o.kind) {
       case 'plot': {
         const style = optStr(o, 'style') ?? 'line';
@@ -203,6 +235,9 @@ export function buildChartPlan(program: ProgramInfo | null): ChartPlan {
           lineStyle: lineStyleOf(optStr(o, 'linestyle')),
           breaks: style.endsWith('br') || shape === 'histogram' || shape === 'points',
           histbase: optNum(o, 'histbase', 0),
+          offset,
+          priceLabel: (display & DISPLAY_PRICE_SCALE) !== 0,
+          legend: (display & DISPLAY_STATUS_LINE) !== 0,
         });
         break;
       }
@@ -227,6 +262,7 @@ export function buildChartPlan(program: ProgramInfo | null): ChartPlan {
           downColor: '',
           upChannel: -1,
           downChannel: -1,
+          offset,
         });
         break;
       }
@@ -247,6 +283,7 @@ export function buildChartPlan(program: ProgramInfo | null): ChartPlan {
           downColor: optColor(o, 'colordown') ?? '#ff5252',
           upChannel: ch('colorup'),
           downChannel: ch('colordown'),
+          offset,
         });
         break;
       case 'hline': {
@@ -264,10 +301,10 @@ export function buildChartPlan(program: ProgramInfo | null): ChartPlan {
         break;
       }
       case 'bgcolor':
-        plan.backgrounds.push({ outputId: o.id, pane, colorChannel: ch('color'), color: optColor(o, 'color') });
+        plan.backgrounds.push({ outputId: o.id, pane, colorChannel: ch('color'), color: optColor(o, 'color'), offset });
         break;
       case 'barcolor':
-        plan.barColor = { outputId: o.id, colorChannel: ch('color'), color: optColor(o, 'color') };
+        plan.barColor = { outputId: o.id, colorChannel: ch('color'), color: optColor(o, 'color'), offset };
         break;
       case 'plotcandle':
       case 'plotbar':
@@ -278,6 +315,8 @@ export function buildChartPlan(program: ProgramInfo | null): ChartPlan {
           channels: [ch('open'), ch('high'), ch('low'), ch('close')],
           colorChannel: ch('color'),
           color: optColor(o, 'color') ?? nextColor(),
+          wickColor: optColor(o, 'wickcolor'),
+          borderColor: optColor(o, 'bordercolor'),
           bars: o.kind === 'plotbar',
         });
         break;

@@ -73,6 +73,17 @@ interface MarkerHost {
   markers: SeriesMarker<Time>[];
 }
 
+interface CandleColorPoint {
+  time: UTCTimestamp;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  color: string;
+  wickColor?: string;
+  borderColor?: string;
+}
+
 function toTime(ms: number): UTCTimestamp {
   return Math.floor(ms / 1000) as UTCTimestamp;
 }
@@ -346,7 +357,7 @@ export class ChartView {
     }
     for (const c of plan.candles) {
       const opts = { upColor: c.color, downColor: c.color, title: c.title, priceLineVisible: false, lastValueVisible: false };
-      const api = c.bars ? this.chart.addSeries(BarSeries, opts, c.pane) : this.chart.addSeries(CandlestickSeries, { ...opts, wickUpColor: c.color, wickDownColor: c.color, borderVisible: false }, c.pane);
+      const api = c.bars ? this.chart.addSeries(BarSeries, opts, c.pane) : this.chart.addSeries(CandlestickSeries, { ...opts, wickUpColor: c.wickColor ?? c.color, wickDownColor: c.wickColor ?? c.color, borderVisible: c.borderColor !== null, borderColor: c.borderColor ?? c.color }, c.pane);
       this.plotCandles.push({ plan: c, api });
     }
     for (const p of plan.series) this.plots.push({ plan: p, api: this.addPlot(p) });
@@ -375,7 +386,7 @@ export class ChartView {
     // Last-value labels on the price axis help with a few plots; with many they pile up, and placing
     // them costs the library more per frame than drawing the lines.
     const labels = this.plan.series.length <= MAX_VALUE_LABELS;
-    const common = { title: '', priceLineVisible: false, lastValueVisible: labels, color: p.color };
+    const common = { title: '', priceLineVisible: false, lastValueVisible: labels && p.priceLabel, color: p.color };
     if (p.shape === 'histogram') {
       return this.chart.addSeries(HistogramSeries, { ...common, base: p.histbase }, p.pane);
     }
@@ -426,7 +437,7 @@ export class ChartView {
   private candleColor(bar: number): string | undefined {
     const bc = this.plan.barColor;
     if (!bc) return undefined;
-    const v = bc.colorChannel >= 0 ? this.buffer.value(bc.outputId, bc.colorChannel, bar) : NaN;
+    const v = bc.colorChannel >= 0 ? this.buffer.value(bc.outputId, bc.colorChannel, bar - bc.offset) : NaN;
     return (bc.colorChannel >= 0 ? colorToCss(v) : bc.color) ?? undefined;
   }
 
@@ -442,13 +453,38 @@ export class ChartView {
 
   private plotPoint(p: SeriesPlan, bar: number, live: boolean): { time: UTCTimestamp; value?: number; color?: string } | null {
     const time = toTime(this.barTime(bar));
-    const v = this.buffer.value(p.outputId, p.valueChannel, bar);
+    // `offset`: bar `bar` shows the value computed on bar `bar - offset`.
+    const src = bar - p.offset;
+    const v = this.buffer.value(p.outputId, p.valueChannel, src);
     if (Number.isNaN(v)) return p.breaks || live ? { time } : null;
     if (p.colorChannel >= 0) {
-      const c = colorToCss(this.buffer.value(p.outputId, p.colorChannel, bar));
+      const c = colorToCss(this.buffer.value(p.outputId, p.colorChannel, src));
       return { time, value: v, color: c ?? TRANSPARENT };
     }
     return { time, value: v };
+  }
+
+  /** A background's color on a bar (null: none), its `offset` applied. */
+  private bgColor(bg: BgPlan, bar: number): string | null {
+    return bg.colorChannel >= 0 ? colorToCss(this.buffer.value(bg.outputId, bg.colorChannel, bar - bg.offset)) : bg.color;
+  }
+
+  /** A plotcandle/plotbar point: whitespace when a price is na or its per-bar color is na (no
+   * color: nothing drawn); the body, wick and border colors of the script. */
+  private plotCandlePoint(c: CandlePlan, bar: number): CandleColorPoint | WhitespaceData<Time> {
+    const time = toTime(this.barTime(bar));
+    const [o, h, l, cl] = c.channels;
+    const id = c.outputId;
+    const v = [o, h, l, cl].map((ch) => this.buffer.value(id, ch, bar)) as [number, number, number, number];
+    if (v.some(Number.isNaN)) return { time };
+    const color = c.colorChannel >= 0 ? colorToCss(this.buffer.value(id, c.colorChannel, bar)) : c.color;
+    if (color === null) return { time };
+    const point: CandleColorPoint = { time, open: v[0], high: v[1], low: v[2], close: v[3], color };
+    if (!c.bars) {
+      point.wickColor = c.wickColor ?? color;
+      point.borderColor = c.borderColor ?? color;
+    }
+    return point;
   }
 
   private barTime(bar: number): number {
@@ -469,17 +505,22 @@ export class ChartView {
     const end = Math.min(to, this.buffer.rowEnd);
     for (let bar = from; bar < end; bar++) {
       for (const m of h.plans) {
-        const v = this.buffer.value(m.outputId, m.valueChannel, bar);
+        // `offset`: the marker on bar `bar` is the one computed on bar `bar - offset`.
+        const src = bar - m.offset;
+        const v = this.buffer.value(m.outputId, m.valueChannel, src);
         if (m.kind === 'arrow') {
           if (Number.isNaN(v) || v === 0) continue;
           const up = v > 0;
           const cch = up ? m.upChannel : m.downChannel;
-          const color = (cch >= 0 ? colorToCss(this.buffer.value(m.outputId, cch, bar)) : null) ?? (up ? m.upColor : m.downColor);
+          // A per-bar color that is na means no color: no arrow.
+          const color = cch >= 0 ? colorToCss(this.buffer.value(m.outputId, cch, src)) : up ? m.upColor : m.downColor;
+          if (color === null) continue;
           out.push({ time: toTime(this.buffer.time.data[bar] as number), position: up ? 'belowBar' : 'aboveBar', shape: up ? 'arrowUp' : 'arrowDown', color, size: 1 });
           continue;
         }
         if (!markerVisible(v)) continue;
-        const color = (m.colorChannel >= 0 ? colorToCss(this.buffer.value(m.outputId, m.colorChannel, bar)) : null) ?? m.color;
+        // A per-bar color that is na means no color: the shape is not drawn on that bar.
+        const color = m.colorChannel >= 0 ? colorToCss(this.buffer.value(m.outputId, m.colorChannel, src)) : m.color;
         if (color === null) continue;
         const time = toTime(this.buffer.time.data[bar] as number);
         const base = { time, shape: m.shape, color, size: m.size, ...(m.text ? { text: m.text } : {}) };
@@ -555,20 +596,15 @@ export class ChartView {
       for (const bg of this.bgs) {
         const data: ({ time: UTCTimestamp; value: number; color: string } | WhitespaceData<Time>)[] = [];
         for (let i = w0; i < pend; i++) {
-          const c = bg.plan.colorChannel >= 0 ? colorToCss(this.buffer.value(bg.plan.outputId, bg.plan.colorChannel, i)) : bg.plan.color;
+          const c = this.bgColor(bg.plan, i);
           const time = toTime(this.barTime(i));
           data.push(c ? { time, value: 1, color: c } : { time });
         }
         bg.api.setData(data);
       }
       for (const c of this.plotCandles) {
-        const data: ({ time: UTCTimestamp; open: number; high: number; low: number; close: number } | WhitespaceData<Time>)[] = [];
-        const [o, h, l, cl] = c.plan.channels;
-        for (let i = w0; i < pend; i++) {
-          const time = toTime(this.barTime(i));
-          const v = [o, h, l, cl].map((ch) => this.buffer.value(c.plan.outputId, ch, i)) as [number, number, number, number];
-          data.push(v.some(Number.isNaN) ? { time } : { time, open: v[0], high: v[1], low: v[2], close: v[3] });
-        }
+        const data: (CandleColorPoint | WhitespaceData<Time>)[] = [];
+        for (let i = w0; i < pend; i++) data.push(this.plotCandlePoint(c.plan, i));
         c.api.setData(data);
       }
       for (const p of this.plots) {
@@ -638,24 +674,34 @@ export class ChartView {
         if (i >= pend) continue;
         const time = toTime(this.barTime(i));
         for (const bg of this.bgs) {
-          const c = bg.plan.colorChannel >= 0 ? colorToCss(this.buffer.value(bg.plan.outputId, bg.plan.colorChannel, i)) : bg.plan.color;
+          const c = this.bgColor(bg.plan, i);
           bg.api.update(c ? { time, value: 1, color: c } : { time });
         }
         for (const p of this.plots) {
           const pt = this.plotPoint(p.plan, i, true);
           if (pt) p.api.update(pt);
         }
-        for (const c of this.plotCandles) {
-          const [o, h, l, cl] = c.plan.channels;
-          const v = [o, h, l, cl].map((ch) => this.buffer.value(c.plan.outputId, ch, i)) as [number, number, number, number];
-          c.api.update(v.some(Number.isNaN) ? { time } : { time, open: v[0], high: v[1], low: v[2], close: v[3] });
+        for (const c of this.plotCandles) c.api.update(this.plotCandlePoint(c.plan, i));
+      }
+      // A plot shifted left (negative offset) shows on earlier bars the values of the new ones.
+      for (const p of this.plots) {
+        if (p.plan.offset >= 0) continue;
+        for (let i = Math.max(this.w0, start + p.plan.offset); i < Math.min(start, total); i++) {
+          const pt = this.plotPoint(p.plan, i, true);
+          if (!pt) continue;
+          try {
+            p.api.update(pt, true);
+          } catch {
+            // a bar the series never held (leading na): drawn with the next full redraw
+          }
         }
       }
       const confirmedEnd = Math.min(total, this.buffer.rowEnd);
       if (confirmedEnd > start) {
         for (const h of this.hosts.values()) {
-          const firstTime = toTime(this.buffer.time.data[start] as number);
-          h.markers = h.markers.filter((m) => Number(m.time) < firstTime).concat(this.markersFor(h, start, confirmedEnd));
+          const back = Math.max(this.w0, start + Math.min(0, ...h.plans.map((m) => m.offset)));
+          const firstTime = toTime(this.buffer.time.data[back] as number);
+          h.markers = h.markers.filter((m) => Number(m.time) < firstTime).concat(this.markersFor(h, back, confirmedEnd));
           h.plugin.setMarkers(h.markers);
         }
       }
@@ -745,8 +791,11 @@ export class ChartView {
       `<span class="legend-ohlc ${up ? 'up' : 'down'}">O ${fmt(c.open)} H ${fmt(c.high)} L ${fmt(c.low)} C ${fmt(c.close)}</span>`,
     ];
     for (const p of this.plots) {
-      const v = b.value(p.plan.outputId, p.plan.valueChannel, bar);
-      parts.push(`<span class="legend-plot" style="color:${p.plan.color}">${escapeHtml(p.plan.title)} ${fmt(v)}</span>`);
+      if (!p.plan.legend) continue;
+      const src = bar - p.plan.offset;
+      const v = b.value(p.plan.outputId, p.plan.valueChannel, src);
+      const color = (p.plan.colorChannel >= 0 ? colorToCss(b.value(p.plan.outputId, p.plan.colorChannel, src)) : null) ?? p.plan.color;
+      parts.push(`<span class="legend-plot" style="color:${color}">${escapeHtml(p.plan.title)} ${fmt(v)}</span>`);
     }
     this.legend.innerHTML = parts.join('');
   }

@@ -333,7 +333,12 @@ export class AppController {
         const from = Math.min(e.bars.length > 0 ? e.bars.firstBar : Infinity, e.outputs.length > 0 ? e.outputs.firstBar : Infinity, e.open ? e.open.bar : Infinity);
         if (Number.isFinite(from)) this.chart?.appendLive(from);
         const confirmed = e.outputs.length > 0 ? e.outputs.firstBar + e.outputs.length - 1 : this.state.barIndex;
-        this.set({ barIndex: Math.max(this.state.barIndex, confirmed) });
+        const barIndex = Math.max(this.state.barIndex, confirmed);
+        // The engine says where the replay is when it starts or stops; while it plays, the feed's
+        // confirmed bars move its position (shown next to the replay controls).
+        const r = this.state.replay;
+        const replay = r && r.from !== null && barIndex + 1 > r.next ? { ...r, next: Math.min(r.end, barIndex + 1) } : r;
+        this.set({ barIndex, replay });
         break;
       }
       case 'run-end': {

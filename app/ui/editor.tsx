@@ -3,7 +3,7 @@
 // The editor is built in a task of its own, after the chart's first frame, so neither the chart's
 // paint nor React's render waits for it.
 
-import { memo, useEffect, useRef, useSyncExternalStore } from 'react';
+import { memo, useEffect, useRef, useSyncExternalStore, type KeyboardEvent } from 'react';
 import type { Diagnostic, PineRuntimeErrorData } from '../../vm/index.js';
 import type { AppController } from './controller.js';
 import type { CodeEditor } from './code-editor.js';
@@ -77,6 +77,21 @@ interface ListProps {
   onJump: (line: number, column: number) => void;
 }
 
+/** A problem in the list is reached with Tab and opened with Enter or Space, as well as clicked. */
+function jumpProps(jump: () => void) {
+  return {
+    tabIndex: 0,
+    role: 'button',
+    onClick: jump,
+    onKeyDown: (e: KeyboardEvent<HTMLLIElement>) => {
+      if (e.key === 'Enter' || e.key === ' ') {
+        e.preventDefault();
+        jump();
+      }
+    },
+  };
+}
+
 function DiagnosticList({ diagnostics, runtimeError, onJump }: ListProps) {
   if (diagnostics.length === 0 && !runtimeError) return null;
   return (
@@ -88,7 +103,7 @@ function DiagnosticList({ diagnostics, runtimeError, onJump }: ListProps) {
           data-testid="diagnostic"
           data-line={d.line}
           data-column={d.column}
-          onClick={() => onJump(d.line, d.column)}
+          {...jumpProps(() => onJump(d.line, d.column))}
         >
           <span className="diag-loc">
             {d.line}:{d.column}
@@ -104,7 +119,7 @@ function DiagnosticList({ diagnostics, runtimeError, onJump }: ListProps) {
           data-bar={runtimeError.bar}
           data-line={runtimeError.line}
           data-column={runtimeError.column}
-          onClick={() => onJump(runtimeError.line, runtimeError.column)}
+          {...jumpProps(() => onJump(runtimeError.line, runtimeError.column))}
         >
           <span className="diag-loc">
             {runtimeError.line}:{runtimeError.column}

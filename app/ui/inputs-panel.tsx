@@ -5,10 +5,50 @@
 import { memo, useEffect, useState } from 'react';
 import type { InputInfo } from '../../vm/index.js';
 import { colorB, colorG, colorR, colorT, makeColor } from '../../vm/runtime/color-value.js';
+import { parseTimeframe } from '../../vm/builtins/time/timeframe.js';
 import type { InputValue } from '../worker/protocol.js';
 import type { AppController } from './controller.js';
 
 const SOURCES = ['open', 'high', 'low', 'close', 'hl2', 'hlc3', 'ohlc4', 'hlcc4', 'volume'];
+/** Offered in the timeframe field's list (any other valid timeframe may be typed). */
+const TIMEFRAMES = ['1', '5', '15', '30', '60', '240', '1D', '1W', '1M'];
+/** A session string: "24x7", or HHMM-HHMM ranges (comma-separated) with optional days ":1234567". */
+const SESSION_RE = /^(24x7|\d{4}-\d{4}(,\d{4}-\d{4})*)(:[1-7]{1,7})?$/;
+
+/** Why `text` is not a valid value for a text-like input (null when it is). */
+export function textInputProblem(kind: InputInfo['kind'], text: string): string | null {
+  const t = text.trim();
+  switch (kind) {
+    case 'timeframe':
+      return t === '' || parseTimeframe(t) ? null : `"${t}" is not a timeframe (examples: 1, 15, 60, 240, 1D, 1W, 1M)`;
+    case 'session': {
+      if (!SESSION_RE.test(t)) return `"${t}" is not a session (examples: 0930-1600, 0930-1600:23456, 24x7)`;
+      const times = t.split(':')[0]?.match(/\d{4}/g) ?? [];
+      const bad = times.find((hm) => Number(hm.slice(0, 2)) > 24 || Number(hm.slice(2)) > 59);
+      return bad ? `"${bad}" is not a time of day (HHMM)` : null;
+    }
+    default:
+      return null;
+  }
+}
+
+/** A time input's value (unix ms) as the text of a datetime-local field, in UTC. */
+export function msToUtcField(ms: number): string {
+  if (!Number.isFinite(ms)) return '';
+  return new Date(ms).toISOString().slice(0, 16);
+}
+
+/** The text of a datetime-local field (UTC), or a unix time in ms, as unix ms; NaN if neither. */
+export function utcFieldToMs(text: string): number {
+  const t = text.trim();
+  if (/^-?\d+$/.test(t)) return Number(t);
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?$/.exec(t);
+  if (!m) return NaN;
+  const [y, mo, d, h, mi, sec] = m.slice(1).map((x) => (x === undefined ? 0 : Number(x))) as number[];
+  const ms = Date.UTC(y ?? 0, (mo ?? 1) - 1, d ?? 1, h ?? 0, mi ?? 0, sec ?? 0);
+  const back = new Date(ms);
+  return back.getUTCMonth() === (mo ?? 1) - 1 && back.getUTCDate() === d ? ms : NaN;
+}
 
 function keyOf(i: InputInfo): string {
   return i.varName ?? i.title;
@@ -91,32 +131,138 @@ function Field({ info, value, onChange }: FieldProps) {
           ))}
         </select>
       );
-    case 'color': {
-      const c = typeof value === 'number' ? value : NaN;
-      return Number.isNaN(c) ? (
-        <span className="muted">na</span>
-      ) : (
-        <input type="color" value={toHex(c)} onChange={(e) => onChange(fromHex(e.target.value, colorT(c)))} />
-      );
-    }
+    case 'color':
+      return <ColorField value={value} onChange={onChange} />;
+    case 'time':
+      return <TimeField value={value} onChange={onChange} />;
+    case 'text_area':
+      return <TextField value={String(value)} onChange={onChange} multiline />;
+    case 'timeframe':
+      return <TextField value={String(value)} onChange={onChange} kind={info.kind} list="evergreen-timeframes" />;
     default:
-      return <TextField value={String(value)} onChange={onChange} />;
+      return <TextField value={String(value)} onChange={onChange} kind={info.kind} />;
   }
 }
 
-function TextField({ value, onChange }: { value: string; onChange: (v: InputValue) => void }) {
-  const [text, setText] = useState(value);
-  useEffect(() => setText(value), [value]);
+/** A color: the picker for red/green/blue and a field for its opacity (Pine's transparency is
+ * 100 - opacity). An na default starts from opaque blue once the user picks something. */
+function ColorField({ value, onChange }: { value: InputValue; onChange: (v: InputValue) => void }) {
+  const c = typeof value === 'number' && !Number.isNaN(value) ? value : NaN;
+  const transp = Number.isNaN(c) ? 0 : colorT(c);
+  const hex = Number.isNaN(c) ? '#2962ff' : toHex(c);
   return (
-    <input
-      type="text"
-      value={text}
-      onChange={(e) => setText(e.target.value)}
-      onBlur={() => text !== value && onChange(text)}
-      onKeyDown={(e) => {
-        if (e.key === 'Enter' && text !== value) onChange(text);
-      }}
-    />
+    <span className="input-color">
+      <input type="color" value={hex} aria-label="Color" onChange={(e) => onChange(fromHex(e.target.value, transp))} />
+      <input
+        type="number"
+        className="input-opacity"
+        min={0}
+        max={100}
+        step={1}
+        value={Number.isNaN(c) ? '' : Math.round(100 - transp)}
+        placeholder="na"
+        aria-label="Opacity (%)"
+        title="Opacity (%)"
+        onChange={(e) => {
+          const op = Number(e.target.value);
+          if (e.target.value === '' || !Number.isFinite(op)) return;
+          onChange(fromHex(hex, 100 - Math.max(0, Math.min(100, Math.round(op)))));
+        }}
+      />
+    </span>
+  );
+}
+
+/** A time (unix ms): a date and time of day, in UTC (what Pine's input.time shows as the chart's
+ * time zone; the sample data and imports are in UTC). */
+function TimeField({ value, onChange }: { value: InputValue; onChange: (v: InputValue) => void }) {
+  const ms = typeof value === 'number' ? value : Number(value);
+  const [text, setText] = useState(msToUtcField(ms));
+  const [problem, setProblem] = useState<string | null>(null);
+  useEffect(() => {
+    setText(msToUtcField(ms));
+    setProblem(null);
+  }, [ms]);
+  const commit = (t: string) => {
+    const v = utcFieldToMs(t);
+    if (Number.isNaN(v)) {
+      setProblem(`"${t}" is not a date and time`);
+      return;
+    }
+    setProblem(null);
+    if (v !== ms) onChange(v);
+  };
+  return (
+    <span className="input-time">
+      <input
+        type="datetime-local"
+        value={text}
+        aria-invalid={problem !== null}
+        title={problem ?? 'UTC'}
+        onChange={(e) => setText(e.target.value)}
+        onBlur={() => commit(text)}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') commit(text);
+        }}
+      />
+      <span className="muted input-unit">UTC</span>
+      {problem && <span className="input-problem" role="alert">{problem}</span>}
+    </span>
+  );
+}
+
+interface TextFieldProps {
+  value: string;
+  onChange: (v: InputValue) => void;
+  kind?: InputInfo['kind'];
+  multiline?: boolean;
+  list?: string;
+}
+
+/** Text, a timeframe or a session: applied on Enter or when the field is left; a value the script
+ * could not use (a timeframe or session that is not one) is refused here, saying why. */
+function TextField({ value, onChange, kind = 'string', multiline = false, list }: TextFieldProps) {
+  const [text, setText] = useState(value);
+  const [problem, setProblem] = useState<string | null>(null);
+  useEffect(() => {
+    setText(value);
+    setProblem(null);
+  }, [value]);
+  const commit = () => {
+    const why = textInputProblem(kind, text);
+    setProblem(why);
+    if (why === null && text !== value) onChange(kind === 'timeframe' || kind === 'session' ? text.trim() : text);
+  };
+  const common = {
+    value: text,
+    'aria-invalid': problem !== null,
+    title: problem ?? undefined,
+    onBlur: commit,
+  };
+  return (
+    <span className="input-text">
+      {multiline ? (
+        <textarea
+          {...common}
+          rows={2}
+          onChange={(e) => setText(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) commit();
+          }}
+        />
+      ) : (
+        <input
+          {...common}
+          type="text"
+          list={list}
+          onChange={(e) => setText(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') commit();
+          }}
+        />
+      )}
+      {problem && <span className="input-problem" role="alert">{problem}</span>}
+    </span>
   );
 }
 
@@ -148,6 +294,11 @@ export const InputsPanel = memo(function InputsPanel({ inputs, saved, controller
         )}
       </header>
       <div className="panel-body">
+        <datalist id="evergreen-timeframes">
+          {TIMEFRAMES.map((t) => (
+            <option key={t} value={t} />
+          ))}
+        </datalist>
         {inputs.length === 0 && <p className="muted empty">This script has no inputs.</p>}
         {[...groups.entries()].map(([g, list]) => (
           <fieldset key={g || '(none)'} className="input-group">

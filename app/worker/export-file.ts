@@ -48,12 +48,31 @@ function isF64(v: unknown): v is Float64Array {
   return v instanceof Float64Array;
 }
 
+/** The file begins as an export does (a map whose first entry is the format tag). */
+function startsLikeExport(bytes: Uint8Array): boolean {
+  const head = bytes.subarray(0, 64);
+  let text = '';
+  for (const b of head) text += String.fromCharCode(b);
+  return text.includes(EXPORT_FORMAT);
+}
+
 export function decodeExportFile(bytes: Uint8Array): ExportFile {
+  if (bytes.byteLength === 0) throw new ExportFileError('Not a valid Evergreen checkpoint file: the file is empty.');
   let raw: unknown;
   try {
     raw = packr.unpack(bytes);
   } catch (e) {
-    throw new ExportFileError(`Not a valid Evergreen checkpoint file: ${e instanceof Error ? e.message : String(e)}.`);
+    // The decoder's own words ("Data read, but end of buffer not reached …") mean nothing to a
+    // user: say whether the file is cut short or is something else.
+    const text = e instanceof Error ? e.message : String(e);
+    const cut = e instanceof RangeError || /unexpected end|outside the bounds/i.test(text);
+    throw new ExportFileError(
+      cut && startsLikeExport(bytes)
+        ? `Not a valid Evergreen checkpoint file: the file is truncated (it ends after ${bytes.byteLength.toLocaleString('en-US')} bytes, before the checkpoint does); export it again.`
+        : startsLikeExport(bytes)
+          ? 'Not a valid Evergreen checkpoint file: the file is damaged (its contents cannot be read); export it again.'
+          : 'Not a valid Evergreen checkpoint file: it is not a checkpoint export (an .evergreen file made with "Export" in the checkpoints panel).',
+    );
   }
   need(isRecord(raw), 'it is not a checkpoint export');
   need(raw.format === EXPORT_FORMAT, 'it is not a checkpoint export');

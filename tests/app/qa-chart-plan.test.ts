@@ -1,0 +1,91 @@
+// How Pine's output arguments reach the chart plan: `display` (display.none and data_window draw
+// nothing, price_scale and status_line flags), `offset`, plotcandle's body/wick/border colors.
+// Expected values are Pine's documented meanings of the arguments.
+
+import { describe, expect, it } from 'vitest';
+import { compile } from '../../vm/index.js';
+import { buildChartPlan } from '../../app/ui/chart-plan.js';
+import type { ProgramInfo } from '../../app/worker/protocol.js';
+
+function programOf(source: string): ProgramInfo {
+  const { program, diagnostics } = compile(source);
+  if (!program) throw new Error(diagnostics.map((d) => d.message).join('\n'));
+  return { meta: program.meta, outputs: program.outputs, inputs: program.inputs };
+}
+
+describe('chart plan: display, offset and colors', () => {
+  it('draws nothing for outputs whose display leaves out the pane', () => {
+    const plan = buildChartPlan(
+      programOf(`//@version=6
+indicator("d", overlay=true)
+plot(close, "shown")
+plot(high, "data window only", display=display.data_window)
+plot(low, "none", display=display.none)
+plot(open, "no axis label", display=display.pane + display.status_line)
+plotshape(close > open, "hidden shape", display=display.none)
+plotchar(close > open, "char", char="x")
+bgcolor(color.red, display=display.none)
+barcolor(color.red, display=display.none)
+hline(10, "hidden level", display=display.none)
+hline(20, "level")
+`),
+    );
+    expect(plan.series.map((s) => s.title)).toEqual(['shown', 'no axis label']);
+    expect(plan.series.map((s) => [s.priceLabel, s.legend])).toEqual([
+      [true, true],
+      [false, true],
+    ]);
+    expect(plan.markers.map((m) => m.title)).toEqual(['char']);
+    expect(plan.backgrounds).toEqual([]);
+    expect(plan.barColor).toBeNull();
+    expect(plan.hlines.map((h) => h.title)).toEqual(['level']);
+  });
+
+  it('does not open a pane for a non-overlay script whose outputs are all hidden from it', () => {
+    const plan = buildChartPlan(programOf('//@version=6\nindicator("x")\nplot(close, display=display.data_window)\n'));
+    expect(plan.panes).toBe(1);
+    expect(plan.series).toEqual([]);
+  });
+
+  it('keeps each output offset', () => {
+    const plan = buildChartPlan(
+      programOf(`//@version=6
+indicator("o", overlay=true)
+plot(close, "left", offset=-3)
+plot(close, "right", offset=2)
+plotshape(close > open, "shape", offset=1)
+plotarrow(close - open, "arrow", offset=-1)
+bgcolor(color.red, offset=4)
+barcolor(color.red, offset=-2)
+`),
+    );
+    expect(plan.series.map((s) => [s.title, s.offset])).toEqual([
+      ['left', -3],
+      ['right', 2],
+    ]);
+    expect(plan.markers.map((m) => [m.title, m.offset])).toEqual([
+      ['shape', 1],
+      ['arrow', -1],
+    ]);
+    expect(plan.backgrounds[0]?.offset).toBe(4);
+    expect(plan.barColor?.offset).toBe(-2);
+  });
+
+  it("gives plotcandle its per-bar body color, wick color and border color", () => {
+    const plan = buildChartPlan(
+      programOf(`//@version=6
+indicator("c")
+plotcandle(open, high, low, close, "c", color=close > open ? color.green : na, wickcolor=#ffffff, bordercolor=#ffff00)
+plotcandle(open, high, low, close, "plain", color=#ff0000)
+`),
+    );
+    const [c, plain] = plan.candles;
+    expect(c?.colorChannel).toBeGreaterThanOrEqual(0);
+    expect(c?.wickColor).toBe('rgba(255, 255, 255, 1)');
+    expect(c?.borderColor).toBe('rgba(255, 255, 0, 1)');
+    expect(plain?.colorChannel).toBe(-1);
+    expect(plain?.color).toBe('rgba(255, 0, 0, 1)');
+    expect(plain?.wickColor).toBeNull();
+    expect(plain?.borderColor).toBeNull();
+  });
+});
