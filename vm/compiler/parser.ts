@@ -369,11 +369,22 @@ class Parser {
         out.push(...this.parseIndentedBody());
         continue;
       }
-      const before = this.pos;
+      let before = this.pos;
       const depth = this.depth;
       const scopeDepth = this.scopeDepth;
       try {
-        const stmt = this.parseStatement();
+        let stmt = this.parseStatement();
+        // `a = 1, b = 2`: Pine allows several one-line statements on a line, separated by commas.
+        while (stmt !== null && stmt.kind !== 'FuncDef' && this.lastKind !== 'Dedent' && this.lastKind !== 'Newline' && this.isPunct(',')) {
+          this.next();
+          out.push(stmt);
+          before = this.pos;
+          const t = this.peek();
+          if (t.kind === 'Newline' || t.kind === 'EOF' || t.kind === 'Dedent') {
+            this.fail('E202', this.spanOf(t), `Expected a statement after ',', found ${this.describe(t)}.`);
+          }
+          stmt = this.parseStatement();
+        }
         this.endStatement(stmt);
         if (stmt !== null) out.push(stmt);
       } catch (err) {
