@@ -1,0 +1,219 @@
+// What a demanding user tries beyond the happy path: the app in an 800x600 window, inputs the
+// script could not use (refused in the panel, saying why), time and text-area inputs, imported
+// checkpoint files that are empty, cut short or not checkpoints at all, the replay position while
+// it plays, Pine's `display` and `offset` arguments and per-bar na colors on the chart, and the
+// problems list used from the keyboard. Expected values come from the sample CSV and hand
+// calculation.
+
+import { readFileSync, writeFileSync } from 'node:fs';
+import { expect, test, type Page } from '@playwright/test';
+import type { EvergreenDebug } from '../app/ui/debug.js';
+import { appState, openApp, sampleRows, setSource, startReplay, waitSettled, watchErrors } from './helpers.js';
+
+type Ev = { evergreen: EvergreenDebug };
+
+/** Puts `source` in the editor, runs it from bar 0 and waits until its chart is drawn. */
+async function runSource(page: Page, source: string): Promise<void> {
+  await setSource(page, source);
+  await expect(page.getByTestId('diagnostic')).toHaveCount(0);
+  const before = (await appState(page)).runId;
+  await page.getByTestId('run').click();
+  await page.waitForFunction((r) => (window as unknown as Ev).evergreen.state().runId > r, before);
+  await waitSettled(page);
+}
+
+/** Waits for the next run (started by an input change) to finish drawing. */
+async function nextRun(page: Page, before: number): Promise<void> {
+  await page.waitForFunction((r) => (window as unknown as Ev).evergreen.state().runId > r, before);
+  await waitSettled(page);
+}
+
+const plotValue = (page: Page, title: string, bar: number) =>
+  page.evaluate(([t, b]) => (window as unknown as Ev).evergreen.plotValue(t, b), [title, bar] as [string, number]);
+
+test.describe('in an 800x600 window', () => {
+  test.use({ viewport: { width: 800, height: 600 } });
+
+  test('every control is inside the window and the layout is no wider than it', async ({ page }) => {
+    const errors = watchErrors(page);
+    await openApp(page);
+    for (const id of ['run', 'dataset-select', 'export-csv', 'replay-start-input', 'replay-start', 'replay-play', 'replay-pause', 'replay-step', 'replay-speed', 'checkpoint-now', 'clear-storage', 'status-bar-index', 'status-checkpoint', 'status-state']) {
+      const box = await page.getByTestId(id).boundingBox();
+      expect(box, id).not.toBeNull();
+      expect(box!.x, id).toBeGreaterThanOrEqual(0);
+      expect(box!.x + box!.width, id).toBeLessThanOrEqual(800);
+      expect(box!.y + box!.height, id).toBeLessThanOrEqual(600);
+    }
+    expect(await page.evaluate(() => document.querySelector('.app')?.scrollWidth)).toBeLessThanOrEqual(800);
+    await expect(page.getByRole('region', { name: 'Logs' })).toBeInViewport();
+    // The Run button works from there.
+    const before = (await appState(page)).runId;
+    await page.getByTestId('run').click();
+    await nextRun(page, before);
+    expect((await appState(page)).status).toBe('done');
+    expect(errors).toEqual([]);
+  });
+});
+
+const INPUTS = `//@version=6
+indicator("QA inputs")
+tf = input.timeframe("60", "Resolution")
+t = input.time(timestamp("2020-01-01T00:00:00"), "Start")
+ses = input.session("0930-1600", "Hours")
+note = input.text_area("ab\\ncd", "Note")
+plot(timeframe.in_seconds(tf), "tf seconds")
+plot(t, "start")
+plot(str.length(note), "note length")
+plot(str.length(ses), "session length")
+`;
+
+test('inputs the script could not use are refused in the panel, and time and text-area inputs work', async ({ page }) => {
+  const errors = watchErrors(page);
+  await openApp(page);
+  await runSource(page, INPUTS);
+  expect(await plotValue(page, 'tf seconds', 0)).toBe(3600);
+  expect(await plotValue(page, 'start', 0)).toBe(Date.UTC(2020, 0, 1));
+  expect(await plotValue(page, 'note length', 0)).toBe(5); // "ab\ncd"
+
+  // A timeframe that is not one: refused with a reason, nothing re-runs, no runtime error.
+  const runId = (await appState(page)).runId;
+  const tf = page.getByTestId('input-tf').locator('input');
+  await tf.fill('hourly');
+  await tf.press('Enter');
+  await expect(page.getByTestId('input-tf')).toContainText('"hourly" is not a timeframe');
+  await page.waitForTimeout(500);
+  expect((await appState(page)).runId).toBe(runId);
+  await expect(page.getByTestId('runtime-error')).toHaveCount(0);
+  // A valid one re-runs the script with it.
+  await tf.fill('1D');
+  await tf.press('Enter');
+  await nextRun(page, runId);
+  expect(await plotValue(page, 'tf seconds', 0)).toBe(86400);
+
+  // A session with a time of day that does not exist: refused.
+  const ses = page.getByTestId('input-ses').locator('input');
+  await ses.fill('2500-1600');
+  await ses.press('Enter');
+  await expect(page.getByTestId('input-ses')).toContainText('"2500" is not a time of day');
+
+  // The time input is a date and time (UTC), not a number of milliseconds to type.
+  const t = page.getByTestId('input-t').locator('input');
+  await expect(t).toHaveAttribute('type', 'datetime-local');
+  await expect(t).toHaveValue('2020-01-01T00:00');
+  let before = (await appState(page)).runId;
+  await t.fill('2021-03-04T05:06');
+  await t.press('Enter');
+  await nextRun(page, before);
+  expect(await plotValue(page, 'start', 0)).toBe(Date.UTC(2021, 2, 4, 5, 6));
+
+  // A text area keeps its line breaks.
+  const note = page.getByTestId('input-note').locator('textarea');
+  await expect(note).toHaveValue('ab\ncd');
+  before = (await appState(page)).runId;
+  await note.fill('one\ntwo\nsix');
+  await note.blur();
+  await nextRun(page, before);
+  expect(await plotValue(page, 'note length', 0)).toBe(11);
+  await expect(page.getByTestId('notice').filter({ hasText: 'no longer fit' })).toHaveCount(0);
+  expect(errors).toEqual([]);
+});
+
+test('an imported checkpoint file that is empty, truncated or not a checkpoint is refused with a clear message', async ({ page }, info) => {
+  await openApp(page);
+  await page.getByTestId('checkpoint-now').click();
+  await expect(page.getByTestId('snapshot-row')).toHaveCount(2);
+  const download = page.waitForEvent('download');
+  await page.getByTestId('snapshot-export').first().click();
+  const file = info.outputPath('good.evergreen');
+  await (await download).saveAs(file);
+  const good = readFileSync(file);
+  const cases: [string, Buffer, string][] = [
+    ['empty.evergreen', Buffer.alloc(0), 'empty.evergreen: Not a valid Evergreen checkpoint file: the file is empty.'],
+    ['half.evergreen', good.subarray(0, good.length >> 1), `half.evergreen: Not a valid Evergreen checkpoint file: the file is truncated (it ends after ${(good.length >> 1).toLocaleString('en-US')} bytes, before the checkpoint does); export it again.`],
+    ['prices.evergreen', Buffer.from(readFileSync(new URL('../public/samples/sp500-daily-2000-2020.csv', import.meta.url)).subarray(0, 4000)), 'prices.evergreen: Not a valid Evergreen checkpoint file: it is not a checkpoint export'],
+  ];
+  const s0 = await appState(page);
+  for (const [name, bytes, message] of cases) {
+    const path = info.outputPath(name);
+    writeFileSync(path, bytes);
+    await page.getByTestId('snapshot-import-input').setInputFiles(path);
+    await expect(page.getByTestId('notice').filter({ hasText: message })).toBeVisible();
+  }
+  // Nothing was added or changed, and the app still shows its run.
+  await expect(page.getByTestId('snapshot-row')).toHaveCount(2);
+  const s1 = await appState(page);
+  expect(s1.snapshots).toEqual(s0.snapshots);
+  expect(s1.runId).toBe(s0.runId);
+  expect(s1.barIndex).toBe(s0.barIndex);
+});
+
+test('the replay position moves while the replay plays', async ({ page }) => {
+  await openApp(page);
+  await startReplay(page, 5000);
+  await expect(page.getByTestId('replay-position')).toHaveText('5000 / 5105');
+  await page.getByTestId('replay-speed').selectOption('25');
+  await page.getByTestId('replay-play').click();
+  // While it is still playing, the position shown has moved on with the confirmed bars.
+  await page.waitForFunction(() => {
+    const s = (window as unknown as Ev).evergreen.state();
+    const shown = document.querySelector('[data-testid=replay-position]')?.textContent ?? '';
+    return s.replay?.playing === true && s.barIndex >= 5005 && shown.startsWith(`${s.barIndex + 1} /`);
+  });
+  await page.getByTestId('replay-pause').click();
+  await page.waitForFunction(() => (window as unknown as Ev).evergreen.state().replay?.playing === false);
+  const s = await appState(page);
+  await expect(page.getByTestId('replay-position')).toHaveText(`${s.replay?.next} / 5105`);
+  expect(s.replay?.next).toBe(s.barIndex + 1);
+});
+
+const SHAPES = `//@version=6
+indicator("QA display and offset", overlay=true)
+up = close > open
+plotshape(up, "shifted", style=shape.circle, location=location.abovebar, color=color.blue, offset=2)
+plotshape(up, "hidden", style=shape.square, display=display.none)
+plotshape(true, "green only", style=shape.diamond, location=location.belowbar, color=up ? color.green : na)
+plot(close, "data window only", display=display.data_window)
+plot(close, "left", offset=-1)
+bgcolor(color.red, display=display.none)
+`;
+
+test("display, offset and na colors: the chart draws what Pine would", async ({ page }) => {
+  const errors = watchErrors(page);
+  const rows = sampleRows();
+  await openApp(page);
+  await runSource(page, SHAPES);
+  const chart = await page.evaluate(() => (window as unknown as Ev).evergreen.chart());
+  expect(chart).not.toBeNull();
+  const { start, end } = chart!;
+  expect(end).toBe(rows.length);
+  const up = rows.map((r) => r.close > r.open);
+  // "shifted": a circle on bar b where bar b-2 closed up; "green only": on bar b where b closed up
+  // (its color is na elsewhere: no shape); "hidden": none.
+  const want: number[] = [];
+  for (let b = start; b < end; b++) {
+    if (b >= 2 && up[b - 2]) want.push(rows[b]!.time / 1000);
+    if (up[b]) want.push(rows[b]!.time / 1000);
+  }
+  want.sort((a, b) => a - b);
+  expect(chart!.markers).toEqual(want);
+  // display.data_window: no series on the chart, no value in the legend; bgcolor with
+  // display.none: no background. "left" is shifted one bar back: its last bar has no value.
+  expect(Object.keys(chart!.series).sort()).toEqual(['left']);
+  expect(chart!.series.left).toBe(end - start - 1);
+  await expect(page.locator('.chart-legend')).not.toContainText('data window only');
+  await expect(page.locator('.chart-legend')).toContainText('left');
+  expect(errors).toEqual([]);
+});
+
+test('a problem in the list can be reached and opened from the keyboard', async ({ page }) => {
+  await openApp(page);
+  await setSource(page, '//@version=6\nindicator("k")\nx = 1\nplot(nope)\n');
+  const item = page.getByTestId('diagnostic');
+  await expect(item).toHaveCount(1);
+  await expect(item).toHaveAttribute('tabindex', '0');
+  await item.focus();
+  await page.keyboard.press('Enter');
+  // The editor has the focus with its cursor on the problem's line.
+  await expect(page.locator('.cm-editor.cm-focused')).toHaveCount(1);
+  await expect(page.locator('.cm-activeLine')).toHaveText('plot(nope)');
+});
