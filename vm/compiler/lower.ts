@@ -475,7 +475,8 @@ class Lowerer {
         this.err('E307', s.value.span, `Cannot assign ${QUAL_NAMES[v.type.qual]} value \`${this.q(s.value)}\` to '${s.name}' declared ${QUAL_NAMES[declared.qual]}.`);
       }
       const reassigned = this.reassigned.has(s.name);
-      const qual = reassigned ? Qual.Series : declared && s.type?.qualifier ? declared.qual : v.type.qual;
+      // (Reassigning a `const` variable is an error of its own: it keeps its qualifier, no cascade.)
+      const qual = reassigned && s.type?.qualifier !== 'const' ? Qual.Series : declared && s.type?.qualifier ? declared.qual : v.type.qual;
       const sym: VarSym = {
         kind: 'var',
         name: s.name,
@@ -487,6 +488,7 @@ class Lowerer {
         global,
         span: s.nameSpan,
       };
+      if (s.type?.qualifier === 'const') sym.constDecl = true;
       if (!reassigned && v.cv !== undefined && qual === Qual.Const) {
         // A const variable: its register is preloaded once, no code runs per bar.
         sym.cv = v.cv;
@@ -630,6 +632,9 @@ class Lowerer {
     }
     if (sym.readonly) {
       this.err('E310', s.target.span, `Cannot assign to the loop variable '${name}'.`);
+    }
+    if (sym.constDecl) {
+      this.err('E310', s.target.span, `Cannot assign to '${name}': it is declared \`const\` and keeps its value (declare it without \`const\` to reassign it).`);
     }
     if (sym.global && !fn.isMain) {
       this.err('E311', s.target.span, `Cannot modify the global variable '${name}' inside a function: return the new value and assign it where the function is called.`);

@@ -24,6 +24,8 @@ export interface VarSym {
   span: A.Span;
   /** Loop counters and for-in variables cannot be assigned. */
   readonly?: boolean;
+  /** Declared with the `const` keyword (`const int N = 5`): it cannot be reassigned either. */
+  constDecl?: boolean;
   /** A generic parameter of a function checked without a call: its type is unknown, so reading it
    * gives a value that raises no type errors. */
   unknown?: boolean;
