@@ -1,6 +1,6 @@
-// `evergreen run` as the QA pass met it: the data file may follow the script without --data, and
-// the tick size inferred from a CSV is the smallest step its prices are written with (six decimals
-// in the S&P 500 sample), not an artefact of floating-point scaling.
+// `evergreen run` as the QA pass met it: the data file may follow the script without --data, the
+// tick size inferred from a CSV is the smallest step its prices are written with (six decimals in
+// the S&P 500 sample), not an artefact of floating-point scaling, and alerts are shown like logs.
 
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -57,5 +57,26 @@ describe('evergreen run', () => {
     const r = cli(['run', join(dir, 'tick.pine'), '--data', join(dir, 'bars.csv')]);
     expect(r.code).toBe(0);
     expect(r.err).toBe('[info] bar 0: 0.000001 1455.219971\n');
+  });
+
+  test('alert() and alertcondition() firings go to stderr with the logs, in bar order', () => {
+    const f = join(dir, 'alerts.pine');
+    writeFileSync(
+      f,
+      `//@version=6
+indicator("alerts")
+up = close > close[1]
+alertcondition(up, "Up", "went up")
+if not up and bar_index > 0
+    alert("down to " + str.tostring(close), alert.freq_once_per_bar_close)
+if barstate.islast
+    log.info("last")
+plot(close)
+`,
+    );
+    const r = cli(['run', f, join(dir, 'bars.csv')]);
+    expect(r.code).toBe(0);
+    // closes: 1455.219971, 1399.420044 (down), 1402.109985 (up)
+    expect(r.err).toBe('[alert] bar 1: down to 1399.420044\n[info] bar 2: last\n[alertcondition] bar 2: went up\n');
   });
 });

@@ -620,9 +620,23 @@ function run(a: RunArgs): number {
   return 0;
 }
 
-/** The script's log.* messages of the bars this run computed, on stderr. */
+/** The script's log.* messages and alert()/alertcondition() firings of the bars this run
+ * computed, on stderr, in bar order (within a bar: logs, then alerts). */
 function printLogs(inst: Instance, firstBar: number): void {
-  for (const l of inst.logs) if (l.bar >= firstBar) process.stderr.write(`[${l.level}] bar ${l.bar}: ${l.message}\n`);
+  const alerts = inst.alerts.filter((a) => a.bar >= firstBar);
+  let k = 0;
+  const alertsUpTo = (bar: number) => {
+    for (; k < alerts.length && (alerts[k]?.bar ?? Infinity) <= bar; k++) {
+      const a = alerts[k];
+      if (a) process.stderr.write(`[${a.kind === 'alert' ? 'alert' : 'alertcondition'}] bar ${a.bar}: ${a.message}\n`);
+    }
+  };
+  for (const l of inst.logs) {
+    if (l.bar < firstBar) continue;
+    alertsUpTo(l.bar - 1);
+    process.stderr.write(`[${l.level}] bar ${l.bar}: ${l.message}\n`);
+  }
+  alertsUpTo(Infinity);
 }
 
 function loadSymbol(path: string | null, dataPath: string, bars: BarColumns): { info: SymbolInfo; period: string | null } {
