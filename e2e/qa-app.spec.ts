@@ -217,3 +217,28 @@ test('a problem in the list can be reached and opened from the keyboard', async 
   await expect(page.locator('.cm-editor.cm-focused')).toHaveCount(1);
   await expect(page.locator('.cm-activeLine')).toHaveText('plot(nope)');
 });
+
+const FILLS = `//@version=6
+indicator("QA fills", overlay=true)
+a = plot(high, "a")
+b = plot(low, "b", display=display.none)
+fill(a, b, color=close > open ? color.new(color.green, 70) : na, title="up bars")
+h1 = hline(3000, "h1")
+h2 = hline(2500, "h2")
+fill(h1, h2, color=color.new(color.purple, 85), title="zone")
+`;
+
+test('fill() is drawn between two plots (a hidden one too) bar by bar, skipping na colors, and between two hlines', async ({ page }) => {
+  const errors = watchErrors(page);
+  const rows = sampleRows();
+  await openApp(page);
+  await runSource(page, FILLS);
+  const chart = await page.evaluate(() => (window as unknown as Ev).evergreen.chart());
+  const { start, end } = chart!;
+  // The segment from bar i to bar i+1 takes bar i+1's color: filled where that bar closed up.
+  let upSegments = 0;
+  for (let i = start; i + 1 < end; i++) if (rows[i + 1]!.close > rows[i + 1]!.open) upSegments++;
+  expect(chart!.fills).toEqual({ 'up bars': upSegments, zone: end - start - 1 });
+  await expect(page.locator('.chart-notes')).toHaveCount(0);
+  expect(errors).toEqual([]);
+});

@@ -99,8 +99,28 @@ export interface BarColorPlan {
   offset: number;
 }
 
+/** One side of a fill: a plot's values (with its offset) or an hline's price (constant, or an input's
+ * value read from its 'price' channel). */
+export type FillEdge =
+  | { kind: 'plot'; outputId: number; channel: number; offset: number }
+  | { kind: 'hline'; outputId: number; price: number | null; channel: number };
+
+export interface FillPlan {
+  outputId: number;
+  title: string;
+  pane: number;
+  a: FillEdge;
+  b: FillEdge;
+  /** Per-bar color channel (-1: the constant `color`; null color: nothing drawn). */
+  colorChannel: number;
+  color: string | null;
+  /** fill(plot1, plot2, top_value, bottom_value, top_color, bottom_color): a vertical gradient. */
+  gradient: { topChannel: number; bottomChannel: number; topColor: string | null; bottomColor: string | null } | null;
+}
+
 export interface ChartPlan {
   panes: number;
+  fills: FillPlan[];
   series: SeriesPlan[];
   candles: CandlePlan[];
   markers: MarkerPlan[];
@@ -196,7 +216,7 @@ function sizeOf(s: string | null): number {
 }
 
 export function buildChartPlan(program: ProgramInfo | null): ChartPlan {
-  const plan: ChartPlan = { panes: 1, series: [], candles: [], markers: [], hlines: [], backgrounds: [], barColor: null, notes: [] };
+  const plan: ChartPlan = { panes: 1, fills: [], series: [], candles: [], markers: [], hlines: [], backgrounds: [], barColor: null, notes: [] };
   if (!program) return plan;
   const overlay = program.meta.overlay;
   let colorIdx = 0;
@@ -205,9 +225,8 @@ export function buildChartPlan(program: ProgramInfo | null): ChartPlan {
     const ch = (name: string) => o.channels.indexOf(name);
     const pane = overlay || o.options.force_overlay === true ? 0 : 1;
     const display = displayOf(o);
-    // display.none / display.data_window / ...: nothing drawn on the chart (a fill's display is
-    // moot: fills are not drawn).
-    if ((display & DISPLAY_PANE) === 0 && o.kind !== 'fill') continue;
+    // display.none / display.data_window / ...: nothing drawn on the chart.
+    if ((display & DISPLAY_PANE) === 0) continue;
     if (pane === 1 && o.kind !== 'fill') plan.panes = 2;
     const offset = offsetOf(o);
     switch (o.kind) {
@@ -321,11 +340,43 @@ export function buildChartPlan(program: ProgramInfo | null): ChartPlan {
         });
         break;
       case 'fill':
-        plan.notes.push(`fill() '${o.title}' is not drawn (the chart library has no fill between series).`);
+        addFill(plan, program, o, overlay);
         break;
     }
   }
   return plan;
+}
+
+/** The edge of a fill that output `ref` (an option's value) names, and its pane. */
+function fillEdge(program: ProgramInfo, ref: unknown, overlay: boolean): { edge: FillEdge; pane: number } | null {
+  if (typeof ref !== 'number') return null;
+  const o = program.outputs[ref];
+  if (!o) return null;
+  const pane = overlay || o.options.force_overlay === true ? 0 : 1;
+  if (o.kind === 'plot') return { edge: { kind: 'plot', outputId: o.id, channel: o.channels.indexOf('series'), offset: offsetOf(o) }, pane };
+  if (o.kind === 'hline') {
+    const price = o.options.price;
+    return { edge: { kind: 'hline', outputId: o.id, price: typeof price === 'number' ? price : null, channel: o.channels.indexOf('price') }, pane };
+  }
+  return null;
+}
+
+/** A fill between two plots or two hlines (drawn under them, in their pane). The plots may be
+ * hidden (display.none): Pine still fills between them. */
+function addFill(plan: ChartPlan, program: ProgramInfo, o: OutputInfo, overlay: boolean): void {
+  const ch = (name: string) => o.channels.indexOf(name);
+  const a = fillEdge(program, o.options.plot1 ?? o.options.hline1, overlay);
+  const b = fillEdge(program, o.options.plot2 ?? o.options.hline2, overlay);
+  if (!a || !b || a.pane !== b.pane) {
+    plan.notes.push(`fill() '${o.title}' is not drawn (its two sides are not plots or hlines of one pane).`);
+    return;
+  }
+  if (a.pane === 1) plan.panes = 2;
+  const gradient =
+    ch('top_value') >= 0 || o.options.top_color !== undefined
+      ? { topChannel: ch('top_value'), bottomChannel: ch('bottom_value'), topColor: optColor(o, 'top_color'), bottomColor: optColor(o, 'bottom_color') }
+      : null;
+  plan.fills.push({ outputId: o.id, title: o.title, pane: a.pane, a: a.edge, b: b.edge, colorChannel: ch('color'), color: optColor(o, 'color'), gradient });
 }
 
 /** Whether a marker output shows on a bar with value `v` (plotshape/plotchar: true or non-zero). */

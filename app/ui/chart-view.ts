@@ -30,6 +30,7 @@ import {
 import { colorToCss } from '../../vm/runtime/color-value.js';
 import { buildChartPlan, markerVisible, type ChartPlan, type MarkerPlan, type SeriesPlan, type CandlePlan, type BgPlan } from './chart-plan.js';
 import type { PlotBuffer } from './plot-buffer.js';
+import { FillPrimitive } from './chart-fill.js';
 import type { ProgramInfo } from '../worker/protocol.js';
 import { CHART_WINDOW } from '../worker/protocol.js';
 import { mark } from '../marks.js';
@@ -106,6 +107,7 @@ export class ChartView {
   private hosts = new Map<number, MarkerHost>();
   private priceLines: { outputId: number; line: IPriceLine; channel: number }[] = [];
   private anchors: ISeriesApi<'Line'>[] = [];
+  private fillPrims: { prim: FillPrimitive; host: ISeriesApi<SeriesType> }[] = [];
   private w0 = 0;
   private w1 = 0;
   /** First bar of the data the library holds (-1: none). */
@@ -216,6 +218,17 @@ export class ChartView {
     return out;
   }
 
+  /** Fills the chart draws, by title: the bar-to-bar segments filled in its window. */
+  fillCounts(): Record<string, number> {
+    const out: Record<string, number> = {};
+    const end = Math.min(this.w1, this.buffer.shownBars);
+    for (const f of this.plan.fills) {
+      const p = this.fillPrims.find((x) => x.prim.has(f));
+      if (p) out[f.title] = p.prim.filledBars(f, this.w0, end);
+    }
+    return out;
+  }
+
   /** Markers the chart shows, by the time (seconds) they sit at. */
   markerTimes(): number[] {
     const out: number[] = [];
@@ -234,6 +247,7 @@ export class ChartView {
   // ---- building series ----
 
   private clearSeries(): void {
+    for (const f of this.fillPrims.splice(0)) f.host.detachPrimitive(f.prim);
     for (const h of this.hosts.values()) h.plugin.detach();
     this.hosts.clear();
     for (const pl of this.priceLines.splice(0)) {
@@ -366,8 +380,18 @@ export class ChartView {
       panes[0]?.setStretchFactor(0.62);
       panes[1]?.setStretchFactor(0.38);
     }
-    // Markers and horizontal lines hang on a series of their pane.
+    // Markers, fills and horizontal lines hang on a series of their pane.
     for (const m of plan.markers) this.hostFor(m.pane).plans.push(m);
+    for (const pane of new Set(plan.fills.map((f) => f.pane))) {
+      const host = this.hostSeries(pane);
+      const prim = new FillPrimitive(
+        plan.fills.filter((f) => f.pane === pane),
+        this.buffer,
+        () => ({ start: this.w0, end: this.w1 }),
+      );
+      host.attachPrimitive(prim);
+      this.fillPrims.push({ prim, host });
+    }
     for (const h of plan.hlines) {
       const host = this.hostSeries(h.pane);
       const line = host.createPriceLine({

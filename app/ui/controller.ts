@@ -480,7 +480,10 @@ export class AppController {
   }
 
   async importCsv(file: File): Promise<void> {
-    if (!/\.(csv|txt|tsv)$/i.test(file.name) && file.type !== 'text/csv') {
+    // A CSV, TSV or text file, or a file with no extension (downloads are sometimes saved without
+    // one): the parser decides. A file named as something else (.xlsx, .json, .png…) is refused.
+    const ext = /\.([A-Za-z0-9]{1,8})$/.exec(file.name)?.[1]?.toLowerCase() ?? null;
+    if (ext !== null && !['csv', 'txt', 'tsv'].includes(ext) && file.type !== 'text/csv') {
       this.notify('error', 'csv', `${file.name} is not a CSV file: nothing was imported.`);
       return;
     }

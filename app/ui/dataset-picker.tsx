@@ -33,7 +33,7 @@ export function DatasetPicker({ state, controller }: { state: AppState; controll
             {mine.map((d) => (
               <option key={d.id} value={d.id}>
                 {d.name}
-                {d.length !== null ? ` (${d.length.toLocaleString('en-US')} bars)` : ''}
+                {d.length !== null ? ` (${d.length.toLocaleString('en-US')} bar${d.length === 1 ? '' : 's'})` : ''}
               </option>
             ))}
           </optgroup>

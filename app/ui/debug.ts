@@ -29,9 +29,19 @@ export interface EvergreenDebug {
     snapshots: { id: string; bar: number; status: string; kind: string }[];
     notices: { level: string; code: string; message: string }[];
   };
-  /** The chart's window of bars, the points each plot series holds, the markers' times (seconds)
-   * and the horizontal lines. */
-  chart(): { start: number; end: number; bars: number; panes: number; series: Record<string, number>; markers: number[]; hlines: { title: string; price: number }[] } | null;
+  /** The chart's window of bars, the points each plot series holds, the markers' times (seconds),
+   * the horizontal lines and the fills. */
+  chart(): {
+    start: number;
+    end: number;
+    bars: number;
+    panes: number;
+    series: Record<string, number>;
+    markers: number[];
+    hlines: { title: string; price: number }[];
+    /** fill() outputs drawn, by title: bar-to-bar segments filled in the window. */
+    fills: Record<string, number>;
+  } | null;
   /** The candle the chart library holds for a bar (null outside its window). */
   candleAt(bar: number): { time: number; open: number; high: number; low: number; close: number } | null;
   /** Scrolls the chart so `bar` is in view. */
@@ -98,7 +108,7 @@ export function installDebug(c: AppController): void {
     chart() {
       const v = c.chartView;
       if (!v) return null;
-      return { ...v.windowInfo, series: v.seriesPointCounts(), markers: v.markerTimes(), hlines: v.priceLineList() };
+      return { ...v.windowInfo, series: v.seriesPointCounts(), markers: v.markerTimes(), hlines: v.priceLineList(), fills: v.fillCounts() };
     },
     candleAt: (bar) => c.chartView?.candleAt(bar) ?? null,
     scrollToBar: (bar) => c.chartView?.scrollToBar(bar),

@@ -1153,7 +1153,7 @@ export class Engine implements EngineApi {
     const { bars, warnings } = parsed;
     if (bars.length === 0) return { ok: false, message: `${fileName} has a header but no bars: nothing was imported.`, datasetId: null };
     const id = `csv:${newId()}`;
-    const name = fileName.replace(/\.csv$/i, '');
+    const name = fileName.replace(/\.(csv|tsv|txt)$/i, '') || fileName;
     try {
       await this.store.putDataset(
         {
@@ -1174,7 +1174,7 @@ export class Engine implements EngineApi {
     }
     const warn = warnings.length > 0 ? ` Warnings: ${warnings.join(' ')}` : '';
     void this.selectDataset(id);
-    return { ok: true, message: `Imported ${fileName}: ${bars.length.toLocaleString('en-US')} bars.${warn}`, datasetId: id };
+    return { ok: true, message: `Imported ${fileName}: ${bars.length.toLocaleString('en-US')} bar${bars.length === 1 ? '' : 's'}.${warn}`, datasetId: id };
   }
 
   deleteDataset(id: string): Promise<SessionView> {

@@ -80,7 +80,8 @@ barcolor(close > open ? color.green : color.red)
 `),
     );
     expect(plan.series.map((s) => s.shape)).toEqual(['step', 'area', 'points', 'line']);
-    expect(plan.notes).toEqual(["fill() 'band' is not drawn (the chart library has no fill between series)."]);
+    expect(plan.notes).toEqual([]);
+    expect(plan.fills.map((f) => [f.title, f.a.kind, f.b.kind, f.color])).toEqual([['band', 'plot', 'plot', 'rgba(41, 98, 255, 0.2)']]);
     expect(plan.markers[0]?.kind).toBe('arrow');
     expect(plan.barColor?.colorChannel).toBe(0);
   });

@@ -1,6 +1,7 @@
 // How Pine's output arguments reach the chart plan: `display` (display.none and data_window draw
 // nothing, price_scale and status_line flags), `offset`, plotcandle's body/wick/border colors.
-// Expected values are Pine's documented meanings of the arguments.
+// Expected values are Pine's documented meanings of the arguments (color.blue is #2962FF,
+// color.red #F23645, color.purple #9C27B0 in Pine v5/v6).
 
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../vm/index.js';
@@ -87,5 +88,34 @@ plotcandle(open, high, low, close, "plain", color=#ff0000)
     expect(plain?.color).toBe('rgba(255, 0, 0, 1)');
     expect(plain?.wickColor).toBeNull();
     expect(plain?.borderColor).toBeNull();
+  });
+});
+
+describe('chart plan: fills', () => {
+  it('fills between two plots (hidden ones too), with a per-bar color, and between two hlines', () => {
+    const plan = buildChartPlan(
+      programOf(`//@version=6
+indicator("f")
+a = plot(high, "a", offset=1)
+b = plot(low, "b", display=display.none)
+fill(a, b, color=close > open ? color.new(color.green, 70) : na, title="dyn")
+fill(a, b, high, low, color.red, color.blue, title="grad")
+lvl = input.int(70, "level")
+h1 = hline(lvl, "h1")
+h2 = hline(30, "h2")
+fill(h1, h2, color=color.new(color.purple, 80), title="zone")
+fill(a, b, display=display.none, title="hidden")
+`),
+    );
+    expect(plan.notes).toEqual([]);
+    expect(plan.panes).toBe(2);
+    const [dyn, grad, zone] = plan.fills;
+    expect(plan.fills).toHaveLength(3);
+    expect(dyn).toMatchObject({ title: 'dyn', pane: 1, a: { kind: 'plot', outputId: 0, offset: 1 }, b: { kind: 'plot', outputId: 1, offset: 0 }, color: null, gradient: null });
+    expect(dyn?.colorChannel).toBeGreaterThanOrEqual(0);
+    expect(grad?.gradient).toMatchObject({ topColor: 'rgba(242, 54, 69, 1)', bottomColor: 'rgba(41, 98, 255, 1)' });
+    expect(grad?.gradient?.topChannel).toBeGreaterThanOrEqual(0);
+    expect(zone).toMatchObject({ title: 'zone', a: { kind: 'hline', price: null }, b: { kind: 'hline', price: 30 }, color: 'rgba(156, 39, 176, 0.2)' });
+    expect(zone?.a.kind === 'hline' && zone.a.channel).toBeGreaterThanOrEqual(0);
   });
 });
