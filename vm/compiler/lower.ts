@@ -61,7 +61,7 @@ const DEFAULT_MAX_BARS_BACK = 5000;
 /** Namespaces of Pine that exist but are not implemented yet: a clear "not supported" error. */
 const UNSUPPORTED_NAMESPACES = [
   'strategy', 'request', 'array', 'map', 'matrix', 'line', 'label', 'box', 'table', 'polyline',
-  'linefill', 'chart', 'ticker', 'runtime', 'library',
+  'linefill', 'chart', 'ticker', 'runtime', 'library', 'dividends', 'earnings', 'splits',
 ];
 
 export function lower(script: A.Script, sink: DiagnosticSink): Program | null {
@@ -2498,13 +2498,13 @@ interface BranchAcc {
   bad?: boolean[];
 }
 
-/** Pine functions of unsupported namespaces that a v4 name may stand for (undeclared-function hint). */
 /** Pine v4 functions that v5 renamed or removed without a namespaced twin: the hint of their E301. */
 const V4_REMOVED_FUNCTIONS: Readonly<Record<string, string>> = {
   study: " Did you mean 'indicator'? study() was renamed indicator() in Pine v5.",
   iff: " iff() was removed in Pine v5: use the conditional operator `cond ? a : b`.",
 };
 
+/** Pine functions of unsupported namespaces that a v4 name may stand for (undeclared-function hint). */
 const UNSUPPORTED_FUNCTIONS = new Set(['request.security', 'request.security_lower_tf', 'request.financial']);
 
 /** request.* functions whose data has no offline source (LANGUAGE.md, Tier 4). */
