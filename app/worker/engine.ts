@@ -1183,7 +1183,15 @@ export class Engine implements EngineApi {
         this.notice('warning', 'builtin-dataset', 'Built-in datasets cannot be deleted.');
         return this.sessionView();
       }
+      const name = (await this.store.getDataset(id))?.name ?? id;
       await this.store.deleteDataset(id);
+      // Its checkpoints cannot be restored (nor exported with their bars) once the bars are gone:
+      // they go with it, rather than staying in the list as rows whose Restore does nothing.
+      const orphans = (await this.store.listSnapshots()).filter((m) => m.datasetId === id);
+      for (const m of orphans) await this.store.deleteSnapshot(m.id);
+      const n = orphans.length;
+      this.notice('info', 'dataset-deleted', `Deleted the dataset '${name}'${n > 0 ? ` and its ${n} checkpoint${n === 1 ? '' : 's'}` : ''}.`);
+      if (n > 0) await this.sendSnapshots();
       if (this.session.datasetId === id) {
         this.session.datasetId = DEFAULT_DATASET_ID;
         this.session.replay = { ...this.session.replay, from: null, playing: false };
