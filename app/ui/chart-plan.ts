@@ -165,6 +165,10 @@ function lineStyleOf(s: string | null): number {
   return s === 'dotted' ? 1 : s === 'dashed' ? 2 : 0;
 }
 
+/** plotshape styles drawn as a character (the chart library's markers are circles, squares and
+ * arrows). */
+const SHAPE_GLYPHS: Record<string, string> = { xcross: '✕', cross: '✚', diamond: '◆', flag: '⚑' };
+
 function shapeOf(style: string | null, location: string | null): MarkerShape {
   switch (style) {
     case 'triangleup':
@@ -264,19 +268,22 @@ export function buildChartPlan(program: ProgramInfo | null): ChartPlan {
       case 'plotchar': {
         const location = optStr(o, 'location') ?? 'abovebar';
         const isChar = o.kind === 'plotchar';
-        const text = isChar ? (optStr(o, 'char') ?? '★') : optStr(o, 'text');
+        // Shapes the chart library has no marker for are drawn as a character, like plotchar.
+        const glyph = isChar ? null : SHAPE_GLYPHS[optStr(o, 'style') ?? ''];
+        const userText = optStr(o, 'text');
+        const text = isChar ? (optStr(o, 'char') ?? '★') : glyph ? (userText ? `${glyph} ${userText}` : glyph) : userText;
         plan.markers.push({
           outputId: o.id,
           title: o.title,
           pane,
           kind: isChar ? 'char' : 'shape',
-          shape: isChar ? 'circle' : shapeOf(optStr(o, 'style'), location),
+          shape: isChar || glyph ? 'circle' : shapeOf(optStr(o, 'style'), location),
           position: positionOf(location),
           color: optColor(o, 'color') ?? '#2962ff',
           colorChannel: ch('color'),
           valueChannel: ch('series'),
           text,
-          size: isChar ? 0 : sizeOf(optStr(o, 'size')),
+          size: isChar || glyph ? 0 : sizeOf(optStr(o, 'size')),
           upColor: '',
           downColor: '',
           upChannel: -1,

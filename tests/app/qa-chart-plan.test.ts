@@ -119,3 +119,26 @@ fill(a, b, display=display.none, title="hidden")
     expect(zone?.a.kind === 'hline' && zone.a.channel).toBeGreaterThanOrEqual(0);
   });
 });
+
+describe('chart plan: plotshape styles without a library marker', () => {
+  it('draws xcross (the default), cross, diamond and flag as characters, keeping the text', () => {
+    const plan = buildChartPlan(
+      programOf(`//@version=6
+indicator("s", overlay=true)
+plotshape(close > open, "default")
+plotshape(close > open, "diamond", style=shape.diamond, text="D")
+plotshape(close > open, "cross", style=shape.cross)
+plotshape(close > open, "flag", style=shape.flag)
+plotshape(close > open, "square", style=shape.square, text="S")
+`),
+    );
+    expect(plan.markers.map((m) => [m.title, m.text, m.size])).toEqual([
+      ['default', '✕', 0],
+      ['diamond', '◆ D', 0],
+      ['cross', '✚', 0],
+      ['flag', '⚑', 0],
+      ['square', 'S', 1],
+    ]);
+    expect(plan.markers[4]?.shape).toBe('square');
+  });
+});
