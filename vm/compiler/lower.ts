@@ -33,7 +33,7 @@ import {
   type VarSpec,
 } from '../builtins/registry.js';
 import { printType } from './ast-print.js';
-import { assignable, overloadText, resolveOverload, sigToPType, unify, type ArgInfo } from './overloads.js';
+import { assignable, divisionHint, overloadText, resolveOverload, sigToPType, unify, type ArgInfo } from './overloads.js';
 import { FIXED_REGISTERS, type Runtime, DEFAULT_LIMITS } from '../runtime/runtime.js';
 import { colorFromRgba } from '../runtime/color-value.js';
 import { parseDefaultExpr } from './defaults.js';
@@ -314,7 +314,8 @@ class Lowerer {
     if (v.bad) return this.poison(want);
     const a = assignable(v.type, want, this.version);
     if (a === null) {
-      this.err('E302', span, `${what}: expected ${baseName(want)}, got ${baseName(v.type)} (\`${this.sink.quote(span)}\`).`);
+      const text = this.sink.quote(span);
+      this.err('E302', span, `${what}: expected ${baseName(want)}, got ${baseName(v.type)} (\`${text}\`)${divisionHint(v.type, want, text, this.version)}.`);
       return this.poison(want);
     }
     if (v.type.base === 'na' && want.base === 'bool' && this.version >= 6) {

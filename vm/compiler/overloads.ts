@@ -146,7 +146,7 @@ export function tryOverload(spec: FnSpec, args: ArgInfo[], version: number): Mat
     }
     const want = sigToPType(p.type, bindT);
     const a = assignable(v, want, version);
-    if (a === null) return `${label}: expected ${sigTypeName(p.type)}, got ${QUAL_NAMES[v.qual]} ${baseName(v)}${mismatchHint(v, want, arg.text)}`;
+    if (a === null) return `${label}: expected ${sigTypeName(p.type)}, got ${QUAL_NAMES[v.qual]} ${baseName(v)}${mismatchHint(v, want, arg.text, version)}`;
     if (a === 'promote') score += 1;
     if (a === 'cast') score += 2;
     return null;
@@ -226,10 +226,31 @@ function editDistance(a: string, b: string): number {
 
 /** A short fix for the common mismatches: a condition where a number or a color is expected,
  * an hline where fill() expects a plot (or the reverse). */
-function mismatchHint(v: PType, want: PType, text: string): string {
+function mismatchHint(v: PType, want: PType, text: string, version: number): string {
   const t = text.length > 30 ? 'cond' : text;
+  const div = divisionHint(v, want, text, version);
+  if (div) return div;
   if (v.base === 'bool' && (want.base === 'float' || want.base === 'int')) return ` (a bool is not a number: use \`${t} ? 1 : 0\`)`;
   if (v.base === 'bool' && want.base === 'color') return ` (use a color for each case: \`${t} ? color.green : na\`)`;
   if ((v.base === 'hline' && want.base === 'plot') || (v.base === 'plot' && want.base === 'hline')) return ' (fill() takes two plots or two hlines, not one of each)';
   return '';
+}
+
+/** For a float where an int is wanted that comes from `/`: v6's division always gives a float. */
+export function divisionHint(v: PType, want: PType, text: string, version: number): string {
+  if (version < 6 || v.base !== 'float' || want.base !== 'int' || !isDivision(text)) return '';
+  const t = text.length > 30 ? 'a / b' : text;
+  return ` (in Pine v6 \`/\` gives a float, even between ints: write \`int(${t})\` to truncate, or \`math.round(${t})\`)`;
+}
+
+/** Whether an argument's source text is a division at its top level (`len / 2`, not `f(a / b)`). */
+function isDivision(text: string): boolean {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '(' || c === '[') depth++;
+    else if (c === ')' || c === ']') depth--;
+    else if (c === '/' && depth === 0 && text[i + 1] !== '/' && text[i - 1] !== '/') return true;
+  }
+  return false;
 }
