@@ -4,6 +4,7 @@
 // then every row from bar 0. The chart reads windows of it and the debug accessor reads single
 // values. Rows are bar indices from 0.
 
+import { colorToHex } from '../../vm/runtime/color-value.js';
 import type { BarsChunk, OpenBar, OutputsChunk, ProgramInfo } from '../worker/protocol.js';
 
 /** A growable column. Rows past what was written are never read, so new space is not filled. */
@@ -150,17 +151,20 @@ export class PlotBuffer {
     return this.program?.outputs.findIndex((o) => o.title === title) ?? -1;
   }
 
-  /** Plot rows as CSV: bar, time (ISO), then one column per output channel ('' for na). */
+  /** Plot rows as CSV: bar, time (ISO), then one column per output channel ('' for na); color
+   * channels as `#RRGGBBAA` (as str.tostring(color) prints them), not the VM's color numbers. */
   toCsv(): string {
     const outs = this.program?.outputs ?? [];
     const heads = ['bar', 'time'];
     const cols: Float64Array[] = [];
+    const isColor: boolean[] = [];
     outs.forEach((o, i) =>
       o.channels.forEach((name, ch) => {
         const c = this.column(i, ch);
         if (!c) return;
         heads.push(o.channels.length > 1 || name !== 'series' ? `${o.title}:${name}` : o.title);
         cols.push(c);
+        isColor.push(name.includes('color'));
       }),
     );
     const quote = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
@@ -168,10 +172,10 @@ export class PlotBuffer {
     for (let r = 0; r < this.rowCount; r++) {
       const t = this.time.data[r] as number;
       const cells = [String(r), Number.isNaN(t) ? '' : new Date(t).toISOString()];
-      for (const c of cols) {
+      cols.forEach((c, k) => {
         const v = c[r] as number;
-        cells.push(Number.isNaN(v) ? '' : String(v));
-      }
+        cells.push(Number.isNaN(v) ? '' : isColor[k] ? (colorToHex(v) ?? '') : String(v));
+      });
       lines.push(cells.join(','));
     }
     return `${lines.join('\n')}\n`;

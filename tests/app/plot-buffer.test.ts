@@ -59,12 +59,14 @@ describe('PlotBuffer', () => {
     expect(b.value(0, 0, 2)).toBe(4);
   });
 
-  it('exports every plot row as CSV with na as empty cells', () => {
+  // Color 7 is black at transparency 0.7 (VM color encoding: rgb * 1024 + transparency * 10), so
+  // alpha = round(99.3 % of 255) = 253 = FD.
+  it('exports every plot row as CSV with na as empty cells and colors as #RRGGBBAA', () => {
     const b = new PlotBuffer();
     b.reset(program, bars(0, 2));
     b.appendOutputs(rows(0, 2));
     expect(b.toCsv()).toBe(
-      'bar,time,A,"B, colored:series","B, colored:color"\n' + '0,2024-01-01T00:00:00.000Z,0,0,7\n' + '1,2024-01-02T00:00:00.000Z,,0.5,7\n',
+      'bar,time,A,"B, colored:series","B, colored:color"\n' + '0,2024-01-01T00:00:00.000Z,0,0,#000000FD\n' + '1,2024-01-02T00:00:00.000Z,,0.5,#000000FD\n',
     );
   });
 });
