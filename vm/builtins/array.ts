@@ -44,6 +44,16 @@ export function arrayIndex(rt: Runtime, index: number, size: number, fn: string)
 }
 
 /** Reads an element argument from register `i`. */
+/** Pine's limit on the size of an array. */
+export const MAX_ARRAY_SIZE = 100_000;
+
+/** Fails when `size` exceeds Pine's array size limit (before anything is allocated). */
+function checkSize(rt: Runtime, size: number, fn: string): void {
+  if (size > MAX_ARRAY_SIZE) {
+    rt.fail('array-too-large', `'${fn}()' would make an array of ${size} elements: Pine arrays hold at most ${MAX_ARRAY_SIZE.toLocaleString('en-US')}.`);
+  }
+}
+
 function readElem(rt: Runtime, e: Elem, i: number): unknown {
   if (e === 'string') {
     const v = rt.o[i];
@@ -127,16 +137,17 @@ export function registerArray(): void {
   registered = true;
   for (const e of ELEMS) {
     const A = `array<${e}>`;
-    const create = (rt: Runtime, a: number, d: number): void => {
+    const create = (name: string) => (rt: Runtime, a: number, d: number): void => {
       const size = rt.f[a] ?? NaN;
       if (size !== size || size < 0 || !Number.isInteger(size)) {
         rt.fail('bad-array-size', `Cannot create an array of size ${size !== size ? 'na' : size}: the size must be a non-negative integer.`);
       }
+      checkSize(rt, size, name);
       const init = readElem(rt, e, a + 1);
       rt.o[d] = newArray(new Array<unknown>(size).fill(init));
     };
-    defineFn(`array.new<${e}>(size: series int = 0, initial_value: series ${e} = ${naOf(e)}): ${A}`, create);
-    defineFn(`array.new_${e}(size: series int = 0, initial_value: series ${e} = ${naOf(e)}): ${A}`, create);
+    defineFn(`array.new<${e}>(size: series int = 0, initial_value: series ${e} = ${naOf(e)}): ${A}`, create(`array.new<${e}>`));
+    defineFn(`array.new_${e}(size: series int = 0, initial_value: series ${e} = ${naOf(e)}): ${A}`, create(`array.new_${e}`));
     defineFn(`array.from(...values: series ${e}): ${A}`, (rt, a, d, s) => {
       const items: unknown[] = [];
       for (let k = 0; k < s; k++) items.push(readElem(rt, e, a + k));
@@ -164,7 +175,9 @@ export function registerArray(): void {
       writeElem(rt, e, d, arr.items[arr.items.length - 1]);
     });
     defineFn(`array.push(id: ${A}, value: series ${e}): void`, (rt, a) => {
-      arrayArg(rt, a, 'array.push').items.push(readElem(rt, e, a + 1));
+      const items = arrayArg(rt, a, 'array.push').items;
+      checkSize(rt, items.length + 1, 'array.push');
+      items.push(readElem(rt, e, a + 1));
     });
     defineFn(`array.pop(id: ${A}): series ${e}`, (rt, a, d) => {
       const arr = arrayArg(rt, a, 'array.pop');
@@ -172,7 +185,9 @@ export function registerArray(): void {
       writeElem(rt, e, d, arr.items.pop());
     });
     defineFn(`array.unshift(id: ${A}, value: series ${e}): void`, (rt, a) => {
-      arrayArg(rt, a, 'array.unshift').items.unshift(readElem(rt, e, a + 1));
+      const items = arrayArg(rt, a, 'array.unshift').items;
+      checkSize(rt, items.length + 1, 'array.unshift');
+      items.unshift(readElem(rt, e, a + 1));
     });
     defineFn(`array.shift(id: ${A}): series ${e}`, (rt, a, d) => {
       const arr = arrayArg(rt, a, 'array.shift');
@@ -183,6 +198,7 @@ export function registerArray(): void {
       const arr = arrayArg(rt, a, 'array.insert');
       // Inserting at the size appends.
       const k = arrayIndex(rt, rt.f[a + 1] ?? NaN, arr.items.length + 1, 'array.insert');
+      checkSize(rt, arr.items.length + 1, 'array.insert');
       arr.items.splice(k, 0, readElem(rt, e, a + 2));
     });
     defineFn(`array.remove(id: ${A}, index: series int): series ${e}`, (rt, a, d) => {
@@ -221,7 +237,9 @@ export function registerArray(): void {
     });
     defineFn(`array.concat(id1: ${A}, id2: ${A}): ${A}`, (rt, a, d) => {
       const first = arrayArg(rt, a, 'array.concat');
-      first.items.push(...arrayArg(rt, a + 1, 'array.concat').items);
+      const second = arrayArg(rt, a + 1, 'array.concat').items;
+      checkSize(rt, first.items.length + second.length, 'array.concat');
+      for (let k = 0, n = second.length; k < n; k++) first.items.push(second[k]);
       rt.o[d] = first;
     });
     defineFn(`array.fill(id: ${A}, value: series ${e}, index_from: series int = 0, index_to: series int = na): void`, (rt, a) => {
