@@ -67,7 +67,7 @@ export class FillPrimitive implements ISeriesPrimitive<Time> {
   }
 
   has(f: FillPlan): boolean {
-    return this.fills.includes(f);
+    return this.fills.some((x) => x.outputId === f.outputId);
   }
 
   paneViews(): readonly IPrimitivePaneView[] {

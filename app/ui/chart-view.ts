@@ -601,6 +601,20 @@ export class ChartView {
     this.setWindowData();
   }
 
+  /** A plot's points over the window [w0, pend). */
+  private plotWindowData(plan: SeriesPlan, pend: number): { time: UTCTimestamp; value?: number; color?: string }[] {
+    const data: { time: UTCTimestamp; value?: number; color?: string }[] = [];
+    let started = false;
+    for (let i = this.w0; i < pend; i++) {
+      const pt = this.plotPoint(plan, i, false);
+      if (!pt) continue;
+      if (!started && pt.value === undefined) continue; // leading na
+      started = true;
+      data.push(pt);
+    }
+    return data;
+  }
+
   private setWindowData(): void {
     if (!this.built) this.buildSeries();
     const { w0, w1 } = this;
@@ -631,18 +645,7 @@ export class ChartView {
         for (let i = w0; i < pend; i++) data.push(this.plotCandlePoint(c.plan, i));
         c.api.setData(data);
       }
-      for (const p of this.plots) {
-        const data: { time: UTCTimestamp; value?: number; color?: string }[] = [];
-        let started = false;
-        for (let i = w0; i < pend; i++) {
-          const pt = this.plotPoint(p.plan, i, false);
-          if (!pt) continue;
-          if (!started && pt.value === undefined) continue; // leading na
-          started = true;
-          data.push(pt);
-        }
-        p.api.setData(data);
-      }
+      for (const p of this.plots) p.api.setData(this.plotWindowData(p.plan, pend));
       for (const h of this.hosts.values()) {
         h.markers = this.markersFor(h, w0, w1);
         h.plugin.setMarkers(h.markers);
@@ -702,24 +705,15 @@ export class ChartView {
           bg.api.update(c ? { time, value: 1, color: c } : { time });
         }
         for (const p of this.plots) {
+          if (p.plan.offset < 0) continue; // set whole below
           const pt = this.plotPoint(p.plan, i, true);
           if (pt) p.api.update(pt);
         }
         for (const c of this.plotCandles) c.api.update(this.plotCandlePoint(c.plan, i));
       }
-      // A plot shifted left (negative offset) shows on earlier bars the values of the new ones.
-      for (const p of this.plots) {
-        if (p.plan.offset >= 0) continue;
-        for (let i = Math.max(this.w0, start + p.plan.offset); i < Math.min(start, total); i++) {
-          const pt = this.plotPoint(p.plan, i, true);
-          if (!pt) continue;
-          try {
-            p.api.update(pt, true);
-          } catch {
-            // a bar the series never held (leading na): drawn with the next full redraw
-          }
-        }
-      }
+      // A plot shifted left (negative offset) shows on earlier bars the values of the new ones:
+      // its window is set again (the library's in-place updates of earlier points lose some).
+      for (const p of this.plots) if (p.plan.offset < 0) p.api.setData(this.plotWindowData(p.plan, this.plotEnd()));
       const confirmedEnd = Math.min(total, this.buffer.rowEnd);
       if (confirmedEnd > start) {
         for (const h of this.hosts.values()) {
