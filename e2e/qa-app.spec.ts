@@ -242,3 +242,40 @@ test('fill() is drawn between two plots (a hidden one too) bar by bar, skipping 
   await expect(page.locator('.chart-notes')).toHaveCount(0);
   expect(errors).toEqual([]);
 });
+
+const LIVE_OFFSETS = `//@version=6
+indicator("QA live offsets", overlay=true)
+plot(high, "a", offset=-1)
+plotshape(close > open, "s", offset=-2, color=color.yellow)
+plotshape(close < open, "t", offset=1)
+`;
+
+test('shifted plots and shapes stay right while bars arrive in a replay', async ({ page }) => {
+  const errors = watchErrors(page);
+  const rows = sampleRows();
+  const n = rows.length;
+  await openApp(page);
+  await runSource(page, LIVE_OFFSETS);
+  await startReplay(page, n - 40);
+  await page.getByTestId('replay-speed').selectOption('0');
+  await page.getByTestId('replay-play').click();
+  await page.waitForFunction((last) => {
+    const s = (window as unknown as Ev).evergreen.state();
+    return s.barIndex === last && s.replay?.playing === false;
+  }, n - 1);
+  await page.waitForTimeout(300);
+  const chart = await page.evaluate(() => (window as unknown as Ev).evergreen.chart());
+  const { start, end } = chart!;
+  expect(end).toBe(n);
+  // "a" on bar b is bar b+1's high: every bar of the window but the last has a point.
+  expect(chart!.series.a).toBe(end - start - 1);
+  // "s" on bar b where bar b+2 closed up; "t" on bar b where bar b-1 closed down.
+  const want: number[] = [];
+  for (let b = start; b < end; b++) {
+    if (b + 2 < n && rows[b + 2]!.close > rows[b + 2]!.open) want.push(rows[b]!.time / 1000);
+    if (b >= 1 && rows[b - 1]!.close < rows[b - 1]!.open) want.push(rows[b]!.time / 1000);
+  }
+  want.sort((x, y) => x - y);
+  expect(chart!.markers).toEqual(want);
+  expect(errors).toEqual([]);
+});
