@@ -218,6 +218,21 @@ test('a problem in the list can be reached and opened from the keyboard', async 
   await expect(page.locator('.cm-activeLine')).toHaveText('plot(nope)');
 });
 
+test('Ctrl+Enter runs the script from anywhere on the page, once', async ({ page }) => {
+  await openApp(page);
+  const before = (await appState(page)).runId;
+  await page.getByTestId('status-bar-index').click();
+  await page.keyboard.press('Control+Enter');
+  await nextRun(page, before);
+  // And from the editor, where CodeMirror handles it: one run, not two.
+  const mid = (await appState(page)).runId;
+  await page.locator('.cm-content').click();
+  await page.keyboard.press('Control+Enter');
+  await nextRun(page, mid);
+  await page.waitForTimeout(500);
+  expect((await appState(page)).runId).toBe(mid + 1);
+});
+
 const FILLS = `//@version=6
 indicator("QA fills", overlay=true)
 a = plot(high, "a")

@@ -1,7 +1,7 @@
 // The app's layout: toolbar on top, editor left and chart right, inputs / checkpoints / logs
 // below, status bar at the bottom; drag-and-drop import anywhere.
 
-import { useMemo } from 'react';
+import { useEffect, useMemo } from 'react';
 import type { Diagnostic, InputInfo } from '../../vm/index.js';
 import type { InputValue } from '../worker/protocol.js';
 import type { AppController } from './controller.js';
@@ -27,6 +27,16 @@ export function App({ controller }: { controller: AppController }) {
   const diagnostics = state.compile?.diagnostics ?? NO_DIAGNOSTICS;
   const notes = useMemo(() => buildChartPlan(state.program).notes, [state.program]);
   const inputs = state.compile?.program?.inputs ?? state.program?.inputs;
+  // Ctrl/Cmd+Enter runs the script from anywhere on the page (the editor handles it itself).
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.defaultPrevented || e.key !== 'Enter' || !(e.ctrlKey || e.metaKey) || e.altKey || e.shiftKey) return;
+      e.preventDefault();
+      void controller.run();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [controller]);
   return (
     <DropZone controller={controller}>
       <div className="app">
