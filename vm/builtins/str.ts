@@ -16,6 +16,10 @@ import {
 } from './format.js';
 import { RegexError, javaRegexMatch } from './str-regex.js';
 import { TimeError } from './time/errors.js';
+
+/** The longest string str.repeat makes: far above any label or log text, and far below what
+ * would exhaust the host's memory (str.repeat("abc", 1e9) must be an error, not a crash). */
+const MAX_REPEAT_LENGTH = 1_000_000;
 import { offsetAt, zoneOf } from './time/tz.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -292,7 +296,13 @@ export function registerStr(): void {
       if (n < 0) {
         rt.fail('RT_ARGUMENT', `Invalid value of the 'repeat' argument (${n}) in 'str.repeat': it must be greater than or equal to 0.`);
       }
-      rt.o[d] = new Array<string>(Math.trunc(n)).fill(s).join(str(rt, a + 2) ?? '');
+      const sep = str(rt, a + 2) ?? '';
+      const count = Math.trunc(n);
+      const length = count === 0 ? 0 : count * s.length + (count - 1) * sep.length;
+      if (length > MAX_REPEAT_LENGTH) {
+        rt.fail('RT_ARGUMENT', `'str.repeat' would make a string of ${length} characters: the limit is ${MAX_REPEAT_LENGTH.toLocaleString('en-US')}.`);
+      }
+      rt.o[d] = new Array<string>(count).fill(s).join(sep);
     },
     pure,
   );
