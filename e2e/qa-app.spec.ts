@@ -294,3 +294,22 @@ test('shifted plots and shapes stay right while bars arrive in a replay', async 
   expect(chart!.markers).toEqual(want);
   expect(errors).toEqual([]);
 });
+
+test('a runtime error on a replayed bar stops the replay and the status bar says so', async ({ page }) => {
+  const n = sampleRows().length;
+  await openApp(page);
+  await setSource(page, `//@version=6\nindicator("fails late")\nif bar_index == ${n - 4}\n    runtime.error("late failure")\nplot(close, "c")\n`);
+  await expect(page.getByTestId('diagnostic')).toHaveCount(0);
+  await page.getByTestId('run').click();
+  await expect(page.getByTestId('runtime-error')).toHaveAttribute('data-bar', String(n - 4));
+  await startReplay(page, n - 10);
+  await expect(page.getByTestId('runtime-error')).toHaveCount(0);
+  await page.getByTestId('replay-speed').selectOption('0');
+  await page.getByTestId('replay-play').click();
+  const err = page.getByTestId('runtime-error');
+  await expect(err).toHaveAttribute('data-bar', String(n - 4));
+  await expect(err).toHaveAttribute('data-line', '4');
+  await page.waitForFunction(() => (window as unknown as Ev).evergreen.state().replay?.playing === false);
+  await expect(page.getByTestId('status-state')).toHaveText('Runtime error');
+  await expect(page.getByTestId('status-bar-index')).toHaveText(String(n - 5));
+});

@@ -369,7 +369,8 @@ export class AppController {
       }
       case 'runtime-error':
         if (e.runId !== this.runId) return;
-        this.set({ runtimeError: e.error });
+        // A replayed bar that fails stops the replay with no run-end: the status says so too.
+        this.set({ runtimeError: e.error, status: { ...this.state.status, state: 'error' } });
         break;
       case 'compiled':
         this.set({ compile: e.info, ...(e.info.program ? {} : { status: { ...this.state.status, state: 'compile-error' } }) });
