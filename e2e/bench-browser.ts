@@ -21,6 +21,8 @@ const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
 const FORGET_LAYOUT = process.env.BENCH_FORGET_LAYOUT === '1';
 const DATASET = `synthetic:${BARS}`;
 const root = new URL('..', import.meta.url).pathname;
+/** A build of its own (not dist/, which the e2e tests' server rebuilds and serves). */
+const OUT_DIR = 'reports/bench-dist';
 
 interface Sample {
   /** ms from navigation start to the chart fully drawn. */
@@ -39,7 +41,7 @@ interface Sample {
  * module worker (its own small script), which opens IndexedDB and reads one record of 560 bars × 20
  * values, transfers it, and the page draws it (candles and 19 lines) on one 1600×1000 canvas; time
  * from navigation start to the task after that frame (as for `p:drawn`). Written into the build
- * (dist/__floor/) and served by the same server as the app, with nothing else of the app in it. */
+ * (`<build>/__floor/`) and served by the same server as the app, with nothing else of the app in it. */
 const FLOOR_ROWS = 560;
 const FLOOR_COLS = 20;
 const FLOOR_PAGE = `<!doctype html><html><body style="margin:0;background:#131722">
@@ -118,11 +120,11 @@ async function measure(page: Page, query: string, status: string, forgetLayout =
 
 async function main(): Promise<void> {
   console.log('Building the app...');
-  execSync('npx vite build', { cwd: root, stdio: 'ignore' });
-  mkdirSync(`${root}dist/__floor`, { recursive: true });
-  writeFileSync(`${root}dist/__floor/index.html`, FLOOR_PAGE);
-  writeFileSync(`${root}dist/__floor/worker.js`, FLOOR_WORKER);
-  const server = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort', '--host', '127.0.0.1'], { cwd: root, detached: true, stdio: 'ignore' });
+  execSync(`npx vite build --outDir ${OUT_DIR} --emptyOutDir`, { cwd: root, stdio: 'ignore' });
+  mkdirSync(`${root}${OUT_DIR}/__floor`, { recursive: true });
+  writeFileSync(`${root}${OUT_DIR}/__floor/index.html`, FLOOR_PAGE);
+  writeFileSync(`${root}${OUT_DIR}/__floor/worker.js`, FLOOR_WORKER);
+  const server = spawn('npx', ['vite', 'preview', '--outDir', OUT_DIR, '--port', String(PORT), '--strictPort', '--host', '127.0.0.1'], { cwd: root, detached: true, stdio: 'ignore' });
   try {
     for (let i = 0; i < 100; i++) {
       const ok = await fetch(BASE).then((r) => r.ok, () => false);
