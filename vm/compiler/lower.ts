@@ -114,7 +114,10 @@ class Lowerer {
     private readonly sink: DiagnosticSink,
   ) {
     this.version = script.version ?? 6;
-    if (script.version === null) {
+    if (script.version === null && this.oldStudy()) {
+      // TradingView reads a script without //@version as Pine v1; study() says it is one.
+      sink.error('E501', { start: 0, end: 0 }, "No //@version annotation and a study() declaration: this is a Pine v1-v4 script, which is not supported. Use //@version=5 or //@version=6 (TradingView's Pine Editor converts an old script to v5).");
+    } else if (script.version === null) {
       sink.warning('W301', { start: 0, end: 0 }, 'No //@version annotation: compiling as Pine v6.');
     } else if (script.version !== 5 && script.version !== 6) {
       sink.error('E501', { start: 0, end: 0 }, `Pine version ${script.version} is not supported: use //@version=5 or //@version=6${script.version < 5 ? " (TradingView's Pine Editor converts a v4 script to v5)" : ''}.`);
@@ -134,10 +137,16 @@ class Lowerer {
     };
   }
 
+  /** A top-level `study(...)` call: the declaration of Pine v1-v4. */
+  private oldStudy(): boolean {
+    return this.script.body.some((st) => st.kind === 'ExprStmt' && st.expr.kind === 'Call' && st.expr.callee.kind === 'Ident' && st.expr.callee.name === 'study');
+  }
+
   run(): Program | null {
     // A script for another Pine version (v4's study(), unprefixed sma(), ...) would only produce
     // a cascade of errors after E501.
     if (this.script.version !== null && this.script.version !== 5 && this.script.version !== 6) return null;
+    if (this.script.version === null && this.oldStudy()) return null;
     prescan(this.script, this.histNames, this.reassigned);
     for (const c of findRecursion(this.script)) {
       const how = c.names.length === 2 ? `'${c.names[0] ?? ''}' calls itself` : `the cycle ${c.names.map((n) => `'${n}'`).join(' → ')}`;
