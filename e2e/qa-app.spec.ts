@@ -313,3 +313,19 @@ test('a runtime error on a replayed bar stops the replay and the status bar says
   await expect(page.getByTestId('status-state')).toHaveText('Runtime error');
   await expect(page.getByTestId('status-bar-index')).toHaveText(String(n - 5));
 });
+
+test('two tabs: an edit in one shows in the other, and so do new checkpoints', async ({ context }) => {
+  const a = await context.newPage();
+  await openApp(a);
+  const b = await context.newPage();
+  await openApp(b);
+  await expect(b.locator('.cm-content')).toContainText('MA + Bollinger Bands');
+  const rowsB = await b.getByTestId('snapshot-row').count();
+  // Typing in tab A reaches tab B's editor (tab B does not keep the old text to save over it).
+  await setSource(a, '//@version=6\nindicator("edited in A")\nplot(close, "c")\n');
+  await expect(b.locator('.cm-content')).toContainText('edited in A');
+  await expect(b.getByTestId('notice').filter({ hasText: 'was edited in another tab' })).toBeVisible();
+  // A checkpoint saved in tab A is listed in tab B.
+  await a.getByTestId('checkpoint-now').click();
+  await expect(b.getByTestId('snapshot-row')).toHaveCount(rowsB + 1);
+});

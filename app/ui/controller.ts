@@ -110,6 +110,7 @@ export class AppController {
   private rowWaiters: (() => void)[] = [];
   private noticeSeq = 0;
   private pendingSource: string | null = null;
+  private tellOnSave = true;
   private compileTimer: ReturnType<typeof setTimeout> | null = null;
   /** Source the editor should show (changes when the engine switches scripts). */
   editorSource = '';
@@ -127,7 +128,44 @@ export class AppController {
   /** performance.now() of milestones of the page's life, for benchmarks (debug accessor). */
   readonly timings = { ready: NaN, reset: NaN, runEnd: NaN, drawn: NaN };
 
-  constructor(private readonly engine: Remote<EngineApi>) {}
+  /** Other tabs of the app (same origin, same storage): told when this one saves a script's
+   * source or changes the stored checkpoints, so they do not keep working on what is stale. */
+  private readonly tabs: BroadcastChannel | null = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel('evergreen-tabs');
+  private snapshotsRefresh: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(private readonly engine: Remote<EngineApi>) {
+    if (this.tabs) this.tabs.onmessage = (m: MessageEvent<TabMessage>) => this.onTabMessage(m.data);
+  }
+
+  private tellTabs(msg: TabMessage): void {
+    try {
+      this.tabs?.postMessage(msg);
+    } catch {
+      // the channel is closed (page going away)
+    }
+  }
+
+  /** Another tab saved a script or changed the checkpoints. The open script is brought up to date
+   * as if its new text had been typed here (unless this tab has unsaved typing of its own), and the
+   * checkpoints list is read again. */
+  private onTabMessage(msg: TabMessage): void {
+    if (msg.type === 'source') {
+      const s = this.state.session;
+      if (!s || s.scriptId !== msg.scriptId || this.pendingSource !== null || msg.source === this.editorSource) return;
+      this.notify('info', 'other-tab', `'${s.scriptName}' was edited in another tab: this tab shows the new version.`);
+      this.showSource(msg.source);
+      this.editSource(msg.source, false);
+      return;
+    }
+    if (this.snapshotsRefresh) return;
+    this.snapshotsRefresh = setTimeout(() => {
+      this.snapshotsRefresh = null;
+      void this.engine.listSnapshots().then(
+        (snapshots) => this.set({ snapshots }),
+        () => undefined,
+      );
+    }, 200);
+  }
 
   // ---- store plumbing ----
 
@@ -380,6 +418,7 @@ export class AppController {
         break;
       case 'snapshots':
         this.set({ snapshots: e.list });
+        this.tellTabs({ type: 'snapshots' });
         break;
       case 'notice':
         this.notify(e.level, e.code, e.message);
@@ -410,9 +449,11 @@ export class AppController {
     this.editSource(source);
   }
 
-  /** The editor's text changed: compile it after a pause in typing (and save it). */
-  editSource(source: string): void {
+  /** The editor's text changed: compile it after a pause in typing (and save it). `tell`: other
+   * tabs are told once it is saved (not for text that came from another tab). */
+  editSource(source: string, tell = true): void {
     this.pendingSource = source;
+    this.tellOnSave = tell;
     this.editorSource = source;
     this.set({ sourceDirty: true });
     if (this.compileTimer) clearTimeout(this.compileTimer);
@@ -425,8 +466,11 @@ export class AppController {
     const src = this.pendingSource;
     if (src === null) return;
     this.pendingSource = null;
+    const tell = this.tellOnSave;
     const info = await this.call('Compiling', () => this.engine.setSource(src));
     if (info) this.set({ compile: info, sourceDirty: this.pendingSource !== null });
+    const id = this.state.session?.scriptId;
+    if (info && tell && id) this.tellTabs({ type: 'source', scriptId: id, source: src });
   }
 
   async run(): Promise<void> {
@@ -559,6 +603,8 @@ export class AppController {
     download(`${name}.csv`, new Blob([this.buffer.toCsv()], { type: 'text/csv' }));
   }
 }
+
+type TabMessage = { type: 'source'; scriptId: string; source: string } | { type: 'snapshots' };
 
 const LAYOUT_KEY = 'evergreen.chart-layout';
 
