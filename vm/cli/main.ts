@@ -620,15 +620,16 @@ function run(a: RunArgs): number {
   return 0;
 }
 
-/** The script's log.* messages and alert()/alertcondition() firings of the bars this run
- * computed, on stderr, in bar order (within a bar: logs, then alerts). */
+/** The script's log.* messages and alert() calls of the bars this run computed, on stderr, in bar
+ * order (within a bar: logs, then alerts). alertcondition() only declares a condition a user may
+ * set an alert on; its bars are not printed (on most scripts it would be half of them). */
 function printLogs(inst: Instance, firstBar: number): void {
-  const alerts = inst.alerts.filter((a) => a.bar >= firstBar);
+  const alerts = inst.alerts.filter((a) => a.bar >= firstBar && a.kind === 'alert');
   let k = 0;
   const alertsUpTo = (bar: number) => {
     for (; k < alerts.length && (alerts[k]?.bar ?? Infinity) <= bar; k++) {
       const a = alerts[k];
-      if (a) process.stderr.write(`[${a.kind === 'alert' ? 'alert' : 'alertcondition'}] bar ${a.bar}: ${a.message}\n`);
+      if (a) process.stderr.write(`[alert] bar ${a.bar}: ${a.message}\n`);
     }
   };
   for (const l of inst.logs) {
