@@ -25,3 +25,4 @@ export { colorToCss, colorToHex, colorR, colorG, colorB, colorT, makeColor } fro
 export { SnapshotError, type SnapshotErrorCode } from './snapshot/format.js';
 export type { BarColumns } from './data/bars.js';
 export { parseBarsCsv, ParseError, type ParsedBars } from './data/csv.js';
+export { inferMintick, inferTimeframe } from './data/infer.js';

@@ -2,7 +2,7 @@
 // generated on the spot (the benchmark's seeded walk), and CSV files the user imported (stored in
 // IndexedDB). Each resolves to bars as columns plus the symbol and timeframe the VM runs them with.
 
-import { parseBarsCsv, type BarColumns, type SymbolInfo } from '../../vm/index.js';
+import { inferMintick, inferTimeframe, parseBarsCsv, type BarColumns, type SymbolInfo } from '../../vm/index.js';
 import { syntheticBars } from '../../bench/synthetic.js';
 import type { DatasetBarsRecord, DatasetRecord } from '../store/schema.js';
 import type { DatasetInfo } from './protocol.js';
@@ -74,33 +74,6 @@ export function storedDatasetInfo(r: DatasetRecord): DatasetInfo {
   };
 }
 
-/** Pine timeframe of bars from their typical spacing (the median gap). */
-export function inferTimeframe(time: Float64Array, length: number): string {
-  if (length < 2) return '1D';
-  const n = Math.min(length - 1, 2000);
-  const gaps = new Float64Array(n);
-  for (let i = 0; i < n; i++) gaps[i] = (time[i + 1] as number) - (time[i] as number);
-  gaps.sort();
-  const minutes = Math.max(1, Math.round((gaps[n >> 1] as number) / 60_000));
-  if (minutes >= 28 * 1440) return '1M';
-  if (minutes >= 7 * 1440) return '1W';
-  if (minutes >= 1440) return '1D';
-  return String(minutes);
-}
-
-/** Price step from the decimals the closes are written with (at most 8), for syminfo.mintick. */
-export function inferMintick(close: Float64Array, length: number): number {
-  let decimals = 0;
-  const n = Math.min(length, 500);
-  for (let i = 0; i < n; i++) {
-    const text = String(close[i]);
-    if (text.includes('e')) continue;
-    const dot = text.indexOf('.');
-    if (dot >= 0) decimals = Math.max(decimals, text.length - dot - 1);
-  }
-  return 10 ** -Math.min(decimals, 8);
-}
-
 export function tickerFromFileName(fileName: string): string {
   const base = fileName.replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
   return (base || 'DATA').toUpperCase().slice(0, 24);
@@ -122,11 +95,11 @@ export async function loadBuiltin(id: string, baseUrl: string): Promise<LoadedDa
     const res = await fetch(url);
     if (!res.ok) throw new Error(`Could not load the sample dataset ${sample.file}: HTTP ${res.status}.`);
     const { bars } = parseBarsCsv(await res.text(), { name: sample.file });
-    const tf = inferTimeframe(bars.time, bars.length);
+    const tf = inferTimeframe(bars);
     return {
       info: { id, name: sample.name, kind: 'sample', description: sample.description, length: bars.length, timeframe: tf },
       bars,
-      symbol: symbolFor(sample.ticker, sample.type, inferMintick(bars.close, bars.length)),
+      symbol: symbolFor(sample.ticker, sample.type, inferMintick(bars)),
       timeframe: tf,
     };
   }
@@ -144,7 +117,7 @@ export function loadStored(meta: DatasetRecord, bars: DatasetBarsRecord): Loaded
   return {
     info: storedDatasetInfo(meta),
     bars: cols,
-    symbol: symbolFor(tickerFromFileName(meta.fileName), 'stock', inferMintick(cols.close, cols.length)),
+    symbol: symbolFor(tickerFromFileName(meta.fileName), 'stock', inferMintick(cols)),
     timeframe: meta.timeframe,
   };
 }

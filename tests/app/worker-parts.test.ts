@@ -6,7 +6,9 @@ import { ticksForBar, TICKS_PER_BAR } from '../../app/worker/ticks.js';
 import { resolveInputs, runKeyOf } from '../../app/worker/run-config.js';
 import { hashText, stableJson } from '../../app/worker/hash.js';
 import { decodeExportFile, encodeExportFile, ExportFileError } from '../../app/worker/export-file.js';
-import { inferMintick, inferTimeframe, tickerFromFileName } from '../../app/worker/datasets.js';
+import { tickerFromFileName } from '../../app/worker/datasets.js';
+import { inferMintick, inferTimeframe } from '../../vm/index.js';
+import { createBars, type BarColumns } from '../../vm/data/bars.js';
 import type { InputInfo } from '../../vm/index.js';
 import type { SnapshotMeta } from '../../app/store/schema.js';
 
@@ -94,20 +96,32 @@ describe('export file', () => {
   });
 });
 
-describe('dataset inference', () => {
+describe('dataset inference (one set of rules for the app and the CLI)', () => {
   const day = 86_400_000;
-  it('infers the timeframe from the typical bar spacing', () => {
-    const daily = Float64Array.from([0, 1, 2, 3, 6, 7, 8, 9, 10, 13], (d) => d * day);
-    expect(inferTimeframe(daily, daily.length)).toBe('1D');
-    const hourly = Float64Array.from({ length: 50 }, (_, i) => i * 3_600_000);
-    expect(inferTimeframe(hourly, 50)).toBe('60');
-    const weekly = Float64Array.from({ length: 10 }, (_, i) => i * 7 * day);
-    expect(inferTimeframe(weekly, 10)).toBe('1W');
+  const barsAt = (times: number[]): BarColumns => {
+    const b = createBars(times.length);
+    b.time.set(times);
+    return b;
+  };
+  const pricedAt = (closes: number[]): BarColumns => {
+    const b = createBars(closes.length);
+    b.time.set(closes.map((_, i) => i * day));
+    for (const col of [b.open, b.high, b.low, b.close]) col.set(closes);
+    return b;
+  };
+  it('infers the timeframe from the most common bar spacing', () => {
+    expect(inferTimeframe(barsAt([0, 1, 2, 3, 6, 7, 8, 9, 10, 13].map((d) => d * day)))).toBe('1D');
+    expect(inferTimeframe(barsAt(Array.from({ length: 50 }, (_, i) => i * 3_600_000)))).toBe('60');
+    expect(inferTimeframe(barsAt(Array.from({ length: 10 }, (_, i) => i * 7 * day)))).toBe('1W');
+    expect(inferTimeframe(barsAt(Array.from({ length: 10 }, (_, i) => i * 30_000)))).toBe('30S');
+    expect(inferTimeframe(barsAt([0]))).toBe('1D');
   });
 
   it('infers the tick size from the decimals prices are written with', () => {
-    expect(inferMintick(Float64Array.of(1.5, 1.25, 1.125), 3)).toBe(0.001);
-    expect(inferMintick(Float64Array.of(100, 101), 2)).toBe(1);
+    expect(inferMintick(pricedAt([1.5, 1.25, 1.125]))).toBe(0.001);
+    expect(inferMintick(pricedAt([100, 101]))).toBe(1);
+    // Yahoo-style six decimals: 1455.219971 counts 6, though scaling it by 1e6 is not exact.
+    expect(inferMintick(pricedAt([1455.219971, 1399.420044]))).toBe(1e-6);
     expect(tickerFromFileName('my data (2024).csv')).toBe('MY_DATA_2024');
   });
 });

@@ -1,0 +1,54 @@
+// What a bar file does not say but a script needs: the timeframe (syminfo/timeframe.period) and the
+// price step (syminfo.mintick), inferred from the bars themselves. One set of rules for the CLI and
+// the app, so a file gives the same values in both.
+
+import type { BarColumns } from './bars.js';
+
+/** Smallest price step written in the data (at most 10 decimals, from the open, high, low and close
+ * of the first 2,000 bars), as a default mintick. */
+export function inferMintick(bars: BarColumns): number {
+  let decimals = 0;
+  const n = Math.min(bars.length, 2000);
+  for (let i = 0; i < n && decimals < 10; i++) {
+    for (const col of [bars.open, bars.high, bars.low, bars.close]) {
+      decimals = Math.max(decimals, decimalsWritten(col[i] ?? 0));
+    }
+  }
+  return Number(`1e-${Math.min(decimals, 10)}`);
+}
+
+/** Decimals of a price as the file wrote it: those of its shortest round-trip form, so that
+ * 1455.219971 (1455219970.9999998 once scaled by 1e6) counts 6, not 10. */
+function decimalsWritten(v: number): number {
+  if (!Number.isFinite(v)) return 0;
+  const [mant = '', exp = '0'] = String(Math.abs(v)).split('e');
+  const dot = mant.indexOf('.');
+  return Math.max(0, (dot < 0 ? 0 : mant.length - dot - 1) - Number(exp));
+}
+
+/** The most common spacing between bars (of the first 5,000), as a Pine timeframe: '1M', '1W', '1D',
+ * minutes, or seconds ('30S'). Daily data skips weekends and holidays, so any spacing from a day up
+ * to under 6 days is '1D'. One bar or none: '1D'. */
+export function inferTimeframe(bars: BarColumns): string {
+  if (bars.length < 2) return '1D';
+  const counts = new Map<number, number>();
+  const n = Math.min(bars.length, 5000);
+  for (let i = 1; i < n; i++) {
+    const dt = (bars.time[i] ?? 0) - (bars.time[i - 1] ?? 0);
+    counts.set(dt, (counts.get(dt) ?? 0) + 1);
+  }
+  let best = 86_400_000;
+  let bestCount = 0;
+  for (const [dt, c] of counts) {
+    if (c > bestCount) {
+      best = dt;
+      bestCount = c;
+    }
+  }
+  const min = best / 60_000;
+  if (min >= 1440 * 27) return '1M';
+  if (min >= 1440 * 6) return '1W';
+  if (min >= 1440) return '1D';
+  if (min >= 1) return String(Math.round(min));
+  return `${Math.max(1, Math.round(best / 1000))}S`;
+}
