@@ -328,4 +328,10 @@ test('two tabs: an edit in one shows in the other, and so do new checkpoints', a
   // A checkpoint saved in tab A is listed in tab B.
   await a.getByTestId('checkpoint-now').click();
   await expect(b.getByTestId('snapshot-row')).toHaveCount(rowsB + 1);
+  // A dataset imported in tab A can be picked in tab B.
+  const csv = test.info().outputPath('shared.csv');
+  writeFileSync(csv, 'date,open,high,low,close\n2024-01-02,1,2,0.5,1.5\n2024-01-03,1.5,2.5,1,2\n2024-01-04,2,3,1.5,2.5\n');
+  await a.getByTestId('csv-input').setInputFiles(csv);
+  await expect(a.getByTestId('notice').filter({ hasText: 'Imported shared.csv: 3 bars.' })).toBeVisible();
+  await expect(b.getByTestId('dataset-select').locator('option', { hasText: 'shared (3 bars)' })).toHaveCount(1);
 });

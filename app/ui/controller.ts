@@ -157,6 +157,14 @@ export class AppController {
       this.editSource(msg.source, false);
       return;
     }
+    if (msg.type === 'session') {
+      // Scripts or datasets were added, renamed or deleted there: read the lists again.
+      void this.engine.refreshSession().then(
+        (s) => this.applySession(s),
+        () => undefined,
+      );
+      return;
+    }
     if (this.snapshotsRefresh) return;
     this.snapshotsRefresh = setTimeout(() => {
       this.snapshotsRefresh = null;
@@ -499,6 +507,7 @@ export class AppController {
     await this.flushSource();
     const s = await this.call('Creating a script', () => this.engine.newScript(sample));
     if (s) this.applySession(s);
+    this.tellTabs({ type: 'session' });
   }
 
   async renameScript(name: string): Promise<void> {
@@ -506,6 +515,7 @@ export class AppController {
     if (!id) return;
     const s = await this.call('Renaming', () => this.engine.renameScript(id, name));
     if (s) this.applySession(s);
+    this.tellTabs({ type: 'session' });
   }
 
   async deleteScript(): Promise<void> {
@@ -513,6 +523,7 @@ export class AppController {
     if (!id) return;
     const s = await this.call('Deleting the script', () => this.engine.deleteScript(id));
     if (s) this.applySession(s);
+    this.tellTabs({ type: 'session' });
   }
 
   async selectDataset(id: string): Promise<void> {
@@ -522,6 +533,7 @@ export class AppController {
   async deleteDataset(id: string): Promise<void> {
     const s = await this.call('Deleting the dataset', () => this.engine.deleteDataset(id));
     if (s) this.applySession(s);
+    this.tellTabs({ type: 'session' });
   }
 
   async importCsv(file: File): Promise<void> {
@@ -536,6 +548,7 @@ export class AppController {
     const r = await this.call('Importing the CSV', () => this.engine.importCsv(file.name, Comlink.transfer(bytes, [bytes.buffer])));
     if (!r) return;
     this.notify(r.ok ? 'info' : 'error', r.ok ? 'csv-imported' : 'csv-rejected', r.message);
+    if (r.ok) this.tellTabs({ type: 'session' });
   }
 
   async setReplayFrom(bar: number | null): Promise<void> {
@@ -585,11 +598,13 @@ export class AppController {
     const r = await this.call('Importing the checkpoint', () => this.engine.importSnapshot(file.name, Comlink.transfer(bytes, [bytes.buffer])));
     if (!r) return;
     this.notify(r.ok ? 'info' : 'error', r.ok ? 'snapshot-imported' : 'snapshot-rejected', r.message);
+    if (r.ok) this.tellTabs({ type: 'session' });
   }
 
   async clearStorage(): Promise<void> {
     const s = await this.call('Clearing storage', () => this.engine.clearStorage());
     if (s) this.applySession(s);
+    this.tellTabs({ type: 'session' });
   }
 
   /** The engine worker's timing marks (debug accessor). */
@@ -604,7 +619,7 @@ export class AppController {
   }
 }
 
-type TabMessage = { type: 'source'; scriptId: string; source: string } | { type: 'snapshots' };
+type TabMessage = { type: 'source'; scriptId: string; source: string } | { type: 'snapshots' } | { type: 'session' };
 
 const LAYOUT_KEY = 'evergreen.chart-layout';
 

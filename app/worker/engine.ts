@@ -1091,6 +1091,10 @@ export class Engine implements EngineApi {
     });
   }
 
+  refreshSession(): Promise<SessionView> {
+    return this.pushSession();
+  }
+
   async renameScript(id: string, name: string): Promise<SessionView> {
     const s = await this.store.getScript(id);
     const clean = name.trim().slice(0, 80);

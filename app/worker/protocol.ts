@@ -187,6 +187,9 @@ export interface EngineApi {
   importSnapshot(fileName: string, bytes: Uint8Array): Promise<ImportResult>;
   /** Deletes everything stored and starts over with the samples. */
   clearStorage(): Promise<SessionView>;
+  /** The session as stored now (scripts and datasets lists read again: another tab may have
+   * changed them); also sent as a 'session' event. */
+  refreshSession(): Promise<SessionView>;
   /** The worker's timing marks (absolute times, for the load benchmark). */
   timingMarks(): Promise<TimingMark[]>;
 }
