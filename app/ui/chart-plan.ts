@@ -33,6 +33,8 @@ export interface SeriesPlan {
   priceLabel: boolean;
   /** Its value is shown in the legend (`display` includes display.status_line). */
   legend: boolean;
+  /** `trackprice`: a horizontal line at its last value. */
+  trackPrice: boolean;
 }
 
 export interface CandlePlan {
@@ -261,6 +263,7 @@ export function buildChartPlan(program: ProgramInfo | null): ChartPlan {
           offset,
           priceLabel: (display & DISPLAY_PRICE_SCALE) !== 0,
           legend: (display & DISPLAY_STATUS_LINE) !== 0,
+          trackPrice: o.options.trackprice === true,
         });
         break;
       }

@@ -410,7 +410,7 @@ export class ChartView {
     // Last-value labels on the price axis help with a few plots; with many they pile up, and placing
     // them costs the library more per frame than drawing the lines.
     const labels = this.plan.series.length <= MAX_VALUE_LABELS;
-    const common = { title: '', priceLineVisible: false, lastValueVisible: labels && p.priceLabel, color: p.color };
+    const common = { title: '', priceLineVisible: p.trackPrice, priceLineStyle: 2, lastValueVisible: labels && p.priceLabel, color: p.color };
     if (p.shape === 'histogram') {
       return this.chart.addSeries(HistogramSeries, { ...common, base: p.histbase }, p.pane);
     }

@@ -36,6 +36,9 @@ hline(20, "level")
       [true, true],
       [false, true],
     ]);
+    expect(plan.series.map((s) => s.trackPrice)).toEqual([false, false]);
+    const tracked = buildChartPlan(programOf('//@version=6\nindicator("t", overlay=true)\nplot(close, "c", trackprice=true)\n'));
+    expect(tracked.series[0]?.trackPrice).toBe(true);
     expect(plan.markers.map((m) => m.title)).toEqual(['char']);
     expect(plan.backgrounds).toEqual([]);
     expect(plan.barColor).toBeNull();
