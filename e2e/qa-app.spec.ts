@@ -263,6 +263,7 @@ indicator("QA live offsets", overlay=true)
 plot(high, "a", offset=-1)
 plotshape(close > open, "s", offset=-2, color=color.yellow)
 plotshape(close < open, "t", offset=1)
+plot(close, "last ten", show_last=10)
 `;
 
 test('shifted plots and shapes stay right while bars arrive in a replay', async ({ page }) => {
@@ -284,6 +285,8 @@ test('shifted plots and shapes stay right while bars arrive in a replay', async 
   expect(end).toBe(n);
   // "a" on bar b is bar b+1's high: every bar of the window but the last has a point.
   expect(chart!.series.a).toBe(end - start - 1);
+  // show_last=10: the ten newest bars only, still after 40 bars arrived one by one.
+  expect(chart!.series['last ten']).toBe(10);
   // "s" on bar b where bar b+2 closed up; "t" on bar b where bar b-1 closed down.
   const want: number[] = [];
   for (let b = start; b < end; b++) {

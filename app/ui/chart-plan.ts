@@ -35,6 +35,8 @@ export interface SeriesPlan {
   legend: boolean;
   /** `trackprice`: a horizontal line at its last value. */
   trackPrice: boolean;
+  /** `show_last`: only the last N bars are drawn (null: all). */
+  showLast: number | null;
 }
 
 export interface CandlePlan {
@@ -264,6 +266,7 @@ export function buildChartPlan(program: ProgramInfo | null): ChartPlan {
           priceLabel: (display & DISPLAY_PRICE_SCALE) !== 0,
           legend: (display & DISPLAY_STATUS_LINE) !== 0,
           trackPrice: o.options.trackprice === true,
+          showLast: typeof o.options.show_last === 'number' && Number.isFinite(o.options.show_last) ? Math.max(0, Math.trunc(o.options.show_last)) : null,
         });
         break;
       }

@@ -477,7 +477,9 @@ export class ChartView {
 
   private plotPoint(p: SeriesPlan, bar: number, live: boolean): { time: UTCTimestamp; value?: number; color?: string } | null {
     const time = toTime(this.barTime(bar));
-    // `offset`: bar `bar` shows the value computed on bar `bar - offset`.
+    // `offset`: bar `bar` shows the value computed on bar `bar - offset`; `show_last`: only the
+    // last N bars (up to the newest one computed) are drawn.
+    if (p.showLast !== null && bar <= this.lastComputedBar() - p.showLast) return live || p.breaks ? { time: toTime(this.barTime(bar)) } : null;
     const src = bar - p.offset;
     const v = this.buffer.value(p.outputId, p.valueChannel, src);
     if (Number.isNaN(v)) return p.breaks || live ? { time } : null;
@@ -509,6 +511,13 @@ export class ChartView {
       point.borderColor = c.borderColor ?? color;
     }
     return point;
+  }
+
+  /** The newest bar with plot values (the open bar during a replay). */
+  private lastComputedBar(): number {
+    const b = this.buffer;
+    const o = b.openBar;
+    return o && o.bar >= b.rowEnd ? o.bar : b.rowEnd - 1;
   }
 
   private barTime(bar: number): number {
@@ -705,7 +714,7 @@ export class ChartView {
           bg.api.update(c ? { time, value: 1, color: c } : { time });
         }
         for (const p of this.plots) {
-          if (p.plan.offset < 0) continue; // set whole below
+          if (p.plan.offset < 0 || p.plan.showLast !== null) continue; // set whole below
           const pt = this.plotPoint(p.plan, i, true);
           if (pt) p.api.update(pt);
         }
@@ -713,7 +722,8 @@ export class ChartView {
       }
       // A plot shifted left (negative offset) shows on earlier bars the values of the new ones:
       // its window is set again (the library's in-place updates of earlier points lose some).
-      for (const p of this.plots) if (p.plan.offset < 0) p.api.setData(this.plotWindowData(p.plan, this.plotEnd()));
+      // So is a plot drawn on its last N bars only (show_last): its oldest bar drops out.
+      for (const p of this.plots) if (p.plan.offset < 0 || p.plan.showLast !== null) p.api.setData(this.plotWindowData(p.plan, this.plotEnd()));
       const confirmedEnd = Math.min(total, this.buffer.rowEnd);
       if (confirmedEnd > start) {
         for (const h of this.hosts.values()) {

@@ -39,6 +39,9 @@ hline(20, "level")
     expect(plan.series.map((s) => s.trackPrice)).toEqual([false, false]);
     const tracked = buildChartPlan(programOf('//@version=6\nindicator("t", overlay=true)\nplot(close, "c", trackprice=true)\n'));
     expect(tracked.series[0]?.trackPrice).toBe(true);
+    expect(plan.series.map((s) => s.showLast)).toEqual([null, null]);
+    const last = buildChartPlan(programOf('//@version=6\nindicator("t", overlay=true)\nplot(close, "c", show_last=10)\n'));
+    expect(last.series[0]?.showLast).toBe(10);
     expect(plan.markers.map((m) => m.title)).toEqual(['char']);
     expect(plan.backgrounds).toEqual([]);
     expect(plan.barColor).toBeNull();
