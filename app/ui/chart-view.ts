@@ -74,6 +74,21 @@ interface MarkerHost {
   markers: SeriesMarker<Time>[];
 }
 
+interface PlotPoint {
+  time: UTCTimestamp;
+  value?: number;
+  color?: string;
+  lineColor?: string;
+  topColor?: string;
+  bottomColor?: string;
+}
+
+/** An area plot's fill color: its line color at 35 % opacity (scaled by the line's own). */
+function areaTop(css: string): string {
+  const m = /^rgba\((\d+), (\d+), (\d+), ([\d.]+)\)$/.exec(css);
+  return m ? `rgba(${m[1]}, ${m[2]}, ${m[3]}, ${Math.round(Number(m[4]) * 0.35 * 1000) / 1000})` : css;
+}
+
 interface CandleColorPoint {
   time: UTCTimestamp;
   open: number;
@@ -415,7 +430,7 @@ export class ChartView {
       return this.chart.addSeries(HistogramSeries, { ...common, base: p.histbase }, p.pane);
     }
     if (p.shape === 'area') {
-      return this.chart.addSeries(AreaSeries, { ...common, lineColor: p.color, topColor: p.color.replace(/[\d.]+\)$/, '0.35)'), bottomColor: TRANSPARENT, lineWidth: this.width(p.lineWidth) }, p.pane);
+      return this.chart.addSeries(AreaSeries, { ...common, lineColor: p.color, topColor: areaTop(p.color), bottomColor: TRANSPARENT, lineWidth: this.width(p.lineWidth) }, p.pane);
     }
     return this.chart.addSeries(
       LineSeries,
@@ -475,7 +490,7 @@ export class ChartView {
     return color ? { ...point, color, wickColor: color } : point;
   }
 
-  private plotPoint(p: SeriesPlan, bar: number, live: boolean): { time: UTCTimestamp; value?: number; color?: string } | null {
+  private plotPoint(p: SeriesPlan, bar: number, live: boolean): PlotPoint | null {
     const time = toTime(this.barTime(bar));
     // `offset`: bar `bar` shows the value computed on bar `bar - offset`; `show_last`: only the
     // last N bars (up to the newest one computed) are drawn.
@@ -485,6 +500,8 @@ export class ChartView {
     if (Number.isNaN(v)) return p.breaks || live ? { time } : null;
     if (p.colorChannel >= 0) {
       const c = colorToCss(this.buffer.value(p.outputId, p.colorChannel, src));
+      // An area's points take their colors as line and fill colors (na: none drawn).
+      if (p.shape === 'area') return { time, value: v, lineColor: c ?? TRANSPARENT, topColor: c ? areaTop(c) : TRANSPARENT, bottomColor: TRANSPARENT };
       return { time, value: v, color: c ?? TRANSPARENT };
     }
     return { time, value: v };
@@ -611,8 +628,8 @@ export class ChartView {
   }
 
   /** A plot's points over the window [w0, pend). */
-  private plotWindowData(plan: SeriesPlan, pend: number): { time: UTCTimestamp; value?: number; color?: string }[] {
-    const data: { time: UTCTimestamp; value?: number; color?: string }[] = [];
+  private plotWindowData(plan: SeriesPlan, pend: number): PlotPoint[] {
+    const data: PlotPoint[] = [];
     let started = false;
     for (let i = this.w0; i < pend; i++) {
       const pt = this.plotPoint(plan, i, false);
