@@ -61,10 +61,13 @@ tf = input.timeframe("60", "Resolution")
 t = input.time(timestamp("2020-01-01T00:00:00"), "Start")
 ses = input.session("0930-1600", "Hours")
 note = input.text_area("ab\\ncd", "Note")
+tint = input.color(color.new(color.red, 40), "Tint")
 plot(timeframe.in_seconds(tf), "tf seconds")
 plot(t, "start")
 plot(str.length(note), "note length")
 plot(str.length(ses), "session length")
+plot(color.g(tint), "tint green")
+plot(color.t(tint), "tint transparency")
 `;
 
 test('inputs the script could not use are refused in the panel, and time and text-area inputs work', async ({ page }) => {
@@ -114,6 +117,24 @@ test('inputs the script could not use are refused in the panel, and time and tex
   await note.blur();
   await nextRun(page, before);
   expect(await plotValue(page, 'note length', 0)).toBe(11);
+
+  // A color: the picker sets red/green/blue and keeps the transparency; the opacity field sets it.
+  // color.red is #F23645 (green 54); transparency 40 is opacity 60 %.
+  expect(await plotValue(page, 'tint green', 0)).toBe(54);
+  expect(await plotValue(page, 'tint transparency', 0)).toBe(40);
+  const tint = page.getByTestId('input-tint');
+  await expect(tint.locator('input[type=number]')).toHaveValue('60');
+  before = (await appState(page)).runId;
+  await tint.locator('input[type=color]').fill('#00ff00');
+  await nextRun(page, before);
+  expect(await plotValue(page, 'tint green', 0)).toBe(255);
+  expect(await plotValue(page, 'tint transparency', 0)).toBe(40);
+  before = (await appState(page)).runId;
+  await tint.locator('input[type=number]').fill('75');
+  await tint.locator('input[type=number]').press('Enter');
+  await nextRun(page, before);
+  expect(await plotValue(page, 'tint transparency', 0)).toBe(25);
+  expect(await plotValue(page, 'tint green', 0)).toBe(255);
   await expect(page.getByTestId('notice').filter({ hasText: 'no longer fit' })).toHaveCount(0);
   expect(errors).toEqual([]);
 });

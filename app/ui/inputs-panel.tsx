@@ -2,7 +2,7 @@
 // its min/max/step, checkbox, option list, source list, color, text), grouped as the script groups
 // them. A change re-runs the script with the new values (or restores a checkpoint made with them).
 
-import { memo, useEffect, useState } from 'react';
+import { memo, useEffect, useRef, useState } from 'react';
 import type { InputInfo } from '../../vm/index.js';
 import { colorB, colorG, colorR, colorT, makeColor } from '../../vm/runtime/color-value.js';
 import { parseTimeframe } from '../../vm/builtins/time/timeframe.js';
@@ -150,23 +150,53 @@ function ColorField({ value, onChange }: { value: InputValue; onChange: (v: Inpu
   const c = typeof value === 'number' && !Number.isNaN(value) ? value : NaN;
   const transp = Number.isNaN(c) ? 0 : colorT(c);
   const hex = Number.isNaN(c) ? '#2962ff' : toHex(c);
+  const opacity = Number.isNaN(c) ? '' : String(Math.round(100 - transp));
+  // Shown while the user picks or types; applied (one run) when the picker closes, or on Enter or
+  // leaving the opacity field, not on every step of a drag or keystroke.
+  const [shownHex, setShownHex] = useState(hex);
+  const [shownOpacity, setShownOpacity] = useState(opacity);
+  useEffect(() => setShownHex(hex), [hex]);
+  useEffect(() => setShownOpacity(opacity), [opacity]);
+  const picker = useRef<HTMLInputElement>(null);
+  const latest = useRef({ transp, c, onChange });
+  latest.current = { transp, c, onChange };
+  useEffect(() => {
+    const el = picker.current;
+    if (!el) return undefined;
+    const commit = () => {
+      const { transp: t, c: cur, onChange: apply } = latest.current;
+      const next = fromHex(el.value, t);
+      if (next !== cur) apply(next);
+    };
+    el.addEventListener('change', commit);
+    return () => el.removeEventListener('change', commit);
+  }, []);
+  const commitOpacity = () => {
+    const op = Number(shownOpacity);
+    if (shownOpacity.trim() === '' || !Number.isFinite(op)) {
+      setShownOpacity(opacity);
+      return;
+    }
+    const next = fromHex(hex, 100 - Math.max(0, Math.min(100, Math.round(op))));
+    if (next !== c) onChange(next);
+  };
   return (
     <span className="input-color">
-      <input type="color" value={hex} aria-label="Color" onChange={(e) => onChange(fromHex(e.target.value, transp))} />
+      <input ref={picker} type="color" value={shownHex} aria-label="Color" onChange={(e) => setShownHex(e.target.value)} />
       <input
         type="number"
         className="input-opacity"
         min={0}
         max={100}
         step={1}
-        value={Number.isNaN(c) ? '' : Math.round(100 - transp)}
+        value={shownOpacity}
         placeholder="na"
         aria-label="Opacity (%)"
         title="Opacity (%)"
-        onChange={(e) => {
-          const op = Number(e.target.value);
-          if (e.target.value === '' || !Number.isFinite(op)) return;
-          onChange(fromHex(hex, 100 - Math.max(0, Math.min(100, Math.round(op)))));
+        onChange={(e) => setShownOpacity(e.target.value)}
+        onBlur={commitOpacity}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') commitOpacity();
         }}
       />
     </span>
