@@ -1,6 +1,8 @@
 // The inputs panel, generated from the script's input.* calls: one control per input (number with
-// its min/max/step, checkbox, option list, source list, color, text), grouped as the script groups
-// them. A change re-runs the script with the new values (or restores a checkpoint made with them).
+// its min/max/step, checkbox, option list, source list, color with its opacity, date and time in
+// UTC, timeframe and session checked before they are applied, text, text area), grouped as the
+// script groups them. A change re-runs the script with the new values (or restores a checkpoint
+// made with them).
 
 import { memo, useEffect, useRef, useState } from 'react';
 import type { InputInfo } from '../../vm/index.js';
