@@ -1348,7 +1348,13 @@ export class Engine implements EngineApi {
     this.session.replay = { ...this.session.replay, from: meta.replayFrom, playing: false };
     await this.saveSession();
     const ds = await this.ensureDataset();
-    if (ds.info.id !== meta.datasetId) return;
+    if (ds.info.id !== meta.datasetId) {
+      // Its bars are gone (deleted, maybe in another tab): say so, and show the script on the
+      // dataset the session fell back to rather than leaving the page as it was.
+      this.notice('error', 'snapshot-dataset', `The checkpoint at bar ${meta.bar} was made on a dataset that is no longer in this browser (${meta.datasetId}): import that file again to restore it.`);
+      await this.openCurrent(true);
+      return;
+    }
     await this.compileCurrent();
     const program = this.compiled?.program;
     if (!program) return;
