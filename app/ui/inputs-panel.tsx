@@ -9,12 +9,10 @@ import type { InputInfo } from '../../vm/index.js';
 import { colorB, colorG, colorR, colorT, makeColor } from '../../vm/runtime/color-value.js';
 import { TIMEFRAMES, msToUtcField, textInputProblem, utcFieldToMs } from './input-values.js';
 import type { InputValue } from '../worker/protocol.js';
+import { inputKey } from '../worker/run-config.js';
 import type { AppController } from './controller.js';
 
 const SOURCES = ['open', 'high', 'low', 'close', 'hl2', 'hlc3', 'ohlc4', 'hlcc4', 'volume'];
-function keyOf(i: InputInfo): string {
-  return i.varName ?? i.title;
-}
 
 function toHex(c: number): string {
   const h = (n: number) => Math.max(0, Math.min(255, n)).toString(16).padStart(2, '0');
@@ -271,8 +269,8 @@ export const InputsPanel = memo(function InputsPanel({ inputs, saved, controller
     groups.set(g, [...(groups.get(g) ?? []), i]);
   }
   const change = (info: InputInfo, v: InputValue) => {
-    const next = { ...saved, [keyOf(info)]: v };
-    if (v === info.defval) delete next[keyOf(info)];
+    const next = { ...saved, [inputKey(info)]: v };
+    if (v === info.defval) delete next[inputKey(info)];
     void controller.setInputs(next);
   };
   return (
@@ -296,10 +294,10 @@ export const InputsPanel = memo(function InputsPanel({ inputs, saved, controller
           <fieldset key={g || '(none)'} className="input-group">
             {g && <legend>{g}</legend>}
             {list.map((info) => {
-              const v = saved[keyOf(info)] ?? info.defval;
+              const v = saved[inputKey(info)] ?? info.defval;
               return (
-                <label key={info.id} className="input-row" title={info.tooltip ?? undefined} data-testid={`input-${keyOf(info)}`}>
-                  <span className="input-label">{info.title || keyOf(info)}</span>
+                <label key={info.id} className="input-row" title={info.tooltip ?? undefined} data-testid={`input-${inputKey(info)}`}>
+                  <span className="input-label">{info.title || inputKey(info)}</span>
                   <Field info={info} value={v} onChange={(x) => change(info, x)} />
                 </label>
               );
