@@ -2,16 +2,29 @@
 //
 // Rules (a user's CSV export should load as it is, and anything that would draw a wrong chart is an
 // error that names its line):
-// - A header row is required. Names are matched trimmed, case-insensitively, quoted or not. The time
-//   column is the first named time, date, timestamp or datetime; then open, high, low, close, and
-//   optionally volume (or vol). Other columns are ignored and never parsed.
+// - A header row is required. Names are matched trimmed, case-insensitively, quoted or not, with
+//   MetaTrader's angle brackets (`<DATE>`) and a trailing `(UTC)`/`(GMT)` (`Date(UTC)`) dropped. The
+//   time column is the first named time, date, timestamp, datetime, date_time, open_time / Open time
+//   (Binance; `close_time` is ignored), Gmt time / Local time (Dukascopy), timestamp_ms or time_ms;
+//   then open, high, low, close, and optionally volume (or vol). Other columns are ignored and never
+//   parsed. A name ending in `_ms` must hold unix milliseconds (else an error).
+// - Volume: a MetaTrader tick volume column (<TICKVOL>, tick_volume) is used as the volume, with a
+//   warning, when there is no volume column or that column is 0 in every row (MetaTrader writes
+//   <VOL> 0 for most forex and CFD symbols). Never mixed row by row.
 // - A file with close but none of open/high/low loads as a line chart: open = high = low = close, with
 //   a warning. Some but not all of open/high/low is an error naming the missing ones.
 // - Times: unix seconds, milliseconds, microseconds or nanoseconds, told apart by the largest
 //   magnitude in the file (< 1e11 seconds, < 1e14 ms, < 1e17 µs, else ns; so seconds reach year 5138
-//   and ms start in 1973); or ISO dates and date-times (see scan-time.ts). One file uses one kind.
+//   and ms start in 1973); or ISO dates and date-times (see scan-time.ts); or `2024.01.31` (year
+//   first, MetaTrader); or `31.01.2024` (dots with the 4-digit year last are day first: Dukascopy,
+//   e.g. `31.01.2024 00:00:00.000`, optionally ending `GMT+0100`); or slash dates `01/31/2024` /
+//   `31/01/2024`, whose order is decided from the whole file: a row whose first number is over 12
+//   makes the file day first, one whose second is, month first (a warning says which and why); a
+//   file with both is an error, and a file where every date reads both ways is an error saying the
+//   order is ambiguous. Each date may carry a time of day and a zone. One file uses one kind.
 //   A file with both a `date` and a `time` column whose first row's time is a time of day (`09:30`,
-//   `9:30:15`) reads each bar's time as that date plus that time, in UTC.
+//   `9:30:15`) reads each bar's time as that date plus that time, in UTC (MetaTrader: `<DATE>`,
+//   `<TIME>`).
 //   Compact dates such as 20200103 are read as unix seconds, with a warning saying so.
 // - Rows newest first are reversed. Time order must be strict one way or the other: a row out of
 //   order or a repeated time is an error naming its line.
@@ -19,15 +32,22 @@
 //   the most frequent of `,` `;` or tab in the header line.
 // - Every row must have as many fields as the header (empty fields after the last one, from a
 //   trailing delimiter, are ignored). Prices must be finite numbers with a `.` decimal point and no
-//   thousands separators (`1e3` is fine, `1,5`, empty or NaN is not); volume may be empty or NaN (na).
+//   thousands separators (`1e3` is fine, `1,5`, empty or NaN is not); volume may be empty, NaN or
+//   null (na).
+// - A row whose prices are all `null` (Yahoo Finance writes them for days without trading) is
+//   skipped, its time unread; one warning gives the count and the first such line. A row with only
+//   some prices null is an error.
 // - Inconsistent prices (high < low, open or close outside low..high) are kept as given and reported
 //   once as a warning with a count: charting tools draw such bars, and exchange data has them.
 // - The first problem found stops the parse with a ParseError (line 1 is the header); a file that is
-//   not CSV at all (binary, HTML, JSON) fails on one message saying so.
+//   not CSV at all (binary, HTML, JSON) fails on one message saying so (a first line of angle-bracketed
+//   names between delimiters, `<DATE>,<OPEN>,...`, is a MetaTrader header, not HTML).
 
 import { type BarColumns, createBars, reverseBars, sliceBars, truncateBars } from './bars.js';
 import { scanNumber } from './scan-number.js';
-import { explainBadTime, formatTime, scanIsoTime, scanTimeOfDay } from './scan-time.js';
+import {
+  type DateKind, dateKindOf, explainBadTime, formatTime, scanDayMonthYear, scanIsoTime, scanTimeOfDay, scanYmdDots,
+} from './scan-time.js';
 
 /** A CSV the loader cannot turn into bars. `line` is 1-based with the header as line 1; `column` is
  * the header name of the offending cell, or null when the problem is the row or the file. */
@@ -84,8 +104,32 @@ export interface ParsedBars {
   order: 'ascending' | 'descending-reversed';
 }
 
-const TIME_NAMES = new Set(['time', 'date', 'timestamp', 'datetime']);
+const TIME_NAMES = new Set([
+  'time', 'date', 'timestamp', 'datetime', 'date_time', 'date time',
+  'open_time', 'open time', 'opentime', // Binance klines (`close_time` is never the time)
+  'gmt time', 'local time', // Dukascopy
+  'timestamp_ms', 'time_ms',
+]);
 const VOLUME_NAMES = new Set(['volume', 'vol']);
+const TICK_VOLUME_NAMES = new Set(['tickvol', 'tick_volume', 'tick volume', 'tickvolume']);
+
+/** A header name as matched: lower case, without MetaTrader's angle brackets (`<DATE>`) and without
+ * a trailing `(UTC)` / `(GMT)` (`Date(UTC)`: every time is read as UTC anyway). */
+function canonicalName(raw: string): string {
+  let n = raw.toLowerCase();
+  if (n.length > 2 && n.startsWith('<') && n.endsWith('>')) n = n.slice(1, -1).trim();
+  const zone = /\s*\((utc|gmt)\)$/.exec(n);
+  if (zone !== null && zone.index > 0) n = n.slice(0, zone.index);
+  return n;
+}
+
+/** Explains a time cell that does not match the file's kind of date. */
+function explainBadDate(kind: DateKind, cell: string): string {
+  if (kind === 'ymd-dots') return 'expected a date like 2024.01.31 or 2024.01.31 09:30 (year first)';
+  if (kind === 'dmy-dots') return 'expected a date like 31.01.2024 or 31.01.2024 09:30:00.000 (day first)';
+  if (kind === 'slash') return 'expected a date like 01/31/2024 or 31/01/2024, optionally with a time 09:30';
+  return explainBadTime(cell);
+}
 const MAX_TIME_MS = 8.64e15; // the Date range
 
 /** How a field was written: its content range may need unquoting before use. */
@@ -242,6 +286,17 @@ class RowScanner {
     return scanNumber(text, a, b);
   }
 
+  /** Whether field i is the word `null` (any case, spaces around allowed), without slicing it. */
+  isNull(i: number): boolean {
+    const text = this.text;
+    let a = this.starts[i];
+    let b = this.ends[i];
+    while (a < b && isSpace(text.charCodeAt(a))) a++;
+    while (b > a && isSpace(text.charCodeAt(b - 1))) b--;
+    return b - a === 4 && (text.charCodeAt(a) | 32) === 110 && (text.charCodeAt(a + 1) | 32) === 117 &&
+      (text.charCodeAt(a + 2) | 32) === 108 && (text.charCodeAt(a + 3) | 32) === 108;
+  }
+
   /** Field i parsed as an ISO time in ms (NaN when it is not one). */
   isoTime(i: number): number {
     if (this.kinds[i] === QUOTED_ESCAPES) {
@@ -287,6 +342,8 @@ function sniffNotCsv(text: string, start: number): string | null {
     return 'this is not a CSV file: it looks like binary data.';
   }
   const first = head.trimStart().charAt(0);
+  // MetaTrader headers are `<DATE>,<TIME>,<OPEN>,...`: angle-bracketed names between delimiters.
+  if (first === '<' && /^<[A-Za-z_]\w*>([ ]*[,;\t][ ]*<[A-Za-z_]\w*>)+[ \t]*(\r|\n|$)/.test(head.trimStart())) return null;
   if (first === '<') return 'this is not a CSV file: it looks like HTML or XML (starts with "<").';
   if (first === '{' || first === '[') {
     return `this is not a CSV file: it looks like JSON (starts with "${first}").`;
@@ -355,7 +412,7 @@ export function parseBarsCsv(text: string, opts: ParseBarsOptions = {}): ParsedB
   const ncols = header.count;
   if (ncols > header.starts.length) fail(headerLine, null, `too many columns (${ncols})`);
   const names: string[] = [];
-  for (let i = 0; i < ncols; i++) names.push(header.field(i).toLowerCase());
+  for (let i = 0; i < ncols; i++) names.push(canonicalName(header.field(i)));
   const shown: string[] = [];
   for (let i = 0; i < ncols; i++) shown.push(header.field(i));
 
@@ -378,6 +435,9 @@ export function parseBarsCsv(text: string, opts: ParseBarsOptions = {}): ParsedB
   const lowCol = find((n) => n === 'low', 'low');
   const closeCol = find((n) => n === 'close', 'close');
   const volumeCol = find((n) => VOLUME_NAMES.has(n), 'volume');
+  const tickVolumeCol = find((n) => TICK_VOLUME_NAMES.has(n), 'tick volume');
+  /** Whether the name says milliseconds (`timestamp_ms`): checked against the magnitude rule. */
+  const timeSaysMs = timeCol >= 0 && (names[timeCol] ?? '').endsWith('_ms');
 
   const listed = shown.slice(0, 8).map((n) => `'${n.length > 24 ? `${n.slice(0, 21)}...` : n}'`).join(', ');
   const found = `found ${listed}${ncols > 8 ? `, ... (${ncols} columns)` : ''}`;
@@ -410,6 +470,7 @@ export function parseBarsCsv(text: string, opts: ParseBarsOptions = {}): ParsedB
   let dateCol = timeCol;
   let n = 0;
   let numericTimes = false;
+  let kind: DateKind = 'iso';
   let maxAbsTime = 0;
   let badRange = 0;
   let badRangeLine = 0;
@@ -417,14 +478,58 @@ export function parseBarsCsv(text: string, opts: ParseBarsOptions = {}): ParsedB
   let outside = 0;
   let outsideLine = 0;
   let outsideText = '';
+  let nullRows = 0;
+  let nullRowLine = 0;
+  // Slash dates: `time` holds the month-first reading, `dayFirstTime` the day-first one (NaN when a
+  // reading is not a date); the first line that only one reading fits decides the file's order.
+  let dayFirstTime: Float64Array | null = null;
+  let dayFirstLine = 0;
+  let firstDateCell = '';
+  let monthFirstLine = 0;
+  // MetaTrader's <TICKVOL>, kept beside <VOL>: see the volume choice after the rows.
+  const tickVolume = tickVolumeCol >= 0 ? new Float64Array(capacity) : null;
+  let volumeNonZero = false;
+  const priceCols = closeOnly ? [closeCol] : [openCol, highCol, lowCol, closeCol];
 
   const price = (col: number, line: number): number => {
     const v = rows.number(col);
     if (Number.isFinite(v)) return v;
     const cell = rows.field(col);
     if (cell === '') return fail(line, colName(col), 'expected a number, got an empty cell');
+    if (cell.toLowerCase() === 'null') {
+      return fail(line, colName(col), `expected a number, got "null" (a row is skipped only when all its prices are null)`);
+    }
     if (Number.isNaN(v)) return fail(line, colName(col), `expected a number, got ${quote(cell)}${numberHint(cell)}`);
     return fail(line, colName(col), `${quote(cell)} is out of range`);
+  };
+  const optionalVolume = (col: number, line: number): number => {
+    const v = rows.number(col);
+    if (Number.isFinite(v)) return v;
+    const cell = rows.field(col);
+    const lower = cell.toLowerCase();
+    if (cell !== '' && lower !== 'nan' && lower !== 'na' && lower !== 'null') {
+      fail(line, colName(col), Number.isNaN(v) ? `expected a number or an empty cell, got ${quote(cell)}${numberHint(cell)}` : `${quote(cell)} is out of range`);
+    }
+    return NaN;
+  };
+  /** A non-ISO date cell in ms (month first for slash dates), or NaN. */
+  const otherDate = (cell: string, dayFirst: boolean): number =>
+    kind === 'ymd-dots' ? scanYmdDots(cell, 0, cell.length)
+      : scanDayMonthYear(cell, 0, cell.length, kind === 'slash' ? 47 : 46, kind === 'dmy-dots' || dayFirst);
+  const kindName = (k: DateKind | 'unix'): string =>
+    k === 'unix' ? 'a unix number' : k === 'iso' ? 'an ISO date' : k === 'ymd-dots' ? 'a YYYY.MM.DD date'
+      : k === 'dmy-dots' ? 'a DD.MM.YYYY date' : 'a slash date';
+  /** Fails on a time cell that is not of the file's kind, saying so when it is of another kind. */
+  const badTime = (line: number, col: number, cell: string, suffix: string): never => {
+    if (cell === '') return fail(line, colName(col), `the time is empty${suffix}`);
+    const own: DateKind | 'unix' = numericTimes ? 'unix' : kind;
+    const other: DateKind | 'unix' | null = !numericTimes && n > 0 && !Number.isNaN(scanNumber(cell, 0, cell.length)) ? 'unix'
+      : !Number.isNaN(scanIsoTime(cell, 0, cell.length)) ? 'iso'
+        : dateKindOf(cell) !== 'iso' ? dateKindOf(cell) : null;
+    if (other !== null && other !== own) {
+      return fail(line, colName(col), `got ${quote(cell)}, but the first row's time is ${kindName(own)}: use one kind of time in a file`);
+    }
+    return fail(line, colName(col), `${numericTimes ? explainBadTime(cell) : explainBadDate(kind, cell)}${suffix}, got ${quote(cell)}`);
   };
 
   while (rows.skipBlankLines()) {
@@ -442,6 +547,18 @@ export function parseBarsCsv(text: string, opts: ParseBarsOptions = {}): ParsedB
         }
       }
     }
+    // Yahoo Finance writes `date,null,null,...` for days without a price: such a row is skipped.
+    let allNull = true;
+    for (const col of priceCols) {
+      if (!rows.isNull(col)) {
+        allNull = false;
+        break;
+      }
+    }
+    if (allNull) {
+      if (nullRows++ === 0) nullRowLine = line;
+      continue;
+    }
     if (n === 0 && todCol >= 0) {
       // date + time columns: combined when the time column holds a time of day.
       if (!Number.isNaN(rows.timeOfDay(todCol))) {
@@ -452,40 +569,48 @@ export function parseBarsCsv(text: string, opts: ParseBarsOptions = {}): ParsedB
         todCol = -1;
       }
     }
-    if (n === 0) numericTimes = !combined && !Number.isNaN(rows.number(timeCol));
+    if (n === 0) {
+      numericTimes = !combined && !Number.isNaN(rows.number(timeCol));
+      if (!numericTimes) kind = dateKindOf(rows.field(dateCol));
+      if (kind === 'slash') dayFirstTime = new Float64Array(capacity);
+      firstDateCell = rows.field(dateCol);
+    }
     let t: number;
+    let tDayFirst = NaN;
     if (combined) {
-      const day = rows.isoTime(dateCol);
       const dateCell = rows.field(dateCol);
-      if (Number.isNaN(day) || dateCell.length !== 10) {
-        const why = dateCell === '' ? 'the date is empty' : Number.isNaN(day) ? explainBadTime(dateCell) : 'expected a date alone';
-        fail(line, colName(dateCol), `${why} (the time of day is in column '${colName(todCol)}'), got ${quote(dateCell)}`);
+      const suffix = ` (the time of day is in column '${colName(todCol)}')`;
+      let day = kind === 'iso' ? rows.isoTime(dateCol) : otherDate(dateCell, false);
+      if (kind === 'slash') tDayFirst = otherDate(dateCell, true);
+      if (Number.isNaN(day) && Number.isNaN(tDayFirst)) badTime(line, dateCol, dateCell, suffix);
+      if (dateCell.includes(':') || dateCell.includes(' ')) {
+        fail(line, colName(dateCol), `expected a date alone${suffix}, got ${quote(dateCell)}`);
       }
       const tod = rows.timeOfDay(todCol);
       if (Number.isNaN(tod)) {
         fail(line, colName(todCol), `expected a time of day like 09:30 or 09:30:00, got ${quote(rows.field(todCol))}`);
       }
-      t = day + tod;
+      day += tod;
+      tDayFirst += tod;
+      t = day;
     } else if (numericTimes) {
       t = rows.number(timeCol);
-      if (Number.isNaN(t)) {
-        const cell = rows.field(timeCol);
-        if (!Number.isNaN(scanIsoTime(cell, 0, cell.length))) {
-          fail(line, timeName, `got ${quote(cell)}, but the first row's time is a unix number: use one kind of time in a file`);
-        }
-        fail(line, timeName, cell === '' ? 'the time is empty' : `${explainBadTime(cell)}, got ${quote(cell)}`);
-      }
+      if (Number.isNaN(t)) badTime(line, timeCol, rows.field(timeCol), '');
       const a = Math.abs(t);
       if (a > maxAbsTime) maxAbsTime = a;
-    } else {
+    } else if (kind === 'iso') {
       t = rows.isoTime(timeCol);
-      if (Number.isNaN(t)) {
-        const cell = rows.field(timeCol);
-        if (n > 0 && !Number.isNaN(scanNumber(cell, 0, cell.length))) {
-          fail(line, timeName, `got ${quote(cell)}, but the first row's time is an ISO date: use one kind of time in a file`);
-        }
-        fail(line, timeName, cell === '' ? 'the time is empty' : `${explainBadTime(cell)}, got ${quote(cell)}`);
-      }
+      if (Number.isNaN(t)) badTime(line, timeCol, rows.field(timeCol), '');
+    } else {
+      const cell = rows.field(timeCol);
+      t = otherDate(cell, false);
+      if (kind === 'slash') tDayFirst = otherDate(cell, true);
+      if (Number.isNaN(t) && Number.isNaN(tDayFirst)) badTime(line, timeCol, cell, '');
+    }
+    if (dayFirstTime !== null) {
+      dayFirstTime[n] = tDayFirst;
+      if (Number.isNaN(t) && dayFirstLine === 0) dayFirstLine = line;
+      if (Number.isNaN(tDayFirst) && monthFirstLine === 0) monthFirstLine = line;
     }
     const c = price(closeCol, line);
     let o = c;
@@ -509,16 +634,10 @@ export function parseBarsCsv(text: string, opts: ParseBarsOptions = {}): ParsedB
     }
     let v = NaN;
     if (volumeCol >= 0) {
-      v = rows.number(volumeCol);
-      if (!Number.isFinite(v)) {
-        const cell = rows.field(volumeCol);
-        const lower = cell.toLowerCase();
-        if (cell !== '' && lower !== 'nan' && lower !== 'na') {
-          fail(line, colName(volumeCol), Number.isNaN(v) ? `expected a number or an empty cell, got ${quote(cell)}${numberHint(cell)}` : `${quote(cell)} is out of range`);
-        }
-        v = NaN;
-      }
+      v = optionalVolume(volumeCol, line);
+      if (v !== 0 && !Number.isNaN(v)) volumeNonZero = true;
     }
+    if (tickVolume !== null) tickVolume[n] = optionalVolume(tickVolumeCol, line);
     time[n] = t;
     open[n] = o;
     high[n] = h;
@@ -528,12 +647,48 @@ export function parseBarsCsv(text: string, opts: ParseBarsOptions = {}): ParsedB
     rowLine[n] = line;
     n++;
   }
-  if (n === 0) fail(headerLine, null, 'no bars: the header is not followed by any data rows');
+  if (n === 0) {
+    if (nullRows > 0) fail(nullRowLine, null, `no bars: every row's prices are null (${nullRows} row${nullRows === 1 ? '' : 's'})`);
+    fail(headerLine, null, 'no bars: the header is not followed by any data rows');
+  }
+  if (nullRows > 0) {
+    warn(nullRowLine, `skipped ${nullRows} row${nullRows === 1 ? '' : 's'} whose prices are all null (no trading that day); this is the first`);
+  }
+
+  if (dayFirstTime !== null) {
+    // Slash dates: one order for the whole file, decided only by a row that fits one reading.
+    const dateName = colName(dateCol);
+    if (dayFirstLine > 0 && monthFirstLine > 0) {
+      const later = Math.max(dayFirstLine, monthFirstLine);
+      const earlier = Math.min(dayFirstLine, monthFirstLine);
+      fail(later, dateName, `this date reads only ${later === dayFirstLine ? 'day first (DD/MM/YYYY)' : 'month first (MM/DD/YYYY)'}, but line ${earlier}'s reads only ${later === dayFirstLine ? 'month first' : 'day first'}: write dates as YYYY-MM-DD`);
+    }
+    if (dayFirstLine === 0 && monthFirstLine === 0) {
+      fail(rowLine[0], dateName, `day/month order is ambiguous: write dates as YYYY-MM-DD, got ${quote(firstDateCell)}`);
+    }
+    const dayFirst = dayFirstLine > 0;
+    if (dayFirst) time.set(dayFirstTime.subarray(0, n));
+    warn(dayFirst ? dayFirstLine : monthFirstLine, `slash dates read ${dayFirst ? 'day first (DD/MM/YYYY)' : 'month first (MM/DD/YYYY)'}, as this row's date only reads that way`);
+  }
+
+  if (tickVolume !== null) {
+    // MetaTrader: <VOL> is the real volume and is 0 for most forex and CFD symbols, where <TICKVOL>
+    // (the number of price changes) is what charting tools show. One column for the whole file.
+    if (volumeCol < 0 || !volumeNonZero) {
+      volume.set(tickVolume.subarray(0, n));
+      warn(headerLine, volumeCol < 0
+        ? `volume is the tick volume of column '${colName(tickVolumeCol)}' (the number of price changes)`
+        : `volume is the tick volume of column '${colName(tickVolumeCol)}' (the number of price changes), as column '${colName(volumeCol)}' is 0 in every row`);
+    }
+  }
 
   if (numericTimes) {
     // One unit for the whole file, chosen by the largest magnitude (see the rules above).
     const toMs = maxAbsTime < 1e11 ? 1000 : maxAbsTime < 1e14 ? 1 : maxAbsTime < 1e17 ? 1e-3 : 1e-6;
     const t0 = time[0];
+    if (timeSaysMs && toMs !== 1) {
+      fail(rowLine[0], timeName, `the column's name says milliseconds, but its times read as unix ${toMs === 1000 ? 'seconds' : toMs === 1e-3 ? 'microseconds' : 'nanoseconds'} (largest ${maxAbsTime})`);
+    }
     if (maxAbsTime < 1e8 && looksLikeCompactDate(t0)) {
       warn(rowLine[0], `times like ${t0} were read as unix seconds (${formatTime(t0 * 1000)}); if they are dates, write them as YYYY-MM-DD`);
     }

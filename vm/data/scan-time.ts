@@ -4,6 +4,12 @@
 // Accepted: `YYYY-MM-DD` (UTC midnight) and `YYYY-MM-DD(T|t| )HH:MM[:SS[.fraction]]` followed by
 // nothing (UTC), `Z`/`z`, or an offset `±HH`, `±HHMM`, `±HH:MM` (one space before the zone is
 // allowed). Fractions of a second beyond milliseconds are truncated.
+//
+// Other date shapes seen in exports (one kind per file, see TimeKind), each with the same optional
+// time of day and zone, where the zone may also be written `GMT±HHMM` / `UTC±HHMM` (Dukascopy):
+// - `YYYY.MM.DD` (MetaTrader): year first, so unambiguous.
+// - `DD.MM.YYYY` (Dukascopy, European): dots with the 4-digit year last are always day first.
+// - `D/M/YYYY` or `M/D/YYYY`: ambiguous per cell; the loader decides the order from the whole file.
 
 import { daysFromCivil, daysInMonth, MS_DAY as MS_PER_DAY } from '../builtins/time/calendar.js';
 
@@ -61,8 +67,60 @@ export function scanIsoTime(s: string, start: number, end: number): number {
   const month = twoDigits(s, start + 5);
   const day = twoDigits(s, start + 8);
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return NaN;
-  const days = daysFromCivil(year, month, day);
-  let i = start + 10;
+  return scanClock(s, start + 10, end, daysFromCivil(year, month, day), false);
+}
+
+/** The kinds of written date a file may use (one per file, decided from its first row). */
+export type DateKind = 'iso' | 'ymd-dots' | 'dmy-dots' | 'slash';
+
+/** The kind of date `text` starts like (`iso` when it is none of the others, so that errors explain
+ * ISO). */
+export function dateKindOf(text: string): DateKind {
+  if (/^\d{4}\.\d/.test(text)) return 'ymd-dots';
+  if (/^\d{1,2}\.\d{1,2}\.\d{4}/.test(text)) return 'dmy-dots';
+  if (/^\d{1,2}\/\d{1,2}\/\d{4}/.test(text)) return 'slash';
+  return 'iso';
+}
+
+/** `YYYY.MM.DD[ HH:MM[:SS[.fraction]]][zone]` (MetaTrader) in ms, or NaN. */
+export function scanYmdDots(s: string, start: number, end: number): number {
+  if (end - start < 10) return NaN;
+  const year =
+    digit(s, start) * 1000 + digit(s, start + 1) * 100 + digit(s, start + 2) * 10 + digit(s, start + 3);
+  if (year < 0 || s.charCodeAt(start + 4) !== 46 || s.charCodeAt(start + 7) !== 46) return NaN;
+  const month = twoDigits(s, start + 5);
+  const day = twoDigits(s, start + 8);
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return NaN;
+  return scanClock(s, start + 10, end, daysFromCivil(year, month, day), true);
+}
+
+/** `A<sep>B<sep>YYYY[ HH:MM[:SS[.fraction]]][zone]` with A and B of 1 or 2 digits, read as day, month
+ * when `dayFirst`, else month, day; in ms, or NaN. */
+export function scanDayMonthYear(s: string, start: number, end: number, sep: number, dayFirst: boolean): number {
+  let i = start;
+  let a = digit(s, i++);
+  if (a < 0) return NaN;
+  if (i < end && s.charCodeAt(i) !== sep) a = a * 10 + digit(s, i++);
+  if (a < 0 || i >= end || s.charCodeAt(i) !== sep) return NaN;
+  i++;
+  let b = digit(s, i++);
+  if (b < 0) return NaN;
+  if (i < end && s.charCodeAt(i) !== sep) b = b * 10 + digit(s, i++);
+  if (b < 0 || i >= end || s.charCodeAt(i) !== sep) return NaN;
+  i++;
+  if (end - i < 4) return NaN;
+  const year = digit(s, i) * 1000 + digit(s, i + 1) * 100 + digit(s, i + 2) * 10 + digit(s, i + 3);
+  if (year < 0) return NaN;
+  i += 4;
+  const day = dayFirst ? a : b;
+  const month = dayFirst ? b : a;
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return NaN;
+  return scanClock(s, i, end, daysFromCivil(year, month, day), true);
+}
+
+/** The part after a date at `s[i]`: nothing (midnight), or `(T|t| )HH:MM[:SS[.fraction]]` and an
+ * optional zone; `gmt` also allows `GMT`/`UTC` before the zone's sign. */
+function scanClock(s: string, i: number, end: number, days: number, gmt: boolean): number {
   if (i === end) return days * MS_PER_DAY;
 
   const sep = s.charCodeAt(i);
@@ -80,6 +138,10 @@ export function scanIsoTime(s: string, start: number, end: number): number {
   if (i < end && s.charCodeAt(i) === 32) {
     i++;
     if (i === end) return NaN;
+  }
+  if (gmt && end - i >= 3) {
+    const word = s.slice(i, i + 3).toUpperCase();
+    if (word === 'GMT' || word === 'UTC') i += 3;
   }
   if (i < end) {
     const z = s.charCodeAt(i);
