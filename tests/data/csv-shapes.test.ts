@@ -127,6 +127,12 @@ describe('MetaTrader', () => {
     expect([f.line, f.detail]).toEqual([3, `got "2024-01-03", but the first row's time is a YYYY.MM.DD date: use one kind of time in a file`]);
   });
 
+  it('says a headerless MT4 history export needs a header', () => {
+    expect(errorOf('2024.01.02,00:00,1.1,1.2,1.0,1.15,7\n').detail).toBe(
+      'the first line must be a header naming the columns (time,open,high,low,close,volume), but it looks like data: "2024.01.02,00:00,1.1,1.2,1.0,1.15,7"',
+    );
+  });
+
   it('still takes a first line of HTML for HTML', () => {
     expect(errorOf('<html>\n<body>time,open</body>\n').detail).toBe('this is not a CSV file: it looks like HTML or XML (starts with "<").');
     expect(errorOf('<table><tr><td>time</td></tr>\n').detail).toMatch(/looks like HTML/);

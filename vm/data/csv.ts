@@ -444,7 +444,7 @@ export function parseBarsCsv(text: string, opts: ParseBarsOptions = {}): ParsedB
   if (timeCol < 0 || closeCol < 0) {
     const firstCell = header.field(0);
     const looksLikeData = firstCell !== '' && (!Number.isNaN(scanNumber(firstCell, 0, firstCell.length)) ||
-      !Number.isNaN(scanIsoTime(firstCell, 0, firstCell.length)));
+      !Number.isNaN(scanIsoTime(firstCell, 0, firstCell.length)) || dateKindOf(firstCell) !== 'iso');
     if (looksLikeData) {
       fail(headerLine, null, `the first line must be a header naming the columns (time,open,high,low,close,volume), but it looks like data: ${quote(text.slice(header.starts[0], header.pos).trim())}`);
     }
