@@ -39,6 +39,12 @@ describe('Yahoo Finance: rows of null prices', () => {
     expect(r.warnings).toEqual(['y.csv:3: skipped 2 rows whose prices are all null (no trading that day); this is the first']);
   });
 
+  it('says "a row" when only one is skipped', () => {
+    const r = parseBarsCsv('Date,Open,High,Low,Close\n2020-01-02,1,1,1,1\n2020-01-03,null,null,null,null\n2020-01-06,1,1,1,1\n');
+    expect(r.bars.length).toBe(2);
+    expect(r.warnings).toEqual(['line 3: skipped a row whose prices are all null (no trading that day)']);
+  });
+
   it('still rejects a row with only some prices null, naming the line and column', () => {
     const e = errorOf('Date,Open,High,Low,Close,Volume\n2020-01-02,10,11,9,10.5,1\n2020-01-03,10,null,9,10,5\n', 'y.csv');
     expect(e.message).toBe(

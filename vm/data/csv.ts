@@ -10,7 +10,8 @@
 //   parsed. A name ending in `_ms` must hold unix milliseconds (else an error).
 // - Volume: a MetaTrader tick volume column (<TICKVOL>, tick_volume) is used as the volume, with a
 //   warning, when there is no volume column or that column is 0 in every row (MetaTrader writes
-//   <VOL> 0 for most forex and CFD symbols). Never mixed row by row.
+//   <VOL> 0 for most forex and CFD symbols). Never mixed row by row. A tick volume column is read
+//   like volume (a non-number is an error, empty/NaN/null is na) even when <VOL> is used.
 // - A file with close but none of open/high/low loads as a line chart: open = high = low = close, with
 //   a warning. Some but not all of open/high/low is an error naming the missing ones.
 // - Times: unix seconds, milliseconds, microseconds or nanoseconds, told apart by the largest
@@ -652,7 +653,8 @@ export function parseBarsCsv(text: string, opts: ParseBarsOptions = {}): ParsedB
     fail(headerLine, null, 'no bars: the header is not followed by any data rows');
   }
   if (nullRows > 0) {
-    warn(nullRowLine, `skipped ${nullRows} row${nullRows === 1 ? '' : 's'} whose prices are all null (no trading that day); this is the first`);
+    warn(nullRowLine, nullRows === 1 ? 'skipped a row whose prices are all null (no trading that day)'
+      : `skipped ${nullRows} rows whose prices are all null (no trading that day); this is the first`);
   }
 
   if (dayFirstTime !== null) {
