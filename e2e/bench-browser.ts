@@ -6,11 +6,10 @@
 // animation frames and the scripts in them. Prints a Markdown table and writes
 // reports/bench-browser.json. BENCH_BARS, BENCH_REPEATS, BENCH_FORGET_LAYOUT: see below.
 
-import { execSync, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { chromium, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import type { EvergreenDebug } from '../app/ui/debug.js';
-import { runBenchB, waitDrawn } from './helpers.js';
+import { launchBenchBrowser, runBenchB, serveBenchBuild, waitDrawn } from './helpers.js';
 
 const PORT = 4174;
 const BASE = `http://127.0.0.1:${PORT}`;
@@ -20,9 +19,6 @@ const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
  * the previous load (as on a first visit), so the chart is laid out when the run starts. */
 const FORGET_LAYOUT = process.env.BENCH_FORGET_LAYOUT === '1';
 const DATASET = `synthetic:${BARS}`;
-const root = new URL('..', import.meta.url).pathname;
-/** A build of its own (not dist/, which the e2e tests' server rebuilds and serves). */
-const OUT_DIR = 'reports/bench-dist';
 
 interface Sample {
   /** ms from navigation start to the chart fully drawn. */
@@ -41,7 +37,7 @@ interface Sample {
  * module worker (its own small script), which opens IndexedDB and reads one record of 560 bars × 20
  * values, transfers it, and the page draws it (candles and 19 lines) on one 1600×1000 canvas; time
  * from navigation start to the task after that frame (as for `p:drawn`). Written into the build
- * (`<build>/__floor/`) and served by the same server as the app, with nothing else of the app in it. */
+ * (`__floor/`) and served by the same server as the app, with nothing else of the app in it. */
 const FLOOR_ROWS = 560;
 const FLOOR_COLS = 20;
 const FLOOR_PAGE = `<!doctype html><html><body style="margin:0;background:#131722">
@@ -120,21 +116,9 @@ async function measure(page: Page, query: string, status: string, forgetLayout =
 
 async function main(): Promise<void> {
   console.log('Building the app...');
-  execSync(`npx vite build --outDir ${OUT_DIR} --emptyOutDir`, { cwd: root, stdio: 'ignore' });
-  mkdirSync(`${root}${OUT_DIR}/__floor`, { recursive: true });
-  writeFileSync(`${root}${OUT_DIR}/__floor/index.html`, FLOOR_PAGE);
-  writeFileSync(`${root}${OUT_DIR}/__floor/worker.js`, FLOOR_WORKER);
-  const server = spawn('npx', ['vite', 'preview', '--outDir', OUT_DIR, '--port', String(PORT), '--strictPort', '--host', '127.0.0.1'], { cwd: root, detached: true, stdio: 'ignore' });
+  const server = await serveBenchBuild(PORT, { files: { '__floor/index.html': FLOOR_PAGE, '__floor/worker.js': FLOOR_WORKER } });
   try {
-    for (let i = 0; i < 100; i++) {
-      const ok = await fetch(BASE).then((r) => r.ok, () => false);
-      if (ok) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    const browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
-    });
+    const browser = await launchBenchBrowser();
     const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
     // A string, not a function: tsx's transform would add helpers the page does not have.
     await context.addInitScript(`
@@ -236,7 +220,7 @@ async function main(): Promise<void> {
 | longest main-thread task drawing after the run / in the whole restoring load | ${ms(result.longestTaskAfterRunMs)} | ${ms(result.longestTaskDuringRestoreLoadMs)} |
 `);
   } finally {
-    if (server.pid) process.kill(-server.pid);
+    server.stop();
   }
 }
 

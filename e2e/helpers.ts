@@ -2,8 +2,10 @@
 // reading state and plot values through `window.evergreen` (app/ui/debug.ts), driving the replay,
 // and reaching into IndexedDB the way a damaged disk would.
 
-import { readFileSync } from 'node:fs';
-import { expect, type Page } from '@playwright/test';
+import { execSync, spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { chromium, expect, type Browser, type Page } from '@playwright/test';
 import type { EvergreenDebug } from '../app/ui/debug.js';
 
 export type AppSnapshot = ReturnType<EvergreenDebug['state']>;
@@ -191,4 +193,39 @@ export async function runBenchB(page: Page, url: string, bars: number): Promise<
   await page.waitForFunction((r) => (window as unknown as { evergreen: EvergreenDebug }).evergreen.state().runId > r, before);
   await waitDrawn(page, 'done');
   await page.waitForFunction((n) => (window as unknown as { evergreen: EvergreenDebug }).evergreen.state().checkpointBar === n - 1, bars);
+}
+
+/** The browser bench and the trace script's app: built into reports/bench-dist (not dist/, which the
+ * e2e tests' server rebuilds and serves) unless `build` is false, with `files` (path → text) written
+ * into the build, and served by `vite preview` on `port`. `stop()` ends the server. */
+export async function serveBenchBuild(port: number, opts: { build?: boolean; files?: Record<string, string> } = {}): Promise<{ base: string; stop: () => void }> {
+  const root = new URL('..', import.meta.url).pathname;
+  const outDir = 'reports/bench-dist';
+  if (opts.build !== false) execSync(`npx vite build --outDir ${outDir} --emptyOutDir`, { cwd: root, stdio: 'ignore' });
+  for (const [path, text] of Object.entries(opts.files ?? {})) {
+    const file = `${root}${outDir}/${path}`;
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, text);
+  }
+  const server = spawn('npx', ['vite', 'preview', '--outDir', outDir, '--port', String(port), '--strictPort', '--host', '127.0.0.1'], { cwd: root, detached: true, stdio: 'ignore' });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    if (await fetch(base).then((r) => r.ok, () => false)) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    base,
+    stop: () => {
+      if (server.pid) process.kill(-server.pid);
+    },
+  };
+}
+
+/** Debian's Chromium as the benchmarks run it: headless, software rendering (this machine has no
+ * GPU), no background traffic; `extra` flags appended. */
+export function launchBenchBrowser(extra: string[] = []): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run', ...extra],
+  });
 }

@@ -5,19 +5,16 @@
 // (open them in DevTools' Performance panel). NO_BUILD=1 skips `vite build`; TRACE_JS=0 leaves
 // out the JS sampling profiler (less overhead); ANALYSE=a.json,b.json only analyses saved traces.
 
-import { execSync, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { chromium, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import type { EvergreenDebug } from '../app/ui/debug.js';
-import { runBenchB, waitDrawn } from './helpers.js';
+import { launchBenchBrowser, runBenchB, serveBenchBuild, waitDrawn } from './helpers.js';
 
 const PORT = 4175;
 const BASE = `http://127.0.0.1:${PORT}`;
 const BARS = Number(process.env.BENCH_BARS ?? 100_000);
 const DATASET = `synthetic:${BARS}`;
 const root = new URL('..', import.meta.url).pathname;
-/** A build of its own (not dist/, which the e2e tests' server rebuilds and serves). */
-const OUT_DIR = 'reports/bench-dist';
 
 interface TraceEvent {
   name: string;
@@ -120,17 +117,9 @@ export function analyseFile(file: string): void {
 }
 
 async function main(): Promise<void> {
-  if (!process.env.NO_BUILD) execSync(`npx vite build --outDir ${OUT_DIR} --emptyOutDir`, { cwd: root, stdio: 'ignore' });
-  const server = spawn('npx', ['vite', 'preview', '--outDir', OUT_DIR, '--port', String(PORT), '--strictPort', '--host', '127.0.0.1'], { cwd: root, detached: true, stdio: 'ignore' });
+  const server = await serveBenchBuild(PORT, { build: !process.env.NO_BUILD });
   try {
-    for (let i = 0; i < 100; i++) {
-      if (await fetch(BASE).then((r) => r.ok, () => false)) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    const browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run', ...(process.env.EXTRA_FLAGS ? process.env.EXTRA_FLAGS.split(' ') : [])],
-    });
+    const browser = await launchBenchBrowser(process.env.EXTRA_FLAGS ? process.env.EXTRA_FLAGS.split(' ') : []);
     const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
     const page = await context.newPage();
     page.on('pageerror', (e) => console.error(`Page error: ${e.message}`));
@@ -143,7 +132,7 @@ async function main(): Promise<void> {
     }
     await browser.close();
   } finally {
-    if (server.pid) process.kill(-server.pid);
+    server.stop();
   }
 }
 

@@ -2,23 +2,11 @@
 // input, the one error a user sees, with its line number and column.
 
 import { describe, expect, it } from 'vitest';
-import { ParseError, isParseError, parseBarsCsv, parseErrorFromData, parseErrorToData } from '../../vm/data/csv.js';
+import { ParseError, parseBarsCsv, parseErrorFromData, parseErrorToData } from '../../vm/data/csv.js';
+import { errorOf, list } from './helpers.js';
 
 const DAY = 86_400_000;
 const JAN3 = Date.UTC(2020, 0, 3);
-
-/** The ParseError thrown by parsing `text`, or a failed expectation when nothing is thrown. */
-function errorOf(text: string, name?: string): ParseError {
-  try {
-    parseBarsCsv(text, name === undefined ? {} : { name });
-  } catch (e) {
-    if (isParseError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a ParseError, but the text parsed');
-}
-
-const list = (a: Float64Array): number[] => Array.from(a);
 
 describe('what loads', () => {
   it('reads a plain file with ISO dates as UTC midnights', () => {

@@ -3,19 +3,9 @@
 // warning that says what was changed or skipped, and the errors that still name their line and column.
 
 import { describe, expect, it } from 'vitest';
-import { ParseError, isParseError, parseBarsCsv } from '../../vm/data/csv.js';
+import { parseBarsCsv } from '../../vm/data/csv.js';
+import { errorOf, list } from './helpers.js';
 
-function errorOf(text: string, name?: string): ParseError {
-  try {
-    parseBarsCsv(text, name === undefined ? {} : { name });
-  } catch (e) {
-    if (isParseError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a ParseError, but the text parsed');
-}
-
-const list = (a: Float64Array): number[] => Array.from(a);
 const HOUR = 3_600_000;
 
 describe('Yahoo Finance: rows of null prices', () => {
