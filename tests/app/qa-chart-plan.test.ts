@@ -4,7 +4,7 @@
 // color.red #F23645, color.purple #9C27B0 in Pine v5/v6).
 
 import { describe, expect, it } from 'vitest';
-import { compile } from '../../vm/index.js';
+import { Instance, compile } from '../../vm/index.js';
 import { buildChartPlan } from '../../app/ui/chart-plan.js';
 import type { ProgramInfo } from '../../app/worker/protocol.js';
 
@@ -146,5 +146,33 @@ plotshape(close > open, "square", style=shape.square, text="S")
       ['square', 'S', 1],
     ]);
     expect(plan.markers[4]?.shape).toBe('square');
+  });
+});
+
+describe('chart plan: color=na written out', () => {
+  it('draws nothing (a per-bar na color), while a color left out takes the default', () => {
+    const source = `//@version=6
+indicator("na color", overlay=true)
+plot(close, "hidden", color=na)
+plot(close, "default")
+plotshape(close > open, "shape", color=na)
+`;
+    const info = programOf(source);
+    const plan = buildChartPlan(info);
+    const hidden = plan.series.find((s) => s.title === 'hidden');
+    const dflt = plan.series.find((s) => s.title === 'default');
+    const shape = plan.markers.find((m) => m.title === 'shape');
+    expect(hidden?.colorChannel).toBeGreaterThanOrEqual(0);
+    expect(dflt?.colorChannel).toBe(-1);
+    expect(dflt?.color).toMatch(/^#|^rgb/);
+    expect(shape?.colorChannel).toBeGreaterThanOrEqual(0);
+    // The channel holds na on every bar, which the chart draws as no color.
+    const { program } = compile(source);
+    if (!program) throw new Error('no program');
+    const inst = Instance.builder(program).timeframe('1D').totalBars(3).build();
+    inst.runBars({ time: Float64Array.of(0, 864e5, 1728e5), open: Float64Array.of(1, 2, 3), high: Float64Array.of(2, 3, 4), low: Float64Array.of(0.5, 1.5, 2.5), close: Float64Array.of(1.5, 2.5, 3.5), volume: Float64Array.of(1, 1, 1), length: 3 });
+    const hiddenCols = inst.outputs.columns[0] ?? [];
+    expect(Array.from(hiddenCols[0]?.subarray(0, 3) ?? [])).toEqual([1.5, 2.5, 3.5]);
+    expect(Array.from(hiddenCols[1]?.subarray(0, 3) ?? []).every(Number.isNaN)).toBe(true);
   });
 });

@@ -2335,6 +2335,13 @@ class Lowerer {
       // themselves are always a channel, so `plot(50)` draws a line like `plot(close)` does.
       const isPlotRef = v.type.base === 'plot' || v.type.base === 'hline';
       const isValue = VALUE_PARAMS.has(p.name) && kind !== 'hline' && kind !== 'fill';
+      // `color=na` written out means no color (nothing drawn), as a per-bar na color does; as an
+      // option it would read as null, which means "left out" (the host's default color). So it is
+      // recorded as a per-bar channel holding na.
+      if (bi >= 0 && v.cv === null && p.type.base === 'color' && p.type.qual === Qual.Series && (v.type.base === 'color' || v.type.base === 'na')) {
+        channels.push({ name: p.name, v });
+        return;
+      }
       if ((v.cv !== undefined && !isValue) || isPlotRef) {
         if (isPlotRef) {
           if (v.cv === undefined) {
