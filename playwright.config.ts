@@ -4,7 +4,7 @@
 
 import { defineConfig } from '@playwright/test';
 
-const PORT = 4173;
+const PORT = Number(process.env.E2E_PORT ?? 4173); // E2E_PORT lets parallel checkouts run their own server
 const jsonOut = process.env.PLAYWRIGHT_JSON_OUTPUT_NAME ?? 'reports/playwright.json';
 
 export default defineConfig({
