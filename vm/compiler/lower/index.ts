@@ -6,12 +6,12 @@
 // Register discipline: registers are static (no recursion in Pine). Constants and call-site
 // constant arguments are preloaded once per instance; temporaries are reused after each statement.
 
-import type * as A from './ast.js';
-import { type DiagnosticSink } from './diagnostics.js';
-import { Qual, QUAL_NAMES, baseName, isNumericStorage, maxQual, t, typeName, type PType, type Base } from './types.js';
-import { FnCtx, Scope, type FuncSym, type SpecInfo, type Sym, type VarSym } from './scope.js';
-import { Label, link, type Emitter } from '../bytecode/emitter.js';
-import { Op, OP_LEN } from '../bytecode/opcodes.js';
+import type * as A from '../ast.js';
+import { type DiagnosticSink } from '../diagnostics.js';
+import { Qual, QUAL_NAMES, baseName, isNumericStorage, maxQual, t, typeName, type PType, type Base } from '../types.js';
+import { FnCtx, Scope, type FuncSym, type SpecInfo, type Sym, type VarSym } from '../scope.js';
+import { Label, link, type Emitter } from '../../bytecode/emitter.js';
+import { Op, OP_LEN } from '../../bytecode/opcodes.js';
 import type {
   BuiltinRef,
   DebugVar,
@@ -21,8 +21,8 @@ import type {
   Preload,
   Program,
   ScriptMeta,
-} from '../bytecode/program.js';
-import { PROGRAM_FORMAT } from '../bytecode/program.js';
+} from '../../bytecode/program.js';
+import { PROGRAM_FORMAT } from '../../bytecode/program.js';
 import {
   allFunctionNames,
   allVariableNames,
@@ -31,13 +31,13 @@ import {
   isNamespace,
   type FnSpec,
   type VarSpec,
-} from '../builtins/registry.js';
-import { printType } from './ast-print.js';
-import { assignable, divisionHint, overloadText, resolveOverload, sigToPType, unify, type ArgInfo } from './overloads.js';
-import { FIXED_REGISTERS, type Runtime, DEFAULT_LIMITS } from '../runtime/runtime.js';
-import { colorFromRgba } from '../runtime/color-value.js';
-import { parseDefaultExpr } from './defaults.js';
-import { findRecursion, prescan } from './prescan.js';
+} from '../../builtins/registry.js';
+import { printType } from '../ast-print.js';
+import { assignable, divisionHint, overloadText, resolveOverload, sigToPType, unify, type ArgInfo } from '../overloads.js';
+import { FIXED_REGISTERS, type Runtime, DEFAULT_LIMITS } from '../../runtime/runtime.js';
+import { colorFromRgba } from '../../runtime/color-value.js';
+import { parseDefaultExpr } from '../defaults.js';
+import { findRecursion, prescan } from '../prescan.js';
 
 /** A compiled expression: where its value is, its type, and its compile-time value if known. */
 interface Val {
@@ -2310,7 +2310,7 @@ class Lowerer {
 
   /** plot(), plotshape(), hline(), bgcolor(), fill(), ...: metadata at compile time, series
    * channels recorded per bar by OUT. */
-  private outputCall(spec: FnSpec, m: import('./overloads.js').Match, argVals: Val[], e: A.Call, scope: Scope): Val[] {
+  private outputCall(spec: FnSpec, m: import('../overloads.js').Match, argVals: Val[], e: A.Call, scope: Scope): Val[] {
     const fn = scope.fn;
     const kind = spec.output ?? 'plot';
     const id = this.outputs.length;
@@ -2388,7 +2388,7 @@ class Lowerer {
   }
 
   /** input.*(): recorded in Program.inputs; the value is preloaded into a register per instance. */
-  private inputCall(spec: FnSpec, m: import('./overloads.js').Match, argVals: Val[], e: A.Call, scope: Scope): Val[] {
+  private inputCall(spec: FnSpec, m: import('../overloads.js').Match, argVals: Val[], e: A.Call, scope: Scope): Val[] {
     const fn = scope.fn;
     const get = (pname: string): Val | undefined => {
       const k = spec.params.findIndex((p) => p.name === pname);
@@ -2453,7 +2453,7 @@ class Lowerer {
    * default must be one of them (the host refuses any other value too). */
   private optionsOf(
     e: A.Call,
-    m: import('./overloads.js').Match,
+    m: import('../overloads.js').Match,
     spec: FnSpec,
     scope: Scope,
     kind: InputKind,
