@@ -14,7 +14,7 @@ import { parseDefaultExpr } from '../defaults.js';
 import { callError, containsCall, type LowerContext, normConst, type Val, VOID, withArticle } from './context.js';
 import { declTypeFromRef } from './types.js';
 import { didYouMean, dotted, PINE_ARRAY_FUNCTIONS, unknownName } from './names.js';
-import { declaration, inputCall, maxBarsBack, outputCall } from './script-calls.js';
+import { SCRIPT_CALLS } from './script-calls.js';
 
 /** A call: of a user function, a builtin, a script-level call (script-calls.ts) or a method. */
 export function call(cx: LowerContext, e: A.Call, scope: Scope): Val[] {
@@ -30,12 +30,14 @@ export function call(cx: LowerContext, e: A.Call, scope: Scope): Val[] {
       return [cx.poison()];
     }
   }
-  if (callee.kind === 'Ident' && callee.name === 'max_bars_back' && !lookupFn('max_bars_back')) return maxBarsBack(cx, e, scope);
   const name = dotted(cx, callee);
   if (name !== null) {
     const root = name.split('.')[0] ?? '';
     if (callee.kind === 'Ident' || !scope.lookup(root)) {
       const specs = lookupFn(name);
+      const script = SCRIPT_CALLS.get(name);
+      // A script-level call without a registry signature (max_bars_back).
+      if (script?.stage === 'unevaluated' && !specs) return script.lower(cx, name, e, scope);
       if (specs) return builtinCall(cx, name, specs, e, scope);
       if (callee.kind === 'Ident') {
         const later = cx.declaredFns.get(name);
@@ -340,7 +342,9 @@ function builtinCall(cx: LowerContext, name: string, allSpecs: readonly FnSpec[]
   if (first?.globalOnly && !(fn.isMain && scope === cx.globalScope)) {
     cx.err('E406', e.callee.span, `'${name}' can only be called in the global scope, not inside a function or block.`);
   }
-  if (first?.declaration) return declaration(cx, name, e, scope);
+  const script = SCRIPT_CALLS.get(name);
+  if (script?.stage === 'unevaluated') return script.lower(cx, name, e, scope);
+  const resolved = script?.stage === 'resolved' ? script : null;
   const specs = byTypeArgs(cx, name, allSpecs, e);
   if (!specs) {
     for (const a of e.args) cx.expr(a.value, scope);
@@ -355,10 +359,10 @@ function builtinCall(cx: LowerContext, name: string, allSpecs: readonly FnSpec[]
   }
   for (const a of e.args) {
     const saveDecl = cx.declName;
-    if (!first?.input) cx.declName = null;
+    if (!resolved?.declName) cx.declName = null;
     // A list literal is only meaningful as input options (`options = [1, 2, 3]`).
     let v: Val =
-      first?.input && a.value.kind === 'Tuple'
+      resolved?.listArgs && a.value.kind === 'Tuple'
         ? { reg: 0, type: t('tuple', Qual.Const) }
         : cx.expr(a.value, scope);
     cx.declName = saveDecl;
@@ -399,8 +403,7 @@ function builtinCall(cx: LowerContext, name: string, allSpecs: readonly FnSpec[]
   if (spec.rejectNote !== null && (spec.untilVersion === null || cx.version > spec.untilVersion)) {
     cx.err('E340', e.span, `\`${cx.q(e)}\`: ${spec.rejectNote}`);
   }
-  if (spec.output) return outputCall(cx, spec, m, argVals, e, scope);
-  if (spec.input) return inputCall(cx, spec, m, argVals, e, scope);
+  if (resolved) return resolved.lower(cx, spec, m, argVals, e, scope);
   // Argument registers: one consecutive block per call site. Constants are preloaded.
   const nFixed = spec.params.length - (spec.params[spec.params.length - 1]?.rest ? 1 : 0);
   const n = nFixed + m.rest.length;

@@ -1,6 +1,8 @@
 // Script-level calls: the calls that describe the script rather than compute a value per bar
 // (declarations, outputs, inputs, layout directives), evaluated at compile time into the
-// Program's meta, outputs and inputs.
+// Program's meta, outputs and inputs. Each is one entry of SCRIPT_CALLS (at the end of this
+// file), keyed by the name the script calls; calls.ts consults the table before lowering any call
+// as an ordinary builtin.
 
 import type * as A from '../ast.js';
 import { Qual, QUAL_NAMES, baseName, isNumericStorage, t, type Base } from '../types.js';
@@ -14,7 +16,7 @@ import { callError, DEFAULT_MAX_BARS_BACK, type LowerContext, type Val, VOID, wi
 /** `max_bars_back(var, num)`: the history buffer of `var` keeps at least `num` bars, so that
  * dynamic offsets up to `num` work whatever the script's max_bars_back. A layout directive:
  * no code. */
-export function maxBarsBack(cx: LowerContext, e: A.Call, scope: Scope): Val[] {
+function maxBarsBack(cx: LowerContext, e: A.Call, scope: Scope): Val[] {
   const fn = scope.fn;
   const byName = (k: number, pname: string): A.Expr | undefined => e.args.find((a) => a.name === pname)?.value ?? (e.args[k]?.name === null ? e.args[k]?.value : undefined);
   const target = byName(0, 'var');
@@ -59,7 +61,7 @@ function constArg(cx: LowerContext, v: Val | undefined, name: string, kind: 'str
 }
 
 /** indicator(), strategy(), library(): evaluated at compile time into Program.meta. */
-export function declaration(cx: LowerContext, name: string, e: A.Call, scope: Scope): Val[] {
+function declaration(cx: LowerContext, name: string, e: A.Call, scope: Scope): Val[] {
   if (cx.sawDeclaration) cx.err('E407', e.span, `The script declares itself twice ('${name}').`);
   cx.sawDeclaration = true;
   const specs = lookupFn(name) ?? [];
@@ -117,7 +119,7 @@ export function declaration(cx: LowerContext, name: string, e: A.Call, scope: Sc
 
 /** plot(), plotshape(), hline(), bgcolor(), fill(), ...: metadata at compile time, series
  * channels recorded per bar by OUT. */
-export function outputCall(cx: LowerContext, spec: FnSpec, m: Match, argVals: Val[], e: A.Call, scope: Scope): Val[] {
+function outputCall(cx: LowerContext, spec: FnSpec, m: Match, argVals: Val[], e: A.Call, scope: Scope): Val[] {
   const fn = scope.fn;
   const kind = spec.output ?? 'plot';
   const id = cx.outputs.length;
@@ -195,7 +197,7 @@ export function outputCall(cx: LowerContext, spec: FnSpec, m: Match, argVals: Va
 }
 
 /** input.*(): recorded in Program.inputs; the value is preloaded into a register per instance. */
-export function inputCall(cx: LowerContext, spec: FnSpec, m: Match, argVals: Val[], e: A.Call, scope: Scope): Val[] {
+function inputCall(cx: LowerContext, spec: FnSpec, m: Match, argVals: Val[], e: A.Call, scope: Scope): Val[] {
   const fn = scope.fn;
   const get = (pname: string): Val | undefined => {
     const k = spec.params.findIndex((p) => p.name === pname);
@@ -347,3 +349,70 @@ function numOrNull(v: string | number | boolean | null): number | null {
 function strOrNull(v: string | number | boolean | null): string | null {
   return typeof v === 'string' ? v : null;
 }
+
+/** How a script-level call is lowered. */
+export type ScriptCall = UnevaluatedCall | ResolvedCall;
+
+/** The handler gets the call as written and evaluates its arguments itself (a declaration reads
+ * them as constants, max_bars_back names a variable). Such a call needs no registry signature;
+ * when it has one, only its `globalOnly` is used. */
+export interface UnevaluatedCall {
+  stage: 'unevaluated';
+  lower(cx: LowerContext, name: string, e: A.Call, scope: Scope): Val[];
+}
+
+/** The arguments are evaluated and matched to one of the builtin's registry signatures first (so
+ * types and qualifiers are checked as for any builtin); the handler gets the match. */
+export interface ResolvedCall {
+  stage: 'resolved';
+  lower(cx: LowerContext, spec: FnSpec, m: Match, argVals: Val[], e: A.Call, scope: Scope): Val[];
+  /** A list literal `[...]` is accepted as an argument (input options): it is left to the handler. */
+  listArgs?: boolean;
+  /** The handler reads the name of the variable the call is assigned to (`len = input.int(...)`)
+   * in `cx.declName`. */
+  declName?: boolean;
+}
+
+const declarationEntry: UnevaluatedCall = { stage: 'unevaluated', lower: declaration };
+const outputEntry: ResolvedCall = { stage: 'resolved', lower: outputCall };
+const inputEntry: ResolvedCall = { stage: 'resolved', lower: inputCall, listArgs: true, declName: true };
+
+/** Every script-level call, by the name the script calls. A new one (`request.security`, say) is
+ * its handler plus one entry here: an `unevaluated` entry for a call that needs to see its
+ * arguments as written (a symbol, an expression evaluated in another context), a `resolved` one
+ * for a call with a registry signature whose arguments are ordinary values. */
+export const SCRIPT_CALLS: ReadonlyMap<string, ScriptCall> = new Map<string, ScriptCall>([
+  // Declarations: Program.meta.
+  ['indicator', declarationEntry],
+  ['strategy', declarationEntry],
+  ['library', declarationEntry],
+  // Layout directives: no code.
+  ['max_bars_back', { stage: 'unevaluated', lower: (cx, _name, e, scope) => maxBarsBack(cx, e, scope) }],
+  // Outputs: Program.outputs, and an OUT instruction for their per-bar channels.
+  ['plot', outputEntry],
+  ['plotshape', outputEntry],
+  ['plotchar', outputEntry],
+  ['plotarrow', outputEntry],
+  ['plotcandle', outputEntry],
+  ['plotbar', outputEntry],
+  ['hline', outputEntry],
+  ['fill', outputEntry],
+  ['bgcolor', outputEntry],
+  ['barcolor', outputEntry],
+  // Inputs: Program.inputs, and a register preloaded with the value per instance.
+  ['input', inputEntry],
+  ['input.int', inputEntry],
+  ['input.float', inputEntry],
+  ['input.bool', inputEntry],
+  ['input.color', inputEntry],
+  ['input.string', inputEntry],
+  ['input.text_area', inputEntry],
+  ['input.timeframe', inputEntry],
+  ['input.symbol', inputEntry],
+  ['input.session', inputEntry],
+  ['input.source', inputEntry],
+  ['input.price', inputEntry],
+  ['input.time', inputEntry],
+  // Data of other symbols and timeframes (request.security, request.security_lower_tf) will be
+  // `unevaluated` entries here: their expression argument is compiled in the requested context.
+]);
