@@ -74,6 +74,10 @@ const STRUCTURED = new Set(['if', 'switch', 'for', 'while']);
 
 /** Deepest nesting of expressions and blocks before the parser gives up (protects the JS stack). */
 const MAX_DEPTH = 200;
+/** Tallest expression tree the later passes (which recurse over the tree) are given. Chains build
+ * height without nesting: `1+1+…+1` with n operands is n levels deep, `x[1][1]…` and `a.f().g()…`
+ * one level per link. */
+export const MAX_EXPR_HEIGHT = 500;
 const BLOCK_STEP = 4;
 /** Deepest `array<array<...>>` nesting read in a type annotation. */
 const MAX_TYPE_NESTING = 32;
@@ -83,7 +87,15 @@ export function parse(source: string, sink: DiagnosticSink): Script {
   const first = sink.list.length;
   const { tokens, version } = lexScript(source, sink);
   const p = new Parser(source, tokens, sink, lexedLines(sink, first));
-  const body = p.parseTopLevel();
+  let body: Stmt[] = [];
+  try {
+    body = p.parseTopLevel();
+  } catch (e) {
+    // Nesting and expression height are bounded (E215), so this is only a last resort: a clear
+    // error where the parser was rather than an internal one.
+    if (!(e instanceof RangeError && /call stack/i.test(e.message))) throw e;
+    sink.error('E215', p.here(), 'Code nested too deeply to parse here: split long expressions into variables.');
+  }
   sortFrom(sink, first);
   return { kind: 'Script', span: { start: 0, end: source.length }, version, body };
 }
@@ -135,6 +147,8 @@ class Parser {
   /** Kind of the last token consumed, to know whether a statement already ended with its block. */
   private lastKind: Token['kind'] = 'Newline';
   private depth = 0;
+  /** Height of each expression tree measured so far (heightOf). */
+  private readonly heights = new WeakMap<object, number>();
   /** 0 at global scope; blocks nest deeper. */
   private scopeDepth = 0;
 
@@ -292,10 +306,47 @@ class Parser {
     return this.fail('E208', this.spanOf(t), `Expected ${what} ${force(context)}, found ${this.describe(t)}.`);
   }
 
+  /** The span of the current token (for a last-resort diagnostic). */
+  here(): Span {
+    return this.spanOf(this.peek());
+  }
+
   private enter(tok: Token): void {
     if (++this.depth > MAX_DEPTH) {
       this.fail('E215', this.spanOf(tok), `Code nested too deeply (more than ${MAX_DEPTH} levels) at ${this.quote(tok)}.`);
     }
+  }
+
+  /** The height of an AST subtree (1 for a leaf), computed without recursion and remembered per
+   * node, so that measuring every link of a long chain stays linear. */
+  private heightOf(root: object): number {
+    const known = this.heights.get(root);
+    if (known !== undefined) return known;
+    // Post-order walk with an explicit stack: a node is measured once all its children are.
+    const stack: { node: object; kids: object[] | null }[] = [{ node: root, kids: null }];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      if (!top) break;
+      if (top.kids === null) {
+        top.kids = astChildren(top.node);
+        for (const k of top.kids) if (!this.heights.has(k)) stack.push({ node: k, kids: null });
+        continue;
+      }
+      let h = 0;
+      for (const k of top.kids) h = Math.max(h, this.heights.get(k) ?? 0);
+      this.heights.set(top.node, h + 1);
+      stack.pop();
+    }
+    return this.heights.get(root) ?? 1;
+  }
+
+  /** Gives up on a chain link (`op` at `tok`) that makes the expression `e` taller than the later
+   * passes can walk. */
+  private checkHeight(e: Expr, tok: Token): Expr {
+    if (this.heightOf(e) > MAX_EXPR_HEIGHT) {
+      this.fail('E215', this.spanOf(tok), `Expression nested too deeply (more than ${MAX_EXPR_HEIGHT} levels) at ${this.quote(tok)}: split it into intermediate variables.`);
+    }
+    return e;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -1292,7 +1343,8 @@ class Parser {
   // Expressions
 
   private parseExpr(): Expr {
-    return this.parseTernary();
+    const start = this.peek();
+    return this.checkHeight(this.parseTernary(), start);
   }
 
   private canStartExpr(t: Token): boolean {
@@ -1345,9 +1397,10 @@ class Parser {
       if (op === null) return left;
       const prec = BINARY_PREC[op] ?? 0;
       if (prec < minPrec) return left;
-      this.next();
+      const opTok = this.next();
       const right = this.parseBinary(prec + 1);
       left = { kind: 'Binary', span: { start: left.span.start, end: right.span.end }, op: op as BinaryOp, left, right };
+      this.checkHeight(left, opTok);
     }
   }
 
@@ -1368,8 +1421,10 @@ class Parser {
 
   private parsePostfix(): Expr {
     let e = this.parsePrimary();
-    for (;;) {
+    for (let link: Token | null = null; ; ) {
+      if (link) this.checkHeight(e, link);
       const t = this.peek();
+      link = t;
       if (t.kind !== 'Punct') return e;
       if (t.text === '.') {
         this.next();
@@ -1552,6 +1607,18 @@ class Parser {
     const close = this.next();
     return { kind: 'Tuple', span: { start: open.start, end: close.end }, items };
   }
+}
+
+/** The AST nodes directly under `node` (every property value, or array item, that has a kind). */
+function astChildren(node: object): object[] {
+  const out: object[] = [];
+  for (const v of Object.values(node)) {
+    if (v === null || typeof v !== 'object') continue;
+    if (Array.isArray(v)) {
+      for (const x of v as unknown[]) if (x !== null && typeof x === 'object' && 'kind' in x) out.push(x);
+    } else if ('kind' in v) out.push(v);
+  }
+  return out;
 }
 
 /** Names the parser treats as reserved words (never identifiers). */

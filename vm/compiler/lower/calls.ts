@@ -16,6 +16,10 @@ import { declTypeFromRef } from './types.js';
 import { didYouMean, dotted, PINE_ARRAY_FUNCTIONS, unknownName } from './names.js';
 import { SCRIPT_CALLS } from './script-calls.js';
 
+/** Deepest chain of user functions compiled inside each other (each call with new argument types
+ * compiles the callee's body inside the caller's). */
+export const MAX_CALL_DEPTH = 100;
+
 /** A call: of a user function, a builtin, a script-level call (script-calls.ts) or a method. */
 export function call(cx: LowerContext, e: A.Call, scope: Scope): Val[] {
   const callee = e.callee;
@@ -196,6 +200,14 @@ function userCall(cx: LowerContext, sym: FuncSym, call: A.Call, scope: Scope): V
   if (!ok || argVals.some((v) => v.bad)) return [cx.poison()];
   const key = argVals.map((v) => `${v.type.qual}${baseName(v.type)}`).join(',');
   let spec = sym.specs.get(key);
+  if (!spec && cx.compiling.length >= MAX_CALL_DEPTH) {
+    // Each new specialisation is compiled inside its caller's: a long chain of functions calling
+    // each other would exhaust the compiler's stack.
+    const outer = cx.compiling[0]?.name ?? sym.name;
+    cx.callDepthExceeded = true;
+    cx.err('E409', call.span, `User functions call each other too deeply here (more than ${MAX_CALL_DEPTH} levels, from '${outer}' down to '${sym.name}'): shorten the chain of functions calling functions.`);
+    return [cx.poison()];
+  }
   if (!spec) {
     const again = sym.specs.size > 0;
     if (again) {
@@ -244,6 +256,8 @@ function defaultScope(cx: LowerContext, sym: FuncSym, scope: Scope): Scope {
 /** Functions that no call compiled are checked once if every parameter has a declared type
  * (a generic parameter's type is only known at a call). Their code is never called. */
 export function checkUncalled(cx: LowerContext): void {
+  // After a chain too deep to compile, the functions below its cut would each report it again.
+  if (cx.callDepthExceeded) return;
   for (const sym of cx.userFns) {
     if (sym.specs.size > 0 || cx.recursive.has(sym.name)) continue;
     // A generic parameter's type is only known at a call: here it reads as a value that raises

@@ -97,6 +97,10 @@ export class LowerContext {
   readonly userFns: FuncSym[] = [];
   /** Every global function of the script, to explain calls made before a declaration. */
   readonly declaredFns = new Map<string, A.FuncDef>();
+  /** A chain of user functions was too deep to compile (E409). */
+  callDepthExceeded = false;
+  /** The expression most recently entered: where the compiler was if it runs out of stack. */
+  lastSpan: A.Span = { start: 0, end: 0 };
   pinnedAt: number | null = null;
 
   constructor(

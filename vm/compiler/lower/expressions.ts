@@ -31,6 +31,7 @@ export function exprMulti(cx: LowerContext, e: A.Expr, scope: Scope, want: boole
   const fn = scope.fn;
   const savedAt = fn.em.at;
   fn.em.at = cx.pinnedAt ?? e.span.start;
+  cx.lastSpan = e.span;
   try {
     switch (e.kind) {
       case 'Number':

@@ -21,7 +21,21 @@ export { typeName } from '../types.js';
 
 export function lower(script: A.Script, sink: DiagnosticSink): Program | null {
   const cx = new LowerContext(script, sink, { expr, stmts, binaryVals, asBool, defaultArg });
-  return run(cx);
+  try {
+    return run(cx);
+  } catch (e) {
+    // The parser bounds expression height and lowering bounds chains of user functions; a script
+    // that still nests deeper than the JS stack allows (deep blocks inside deep expressions inside
+    // long call chains) gets a diagnostic where the walk was, not an internal error.
+    if (!isStackOverflow(e)) throw e;
+    cx.sink.error('E409', cx.lastSpan, 'The script nests too deeply to compile here (blocks, expressions and calls of user functions inside each other): split long expressions into variables or shorten chains of functions.');
+    return null;
+  }
+}
+
+/** Whether `e` is the engine's "Maximum call stack size exceeded" (V8) / "too much recursion". */
+export function isStackOverflow(e: unknown): boolean {
+  return e instanceof Error && ((e instanceof RangeError && /call stack/i.test(e.message)) || (e.name === 'InternalError' && /recursion/i.test(e.message)));
 }
 
 function run(cx: LowerContext): Program | null {
