@@ -14,7 +14,7 @@ import { parseDefaultExpr } from '../defaults.js';
 import { callError, containsCall, type LowerContext, normConst, type Val, VOID, withArticle } from './context.js';
 import { declTypeFromRef } from './types.js';
 import { didYouMean, dotted, PINE_ARRAY_FUNCTIONS, unknownName } from './names.js';
-import { SCRIPT_CALLS } from './script-calls.js';
+import { notePlotCount, SCRIPT_CALLS } from './script-calls.js';
 
 /** Deepest chain of user functions compiled inside each other (each call with new argument types
  * compiles the callee's body inside the caller's). */
@@ -248,9 +248,7 @@ function userCall(cx: LowerContext, sym: FuncSym, call: A.Call, scope: Scope): V
 }
 
 function defaultScope(cx: LowerContext, sym: FuncSym, scope: Scope): Scope {
-  const s = new Scope(null, scope.fn);
-  for (const [k, v] of sym.globals) s.syms.set(k, v);
-  return s;
+  return new Scope(null, scope.fn, sym.globals.copy());
 }
 
 /** Functions that no call compiled are checked once if every parameter has a declared type
@@ -272,8 +270,7 @@ function specialize(cx: LowerContext, sym: FuncSym, argTypes: PType[], call: A.C
   const def = sym.def;
   const label = `${sym.name}(${argTypes.map((t) => baseName(t)).join(', ')})`;
   const ctx = cx.newFn(label, false);
-  const scope = new Scope(null, ctx);
-  for (const [k, v] of sym.globals) scope.syms.set(k, v);
+  const scope = new Scope(null, ctx, sym.globals.copy());
   const fnScope = new Scope(scope, ctx);
   const paramRegs: number[] = [];
   cx.compiling.push(sym);
@@ -418,6 +415,8 @@ function builtinCall(cx: LowerContext, name: string, allSpecs: readonly FnSpec[]
     cx.err('E340', e.span, `\`${cx.q(e)}\`: ${spec.rejectNote}`);
   }
   if (resolved) return resolved.lower(cx, spec, m, argVals, e, scope);
+  // alertcondition() is not an output here, but it uses one of TradingView's plot counts.
+  if (spec.name === 'alertcondition') notePlotCount(cx, 1, e.span);
   // Argument registers: one consecutive block per call site. Constants are preloaded.
   const nFixed = spec.params.length - (spec.params[spec.params.length - 1]?.rest ? 1 : 0);
   const n = nFixed + m.rest.length;

@@ -12,7 +12,7 @@
 import type * as A from '../ast.js';
 import type { DiagnosticSink } from '../diagnostics.js';
 import { Qual, baseName, isNumericStorage, t, type PType } from '../types.js';
-import { FnCtx, Scope, type FuncSym } from '../scope.js';
+import { FnCtx, GlobalTable, Scope, type FuncSym } from '../scope.js';
 import { Op, OP_LEN } from '../../bytecode/opcodes.js';
 import type { BuiltinRef, DebugVar, InputInfo, OutputInfo, Preload, ScriptMeta } from '../../bytecode/program.js';
 import { lookupFn, type FnSpec } from '../../builtins/registry.js';
@@ -97,6 +97,15 @@ export class LowerContext {
   readonly userFns: FuncSym[] = [];
   /** Every global function of the script, to explain calls made before a declaration. */
   readonly declaredFns = new Map<string, A.FuncDef>();
+  /** The symbols of globalScope, with the order they were declared in (function definitions see
+   * the globals declared before them). */
+  readonly globalTable = new GlobalTable();
+  /** Outputs so far of each kind, for default titles (plot0, plot1, …). */
+  readonly outputsOfKind = new Map<string, number>();
+  /** TradingView's plot count of the script so far (script-calls.ts, MAX_PLOT_COUNT). */
+  plotCount = 0;
+  /** The call that took the plot count past the limit. */
+  plotLimitAt: A.Span | null = null;
   /** A chain of user functions was too deep to compile (E409). */
   callDepthExceeded = false;
   /** The expression most recently entered: where the compiler was if it runs out of stack. */
@@ -118,7 +127,7 @@ export class LowerContext {
       sink.error('E501', { start: 0, end: 0 }, `Pine version ${script.version} is not supported: use //@version=5 or //@version=6${script.version < 5 ? " (TradingView's Pine Editor converts a v4 script to v5)" : ''}.`);
     }
     this.main = this.newFn('main', true);
-    this.globalScope = new Scope(null, this.main);
+    this.globalScope = new Scope(null, this.main, this.globalTable);
     this.meta = {
       kind: 'indicator',
       title: '',

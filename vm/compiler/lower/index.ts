@@ -16,6 +16,8 @@ import { checkUncalled, defaultArg } from './calls.js';
 import { asBool, binaryVals, expr } from './expressions.js';
 import { stmts } from './statements.js';
 
+import { checkPlotCount } from './script-calls.js';
+
 export { SOURCE_REGS } from './script-calls.js';
 export { typeName } from '../types.js';
 
@@ -55,6 +57,7 @@ function run(cx: LowerContext): Program | null {
   em.at = cx.script.span.end;
   em.emit(Op.HALT);
   checkUncalled(cx);
+  checkPlotCount(cx);
   // (A declaration with a syntax error was reported already: no second error for it.)
   if (!cx.sawDeclaration && !/^[ \t]*(indicator|strategy|library)[ \t]*\(/m.test(cx.sink.source)) {
     cx.sink.error('E401', { start: 0, end: 0 }, 'The script must declare itself with indicator(), strategy() or library().');

@@ -9,7 +9,7 @@ import { Qual, QUAL_NAMES, baseName, isNumericStorage, t, type Base } from '../t
 import { Scope } from '../scope.js';
 import { Op } from '../../bytecode/opcodes.js';
 import type { InputKind } from '../../bytecode/program.js';
-import { lookupFn, lookupVar, type FnSpec } from '../../builtins/registry.js';
+import { lookupFn, lookupVar, type FnSpec, type OutputKind } from '../../builtins/registry.js';
 import { resolveOverload, sigToPType, type ArgInfo, type Match } from '../overloads.js';
 import { callError, DEFAULT_MAX_BARS_BACK, type LowerContext, type Val, VOID, withArticle } from './context.js';
 
@@ -126,12 +126,15 @@ function outputCall(cx: LowerContext, spec: FnSpec, m: Match, argVals: Val[], e:
   const options: Record<string, string | number | boolean | null> = {};
   const channels: { name: string; v: Val }[] = [];
   let title: string | null = null;
+  const counts = PLOT_COUNTS[kind];
+  let dynamicColors = 0;
   spec.params.forEach((p, k) => {
     const bi = m.bound[k] ?? -1;
     let v: Val;
     if (bi >= 0) v = argVals[bi] ?? cx.poison();
     else if (p.default !== null) v = cx.defaultArg(spec, p.default, scope, e.span);
     else return;
+    if (counts.colors.includes(p.name) && v.type.qual >= counts.colorQual) dynamicColors++;
     if (p.name === 'title') {
       const a = bi >= 0 ? e.args[bi] : undefined;
       if (v.cv === undefined) {
@@ -169,11 +172,14 @@ function outputCall(cx: LowerContext, spec: FnSpec, m: Match, argVals: Val[], e:
     }
     channels.push({ name: p.name, v });
   });
-  const defaultTitle = `${kind === 'plot' ? 'plot' : kind}${kind === 'plot' ? cx.outputs.filter((o) => o.kind === 'plot').length : cx.outputs.filter((o) => o.kind === kind).length}`;
+  notePlotCount(cx, counts.values + (counts.colorsAtMostOne ? Math.min(dynamicColors, 1) : dynamicColors), e.span);
+  // Untitled outputs are numbered per kind: plot0, plot1, …, hline0, …
+  const ofKind = cx.outputsOfKind.get(kind) ?? 0;
+  cx.outputsOfKind.set(kind, ofKind + 1);
   cx.outputs.push({
     id,
     kind,
-    title: title ?? (kind === 'plot' ? defaultTitle : defaultTitle),
+    title: title ?? `${kind}${ofKind}`,
     channels: channels.map((c) => c.name),
     options,
     span: [e.span.start, e.span.end],
@@ -348,6 +354,39 @@ function numOrNull(v: string | number | boolean | null): number | null {
 
 function strOrNull(v: string | number | boolean | null): string | null {
   return typeof v === 'string' ? v : null;
+}
+
+/** TradingView's plot counts (User Manual, Limitations, "Plot limits"): a script may use at most
+ * MAX_PLOT_COUNT. Each call counts its plotted values, plus one for each color argument that is
+ * not a constant (a color that changes is one more series); fill() counts one only when its color
+ * is a series, and hline() counts nothing. alertcondition() counts one (builtinCall). */
+export const MAX_PLOT_COUNT = 64;
+
+const PLOT_COUNTS: Record<OutputKind, { values: number; colors: readonly string[]; colorQual: Qual; colorsAtMostOne?: boolean }> = {
+  plot: { values: 1, colors: ['color'], colorQual: Qual.Input },
+  plotshape: { values: 1, colors: ['color', 'textcolor'], colorQual: Qual.Input },
+  plotchar: { values: 1, colors: ['color', 'textcolor'], colorQual: Qual.Input },
+  plotarrow: { values: 1, colors: ['colorup', 'colordown'], colorQual: Qual.Input },
+  plotbar: { values: 4, colors: ['color'], colorQual: Qual.Input },
+  plotcandle: { values: 4, colors: ['color', 'wickcolor', 'bordercolor'], colorQual: Qual.Input },
+  bgcolor: { values: 1, colors: [], colorQual: Qual.Input },
+  barcolor: { values: 1, colors: [], colorQual: Qual.Input },
+  fill: { values: 0, colors: ['color', 'top_color', 'bottom_color'], colorQual: Qual.Series, colorsAtMostOne: true },
+  hline: { values: 0, colors: [], colorQual: Qual.Input },
+};
+
+/** Adds a call's plot count; the call that takes the script past MAX_PLOT_COUNT is where the
+ * error is reported, with the script's whole count (checkPlotCount). */
+export function notePlotCount(cx: LowerContext, n: number, span: A.Span): void {
+  cx.plotCount += n;
+  if (cx.plotCount > MAX_PLOT_COUNT && !cx.plotLimitAt) cx.plotLimitAt = span;
+}
+
+/** TradingView's error for a script over the plot count limit, at the call that passed it. */
+export function checkPlotCount(cx: LowerContext): void {
+  if (cx.plotLimitAt) {
+    cx.err('E410', cx.plotLimitAt, `The script creates too many plots (${cx.plotCount}). The limit is ${MAX_PLOT_COUNT}: this call passes it. A plot*() call counts one per plotted series plus one per color argument that is not a constant; bgcolor(), barcolor() and alertcondition() count one.`);
+  }
 }
 
 /** How a script-level call is lowered. */

@@ -334,7 +334,7 @@ function funcDef(cx: LowerContext, s: A.FuncDef, scope: Scope): void {
     return;
   }
   const prev = scope.syms.get(s.name);
-  const sym: FuncSym = { kind: 'func', name: s.name, def: s, globals: new Map(scope.syms), specs: new Map() };
+  const sym: FuncSym = { kind: 'func', name: s.name, def: s, globals: cx.globalTable.snapshot(), specs: new Map() };
   if (prev && prev.kind === 'func') {
     // An overload: Pine allows several functions of one name whose parameters differ in number
     // or declared types.
