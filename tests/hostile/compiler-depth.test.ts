@@ -66,6 +66,14 @@ describe('long flat chains', () => {
     }
   });
 
+  test('a chain inside call arguments counts towards the height of the chain around the call', () => {
+    // math.abs(<450 operands>) is 451 levels tall; the 50th '+ 1' after it makes 501.
+    const src = `${HEAD}x = math.abs(${Array(450).fill('1').join('+')})${' + 1'.repeat(100)}\nplot(x)\n`;
+    expect(errorsOf(src).map((d) => d.code)).toEqual(['E215']);
+    const ok = `${HEAD}x = math.abs(${Array(450).fill('1').join('+')})${' + 1'.repeat(40)}\nplot(x)\n`;
+    expect(compile(ok).program).not.toBeNull();
+  });
+
   test('the AST printer and the parser handle the tallest accepted expression', () => {
     const src = `${HEAD}x = ${Array(499).fill('close').join(' * ')}\nplot(x)\n`;
     const sink = new DiagnosticSink(src);

@@ -322,13 +322,27 @@ class Parser {
   private heightOf(root: object): number {
     const known = this.heights.get(root);
     if (known !== undefined) return known;
+    // Usual case: the children were measured as they were built (or are leaves).
+    let fast = 0;
+    for (const k of exprChildren(root)) {
+      const kh = this.heights.get(k) ?? (LEAF_KINDS.has((k as { kind: string }).kind) ? 1 : -1);
+      if (kh < 0) {
+        fast = -1;
+        break;
+      }
+      if (kh > fast) fast = kh;
+    }
+    if (fast >= 0) {
+      this.heights.set(root, fast + 1);
+      return fast + 1;
+    }
     // Post-order walk with an explicit stack: a node is measured once all its children are.
     const stack: { node: object; kids: object[] | null }[] = [{ node: root, kids: null }];
     while (stack.length > 0) {
       const top = stack[stack.length - 1];
       if (!top) break;
       if (top.kids === null) {
-        top.kids = astChildren(top.node);
+        top.kids = exprChildren(top.node);
         for (const k of top.kids) if (!this.heights.has(k)) stack.push({ node: k, kids: null });
         continue;
       }
@@ -1344,7 +1358,10 @@ class Parser {
 
   private parseExpr(): Expr {
     const start = this.peek();
-    return this.checkHeight(this.parseTernary(), start);
+    const e = this.parseTernary();
+    // Chains are measured link by link as they are built; a unary or conditional operator on top
+    // of one is measured here.
+    return e.kind === 'Unary' || e.kind === 'Ternary' ? this.checkHeight(e, start) : e;
   }
 
   private canStartExpr(t: Token): boolean {
@@ -1609,15 +1626,42 @@ class Parser {
   }
 }
 
-/** The AST nodes directly under `node` (every property value, or array item, that has a kind). */
+/** Expressions without sub-expressions: one level tall. */
+const LEAF_KINDS: ReadonlySet<string> = new Set(['Number', 'String', 'Bool', 'Color', 'Na', 'Ident']);
+
+/** The sub-expressions of the common expression kinds, read directly; any other node generically. */
+function exprChildren(node: object): object[] {
+  const e = node as Expr;
+  switch (e.kind) {
+    case 'Binary':
+      return [e.left, e.right];
+    case 'Member':
+      return [e.object];
+    case 'Index':
+      return [e.object, e.index];
+    case 'Unary':
+      return [e.operand];
+    case 'Ternary':
+      return [e.cond, e.then, e.else];
+    case 'Call':
+      return [e.callee, ...e.args.map((a) => a.value)];
+    default:
+      return astChildren(node);
+  }
+}
+
+/** The AST nodes directly under `node`: every property value or array item that has a kind, looking
+ * through plain records without one (call arguments, switch cases, parameters). */
 function astChildren(node: object): object[] {
   const out: object[] = [];
-  for (const v of Object.values(node)) {
-    if (v === null || typeof v !== 'object') continue;
+  const add = (v: unknown, through: boolean): void => {
+    if (v === null || typeof v !== 'object') return;
     if (Array.isArray(v)) {
-      for (const x of v as unknown[]) if (x !== null && typeof x === 'object' && 'kind' in x) out.push(x);
+      for (const x of v as unknown[]) add(x, through);
     } else if ('kind' in v) out.push(v);
-  }
+    else if (through) for (const x of Object.values(v)) add(x, false);
+  };
+  for (const v of Object.values(node)) add(v, true);
   return out;
 }
 

@@ -181,6 +181,8 @@ export class FnCtx {
   readonly varipF: number[] = [];
   readonly varipO: number[] = [];
   readonly loops: LoopLabels[] = [];
+  /** `series` by slot (a search per history read made compile time quadratic in the variables). */
+  private readonly seriesBySlot = new Map<number, SeriesSpec>();
   /** Registers this function owns for temporaries; reused after each statement. */
   private readonly temps: number[] = [];
   private tempTop = 0;
@@ -210,13 +212,20 @@ export class FnCtx {
 
   newSeries(kind: 'f' | 'o'): number {
     const slot = this.nSer++;
-    this.series.push({ slot, kind, maxOffset: 0, dynamic: false });
+    const spec: SeriesSpec = { slot, kind, maxOffset: 0, dynamic: false };
+    this.series.push(spec);
+    this.seriesBySlot.set(slot, spec);
     return slot;
+  }
+
+  /** The series of this function at `slot`. */
+  seriesAt(slot: number): SeriesSpec | undefined {
+    return this.seriesBySlot.get(slot);
   }
 
   /** Records a history read at a constant `offset`, or at a dynamic one (null). */
   noteOffset(slot: number, offset: number | null): void {
-    const spec = this.series.find((s) => s.slot === slot);
+    const spec = this.seriesAt(slot);
     if (!spec) return;
     if (offset === null) spec.dynamic = true;
     else if (offset > spec.maxOffset) spec.maxOffset = offset;

@@ -64,7 +64,7 @@ function run(cx: LowerContext): Program | null {
   }
   if (cx.sink.hasErrors) return null;
   for (const { entry, owner, ser } of cx.histLimits.values()) {
-    const spec = owner.series.find((s) => s.slot === ser);
+    const spec = owner.seriesAt(ser);
     entry.value = Math.max(cx.meta.maxBarsBack, spec ? spec.maxOffset : 0);
   }
   const bodies: Emitter[] = cx.fns.map((f) => f.em);
