@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { compile } from '../vm/compiler/compile.js';
-import { parse } from '../vm/compiler/parser.js';
+import { parse } from '../vm/compiler/parser/index.js';
 import { printAst } from '../vm/compiler/ast-print.js';
 import { DiagnosticSink } from '../vm/compiler/diagnostics.js';
 import { disassemble } from '../vm/bytecode/disasm.js';

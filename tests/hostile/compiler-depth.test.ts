@@ -5,7 +5,7 @@
 
 import { describe, expect, test } from 'vitest';
 import { compile, Instance, type Diagnostic } from '../../vm/index.js';
-import { parse } from '../../vm/compiler/parser.js';
+import { parse } from '../../vm/compiler/parser/index.js';
 import { printAst } from '../../vm/compiler/ast-print.js';
 import { DiagnosticSink } from '../../vm/compiler/diagnostics.js';
 

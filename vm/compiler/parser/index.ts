@@ -40,9 +40,9 @@ import type {
   TypeRef,
   VarDecl,
   WhileExpr,
-} from './ast.js';
-import type { DiagnosticSink } from './diagnostics.js';
-import { lexScript, type Token } from './lexer.js';
+} from '../ast.js';
+import type { DiagnosticSink } from '../diagnostics.js';
+import { lexScript, type Token } from '../lexer.js';
 
 /** Words that can never be names. `na`, `type`, `in`, `to`, `by`, `method`, `enum`, `import` and
  * `export` are keywords only where their construct is recognised, so scripts may still use them as
