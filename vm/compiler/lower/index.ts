@@ -15,12 +15,12 @@ import { LowerContext } from './context.js';
 import { checkUncalled, defaultArg } from './calls.js';
 import { asBool, binaryVals, expr } from './expressions.js';
 import { stmts } from './statements.js';
-
 import { checkPlotCount } from './script-calls.js';
 
 export { SOURCE_REGS } from './script-calls.js';
 export { typeName } from '../types.js';
 
+/** Lowers a parsed script to a Program (null when any error was reported to `sink`). */
 export function lower(script: A.Script, sink: DiagnosticSink): Program | null {
   const cx = new LowerContext(script, sink, { expr, stmts, binaryVals, asBool, defaultArg });
   try {
