@@ -5,7 +5,7 @@
 //   for (const bar of bars) inst.runBar(bar);
 
 export { compile, type CompileResult } from './compiler/compile.js';
-export { formatDiagnostic, LineMap, type Diagnostic } from './compiler/diagnostics.js';
+export { formatDiagnostic, LineMap, type Diagnostic } from './core/diagnostics.js';
 export type { Program, OutputInfo, InputInfo, ScriptMeta } from './bytecode/program.js';
 export { disassemble } from './bytecode/disasm.js';
 export {
@@ -19,9 +19,9 @@ export {
   type InputValue,
 } from './runtime/instance.js';
 export { OutputStore, type OutputChunk } from './runtime/outputs.js';
-export { PineRuntimeError, type PineRuntimeErrorData, type StackFrame } from './runtime/errors.js';
-export type { SymbolInfo, TimeframeInfo, Limits, LogEntry, AlertEntry } from './runtime/runtime.js';
-export { colorToCss, colorToHex, colorR, colorG, colorB, colorT, makeColor } from './runtime/color-value.js';
+export { PineRuntimeError, type PineRuntimeErrorData, type StackFrame } from './core/errors.js';
+export type { SymbolInfo, TimeframeInfo, Limits, LogEntry, AlertEntry } from './core/runtime.js';
+export { colorToCss, colorToHex, colorR, colorG, colorB, colorT, makeColor } from './core/color.js';
 export { SnapshotError, type SnapshotErrorCode } from './snapshot/format.js';
 export type { BarColumns } from './data/bars.js';
 export { parseBarsCsv, ParseError, type ParsedBars } from './data/csv.js';

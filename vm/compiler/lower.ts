@@ -2547,18 +2547,9 @@ const INPUT_BASE: Record<InputKind, Base> = {
   enum: 'string',
 };
 
-/** Bar registers that input.source() can select, by Pine name. */
-export const SOURCE_REGS: Record<string, number> = {
-  open: 0,
-  high: 1,
-  low: 2,
-  close: 3,
-  volume: 4,
-  hl2: 8,
-  hlc3: 9,
-  ohlc4: 10,
-  hlcc4: 11,
-};
+/** Bar registers that input.source() can select, by Pine name (one definition: core/registers.ts). */
+import { SOURCE_REGS } from '../core/registers.js';
+export { SOURCE_REGS };
 
 /** Pine's array.* functions (implemented or not): a missing one is "not supported yet", any other
  * name is unknown. */

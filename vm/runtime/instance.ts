@@ -7,14 +7,14 @@ import type { InputInfo, Program } from '../bytecode/program.js';
 import { Machine } from './machine.js';
 import { OutputStore } from './outputs.js';
 import { cloneData } from './clone.js';
-import { DEFAULT_LIMITS, R, type Limits, type SymbolInfo, type TimeframeInfo } from './runtime.js';
-import type { SeriesF } from './series.js';
-import { SOURCE_REGS } from '../compiler/lower.js';
+import { DEFAULT_LIMITS, R, type Limits, type SymbolInfo, type TimeframeInfo } from '../core/runtime.js';
+import type { SeriesF } from '../core/series.js';
+import { SOURCE_REGS } from '../core/registers.js';
 import { parseTimeframe, timeframeSeconds } from '../builtins/time/timeframe.js';
 import { barCloseTime } from '../builtins/time/periods.js';
 import type { BarColumns } from '../data/bars.js';
-import { PineRuntimeError, type PineRuntimeErrorData } from './errors.js';
-import { keepExemplar, keepStateShapes } from './shapes.js';
+import { PineRuntimeError, type PineRuntimeErrorData } from '../core/errors.js';
+import { keepExemplar, keepStateShapes } from '../core/shapes.js';
 import {
   FLAG_FAILED,
   FLAG_OUTPUTS,

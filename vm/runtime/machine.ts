@@ -8,9 +8,9 @@
 
 import type { Program } from '../bytecode/program.js';
 import { lookupVar, fnByKey, type BuiltinImpl } from '../builtins/registry.js';
-import { LineMap } from '../compiler/diagnostics.js';
+import { LineMap } from '../core/diagnostics.js';
 import type { OutputStore } from './outputs.js';
-import { FailSignal, PineRuntimeError, type StackFrame } from './errors.js';
+import { FailSignal, PineRuntimeError, type StackFrame } from '../core/errors.js';
 import type {
   AlertEntry,
   Limits,
@@ -18,9 +18,9 @@ import type {
   Runtime,
   SymbolInfo,
   TimeframeInfo,
-} from './runtime.js';
-import type { SeriesF, SeriesO } from './series.js';
-import { newSeriesF, newSeriesO } from './series.js';
+} from '../core/runtime.js';
+import type { SeriesF, SeriesO } from '../core/series.js';
+import { newSeriesF, newSeriesO } from '../core/series.js';
 import { seedRng } from '../builtins/math.js';
 import { compileProgram, type Compiled, type CompiledHistory } from './jit.js';
 

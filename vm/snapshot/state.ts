@@ -6,14 +6,14 @@
 
 import type { Program } from '../bytecode/program.js';
 import type { InputValue } from '../runtime/instance.js';
-import type { Limits, SymbolInfo, TimeframeInfo, LogEntry, AlertEntry } from '../runtime/runtime.js';
-import type { SeriesF, SeriesO } from '../runtime/series.js';
-import type { PineRuntimeErrorData } from '../runtime/errors.js';
+import type { Limits, SymbolInfo, TimeframeInfo, LogEntry, AlertEntry } from '../core/runtime.js';
+import type { SeriesF, SeriesO } from '../core/series.js';
+import type { PineRuntimeErrorData } from '../core/errors.js';
 import { hash64 } from './checksum.js';
 import { packr, SnapshotError } from './format.js';
 import { decodeGraph, encodeGraph, GraphError, type EncodedGraph } from './graph.js';
 import { arr, bad, num, obj, str, typed, validateProgram } from './validate.js';
-import { capFor } from '../runtime/series.js';
+import { capFor } from '../core/series.js';
 
 export interface Env {
   inputs: InputValue[];
