@@ -7,7 +7,8 @@
 // opcode name, and tests/vm/opcodes.test.ts checks the numbers against bytecode/opcodes.ts.
 
 import type { Program } from '../bytecode/program.js';
-import { lookupVar, fnByKey, type BuiltinImpl } from '../builtins/registry.js';
+import type { BuiltinImpl } from '../builtins/registry.js';
+import { resolveBuiltins } from './builtin-table.js';
 import { LineMap } from '../core/diagnostics.js';
 import type { OutputStore } from './outputs.js';
 import { FailSignal, PineRuntimeError, type StackFrame } from '../core/errors.js';
@@ -19,32 +20,11 @@ import type {
   SymbolInfo,
   TimeframeInfo,
 } from '../core/runtime.js';
+import type { HostState, ScriptState } from '../core/state.js';
 import type { SeriesF, SeriesO } from '../core/series.js';
 import { newSeriesF, newSeriesO } from '../core/series.js';
 import { seedRng } from '../builtins/math.js';
 import { compileProgram, type Compiled, type CompiledHistory } from './jit.js';
-
-/** Builtin implementations of a program, resolved by name when the machine is created. */
-export function resolveBuiltins(program: Program): { impls: BuiltinImpl[]; stateful: Uint8Array } {
-  const impls: BuiltinImpl[] = [];
-  const stateful = new Uint8Array(program.builtins.length);
-  program.builtins.forEach((b, i) => {
-    if (b.overload < 0) {
-      const v = lookupVar(b.name);
-      if (!v || !('get' in v.impl)) throw new Error(`This VM has no built-in variable '${b.name}' required by the program.`);
-      impls.push(v.impl.get);
-      stateful[i] = v.impl.stateful ? 1 : 0;
-      return;
-    }
-    const spec = fnByKey(b.name, b.overload);
-    if (!spec || spec.signature !== b.signature) {
-      throw new Error(`This VM has no built-in '${b.signature}' required by the program.`);
-    }
-    impls.push(spec.impl);
-    stateful[i] = spec.stateful ? 1 : 0;
-  });
-  return { impls, stateful };
-}
 
 /** Absolute history buffers for the whole call-site tree, expanded from the functions' layouts. */
 export function allocateSeries(program: Program, maxBarsBack: number): (SeriesF | SeriesO)[] {
@@ -65,7 +45,7 @@ export function allocateSeries(program: Program, maxBarsBack: number): (SeriesF 
   return out;
 }
 
-export class Machine implements Runtime {
+export class Machine implements Runtime, ScriptState {
   // --- Runtime (what builtins see)
   f: Float64Array;
   o: unknown[];
@@ -79,10 +59,13 @@ export class Machine implements Runtime {
   logs: LogEntry[] = [];
   alerts: AlertEntry[] = [];
 
-  // --- Persistent script state
+  // --- THE state record (core/state.ts): cs, rng, logs and alerts above, and these. Every path
+  // that carries it (runtime/state-ops.ts) walks the record's field table, not these names.
   vf: Float64Array;
   vo: unknown[];
   ser: (SeriesF | SeriesO)[];
+  host: HostState = {};
+
   outputs: OutputStore;
 
   // --- Execution state: pc is -1 between bars.
