@@ -1,4 +1,5 @@
-// Evergreen's VM: the public API for hosts (the CLI, the web worker, tests).
+// Evergreen's VM: the public API for hosts (the CLI, the web worker, tests). The page's main thread
+// uses vm/values.ts instead (no compiler, no interpreter).
 //
 //   const { program, diagnostics } = compile(source);
 //   const inst = Instance.builder(program).symbol(info).timeframe('1D').inputs({ len: 20 }).build();
@@ -26,3 +27,6 @@ export { SnapshotError, type SnapshotErrorCode } from './snapshot/format.js';
 export type { BarColumns } from './data/bars.js';
 export { parseBarsCsv, ParseError, type ParsedBars } from './data/csv.js';
 export { inferMintick, inferTimeframe } from './data/infer.js';
+export { syntheticBars, seededRandom, SYNTHETIC_START_MS, SYNTHETIC_STEP_MS } from './data/synthetic.js';
+export { HOST_STEPS, type HostStep, type HostStepEntry, type BarInfo } from './runtime/bar-feed.js';
+export type { ScriptState } from './core/state.js';

@@ -110,10 +110,51 @@ export class BarFeed {
     return this.fixedBarMs > 0 ? t + this.fixedBarMs : barCloseTime(this.m.syminfo, this.m.timeframe, t);
   }
 
-  /** Steps 1-4 for row `i` of `cols` as confirmed history bar `idx` (runBars, both tiers). */
+  /** Steps 1-4 for row `i` of `cols` as confirmed history bar `idx` (runBars, both tiers): `enter`
+   * with kind HISTORY, written out for the hot loop (no call on the way unless a host step or a
+   * session-cut close time needs one; the compiled tier's history loop inlines it). */
   enterRow(cols: BarColumns, i: number, idx: number): void {
+    const m = this.m;
+    const f = m.f;
     const t = cols.time[i] as number;
-    this.enter(idx, t, cols.open[i] as number, cols.high[i] as number, cols.low[i] as number, cols.close[i] as number, cols.volume[i] as number, undefined, HISTORY);
+    const o = cols.open[i] as number;
+    const h = cols.high[i] as number;
+    const l = cols.low[i] as number;
+    const c = cols.close[i] as number;
+    const fixed = this.fixedBarMs;
+    const last = this.last;
+    m.bar = idx;
+    f[R.open] = o;
+    f[R.high] = h;
+    f[R.low] = l;
+    f[R.close] = c;
+    f[R.volume] = cols.volume[i] as number;
+    f[R.time] = t;
+    f[R.timeClose] = fixed !== null && fixed > 0 ? t + fixed : this.closeTimeOf(t);
+    f[R.barIndex] = idx;
+    f[R.hl2] = (h + l) / 2;
+    f[R.hlc3] = (h + l + c) / 3;
+    f[R.ohlc4] = (o + h + l + c) / 4;
+    f[R.hlcc4] = (h + l + c + c) / 4;
+    f[R.isFirst] = idx === 0 ? 1 : 0;
+    f[R.isLast] = idx === last ? 1 : 0;
+    f[R.isHistory] = 1;
+    f[R.isRealtime] = 0;
+    f[R.isNew] = 1;
+    f[R.isConfirmed] = 1;
+    f[R.isLastConfirmedHistory] = idx === last ? 1 : 0;
+    f[R.lastBarIndex] = last;
+    f[R.lastBarTime] = this.lastBarMs;
+    const bs = this.barSeries;
+    if (bs.length !== 0) pushBarSeries(m.ser, bs, f, idx);
+    // OutputStore.beginBar, its fast path written out: runBars reserved every row of the run.
+    const out = m.outputs;
+    const row = idx - out.firstBar;
+    if (row >= 0 && row < out.time.length) {
+      out.time[row] = t;
+      if (row >= out.length) out.length = row + 1;
+    } else out.beginBar(idx, t);
+    if (this.steps.length !== 0) this.before();
   }
 
   /** Steps 1-4 for bar `idx` of kind HISTORY, REALTIME_NEW or REALTIME_UPDATE. Without
@@ -145,35 +186,25 @@ export class BarFeed {
     f[R.isLastConfirmedHistory] = !realtime && idx === last ? 1 : 0;
     f[R.lastBarIndex] = last;
     f[R.lastBarTime] = this.lastBarMs;
-    const bs = this.barSeries;
-    const ser = m.ser;
-    for (let k = 0; k < bs.length; k += 2) {
-      const s = ser[bs[k + 1] as number] as SeriesF;
-      if (s.bar !== idx) {
-        s.bar = idx;
-        s.head = (s.head + 1) & s.mask;
-        if (s.count < 0x7fffffff) s.count++;
-      }
-      s.buf[s.head] = f[bs[k] as number] as number;
-    }
+    pushBarSeries(m.ser, this.barSeries, f, idx);
     m.outputs.beginBar(idx, t);
-    if (this.steps.length !== 0) this.before(realtime);
+    if (this.steps.length !== 0) this.before();
   }
 
   /** Step 6: the host steps after the body of the bar last entered. */
   leave(): void {
     const steps = this.steps;
     if (steps.length === 0) return;
-    const info = this.barInfo(this.info.realtime);
+    const info = this.barInfo();
     for (let k = steps.length - 1; k >= 0; k--) steps[k]?.afterBar(this.m, info);
   }
 
-  private before(realtime: boolean): void {
-    const info = this.barInfo(realtime);
+  private before(): void {
+    const info = this.barInfo();
     for (const s of this.steps) s.beforeBar(this.m, info);
   }
 
-  private barInfo(realtime: boolean): BarInfo {
+  private barInfo(): BarInfo {
     const f = this.m.f;
     const b = this.info;
     b.index = this.m.bar;
@@ -183,8 +214,21 @@ export class BarFeed {
     b.low = f[R.low] as number;
     b.close = f[R.close] as number;
     b.volume = f[R.volume] as number;
-    b.realtime = realtime;
+    b.realtime = f[R.isRealtime] === 1;
     b.confirmed = f[R.isConfirmed] === 1;
     return b;
+  }
+}
+
+/** Step 2: the bar series (price registers read with `[]`), as (register, slot) pairs in `bs`. */
+function pushBarSeries(ser: ScriptState['ser'], bs: Int32Array, f: Float64Array, idx: number): void {
+  for (let k = 0; k < bs.length; k += 2) {
+    const s = ser[bs[k + 1] as number] as SeriesF;
+    if (s.bar !== idx) {
+      s.bar = idx;
+      s.head = (s.head + 1) & s.mask;
+      if (s.count < 0x7fffffff) s.count++;
+    }
+    s.buf[s.head] = f[bs[k] as number] as number;
   }
 }

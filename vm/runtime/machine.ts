@@ -1,5 +1,6 @@
-// The interpreter. A Machine holds the whole mutable state of one running script — registers,
-// var slots, history buffers, call-site states, outputs, logs, random generator — and executes
+// The interpreter. A Machine holds the whole mutable state of one running script — registers, THE
+// state record of core/state.ts (var slots, history buffers, call-site states, random generator,
+// logs, alerts, host-step state), outputs — and executes
 // Program.code one instruction at a time in an explicit loop (pc, frame stack and bases live in
 // fields, not on the JS stack), so it can stop after any instruction and resume later.
 //
