@@ -9,7 +9,7 @@
 import { afterAll, describe, expect, test } from 'vitest';
 import { Instance, type Program } from '../../vm/index.js';
 import { STATE_FIELDS, STATE_KEYS, type ScriptState, type StateKey } from '../../vm/core/state.js';
-import { cloneState, inspectState } from '../../vm/runtime/state-ops.js';
+import { cloneRecord, inspectRecord } from '../../vm/runtime/state-ops.js';
 import { HOST_STEPS, type BarInfo, type HostStep } from '../../vm/runtime/bar-feed.js';
 import { syntheticBars } from '../../vm/data/synthetic.js';
 import { barAt, compileOk } from '../snapshot/helpers.js';
@@ -77,7 +77,7 @@ function change(m: ScriptState, k: StateKey): void {
 }
 
 function field(inst: Instance, k: StateKey): unknown {
-  return cloneState(inst.machine)[k];
+  return cloneRecord(inst.machine)[k];
 }
 
 describe('every field of the state record is carried by every path', () => {
@@ -88,9 +88,9 @@ describe('every field of the state record is carried by every path', () => {
     const m = run(program, 10).machine;
     for (const k of STATE_KEYS) {
       expect(m[k], k).toBeDefined();
-      const before = cloneState(m)[k];
+      const before = cloneRecord(m)[k];
       change(m, k);
-      expect(cloneState(m)[k], `${k} changed`).not.toEqual(before);
+      expect(cloneRecord(m)[k], `${k} changed`).not.toEqual(before);
     }
   });
 
@@ -125,15 +125,15 @@ describe('every field of the state record is carried by every path', () => {
 
   test.each(STATE_KEYS)('%s: a clone is a copy (changing the original leaves it alone)', (k) => {
     const inst = run(program, 8);
-    const copy = cloneState(inst.machine);
-    const before = cloneState(inst.machine)[k];
+    const copy = cloneRecord(inst.machine);
+    const before = cloneRecord(inst.machine)[k];
     change(inst.machine, k);
     expect(copy[k]).toEqual(before);
-    expect(copy[k]).not.toEqual(cloneState(inst.machine)[k]);
+    expect(copy[k]).not.toEqual(cloneRecord(inst.machine)[k]);
   });
 
   test('inspect lists every field', () => {
-    const lines = inspectState(run(program, 8).machine);
+    const lines = inspectRecord(run(program, 8).machine);
     expect(lines.map((l) => l.split(' ')[0])).toEqual(STATE_KEYS);
     // 8 bars, a log and an alert on bars 0, 2, 4, 6: 4 of each.
     expect(lines.find((l) => l.startsWith('logs'))).toBe('logs     4 entries');

@@ -34,7 +34,7 @@ import {
   type MachineState,
 } from '../snapshot/state.js';
 import { BarFeed, hostStepsFor, HISTORY, REALTIME_NEW, REALTIME_UPDATE } from './bar-feed.js';
-import { captureTick, restoreState, rollbackTick, saveState, varipSlots, type VaripSlots } from './state-ops.js';
+import { captureTick, restoreRecord, rollbackTick, saveRecord, varipSlots, type VaripSlots } from './state-ops.js';
 
 export interface Bar {
   /** Bar open time, ms since the epoch (UTC). */
@@ -362,7 +362,7 @@ export class Instance {
       confirmed: this.confirmed,
       lastBar: this.feed.last,
       lastTime: this.lastTime,
-      ...saveState(m),
+      ...saveRecord(m),
       exec:
         suspended && this.pending
           ? {
@@ -435,7 +435,7 @@ export class Instance {
       d.outputs.columns.forEach((chs, i) => chs.forEach((c, j) => outputs.columns[i]?.[j]?.set(c)));
     }
     m.bar = st.bar;
-    restoreState(m, st);
+    restoreRecord(m, st);
     const inst = new Instance(m, env.inputs, Number.isNaN(st.lastBar) ? null : st.lastBar + 1);
     inst.confirmed = st.confirmed;
     inst.lastTime = st.lastTime;

@@ -22,7 +22,7 @@ export interface VaripSlots {
 type Rec = Record<StateKey, unknown>;
 
 /** A deep copy of the record (typed arrays copied, plain data copied, shared references kept). */
-export function cloneState(s: ScriptState): ScriptState {
+export function cloneRecord(s: ScriptState): ScriptState {
   const out = {} as Rec;
   for (const k of STATE_KEYS) out[k] = cloneData(s[k]);
   return out as unknown as ScriptState;
@@ -58,20 +58,20 @@ export function rollbackTick(s: ScriptState, cp: TickState, varip: VaripSlots): 
 }
 
 /** The record's fields in table order, sharing the live values (the encoder copies them). */
-export function saveState(s: ScriptState): ScriptState {
+export function saveRecord(s: ScriptState): ScriptState {
   const out = {} as Rec;
   for (const k of STATE_KEYS) out[k] = s[k];
   return out as unknown as ScriptState;
 }
 
 /** Puts a decoded record's fields into `dst` (typed arrays and lists in place, the rest replaced). */
-export function restoreState(dst: ScriptState, src: ScriptState): void {
+export function restoreRecord(dst: ScriptState, src: ScriptState): void {
   const rec = dst as unknown as Rec;
   for (const k of STATE_KEYS) rec[k] = assignInPlace(rec[k], src[k]);
 }
 
 /** One line per field of the record: its name and a short account of what it holds. */
-export function inspectState(s: ScriptState): string[] {
+export function inspectRecord(s: ScriptState): string[] {
   return STATE_KEYS.map((k) => `${k.padEnd(8)} ${describe(s[k])}`);
 }
 
