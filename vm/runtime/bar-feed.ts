@@ -28,6 +28,31 @@ import { timeframeSeconds } from '../builtins/time/timeframe.js';
 import { barCloseTime } from '../builtins/time/periods.js';
 import type { OutputStore } from './outputs.js';
 
+// The bar registers (core/registers.ts) as module constants: the hot path reads no object.
+const {
+  open: OPEN,
+  high: HIGH,
+  low: LOW,
+  close: CLOSE,
+  volume: VOLUME,
+  time: TIME,
+  timeClose: TIME_CLOSE,
+  barIndex: BAR_INDEX,
+  hl2: HL2,
+  hlc3: HLC3,
+  ohlc4: OHLC4,
+  hlcc4: HLCC4,
+  isFirst: IS_FIRST,
+  isLast: IS_LAST,
+  isHistory: IS_HISTORY,
+  isRealtime: IS_REALTIME,
+  isNew: IS_NEW,
+  isConfirmed: IS_CONFIRMED,
+  isLastConfirmedHistory: IS_LAST_CONFIRMED_HISTORY,
+  lastBarIndex: LAST_BAR_INDEX,
+  lastBarTime: LAST_BAR_TIME,
+} = R;
+
 /** The bar a host step sees: its index and the values just written to the bar registers. */
 export interface BarInfo {
   /** bar_index. */
@@ -89,8 +114,8 @@ export class BarFeed {
   last = NaN;
   /** last_bar_time (NaN when unknown). */
   lastBarMs = NaN;
-  /** Bar length when it is fixed (intraday, round the clock), 0 otherwise, null until known. */
-  private fixedBarMs: number | null = null;
+  /** Bar length when it is fixed (intraday, round the clock), 0 otherwise. */
+  private readonly fixedMs: number;
   private readonly info: BarInfo = { index: -1, time: NaN, open: NaN, high: NaN, low: NaN, close: NaN, volume: NaN, realtime: false, confirmed: true };
 
   constructor(
@@ -98,21 +123,34 @@ export class BarFeed {
     /** Bar series as (register, slot) pairs. */
     readonly barSeries: Int32Array,
     readonly steps: readonly HostStep[],
-  ) {}
+  ) {
+    const tf = m.timeframe;
+    this.fixedMs = (tf.unit === '' || tf.unit === 'S') && m.syminfo.session === '24x7' ? timeframeSeconds(tf) * 1000 : 0;
+  }
 
   /** time_close of a bar opening at `t`: the end of its period, cut at the session end. Intraday
    * bars of a round-the-clock symbol simply last one timeframe. */
   closeTimeOf(t: number): number {
-    if (this.fixedBarMs === null) {
-      const tf = this.m.timeframe;
-      this.fixedBarMs = (tf.unit === '' || tf.unit === 'S') && this.m.syminfo.session === '24x7' ? timeframeSeconds(tf) * 1000 : 0;
-    }
-    return this.fixedBarMs > 0 ? t + this.fixedBarMs : barCloseTime(this.m.syminfo, this.m.timeframe, t);
+    return this.fixedMs > 0 ? t + this.fixedMs : barCloseTime(this.m.syminfo, this.m.timeframe, t);
   }
 
-  /** Steps 1-4 for row `i` of `cols` as confirmed history bar `idx` (runBars, both tiers): `enter`
-   * with kind HISTORY, written out for the hot loop (no call on the way unless a host step or a
-   * session-cut close time needs one; the compiled tier's history loop inlines it). */
+  /** The registers that are the same on every bar of a runBars call (history, confirmed, new,
+   * last_bar_index, last_bar_time): set once before its rows enter. */
+  beginHistory(): void {
+    const f = this.m.f;
+    f[IS_HISTORY] = 1;
+    f[IS_REALTIME] = 0;
+    f[IS_NEW] = 1;
+    f[IS_CONFIRMED] = 1;
+    f[LAST_BAR_INDEX] = this.last;
+    f[LAST_BAR_TIME] = this.lastBarMs;
+  }
+
+  /** Steps 1-4 for row `i` of `cols` as confirmed history bar `idx` (runBars, both tiers, after
+   * `beginHistory`): `enter` with kind HISTORY, written out for the hot loop. Keep it small: V8
+   * inlines it into the compiled tier's history loop only under 460 bytes of bytecode (441 now;
+   * `node --print-bytecode --print-bytecode-filter=enterRow`), and a call per bar costs the VM's
+   * speed on short scripts. */
   enterRow(cols: BarColumns, i: number, idx: number): void {
     const m = this.m;
     const f = m.f;
@@ -121,39 +159,24 @@ export class BarFeed {
     const h = cols.high[i] as number;
     const l = cols.low[i] as number;
     const c = cols.close[i] as number;
-    const fixed = this.fixedBarMs;
-    const last = this.last;
+    const fixed = this.fixedMs;
     m.bar = idx;
-    f[R.open] = o;
-    f[R.high] = h;
-    f[R.low] = l;
-    f[R.close] = c;
-    f[R.volume] = cols.volume[i] as number;
-    f[R.time] = t;
-    f[R.timeClose] = fixed !== null && fixed > 0 ? t + fixed : this.closeTimeOf(t);
-    f[R.barIndex] = idx;
-    f[R.hl2] = (h + l) / 2;
-    f[R.hlc3] = (h + l + c) / 3;
-    f[R.ohlc4] = (o + h + l + c) / 4;
-    f[R.hlcc4] = (h + l + c + c) / 4;
-    f[R.isFirst] = idx === 0 ? 1 : 0;
-    f[R.isLast] = idx === last ? 1 : 0;
-    f[R.isHistory] = 1;
-    f[R.isRealtime] = 0;
-    f[R.isNew] = 1;
-    f[R.isConfirmed] = 1;
-    f[R.isLastConfirmedHistory] = idx === last ? 1 : 0;
-    f[R.lastBarIndex] = last;
-    f[R.lastBarTime] = this.lastBarMs;
-    const bs = this.barSeries;
-    if (bs.length !== 0) pushBarSeries(m.ser, bs, f, idx);
-    // OutputStore.beginBar, its fast path written out: runBars reserved every row of the run.
-    const out = m.outputs;
-    const row = idx - out.firstBar;
-    if (row >= 0 && row < out.time.length) {
-      out.time[row] = t;
-      if (row >= out.length) out.length = row + 1;
-    } else out.beginBar(idx, t);
+    f[OPEN] = o;
+    f[HIGH] = h;
+    f[LOW] = l;
+    f[CLOSE] = c;
+    f[VOLUME] = cols.volume[i] as number;
+    f[TIME] = t;
+    f[TIME_CLOSE] = fixed > 0 ? t + fixed : this.closeTimeOf(t);
+    f[BAR_INDEX] = idx;
+    f[HL2] = (h + l) / 2;
+    f[HLC3] = (h + l + c) / 3;
+    f[OHLC4] = (o + h + l + c) / 4;
+    f[HLCC4] = (h + l + c + c) / 4;
+    f[IS_FIRST] = idx === 0 ? 1 : 0;
+    f[IS_LAST] = f[IS_LAST_CONFIRMED_HISTORY] = idx === this.last ? 1 : 0;
+    if (this.barSeries.length !== 0) pushBarSeries(m.ser, this.barSeries, f, idx);
+    m.outputs.beginBar(idx, t);
     if (this.steps.length !== 0) this.before();
   }
 
@@ -165,27 +188,27 @@ export class BarFeed {
     const last = this.last;
     const realtime = kind !== HISTORY;
     m.bar = idx;
-    f[R.open] = o;
-    f[R.high] = h;
-    f[R.low] = l;
-    f[R.close] = c;
-    f[R.volume] = v;
-    f[R.time] = t;
-    f[R.timeClose] = timeClose === undefined ? this.closeTimeOf(t) : timeClose;
-    f[R.barIndex] = idx;
-    f[R.hl2] = (h + l) / 2;
-    f[R.hlc3] = (h + l + c) / 3;
-    f[R.ohlc4] = (o + h + l + c) / 4;
-    f[R.hlcc4] = (h + l + c + c) / 4;
-    f[R.isFirst] = idx === 0 ? 1 : 0;
-    f[R.isLast] = realtime || idx === last ? 1 : 0;
-    f[R.isHistory] = realtime ? 0 : 1;
-    f[R.isRealtime] = realtime ? 1 : 0;
-    f[R.isNew] = kind === REALTIME_UPDATE ? 0 : 1;
-    f[R.isConfirmed] = realtime ? 0 : 1;
-    f[R.isLastConfirmedHistory] = !realtime && idx === last ? 1 : 0;
-    f[R.lastBarIndex] = last;
-    f[R.lastBarTime] = this.lastBarMs;
+    f[OPEN] = o;
+    f[HIGH] = h;
+    f[LOW] = l;
+    f[CLOSE] = c;
+    f[VOLUME] = v;
+    f[TIME] = t;
+    f[TIME_CLOSE] = timeClose === undefined ? this.closeTimeOf(t) : timeClose;
+    f[BAR_INDEX] = idx;
+    f[HL2] = (h + l) / 2;
+    f[HLC3] = (h + l + c) / 3;
+    f[OHLC4] = (o + h + l + c) / 4;
+    f[HLCC4] = (h + l + c + c) / 4;
+    f[IS_FIRST] = idx === 0 ? 1 : 0;
+    f[IS_LAST] = realtime || idx === last ? 1 : 0;
+    f[IS_HISTORY] = realtime ? 0 : 1;
+    f[IS_REALTIME] = realtime ? 1 : 0;
+    f[IS_NEW] = kind === REALTIME_UPDATE ? 0 : 1;
+    f[IS_CONFIRMED] = realtime ? 0 : 1;
+    f[IS_LAST_CONFIRMED_HISTORY] = !realtime && idx === last ? 1 : 0;
+    f[LAST_BAR_INDEX] = last;
+    f[LAST_BAR_TIME] = this.lastBarMs;
     pushBarSeries(m.ser, this.barSeries, f, idx);
     m.outputs.beginBar(idx, t);
     if (this.steps.length !== 0) this.before();

@@ -556,6 +556,7 @@ export class Instance {
       const row = from + last - (this.confirmed + 1);
       if (row >= from && row < time.length) feed.lastBarMs = time[row] as number;
     }
+    feed.beginHistory();
     const history = m.history;
     if (history !== null) {
       // The compiled tier runs the whole range in one call (jit.ts), doing per bar what the loop

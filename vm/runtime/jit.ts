@@ -503,7 +503,7 @@ function generate(program: Program, stateful: Uint8Array): string | null {
     // The history loop: each bar enters through the per-bar driver (bar-feed.ts), as in runBars.
     'const history = function compiledHistory(m, feed, cols, from, to) {',
     'const f = m.f, o = m.o, vf = m.vf, vo = m.vo, ser = m.ser, frames = m.frames;',
-    'const out = m.outputs, outCols = out.columns, firstBar = out.firstBar;',
+    'const out = m.outputs, outCols = out.columns, firstBar = out.firstBar, hostSteps = feed.steps.length !== 0;',
     'let bar = m.bar, outRow = 0, pc = 0, vb = 0, ob = 0, sb = 0, cb = 0, p = 0, budget = 0;',
     'try {',
     'bars: for (let i = from; i < to; i++) {',
@@ -513,9 +513,9 @@ function generate(program: Program, stateful: Uint8Array): string | null {
     `pc = ${mainEntry}; vb = 0; ob = 0; sb = 0; cb = 0; p = pc; if (frames.length !== 0) frames.length = 0;`,
     'budget = 0x7fffffff;',
     'for (;;) {',
-    switchOn('m.pc = -1; feed.leave(); continue bars;'),
+    switchOn('m.pc = -1; if (hostSteps) feed.leave(); continue bars;'),
     // A history bar has no budget: 2^31 - 1 instructions at a time, as runBars gives exec.
-    ...bail('{ feed.leave(); continue bars; }', 'budget = 0x7fffffff; continue;'),
+    ...bail('{ if (hostSteps) feed.leave(); continue bars; }', 'budget = 0x7fffffff; continue;'),
     '}',
     '}',
     ...onError,
