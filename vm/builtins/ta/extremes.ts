@@ -21,6 +21,8 @@ export interface ExtremeState {
   mask: number;
   n: number;
   cur: number;
+  top: number;
+  next: number;
   /** In/out of extremeIO: the current value, and the extreme found by the latest call. */
   x: number;
   r: number;
@@ -37,7 +39,7 @@ export interface ExtremeState {
 
 export function newExtremeState(): ExtremeState {
   const r = newRing();
-  return { bar: -1, buf: r.buf, mask: r.mask, n: 0, cur: 0, x: NaN, r: NaN, off: -1, cv: NaN, ci: -1, cn: -1, cl: -1, cmask: -1 };
+  return { bar: -1, buf: r.buf, mask: r.mask, n: 0, cur: 0, top: 0, next: 0, x: NaN, r: NaN, off: -1, cv: NaN, ci: -1, cn: -1, cl: -1, cmask: -1 };
 }
 
 /** Brings the cached extreme up to date for `n` committed values and `length`: by comparing the
@@ -78,7 +80,7 @@ export function extremeIO(st: ExtremeState, bar: number, length: number, sign: n
     st.n += st.cur;
     st.cur = 0;
   }
-  if (length + 1 > st.mask) ringGrow(st, length);
+  if (length > st.top || st.n >= st.next) ringGrow(st, length);
   const n = st.n;
   st.buf[n & st.mask] = src;
   st.cur = 1;
