@@ -3,8 +3,9 @@
 // `node --max-old-space-size=…` process with a timeout (tests/hostile/harness.ts), so a script that
 // hangs or exhausts memory kills only this process, never the test runner or the machine.
 //
-// Input (environment): HOSTILE_SOURCE, the script; HOSTILE_BARS, the number of bars (default 100).
+// Input: the script on stdin; HOSTILE_BARS in the environment, the number of bars (default 100).
 
+import { readFileSync } from 'node:fs';
 import { compile, Instance, PineRuntimeError } from '../../vm/index.js';
 import { createBars } from '../../vm/data/bars.js';
 
@@ -19,7 +20,7 @@ interface Outcome {
 }
 
 function main(): Outcome {
-  const source = process.env.HOSTILE_SOURCE ?? '';
+  const source = readFileSync(0, 'utf8');
   const n = Number(process.env.HOSTILE_BARS ?? '100');
   const bars = createBars(n);
   for (let i = 0; i < n; i++) {

@@ -56,7 +56,9 @@ export function runHostile(source: string, budget: Budget = {}): HostileResult {
   const vmKb = (2048 + heapMb + (budget.bufferMb ?? 512)) * 1024;
   const args = [`--max-old-space-size=${heapMb}`, childBundle()];
   const r = spawnSync('/bin/sh', ['-c', `ulimit -v ${vmKb} && exec "$0" "$@"`, process.execPath, ...args], {
-    env: { ...process.env, HOSTILE_SOURCE: source, HOSTILE_BARS: String(budget.bars ?? 100) },
+    // The script goes through stdin: an environment string is limited to 128 kB.
+    input: source,
+    env: { ...process.env, HOSTILE_BARS: String(budget.bars ?? 100) },
     timeout: budget.timeoutMs ?? 30_000,
     encoding: 'utf8',
     maxBuffer: 1 << 20,

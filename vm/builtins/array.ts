@@ -12,6 +12,7 @@
 import { defineFn, defineVar } from './registry.js';
 import { newArray, type PineArray } from '../runtime/heap.js';
 import { valueToString } from './format.js';
+import { checkStringLength } from './limits.js';
 import type { Runtime } from '../runtime/runtime.js';
 
 type Elem = 'int' | 'float' | 'bool' | 'color' | 'string';
@@ -252,9 +253,15 @@ export function registerArray(): void {
       for (let k = lo; k < hi; k++) items[k] = v;
     });
     defineFn(`array.join(id: ${A}, separator: series string = ""): series string`, (rt, a, d) => {
-      const sep = rt.o[a + 1];
+      const sep = typeof rt.o[a + 1] === 'string' ? (rt.o[a + 1] as string) : '';
       const items = arrayArg(rt, a, 'array.join').items;
-      rt.o[d] = items.map((x) => (e === 'bool' ? (x === 1 ? 'true' : 'false') : valueToString(x))).join(typeof sep === 'string' ? sep : '');
+      const parts = items.map((x) => (e === 'bool' ? (x === 1 ? 'true' : 'false') : valueToString(x)));
+      // Measured before joining (the parts are references or short numbers): 100,000 long strings
+      // must not be joined into one huge text first.
+      let length = sep.length * Math.max(0, parts.length - 1);
+      for (const p of parts) length += p.length;
+      checkStringLength(rt, length, 'array.join');
+      rt.o[d] = parts.join(sep);
     });
   }
   for (const e of ['int', 'float', 'string'] as const) {

@@ -35,7 +35,7 @@ export function registerLog(): void {
       log(rt, level, text(rt, a) ?? 'NaN');
     });
     defineFn(`log.${level}(formatString: series string, ...arg: series any): void`, (rt, a, _d, s) => {
-      log(rt, level, formatMessageRt(rt, text(rt, a), boxedArgs(rt, a + 1, s - 1)));
+      log(rt, level, formatMessageRt(rt, text(rt, a), boxedArgs(rt, a + 1, s - 1), `log.${level}`));
     });
   }
   defineFn('runtime.error(message: series string): void', (rt, a) => {
