@@ -3,11 +3,13 @@
 // `node --max-old-space-size=…` process with a timeout (tests/hostile/harness.ts), so a script that
 // hangs or exhausts memory kills only this process, never the test runner or the machine.
 //
-// Input: the script on stdin; HOSTILE_BARS in the environment, the number of bars (default 100).
+// Input: the script on stdin; in the environment HOSTILE_BARS, the number of bars (default 100),
+// and HOSTILE_BUDGET_MB, a memory budget the host sets (default: the VM's own, 1 GiB).
 
 import { readFileSync } from 'node:fs';
 import { compile, Instance, PineRuntimeError } from '../../vm/index.js';
 import { createBars } from '../../vm/data/bars.js';
+import { setMemoryBudget } from '../../vm/builtins/limits.js';
 
 interface Outcome {
   /** 'ok' (ran every bar), 'compile' (diagnostics), 'runtime' (a Pine runtime error), 'crash'. */
@@ -21,6 +23,8 @@ interface Outcome {
 
 function main(): Outcome {
   const source = readFileSync(0, 'utf8');
+  const budget = Number(process.env.HOSTILE_BUDGET_MB ?? 'NaN');
+  if (budget > 0) setMemoryBudget(budget * (1 << 20));
   const n = Number(process.env.HOSTILE_BARS ?? '100');
   const bars = createBars(n);
   for (let i = 0; i < n; i++) {

@@ -46,6 +46,8 @@ export interface Budget {
   heapMb?: number;
   /** Room for typed arrays (outside V8's heap), MB. */
   bufferMb?: number;
+  /** The VM's memory budget for the script, as a host sets it (limits.ts), MB. */
+  scriptMb?: number;
   timeoutMs?: number;
 }
 
@@ -58,7 +60,7 @@ export function runHostile(source: string, budget: Budget = {}): HostileResult {
   const r = spawnSync('/bin/sh', ['-c', `ulimit -v ${vmKb} && exec "$0" "$@"`, process.execPath, ...args], {
     // The script goes through stdin: an environment string is limited to 128 kB.
     input: source,
-    env: { ...process.env, HOSTILE_BARS: String(budget.bars ?? 100) },
+    env: { ...process.env, HOSTILE_BARS: String(budget.bars ?? 100), HOSTILE_BUDGET_MB: String(budget.scriptMb ?? '') },
     timeout: budget.timeoutMs ?? 30_000,
     encoding: 'utf8',
     maxBuffer: 1 << 20,

@@ -17,7 +17,7 @@ import {
 import { RegexError, javaRegexMatch } from './str-regex.js';
 import { TimeError } from './time/errors.js';
 import { offsetAt, zoneOf } from './time/tz.js';
-import { checkStringLength, failStringLength, MAX_STRING_LENGTH, StringLengthError } from './limits.js';
+import { checkStringLength, failStringLength, MAX_STRING_LENGTH, noteAlloc, StringLengthError } from './limits.js';
 import { MAX_ARRAY_SIZE } from './array.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -151,7 +151,7 @@ export function boxedArgs(rt: Runtime, a: number, count: number): unknown[] {
 export function formatMessageRt(rt: Runtime, pattern: string | null, args: readonly unknown[], fn = 'str.format'): string {
   if (pattern === null) return 'NaN';
   try {
-    return guarded(rt, () => formatMessage(pattern, args, MAX_STRING_LENGTH));
+    return sized(rt, guarded(rt, () => formatMessage(pattern, args, MAX_STRING_LENGTH)), fn);
   } catch (e) {
     if (e instanceof StringLengthError) failStringLength(rt, null, fn);
     throw e;
@@ -161,7 +161,7 @@ export function formatMessageRt(rt: Runtime, pattern: string | null, args: reado
 /** A string result of `fn`, or a runtime error when it is longer than Pine's string limit (for
  * results whose size is bounded by their arguments, so that building them first is harmless). */
 function sized(rt: Runtime, v: string, fn: string): string {
-  if (v.length > MAX_STRING_LENGTH) failStringLength(rt, v.length, fn);
+  checkStringLength(rt, v.length, fn);
   return v;
 }
 
@@ -264,7 +264,7 @@ export function registerStr(): void {
       const s = str(rt, a);
       const t = str(rt, a + 1);
       const r = str(rt, a + 2);
-      if (s !== null && t !== null && r !== null && r.length > t.length) checkStringLength(rt, s.length - t.length + r.length, 'str.replace');
+      if (s !== null && t !== null) checkStringLength(rt, s.length + Math.max(0, (r ?? '').length - t.length), 'str.replace');
       rt.o[d] = s === null || t === null ? s : strReplace(s, t, r ?? '', rt.f[a + 3] ?? NaN);
     },
     pure,
@@ -275,7 +275,7 @@ export function registerStr(): void {
       const s = str(rt, a);
       const t = str(rt, a + 1);
       const r = str(rt, a + 2);
-      if (s !== null && t !== null && (r ?? '').length > t.length) checkStringLength(rt, replaceAllLength(s, t, r ?? ''), 'str.replace_all');
+      if (s !== null && t !== null) checkStringLength(rt, (r ?? '').length > t.length ? replaceAllLength(s, t, r ?? '') : s.length, 'str.replace_all');
       rt.o[d] = s === null || t === null ? s : strReplaceAll(s, t, r ?? '');
     },
     pure,
@@ -310,10 +310,12 @@ export function registerStr(): void {
   );
   defineFn('str.upper(source: series string): series string', (rt, a, d) => {
     const s = str(rt, a);
+    if (s !== null) checkStringLength(rt, s.length, 'str.upper');
     rt.o[d] = s === null ? null : asciiUpper(s);
   }, pure);
   defineFn('str.lower(source: series string): series string', (rt, a, d) => {
     const s = str(rt, a);
+    if (s !== null) checkStringLength(rt, s.length, 'str.lower');
     rt.o[d] = s === null ? null : asciiLower(s);
   }, pure);
   defineFn('str.trim(source: series string): series string', (rt, a, d) => {
@@ -339,7 +341,7 @@ export function registerStr(): void {
       const count = Math.trunc(n);
       const length = count === 0 ? 0 : count * s.length + (count - 1) * sep.length;
       checkStringLength(rt, length, 'str.repeat');
-      rt.o[d] = new Array<string>(count).fill(s).join(sep);
+      rt.o[d] = count === 0 ? '' : (s + sep).repeat(count - 1) + s;
     },
     pure,
   );
@@ -352,6 +354,7 @@ export function registerStr(): void {
       if (parts > MAX_ARRAY_SIZE) {
         rt.fail('array-too-large', `'str.split()' would make an array of ${parts} elements: Pine arrays hold at most ${MAX_ARRAY_SIZE.toLocaleString('en-US')}.`);
       }
+      noteAlloc(rt, parts * 8 + s.length * 2, 'str.split');
     }
     rt.o[d] = newArray(s === null ? [] : strSplit(s, sep));
   });
