@@ -53,6 +53,33 @@ describe('ta lengths are bounded', () => {
     expect(r.plots.s).toBeCloseTo(sum / MAX_TA_LENGTH, 6);
   });
 
+  it('order statistics over the longest window end within the time budget with the right values', () => {
+    // A sort per bar took 30-45 s for each of these over 20,000 bars; a sorted window kept up to
+    // date takes a few seconds for all four.
+    const n = 20_000;
+    const L = MAX_TA_LENGTH;
+    const body = [
+      `plot(ta.median(close, ${L}), "med")`,
+      `plot(ta.mode(close, ${L}), "mode")`,
+      `plot(ta.percentile_nearest_rank(close, ${L}, 50), "pnr")`,
+      `plot(ta.percentile_linear_interpolation(close, ${L}, 30), "pli")`,
+    ].join('\n');
+    const r = runHostile(script(body), { bars: n, timeoutMs: 30_000 });
+    expect(r.kind).toBe('ok');
+    // Independent: the last 10,000 closes, sorted.
+    const w: number[] = [];
+    for (let i = n - L; i < n; i++) w.push(close(i));
+    w.sort((p, q) => p - q);
+    const at = (k: number): number => w[k] ?? NaN;
+    expect(r.plots.med).toBeCloseTo((at(L / 2 - 1) + at(L / 2)) / 2, 9);
+    // Every close is distinct (0.01 per bar apart within a residue class of 7): the mode is the smallest.
+    expect(r.plots.mode).toBeCloseTo(at(0), 9);
+    // Nearest rank: ceil(50 × 10,000 / 100) = 5,000th value.
+    expect(r.plots.pnr).toBeCloseTo(at(4999), 9);
+    // Linear: position 10,000 × 30 / 100 + 0.5 = 3,000.5, halfway between the 3,000th and 3,001st.
+    expect(r.plots.pli).toBeCloseTo(at(2999) + 0.5 * (at(3000) - at(2999)), 9);
+  });
+
   it('a window allocates for the bars actually seen, not for its length', () => {
     const w = newRawWin();
     const s = newRollSum();

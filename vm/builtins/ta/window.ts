@@ -101,7 +101,7 @@ export function ringGet(r: Ring, k: number): number {
  * ringSet on the current bar. Values older than the old capacity were never kept; the ring then
  * only counts what it still has. */
 export function ringEnsure(r: Ring, need: number): void {
-  if (need > r.top || r.n >= r.next) ringGrow(r, need);
+  if (!(need <= r.top) || r.n >= r.next) ringGrow(r, need);
 }
 
 /** The growing part of ringEnsure (kept out of the callers' hot paths), called whenever `need`
@@ -111,7 +111,8 @@ export function ringEnsure(r: Ring, need: number): void {
  * actually seen, doubling, so a window of length 10,000 over 100 bars allocates 256 slots, not
  * 32K. */
 export function ringGrow(r: RingFields, need: number): void {
-  // `top` may be missing in a state record restored from an older snapshot.
+  // `top` and `next` are missing in a state record restored from a snapshot of an older VM:
+  // callers test `!(need <= top)`, true then.
   const top = r.top >= need ? r.top : need;
   r.top = top;
   const want = top < r.n + 1 ? top : r.n + 1;
@@ -151,7 +152,7 @@ export function rawPush(w: RawWin, bar: number, v: number, need: number): Ring {
     w.n += w.cur;
     w.cur = 0;
   }
-  if (need > w.top || w.n >= w.next) ringGrow(w, need);
+  if (!(need <= w.top) || w.n >= w.next) ringGrow(w, need);
   w.buf[w.n & w.mask] = v;
   w.cur = 1;
   return w;
@@ -169,7 +170,7 @@ export function compactPush(w: RawWin, bar: number, v: number, need: number): Ri
     w.n += w.cur;
     w.cur = 0;
   }
-  if (need > w.top || w.n >= w.next) ringGrow(w, need);
+  if (!(need <= w.top) || w.n >= w.next) ringGrow(w, need);
   if (v === v) {
     w.buf[w.n & w.mask] = v;
     w.cur = 1;
@@ -269,7 +270,7 @@ export function rollSumStep(st: RollSum, bar: number, x: number, length: number)
   const k = length - 1;
   if (k !== st.k || (st.age >= 1024 && st.age >= k)) rebuild(st, k);
   // The ring grows with the values seen (ringGrow), so it may still be short of k + 1.
-  if (k + 1 > st.top || st.n >= st.next) ringGrow(st, k + 1);
+  if (!(k + 1 <= st.top) || st.n >= st.next) ringGrow(st, k + 1);
   const n = st.n;
   if (x === x) {
     st.buf[n & st.mask] = x;
@@ -386,7 +387,7 @@ export function rollSum2Step(st: RollSum2, bar: number, x: number, length: numbe
   }
   const k = length - 1;
   if (k !== st.k || (st.age >= 1024 && st.age >= k) || (st.age2 >= 1024 && st.age2 >= k)) rebuild2(st, k);
-  if (k + 1 > st.top || st.n >= st.next) ringGrow(st, k + 1);
+  if (!(k + 1 <= st.top) || st.n >= st.next) ringGrow(st, k + 1);
   const n = st.n;
   if (x === x) {
     st.buf[n & st.mask] = x;
