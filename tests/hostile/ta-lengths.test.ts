@@ -80,6 +80,28 @@ describe('ta lengths are bounded', () => {
     expect(r.plots.pli).toBeCloseTo(at(2999) + 0.5 * (at(3000) - at(2999)), 9);
   });
 
+  it('ta.rci over the longest window ends within the time budget with the right value', () => {
+    // A sort per bar did not finish 20,000 bars in a minute.
+    const n = 20_000;
+    const L = MAX_TA_LENGTH;
+    const r = runHostile(script(`plot(ta.rci(close, ${L}), "rci")`), { bars: n, timeoutMs: 30_000 });
+    expect(r.kind).toBe('ok');
+    // Independent Spearman correlation of the last 10,000 closes (all distinct: no ties) with
+    // time, both ranked from 0 (largest value, newest bar).
+    const win = Array.from({ length: L }, (_, t) => ({ x: close(n - 1 - t), t }));
+    const rank = new Array<number>(L).fill(0);
+    [...win].sort((p, q) => q.x - p.x).forEach((e, k) => (rank[e.t] = k));
+    const mean = (L - 1) / 2;
+    let sxy = 0;
+    let sxx = 0;
+    for (let t = 0; t < L; t++) {
+      sxy += (t - mean) * ((rank[t] ?? 0) - mean);
+      sxx += (t - mean) ** 2;
+    }
+    // Both ranks are permutations of 0..L-1: their variances are equal.
+    expect(r.plots.rci).toBeCloseTo((100 * sxy) / sxx, 6);
+  });
+
   it('a window allocates for the bars actually seen, not for its length', () => {
     const w = newRawWin();
     const s = newRollSum();
