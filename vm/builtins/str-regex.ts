@@ -608,7 +608,10 @@ interface Compiled {
   dollarGroups: readonly number[];
 }
 
+/** Compiled patterns by source. Each may grow a lazy DFA of up to 8 MB (re2js' default), so the
+ * cache stays small: a script making a new pattern on every bar cannot pile them up. */
 const CACHE = new Map<string, Compiled | RegexError>();
+const CACHE_SIZE = 32;
 
 /** Compiles (and caches) a Pine regex; throws RegexError for patterns it cannot run. */
 export function compileJavaRegex(pattern: string): Compiled {
@@ -622,7 +625,7 @@ export function compileJavaRegex(pattern: string): Compiled {
   } catch (e) {
     result = e instanceof RegexError ? e : new RegexError(`Invalid regular expression '${pattern}': ${e instanceof Error ? e.message : String(e)}.`);
   }
-  if (CACHE.size > 500) CACHE.clear();
+  if (CACHE.size >= CACHE_SIZE) CACHE.clear();
   CACHE.set(pattern, result);
   if (result instanceof RegexError) throw result;
   return result;
