@@ -38,6 +38,14 @@ describe('str.match cannot hang', () => {
     }
   });
 
+  it('the longest string (40,960 characters) against a nested pattern, on every bar', () => {
+    const body = 's = str.repeat("ab", 20480)\nplot(str.length(str.match(s, "(?i)((a|b)+)+(?:x|$)")), "all")\nplot(str.length(str.match(s + "!", "((a|b)+)+$")), "none")';
+    const r = runHostile(script(body), { bars: 20, timeoutMs: 30_000 });
+    expect(r.kind).toBe('ok');
+    // The whole string matches (it ends the input); with a "!" appended nothing can end at $.
+    expect(r.plots).toEqual({ all: 40960, none: 0 });
+  });
+
   it('a backreference is a one-line runtime error naming the pattern and the feature', () => {
     const r = runHostile(script('r = str.match(str.repeat("a", 40), "(a*)*\\\\1$")\nplot(str.length(r))'), BUDGET);
     expect(r.kind).toBe('runtime');

@@ -35,6 +35,9 @@ interface Frame {
   start: number;
 }
 
+/** Stands for the opening parenthesis of a `$`'s terminator group until the pattern is compiled
+ * (a NUL never appears in translated output: lit() escapes control characters). */
+const DOLLAR_GROUP = '\u0000';
 const LINE_TERMINATORS = '\\n\\r\\x{85}\\x{2028}\\x{2029}';
 const JAVA_SPACE = '\\t\\n\\x0B\\f\\r ';
 const HSPACE = ' \\t\\x{A0}\\x{1680}\\x{180E}\\x{2000}-\\x{200A}\\x{202F}\\x{205F}\\x{3000}';
@@ -102,7 +105,8 @@ class Translator {
   private readonly stack: Frame[] = [];
   /** Output index where the last atom starts (-1: nothing a quantifier could repeat). */
   private atomStart = -1;
-  /** Capturing groups opened so far (RE2 numbers groups by their opening parenthesis). */
+  /** Capturing groups opened so far: only those of `$` (RE2 numbers groups by their opening
+   * parenthesis). */
   private groups = 0;
   /** Groups that match the line terminator a `$` or `\Z` stands before (cut off the result). */
   readonly dollarGroups: number[] = [];
@@ -217,7 +221,8 @@ class Translator {
     }
     this.groups++;
     this.dollarGroups.push(this.groups);
-    const term = `(\\r\\n|[${LINE_TERMINATORS}])`;
+    // DOLLAR_GROUP opens the group: capturing in one compiled form, not in the other (below).
+    const term = `${DOLLAR_GROUP}\\r\\n|[${LINE_TERMINATORS}])`;
     this.emitAssertion(multiline ? `(?:${term}|\\z)` : `(?:${term}?\\z)`);
   }
 
@@ -294,9 +299,10 @@ class Translator {
   private group(): void {
     this.i++;
     const frame: Frame = { flags: { ...this.flags }, start: this.out.length };
+    // str.match returns the whole match only, and backreferences are refused: the script's own
+    // groups need not capture, which lets re2js find the match with its DFA (no submatch NFA).
     if (this.peek() !== '?') {
-      this.groups++;
-      this.out += '(';
+      this.out += '(?:';
       this.stack.push(frame);
       return;
     }
@@ -313,8 +319,7 @@ class Translator {
       this.out += `(?${rest.slice(0, 2)}`;
       this.i += 2;
     } else if ((m = /^<([A-Za-z][A-Za-z0-9]*)>/.exec(rest))) {
-      this.groups++;
-      this.out += `(?P<${m[1] ?? ''}>`;
+      this.out += '(?:';
       this.i += m[0].length;
     } else if (rest.startsWith('>')) {
       this.unsupported("an atomic group ('(?>')");
@@ -589,9 +594,12 @@ class Translator {
   }
 }
 
-/** A translated pattern: RE2 source, re2js flags, and the groups standing for a `$`'s terminator. */
+/** A translated pattern: RE2 source without any capturing group (`source`), and, when the pattern
+ * has a `$` rewritten to match its line terminator, the same with that terminator captured
+ * (`withGroups`, groups `dollarGroups`); re2js flags. */
 export interface TranslatedRegex {
   source: string;
+  withGroups: string | null;
   flags: number;
   dollarGroups: readonly number[];
 }
@@ -599,12 +607,21 @@ export interface TranslatedRegex {
 /** Java regex → RE2 source (as re2js reads it). Throws RegexError naming what it cannot run. */
 export function translateJavaRegex(pattern: string): TranslatedRegex {
   const t = new Translator(pattern);
-  const source = t.translate();
-  return { source, flags: t.lookbehind ? RE2JS.LOOKBEHINDS : 0, dollarGroups: t.dollarGroups };
+  const out = t.translate();
+  const dollar = t.dollarGroups.length > 0;
+  return {
+    source: out.split(DOLLAR_GROUP).join('(?:'),
+    withGroups: dollar ? out.split(DOLLAR_GROUP).join('(') : null,
+    flags: t.lookbehind ? RE2JS.LOOKBEHINDS : 0,
+    dollarGroups: t.dollarGroups,
+  };
 }
 
 interface Compiled {
+  /** No capturing group: re2js finds the match bounds with its DFA (exec). */
   re: RE2JS;
+  /** With the `$` terminators captured, run only when a match ends in a line terminator. */
+  withGroups: RE2JS | null;
   dollarGroups: readonly number[];
 }
 
@@ -621,7 +638,11 @@ export function compileJavaRegex(pattern: string): Compiled {
   let result: Compiled | RegexError;
   try {
     const t = translateJavaRegex(pattern);
-    result = { re: RE2JS.compile(t.source, t.flags), dollarGroups: t.dollarGroups };
+    result = {
+      re: RE2JS.compile(t.source, t.flags),
+      withGroups: t.withGroups === null ? null : RE2JS.compile(t.withGroups, t.flags),
+      dollarGroups: t.dollarGroups,
+    };
   } catch (e) {
     result = e instanceof RegexError ? e : new RegexError(`Invalid regular expression '${pattern}': ${e instanceof Error ? e.message : String(e)}.`);
   }
@@ -634,15 +655,22 @@ export function compileJavaRegex(pattern: string): Compiled {
 /** str.match: the first substring matching `pattern`, or "" when nothing matches. Linear in the
  * length of `source` whatever the pattern. */
 export function javaRegexMatch(source: string, pattern: string): string {
-  const { re, dollarGroups } = compileJavaRegex(pattern);
-  const m = re.matcher(source);
-  if (!m.find()) return '';
-  const start = m.start();
+  const { re, withGroups, dollarGroups } = compileJavaRegex(pattern);
+  // re2js types exec's result loosely; it mirrors RegExpExecArray (UTF-16 `index`).
+  const found = re.exec(source) as (string[] & { index: number }) | null;
+  if (!found) return '';
+  const text = found[0] ?? '';
+  if (withGroups === null || !LINE_END.test(text)) return text;
+  // The match ends in a line terminator, which a `$` may have matched: find the same match with
+  // the terminators captured, and end it where the `$`'s terminator starts.
+  const m = withGroups.matcher(source);
+  if (!m.find(found.index)) return text;
   let end = m.end();
-  // A `$` matched the line terminator it stands before: the match ends where the terminator starts.
   for (const g of dollarGroups) {
     const gs = m.start(g);
     if (gs >= 0 && m.end(g) > gs) end = gs;
   }
-  return source.slice(start, end);
+  return source.slice(m.start(), end);
 }
+
+const LINE_END = /[\n\r\u0085\u2028\u2029]$/;
