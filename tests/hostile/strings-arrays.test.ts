@@ -40,6 +40,11 @@ describe('strings stop at 40,960 characters', () => {
     expectError('a = array.new<string>(100000, str.repeat("x", 40000))\nplot(str.length(str.tostring(a)))', /'str\.tostring\(\)' would make a string of more than 40,960 characters/);
   });
 
+  it('an alert() message longer than TradingView\'s 40,960 characters is refused', () => {
+    // Built with the + operator (not itself checked yet), 50,001 characters reach alert().
+    expectError('s = ""\nfor i = 0 to 50000\n    s := s + "x"\nalert(s)\nplot(close)', /'alert\(\)' would make a string of 50,001 characters/);
+  });
+
   it('strings up to the limit are built and measured correctly', () => {
     const r = runHostile(script('s = str.repeat("ab", 20480)\nt = str.replace_all(s, "a", "")\nplot(str.length(s), "s")\nplot(str.length(t), "t")'), { bars: 5 });
     expect(r.kind).toBe('ok');
