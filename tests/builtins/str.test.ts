@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { lookupFn } from '../../vm/builtins/registry.js';
 import { formatMessage, formatDate, FormatError } from '../../vm/builtins/format.js';
-import { formatTime } from '../../vm/builtins/str.js';
+import { formatTime, replaceAllLength, splitCount, strReplaceAll, strSplit } from '../../vm/builtins/str.js';
 import { javaRegexMatch, RegexError } from '../../vm/builtins/str-regex.js';
 import type { PineArray } from '../../vm/runtime/heap.js';
 import { call, makeRuntime, RuntimeFailure } from './harness.js';
@@ -421,5 +421,30 @@ describe('str.match regex dialect (Java, as the Manual\'s regex reference lists 
     expect(() => m('abc', '\\p{InBasicLatin}')).toThrow(/blocks/);
     expect(() => m('abc', '\\Ga')).toThrow(RegexError);
     expect(() => m('abc', 'a{')).toThrow(RegexError);
+  });
+});
+
+describe('str: result sizes known before building (limits.ts checks them first)', () => {
+  it('replace_all and split sizes equal those of the built results', () => {
+    const cases: [string, string, string][] = [
+      ['banana', 'a', 'aa'], // 3 a's: 6 + 3 × 1 = 9
+      ['banana', 'an', ''], // 2 "an": 6 - 2 × 2 = 2
+      ['aaaa', 'aa', 'b'], // non-overlapping: 2 matches, 4 - 2 = 2
+      ['abc', '', '-'], // every boundary: 3 + 4 × 1 = 7
+      ['', 'x', 'yy'], // nothing to replace: 0
+    ];
+    const want = [9, 2, 2, 7, 0];
+    cases.forEach(([src, t, r], k) => {
+      expect(replaceAllLength(src, t, r)).toBe(want[k]);
+      expect(strReplaceAll(src, t, r).length).toBe(want[k]);
+    });
+    // a,b,,c → 4 parts; "" separator → one part per character; no separator found → 1 part.
+    expect(splitCount('a,b,,c', ',')).toBe(4);
+    expect(splitCount('abc', '')).toBe(3);
+    expect(splitCount('abc', ';')).toBe(1);
+    expect(splitCount('a;;;b', ';;')).toBe(2);
+    for (const [src, sep] of [['a,b,,c', ','], ['abc', ''], ['abc', ';'], ['a;;;b', ';;']] as const) {
+      expect(splitCount(src, sep)).toBe(strSplit(src, sep).length);
+    }
   });
 });
