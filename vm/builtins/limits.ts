@@ -7,10 +7,11 @@
 // And the memory budget: every limit above bounds one value, not how many a script keeps (100,000
 // distinct 40,960-character strings in an array, or in a series' history, are 8 GB). Builtins that
 // allocate note the bytes (noteAlloc); after every 32 MB noted, the host's memory in use is read
-// (Node: JS heap + ArrayBuffers; Chromium: the JS heap) and above the budget (1 GiB unless the
-// host sets another, setMemoryBudget) the script stops with a runtime error naming the call.
-// Where the host exposes no memory figure the budget is not enforced (the app's watchdog is
-// the guard there).
+// (Node: JS heap + ArrayBuffers; a Chromium page: the JS heap) and above the budget (1 GiB unless
+// the host sets another, setMemoryBudget) the script stops with a runtime error naming the call.
+// Where the host exposes no memory figure the budget is not enforced: browsers' workers have none
+// (Chromium's performance.memory is on pages only), so in the app the worker's own heap limit and
+// the page's watchdog are the guards.
 
 import type { Runtime } from '../runtime/runtime.js';
 
