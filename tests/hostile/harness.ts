@@ -6,28 +6,36 @@
 // `timeoutMs` (wall clock, generous: the machine is shared).
 
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { threadId } from 'node:worker_threads';
 import { buildSync } from 'esbuild';
 
 let bundle: string | null = null;
 
 /** child.ts bundled once per test process into plain JavaScript: the child then starts without a
- * TypeScript loader (tsx's WebAssembly reserves more address space than the cap allows). */
+ * TypeScript loader (tsx's WebAssembly reserves more address space than the cap allows). One file
+ * in the repository's ignored .scratch/, replaced atomically (test files build it concurrently). */
 function childBundle(): string {
   if (bundle) return bundle;
-  const out = join(mkdtempSync(join(tmpdir(), 'evergreen-hostile-')), 'child.mjs');
-  buildSync({
+  const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
+  const out = join(root, '.scratch/hostile-child.mjs');
+  const built = buildSync({
     entryPoints: [fileURLToPath(new URL('./child.ts', import.meta.url))],
-    outfile: out,
     bundle: true,
     platform: 'node',
     format: 'esm',
     target: 'node20',
     logLevel: 'warning',
+    write: false,
   });
+  const code = built.outputFiles[0];
+  if (!code) throw new Error('esbuild produced no bundle for tests/hostile/child.ts');
+  mkdirSync(dirname(out), { recursive: true });
+  const tmp = `${out}.${process.pid}.${threadId}.tmp`;
+  writeFileSync(tmp, code.contents);
+  renameSync(tmp, out);
   bundle = out;
   return out;
 }
