@@ -369,8 +369,9 @@ describe('str.match regex dialect (Java, as the Manual\'s regex reference lists 
     expect(() => m('ab', 'a{1001}')).toThrow(/above 1000/);
   });
 
-  it('lookbehind runs (captureless, in linear time)', () => {
+  it('lookbehind runs (in linear time), groups inside it included', () => {
     expect(m('NASDAQ:AAPL', '(?<=:)[A-Z]+')).toBe('AAPL');
+    expect(m('xab', '(?<=x(a|z))b')).toBe('b');
     expect(m('xa ya', '(?<!x)a')).toBe('a');
     expect(m('ab\ncd', '(?m)^c.')).toBe('cd');
   });

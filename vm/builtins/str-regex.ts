@@ -5,14 +5,15 @@
 //
 // Exact: \Q…\E, \A \z, ^ with and without (?m), . with and without (?s), scoped flags (?i) (?s)
 // (?m) (?x) with their (?i:…) forms, (?x) comments and whitespace, \h \H \v \V \R, Java's ASCII
-// \s, \x{…}, octal \0oo, \a \e \cX, named groups, lookbehind (captureless: re2js runs it in
-// linear time), POSIX classes \p{Alpha}…, Unicode categories and scripts \p{L} \p{IsLatin},
-// nested class unions [a-z[A-Z]], lazy quantifiers.
+// \s, \x{…}, octal \0oo, \a \e \cX, named groups, lookbehind (re2js runs it in linear time; the
+// script's groups never capture, so any may sit inside), POSIX classes \p{Alpha}…, Unicode
+// categories and scripts \p{L} \p{IsLatin}, nested class unions [a-z[A-Z]], lazy quantifiers.
 // $ and \Z (end of input, or before a final line terminator) are exact when nothing that consumes
 // text follows them in the pattern (the usual `…$`): the terminator is matched by a group of its
 // own and cut off the result. A $ followed by more pattern only matches at the very end (before a
 // \n only, in (?m) mode).
-// Approximate: (?U) widens \d \w \s only; (?m)^ also matches after a final line terminator.
+// Approximate: (?U) widens \d \w \s only; (?m)^ also matches after a final line terminator;
+// (?i) folds all of Unicode's cases (Java folds ASCII only unless (?u) is given).
 // Refused with a RegexError naming the feature (TradingView's engine has them, RE2 does not, and
 // each can take exponential time): backreferences \1 \k<name>, lookahead (?=…) (?!…), atomic
 // groups (?>…), possessive quantifiers *+ ++ ?+; also class intersections (&&), \G, Unicode blocks
