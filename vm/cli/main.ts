@@ -34,6 +34,7 @@ import type { BarColumns } from '../data/bars.js';
 import { inferMintick, inferTimeframe } from '../data/infer.js';
 import { inspectSnapshot } from './inspect.js';
 import { plotColumns, TextSink, toCsv, toJson } from './output.js';
+import { printErr, printOut } from './terminal-text.js';
 
 declare const __EVERGREEN_VERSION__: string | undefined;
 const VERSION = typeof __EVERGREEN_VERSION__ === 'string' ? __EVERGREEN_VERSION__ : 'dev';
@@ -118,7 +119,7 @@ export async function main(argv: string[]): Promise<number> {
   // `evergreen run ... | head` closes stdout early: that is not an error worth a stack trace.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    process.stderr.write(`evergreen: cannot write the output: ${e.message}\n`);
+    printErr(`evergreen: cannot write the output: ${e.message}\n`);
     process.exit(1);
   });
   try {
@@ -150,7 +151,7 @@ export async function main(argv: string[]): Promise<number> {
         throw usage(`unknown command '${cmd}'`, null);
     }
   } catch (e) {
-    process.stderr.write(`evergreen: ${describeError(e)}\n`);
+    printErr(`evergreen: ${describeError(e)}\n`);
     return 1;
   }
 }
@@ -243,10 +244,10 @@ function check(args: string[]): number {
   for (const file of args) {
     const source = readText(file, 'script');
     const { diagnostics } = compile(source);
-    for (const d of diagnostics) process.stdout.write(`${formatDiagnostic(d, file)}\n`);
+    for (const d of diagnostics) printOut(`${formatDiagnostic(d, file)}\n`);
     const errors = diagnostics.filter((d) => d.severity === 'error').length;
     if (errors > 0) {
-      process.stderr.write(`${file}: ${errors} error${errors === 1 ? '' : 's'}\n`);
+      printErr(`${file}: ${errors} error${errors === 1 ? '' : 's'}\n`);
       failed++;
     }
   }
@@ -414,7 +415,7 @@ function parseColor(text: string): number | null {
 function compileOrFail(path: string): Program {
   const source = readText(path, 'script');
   const { program, diagnostics } = compile(source);
-  for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d, path)}\n`);
+  for (const d of diagnostics) printErr(`${formatDiagnostic(d, path)}\n`);
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   if (!program || errors > 0) {
     throw new CliError(`${path}: ${errors} compile error${errors === 1 ? '' : 's'}; nothing was run`);
@@ -501,7 +502,7 @@ function warn(message: string): void {
 }
 
 function flushWarnings(): void {
-  for (const w of pendingWarnings.splice(0)) process.stderr.write(w);
+  for (const w of pendingWarnings.splice(0)) printErr(w);
 }
 
 function run(a: RunArgs): number {
@@ -584,13 +585,13 @@ function printLogs(inst: Instance, firstBar: number): void {
   const alertsUpTo = (bar: number) => {
     for (; k < alerts.length && (alerts[k]?.bar ?? Infinity) <= bar; k++) {
       const a = alerts[k];
-      if (a) process.stderr.write(`[alert] bar ${a.bar}: ${a.message}\n`);
+      if (a) printErr(`[alert] bar ${a.bar}: ${a.message}\n`);
     }
   };
   for (const l of inst.logs) {
     if (l.bar < firstBar) continue;
     alertsUpTo(l.bar - 1);
-    process.stderr.write(`[${l.level}] bar ${l.bar}: ${l.message}\n`);
+    printErr(`[${l.level}] bar ${l.bar}: ${l.message}\n`);
   }
   alertsUpTo(Infinity);
 }
@@ -629,7 +630,7 @@ function inspect(args: string[]): number {
     // Anything else thrown while decoding a file that passed the checksum is still a bad file.
     throw new CliError(`${file}: Bad snapshot (corrupt): ${e instanceof Error ? e.message : String(e)}`);
   }
-  process.stdout.write(text);
+  printOut(text);
   return 0;
 }
 

@@ -5,6 +5,7 @@
 
 import type { Instance, Program } from '../index.js';
 import { MAX_NUMBER_BYTES, writeShortest } from './shortest-number.js';
+import { escapeControls } from './terminal-text.js';
 
 const VALUE_KINDS = new Set(['plot', 'plotshape', 'plotchar', 'plotarrow', 'plotcandle', 'plotbar']);
 
@@ -215,7 +216,7 @@ export class IsoWriter {
 export function toCsv(inst: Instance, from: number, to: number, cols: PlotColumn[], out: TextSink = new TextSink()): TextSink {
   const time = inst.outputs.slice(from, to).time;
   const iso = new IsoWriter();
-  out.write(`${['time', ...cols.map((c) => c.title)].map(csvCell).join(',')}\n`);
+  out.write(`${['time', ...cols.map((c) => escapeControls(c.title))].map(csvCell).join(',')}\n`);
   const values = cols.map((c) => c.values);
   for (let i = 0; i < time.length; i++) {
     out.time(time[i] as number, iso);
