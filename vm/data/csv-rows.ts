@@ -5,7 +5,7 @@
 // fast path changes no message and no accepted shape. See csv.ts for the rules.
 
 import { type BarColumns, createBars } from './bars.js';
-import { type Reporter, quote } from './csv-error.js';
+import { ParseError, type Reporter, quote } from './csv-error.js';
 import type { CsvHeader } from './csv-header.js';
 import { RowScanner, countLines } from './csv-scanner.js';
 import { scanNumber } from './scan-number.js';
@@ -77,7 +77,6 @@ const TICK_VOLUME = 7;
 
 /** Reads the rows after the header. */
 class RowReader {
-  private readonly text: string;
   private readonly h: CsvHeader;
   private readonly report: Reporter;
   private readonly rows: RowScanner;
@@ -93,12 +92,10 @@ class RowReader {
   private fast = false;
   private isoTimes = false;
 
-  constructor(text: string, h: CsvHeader, report: Reporter) {
-    this.text = text;
+  constructor(text: string, h: CsvHeader, report: Reporter, capacity: number) {
     this.h = h;
     this.report = report;
     this.todCol = h.todCol;
-    const capacity = countLines(text, h.pos);
     this.rows = new RowScanner(text, h.pos, h.line, h.delim, h.ncols + 8, report.file);
     this.priceCols = h.closeOnly ? [h.closeCol] : [h.openCol, h.highCol, h.lowCol, h.closeCol];
     this.roles = new Uint8Array(h.ncols);
@@ -117,12 +114,56 @@ class RowReader {
     return this.h.shown[i] ?? '';
   }
 
-  readAll(): CsvRows {
+  /** Reads the rows of `text` from `pos`. Unless `final`, the text is a piece of a longer file:
+   * only rows that end within it are read (a row cut by the end of the piece is left, with any
+   * blank lines before it), and the returned position is where the next piece must resume. */
+  readText(text: string, pos: number, final: boolean): number {
     const rows = this.rows;
-    while (rows.skipBlankLines()) {
-      if (this.fast && this.fastRow()) continue;
-      this.row();
+    rows.reset(text, pos);
+    if (!final) this.reserve(countLines(text, pos));
+    for (;;) {
+      const start = rows.pos;
+      const line = rows.line;
+      // At the end of a piece, blank lines go with the next one (a CR there may pair with an LF).
+      if (!rows.skipBlankLines()) {
+        if (final) return rows.pos;
+        rows.line = line;
+        return start;
+      }
+      if (this.fast && this.fastRow(final)) continue;
+      if (!this.row(final)) {
+        rows.pos = start;
+        rows.line = line;
+        return start;
+      }
     }
+  }
+
+  /** Room for `more` bars beyond those read (a file read in pieces grows its columns). */
+  private reserve(more: number): void {
+    const r = this.r;
+    const need = r.n + more;
+    if (need <= r.capacity) return;
+    const capacity = Math.max(need, Math.ceil(r.capacity * 1.5));
+    const grow = (a: Float64Array): Float64Array => {
+      const b = new Float64Array(capacity);
+      b.set(a.subarray(0, r.n));
+      return b;
+    };
+    const b = r.bars;
+    const volume = grow(b.volume);
+    volume.fill(NaN, r.n);
+    r.bars = { time: grow(b.time), open: grow(b.open), high: grow(b.high), low: grow(b.low), close: grow(b.close), volume, length: capacity };
+    const rowLine = new Int32Array(capacity);
+    rowLine.set(r.rowLine.subarray(0, r.n));
+    r.rowLine = rowLine;
+    if (r.tickVolume !== null) r.tickVolume = grow(r.tickVolume);
+    if (r.dayFirstTime !== null) r.dayFirstTime = grow(r.dayFirstTime);
+    r.capacity = capacity;
+  }
+
+  /** After the last row: no bars is an error; skipped null rows are a warning. */
+  finish(): CsvRows {
     const r = this.r;
     if (r.n === 0) {
       if (this.nullRows > 0) {
@@ -283,11 +324,21 @@ class RowReader {
     return t;
   }
 
-  /** The general path: one record, every check, every message. */
-  private row(): void {
+  /** The general path: one record, every check, every message. Returns false, having stored
+   * nothing, when the record may go on past the end of a piece of the file (not `final`). */
+  private row(final: boolean): boolean {
     const { rows, h, r } = this;
     const line = rows.line;
-    rows.readRecord();
+    if (final) rows.readRecord();
+    else {
+      try {
+        rows.readRecord();
+      } catch (e) {
+        if (e instanceof ParseError) return false; // an open quote: the rest is in the next piece
+        throw e;
+      }
+      if (rows.pos >= rows.len && !endsLine(rows.text)) return false;
+    }
     this.checkFieldCount(line);
     // Yahoo Finance writes `date,null,null,...` for days without a price: such a row is skipped.
     let allNull = true;
@@ -299,8 +350,9 @@ class RowReader {
     }
     if (allNull) {
       if (this.nullRows++ === 0) this.nullRowLine = line;
-      return;
+      return true;
     }
+    if (r.n >= r.capacity) this.reserve(Math.max(16, r.n)); // see store()
     if (r.n === 0) this.decideTimes();
     const t = this.rowTime(line);
     const c = this.price(h.closeCol, line);
@@ -316,6 +368,7 @@ class RowReader {
     if (h.volumeCol >= 0) v = this.optionalVolume(h.volumeCol, line);
     const tick = r.tickVolume !== null ? this.optionalVolume(h.tickVolumeCol, line) : NaN;
     this.store(line, t, o, hi, l, c, v, tick);
+    return true;
   }
 
   /** Appends one bar and keeps the counts the checks after the rows report. */
@@ -334,6 +387,8 @@ class RowReader {
         }
       }
     }
+    // The columns were sized by counting line ends, which a quoted LF in a CR-only file outnumbers.
+    if (r.n >= r.capacity) this.reserve(Math.max(16, r.n));
     if (v !== 0 && !Number.isNaN(v)) r.volumeNonZero = true;
     if (r.tickVolume !== null) r.tickVolume[r.n] = tick;
     const b = r.bars;
@@ -352,7 +407,7 @@ class RowReader {
    * is a unix number or an ISO time and whose prices and volumes are plain decimals of at most 15
    * digits (read exactly as scanNumber reads them). Returns false, having consumed nothing, for any
    * other row. */
-  private fastRow(): boolean {
+  private fastRow(final: boolean): boolean {
     const rows = this.rows;
     const text = rows.text;
     const len = rows.len;
@@ -417,8 +472,11 @@ class RowReader {
       } else if (c === 13) {
         p++;
         if (p < len && text.charCodeAt(p) === 10) p++;
+        else if (p >= len && !final) return false; // a CR at the end of a piece: is an LF next?
       } else if (c === 10) {
         p++;
+      } else if (!final) {
+        return false; // the end of a piece, not of the row
       }
     }
     const h = this.h;
@@ -442,7 +500,38 @@ class RowReader {
   }
 }
 
+/** Whether a piece of a file ends with a line end that cannot be the CR of a CRLF pair. */
+function endsLine(text: string): boolean {
+  return text.charCodeAt(text.length - 1) === 10;
+}
+
 /** Reads every data row after the header into bars; fails on the first bad row. */
 export function readRows(text: string, header: CsvHeader, report: Reporter): CsvRows {
-  return new RowReader(text, header, report).readAll();
+  const reader = new RowReader(text, header, report, countLines(text, header.pos));
+  reader.readText(text, header.pos, true);
+  return reader.finish();
+}
+
+/** Reads the data rows of a file that comes in pieces: `first` holds the header (which ends at
+ * `header.pos`), `next` gives the following pieces and null at the end, `totalLength` is the
+ * file's length in characters if known (else 0). A row may be cut anywhere between pieces. */
+export function readRowsInPieces(
+  first: string, header: CsvHeader, report: Reporter, next: () => string | null, totalLength: number,
+): CsvRows {
+  // Columns sized for the whole file, from the first piece's lines per character and the file's
+  // length (2% over), so that they rarely grow and end close to the bars read.
+  const lines = countLines(first, header.pos);
+  const estimate = totalLength > first.length ? Math.ceil((lines * totalLength * 1.02) / Math.max(1, first.length - header.pos)) + 16 : lines;
+  const reader = new RowReader(first, header, report, estimate);
+  let text = first;
+  let pos = header.pos;
+  for (;;) {
+    const piece = next();
+    if (piece === null) break;
+    const rest = reader.readText(text, pos, false);
+    text = text.slice(rest) + piece;
+    pos = 0;
+  }
+  reader.readText(text, pos, true);
+  return reader.finish();
 }

@@ -14,8 +14,8 @@ export const QUOTED_ESCAPES = 2; // content contains `""` pairs
 /** Splits one record at a time out of the text. Field i of the last record is
  * `text.slice(starts[i], ends[i])` (quotes excluded), `kinds[i]` says whether it needs unquoting. */
 export class RowScanner {
-  readonly text: string;
-  readonly len: number;
+  text: string;
+  len: number;
   readonly delim: number;
   readonly file: string | null;
   pos: number;
@@ -37,6 +37,13 @@ export class RowScanner {
     this.starts = new Int32Array(capacity);
     this.ends = new Int32Array(capacity);
     this.kinds = new Uint8Array(capacity);
+  }
+
+  /** Continues in another text (the rest of a file read in pieces), at `pos`. */
+  reset(text: string, pos: number): void {
+    this.text = text;
+    this.len = text.length;
+    this.pos = pos;
   }
 
   /** Skips lines holding nothing but spaces. Returns false at the end of the text. */

@@ -50,9 +50,9 @@
 // holds ParseError.
 
 import type { BarColumns } from './bars.js';
-import { Reporter } from './csv-error.js';
+import { isParseError, Reporter } from './csv-error.js';
 import { readHeader } from './csv-header.js';
-import { readRows } from './csv-rows.js';
+import { readRows, readRowsInPieces } from './csv-rows.js';
 import { detectDelimiter, sniffNotCsv } from './csv-scanner.js';
 import { checkOrder, chooseVolume, convertUnixTimes, decideSlashOrder, finalBars, warnPriceRanges } from './csv-checks.js';
 
@@ -75,13 +75,44 @@ export interface ParsedBars {
 
 /** Parses bars from CSV text. Throws ParseError on the first problem; see the rules at the top. */
 export function parseBarsCsv(text: string, opts: ParseBarsOptions = {}): ParsedBars {
+  return parse(text, null, 0, opts);
+}
+
+/** Parses bars from CSV text that comes in pieces (a large file read a few MB at a time, so that it
+ * is never one string): `next()` returns each piece in order, cut anywhere, and null at the end;
+ * `totalLength`, when known, is the whole text's length (it sizes the columns). Same rules, same
+ * results and same errors as parseBarsCsv on the pieces joined. */
+export function parseBarsCsvPieces(next: () => string | null, opts: ParseBarsOptions & { totalLength?: number } = {}): ParsedBars {
+  let first = '';
+  let done = false;
+  const more = (): void => {
+    const piece = next();
+    if (piece === null) done = true;
+    else first += piece;
+  };
+  // The first piece holds the first 4 KB (what sniffNotCsv reads) and the whole header row.
+  while (!done && first.length < 4096) more();
+  while (!done && first.length < 1 << 20) {
+    // A trial read of the header (its errors and warnings are the parse's to report, below).
+    const bom = first.charCodeAt(0) === 0xfeff ? 1 : 0;
+    try {
+      if (readHeader(first, bom, detectDelimiter(first, bom), new Reporter(null)).pos < first.length) break;
+    } catch (e) {
+      if (!isParseError(e)) throw e;
+    }
+    more(); // the header row goes on in the next piece, or is bad
+  }
+  return parse(first, done ? null : next, opts.totalLength ?? 0, opts);
+}
+
+function parse(first: string, next: (() => string | null) | null, totalLength: number, opts: ParseBarsOptions): ParsedBars {
   const report = new Reporter(opts.name ?? null);
-  const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  const notCsv = sniffNotCsv(text, bom);
+  const bom = first.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const notCsv = sniffNotCsv(first, bom);
   if (notCsv !== null) report.fail(1, null, notCsv);
 
-  const header = readHeader(text, bom, detectDelimiter(text, bom), report);
-  const rows = readRows(text, header, report);
+  const header = readHeader(first, bom, detectDelimiter(first, bom), report);
+  const rows = next === null ? readRows(first, header, report) : readRowsInPieces(first, header, report, next, totalLength);
   decideSlashOrder(header, rows, report);
   chooseVolume(header, rows, report);
   convertUnixTimes(header, rows, report);
