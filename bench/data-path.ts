@@ -212,7 +212,7 @@ const med = (xs: number[]): number => summarize(xs).medianMs;
 /** Lines for the console and BENCHMARKS.md. */
 export function dataPathLines(d: DataPathResult, e: EndToEndResult | null): string[] {
   const mb = (t: Throughput): string =>
-    `${fmt(t.bytes / 1e6, 1)} MB | ${fmt(t.medianMs, 1)} ms = **${fmt(t.mbPerSec)} MB/s** | ${fmt(t.cpuMedianMs, 1)} ms = ${fmt(t.cpuMbPerSec)} MB/s |`;
+    `${fmt(t.bytes / 1e6, 1)} MB | ${fmt(t.medianMs, 1)} ms = **${fmt(t.mbPerSec)} MB/s** | ${fmt(t.cpuMedianMs, 1)} ms = ${fmt(t.cpuMbPerSec)} MB/s`;
   const lines = [
     `| data path, ${d.bars / 1000}k bars | size | wall (warm median) | CPU time (warm median) |`,
     '|---|---|---|---|',

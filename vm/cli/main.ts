@@ -574,6 +574,7 @@ function run(a: RunArgs): number {
       : (chunk) => {
           process.stdout.write(chunk);
         },
+    fd >= 0, // writeSync is done with a chunk when it returns
   );
   if (a.format === 'csv') toCsv(inst, firstBar, firstBar + count, cols, sink);
   else toJson(count, cols, sink);

@@ -72,8 +72,13 @@ export class TextSink {
   private buf = Buffer.allocUnsafe(CHUNK_BYTES);
   private pos = 0;
 
-  /** With `emit`, each full chunk is handed over (and not kept); without it, `bytes()` returns all. */
-  constructor(private readonly emit: ((chunk: Buffer) => void) | null = null) {}
+  /** With `emit`, each full chunk is handed over (and not kept); without it, `bytes()` returns all.
+   * With `reuse`, `emit` is done with a chunk when it returns (a synchronous write), so the next
+   * chunk is written into the same buffer: no fresh pages to fault in for every megabyte. */
+  constructor(
+    private readonly emit: ((chunk: Buffer) => void) | null = null,
+    private readonly reuse = false,
+  ) {}
 
   /** Any text, as UTF-8. */
   write(s: string): void {
@@ -115,7 +120,7 @@ export class TextSink {
       if (this.emit) this.emit(chunk);
       else this.chunks.push(chunk);
     }
-    this.buf = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, need));
+    if (!(this.reuse && this.emit && need <= this.buf.length)) this.buf = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, need));
     this.pos = 0;
   }
 
