@@ -35,7 +35,7 @@ for (let q = 0, p = 1; q <= 22; q++, p *= 10) {
 const DECADE: number[] = [];
 for (let k = -6; k <= 16; k++) DECADE.push(Number(`1e${k}`));
 
-/** Scratch digits of the number being written. */
+/** Scratch digits of the integer being written. */
 const DIGITS = new Uint8Array(24);
 
 /** The low part of the last exact product (its high part is returned). */
@@ -167,31 +167,32 @@ export function writeShortest(out: Uint8Array, pos: number, x: number): number {
   }
   // 17 digits exactly (a carry up to 10^17, or an exponent estimate off by one, goes to String).
   if (hi < 1e8 || high >= 1000000000) return writeAscii(out, pos, String(a));
+  // Fixed notation as Number.prototype.toString writes it (n is -5..15 here). The 17 digits go
+  // straight to their places: after `0.` and -n zeros when n <= 0, else with a gap after the first
+  // n for the point. Trailing zeros are then left out (the buffer has room for all 17).
+  let base = pos;
+  let split = n;
+  if (n <= 0) {
+    out[pos] = 48; // 0
+    out[pos + 1] = 46; // .
+    for (let i = 0; i < -n; i++) out[pos + 2 + i] = 48;
+    base = pos + 2 - n;
+    split = 17; // no gap
+  }
   for (let i = 8; i >= 0; i--) {
     const next = (high / 10) | 0;
-    DIGITS[i] = 48 + high - next * 10;
+    out[base + i + (i >= split ? 1 : 0)] = 48 + high - next * 10;
     high = next;
   }
   for (let i = 16; i >= 9; i--) {
     const next = (low / 10) | 0;
-    DIGITS[i] = 48 + low - next * 10;
+    out[base + i + (i >= split ? 1 : 0)] = 48 + low - next * 10;
     low = next;
   }
   let len = 17;
-  while (len > 1 && DIGITS[len - 1] === 48) len--;
-  // Fixed notation as Number.prototype.toString writes it: n is -5..15 here.
-  if (n <= 0) {
-    out[pos++] = 48;
-    out[pos++] = 46;
-    for (let i = n; i < 0; i++) out[pos++] = 48;
-    for (let i = 0; i < len; i++) out[pos++] = DIGITS[i] as number;
-  } else if (n >= len) {
-    for (let i = 0; i < len; i++) out[pos++] = DIGITS[i] as number;
-    for (let i = len; i < n; i++) out[pos++] = 48;
-  } else {
-    for (let i = 0; i < n; i++) out[pos++] = DIGITS[i] as number;
-    out[pos++] = 46;
-    for (let i = n; i < len; i++) out[pos++] = DIGITS[i] as number;
-  }
-  return pos;
+  while (len > 1 && out[base + len - 1 + (len - 1 >= split ? 1 : 0)] === 48) len--;
+  if (n <= 0) return base + len;
+  if (len <= n) return pos + n; // a whole number: the digits up to the point, zeros included
+  out[pos + n] = 46; // .
+  return pos + len + 1;
 }
