@@ -25,9 +25,10 @@ export function readBarsFile(path: string, name: string, cannotRead: (e: unknown
       size = 0; // a pipe or device: the columns grow as needed
     }
     const buf = Buffer.allocUnsafe(PIECE_BYTES);
+    let held = 0; // bytes at the start of `buf` not yet decoded (the end of a line)
     const read = (): number => {
       try {
-        return readSync(fd, buf, 0, PIECE_BYTES, null);
+        return readSync(fd, buf, held, PIECE_BYTES - held, null);
       } catch (e) {
         return cannotRead(e);
       }
@@ -36,15 +37,24 @@ export function readBarsFile(path: string, name: string, cannotRead: (e: unknown
     if (n >= 2 && ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff))) return null;
     // The loader skips a UTF-8 byte order mark itself: keep it in the text, as a whole-file decode does.
     const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
-    let pending = true; // `n` bytes in `buf` not yet decoded
+    let pending = true; // `n` bytes after `held` in `buf` not yet decoded
     let ended = false;
     return parseBarsCsvPieces(() => {
       if (ended) return null;
       if (!pending) n = read();
       pending = false;
-      if (n > 0) return decoder.decode(buf.subarray(0, n), { stream: true });
-      ended = true;
-      return decoder.decode(); // a character cut by the end of the file, as U+FFFD
+      const total = held + n;
+      if (n === 0) {
+        ended = true;
+        return decoder.decode(buf.subarray(0, total)); // the last line, and a character it cuts as U+FFFD
+      }
+      // Pieces end after a line feed (ASCII, so never inside a character): rows then rarely span
+      // two pieces, and the loader need not join strings. A line longer than the buffer is cut.
+      const cut = total < PIECE_BYTES ? total : buf.lastIndexOf(10, total - 1) + 1 || total;
+      const piece = decoder.decode(buf.subarray(0, cut), { stream: true });
+      buf.copyWithin(0, cut, total);
+      held = total - cut;
+      return piece;
     }, { name, totalLength: size });
   } finally {
     closeSync(fd);
