@@ -19,8 +19,8 @@ import type {
   SessionView,
   SnapshotInfo,
 } from '../worker/protocol.js';
-import { PlotBuffer } from './plot-buffer.js';
-import type { ChartView } from './chart-view.js';
+import { PlotBuffer } from './chart/plot-buffer.js';
+import type { ChartView } from './chart/chart-view.js';
 import { mark, type TimingMark } from '../marks.js';
 
 export interface Notice {

@@ -42,7 +42,7 @@ export interface OutputsChunk {
   columns: Float64Array[][];
 }
 
-/** Bars the chart library holds at a time (app/ui/chart-view.ts). A restore sends the plot rows of
+/** Bars the chart library holds at a time (app/ui/chart/chart-view.ts). A restore sends the plot rows of
  * the last window first, so the chart is drawn before the other rows are read from storage. */
 export const CHART_WINDOW = 1200;
 
