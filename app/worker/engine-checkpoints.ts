@@ -10,13 +10,17 @@ import type { AssembledOutputs } from '../store/store.js';
 import { builtinDatasets, type LoadedDataset } from './datasets.js';
 import { hashText } from './hash.js';
 import { newId, readCheckpoint, writeCheckpoint, inspectSnapshot, restoreInstance } from './checkpoint.js';
-import { decodeExportFile, encodeExportFile, ExportFileError } from './export-file.js';
+import { decodeExportFile, encodeExportFile, ExportFileError, type ExportFile } from './export-file.js';
+import { runKeyOf } from './run-config.js';
 import { mark } from '../marks.js';
 import { now } from './scheduling.js';
 import { CHART_WINDOW } from './protocol.js';
 import type { ImportResult, OutputsChunk, SnapshotInfo } from './protocol.js';
 import { EngineLibrary } from './engine-library.js';
-import { KEEP_AUTO, chunkBuffers, errorMessage, timeOfDay, type ActiveRun, type Job, type RunIdentity } from './engine-core.js';
+import { KEEP_AUTO, REPLAY_CHECKPOINT_MS, chunkBuffers, errorMessage, timeOfDay, type ActiveRun, type Job, type RunIdentity } from './engine-core.js';
+
+/** A follower that gets the writer lock sooner than this took it over from its own reloaded page. */
+const TAKEOVER_QUIET_MS = 3000;
 
 export abstract class EngineCheckpoints extends EngineLibrary {
   /** The history run's and the replay's parts: what a restored run continues with. */
@@ -53,6 +57,15 @@ export abstract class EngineCheckpoints extends EngineLibrary {
       this.answerSaveRequests(null);
       return null;
     }
+    if (!run.writer || (kind === 'auto' && run.inst.barIndex <= run.floorBar)) {
+      // Another tab writes this run's checkpoints (it would prune ours and we theirs), or did and
+      // left one further along than this tab is.
+      if (kind === 'manual' && !run.writer) this.notice('warning', 'follower', 'Another tab is saving this run\'s checkpoints: close it (or open another script or dataset there) to save from this tab.');
+      run.lastCheckpointAt = now();
+      run.flushWanted = false;
+      this.answerSaveRequests(null);
+      return null;
+    }
     let info: SnapshotInfo | null = null;
     try {
       const { meta, outputsStored } = await writeCheckpoint(
@@ -73,18 +86,147 @@ export abstract class EngineCheckpoints extends EngineLibrary {
         kind,
       );
       run.outputsStored = outputsStored;
+      run.savedBar = Math.max(run.savedBar, meta.bar);
+      if (this.storageFull) {
+        this.storageFull = false;
+        this.notice('info', 'storage-ok', `Checkpoints are saved again (bar ${meta.bar}).`);
+      }
       info = this.snapshotInfo(meta);
       this.send({ type: 'checkpoint', bar: meta.bar, at: meta.createdAt });
       if (kind === 'auto') await this.store.pruneAutoSnapshots(run.runKey, KEEP_AUTO);
       await this.sendSnapshots();
     } catch (e) {
-      if (e instanceof StoreError) this.notice('error', e.code, e.message);
-      else this.notice('error', 'checkpoint', `Could not save a checkpoint: ${errorMessage(e)}`);
+      // A full disk is said once (the next saves would fail the same way at every bar) until a
+      // checkpoint is written again; the previous checkpoint is untouched (one transaction).
+      const full = e instanceof StoreError && e.code === 'quota';
+      if (!full || !this.storageFull) {
+        if (e instanceof StoreError) this.notice('error', e.code, e.message);
+        else this.notice('error', 'checkpoint', `Could not save a checkpoint: ${errorMessage(e)}`);
+      }
+      if (full) this.storageFull = true;
     } finally {
       run.lastCheckpointAt = now();
+      run.flushWanted = false;
     }
     this.answerSaveRequests(info);
     return info;
+  }
+
+  // ---- one writer per run ----
+
+  private writerClaim: { runKey: string; run: ActiveRun; held: boolean; abort: AbortController; release: () => void } | null = null;
+
+  /** Checkpoints of a run are written by one tab at a time: the one holding the Web Lock
+   * `evergreen-writer:<runKey>`. Another tab on the same run follows: it runs and shows the run
+   * but saves nothing (the writer's checkpoints reach its list through the page's
+   * BroadcastChannel), and waits for the lock; when the writer's tab closes (or moves to another
+   * run) it takes over and checkpoints what it has confirmed. A new run with the same key (run
+   * again, restored) keeps the claim. Without Web Locks (Node tests) every engine writes. */
+  protected claimWriter(run: ActiveRun): void {
+    const current = this.writerClaim;
+    if (current && current.runKey === run.runKey) {
+      current.run = run;
+      run.writer = current.held;
+      return;
+    }
+    this.releaseWriter();
+    const locks = typeof navigator !== 'undefined' ? (navigator as Navigator & { locks?: LockManager }).locks : undefined;
+    if (!locks) {
+      run.writer = true;
+      return;
+    }
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const claim = { runKey: run.runKey, run, held: false, abort: new AbortController(), release };
+    this.writerClaim = claim;
+    const name = `evergreen-writer:${run.runKey}`;
+    const become = async (): Promise<void> => {
+      claim.held = true;
+      claim.run.writer = true;
+      this.send({ type: 'writer', writer: true });
+      await held;
+      claim.held = false;
+      claim.run.writer = false;
+    };
+    locks
+      .request(name, { ifAvailable: true }, async (lock) => {
+        if (lock) return become();
+        if (claim.abort.signal.aborted) return undefined;
+        this.send({ type: 'writer', writer: false });
+        const since = now();
+        return locks
+          .request(name, { signal: claim.abort.signal }, async () => {
+            if (this.writerClaim !== claim) return;
+            // Not said when the lock was only the reloaded page's own, on its way out.
+            if (now() - since > TAKEOVER_QUIET_MS) this.notice('info', 'writer', "The tab that was saving this run's checkpoints was closed: this tab saves them now.");
+            await this.takeOver(claim.run);
+            await become();
+          })
+          .catch(() => undefined);
+      })
+      .catch(() => undefined);
+  }
+
+  /** Lets go of the writer lock held (or waited for) for the previous run. */
+  protected releaseWriter(): void {
+    const c = this.writerClaim;
+    this.writerClaim = null;
+    if (!c) return;
+    c.abort.abort();
+    c.release();
+  }
+
+  /** A follower that became the writer saves what it confirmed (at once, or at the running job's
+   * next bar), unless the previous writer left a checkpoint of the run at or past it. */
+  private async takeOver(run: ActiveRun): Promise<void> {
+    const snaps = await this.store.listSnapshots().catch((): SnapshotMeta[] => []);
+    run.floorBar = snaps.reduce((m, x) => (x.runKey === run.runKey && x.status === 'ok' ? Math.max(m, x.bar) : m), run.floorBar);
+    run.writer = true;
+    if (this.active !== run) return;
+    if (this.job) {
+      run.flushWanted = true;
+      return;
+    }
+    void this.exclusive(async () => {
+      if (this.active === run && !this.job && this.unsaved(run)) await this.checkpoint(run, 'auto');
+    }, true);
+  }
+
+  /** Confirmed bars not yet in a checkpoint (none while a bar forms or is suspended). */
+  protected unsaved(run: ActiveRun): boolean {
+    return !run.failed && !run.open && !run.inst.isSuspended && run.inst.barIndex > Math.max(run.savedBar, run.floorBar);
+  }
+
+  /** The trailing edge of the replay's checkpoints (at most one a second): once the feed is idle
+   * (stepped, paused), the confirmed bars not yet saved are checkpointed when the second since the
+   * last checkpoint is up, so none is lost to a reload. A feed that plays again checkpoints them
+   * itself. */
+  protected scheduleTrailingCheckpoint(run: ActiveRun): void {
+    if (run.trailing !== null || !this.unsaved(run)) return;
+    const delay = Math.max(0, run.lastCheckpointAt + REPLAY_CHECKPOINT_MS - now());
+    run.trailing = setTimeout(() => {
+      run.trailing = null;
+      void this.exclusive(async () => {
+        if (this.active !== run || this.job || !this.unsaved(run)) return;
+        await this.checkpoint(run, 'auto');
+      }, true);
+    }, delay);
+  }
+
+  /** Saves what the active run confirmed since its last checkpoint now (the page is hidden or
+   * going away). A running job does it at its next confirmed bar. */
+  protected async flushActive(): Promise<void> {
+    const run = this.active;
+    if (!run) return;
+    if (this.job) {
+      run.flushWanted = true;
+      return;
+    }
+    await this.exclusive(async () => {
+      if (this.active === run && !this.job && this.unsaved(run)) await this.checkpoint(run, 'auto');
+    }, true);
   }
 
   /** Restores the newest usable checkpoint of the run the session describes. Marks checkpoints of
@@ -188,6 +330,7 @@ export abstract class EngineCheckpoints extends EngineLibrary {
     const t0 = now();
     const historyEnd = id.replayFrom ?? ds.bars.length;
     const end = meta.bar + 1;
+    const held = this.isHeld();
     const run = this.adopt(inst, ds, id, historyEnd, end, end, true);
     mark('w:reset-posted');
     const first: OutputsChunk = { firstBar: tail.firstBar, length: tail.length, time: tail.time, columns: tail.columns };
@@ -206,11 +349,19 @@ export abstract class EngineCheckpoints extends EngineLibrary {
       run.outputsStored = Math.max(end, await this.store.storedOutputsEnd(meta.runKey));
     }
     mark('w:all-rows-posted');
-    this.send({ type: 'run-end', runId: run.id, status: 'restored', lastBar: meta.bar, elapsedMs: now() - t0, resumes: meta.bar + 1 < historyEnd });
+    this.send({ type: 'run-end', runId: run.id, status: 'restored', lastBar: meta.bar, elapsedMs: now() - t0, resumes: meta.bar + 1 < historyEnd && !held });
     mark('w:run-end-posted');
     this.sendReplay();
     await this.sendSnapshots();
-    if (meta.bar + 1 < historyEnd) {
+    if (held) {
+      // It hung the engine: nothing runs on its own; the user presses Run.
+      this.notice('warning', 'held', `'${id.script.name}' stopped answering last time: restored its checkpoint at bar ${meta.bar} without running it. Press Run to run it again.`);
+      if (this.session.replay.playing) {
+        this.session.replay.playing = false;
+        await this.saveSession();
+        this.sendReplay();
+      }
+    } else if (meta.bar + 1 < historyEnd) {
       this.notice('info', 'resumed', `Resumed from the checkpoint at bar ${meta.bar}: running the rest of the history.`);
       this.startJob('history', (job) => this.historyJob(job, run));
     } else if (this.session.replay.playing && run.replayFrom !== null && meta.bar + 1 < ds.bars.length) {
@@ -291,6 +442,29 @@ export abstract class EngineCheckpoints extends EngineLibrary {
     return this.transfer({ fileName, bytes: file }, buf);
   }
 
+  /** What is wrong with an export file whose snapshot header checked out, or null: the snapshot
+   * must restore, hold the script the file carries, belong to the run its record names, and the
+   * plot rows must fit the program and the bar. */
+  protected importProblem(file: ExportFile): string | null {
+    let program: Program;
+    try {
+      program = restoreInstance(file.snapshot).program;
+    } catch (e) {
+      return `the snapshot inside cannot be restored (${errorMessage(e)}).`;
+    }
+    if (program.source !== file.source) return "the snapshot's script is not the script the file carries.";
+    const m = file.meta;
+    const key = runKeyOf({ sourceHash: hashText(file.source), inputs: m.inputs, datasetId: m.datasetId, replayFrom: m.replayFrom });
+    if (key !== m.runKey) return 'its record does not match its script, inputs, dataset and replay start.';
+    const o = file.outputs;
+    if (o.length > 0) {
+      if (o.length !== m.bar + 1) return `it holds ${o.length} rows of plot values for ${m.bar + 1} bars.`;
+      const fits = o.columns.length === program.outputs.length && program.outputs.every((out, i) => o.columns[i]?.length === out.channels.length);
+      if (!fits) return "its plot values do not fit the script's plots.";
+    }
+    return null;
+  }
+
   /** Validates an `.evergreen` file, stores it as an imported checkpoint and restores it. */
   protected async importFile(fileName: string, bytes: Uint8Array): Promise<ImportResult> {
     let file;
@@ -305,6 +479,10 @@ export abstract class EngineCheckpoints extends EngineLibrary {
     if (peek.header.bar !== file.meta.bar) {
       return { ok: false, message: `${fileName}: the snapshot holds bar ${peek.header.bar} but its record says ${file.meta.bar}.`, datasetId: null };
     }
+    // Every file is treated as hostile: it is restored (the VM validates all of it) and checked
+    // against its own record before anything is stored, so a file that fails is never kept.
+    const problem = this.importProblem(file);
+    if (problem) return { ok: false, message: `${fileName}: ${problem} Nothing was imported.`, datasetId: null };
     const dsId = file.meta.datasetId;
     const builtin = builtinDatasets().some((d) => d.id === dsId) || dsId.startsWith('synthetic:');
     if (!builtin && !(await this.store.getDataset(dsId))) {

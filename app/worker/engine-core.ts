@@ -34,6 +34,8 @@ export const FEED_FLUSH_MS = 33;
 export const HISTORY_CHECKPOINT_MS = 3000;
 /** Replay checkpoints: at most this often, after a confirmed bar. */
 export const REPLAY_CHECKPOINT_MS = 1000;
+/** How long the page's watchdog waits for an answer while the worker builds or parses bars. */
+export const BUSY_GRACE_MS = 60_000;
 /** Automatic checkpoints kept per run (manual and imported ones are never pruned). */
 export const KEEP_AUTO = 3;
 /** Bars slower than this (ms, on average) run one at a time under an instruction budget. */
@@ -46,6 +48,9 @@ export type Transfer = <T>(value: T, transferables: Transferable[]) => T;
 export interface Job {
   kind: 'history' | 'replay';
   stop: boolean;
+  /** A replay asked to stop completes the bar that is forming first (a pause), so it stops on a
+   * confirmed bar that can be checkpointed. */
+  finishBar?: boolean;
   done: Promise<void>;
 }
 
@@ -80,6 +85,17 @@ export interface ActiveRun {
   lastTick: TickBar | null;
   failed: boolean;
   lastCheckpointAt: number;
+  /** Bar of the newest checkpoint of this run (written or restored), -1 when none. */
+  savedBar: number;
+  /** The trailing-edge checkpoint waiting for the feed to stay idle. */
+  trailing: ReturnType<typeof setTimeout> | null;
+  /** The page is going away or hidden: the running job checkpoints at its next confirmed bar. */
+  flushWanted: boolean;
+  /** This tab holds the run's writer lock (checkpoints of a run are written by one tab at a time). */
+  writer: boolean;
+  /** Automatic checkpoints are not written at or before this bar: a tab that took the writer lock
+   * over must not put a checkpoint behind the one the previous writer left. */
+  floorBar: number;
 }
 
 export function defaultSession(scriptId: string): SessionRecord {
@@ -162,6 +178,12 @@ export abstract class EngineCore {
   protected queue: Promise<unknown> = Promise.resolve();
   protected saveRequests: ((s: SnapshotInfo | null) => void)[] = [];
   protected lastFeedFlush = 0;
+  /** A script that hung the engine (InitOptions.hold): opened and restored, never run or resumed
+   * on its own, until run() is called. */
+  protected hold: string | null = null;
+  /** The last checkpoint write failed for lack of room (reported once until one succeeds). */
+  protected storageFull = false;
+  private sessionSaveError: string | null = null;
 
   constructor(
     protected readonly transfer: Transfer = (v) => v,
@@ -187,6 +209,12 @@ export abstract class EngineCore {
     } catch {
       // The page is gone (reload): nothing to tell.
     }
+  }
+
+  /** Tells the page's watchdog that the worker is about to block on bounded work of its own
+   * (generating or parsing bars), so a late answer to its ping is not taken for a hung script. */
+  protected busy(forMs = BUSY_GRACE_MS): void {
+    this.send({ type: 'busy', forMs });
   }
 
   protected notice(level: NoticeLevel, code: string, message: string): void {
@@ -229,9 +257,21 @@ export abstract class EngineCore {
   protected async saveSession(): Promise<void> {
     try {
       await this.store.putSession(this.session);
+      this.sessionSaveError = null;
     } catch (e) {
-      this.notice('error', e instanceof StoreError ? e.code : 'store', errorMessage(e));
+      // Said once, not at every step of a replay, until a save succeeds again.
+      const msg = errorMessage(e);
+      if (msg !== this.sessionSaveError) this.notice('error', e instanceof StoreError ? e.code : 'store', msg);
+      this.sessionSaveError = msg;
     }
+  }
+
+  /** Takes (or waits for) the writer lock of `run` (see engine-checkpoints.ts). */
+  protected abstract claimWriter(run: ActiveRun): void;
+
+  /** The open script is held (it hung the engine last time). */
+  protected isHeld(): boolean {
+    return this.hold !== null && this.script?.id === this.hold;
   }
 
   protected answerSaveRequests(info: SnapshotInfo | null): void {
@@ -290,8 +330,14 @@ export abstract class EngineCore {
       lastTick: null,
       failed: false,
       lastCheckpointAt: now(),
+      savedBar: restoring ? inst.barIndex : -1,
+      trailing: null,
+      flushWanted: false,
+      writer: false,
+      floorBar: -1,
     };
     this.active = run;
+    this.claimWriter(run);
     const bars = barsChunk(ds.bars, 0, shown);
     this.send(
       { type: 'reset', runId, program: programInfo(inst.program), dataset: ds.info, total: ds.bars.length, bars, restoring },

@@ -18,6 +18,7 @@ import {
   barAt,
   barsChunk,
   chunkBuffers,
+  programInfo,
   type ActiveRun,
   type Job,
 } from './engine-core.js';
@@ -39,6 +40,7 @@ export abstract class EngineHistory extends EngineCheckpoints {
     const program = this.compiled?.program ?? null;
     if (!program) {
       this.active = null;
+      this.releaseWriter();
       const runId = ++this.runSeq;
       const bars = barsChunk(ds.bars, 0, ds.bars.length);
       this.send({ type: 'reset', runId, program: null, dataset: ds.info, total: ds.bars.length, bars }, chunkBuffers(bars));
@@ -48,7 +50,24 @@ export abstract class EngineHistory extends EngineCheckpoints {
       return;
     }
     if (restore && (await this.restoreLatest(program, ds))) return;
+    if (this.isHeld()) {
+      this.holdRun(program, ds);
+      return;
+    }
     await this.coldRun(program, ds);
+  }
+
+  /** Shows a held script's candles and layout without running it (it hung the engine last time). */
+  protected holdRun(program: Program, ds: LoadedDataset): void {
+    this.active = null;
+    this.releaseWriter();
+    const runId = ++this.runSeq;
+    const bars = barsChunk(ds.bars, 0, ds.bars.length);
+    this.send({ type: 'reset', runId, program: programInfo(program), dataset: ds.info, total: ds.bars.length, bars }, chunkBuffers(bars));
+    this.send({ type: 'run-end', runId, status: 'cancelled', lastBar: -1, elapsedMs: 0 });
+    this.sendReplay();
+    const name = this.script?.name ?? 'The script';
+    this.notice('warning', 'held', `'${name}' stopped answering last time and has no checkpoint to go back to: it was not run. Press Run to run it again.`);
   }
 
   /** Output rows of a run already in the store, from bar 0: a run computes the same rows every
@@ -162,7 +181,7 @@ export abstract class EngineHistory extends EngineCheckpoints {
           this.flushLogs(run);
           lastFlush = t;
         }
-        if (!inst.isSuspended && (this.saveRequests.length > 0 || t - run.lastCheckpointAt >= HISTORY_CHECKPOINT_MS)) {
+        if (!inst.isSuspended && (this.saveRequests.length > 0 || run.flushWanted || t - run.lastCheckpointAt >= HISTORY_CHECKPOINT_MS)) {
           await this.checkpoint(run, this.saveRequests.length > 0 ? 'manual' : 'auto');
         }
         await yieldToEventLoop();

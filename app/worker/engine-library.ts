@@ -19,10 +19,12 @@ export abstract class EngineLibrary extends EngineCore {
 
   protected async open(opts: InitOptions): Promise<SessionView> {
     this.baseUrl = opts.baseUrl;
+    this.hold = opts.hold ?? null;
     const opening = this.openStore();
     // A built-in dataset named by the page is built (synthetic bars take a while) while the
     // store opens and the session and checkpoints are read.
     if (opts.datasetId) {
+      this.busy();
       const ds = loadBuiltin(opts.datasetId, this.baseUrl);
       ds.catch(() => undefined);
       this.preload = { id: opts.datasetId, ds };
@@ -50,7 +52,7 @@ export abstract class EngineLibrary extends EngineCore {
     mark('w:session-read');
     await this.saveSession();
     const restore = opts.restore !== false;
-    void this.exclusive(() => this.openCurrent(restore));
+    this.exclusive(() => this.openCurrent(restore)).catch((e: unknown) => this.notice('error', 'internal', `Opening the session failed: ${errorMessage(e)}`));
     return this.sessionView();
   }
 
@@ -137,6 +139,7 @@ export abstract class EngineLibrary extends EngineCore {
     this.preload = null;
     const early = pre && pre.id === id ? await pre.ds.catch(() => null) : null;
     if (early) return early;
+    this.busy();
     const builtin = await loadBuiltin(id, this.baseUrl);
     if (builtin) return builtin;
     const meta = await this.store.getDataset(id);
@@ -197,6 +200,7 @@ export abstract class EngineLibrary extends EngineCore {
     }
     let parsed;
     try {
+      this.busy();
       parsed = parseBarsCsv(text, { name: fileName });
     } catch (e) {
       if (e instanceof ParseError) return { ok: false, message: `${e.message} — nothing was imported.`, datasetId: null };

@@ -41,12 +41,12 @@ export abstract class EngineReplay extends EngineHistory {
     }
     const o = run.open;
     while (o.sent < o.ticks.length) {
-      if (job?.stop) return false;
+      if (job?.stop && !job.finishBar) return false;
       const tick = o.ticks[o.sent] as TickBar;
       inst.updateBar(tick);
       o.sent++;
       run.lastTick = tick;
-      if (tickDelay > 0) {
+      if (tickDelay > 0 && !job?.stop) {
         this.flushFeed(run);
         await sleep(tickDelay);
       }
@@ -77,7 +77,7 @@ export abstract class EngineReplay extends EngineHistory {
         if (!(await this.feedBar(job, run, delay))) break;
         if (delay > 0) await sleep(delay);
         const t = now();
-        if (this.saveRequests.length > 0 || t - run.lastCheckpointAt >= REPLAY_CHECKPOINT_MS) {
+        if (this.saveRequests.length > 0 || run.flushWanted || t - run.lastCheckpointAt >= REPLAY_CHECKPOINT_MS) {
           this.flushFeed(run);
           await this.checkpoint(run, this.saveRequests.length > 0 ? 'manual' : 'auto');
         }
@@ -101,6 +101,8 @@ export abstract class EngineReplay extends EngineHistory {
       await this.saveSession();
       this.notice('info', 'replay-end', `Replay finished: every bar of ${run.dataset.info.name} has been fed.`);
       await this.checkpoint(run, 'auto');
+    } else {
+      this.scheduleTrailingCheckpoint(run);
     }
     this.sendReplay();
   }
@@ -167,6 +169,7 @@ export abstract class EngineReplay extends EngineHistory {
       }
       this.flushFeed(run);
       if (now() - run.lastCheckpointAt >= REPLAY_CHECKPOINT_MS) await this.checkpoint(run, 'auto');
+      else this.scheduleTrailingCheckpoint(run);
       this.sendReplay();
     }, true);
   }

@@ -56,6 +56,9 @@ export class Engine extends EngineReplay implements EngineApi {
   /** Stops what runs and closes the store, leaving the session as it was (what a terminated
    * worker leaves behind; used by tests to stand for a page reload). */
   async dispose(): Promise<void> {
+    const trailing = this.active?.trailing;
+    if (trailing) clearTimeout(trailing);
+    this.releaseWriter();
     await this.stopJob();
     await this.queue;
     this.storeRef?.close();
@@ -64,6 +67,16 @@ export class Engine extends EngineReplay implements EngineApi {
   }
 
   // ---- the API ----
+
+  /** Answers at once while the worker's event loop turns (the page's watchdog). */
+  async ping(): Promise<number> {
+    return this.active?.inst.barIndex ?? -1;
+  }
+
+  /** Checkpoints what was confirmed since the last checkpoint (the page is hidden or closing). */
+  flush(): Promise<void> {
+    return this.flushActive();
+  }
 
   async timingMarks(): Promise<TimingMark[]> {
     return timingMarks();
@@ -87,11 +100,14 @@ export class Engine extends EngineReplay implements EngineApi {
   }
 
   run(): Promise<void> {
+    // The user's choice: a held script runs again.
+    this.hold = null;
     return this.exclusive(() => this.openCurrent(false));
   }
 
   async cancel(): Promise<void> {
     if (this.job?.kind === 'replay') {
+      this.job.finishBar = true;
       this.session.replay.playing = false;
       await this.saveSession();
     }
@@ -237,7 +253,11 @@ export class Engine extends EngineReplay implements EngineApi {
 
   async pause(): Promise<void> {
     this.session.replay.playing = false;
-    if (this.job?.kind === 'replay') await this.stopJob();
+    if (this.job?.kind === 'replay') {
+      // Stops once the forming bar is confirmed: the feed rests on a bar that can be saved.
+      this.job.finishBar = true;
+      await this.stopJob();
+    }
     await this.saveSession();
     this.sendReplay();
   }
