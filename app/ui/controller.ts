@@ -148,6 +148,8 @@ export class AppController {
 
   /** When the watchdog restarted the engine (performance.now()), newest last. */
   private restarts: number[] = [];
+  /** The checkpoint file being imported (a forged one can stop the engine while it is checked). */
+  private importing: string | null = null;
 
   constructor(private readonly host: EngineHost) {
     if (this.tabs) this.tabs.onmessage = (m: MessageEvent<TabMessage>) => this.onTabMessage(m.data);
@@ -192,18 +194,28 @@ export class AppController {
     const s = this.state.session;
     const title = this.state.program?.meta.title;
     const name = s ? `'${s.scriptName}'${title && title !== s.scriptName ? ` (${title})` : ''}` : 'The script';
+    if (this.host.stopped) return;
     if (recent.length >= MAX_RESTARTS) {
-      this.notify('error', 'hung', `${name} stopped answering again (${why}): the engine was restarted ${recent.length} times in a minute; reload the page to try again.`);
+      // It hangs again as soon as it opens: stop it for good rather than restart it forever.
+      this.host.stop();
+      this.notify('error', 'hung', `${name} stopped answering again (${why}): the engine was restarted ${recent.length} times in a minute and is now stopped; reload the page to try again.`);
       return;
     }
     this.restarts.push(now);
-    if (s) setHeldScript({ scriptId: s.scriptId, scriptName: s.scriptName, at: Date.now() });
-    const opts: InitOptions = { baseUrl: this.host.options.baseUrl, restore: true, ...(s ? { hold: s.scriptId } : {}) };
+    const file = this.importing;
+    this.importing = null;
+    // A file being imported is checked before anything of it is stored: it, not the open script,
+    // stopped the engine, and nothing of it was kept.
+    const hold = file === null && s ? s.scriptId : null;
+    if (hold && s) setHeldScript({ scriptId: hold, scriptName: s.scriptName, at: Date.now() });
+    const opts: InitOptions = { baseUrl: this.host.options.baseUrl, restore: true, ...(hold ? { hold } : {}) };
     this.host.restart(opts);
     this.notify(
       'error',
       'hung',
-      `${name} stopped answering (${why}): the engine was restarted and is back at its last checkpoint. The script is not run again until you press Run.`,
+      file !== null
+        ? `Importing ${file} stopped the engine (${why}): it was restarted, and nothing of the file was kept.`
+        : `${name} stopped answering (${why}): the engine was restarted and is back at its last checkpoint. The script is not run again until you press Run.`,
     );
     this.restoring = false;
     this.drawFor = null;
@@ -756,7 +768,9 @@ export class AppController {
 
   async importSnapshot(file: File): Promise<void> {
     const bytes = new Uint8Array(await file.arrayBuffer());
+    this.importing = file.name;
     const r = await this.call('Importing the checkpoint', () => this.engine.importSnapshot(file.name, Comlink.transfer(bytes, [bytes.buffer])));
+    if (this.importing === file.name) this.importing = null;
     if (!r) return;
     this.notify(r.ok ? 'info' : 'error', r.ok ? 'snapshot-imported' : 'snapshot-rejected', r.message);
     if (r.ok) this.tellTabs({ type: 'session' });

@@ -80,6 +80,18 @@ export class EngineHost {
     return Promise.race([p, this.gone.promise]);
   }
 
+  /** The watchdog gave up: the worker was terminated and no new one started. */
+  stopped = false;
+
+  /** Terminates the worker for good (calls to it reject with EngineRestarted). */
+  stop(): void {
+    this.worker.terminate();
+    this.gone.reject(new EngineRestarted());
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
   /** Terminates the worker (stuck or not) and starts a new one opening `opts`. */
   restart(opts: InitOptions): void {
     this.worker.terminate();
