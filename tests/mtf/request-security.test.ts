@@ -51,6 +51,11 @@ plot(o, "o")
 plot(h, "h")
 plot(request.security(syminfo.tickerid, "1D", close), "same")
 plot(request.security(syminfo.tickerid, "1W", bar_index), "wbi")
+e = ta.sma(close, 2)
+twice = close * 2
+plot(request.security(syminfo.tickerid, "1W", e), "sma_var")
+plot(request.security(syminfo.tickerid, "1W", twice[1], lookahead = barmerge.lookahead_on), "twice_prev")
+plot(e, "chart_sma")
 `;
 
 function program(src: string): Program {
@@ -100,6 +105,12 @@ const HISTORY: Record<string, number[]> = {
   same: BARS.map((b) => b.close),
   // bar_index inside the request counts weekly bars.
   wbi: [...rep(na, 6), ...rep(0, 7), ...rep(1, 4)],
+  // A series variable named in the request is computed in the request's context (Pine's rule):
+  // e is the SMA of weekly closes there, as "sma" above.
+  sma_var: [...rep(na, 13), ...rep(19.5, 4)],
+  twice_prev: [...rep(na, 7), ...rep(32, 7), ...rep(46, 3)],
+  // ...and stays the chart's SMA outside: (close[1] + close) / 2 = 10 + i - 0.5.
+  chart_sma: [na, ...BARS.slice(1).map((b) => b.close - 0.5)],
 };
 
 function expectPlots(inst: Instance, want: Record<string, number[]>, label: string): void {

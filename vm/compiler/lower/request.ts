@@ -47,6 +47,57 @@ function flagArg(cx: LowerContext, e: A.Expr | undefined, on: string, off: strin
   return false;
 }
 
+/** The script's top-level `name = value` declarations never reassigned, by name. */
+function globalDecls(cx: LowerContext): Map<string, A.Expr> {
+  const out = new Map<string, A.Expr>();
+  const seen = new Set<string>();
+  for (const st of cx.script.body) {
+    if (st.kind !== 'VarDecl') continue;
+    if (seen.has(st.name)) out.delete(st.name);
+    else if (st.mode === 'plain' && !st.broken && !cx.reassigned.has(st.name)) out.set(st.name, st.value);
+    seen.add(st.name);
+  }
+  return out;
+}
+
+const declsOf = new WeakMap<LowerContext, Map<string, A.Expr>>();
+
+/** The requested expression as the requested context computes it: a global series variable it
+ * names (`e = ta.ema(close, 20)` ... `request.security(..., e)`) is computed again in the context
+ * from its declaration, as Pine does, so `e` is the EMA of the higher timeframe's closes. Inputs
+ * and constants (not series) keep their value; `var` variables and reassigned ones are read as
+ * they are. */
+function inContext(cx: LowerContext, e: A.Expr, scope: Scope, active: Set<string>): A.Expr {
+  let decls = declsOf.get(cx);
+  if (!decls) {
+    decls = globalDecls(cx);
+    declsOf.set(cx, decls);
+  }
+  const table = decls;
+  const walk = (node: unknown, key: string): unknown => {
+    if (Array.isArray(node)) return node.map((x) => walk(x, key));
+    if (node === null || typeof node !== 'object') return node;
+    const n = node as { kind?: string; name?: string };
+    if (n.kind === 'Ident' && key !== 'callee' && typeof n.name === 'string' && !active.has(n.name)) {
+      const init = table.get(n.name);
+      const sym = scope.lookup(n.name);
+      if (init && sym && sym.kind === 'var' && sym.global && sym.type.qual === Qual.Series) {
+        active.add(n.name);
+        const out = walk(init, 'value');
+        active.delete(n.name);
+        return out;
+      }
+      return node;
+    }
+    // Function bodies and type references are not expressions of the request.
+    if (n.kind === 'TypeRef' || n.kind === 'FuncDef') return node;
+    const copy: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(node)) copy[k] = k === 'span' || k === 'nameSpan' ? v : walk(v, k);
+    return copy;
+  };
+  return walk(e, 'value') as A.Expr;
+}
+
 export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope: Scope): Val[] {
   const fn = scope.fn;
   const args = bindArgs(cx, name, e);
@@ -101,12 +152,13 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
   fn.em.emit(Op.CTX_IN, slot, tf.reg, (gaps ? GAPS : 0) | (lookahead ? LOOKAHEAD : 0));
   cx.requestDepth++;
   let vals: Val[];
+  const requested = inContext(cx, exprE, scope, new Set());
+  const items = requested.kind === 'Tuple' ? requested.items : [requested];
   try {
-    vals = exprE.kind === 'Tuple' ? exprE.items.map((x) => cx.expr(x, scope)) : [cx.expr(exprE, scope)];
+    vals = items.map((x) => cx.expr(x, scope));
   } finally {
     cx.requestDepth--;
   }
-  const items = exprE.kind === 'Tuple' ? exprE.items : [exprE];
   for (let j = 0; j < vals.length; j++) {
     const v = vals[j] as Val;
     if (v.bad) return poison();
@@ -124,3 +176,13 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
   return vals.map((v, j) => ({ reg: dst + j, type: { ...v.type, qual: Qual.Series } }));
 }
 
+
+/** request.* functions that have a handler but no dataset yet: a clear "no data source" error. */
+export function requestWithoutData(cx: LowerContext, name: string, e: A.Call): Val[] {
+  const why: Record<string, string> = {
+    'request.security_lower_tf': "the chart's bars are the lowest timeframe loaded (no intrabar dataset)",
+    'request.currency_rate': 'no exchange-rate dataset is loaded',
+  };
+  cx.err('E505', e.callee.span, `No data source for '${name}': ${why[name] ?? 'no dataset for it is loaded'}.`);
+  return [cx.poison()];
+}

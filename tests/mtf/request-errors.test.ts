@@ -1,0 +1,84 @@
+// What a user sees when a request has no data here: a compile error naming the function (or the
+// symbol) and why, at the call's line:column; a lower timeframe fails at run time naming both
+// timeframes. Also: requests inside user functions and conditionals run in their own context.
+
+import { describe, expect, test } from 'vitest';
+import { compile, Instance, PineRuntimeError } from '../../vm/index.js';
+
+function errorsOf(body: string): string[] {
+  const { diagnostics } = compile(`//@version=6\nindicator("x")\n${body}\nplot(close)\n`);
+  return diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.line}:${d.column} ${d.code} ${d.message}`);
+}
+
+describe('requests without a data source', () => {
+  test('another symbol names the symbol', () => {
+    expect(errorsOf('a = request.security("NASDAQ:AAPL", "1D", close)')).toEqual([
+      `3:22 E505 No data source for symbol "NASDAQ:AAPL" in 'request.security': only the chart's own symbol (syminfo.tickerid) has data here.`,
+    ]);
+  });
+
+  test('lower timeframes and currency rates say which dataset is missing', () => {
+    const errs = errorsOf('a = request.security_lower_tf(syminfo.tickerid, "1", close)\nb = request.currency_rate("USD", "EUR")');
+    expect(errs).toHaveLength(2);
+    expect(errs[0]).toMatch(/^3:5 E505 No data source for 'request.security_lower_tf': .*no intrabar dataset/);
+    expect(errs[1]).toMatch(/^4:5 E505 No data source for 'request.currency_rate': no exchange-rate dataset/);
+  });
+
+  test('financial, economic and corporate-event requests say the data is not available here', () => {
+    for (const call of ['request.financial(syminfo.tickerid, "EBITDA", "FQ")', 'request.economic("US", "GDP")', 'request.dividends(syminfo.tickerid)', 'request.earnings(syminfo.tickerid)', 'request.splits(syminfo.tickerid, splits.denominator)']) {
+      const errs = errorsOf(`a = ${call}`);
+      expect(errs.length, call).toBeGreaterThan(0);
+      expect(errs[0], call).toContain(call.slice(0, call.indexOf('(')));
+      expect(errs[0], call).not.toContain('Undeclared');
+    }
+  });
+
+  test('a string expression and a bad timeframe are reported at their argument', () => {
+    expect(errorsOf('a = request.security(syminfo.tickerid, "1D", str.tostring(close))')[0]).toMatch(/^3:46 E504 The expression `str.tostring\(close\)` of 'request.security' is string/);
+    expect(errorsOf('a = request.security(syminfo.tickerid, "bogus", close)')[0]).toMatch(/^3:40 E331 .*"bogus": not a timeframe/);
+  });
+
+  test('a timeframe lower than the chart fails at run time naming both', () => {
+    const { program } = compile('//@version=6\nindicator("x")\nplot(request.security(syminfo.tickerid, "60", close))\n');
+    if (!program) throw new Error('did not compile');
+    const inst = Instance.builder(program).timeframe('1D').build();
+    let err: unknown = null;
+    try {
+      inst.runBar({ time: Date.UTC(2024, 0, 1), open: 1, high: 2, low: 0, close: 1, volume: 1 });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(PineRuntimeError);
+    expect((err as PineRuntimeError).message).toContain('"60" is lower than the chart\'s "1D"');
+    expect((err as PineRuntimeError).line).toBe(3);
+  });
+});
+
+describe('requests inside functions and conditionals', () => {
+  test('each call site of a function holding a request has its own context', () => {
+    // Daily bars of a 24x7 symbol from Monday 2024-01-01, close = 1 + i: weekly closes 7, 14.
+    const src = `//@version=6
+indicator("f")
+wk(src) => request.security(syminfo.tickerid, "1W", src)
+plot(wk(close), "c")
+plot(wk(close * 10), "c10")
+plot(bar_index % 2 == 0 ? request.security(syminfo.tickerid, "1W", close) : -1, "cond")
+`;
+    const { program } = compile(src);
+    if (!program) throw new Error('did not compile');
+    const inst = Instance.builder(program).symbol({ session: '24x7' }).timeframe('1D').build();
+    for (let i = 0; i < 14; i++) {
+      const c = 1 + i;
+      inst.runBar({ time: Date.UTC(2024, 0, 1) + i * 86_400_000, open: c, high: c, low: c, close: c, volume: 1 });
+    }
+    const col = (t: string): number[] => Array.from(inst.outputs.column(program.outputs.findIndex((o) => o.title === t)));
+    const na = NaN;
+    // Week 0 (bars 0..6) closes on bar 6 with close 7; week 1 on bar 13 with 14.
+    expect(col('c')).toEqual([na, na, na, na, na, na, 7, 7, 7, 7, 7, 7, 7, 14]);
+    expect(col('c10')).toEqual([na, na, na, na, na, na, 70, 70, 70, 70, 70, 70, 70, 140]);
+    // Run on even bars only, the request sees bars 0, 2, 4, 6 of week 0 (closes on bar 6 with 7)
+    // and 8, 10, 12 of week 1, whose last seen bar 12 is not its close: its value (13) arrives on
+    // the first bar of the next week, which is past the data.
+    expect(col('cond')).toEqual([na, -1, na, -1, na, -1, 7, -1, 7, -1, 7, -1, 7, -1]);
+  });
+});
