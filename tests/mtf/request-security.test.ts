@@ -191,3 +191,28 @@ describe.each([
     expect(plot(b, 'off')[14]).toBe(29);
   });
 });
+
+describe.each([
+  ['compiled', false],
+  ['interpreted', true],
+])('request.security stopped by an instruction budget (%s tier)', (_tier, interpreted) => {
+  test('every budget, saved and restored at each stop (inside the requested expression too), gives the uninterrupted values', () => {
+    // Bars 0..8 cross the first week's close (bar 6) and open the second week.
+    const bars = BARS.slice(0, 9);
+    const whole = build(interpreted);
+    for (const b of bars) whole.runBar(b);
+    for (const budget of [1, 4, 11]) {
+      let inst = build(interpreted);
+      for (const b of bars) {
+        let r = inst.runBar(b, { budget });
+        while (r.status === 'yielded') {
+          const rb = Instance.restoreState(inst.saveState({ includeOutputs: true }));
+          if (interpreted) rb.interpreted();
+          inst = rb.build();
+          r = inst.resume({ budget });
+        }
+      }
+      for (const o of P.outputs) expect(plot(inst, o.title), `budget ${budget}: ${o.title}`).toEqual(plot(whole, o.title));
+    }
+  });
+});
