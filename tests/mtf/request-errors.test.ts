@@ -81,4 +81,29 @@ plot(bar_index % 2 == 0 ? request.security(syminfo.tickerid, "1W", close) : -1, 
     // the first bar of the next week, which is past the data.
     expect(col('cond')).toEqual([na, -1, na, -1, na, -1, 7, -1, 7, -1, 7, -1, 7, -1]);
   });
+
+  test('a user function returning a tuple, an input timeframe and the chart\'s own timeframe ("")', () => {
+    const src = `//@version=6
+indicator("t")
+tf = input.timeframe("1W")
+hl() => [high, low - 1]
+[wh, wl] = request.security(syminfo.tickerid, tf, hl())
+plot(wh, "wh")
+plot(wl, "wl")
+plot(request.security(syminfo.tickerid, "", close * 2), "own")
+`;
+    const { program, diagnostics } = compile(src);
+    if (!program) throw new Error(diagnostics.map((d) => d.message).join('; '));
+    const inst = Instance.builder(program).symbol({ session: '24x7' }).timeframe('1D').build();
+    for (let i = 0; i < 14; i++) {
+      const c = 1 + i;
+      inst.runBar({ time: Date.UTC(2024, 0, 1) + i * 86_400_000, open: c, high: c, low: c, close: c, volume: 1 });
+    }
+    const col = (t: string): number[] => Array.from(inst.outputs.column(program.outputs.findIndex((o) => o.title === t)));
+    const na = NaN;
+    // Week 0: high max(1..7) = 7, low min(1..7) - 1 = 0; week 1: 14 and 8 - 1 = 7.
+    expect(col('wh')).toEqual([na, na, na, na, na, na, 7, 7, 7, 7, 7, 7, 7, 14]);
+    expect(col('wl')).toEqual([na, na, na, na, na, na, 0, 0, 0, 0, 0, 0, 0, 7]);
+    expect(col('own')).toEqual(Array.from({ length: 14 }, (_, i) => 2 * (1 + i)));
+  });
 });

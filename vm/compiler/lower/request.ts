@@ -155,9 +155,17 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
   const requested = inContext(cx, exprE, scope, new Set());
   const items = requested.kind === 'Tuple' ? requested.items : [requested];
   try {
-    vals = items.map((x) => cx.expr(x, scope));
+    // A call may return a tuple (a user function ending in `[a, b]`): its every value is requested.
+    vals =
+      requested.kind === 'Call'
+        ? (cx.stmts([{ kind: 'ExprStmt', span: requested.span, expr: requested }], scope, true) ?? [cx.poison()])
+        : items.map((x) => cx.expr(x, scope));
   } finally {
     cx.requestDepth--;
+  }
+  if (vals.length === 0) {
+    cx.err('E504', exprE.span, `The expression \`${cx.q(exprE)}\` of '${name}' has no value.`);
+    return poison();
   }
   for (let j = 0; j < vals.length; j++) {
     const v = vals[j] as Val;
