@@ -56,6 +56,7 @@ twice = close * 2
 plot(request.security(syminfo.tickerid, "1W", e), "sma_var")
 plot(request.security(syminfo.tickerid, "1W", twice[1], lookahead = barmerge.lookahead_on), "twice_prev")
 plot(e, "chart_sma")
+plot(request.security(syminfo.tickerid, "1W", close > 20) ? 1 : 0, "up")
 `;
 
 function program(src: string): Program {
@@ -111,6 +112,8 @@ const HISTORY: Record<string, number[]> = {
   twice_prev: [...rep(na, 7), ...rep(32, 7), ...rep(46, 3)],
   // ...and stays the chart's SMA outside: (close[1] + close) / 2 = 10 + i - 0.5.
   chart_sma: [na, ...BARS.slice(1).map((b) => b.close - 0.5)],
+  // A v6 bool is false before the first weekly value (not na): 16 > 20 false, 23 > 20 true.
+  up: [...rep(0, 13), ...rep(1, 4)],
 };
 
 function expectPlots(inst: Instance, want: Record<string, number[]>, label: string): void {

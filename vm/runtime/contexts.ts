@@ -26,6 +26,7 @@
 // plain data in the call-site state `cs[s]`, so realtime rollback, snapshots and clones carry it.
 
 import { R, FIXED_REGISTERS } from '../core/registers.js';
+import type { BarColumns } from '../data/bars.js';
 import type { SymbolInfo, TimeframeInfo } from '../core/runtime.js';
 import { parseTimeframe, timeframeSeconds } from '../builtins/time/timeframe.js';
 import { symbolSchedule } from '../builtins/time/session.js';
@@ -43,9 +44,10 @@ export interface ContextHost {
   syminfo: SymbolInfo;
   timeframe: TimeframeInfo;
   fail(code: string, message: string): never;
-  /** The confirmed chart bars ahead of the current one when known (runBars): time, open, high,
-   * low, close, volume of row `k` after the current bar (k = 1 is the next bar), or null. */
-  ahead(k: number): readonly [number, number, number, number, number, number] | null;
+  /** The columns of the running runBars call and the current bar's row: the confirmed chart bars
+   * ahead (null when bars come one at a time). */
+  aheadCols: BarColumns | null;
+  aheadRow: number;
 }
 
 /** One request's state: committed (as of the previous chart bar) and working (this chart bar). */
@@ -65,6 +67,16 @@ export interface RequestState {
   kform: number[];
   kconf: number[];
   kclosed: boolean;
+  /** End of the committed period. */
+  kend: number;
+  /** lookahead_on on history: the whole period starting at `fp` (high, low, close, volume from
+   * the chart bars ahead), complete when `fdone` (its end was seen in the data). */
+  fp: number;
+  fdone: boolean;
+  fh: number;
+  fl: number;
+  fc: number;
+  fv: number;
   /** Working values (this chart bar). */
   wp: number;
   wi: number;
@@ -91,13 +103,36 @@ export interface RequestState {
 function newRequestState(): RequestState {
   return {
     bar: -1, tf: '',
-    kp: NaN, ki: -1, ko: NaN, kh: NaN, kl: NaN, kc: NaN, kv: NaN, kform: [], kconf: [], kclosed: false,
+    kp: NaN, ki: -1, ko: NaN, kh: NaN, kl: NaN, kc: NaN, kv: NaN, kform: [], kconf: [], kclosed: false, kend: NaN, fp: NaN, fdone: false, fh: NaN, fl: NaN, fc: NaN, fv: NaN,
     wp: NaN, wi: -1, wo: NaN, wh: NaN, wl: NaN, wc: NaN, wv: NaN, wform: [], wconf: [], wclosed: false,
     arrived: false, opened: false, wend: NaN, flags: 0, saved: [], savedBar: -1,
   };
 }
 
 const nz = (x: number): number => (x === x ? x : 0);
+
+/** dst := src, item by item (both lists of the request's n values; a shorter dst grows). */
+function copyInto(dst: number[], src: readonly number[]): void {
+  for (let j = 0; j < src.length; j++) dst[j] = src[j] as number;
+}
+
+/** Parsed timeframes by text (immutable, shared by every instance). */
+const TIMEFRAMES = new Map<string, TimeframeInfo>();
+
+/** The requested timeframe, checked: a timeframe, not below the chart's. */
+function timeframeOf(m: ContextHost, tfs: string): TimeframeInfo {
+  let info = TIMEFRAMES.get(tfs);
+  if (!info) {
+    const parsed = parseTimeframe(tfs);
+    if (!parsed) m.fail('bad-timeframe', `request.security(): "${tfs}" is not a timeframe (examples: "60", "240", "1D", "1W", "1M").`);
+    info = parsed;
+    if (TIMEFRAMES.size < 256) TIMEFRAMES.set(tfs, info);
+  }
+  if (timeframeSeconds(info) < timeframeSeconds(m.timeframe)) {
+    m.fail('lower-timeframe', `request.security(): the requested timeframe "${tfs}" is lower than the chart's "${m.timeframe.period}"; use request.security_lower_tf() for intrabar data (not supported yet).`);
+  }
+  return info;
+}
 
 /** CTX_IN: enters the context of request slot `s` for the current chart bar; returns the
  * execution id (higher-timeframe bar index) the expression runs with. */
@@ -110,24 +145,28 @@ export function ctxEnter(m: ContextHost, s: number, tf: unknown, flags: number):
   const f = m.f;
   const chartBar = m.bar;
   const tfs = typeof tf === 'string' && tf !== '' ? tf : m.timeframe.period;
-  const info = parseTimeframe(tfs);
-  if (!info) m.fail('bad-timeframe', `request.security(): "${tfs}" is not a timeframe (examples: "60", "240", "1D", "1W", "1M").`);
-  if (timeframeSeconds(info) < timeframeSeconds(m.timeframe)) {
-    m.fail('lower-timeframe', `request.security(): the requested timeframe "${tfs}" is lower than the chart's "${m.timeframe.period}"; use request.security_lower_tf() for intrabar data (not supported yet).`);
-  }
   if (chartBar !== st.bar) {
     // A new chart bar: the working values of the previous one are final.
     if (st.bar >= 0) {
       st.kp = st.wp; st.ki = st.wi; st.ko = st.wo; st.kh = st.wh; st.kl = st.wl; st.kc = st.wc; st.kv = st.wv;
-      st.kform = st.wform; st.kconf = st.wconf; st.kclosed = st.wclosed;
+      copyInto(st.kform, st.wform); copyInto(st.kconf, st.wconf); st.kclosed = st.wclosed; st.kend = st.wend;
     }
     st.bar = chartBar;
   }
-  st.tf = tfs;
   st.flags = flags;
-  const sched = symbolSchedule(m.syminfo);
   const t = f[R.time] as number;
-  const p = periodStart(sched, info, t);
+  let p: number;
+  if (tfs === st.tf && st.ki >= 0 && t >= st.kp && t < st.kend) {
+    // Still inside the committed period (the common case: no calendar work).
+    p = st.kp;
+    st.wend = st.kend;
+  } else {
+    const info = timeframeOf(m, tfs);
+    const sched = symbolSchedule(m.syminfo);
+    p = periodStart(sched, info, t);
+    st.wend = periodEnd(sched, info, t);
+    st.tf = tfs;
+  }
   const o = f[R.open] as number;
   const h = f[R.high] as number;
   const l = f[R.low] as number;
@@ -135,7 +174,7 @@ export function ctxEnter(m: ContextHost, s: number, tf: unknown, flags: number):
   const v = f[R.volume] as number;
   st.arrived = false;
   st.opened = false;
-  st.wconf = st.kconf;
+  copyInto(st.wconf, st.kconf);
   if (st.ki >= 0 && p === st.kp) {
     st.wi = st.ki;
     st.wo = st.ko;
@@ -146,7 +185,7 @@ export function ctxEnter(m: ContextHost, s: number, tf: unknown, flags: number):
   } else {
     // A new period; the previous one confirms now if no chart bar closed it.
     if (st.ki >= 0 && !st.kclosed) {
-      st.wconf = st.kform;
+      copyInto(st.wconf, st.kform);
       st.arrived = true;
     }
     st.opened = true;
@@ -158,18 +197,39 @@ export function ctxEnter(m: ContextHost, s: number, tf: unknown, flags: number):
     st.wv = nz(v);
   }
   st.wp = p;
-  st.wend = periodEnd(sched, info, t);
   let ho = st.wo, hh = st.wh, hl = st.wl, hc = st.wc, hv = st.wv;
   const realtime = f[R.isRealtime] === 1;
   if ((flags & CTX_LOOKAHEAD) !== 0 && !realtime) {
-    // Lookahead on history: the whole period, from the chart bars ahead.
-    for (let k = 1; ; k++) {
-      const row = m.ahead(k);
-      if (!row || !(row[0] < st.wend)) break;
-      hh = Math.max(hh, row[2]);
-      hl = Math.min(hl, row[3]);
-      hc = row[4];
-      hv += nz(row[5]);
+    // Lookahead on history: the whole period, from the chart bars ahead (scanned once per period).
+    if (!(st.fdone && st.fp === p)) {
+      const cols = m.aheadCols;
+      let done = false;
+      if (cols !== null) {
+        for (let i = m.aheadRow + 1; ; i++) {
+          if (i >= cols.length) break;
+          if (!((cols.time[i] as number) < st.wend)) {
+            done = true;
+            break;
+          }
+          const rh = cols.high[i] as number;
+          const rl = cols.low[i] as number;
+          if (rh > hh) hh = rh;
+          if (rl < hl) hl = rl;
+          hc = cols.close[i] as number;
+          hv += nz(cols.volume[i] as number);
+        }
+      }
+      st.fp = p;
+      st.fdone = done;
+      st.fh = hh;
+      st.fl = hl;
+      st.fc = hc;
+      st.fv = hv;
+    } else {
+      hh = st.fh;
+      hl = st.fl;
+      hc = st.fc;
+      hv = st.fv;
     }
   }
   // Save the chart's registers; write the higher-timeframe bar.
@@ -198,24 +258,24 @@ export function ctxEnter(m: ContextHost, s: number, tf: unknown, flags: number):
 export function ctxLeave(m: ContextHost, s: number, src: number, dst: number, n: number): number {
   const st = m.cs[s] as RequestState;
   const f = m.f;
-  const vals: number[] = [];
-  for (let j = 0; j < n; j++) vals.push(f[src + j] as number);
+  // Every list below has n items, filled in place (no allocation per bar).
+  const form = st.wform;
+  for (let j = 0; j < n; j++) form[j] = f[src + j] as number;
   const saved = st.saved;
   for (let r = 0; r < FIXED_REGISTERS; r++) f[r] = saved[r] as number;
   m.bar = st.savedBar;
-  st.wform = vals;
   const closed = (f[R.timeClose] as number) >= st.wend;
   st.wclosed = closed;
   if (closed) {
-    st.wconf = vals;
+    copyInto(st.wconf, form);
     st.arrived = true;
   }
   const realtime = f[R.isRealtime] === 1;
   const gaps = (st.flags & CTX_GAPS) !== 0;
-  let out: number[];
-  if (realtime) out = vals;
-  else if ((st.flags & CTX_LOOKAHEAD) !== 0) out = gaps && !st.opened ? [] : vals;
-  else out = gaps && !st.arrived ? [] : st.wconf;
-  for (let j = 0; j < n; j++) f[dst + j] = out[j] ?? NaN;
+  let out: number[] | null;
+  if (realtime) out = form;
+  else if ((st.flags & CTX_LOOKAHEAD) !== 0) out = gaps && !st.opened ? null : form;
+  else out = gaps && !st.arrived ? null : st.wconf;
+  for (let j = 0; j < n; j++) f[dst + j] = out === null ? NaN : (out[j] ?? NaN);
   return st.savedBar;
 }

@@ -598,14 +598,6 @@ export class Machine implements Runtime, ScriptState {
     }
   }
 
-  /** Row `k` after the current one of the running runBars columns, or null. */
-  ahead(k: number): readonly [number, number, number, number, number, number] | null {
-    const c = this.aheadCols;
-    const i = this.aheadRow + k;
-    if (c === null || i >= c.length) return null;
-    return [c.time[i] as number, c.open[i] as number, c.high[i] as number, c.low[i] as number, c.close[i] as number, c.volume[i] as number];
-  }
-
   /** CTX_IN / CTX_OUT for the compiled tier (runtime/contexts.ts). */
   ctxIn(s: number, tf: unknown, flags: number): number {
     return ctxEnter(this, s, tf, flags);

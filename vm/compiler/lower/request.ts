@@ -181,6 +181,10 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
   vals.forEach((v, j) => cx.place(fn, v, src + j));
   const dst = cx.newReg(n);
   fn.em.emit(Op.CTX_OUT, slot, src, dst, n);
+  // Before the first value arrives (and between values with gaps_on) a v6 bool reads false, not na.
+  vals.forEach((v, j) => {
+    if (v.type.base === 'bool' && cx.version >= 6) fn.em.emit(Op.TO_BOOL, dst + j, dst + j);
+  });
   return vals.map((v, j) => ({ reg: dst + j, type: { ...v.type, qual: Qual.Series } }));
 }
 
