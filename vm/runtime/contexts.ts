@@ -25,12 +25,15 @@
 // The whole context (forming bar, committed values, the chart registers saved while inside) is
 // plain data in the call-site state `cs[s]`, so realtime rollback, snapshots and clones carry it.
 
-import { R, FIXED_REGISTERS } from '../core/registers.js';
+import { R } from '../core/registers.js';
 import type { BarColumns } from '../data/bars.js';
 import type { SymbolInfo, TimeframeInfo } from '../core/runtime.js';
 import { parseTimeframe, timeframeSeconds } from '../builtins/time/timeframe.js';
 import { symbolSchedule } from '../builtins/time/session.js';
 import { periodEnd, periodStart } from '../builtins/time/periods.js';
+
+/** The bar registers a context replaces: open .. isFirst (registers 0..12 of core/registers.ts). */
+const SWAPPED = R.isFirst + 1;
 
 /** Flags operand of CTX_IN. */
 export const CTX_GAPS = 1;
@@ -234,7 +237,7 @@ export function ctxEnter(m: ContextHost, s: number, tf: unknown, flags: number):
   }
   // Save the chart's registers; write the higher-timeframe bar.
   const saved = st.saved;
-  for (let r = 0; r < FIXED_REGISTERS; r++) saved[r] = f[r] as number;
+  for (let r = 0; r < SWAPPED; r++) saved[r] = f[r] as number;
   st.savedBar = chartBar;
   f[R.open] = ho;
   f[R.high] = hh;
@@ -262,7 +265,7 @@ export function ctxLeave(m: ContextHost, s: number, src: number, dst: number, n:
   const form = st.wform;
   for (let j = 0; j < n; j++) form[j] = f[src + j] as number;
   const saved = st.saved;
-  for (let r = 0; r < FIXED_REGISTERS; r++) f[r] = saved[r] as number;
+  for (let r = 0; r < SWAPPED; r++) f[r] = saved[r] as number;
   m.bar = st.savedBar;
   const closed = (f[R.timeClose] as number) >= st.wend;
   st.wclosed = closed;
