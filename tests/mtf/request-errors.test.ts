@@ -11,10 +11,31 @@ function errorsOf(body: string): string[] {
 }
 
 describe('requests without a data source', () => {
-  test('another symbol names the symbol', () => {
-    expect(errorsOf('a = request.security("NASDAQ:AAPL", "1D", close)')).toEqual([
-      `3:22 E505 No data source for symbol "NASDAQ:AAPL" in 'request.security': only the chart's own symbol (syminfo.tickerid) has data here.`,
-    ]);
+  test('another symbol fails when the script runs, naming it; the chart\'s own ticker, "" and input.symbol("") work', () => {
+    const src = `//@version=6
+indicator("s")
+other = input.symbol("")
+plot(request.security("X:BTCUSD", "1D", close), "lit")
+plot(request.security("BTCUSD", "1D", close), "ticker")
+plot(request.security(other, "1D", close), "input")
+plot(request.security("", "1D", close), "empty")
+`;
+    const { program } = compile(src);
+    if (!program) throw new Error('did not compile');
+    const bar = { time: Date.UTC(2024, 0, 1), open: 1, high: 2, low: 0, close: 1.5, volume: 1 };
+    const own = Instance.builder(program).symbol({ ticker: 'BTCUSD', tickerid: 'X:BTCUSD' }).timeframe('1D').build();
+    own.runBar(bar);
+    for (const o of program.outputs) expect(Array.from(own.outputs.column(o.id)), o.title).toEqual([1.5]);
+    const elsewhere = Instance.builder(program).symbol({ ticker: 'ETHUSD', tickerid: 'X:ETHUSD' }).timeframe('1D').build();
+    let err: unknown = null;
+    try {
+      elsewhere.runBar(bar);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(PineRuntimeError);
+    expect((err as PineRuntimeError).message).toContain('no data source for symbol "X:BTCUSD"');
+    expect((err as PineRuntimeError).line).toBe(4);
   });
 
   test('lower timeframes and currency rates say which dataset is missing', () => {

@@ -137,9 +137,13 @@ function timeframeOf(m: ContextHost, tfs: string): TimeframeInfo {
   return info;
 }
 
-/** CTX_IN: enters the context of request slot `s` for the current chart bar; returns the
+/** CTX_IN: enters the context of request slot `s` for the current chart bar (failing when `sym`,
+ * null for the chart's own, names another symbol); returns the
  * execution id (higher-timeframe bar index) the expression runs with. */
-export function ctxEnter(m: ContextHost, s: number, tf: unknown, flags: number): number {
+export function ctxEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, flags: number): number {
+  if (sym !== null && sym !== '' && sym !== m.syminfo.tickerid && sym !== m.syminfo.ticker) {
+    m.fail('no-data', `request.security(): no data source for symbol ${typeof sym === 'string' ? `"${sym}"` : 'na'}: only the chart's own symbol (${m.syminfo.tickerid || m.syminfo.ticker || 'syminfo.tickerid'}) has data here.`);
+  }
   let st = m.cs[s] as RequestState | undefined;
   if (st === undefined) {
     st = newRequestState();

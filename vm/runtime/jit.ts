@@ -387,7 +387,7 @@ function generate(program: Program, stateful: Uint8Array): string | null {
         out.push(`{ const x = f[${b}]; f[${a}] = x === x ? x : f[${b + 1}]; }`);
         break;
       case 'CTX_IN':
-        out.push(`p = ${pc}; bar = m.ctxIn(cb + ${a}, o[${b}], ${c});`);
+        out.push(`p = ${pc}; bar = m.ctxIn(cb + ${a}, o[${b}], ${c < 0 ? 'null' : `o[${c}]`}, ${d});`);
         break;
       case 'CTX_OUT':
         out.push(`p = ${pc}; bar = m.ctxOut(cb + ${a}, ${b}, ${c}, ${d}); outRow = bar - m.outputs.firstBar;`);

@@ -575,8 +575,8 @@ export class Machine implements Runtime, ScriptState {
           }
           case 56:
             // CTX_IN
-            bar = ctxEnter(this, cb + (code[pc + 1] as number), o[code[pc + 2] as number], code[pc + 3] as number);
-            pc += 4;
+            bar = ctxEnter(this, cb + (code[pc + 1] as number), o[code[pc + 2] as number], code[pc + 3] as number < 0 ? null : o[code[pc + 3] as number], code[pc + 4] as number);
+            pc += 5;
             break;
           case 57:
             // CTX_OUT
@@ -599,8 +599,8 @@ export class Machine implements Runtime, ScriptState {
   }
 
   /** CTX_IN / CTX_OUT for the compiled tier (runtime/contexts.ts). */
-  ctxIn(s: number, tf: unknown, flags: number): number {
-    return ctxEnter(this, s, tf, flags);
+  ctxIn(s: number, tf: unknown, sym: unknown, flags: number): number {
+    return ctxEnter(this, s, tf, sym, flags);
   }
 
   ctxOut(s: number, src: number, dst: number, n: number): number {

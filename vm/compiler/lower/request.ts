@@ -1,8 +1,8 @@
 // request.security(): the requested expression is compiled in place, bracketed by CTX_IN and
 // CTX_OUT (runtime/contexts.ts), so it runs in its own context: on the bars of the requested
 // timeframe resampled from the chart's bars, with its own series and call-site state (its history
-// advances once per higher-timeframe bar). Only the chart's own symbol has data for now; the other
-// request.* functions have no data source (names.ts reports them).
+// advances once per higher-timeframe bar). Only the chart's own symbol has data for now (another
+// symbol fails at run time, naming it); the other request.* functions have no data source.
 
 import type * as A from '../ast.js';
 import { isNumericStorage, Qual, baseName } from '../types.js';
@@ -114,19 +114,18 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
     cx.err('E504', e.callee.span, `A '${name}' call inside the expression of another request is not supported yet.`);
     return poison();
   }
-  // The symbol: the chart's own for now.
+  // The symbol: the chart's own for now. A name other than syminfo.tickerid / syminfo.ticker (a
+  // literal, an input.symbol(), a variable) is checked when the script runs, against the chart's.
   const symName = dotted(cx, symE);
+  let symReg = -1;
   if (symName === null || !OWN_SYMBOLS.has(symName)) {
     const sv = cx.expr(symE, scope);
-    if (typeof sv.cv === 'string' && sv.cv !== '') {
-      cx.err('E505', symE.span, `No data source for symbol "${sv.cv}" in '${name}': only the chart's own symbol (syminfo.tickerid) has data here.`);
+    if (sv.bad) return poison();
+    if (sv.type.base !== 'string') {
+      cx.err('E331', symE.span, `Cannot call '${name}' with argument 'symbol'=\`${cx.q(symE)}\`: expected a string such as syminfo.tickerid, got ${baseName(sv.type)}.`);
       return poison();
     }
-    if (sv.cv === undefined || sv.type.base !== 'string') {
-      cx.err('E505', symE.span, `No data source for the symbol \`${cx.q(symE)}\` in '${name}': only the chart's own symbol (syminfo.tickerid) has data here.`);
-      return poison();
-    }
-    // "" means the chart's symbol.
+    symReg = cx.toTemp(fn, sv).reg;
   }
   for (const p of ['currency', 'calc_bars_count']) {
     const a = args.get(p);
@@ -149,7 +148,7 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
   const gaps = flagArg(cx, args.get('gaps'), 'barmerge.gaps_on', 'barmerge.gaps_off', scope);
   const lookahead = flagArg(cx, args.get('lookahead'), 'barmerge.lookahead_on', 'barmerge.lookahead_off', scope);
   const slot = fn.nCs++;
-  fn.em.emit(Op.CTX_IN, slot, tf.reg, (gaps ? GAPS : 0) | (lookahead ? LOOKAHEAD : 0));
+  fn.em.emit(Op.CTX_IN, slot, tf.reg, symReg, (gaps ? GAPS : 0) | (lookahead ? LOOKAHEAD : 0));
   cx.requestDepth++;
   let vals: Val[];
   const requested = inContext(cx, exprE, scope, new Set());
