@@ -81,11 +81,19 @@ function inContext(cx: LowerContext, e: A.Expr, scope: Scope, active: Set<string
     if (n.kind === 'Ident' && key !== 'callee' && typeof n.name === 'string' && !active.has(n.name)) {
       const init = table.get(n.name);
       const sym = scope.lookup(n.name);
-      if (init && sym && sym.kind === 'var' && sym.global && sym.type.qual === Qual.Series) {
-        active.add(n.name);
-        const out = walk(init, 'value');
-        active.delete(n.name);
-        return out;
+      if (sym && sym.kind === 'var' && sym.global && sym.type.qual === Qual.Series) {
+        if (init) {
+          active.add(n.name);
+          const out = walk(init, 'value');
+          active.delete(n.name);
+          return out;
+        }
+        const span = (node as { span: A.Span }).span;
+        cx.sink.warning(
+          'W303',
+          span,
+          `'${n.name}' is ${sym.mode !== 'plain' ? `a '${sym.mode}' variable` : cx.reassigned.has(n.name) ? 'reassigned with :=' : 'not a single top-level declaration'}, so the request reads its value on the chart's bars; TradingView computes it on the requested timeframe. Write its calculation in the request, or in a function called there.`,
+        );
       }
       return node;
     }
