@@ -127,4 +127,24 @@ plot(request.security(syminfo.tickerid, "", close * 2), "own")
     expect(col('wl')).toEqual([na, na, na, na, na, na, 0, 0, 0, 0, 0, 0, 0, 7]);
     expect(col('own')).toEqual(Array.from({ length: 14 }, (_, i) => 2 * (1 + i)));
   });
+
+  test('an input.source named in the request reads the requested timeframe\'s price, and stays one input', () => {
+    const src = `//@version=6
+indicator("i")
+s = input.source(close, "Source")
+plot(request.security(syminfo.tickerid, "1W", ta.sma(s, 2)), "w")
+`;
+    const { program, diagnostics } = compile(src);
+    if (!program) throw new Error(diagnostics.map((d) => d.message).join('; '));
+    expect(program.inputs.length).toBe(1);
+    expect(diagnostics.filter((d) => d.severity === 'warning')).toEqual([]);
+    const inst = Instance.builder(program).symbol({ session: '24x7' }).timeframe('1D').build();
+    for (let i = 0; i < 14; i++) {
+      const c = 1 + i;
+      inst.runBar({ time: Date.UTC(2024, 0, 1) + i * 86_400_000, open: c, high: c, low: c, close: c, volume: 1 });
+    }
+    const na = NaN;
+    // Weekly closes 7 and 14: SMA(2) = 10.5, confirmed on bar 13.
+    expect(Array.from(inst.outputs.column(0))).toEqual([...Array<number>(13).fill(na), 10.5]);
+  });
 });

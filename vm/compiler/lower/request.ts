@@ -47,20 +47,29 @@ function flagArg(cx: LowerContext, e: A.Expr | undefined, on: string, off: strin
   return false;
 }
 
-/** The script's top-level `name = value` declarations never reassigned, by name. */
-function globalDecls(cx: LowerContext): Map<string, A.Expr> {
-  const out = new Map<string, A.Expr>();
+/** `input(...)` / `input.*(...)`: an input is declared once; in a request it is read (an
+ * input.source reads the requested timeframe's price through its register). */
+function isInputCall(cx: LowerContext, e: A.Expr): boolean {
+  if (e.kind !== 'Call') return false;
+  const n = dotted(cx, e.callee);
+  return n !== null && (n === 'input' || n.startsWith('input.'));
+}
+
+/** The script's top-level `name = value` declarations never reassigned, by name (null: an input). */
+function globalDecls(cx: LowerContext): Map<string, A.Expr | null> {
+  const out = new Map<string, A.Expr | null>();
   const seen = new Set<string>();
   for (const st of cx.script.body) {
     if (st.kind !== 'VarDecl') continue;
     if (seen.has(st.name)) out.delete(st.name);
+    else if (isInputCall(cx, st.value)) out.set(st.name, null);
     else if (st.mode === 'plain' && !st.broken && !cx.reassigned.has(st.name)) out.set(st.name, st.value);
     seen.add(st.name);
   }
   return out;
 }
 
-const declsOf = new WeakMap<LowerContext, Map<string, A.Expr>>();
+const declsOf = new WeakMap<LowerContext, Map<string, A.Expr | null>>();
 
 /** The requested expression as the requested context computes it: a global series variable it
  * names (`e = ta.ema(close, 20)` ... `request.security(..., e)`) is computed again in the context
@@ -81,7 +90,7 @@ function inContext(cx: LowerContext, e: A.Expr, scope: Scope, active: Set<string
     if (n.kind === 'Ident' && key !== 'callee' && typeof n.name === 'string' && !active.has(n.name)) {
       const init = table.get(n.name);
       const sym = scope.lookup(n.name);
-      if (sym && sym.kind === 'var' && sym.global && sym.type.qual === Qual.Series) {
+      if (sym && sym.kind === 'var' && sym.global && sym.type.qual === Qual.Series && init !== null) {
         if (init) {
           active.add(n.name);
           const out = walk(init, 'value');
