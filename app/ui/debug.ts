@@ -41,6 +41,9 @@ export interface EvergreenDebug {
     hlines: { title: string; price: number }[];
     /** fill() outputs drawn, by title: bar-to-bar segments filled in the window. */
     fills: Record<string, number>;
+    /** Bar ranges [first, last] each plot draws connected in the window, by title: a line, step or
+     * area with breaks has one range per run of values; circles and columns one per bar. */
+    segments: Record<string, [number, number][]>;
   } | null;
   /** The candle the chart library holds for a bar (null outside its window). */
   candleAt(bar: number): { time: number; open: number; high: number; low: number; close: number } | null;
@@ -108,7 +111,7 @@ export function installDebug(c: AppController): void {
     chart() {
       const v = c.chartView;
       if (!v) return null;
-      return { ...v.windowInfo, series: v.seriesPointCounts(), markers: v.markerTimes(), hlines: v.priceLineList(), fills: v.fillCounts() };
+      return { ...v.windowInfo, series: v.seriesPointCounts(), markers: v.markerTimes(), hlines: v.priceLineList(), fills: v.fillCounts(), segments: v.plotSegments() };
     },
     candleAt: (bar) => c.chartView?.candleAt(bar) ?? null,
     scrollToBar: (bar) => c.chartView?.scrollToBar(bar),

@@ -31,6 +31,7 @@ import { colorToCss } from '../../../vm/runtime/color-value.js';
 import { buildChartPlan, markerVisible, type ChartPlan, type MarkerPlan, type SeriesPlan, type CandlePlan, type BgPlan } from './chart-plan.js';
 import type { PlotBuffer } from './plot-buffer.js';
 import { FillPrimitive } from './chart-fill.js';
+import { TRANSPARENT, cutsGaps, drawnSegments, gapAdjusted } from './plot-gaps.js';
 import type { ProgramInfo } from '../../worker/protocol.js';
 import { CHART_WINDOW } from '../../worker/protocol.js';
 import { mark } from '../../marks.js';
@@ -52,8 +53,6 @@ const THEME = {
   up: '#26a69a',
   down: '#ef5350',
 };
-
-const TRANSPARENT = 'rgba(0, 0, 0, 0)';
 
 type PlotApi = ISeriesApi<'Line'> | ISeriesApi<'Histogram'> | ISeriesApi<'Area'>;
 
@@ -627,12 +626,20 @@ export class ChartView {
     this.setWindowData();
   }
 
+  /** A plot's point on a bar with its gap cut (see plot-gaps.ts): its color depends on whether the
+   * next bar (if computed, before `pend`) has a value. */
+  private gapPoint(plan: SeriesPlan, bar: number, live: boolean, pend: number): PlotPoint | null {
+    const pt = this.plotPoint(plan, bar, live);
+    if (!pt || !cutsGaps(plan.shape, plan.breaks)) return pt;
+    return gapAdjusted(pt, bar + 1 < pend ? this.plotPoint(plan, bar + 1, true) : null, plan.shape);
+  }
+
   /** A plot's points over the window [w0, pend). */
   private plotWindowData(plan: SeriesPlan, pend: number): PlotPoint[] {
     const data: PlotPoint[] = [];
     let started = false;
     for (let i = this.w0; i < pend; i++) {
-      const pt = this.plotPoint(plan, i, false);
+      const pt = this.gapPoint(plan, i, false, pend);
       if (!pt) continue;
       if (!started && pt.value === undefined) continue; // leading na
       started = true;
@@ -688,6 +695,33 @@ export class ChartView {
     if (waiters.length > 0) requestAnimationFrame(() => setTimeout(() => { for (const w of waiters) w(); }, 0));
   }
 
+  /** Redraws an earlier point of a plot whose gaps are cut (a historical update; a bar the library
+   * does not hold, before the plot's first value, is left alone). */
+  private updateBefore(p: DrawnPlot, bar: number, pend: number): void {
+    const pt = this.gapPoint(p.plan, bar, true, pend);
+    if (!pt) return;
+    const data = p.api.data();
+    const first = data[0];
+    if (!first || Number(first.time) > pt.time) return;
+    try {
+      p.api.update(pt, true);
+    } catch {
+      // not held by the library (its window moved): the next redraw sets it
+    }
+  }
+
+  /** Bar ranges each plot draws connected in the chart's window, by title (see plot-gaps.ts). */
+  plotSegments(): Record<string, [number, number][]> {
+    const bars = new Map<number, number>();
+    for (let i = this.w0; i < this.w1; i++) bars.set(toTime(this.barTime(i)), i);
+    const out: Record<string, [number, number][]> = {};
+    for (const p of this.plots) {
+      const pts = p.api.data().map((d) => ({ ...d, time: Number(d.time) }));
+      out[p.plan.title] = drawnSegments(pts, p.plan.shape, p.plan.color, (t) => bars.get(t) ?? -1);
+    }
+    return out;
+  }
+
   private updatePriceLines(): void {
     for (const pl of this.priceLines) {
       if (pl.channel < 0) continue;
@@ -732,7 +766,9 @@ export class ChartView {
         }
         for (const p of this.plots) {
           if (p.plan.offset < 0 || p.plan.showLast !== null) continue; // set whole below
-          const pt = this.plotPoint(p.plan, i, true);
+          // A gap that starts or ends on this bar changes how the bar before it is drawn.
+          if (cutsGaps(p.plan.shape, p.plan.breaks) && i > this.w0) this.updateBefore(p, i - 1, pend);
+          const pt = this.gapPoint(p.plan, i, true, pend);
           if (pt) p.api.update(pt);
         }
         for (const c of this.plotCandles) c.api.update(this.plotCandlePoint(c.plan, i));
