@@ -45,6 +45,11 @@ export interface EvergreenDebug {
      * area with breaks has one range per run of values; circles and columns one per bar. */
     segments: Record<string, [number, number][]>;
   } | null;
+  /** A value as the price axis and last-value label of a series write it (`series`: 'candles' or
+   * a plot's title; null when there is no such series). */
+  axisLabel(series: string, value: number): string | null;
+  /** The legend's text and the bar it shows (-1: none). */
+  legend(): { bar: number; text: string } | null;
   /** The candle the chart library holds for a bar (null outside its window). */
   candleAt(bar: number): { time: number; open: number; high: number; low: number; close: number } | null;
   /** Scrolls the chart so `bar` is in view. */
@@ -113,6 +118,8 @@ export function installDebug(c: AppController): void {
       if (!v) return null;
       return { ...v.windowInfo, series: v.seriesPointCounts(), markers: v.markerTimes(), hlines: v.priceLineList(), fills: v.fillCounts(), segments: v.plotSegments() };
     },
+    axisLabel: (series, value) => c.chartView?.axisLabel(series, value) ?? null,
+    legend: () => c.chartView?.legendInfo() ?? null,
     candleAt: (bar) => c.chartView?.candleAt(bar) ?? null,
     scrollToBar: (bar) => c.chartView?.scrollToBar(bar),
     setSource(source) {

@@ -35,6 +35,8 @@ import { TRANSPARENT, cutsGaps, drawnSegments, gapAdjusted } from './plot-gaps.j
 import type { ProgramInfo } from '../../worker/protocol.js';
 import { CHART_WINDOW } from '../../worker/protocol.js';
 import { mark } from '../../marks.js';
+import { inferMintick } from '../../../vm/data/infer.js';
+import { formatValue, minMoveOf, outputFormat, scriptFormat, symbolFormat, type ValueFormat } from './price-format.js';
 
 /** How close to an edge of the window of bars the library holds (CHART_WINDOW) a scroll may get
  * before the window moves. The library's minimum bar spacing (1 px) caps what is visible below it. */
@@ -144,6 +146,11 @@ export class ChartView {
   private title = '';
   private resizeObserver: ResizeObserver;
   private size = { w: 0, h: 0 };
+  /** How the symbol's prices and the script's values are written (see price-format.ts). */
+  private symbolFmt: ValueFormat = symbolFormat(0.01);
+  private scriptFmt: ValueFormat = symbolFormat(0.01);
+  /** The bar the cursor is on (null: away from the chart, the legend follows the newest bar). */
+  private hoverBar: number | null = null;
 
   constructor(
     private readonly container: HTMLElement,
@@ -151,6 +158,7 @@ export class ChartView {
   ) {
     this.legend = document.createElement('div');
     this.legend.className = 'chart-legend';
+    this.legend.dataset.testid = 'chart-legend';
     container.appendChild(this.legend);
     this.resizeObserver = new ResizeObserver(() => {
       const chart = this.api;
@@ -316,6 +324,7 @@ export class ChartView {
    * everything. Series already laid out for the same plan are kept (emptied). */
   reset(title: string, draw = true): void {
     this.title = title;
+    this.computeFormats();
     const plan = buildChartPlan(this.buffer.program);
     const same = this.built && planKey(plan) === planKey(this.plan);
     this.plan = plan;
@@ -323,8 +332,10 @@ export class ChartView {
     this.w1 = 0;
     this.drawnStart = -1;
     const seq = ++this.resetSeq;
-    if (same) this.emptySeries();
-    else this.built = false;
+    if (same) {
+      this.emptySeries();
+      this.applyFormats();
+    } else this.built = false;
     if (!draw) return;
     if (!this.built) this.buildSeries();
     requestAnimationFrame(() =>
@@ -368,6 +379,44 @@ export class ChartView {
       0,
     );
     this.buildOutputSeries();
+    this.applyFormats();
+  }
+
+  /** The symbol's tick size (inferred from the bars as the engine infers syminfo.mintick) and the
+   * script's format and precision. */
+  private computeFormats(): void {
+    const b = this.buffer;
+    if (b.barCount > 0) {
+      const n = Math.min(b.barCount, 2000);
+      const cols = { open: b.open.data.subarray(0, n), high: b.high.data.subarray(0, n), low: b.low.data.subarray(0, n), close: b.close.data.subarray(0, n), time: b.time.data.subarray(0, n), volume: b.volume.data.subarray(0, n), length: n };
+      this.symbolFmt = symbolFormat(inferMintick(cols));
+    }
+    this.scriptFmt = scriptFormat(b.program?.meta ?? null, this.symbolFmt);
+  }
+
+  private formatOf(outputId: number): ValueFormat {
+    return outputFormat(this.buffer.program?.outputs[outputId], this.scriptFmt);
+  }
+
+  /** Gives every series its price format (axis and last-value labels). */
+  private applyFormats(): void {
+    const opts = (f: ValueFormat) => ({ priceFormat: { type: 'custom' as const, formatter: (v: number) => formatValue(v, f), minMove: minMoveOf(f) } });
+    this.candles?.applyOptions(opts(this.symbolFmt));
+    for (const c of this.plotCandles) c.api.applyOptions(opts(this.formatOf(c.plan.outputId)));
+    for (const p of this.plots) p.api.applyOptions(opts(this.formatOf(p.plan.outputId)));
+    for (const a of this.anchors) a.applyOptions(opts(this.scriptFmt));
+  }
+
+  /** A value as a series' price axis and last-value label write it ('candles' or a plot's title;
+   * null: no such series). */
+  axisLabel(series: string, value: number): string | null {
+    const api = series === 'candles' ? this.candles : this.plots.find((p) => p.plan.title === series)?.api;
+    return api ? api.priceFormatter().format(value) : null;
+  }
+
+  /** What the legend shows, and for which bar. */
+  legendInfo(): { bar: number; text: string } {
+    return { bar: Number(this.legend.dataset.bar ?? -1), text: this.legend.textContent ?? '' };
   }
 
   /** Creates the series of the program's outputs: backgrounds under the candles, plots above. */
@@ -687,7 +736,7 @@ export class ChartView {
     } finally {
       this.adjusting = false;
     }
-    this.renderLegend(this.buffer.shownBars - 1);
+    this.followLegend();
     if (this.buffer.rowEnd > 0) mark('p:chart-data-set');
     // The library asked for an animation frame to paint the new data: one asked for now runs after
     // it in that frame, and a task queued from there runs once the frame is on screen.
@@ -745,7 +794,10 @@ export class ChartView {
     }
     const total = this.buffer.shownBars;
     const following = this.w1 >= from;
-    if (!following) return;
+    if (!following) {
+      this.followLegend();
+      return;
+    }
     const added = total - this.w1;
     if (added > 64 || total - this.w0 > CHART_WINDOW * 2) {
       this.redraw(true);
@@ -790,6 +842,7 @@ export class ChartView {
     } finally {
       this.adjusting = false;
     }
+    this.followLegend();
   }
 
   // ---- windowing ----
@@ -854,18 +907,24 @@ export class ChartView {
 
   private onCrosshair(p: MouseEventParams<Time>): void {
     const logical = p.logical;
-    const bar = logical === undefined ? this.buffer.shownBars - 1 : this.w0 + Math.round(logical);
-    this.renderLegend(bar);
+    this.hoverBar = logical === undefined || p.point === undefined ? null : this.w0 + Math.round(logical);
+    this.renderLegend(this.hoverBar ?? this.buffer.shownBars - 1);
+  }
+
+  /** The legend shows the bar under the cursor, or the newest bar when the cursor is away. */
+  private followLegend(): void {
+    this.renderLegend(this.hoverBar ?? this.buffer.shownBars - 1);
   }
 
   renderLegend(bar: number): void {
     const b = this.buffer;
+    this.legend.dataset.bar = String(bar < 0 || bar >= b.shownBars ? -1 : bar);
     if (bar < 0 || bar >= b.shownBars) {
       this.legend.textContent = this.title;
       return;
     }
     const c = this.candlePoint(bar);
-    const fmt = (v: number) => (Number.isNaN(v) ? '∅' : Math.abs(v) >= 1000 ? v.toFixed(2) : Number(v.toPrecision(6)).toString());
+    const fmt = (v: number) => formatValue(v, this.symbolFmt);
     const up = c.close >= c.open;
     const parts: string[] = [
       `<span class="legend-title">${escapeHtml(this.title)}</span>`,
@@ -876,7 +935,7 @@ export class ChartView {
       const src = bar - p.plan.offset;
       const v = b.value(p.plan.outputId, p.plan.valueChannel, src);
       const color = (p.plan.colorChannel >= 0 ? colorToCss(b.value(p.plan.outputId, p.plan.colorChannel, src)) : null) ?? p.plan.color;
-      parts.push(`<span class="legend-plot" style="color:${color}">${escapeHtml(p.plan.title)} ${fmt(v)}</span>`);
+      parts.push(`<span class="legend-plot" style="color:${color}">${escapeHtml(p.plan.title)} ${formatValue(v, this.formatOf(p.plan.outputId))}</span>`);
     }
     this.legend.innerHTML = parts.join('');
   }
