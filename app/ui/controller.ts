@@ -22,6 +22,7 @@ import type {
 import { PlotBuffer } from './chart/plot-buffer.js';
 import type { ChartView } from './chart/chart-view.js';
 import { mark, type TimingMark } from '../marks.js';
+import { afterCompiled, afterRunStart, withNotice } from './notice-rules.js';
 
 export interface Notice {
   id: number;
@@ -213,7 +214,11 @@ export class AppController {
 
   notify(level: NoticeLevel, code: string, message: string): void {
     const n: Notice = { id: ++this.noticeSeq, level, code, message, at: Date.now() };
-    this.set({ notices: [...this.state.notices.slice(-7), n] });
+    this.set({ notices: withNotice(this.state.notices, n) });
+  }
+
+  dismissAllNotices(): void {
+    this.set({ notices: [] });
   }
 
   dismissNotice(id: number): void {
@@ -324,6 +329,7 @@ export class AppController {
           runtimeError: null,
           drawn: null,
           restoredBar: null,
+          notices: afterRunStart(this.state.notices),
           status: { runId: e.runId, state: 'running', phase: this.restoring ? 'restore' : 'history', done: 0, total: e.total, barsPerSecond: 0, elapsedMs: null },
         });
         this.chart?.reset(this.chartTitle(), !this.restoring);
@@ -419,7 +425,7 @@ export class AppController {
         this.set({ runtimeError: e.error, status: { ...this.state.status, state: 'error' } });
         break;
       case 'compiled':
-        this.set({ compile: e.info, ...(e.info.program ? {} : { status: { ...this.state.status, state: 'compile-error' } }) });
+        this.set({ compile: e.info, ...(e.info.program ? { notices: afterCompiled(this.state.notices) } : { status: { ...this.state.status, state: 'compile-error' } }) });
         break;
       case 'checkpoint':
         this.set({ checkpoint: e.bar === null || e.at === null ? null : { bar: e.bar, at: e.at } });
@@ -476,7 +482,7 @@ export class AppController {
     this.pendingSource = null;
     const tell = this.tellOnSave;
     const info = await this.call('Compiling', () => this.engine.setSource(src));
-    if (info) this.set({ compile: info, sourceDirty: this.pendingSource !== null });
+    if (info) this.set({ compile: info, sourceDirty: this.pendingSource !== null, ...(info.program ? { notices: afterCompiled(this.state.notices) } : {}) });
     const id = this.state.session?.scriptId;
     if (info && tell && id) this.tellTabs({ type: 'source', scriptId: id, source: src });
   }
@@ -603,6 +609,7 @@ export class AppController {
 
   async clearStorage(): Promise<void> {
     const s = await this.call('Clearing storage', () => this.engine.clearStorage());
+    if (s) this.set({ notices: [] });
     if (s) this.applySession(s);
     this.tellTabs({ type: 'session' });
   }
