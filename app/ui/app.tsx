@@ -13,6 +13,7 @@ import { ReplayControls } from './replay-controls.js';
 import { InputsPanel } from './panels/inputs-panel.js';
 import { SnapshotsPanel } from './panels/snapshots-panel.js';
 import { LogPanel } from './panels/log-panel.js';
+import { AlertsPanel } from './panels/alerts-panel.js';
 import { StatusBar } from './status-bar.js';
 import { Notices } from './notices.js';
 import { DropZone } from './drop-zone.js';
@@ -91,6 +92,7 @@ export function App({ controller }: { controller: AppController }) {
           <InputsPanel inputs={inputs ?? NO_INPUT_LIST} saved={state.session?.inputs ?? NO_INPUTS} controller={controller} />
           <SnapshotsPanel snapshots={state.snapshots} controller={controller} />
           <LogPanel logs={state.logs} logTotal={state.logTotal} runtimeError={state.runtimeError} />
+          <AlertsPanel controller={controller} />
         </div>
         <StatusBar state={state} />
       </div>

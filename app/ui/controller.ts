@@ -23,6 +23,7 @@ import { PlotBuffer } from './chart/plot-buffer.js';
 import type { ChartView } from './chart/chart-view.js';
 import { mark, type TimingMark } from '../marks.js';
 import { afterCompiled, afterRunStart, withNotice } from './notice-rules.js';
+import { AlertCenter } from './alert-center.js';
 
 export interface Notice {
   id: number;
@@ -100,6 +101,8 @@ export class AppController {
   private state: AppState = initialState;
   private listeners = new Set<() => void>();
   readonly buffer = new PlotBuffer();
+  /** alert() / alertcondition() firings and the armed conditions (alerts panel). */
+  readonly alerts = new AlertCenter();
   private chart: ChartView | null = null;
   private runId = 0;
   /** The current run comes from a checkpoint and its run-end has not come yet. */
@@ -320,6 +323,7 @@ export class AppController {
         this.engineOpened = true;
         this.drawFor = null;
         this.buffer.reset(e.program, e.bars);
+        this.alerts.reset();
         this.checkRowWaiters();
         this.set({
           program: e.program,
@@ -442,6 +446,9 @@ export class AppController {
         break;
       case 'session':
         this.applySession(e.session);
+        break;
+      case 'alerts':
+        if (e.runId === this.runId) this.alerts.onEvent(e, this.state.replay?.from ?? null);
         break;
     }
   }

@@ -14,6 +14,7 @@ import type {
 } from '../../vm/index.js';
 import type { SnapshotKind, SnapshotStatus } from '../store/schema.js';
 import type { TimingMark } from '../marks.js';
+import type { AlertsEvent } from './alerts-forward.js';
 
 export type { InputValue };
 
@@ -146,7 +147,9 @@ export type EngineEvent =
   | { type: 'snapshots'; list: SnapshotInfo[] }
   | { type: 'notice'; level: NoticeLevel; message: string; code: string }
   | { type: 'replay'; state: ReplayState }
-  | { type: 'session'; session: SessionView };
+  | { type: 'session'; session: SessionView }
+  /** alert() / alertcondition() firings (app/worker/alerts-forward.ts). */
+  | AlertsEvent;
 
 export type EngineListener = (e: EngineEvent) => void;
 
