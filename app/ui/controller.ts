@@ -24,6 +24,7 @@ import type { ChartView } from './chart/chart-view.js';
 import { mark, type TimingMark } from '../marks.js';
 import { afterCompiled, afterRunStart, withNotice } from './notice-rules.js';
 import { AlertCenter } from './alert-center.js';
+import type { BuiltinCatalog } from '../worker/builtin-catalog.js';
 
 export interface Notice {
   id: number;
@@ -619,6 +620,14 @@ export class AppController {
     if (s) this.set({ notices: [] });
     if (s) this.applySession(s);
     this.tellTabs({ type: 'session' });
+  }
+
+  private catalog: Promise<BuiltinCatalog> | null = null;
+
+  /** The VM's builtins for the editor's help, asked of the worker once. */
+  builtinCatalog(): Promise<BuiltinCatalog> {
+    this.catalog ??= this.engine.builtinCatalog();
+    return this.catalog;
   }
 
   /** The engine worker's timing marks (debug accessor). */

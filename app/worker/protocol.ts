@@ -15,6 +15,7 @@ import type {
 import type { SnapshotKind, SnapshotStatus } from '../store/schema.js';
 import type { TimingMark } from '../marks.js';
 import type { AlertsEvent } from './alerts-forward.js';
+import type { BuiltinCatalog } from './builtin-catalog.js';
 
 export type { InputValue };
 
@@ -195,6 +196,8 @@ export interface EngineApi {
   refreshSession(): Promise<SessionView>;
   /** The worker's timing marks (absolute times, for the load benchmark). */
   timingMarks(): Promise<TimingMark[]>;
+  /** The VM's builtins (signatures, variables) for the editor's help (app/worker/builtin-catalog.ts). */
+  builtinCatalog(): Promise<BuiltinCatalog>;
 }
 
 export interface InitOptions {
