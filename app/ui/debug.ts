@@ -44,6 +44,8 @@ export interface EvergreenDebug {
     /** Bar ranges [first, last] each plot draws connected in the window, by title: a line, step or
      * area with breaks has one range per run of values; circles and columns one per bar. */
     segments: Record<string, [number, number][]>;
+    /** First and last bar in view. */
+    visible: [number, number] | null;
   } | null;
   /** A value as the price axis and last-value label of a series write it (`series`: 'candles' or
    * a plot's title; null when there is no such series). */
@@ -116,7 +118,7 @@ export function installDebug(c: AppController): void {
     chart() {
       const v = c.chartView;
       if (!v) return null;
-      return { ...v.windowInfo, series: v.seriesPointCounts(), markers: v.markerTimes(), hlines: v.priceLineList(), fills: v.fillCounts(), segments: v.plotSegments() };
+      return { ...v.windowInfo, series: v.seriesPointCounts(), markers: v.markerTimes(), hlines: v.priceLineList(), fills: v.fillCounts(), segments: v.plotSegments(), visible: v.visibleBars() };
     },
     axisLabel: (series, value) => c.chartView?.axisLabel(series, value) ?? null,
     legend: () => c.chartView?.legendInfo() ?? null,

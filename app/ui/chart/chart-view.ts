@@ -205,6 +205,7 @@ export class ChartView {
     this.container.appendChild(this.legend); // above the chart's own elements
     chart.timeScale().subscribeVisibleLogicalRangeChange((r) => this.onRange(r));
     chart.subscribeCrosshairMove((p) => this.onCrosshair(p));
+    chart.subscribeClick((p) => this.onClick(p));
     return chart;
   }
 
@@ -901,6 +902,53 @@ export class ChartView {
   scrollToEnd(): void {
     if (this.w1 < this.buffer.shownBars) this.redraw(true);
     this.chart.timeScale().scrollToRealTime();
+  }
+
+  // ---- picking a bar, dates ----
+
+  private picker: ((bar: number | null) => void) | null = null;
+
+  /** Resolves with the bar the user clicks next on the chart (null: cancelled). */
+  pickBar(): Promise<number | null> {
+    this.cancelPick();
+    this.container.classList.add('chart-picking');
+    return new Promise((resolve) => {
+      this.picker = resolve;
+    });
+  }
+
+  cancelPick(): void {
+    const p = this.picker;
+    this.picker = null;
+    this.container.classList.remove('chart-picking');
+    p?.(null);
+  }
+
+  private onClick(p: MouseEventParams<Time>): void {
+    const pick = this.picker;
+    if (!pick || p.logical === undefined) return;
+    this.picker = null;
+    this.container.classList.remove('chart-picking');
+    pick(Math.max(0, Math.min(this.buffer.shownBars - 1, this.w0 + Math.round(p.logical))));
+  }
+
+  /** The first bar the page holds whose time is at or after `ms` (null: past the last one). */
+  barAtTime(ms: number): number | null {
+    const t = this.buffer.time.data;
+    let lo = 0;
+    let hi = this.buffer.barCount;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((t[mid] as number) < ms) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < this.buffer.barCount ? lo : null;
+  }
+
+  /** The bars in view (first and last, by the chart's visible range). */
+  visibleBars(): [number, number] | null {
+    const r = this.api?.timeScale().getVisibleLogicalRange();
+    return r ? [this.w0 + Math.ceil(r.from), this.w0 + Math.floor(r.to)] : null;
   }
 
   // ---- legend ----
