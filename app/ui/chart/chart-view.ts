@@ -61,6 +61,8 @@ type PlotApi = ISeriesApi<'Line'> | ISeriesApi<'Histogram'> | ISeriesApi<'Area'>
 interface DrawnPlot {
   plan: SeriesPlan;
   api: PlotApi;
+  /** Bar whose point was last redrawn for a gap edge in a live update (-1: none). */
+  adjustedBar: number;
 }
 
 interface DrawnCandles {
@@ -438,7 +440,7 @@ export class ChartView {
       const api = c.bars ? this.chart.addSeries(BarSeries, opts, c.pane) : this.chart.addSeries(CandlestickSeries, { ...opts, wickUpColor: c.wickColor ?? c.color, wickDownColor: c.wickColor ?? c.color, borderVisible: c.borderColor !== null, borderColor: c.borderColor ?? c.color }, c.pane);
       this.plotCandles.push({ plan: c, api });
     }
-    for (const p of plan.series) this.plots.push({ plan: p, api: this.addPlot(p) });
+    for (const p of plan.series) this.plots.push({ plan: p, api: this.addPlot(p), adjustedBar: -1 });
     if (plan.panes > 1) {
       const panes = this.chart.panes();
       panes[0]?.setStretchFactor(0.62);
@@ -750,9 +752,6 @@ export class ChartView {
   private updateBefore(p: DrawnPlot, bar: number, pend: number): void {
     const pt = this.gapPoint(p.plan, bar, true, pend);
     if (!pt) return;
-    const data = p.api.data();
-    const first = data[0];
-    if (!first || Number(first.time) > pt.time) return;
     try {
       p.api.update(pt, true);
     } catch {
@@ -819,8 +818,15 @@ export class ChartView {
         }
         for (const p of this.plots) {
           if (p.plan.offset < 0 || p.plan.showLast !== null) continue; // set whole below
-          // A gap that starts or ends on this bar changes how the bar before it is drawn.
-          if (cutsGaps(p.plan.shape, p.plan.breaks) && i > this.w0) this.updateBefore(p, i - 1, pend);
+          // A gap that starts or ends on this bar changes how the bar before it is drawn (and a
+          // forming bar whose ticks closed such a gap again changes it back).
+          if (cutsGaps(p.plan.shape, p.plan.breaks) && i > this.w0) {
+            const edge = Number.isNaN(this.buffer.value(p.plan.outputId, p.plan.valueChannel, i - p.plan.offset)) !== Number.isNaN(this.buffer.value(p.plan.outputId, p.plan.valueChannel, i - 1 - p.plan.offset));
+            if (edge || p.adjustedBar === i - 1) {
+              this.updateBefore(p, i - 1, pend);
+              p.adjustedBar = edge ? i - 1 : -1;
+            }
+          }
           const pt = this.gapPoint(p.plan, i, true, pend);
           if (pt) p.api.update(pt);
         }
