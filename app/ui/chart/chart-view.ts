@@ -419,6 +419,12 @@ export class ChartView {
 
   /** What the legend shows, and for which bar. */
   legendInfo(): { bar: number; text: string } {
+    if (this.legendFrame) {
+      // a redraw is pending: what it will show
+      cancelAnimationFrame(this.legendFrame);
+      this.legendFrame = 0;
+      this.renderLegend(this.hoverBar ?? this.buffer.shownBars - 1);
+    }
     return { bar: Number(this.legend.dataset.bar ?? -1), text: this.legend.textContent ?? '' };
   }
 
@@ -965,9 +971,16 @@ export class ChartView {
     this.renderLegend(this.hoverBar ?? this.buffer.shownBars - 1);
   }
 
-  /** The legend shows the bar under the cursor, or the newest bar when the cursor is away. */
+  private legendFrame = 0;
+
+  /** The legend shows the bar under the cursor, or the newest bar when the cursor is away (drawn
+   * once per frame however many ticks arrive). */
   private followLegend(): void {
-    this.renderLegend(this.hoverBar ?? this.buffer.shownBars - 1);
+    if (this.legendFrame || this.destroyed) return;
+    this.legendFrame = requestAnimationFrame(() => {
+      this.legendFrame = 0;
+      if (!this.destroyed) this.renderLegend(this.hoverBar ?? this.buffer.shownBars - 1);
+    });
   }
 
   renderLegend(bar: number): void {
