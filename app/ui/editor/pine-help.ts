@@ -263,8 +263,14 @@ export function pineHelp(load: (() => Promise<BuiltinCatalog>) | null): Extensio
     );
     return pending;
   };
-  void ensure();
-  const help: PineHelp = { index: () => idx };
+  // Asked for on first use (a completion, a hover, a call typed), not when the editor opens: building
+  // it parses every builtin's signature in the worker (~100 ms), which a page load need not wait on.
+  const help: PineHelp = {
+    index: () => {
+      if (!idx) void ensure();
+      return idx;
+    },
+  };
   const signatureField = StateField.define<Tooltip | null>({
     create: (state) => signatureTooltip(help, state),
     update: (value, tr) => (tr.docChanged || tr.selection ? signatureTooltip(help, tr.state) : value),
