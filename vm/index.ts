@@ -30,3 +30,5 @@ export { inferMintick, inferTimeframe } from './data/infer.js';
 export { syntheticBars, seededRandom, SYNTHETIC_START_MS, SYNTHETIC_STEP_MS } from './data/synthetic.js';
 export { HOST_STEPS, type HostStep, type HostStepEntry, type BarInfo } from './runtime/bar-feed.js';
 export type { ScriptState } from './core/state.js';
+export { FUNCTIONS, allVariableNames, lookupVar, type SigType } from './builtins/registry.js';
+export { QUAL_NAMES } from './core/types.js';

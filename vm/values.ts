@@ -7,3 +7,4 @@ export { colorToCss, colorToHex, colorR, colorG, colorB, colorT, makeColor, colo
 export { parseTimeframe } from './builtins/time/timeframe.js';
 export type { TimeframeInfo, SymbolInfo } from './core/runtime.js';
 export type { InputValue } from './core/state.js';
+export { inferMintick } from './data/infer.js';

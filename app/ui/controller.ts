@@ -24,14 +24,12 @@ import { PlotBuffer } from './chart/plot-buffer.js';
 import type { ChartView } from './chart/chart-view.js';
 import { mark, type TimingMark } from '../marks.js';
 import { EngineRestarted, heldScript, setHeldScript, type EngineHost } from './engine-client.js';
+import { afterCompiled, afterRunStart, withNotice } from './notice-rules.js';
+import { AlertCenter } from './alert-center.js';
+import type { BuiltinCatalog } from '../worker/builtin-catalog.js';
 
-export interface Notice {
-  id: number;
-  level: NoticeLevel;
-  code: string;
-  message: string;
-  at: number;
-}
+import type { Notice } from './notice-rules.js';
+export type { Notice };
 
 export type RunState = 'starting' | 'loading' | 'running' | 'done' | 'cancelled' | 'error' | 'restored' | 'compile-error';
 
@@ -112,6 +110,8 @@ export class AppController {
   private state: AppState = initialState;
   private listeners = new Set<() => void>();
   readonly buffer = new PlotBuffer();
+  /** alert() / alertcondition() firings and the armed conditions (alerts panel). */
+  readonly alerts = new AlertCenter();
   private chart: ChartView | null = null;
   private runId = 0;
   /** The current run comes from a checkpoint and its run-end has not come yet. */
@@ -365,7 +365,11 @@ export class AppController {
 
   notify(level: NoticeLevel, code: string, message: string): void {
     const n: Notice = { id: ++this.noticeSeq, level, code, message, at: Date.now() };
-    this.set({ notices: [...this.state.notices.slice(-7), n] });
+    this.set({ notices: withNotice(this.state.notices, n) });
+  }
+
+  dismissAllNotices(): void {
+    this.set({ notices: [] });
   }
 
   dismissNotice(id: number): void {
@@ -469,6 +473,7 @@ export class AppController {
         this.engineOpened = true;
         this.drawFor = null;
         this.buffer.reset(e.program, e.bars);
+        this.alerts.reset();
         this.checkRowWaiters();
         this.set({
           program: e.program,
@@ -478,6 +483,7 @@ export class AppController {
           runtimeError: null,
           drawn: null,
           restoredBar: null,
+          notices: afterRunStart(this.state.notices),
           status: { runId: e.runId, state: 'running', phase: this.restoring ? 'restore' : 'history', done: 0, total: e.total, barsPerSecond: 0, elapsedMs: null },
         });
         this.chart?.reset(this.chartTitle(), !this.restoring);
@@ -574,7 +580,7 @@ export class AppController {
         this.set({ runtimeError: e.error, status: { ...this.state.status, state: 'error' } });
         break;
       case 'compiled':
-        this.set({ compile: e.info, ...(e.info.program ? {} : { status: { ...this.state.status, state: 'compile-error' } }) });
+        this.set({ compile: e.info, ...(e.info.program ? { notices: afterCompiled(this.state.notices) } : { status: { ...this.state.status, state: 'compile-error' } }) });
         break;
       case 'checkpoint':
         this.set({ checkpoint: e.bar === null || e.at === null ? null : { bar: e.bar, at: e.at } });
@@ -597,6 +603,9 @@ export class AppController {
         break;
       case 'busy':
         this.host.allowBusy(e.forMs);
+        break;
+      case 'alerts':
+        if (e.runId === this.runId) this.alerts.onEvent(e, this.state.replay?.from ?? null);
         break;
     }
   }
@@ -642,7 +651,7 @@ export class AppController {
     const tell = this.tellOnSave;
     const id = this.state.session?.scriptId;
     const info = await this.call('Compiling', () => this.engine.setSource(src));
-    if (info) this.set({ compile: info, sourceDirty: this.pendingSource !== null });
+    if (info) this.set({ compile: info, sourceDirty: this.pendingSource !== null, ...(info.program ? { notices: afterCompiled(this.state.notices) } : {}) });
     if (info && id) this.clearDraft(id, src);
     if (info && tell && id) this.tellTabs({ type: 'source', scriptId: id, source: src });
   }
@@ -778,8 +787,17 @@ export class AppController {
 
   async clearStorage(): Promise<void> {
     const s = await this.call('Clearing storage', () => this.engine.clearStorage());
+    if (s) this.set({ notices: [] });
     if (s) this.applySession(s);
     this.tellTabs({ type: 'session' });
+  }
+
+  private catalog: Promise<BuiltinCatalog> | null = null;
+
+  /** The VM's builtins for the editor's help, asked of the worker once. */
+  builtinCatalog(): Promise<BuiltinCatalog> {
+    this.catalog ??= this.engine.builtinCatalog();
+    return this.catalog;
   }
 
   /** The engine worker's timing marks (debug accessor). */

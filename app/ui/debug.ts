@@ -45,7 +45,17 @@ export interface EvergreenDebug {
     hlines: { title: string; price: number }[];
     /** fill() outputs drawn, by title: bar-to-bar segments filled in the window. */
     fills: Record<string, number>;
+    /** Bar ranges [first, last] each plot draws connected in the window, by title: a line, step or
+     * area with breaks has one range per run of values; circles and columns one per bar. */
+    segments: Record<string, [number, number][]>;
+    /** First and last bar in view. */
+    visible: [number, number] | null;
   } | null;
+  /** A value as the price axis and last-value label of a series write it (`series`: 'candles' or
+   * a plot's title; null when there is no such series). */
+  axisLabel(series: string, value: number): string | null;
+  /** The legend's text and the bar it shows (-1: none). */
+  legend(): { bar: number; text: string } | null;
   /** The candle the chart library holds for a bar (null outside its window). */
   candleAt(bar: number): { time: number; open: number; high: number; low: number; close: number } | null;
   /** Scrolls the chart so `bar` is in view. */
@@ -116,8 +126,10 @@ export function installDebug(c: AppController): void {
     chart() {
       const v = c.chartView;
       if (!v) return null;
-      return { ...v.windowInfo, series: v.seriesPointCounts(), markers: v.markerTimes(), hlines: v.priceLineList(), fills: v.fillCounts() };
+      return { ...v.windowInfo, series: v.seriesPointCounts(), markers: v.markerTimes(), hlines: v.priceLineList(), fills: v.fillCounts(), segments: v.plotSegments(), visible: v.visibleBars() };
     },
+    axisLabel: (series, value) => c.chartView?.axisLabel(series, value) ?? null,
+    legend: () => c.chartView?.legendInfo() ?? null,
     candleAt: (bar) => c.chartView?.candleAt(bar) ?? null,
     scrollToBar: (bar) => c.chartView?.scrollToBar(bar),
     setSource(source) {

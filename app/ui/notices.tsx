@@ -1,5 +1,6 @@
-// Messages from the engine and the page (stale or corrupt checkpoints skipped, rejected CSV rows,
-// storage full, ...), newest last, each dismissable. Errors stay until dismissed.
+// Messages from the engine and the page. Errors sit in one problem area under the toolbar (one
+// message per cause, dropped when the cause goes: see notice-rules.ts), with "Clear all"; info and
+// warnings are short-lived lines below it, each dismissable.
 
 import { useEffect } from 'react';
 import type { AppController, Notice } from './controller.js';
@@ -21,10 +22,24 @@ function NoticeItem({ n, controller }: { n: Notice; controller: AppController })
 }
 
 export function Notices({ notices, controller }: { notices: Notice[]; controller: AppController }) {
+  const errors = notices.filter((n) => n.level === 'error');
+  const others = notices.filter((n) => n.level !== 'error');
   // Always rendered: the app's grid gives this row its place even when it is empty.
   return (
     <div className="notices" aria-live="polite">
-      {notices.map((n) => (
+      {errors.length > 0 && (
+        <div className="problem-area" data-testid="problem-area">
+          <div className="problem-list">
+            {errors.map((n) => (
+              <NoticeItem key={n.id} n={n} controller={controller} />
+            ))}
+          </div>
+          <button type="button" className="btn btn-small btn-ghost problem-clear" data-testid="notices-clear" onClick={() => controller.dismissAllNotices()}>
+            Clear all
+          </button>
+        </div>
+      )}
+      {others.map((n) => (
         <NoticeItem key={n.id} n={n} controller={controller} />
       ))}
     </div>

@@ -27,7 +27,8 @@ function stateLabel(s: AppState): string {
     case 'error':
       return s.runtimeError ? 'Runtime error' : 'Stopped';
     case 'compile-error':
-      return 'Compile errors';
+      // Only while the source still has errors: once it compiles, the next run is one click away.
+      return s.compile && s.compile.program === null ? 'Compile errors' : 'Ready to run';
   }
 }
 
@@ -37,7 +38,7 @@ export function StatusBar({ state }: { state: AppState }) {
   return (
     <footer className="status-bar">
       <span className="status-item" title="Last confirmed bar index / bars in the dataset">
-        Bar <b data-testid="status-bar-index">{state.barIndex}</b>
+        Bar <b data-testid="status-bar-index">{state.barIndex >= 0 ? state.barIndex : '—'}</b>
         <span className="muted"> / </span>
         <span data-testid="status-bar-total">{state.totalBars}</span>
       </span>

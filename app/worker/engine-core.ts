@@ -25,6 +25,7 @@ import type {
   SessionView,
   SnapshotInfo,
 } from './protocol.js';
+import { alertEvents } from './alerts-forward.js';
 /** Target duration of one slice of a history run before the event loop gets a turn. */
 export const SLICE_TARGET_MS = 25;
 export const PROGRESS_MS = 50;
@@ -362,6 +363,7 @@ export abstract class EngineCore {
   }
 
   protected flushLogs(run: ActiveRun): void {
+    for (const a of alertEvents(run)) this.send(a);
     if (run.open) return; // tick logs are rolled back with the tick; confirmed ones follow
     const logs = run.inst.logs;
     if (logs.length < run.logsSent) run.logsSent = logs.length;

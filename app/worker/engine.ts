@@ -15,6 +15,7 @@ import { sameInitOptions } from './protocol.js';
 import type { CompileInfo, EngineApi, EngineEvent, EngineListener, ImportResult, InitOptions, SessionView, SnapshotInfo } from './protocol.js';
 import { defaultSession, errorMessage, type Transfer } from './engine-core.js';
 import { EngineReplay } from './engine-replay.js';
+import { builtinCatalog, type BuiltinCatalog } from './builtin-catalog.js';
 
 export type { Transfer };
 
@@ -80,6 +81,10 @@ export class Engine extends EngineReplay implements EngineApi {
 
   async timingMarks(): Promise<TimingMark[]> {
     return timingMarks();
+  }
+
+  async builtinCatalog(): Promise<BuiltinCatalog> {
+    return builtinCatalog();
   }
 
   setSource(source: string): Promise<CompileInfo> {

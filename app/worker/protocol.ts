@@ -14,6 +14,8 @@ import type {
 } from '../../vm/index.js';
 import type { SnapshotKind, SnapshotStatus } from '../store/schema.js';
 import type { TimingMark } from '../marks.js';
+import type { AlertsEvent } from './alerts-forward.js';
+import type { BuiltinCatalog } from './builtin-catalog.js';
 
 export type { InputValue };
 
@@ -152,7 +154,9 @@ export type EngineEvent =
   | { type: 'writer'; writer: boolean }
   /** The worker is about to block on bounded work of its own (building or parsing bars): the
    * page's watchdog waits up to `forMs` for its next answer. */
-  | { type: 'busy'; forMs: number };
+  | { type: 'busy'; forMs: number }
+  /** alert() / alertcondition() firings (app/worker/alerts-forward.ts). */
+  | AlertsEvent;
 
 export type EngineListener = (e: EngineEvent) => void;
 
@@ -204,6 +208,8 @@ export interface EngineApi {
   ping(): Promise<number>;
   /** The worker's timing marks (absolute times, for the load benchmark). */
   timingMarks(): Promise<TimingMark[]>;
+  /** The VM's builtins (signatures, variables) for the editor's help (app/worker/builtin-catalog.ts). */
+  builtinCatalog(): Promise<BuiltinCatalog>;
 }
 
 export interface InitOptions {

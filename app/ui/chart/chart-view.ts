@@ -31,9 +31,12 @@ import { colorToCss } from '../../../vm/values.js';
 import { buildChartPlan, markerVisible, type ChartPlan, type MarkerPlan, type SeriesPlan, type CandlePlan, type BgPlan } from './chart-plan.js';
 import type { PlotBuffer } from './plot-buffer.js';
 import { FillPrimitive } from './chart-fill.js';
+import { TRANSPARENT, cutsGaps, drawnSegments, gapAdjusted } from './plot-gaps.js';
 import type { ProgramInfo } from '../../worker/protocol.js';
 import { CHART_WINDOW } from '../../worker/protocol.js';
 import { mark } from '../../marks.js';
+import { inferMintick } from '../../../vm/values.js';
+import { formatValue, minMoveOf, outputFormat, scriptFormat, symbolFormat, type ValueFormat } from './price-format.js';
 
 /** How close to an edge of the window of bars the library holds (CHART_WINDOW) a scroll may get
  * before the window moves. The library's minimum bar spacing (1 px) caps what is visible below it. */
@@ -53,13 +56,13 @@ const THEME = {
   down: '#ef5350',
 };
 
-const TRANSPARENT = 'rgba(0, 0, 0, 0)';
-
 type PlotApi = ISeriesApi<'Line'> | ISeriesApi<'Histogram'> | ISeriesApi<'Area'>;
 
 interface DrawnPlot {
   plan: SeriesPlan;
   api: PlotApi;
+  /** Bar whose point was last redrawn for a gap edge in a live update (-1: none). */
+  adjustedBar: number;
 }
 
 interface DrawnCandles {
@@ -145,6 +148,11 @@ export class ChartView {
   private title = '';
   private resizeObserver: ResizeObserver;
   private size = { w: 0, h: 0 };
+  /** How the symbol's prices and the script's values are written (see price-format.ts). */
+  private symbolFmt: ValueFormat = symbolFormat(0.01);
+  private scriptFmt: ValueFormat = symbolFormat(0.01);
+  /** The bar the cursor is on (null: away from the chart, the legend follows the newest bar). */
+  private hoverBar: number | null = null;
 
   constructor(
     private readonly container: HTMLElement,
@@ -152,6 +160,7 @@ export class ChartView {
   ) {
     this.legend = document.createElement('div');
     this.legend.className = 'chart-legend';
+    this.legend.dataset.testid = 'chart-legend';
     container.appendChild(this.legend);
     this.resizeObserver = new ResizeObserver(() => {
       const chart = this.api;
@@ -198,6 +207,7 @@ export class ChartView {
     this.container.appendChild(this.legend); // above the chart's own elements
     chart.timeScale().subscribeVisibleLogicalRangeChange((r) => this.onRange(r));
     chart.subscribeCrosshairMove((p) => this.onCrosshair(p));
+    chart.subscribeClick((p) => this.onClick(p));
     return chart;
   }
 
@@ -317,6 +327,7 @@ export class ChartView {
    * everything. Series already laid out for the same plan are kept (emptied). */
   reset(title: string, draw = true): void {
     this.title = title;
+    this.computeFormats();
     const plan = buildChartPlan(this.buffer.program);
     const same = this.built && planKey(plan) === planKey(this.plan);
     this.plan = plan;
@@ -324,8 +335,10 @@ export class ChartView {
     this.w1 = 0;
     this.drawnStart = -1;
     const seq = ++this.resetSeq;
-    if (same) this.emptySeries();
-    else this.built = false;
+    if (same) {
+      this.emptySeries();
+      this.applyFormats();
+    } else this.built = false;
     if (!draw) return;
     if (!this.built) this.buildSeries();
     requestAnimationFrame(() =>
@@ -369,6 +382,50 @@ export class ChartView {
       0,
     );
     this.buildOutputSeries();
+    this.applyFormats();
+  }
+
+  /** The symbol's tick size (inferred from the bars as the engine infers syminfo.mintick) and the
+   * script's format and precision. */
+  private computeFormats(): void {
+    const b = this.buffer;
+    if (b.barCount > 0) {
+      const n = Math.min(b.barCount, 2000);
+      const cols = { open: b.open.data.subarray(0, n), high: b.high.data.subarray(0, n), low: b.low.data.subarray(0, n), close: b.close.data.subarray(0, n), time: b.time.data.subarray(0, n), volume: b.volume.data.subarray(0, n), length: n };
+      this.symbolFmt = symbolFormat(inferMintick(cols));
+    }
+    this.scriptFmt = scriptFormat(b.program?.meta ?? null, this.symbolFmt);
+  }
+
+  private formatOf(outputId: number): ValueFormat {
+    return outputFormat(this.buffer.program?.outputs[outputId], this.scriptFmt);
+  }
+
+  /** Gives every series its price format (axis and last-value labels). */
+  private applyFormats(): void {
+    const opts = (f: ValueFormat) => ({ priceFormat: { type: 'custom' as const, formatter: (v: number) => formatValue(v, f), minMove: minMoveOf(f) } });
+    this.candles?.applyOptions(opts(this.symbolFmt));
+    for (const c of this.plotCandles) c.api.applyOptions(opts(this.formatOf(c.plan.outputId)));
+    for (const p of this.plots) p.api.applyOptions(opts(this.formatOf(p.plan.outputId)));
+    for (const a of this.anchors) a.applyOptions(opts(this.scriptFmt));
+  }
+
+  /** A value as a series' price axis and last-value label write it ('candles' or a plot's title;
+   * null: no such series). */
+  axisLabel(series: string, value: number): string | null {
+    const api = series === 'candles' ? this.candles : this.plots.find((p) => p.plan.title === series)?.api;
+    return api ? api.priceFormatter().format(value) : null;
+  }
+
+  /** What the legend shows, and for which bar. */
+  legendInfo(): { bar: number; text: string } {
+    if (this.legendFrame) {
+      // a redraw is pending: what it will show
+      cancelAnimationFrame(this.legendFrame);
+      this.legendFrame = 0;
+      this.renderLegend(this.hoverBar ?? this.buffer.shownBars - 1);
+    }
+    return { bar: Number(this.legend.dataset.bar ?? -1), text: this.legend.textContent ?? '' };
   }
 
   /** Creates the series of the program's outputs: backgrounds under the candles, plots above. */
@@ -389,7 +446,7 @@ export class ChartView {
       const api = c.bars ? this.chart.addSeries(BarSeries, opts, c.pane) : this.chart.addSeries(CandlestickSeries, { ...opts, wickUpColor: c.wickColor ?? c.color, wickDownColor: c.wickColor ?? c.color, borderVisible: c.borderColor !== null, borderColor: c.borderColor ?? c.color }, c.pane);
       this.plotCandles.push({ plan: c, api });
     }
-    for (const p of plan.series) this.plots.push({ plan: p, api: this.addPlot(p) });
+    for (const p of plan.series) this.plots.push({ plan: p, api: this.addPlot(p), adjustedBar: -1 });
     if (plan.panes > 1) {
       const panes = this.chart.panes();
       panes[0]?.setStretchFactor(0.62);
@@ -627,12 +684,20 @@ export class ChartView {
     this.setWindowData();
   }
 
+  /** A plot's point on a bar with its gap cut (see plot-gaps.ts): its color depends on whether the
+   * next bar (if computed, before `pend`) has a value. */
+  private gapPoint(plan: SeriesPlan, bar: number, live: boolean, pend: number): PlotPoint | null {
+    const pt = this.plotPoint(plan, bar, live);
+    if (!pt || !cutsGaps(plan.shape, plan.breaks)) return pt;
+    return gapAdjusted(pt, bar + 1 < pend ? this.plotPoint(plan, bar + 1, true) : null, plan.shape);
+  }
+
   /** A plot's points over the window [w0, pend). */
   private plotWindowData(plan: SeriesPlan, pend: number): PlotPoint[] {
     const data: PlotPoint[] = [];
     let started = false;
     for (let i = this.w0; i < pend; i++) {
-      const pt = this.plotPoint(plan, i, false);
+      const pt = this.gapPoint(plan, i, false, pend);
       if (!pt) continue;
       if (!started && pt.value === undefined) continue; // leading na
       started = true;
@@ -680,12 +745,36 @@ export class ChartView {
     } finally {
       this.adjusting = false;
     }
-    this.renderLegend(this.buffer.shownBars - 1);
+    this.followLegend();
     if (this.buffer.rowEnd > 0) mark('p:chart-data-set');
     // The library asked for an animation frame to paint the new data: one asked for now runs after
     // it in that frame, and a task queued from there runs once the frame is on screen.
     const waiters = this.paintWaiters.splice(0);
     if (waiters.length > 0) requestAnimationFrame(() => setTimeout(() => { for (const w of waiters) w(); }, 0));
+  }
+
+  /** Redraws an earlier point of a plot whose gaps are cut (a historical update; a bar the library
+   * does not hold, before the plot's first value, is left alone). */
+  private updateBefore(p: DrawnPlot, bar: number, pend: number): void {
+    const pt = this.gapPoint(p.plan, bar, true, pend);
+    if (!pt) return;
+    try {
+      p.api.update(pt, true);
+    } catch {
+      // not held by the library (its window moved): the next redraw sets it
+    }
+  }
+
+  /** Bar ranges each plot draws connected in the chart's window, by title (see plot-gaps.ts). */
+  plotSegments(): Record<string, [number, number][]> {
+    const bars = new Map<number, number>();
+    for (let i = this.w0; i < this.w1; i++) bars.set(toTime(this.barTime(i)), i);
+    const out: Record<string, [number, number][]> = {};
+    for (const p of this.plots) {
+      const pts = p.api.data().map((d) => ({ ...d, time: Number(d.time) }));
+      out[p.plan.title] = drawnSegments(pts, p.plan.shape, p.plan.color, (t) => bars.get(t) ?? -1);
+    }
+    return out;
   }
 
   private updatePriceLines(): void {
@@ -711,7 +800,10 @@ export class ChartView {
     }
     const total = this.buffer.shownBars;
     const following = this.w1 >= from;
-    if (!following) return;
+    if (!following) {
+      this.followLegend();
+      return;
+    }
     const added = total - this.w1;
     if (added > 64 || total - this.w0 > CHART_WINDOW * 2) {
       this.redraw(true);
@@ -732,7 +824,16 @@ export class ChartView {
         }
         for (const p of this.plots) {
           if (p.plan.offset < 0 || p.plan.showLast !== null) continue; // set whole below
-          const pt = this.plotPoint(p.plan, i, true);
+          // A gap that starts or ends on this bar changes how the bar before it is drawn (and a
+          // forming bar whose ticks closed such a gap again changes it back).
+          if (cutsGaps(p.plan.shape, p.plan.breaks) && i > this.w0) {
+            const edge = Number.isNaN(this.buffer.value(p.plan.outputId, p.plan.valueChannel, i - p.plan.offset)) !== Number.isNaN(this.buffer.value(p.plan.outputId, p.plan.valueChannel, i - 1 - p.plan.offset));
+            if (edge || p.adjustedBar === i - 1) {
+              this.updateBefore(p, i - 1, pend);
+              p.adjustedBar = edge ? i - 1 : -1;
+            }
+          }
+          const pt = this.gapPoint(p.plan, i, true, pend);
           if (pt) p.api.update(pt);
         }
         for (const c of this.plotCandles) c.api.update(this.plotCandlePoint(c.plan, i));
@@ -754,6 +855,7 @@ export class ChartView {
     } finally {
       this.adjusting = false;
     }
+    this.followLegend();
   }
 
   // ---- windowing ----
@@ -814,22 +916,82 @@ export class ChartView {
     this.chart.timeScale().scrollToRealTime();
   }
 
+  // ---- picking a bar, dates ----
+
+  private picker: ((bar: number | null) => void) | null = null;
+
+  /** Resolves with the bar the user clicks next on the chart (null: cancelled). */
+  pickBar(): Promise<number | null> {
+    this.cancelPick();
+    this.container.classList.add('chart-picking');
+    return new Promise((resolve) => {
+      this.picker = resolve;
+    });
+  }
+
+  cancelPick(): void {
+    const p = this.picker;
+    this.picker = null;
+    this.container.classList.remove('chart-picking');
+    p?.(null);
+  }
+
+  private onClick(p: MouseEventParams<Time>): void {
+    const pick = this.picker;
+    if (!pick || p.logical === undefined) return;
+    this.picker = null;
+    this.container.classList.remove('chart-picking');
+    pick(Math.max(0, Math.min(this.buffer.shownBars - 1, this.w0 + Math.round(p.logical))));
+  }
+
+  /** The first bar the page holds whose time is at or after `ms` (null: past the last one). */
+  barAtTime(ms: number): number | null {
+    const t = this.buffer.time.data;
+    let lo = 0;
+    let hi = this.buffer.barCount;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((t[mid] as number) < ms) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < this.buffer.barCount ? lo : null;
+  }
+
+  /** The bars in view (first and last, by the chart's visible range). */
+  visibleBars(): [number, number] | null {
+    const r = this.api?.timeScale().getVisibleLogicalRange();
+    return r ? [this.w0 + Math.ceil(r.from), this.w0 + Math.floor(r.to)] : null;
+  }
+
   // ---- legend ----
 
   private onCrosshair(p: MouseEventParams<Time>): void {
     const logical = p.logical;
-    const bar = logical === undefined ? this.buffer.shownBars - 1 : this.w0 + Math.round(logical);
-    this.renderLegend(bar);
+    this.hoverBar = logical === undefined || p.point === undefined ? null : this.w0 + Math.round(logical);
+    this.renderLegend(this.hoverBar ?? this.buffer.shownBars - 1);
+  }
+
+  private legendFrame = 0;
+
+  /** The legend shows the bar under the cursor, or the newest bar when the cursor is away (drawn
+   * once per frame however many ticks arrive). */
+  private followLegend(): void {
+    if (this.legendFrame || this.destroyed) return;
+    this.legendFrame = requestAnimationFrame(() => {
+      this.legendFrame = 0;
+      if (!this.destroyed) this.renderLegend(this.hoverBar ?? this.buffer.shownBars - 1);
+    });
   }
 
   renderLegend(bar: number): void {
     const b = this.buffer;
+    this.legend.dataset.bar = String(bar < 0 || bar >= b.shownBars ? -1 : bar);
     if (bar < 0 || bar >= b.shownBars) {
       this.legend.textContent = this.title;
       return;
     }
     const c = this.candlePoint(bar);
-    const fmt = (v: number) => (Number.isNaN(v) ? '∅' : Math.abs(v) >= 1000 ? v.toFixed(2) : Number(v.toPrecision(6)).toString());
+    const fmt = (v: number) => formatValue(v, this.symbolFmt);
     const up = c.close >= c.open;
     const parts: string[] = [
       `<span class="legend-title">${escapeHtml(this.title)}</span>`,
@@ -840,7 +1002,7 @@ export class ChartView {
       const src = bar - p.plan.offset;
       const v = b.value(p.plan.outputId, p.plan.valueChannel, src);
       const color = (p.plan.colorChannel >= 0 ? colorToCss(b.value(p.plan.outputId, p.plan.colorChannel, src)) : null) ?? p.plan.color;
-      parts.push(`<span class="legend-plot" style="color:${color}">${escapeHtml(p.plan.title)} ${fmt(v)}</span>`);
+      parts.push(`<span class="legend-plot" style="color:${color}">${escapeHtml(p.plan.title)} ${formatValue(v, this.formatOf(p.plan.outputId))}</span>`);
     }
     this.legend.innerHTML = parts.join('');
   }

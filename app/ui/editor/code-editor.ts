@@ -1,7 +1,8 @@
 // The script editor's CodeMirror part, loaded on its own (a separate chunk, fetched and evaluated
 // when the editor is first opened) so the page's first chunk and its first paint do not wait for it:
 // CodeMirror 6 with Pine highlighting, the compiler's diagnostics (and a runtime error) as inline
-// lint marks at their exact spans, Ctrl/Cmd+Enter to run.
+// lint marks at their exact spans, Ctrl/Cmd+Enter to run, and help (completion, hover, signature
+// help, go to definition, line wrapping: pine-help.ts).
 
 import { EditorState, type Extension } from '@codemirror/state';
 import {
@@ -18,6 +19,8 @@ import { bracketMatching, indentOnInput, indentUnit, syntaxHighlighting } from '
 import { lintGutter, setDiagnostics, type Diagnostic as LintDiagnostic } from '@codemirror/lint';
 import type { Diagnostic, PineRuntimeErrorData } from '../../../vm/index.js';
 import { pineHighlight, pineLanguage } from './pine-language.js';
+import { pineHelp } from './pine-help.js';
+import type { BuiltinCatalog } from '../../worker/builtin-catalog.js';
 
 const editorTheme = EditorView.theme(
   {
@@ -63,6 +66,8 @@ export interface CodeEditorHooks {
   onEdit(source: string): void;
   run(): void;
   save(): void;
+  /** The VM's builtins for completion and hover help (fetched from the worker once). */
+  catalog?: () => Promise<BuiltinCatalog>;
 }
 
 /** A CodeMirror editor in `parent`. */
@@ -105,6 +110,7 @@ export class CodeEditor {
       syntaxHighlighting(pineHighlight),
       lintGutter(),
       runKey,
+      pineHelp(hooks.catalog ?? null),
       keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
       editorTheme,
       EditorView.updateListener.of((u) => {

@@ -36,6 +36,7 @@ export const Editor = memo(function Editor({ controller, diagnostics, runtimeErr
           onEdit: (source) => controller.editSource(source),
           run: () => void controller.run(),
           save: () => void controller.flushSource(),
+          catalog: () => controller.builtinCatalog(),
         });
         editor.current = ed;
         ed.setProblems(problems.current.diagnostics, problems.current.runtimeError);
