@@ -12,17 +12,18 @@ import { fileURLToPath } from 'node:url';
 import { threadId } from 'node:worker_threads';
 import { buildSync } from 'esbuild';
 
-let bundle: string | null = null;
+const bundles = new Map<string, string>();
 
-/** child.ts bundled once per test process into plain JavaScript: the child then starts without a
+/** A child entry (child.ts, or another tests/hostile/<name>.ts) bundled once per test process into plain JavaScript: the child then starts without a
  * TypeScript loader (tsx's WebAssembly reserves more address space than the cap allows). One file
  * in the repository's ignored .scratch/, replaced atomically (test files build it concurrently). */
-function childBundle(): string {
-  if (bundle) return bundle;
+export function childBundle(name = 'child'): string {
+  const done = bundles.get(name);
+  if (done) return done;
   const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
-  const out = join(root, '.scratch/hostile-child.mjs');
+  const out = join(root, `.scratch/hostile-${name}.mjs`);
   const built = buildSync({
-    entryPoints: [fileURLToPath(new URL('./child.ts', import.meta.url))],
+    entryPoints: [fileURLToPath(new URL(`./${name}.ts`, import.meta.url))],
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -31,12 +32,12 @@ function childBundle(): string {
     write: false,
   });
   const code = built.outputFiles[0];
-  if (!code) throw new Error('esbuild produced no bundle for tests/hostile/child.ts');
+  if (!code) throw new Error(`esbuild produced no bundle for tests/hostile/${name}.ts`);
   mkdirSync(dirname(out), { recursive: true });
   const tmp = `${out}.${process.pid}.${threadId}.tmp`;
   writeFileSync(tmp, code.contents);
   renameSync(tmp, out);
-  bundle = out;
+  bundles.set(name, out);
   return out;
 }
 

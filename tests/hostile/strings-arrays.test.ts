@@ -40,9 +40,9 @@ describe('strings stop at 40,960 characters', () => {
     expectError('a = array.new<string>(100000, str.repeat("x", 40000))\nplot(str.length(str.tostring(a)))', /'str\.tostring\(\)' would make a string of more than 40,960 characters/);
   });
 
-  it('an alert() message longer than TradingView\'s 40,960 characters is refused', () => {
-    // Built with the + operator (not itself checked yet), 50,001 characters reach alert().
-    expectError('s = ""\nfor i = 0 to 50000\n    s := s + "x"\nalert(s)\nplot(close)', /'alert\(\)' would make a string of 50,001 characters/);
+  it('an alert() message can no longer pass 40,960 characters: the + building it stops first', () => {
+    // s holds i + 1 characters after iteration i: the 40,960th append (i = 40,960) would make 40,961.
+    expectError('s = ""\nfor i = 0 to 50000\n    s := s + "x"\nalert(s)\nplot(close)', /The '\+' operator would make a string of 40,961 characters: Pine strings hold at most 40,960\./);
   });
 
   it('strings up to the limit are built and measured correctly', () => {

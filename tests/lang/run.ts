@@ -198,7 +198,8 @@ export function runFile(path: string, opts: RunOptions = {}): FileResult {
   try {
     for (let i = 0; i < bars.length; i++) {
       if (i === opts.snapshotAt) {
-        const rb = Instance.restoreState(inst.saveState({ includeOutputs: true }));
+        // The host sets its limits again: a restore never takes them from the file.
+        const rb = Instance.restoreState(inst.saveState({ includeOutputs: true })).limits(spec.limits);
         if (opts.interpreted) rb.interpreted();
         inst = rb.build();
       }

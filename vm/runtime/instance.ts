@@ -179,7 +179,8 @@ export class RestoreBuilder extends ChartFacts {
     super();
   }
 
-  /** Overrides resource limits (loop time, logs kept); history depth stays as saved. */
+  /** Sets resource limits (loop time, logs kept): the host's, never the file's (defaults when not set);
+   * history depth stays as saved. */
   limits(l: Partial<Limits>): this {
     this.lim = { ...this.lim, ...l };
     return this;
@@ -419,7 +420,9 @@ export class Instance {
       throw new SnapshotError('program-mismatch', `the snapshot's program, inputs, symbol or timeframe differ (hash ${hash}, expected ${expectedHash})`);
     }
     checkStateSeries(d.state, d.program, env.limits.maxBarsBack);
-    const lim: Limits = { ...env.limits, ...limits, maxBarsBack: env.limits.maxBarsBack };
+    // The host's limits win over the file's (a forged file could set a loop limit of 1e300): only
+    // the history depth is kept from the file, as the saved series buffers are sized by it.
+    const lim: Limits = { ...DEFAULT_LIMITS, ...limits, maxBarsBack: env.limits.maxBarsBack };
     const st = d.state;
     const firstBar = d.outputs ? d.outputs.firstBar : st.confirmed + 1;
     const outputs = new OutputStore(d.program.outputs, firstBar, d.outputs ? d.outputs.length + 16 : 16);

@@ -20,6 +20,7 @@ import type { SeriesF, SeriesO } from '../core/series.js';
 import type { BarColumns } from '../data/bars.js';
 import type { BarFeed } from './bar-feed.js';
 import { resolveBuiltins } from './builtin-table.js';
+import { MAX_STRING_LENGTH } from '../builtins/limits.js';
 import type { OutputStore } from './outputs.js';
 
 /** What the generated code reads and writes of the interpreter (runtime/machine.ts's Machine): its
@@ -43,6 +44,7 @@ export interface TierMachine {
   histF(s: SeriesF, k: number): number;
   histO(s: SeriesO, k: number): unknown;
   loopCheck(r: number): void;
+  concatTooLong(x: string, y: string): never;
   locate(e: unknown, pc: number): unknown;
 }
 
@@ -258,7 +260,9 @@ function generate(program: Program, stateful: Uint8Array): string | null {
         out.push(`{ const x = o[${b}], y = o[${c}]; f[${a}] = x !== null && y !== null && x !== y ? 1 : 0; }`);
         break;
       case 'CONCAT':
-        out.push(`{ const x = o[${b}], y = o[${c}]; o[${a}] = typeof x === 'string' && typeof y === 'string' ? x + y : null; }`);
+        out.push(
+          `{ const x = o[${b}], y = o[${c}]; if (typeof x === 'string' && typeof y === 'string') { if (x.length + y.length > ${MAX_STRING_LENGTH}) { p = ${pc}; m.concatTooLong(x, y); } o[${a}] = x + y; } else o[${a}] = null; }`,
+        );
         break;
       case 'TO_BOOL':
         out.push(`{ const x = f[${b}]; f[${a}] = x === x && x !== 0 ? 1 : 0; }`);

@@ -26,6 +26,7 @@ import type { SeriesF, SeriesO } from '../core/series.js';
 import type { BarColumns } from '../data/bars.js';
 import { newSeriesF, newSeriesO } from '../core/series.js';
 import { seedRng } from '../builtins/math.js';
+import { MAX_STRING_LENGTH } from '../builtins/limits.js';
 import { compileProgram, type Compiled, type CompiledHistory } from './jit.js';
 import { ctxEnter, ctxLeave } from './contexts.js';
 
@@ -317,7 +318,7 @@ export class Machine implements Runtime, ScriptState {
             // CONCAT
             const x = o[code[pc + 2] as number];
             const y = o[code[pc + 3] as number];
-            o[code[pc + 1] as number] = typeof x === 'string' && typeof y === 'string' ? x + y : null;
+            o[code[pc + 1] as number] = typeof x === 'string' && typeof y === 'string' ? (x.length + y.length > MAX_STRING_LENGTH ? this.concatTooLong(x, y) : x + y) : null;
             pc += 4;
             break;
           }
@@ -630,6 +631,12 @@ export class Machine implements Runtime, ScriptState {
         `The history offset ${k} is beyond the ${mask - 1} bars kept for this series; raise max_bars_back in indicator().`,
       );
     }
+  }
+
+  /** The string `+` over Pine's string limit (checked before the string is built). */
+  concatTooLong(x: string, y: string): never {
+    const n = (x.length + y.length).toLocaleString('en-US');
+    return this.fail('string-too-long', `The '+' operator would make a string of ${n} characters: Pine strings hold at most ${MAX_STRING_LENGTH.toLocaleString('en-US')}.`);
   }
 
   loopCheck(r: number): void {

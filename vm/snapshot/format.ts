@@ -17,6 +17,7 @@
 
 import { Packr } from 'msgpackr';
 import { crc32 } from './checksum.js';
+import { msgpackBoundsError } from './bounds.js';
 
 export const MAGIC = 'EVGS';
 export const FORMAT_VERSION = 1;
@@ -152,6 +153,8 @@ export function readSnapshot(bytes: Uint8Array): { header: SnapshotHeader; body:
       `written by VM ${header.vmVersion.major}.${header.vmVersion.minor}, this is VM ${VM_VERSION.major}.${VM_VERSION.minor}`,
     );
   }
+  const unbounded = msgpackBoundsError(bytes, HEADER_SIZE, HEADER_SIZE + header.bodyLength, 'the body');
+  if (unbounded !== null) throw new SnapshotError('corrupt', unbounded);
   let body: unknown;
   try {
     body = packr.unpack(bytes.subarray(HEADER_SIZE, HEADER_SIZE + header.bodyLength));

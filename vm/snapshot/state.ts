@@ -23,6 +23,9 @@ import { packr, SnapshotError } from './format.js';
 import { decodeGraph, encodeGraph, GraphError, type EncodedGraph } from './graph.js';
 import { arr, bad, num, obj, str, typed, validateProgram } from './validate.js';
 import { capFor } from '../core/series.js';
+import { msgpackBoundsError } from './bounds.js';
+import { checkProgramWhole } from './program-check.js';
+import { checkSlotValue, checkStateValues } from './state-types.js';
 
 export type { ExecState, TickState };
 
@@ -107,6 +110,8 @@ export interface DecodedBody {
 export function decodeBody(raw: unknown): DecodedBody {
   const b = obj(raw, 'body');
   const programBytes = plainBytes(typed(b.program, Uint8Array, 'body.program'));
+  const unbounded = msgpackBoundsError(programBytes, 0, programBytes.length, 'body.program');
+  if (unbounded !== null) bad('body.program', unbounded.slice('body.program '.length));
   let programRaw: unknown;
   try {
     programRaw = packr.unpack(programBytes);
@@ -114,6 +119,7 @@ export function decodeBody(raw: unknown): DecodedBody {
     bad('body.program', `does not decode (${e instanceof Error ? e.message : String(e)})`);
   }
   const program = validateProgram(programRaw);
+  checkProgramWhole(program);
   const env = checkEnv(b.env, program);
   let stateRaw: unknown;
   try {
@@ -167,14 +173,15 @@ function seriesLayout(program: Program, maxBarsBack: number): { kind: 'f' | 'o';
 }
 
 function checkSeries(v: unknown, program: Program, maxBarsBack: number, field: string): (SeriesF | SeriesO)[] {
+  // The list is in the file: its length is checked before the layout is built at that size.
+  const list = arr(v, field, program.functions[0]?.nSer ?? 0);
   const layout = seriesLayout(program, maxBarsBack);
-  const list = arr(v, field, layout.length);
   list.forEach((s, i) => {
     const spec = layout[i];
     const o = obj(s, `${field}[${i}]`);
     if (!spec) bad(`${field}[${i}]`, 'has no place in the program layout');
-    const buf = spec.kind === 'f' ? typed(o.buf, Float64Array, `${field}[${i}].buf`, spec.cap) : arr(o.buf, `${field}[${i}].buf`, spec.cap);
-    void buf;
+    if (spec.kind === 'f') typed(o.buf, Float64Array, `${field}[${i}].buf`, spec.cap);
+    else arr(o.buf, `${field}[${i}].buf`, spec.cap).forEach((x, j) => checkSlotValue(x, `${field}[${i}].buf[${j}]`));
     num(o.mask, `${field}[${i}].mask`, { int: true, min: spec.cap - 1, max: spec.cap - 1 });
     num(o.head, `${field}[${i}].head`, { int: true, min: 0, max: spec.cap - 1 });
     num(o.count, `${field}[${i}].count`, { int: true, min: 0 });
@@ -274,6 +281,7 @@ function checkState(v: unknown, program: Program): MachineState {
   }
   if (s.failed !== null) obj(s.failed, 'state.failed');
   arr(s.globals, 'state.globals', program.globals.length);
+  checkStateValues(s, program);
   return s as unknown as MachineState;
 }
 

@@ -72,6 +72,7 @@ export function validateProgram(v: unknown): Program {
     const o = obj(f, `program.functions[${i}]`);
     const e = num(o.entry, `program.functions[${i}].entry`, { int: true, min: 0, max: code.length - 1 });
     entries.add(e);
+    str(o.name, `program.functions[${i}].name`);
     for (const k of ['nVarF', 'nVarO', 'nSer', 'nCs']) num(o[k], `program.functions[${i}].${k}`, { int: true, min: 0, max: 1 << 24 });
     arr(o.series, `program.functions[${i}].series`).forEach((s, j) => {
       const so = obj(s, `program.functions[${i}].series[${j}]`);
@@ -82,6 +83,7 @@ export function validateProgram(v: unknown): Program {
     arr(o.calls, `program.functions[${i}].calls`).forEach((c, j) => {
       const co = obj(c, `program.functions[${i}].calls[${j}]`);
       num(co.fn, `program.functions[${i}].calls[${j}].fn`, { int: true, min: 1, max: fns.length - 1 });
+      for (const k of ['varOff', 'objOff', 'serOff', 'csOff']) num(co[k], `program.functions[${i}].calls[${j}].${k}`, { int: true, min: 0, max: 1 << 24 });
     });
   });
   const outputs = arr(p.outputs, 'program.outputs');

@@ -8,6 +8,7 @@ import { Label } from '../../bytecode/emitter.js';
 import { Op } from '../../bytecode/opcodes.js';
 import type { Preload } from '../../bytecode/program.js';
 import { lookupFn, lookupVar } from '../../builtins/registry.js';
+import { MAX_STRING_LENGTH } from '../../builtins/limits.js';
 import { sigToPType, unify } from '../overloads.js';
 import { colorFromRgba } from '../../runtime/color-value.js';
 import { type LowerContext, type Val, VOID } from './context.js';
@@ -275,7 +276,8 @@ export function binaryVals(
       return cx.poison(t('string'));
     }
     const type = t('string', qual);
-    if (typeof l.cv === 'string' && typeof r.cv === 'string') return cx.constVal(l.cv + r.cv, type);
+    // Folded only within Pine's string limit; beyond it the CONCAT fails at run time naming `+`.
+    if (typeof l.cv === 'string' && typeof r.cv === 'string' && l.cv.length + r.cv.length <= MAX_STRING_LENGTH) return cx.constVal(l.cv + r.cv, type);
     const d = fn.temp();
     const at = fn.em.emit(Op.CONCAT, d, l.reg, r.reg);
     return { reg: d, type, defAt: at + 1 };
