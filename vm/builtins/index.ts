@@ -8,6 +8,7 @@ import './bar-vars.js';
 import './core-index.js';
 import './array.js';
 import './checks.js';
+import './objects.js';
 import './alerts.js';
 import './ta/index.js';
 import './time/index.js';

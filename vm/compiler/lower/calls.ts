@@ -12,7 +12,7 @@ import { assignable, overloadText, resolveOverload, sigToPType, type ArgInfo } f
 import { type Runtime, DEFAULT_LIMITS } from '../../runtime/runtime.js';
 import { parseDefaultExpr } from '../defaults.js';
 import { callError, containsCall, type LowerContext, normConst, type Val, VOID, withArticle } from './context.js';
-import { declTypeFromRef } from './types.js';
+import { copyObject, declTypeFromRef, udtStaticCall } from './types.js';
 import { didYouMean, dotted, PINE_ARRAY_FUNCTIONS, unknownName } from './names.js';
 import { notePlotCount, SCRIPT_CALLS } from './script-calls.js';
 
@@ -38,6 +38,8 @@ export function call(cx: LowerContext, e: A.Call, scope: Scope): Val[] {
   if (name !== null) {
     const root = name.split('.')[0] ?? '';
     if (callee.kind === 'Ident' || !scope.lookup(root)) {
+      const udt = callee.kind === 'Member' && callee.object.kind === 'Ident' ? cx.udts.get(root) : undefined;
+      if (udt && callee.kind === 'Member') return [udtStaticCall(cx, udt, e, callee, scope)];
       const specs = lookupFn(name);
       const script = SCRIPT_CALLS.get(name);
       // A script-level call without a registry signature (max_bars_back).
@@ -320,6 +322,9 @@ function methodCall(cx: LowerContext, e: A.Call, callee: A.Member, scope: Scope)
   if (self.bad) {
     for (const a of e.args) cx.expr(a.value, scope);
     return [cx.poison()];
+  }
+  if (self.type.base === 'udt' && callee.name === 'copy' && e.args.length === 0) {
+    return [copyObject(cx, self, callee.object, self.type.name ?? '', scope)];
   }
   const ns = METHOD_NAMESPACES[self.type.base];
   const specs = ns ? lookupFn(`${ns}.${callee.name}`) : undefined;

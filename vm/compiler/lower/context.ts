@@ -19,6 +19,13 @@ import { lookupFn, type FnSpec } from '../../builtins/registry.js';
 import { assignable, divisionHint } from '../overloads.js';
 import { FIXED_REGISTERS } from '../../runtime/runtime.js';
 
+/** A user-defined type: its fields in declaration order (types.ts). */
+export interface UdtInfo {
+  name: string;
+  def: A.TypeDef;
+  fields: { name: string; type: PType; def: A.FieldDef }[];
+}
+
 /** A compiled expression: where its value is, its type, and its compile-time value if known. */
 export interface Val {
   reg: number;
@@ -111,6 +118,8 @@ export class LowerContext {
   /** The expression most recently entered: where the compiler was if it runs out of stack. */
   lastSpan: A.Span = { start: 0, end: 0 };
   pinnedAt: number | null = null;
+  /** User-defined types declared so far, by name (types.ts). */
+  readonly udts = new Map<string, UdtInfo>();
 
   constructor(
     readonly script: A.Script,

@@ -2,12 +2,13 @@
 // variables, and the "undeclared / unknown / did you mean" diagnostics.
 
 import type * as A from '../ast.js';
-import { isNumericStorage, typeName } from '../types.js';
+import { baseName, isNumericStorage, typeName } from '../types.js';
 import { Scope, type VarSym } from '../scope.js';
 import { Op } from '../../bytecode/opcodes.js';
 import { allFunctionNames, allVariableNames, isNamespace, lookupFn, lookupVar, type VarSpec } from '../../builtins/registry.js';
 import { sigToPType } from '../overloads.js';
 import { type LowerContext, type Val } from './context.js';
+import { fieldRead } from './types.js';
 
 export function readVar(cx: LowerContext, sym: VarSym, scope: Scope, _span: A.Span): Val {
   if (sym.unknown) return cx.poison(sym.type);
@@ -74,8 +75,10 @@ export function member(cx: LowerContext, e: A.Member, scope: Scope): Val {
       return unknownName(cx, name, e.span);
     }
   }
-  cx.expr(e.object, scope);
-  cx.err('E502', e.span, `Field access (\`${cx.q(e)}\`) needs user-defined types, which are not supported yet.`);
+  const obj = cx.expr(e.object, scope);
+  if (obj.bad) return cx.poison();
+  if (obj.type.base === 'udt') return fieldRead(cx, obj, e, scope);
+  cx.err('E338', e.span, `Cannot read \`${cx.q(e)}\`: \`${cx.q(e.object)}\` is ${baseName(obj.type)}, and only objects of user-defined types have fields.`);
   return cx.poison();
 }
 

@@ -9,7 +9,7 @@ import { Op } from '../../bytecode/opcodes.js';
 import { lookupVar } from '../../builtins/registry.js';
 import { printType } from '../ast-print.js';
 import { type LowerContext, normConst, type Val } from './context.js';
-import { declTypeFromRef } from './types.js';
+import { declTypeFromRef, fieldAssign, typeDef } from './types.js';
 import { readVar } from './names.js';
 import { exprMulti } from './expressions.js';
 
@@ -54,7 +54,7 @@ function stmt(cx: LowerContext, s: A.Stmt, scope: Scope, want: boolean): Val[] |
       funcDef(cx, s, scope);
       return null;
     case 'TypeDef':
-      cx.err('E502', s.span, `User-defined types ('type ${s.name}') are not supported yet.`);
+      typeDef(cx, s, scope);
       return null;
     case 'EnumDef':
       cx.err('E502', s.span, `Enums ('enum ${s.name}') are not supported yet.`);
@@ -260,10 +260,7 @@ function tupleDecl(cx: LowerContext, s: A.TupleDecl, scope: Scope): void {
 
 export function assign(cx: LowerContext, s: A.Assign, scope: Scope, want: boolean): Val[] | null {
   const fn = scope.fn;
-  if (s.target.kind !== 'Ident') {
-    cx.err('E502', s.target.span, `Assigning to fields (\`${cx.q(s.target)}\`) needs user-defined types, which are not supported yet.`);
-    return null;
-  }
+  if (s.target.kind === 'Member') return fieldAssign(cx, s, s.target, scope, want);
   const name = s.target.name;
   const sym = scope.lookup(name);
   if (!sym) {

@@ -1,0 +1,83 @@
+// Objects of user-defined types (`type Point` ... `Point.new(...)`): the builtins the compiler emits
+// for creating an object, reading and writing a field, and copying (never written in scripts).
+// An object is a plain heap record `{ kind: 'object', type, fields }` (fields in declaration order:
+// numbers for numeric fields with na = NaN, strings or null, references or null), the shape of
+// `object` in the heap model, so snapshots and realtime rollback carry it like any state.
+//
+// Calling convention (see registry.ts): these builtins are not stateful, so the compiler uses the
+// state operand `s` as a compile-time constant: the field index (get/set) or the field count (new).
+
+import type { Runtime } from '../runtime/runtime.js';
+import { defineFn } from './registry.js';
+
+/** An object of a user-defined type. */
+export interface PineObject {
+  kind: 'object';
+  /** The type's name as declared. */
+  type: string;
+  fields: unknown[];
+}
+
+function isObject(v: unknown): v is PineObject {
+  return typeof v === 'object' && v !== null && (v as { kind?: unknown }).kind === 'object';
+}
+
+/** The object in rt.o[a], or a runtime error naming what was done with an na object. */
+function objectArg(rt: Runtime, a: number, what: string): PineObject {
+  const v = rt.o[a];
+  if (!isObject(v)) {
+    rt.fail('na-object', `Cannot ${what} of an na object: the variable holds no object (create one with <type>.new()).`);
+  }
+  return v;
+}
+
+/** Layout keys ("Point:ffo": the type's name, then per field `f` for a number, `o` otherwise),
+ * parsed once each. */
+const layouts = new Map<string, { type: string; numeric: boolean[] }>();
+
+function layoutOf(key: string): { type: string; numeric: boolean[] } {
+  const hit = layouts.get(key);
+  if (hit) return hit;
+  const colon = key.lastIndexOf(':');
+  const l = { type: key.slice(0, colon), numeric: [...key.slice(colon + 1)].map((c) => c === 'f') };
+  layouts.set(key, l);
+  return l;
+}
+
+/** `T.new(...)`: o[a] is the layout key, the field values follow in a+1, a+2, ... */
+defineFn('__obj.new(layout: const string): void', (rt, a, d) => {
+  const key = rt.o[a];
+  const l = layoutOf(typeof key === 'string' ? key : ':');
+  const fields = new Array<unknown>(l.numeric.length);
+  for (let i = 0; i < fields.length; i++) fields[i] = l.numeric[i] ? (rt.f[a + 1 + i] ?? NaN) : (rt.o[a + 1 + i] ?? null);
+  const obj: PineObject = { kind: 'object', type: l.type, fields };
+  rt.o[d] = obj;
+});
+
+/** `o.x` of a numeric field `s`. */
+defineFn('__obj.get_f(obj: series string): void', (rt, a, d, s) => {
+  const v = objectArg(rt, a, 'read a field').fields[s];
+  rt.f[d] = typeof v === 'number' ? v : NaN;
+});
+
+/** `o.x` of a string or reference field `s`. */
+defineFn('__obj.get_o(obj: series string): void', (rt, a, d, s) => {
+  rt.o[d] = objectArg(rt, a, 'read a field').fields[s] ?? null;
+});
+
+/** `o.x := f[a + 1]` (numeric field `s`). */
+defineFn('__obj.set_f(obj: series string, value: series float): void', (rt, a, _d, s) => {
+  objectArg(rt, a, 'assign a field').fields[s] = rt.f[a + 1] ?? NaN;
+});
+
+/** `o.x := o[a + 1]` (string or reference field `s`). */
+defineFn('__obj.set_o(obj: series string, value: series string): void', (rt, a, _d, s) => {
+  objectArg(rt, a, 'assign a field').fields[s] = rt.o[a + 1] ?? null;
+});
+
+/** `o.copy()` / `T.copy(o)`: a new object with the same field values (a shallow copy: fields that
+ * hold objects still share them); the copy of na is na. */
+defineFn('__obj.copy(obj: series string): void', (rt, a, d) => {
+  const v = rt.o[a];
+  rt.o[d] = isObject(v) ? { kind: 'object', type: v.type, fields: v.fields.slice() } : null;
+});
