@@ -12,7 +12,8 @@ import { assignable, overloadText, resolveOverload, sigToPType, type ArgInfo } f
 import { type Runtime, DEFAULT_LIMITS } from '../../runtime/runtime.js';
 import { parseDefaultExpr } from '../defaults.js';
 import { callError, containsCall, type LowerContext, normConst, type Val, VOID, withArticle } from './context.js';
-import { copyObject, declTypeFromRef, udtStaticCall } from './types.js';
+import { copyObject, declTypeFromRef, objectArrayElem, udtStaticCall } from './types.js';
+import { OBJECT_ARRAY_FUNCTIONS } from '../../builtins/object-arrays.js';
 import { didYouMean, dotted, PINE_ARRAY_FUNCTIONS, unknownName } from './names.js';
 import { notePlotCount, SCRIPT_CALLS } from './script-calls.js';
 
@@ -361,7 +362,9 @@ function builtinCall(cx: LowerContext, name: string, allSpecs: readonly FnSpec[]
   const script = SCRIPT_CALLS.get(name);
   if (script?.stage === 'unevaluated') return script.lower(cx, name, e, scope);
   const resolved = script?.stage === 'resolved' ? script : null;
-  const specs = byTypeArgs(cx, name, allSpecs, e);
+  // Arrays of objects (`array.new<Point>()`, `a.push(p)` on an array<Point>) have their own overloads.
+  let objElem = name.startsWith('array.') ? objectArrayElem(cx, e, []) : null;
+  let specs = objElem ? objectArraySpecs(cx, name, e) : byTypeArgs(cx, name, allSpecs, e);
   if (!specs) {
     for (const a of e.args) cx.expr(a.value, scope);
     return (allSpecs[0]?.results ?? [t('float')]).map((r) => cx.poison(sigToPType(r, null)));
@@ -384,6 +387,13 @@ function builtinCall(cx: LowerContext, name: string, allSpecs: readonly FnSpec[]
     cx.declName = saveDecl;
     argVals.push(v);
     infos.push({ name: a.name, type: v.type, text: cx.q(a.value) });
+  }
+  if (!objElem && name.startsWith('array.')) {
+    objElem = objectArrayElem(cx, e, argVals);
+    if (objElem) {
+      specs = objectArraySpecs(cx, name, e);
+      if (!specs) return (allSpecs[0]?.results ?? [t('float')]).map((r) => cx.poison(sigToPType(r, null)));
+    }
   }
   let res = resolveOverload(specs, infos, cx.version);
   if (!res.ok && argVals.some((v) => v.bad)) {
@@ -415,6 +425,7 @@ function builtinCall(cx: LowerContext, name: string, allSpecs: readonly FnSpec[]
     return (specs[0]?.results ?? [t('float')]).map((r) => cx.poison(sigToPType(r, null)));
   }
   const m = res.match;
+  if (objElem && m.bindT === null) m.bindT = objElem;
   const spec = m.spec;
   if (spec.rejectNote !== null && (spec.untilVersion === null || cx.version > spec.untilVersion)) {
     cx.err('E340', e.span, `\`${cx.q(e)}\`: ${spec.rejectNote}`);
@@ -477,6 +488,14 @@ function builtinCall(cx: LowerContext, name: string, allSpecs: readonly FnSpec[]
   const d = cx.newReg(results.length);
   fn.em.emit(Op.CALLB, idx, block, d, s);
   return results.map((ty, i) => ({ reg: d + i, type: ty }));
+}
+
+/** The `__oarray.*` overloads standing for `array.<name>` on arrays of objects, or null after
+ * reporting that this array function does not take arrays of objects yet. */
+function objectArraySpecs(cx: LowerContext, name: string, e: A.Call): readonly FnSpec[] | null {
+  const specs = lookupFn(`__oarray.${name.slice(6)}`);
+  if (!specs) cx.err('E504', e.callee.span, `'${name}' on arrays of objects of user-defined types is not supported yet: ${OBJECT_ARRAY_FUNCTIONS.map((f) => `array.${f}`).join(', ')} are.`);
+  return specs ?? null;
 }
 
 /** The overloads of a builtin that match the call's template arguments (`array.new<float>`):

@@ -48,6 +48,8 @@ export function declTypeFromRef(cx: LowerContext, ref: A.TypeRef): PType | null 
       cx.err('E312', ref.span, `The type 'array' takes one element type, as in \`array<float>\` or \`float[]\`; got \`${cx.sink.quote(ref.span)}\`.`);
       return null;
     }
+    const udtElem = arg && ref.args.length === 1 && arg.args.length === 0 ? cx.udts.get(arg.name) : undefined;
+    if (udtElem) return { base: 'array', qual: Qual.Series, elem: { base: 'udt', qual: Qual.Series, name: udtElem.name } };
     if (!elem || arg.args.length > 0) {
       cx.err('E502', arg.span, `Arrays of '${cx.sink.quote(arg.span)}' are not supported yet: the element type must be int, float, bool, color or string.`);
       return null;
@@ -261,12 +263,15 @@ export function fieldAssign(cx: LowerContext, s: A.Assign, target: A.Member, sco
     cx.expr(s.value, scope);
     return null;
   }
-  if (s.op !== ':=') {
-    cx.err('E309', s.span, `A field is assigned with ':=' (\`${cx.q(target)} := ...\`): '${s.op}' on a field is not supported yet.`);
-    cx.expr(s.value, scope);
-    return null;
+  let v: Val;
+  if (s.op === ':=') v = cx.expr(s.value, scope);
+  else {
+    // `o.x += v`: the field's current value, the operation, then the write.
+    const cur = fieldRead(cx, obj, target, scope);
+    const rhs = cx.expr(s.value, scope);
+    const op = s.op.slice(0, 1) as '+' | '-' | '*' | '/' | '%';
+    v = cx.binaryVals(op, cur, rhs, s.span, scope, target, s.value);
   }
-  let v = cx.expr(s.value, scope);
   if (v.type.base === 'void' || v.type.base === 'tuple') {
     cx.err('E305', s.value.span, `\`${cx.q(s.value)}\` has no value to assign to '${target.name}'.`);
     return null;
@@ -281,6 +286,22 @@ export function fieldAssign(cx: LowerContext, s: A.Assign, target: A.Member, sco
   const numeric = isNumericStorage(f.type);
   fn.em.emit(Op.CALLB, objBuiltin(cx, numeric ? '__obj.set_f' : '__obj.set_o'), block, 0, f.index);
   return want ? [{ reg: block + 1, type: f.type }] : null;
+}
+
+/** The element type when `array.<name>(...)` works on an array of objects (its template argument or
+ * an argument names a user-defined type): the call then goes to `__oarray.<name>`
+ * (builtins/object-arrays.ts). Null for every other array call. */
+export function objectArrayElem(cx: LowerContext, e: A.Call, args: readonly Val[]): PType | null {
+  const ta = e.typeArgs[0];
+  if (ta && e.typeArgs.length === 1) {
+    const u = cx.udts.get(ta.name);
+    return u && ta.args.length === 0 ? { base: 'udt', qual: Qual.Series, name: u.name } : null;
+  }
+  for (const v of args) {
+    if (v.type.base === 'array' && v.type.elem?.base === 'udt') return v.type.elem;
+    if (v.type.base === 'udt') return v.type;
+  }
+  return null;
 }
 
 /** Built-in type names a user type cannot take. */
