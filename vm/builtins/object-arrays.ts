@@ -5,9 +5,9 @@
 // is identity: two variables are equal when they refer to the same object.
 
 import { defineFn } from './registry.js';
-import { newArray } from '../runtime/heap.js';
+import { newArray } from '../core/heap.js';
 import { arrayArg, arrayIndex, MAX_ARRAY_SIZE } from './array.js';
-import type { Runtime } from '../runtime/runtime.js';
+import type { Runtime } from '../core/runtime.js';
 
 const A = 'array<T>';
 

@@ -1,22 +1,15 @@
 // Objects of user-defined types (`type Point` ... `Point.new(...)`): the builtins the compiler emits
 // for creating an object, reading and writing a field, and copying (never written in scripts).
 // An object is a plain heap record `{ kind: 'object', type, fields }` (fields in declaration order:
-// numbers for numeric fields with na = NaN, strings or null, references or null), the shape of
-// `object` in the heap model, so snapshots and realtime rollback carry it like any state.
+// numbers for numeric fields with na = NaN, strings or null, references or null), the `object`
+// kind of the heap model (core/heap.ts), so snapshots and realtime rollback carry it like any state.
 //
 // Calling convention (see registry.ts): these builtins are not stateful, so the compiler uses the
 // state operand `s` as a compile-time constant: the field index (get/set) or the field count (new).
 
-import type { Runtime } from '../runtime/runtime.js';
+import type { Runtime } from '../core/runtime.js';
+import type { PineObject } from '../core/heap.js';
 import { defineFn } from './registry.js';
-
-/** An object of a user-defined type. */
-export interface PineObject {
-  kind: 'object';
-  /** The type's name as declared. */
-  type: string;
-  fields: unknown[];
-}
 
 function isObject(v: unknown): v is PineObject {
   return typeof v === 'object' && v !== null && (v as { kind?: unknown }).kind === 'object';
