@@ -319,6 +319,11 @@ function specialize(cx: LowerContext, sym: FuncSym, argTypes: PType[], call: A.C
 
 /** `value.name(args)`: the builtin `<namespace of value's type>.name(value, args)`. */
 function methodCall(cx: LowerContext, e: A.Call, callee: A.Member, scope: Scope): Val[] {
+  const methods = cx.methods.get(callee.name);
+  if (methods) {
+    const user = userMethodCall(cx, methods, e, callee, scope);
+    if (user) return user;
+  }
   const self = cx.expr(callee.object, scope);
   if (self.bad) {
     for (const a of e.args) cx.expr(a.value, scope);
@@ -349,6 +354,27 @@ function methodCall(cx: LowerContext, e: A.Call, callee: A.Member, scope: Scope)
     cx.err('E338', callee.nameSpan, `Cannot call \`${obj}.${callee.name}()\`: ${baseName(self.type)} values have no methods.${hint}`);
   }
   return [cx.poison()];
+}
+
+/** `value.name(args)` where `name` is a user method declared for the value's type: the method
+ * called with `value` as its first argument. Null when no method of that name takes the value. */
+function userMethodCall(cx: LowerContext, methods: FuncSym[], e: A.Call, callee: A.Member, scope: Scope): Val[] | null {
+  const selfT = cx.checkOnly(scope.fn, () => cx.expr(callee.object, scope));
+  if (selfT.bad) return null;
+  const fits = methods.filter((m) => {
+    const p = m.def.params[0]?.type;
+    const want = p ? declTypeFromRef(cx, p) : null;
+    return want !== null && selfT.type.base !== 'na' && assignable(selfT.type, want, cx.version) === 'same';
+  });
+  const first = fits[0];
+  if (!first) return null;
+  const call: A.Call = {
+    ...e,
+    callee: { kind: 'Ident', span: callee.nameSpan, name: callee.name },
+    args: [{ name: null, nameSpan: null, value: callee.object }, ...e.args],
+  };
+  const chosen = fits.length === 1 ? first : pickOverload(cx, first, fits.slice(1), call, scope);
+  return chosen ? userCall(cx, chosen, call, scope) : [cx.poison()];
 }
 
 /** A call of a builtin function; `self` is the value a method call is made on (`a.push(x)` is

@@ -26,6 +26,14 @@ export interface UdtInfo {
   fields: { name: string; type: PType; def: A.FieldDef }[];
 }
 
+/** An enum: its members in declaration order (a value is the member's index) and their titles. */
+export interface EnumInfo {
+  name: string;
+  def: A.EnumDef;
+  members: string[];
+  titles: string[];
+}
+
 /** A compiled expression: where its value is, its type, and its compile-time value if known. */
 export interface Val {
   reg: number;
@@ -120,6 +128,10 @@ export class LowerContext {
   pinnedAt: number | null = null;
   /** User-defined types declared so far, by name (types.ts). */
   readonly udts = new Map<string, UdtInfo>();
+  /** User methods (`method f(Type self, ...)`) by name; a name may have one per type of self. */
+  readonly methods = new Map<string, FuncSym[]>();
+  /** Enums declared so far, by name (types.ts). */
+  readonly enums = new Map<string, EnumInfo>();
 
   constructor(
     readonly script: A.Script,

@@ -327,7 +327,7 @@ function funcDef(cx: LowerContext, s: A.FuncDef, scope: Scope): void {
     return;
   }
   if (s.isMethod) {
-    cx.err('E502', s.span, `Methods ('method ${s.name}') are not supported yet.`);
+    methodDef(cx, s, scope);
     return;
   }
   const prev = scope.syms.get(s.name);
@@ -351,6 +351,28 @@ function funcDef(cx: LowerContext, s: A.FuncDef, scope: Scope): void {
     return;
   }
   scope.syms.set(s.name, sym);
+  cx.userFns.push(sym);
+}
+
+/** `method name(Type self, ...) => body`: called as `value.name(...)` on a value of the first
+ * parameter's declared type (a user-defined type or a built-in one). */
+function methodDef(cx: LowerContext, s: A.FuncDef, scope: Scope): void {
+  const self = s.params[0];
+  if (!self || !self.type) {
+    cx.err('E342', self ? self.span : s.nameSpan, `The first parameter of the method '${s.name}' must declare its type (\`method ${s.name}(float x, ...)\`): it is the type the method is called on.`);
+    return;
+  }
+  const list = cx.methods.get(s.name) ?? [];
+  const sig = (d: A.FuncDef): string => d.params.map((p) => (p.type ? printType(p.type) : '?')).join(',');
+  const same = list.find((o) => sig(o.def) === sig(s));
+  if (same) {
+    const line = cx.sink.lines.lineCol(same.def.nameSpan.start).line;
+    cx.err('E303', s.nameSpan, `The method '${s.name}' is already declared on line ${line} with the same parameters.`);
+    return;
+  }
+  const sym: FuncSym = { kind: 'func', name: s.name, def: s, globals: cx.globalTable.snapshot(), specs: new Map() };
+  list.push(sym);
+  cx.methods.set(s.name, list);
   cx.userFns.push(sym);
 }
 
