@@ -74,3 +74,21 @@ defineFn('__obj.copy(obj: series string): void', (rt, a, d) => {
   const v = rt.o[a];
   rt.o[d] = isObject(v) ? { kind: 'object', type: v.type, fields: v.fields.slice() } : null;
 });
+
+// Enums: a value is its member's index (na = NaN); `titles` is the enum's titles in member order
+// joined by U+0001, a constant the compiler preloads.
+
+/** `str.tostring(e)`: the title of member f[a] (na for na). */
+defineFn('__enum.title(value: series float, titles: const string): void', (rt, a, d) => {
+  const k = rt.f[a] ?? NaN;
+  const titles = rt.o[a + 1];
+  rt.o[d] = k === k && typeof titles === 'string' ? (titles.split('\u0001')[k] ?? null) : null;
+});
+
+/** `input.enum(...)`: the member whose title the input holds (na when it is none of them). */
+defineFn('__enum.from_title(title: series string, titles: const string): void', (rt, a, d) => {
+  const title = rt.o[a];
+  const titles = rt.o[a + 1];
+  const k = typeof titles === 'string' && typeof title === 'string' ? titles.split('\u0001').indexOf(title) : -1;
+  rt.f[d] = k < 0 ? NaN : k;
+});

@@ -14,6 +14,7 @@ import { parseDefaultExpr } from '../defaults.js';
 import { callError, containsCall, type LowerContext, normConst, type Val, VOID, withArticle } from './context.js';
 import { copyObject, declTypeFromRef, objectArrayElem, udtStaticCall } from './types.js';
 import { OBJECT_ARRAY_FUNCTIONS } from '../../builtins/object-arrays.js';
+import { enumToString, inputEnum } from './enums.js';
 import { didYouMean, dotted, PINE_ARRAY_FUNCTIONS, unknownName } from './names.js';
 import { notePlotCount, SCRIPT_CALLS } from './script-calls.js';
 
@@ -39,6 +40,13 @@ export function call(cx: LowerContext, e: A.Call, scope: Scope): Val[] {
   if (name !== null) {
     const root = name.split('.')[0] ?? '';
     if (callee.kind === 'Ident' || !scope.lookup(root)) {
+      if (name === 'input.enum') return [inputEnum(cx, e, scope)];
+      if (name === 'str.tostring' && cx.enums.size > 0 && e.args.length === 1) {
+        // `str.tostring(e)` of an enum: the member's title.
+        const a = e.args[0];
+        const ty = a ? cx.checkOnly(scope.fn, () => cx.expr(a.value, scope)) : null;
+        if (a && ty?.type.base === 'enum') return [enumToString(cx, cx.expr(a.value, scope), scope)];
+      }
       const udt = callee.kind === 'Member' && callee.object.kind === 'Ident' ? cx.udts.get(root) : undefined;
       if (udt && callee.kind === 'Member') return [udtStaticCall(cx, udt, e, callee, scope)];
       const specs = lookupFn(name);

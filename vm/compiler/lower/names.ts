@@ -9,6 +9,7 @@ import { allFunctionNames, allVariableNames, isNamespace, lookupFn, lookupVar, t
 import { sigToPType } from '../overloads.js';
 import { type LowerContext, type Val } from './context.js';
 import { fieldRead } from './types.js';
+import { enumMember } from './enums.js';
 
 export function readVar(cx: LowerContext, sym: VarSym, scope: Scope, _span: A.Span): Val {
   if (sym.unknown) return cx.poison(sym.type);
@@ -66,6 +67,8 @@ export function member(cx: LowerContext, e: A.Member, scope: Scope): Val {
     const root = name.split('.')[0] ?? '';
     const userRoot = scope.lookup(root);
     if (!userRoot) {
+      const en = e.object.kind === 'Ident' ? cx.enums.get(root) : undefined;
+      if (en) return enumMember(cx, en, e);
       const bv = lookupVar(name);
       if (bv) return builtinVar(cx, bv, scope, e.span);
       if (lookupFn(name)) {

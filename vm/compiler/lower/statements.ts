@@ -11,6 +11,7 @@ import { printType } from '../ast-print.js';
 import { type LowerContext, normConst, type Val } from './context.js';
 import { declTypeFromRef, fieldAssign, typeDef } from './types.js';
 import { readVar } from './names.js';
+import { enumDef } from './enums.js';
 import { exprMulti } from './expressions.js';
 
 /** Compiles statements; returns the value of the last one when `want` (a block's value). */
@@ -57,7 +58,7 @@ function stmt(cx: LowerContext, s: A.Stmt, scope: Scope, want: boolean): Val[] |
       typeDef(cx, s, scope);
       return null;
     case 'EnumDef':
-      cx.err('E502', s.span, `Enums ('enum ${s.name}') are not supported yet.`);
+      enumDef(cx, s, scope);
       return null;
     case 'Import':
       cx.err('E503', s.span, `Library imports ('import ${s.path}') have no data source offline and are not supported.`);

@@ -29,6 +29,14 @@ export function declTypeFromRef(cx: LowerContext, ref: A.TypeRef): PType | null 
     }
     return { base: b, qual: q };
   }
+  const en = cx.enums.get(ref.name);
+  if (en) {
+    if (ref.args.length > 0) {
+      cx.err('E312', ref.span, `The type '${ref.name}' does not take template arguments (\`${cx.sink.quote(ref.span)}\`).`);
+      return null;
+    }
+    return { base: 'enum', qual: q, name: en.name };
+  }
   const udt = cx.udts.get(ref.name);
   if (udt) {
     if (ref.args.length > 0) {
@@ -70,7 +78,7 @@ export function typeDef(cx: LowerContext, s: A.TypeDef, scope: Scope): void {
     cx.err('E407', s.nameSpan, `The type '${s.name}' must be declared in the global scope.`);
     return;
   }
-  const prev = cx.udts.get(s.name);
+  const prev = cx.udts.get(s.name) ?? cx.enums.get(s.name);
   if (prev) {
     const line = cx.sink.lines.lineCol(prev.def.nameSpan.start).line;
     cx.err('E303', s.nameSpan, `The type '${s.name}' is already declared on line ${line}.`);
