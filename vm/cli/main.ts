@@ -56,7 +56,7 @@ Commands:
 Run 'evergreen run --help' for the options of run.
 `;
 
-const HELP_CHECK = `Usage: evergreen check <script.pine>...
+const HELP_CHECK = `Usage: evergreen check <script.pine>... [--lib <library.pine>]...
 
 Compiles each script and prints every diagnostic (errors and warnings) on stdout as
   file:line:col: code: message
@@ -77,6 +77,8 @@ Options:
   --out <file>           write the output to a file instead of stdout
   --timeframe <tf>       the chart timeframe (1, 15, 60, 1D, 1W, 1M, ...); default: the bar spacing
   --symbol <file.toml>   symbol information (ticker, timezone, mintick, session, ...)
+  --lib <file.pine>      a library the script imports (\`import user/Name/1\` takes the library
+                         whose library("Name") title matches; repeatable)
   --save-at <bar>        with --save: save the snapshot after this bar (bar_index, 0-based)
   --save <file>          write a snapshot (after the last bar when --save-at is not given)
   --resume <file>        continue a snapshot from its next bar; prints the resumed bars only. The
@@ -112,6 +114,8 @@ interface RunArgs {
   saveAt: number | null;
   save: string | null;
   resume: string | null;
+  /** --lib files: libraries the script may import. */
+  libs: string[];
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -235,14 +239,26 @@ function fileOp<T>(path: string, what: string, op: () => T): T {
   }
 }
 
-function check(args: string[]): number {
+function check(all: string[]): number {
+  // `--lib file` (repeatable): libraries the scripts may import.
+  const libs: string[] = [];
+  const args: string[] = [];
+  for (let i = 0; i < all.length; i++) {
+    const a = all[i] ?? '';
+    if (a === '--lib' || a.startsWith('--lib=')) {
+      const v = a === '--lib' ? all[++i] : a.slice('--lib='.length);
+      if (v === undefined || v === '') throw usage('--lib needs a value', 'check');
+      libs.push(v);
+    } else args.push(a);
+  }
   const unknown = args.find((a) => a.startsWith('-'));
   if (unknown !== undefined) throw usage(`unknown option '${unknown}' for check`, 'check');
   if (args.length === 0) throw usage('check needs a script file', 'check');
+  const libraries = libs.map((l) => readText(l, 'library'));
   let failed = 0;
   for (const file of args) {
     const source = readText(file, 'script');
-    const { diagnostics } = compile(source);
+    const { diagnostics } = compile(source, { libraries });
     for (const d of diagnostics) process.stdout.write(`${formatDiagnostic(d, file)}\n`);
     const errors = diagnostics.filter((d) => d.severity === 'error').length;
     if (errors > 0) {
@@ -265,6 +281,7 @@ function parseRunArgs(args: string[]): RunArgs {
     saveAt: null,
     save: null,
     resume: null,
+    libs: [],
   };
   for (let i = 0; i < args.length; i++) {
     const a = args[i] ?? '';
@@ -317,6 +334,9 @@ function parseRunArgs(args: string[]): RunArgs {
         break;
       case '--resume':
         r.resume = take();
+        break;
+      case '--lib':
+        r.libs.push(take());
         break;
       default:
         if (a.startsWith('-') && a.length > 1) throw usage(`unknown option '${a}' for run`, 'run');
@@ -411,9 +431,10 @@ function parseColor(text: string): number | null {
   return named === undefined ? null : parseColor(named);
 }
 
-function compileOrFail(path: string): Program {
+function compileOrFail(path: string, libs: readonly string[] = []): Program {
   const source = readText(path, 'script');
-  const { program, diagnostics } = compile(source);
+  const libraries = libs.map((l) => readText(l, 'library'));
+  const { program, diagnostics } = compile(source, { libraries });
   for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d, path)}\n`);
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   if (!program || errors > 0) {
@@ -505,7 +526,7 @@ function flushWarnings(): void {
 }
 
 function run(a: RunArgs): number {
-  const program = compileOrFail(a.script);
+  const program = compileOrFail(a.script, a.libs);
   const stdin = a.data === '-';
   const dataPath = stdin ? '<stdin>' : (a.data ?? '');
   const raw = stdin ? readBytes(0, 'data from', 'stdin') : readBytes(dataPath, 'data file');

@@ -15,6 +15,7 @@ import { callError, containsCall, type LowerContext, normConst, type Val, VOID, 
 import { copyObject, declTypeFromRef, objectArrayElem, udtStaticCall } from './types.js';
 import { OBJECT_ARRAY_FUNCTIONS } from '../../builtins/object-arrays.js';
 import { enumToString, inputEnum } from './enums.js';
+import { libFunction } from './libraries.js';
 import { didYouMean, dotted, PINE_ARRAY_FUNCTIONS, unknownName } from './names.js';
 import { notePlotCount, SCRIPT_CALLS } from './script-calls.js';
 
@@ -47,8 +48,20 @@ export function call(cx: LowerContext, e: A.Call, scope: Scope): Val[] {
         const ty = a ? cx.checkOnly(scope.fn, () => cx.expr(a.value, scope)) : null;
         if (a && ty?.type.base === 'enum') return [enumToString(cx, cx.expr(a.value, scope), scope)];
       }
-      const udt = callee.kind === 'Member' && callee.object.kind === 'Ident' ? cx.udts.get(root) : undefined;
+      const objName = callee.kind === 'Member' ? dotted(cx, callee.object) : null;
+      const udt = objName !== null ? cx.udt(objName) : undefined;
       if (udt && callee.kind === 'Member') return [udtStaticCall(cx, udt, e, callee, scope)];
+      const lib = callee.kind === 'Member' && !scope.lookup(root) ? cx.libs.get(root) : undefined;
+      if (lib && callee.kind === 'Member') {
+        const sym = lib.broken ? null : libFunction(cx, lib, callee);
+        if (!sym) {
+          for (const a of e.args) cx.expr(a.value, scope);
+          return [cx.poison()];
+        }
+        const direct: A.Call = { ...e, callee: { kind: 'Ident', span: callee.span, name: callee.name } };
+        const chosen = sym.overloads ? pickOverload(cx, sym, sym.overloads, direct, scope) : sym;
+        return chosen ? userCall(cx, chosen, direct, scope) : [cx.poison()];
+      }
       const specs = lookupFn(name);
       const script = SCRIPT_CALLS.get(name);
       // A script-level call without a registry signature (max_bars_back).
@@ -110,7 +123,7 @@ function pickOverload(cx: LowerContext, first: FuncSym, others: FuncSym[], call:
         return;
       }
       if (!p.type) return;
-      const want = declTypeFromRef(cx, p.type);
+      const want = paramType(cx, cand, p.type);
       const got = types[i];
       if (!want || !got) return;
       const a = assignable(got.type, want, cx.version);
@@ -193,7 +206,7 @@ function userCall(cx: LowerContext, sym: FuncSym, call: A.Call, scope: Scope): V
       v = cx.poison();
     }
     if (p.type) {
-      const want = declTypeFromRef(cx, p.type);
+      const want = paramType(cx, sym, p.type);
       if (want) {
         v = cx.convert(fn, v, want, e.span, `Cannot pass \`${cx.q(e)}\` as '${p.name}'`);
         if (p.type.qualifier && v.type.qual > want.qual) {
@@ -258,6 +271,19 @@ function userCall(cx: LowerContext, sym: FuncSym, call: A.Call, scope: Scope): V
   });
 }
 
+/** The declared type of a parameter of `sym`, read where `sym` was declared (a library's
+ * function names the library's types by their short names). */
+function paramType(cx: LowerContext, sym: FuncSym, ref: A.TypeRef): PType | null {
+  if (sym.lib === undefined) return declTypeFromRef(cx, ref);
+  const saved = cx.libPrefix;
+  cx.libPrefix = sym.lib;
+  try {
+    return declTypeFromRef(cx, ref);
+  } finally {
+    cx.libPrefix = saved;
+  }
+}
+
 function defaultScope(cx: LowerContext, sym: FuncSym, scope: Scope): Scope {
   return new Scope(null, scope.fn, sym.globals.copy());
 }
@@ -272,7 +298,7 @@ export function checkUncalled(cx: LowerContext): void {
     // A generic parameter's type is only known at a call: here it reads as a value that raises
     // no type errors, so that only errors independent of it (names, other types) are reported.
     const unknown = sym.def.params.map((p) => p.type === null);
-    const types = sym.def.params.map((p) => (p.type ? (declTypeFromRef(cx, p.type) ?? t('float')) : t('float')));
+    const types = sym.def.params.map((p) => (p.type ? (paramType(cx, sym, p.type) ?? t('float')) : t('float')));
     sym.specs.set('unused', specialize(cx, sym, types, null, unknown));
   }
 }
@@ -285,6 +311,9 @@ function specialize(cx: LowerContext, sym: FuncSym, argTypes: PType[], call: A.C
   const fnScope = new Scope(scope, ctx);
   const paramRegs: number[] = [];
   cx.compiling.push(sym);
+  // A library's function sees the library's types by their short names.
+  const savedLib = cx.libPrefix;
+  cx.libPrefix = sym.lib ?? null;
   ctx.em.at = def.span.start;
   def.params.forEach((p, i) => {
     const ty = argTypes[i] ?? t('float');
@@ -320,6 +349,7 @@ function specialize(cx: LowerContext, sym: FuncSym, argTypes: PType[], call: A.C
     resultRegs.push(r);
   }
   ctx.em.emit(Op.RET);
+  cx.libPrefix = savedLib;
   cx.compiling.pop();
   void call;
   return { fnId: ctx.id, results, resultRegs, paramRegs, paramTypes: argTypes, ctx };
@@ -371,7 +401,7 @@ function userMethodCall(cx: LowerContext, methods: FuncSym[], e: A.Call, callee:
   if (selfT.bad) return null;
   const fits = methods.filter((m) => {
     const p = m.def.params[0]?.type;
-    const want = p ? declTypeFromRef(cx, p) : null;
+    const want = p ? paramType(cx, m, p) : null;
     return want !== null && selfT.type.base !== 'na' && assignable(selfT.type, want, cx.version) === 'same';
   });
   const first = fits[0];

@@ -34,6 +34,25 @@ export interface EnumInfo {
   titles: string[];
 }
 
+/** A library given to the compiler, parsed and compiled alone first (compile.ts). */
+export interface LibSource {
+  source: string;
+  script: A.Script;
+  /** The title of its `library("...")` declaration, or null. */
+  title: string | null;
+  /** Errors of its own compilation. */
+  errors: { line: number; column: number; code: string; message: string }[];
+}
+
+/** An imported library: its exported functions by name (each the first of its overloads). */
+export interface LibInfo {
+  path: string;
+  alias: string;
+  fns: Map<string, FuncSym>;
+  /** The import failed (reported once): every use of the alias is quiet. */
+  broken?: boolean;
+}
+
 /** A compiled expression: where its value is, its type, and its compile-time value if known. */
 export interface Val {
   reg: number;
@@ -132,6 +151,13 @@ export class LowerContext {
   readonly methods = new Map<string, FuncSym[]>();
   /** Enums declared so far, by name (types.ts). */
   readonly enums = new Map<string, EnumInfo>();
+  /** Libraries given to the compiler (`import` resolves against them, libraries.ts). */
+  libraries: readonly LibSource[] = [];
+  /** Imported libraries by alias (libraries.ts). */
+  readonly libs = new Map<string, LibInfo>();
+  /** While a library's declarations or function bodies are compiled: `alias.`, the prefix of its
+   * types and enums (a library's `Point` is `L.Point` to the script that imports it as L). */
+  libPrefix: string | null = null;
 
   constructor(
     readonly script: A.Script,
@@ -324,6 +350,17 @@ export class LowerContext {
     fn.em.spans.length = mark;
     fn.tempRelease(tmark);
     return v.bad ? this.poison(v.type) : { reg: this.constReg(null), type: v.type };
+  }
+
+  /** The user-defined type `name` as seen from the code being compiled (a library's own types by
+   * their short names inside it). */
+  udt(name: string): UdtInfo | undefined {
+    return (this.libPrefix !== null ? this.udts.get(this.libPrefix + name) : undefined) ?? this.udts.get(name);
+  }
+
+  /** The enum `name` as seen from the code being compiled (see udt()). */
+  enumNamed(name: string): EnumInfo | undefined {
+    return (this.libPrefix !== null ? this.enums.get(this.libPrefix + name) : undefined) ?? this.enums.get(name);
   }
 
   /** A register holding na of type `ty` (false for a v6 bool). */

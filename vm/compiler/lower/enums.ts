@@ -20,13 +20,14 @@ export function enumDef(cx: LowerContext, s: A.EnumDef, scope: Scope): void {
     cx.err('E407', s.nameSpan, `The enum '${s.name}' must be declared in the global scope.`);
     return;
   }
-  const prev = cx.enums.get(s.name) ?? cx.udts.get(s.name);
+  const qname = (cx.libPrefix ?? '') + s.name;
+  const prev = cx.enums.get(qname) ?? cx.udts.get(qname);
   if (prev) {
     const line = cx.sink.lines.lineCol(prev.def.nameSpan.start).line;
     cx.err('E303', s.nameSpan, `'${s.name}' is already declared on line ${line}.`);
     return;
   }
-  const info: EnumInfo = { name: s.name, def: s, members: [], titles: [] };
+  const info: EnumInfo = { name: qname, def: s, members: [], titles: [] };
   for (const f of s.fields) {
     if (info.members.includes(f.name)) {
       cx.err('E303', f.span, `The member '${f.name}' is declared twice in the enum '${s.name}'.`);
@@ -44,7 +45,7 @@ export function enumDef(cx: LowerContext, s: A.EnumDef, scope: Scope): void {
     info.members.push(f.name);
     info.titles.push(title);
   }
-  cx.enums.set(s.name, info);
+  cx.enums.set(qname, info);
 }
 
 export function enumType(info: EnumInfo, qual: Qual = Qual.Series): PType {

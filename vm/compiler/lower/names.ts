@@ -67,8 +67,10 @@ export function member(cx: LowerContext, e: A.Member, scope: Scope): Val {
     const root = name.split('.')[0] ?? '';
     const userRoot = scope.lookup(root);
     if (!userRoot) {
-      const en = e.object.kind === 'Ident' ? cx.enums.get(root) : undefined;
+      const objName = dotted(cx, e.object);
+      const en = objName !== null ? cx.enumNamed(objName) : undefined;
       if (en) return enumMember(cx, en, e);
+      if (cx.libs.get(root)?.broken) return cx.poison();
       const bv = lookupVar(name);
       if (bv) return builtinVar(cx, bv, scope, e.span);
       if (lookupFn(name)) {

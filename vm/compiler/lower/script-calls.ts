@@ -87,9 +87,6 @@ function declaration(cx: LowerContext, name: string, e: A.Call, scope: Scope): V
   if (name === 'strategy') {
     cx.err('E504', e.callee.span, "Strategies ('strategy()') are not supported yet.");
   }
-  if (name === 'library') {
-    cx.err('E504', e.callee.span, "Libraries ('library()') are not supported yet.");
-  }
   if (typeof values.calc_bars_count === 'number' && values.calc_bars_count > 0) {
     // Running on the last N bars only changes every value (var counters, averages' seeds).
     const k = m.spec.params.findIndex((p) => p.name === 'calc_bars_count');

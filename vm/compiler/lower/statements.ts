@@ -12,6 +12,7 @@ import { type LowerContext, normConst, type Val } from './context.js';
 import { declTypeFromRef, fieldAssign, typeDef } from './types.js';
 import { readVar } from './names.js';
 import { enumDef } from './enums.js';
+import { importLib } from './libraries.js';
 import { exprMulti } from './expressions.js';
 
 /** Compiles statements; returns the value of the last one when `want` (a block's value). */
@@ -61,7 +62,7 @@ function stmt(cx: LowerContext, s: A.Stmt, scope: Scope, want: boolean): Val[] |
       enumDef(cx, s, scope);
       return null;
     case 'Import':
-      cx.err('E503', s.span, `Library imports ('import ${s.path}') have no data source offline and are not supported.`);
+      importLib(cx, s, scope);
       return null;
   }
 }

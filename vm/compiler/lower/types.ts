@@ -29,7 +29,7 @@ export function declTypeFromRef(cx: LowerContext, ref: A.TypeRef): PType | null 
     }
     return { base: b, qual: q };
   }
-  const en = cx.enums.get(ref.name);
+  const en = cx.enumNamed(ref.name);
   if (en) {
     if (ref.args.length > 0) {
       cx.err('E312', ref.span, `The type '${ref.name}' does not take template arguments (\`${cx.sink.quote(ref.span)}\`).`);
@@ -37,7 +37,7 @@ export function declTypeFromRef(cx: LowerContext, ref: A.TypeRef): PType | null 
     }
     return { base: 'enum', qual: q, name: en.name };
   }
-  const udt = cx.udts.get(ref.name);
+  const udt = cx.udt(ref.name);
   if (udt) {
     if (ref.args.length > 0) {
       cx.err('E312', ref.span, `The type '${ref.name}' does not take template arguments (\`${cx.sink.quote(ref.span)}\`).`);
@@ -56,7 +56,7 @@ export function declTypeFromRef(cx: LowerContext, ref: A.TypeRef): PType | null 
       cx.err('E312', ref.span, `The type 'array' takes one element type, as in \`array<float>\` or \`float[]\`; got \`${cx.sink.quote(ref.span)}\`.`);
       return null;
     }
-    const udtElem = arg && ref.args.length === 1 && arg.args.length === 0 ? cx.udts.get(arg.name) : undefined;
+    const udtElem = arg && ref.args.length === 1 && arg.args.length === 0 ? cx.udt(arg.name) : undefined;
     if (udtElem) return { base: 'array', qual: Qual.Series, elem: { base: 'udt', qual: Qual.Series, name: udtElem.name } };
     if (!elem || arg.args.length > 0) {
       cx.err('E502', arg.span, `Arrays of '${cx.sink.quote(arg.span)}' are not supported yet: the element type must be int, float, bool, color or string.`);
@@ -64,6 +64,8 @@ export function declTypeFromRef(cx: LowerContext, ref: A.TypeRef): PType | null 
     }
     return { base: 'array', qual: Qual.Series, elem: { base: elem, qual: Qual.Series } };
   }
+  const dot = ref.name.indexOf('.');
+  if (dot > 0 && cx.libs.get(ref.name.slice(0, dot))?.broken) return null;
   cx.err('E502', ref.span, `The type '${cx.sink.quote(ref.span)}' is not supported yet.`);
   return null;
 }
@@ -78,7 +80,8 @@ export function typeDef(cx: LowerContext, s: A.TypeDef, scope: Scope): void {
     cx.err('E407', s.nameSpan, `The type '${s.name}' must be declared in the global scope.`);
     return;
   }
-  const prev = cx.udts.get(s.name) ?? cx.enums.get(s.name);
+  const qname = (cx.libPrefix ?? '') + s.name;
+  const prev = cx.udts.get(qname) ?? cx.enums.get(qname);
   if (prev) {
     const line = cx.sink.lines.lineCol(prev.def.nameSpan.start).line;
     cx.err('E303', s.nameSpan, `The type '${s.name}' is already declared on line ${line}.`);
@@ -88,9 +91,9 @@ export function typeDef(cx: LowerContext, s: A.TypeDef, scope: Scope): void {
     cx.err('E304', s.nameSpan, `Cannot declare a type named '${s.name}': it is a built-in type.`);
     return;
   }
-  const info: UdtInfo = { name: s.name, def: s, fields: [] };
+  const info: UdtInfo = { name: qname, def: s, fields: [] };
   // Declared before its fields are read, so that a field can be of the type itself.
-  cx.udts.set(s.name, info);
+  cx.udts.set(qname, info);
   const seen = new Set<string>();
   for (const f of s.fields) {
     if (seen.has(f.name)) {
@@ -302,7 +305,7 @@ export function fieldAssign(cx: LowerContext, s: A.Assign, target: A.Member, sco
 export function objectArrayElem(cx: LowerContext, e: A.Call, args: readonly Val[]): PType | null {
   const ta = e.typeArgs[0];
   if (ta && e.typeArgs.length === 1) {
-    const u = cx.udts.get(ta.name);
+    const u = cx.udt(ta.name);
     return u && ta.args.length === 0 ? { base: 'udt', qual: Qual.Series, name: u.name } : null;
   }
   for (const v of args) {
