@@ -33,8 +33,17 @@ export function call(cx: LowerContext, e: A.Call, scope: Scope): Val[] {
         const chosen = sym.overloads ? pickOverload(cx, sym, sym.overloads, e, scope) : sym;
         return chosen ? userCall(cx, chosen, e, scope) : [cx.poison()];
       }
-      cx.err('E330', callee.span, `Cannot call '${callee.name}': it is ${withArticle(baseName(sym.type))} variable, not a function.`);
-      return [cx.poison()];
+      // Variables and functions have separate names in Pine: `f = f(close)`, `alert = "..."`
+      // then `alert(...)` call the function.
+      const fnOfName = cx.userFns.find((f) => f.name === callee.name && !f.def.isMethod && f.lib === undefined && f.def.span.start < e.span.start);
+      if (fnOfName) {
+        const chosen = fnOfName.overloads ? pickOverload(cx, fnOfName, fnOfName.overloads, e, scope) : fnOfName;
+        return chosen ? userCall(cx, chosen, e, scope) : [cx.poison()];
+      }
+      if (!lookupFn(callee.name)) {
+        cx.err('E330', callee.span, `Cannot call '${callee.name}': it is ${withArticle(baseName(sym.type))} variable, not a function.`);
+        return [cx.poison()];
+      }
     }
   }
   const name = dotted(cx, callee);

@@ -10,7 +10,7 @@ import { lookupVar } from '../../builtins/registry.js';
 import { printType } from '../ast-print.js';
 import { type LowerContext, normConst, type Val } from './context.js';
 import { declTypeFromRef, fieldAssign, typeDef } from './types.js';
-import { readVar } from './names.js';
+import { dotted, readVar } from './names.js';
 import { enumDef } from './enums.js';
 import { importLib } from './libraries.js';
 import { exprMulti } from './expressions.js';
@@ -81,7 +81,8 @@ function exprStmt(cx: LowerContext, e: A.Expr, scope: Scope, want: boolean): Val
 
 function varDecl(cx: LowerContext, s: A.VarDecl, scope: Scope, want: boolean): Val[] | null {
   const fn = scope.fn;
-  if (scope.syms.has(s.name)) cx.alreadyDeclared(s.name, s.nameSpan, scope);
+  // A function and a variable may share a name (`f = f(close)`): calls find the function.
+  if (scope.syms.has(s.name) && scope.syms.get(s.name)?.kind !== 'func') cx.alreadyDeclared(s.name, s.nameSpan, scope);
   else {
     // `x = 1` in a block where an outer `x` exists declares a second variable (valid Pine, and
     // Pine warns): almost always a `:=` was meant.
@@ -104,7 +105,10 @@ function varDecl(cx: LowerContext, s: A.VarDecl, scope: Scope, want: boolean): V
   const declared = s.type ? declTypeFromRef(cx, s.type) : null;
   const global = fn.isMain && scope === cx.globalScope;
   const hist = cx.histNames.has(s.name);
-  if (s.mode === 'plain' || s.broken) {
+  // `var string G = "grp"` never reassigned holds its constant for ever: it is a const (TradingView
+  // takes it where a const is required, as a `group` or a plot title).
+  const constVar = s.mode !== 'plain' && !s.broken && !cx.reassigned.has(s.name) && isConstExpr(cx, s.value, scope);
+  if (s.mode === 'plain' || s.broken || constVar) {
     cx.declName = s.name;
     let v = s.broken ? cx.poison() : cx.expr(s.value, scope);
     cx.declName = null;
@@ -349,11 +353,40 @@ function funcDef(cx: LowerContext, s: A.FuncDef, scope: Scope): void {
     return;
   }
   if (prev) {
-    cx.alreadyDeclared(s.name, s.nameSpan, scope);
+    // A variable of the same name stays what the name reads; calls find the function.
+    cx.userFns.push(sym);
     return;
   }
   scope.syms.set(s.name, sym);
   cx.userFns.push(sym);
+}
+
+/** Whether `e` is built only of literals, const variables and built-in constants (`color.red`),
+ * so that its value is known when the script compiles (no code needs to run to know it). */
+function isConstExpr(cx: LowerContext, e: A.Expr, scope: Scope): boolean {
+  switch (e.kind) {
+    case 'Number':
+    case 'String':
+    case 'Bool':
+    case 'Color':
+      return true;
+    case 'Ident': {
+      const sym = scope.lookup(e.name);
+      return sym !== undefined && sym.kind === 'var' && sym.cv !== undefined;
+    }
+    case 'Member': {
+      const name = dotted(cx, e);
+      const root = name?.split('.')[0] ?? '';
+      const bv = name !== null && !scope.lookup(root) ? lookupVar(name) : undefined;
+      return bv !== undefined && 'value' in bv.impl;
+    }
+    case 'Unary':
+      return isConstExpr(cx, e.operand, scope);
+    case 'Binary':
+      return isConstExpr(cx, e.left, scope) && isConstExpr(cx, e.right, scope);
+    default:
+      return false;
+  }
 }
 
 /** `method name(Type self, ...) => body`: called as `value.name(...)` on a value of the first
