@@ -22,6 +22,8 @@ export dist2(Pt a, Pt b) => sq(a.x - b.x) + sq(a.y - b.y)
 
 export mid(float a, float b) => (a + b) / 2
 
+export const int OFFSET = 5
+
 export method shift(Pt p, float dx) =>
     p.x += dx
     p
@@ -37,6 +39,7 @@ plot(G.mid(close, 20), "mid")
 G.Pt c = a.shift(10)
 plot(c.x, "shifted")
 plot(a.x, "same object")
+plot(close + G.OFFSET, "constant")
 `;
 
 function run(source: string, libraries: string[], n: number): number[][] {
@@ -58,7 +61,9 @@ function run(source: string, libraries: string[], n: number): number[][] {
 
 describe('libraries', () => {
   test('exported functions, types and methods of an imported library', () => {
-    const [dist2, mid, shifted, same] = run(SCRIPT, [LIB], 3);
+    const [dist2, mid, shifted, same, constant] = run(SCRIPT, [LIB], 3);
+    // close + 5
+    expect(constant).toEqual([15, 16, 17]);
     // close = 10, 11, 12; a = (close, 4), b = (1, 0): (close - 1)^2 + 16 = 97, 116, 137
     expect(dist2).toEqual([97, 116, 137]);
     // (close + 20) / 2 = 15, 15.5, 16
@@ -96,5 +101,12 @@ describe('libraries', () => {
     const errs = diagnostics.filter((d) => d.severity === 'error');
     expect(errs.map((d) => `${d.line}:${d.column} ${d.code}`)).toEqual(['3:1 E503']);
     expect(errs[0]?.message).toContain("The library 'someone/Geo/1' does not compile: 10:");
+  });
+
+  test('a constant the library does not export is an error naming the library', () => {
+    const { diagnostics } = compile(`//@version=6\nindicator("x")\nimport someone/Geo/1 as G\nplot(G.NOPE)\n`, { libraries: [LIB] });
+    const errs = diagnostics.filter((d) => d.severity === 'error');
+    expect(errs.map((d) => `${d.line}:${d.column} ${d.code}`)).toEqual(['4:8 E301']);
+    expect(errs[0]?.message).toContain("exports no constant 'NOPE'. It exports: OFFSET.");
   });
 });

@@ -49,6 +49,8 @@ export interface LibInfo {
   path: string;
   alias: string;
   fns: Map<string, FuncSym>;
+  /** Exported constants (`export const int N = 5`) with their values. */
+  consts: Map<string, Val>;
   /** The import failed (reported once): every use of the alias is quiet. */
   broken?: boolean;
 }

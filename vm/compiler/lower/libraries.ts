@@ -6,8 +6,8 @@
 // only the library's own declarations (not the importing script's), like TradingView's.
 
 import type * as A from '../ast.js';
-import { GlobalTable, type FuncSym, type Scope } from '../scope.js';
-import { type LibInfo, type LowerContext } from './context.js';
+import { GlobalTable, Scope, type FuncSym } from '../scope.js';
+import { type LibInfo, type LowerContext, type Val } from './context.js';
 import { typeDef } from './types.js';
 import { enumDef } from './enums.js';
 import { prescan } from '../prescan.js';
@@ -23,7 +23,7 @@ export function importLib(cx: LowerContext, s: A.Import, scope: Scope): void {
   const alias = s.alias ?? name;
   const lib = cx.libraries.find((l) => l.title === name);
   // After a failed import, the alias stands for nothing and its uses raise no second error.
-  if (!lib || lib.errors.length > 0) cx.libs.set(alias, { path: s.path, alias, fns: new Map(), broken: true });
+  if (!lib || lib.errors.length > 0) cx.libs.set(alias, { path: s.path, alias, fns: new Map(), consts: new Map(), broken: true });
   if (!lib) {
     const given = cx.libraries.map((l) => (l.title === null ? '(a script without library())' : `'${l.title}'`));
     const why = given.length === 0 ? 'no library was given to the compiler' : `the libraries given are ${given.join(', ')}`;
@@ -41,7 +41,7 @@ export function importLib(cx: LowerContext, s: A.Import, scope: Scope): void {
   }
   prescan(lib.script, cx.histNames, cx.reassigned);
   const prefix = `${alias}.`;
-  const info: LibInfo = { path: s.path, alias, fns: new Map() };
+  const info: LibInfo = { path: s.path, alias, fns: new Map(), consts: new Map() };
   const table = new GlobalTable();
   const saved = cx.libPrefix;
   cx.libPrefix = prefix;
@@ -49,6 +49,11 @@ export function importLib(cx: LowerContext, s: A.Import, scope: Scope): void {
     for (const st of lib.script.body) {
       if (st.kind === 'TypeDef') typeDef(cx, st, scope);
       else if (st.kind === 'EnumDef') enumDef(cx, st, scope);
+      else if (st.kind === 'VarDecl' && lib.source.startsWith('export', st.span.start)) {
+        // `export const int N = 5`: a constant of the library, read as `L.N`.
+        const v = cx.expr(st.value, new Scope(null, scope.fn));
+        if (v.cv !== undefined) info.consts.set(st.name, v);
+      }
       else if (st.kind === 'FuncDef') {
         const sym: FuncSym = { kind: 'func', name: st.name, def: st, globals: table.snapshot(), specs: new Map(), lib: prefix };
         if (st.isMethod) {
@@ -81,4 +86,16 @@ export function libFunction(cx: LowerContext, lib: LibInfo, callee: A.Member): F
   const names = [...lib.fns.keys()];
   cx.err('E301', callee.nameSpan, `The library '${lib.path}' (imported as '${lib.alias}') exports no function '${callee.name}'.${names.length > 0 ? ` It exports: ${names.join(', ')}.` : ''}`);
   return null;
+}
+
+/** `L.name` read as a value: an exported constant of the library (null after reporting there is
+ * none). */
+export function libConstant(cx: LowerContext, lib: LibInfo, e: A.Member): Val {
+  const v = lib.consts.get(e.name);
+  if (v) return v;
+  if (!lib.broken) {
+    const names = [...lib.consts.keys()];
+    cx.err('E301', e.nameSpan, `The library '${lib.path}' (imported as '${lib.alias}') exports no constant '${e.name}'.${names.length > 0 ? ` It exports: ${names.join(', ')}.` : ''}`);
+  }
+  return cx.poison();
 }

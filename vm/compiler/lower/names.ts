@@ -10,6 +10,7 @@ import { sigToPType } from '../overloads.js';
 import { type LowerContext, type Val } from './context.js';
 import { fieldRead } from './types.js';
 import { enumMember } from './enums.js';
+import { libConstant } from './libraries.js';
 
 export function readVar(cx: LowerContext, sym: VarSym, scope: Scope, _span: A.Span): Val {
   if (sym.unknown) return cx.poison(sym.type);
@@ -70,7 +71,9 @@ export function member(cx: LowerContext, e: A.Member, scope: Scope): Val {
       const objName = dotted(cx, e.object);
       const en = objName !== null ? cx.enumNamed(objName) : undefined;
       if (en) return enumMember(cx, en, e);
-      if (cx.libs.get(root)?.broken) return cx.poison();
+      const lib = cx.libs.get(root);
+      if (lib?.broken) return cx.poison();
+      if (lib && e.object.kind === 'Ident') return libConstant(cx, lib, e);
       const bv = lookupVar(name);
       if (bv) return builtinVar(cx, bv, scope, e.span);
       if (lookupFn(name)) {
