@@ -7,6 +7,7 @@
 import { defineFn } from './registry.js';
 import { newArray } from '../core/heap.js';
 import { arrayArg, arrayIndex, MAX_ARRAY_SIZE } from './array.js';
+import { noteAlloc } from './limits.js';
 import type { Runtime } from '../core/runtime.js';
 
 const A = 'array<T>';
@@ -15,13 +16,16 @@ function elem(rt: Runtime, i: number): unknown {
   return rt.o[i] ?? null;
 }
 
-function checkSize(rt: Runtime, size: number, fn: string): void {
+/** Pine's size limit (before anything is allocated), and the `added` elements noted against the
+ * memory budget (limits.ts). */
+function checkSize(rt: Runtime, size: number, fn: string, added = size): void {
   if (size !== size || size < 0 || !Number.isInteger(size)) {
     rt.fail('bad-array-size', `Cannot create an array of size ${size !== size ? 'na' : size}: the size must be a non-negative integer.`);
   }
   if (size > MAX_ARRAY_SIZE) {
     rt.fail('array-too-large', `'${fn}()' would make an array of ${size} elements: Pine arrays hold at most ${MAX_ARRAY_SIZE.toLocaleString('en-US')}.`);
   }
+  noteAlloc(rt, added * 8, fn);
 }
 
 /** The names of array.* that work on arrays of objects (the others are refused at compile time). */
@@ -36,6 +40,7 @@ defineFn(`__oarray.new(size: series int = 0, initial_value: series T = na): ${A}
   rt.o[d] = newArray(new Array<unknown>(size).fill(elem(rt, a + 1)));
 });
 defineFn(`__oarray.from(...values: series T): ${A}`, (rt, a, d, s) => {
+  noteAlloc(rt, s * 8, 'array.from');
   const items: unknown[] = [];
   for (let k = 0; k < s; k++) items.push(elem(rt, a + k));
   rt.o[d] = newArray(items);
@@ -63,7 +68,7 @@ defineFn(`__oarray.last(id: ${A}): series T`, (rt, a, d) => {
 });
 defineFn(`__oarray.push(id: ${A}, value: series T): void`, (rt, a) => {
   const arr = arrayArg(rt, a, 'array.push');
-  checkSize(rt, arr.items.length + 1, 'array.push');
+  checkSize(rt, arr.items.length + 1, 'array.push', 1);
   arr.items.push(elem(rt, a + 1));
 });
 defineFn(`__oarray.pop(id: ${A}): series T`, (rt, a, d) => {
@@ -73,7 +78,7 @@ defineFn(`__oarray.pop(id: ${A}): series T`, (rt, a, d) => {
 });
 defineFn(`__oarray.unshift(id: ${A}, value: series T): void`, (rt, a) => {
   const arr = arrayArg(rt, a, 'array.unshift');
-  checkSize(rt, arr.items.length + 1, 'array.unshift');
+  checkSize(rt, arr.items.length + 1, 'array.unshift', 1);
   arr.items.unshift(elem(rt, a + 1));
 });
 defineFn(`__oarray.shift(id: ${A}): series T`, (rt, a, d) => {
@@ -85,7 +90,7 @@ defineFn(`__oarray.insert(id: ${A}, index: series int, value: series T): void`, 
   const arr = arrayArg(rt, a, 'array.insert');
   // Inserting at the size appends.
   const k = arrayIndex(rt, rt.f[a + 1] ?? NaN, arr.items.length + 1, 'array.insert');
-  checkSize(rt, arr.items.length + 1, 'array.insert');
+  checkSize(rt, arr.items.length + 1, 'array.insert', 1);
   arr.items.splice(k, 0, elem(rt, a + 2));
 });
 defineFn(`__oarray.remove(id: ${A}, index: series int): series T`, (rt, a, d) => {
@@ -98,7 +103,9 @@ defineFn(`__oarray.clear(id: ${A}): void`, (rt, a) => {
 });
 defineFn(`__oarray.copy(id: ${A}): ${A}`, (rt, a, d) => {
   // A new array holding the same objects (the objects themselves are not copied).
-  rt.o[d] = newArray(arrayArg(rt, a, 'array.copy').items.slice());
+  const items = arrayArg(rt, a, 'array.copy').items;
+  noteAlloc(rt, items.length * 8, 'array.copy');
+  rt.o[d] = newArray(items.slice());
 });
 defineFn(`__oarray.reverse(id: ${A}): void`, (rt, a) => {
   arrayArg(rt, a, 'array.reverse').items.reverse();
@@ -118,7 +125,7 @@ defineFn(`__oarray.lastindexof(id: ${A}, value: series T): series int`, (rt, a, 
 defineFn(`__oarray.concat(id1: ${A}, id2: ${A}): ${A}`, (rt, a, d) => {
   const x = arrayArg(rt, a, 'array.concat');
   const y = arrayArg(rt, a + 1, 'array.concat');
-  checkSize(rt, x.items.length + y.items.length, 'array.concat');
+  checkSize(rt, x.items.length + y.items.length, 'array.concat', y.items.length);
   x.items.push(...y.items);
   rt.o[d] = x;
 });

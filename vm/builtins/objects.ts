@@ -10,6 +10,7 @@
 import type { Runtime } from '../core/runtime.js';
 import type { PineObject } from '../core/heap.js';
 import { defineFn } from './registry.js';
+import { noteAlloc } from './limits.js';
 
 function isObject(v: unknown): v is PineObject {
   return typeof v === 'object' && v !== null && (v as { kind?: unknown }).kind === 'object';
@@ -41,6 +42,8 @@ function layoutOf(key: string): { type: string; numeric: boolean[] } {
 defineFn('__obj.new(layout: const string): void', (rt, a, d) => {
   const key = rt.o[a];
   const l = layoutOf(typeof key === 'string' ? key : ':');
+  // An object: a record and its field list (about 8 bytes a field), noted against the memory budget.
+  noteAlloc(rt, 48 + 8 * l.numeric.length, `${l.type}.new`);
   const fields = new Array<unknown>(l.numeric.length);
   for (let i = 0; i < fields.length; i++) fields[i] = l.numeric[i] ? (rt.f[a + 1 + i] ?? NaN) : (rt.o[a + 1 + i] ?? null);
   const obj: PineObject = { kind: 'object', type: l.type, fields };
@@ -72,6 +75,7 @@ defineFn('__obj.set_o(obj: series string, value: series string): void', (rt, a, 
  * hold objects still share them); the copy of na is na. */
 defineFn('__obj.copy(obj: series string): void', (rt, a, d) => {
   const v = rt.o[a];
+  if (isObject(v)) noteAlloc(rt, 48 + 8 * v.fields.length, `${v.type}.copy`);
   rt.o[d] = isObject(v) ? { kind: 'object', type: v.type, fields: v.fields.slice() } : null;
 });
 
