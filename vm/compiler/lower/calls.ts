@@ -50,6 +50,13 @@ export function call(cx: LowerContext, e: A.Call, scope: Scope): Val[] {
   if (name !== null) {
     const root = name.split('.')[0] ?? '';
     if (callee.kind === 'Ident' || !scope.lookup(root)) {
+      // A method called like a function, its first argument being the value it applies to.
+      const asFn = callee.kind === 'Ident' ? cx.methods.get(name)?.filter((m) => m.lib === undefined) : undefined;
+      const firstM = asFn?.[0];
+      if (asFn && firstM) {
+        const chosen = asFn.length === 1 ? firstM : pickOverload(cx, firstM, asFn.slice(1), e, scope);
+        return chosen ? userCall(cx, chosen, e, scope) : [cx.poison()];
+      }
       if (name === 'input.enum') return [inputEnum(cx, e, scope)];
       if (name === 'str.tostring' && cx.enums.size > 0 && e.args.length === 1) {
         // `str.tostring(e)` of an enum: the member's title.
