@@ -34,6 +34,8 @@ import type { BarColumns } from '../data/bars.js';
 import { inferMintick, inferTimeframe } from '../data/infer.js';
 import { inspectSnapshot } from './inspect.js';
 import { plotColumns, TextSink, toCsv, toJson } from './output.js';
+import { printErr, printOut } from './terminal-text.js';
+import { readBarsFile } from './read-bars.js';
 
 declare const __EVERGREEN_VERSION__: string | undefined;
 const VERSION = typeof __EVERGREEN_VERSION__ === 'string' ? __EVERGREEN_VERSION__ : 'dev';
@@ -122,7 +124,7 @@ export async function main(argv: string[]): Promise<number> {
   // `evergreen run ... | head` closes stdout early: that is not an error worth a stack trace.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    process.stderr.write(`evergreen: cannot write the output: ${e.message}\n`);
+    printErr(`evergreen: cannot write the output: ${e.message}\n`);
     process.exit(1);
   });
   try {
@@ -154,7 +156,7 @@ export async function main(argv: string[]): Promise<number> {
         throw usage(`unknown command '${cmd}'`, null);
     }
   } catch (e) {
-    process.stderr.write(`evergreen: ${describeError(e)}\n`);
+    printErr(`evergreen: ${describeError(e)}\n`);
     return 1;
   }
 }
@@ -203,7 +205,9 @@ function systemErrorText(code: string, e: unknown): string {
 
 function readBytes(path: string | number, what: string, shown = `'${String(path)}'`): Uint8Array {
   try {
-    return new Uint8Array(readFileSync(path));
+    const b = readFileSync(path);
+    // A large file has a buffer of its own: viewed, not copied (a 1M-bar CSV is 40 MB).
+    return b.byteOffset === 0 && b.buffer.byteLength === b.byteLength ? new Uint8Array(b.buffer) : new Uint8Array(b);
   } catch (e) {
     throw new CliError(`cannot read the ${what} ${shown}: ${systemErrorText(systemErrorCode(e) ?? '', e)}`);
   }
@@ -259,10 +263,10 @@ function check(all: string[]): number {
   for (const file of args) {
     const source = readText(file, 'script');
     const { diagnostics } = compile(source, { libraries });
-    for (const d of diagnostics) process.stdout.write(`${formatDiagnostic(d, file)}\n`);
+    for (const d of diagnostics) printOut(`${formatDiagnostic(d, file)}\n`);
     const errors = diagnostics.filter((d) => d.severity === 'error').length;
     if (errors > 0) {
-      process.stderr.write(`${file}: ${errors} error${errors === 1 ? '' : 's'}\n`);
+      printErr(`${file}: ${errors} error${errors === 1 ? '' : 's'}\n`);
       failed++;
     }
   }
@@ -435,7 +439,7 @@ function compileOrFail(path: string, libs: readonly string[] = []): Program {
   const source = readText(path, 'script');
   const libraries = libs.map((l) => readText(l, 'library'));
   const { program, diagnostics } = compile(source, { libraries });
-  for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d, path)}\n`);
+  for (const d of diagnostics) printErr(`${formatDiagnostic(d, path)}\n`);
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   if (!program || errors > 0) {
     throw new CliError(`${path}: ${errors} compile error${errors === 1 ? '' : 's'}; nothing was run`);
@@ -522,15 +526,18 @@ function warn(message: string): void {
 }
 
 function flushWarnings(): void {
-  for (const w of pendingWarnings.splice(0)) process.stderr.write(w);
+  for (const w of pendingWarnings.splice(0)) printErr(w);
 }
 
 function run(a: RunArgs): number {
   const program = compileOrFail(a.script, a.libs);
   const stdin = a.data === '-';
   const dataPath = stdin ? '<stdin>' : (a.data ?? '');
-  const raw = stdin ? readBytes(0, 'data from', 'stdin') : readBytes(dataPath, 'data file');
-  const { bars, warnings } = parseBarsCsv(decodeText(raw), { name: dataPath });
+  const cannotRead = (e: unknown): never => {
+    throw new CliError(`cannot read the data file '${dataPath}': ${systemErrorText(systemErrorCode(e) ?? '', e)}`);
+  };
+  const { bars, warnings } = (!stdin && readBarsFile(dataPath, dataPath, cannotRead)) ||
+    parseBarsCsv(decodeText(stdin ? readBytes(0, 'data from', 'stdin') : readBytes(dataPath, 'data file')), { name: dataPath });
   for (const w of warnings) warn(w);
 
   let inst: Instance;
@@ -588,6 +595,7 @@ function run(a: RunArgs): number {
       : (chunk) => {
           process.stdout.write(chunk);
         },
+    fd >= 0, // writeSync is done with a chunk when it returns
   );
   if (a.format === 'csv') toCsv(inst, firstBar, firstBar + count, cols, sink);
   else toJson(count, cols, sink);
@@ -605,13 +613,13 @@ function printLogs(inst: Instance, firstBar: number): void {
   const alertsUpTo = (bar: number) => {
     for (; k < alerts.length && (alerts[k]?.bar ?? Infinity) <= bar; k++) {
       const a = alerts[k];
-      if (a) process.stderr.write(`[alert] bar ${a.bar}: ${a.message}\n`);
+      if (a) printErr(`[alert] bar ${a.bar}: ${a.message}\n`);
     }
   };
   for (const l of inst.logs) {
     if (l.bar < firstBar) continue;
     alertsUpTo(l.bar - 1);
-    process.stderr.write(`[${l.level}] bar ${l.bar}: ${l.message}\n`);
+    printErr(`[${l.level}] bar ${l.bar}: ${l.message}\n`);
   }
   alertsUpTo(Infinity);
 }
@@ -650,7 +658,7 @@ function inspect(args: string[]): number {
     // Anything else thrown while decoding a file that passed the checksum is still a bad file.
     throw new CliError(`${file}: Bad snapshot (corrupt): ${e instanceof Error ? e.message : String(e)}`);
   }
-  process.stdout.write(text);
+  printOut(text);
   return 0;
 }
 
