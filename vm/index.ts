@@ -5,7 +5,7 @@
 //   const inst = Instance.builder(program).symbol(info).timeframe('1D').inputs({ len: 20 }).build();
 //   for (const bar of bars) inst.runBar(bar);
 
-export { compile, type CompileResult } from './compiler/compile.js';
+export { compile, type CompileResult, type CompileOptions } from './compiler/compile.js';
 export { formatDiagnostic, LineMap, type Diagnostic } from './core/diagnostics.js';
 export type { Program, OutputInfo, InputInfo, ScriptMeta } from './bytecode/program.js';
 export { disassemble } from './bytecode/disasm.js';

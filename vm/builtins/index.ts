@@ -8,6 +8,8 @@ import './bar-vars.js';
 import './core-index.js';
 import './array.js';
 import './checks.js';
+import './objects.js';
+import './object-arrays.js';
 import './alerts.js';
 import './ta/index.js';
 import './time/index.js';

@@ -59,7 +59,7 @@ Commands:
 Run 'evergreen run --help' for the options of run.
 `;
 
-const HELP_CHECK = `Usage: evergreen check <script.pine>...
+const HELP_CHECK = `Usage: evergreen check <script.pine>... [--lib <library.pine>]...
 
 Compiles each script and prints every diagnostic (errors and warnings) on stdout as
   file:line:col: code: message
@@ -83,6 +83,8 @@ Options:
   --chart-timeframe <tf> run on a higher timeframe: the bars are resampled to it first
   --data-for T=file.csv  data for request.security("T", ...) (other symbols: not supported yet)
   --symbol <file.toml>   symbol information (ticker, timezone, mintick, session, ...)
+  --lib <file.pine>      a library the script imports (\`import user/Name/1\` takes the library
+                         whose library("Name") title matches; repeatable)
   --save-at <bar>        with --save: save the snapshot after this bar (bar_index, 0-based)
   --save <file>          write a snapshot (after the last bar when --save-at is not given)
   --resume <file>        continue a snapshot from its next bar; prints the resumed bars only. The
@@ -120,6 +122,8 @@ interface RunArgs {
   saveAt: number | null;
   save: string | null;
   resume: string | null;
+  /** --lib files: libraries the script may import. */
+  libs: string[];
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -246,14 +250,26 @@ function fileOp<T>(path: string, what: string, op: () => T): T {
   }
 }
 
-function check(args: string[]): number {
+function check(all: string[]): number {
+  // `--lib file` (repeatable): libraries the scripts may import.
+  const libs: string[] = [];
+  const args: string[] = [];
+  for (let i = 0; i < all.length; i++) {
+    const a = all[i] ?? '';
+    if (a === '--lib' || a.startsWith('--lib=')) {
+      const v = a === '--lib' ? all[++i] : a.slice('--lib='.length);
+      if (v === undefined || v === '') throw usage('--lib needs a value', 'check');
+      libs.push(v);
+    } else args.push(a);
+  }
   const unknown = args.find((a) => a.startsWith('-'));
   if (unknown !== undefined) throw usage(`unknown option '${unknown}' for check`, 'check');
   if (args.length === 0) throw usage('check needs a script file', 'check');
+  const libraries = libs.map((l) => readText(l, 'library'));
   let failed = 0;
   for (const file of args) {
     const source = readText(file, 'script');
-    const { diagnostics } = compile(source);
+    const { diagnostics } = compile(source, { libraries });
     for (const d of diagnostics) printOut(`${formatDiagnostic(d, file)}\n`);
     const errors = diagnostics.filter((d) => d.severity === 'error').length;
     if (errors > 0) {
@@ -278,6 +294,7 @@ function parseRunArgs(args: string[]): RunArgs {
     saveAt: null,
     save: null,
     resume: null,
+    libs: [],
   };
   for (let i = 0; i < args.length; i++) {
     const a = args[i] ?? '';
@@ -336,6 +353,9 @@ function parseRunArgs(args: string[]): RunArgs {
         break;
       case '--resume':
         r.resume = take();
+        break;
+      case '--lib':
+        r.libs.push(take());
         break;
       default:
         if (a.startsWith('-') && a.length > 1) throw usage(`unknown option '${a}' for run`, 'run');
@@ -431,9 +451,10 @@ function parseColor(text: string): number | null {
   return named === undefined ? null : parseColor(named);
 }
 
-function compileOrFail(path: string): Program {
+function compileOrFail(path: string, libs: readonly string[] = []): Program {
   const source = readText(path, 'script');
-  const { program, diagnostics } = compile(source);
+  const libraries = libs.map((l) => readText(l, 'library'));
+  const { program, diagnostics } = compile(source, { libraries });
   for (const d of diagnostics) printErr(`${formatDiagnostic(d, path)}\n`);
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   if (!program || errors > 0) {
@@ -525,7 +546,7 @@ function flushWarnings(): void {
 }
 
 function run(a: RunArgs): number {
-  const program = compileOrFail(a.script);
+  const program = compileOrFail(a.script, a.libs);
   const stdin = a.data === '-';
   const dataPath = stdin ? '<stdin>' : (a.data ?? '');
   const cannotRead = (e: unknown): never => {

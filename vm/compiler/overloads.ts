@@ -144,6 +144,14 @@ export function tryOverload(spec: FnSpec, args: ArgInfo[], version: number): Mat
       bindT = u;
       return null;
     }
+    if (p.type.base === 'array' && p.type.elem?.base === 'T' && v.base === 'array' && v.elem) {
+      // `array<T>` (arrays of objects, builtins/object-arrays.ts): binds T to the element type.
+      if (bindT === null) {
+        bindT = { ...v.elem };
+        return null;
+      }
+      return sameBase(bindT, v.elem) ? null : `${label}: expected array<${baseName(bindT)}> like the other arguments, got ${baseName(v)}`;
+    }
     const want = sigToPType(p.type, bindT);
     const a = assignable(v, want, version);
     if (a === null) return `${label}: expected ${sigTypeName(p.type)}, got ${QUAL_NAMES[v.qual]} ${baseName(v)}${mismatchHint(v, want, arg.text, version)}`;

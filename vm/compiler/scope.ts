@@ -41,6 +41,9 @@ export interface FuncSym {
   /** Later declarations of the same name with other parameter types (Pine's user-function
    * overloads); only the first declaration, the one in the scope, has them. */
   overloads?: FuncSym[];
+  /** `alias.` of the imported library the function comes from (its body sees the library's
+   * types by their short names). */
+  lib?: string;
 }
 
 export interface SpecInfo {

@@ -12,7 +12,10 @@ import { assignable, overloadText, resolveOverload, sigToPType, type ArgInfo } f
 import { type Runtime, DEFAULT_LIMITS } from '../../runtime/runtime.js';
 import { parseDefaultExpr } from '../defaults.js';
 import { callError, containsCall, type LowerContext, normConst, type Val, VOID, withArticle } from './context.js';
-import { declTypeFromRef } from './types.js';
+import { copyObject, declTypeFromRef, objectArrayElem, udtStaticCall } from './types.js';
+import { OBJECT_ARRAY_FUNCTIONS } from '../../builtins/object-arrays.js';
+import { enumToString, inputEnum } from './enums.js';
+import { libFunction } from './libraries.js';
 import { didYouMean, dotted, PINE_ARRAY_FUNCTIONS, unknownName } from './names.js';
 import { notePlotCount, SCRIPT_CALLS } from './script-calls.js';
 
@@ -30,14 +33,51 @@ export function call(cx: LowerContext, e: A.Call, scope: Scope): Val[] {
         const chosen = sym.overloads ? pickOverload(cx, sym, sym.overloads, e, scope) : sym;
         return chosen ? userCall(cx, chosen, e, scope) : [cx.poison()];
       }
-      cx.err('E330', callee.span, `Cannot call '${callee.name}': it is ${withArticle(baseName(sym.type))} variable, not a function.`);
-      return [cx.poison()];
+      // Variables and functions have separate names in Pine: `f = f(close)`, `alert = "..."`
+      // then `alert(...)` call the function.
+      const fnOfName = cx.userFns.find((f) => f.name === callee.name && !f.def.isMethod && f.lib === undefined && f.def.span.start < e.span.start);
+      if (fnOfName) {
+        const chosen = fnOfName.overloads ? pickOverload(cx, fnOfName, fnOfName.overloads, e, scope) : fnOfName;
+        return chosen ? userCall(cx, chosen, e, scope) : [cx.poison()];
+      }
+      if (!lookupFn(callee.name)) {
+        cx.err('E330', callee.span, `Cannot call '${callee.name}': it is ${withArticle(baseName(sym.type))} variable, not a function.`);
+        return [cx.poison()];
+      }
     }
   }
   const name = dotted(cx, callee);
   if (name !== null) {
     const root = name.split('.')[0] ?? '';
     if (callee.kind === 'Ident' || !scope.lookup(root)) {
+      // A method called like a function, its first argument being the value it applies to.
+      const asFn = callee.kind === 'Ident' ? cx.methods.get(name)?.filter((m) => m.lib === undefined) : undefined;
+      const firstM = asFn?.[0];
+      if (asFn && firstM) {
+        const chosen = asFn.length === 1 ? firstM : pickOverload(cx, firstM, asFn.slice(1), e, scope);
+        return chosen ? userCall(cx, chosen, e, scope) : [cx.poison()];
+      }
+      if (name === 'input.enum') return [inputEnum(cx, e, scope)];
+      if (name === 'str.tostring' && cx.enums.size > 0 && e.args.length === 1) {
+        // `str.tostring(e)` of an enum: the member's title.
+        const a = e.args[0];
+        const ty = a ? cx.checkOnly(scope.fn, () => cx.expr(a.value, scope)) : null;
+        if (a && ty?.type.base === 'enum') return [enumToString(cx, cx.expr(a.value, scope), scope)];
+      }
+      const objName = callee.kind === 'Member' ? dotted(cx, callee.object) : null;
+      const udt = objName !== null ? cx.udt(objName) : undefined;
+      if (udt && callee.kind === 'Member') return [udtStaticCall(cx, udt, e, callee, scope)];
+      const lib = callee.kind === 'Member' && !scope.lookup(root) ? cx.libs.get(root) : undefined;
+      if (lib && callee.kind === 'Member') {
+        const sym = lib.broken ? null : libFunction(cx, lib, callee);
+        if (!sym) {
+          for (const a of e.args) cx.expr(a.value, scope);
+          return [cx.poison()];
+        }
+        const direct: A.Call = { ...e, callee: { kind: 'Ident', span: callee.span, name: callee.name } };
+        const chosen = sym.overloads ? pickOverload(cx, sym, sym.overloads, direct, scope) : sym;
+        return chosen ? userCall(cx, chosen, direct, scope) : [cx.poison()];
+      }
       const specs = lookupFn(name);
       const script = SCRIPT_CALLS.get(name);
       // A script-level call without a registry signature (max_bars_back).
@@ -99,7 +139,7 @@ function pickOverload(cx: LowerContext, first: FuncSym, others: FuncSym[], call:
         return;
       }
       if (!p.type) return;
-      const want = declTypeFromRef(cx, p.type);
+      const want = paramType(cx, cand, p.type);
       const got = types[i];
       if (!want || !got) return;
       const a = assignable(got.type, want, cx.version);
@@ -182,7 +222,7 @@ function userCall(cx: LowerContext, sym: FuncSym, call: A.Call, scope: Scope): V
       v = cx.poison();
     }
     if (p.type) {
-      const want = declTypeFromRef(cx, p.type);
+      const want = paramType(cx, sym, p.type);
       if (want) {
         v = cx.convert(fn, v, want, e.span, `Cannot pass \`${cx.q(e)}\` as '${p.name}'`);
         if (p.type.qualifier && v.type.qual > want.qual) {
@@ -247,6 +287,19 @@ function userCall(cx: LowerContext, sym: FuncSym, call: A.Call, scope: Scope): V
   });
 }
 
+/** The declared type of a parameter of `sym`, read where `sym` was declared (a library's
+ * function names the library's types by their short names). */
+function paramType(cx: LowerContext, sym: FuncSym, ref: A.TypeRef): PType | null {
+  if (sym.lib === undefined) return declTypeFromRef(cx, ref);
+  const saved = cx.libPrefix;
+  cx.libPrefix = sym.lib;
+  try {
+    return declTypeFromRef(cx, ref);
+  } finally {
+    cx.libPrefix = saved;
+  }
+}
+
 function defaultScope(cx: LowerContext, sym: FuncSym, scope: Scope): Scope {
   return new Scope(null, scope.fn, sym.globals.copy());
 }
@@ -261,7 +314,7 @@ export function checkUncalled(cx: LowerContext): void {
     // A generic parameter's type is only known at a call: here it reads as a value that raises
     // no type errors, so that only errors independent of it (names, other types) are reported.
     const unknown = sym.def.params.map((p) => p.type === null);
-    const types = sym.def.params.map((p) => (p.type ? (declTypeFromRef(cx, p.type) ?? t('float')) : t('float')));
+    const types = sym.def.params.map((p) => (p.type ? (paramType(cx, sym, p.type) ?? t('float')) : t('float')));
     sym.specs.set('unused', specialize(cx, sym, types, null, unknown));
   }
 }
@@ -274,6 +327,9 @@ function specialize(cx: LowerContext, sym: FuncSym, argTypes: PType[], call: A.C
   const fnScope = new Scope(scope, ctx);
   const paramRegs: number[] = [];
   cx.compiling.push(sym);
+  // A library's function sees the library's types by their short names.
+  const savedLib = cx.libPrefix;
+  cx.libPrefix = sym.lib ?? null;
   ctx.em.at = def.span.start;
   def.params.forEach((p, i) => {
     const ty = argTypes[i] ?? t('float');
@@ -309,6 +365,7 @@ function specialize(cx: LowerContext, sym: FuncSym, argTypes: PType[], call: A.C
     resultRegs.push(r);
   }
   ctx.em.emit(Op.RET);
+  cx.libPrefix = savedLib;
   cx.compiling.pop();
   void call;
   return { fnId: ctx.id, results, resultRegs, paramRegs, paramTypes: argTypes, ctx };
@@ -316,10 +373,18 @@ function specialize(cx: LowerContext, sym: FuncSym, argTypes: PType[], call: A.C
 
 /** `value.name(args)`: the builtin `<namespace of value's type>.name(value, args)`. */
 function methodCall(cx: LowerContext, e: A.Call, callee: A.Member, scope: Scope): Val[] {
+  const methods = cx.methods.get(callee.name);
+  if (methods) {
+    const user = userMethodCall(cx, methods, e, callee, scope);
+    if (user) return user;
+  }
   const self = cx.expr(callee.object, scope);
   if (self.bad) {
     for (const a of e.args) cx.expr(a.value, scope);
     return [cx.poison()];
+  }
+  if (self.type.base === 'udt' && callee.name === 'copy' && e.args.length === 0) {
+    return [copyObject(cx, self, callee.object, self.type.name ?? '', scope)];
   }
   const ns = METHOD_NAMESPACES[self.type.base];
   const specs = ns ? lookupFn(`${ns}.${callee.name}`) : undefined;
@@ -345,6 +410,27 @@ function methodCall(cx: LowerContext, e: A.Call, callee: A.Member, scope: Scope)
   return [cx.poison()];
 }
 
+/** `value.name(args)` where `name` is a user method declared for the value's type: the method
+ * called with `value` as its first argument. Null when no method of that name takes the value. */
+function userMethodCall(cx: LowerContext, methods: FuncSym[], e: A.Call, callee: A.Member, scope: Scope): Val[] | null {
+  const selfT = cx.checkOnly(scope.fn, () => cx.expr(callee.object, scope));
+  if (selfT.bad) return null;
+  const fits = methods.filter((m) => {
+    const p = m.def.params[0]?.type;
+    const want = p ? paramType(cx, m, p) : null;
+    return want !== null && selfT.type.base !== 'na' && assignable(selfT.type, want, cx.version) === 'same';
+  });
+  const first = fits[0];
+  if (!first) return null;
+  const call: A.Call = {
+    ...e,
+    callee: { kind: 'Ident', span: callee.nameSpan, name: callee.name },
+    args: [{ name: null, nameSpan: null, value: callee.object }, ...e.args],
+  };
+  const chosen = fits.length === 1 ? first : pickOverload(cx, first, fits.slice(1), call, scope);
+  return chosen ? userCall(cx, chosen, call, scope) : [cx.poison()];
+}
+
 /** A call of a builtin function; `self` is the value a method call is made on (`a.push(x)` is
  * `array.push(a, x)`), already compiled. */
 function builtinCall(cx: LowerContext, name: string, allSpecs: readonly FnSpec[], e: A.Call, scope: Scope, self: { v: Val; text: string } | null = null): Val[] {
@@ -356,7 +442,9 @@ function builtinCall(cx: LowerContext, name: string, allSpecs: readonly FnSpec[]
   const script = SCRIPT_CALLS.get(name);
   if (script?.stage === 'unevaluated') return script.lower(cx, name, e, scope);
   const resolved = script?.stage === 'resolved' ? script : null;
-  const specs = byTypeArgs(cx, name, allSpecs, e);
+  // Arrays of objects (`array.new<Point>()`, `a.push(p)` on an array<Point>) have their own overloads.
+  let objElem = name.startsWith('array.') ? objectArrayElem(cx, e, []) : null;
+  let specs = objElem ? objectArraySpecs(cx, name, e) : byTypeArgs(cx, name, allSpecs, e);
   if (!specs) {
     for (const a of e.args) cx.expr(a.value, scope);
     return (allSpecs[0]?.results ?? [t('float')]).map((r) => cx.poison(sigToPType(r, null)));
@@ -379,6 +467,13 @@ function builtinCall(cx: LowerContext, name: string, allSpecs: readonly FnSpec[]
     cx.declName = saveDecl;
     argVals.push(v);
     infos.push({ name: a.name, type: v.type, text: cx.q(a.value) });
+  }
+  if (!objElem && name.startsWith('array.')) {
+    objElem = objectArrayElem(cx, e, argVals);
+    if (objElem) {
+      specs = objectArraySpecs(cx, name, e);
+      if (!specs) return (allSpecs[0]?.results ?? [t('float')]).map((r) => cx.poison(sigToPType(r, null)));
+    }
   }
   let res = resolveOverload(specs, infos, cx.version);
   if (!res.ok && argVals.some((v) => v.bad)) {
@@ -410,6 +505,7 @@ function builtinCall(cx: LowerContext, name: string, allSpecs: readonly FnSpec[]
     return (specs[0]?.results ?? [t('float')]).map((r) => cx.poison(sigToPType(r, null)));
   }
   const m = res.match;
+  if (objElem && m.bindT === null) m.bindT = objElem;
   const spec = m.spec;
   if (spec.rejectNote !== null && (spec.untilVersion === null || cx.version > spec.untilVersion)) {
     cx.err('E340', e.span, `\`${cx.q(e)}\`: ${spec.rejectNote}`);
@@ -472,6 +568,14 @@ function builtinCall(cx: LowerContext, name: string, allSpecs: readonly FnSpec[]
   const d = cx.newReg(results.length);
   fn.em.emit(Op.CALLB, idx, block, d, s);
   return results.map((ty, i) => ({ reg: d + i, type: ty }));
+}
+
+/** The `__oarray.*` overloads standing for `array.<name>` on arrays of objects, or null after
+ * reporting that this array function does not take arrays of objects yet. */
+function objectArraySpecs(cx: LowerContext, name: string, e: A.Call): readonly FnSpec[] | null {
+  const specs = lookupFn(`__oarray.${name.slice(6)}`);
+  if (!specs) cx.err('E504', e.callee.span, `'${name}' on arrays of objects of user-defined types is not supported yet: ${OBJECT_ARRAY_FUNCTIONS.map((f) => `array.${f}`).join(', ')} are.`);
+  return specs ?? null;
 }
 
 /** The overloads of a builtin that match the call's template arguments (`array.new<float>`):

@@ -19,6 +19,42 @@ import { lookupFn, type FnSpec } from '../../builtins/registry.js';
 import { assignable, divisionHint } from '../overloads.js';
 import { FIXED_REGISTERS } from '../../runtime/runtime.js';
 
+/** A user-defined type: its fields in declaration order (types.ts). */
+export interface UdtInfo {
+  name: string;
+  def: A.TypeDef;
+  fields: { name: string; type: PType; def: A.FieldDef }[];
+}
+
+/** An enum: its members in declaration order (a value is the member's index) and their titles. */
+export interface EnumInfo {
+  name: string;
+  def: A.EnumDef;
+  members: string[];
+  titles: string[];
+}
+
+/** A library given to the compiler, parsed and compiled alone first (compile.ts). */
+export interface LibSource {
+  source: string;
+  script: A.Script;
+  /** The title of its `library("...")` declaration, or null. */
+  title: string | null;
+  /** Errors of its own compilation. */
+  errors: { line: number; column: number; code: string; message: string }[];
+}
+
+/** An imported library: its exported functions by name (each the first of its overloads). */
+export interface LibInfo {
+  path: string;
+  alias: string;
+  fns: Map<string, FuncSym>;
+  /** Exported constants (`export const int N = 5`) with their values. */
+  consts: Map<string, Val>;
+  /** The import failed (reported once): every use of the alias is quiet. */
+  broken?: boolean;
+}
+
 /** A compiled expression: where its value is, its type, and its compile-time value if known. */
 export interface Val {
   reg: number;
@@ -114,6 +150,19 @@ export class LowerContext {
   /** The expression most recently entered: where the compiler was if it runs out of stack. */
   lastSpan: A.Span = { start: 0, end: 0 };
   pinnedAt: number | null = null;
+  /** User-defined types declared so far, by name (types.ts). */
+  readonly udts = new Map<string, UdtInfo>();
+  /** User methods (`method f(Type self, ...)`) by name; a name may have one per type of self. */
+  readonly methods = new Map<string, FuncSym[]>();
+  /** Enums declared so far, by name (types.ts). */
+  readonly enums = new Map<string, EnumInfo>();
+  /** Libraries given to the compiler (`import` resolves against them, libraries.ts). */
+  libraries: readonly LibSource[] = [];
+  /** Imported libraries by alias (libraries.ts). */
+  readonly libs = new Map<string, LibInfo>();
+  /** While a library's declarations or function bodies are compiled: `alias.`, the prefix of its
+   * types and enums (a library's `Point` is `L.Point` to the script that imports it as L). */
+  libPrefix: string | null = null;
 
   constructor(
     readonly script: A.Script,
@@ -306,6 +355,17 @@ export class LowerContext {
     fn.em.spans.length = mark;
     fn.tempRelease(tmark);
     return v.bad ? this.poison(v.type) : { reg: this.constReg(null), type: v.type };
+  }
+
+  /** The user-defined type `name` as seen from the code being compiled (a library's own types by
+   * their short names inside it). */
+  udt(name: string): UdtInfo | undefined {
+    return (this.libPrefix !== null ? this.udts.get(this.libPrefix + name) : undefined) ?? this.udts.get(name);
+  }
+
+  /** The enum `name` as seen from the code being compiled (see udt()). */
+  enumNamed(name: string): EnumInfo | undefined {
+    return (this.libPrefix !== null ? this.enums.get(this.libPrefix + name) : undefined) ?? this.enums.get(name);
   }
 
   /** A register holding na of type `ty` (false for a v6 bool). */

@@ -278,11 +278,13 @@ export function forExpr(cx: LowerContext, e: A.ForExpr, scope: Scope, want: bool
 function arrayOp(cx: LowerContext, fn: FnCtx, name: string, arr: PType, block: number, span: A.Span): { reg: number; type: PType } {
   const args: ArgInfo[] = [{ name: null, type: arr, text: '' }];
   if (name === 'array.get') args.push({ name: null, type: t('int'), text: '' });
-  const res = resolveOverload(lookupFn(name) ?? [], args, cx.version);
+  // Arrays of objects have their own overloads (builtins/object-arrays.ts).
+  const objects = arr.elem?.base === 'udt';
+  const res = resolveOverload(lookupFn(objects ? name.replace('array.', '__oarray.') : name) ?? [], args, cx.version);
   if (!res.ok) throw new Error(`Internal: no ${name} for ${baseName(arr)}`);
   const spec = res.match.spec;
   const r0 = spec.results[0];
-  const type = r0 ? sigToPType(r0, null) : t('int');
+  const type = r0 ? sigToPType(r0, res.match.bindT) : t('int');
   const d = cx.newReg();
   fn.em.at = cx.pinnedAt ?? span.start;
   fn.em.emit(Op.CALLB, cx.builtinRef(spec.name, spec.overload, spec.signature), block, d, 0);

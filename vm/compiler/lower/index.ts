@@ -11,18 +11,20 @@ import { Op } from '../../bytecode/opcodes.js';
 import type { Program } from '../../bytecode/program.js';
 import { PROGRAM_FORMAT } from '../../bytecode/program.js';
 import { findRecursion, prescan } from '../prescan.js';
-import { LowerContext } from './context.js';
+import { LowerContext, type LibSource } from './context.js';
 import { checkUncalled, defaultArg } from './calls.js';
 import { asBool, binaryVals, expr } from './expressions.js';
 import { stmts } from './statements.js';
 import { checkPlotCount } from './script-calls.js';
 
 export { SOURCE_REGS } from './script-calls.js';
+export type { LibSource } from './context.js';
 export { typeName } from '../types.js';
 
 /** Lowers a parsed script to a Program (null when any error was reported to `sink`). */
-export function lower(script: A.Script, sink: DiagnosticSink): Program | null {
+export function lower(script: A.Script, sink: DiagnosticSink, libraries: readonly LibSource[] = []): Program | null {
   const cx = new LowerContext(script, sink, { expr, stmts, binaryVals, asBool, defaultArg });
+  cx.libraries = libraries;
   try {
     return run(cx);
   } catch (e) {

@@ -2,12 +2,15 @@
 // variables, and the "undeclared / unknown / did you mean" diagnostics.
 
 import type * as A from '../ast.js';
-import { isNumericStorage, typeName } from '../types.js';
+import { baseName, isNumericStorage, typeName } from '../types.js';
 import { Scope, type VarSym } from '../scope.js';
 import { Op } from '../../bytecode/opcodes.js';
 import { allFunctionNames, allVariableNames, isNamespace, lookupFn, lookupVar, type VarSpec } from '../../builtins/registry.js';
 import { sigToPType } from '../overloads.js';
 import { type LowerContext, type Val } from './context.js';
+import { fieldRead } from './types.js';
+import { enumMember } from './enums.js';
+import { libConstant } from './libraries.js';
 
 export function readVar(cx: LowerContext, sym: VarSym, scope: Scope, _span: A.Span): Val {
   if (sym.unknown) return cx.poison(sym.type);
@@ -65,6 +68,12 @@ export function member(cx: LowerContext, e: A.Member, scope: Scope): Val {
     const root = name.split('.')[0] ?? '';
     const userRoot = scope.lookup(root);
     if (!userRoot) {
+      const objName = dotted(cx, e.object);
+      const en = objName !== null ? cx.enumNamed(objName) : undefined;
+      if (en) return enumMember(cx, en, e);
+      const lib = cx.libs.get(root);
+      if (lib?.broken) return cx.poison();
+      if (lib && e.object.kind === 'Ident') return libConstant(cx, lib, e);
       const bv = lookupVar(name);
       if (bv) return builtinVar(cx, bv, scope, e.span);
       if (lookupFn(name)) {
@@ -74,8 +83,10 @@ export function member(cx: LowerContext, e: A.Member, scope: Scope): Val {
       return unknownName(cx, name, e.span);
     }
   }
-  cx.expr(e.object, scope);
-  cx.err('E502', e.span, `Field access (\`${cx.q(e)}\`) needs user-defined types, which are not supported yet.`);
+  const obj = cx.expr(e.object, scope);
+  if (obj.bad) return cx.poison();
+  if (obj.type.base === 'udt') return fieldRead(cx, obj, e, scope);
+  cx.err('E338', e.span, `Cannot read \`${cx.q(e)}\`: \`${cx.q(e.object)}\` is ${baseName(obj.type)}, and only objects of user-defined types have fields.`);
   return cx.poison();
 }
 

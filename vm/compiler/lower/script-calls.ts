@@ -88,14 +88,18 @@ function declaration(cx: LowerContext, name: string, e: A.Call, scope: Scope): V
   if (name === 'strategy') {
     cx.err('E504', e.callee.span, "Strategies ('strategy()') are not supported yet.");
   }
-  if (name === 'library') {
-    cx.err('E504', e.callee.span, "Libraries ('library()') are not supported yet.");
-  }
   if (typeof values.calc_bars_count === 'number' && values.calc_bars_count > 0) {
-    // Running on the last N bars only changes every value (var counters, averages' seeds).
+    // TradingView runs such a script on its last N bars only (a speed setting): here it runs on
+    // every bar, which gives the same values on those bars unless they depend on the whole history.
     const k = m.spec.params.findIndex((p) => p.name === 'calc_bars_count');
     const at = e.args[m.bound[k] ?? -1]?.value.span ?? e.span;
-    cx.err('E504', at, `${name}(calc_bars_count = ${values.calc_bars_count}) runs the script on the last bars only, which is not supported yet: remove the argument to run on every bar.`);
+    cx.sink.warning('W303', at, `${name}(calc_bars_count = ${values.calc_bars_count}) is ignored: the script runs on every bar, not only the last ${values.calc_bars_count} (values that depend on the whole history, such as var counters, can differ from TradingView's).`);
+  }
+  if (values.linktoseries === true && values.overlay !== true) {
+    // TradingView: a script linked to the chart's series must be drawn on it.
+    const k = m.spec.params.findIndex((p) => p.name === 'linktoseries');
+    const at = e.args[m.bound[k] ?? -1]?.value.span ?? e.span;
+    cx.err('E331', at, `${name}(linktoseries = true) needs overlay = true: a script linked to the chart's main series is drawn on the main pane.`);
   }
   if (typeof values.timeframe === 'string' && values.timeframe !== '') {
     // Running the whole script on another timeframe is Tier 4; ignoring it would silently

@@ -9,8 +9,10 @@ import { Op } from '../../bytecode/opcodes.js';
 import { lookupVar } from '../../builtins/registry.js';
 import { printType } from '../ast-print.js';
 import { type LowerContext, normConst, type Val } from './context.js';
-import { declTypeFromRef } from './types.js';
-import { readVar } from './names.js';
+import { declTypeFromRef, fieldAssign, typeDef } from './types.js';
+import { dotted, readVar } from './names.js';
+import { enumDef } from './enums.js';
+import { importLib } from './libraries.js';
 import { exprMulti } from './expressions.js';
 
 /** Compiles statements; returns the value of the last one when `want` (a block's value). */
@@ -54,13 +56,13 @@ function stmt(cx: LowerContext, s: A.Stmt, scope: Scope, want: boolean): Val[] |
       funcDef(cx, s, scope);
       return null;
     case 'TypeDef':
-      cx.err('E502', s.span, `User-defined types ('type ${s.name}') are not supported yet.`);
+      typeDef(cx, s, scope);
       return null;
     case 'EnumDef':
-      cx.err('E502', s.span, `Enums ('enum ${s.name}') are not supported yet.`);
+      enumDef(cx, s, scope);
       return null;
     case 'Import':
-      cx.err('E503', s.span, `Library imports ('import ${s.path}') have no data source offline and are not supported.`);
+      importLib(cx, s, scope);
       return null;
   }
 }
@@ -79,7 +81,8 @@ function exprStmt(cx: LowerContext, e: A.Expr, scope: Scope, want: boolean): Val
 
 function varDecl(cx: LowerContext, s: A.VarDecl, scope: Scope, want: boolean): Val[] | null {
   const fn = scope.fn;
-  if (scope.syms.has(s.name)) cx.alreadyDeclared(s.name, s.nameSpan, scope);
+  // A function and a variable may share a name (`f = f(close)`): calls find the function.
+  if (scope.syms.has(s.name) && scope.syms.get(s.name)?.kind !== 'func') cx.alreadyDeclared(s.name, s.nameSpan, scope);
   else {
     // `x = 1` in a block where an outer `x` exists declares a second variable (valid Pine, and
     // Pine warns): almost always a `:=` was meant.
@@ -102,7 +105,10 @@ function varDecl(cx: LowerContext, s: A.VarDecl, scope: Scope, want: boolean): V
   const declared = s.type ? declTypeFromRef(cx, s.type) : null;
   const global = fn.isMain && scope === cx.globalScope;
   const hist = cx.histNames.has(s.name);
-  if (s.mode === 'plain' || s.broken) {
+  // `var string G = "grp"` never reassigned holds its constant for ever: it is a const (TradingView
+  // takes it where a const is required, as a `group` or a plot title).
+  const constVar = s.mode !== 'plain' && !s.broken && !cx.reassigned.has(s.name) && isConstExpr(cx, s.value, scope);
+  if (s.mode === 'plain' || s.broken || constVar) {
     cx.declName = s.name;
     let v = s.broken ? cx.poison() : cx.expr(s.value, scope);
     cx.declName = null;
@@ -260,10 +266,7 @@ function tupleDecl(cx: LowerContext, s: A.TupleDecl, scope: Scope): void {
 
 export function assign(cx: LowerContext, s: A.Assign, scope: Scope, want: boolean): Val[] | null {
   const fn = scope.fn;
-  if (s.target.kind !== 'Ident') {
-    cx.err('E502', s.target.span, `Assigning to fields (\`${cx.q(s.target)}\`) needs user-defined types, which are not supported yet.`);
-    return null;
-  }
+  if (s.target.kind === 'Member') return fieldAssign(cx, s, s.target, scope, want);
   const name = s.target.name;
   const sym = scope.lookup(name);
   if (!sym) {
@@ -330,7 +333,7 @@ function funcDef(cx: LowerContext, s: A.FuncDef, scope: Scope): void {
     return;
   }
   if (s.isMethod) {
-    cx.err('E502', s.span, `Methods ('method ${s.name}') are not supported yet.`);
+    methodDef(cx, s, scope);
     return;
   }
   const prev = scope.syms.get(s.name);
@@ -350,10 +353,61 @@ function funcDef(cx: LowerContext, s: A.FuncDef, scope: Scope): void {
     return;
   }
   if (prev) {
-    cx.alreadyDeclared(s.name, s.nameSpan, scope);
+    // A variable of the same name stays what the name reads; calls find the function.
+    cx.userFns.push(sym);
     return;
   }
   scope.syms.set(s.name, sym);
+  cx.userFns.push(sym);
+}
+
+/** Whether `e` is built only of literals, const variables and built-in constants (`color.red`),
+ * so that its value is known when the script compiles (no code needs to run to know it). */
+function isConstExpr(cx: LowerContext, e: A.Expr, scope: Scope): boolean {
+  switch (e.kind) {
+    case 'Number':
+    case 'String':
+    case 'Bool':
+    case 'Color':
+      return true;
+    case 'Ident': {
+      const sym = scope.lookup(e.name);
+      return sym !== undefined && sym.kind === 'var' && sym.cv !== undefined;
+    }
+    case 'Member': {
+      const name = dotted(cx, e);
+      const root = name?.split('.')[0] ?? '';
+      const bv = name !== null && !scope.lookup(root) ? lookupVar(name) : undefined;
+      return bv !== undefined && 'value' in bv.impl;
+    }
+    case 'Unary':
+      return isConstExpr(cx, e.operand, scope);
+    case 'Binary':
+      return isConstExpr(cx, e.left, scope) && isConstExpr(cx, e.right, scope);
+    default:
+      return false;
+  }
+}
+
+/** `method name(Type self, ...) => body`: called as `value.name(...)` on a value of the first
+ * parameter's declared type (a user-defined type or a built-in one). */
+function methodDef(cx: LowerContext, s: A.FuncDef, scope: Scope): void {
+  const self = s.params[0];
+  if (!self || !self.type) {
+    cx.err('E342', self ? self.span : s.nameSpan, `The first parameter of the method '${s.name}' must declare its type (\`method ${s.name}(float x, ...)\`): it is the type the method is called on.`);
+    return;
+  }
+  const list = cx.methods.get(s.name) ?? [];
+  const sig = (d: A.FuncDef): string => d.params.map((p) => (p.type ? printType(p.type) : '?')).join(',');
+  const same = list.find((o) => sig(o.def) === sig(s));
+  if (same) {
+    const line = cx.sink.lines.lineCol(same.def.nameSpan.start).line;
+    cx.err('E303', s.nameSpan, `The method '${s.name}' is already declared on line ${line} with the same parameters.`);
+    return;
+  }
+  const sym: FuncSym = { kind: 'func', name: s.name, def: s, globals: cx.globalTable.snapshot(), specs: new Map() };
+  list.push(sym);
+  cx.methods.set(s.name, list);
   cx.userFns.push(sym);
 }
 
