@@ -11,3 +11,4 @@ import './checks.js';
 import './alerts.js';
 import './ta/index.js';
 import './time/index.js';
+import './strategy/index.js';

@@ -155,8 +155,14 @@ class Lowerer {
     }
     for (const st of this.script.body) if (st.kind === 'FuncDef' && !st.isMethod && !this.declaredFns.has(st.name)) this.declaredFns.set(st.name, st);
     const em = this.main.em;
+    // strategy: the broker's state lives in main's call-site slot 0 (STRATEGY_SLOT), reserved
+    // before anything else is laid out.
+    const isStrategy = /^[ \t]*strategy[ \t]*\(/m.test(this.sink.source);
+    if (isStrategy) this.main.nCs++;
     this.stmts(this.script.body, this.globalScope, false);
     em.at = this.script.span.end;
+    // strategy: the broker's end-of-bar step after the script body.
+    if (isStrategy && this.meta.kind === 'strategy') this.strategyHook('__strategy_end', []);
     em.emit(Op.HALT);
     this.checkUncalled();
     // (A declaration with a syntax error was reported already: no second error for it.)
@@ -1124,8 +1130,6 @@ class Lowerer {
       this.err('E301', span, `Unknown built-in '${name}': 'array' has no member '${name.slice(6)}'.${this.didYouMean(name, null, 'any')}`);
     } else if (OFFLINE_REQUESTS.has(name)) {
       this.err('E504', span, `'${name}' needs data that only TradingView's servers have (financials, economic data, corporate events): it cannot run here.`);
-    } else if (root === 'strategy' && this.meta.kind === 'strategy') {
-      // strategy() itself was reported: each strategy.* use would only repeat it.
     } else if (UNSUPPORTED_NAMESPACES.includes(root)) {
       this.err('E504', span, `'${name}' is not supported yet.`);
     } else if (isNamespace(root)) {
@@ -1145,6 +1149,8 @@ class Lowerer {
       const v = impl.value;
       return this.constVal(v, type);
     }
+    // strategy: strategy.* variables read the broker of a strategy() script.
+    if (this.notInStrategy(bv.name, span)) return this.poison(type);
     const fn = scope.fn;
     const idx = this.builtinRef(bv.name, -1, `${bv.name}: ${typeName(type)}`);
     const s = impl.stateful ? fn.nCs++ : 0;
@@ -2037,6 +2043,11 @@ class Lowerer {
       this.err('E406', e.callee.span, `'${name}' can only be called in the global scope, not inside a function or block.`);
     }
     if (first?.declaration) return this.declaration(name, e, scope);
+    // strategy: order functions and trade queries need a strategy() script.
+    if (this.notInStrategy(name, e.callee.span)) {
+      for (const a of e.args) this.expr(a.value, scope);
+      return (allSpecs[0]?.results ?? []).map((r) => this.poison(sigToPType(r, null)));
+    }
     const specs = this.byTypeArgs(name, allSpecs, e);
     if (!specs) {
       for (const a of e.args) this.expr(a.value, scope);
@@ -2274,9 +2285,8 @@ class Lowerer {
       const c = this.constArg(v, p.name, 'any', a.value.span, name);
       if (c !== undefined) values[p.name] = c;
     });
-    if (name === 'strategy') {
-      this.err('E504', e.callee.span, "Strategies ('strategy()') are not supported yet.");
-    }
+    // strategy: the arguments that change results go to the broker's begin step, emitted here.
+    if (name === 'strategy') this.strategyDeclaration(values, m.spec.params.map((p, k) => (m.bound[k] ?? -1) >= 0 ? e.args[m.bound[k] ?? -1]?.value.span ?? e.span : null), m.spec.params.map((p) => p.name), e);
     if (name === 'library') {
       this.err('E504', e.callee.span, "Libraries ('library()') are not supported yet.");
     }
@@ -2306,6 +2316,62 @@ class Lowerer {
       options: values,
     };
     return [{ reg: 0, type: VOID }];
+  }
+
+  // strategy: ----------------------------------------------------------------------------------
+  // The strategy() declaration's broker wiring (vm/builtins/strategy/). The begin step runs where
+  // strategy() stands, the end step after the body; both use call-site slot 0.
+
+  /** Checks strategy()'s arguments and emits the broker's begin step with them. */
+  private strategyDeclaration(values: Record<string, string | number | boolean | null>, spans: (A.Span | null)[], names: string[], e: A.Call): void {
+    const at = (n: string): A.Span => spans[names.indexOf(n)] ?? e.span;
+    if (this.main.nCs === 0) {
+      this.err('E504', e.callee.span, 'strategy() must start a line of its own at the top level of the script.');
+      return;
+    }
+    const unsupported = (n: string, why: string): void => this.err('E504', at(n), `strategy(${n} = ${String(values[n])}): ${why}`);
+    if (values.calc_on_order_fills === true) unsupported('calc_on_order_fills', 're-running the script after each fill is not supported yet: remove the argument (or set it to false).');
+    if (values.use_bar_magnifier === true) unsupported('use_bar_magnifier', 'the bar magnifier needs lower-timeframe bars, which are not supported yet: remove the argument (or set it to false).');
+    for (const n of ['margin_long', 'margin_short']) {
+      const v = values[n];
+      if (typeof v === 'number' && v !== 100 && v !== 0) unsupported(n, 'margin calls are not emulated yet, so only 100 (no leverage) or 0 is supported.');
+    }
+    const oneOf = (n: string, ok: string[]): void => {
+      const v = values[n];
+      if (typeof v === 'string' && !ok.includes(v)) this.err('E331', at(n), `strategy(${n} = "${v}"): expected one of ${ok.join(', ')}.`);
+    };
+    oneOf('default_qty_type', ['fixed', 'cash', 'percent_of_equity']);
+    oneOf('commission_type', ['percent', 'cash_per_contract', 'cash_per_order']);
+    oneOf('close_entries_rule', ['FIFO', 'ANY']);
+    const num = (n: string): number | null => (typeof values[n] === 'number' ? (values[n] as number) : null);
+    const txt = (n: string): string | null => (typeof values[n] === 'string' ? (values[n] as string) : null);
+    const flag = (n: string): number => (values[n] === true ? 1 : 0);
+    this.strategyHook('__strategy_begin', [
+      num('pyramiding'), txt('default_qty_type'), num('default_qty_value'), num('initial_capital'),
+      txt('commission_type'), num('commission_value'), num('slippage'), flag('process_orders_on_close'),
+      num('margin_long'), num('margin_short'), txt('close_entries_rule'), num('backtest_fill_limits_assumption'),
+      num('risk_free_rate'), txt('currency'),
+    ]);
+  }
+
+  /** strategy: reports (E409) a use of the broker outside a strategy() script, or of its steps. */
+  private notInStrategy(name: string, span: A.Span): boolean {
+    if (name.startsWith('__strategy')) {
+      this.err('E409', span, `'${name}' is internal to the strategy broker and cannot be called.`);
+      return true;
+    }
+    if (!name.startsWith('strategy.') || this.meta.kind === 'strategy') return false;
+    this.err('E409', span, `'${name}' can only be used in a strategy: declare the script with strategy() instead of ${this.meta.kind}().`);
+    return true;
+  }
+
+  /** Emits a call of a broker step with constant arguments, on call-site slot 0. */
+  private strategyHook(name: string, args: (number | string | null)[]): void {
+    const spec = lookupFn(name)?.[0];
+    if (!spec) return;
+    const block = args.length > 0 ? this.newReg(args.length) : 0;
+    args.forEach((v, i) => this.preload.push({ reg: block + i, value: v }));
+    this.main.em.emit(Op.CALLB, this.builtinRef(spec.name, spec.overload, spec.signature), block, 0, 0);
   }
 
   /** plot(), plotshape(), hline(), bgcolor(), fill(), ...: metadata at compile time, series

@@ -1,0 +1,75 @@
+// The strategy outputs of `evergreen run`: TradingView's "List of trades" CSV (`--trades`) and the
+// `strategy` section of the JSON output (trades, performance summary, equity curve).
+
+import { TextSink } from './output.js';
+import type { StrategyReport, TradeRow } from '../builtins/strategy/report.js';
+import { offsetAt, zoneOf } from '../builtins/time/tz.js';
+
+function two(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
+}
+
+/** `2022-01-03T19:00:00-0500`: the instant in `zone`, with its UTC offset. */
+export function tvTime(t: number, zone: string): string {
+  if (!Number.isFinite(t)) return '';
+  const z = zoneOf(zone);
+  const off = offsetAt(z, t);
+  const d = new Date(t + off);
+  const m = Math.round(Math.abs(off) / 60000);
+  const sign = off < 0 ? '-' : '+';
+  return (
+    `${d.getUTCFullYear()}-${two(d.getUTCMonth() + 1)}-${two(d.getUTCDate())}T` +
+    `${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}${sign}${two(Math.floor(m / 60))}${two(m % 60)}`
+  );
+}
+
+function num(v: number): string {
+  return Number.isFinite(v) ? String(v) : '';
+}
+
+function cell(s: string): string {
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** The "List of trades" CSV: two rows per trade (entry, then exit; `Open` for a trade still open),
+ * in trade order, CRLF line ends as TradingView's current exports. */
+export function tradesCsv(report: StrategyReport, currency: string, zone: string): string {
+  const ccy = currency === '' ? 'USD' : currency;
+  const lines = [
+    `Trade #,Type,Date/Time,Signal,Price ${ccy},Position size (qty),Position size (value),Net P&L ${ccy},Net P&L %,Run-up ${ccy},Run-up %,Drawdown ${ccy},Drawdown %,Cumulative P&L ${ccy},Cumulative P&L %`,
+  ];
+  const tail = (t: TradeRow): string =>
+    [t.qty, t.qty * t.entryPrice, t.profit, t.profitPercent, t.runup, t.runupPercent, t.drawdown, t.drawdownPercent, t.cumProfit, t.cumProfitPercent]
+      .map(num)
+      .join(',');
+  for (const t of report.trades) {
+    const side = t.direction === 'long' ? 'long' : 'short';
+    const entrySignal = t.entryComment !== '' ? t.entryComment : t.entryId;
+    const exitSignal = t.open ? 'Open' : t.exitComment !== '' ? t.exitComment : t.exitId;
+    lines.push(`${t.num},Entry ${side},${tvTime(t.entryTime, zone)},${cell(entrySignal)},${num(t.entryPrice)},${tail(t)}`);
+    lines.push(`${t.num},Exit ${side},${tvTime(t.exitTime, zone)},${cell(exitSignal)},${num(t.exitPrice)},${tail(t)}`);
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+/** The JSON `strategy` section: finite numbers, null for na. */
+export function strategyJson(report: StrategyReport): string {
+  return JSON.stringify(report, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2).replace(/\n/g, '\n  ');
+}
+
+/** The end toJson writes (output.ts): the JSON's last chunk, where the strategy section goes. */
+const JSON_END = '\n  }\n}\n';
+
+/** A TextSink that adds `"strategy": …` as the last member of the JSON object toJson writes. */
+export class StrategyJsonSink extends TextSink {
+  constructor(
+    emit: ((chunk: Buffer) => void) | null,
+    private readonly section: string,
+  ) {
+    super(emit);
+  }
+
+  override write(s: string): void {
+    super.write(s === JSON_END ? `\n  },\n  "strategy": ${this.section}\n}\n` : s);
+  }
+}
