@@ -47,14 +47,17 @@ function cells(line: string): string[] {
   return out;
 }
 
-/** A printed number and its precision: "0.01" → ±0.005; "-50.000000000000014" → 1e-6 relative. */
+/** A printed number and its precision: "0.01" → ±0.0055; "-50.000000000000014" → 1e-6 relative.
+ * The older exports round twice for display (to one more decimal, then half up): trade 122 of
+ * barupdn nets (1.14426 − 1.12913) × 88926.3 = 1345.454919 exactly and is printed 1345.46, so a
+ * printed value with d decimals stands for anything within 0.55·10^-d of it. */
 export function cell(text: string): Cell {
   const value = Number(text);
   if (text.trim() === '' || !Number.isFinite(value)) throw new Error(`not a number: '${text}'`);
   const dot = text.indexOf('.');
   const decimals = dot < 0 ? 0 : text.length - dot - 1;
   const digits = text.replace(/[-.]/g, '').replace(/^0+/, '').length;
-  const printed = 0.5 * 10 ** -decimals;
+  const printed = 0.55 * 10 ** -decimals;
   const tol = digits >= 15 ? Math.abs(value) * 1e-6 : printed;
   return { value, tol: tol + 1e-12 };
 }

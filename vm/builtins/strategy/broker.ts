@@ -163,6 +163,10 @@ export interface EntryArgs {
 /** strategy.entry (kind K_ENTRY) and strategy.order (K_ORDER). */
 export function placeEntry(b: Broker, kind: number, a: EntryArgs, bar: BarView): void {
   if (b.halted) return;
+  // An entry in the direction of a position that already has its pyramiding count of entries is
+  // not placed at all (TradingView checks when the script calls strategy.entry: an entry placed
+  // while long is not filled later on the same bar's path after a reversal to short).
+  if (kind === K_ENTRY && positionSize(b) * a.dir > 0 && b.open.n >= b.cfg.maxEntries) return;
   const o = orderFor(b, a.id, kind, bar.bar);
   o.dir = a.dir;
   o.qty = a.qty === a.qty ? a.qty : defaultQty(b, bar.close, equity(b, bar.close));
@@ -439,28 +443,47 @@ function exitLegs(b: Broker, o: Order, out: Leg[]): number {
     const p = entry - dir * o.loss * tick;
     stp = stp === stp ? (dir > 0 ? Math.max(stp, p) : Math.min(stp, p)) : p;
   }
+  lim = onTick(b, lim, dir);
+  stp = onTick(b, stp, -dir);
   if (lim === lim) out.push({ trigger: lim, price: lim, side: dir, type: 0 });
   if (stp === stp) out.push({ trigger: stp, price: stp, side: -dir, type: 1 });
   if (o.trailOffset === o.trailOffset && (o.trailPrice === o.trailPrice || o.trailPoints === o.trailPoints)) {
     if (o.trailOn) {
-      const ts = o.trailBest - dir * o.trailOffset * tick;
+      const ts = onTick(b, o.trailBest - dir * o.trailOffset * tick, -dir);
       out.push({ trigger: ts, price: ts, side: -dir, type: 2 });
     }
     else {
-      const act = o.trailPrice === o.trailPrice ? o.trailPrice : entry + dir * o.trailPoints * tick;
+      const act = onTick(b, o.trailPrice === o.trailPrice ? o.trailPrice : entry + dir * o.trailPoints * tick, dir);
       out.push({ trigger: act, price: act, side: dir, type: 4 });
     }
   }
   return dir;
 }
 
+/** A price order's price on the tick grid: the first tick that satisfies it on the side it is
+ * reached from (a buy stop or sell limit at 1.1339334 fills at 1.13394, a sell stop or buy limit
+ * at 1.0857251 at 1.08572). */
+function onTick(b: Broker, p: number, side: number): number {
+  const tick = b.cfg.mintick;
+  if (!(tick > 0) || p !== p) return p;
+  const k = p / tick;
+  const r = Math.round(k);
+  const n = Math.abs(k - r) < 1e-7 ? r : side > 0 ? Math.ceil(k) : Math.floor(k);
+  const dec = Math.max(0, Math.min(12, Math.ceil(-Math.log10(tick) - 1e-9)));
+  return Number((n * tick).toFixed(dec));
+}
+
 function entryLegs(b: Broker, o: Order, out: Leg[]): void {
   const lt = b.cfg.fillLimitTicks * b.cfg.mintick;
   if (o.stop === o.stop && !o.stopHit) {
-    out.push({ trigger: o.stop, price: o.stop, side: o.dir, type: o.limit === o.limit ? 3 : 1 });
+    const sp = onTick(b, o.stop, o.dir);
+    out.push({ trigger: sp, price: sp, side: o.dir, type: o.limit === o.limit ? 3 : 1 });
     return;
   }
-  if (o.limit === o.limit) out.push({ trigger: o.limit - o.dir * lt, price: o.limit, side: -o.dir, type: 0 });
+  if (o.limit === o.limit) {
+    const lp = onTick(b, o.limit, -o.dir);
+    out.push({ trigger: lp - o.dir * lt, price: lp, side: -o.dir, type: 0 });
+  }
 }
 
 /** The order filled first by a move from `cur` to `to` and where: null when none triggers. The
