@@ -12,3 +12,4 @@ import './alerts.js';
 import './ta/index.js';
 import './time/index.js';
 import './strategy/index.js';
+import './table.js';

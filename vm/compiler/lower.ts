@@ -60,7 +60,7 @@ const DEFAULT_MAX_BARS_BACK = 5000;
 
 /** Namespaces of Pine that exist but are not implemented yet: a clear "not supported" error. */
 const UNSUPPORTED_NAMESPACES = [
-  'strategy', 'request', 'array', 'map', 'matrix', 'line', 'label', 'box', 'table', 'polyline',
+  'strategy', 'request', 'array', 'map', 'matrix', 'line', 'label', 'box', 'table', 'polyline', 'position',
   'linefill', 'chart', 'ticker', 'runtime', 'library', 'dividends', 'earnings', 'splits',
 ];
 
@@ -2640,7 +2640,8 @@ const PINE_ARRAY_FUNCTIONS: ReadonlySet<string> = new Set([
 const METHOD_NAMESPACES: Partial<Record<Base, string>> = { array: 'array' };
 
 /** Types written by name in declarations and parameters. */
-const SIMPLE_TYPES: Readonly<Record<string, Base>> = { int: 'int', float: 'float', bool: 'bool', color: 'color', string: 'string' };
+// strategy: `table` is a type (vm/builtins/table.ts) because strategies commonly keep an info table.
+const SIMPLE_TYPES: Readonly<Record<string, Base>> = { int: 'int', float: 'float', bool: 'bool', color: 'color', string: 'string', table: 'table' };
 
 /** Output parameters that carry the plotted values: recorded per bar even when constant. */
 const VALUE_PARAMS: ReadonlySet<string> = new Set(['series', 'open', 'high', 'low', 'close']);

@@ -59,9 +59,11 @@ export function tradeOpenProfit(b: Broker, i: number, price: number): number {
   return ((price - (t.entryPrice[i] as number)) * (t.dir[i] as number) * (t.qty[i] as number)) * b.cfg.pointvalue;
 }
 
+/** Unrealised profit of the open trades at `price`, net of the commission their entries paid
+ * (equity is capital + net profit + this, so a paid commission leaves the equity at once). */
 export function openProfit(b: Broker, price: number): number {
   let p = 0;
-  for (let i = 0; i < b.open.n; i++) p += tradeOpenProfit(b, i, price);
+  for (let i = 0; i < b.open.n; i++) p += tradeOpenProfit(b, i, price) - (b.open.commission[i] as number);
   return p;
 }
 
@@ -94,9 +96,14 @@ export function roundQty(b: Broker, q: number): number {
 /** The default order quantity (strategy() default_qty_*) at `price` with the current equity. */
 export function defaultQty(b: Broker, price: number, eq: number): number {
   const c = b.cfg;
-  if (c.qtyType === 'percent_of_equity') return roundQty(b, (eq * c.qtyValue) / 100 / (price * c.pointvalue));
-  if (c.qtyType === 'cash') return roundQty(b, c.qtyValue / (price * c.pointvalue));
-  return c.qtyValue;
+  if (c.qtyType === 'fixed') return c.qtyValue;
+  const cash = c.qtyType === 'percent_of_equity' ? (eq * c.qtyValue) / 100 : c.qtyValue;
+  // The order's value and its commission together stay within the cash: 10% of 10,000 at 1.1307
+  // with 0.1% commission buys 1000 / (1.1307 · 1.001) = 884.4, not 884.4 · 1.001.
+  const unit = price * c.pointvalue;
+  if (c.commType === 'cash_per_contract') return roundQty(b, cash / (unit + c.commValue));
+  if (c.commType === 'cash_per_order') return roundQty(b, Math.max(0, cash - c.commValue) / unit);
+  return roundQty(b, cash / (unit * (1 + c.commValue / 100)));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -170,6 +177,10 @@ export function placeEntry(b: Broker, kind: number, a: EntryArgs, bar: BarView):
   const o = orderFor(b, a.id, kind, bar.bar);
   o.dir = a.dir;
   o.qty = a.qty === a.qty ? a.qty : defaultQty(b, bar.close, equity(b, bar.close));
+  // An entry against the position is sized when it is placed to close that position as well: one
+  // placed while flat and filled against a position only closes it (TradingView's reversal rule).
+  const pos = positionSize(b);
+  if (kind === K_ENTRY && pos * a.dir < 0) o.qty += Math.abs(pos);
   o.limit = a.limit;
   o.stop = a.stop;
   o.stopHit = 0;
@@ -353,7 +364,7 @@ function fillEntry(b: Broker, o: Order, price: number, bar: BarView): boolean {
       if (room <= EPS) return false;
       qty = Math.min(qty, room);
     }
-    if (pos * o.dir < 0) closeTrades(b, '', NaN, price, bar, o.id, signalOf(o));
+    if (pos * o.dir < 0) qty -= closeTrades(b, '', qty, price, bar, o.id, signalOf(o));
     if (qty > EPS) openTrade(b, o, qty, price, bar);
   } else {
     let left = o.qty;
