@@ -23,8 +23,13 @@ export function tvTime(t: number, zone: string): string {
   );
 }
 
+/** Shortest round-trip decimal, never in exponent form (5.36e-7 is written 0.000000536). */
 function num(v: number): string {
-  return Number.isFinite(v) ? String(v) : '';
+  if (!Number.isFinite(v)) return '';
+  const s = String(v);
+  if (!s.includes('e')) return s;
+  const digits = Math.min(100, Math.max(0, -Math.floor(Math.log10(Math.abs(v))) + 17));
+  return v.toFixed(digits).replace(/\.?0+$/, '');
 }
 
 function cell(s: string): string {
