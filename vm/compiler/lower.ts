@@ -2334,7 +2334,7 @@ class Lowerer {
     if (values.use_bar_magnifier === true) unsupported('use_bar_magnifier', 'the bar magnifier needs lower-timeframe bars, which are not supported yet: remove the argument (or set it to false).');
     for (const n of ['margin_long', 'margin_short']) {
       const v = values[n];
-      if (typeof v === 'number' && v !== 100 && v !== 0) unsupported(n, 'margin calls are not emulated yet, so only 100 (no leverage) or 0 is supported.');
+      if (typeof v === 'number' && !(v >= 0 && v <= 100)) this.err('E331', at(n), `strategy(${n} = ${v}): a margin is a percentage from 0 to 100.`);
     }
     const oneOf = (n: string, ok: string[]): void => {
       const v = values[n];

@@ -318,9 +318,15 @@ function closeTrade(b: Broker, i: number, qty: number, price: number, bar: BarVi
   }
 }
 
-/** Closes up to `qty` (NaN: everything) of the trades of `entryId` ('' = all), oldest first. */
+/** Closes up to `qty` (NaN: everything) of the trades of `entryId` ('' = all), oldest first.
+ * With close_entries_rule "FIFO" (the default) the quantity is the named entry's, but the oldest
+ * open trades are closed first, whatever entry opened them; with "ANY" the named trades close. */
 function closeTrades(b: Broker, entryId: string, qty: number, price: number, bar: BarView, exitId: string, exitComment: string): number {
   let left = qty === qty ? qty : Infinity;
+  if (entryId !== '' && b.cfg.closeRule === 'FIFO') {
+    left = Math.min(left, matchingQty(b, entryId));
+    entryId = '';
+  }
   let closed = 0;
   let i = 0;
   while (i < b.open.n && left > EPS) {
@@ -623,6 +629,31 @@ export function processBar(b: Broker, bar: BarView): void {
   const path = highFirst ? [o, bar.high, bar.low, bar.close] : [o, bar.low, bar.high, bar.close];
   for (let k = 0; k < 3; k++) walk(b, path[k] as number, path[k + 1] as number, bar);
   pruneExits(b);
+  marginCall(b, bar);
+}
+
+/** A margin call, as TradingView's user manual describes it: at the bar's adverse extreme, when
+ * the equity no longer covers the margin the position needs (its value × margin_long/short %),
+ * the loss over the margin divided by the margin ratio and the price gives the contracts to cover
+ * (truncated), and four times that many (at most the whole position) are sold at that price. */
+function marginCall(b: Broker, bar: BarView): void {
+  const size = positionSize(b);
+  if (size === 0) return;
+  const ratio = (size > 0 ? b.cfg.marginLong : b.cfg.marginShort) / 100;
+  // Margin 100 (no leverage) and 0 (margin not checked) never call.
+  if (!(ratio > 0 && ratio < 1)) return;
+  const price = size > 0 ? bar.low : bar.high;
+  const pv = b.cfg.pointvalue;
+  const eq = equity(b, price);
+  const margin = Math.abs(size) * price * pv * ratio;
+  const available = eq - margin;
+  if (available >= 0) return;
+  const lot = b.cfg.lot > 0 ? b.cfg.lot : 1;
+  // Cover amount = trunc(loss / margin ratio / price), at least one lot.
+  const cover = Math.max(1, Math.trunc(-available / ratio / (price * pv) / lot)) * lot;
+  const qty = Math.min(Math.abs(size), cover * 4);
+  b.marginCalls++;
+  closeTrades(b, '', qty, price, bar, 'Margin call', 'Margin call');
 }
 
 /** After the script ran on a bar: fills on the close (process_orders_on_close), then updates the
