@@ -63,6 +63,27 @@ describe('strategy snapshots: save at k, restore, run on = straight run', () => 
   }
 });
 
+describe('strategy snapshots mid-bar', () => {
+  for (const name of ['slippage_limit', 'keltnerchannel']) {
+    test(`${name}: saved inside a bar stopped by its budget, restored, resumed`, () => {
+      const { program, bars, build } = setup(name);
+      const n = bars.length;
+      const straight = build();
+      straight.runBars(bars);
+      const a = build();
+      const mid = n >> 1;
+      a.runBars(bars, 0, mid);
+      // A budget of a few instructions stops the bar inside the script body, after the broker's
+      // begin step (the declaration's call) has run.
+      expect(a.runBar(barAt(bars, mid), { budget: 40 }).status).toBe('yielded');
+      const b = Instance.restoreState(a.saveState()).expectProgram(program).build();
+      while (b.resume({ budget: 40 }).status === 'yielded');
+      b.runBars(bars, mid + 1, n);
+      expect(seen(b)).toBe(seen(straight));
+    });
+  }
+});
+
 describe('strategy realtime ticks roll the broker back', () => {
   test('ticks of the last bar leave the same trades as confirming it once', () => {
     const { bars, build } = setup('macd');
