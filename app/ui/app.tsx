@@ -17,6 +17,7 @@ import { StatusBar } from './status-bar.js';
 import { Notices } from './notices.js';
 import { DropZone } from './drop-zone.js';
 import { buildChartPlan } from './chart-plan.js';
+import { StrategyTester } from './strategy-tester.js';
 
 const NO_DIAGNOSTICS: Diagnostic[] = [];
 const NO_INPUTS: Record<string, InputValue> = {};
@@ -49,6 +50,10 @@ export function App({ controller }: { controller: AppController }) {
             <Chart controller={controller} drawnRunId={state.drawn?.runId ?? null} notes={notes} />
           </div>
         </main>
+        {/* strategy: the tester, for strategy() scripts */}
+        {state.program?.meta.kind === 'strategy' && (
+          <StrategyTester controller={controller} program={state.program} runId={state.status.runId} barIndex={state.barIndex} />
+        )}
         <div className="panels">
           <InputsPanel inputs={inputs ?? NO_INPUT_LIST} saved={state.session?.inputs ?? NO_INPUTS} controller={controller} />
           <SnapshotsPanel snapshots={state.snapshots} controller={controller} />

@@ -22,6 +22,7 @@ import type {
 import { PlotBuffer } from './plot-buffer.js';
 import type { ChartView } from './chart-view.js';
 import { mark, type TimingMark } from '../marks.js';
+import type { StrategyReport } from '../worker/protocol.js';
 
 export interface Notice {
   id: number;
@@ -610,6 +611,27 @@ export class AppController {
   /** The engine worker's timing marks (debug accessor). */
   async engineMarks(): Promise<TimingMark[]> {
     return (await this.call('Reading timings', () => this.engine.timingMarks())) ?? [];
+  }
+
+  // strategy: the strategy tester's reads and its "Export trades".
+  async strategyReport(): Promise<StrategyReport | null> {
+    return (await this.call('Reading the strategy results', () => this.engine.strategyReport())) ?? null;
+  }
+
+  async strategyTradesCsv(): Promise<string | null> {
+    return (await this.call('Exporting trades', () => this.engine.strategyTradesCsv())) ?? null;
+  }
+
+  async exportTradesCsv(): Promise<void> {
+    const csv = await this.strategyTradesCsv();
+    if (!csv) return;
+    const name = (this.state.program?.meta.shorttitle || 'strategy').replace(/[^A-Za-z0-9._-]+/g, '-');
+    download(`${name}-trades.csv`, new Blob([csv], { type: 'text/csv' }));
+  }
+
+  /** strategy: scrolls the chart to a bar (a clicked trade). */
+  scrollToBar(bar: number): void {
+    this.chartView?.scrollToBar(bar);
   }
 
   async exportPlotsCsv(): Promise<void> {

@@ -3,6 +3,7 @@
 
 import type { AppController } from './controller.js';
 import { timingMarks } from '../marks.js';
+import type { StrategyReport } from '../worker/protocol.js';
 
 export interface EvergreenDebug {
   /** Titles of the running script's outputs, in output order. */
@@ -48,6 +49,10 @@ export interface EvergreenDebug {
   scrollToBar(bar: number): void;
   /** Replaces the editor's text (as typing would). */
   setSource(source: string): void;
+  /** strategy: the running strategy's trades, performance summary and equity curve (null for an
+   * indicator), and its list of trades as "Export trades" writes it. */
+  strategy(): Promise<StrategyReport | null>;
+  tradesCsv(): Promise<string | null>;
   /** performance.now() (ms since the page started loading) of the engine being ready, the last
    * run's start (reset) and end, and its chart being fully drawn; NaN before they happen. */
   timings(): { ready: number; reset: number; runEnd: number; drawn: number };
@@ -115,6 +120,8 @@ export function installDebug(c: AppController): void {
     setSource(source) {
       c.editorSourceReplace(source);
     },
+    strategy: () => c.strategyReport(),
+    tradesCsv: () => c.strategyTradesCsv(),
     timings: () => ({ ...c.timings }),
     async marks() {
       const worker = await c.engineMarks();

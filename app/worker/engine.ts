@@ -39,6 +39,8 @@ import { BLANK_SCRIPT, SAMPLE_SCRIPTS, fetchSample } from './samples.js';
 import { newId, readCheckpoint, writeCheckpoint, inspectSnapshot, restoreInstance } from './checkpoint.js';
 import { decodeExportFile, encodeExportFile, ExportFileError } from './export-file.js';
 import { mark, timingMarks, type TimingMark } from '../marks.js';
+import { brokerOf, strategyReport, type StrategyReport } from '../../vm/builtins/strategy/report.js';
+import { tradesCsv } from '../../vm/builtins/strategy/trades-csv.js';
 import { CHART_WINDOW, sameInitOptions } from './protocol.js';
 import type {
   BarsChunk,
@@ -1021,6 +1023,18 @@ export class Engine implements EngineApi {
 
   async timingMarks(): Promise<TimingMark[]> {
     return timingMarks();
+  }
+
+  // strategy: the strategy tester's reads of the active run's broker.
+  async strategyReport(): Promise<StrategyReport | null> {
+    const b = this.active ? brokerOf(this.active.inst) : null;
+    return b ? strategyReport(b) : null;
+  }
+
+  async strategyTradesCsv(): Promise<string | null> {
+    const inst = this.active?.inst;
+    const b = inst ? brokerOf(inst) : null;
+    return inst && b ? tradesCsv(strategyReport(b), inst.machine.syminfo.currency, inst.machine.syminfo.timezone) : null;
   }
 
   setSource(source: string): Promise<CompileInfo> {

@@ -14,6 +14,7 @@ import type {
 } from '../../vm/index.js';
 import type { SnapshotKind, SnapshotStatus } from '../store/schema.js';
 import type { TimingMark } from '../marks.js';
+import type { StrategyReport } from '../../vm/builtins/strategy/report.js';
 
 export type { InputValue };
 
@@ -192,7 +193,13 @@ export interface EngineApi {
   refreshSession(): Promise<SessionView>;
   /** The worker's timing marks (absolute times, for the load benchmark). */
   timingMarks(): Promise<TimingMark[]>;
+  /** strategy: the running strategy's trades, summary and equity curve (null for indicators). */
+  strategyReport(): Promise<StrategyReport | null>;
+  /** strategy: its list of trades as TradingView's CSV (what `evergreen run --trades` writes). */
+  strategyTradesCsv(): Promise<string | null>;
 }
+
+export type { StrategyReport };
 
 export interface InitOptions {
   /** Dataset to open instead of the session's (e.g. `?dataset=synthetic:100000`). */
