@@ -619,6 +619,11 @@ export function processBar(b: Broker, bar: BarView): void {
   if (b.bar === bar.bar) return;
   b.bar = bar.bar;
   if (b.firstPrice !== b.firstPrice) b.firstPrice = bar.open;
+  // Most bars have nothing pending and no position: nothing can fill or be called.
+  if (b.orders.length === 0) {
+    if (b.open.n > 0) marginCall(b, bar);
+    return;
+  }
   // Market orders fill at the open, in the order they were placed.
   const market = b.orders.filter((o) => !isPriceOrder(o));
   b.orders = b.orders.filter((o) => isPriceOrder(o));
@@ -659,21 +664,23 @@ function marginCall(b: Broker, bar: BarView): void {
 /** After the script ran on a bar: fills on the close (process_orders_on_close), then updates the
  * open trades' excursions, equity extremes and the risk rules. */
 export function finishBar(b: Broker, bar: BarView, dayKey: number, monthKey: number): void {
-  if (b.cfg.onClose) {
+  if (b.cfg.onClose && b.orders.length > 0) {
     const market = b.orders.filter((o) => !isPriceOrder(o));
     b.orders = b.orders.filter((o) => isPriceOrder(o));
     for (const o of market) fillMarket(b, o, bar.close, bar);
     pruneExits(b);
   }
   const t = b.open;
+  let open = 0;
   for (let i = 0; i < t.n; i++) {
     const dir = t.dir[i] as number;
     const best = tradeOpenProfit(b, i, dir > 0 ? bar.high : bar.low);
     const worst = tradeOpenProfit(b, i, dir > 0 ? bar.low : bar.high);
     if (best > (t.runup[i] as number)) t.runup[i] = best;
     if (worst < (t.drawdown[i] as number)) t.drawdown[i] = worst;
+    open += tradeOpenProfit(b, i, bar.close) - (t.commission[i] as number);
   }
-  const eq = equity(b, bar.close);
+  const eq = b.cfg.capital + b.netprofit + open;
   if (eq > b.peak) {
     b.peak = eq;
   }
@@ -689,7 +696,7 @@ export function finishBar(b: Broker, bar: BarView, dayKey: number, monthKey: num
     b.months.push(monthKey);
     b.monthEquity.push(eq);
   }
-  risk(b, eq, dayKey);
+  if (dayKey !== b.day || b.maxIntradayLoss === b.maxIntradayLoss || b.maxDrawdownRule === b.maxDrawdownRule || b.maxIntradayOrders === b.maxIntradayOrders) risk(b, eq, dayKey);
 }
 
 /** strategy.risk.* rules, checked at each bar's close. A triggered rule closes the position with

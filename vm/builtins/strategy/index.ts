@@ -9,6 +9,7 @@
 import { defineFn, defineVar, type BuiltinImpl } from '../registry.js';
 import { R, type Runtime } from '../../runtime/runtime.js';
 import { zoneOf, toLocal } from '../time/tz.js';
+import { keepExemplar } from '../../runtime/shapes.js';
 import {
   cancelOrders,
   defaultQty,
@@ -37,9 +38,19 @@ function broker(rt: Runtime): Broker {
   return b;
 }
 
+/** The bar being run, in a scratch record refilled at every call (no state: the broker copies
+ * the numbers it keeps), so the per-bar steps allocate nothing. */
+const VIEW: BarView = { bar: 0, time: 0, open: 0, high: 0, low: 0, close: 0 };
+
 function barOf(rt: Runtime): BarView {
   const f = rt.f;
-  return { bar: rt.bar, time: f[R.time] as number, open: f[R.open] as number, high: f[R.high] as number, low: f[R.low] as number, close: f[R.close] as number };
+  VIEW.bar = rt.bar;
+  VIEW.time = f[R.time] as number;
+  VIEW.open = f[R.open] as number;
+  VIEW.high = f[R.high] as number;
+  VIEW.low = f[R.low] as number;
+  VIEW.close = f[R.close] as number;
+  return VIEW;
 }
 
 const str = (rt: Runtime, i: number): string => {
@@ -87,8 +98,14 @@ defineFn('__strategy_end(): void', (rt) => {
   const t = rt.f[R.time] as number;
   const local = toLocal(zoneOf(rt.syminfo.timezone), t);
   const day = Math.floor(local / 86_400_000);
-  const d = new Date(local);
-  finishBar(b, barOf(rt), day, d.getUTCFullYear() * 12 + d.getUTCMonth());
+  // The month changes with the day only (a Date per new day, not per bar).
+  let month = b.month;
+  if (day !== b.day) {
+    const d = new Date(local);
+    month = d.getUTCFullYear() * 12 + d.getUTCMonth();
+    b.month = month;
+  }
+  finishBar(b, barOf(rt), day, month);
 });
 
 function nanOr(v: number, d: number): number {
@@ -362,6 +379,24 @@ defineFn('strategy.default_entry_qty(fill_price: series float): series float', (
   const b = broker(rt);
   rt.f[d] = defaultQty(b, rt.f[a] as number, equity(b, close(rt)));
 });
+
+// ---------------------------------------------------------------------------------------------
+// Shapes: one broker with an order, an open and a closed trade stays alive, so that the hidden
+// classes of the broker's nested records outlive every instance (see runtime/shapes.ts): without
+// it each new backtest after a GC runs deoptimized code for a while.
+
+{
+  const ex = newBroker({
+    maxEntries: 1, qtyType: 'fixed', qtyValue: 1, capital: 1, commType: 'percent', commValue: 0, slippage: 0, onClose: false,
+    marginLong: 100, marginShort: 100, closeRule: 'FIFO', fillLimitTicks: 0, riskFreeRate: 2, currency: 'NONE', mintick: 0.01, pointvalue: 1, lot: 0,
+  });
+  const bar = { bar: 0, time: 0, open: 1, high: 1, low: 1, close: 1 };
+  placeEntry(ex, K_ENTRY, { id: 'x', dir: 1, qty: 1, limit: NaN, stop: NaN, oca: '', ocaType: 0, comment: '' }, bar);
+  processBar(ex, { ...bar, bar: 1 });
+  placeClose(ex, false, 'x', '', NaN, NaN, true, { ...bar, bar: 1 });
+  placeEntry(ex, K_ENTRY, { id: 'x', dir: 1, qty: 1, limit: NaN, stop: 0.5, oca: '', ocaType: 0, comment: '' }, { ...bar, bar: 1 });
+  keepExemplar('strategy.broker', ex);
+}
 
 // ---------------------------------------------------------------------------------------------
 // Constants

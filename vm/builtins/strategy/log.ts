@@ -33,7 +33,6 @@ const NUM_COLS = [
   'num', 'dir', 'qty', 'entryBar', 'entryTime', 'entryPrice', 'exitBar', 'exitTime', 'exitPrice',
   'profit', 'commission', 'runup', 'drawdown',
 ] as const;
-const STR_COLS = ['entryId', 'entryComment', 'exitId', 'exitComment'] as const;
 
 export type NumCol = (typeof NUM_COLS)[number];
 
@@ -63,31 +62,67 @@ export function newTradeLog(capacity = 16): TradeLog {
 
 /** Appends an empty row and returns its index. */
 export function addRow(log: TradeLog): number {
-  if (log.n >= log.num.length) {
-    const cap = log.num.length * 2;
-    for (const k of NUM_COLS) {
-      const grown = new Float64Array(cap);
-      grown.set(log[k]);
-      log[k] = grown;
-    }
-  }
+  if (log.n >= log.num.length) grow(log);
   const i = log.n++;
-  for (const k of NUM_COLS) log[k][i] = NaN;
-  for (const k of STR_COLS) log[k][i] = '';
+  log.num[i] = NaN;
+  log.dir[i] = NaN;
+  log.qty[i] = NaN;
+  log.entryBar[i] = NaN;
+  log.entryTime[i] = NaN;
+  log.entryPrice[i] = NaN;
+  log.exitBar[i] = NaN;
+  log.exitTime[i] = NaN;
+  log.exitPrice[i] = NaN;
+  log.profit[i] = NaN;
+  log.commission[i] = NaN;
+  log.runup[i] = NaN;
+  log.drawdown[i] = NaN;
+  log.entryId[i] = '';
+  log.entryComment[i] = '';
+  log.exitId[i] = '';
+  log.exitComment[i] = '';
   return i;
+}
+
+function grow(log: TradeLog): void {
+  const cap = log.num.length * 2;
+  for (const k of NUM_COLS) {
+    const grown = new Float64Array(cap);
+    grown.set(log[k]);
+    log[k] = grown;
+  }
 }
 
 /** Copies row `i` of `from` to a new row of `to`; returns the new row. */
 export function copyRow(from: TradeLog, i: number, to: TradeLog): number {
   const j = addRow(to);
-  for (const k of NUM_COLS) to[k][j] = from[k][i] as number;
-  for (const k of STR_COLS) to[k][j] = from[k][i] ?? '';
+  to.num[j] = from.num[i] as number;
+  to.dir[j] = from.dir[i] as number;
+  to.qty[j] = from.qty[i] as number;
+  to.entryBar[j] = from.entryBar[i] as number;
+  to.entryTime[j] = from.entryTime[i] as number;
+  to.entryPrice[j] = from.entryPrice[i] as number;
+  to.exitBar[j] = from.exitBar[i] as number;
+  to.exitTime[j] = from.exitTime[i] as number;
+  to.exitPrice[j] = from.exitPrice[i] as number;
+  to.profit[j] = from.profit[i] as number;
+  to.commission[j] = from.commission[i] as number;
+  to.runup[j] = from.runup[i] as number;
+  to.drawdown[j] = from.drawdown[i] as number;
+  to.entryId[j] = from.entryId[i] ?? '';
+  to.entryComment[j] = from.entryComment[i] ?? '';
+  to.exitId[j] = from.exitId[i] ?? '';
+  to.exitComment[j] = from.exitComment[i] ?? '';
   return j;
 }
 
 /** Removes row `i`, moving the later rows up (open trades: a handful of rows). */
 export function removeRow(log: TradeLog, i: number): void {
-  for (const k of NUM_COLS) log[k].copyWithin(i, i + 1, log.n);
-  for (const k of STR_COLS) log[k].splice(i, 1);
-  log.n--;
+  const n = log.n;
+  if (i < n - 1) for (const k of NUM_COLS) log[k].copyWithin(i, i + 1, n);
+  log.entryId.splice(i, 1);
+  log.entryComment.splice(i, 1);
+  log.exitId.splice(i, 1);
+  log.exitComment.splice(i, 1);
+  log.n = n - 1;
 }

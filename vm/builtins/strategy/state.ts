@@ -127,6 +127,8 @@ export interface Broker {
   maxConsLossDays: number;
   /** Trading-day bookkeeping for the intraday rules: day key, equity at its start, fills in it. */
   day: number;
+  /** Month key (year·12 + month) of `day`. */
+  month: number;
   dayEquity: number;
   dayFills: number;
   consLossDays: number;
@@ -174,6 +176,7 @@ export function newBroker(cfg: StrategyConfig): Broker {
     maxIntradayOrders: NaN,
     maxConsLossDays: NaN,
     day: NaN,
+    month: NaN,
     dayEquity: cfg.capital,
     dayFills: 0,
     consLossDays: 0,
