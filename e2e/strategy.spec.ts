@@ -1,6 +1,7 @@
 // The strategy tester as a user meets it: a strategy runs, the tester lists its trades and
 // summary, "Export trades" writes the very bytes `evergreen run --trades` writes for the same
-// bars, and a reload in the middle of a replay comes back with the same trades.
+// bars, Properties re-run it with another initial capital, and a reload in the middle of a replay
+// comes back with the same trades.
 
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -59,6 +60,15 @@ test('a strategy shows its trades and summary; Export trades equals the CLI file
   writeFileSync(join(dir, 's.pine'), STRATEGY);
   execFileSync(process.execPath, [join(ROOT, 'bin/evergreen.mjs'), 'run', join(dir, 's.pine'), '--data', SAMPLE_CSV.pathname, '--trades', join(dir, 't.csv'), '--out', join(dir, 'o.json')], { cwd: ROOT });
   expect(exported).toBe(readFileSync(join(dir, 't.csv'), 'utf8'));
+
+  // Properties: another initial capital re-runs the strategy with it.
+  await page.getByTestId('strategy-tab-properties').click();
+  await page.getByTestId('strategy-prop-initial_capital').fill('5000');
+  const before = (await appState(page)).runId;
+  await page.getByTestId('strategy-apply').click();
+  await page.waitForFunction((r) => (window as unknown as { evergreen: EvergreenDebug }).evergreen.state().runId > r, before);
+  await waitSettled(page);
+  await expect.poll(async () => (await report(page))?.summary.initialCapital).toBe(5000);
   expect(errors).toEqual([]);
 });
 

@@ -52,7 +52,7 @@ export function App({ controller }: { controller: AppController }) {
         </main>
         {/* strategy: the tester, for strategy() scripts */}
         {state.program?.meta.kind === 'strategy' && (
-          <StrategyTester controller={controller} program={state.program} runId={state.status.runId} barIndex={state.barIndex} />
+          <StrategyTester controller={controller} program={state.program} saved={state.session?.inputs ?? NO_INPUTS} runId={state.status.runId} barIndex={state.barIndex} />
         )}
         <div className="panels">
           <InputsPanel inputs={inputs ?? NO_INPUT_LIST} saved={state.session?.inputs ?? NO_INPUTS} controller={controller} />

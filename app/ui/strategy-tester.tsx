@@ -1,12 +1,13 @@
 // The strategy tester, shown under the chart when the script is a strategy(): Overview (equity
 // curve per closed trade, with buy & hold), Performance Summary, List of trades (click a trade:
 // the chart scrolls to its entry) and Properties (the strategy() settings in effect), plus
-// "Export trades" (the same CSV as `evergreen run --trades`). It reads the engine's report again
+// "Export trades" (the same CSV as `evergreen run --trades`). Properties can be overridden there:
+// they are saved with the inputs and the strategy re-runs with them. It reads the engine's report again
 // whenever the run advances (throttled), so trades update live during a replay.
 
 import { memo, useEffect, useRef, useState } from 'react';
 import type { AppController } from './controller.js';
-import type { ProgramInfo, StrategyReport } from '../worker/protocol.js';
+import type { InputValue, ProgramInfo, StrategyReport } from '../worker/protocol.js';
 
 type Tab = 'overview' | 'summary' | 'trades' | 'properties';
 
@@ -17,6 +18,8 @@ const REFRESH_MS = 250;
 interface TesterProps {
   controller: AppController;
   program: ProgramInfo;
+  /** The script's saved input values (strategy properties under `strategy:<name>`). */
+  saved: Record<string, InputValue>;
   runId: number;
   barIndex: number;
 }
@@ -30,7 +33,7 @@ function fmtTime(ms: number): string {
   return Number.isFinite(ms) ? new Date(ms).toISOString().replace('T', ' ').slice(0, 16) : '';
 }
 
-export const StrategyTester = memo(function StrategyTester({ controller, program, runId, barIndex }: TesterProps) {
+export const StrategyTester = memo(function StrategyTester({ controller, program, saved, runId, barIndex }: TesterProps) {
   const [tab, setTab] = useState<Tab>('overview');
   const [report, setReport] = useState<StrategyReport | null>(null);
   const last = useRef(0);
@@ -115,7 +118,7 @@ export const StrategyTester = memo(function StrategyTester({ controller, program
             </tbody>
           </table>
         )}
-        {tab === 'properties' && <Properties program={program} />}
+        {tab === 'properties' && <Properties program={program} saved={saved} controller={controller} />}
       </div>
     </section>
   );
@@ -197,29 +200,114 @@ function Summary({ report }: { report: StrategyReport }) {
   );
 }
 
-function Properties({ program }: { program: ProgramInfo }) {
+type PropValue = number | string | boolean;
+
+const FIELDS: { key: string; label: string; kind: 'number' | 'bool' | string[] }[] = [
+  { key: 'initial_capital', label: 'Initial capital', kind: 'number' },
+  { key: 'default_qty_type', label: 'Order size type', kind: ['fixed', 'cash', 'percent_of_equity'] },
+  { key: 'default_qty_value', label: 'Order size', kind: 'number' },
+  { key: 'pyramiding', label: 'Pyramiding', kind: 'number' },
+  { key: 'commission_type', label: 'Commission type', kind: ['percent', 'cash_per_contract', 'cash_per_order'] },
+  { key: 'commission_value', label: 'Commission', kind: 'number' },
+  { key: 'slippage', label: 'Slippage (ticks)', kind: 'number' },
+  { key: 'margin_long', label: 'Margin long (%)', kind: 'number' },
+  { key: 'margin_short', label: 'Margin short (%)', kind: 'number' },
+  { key: 'process_orders_on_close', label: 'Fill orders on bar close', kind: 'bool' },
+];
+
+const DEFAULTS: Record<string, PropValue> = {
+  initial_capital: 1000000,
+  default_qty_type: 'fixed',
+  default_qty_value: 1,
+  pyramiding: 0,
+  commission_type: 'percent',
+  commission_value: 0,
+  slippage: 0,
+  margin_long: 100,
+  margin_short: 100,
+  process_orders_on_close: false,
+};
+
+/** The strategy() properties in effect (the script's, overridden by the saved ones), editable: Apply
+ * re-runs with them (or restores the checkpoint made with them); Reset returns to the script's. */
+function Properties({ program, saved, controller }: { program: ProgramInfo; saved: Record<string, InputValue>; controller: AppController }) {
   const o = program.meta.options;
-  const show = (k: string, d: string): string => (o[k] === undefined || o[k] === null ? d : String(o[k]));
-  const rows: [string, string][] = [
-    ['Initial capital', show('initial_capital', '1000000')],
-    ['Order size', `${show('default_qty_value', '1')} ${show('default_qty_type', 'fixed')}`],
-    ['Pyramiding', show('pyramiding', '0')],
-    ['Commission', `${show('commission_value', '0')} ${show('commission_type', 'percent')}`],
-    ['Slippage (ticks)', show('slippage', '0')],
-    ['Margin long / short (%)', `${show('margin_long', '100')} / ${show('margin_short', '100')}`],
-    ['Fill orders on bar close', show('process_orders_on_close', 'false')],
-    ['Close entries rule', show('close_entries_rule', 'FIFO')],
-  ];
+  const effective = (k: string): PropValue => {
+    const s = saved[`strategy:${k}`];
+    if (s !== undefined) return s;
+    const v = o[k];
+    return v === undefined || v === null ? (DEFAULTS[k] ?? '') : v;
+  };
+  const [draft, setDraft] = useState<Record<string, PropValue>>({});
+  const value = (k: string): PropValue => draft[k] ?? effective(k);
+  const apply = () => {
+    const next: Record<string, InputValue> = {};
+    for (const [k, v] of Object.entries(saved)) if (!k.startsWith('strategy:')) next[k] = v;
+    for (const f of FIELDS) {
+      const v = value(f.key);
+      const script = o[f.key] ?? DEFAULTS[f.key];
+      if (v !== script) next[`strategy:${f.key}`] = v;
+    }
+    setDraft({});
+    void controller.setInputs(next);
+  };
+  const reset = () => {
+    const next: Record<string, InputValue> = {};
+    for (const [k, v] of Object.entries(saved)) if (!k.startsWith('strategy:')) next[k] = v;
+    setDraft({});
+    void controller.setInputs(next);
+  };
   return (
-    <table className="strategy-properties" data-testid="strategy-properties">
-      <tbody>
-        {rows.map(([k, v]) => (
-          <tr key={k}>
-            <th>{k}</th>
-            <td>{v}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <form
+      className="strategy-properties"
+      data-testid="strategy-properties"
+      onSubmit={(e) => {
+        e.preventDefault();
+        apply();
+      }}
+    >
+      <table>
+        <tbody>
+          {FIELDS.map((f) => (
+            <tr key={f.key}>
+              <th>
+                <label htmlFor={`sp-${f.key}`}>{f.label}</label>
+              </th>
+              <td>
+                {f.kind === 'bool' ? (
+                  <input id={`sp-${f.key}`} data-testid={`strategy-prop-${f.key}`} type="checkbox" checked={value(f.key) === true} onChange={(e) => setDraft({ ...draft, [f.key]: e.target.checked })} />
+                ) : Array.isArray(f.kind) ? (
+                  <select id={`sp-${f.key}`} data-testid={`strategy-prop-${f.key}`} value={String(value(f.key))} onChange={(e) => setDraft({ ...draft, [f.key]: e.target.value })}>
+                    {f.kind.map((k) => (
+                      <option key={k} value={k}>
+                        {k}
+                      </option>
+                    ))}
+                  </select>
+                ) : (
+                  <input
+                    id={`sp-${f.key}`}
+                    data-testid={`strategy-prop-${f.key}`}
+                    type="number"
+                    step="any"
+                    value={String(value(f.key))}
+                    onChange={(e) => {
+                      const n = Number(e.target.value);
+                      if (e.target.value.trim() !== '' && Number.isFinite(n)) setDraft({ ...draft, [f.key]: n });
+                    }}
+                  />
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <button type="submit" data-testid="strategy-apply">
+        Apply and re-run
+      </button>
+      <button type="button" onClick={reset} data-testid="strategy-reset">
+        Script defaults
+      </button>
+    </form>
   );
 }

@@ -41,6 +41,20 @@ import { decodeExportFile, encodeExportFile, ExportFileError } from './export-fi
 import { mark, timingMarks, type TimingMark } from '../marks.js';
 import { brokerOf, strategyReport, type StrategyReport } from '../../vm/builtins/strategy/report.js';
 import { tradesCsv } from '../../vm/builtins/strategy/trades-csv.js';
+import { STRATEGY_PROPERTIES, withStrategyProperties, type StrategyProperties, type StrategyProperty } from '../../vm/builtins/strategy/properties.js';
+
+/** strategy: the tester's Properties are saved with the inputs under `strategy:<name>` keys (so a
+ * run's identity, its stored rows and its checkpoints follow them like input values). */
+function splitStrategyProps(saved: Record<string, InputValue>): { inputs: Record<string, InputValue>; props: StrategyProperties } {
+  const inputs: Record<string, InputValue> = {};
+  const props: StrategyProperties = {};
+  for (const [k, v] of Object.entries(saved)) {
+    const name = k.startsWith('strategy:') ? k.slice(9) : null;
+    if (name !== null && (STRATEGY_PROPERTIES as readonly string[]).includes(name)) props[name as StrategyProperty] = v;
+    else inputs[k] = v;
+  }
+  return { inputs, props };
+}
 import { CHART_WINDOW, sameInitOptions } from './protocol.js';
 import type {
   BarsChunk,
@@ -459,11 +473,15 @@ export class Engine implements EngineApi {
   private identity(program: Program, ds: LoadedDataset) {
     const script = this.script;
     if (!script) throw new Error('No script is open.');
-    const resolved = resolveInputs(program.inputs, this.session.inputs[script.id] ?? {});
+    // strategy: properties apart from the inputs; both make the run's identity.
+    const { inputs, props } = splitStrategyProps(this.session.inputs[script.id] ?? {});
+    const resolved = resolveInputs(program.inputs, inputs);
     const replayFrom = this.replayFromFor(ds);
     const sourceHash = hashText(script.source);
-    const runKey = runKeyOf({ sourceHash, inputs: resolved.values, datasetId: ds.info.id, replayFrom });
-    return { script, resolved, replayFrom, sourceHash, runKey };
+    const keyed: Record<string, InputValue> = { ...resolved.values };
+    for (const [k, v] of Object.entries(props)) keyed[`strategy:${k}`] = v;
+    const runKey = runKeyOf({ sourceHash, inputs: keyed, datasetId: ds.info.id, replayFrom });
+    return { script, resolved, replayFrom, sourceHash, runKey, props };
   }
 
   /** Opens the session's script over its dataset: restores the newest matching checkpoint when
@@ -510,10 +528,16 @@ export class Engine implements EngineApi {
     const historyEnd = id.replayFrom ?? ds.bars.length;
     let inst: Instance;
     try {
-      inst = Instance.builder(program).symbol(ds.symbol).timeframe(ds.timeframe).inputs(id.resolved.overrides).totalBars(historyEnd).build();
+      // strategy: the tester's properties override strategy()'s arguments.
+      const run = program.meta.kind === 'strategy' ? withStrategyProperties(program, id.props) : program;
+      inst = Instance.builder(run).symbol(ds.symbol).timeframe(ds.timeframe).inputs(id.resolved.overrides).totalBars(historyEnd).build();
     } catch (e) {
       if (e instanceof InstanceError) {
         this.notice('error', e.code, e.message);
+        return;
+      }
+      if (e instanceof Error && e.message.startsWith('Strategy property')) {
+        this.notice('error', 'strategy-properties', e.message);
         return;
       }
       throw e;
