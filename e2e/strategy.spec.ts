@@ -49,6 +49,8 @@ test('a strategy shows its trades and summary; Export trades equals the CLI file
   const r = await report(page);
   expect(r?.trades.length).toBe((r?.summary.totalClosedTrades ?? 0) + (r?.summary.openTrades ?? 0));
   await expect(page.getByTestId('strategy-net-profit')).toBeVisible();
+  // Entry and exit markers on the chart (the script plots no shapes of its own).
+  await expect.poll(async () => (await page.evaluate(() => (window as unknown as { evergreen: EvergreenDebug }).evergreen.chart()?.markers.length ?? 0))).toBeGreaterThan(2);
   await page.getByTestId('strategy-tab-trades').click();
   await expect(page.getByTestId('strategy-trade-row').first()).toBeVisible();
 

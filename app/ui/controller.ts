@@ -20,7 +20,7 @@ import type {
   SnapshotInfo,
 } from '../worker/protocol.js';
 import { PlotBuffer } from './plot-buffer.js';
-import type { ChartView } from './chart-view.js';
+import type { ChartView, TradeMark } from './chart-view.js';
 import { mark, type TimingMark } from '../marks.js';
 import type { StrategyReport } from '../worker/protocol.js';
 
@@ -627,6 +627,11 @@ export class AppController {
     if (!csv) return;
     const name = (this.state.program?.meta.shorttitle || 'strategy').replace(/[^A-Za-z0-9._-]+/g, '-');
     download(`${name}-trades.csv`, new Blob([csv], { type: 'text/csv' }));
+  }
+
+  /** strategy: the trades' entry/exit markers on the chart. */
+  setTradeMarkers(marks: TradeMark[]): void {
+    this.chartView?.setTradeMarkers(marks);
   }
 
   /** strategy: scrolls the chart to a bar (a clicked trade). */

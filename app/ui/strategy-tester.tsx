@@ -59,6 +59,17 @@ export const StrategyTester = memo(function StrategyTester({ controller, program
     };
     pending.current = setTimeout(load, Math.max(0, REFRESH_MS - (performance.now() - last.current)));
   }, [controller, runId, barIndex]);
+  // The trades' markers on the chart: buys below the bar, sells above, with their signal names.
+  useEffect(() => {
+    const marks = [];
+    for (const t of report?.trades ?? []) {
+      const long = t.direction === 'long';
+      marks.push({ bar: t.entryBar, above: !long, text: t.entryComment || t.entryId, color: long ? '#089981' : '#f23645' });
+      if (!t.open) marks.push({ bar: t.exitBar, above: long, text: t.exitComment || t.exitId, color: long ? '#f23645' : '#089981' });
+    }
+    controller.setTradeMarkers(marks);
+  }, [controller, report]);
+  useEffect(() => () => controller.setTradeMarkers([]), [controller]);
   const s = report?.summary;
   const trades = report?.trades ?? [];
   return (
