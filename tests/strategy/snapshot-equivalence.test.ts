@@ -98,4 +98,19 @@ describe('strategy realtime ticks roll the broker back', () => {
     live.runBar(last);
     expect(seen(live)).toBe(seen(straight));
   });
+
+  test('saved between two ticks, restored, the next tick and the confirmation give the same trades', () => {
+    const { program, bars, build } = setup('bollinger');
+    const n = bars.length;
+    const straight = build();
+    straight.runBars(bars);
+    const live = build();
+    live.runBars(bars, 0, n - 1);
+    const last = barAt(bars, n - 1);
+    live.updateBar({ ...last, close: last.open, high: last.open, low: last.open });
+    const restored = Instance.restoreState(live.saveState()).expectProgram(program).build();
+    restored.updateBar({ ...last, close: last.low, high: last.open, low: last.low });
+    restored.runBar(last);
+    expect(seen(restored)).toBe(seen(straight));
+  });
 });
