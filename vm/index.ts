@@ -26,3 +26,7 @@ export { SnapshotError, type SnapshotErrorCode } from './snapshot/format.js';
 export type { BarColumns } from './data/bars.js';
 export { parseBarsCsv, ParseError, type ParsedBars } from './data/csv.js';
 export { inferMintick, inferTimeframe } from './data/infer.js';
+// strategy: backtest results of a strategy() instance, its trade list CSV and property overrides.
+export { brokerOf, strategyReport, type StrategyReport, type TradeRow, type PerformanceSummary } from './builtins/strategy/report.js';
+export { tradesCsv } from './builtins/strategy/trades-csv.js';
+export { withStrategyProperties, strategyPropertiesOf, STRATEGY_PROPERTIES, type StrategyProperties } from './builtins/strategy/properties.js';
