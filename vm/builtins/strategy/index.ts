@@ -6,7 +6,7 @@
 // around the script body: `__strategy_begin` (at the strategy() declaration) and `__strategy_end`
 // (after the last statement).
 
-import { defineFn, defineVar, type BuiltinImpl } from '../registry.js';
+import { defineFn, defineVar, lookupFn, type BuiltinImpl } from '../registry.js';
 import { R, type Runtime } from '../../runtime/runtime.js';
 import { zoneOf, toLocal } from '../time/tz.js';
 import { keepExemplar } from '../../runtime/shapes.js';
@@ -195,6 +195,22 @@ defineFn(
 );
 defineFn('strategy.cancel(id: series string): void', (rt, a) => cancelOrders(broker(rt), str(rt, a)));
 defineFn('strategy.cancel_all(): void', (rt) => cancelOrders(broker(rt), null));
+
+// ---------------------------------------------------------------------------------------------
+// Pine v5's `when` argument (removed in v6): each order function has a second form with `when`
+// last; a false `when` skips the call. In v6 that form is a compile error saying what to do.
+
+const WHEN_V6 = "Pine v6 removed the 'when' argument: call the function inside `if condition` instead.";
+for (const spec of [...(lookupFn('strategy.entry') ?? []), ...(lookupFn('strategy.order') ?? []), ...(lookupFn('strategy.exit') ?? []), ...(lookupFn('strategy.close') ?? []), ...(lookupFn('strategy.close_all') ?? []), ...(lookupFn('strategy.cancel') ?? []), ...(lookupFn('strategy.cancel_all') ?? [])]) {
+  const sig = spec.signature;
+  const close = sig.lastIndexOf('): void');
+  const params = sig.slice(sig.indexOf('(') + 1, close).trim();
+  const whenAt = params === '' ? 0 : params.split(/,(?![^(]*\))/).length;
+  const impl = spec.impl;
+  defineFn(`${sig.slice(0, close)}${params === '' ? '' : ', '}when: series bool = true): void`, (rt, a, d, s) => {
+    if (rt.f[a + whenAt] !== 0) impl(rt, a, d, s);
+  }, { untilVersion: 5, rejectNote: WHEN_V6 });
+}
 
 // ---------------------------------------------------------------------------------------------
 // Risk rules
