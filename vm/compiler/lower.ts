@@ -60,7 +60,7 @@ const DEFAULT_MAX_BARS_BACK = 5000;
 
 /** Namespaces of Pine that exist but are not implemented yet: a clear "not supported" error. */
 const UNSUPPORTED_NAMESPACES = [
-  'strategy', 'request', 'array', 'map', 'matrix', 'line', 'label', 'box', 'table', 'polyline', 'position',
+  'strategy', 'request', 'array', 'map', 'matrix', 'line', 'label', 'box', 'table', 'polyline',
   'linefill', 'chart', 'ticker', 'runtime', 'library', 'dividends', 'earnings', 'splits',
 ];
 
@@ -2286,7 +2286,10 @@ class Lowerer {
       if (c !== undefined) values[p.name] = c;
     });
     // strategy: the arguments that change results go to the broker's begin step, emitted here.
-    if (name === 'strategy') this.strategyDeclaration(values, m.spec.params.map((p, k) => (m.bound[k] ?? -1) >= 0 ? e.args[m.bound[k] ?? -1]?.value.span ?? e.span : null), m.spec.params.map((p) => p.name), e);
+    if (name === 'strategy') {
+      const spans = m.spec.params.map((_p, k) => e.args[m.bound[k] ?? -1]?.value.span ?? null);
+      this.strategyDeclaration(values, spans, m.spec.params.map((p) => p.name), e);
+    }
     if (name === 'library') {
       this.err('E504', e.callee.span, "Libraries ('library()') are not supported yet.");
     }
