@@ -140,13 +140,26 @@ function Overview({ report }: { report: StrategyReport }) {
   const pts = report.equity;
   const w = 600;
   const h = 120;
-  let path = '';
+  let equity = '';
+  let hold = '';
+  let dd = '';
   if (pts.length > 0) {
-    const vals = [s.initialCapital, ...pts.map((p) => p.equity)];
-    const lo = Math.min(...vals);
-    const hi = Math.max(...vals);
+    const eq = [s.initialCapital, ...pts.map((p) => p.equity)];
+    const bh = [s.initialCapital, ...pts.map((p) => p.buyHold)];
+    const finite = [...eq, ...bh].filter((v) => Number.isFinite(v));
+    const lo = Math.min(...finite);
+    const hi = Math.max(...finite);
     const span = hi - lo || 1;
-    path = vals.map((v, i) => `${i === 0 ? 'M' : 'L'}${((i / (vals.length - 1 || 1)) * w).toFixed(1)},${(h - ((v - lo) / span) * h).toFixed(1)}`).join(' ');
+    const x = (i: number) => ((i / (eq.length - 1 || 1)) * w).toFixed(1);
+    const y = (v: number) => (h - ((v - lo) / span) * h).toFixed(1);
+    const line = (vals: number[]) => vals.map((v, i) => `${i === 0 ? 'M' : 'L'}${x(i)},${y(Number.isFinite(v) ? v : lo)}`).join(' ');
+    equity = line(eq);
+    hold = line(bh);
+    // Drawdown: the area between the highest equity so far and the equity.
+    const tops: number[] = [];
+    let top = -Infinity;
+    for (const v of eq) tops.push((top = Math.max(top, v)));
+    dd = `${line(tops)} ${eq.map((v, i) => `L${x(eq.length - 1 - i)},${y(eq[eq.length - 1 - i] ?? v)}`).join(' ')} Z`;
   }
   return (
     <div className="strategy-overview" data-testid="strategy-summary">
@@ -164,9 +177,12 @@ function Overview({ report }: { report: StrategyReport }) {
         <dt>Buy &amp; hold</dt>
         <dd>{fmt(s.buyAndHold)} ({fmt(s.buyAndHoldPercent)}%)</dd>
       </dl>
-      <svg viewBox={`0 0 ${w} ${h}`} className="equity-curve" role="img" aria-label="Equity after each closed trade" preserveAspectRatio="none">
-        <path d={path} fill="none" stroke="currentColor" strokeWidth="1.5" />
+      <svg viewBox={`0 0 ${w} ${h}`} className="equity-curve" role="img" aria-label="Equity, drawdown and buy and hold after each closed trade" preserveAspectRatio="none">
+        <path d={dd} fill="rgba(242, 54, 69, 0.25)" stroke="none" />
+        <path d={hold} fill="none" stroke="#9598a1" strokeWidth="1" strokeDasharray="4 3" />
+        <path d={equity} fill="none" stroke="currentColor" strokeWidth="1.5" />
       </svg>
+      <p className="muted legend">Equity (blue), drawdown (red), buy &amp; hold (grey, dashed), after each closed trade.</p>
     </div>
   );
 }

@@ -47,7 +47,7 @@ test('--trades writes the list of trades, two rows per trade', () => {
   expect(lines[2]?.split(',').slice(0, 8)).toEqual(['1', 'Exit long', '2024-01-04T00:00:00+0000', 'out', '12.5', '3', '31.5', '6']);
   expect(Number(lines[1]?.split(',')[8])).toBeCloseTo((6 / 31.5) * 100, 9);
   expect(lines[2]?.split(',').slice(13)).toEqual(['6', '6']);
-  const json = JSON.parse(readFileSync(join(dir, 'o.json'), 'utf8')) as { plots: Record<string, number[]>; strategy: { trades: unknown[]; summary: Record<string, number>; equity: { equity: number }[] } };
+  const json = JSON.parse(readFileSync(join(dir, 'o.json'), 'utf8')) as { plots: Record<string, number[]>; strategy: { trades: unknown[]; summary: Record<string, number>; equity: { equity: number; drawdown: number; buyHold: number }[] } };
   // Equity at each close: 100; 100 + (11 - 10.5)·3 = 101.5; 100 + (12 - 10.5)·3 = 104.5; 100 + 6.
   expect(json.plots.equity).toEqual([100, 101.5, 104.5, 106]);
   expect(json.strategy.trades).toHaveLength(1);
@@ -55,6 +55,10 @@ test('--trades writes the list of trades, two rows per trade', () => {
   expect(json.strategy.summary.totalClosedTrades).toBe(1);
   expect(json.strategy.summary.percentProfitable).toBe(100);
   expect(json.strategy.equity.map((p) => p.equity)).toEqual([106]);
+  // Buy & hold at the exit: 100 of capital bought at the first open, 9.5, worth 100 · 12.5 / 9.5.
+  const point = json.strategy.equity[0];
+  expect(point.drawdown).toBe(0);
+  expect(point.buyHold).toBeCloseTo((100 * 12.5) / 9.5, 9);
 });
 
 test('--trades on an indicator says what is wrong', () => {

@@ -73,8 +73,10 @@ export interface PerformanceSummary {
 export interface StrategyReport {
   trades: TradeRow[];
   summary: PerformanceSummary;
-  /** Equity after each closed trade: [trade number, equity]. */
-  equity: { trade: number; time: number; equity: number }[];
+  /** After each closed trade: equity, its drawdown from the highest equity so far (≤ 0), and what
+   * the initial capital held in the symbol since the first bar's open would be worth at that
+   * trade's exit price (buy & hold). */
+  equity: { trade: number; time: number; equity: number; drawdown: number; buyHold: number }[];
 }
 
 /** The broker of a strategy instance (anything with the machine's call-site states), or null. */
@@ -129,12 +131,15 @@ export function strategyReport(b: Broker): StrategyReport {
   let largestWin: number | null = null;
   let largestLoss: number | null = null;
   let bars = 0;
+  let top = b.cfg.capital;
   const c = b.closed;
   for (let i = 0; i < c.n; i++) {
     const r = rowOf(b, c, i, false, cum);
     cum = r.cumProfit;
     trades.push(r);
-    equity.push({ trade: r.num, time: r.exitTime, equity: b.cfg.capital + cum });
+    const eq = b.cfg.capital + cum;
+    top = Math.max(top, eq);
+    equity.push({ trade: r.num, time: r.exitTime, equity: eq, drawdown: eq - top, buyHold: (b.cfg.capital * r.exitPrice) / b.firstPrice });
     if (r.profit > 0 && (largestWin === null || r.profit > largestWin)) largestWin = r.profit;
     if (r.profit < 0 && (largestLoss === null || r.profit < largestLoss)) largestLoss = r.profit;
     bars += r.exitBar - r.entryBar;
