@@ -5,7 +5,7 @@
 /** Closed (or open) trade rows. Numeric columns are Float64Array; `n` rows are in use. */
 export interface TradeLog {
   n: number;
-  /** Trade number in entry order (1-based), as TradingView's "Trade #". */
+  /** Trade number in entry order (1-based; the report numbers rows by their place in the list). */
   num: Float64Array;
   /** +1 long, -1 short. */
   dir: Float64Array;

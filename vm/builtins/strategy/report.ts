@@ -86,7 +86,9 @@ export function brokerOf(inst: { machine: { cs: unknown[] }; program: { meta: { 
   return b !== null && typeof b === 'object' && 'orders' in b ? (b as Broker) : null;
 }
 
-function rowOf(b: Broker, t: TradeLog, i: number, open: boolean, cum: number): TradeRow {
+/** Row `i` of `t` as the list shows it. `num` is its place in the list: closed trades in the order
+ * they closed, then the open ones (a partly closed trade is two rows, each with its own number). */
+function rowOf(b: Broker, t: TradeLog, i: number, open: boolean, cum: number, num: number): TradeRow {
   const pv = b.cfg.pointvalue;
   const entryPrice = t.entryPrice[i] as number;
   const qty = t.qty[i] as number;
@@ -98,7 +100,7 @@ function rowOf(b: Broker, t: TradeLog, i: number, open: boolean, cum: number): T
   const runup = open ? Math.max(t.runup[i] as number, profit + commission) : (t.runup[i] as number);
   const drawdown = open ? Math.min(t.drawdown[i] as number, profit + commission) : (t.drawdown[i] as number);
   return {
-    num: t.num[i] as number,
+    num,
     direction: dir > 0 ? 'long' : 'short',
     qty,
     entryBar: t.entryBar[i] as number,
@@ -134,7 +136,7 @@ export function strategyReport(b: Broker): StrategyReport {
   let top = b.cfg.capital;
   const c = b.closed;
   for (let i = 0; i < c.n; i++) {
-    const r = rowOf(b, c, i, false, cum);
+    const r = rowOf(b, c, i, false, cum, i + 1);
     cum = r.cumProfit;
     trades.push(r);
     const eq = b.cfg.capital + cum;
@@ -145,7 +147,7 @@ export function strategyReport(b: Broker): StrategyReport {
     bars += r.exitBar - r.entryBar;
   }
   const closedCum = cum;
-  for (let i = 0; i < b.open.n; i++) trades.push(rowOf(b, b.open, i, true, closedCum));
+  for (let i = 0; i < b.open.n; i++) trades.push(rowOf(b, b.open, i, true, closedCum, c.n + i + 1));
   const n = c.n;
   const op = b.lastPrice === b.lastPrice ? openProfit(b, b.lastPrice) : 0;
   const bh = b.firstPrice === b.firstPrice && b.lastPrice === b.lastPrice ? b.lastPrice / b.firstPrice - 1 : NaN;
