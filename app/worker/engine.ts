@@ -39,9 +39,7 @@ import { BLANK_SCRIPT, SAMPLE_SCRIPTS, fetchSample } from './samples.js';
 import { newId, readCheckpoint, writeCheckpoint, inspectSnapshot, restoreInstance } from './checkpoint.js';
 import { decodeExportFile, encodeExportFile, ExportFileError } from './export-file.js';
 import { mark, timingMarks, type TimingMark } from '../marks.js';
-import { brokerOf, strategyReport, type StrategyReport } from '../../vm/builtins/strategy/report.js';
-import { tradesCsv } from '../../vm/builtins/strategy/trades-csv.js';
-import { STRATEGY_PROPERTIES, withStrategyProperties, type StrategyProperties, type StrategyProperty } from '../../vm/builtins/strategy/properties.js';
+import { brokerOf, strategyReport, tradesCsv, STRATEGY_PROPERTIES, withStrategyProperties, type StrategyReport, type StrategyProperties } from '../../vm/index.js';
 
 /** strategy: the tester's Properties are saved with the inputs under `strategy:<name>` keys (so a
  * run's identity, its stored rows and its checkpoints follow them like input values). */
@@ -50,7 +48,7 @@ function splitStrategyProps(saved: Record<string, InputValue>): { inputs: Record
   const props: StrategyProperties = {};
   for (const [k, v] of Object.entries(saved)) {
     const name = k.startsWith('strategy:') ? k.slice(9) : null;
-    if (name !== null && (STRATEGY_PROPERTIES as readonly string[]).includes(name)) props[name as StrategyProperty] = v;
+    if (name !== null && (STRATEGY_PROPERTIES as readonly string[]).includes(name)) props[name as keyof StrategyProperties] = v;
     else inputs[k] = v;
   }
   return { inputs, props };

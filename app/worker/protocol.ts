@@ -14,7 +14,7 @@ import type {
 } from '../../vm/index.js';
 import type { SnapshotKind, SnapshotStatus } from '../store/schema.js';
 import type { TimingMark } from '../marks.js';
-import type { StrategyReport } from '../../vm/builtins/strategy/report.js';
+import type { StrategyReport } from '../../vm/index.js';
 
 export type { InputValue };
 

@@ -3,7 +3,7 @@
 // yet. A table is `{ position, columns, rows, cells }`, cells by `row * columns + column`.
 
 import { defineFn, defineVar } from './registry.js';
-import type { Runtime } from '../runtime/runtime.js';
+import type { Runtime } from '../core/runtime.js';
 
 interface TableCell {
   text: string;

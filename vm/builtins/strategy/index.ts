@@ -7,9 +7,10 @@
 // (after the last statement).
 
 import { defineFn, defineVar, lookupFn, type BuiltinImpl } from '../registry.js';
-import { R, type Runtime } from '../../runtime/runtime.js';
+import { R } from '../../core/registers.js';
+import type { Runtime } from '../../core/runtime.js';
 import { zoneOf, toLocal } from '../time/tz.js';
-import { keepExemplar } from '../../runtime/shapes.js';
+import { keepExemplar } from '../../core/shapes.js';
 import {
   cancelOrders,
   defaultQty,
