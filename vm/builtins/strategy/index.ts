@@ -1,21 +1,19 @@
 // The strategy.* namespace: order functions, strategy.* variables, closedtrades/opentrades
 // functions, risk rules, and the constants (strategy.long, strategy.fixed, strategy.oca.*,
 // strategy.commission.*, strategy.direction.*, currency.*). Every implementation is a one-line
-// adapter from registers to broker.ts over the Broker record in call-site slot 0 (STRATEGY_SLOT),
-// which the compiler reserves in strategy scripts. Two hidden builtins are the broker's steps
-// around the script body: `__strategy_begin` (at the strategy() declaration) and `__strategy_end`
-// (after the last statement).
+// adapter from registers to broker.ts over the Broker record in the state record's
+// `host.strategy`, which the broker's host step (runtime/strategy-step.ts) makes on the first bar
+// and steps before and after the script body.
 
 import { defineFn, defineVar, lookupFn, type BuiltinImpl } from '../registry.js';
 import { R } from '../../core/registers.js';
-import type { Runtime } from '../../core/runtime.js';
+import type { Runtime, SymbolInfo } from '../../core/runtime.js';
 import { zoneOf, toLocal } from '../time/tz.js';
 import { keepExemplar } from '../../core/shapes.js';
 import {
   cancelOrders,
   defaultQty,
   equity,
-  finishBar,
   openProfit,
   placeClose,
   placeEntry,
@@ -26,17 +24,19 @@ import {
   tradeOpenProfit,
   type BarView,
 } from './broker.js';
-import { K_ENTRY, K_ORDER, newBroker, OCA_CANCEL, OCA_REDUCE, STRATEGY_SLOT, type Broker } from './state.js';
+import { K_ENTRY, K_ORDER, newBroker, OCA_CANCEL, OCA_REDUCE, type Broker } from './state.js';
 import type { TradeLog } from './log.js';
 
-export { STRATEGY_SLOT };
 
 function broker(rt: Runtime): Broker {
-  const b = rt.cs[STRATEGY_SLOT] as Broker | undefined;
+  // The runtime is the machine, which is also the state record (core/state.ts): its host steps'
+  // records are in `host`.
+  const host = (rt as unknown as { host?: Record<string, unknown> }).host;
+  const b = host?.[HOST_KEY];
   if (b === undefined || b === null || typeof b !== 'object' || !('orders' in b)) {
-    return rt.fail('internal', 'The strategy broker is not initialised (strategy() did not run).');
+    return rt.fail('internal', 'The strategy broker is not initialised (the script is not a strategy).');
   }
-  return b;
+  return b as Broker;
 }
 
 /** The bar being run, in a scratch record refilled at every call (no state: the broker copies
@@ -60,58 +60,55 @@ const str = (rt: Runtime, i: number): string => {
 };
 
 // ---------------------------------------------------------------------------------------------
-// The broker's steps around the script body
+// The broker's record: `state.host.strategy`, made on the first bar from strategy()'s arguments
+// (program.meta.options, as withStrategyProperties may have changed them) and the symbol. The host
+// step (runtime/strategy-step.ts) runs its steps around the body; the builtins below read it.
 
-defineFn(
-  '__strategy_begin(pyramiding: const int, qty_type: const string, qty_value: const float, capital: const float, comm_type: const string, comm_value: const float, slippage: const int, on_close: const bool, margin_long: const float, margin_short: const float, close_rule: const string, fill_limits: const int, risk_free: const float, currency: const string): void',
-  (rt, a) => {
-    let b = rt.cs[STRATEGY_SLOT] as Broker | undefined;
-    if (b === undefined) {
-      const f = rt.f;
-      const pyr = f[a] as number;
-      b = newBroker({
-        maxEntries: Math.max(1, pyr === pyr ? pyr : 0),
-        qtyType: str(rt, a + 1) || 'fixed',
-        qtyValue: nanOr(f[a + 2] as number, 1),
-        capital: nanOr(f[a + 3] as number, 1000000),
-        commType: str(rt, a + 4) || 'percent',
-        commValue: nanOr(f[a + 5] as number, 0),
-        slippage: nanOr(f[a + 6] as number, 0),
-        onClose: f[a + 7] === 1,
-        marginLong: nanOr(f[a + 8] as number, 100),
-        marginShort: nanOr(f[a + 9] as number, 100),
-        closeRule: str(rt, a + 10) || 'FIFO',
-        fillLimitTicks: nanOr(f[a + 11] as number, 0),
-        riskFreeRate: nanOr(f[a + 12] as number, 2),
-        currency: str(rt, a + 13) || 'NONE',
-        mintick: rt.syminfo.mintick,
-        pointvalue: rt.syminfo.pointvalue,
-        lot: rt.syminfo.mincontract ?? 0,
-      });
-      rt.cs[STRATEGY_SLOT] = b;
-    }
-    processBar(b, barOf(rt));
-  },
-);
+export const HOST_KEY = 'strategy';
 
-defineFn('__strategy_end(): void', (rt) => {
-  const b = broker(rt);
-  const t = rt.f[R.time] as number;
-  const local = toLocal(zoneOf(rt.syminfo.timezone), t);
+type Options = Record<string, string | number | boolean | null>;
+
+export function brokerFor(host: Record<string, unknown>, o: Options, sym: SymbolInfo): Broker {
+  const have = host[HOST_KEY];
+  if (have !== undefined && have !== null && typeof have === 'object' && 'orders' in have) return have as Broker;
+  const n = (k: string, d: number): number => (typeof o[k] === 'number' ? (o[k] as number) : d);
+  const t = (k: string, d: string): string => (typeof o[k] === 'string' && o[k] !== '' ? (o[k] as string) : d);
+  const b = newBroker({
+    maxEntries: Math.max(1, n('pyramiding', 0)),
+    qtyType: t('default_qty_type', 'fixed'),
+    qtyValue: n('default_qty_value', 1),
+    capital: n('initial_capital', 1000000),
+    commType: t('commission_type', 'percent'),
+    commValue: n('commission_value', 0),
+    slippage: n('slippage', 0),
+    onClose: o.process_orders_on_close === true,
+    marginLong: n('margin_long', 100),
+    marginShort: n('margin_short', 100),
+    closeRule: t('close_entries_rule', 'FIFO'),
+    fillLimitTicks: n('backtest_fill_limits_assumption', 0),
+    riskFreeRate: n('risk_free_rate', 2),
+    currency: t('currency', 'NONE'),
+    mintick: sym.mintick,
+    pointvalue: sym.pointvalue,
+    lot: sym.mincontract ?? 0,
+  });
+  host[HOST_KEY] = b;
+  return b;
+}
+
+/** The trading day and month keys of a bar time in the symbol's zone (a Date per new day only). */
+export function dayAndMonth(b: Broker, t: number, timezone: string): { day: number; month: number } {
+  const local = toLocal(zoneOf(timezone), t);
   const day = Math.floor(local / 86_400_000);
-  // The month changes with the day only (a Date per new day, not per bar).
   let month = b.month;
   if (day !== b.day) {
     const d = new Date(local);
     month = d.getUTCFullYear() * 12 + d.getUTCMonth();
     b.month = month;
   }
-  finishBar(b, barOf(rt), day, month);
-});
-
-function nanOr(v: number, d: number): number {
-  return v === v ? v : d;
+  return { day, month };
 }
+
 
 // ---------------------------------------------------------------------------------------------
 // Orders

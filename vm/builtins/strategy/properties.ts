@@ -1,13 +1,11 @@
 // A strategy's properties (the strategy() arguments a user may override in a strategy tester,
 // as TradingView's "Properties" tab does): the values in effect, and a Program with other values.
-// The values are the constant arguments of the `__strategy_begin` call the compiler emits at the
-// declaration, so an override is a copy of the Program with those preloaded constants replaced —
-// a different program, with its own hash, snapshots and stored runs.
+// The broker reads them from Program.meta.options when a run starts, so an override is a copy of
+// the Program with other options — a different program, with its own hash, snapshots and runs.
 
 import type { Program } from '../../bytecode/program.js';
-import { Op, OP_LEN } from '../../bytecode/opcodes.js';
 
-/** The begin step's arguments, in order (see __strategy_begin in index.ts). */
+/** The strategy() arguments a tester may override. */
 export const STRATEGY_PROPERTIES = [
   'pyramiding', 'default_qty_type', 'default_qty_value', 'initial_capital', 'commission_type',
   'commission_value', 'slippage', 'process_orders_on_close', 'margin_long', 'margin_short',
@@ -44,21 +42,6 @@ export function strategyPropertiesOf(program: Program): Record<StrategyProperty,
   return out;
 }
 
-/** First register of the begin step's arguments, or -1 (not a strategy). */
-function beginBlock(program: Program): number {
-  const idx = program.builtins.findIndex((b) => b.name === '__strategy_begin');
-  if (idx < 0) return -1;
-  const code = program.code;
-  for (let pc = 0; pc < code.length; ) {
-    const op = code[pc] as number;
-    if (op === Op.CALLB && code[pc + 1] === idx) return code[pc + 2] as number;
-    const len = OP_LEN[op];
-    if (len === undefined || len <= 0) return -1;
-    pc += len;
-  }
-  return -1;
-}
-
 /** Checks an override; returns the reason it is refused, or null. */
 export function checkStrategyProperty(name: StrategyProperty, v: number | string | boolean): string | null {
   const num = (ok: boolean, what: string): string | null => (typeof v === 'number' && Number.isFinite(v) && ok ? null : `${name} must be ${what}, got ${JSON.stringify(v)}`);
@@ -92,17 +75,11 @@ export function checkStrategyProperty(name: StrategyProperty, v: number | string
 export function withStrategyProperties(program: Program, props: StrategyProperties): Program {
   const entries = Object.entries(props) as [StrategyProperty, number | string | boolean][];
   if (entries.length === 0) return program;
-  const block = beginBlock(program);
-  if (block < 0) throw new Error('Strategy properties apply to strategy() scripts only.');
-  const values = new Map<number, number | string | null>();
+  if (program.meta.kind !== 'strategy') throw new Error('Strategy properties apply to strategy() scripts only.');
   for (const [k, v] of entries) {
-    const at = STRATEGY_PROPERTIES.indexOf(k);
-    if (at < 0) throw new Error(`Unknown strategy property '${k}'.`);
+    if (!(STRATEGY_PROPERTIES as readonly string[]).includes(k)) throw new Error(`Unknown strategy property '${k}'.`);
     const bad = checkStrategyProperty(k, v);
     if (bad !== null) throw new Error(`Strategy property ${bad}.`);
-    values.set(block + at, typeof v === 'boolean' ? (v ? 1 : 0) : v);
   }
-  const preload = program.preload.filter((p) => !values.has(p.reg));
-  for (const [reg, value] of values) preload.push({ reg, value });
-  return { ...program, preload, meta: { ...program.meta, options: { ...program.meta.options, ...props } } };
+  return { ...program, meta: { ...program.meta, options: { ...program.meta.options, ...props } } };
 }

@@ -2,7 +2,7 @@
 // performance summary and the equity curve (one point per closed trade, as the tester draws it),
 // all computed from the broker record of a strategy instance.
 
-import { STRATEGY_SLOT, type Broker } from './state.js';
+import type { Broker } from './state.js';
 import type { TradeLog } from './log.js';
 import { openProfit, positionSize } from './broker.js';
 
@@ -79,11 +79,11 @@ export interface StrategyReport {
   equity: { trade: number; time: number; equity: number; drawdown: number; buyHold: number }[];
 }
 
-/** The broker of a strategy instance (anything with the machine's call-site states), or null. */
-export function brokerOf(inst: { machine: { cs: unknown[] }; program: { meta: { kind: string } } }): Broker | null {
+/** The broker of a strategy instance (its state record's `host.strategy`), or null. */
+export function brokerOf(inst: { machine: { host: Record<string, unknown> }; program: { meta: { kind: string } } }): Broker | null {
   if (inst.program.meta.kind !== 'strategy') return null;
-  const b = inst.machine.cs[STRATEGY_SLOT];
-  return b !== null && typeof b === 'object' && 'orders' in b ? (b as Broker) : null;
+  const b = inst.machine.host.strategy;
+  return b !== null && b !== undefined && typeof b === 'object' && 'orders' in b ? (b as Broker) : null;
 }
 
 /** Row `i` of `t` as the list shows it. `num` is its place in the list: closed trades in the order

@@ -1,6 +1,6 @@
 // The broker emulator's state: one plain-data record (numbers, strings, typed arrays, arrays of
-// plain objects) kept in call-site slot 0 of a strategy program, so the snapshot codec and the
-// realtime rollback carry it like any builtin state. The step functions are in broker.ts.
+// plain objects) kept in the state record's `host.strategy`, so the snapshot codec and the
+// realtime rollback carry it like the rest of the state. The step functions are in broker.ts.
 
 import { newTradeLog, type TradeLog } from './log.js';
 
@@ -31,10 +31,6 @@ export interface StrategyConfig {
   /** Quantity step (the symbol's mincontract); 0: no rounding. */
   lot: number;
 }
-
-/** The call-site state slot of the broker in a strategy program (main's first slot, reserved by
- * the compiler). */
-export const STRATEGY_SLOT = 0;
 
 export const K_ENTRY = 0;
 export const K_ORDER = 1;

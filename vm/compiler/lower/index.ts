@@ -16,7 +16,6 @@ import { checkUncalled, defaultArg } from './calls.js';
 import { asBool, binaryVals, expr } from './expressions.js';
 import { stmts } from './statements.js';
 import { checkPlotCount } from './script-calls.js';
-import { declaresStrategy, strategyHook } from './strategy.js';
 
 export { SOURCE_REGS } from './script-calls.js';
 export { typeName } from '../types.js';
@@ -54,13 +53,8 @@ function run(cx: LowerContext): Program | null {
   }
   for (const st of cx.script.body) if (st.kind === 'FuncDef' && !st.isMethod && !cx.declaredFns.has(st.name)) cx.declaredFns.set(st.name, st);
   const em = cx.main.em;
-  // strategy: the broker's state lives in main's call-site slot 0, reserved before anything else.
-  const isStrategy = declaresStrategy(cx.sink.source);
-  if (isStrategy) cx.main.nCs++;
   cx.stmts(cx.script.body, cx.globalScope, false);
   em.at = cx.script.span.end;
-  // strategy: the broker's end-of-bar step after the script body.
-  if (isStrategy && cx.meta.kind === 'strategy') strategyHook(cx, '__strategy_end', []);
   em.emit(Op.HALT);
   checkUncalled(cx);
   checkPlotCount(cx);
