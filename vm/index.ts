@@ -32,3 +32,7 @@ export { HOST_STEPS, type HostStep, type HostStepEntry, type BarInfo } from './r
 export type { ScriptState } from './core/state.js';
 export { FUNCTIONS, allVariableNames, lookupVar, type SigType } from './builtins/registry.js';
 export { QUAL_NAMES } from './core/types.js';
+// strategy: backtest results of a strategy() instance, its trade list CSV and property overrides.
+export { brokerOf, strategyReport, type StrategyReport, type TradeRow, type PerformanceSummary } from './builtins/strategy/report.js';
+export { tradesCsv } from './builtins/strategy/trades-csv.js';
+export { withStrategyProperties, strategyPropertiesOf, STRATEGY_PROPERTIES, type StrategyProperties } from './builtins/strategy/properties.js';

@@ -19,6 +19,7 @@ import { Notices } from './notices.js';
 import { DropZone } from './drop-zone.js';
 import { buildChartPlan } from './chart/chart-plan.js';
 import { Splitter, loadSizes, saveSizes, type PaneSizes } from './splitter.js';
+import { StrategyTester } from './strategy-tester.js';
 
 const NO_DIAGNOSTICS: Diagnostic[] = [];
 const NO_INPUTS: Record<string, InputValue> = {};
@@ -78,6 +79,10 @@ export function App({ controller }: { controller: AppController }) {
             <Chart controller={controller} drawnRunId={state.drawn?.runId ?? null} notes={notes} />
           </div>
         </main>
+        {/* strategy: the tester, for strategy() scripts */}
+        {state.program?.meta.kind === 'strategy' && (
+          <StrategyTester controller={controller} program={state.program} saved={state.session?.inputs ?? NO_INPUTS} runId={state.status.runId} barIndex={state.barIndex} />
+        )}
         <Splitter
           axis="y"
           testId="splitter-panels"

@@ -21,12 +21,13 @@ import type {
   SnapshotInfo,
 } from '../worker/protocol.js';
 import { PlotBuffer } from './chart/plot-buffer.js';
-import type { ChartView } from './chart/chart-view.js';
+import type { ChartView, TradeMark } from './chart/chart-view.js';
 import { mark, type TimingMark } from '../marks.js';
 import { EngineRestarted, heldScript, setHeldScript, type EngineHost } from './engine-client.js';
 import { afterCompiled, afterRunStart, withNotice } from './notice-rules.js';
 import { AlertCenter } from './alert-center.js';
 import type { BuiltinCatalog } from '../worker/builtin-catalog.js';
+import type { StrategyReport } from '../worker/protocol.js';
 
 import type { Notice } from './notice-rules.js';
 export type { Notice };
@@ -803,6 +804,32 @@ export class AppController {
   /** The engine worker's timing marks (debug accessor). */
   async engineMarks(): Promise<TimingMark[]> {
     return (await this.call('Reading timings', () => this.engine.timingMarks())) ?? [];
+  }
+
+  // strategy: the strategy tester's reads and its "Export trades".
+  async strategyReport(): Promise<StrategyReport | null> {
+    return (await this.call('Reading the strategy results', () => this.engine.strategyReport())) ?? null;
+  }
+
+  async strategyTradesCsv(): Promise<string | null> {
+    return (await this.call('Exporting trades', () => this.engine.strategyTradesCsv())) ?? null;
+  }
+
+  async exportTradesCsv(): Promise<void> {
+    const csv = await this.strategyTradesCsv();
+    if (!csv) return;
+    const name = (this.state.program?.meta.shorttitle || 'strategy').replace(/[^A-Za-z0-9._-]+/g, '-');
+    download(`${name}-trades.csv`, new Blob([csv], { type: 'text/csv' }));
+  }
+
+  /** strategy: the trades' entry/exit markers on the chart. */
+  setTradeMarkers(marks: TradeMark[]): void {
+    this.chartView?.setTradeMarkers(marks);
+  }
+
+  /** strategy: scrolls the chart to a bar (a clicked trade). */
+  scrollToBar(bar: number): void {
+    this.chartView?.scrollToBar(bar);
   }
 
   async exportPlotsCsv(): Promise<void> {

@@ -3,6 +3,7 @@
 
 import type { AppController } from './controller.js';
 import { timingMarks } from '../marks.js';
+import type { StrategyReport } from '../worker/protocol.js';
 
 export interface EvergreenDebug {
   /** Titles of the running script's outputs, in output order. */
@@ -64,6 +65,10 @@ export interface EvergreenDebug {
   setSource(source: string): void;
   /** The editor's text. */
   source(): string;
+  /** strategy: the running strategy's trades, performance summary and equity curve (null for an
+   * indicator), and its list of trades as "Export trades" writes it. */
+  strategy(): Promise<StrategyReport | null>;
+  tradesCsv(): Promise<string | null>;
   /** performance.now() (ms since the page started loading) of the engine being ready, the last
    * run's start (reset) and end, and its chart being fully drawn; NaN before they happen. */
   timings(): { ready: number; reset: number; runEnd: number; drawn: number };
@@ -136,6 +141,8 @@ export function installDebug(c: AppController): void {
       c.editorSourceReplace(source);
     },
     source: () => c.editorSource,
+    strategy: () => c.strategyReport(),
+    tradesCsv: () => c.strategyTradesCsv(),
     timings: () => ({ ...c.timings }),
     async marks() {
       const worker = await c.engineMarks();

@@ -4,7 +4,7 @@
 // what a run sends the page as it goes (its reset, progress, plot rows, logs, failures). The parts
 // above it (library, checkpoints, history run, replay) and the protocol facade (engine.ts) extend it.
 
-import { Instance, PineRuntimeError, type Bar, type BarColumns, type Diagnostic, type InputValue, type Program } from '../../vm/index.js';
+import { Instance, PineRuntimeError, STRATEGY_PROPERTIES, type Bar, type BarColumns, type Diagnostic, type InputValue, type Program, type StrategyProperties } from '../../vm/index.js';
 import { Store } from '../store/store.js';
 import { StoreError } from '../store/errors.js';
 import type { ScriptRecord, SessionRecord } from '../store/schema.js';
@@ -157,6 +157,21 @@ export interface RunIdentity {
   replayFrom: number | null;
   sourceHash: string;
   runKey: string;
+  /** strategy: the tester's Properties (overrides of strategy()'s arguments). */
+  props: StrategyProperties;
+}
+
+/** strategy: the tester's Properties are saved with the inputs under `strategy:<name>` keys (so a
+ * run's identity, its stored rows and its checkpoints follow them like input values). */
+export function splitStrategyProps(saved: Record<string, InputValue>): { inputs: Record<string, InputValue>; props: StrategyProperties } {
+  const inputs: Record<string, InputValue> = {};
+  const props: StrategyProperties = {};
+  for (const [k, v] of Object.entries(saved)) {
+    const name = k.startsWith('strategy:') ? k.slice(9) : null;
+    if (name !== null && (STRATEGY_PROPERTIES as readonly string[]).includes(name)) props[name as keyof StrategyProperties] = v;
+    else inputs[k] = v;
+  }
+  return { inputs, props };
 }
 
 export abstract class EngineCore {

@@ -3,7 +3,7 @@
 // for slow scripts, with progress, logs and periodic checkpoints, then continuing into the replay
 // when it is playing.
 
-import { Instance, InstanceError, type Program } from '../../vm/index.js';
+import { Instance, InstanceError, withStrategyProperties, type Program } from '../../vm/index.js';
 import type { LoadedDataset } from './datasets.js';
 import { now, yieldToEventLoop } from './scheduling.js';
 import { mark } from '../marks.js';
@@ -87,10 +87,16 @@ export abstract class EngineHistory extends EngineCheckpoints {
     const historyEnd = id.replayFrom ?? ds.bars.length;
     let inst: Instance;
     try {
-      inst = Instance.builder(program).symbol(ds.symbol).timeframe(ds.timeframe).inputs(id.resolved.overrides).totalBars(historyEnd).build();
+      // strategy: the tester's properties override strategy()'s arguments.
+      const run = program.meta.kind === 'strategy' ? withStrategyProperties(program, id.props) : program;
+      inst = Instance.builder(run).symbol(ds.symbol).timeframe(ds.timeframe).inputs(id.resolved.overrides).totalBars(historyEnd).build();
     } catch (e) {
       if (e instanceof InstanceError) {
         this.notice('error', e.code, e.message);
+        return;
+      }
+      if (e instanceof Error && e.message.startsWith('Strategy property')) {
+        this.notice('error', 'strategy-properties', e.message);
         return;
       }
       throw e;

@@ -11,7 +11,8 @@ import { BLANK_SCRIPT, SAMPLE_SCRIPTS, fetchSample } from './samples.js';
 import { newId } from './checkpoint.js';
 import { mark } from '../marks.js';
 import type { CompileInfo, DatasetInfo, ImportResult, InitOptions, SessionView } from './protocol.js';
-import { EngineCore, defaultSession, errorMessage, programInfo, type RunIdentity } from './engine-core.js';
+import { EngineCore, defaultSession, errorMessage, programInfo, splitStrategyProps, type RunIdentity } from './engine-core.js';
+import type { InputValue } from '../../vm/index.js';
 
 export abstract class EngineLibrary extends EngineCore {
   /** Opens the session's script over its dataset (the history run's part). */
@@ -170,11 +171,15 @@ export abstract class EngineLibrary extends EngineCore {
   protected identity(program: Program, ds: LoadedDataset): RunIdentity {
     const script = this.script;
     if (!script) throw new Error('No script is open.');
-    const resolved = resolveInputs(program.inputs, this.session.inputs[script.id] ?? {});
+    // strategy: the tester's properties apart from the inputs; both make the run's identity.
+    const { inputs, props } = splitStrategyProps(this.session.inputs[script.id] ?? {});
+    const resolved = resolveInputs(program.inputs, inputs);
     const replayFrom = this.replayFromFor(ds);
     const sourceHash = hashText(script.source);
-    const runKey = runKeyOf({ sourceHash, inputs: resolved.values, datasetId: ds.info.id, replayFrom });
-    return { script, resolved, replayFrom, sourceHash, runKey };
+    const keyed: Record<string, InputValue> = { ...resolved.values };
+    for (const [k, v] of Object.entries(props)) keyed[`strategy:${k}`] = v;
+    const runKey = runKeyOf({ sourceHash, inputs: keyed, datasetId: ds.info.id, replayFrom });
+    return { script, resolved, replayFrom, sourceHash, runKey, props };
   }
 
   protected async scriptForSource(source: string, preferId: string, name: string): Promise<ScriptRecord> {

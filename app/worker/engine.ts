@@ -16,6 +16,7 @@ import type { CompileInfo, EngineApi, EngineEvent, EngineListener, ImportResult,
 import { defaultSession, errorMessage, type Transfer } from './engine-core.js';
 import { EngineReplay } from './engine-replay.js';
 import { builtinCatalog, type BuiltinCatalog } from './builtin-catalog.js';
+import { brokerOf, strategyReport, tradesCsv, type StrategyReport } from '../../vm/index.js';
 
 export type { Transfer };
 
@@ -85,6 +86,18 @@ export class Engine extends EngineReplay implements EngineApi {
 
   async builtinCatalog(): Promise<BuiltinCatalog> {
     return builtinCatalog();
+  }
+
+  // strategy: the strategy tester's reads of the active run's broker.
+  async strategyReport(): Promise<StrategyReport | null> {
+    const b = this.active ? brokerOf(this.active.inst) : null;
+    return b ? strategyReport(b) : null;
+  }
+
+  async strategyTradesCsv(): Promise<string | null> {
+    const inst = this.active?.inst;
+    const b = inst ? brokerOf(inst) : null;
+    return inst && b ? tradesCsv(strategyReport(b), inst.machine.syminfo.currency, inst.machine.syminfo.timezone) : null;
   }
 
   setSource(source: string): Promise<CompileInfo> {

@@ -16,6 +16,7 @@ import type { SnapshotKind, SnapshotStatus } from '../store/schema.js';
 import type { TimingMark } from '../marks.js';
 import type { AlertsEvent } from './alerts-forward.js';
 import type { BuiltinCatalog } from './builtin-catalog.js';
+import type { StrategyReport } from '../../vm/index.js';
 
 export type { InputValue };
 
@@ -210,7 +211,13 @@ export interface EngineApi {
   timingMarks(): Promise<TimingMark[]>;
   /** The VM's builtins (signatures, variables) for the editor's help (app/worker/builtin-catalog.ts). */
   builtinCatalog(): Promise<BuiltinCatalog>;
+  /** strategy: the running strategy's trades, summary and equity curve (null for indicators). */
+  strategyReport(): Promise<StrategyReport | null>;
+  /** strategy: its list of trades as TradingView's CSV (what `evergreen run --trades` writes). */
+  strategyTradesCsv(): Promise<string | null>;
 }
+
+export type { StrategyReport };
 
 export interface InitOptions {
   /** Dataset to open instead of the session's (e.g. `?dataset=synthetic:100000`). */

@@ -10,6 +10,7 @@ export const SAMPLE_SCRIPTS: SampleScript[] = [
   { file: 'bollinger-ma.pine', name: 'MA + Bollinger Bands' },
   { file: 'rsi-macd.pine', name: 'RSI + MACD oscillator' },
   { file: 'logging-breakout.pine', name: 'Donchian breakout with logs' },
+  { file: 'macd-strategy.pine', name: 'MACD crossover strategy' },
 ];
 
 export const BLANK_SCRIPT = `//@version=6

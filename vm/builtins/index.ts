@@ -13,3 +13,5 @@ import './object-arrays.js';
 import './alerts.js';
 import './ta/index.js';
 import './time/index.js';
+import './strategy/index.js';
+import './table.js';

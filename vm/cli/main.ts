@@ -37,6 +37,8 @@ import { chartBars, parseDataFor, refuseDataFor, TimeframeFlagError } from './ti
 import { plotColumns, TextSink, toCsv, toJson } from './output.js';
 import { printErr, printOut } from './terminal-text.js';
 import { readBarsFile } from './read-bars.js';
+import { StrategyJsonSink, strategyJson, tradesCsv } from './trades.js';
+import { brokerOf, strategyReport } from '../builtins/strategy/report.js';
 
 declare const __EVERGREEN_VERSION__: string | undefined;
 const VERSION = typeof __EVERGREEN_VERSION__ === 'string' ? __EVERGREEN_VERSION__ : 'dev';
@@ -85,6 +87,8 @@ Options:
   --symbol <file.toml>   symbol information (ticker, timezone, mintick, session, ...)
   --lib <file.pine>      a library the script imports (\`import user/Name/1\` takes the library
                          whose library("Name") title matches; repeatable)
+  --trades <file>        strategies: write TradingView's "List of trades" CSV (- for stdout);
+                         the JSON output also gains a "strategy" section (trades, summary, equity)
   --save-at <bar>        with --save: save the snapshot after this bar (bar_index, 0-based)
   --save <file>          write a snapshot (after the last bar when --save-at is not given)
   --resume <file>        continue a snapshot from its next bar; prints the resumed bars only. The
@@ -124,6 +128,7 @@ interface RunArgs {
   resume: string | null;
   /** --lib files: libraries the script may import. */
   libs: string[];
+  trades: string | null;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -295,6 +300,7 @@ function parseRunArgs(args: string[]): RunArgs {
     save: null,
     resume: null,
     libs: [],
+    trades: null,
   };
   for (let i = 0; i < args.length; i++) {
     const a = args[i] ?? '';
@@ -356,6 +362,9 @@ function parseRunArgs(args: string[]): RunArgs {
         break;
       case '--lib':
         r.libs.push(take());
+        break;
+      case '--trades':
+        r.trades = take();
         break;
       default:
         if (a.startsWith('-') && a.length > 1) throw usage(`unknown option '${a}' for run`, 'run');
@@ -606,17 +615,28 @@ function run(a: RunArgs): number {
 
   const count = Math.max(0, bars.length - from);
   const cols = plotColumns(program, inst, firstBar, firstBar + count);
+  // strategy: the trade list and the JSON's strategy section.
+  const broker = brokerOf(inst);
+  if (a.trades !== null && broker === null) throw new CliError(`--trades needs a strategy: ${a.script} declares ${program.meta.kind}()`);
+  const report = broker ? strategyReport(broker) : null;
+  if (report && a.trades !== null) {
+    const csv = tradesCsv(report, inst.machine.syminfo.currency, inst.machine.syminfo.timezone);
+    // `--trades -` puts the trade list on stdout, instead of the plots unless --out takes them.
+    if (a.trades === '-') process.stdout.write(csv);
+    else writeOut(a.trades, 'trade list', csv);
+    if (a.trades === '-' && a.out === null) return 0;
+  }
   const outPath = a.out;
   let fd = -1;
   if (outPath !== null && outPath !== '-') fd = fileOp(outPath, 'output', () => openSync(outPath, 'w'));
-  const sink = new TextSink(
+  const emit =
     fd >= 0
-      ? (chunk) => fileOp(outPath ?? '', 'output', () => writeSync(fd, chunk))
-      : (chunk) => {
+      ? (chunk: Buffer) => fileOp(outPath ?? '', 'output', () => writeSync(fd, chunk))
+      : (chunk: Buffer) => {
           process.stdout.write(chunk);
-        },
-    fd >= 0, // writeSync is done with a chunk when it returns
-  );
+        };
+  const reuse = fd >= 0; // writeSync is done with a chunk when it returns
+  const sink = report && a.format === 'json' ? new StrategyJsonSink(emit, strategyJson(report), reuse) : new TextSink(emit, reuse);
   if (a.format === 'csv') toCsv(inst, firstBar, firstBar + count, cols, sink);
   else toJson(count, cols, sink);
   sink.end();

@@ -34,6 +34,7 @@ import {
   type MachineState,
 } from '../snapshot/state.js';
 import { BarFeed, hostStepsFor, HISTORY, REALTIME_NEW, REALTIME_UPDATE } from './bar-feed.js';
+import './strategy-step.js'; // strategy: registers the broker's host step in HOST_STEPS
 import { captureTick, restoreRecord, rollbackTick, saveRecord, varipSlots, type VaripSlots } from './state-ops.js';
 
 export interface Bar {

@@ -103,6 +103,14 @@ interface CandleColorPoint {
   borderColor?: string;
 }
 
+/** strategy: a trade marker: its bar, above (sell) or below (buy) the bar, text and color. */
+export interface TradeMark {
+  bar: number;
+  above: boolean;
+  text: string;
+  color: string;
+}
+
 function toTime(ms: number): UTCTimestamp {
   return Math.floor(ms / 1000) as UTCTimestamp;
 }
@@ -258,7 +266,38 @@ export class ChartView {
   markerTimes(): number[] {
     const out: number[] = [];
     for (const h of this.hosts.values()) for (const m of h.markers) out.push(Number(m.time));
+    // strategy: the trade markers too.
+    for (const m of this.tradeShown) out.push(Number(m.time));
     return out.sort((a, b) => a - b);
+  }
+
+  // strategy: entry/exit markers of a strategy's trades, with their signal names, on the candles.
+  private tradeMarks: TradeMark[] = [];
+  private tradeShown: SeriesMarker<Time>[] = [];
+  private tradePlugin: { series: ISeriesApi<'Candlestick'>; plugin: ISeriesMarkersPluginApi<Time> } | null = null;
+
+  /** strategy: the markers of a strategy's trades (shown where the window holds their bars). */
+  setTradeMarkers(marks: TradeMark[]): void {
+    this.tradeMarks = marks;
+    this.drawTradeMarkers();
+  }
+
+  private drawTradeMarkers(): void {
+    const series = this.candles;
+    if (!series) return;
+    if (this.tradePlugin?.series !== series) {
+      if (this.tradeMarks.length === 0) return;
+      this.tradePlugin = { series, plugin: createSeriesMarkers(series, [], { zOrder: 'aboveSeries' }) };
+    }
+    const end = Math.min(this.w1, this.buffer.shownBars);
+    const shown: SeriesMarker<Time>[] = [];
+    for (const m of this.tradeMarks) {
+      if (m.bar < this.w0 || m.bar >= end) continue;
+      shown.push({ time: toTime(this.barTime(m.bar)), position: m.above ? 'aboveBar' : 'belowBar', shape: m.above ? 'arrowDown' : 'arrowUp', color: m.color, text: m.text });
+    }
+    shown.sort((a, b) => Number(a.time) - Number(b.time));
+    this.tradeShown = shown;
+    this.tradePlugin.plugin.setMarkers(shown);
   }
 
   /** Horizontal lines: title and price. */
@@ -741,6 +780,7 @@ export class ChartView {
         h.markers = this.markersFor(h, w0, w1);
         h.plugin.setMarkers(h.markers);
       }
+      this.drawTradeMarkers(); // strategy
       this.updatePriceLines();
     } finally {
       this.adjusting = false;

@@ -18,6 +18,7 @@ import { enumToString, inputEnum } from './enums.js';
 import { libFunction } from './libraries.js';
 import { didYouMean, dotted, PINE_ARRAY_FUNCTIONS, unknownName } from './names.js';
 import { notePlotCount, SCRIPT_CALLS } from './script-calls.js';
+import { notInStrategy } from './strategy.js';
 
 /** Deepest chain of user functions compiled inside each other (each call with new argument types
  * compiles the callee's body inside the caller's). */
@@ -441,6 +442,11 @@ function builtinCall(cx: LowerContext, name: string, allSpecs: readonly FnSpec[]
   }
   const script = SCRIPT_CALLS.get(name);
   if (script?.stage === 'unevaluated') return script.lower(cx, name, e, scope);
+  // strategy: order functions and trade queries need a strategy() script.
+  if (notInStrategy(cx, name, e.callee.span)) {
+    for (const a of e.args) cx.expr(a.value, scope);
+    return (allSpecs[0]?.results ?? []).map((r) => cx.poison(sigToPType(r, null)));
+  }
   const resolved = script?.stage === 'resolved' ? script : null;
   // Arrays of objects (`array.new<Point>()`, `a.push(p)` on an array<Point>) have their own overloads.
   let objElem = name.startsWith('array.') ? objectArrayElem(cx, e, []) : null;

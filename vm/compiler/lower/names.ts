@@ -11,6 +11,7 @@ import { type LowerContext, type Val } from './context.js';
 import { fieldRead } from './types.js';
 import { enumMember } from './enums.js';
 import { libConstant } from './libraries.js';
+import { notInStrategy } from './strategy.js';
 
 export function readVar(cx: LowerContext, sym: VarSym, scope: Scope, _span: A.Span): Val {
   if (sym.unknown) return cx.poison(sym.type);
@@ -121,8 +122,6 @@ export function unknownName(cx: LowerContext, name: string, span: A.Span): Val {
     cx.err('E301', span, `Unknown built-in '${name}': 'array' has no member '${name.slice(6)}'.${didYouMean(cx, name, null, 'any')}`);
   } else if (OFFLINE_REQUESTS.has(name)) {
     cx.err('E504', span, `'${name}' needs data that only TradingView's servers have (financials, economic data, corporate events): it cannot run here.`);
-  } else if (root === 'strategy' && cx.meta.kind === 'strategy') {
-    // strategy() itself was reported: each strategy.* use would only repeat it.
   } else if (UNSUPPORTED_NAMESPACES.includes(root)) {
     cx.err('E504', span, `'${name}' is not supported yet.`);
   } else if (isNamespace(root)) {
@@ -142,6 +141,8 @@ function builtinVar(cx: LowerContext, bv: VarSpec, scope: Scope, span: A.Span): 
     const v = impl.value;
     return cx.constVal(v, type);
   }
+  // strategy: strategy.* variables read the broker of a strategy() script.
+  if (notInStrategy(cx, bv.name, span)) return cx.poison(type);
   const fn = scope.fn;
   const idx = cx.builtinRef(bv.name, -1, `${bv.name}: ${typeName(type)}`);
   const s = impl.stateful ? fn.nCs++ : 0;

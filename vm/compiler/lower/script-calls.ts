@@ -14,6 +14,7 @@ import { resolveOverload, sigToPType, type ArgInfo, type Match } from '../overlo
 import { callError, DEFAULT_MAX_BARS_BACK, type LowerContext, type Val, VOID, withArticle } from './context.js';
 import { SOURCE_REGS } from '../../core/registers.js';
 import { requestSecurity, requestWithoutData } from './request.js';
+import { strategyDeclaration } from './strategy.js';
 
 /** `max_bars_back(var, num)`: the history buffer of `var` keeps at least `num` bars, so that
  * dynamic offsets up to `num` work whatever the script's max_bars_back. A layout directive:
@@ -85,8 +86,10 @@ function declaration(cx: LowerContext, name: string, e: A.Call, scope: Scope): V
     const c = constArg(cx, v, p.name, 'any', a.value.span, name);
     if (c !== undefined) values[p.name] = c;
   });
+  // strategy: the arguments that change results go to the broker's begin step, emitted here.
   if (name === 'strategy') {
-    cx.err('E504', e.callee.span, "Strategies ('strategy()') are not supported yet.");
+    const spans = m.spec.params.map((_p, k) => e.args[m.bound[k] ?? -1]?.value.span ?? null);
+    strategyDeclaration(cx, values, spans, m.spec.params.map((p) => p.name), e);
   }
   if (typeof values.calc_bars_count === 'number' && values.calc_bars_count > 0) {
     // TradingView runs such a script on its last N bars only (a speed setting): here it runs on

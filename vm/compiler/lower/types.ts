@@ -71,7 +71,8 @@ export function declTypeFromRef(cx: LowerContext, ref: A.TypeRef): PType | null 
 }
 
 /** Types written by name in declarations and parameters. */
-const SIMPLE_TYPES: Readonly<Record<string, Base>> = { int: 'int', float: 'float', bool: 'bool', color: 'color', string: 'string' };
+// strategy: `table` is a type (vm/builtins/table.ts) because strategies commonly keep an info table.
+const SIMPLE_TYPES: Readonly<Record<string, Base>> = { int: 'int', float: 'float', bool: 'bool', color: 'color', string: 'string', table: 'table' };
 
 /** `type Name` with its fields: declared for the rest of the script. A field's type may be the type
  * itself or any type declared before (nested and recursive types). */

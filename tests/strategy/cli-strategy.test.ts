@@ -1,0 +1,68 @@
+// The strategy side of `evergreen run` as a user meets it: --trades writes TradingView's list of
+// trades, the JSON output gains a "strategy" section, and --trades on an indicator is one clear line.
+
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, expect, test } from 'vitest';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+const BIN = join(ROOT, 'bin/evergreen.mjs');
+let dir = '';
+
+function cli(args: string[]): { code: number; out: string; err: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8' });
+  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
+}
+
+// Four daily bars, close 10, 11, 12, 13 (open = close - 0.5): the entry of bar 0 fills at bar 1's
+// open, 10.5; the close of bar 2 sells at bar 3's open, 12.5: profit (12.5 - 10.5) · 3 = 6.
+const BARS = 'time,open,high,low,close\n2024-01-01,9.5,11,9,10\n2024-01-02,10.5,12,10,11\n2024-01-03,11.5,13,11,12\n2024-01-04,12.5,14,12,13\n';
+const SCRIPT = `//@version=6
+strategy("cli", initial_capital = 100)
+if bar_index == 0
+    strategy.entry("Buy", strategy.long, qty = 3, comment = "go")
+if bar_index == 2
+    strategy.close("Buy", comment = "out")
+plot(strategy.equity, "equity")
+`;
+
+beforeAll(() => {
+  execFileSync(process.execPath, [join(ROOT, 'scripts/build-cli.mjs')], { cwd: ROOT });
+  dir = mkdtempSync(join(tmpdir(), 'evergreen-strategy-cli-'));
+  writeFileSync(join(dir, 's.pine'), SCRIPT);
+  writeFileSync(join(dir, 'i.pine'), '//@version=6\nindicator("i")\nplot(close)\n');
+  writeFileSync(join(dir, 'bars.csv'), BARS);
+});
+
+test('--trades writes the list of trades, two rows per trade', () => {
+  const r = cli(['run', join(dir, 's.pine'), '--data', join(dir, 'bars.csv'), '--trades', join(dir, 't.csv'), '--out', join(dir, 'o.json')]);
+  expect(r.err).toBe('');
+  expect(r.code).toBe(0);
+  const lines = readFileSync(join(dir, 't.csv'), 'utf8').split('\r\n');
+  expect(lines[0]).toBe('Trade #,Type,Date/Time,Signal,Price USD,Position size (qty),Position size (value),Net P&L USD,Net P&L %,Run-up USD,Run-up %,Drawdown USD,Drawdown %,Cumulative P&L USD,Cumulative P&L %');
+  // Value 3 · 10.5 = 31.5; 6 / 31.5 = 19.047…%; cumulative 6 of 100 capital = 6%.
+  expect(lines[1]?.split(',').slice(0, 8)).toEqual(['1', 'Entry long', '2024-01-02T00:00:00+0000', 'go', '10.5', '3', '31.5', '6']);
+  expect(lines[2]?.split(',').slice(0, 8)).toEqual(['1', 'Exit long', '2024-01-04T00:00:00+0000', 'out', '12.5', '3', '31.5', '6']);
+  expect(Number(lines[1]?.split(',')[8])).toBeCloseTo((6 / 31.5) * 100, 9);
+  expect(lines[2]?.split(',').slice(13)).toEqual(['6', '6']);
+  const json = JSON.parse(readFileSync(join(dir, 'o.json'), 'utf8')) as { plots: Record<string, number[]>; strategy: { trades: unknown[]; summary: Record<string, number>; equity: { equity: number; drawdown: number; buyHold: number }[] } };
+  // Equity at each close: 100; 100 + (11 - 10.5)·3 = 101.5; 100 + (12 - 10.5)·3 = 104.5; 100 + 6.
+  expect(json.plots.equity).toEqual([100, 101.5, 104.5, 106]);
+  expect(json.strategy.trades).toHaveLength(1);
+  expect(json.strategy.summary.netProfit).toBe(6);
+  expect(json.strategy.summary.totalClosedTrades).toBe(1);
+  expect(json.strategy.summary.percentProfitable).toBe(100);
+  expect(json.strategy.equity.map((p) => p.equity)).toEqual([106]);
+  // Buy & hold at the exit: 100 of capital bought at the first open, 9.5, worth 100 · 12.5 / 9.5.
+  const point = json.strategy.equity[0];
+  expect(point.drawdown).toBe(0);
+  expect(point.buyHold).toBeCloseTo((100 * 12.5) / 9.5, 9);
+});
+
+test('--trades on an indicator says what is wrong', () => {
+  const r = cli(['run', join(dir, 'i.pine'), '--data', join(dir, 'bars.csv'), '--trades', join(dir, 'x.csv')]);
+  expect(r.code).toBe(1);
+  expect(r.err).toMatch(/^evergreen: --trades needs a strategy: .*i\.pine declares indicator\(\)\n$/);
+});

@@ -1,0 +1,736 @@
+// The broker emulator as TradingView documents it, as pure step functions over the plain-data
+// Broker record (state.ts): orders placed while the script runs on a bar fill on the next bar —
+// market orders at its open, limit and stop orders where the bar's assumed intrabar path
+// (open → the nearer extreme → the other extreme → close) first reaches their price, or at the
+// open when the bar gaps past it. With process_orders_on_close, market orders fill at the close
+// of the bar that placed them. Positions are lists of open trades (FIFO), reversals close the
+// open side first, OCA groups cancel or reduce their siblings, strategy.exit brackets attach to
+// the entries they name (also before those fill), and commission and slippage are applied per fill.
+
+import { addRow, copyRow, removeRow, type TradeLog } from './log.js';
+import {
+  K_CLOSE,
+  K_CLOSE_ALL,
+  K_ENTRY,
+  K_EXIT,
+  K_ORDER,
+  OCA_CANCEL,
+  OCA_REDUCE,
+  type Broker,
+  type Order,
+} from './state.js';
+
+/** The bar the broker works on. */
+export interface BarView {
+  bar: number;
+  time: number;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+}
+
+const EPS = 1e-10;
+
+// ---------------------------------------------------------------------------------------------
+// Position facts
+
+export function positionSize(b: Broker): number {
+  const t = b.open;
+  let s = 0;
+  for (let i = 0; i < t.n; i++) s += (t.dir[i] as number) * (t.qty[i] as number);
+  return Math.abs(s) < EPS ? 0 : s;
+}
+
+export function positionAvgPrice(b: Broker): number {
+  const t = b.open;
+  let q = 0;
+  let v = 0;
+  for (let i = 0; i < t.n; i++) {
+    q += t.qty[i] as number;
+    v += (t.qty[i] as number) * (t.entryPrice[i] as number);
+  }
+  return q > 0 ? v / q : NaN;
+}
+
+/** Unrealised profit of open trade `i` at `price` (no exit commission). */
+export function tradeOpenProfit(b: Broker, i: number, price: number): number {
+  const t = b.open;
+  return ((price - (t.entryPrice[i] as number)) * (t.dir[i] as number) * (t.qty[i] as number)) * b.cfg.pointvalue;
+}
+
+/** Unrealised profit of the open trades at `price`, net of the commission their entries paid
+ * (equity is capital + net profit + this, so a paid commission leaves the equity at once). */
+export function openProfit(b: Broker, price: number): number {
+  let p = 0;
+  for (let i = 0; i < b.open.n; i++) p += tradeOpenProfit(b, i, price) - (b.open.commission[i] as number);
+  return p;
+}
+
+export function equity(b: Broker, price: number): number {
+  return b.cfg.capital + b.netprofit + openProfit(b, price);
+}
+
+export function commissionFor(b: Broker, qty: number, price: number): number {
+  const c = b.cfg;
+  switch (c.commType) {
+    case 'cash_per_contract':
+      return qty * c.commValue;
+    case 'cash_per_order':
+      return c.commValue;
+    default:
+      return (qty * price * c.pointvalue * c.commValue) / 100;
+  }
+}
+
+/** Rounds a quantity down to the symbol's lot size. */
+export function roundQty(b: Broker, q: number): number {
+  const lot = b.cfg.lot;
+  if (!(lot > 0)) return q;
+  const k = Math.floor(q / lot + 1e-9);
+  // Printed as the lot's decimals: 132522.8, not 132522.80000000002.
+  const dec = Math.max(0, Math.min(12, Math.ceil(-Math.log10(lot) - 1e-9)));
+  return Number((k * lot).toFixed(dec));
+}
+
+/** The default order quantity (strategy() default_qty_*) at `price` with the current equity. */
+export function defaultQty(b: Broker, price: number, eq: number): number {
+  const c = b.cfg;
+  if (c.qtyType === 'fixed') return c.qtyValue;
+  const cash = c.qtyType === 'percent_of_equity' ? (eq * c.qtyValue) / 100 : c.qtyValue;
+  // The order's value and its commission together stay within the cash: 10% of 10,000 at 1.1307
+  // with 0.1% commission buys 1000 / (1.1307 · 1.001) = 884.4, not 884.4 · 1.001.
+  const unit = price * c.pointvalue;
+  if (c.commType === 'cash_per_contract') return roundQty(b, cash / (unit + c.commValue));
+  if (c.commType === 'cash_per_order') return roundQty(b, Math.max(0, cash - c.commValue) / unit);
+  return roundQty(b, cash / (unit * (1 + c.commValue / 100)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Placing orders (while the script runs)
+
+function newOrder(b: Broker, id: string, kind: number, bar: number): Order {
+  return {
+    id,
+    kind,
+    dir: 0,
+    qty: NaN,
+    qtyPct: NaN,
+    limit: NaN,
+    stop: NaN,
+    oca: '',
+    ocaType: 0,
+    comment: '',
+    fromEntry: '',
+    profit: NaN,
+    loss: NaN,
+    trailPrice: NaN,
+    trailPoints: NaN,
+    trailOffset: NaN,
+    commentProfit: '',
+    commentLoss: '',
+    commentTrailing: '',
+    trailOn: 0,
+    trailBest: NaN,
+    active: 0,
+    stopHit: 0,
+    immediately: 0,
+    seq: ++b.seq,
+    bar,
+  };
+}
+
+/** The pending order of this kind family and id (entries and orders share ids with themselves;
+ * exits are keyed by id and from_entry), or a new one appended to the book. */
+function orderFor(b: Broker, id: string, kind: number, bar: number, fromEntry = ''): Order {
+  for (const o of b.orders) {
+    if (o.id === id && o.kind === kind && (kind !== K_EXIT || o.fromEntry === fromEntry)) {
+      // A modified order keeps its place but takes the new arguments.
+      o.bar = bar;
+      return o;
+    }
+  }
+  const o = newOrder(b, id, kind, bar);
+  o.fromEntry = fromEntry;
+  b.orders.push(o);
+  return o;
+}
+
+export interface EntryArgs {
+  id: string;
+  dir: number;
+  qty: number;
+  limit: number;
+  stop: number;
+  oca: string;
+  ocaType: number;
+  comment: string;
+}
+
+/** strategy.entry (kind K_ENTRY) and strategy.order (K_ORDER). */
+export function placeEntry(b: Broker, kind: number, a: EntryArgs, bar: BarView): void {
+  if (b.halted) return;
+  // An entry in the direction of a position that already has its pyramiding count of entries is
+  // not placed at all (TradingView checks when the script calls strategy.entry: an entry placed
+  // while long is not filled later on the same bar's path after a reversal to short).
+  if (kind === K_ENTRY && positionSize(b) * a.dir > 0 && b.open.n >= b.cfg.maxEntries) return;
+  const o = orderFor(b, a.id, kind, bar.bar);
+  o.dir = a.dir;
+  o.qty = a.qty === a.qty ? a.qty : defaultQty(b, bar.close, equity(b, bar.close));
+  // An entry against the position is sized when it is placed to close that position as well: one
+  // placed while flat and filled against a position only closes it (TradingView's reversal rule).
+  const pos = positionSize(b);
+  if (kind === K_ENTRY && pos * a.dir < 0) o.qty += Math.abs(pos);
+  o.limit = a.limit;
+  o.stop = a.stop;
+  o.stopHit = 0;
+  o.oca = a.oca;
+  o.ocaType = a.oca === '' ? 0 : a.ocaType;
+  o.comment = a.comment;
+}
+
+export interface ExitArgs {
+  id: string;
+  fromEntry: string;
+  qty: number;
+  qtyPct: number;
+  profit: number;
+  limit: number;
+  loss: number;
+  stop: number;
+  trailPrice: number;
+  trailPoints: number;
+  trailOffset: number;
+  oca: string;
+  comment: string;
+  commentProfit: string;
+  commentLoss: string;
+  commentTrailing: string;
+}
+
+/** strategy.exit: a bracket (limit and/or stop, trailing stop) over the trades of `fromEntry`. */
+export function placeExit(b: Broker, a: ExitArgs, bar: BarView): void {
+  const o = orderFor(b, a.id, K_EXIT, bar.bar, a.fromEntry);
+  o.qty = a.qty;
+  o.qtyPct = a.qty === a.qty ? NaN : a.qtyPct === a.qtyPct ? a.qtyPct : 100;
+  o.profit = a.profit;
+  o.limit = a.limit;
+  o.loss = a.loss;
+  o.stop = a.stop;
+  o.trailPrice = a.trailPrice;
+  o.trailPoints = a.trailPoints;
+  o.trailOffset = a.trailOffset;
+  o.oca = a.oca;
+  o.ocaType = a.oca === '' ? 0 : OCA_REDUCE;
+  o.comment = a.comment;
+  o.commentProfit = a.commentProfit;
+  o.commentLoss = a.commentLoss;
+  o.commentTrailing = a.commentTrailing;
+}
+
+/** strategy.close / strategy.close_all: a market order closing trades (of entry `id`). */
+export function placeClose(b: Broker, all: boolean, id: string, comment: string, qty: number, qtyPct: number, immediately: boolean, bar: BarView): void {
+  if (!all && !hasTrades(b, id)) return;
+  if (all && b.open.n === 0) return;
+  const o = orderFor(b, all ? '' : id, all ? K_CLOSE_ALL : K_CLOSE, bar.bar);
+  o.comment = comment;
+  o.qty = qty;
+  o.qtyPct = qty === qty ? NaN : qtyPct === qtyPct ? qtyPct : 100;
+  o.immediately = immediately ? 1 : 0;
+  if (immediately) {
+    fillMarket(b, o, bar.close, bar);
+    b.orders.splice(b.orders.indexOf(o), 1);
+  }
+}
+
+export function cancelOrders(b: Broker, id: string | null): void {
+  b.orders = b.orders.filter((o) => id !== null && o.id !== id);
+}
+
+function hasTrades(b: Broker, entryId: string): boolean {
+  for (let i = 0; i < b.open.n; i++) if (entryId === '' || b.open.entryId[i] === entryId) return true;
+  return false;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Filling
+
+function slip(b: Broker, price: number, dir: number): number {
+  return price + dir * b.cfg.slippage * b.cfg.mintick;
+}
+
+function openTrade(b: Broker, o: Order, qty: number, price: number, bar: BarView): void {
+  const t = b.open;
+  const i = addRow(t);
+  t.num[i] = ++b.tradeNum;
+  t.dir[i] = o.dir;
+  t.qty[i] = qty;
+  t.entryBar[i] = bar.bar;
+  t.entryTime[i] = bar.time;
+  t.entryPrice[i] = price;
+  const c = commissionFor(b, qty, price);
+  t.commission[i] = c;
+  b.commission += c;
+  t.runup[i] = 0;
+  t.drawdown[i] = 0;
+  t.entryId[i] = o.id;
+  t.entryComment[i] = o.comment;
+}
+
+/** Closes `qty` of open trade `i` at `price`; the closed part goes to the trade log. */
+function closeTrade(b: Broker, i: number, qty: number, price: number, bar: BarView, exitId: string, exitComment: string): void {
+  const t = b.open;
+  const full = t.qty[i] as number;
+  const part = Math.min(qty, full);
+  const share = part / full;
+  const j = copyRow(t, i, b.closed);
+  const cl = b.closed;
+  const entryComm = (t.commission[i] as number) * share;
+  const exitComm = commissionFor(b, part, price);
+  b.commission += exitComm;
+  const gross = (price - (t.entryPrice[i] as number)) * (t.dir[i] as number) * part * b.cfg.pointvalue;
+  const profit = gross - entryComm - exitComm;
+  cl.qty[j] = part;
+  cl.exitBar[j] = bar.bar;
+  cl.exitTime[j] = bar.time;
+  cl.exitPrice[j] = price;
+  cl.commission[j] = entryComm + exitComm;
+  cl.profit[j] = profit;
+  // The exit price is part of the trade's excursion.
+  cl.runup[j] = Math.max((t.runup[i] as number) * share, gross);
+  cl.drawdown[j] = Math.min((t.drawdown[i] as number) * share, gross);
+  cl.exitId[j] = exitId;
+  cl.exitComment[j] = exitComment;
+  b.netprofit += profit;
+  if (profit > 0) {
+    b.grossprofit += profit;
+    b.wins++;
+  } else if (profit < 0) {
+    b.grossloss -= profit;
+    b.losses++;
+  } else b.evens++;
+  if (part >= full - EPS) removeRow(t, i);
+  else {
+    t.qty[i] = full - part;
+    t.commission[i] = (t.commission[i] as number) - entryComm;
+    t.runup[i] = (t.runup[i] as number) * (1 - share);
+    t.drawdown[i] = (t.drawdown[i] as number) * (1 - share);
+  }
+}
+
+/** Closes up to `qty` (NaN: everything) of the trades of `entryId` ('' = all), oldest first.
+ * With close_entries_rule "FIFO" (the default) the quantity is the named entry's, but the oldest
+ * open trades are closed first, whatever entry opened them; with "ANY" the named trades close. */
+function closeTrades(b: Broker, entryId: string, qty: number, price: number, bar: BarView, exitId: string, exitComment: string): number {
+  let left = qty === qty ? qty : Infinity;
+  if (entryId !== '' && b.cfg.closeRule === 'FIFO') {
+    left = Math.min(left, matchingQty(b, entryId));
+    entryId = '';
+  }
+  let closed = 0;
+  let i = 0;
+  while (i < b.open.n && left > EPS) {
+    if (entryId !== '' && b.open.entryId[i] !== entryId) {
+      i++;
+      continue;
+    }
+    const q = Math.min(left, b.open.qty[i] as number);
+    const before = b.open.n;
+    closeTrade(b, i, q, price, bar, exitId, exitComment);
+    left -= q;
+    closed += q;
+    if (b.open.n === before) i++;
+  }
+  return closed;
+}
+
+function matchingQty(b: Broker, entryId: string): number {
+  let q = 0;
+  for (let i = 0; i < b.open.n; i++) if (entryId === '' || b.open.entryId[i] === entryId) q += b.open.qty[i] as number;
+  return q;
+}
+
+function signalOf(o: Order): string {
+  return o.comment !== '' ? o.comment : o.id;
+}
+
+/** Fills an entry or order at `price`. False when the pyramiding limit (or a risk rule) blocks it. */
+function fillEntry(b: Broker, o: Order, price: number, bar: BarView): boolean {
+  const pos = positionSize(b);
+  if (o.kind === K_ENTRY) {
+    if (b.allow !== 0 && o.dir !== b.allow) {
+      // An entry in a direction strategy.risk.allow_entry_in forbids only exits the position.
+      if (pos * o.dir < 0) closeTrades(b, '', NaN, price, bar, o.id, signalOf(o));
+      return true;
+    }
+    if (pos * o.dir > 0 && b.open.n >= b.cfg.maxEntries) return false;
+    let qty = o.qty;
+    if (b.maxPosition === b.maxPosition) {
+      const room = b.maxPosition - (pos * o.dir > 0 ? Math.abs(pos) : 0);
+      if (room <= EPS) return false;
+      qty = Math.min(qty, room);
+    }
+    if (pos * o.dir < 0) qty -= closeTrades(b, '', qty, price, bar, o.id, signalOf(o));
+    if (qty > EPS) openTrade(b, o, qty, price, bar);
+  } else {
+    let left = o.qty;
+    if (pos * o.dir < 0) left -= closeTrades(b, '', o.qty, price, bar, o.id, signalOf(o));
+    if (left > EPS) openTrade(b, o, left, price, bar);
+  }
+  afterFill(b, o);
+  return true;
+}
+
+/** Fills a market order (entry, order, close, close_all) at `base` (slippage added here). */
+function fillMarket(b: Broker, o: Order, base: number, bar: BarView): boolean {
+  if (o.kind === K_ENTRY || o.kind === K_ORDER) return fillEntry(b, o, slip(b, base, o.dir), bar);
+  const entryId = o.kind === K_CLOSE_ALL ? '' : o.id;
+  const have = matchingQty(b, entryId);
+  if (have <= EPS) return true;
+  const dir = positionSize(b) > 0 ? -1 : 1;
+  const qty = o.qty === o.qty ? Math.min(o.qty, have) : (have * o.qtyPct) / 100;
+  const signal = o.comment !== '' ? o.comment : o.kind === K_CLOSE_ALL ? 'Close position order' : `Close entry(s) order ${o.id}`;
+  closeTrades(b, entryId, roundQty(b, qty), slip(b, base, dir), bar, o.id, signal);
+  afterFill(b, o);
+  return true;
+}
+
+/** OCA groups and the bookkeeping of a fill. */
+function afterFill(b: Broker, o: Order): void {
+  b.dayFills++;
+  if (o.oca !== '' && o.ocaType !== 0) {
+    for (let k = b.orders.length - 1; k >= 0; k--) {
+      const x = b.orders[k];
+      if (!x || x === o || x.oca !== o.oca) continue;
+      if (o.ocaType === OCA_CANCEL && x.ocaType === OCA_CANCEL) b.orders.splice(k, 1);
+      else if (o.ocaType === OCA_REDUCE && x.ocaType === OCA_REDUCE && x.qty === x.qty) {
+        x.qty -= o.qty === o.qty ? o.qty : 0;
+        if (x.qty <= EPS) b.orders.splice(k, 1);
+      }
+    }
+  }
+  const size = Math.abs(positionSize(b));
+  b.maxHeldAll = Math.max(b.maxHeldAll, size);
+  if (positionSize(b) > 0) b.maxHeldLong = Math.max(b.maxHeldLong, size);
+  if (positionSize(b) < 0) b.maxHeldShort = Math.max(b.maxHeldShort, size);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Price orders on the intrabar path
+
+interface Leg {
+  /** Price that triggers the order. */
+  trigger: number;
+  /** Price it fills at when the move reaches the trigger (a limit's own price). */
+  price: number;
+  /** +1: triggered by a rise to the price; -1: by a fall. */
+  side: number;
+  /** 0 limit, 1 stop, 2 trailing stop, 3 stop of a stop-limit (no fill, becomes a limit). */
+  type: number;
+}
+
+function isPriceOrder(o: Order): boolean {
+  if (o.kind === K_EXIT) return true;
+  if (o.kind === K_ENTRY || o.kind === K_ORDER) return o.limit === o.limit || o.stop === o.stop;
+  return false;
+}
+
+/** The exit's legs for the trades it protects (none when it protects nothing now). */
+function exitLegs(b: Broker, o: Order, out: Leg[]): number {
+  let q = 0;
+  let v = 0;
+  let dir = 0;
+  for (let i = 0; i < b.open.n; i++) {
+    if (o.fromEntry !== '' && b.open.entryId[i] !== o.fromEntry) continue;
+    q += b.open.qty[i] as number;
+    v += (b.open.qty[i] as number) * (b.open.entryPrice[i] as number);
+    dir = b.open.dir[i] as number;
+  }
+  if (q <= EPS) return 0;
+  const entry = v / q;
+  const tick = b.cfg.mintick;
+  // A long position exits by selling: the profit limit is above, the stop below.
+  let lim = o.limit;
+  if (o.profit === o.profit) {
+    const p = entry + dir * o.profit * tick;
+    lim = lim === lim ? (dir > 0 ? Math.min(lim, p) : Math.max(lim, p)) : p;
+  }
+  let stp = o.stop;
+  if (o.loss === o.loss) {
+    const p = entry - dir * o.loss * tick;
+    stp = stp === stp ? (dir > 0 ? Math.max(stp, p) : Math.min(stp, p)) : p;
+  }
+  lim = onTick(b, lim, dir);
+  stp = onTick(b, stp, -dir);
+  if (lim === lim) out.push({ trigger: lim, price: lim, side: dir, type: 0 });
+  if (stp === stp) out.push({ trigger: stp, price: stp, side: -dir, type: 1 });
+  if (o.trailOffset === o.trailOffset && (o.trailPrice === o.trailPrice || o.trailPoints === o.trailPoints)) {
+    if (o.trailOn) {
+      const ts = onTick(b, o.trailBest - dir * o.trailOffset * tick, -dir);
+      out.push({ trigger: ts, price: ts, side: -dir, type: 2 });
+    }
+    else {
+      const act = onTick(b, o.trailPrice === o.trailPrice ? o.trailPrice : entry + dir * o.trailPoints * tick, dir);
+      out.push({ trigger: act, price: act, side: dir, type: 4 });
+    }
+  }
+  return dir;
+}
+
+/** A price order's price on the tick grid: the first tick that satisfies it on the side it is
+ * reached from (a buy stop or sell limit at 1.1339334 fills at 1.13394, a sell stop or buy limit
+ * at 1.0857251 at 1.08572). */
+function onTick(b: Broker, p: number, side: number): number {
+  const tick = b.cfg.mintick;
+  if (!(tick > 0) || p !== p) return p;
+  const k = p / tick;
+  const r = Math.round(k);
+  const n = Math.abs(k - r) < 1e-7 ? r : side > 0 ? Math.ceil(k) : Math.floor(k);
+  const dec = Math.max(0, Math.min(12, Math.ceil(-Math.log10(tick) - 1e-9)));
+  return Number((n * tick).toFixed(dec));
+}
+
+function entryLegs(b: Broker, o: Order, out: Leg[]): void {
+  const lt = b.cfg.fillLimitTicks * b.cfg.mintick;
+  if (o.stop === o.stop && !o.stopHit) {
+    const sp = onTick(b, o.stop, o.dir);
+    out.push({ trigger: sp, price: sp, side: o.dir, type: o.limit === o.limit ? 3 : 1 });
+    return;
+  }
+  if (o.limit === o.limit) {
+    const lp = onTick(b, o.limit, -o.dir);
+    out.push({ trigger: lp - o.dir * lt, price: lp, side: -o.dir, type: 0 });
+  }
+}
+
+/** The order filled first by a move from `cur` to `to` and where: null when none triggers. The
+ * move starting at `cur` itself (distance 0) covers gaps and orders that became active there. */
+function firstHit(b: Broker, cur: number, to: number, blocked: Set<Order>): { o: Order; leg: Leg; at: number } | null {
+  let best: { o: Order; leg: Leg; at: number } | null = null;
+  let bestD = Infinity;
+  const legs: Leg[] = [];
+  const up = to > cur;
+  for (const o of b.orders) {
+    if (!isPriceOrder(o) || blocked.has(o)) continue;
+    legs.length = 0;
+    if (o.kind === K_EXIT) {
+      if (exitLegs(b, o, legs) === 0) continue;
+    } else entryLegs(b, o, legs);
+    for (const leg of legs) {
+      // Already through the price at `cur`: fills at `cur` (a gap, or an order that became active).
+      let d: number;
+      let at: number;
+      if (leg.side > 0 ? cur >= leg.trigger - EPS : cur <= leg.trigger + EPS) {
+        d = 0;
+        // A limit order fills at its price or better, a stop at the price reached.
+        at = leg.type === 0 ? (leg.side > 0 ? Math.max(cur, leg.price) : Math.min(cur, leg.price)) : cur;
+      } else if (leg.side > 0 && up && leg.trigger <= to + EPS) {
+        d = leg.trigger - cur;
+        at = leg.price;
+      } else if (leg.side < 0 && !up && to !== cur && leg.trigger >= to - EPS) {
+        d = cur - leg.trigger;
+        at = leg.price;
+      } else continue;
+      if (d < bestD || (d === bestD && best !== null && o.seq < best.o.seq)) {
+        bestD = d;
+        best = { o, leg: { ...leg }, at };
+      }
+    }
+  }
+  return best;
+}
+
+/** Executes the hit order; returns false when it could not fill (it then stays pending). */
+function fillHit(b: Broker, o: Order, leg: Leg, at: number, bar: BarView): boolean {
+  if (leg.type === 3) {
+    o.stopHit = 1;
+    return true;
+  }
+  if (leg.type === 4) {
+    o.trailOn = 1;
+    o.trailBest = at;
+    return true;
+  }
+  if (o.kind === K_EXIT) {
+    const have = matchingQty(b, o.fromEntry);
+    const qty = o.qty === o.qty ? Math.min(o.qty, have) : roundQty(b, (have * o.qtyPct) / 100);
+    const dir = -(positionSize(b) > 0 ? 1 : -1);
+    const price = leg.type === 0 ? at : slip(b, at, dir);
+    const named = leg.type === 0 ? o.commentProfit : leg.type === 2 ? o.commentTrailing : o.commentLoss;
+    const signal = named !== '' ? named : o.comment !== '' ? o.comment : o.id;
+    closeTrades(b, o.fromEntry, qty, price, bar, o.id, signal);
+    afterFill(b, o);
+    removeOrder(b, o);
+    return true;
+  }
+  const price = leg.type === 0 ? at : slip(b, at, o.dir);
+  if (!fillEntry(b, o, price, bar)) return false;
+  removeOrder(b, o);
+  return true;
+}
+
+function removeOrder(b: Broker, o: Order): void {
+  const k = b.orders.indexOf(o);
+  if (k >= 0) b.orders.splice(k, 1);
+}
+
+/** Exits that protected trades which are all gone are done; exits start protecting here. */
+function pruneExits(b: Broker): void {
+  for (let k = b.orders.length - 1; k >= 0; k--) {
+    const o = b.orders[k];
+    if (!o || o.kind !== K_EXIT) continue;
+    const has = matchingQty(b, o.fromEntry) > EPS;
+    if (has) o.active = 1;
+    else if (o.active) b.orders.splice(k, 1);
+  }
+}
+
+/** Trailing stops follow the best price of a move. */
+function trail(b: Broker, price: number): void {
+  for (const o of b.orders) {
+    if (o.kind !== K_EXIT || !o.trailOn) continue;
+    const dir = positionSize(b) > 0 ? 1 : -1;
+    if (dir > 0 ? price > o.trailBest : price < o.trailBest) o.trailBest = price;
+  }
+}
+
+/** Walks from `cur` to `to`, filling every price order reached, in the order they are reached. */
+function walk(b: Broker, cur: number, to: number, bar: BarView): void {
+  const blocked = new Set<Order>();
+  for (let guard = 0; guard < 1000; guard++) {
+    pruneExits(b);
+    const hit = firstHit(b, cur, to, blocked);
+    if (!hit) break;
+    trail(b, hit.at);
+    if (!fillHit(b, hit.o, hit.leg, hit.at, bar)) {
+      blocked.add(hit.o);
+      continue;
+    }
+    cur = hit.at;
+  }
+  trail(b, to);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The bar steps
+
+/** Before the script runs on a bar: fills what the previous bar left pending on this bar's path. */
+export function processBar(b: Broker, bar: BarView): void {
+  if (b.bar === bar.bar) return;
+  b.bar = bar.bar;
+  if (b.firstPrice !== b.firstPrice) b.firstPrice = bar.open;
+  // Most bars have nothing pending and no position: nothing can fill or be called.
+  if (b.orders.length === 0) {
+    if (b.open.n > 0) marginCall(b, bar);
+    return;
+  }
+  // Market orders fill at the open, in the order they were placed.
+  const market = b.orders.filter((o) => !isPriceOrder(o));
+  b.orders = b.orders.filter((o) => isPriceOrder(o));
+  for (const o of market) fillMarket(b, o, bar.open, bar);
+  pruneExits(b);
+  const o = bar.open;
+  const highFirst = bar.high - o < o - bar.low;
+  const path = highFirst ? [o, bar.high, bar.low, bar.close] : [o, bar.low, bar.high, bar.close];
+  for (let k = 0; k < 3; k++) walk(b, path[k] as number, path[k + 1] as number, bar);
+  pruneExits(b);
+  marginCall(b, bar);
+}
+
+/** A margin call, as TradingView's user manual describes it: at the bar's adverse extreme, when
+ * the equity no longer covers the margin the position needs (its value × margin_long/short %),
+ * the loss over the margin divided by the margin ratio and the price gives the contracts to cover
+ * (truncated), and four times that many (at most the whole position) are sold at that price. */
+function marginCall(b: Broker, bar: BarView): void {
+  const size = positionSize(b);
+  if (size === 0) return;
+  const ratio = (size > 0 ? b.cfg.marginLong : b.cfg.marginShort) / 100;
+  // Margin 100 (no leverage) and 0 (margin not checked) never call.
+  if (!(ratio > 0 && ratio < 1)) return;
+  const price = size > 0 ? bar.low : bar.high;
+  const pv = b.cfg.pointvalue;
+  const eq = equity(b, price);
+  const margin = Math.abs(size) * price * pv * ratio;
+  const available = eq - margin;
+  if (available >= 0) return;
+  const lot = b.cfg.lot > 0 ? b.cfg.lot : 1;
+  // Cover amount = trunc(loss / margin ratio / price), at least one lot.
+  const cover = Math.max(1, Math.trunc(-available / ratio / (price * pv) / lot)) * lot;
+  const qty = Math.min(Math.abs(size), cover * 4);
+  b.marginCalls++;
+  closeTrades(b, '', qty, price, bar, 'Margin call', 'Margin call');
+}
+
+/** After the script ran on a bar: fills on the close (process_orders_on_close), then updates the
+ * open trades' excursions, equity extremes and the risk rules. */
+export function finishBar(b: Broker, bar: BarView, dayKey: number, monthKey: number): void {
+  if (b.cfg.onClose && b.orders.length > 0) {
+    const market = b.orders.filter((o) => !isPriceOrder(o));
+    b.orders = b.orders.filter((o) => isPriceOrder(o));
+    for (const o of market) fillMarket(b, o, bar.close, bar);
+    pruneExits(b);
+  }
+  const t = b.open;
+  let open = 0;
+  for (let i = 0; i < t.n; i++) {
+    const dir = t.dir[i] as number;
+    const best = tradeOpenProfit(b, i, dir > 0 ? bar.high : bar.low);
+    const worst = tradeOpenProfit(b, i, dir > 0 ? bar.low : bar.high);
+    if (best > (t.runup[i] as number)) t.runup[i] = best;
+    if (worst < (t.drawdown[i] as number)) t.drawdown[i] = worst;
+    open += tradeOpenProfit(b, i, bar.close) - (t.commission[i] as number);
+  }
+  const eq = b.cfg.capital + b.netprofit + open;
+  if (eq > b.peak) {
+    b.peak = eq;
+  }
+  if (eq < b.trough) b.trough = eq;
+  b.maxDrawdown = Math.max(b.maxDrawdown, b.peak - eq);
+  b.maxRunup = Math.max(b.maxRunup, eq - b.trough);
+  b.lastPrice = bar.close;
+  b.lastTime = bar.time;
+  b.bars = bar.bar + 1;
+  const last = b.months.length - 1;
+  if (last >= 0 && b.months[last] === monthKey) b.monthEquity[last] = eq;
+  else {
+    b.months.push(monthKey);
+    b.monthEquity.push(eq);
+  }
+  if (dayKey !== b.day || b.maxIntradayLoss === b.maxIntradayLoss || b.maxDrawdownRule === b.maxDrawdownRule || b.maxIntradayOrders === b.maxIntradayOrders) risk(b, eq, dayKey);
+}
+
+/** strategy.risk.* rules, checked at each bar's close. A triggered rule closes the position with
+ * a market order and stops new orders (for the day, or for good). */
+function risk(b: Broker, eq: number, dayKey: number): void {
+  if (dayKey !== b.day) {
+    if (b.day === b.day && eq < b.dayEquity) b.consLossDays++;
+    else if (b.day === b.day) b.consLossDays = 0;
+    b.day = dayKey;
+    b.dayEquity = eq;
+    b.dayFills = 0;
+    if (b.halted === 1) b.halted = 0;
+  }
+  let stop = 0;
+  if (b.maxIntradayLoss === b.maxIntradayLoss) {
+    const limit = b.maxIntradayLossPct ? (b.dayEquity * b.maxIntradayLoss) / 100 : b.maxIntradayLoss;
+    if (b.dayEquity - eq >= limit) stop = 1;
+  }
+  if (b.maxIntradayOrders === b.maxIntradayOrders && b.dayFills >= b.maxIntradayOrders) stop = 1;
+  if (b.maxDrawdownRule === b.maxDrawdownRule) {
+    const limit = b.maxDrawdownRulePct ? (b.peak * b.maxDrawdownRule) / 100 : b.maxDrawdownRule;
+    if (b.peak - eq >= limit) stop = 2;
+  }
+  if (b.maxConsLossDays === b.maxConsLossDays && b.consLossDays >= b.maxConsLossDays) stop = 2;
+  if (stop > b.halted) {
+    b.halted = stop;
+    b.orders = [];
+    if (b.open.n > 0) {
+      const o = newOrder(b, '', K_CLOSE_ALL, b.bar);
+      o.comment = 'Risk rule';
+      o.qtyPct = 100;
+      b.orders.push(o);
+    }
+  }
+}
+
+export type { TradeLog };

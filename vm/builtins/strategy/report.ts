@@ -1,0 +1,207 @@
+// What a host reads from a finished (or paused) backtest: the trade list, TradingView's
+// performance summary and the equity curve (one point per closed trade, as the tester draws it),
+// all computed from the broker record of a strategy instance.
+
+import type { Broker } from './state.js';
+import type { TradeLog } from './log.js';
+import { openProfit, positionSize } from './broker.js';
+
+export interface TradeRow {
+  /** TradingView's "Trade #". */
+  num: number;
+  direction: 'long' | 'short';
+  qty: number;
+  entryBar: number;
+  entryTime: number;
+  entryPrice: number;
+  entryId: string;
+  entryComment: string;
+  /** For the open trade: the last bar and its close. */
+  exitBar: number;
+  exitTime: number;
+  exitPrice: number;
+  exitId: string;
+  exitComment: string;
+  /** Net profit (unrealised for the open trade), commission deducted. */
+  profit: number;
+  profitPercent: number;
+  commission: number;
+  runup: number;
+  runupPercent: number;
+  drawdown: number;
+  drawdownPercent: number;
+  /** Net profit of every trade up to this one. */
+  cumProfit: number;
+  cumProfitPercent: number;
+  open: boolean;
+}
+
+export interface PerformanceSummary {
+  initialCapital: number;
+  netProfit: number;
+  netProfitPercent: number;
+  grossProfit: number;
+  grossLoss: number;
+  openProfit: number;
+  maxDrawdown: number;
+  maxDrawdownPercent: number;
+  maxRunup: number;
+  maxRunupPercent: number;
+  buyAndHold: number;
+  buyAndHoldPercent: number;
+  sharpe: number | null;
+  sortino: number | null;
+  profitFactor: number | null;
+  totalClosedTrades: number;
+  openTrades: number;
+  winningTrades: number;
+  losingTrades: number;
+  evenTrades: number;
+  percentProfitable: number | null;
+  avgTrade: number | null;
+  avgWinningTrade: number | null;
+  avgLosingTrade: number | null;
+  largestWin: number | null;
+  largestLoss: number | null;
+  avgBarsInTrade: number | null;
+  commissionPaid: number;
+  marginCalls: number;
+  maxContractsHeld: number;
+  positionSize: number;
+}
+
+export interface StrategyReport {
+  trades: TradeRow[];
+  summary: PerformanceSummary;
+  /** After each closed trade: equity, its drawdown from the highest equity so far (≤ 0), and what
+   * the initial capital held in the symbol since the first bar's open would be worth at that
+   * trade's exit price (buy & hold). */
+  equity: { trade: number; time: number; equity: number; drawdown: number; buyHold: number }[];
+}
+
+/** The broker of a strategy instance (its state record's `host.strategy`), or null. */
+export function brokerOf(inst: { machine: { host: Record<string, unknown> }; program: { meta: { kind: string } } }): Broker | null {
+  if (inst.program.meta.kind !== 'strategy') return null;
+  const b = inst.machine.host.strategy;
+  return b !== null && b !== undefined && typeof b === 'object' && 'orders' in b ? (b as Broker) : null;
+}
+
+/** Row `i` of `t` as the list shows it. `num` is its place in the list: closed trades in the order
+ * they closed, then the open ones (a partly closed trade is two rows, each with its own number). */
+function rowOf(b: Broker, t: TradeLog, i: number, open: boolean, cum: number, num: number): TradeRow {
+  const pv = b.cfg.pointvalue;
+  const entryPrice = t.entryPrice[i] as number;
+  const qty = t.qty[i] as number;
+  const value = entryPrice * qty * pv;
+  const dir = t.dir[i] as number;
+  const exitPrice = open ? b.lastPrice : (t.exitPrice[i] as number);
+  const commission = t.commission[i] as number;
+  const profit = open ? (exitPrice - entryPrice) * dir * qty * pv - commission : (t.profit[i] as number);
+  const runup = open ? Math.max(t.runup[i] as number, profit + commission) : (t.runup[i] as number);
+  const drawdown = open ? Math.min(t.drawdown[i] as number, profit + commission) : (t.drawdown[i] as number);
+  return {
+    num,
+    direction: dir > 0 ? 'long' : 'short',
+    qty,
+    entryBar: t.entryBar[i] as number,
+    entryTime: t.entryTime[i] as number,
+    entryPrice,
+    entryId: t.entryId[i] ?? '',
+    entryComment: t.entryComment[i] ?? '',
+    exitBar: open ? b.bars - 1 : (t.exitBar[i] as number),
+    exitTime: open ? b.lastTime : (t.exitTime[i] as number),
+    exitPrice,
+    exitId: open ? '' : (t.exitId[i] ?? ''),
+    exitComment: open ? '' : (t.exitComment[i] ?? ''),
+    profit,
+    profitPercent: (profit / value) * 100,
+    commission,
+    runup,
+    runupPercent: (runup / value) * 100,
+    drawdown,
+    drawdownPercent: (drawdown / value) * 100,
+    cumProfit: cum + profit,
+    cumProfitPercent: ((cum + profit) / b.cfg.capital) * 100,
+    open,
+  };
+}
+
+export function strategyReport(b: Broker): StrategyReport {
+  const trades: TradeRow[] = [];
+  const equity: StrategyReport['equity'] = [];
+  let cum = 0;
+  let largestWin: number | null = null;
+  let largestLoss: number | null = null;
+  let bars = 0;
+  let top = b.cfg.capital;
+  const c = b.closed;
+  for (let i = 0; i < c.n; i++) {
+    const r = rowOf(b, c, i, false, cum, i + 1);
+    cum = r.cumProfit;
+    trades.push(r);
+    const eq = b.cfg.capital + cum;
+    top = Math.max(top, eq);
+    equity.push({ trade: r.num, time: r.exitTime, equity: eq, drawdown: eq - top, buyHold: (b.cfg.capital * r.exitPrice) / b.firstPrice });
+    if (r.profit > 0 && (largestWin === null || r.profit > largestWin)) largestWin = r.profit;
+    if (r.profit < 0 && (largestLoss === null || r.profit < largestLoss)) largestLoss = r.profit;
+    bars += r.exitBar - r.entryBar;
+  }
+  const closedCum = cum;
+  for (let i = 0; i < b.open.n; i++) trades.push(rowOf(b, b.open, i, true, closedCum, c.n + i + 1));
+  const n = c.n;
+  const op = b.lastPrice === b.lastPrice ? openProfit(b, b.lastPrice) : 0;
+  const bh = b.firstPrice === b.firstPrice && b.lastPrice === b.lastPrice ? b.lastPrice / b.firstPrice - 1 : NaN;
+  const { sharpe, sortino } = ratios(b);
+  const summary: PerformanceSummary = {
+    initialCapital: b.cfg.capital,
+    netProfit: b.netprofit,
+    netProfitPercent: (b.netprofit / b.cfg.capital) * 100,
+    grossProfit: b.grossprofit,
+    grossLoss: b.grossloss,
+    openProfit: op,
+    maxDrawdown: b.maxDrawdown,
+    maxDrawdownPercent: b.peak > 0 ? (b.maxDrawdown / b.peak) * 100 : 0,
+    maxRunup: b.maxRunup,
+    maxRunupPercent: b.trough > 0 ? (b.maxRunup / b.trough) * 100 : 0,
+    buyAndHold: bh * b.cfg.capital,
+    buyAndHoldPercent: bh * 100,
+    sharpe,
+    sortino,
+    profitFactor: b.grossloss > 0 ? b.grossprofit / b.grossloss : null,
+    totalClosedTrades: n,
+    openTrades: b.open.n,
+    winningTrades: b.wins,
+    losingTrades: b.losses,
+    evenTrades: b.evens,
+    percentProfitable: n > 0 ? (b.wins / n) * 100 : null,
+    avgTrade: n > 0 ? b.netprofit / n : null,
+    avgWinningTrade: b.wins > 0 ? b.grossprofit / b.wins : null,
+    avgLosingTrade: b.losses > 0 ? -b.grossloss / b.losses : null,
+    largestWin,
+    largestLoss,
+    avgBarsInTrade: n > 0 ? bars / n : null,
+    commissionPaid: b.commission,
+    marginCalls: b.marginCalls,
+    maxContractsHeld: b.maxHeldAll,
+    positionSize: positionSize(b),
+  };
+  return { trades, summary, equity };
+}
+
+/** Sharpe and Sortino ratios of monthly returns, TradingView's way: (mean return − monthly risk-free
+ * rate) / standard deviation (Sortino: downside deviation). Null with fewer than two months. */
+function ratios(b: Broker): { sharpe: number | null; sortino: number | null } {
+  const eq = b.monthEquity;
+  if (eq.length < 2) return { sharpe: null, sortino: null };
+  const rets: number[] = [];
+  let prev = b.cfg.capital;
+  for (const e of eq) {
+    rets.push(prev !== 0 ? (e - prev) / prev : 0);
+    prev = e;
+  }
+  const rf = b.cfg.riskFreeRate / 100 / 12;
+  const mean = rets.reduce((s, r) => s + r, 0) / rets.length;
+  const sd = Math.sqrt(rets.reduce((s, r) => s + (r - mean) ** 2, 0) / rets.length);
+  const down = Math.sqrt(rets.reduce((s, r) => s + Math.min(0, r - rf) ** 2, 0) / rets.length);
+  return { sharpe: sd > 0 ? (mean - rf) / sd : null, sortino: down > 0 ? (mean - rf) / down : null };
+}

@@ -1,0 +1,183 @@
+// The broker emulator's state: one plain-data record (numbers, strings, typed arrays, arrays of
+// plain objects) kept in the state record's `host.strategy`, so the snapshot codec and the
+// realtime rollback carry it like the rest of the state. The step functions are in broker.ts.
+
+import { newTradeLog, type TradeLog } from './log.js';
+
+/** strategy() arguments that change results, with the symbol facts the broker needs. */
+export interface StrategyConfig {
+  /** Entries allowed in one direction (pyramiding 0 and 1 both allow one). */
+  maxEntries: number;
+  /** 'fixed' | 'cash' | 'percent_of_equity' */
+  qtyType: string;
+  qtyValue: number;
+  capital: number;
+  /** 'percent' | 'cash_per_contract' | 'cash_per_order' */
+  commType: string;
+  commValue: number;
+  /** Slippage in ticks, against the trader, on market and stop fills. */
+  slippage: number;
+  onClose: boolean;
+  marginLong: number;
+  marginShort: number;
+  /** 'FIFO' | 'ANY' */
+  closeRule: string;
+  /** Ticks a limit price must be exceeded by before a limit order fills. */
+  fillLimitTicks: number;
+  riskFreeRate: number;
+  currency: string;
+  mintick: number;
+  pointvalue: number;
+  /** Quantity step (the symbol's mincontract); 0: no rounding. */
+  lot: number;
+}
+
+export const K_ENTRY = 0;
+export const K_ORDER = 1;
+export const K_EXIT = 2;
+export const K_CLOSE = 3;
+export const K_CLOSE_ALL = 4;
+
+export const OCA_NONE = 0;
+export const OCA_CANCEL = 1;
+export const OCA_REDUCE = 2;
+
+/** A pending order. Market orders have no limit and no stop. */
+export interface Order {
+  id: string;
+  kind: number;
+  /** +1 buy/long, -1 sell/short (exits and closes: set when they fill). */
+  dir: number;
+  /** Quantity resolved when the order was placed (NaN: all of the matching position). */
+  qty: number;
+  /** Exit/close: percent of the matching position (NaN when qty is given). */
+  qtyPct: number;
+  limit: number;
+  stop: number;
+  oca: string;
+  ocaType: number;
+  comment: string;
+  /** Exit: entry id it protects ('' = every entry). */
+  fromEntry: string;
+  /** Exit: profit / loss in ticks from the entry price. */
+  profit: number;
+  loss: number;
+  trailPrice: number;
+  trailPoints: number;
+  trailOffset: number;
+  commentProfit: string;
+  commentLoss: string;
+  commentTrailing: string;
+  /** Exit: trailing stop state (activated flag, best price seen since). */
+  trailOn: number;
+  trailBest: number;
+  /** Exit: 1 once it has protected an open trade. */
+  active: number;
+  /** Stop-limit: 1 once the stop was touched (the order is then a limit order). */
+  stopHit: number;
+  /** Close: fill at this bar's close (strategy.close(immediately = true)). */
+  immediately: number;
+  seq: number;
+  bar: number;
+}
+
+export interface Broker {
+  cfg: StrategyConfig;
+  orders: Order[];
+  open: TradeLog;
+  closed: TradeLog;
+  seq: number;
+  /** Trades opened so far (the next trade's number is tradeNum + 1). */
+  tradeNum: number;
+  netprofit: number;
+  grossprofit: number;
+  grossloss: number;
+  commission: number;
+  wins: number;
+  losses: number;
+  evens: number;
+  /** Equity extremes (at bar closes) and the largest drawdown / run-up from them. */
+  peak: number;
+  trough: number;
+  maxDrawdown: number;
+  maxRunup: number;
+  maxHeldAll: number;
+  maxHeldLong: number;
+  maxHeldShort: number;
+  /** Bar whose fills were processed last (-1: none). */
+  bar: number;
+  /** First open and last close seen (buy & hold). */
+  firstPrice: number;
+  lastPrice: number;
+  lastTime: number;
+  bars: number;
+  marginCalls: number;
+  /** Risk rules (strategy.risk.*): allowed direction (0 both, 1 long, -1 short), limits (NaN: none). */
+  allow: number;
+  maxPosition: number;
+  maxIntradayLoss: number;
+  maxIntradayLossPct: number;
+  maxDrawdownRule: number;
+  maxDrawdownRulePct: number;
+  maxIntradayOrders: number;
+  maxConsLossDays: number;
+  /** Trading-day bookkeeping for the intraday rules: day key, equity at its start, fills in it. */
+  day: number;
+  /** Month key (year·12 + month) of `day`. */
+  month: number;
+  dayEquity: number;
+  dayFills: number;
+  consLossDays: number;
+  /** 1 while trading is stopped for the day (intraday rules), 2 for good (drawdown rules). */
+  halted: number;
+  /** Month keys and month-end equity, for Sharpe and Sortino (one row per month). */
+  months: number[];
+  monthEquity: number[];
+}
+
+export function newBroker(cfg: StrategyConfig): Broker {
+  return {
+    cfg,
+    orders: [],
+    open: newTradeLog(4),
+    closed: newTradeLog(64),
+    seq: 0,
+    tradeNum: 0,
+    netprofit: 0,
+    grossprofit: 0,
+    grossloss: 0,
+    commission: 0,
+    wins: 0,
+    losses: 0,
+    evens: 0,
+    peak: cfg.capital,
+    trough: cfg.capital,
+    maxDrawdown: 0,
+    maxRunup: 0,
+    maxHeldAll: 0,
+    maxHeldLong: 0,
+    maxHeldShort: 0,
+    bar: -1,
+    firstPrice: NaN,
+    lastPrice: NaN,
+    lastTime: NaN,
+    bars: 0,
+    marginCalls: 0,
+    allow: 0,
+    maxPosition: NaN,
+    maxIntradayLoss: NaN,
+    maxIntradayLossPct: 0,
+    maxDrawdownRule: NaN,
+    maxDrawdownRulePct: 0,
+    maxIntradayOrders: NaN,
+    maxConsLossDays: NaN,
+    day: NaN,
+    month: NaN,
+    dayEquity: cfg.capital,
+    dayFills: 0,
+    consLossDays: 0,
+    halted: 0,
+    months: [],
+    monthEquity: [],
+  };
+}
