@@ -7,6 +7,8 @@ import './inputs.js';
 import './bar-vars.js';
 import './core-index.js';
 import './array.js';
+// Tier 2: drawings, maps, matrices, the rest of array.*.
+import './draw/index.js';
 import './checks.js';
 import './alerts.js';
 import './ta/index.js';

@@ -38,6 +38,7 @@ import { FIXED_REGISTERS, type Runtime, DEFAULT_LIMITS } from '../runtime/runtim
 import { colorFromRgba } from '../runtime/color-value.js';
 import { parseDefaultExpr } from './defaults.js';
 import { findRecursion, prescan } from './prescan.js';
+import { METHOD_NAMESPACES, USES_DRAWINGS, typeFromRef } from './tier2-types.js';
 
 /** A compiled expression: where its value is, its type, and its compile-time value if known. */
 interface Val {
@@ -56,12 +57,13 @@ interface Val {
 }
 
 const VOID: PType = t('void', Qual.Const);
+/** indicator() arguments passed to the drawing registry, in `__draw.init`'s order. */
+const DRAW_LIMITS = ['max_labels_count', 'max_lines_count', 'max_boxes_count', 'max_polylines_count'] as const;
 const DEFAULT_MAX_BARS_BACK = 5000;
 
 /** Namespaces of Pine that exist but are not implemented yet: a clear "not supported" error. */
 const UNSUPPORTED_NAMESPACES = [
-  'strategy', 'request', 'array', 'map', 'matrix', 'line', 'label', 'box', 'table', 'polyline',
-  'linefill', 'chart', 'ticker', 'runtime', 'library', 'dividends', 'earnings', 'splits',
+  'strategy', 'request', 'array', 'ticker', 'runtime', 'library', 'dividends', 'earnings', 'splits',
 ];
 
 export function lower(script: A.Script, sink: DiagnosticSink): Program | null {
@@ -137,6 +139,50 @@ class Lowerer {
     };
   }
 
+  // --- Tier 2: the drawing registry -------------------------------------------------------------
+  /** The main function's call-site state slot holding the drawing registry (builtins/draw/store.ts),
+   * null when the script mentions no drawing namespace; and the preloaded max_*_count arguments of
+   * the `__draw.init` call that opens the script and creates the registry on the first bar. */
+  private drawSlot: number | null = null;
+  private readonly drawLimitRegs: Preload[] = [];
+
+  private reserveDrawings(): void {
+    const spec = lookupFn('__draw.init')?.[0];
+    if (!spec) return;
+    const block = this.newReg(DRAW_LIMITS.length);
+    for (let k = 0; k < DRAW_LIMITS.length; k++) {
+      const p: Preload = { reg: block + k, value: 50 };
+      this.preload.push(p);
+      this.drawLimitRegs.push(p);
+    }
+    this.drawSlot = this.main.nCs++;
+    const idx = this.builtinRef(spec.name, spec.overload, spec.signature);
+    this.main.em.at = 0;
+    this.main.em.emit(Op.CALLB, idx, block, 0, this.drawSlot);
+  }
+
+  /** indicator(max_labels_count = ...) and the others (1 to 500, default 50) into the init call. */
+  private drawingLimits(): void {
+    DRAW_LIMITS.forEach((name, k) => {
+      const v = this.meta.options[name];
+      const p = this.drawLimitRegs[k];
+      if (typeof v !== 'number' || !p) return;
+      if (!Number.isInteger(v) || v < 1 || v > 500) {
+        this.err('E331', { start: 0, end: 0 }, `Cannot call '${this.meta.kind}' with argument '${name}'=${v}: expected an int from 1 to 500.`);
+        return;
+      }
+      p.value = v;
+    });
+  }
+
+  private drawingSlot(span: A.Span): number {
+    if (this.drawSlot === null) {
+      this.err('E999', span, 'Internal: a drawing builtin in a script without the drawing registry.');
+      return 0;
+    }
+    return this.drawSlot;
+  }
+
   /** A top-level `study(...)` call: the declaration of Pine v1-v4. */
   private oldStudy(): boolean {
     return this.script.body.some((st) => st.kind === 'ExprStmt' && st.expr.kind === 'Call' && st.expr.callee.kind === 'Ident' && st.expr.callee.name === 'study');
@@ -155,7 +201,9 @@ class Lowerer {
     }
     for (const st of this.script.body) if (st.kind === 'FuncDef' && !st.isMethod && !this.declaredFns.has(st.name)) this.declaredFns.set(st.name, st);
     const em = this.main.em;
+    if (USES_DRAWINGS.test(this.sink.source)) this.reserveDrawings();
     this.stmts(this.script.body, this.globalScope, false);
+    this.drawingLimits();
     em.at = this.script.span.end;
     em.emit(Op.HALT);
     this.checkUncalled();
@@ -416,29 +464,13 @@ class Lowerer {
           : ref.qualifier === 'simple'
             ? Qual.Simple
             : Qual.Series;
-    const b = SIMPLE_TYPES[ref.name];
-    if (b) {
-      if (ref.args.length > 0) {
-        this.err('E312', ref.span, `The type '${ref.name}' does not take template arguments (\`${this.sink.quote(ref.span)}\`).`);
-        return null;
-      }
-      return { base: b, qual: q };
+    // Tier 2 (drawings, array/matrix/map of any element type): compiler/tier2-types.ts.
+    const r = typeFromRef(ref, q, (sp) => this.sink.quote(sp));
+    if (!r.ok) {
+      this.err(r.code, r.span, r.message);
+      return null;
     }
-    if (ref.name === 'array') {
-      const arg = ref.args[0];
-      const elem = arg && ref.args.length === 1 ? SIMPLE_TYPES[arg.name] : undefined;
-      if (!arg || ref.args.length !== 1) {
-        this.err('E312', ref.span, `The type 'array' takes one element type, as in \`array<float>\` or \`float[]\`; got \`${this.sink.quote(ref.span)}\`.`);
-        return null;
-      }
-      if (!elem || arg.args.length > 0) {
-        this.err('E502', arg.span, `Arrays of '${this.sink.quote(arg.span)}' are not supported yet: the element type must be int, float, bool, color or string.`);
-        return null;
-      }
-      return { base: 'array', qual: Qual.Series, elem: { base: elem, qual: Qual.Series } };
-    }
-    this.err('E502', ref.span, `The type '${this.sink.quote(ref.span)}' is not supported yet.`);
-    return null;
+    return r.type;
   }
 
   private varDecl(s: A.VarDecl, scope: Scope, want: boolean): Val[] | null {
@@ -1147,7 +1179,7 @@ class Lowerer {
     }
     const fn = scope.fn;
     const idx = this.builtinRef(bv.name, -1, `${bv.name}: ${typeName(type)}`);
-    const s = impl.stateful ? fn.nCs++ : 0;
+    const s = impl.drawing ? this.drawingSlot(span) : impl.stateful ? fn.nCs++ : 0;
     const r = fn.temp();
     fn.em.at = this.pinnedAt ?? span.start;
     const at = fn.em.emit(Op.CALLB, idx, 0, r, s);
@@ -1950,7 +1982,10 @@ class Lowerer {
           return [this.poison()];
         }
         // `close.sma(5)`: a method-style call on a built-in variable, not an unknown namespace.
-        if (!(callee.kind === 'Member' && callee.object.kind === 'Ident' && lookupVar(root) && !isNamespace(root))) {
+        // (Tier 2: also on a dotted one, `label.all.size()`.)
+        const objName = callee.kind === 'Member' ? this.dotted(callee.object) : null;
+        const onVar = callee.kind === 'Member' && objName !== null && lookupVar(objName) !== undefined && (callee.object.kind !== 'Ident' || !isNamespace(root));
+        if (!onVar) {
           const v = this.unknownName(name, callee.span);
           return [v];
         }
@@ -2133,7 +2168,7 @@ class Lowerer {
       const r0 = results[0];
       if (folded !== undefined && r0) return [this.constVal(folded, r0)];
     }
-    const s = spec.stateful ? fn.nCs++ : spec.params.some((p) => p.rest) ? n : 0;
+    const s = spec.drawing ? this.drawingSlot(e.span) : spec.stateful ? fn.nCs++ : spec.params.some((p) => p.rest) ? n : 0;
     const idx = this.builtinRef(spec.name, spec.overload, spec.signature);
     fn.em.at = this.pinnedAt ?? e.span.start;
     if (spec.name === 'nz' && n === 2 && results.length === 1 && results[0]?.base !== 'string') {
@@ -2570,11 +2605,6 @@ const PINE_ARRAY_FUNCTIONS: ReadonlySet<string> = new Set([
   'size', 'slice', 'some', 'sort', 'sort_indices', 'standardize', 'stdev', 'sum', 'unshift', 'variance',
 ]);
 
-/** The builtin namespace whose functions are the methods of a type (`a.push(x)` on an array). */
-const METHOD_NAMESPACES: Partial<Record<Base, string>> = { array: 'array' };
-
-/** Types written by name in declarations and parameters. */
-const SIMPLE_TYPES: Readonly<Record<string, Base>> = { int: 'int', float: 'float', bool: 'bool', color: 'color', string: 'string' };
 
 /** Output parameters that carry the plotted values: recorded per bar even when constant. */
 const VALUE_PARAMS: ReadonlySet<string> = new Set(['series', 'open', 'high', 'low', 'close']);

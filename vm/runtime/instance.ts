@@ -15,6 +15,7 @@ import { barCloseTime } from '../builtins/time/periods.js';
 import type { BarColumns } from '../data/bars.js';
 import { PineRuntimeError, type PineRuntimeErrorData } from './errors.js';
 import { keepExemplar, keepStateShapes } from './shapes.js';
+import { drawingsOf, type DrawingRecord } from '../builtins/draw/output.js';
 import {
   FLAG_FAILED,
   FLAG_OUTPUTS,
@@ -491,6 +492,12 @@ export class Instance {
 
   get outputs(): OutputStore {
     return this.machine.outputs;
+  }
+
+  /** Tier 2: every live drawing (label, line, box, table, polyline, linefill) at this point, as
+   * a renderer reads them (builtins/draw/output.ts). */
+  drawings(): DrawingRecord[] {
+    return drawingsOf(this.machine.cs);
   }
 
   get logs() {

@@ -1,0 +1,167 @@
+// The drawing registry: every live label, line, box, table, polyline and linefill of a script, as
+// plain data in one call-site state slot of the main function (the compiler reserves it and opens
+// the script with `__draw.init(max_labels, max_lines, max_boxes, max_polylines)`). A drawing value
+// in a register, a var, an array or a series is its id (a double; na = NaN), so history references
+// (`label.delete(lb[1])`), realtime rollback and snapshots need nothing else: the registry is
+// cloned and encoded with the call-site states, and its size grows with live drawings only.
+//
+// TradingView's rule: creating a drawing beyond its kind's max_*_count deletes the oldest one.
+// Setters on a deleted drawing do nothing; getters return na.
+
+import { defineFn, defineVar } from '../registry.js';
+import { newArray } from '../../runtime/heap.js';
+import type { Runtime } from '../../runtime/runtime.js';
+
+export type DrawKind = 'label' | 'line' | 'box' | 'table' | 'polyline' | 'linefill';
+
+/** One drawing: its kind, id, and its properties by Pine name (numbers, strings, null, and for
+ * tables and polylines plain arrays of these). */
+export interface Drawing {
+  kind: DrawKind;
+  id: number;
+  /** The bar it was created on. */
+  bar: number;
+  [prop: string]: unknown;
+}
+
+export interface DrawRegistry {
+  kind: 'draws';
+  nextId: number;
+  /** max_labels_count, max_lines_count, max_boxes_count, max_polylines_count. */
+  limits: number[];
+  /** Live drawings by kind, oldest first. */
+  live: Record<DrawKind, Drawing[]>;
+  /** id → drawing, for the live ones. */
+  byId: Record<string, Drawing>;
+}
+
+export const DRAW_KINDS: readonly DrawKind[] = ['label', 'line', 'box', 'table', 'polyline', 'linefill'];
+
+/** Kinds with an indicator() limit, in the order of `__draw.init`'s arguments. */
+const LIMITED: readonly DrawKind[] = ['label', 'line', 'box', 'polyline'];
+
+/** Tables and linefills have no indicator() argument: at most 500 live ones each (the oldest goes),
+ * so a script that never deletes them cannot grow its state without bound. */
+const FIXED_LIMITS: Partial<Record<DrawKind, number>> = { table: 500, linefill: 500 };
+
+export function newRegistry(limits: number[]): DrawRegistry {
+  return {
+    kind: 'draws',
+    nextId: 1,
+    limits: limits.slice(),
+    live: { label: [], line: [], box: [], table: [], polyline: [], linefill: [] },
+    byId: {},
+  };
+}
+
+export function isRegistry(v: unknown): v is DrawRegistry {
+  return typeof v === 'object' && v !== null && (v as { kind?: unknown }).kind === 'draws';
+}
+
+/** The registry in slot `s` (created by `__draw.init` on the first bar). */
+export function registry(rt: Runtime, s: number): DrawRegistry {
+  let r = rt.cs[s];
+  if (!isRegistry(r)) {
+    r = newRegistry([50, 50, 50, 50]);
+    rt.cs[s] = r;
+  }
+  return r as DrawRegistry;
+}
+
+function limitOf(reg: DrawRegistry, kind: DrawKind): number {
+  const k = LIMITED.indexOf(kind);
+  return k >= 0 ? (reg.limits[k] ?? 50) : (FIXED_LIMITS[kind] ?? 500);
+}
+
+/** Adds a new drawing of `kind` with `props`, deleting the oldest ones beyond the limit; returns
+ * its id. */
+export function addDrawing(rt: Runtime, s: number, kind: DrawKind, props: Record<string, unknown>): number {
+  const reg = registry(rt, s);
+  const id = reg.nextId++;
+  const d: Drawing = { kind, id, bar: rt.bar, ...props };
+  const list = reg.live[kind];
+  list.push(d);
+  reg.byId[String(id)] = d;
+  const max = limitOf(reg, kind);
+  while (list.length > max) {
+    const old = list.shift();
+    if (old) removeId(reg, old);
+  }
+  return id;
+}
+
+function removeId(reg: DrawRegistry, d: Drawing): void {
+  delete reg.byId[String(d.id)];
+  if (d.kind === 'line') {
+    // A linefill goes with either of its lines (TradingView deletes it with them).
+    for (const lf of reg.live.linefill.slice()) {
+      if (lf.line1 === d.id || lf.line2 === d.id) deleteDrawing(reg, lf.id);
+    }
+  }
+}
+
+/** Deletes a drawing by id (nothing when it is na or already gone). */
+export function deleteDrawing(reg: DrawRegistry, id: number): void {
+  if (id !== id) return;
+  const d = reg.byId[String(id)];
+  if (!d) return;
+  const list = reg.live[d.kind];
+  const k = list.indexOf(d);
+  if (k >= 0) list.splice(k, 1);
+  removeId(reg, d);
+}
+
+/** The live drawing of `kind` with this id, or null (na id, deleted, or another kind). */
+export function findDrawing(rt: Runtime, s: number, kind: DrawKind, id: number): Drawing | null {
+  if (id !== id) return null;
+  const d = registry(rt, s).byId[String(id)];
+  return d && d.kind === kind ? d : null;
+}
+
+/** A copy of drawing `id` as a new drawing (the limit applies); na when `id` is not live. */
+export function copyDrawing(rt: Runtime, s: number, kind: DrawKind, id: number): number {
+  const d = findDrawing(rt, s, kind, id);
+  if (!d) return NaN;
+  const props: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(d)) {
+    if (k === 'kind' || k === 'id' || k === 'bar') continue;
+    props[k] = Array.isArray(v) ? structuredCopy(v) : v;
+  }
+  return addDrawing(rt, s, kind, props);
+}
+
+function structuredCopy(v: unknown[]): unknown[] {
+  return v.map((x) => (Array.isArray(x) ? structuredCopy(x) : typeof x === 'object' && x !== null ? { ...(x as object) } : x));
+}
+
+/** Every live drawing, oldest first within each kind, kinds in DRAW_KINDS order. */
+export function liveDrawings(reg: DrawRegistry): Drawing[] {
+  const out: Drawing[] = [];
+  for (const k of DRAW_KINDS) out.push(...reg.live[k]);
+  return out;
+}
+
+let registered = false;
+
+/** `__draw.init` and the `*.all` variables. */
+export function registerStore(): void {
+  if (registered) return;
+  registered = true;
+  defineFn(
+    '__draw.init(labels: simple int, lines: simple int, boxes: simple int, polylines: simple int): void',
+    (rt, a, _d, s) => {
+      if (!isRegistry(rt.cs[s])) rt.cs[s] = newRegistry([rt.f[a] ?? 50, rt.f[a + 1] ?? 50, rt.f[a + 2] ?? 50, rt.f[a + 3] ?? 50]);
+    },
+    { drawing: true },
+  );
+  for (const k of DRAW_KINDS) {
+    defineVar(`${k}.all: series array<${k}>`, {
+      get: (rt, _a, d, s) => {
+        rt.o[d] = newArray(registry(rt, s).live[k].map((x) => x.id));
+      },
+      drawing: true,
+    });
+  }
+}
+
+registerStore();
