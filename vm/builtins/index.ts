@@ -9,6 +9,8 @@ import './core-index.js';
 import './array.js';
 // Tier 2: drawings, maps, matrices, the rest of array.*.
 import './draw/index.js';
+import './map.js';
+import './matrix.js';
 import './checks.js';
 import './alerts.js';
 import './ta/index.js';
