@@ -11,6 +11,7 @@ import './array.js';
 import './draw/index.js';
 import './map.js';
 import './matrix.js';
+import './array-extra.js';
 import './checks.js';
 import './alerts.js';
 import './ta/index.js';
