@@ -22,8 +22,10 @@ export function bars(n: number): Bar[] {
   return Array.from({ length: n }, (_, i) => bar(i));
 }
 
-export function build(program: Program, interpreted = false): Instance {
+/** `total`: the number of history bars (so barstate.islast / isrealtime are known). */
+export function build(program: Program, interpreted = false, total?: number): Instance {
   const b = Instance.builder(program).timeframe('1D');
+  if (total !== undefined) b.totalBars(total);
   if (interpreted) b.interpreted();
   return b.build();
 }
