@@ -2,7 +2,7 @@
 //   evergreen check <script.pine>...
 //   evergreen run <script.pine> --data <bars.csv> [--input name=value]... [--format json|csv]
 //                 [--out file] [--symbol info.toml] [--timeframe tf] [--save-at <bar>] [--save <file>]
-//                 [--resume <file>]
+//                 [--resume <file>] [--drawings <file>]
 //   evergreen inspect <snapshot>
 // Every failure is one clear line on stderr (no stack trace) and exit code 1; compile errors come
 // first as `file:line:col: code: message` lines.
@@ -23,6 +23,7 @@ import {
   type SymbolInfo,
 } from '../index.js';
 import { SnapshotError, readSnapshot } from '../snapshot/format.js';
+import { JsonWithDrawings, drawsAnything, writeDrawingsFile } from './drawings.js';
 import { decodeBody } from '../snapshot/state.js';
 import { SymbolFileError, readSymbolToml, defaultSymbolInfo } from '../builtins/time/symbol-info.js';
 import { parseTimeframe } from '../builtins/time/timeframe.js';
@@ -79,6 +80,9 @@ Options:
   --symbol <file.toml>   symbol information (ticker, timezone, mintick, session, ...)
   --save-at <bar>        with --save: save the snapshot after this bar (bar_index, 0-based)
   --save <file>          write a snapshot (after the last bar when --save-at is not given)
+  --drawings <file>      write the drawings alive at the end (labels, lines, boxes, tables,
+                         polylines, linefills) to a file as JSON; --format json also lists them
+                         under "drawings" for a script that draws
   --resume <file>        continue a snapshot from its next bar; prints the resumed bars only. The
                          data must hold the snapshot's last bar (same open time) or start after it.
 
@@ -112,6 +116,8 @@ interface RunArgs {
   saveAt: number | null;
   save: string | null;
   resume: string | null;
+  /** --drawings <file> (Tier 2). */
+  drawings: string | null;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -265,6 +271,7 @@ function parseRunArgs(args: string[]): RunArgs {
     saveAt: null,
     save: null,
     resume: null,
+    drawings: null,
   };
   for (let i = 0; i < args.length; i++) {
     const a = args[i] ?? '';
@@ -314,6 +321,9 @@ function parseRunArgs(args: string[]): RunArgs {
       }
       case '--save':
         r.save = take();
+        break;
+      case '--drawings':
+        r.drawings = take();
         break;
       case '--resume':
         r.resume = take();
@@ -561,13 +571,17 @@ function run(a: RunArgs): number {
   const outPath = a.out;
   let fd = -1;
   if (outPath !== null && outPath !== '-') fd = fileOp(outPath, 'output', () => openSync(outPath, 'w'));
-  const sink = new TextSink(
+  const emit: (chunk: Buffer) => void =
     fd >= 0
       ? (chunk) => fileOp(outPath ?? '', 'output', () => writeSync(fd, chunk))
       : (chunk) => {
           process.stdout.write(chunk);
-        },
-  );
+        };
+  const sink = a.format === 'json' && drawsAnything(program) ? new JsonWithDrawings(emit, inst.drawings()) : new TextSink(emit);
+  if (a.drawings !== null) {
+    const path = a.drawings;
+    fileOp(path, 'drawings', () => writeDrawingsFile(path, inst.drawings()));
+  }
   if (a.format === 'csv') toCsv(inst, firstBar, firstBar + count, cols, sink);
   else toJson(count, cols, sink);
   sink.end();
