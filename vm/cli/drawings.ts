@@ -8,7 +8,7 @@ import { TextSink } from './output.js';
 
 /** Whether the program can draw (the compiler reserved its drawing registry). */
 export function drawsAnything(program: Program): boolean {
-  return program.builtins.some((b) => b.name === '__draw.init');
+  return program.builtins.some((b) => /^(label|line|box|table|polyline|linefill)\.new$/.test(b.name));
 }
 
 /** The drawings as a JSON array, one drawing per line, indented by `indent`. */

@@ -38,7 +38,7 @@ import { FIXED_REGISTERS, type Runtime, DEFAULT_LIMITS } from '../runtime/runtim
 import { colorFromRgba } from '../runtime/color-value.js';
 import { parseDefaultExpr } from './defaults.js';
 import { findRecursion, prescan } from './prescan.js';
-import { METHOD_NAMESPACES, USES_DRAWINGS, typeFromRef } from './tier2-types.js';
+import { METHOD_NAMESPACES, usesDrawings, typeFromRef } from './tier2-types.js';
 
 /** A compiled expression: where its value is, its type, and its compile-time value if known. */
 interface Val {
@@ -166,20 +166,19 @@ class Lowerer {
     DRAW_LIMITS.forEach((name, k) => {
       const v = this.meta.options[name];
       const p = this.drawLimitRegs[k];
-      if (typeof v !== 'number' || !p) return;
+      if (typeof v !== 'number') return;
       if (!Number.isInteger(v) || v < 1 || v > 500) {
-        this.err('E331', { start: 0, end: 0 }, `Cannot call '${this.meta.kind}' with argument '${name}'=${v}: expected an int from 1 to 500.`);
+        const at = this.sink.source.search(new RegExp(`\\b${name}\\b`));
+        this.err('E331', { start: Math.max(0, at), end: Math.max(0, at) + name.length }, `Cannot call '${this.meta.kind}' with argument '${name}'=${v}: expected an int from 1 to 500.`);
         return;
       }
-      p.value = v;
+      if (p) p.value = v;
     });
   }
 
-  private drawingSlot(span: A.Span): number {
-    if (this.drawSlot === null) {
-      this.err('E999', span, 'Internal: a drawing builtin in a script without the drawing registry.');
-      return 0;
-    }
+  /** The registry slot; reserved here (with the default limits) if the source scan missed it. */
+  private drawingSlot(): number {
+    if (this.drawSlot === null) this.drawSlot = this.main.nCs++;
     return this.drawSlot;
   }
 
@@ -201,7 +200,7 @@ class Lowerer {
     }
     for (const st of this.script.body) if (st.kind === 'FuncDef' && !st.isMethod && !this.declaredFns.has(st.name)) this.declaredFns.set(st.name, st);
     const em = this.main.em;
-    if (USES_DRAWINGS.test(this.sink.source)) this.reserveDrawings();
+    if (usesDrawings(this.sink.source)) this.reserveDrawings();
     this.stmts(this.script.body, this.globalScope, false);
     this.drawingLimits();
     em.at = this.script.span.end;
@@ -1120,7 +1119,19 @@ class Lowerer {
         return this.unknownName(name, e.span);
       }
     }
-    this.expr(e.object, scope);
+    const obj = this.expr(e.object, scope);
+    // Tier 2: the fields of a chart.point (`p.price`) read through builtins/draw/points.ts.
+    const getter = obj.type.base === 'chart.point' ? lookupFn(`chart.point.__get_${e.name}`)?.[0] : undefined;
+    if (getter && !obj.bad) {
+      const fn = scope.fn;
+      const block = this.newReg(1);
+      this.place(fn, obj, block);
+      const idx = this.builtinRef(getter.name, getter.overload, getter.signature);
+      const d = fn.temp();
+      fn.em.at = this.pinnedAt ?? e.span.start;
+      const at = fn.em.emit(Op.CALLB, idx, block, d, 0);
+      return { reg: d, type: sigToPType(getter.results[0] ?? { base: 'float', qual: Qual.Series }, null), defAt: at + 3 };
+    }
     this.err('E502', e.span, `Field access (\`${this.q(e)}\`) needs user-defined types, which are not supported yet.`);
     return this.poison();
   }
@@ -1179,7 +1190,7 @@ class Lowerer {
     }
     const fn = scope.fn;
     const idx = this.builtinRef(bv.name, -1, `${bv.name}: ${typeName(type)}`);
-    const s = impl.drawing ? this.drawingSlot(span) : impl.stateful ? fn.nCs++ : 0;
+    const s = impl.drawing ? this.drawingSlot() : impl.stateful ? fn.nCs++ : 0;
     const r = fn.temp();
     fn.em.at = this.pinnedAt ?? span.start;
     const at = fn.em.emit(Op.CALLB, idx, 0, r, s);
@@ -2168,7 +2179,7 @@ class Lowerer {
       const r0 = results[0];
       if (folded !== undefined && r0) return [this.constVal(folded, r0)];
     }
-    const s = spec.drawing ? this.drawingSlot(e.span) : spec.stateful ? fn.nCs++ : spec.params.some((p) => p.rest) ? n : 0;
+    const s = spec.drawing ? this.drawingSlot() : spec.stateful ? fn.nCs++ : spec.params.some((p) => p.rest) ? n : 0;
     const idx = this.builtinRef(spec.name, spec.overload, spec.signature);
     fn.em.at = this.pinnedAt ?? e.span.start;
     if (spec.name === 'nz' && n === 2 && results.length === 1 && results[0]?.base !== 'string') {

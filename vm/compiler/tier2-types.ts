@@ -44,8 +44,12 @@ export const METHOD_NAMESPACES: Partial<Record<Base, string>> = {
   'chart.point': 'chart.point',
 };
 
-/** A script that mentions a drawing namespace gets the drawing registry slot (see lower.ts). */
-export const USES_DRAWINGS = /\b(label|line|box|table|polyline|linefill)\b/;
+/** Whether a script's code (comments and string literals left out) names a drawing type or
+ * namespace: it then gets the drawing registry slot (see lower.ts). */
+export function usesDrawings(source: string): boolean {
+  const code = source.replace(/\/\/.*$/gm, '').replace(/"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'/g, '""');
+  return /\b(label|line|box|table|polyline|linefill)\b/.test(code);
+}
 
 export type TypeResult = { ok: true; type: PType } | { ok: false; code: 'E312' | 'E502'; span: A.Span; message: string };
 
