@@ -197,3 +197,43 @@ plot(close)`);
     expect(sizeAfter(10)).toBeLessThan(s100);
   });
 });
+
+describe('a bar suspended by its instruction budget, saved and restored mid-drawing', () => {
+  test('every budget inside a bar that draws and fills a map and a matrix gives the straight result', () => {
+    const program = compileOk(`//@version=6
+indicator("mid-bar", overlay = true, max_labels_count = 5)
+var m = map.new<int, line>()
+var mx = matrix.new<float>(2, 2, 0)
+for i = 0 to 2
+    l = line.new(bar_index - i, low, bar_index, high + i)
+    old = m.put(i, l)
+    line.delete(old)
+    mx.set(i % 2, 1, mx.get(i % 2, 1) + close)
+lb = label.new(bar_index, close, str.tostring(mx.det()))
+label.set_tooltip(lb, "m " + str.tostring(m.size()))
+plot(mx.get(0, 1))`);
+    const all = bars(12);
+    const k = 8;
+    const straight = build(program, false, 12);
+    for (const b of all) straight.runBar(b);
+    const probe = build(program, false, 12);
+    for (let i = 0; i < k; i++) probe.runBar(all[i] ?? bar(i));
+    let steps = 1;
+    let r = probe.runBar(all[k] ?? bar(k), { budget: 1 });
+    while (r.status === 'yielded') {
+      r = probe.resume({ budget: 1 });
+      steps++;
+    }
+    expect(steps).toBeGreaterThan(30);
+    for (let budget = 1; budget < steps; budget += 3) {
+      const inst = build(program, false, 12);
+      for (let i = 0; i < k; i++) inst.runBar(all[i] ?? bar(i));
+      expect(inst.runBar(all[k] ?? bar(k), { budget }).status).toBe('yielded');
+      const again = Instance.restoreState(inst.saveState()).build();
+      expect(again.resume().status).toBe('done');
+      for (let i = k + 1; i < all.length; i++) again.runBar(all[i] ?? bar(i));
+      expect(again.drawings(), `budget ${budget}`).toEqual(straight.drawings());
+      expect(Array.from(again.outputs.slice(k + 1, 12).columns[0]?.[0] ?? [])).toEqual(Array.from(straight.outputs.slice(k + 1, 12).columns[0]?.[0] ?? []));
+    }
+  });
+});
