@@ -7,7 +7,7 @@
 // from the map's type and the implementation knows statically where keys and values live.
 
 import { defineFn } from './registry.js';
-import { newArray, newMap, mapFind, mapKeyOf, type PineMap } from '../runtime/heap.js';
+import { newArray, newMap, mapFind, mapIndex, mapKeyOf, type PineMap } from '../runtime/heap.js';
 import { ELEMS, SCALARS, heapArg, readElem, writeElem, naOfElem } from './collection-io.js';
 import type { Runtime } from '../runtime/runtime.js';
 
@@ -22,16 +22,16 @@ function mapArg(rt: Runtime, i: number, fn: string): PineMap {
 export function mapPut(rt: Runtime, m: PineMap, key: unknown, value: unknown, fn: string): unknown {
   const k = mapFind(m, key);
   if (k >= 0) {
-    const old = m.vals[k];
-    m.vals[k] = value;
+    const old = m.values[k];
+    m.values[k] = value;
     return old;
   }
   if (m.keys.length + 1 > MAX_MAP_SIZE) {
     rt.fail('map-too-large', `'${fn}()' would make a map of ${m.keys.length + 1} pairs: Pine maps hold at most ${MAX_MAP_SIZE.toLocaleString('en-US')}.`);
   }
-  m.index[mapKeyOf(key)] = m.keys.length;
+  mapIndex(m)[mapKeyOf(key)] = m.keys.length;
   m.keys.push(key);
-  m.vals.push(value);
+  m.values.push(value);
   return undefined;
 }
 
@@ -39,11 +39,12 @@ export function mapPut(rt: Runtime, m: PineMap, key: unknown, value: unknown, fn
 export function mapRemove(m: PineMap, key: unknown): unknown {
   const k = mapFind(m, key);
   if (k < 0) return undefined;
-  const old = m.vals[k];
-  delete m.index[mapKeyOf(key)];
+  const old = m.values[k];
+  const ix = mapIndex(m);
+  delete ix[mapKeyOf(key)];
   m.keys.splice(k, 1);
-  m.vals.splice(k, 1);
-  for (let j = k; j < m.keys.length; j++) m.index[mapKeyOf(m.keys[j])] = j;
+  m.values.splice(k, 1);
+  for (let j = k; j < m.keys.length; j++) ix[mapKeyOf(m.keys[j])] = j;
   return old;
 }
 
@@ -66,7 +67,7 @@ export function registerMap(): void {
       defineFn(`map.get(id: ${M}, key: series ${ke}): series ${ve}`, (rt, a, d) => {
         const m = mapArg(rt, a, 'map.get');
         const k = mapFind(m, readElem(rt, ke, a + 1));
-        writeElem(rt, ve, d, k >= 0 ? m.vals[k] : na);
+        writeElem(rt, ve, d, k >= 0 ? m.values[k] : na);
       });
       defineFn(`map.contains(id: ${M}, key: series ${ke}): series bool`, (rt, a, d) => {
         rt.f[d] = mapFind(mapArg(rt, a, 'map.contains'), readElem(rt, ke, a + 1)) >= 0 ? 1 : 0;
@@ -79,7 +80,7 @@ export function registerMap(): void {
         rt.o[d] = newArray(mapArg(rt, a, 'map.keys').keys.slice());
       });
       defineFn(`map.values(id: ${M}): array<${ve}>`, (rt, a, d) => {
-        rt.o[d] = newArray(mapArg(rt, a, 'map.values').vals.slice());
+        rt.o[d] = newArray(mapArg(rt, a, 'map.values').values.slice());
       });
       defineFn(`map.size(id: ${M}): series int`, (rt, a, d) => {
         rt.f[d] = mapArg(rt, a, 'map.size').keys.length;
@@ -87,18 +88,18 @@ export function registerMap(): void {
       defineFn(`map.clear(id: ${M}): void`, (rt, a) => {
         const m = mapArg(rt, a, 'map.clear');
         m.keys.length = 0;
-        m.vals.length = 0;
+        m.values.length = 0;
         m.index = {};
       });
       defineFn(`map.copy(id: ${M}): ${M}`, (rt, a, d) => {
         const m = mapArg(rt, a, 'map.copy');
-        rt.o[d] = { kind: 'map', keys: m.keys.slice(), vals: m.vals.slice(), index: { ...m.index } } satisfies PineMap;
+        rt.o[d] = { kind: 'map', keys: m.keys.slice(), values: m.values.slice(), index: { ...mapIndex(m) } } satisfies PineMap;
       });
       defineFn(`map.put_all(id: ${M}, id2: ${M}): void`, (rt, a) => {
         const m = mapArg(rt, a, 'map.put_all');
         const src = mapArg(rt, a + 1, 'map.put_all');
         const keys = src.keys.slice();
-        const vals = src.vals.slice();
+        const vals = src.values.slice();
         for (let k = 0; k < keys.length; k++) mapPut(rt, m, keys[k], vals[k], 'map.put_all');
       });
     }

@@ -40,7 +40,7 @@ function indexIn(rt: Runtime, v: number, size: number, what: 'row' | 'column', f
 }
 
 function numbersOf(m: PineMatrix): Mat {
-  return { rows: m.rows, cols: m.cols, d: m.data.map((x) => (typeof x === 'number' ? x : NaN)) };
+  return { rows: m.rows, cols: m.columns, d: m.items.map((x) => (typeof x === 'number' ? x : NaN)) };
 }
 
 function fromMat(x: Mat): PineMatrix {
@@ -48,13 +48,13 @@ function fromMat(x: Mat): PineMatrix {
 }
 
 function square(rt: Runtime, m: PineMatrix, fn: string): void {
-  if (m.rows !== m.cols) rt.fail('matrix-not-square', `'${fn}()' needs a square matrix, got ${m.rows} × ${m.cols}.`);
+  if (m.rows !== m.columns) rt.fail('matrix-not-square', `'${fn}()' needs a square matrix, got ${m.rows} × ${m.columns}.`);
 }
 
 /** Non-na numbers of a matrix. */
 function values(m: PineMatrix): number[] {
   const out: number[] = [];
-  for (const x of m.data) if (typeof x === 'number' && x === x) out.push(x);
+  for (const x of m.items) if (typeof x === 'number' && x === x) out.push(x);
   return out;
 }
 
@@ -93,36 +93,36 @@ function registerGeneric(e: Elem): void {
   defineFn(`matrix.get(id: ${M}, row: series int, column: series int): ${T}`, (rt, a, d) => {
     const m = matArg(rt, a, 'matrix.get');
     const r = indexIn(rt, rt.f[a + 1] ?? NaN, m.rows, 'row', 'matrix.get');
-    const c = indexIn(rt, rt.f[a + 2] ?? NaN, m.cols, 'column', 'matrix.get');
-    writeElem(rt, e, d, m.data[r * m.cols + c]);
+    const c = indexIn(rt, rt.f[a + 2] ?? NaN, m.columns, 'column', 'matrix.get');
+    writeElem(rt, e, d, m.items[r * m.columns + c]);
   });
   defineFn(`matrix.set(id: ${M}, row: series int, column: series int, value: ${T}): void`, (rt, a) => {
     const m = matArg(rt, a, 'matrix.set');
     const r = indexIn(rt, rt.f[a + 1] ?? NaN, m.rows, 'row', 'matrix.set');
-    const c = indexIn(rt, rt.f[a + 2] ?? NaN, m.cols, 'column', 'matrix.set');
-    m.data[r * m.cols + c] = readElem(rt, e, a + 3);
+    const c = indexIn(rt, rt.f[a + 2] ?? NaN, m.columns, 'column', 'matrix.set');
+    m.items[r * m.columns + c] = readElem(rt, e, a + 3);
   });
   defineFn(`matrix.row(id: ${M}, row: series int): ${A}`, (rt, a, d) => {
     const m = matArg(rt, a, 'matrix.row');
     const r = indexIn(rt, rt.f[a + 1] ?? NaN, m.rows, 'row', 'matrix.row');
-    rt.o[d] = newArray(m.data.slice(r * m.cols, (r + 1) * m.cols));
+    rt.o[d] = newArray(m.items.slice(r * m.columns, (r + 1) * m.columns));
   });
   defineFn(`matrix.col(id: ${M}, column: series int): ${A}`, (rt, a, d) => {
     const m = matArg(rt, a, 'matrix.col');
-    const c = indexIn(rt, rt.f[a + 1] ?? NaN, m.cols, 'column', 'matrix.col');
+    const c = indexIn(rt, rt.f[a + 1] ?? NaN, m.columns, 'column', 'matrix.col');
     const out: unknown[] = [];
-    for (let r = 0; r < m.rows; r++) out.push(m.data[r * m.cols + c]);
+    for (let r = 0; r < m.rows; r++) out.push(m.items[r * m.columns + c]);
     rt.o[d] = newArray(out);
   });
   defineFn(`matrix.rows(id: ${M}): series int`, (rt, a, d) => {
     rt.f[d] = matArg(rt, a, 'matrix.rows').rows;
   });
   defineFn(`matrix.columns(id: ${M}): series int`, (rt, a, d) => {
-    rt.f[d] = matArg(rt, a, 'matrix.columns').cols;
+    rt.f[d] = matArg(rt, a, 'matrix.columns').columns;
   });
   defineFn(`matrix.elements_count(id: ${M}): series int`, (rt, a, d) => {
     const m = matArg(rt, a, 'matrix.elements_count');
-    rt.f[d] = m.rows * m.cols;
+    rt.f[d] = m.rows * m.columns;
   });
   defineFn(`matrix.add_row(id: ${M}, row: series int = na, array_id: ${A} = na): void`, (rt, a) => {
     const fn = 'matrix.add_row';
@@ -130,76 +130,76 @@ function registerGeneric(e: Elem): void {
     const rv = rt.f[a + 1] ?? NaN;
     const r = indexIn(rt, rv !== rv ? m.rows : rv, m.rows, 'row', fn, true);
     const arr = rt.o[a + 2] as PineArray | null;
-    if (arr && m.rows * m.cols === 0 && m.cols === 0) m.cols = arr.items.length;
-    if (arr && arr.items.length !== m.cols) {
-      rt.fail('matrix-size-mismatch', `Cannot call '${fn}()': the array has ${plural(arr.items.length, 'element')} but the matrix has ${plural(m.cols, 'column')}.`);
+    if (arr && m.rows * m.columns === 0 && m.columns === 0) m.columns = arr.items.length;
+    if (arr && arr.items.length !== m.columns) {
+      rt.fail('matrix-size-mismatch', `Cannot call '${fn}()': the array has ${plural(arr.items.length, 'element')} but the matrix has ${plural(m.columns, 'column')}.`);
     }
-    checkSize(rt, m.rows + 1, m.cols, fn);
-    const row = arr ? arr.items.slice() : new Array<unknown>(m.cols).fill(isObjectElem(e) ? null : NaN);
-    m.data.splice(r * m.cols, 0, ...row);
+    checkSize(rt, m.rows + 1, m.columns, fn);
+    const row = arr ? arr.items.slice() : new Array<unknown>(m.columns).fill(isObjectElem(e) ? null : NaN);
+    m.items.splice(r * m.columns, 0, ...row);
     m.rows++;
   });
   defineFn(`matrix.add_col(id: ${M}, column: series int = na, array_id: ${A} = na): void`, (rt, a) => {
     const fn = 'matrix.add_col';
     const m = matArg(rt, a, fn);
     const cv = rt.f[a + 1] ?? NaN;
-    const c = indexIn(rt, cv !== cv ? m.cols : cv, m.cols, 'column', fn, true);
+    const c = indexIn(rt, cv !== cv ? m.columns : cv, m.columns, 'column', fn, true);
     const arr = rt.o[a + 2] as PineArray | null;
-    if (arr && m.rows * m.cols === 0 && m.rows === 0) m.rows = arr.items.length;
+    if (arr && m.rows * m.columns === 0 && m.rows === 0) m.rows = arr.items.length;
     if (arr && arr.items.length !== m.rows) {
       rt.fail('matrix-size-mismatch', `Cannot call '${fn}()': the array has ${plural(arr.items.length, 'element')} but the matrix has ${plural(m.rows, 'row')}.`);
     }
-    checkSize(rt, m.rows, m.cols + 1, fn);
+    checkSize(rt, m.rows, m.columns + 1, fn);
     const data: unknown[] = [];
     for (let r = 0; r < m.rows; r++) {
-      for (let k = 0; k <= m.cols; k++) {
+      for (let k = 0; k <= m.columns; k++) {
         if (k === c) data.push(arr ? arr.items[r] : isObjectElem(e) ? null : NaN);
-        if (k < m.cols) data.push(m.data[r * m.cols + k]);
+        if (k < m.columns) data.push(m.items[r * m.columns + k]);
       }
     }
-    m.cols++;
-    m.data = data;
+    m.columns++;
+    m.items = data;
   });
   defineFn(`matrix.remove_row(id: ${M}, row: series int = na): ${A}`, (rt, a, d) => {
     const m = matArg(rt, a, 'matrix.remove_row');
     const rv = rt.f[a + 1] ?? NaN;
     const r = indexIn(rt, rv !== rv ? m.rows - 1 : rv, m.rows, 'row', 'matrix.remove_row');
-    rt.o[d] = newArray(m.data.splice(r * m.cols, m.cols));
+    rt.o[d] = newArray(m.items.splice(r * m.columns, m.columns));
     m.rows--;
-    if (m.rows === 0) m.cols = 0;
+    if (m.rows === 0) m.columns = 0;
   });
   defineFn(`matrix.remove_col(id: ${M}, column: series int = na): ${A}`, (rt, a, d) => {
     const m = matArg(rt, a, 'matrix.remove_col');
     const cv = rt.f[a + 1] ?? NaN;
-    const c = indexIn(rt, cv !== cv ? m.cols - 1 : cv, m.cols, 'column', 'matrix.remove_col');
+    const c = indexIn(rt, cv !== cv ? m.columns - 1 : cv, m.columns, 'column', 'matrix.remove_col');
     const out: unknown[] = [];
     const data: unknown[] = [];
     for (let r = 0; r < m.rows; r++) {
-      for (let k = 0; k < m.cols; k++) (k === c ? out : data).push(m.data[r * m.cols + k]);
+      for (let k = 0; k < m.columns; k++) (k === c ? out : data).push(m.items[r * m.columns + k]);
     }
-    m.cols--;
-    m.data = data;
-    if (m.cols === 0) m.rows = 0;
+    m.columns--;
+    m.items = data;
+    if (m.columns === 0) m.rows = 0;
     rt.o[d] = newArray(out);
   });
   defineFn(`matrix.swap_rows(id: ${M}, row1: series int, row2: series int): void`, (rt, a) => {
     const m = matArg(rt, a, 'matrix.swap_rows');
     const r1 = indexIn(rt, rt.f[a + 1] ?? NaN, m.rows, 'row', 'matrix.swap_rows');
     const r2 = indexIn(rt, rt.f[a + 2] ?? NaN, m.rows, 'row', 'matrix.swap_rows');
-    for (let c = 0; c < m.cols; c++) {
-      const t = m.data[r1 * m.cols + c];
-      m.data[r1 * m.cols + c] = m.data[r2 * m.cols + c];
-      m.data[r2 * m.cols + c] = t;
+    for (let c = 0; c < m.columns; c++) {
+      const t = m.items[r1 * m.columns + c];
+      m.items[r1 * m.columns + c] = m.items[r2 * m.columns + c];
+      m.items[r2 * m.columns + c] = t;
     }
   });
   defineFn(`matrix.swap_columns(id: ${M}, column1: series int, column2: series int): void`, (rt, a) => {
     const m = matArg(rt, a, 'matrix.swap_columns');
-    const c1 = indexIn(rt, rt.f[a + 1] ?? NaN, m.cols, 'column', 'matrix.swap_columns');
-    const c2 = indexIn(rt, rt.f[a + 2] ?? NaN, m.cols, 'column', 'matrix.swap_columns');
+    const c1 = indexIn(rt, rt.f[a + 1] ?? NaN, m.columns, 'column', 'matrix.swap_columns');
+    const c2 = indexIn(rt, rt.f[a + 2] ?? NaN, m.columns, 'column', 'matrix.swap_columns');
     for (let r = 0; r < m.rows; r++) {
-      const t = m.data[r * m.cols + c1];
-      m.data[r * m.cols + c1] = m.data[r * m.cols + c2];
-      m.data[r * m.cols + c2] = t;
+      const t = m.items[r * m.columns + c1];
+      m.items[r * m.columns + c1] = m.items[r * m.columns + c2];
+      m.items[r * m.columns + c2] = t;
     }
   });
   defineFn(`matrix.fill(id: ${M}, value: ${T}, from_row: series int = 0, to_row: series int = na, from_column: series int = 0, to_column: series int = na): void`, (rt, a) => {
@@ -207,55 +207,55 @@ function registerGeneric(e: Elem): void {
     const m = matArg(rt, a, fn);
     const v = readElem(rt, e, a + 1);
     const [r0, r1, c0, c1] = span(rt, m, a + 2, fn);
-    for (let r = r0; r < r1; r++) for (let c = c0; c < c1; c++) m.data[r * m.cols + c] = v;
+    for (let r = r0; r < r1; r++) for (let c = c0; c < c1; c++) m.items[r * m.columns + c] = v;
   });
   defineFn(`matrix.copy(id: ${M}): ${M}`, (rt, a, d) => {
     const m = matArg(rt, a, 'matrix.copy');
-    rt.o[d] = newMatrix(m.rows, m.cols, m.data.slice());
+    rt.o[d] = newMatrix(m.rows, m.columns, m.items.slice());
   });
   defineFn(`matrix.submatrix(id: ${M}, from_row: series int = 0, to_row: series int = na, from_column: series int = 0, to_column: series int = na): ${M}`, (rt, a, d) => {
     const fn = 'matrix.submatrix';
     const m = matArg(rt, a, fn);
     const [r0, r1, c0, c1] = span(rt, m, a + 1, fn);
     const data: unknown[] = [];
-    for (let r = r0; r < r1; r++) for (let c = c0; c < c1; c++) data.push(m.data[r * m.cols + c]);
+    for (let r = r0; r < r1; r++) for (let c = c0; c < c1; c++) data.push(m.items[r * m.columns + c]);
     rt.o[d] = newMatrix(r1 - r0, c1 - c0, data);
   });
   defineFn(`matrix.reverse(id: ${M}): void`, (rt, a) => {
-    matArg(rt, a, 'matrix.reverse').data.reverse();
+    matArg(rt, a, 'matrix.reverse').items.reverse();
   });
   defineFn(`matrix.reshape(id: ${M}, rows: series int, columns: series int): void`, (rt, a) => {
     const m = matArg(rt, a, 'matrix.reshape');
     const rows = rt.f[a + 1] ?? NaN;
     const cols = rt.f[a + 2] ?? NaN;
-    if (!(Number.isInteger(rows) && Number.isInteger(cols) && rows >= 0 && cols >= 0) || rows * cols !== m.rows * m.cols) {
-      rt.fail('matrix-size-mismatch', `Cannot reshape a ${m.rows} × ${m.cols} matrix (${plural(m.rows * m.cols, 'element')}) to ${rows !== rows ? 'na' : rows} × ${cols !== cols ? 'na' : cols}: the number of elements must stay the same.`);
+    if (!(Number.isInteger(rows) && Number.isInteger(cols) && rows >= 0 && cols >= 0) || rows * cols !== m.rows * m.columns) {
+      rt.fail('matrix-size-mismatch', `Cannot reshape a ${m.rows} × ${m.columns} matrix (${plural(m.rows * m.columns, 'element')}) to ${rows !== rows ? 'na' : rows} × ${cols !== cols ? 'na' : cols}: the number of elements must stay the same.`);
     }
     m.rows = rows;
-    m.cols = cols;
+    m.columns = cols;
   });
   defineFn(`matrix.concat(id1: ${M}, id2: ${M}): ${M}`, (rt, a, d) => {
     const m1 = matArg(rt, a, 'matrix.concat');
     const m2 = matArg(rt, a + 1, 'matrix.concat');
-    if (m1.rows * m1.cols === 0) m1.cols = m2.cols;
-    if (m2.cols !== m1.cols && m2.rows > 0) {
-      rt.fail('matrix-size-mismatch', `Cannot call 'matrix.concat()': the first matrix has ${plural(m1.cols, 'column')}, the second ${m2.cols}.`);
+    if (m1.rows * m1.columns === 0) m1.columns = m2.columns;
+    if (m2.columns !== m1.columns && m2.rows > 0) {
+      rt.fail('matrix-size-mismatch', `Cannot call 'matrix.concat()': the first matrix has ${plural(m1.columns, 'column')}, the second ${m2.columns}.`);
     }
-    checkSize(rt, m1.rows + m2.rows, m1.cols, 'matrix.concat');
-    const add = m2.data.slice();
-    for (const x of add) m1.data.push(x);
+    checkSize(rt, m1.rows + m2.rows, m1.columns, 'matrix.concat');
+    const add = m2.items.slice();
+    for (const x of add) m1.items.push(x);
     m1.rows += m2.rows;
     rt.o[d] = m1;
   });
   defineFn(`matrix.transpose(id: ${M}): ${M}`, (rt, a, d) => {
     const m = matArg(rt, a, 'matrix.transpose');
-    const data = new Array<unknown>(m.data.length);
-    for (let r = 0; r < m.rows; r++) for (let c = 0; c < m.cols; c++) data[c * m.rows + r] = m.data[r * m.cols + c];
-    rt.o[d] = newMatrix(m.cols, m.rows, data);
+    const data = new Array<unknown>(m.items.length);
+    for (let r = 0; r < m.rows; r++) for (let c = 0; c < m.columns; c++) data[c * m.rows + r] = m.items[r * m.columns + c];
+    rt.o[d] = newMatrix(m.columns, m.rows, data);
   });
   defineFn(`matrix.is_square(id: ${M}): series bool`, (rt, a, d) => {
     const m = matArg(rt, a, 'matrix.is_square');
-    rt.f[d] = m.rows === m.cols ? 1 : 0;
+    rt.f[d] = m.rows === m.columns ? 1 : 0;
   });
   if (e === 'string') {
     defineFn(`matrix.sort(id: ${M}, column: series int = 0, order: series string = "ascending"): void`, (rt, a) => sortRows(rt, a));
@@ -267,9 +267,9 @@ function span(rt: Runtime, m: PineMatrix, a: number, fn: string): [number, numbe
   const r0 = indexIn(rt, rt.f[a] ?? NaN, m.rows, 'row', fn, true);
   const tr = rt.f[a + 1] ?? NaN;
   const r1 = indexIn(rt, tr !== tr ? m.rows : tr, m.rows, 'row', fn, true);
-  const c0 = indexIn(rt, rt.f[a + 2] ?? NaN, m.cols, 'column', fn, true);
+  const c0 = indexIn(rt, rt.f[a + 2] ?? NaN, m.columns, 'column', fn, true);
   const tc = rt.f[a + 3] ?? NaN;
-  const c1 = indexIn(rt, tc !== tc ? m.cols : tc, m.cols, 'column', fn, true);
+  const c1 = indexIn(rt, tc !== tc ? m.columns : tc, m.columns, 'column', fn, true);
   if (r1 < r0 || c1 < c0) rt.fail('index-out-of-bounds', `'${fn}()': the end of a range comes before its start (rows ${r0}..${r1}, columns ${c0}..${c1}).`);
   return [r0, r1, c0, c1];
 }
@@ -278,9 +278,9 @@ function span(rt: Runtime, m: PineMatrix, a: number, fn: string): [number, numbe
 function sortRows(rt: Runtime, a: number): void {
   const m = matArg(rt, a, 'matrix.sort');
   const cv = rt.f[a + 1] ?? NaN;
-  const c = indexIn(rt, cv !== cv ? 0 : cv, m.cols, 'column', 'matrix.sort');
+  const c = indexIn(rt, cv !== cv ? 0 : cv, m.columns, 'column', 'matrix.sort');
   const rows: unknown[][] = [];
-  for (let r = 0; r < m.rows; r++) rows.push(m.data.slice(r * m.cols, (r + 1) * m.cols));
+  for (let r = 0; r < m.rows; r++) rows.push(m.items.slice(r * m.columns, (r + 1) * m.columns));
   const sign = rt.o[a + 2] === 'descending' ? -1 : 1;
   const isNa = (v: unknown): boolean => v === null || (typeof v === 'number' && v !== v);
   const order = rows.map((_, i) => i);
@@ -295,7 +295,7 @@ function sortRows(rt: Runtime, a: number): void {
   });
   const out: unknown[] = [];
   for (const i of order) for (const x of rows[i] ?? []) out.push(x);
-  m.data = out;
+  m.items = out;
 }
 
 function registerNumeric(e: 'int' | 'float'): void {
@@ -306,15 +306,15 @@ function registerNumeric(e: 'int' | 'float'): void {
     defineFn(`matrix.${name}(id1: ${M}, id2: ${M}): ${M}`, (rt, a, d) => {
       const m1 = matArg(rt, a, `matrix.${name}`);
       const m2 = matArg(rt, a + 1, `matrix.${name}`);
-      if (m1.rows !== m2.rows || m1.cols !== m2.cols) {
-        rt.fail('matrix-size-mismatch', `Cannot call 'matrix.${name}()' on a ${m1.rows} × ${m1.cols} and a ${m2.rows} × ${m2.cols} matrix: the sizes must be the same.`);
+      if (m1.rows !== m2.rows || m1.columns !== m2.columns) {
+        rt.fail('matrix-size-mismatch', `Cannot call 'matrix.${name}()' on a ${m1.rows} × ${m1.columns} and a ${m2.rows} × ${m2.columns} matrix: the sizes must be the same.`);
       }
-      rt.o[d] = newMatrix(m1.rows, m1.cols, m1.data.map((x, i) => op(Number(x), Number(m2.data[i]))));
+      rt.o[d] = newMatrix(m1.rows, m1.columns, m1.items.map((x, i) => op(Number(x), Number(m2.items[i]))));
     });
     defineFn(`matrix.${name}(id1: ${M}, id2: series ${e}): ${M}`, (rt, a, d) => {
       const m1 = matArg(rt, a, `matrix.${name}`);
       const y = rt.f[a + 1] ?? NaN;
-      rt.o[d] = newMatrix(m1.rows, m1.cols, m1.data.map((x) => op(Number(x), y)));
+      rt.o[d] = newMatrix(m1.rows, m1.columns, m1.items.map((x) => op(Number(x), y)));
     });
   };
   elementwise('sum', (x, y) => x + y);
@@ -322,22 +322,22 @@ function registerNumeric(e: 'int' | 'float'): void {
   defineFn(`matrix.mult(id1: ${M}, id2: ${M}): ${M}`, (rt, a, d) => {
     const m1 = matArg(rt, a, 'matrix.mult');
     const m2 = matArg(rt, a + 1, 'matrix.mult');
-    if (m1.cols !== m2.rows) {
-      rt.fail('matrix-size-mismatch', `Cannot call 'matrix.mult()' on a ${m1.rows} × ${m1.cols} and a ${m2.rows} × ${m2.cols} matrix: the first one's columns must equal the second one's rows.`);
+    if (m1.columns !== m2.rows) {
+      rt.fail('matrix-size-mismatch', `Cannot call 'matrix.mult()' on a ${m1.rows} × ${m1.columns} and a ${m2.rows} × ${m2.columns} matrix: the first one's columns must equal the second one's rows.`);
     }
-    checkSize(rt, m1.rows, m2.cols, 'matrix.mult');
+    checkSize(rt, m1.rows, m2.columns, 'matrix.mult');
     rt.o[d] = fromMat(multiply(numbersOf(m1), numbersOf(m2)));
   });
   defineFn(`matrix.mult(id1: ${M}, id2: series ${e}): ${M}`, (rt, a, d) => {
     const m1 = matArg(rt, a, 'matrix.mult');
     const y = rt.f[a + 1] ?? NaN;
-    rt.o[d] = newMatrix(m1.rows, m1.cols, m1.data.map((x) => Number(x) * y));
+    rt.o[d] = newMatrix(m1.rows, m1.columns, m1.items.map((x) => Number(x) * y));
   });
   defineFn(`matrix.mult(id1: ${M}, id2: array<${e}>): array<${e}>`, (rt, a, d) => {
     const m1 = matArg(rt, a, 'matrix.mult');
     const arr = heapArg<PineArray>(rt, a + 1, 'array', 'matrix.mult', 'array');
-    if (arr.items.length !== m1.cols) {
-      rt.fail('matrix-size-mismatch', `Cannot call 'matrix.mult()' on a ${m1.rows} × ${m1.cols} matrix and an array of ${plural(arr.items.length, 'element')}: the array's size must equal the matrix's columns.`);
+    if (arr.items.length !== m1.columns) {
+      rt.fail('matrix-size-mismatch', `Cannot call 'matrix.mult()' on a ${m1.rows} × ${m1.columns} matrix and an array of ${plural(arr.items.length, 'element')}: the array's size must equal the matrix's columns.`);
     }
     const v: Mat = { rows: arr.items.length, cols: 1, d: arr.items.map((x) => Number(x)) };
     rt.o[d] = newArray(multiply(numbersOf(m1), v).d);
@@ -345,7 +345,7 @@ function registerNumeric(e: 'int' | 'float'): void {
   defineFn(`matrix.kron(id1: ${M}, id2: ${M}): ${M}`, (rt, a, d) => {
     const m1 = matArg(rt, a, 'matrix.kron');
     const m2 = matArg(rt, a + 1, 'matrix.kron');
-    checkSize(rt, m1.rows * m2.rows, m1.cols * m2.cols, 'matrix.kron');
+    checkSize(rt, m1.rows * m2.rows, m1.columns * m2.columns, 'matrix.kron');
     rt.o[d] = fromMat(kron(numbersOf(m1), numbersOf(m2)));
   });
   defineFn(`matrix.pow(id: ${M}, power: series int): ${M}`, (rt, a, d) => {
@@ -379,7 +379,7 @@ function registerNumeric(e: 'int' | 'float'): void {
     const m = matArg(rt, a, 'matrix.trace');
     square(rt, m, 'matrix.trace');
     let s = 0;
-    for (let i = 0; i < m.rows; i++) s += Number(m.data[i * m.cols + i]);
+    for (let i = 0; i < m.rows; i++) s += Number(m.items[i * m.columns + i]);
     rt.f[d] = s;
   });
   defineFn(`matrix.det(id: ${M}): series float`, (rt, a, d) => {
@@ -392,7 +392,7 @@ function registerNumeric(e: 'int' | 'float'): void {
     square(rt, m, 'matrix.inv');
     const inv = inverse(numbersOf(m));
     // A singular matrix has no inverse: a matrix of na (TradingView returns na elements).
-    rt.o[d] = inv ? fromMat(inv) : newMatrix(m.rows, m.cols, new Array<unknown>(m.rows * m.cols).fill(NaN));
+    rt.o[d] = inv ? fromMat(inv) : newMatrix(m.rows, m.columns, new Array<unknown>(m.rows * m.columns).fill(NaN));
   });
   defineFn(`matrix.pinv(id: ${M}): ${F}`, (rt, a, d) => {
     rt.o[d] = fromMat(pseudoInverse(numbersOf(matArg(rt, a, 'matrix.pinv'))));

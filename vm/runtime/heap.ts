@@ -16,16 +16,28 @@ export function newArray(items: unknown[]): PineArray {
 // --- Tier 2: maps and matrices -------------------------------------------------------------------
 
 /** map<K, V>: keys and values in insertion order; `index` maps mapKeyOf(key) to its position (a
- * plain object, so the map stays plain data for snapshots and rollback). */
+ * plain object, so the map stays plain data for snapshots and rollback). The index is derived
+ * data: a map read back without it (a codec that stores keys and values only) rebuilds it. */
 export interface PineMap {
   kind: 'map';
   keys: unknown[];
-  vals: unknown[];
-  index: Record<string, number>;
+  values: unknown[];
+  index?: Record<string, number>;
 }
 
 export function newMap(): PineMap {
-  return { kind: 'map', keys: [], vals: [], index: {} };
+  return { kind: 'map', keys: [], values: [], index: {} };
+}
+
+/** The map's index, rebuilt from its keys when absent. */
+export function mapIndex(m: PineMap): Record<string, number> {
+  let ix = m.index;
+  if (!ix) {
+    ix = {};
+    for (let k = 0; k < m.keys.length; k++) ix[mapKeyOf(m.keys[k])] = k;
+    m.index = ix;
+  }
+  return ix;
 }
 
 /** The index key of a map key: strings and numbers never collide ('s…' / 'n…'). */
@@ -36,18 +48,19 @@ export function mapKeyOf(key: unknown): string {
 /** The position of `key` in the map, or -1. */
 export function mapFind(m: PineMap, key: unknown): number {
   const kk = mapKeyOf(key);
-  return Object.hasOwn(m.index, kk) ? (m.index[kk] ?? -1) : -1;
+  const ix = mapIndex(m);
+  return Object.hasOwn(ix, kk) ? (ix[kk] ?? -1) : -1;
 }
 
-/** matrix<T>: `rows` × `cols` elements, row-major (numbers with na = NaN, or strings / objects
- * with na = null). */
+/** matrix<T>: `rows` × `columns` elements in `items`, row after row (numbers with na = NaN, or
+ * strings / objects with na = null). */
 export interface PineMatrix {
   kind: 'matrix';
   rows: number;
-  cols: number;
-  data: unknown[];
+  columns: number;
+  items: unknown[];
 }
 
-export function newMatrix(rows: number, cols: number, data: unknown[]): PineMatrix {
-  return { kind: 'matrix', rows, cols, data };
+export function newMatrix(rows: number, columns: number, items: unknown[]): PineMatrix {
+  return { kind: 'matrix', rows, columns, items };
 }

@@ -64,7 +64,7 @@ export function registerLabel(): void {
     const reg = registry(rt, s);
     const dr = reg.byId[String(rt.f[a] ?? NaN)];
     const p = pointArg(rt, a + 1);
-    if (!dr || dr.kind !== 'label' || !p) return;
+    if (!dr || dr.type !== 'label' || !p) return;
     dr.x = pointX(p, dr.xloc);
     dr.y = p.price;
   }, { drawing: true });

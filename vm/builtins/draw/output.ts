@@ -41,9 +41,9 @@ export function drawingsOf(cs: readonly unknown[]): DrawingRecord[] {
   const reg = cs.find(isRegistry);
   if (!reg) return [];
   return liveDrawings(reg).map((d) => {
-    const out: DrawingRecord = { kind: d.kind, id: d.id, bar: d.bar };
+    const out: DrawingRecord = { kind: d.type, id: d.id, bar: d.bar };
     for (const [k, v] of Object.entries(d)) {
-      if (k === 'kind' || k === 'id' || k === 'bar') continue;
+      if (k === 'type' || k === 'id' || k === 'bar') continue;
       out[k] = convert(k, v);
     }
     return out;

@@ -14,10 +14,11 @@ import type { Runtime } from '../../runtime/runtime.js';
 
 export type DrawKind = 'label' | 'line' | 'box' | 'table' | 'polyline' | 'linefill';
 
-/** One drawing: its kind, id, and its properties by Pine name (numbers, strings, null, and for
- * tables and polylines plain arrays of these). */
+/** One drawing: its type, id, and its properties by Pine name (numbers, strings, null, and for
+ * tables and polylines plain arrays of these). (`type`, not `kind`: a record of the registry is
+ * plain data, not one of the heap's tagged objects.) */
 export interface Drawing {
-  kind: DrawKind;
+  type: DrawKind;
   id: number;
   /** The bar it was created on. */
   bar: number;
@@ -78,7 +79,7 @@ function limitOf(reg: DrawRegistry, kind: DrawKind): number {
 export function addDrawing(rt: Runtime, s: number, kind: DrawKind, props: Record<string, unknown>): number {
   const reg = registry(rt, s);
   const id = reg.nextId++;
-  const d: Drawing = { kind, id, bar: rt.bar, ...props };
+  const d: Drawing = { type: kind, id, bar: rt.bar, ...props };
   const list = reg.live[kind];
   list.push(d);
   reg.byId[String(id)] = d;
@@ -92,7 +93,7 @@ export function addDrawing(rt: Runtime, s: number, kind: DrawKind, props: Record
 
 function removeId(reg: DrawRegistry, d: Drawing): void {
   delete reg.byId[String(d.id)];
-  if (d.kind === 'line') {
+  if (d.type === 'line') {
     // A linefill goes with either of its lines (TradingView deletes it with them).
     for (const lf of reg.live.linefill.slice()) {
       if (lf.line1 === d.id || lf.line2 === d.id) deleteDrawing(reg, lf.id);
@@ -105,7 +106,7 @@ export function deleteDrawing(reg: DrawRegistry, id: number): void {
   if (id !== id) return;
   const d = reg.byId[String(id)];
   if (!d) return;
-  const list = reg.live[d.kind];
+  const list = reg.live[d.type];
   const k = list.indexOf(d);
   if (k >= 0) list.splice(k, 1);
   removeId(reg, d);
@@ -115,7 +116,7 @@ export function deleteDrawing(reg: DrawRegistry, id: number): void {
 export function findDrawing(rt: Runtime, s: number, kind: DrawKind, id: number): Drawing | null {
   if (id !== id) return null;
   const d = registry(rt, s).byId[String(id)];
-  return d && d.kind === kind ? d : null;
+  return d && d.type === kind ? d : null;
 }
 
 /** A copy of drawing `id` as a new drawing (the limit applies); na when `id` is not live. */
@@ -124,7 +125,7 @@ export function copyDrawing(rt: Runtime, s: number, kind: DrawKind, id: number):
   if (!d) return NaN;
   const props: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(d)) {
-    if (k === 'kind' || k === 'id' || k === 'bar') continue;
+    if (k === 'type' || k === 'id' || k === 'bar') continue;
     props[k] = Array.isArray(v) ? structuredCopy(v) : v;
   }
   return addDrawing(rt, s, kind, props);
