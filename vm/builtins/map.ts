@@ -95,6 +95,13 @@ export function registerMap(): void {
         const m = mapArg(rt, a, 'map.copy');
         rt.o[d] = { kind: 'map', keys: m.keys.slice(), values: m.values.slice(), index: { ...mapIndex(m) } } satisfies PineMap;
       });
+      // `for [key, value] in m` (compiler/tier2-types.ts FOR_IN_OPS): the pair at a position.
+      defineFn(`map.__key_at(id: ${M}, index: series int): series ${ke}`, (rt, a, d) => {
+        writeElem(rt, ke, d, mapArg(rt, a, 'map.keys').keys[rt.f[a + 1] ?? -1]);
+      });
+      defineFn(`map.__value_at(id: ${M}, index: series int): series ${ve}`, (rt, a, d) => {
+        writeElem(rt, ve, d, mapArg(rt, a, 'map.values').values[rt.f[a + 1] ?? -1]);
+      });
       defineFn(`map.put_all(id: ${M}, id2: ${M}): void`, (rt, a) => {
         const m = mapArg(rt, a, 'map.put_all');
         const src = mapArg(rt, a + 1, 'map.put_all');

@@ -38,7 +38,7 @@ import { FIXED_REGISTERS, type Runtime, DEFAULT_LIMITS } from '../runtime/runtim
 import { colorFromRgba } from '../runtime/color-value.js';
 import { parseDefaultExpr } from './defaults.js';
 import { findRecursion, prescan } from './prescan.js';
-import { METHOD_NAMESPACES, usesDrawings, typeFromRef } from './tier2-types.js';
+import { FOR_IN_OPS, METHOD_NAMESPACES, usesDrawings, typeFromRef } from './tier2-types.js';
 
 /** A compiled expression: where its value is, its type, and its compile-time value if known. */
 interface Val {
@@ -1824,7 +1824,7 @@ class Lowerer {
   /** Emits a call of the array builtin `name` on the arguments in `block` (array first). */
   private arrayOp(fn: FnCtx, name: string, arr: PType, block: number, span: A.Span): { reg: number; type: PType } {
     const args: ArgInfo[] = [{ name: null, type: arr, text: '' }];
-    if (name === 'array.get') args.push({ name: null, type: t('int'), text: '' });
+    if (name === 'array.get' || name === 'matrix.row' || name.startsWith('map.__')) args.push({ name: null, type: t('int'), text: '' });
     const res = resolveOverload(lookupFn(name) ?? [], args, this.version);
     if (!res.ok) throw new Error(`Internal: no ${name} for ${baseName(arr)}`);
     const spec = res.match.spec;
@@ -1842,12 +1842,16 @@ class Lowerer {
     const fn = scope.fn;
     const coll = this.expr(e.collection, scope);
     const elem = coll.type.elem;
-    if (coll.type.base !== 'array' || !elem) {
-      if (coll.type.base === 'map' || coll.type.base === 'matrix') {
-        this.err('E502', e.collection.span, `\`for ... in\` over a ${coll.type.base} (\`${this.q(e.collection)}\`) is not supported yet: only arrays are.`);
-      } else if (coll.type.base !== 'void') {
-        this.err('E339', e.collection.span, `\`for ... in\` needs an array, got ${baseName(coll.type)} (\`${this.q(e.collection)}\`).`);
+    // Tier 2: maps (`for [key, value] in m`, insertion order) and matrices (`for row in m`).
+    const ops = FOR_IN_OPS[coll.type.base];
+    if (!ops || !elem) {
+      if (coll.type.base !== 'void') {
+        this.err('E339', e.collection.span, `\`for ... in\` needs an array, a map or a matrix, got ${baseName(coll.type)} (\`${this.q(e.collection)}\`).`);
       }
+      return null;
+    }
+    if (ops.key && e.indexName === null) {
+      this.err('E339', e.collection.span, `\`for ... in\` over a map (\`${this.q(e.collection)}\`) takes a key and a value: \`for [key, value] in ${this.q(e.collection)}\`.`);
       return null;
     }
     // One argument block serves array.size (the array) and array.get (the array, the index): the
@@ -1864,12 +1868,13 @@ class Lowerer {
     const cont = new Label();
     const brk = new Label();
     fn.em.mark(top);
-    const size = this.arrayOp(fn, 'array.size', coll.type, block, e.collection.span);
+    const size = this.arrayOp(fn, ops.size, coll.type, block, e.collection.span);
     const c = this.newReg();
     fn.em.emit(Op.LT, c, idx, size.reg);
     fn.em.emitJump(Op.JF, brk, c);
     fn.em.emit(Op.LOOP_CHECK, timer);
-    const item = this.arrayOp(fn, 'array.get', coll.type, block, e.collection.span);
+    const item = this.arrayOp(fn, ops.item, coll.type, block, e.collection.span);
+    const key = ops.key ? this.arrayOp(fn, ops.key, coll.type, block, e.collection.span) : null;
     const loopScope = new Scope(scope, fn);
     const bind = (name: string, span: A.Span, reg: number, type: PType): void => {
       if (name === '_') return;
@@ -1877,7 +1882,7 @@ class Lowerer {
       this.loopHistory(fn, sym);
       loopScope.syms.set(name, sym);
     };
-    if (e.indexName !== null) bind(e.indexName, e.indexSpan ?? e.span, idx, t('int'));
+    if (e.indexName !== null) bind(e.indexName, e.indexSpan ?? e.span, key ? key.reg : idx, key ? { ...key.type, qual: Qual.Series } : t('int'));
     bind(e.valueName, e.valueSpan, item.reg, { ...item.type, qual: Qual.Series });
     fn.loops.push({ breakL: brk, continueL: cont });
     const vals = this.block(e.body, loopScope, want);

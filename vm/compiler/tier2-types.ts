@@ -44,6 +44,14 @@ export const METHOD_NAMESPACES: Partial<Record<Base, string>> = {
   'chart.point': 'chart.point',
 };
 
+/** The builtins a `for ... in` loop calls on each collection: its size, the item at an index, and
+ * for maps the key at an index (bound to the first name of `for [key, value] in m`). */
+export const FOR_IN_OPS: Partial<Record<Base, { size: string; item: string; key?: string }>> = {
+  array: { size: 'array.size', item: 'array.get' },
+  map: { size: 'map.size', item: 'map.__value_at', key: 'map.__key_at' },
+  matrix: { size: 'matrix.rows', item: 'matrix.row' },
+};
+
 /** Whether a script's code (comments and string literals left out) names a drawing type or
  * namespace: it then gets the drawing registry slot (see lower.ts). */
 export function usesDrawings(source: string): boolean {
