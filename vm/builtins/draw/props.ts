@@ -5,7 +5,7 @@
 
 import { defineFn } from '../registry.js';
 import type { Runtime } from '../../runtime/runtime.js';
-import { findDrawing, type DrawKind } from './store.js';
+import { checkReach, findDrawing, type DrawKind } from './store.js';
 
 export type PropType = 'int' | 'float' | 'string' | 'color' | 'bool';
 
@@ -46,6 +46,7 @@ export function defineSetter(kind: DrawKind, fn: string, fields: readonly (reado
       if (!d) return;
       const p = readProps(rt, a + 1, fields);
       extra?.(p);
+      checkReach(rt, { ...d, ...p });
       Object.assign(d, p);
     },
     { drawing: true },

@@ -74,9 +74,31 @@ function limitOf(reg: DrawRegistry, kind: DrawKind): number {
   return k >= 0 ? (reg.limits[k] ?? 50) : (FIXED_LIMITS[kind] ?? 500);
 }
 
+/** TradingView's reach of xloc.bar_index coordinates around the current bar. */
+export const MAX_BARS_AHEAD = 500;
+export const MAX_BARS_BACK = 9999;
+
+/** Fails when a bar_index x coordinate of `d` lies beyond TradingView's reach. */
+export function checkReach(rt: Runtime, d: Record<string, unknown>): void {
+  if (d.xloc !== 'bar_index') return;
+  const check = (x: unknown): void => {
+    if (typeof x !== 'number' || x !== x) return;
+    if (x > rt.bar + MAX_BARS_AHEAD) {
+      rt.fail('drawing-too-far', `Objects positioned using xloc.bar_index cannot be drawn further than ${MAX_BARS_AHEAD} bars into the future (x = ${x} on bar ${rt.bar}).`);
+    }
+    if (x < rt.bar - MAX_BARS_BACK) {
+      rt.fail('drawing-too-far', `Objects positioned using xloc.bar_index cannot be drawn further than ${MAX_BARS_BACK} bars into the past (x = ${x} on bar ${rt.bar}).`);
+    }
+  };
+  for (const k of ['x', 'x1', 'x2', 'left', 'right']) check(d[k]);
+  const pts = d.points;
+  if (Array.isArray(pts)) for (let i = 0; i < pts.length; i += 2) check(pts[i]);
+}
+
 /** Adds a new drawing of `kind` with `props`, deleting the oldest ones beyond the limit; returns
  * its id. */
 export function addDrawing(rt: Runtime, s: number, kind: DrawKind, props: Record<string, unknown>): number {
+  checkReach(rt, props);
   const reg = registry(rt, s);
   const id = reg.nextId++;
   const d: Drawing = { type: kind, id, bar: rt.bar, ...props };
