@@ -63,7 +63,7 @@ const DEFAULT_MAX_BARS_BACK = 5000;
 
 /** Namespaces of Pine that exist but are not implemented yet: a clear "not supported" error. */
 const UNSUPPORTED_NAMESPACES = [
-  'strategy', 'request', 'array', 'ticker', 'runtime', 'library', 'dividends', 'earnings', 'splits',
+  'strategy', 'request', 'array', 'chart', 'ticker', 'runtime', 'library', 'dividends', 'earnings', 'splits',
 ];
 
 export function lower(script: A.Script, sink: DiagnosticSink): Program | null {
