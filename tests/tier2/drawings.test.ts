@@ -50,7 +50,7 @@ plot(close)`);
       expect(cells.map((c) => c.text)).toEqual(['Close', '14']);
       expect(cells[0]?.bgcolor).toBeNull();
       // polyline points: (2, 1), (3, 3), (4, 2), closed
-      expect(byKind(ds, 'polyline')[0]).toMatchObject({ points: [2, 1, 3, 3, 4, 2], closed: true, curved: false });
+      expect(byKind(ds, 'polyline')[0]).toMatchObject({ points: [[2, 1], [3, 3], [4, 2]], closed: true, curved: false });
     });
 
     test('max_labels_count keeps the newest labels; the getters read a live one, na after delete', () => {

@@ -1,6 +1,6 @@
 // The live drawings as a renderer reads them: plain JSON-ready records (kind, id, the bar that
 // created it, every property), colors as '#RRGGBB' / '#RRGGBBAA' strings and na as null. Used by
-// Instance.drawings() and the CLI's `drawings` output.
+// Instance.drawings() and the CLI's `drawings` output. A polyline's points are [x, y] pairs in its xloc.
 
 import { colorToHex } from '../../runtime/color-value.js';
 import { isRegistry, liveDrawings, type DrawKind } from './store.js';
@@ -35,6 +35,13 @@ function convert(key: string, v: unknown): DrawingValue {
   return null;
 }
 
+/** A polyline's flat [x0, y0, x1, y1, ...] as [[x0, y0], [x1, y1], ...] (na as null). */
+function pairs(flat: unknown[]): DrawingValue[] {
+  const out: DrawingValue[] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) out.push([convert('x', flat[i]), convert('y', flat[i + 1])]);
+  return out;
+}
+
 /** The drawings of a main function's call-site states (the registry is one of them), oldest first
  * within each kind; [] when the script draws nothing. */
 export function drawingsOf(cs: readonly unknown[]): DrawingRecord[] {
@@ -44,7 +51,7 @@ export function drawingsOf(cs: readonly unknown[]): DrawingRecord[] {
     const out: DrawingRecord = { kind: d.type, id: d.id, bar: d.bar };
     for (const [k, v] of Object.entries(d)) {
       if (k === 'type' || k === 'id' || k === 'bar') continue;
-      out[k] = convert(k, v);
+      out[k] = k === 'points' && Array.isArray(v) ? pairs(v) : convert(k, v);
     }
     return out;
   });
