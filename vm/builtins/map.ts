@@ -7,7 +7,7 @@
 // from the map's type and the implementation knows statically where keys and values live.
 
 import { defineFn } from './registry.js';
-import { newArray, newMap, mapFind, mapIndex, mapKeyOf, type PineMap } from '../runtime/heap.js';
+import { newArray, newMap, mapFind, mapIndex, type PineMap } from '../runtime/heap.js';
 import { ELEMS, SCALARS, heapArg, readElem, writeElem, naOfElem } from './collection-io.js';
 import type { Runtime } from '../runtime/runtime.js';
 
@@ -29,7 +29,7 @@ export function mapPut(rt: Runtime, m: PineMap, key: unknown, value: unknown, fn
   if (m.keys.length + 1 > MAX_MAP_SIZE) {
     rt.fail('map-too-large', `'${fn}()' would make a map of ${m.keys.length + 1} pairs: Pine maps hold at most ${MAX_MAP_SIZE.toLocaleString('en-US')}.`);
   }
-  mapIndex(m)[mapKeyOf(key)] = m.keys.length;
+  mapIndex(m).set(key, m.keys.length);
   m.keys.push(key);
   m.values.push(value);
   return undefined;
@@ -41,10 +41,10 @@ export function mapRemove(m: PineMap, key: unknown): unknown {
   if (k < 0) return undefined;
   const old = m.values[k];
   const ix = mapIndex(m);
-  delete ix[mapKeyOf(key)];
+  ix.delete(key);
   m.keys.splice(k, 1);
   m.values.splice(k, 1);
-  for (let j = k; j < m.keys.length; j++) ix[mapKeyOf(m.keys[j])] = j;
+  for (let j = k; j < m.keys.length; j++) ix.set(m.keys[j], j);
   return old;
 }
 
@@ -89,11 +89,10 @@ export function registerMap(): void {
         const m = mapArg(rt, a, 'map.clear');
         m.keys.length = 0;
         m.values.length = 0;
-        m.index = {};
       });
       defineFn(`map.copy(id: ${M}): ${M}`, (rt, a, d) => {
         const m = mapArg(rt, a, 'map.copy');
-        rt.o[d] = { kind: 'map', keys: m.keys.slice(), values: m.values.slice(), index: { ...mapIndex(m) } } satisfies PineMap;
+        rt.o[d] = { kind: 'map', keys: m.keys.slice(), values: m.values.slice() } satisfies PineMap;
       });
       // `for [key, value] in m` (compiler/tier2-types.ts FOR_IN_OPS): the pair at a position.
       defineFn(`map.__key_at(id: ${M}, index: series int): series ${ke}`, (rt, a, d) => {

@@ -15,41 +15,36 @@ export function newArray(items: unknown[]): PineArray {
 
 // --- Tier 2: maps and matrices -------------------------------------------------------------------
 
-/** map<K, V>: keys and values in insertion order; `index` maps mapKeyOf(key) to its position (a
- * plain object, so the map stays plain data for snapshots and rollback). The index is derived
- * data: a map read back without it (a codec that stores keys and values only) rebuilds it. */
+/** map<K, V>: keys and values in insertion order (plain data, like every heap object). */
 export interface PineMap {
   kind: 'map';
   keys: unknown[];
   values: unknown[];
-  index?: Record<string, number>;
 }
 
 export function newMap(): PineMap {
-  return { kind: 'map', keys: [], values: [], index: {} };
+  return { kind: 'map', keys: [], values: [] };
 }
 
-/** The map's index, rebuilt from its keys when absent. */
-export function mapIndex(m: PineMap): Record<string, number> {
-  let ix = m.index;
-  if (!ix) {
-    ix = {};
-    for (let k = 0; k < m.keys.length; k++) ix[mapKeyOf(m.keys[k])] = k;
-    m.index = ix;
+/** Key → position, per map object. Derived data, not state: a map copied by a rollback or read
+ * from a snapshot is a new object and gets its index rebuilt from its keys on first use. Keys are
+ * one type per map (numbers or strings), so a JS Map tells them apart exactly. */
+const INDEX = new WeakMap<PineMap, Map<unknown, number>>();
+
+/** The map's index (rebuilt when missing or out of step with the keys). */
+export function mapIndex(m: PineMap): Map<unknown, number> {
+  let ix = INDEX.get(m);
+  if (ix === undefined || ix.size !== m.keys.length) {
+    ix = new Map();
+    for (let k = 0; k < m.keys.length; k++) ix.set(m.keys[k], k);
+    INDEX.set(m, ix);
   }
   return ix;
 }
 
-/** The index key of a map key: strings and numbers never collide ('s…' / 'n…'). */
-export function mapKeyOf(key: unknown): string {
-  return typeof key === 'string' ? `s${key}` : `n${String(key)}`;
-}
-
 /** The position of `key` in the map, or -1. */
 export function mapFind(m: PineMap, key: unknown): number {
-  const kk = mapKeyOf(key);
-  const ix = mapIndex(m);
-  return Object.hasOwn(ix, kk) ? (ix[kk] ?? -1) : -1;
+  return mapIndex(m).get(key) ?? -1;
 }
 
 /** matrix<T>: `rows` × `columns` elements in `items`, row after row (numbers with na = NaN, or
