@@ -3,7 +3,7 @@
 // tooltip, text_font_family, text_formatting and force_overlay.
 
 import { defineFn } from '../registry.js';
-import { addDrawing, copyDrawing, deleteDrawing, registry } from './store.js';
+import { addDrawing, copyDrawing, deleteDrawing, findDrawing, registry } from './store.js';
 import { defineGetter, defineSetter, defineSetters, pointArg, pointX, readProps, type PropType } from './props.js';
 
 /** label.new's arguments after the position, in Pine's order. */
@@ -61,10 +61,9 @@ export function registerLabel(): void {
   defineSetter('label', 'set_xy', [['x', 'int'], ['y', 'float']]);
   defineSetter('label', 'set_xloc', [['x', 'int'], ['xloc', 'string']]);
   defineFn('label.set_point(id: series label, point: chart.point): void', (rt, a, _d, s) => {
-    const reg = registry(rt, s);
-    const dr = reg.byId[String(rt.f[a] ?? NaN)];
+    const dr = findDrawing(rt, s, 'label', rt.f[a] ?? NaN);
     const p = pointArg(rt, a + 1);
-    if (!dr || dr.type !== 'label' || !p) return;
+    if (!dr || !p) return;
     dr.x = pointX(p, dr.xloc);
     dr.y = p.price;
   }, { drawing: true });

@@ -32,8 +32,27 @@ export interface DrawRegistry {
   limits: number[];
   /** Live drawings by kind, oldest first. */
   live: Record<DrawKind, Drawing[]>;
-  /** id → drawing, for the live ones. */
-  byId: Record<string, Drawing>;
+}
+
+/** id → live drawing, per registry object. Derived data, not state: a registry copied by a
+ * rollback or read from a snapshot is a new object and gets its index rebuilt on first use. */
+const BY_ID = new WeakMap<DrawRegistry, Map<number, Drawing>>();
+
+function liveCount(reg: DrawRegistry): number {
+  let n = 0;
+  for (const k of DRAW_KINDS) n += reg.live[k].length;
+  return n;
+}
+
+/** The id index of a registry (rebuilt when missing or out of step with the live lists). */
+export function byId(reg: DrawRegistry): Map<number, Drawing> {
+  let ix = BY_ID.get(reg);
+  if (ix === undefined || ix.size !== liveCount(reg)) {
+    ix = new Map();
+    for (const k of DRAW_KINDS) for (const d of reg.live[k]) ix.set(d.id, d);
+    BY_ID.set(reg, ix);
+  }
+  return ix;
 }
 
 export const DRAW_KINDS: readonly DrawKind[] = ['label', 'line', 'box', 'table', 'polyline', 'linefill'];
@@ -51,7 +70,6 @@ export function newRegistry(limits: number[]): DrawRegistry {
     nextId: 1,
     limits: limits.slice(),
     live: { label: [], line: [], box: [], table: [], polyline: [], linefill: [] },
-    byId: {},
   };
 }
 
@@ -103,22 +121,33 @@ export function addDrawing(rt: Runtime, s: number, kind: DrawKind, props: Record
   const id = reg.nextId++;
   const d: Drawing = { type: kind, id, bar: rt.bar, ...props };
   const list = reg.live[kind];
+  const ix = byId(reg);
   list.push(d);
-  reg.byId[String(id)] = d;
+  ix.set(id, d);
   const max = limitOf(reg, kind);
   while (list.length > max) {
-    const old = list.shift();
-    if (old) removeId(reg, old);
+    const old = list[0];
+    if (!old) break;
+    removeDrawing(reg, old);
   }
   return id;
 }
 
-function removeId(reg: DrawRegistry, d: Drawing): void {
-  delete reg.byId[String(d.id)];
+/** Takes a drawing out of its list and the index (which are in step before and after). */
+function unlink(reg: DrawRegistry, d: Drawing, ix: Map<number, Drawing>): void {
+  const list = reg.live[d.type];
+  const k = list.indexOf(d);
+  if (k >= 0) list.splice(k, 1);
+  ix.delete(d.id);
+}
+
+/** Removes a live drawing; a line takes its linefills with it (TradingView deletes them too). */
+function removeDrawing(reg: DrawRegistry, d: Drawing): void {
+  const ix = byId(reg);
+  unlink(reg, d, ix);
   if (d.type === 'line') {
-    // A linefill goes with either of its lines (TradingView deletes it with them).
     for (const lf of reg.live.linefill.slice()) {
-      if (lf.line1 === d.id || lf.line2 === d.id) deleteDrawing(reg, lf.id);
+      if (lf.line1 === d.id || lf.line2 === d.id) unlink(reg, lf, ix);
     }
   }
 }
@@ -126,18 +155,14 @@ function removeId(reg: DrawRegistry, d: Drawing): void {
 /** Deletes a drawing by id (nothing when it is na or already gone). */
 export function deleteDrawing(reg: DrawRegistry, id: number): void {
   if (id !== id) return;
-  const d = reg.byId[String(id)];
-  if (!d) return;
-  const list = reg.live[d.type];
-  const k = list.indexOf(d);
-  if (k >= 0) list.splice(k, 1);
-  removeId(reg, d);
+  const d = byId(reg).get(id);
+  if (d) removeDrawing(reg, d);
 }
 
 /** The live drawing of `kind` with this id, or null (na id, deleted, or another kind). */
 export function findDrawing(rt: Runtime, s: number, kind: DrawKind, id: number): Drawing | null {
   if (id !== id) return null;
-  const d = registry(rt, s).byId[String(id)];
+  const d = byId(registry(rt, s)).get(id);
   return d && d.type === kind ? d : null;
 }
 
