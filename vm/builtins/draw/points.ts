@@ -98,9 +98,4 @@ export function registerPoints(): void {
   }, { drawing: true });
 }
 
-/** For tests: a runtime-free check that a value is a chart.point. */
-export function isPoint(v: unknown): v is ChartPoint {
-  return typeof v === 'object' && v !== null && (v as { kind?: unknown }).kind === 'point';
-}
-
 registerPoints();

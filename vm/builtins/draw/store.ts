@@ -94,7 +94,7 @@ function limitOf(reg: DrawRegistry, kind: DrawKind): number {
 
 /** TradingView's reach of xloc.bar_index coordinates around the current bar. */
 export const MAX_BARS_AHEAD = 500;
-export const MAX_BARS_BACK = 9999;
+export const MAX_BARS_BEHIND = 9999;
 
 /** Fails when a bar_index x coordinate of `d` lies beyond TradingView's reach. */
 export function checkReach(rt: Runtime, d: Record<string, unknown>): void {
@@ -104,8 +104,8 @@ export function checkReach(rt: Runtime, d: Record<string, unknown>): void {
     if (x > rt.bar + MAX_BARS_AHEAD) {
       rt.fail('drawing-too-far', `Objects positioned using xloc.bar_index cannot be drawn further than ${MAX_BARS_AHEAD} bars into the future (x = ${x} on bar ${rt.bar}).`);
     }
-    if (x < rt.bar - MAX_BARS_BACK) {
-      rt.fail('drawing-too-far', `Objects positioned using xloc.bar_index cannot be drawn further than ${MAX_BARS_BACK} bars into the past (x = ${x} on bar ${rt.bar}).`);
+    if (x < rt.bar - MAX_BARS_BEHIND) {
+      rt.fail('drawing-too-far', `Objects positioned using xloc.bar_index cannot be drawn further than ${MAX_BARS_BEHIND} bars into the past (x = ${x} on bar ${rt.bar}).`);
     }
   };
   for (const k of ['x', 'x1', 'x2', 'left', 'right']) check(d[k]);
