@@ -7,7 +7,8 @@
 // from the map's type and the implementation knows statically where keys and values live.
 
 import { defineFn } from './registry.js';
-import { newArray, newMap, mapFind, mapIndex, type PineMap } from '../runtime/heap.js';
+import { newArray } from '../runtime/heap.js';
+import { newMap, mapFind, mapIndex, type PineMap } from './collections-heap.js';
 import { ELEMS, SCALARS, heapArg, readElem, writeElem, naOfElem } from './collection-io.js';
 import type { Runtime } from '../runtime/runtime.js';
 

@@ -6,7 +6,8 @@
 // math lives in matrix-math.ts). Pine's limit: 100,000 elements per matrix.
 
 import { defineFn } from './registry.js';
-import { newArray, newMatrix, type PineArray, type PineMatrix } from '../runtime/heap.js';
+import { newArray, type PineArray } from '../runtime/heap.js';
+import { newMatrix, type PineMatrix } from './collections-heap.js';
 import { ELEMS, heapArg, naText, readElem, writeElem, isObjectElem, type Elem } from './collection-io.js';
 import { arrayMedian } from './array.js';
 import { determinant, eigen, inverse, kron, multiply, power, pseudoInverse, rank, type Mat } from './matrix-math.js';

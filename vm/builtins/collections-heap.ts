@@ -1,0 +1,48 @@
+// Maps and matrices as heap objects (their shapes are those of the heap object model: a map is
+// {kind: 'map', keys, values}, a matrix {kind: 'matrix', rows, columns, items}), with the map's
+// key index: derived data kept beside the map, never in it.
+
+/** map<K, V>: keys and values in insertion order (plain data, like every heap object). */
+export interface PineMap {
+  kind: 'map';
+  keys: unknown[];
+  values: unknown[];
+}
+
+export function newMap(): PineMap {
+  return { kind: 'map', keys: [], values: [] };
+}
+
+/** Key → position, per map object. Derived data, not state: a map copied by a rollback or read
+ * from a snapshot is a new object and gets its index rebuilt from its keys on first use. Keys are
+ * one type per map (numbers or strings), so a JS Map tells them apart exactly. */
+const INDEX = new WeakMap<PineMap, Map<unknown, number>>();
+
+/** The map's index (rebuilt when missing or out of step with the keys). */
+export function mapIndex(m: PineMap): Map<unknown, number> {
+  let ix = INDEX.get(m);
+  if (ix === undefined || ix.size !== m.keys.length) {
+    ix = new Map();
+    for (let k = 0; k < m.keys.length; k++) ix.set(m.keys[k], k);
+    INDEX.set(m, ix);
+  }
+  return ix;
+}
+
+/** The position of `key` in the map, or -1. */
+export function mapFind(m: PineMap, key: unknown): number {
+  return mapIndex(m).get(key) ?? -1;
+}
+
+/** matrix<T>: `rows` × `columns` elements in `items`, row after row (numbers with na = NaN, or
+ * strings / objects with na = null). */
+export interface PineMatrix {
+  kind: 'matrix';
+  rows: number;
+  columns: number;
+  items: unknown[];
+}
+
+export function newMatrix(rows: number, columns: number, items: unknown[]): PineMatrix {
+  return { kind: 'matrix', rows, columns, items };
+}
