@@ -2,7 +2,7 @@
 // inline as `// @...` comments (format: tests/lang/README.md). A file passes when every diagnostic,
 // plot value, log entry and runtime error is exactly what it states.
 
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -55,8 +55,10 @@ describe('every compile error code has a language test', () => {
   // The codes the lexer, parser and lowering pass can report (E999 marks internal guards).
   const compiler = join(ROOT, '..', '..', 'vm', 'compiler');
   const codes = new Set<string>();
-  for (const f of ['lexer.ts', 'parser.ts', 'lower.ts']) {
-    for (const m of readFileSync(join(compiler, f), 'utf8').matchAll(/'([EW]\d{3})'/g)) if (m[1] && m[1] !== 'E999') codes.add(m[1]);
+  const sources = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? sources(join(dir, d.name)) : d.name.endsWith('.ts') ? [join(dir, d.name)] : []));
+  for (const f of sources(compiler)) {
+    for (const m of readFileSync(f, 'utf8').matchAll(/'([EW]\d{3})'/g)) if (m[1] && m[1] !== 'E999') codes.add(m[1]);
   }
   const expected = new Set<string>();
   for (const file of files) {

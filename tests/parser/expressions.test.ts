@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import type { Expr, Stmt } from '../../vm/compiler/ast.js';
-import { parseExpression } from '../../vm/compiler/parser.js';
+import { parseExpression } from '../../vm/compiler/parser/index.js';
 import { printAst } from '../../vm/compiler/ast-print.js';
 import { DiagnosticSink } from '../../vm/compiler/diagnostics.js';
 import { ast, parseWith } from './helpers.js';

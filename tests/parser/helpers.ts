@@ -1,7 +1,7 @@
 // Shared helpers for the parser tests: parse a source and render the AST or the diagnostics.
 
 import { expect } from 'vitest';
-import { parse } from '../../vm/compiler/parser.js';
+import { parse } from '../../vm/compiler/parser/index.js';
 import { printAst } from '../../vm/compiler/ast-print.js';
 import { DiagnosticSink } from '../../vm/compiler/diagnostics.js';
 import type { Script } from '../../vm/compiler/ast.js';

@@ -3,8 +3,8 @@
 
 import '../builtins/index.js';
 import { DiagnosticSink, type Diagnostic } from './diagnostics.js';
-import { parse } from './parser.js';
-import { lower } from './lower.js';
+import { parse } from './parser/index.js';
+import { lower } from './lower/index.js';
 import type { Program } from '../bytecode/program.js';
 
 export interface CompileResult {

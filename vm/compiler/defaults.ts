@@ -3,7 +3,7 @@
 
 import type { Expr } from './ast.js';
 import { DiagnosticSink } from './diagnostics.js';
-import { parse } from './parser.js';
+import { parse } from './parser/index.js';
 
 const cache = new Map<string, Expr | null>();
 

@@ -74,40 +74,54 @@ export function findRecursion(script: A.Script): RecursionCycle[] {
   const order = [...fns.keys()];
   const reported = new Set<string>();
   const out: RecursionCycle[] = [];
-  // Depth-first from each function in declaration order; a back edge to a function on the path is
-  // a cycle. Functions already in a reported cycle are not reported again.
+  // A function whose every callee was explored without meeting the path reaches no cycle: it is
+  // not explored again from a later start (this keeps a long chain of functions linear).
+  const done = new Set<string>();
+  // Depth-first from each function in declaration order (an explicit stack: a chain of thousands
+  // of functions must not exhaust the JS stack); a back edge to a function on the path is a cycle.
+  // Functions already in a reported cycle are not reported again.
   for (const start of order) {
-    if (reported.has(start)) continue;
-    const path: string[] = [];
-    const onPath = new Set<string>();
-    const done = new Set<string>();
-    const visit = (name: string): RecursionCycle | null => {
-      path.push(name);
-      onPath.add(name);
-      for (const [callee, span] of fns.get(name)?.calls ?? []) {
-        if (onPath.has(callee)) {
-          const from = path.indexOf(callee);
-          const names = [...path.slice(from), callee];
-          // Report at the call inside the first function of the cycle.
-          const first = names[0] ?? callee;
-          const second = names[1] ?? callee;
-          const at = fns.get(first)?.calls.get(second) ?? span;
-          return { span: at, names };
-        }
-        if (done.has(callee)) continue;
-        const hit = visit(callee);
-        if (hit) return hit;
-      }
-      path.pop();
-      onPath.delete(name);
-      done.add(name);
-      return null;
-    };
-    const cycle = visit(start);
+    if (reported.has(start) || done.has(start)) continue;
+    const cycle = firstCycle(fns, start, done);
     if (cycle && !cycle.names.some((n) => reported.has(n))) {
       for (const n of cycle.names) reported.add(n);
       out.push(cycle);
     }
   }
   return out;
+}
+
+/** The first cycle met depth-first from `start`, the calls of each function in source order. */
+function firstCycle(fns: Map<string, { calls: Map<string, A.Span> }>, start: string, done: Set<string>): RecursionCycle | null {
+  const path: string[] = [];
+  const onPath = new Set<string>();
+  const pending: Iterator<[string, A.Span]>[] = [];
+  const enter = (name: string): void => {
+    path.push(name);
+    onPath.add(name);
+    pending.push((fns.get(name)?.calls ?? new Map<string, A.Span>()).entries());
+  };
+  enter(start);
+  for (let top = pending[pending.length - 1]; top; top = pending[pending.length - 1]) {
+    const step = top.next();
+    if (step.done) {
+      const name = path.pop() ?? '';
+      onPath.delete(name);
+      done.add(name);
+      pending.pop();
+      continue;
+    }
+    const [callee, span] = step.value;
+    if (onPath.has(callee)) {
+      const from = path.indexOf(callee);
+      const names = [...path.slice(from), callee];
+      // Report at the call inside the first function of the cycle.
+      const first = names[0] ?? callee;
+      const second = names[1] ?? callee;
+      const at = fns.get(first)?.calls.get(second) ?? span;
+      return { span: at, names };
+    }
+    if (!done.has(callee)) enter(callee);
+  }
+  return null;
 }

@@ -9,7 +9,7 @@ import { OutputStore } from './outputs.js';
 import { cloneData } from './clone.js';
 import { DEFAULT_LIMITS, R, type Limits, type SymbolInfo, type TimeframeInfo } from './runtime.js';
 import type { SeriesF } from './series.js';
-import { SOURCE_REGS } from '../compiler/lower.js';
+import { SOURCE_REGS } from '../compiler/lower/index.js';
 import { parseTimeframe, timeframeSeconds } from '../builtins/time/timeframe.js';
 import { barCloseTime } from '../builtins/time/periods.js';
 import type { BarColumns } from '../data/bars.js';

@@ -1,0 +1,608 @@
+// Calls: user functions (argument binding, overload picking, one specialisation per argument
+// types, checking of functions never called), method-style calls, and builtin calls (overload
+// resolution, argument blocks, compile-time folding of pure builtins).
+
+import type * as A from '../ast.js';
+import { Qual, QUAL_NAMES, baseName, isNumericStorage, maxQual, t, type PType, type Base } from '../types.js';
+import { FnCtx, Scope, type FuncSym, type SpecInfo, type VarSym } from '../scope.js';
+import { Op } from '../../bytecode/opcodes.js';
+import { lookupFn, lookupVar, isNamespace, type FnSpec } from '../../builtins/registry.js';
+import { printType } from '../ast-print.js';
+import { assignable, overloadText, resolveOverload, sigToPType, type ArgInfo } from '../overloads.js';
+import { type Runtime, DEFAULT_LIMITS } from '../../runtime/runtime.js';
+import { parseDefaultExpr } from '../defaults.js';
+import { callError, containsCall, type LowerContext, normConst, type Val, VOID, withArticle } from './context.js';
+import { declTypeFromRef } from './types.js';
+import { didYouMean, dotted, PINE_ARRAY_FUNCTIONS, unknownName } from './names.js';
+import { notePlotCount, SCRIPT_CALLS } from './script-calls.js';
+import { drawingSlot } from './tier2.js';
+import { METHOD_NAMESPACES } from '../tier2-types.js';
+
+/** Deepest chain of user functions compiled inside each other (each call with new argument types
+ * compiles the callee's body inside the caller's). */
+export const MAX_CALL_DEPTH = 100;
+
+/** A call: of a user function, a builtin, a script-level call (script-calls.ts) or a method. */
+export function call(cx: LowerContext, e: A.Call, scope: Scope): Val[] {
+  const callee = e.callee;
+  if (callee.kind === 'Ident') {
+    const sym = scope.lookup(callee.name);
+    if (sym) {
+      if (sym.kind === 'func') {
+        const chosen = sym.overloads ? pickOverload(cx, sym, sym.overloads, e, scope) : sym;
+        return chosen ? userCall(cx, chosen, e, scope) : [cx.poison()];
+      }
+      cx.err('E330', callee.span, `Cannot call '${callee.name}': it is ${withArticle(baseName(sym.type))} variable, not a function.`);
+      return [cx.poison()];
+    }
+  }
+  const name = dotted(cx, callee);
+  if (name !== null) {
+    const root = name.split('.')[0] ?? '';
+    if (callee.kind === 'Ident' || !scope.lookup(root)) {
+      const specs = lookupFn(name);
+      const script = SCRIPT_CALLS.get(name);
+      // A script-level call without a registry signature (max_bars_back).
+      if (script?.stage === 'unevaluated' && !specs) return script.lower(cx, name, e, scope);
+      if (specs) return builtinCall(cx, name, specs, e, scope);
+      if (callee.kind === 'Ident') {
+        const later = cx.declaredFns.get(name);
+        if (cx.recursive.has(name) && !scope.fn.isMain) {
+          // The recursion error already names this call's cycle.
+        } else if (later) {
+          const { line } = cx.sink.lines.lineCol(later.nameSpan.start);
+          cx.err('E301', callee.span, `Undeclared function '${name}': it is declared later, on line ${line}; declare a function before the code that calls it.`);
+        } else {
+          // v4 names without their v5 namespace (sma, tostring, security, ...).
+          const ns = ['math', 'ta', 'str', 'request', 'color', 'array', 'timeframe'].find((n) => lookupFn(`${n}.${name}`) || UNSUPPORTED_FUNCTIONS.has(`${n}.${name}`));
+          const hint = ns
+            ? ` Did you mean '${ns}.${name}'? Since Pine v5 built-in functions live in namespaces (ta., math., str., request., ...).`
+            : (V4_REMOVED_FUNCTIONS[name] ?? didYouMean(cx, name, scope, 'function'));
+          cx.err('E301', callee.span, `Undeclared function '${name}'.${hint}`);
+        }
+        for (const a of e.args) cx.expr(a.value, scope);
+        return [cx.poison()];
+      }
+      // `close.sma(5)`: a method-style call on a built-in variable, not an unknown namespace.
+      // (Tier 2: also on a dotted one, `label.all.size()`.)
+      const objName = callee.kind === 'Member' ? dotted(cx, callee.object) : null;
+      const onVar = callee.kind === 'Member' && objName !== null && lookupVar(objName) !== undefined && (callee.object.kind !== 'Ident' || !isNamespace(root));
+      if (!onVar) {
+        const v = unknownName(cx, name, callee.span);
+        return [v];
+      }
+    }
+  }
+  // Only a Member reaches here: a plain name was resolved (or reported) above.
+  return callee.kind === 'Member' ? methodCall(cx, e, callee, scope) : [cx.poison()];
+}
+
+/** The overload of a user function that fits the call's arguments best: every argument binds,
+ * every declared parameter type accepts its argument, fewest int → float promotions; the
+ * first declared on ties. Null after reporting that none fits. */
+function pickOverload(cx: LowerContext, first: FuncSym, others: FuncSym[], call: A.Call, scope: Scope): FuncSym | null {
+  const fn = scope.fn;
+  const types = call.args.map((a) => cx.checkOnly(fn, () => cx.expr(a.value, scope)));
+  if (types.some((v) => v.bad)) return first;
+  let best: FuncSym | null = null;
+  let bestScore = Infinity;
+  for (const cand of [first, ...others]) {
+    const params = cand.def.params;
+    const bound: number[] = params.map(() => -1);
+    let pos = 0;
+    let fits = true;
+    call.args.forEach((a, i) => {
+      const k = a.name === null ? pos++ : params.findIndex((p) => p.name === a.name);
+      if (k < 0 || k >= params.length || (bound[k] ?? -1) >= 0) fits = false;
+      else bound[k] = i;
+    });
+    let score = 0;
+    params.forEach((p, k) => {
+      const i = bound[k] ?? -1;
+      if (i < 0) {
+        if (!p.defaultValue) fits = false;
+        return;
+      }
+      if (!p.type) return;
+      const want = declTypeFromRef(cx, p.type);
+      const got = types[i];
+      if (!want || !got) return;
+      const a = assignable(got.type, want, cx.version);
+      if (a === null || (p.type.qualifier && got.type.qual > want.qual)) fits = false;
+      else if (a !== 'same') score += a === 'promote' ? 1 : 2;
+    });
+    if (fits && score < bestScore) {
+      best = cand;
+      bestScore = score;
+    }
+  }
+  if (!best) {
+    const got = call.args.map((a, i) => (a.name ? `${a.name}=` : '') + `${QUAL_NAMES[types[i]?.type.qual ?? Qual.Series]} ${baseName(types[i]?.type ?? t('float'))}`).join(', ');
+    const forms = [first, ...others].map((o) => `${o.name}(${o.def.params.map((p) => (p.type ? `${printType(p.type)} ${p.name}` : p.name)).join(', ')})`).join('; ');
+    cx.err('E332', call.span, `No overload of '${first.name}' takes (${got}). Overloads: ${forms}.`);
+  }
+  return best;
+}
+
+function userCall(cx: LowerContext, sym: FuncSym, call: A.Call, scope: Scope): Val[] {
+  const fn = scope.fn;
+  const def = sym.def;
+  if (cx.compiling.includes(sym)) {
+    // findRecursion() reports every cycle before lowering starts; this only keeps the walk finite.
+    cx.err('E999', call.span, `Internal: '${sym.name}' reached while it is being compiled.`);
+    return [cx.poison()];
+  }
+  if (call.typeArgs.length > 0) cx.err('E312', call.span, `'${sym.name}' does not take template arguments.`);
+  // A function without a body had a syntax error (E204): its calls have no known value.
+  if (def.body.body.length === 0) {
+    for (const a of call.args) cx.expr(a.value, scope);
+    return [cx.poison()];
+  }
+  // Bind arguments to parameters.
+  const bound: (A.Expr | null)[] = def.params.map(() => null);
+  let pos = 0;
+  let ok = true;
+  let sawNamed = false;
+  for (const a of call.args) {
+    if (a.name === null) {
+      if (sawNamed) {
+        cx.err('E341', a.value.span, `Positional argument \`${cx.q(a.value)}\` follows a named argument in the call to '${sym.name}': name it too, or move it before the named ones.`);
+        ok = false;
+        break;
+      }
+      if (pos >= def.params.length) {
+        cx.err('E313', a.value.span, `Too many arguments in the call to '${sym.name}': it takes ${def.params.length}, got ${call.args.filter((x) => x.name === null).length} (\`${cx.q(a.value)}\` is extra).`);
+        ok = false;
+        break;
+      }
+      bound[pos++] = a.value;
+    } else {
+      sawNamed = true;
+      const k = def.params.findIndex((p) => p.name === a.name);
+      if (k < 0) {
+        cx.err('E314', a.nameSpan ?? a.value.span, `'${sym.name}' has no parameter named '${a.name}'.`);
+        ok = false;
+        continue;
+      }
+      if (bound[k]) cx.err('E315', a.nameSpan ?? a.value.span, `Argument '${a.name}' is given twice.`);
+      bound[k] = a.value;
+    }
+  }
+  const argVals: Val[] = [];
+  const argEnds: number[] = [];
+  def.params.forEach((p, i) => {
+    argEnds[i] = fn.em.code.length;
+    const e = bound[i] ?? p.defaultValue;
+    if (!e) {
+      // After a binding error the arguments were not all bound: no second report.
+      if (ok) cx.err('E316', call.span, `Missing argument '${p.name}' in the call to '${sym.name}'.`);
+      ok = false;
+      argVals.push(cx.poison());
+      return;
+    }
+    // Defaults are compiled in the caller's scope like the argument would be.
+    let v = cx.expr(e, bound[i] ? scope : defaultScope(cx, sym, scope));
+    if (v.type.base === 'void' || v.type.base === 'tuple') {
+      cx.err('E305', e.span, `\`${cx.q(e)}\` has no value to pass as '${p.name}'.`);
+      v = cx.poison();
+    }
+    if (p.type) {
+      const want = declTypeFromRef(cx, p.type);
+      if (want) {
+        v = cx.convert(fn, v, want, e.span, `Cannot pass \`${cx.q(e)}\` as '${p.name}'`);
+        if (p.type.qualifier && v.type.qual > want.qual) {
+          cx.err('E317', e.span, `Argument '${p.name}'=\`${cx.q(e)}\` is ${QUAL_NAMES[v.type.qual]}, but the parameter is declared ${QUAL_NAMES[want.qual]}.`);
+        }
+        v = { ...v, type: { ...want, qual: p.type.qualifier ? want.qual : v.type.qual } };
+      }
+    } else if (v.type.base === 'na') {
+      v = { ...v, type: { base: 'float', qual: v.type.qual } };
+    }
+    argVals.push(v);
+    argEnds[i] = fn.em.code.length;
+  });
+  // With an argument in error the callee's types are unknown: it is not compiled for this call.
+  if (!ok || argVals.some((v) => v.bad)) return [cx.poison()];
+  const key = argVals.map((v) => `${v.type.qual}${baseName(v.type)}`).join(',');
+  let spec = sym.specs.get(key);
+  if (!spec && cx.compiling.length >= MAX_CALL_DEPTH) {
+    // Each new specialisation is compiled inside its caller's: a long chain of functions calling
+    // each other would exhaust the compiler's stack.
+    const outer = cx.compiling[0]?.name ?? sym.name;
+    cx.callDepthExceeded = true;
+    cx.err('E409', call.span, `User functions call each other too deeply here (more than ${MAX_CALL_DEPTH} levels, from '${outer}' down to '${sym.name}'): shorten the chain of functions calling functions.`);
+    return [cx.poison()];
+  }
+  if (!spec) {
+    const again = sym.specs.size > 0;
+    if (again) {
+      const lc = cx.sink.lines.lineCol(call.span.start);
+      cx.callContext.push({ text: cx.q(call), at: `${lc.line}:${lc.column}` });
+    }
+    spec = specialize(cx, sym, argVals.map((v) => v.type), call);
+    if (again) cx.callContext.pop();
+    sym.specs.set(key, spec);
+  }
+  // Pass arguments into the callee's parameter registers. A value is computed straight into its
+  // parameter register unless a later argument calls a function (which could clobber it).
+  argVals.forEach((v, i) => {
+    const r = spec.paramRegs[i];
+    if (r === undefined) return;
+    const safe = !containsCall(fn.em.code, argEnds[i] ?? 0);
+    cx.place(fn, safe ? v : { reg: v.reg, type: v.type, cv: v.cv }, r);
+  });
+  const c = spec.ctx;
+  const varOff = fn.nVarF;
+  const objOff = fn.nVarO;
+  const serOff = fn.nSer;
+  const csOff = fn.nCs;
+  fn.nVarF += c.nVarF;
+  fn.nVarO += c.nVarO;
+  fn.nSer += c.nSer;
+  fn.nCs += c.nCs;
+  if (c.nVarF + c.nVarO + c.nSer + c.nCs > 0) fn.calls.push({ fn: c.id, varOff, objOff, serOff, csOff });
+  fn.em.at = cx.pinnedAt ?? call.span.start;
+  fn.em.emit(Op.CALL, c.id, varOff, objOff, serOff, csOff);
+  // Copy results out: the callee's result registers are reused by its next call.
+  return spec.results.map((ty, i) => {
+    const r = fn.temp();
+    const src = spec.resultRegs[i] ?? 0;
+    const at = fn.em.emit(isNumericStorage(ty) ? Op.MOV_F : Op.MOV_O, r, src);
+    return { reg: r, type: ty, defAt: at + 1 };
+  });
+}
+
+function defaultScope(cx: LowerContext, sym: FuncSym, scope: Scope): Scope {
+  return new Scope(null, scope.fn, sym.globals.copy());
+}
+
+/** Functions that no call compiled are checked once if every parameter has a declared type
+ * (a generic parameter's type is only known at a call). Their code is never called. */
+export function checkUncalled(cx: LowerContext): void {
+  // After a chain too deep to compile, the functions below its cut would each report it again.
+  if (cx.callDepthExceeded) return;
+  for (const sym of cx.userFns) {
+    if (sym.specs.size > 0 || cx.recursive.has(sym.name)) continue;
+    // A generic parameter's type is only known at a call: here it reads as a value that raises
+    // no type errors, so that only errors independent of it (names, other types) are reported.
+    const unknown = sym.def.params.map((p) => p.type === null);
+    const types = sym.def.params.map((p) => (p.type ? (declTypeFromRef(cx, p.type) ?? t('float')) : t('float')));
+    sym.specs.set('unused', specialize(cx, sym, types, null, unknown));
+  }
+}
+
+function specialize(cx: LowerContext, sym: FuncSym, argTypes: PType[], call: A.Call | null, unknown: boolean[] = []): SpecInfo {
+  const def = sym.def;
+  const label = `${sym.name}(${argTypes.map((t) => baseName(t)).join(', ')})`;
+  const ctx = cx.newFn(label, false);
+  const scope = new Scope(null, ctx, sym.globals.copy());
+  const fnScope = new Scope(scope, ctx);
+  const paramRegs: number[] = [];
+  cx.compiling.push(sym);
+  ctx.em.at = def.span.start;
+  def.params.forEach((p, i) => {
+    const ty = argTypes[i] ?? t('float');
+    const reg = cx.newReg();
+    paramRegs.push(reg);
+    const ps: VarSym = {
+      kind: 'var',
+      name: p.name,
+      type: cx.reassigned.has(p.name) ? { ...ty, qual: Qual.Series } : ty,
+      storage: 'reg',
+      index: reg,
+      ser: -1,
+      mode: 'plain',
+      global: false,
+      span: p.span,
+    };
+    if (unknown[i]) ps.unknown = true;
+    if (cx.histNames.has(p.name)) {
+      ps.ser = ctx.newSeries(isNumericStorage(ty) ? 'f' : 'o');
+      ctx.em.emit(isNumericStorage(ty) ? Op.SER_SET : Op.SER_SET_O, ps.ser, reg);
+    }
+    fnScope.syms.set(p.name, ps);
+  });
+  const vals = cx.stmts(def.body.body, fnScope, true) ?? [];
+  const results: PType[] = [];
+  const resultRegs: number[] = [];
+  for (const v of vals) {
+    if (v.type.base === 'void') continue;
+    const ty = v.type.base === 'na' ? t('float', v.type.qual) : v.type;
+    const r = cx.newReg();
+    cx.place(ctx, v, r);
+    results.push(ty);
+    resultRegs.push(r);
+  }
+  ctx.em.emit(Op.RET);
+  cx.compiling.pop();
+  void call;
+  return { fnId: ctx.id, results, resultRegs, paramRegs, paramTypes: argTypes, ctx };
+}
+
+/** `value.name(args)`: the builtin `<namespace of value's type>.name(value, args)`. */
+function methodCall(cx: LowerContext, e: A.Call, callee: A.Member, scope: Scope): Val[] {
+  const self = cx.expr(callee.object, scope);
+  if (self.bad) {
+    for (const a of e.args) cx.expr(a.value, scope);
+    return [cx.poison()];
+  }
+  const ns = METHOD_NAMESPACES[self.type.base];
+  const specs = ns ? lookupFn(`${ns}.${callee.name}`) : undefined;
+  if (ns && specs) return builtinCall(cx, `${ns}.${callee.name}`, specs, e, scope, { v: self, text: cx.q(callee.object) });
+  for (const a of e.args) cx.expr(a.value, scope);
+  const obj = cx.q(callee.object);
+  if (ns && PINE_ARRAY_FUNCTIONS.has(callee.name)) {
+    cx.err('E504', callee.nameSpan, `'${ns}.${callee.name}' (\`${obj}.${callee.name}()\`) is not supported yet.`);
+  } else if (ns) {
+    cx.err('E338', callee.nameSpan, `Unknown method '${callee.name}' of \`${obj}\` (${baseName(self.type)}): there is no '${ns}.${callee.name}'.${didYouMean(cx, `${ns}.${callee.name}`, null, 'function')}`);
+  } else if (self.type.base !== 'void') {
+    const root = dotted(cx, callee.object);
+    const hint =
+      root !== null && isNamespace(root)
+        ? ` The variable '${root}' hides the '${root}' namespace: rename it.`
+        : lookupFn(`ta.${callee.name}`)
+          ? ` Did you mean \`ta.${callee.name}(${obj}, ...)\`?`
+          : lookupFn(`math.${callee.name}`)
+            ? ` Did you mean \`math.${callee.name}(${obj}, ...)\`?`
+            : '';
+    cx.err('E338', callee.nameSpan, `Cannot call \`${obj}.${callee.name}()\`: ${baseName(self.type)} values have no methods.${hint}`);
+  }
+  return [cx.poison()];
+}
+
+/** A call of a builtin function; `self` is the value a method call is made on (`a.push(x)` is
+ * `array.push(a, x)`), already compiled. */
+function builtinCall(cx: LowerContext, name: string, allSpecs: readonly FnSpec[], e: A.Call, scope: Scope, self: { v: Val; text: string } | null = null): Val[] {
+  const fn = scope.fn;
+  const first = allSpecs[0];
+  if (first?.globalOnly && !(fn.isMain && scope === cx.globalScope)) {
+    cx.err('E406', e.callee.span, `'${name}' can only be called in the global scope, not inside a function or block.`);
+  }
+  const script = SCRIPT_CALLS.get(name);
+  if (script?.stage === 'unevaluated') return script.lower(cx, name, e, scope);
+  const resolved = script?.stage === 'resolved' ? script : null;
+  const specs = byTypeArgs(cx, name, allSpecs, e);
+  if (!specs) {
+    for (const a of e.args) cx.expr(a.value, scope);
+    return (allSpecs[0]?.results ?? [t('float')]).map((r) => cx.poison(sigToPType(r, null)));
+  }
+  // Evaluate arguments in source order.
+  const argVals: Val[] = [];
+  const infos: ArgInfo[] = [];
+  if (self) {
+    argVals.push(self.v);
+    infos.push({ name: null, type: self.v.type, text: self.text });
+  }
+  for (const a of e.args) {
+    const saveDecl = cx.declName;
+    if (!resolved?.declName) cx.declName = null;
+    // A list literal is only meaningful as input options (`options = [1, 2, 3]`).
+    let v: Val =
+      resolved?.listArgs && a.value.kind === 'Tuple'
+        ? { reg: 0, type: t('tuple', Qual.Const) }
+        : cx.expr(a.value, scope);
+    cx.declName = saveDecl;
+    argVals.push(v);
+    infos.push({ name: a.name, type: v.type, text: cx.q(a.value) });
+  }
+  let res = resolveOverload(specs, infos, cx.version);
+  if (!res.ok && argVals.some((v) => v.bad)) {
+    // An argument already had an error: the call's own mismatch would only echo it, unless
+    // the call is wrong even with that argument taken as fitting (an independent mistake).
+    res = resolveOverload(specs, infos.map((inf, i) => ({ ...inf, bad: argVals[i]?.bad === true })), cx.version);
+    if (res.ok) return (specs[0]?.results ?? [t('float')]).map((r) => cx.poison(sigToPType(r, null)));
+  }
+  if (!res.ok) {
+    // Overloads that took these arguments but not their types say the most about the mistake.
+    const typed = res.reasons.filter((r) => r.startsWith('argument '));
+    const one =
+      specs.length === 1
+        ? res.reasons[0]
+        : res.nearest ?? (typed.length > 0 && typed.every((r) => r === typed[0]) ? typed[0] : undefined);
+    // Named arguments that each fit some overload but no overload takes together
+    // (`input.int(..., minval = 1, options = [...])`).
+    const unnamed = res.reasons.map((r) => /^'[^']*' has no parameter named '([^']*)'/.exec(r)?.[1]);
+    const clash = [...new Set(unnamed)];
+    if (one === undefined && unnamed.every((n) => n !== undefined) && clash.length > 1) {
+      const forms = [...new Set(specs.map(overloadText))].join(' and ');
+      cx.err('E332', e.span, `'${name}' cannot take ${clash.map((n) => `'${n}'`).join(' and ')} together: its forms are ${forms}.`);
+    } else if (one !== undefined) {
+      cx.err('E331', e.span, callError(name, one));
+    } else {
+      const got = infos.map((i) => (i.name ? `${i.name}=` : '') + `${QUAL_NAMES[i.type.qual]} ${baseName(i.type)}`).join(', ');
+      cx.err('E332', e.span, `No overload of '${name}' takes (${got}). Overloads: ${[...new Set(specs.map(overloadText))].join('; ')}.`);
+    }
+    return (specs[0]?.results ?? [t('float')]).map((r) => cx.poison(sigToPType(r, null)));
+  }
+  const m = res.match;
+  const spec = m.spec;
+  if (spec.rejectNote !== null && (spec.untilVersion === null || cx.version > spec.untilVersion)) {
+    cx.err('E340', e.span, `\`${cx.q(e)}\`: ${spec.rejectNote}`);
+  }
+  if (resolved) return resolved.lower(cx, spec, m, argVals, e, scope);
+  // alertcondition() is not an output here, but it uses one of TradingView's plot counts.
+  if (spec.name === 'alertcondition') notePlotCount(cx, 1, e.span);
+  // Argument registers: one consecutive block per call site. Constants are preloaded.
+  const nFixed = spec.params.length - (spec.params[spec.params.length - 1]?.rest ? 1 : 0);
+  const n = nFixed + m.rest.length;
+  const block = n > 0 ? cx.newReg(n) : 0;
+  const params: { v: Val; p: (typeof spec.params)[number] }[] = [];
+  for (let k = 0; k < nFixed; k++) {
+    const p = spec.params[k];
+    if (!p) continue;
+    const bi = m.bound[k] ?? -1;
+    let v: Val;
+    if (bi >= 0) v = argVals[bi] ?? cx.poison();
+    else v = defaultArg(cx, spec, p.default ?? 'na', scope, e.span);
+    params.push({ v, p });
+  }
+  const restP = spec.params[spec.params.length - 1];
+  if (restP?.rest) for (const i of m.rest) params.push({ v: argVals[i] ?? cx.poison(), p: restP });
+  let qual: Qual = Qual.Const;
+  let allConst = true;
+  params.forEach(({ v, p }, i) => {
+    const reg = block + i;
+    if (p.type.base === 'any') box(cx, fn, v, reg);
+    else if (v.cv !== undefined) cx.preload.push({ reg, value: normConst(v.cv) });
+    else cx.place(fn, v, reg);
+    if (v.cv === undefined) allConst = false;
+    qual = maxQual(qual, v.type.qual);
+  });
+  // A pure builtin's result is as constant as its arguments; others have the declared qualifier.
+  const results = spec.results.map((r) => {
+    const ty = sigToPType(r, m.bindT);
+    return spec.pure && params.length > 0 ? { ...ty, qual } : ty;
+  });
+  if (spec.pure && allConst && !spec.stateful && results.length === 1 && qual === Qual.Const) {
+    const folded = fold(cx, spec, params.map(({ v, p }) => ({ v, any: p.type.base === 'any' })));
+    const r0 = results[0];
+    if (folded !== undefined && r0) return [cx.constVal(folded, r0)];
+  }
+  const s = spec.drawing ? drawingSlot(cx) : spec.stateful ? fn.nCs++ : spec.params.some((p) => p.rest) ? n : 0;
+  const idx = cx.builtinRef(spec.name, spec.overload, spec.signature);
+  fn.em.at = cx.pinnedAt ?? e.span.start;
+  if (spec.name === 'nz' && n === 2 && results.length === 1 && results[0]?.base !== 'string') {
+    // nz on numbers (int, float, color, v5 bool): one instruction instead of a builtin call.
+    const d = fn.temp();
+    const at = fn.em.emit(Op.NZ, d, block);
+    return [{ reg: d, type: results[0] ?? t('float'), defAt: at + 1 }];
+  }
+  if (results.length <= 1) {
+    const d = results.length === 1 ? fn.temp() : 0;
+    const at = fn.em.emit(Op.CALLB, idx, block, d, s);
+    const r0 = results[0];
+    if (!r0) return [{ reg: 0, type: VOID }];
+    return [{ reg: d, type: r0, defAt: at + 3 }];
+  }
+  const d = cx.newReg(results.length);
+  fn.em.emit(Op.CALLB, idx, block, d, s);
+  return results.map((ty, i) => ({ reg: d + i, type: ty }));
+}
+
+/** The overloads of a builtin that match the call's template arguments (`array.new<float>`):
+ * those declared for exactly these types. Null after reporting a mismatch. */
+function byTypeArgs(cx: LowerContext, name: string, specs: readonly FnSpec[], e: A.Call): readonly FnSpec[] | null {
+  if (e.typeArgs.length === 0) return specs;
+  const generic = specs.filter((s) => s.typeParams.length > 0);
+  const span = { start: e.callee.span.end, end: e.typeArgs[e.typeArgs.length - 1]?.span.end ?? e.callee.span.end };
+  if (generic.length === 0) {
+    cx.err('E312', span, `'${name}' does not take template arguments: remove \`<${e.typeArgs.map((a) => cx.sink.quote(a.span)).join(', ')}>\`.`);
+    return null;
+  }
+  const want = e.typeArgs.map((a) => cx.sink.quote(a.span).replace(/\s+/g, ''));
+  const hit = generic.filter((s) => s.typeParams.length === want.length && s.typeParams.every((p, i) => p === want[i]));
+  if (hit.length === 0) {
+    const known = [...new Set(generic.map((s) => `<${s.typeParams.join(', ')}>`))].join(', ');
+    cx.err('E502', span, `'${name}<${want.join(', ')}>' is not supported yet: the supported types are ${known}.`);
+    return null;
+  }
+  return hit;
+}
+
+/** Puts a value into an `any` argument register as a JS value in o[] (registry.ts). */
+export function box(cx: LowerContext, fn: FnCtx, v: Val, reg: number): void {
+  if (!isNumericStorage(v.type)) {
+    if (v.cv !== undefined) cx.preload.push({ reg, value: normConst(v.cv) });
+    else cx.place(fn, v, reg);
+    return;
+  }
+  const kind = v.type.base === 'bool' ? 'bool' : 'number';
+  if (typeof v.cv === 'number' || v.cv === null) {
+    cx.preload.push({ reg, value: v.cv === null ? NaN : v.cv, boxed: kind });
+    return;
+  }
+  fn.em.emit(Op.BOX, reg, v.reg, kind === 'bool' ? 1 : 0);
+}
+
+export function defaultArg(cx: LowerContext, spec: FnSpec, text: string, scope: Scope, span: A.Span): Val {
+  const parsed = parseDefaultExpr(text);
+  if (!parsed) {
+    cx.err('E999', span, `Internal: cannot parse the default '${text}' of '${spec.name}'.`);
+    return cx.poison();
+  }
+  // Defaults see only builtins. Their spans point into the default's own text, so any problem
+  // is reported once, at the call.
+  const s = new Scope(null, scope.fn);
+  const saved = scope.fn.em.at;
+  const before = cx.sink.list.length;
+  const v = cx.withAt(span.start, () => cx.expr(parsed, s));
+  scope.fn.em.at = saved;
+  if (cx.sink.list.length > before) {
+    const msgs = cx.sink.list.splice(before).map((d) => d.message);
+    cx.err('E999', span, `Internal: the default value '${text}' of '${spec.name}' does not compile here: ${msgs[0] ?? ''}`);
+  }
+  return v;
+}
+
+/** Runs a pure builtin at compile time on a scratch runtime. */
+export function fold(cx: LowerContext, spec: FnSpec, args: { v: Val; any: boolean }[]): number | string | null | undefined {
+  const n = args.length;
+  const f = new Float64Array(n + 4).fill(NaN);
+  const o: unknown[] = new Array<unknown>(n + 4).fill(null);
+  args.forEach(({ v, any }, i) => {
+    const cv = v.cv;
+    if (any) o[i] = v.type.base === 'bool' ? cv === 1 : cv === null ? (isNumericStorage(v.type) ? NaN : null) : cv;
+    else if (typeof cv === 'number') f[i] = cv;
+    else if (cv === null) {
+      f[i] = NaN;
+      o[i] = null;
+    } else o[i] = cv;
+  });
+  const rt = scratchRuntime(f, o, cx.version);
+  try {
+    spec.impl(rt, 0, n, spec.params.some((p) => p.rest) ? n : 0);
+  } catch {
+    return undefined;
+  }
+  const r = spec.results[0];
+  if (!r) return undefined;
+  const ty = sigToPType(r, null);
+  if (isNumericStorage(ty) || r.base === 'T') {
+    const x = f[n] ?? NaN;
+    if (r.base === 'T' && o[n] !== null && typeof o[n] === 'string') return o[n] as string;
+    return x;
+  }
+  const ov = o[n];
+  return typeof ov === 'string' || ov === null ? ov : undefined;
+}
+
+/** Pine v4 functions that v5 renamed or removed without a namespaced twin: the hint of their E301. */
+const V4_REMOVED_FUNCTIONS: Readonly<Record<string, string>> = {
+  study: " Did you mean 'indicator'? study() was renamed indicator() in Pine v5.",
+  iff: " iff() was removed in Pine v5: use the conditional operator `cond ? a : b`.",
+};
+
+/** Pine functions of unsupported namespaces that a v4 name may stand for (undeclared-function hint). */
+const UNSUPPORTED_FUNCTIONS = new Set(['request.security', 'request.security_lower_tf', 'request.financial']);
+
+
+function scratchRuntime(f: Float64Array, o: unknown[], version: number): Runtime {
+  return {
+    f,
+    o,
+    cs: [],
+    bar: 0,
+    syminfo: {
+      ticker: '',
+      tickerid: '',
+      prefix: '',
+      description: '',
+      type: '',
+      currency: '',
+      basecurrency: '',
+      timezone: 'Etc/UTC',
+      session: '24x7',
+      mintick: 0.01,
+      pointvalue: 1,
+    },
+    timeframe: { period: '1D', multiplier: 1, unit: 'D' },
+    version,
+    limits: DEFAULT_LIMITS,
+    rng: new Uint32Array(4),
+    logs: [],
+    alerts: [],
+    fail(code: string, message: string): never {
+      throw new Error(`${code}: ${message}`);
+    },
+  };
+}

@@ -1,0 +1,106 @@
+// The typed lowering pass: walks the AST once, checking names, types, qualifiers and overloads, and
+// emits bytecode for each function as it goes (checker and code generator in one walk, so that
+// user functions can be specialised per argument types the way Pine does). Consumes a Script and
+// a DiagnosticSink; produces a Program, or null when there were errors (all of them reported).
+// The walk is split by concern in this folder; context.ts holds the state they share.
+
+import type * as A from '../ast.js';
+import type { DiagnosticSink } from '../diagnostics.js';
+import { link, type Emitter } from '../../bytecode/emitter.js';
+import { Op } from '../../bytecode/opcodes.js';
+import type { Program } from '../../bytecode/program.js';
+import { PROGRAM_FORMAT } from '../../bytecode/program.js';
+import { findRecursion, prescan } from '../prescan.js';
+import { LowerContext } from './context.js';
+import { checkUncalled, defaultArg } from './calls.js';
+import { asBool, binaryVals, expr } from './expressions.js';
+import { stmts } from './statements.js';
+import { checkPlotCount } from './script-calls.js';
+import { drawingLimits, reserveDrawings } from './tier2.js';
+
+export { SOURCE_REGS } from './script-calls.js';
+export { typeName } from '../types.js';
+
+/** Lowers a parsed script to a Program (null when any error was reported to `sink`). */
+export function lower(script: A.Script, sink: DiagnosticSink): Program | null {
+  const cx = new LowerContext(script, sink, { expr, stmts, binaryVals, asBool, defaultArg });
+  try {
+    return run(cx);
+  } catch (e) {
+    // The parser bounds expression height and lowering bounds chains of user functions; a script
+    // that still nests deeper than the JS stack allows (deep blocks inside deep expressions inside
+    // long call chains) gets a diagnostic where the walk was, not an internal error.
+    if (!isStackOverflow(e)) throw e;
+    cx.sink.error('E409', cx.lastSpan, 'The script nests too deeply to compile here (blocks, expressions and calls of user functions inside each other): split long expressions into variables or shorten chains of functions.');
+    return null;
+  }
+}
+
+/** Whether `e` is the engine's "Maximum call stack size exceeded" (V8) / "too much recursion". */
+export function isStackOverflow(e: unknown): boolean {
+  return e instanceof Error && ((e instanceof RangeError && /call stack/i.test(e.message)) || (e.name === 'InternalError' && /recursion/i.test(e.message)));
+}
+
+function run(cx: LowerContext): Program | null {
+  // A script for another Pine version (v4's study(), unprefixed sma(), ...) would only produce
+  // a cascade of errors after E501.
+  if (cx.script.version !== null && cx.script.version !== 5 && cx.script.version !== 6) return null;
+  if (cx.script.version === null && cx.oldStudy()) return null;
+  prescan(cx.script, cx.histNames, cx.reassigned);
+  for (const c of findRecursion(cx.script)) {
+    const how = c.names.length === 2 ? `'${c.names[0] ?? ''}' calls itself` : `the cycle ${c.names.map((n) => `'${n}'`).join(' → ')}`;
+    cx.err('E405', c.span, `Recursion is not allowed: ${how}. A Pine function cannot call itself, directly or through other functions.`);
+    for (const n of c.names) cx.recursive.add(n);
+  }
+  for (const st of cx.script.body) if (st.kind === 'FuncDef' && !st.isMethod && !cx.declaredFns.has(st.name)) cx.declaredFns.set(st.name, st);
+  const em = cx.main.em;
+  reserveDrawings(cx);
+  cx.stmts(cx.script.body, cx.globalScope, false);
+  drawingLimits(cx);
+  em.at = cx.script.span.end;
+  em.emit(Op.HALT);
+  checkUncalled(cx);
+  checkPlotCount(cx);
+  // (A declaration with a syntax error was reported already: no second error for it.)
+  if (!cx.sawDeclaration && !/^[ \t]*(indicator|strategy|library)[ \t]*\(/m.test(cx.sink.source)) {
+    cx.sink.error('E401', { start: 0, end: 0 }, 'The script must declare itself with indicator(), strategy() or library().');
+  }
+  if (cx.sink.hasErrors) return null;
+  for (const { entry, owner, ser } of cx.histLimits.values()) {
+    const spec = owner.seriesAt(ser);
+    entry.value = Math.max(cx.meta.maxBarsBack, spec ? spec.maxOffset : 0);
+  }
+  const bodies: Emitter[] = cx.fns.map((f) => f.em);
+  const linked = link(bodies);
+  return {
+    format: PROGRAM_FORMAT,
+    version: cx.version,
+    meta: cx.meta,
+    code: linked.code,
+    consts: Float64Array.from(cx.consts),
+    strings: cx.strings,
+    functions: cx.fns.map((f, i) => ({
+      id: f.id,
+      name: f.name,
+      entry: linked.entries[i] ?? 0,
+      nVarF: f.nVarF,
+      nVarO: f.nVarO,
+      nSer: f.nSer,
+      nCs: f.nCs,
+      series: f.series,
+      calls: f.calls,
+      varipF: f.varipF,
+      varipO: f.varipO,
+    })),
+    builtins: cx.builtins,
+    nRegs: cx.nRegs,
+    preload: cx.preload,
+    barSeries: [...cx.barSeries].map(([reg, slot]) => ({ reg, slot })),
+    outputs: cx.outputs,
+    inputs: cx.inputs,
+    spans: linked.spans,
+    source: cx.sink.source,
+    globals: cx.globals,
+    loopRegs: cx.loopRegs,
+  };
+}

@@ -1,0 +1,188 @@
+// Names: reading variables, identifiers and dotted names (`ta.sma`, `color.red`), built-in
+// variables, and the "undeclared / unknown / did you mean" diagnostics.
+
+import type * as A from '../ast.js';
+import { isNumericStorage, typeName } from '../types.js';
+import { Scope, type VarSym } from '../scope.js';
+import { Op } from '../../bytecode/opcodes.js';
+import { allFunctionNames, allVariableNames, isNamespace, lookupFn, lookupVar, type VarSpec } from '../../builtins/registry.js';
+import { sigToPType } from '../overloads.js';
+import { type LowerContext, type Val } from './context.js';
+import { chartPointField, drawingSlot } from './tier2.js';
+
+export function readVar(cx: LowerContext, sym: VarSym, scope: Scope, _span: A.Span): Val {
+  if (sym.unknown) return cx.poison(sym.type);
+  if (sym.cv !== undefined) return { reg: sym.index, type: sym.type, cv: sym.cv };
+  if (sym.storage === 'reg') return { reg: sym.index, type: sym.type };
+  const fn = scope.fn;
+  const numeric = isNumericStorage(sym.type);
+  const r = fn.temp();
+  const fromOutside = sym.global && !fn.isMain;
+  const op = numeric ? (fromOutside ? Op.LD_GV : Op.LD_V) : fromOutside ? Op.LD_GVO : Op.LD_VO;
+  const at = fn.em.emit(op, r, sym.index);
+  return { reg: r, type: sym.type, defAt: at + 1 };
+}
+
+export function ident(cx: LowerContext, e: A.Ident, scope: Scope): Val {
+  const sym = scope.lookup(e.name);
+  if (sym) {
+    if (sym.kind === 'func') {
+      cx.err('E319', e.span, `'${e.name}' is a function: call it with \`${e.name}(...)\`.`);
+      return cx.poison();
+    }
+    return readVar(cx, sym, scope, e.span);
+  }
+  const bv = lookupVar(e.name);
+  if (bv) return builtinVar(cx, bv, scope, e.span);
+  if (lookupFn(e.name)) {
+    cx.err('E319', e.span, `'${e.name}' is a function: call it with \`${e.name}(...)\`.`);
+    return cx.poison();
+  }
+  const later = cx.script.body.find(
+    (st) => st.span.start > e.span.start && ((st.kind === 'VarDecl' && st.name === e.name) || (st.kind === 'TupleDecl' && st.names.some((n) => n.name === e.name))),
+  );
+  if (later) {
+    const line = cx.sink.lines.lineCol(later.span.start).line;
+    cx.err('E301', e.span, `Undeclared identifier '${e.name}': it is declared later, on line ${line}; declare a variable before the code that uses it.`);
+  } else {
+    cx.err('E301', e.span, `Undeclared identifier '${e.name}'.${didYouMean(cx, e.name, scope, 'value')}`);
+  }
+  return cx.poison();
+}
+
+/** The dotted name of a Member chain of identifiers (`ta.sma`, `color.red`), or null. */
+export function dotted(cx: LowerContext, e: A.Expr): string | null {
+  if (e.kind === 'Ident') return e.name;
+  if (e.kind === 'Member') {
+    const left = dotted(cx, e.object);
+    return left === null ? null : `${left}.${e.name}`;
+  }
+  return null;
+}
+
+export function member(cx: LowerContext, e: A.Member, scope: Scope): Val {
+  const name = dotted(cx, e);
+  if (name !== null) {
+    const root = name.split('.')[0] ?? '';
+    const userRoot = scope.lookup(root);
+    if (!userRoot) {
+      const bv = lookupVar(name);
+      if (bv) return builtinVar(cx, bv, scope, e.span);
+      if (lookupFn(name)) {
+        cx.err('E319', e.span, `'${name}' is a function: call it with \`${name}(...)\`.`);
+        return cx.poison();
+      }
+      return unknownName(cx, name, e.span);
+    }
+  }
+  const obj = cx.expr(e.object, scope);
+  // Tier 2: the fields of a chart.point (lower/tier2.ts).
+  const field = chartPointField(cx, e, obj, scope);
+  if (field) return field;
+  cx.err('E502', e.span, `Field access (\`${cx.q(e)}\`) needs user-defined types, which are not supported yet.`);
+  return cx.poison();
+}
+
+/** ` Did you mean 'x'?` for the closest visible name (at most 2 edits away), or ''. */
+export function didYouMean(cx: LowerContext, name: string, scope: Scope | null, want: 'value' | 'function' | 'any'): string {
+  const dot = name.lastIndexOf('.');
+  const prefix = dot >= 0 ? name.slice(0, dot + 1) : '';
+  const pool: string[] = [];
+  if (dot < 0 && scope) {
+    for (let sc: Scope | null = scope; sc; sc = sc.parent) {
+      for (const [k, sym] of sc.syms) if (want === 'any' || (sym.kind === 'func') === (want === 'function')) pool.push(k);
+    }
+  }
+  if (want !== 'function') pool.push(...allVariableNames());
+  if (want !== 'value') pool.push(...allFunctionNames());
+  let best: string | null = null;
+  let bestD = Math.min(2, Math.floor(name.length / 3));
+  for (const c of pool) {
+    if (!c.startsWith(prefix) || c.slice(prefix.length).includes('.') || c.startsWith('__')) continue;
+    const d = editDistance(name, c, bestD);
+    if (d <= bestD && (best === null || d < bestD)) {
+      best = c;
+      bestD = d;
+    }
+  }
+  return best !== null && best !== name ? ` Did you mean '${best}'?` : '';
+}
+
+export function unknownName(cx: LowerContext, name: string, span: A.Span): Val {
+  const root = name.split('.')[0] ?? '';
+  if (root === 'array' && !PINE_ARRAY_FUNCTIONS.has(name.slice(6)) && !name.startsWith('array.new_')) {
+    cx.err('E301', span, `Unknown built-in '${name}': 'array' has no member '${name.slice(6)}'.${didYouMean(cx, name, null, 'any')}`);
+  } else if (OFFLINE_REQUESTS.has(name)) {
+    cx.err('E504', span, `'${name}' needs data that only TradingView's servers have (financials, economic data, corporate events): it cannot run here.`);
+  } else if (root === 'strategy' && cx.meta.kind === 'strategy') {
+    // strategy() itself was reported: each strategy.* use would only repeat it.
+  } else if (UNSUPPORTED_NAMESPACES.includes(root)) {
+    cx.err('E504', span, `'${name}' is not supported yet.`);
+  } else if (isNamespace(root)) {
+    cx.err('E301', span, `Unknown built-in '${name}': '${root}' has no member '${name.slice(root.length + 1)}'.${didYouMean(cx, name, null, 'any')}`);
+  } else {
+    // `x.y` where x is neither a variable nor a namespace: x is what is missing.
+    cx.err('E301', { start: span.start, end: span.start + root.length }, `Undeclared identifier '${root}'.${didYouMean(cx, root, null, 'value')}`);
+  }
+  return cx.poison();
+}
+
+function builtinVar(cx: LowerContext, bv: VarSpec, scope: Scope, span: A.Span): Val {
+  const type = sigToPType(bv.type, null);
+  const impl = bv.impl;
+  if ('reg' in impl) return { reg: impl.reg, type, stable: true };
+  if ('value' in impl) {
+    const v = impl.value;
+    return cx.constVal(v, type);
+  }
+  const fn = scope.fn;
+  const idx = cx.builtinRef(bv.name, -1, `${bv.name}: ${typeName(type)}`);
+  const s = impl.drawing ? drawingSlot(cx) : impl.stateful ? fn.nCs++ : 0;
+  const r = fn.temp();
+  fn.em.at = cx.pinnedAt ?? span.start;
+  const at = fn.em.emit(Op.CALLB, idx, 0, r, s);
+  return { reg: r, type, defAt: at + 3 };
+}
+
+/** Namespaces of Pine that exist but are not implemented yet: a clear "not supported" error. */
+const UNSUPPORTED_NAMESPACES = [
+  'strategy', 'request', 'array', 'chart', 'ticker', 'runtime', 'library', 'dividends', 'earnings', 'splits',
+];
+
+/** request.* functions whose data has no offline source (LANGUAGE.md, Tier 4). */
+const OFFLINE_REQUESTS = new Set([
+  'request.financial', 'request.economic', 'request.dividends', 'request.earnings', 'request.splits',
+  'request.quandl', 'request.seed',
+]);
+
+/** Pine's array.* functions (implemented or not): a missing one is "not supported yet", any other
+ * name is unknown. */
+export const PINE_ARRAY_FUNCTIONS: ReadonlySet<string> = new Set([
+  'abs', 'avg', 'binary_search', 'binary_search_leftmost', 'binary_search_rightmost', 'clear',
+  'concat', 'copy', 'covariance', 'every', 'fill', 'first', 'from', 'get', 'includes', 'indexof',
+  'insert', 'join', 'last', 'lastindexof', 'max', 'median', 'min', 'mode', 'new', 'percentile_linear_interpolation',
+  'percentile_nearest_rank', 'percentrank', 'pop', 'push', 'range', 'remove', 'reverse', 'set', 'shift',
+  'size', 'slice', 'some', 'sort', 'sort_indices', 'standardize', 'stdev', 'sum', 'unshift', 'variance',
+]);
+
+/** Edit distance (insertions, deletions, substitutions, adjacent swaps), or max + 1 once above max. */
+function editDistance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let prev2: number[] = [];
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, (prev2[j - 2] ?? 0) + 1);
+      cur.push(v);
+      if (v < rowMin) rowMin = v;
+    }
+    if (rowMin > max) return max + 1;
+    prev2 = prev;
+    prev = cur;
+  }
+  return prev[b.length] ?? max + 1;
+}
