@@ -1,11 +1,12 @@
-// Evergreen's VM: the public API for hosts (the CLI, the web worker, tests).
+// Evergreen's VM: the public API for hosts (the CLI, the web worker, tests). The page's main thread
+// uses vm/values.ts instead (no compiler, no interpreter).
 //
 //   const { program, diagnostics } = compile(source);
 //   const inst = Instance.builder(program).symbol(info).timeframe('1D').inputs({ len: 20 }).build();
 //   for (const bar of bars) inst.runBar(bar);
 
 export { compile, type CompileResult } from './compiler/compile.js';
-export { formatDiagnostic, LineMap, type Diagnostic } from './compiler/diagnostics.js';
+export { formatDiagnostic, LineMap, type Diagnostic } from './core/diagnostics.js';
 export type { Program, OutputInfo, InputInfo, ScriptMeta } from './bytecode/program.js';
 export { disassemble } from './bytecode/disasm.js';
 export {
@@ -20,10 +21,13 @@ export {
 } from './runtime/instance.js';
 export { OutputStore, type OutputChunk } from './runtime/outputs.js';
 export type { DrawingRecord, DrawingValue } from './builtins/draw/output.js';
-export { PineRuntimeError, type PineRuntimeErrorData, type StackFrame } from './runtime/errors.js';
-export type { SymbolInfo, TimeframeInfo, Limits, LogEntry, AlertEntry } from './runtime/runtime.js';
-export { colorToCss, colorToHex, colorR, colorG, colorB, colorT, makeColor } from './runtime/color-value.js';
+export { PineRuntimeError, type PineRuntimeErrorData, type StackFrame } from './core/errors.js';
+export type { SymbolInfo, TimeframeInfo, Limits, LogEntry, AlertEntry } from './core/runtime.js';
+export { colorToCss, colorToHex, colorR, colorG, colorB, colorT, makeColor } from './core/color.js';
 export { SnapshotError, type SnapshotErrorCode } from './snapshot/format.js';
 export type { BarColumns } from './data/bars.js';
 export { parseBarsCsv, ParseError, type ParsedBars } from './data/csv.js';
 export { inferMintick, inferTimeframe } from './data/infer.js';
+export { syntheticBars, seededRandom, SYNTHETIC_START_MS, SYNTHETIC_STEP_MS } from './data/synthetic.js';
+export { HOST_STEPS, type HostStep, type HostStepEntry, type BarInfo } from './runtime/bar-feed.js';
+export type { ScriptState } from './core/state.js';

@@ -4,7 +4,7 @@
 // so it is tested in Node. Pane 0 is the price pane; a non-overlay script draws in pane 1 except
 // outputs with force_overlay.
 
-import { colorToCss } from '../../vm/runtime/color-value.js';
+import { colorToCss } from '../../vm/values.js';
 import type { OutputInfo } from '../../vm/index.js';
 import type { ProgramInfo } from '../worker/protocol.js';
 

@@ -27,7 +27,7 @@ import {
   type UTCTimestamp,
   type WhitespaceData,
 } from 'lightweight-charts';
-import { colorToCss } from '../../vm/runtime/color-value.js';
+import { colorToCss } from '../../vm/values.js';
 import { buildChartPlan, markerVisible, type ChartPlan, type MarkerPlan, type SeriesPlan, type CandlePlan, type BgPlan } from './chart-plan.js';
 import type { PlotBuffer } from './plot-buffer.js';
 import { FillPrimitive } from './chart-fill.js';

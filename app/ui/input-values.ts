@@ -2,7 +2,7 @@
 // apart from its React components so Node tests can import them.
 
 import type { InputInfo } from '../../vm/index.js';
-import { parseTimeframe } from '../../vm/builtins/time/timeframe.js';
+import { parseTimeframe } from '../../vm/values.js';
 
 /** Offered in the timeframe field's list (any other valid timeframe may be typed). */
 export const TIMEFRAMES = ['1', '5', '15', '30', '60', '240', '1D', '1W', '1M'];

@@ -6,7 +6,7 @@
 
 import { memo, useEffect, useRef, useState } from 'react';
 import type { InputInfo } from '../../vm/index.js';
-import { colorB, colorG, colorR, colorT, makeColor } from '../../vm/runtime/color-value.js';
+import { colorB, colorG, colorR, colorT, makeColor } from '../../vm/values.js';
 import { TIMEFRAMES, msToUtcField, textInputProblem, utcFieldToMs } from './input-values.js';
 import type { InputValue } from '../worker/protocol.js';
 import { inputKey } from '../worker/run-config.js';

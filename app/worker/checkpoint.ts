@@ -5,7 +5,7 @@
 // VM rejects (bad magic, truncated, checksum...) is reported as a SnapshotProblem, never half-used.
 
 import { Instance } from '../../vm/index.js';
-import { SnapshotError } from '../../vm/snapshot/format.js';
+import { SnapshotError } from '../../vm/index.js';
 import type { Store, AssembledOutputs } from '../store/store.js';
 import type { OutputChunkRecord, SnapshotKind, SnapshotMeta, StoredInputValue } from '../store/schema.js';
 import { mark } from '../marks.js';

@@ -3,7 +3,7 @@
 // IndexedDB). Each resolves to bars as columns plus the symbol and timeframe the VM runs them with.
 
 import { inferMintick, inferTimeframe, parseBarsCsv, type BarColumns, type SymbolInfo } from '../../vm/index.js';
-import { syntheticBars } from '../../bench/synthetic.js';
+import { syntheticBars } from '../../vm/index.js';
 import type { DatasetBarsRecord, DatasetRecord } from '../store/schema.js';
 import type { DatasetInfo } from './protocol.js';
 

@@ -4,7 +4,7 @@
 // that call site, alert.freq_once_per_bar_close only on a confirmed bar, alert.freq_all every time.
 
 import { defineFn, defineVar } from './registry.js';
-import { R, state, type Runtime } from '../runtime/runtime.js';
+import { R, state, type Runtime } from '../core/runtime.js';
 
 defineVar('alert.freq_all: const string', { value: 'all' });
 defineVar('alert.freq_once_per_bar: const string', { value: 'once_per_bar' });

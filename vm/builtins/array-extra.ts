@@ -9,10 +9,10 @@
 // refreshed from its base before the call and written back after it.
 
 import { FUNCTIONS, defineFn, type BuiltinImpl } from './registry.js';
-import { newArray, type PineArray } from '../runtime/heap.js';
+import { newArray, type PineArray } from '../core/heap.js';
 import { arrayArg, arrayVariance } from './array.js';
 import { modeOf } from './matrix.js';
-import type { Runtime } from '../runtime/runtime.js';
+import type { Runtime } from '../core/runtime.js';
 
 /** A slice's link to its source: elements [from, to) of base. */
 export interface ArrayView {

@@ -10,9 +10,9 @@
 // negative and then count from the end (Pine v6): -1 is the last element.
 
 import { defineFn, defineVar } from './registry.js';
-import { newArray, type PineArray } from '../runtime/heap.js';
+import { newArray, type PineArray } from '../core/heap.js';
 import { valueToString } from './format.js';
-import type { Runtime } from '../runtime/runtime.js';
+import type { Runtime } from '../core/runtime.js';
 
 type Elem = 'int' | 'float' | 'bool' | 'color' | 'string' | DrawElem;
 /** Tier 2 element types: drawing ids (numbers, na = NaN) and chart.point objects (null = na). */

@@ -2,7 +2,7 @@
 // bar_index and barstate.*. Scripts read them with no instruction at all.
 
 import { defineVar } from './registry.js';
-import { R } from '../runtime/runtime.js';
+import { R } from '../core/runtime.js';
 
 defineVar('open: series float', { reg: R.open });
 defineVar('high: series float', { reg: R.high });

@@ -3,7 +3,7 @@
 // (int, float, bool, color, drawing ids) live in rt.f with na = NaN; strings and chart.points in
 // rt.o with na = null.
 
-import type { Runtime } from '../runtime/runtime.js';
+import type { Runtime } from '../core/runtime.js';
 
 export type Elem = 'int' | 'float' | 'bool' | 'color' | 'string' | 'label' | 'line' | 'box' | 'table' | 'polyline' | 'linefill' | 'chart.point';
 

@@ -1,13 +1,10 @@
-// Maps and matrices as heap objects (their shapes are those of the heap object model: a map is
-// {kind: 'map', keys, values}, a matrix {kind: 'matrix', rows, columns, items}), with the map's
-// key index: derived data kept beside the map, never in it.
+// Maps and matrices of the heap object model (core/heap.ts: a map is {kind: 'map', keys, values}, a
+// matrix {kind: 'matrix', rows, columns, items}): their constructors, and the map's key index —
+// derived data kept beside the map, never in it.
 
-/** map<K, V>: keys and values in insertion order (plain data, like every heap object). */
-export interface PineMap {
-  kind: 'map';
-  keys: unknown[];
-  values: unknown[];
-}
+import type { PineMap, PineMatrix } from '../core/heap.js';
+
+export type { PineMap, PineMatrix };
 
 export function newMap(): PineMap {
   return { kind: 'map', keys: [], values: [] };
@@ -32,15 +29,6 @@ export function mapIndex(m: PineMap): Map<unknown, number> {
 /** The position of `key` in the map, or -1. */
 export function mapFind(m: PineMap, key: unknown): number {
   return mapIndex(m).get(key) ?? -1;
-}
-
-/** matrix<T>: `rows` × `columns` elements in `items`, row after row (numbers with na = NaN, or
- * strings / objects with na = null). */
-export interface PineMatrix {
-  kind: 'matrix';
-  rows: number;
-  columns: number;
-  items: unknown[];
 }
 
 export function newMatrix(rows: number, columns: number, items: unknown[]): PineMatrix {

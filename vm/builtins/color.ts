@@ -3,7 +3,7 @@
 // round(transparency·10), na = NaN).
 
 import { defineFn, defineVar } from './registry.js';
-import { colorB, colorG, colorR, colorT, makeColor } from '../runtime/color-value.js';
+import { colorB, colorG, colorR, colorT, makeColor } from '../core/color.js';
 
 /** The named constants with the RGB values of the v6 Reference Manual's constants pages
  * (e.g. "color.red: Is a named constant for #F23645 color"). */

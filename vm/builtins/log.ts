@@ -3,7 +3,7 @@
 // rt.limits.maxLogs the oldest entries are dropped.
 
 import { defineFn } from './registry.js';
-import { R, type LogEntry, type LogLevel, type Runtime } from '../runtime/runtime.js';
+import { R, type LogEntry, type LogLevel, type Runtime } from '../core/runtime.js';
 import { boxedArgs, formatMessageRt } from './str.js';
 
 /** Appends a log entry, keeping at most `max` entries (oldest dropped first). */

@@ -1,4 +1,4 @@
-// map.* over heap maps (runtime/heap.ts PineMap): new<K, V>, put, put_all, get, contains, remove,
+// map.* over heap maps (core/heap.ts PineMap): new<K, V>, put, put_all, get, contains, remove,
 // keys, values, size, clear, copy. Maps keep insertion order (a put on an existing key keeps its
 // place); keys() and values() return new arrays. Keys are the fundamental types, values any
 // element type. Pine's limit: 50,000 key-value pairs per map.
@@ -7,10 +7,10 @@
 // from the map's type and the implementation knows statically where keys and values live.
 
 import { defineFn } from './registry.js';
-import { newArray } from '../runtime/heap.js';
+import { newArray } from '../core/heap.js';
 import { newMap, mapFind, mapIndex, type PineMap } from './collections-heap.js';
 import { ELEMS, SCALARS, heapArg, readElem, writeElem, naOfElem } from './collection-io.js';
-import type { Runtime } from '../runtime/runtime.js';
+import type { Runtime } from '../core/runtime.js';
 
 /** Pine's limit on the number of pairs in a map. */
 export const MAX_MAP_SIZE = 50_000;

@@ -5,7 +5,7 @@
 // the qualifiers the manual lists.
 
 import { defineFn, defineVar } from './registry.js';
-import { state, type Runtime } from '../runtime/runtime.js';
+import { state, type Runtime } from '../core/runtime.js';
 import { roundToMintick } from './format.js';
 
 // ---------------------------------------------------------------------------------------------

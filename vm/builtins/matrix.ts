@@ -1,4 +1,4 @@
-// matrix.* over heap matrices (runtime/heap.ts PineMatrix). For every element type: new<T>, get,
+// matrix.* over heap matrices (core/heap.ts PineMatrix). For every element type: new<T>, get,
 // set, row, col, rows, columns, elements_count, add_row, add_col, remove_row, remove_col,
 // swap_rows, swap_columns, fill, copy, submatrix, reverse, reshape, concat, transpose,
 // is_square. For int and float matrices also: sum, diff, mult, kron, pow, avg, max, min, median,
@@ -6,12 +6,12 @@
 // math lives in matrix-math.ts). Pine's limit: 100,000 elements per matrix.
 
 import { defineFn } from './registry.js';
-import { newArray, type PineArray } from '../runtime/heap.js';
+import { newArray, type PineArray } from '../core/heap.js';
 import { newMatrix, type PineMatrix } from './collections-heap.js';
 import { ELEMS, heapArg, naText, readElem, writeElem, isObjectElem, type Elem } from './collection-io.js';
 import { arrayMedian } from './array.js';
 import { determinant, eigen, inverse, kron, multiply, power, pseudoInverse, rank, type Mat } from './matrix-math.js';
-import type { Runtime } from '../runtime/runtime.js';
+import type { Runtime } from '../core/runtime.js';
 
 /** Pine's limit on the number of elements of a matrix. */
 export const MAX_MATRIX_SIZE = 100_000;

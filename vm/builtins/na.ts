@@ -5,7 +5,7 @@
 // arguments"), so a v6 call that resolves to one is a compile error.
 
 import { defineFn } from './registry.js';
-import { state } from '../runtime/runtime.js';
+import { state } from '../core/runtime.js';
 
 /** fixnan's record: the last non-na value committed by earlier bars, and this bar's value. */
 export interface FixnanState {

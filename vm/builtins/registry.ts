@@ -17,8 +17,8 @@
 // values in rt.f[a+i], strings and references in rt.o[a+i]); the result goes to register `d`
 // (a tuple result to d, d+1, ...); `s` is the absolute call-site state slot (stateful builtins only).
 
-import type { Runtime } from '../runtime/runtime.js';
-import { Qual, type Base } from '../compiler/types.js';
+import type { Runtime } from '../core/runtime.js';
+import { Qual, type Base } from '../core/types.js';
 
 export type BuiltinImpl = (rt: Runtime, a: number, d: number, s: number) => void;
 
@@ -40,17 +40,8 @@ export interface ParamSpec {
   rest: boolean;
 }
 
-export type OutputKind =
-  | 'plot'
-  | 'plotshape'
-  | 'plotchar'
-  | 'plotarrow'
-  | 'plotcandle'
-  | 'plotbar'
-  | 'hline'
-  | 'fill'
-  | 'bgcolor'
-  | 'barcolor';
+export type { OutputKind } from '../core/types.js';
+import type { OutputKind } from '../core/types.js';
 
 export interface FnOptions {
   /** Needs a per-call-site state slot (ta.*, anything with history). */

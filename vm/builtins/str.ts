@@ -3,8 +3,8 @@
 // format.ts, regex translation in str-regex.ts, time zones in time/tz.ts.
 
 import { defineFn, defineVar } from './registry.js';
-import type { Runtime } from '../runtime/runtime.js';
-import { newArray } from '../runtime/heap.js';
+import type { Runtime } from '../core/runtime.js';
+import { newArray } from '../core/heap.js';
 import {
   FORMAT,
   FormatError,

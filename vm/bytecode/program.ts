@@ -2,7 +2,7 @@
 // to functions or closures; builtins are named (name + overload) and resolved when an Instance is
 // built, so a program compiled by one VM build is checked, not trusted, by another.
 
-import type { OutputKind } from '../builtins/registry.js';
+import type { OutputKind } from '../core/types.js';
 
 export const PROGRAM_FORMAT = 1;
 

@@ -6,15 +6,13 @@
 import type { InputInfo, Program } from '../bytecode/program.js';
 import { Machine } from './machine.js';
 import { OutputStore } from './outputs.js';
-import { cloneData } from './clone.js';
-import { DEFAULT_LIMITS, R, type Limits, type SymbolInfo, type TimeframeInfo } from './runtime.js';
-import type { SeriesF } from './series.js';
-import { SOURCE_REGS } from '../compiler/lower/index.js';
-import { parseTimeframe, timeframeSeconds } from '../builtins/time/timeframe.js';
-import { barCloseTime } from '../builtins/time/periods.js';
+import { DEFAULT_LIMITS, R, type Limits, type SymbolInfo, type TimeframeInfo } from '../core/runtime.js';
+import { SOURCE_REGS } from '../core/registers.js';
+import type { InputValue, TickState } from '../core/state.js';
+import { parseTimeframe } from '../builtins/time/timeframe.js';
 import type { BarColumns } from '../data/bars.js';
-import { PineRuntimeError, type PineRuntimeErrorData } from './errors.js';
-import { keepExemplar, keepStateShapes } from './shapes.js';
+import { PineRuntimeError, type PineRuntimeErrorData } from '../core/errors.js';
+import { keepExemplar, keepStateShapes } from '../core/shapes.js';
 import { drawingsOf, type DrawingRecord } from '../builtins/draw/output.js';
 import {
   FLAG_FAILED,
@@ -35,8 +33,9 @@ import {
   programHash,
   type Env,
   type MachineState,
-  type TickState,
 } from '../snapshot/state.js';
+import { BarFeed, hostStepsFor, HISTORY, REALTIME_NEW, REALTIME_UPDATE } from './bar-feed.js';
+import { captureTick, restoreRecord, rollbackTick, saveRecord, varipSlots, type VaripSlots } from './state-ops.js';
 
 export interface Bar {
   /** Bar open time, ms since the epoch (UTC). */
@@ -58,7 +57,7 @@ export interface RunOptions {
 
 export type RunResult = { status: 'done'; bar: number } | { status: 'yielded'; bar: number };
 
-export type InputValue = number | string | boolean;
+export type { InputValue };
 
 export class InstanceError extends Error {
   override readonly name = 'InstanceError';
@@ -271,10 +270,8 @@ export class Instance {
   /** The open (realtime, unconfirmed) bar's time, or null. */
   private openTime: number | null = null;
   private checkpoint: TickState | null = null;
-  private lastBarIdx: number;
-  /** last_bar_time: given by the host, found in runBars' columns, or the realtime bar's (NaN:
-   * unknown). */
-  private lastBarMs = NaN;
+  /** Whether the host gave last_bar_time (otherwise found in runBars' columns, or the realtime
+   * bar's; the value is the feed's `lastBarMs`, NaN when unknown). */
   private lastBarMsGiven = false;
   /** Status of a bar stopped by its budget: which bar, and whether it confirms. */
   private pending: { bar: number; confirm: boolean } | null = null;
@@ -301,8 +298,10 @@ export class Instance {
     return readHeader(bytes);
   }
 
-  /** Bar series as (register, slot) pairs, fed before each bar. */
-  readonly barSeries: Int32Array;
+  /** THE per-bar driver (bar-feed.ts): bar registers, bar series, output row, host steps. */
+  readonly feed: BarFeed;
+  /** Absolute varip slots, kept across a realtime rollback. */
+  private readonly varip: VaripSlots;
 
   constructor(
     readonly machine: Machine,
@@ -310,9 +309,11 @@ export class Instance {
     total: number | null,
     lastBarTime: number | null = null,
   ) {
-    this.lastBarIdx = total === null ? NaN : total - 1;
+    const p = machine.program;
+    this.feed = new BarFeed(machine, Int32Array.from(p.barSeries.flatMap((b) => [b.reg, b.slot])), hostStepsFor(p));
+    this.varip = varipSlots(p.functions);
+    this.feed.last = total === null ? NaN : total - 1;
     if (lastBarTime !== null) this.setLastBarTime(lastBarTime);
-    this.barSeries = Int32Array.from(machine.program.barSeries.flatMap((b) => [b.reg, b.slot]));
     this.applyInputs();
   }
 
@@ -322,12 +323,12 @@ export class Instance {
     if (!Number.isInteger(n) || n < this.confirmed + 1) {
       throw new InstanceError('bad-total', `totalBars must be a whole number of at least ${this.confirmed + 1} (the bars already run), got ${n}`);
     }
-    this.lastBarIdx = n - 1;
+    this.feed.last = n - 1;
   }
 
   /** Sets last_bar_time (the open time of the chart's last bar) for the bars run from now on. */
   setLastBarTime(ms: number): void {
-    this.lastBarMs = ms;
+    this.feed.lastBarMs = ms;
     this.lastBarMsGiven = true;
   }
 
@@ -360,15 +361,9 @@ export class Instance {
     const state: MachineState = {
       bar: m.bar,
       confirmed: this.confirmed,
-      lastBar: this.lastBarIdx,
+      lastBar: this.feed.last,
       lastTime: this.lastTime,
-      vf: m.vf,
-      vo: m.vo,
-      ser: m.ser,
-      cs: m.cs,
-      rng: m.rng,
-      logs: m.logs,
-      alerts: m.alerts,
+      ...saveRecord(m),
       exec:
         suspended && this.pending
           ? {
@@ -441,13 +436,7 @@ export class Instance {
       d.outputs.columns.forEach((chs, i) => chs.forEach((c, j) => outputs.columns[i]?.[j]?.set(c)));
     }
     m.bar = st.bar;
-    m.vf.set(st.vf);
-    st.vo.forEach((v, i) => (m.vo[i] = v));
-    st.ser.forEach((v, i) => (m.ser[i] = v));
-    st.cs.forEach((v, i) => (m.cs[i] = v));
-    m.rng.set(st.rng);
-    m.logs = st.logs;
-    m.alerts = st.alerts;
+    restoreRecord(m, st);
     const inst = new Instance(m, env.inputs, Number.isNaN(st.lastBar) ? null : st.lastBar + 1);
     inst.confirmed = st.confirmed;
     inst.lastTime = st.lastTime;
@@ -549,7 +538,7 @@ export class Instance {
     }
     const idx = this.confirmed + 1;
     this.machine.f[R.timeNow] = Date.now();
-    this.prepare(idx, bar, false, true);
+    this.feed.enter(idx, bar.time, bar.open, bar.high, bar.low, bar.close, bar.volume ?? NaN, bar.timeClose, HISTORY);
     this.pending = { bar: idx, confirm: true };
     return this.go(opts.budget);
   }
@@ -560,38 +549,29 @@ export class Instance {
     if (this.openTime !== null) throw new InstanceError('bar-order', 'A realtime bar is open: confirm it with runBar() first.');
     if (to <= from) return;
     const m = this.machine;
-    const f = m.f;
-    const out = m.outputs;
-    const last = this.lastBarIdx;
+    const feed = this.feed;
+    const last = feed.last;
     const time = cols.time;
     // Room for this run's rows; when the host announced its bar count, for all of them at once
     // (a run in chunks then allocates its columns once instead of once per chunk).
     const lastRow = this.confirmed + (to - from);
-    if (last === last && last >= lastRow && last < lastRow + 1e8) out.reserve(last);
-    else out.reserve(lastRow, false);
-    // Flags that are the same on every history bar.
-    f[R.timeNow] = Date.now();
-    f[R.isHistory] = 1;
-    f[R.isRealtime] = 0;
-    f[R.isNew] = 1;
-    f[R.isConfirmed] = 1;
-    f[R.lastBarIndex] = last;
+    if (last === last && last >= lastRow && last < lastRow + 1e8) m.outputs.reserve(last);
+    else m.outputs.reserve(lastRow, false);
+    m.f[R.timeNow] = Date.now();
     // The last bar's time, when these columns reach the last bar (row of bar b: from + b - first).
     if (!this.lastBarMsGiven && last === last) {
       const row = from + last - (this.confirmed + 1);
-      if (row >= from && row < time.length) this.lastBarMs = time[row] as number;
+      if (row >= from && row < time.length) feed.lastBarMs = time[row] as number;
     }
-    f[R.lastBarTime] = this.lastBarMs;
-    this.closeTimeOf(time[from] as number);
-    const fixedMs = this.fixedBarMs ?? 0;
+    feed.beginHistory();
     const history = m.history;
     if (history !== null) {
       // The compiled tier runs the whole range in one call (jit.ts), doing per bar what the loop
-      // below does; m.bar is the last bar it started.
+      // below does; m.bar is the last bar it entered.
       const first = this.confirmed;
       m.bar = first;
       try {
-        history(m, this, cols, from, to, last, fixedMs);
+        history(m, feed, cols, from, to);
       } catch (e) {
         this.confirmed = m.bar - 1;
         if (m.bar - 1 > first) this.lastTime = time[from + (m.bar - 1 - first) - 1] as number;
@@ -601,57 +581,25 @@ export class Instance {
       }
       this.confirmed = m.bar;
       this.lastTime = time[to - 1] as number;
-    } else this.interpretBars(cols, from, to, last, fixedMs);
+    } else this.interpretBars(cols, from, to);
     if (!this.shapesKept) this.keepShapes();
   }
 
-  /** runBars' loop for the interpreter: bar registers, bar series and output row, then the bar. */
-  private interpretBars(cols: BarColumns, from: number, to: number, last: number, fixedMs: number): void {
+  /** runBars' loop for the interpreter: the bar enters through the feed, then its body runs. */
+  private interpretBars(cols: BarColumns, from: number, to: number): void {
     const m = this.machine;
-    const f = m.f;
-    const out = m.outputs;
-    const { time, open, high, low, close, volume } = cols;
-    const bs = this.barSeries;
-    const ser = m.ser;
+    const feed = this.feed;
+    const time = cols.time;
     let idx = this.confirmed;
     try {
       for (let i = from; i < to; i++) {
         idx++;
-        const t = time[i] as number;
-        const o = open[i] as number;
-        const h = high[i] as number;
-        const l = low[i] as number;
-        const c = close[i] as number;
-        f[0] = o;
-        f[1] = h;
-        f[2] = l;
-        f[3] = c;
-        f[4] = volume[i] as number;
-        f[5] = t;
-        f[6] = fixedMs > 0 ? t + fixedMs : this.closeTimeOf(t);
-        f[7] = idx;
-        f[8] = (h + l) / 2;
-        f[9] = (h + l + c) / 3;
-        f[10] = (o + h + l + c) / 4;
-        f[11] = (h + l + c + c) / 4;
-        f[12] = idx === 0 ? 1 : 0;
-        f[13] = idx === last ? 1 : 0;
-        f[18] = idx === last ? 1 : 0;
-        for (let k = 0; k < bs.length; k += 2) {
-          const sr = ser[bs[k + 1] as number] as SeriesF;
-          if (sr.bar !== idx) {
-            sr.bar = idx;
-            sr.head = (sr.head + 1) & sr.mask;
-            if (sr.count < 0x7fffffff) sr.count++;
-          }
-          sr.buf[sr.head] = f[bs[k] as number] as number;
-        }
-        out.beginBar(idx, t);
-        m.bar = idx;
+        feed.enterRow(cols, i, idx);
         m.startBar();
         while (!m.exec(0x7fffffff));
+        feed.leave();
         this.confirmed = idx;
-        this.lastTime = t;
+        this.lastTime = time[i] as number;
       }
     } catch (e) {
       if (e instanceof PineRuntimeError) this.failed = e;
@@ -680,7 +628,7 @@ export class Instance {
     }
     const isNew = this.openTime === null;
     if (isNew) {
-      this.checkpoint = this.capture();
+      this.checkpoint = captureTick(this.machine);
       this.openTime = tick.time;
     } else {
       this.rollback();
@@ -688,8 +636,9 @@ export class Instance {
     const idx = this.confirmed + 1;
     this.machine.f[R.timeNow] = Date.now();
     // The open bar is the chart's last bar.
-    if (!this.lastBarMsGiven) this.lastBarMs = tick.time;
-    this.prepare(idx, tick, true, false, isNew);
+    if (!this.lastBarMsGiven) this.feed.lastBarMs = tick.time;
+    const t = tick;
+    this.feed.enter(idx, t.time, t.open, t.high, t.low, t.close, t.volume ?? NaN, t.timeClose, isNew ? REALTIME_NEW : REALTIME_UPDATE);
     this.pending = { bar: idx, confirm: false };
     return this.go(opts.budget);
   }
@@ -727,6 +676,7 @@ export class Instance {
   private finish(done: boolean): void {
     const p = this.pending;
     if (!done || !p) return;
+    this.feed.leave();
     if (p.confirm) {
       this.confirmed = p.bar;
       this.lastTime = this.machine.f[R.time] as number;
@@ -736,132 +686,14 @@ export class Instance {
     if (!this.shapesKept && (p.bar & (p.bar + 1)) === 0) this.keepShapes();
   }
 
-  /** Sets the bar registers, feeds bar history buffers and opens the output row. */
-  private prepare(idx: number, bar: Bar, realtime: boolean, confirm: boolean, isNew = true): void {
-    const m = this.machine;
-    const f = m.f;
-    f[R.open] = bar.open;
-    f[R.high] = bar.high;
-    f[R.low] = bar.low;
-    f[R.close] = bar.close;
-    f[R.volume] = bar.volume ?? NaN;
-    f[R.time] = bar.time;
-    f[R.timeClose] = bar.timeClose ?? this.closeTimeOf(bar.time);
-    this.common(idx, realtime, confirm, isNew);
-  }
-
-  /** time_close of a bar opening at `t`: the end of its period, cut at the session end. Intraday
-   * bars of a round-the-clock symbol simply last one timeframe. */
+  /** time_close of a bar opening at `t` (see BarFeed.closeTimeOf). */
   closeTimeOf(t: number): number {
-    const m = this.machine;
-    const tf = m.timeframe;
-    if (this.fixedBarMs === null) {
-      this.fixedBarMs = (tf.unit === '' || tf.unit === 'S') && m.syminfo.session === '24x7' ? timeframeSeconds(tf) * 1000 : 0;
-    }
-    return this.fixedBarMs > 0 ? t + this.fixedBarMs : barCloseTime(m.syminfo, tf, t);
+    return this.feed.closeTimeOf(t);
   }
 
-  private fixedBarMs: number | null = null;
-
-  private common(idx: number, realtime: boolean, confirm: boolean, isNew: boolean): void {
-    const m = this.machine;
-    const f = m.f;
-    const h = f[R.high] as number;
-    const l = f[R.low] as number;
-    const c = f[R.close] as number;
-    const o = f[R.open] as number;
-    m.bar = idx;
-    f[R.barIndex] = idx;
-    f[R.hl2] = (h + l) / 2;
-    f[R.hlc3] = (h + l + c) / 3;
-    f[R.ohlc4] = (o + h + l + c) / 4;
-    f[R.hlcc4] = (h + l + c + c) / 4;
-    const last = this.lastBarIdx;
-    f[R.isFirst] = idx === 0 ? 1 : 0;
-    f[R.isLast] = realtime || idx === last ? 1 : 0;
-    f[R.isHistory] = realtime ? 0 : 1;
-    f[R.isRealtime] = realtime ? 1 : 0;
-    f[R.isNew] = isNew ? 1 : 0;
-    f[R.isConfirmed] = confirm ? 1 : 0;
-    f[R.isLastConfirmedHistory] = !realtime && idx === last ? 1 : 0;
-    f[R.lastBarIndex] = last;
-    f[R.lastBarTime] = this.lastBarMs;
-    const bs = this.barSeries;
-    for (let i = 0; i < bs.length; i += 2) {
-      const s = m.ser[bs[i + 1] as number] as SeriesF;
-      if (s.bar !== idx) {
-        s.bar = idx;
-        s.head = (s.head + 1) & s.mask;
-        if (s.count < 0x7fffffff) s.count++;
-      }
-      s.buf[s.head] = f[bs[i] as number] as number;
-    }
-    m.outputs.beginBar(idx, f[R.time] as number);
-  }
-
-  /** Copies everything that a realtime tick may change. */
-  private capture(): TickState {
-    const m = this.machine;
-    const serPos = new Float64Array(m.ser.length * 3);
-    m.ser.forEach((sr, i) => {
-      serPos[i * 3] = sr.head;
-      serPos[i * 3 + 1] = sr.count;
-      serPos[i * 3 + 2] = sr.bar;
-    });
-    return {
-      vf: m.vf.slice(),
-      vo: cloneData(m.vo),
-      serPos,
-      cs: cloneData(m.cs),
-      rng: m.rng.slice(),
-      logs: m.logs.length,
-      alerts: m.alerts.length,
-    };
-  }
-
-  /** Restores the last confirmed state, keeping varip variables (and their init flags). */
+  /** Restores the last confirmed state (state-ops.ts), keeping varip variables. */
   private rollback(): void {
-    const cp = this.checkpoint;
-    if (!cp) return;
-    const m = this.machine;
-    const keepF = new Map<number, number>();
-    const keepO = new Map<number, unknown>();
-    this.forEachVarip((absF, absO) => {
-      for (const i of absF) keepF.set(i, m.vf[i] as number);
-      for (const i of absO) keepO.set(i, m.vo[i]);
-    });
-    m.vf.set(cp.vf);
-    const vo = cloneData(cp.vo);
-    for (let i = 0; i < vo.length; i++) m.vo[i] = vo[i];
-    m.ser.forEach((sr, i) => {
-      sr.head = cp.serPos[i * 3] as number;
-      sr.count = cp.serPos[i * 3 + 1] as number;
-      sr.bar = cp.serPos[i * 3 + 2] as number;
-    });
-    const cs = cloneData(cp.cs);
-    for (let i = 0; i < cs.length; i++) m.cs[i] = cs[i];
-    m.rng.set(cp.rng);
-    m.logs.length = cp.logs;
-    m.alerts.length = cp.alerts;
-    for (const [i, v] of keepF) m.vf[i] = v;
-    for (const [i, v] of keepO) m.vo[i] = v;
-  }
-
-  /** Absolute varip slots of the whole call-site tree. */
-  private forEachVarip(cb: (absF: number[], absO: number[]) => void): void {
-    const fns = this.program.functions;
-    const stack = [{ fn: 0, vb: 0, ob: 0 }];
-    while (stack.length > 0) {
-      const it = stack.pop();
-      if (!it) break;
-      const info = fns[it.fn];
-      if (!info) continue;
-      cb(
-        info.varipF.map((s) => it.vb + s),
-        info.varipO.map((s) => it.ob + s),
-      );
-      for (const c of info.calls) stack.push({ fn: c.fn, vb: it.vb + c.varOff, ob: it.ob + c.objOff });
-    }
+    if (this.checkpoint) rollbackTick(this.machine, this.checkpoint, this.varip);
   }
 }
 

@@ -16,32 +16,44 @@
 import type { Program } from '../bytecode/program.js';
 import { OP_LEN, OPS } from '../bytecode/opcodes.js';
 import type { BuiltinImpl } from '../builtins/registry.js';
-import { resolveBuiltins, type Machine } from './machine.js';
+import type { SeriesF, SeriesO } from '../core/series.js';
 import type { BarColumns } from '../data/bars.js';
+import type { BarFeed } from './bar-feed.js';
+import { resolveBuiltins } from './builtin-table.js';
+import type { OutputStore } from './outputs.js';
 
-/** Runs up to `maxSteps` instructions of the machine's bar, as Machine.interpret does. */
-export type CompiledExec = (m: Machine, maxSteps: number) => boolean;
-
-/** What the compiled history loop needs from the Instance that calls it. */
-export interface HistoryHost {
-  /** Bar series as (register, slot) pairs, fed before each bar. */
-  readonly barSeries: Int32Array;
-  /** The bar's close time when the timeframe has no fixed length. */
-  closeTimeOf(t: number): number;
+/** What the generated code reads and writes of the interpreter (runtime/machine.ts's Machine): its
+ * registers, record, execution state and the helpers it calls out to. Declared here so that this
+ * tier does not import the interpreter (the Machine imports this file). */
+export interface TierMachine {
+  f: Float64Array;
+  o: unknown[];
+  vf: Float64Array;
+  vo: unknown[];
+  ser: (SeriesF | SeriesO)[];
+  bar: number;
+  outputs: OutputStore;
+  pc: number;
+  frames: number[];
+  vb: number;
+  ob: number;
+  sb: number;
+  cb: number;
+  interpret(maxSteps: number): boolean;
+  histF(s: SeriesF, k: number): number;
+  histO(s: SeriesO, k: number): unknown;
+  loopCheck(r: number): void;
+  locate(e: unknown, pc: number): unknown;
 }
 
+/** Runs up to `maxSteps` instructions of the machine's bar, as Machine.interpret does. */
+export type CompiledExec = (m: TierMachine, maxSteps: number) => boolean;
+
 /** Runs confirmed history bars [from, to) of `cols` in one call, as Instance.runBars does bar by
- * bar with Machine.exec (the bar registers, bar series and output row are set in the same order).
- * `m.bar` is the last bar run when it returns or throws; the outputs must have room for every row. */
-export type CompiledHistory = (
-  m: Machine,
-  host: HistoryHost,
-  cols: BarColumns,
-  from: number,
-  to: number,
-  last: number,
-  fixedMs: number,
-) => void;
+ * bar with Machine.exec: each bar enters through the per-bar driver (`feed.enterRow`, bar-feed.ts),
+ * then the body runs, then `feed.leave()`. `m.bar` is the last bar entered when it returns or
+ * throws; the outputs must have room for every row. */
+export type CompiledHistory = (m: TierMachine, feed: BarFeed, cols: BarColumns, from: number, to: number) => void;
 
 export interface Compiled {
   exec: CompiledExec;
@@ -488,33 +500,22 @@ function generate(program: Program, stateful: Uint8Array): string | null {
     '}',
     ...onError,
     '};',
-    // The history loop: Instance.runBars' per-bar work (same registers, same order), then the bar.
-    'const history = function compiledHistory(m, host, cols, from, to, last, fixedMs) {',
+    // The history loop: each bar enters through the per-bar driver (bar-feed.ts), as in runBars.
+    'const history = function compiledHistory(m, feed, cols, from, to) {',
     'const f = m.f, o = m.o, vf = m.vf, vo = m.vo, ser = m.ser, frames = m.frames;',
-    'const out = m.outputs, outCols = out.columns, tcol = out.time, firstBar = out.firstBar;',
-    'const time = cols.time, open = cols.open, high = cols.high, low = cols.low, close = cols.close, volume = cols.volume;',
-    'const bs = host.barSeries;',
+    'const out = m.outputs, outCols = out.columns, firstBar = out.firstBar, hostSteps = feed.steps.length !== 0;',
     'let bar = m.bar, outRow = 0, pc = 0, vb = 0, ob = 0, sb = 0, cb = 0, p = 0, budget = 0;',
     'try {',
     'bars: for (let i = from; i < to; i++) {',
-    'bar++; m.bar = bar;',
-    'const t = time[i], op = open[i], h = high[i], l = low[i], c = close[i];',
-    'f[0] = op; f[1] = h; f[2] = l; f[3] = c; f[4] = volume[i]; f[5] = t;',
-    'f[6] = fixedMs > 0 ? t + fixedMs : host.closeTimeOf(t);',
-    'f[7] = bar; f[8] = (h + l) / 2; f[9] = (h + l + c) / 3; f[10] = (op + h + l + c) / 4; f[11] = (h + l + c + c) / 4;',
-    'f[12] = bar === 0 ? 1 : 0; f[13] = bar === last ? 1 : 0; f[18] = bar === last ? 1 : 0;',
-    'for (let k = 0; k < bs.length; k += 2) {',
-    '  const s = ser[bs[k + 1]];',
-    '  if (s.bar !== bar) { s.bar = bar; s.head = (s.head + 1) & s.mask; if (s.count < 0x7fffffff) s.count++; }',
-    '  s.buf[s.head] = f[bs[k]];',
-    '}',
-    'outRow = bar - firstBar; tcol[outRow] = t; if (outRow >= out.length) out.length = outRow + 1;',
+    'bar++;',
+    'feed.enterRow(cols, i, bar);',
+    'outRow = bar - firstBar;',
     `pc = ${mainEntry}; vb = 0; ob = 0; sb = 0; cb = 0; p = pc; if (frames.length !== 0) frames.length = 0;`,
     'budget = 0x7fffffff;',
     'for (;;) {',
-    switchOn('m.pc = -1; continue bars;'),
+    switchOn('m.pc = -1; if (hostSteps) feed.leave(); continue bars;'),
     // A history bar has no budget: 2^31 - 1 instructions at a time, as runBars gives exec.
-    ...bail('continue bars;', 'budget = 0x7fffffff; continue;'),
+    ...bail('{ if (hostSteps) feed.leave(); continue bars; }', 'budget = 0x7fffffff; continue;'),
     '}',
     '}',
     ...onError,

@@ -1,5 +1,6 @@
-// The interpreter. A Machine holds the whole mutable state of one running script — registers,
-// var slots, history buffers, call-site states, outputs, logs, random generator — and executes
+// The interpreter. A Machine holds the whole mutable state of one running script — registers, THE
+// state record of core/state.ts (var slots, history buffers, call-site states, random generator,
+// logs, alerts, host-step state), outputs — and executes
 // Program.code one instruction at a time in an explicit loop (pc, frame stack and bases live in
 // fields, not on the JS stack), so it can stop after any instruction and resume later.
 //
@@ -7,10 +8,11 @@
 // opcode name, and tests/vm/opcodes.test.ts checks the numbers against bytecode/opcodes.ts.
 
 import type { Program } from '../bytecode/program.js';
-import { lookupVar, fnByKey, type BuiltinImpl } from '../builtins/registry.js';
-import { LineMap } from '../compiler/diagnostics.js';
+import type { BuiltinImpl } from '../builtins/registry.js';
+import { resolveBuiltins } from './builtin-table.js';
+import { LineMap } from '../core/diagnostics.js';
 import type { OutputStore } from './outputs.js';
-import { FailSignal, PineRuntimeError, type StackFrame } from './errors.js';
+import { FailSignal, PineRuntimeError, type StackFrame } from '../core/errors.js';
 import type {
   AlertEntry,
   Limits,
@@ -18,33 +20,12 @@ import type {
   Runtime,
   SymbolInfo,
   TimeframeInfo,
-} from './runtime.js';
-import type { SeriesF, SeriesO } from './series.js';
-import { newSeriesF, newSeriesO } from './series.js';
+} from '../core/runtime.js';
+import type { HostState, ScriptState } from '../core/state.js';
+import type { SeriesF, SeriesO } from '../core/series.js';
+import { newSeriesF, newSeriesO } from '../core/series.js';
 import { seedRng } from '../builtins/math.js';
 import { compileProgram, type Compiled, type CompiledHistory } from './jit.js';
-
-/** Builtin implementations of a program, resolved by name when the machine is created. */
-export function resolveBuiltins(program: Program): { impls: BuiltinImpl[]; stateful: Uint8Array } {
-  const impls: BuiltinImpl[] = [];
-  const stateful = new Uint8Array(program.builtins.length);
-  program.builtins.forEach((b, i) => {
-    if (b.overload < 0) {
-      const v = lookupVar(b.name);
-      if (!v || !('get' in v.impl)) throw new Error(`This VM has no built-in variable '${b.name}' required by the program.`);
-      impls.push(v.impl.get);
-      stateful[i] = v.impl.stateful ? 1 : 0;
-      return;
-    }
-    const spec = fnByKey(b.name, b.overload);
-    if (!spec || spec.signature !== b.signature) {
-      throw new Error(`This VM has no built-in '${b.signature}' required by the program.`);
-    }
-    impls.push(spec.impl);
-    stateful[i] = spec.stateful ? 1 : 0;
-  });
-  return { impls, stateful };
-}
 
 /** Absolute history buffers for the whole call-site tree, expanded from the functions' layouts. */
 export function allocateSeries(program: Program, maxBarsBack: number): (SeriesF | SeriesO)[] {
@@ -65,7 +46,7 @@ export function allocateSeries(program: Program, maxBarsBack: number): (SeriesF 
   return out;
 }
 
-export class Machine implements Runtime {
+export class Machine implements Runtime, ScriptState {
   // --- Runtime (what builtins see)
   f: Float64Array;
   o: unknown[];
@@ -79,10 +60,13 @@ export class Machine implements Runtime {
   logs: LogEntry[] = [];
   alerts: AlertEntry[] = [];
 
-  // --- Persistent script state
+  // --- THE state record (core/state.ts): cs, rng, logs and alerts above, and these. Every path
+  // that carries it (runtime/state-ops.ts) walks the record's field table, not these names.
   vf: Float64Array;
   vo: unknown[];
   ser: (SeriesF | SeriesO)[];
+  host: HostState = {};
+
   outputs: OutputStore;
 
   // --- Execution state: pc is -1 between bars.

@@ -20,7 +20,9 @@ import { crc32 } from './checksum.js';
 
 export const MAGIC = 'EVGS';
 export const FORMAT_VERSION = 1;
-export const VM_VERSION = { major: 0, minor: 1 } as const;
+/** Minor 2: bodies hold heap objects as heap entries (snapshot/graph.ts) and the state record's host
+ * field; files of any 0.x VM read the same (the body's older forms are still accepted). */
+export const VM_VERSION = { major: 0, minor: 2 } as const;
 export const HEADER_SIZE = 44;
 
 export const FLAG_OUTPUTS = 1;

@@ -5,15 +5,26 @@
 // Plot history is left out unless asked for (its size grows with bars; nothing needs it to go on).
 
 import type { Program } from '../bytecode/program.js';
-import type { InputValue } from '../runtime/instance.js';
-import type { Limits, SymbolInfo, TimeframeInfo, LogEntry, AlertEntry } from '../runtime/runtime.js';
-import type { SeriesF, SeriesO } from '../runtime/series.js';
-import type { PineRuntimeErrorData } from '../runtime/errors.js';
+import type { Limits, SymbolInfo, TimeframeInfo } from '../core/runtime.js';
+import type { SeriesF, SeriesO } from '../core/series.js';
+import type { PineRuntimeErrorData } from '../core/errors.js';
+import {
+  STATE_FIELDS,
+  STATE_KEYS,
+  type ExecState,
+  type FieldShape,
+  type InputValue,
+  type ScriptState,
+  type StateLayout,
+  type TickState,
+} from '../core/state.js';
 import { hash64 } from './checksum.js';
 import { packr, SnapshotError } from './format.js';
 import { decodeGraph, encodeGraph, GraphError, type EncodedGraph } from './graph.js';
 import { arr, bad, num, obj, str, typed, validateProgram } from './validate.js';
-import { capFor } from '../runtime/series.js';
+import { capFor } from '../core/series.js';
+
+export type { ExecState, TickState };
 
 export interface Env {
   inputs: InputValue[];
@@ -22,52 +33,22 @@ export interface Env {
   limits: Limits;
 }
 
-/** State that a realtime tick may change; a copy is kept while a bar is open. History buffers
- * need only their positions: a tick writes into slots the confirmed state never reads (every
- * series has one slot of slack), so (head, count, bar) per series restores them. */
-export interface TickState {
-  vf: Float64Array;
-  vo: unknown[];
-  serPos: Float64Array;
-  cs: unknown[];
-  rng: Uint32Array;
-  logs: number;
-  alerts: number;
-}
-
-export interface ExecState {
-  pc: number;
-  frames: number[];
-  vb: number;
-  ob: number;
-  sb: number;
-  cb: number;
-  f: Float64Array;
-  o: unknown[];
-  pendingBar: number;
-  confirm: boolean;
-}
-
-export interface MachineState {
+/** A snapshot's state: the instance's bookkeeping around THE state record (core/state.ts), whose
+ * fields sit between `lastTime` and `exec` in the record's table order. */
+export type MachineState = {
   bar: number;
   confirmed: number;
   /** last_bar_index given by the host (NaN when unknown). */
   lastBar: number;
   /** Open time of the last confirmed bar (NaN before the first): a resume checks its data. */
   lastTime: number;
-  vf: Float64Array;
-  vo: unknown[];
-  ser: (SeriesF | SeriesO)[];
-  cs: unknown[];
-  rng: Uint32Array;
-  logs: LogEntry[];
-  alerts: AlertEntry[];
+} & ScriptState & {
   exec: ExecState | null;
   open: { time: number; checkpoint: TickState } | null;
   failed: PineRuntimeErrorData | null;
   /** Values of the script's global variables at the last bar, for `evergreen inspect`. */
   globals: unknown[];
-}
+};
 
 export interface OutputsState {
   firstBar: number;
@@ -202,45 +183,83 @@ function checkSeries(v: unknown, program: Program, maxBarsBack: number, field: s
   return list as (SeriesF | SeriesO)[];
 }
 
-function checkTick(v: unknown, program: Program, maxBarsBack: number, field: string): TickState {
+function layoutOf(program: Program): StateLayout {
   const main = program.functions[0];
+  return { nVarF: main?.nVarF ?? 0, nVarO: main?.nVarO ?? 0, nCs: main?.nCs ?? 0 };
+}
+
+/** Checks one field of the record by its shape (core/state.ts); series are checked later, against
+ * the limits the snapshot was taken with (checkStateSeries). */
+function checkField(v: unknown, shape: FieldShape, layout: StateLayout, field: string): void {
+  switch (shape.type) {
+    case 'f64':
+      typed(v, Float64Array, field, layout[shape.length]);
+      return;
+    case 'list':
+      arr(v, field, layout[shape.length]);
+      return;
+    case 'u32':
+      typed(v, Uint32Array, field, shape.length);
+      return;
+    case 'series':
+      return;
+    case 'journal':
+      arr(v, field).forEach((l, i) => {
+        const o = obj(l, `${field}[${i}]`);
+        num(o.bar, `${field}[${i}].bar`, { int: true, min: 0 });
+        str(o.message, `${field}[${i}].message`);
+      });
+      return;
+    case 'record':
+      obj(v, field);
+      return;
+  }
+}
+
+/** Fills the fields a snapshot written before they existed lacks (their rule's `missing` value), and
+ * renames the open bar's series positions from their first name (`serPos`). */
+function upgradeFields(o: Record<string, unknown>, tick: boolean): void {
+  if (tick && o.ser === undefined && o.serPos !== undefined) {
+    o.ser = o.serPos;
+    delete o.serPos;
+  }
+  for (const k of STATE_KEYS) {
+    const missing = STATE_FIELDS[k].missing;
+    if (o[k] === undefined && missing !== null) o[k] = missing();
+  }
+}
+
+function checkTick(v: unknown, program: Program, maxBarsBack: number, field: string): TickState {
   const t = obj(v, field);
-  typed(t.vf, Float64Array, `${field}.vf`, main?.nVarF ?? 0);
-  arr(t.vo, `${field}.vo`, main?.nVarO ?? 0);
-  const layout = seriesLayout(program, maxBarsBack);
-  const pos = typed(t.serPos, Float64Array, `${field}.serPos`, layout.length * 3);
-  layout.forEach((spec, i) => {
-    num(pos[i * 3], `${field}.serPos[${i * 3}]`, { int: true, min: 0, max: spec.cap - 1 });
-    num(pos[i * 3 + 1], `${field}.serPos[${i * 3 + 1}]`, { int: true, min: 0 });
-    num(pos[i * 3 + 2], `${field}.serPos[${i * 3 + 2}]`, { int: true, min: -1 });
-  });
-  arr(t.cs, `${field}.cs`, main?.nCs ?? 0);
-  typed(t.rng, Uint32Array, `${field}.rng`, 4);
-  num(t.logs, `${field}.logs`, { int: true, min: 0 });
-  num(t.alerts, `${field}.alerts`, { int: true, min: 0 });
+  upgradeFields(t, true);
+  const layout = layoutOf(program);
+  for (const k of STATE_KEYS) {
+    const rule = STATE_FIELDS[k];
+    const at = `${field}.${k}`;
+    if (rule.tick === 'copy') checkField(t[k], rule.shape, layout, at);
+    else if (rule.tick === 'journal') num(t[k], at, { int: true, min: 0 });
+    else {
+      const series = seriesLayout(program, maxBarsBack);
+      const pos = typed(t[k], Float64Array, at, series.length * 3);
+      series.forEach((spec, i) => {
+        num(pos[i * 3], `${at}[${i * 3}]`, { int: true, min: 0, max: spec.cap - 1 });
+        num(pos[i * 3 + 1], `${at}[${i * 3 + 1}]`, { int: true, min: 0 });
+        num(pos[i * 3 + 2], `${at}[${i * 3 + 2}]`, { int: true, min: -1 });
+      });
+    }
+  }
   return t as unknown as TickState;
 }
 
 function checkState(v: unknown, program: Program): MachineState {
-  const main = program.functions[0];
   const s = obj(v, 'state');
+  upgradeFields(s, false);
   num(s.bar, 'state.bar', { int: true, min: -1 });
   num(s.confirmed, 'state.confirmed', { int: true, min: -1 });
   num(s.lastBar, 'state.lastBar', { nan: true });
   num(s.lastTime, 'state.lastTime', { nan: true });
-  typed(s.vf, Float64Array, 'state.vf', main?.nVarF ?? 0);
-  arr(s.vo, 'state.vo', main?.nVarO ?? 0);
-  const limits = program.meta.maxBarsBack;
-  // Series capacities depend on the limits the snapshot was taken with; checked in the instance.
-  void limits;
-  arr(s.cs, 'state.cs', main?.nCs ?? 0);
-  typed(s.rng, Uint32Array, 'state.rng', 4);
-  arr(s.logs, 'state.logs').forEach((l, i) => {
-    const o = obj(l, `state.logs[${i}]`);
-    num(o.bar, `state.logs[${i}].bar`, { int: true, min: 0 });
-    str(o.message, `state.logs[${i}].message`);
-  });
-  arr(s.alerts, 'state.alerts');
+  const layout = layoutOf(program);
+  for (const k of STATE_KEYS) checkField(s[k], STATE_FIELDS[k].shape, layout, `state.${k}`);
   if (s.exec !== null) {
     const e = obj(s.exec, 'state.exec');
     num(e.pc, 'state.exec.pc', { int: true, min: 0, max: program.code.length - 1 });

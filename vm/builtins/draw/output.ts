@@ -2,7 +2,7 @@
 // created it, every property), colors as '#RRGGBB' / '#RRGGBBAA' strings and na as null. Used by
 // Instance.drawings() and the CLI's `drawings` output. A polyline's points are [x, y] pairs in its xloc.
 
-import { colorToHex } from '../../runtime/color-value.js';
+import { colorToHex } from '../../core/color.js';
 import { isRegistry, liveDrawings, type DrawKind } from './store.js';
 
 export type DrawingValue = number | string | boolean | null | DrawingValue[] | { [k: string]: DrawingValue };

@@ -5,10 +5,10 @@
 // of its two lines and goes when either line is deleted.
 
 import { defineFn } from '../registry.js';
-import { R } from '../../runtime/runtime.js';
+import { R } from '../../core/runtime.js';
 import { addDrawing, deleteDrawing, findDrawing, registry } from './store.js';
 import { pointArg, pointX, readProps, type ChartPoint } from './props.js';
-import type { PineArray } from '../../runtime/heap.js';
+import type { PineArray } from '../../core/heap.js';
 
 export function newPoint(time: number, index: number, price: number): ChartPoint {
   return { kind: 'point', time, index, price };

@@ -4,7 +4,8 @@
 // (na = null).
 
 import { defineFn } from '../registry.js';
-import type { Runtime } from '../../runtime/runtime.js';
+import type { Runtime } from '../../core/runtime.js';
+import type { PinePoint } from '../../core/heap.js';
 import { checkReach, findDrawing, type DrawKind } from './store.js';
 
 export type PropType = 'int' | 'float' | 'string' | 'color' | 'bool';
@@ -70,13 +71,8 @@ export function defineGetter(kind: DrawKind, name: string, prop: string, ty: Pro
   );
 }
 
-/** A chart.point argument (heap object) or null. */
-export interface ChartPoint {
-  kind: 'point';
-  time: number;
-  index: number;
-  price: number;
-}
+/** A chart.point (core/heap.ts PinePoint). */
+export type ChartPoint = PinePoint;
 
 export function pointArg(rt: Runtime, i: number): ChartPoint | null {
   const v = rt.o[i];

@@ -9,8 +9,8 @@
 // Setters on a deleted drawing do nothing; getters return na.
 
 import { defineFn, defineVar } from '../registry.js';
-import { newArray } from '../../runtime/heap.js';
-import type { Runtime } from '../../runtime/runtime.js';
+import { newArray } from '../../core/heap.js';
+import type { Runtime } from '../../core/runtime.js';
 
 export type DrawKind = 'label' | 'line' | 'box' | 'table' | 'polyline' | 'linefill';
 

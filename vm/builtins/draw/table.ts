@@ -4,8 +4,8 @@
 // cell) and `merges` ([start_column, start_row, end_column, end_row] each).
 
 import { defineFn } from '../registry.js';
-import type { Runtime } from '../../runtime/runtime.js';
-import { makeColor } from '../../runtime/color-value.js';
+import type { Runtime } from '../../core/runtime.js';
+import { makeColor } from '../../core/color.js';
 import { addDrawing, deleteDrawing, findDrawing, registry, type Drawing } from './store.js';
 import { defineSetters, readProps, type PropType } from './props.js';
 

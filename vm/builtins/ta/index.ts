@@ -5,8 +5,8 @@
 // call site's state record. Importing this module registers them; registerTa() is idempotent.
 
 import { defineFn, defineVar } from '../registry.js';
-import { R, state, type Runtime } from '../../runtime/runtime.js';
-import { newArray } from '../../runtime/heap.js';
+import { R, state, type Runtime } from '../../core/runtime.js';
+import { newArray } from '../../core/heap.js';
 import { barTradingDay } from '../time/periods.js';
 import { newRawWin, nonNeg, posLen } from './window.js';
 import {

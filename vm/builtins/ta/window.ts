@@ -6,7 +6,7 @@
 // computes; a call within the same bar recomputes from the committed part only, so the earlier
 // call's contribution is replaced, never added twice (vm/README.md, rule 4).
 
-import type { Runtime } from '../../runtime/runtime.js';
+import type { Runtime } from '../../core/runtime.js';
 
 // na in cold paths. A step function is inlined into its adapter, and the adapter's result goes to
 // a Float64Array register; V8 keeps it unboxed only if every value the step can return is known

@@ -4,7 +4,7 @@
 // here reads its arguments, calls one plain function and turns a TimeError into rt.fail().
 
 import { defineFn, defineVar, type BuiltinImpl } from '../registry.js';
-import { R, state, type Runtime, type SymbolInfo, type TimeframeInfo } from '../../runtime/runtime.js';
+import { R, state, type Runtime, type SymbolInfo, type TimeframeInfo } from '../../core/runtime.js';
 import { CALENDAR_FIELDS, DAY_OF_WEEK } from './calendar.js';
 import { TimeError } from './errors.js';
 import {

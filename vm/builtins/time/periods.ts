@@ -13,7 +13,7 @@
 // A trading day is dated by its session end (FX's Monday starts Sunday 17:00), and a multi-day
 // period opens at the anchor of its first trading day and closes at the session end of its last.
 
-import type { SymbolInfo, TimeframeInfo } from '../../runtime/runtime.js';
+import type { SymbolInfo, TimeframeInfo } from '../../core/runtime.js';
 import { CIVIL, civilFromDays, daysFromCivil, dowOfDays, mondayOf, MS_DAY } from './calendar.js';
 import { instantOnDate, locate, symbolSchedule, type Schedule, type SessionDay } from './session.js';
 

@@ -24,7 +24,7 @@
 // day 00:00-24:00. Days default to all seven for Pine's time() (as the reference says) and to
 // Monday-Friday for a symbol's own session string (TradingView's symbol convention).
 
-import type { SymbolInfo, WeeklyRange, WeeklyTime } from '../../runtime/runtime.js';
+import type { SymbolInfo, WeeklyRange, WeeklyTime } from '../../core/runtime.js';
 import { dowOfDays, MS_DAY, MS_MINUTE, MS_SECOND } from './calendar.js';
 import { TIME_ERROR, TimeError } from './errors.js';
 import { fromLocal, offsetAt, zoneOf, type Zone } from './tz.js';

@@ -13,7 +13,7 @@
 // Only the TOML these files use is read: tables, arrays of tables, comments, and string, number
 // and boolean values. Unknown keys in [symbol] are ignored (newer files may carry more facts).
 
-import type { SymbolInfo, WeeklyRange, WeeklyTime } from '../../runtime/runtime.js';
+import type { SymbolInfo, WeeklyRange, WeeklyTime } from '../../core/runtime.js';
 import { TimeError } from './errors.js';
 import { parseTimeframe } from './timeframe.js';
 import { isValidZone } from './tz.js';

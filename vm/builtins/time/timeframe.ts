@@ -6,7 +6,7 @@
 // 2,628,003 seconds (365/12 days, as the reference and the fixtures say). Units are upper case;
 // minutes have no unit and hours are written in minutes ("240").
 
-import type { TimeframeInfo } from '../../runtime/runtime.js';
+import type { TimeframeInfo } from '../../core/runtime.js';
 import { TIME_ERROR, TimeError } from './errors.js';
 
 export const MONTH_SECONDS = 2_628_003;

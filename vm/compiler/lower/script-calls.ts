@@ -12,6 +12,7 @@ import type { InputKind } from '../../bytecode/program.js';
 import { lookupFn, lookupVar, type FnSpec, type OutputKind } from '../../builtins/registry.js';
 import { resolveOverload, sigToPType, type ArgInfo, type Match } from '../overloads.js';
 import { callError, DEFAULT_MAX_BARS_BACK, type LowerContext, type Val, VOID, withArticle } from './context.js';
+import { SOURCE_REGS } from '../../core/registers.js';
 
 /** `max_bars_back(var, num)`: the history buffer of `var` keeps at least `num` bars, so that
  * dynamic offsets up to `num` work whatever the script's max_bars_back. A layout directive:
@@ -332,18 +333,8 @@ const INPUT_BASE: Record<InputKind, Base> = {
   enum: 'string',
 };
 
-/** Bar registers that input.source() can select, by Pine name. */
-export const SOURCE_REGS: Record<string, number> = {
-  open: 0,
-  high: 1,
-  low: 2,
-  close: 3,
-  volume: 4,
-  hl2: 8,
-  hlc3: 9,
-  ohlc4: 10,
-  hlcc4: 11,
-};
+/** Bar registers that input.source() can select, by Pine name (one definition: core/registers.ts). */
+export { SOURCE_REGS };
 
 /** Output parameters that carry the plotted values: recorded per bar even when constant. */
 const VALUE_PARAMS: ReadonlySet<string> = new Set(['series', 'open', 'high', 'low', 'close']);
