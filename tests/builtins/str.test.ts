@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { lookupFn } from '../../vm/builtins/registry.js';
 import { formatMessage, formatDate, FormatError } from '../../vm/builtins/format.js';
-import { formatTime } from '../../vm/builtins/str.js';
+import { formatTime, replaceAllLength, splitCount, strReplaceAll, strSplit } from '../../vm/builtins/str.js';
 import { javaRegexMatch, RegexError } from '../../vm/builtins/str-regex.js';
 import type { PineArray } from '../../vm/runtime/heap.js';
 import { call, makeRuntime, RuntimeFailure } from './harness.js';
@@ -351,22 +351,47 @@ describe('str.match regex dialect (Java, as the Manual\'s regex reference lists 
     expect(m('abc\n', 'c\\z')).toBe('');
   });
 
-  it('groups, backreferences, named groups', () => {
-    expect(m('xacdea', '(a|b)cde\\1')).toBe('acdea');
-    expect(m('bcdea', '(a|b)cde\\1')).toBe('');
-    expect(m('bcdeb', '(?<myGroup>a|b)cde\\k<myGroup>')).toBe('bcdeb');
-    expect(m('ab', '(?:a|b)\\1')).toBe('');
+  it('groups and named groups', () => {
+    expect(m('xacdea', '(a|b)cde')).toBe('acde');
+    expect(m('bcdeb', '(?<myGroup>a|b)cde')).toBe('bcde');
+    expect(m('abc', '(?s)(?:.+).+')).toBe('abc');
+    expect(m('xyzabc', '\\w+abc')).toBe('xyzabc');
   });
 
-  it('atomic groups and possessive quantifiers do not give characters back', () => {
-    // Manual: "(?s)(?>.+).+" fails; "(?s)(?:.+).+" matches the whole string.
-    expect(m('abc', '(?s)(?>.+).+')).toBe('');
-    expect(m('abc', '(?s)(?:.+).+')).toBe('abc');
-    // Manual: "\\w++abc" fails where "\\w+abc" matches.
-    expect(m('xyzabc', '\\w++abc')).toBe('');
-    expect(m('xyzabc', '\\w+abc')).toBe('xyzabc');
-    // Group numbers still refer to Java's groups after an atomic wrapper: (a)++ then \1.
-    expect(m('aaa-a', '(a)++-\\1')).toBe('aaa-a');
+  it('refuses what a linear-time engine cannot run, naming the pattern and the feature', () => {
+    // TradingView's Java engine has these; RE2 (re2js) has none of them (README, Limits).
+    expect(() => m('xacdea', '(a|b)cde\\1')).toThrow(/'\(a\|b\)cde\\1' uses a backreference \('\\1'\)/);
+    expect(() => m('bcdeb', '(?<g>a|b)cde\\k<g>')).toThrow(/uses a backreference \('\\k<g>'\)/);
+    expect(() => m('abc', '(?s)(?>.+).+')).toThrow(/uses an atomic group/);
+    expect(() => m('xyzabc', '\\w++abc')).toThrow(/uses a possessive quantifier \('\+\+'\)/);
+    expect(() => m('ab', 'a(?=b)')).toThrow(/uses a lookahead \('\(\?='\)/);
+    expect(() => m('ab', 'a(?!c)')).toThrow(/uses a lookahead \('\(\?!'\)/);
+    expect(() => m('ab', 'a{1001}')).toThrow(/above 1000/);
+  });
+
+  it('lookbehind runs (in linear time), groups inside it included', () => {
+    expect(m('NASDAQ:AAPL', '(?<=:)[A-Z]+')).toBe('AAPL');
+    expect(m('xab', '(?<=x(a|z))b')).toBe('b');
+    expect(m('xa ya', '(?<!x)a')).toBe('a');
+    expect(m('ab\ncd', '(?m)^c.')).toBe('cd');
+  });
+
+  it('$ before a final line terminator, exactly as Java (the terminator is not in the match)', () => {
+    // Java: $ matches at the end, or before a line terminator that ends the input.
+    expect(m('ab\r\n', 'b$')).toBe('b');
+    expect(m('ab\n', 'ab\\n?$')).toBe('ab\n'); // greedy \n? takes the \n, $ at the very end
+    expect(m('ab\n', 'ab\\n??$')).toBe('ab'); // lazy: $ already holds before the final \n
+    expect(m('ab\ncd\n', '(?m)^\\w+$')).toBe('ab');
+    expect(m('x1\ny2', '(?m)\\d$')).toBe('1');
+    expect(m('ab\nc', 'b$')).toBe(''); // the \n is not the last character
+    expect(m('ab', '(?:a$|b$|ab)')).toBe('ab');
+    expect(m('ab\n', 'b$|zz')).toBe('b');
+  });
+
+  it('scoped case-insensitivity', () => {
+    expect(m('ABc', '(?i:ab)c')).toBe('ABc');
+    expect(m('ABC', '(?i:ab)c')).toBe('');
+    expect(m('xAB', 'x(?i)ab')).toBe('xAB');
   });
 
   it('case-insensitive mode, comments mode, laziness and counted repetition', () => {
@@ -392,10 +417,35 @@ describe('str.match regex dialect (Java, as the Manual\'s regex reference lists 
     expect(m('a.b', 'a\\.b')).toBe('a.b');
   });
 
-  it('refuses what JavaScript cannot express, naming the feature', () => {
+  it('refuses what it cannot run, naming the feature', () => {
     expect(() => m('abc', '[abc&&[cde]]')).toThrow(/intersections/);
     expect(() => m('abc', '\\p{InBasicLatin}')).toThrow(/blocks/);
     expect(() => m('abc', '\\Ga')).toThrow(RegexError);
     expect(() => m('abc', 'a{')).toThrow(RegexError);
+  });
+});
+
+describe('str: result sizes known before building (limits.ts checks them first)', () => {
+  it('replace_all and split sizes equal those of the built results', () => {
+    const cases: [string, string, string][] = [
+      ['banana', 'a', 'aa'], // 3 a's: 6 + 3 × 1 = 9
+      ['banana', 'an', ''], // 2 "an": 6 - 2 × 2 = 2
+      ['aaaa', 'aa', 'b'], // non-overlapping: 2 matches, 4 - 2 = 2
+      ['abc', '', '-'], // every boundary: 3 + 4 × 1 = 7
+      ['', 'x', 'yy'], // nothing to replace: 0
+    ];
+    const want = [9, 2, 2, 7, 0];
+    cases.forEach(([src, t, r], k) => {
+      expect(replaceAllLength(src, t, r)).toBe(want[k]);
+      expect(strReplaceAll(src, t, r).length).toBe(want[k]);
+    });
+    // a,b,,c → 4 parts; "" separator → one part per character; no separator found → 1 part.
+    expect(splitCount('a,b,,c', ',')).toBe(4);
+    expect(splitCount('abc', '')).toBe(3);
+    expect(splitCount('abc', ';')).toBe(1);
+    expect(splitCount('a;;;b', ';;')).toBe(2);
+    for (const [src, sep] of [['a,b,,c', ','], ['abc', ''], ['abc', ';'], ['a;;;b', ';;']] as const) {
+      expect(splitCount(src, sep)).toBe(strSplit(src, sep).length);
+    }
   });
 });

@@ -5,6 +5,7 @@
 
 import { defineFn, defineVar } from './registry.js';
 import { R, state, type Runtime } from '../core/runtime.js';
+import { checkStringLength, noteAlloc } from './limits.js';
 
 defineVar('alert.freq_all: const string', { value: 'all' });
 defineVar('alert.freq_once_per_bar: const string', { value: 'once_per_bar' });
@@ -16,6 +17,10 @@ interface AlertSite {
 }
 
 function push(rt: Runtime, message: string | null, kind: 'alert' | 'condition'): void {
+  // TradingView's documented limit on an alert() message (limits.ts), also counted in the budget.
+  const fn = kind === 'alert' ? 'alert' : 'alertcondition';
+  checkStringLength(rt, message?.length ?? 0, fn);
+  noteAlloc(rt, 64, fn);
   rt.alerts.push({ bar: rt.bar, time: rt.f[R.time] ?? NaN, message: message ?? '', kind });
 }
 

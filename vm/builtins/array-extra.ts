@@ -13,6 +13,7 @@ import { newArray, type PineArray } from '../core/heap.js';
 import { arrayArg, arrayVariance } from './array.js';
 import { modeOf } from './matrix.js';
 import type { Runtime } from '../core/runtime.js';
+import { noteAlloc } from './limits.js';
 
 /** A slice's link to its source: elements [from, to) of base. */
 export interface ArrayView {
@@ -271,6 +272,7 @@ function sliceImpl(rt: Runtime, a: number, d: number): void {
     const show = (v: number): string => (v !== v ? 'na' : String(v));
     rt.fail('index-out-of-bounds', `Cannot call 'array.slice()' with index_from ${show(from)} and index_to ${show(to)}: the array has ${n} element${n === 1 ? '' : 's'} (0 <= index_from <= index_to <= ${n}).`);
   }
+  noteAlloc(rt, (to - from) * 8, 'array.slice');
   const view: ArrayView = { base: arr, from, to };
   rt.o[d] = { kind: 'array', items: arr.items.slice(from, to), view };
 }

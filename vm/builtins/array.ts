@@ -12,6 +12,7 @@
 import { defineFn, defineVar } from './registry.js';
 import { newArray, type PineArray } from '../core/heap.js';
 import { valueToString } from './format.js';
+import { checkStringLength, noteAlloc } from './limits.js';
 import type { Runtime } from '../core/runtime.js';
 
 type Elem = 'int' | 'float' | 'bool' | 'color' | 'string' | DrawElem;
@@ -50,11 +51,13 @@ export function arrayIndex(rt: Runtime, index: number, size: number, fn: string)
 /** Pine's limit on the size of an array. */
 export const MAX_ARRAY_SIZE = 100_000;
 
-/** Fails when `size` exceeds Pine's array size limit (before anything is allocated). */
-function checkSize(rt: Runtime, size: number, fn: string): void {
+/** Fails when `size` exceeds Pine's array size limit (before anything is allocated), and notes
+ * the `added` elements against the memory budget (limits.ts). */
+function checkSize(rt: Runtime, size: number, fn: string, added = size): void {
   if (size > MAX_ARRAY_SIZE) {
     rt.fail('array-too-large', `'${fn}()' would make an array of ${size} elements: Pine arrays hold at most ${MAX_ARRAY_SIZE.toLocaleString('en-US')}.`);
   }
+  noteAlloc(rt, added * 8, fn);
 }
 
 function readElem(rt: Runtime, e: Elem, i: number): unknown {
@@ -181,7 +184,7 @@ export function registerArray(): void {
     });
     defineFn(`array.push(id: ${A}, value: series ${e}): void`, (rt, a) => {
       const items = arrayArg(rt, a, 'array.push').items;
-      checkSize(rt, items.length + 1, 'array.push');
+      checkSize(rt, items.length + 1, 'array.push', 1);
       items.push(readElem(rt, e, a + 1));
     });
     defineFn(`array.pop(id: ${A}): series ${e}`, (rt, a, d) => {
@@ -191,7 +194,7 @@ export function registerArray(): void {
     });
     defineFn(`array.unshift(id: ${A}, value: series ${e}): void`, (rt, a) => {
       const items = arrayArg(rt, a, 'array.unshift').items;
-      checkSize(rt, items.length + 1, 'array.unshift');
+      checkSize(rt, items.length + 1, 'array.unshift', 1);
       items.unshift(readElem(rt, e, a + 1));
     });
     defineFn(`array.shift(id: ${A}): series ${e}`, (rt, a, d) => {
@@ -203,7 +206,7 @@ export function registerArray(): void {
       const arr = arrayArg(rt, a, 'array.insert');
       // Inserting at the size appends.
       const k = arrayIndex(rt, rt.f[a + 1] ?? NaN, arr.items.length + 1, 'array.insert');
-      checkSize(rt, arr.items.length + 1, 'array.insert');
+      checkSize(rt, arr.items.length + 1, 'array.insert', 1);
       arr.items.splice(k, 0, readElem(rt, e, a + 2));
     });
     defineFn(`array.remove(id: ${A}, index: series int): series ${e}`, (rt, a, d) => {
@@ -235,7 +238,9 @@ export function registerArray(): void {
   for (const e of ELEMS) {
     const A = `array<${e}>`;
     defineFn(`array.copy(id: ${A}): ${A}`, (rt, a, d) => {
-      rt.o[d] = newArray(arrayArg(rt, a, 'array.copy').items.slice());
+      const items = arrayArg(rt, a, 'array.copy').items;
+      noteAlloc(rt, items.length * 8, 'array.copy');
+      rt.o[d] = newArray(items.slice());
     });
     defineFn(`array.reverse(id: ${A}): void`, (rt, a) => {
       arrayArg(rt, a, 'array.reverse').items.reverse();
@@ -243,7 +248,7 @@ export function registerArray(): void {
     defineFn(`array.concat(id1: ${A}, id2: ${A}): ${A}`, (rt, a, d) => {
       const first = arrayArg(rt, a, 'array.concat');
       const second = arrayArg(rt, a + 1, 'array.concat').items;
-      checkSize(rt, first.items.length + second.length, 'array.concat');
+      checkSize(rt, first.items.length + second.length, 'array.concat', second.length);
       for (let k = 0, n = second.length; k < n; k++) first.items.push(second[k]);
       rt.o[d] = first;
     });
@@ -257,9 +262,16 @@ export function registerArray(): void {
       for (let k = lo; k < hi; k++) items[k] = v;
     });
     if (SCALAR_ELEMS.includes(e)) defineFn(`array.join(id: ${A}, separator: series string = ""): series string`, (rt, a, d) => {
-      const sep = rt.o[a + 1];
+      const sep = typeof rt.o[a + 1] === 'string' ? (rt.o[a + 1] as string) : '';
       const items = arrayArg(rt, a, 'array.join').items;
-      rt.o[d] = items.map((x) => (e === 'bool' ? (x === 1 ? 'true' : 'false') : valueToString(x))).join(typeof sep === 'string' ? sep : '');
+      const parts = items.map((x) => (e === 'bool' ? (x === 1 ? 'true' : 'false') : valueToString(x)));
+      // Measured before joining (the parts are references or short numbers): 100,000 long strings
+      // must not be joined into one huge text first.
+      let length = sep.length * Math.max(0, parts.length - 1);
+      for (const p of parts) length += p.length;
+      checkStringLength(rt, length, 'array.join');
+      noteAlloc(rt, length * 2, 'array.join');
+      rt.o[d] = parts.join(sep);
     });
   }
   for (const e of ['int', 'float', 'string'] as const) {

@@ -14,6 +14,8 @@
 // - Digits come from the shortest representation that round-trips (String(x)), so 0.1 with twenty
 //   fraction digits is "0.1", not the binary expansion.
 
+import { StringLengthError } from './limits.js';
+
 /** Values of the format.* constants. */
 export const FORMAT = {
   inherit: 'inherit',
@@ -372,19 +374,25 @@ export function volumeToString(value: number): string {
 }
 
 /** Elements of an array as Pine prints them: "[1, 2.5, NaN]", strings unquoted. */
-export function listToString(items: readonly unknown[], fmt: (v: number) => string): string {
-  return `[${items.map((x) => valueToString(x, fmt)).join(', ')}]`;
+export function listToString(items: readonly unknown[], fmt: (v: number) => string, maxLength = Infinity): string {
+  const parts = items.map((x) => valueToString(x, fmt, maxLength));
+  // The parts are references to existing strings or short numbers: measured before joining, so
+  // that 100,000 long strings are never joined into one huge text.
+  let total = 2 + 2 * Math.max(0, parts.length - 1);
+  for (const p of parts) total += p.length;
+  if (total > maxLength) throw new StringLengthError();
+  return `[${parts.join(', ')}]`;
 }
 
 /** A boxed value (see registry.ts, `any` parameters) as text: numbers through `fmt`, booleans as
  * "true"/"false", na string as "NaN", arrays as lists. */
-export function valueToString(x: unknown, fmt: (v: number) => string = numberToString): string {
+export function valueToString(x: unknown, fmt: (v: number) => string = numberToString, maxLength = Infinity): string {
   if (typeof x === 'number') return fmt(x);
   if (typeof x === 'boolean') return x ? 'true' : 'false';
   if (typeof x === 'string') return x;
   if (x === null || x === undefined) return 'NaN';
   if (typeof x === 'object' && 'kind' in x && 'items' in x && Array.isArray(x.items)) {
-    return listToString(x.items, fmt);
+    return listToString(x.items, fmt, maxLength);
   }
   return String(x);
 }
@@ -585,7 +593,7 @@ interface Placeholder {
  * {i,date[,short|medium|long|full|pattern]}, {i,time[,...]}, {i,choice,pattern}; an apostrophe
  * quotes (`''` is one apostrophe); a placeholder past the last argument stays as `{i}`; an
  * unbalanced `{` throws FormatError. Dates are in UTC. */
-export function formatMessage(pattern: string, args: readonly unknown[]): string {
+export function formatMessage(pattern: string, args: readonly unknown[], maxLength = Infinity): string {
   let out = '';
   let inQuote = false;
   let i = 0;
@@ -604,13 +612,16 @@ export function formatMessage(pattern: string, args: readonly unknown[]): string
     }
     if (c === '{' && !inQuote) {
       const r = readPlaceholder(pattern, i + 1);
-      out += formatArgument(r.ph, args);
+      out += formatArgument(r.ph, args, maxLength);
+      // Checked as it grows: "{0}{0}…" with a long argument would otherwise build a huge string.
+      if (out.length > maxLength) throw new StringLengthError();
       i = r.end;
       continue;
     }
     out += c;
     i++;
   }
+  if (out.length > maxLength) throw new StringLengthError();
   return out;
 }
 
@@ -652,12 +663,12 @@ function readPlaceholder(pattern: string, start: number): { ph: Placeholder; end
   throw new FormatError('Cannot format the string: unmatched braces in the pattern.');
 }
 
-function formatArgument(ph: Placeholder, args: readonly unknown[]): string {
+function formatArgument(ph: Placeholder, args: readonly unknown[], maxLength = Infinity): string {
   if (ph.index >= args.length) return `{${ph.index}}`;
   const arg = args[ph.index];
   switch (ph.type) {
     case '':
-      return valueToString(arg, (v) => formatNumber(v, MESSAGE_DEFAULT_NUMBER_PATTERN));
+      return valueToString(arg, (v) => formatNumber(v, MESSAGE_DEFAULT_NUMBER_PATTERN), maxLength);
     case 'number': {
       const key = ph.style.toLowerCase();
       const pat =
@@ -666,16 +677,16 @@ function formatArgument(ph: Placeholder, args: readonly unknown[]): string {
         : key === 'currency' ? MESSAGE_CURRENCY_PATTERN
         : key === 'percent' ? MESSAGE_PERCENT_PATTERN
         : ph.style;
-      return valueToString(arg, (v) => formatNumber(v, pat));
+      return valueToString(arg, (v) => formatNumber(v, pat), maxLength);
     }
     case 'date':
     case 'time': {
       const styles = ph.type === 'date' ? DATE_STYLES : TIME_STYLES;
       const pat = styles[ph.style.toLowerCase()] ?? ph.style;
-      return valueToString(arg, (v) => formatDate(v, pat, 0));
+      return valueToString(arg, (v) => formatDate(v, pat, 0), maxLength);
     }
     case 'choice':
-      return valueToString(arg, (v) => formatChoice(v, ph.style, args));
+      return valueToString(arg, (v) => formatChoice(v, ph.style, args), maxLength);
     default:
       throw new FormatError(`Cannot format the string: unknown format type '${ph.type}' in placeholder {${ph.index},${ph.type}}.`);
   }

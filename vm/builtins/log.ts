@@ -5,6 +5,7 @@
 import { defineFn } from './registry.js';
 import { R, type LogEntry, type LogLevel, type Runtime } from '../core/runtime.js';
 import { boxedArgs, formatMessageRt } from './str.js';
+import { noteAlloc } from './limits.js';
 
 /** Appends a log entry, keeping at most `max` entries (oldest dropped first). */
 export function appendLog(logs: LogEntry[], entry: LogEntry, max: number): void {
@@ -14,6 +15,8 @@ export function appendLog(logs: LogEntry[], entry: LogEntry, max: number): void 
 }
 
 function log(rt: Runtime, level: LogLevel, message: string): void {
+  // Kept entries count against the memory budget (limits.ts).
+  noteAlloc(rt, 2 * message.length + 64, `log.${level}`);
   appendLog(rt.logs, { bar: rt.bar, time: rt.f[R.time] ?? NaN, level, message }, rt.limits.maxLogs);
 }
 
@@ -35,7 +38,7 @@ export function registerLog(): void {
       log(rt, level, text(rt, a) ?? 'NaN');
     });
     defineFn(`log.${level}(formatString: series string, ...arg: series any): void`, (rt, a, _d, s) => {
-      log(rt, level, formatMessageRt(rt, text(rt, a), boxedArgs(rt, a + 1, s - 1)));
+      log(rt, level, formatMessageRt(rt, text(rt, a), boxedArgs(rt, a + 1, s - 1), `log.${level}`));
     });
   }
   defineFn('runtime.error(message: series string): void', (rt, a) => {

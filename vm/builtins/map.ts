@@ -11,6 +11,7 @@ import { newArray } from '../core/heap.js';
 import { newMap, mapFind, mapIndex, type PineMap } from './collections-heap.js';
 import { ELEMS, SCALARS, heapArg, readElem, writeElem, naOfElem } from './collection-io.js';
 import type { Runtime } from '../core/runtime.js';
+import { noteAlloc } from './limits.js';
 
 /** Pine's limit on the number of pairs in a map. */
 export const MAX_MAP_SIZE = 50_000;
@@ -30,6 +31,7 @@ export function mapPut(rt: Runtime, m: PineMap, key: unknown, value: unknown, fn
   if (m.keys.length + 1 > MAX_MAP_SIZE) {
     rt.fail('map-too-large', `'${fn}()' would make a map of ${m.keys.length + 1} pairs: Pine maps hold at most ${MAX_MAP_SIZE.toLocaleString('en-US')}.`);
   }
+  noteAlloc(rt, 32, fn);
   mapIndex(m).set(key, m.keys.length);
   m.keys.push(key);
   m.values.push(value);

@@ -12,6 +12,7 @@ import { ELEMS, heapArg, naText, readElem, writeElem, isObjectElem, type Elem } 
 import { arrayMedian } from './array.js';
 import { determinant, eigen, inverse, kron, multiply, power, pseudoInverse, rank, type Mat } from './matrix-math.js';
 import type { Runtime } from '../core/runtime.js';
+import { noteAlloc } from './limits.js';
 
 /** Pine's limit on the number of elements of a matrix. */
 export const MAX_MATRIX_SIZE = 100_000;
@@ -89,6 +90,7 @@ function registerGeneric(e: Elem): void {
       rt.fail('bad-matrix-size', `Cannot create a matrix of ${rows !== rows ? 'na' : rows} rows and ${cols !== cols ? 'na' : cols} columns: both must be non-negative integers.`);
     }
     checkSize(rt, rows, cols, `matrix.new<${e}>`);
+    noteAlloc(rt, rows * cols * 8, `matrix.new<${e}>`);
     rt.o[d] = newMatrix(rows, cols, new Array<unknown>(rows * cols).fill(readElem(rt, e, a + 2)));
   });
   defineFn(`matrix.get(id: ${M}, row: series int, column: series int): ${T}`, (rt, a, d) => {
@@ -212,6 +214,7 @@ function registerGeneric(e: Elem): void {
   });
   defineFn(`matrix.copy(id: ${M}): ${M}`, (rt, a, d) => {
     const m = matArg(rt, a, 'matrix.copy');
+    noteAlloc(rt, m.items.length * 8, 'matrix.copy');
     rt.o[d] = newMatrix(m.rows, m.columns, m.items.slice());
   });
   defineFn(`matrix.submatrix(id: ${M}, from_row: series int = 0, to_row: series int = na, from_column: series int = 0, to_column: series int = na): ${M}`, (rt, a, d) => {
@@ -327,6 +330,7 @@ function registerNumeric(e: 'int' | 'float'): void {
       rt.fail('matrix-size-mismatch', `Cannot call 'matrix.mult()' on a ${m1.rows} × ${m1.columns} and a ${m2.rows} × ${m2.columns} matrix: the first one's columns must equal the second one's rows.`);
     }
     checkSize(rt, m1.rows, m2.columns, 'matrix.mult');
+    noteAlloc(rt, m1.rows * m2.columns * 8, 'matrix.mult');
     rt.o[d] = fromMat(multiply(numbersOf(m1), numbersOf(m2)));
   });
   defineFn(`matrix.mult(id1: ${M}, id2: series ${e}): ${M}`, (rt, a, d) => {
@@ -347,6 +351,7 @@ function registerNumeric(e: 'int' | 'float'): void {
     const m1 = matArg(rt, a, 'matrix.kron');
     const m2 = matArg(rt, a + 1, 'matrix.kron');
     checkSize(rt, m1.rows * m2.rows, m1.columns * m2.columns, 'matrix.kron');
+    noteAlloc(rt, m1.rows * m2.rows * m1.columns * m2.columns * 8, 'matrix.kron');
     rt.o[d] = fromMat(kron(numbersOf(m1), numbersOf(m2)));
   });
   defineFn(`matrix.pow(id: ${M}, power: series int): ${M}`, (rt, a, d) => {

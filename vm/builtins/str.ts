@@ -16,11 +16,9 @@ import {
 } from './format.js';
 import { RegexError, javaRegexMatch } from './str-regex.js';
 import { TimeError } from './time/errors.js';
-
-/** The longest string str.repeat makes: far above any label or log text, and far below what
- * would exhaust the host's memory (str.repeat("abc", 1e9) must be an error, not a crash). */
-const MAX_REPEAT_LENGTH = 1_000_000;
 import { offsetAt, zoneOf } from './time/tz.js';
+import { checkStringLength, failStringLength, MAX_STRING_LENGTH, noteAlloc, StringLengthError } from './limits.js';
+import { MAX_ARRAY_SIZE } from './array.js';
 
 // ---------------------------------------------------------------------------------------------
 // str.format_time
@@ -60,6 +58,22 @@ export function strReplace(source: string, target: string, replacement: string, 
     if (n === occurrence) return source.slice(0, k) + replacement + source.slice(k + target.length);
     from = k + target.length;
   }
+}
+
+/** Length of str.replace_all's result, found without building it. */
+export function replaceAllLength(source: string, target: string, replacement: string): number {
+  if (target === '') return source.length + (source.length + 1) * replacement.length;
+  let count = 0;
+  for (let k = source.indexOf(target); k >= 0; k = source.indexOf(target, k + target.length)) count++;
+  return source.length + count * (replacement.length - target.length);
+}
+
+/** Number of parts str.split makes, found without splitting. */
+export function splitCount(source: string, separator: string): number {
+  if (separator === '') return source.length;
+  let count = 1;
+  for (let k = source.indexOf(separator); k >= 0; k = source.indexOf(separator, k + separator.length)) count++;
+  return count;
 }
 
 /** str.replace_all: every non-overlapping `target`; an empty target inserts the replacement at
@@ -132,10 +146,33 @@ export function boxedArgs(rt: Runtime, a: number, count: number): unknown[] {
   return args;
 }
 
-/** str.format's work, shared with log.*: throws a runtime error for a malformed format string. */
-export function formatMessageRt(rt: Runtime, pattern: string | null, args: readonly unknown[]): string {
+/** str.format's work, shared with log.*: throws a runtime error for a malformed format string,
+ * or one naming `fn` for a result longer than Pine's string limit. */
+export function formatMessageRt(rt: Runtime, pattern: string | null, args: readonly unknown[], fn = 'str.format'): string {
   if (pattern === null) return 'NaN';
-  return guarded(rt, () => formatMessage(pattern, args));
+  try {
+    return sized(rt, guarded(rt, () => formatMessage(pattern, args, MAX_STRING_LENGTH)), fn);
+  } catch (e) {
+    if (e instanceof StringLengthError) failStringLength(rt, null, fn);
+    throw e;
+  }
+}
+
+/** A string result of `fn`, or a runtime error when it is longer than Pine's string limit (for
+ * results whose size is bounded by their arguments, so that building them first is harmless). */
+function sized(rt: Runtime, v: string, fn: string): string {
+  checkStringLength(rt, v.length, fn);
+  return v;
+}
+
+/** valueToString within Pine's string limit: an array's text is measured before it is built. */
+function boundedText(rt: Runtime, v: unknown, fn: string, fmt?: (x: number) => string): string {
+  try {
+    return sized(rt, valueToString(v, fmt, MAX_STRING_LENGTH), fn);
+  } catch (e) {
+    if (e instanceof StringLengthError) failStringLength(rt, null, fn);
+    throw e;
+  }
 }
 
 let registered = false;
@@ -170,13 +207,13 @@ export function registerStr(): void {
     rt.o[d] = null;
   }, noColor);
   defineFn('str.tostring(value: series any): series string', (rt, a, d) => {
-    rt.o[d] = valueToString(rt.o[a]);
+    rt.o[d] = boundedText(rt, rt.o[a], 'str.tostring');
   }, pure);
   // With a format: simple and series only, and never folded (format.mintick reads syminfo).
   for (const q of ['simple', 'series']) {
     for (const base of ['int', 'float']) {
       defineFn(`str.tostring(value: ${q} ${base}, format: ${q} string): ${q} string`, (rt, a, d) => {
-        rt.o[d] = numberToStringFormat(rt.f[a] ?? NaN, str(rt, a + 1), rt.syminfo.mintick);
+        rt.o[d] = sized(rt, numberToStringFormat(rt.f[a] ?? NaN, str(rt, a + 1), rt.syminfo.mintick), 'str.tostring');
       });
     }
     defineFn(`str.tostring(value: ${q} bool, format: ${q} string): ${q} string`, (rt, a, d) => {
@@ -187,7 +224,7 @@ export function registerStr(): void {
     });
     defineFn(`str.tostring(value: ${q} any, format: ${q} string): ${q} string`, (rt, a, d) => {
       const fmt = str(rt, a + 1);
-      rt.o[d] = valueToString(rt.o[a], (v) => numberToStringFormat(v, fmt, rt.syminfo.mintick));
+      rt.o[d] = boundedText(rt, rt.o[a], 'str.tostring', (v) => numberToStringFormat(v, fmt, rt.syminfo.mintick));
     });
   }
 
@@ -227,6 +264,7 @@ export function registerStr(): void {
       const s = str(rt, a);
       const t = str(rt, a + 1);
       const r = str(rt, a + 2);
+      if (s !== null && t !== null) checkStringLength(rt, s.length + Math.max(0, (r ?? '').length - t.length), 'str.replace');
       rt.o[d] = s === null || t === null ? s : strReplace(s, t, r ?? '', rt.f[a + 3] ?? NaN);
     },
     pure,
@@ -237,6 +275,7 @@ export function registerStr(): void {
       const s = str(rt, a);
       const t = str(rt, a + 1);
       const r = str(rt, a + 2);
+      if (s !== null && t !== null) checkStringLength(rt, (r ?? '').length > t.length ? replaceAllLength(s, t, r ?? '') : s.length, 'str.replace_all');
       rt.o[d] = s === null || t === null ? s : strReplaceAll(s, t, r ?? '');
     },
     pure,
@@ -271,10 +310,12 @@ export function registerStr(): void {
   );
   defineFn('str.upper(source: series string): series string', (rt, a, d) => {
     const s = str(rt, a);
+    if (s !== null) checkStringLength(rt, s.length, 'str.upper');
     rt.o[d] = s === null ? null : asciiUpper(s);
   }, pure);
   defineFn('str.lower(source: series string): series string', (rt, a, d) => {
     const s = str(rt, a);
+    if (s !== null) checkStringLength(rt, s.length, 'str.lower');
     rt.o[d] = s === null ? null : asciiLower(s);
   }, pure);
   defineFn('str.trim(source: series string): series string', (rt, a, d) => {
@@ -299,17 +340,23 @@ export function registerStr(): void {
       const sep = str(rt, a + 2) ?? '';
       const count = Math.trunc(n);
       const length = count === 0 ? 0 : count * s.length + (count - 1) * sep.length;
-      if (length > MAX_REPEAT_LENGTH) {
-        rt.fail('RT_ARGUMENT', `'str.repeat' would make a string of ${length} characters: the limit is ${MAX_REPEAT_LENGTH.toLocaleString('en-US')}.`);
-      }
-      rt.o[d] = new Array<string>(count).fill(s).join(sep);
+      checkStringLength(rt, length, 'str.repeat');
+      rt.o[d] = count === 0 ? '' : (s + sep).repeat(count - 1) + s;
     },
     pure,
   );
   // str.split makes a new array on every call, so it is never folded.
   defineFn('str.split(string: series string, separator: series string): array<string>', (rt, a, d) => {
     const s = str(rt, a);
-    rt.o[d] = newArray(s === null ? [] : strSplit(s, str(rt, a + 1) ?? ''));
+    const sep = str(rt, a + 1) ?? '';
+    if (s !== null) {
+      const parts = splitCount(s, sep);
+      if (parts > MAX_ARRAY_SIZE) {
+        rt.fail('array-too-large', `'str.split()' would make an array of ${parts} elements: Pine arrays hold at most ${MAX_ARRAY_SIZE.toLocaleString('en-US')}.`);
+      }
+      noteAlloc(rt, parts * 8 + s.length * 2, 'str.split');
+    }
+    rt.o[d] = newArray(s === null ? [] : strSplit(s, sep));
   });
   for (const q of ['simple', 'series']) {
     defineFn(`str.match(source: ${q} string, regex: ${q} string): ${q} string`, (rt, a, d) => {
@@ -323,7 +370,7 @@ export function registerStr(): void {
     (rt, a, d) => {
       const fmt = str(rt, a + 1) ?? "yyyy-MM-dd'T'HH:mm:ssZ";
       const zone = str(rt, a + 2) ?? rt.syminfo.timezone;
-      rt.o[d] = guarded(rt, () => formatTime(rt.f[a] ?? NaN, fmt, zone));
+      rt.o[d] = sized(rt, guarded(rt, () => formatTime(rt.f[a] ?? NaN, fmt, zone)), 'str.format_time');
     },
   );
 

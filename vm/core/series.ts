@@ -29,11 +29,18 @@ export interface SeriesO {
   bar: number;
 }
 
+/** The deepest history a buffer is ever sized for, whatever max_bars_back(x, n), the indicator's
+ * max_bars_back or a host limit ask (max_bars_back(x, 1e9) once asked for an 8 GB buffer). It is
+ * the compiler's limit on constant offsets (`x[100000]`), which are read without a check and so
+ * must always fit; a dynamic offset beyond a buffer is a runtime error (Machine.histF). */
+export const MAX_HISTORY_OFFSET = 100_000;
+
 export function capFor(maxOffset: number): number {
   // One slot of slack so that advancing into a new bar never overwrites a value the confirmed
   // state can still read (realtime rollback depends on it).
+  const depth = maxOffset < MAX_HISTORY_OFFSET ? maxOffset : MAX_HISTORY_OFFSET;
   let cap = 2;
-  while (cap < maxOffset + 2) cap *= 2;
+  while (cap < depth + 2) cap *= 2;
   return cap;
 }
 

@@ -11,6 +11,7 @@
 import { defineFn, defineVar } from '../registry.js';
 import { newArray } from '../../core/heap.js';
 import type { Runtime } from '../../core/runtime.js';
+import { noteAlloc } from '../limits.js';
 
 export type DrawKind = 'label' | 'line' | 'box' | 'table' | 'polyline' | 'linefill';
 
@@ -117,6 +118,7 @@ export function checkReach(rt: Runtime, d: Record<string, unknown>): void {
  * its id. */
 export function addDrawing(rt: Runtime, s: number, kind: DrawKind, props: Record<string, unknown>): number {
   checkReach(rt, props);
+  noteAlloc(rt, 256, `${kind}.new`);
   const reg = registry(rt, s);
   const id = reg.nextId++;
   const d: Drawing = { type: kind, id, bar: rt.bar, ...props };

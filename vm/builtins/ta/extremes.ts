@@ -21,6 +21,8 @@ export interface ExtremeState {
   mask: number;
   n: number;
   cur: number;
+  top: number;
+  next: number;
   /** In/out of extremeIO: the current value, and the extreme found by the latest call. */
   x: number;
   r: number;
@@ -37,7 +39,7 @@ export interface ExtremeState {
 
 export function newExtremeState(): ExtremeState {
   const r = newRing();
-  return { bar: -1, buf: r.buf, mask: r.mask, n: 0, cur: 0, x: NaN, r: NaN, off: -1, cv: NaN, ci: -1, cn: -1, cl: -1, cmask: -1 };
+  return { bar: -1, buf: r.buf, mask: r.mask, n: 0, cur: 0, top: 0, next: 0, x: NaN, r: NaN, off: -1, cv: NaN, ci: -1, cn: -1, cl: -1, cmask: -1 };
 }
 
 /** Brings the cached extreme up to date for `n` committed values and `length`: by comparing the
@@ -78,7 +80,7 @@ export function extremeIO(st: ExtremeState, bar: number, length: number, sign: n
     st.n += st.cur;
     st.cur = 0;
   }
-  if (length + 1 > st.mask) ringGrow(st, length);
+  if (!(length <= st.top) || st.n >= st.next) ringGrow(st, length);
   const n = st.n;
   st.buf[n & st.mask] = src;
   st.cur = 1;
@@ -169,23 +171,123 @@ export function allTimeStep(st: AllTimeState, bar: number, src: number, sign: nu
 }
 
 // ---------------------------------------------------------------------------------------------
-// Sorted views of a window (median, mode, percentiles). The scratch array is rebuilt per call.
+// Sorted views of a window (median, mode, percentiles). A sorted copy of the committed values is
+// kept up to date as the window moves (one binary-search insert and remove per bar, O(length)
+// memory moves), and each call copies it with the current bar's value put in place: O(length) per
+// call instead of a sort, O(length log length). A full sort happens only when the window jumps
+// (a longer length, or a ring that regrew and renumbered its values).
 
 export interface OrderState {
   r: Ring;
   scratch: Float64Array;
+  /** Ascending copy (NaN last, -0 before 0, as Float64Array.prototype.sort orders) of the
+   * committed values with indices a <= i < b. */
+  sorted: Float64Array;
+  a: number;
+  b: number;
+  /** The ring mask `sorted` was made for (-1: none): a regrown ring renumbers its values. */
+  smask: number;
 }
 
 export function newOrderState(): OrderState {
-  return { r: newRing(), scratch: new Float64Array(0) };
+  return { r: newRing(), scratch: new Float64Array(0), sorted: new Float64Array(0), a: 0, b: 0, smask: -1 };
 }
 
-/** Copies the newest `length` values of `r` into st.scratch (ascending) and returns the view. */
+/** x sorts after y (NaN last, -0 before 0). */
+function after(x: number, y: number): boolean {
+  if (x !== x) return y === y;
+  if (y !== y) return false;
+  return x > y || (x === 0 && y === 0 && 1 / x > 1 / y);
+}
+
+/** Where `v` goes among the first `m` values of `s`: after every value that does not sort after it. */
+function insertAt(s: Float64Array, m: number, v: number): number {
+  let lo = 0;
+  let hi = m;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (after(s[mid] ?? NaN, v)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/** Index of a value identical to `v` (NaN: any NaN) among the first `m`, or -1. */
+function indexOfValue(s: Float64Array, m: number, v: number): number {
+  let k = insertAt(s, m, v) - 1;
+  for (; k >= 0; k--) {
+    const x = s[k] ?? NaN;
+    if (Object.is(x, v) || (x !== x && v !== v)) return k;
+    if (after(v, x)) return -1;
+  }
+  return -1;
+}
+
+/** Re-sorts the committed values lo <= i < n from the ring. */
+function resort(st: OrderState, lo: number, n: number): void {
+  const r = st.r;
+  // (`sorted` is missing in a state restored from a snapshot of an older VM.)
+  const had = (st.sorted as Float64Array | undefined)?.length ?? 0;
+  if (had < n - lo + 1) st.sorted = new Float64Array(Math.max(n - lo + 1, 2 * had));
+  const s = st.sorted;
+  for (let i = lo; i < n; i++) s[i - lo] = r.buf[i & r.mask] ?? NaN;
+  s.subarray(0, n - lo).sort();
+  st.a = lo;
+  st.b = n;
+  st.smask = r.mask;
+}
+
+/** The newest `length` values of st.r (the current bar's pending one included), ascending, in
+ * st.scratch. The caller has checked that the ring holds that many. */
 function sortedWindow(st: OrderState, length: number): Float64Array {
+  const r = st.r;
+  const n = r.n;
+  const lo = n - (length - r.cur);
+  // Values older than what the ring still holds cannot be removed by value: start over then.
+  if (st.smask !== r.mask || st.a > lo || st.b > n || n - st.a > r.mask - 1 || st.b - st.a > 2 * length + 8) {
+    resort(st, lo, n);
+  } else {
+    let m = st.b - st.a;
+    if (st.sorted.length < m + (n - st.b) + 1) {
+      const grown = new Float64Array(Math.max(m + (n - st.b) + 1, 2 * st.sorted.length));
+      grown.set(st.sorted.subarray(0, m));
+      st.sorted = grown;
+    }
+    const s = st.sorted;
+    for (; st.a < lo; st.a++) {
+      const k = indexOfValue(s, m, r.buf[st.a & r.mask] ?? NaN);
+      if (k < 0) {
+        resort(st, lo, n);
+        return mergePending(st, length);
+      }
+      s.copyWithin(k, k + 1, m);
+      m--;
+    }
+    for (; st.b < n; st.b++) {
+      const v = r.buf[st.b & r.mask] ?? NaN;
+      const k = insertAt(s, m, v);
+      s.copyWithin(k + 1, k, m);
+      s[k] = v;
+      m++;
+    }
+  }
+  return mergePending(st, length);
+}
+
+/** st.sorted (the committed part of the window) with the pending value, if any, put in place. */
+function mergePending(st: OrderState, length: number): Float64Array {
+  const r = st.r;
   if (st.scratch.length < length) st.scratch = new Float64Array(Math.max(length, 2 * st.scratch.length));
   const out = st.scratch.subarray(0, length);
-  for (let i = 0; i < length; i++) out[i] = ringGet(st.r, i);
-  out.sort();
+  const m = st.b - st.a;
+  const s = st.sorted;
+  if (r.cur) {
+    const v = r.buf[r.n & r.mask] ?? NaN;
+    const k = insertAt(s, m, v);
+    out.set(s.subarray(0, k), 0);
+    out[k] = v;
+    out.set(s.subarray(k, m), k + 1);
+  } else out.set(s.subarray(0, m));
   return out;
 }
 

@@ -375,51 +375,164 @@ export function dmiStep(
 
 export interface RciState {
   w: RawWin;
-  /** Scratch space (not meaningful between calls). */
-  idx: Float64Array;
-  rank: Float64Array;
+  /** The committed values with indices a <= i < b, ascending (NaN last), and their indices:
+   * kept up to date as the window moves, so a call costs O(length), not a sort. */
+  vals: Float64Array;
+  ids: Float64Array;
+  a: number;
+  b: number;
+  /** The ring mask `vals` was made for (-1: none): a regrown ring renumbers its values. */
+  smask: number;
+  /** Scratch: the whole window (pending value included), ascending, and its indices. */
+  sv: Float64Array;
+  si: Float64Array;
 }
 
 export function newRciState(): RciState {
-  return { w: newRawWin(), idx: new Float64Array(0), rank: new Float64Array(0) };
+  return { w: newRawWin(), vals: new Float64Array(0), ids: new Float64Array(0), a: 0, b: 0, smask: -1, sv: new Float64Array(0), si: new Float64Array(0) };
+}
+
+/** Where `v` goes among the first `m` sorted values: after every value <= v (NaN last). */
+function rciInsertAt(vals: Float64Array, m: number, v: number): number {
+  if (v !== v) return m;
+  let lo = 0;
+  let hi = m;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((vals[mid] ?? NaN) <= v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Re-sorts the committed values lo <= i < n from the ring (values with their indices). */
+function rciResort(st: RciState, lo: number, n: number): void {
+  const r = st.w;
+  const m = n - lo;
+  // (`vals` is missing in a state restored from a snapshot of an older VM.)
+  const had = (st.vals as Float64Array | undefined)?.length ?? 0;
+  if (had < m + 1) {
+    st.vals = new Float64Array(Math.max(m + 1, 2 * had));
+    st.ids = new Float64Array(st.vals.length);
+  }
+  const order = Array.from({ length: m }, (_, k) => lo + k);
+  const val = (i: number): number => r.buf[i & r.mask] ?? NaN;
+  order.sort((x, y) => {
+    const p = val(x);
+    const q = val(y);
+    return p !== p ? (q !== q ? 0 : 1) : q !== q ? -1 : p - q;
+  });
+  for (let k = 0; k < m; k++) {
+    const i = order[k] ?? 0;
+    st.vals[k] = val(i);
+    st.ids[k] = i;
+  }
+  st.a = lo;
+  st.b = n;
+  st.smask = r.mask;
+}
+
+/** Brings the sorted committed part up to the indices lo <= i < n. */
+function rciUpdate(st: RciState, lo: number, n: number, length: number): void {
+  const r = st.w;
+  if (st.smask !== r.mask || st.a > lo || st.b > n || n - st.a > r.mask - 1 || st.b - st.a > 2 * length + 8) {
+    rciResort(st, lo, n);
+    return;
+  }
+  let m = st.b - st.a;
+  if (st.vals.length < m + (n - st.b) + 1) {
+    const size = Math.max(m + (n - st.b) + 1, 2 * st.vals.length);
+    const vals = new Float64Array(size);
+    const ids = new Float64Array(size);
+    vals.set(st.vals.subarray(0, m));
+    ids.set(st.ids.subarray(0, m));
+    st.vals = vals;
+    st.ids = ids;
+  }
+  const vals = st.vals;
+  const ids = st.ids;
+  for (; st.a < lo; st.a++) {
+    // The value leaving: found by value, then by its index among equal values.
+    const v = r.buf[st.a & r.mask] ?? NaN;
+    let k = v !== v ? m - 1 : rciInsertAt(vals, m, v) - 1;
+    while (k >= 0 && ids[k] !== st.a) k--;
+    if (k < 0) {
+      rciResort(st, lo, n);
+      return;
+    }
+    vals.copyWithin(k, k + 1, m);
+    ids.copyWithin(k, k + 1, m);
+    m--;
+  }
+  for (; st.b < n; st.b++) {
+    const v = r.buf[st.b & r.mask] ?? NaN;
+    const k = rciInsertAt(vals, m, v);
+    vals.copyWithin(k + 1, k, m);
+    ids.copyWithin(k + 1, k, m);
+    vals[k] = v;
+    ids[k] = st.b;
+    m++;
+  }
 }
 
 export function rciStep(st: RciState, bar: number, src: number, length: number): number {
   const r = rawPush(st.w, bar, src, length + 1);
   if (rawCount(r) <= length) return NaN;
-  if (st.idx.length < length) {
-    st.idx = new Float64Array(length);
-    st.rank = new Float64Array(length);
+  const n = r.n;
+  const cur = r.cur;
+  rciUpdate(st, n - (length - cur), n, length);
+  const vals = st.vals;
+  const ids = st.ids;
+  const m = st.b - st.a;
+  const pv = cur ? (r.buf[n & r.mask] ?? NaN) : 0;
+  // (`sv` is missing in a state restored from a snapshot of an older VM.)
+  if (!(st.sv instanceof Float64Array)) {
+    st.sv = new Float64Array(0);
+    st.si = new Float64Array(0);
   }
-  const idx = st.idx;
-  const rank = st.rank;
-  // idx: window positions (0 = newest) sorted by value, descending.
-  for (let i = 0; i < length; i++) {
-    const v = ringGet(r, i);
-    if (v !== v) return NaN;
-    idx[i] = i;
+  // na anywhere in the window (NaN sorts last) gives na.
+  if (pv !== pv || (m > 0 && (vals[m - 1] ?? NaN) !== (vals[m - 1] ?? NaN))) return NaN;
+  // The whole window, ascending: the committed values with the pending one merged in.
+  if (st.sv.length < length) {
+    st.sv = new Float64Array(Math.max(length, 2 * st.sv.length));
+    st.si = new Float64Array(st.sv.length);
   }
-  const sorted = Array.from(idx.subarray(0, length)).sort((a, b) => ringGet(r, b) - ringGet(r, a));
-  for (let i = 0; i < length; ) {
-    let j = i + 1;
-    const first = ringGet(r, sorted[i] ?? 0);
-    while (j < length && first - ringGet(r, sorted[j] ?? 0) < EPS) j++;
-    const avg = (i + j - 1) / 2;
-    for (let t = i; t < j; t++) rank[sorted[t] ?? 0] = avg;
-    i = j;
+  const sv = st.sv;
+  const si = st.si;
+  if (cur) {
+    const p = rciInsertAt(vals, m, pv);
+    sv.set(vals.subarray(0, p), 0);
+    si.set(ids.subarray(0, p), 0);
+    sv[p] = pv;
+    si[p] = n;
+    sv.set(vals.subarray(p, m), p + 1);
+    si.set(ids.subarray(p, m), p + 1);
+  } else {
+    sv.set(vals.subarray(0, m), 0);
+    si.set(ids.subarray(0, m), 0);
   }
-  // Pearson correlation between the price rank and the time rank (both 0-based, newest = 0).
+  // Pearson correlation between the price rank (descending: the average position of a run of
+  // values within Pine's tolerance of the run's first) and the time rank (both 0-based, newest =
+  // 0). Descending position q is ascending index top - q.
+  const top = length - 1;
+  const newest = n + cur - 1;
   const mean = (length - 1) / 2;
   let sxy = 0;
   let sxx = 0;
   let syy = 0;
-  for (let i = 0; i < length; i++) {
-    const dx = i - mean;
-    const dy = (rank[i] ?? 0) - mean;
-    sxy += dx * dy;
-    sxx += dx * dx;
-    syy += dy * dy;
+  for (let i = 0; i < length; ) {
+    const first = sv[top - i] ?? NaN;
+    let j = i + 1;
+    while (j < length && first - (sv[top - j] ?? NaN) < EPS) j++;
+    const dy = (i + j - 1) / 2 - mean;
+    for (let q = i; q < j; q++) {
+      const dx = newest - (si[top - q] ?? 0) - mean;
+      sxy += dx * dy;
+      syy += dy * dy;
+    }
+    i = j;
   }
+  for (let i = 0; i < length; i++) sxx += (i - mean) * (i - mean);
   if (sxx === 0 || syy === 0) return NaN;
   return (100 * sxy) / Math.sqrt(sxx * syy);
 }

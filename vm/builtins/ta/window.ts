@@ -40,6 +40,10 @@ export interface Ring {
   n: number;
   /** 1 when the current bar holds a pending value, else 0. */
   cur: number;
+  /** The largest number of values ever asked for (ringGrow). */
+  top: number;
+  /** The value of `n` at which the ring must grow again to keep every value up to `top`. */
+  next: number;
 }
 
 /** The fields ringGrow needs; records that keep their ring inline (rolling sums, extremes) have
@@ -49,6 +53,8 @@ export interface RingFields {
   mask: number;
   n: number;
   cur: number;
+  top: number;
+  next: number;
 }
 
 function pow2AtLeast(x: number): number {
@@ -59,7 +65,7 @@ function pow2AtLeast(x: number): number {
 
 export function newRing(need = 1): Ring {
   const cap = pow2AtLeast(need + 2);
-  return { bar: -1, buf: new Float64Array(cap).fill(NaN), mask: cap - 1, n: 0, cur: 0 };
+  return { bar: -1, buf: new Float64Array(cap).fill(NaN), mask: cap - 1, n: 0, cur: 0, top: 0, next: 0 };
 }
 
 /** Makes the pending value, if any, committed (call on the first call of a new bar). */
@@ -95,22 +101,38 @@ export function ringGet(r: Ring, k: number): number {
  * ringSet on the current bar. Values older than the old capacity were never kept; the ring then
  * only counts what it still has. */
 export function ringEnsure(r: Ring, need: number): void {
-  if (need + 1 > r.mask) ringGrow(r, need);
+  if (!(need <= r.top) || r.n >= r.next) ringGrow(r, need);
 }
 
-/** The growing part of ringEnsure, unconditional (kept out of the callers' hot paths). */
+/** The growing part of ringEnsure (kept out of the callers' hot paths), called whenever `need`
+ * exceeds the largest need so far (`top`) or `n` reaches `next`. A ring keeps every value up to
+ * the largest need ever asked (a window whose length shrinks and grows again still has its
+ * values), but never holds more than the values seen so far can fill: it grows with the bars
+ * actually seen, doubling, so a window of length 10,000 over 100 bars allocates 256 slots, not
+ * 32K. */
 export function ringGrow(r: RingFields, need: number): void {
-  const cap = pow2AtLeast(2 * (need + 1));
-  const buf = new Float64Array(cap).fill(NaN);
-  const keep = Math.min(r.n, r.mask);
-  // Committed values keep their distance from the newest one; the pending slot stays at n & mask.
-  for (let k = 0; k < keep; k++) {
-    buf[(keep - 1 - k) & (cap - 1)] = r.buf[(r.n - 1 - k) & r.mask];
+  // `top` and `next` are missing in a state record restored from a snapshot of an older VM:
+  // callers test `!(need <= top)`, true then.
+  const top = r.top >= need ? r.top : need;
+  r.top = top;
+  const want = top < r.n + 1 ? top : r.n + 1;
+  let cap = r.mask + 1;
+  if (want + 2 > cap) {
+    cap = pow2AtLeast(2 * (want + 1));
+    const buf = new Float64Array(cap).fill(NaN);
+    const keep = Math.min(r.n, r.mask);
+    // Committed values keep their distance from the newest one; the pending slot stays at n & mask.
+    for (let k = 0; k < keep; k++) {
+      buf[(keep - 1 - k) & (cap - 1)] = r.buf[(r.n - 1 - k) & r.mask];
+    }
+    if (r.cur) buf[keep & (cap - 1)] = r.buf[r.n & r.mask];
+    r.buf = buf;
+    r.mask = cap - 1;
+    r.n = keep;
   }
-  if (r.cur) buf[keep & (cap - 1)] = r.buf[r.n & r.mask];
-  r.buf = buf;
-  r.mask = cap - 1;
-  r.n = keep;
+  // Holding `top` values and a spare needs top + 2 slots; until then, grow again when n + 1
+  // values and a spare no longer fit.
+  r.next = top + 2 <= cap ? 0x7fffffff : cap - 2;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -130,7 +152,7 @@ export function rawPush(w: RawWin, bar: number, v: number, need: number): Ring {
     w.n += w.cur;
     w.cur = 0;
   }
-  if (need + 1 > w.mask) ringGrow(w, need);
+  if (!(need <= w.top) || w.n >= w.next) ringGrow(w, need);
   w.buf[w.n & w.mask] = v;
   w.cur = 1;
   return w;
@@ -148,7 +170,7 @@ export function compactPush(w: RawWin, bar: number, v: number, need: number): Ri
     w.n += w.cur;
     w.cur = 0;
   }
-  if (need + 1 > w.mask) ringGrow(w, need);
+  if (!(need <= w.top) || w.n >= w.next) ringGrow(w, need);
   if (v === v) {
     w.buf[w.n & w.mask] = v;
     w.cur = 1;
@@ -174,6 +196,8 @@ export interface RollSum {
   mask: number;
   n: number;
   cur: number;
+  top: number;
+  next: number;
   k: number;
   s: number;
   peak: number;
@@ -186,7 +210,7 @@ export interface RollSum {
 export function newRollSum(): RollSum {
   const cap = pow2AtLeast(3);
   // -0 rather than 0 so that the fields hold doubles from the start (no map change later).
-  return { bar: -1, buf: new Float64Array(cap).fill(NaN), mask: cap - 1, n: 0, cur: 0, k: 0, s: -0, peak: -0, age: 0 };
+  return { bar: -1, buf: new Float64Array(cap).fill(NaN), mask: cap - 1, n: 0, cur: 0, top: 0, next: 0, k: 0, s: -0, peak: -0, age: 0 };
 }
 
 /** Compensated sum of the newest `m` committed values of a ring (of their squares if `sq`),
@@ -207,7 +231,7 @@ function ringSum(buf: Float64Array, mask: number, n: number, m: number, sq: bool
 /** Recomputes the sum of the newest `k` committed values (compensated) and makes `k` current.
  * Grows the ring first when it cannot hold `k + 1` values. */
 function rebuild(st: RollSum, k: number): void {
-  if (k + 1 > st.mask) ringGrow(st, k + 1);
+  ringGrow(st, k + 1);
   st.cur = 0;
   const s = ringSum(st.buf, st.mask, st.n, Math.min(k, st.n), false);
   st.k = k;
@@ -245,6 +269,8 @@ export function rollSumStep(st: RollSum, bar: number, x: number, length: number)
   }
   const k = length - 1;
   if (k !== st.k || (st.age >= 1024 && st.age >= k)) rebuild(st, k);
+  // The ring grows with the values seen (ringGrow), so it may still be short of k + 1.
+  if (!(k + 1 <= st.top) || st.n >= st.next) ringGrow(st, k + 1);
   const n = st.n;
   if (x === x) {
     st.buf[n & st.mask] = x;
@@ -270,6 +296,8 @@ export interface RollSum2 {
   mask: number;
   n: number;
   cur: number;
+  top: number;
+  next: number;
   k: number;
   s: number;
   peak: number;
@@ -288,6 +316,8 @@ export function newRollSum2(): RollSum2 {
     mask: cap - 1,
     n: 0,
     cur: 0,
+    top: 0,
+    next: 0,
     k: 0,
     s: -0,
     peak: -0,
@@ -304,7 +334,7 @@ function rebuild2(st: RollSum2, k: number): void {
   const all = k !== st.k;
   const p = all || (st.age >= 1024 && st.age >= k);
   const q = all || (st.age2 >= 1024 && st.age2 >= k);
-  if (k + 1 > st.mask) ringGrow(st, k + 1);
+  ringGrow(st, k + 1);
   st.cur = 0;
   const m = Math.min(k, st.n);
   st.k = k;
@@ -357,6 +387,7 @@ export function rollSum2Step(st: RollSum2, bar: number, x: number, length: numbe
   }
   const k = length - 1;
   if (k !== st.k || (st.age >= 1024 && st.age >= k) || (st.age2 >= 1024 && st.age2 >= k)) rebuild2(st, k);
+  if (!(k + 1 <= st.top) || st.n >= st.next) ringGrow(st, k + 1);
   const n = st.n;
   if (x === x) {
     st.buf[n & st.mask] = x;
@@ -381,16 +412,26 @@ export function rollSum2Step(st: RollSum2, bar: number, x: number, length: numbe
 // ---------------------------------------------------------------------------------------------
 // Argument checks used by adapters (they need the runtime to fail)
 
-/** A length argument: a positive integer, or a runtime error naming the function and argument.
- * Small enough to inline into every adapter; the message is built by badArg only on failure. */
+/** The largest length (and offset, occurrence, pivot side) a ta function accepts. No ta window
+ * can reach further back than Pine's longest history buffer: 5,000 bars for most series and
+ * 10,000 for open, high, low, close and time (TradingView's Limitations page, "Maximum bars
+ * back"), so a longer window could never fill on TradingView. Bounding it keeps every per-call
+ * state small; windows also grow only with the bars actually seen (ringGrow). */
+export const MAX_TA_LENGTH = 10_000;
+
+/** A length argument: a positive integer up to MAX_TA_LENGTH, or a runtime error naming the
+ * function and argument. Small enough to inline into every adapter; the message is built by
+ * badArg only on failure. */
 export function posLen(rt: Runtime, v: number, fn: string, arg = 'length'): number {
-  return v > 0 ? Math.floor(v) : badArg(rt, 'E_TA_LENGTH', v, fn, arg, '> 0');
+  return v > 0 && v <= MAX_TA_LENGTH ? Math.floor(v) : badArg(rt, 'E_TA_LENGTH', v, fn, arg, v > 0 ? RANGE : '> 0');
 }
 
-/** A non-negative integer argument (offsets, occurrences). */
+/** A non-negative integer argument (offsets, occurrences) up to MAX_TA_LENGTH. */
 export function nonNeg(rt: Runtime, v: number, fn: string, arg: string): number {
-  return v >= 0 ? Math.floor(v) : badArg(rt, 'E_TA_ARG', v, fn, arg, '>= 0');
+  return v >= 0 && v <= MAX_TA_LENGTH ? Math.floor(v) : badArg(rt, 'E_TA_ARG', v, fn, arg, v >= 0 ? RANGE : '>= 0');
 }
+
+const RANGE = `<= ${MAX_TA_LENGTH} (no ta window reaches further back than Pine's 10,000-bar history)`;
 
 function badArg(rt: Runtime, code: string, v: number, fn: string, arg: string, rule: string): never {
   const shown = v === v ? String(v) : 'na';
