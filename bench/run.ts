@@ -3,6 +3,8 @@
 // bars/second and memory, and prints ratios against baselines measured in the same run: PineTS
 // running the same script on the same bars, and a hand-written plain-JS loop computing the same
 // values. Then snapshots: size, save and restore time, and restore time against replaying all bars.
+// Then the CLI's data path (bench/data-path.ts): CSV parse and JSON/CSV write throughput on 200k
+// bars, and `evergreen run` of (a) over them as a whole process against PineTS doing the same job.
 //
 //   npm run bench                 full suite (a few minutes)
 //   npm run bench -- --quick      100k bars only, fewer repeats
@@ -17,6 +19,7 @@ import { baselineA, baselineB, baselineC } from './baselines.js';
 import { collectGarbage, memorySample, timeSync, formatBytes } from './measure.js';
 import { benchPinets, type BenchScript } from './pinets-runner.js';
 import { comparePlots } from './compare.js';
+import { dataPath, dataPathLines, endToEnd, syntheticCsv } from './data-path.js';
 
 const args = process.argv.slice(2);
 const QUICK = args.includes('--quick');
@@ -210,6 +213,13 @@ async function main(): Promise<void> {
     }
   }
 
+  // The CLI's data path: CSV parse, JSON/CSV write, and the whole process against PineTS's.
+  const csvText = syntheticCsv();
+  const dp = dataPath(csvText, QUICK ? 3 : 7);
+  const e2e = endToEnd(csvText, QUICK ? 2 : 5);
+  const dpLines = dataPathLines(dp, e2e);
+  console.log(`\n${dpLines.join('\n')}`);
+
   // Markdown for BENCHMARKS.md.
   const lines: string[] = [];
   lines.push(`### ${header}`, '');
@@ -240,8 +250,11 @@ async function main(): Promise<void> {
   for (const r of snapResults) {
     lines.push(`| ${r.script} | ${r.bars / 1000}k | ${formatBytes(r.sizeBytes)} | ${fmt(r.saveMs, 3)} | ${fmt(r.restoreMs, 3)} | ${fmt(r.replayMs)} | ${fmt(r.restoreVsReplay, 0)}× |`);
   }
+  lines.push('', ...dpLines);
   console.log(`\n${lines.join('\n')}\n`);
-  if (JSON_OUT) writeFileSync(JSON_OUT, JSON.stringify({ header, engine: engineResults, snapshots: snapResults }, null, 2));
+  if (JSON_OUT) {
+    writeFileSync(JSON_OUT, JSON.stringify({ header, engine: engineResults, snapshots: snapResults, dataPath: dp, endToEnd: e2e }, null, 2));
+  }
 }
 
 await main();

@@ -23,8 +23,9 @@ export class JsonWithDrawings extends TextSink {
   constructor(
     emit: ((chunk: Buffer) => void) | null,
     private readonly records: readonly DrawingRecord[],
+    reuse = false,
   ) {
-    super(emit);
+    super(emit, reuse);
   }
 
   override write(s: string): void {

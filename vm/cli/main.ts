@@ -35,6 +35,8 @@ import type { BarColumns } from '../data/bars.js';
 import { inferMintick, inferTimeframe } from '../data/infer.js';
 import { inspectSnapshot } from './inspect.js';
 import { plotColumns, TextSink, toCsv, toJson } from './output.js';
+import { printErr, printOut } from './terminal-text.js';
+import { readBarsFile } from './read-bars.js';
 
 declare const __EVERGREEN_VERSION__: string | undefined;
 const VERSION = typeof __EVERGREEN_VERSION__ === 'string' ? __EVERGREEN_VERSION__ : 'dev';
@@ -124,7 +126,7 @@ export async function main(argv: string[]): Promise<number> {
   // `evergreen run ... | head` closes stdout early: that is not an error worth a stack trace.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    process.stderr.write(`evergreen: cannot write the output: ${e.message}\n`);
+    printErr(`evergreen: cannot write the output: ${e.message}\n`);
     process.exit(1);
   });
   try {
@@ -156,7 +158,7 @@ export async function main(argv: string[]): Promise<number> {
         throw usage(`unknown command '${cmd}'`, null);
     }
   } catch (e) {
-    process.stderr.write(`evergreen: ${describeError(e)}\n`);
+    printErr(`evergreen: ${describeError(e)}\n`);
     return 1;
   }
 }
@@ -205,7 +207,9 @@ function systemErrorText(code: string, e: unknown): string {
 
 function readBytes(path: string | number, what: string, shown = `'${String(path)}'`): Uint8Array {
   try {
-    return new Uint8Array(readFileSync(path));
+    const b = readFileSync(path);
+    // A large file has a buffer of its own: viewed, not copied (a 1M-bar CSV is 40 MB).
+    return b.byteOffset === 0 && b.buffer.byteLength === b.byteLength ? new Uint8Array(b.buffer) : new Uint8Array(b);
   } catch (e) {
     throw new CliError(`cannot read the ${what} ${shown}: ${systemErrorText(systemErrorCode(e) ?? '', e)}`);
   }
@@ -249,10 +253,10 @@ function check(args: string[]): number {
   for (const file of args) {
     const source = readText(file, 'script');
     const { diagnostics } = compile(source);
-    for (const d of diagnostics) process.stdout.write(`${formatDiagnostic(d, file)}\n`);
+    for (const d of diagnostics) printOut(`${formatDiagnostic(d, file)}\n`);
     const errors = diagnostics.filter((d) => d.severity === 'error').length;
     if (errors > 0) {
-      process.stderr.write(`${file}: ${errors} error${errors === 1 ? '' : 's'}\n`);
+      printErr(`${file}: ${errors} error${errors === 1 ? '' : 's'}\n`);
       failed++;
     }
   }
@@ -424,7 +428,7 @@ function parseColor(text: string): number | null {
 function compileOrFail(path: string): Program {
   const source = readText(path, 'script');
   const { program, diagnostics } = compile(source);
-  for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d, path)}\n`);
+  for (const d of diagnostics) printErr(`${formatDiagnostic(d, path)}\n`);
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   if (!program || errors > 0) {
     throw new CliError(`${path}: ${errors} compile error${errors === 1 ? '' : 's'}; nothing was run`);
@@ -511,15 +515,18 @@ function warn(message: string): void {
 }
 
 function flushWarnings(): void {
-  for (const w of pendingWarnings.splice(0)) process.stderr.write(w);
+  for (const w of pendingWarnings.splice(0)) printErr(w);
 }
 
 function run(a: RunArgs): number {
   const program = compileOrFail(a.script);
   const stdin = a.data === '-';
   const dataPath = stdin ? '<stdin>' : (a.data ?? '');
-  const raw = stdin ? readBytes(0, 'data from', 'stdin') : readBytes(dataPath, 'data file');
-  const { bars, warnings } = parseBarsCsv(decodeText(raw), { name: dataPath });
+  const cannotRead = (e: unknown): never => {
+    throw new CliError(`cannot read the data file '${dataPath}': ${systemErrorText(systemErrorCode(e) ?? '', e)}`);
+  };
+  const { bars, warnings } = (!stdin && readBarsFile(dataPath, dataPath, cannotRead)) ||
+    parseBarsCsv(decodeText(stdin ? readBytes(0, 'data from', 'stdin') : readBytes(dataPath, 'data file')), { name: dataPath });
   for (const w of warnings) warn(w);
 
   let inst: Instance;
@@ -577,7 +584,9 @@ function run(a: RunArgs): number {
       : (chunk) => {
           process.stdout.write(chunk);
         };
-  const sink = a.format === 'json' && drawsAnything(program) ? new JsonWithDrawings(emit, inst.drawings()) : new TextSink(emit);
+  // writeSync is done with a chunk when it returns: the sink may reuse its buffer.
+  const reuse = fd >= 0;
+  const sink = a.format === 'json' && drawsAnything(program) ? new JsonWithDrawings(emit, inst.drawings(), reuse) : new TextSink(emit, reuse);
   if (a.drawings !== null) {
     const path = a.drawings;
     fileOp(path, 'drawings', () => writeDrawingsFile(path, inst.drawings()));
@@ -598,13 +607,13 @@ function printLogs(inst: Instance, firstBar: number): void {
   const alertsUpTo = (bar: number) => {
     for (; k < alerts.length && (alerts[k]?.bar ?? Infinity) <= bar; k++) {
       const a = alerts[k];
-      if (a) process.stderr.write(`[alert] bar ${a.bar}: ${a.message}\n`);
+      if (a) printErr(`[alert] bar ${a.bar}: ${a.message}\n`);
     }
   };
   for (const l of inst.logs) {
     if (l.bar < firstBar) continue;
     alertsUpTo(l.bar - 1);
-    process.stderr.write(`[${l.level}] bar ${l.bar}: ${l.message}\n`);
+    printErr(`[${l.level}] bar ${l.bar}: ${l.message}\n`);
   }
   alertsUpTo(Infinity);
 }
@@ -643,7 +652,7 @@ function inspect(args: string[]): number {
     // Anything else thrown while decoding a file that passed the checksum is still a bad file.
     throw new CliError(`${file}: Bad snapshot (corrupt): ${e instanceof Error ? e.message : String(e)}`);
   }
-  process.stdout.write(text);
+  printOut(text);
   return 0;
 }
 

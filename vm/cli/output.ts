@@ -4,6 +4,8 @@
 // plot-like calls in source order; a repeated title gets " #2", " #3".
 
 import type { Instance, Program } from '../index.js';
+import { MAX_NUMBER_BYTES, writeShortest } from './shortest-number.js';
+import { escapeControls } from './terminal-text.js';
 
 const VALUE_KINDS = new Set(['plot', 'plotshape', 'plotchar', 'plotarrow', 'plotcandle', 'plotbar']);
 
@@ -12,10 +14,19 @@ export interface PlotColumn {
   values: Float64Array;
 }
 
+/** Rows [from, to) (bar indices) of the instance's outputs, as views: the output is written
+ * straight from the VM's columns (a copy would cost 8 MB per plot at a million bars). */
+function outputRows(inst: Instance, from: number, to: number): { time: Float64Array; columns: Float64Array[][] } {
+  const store = inst.outputs;
+  const a = Math.max(0, from - store.firstBar);
+  const b = Math.max(a, Math.min(store.length, to - store.firstBar));
+  return { time: store.time.subarray(a, b), columns: store.columns.map((cols) => cols.map((c) => c.subarray(a, b))) };
+}
+
 /** Per-bar series of the outputs that plot values: plot/plotshape/plotchar/plotarrow (their
  * series), plotcandle/plotbar (open, high, low, close). Colors and fills are not values. */
 export function plotColumns(program: Program, inst: Instance, from: number, to: number): PlotColumn[] {
-  const chunk = inst.outputs.slice(from, to);
+  const chunk = outputRows(inst, from, to);
   const out: PlotColumn[] = [];
   const used = new Map<string, number>();
   const unique = (t: string): string => {
@@ -53,24 +64,54 @@ export function plotColumns(program: Program, inst: Instance, from: number, to: 
   return out;
 }
 
-/** A plot value as JSON: the shortest decimal that reads back as the same double; null for na. */
-function jsonNumber(v: number): string {
-  return v - v === 0 ? String(v) : 'null'; // NaN and ±Infinity fail v - v === 0
-}
-
-/** Text gathered into large byte chunks: a million short strings appended without building
- * ropes that live long enough to cost garbage-collection time. */
+/** Text gathered into large byte chunks: a million numbers and short strings written straight into
+ * a byte buffer (numbers by writeShortest, never as strings), handed over a chunk at a time so that
+ * no output is ever one giant string. */
 export class TextSink {
   private readonly chunks: Buffer[] = [];
-  private buf = Buffer.allocUnsafe(1 << 20);
+  private buf = Buffer.allocUnsafe(CHUNK_BYTES);
   private pos = 0;
 
-  /** With `emit`, each full chunk is handed over (and not kept); without it, `bytes()` returns all. */
-  constructor(private readonly emit: ((chunk: Buffer) => void) | null = null) {}
+  /** With `emit`, each full chunk is handed over (and not kept); without it, `bytes()` returns all.
+   * With `reuse`, `emit` is done with a chunk when it returns (a synchronous write), so the next
+   * chunk is written into the same buffer: no fresh pages to fault in for every megabyte. */
+  constructor(
+    private readonly emit: ((chunk: Buffer) => void) | null = null,
+    private readonly reuse = false,
+  ) {}
 
+  /** Any text, as UTF-8. */
   write(s: string): void {
     if (this.pos + s.length * 3 > this.buf.length) this.flush(s.length * 3);
     this.pos += this.buf.write(s, this.pos, 'utf8');
+  }
+
+  /** Room for `n` more bytes in `buf` at `pos` (callers then write into them directly). */
+  private reserve(n: number): Buffer {
+    if (this.pos + n > this.buf.length) this.flush(n);
+    return this.buf;
+  }
+
+  /** `sep` (ASCII) then a number as JavaScript prints it, or `na` (ASCII) for NaN and ±Infinity. */
+  number(sep: string, v: number, na: string): void {
+    const buf = this.reserve(sep.length + na.length + MAX_NUMBER_BYTES);
+    let pos = this.pos;
+    for (let i = 0; i < sep.length; i++) buf[pos++] = sep.charCodeAt(i);
+    if (v - v === 0) pos = writeShortest(buf, pos, v); // NaN and ±Infinity fail v - v === 0
+    else for (let i = 0; i < na.length; i++) buf[pos++] = na.charCodeAt(i);
+    this.pos = pos;
+  }
+
+  /** One ASCII byte. */
+  byte(b: number): void {
+    const buf = this.reserve(1);
+    buf[this.pos++] = b;
+  }
+
+  /** An ISO time as `new Date(t).toISOString()` writes it, or nothing for a non-finite t. */
+  time(t: number, iso: IsoWriter): void {
+    const buf = this.reserve(MAX_ISO_BYTES);
+    this.pos = iso.write(buf, this.pos, t);
   }
 
   private flush(need: number): void {
@@ -79,7 +120,7 @@ export class TextSink {
       if (this.emit) this.emit(chunk);
       else this.chunks.push(chunk);
     }
-    this.buf = Buffer.allocUnsafe(Math.max(1 << 20, need));
+    if (!(this.reuse && this.emit && need <= this.buf.length)) this.buf = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, need));
     this.pos = 0;
   }
 
@@ -98,12 +139,15 @@ export class TextSink {
   }
 }
 
+const CHUNK_BYTES = 1 << 20;
+
 export function toJson(bars: number, cols: PlotColumn[], out: TextSink = new TextSink()): TextSink {
   out.write(`{\n  "bars": ${bars},\n  "plots": {`);
   cols.forEach((c, k) => {
     out.write(`${k === 0 ? '' : ','}\n    ${JSON.stringify(c.title)}: [`);
     const v = c.values;
-    for (let i = 0; i < v.length; i++) out.write(i === 0 ? jsonNumber(v[i] ?? NaN) : `, ${jsonNumber(v[i] ?? NaN)}`);
+    if (v.length > 0) out.number('', v[0] as number, 'null');
+    for (let i = 1; i < v.length; i++) out.number(', ', v[i] as number, 'null');
     out.write(']');
   });
   out.write('\n  }\n}\n');
@@ -116,51 +160,82 @@ function csvCell(s: string): string {
 
 const MS_DAY = 86_400_000;
 const MAX_4_DIGIT_YEAR_MS = 253_402_300_800_000; // 10000-01-01
+/** `+275760-09-13T00:00:00.000Z` is the longest toISOString. */
+const MAX_ISO_BYTES = 27;
 
-function two(n: number): string {
-  return n < 10 ? `0${n}` : String(n);
+function writeAscii(out: Uint8Array, pos: number, s: string): number {
+  for (let i = 0; i < s.length; i++) out[pos++] = s.charCodeAt(i);
+  return pos;
 }
 
-/** `new Date(t).toISOString()`, with the date part computed once per day. */
-function isoFormatter(): (t: number) => string {
-  let day = NaN;
-  let prefix = '';
-  return (t: number): string => {
-    if (!Number.isFinite(t)) return '';
-    if (t < 0 || t >= MAX_4_DIGIT_YEAR_MS) return new Date(t).toISOString();
+function write2(out: Uint8Array, pos: number, n: number): void {
+  const tens = (n / 10) | 0;
+  out[pos] = 48 + tens;
+  out[pos + 1] = 48 + n - tens * 10;
+}
+
+/** A time with a fraction of a millisecond (bar times never have one), spelled as before: the
+ * fraction after the milliseconds' digits. */
+function fractionalIso(t: number): string {
+  const d = Math.floor(t / MS_DAY);
+  let ms = t - d * MS_DAY;
+  const h = Math.floor(ms / 3_600_000);
+  ms -= h * 3_600_000;
+  const m = Math.floor(ms / 60_000);
+  ms -= m * 60_000;
+  const sec = Math.floor(ms / 1000);
+  ms -= sec * 1000;
+  const two = (n: number): string => (n < 10 ? `0${n}` : String(n));
+  const frac = ms < 10 ? `00${ms}` : ms < 100 ? `0${ms}` : String(ms);
+  return `${new Date(d * MS_DAY).toISOString().slice(0, 11)}${two(h)}:${two(m)}:${two(sec)}.${frac}Z`;
+}
+
+/** Writes `new Date(t).toISOString()` as bytes, the date part (`YYYY-MM-DDT`) made once per day. */
+export class IsoWriter {
+  private day = NaN;
+  private readonly prefix = new Uint8Array(11);
+
+  write(out: Uint8Array, pos: number, t: number): number {
+    if (!Number.isFinite(t)) return pos;
+    if (t < 0 || t >= MAX_4_DIGIT_YEAR_MS) return writeAscii(out, pos, new Date(t).toISOString());
+    if (t !== Math.floor(t)) return writeAscii(out, pos, fractionalIso(t));
     const d = Math.floor(t / MS_DAY);
-    if (d !== day) {
-      day = d;
-      prefix = new Date(d * MS_DAY).toISOString().slice(0, 11);
+    if (d !== this.day) {
+      this.day = d;
+      writeAscii(this.prefix, 0, new Date(d * MS_DAY).toISOString().slice(0, 11));
     }
-    let ms = t - d * MS_DAY;
-    const h = Math.floor(ms / 3_600_000);
+    out.set(this.prefix, pos);
+    pos += 11;
+    let ms = t - d * MS_DAY; // below 86,400,000: int32 from here
+    const h = (ms / 3_600_000) | 0;
     ms -= h * 3_600_000;
-    const m = Math.floor(ms / 60_000);
+    const m = (ms / 60_000) | 0;
     ms -= m * 60_000;
-    const sec = Math.floor(ms / 1000);
+    const sec = (ms / 1000) | 0;
     ms -= sec * 1000;
-    const frac = ms < 10 ? `00${ms}` : ms < 100 ? `0${ms}` : String(ms);
-    return `${prefix}${two(h)}:${two(m)}:${two(sec)}.${frac}Z`;
-  };
-}
-
-/** A plot value as a CSV cell: empty for na. */
-function csvNumber(v: number): string {
-  return v - v === 0 ? String(v) : '';
+    write2(out, pos, h);
+    out[pos + 2] = 58; // :
+    write2(out, pos + 3, m);
+    out[pos + 5] = 58;
+    write2(out, pos + 6, sec);
+    out[pos + 8] = 46; // .
+    const hundreds = (ms / 100) | 0;
+    out[pos + 9] = 48 + hundreds;
+    write2(out, pos + 10, ms - hundreds * 100);
+    out[pos + 12] = 90; // Z
+    return pos + 13;
+  }
 }
 
 export function toCsv(inst: Instance, from: number, to: number, cols: PlotColumn[], out: TextSink = new TextSink()): TextSink {
-  const time = inst.outputs.slice(from, to).time;
-  const iso = isoFormatter();
-  out.write(`${['time', ...cols.map((c) => c.title)].map(csvCell).join(',')}\n`);
+  const time = outputRows(inst, from, to).time;
+  const iso = new IsoWriter();
+  out.write(`${['time', ...cols.map((c) => escapeControls(c.title))].map(csvCell).join(',')}\n`);
+  const values = cols.map((c) => c.values);
   for (let i = 0; i < time.length; i++) {
-    out.write(iso(time[i] ?? NaN));
-    for (const c of cols) {
-      out.write(',');
-      out.write(csvNumber(c.values[i] ?? NaN));
-    }
-    out.write('\n');
+    out.time(time[i] as number, iso);
+    for (const v of values) out.number(',', v[i] ?? NaN, '');
+    out.byte(10);
   }
   return out;
 }

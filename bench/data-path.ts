@@ -1,0 +1,244 @@
+// The data path of `evergreen run`, measured (issue 10 item 6): how fast the CSV loader reads the
+// 200k-bar synthetic file (MB/s), how fast the CLI's JSON and CSV writers write bench (a)'s plots
+// over those bars (MB/s), and the whole job end to end - `node bin/evergreen.mjs run` of bench (a)
+// over the 200k-bar CSV to a JSON file, as a fresh process - against PineTS doing the same job
+// (bench/pinets-process.mjs: read the same CSV, run the same script, write JSON), alternating the
+// two in the same run. Part of `npm run bench`; alone:
+//
+//   node --expose-gc --import tsx bench/data-path.ts [--quick]
+
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { compile, Instance } from '../vm/index.js';
+import { parseBarsCsv } from '../vm/data/csv.js';
+import { plotColumns, TextSink, toCsv, toJson } from '../vm/cli/output.js';
+import { barsToCsv } from './csv-speed.js';
+import { collectGarbage, summarize } from './measure.js';
+import { syntheticBars } from './synthetic.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const DATA_PATH_BARS = 200_000;
+
+export interface Throughput {
+  bytes: number;
+  medianMs: number;
+  mbPerSec: number;
+  /** The same by the process's CPU time (user + system) over each run: steadier on a busy machine,
+   * where a run's wall time includes the time other processes had the core. */
+  cpuMedianMs: number;
+  cpuMbPerSec: number;
+}
+
+export interface DataPathResult {
+  bars: number;
+  csvParse: Throughput;
+  jsonWrite: Throughput;
+  csvWrite: Throughput;
+}
+
+export interface EndToEndResult {
+  bars: number;
+  csvBytes: number;
+  runs: number;
+  /** Wall time of each whole process, in run order. */
+  evergreenMs: number[];
+  pinetsMs: number[];
+  /** CPU time (user + system) of each process, from the OS. */
+  evergreenCpuMs: number[];
+  pinetsCpuMs: number[];
+  /** PineTS's median over ours, of wall and of CPU time. */
+  ratio: number;
+  cpuRatio: number;
+  /** Peak resident set of one process of each, in bytes. */
+  evergreenMaxRss: number;
+  pinetsMaxRss: number;
+  /** Every plot of PineTS's JSON within 1e-8 + 1e-5·|v| of ours (the bench measures one job). */
+  agree: boolean;
+}
+
+function cpuNowMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+/** Wall and CPU medians of `repeats` runs after `warmup`, a forced GC before each. */
+function timeBoth(fn: () => void, warmup: number, repeats: number): { wall: number; cpu: number } {
+  for (let i = 0; i < warmup; i++) fn();
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    collectGarbage();
+    const c0 = cpuNowMs();
+    const t0 = performance.now();
+    fn();
+    wall.push(performance.now() - t0);
+    cpu.push(cpuNowMs() - c0);
+  }
+  return { wall: summarize(wall).medianMs, cpu: summarize(cpu).medianMs };
+}
+
+function throughput(bytes: number, t: { wall: number; cpu: number }): Throughput {
+  return {
+    bytes,
+    medianMs: t.wall,
+    mbPerSec: bytes / 1e6 / (t.wall / 1000),
+    cpuMedianMs: t.cpu,
+    cpuMbPerSec: bytes / 1e6 / (t.cpu / 1000),
+  };
+}
+
+/** The 200k-bar synthetic bars as CSV text (unix-second times, as bench/csv-speed.ts writes). */
+export function syntheticCsv(n = DATA_PATH_BARS): string {
+  return barsToCsv(syntheticBars(n, 1), 'unix-seconds');
+}
+
+/** CSV parse, JSON write and CSV write throughputs, warm medians. */
+export function dataPath(text: string, repeats = 7): DataPathResult {
+  const bytes = Buffer.byteLength(text);
+  const parse = timeBoth(() => parseBarsCsv(text), 2, repeats);
+  const { bars } = parseBarsCsv(text);
+  const { program } = compile(readFileSync(join(ROOT, 'bench/scripts/a.pine'), 'utf8'));
+  if (!program) throw new Error('bench/scripts/a.pine does not compile');
+  const inst = Instance.builder(program).timeframe('1').totalBars(bars.length).build();
+  inst.runBars(bars);
+  const cols = plotColumns(program, inst, 0, bars.length);
+  // Written as the CLI writes to a file: 1 MB chunks handed to a consumer (here one that counts).
+  let jsonBytes = 0;
+  const json = timeBoth(() => {
+    jsonBytes = 0;
+    const sink = new TextSink((c) => (jsonBytes += c.length));
+    toJson(bars.length, cols, sink).end();
+  }, 2, repeats);
+  let csvBytes = 0;
+  const csv = timeBoth(() => {
+    csvBytes = 0;
+    const sink = new TextSink((c) => (csvBytes += c.length));
+    toCsv(inst, 0, bars.length, cols, sink).end();
+  }, 2, repeats);
+  return {
+    bars: bars.length,
+    csvParse: throughput(bytes, parse),
+    jsonWrite: throughput(jsonBytes, json),
+    csvWrite: throughput(csvBytes, csv),
+  };
+}
+
+interface ProcessRun {
+  ms: number;
+  cpuMs: number;
+  maxRss: number;
+}
+
+/** Runs `node args...` as a fresh process; its wall time, and its CPU time and peak RSS as the OS
+ * counts them (GNU time's format, read from a file so that the command's own stderr stays apart). */
+function timeProcess(args: string[]): ProcessRun {
+  const stats = join(tmpdir(), `evergreen-bench-time-${process.pid}.txt`);
+  const t0 = performance.now();
+  const r = spawnSync('/usr/bin/time', ['-o', stats, '-f', '%U %S %M', process.execPath, ...args], { cwd: ROOT, encoding: 'utf8' });
+  const ms = performance.now() - t0;
+  if (r.status !== 0) throw new Error(`node ${args.join(' ')} failed: ${r.stderr || r.error?.message || ''}`);
+  const [user = 'NaN', sys = 'NaN', rssKb = 'NaN'] = readFileSync(stats, 'utf8').trim().split(/\s+/).slice(-3);
+  rmSync(stats, { force: true });
+  return { ms, cpuMs: (Number(user) + Number(sys)) * 1000, maxRss: Number(rssKb) * 1024 };
+}
+
+function plotsAgree(oursPath: string, theirsPath: string): boolean {
+  const ours = JSON.parse(readFileSync(oursPath, 'utf8')) as { plots: Record<string, (number | null)[]> };
+  const theirs = JSON.parse(readFileSync(theirsPath, 'utf8')) as { plots: Record<string, (number | null)[]> };
+  for (const [title, values] of Object.entries(ours.plots)) {
+    const other = theirs.plots[title];
+    if (!other || other.length !== values.length) return false;
+    for (let i = 0; i < values.length; i++) {
+      const a = values[i] ?? null;
+      const b = other[i] ?? null;
+      if (a === null || b === null) {
+        if (a !== b) return false;
+      } else if (Math.abs(a - b) > 1e-8 + 1e-5 * Math.abs(a)) return false;
+    }
+  }
+  return true;
+}
+
+/** The whole `evergreen run` job against PineTS's, alternating, `runs` of each. */
+export function endToEnd(text: string, runs = 5): EndToEndResult {
+  const dir = mkdtempSync(join(tmpdir(), 'evergreen-e2e-bench-'));
+  try {
+    const data = join(dir, 'bars-200k.csv');
+    writeFileSync(data, text);
+    const script = join(ROOT, 'bench/scripts/a.pine');
+    const ours = join(dir, 'evergreen.json');
+    const theirs = join(dir, 'pinets.json');
+    // A fresh CLI bundle first, so that no run pays for rebuilding it.
+    execFileSync(process.execPath, [join(ROOT, 'scripts/build-cli.mjs')], { cwd: ROOT });
+    const evergreen = [join(ROOT, 'bin/evergreen.mjs'), 'run', script, '--data', data, '--out', ours];
+    const pinets = [join(ROOT, 'bench/pinets-process.mjs'), script, data, theirs];
+    const e: ProcessRun[] = [];
+    const p: ProcessRun[] = [];
+    timeProcess(evergreen); // warms the file cache for both
+    for (let i = 0; i < runs; i++) {
+      e.push(timeProcess(evergreen));
+      p.push(timeProcess(pinets));
+    }
+    const em = summarize(e.map((r) => r.ms)).medianMs;
+    const pm = summarize(p.map((r) => r.ms)).medianMs;
+    const ec = summarize(e.map((r) => r.cpuMs)).medianMs;
+    const pc = summarize(p.map((r) => r.cpuMs)).medianMs;
+    return {
+      bars: DATA_PATH_BARS,
+      csvBytes: statSync(data).size,
+      runs,
+      evergreenMs: e.map((r) => r.ms),
+      pinetsMs: p.map((r) => r.ms),
+      evergreenCpuMs: e.map((r) => r.cpuMs),
+      pinetsCpuMs: p.map((r) => r.cpuMs),
+      ratio: pm / em,
+      cpuRatio: pc / ec,
+      evergreenMaxRss: Math.max(...e.map((r) => r.maxRss)),
+      pinetsMaxRss: Math.max(...p.map((r) => r.maxRss)),
+      agree: plotsAgree(ours, theirs),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const fmt = (x: number, d = 0): string => x.toFixed(d);
+const med = (xs: number[]): number => summarize(xs).medianMs;
+
+/** Lines for the console and BENCHMARKS.md. */
+export function dataPathLines(d: DataPathResult, e: EndToEndResult | null): string[] {
+  const mb = (t: Throughput): string =>
+    `${fmt(t.bytes / 1e6, 1)} MB | ${fmt(t.medianMs, 1)} ms = **${fmt(t.mbPerSec)} MB/s** | ${fmt(t.cpuMedianMs, 1)} ms = ${fmt(t.cpuMbPerSec)} MB/s`;
+  const lines = [
+    `| data path, ${d.bars / 1000}k bars | size | wall (warm median) | CPU time (warm median) |`,
+    '|---|---|---|---|',
+    `| CSV parse (\`parseBarsCsv\`, unix-second times) | ${mb(d.csvParse)} |`,
+    `| JSON write (bench (a)'s 3 plots) | ${mb(d.jsonWrite)} |`,
+    `| CSV write (time + 3 plots) | ${mb(d.csvWrite)} |`,
+  ];
+  if (e) {
+    lines.push(
+      '',
+      `| whole process, bench (a) over ${e.bars / 1000}k bars (${fmt(e.csvBytes / 1e6, 1)} MB CSV) → JSON | wall median (runs) | CPU median | peak RSS |`,
+      '|---|---|---|---|',
+      `| \`node bin/evergreen.mjs run\` | ${fmt(med(e.evergreenMs))} ms (${e.evergreenMs.map((x) => fmt(x)).join(', ')}) | ${fmt(med(e.evergreenCpuMs))} ms | ${fmt(e.evergreenMaxRss / 2 ** 20)} MB |`,
+      `| PineTS (\`bench/pinets-process.mjs\`) | ${fmt(med(e.pinetsMs))} ms (${e.pinetsMs.map((x) => fmt(x)).join(', ')}) | ${fmt(med(e.pinetsCpuMs))} ms | ${fmt(e.pinetsMaxRss / 2 ** 20)} MB |`,
+      `| **Evergreen / PineTS** | **${fmt(e.ratio, 1)}× faster** | ${fmt(e.cpuRatio, 1)}× less CPU | |`,
+      '',
+      `Values ${e.agree ? 'agree' : 'DIFFER'} (every plot within 1e-8 + 1e-5·|v|).`,
+    );
+  }
+  return lines;
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const quick = process.argv.includes('--quick');
+  const text = syntheticCsv();
+  const d = dataPath(text, quick ? 3 : 7);
+  const e = endToEnd(text, quick ? 2 : 5);
+  process.stdout.write(`${dataPathLines(d, e).join('\n')}\n`);
+}

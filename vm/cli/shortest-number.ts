@@ -1,0 +1,198 @@
+// Writes a double as JavaScript's `String(x)` spells it (the shortest decimal that reads back as the
+// same double, the closest such when several have that length), as ASCII bytes straight into a
+// buffer, without making a string. Number-to-string conversion was most of the CLI's output time.
+//
+// How: for 1e-6 <= |x| < 1e15 (the plain, non-exponent spellings), x·10^q is computed exactly as a
+// sum of two doubles (Dekker's product: 10^q is exact for q <= 22), rounded to the nearest integer
+// of 15, then 16, then 17 digits, and the first that lies within half a unit in the last place of
+// x (the interval of decimals that read back as x) is written. Only one decimal of 15 digits or
+// fewer can lie in that interval (it is narrower than 10^-15 relative), so the 15-digit rounding
+// with its trailing zeros dropped is the shortest whenever any such exists. Anything else - ties
+// and near-ties of the interval test, powers of two (whose interval is lopsided), numbers outside
+// that range - is written from `String(x)` itself, so the bytes are always String's.
+
+const f64 = new Float64Array(1);
+const u32 = new Uint32Array(f64.buffer);
+f64[0] = 1;
+/** Index of the word holding the sign and exponent (1 on little-endian machines). */
+const HI = u32[1] === 0x3ff00000 ? 1 : 0;
+const LO = 1 - HI;
+
+const POW10: number[] = [];
+const POW10_HI: number[] = [];
+const POW10_LO: number[] = [];
+const SPLITTER = 134217729; // 2^27 + 1
+for (let q = 0, p = 1; q <= 22; q++, p *= 10) {
+  POW10.push(p);
+  const c = SPLITTER * p;
+  const hi = c - (c - p);
+  POW10_HI.push(hi);
+  POW10_LO.push(p - hi);
+}
+
+/** 10^k as the nearest double, k from -6 to 16 (index k + 6): for finding a number's decimal
+ * exponent; an estimate off by one is caught by the digit-count check below. */
+const DECADE: number[] = [];
+for (let k = -6; k <= 16; k++) DECADE.push(Number(`1e${k}`));
+
+/** Scratch digits of the integer being written. */
+const DIGITS = new Uint8Array(24);
+
+/** The low part of the last exact product (its high part is returned). */
+let productLow = 0;
+
+/** a * 10^q exactly, as the returned double plus `productLow`. */
+function exactTimesPow10(a: number, q: number): number {
+  const b = POW10[q] as number;
+  const p = a * b;
+  const c = SPLITTER * a;
+  const ah = c - (c - a);
+  const al = a - ah;
+  const bh = POW10_HI[q] as number;
+  const bl = POW10_LO[q] as number;
+  productLow = ah * bh - p + ah * bl + al * bh + al * bl;
+  return p;
+}
+
+/** Writes the ASCII of `s` at `pos`; returns the position after it. */
+function writeAscii(out: Uint8Array, pos: number, s: string): number {
+  for (let i = 0; i < s.length; i++) out[pos++] = s.charCodeAt(i);
+  return pos;
+}
+
+/** Writes the digits of a non-negative integer below 10^16 at `pos`. */
+function writeInteger(out: Uint8Array, pos: number, v: number): number {
+  if (v < 2147483648) {
+    let n = v;
+    let k = 0;
+    do {
+      DIGITS[k++] = 48 + (n % 10);
+      n = (n / 10) | 0;
+    } while (n > 0);
+    while (k > 0) out[pos++] = DIGITS[--k] as number;
+    return pos;
+  }
+  const hi = Math.floor(v / 1e8);
+  let lo = v - hi * 1e8;
+  pos = writeInteger(out, pos, hi);
+  for (let i = 7; i >= 0; i--) {
+    out[pos + i] = 48 + (lo % 10);
+    lo = Math.floor(lo / 10);
+  }
+  return pos + 8;
+}
+
+/** Most bytes writeShortest writes (String of a double is at most 25 characters). */
+export const MAX_NUMBER_BYTES = 25;
+
+/** Writes `String(x)` for a finite x at `pos` of `out` (which must have MAX_NUMBER_BYTES free);
+ * returns the position after it. */
+export function writeShortest(out: Uint8Array, pos: number, x: number): number {
+  if (x === 0) {
+    out[pos] = 48; // "0", also for -0
+    return pos + 1;
+  }
+  const a = x < 0 ? -x : x;
+  if (!(a >= 1e-6 && a < 1e15)) return writeAscii(out, pos, String(x));
+  if (x < 0) out[pos++] = 45; // -
+  if (a === Math.floor(a)) return writeInteger(out, pos, a);
+  f64[0] = a;
+  const hiWord = u32[HI] as number;
+  const exp = hiWord >>> 20; // biased exponent (a is positive and normal)
+  if ((hiWord & 0xfffff) === 0 && u32[LO] === 0) return writeAscii(out, pos, String(a)); // power of two
+  // Half an ulp of a: 2^(exp - 1075 - 1), built from its exponent bits.
+  u32[HI] = (exp - 53) << 20;
+  u32[LO] = 0;
+  const halfUlp = f64[0] as number;
+  // Decimal exponent n: 10^(n-1) <= a < 10^n.
+  let n = Math.floor((exp - 1023) * 0.3010299956639812) + 1;
+  if (a >= (DECADE[n + 6] as number)) n++;
+  // y = a·10^q with 17 digits before the point: q = 17 - n is 2..22, so 10^q is exact and
+  // y = yh + yl exactly. Its integer part is hi·10^8 + lo, its fraction f (0 <= f < 1, within
+  // ~2^-53), both found without rounding: hi·10^8 is a double (hi·5^8 < 2^53), so r is exact, and
+  // yl may be several units (yh's ulp reaches 16), so its integer part goes into lo.
+  const q = 17 - n;
+  const half = halfUlp * (POW10[q] as number); // the interval that reads back as a, in units of y
+  const yh = exactTimesPow10(a, q);
+  const yl = productLow;
+  let hi = Math.floor(yh / 1e8);
+  let r = yh - hi * 1e8;
+  if (r < 0) {
+    hi -= 1;
+    r += 1e8;
+  } else if (r >= 1e8) {
+    hi += 1;
+    r -= 1e8;
+  }
+  const r0 = Math.floor(r);
+  const l0 = Math.floor(yl);
+  let lo = r0 + l0;
+  let f = r - r0 + (yl - l0);
+  if (f >= 1) {
+    lo += 1;
+    f -= 1;
+  }
+  if (lo >= 1e8) {
+    lo -= 1e8;
+    hi += 1;
+  } else if (lo < 0) {
+    lo += 1e8;
+    hi -= 1;
+  }
+  // The closest decimal of 15, then 16, then 17 digits, as the floor's last `drop` digits
+  // replaced by zeros, plus one unit of 10^drop when it rounds up; the first within the interval.
+  // (Integer arithmetic from here: hi < 10^9 and lo < 10^8 fit in 31 bits.)
+  let low = lo | 0;
+  let k = 15;
+  let unit = 100;
+  let dist = 0;
+  let up = false;
+  for (;;) {
+    const t = (low % unit) + f; // how far y is above the k-digit floor
+    const mid = unit * 0.5;
+    if (t > mid - 1e-9 && t < mid + 1e-9) return writeAscii(out, pos, String(a)); // a tie: String decides
+    up = t > mid;
+    dist = up ? unit - t : t;
+    if (dist > half - 1e-9 && dist < half + 1e-9) return writeAscii(out, pos, String(a));
+    if (dist < half) break;
+    if (k === 17) return writeAscii(out, pos, String(a)); // cannot happen: 17 digits always read back
+    k++;
+    unit = k === 16 ? 10 : 1;
+  }
+  low = low - (low % unit) + (up ? unit : 0);
+  let high = hi | 0;
+  if (low >= 100000000) {
+    low -= 100000000;
+    high += 1;
+  }
+  // 17 digits exactly (a carry up to 10^17, or an exponent estimate off by one, goes to String).
+  if (hi < 1e8 || high >= 1000000000) return writeAscii(out, pos, String(a));
+  // Fixed notation as Number.prototype.toString writes it (n is -5..15 here). The 17 digits go
+  // straight to their places: after `0.` and -n zeros when n <= 0, else with a gap after the first
+  // n for the point. Trailing zeros are then left out (the buffer has room for all 17).
+  let base = pos;
+  let split = n;
+  if (n <= 0) {
+    out[pos] = 48; // 0
+    out[pos + 1] = 46; // .
+    for (let i = 0; i < -n; i++) out[pos + 2 + i] = 48;
+    base = pos + 2 - n;
+    split = 17; // no gap
+  }
+  for (let i = 8; i >= 0; i--) {
+    const next = (high / 10) | 0;
+    out[base + i + (i >= split ? 1 : 0)] = 48 + high - next * 10;
+    high = next;
+  }
+  for (let i = 16; i >= 9; i--) {
+    const next = (low / 10) | 0;
+    out[base + i + (i >= split ? 1 : 0)] = 48 + low - next * 10;
+    low = next;
+  }
+  let len = 17;
+  while (len > 1 && out[base + len - 1 + (len - 1 >= split ? 1 : 0)] === 48) len--;
+  if (n <= 0) return base + len;
+  if (len <= n) return pos + n; // a whole number: the digits up to the point, zeros included
+  out[pos + n] = 46; // .
+  return pos + len + 1;
+}
