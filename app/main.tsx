@@ -3,7 +3,7 @@
 // runs. Events that arrive before the UI is up wait in a queue and are delivered in order.
 
 import * as Comlink from 'comlink';
-import { engine, initOptions } from './ui/engine-client.js';
+import { host, initOptions } from './ui/engine-client.js';
 import type { EngineEvent } from './worker/protocol.js';
 import { mark } from './marks.js';
 import { DB_NAME, DB_VERSION } from './store/schema.js';
@@ -16,12 +16,12 @@ const listener = Comlink.proxy((e: EngineEvent) => {
   if (deliver) deliver(e);
   else early.push(e);
 });
-const session = engine.init(listener, initOptions);
+const session = host.api.init(listener, initOptions);
 warmDatabase(session);
 
 void import('./ui/boot.js').then(({ boot }) =>
   boot({
-    engine,
+    host,
     session,
     attach(fn) {
       deliver = fn;

@@ -151,7 +151,12 @@ export class Store {
   }
 
   async putScript(rec: ScriptRecord): Promise<void> {
-    await guardWrite(`the script '${rec.name}'`, rec.source.length * 2, () => this.db.put('scripts', rec));
+    // Resolved once committed (not when the request succeeds): script code that runs next and
+    // never yields must not leave the write uncommitted, holding the store for the next worker.
+    await guardWrite(`the script '${rec.name}'`, rec.source.length * 2, async () => {
+      const tx = this.db.transaction('scripts', 'readwrite');
+      await Promise.all([tx.store.put(rec), tx.done]);
+    });
   }
 
   async deleteScript(id: string): Promise<void> {
@@ -196,7 +201,10 @@ export class Store {
   }
 
   async putSession(s: SessionRecord): Promise<void> {
-    await guardWrite('the session settings', 1024, () => this.db.put('session', s, SESSION_KEY));
+    await guardWrite('the session settings', 1024, async () => {
+      const tx = this.db.transaction('session', 'readwrite');
+      await Promise.all([tx.store.put(s, SESSION_KEY), tx.done]);
+    });
   }
 
   // ---- snapshots ----

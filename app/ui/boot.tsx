@@ -3,8 +3,8 @@
 
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import type { Remote } from 'comlink';
-import type { EngineApi, EngineEvent, SessionView } from '../worker/protocol.js';
+import type { EngineEvent, SessionView } from '../worker/protocol.js';
+import type { EngineHost } from './engine-client.js';
 import { AppController } from './controller.js';
 import { App } from './app.js';
 import { installDebug } from './debug.js';
@@ -14,15 +14,16 @@ import { mark } from '../marks.js';
 mark('p:ui-evaluated');
 
 export interface BootArgs {
-  engine: Remote<EngineApi>;
+  /** The engine worker (restarted by the watchdog when it hangs). */
+  host: EngineHost;
   /** The engine's answer to init(), already asked for. */
   session: Promise<SessionView>;
   /** Hands over the engine's events: those queued so far at once, then each as it comes. */
   attach(deliver: (e: EngineEvent) => void): void;
 }
 
-export function boot({ engine, session, attach }: BootArgs): void {
-  const controller = new AppController(engine);
+export function boot({ host, session, attach }: BootArgs): void {
+  const controller = new AppController(host);
   installDebug(controller);
   void controller.start(session, attach);
   const root = document.getElementById('root');

@@ -11,6 +11,7 @@ import type {
   DatasetInfo,
   EngineApi,
   EngineEvent,
+  InitOptions,
   InputValue,
   NoticeLevel,
   ProgramInfo,
@@ -19,9 +20,10 @@ import type {
   SessionView,
   SnapshotInfo,
 } from '../worker/protocol.js';
-import { PlotBuffer } from './plot-buffer.js';
-import type { ChartView } from './chart-view.js';
+import { PlotBuffer } from './chart/plot-buffer.js';
+import type { ChartView } from './chart/chart-view.js';
 import { mark, type TimingMark } from '../marks.js';
+import { EngineRestarted, heldScript, setHeldScript, type EngineHost } from './engine-client.js';
 
 export interface Notice {
   id: number;
@@ -65,9 +67,19 @@ export interface AppState {
   sourceDirty: boolean;
   /** Bar of the checkpoint the current run was restored from (null for a run from bar 0). */
   restoredBar: number | null;
+  /** This tab saves the open run's checkpoints (false: another tab on the same run does; null:
+   * not known yet). */
+  writer: boolean | null;
 }
 
 const MAX_LOGS = 2000;
+/** Cancel waits this long for the engine before it terminates the worker. */
+const CANCEL_WAIT_MS = 2000;
+/** More restarts than this within RESTART_WINDOW_MS and the watchdog gives up (reload to retry). */
+const MAX_RESTARTS = 3;
+const RESTART_WINDOW_MS = 60_000;
+const DRAFT_KEY = 'evergreen.draft:';
+const DRAFT_WAIT_MS = 15_000;
 const COMPILE_DELAY_MS = 300;
 const EDITOR_WAIT_MS = 3000;
 
@@ -89,6 +101,7 @@ const initialState: AppState = {
   drawn: null,
   sourceDirty: false,
   restoredBar: null,
+  writer: null,
 };
 
 function errorText(e: unknown): string {
@@ -133,8 +146,147 @@ export class AppController {
   private readonly tabs: BroadcastChannel | null = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel('evergreen-tabs');
   private snapshotsRefresh: ReturnType<typeof setTimeout> | null = null;
 
-  constructor(private readonly engine: Remote<EngineApi>) {
+  /** When the watchdog restarted the engine (performance.now()), newest last. */
+  private restarts: number[] = [];
+  /** The checkpoint file being imported (a forged one can stop the engine while it is checked). */
+  private importing: string | null = null;
+
+  constructor(private readonly host: EngineHost) {
     if (this.tabs) this.tabs.onmessage = (m: MessageEvent<TabMessage>) => this.onTabMessage(m.data);
+    // A page being hidden asks the engine to save what it confirmed since its last checkpoint (the
+    // typing is already kept: see saveDraft). So does one going into the back-forward cache, where
+    // its worker is frozen. A page being unloaded does not: its worker is terminated with it (and
+    // has saved all but the last second's bars); asking it to save then was seen to keep it running
+    // past a reload (Chromium 156), writing while the new page's worker restored.
+    const flush = () => {
+      this.engine.flush().catch(() => undefined);
+    };
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'hidden') flush();
+    });
+    window.addEventListener('pagehide', (e) => {
+      if (e.persisted) flush();
+    });
+  }
+
+  /** The current engine worker (the watchdog may replace it). */
+  private get engine(): Remote<EngineApi> {
+    return this.host.api;
+  }
+
+  /** The engine was (re)started and has not finished opening the session: typing it never saved
+   * is put back once it has (so its restore sees the text it was saved with). */
+  private draftWaiting = true;
+
+  /** Times the watchdog restarted the engine in this page. */
+  get engineRestarts(): number {
+    return this.restarts.length;
+  }
+
+  // ---- the watchdog ----
+
+  /** The engine stopped answering (`why`): the worker is terminated and a new one opens the
+   * session again, restoring the newest checkpoint of the open script without running it (the
+   * script is held, across reloads too, until the user presses Run). */
+  private recover(why: string): void {
+    const now = performance.now();
+    const recent = this.restarts.filter((t) => now - t < RESTART_WINDOW_MS);
+    const s = this.state.session;
+    const title = this.state.program?.meta.title;
+    const name = s ? `'${s.scriptName}'${title && title !== s.scriptName ? ` (${title})` : ''}` : 'The script';
+    if (this.host.stopped) return;
+    if (recent.length >= MAX_RESTARTS) {
+      // It hangs again as soon as it opens: stop it for good rather than restart it forever.
+      this.host.stop();
+      this.notify('error', 'hung', `${name} stopped answering again (${why}): the engine was restarted ${recent.length} times in a minute and is now stopped; reload the page to try again.`);
+      return;
+    }
+    this.restarts.push(now);
+    const file = this.importing;
+    this.importing = null;
+    // A file being imported is checked before anything of it is stored: it, not the open script,
+    // stopped the engine, and nothing of it was kept.
+    const hold = file === null && s ? s.scriptId : null;
+    if (hold && s) setHeldScript({ scriptId: hold, scriptName: s.scriptName, at: Date.now() });
+    const opts: InitOptions = { baseUrl: this.host.options.baseUrl, restore: true, ...(hold ? { hold } : {}) };
+    this.host.restart(opts);
+    this.notify(
+      'error',
+      'hung',
+      file !== null
+        ? `Importing ${file} stopped the engine (${why}): it was restarted, and nothing of the file was kept.`
+        : `${name} stopped answering (${why}): the engine was restarted and is back at its last checkpoint. The script is not run again until you press Run.`,
+    );
+    this.restoring = false;
+    this.drawFor = null;
+    this.draftWaiting = true;
+    this.set({ status: { ...this.state.status, state: 'starting', phase: null } });
+    void this.reattach(opts);
+  }
+
+  /** Connects to a restarted engine: its events, its session, the checkpoints list. */
+  private async reattach(opts: InitOptions): Promise<void> {
+    const gen = this.host.generation;
+    try {
+      const session = await this.host.guard(this.engine.init(Comlink.proxy((e: EngineEvent) => this.onEvent(e)), opts));
+      if (gen !== this.host.generation) return;
+      this.applySession(session);
+      this.applyDraftLater();
+      const snapshots = await this.host.guard(this.engine.listSnapshots());
+      this.set({ snapshots });
+    } catch (e) {
+      if (!(e instanceof EngineRestarted)) this.notify('error', 'init', `The engine could not start: ${errorText(e)}`);
+    }
+  }
+
+  // ---- typing the worker has not saved yet ----
+
+  /** Keeps the editor's text in the page's own storage until the engine has saved it, so an engine
+   * that hangs (or a page closed before the save) never loses typing. */
+  private saveDraft(scriptId: string, source: string): void {
+    try {
+      localStorage.setItem(DRAFT_KEY + scriptId, source);
+    } catch {
+      // storage full or disabled: the engine's save is the only copy
+    }
+  }
+
+  private clearDraft(scriptId: string, saved: string): void {
+    try {
+      if (localStorage.getItem(DRAFT_KEY + scriptId) === saved) localStorage.removeItem(DRAFT_KEY + scriptId);
+    } catch {
+      // nothing kept
+    }
+  }
+
+  /** Puts unsaved typing back once the engine has opened the session (its first run-end), or after
+   * DRAFT_WAIT_MS if it says nothing. */
+  private applyDraftLater(): void {
+    const gen = this.host.generation;
+    setTimeout(() => {
+      if (this.draftWaiting && gen === this.host.generation) this.applyDraft();
+    }, DRAFT_WAIT_MS);
+  }
+
+  /** Text typed into the open script that its engine never saved: put back in the editor and saved. */
+  private applyDraft(): void {
+    this.draftWaiting = false;
+    const s = this.state.session;
+    if (!s) return;
+    let draft: string | null = null;
+    try {
+      draft = localStorage.getItem(DRAFT_KEY + s.scriptId);
+    } catch {
+      return;
+    }
+    if (draft === null) return;
+    if (draft === s.source) {
+      this.clearDraft(s.scriptId, draft);
+      return;
+    }
+    this.showSource(draft);
+    this.editSource(draft);
+    this.notify('info', 'draft-restored', `'${s.scriptName}': the text typed before the engine last stopped was kept and is saved now.`);
   }
 
   private tellTabs(msg: TabMessage): void {
@@ -286,6 +438,8 @@ export class AppController {
       this.timings.ready = performance.now();
       mark('p:session');
       this.applySession(s);
+      this.applyDraftLater();
+      this.host.watch((silentMs) => this.recover(`no answer for ${Math.round(silentMs / 1000)} s`));
       setTimeout(() => this.maybeOpenEditor(true), EDITOR_WAIT_MS);
       const snapshots = await this.engine.listSnapshots();
       this.set({ snapshots });
@@ -402,6 +556,7 @@ export class AppController {
         this.restoring = false;
         if (!drawnAlready) this.drawRun(e.runId);
         this.maybeOpenEditor();
+        if (this.draftWaiting) this.applyDraft();
         break;
       }
       case 'logs': {
@@ -437,6 +592,12 @@ export class AppController {
       case 'session':
         this.applySession(e.session);
         break;
+      case 'writer':
+        this.set({ writer: e.writer });
+        break;
+      case 'busy':
+        this.host.allowBusy(e.forMs);
+        break;
     }
   }
 
@@ -444,8 +605,10 @@ export class AppController {
 
   private async call<T>(what: string, fn: () => Promise<T>): Promise<T | undefined> {
     try {
-      return await fn();
+      return await this.host.guard(fn());
     } catch (e) {
+      // A call the stuck engine never answered: the watchdog has said what happened.
+      if (e instanceof EngineRestarted) return undefined;
       this.notify('error', 'action', `${what} failed: ${errorText(e)}`);
       return undefined;
     }
@@ -463,6 +626,8 @@ export class AppController {
     this.pendingSource = source;
     this.tellOnSave = tell;
     this.editorSource = source;
+    const id = this.state.session?.scriptId;
+    if (id) this.saveDraft(id, source);
     this.set({ sourceDirty: true });
     if (this.compileTimer) clearTimeout(this.compileTimer);
     this.compileTimer = setTimeout(() => void this.flushSource(), COMPILE_DELAY_MS);
@@ -475,20 +640,28 @@ export class AppController {
     if (src === null) return;
     this.pendingSource = null;
     const tell = this.tellOnSave;
+    const id = this.state.session?.scriptId;
     const info = await this.call('Compiling', () => this.engine.setSource(src));
     if (info) this.set({ compile: info, sourceDirty: this.pendingSource !== null });
-    const id = this.state.session?.scriptId;
+    if (info && id) this.clearDraft(id, src);
     if (info && tell && id) this.tellTabs({ type: 'source', scriptId: id, source: src });
   }
 
   async run(): Promise<void> {
     await this.flushSource();
+    // Running is the user's choice: a script held after it hung runs again.
+    const held = heldScript();
+    if (held && held.scriptId === this.state.session?.scriptId) setHeldScript(null);
     this.set({ status: { ...this.state.status, state: 'running', done: 0 } });
     await this.call('Running', () => this.engine.run());
   }
 
+  /** Stops the run; an engine that does not answer within CANCEL_WAIT_MS is terminated and
+   * restarted (see recover), so Cancel always works. */
   async cancel(): Promise<void> {
-    await this.call('Cancelling', () => this.engine.cancel());
+    const answered = this.call('Cancelling', () => this.engine.cancel()).then(() => true);
+    const waited = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), CANCEL_WAIT_MS));
+    if (!(await Promise.race([answered, waited]))) this.recover(`Cancel was not answered in ${CANCEL_WAIT_MS / 1000} s`);
   }
 
   async setInputs(values: Record<string, InputValue>): Promise<void> {
@@ -595,7 +768,9 @@ export class AppController {
 
   async importSnapshot(file: File): Promise<void> {
     const bytes = new Uint8Array(await file.arrayBuffer());
+    this.importing = file.name;
     const r = await this.call('Importing the checkpoint', () => this.engine.importSnapshot(file.name, Comlink.transfer(bytes, [bytes.buffer])));
+    if (this.importing === file.name) this.importing = null;
     if (!r) return;
     this.notify(r.ok ? 'info' : 'error', r.ok ? 'snapshot-imported' : 'snapshot-rejected', r.message);
     if (r.ok) this.tellTabs({ type: 'session' });

@@ -28,6 +28,10 @@ export interface EvergreenDebug {
     candles: number;
     snapshots: { id: string; bar: number; status: string; kind: string }[];
     notices: { level: string; code: string; message: string }[];
+    /** Times the watchdog replaced a worker that stopped answering, in this page. */
+    engineRestarts: number;
+    /** This tab writes the open run's checkpoints (false: it follows another tab; null: unknown). */
+    writer: boolean | null;
   };
   /** The chart's window of bars, the points each plot series holds, the markers' times (seconds),
    * the horizontal lines and the fills. */
@@ -48,6 +52,8 @@ export interface EvergreenDebug {
   scrollToBar(bar: number): void;
   /** Replaces the editor's text (as typing would). */
   setSource(source: string): void;
+  /** The editor's text. */
+  source(): string;
   /** performance.now() (ms since the page started loading) of the engine being ready, the last
    * run's start (reset) and end, and its chart being fully drawn; NaN before they happen. */
   timings(): { ready: number; reset: number; runEnd: number; drawn: number };
@@ -103,6 +109,8 @@ export function installDebug(c: AppController): void {
         candles: c.buffer.barCount,
         snapshots: s.snapshots.map((x) => ({ id: x.id, bar: x.bar, status: x.status, kind: x.kind })),
         notices: s.notices.map((n) => ({ level: n.level, code: n.code, message: n.message })),
+        engineRestarts: c.engineRestarts,
+        writer: s.writer,
       };
     },
     chart() {
@@ -115,6 +123,7 @@ export function installDebug(c: AppController): void {
     setSource(source) {
       c.editorSourceReplace(source);
     },
+    source: () => c.editorSource,
     timings: () => ({ ...c.timings }),
     async marks() {
       const worker = await c.engineMarks();

@@ -53,6 +53,11 @@ export function StatusBar({ state }: { state: AppState }) {
           Replay from {state.replay.from} · {replaying ? 'playing' : 'paused'}
         </span>
       )}
+      {state.writer === false && (
+        <span className="status-item" data-testid="status-writer" title="Another tab on this run saves its checkpoints; this one takes over when that tab closes">
+          Following another tab
+        </span>
+      )}
       <span className="status-spacer" />
       <span className={`status-item status-state state-${state.status.state}`} data-testid="status-state">
         {stateLabel(state)}

@@ -42,7 +42,7 @@ export interface OutputsChunk {
   columns: Float64Array[][];
 }
 
-/** Bars the chart library holds at a time (app/ui/chart-view.ts). A restore sends the plot rows of
+/** Bars the chart library holds at a time (app/ui/chart/chart-view.ts). A restore sends the plot rows of
  * the last window first, so the chart is drawn before the other rows are read from storage. */
 export const CHART_WINDOW = 1200;
 
@@ -146,7 +146,13 @@ export type EngineEvent =
   | { type: 'snapshots'; list: SnapshotInfo[] }
   | { type: 'notice'; level: NoticeLevel; message: string; code: string }
   | { type: 'replay'; state: ReplayState }
-  | { type: 'session'; session: SessionView };
+  | { type: 'session'; session: SessionView }
+  /** Whether this tab writes the open run's checkpoints (false: another tab on the same run does,
+   * and this one follows it until that tab closes). */
+  | { type: 'writer'; writer: boolean }
+  /** The worker is about to block on bounded work of its own (building or parsing bars): the
+   * page's watchdog waits up to `forMs` for its next answer. */
+  | { type: 'busy'; forMs: number };
 
 export type EngineListener = (e: EngineEvent) => void;
 
@@ -190,6 +196,12 @@ export interface EngineApi {
   /** The session as stored now (scripts and datasets lists read again: another tab may have
    * changed them); also sent as a 'session' event. */
   refreshSession(): Promise<SessionView>;
+  /** Checkpoints the bars confirmed since the last checkpoint now (or, while a job runs, at its
+   * next confirmed bar): the page calls it when it is hidden or going away. */
+  flush(): Promise<void>;
+  /** Answers at once while the worker's event loop turns: the page's watchdog calls it every
+   * second. Returns the last confirmed bar. */
+  ping(): Promise<number>;
   /** The worker's timing marks (absolute times, for the load benchmark). */
   timingMarks(): Promise<TimingMark[]>;
 }
@@ -203,6 +215,9 @@ export interface InitOptions {
   baseUrl: string;
   /** False: run from scratch even when a matching checkpoint exists (`?restore=0`). */
   restore?: boolean;
+  /** Id of a script that hung the engine: it is opened (its newest checkpoint restored) but not
+   * run until run() is called. */
+  hold?: string;
 }
 
 /** The engine worker's name, which also carries the page's InitOptions: the worker reads them from
@@ -231,10 +246,11 @@ export function initOptionsFromWorkerName(name: string): InitOptions | null {
   if (typeof o.restore === 'boolean') opts.restore = o.restore;
   if (typeof o.datasetId === 'string') opts.datasetId = o.datasetId;
   if (typeof o.sample === 'string') opts.sample = o.sample;
+  if (typeof o.hold === 'string') opts.hold = o.hold;
   return opts;
 }
 
 /** Whether two InitOptions ask for the same thing. */
 export function sameInitOptions(a: InitOptions, b: InitOptions): boolean {
-  return a.baseUrl === b.baseUrl && (a.restore ?? true) === (b.restore ?? true) && a.datasetId === b.datasetId && a.sample === b.sample;
+  return a.baseUrl === b.baseUrl && (a.restore ?? true) === (b.restore ?? true) && a.datasetId === b.datasetId && a.sample === b.sample && a.hold === b.hold;
 }

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../vm/index.js';
-import { buildChartPlan, markerVisible } from '../../app/ui/chart-plan.js';
+import { buildChartPlan, markerVisible } from '../../app/ui/chart/chart-plan.js';
 import type { ProgramInfo } from '../../app/worker/protocol.js';
 
 function programOf(source: string): ProgramInfo {

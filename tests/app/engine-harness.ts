@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { Engine } from '../../app/worker/engine.js';
 import { Store } from '../../app/store/store.js';
-import { PlotBuffer } from '../../app/ui/plot-buffer.js';
+import { PlotBuffer } from '../../app/ui/chart/plot-buffer.js';
 import type { EngineEvent, InitOptions, SessionView } from '../../app/worker/protocol.js';
 
 export const BASE_URL = 'http://app.test/';

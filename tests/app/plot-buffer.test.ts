@@ -2,7 +2,7 @@
 // export that tests and users read plot values from.
 
 import { describe, expect, it } from 'vitest';
-import { PlotBuffer } from '../../app/ui/plot-buffer.js';
+import { PlotBuffer } from '../../app/ui/chart/plot-buffer.js';
 import type { BarsChunk, OutputsChunk, ProgramInfo } from '../../app/worker/protocol.js';
 
 const program = {

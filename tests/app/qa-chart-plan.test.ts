@@ -5,7 +5,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { Instance, compile } from '../../vm/index.js';
-import { buildChartPlan } from '../../app/ui/chart-plan.js';
+import { buildChartPlan } from '../../app/ui/chart/chart-plan.js';
 import type { ProgramInfo } from '../../app/worker/protocol.js';
 
 function programOf(source: string): ProgramInfo {

@@ -2,7 +2,7 @@
 // refused before a run, and a time input's UTC date-time field converts to and from unix ms.
 
 import { describe, expect, it } from 'vitest';
-import { msToUtcField, textInputProblem, utcFieldToMs } from '../../app/ui/input-values.js';
+import { msToUtcField, textInputProblem, utcFieldToMs } from '../../app/ui/panels/input-values.js';
 
 describe('inputs panel values', () => {
   it('accepts Pine timeframes and refuses other text', () => {

@@ -65,6 +65,8 @@ export const OPS = [
   ['FOR_TEST', 'rrrrt', '`for` test: unless (f[A] ? f[B] <= f[C] : f[B] >= f[C]) pc := E; else count an iteration in loop timer D (as LOOP_CHECK)'],
   ['FOR_STEP', 'rrt', '`for` increment: f[A] := f[A] + f[B]; pc := C (back to the test)'],
   ['NZ', 'rr', 'f[A] := f[B] is na ? f[B+1] : f[B] (nz(source, replacement) on numbers)'],
+  ['CTX_IN', 'crnn', 'enter request context (state slot A, timeframe o[B], symbol o[C] or -1 for the chart\'s, flags D: 1 gaps, 2 lookahead): bar registers and execution id become the higher-timeframe bar (runtime/contexts.ts)'],
+  ['CTX_OUT', 'crrn', 'leave request context A: record f[B..B+D-1], restore the chart bar, f[C..C+D-1] := what the chart sees'],
 ] as const;
 
 export type OpName = (typeof OPS)[number][0];

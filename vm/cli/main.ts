@@ -1,8 +1,8 @@
 // The `evergreen` command (Node only):
 //   evergreen check <script.pine>...
 //   evergreen run <script.pine> --data <bars.csv> [--input name=value]... [--format json|csv]
-//                 [--out file] [--symbol info.toml] [--timeframe tf] [--save-at <bar>] [--save <file>]
-//                 [--resume <file>] [--drawings <file>]
+//                 [--out file] [--symbol info.toml] [--timeframe tf] [--chart-timeframe tf] [--data-for T=file]
+//                 [--save-at <bar>] [--save <file>] [--resume <file>] [--drawings <file>]
 //   evergreen inspect <snapshot>
 // Every failure is one clear line on stderr (no stack trace) and exit code 1; compile errors come
 // first as `file:line:col: code: message` lines.
@@ -34,6 +34,7 @@ import { scanIsoTime } from '../data/scan-time.js';
 import type { BarColumns } from '../data/bars.js';
 import { inferMintick, inferTimeframe } from '../data/infer.js';
 import { inspectSnapshot } from './inspect.js';
+import { chartBars, parseDataFor, refuseDataFor, TimeframeFlagError } from './timeframe-flags.js';
 import { plotColumns, TextSink, toCsv, toJson } from './output.js';
 import { printErr, printOut } from './terminal-text.js';
 import { readBarsFile } from './read-bars.js';
@@ -78,7 +79,10 @@ Options:
                            json  {"bars": N, "plots": {"<title>": [v0, v1, ...]}}, null for na
                            csv   time,<title>,... one row per bar, empty cell for na
   --out <file>           write the output to a file instead of stdout
-  --timeframe <tf>       the chart timeframe (1, 15, 60, 1D, 1W, 1M, ...); default: the bar spacing
+  --timeframe <tf>       the bars' timeframe (1, 15, 60, 1D, 1W, 1M, ...), also the chart's unless
+                         --chart-timeframe is given; default: the bar spacing
+  --chart-timeframe <tf> run on a higher timeframe: the bars are resampled to it first
+  --data-for T=file.csv  data for request.security("T", ...) (other symbols: not supported yet)
   --symbol <file.toml>   symbol information (ticker, timezone, mintick, session, ...)
   --save-at <bar>        with --save: save the snapshot after this bar (bar_index, 0-based)
   --save <file>          write a snapshot (after the last bar when --save-at is not given)
@@ -115,6 +119,8 @@ interface RunArgs {
   out: string | null;
   symbol: string | null;
   timeframe: string | null;
+  chartTimeframe: string | null;
+  dataFor: [string, string][];
   saveAt: number | null;
   save: string | null;
   resume: string | null;
@@ -170,6 +176,7 @@ function help(text: string): number {
 
 function describeError(e: unknown): string {
   if (e instanceof CliError) return e.message;
+  if (e instanceof TimeframeFlagError) return e.message;
   if (e instanceof ParseError) return e.message;
   if (e instanceof SnapshotError) return e.message;
   if (e instanceof SymbolFileError) return e.message;
@@ -272,6 +279,8 @@ function parseRunArgs(args: string[]): RunArgs {
     out: null,
     symbol: null,
     timeframe: null,
+    chartTimeframe: null,
+    dataFor: [],
     saveAt: null,
     save: null,
     resume: null,
@@ -316,6 +325,12 @@ function parseRunArgs(args: string[]): RunArgs {
       case '--timeframe':
         r.timeframe = take();
         break;
+      case '--chart-timeframe':
+        r.chartTimeframe = take();
+        break;
+      case '--data-for':
+        r.dataFor.push(parseDataFor(take()));
+        break;
       case '--save-at': {
         const v = take();
         const n = /^\s*\d+\s*$/.test(v) ? Number(v) : NaN;
@@ -343,6 +358,7 @@ function parseRunArgs(args: string[]): RunArgs {
   if (!r.script) throw usage('run needs a script file', 'run');
   if (!r.data) throw usage('run needs --data <bars.csv>', 'run');
   if (r.saveAt !== null && r.save === null) throw usage('--save-at needs --save <file>', 'run');
+  if (r.resume !== null && r.chartTimeframe !== null) throw usage('--chart-timeframe cannot be combined with --resume: the snapshot carries its timeframe', 'run');
   if (r.resume) {
     // The snapshot carries the inputs, symbol and timeframe it was made with.
     const clash = r.inputs.length > 0 ? '--input' : r.symbol !== null ? '--symbol' : r.timeframe !== null ? '--timeframe' : null;
@@ -525,9 +541,11 @@ function run(a: RunArgs): number {
   const cannotRead = (e: unknown): never => {
     throw new CliError(`cannot read the data file '${dataPath}': ${systemErrorText(systemErrorCode(e) ?? '', e)}`);
   };
-  const { bars, warnings } = (!stdin && readBarsFile(dataPath, dataPath, cannotRead)) ||
+  const parsed = (!stdin && readBarsFile(dataPath, dataPath, cannotRead)) ||
     parseBarsCsv(decodeText(stdin ? readBytes(0, 'data from', 'stdin') : readBytes(dataPath, 'data file')), { name: dataPath });
-  for (const w of warnings) warn(w);
+  for (const w of parsed.warnings) warn(w);
+  refuseDataFor(a.dataFor);
+  let bars = parsed.bars;
 
   let inst: Instance;
   let from = 0;
@@ -536,8 +554,10 @@ function run(a: RunArgs): number {
   } else {
     const inputs = cliInputs(program, a.inputs);
     const symbol = loadSymbol(a.symbol, dataPath, bars);
-    const tf = a.timeframe ?? symbol.period ?? inferTimeframe(bars);
-    if (!parseTimeframe(tf)) throw usage(`unknown timeframe '${tf}' (e.g. 1, 15, 60, 1D, 1W, 1M)`, 'run');
+    const dataTf = a.timeframe ?? symbol.period ?? inferTimeframe(bars);
+    if (!parseTimeframe(dataTf)) throw usage(`unknown timeframe '${dataTf}' (e.g. 1, 15, 60, 1D, 1W, 1M)`, 'run');
+    const tf = a.chartTimeframe ?? dataTf;
+    if (a.chartTimeframe !== null) bars = chartBars(bars, symbol.info, dataTf, a.chartTimeframe, dataPath);
     inst = Instance.builder(program).symbol(symbol.info).timeframe(tf).inputs(inputs).totalBars(bars.length).build();
   }
   // Bar index of data row i is i + offset (they differ only when a resumed file starts elsewhere).

@@ -564,6 +564,19 @@ export class Instance {
       if (row >= from && row < time.length) feed.lastBarMs = time[row] as number;
     }
     feed.beginHistory();
+    m.aheadCols = cols;
+    try {
+      this.runRows(cols, from, to);
+    } finally {
+      m.aheadCols = null;
+    }
+  }
+
+  /** runBars' rows, compiled or interpreted. */
+  private runRows(cols: BarColumns, from: number, to: number): void {
+    const m = this.machine;
+    const time = cols.time;
+    const feed = this.feed;
     const history = m.history;
     if (history !== null) {
       // The compiled tier runs the whole range in one call (jit.ts), doing per bar what the loop
@@ -594,6 +607,7 @@ export class Instance {
     try {
       for (let i = from; i < to; i++) {
         idx++;
+        m.aheadRow = i;
         feed.enterRow(cols, i, idx);
         m.startBar();
         while (!m.exec(0x7fffffff));

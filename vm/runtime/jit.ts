@@ -176,6 +176,9 @@ function generate(program: Program, stateful: Uint8Array): string | null {
   // Main's code runs with every base at 0: its slots can be written as literals.
   const entries = program.functions.map((fn) => fn.entry).sort((a, b) => a - b);
   const mainEntry = program.functions[0]?.entry ?? 0;
+  // request.security contexts read the rows ahead (lookahead_on): the loop keeps m.aheadRow.
+  let hasRequests = false;
+  for (let q = 0; q < code.length; q += OP_LEN[code[q] as number] as number) if (OPS[code[q] as number]?.[0] === 'CTX_IN') hasRequests = true;
   const mainEnd = entries.find((e) => e > mainEntry) ?? code.length;
   const sorted = [...starts].filter((s) => s < code.length).sort((a, b) => a - b);
   const nImpls = program.builtins.length;
@@ -383,6 +386,12 @@ function generate(program: Program, stateful: Uint8Array): string | null {
       case 'NZ':
         out.push(`{ const x = f[${b}]; f[${a}] = x === x ? x : f[${b + 1}]; }`);
         break;
+      case 'CTX_IN':
+        out.push(`p = ${pc}; bar = m.ctxIn(cb + ${a}, o[${b}], ${c < 0 ? 'null' : `o[${c}]`}, ${d});`);
+        break;
+      case 'CTX_OUT':
+        out.push(`p = ${pc}; bar = m.ctxOut(cb + ${a}, ${b}, ${c}, ${d}); outRow = bar - m.outputs.firstBar;`);
+        break;
       default:
         return null;
     }
@@ -490,8 +499,9 @@ function generate(program: Program, stateful: Uint8Array): string | null {
     'const exec = function compiledExec(m, maxSteps) {',
     'let budget = maxSteps >= 0x7fffffff ? 0x7fffffff : maxSteps | 0;',
     'const outCols = m.outputs.columns;',
-    'const outRow = m.bar - m.outputs.firstBar;',
-    'const f = m.f, o = m.o, vf = m.vf, vo = m.vo, ser = m.ser, bar = m.bar, frames = m.frames;',
+    'let outRow = m.bar - m.outputs.firstBar;',
+    'const f = m.f, o = m.o, vf = m.vf, vo = m.vo, ser = m.ser, frames = m.frames;',
+    'let bar = m.bar;',
     'let pc = m.pc, vb = m.vb, ob = m.ob, sb = m.sb, cb = m.cb, p = pc;',
     'try {',
     'for (;;) {',
@@ -509,6 +519,7 @@ function generate(program: Program, stateful: Uint8Array): string | null {
     'bars: for (let i = from; i < to; i++) {',
     'bar++;',
     'feed.enterRow(cols, i, bar);',
+    ...(hasRequests ? ['m.aheadRow = i;'] : []),
     'outRow = bar - firstBar;',
     `pc = ${mainEntry}; vb = 0; ob = 0; sb = 0; cb = 0; p = pc; if (frames.length !== 0) frames.length = 0;`,
     'budget = 0x7fffffff;',

@@ -23,9 +23,11 @@ import type {
 } from '../core/runtime.js';
 import type { HostState, ScriptState } from '../core/state.js';
 import type { SeriesF, SeriesO } from '../core/series.js';
+import type { BarColumns } from '../data/bars.js';
 import { newSeriesF, newSeriesO } from '../core/series.js';
 import { seedRng } from '../builtins/math.js';
 import { compileProgram, type Compiled, type CompiledHistory } from './jit.js';
+import { ctxEnter, ctxLeave } from './contexts.js';
 
 /** Absolute history buffers for the whole call-site tree, expanded from the functions' layouts. */
 export function allocateSeries(program: Program, maxBarsBack: number): (SeriesF | SeriesO)[] {
@@ -52,6 +54,10 @@ export class Machine implements Runtime, ScriptState {
   o: unknown[];
   cs: unknown[];
   bar = -1;
+  /** The columns a runBars call is running and the row of the current bar: the confirmed bars
+   * ahead, which request.security(lookahead_on) reads on history (runtime/contexts.ts). */
+  aheadCols: BarColumns | null = null;
+  aheadRow = 0;
   syminfo: SymbolInfo;
   timeframe: TimeframeInfo;
   version: number;
@@ -180,7 +186,7 @@ export class Machine implements Runtime, ScriptState {
   interpret(maxSteps: number): boolean {
     let budget = maxSteps >= 0x7fffffff ? 0x7fffffff : maxSteps | 0;
     const outCols = this.outputs.columns;
-    const outRow = this.bar - this.outputs.firstBar;
+    let outRow = this.bar - this.outputs.firstBar;
     const code = this.code;
     const consts = this.consts;
     const f = this.f;
@@ -188,7 +194,7 @@ export class Machine implements Runtime, ScriptState {
     const vf = this.vf;
     const vo = this.vo;
     const ser = this.ser;
-    const bar = this.bar;
+    let bar = this.bar;
     const impls = this.impls;
     const statefulBuiltin = this.statefulBuiltin;
     let pc = this.pc;
@@ -567,6 +573,17 @@ export class Machine implements Runtime, ScriptState {
             pc += 3;
             break;
           }
+          case 56:
+            // CTX_IN
+            bar = ctxEnter(this, cb + (code[pc + 1] as number), o[code[pc + 2] as number], code[pc + 3] as number < 0 ? null : o[code[pc + 3] as number], code[pc + 4] as number);
+            pc += 5;
+            break;
+          case 57:
+            // CTX_OUT
+            bar = ctxLeave(this, cb + (code[pc + 1] as number), code[pc + 2] as number, code[pc + 3] as number, code[pc + 4] as number);
+            outRow = bar - this.outputs.firstBar;
+            pc += 5;
+            break;
           default:
             throw new FailSignal('bad-opcode', `Corrupt program: unknown opcode ${code[pc]} at ${pc}.`);
         }
@@ -579,6 +596,15 @@ export class Machine implements Runtime, ScriptState {
       this.cb = cb;
       throw this.locate(e, pc);
     }
+  }
+
+  /** CTX_IN / CTX_OUT for the compiled tier (runtime/contexts.ts). */
+  ctxIn(s: number, tf: unknown, sym: unknown, flags: number): number {
+    return ctxEnter(this, s, tf, sym, flags);
+  }
+
+  ctxOut(s: number, src: number, dst: number, n: number): number {
+    return ctxLeave(this, s, src, dst, n);
   }
 
   /** f history read with a checked offset (the compiled tier calls it too). */

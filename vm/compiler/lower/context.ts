@@ -84,6 +84,9 @@ export class LowerContext {
   /** Names assigned with `:=` (or compound) anywhere: such variables are not const. */
   readonly reassigned = new Set<string>();
   readonly barSeries = new Map<number, number>();
+  /** Depth of request.security expressions being lowered (lower/request.ts): inside one, the
+   * history of a bar variable is the requested timeframe's, not the chart's bar series. */
+  requestDepth = 0;
   readonly compiling: FuncSym[] = [];
   meta: ScriptMeta;
   sawDeclaration = false;

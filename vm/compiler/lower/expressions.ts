@@ -114,7 +114,7 @@ export function history(cx: LowerContext, e: A.Index, scope: Scope): Val {
     ser = sym.ser;
     global = sym.global && !fn.isMain;
     type = sym.type;
-  } else if (!sym && name !== null && !scope.lookup(name.split('.')[0] ?? '') && lookupVar(name)) {
+  } else if (cx.requestDepth === 0 && !sym && name !== null && !scope.lookup(name.split('.')[0] ?? '') && lookupVar(name)) {
     const bv = lookupVar(name);
     if (bv && 'reg' in bv.impl) {
       const reg = bv.impl.reg;

@@ -13,6 +13,7 @@ import { lookupFn, lookupVar, type FnSpec, type OutputKind } from '../../builtin
 import { resolveOverload, sigToPType, type ArgInfo, type Match } from '../overloads.js';
 import { callError, DEFAULT_MAX_BARS_BACK, type LowerContext, type Val, VOID, withArticle } from './context.js';
 import { SOURCE_REGS } from '../../core/registers.js';
+import { requestSecurity, requestWithoutData } from './request.js';
 
 /** `max_bars_back(var, num)`: the history buffer of `var` keeps at least `num` bars, so that
  * dynamic offsets up to `num` work whatever the script's max_bars_back. A layout directive:
@@ -443,6 +444,8 @@ export const SCRIPT_CALLS: ReadonlyMap<string, ScriptCall> = new Map<string, Scr
   ['input.source', inputEntry],
   ['input.price', inputEntry],
   ['input.time', inputEntry],
-  // Data of other symbols and timeframes (request.security, request.security_lower_tf) will be
-  // `unevaluated` entries here: their expression argument is compiled in the requested context.
+  // Data of other timeframes: the expression argument is compiled in the requested context.
+  ['request.security', { stage: 'unevaluated', lower: requestSecurity }],
+  ['request.security_lower_tf', { stage: 'unevaluated', lower: (cx, name, e) => requestWithoutData(cx, name, e) }],
+  ['request.currency_rate', { stage: 'unevaluated', lower: (cx, name, e) => requestWithoutData(cx, name, e) }],
 ]);

@@ -3,7 +3,7 @@
 
 import { memo, useEffect, useRef } from 'react';
 import { ChartView } from './chart-view.js';
-import type { AppController } from './controller.js';
+import type { AppController } from '../controller.js';
 
 interface ChartProps {
   controller: AppController;

@@ -2,7 +2,7 @@
 // runtime error (bar, line:column, message, script stack), filterable by level, newest at the bottom.
 
 import { memo, useEffect, useRef, useState } from 'react';
-import type { LogEntry, PineRuntimeErrorData } from '../../vm/index.js';
+import type { LogEntry, PineRuntimeErrorData } from '../../../vm/index.js';
 
 const SHOWN = 500;
 

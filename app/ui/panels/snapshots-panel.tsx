@@ -3,8 +3,8 @@
 // and restore / export / delete; plus "save now" and import from a file.
 
 import { memo, useRef } from 'react';
-import type { SnapshotInfo } from '../worker/protocol.js';
-import type { AppController } from './controller.js';
+import type { SnapshotInfo } from '../../worker/protocol.js';
+import type { AppController } from '../controller.js';
 
 function size(n: number): string {
   if (n < 1024) return `${n} B`;

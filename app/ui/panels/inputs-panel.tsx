@@ -5,12 +5,12 @@
 // made with them).
 
 import { memo, useEffect, useRef, useState } from 'react';
-import type { InputInfo } from '../../vm/index.js';
-import { colorB, colorG, colorR, colorT, makeColor } from '../../vm/values.js';
+import type { InputInfo } from '../../../vm/index.js';
+import { colorB, colorG, colorR, colorT, makeColor } from '../../../vm/values.js';
 import { TIMEFRAMES, msToUtcField, textInputProblem, utcFieldToMs } from './input-values.js';
-import type { InputValue } from '../worker/protocol.js';
-import { inputKey } from '../worker/run-config.js';
-import type { AppController } from './controller.js';
+import type { InputValue } from '../../worker/protocol.js';
+import { inputKey } from '../../worker/run-config.js';
+import type { AppController } from '../controller.js';
 
 const SOURCES = ['open', 'high', 'low', 'close', 'hl2', 'hlc3', 'ohlc4', 'hlcc4', 'volume'];
 

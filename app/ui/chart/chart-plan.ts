@@ -4,9 +4,9 @@
 // so it is tested in Node. Pane 0 is the price pane; a non-overlay script draws in pane 1 except
 // outputs with force_overlay.
 
-import { colorToCss } from '../../vm/values.js';
-import type { OutputInfo } from '../../vm/index.js';
-import type { ProgramInfo } from '../worker/protocol.js';
+import { colorToCss } from '../../../vm/values.js';
+import type { OutputInfo } from '../../../vm/index.js';
+import type { ProgramInfo } from '../../worker/protocol.js';
 
 export const DEFAULT_PLOT_COLORS = ['#2962ff', '#f6c343', '#ab47bc', '#26a69a', '#ef5350', '#29b6f6', '#ff7043', '#9ccc65'];
 

@@ -1,11 +1,11 @@
-// The script editor panel: the CodeMirror editor (app/ui/code-editor.ts, its own chunk, loaded when
+// The script editor panel: the CodeMirror editor (app/ui/editor/code-editor.ts, its own chunk, loaded when
 // the editor opens) and a list of diagnostics under it (line:column, code, message; click to jump).
 // The editor is built in a task of its own, after the chart's first frame, so neither the chart's
 // paint nor React's render waits for it.
 
 import { memo, useEffect, useRef, useSyncExternalStore, type KeyboardEvent } from 'react';
-import type { Diagnostic, PineRuntimeErrorData } from '../../vm/index.js';
-import type { AppController } from './controller.js';
+import type { Diagnostic, PineRuntimeErrorData } from '../../../vm/index.js';
+import type { AppController } from '../controller.js';
 import type { CodeEditor } from './code-editor.js';
 
 interface EditorProps {

@@ -15,7 +15,7 @@ import type {
   SeriesType,
   Time,
 } from 'lightweight-charts';
-import { colorToCss } from '../../vm/values.js';
+import { colorToCss } from '../../../vm/values.js';
 import type { FillEdge, FillPlan } from './chart-plan.js';
 import type { PlotBuffer } from './plot-buffer.js';
 

@@ -1,8 +1,8 @@
-// Checks and conversions of the values typed in the inputs panel (app/ui/inputs-panel.tsx), kept
+// Checks and conversions of the values typed in the inputs panel (app/ui/panels/inputs-panel.tsx), kept
 // apart from its React components so Node tests can import them.
 
-import type { InputInfo } from '../../vm/index.js';
-import { parseTimeframe } from '../../vm/values.js';
+import type { InputInfo } from '../../../vm/index.js';
+import { parseTimeframe } from '../../../vm/values.js';
 
 /** Offered in the timeframe field's list (any other valid timeframe may be typed). */
 export const TIMEFRAMES = ['1', '5', '15', '30', '60', '240', '1D', '1W', '1M'];

@@ -27,13 +27,13 @@ import {
   type UTCTimestamp,
   type WhitespaceData,
 } from 'lightweight-charts';
-import { colorToCss } from '../../vm/values.js';
+import { colorToCss } from '../../../vm/values.js';
 import { buildChartPlan, markerVisible, type ChartPlan, type MarkerPlan, type SeriesPlan, type CandlePlan, type BgPlan } from './chart-plan.js';
 import type { PlotBuffer } from './plot-buffer.js';
 import { FillPrimitive } from './chart-fill.js';
-import type { ProgramInfo } from '../worker/protocol.js';
-import { CHART_WINDOW } from '../worker/protocol.js';
-import { mark } from '../marks.js';
+import type { ProgramInfo } from '../../worker/protocol.js';
+import { CHART_WINDOW } from '../../worker/protocol.js';
+import { mark } from '../../marks.js';
 
 /** How close to an edge of the window of bars the library holds (CHART_WINDOW) a scroll may get
  * before the window moves. The library's minimum bar spacing (1 px) caps what is visible below it. */

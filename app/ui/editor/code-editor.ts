@@ -16,7 +16,7 @@ import {
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
 import { bracketMatching, indentOnInput, indentUnit, syntaxHighlighting } from '@codemirror/language';
 import { lintGutter, setDiagnostics, type Diagnostic as LintDiagnostic } from '@codemirror/lint';
-import type { Diagnostic, PineRuntimeErrorData } from '../../vm/index.js';
+import type { Diagnostic, PineRuntimeErrorData } from '../../../vm/index.js';
 import { pineHighlight, pineLanguage } from './pine-language.js';
 
 const editorTheme = EditorView.theme(

@@ -4,8 +4,8 @@
 // then every row from bar 0. The chart reads windows of it and the debug accessor reads single
 // values. Rows are bar indices from 0.
 
-import { colorToHex } from '../../vm/values.js';
-import type { BarsChunk, OpenBar, OutputsChunk, ProgramInfo } from '../worker/protocol.js';
+import { colorToHex } from '../../../vm/values.js';
+import type { BarsChunk, OpenBar, OutputsChunk, ProgramInfo } from '../../worker/protocol.js';
 
 /** A growable column. Rows past what was written are never read, so new space is not filled. */
 class Column {

@@ -1,0 +1,524 @@
+// The engine's checkpoints: saving the active run (automatic, manual), restoring the newest one
+// that matches what the session opens (quickly at page load, before compiling), marking stale and
+// corrupt ones, restoring one the user picks, and export/import of `.evergreen` files. The only
+// part that reaches the VM's snapshot API (through checkpoint.ts).
+
+import type { Instance, Program } from '../../vm/index.js';
+import { StoreError } from '../store/errors.js';
+import type { ScriptRecord, SnapshotKind, SnapshotMeta } from '../store/schema.js';
+import type { AssembledOutputs } from '../store/store.js';
+import { builtinDatasets, type LoadedDataset } from './datasets.js';
+import { hashText } from './hash.js';
+import { newId, readCheckpoint, writeCheckpoint, inspectSnapshot, restoreInstance } from './checkpoint.js';
+import { decodeExportFile, encodeExportFile, ExportFileError, type ExportFile } from './export-file.js';
+import { runKeyOf } from './run-config.js';
+import { mark } from '../marks.js';
+import { now } from './scheduling.js';
+import { CHART_WINDOW } from './protocol.js';
+import type { ImportResult, OutputsChunk, SnapshotInfo } from './protocol.js';
+import { EngineLibrary } from './engine-library.js';
+import { KEEP_AUTO, REPLAY_CHECKPOINT_MS, chunkBuffers, errorMessage, timeOfDay, type ActiveRun, type Job, type RunIdentity } from './engine-core.js';
+
+/** A follower that gets the writer lock sooner than this took it over from its own reloaded page. */
+const TAKEOVER_QUIET_MS = 3000;
+
+export abstract class EngineCheckpoints extends EngineLibrary {
+  /** The history run's and the replay's parts: what a restored run continues with. */
+  protected abstract coldRun(program: Program, ds: LoadedDataset): Promise<void>;
+  protected abstract historyJob(job: Job, run: ActiveRun): Promise<void>;
+  protected abstract replayLoop(job: Job, run: ActiveRun): Promise<void>;
+
+  protected snapshotInfo(m: SnapshotMeta): SnapshotInfo {
+    const r = this.active;
+    return {
+      id: m.id,
+      createdAt: m.createdAt,
+      bar: m.bar,
+      size: m.size,
+      kind: m.kind,
+      status: m.status,
+      statusMessage: m.statusMessage,
+      scriptName: m.scriptName,
+      datasetName: m.datasetName,
+      matchesCurrent: r !== null && m.runKey === r.runKey,
+    };
+  }
+
+  protected async sendSnapshots(): Promise<SnapshotInfo[]> {
+    const list = (await this.store.listSnapshots()).map((m) => this.snapshotInfo(m));
+    this.send({ type: 'snapshots', list });
+    return list;
+  }
+
+  /** Checkpoints the run at its last confirmed bar (never while a replay bar is open or a bar is
+   * suspended). A storage failure is reported; the previous checkpoint stays. */
+  protected async checkpoint(run: ActiveRun, kind: SnapshotKind): Promise<SnapshotInfo | null> {
+    if (run.failed || run.open || run.inst.isSuspended || run.inst.barIndex < 0 || this.active !== run) {
+      this.answerSaveRequests(null);
+      return null;
+    }
+    if (!run.writer || (kind === 'auto' && run.inst.barIndex <= run.floorBar)) {
+      // Another tab writes this run's checkpoints (it would prune ours and we theirs), or did and
+      // left one further along than this tab is.
+      if (kind === 'manual' && !run.writer) this.notice('warning', 'follower', 'Another tab is saving this run\'s checkpoints: close it (or open another script or dataset there) to save from this tab.');
+      run.lastCheckpointAt = now();
+      run.flushWanted = false;
+      this.answerSaveRequests(null);
+      return null;
+    }
+    let info: SnapshotInfo | null = null;
+    try {
+      const { meta, outputsStored } = await writeCheckpoint(
+        this.store,
+        {
+          inst: run.inst,
+          runKey: run.runKey,
+          sourceHash: run.sourceHash,
+          scriptId: run.scriptId,
+          scriptName: run.scriptName,
+          datasetId: run.dataset.info.id,
+          datasetName: run.dataset.info.name,
+          inputs: run.inputs,
+          replayFrom: run.replayFrom,
+          totalBars: run.dataset.bars.length,
+          outputsStored: run.outputsStored,
+        },
+        kind,
+      );
+      run.outputsStored = outputsStored;
+      run.savedBar = Math.max(run.savedBar, meta.bar);
+      if (this.storageFull) {
+        this.storageFull = false;
+        this.notice('info', 'storage-ok', `Checkpoints are saved again (bar ${meta.bar}).`);
+      }
+      info = this.snapshotInfo(meta);
+      this.send({ type: 'checkpoint', bar: meta.bar, at: meta.createdAt });
+      if (kind === 'auto') await this.store.pruneAutoSnapshots(run.runKey, KEEP_AUTO);
+      await this.sendSnapshots();
+    } catch (e) {
+      // A full disk is said once (the next saves would fail the same way at every bar) until a
+      // checkpoint is written again; the previous checkpoint is untouched (one transaction).
+      const full = e instanceof StoreError && e.code === 'quota';
+      if (!full || !this.storageFull) {
+        if (e instanceof StoreError) this.notice('error', e.code, e.message);
+        else this.notice('error', 'checkpoint', `Could not save a checkpoint: ${errorMessage(e)}`);
+      }
+      if (full) this.storageFull = true;
+    } finally {
+      run.lastCheckpointAt = now();
+      run.flushWanted = false;
+    }
+    this.answerSaveRequests(info);
+    return info;
+  }
+
+  // ---- one writer per run ----
+
+  private writerClaim: { runKey: string; run: ActiveRun; held: boolean; abort: AbortController; release: () => void } | null = null;
+
+  /** Checkpoints of a run are written by one tab at a time: the one holding the Web Lock
+   * `evergreen-writer:<runKey>`. Another tab on the same run follows: it runs and shows the run
+   * but saves nothing (the writer's checkpoints reach its list through the page's
+   * BroadcastChannel), and waits for the lock; when the writer's tab closes (or moves to another
+   * run) it takes over and checkpoints what it has confirmed. A new run with the same key (run
+   * again, restored) keeps the claim. Without Web Locks (Node tests) every engine writes. */
+  protected claimWriter(run: ActiveRun): void {
+    const current = this.writerClaim;
+    if (current && current.runKey === run.runKey) {
+      current.run = run;
+      run.writer = current.held;
+      return;
+    }
+    this.releaseWriter();
+    const locks = typeof navigator !== 'undefined' ? (navigator as Navigator & { locks?: LockManager }).locks : undefined;
+    if (!locks) {
+      run.writer = true;
+      return;
+    }
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const claim = { runKey: run.runKey, run, held: false, abort: new AbortController(), release };
+    this.writerClaim = claim;
+    const name = `evergreen-writer:${run.runKey}`;
+    const become = async (): Promise<void> => {
+      claim.held = true;
+      claim.run.writer = true;
+      this.send({ type: 'writer', writer: true });
+      await held;
+      claim.held = false;
+      claim.run.writer = false;
+    };
+    locks
+      .request(name, { ifAvailable: true }, async (lock) => {
+        if (lock) return become();
+        if (claim.abort.signal.aborted) return undefined;
+        this.send({ type: 'writer', writer: false });
+        const since = now();
+        return locks
+          .request(name, { signal: claim.abort.signal }, async () => {
+            if (this.writerClaim !== claim) return;
+            // Not said when the lock was only the reloaded page's own, on its way out.
+            if (now() - since > TAKEOVER_QUIET_MS) this.notice('info', 'writer', "The tab that was saving this run's checkpoints was closed: this tab saves them now.");
+            await this.takeOver(claim.run);
+            await become();
+          })
+          .catch(() => undefined);
+      })
+      .catch(() => undefined);
+  }
+
+  /** Lets go of the writer lock held (or waited for) for the previous run. */
+  protected releaseWriter(): void {
+    const c = this.writerClaim;
+    this.writerClaim = null;
+    if (!c) return;
+    c.abort.abort();
+    c.release();
+  }
+
+  /** A follower that became the writer saves what it confirmed (at once, or at the running job's
+   * next bar), unless the previous writer left a checkpoint of the run at or past it. */
+  private async takeOver(run: ActiveRun): Promise<void> {
+    const snaps = await this.store.listSnapshots().catch((): SnapshotMeta[] => []);
+    run.floorBar = snaps.reduce((m, x) => (x.runKey === run.runKey && x.status === 'ok' ? Math.max(m, x.bar) : m), run.floorBar);
+    run.writer = true;
+    if (this.active !== run) return;
+    if (this.job) {
+      run.flushWanted = true;
+      return;
+    }
+    void this.exclusive(async () => {
+      if (this.active === run && !this.job && this.unsaved(run)) await this.checkpoint(run, 'auto');
+    }, true);
+  }
+
+  /** Confirmed bars not yet in a checkpoint (none while a bar forms or is suspended). */
+  protected unsaved(run: ActiveRun): boolean {
+    return !run.failed && !run.open && !run.inst.isSuspended && run.inst.barIndex > Math.max(run.savedBar, run.floorBar);
+  }
+
+  /** The trailing edge of the replay's checkpoints (at most one a second): once the feed is idle
+   * (stepped, paused), the confirmed bars not yet saved are checkpointed when the second since the
+   * last checkpoint is up, so none is lost to a reload. A feed that plays again checkpoints them
+   * itself. */
+  protected scheduleTrailingCheckpoint(run: ActiveRun): void {
+    if (run.trailing !== null || !this.unsaved(run)) return;
+    const delay = Math.max(0, run.lastCheckpointAt + REPLAY_CHECKPOINT_MS - now());
+    run.trailing = setTimeout(() => {
+      run.trailing = null;
+      void this.exclusive(async () => {
+        if (this.active !== run || this.job || !this.unsaved(run)) return;
+        await this.checkpoint(run, 'auto');
+      }, true);
+    }, delay);
+  }
+
+  /** Saves what the active run confirmed since its last checkpoint now (the page is hidden or
+   * going away). A running job does it at its next confirmed bar. */
+  protected async flushActive(): Promise<void> {
+    const run = this.active;
+    if (!run) return;
+    if (this.job) {
+      run.flushWanted = true;
+      return;
+    }
+    await this.exclusive(async () => {
+      if (this.active === run && !this.job && this.unsaved(run)) await this.checkpoint(run, 'auto');
+    }, true);
+  }
+
+  /** Restores the newest usable checkpoint of the run the session describes. Marks checkpoints of
+   * an edited script stale and rejected ones corrupt (both kept), telling the user why. */
+  protected async restoreLatest(program: Program, ds: LoadedDataset): Promise<boolean> {
+    const id = this.identity(program, ds);
+    const all = await this.store.listSnapshots();
+    const stale = await this.markStale(all, id.script, ds.info.id, id.sourceHash);
+    const candidates = all.filter((s) => s.runKey === id.runKey && s.status === 'ok');
+    for (const c of candidates) {
+      if (await this.adoptCheckpoint(c, ds, id)) return true;
+    }
+    const newestStale = stale[0];
+    if (newestStale) {
+      this.notice(
+        'warning',
+        'stale-checkpoint',
+        `The checkpoint at bar ${newestStale.bar} (saved ${timeOfDay(newestStale.createdAt)} UTC) was made before '${id.script.name}' was edited: ` +
+          'it is kept and marked stale, and the script runs from the first bar.',
+      );
+    }
+    if (stale.length > 0) await this.sendSnapshots();
+    return false;
+  }
+
+  /** A page load's quick way back: the newest checkpoints made from the open script's exact source
+   * over the open dataset (and replay start) are tried without compiling anything (a snapshot
+   * embeds its program, whose inputs decide the run's identity). Reading the newest one starts
+   * before the dataset is built, so storage and generating bars overlap. False when none fits: the
+   * slow path compiles, marks stale checkpoints and restores or runs from the first bar. */
+  protected async restoreAtOpen(): Promise<boolean> {
+    const script = this.script;
+    if (!script) return false;
+    const sourceHash = hashText(script.source);
+    const all = await this.store.listSnapshots();
+    mark('w:snapshots-listed');
+    const from = this.session.replay.from;
+    const candidates = all.filter((s) => s.status === 'ok' && s.sourceHash === sourceHash && s.datasetId === this.session.datasetId && s.replayFrom === from);
+    const first = candidates[0];
+    if (!first) return false;
+    const firstRead = this.readForRestore(first);
+    const ds = await this.ensureDataset();
+    mark('w:dataset-ready');
+    for (const c of candidates) {
+      const outcome = c === first ? await firstRead : await this.readForRestore(c);
+      if (!outcome.ok) {
+        await this.rejectCheckpoint(c, outcome.problem);
+        continue;
+      }
+      const id = this.identity(outcome.inst.program, ds);
+      if (id.runKey !== c.runKey) continue;
+      await this.adoptRestored(c, ds, id, outcome.inst, outcome.outputs);
+      if ((await this.markStale(all, script, ds.info.id, sourceHash)).length > 0) await this.sendSnapshots();
+      return true;
+    }
+    return false;
+  }
+
+  protected readForRestore(meta: SnapshotMeta) {
+    const p = readCheckpoint(this.store, meta, meta.bar + 1 - CHART_WINDOW);
+    p.catch(() => undefined);
+    return p;
+  }
+
+  /** Marks a checkpoint the VM rejected (stale for a version problem, else corrupt) and says so. */
+  protected async rejectCheckpoint(meta: SnapshotMeta, problem: { code: string; message: string }): Promise<void> {
+    const versionProblem = ['unsupported-version', 'incompatible-vm', 'program-mismatch'].includes(problem.code);
+    const status = versionProblem ? 'stale' : 'corrupt';
+    await this.store.updateSnapshot(meta.id, { status, statusMessage: problem.message }).catch(() => undefined);
+    this.notice(
+      'warning',
+      `snapshot-${status}`,
+      `The checkpoint at bar ${meta.bar} (saved ${timeOfDay(meta.createdAt)} UTC) could not be restored and was skipped: ${problem.message}`,
+    );
+    await this.sendSnapshots();
+  }
+
+  /** Marks the checkpoints of `script` over the dataset made from another version of its source
+   * stale (they are kept). Returns them, newest first. */
+  protected async markStale(all: SnapshotMeta[], script: ScriptRecord, datasetId: string, sourceHash: string): Promise<SnapshotMeta[]> {
+    const stale = all.filter((s) => s.scriptId === script.id && s.datasetId === datasetId && s.sourceHash !== sourceHash && s.status === 'ok');
+    const why = `made with an earlier version of '${script.name}'`;
+    for (const s of stale) await this.store.updateSnapshot(s.id, { status: 'stale', statusMessage: why }).catch(() => undefined);
+    return stale;
+  }
+
+  /** Restores one checkpoint into a run for `id`. A rejected snapshot is marked and reported. */
+  protected async adoptCheckpoint(meta: SnapshotMeta, ds: LoadedDataset, id: RunIdentity): Promise<boolean> {
+    const outcome = await this.readForRestore(meta);
+    if (!outcome.ok) {
+      await this.rejectCheckpoint(meta, outcome.problem);
+      return false;
+    }
+    await this.adoptRestored(meta, ds, id, outcome.inst, outcome.outputs);
+    return true;
+  }
+
+  /** Makes a restored instance the active run. The page gets its candles and the last plot rows
+   * first (enough to draw the chart), then every row from bar 0, then the run's end. */
+  protected async adoptRestored(meta: SnapshotMeta, ds: LoadedDataset, id: RunIdentity, inst: Instance, tail: AssembledOutputs): Promise<void> {
+    const t0 = now();
+    const historyEnd = id.replayFrom ?? ds.bars.length;
+    const end = meta.bar + 1;
+    const held = this.isHeld();
+    const run = this.adopt(inst, ds, id, historyEnd, end, end, true);
+    mark('w:reset-posted');
+    const first: OutputsChunk = { firstBar: tail.firstBar, length: tail.length, time: tail.time, columns: tail.columns };
+    this.send({ type: 'outputs', runId: run.id, chunk: first }, chunkBuffers(first));
+    mark('w:rows-posted');
+    run.logsSent = inst.logs.length;
+    this.send({ type: 'logs', runId: run.id, entries: inst.logs.slice(), reset: true });
+    this.send({ type: 'checkpoint', bar: meta.bar, at: meta.createdAt });
+    if (tail.firstBar > 0) {
+      const shape = inst.program.outputs.map((o) => o.channels.length);
+      const all = await this.store.readOutputs(meta.runKey, end, shape);
+      run.outputsStored = Math.max(end, all.storedEnd);
+      const chunk: OutputsChunk = { firstBar: 0, length: all.length, time: all.time, columns: all.columns };
+      this.send({ type: 'outputs', runId: run.id, chunk }, chunkBuffers(chunk));
+    } else {
+      run.outputsStored = Math.max(end, await this.store.storedOutputsEnd(meta.runKey));
+    }
+    mark('w:all-rows-posted');
+    this.send({ type: 'run-end', runId: run.id, status: 'restored', lastBar: meta.bar, elapsedMs: now() - t0, resumes: meta.bar + 1 < historyEnd && !held });
+    mark('w:run-end-posted');
+    this.sendReplay();
+    await this.sendSnapshots();
+    if (held) {
+      // It hung the engine: nothing runs on its own; the user presses Run.
+      this.notice('warning', 'held', `'${id.script.name}' stopped answering last time: restored its checkpoint at bar ${meta.bar} without running it. Press Run to run it again.`);
+      if (this.session.replay.playing) {
+        this.session.replay.playing = false;
+        await this.saveSession();
+        this.sendReplay();
+      }
+    } else if (meta.bar + 1 < historyEnd) {
+      this.notice('info', 'resumed', `Resumed from the checkpoint at bar ${meta.bar}: running the rest of the history.`);
+      this.startJob('history', (job) => this.historyJob(job, run));
+    } else if (this.session.replay.playing && run.replayFrom !== null && meta.bar + 1 < ds.bars.length) {
+      this.startJob('replay', (job) => this.replayLoop(job, run));
+    } else if (this.session.replay.playing) {
+      this.session.replay.playing = false;
+      await this.saveSession();
+      this.sendReplay();
+    }
+  }
+
+  /** Switches the session to what a checkpoint was made with and restores it. The checkpoint's
+   * own program source decides the script: an edited script gets the old version back as a copy. */
+  protected async restoreById(id: string): Promise<void> {
+    const meta = await this.store.getSnapshot(id);
+    if (!meta) {
+      this.notice('error', 'not-found', 'That checkpoint no longer exists.');
+      return;
+    }
+    const bytes = await this.store.getSnapshotBytes(id);
+    let source: string;
+    try {
+      if (!bytes) throw new Error('its bytes are missing from storage');
+      source = restoreInstance(bytes).program.source;
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      await this.store.updateSnapshot(id, { status: 'corrupt', statusMessage: msg }).catch(() => undefined);
+      this.notice('error', 'snapshot-corrupt', `The checkpoint at bar ${meta.bar} cannot be restored: ${msg}`);
+      await this.sendSnapshots();
+      return;
+    }
+    const script = await this.scriptForSource(source, meta.scriptId, meta.scriptName);
+    this.script = script;
+    this.session.scriptId = script.id;
+    this.session.datasetId = meta.datasetId;
+    this.session.inputs = { ...this.session.inputs, [script.id]: { ...meta.inputs } };
+    this.session.replay = { ...this.session.replay, from: meta.replayFrom, playing: false };
+    await this.saveSession();
+    const ds = await this.ensureDataset();
+    if (ds.info.id !== meta.datasetId) {
+      // Its bars are gone (deleted, maybe in another tab): say so, and show the script on the
+      // dataset the session fell back to rather than leaving the page as it was.
+      this.notice('error', 'snapshot-dataset', `The checkpoint at bar ${meta.bar} was made on a dataset that is no longer in this browser (${meta.datasetId}): import that file again to restore it.`);
+      await this.openCurrent(true);
+      return;
+    }
+    await this.compileCurrent();
+    const program = this.compiled?.program;
+    if (!program) return;
+    const ident = this.identity(program, ds);
+    if (ident.runKey !== meta.runKey) {
+      this.notice('error', 'mismatch', 'This checkpoint does not match its script and dataset any more: running from the first bar.');
+      await this.coldRun(program, ds);
+      await this.pushSession();
+      return;
+    }
+    await this.pushSession();
+    if (meta.status !== 'ok') await this.store.updateSnapshot(id, { status: 'ok', statusMessage: null });
+    if (!(await this.adoptCheckpoint({ ...meta, status: 'ok' }, ds, ident))) await this.coldRun(program, ds);
+  }
+
+  protected async exportFile(id: string): Promise<{ fileName: string; bytes: Uint8Array }> {
+    const meta = await this.store.getSnapshot(id);
+    const bytes = await this.store.getSnapshotBytes(id);
+    if (!meta || !bytes) throw new Error('That checkpoint no longer exists.');
+    const source = restoreInstance(bytes).program.source;
+    const { storedEnd: _stored, ...outputs } = await this.store.readOutputs(meta.runKey, meta.bar + 1);
+    let dataset = null;
+    if (meta.datasetId.startsWith('csv:')) {
+      const dm = await this.store.getDataset(meta.datasetId);
+      const db = await this.store.getDatasetBars(meta.datasetId);
+      if (dm && db) dataset = { meta: dm, bars: db };
+    }
+    const file = encodeExportFile({ meta, source, snapshot: bytes, outputs, dataset });
+    const safe = meta.scriptName.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'checkpoint';
+    const fileName = `${safe}-bar${meta.bar}.evergreen`;
+    const buf = file.buffer instanceof ArrayBuffer ? [file.buffer] : [];
+    return this.transfer({ fileName, bytes: file }, buf);
+  }
+
+  /** What is wrong with an export file whose snapshot header checked out, or null: the snapshot
+   * must restore, hold the script the file carries, belong to the run its record names, and the
+   * plot rows must fit the program and the bar. */
+  protected importProblem(file: ExportFile): string | null {
+    let program: Program;
+    try {
+      program = restoreInstance(file.snapshot).program;
+    } catch (e) {
+      return `the snapshot inside cannot be restored (${errorMessage(e)}).`;
+    }
+    if (program.source !== file.source) return "the snapshot's script is not the script the file carries.";
+    const m = file.meta;
+    const key = runKeyOf({ sourceHash: hashText(file.source), inputs: m.inputs, datasetId: m.datasetId, replayFrom: m.replayFrom });
+    if (key !== m.runKey) return 'its record does not match its script, inputs, dataset and replay start.';
+    const o = file.outputs;
+    if (o.length > 0) {
+      if (o.length !== m.bar + 1) return `it holds ${o.length} rows of plot values for ${m.bar + 1} bars.`;
+      const fits = o.columns.length === program.outputs.length && program.outputs.every((out, i) => o.columns[i]?.length === out.channels.length);
+      if (!fits) return "its plot values do not fit the script's plots.";
+    }
+    return null;
+  }
+
+  /** Validates an `.evergreen` file, stores it as an imported checkpoint and restores it. */
+  protected async importFile(fileName: string, bytes: Uint8Array): Promise<ImportResult> {
+    let file;
+    try {
+      file = decodeExportFile(bytes);
+    } catch (e) {
+      const msg = e instanceof ExportFileError ? e.message : `Could not read ${fileName}: ${errorMessage(e)}`;
+      return { ok: false, message: `${fileName}: ${msg}`, datasetId: null };
+    }
+    const peek = inspectSnapshot(file.snapshot);
+    if (!peek.ok) return { ok: false, message: `${fileName}: the snapshot inside is damaged (${peek.problem.message}).`, datasetId: null };
+    if (peek.header.bar !== file.meta.bar) {
+      return { ok: false, message: `${fileName}: the snapshot holds bar ${peek.header.bar} but its record says ${file.meta.bar}.`, datasetId: null };
+    }
+    // Every file is treated as hostile: it is restored (the VM validates all of it) and checked
+    // against its own record before anything is stored, so a file that fails is never kept.
+    const problem = this.importProblem(file);
+    if (problem) return { ok: false, message: `${fileName}: ${problem} Nothing was imported.`, datasetId: null };
+    const dsId = file.meta.datasetId;
+    const builtin = builtinDatasets().some((d) => d.id === dsId) || dsId.startsWith('synthetic:');
+    if (!builtin && !(await this.store.getDataset(dsId))) {
+      if (!file.dataset) {
+        return { ok: false, message: `${fileName}: its dataset '${file.meta.datasetName}' is not in this browser and the file does not carry it.`, datasetId: null };
+      }
+      try {
+        await this.store.putDataset(file.dataset.meta, file.dataset.bars);
+      } catch (e) {
+        return { ok: false, message: errorMessage(e), datasetId: null };
+      }
+    }
+    const script = await this.scriptForSource(file.source, file.meta.scriptId, file.meta.scriptName);
+    const meta: SnapshotMeta = {
+      ...file.meta,
+      id: newId(),
+      kind: 'imported',
+      status: 'ok',
+      statusMessage: null,
+      scriptId: script.id,
+      scriptName: script.name,
+      sourceHash: hashText(file.source),
+      size: file.snapshot.byteLength,
+      createdAt: Date.now(),
+    };
+    const o = file.outputs;
+    try {
+      await this.store.saveCheckpoint({
+        meta,
+        bytes: file.snapshot,
+        outputs: o.length > 0 ? { runKey: meta.runKey, fromBar: 0, toBar: o.length, time: o.time, columns: o.columns } : null,
+      });
+    } catch (e) {
+      return { ok: false, message: errorMessage(e), datasetId: null };
+    }
+    await this.restoreById(meta.id);
+    return { ok: true, message: `Imported ${fileName}: continuing from bar ${meta.bar + 1}.`, datasetId: dsId };
+  }
+}

@@ -1,0 +1,216 @@
+// request.security(): the requested expression is compiled in place, bracketed by CTX_IN and
+// CTX_OUT (runtime/contexts.ts), so it runs in its own context: on the bars of the requested
+// timeframe resampled from the chart's bars, with its own series and call-site state (its history
+// advances once per higher-timeframe bar). Only the chart's own symbol has data for now (another
+// symbol fails at run time, naming it); the other request.* functions have no data source.
+
+import type * as A from '../ast.js';
+import { isNumericStorage, Qual, baseName } from '../types.js';
+import type { Scope } from '../scope.js';
+import { Op } from '../../bytecode/opcodes.js';
+import { parseTimeframe } from '../../builtins/time/timeframe.js';
+import type { LowerContext, Val } from './context.js';
+import { dotted } from './names.js';
+
+const PARAMS = ['symbol', 'timeframe', 'expression', 'gaps', 'lookahead', 'ignore_invalid_symbol', 'currency', 'calc_bars_count'];
+
+/** Flags of CTX_IN (as runtime/contexts.ts reads them). */
+const GAPS = 1;
+const LOOKAHEAD = 2;
+
+/** The symbols that name the chart's own data. */
+const OWN_SYMBOLS = new Set(['syminfo.tickerid', 'syminfo.ticker']);
+
+function bindArgs(cx: LowerContext, name: string, e: A.Call): Map<string, A.Expr> | null {
+  const out = new Map<string, A.Expr>();
+  let k = 0;
+  for (const a of e.args) {
+    const pname = a.name ?? PARAMS[k++];
+    if (pname === undefined || !PARAMS.includes(pname)) {
+      cx.err('E331', a.nameSpan ?? a.value.span, `Cannot call '${name}' with ${a.name ? `argument '${a.name}'` : 'this many arguments'}: its parameters are ${PARAMS.join(', ')}.`);
+      return null;
+    }
+    out.set(pname, a.value);
+  }
+  return out;
+}
+
+/** barmerge.gaps_on / lookahead_on (or a const bool): whether the flag is on. */
+function flagArg(cx: LowerContext, e: A.Expr | undefined, on: string, off: string, scope: Scope): boolean {
+  if (!e) return false;
+  const n = dotted(cx, e);
+  if (n === on) return true;
+  if (n === off) return false;
+  const v = cx.expr(e, scope);
+  if (v.type.base === 'bool' && typeof v.cv === 'number') return v.cv === 1;
+  cx.err('E333', e.span, `Expected ${on} or ${off} here, got \`${cx.q(e)}\`.`);
+  return false;
+}
+
+/** `input(...)` / `input.*(...)`: an input is declared once; in a request it is read (an
+ * input.source reads the requested timeframe's price through its register). */
+function isInputCall(cx: LowerContext, e: A.Expr): boolean {
+  if (e.kind !== 'Call') return false;
+  const n = dotted(cx, e.callee);
+  return n !== null && (n === 'input' || n.startsWith('input.'));
+}
+
+/** The script's top-level `name = value` declarations never reassigned, by name (null: an input). */
+function globalDecls(cx: LowerContext): Map<string, A.Expr | null> {
+  const out = new Map<string, A.Expr | null>();
+  const seen = new Set<string>();
+  for (const st of cx.script.body) {
+    if (st.kind !== 'VarDecl') continue;
+    if (seen.has(st.name)) out.delete(st.name);
+    else if (isInputCall(cx, st.value)) out.set(st.name, null);
+    else if (st.mode === 'plain' && !st.broken && !cx.reassigned.has(st.name)) out.set(st.name, st.value);
+    seen.add(st.name);
+  }
+  return out;
+}
+
+const declsOf = new WeakMap<LowerContext, Map<string, A.Expr | null>>();
+
+/** The requested expression as the requested context computes it: a global series variable it
+ * names (`e = ta.ema(close, 20)` ... `request.security(..., e)`) is computed again in the context
+ * from its declaration, as Pine does, so `e` is the EMA of the higher timeframe's closes. Inputs
+ * and constants (not series) keep their value; `var` variables and reassigned ones are read as
+ * they are. */
+function inContext(cx: LowerContext, e: A.Expr, scope: Scope, active: Set<string>): A.Expr {
+  let decls = declsOf.get(cx);
+  if (!decls) {
+    decls = globalDecls(cx);
+    declsOf.set(cx, decls);
+  }
+  const table = decls;
+  const walk = (node: unknown, key: string): unknown => {
+    if (Array.isArray(node)) return node.map((x) => walk(x, key));
+    if (node === null || typeof node !== 'object') return node;
+    const n = node as { kind?: string; name?: string };
+    if (n.kind === 'Ident' && key !== 'callee' && typeof n.name === 'string' && !active.has(n.name)) {
+      const init = table.get(n.name);
+      const sym = scope.lookup(n.name);
+      if (sym && sym.kind === 'var' && sym.global && sym.type.qual === Qual.Series && init !== null) {
+        if (init) {
+          active.add(n.name);
+          const out = walk(init, 'value');
+          active.delete(n.name);
+          return out;
+        }
+        const span = (node as { span: A.Span }).span;
+        cx.sink.warning(
+          'W303',
+          span,
+          `'${n.name}' is ${sym.mode !== 'plain' ? `a '${sym.mode}' variable` : cx.reassigned.has(n.name) ? 'reassigned with :=' : 'not a single top-level declaration'}, so the request reads its value on the chart's bars; TradingView computes it on the requested timeframe. Write its calculation in the request, or in a function called there.`,
+        );
+      }
+      return node;
+    }
+    // Function bodies and type references are not expressions of the request.
+    if (n.kind === 'TypeRef' || n.kind === 'FuncDef') return node;
+    const copy: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(node)) copy[k] = k === 'span' || k === 'nameSpan' ? v : walk(v, k);
+    return copy;
+  };
+  return walk(e, 'value') as A.Expr;
+}
+
+export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope: Scope): Val[] {
+  const fn = scope.fn;
+  const args = bindArgs(cx, name, e);
+  const poison = (): Val[] => [cx.poison()];
+  if (!args) return poison();
+  const symE = args.get('symbol');
+  const tfE = args.get('timeframe');
+  const exprE = args.get('expression');
+  if (!symE || !tfE || !exprE) {
+    cx.err('E331', e.span, `Cannot call '${name}': it needs a symbol, a timeframe and an expression, as in \`${name}(syminfo.tickerid, "1D", close)\`.`);
+    return poison();
+  }
+  if (cx.requestDepth > 0) {
+    cx.err('E504', e.callee.span, `A '${name}' call inside the expression of another request is not supported yet.`);
+    return poison();
+  }
+  // The symbol: the chart's own for now. A name other than syminfo.tickerid / syminfo.ticker (a
+  // literal, an input.symbol(), a variable) is checked when the script runs, against the chart's.
+  const symName = dotted(cx, symE);
+  let symReg = -1;
+  if (symName === null || !OWN_SYMBOLS.has(symName)) {
+    const sv = cx.expr(symE, scope);
+    if (sv.bad) return poison();
+    if (sv.type.base !== 'string') {
+      cx.err('E331', symE.span, `Cannot call '${name}' with argument 'symbol'=\`${cx.q(symE)}\`: expected a string such as syminfo.tickerid, got ${baseName(sv.type)}.`);
+      return poison();
+    }
+    symReg = cx.toTemp(fn, sv).reg;
+  }
+  for (const p of ['currency', 'calc_bars_count']) {
+    const a = args.get(p);
+    if (a && !(a.kind === 'Na')) {
+      cx.err('E504', a.span, `The '${p}' argument of '${name}' is not supported yet.`);
+      return poison();
+    }
+  }
+  // The timeframe: any string ("" is the chart's); a known one is checked now.
+  const tfV = cx.expr(tfE, scope);
+  if (tfV.type.base !== 'string') {
+    cx.err('E331', tfE.span, `Cannot call '${name}' with argument 'timeframe'=\`${cx.q(tfE)}\`: expected a string such as "1D", got ${baseName(tfV.type)}.`);
+    return poison();
+  }
+  if (typeof tfV.cv === 'string' && tfV.cv !== '' && !parseTimeframe(tfV.cv)) {
+    cx.err('E331', tfE.span, `Cannot call '${name}' with argument 'timeframe'="${tfV.cv}": not a timeframe (examples: "60", "240", "1D", "1W", "1M").`);
+    return poison();
+  }
+  const tf = cx.toTemp(fn, tfV);
+  const gaps = flagArg(cx, args.get('gaps'), 'barmerge.gaps_on', 'barmerge.gaps_off', scope);
+  const lookahead = flagArg(cx, args.get('lookahead'), 'barmerge.lookahead_on', 'barmerge.lookahead_off', scope);
+  const slot = fn.nCs++;
+  fn.em.emit(Op.CTX_IN, slot, tf.reg, symReg, (gaps ? GAPS : 0) | (lookahead ? LOOKAHEAD : 0));
+  cx.requestDepth++;
+  let vals: Val[];
+  const requested = inContext(cx, exprE, scope, new Set());
+  const items = requested.kind === 'Tuple' ? requested.items : [requested];
+  try {
+    // A call may return a tuple (a user function ending in `[a, b]`): its every value is requested.
+    vals =
+      requested.kind === 'Call'
+        ? (cx.stmts([{ kind: 'ExprStmt', span: requested.span, expr: requested }], scope, true) ?? [cx.poison()])
+        : items.map((x) => cx.expr(x, scope));
+  } finally {
+    cx.requestDepth--;
+  }
+  if (vals.length === 0) {
+    cx.err('E504', exprE.span, `The expression \`${cx.q(exprE)}\` of '${name}' has no value.`);
+    return poison();
+  }
+  for (let j = 0; j < vals.length; j++) {
+    const v = vals[j] as Val;
+    if (v.bad) return poison();
+    if (!isNumericStorage(v.type) || v.type.base === 'void' || v.type.base === 'tuple') {
+      const at = items[j] ?? exprE;
+      cx.err('E504', at.span, `The expression \`${cx.q(at)}\` of '${name}' is ${baseName(v.type)}: only numbers, bools and colors (or tuples of them) can be requested so far.`);
+      return poison();
+    }
+  }
+  const n = vals.length;
+  const src = cx.newReg(n);
+  vals.forEach((v, j) => cx.place(fn, v, src + j));
+  const dst = cx.newReg(n);
+  fn.em.emit(Op.CTX_OUT, slot, src, dst, n);
+  // Before the first value arrives (and between values with gaps_on) a v6 bool reads false, not na.
+  vals.forEach((v, j) => {
+    if (v.type.base === 'bool' && cx.version >= 6) fn.em.emit(Op.TO_BOOL, dst + j, dst + j);
+  });
+  return vals.map((v, j) => ({ reg: dst + j, type: { ...v.type, qual: Qual.Series } }));
+}
+
+
+/** request.* functions that have a handler but no dataset yet: a clear "no data source" error. */
+export function requestWithoutData(cx: LowerContext, name: string, e: A.Call): Val[] {
+  const why: Record<string, string> = {
+    'request.security_lower_tf': "the chart's bars are the lowest timeframe loaded (no intrabar dataset)",
+    'request.currency_rate': 'no exchange-rate dataset is loaded',
+  };
+  cx.err('E505', e.callee.span, `No data source for '${name}': ${why[name] ?? 'no dataset for it is loaded'}.`);
+  return [cx.poison()];
+}
