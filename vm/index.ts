@@ -20,6 +20,7 @@ export {
   type InputValue,
 } from './runtime/instance.js';
 export { OutputStore, type OutputChunk } from './runtime/outputs.js';
+export type { DrawingRecord, DrawingValue } from './builtins/draw/output.js';
 export { PineRuntimeError, type PineRuntimeErrorData, type StackFrame } from './core/errors.js';
 export type { SymbolInfo, TimeframeInfo, Limits, LogEntry, AlertEntry } from './core/runtime.js';
 export { colorToCss, colorToHex, colorR, colorG, colorB, colorT, makeColor } from './core/color.js';

@@ -135,6 +135,7 @@ describe('the state is checked against the program', () => {
 indicator("arr")
 var a = array.new_float()
 var string s = "x"
+s := s == "x" ? "y" : "x" // reassigned, so a var string (one never reassigned would be a constant)
 array.push(a, close)
 plot(array.size(a), "n")
 plot(str.length(s), "len")

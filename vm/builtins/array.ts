@@ -15,9 +15,12 @@ import { valueToString } from './format.js';
 import { checkStringLength, noteAlloc } from './limits.js';
 import type { Runtime } from '../core/runtime.js';
 
-type Elem = 'int' | 'float' | 'bool' | 'color' | 'string';
+type Elem = 'int' | 'float' | 'bool' | 'color' | 'string' | DrawElem;
+/** Tier 2 element types: drawing ids (numbers, na = NaN) and chart.point objects (null = na). */
+type DrawElem = 'label' | 'line' | 'box' | 'table' | 'polyline' | 'linefill' | 'chart.point';
 
-const ELEMS: readonly Elem[] = ['int', 'float', 'bool', 'color', 'string'];
+const ELEMS: readonly Elem[] = ['int', 'float', 'bool', 'color', 'string', 'label', 'line', 'box', 'table', 'polyline', 'linefill', 'chart.point'];
+const SCALAR_ELEMS: readonly Elem[] = ['int', 'float', 'bool', 'color', 'string'];
 const NUMERIC: readonly Elem[] = ['int', 'float'];
 
 /** Default of `initial_value`: na, false for bool (a v6 bool is never na). */
@@ -62,12 +65,14 @@ function readElem(rt: Runtime, e: Elem, i: number): unknown {
     const v = rt.o[i];
     return typeof v === 'string' ? v : null;
   }
+  if (e === 'chart.point') return rt.o[i] ?? null;
   return rt.f[i] ?? NaN;
 }
 
 /** Writes an element result to register `d`. */
 function writeElem(rt: Runtime, e: Elem, d: number, v: unknown): void {
   if (e === 'string') rt.o[d] = typeof v === 'string' ? v : null;
+  else if (e === 'chart.point') rt.o[d] = v ?? null;
   else if (e === 'bool') rt.f[d] = typeof v === 'number' && v === v && v !== 0 ? 1 : 0;
   else rt.f[d] = typeof v === 'number' ? v : NaN;
 }
@@ -150,7 +155,7 @@ export function registerArray(): void {
       rt.o[d] = newArray(new Array<unknown>(size).fill(init));
     };
     defineFn(`array.new<${e}>(size: series int = 0, initial_value: series ${e} = ${naOf(e)}): ${A}`, create(`array.new<${e}>`));
-    defineFn(`array.new_${e}(size: series int = 0, initial_value: series ${e} = ${naOf(e)}): ${A}`, create(`array.new_${e}`));
+    if (e !== 'chart.point' && e !== 'polyline') defineFn(`array.new_${e}(size: series int = 0, initial_value: series ${e} = ${naOf(e)}): ${A}`, create(`array.new_${e}`));
     defineFn(`array.from(...values: series ${e}): ${A}`, (rt, a, d, s) => {
       const items: unknown[] = [];
       for (let k = 0; k < s; k++) items.push(readElem(rt, e, a + k));
@@ -256,7 +261,7 @@ export function registerArray(): void {
       const hi = to !== to ? items.length : Math.min(items.length, Math.trunc(to));
       for (let k = lo; k < hi; k++) items[k] = v;
     });
-    defineFn(`array.join(id: ${A}, separator: series string = ""): series string`, (rt, a, d) => {
+    if (SCALAR_ELEMS.includes(e)) defineFn(`array.join(id: ${A}, separator: series string = ""): series string`, (rt, a, d) => {
       const sep = typeof rt.o[a + 1] === 'string' ? (rt.o[a + 1] as string) : '';
       const items = arrayArg(rt, a, 'array.join').items;
       const parts = items.map((x) => (e === 'bool' ? (x === 1 ? 'true' : 'false') : valueToString(x)));

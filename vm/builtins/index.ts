@@ -7,6 +7,11 @@ import './inputs.js';
 import './bar-vars.js';
 import './core-index.js';
 import './array.js';
+// Tier 2: drawings, maps, matrices, the rest of array.*.
+import './draw/index.js';
+import './map.js';
+import './matrix.js';
+import './array-extra.js';
 import './checks.js';
 import './objects.js';
 import './object-arrays.js';
@@ -14,4 +19,3 @@ import './alerts.js';
 import './ta/index.js';
 import './time/index.js';
 import './strategy/index.js';
-import './table.js';

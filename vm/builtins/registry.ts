@@ -62,6 +62,9 @@ export interface FnOptions {
    * `untilVersion`, forms that only later versions refuse (v5's na(bool)). */
   rejectNote?: string;
   untilVersion?: number;
+  /** Tier 2: works on the script's drawing registry. The checker passes the absolute state slot
+   * of the registry (reserved in the main function) as `s`; see builtins/draw/store.ts. */
+  drawing?: boolean;
 }
 
 export interface FnSpec {
@@ -86,6 +89,8 @@ export interface FnSpec {
   /** Null, or the compile error of a call that resolves to this overload (FnOptions.rejectNote). */
   rejectNote: string | null;
   untilVersion: number | null;
+  /** FnOptions.drawing. */
+  drawing: boolean;
 }
 
 export type VarImpl =
@@ -94,7 +99,7 @@ export type VarImpl =
   /** A compile-time constant (numbers for numeric types, strings for string types). */
   | { value: number | string }
   /** Computed on read; `s` is a state slot when `stateful`. */
-  | { get: BuiltinImpl; stateful?: boolean };
+  | { get: BuiltinImpl; stateful?: boolean; drawing?: boolean };
 
 export interface VarSpec {
   name: string;
@@ -129,6 +134,7 @@ class DeclaredFn implements FnSpec {
     readonly input: boolean,
     readonly rejectNote: string | null,
     readonly untilVersion: number | null,
+    readonly drawing: boolean,
   ) {}
 
   private sig(): ParsedSignature {
@@ -167,6 +173,7 @@ export function defineFn(signature: string, impl: BuiltinImpl, opts: FnOptions =
     opts.input ?? false,
     opts.rejectNote ?? null,
     opts.untilVersion ?? null,
+    opts.drawing ?? false,
   );
   overloads.push(spec);
   FN_BY_NAME.set(name, overloads);

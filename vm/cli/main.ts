@@ -2,7 +2,7 @@
 //   evergreen check <script.pine>...
 //   evergreen run <script.pine> --data <bars.csv> [--input name=value]... [--format json|csv]
 //                 [--out file] [--symbol info.toml] [--timeframe tf] [--chart-timeframe tf] [--data-for T=file]
-//                 [--save-at <bar>] [--save <file>] [--resume <file>]
+//                 [--save-at <bar>] [--save <file>] [--resume <file>] [--drawings <file>]
 //   evergreen inspect <snapshot>
 // Every failure is one clear line on stderr (no stack trace) and exit code 1; compile errors come
 // first as `file:line:col: code: message` lines.
@@ -23,6 +23,7 @@ import {
   type SymbolInfo,
 } from '../index.js';
 import { SnapshotError, readSnapshot } from '../snapshot/format.js';
+import { JsonWithDrawings, drawsAnything, writeDrawingsFile } from './drawings.js';
 import { decodeBody } from '../snapshot/state.js';
 import { SymbolFileError, readSymbolToml, defaultSymbolInfo } from '../builtins/time/symbol-info.js';
 import { parseTimeframe } from '../builtins/time/timeframe.js';
@@ -91,6 +92,9 @@ Options:
                          the JSON output also gains a "strategy" section (trades, summary, equity)
   --save-at <bar>        with --save: save the snapshot after this bar (bar_index, 0-based)
   --save <file>          write a snapshot (after the last bar when --save-at is not given)
+  --drawings <file>      write the drawings alive at the end (labels, lines, boxes, tables,
+                         polylines, linefills) to a file as JSON; --format json also lists them
+                         under "drawings" for a script that draws
   --resume <file>        continue a snapshot from its next bar; prints the resumed bars only. The
                          data must hold the snapshot's last bar (same open time) or start after it.
 
@@ -129,6 +133,8 @@ interface RunArgs {
   /** --lib files: libraries the script may import. */
   libs: string[];
   trades: string | null;
+  /** --drawings <file> (Tier 2). */
+  drawings: string | null;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -301,6 +307,7 @@ function parseRunArgs(args: string[]): RunArgs {
     resume: null,
     libs: [],
     trades: null,
+    drawings: null,
   };
   for (let i = 0; i < args.length; i++) {
     const a = args[i] ?? '';
@@ -356,6 +363,9 @@ function parseRunArgs(args: string[]): RunArgs {
       }
       case '--save':
         r.save = take();
+        break;
+      case '--drawings':
+        r.drawings = take();
         break;
       case '--resume':
         r.resume = take();
@@ -629,14 +639,24 @@ function run(a: RunArgs): number {
   const outPath = a.out;
   let fd = -1;
   if (outPath !== null && outPath !== '-') fd = fileOp(outPath, 'output', () => openSync(outPath, 'w'));
-  const emit =
+  const emit: (chunk: Buffer) => void =
     fd >= 0
       ? (chunk: Buffer) => fileOp(outPath ?? '', 'output', () => writeSync(fd, chunk))
       : (chunk: Buffer) => {
           process.stdout.write(chunk);
         };
-  const reuse = fd >= 0; // writeSync is done with a chunk when it returns
-  const sink = report && a.format === 'json' ? new StrategyJsonSink(emit, strategyJson(report), reuse) : new TextSink(emit, reuse);
+  // writeSync is done with a chunk when it returns: the sink may reuse its buffer.
+  const reuse = fd >= 0;
+  const sink =
+    report && a.format === 'json'
+      ? new StrategyJsonSink(emit, strategyJson(report), reuse)
+      : a.format === 'json' && drawsAnything(program)
+        ? new JsonWithDrawings(emit, inst.drawings(), reuse)
+        : new TextSink(emit, reuse);
+  if (a.drawings !== null) {
+    const path = a.drawings;
+    fileOp(path, 'drawings', () => writeDrawingsFile(path, inst.drawings()));
+  }
   if (a.format === 'csv') toCsv(inst, firstBar, firstBar + count, cols, sink);
   else toJson(count, cols, sink);
   sink.end();

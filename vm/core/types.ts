@@ -53,7 +53,11 @@ export function t(base: Base, qual: Qual = Qual.Series): PType {
   return { base, qual };
 }
 
-export const NUMERIC_BASES: ReadonlySet<Base> = new Set<Base>(['int', 'float', 'bool', 'color', 'enum', 'na', 'plot', 'hline']);
+export const NUMERIC_BASES: ReadonlySet<Base> = new Set<Base>([
+  'int', 'float', 'bool', 'color', 'enum', 'na', 'plot', 'hline',
+  // Drawings are ids into the drawing registry (compiler/tier2-types.ts, builtins/draw/store.ts).
+  'label', 'line', 'box', 'table', 'polyline', 'linefill',
+]);
 
 /** True when values of this type are stored as doubles in the float register file. */
 export function isNumericStorage(ty: PType): boolean {

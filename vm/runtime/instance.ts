@@ -13,6 +13,7 @@ import { parseTimeframe } from '../builtins/time/timeframe.js';
 import type { BarColumns } from '../data/bars.js';
 import { PineRuntimeError, type PineRuntimeErrorData } from '../core/errors.js';
 import { keepExemplar, keepStateShapes } from '../core/shapes.js';
+import { drawingsOf, type DrawingRecord } from '../builtins/draw/output.js';
 import {
   FLAG_FAILED,
   FLAG_OUTPUTS,
@@ -484,6 +485,12 @@ export class Instance {
 
   get outputs(): OutputStore {
     return this.machine.outputs;
+  }
+
+  /** Tier 2: every live drawing (label, line, box, table, polyline, linefill) at this point, as
+   * a renderer reads them (builtins/draw/output.ts). */
+  drawings(): DrawingRecord[] {
+    return drawingsOf(this.machine.cs);
   }
 
   get logs() {

@@ -12,16 +12,31 @@ function describe(v: unknown): string {
   if (v === null) return 'na';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') {
-    const k = heapKindOf(v);
+    const k = kindOf(v);
     return k === null ? 'an object that is no heap object' : `a ${k === 'array' ? 'array' : k}`;
   }
   return `a ${typeof v}`;
 }
 
+/** An `array.slice` view (builtins/array-extra.ts): an array with a `view` of its source array. */
+function isSlice(v: object): boolean {
+  const o = v as { kind?: unknown; items?: unknown; view?: { base?: unknown; from?: unknown; to?: unknown } };
+  const keys = Object.keys(v);
+  return (
+    keys.length === 3 && o.kind === 'array' && Array.isArray(o.items) && typeof o.view === 'object' && o.view !== null &&
+    typeof o.view.base === 'object' && o.view.base !== null && typeof o.view.from === 'number' && typeof o.view.to === 'number'
+  );
+}
+
+/** The heap kind of `v`, counting a slice view as an array. */
+function kindOf(v: object): HeapKind | null {
+  return heapKindOf(v) ?? (isSlice(v) ? 'array' : null);
+}
+
 /** A value an object slot may hold. */
 export function checkSlotValue(v: unknown, field: string): void {
   if (v === null || v === undefined || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return;
-  if (typeof v === 'object' && !Array.isArray(v) && heapKindOf(v) !== null) return;
+  if (typeof v === 'object' && !Array.isArray(v) && kindOf(v) !== null) return;
   bad(field, `is ${describe(v)}, not a Pine value (na, a string, a number, a bool or a heap object)`);
 }
 
@@ -30,24 +45,19 @@ function checkList(list: unknown, field: string): void {
   for (let i = 0; i < list.length; i++) checkSlotValue(list[i], `${field}[${i}]`);
 }
 
-const DRAWINGS: Record<string, HeapKind> = {
-  label: 'label',
-  line: 'line',
-  box: 'box',
-  table: 'table',
-  polyline: 'polyline',
-  linefill: 'linefill',
-  'chart.point': 'point',
-};
+/** Drawings are ids (numbers) into the drawing registry (builtins/draw/store.ts). */
+const DRAWING_IDS = new Set(['label', 'line', 'box', 'table', 'polyline', 'linefill']);
+const OBJECTS: Record<string, HeapKind> = { 'chart.point': 'point' };
 
 /** Whether `v` fits the element type `t` (a Pine type without qualifier); null when it cannot tell. */
 function fits(v: unknown, t: string): boolean | null {
   if (t === 'float' || t === 'int' || t === 'color') return typeof v === 'number';
   if (t === 'bool') return typeof v === 'number' || typeof v === 'boolean';
   if (t === 'string') return v === null || typeof v === 'string';
-  const kind = t.startsWith('array<') ? 'array' : t.startsWith('map<') ? 'map' : t.startsWith('matrix<') ? 'matrix' : DRAWINGS[t];
+  if (DRAWING_IDS.has(t)) return typeof v === 'number';
+  const kind = t.startsWith('array<') ? 'array' : t.startsWith('map<') ? 'map' : t.startsWith('matrix<') ? 'matrix' : OBJECTS[t];
   if (kind === undefined) return null;
-  return v === null || (typeof v === 'object' && v !== null && !Array.isArray(v) && heapKindOf(v) === kind);
+  return v === null || (typeof v === 'object' && v !== null && !Array.isArray(v) && kindOf(v) === kind);
 }
 
 function checkDeclared(v: unknown, g: DebugVar, field: string): void {

@@ -19,6 +19,8 @@ import { libFunction } from './libraries.js';
 import { didYouMean, dotted, PINE_ARRAY_FUNCTIONS, unknownName } from './names.js';
 import { notePlotCount, SCRIPT_CALLS } from './script-calls.js';
 import { notInStrategy } from './strategy.js';
+import { drawingSlot } from './tier2.js';
+import { METHOD_NAMESPACES } from '../tier2-types.js';
 
 /** Deepest chain of user functions compiled inside each other (each call with new argument types
  * compiles the callee's body inside the caller's). */
@@ -103,7 +105,9 @@ export function call(cx: LowerContext, e: A.Call, scope: Scope): Val[] {
         return [cx.poison()];
       }
       // `close.sma(5)`: a method-style call on a built-in variable, not an unknown namespace.
-      if (!(callee.kind === 'Member' && callee.object.kind === 'Ident' && lookupVar(root) && !isNamespace(root))) {
+      // (Tier 2: also on a dotted one, `label.all.size()`.)
+      const onVar = callee.kind === 'Member' && objName !== null && lookupVar(objName) !== undefined && (callee.object.kind !== 'Ident' || !isNamespace(root));
+      if (!onVar) {
         const v = unknownName(cx, name, callee.span);
         return [v];
       }
@@ -555,7 +559,7 @@ function builtinCall(cx: LowerContext, name: string, allSpecs: readonly FnSpec[]
     const r0 = results[0];
     if (folded !== undefined && r0) return [cx.constVal(folded, r0)];
   }
-  const s = spec.stateful ? fn.nCs++ : spec.params.some((p) => p.rest) ? n : 0;
+  const s = spec.drawing ? drawingSlot(cx) : spec.stateful ? fn.nCs++ : spec.params.some((p) => p.rest) ? n : 0;
   const idx = cx.builtinRef(spec.name, spec.overload, spec.signature);
   fn.em.at = cx.pinnedAt ?? e.span.start;
   if (spec.name === 'nz' && n === 2 && results.length === 1 && results[0]?.base !== 'string') {
@@ -680,8 +684,6 @@ const V4_REMOVED_FUNCTIONS: Readonly<Record<string, string>> = {
 /** Pine functions of unsupported namespaces that a v4 name may stand for (undeclared-function hint). */
 const UNSUPPORTED_FUNCTIONS = new Set(['request.security', 'request.security_lower_tf', 'request.financial']);
 
-/** The builtin namespace whose functions are the methods of a type (`a.push(x)` on an array). */
-const METHOD_NAMESPACES: Partial<Record<Base, string>> = { array: 'array' };
 
 function scratchRuntime(f: Float64Array, o: unknown[], version: number): Runtime {
   return {

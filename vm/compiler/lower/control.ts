@@ -11,6 +11,7 @@ import { Op } from '../../bytecode/opcodes.js';
 import { lookupFn } from '../../builtins/registry.js';
 import { resolveOverload, sigToPType, unify, type ArgInfo } from '../overloads.js';
 import { type LowerContext, type Val } from './context.js';
+import { FOR_IN_OPS } from '../tier2-types.js';
 
 function lowerBlock(cx: LowerContext, b: A.Block, parent: Scope, want: boolean): Val[] | null {
   const scope = new Scope(parent, parent.fn);
@@ -277,7 +278,7 @@ export function forExpr(cx: LowerContext, e: A.ForExpr, scope: Scope, want: bool
 /** Emits a call of the array builtin `name` on the arguments in `block` (array first). */
 function arrayOp(cx: LowerContext, fn: FnCtx, name: string, arr: PType, block: number, span: A.Span): { reg: number; type: PType } {
   const args: ArgInfo[] = [{ name: null, type: arr, text: '' }];
-  if (name === 'array.get') args.push({ name: null, type: t('int'), text: '' });
+  if (name === 'array.get' || name === 'matrix.row' || name.startsWith('map.__')) args.push({ name: null, type: t('int'), text: '' });
   // Arrays of objects have their own overloads (builtins/object-arrays.ts).
   const objects = arr.elem?.base === 'udt';
   const res = resolveOverload(lookupFn(objects ? name.replace('array.', '__oarray.') : name) ?? [], args, cx.version);
@@ -297,12 +298,16 @@ export function forInExpr(cx: LowerContext, e: A.ForInExpr, scope: Scope, want: 
   const fn = scope.fn;
   const coll = cx.expr(e.collection, scope);
   const elem = coll.type.elem;
-  if (coll.type.base !== 'array' || !elem) {
-    if (coll.type.base === 'map' || coll.type.base === 'matrix') {
-      cx.err('E502', e.collection.span, `\`for ... in\` over a ${coll.type.base} (\`${cx.q(e.collection)}\`) is not supported yet: only arrays are.`);
-    } else if (coll.type.base !== 'void') {
-      cx.err('E339', e.collection.span, `\`for ... in\` needs an array, got ${baseName(coll.type)} (\`${cx.q(e.collection)}\`).`);
+  // Tier 2: maps (`for [key, value] in m`, insertion order) and matrices (`for row in m`).
+  const ops = FOR_IN_OPS[coll.type.base];
+  if (!ops || !elem) {
+    if (coll.type.base !== 'void') {
+      cx.err('E339', e.collection.span, `\`for ... in\` needs an array, a map or a matrix, got ${baseName(coll.type)} (\`${cx.q(e.collection)}\`).`);
     }
+    return null;
+  }
+  if (ops.key && e.indexName === null) {
+    cx.err('E339', e.collection.span, `\`for ... in\` over a map (\`${cx.q(e.collection)}\`) takes a key and a value: \`for [key, value] in ${cx.q(e.collection)}\`.`);
     return null;
   }
   // One argument block serves array.size (the array) and array.get (the array, the index): the
@@ -319,12 +324,13 @@ export function forInExpr(cx: LowerContext, e: A.ForInExpr, scope: Scope, want: 
   const cont = new Label();
   const brk = new Label();
   fn.em.mark(top);
-  const size = arrayOp(cx, fn, 'array.size', coll.type, block, e.collection.span);
+  const size = arrayOp(cx, fn, ops.size, coll.type, block, e.collection.span);
   const c = cx.newReg();
   fn.em.emit(Op.LT, c, idx, size.reg);
   fn.em.emitJump(Op.JF, brk, c);
   fn.em.emit(Op.LOOP_CHECK, timer);
-  const item = arrayOp(cx, fn, 'array.get', coll.type, block, e.collection.span);
+  const item = arrayOp(cx, fn, ops.item, coll.type, block, e.collection.span);
+  const key = ops.key ? arrayOp(cx, fn, ops.key, coll.type, block, e.collection.span) : null;
   const loopScope = new Scope(scope, fn);
   const bind = (name: string, span: A.Span, reg: number, type: PType): void => {
     if (name === '_') return;
@@ -332,7 +338,7 @@ export function forInExpr(cx: LowerContext, e: A.ForInExpr, scope: Scope, want: 
     loopHistory(cx, fn, sym);
     loopScope.syms.set(name, sym);
   };
-  if (e.indexName !== null) bind(e.indexName, e.indexSpan ?? e.span, idx, t('int'));
+  if (e.indexName !== null) bind(e.indexName, e.indexSpan ?? e.span, key ? key.reg : idx, key ? { ...key.type, qual: Qual.Series } : t('int'));
   bind(e.valueName, e.valueSpan, item.reg, { ...item.type, qual: Qual.Series });
   fn.loops.push({ breakL: brk, continueL: cont });
   const vals = lowerBlock(cx, e.body, loopScope, want);

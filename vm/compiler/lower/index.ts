@@ -16,6 +16,7 @@ import { checkUncalled, defaultArg } from './calls.js';
 import { asBool, binaryVals, expr } from './expressions.js';
 import { stmts } from './statements.js';
 import { checkPlotCount } from './script-calls.js';
+import { drawingLimits, reserveDrawings } from './tier2.js';
 
 export { SOURCE_REGS } from './script-calls.js';
 export type { LibSource } from './context.js';
@@ -55,7 +56,9 @@ function run(cx: LowerContext): Program | null {
   }
   for (const st of cx.script.body) if (st.kind === 'FuncDef' && !st.isMethod && !cx.declaredFns.has(st.name)) cx.declaredFns.set(st.name, st);
   const em = cx.main.em;
+  reserveDrawings(cx);
   cx.stmts(cx.script.body, cx.globalScope, false);
+  drawingLimits(cx);
   em.at = cx.script.span.end;
   em.emit(Op.HALT);
   checkUncalled(cx);

@@ -12,6 +12,7 @@ import { fieldRead } from './types.js';
 import { enumMember } from './enums.js';
 import { libConstant } from './libraries.js';
 import { notInStrategy } from './strategy.js';
+import { chartPointField, drawingSlot } from './tier2.js';
 
 export function readVar(cx: LowerContext, sym: VarSym, scope: Scope, _span: A.Span): Val {
   if (sym.unknown) return cx.poison(sym.type);
@@ -87,6 +88,9 @@ export function member(cx: LowerContext, e: A.Member, scope: Scope): Val {
   const obj = cx.expr(e.object, scope);
   if (obj.bad) return cx.poison();
   if (obj.type.base === 'udt') return fieldRead(cx, obj, e, scope);
+  // Tier 2: the fields of a chart.point (lower/tier2.ts).
+  const field = chartPointField(cx, e, obj, scope);
+  if (field) return field;
   cx.err('E338', e.span, `Cannot read \`${cx.q(e)}\`: \`${cx.q(e.object)}\` is ${baseName(obj.type)}, and only objects of user-defined types have fields.`);
   return cx.poison();
 }
@@ -145,7 +149,7 @@ function builtinVar(cx: LowerContext, bv: VarSpec, scope: Scope, span: A.Span): 
   if (notInStrategy(cx, bv.name, span)) return cx.poison(type);
   const fn = scope.fn;
   const idx = cx.builtinRef(bv.name, -1, `${bv.name}: ${typeName(type)}`);
-  const s = impl.stateful ? fn.nCs++ : 0;
+  const s = impl.drawing ? drawingSlot(cx) : impl.stateful ? fn.nCs++ : 0;
   const r = fn.temp();
   fn.em.at = cx.pinnedAt ?? span.start;
   const at = fn.em.emit(Op.CALLB, idx, 0, r, s);
@@ -154,8 +158,7 @@ function builtinVar(cx: LowerContext, bv: VarSpec, scope: Scope, span: A.Span): 
 
 /** Namespaces of Pine that exist but are not implemented yet: a clear "not supported" error. */
 const UNSUPPORTED_NAMESPACES = [
-  'strategy', 'request', 'array', 'map', 'matrix', 'line', 'label', 'box', 'table', 'polyline',
-  'linefill', 'chart', 'ticker', 'runtime', 'library', 'dividends', 'earnings', 'splits',
+  'strategy', 'request', 'array', 'chart', 'ticker', 'runtime', 'library', 'dividends', 'earnings', 'splits',
 ];
 
 /** request.* functions whose data has no offline source (LANGUAGE.md, Tier 4). */

@@ -5,6 +5,7 @@
 
 import type * as A from '../ast.js';
 import { Qual, baseName, isNumericStorage, t, type PType, type Base } from '../types.js';
+import { typeFromRef } from '../tier2-types.js';
 import { Scope } from '../scope.js';
 import { Op } from '../../bytecode/opcodes.js';
 import { lookupFn } from '../../builtins/registry.js';
@@ -21,14 +22,6 @@ export function declTypeFromRef(cx: LowerContext, ref: A.TypeRef): PType | null 
         : ref.qualifier === 'simple'
           ? Qual.Simple
           : Qual.Series;
-  const b = SIMPLE_TYPES[ref.name];
-  if (b) {
-    if (ref.args.length > 0) {
-      cx.err('E312', ref.span, `The type '${ref.name}' does not take template arguments (\`${cx.sink.quote(ref.span)}\`).`);
-      return null;
-    }
-    return { base: b, qual: q };
-  }
   const en = cx.enumNamed(ref.name);
   if (en) {
     if (ref.args.length > 0) {
@@ -51,28 +44,22 @@ export function declTypeFromRef(cx: LowerContext, ref: A.TypeRef): PType | null 
   }
   if (ref.name === 'array') {
     const arg = ref.args[0];
-    const elem = arg && ref.args.length === 1 ? SIMPLE_TYPES[arg.name] : undefined;
-    if (!arg || ref.args.length !== 1) {
-      cx.err('E312', ref.span, `The type 'array' takes one element type, as in \`array<float>\` or \`float[]\`; got \`${cx.sink.quote(ref.span)}\`.`);
-      return null;
-    }
     const udtElem = arg && ref.args.length === 1 && arg.args.length === 0 ? cx.udt(arg.name) : undefined;
     if (udtElem) return { base: 'array', qual: Qual.Series, elem: { base: 'udt', qual: Qual.Series, name: udtElem.name } };
-    if (!elem || arg.args.length > 0) {
-      cx.err('E502', arg.span, `Arrays of '${cx.sink.quote(arg.span)}' are not supported yet: the element type must be int, float, bool, color or string.`);
-      return null;
-    }
-    return { base: 'array', qual: Qual.Series, elem: { base: elem, qual: Qual.Series } };
   }
   const dot = ref.name.indexOf('.');
-  if (dot > 0 && cx.libs.get(ref.name.slice(0, dot))?.broken) return null;
-  cx.err('E502', ref.span, `The type '${cx.sink.quote(ref.span)}' is not supported yet.`);
-  return null;
+  if (dot > 0 && ref.name !== 'chart.point' && cx.libs.get(ref.name.slice(0, dot))?.broken) return null;
+  // Scalars, drawings, array/matrix/map of any element type: compiler/tier2-types.ts.
+  const r = typeFromRef(ref, q, (sp) => cx.sink.quote(sp));
+  if (!r.ok) {
+    cx.err(r.code, r.span, r.message);
+    return null;
+  }
+  return r.type;
 }
 
 /** Types written by name in declarations and parameters. */
-// strategy: `table` is a type (vm/builtins/table.ts) because strategies commonly keep an info table.
-const SIMPLE_TYPES: Readonly<Record<string, Base>> = { int: 'int', float: 'float', bool: 'bool', color: 'color', string: 'string', table: 'table' };
+const SIMPLE_TYPES: Readonly<Record<string, Base>> = { int: 'int', float: 'float', bool: 'bool', color: 'color', string: 'string' };
 
 /** `type Name` with its fields: declared for the rest of the script. A field's type may be the type
  * itself or any type declared before (nested and recursive types). */
