@@ -2,8 +2,8 @@
 // runs through the `evergreen` CLI (`--trades`), and its trade list must equal TradingView's
 // export (see tv-trades.ts for what is compared and how closely). Each script runs on
 // `<name>_ohlcv.csv` when that file exists, else on `ohlcv.csv`; its symbol file is `<name>.toml`
-// when present, else `fx.toml` — the layout of the fixture folder, the same rule for all. The only
-// differences allowed are the README's "Known differences" (outside the emulator, with evidence).
+// when present, else `fx.toml` — the layout of the fixture folder, the same rule for all. No
+// difference is allowed.
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
@@ -51,7 +51,7 @@ describe('TradingView parity of the strategy trade lists', () => {
       expect(r.status).toBe(0);
       const ours = readTrades(readFileSync(out, 'utf8'));
       const tv = readTrades(readFileSync(join(FIX, `${name}_trades.csv`), 'utf8'));
-      expect(compareTrades(ours, tv)).toEqual(KNOWN.get(name) ?? []);
+      expect(compareTrades(ours, tv)).toEqual([]);
     });
   }
 });

@@ -12,6 +12,7 @@ import {
   ringEnsure,
   ringGet,
   ringSet,
+  ringGrow,
   rollSumStep,
   type RawWin,
   type Ring,
@@ -20,12 +21,97 @@ import {
 
 // ---------------------------------------------------------------------------------------------
 // sma: mean of the newest `length` non-na values (na values are skipped, as Pine documents)
+//
+// TradingView's sma rounds like a running sum kept from the first value, in which the leaving
+// value is subtracted before the new one is added: s = (s − oldest) + x (inferred from its trade
+// lists, see below). The rounding is visible: where two averages are equal in exact arithmetic,
+// the residue decides a crossover. tests/fixtures/tradingview/strategy/futures_pnl has two such
+// bars (sma 10 = sma 30 exactly): on 2025-12-01T18:00-05:00 TradingView sees no crossover, on
+// 2026-04-16T13:00-04:00 it sees one; an exactly rounded mean gives equality (no crossover) on
+// both, a running sum that adds before it subtracts (Evergreen's earlier one) a crossover on both. This order, from the first bar,
+// gives −2.8e-14 and +1.1e-13, TradingView's outcome on both, so it is kept exactly.
+// `t` is that sum after the last committed bar; a call adds the current value to t minus the
+// leaving one, so recalculations within a bar start from the committed sum each time.
+//
+// One exception, where the residue is no longer a rounding detail: when the sum falls below a
+// thousandth of its peak since the last recomputation (a huge value has left the window, or the
+// series has shrunk by orders of magnitude), the rounding error of the large values would remain
+// in a small sum; the sum is then recomputed from the window (oldest first, the order in which the
+// running sum starts) and the peak starts again. Prices that stay within a factor 1,000 of their
+// level over the series never take this path, so such charts round exactly as TradingView does.
 
-export type SmaState = RollSum;
-export const newSmaState = newRollSum;
+export interface SmaState {
+  bar: number;
+  buf: Float64Array;
+  mask: number;
+  n: number;
+  cur: number;
+  top: number;
+  next: number;
+  /** The length of the last call (the sum `t` is over that many newest committed values). */
+  len: number;
+  /** Running sum after the last committed bar, and after the current bar's latest call. */
+  t: number;
+  u: number;
+  /** Largest |t| since the last recomputation; `fresh` is 1 when `u` was recomputed. */
+  peak: number;
+  fresh: number;
+}
+
+export function newSmaState(): SmaState {
+  // -0 rather than 0 so that the fields hold doubles from the start (no map change later).
+  return { bar: -1, buf: new Float64Array(8).fill(NaN), mask: 7, n: 0, cur: 0, top: 0, next: 0, len: 0, t: -0, u: -0, peak: -0, fresh: 0 };
+}
+
+/** Sum of the newest `m` values of the ring ending at slot `end` (exclusive), oldest first. */
+function smaFresh(st: SmaState, end: number, m: number): number {
+  let t = -0;
+  for (let i = m; i >= 1; i--) t += st.buf[(end - i) & st.mask];
+  return t;
+}
+
+/** A new length: the sum of the newest `length` committed values, oldest first. */
+function smaRebuild(st: SmaState, length: number): void {
+  ringGrow(st, length + 1);
+  const t = smaFresh(st, st.n, Math.min(length, st.n));
+  st.len = length;
+  st.t = t;
+  st.peak = Math.abs(t);
+}
 
 export function smaStep(st: SmaState, bar: number, src: number, length: number): number {
-  return rollSumStep(st, bar, src, length) / length;
+  if (bar !== st.bar) {
+    st.bar = bar;
+    if (st.cur) {
+      st.n++;
+      st.cur = 0;
+      const t = st.u;
+      st.t = t;
+      const a = Math.abs(t);
+      if (st.fresh || a > st.peak) st.peak = a;
+    }
+  }
+  // `len` and `peak` are missing in a state record restored from an older snapshot: recompute.
+  if (!(length === st.len) || !(st.peak >= 0)) smaRebuild(st, length);
+  // The ring grows with the values seen (ringGrow), so it may still be short of length + 1.
+  if (!(length + 1 <= st.top) || st.n >= st.next) ringGrow(st, length + 1);
+  const n = st.n;
+  if (src === src) {
+    st.buf[n & st.mask] = src;
+    st.cur = 1;
+    // x − 0 is x (−0 included), so a window that is not full yet subtracts 0.
+    let u = st.t - (n >= length ? st.buf[(n - length) & st.mask] : 0) + src;
+    st.fresh = 0;
+    if (Math.abs(u) * 1000 < st.peak) {
+      u = smaFresh(st, n + 1, n + 1 < length ? n + 1 : length);
+      st.fresh = 1;
+    }
+    st.u = u;
+    return n >= length - 1 ? u / length : NaN;
+  }
+  st.cur = 0;
+  // na source: the window does not move; an na result is src itself (see window.ts).
+  return n >= length ? st.t / length : src;
 }
 
 // ---------------------------------------------------------------------------------------------
