@@ -28,8 +28,9 @@ import {
 // the residue decides a crossover. tests/fixtures/tradingview/strategy/futures_pnl has two such
 // bars (sma 10 = sma 30 exactly): on 2025-12-01T18:00-05:00 TradingView sees no crossover, on
 // 2026-04-16T13:00-04:00 it sees one; an exactly rounded mean gives equality (no crossover) on
-// both, a running sum that adds before it subtracts (Evergreen's earlier one) a crossover on both. This order, from the first bar,
-// gives −2.8e-14 and +1.1e-13, TradingView's outcome on both, so it is kept exactly.
+// both, a running sum that adds before it subtracts (Evergreen's earlier one) a crossover on
+// both. This order, from the first bar, gives −2.8e-14 and +1.1e-13, TradingView's outcome on
+// both, so it is kept exactly.
 // `t` is that sum after the last committed bar; a call adds the current value to t minus the
 // leaving one, so recalculations within a bar start from the committed sum each time.
 //
