@@ -31,6 +31,8 @@ import { colorToCss } from '../../../vm/values.js';
 import { buildChartPlan, markerVisible, type ChartPlan, type MarkerPlan, type SeriesPlan, type CandlePlan, type BgPlan } from './chart-plan.js';
 import type { PlotBuffer } from './plot-buffer.js';
 import { FillPrimitive } from './chart-fill.js';
+import { DrawingsPrimitive, type RenderedDrawing } from './chart-drawings.js';
+import type { DrawingRecord } from '../../worker/protocol.js';
 import { TRANSPARENT, cutsGaps, drawnSegments, gapAdjusted } from './plot-gaps.js';
 import type { ProgramInfo } from '../../worker/protocol.js';
 import { CHART_WINDOW } from '../../worker/protocol.js';
@@ -134,6 +136,8 @@ export class ChartView {
   private priceLines: { outputId: number; line: IPriceLine; channel: number }[] = [];
   private anchors: ISeriesApi<'Line'>[] = [];
   private fillPrims: { prim: FillPrimitive; host: ISeriesApi<SeriesType> }[] = [];
+  /** The script's labels, lines, boxes, ... on the candles' pane, tables over the chart. */
+  private readonly drawingsPrim: DrawingsPrimitive;
   private w0 = 0;
   private w1 = 0;
   /** First bar of the data the library holds (-1: none). */
@@ -182,6 +186,17 @@ export class ChartView {
       this.checkRange();
     });
     this.resizeObserver.observe(container);
+    this.drawingsPrim = new DrawingsPrimitive(buffer, () => ({ start: this.w0, end: this.w1 }), container);
+  }
+
+  /** The live drawings (the whole list: it replaces the previous one). */
+  setDrawings(list: DrawingRecord[]): void {
+    this.drawingsPrim.setDrawings(list);
+  }
+
+  /** The drawings painted at the last paint (kind, id, pixel and bar/price coordinates). */
+  renderedDrawings(): RenderedDrawing[] {
+    return this.drawingsPrim.rendered;
   }
 
   /** The chart is made when first laid out (the remembered layout, or the first run's reset), with
@@ -225,6 +240,7 @@ export class ChartView {
     this.resizeObserver.disconnect();
     this.api?.remove();
     this.legend.remove();
+    this.drawingsPrim.destroy();
   }
 
   get windowInfo(): ChartWindowInfo {
@@ -311,6 +327,7 @@ export class ChartView {
   // ---- building series ----
 
   private clearSeries(): void {
+    this.candles?.detachPrimitive(this.drawingsPrim);
     for (const f of this.fillPrims.splice(0)) f.host.detachPrimitive(f.prim);
     for (const h of this.hosts.values()) h.plugin.detach();
     this.hosts.clear();
@@ -420,6 +437,7 @@ export class ChartView {
       },
       0,
     );
+    this.candles.attachPrimitive(this.drawingsPrim);
     this.buildOutputSeries();
     this.applyFormats();
   }

@@ -1,0 +1,84 @@
+// Drawings on the chart: the drawings-demo sample (a label, a line, a box and a table made on the
+// last bar) is drawn where its bars and prices say, the table shows its cells over the chart, and a
+// reload restores the drawings from the checkpoint without running the script again.
+
+import { expect, test, type Page } from '@playwright/test';
+import type { EvergreenDebug } from '../app/ui/debug.js';
+import { appState, openApp, sampleRows, waitRestored, watchErrors } from './helpers.js';
+
+type Drawn = ReturnType<EvergreenDebug['drawings']>;
+
+async function drawn(page: Page): Promise<Drawn> {
+  return page.evaluate(() => (window as unknown as { evergreen: EvergreenDebug }).evergreen.drawings());
+}
+
+function byKind(list: Drawn, kind: string): Drawn {
+  return list.filter((d) => d.kind === kind);
+}
+
+async function checkDrawings(page: Page): Promise<void> {
+  const rows = sampleRows();
+  const last = rows.length - 1; // 5104: the CSV has 5,105 bars
+  const lastRow = rows[last];
+  await expect.poll(async () => (await drawn(page)).length, { timeout: 30_000 }).toBe(4);
+  const list = await drawn(page);
+  expect(byKind(list, 'label').length).toBe(1);
+  expect(byKind(list, 'line').length).toBe(1);
+  expect(byKind(list, 'box').length).toBe(1);
+  expect(byKind(list, 'table').length).toBe(1);
+
+  // label.new(bar_index, high): the last bar (2020-04-17) at its high, 2879.219971.
+  const label = byKind(list, 'label')[0];
+  expect(label?.coords).toEqual([[last, lastRow?.high]]);
+  expect(lastRow?.high).toBeCloseTo(2879.219971, 6);
+  expect(label?.text).toBe('Last high');
+  // line.new(bar_index - 10, close[10], bar_index, close): 2020-04-02's close 2526.899902 to
+  // 2020-04-17's close 2874.560059.
+  const line = byKind(list, 'line')[0];
+  expect(line?.coords).toEqual([
+    [last - 10, 2526.899902],
+    [last, 2874.560059],
+  ]);
+  // box.new(bar_index - 20, high[20], bar_index - 15, low[20]): 2020-03-19 (20 bars back), whose
+  // high and low are computed here from the CSV.
+  const box = byKind(list, 'box')[0];
+  const b = rows[last - 20];
+  expect(box?.coords).toEqual([
+    [last - 20, b?.high],
+    [last - 15, b?.low],
+  ]);
+  expect(box?.text).toBe('Range');
+
+  // On screen: the line rises left to right (the close went up 347.66), the label's anchor (the
+  // high, 2879.22) sits above the line's right end (the close, 2874.56), the box's top above its bottom.
+  const [p1, p2] = line?.points ?? [];
+  expect((p1?.[0] ?? 0) < (p2?.[0] ?? 0)).toBe(true);
+  expect((p1?.[1] ?? 0) > (p2?.[1] ?? 0)).toBe(true);
+  expect((label?.points[0]?.[1] ?? Infinity) < (p2?.[1] ?? 0)).toBe(true);
+  expect((box?.points[0]?.[1] ?? Infinity) < (box?.points[1]?.[1] ?? 0)).toBe(true);
+  // Ten bars apart on the screen is ten bar spacings: the box (5 bars) is half the line's width.
+  const lineW = (p2?.[0] ?? 0) - (p1?.[0] ?? 0);
+  const boxW = (box?.points[1]?.[0] ?? 0) - (box?.points[0]?.[0] ?? 0);
+  expect(boxW).toBeCloseTo(lineW / 2, 1);
+
+  // The table: 2×2 cells, the last close written with "#.##" and the bar count.
+  const table = page.getByTestId('chart-table');
+  await expect(table).toHaveCount(1);
+  await expect(table.locator('td')).toHaveText(['Close', '2874.56', 'Bars', String(rows.length)]);
+}
+
+test('the drawings sample draws its label, line, box and table; a reload restores them', async ({ page }, testInfo) => {
+  const errors = watchErrors(page);
+  await openApp(page, '?sample=drawings-demo.pine');
+  await checkDrawings(page);
+  await testInfo.attach('drawings', { body: await page.screenshot(), contentType: 'image/png' });
+
+  // A reload restores the checkpoint at the last bar and shows the drawings again, with no run.
+  await expect.poll(async () => (await appState(page)).checkpointBar, { timeout: 30_000 }).toBe(sampleRows().length - 1);
+  await page.reload();
+  await waitRestored(page);
+  const s = await appState(page);
+  expect(s.restoredBar).toBe(sampleRows().length - 1);
+  await checkDrawings(page);
+  expect(errors).toEqual([]);
+});
