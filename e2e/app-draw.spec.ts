@@ -4,7 +4,7 @@
 
 import { expect, test, type Page } from '@playwright/test';
 import type { EvergreenDebug } from '../app/ui/debug.js';
-import { appState, openApp, sampleRows, waitRestored, watchErrors } from './helpers.js';
+import { appState, openApp, sampleRows, setSource, startReplay, stepBars, waitRestored, waitSettled, watchErrors } from './helpers.js';
 
 type Drawn = ReturnType<EvergreenDebug['drawings']>;
 
@@ -80,5 +80,42 @@ test('the drawings sample draws its label, line, box and table; a reload restore
   const s = await appState(page);
   expect(s.restoredBar).toBe(sampleRows().length - 1);
   await checkDrawings(page);
+  expect(errors).toEqual([]);
+});
+
+// One label and one line kept in `var` and moved on every bar: the label to the bar's high, the
+// line from the previous bar's close to this one's.
+const FOLLOW = `//@version=6
+indicator("Follow the last bar", overlay = true)
+var label lb = label.new(na, na, "last")
+var line ln = line.new(na, na, na, na, color = color.yellow)
+label.set_xy(lb, bar_index, high)
+line.set_xy1(ln, bar_index - 1, close[1])
+line.set_xy2(ln, bar_index, close)
+`;
+
+test('replay moves the drawings bar by bar', async ({ page }) => {
+  const errors = watchErrors(page);
+  const rows = sampleRows();
+  const from = rows.length - 5;
+  await openApp(page);
+  const before = (await appState(page)).runId;
+  await setSource(page, FOLLOW);
+  await page.waitForTimeout(800); // the editor saves after a pause in typing
+  await page.getByTestId('run').click();
+  await page.waitForFunction((r) => (window as unknown as { evergreen: EvergreenDebug }).evergreen.state().runId > r, before);
+  await waitSettled(page);
+  await startReplay(page, from);
+  // History ends at bar from - 1: the label sits at that bar's high.
+  await expect.poll(async () => byKind(await drawn(page), 'label').map((d) => d.coords[0])).toEqual([[from - 1, rows[from - 1]?.high]]);
+  await stepBars(page, 2);
+  // Two replayed bars later both drawings moved to bar from + 1 (still one of each).
+  await expect.poll(async () => byKind(await drawn(page), 'label').map((d) => d.coords[0])).toEqual([[from + 1, rows[from + 1]?.high]]);
+  expect(byKind(await drawn(page), 'line').map((d) => d.coords)).toEqual([
+    [
+      [from, rows[from]?.close],
+      [from + 1, rows[from + 1]?.close],
+    ],
+  ]);
   expect(errors).toEqual([]);
 });

@@ -126,6 +126,7 @@ export class DrawingsPrimitive implements ISeriesPrimitive<Time> {
     this.rendered = [];
     if (!chart || !series || this.list.length === 0) return;
     const ts = chart.timeScale();
+    this.fitOverlay(chart);
     const range = ts.getVisibleLogicalRange();
     const win = this.window();
     if (!range) return;
@@ -336,6 +337,12 @@ export class DrawingsPrimitive implements ISeriesPrimitive<Time> {
       }
     });
     for (const d of this.list) if (d.kind === 'table') this.rendered.push({ kind: 'table', id: d.id, points: [], coords: [] });
+  }
+
+  /** Keeps the tables' overlay off the price and time axes (their widths change with the labels). */
+  private fitOverlay(chart: IChartApi): void {
+    const inset = `0px ${chart.priceScale('right').width()}px ${chart.timeScale().height()}px 0px`;
+    if (this.overlay.style.inset !== inset) this.overlay.style.inset = inset;
   }
 
   /** Tables: one HTML table per drawing, placed at its position (top_right, middle_center, ...). */
