@@ -119,3 +119,33 @@ test('replay moves the drawings bar by bar', async ({ page }) => {
   ]);
   expect(errors).toEqual([]);
 });
+
+test("a non-overlay script draws in its own pane, force_overlay ones on the price pane", async ({ page }) => {
+  const errors = watchErrors(page);
+  const last = sampleRows().length - 1;
+  await openApp(page);
+  const before = (await appState(page)).runId;
+  await setSource(
+    page,
+    `//@version=6
+indicator("Pane drawings", overlay = false)
+plot(close - open, "Body")
+if barstate.islast
+    line.new(bar_index - 5, 0, bar_index, 0, color = color.red)
+    label.new(bar_index, high, "on price", force_overlay = true)
+`,
+  );
+  await page.waitForTimeout(800); // the editor saves after a pause in typing
+  await page.getByTestId('run').click();
+  await page.waitForFunction((r) => (window as unknown as { evergreen: EvergreenDebug }).evergreen.state().runId > r, before);
+  await waitSettled(page);
+  await expect.poll(async () => (await drawn(page)).map((d) => [d.kind, d.pane]).sort()).toEqual([
+    ['label', 0],
+    ['line', 1],
+  ]);
+  expect(byKind(await drawn(page), 'line')[0]?.coords).toEqual([
+    [last - 5, 0],
+    [last, 0],
+  ]);
+  expect(errors).toEqual([]);
+});

@@ -61,7 +61,7 @@ export interface EvergreenDebug {
   candleAt(bar: number): { time: number; open: number; high: number; low: number; close: number } | null;
   /** The drawings the chart painted last (labels, lines, boxes, polylines, linefills in view, every
    * table): kind, id, the bar/price coordinates, their pixels in the pane, and the text. */
-  drawings(): { kind: string; id: number; coords: [number, number][]; points: [number, number][]; text?: string }[];
+  drawings(): { kind: string; id: number; pane: number; coords: [number, number][]; points: [number, number][]; text?: string }[];
   /** Scrolls the chart so `bar` is in view. */
   scrollToBar(bar: number): void;
   /** Replaces the editor's text (as typing would). */

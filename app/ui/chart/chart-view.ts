@@ -138,6 +138,9 @@ export class ChartView {
   private fillPrims: { prim: FillPrimitive; host: ISeriesApi<SeriesType> }[] = [];
   /** The script's labels, lines, boxes, ... on the candles' pane, tables over the chart. */
   private readonly drawingsPrim: DrawingsPrimitive;
+  /** A non-overlay script's own pane: its drawings (but tables and force_overlay ones) go there. */
+  private paneDrawings: { prim: DrawingsPrimitive; host: ISeriesApi<SeriesType> } | null = null;
+  private drawingList: DrawingRecord[] = [];
   private w0 = 0;
   private w1 = 0;
   /** First bar of the data the library holds (-1: none). */
@@ -191,12 +194,20 @@ export class ChartView {
 
   /** The live drawings (the whole list: it replaces the previous one). */
   setDrawings(list: DrawingRecord[]): void {
-    this.drawingsPrim.setDrawings(list);
+    this.drawingList = list;
+    const pane = this.paneDrawings;
+    if (!pane) {
+      this.drawingsPrim.setDrawings(list);
+      return;
+    }
+    const own = (d: DrawingRecord) => d.kind !== 'table' && (d as unknown as Record<string, unknown>).force_overlay !== true;
+    this.drawingsPrim.setDrawings(list.filter((d) => !own(d)));
+    pane.prim.setDrawings(list.filter(own));
   }
 
-  /** The drawings painted at the last paint (kind, id, pixel and bar/price coordinates). */
-  renderedDrawings(): RenderedDrawing[] {
-    return this.drawingsPrim.rendered;
+  /** The drawings painted at the last paint (kind, id, pane, pixel and bar/price coordinates). */
+  renderedDrawings(): (RenderedDrawing & { pane: number })[] {
+    return [...this.drawingsPrim.rendered.map((d) => ({ ...d, pane: 0 })), ...(this.paneDrawings?.prim.rendered ?? []).map((d) => ({ ...d, pane: 1 }))];
   }
 
   /** The chart is made when first laid out (the remembered layout, or the first run's reset), with
@@ -328,6 +339,8 @@ export class ChartView {
 
   private clearSeries(): void {
     this.candles?.detachPrimitive(this.drawingsPrim);
+    if (this.paneDrawings) this.paneDrawings.host.detachPrimitive(this.paneDrawings.prim);
+    this.paneDrawings = null;
     for (const f of this.fillPrims.splice(0)) f.host.detachPrimitive(f.prim);
     for (const h of this.hosts.values()) h.plugin.detach();
     this.hosts.clear();
@@ -439,6 +452,13 @@ export class ChartView {
     );
     this.candles.attachPrimitive(this.drawingsPrim);
     this.buildOutputSeries();
+    if (this.buffer.program && !this.buffer.program.meta.overlay && this.plan.panes > 1) {
+      const host = this.hostSeries(1);
+      const prim = new DrawingsPrimitive(this.buffer, () => ({ start: this.w0, end: this.w1 }), document.createElement('div'));
+      host.attachPrimitive(prim);
+      this.paneDrawings = { prim, host };
+    }
+    this.setDrawings(this.drawingList);
     this.applyFormats();
   }
 
