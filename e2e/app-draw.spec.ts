@@ -1,5 +1,5 @@
-// Drawings on the chart: the drawings-demo sample (a label, a line, a box and a table made on the
-// last bar) is drawn where its bars and prices say, the table shows its cells over the chart, and a
+// Drawings on the chart: the drawings-demo sample (a label, lines, a box, a polyline, a linefill and
+// a table made on the last bar) is drawn where its bars and prices say, the table shows its cells over the chart, and a
 // reload restores the drawings from the checkpoint without running the script again.
 
 import { expect, test, type Page } from '@playwright/test';
@@ -20,10 +20,14 @@ async function checkDrawings(page: Page): Promise<void> {
   const rows = sampleRows();
   const last = rows.length - 1; // 5104: the CSV has 5,105 bars
   const lastRow = rows[last];
-  await expect.poll(async () => (await drawn(page)).length, { timeout: 30_000 }).toBe(4);
+  await expect.poll(async () => (await drawn(page)).length, { timeout: 30_000 }).toBe(8);
   const list = await drawn(page);
   expect(byKind(list, 'label').length).toBe(1);
-  expect(byKind(list, 'line').length).toBe(1);
+  expect(byKind(list, 'line').length).toBe(3);
+  expect(byKind(list, 'polyline').length).toBe(1);
+  expect(byKind(list, 'linefill').length).toBe(1);
+  // The polyline: the last five bars' closes, oldest first (computed here from the CSV).
+  expect(byKind(list, 'polyline')[0]?.coords).toEqual([4, 3, 2, 1, 0].map((i) => [last - i, rows[last - i]?.close]));
   expect(byKind(list, 'box').length).toBe(1);
   expect(byKind(list, 'table').length).toBe(1);
 
@@ -34,7 +38,7 @@ async function checkDrawings(page: Page): Promise<void> {
   expect(label?.text).toBe('Last high');
   // line.new(bar_index - 10, close[10], bar_index, close): 2020-04-02's close 2526.899902 to
   // 2020-04-17's close 2874.560059.
-  const line = byKind(list, 'line')[0];
+  const line = byKind(list, 'line').find((d) => d.coords[1]?.[0] === last);
   expect(line?.coords).toEqual([
     [last - 10, 2526.899902],
     [last, 2874.560059],
@@ -67,7 +71,7 @@ async function checkDrawings(page: Page): Promise<void> {
   await expect(table.locator('td')).toHaveText(['Close', '2874.56', 'Bars', String(rows.length)]);
 }
 
-test('the drawings sample draws its label, line, box and table; a reload restores them', async ({ page }, testInfo) => {
+test('the drawings sample draws its label, lines, box, polyline, linefill and table; a reload restores them', async ({ page }, testInfo) => {
   const errors = watchErrors(page);
   await openApp(page, '?sample=drawings-demo.pine');
   await checkDrawings(page);
