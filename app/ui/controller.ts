@@ -27,7 +27,7 @@ import { EngineRestarted, heldScript, setHeldScript, type EngineHost } from './e
 import { afterCompiled, afterRunStart, withNotice } from './notice-rules.js';
 import { AlertCenter } from './alert-center.js';
 import type { BuiltinCatalog } from '../worker/builtin-catalog.js';
-import type { StrategyReport } from '../worker/protocol.js';
+import type { DrawingRecord, StrategyReport } from '../worker/protocol.js';
 
 import type { Notice } from './notice-rules.js';
 export type { Notice };
@@ -114,6 +114,8 @@ export class AppController {
   /** alert() / alertcondition() firings and the armed conditions (alerts panel). */
   readonly alerts = new AlertCenter();
   private chart: ChartView | null = null;
+  /** The live drawings the engine sent last (given to the chart when it attaches). */
+  private drawings: DrawingRecord[] = [];
   private runId = 0;
   /** The current run comes from a checkpoint and its run-end has not come yet. */
   private restoring = false;
@@ -379,6 +381,7 @@ export class AppController {
 
   attachChart(view: ChartView | null): void {
     this.chart = view;
+    view?.setDrawings(this.drawings);
     if (view && this.buffer.barCount > 0) {
       view.reset(this.chartTitle(), !this.restoring);
     } else if (view) {
@@ -488,6 +491,8 @@ export class AppController {
           status: { runId: e.runId, state: 'running', phase: this.restoring ? 'restore' : 'history', done: 0, total: e.total, barsPerSecond: 0, elapsedMs: null },
         });
         this.chart?.reset(this.chartTitle(), !this.restoring);
+        this.drawings = [];
+        this.chart?.setDrawings([]);
         if (e.program) rememberLayout(e.program);
         // A run from bar 0 shows the candles at once; the editor may open once they are painted.
         if (!this.restoring && !this.chartShown) {
@@ -566,6 +571,11 @@ export class AppController {
         if (this.draftWaiting) this.applyDraft();
         break;
       }
+      case 'drawings':
+        if (e.runId !== this.runId) return;
+        this.drawings = e.list;
+        this.chart?.setDrawings(e.list);
+        break;
       case 'logs': {
         if (e.runId !== this.runId) return;
         const logs = e.reset ? e.entries : this.state.logs.concat(e.entries);

@@ -59,6 +59,9 @@ export interface EvergreenDebug {
   legend(): { bar: number; text: string } | null;
   /** The candle the chart library holds for a bar (null outside its window). */
   candleAt(bar: number): { time: number; open: number; high: number; low: number; close: number } | null;
+  /** The drawings the chart painted last (labels, lines, boxes, polylines, linefills in view, every
+   * table): kind, id, the bar/price coordinates, their pixels in the pane, and the text. */
+  drawings(): { kind: string; id: number; pane: number; coords: [number, number][]; points: [number, number][]; text?: string }[];
   /** Scrolls the chart so `bar` is in view. */
   scrollToBar(bar: number): void;
   /** Replaces the editor's text (as typing would). */
@@ -137,6 +140,7 @@ export function installDebug(c: AppController): void {
     legend: () => c.chartView?.legendInfo() ?? null,
     candleAt: (bar) => c.chartView?.candleAt(bar) ?? null,
     scrollToBar: (bar) => c.chartView?.scrollToBar(bar),
+    drawings: () => (c.chartView?.renderedDrawings() ?? []).map((d) => ({ ...d })),
     setSource(source) {
       c.editorSourceReplace(source);
     },

@@ -85,6 +85,8 @@ export interface ActiveRun {
   open: OpenReplayBar | null;
   lastTick: TickBar | null;
   failed: boolean;
+  /** The last drawings sent to the page were not empty. */
+  drew?: boolean;
   lastCheckpointAt: number;
   /** Bar of the newest checkpoint of this run (written or restored), -1 when none. */
   savedBar: number;
@@ -306,6 +308,14 @@ export abstract class EngineCore {
       playing: this.session.replay.playing,
       speed: this.session.replay.speed,
     };
+  }
+
+  /** Sends the active instance's live drawings (nothing for a script that never drew). */
+  protected sendDrawings(run: ActiveRun): void {
+    const list = run.inst.drawings();
+    if (list.length === 0 && !run.drew) return;
+    run.drew = list.length > 0;
+    this.send({ type: 'drawings', runId: run.id, list });
   }
 
   protected sendReplay(): void {

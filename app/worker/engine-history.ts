@@ -201,6 +201,7 @@ export abstract class EngineHistory extends EngineCheckpoints {
     mark('w:rows-posted');
     this.flushLogs(run);
     this.progress(run, 'history', inst.barIndex + 1, end, rate());
+    this.sendDrawings(run);
     this.send({ type: 'run-end', runId: run.id, status, lastBar: inst.barIndex, elapsedMs: now() - t0 });
     this.sendReplay();
     if (status !== 'done') return;

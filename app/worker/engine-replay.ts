@@ -25,6 +25,7 @@ export abstract class EngineReplay extends EngineHistory {
     run.outputsSent = Math.max(run.outputsSent, confirmedEnd);
     const buffers = [...chunkBuffers(bars), ...chunkBuffers(outputs), ...(open ? chunkBuffers(open.outputs) : [])];
     this.send({ type: 'feed', runId: run.id, bars, outputs, open }, buffers);
+    this.sendDrawings(run);
     this.flushLogs(run);
     this.lastFeedFlush = now();
   }

@@ -16,7 +16,9 @@ import type { SnapshotKind, SnapshotStatus } from '../store/schema.js';
 import type { TimingMark } from '../marks.js';
 import type { AlertsEvent } from './alerts-forward.js';
 import type { BuiltinCatalog } from './builtin-catalog.js';
-import type { StrategyReport } from '../../vm/index.js';
+import type { StrategyReport, DrawingRecord } from '../../vm/index.js';
+
+export type { DrawingRecord };
 
 export type { InputValue };
 
@@ -142,6 +144,9 @@ export type EngineEvent =
       /** After a restore: the history run continues from the next bar. */
       resumes?: boolean;
     }
+  /** The live drawings (labels, lines, boxes, tables, ...) after a history run, a replayed bar or tick
+   * and a restore: the whole list each time (it replaces the previous one). */
+  | { type: 'drawings'; runId: number; list: DrawingRecord[] }
   | { type: 'logs'; runId: number; entries: LogEntry[]; reset: boolean }
   | { type: 'runtime-error'; runId: number; error: PineRuntimeErrorData }
   | { type: 'compiled'; info: CompileInfo }

@@ -11,6 +11,7 @@ export const SAMPLE_SCRIPTS: SampleScript[] = [
   { file: 'rsi-macd.pine', name: 'RSI + MACD oscillator' },
   { file: 'logging-breakout.pine', name: 'Donchian breakout with logs' },
   { file: 'macd-strategy.pine', name: 'MACD crossover strategy' },
+  { file: 'drawings-demo.pine', name: 'Drawings: label, lines, box, polyline, table' },
 ];
 
 export const BLANK_SCRIPT = `//@version=6

@@ -31,6 +31,8 @@ import { colorToCss } from '../../../vm/values.js';
 import { buildChartPlan, markerVisible, type ChartPlan, type MarkerPlan, type SeriesPlan, type CandlePlan, type BgPlan } from './chart-plan.js';
 import type { PlotBuffer } from './plot-buffer.js';
 import { FillPrimitive } from './chart-fill.js';
+import { DrawingsPrimitive, type RenderedDrawing } from './chart-drawings.js';
+import type { DrawingRecord } from '../../worker/protocol.js';
 import { TRANSPARENT, cutsGaps, drawnSegments, gapAdjusted } from './plot-gaps.js';
 import type { ProgramInfo } from '../../worker/protocol.js';
 import { CHART_WINDOW } from '../../worker/protocol.js';
@@ -134,6 +136,11 @@ export class ChartView {
   private priceLines: { outputId: number; line: IPriceLine; channel: number }[] = [];
   private anchors: ISeriesApi<'Line'>[] = [];
   private fillPrims: { prim: FillPrimitive; host: ISeriesApi<SeriesType> }[] = [];
+  /** The script's labels, lines, boxes, ... on the candles' pane, tables over the chart. */
+  private readonly drawingsPrim: DrawingsPrimitive;
+  /** A non-overlay script's own pane: its drawings (but tables and force_overlay ones) go there. */
+  private paneDrawings: { prim: DrawingsPrimitive; host: ISeriesApi<SeriesType> } | null = null;
+  private drawingList: DrawingRecord[] = [];
   private w0 = 0;
   private w1 = 0;
   /** First bar of the data the library holds (-1: none). */
@@ -182,6 +189,25 @@ export class ChartView {
       this.checkRange();
     });
     this.resizeObserver.observe(container);
+    this.drawingsPrim = new DrawingsPrimitive(buffer, () => ({ start: this.w0, end: this.w1 }), container);
+  }
+
+  /** The live drawings (the whole list: it replaces the previous one). */
+  setDrawings(list: DrawingRecord[]): void {
+    this.drawingList = list;
+    const pane = this.paneDrawings;
+    if (!pane) {
+      this.drawingsPrim.setDrawings(list);
+      return;
+    }
+    const own = (d: DrawingRecord) => d.kind !== 'table' && (d as unknown as Record<string, unknown>).force_overlay !== true;
+    this.drawingsPrim.setDrawings(list.filter((d) => !own(d)));
+    pane.prim.setDrawings(list.filter(own));
+  }
+
+  /** The drawings painted at the last paint (kind, id, pane, pixel and bar/price coordinates). */
+  renderedDrawings(): (RenderedDrawing & { pane: number })[] {
+    return [...this.drawingsPrim.rendered.map((d) => ({ ...d, pane: 0 })), ...(this.paneDrawings?.prim.rendered ?? []).map((d) => ({ ...d, pane: 1 }))];
   }
 
   /** The chart is made when first laid out (the remembered layout, or the first run's reset), with
@@ -225,6 +251,7 @@ export class ChartView {
     this.resizeObserver.disconnect();
     this.api?.remove();
     this.legend.remove();
+    this.drawingsPrim.destroy();
   }
 
   get windowInfo(): ChartWindowInfo {
@@ -311,6 +338,9 @@ export class ChartView {
   // ---- building series ----
 
   private clearSeries(): void {
+    this.candles?.detachPrimitive(this.drawingsPrim);
+    if (this.paneDrawings) this.paneDrawings.host.detachPrimitive(this.paneDrawings.prim);
+    this.paneDrawings = null;
     for (const f of this.fillPrims.splice(0)) f.host.detachPrimitive(f.prim);
     for (const h of this.hosts.values()) h.plugin.detach();
     this.hosts.clear();
@@ -420,7 +450,15 @@ export class ChartView {
       },
       0,
     );
+    this.candles.attachPrimitive(this.drawingsPrim);
     this.buildOutputSeries();
+    if (this.buffer.program && !this.buffer.program.meta.overlay && this.plan.panes > 1) {
+      const host = this.hostSeries(1);
+      const prim = new DrawingsPrimitive(this.buffer, () => ({ start: this.w0, end: this.w1 }), document.createElement('div'));
+      host.attachPrimitive(prim);
+      this.paneDrawings = { prim, host };
+    }
+    this.setDrawings(this.drawingList);
     this.applyFormats();
   }
 

@@ -1,0 +1,398 @@
+// Pine's drawings on the chart: a series primitive (lightweight-charts v5 plugin API) on the candles
+// that paints the live labels, lines, boxes, polylines and linefills the engine sends (records of
+// `inst.drawings()`), and an HTML overlay for tables at their `position.*`. Only drawings whose bars
+// meet the visible range are painted; what was painted last is kept for the debug accessor.
+
+import type {
+  IChartApi,
+  IPrimitivePaneRenderer,
+  IPrimitivePaneView,
+  ISeriesApi,
+  ISeriesPrimitive,
+  Logical,
+  SeriesAttachedParameter,
+  SeriesType,
+  Time,
+} from 'lightweight-charts';
+import type { DrawingRecord } from '../../worker/protocol.js';
+import type { PlotBuffer } from './plot-buffer.js';
+
+type CanvasRenderingTarget2D = Parameters<IPrimitivePaneRenderer['draw']>[0];
+type Rec = Record<string, unknown>;
+
+/** A drawing as painted: its kind, id and pixel coordinates (CSS pixels in the pane). */
+export interface RenderedDrawing {
+  kind: string;
+  id: number;
+  /** Pixel points: a label's anchor, a line's two ends, a box's corners, a polyline's points. */
+  points: [number, number][];
+  /** The bar/price coordinates the points come from. */
+  coords: [number, number][];
+  text?: string;
+}
+
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+
+/** `#RRGGBBAA` (the VM's drawing colors) as CSS; null for na. */
+export function drawColor(v: unknown): string | null {
+  const s = str(v);
+  if (!s) return null;
+  if (/^#[0-9a-fA-F]{8}$/.test(s)) {
+    const a = parseInt(s.slice(7, 9), 16) / 255;
+    return `rgba(${parseInt(s.slice(1, 3), 16)},${parseInt(s.slice(3, 5), 16)},${parseInt(s.slice(5, 7), 16)},${a.toFixed(3)})`;
+  }
+  return s;
+}
+
+function dash(style: unknown, width: number): number[] {
+  const s = str(style) ?? '';
+  if (s.includes('dashed')) return [6 * width, 4 * width];
+  if (s.includes('dotted')) return [width, 2 * width];
+  return [];
+}
+
+export class DrawingsPrimitive implements ISeriesPrimitive<Time> {
+  private chart: IChartApi | null = null;
+  private series: ISeriesApi<SeriesType> | null = null;
+  private readonly view: IPrimitivePaneView;
+  private list: DrawingRecord[] = [];
+  private requestUpdate: (() => void) | null = null;
+  private readonly overlay: HTMLDivElement;
+  rendered: RenderedDrawing[] = [];
+
+  constructor(
+    private readonly buffer: PlotBuffer,
+    private readonly window: () => { start: number; end: number },
+    container: HTMLElement,
+  ) {
+    const renderer: IPrimitivePaneRenderer = { draw: (t) => this.draw(t) };
+    this.view = { zOrder: () => 'top', renderer: () => renderer };
+    this.overlay = document.createElement('div');
+    this.overlay.className = 'chart-tables';
+    this.overlay.dataset.testid = 'chart-tables';
+    Object.assign(this.overlay.style, { position: 'absolute', inset: '0 60px 28px 0', pointerEvents: 'none', zIndex: '3' });
+    container.appendChild(this.overlay);
+  }
+
+  attached(p: SeriesAttachedParameter<Time, SeriesType>): void {
+    this.chart = p.chart as IChartApi;
+    this.series = p.series;
+    this.requestUpdate = p.requestUpdate;
+  }
+
+  detached(): void {
+    this.chart = null;
+    this.series = null;
+    this.requestUpdate = null;
+  }
+
+  destroy(): void {
+    this.overlay.remove();
+  }
+
+  paneViews(): readonly IPrimitivePaneView[] {
+    return [this.view];
+  }
+
+  setDrawings(list: DrawingRecord[]): void {
+    this.list = list;
+    this.renderTables();
+    this.requestUpdate?.();
+  }
+
+  get drawings(): DrawingRecord[] {
+    return this.list;
+  }
+
+  /** The bar of an x coordinate (a time when xloc is bar_time: the last bar at or before it). */
+  private barOf(x: number, xloc: unknown): number {
+    if (xloc !== 'bar_time') return x;
+    const t = this.buffer.time.data;
+    let lo = 0;
+    let hi = this.buffer.barCount - 1;
+    if (hi < 0) return NaN;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((t[mid] as number) <= x) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  private draw(target: CanvasRenderingTarget2D): void {
+    const chart = this.chart;
+    const series = this.series;
+    this.rendered = [];
+    if (!chart || !series || this.list.length === 0) return;
+    const ts = chart.timeScale();
+    this.fitOverlay(chart);
+    const range = ts.getVisibleLogicalRange();
+    const win = this.window();
+    if (!range) return;
+    const vFrom = win.start + Math.floor(range.from) - 1;
+    const vTo = win.start + Math.ceil(range.to) + 1;
+    const X = (bar: number): number | null => ts.logicalToCoordinate((bar - win.start) as Logical);
+    const Y = (p: number): number | null => series.priceToCoordinate(p);
+    const lines = new Map<number, { ends: [number, number][]; rec: Rec }>();
+    target.useMediaCoordinateSpace(({ context: ctx, mediaSize }) => {
+      const W = mediaSize.width;
+      const lineEnds = (r: Rec): [number, number][] | null => {
+        const b1 = this.barOf(num(r.x1) ?? NaN, r.xloc);
+        const b2 = this.barOf(num(r.x2) ?? NaN, r.xloc);
+        const y1v = num(r.y1);
+        const y2v = num(r.y2);
+        if (Number.isNaN(b1) || Number.isNaN(b2) || y1v === null || y2v === null) return null;
+        const ext = str(r.extend) ?? 'none';
+        const lo = Math.min(b1, b2);
+        const hi = Math.max(b1, b2);
+        if ((hi < vFrom && ext !== 'right' && ext !== 'both') || (lo > vTo && ext !== 'left' && ext !== 'both')) return null;
+        const x1 = X(b1);
+        const x2 = X(b2);
+        const y1 = Y(y1v);
+        const y2 = Y(y2v);
+        if (x1 === null || x2 === null || y1 === null || y2 === null) return null;
+        let p1: [number, number] = [x1, y1];
+        let p2: [number, number] = [x2, y2];
+        if (ext !== 'none' && x1 !== x2) {
+          const slope = (y2 - y1) / (x2 - x1);
+          const at = (x: number): [number, number] => [x, y1 + slope * (x - x1)];
+          const [l, rr] = x1 <= x2 ? [p1, p2] : [p2, p1];
+          const left = ext === 'left' || ext === 'both' ? at(0) : l;
+          const right = ext === 'right' || ext === 'both' ? at(W) : rr;
+          p1 = left;
+          p2 = right;
+        }
+        return [p1, p2];
+      };
+      // Lines first (linefills need their ends), then linefills under everything else drawn after.
+      for (const d of this.list) {
+        const r = d as unknown as Rec;
+        if (d.kind !== 'line') continue;
+        const ends = lineEnds(r);
+        if (ends) lines.set(d.id, { ends, rec: r });
+      }
+      for (const d of this.list) {
+        const r = d as unknown as Rec;
+        if (d.kind !== 'linefill') continue;
+        const a = lines.get(num(r.line1) ?? -1);
+        const b = lines.get(num(r.line2) ?? -1);
+        const color = drawColor(r.color);
+        if (!a || !b || !color) continue;
+        ctx.fillStyle = color;
+        ctx.beginPath();
+        ctx.moveTo(a.ends[0][0], a.ends[0][1]);
+        ctx.lineTo(a.ends[1][0], a.ends[1][1]);
+        ctx.lineTo(b.ends[1][0], b.ends[1][1]);
+        ctx.lineTo(b.ends[0][0], b.ends[0][1]);
+        ctx.closePath();
+        ctx.fill();
+        this.rendered.push({ kind: 'linefill', id: d.id, points: [...a.ends, ...b.ends], coords: [] });
+      }
+      for (const d of this.list) {
+        const r = d as unknown as Rec;
+        if (d.kind === 'line') {
+          const l = lines.get(d.id);
+          const color = drawColor(r.color);
+          if (!l) continue;
+          const width = num(r.width) ?? 1;
+          if (color) {
+            ctx.strokeStyle = color;
+            ctx.lineWidth = width;
+            ctx.setLineDash(dash(r.style, width));
+            ctx.beginPath();
+            ctx.moveTo(l.ends[0][0], l.ends[0][1]);
+            ctx.lineTo(l.ends[1][0], l.ends[1][1]);
+            ctx.stroke();
+            ctx.setLineDash([]);
+          }
+          this.rendered.push({
+            kind: 'line',
+            id: d.id,
+            points: l.ends,
+            coords: [
+              [this.barOf(num(r.x1) ?? NaN, r.xloc), num(r.y1) ?? NaN],
+              [this.barOf(num(r.x2) ?? NaN, r.xloc), num(r.y2) ?? NaN],
+            ],
+          });
+        } else if (d.kind === 'box') {
+          const b1 = this.barOf(num(r.left) ?? NaN, r.xloc);
+          const b2 = this.barOf(num(r.right) ?? NaN, r.xloc);
+          const top = num(r.top);
+          const bottom = num(r.bottom);
+          if (Number.isNaN(b1) || Number.isNaN(b2) || top === null || bottom === null) continue;
+          const ext = str(r.extend) ?? 'none';
+          if ((Math.max(b1, b2) < vFrom && ext === 'none') || (Math.min(b1, b2) > vTo && ext === 'none')) continue;
+          let x1 = X(b1);
+          let x2 = X(b2);
+          const y1 = Y(top);
+          const y2 = Y(bottom);
+          if (x1 === null || x2 === null || y1 === null || y2 === null) continue;
+          if (ext === 'left' || ext === 'both') x1 = 0;
+          if (ext === 'right' || ext === 'both') x2 = W;
+          const bg = drawColor(r.bgcolor);
+          if (bg) {
+            ctx.fillStyle = bg;
+            ctx.fillRect(Math.min(x1, x2), Math.min(y1, y2), Math.abs(x2 - x1), Math.abs(y2 - y1));
+          }
+          const border = drawColor(r.border_color);
+          const bw = num(r.border_width) ?? 1;
+          if (border && bw > 0) {
+            ctx.strokeStyle = border;
+            ctx.lineWidth = bw;
+            ctx.setLineDash(dash(r.border_style, bw));
+            ctx.strokeRect(Math.min(x1, x2), Math.min(y1, y2), Math.abs(x2 - x1), Math.abs(y2 - y1));
+            ctx.setLineDash([]);
+          }
+          const text = str(r.text) ?? '';
+          if (text) {
+            ctx.fillStyle = drawColor(r.text_color) ?? '#000';
+            ctx.font = '11px sans-serif';
+            ctx.textAlign = 'center';
+            ctx.textBaseline = 'middle';
+            ctx.fillText(text, (x1 + x2) / 2, (y1 + y2) / 2);
+          }
+          this.rendered.push({ kind: 'box', id: d.id, points: [[x1, y1], [x2, y2]], coords: [[b1, top], [b2, bottom]], text });
+        } else if (d.kind === 'label') {
+          const bar = this.barOf(num(r.x) ?? NaN, r.xloc);
+          if (Number.isNaN(bar) || bar < vFrom || bar > vTo) continue;
+          const yloc = str(r.yloc) ?? 'price';
+          let price = num(r.y);
+          if (yloc === 'abovebar') price = bar < this.buffer.barCount ? (this.buffer.high.data[bar] as number) : null;
+          if (yloc === 'belowbar') price = bar < this.buffer.barCount ? (this.buffer.low.data[bar] as number) : null;
+          if (price === null) continue;
+          const x = X(bar);
+          const y = Y(price);
+          if (x === null || y === null) continue;
+          const text = str(r.text) ?? '';
+          ctx.font = '12px sans-serif';
+          const tw = ctx.measureText(text).width;
+          const w = Math.max(12, tw + 10);
+          const h = 20;
+          const style = str(r.style) ?? 'label_down';
+          // label_down (the default) points down at its price: the box sits above it; label_up below.
+          const below = yloc === 'belowbar' || style.includes('label_up');
+          const centered = style === 'label_center' || style === 'none' || style === 'text_outline';
+          const top = centered ? y - h / 2 : below ? y + 6 : y - 6 - h;
+          const bg = drawColor(r.color);
+          if (bg && style !== 'none') {
+            ctx.fillStyle = bg;
+            ctx.beginPath();
+            ctx.roundRect(x - w / 2, top, w, h, 4);
+            if (!centered) {
+              const tip = below ? top : top + h;
+              ctx.moveTo(x - 5, tip);
+              ctx.lineTo(x, y);
+              ctx.lineTo(x + 5, tip);
+            }
+            ctx.fill();
+          }
+          if (text) {
+            ctx.fillStyle = drawColor(r.textcolor) ?? '#fff';
+            ctx.textAlign = 'center';
+            ctx.textBaseline = 'middle';
+            ctx.fillText(text, x, top + h / 2);
+          }
+          this.rendered.push({ kind: 'label', id: d.id, points: [[x, y]], coords: [[bar, price]], text });
+        } else if (d.kind === 'polyline') {
+          const pts = Array.isArray(r.points) ? (r.points as unknown[]) : [];
+          const px: [number, number][] = [];
+          const cs: [number, number][] = [];
+          let lo = Infinity;
+          let hi = -Infinity;
+          for (const p of pts) {
+            if (!Array.isArray(p)) continue;
+            const bar = this.barOf(num(p[0]) ?? NaN, r.xloc);
+            const pr = num(p[1]);
+            if (Number.isNaN(bar) || pr === null) continue;
+            const x = X(bar);
+            const y = Y(pr);
+            if (x === null || y === null) continue;
+            lo = Math.min(lo, bar);
+            hi = Math.max(hi, bar);
+            px.push([x, y]);
+            cs.push([bar, pr]);
+          }
+          if (px.length < 2 || hi < vFrom || lo > vTo) continue;
+          ctx.beginPath();
+          ctx.moveTo(px[0]?.[0] ?? 0, px[0]?.[1] ?? 0);
+          for (const [x, y] of px.slice(1)) ctx.lineTo(x, y);
+          if (r.closed === true) ctx.closePath();
+          const fill = drawColor(r.fill_color);
+          if (fill) {
+            ctx.fillStyle = fill;
+            ctx.fill();
+          }
+          const lc = drawColor(r.line_color);
+          const lw = num(r.line_width) ?? 1;
+          if (lc) {
+            ctx.strokeStyle = lc;
+            ctx.lineWidth = lw;
+            ctx.setLineDash(dash(r.line_style, lw));
+            ctx.stroke();
+            ctx.setLineDash([]);
+          }
+          this.rendered.push({ kind: 'polyline', id: d.id, points: px, coords: cs });
+        }
+      }
+    });
+    for (const d of this.list) if (d.kind === 'table') this.rendered.push({ kind: 'table', id: d.id, points: [], coords: [] });
+  }
+
+  /** Keeps the tables' overlay off the price and time axes (their widths change with the labels). */
+  private fitOverlay(chart: IChartApi): void {
+    const inset = `0px ${chart.priceScale('right').width()}px ${chart.timeScale().height()}px 0px`;
+    if (this.overlay.style.inset !== inset) this.overlay.style.inset = inset;
+  }
+
+  /** Tables: one HTML table per drawing, placed at its position (top_right, middle_center, ...). */
+  private renderTables(): void {
+    this.overlay.replaceChildren();
+    for (const d of this.list) {
+      if (d.kind !== 'table') continue;
+      const r = d as unknown as Rec;
+      const pos = (str(r.position) ?? 'top_right').split('_');
+      const el = document.createElement('table');
+      el.dataset.testid = 'chart-table';
+      el.dataset.id = String(d.id);
+      const v = pos[0] ?? 'top';
+      const h = pos[1] ?? 'right';
+      Object.assign(el.style, {
+        position: 'absolute',
+        borderCollapse: 'collapse',
+        font: '12px sans-serif',
+        background: drawColor(r.bgcolor) ?? 'transparent',
+        ...(v === 'top' ? { top: '4px' } : v === 'bottom' ? { bottom: '4px' } : { top: '50%', transform: 'translateY(-50%)' }),
+        ...(h === 'left' ? { left: '4px' } : h === 'right' ? { right: '4px' } : { left: '50%', transform: v === 'middle' ? 'translate(-50%,-50%)' : 'translateX(-50%)' }),
+      });
+      const frame = drawColor(r.frame_color);
+      const fw = num(r.frame_width) ?? 0;
+      if (frame && fw > 0) el.style.border = `${fw}px solid ${frame}`;
+      const border = drawColor(r.border_color);
+      const bw = num(r.border_width) ?? 0;
+      const cols = num(r.columns) ?? 0;
+      const cells = Array.isArray(r.cells) ? (r.cells as unknown[]) : [];
+      const rows = num(r.rows) ?? 0;
+      for (let row = 0; row < rows; row++) {
+        const tr = document.createElement('tr');
+        for (let col = 0; col < cols; col++) {
+          const td = document.createElement('td');
+          const c = cells[row * cols + col];
+          if (c && typeof c === 'object') {
+            const cell = c as Rec;
+            td.textContent = str(cell.text) ?? '';
+            td.style.color = drawColor(cell.text_color) ?? '#000';
+            const bg = drawColor(cell.bgcolor);
+            if (bg) td.style.background = bg;
+            td.style.textAlign = str(cell.text_halign) ?? 'center';
+          }
+          td.style.padding = '2px 6px';
+          if (border && bw > 0) td.style.border = `${bw}px solid ${border}`;
+          tr.appendChild(td);
+        }
+        el.appendChild(tr);
+      }
+      this.overlay.appendChild(el);
+    }
+  }
+}
