@@ -16,7 +16,7 @@ import { DiagnosticSink } from '../vm/compiler/diagnostics.js';
 import { disassemble } from '../vm/bytecode/disasm.js';
 
 const root = resolve(import.meta.dirname, '..');
-const dirs = ['tests/lang', 'public', 'bench', 'tests/fixtures', '/work/shared/data/tradingview'];
+const dirs = ['tests/lang', 'public', 'bench', 'tests/fixtures', join(root, '..', 'shared', 'data', 'tradingview') /* the shared reference data beside the checkout, when present */];
 
 function walk(dir: string, out: string[]): void {
   if (!existsSync(dir)) return;
