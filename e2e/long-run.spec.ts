@@ -15,7 +15,7 @@ indicator("long run", overlay=true)
 fast = ta.ema(close, 20)
 basis = ta.sma(close, 20)
 float acc = 0.0
-for i = 0 to 100
+for i = 0 to 400 // enough work that the 1M-bar history run outlasts the 3 s periodic checkpoint
     acc += math.sin(i * close)
 plot(fast, "Fast MA")
 plot(basis, "BB basis")
