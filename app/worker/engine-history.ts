@@ -23,6 +23,7 @@ import {
   type Job,
 } from './engine-core.js';
 import { EngineCheckpoints } from './engine-checkpoints.js';
+import { testHangPoint } from './test-hang.js';
 
 export abstract class EngineHistory extends EngineCheckpoints {
   /** Opens the session's script over its dataset: restores the newest matching checkpoint when
@@ -166,6 +167,7 @@ export abstract class EngineHistory extends EngineCheckpoints {
         const from = inst.barIndex + 1;
         const to = Math.min(end, from + slice);
         const ts = now();
+        testHangPoint();
         if (slow || inst.isSuspended) {
           if (!(await this.runSlowBars(job, run, from, to))) {
             status = 'cancelled';

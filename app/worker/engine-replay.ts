@@ -6,6 +6,7 @@ import { now, sleep, yieldToEventLoop } from './scheduling.js';
 import { ticksForBar, TICKS_PER_BAR, type TickBar } from './ticks.js';
 import { FEED_FLUSH_MS, REPLAY_CHECKPOINT_MS, barAt, barsChunk, chunkBuffers, type ActiveRun, type Job } from './engine-core.js';
 import { EngineHistory } from './engine-history.js';
+import { testHangPoint } from './test-hang.js';
 
 export abstract class EngineReplay extends EngineHistory {
   protected flushFeed(run: ActiveRun): void {
@@ -41,6 +42,7 @@ export abstract class EngineReplay extends EngineHistory {
       run.open = { bar, ticks: ticksForBar({ ...b, volume: b.volume ?? NaN }), sent: 0 };
     }
     const o = run.open;
+    testHangPoint();
     while (o.sent < o.ticks.length) {
       if (job?.stop && !job.finishBar) return false;
       const tick = o.ticks[o.sent] as TickBar;

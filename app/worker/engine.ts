@@ -16,6 +16,7 @@ import type { CompileInfo, EngineApi, EngineEvent, EngineListener, ImportResult,
 import { defaultSession, errorMessage, type Transfer } from './engine-core.js';
 import { EngineReplay } from './engine-replay.js';
 import { builtinCatalog, type BuiltinCatalog } from './builtin-catalog.js';
+import { armTestHang } from './test-hang.js';
 import { brokerOf, strategyReport, tradesCsv, type StrategyReport } from '../../vm/index.js';
 
 export type { Transfer };
@@ -78,6 +79,11 @@ export class Engine extends EngineReplay implements EngineApi {
   /** Checkpoints what was confirmed since the last checkpoint (the page is hidden or closing). */
   flush(): Promise<void> {
     return this.flushActive();
+  }
+
+  /** Test-only (app/worker/test-hang.ts): the next bar the engine runs never ends. */
+  async testOnlyHangAtNextBar(): Promise<void> {
+    armTestHang();
   }
 
   async timingMarks(): Promise<TimingMark[]> {
