@@ -90,6 +90,8 @@ Options:
                          whose library("Name") title matches; repeatable)
   --trades <file>        strategies: write TradingView's "List of trades" CSV (- for stdout);
                          the JSON output also gains a "strategy" section (trades, summary, equity)
+  --magnifier-data <f>   strategies with use_bar_magnifier = true: lower-timeframe bars (CSV) whose
+                         intrabar paths decide the limit/stop fills inside each chart bar
   --save-at <bar>        with --save: save the snapshot after this bar (bar_index, 0-based)
   --save <file>          write a snapshot (after the last bar when --save-at is not given)
   --drawings <file>      write the drawings alive at the end (labels, lines, boxes, tables,
@@ -133,6 +135,8 @@ interface RunArgs {
   /** --lib files: libraries the script may import. */
   libs: string[];
   trades: string | null;
+  /** --magnifier-data <file>: lower-timeframe bars for the strategy's bar magnifier. */
+  magnifierData: string | null;
   /** --drawings <file> (Tier 2). */
   drawings: string | null;
 }
@@ -307,6 +311,7 @@ function parseRunArgs(args: string[]): RunArgs {
     resume: null,
     libs: [],
     trades: null,
+    magnifierData: null,
     drawings: null,
   };
   for (let i = 0; i < args.length; i++) {
@@ -375,6 +380,9 @@ function parseRunArgs(args: string[]): RunArgs {
         break;
       case '--trades':
         r.trades = take();
+        break;
+      case '--magnifier-data':
+        r.magnifierData = take();
         break;
       default:
         if (a.startsWith('-') && a.length > 1) throw usage(`unknown option '${a}' for run`, 'run');
@@ -564,6 +572,19 @@ function flushWarnings(): void {
   for (const w of pendingWarnings.splice(0)) printErr(w);
 }
 
+/** --magnifier-data: the lower-timeframe bars, for a strategy that asks for the bar magnifier. */
+function magnifierBars(path: string, program: Program): BarColumns {
+  if (program.meta.kind !== 'strategy' || program.meta.options.use_bar_magnifier !== true) {
+    throw new CliError(`--magnifier-data needs a strategy declared with use_bar_magnifier = true`);
+  }
+  const cannotRead = (e: unknown): never => {
+    throw new CliError(`cannot read the magnifier data file '${path}': ${systemErrorText(systemErrorCode(e) ?? '', e)}`);
+  };
+  const parsed = readBarsFile(path, path, cannotRead) || parseBarsCsv(decodeText(readBytes(path, 'magnifier data file')), { name: path });
+  for (const w of parsed.warnings) warn(w);
+  return parsed.bars;
+}
+
 function run(a: RunArgs): number {
   const program = compileOrFail(a.script, a.libs);
   const stdin = a.data === '-';
@@ -590,6 +611,7 @@ function run(a: RunArgs): number {
     if (a.chartTimeframe !== null) bars = chartBars(bars, symbol.info, dataTf, a.chartTimeframe, dataPath);
     inst = Instance.builder(program).symbol(symbol.info).timeframe(tf).inputs(inputs).totalBars(bars.length).build();
   }
+  if (a.magnifierData !== null) inst.setMagnifierBars(magnifierBars(a.magnifierData, program));
   // Bar index of data row i is i + offset (they differ only when a resumed file starts elsewhere).
   const offset = inst.barIndex + 1 - from;
   const firstBar = from + offset;

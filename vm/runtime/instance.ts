@@ -35,7 +35,7 @@ import {
   type MachineState,
 } from '../snapshot/state.js';
 import { BarFeed, hostStepsFor, HISTORY, REALTIME_NEW, REALTIME_UPDATE } from './bar-feed.js';
-import './strategy-step.js'; // strategy: registers the broker's host step in HOST_STEPS
+import { magnifierMissing, runsOnTicks, setMagnifierBars, TICK_KEPT } from './strategy-step.js'; // strategy: registers the broker's host step in HOST_STEPS
 import { captureTick, restoreRecord, rollbackTick, saveRecord, varipSlots, type VaripSlots } from './state-ops.js';
 
 export interface Bar {
@@ -658,6 +658,12 @@ export class Instance {
     const t = tick;
     this.feed.enter(idx, t.time, t.open, t.high, t.low, t.close, t.volume ?? NaN, t.timeClose, isNew ? REALTIME_NEW : REALTIME_UPDATE);
     this.pending = { bar: idx, confirm: false };
+    // A strategy without calc_on_every_tick runs only when the bar closes (its broker still fills
+    // on the tick, in the host step).
+    if (!runsOnTicks(this.machine.program)) {
+      this.finish(true);
+      return { status: 'done', bar: idx };
+    }
     return this.go(opts.budget);
   }
 
@@ -670,6 +676,18 @@ export class Instance {
 
   private checkUsable(): void {
     if (this.failed) throw this.failed;
+    if (magnifierMissing(this.machine.program, this.machine)) {
+      throw new InstanceError(
+        'magnifier-data',
+        'strategy(use_bar_magnifier = true) needs lower-timeframe bars: give them (CLI: --magnifier-data lower.csv; API: Instance.setMagnifierBars), or set use_bar_magnifier = false.',
+      );
+    }
+  }
+
+  /** Lower-timeframe bars for strategy(use_bar_magnifier = true): the broker fills orders on their
+   * intrabar paths inside each chart bar (host data: give them again to a restored instance). */
+  setMagnifierBars(bars: BarColumns): void {
+    setMagnifierBars(this.machine, bars);
   }
 
   private go(budget: number | undefined, resuming = false): RunResult {
@@ -711,7 +729,12 @@ export class Instance {
 
   /** Restores the last confirmed state (state-ops.ts), keeping varip variables. */
   private rollback(): void {
-    if (this.checkpoint) rollbackTick(this.machine, this.checkpoint, this.varip);
+    if (!this.checkpoint) return;
+    // A strategy's broker is not rolled back: its fills on realtime ticks stand (strategy-step.ts).
+    const host = this.machine.host;
+    const kept = host[TICK_KEPT];
+    rollbackTick(this.machine, this.checkpoint, this.varip);
+    if (kept !== undefined) this.machine.host[TICK_KEPT] = kept;
   }
 }
 
