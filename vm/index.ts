@@ -6,6 +6,7 @@
 //   for (const bar of bars) inst.runBar(bar);
 
 export { compile, type CompileResult, type CompileOptions } from './compiler/compile.js';
+export { computationFingerprint, presentationOnlyEdit, restoreWithProgram, type EditVerdict } from './compiler/presentation.js';
 export { formatDiagnostic, LineMap, type Diagnostic } from './core/diagnostics.js';
 export type { Program, OutputInfo, InputInfo, ScriptMeta } from './bytecode/program.js';
 export { disassemble } from './bytecode/disasm.js';

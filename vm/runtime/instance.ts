@@ -171,11 +171,18 @@ export class InstanceBuilder extends ChartFacts {
   }
 }
 
+/** A program a snapshot goes on with in place of its own (RestoreBuilder.replaceProgram). */
+export interface ProgramReplacement {
+  program: Program;
+  check: (saved: Program) => string | null;
+}
+
 /** Restores an instance from snapshot bytes, with optional overrides, on `build()`. */
 export class RestoreBuilder extends ChartFacts {
   private lim: Partial<Limits> = {};
   private expected: Program | null = null;
   private expectedHash: string | null = null;
+  private replacement: ProgramReplacement | null = null;
 
   constructor(private readonly bytes: Uint8Array) {
     super();
@@ -194,6 +201,15 @@ export class RestoreBuilder extends ChartFacts {
     return this;
   }
 
+  /** Goes on with `program` in place of the snapshot's own, when `check(saved program)` finds
+   * nothing wrong (returns null; else its reason is a 'program-mismatch'). Only for a snapshot taken
+   * between bars; the check (compiler/presentation.ts) decides that `program` computes exactly what
+   * the saved one did, so the state carries over as it is. */
+  replaceProgram(program: Program, check: (saved: Program) => string | null): this {
+    this.replacement = { program, check };
+    return this;
+  }
+
   /** Refuses ('program-mismatch') a snapshot whose program/inputs/symbol/timeframe hash differs. */
   expectHash(hash: string): this {
     this.expectedHash = hash;
@@ -201,7 +217,7 @@ export class RestoreBuilder extends ChartFacts {
   }
 
   build(): Instance {
-    const inst = Instance.fromSnapshot(this.bytes, this.lim, this.expected, this.expectedHash, this.compiled);
+    const inst = Instance.fromSnapshot(this.bytes, this.lim, this.expected, this.expectedHash, this.compiled, this.replacement);
     if (this.lastTime !== null) inst.setLastBarTime(this.lastTime);
     if (this.total !== null) inst.setTotalBars(this.total);
     return inst;
@@ -404,13 +420,24 @@ export class Instance {
     expected: Program | null,
     expectedHash: string | null,
     compiled = true,
+    replacement: ProgramReplacement | null = null,
   ): Instance {
     const { header, body } = readSnapshot(bytes);
     const d = decodeBody(body);
     const env = d.env;
-    const hash = programHash(d.programBytes, env);
+    let hash = programHash(d.programBytes, env);
     if (hash !== header.programHash) {
       throw new SnapshotError('corrupt', `the header's program hash ${header.programHash} does not match its body (${hash})`);
+    }
+    if (replacement) {
+      if (d.state.exec || d.state.open) {
+        throw new SnapshotError('program-mismatch', 'the snapshot was taken in the middle of a bar: it goes on only with its own program');
+      }
+      const why = replacement.check(d.program);
+      if (why !== null) throw new SnapshotError('program-mismatch', `the edited script cannot go on from this snapshot: ${why}`);
+      d.program = replacement.program;
+      d.programBytes = packProgram(replacement.program);
+      hash = programHash(d.programBytes, env);
     }
     if (expected) {
       const want = packProgram(expected);
