@@ -4,10 +4,10 @@
 // text_formatting, and force_overlay.
 
 import { defineFn } from '../registry.js';
-import { addDrawing, copyDrawing, deleteDrawing, findDrawing, registry } from './store.js';
-import { defineGetter, defineSetter, defineSetters, pointArg, pointX, readProps, type PropType } from './props.js';
+import { addDrawing } from './store.js';
+import { defineCopyDelete, defineGetter, definePointSetter, defineSetter, defineSetters, pointArg, pointX, readProps, styleArgs, type StyleSpec } from './props.js';
 
-const STYLE: readonly (readonly [string, PropType, string])[] = [
+const STYLE: StyleSpec = [
   ['border_color', 'color', 'color.blue'],
   ['border_width', 'int', '1'],
   ['border_style', 'string', 'line.style_solid'],
@@ -24,8 +24,7 @@ const STYLE: readonly (readonly [string, PropType, string])[] = [
   ['force_overlay', 'bool', 'false'],
   ['text_formatting', 'int', 'text.format_none'],
 ];
-const styleParams = STYLE.map(([n, ty, def]) => `${n}: series ${ty} = ${def}`).join(', ');
-const styleFields = STYLE.map(([n, ty]) => [n, ty] as const);
+const { params: styleParams, fields: styleFields } = styleArgs(STYLE);
 
 let registered = false;
 
@@ -50,12 +49,7 @@ export function registerBox(): void {
     },
     { drawing: true },
   );
-  defineFn('box.copy(id: series box): series box', (rt, a, d, s) => {
-    rt.f[d] = copyDrawing(rt, s, 'box', rt.f[a] ?? NaN);
-  }, { drawing: true });
-  defineFn('box.delete(id: series box): void', (rt, a, _d, s) => {
-    deleteDrawing(registry(rt, s), rt.f[a] ?? NaN);
-  }, { drawing: true });
+  defineCopyDelete('box');
   defineSetters('box', [
     ['left', 'int'], ['top', 'float'], ['right', 'int'], ['bottom', 'float'], ['border_color', 'color'],
     ['border_width', 'int'], ['border_style', 'string'], ['extend', 'string'], ['bgcolor', 'color'],
@@ -65,15 +59,8 @@ export function registerBox(): void {
   defineSetter('box', 'set_lefttop', [['left', 'int'], ['top', 'float']]);
   defineSetter('box', 'set_rightbottom', [['right', 'int'], ['bottom', 'float']]);
   defineSetter('box', 'set_xloc', [['left', 'int'], ['right', 'int'], ['xloc', 'string']]);
-  for (const [fn, xk, yk] of [['set_top_left_point', 'left', 'top'], ['set_bottom_right_point', 'right', 'bottom']] as const) {
-    defineFn(`box.${fn}(id: series box, point: chart.point): void`, (rt, a, _d, s) => {
-      const dr = findDrawing(rt, s, 'box', rt.f[a] ?? NaN);
-      const p = pointArg(rt, a + 1);
-      if (!dr || !p) return;
-      dr[xk] = pointX(p, dr.xloc);
-      dr[yk] = p.price;
-    }, { drawing: true });
-  }
+  definePointSetter('box', 'set_top_left_point', 'left', 'top');
+  definePointSetter('box', 'set_bottom_right_point', 'right', 'bottom');
   for (const k of ['left', 'right'] as const) defineGetter('box', k, k, 'int');
   for (const k of ['top', 'bottom'] as const) defineGetter('box', k, k, 'float');
 }
