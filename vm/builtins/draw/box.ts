@@ -5,7 +5,7 @@
 
 import { defineFn } from '../registry.js';
 import { addDrawing } from './store.js';
-import { defineCopyDelete, defineGetter, definePointSetter, defineSetter, defineSetters, pointArg, pointX, readProps, styleArgs, type StyleSpec } from './props.js';
+import { defineCopyDelete, defineGetter, definePointSetter, defineSetter, defineSetters, pointArg, pointX, readProps, styleArgs, withIntSize, type StyleSpec } from './props.js';
 
 const STYLE: StyleSpec = [
   ['border_color', 'color', 'color.blue'],
@@ -24,31 +24,33 @@ const STYLE: StyleSpec = [
   ['force_overlay', 'bool', 'false'],
   ['text_formatting', 'int', 'text.format_none'],
 ];
-const { params: styleParams, fields: styleFields } = styleArgs(STYLE);
 
 let registered = false;
 
 export function registerBox(): void {
   if (registered) return;
   registered = true;
-  defineFn(
-    `box.new(left: series int, top: series float, right: series int, bottom: series float, ${styleParams}): series box`,
-    (rt, a, d, s) => {
-      const props = { left: rt.f[a] ?? NaN, top: rt.f[a + 1] ?? NaN, right: rt.f[a + 2] ?? NaN, bottom: rt.f[a + 3] ?? NaN, ...readProps(rt, a + 4, styleFields) };
-      rt.f[d] = addDrawing(rt, s, 'box', props);
-    },
-    { drawing: true },
-  );
-  defineFn(
-    `box.new(top_left: chart.point, bottom_right: chart.point, ${styleParams}): series box`,
-    (rt, a, d, s) => {
-      const p1 = pointArg(rt, a);
-      const p2 = pointArg(rt, a + 1);
-      const style = readProps(rt, a + 2, styleFields);
-      rt.f[d] = addDrawing(rt, s, 'box', { left: pointX(p1, style.xloc), top: p1 ? p1.price : NaN, right: pointX(p2, style.xloc), bottom: p2 ? p2.price : NaN, ...style });
-    },
-    { drawing: true },
-  );
+  // Each form twice: `text_size` as a size.* constant, then as a number of points.
+  for (const { params, fields } of [styleArgs(STYLE), styleArgs(withIntSize(STYLE, 'text_size'))]) {
+    defineFn(
+      `box.new(left: series int, top: series float, right: series int, bottom: series float, ${params}): series box`,
+      (rt, a, d, s) => {
+        const props = { left: rt.f[a] ?? NaN, top: rt.f[a + 1] ?? NaN, right: rt.f[a + 2] ?? NaN, bottom: rt.f[a + 3] ?? NaN, ...readProps(rt, a + 4, fields) };
+        rt.f[d] = addDrawing(rt, s, 'box', props);
+      },
+      { drawing: true },
+    );
+    defineFn(
+      `box.new(top_left: chart.point, bottom_right: chart.point, ${params}): series box`,
+      (rt, a, d, s) => {
+        const p1 = pointArg(rt, a);
+        const p2 = pointArg(rt, a + 1);
+        const style = readProps(rt, a + 2, fields);
+        rt.f[d] = addDrawing(rt, s, 'box', { left: pointX(p1, style.xloc), top: p1 ? p1.price : NaN, right: pointX(p2, style.xloc), bottom: p2 ? p2.price : NaN, ...style });
+      },
+      { drawing: true },
+    );
+  }
   defineCopyDelete('box');
   defineSetters('box', [
     ['left', 'int'], ['top', 'float'], ['right', 'int'], ['bottom', 'float'], ['border_color', 'color'],
@@ -56,6 +58,7 @@ export function registerBox(): void {
     ['text', 'string'], ['text_size', 'string'], ['text_color', 'color'], ['text_halign', 'string'],
     ['text_valign', 'string'], ['text_wrap', 'string'], ['text_font_family', 'string'], ['text_formatting', 'int'],
   ]);
+  defineSetter('box', 'set_text_size', [['text_size', 'int']]);
   defineSetter('box', 'set_lefttop', [['left', 'int'], ['top', 'float']]);
   defineSetter('box', 'set_rightbottom', [['right', 'int'], ['bottom', 'float']]);
   defineSetter('box', 'set_xloc', [['left', 'int'], ['right', 'int'], ['xloc', 'string']]);

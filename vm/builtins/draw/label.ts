@@ -4,7 +4,7 @@
 
 import { defineFn } from '../registry.js';
 import { addDrawing } from './store.js';
-import { defineCopyDelete, defineGetter, definePointSetter, defineSetter, defineSetters, pointArg, pointX, readProps, styleArgs, type StyleSpec } from './props.js';
+import { defineCopyDelete, defineGetter, definePointSetter, defineSetter, defineSetters, pointArg, pointX, readProps, styleArgs, withIntSize, type StyleSpec } from './props.js';
 
 /** label.new's arguments after the position, in Pine's order. */
 const STYLE: StyleSpec = [
@@ -22,36 +22,39 @@ const STYLE: StyleSpec = [
   ['text_formatting', 'int', 'text.format_none'],
 ];
 
-const { params: styleParams, fields: styleFields } = styleArgs(STYLE);
 
 let registered = false;
 
 export function registerLabel(): void {
   if (registered) return;
   registered = true;
-  defineFn(
-    `label.new(x: series int, y: series float, ${styleParams}): series label`,
-    (rt, a, d, s) => {
-      const props = { x: rt.f[a] ?? NaN, y: rt.f[a + 1] ?? NaN, ...readProps(rt, a + 2, styleFields) };
-      rt.f[d] = addDrawing(rt, s, 'label', props);
-    },
-    { drawing: true },
-  );
-  defineFn(
-    `label.new(point: chart.point, ${styleParams}): series label`,
-    (rt, a, d, s) => {
-      const p = pointArg(rt, a);
-      const style = readProps(rt, a + 1, styleFields);
-      rt.f[d] = addDrawing(rt, s, 'label', { x: pointX(p, style.xloc), y: p ? p.price : NaN, ...style });
-    },
-    { drawing: true },
-  );
+  // Each form twice: `size` as a size.* constant, then as a number of points.
+  for (const { params, fields } of [styleArgs(STYLE), styleArgs(withIntSize(STYLE, 'size'))]) {
+    defineFn(
+      `label.new(x: series int, y: series float, ${params}): series label`,
+      (rt, a, d, s) => {
+        const props = { x: rt.f[a] ?? NaN, y: rt.f[a + 1] ?? NaN, ...readProps(rt, a + 2, fields) };
+        rt.f[d] = addDrawing(rt, s, 'label', props);
+      },
+      { drawing: true },
+    );
+    defineFn(
+      `label.new(point: chart.point, ${params}): series label`,
+      (rt, a, d, s) => {
+        const p = pointArg(rt, a);
+        const style = readProps(rt, a + 1, fields);
+        rt.f[d] = addDrawing(rt, s, 'label', { x: pointX(p, style.xloc), y: p ? p.price : NaN, ...style });
+      },
+      { drawing: true },
+    );
+  }
   defineCopyDelete('label');
   defineSetters('label', [
     ['x', 'int'], ['y', 'float'], ['yloc', 'string'], ['text', 'string'], ['color', 'color'],
     ['style', 'string'], ['textcolor', 'color'], ['size', 'string'], ['textalign', 'string'],
     ['tooltip', 'string'], ['text_font_family', 'string'], ['text_formatting', 'int'],
   ]);
+  defineSetter('label', 'set_size', [['size', 'int']]);
   defineSetter('label', 'set_xy', [['x', 'int'], ['y', 'float']]);
   defineSetter('label', 'set_xloc', [['x', 'int'], ['xloc', 'string']]);
   definePointSetter('label', 'set_point', 'x', 'y');

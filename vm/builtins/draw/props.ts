@@ -82,6 +82,12 @@ export function styleArgs(spec: StyleSpec): { params: string; fields: readonly (
   };
 }
 
+/** The same style table with `key` taking an int: Pine v6 takes a text size as a size.* constant
+ * or as a number of typographic points (an overload; a call that gives neither takes the first). */
+export function withIntSize(spec: StyleSpec, key: string): StyleSpec {
+  return spec.map((e) => (e[0] === key ? ([key, 'int', 'na'] as const) : e));
+}
+
 /** `kind.copy(id)` and `kind.delete(id)`. */
 export function defineCopyDelete(kind: DrawKind): void {
   defineFn(`${kind}.copy(id: series ${kind}): series ${kind}`, (rt, a, d, s) => {
