@@ -61,7 +61,20 @@ export interface EvergreenDebug {
   candleAt(bar: number): { time: number; open: number; high: number; low: number; close: number } | null;
   /** The drawings the chart painted last (labels, lines, boxes, polylines, linefills in view, every
    * table): kind, id, the bar/price coordinates, their pixels in the pane, and the text. */
-  drawings(): { kind: string; id: number; pane: number; coords: [number, number][]; points: [number, number][]; text?: string }[];
+  drawings(): {
+    kind: string;
+    id: number;
+    pane: number;
+    coords: [number, number][];
+    points: [number, number][];
+    text?: string;
+    /** Labels: style, font pixels, the painted [x, y, w, h], tooltip; boxes: font pixels, wrapped lines. */
+    style?: string;
+    fontPx?: number;
+    rect?: [number, number, number, number];
+    tooltip?: string;
+    lines?: string[];
+  }[];
   /** Scrolls the chart so `bar` is in view. */
   scrollToBar(bar: number): void;
   /** Replaces the editor's text (as typing would). */

@@ -26,6 +26,7 @@
 // plain data in the call-site state `cs[s]`, so realtime rollback, snapshots and clones carry it.
 
 import { R } from '../core/registers.js';
+import { tickerNeeds, tickerStandard } from '../builtins/ticker.js';
 import type { BarColumns } from '../data/bars.js';
 import type { SymbolInfo, TimeframeInfo } from '../core/runtime.js';
 import { parseTimeframe, timeframeSeconds } from '../builtins/time/timeframe.js';
@@ -137,13 +138,25 @@ function timeframeOf(m: ContextHost, tfs: string): TimeframeInfo {
   return info;
 }
 
+/** A symbol other than the chart's own name: a ticker id of ticker.* for the chart's symbol
+ * without modifiers goes on; anything else fails naming what has no data. */
+function checkTicker(m: ContextHost, sym: unknown): void {
+  const own = (x: string): boolean => x === m.syminfo.tickerid || x === m.syminfo.ticker;
+  const std = typeof sym === 'string' ? tickerStandard(sym) : null;
+  if (std === null || !own(std)) {
+    m.fail('no-data', `request.security(): no data source for symbol ${typeof sym === 'string' ? `"${sym}"` : 'na'}: only the chart's own symbol (${m.syminfo.tickerid || m.syminfo.ticker || 'syminfo.tickerid'}) has data here.`);
+  }
+  const need = tickerNeeds(sym as string, m.syminfo.sessionType ?? 'regular');
+  if (need !== null) {
+    m.fail('no-data', `request.security(): no data for ${need} of "${std}" (ticker id ${sym as string}): only the chart's own standard bars have data here.`);
+  }
+}
+
 /** CTX_IN: enters the context of request slot `s` for the current chart bar (failing when `sym`,
  * null for the chart's own, names another symbol); returns the
  * execution id (higher-timeframe bar index) the expression runs with. */
 export function ctxEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, flags: number): number {
-  if (sym !== null && sym !== '' && sym !== m.syminfo.tickerid && sym !== m.syminfo.ticker) {
-    m.fail('no-data', `request.security(): no data source for symbol ${typeof sym === 'string' ? `"${sym}"` : 'na'}: only the chart's own symbol (${m.syminfo.tickerid || m.syminfo.ticker || 'syminfo.tickerid'}) has data here.`);
-  }
+  if (sym !== null && sym !== '' && sym !== m.syminfo.tickerid && sym !== m.syminfo.ticker) checkTicker(m, sym);
   let st = m.cs[s] as RequestState | undefined;
   if (st === undefined) {
     st = newRequestState();

@@ -36,7 +36,19 @@ import {
 } from '../snapshot/state.js';
 import { BarFeed, hostStepsFor, HISTORY, REALTIME_NEW, REALTIME_UPDATE } from './bar-feed.js';
 import { magnifierMissing, runsOnTicks, setMagnifierBars, TICK_KEPT } from './strategy-step.js'; // strategy: registers the broker's host step in HOST_STEPS
-import { captureTick, restoreRecord, rollbackTick, saveRecord, varipSlots, type VaripSlots } from './state-ops.js';
+import type { PineObject } from '../core/heap.js';
+import {
+  captureTick,
+  objectPairs,
+  restoreRecord,
+  rollbackTick,
+  saveRecord,
+  syncVaripFields,
+  varipSlots,
+  type ObjectPairs,
+  type VaripFields,
+  type VaripSlots,
+} from './state-ops.js';
 
 export interface Bar {
   /** Bar open time, ms since the epoch (UTC). */
@@ -320,6 +332,10 @@ export class Instance {
   readonly feed: BarFeed;
   /** Absolute varip slots, kept across a realtime rollback. */
   private readonly varip: VaripSlots;
+  /** `varip` fields of user-defined types, by type name. */
+  private readonly varipFields: VaripFields;
+  /** The open bar's UDT objects with their checkpoint copies (null after a restore). */
+  private tickObjects: ObjectPairs | null = null;
 
   constructor(
     readonly machine: Machine,
@@ -330,6 +346,7 @@ export class Instance {
     const p = machine.program;
     this.feed = new BarFeed(machine, Int32Array.from(p.barSeries.flatMap((b) => [b.reg, b.slot])), hostStepsFor(p));
     this.varip = varipSlots(p.functions);
+    this.varipFields = new Map((p.varipFields ?? []).map((v) => [v.type, v.fields]));
     this.feed.last = total === null ? NaN : total - 1;
     if (lastBarTime !== null) this.setLastBarTime(lastBarTime);
     this.applyInputs();
@@ -375,6 +392,8 @@ export class Instance {
    * self-contained file); without it the size does not grow with the number of bars. */
   saveState(opts: { includeOutputs?: boolean } = {}): Uint8Array {
     const m = this.machine;
+    // The open bar's checkpoint goes into the file with the varip fields' current values.
+    if (this.openTime !== null && this.tickObjects) syncVaripFields(this.tickObjects, this.varipFields);
     const suspended = this.pending !== null && m.pc >= 0;
     const state: MachineState = {
       bar: m.bar,
@@ -397,7 +416,14 @@ export class Instance {
               confirm: this.pending.confirm,
             }
           : null,
-      open: this.openTime !== null && this.checkpoint ? { time: this.openTime, checkpoint: this.checkpoint } : null,
+      open:
+        this.openTime !== null && this.checkpoint
+          ? {
+              time: this.openTime,
+              checkpoint: this.checkpoint,
+              ...(this.tickObjects && this.tickObjects.size > 0 ? { objects: [...this.tickObjects].flat() } : {}),
+            }
+          : null,
       failed: this.failed ? this.failed.toJSON() : null,
       globals: this.program.globals.map((g) =>
         g.where === 'reg' ? (NUMBER_REG_TYPE.test(g.type) ? m.f[g.index] : m.o[g.index]) : g.where === 'var' ? m.vf[g.index] : m.vo[g.index],
@@ -477,6 +503,12 @@ export class Instance {
     if (st.open) {
       inst.openTime = st.open.time;
       inst.checkpoint = st.open.checkpoint;
+      const objs = st.open.objects;
+      if (objs) {
+        const pairs: ObjectPairs = new Map();
+        for (let i = 0; i + 1 < objs.length; i += 2) pairs.set(objs[i] as PineObject, objs[i + 1] as PineObject);
+        inst.tickObjects = pairs;
+      }
     }
     if (st.exec) {
       const e = st.exec;
@@ -565,6 +597,7 @@ export class Instance {
       if (bar.time !== this.openTime) throw new InstanceError('bar-order', `Bar at ${bar.time} does not confirm the open bar at ${this.openTime}: confirm it first.`);
       this.rollback();
       this.checkpoint = null;
+      this.tickObjects = null;
       this.openTime = null;
     }
     const idx = this.confirmed + 1;
@@ -673,7 +706,9 @@ export class Instance {
     }
     const isNew = this.openTime === null;
     if (isNew) {
-      this.checkpoint = captureTick(this.machine);
+      const seen = new Map<object, unknown>();
+      this.checkpoint = captureTick(this.machine, seen);
+      this.tickObjects = objectPairs(seen, 'capture');
       this.openTime = tick.time;
     } else {
       this.rollback();
@@ -758,9 +793,8 @@ export class Instance {
   private rollback(): void {
     if (!this.checkpoint) return;
     // A strategy's broker is not rolled back: its fills on realtime ticks stand (strategy-step.ts).
-    const host = this.machine.host;
-    const kept = host[TICK_KEPT];
-    rollbackTick(this.machine, this.checkpoint, this.varip);
+    const kept = this.machine.host[TICK_KEPT];
+    this.tickObjects = rollbackTick(this.machine, this.checkpoint, this.varip, { pairs: this.tickObjects, fields: this.varipFields });
     if (kept !== undefined) this.machine.host[TICK_KEPT] = kept;
   }
 }
