@@ -24,6 +24,7 @@ import {
 } from './engine-core.js';
 import { EngineCheckpoints } from './engine-checkpoints.js';
 import { testHangPoint } from './test-hang.js';
+import { openStudies, syncStudies } from './engine-studies.js';
 
 export abstract class EngineHistory extends EngineCheckpoints {
   /** Opens the session's script over its dataset: restores the newest matching checkpoint when
@@ -102,7 +103,8 @@ export abstract class EngineHistory extends EngineCheckpoints {
       }
       throw e;
     }
-    const run = this.adopt(inst, ds, id, historyEnd, 0, stored);
+    const studies = await openStudies(this.studyHost, ds, -1, id.replayFrom);
+    const run = this.adopt(inst, ds, id, historyEnd, 0, stored, false, studies);
     this.send({ type: 'checkpoint', bar: null, at: null });
     this.startJob('history', (job) => this.historyJob(job, run));
   }
@@ -174,6 +176,7 @@ export abstract class EngineHistory extends EngineCheckpoints {
             break;
           }
         } else inst.runBars(run.dataset.bars, from, to);
+        if (run.studies.length > 0) syncStudies(this.studyHost, run.studies, run.dataset, inst.barIndex, end);
         const n = inst.barIndex + 1 - from;
         const perBar = (now() - ts) / Math.max(1, n);
         slow = perBar > SLOW_BAR_MS;
