@@ -17,8 +17,12 @@ export {
   type Bar,
   type RunOptions,
   type RunResult,
+  type RunBarsResult,
   type InputValue,
 } from './runtime/instance.js';
+// Other symbols' data for request.security (a host call: runtime/request-data.ts).
+export type { DataRequest, RequestDataset } from './runtime/request-data.js';
+export { runBarsAnswering, settle, type DataAnswer } from './runtime/request-host.js';
 export { OutputStore, type OutputChunk } from './runtime/outputs.js';
 export type { DrawingRecord, DrawingValue } from './builtins/draw/output.js';
 export { PineRuntimeError, type PineRuntimeErrorData, type StackFrame } from './core/errors.js';
