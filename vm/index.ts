@@ -32,6 +32,8 @@ export { SnapshotError, type SnapshotErrorCode } from './snapshot/format.js';
 export type { BarColumns } from './data/bars.js';
 export { parseBarsCsv, ParseError, type ParsedBars } from './data/csv.js';
 export { inferMintick, inferTimeframe } from './data/infer.js';
+export { resampleBars, ResampleError } from './data/resample.js';
+export { parseTimeframe, timeframeSeconds } from './builtins/time/timeframe.js';
 export { syntheticBars, seededRandom, SYNTHETIC_START_MS, SYNTHETIC_STEP_MS } from './data/synthetic.js';
 export { HOST_STEPS, type HostStep, type HostStepEntry, type BarInfo } from './runtime/bar-feed.js';
 export type { ScriptState } from './core/state.js';

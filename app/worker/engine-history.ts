@@ -23,6 +23,7 @@ import {
   type Job,
 } from './engine-core.js';
 import { EngineCheckpoints } from './engine-checkpoints.js';
+import { answerDataRequest } from './engine-data.js';
 
 export abstract class EngineHistory extends EngineCheckpoints {
   /** Opens the session's script over its dataset: restores the newest matching checkpoint when
@@ -116,7 +117,9 @@ export abstract class EngineHistory extends EngineCheckpoints {
     }
     for (let i = from; i < to; i++) {
       let r = inst.runBar(barAt(run.dataset.bars, i), { budget: BAR_BUDGET });
-      while (r.status === 'yielded') {
+      while (r.status !== 'done') {
+        // Another symbol's bars: a host call answered from IndexedDB (engine-data.ts).
+        if (r.status === 'needs-data') await answerDataRequest(inst, this.store, this.baseUrl);
         if (now() - sliceStart > SLICE_TARGET_MS) {
           await yieldToEventLoop();
           sliceStart = now();
@@ -132,6 +135,8 @@ export abstract class EngineHistory extends EngineCheckpoints {
   protected async finishSuspended(job: Job, run: ActiveRun): Promise<boolean> {
     let sliceStart = now();
     while (run.inst.isSuspended) {
+      if (run.inst.dataRequest) await answerDataRequest(run.inst, this.store, this.baseUrl);
+      if (job.stop) return false;
       run.inst.resume({ budget: BAR_BUDGET });
       if (now() - sliceStart > SLICE_TARGET_MS) {
         await yieldToEventLoop();
@@ -171,7 +176,7 @@ export abstract class EngineHistory extends EngineCheckpoints {
             status = 'cancelled';
             break;
           }
-        } else inst.runBars(run.dataset.bars, from, to);
+        } else if (inst.runBars(run.dataset.bars, from, to).status === 'needs-data') await answerDataRequest(inst, this.store, this.baseUrl);
         const n = inst.barIndex + 1 - from;
         const perBar = (now() - ts) / Math.max(1, n);
         slow = perBar > SLOW_BAR_MS;
