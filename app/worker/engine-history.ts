@@ -115,7 +115,8 @@ export abstract class EngineHistory extends EngineCheckpoints {
     if (inst.isSuspended) {
       if (!(await this.finishSuspended(job, run))) return false;
     }
-    for (let i = from; i < to; i++) {
+    // A bar that was suspended (a budget, or data from the host) is done now: go on after it.
+    for (let i = Math.max(from, inst.barIndex + 1); i < to; i++) {
       let r = inst.runBar(barAt(run.dataset.bars, i), { budget: BAR_BUDGET });
       while (r.status !== 'done') {
         // Another symbol's bars: a host call answered from IndexedDB (engine-data.ts).
