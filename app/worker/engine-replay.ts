@@ -8,6 +8,8 @@ import { FEED_FLUSH_MS, REPLAY_CHECKPOINT_MS, barAt, barsChunk, chunkBuffers, ty
 import { EngineHistory } from './engine-history.js';
 import { testHangPoint } from './test-hang.js';
 import { syncStudies, tickStudies, withStudyRows } from './engine-studies.js';
+import { answerDataRequest } from './engine-data.js';
+import type { Instance, RunResult } from '../../vm/index.js';
 
 export abstract class EngineReplay extends EngineHistory {
   protected flushFeed(run: ActiveRun): void {
@@ -47,7 +49,7 @@ export abstract class EngineReplay extends EngineHistory {
     while (o.sent < o.ticks.length) {
       if (job?.stop && !job.finishBar) return false;
       const tick = o.ticks[o.sent] as TickBar;
-      inst.updateBar(tick);
+      await this.settleBar(inst, inst.updateBar(tick));
       if (run.studies.length > 0) tickStudies(this.studyHost, run.studies, tick);
       o.sent++;
       run.lastTick = tick;
@@ -56,12 +58,21 @@ export abstract class EngineReplay extends EngineHistory {
         await sleep(tickDelay);
       }
     }
-    inst.runBar(barAt(run.dataset.bars, o.bar));
+    await this.settleBar(inst, inst.runBar(barAt(run.dataset.bars, o.bar)));
     if (run.studies.length > 0) syncStudies(this.studyHost, run.studies, run.dataset, inst.barIndex, run.historyEnd);
     run.open = null;
     run.lastTick = null;
     if (tickDelay > 0 || now() - this.lastFeedFlush >= FEED_FLUSH_MS) this.flushFeed(run);
     return true;
+  }
+
+  /** Finishes a bar that stopped for another symbol's bars (engine-data.ts). */
+  protected async settleBar(inst: Instance, r: RunResult): Promise<void> {
+    let out = r;
+    while (out.status === 'needs-data') {
+      await answerDataRequest(inst, this.store, this.baseUrl);
+      out = inst.resume();
+    }
   }
 
   protected async replayLoop(job: Job, run: ActiveRun): Promise<void> {

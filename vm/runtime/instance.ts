@@ -49,6 +49,7 @@ import {
   type VaripFields,
   type VaripSlots,
 } from './state-ops.js';
+import { DataNeeded, type DataRequest, type RequestDataset } from './request-data.js';
 
 export interface Bar {
   /** Bar open time, ms since the epoch (UTC). */
@@ -68,7 +69,16 @@ export interface RunOptions {
   budget?: number;
 }
 
-export type RunResult = { status: 'done'; bar: number } | { status: 'yielded'; bar: number };
+/** `needs-data`: the bar stopped at a request for a symbol the host has not answered for; answer
+ * with `provideData` and `resume()` (runtime/request-data.ts). */
+export type RunResult =
+  | { status: 'done'; bar: number }
+  | { status: 'yielded'; bar: number }
+  | { status: 'needs-data'; bar: number; request: DataRequest };
+
+/** runBars: every bar ran, or bar `bar` (row `row` of the columns) waits for data: answer with
+ * `provideData`, `resume()` until done, then go on with the rows after `row`. */
+export type RunBarsResult = { status: 'done' } | { status: 'needs-data'; bar: number; row: number; request: DataRequest };
 
 export type { InputValue };
 
@@ -305,6 +315,8 @@ export class Instance {
   private lastBarMsGiven = false;
   /** Status of a bar stopped by its budget: which bar, and whether it confirms. */
   private pending: { bar: number; confirm: boolean } | null = null;
+  /** What the suspended bar waits for (a host call), or null. */
+  private waiting: DataRequest | null = null;
   private failed: PineRuntimeError | null = null;
   /** Restores this instance descends from (0 for a fresh one). */
   private incarnation = 0;
@@ -577,6 +589,28 @@ export class Instance {
     return this.pending !== null;
   }
 
+  /** The data a suspended bar waits for (answer with `provideData`, then `resume()`), or null. */
+  get dataRequest(): DataRequest | null {
+    return this.waiting;
+  }
+
+  /** The host's answer for another symbol's bars (request.security, request.security_lower_tf):
+   * its datasets, or null when it has none (`why`: what was looked for, shown in the error unless
+   * the request ignores invalid symbols). Host data, not state: a restored instance asks again. */
+  provideData(symbol: string, datasets: readonly RequestDataset[] | null, why = ''): void {
+    const m = this.machine;
+    m.data.provide(symbol, datasets, why);
+    m.feeds.length = 0;
+    if (this.waiting !== null && this.waiting.symbol === symbol) this.waiting = null;
+  }
+
+  /** Refuses a new bar while one waits for data. */
+  private checkNotWaiting(): void {
+    if (this.waiting !== null) {
+      throw new InstanceError('needs-data', `Bar ${this.pending?.bar ?? '?'} waits for data for "${this.waiting.symbol}" (${this.waiting.timeframe}): answer with provideData(), then resume().`);
+    }
+  }
+
   private applyInputs(): void {
     const f = this.machine.f;
     const o = this.machine.o;
@@ -593,6 +627,7 @@ export class Instance {
   /** Runs one confirmed bar. If a realtime bar with the same time is open, this confirms it. */
   runBar(bar: Bar, opts: RunOptions = {}): RunResult {
     this.checkUsable();
+    this.checkNotWaiting();
     if (this.openTime !== null) {
       if (bar.time !== this.openTime) throw new InstanceError('bar-order', `Bar at ${bar.time} does not confirm the open bar at ${this.openTime}: confirm it first.`);
       this.rollback();
@@ -608,10 +643,11 @@ export class Instance {
   }
 
   /** Runs every bar of `cols` in [from, to) as confirmed history (no per-bar objects). */
-  runBars(cols: BarColumns, from = 0, to = cols.length): void {
+  runBars(cols: BarColumns, from = 0, to = cols.length): RunBarsResult {
     this.checkUsable();
+    this.checkNotWaiting();
     if (this.openTime !== null) throw new InstanceError('bar-order', 'A realtime bar is open: confirm it with runBar() first.');
-    if (to <= from) return;
+    if (to <= from) return DONE;
     const m = this.machine;
     const feed = this.feed;
     const last = feed.last;
@@ -629,11 +665,25 @@ export class Instance {
     }
     feed.beginHistory();
     m.aheadCols = cols;
+    let out: RunBarsResult = DONE;
+    const first = this.confirmed;
     try {
       this.runRows(cols, from, to);
+    } catch (e) {
+      if (!(e instanceof DataNeeded)) throw e;
+      // A host call: the bar entered last stops at its request (pc kept), as a budget yield.
+      const bar = m.f[R.barIndex] as number;
+      const row = from + (bar - first - 1);
+      this.confirmed = bar - 1;
+      if (row > from) this.lastTime = time[row - 1] as number;
+      out = { status: 'needs-data', bar, row, request: e.request };
+      this.pending = { bar, confirm: true };
+      this.waiting = e.request;
     } finally {
-      m.aheadCols = null;
+      // The rows ahead stay for a bar waiting for data (lookahead_on reads them when it resumes).
+      if (this.waiting === null) m.aheadCols = null;
     }
+    return out;
   }
 
   /** runBars' rows, compiled or interpreted. */
@@ -701,6 +751,7 @@ export class Instance {
    * confirmed bar first, except varip variables. A tick with a new time opens a new bar. */
   updateBar(tick: Bar, opts: RunOptions = {}): RunResult {
     this.checkUsable();
+    this.checkNotWaiting();
     if (this.openTime !== null && tick.time !== this.openTime) {
       throw new InstanceError('bar-order', `Tick at ${tick.time} is for a new bar while the bar at ${this.openTime} is open: confirm it with runBar() first.`);
     }
@@ -756,17 +807,24 @@ export class Instance {
     const m = this.machine;
     const p = this.pending;
     if (!p) throw new InstanceError('internal', 'No bar to run.');
+    if (this.waiting !== null) this.checkNotWaiting();
     if (!resuming) m.startBar();
     let done: boolean;
     try {
       if (budget === undefined) while (!m.exec(0x7fffffff));
       done = budget === undefined ? true : m.exec(Math.max(0, budget));
     } catch (e) {
+      if (e instanceof DataNeeded) {
+        // A host call: the bar stops at its request (pc kept), as a budget yield.
+        this.waiting = e.request;
+        return { status: 'needs-data', bar: p.bar, request: e.request };
+      }
       if (e instanceof PineRuntimeError) this.failed = e;
       this.pending = null;
       throw e;
     }
     if (!done) return { status: 'yielded', bar: p.bar };
+    m.aheadCols = null;
     this.finish(true);
     return { status: 'done', bar: p.bar };
   }
@@ -798,6 +856,8 @@ export class Instance {
     if (kept !== undefined) this.machine.host[TICK_KEPT] = kept;
   }
 }
+
+const DONE: RunBarsResult = { status: 'done' };
 
 /** The smallest valid program (an empty script body), for the shape exemplars below. */
 function emptyProgram(): Program {

@@ -116,7 +116,7 @@ function factoryFor(text: string): Factory | null {
 const OPCODE_COUNT = OPS.length;
 
 /** Instructions after which the next one is not necessarily run. */
-const TRANSFERS = new Set(['HALT', 'JMP', 'JF', 'JT', 'VAR_INIT', 'CALL', 'RET', 'FOR_TEST', 'FOR_STEP']);
+const TRANSFERS = new Set(['HALT', 'JMP', 'JF', 'JT', 'VAR_INIT', 'CALL', 'RET', 'FOR_TEST', 'FOR_STEP', 'CTX_LOOP']);
 
 /** Addresses where a basic block starts (`starts`: function entries, jump targets, the instruction
  * after a jump, a call or a return), and those of them entered other than by falling through
@@ -150,6 +150,10 @@ export function blockStarts(program: Program): { starts: Set<number>; targets: S
         break;
       case 'FOR_STEP':
         jumpTo(code[pc + 3] as number);
+        break;
+      case 'CTX_LOOP':
+        jumpTo(code[pc + 4] as number);
+        jumpTo(next);
         break;
       case 'CALL':
         jumpTo(next); // the return address
@@ -399,6 +403,12 @@ function generate(program: Program, stateful: Uint8Array): string | null {
         break;
       case 'CTX_OUT':
         out.push(`p = ${pc}; bar = m.ctxOut(cb + ${a}, ${b}, ${c}, ${d}); outRow = bar - m.outputs.firstBar;`);
+        break;
+      case 'CTX_LOOP':
+        out.push(`p = ${pc}; { const k = m.ctxLoop(cb + ${a}, ${b}, ${c}); if (k < 0) pc = ${d}; else { bar = k; pc = ${next}; } continue; }`);
+        break;
+      case 'CTX_OUT_ARR':
+        out.push(`p = ${pc}; bar = m.ctxOutArr(cb + ${a}, ${c}, ${d}); outRow = bar - m.outputs.firstBar;`);
         break;
       default:
         return null;
