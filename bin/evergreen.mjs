@@ -13,11 +13,11 @@ import { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileS
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { Script } from 'node:vm';
-import { MessageChannel, Worker } from 'node:worker_threads';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+// Modules only some runs need are loaded when needed (each costs start-up time).
+const require = createRequire(import.meta.url);
 const dist = join(root, 'dist-cli');
 const bundle = join(dist, 'evergreen.cjs');
 const cacheFile = join(dist, 'evergreen.cache');
@@ -42,6 +42,7 @@ function startHelper() {
   try {
     const data = dataFile(argv);
     const flags = new Int32Array(new SharedArrayBuffer(8));
+    const { MessageChannel, Worker } = require('node:worker_threads');
     const { port1, port2 } = new MessageChannel();
     const path = data === '-' ? null : data;
     const worker = new Worker(workerFile, { workerData: { path, flags, port: port2 }, transferList: [port2] });
@@ -78,7 +79,7 @@ if (stale) {
   if (helper !== null) void helper.worker.terminate(); // it runs the previous build's code
   helper = null;
   try {
-    execFileSync(process.execPath, [join(root, 'scripts/build-cli.mjs')], { stdio: ['ignore', 'ignore', 'inherit'] });
+    require('node:child_process').execFileSync(process.execPath, [join(root, 'scripts/build-cli.mjs')], { stdio: ['ignore', 'ignore', 'inherit'] });
   } catch {
     if (!existsSync(bundle)) {
       process.stderr.write('evergreen: the command could not be built (run `npm install` in the Evergreen folder)\n');
