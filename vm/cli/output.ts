@@ -4,7 +4,7 @@
 // plot-like calls in source order; a repeated title gets " #2", " #3".
 
 import type { Instance, Program } from '../index.js';
-import { MAX_NUMBER_BYTES, writeShortest } from './shortest-number.js';
+import { MAX_NUMBER_BYTES, SHORTEST_ARG, writeShortestOf } from './shortest-number.js';
 import { escapeControls } from './terminal-text.js';
 
 const VALUE_KINDS = new Set(['plot', 'plotshape', 'plotchar', 'plotarrow', 'plotcandle', 'plotbar']);
@@ -97,8 +97,11 @@ export class TextSink {
     const buf = this.reserve(sep.length + na.length + MAX_NUMBER_BYTES);
     let pos = this.pos;
     for (let i = 0; i < sep.length; i++) buf[pos++] = sep.charCodeAt(i);
-    if (v - v === 0) pos = writeShortest(buf, pos, v); // NaN and ±Infinity fail v - v === 0
-    else for (let i = 0; i < na.length; i++) buf[pos++] = na.charCodeAt(i);
+    if (v - v === 0) {
+      // NaN and ±Infinity fail v - v === 0. The value goes through SHORTEST_ARG: no boxing per call.
+      SHORTEST_ARG[0] = v;
+      pos = writeShortestOf(buf, pos);
+    } else for (let i = 0; i < na.length; i++) buf[pos++] = na.charCodeAt(i);
     this.pos = pos;
   }
 
