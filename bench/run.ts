@@ -19,7 +19,7 @@ import { baselineA, baselineB, baselineC } from './baselines.js';
 import { collectGarbage, memorySample, timeSync, formatBytes } from './measure.js';
 import { benchPinets, type BenchScript } from './pinets-runner.js';
 import { comparePlots } from './compare.js';
-import { dataPath, dataPathLines, endToEnd, syntheticCsv } from './data-path.js';
+import { dataPath, dataPathLines, endToEnd, ratioLine, syntheticCsv } from './data-path.js';
 
 const args = process.argv.slice(2);
 const QUICK = args.includes('--quick');
@@ -218,7 +218,7 @@ async function main(): Promise<void> {
   const dp = dataPath(csvText, QUICK ? 3 : 7);
   const e2e = endToEnd(csvText, QUICK ? 2 : 5);
   const dpLines = dataPathLines(dp, e2e);
-  console.log(`\n${dpLines.join('\n')}`);
+  console.log(`\n${dpLines.join('\n')}\n\n${ratioLine(e2e)}`);
 
   // Markdown for BENCHMARKS.md.
   const lines: string[] = [];
