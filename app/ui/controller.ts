@@ -537,6 +537,14 @@ export class AppController {
           },
         });
         break;
+      case 'bars':
+        // The candles behind a restored chart (it was drawn from the last ones): the chart may now
+        // scroll back to bar 0.
+        if (e.runId !== this.runId) return;
+        this.buffer.appendBars(e.bars);
+        mark('p:bars');
+        this.chart?.historyArrived();
+        break;
       case 'feed': {
         if (e.runId !== this.runId) return;
         this.buffer.appendBars(e.bars);

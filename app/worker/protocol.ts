@@ -131,6 +131,9 @@ export type EngineEvent =
   /** Confirmed plot rows. A run's rows come in bar order with no gaps, except after a restore: the
    * rows of the chart's last window first, then every row from bar 0 (those again included). */
   | { type: 'outputs'; runId: number; chunk: OutputsChunk }
+  /** Candles before the first one a restore's reset carried (it was drawn from the candles stored
+   * beside its checkpoint, before the dataset was loaded): the history behind the restored chart. */
+  | { type: 'bars'; runId: number; bars: BarsChunk }
   | { type: 'progress'; runId: number; phase: RunPhase; done: number; total: number; barsPerSecond: number }
   /** Replay: newly confirmed bars with their plot rows, and the open bar after the latest tick. */
   | { type: 'feed'; runId: number; bars: BarsChunk; outputs: OutputsChunk; open: OpenBar | null }

@@ -41,6 +41,9 @@ export class FakePage {
       case 'outputs':
         if (e.runId === this.runId) this.buffer.appendOutputs(e.chunk);
         break;
+      case 'bars':
+        if (e.runId === this.runId) this.buffer.appendBars(e.bars);
+        break;
       case 'feed':
         if (e.runId !== this.runId) break;
         this.buffer.appendBars(e.bars);
