@@ -105,7 +105,7 @@ describe('history runs and restores', () => {
     const first = await startWithScript(db);
     const second = await reload(first.engine, db);
     await second.page.settled();
-    const ev = second.page.events.filter((e) => e.runId === second.page.runId || e.type === 'reset');
+    const ev = second.page.events.filter((e) => 'runId' in e && e.runId === second.page.runId);
     const kinds = ev.filter((e) => ['reset', 'outputs', 'bars', 'run-end'].includes(e.type));
     const reset = kinds[0];
     // The chart's last window of candles (1,200) and the stored rows holding its window come first,
