@@ -409,6 +409,8 @@ export class AppController {
       this.timings.drawn = performance.now();
       mark('p:drawn');
       this.set({ drawn: { runId, at: this.timings.drawn } });
+      // A restore drawn from its last candles: the engine sends the history behind it now.
+      if (this.restoring || this.buffer.barsFrom > 0) this.engine.chartDrawn(runId).catch(() => undefined);
       this.chartShown = true;
       this.maybeOpenEditor();
     });

@@ -14,7 +14,7 @@ import { decodeExportFile, encodeExportFile, ExportFileError, type ExportFile } 
 import { runKeyOf } from './run-config.js';
 import { mark } from '../marks.js';
 import { now } from './scheduling.js';
-import { CHART_WINDOW } from './protocol.js';
+import { BACKFILL_WAIT_MS, CHART_WINDOW } from './protocol.js';
 import type { BarsChunk, DatasetInfo, ImportResult, OutputsChunk, SnapshotInfo } from './protocol.js';
 import { EngineLibrary } from './engine-library.js';
 import { KEEP_AUTO, REPLAY_CHECKPOINT_MS, barsChunk, chunkBuffers, errorMessage, programInfo, timeOfDay, type ActiveRun, type Job, type RunIdentity } from './engine-core.js';
@@ -280,6 +280,8 @@ export abstract class EngineCheckpoints extends EngineLibrary {
         continue;
       }
       const early = loaded || ds ? null : await this.drawRestoredEarly(c, outcome.inst, outcome.outputs, outcome.tailBars);
+      // The rest waits for the page to have painted the chart (or BACKFILL_WAIT_MS).
+      if (early) await this.untilDrawn(early.runId);
       if (!ds) {
         ds = await this.ensureDataset();
         mark('w:dataset-ready');
@@ -317,6 +319,36 @@ export abstract class EngineCheckpoints extends EngineLibrary {
     this.send({ type: 'outputs', runId, chunk: first }, chunkBuffers(first));
     mark('w:rows-posted');
     return { runId, barsFrom: bars.firstBar };
+  }
+
+  private drawnRun = -1;
+  private drawnWaiter: { runId: number; resolve: () => void } | null = null;
+
+  /** The page painted run `runId` (EngineApi.chartDrawn). */
+  protected pageDrew(runId: number): void {
+    this.drawnRun = Math.max(this.drawnRun, runId);
+    const w = this.drawnWaiter;
+    if (w && w.runId <= runId) {
+      this.drawnWaiter = null;
+      w.resolve();
+    }
+  }
+
+  private untilDrawn(runId: number): Promise<void> {
+    if (this.drawnRun >= runId) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        if (this.drawnWaiter?.runId === runId) this.drawnWaiter = null;
+        resolve();
+      }, BACKFILL_WAIT_MS);
+      this.drawnWaiter = {
+        runId,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      };
+    });
   }
 
   /** What the page shows of a dataset before it is loaded (null: not in this browser). */

@@ -51,6 +51,10 @@ export interface OutputsChunk {
  * the last window first, so the chart is drawn before the other rows are read from storage. */
 export const CHART_WINDOW = 1200;
 
+/** How long a restore drawn from its stored candles waits for the page's chartDrawn() before it
+ * loads the dataset and sends the history behind the chart anyway. */
+export const BACKFILL_WAIT_MS = 1500;
+
 export type DatasetKind = 'sample' | 'synthetic' | 'csv';
 
 export interface DatasetInfo {
@@ -215,6 +219,10 @@ export interface EngineApi {
   /** Answers at once while the worker's event loop turns: the page's watchdog calls it every
    * second. Returns the last confirmed bar. */
   ping(): Promise<number>;
+  /** The page painted run `runId`'s chart. A restore drawn from its stored candles loads the dataset
+   * and sends the rest of the history only after this (or BACKFILL_WAIT_MS), so that work does not
+   * compete with the page's first frame for the machine. */
+  chartDrawn(runId: number): Promise<void>;
   /** Test-only (the watchdog's e2e tests, app/worker/test-hang.ts): the next bar the engine starts
    * to run for the open script never ends, as a runaway script's would. */
   testOnlyHangAtNextBar(): Promise<void>;
