@@ -409,6 +409,8 @@ export class AppController {
       this.timings.drawn = performance.now();
       mark('p:drawn');
       this.set({ drawn: { runId, at: this.timings.drawn } });
+      // A restore drawn from its last candles: the engine sends the history behind it now.
+      if (this.restoring || this.buffer.barsFrom > 0) this.engine.chartDrawn(runId).catch(() => undefined);
       this.chartShown = true;
       this.maybeOpenEditor();
     });
@@ -536,6 +538,14 @@ export class AppController {
             barsPerSecond: e.barsPerSecond,
           },
         });
+        break;
+      case 'bars':
+        // The candles behind a restored chart (it was drawn from the last ones): the chart may now
+        // scroll back to bar 0.
+        if (e.runId !== this.runId) return;
+        this.buffer.appendBars(e.bars);
+        mark('p:bars');
+        this.chart?.historyArrived();
         break;
       case 'feed': {
         if (e.runId !== this.runId) return;

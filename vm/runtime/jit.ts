@@ -44,6 +44,8 @@ export interface TierMachine {
   histF(s: SeriesF, k: number): number;
   histO(s: SeriesO, k: number): unknown;
   loopCheck(r: number): void;
+  growSerF(s: SeriesF): void;
+  growSerO(s: SeriesO): void;
   loopEnter(r: number): void;
   loopTicks: number;
   loopBase: Float64Array;
@@ -302,7 +304,7 @@ function generate(program: Program, stateful: Uint8Array): string | null {
       case 'SER_SET':
       case 'SER_SET_O':
         out.push(
-          `{ const s = ser[${base('sb', a)}]; if (s.bar !== bar) { s.bar = bar; s.head = (s.head + 1) & s.mask; if (s.count < 0x7fffffff) s.count++; }`,
+          `{ const s = ser[${base('sb', a)}]; if (s.bar !== bar) { s.bar = bar; s.head = (s.head + 1) & s.mask; if (s.head === s.buf.length) m.growSer${name === 'SER_SET' ? 'F' : 'O'}(s); if (s.count < 0x7fffffff) s.count++; }`,
           ` s.buf[s.head] = ${name === 'SER_SET' ? 'f' : 'o'}[${b}]; }`,
         );
         break;

@@ -24,7 +24,7 @@ import type {
 import type { HostState, ScriptState } from '../core/state.js';
 import type { SeriesF, SeriesO } from '../core/series.js';
 import type { BarColumns } from '../data/bars.js';
-import { newSeriesF, newSeriesO } from '../core/series.js';
+import { growSeriesF, growSeriesO, newSeriesF, newSeriesO } from '../core/series.js';
 import { seedRng } from '../builtins/math.js';
 import { MAX_STRING_LENGTH } from '../builtins/limits.js';
 import { compileProgram, type Compiled, type CompiledHistory } from './jit.js';
@@ -394,6 +394,7 @@ export class Machine implements Runtime, ScriptState {
             if (s.bar !== bar) {
               s.bar = bar;
               s.head = (s.head + 1) & s.mask;
+              if (s.head === s.buf.length) growSeriesF(s);
               if (s.count < 0x7fffffff) s.count++;
             }
             s.buf[s.head] = f[code[pc + 2] as number] as number;
@@ -406,6 +407,7 @@ export class Machine implements Runtime, ScriptState {
             if (s.bar !== bar) {
               s.bar = bar;
               s.head = (s.head + 1) & s.mask;
+              if (s.head === s.buf.length) growSeriesO(s);
               if (s.count < 0x7fffffff) s.count++;
             }
             s.buf[s.head] = o[code[pc + 2] as number];
@@ -682,6 +684,15 @@ export class Machine implements Runtime, ScriptState {
   concatTooLong(x: string, y: string): never {
     const n = (x.length + y.length).toLocaleString('en-US');
     return this.fail('string-too-long', `The '+' operator would make a string of ${n} characters: Pine strings hold at most ${MAX_STRING_LENGTH.toLocaleString('en-US')}.`);
+  }
+
+  /** A history buffer's advance reached the end of what it has allocated (the compiled tier). */
+  growSerF(s: SeriesF): void {
+    growSeriesF(s);
+  }
+
+  growSerO(s: SeriesO): void {
+    growSeriesO(s);
   }
 
   /** A loop starts (LOOP_ENTER, after its timer registers are cleared): its ticks count from here,
