@@ -73,24 +73,46 @@ function retained(p: Program, bars: BarColumns): { bytes: number; outputs: numbe
   return { bytes: m.retainedDeltaBytes - outputs - log, outputs, log, trades: b ? b.closed.n : 0, peak: m.peakDeltaBytes - log };
 }
 
+/** CPU time of this process (user + system) in ms: on a shared, loaded machine it counts only our
+ * own work, where wall time also counts the waits for a core. */
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+interface Pair {
+  /** Medians of the strategy's and the indicator's wall times. */
+  a: number;
+  b: number;
+  /** Medians of their CPU times. */
+  aCpu: number;
+  bCpu: number;
+  /** Strategy / indicator CPU time, pair by pair. */
+  ratios: number[];
+}
+
 /** Strategy and indicator timed alternately (a GC before each run), after one warm-up each. */
-function alternate(a: () => unknown, b: () => unknown, repeats: number): { a: number; b: number; ratios: number[] } {
+function alternate(a: () => unknown, b: () => unknown, repeats: number): Pair {
   a();
   b();
   const ta: number[] = [];
   const tb: number[] = [];
+  const ca: number[] = [];
+  const cb: number[] = [];
+  const timed = (fn: () => unknown, wall: number[], cpu: number[]): void => {
+    collectGarbage();
+    const c = cpuMs();
+    const t = performance.now();
+    fn();
+    wall.push(performance.now() - t);
+    cpu.push(cpuMs() - c);
+  };
   for (let k = 0; k < repeats; k++) {
-    collectGarbage();
-    let t = performance.now();
-    a();
-    ta.push(performance.now() - t);
-    collectGarbage();
-    t = performance.now();
-    b();
-    tb.push(performance.now() - t);
+    timed(a, ta, ca);
+    timed(b, tb, cb);
   }
   const med = (x: number[]): number => [...x].sort((p, q) => p - q)[x.length >> 1] ?? NaN;
-  return { a: med(ta), b: med(tb), ratios: ta.map((x, k) => x / (tb[k] ?? NaN)) };
+  return { a: med(ta), b: med(tb), aCpu: med(ca), bCpu: med(cb), ratios: ca.map((x, k) => x / (cb[k] ?? NaN)) };
 }
 
 const strat = program(STRATEGY);
@@ -106,20 +128,28 @@ for (const n of SIZES) {
   let vsPinets = '';
   if (PINETS && (n <= 100_000 || PINETS_1M)) {
     try {
+      collectGarbage();
+      const c0 = cpuMs();
       const p = await runPinets(STRATEGY, bars);
+      const pCpu = cpuMs() - c0;
       // Evergreen again right after PineTS, so the ratio compares runs under the same load.
+      collectGarbage();
+      const c1 = cpuMs();
       const t0 = performance.now();
       run(strat, bars);
       const ours = Math.min(t.a, performance.now() - t0);
-      vsPinets = `PineTS ${(p.runMs / 1000).toFixed(1)} s (${formatRate(barsPerSecond(n, p.runMs))}) → Evergreen ${(p.runMs / ours).toFixed(0)}× faster`;
+      const oursCpu = Math.min(t.aCpu, cpuMs() - c1);
+      vsPinets =
+        `PineTS ${(p.runMs / 1000).toFixed(1)} s wall (${formatRate(barsPerSecond(n, p.runMs))}), ${(pCpu / 1000).toFixed(1)} s CPU with its setup → ` +
+        `Evergreen ${(p.runMs / ours).toFixed(0)}× faster by wall time, ${(pCpu / oursCpu).toFixed(0)}× by CPU time`;
     } catch (e) {
       vsPinets = `PineTS could not run the strategy: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`;
     }
   }
   const ratios = t.ratios.map((x) => x.toFixed(2)).join(' ');
   lines.push(
-    `${n.toLocaleString('en-US')} bars: strategy ${t.a.toFixed(1)} ms (${formatRate(barsPerSecond(n, t.a))}), ` +
-      `indicator ${t.b.toFixed(1)} ms → overhead ${(t.a / t.b).toFixed(2)}× (per pair: ${ratios}); ` +
+    `${n.toLocaleString('en-US')} bars: strategy ${t.a.toFixed(1)} ms wall (${formatRate(barsPerSecond(n, t.a))}), ${t.aCpu.toFixed(1)} ms CPU; ` +
+      `indicator ${t.b.toFixed(1)} ms wall, ${t.bCpu.toFixed(1)} ms CPU → overhead ${(t.a / t.b).toFixed(2)}× wall, ${(t.aCpu / t.bCpu).toFixed(2)}× CPU (CPU, per pair: ${ratios}); ` +
       `${r.trades} trades, trade log ${formatBytes(r.log)}, plot column ${formatBytes(r.outputs)}, instance without them ${formatBytes(r.bytes)}, ` +
       `heap grown during the run without the log ${formatBytes(r.peak)}` +
       (vsPinets ? `; ${vsPinets}` : '') +
