@@ -57,6 +57,8 @@ export interface CheckpointSource {
   totalBars: number;
   /** Output rows [0, outputsStored) of the run are already in the store. */
   outputsStored: number;
+  /** Its replay branch (SnapshotMeta.branch; absent: the main one). */
+  branch?: string;
 }
 
 export function newId(): string {
@@ -101,6 +103,7 @@ export async function writeCheckpoint(
     replayFrom: src.replayFrom,
     runKey: src.runKey,
     totalBars: src.totalBars,
+    ...(src.branch !== undefined ? { branch: src.branch } : {}),
   };
   await store.saveCheckpoint({ meta, bytes, outputs });
   return { meta, outputsStored: Math.max(src.outputsStored, outputs ? outputs.toBar : src.outputsStored) };

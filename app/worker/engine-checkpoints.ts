@@ -5,7 +5,7 @@
 
 import type { Instance, Program } from '../../vm/index.js';
 import { StoreError } from '../store/errors.js';
-import type { ScriptRecord, SnapshotKind, SnapshotMeta } from '../store/schema.js';
+import { MAIN_BRANCH, type ScriptRecord, type SnapshotKind, type SnapshotMeta } from '../store/schema.js';
 import type { AssembledOutputs } from '../store/store.js';
 import { builtinDatasets, type LoadedDataset } from './datasets.js';
 import { hashText } from './hash.js';
@@ -42,6 +42,11 @@ export abstract class EngineCheckpoints extends EngineLibrary {
       scriptName: m.scriptName,
       datasetName: m.datasetName,
       matchesCurrent: r !== null && m.runKey === r.runKey,
+      scriptId: m.scriptId,
+      datasetId: m.datasetId,
+      replayFrom: m.replayFrom,
+      branch: m.branch ?? MAIN_BRANCH,
+      current: r !== null && m.runKey === r.runKey && (m.branch ?? MAIN_BRANCH) === r.branch,
     };
   }
 
@@ -83,6 +88,7 @@ export abstract class EngineCheckpoints extends EngineLibrary {
           replayFrom: run.replayFrom,
           totalBars: run.dataset.bars.length,
           outputsStored: run.outputsStored,
+          branch: run.branch,
         },
         kind,
       );
@@ -94,9 +100,9 @@ export abstract class EngineCheckpoints extends EngineLibrary {
       }
       info = this.snapshotInfo(meta);
       this.send({ type: 'checkpoint', bar: meta.bar, at: meta.createdAt });
-      if (kind === 'auto') await this.store.pruneAutoSnapshots(run.runKey, KEEP_AUTO);
+      if (kind === 'auto') await this.store.pruneAutoSnapshots(run.runKey, KEEP_AUTO, run.branch);
       // The chart's other scripts are checkpointed at the same bar (each its own checkpoint).
-      if (run.studies.length > 0) await checkpointStudies(this.studyHost, run.studies, run.dataset, meta.bar, run.replayFrom, kind === 'manual' ? 'manual' : 'auto', KEEP_AUTO);
+      if (run.studies.length > 0) await checkpointStudies(this.studyHost, run.studies, run.dataset, meta.bar, run.replayFrom, kind === 'manual' ? 'manual' : 'auto', KEEP_AUTO, run.branch);
       await this.sendSnapshots();
     } catch (e) {
       // A full disk is said once (the next saves would fail the same way at every bar) until a
@@ -337,6 +343,8 @@ export abstract class EngineCheckpoints extends EngineLibrary {
     // The chart's other scripts, each from its own checkpoint (caught up to this bar).
     const studies = await openStudies(this.studyHost, ds, meta.bar, id.replayFrom);
     const run = this.adopt(inst, ds, id, historyEnd, end, end, true, studies);
+    // Its checkpoints continue the replay branch of the one it came from (timeline forks).
+    if (meta.branch !== undefined) run.branch = meta.branch;
     mark('w:reset-posted');
     const first: OutputsChunk = withStudyRows({ firstBar: tail.firstBar, length: tail.length, time: tail.time, columns: tail.columns }, run.studies);
     this.send({ type: 'outputs', runId: run.id, chunk: first }, chunkBuffers(first));

@@ -228,6 +228,7 @@ export async function checkpointStudies(
   replayFrom: number | null,
   kind: SnapshotKind,
   keepAuto: number,
+  branch?: string,
 ): Promise<SnapshotMeta[]> {
   const out: SnapshotMeta[] = [];
   for (const s of studies) {
@@ -246,12 +247,13 @@ export async function checkpointStudies(
         replayFrom,
         totalBars: ds.bars.length,
         outputsStored: s.outputsStored,
+        ...(branch !== undefined ? { branch } : {}),
       },
       kind,
     );
     s.outputsStored = outputsStored;
     s.rows = null;
-    if (kind === 'auto') await host.store.pruneAutoSnapshots(s.runKey, keepAuto);
+    if (kind === 'auto') await host.store.pruneAutoSnapshots(s.runKey, keepAuto, branch);
     out.push(meta);
   }
   return out;
