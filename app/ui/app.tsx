@@ -12,6 +12,7 @@ import { Chart } from './chart/chart.js';
 import { ReplayControls } from './replay-controls.js';
 import { InputsPanel } from './panels/inputs-panel.js';
 import { StudiesPanel } from './panels/studies-panel.js';
+import { CheckpointTimeline } from './timeline.js';
 import { SnapshotsPanel } from './panels/snapshots-panel.js';
 import { LogPanel } from './panels/log-panel.js';
 import { AlertsPanel } from './panels/alerts-panel.js';
@@ -78,6 +79,7 @@ export function App({ controller }: { controller: AppController }) {
           <div className="chart-pane">
             <ReplayControls state={state} controller={controller} />
             <Chart controller={controller} drawnRunId={state.drawn?.runId ?? null} notes={notes} />
+            <CheckpointTimeline snapshots={state.snapshots} scriptId={state.session?.scriptId ?? null} datasetId={state.session?.datasetId ?? null} totalBars={state.totalBars} controller={controller} />
           </div>
         </main>
         {/* strategy: the tester, for strategy() scripts */}

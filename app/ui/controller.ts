@@ -20,6 +20,7 @@ import type {
   SessionView,
   SnapshotInfo,
   StudyInfo,
+  CheckpointInspection,
 } from '../worker/protocol.js';
 import { compositeProgram, type ChartLayer } from './chart/chart-layers.js';
 import { PlotBuffer } from './chart/plot-buffer.js';
@@ -784,6 +785,21 @@ export class AppController {
   async restoreSnapshot(id: string): Promise<void> {
     await this.flushSource();
     await this.call('Restoring', () => this.engine.restoreSnapshot(id));
+  }
+
+  /** The checkpoint timeline: continue from a checkpoint in a new replay branch; delete a branch. */
+  async forkSnapshot(id: string): Promise<void> {
+    await this.flushSource();
+    await this.call('Forking', () => this.engine.forkSnapshot(id));
+  }
+
+  async deleteBranch(branch: string): Promise<void> {
+    await this.call('Deleting the branch', () => this.engine.deleteBranch(branch));
+  }
+
+  /** A checkpoint's report for the snapshot inspector. */
+  async inspectSnapshot(id: string): Promise<CheckpointInspection | null> {
+    return (await this.call('Reading the checkpoint', () => this.engine.inspectSnapshot(id))) ?? null;
   }
 
   async deleteSnapshot(id: string): Promise<void> {
