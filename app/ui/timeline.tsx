@@ -1,5 +1,6 @@
 // The checkpoint timeline under the chart: every checkpoint of the current chart (the editor's script
-// on the open dataset) as a mark at its bar, one lane per replay branch (forks start new branches;
+// on the open dataset) as a mark at its bar (the strip spans the bars from the first checkpoint to
+// the last, so a replay's checkpoints a few bars apart stay apart), one lane per replay branch (forks start new branches;
 // older branches stay until deleted). Selecting a mark opens the snapshot inspector (its variables,
 // sizes and inputs, as `evergreen inspect` prints them) with Restore (continue its branch from there)
 // and Fork (continue in a new branch, keeping the later checkpoints of its own).
@@ -16,6 +17,9 @@ interface TimelineProps {
   totalBars: number;
   controller: AppController;
 }
+
+/** The fewest bars the strip spans. */
+const MIN_SPAN = 10;
 
 interface Lane {
   branch: string;
@@ -44,10 +48,25 @@ export const CheckpointTimeline = memo(function CheckpointTimeline({ snapshots, 
   const lanes = useMemo(() => timelineLanes(snapshots, scriptId, datasetId), [snapshots, scriptId, datasetId]);
   const [selected, setSelected] = useState<string | null>(null);
   const chosen = selected !== null ? snapshots.find((s) => s.id === selected) ?? null : null;
-  const span = Math.max(1, totalBars - 1);
+  // The bars the strip spans: from the first checkpoint to the last (at least MIN_SPAN bars).
+  const bars = lanes.flatMap((l) => l.marks.map((m) => m.bar));
+  let lo = bars.length > 0 ? Math.min(...bars) : 0;
+  let hi = bars.length > 0 ? Math.max(...bars) : Math.max(1, totalBars - 1);
+  if (hi - lo < MIN_SPAN) {
+    const mid = (lo + hi) / 2;
+    lo = mid - MIN_SPAN / 2;
+    hi = mid + MIN_SPAN / 2;
+  }
+  const at = (bar: number) => `${2 + ((bar - lo) / (hi - lo)) * 96}%`;
   return (
     <div className="timeline" data-testid="timeline">
       {lanes.length === 0 && <div className="timeline-empty muted">No checkpoints of this chart yet.</div>}
+      {lanes.length > 0 && (
+        <div className="timeline-scale muted" data-testid="timeline-scale" data-from={Math.round(lo)} data-to={Math.round(hi)}>
+          <span>bar {Math.max(0, Math.round(lo))}</span>
+          <span>bar {Math.round(hi)}</span>
+        </div>
+      )}
       {lanes.map((lane) => (
         <div key={lane.branch} className={`timeline-lane${lane.current ? ' current' : ''}`} data-testid="timeline-lane" data-branch={lane.branch} data-label={lane.label}>
           <span className="timeline-label" title={lane.current ? 'The open run saves to this branch' : undefined}>
@@ -59,7 +78,7 @@ export const CheckpointTimeline = memo(function CheckpointTimeline({ snapshots, 
                 key={s.id}
                 type="button"
                 className={`timeline-mark kind-${s.kind} status-${s.status}${s.current ? ' current' : ''}${s.id === selected ? ' selected' : ''}`}
-                style={{ left: `${(Math.min(s.bar, span) / span) * 100}%` }}
+                style={{ left: at(s.bar) }}
                 title={`bar ${s.bar} · ${s.kind}${s.status !== 'ok' ? ` · ${s.status}` : ''}`}
                 data-testid="timeline-mark"
                 data-id={s.id}
