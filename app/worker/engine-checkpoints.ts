@@ -362,6 +362,8 @@ export abstract class EngineCheckpoints extends EngineLibrary {
       run.outputsStored = Math.max(end, await this.store.storedOutputsEnd(meta.runKey));
     }
     mark('w:all-rows-posted');
+    // The page has the chart's other scripts' rows: later ones come from their instances.
+    for (const s of run.studies) s.rows = null;
     this.sendDrawings(run);
     this.send({ type: 'run-end', runId: run.id, status: 'restored', lastBar: meta.bar, elapsedMs: now() - t0, resumes: meta.bar + 1 < historyEnd && !held });
     mark('w:run-end-posted');

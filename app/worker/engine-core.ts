@@ -242,7 +242,7 @@ export abstract class EngineCore {
 
   /** What the chart's other scripts (engine-studies.ts) need of the engine. */
   protected get studyHost(): StudyHost {
-    return { store: this.store, notice: (l, c, m) => this.notice(l, c, m), busy: () => this.busy() };
+    return { store: this.store, notice: (l, c, m) => this.notice(l, c, m), busy: () => this.busy(), baseUrl: this.baseUrl };
   }
 
   protected notice(level: NoticeLevel, code: string, message: string): void {

@@ -18,6 +18,7 @@ import { EngineReplay } from './engine-replay.js';
 import { builtinCatalog, type BuiltinCatalog } from './builtin-catalog.js';
 import { brokerOf, formatSnapshotReport, inspectSnapshotBytes, strategyReport, tradesCsv, type StrategyReport } from '../../vm/index.js';
 import { MAIN_BRANCH } from '../store/schema.js';
+import { armTestHang } from './test-hang.js';
 import { CHART_ID } from './engine-studies.js';
 import { newId } from './checkpoint.js';
 
@@ -81,6 +82,11 @@ export class Engine extends EngineReplay implements EngineApi {
   /** Checkpoints what was confirmed since the last checkpoint (the page is hidden or closing). */
   flush(): Promise<void> {
     return this.flushActive();
+  }
+
+  /** Test-only (app/worker/test-hang.ts): the next bar the engine runs never ends. */
+  async testOnlyHangAtNextBar(): Promise<void> {
+    armTestHang();
   }
 
   async timingMarks(): Promise<TimingMark[]> {

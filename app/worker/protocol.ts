@@ -251,6 +251,9 @@ export interface EngineApi {
   /** Answers at once while the worker's event loop turns: the page's watchdog calls it every
    * second. Returns the last confirmed bar. */
   ping(): Promise<number>;
+  /** Test-only (the watchdog's e2e tests, app/worker/test-hang.ts): the next bar the engine starts
+   * to run for the open script never ends, as a runaway script's would. */
+  testOnlyHangAtNextBar(): Promise<void>;
   /** The worker's timing marks (absolute times, for the load benchmark). */
   timingMarks(): Promise<TimingMark[]>;
   /** The VM's builtins (signatures, variables) for the editor's help (app/worker/builtin-catalog.ts). */
