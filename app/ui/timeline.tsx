@@ -24,8 +24,16 @@ const MIN_SPAN = 10;
 interface Lane {
   branch: string;
   label: string;
-  marks: SnapshotInfo[];
+  /** One per bar: the checkpoint shown for it (see pick) and how many the lane holds at that bar. */
+  marks: (SnapshotInfo & { count: number })[];
   current: boolean;
+}
+
+/** Of several checkpoints at one bar of a lane (a manual save beside an automatic one: the same
+ * state), the one shown: the open run's, else a manual one, else the newest. */
+function pick(list: SnapshotInfo[]): SnapshotInfo {
+  const rank = (s: SnapshotInfo) => (s.current ? 4 : 0) + (s.status === 'ok' ? 2 : 0) + (s.kind !== 'auto' ? 1 : 0);
+  return [...list].sort((a, b) => rank(b) - rank(a) || b.createdAt - a.createdAt)[0] as SnapshotInfo;
 }
 
 /** The chart's checkpoints by branch: the main branch first, then forks in the order they began. */
@@ -36,12 +44,16 @@ export function timelineLanes(snapshots: SnapshotInfo[], scriptId: string | null
   const first = (list: SnapshotInfo[]) => Math.min(...list.map((s) => s.createdAt));
   const branches = [...byBranch.entries()].sort(([a, x], [b, y]) => (a === 'main' ? -1 : b === 'main' ? 1 : first(x) - first(y)));
   let fork = 0;
-  return branches.map(([branch, marks]) => ({
-    branch,
-    label: branch === 'main' ? 'main' : `fork ${++fork}`,
-    marks: [...marks].sort((a, b) => a.bar - b.bar || a.createdAt - b.createdAt),
-    current: marks.some((m) => m.current),
-  }));
+  return branches.map(([branch, marks]) => {
+    const byBar = new Map<number, SnapshotInfo[]>();
+    for (const m of marks) byBar.set(m.bar, [...(byBar.get(m.bar) ?? []), m]);
+    return {
+      branch,
+      label: branch === 'main' ? 'main' : `fork ${++fork}`,
+      marks: [...byBar.values()].map((list) => ({ ...pick(list), count: list.length })).sort((a, b) => a.bar - b.bar),
+      current: marks.some((m) => m.current),
+    };
+  });
 }
 
 export const CheckpointTimeline = memo(function CheckpointTimeline({ snapshots, scriptId, datasetId, totalBars, controller }: TimelineProps) {
@@ -79,13 +91,14 @@ export const CheckpointTimeline = memo(function CheckpointTimeline({ snapshots, 
                 type="button"
                 className={`timeline-mark kind-${s.kind} status-${s.status}${s.current ? ' current' : ''}${s.id === selected ? ' selected' : ''}`}
                 style={{ left: at(s.bar) }}
-                title={`bar ${s.bar} · ${s.kind}${s.status !== 'ok' ? ` · ${s.status}` : ''}`}
+                title={`bar ${s.bar} · ${s.kind}${s.status !== 'ok' ? ` · ${s.status}` : ''}${s.count > 1 ? ` (${s.count} checkpoints at this bar)` : ''}`}
                 data-testid="timeline-mark"
                 data-id={s.id}
                 data-bar={s.bar}
                 data-branch={s.branch}
                 data-kind={s.kind}
                 data-current={s.current ? '1' : '0'}
+                data-count={s.count}
                 aria-pressed={s.id === selected}
                 onClick={() => setSelected(s.id === selected ? null : s.id)}
               />
