@@ -84,7 +84,13 @@ export interface SnapshotMeta {
   runKey: string;
   /** Bars in the dataset when the snapshot was taken. */
   totalBars: number;
+  /** The replay branch it belongs to (the checkpoint timeline's forks; absent: MAIN_BRANCH). Automatic
+   * checkpoints are pruned within their branch, so forking keeps the older branch's. */
+  branch?: string;
 }
+
+/** The branch of checkpoints made before any fork. */
+export const MAIN_BRANCH = 'main';
 
 export interface SnapshotBytesRecord {
   id: string;

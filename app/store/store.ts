@@ -20,6 +20,7 @@ import {
   type SnapshotMeta,
   type StudyRecord,
   type TailBarsRecord,
+  MAIN_BRANCH,
 } from './schema.js';
 import { StoreError, guardWrite } from './errors.js';
 
@@ -304,10 +305,11 @@ export class Store {
     await tx.done;
   }
 
-  /** Keeps the newest `keep` automatic checkpoints of a run and deletes the older ones. */
-  async pruneAutoSnapshots(runKey: string, keep: number): Promise<string[]> {
+  /** Keeps the newest `keep` automatic checkpoints of a run (in one replay branch) and deletes the
+   * older ones. */
+  async pruneAutoSnapshots(runKey: string, keep: number, branch: string = MAIN_BRANCH): Promise<string[]> {
     const all = await this.db.getAllFromIndex('snapshots', 'by-run', runKey);
-    const autos = all.filter((s) => s.kind === 'auto').sort((a, b) => b.createdAt - a.createdAt || b.bar - a.bar);
+    const autos = all.filter((s) => s.kind === 'auto' && (s.branch ?? MAIN_BRANCH) === branch).sort((a, b) => b.createdAt - a.createdAt || b.bar - a.bar);
     const gone = autos.slice(keep).map((s) => s.id);
     for (const id of gone) await this.deleteSnapshot(id);
     return gone;

@@ -5,7 +5,7 @@
 
 import type { Instance, Program } from '../../vm/index.js';
 import { StoreError } from '../store/errors.js';
-import type { ScriptRecord, SnapshotKind, SnapshotMeta, TailBarsRecord } from '../store/schema.js';
+import { MAIN_BRANCH, type ScriptRecord, type SnapshotKind, type SnapshotMeta, type TailBarsRecord } from '../store/schema.js';
 import type { AssembledOutputs } from '../store/store.js';
 import { builtinDatasets, storedDatasetInfo, type LoadedDataset } from './datasets.js';
 import { hashText } from './hash.js';
@@ -42,6 +42,11 @@ export abstract class EngineCheckpoints extends EngineLibrary {
       scriptName: m.scriptName,
       datasetName: m.datasetName,
       matchesCurrent: r !== null && m.runKey === r.runKey,
+      scriptId: m.scriptId,
+      datasetId: m.datasetId,
+      replayFrom: m.replayFrom,
+      branch: m.branch ?? MAIN_BRANCH,
+      current: r !== null && m.runKey === r.runKey && (m.branch ?? MAIN_BRANCH) === r.branch,
     };
   }
 
@@ -85,6 +90,7 @@ export abstract class EngineCheckpoints extends EngineLibrary {
           bars: run.dataset.bars,
           tailBars: CHART_WINDOW,
           outputsStored: run.outputsStored,
+          branch: run.branch,
         },
         kind,
       );
@@ -96,9 +102,9 @@ export abstract class EngineCheckpoints extends EngineLibrary {
       }
       info = this.snapshotInfo(meta);
       this.send({ type: 'checkpoint', bar: meta.bar, at: meta.createdAt });
-      if (kind === 'auto') await this.store.pruneAutoSnapshots(run.runKey, KEEP_AUTO);
+      if (kind === 'auto') await this.store.pruneAutoSnapshots(run.runKey, KEEP_AUTO, run.branch);
       // The chart's other scripts are checkpointed at the same bar (each its own checkpoint).
-      if (run.studies.length > 0) await checkpointStudies(this.studyHost, run.studies, run.dataset, meta.bar, run.replayFrom, kind === 'manual' ? 'manual' : 'auto', KEEP_AUTO);
+      if (run.studies.length > 0) await checkpointStudies(this.studyHost, run.studies, run.dataset, meta.bar, run.replayFrom, kind === 'manual' ? 'manual' : 'auto', KEEP_AUTO, run.branch);
       await this.sendSnapshots();
     } catch (e) {
       // A full disk is said once (the next saves would fail the same way at every bar) until a
@@ -420,6 +426,8 @@ export abstract class EngineCheckpoints extends EngineLibrary {
     // The chart's other scripts, each from its own checkpoint (caught up to this bar).
     const studies = await openStudies(this.studyHost, ds, meta.bar, id.replayFrom);
     const run = this.adopt(inst, ds, id, historyEnd, end, end, true, studies, early?.runId);
+    // Its checkpoints continue the replay branch of the one it came from (timeline forks).
+    if (meta.branch !== undefined) run.branch = meta.branch;
     if (early) {
       // The page drew the chart from the stored candles: the ones before them follow.
       if (early.barsFrom > 0) {
@@ -446,6 +454,8 @@ export abstract class EngineCheckpoints extends EngineLibrary {
       run.outputsStored = Math.max(end, await this.store.storedOutputsEnd(meta.runKey));
     }
     mark('w:all-rows-posted');
+    // The page has the chart's other scripts' rows: later ones come from their instances.
+    for (const s of run.studies) s.rows = null;
     this.sendDrawings(run);
     this.send({ type: 'run-end', runId: run.id, status: 'restored', lastBar: meta.bar, elapsedMs: now() - t0, resumes: meta.bar + 1 < historyEnd && !held });
     mark('w:run-end-posted');

@@ -7,7 +7,7 @@
 import { Instance, PineRuntimeError, STRATEGY_PROPERTIES, type Bar, type BarColumns, type Diagnostic, type InputValue, type Program, type StrategyProperties } from '../../vm/index.js';
 import { Store } from '../store/store.js';
 import { StoreError } from '../store/errors.js';
-import type { ScriptRecord, SessionRecord } from '../store/schema.js';
+import { MAIN_BRANCH, type ScriptRecord, type SessionRecord } from '../store/schema.js';
 import { DEFAULT_DATASET_ID, type LoadedDataset } from './datasets.js';
 import type { resolveInputs } from './run-config.js';
 import { now } from './scheduling.js';
@@ -102,6 +102,8 @@ export interface ActiveRun {
   floorBar: number;
   /** The other scripts on the chart, run in step with this one (engine-studies.ts). */
   studies: StudyRun[];
+  /** The replay branch its checkpoints go to (SnapshotMeta.branch; the timeline's forks). */
+  branch: string;
 }
 
 export function defaultSession(scriptId: string): SessionRecord {
@@ -240,7 +242,7 @@ export abstract class EngineCore {
 
   /** What the chart's other scripts (engine-studies.ts) need of the engine. */
   protected get studyHost(): StudyHost {
-    return { store: this.store, notice: (l, c, m) => this.notice(l, c, m), busy: () => this.busy() };
+    return { store: this.store, notice: (l, c, m) => this.notice(l, c, m), busy: () => this.busy(), baseUrl: this.baseUrl };
   }
 
   protected notice(level: NoticeLevel, code: string, message: string): void {
@@ -373,6 +375,7 @@ export abstract class EngineCore {
       writer: false,
       floorBar: -1,
       studies: studies.runs,
+      branch: MAIN_BRANCH,
     };
     this.active = run;
     this.claimWriter(run);

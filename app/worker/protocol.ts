@@ -16,7 +16,7 @@ import type { SnapshotKind, SnapshotStatus } from '../store/schema.js';
 import type { TimingMark } from '../marks.js';
 import type { AlertsEvent } from './alerts-forward.js';
 import type { BuiltinCatalog } from './builtin-catalog.js';
-import type { StrategyReport, DrawingRecord } from '../../vm/index.js';
+import type { StrategyReport, DrawingRecord, SnapshotReport } from '../../vm/index.js';
 
 
 export type { DrawingRecord };
@@ -103,6 +103,28 @@ export interface SnapshotInfo {
   datasetName: string;
   /** It belongs to what is open now (same script, inputs, dataset and replay split). */
   matchesCurrent: boolean;
+  scriptId: string;
+  datasetId: string;
+  replayFrom: number | null;
+  /** Its replay branch (the checkpoint timeline: 'main', or a fork's id). */
+  branch: string;
+  /** It belongs to the open run and its current branch. */
+  current: boolean;
+}
+
+/** What the snapshot inspector shows of a checkpoint (what `evergreen inspect` prints). */
+export interface CheckpointInspection {
+  id: string;
+  bar: number;
+  size: number;
+  branch: string;
+  /** The VM's report (null when the snapshot cannot be read: `problem` says why). */
+  report: SnapshotReport | null;
+  /** The report as `evergreen inspect` prints it. */
+  text: string;
+  problem: string | null;
+  /** The inputs it was run with, as stored with it (every input of the script). */
+  inputs: Record<string, InputValue>;
 }
 
 export interface ReplayState {
@@ -254,6 +276,11 @@ export interface EngineApi {
   /** Several scripts on one chart (engine-studies.ts): adds a script beside the editor's (run from
    * its newest checkpoint, else from the first bar), removes one, sets one's inputs (it alone is
    * computed again), hides or shows one, moves one up (-1) or down (+1) the list. */
+  /** The checkpoint timeline: restores a checkpoint into a new replay branch (the checkpoints after
+   * it stay in their branch), deletes a branch's checkpoints, and reads a checkpoint's report. */
+  forkSnapshot(id: string): Promise<void>;
+  deleteBranch(branch: string): Promise<void>;
+  inspectSnapshot(id: string): Promise<CheckpointInspection>;
   addStudy(scriptId: string): Promise<void>;
   removeStudy(id: string): Promise<void>;
   setStudyInputs(id: string, values: Record<string, InputValue>): Promise<void>;

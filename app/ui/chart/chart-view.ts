@@ -36,6 +36,7 @@ import { TRANSPARENT, cutsGaps, drawnSegments, gapAdjusted } from './plot-gaps.j
 import { areaTop, barTime, bgColor, candlePoint, markersFor, plotCandlePoint, plotEnd, plotPoint, toTime, type CandleColorPoint, type PlotPoint } from './chart-points.js';
 import { ChartLegend } from './chart-legend.js';
 import { ChartFormats, priceFormatOptions } from './chart-formats.js';
+import { layeredPlan, MAIN_LAYER, type ChartLayer } from './chart-layers.js';
 import type { ProgramInfo } from '../../worker/protocol.js';
 import { CHART_WINDOW } from '../../worker/protocol.js';
 import { mark } from '../../marks.js';
@@ -146,6 +147,7 @@ export class ChartView {
       legendPlots: () => this.plots.map((p) => p.plan),
       symbolFormat: () => this.formats.symbol,
       formatOf: (id) => this.formats.of(id),
+      layerTitle: (id) => this.layers.find((l) => l.id === id)?.title ?? id,
     });
     container.appendChild(this.legend.element);
     this.resizeObserver = new ResizeObserver(() => {
@@ -161,6 +163,45 @@ export class ChartView {
     });
     this.resizeObserver.observe(container);
     this.drawingsPrim = new DrawingsPrimitive(buffer, () => ({ start: this.w0, end: this.w1 }), container);
+  }
+
+  // ---- several scripts on one chart (chart-layers.ts) ----
+
+  /** The scripts on the chart in the buffer's column order (one: the editor's script alone). */
+  private layers: ChartLayer[] = [];
+  /** Their order on the chart and the hidden ones (layer ids). */
+  private layerOrder: string[] = [];
+  private hiddenLayers: ReadonlySet<string> = new Set();
+
+  /** The scripts whose columns the buffer holds (set before the reset of their run). */
+  setLayers(layers: ChartLayer[], order: string[], hidden: ReadonlySet<string>): void {
+    this.layers = layers;
+    this.layerOrder = order;
+    this.hiddenLayers = hidden;
+  }
+
+  /** Lays the chart out again after scripts were hidden, shown or moved (the rows are kept). */
+  relayout(order: string[], hidden: ReadonlySet<string>): void {
+    this.layerOrder = order;
+    this.hiddenLayers = hidden;
+    if (this.buffer.barCount > 0) this.reset(this.legend.title, true);
+  }
+
+  /** The chart plan of what the buffer holds. */
+  private planOf(program: ProgramInfo | null): ChartPlan {
+    if (this.layers.length <= 1 || program !== this.buffer.program) return buildChartPlan(program);
+    return layeredPlan(this.layers, [MAIN_LAYER, ...this.layerOrder.filter((id) => id !== MAIN_LAYER)], this.hiddenLayers);
+  }
+
+  /** The pane each script's plots are in (layer id → panes; MAIN_LAYER for the editor's). */
+  layerPanes(): Record<string, number[]> {
+    const out: Record<string, number[]> = {};
+    for (const p of this.plots) {
+      const id = p.plan.layer ?? MAIN_LAYER;
+      const list = (out[id] ??= []);
+      if (!list.includes(p.plan.pane)) list.push(p.plan.pane);
+    }
+    return out;
   }
 
   /** The live drawings (the whole list: it replaces the previous one). */
@@ -368,7 +409,7 @@ export class ChartView {
   reset(title: string, draw = true): void {
     this.legend.title = title;
     this.formats.compute();
-    const plan = buildChartPlan(this.buffer.program);
+    const plan = this.planOf(this.buffer.program);
     const same = this.built && planKey(plan) === planKey(this.plan);
     this.plan = plan;
     this.w0 = 0;
@@ -478,9 +519,11 @@ export class ChartView {
     }
     for (const p of plan.series) this.plots.push({ plan: p, api: this.addPlot(p), adjustedBar: -1 });
     if (plan.panes > 1) {
+      // The price pane keeps most of the height; the scripts' own panes share the rest.
       const panes = this.chart.panes();
-      panes[0]?.setStretchFactor(0.62);
-      panes[1]?.setStretchFactor(0.38);
+      const main = plan.panes > 2 ? 0.5 : 0.62;
+      panes[0]?.setStretchFactor(main);
+      for (let i = 1; i < plan.panes; i++) panes[i]?.setStretchFactor((1 - main) / (plan.panes - 1));
     }
     // Markers, fills and horizontal lines hang on a series of their pane.
     for (const m of plan.markers) this.hostFor(m.pane).plans.push(m);
