@@ -32,7 +32,7 @@ import { NAMED_COLORS } from '../builtins/color.js';
 import { colorFromRgba } from '../runtime/color-value.js';
 import { scanIsoTime } from '../data/scan-time.js';
 import type { BarColumns } from '../data/bars.js';
-import { inferMintick, inferTimeframe } from '../data/infer.js';
+import { csvSymbolInfo, inferMintick, inferTimeframe } from '../data/infer.js';
 import { inspectSnapshot } from './inspect.js';
 import { chartBars, parseDataFor, refuseDataFor, TimeframeFlagError } from './timeframe-flags.js';
 import { plotColumns, TextSink, toCsv, toJson } from './output.js';
@@ -40,6 +40,8 @@ import { printErr, printOut } from './terminal-text.js';
 import { readBarsFile } from './read-bars.js';
 import { StrategyJsonSink, strategyJson, tradesCsv } from './trades.js';
 import { brokerOf, strategyReport } from '../builtins/strategy/report.js';
+import type { CheckpointFile } from '../snapshot/checkpoint-file.js';
+import { checkpointFileBytes, exportProblem, isCheckpointFile, PortableError, resumeCheckpointFile, type PortableResume } from './portable.js';
 
 declare const __EVERGREEN_VERSION__: string | undefined;
 const VERSION = typeof __EVERGREEN_VERSION__ === 'string' ? __EVERGREEN_VERSION__ : 'dev';
@@ -135,6 +137,8 @@ interface RunArgs {
   trades: string | null;
   /** --drawings <file> (Tier 2). */
   drawings: string | null;
+  /** --export <file.evergreen>: a portable checkpoint file (cli/portable.ts). */
+  export: string | null;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -308,6 +312,7 @@ function parseRunArgs(args: string[]): RunArgs {
     libs: [],
     trades: null,
     drawings: null,
+    export: null,
   };
   for (let i = 0; i < args.length; i++) {
     const a = args[i] ?? '';
@@ -370,6 +375,9 @@ function parseRunArgs(args: string[]): RunArgs {
       case '--resume':
         r.resume = take();
         break;
+      case '--export':
+        r.export = take();
+        break;
       case '--lib':
         r.libs.push(take());
         break;
@@ -384,9 +392,10 @@ function parseRunArgs(args: string[]): RunArgs {
         else throw usage(`unexpected argument '${a}' (the script is '${r.script}', the data '${r.data ?? ''}')`, 'run');
     }
   }
-  if (!r.script) throw usage('run needs a script file', 'run');
-  if (!r.data) throw usage('run needs --data <bars.csv>', 'run');
-  if (r.saveAt !== null && r.save === null) throw usage('--save-at needs --save <file>', 'run');
+  // A checkpoint file (.evergreen) carries its script, and maybe its bars (cli/portable.ts).
+  if (!r.script && !r.resume) throw usage('run needs a script file', 'run');
+  if (!r.data && !r.resume) throw usage('run needs --data <bars.csv>', 'run');
+  if (r.saveAt !== null && r.save === null && r.export === null) throw usage('--save-at needs --save <file> or --export <file>', 'run');
   if (r.resume !== null && r.chartTimeframe !== null) throw usage('--chart-timeframe cannot be combined with --resume: the snapshot carries its timeframe', 'run');
   if (r.resume) {
     // The snapshot carries the inputs, symbol and timeframe it was made with.
@@ -565,7 +574,12 @@ function flushWarnings(): void {
 }
 
 function run(a: RunArgs): number {
-  const program = compileOrFail(a.script, a.libs);
+  const resumeBytes = a.resume !== null ? readBytes(a.resume, 'snapshot') : null;
+  const portableFile = a.resume !== null && resumeBytes !== null && isCheckpointFile(a.resume, resumeBytes);
+  if (!a.script && !portableFile) throw usage('run needs a script file', 'run');
+  if (!a.data && !portableFile) throw usage('run needs --data <bars.csv>', 'run');
+  const program = a.script ? compileOrFail(a.script, a.libs) : null;
+  if (a.data === null && a.resume !== null && resumeBytes !== null) return runPortable(a, a.resume, resumeBytes, program, null);
   const stdin = a.data === '-';
   const dataPath = stdin ? '<stdin>' : (a.data ?? '');
   const cannotRead = (e: unknown): never => {
@@ -575,6 +589,8 @@ function run(a: RunArgs): number {
     parseBarsCsv(decodeText(stdin ? readBytes(0, 'data from', 'stdin') : readBytes(dataPath, 'data file')), { name: dataPath });
   for (const w of parsed.warnings) warn(w);
   refuseDataFor(a.dataFor);
+  if (portableFile && a.resume !== null && resumeBytes !== null) return runPortable(a, a.resume, resumeBytes, program, { bars: parsed.bars, label: dataPath });
+  if (program === null) throw usage('run needs a script file', 'run');
   let bars = parsed.bars;
 
   let inst: Instance;
@@ -590,25 +606,52 @@ function run(a: RunArgs): number {
     if (a.chartTimeframe !== null) bars = chartBars(bars, symbol.info, dataTf, a.chartTimeframe, dataPath);
     inst = Instance.builder(program).symbol(symbol.info).timeframe(tf).inputs(inputs).totalBars(bars.length).build();
   }
+  return runFrom(a, program, inst, bars, from, dataPath, null);
+}
+
+/** `--resume x.evergreen` (cli/portable.ts): the file's script (or the given one, the same but for
+ * presentation), its bars or --data's. */
+function runPortable(a: RunArgs, path: string, bytes: Uint8Array, script: Program | null, data: { bars: BarColumns; label: string } | null): number {
+  let r: PortableResume;
+  try {
+    r = resumeCheckpointFile(path, bytes, script && a.script ? { path: a.script, program: script } : null, data);
+  } catch (e) {
+    if (e instanceof PortableError) throw new CliError(e.message);
+    throw e;
+  }
+  for (const w of r.warnings) warn(w);
+  if (!a.script) a.script = path;
+  return runFrom(a, r.program, r.inst, r.bars, r.from, r.carried ? null : r.dataLabel, r.file);
+}
+
+/** Runs data rows [from, end) on `inst` and prints the outputs. `dataPath` null: the bars are a
+ * resumed checkpoint file's own. */
+function runFrom(a: RunArgs, program: Program, inst: Instance, bars: BarColumns, from: number, dataPath: string | null, resumedFile: CheckpointFile | null): number {
+  const dataLabel = dataPath ?? `the bars of ${a.resume ?? ''}`;
   // Bar index of data row i is i + offset (they differ only when a resumed file starts elsewhere).
   const offset = inst.barIndex + 1 - from;
   const firstBar = from + offset;
 
   const lastBar = bars.length - 1 + offset;
-  const saveAt = a.save !== null ? (a.saveAt ?? lastBar) : null;
+  const saveAt = a.save !== null || a.export !== null ? (a.saveAt ?? lastBar) : null;
   if (saveAt !== null && (saveAt < firstBar || saveAt > lastBar)) {
     throw new CliError(
       from >= bars.length
-        ? `--save-at ${saveAt}: there are no bars to run (${dataPath} ends at bar ${lastBar})`
+        ? `--save-at ${saveAt}: there are no bars to run (${dataLabel} ends at bar ${lastBar})`
         : `--save-at ${saveAt} is outside the bars run (${firstBar} to ${lastBar})`,
     );
   }
+  if (a.export !== null) {
+    const problem = exportProblem(offset, a.resume !== null && resumedFile === null);
+    if (problem) throw new CliError(problem);
+  }
   flushWarnings();
   try {
-    if (a.save !== null && saveAt !== null) {
+    if (saveAt !== null) {
       const at = saveAt;
       inst.runBars(bars, from, at - offset + 1);
-      writeOut(a.save, 'snapshot', inst.saveState());
+      if (a.save !== null) writeOut(a.save, 'snapshot', inst.saveState());
+      if (a.export !== null) writeOut(a.export, 'checkpoint file', checkpointFileBytes(inst, { bars, dataPath, resumed: resumedFile }));
       inst.runBars(bars, at - offset + 1, bars.length);
     } else {
       inst.runBars(bars, from, bars.length);
@@ -695,9 +738,9 @@ function loadSymbol(path: string | null, dataPath: string, bars: BarColumns): { 
     }
     return { info: file.symbol, period: file.period };
   }
-  const name = basename(dataPath).replace(/\.[^.]*$/, '').toUpperCase().replace(/[^A-Z0-9_]+/g, '_').replace(/^_+|_+$/g, '');
-  const ticker = dataPath === '<stdin>' || name === '' ? 'DATA' : name;
-  return { info: defaultSymbolInfo(inferMintick(bars), ticker), period: null };
+  // The app names an imported file's symbol the same way (vm/data/infer.ts): same snapshot bytes.
+  if (dataPath === '<stdin>') return { info: defaultSymbolInfo(inferMintick(bars), 'DATA'), period: null };
+  return { info: csvSymbolInfo(basename(dataPath), bars), period: null };
 }
 
 function isoTime(t: number): string {
