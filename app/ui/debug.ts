@@ -62,6 +62,10 @@ export interface EvergreenDebug {
   /** The drawings the chart painted last (labels, lines, boxes, polylines, linefills in view, every
    * table): kind, id, the bar/price coordinates, their pixels in the pane, and the text. */
   drawings(): { kind: string; id: number; pane: number; coords: [number, number][]; points: [number, number][]; text?: string }[];
+  /** How the last run ended: its status ('done', 'restored', …), last bar, the bars it executed
+   * (0 for a restore, null when unknown) and `kept: 'presentation'` when an edit that only changed
+   * colors, titles or styles went on from the previous run without running the history again. */
+  lastRun(): { status: string; lastBar: number; barsRun: number | null; kept: string | null } | null;
   /** Scrolls the chart so `bar` is in view. */
   scrollToBar(bar: number): void;
   /** Replaces the editor's text (as typing would). */
@@ -136,6 +140,7 @@ export function installDebug(c: AppController): void {
       if (!v) return null;
       return { ...v.windowInfo, series: v.seriesPointCounts(), markers: v.markerTimes(), hlines: v.priceLineList(), fills: v.fillCounts(), segments: v.plotSegments(), visible: v.visibleBars() };
     },
+    lastRun: () => (c.lastRun ? { ...c.lastRun } : null),
     axisLabel: (series, value) => c.chartView?.axisLabel(series, value) ?? null,
     legend: () => c.chartView?.legendInfo() ?? null,
     candleAt: (bar) => c.chartView?.candleAt(bar) ?? null,

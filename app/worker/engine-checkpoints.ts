@@ -11,7 +11,7 @@ import { builtinDatasets, type LoadedDataset } from './datasets.js';
 import { hashText, stableJson } from './hash.js';
 import { newId, readCheckpoint, writeCheckpoint, inspectSnapshot, restoreInstance } from './checkpoint.js';
 import { portableFile } from './export-file.js';
-import { barsDigest, checkpointInputs, CheckpointFileError, decodeCheckpointFile, type CheckpointFile } from '../../vm/index.js';
+import { barsDigest, checkpointInputs, CheckpointFileError, decodeCheckpointFile, presentationOnlyEdit, restoreWithProgram, withStrategyProperties, type CheckpointFile } from '../../vm/index.js';
 import { runKeyOf } from './run-config.js';
 import { mark } from '../marks.js';
 import { now } from './scheduling.js';
@@ -327,7 +327,7 @@ export abstract class EngineCheckpoints extends EngineLibrary {
 
   /** Makes a restored instance the active run. The page gets its candles and the last plot rows
    * first (enough to draw the chart), then every row from bar 0, then the run's end. */
-  protected async adoptRestored(meta: SnapshotMeta, ds: LoadedDataset, id: RunIdentity, inst: Instance, tail: AssembledOutputs): Promise<void> {
+  protected async adoptRestored(meta: SnapshotMeta, ds: LoadedDataset, id: RunIdentity, inst: Instance, tail: AssembledOutputs, kept?: 'presentation'): Promise<void> {
     const t0 = now();
     const historyEnd = id.replayFrom ?? ds.bars.length;
     const end = meta.bar + 1;
@@ -351,7 +351,7 @@ export abstract class EngineCheckpoints extends EngineLibrary {
     }
     mark('w:all-rows-posted');
     this.sendDrawings(run);
-    this.send({ type: 'run-end', runId: run.id, status: 'restored', lastBar: meta.bar, elapsedMs: now() - t0, resumes: meta.bar + 1 < historyEnd && !held });
+    this.send({ type: 'run-end', runId: run.id, status: 'restored', lastBar: meta.bar, elapsedMs: now() - t0, resumes: meta.bar + 1 < historyEnd && !held, barsRun: 0, ...(kept ? { kept } : {}) });
     mark('w:run-end-posted');
     this.sendReplay();
     await this.sendSnapshots();
@@ -373,6 +373,63 @@ export abstract class EngineCheckpoints extends EngineLibrary {
       await this.saveSession();
       this.sendReplay();
     }
+  }
+
+  /** A presentation-only edit of the active run's script (colors, titles, line widths, styles,
+   * display…: vm/compiler/presentation.ts decides): the run goes on from its last confirmed bar with
+   * the new program — its state and plot rows kept, the chart redrawn with the new presentation —
+   * instead of running the history again. False when that does not apply (the caller runs from bar
+   * 0): another dataset, inputs or replay start, a failed or mid-bar run, or any other edit. */
+  protected async keepAcrossPresentationEdit(program: Program, ds: LoadedDataset): Promise<boolean> {
+    const old = this.active;
+    if (!old || old.dataset.info.id !== ds.info.id || old.program.source === program.source) return false;
+    const id = this.identity(program, ds);
+    if (old.replayFrom !== id.replayFrom || stableJson(old.inputs) !== stableJson(id.resolved.values)) return false;
+    // strategy: the tester's properties are part of the program the run was built with.
+    const next = program.meta.kind === 'strategy' ? withStrategyProperties(program, id.props) : program;
+    if (!presentationOnlyEdit(old.inst.program, next).presentationOnly) return false;
+    await this.stopJob();
+    if (this.active !== old || old.failed || old.open || old.inst.isSuspended || old.inst.barIndex < 0) return false;
+    // The old run's confirmed bars go to the store first (its rows are what the new run shows).
+    if (this.unsaved(old)) await this.checkpoint(old, 'auto');
+    const end = old.inst.barIndex + 1;
+    const shape = next.outputs.map((o) => o.channels.length);
+    const rows = await this.store.readOutputs(old.runKey, end, shape);
+    if (rows.storedEnd < end) return false;
+    let inst: Instance;
+    try {
+      inst = restoreWithProgram(old.inst.saveState(), next).build();
+    } catch {
+      return false;
+    }
+    const bytes = inst.saveState();
+    const meta: SnapshotMeta = {
+      id: newId(),
+      createdAt: Date.now(),
+      bar: end - 1,
+      size: bytes.byteLength,
+      kind: 'auto',
+      status: 'ok',
+      statusMessage: null,
+      scriptId: id.script.id,
+      scriptName: id.script.name,
+      sourceHash: id.sourceHash,
+      datasetId: ds.info.id,
+      datasetName: ds.info.name,
+      inputs: id.resolved.values,
+      replayFrom: id.replayFrom,
+      runKey: id.runKey,
+      totalBars: ds.bars.length,
+    };
+    const { storedEnd: _end, ...all } = rows;
+    try {
+      await this.store.saveCheckpoint({ meta, bytes, outputs: { runKey: id.runKey, fromBar: 0, toBar: end, time: all.time, columns: all.columns } });
+    } catch {
+      return false;
+    }
+    this.notice('info', 'presentation-edit', `Only how '${id.script.name}' is drawn changed: it goes on from bar ${end - 1} with the new look, without running the history again.`);
+    await this.adoptRestored(meta, ds, id, inst, all, 'presentation');
+    return true;
   }
 
   /** Switches the session to what a checkpoint was made with and restores it. The checkpoint's

@@ -2,7 +2,8 @@
 //   evergreen check <script.pine>...
 //   evergreen run <script.pine> --data <bars.csv> [--input name=value]... [--format json|csv]
 //                 [--out file] [--symbol info.toml] [--timeframe tf] [--chart-timeframe tf] [--data-for T=file]
-//                 [--save-at <bar>] [--save <file>] [--resume <file>] [--drawings <file>]
+//                 [--save-at <bar>] [--save <file>] [--resume <file>] [--drawings <file>] [--export <file>]
+//   evergreen run --resume <checkpoint.evergreen> [--data <bars.csv>]
 //   evergreen inspect <snapshot>
 // Every failure is one clear line on stderr (no stack trace) and exit code 1; compile errors come
 // first as `file:line:col: code: message` lines.
@@ -49,6 +50,7 @@ const VERSION = typeof __EVERGREEN_VERSION__ === 'string' ? __EVERGREEN_VERSION_
 const USAGE = `Usage:
   evergreen check <script.pine>...
   evergreen run <script.pine> --data <bars.csv> [options]   (or: run <script.pine> <bars.csv>)
+  evergreen run --resume <checkpoint.evergreen> [--data <bars.csv>] [options]
   evergreen inspect <snapshot-file>
   evergreen <command> --help | evergreen --help | evergreen --version`;
 
@@ -99,6 +101,14 @@ Options:
                          under "drawings" for a script that draws
   --resume <file>        continue a snapshot from its next bar; prints the resumed bars only. The
                          data must hold the snapshot's last bar (same open time) or start after it.
+                         A checkpoint file (.evergreen, exported from the app or by --export)
+                         carries its script (give none, or the same one with other colors/titles)
+                         and maybe its bars: without --data the run goes on over them; --data
+                         must hold the checkpoint's bars unchanged (checked) or start after them.
+  --export <file>        write a portable checkpoint file (.evergreen) after the last bar (or
+                         --save-at's): the script, the snapshot, the plot rows and the bars, which
+                         the app imports (Checkpoints > Import) and continues; the same bytes as
+                         the app's export of the same run
 
 Compile errors are printed on stderr as file:line:col: code: message. Every failure is one line on
 stderr and exit code 1.
