@@ -18,8 +18,12 @@ export {
   type Bar,
   type RunOptions,
   type RunResult,
+  type RunBarsResult,
   type InputValue,
 } from './runtime/instance.js';
+// Other symbols' data for request.security (a host call: runtime/request-data.ts).
+export type { DataRequest, RequestDataset } from './runtime/request-data.js';
+export { runBarsAnswering, settle, type DataAnswer } from './runtime/request-host.js';
 export { OutputStore, type OutputChunk } from './runtime/outputs.js';
 export type { DrawingRecord, DrawingValue } from './builtins/draw/output.js';
 export { PineRuntimeError, type PineRuntimeErrorData, type StackFrame } from './core/errors.js';
@@ -45,6 +49,8 @@ export {
   type CheckpointBars,
   type CheckpointInputValue,
 } from './snapshot/checkpoint-file.js';
+export { resampleBars, ResampleError } from './data/resample.js';
+export { parseTimeframe, timeframeSeconds } from './builtins/time/timeframe.js';
 export { syntheticBars, seededRandom, SYNTHETIC_START_MS, SYNTHETIC_STEP_MS } from './data/synthetic.js';
 export { HOST_STEPS, type HostStep, type HostStepEntry, type BarInfo } from './runtime/bar-feed.js';
 export type { ScriptState } from './core/state.js';

@@ -61,7 +61,20 @@ export interface EvergreenDebug {
   candleAt(bar: number): { time: number; open: number; high: number; low: number; close: number } | null;
   /** The drawings the chart painted last (labels, lines, boxes, polylines, linefills in view, every
    * table): kind, id, the bar/price coordinates, their pixels in the pane, and the text. */
-  drawings(): { kind: string; id: number; pane: number; coords: [number, number][]; points: [number, number][]; text?: string }[];
+  drawings(): {
+    kind: string;
+    id: number;
+    pane: number;
+    coords: [number, number][];
+    points: [number, number][];
+    text?: string;
+    /** Labels: style, font pixels, the painted [x, y, w, h], tooltip; boxes: font pixels, wrapped lines. */
+    style?: string;
+    fontPx?: number;
+    rect?: [number, number, number, number];
+    tooltip?: string;
+    lines?: string[];
+  }[];
   /** How the last run ended: its status ('done', 'restored', …), last bar, the bars it executed
    * (0 for a restore, null when unknown) and `kept: 'presentation'` when an edit that only changed
    * colors, titles or styles went on from the previous run without running the history again. */
@@ -82,6 +95,10 @@ export interface EvergreenDebug {
   /** Timing marks of this page load, the page's (`p:`) and the engine worker's (`w:`), in ms from
    * the start of the navigation, in time order. */
   marks(): Promise<{ name: string; ms: number }[]>;
+  /** Test-only (the watchdog's e2e tests): the engine worker stops answering at the next bar it
+   * runs for the open script (a history slice or a replayed bar), as a runaway script would; the
+   * page's watchdog then replaces it. Nothing else in the app, and no script, can do this. */
+  testOnlyHangEngine(): Promise<void>;
 }
 
 export function installDebug(c: AppController): void {
@@ -153,6 +170,7 @@ export function installDebug(c: AppController): void {
     strategy: () => c.strategyReport(),
     tradesCsv: () => c.strategyTradesCsv(),
     timings: () => ({ ...c.timings }),
+    testOnlyHangEngine: () => c.testOnlyHangEngine(),
     async marks() {
       const worker = await c.engineMarks();
       return [...timingMarks(), ...worker]

@@ -18,4 +18,5 @@ import './object-arrays.js';
 import './alerts.js';
 import './ta/index.js';
 import './time/index.js';
+import './ticker.js';
 import './strategy/index.js';

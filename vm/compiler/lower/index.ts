@@ -75,6 +75,9 @@ function run(cx: LowerContext): Program | null {
   }
   const bodies: Emitter[] = cx.fns.map((f) => f.em);
   const linked = link(bodies);
+  const varipFields = [...cx.udts.values()]
+    .map((u) => ({ type: u.name, fields: u.fields.flatMap((f, i) => (f.def.varip ? [i] : [])) }))
+    .filter((v) => v.fields.length > 0);
   return {
     format: PROGRAM_FORMAT,
     version: cx.version,
@@ -105,5 +108,7 @@ function run(cx: LowerContext): Program | null {
     source: cx.sink.source,
     globals: cx.globals,
     loopRegs: cx.loopRegs,
+    // Only when some type has varip fields: other programs (and their hashes) stay as they were.
+    ...(varipFields.length > 0 ? { varipFields } : {}),
   };
 }

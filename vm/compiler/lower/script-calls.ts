@@ -456,6 +456,6 @@ export const SCRIPT_CALLS: ReadonlyMap<string, ScriptCall> = new Map<string, Scr
   ['input.time', inputEntry],
   // Data of other timeframes: the expression argument is compiled in the requested context.
   ['request.security', { stage: 'unevaluated', lower: requestSecurity }],
-  ['request.security_lower_tf', { stage: 'unevaluated', lower: (cx, name, e) => requestWithoutData(cx, name, e) }],
+  ['request.security_lower_tf', { stage: 'unevaluated', lower: requestSecurity }],
   ['request.currency_rate', { stage: 'unevaluated', lower: (cx, name, e) => requestWithoutData(cx, name, e) }],
 ]);
