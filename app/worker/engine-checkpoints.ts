@@ -512,7 +512,7 @@ export abstract class EngineCheckpoints extends EngineLibrary {
     try {
       inst = restoreInstance(file.snapshot);
     } catch (e) {
-      return `the snapshot inside is damaged (${errorMessage(e)}).`;
+      return `the snapshot inside cannot be restored (${errorMessage(e)}).`;
     }
     const program = inst.program;
     const run = file.run;
