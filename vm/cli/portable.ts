@@ -157,8 +157,8 @@ export function resumeCheckpointFile(
       }
       from = k + 1;
     }
-    if (from >= bars.length) warnings.push(`${dataLabel} has no bars after the checkpoint's bar ${k}: nothing to run`);
   }
+  if (from >= bars.length) warnings.push(`${dataLabel} has no bars after the checkpoint's bar ${k}: nothing to run`);
   const endBar = k + (bars.length - from);
   if (endBar > k) inst.setTotalBars(endBar + 1);
   return { file, program: inst.program, inst, bars, from, dataLabel, carried, warnings };
