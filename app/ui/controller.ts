@@ -187,6 +187,9 @@ export class AppController {
    * is put back once it has (so its restore sees the text it was saved with). */
   private draftWaiting = true;
 
+  /** The last run's end as the engine reported it (window.evergreen.lastRun). */
+  lastRun: { status: string; lastBar: number; barsRun: number | null; kept: string | null } | null = null;
+
   /** Times the watchdog restarted the engine in this page. */
   get engineRestarts(): number {
     return this.restarts.length;
@@ -578,6 +581,7 @@ export class AppController {
       }
       case 'run-end': {
         if (e.runId !== this.runId) return;
+        this.lastRun = { status: e.status, lastBar: e.lastBar, barsRun: e.barsRun ?? null, kept: e.kept ?? null };
         const state: RunState = e.status === 'error' && this.state.program === null ? 'compile-error' : e.resumes ? 'running' : e.status;
         this.set({
           barIndex: e.lastBar,

@@ -189,6 +189,10 @@ export type EngineEvent =
       elapsedMs: number;
       /** After a restore: the history run continues from the next bar. */
       resumes?: boolean;
+      /** Bars this run executed (0 for a restore). */
+      barsRun?: number;
+      /** A restore that kept the previous run across a presentation-only edit of its script. */
+      kept?: 'presentation';
     }
   /** The live drawings (labels, lines, boxes, tables, ...) after a history run, a replayed bar or tick
    * and a restore: the whole list each time (it replaces the previous one). */
