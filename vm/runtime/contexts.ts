@@ -72,8 +72,12 @@ export interface ContextHost {
   aheadRow: number;
   /** Other symbols' datasets the host gave (runtime/request-data.ts). */
   data: RequestData;
-  /** Bars of each other-symbol context by state slot (a cache: not state). */
+  /** Bars of each other-symbol context by state slot, and the symbol and timeframe they are for
+   * (a cache: not state). */
   feeds: (FeedBars | null | undefined)[];
+  feedSym: unknown[];
+  feedTf: unknown[];
+  feedKey: string[];
 }
 
 /** One request's state: committed (as of the previous chart bar) and working (this chart bar). */
@@ -122,7 +126,7 @@ export interface RequestState {
   wend: number;
   flags: number;
   /** The chart's bar registers while inside the context, and the chart bar index. */
-  saved: number[];
+  saved: Float64Array;
   savedBar: number;
   /** Another symbol: '' for the chart's own; else symbol and timeframe of the bars (`sym\0tf`). */
   okey: string;
@@ -145,7 +149,7 @@ function newRequestState(): RequestState {
     bar: -1, tf: '',
     kp: NaN, ki: -1, ko: NaN, kh: NaN, kl: NaN, kc: NaN, kv: NaN, kform: [], kconf: [], kclosed: false, kend: NaN, fp: NaN, fdone: false, fh: NaN, fl: NaN, fc: NaN, fv: NaN,
     wp: NaN, wi: -1, wo: NaN, wh: NaN, wl: NaN, wc: NaN, wv: NaN, wform: [], wconf: [], wclosed: false,
-    arrived: false, opened: false, wend: NaN, flags: 0, saved: [], savedBar: -1,
+    arrived: false, opened: false, wend: NaN, flags: 0, saved: new Float64Array(SWAPPED), savedBar: -1,
     okey: '', oi: 0, ocur: [], oprev: [], otc: NaN, oshown: -1, loop: 0, ono: false, items: [],
   };
 }
@@ -346,31 +350,41 @@ function feedOf(m: ContextHost, s: number, sym: string, tfs: string, info: Timef
 /** CTX_IN for another symbol or intrabars: checks the request, finds its bars (or suspends), saves
  * the chart's registers; the bars themselves are loaded by CTX_LOOP. Returns the chart bar. */
 function otherEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, flags: number): number {
-  const fn = fnName(flags);
-  const lower = (flags & CTX_LOWER) !== 0;
-  if (typeof sym !== 'string' || sym === '') m.fail('no-data', `${fn}: the symbol is na.`);
   const tfs = typeof tf === 'string' && tf !== '' ? tf : m.timeframe.period;
-  let info = TIMEFRAMES.get(tfs);
-  if (!info) {
-    const parsed = parseTimeframe(tfs);
-    if (!parsed) m.fail('bad-timeframe', `${fn}: "${tfs}" is not a timeframe (examples: "60", "240", "1D", "1W", "1M").`);
-    info = parsed;
-    if (TIMEFRAMES.size < 256) TIMEFRAMES.set(tfs, info);
-  }
-  if (lower && timeframeSeconds(info) > timeframeSeconds(m.timeframe)) {
-    m.fail('higher-timeframe', `${fn}: the requested timeframe "${tfs}" is higher than the chart's "${m.timeframe.period}": intrabars come from a lower timeframe (use request.security() for a higher one).`);
-  }
-  const got = feedOf(m, s, sym, tfs, info, flags);
-  if (got instanceof NoData && (flags & CTX_IGNORE_INVALID) === 0) m.fail('no-data', got.message);
   let st = m.cs[s] as RequestState | undefined;
+  let noData: boolean;
+  if (st !== undefined && m.feeds[s] !== undefined && sym === m.feedSym[s] && tfs === m.feedTf[s]) {
+    // The common case: the same symbol and timeframe as on the previous chart bar, bars at hand.
+    noData = m.feeds[s] === null;
+  } else {
+    const fn = fnName(flags);
+    if (typeof sym !== 'string' || sym === '') return m.fail('no-data', `${fn}: the symbol is na.`);
+    let info = TIMEFRAMES.get(tfs);
+    if (!info) {
+      const parsed = parseTimeframe(tfs);
+      if (!parsed) m.fail('bad-timeframe', `${fn}: "${tfs}" is not a timeframe (examples: "60", "240", "1D", "1W", "1M").`);
+      info = parsed;
+      if (TIMEFRAMES.size < 256) TIMEFRAMES.set(tfs, info);
+    }
+    if ((flags & CTX_LOWER) !== 0 && timeframeSeconds(info) > timeframeSeconds(m.timeframe)) {
+      m.fail('higher-timeframe', `${fn}: the requested timeframe "${tfs}" is higher than the chart's "${m.timeframe.period}": intrabars come from a lower timeframe (use request.security() for a higher one).`);
+    }
+    const got = feedOf(m, s, sym, tfs, info, flags);
+    if (got instanceof NoData && (flags & CTX_IGNORE_INVALID) === 0) m.fail('no-data', got.message);
+    noData = got instanceof NoData;
+    m.feedSym[s] = sym;
+    m.feedTf[s] = tfs;
+    // One string per slot, compared by identity on later bars (a flat string: no concatenation).
+    m.feedKey[s] = `${sym}\u0000${tfs}`;
+  }
   if (st === undefined) {
     st = newRequestState();
     m.cs[s] = st;
   }
-  const key = `${sym}\u0000${tfs}`;
+  const key = m.feedKey[s];
   if (st.okey !== key) {
-    // A new symbol or timeframe (first bar, or a dynamic request that changed): from its start.
     st.okey = key;
+    // A new symbol or timeframe (first bar, or a dynamic request that changed): from its start.
     st.oi = 0;
     st.ocur.length = 0;
     st.oprev.length = 0;
@@ -378,9 +392,9 @@ function otherEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, flags:
     st.oshown = -1;
   }
   st.flags = flags;
-  st.ono = got instanceof NoData;
+  st.ono = noData;
   st.loop = 0;
-  st.items.length = 0;
+  if (st.items.length !== 0) st.items.length = 0;
   const f = m.f;
   const saved = st.saved;
   for (let r = 0; r < SWAPPED; r++) saved[r] = f[r] as number;

@@ -63,6 +63,9 @@ export class Machine implements Runtime, ScriptState {
   /** Other symbols' bars given by the host (request-data.ts), and each context's (not state). */
   data = new RequestData();
   feeds: (FeedBars | null | undefined)[] = [];
+  feedSym: unknown[] = [];
+  feedTf: unknown[] = [];
+  feedKey: string[] = [];
   syminfo: SymbolInfo;
   timeframe: TimeframeInfo;
   version: number;
