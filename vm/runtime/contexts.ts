@@ -57,6 +57,10 @@ export const CTX_GAPS = 1;
 export const CTX_LOOKAHEAD = 2;
 export const CTX_IGNORE_INVALID = 4;
 export const CTX_LOWER = 8;
+/** The program runs the expression between CTX_LOOP and a JMP back to it (every request of this
+ * compiler): the chart's own symbol then swaps the registers in CTX_LOOP, and only when the
+ * expression's value is needed (see `mustRun`). Programs without it swap in CTX_IN. */
+export const CTX_LOOPED = 16;
 
 /** What the context code needs of the machine. */
 export interface ContextHost {
@@ -107,6 +111,17 @@ export interface RequestState {
   fl: number;
   fc: number;
   fv: number;
+  /** The higher-timeframe bar CTX_LOOP writes to the registers (open, high, low, close, volume),
+   * and whether the expression runs on this chart bar. */
+  ro: number;
+  rh: number;
+  rl: number;
+  rc: number;
+  rv: number;
+  run: boolean;
+  /** Chart bar open and close time (another symbol: the registers are saved only when it runs). */
+  ct: number;
+  ctc: number;
   /** Working values (this chart bar). */
   wp: number;
   wi: number;
@@ -148,6 +163,7 @@ function newRequestState(): RequestState {
   return {
     bar: -1, tf: '',
     kp: NaN, ki: -1, ko: NaN, kh: NaN, kl: NaN, kc: NaN, kv: NaN, kform: [], kconf: [], kclosed: false, kend: NaN, fp: NaN, fdone: false, fh: NaN, fl: NaN, fc: NaN, fv: NaN,
+    ro: NaN, rh: NaN, rl: NaN, rc: NaN, rv: NaN, run: true, ct: NaN, ctc: NaN,
     wp: NaN, wi: -1, wo: NaN, wh: NaN, wl: NaN, wc: NaN, wv: NaN, wform: [], wconf: [], wclosed: false,
     arrived: false, opened: false, wend: NaN, flags: 0, saved: new Float64Array(SWAPPED), savedBar: -1,
     okey: '', oi: 0, ocur: [], oprev: [], otc: NaN, oshown: -1, loop: 0, ono: false, items: [],
@@ -283,16 +299,49 @@ export function ctxEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, f
       hv = st.fv;
     }
   }
-  // Save the chart's registers; write the higher-timeframe bar.
+  st.savedBar = chartBar;
+  if ((flags & CTX_LOOPED) !== 0) {
+    // CTX_LOOP swaps the registers, when the expression must run.
+    st.ro = ho;
+    st.rh = hh;
+    st.rl = hl;
+    st.rc = hc;
+    st.rv = hv;
+    st.loop = 0;
+    st.run = mustRun(m, st, flags, realtime);
+    return chartBar;
+  }
+  swapIn(m, st, ho, hh, hl, hc, hv);
+  return st.wi;
+}
+
+/** Whether the expression of an own-symbol request must run on this chart bar. On history with
+ * the bars ahead known (runBars), its value is used only where a period's value is taken: with
+ * lookahead_off on the chart bar that closes the period or the last one before the next period
+ * (its value confirms there); with lookahead_on on the period's first chart bar once the whole
+ * period is known (every chart bar of it sees the same whole-period bar). Elsewhere the forming
+ * bar would be evaluated from the same committed state and its value dropped, so skipping it
+ * changes nothing (Pine's per-execution rule) — and saves most of the work of a request. */
+function mustRun(m: ContextHost, st: RequestState, flags: number, realtime: boolean): boolean {
+  const cols = m.aheadCols;
+  if (cols === null || realtime) return true;
+  if ((flags & CTX_LOOKAHEAD) !== 0) return st.opened || !st.fdone;
+  if ((m.f[R.timeClose] as number) >= st.wend) return true;
+  const next = m.aheadRow + 1;
+  return next >= cols.length || !((cols.time[next] as number) < st.wend);
+}
+
+/** Saves the chart's registers and writes the higher-timeframe bar; m.bar := its index. */
+function swapIn(m: ContextHost, st: RequestState, ho: number, hh: number, hl: number, hc: number, hv: number): void {
+  const f = m.f;
   const saved = st.saved;
   for (let r = 0; r < SWAPPED; r++) saved[r] = f[r] as number;
-  st.savedBar = chartBar;
   f[R.open] = ho;
   f[R.high] = hh;
   f[R.low] = hl;
   f[R.close] = hc;
   f[R.volume] = hv;
-  f[R.time] = p;
+  f[R.time] = st.wp;
   f[R.timeClose] = st.wend;
   f[R.barIndex] = st.wi;
   f[R.hl2] = (hh + hl) / 2;
@@ -301,7 +350,6 @@ export function ctxEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, f
   f[R.hlcc4] = (hh + hl + hc + hc) / 4;
   f[R.isFirst] = st.wi === 0 ? 1 : 0;
   m.bar = st.wi;
-  return st.wi;
 }
 
 /** CTX_OUT: records the `n` values of the expression (registers src..src+n-1), restores the chart
@@ -312,10 +360,13 @@ export function ctxLeave(m: ContextHost, s: number, src: number, dst: number, n:
   const f = m.f;
   // Every list below has n items, filled in place (no allocation per bar).
   const form = st.wform;
-  for (let j = 0; j < n; j++) form[j] = f[src + j] as number;
-  const saved = st.saved;
-  for (let r = 0; r < SWAPPED; r++) f[r] = saved[r] as number;
-  m.bar = st.savedBar;
+  if ((st.flags & CTX_LOOPED) === 0 || st.loop === 1) {
+    // The expression ran: its value, and the chart's registers back.
+    for (let j = 0; j < n; j++) form[j] = f[src + j] as number;
+    const saved = st.saved;
+    for (let r = 0; r < SWAPPED; r++) f[r] = saved[r] as number;
+    m.bar = st.savedBar;
+  }
   const closed = (f[R.timeClose] as number) >= st.wend;
   st.wclosed = closed;
   if (closed) {
@@ -395,11 +446,23 @@ function otherEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, flags:
   st.ono = noData;
   st.loop = 0;
   if (st.items.length !== 0) st.items.length = 0;
-  const f = m.f;
-  const saved = st.saved;
-  for (let r = 0; r < SWAPPED; r++) saved[r] = f[r] as number;
+  // The chart's registers are saved by the first CTX_LOOP that loads a bar.
+  st.ct = m.f[R.time] as number;
+  st.ctc = m.f[R.timeClose] as number;
   st.savedBar = m.bar;
   return m.bar;
+}
+
+/** CTX_RUN (the chart's own symbol): when the expression must run on this chart bar, swaps the
+ * higher-timeframe bar into the registers and returns its index (the execution id); else -1. */
+export function ctxRun(m: ContextHost, s: number): number {
+  const st = m.cs[s] as RequestState;
+  if (st.loop === 0 && st.run) {
+    st.loop = 1;
+    swapIn(m, st, st.ro, st.rh, st.rl, st.rc, st.rv);
+    return st.wi;
+  }
+  return -1;
 }
 
 /** CTX_LOOP: records the values of the bar just run (if any) and loads the next due bar; returns
@@ -407,10 +470,11 @@ function otherEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, flags:
 export function ctxLoop(m: ContextHost, s: number, src: number, n: number): number {
   const st = m.cs[s] as RequestState;
   if (!st.okey) {
-    // A dynamic symbol that names the chart's own: the expression runs once, as CTX_IN set it up.
-    if (st.loop === 0) {
+    // The chart's own symbol: the expression runs at most once, when its value is needed.
+    if (st.loop === 0 && st.run) {
       st.loop = 1;
-      return m.bar;
+      swapIn(m, st, st.ro, st.rh, st.rl, st.rc, st.rv);
+      return st.wi;
     }
     return -1;
   }
@@ -428,21 +492,24 @@ export function ctxLoop(m: ContextHost, s: number, src: number, n: number): numb
   }
   if (bars === null) return -1;
   const f = m.f;
-  const saved = st.saved;
   const lower = (st.flags & CTX_LOWER) !== 0;
   if (st.loop > 0) {
     const prev = st.oprev;
     st.oprev = st.ocur;
     st.ocur = prev;
     for (let j = 0; j < n; j++) prev[j] = f[src + j] as number;
-    if (lower && (bars.time[st.oi - 1] as number) >= (saved[R.time] as number)) st.items.push(f[src] as number);
+    if (lower && (bars.time[st.oi - 1] as number) >= st.ct) st.items.push(f[src] as number);
   }
   const k = st.oi;
   if (k >= bars.length) return -1;
   const bt = bars.time[k] as number;
-  const tc = saved[R.timeClose] as number;
-  const due = lower ? bt < tc : bt <= (saved[R.time] as number) || (bars.timeClose[k] as number) <= tc;
+  const tc = st.ctc;
+  const due = lower ? bt < tc : bt <= st.ct || (bars.timeClose[k] as number) <= tc;
   if (!due) return -1;
+  if (st.loop === 0) {
+    const saved = st.saved;
+    for (let r = 0; r < SWAPPED; r++) saved[r] = f[r] as number;
+  }
   const o = bars.open[k] as number;
   const h = bars.high[k] as number;
   const l = bars.low[k] as number;
@@ -470,9 +537,11 @@ export function ctxLoop(m: ContextHost, s: number, src: number, n: number): numb
 /** CTX_OUT of another symbol: restores the chart bar; dst..dst+n-1 := what the chart sees. */
 function otherLeave(m: ContextHost, st: RequestState, dst: number, n: number): number {
   const f = m.f;
-  const saved = st.saved;
-  for (let r = 0; r < SWAPPED; r++) f[r] = saved[r] as number;
-  m.bar = st.savedBar;
+  if (st.loop > 0) {
+    const saved = st.saved;
+    for (let r = 0; r < SWAPPED; r++) f[r] = saved[r] as number;
+    m.bar = st.savedBar;
+  }
   let out: number[] | null = null;
   if (!st.ono) {
     const cur = st.oi - 1;
@@ -493,9 +562,11 @@ function otherLeave(m: ContextHost, st: RequestState, dst: number, n: number): n
 export function ctxLeaveArray(m: ContextHost, s: number, dst: number, o: unknown[], bools: number): number {
   const st = m.cs[s] as RequestState;
   const f = m.f;
-  const saved = st.saved;
-  for (let r = 0; r < SWAPPED; r++) f[r] = saved[r] as number;
-  m.bar = st.savedBar;
+  if (st.loop > 0) {
+    const saved = st.saved;
+    for (let r = 0; r < SWAPPED; r++) f[r] = saved[r] as number;
+    m.bar = st.savedBar;
+  }
   o[dst] = st.ono ? null : newArray(bools === 1 ? st.items.map((x) => (x === x && x !== 0 ? 1 : 0)) : st.items.slice());
   st.items.length = 0;
   return st.savedBar;

@@ -403,6 +403,9 @@ function generate(program: Program, stateful: Uint8Array): string | null {
       case 'CTX_LOOP':
         out.push(`p = ${pc}; { const k = m.ctxLoop(cb + ${a}, ${b}, ${c}); if (k < 0) pc = ${d}; else { bar = k; pc = ${next}; } continue; }`);
         break;
+      case 'CTX_RUN':
+        out.push(`p = ${pc}; { const k = m.ctxRun(cb + ${b}); f[${a}] = k >= 0 ? 1 : 0; if (k >= 0) bar = k; }`);
+        break;
       case 'CTX_OUT_ARR':
         out.push(`p = ${pc}; bar = m.ctxOutArr(cb + ${a}, ${c}, ${d}); outRow = bar - m.outputs.firstBar;`);
         break;
@@ -504,7 +507,9 @@ function generate(program: Program, stateful: Uint8Array): string | null {
     'm.pc = pc; m.vb = vb; m.ob = ob; m.sb = sb; m.cb = cb; p = pc;',
     `if (m.interpret(1)) ${halt}`,
     'budget--;',
-    'pc = m.pc; vb = m.vb; ob = m.ob; sb = m.sb; cb = m.cb; p = pc;',
+    // bar: a request's CTX_* instruction run here may have changed the execution id (m.bar), and
+    // the output row with it.
+    'pc = m.pc; vb = m.vb; ob = m.ob; sb = m.sb; cb = m.cb; p = pc; bar = m.bar; outRow = bar - m.outputs.firstBar;',
   ];
   const onError = ['} catch (err) {', 'm.pc = p; m.vb = vb; m.ob = ob; m.sb = sb; m.cb = cb;', 'throw m.locate(err, p);', '}'];
   const out: string[] = [];

@@ -28,7 +28,7 @@ import { newSeriesF, newSeriesO } from '../core/series.js';
 import { seedRng } from '../builtins/math.js';
 import { MAX_STRING_LENGTH } from '../builtins/limits.js';
 import { compileProgram, type Compiled, type CompiledHistory } from './jit.js';
-import { ctxEnter, ctxLeave, ctxLeaveArray, ctxLoop } from './contexts.js';
+import { ctxEnter, ctxLeave, ctxLeaveArray, ctxLoop, ctxRun } from './contexts.js';
 import { DataNeeded, RequestData, type FeedBars } from './request-data.js';
 
 /** Absolute history buffers for the whole call-site tree, expanded from the functions' layouts. */
@@ -608,6 +608,14 @@ export class Machine implements Runtime, ScriptState {
             outRow = bar - this.outputs.firstBar;
             pc += 5;
             break;
+          case 60: {
+            // CTX_RUN
+            const k = ctxRun(this, cb + (code[pc + 2] as number));
+            f[code[pc + 1] as number] = k >= 0 ? 1 : 0;
+            if (k >= 0) bar = k;
+            pc += 3;
+            break;
+          }
           default:
             throw new FailSignal('bad-opcode', `Corrupt program: unknown opcode ${code[pc]} at ${pc}.`);
         }
@@ -633,6 +641,10 @@ export class Machine implements Runtime, ScriptState {
 
   ctxLoop(s: number, src: number, n: number): number {
     return ctxLoop(this, s, src, n);
+  }
+
+  ctxRun(s: number): number {
+    return ctxRun(this, s);
   }
 
   ctxOutArr(s: number, dst: number, bools: number): number {
