@@ -49,8 +49,26 @@ import { periodEnd, periodStart } from '../builtins/time/periods.js';
 import { newArray } from '../core/heap.js';
 import { DataNeeded, NoData, type FeedBars, type RequestData } from './request-data.js';
 
+// The bar registers as module constants: the per-bar paths read no object.
+const {
+  barIndex: BAR_INDEX,
+  close: CLOSE,
+  high: HIGH,
+  hl2: HL2,
+  hlc3: HLC3,
+  hlcc4: HLCC4,
+  isFirst: IS_FIRST,
+  isRealtime: IS_REALTIME,
+  low: LOW,
+  ohlc4: OHLC4,
+  open: OPEN,
+  time: TIME,
+  timeClose: TIME_CLOSE,
+  volume: VOLUME,
+} = R;
+
 /** The bar registers a context replaces: open .. isFirst (registers 0..12 of core/registers.ts). */
-const SWAPPED = R.isFirst + 1;
+const SWAPPED = IS_FIRST + 1;
 
 /** Flags operand of CTX_IN. */
 export const CTX_GAPS = 1;
@@ -221,7 +239,7 @@ export function ctxEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, f
     st.bar = chartBar;
   }
   st.flags = flags;
-  const t = f[R.time] as number;
+  const t = f[TIME] as number;
   let p: number;
   if (tfs === st.tf && st.ki >= 0 && t >= st.kp && t < st.kend) {
     // Still inside the committed period (the common case: no calendar work).
@@ -234,11 +252,11 @@ export function ctxEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, f
     st.wend = periodEnd(sched, info, t);
     st.tf = tfs;
   }
-  const o = f[R.open] as number;
-  const h = f[R.high] as number;
-  const l = f[R.low] as number;
-  const c = f[R.close] as number;
-  const v = f[R.volume] as number;
+  const o = f[OPEN] as number;
+  const h = f[HIGH] as number;
+  const l = f[LOW] as number;
+  const c = f[CLOSE] as number;
+  const v = f[VOLUME] as number;
   st.arrived = false;
   st.opened = false;
   copyInto(st.wconf, st.kconf);
@@ -265,7 +283,7 @@ export function ctxEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, f
   }
   st.wp = p;
   let ho = st.wo, hh = st.wh, hl = st.wl, hc = st.wc, hv = st.wv;
-  const realtime = f[R.isRealtime] === 1;
+  const realtime = f[IS_REALTIME] === 1;
   if ((flags & CTX_LOOKAHEAD) !== 0 && !realtime) {
     // Lookahead on history: the whole period, from the chart bars ahead (scanned once per period).
     if (!(st.fdone && st.fp === p)) {
@@ -315,6 +333,15 @@ export function ctxEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, f
   return st.wi;
 }
 
+/** Saves the chart's bar registers (the first SWAPPED registers). A state
+ * saved by an older VM may hold them as a list: it becomes a Float64Array. */
+function saveChart(m: ContextHost, st: RequestState): void {
+  let saved = st.saved;
+  if (!(saved instanceof Float64Array)) saved = st.saved = new Float64Array(SWAPPED);
+  const f = m.f;
+  for (let r = 0; r < SWAPPED; r++) saved[r] = f[r] as number;
+}
+
 /** Whether the expression of an own-symbol request must run on this chart bar. On history with
  * the bars ahead known (runBars), its value is used only where a period's value is taken: with
  * lookahead_off on the chart bar that closes the period or the last one before the next period
@@ -326,7 +353,7 @@ function mustRun(m: ContextHost, st: RequestState, flags: number, realtime: bool
   const cols = m.aheadCols;
   if (cols === null || realtime) return true;
   if ((flags & CTX_LOOKAHEAD) !== 0) return st.opened || !st.fdone;
-  if ((m.f[R.timeClose] as number) >= st.wend) return true;
+  if ((m.f[TIME_CLOSE] as number) >= st.wend) return true;
   const next = m.aheadRow + 1;
   return next >= cols.length || !((cols.time[next] as number) < st.wend);
 }
@@ -334,21 +361,20 @@ function mustRun(m: ContextHost, st: RequestState, flags: number, realtime: bool
 /** Saves the chart's registers and writes the higher-timeframe bar; m.bar := its index. */
 function swapIn(m: ContextHost, st: RequestState, ho: number, hh: number, hl: number, hc: number, hv: number): void {
   const f = m.f;
-  const saved = st.saved;
-  for (let r = 0; r < SWAPPED; r++) saved[r] = f[r] as number;
-  f[R.open] = ho;
-  f[R.high] = hh;
-  f[R.low] = hl;
-  f[R.close] = hc;
-  f[R.volume] = hv;
-  f[R.time] = st.wp;
-  f[R.timeClose] = st.wend;
-  f[R.barIndex] = st.wi;
-  f[R.hl2] = (hh + hl) / 2;
-  f[R.hlc3] = (hh + hl + hc) / 3;
-  f[R.ohlc4] = (ho + hh + hl + hc) / 4;
-  f[R.hlcc4] = (hh + hl + hc + hc) / 4;
-  f[R.isFirst] = st.wi === 0 ? 1 : 0;
+  saveChart(m, st);
+  f[OPEN] = ho;
+  f[HIGH] = hh;
+  f[LOW] = hl;
+  f[CLOSE] = hc;
+  f[VOLUME] = hv;
+  f[TIME] = st.wp;
+  f[TIME_CLOSE] = st.wend;
+  f[BAR_INDEX] = st.wi;
+  f[HL2] = (hh + hl) / 2;
+  f[HLC3] = (hh + hl + hc) / 3;
+  f[OHLC4] = (ho + hh + hl + hc) / 4;
+  f[HLCC4] = (hh + hl + hc + hc) / 4;
+  f[IS_FIRST] = st.wi === 0 ? 1 : 0;
   m.bar = st.wi;
 }
 
@@ -367,19 +393,20 @@ export function ctxLeave(m: ContextHost, s: number, src: number, dst: number, n:
     for (let r = 0; r < SWAPPED; r++) f[r] = saved[r] as number;
     m.bar = st.savedBar;
   }
-  const closed = (f[R.timeClose] as number) >= st.wend;
+  const closed = (f[TIME_CLOSE] as number) >= st.wend;
   st.wclosed = closed;
   if (closed) {
     copyInto(st.wconf, form);
     st.arrived = true;
   }
-  const realtime = f[R.isRealtime] === 1;
+  const realtime = f[IS_REALTIME] === 1;
   const gaps = (st.flags & CTX_GAPS) !== 0;
   let out: number[] | null;
   if (realtime) out = form;
   else if ((st.flags & CTX_LOOKAHEAD) !== 0) out = gaps && !st.opened ? null : form;
   else out = gaps && !st.arrived ? null : st.wconf;
-  for (let j = 0; j < n; j++) f[dst + j] = out === null ? NaN : (out[j] ?? NaN);
+  if (n === 1) f[dst] = out === null ? NaN : (out[0] as number);
+  else for (let j = 0; j < n; j++) f[dst + j] = out === null ? NaN : (out[j] ?? NaN);
   return st.savedBar;
 }
 
@@ -447,8 +474,8 @@ function otherEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, flags:
   st.loop = 0;
   if (st.items.length !== 0) st.items.length = 0;
   // The chart's registers are saved by the first CTX_LOOP that loads a bar.
-  st.ct = m.f[R.time] as number;
-  st.ctc = m.f[R.timeClose] as number;
+  st.ct = m.f[TIME] as number;
+  st.ctc = m.f[TIME_CLOSE] as number;
   st.savedBar = m.bar;
   return m.bar;
 }
@@ -507,26 +534,25 @@ export function ctxLoop(m: ContextHost, s: number, src: number, n: number): numb
   const due = lower ? bt < tc : bt <= st.ct || (bars.timeClose[k] as number) <= tc;
   if (!due) return -1;
   if (st.loop === 0) {
-    const saved = st.saved;
-    for (let r = 0; r < SWAPPED; r++) saved[r] = f[r] as number;
+    saveChart(m, st);
   }
   const o = bars.open[k] as number;
   const h = bars.high[k] as number;
   const l = bars.low[k] as number;
   const c = bars.close[k] as number;
-  f[R.open] = o;
-  f[R.high] = h;
-  f[R.low] = l;
-  f[R.close] = c;
-  f[R.volume] = bars.volume[k] as number;
-  f[R.time] = bt;
-  f[R.timeClose] = bars.timeClose[k] as number;
-  f[R.barIndex] = k;
-  f[R.hl2] = (h + l) / 2;
-  f[R.hlc3] = (h + l + c) / 3;
-  f[R.ohlc4] = (o + h + l + c) / 4;
-  f[R.hlcc4] = (h + l + c + c) / 4;
-  f[R.isFirst] = k === 0 ? 1 : 0;
+  f[OPEN] = o;
+  f[HIGH] = h;
+  f[LOW] = l;
+  f[CLOSE] = c;
+  f[VOLUME] = bars.volume[k] as number;
+  f[TIME] = bt;
+  f[TIME_CLOSE] = bars.timeClose[k] as number;
+  f[BAR_INDEX] = k;
+  f[HL2] = (h + l) / 2;
+  f[HLC3] = (h + l + c) / 3;
+  f[OHLC4] = (o + h + l + c) / 4;
+  f[HLCC4] = (h + l + c + c) / 4;
+  f[IS_FIRST] = k === 0 ? 1 : 0;
   st.otc = bars.timeClose[k] as number;
   st.oi = k + 1;
   st.loop++;
@@ -547,7 +573,7 @@ function otherLeave(m: ContextHost, st: RequestState, dst: number, n: number): n
     const cur = st.oi - 1;
     const lookahead = (st.flags & CTX_LOOKAHEAD) !== 0;
     // lookahead_on: the last bar opened by the chart bar; off: the last one closed by its close.
-    const closed = cur >= 0 && st.otc <= (f[R.timeClose] as number);
+    const closed = cur >= 0 && st.otc <= (f[TIME_CLOSE] as number);
     const idx = lookahead || closed ? cur : cur - 1;
     out = idx < 0 ? null : idx === cur ? st.ocur : st.oprev;
     if ((st.flags & CTX_GAPS) !== 0 && idx === st.oshown) out = null;
