@@ -480,11 +480,13 @@ function otherEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, flags:
   return m.bar;
 }
 
-/** CTX_RUN (the chart's own symbol): when the expression must run on this chart bar, swaps the
- * higher-timeframe bar into the registers and returns its index (the execution id); else -1. */
-export function ctxRun(m: ContextHost, s: number): number {
+/** CTX_IN_RUN (the chart's own symbol): CTX_IN, then, when the expression must run on this chart
+ * bar, swaps the higher-timeframe bar into the registers and returns its index (the execution id);
+ * else -1. */
+export function ctxEnterRun(m: ContextHost, s: number, tf: unknown, flags: number): number {
+  ctxEnter(m, s, tf, null, flags);
   const st = m.cs[s] as RequestState;
-  if (st.loop === 0 && st.run) {
+  if (st.run) {
     st.loop = 1;
     swapIn(m, st, st.ro, st.rh, st.rl, st.rc, st.rv);
     return st.wi;

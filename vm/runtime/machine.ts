@@ -28,7 +28,7 @@ import { newSeriesF, newSeriesO } from '../core/series.js';
 import { seedRng } from '../builtins/math.js';
 import { MAX_STRING_LENGTH } from '../builtins/limits.js';
 import { compileProgram, type Compiled, type CompiledHistory } from './jit.js';
-import { ctxEnter, ctxLeave, ctxLeaveArray, ctxLoop, ctxRun } from './contexts.js';
+import { ctxEnter, ctxEnterRun, ctxLeave, ctxLeaveArray, ctxLoop } from './contexts.js';
 import { DataNeeded, RequestData, type FeedBars } from './request-data.js';
 
 /** Absolute history buffers for the whole call-site tree, expanded from the functions' layouts. */
@@ -609,11 +609,11 @@ export class Machine implements Runtime, ScriptState {
             pc += 5;
             break;
           case 60: {
-            // CTX_RUN
-            const k = ctxRun(this, cb + (code[pc + 2] as number));
+            // CTX_IN_RUN
+            const k = ctxEnterRun(this, cb + (code[pc + 2] as number), o[code[pc + 3] as number], code[pc + 4] as number);
             f[code[pc + 1] as number] = k >= 0 ? 1 : 0;
             if (k >= 0) bar = k;
-            pc += 3;
+            pc += 5;
             break;
           }
           default:
@@ -643,8 +643,8 @@ export class Machine implements Runtime, ScriptState {
     return ctxLoop(this, s, src, n);
   }
 
-  ctxRun(s: number): number {
-    return ctxRun(this, s);
+  ctxInRun(s: number, tf: unknown, flags: number): number {
+    return ctxEnterRun(this, s, tf, flags);
   }
 
   ctxOutArr(s: number, dst: number, bools: number): number {

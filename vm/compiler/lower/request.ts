@@ -3,7 +3,7 @@
 // its own series and call-site state (its history advances once per requested bar).
 // - The chart's own symbol (syminfo.tickerid): bars resampled from the chart's, the expression at
 //   most once per chart bar, skipped where its value is not needed:
-//     CTX_IN; CTX_RUN r; JF r, end; expression; end: CTX_OUT
+//     CTX_IN_RUN r …; JF r, end; expression; end: CTX_OUT
 // - Any other symbol expression (a literal, input.symbol(), a variable: it may name another symbol
 //   when the script runs) and every lower-timeframe request: the expression runs in a loop, once
 //   per bar of the other symbol due on the chart bar (the host gives those bars; see
@@ -191,12 +191,14 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
   }
   const slot = fn.nCs++;
   const flags = (gaps ? GAPS : 0) | (lookahead ? LOOKAHEAD : 0) | (ignore ? IGNORE_INVALID : 0) | (lowerTf ? LOWER : 0) | LOOPED;
-  fn.em.emit(Op.CTX_IN, slot, tf.reg, symReg, flags);
+  const looped0 = symReg >= 0;
+  const runReg = looped0 ? -1 : cx.newReg();
+  if (looped0) fn.em.emit(Op.CTX_IN, slot, tf.reg, symReg, flags);
+  else fn.em.emit(Op.CTX_IN_RUN, runReg, slot, tf.reg, flags);
   // Another symbol (or intrabars, or a symbol known only when the script runs): the expression runs
-  // in a loop, once per due bar. The chart's own symbol: at most once, skipped (CTX_RUN, JF) on a
+  // in a loop, once per due bar. The chart's own symbol: at most once, skipped (CTX_IN_RUN, JF) on a
   // chart bar where its value is not needed.
-  const looped = symReg >= 0;
-  const runReg = looped ? -1 : cx.newReg();
+  const looped = looped0;
   const top = new Label();
   const end = new Label();
   cx.requestDepth++;
@@ -211,10 +213,7 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
   if (looped) {
     fn.em.mark(top);
     fn.em.emitJump(Op.CTX_LOOP, end, slot, src, maxN);
-  } else {
-    fn.em.emit(Op.CTX_RUN, runReg, slot);
-    fn.em.emitJump(Op.JF, end, runReg);
-  }
+  } else fn.em.emitJump(Op.JF, end, runReg);
   try {
     // A call may return a tuple (a user function ending in `[a, b]`): its every value is requested.
     vals =
