@@ -184,7 +184,10 @@ function generate(program: Program, stateful: Uint8Array): string | null {
   const mainEntry = program.functions[0]?.entry ?? 0;
   // request.security contexts read the rows ahead (lookahead_on): the loop keeps m.aheadRow.
   let hasRequests = false;
-  for (let q = 0; q < code.length; q += OP_LEN[code[q] as number] as number) { const nm = OPS[code[q] as number]?.[0]; if (nm === 'CTX_IN' || nm === 'CTX_IN_RUN') hasRequests = true; }
+  for (let q = 0; q < code.length; q += OP_LEN[code[q] as number] as number) {
+    const nm = OPS[code[q] as number]?.[0];
+    if (nm === 'CTX_IN' || nm === 'CTX_IN_RUN') hasRequests = true;
+  }
   const mainEnd = entries.find((e) => e > mainEntry) ?? code.length;
   const sorted = [...starts].filter((s) => s < code.length).sort((a, b) => a - b);
   const nImpls = program.builtins.length;
