@@ -28,7 +28,7 @@ import { growSeriesF, growSeriesO, newSeriesF, newSeriesO } from '../core/series
 import { seedRng } from '../builtins/math.js';
 import { MAX_STRING_LENGTH } from '../builtins/limits.js';
 import { compileProgram, type Compiled, type CompiledHistory } from './jit.js';
-import { ctxEnter, ctxLeave, ctxLeaveArray, ctxLoop } from './contexts.js';
+import { ctxEnter, ctxEnterRun, ctxLeave, ctxLeaveArray, ctxLoop } from './contexts.js';
 import { DataNeeded, RequestData, type FeedBars } from './request-data.js';
 
 /** Absolute history buffers for the whole call-site tree, expanded from the functions' layouts. */
@@ -63,6 +63,9 @@ export class Machine implements Runtime, ScriptState {
   /** Other symbols' bars given by the host (request-data.ts), and each context's (not state). */
   data = new RequestData();
   feeds: (FeedBars | null | undefined)[] = [];
+  feedSym: unknown[] = [];
+  feedTf: unknown[] = [];
+  feedKey: string[] = [];
   syminfo: SymbolInfo;
   timeframe: TimeframeInfo;
   version: number;
@@ -624,6 +627,14 @@ export class Machine implements Runtime, ScriptState {
             outRow = bar - this.outputs.firstBar;
             pc += 5;
             break;
+          case 60: {
+            // CTX_IN_RUN
+            const k = ctxEnterRun(this, cb + (code[pc + 2] as number), o[code[pc + 3] as number], code[pc + 4] as number);
+            f[code[pc + 1] as number] = k >= 0 ? 1 : 0;
+            if (k >= 0) bar = k;
+            pc += 5;
+            break;
+          }
           default:
             throw new FailSignal('bad-opcode', `Corrupt program: unknown opcode ${code[pc]} at ${pc}.`);
         }
@@ -649,6 +660,10 @@ export class Machine implements Runtime, ScriptState {
 
   ctxLoop(s: number, src: number, n: number): number {
     return ctxLoop(this, s, src, n);
+  }
+
+  ctxInRun(s: number, tf: unknown, flags: number): number {
+    return ctxEnterRun(this, s, tf, flags);
   }
 
   ctxOutArr(s: number, dst: number, bools: number): number {
