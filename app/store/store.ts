@@ -17,6 +17,7 @@ import {
   type ScriptRecord,
   type SessionRecord,
   type SnapshotMeta,
+  type StudyRecord,
 } from './schema.js';
 import { StoreError, guardWrite } from './errors.js';
 
@@ -207,6 +208,26 @@ export class Store {
     });
   }
 
+  // ---- scripts added to the chart ----
+
+  /** The scripts added to chart `chartId`, in the chart's order. */
+  async listStudies(chartId: string): Promise<StudyRecord[]> {
+    const all = await this.db.getAllFromIndex('studies', 'by-chart', chartId);
+    return all.sort((a, b) => a.order - b.order || a.addedAt - b.addedAt);
+  }
+
+  async putStudy(rec: StudyRecord): Promise<void> {
+    await guardWrite('the chart\'s list of scripts', 1024, async () => {
+      const tx = this.db.transaction('studies', 'readwrite');
+      await Promise.all([tx.store.put(rec), tx.done]);
+    });
+  }
+
+  async deleteStudy(id: string): Promise<void> {
+    const tx = this.db.transaction('studies', 'readwrite');
+    await Promise.all([tx.store.delete(id), tx.done]);
+  }
+
   // ---- snapshots ----
 
   /** Every checkpoint, newest first. */
@@ -334,7 +355,7 @@ export class Store {
 
   /** Deletes everything (the app's "clear storage"). */
   async clearAll(): Promise<void> {
-    const names = ['scripts', 'datasets', 'datasetBars', 'session', 'snapshots', 'snapshotBytes', 'outputs'] as const;
+    const names = ['scripts', 'datasets', 'datasetBars', 'session', 'snapshots', 'snapshotBytes', 'outputs', 'studies'] as const;
     const tx = this.db.transaction([...names], 'readwrite');
     await Promise.all([...names.map((n) => tx.objectStore(n).clear()), tx.done]);
   }

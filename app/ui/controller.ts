@@ -811,6 +811,11 @@ export class AppController {
     return this.catalog;
   }
 
+  /** Test-only (debug accessor): the engine worker stops answering at the next bar it runs. */
+  async testOnlyHangEngine(): Promise<void> {
+    await this.call('Arming the test hang', () => this.engine.testOnlyHangAtNextBar());
+  }
+
   /** The engine worker's timing marks (debug accessor). */
   async engineMarks(): Promise<TimingMark[]> {
     return (await this.call('Reading timings', () => this.engine.timingMarks())) ?? [];

@@ -91,6 +91,10 @@ export interface EvergreenDebug {
   /** Timing marks of this page load, the page's (`p:`) and the engine worker's (`w:`), in ms from
    * the start of the navigation, in time order. */
   marks(): Promise<{ name: string; ms: number }[]>;
+  /** Test-only (the watchdog's e2e tests): the engine worker stops answering at the next bar it
+   * runs for the open script (a history slice or a replayed bar), as a runaway script would; the
+   * page's watchdog then replaces it. Nothing else in the app, and no script, can do this. */
+  testOnlyHangEngine(): Promise<void>;
 }
 
 export function installDebug(c: AppController): void {
@@ -161,6 +165,7 @@ export function installDebug(c: AppController): void {
     strategy: () => c.strategyReport(),
     tradesCsv: () => c.strategyTradesCsv(),
     timings: () => ({ ...c.timings }),
+    testOnlyHangEngine: () => c.testOnlyHangEngine(),
     async marks() {
       const worker = await c.engineMarks();
       return [...timingMarks(), ...worker]

@@ -17,6 +17,7 @@ import { now } from './scheduling.js';
 import { CHART_WINDOW } from './protocol.js';
 import type { ImportResult, OutputsChunk, SnapshotInfo } from './protocol.js';
 import { EngineLibrary } from './engine-library.js';
+import { checkpointStudies, openStudies, withStudyRows } from './engine-studies.js';
 import { KEEP_AUTO, REPLAY_CHECKPOINT_MS, chunkBuffers, errorMessage, timeOfDay, type ActiveRun, type Job, type RunIdentity } from './engine-core.js';
 
 /** A follower that gets the writer lock sooner than this took it over from its own reloaded page. */
@@ -94,6 +95,8 @@ export abstract class EngineCheckpoints extends EngineLibrary {
       info = this.snapshotInfo(meta);
       this.send({ type: 'checkpoint', bar: meta.bar, at: meta.createdAt });
       if (kind === 'auto') await this.store.pruneAutoSnapshots(run.runKey, KEEP_AUTO);
+      // The chart's other scripts are checkpointed at the same bar (each its own checkpoint).
+      if (run.studies.length > 0) await checkpointStudies(this.studyHost, run.studies, run.dataset, meta.bar, run.replayFrom, kind === 'manual' ? 'manual' : 'auto', KEEP_AUTO);
       await this.sendSnapshots();
     } catch (e) {
       // A full disk is said once (the next saves would fail the same way at every bar) until a
@@ -331,9 +334,11 @@ export abstract class EngineCheckpoints extends EngineLibrary {
     const historyEnd = id.replayFrom ?? ds.bars.length;
     const end = meta.bar + 1;
     const held = this.isHeld();
-    const run = this.adopt(inst, ds, id, historyEnd, end, end, true);
+    // The chart's other scripts, each from its own checkpoint (caught up to this bar).
+    const studies = await openStudies(this.studyHost, ds, meta.bar, id.replayFrom);
+    const run = this.adopt(inst, ds, id, historyEnd, end, end, true, studies);
     mark('w:reset-posted');
-    const first: OutputsChunk = { firstBar: tail.firstBar, length: tail.length, time: tail.time, columns: tail.columns };
+    const first: OutputsChunk = withStudyRows({ firstBar: tail.firstBar, length: tail.length, time: tail.time, columns: tail.columns }, run.studies);
     this.send({ type: 'outputs', runId: run.id, chunk: first }, chunkBuffers(first));
     mark('w:rows-posted');
     run.logsSent = inst.logs.length;
@@ -343,7 +348,7 @@ export abstract class EngineCheckpoints extends EngineLibrary {
       const shape = inst.program.outputs.map((o) => o.channels.length);
       const all = await this.store.readOutputs(meta.runKey, end, shape);
       run.outputsStored = Math.max(end, all.storedEnd);
-      const chunk: OutputsChunk = { firstBar: 0, length: all.length, time: all.time, columns: all.columns };
+      const chunk: OutputsChunk = withStudyRows({ firstBar: 0, length: all.length, time: all.time, columns: all.columns }, run.studies);
       this.send({ type: 'outputs', runId: run.id, chunk }, chunkBuffers(chunk));
     } else {
       run.outputsStored = Math.max(end, await this.store.storedOutputsEnd(meta.runKey));

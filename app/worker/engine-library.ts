@@ -10,6 +10,7 @@ import { resolveInputs, runKeyOf } from './run-config.js';
 import { BLANK_SCRIPT, SAMPLE_SCRIPTS, fetchSample } from './samples.js';
 import { newId } from './checkpoint.js';
 import { mark } from '../marks.js';
+import { resampleLoaded, splitChartTimeframe } from './chart-timeframe.js';
 import type { CompileInfo, DatasetInfo, ImportResult, InitOptions, SessionView } from './protocol.js';
 import { EngineCore, defaultSession, errorMessage, programInfo, splitStrategyProps, type RunIdentity } from './engine-core.js';
 import type { InputValue } from '../../vm/index.js';
@@ -140,6 +141,8 @@ export abstract class EngineLibrary extends EngineCore {
     this.preload = null;
     const early = pre && pre.id === id ? await pre.ds.catch(() => null) : null;
     if (early) return early;
+    const tf = splitChartTimeframe(id);
+    if (tf.tf !== null) return resampleLoaded(await this.loadDataset(tf.base), tf.tf, id);
     this.busy();
     const builtin = await loadBuiltin(id, this.baseUrl);
     if (builtin) return builtin;

@@ -16,7 +16,10 @@ import type { CompileInfo, EngineApi, EngineEvent, EngineListener, ImportResult,
 import { defaultSession, errorMessage, type Transfer } from './engine-core.js';
 import { EngineReplay } from './engine-replay.js';
 import { builtinCatalog, type BuiltinCatalog } from './builtin-catalog.js';
+import { armTestHang } from './test-hang.js';
 import { brokerOf, strategyReport, tradesCsv, type StrategyReport } from '../../vm/index.js';
+import { CHART_ID } from './engine-studies.js';
+import { newId } from './checkpoint.js';
 
 export type { Transfer };
 
@@ -78,6 +81,11 @@ export class Engine extends EngineReplay implements EngineApi {
   /** Checkpoints what was confirmed since the last checkpoint (the page is hidden or closing). */
   flush(): Promise<void> {
     return this.flushActive();
+  }
+
+  /** Test-only (app/worker/test-hang.ts): the next bar the engine runs never ends. */
+  async testOnlyHangAtNextBar(): Promise<void> {
+    armTestHang();
   }
 
   async timingMarks(): Promise<TimingMark[]> {
@@ -324,6 +332,58 @@ export class Engine extends EngineReplay implements EngineApi {
 
   importSnapshot(fileName: string, bytes: Uint8Array): Promise<ImportResult> {
     return this.exclusive(() => this.importFile(fileName, bytes));
+  }
+
+  // ---- several scripts on one chart (engine-studies.ts) ----
+
+  /** Saves the active run's (and its studies') checkpoint at its bar, then opens the chart again:
+   * the editor's script and every study come back from their checkpoints, a new or changed study
+   * is computed. */
+  private reopenChart(change: () => Promise<void>): Promise<void> {
+    return this.exclusive(async () => {
+      const run = this.active;
+      if (run && !run.open && !run.failed) await this.checkpoint(run, 'auto');
+      await change();
+      await this.openCurrent(true);
+    });
+  }
+
+  addStudy(scriptId: string): Promise<void> {
+    return this.reopenChart(async () => {
+      if (!(await this.store.getScript(scriptId))) throw new Error(`No script with id ${scriptId}.`);
+      const list = await this.store.listStudies(CHART_ID);
+      const order = list.reduce((m, s) => Math.max(m, s.order), 0) + 1;
+      await this.store.putStudy({ id: newId(), chartId: CHART_ID, scriptId, inputs: {}, hidden: false, order, addedAt: Date.now() });
+    });
+  }
+
+  removeStudy(id: string): Promise<void> {
+    return this.reopenChart(() => this.store.deleteStudy(id));
+  }
+
+  setStudyInputs(id: string, values: Record<string, InputValue>): Promise<void> {
+    return this.reopenChart(async () => {
+      const rec = (await this.store.listStudies(CHART_ID)).find((s) => s.id === id);
+      if (rec) await this.store.putStudy({ ...rec, inputs: { ...values } });
+    });
+  }
+
+  /** Hiding and moving change only how the chart is laid out (the page does it): stored here. */
+  async setStudyHidden(id: string, hidden: boolean): Promise<void> {
+    const rec = (await this.store.listStudies(CHART_ID)).find((s) => s.id === id);
+    if (rec) await this.store.putStudy({ ...rec, hidden });
+  }
+
+  async moveStudy(id: string, delta: number): Promise<void> {
+    const list = await this.store.listStudies(CHART_ID);
+    const i = list.findIndex((s) => s.id === id);
+    const j = i + Math.sign(delta);
+    const a = list[i];
+    const b = list[j];
+    if (!a || !b) return;
+    list[i] = b;
+    list[j] = a;
+    for (const [k, s] of list.entries()) if (s.order !== k + 1) await this.store.putStudy({ ...s, order: k + 1 });
   }
 
   clearStorage(): Promise<SessionView> {

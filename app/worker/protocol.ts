@@ -18,6 +18,7 @@ import type { AlertsEvent } from './alerts-forward.js';
 import type { BuiltinCatalog } from './builtin-catalog.js';
 import type { StrategyReport, DrawingRecord } from '../../vm/index.js';
 
+
 export type { DrawingRecord };
 
 export type { InputValue };
@@ -26,6 +27,22 @@ export interface ProgramInfo {
   meta: ScriptMeta;
   outputs: OutputInfo[];
   inputs: InputInfo[];
+}
+
+/** A script added to the chart beside the editor's (app/worker/engine-studies.ts), as the page lists it. */
+export interface StudyInfo {
+  id: string;
+  scriptId: string;
+  name: string;
+  /** Null when it does not compile (it stays in the list, drawn nowhere). */
+  program: ProgramInfo | null;
+  hidden: boolean;
+  /** Input overrides as saved (by input key). */
+  inputs: Record<string, InputValue>;
+  /** Why it is not drawn (compile errors, a runtime error, a missing script), or null. */
+  error: string | null;
+  /** Bar its run was restored from (null: computed from the first bar). */
+  restoredBar: number | null;
 }
 
 export interface CompileInfo {
@@ -127,7 +144,7 @@ export type NoticeLevel = 'info' | 'warning' | 'error';
 export type EngineEvent =
   /** A new run starts: the chart clears, shows `bars` as candles and expects plots for `program`.
    * `restoring`: the run comes from a checkpoint, whose plot rows follow at once. */
-  | { type: 'reset'; runId: number; program: ProgramInfo | null; dataset: DatasetInfo; total: number; bars: BarsChunk; restoring?: boolean }
+  | { type: 'reset'; runId: number; program: ProgramInfo | null; dataset: DatasetInfo; total: number; bars: BarsChunk; restoring?: boolean; studies?: StudyInfo[] }
   /** Confirmed plot rows. A run's rows come in bar order with no gaps, except after a restore: the
    * rows of the chart's last window first, then every row from bar 0 (those again included). */
   | { type: 'outputs'; runId: number; chunk: OutputsChunk }
@@ -212,6 +229,9 @@ export interface EngineApi {
   /** Answers at once while the worker's event loop turns: the page's watchdog calls it every
    * second. Returns the last confirmed bar. */
   ping(): Promise<number>;
+  /** Test-only (the watchdog's e2e tests, app/worker/test-hang.ts): the next bar the engine starts
+   * to run for the open script never ends, as a runaway script's would. */
+  testOnlyHangAtNextBar(): Promise<void>;
   /** The worker's timing marks (absolute times, for the load benchmark). */
   timingMarks(): Promise<TimingMark[]>;
   /** The VM's builtins (signatures, variables) for the editor's help (app/worker/builtin-catalog.ts). */
@@ -220,6 +240,14 @@ export interface EngineApi {
   strategyReport(): Promise<StrategyReport | null>;
   /** strategy: its list of trades as TradingView's CSV (what `evergreen run --trades` writes). */
   strategyTradesCsv(): Promise<string | null>;
+  /** Several scripts on one chart (engine-studies.ts): adds a script beside the editor's (run from
+   * its newest checkpoint, else from the first bar), removes one, sets one's inputs (it alone is
+   * computed again), hides or shows one, moves one up (-1) or down (+1) the list. */
+  addStudy(scriptId: string): Promise<void>;
+  removeStudy(id: string): Promise<void>;
+  setStudyInputs(id: string, values: Record<string, InputValue>): Promise<void>;
+  setStudyHidden(id: string, hidden: boolean): Promise<void>;
+  moveStudy(id: string, delta: number): Promise<void>;
 }
 
 export type { StrategyReport };

@@ -1,7 +1,7 @@
 // The `evergreen` command (Node only):
 //   evergreen check <script.pine>...
 //   evergreen run <script.pine> --data <bars.csv> [--input name=value]... [--format json|csv]
-//                 [--out file] [--symbol info.toml] [--timeframe tf] [--chart-timeframe tf] [--data-for T=file]
+//                 [--out file] [--symbol info.toml] [--timeframe tf] [--chart-timeframe tf] [--data-for T=file] [--symbol-for T=file.toml]
 //                 [--save-at <bar>] [--save <file>] [--resume <file>] [--drawings <file>]
 //   evergreen inspect <snapshot>
 // Every failure is one clear line on stderr (no stack trace) and exit code 1; compile errors come
@@ -17,6 +17,7 @@ import {
   parseBarsCsv,
   ParseError,
   InstanceError,
+  runBarsAnswering,
   type Program,
   type InputValue,
   type InputInfo,
@@ -34,7 +35,8 @@ import { scanIsoTime } from '../data/scan-time.js';
 import type { BarColumns } from '../data/bars.js';
 import { inferMintick, inferTimeframe } from '../data/infer.js';
 import { inspectSnapshot } from './inspect.js';
-import { chartBars, parseDataFor, refuseDataFor, TimeframeFlagError } from './timeframe-flags.js';
+import { chartBars, TimeframeFlagError } from './timeframe-flags.js';
+import { DataForError, OtherData, parseTickerFile } from './data-for.js';
 import { plotColumns, TextSink, toCsv, toJson } from './output.js';
 import { printErr, printOut } from './terminal-text.js';
 import { readBarsFile } from './read-bars.js';
@@ -84,12 +86,17 @@ Options:
   --timeframe <tf>       the bars' timeframe (1, 15, 60, 1D, 1W, 1M, ...), also the chart's unless
                          --chart-timeframe is given; default: the bar spacing
   --chart-timeframe <tf> run on a higher timeframe: the bars are resampled to it first
-  --data-for T=file.csv  data for request.security("T", ...) (other symbols: not supported yet)
+  --data-for T=file.csv  bars of another symbol T for request.security("T", ...) (repeatable; the
+                         chart's own ticker at a lower timeframe gives request.security_lower_tf's
+                         intrabars); a request for "EXCH:T" also takes the files of T
+  --symbol-for T=f.toml  symbol information of T (sessions, timezone; \`period\`: its bars' timeframe)
   --symbol <file.toml>   symbol information (ticker, timezone, mintick, session, ...)
   --lib <file.pine>      a library the script imports (\`import user/Name/1\` takes the library
                          whose library("Name") title matches; repeatable)
   --trades <file>        strategies: write TradingView's "List of trades" CSV (- for stdout);
                          the JSON output also gains a "strategy" section (trades, summary, equity)
+  --magnifier-data <f>   strategies with use_bar_magnifier = true: lower-timeframe bars (CSV) whose
+                         intrabar paths decide the limit/stop fills inside each chart bar
   --save-at <bar>        with --save: save the snapshot after this bar (bar_index, 0-based)
   --save <file>          write a snapshot (after the last bar when --save-at is not given)
   --drawings <file>      write the drawings alive at the end (labels, lines, boxes, tables,
@@ -127,12 +134,15 @@ interface RunArgs {
   timeframe: string | null;
   chartTimeframe: string | null;
   dataFor: [string, string][];
+  symbolFor: [string, string][];
   saveAt: number | null;
   save: string | null;
   resume: string | null;
   /** --lib files: libraries the script may import. */
   libs: string[];
   trades: string | null;
+  /** --magnifier-data <file>: lower-timeframe bars for the strategy's bar magnifier. */
+  magnifierData: string | null;
   /** --drawings <file> (Tier 2). */
   drawings: string | null;
 }
@@ -185,7 +195,7 @@ function help(text: string): number {
 
 function describeError(e: unknown): string {
   if (e instanceof CliError) return e.message;
-  if (e instanceof TimeframeFlagError) return e.message;
+  if (e instanceof TimeframeFlagError || e instanceof DataForError) return e.message;
   if (e instanceof ParseError) return e.message;
   if (e instanceof SnapshotError) return e.message;
   if (e instanceof SymbolFileError) return e.message;
@@ -302,11 +312,13 @@ function parseRunArgs(args: string[]): RunArgs {
     timeframe: null,
     chartTimeframe: null,
     dataFor: [],
+    symbolFor: [],
     saveAt: null,
     save: null,
     resume: null,
     libs: [],
     trades: null,
+    magnifierData: null,
     drawings: null,
   };
   for (let i = 0; i < args.length; i++) {
@@ -352,7 +364,10 @@ function parseRunArgs(args: string[]): RunArgs {
         r.chartTimeframe = take();
         break;
       case '--data-for':
-        r.dataFor.push(parseDataFor(take()));
+        r.dataFor.push(parseTickerFile('--data-for', take(), 'file.csv'));
+        break;
+      case '--symbol-for':
+        r.symbolFor.push(parseTickerFile('--symbol-for', take(), 'file.toml'));
         break;
       case '--save-at': {
         const v = take();
@@ -375,6 +390,9 @@ function parseRunArgs(args: string[]): RunArgs {
         break;
       case '--trades':
         r.trades = take();
+        break;
+      case '--magnifier-data':
+        r.magnifierData = take();
         break;
       default:
         if (a.startsWith('-') && a.length > 1) throw usage(`unknown option '${a}' for run`, 'run');
@@ -564,6 +582,19 @@ function flushWarnings(): void {
   for (const w of pendingWarnings.splice(0)) printErr(w);
 }
 
+/** --magnifier-data: the lower-timeframe bars, for a strategy that asks for the bar magnifier. */
+function magnifierBars(path: string, program: Program): BarColumns {
+  if (program.meta.kind !== 'strategy' || program.meta.options.use_bar_magnifier !== true) {
+    throw new CliError(`--magnifier-data needs a strategy declared with use_bar_magnifier = true`);
+  }
+  const cannotRead = (e: unknown): never => {
+    throw new CliError(`cannot read the magnifier data file '${path}': ${systemErrorText(systemErrorCode(e) ?? '', e)}`);
+  };
+  const parsed = readBarsFile(path, path, cannotRead) || parseBarsCsv(decodeText(readBytes(path, 'magnifier data file')), { name: path });
+  for (const w of parsed.warnings) warn(w);
+  return parsed.bars;
+}
+
 function run(a: RunArgs): number {
   const program = compileOrFail(a.script, a.libs);
   const stdin = a.data === '-';
@@ -574,7 +605,7 @@ function run(a: RunArgs): number {
   const parsed = (!stdin && readBarsFile(dataPath, dataPath, cannotRead)) ||
     parseBarsCsv(decodeText(stdin ? readBytes(0, 'data from', 'stdin') : readBytes(dataPath, 'data file')), { name: dataPath });
   for (const w of parsed.warnings) warn(w);
-  refuseDataFor(a.dataFor);
+  const other = new OtherData(a.dataFor, a.symbolFor);
   let bars = parsed.bars;
 
   let inst: Instance;
@@ -590,6 +621,7 @@ function run(a: RunArgs): number {
     if (a.chartTimeframe !== null) bars = chartBars(bars, symbol.info, dataTf, a.chartTimeframe, dataPath);
     inst = Instance.builder(program).symbol(symbol.info).timeframe(tf).inputs(inputs).totalBars(bars.length).build();
   }
+  if (a.magnifierData !== null) inst.setMagnifierBars(magnifierBars(a.magnifierData, program));
   // Bar index of data row i is i + offset (they differ only when a resumed file starts elsewhere).
   const offset = inst.barIndex + 1 - from;
   const firstBar = from + offset;
@@ -607,11 +639,11 @@ function run(a: RunArgs): number {
   try {
     if (a.save !== null && saveAt !== null) {
       const at = saveAt;
-      inst.runBars(bars, from, at - offset + 1);
+      runBarsAnswering(inst, bars, other.answer, from, at - offset + 1);
       writeOut(a.save, 'snapshot', inst.saveState());
-      inst.runBars(bars, at - offset + 1, bars.length);
+      runBarsAnswering(inst, bars, other.answer, at - offset + 1, bars.length);
     } else {
-      inst.runBars(bars, from, bars.length);
+      runBarsAnswering(inst, bars, other.answer, from, bars.length);
     }
   } catch (e) {
     printLogs(inst, firstBar);

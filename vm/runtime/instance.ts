@@ -35,7 +35,7 @@ import {
   type MachineState,
 } from '../snapshot/state.js';
 import { BarFeed, hostStepsFor, HISTORY, REALTIME_NEW, REALTIME_UPDATE } from './bar-feed.js';
-import './strategy-step.js'; // strategy: registers the broker's host step in HOST_STEPS
+import { magnifierMissing, runsOnTicks, setMagnifierBars, TICK_KEPT } from './strategy-step.js'; // strategy: registers the broker's host step in HOST_STEPS
 import type { PineObject } from '../core/heap.js';
 import {
   captureTick,
@@ -49,6 +49,7 @@ import {
   type VaripFields,
   type VaripSlots,
 } from './state-ops.js';
+import { DataNeeded, type DataRequest, type RequestDataset } from './request-data.js';
 
 export interface Bar {
   /** Bar open time, ms since the epoch (UTC). */
@@ -68,7 +69,16 @@ export interface RunOptions {
   budget?: number;
 }
 
-export type RunResult = { status: 'done'; bar: number } | { status: 'yielded'; bar: number };
+/** `needs-data`: the bar stopped at a request for a symbol the host has not answered for; answer
+ * with `provideData` and `resume()` (runtime/request-data.ts). */
+export type RunResult =
+  | { status: 'done'; bar: number }
+  | { status: 'yielded'; bar: number }
+  | { status: 'needs-data'; bar: number; request: DataRequest };
+
+/** runBars: every bar ran, or bar `bar` (row `row` of the columns) waits for data: answer with
+ * `provideData`, `resume()` until done, then go on with the rows after `row`. */
+export type RunBarsResult = { status: 'done' } | { status: 'needs-data'; bar: number; row: number; request: DataRequest };
 
 export type { InputValue };
 
@@ -183,11 +193,18 @@ export class InstanceBuilder extends ChartFacts {
   }
 }
 
+/** A program a snapshot goes on with in place of its own (RestoreBuilder.replaceProgram). */
+export interface ProgramReplacement {
+  program: Program;
+  check: (saved: Program) => string | null;
+}
+
 /** Restores an instance from snapshot bytes, with optional overrides, on `build()`. */
 export class RestoreBuilder extends ChartFacts {
   private lim: Partial<Limits> = {};
   private expected: Program | null = null;
   private expectedHash: string | null = null;
+  private replacement: ProgramReplacement | null = null;
 
   constructor(private readonly bytes: Uint8Array) {
     super();
@@ -206,6 +223,15 @@ export class RestoreBuilder extends ChartFacts {
     return this;
   }
 
+  /** Goes on with `program` in place of the snapshot's own, when `check(saved program)` finds
+   * nothing wrong (returns null; else its reason is a 'program-mismatch'). Only for a snapshot taken
+   * between bars; the check (compiler/presentation.ts) decides that `program` computes exactly what
+   * the saved one did, so the state carries over as it is. */
+  replaceProgram(program: Program, check: (saved: Program) => string | null): this {
+    this.replacement = { program, check };
+    return this;
+  }
+
   /** Refuses ('program-mismatch') a snapshot whose program/inputs/symbol/timeframe hash differs. */
   expectHash(hash: string): this {
     this.expectedHash = hash;
@@ -213,7 +239,7 @@ export class RestoreBuilder extends ChartFacts {
   }
 
   build(): Instance {
-    const inst = Instance.fromSnapshot(this.bytes, this.lim, this.expected, this.expectedHash, this.compiled);
+    const inst = Instance.fromSnapshot(this.bytes, this.lim, this.expected, this.expectedHash, this.compiled, this.replacement);
     if (this.lastTime !== null) inst.setLastBarTime(this.lastTime);
     if (this.total !== null) inst.setTotalBars(this.total);
     return inst;
@@ -289,6 +315,8 @@ export class Instance {
   private lastBarMsGiven = false;
   /** Status of a bar stopped by its budget: which bar, and whether it confirms. */
   private pending: { bar: number; confirm: boolean } | null = null;
+  /** What the suspended bar waits for (a host call), or null. */
+  private waiting: DataRequest | null = null;
   private failed: PineRuntimeError | null = null;
   /** Restores this instance descends from (0 for a fresh one). */
   private incarnation = 0;
@@ -430,13 +458,24 @@ export class Instance {
     expected: Program | null,
     expectedHash: string | null,
     compiled = true,
+    replacement: ProgramReplacement | null = null,
   ): Instance {
     const { header, body } = readSnapshot(bytes);
     const d = decodeBody(body);
     const env = d.env;
-    const hash = programHash(d.programBytes, env);
+    let hash = programHash(d.programBytes, env);
     if (hash !== header.programHash) {
       throw new SnapshotError('corrupt', `the header's program hash ${header.programHash} does not match its body (${hash})`);
+    }
+    if (replacement) {
+      if (d.state.exec || d.state.open) {
+        throw new SnapshotError('program-mismatch', 'the snapshot was taken in the middle of a bar: it goes on only with its own program');
+      }
+      const why = replacement.check(d.program);
+      if (why !== null) throw new SnapshotError('program-mismatch', `the edited script cannot go on from this snapshot: ${why}`);
+      d.program = replacement.program;
+      d.programBytes = packProgram(replacement.program);
+      hash = programHash(d.programBytes, env);
     }
     if (expected) {
       const want = packProgram(expected);
@@ -550,6 +589,28 @@ export class Instance {
     return this.pending !== null;
   }
 
+  /** The data a suspended bar waits for (answer with `provideData`, then `resume()`), or null. */
+  get dataRequest(): DataRequest | null {
+    return this.waiting;
+  }
+
+  /** The host's answer for another symbol's bars (request.security, request.security_lower_tf):
+   * its datasets, or null when it has none (`why`: what was looked for, shown in the error unless
+   * the request ignores invalid symbols). Host data, not state: a restored instance asks again. */
+  provideData(symbol: string, datasets: readonly RequestDataset[] | null, why = ''): void {
+    const m = this.machine;
+    m.data.provide(symbol, datasets, why);
+    m.feeds.length = 0;
+    if (this.waiting !== null && this.waiting.symbol === symbol) this.waiting = null;
+  }
+
+  /** Refuses a new bar while one waits for data. */
+  private checkNotWaiting(): void {
+    if (this.waiting !== null) {
+      throw new InstanceError('needs-data', `Bar ${this.pending?.bar ?? '?'} waits for data for "${this.waiting.symbol}" (${this.waiting.timeframe}): answer with provideData(), then resume().`);
+    }
+  }
+
   private applyInputs(): void {
     const f = this.machine.f;
     const o = this.machine.o;
@@ -566,6 +627,7 @@ export class Instance {
   /** Runs one confirmed bar. If a realtime bar with the same time is open, this confirms it. */
   runBar(bar: Bar, opts: RunOptions = {}): RunResult {
     this.checkUsable();
+    this.checkNotWaiting();
     if (this.openTime !== null) {
       if (bar.time !== this.openTime) throw new InstanceError('bar-order', `Bar at ${bar.time} does not confirm the open bar at ${this.openTime}: confirm it first.`);
       this.rollback();
@@ -581,10 +643,11 @@ export class Instance {
   }
 
   /** Runs every bar of `cols` in [from, to) as confirmed history (no per-bar objects). */
-  runBars(cols: BarColumns, from = 0, to = cols.length): void {
+  runBars(cols: BarColumns, from = 0, to = cols.length): RunBarsResult {
     this.checkUsable();
+    this.checkNotWaiting();
     if (this.openTime !== null) throw new InstanceError('bar-order', 'A realtime bar is open: confirm it with runBar() first.');
-    if (to <= from) return;
+    if (to <= from) return DONE;
     const m = this.machine;
     const feed = this.feed;
     const last = feed.last;
@@ -602,11 +665,25 @@ export class Instance {
     }
     feed.beginHistory();
     m.aheadCols = cols;
+    let out: RunBarsResult = DONE;
+    const first = this.confirmed;
     try {
       this.runRows(cols, from, to);
+    } catch (e) {
+      if (!(e instanceof DataNeeded)) throw e;
+      // A host call: the bar entered last stops at its request (pc kept), as a budget yield.
+      const bar = m.f[R.barIndex] as number;
+      const row = from + (bar - first - 1);
+      this.confirmed = bar - 1;
+      if (row > from) this.lastTime = time[row - 1] as number;
+      out = { status: 'needs-data', bar, row, request: e.request };
+      this.pending = { bar, confirm: true };
+      this.waiting = e.request;
     } finally {
-      m.aheadCols = null;
+      // The rows ahead stay for a bar waiting for data (lookahead_on reads them when it resumes).
+      if (this.waiting === null) m.aheadCols = null;
     }
+    return out;
   }
 
   /** runBars' rows, compiled or interpreted. */
@@ -674,6 +751,7 @@ export class Instance {
    * confirmed bar first, except varip variables. A tick with a new time opens a new bar. */
   updateBar(tick: Bar, opts: RunOptions = {}): RunResult {
     this.checkUsable();
+    this.checkNotWaiting();
     if (this.openTime !== null && tick.time !== this.openTime) {
       throw new InstanceError('bar-order', `Tick at ${tick.time} is for a new bar while the bar at ${this.openTime} is open: confirm it with runBar() first.`);
     }
@@ -693,6 +771,12 @@ export class Instance {
     const t = tick;
     this.feed.enter(idx, t.time, t.open, t.high, t.low, t.close, t.volume ?? NaN, t.timeClose, isNew ? REALTIME_NEW : REALTIME_UPDATE);
     this.pending = { bar: idx, confirm: false };
+    // A strategy without calc_on_every_tick runs only when the bar closes (its broker still fills
+    // on the tick, in the host step).
+    if (!runsOnTicks(this.machine.program)) {
+      this.finish(true);
+      return { status: 'done', bar: idx };
+    }
     return this.go(opts.budget);
   }
 
@@ -705,23 +789,42 @@ export class Instance {
 
   private checkUsable(): void {
     if (this.failed) throw this.failed;
+    if (magnifierMissing(this.machine.program, this.machine)) {
+      throw new InstanceError(
+        'magnifier-data',
+        'strategy(use_bar_magnifier = true) needs lower-timeframe bars: give them (CLI: --magnifier-data lower.csv; API: Instance.setMagnifierBars), or set use_bar_magnifier = false.',
+      );
+    }
+  }
+
+  /** Lower-timeframe bars for strategy(use_bar_magnifier = true): the broker fills orders on their
+   * intrabar paths inside each chart bar (host data: give them again to a restored instance). */
+  setMagnifierBars(bars: BarColumns): void {
+    setMagnifierBars(this.machine, bars);
   }
 
   private go(budget: number | undefined, resuming = false): RunResult {
     const m = this.machine;
     const p = this.pending;
     if (!p) throw new InstanceError('internal', 'No bar to run.');
+    if (this.waiting !== null) this.checkNotWaiting();
     if (!resuming) m.startBar();
     let done: boolean;
     try {
       if (budget === undefined) while (!m.exec(0x7fffffff));
       done = budget === undefined ? true : m.exec(Math.max(0, budget));
     } catch (e) {
+      if (e instanceof DataNeeded) {
+        // A host call: the bar stops at its request (pc kept), as a budget yield.
+        this.waiting = e.request;
+        return { status: 'needs-data', bar: p.bar, request: e.request };
+      }
       if (e instanceof PineRuntimeError) this.failed = e;
       this.pending = null;
       throw e;
     }
     if (!done) return { status: 'yielded', bar: p.bar };
+    m.aheadCols = null;
     this.finish(true);
     return { status: 'done', bar: p.bar };
   }
@@ -746,9 +849,15 @@ export class Instance {
 
   /** Restores the last confirmed state (state-ops.ts), keeping varip variables. */
   private rollback(): void {
-    if (this.checkpoint) this.tickObjects = rollbackTick(this.machine, this.checkpoint, this.varip, { pairs: this.tickObjects, fields: this.varipFields });
+    if (!this.checkpoint) return;
+    // A strategy's broker is not rolled back: its fills on realtime ticks stand (strategy-step.ts).
+    const kept = this.machine.host[TICK_KEPT];
+    this.tickObjects = rollbackTick(this.machine, this.checkpoint, this.varip, { pairs: this.tickObjects, fields: this.varipFields });
+    if (kept !== undefined) this.machine.host[TICK_KEPT] = kept;
   }
 }
+
+const DONE: RunBarsResult = { status: 'done' };
 
 /** The smallest valid program (an empty script body), for the shape exemplars below. */
 function emptyProgram(): Program {

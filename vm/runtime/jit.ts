@@ -44,6 +44,10 @@ export interface TierMachine {
   histF(s: SeriesF, k: number): number;
   histO(s: SeriesO, k: number): unknown;
   loopCheck(r: number): void;
+  loopEnter(r: number): void;
+  loopTicks: number;
+  loopBase: Float64Array;
+  loopPendingFlag: Uint8Array;
   concatTooLong(x: string, y: string): never;
   locate(e: unknown, pc: number): unknown;
 }
@@ -112,7 +116,7 @@ function factoryFor(text: string): Factory | null {
 const OPCODE_COUNT = OPS.length;
 
 /** Instructions after which the next one is not necessarily run. */
-const TRANSFERS = new Set(['HALT', 'JMP', 'JF', 'JT', 'VAR_INIT', 'CALL', 'RET', 'FOR_TEST', 'FOR_STEP']);
+const TRANSFERS = new Set(['HALT', 'JMP', 'JF', 'JT', 'VAR_INIT', 'CALL', 'RET', 'FOR_TEST', 'FOR_STEP', 'CTX_LOOP']);
 
 /** Addresses where a basic block starts (`starts`: function entries, jump targets, the instruction
  * after a jump, a call or a return), and those of them entered other than by falling through
@@ -146,6 +150,10 @@ export function blockStarts(program: Program): { starts: Set<number>; targets: S
         break;
       case 'FOR_STEP':
         jumpTo(code[pc + 3] as number);
+        break;
+      case 'CTX_LOOP':
+        jumpTo(code[pc + 4] as number);
+        jumpTo(next);
         break;
       case 'CALL':
         jumpTo(next); // the return address
@@ -361,10 +369,10 @@ function generate(program: Program, stateful: Uint8Array): string | null {
         out.push('cb = frames.pop(); sb = frames.pop(); ob = frames.pop(); vb = frames.pop(); pc = frames.pop(); continue;');
         break;
       case 'LOOP_ENTER':
-        out.push(`f[${a}] = 0; f[${a + 1}] = NaN;`);
+        out.push(`f[${a}] = 0; f[${a + 1}] = NaN; lb[${a}] = m.loopTicks; if (lpf[${a}] === 0) m.loopEnter(${a});`);
         break;
       case 'LOOP_CHECK':
-        out.push(`{ const n = (f[${a}] + 1) | 0; f[${a}] = n; if ((n & 1023) === 0) { p = ${pc}; m.pc = p; m.loopCheck(${a}); } }`);
+        out.push(`{ f[${a}] = (f[${a}] + 1) | 0; const t = m.loopTicks + 1; m.loopTicks = t; if (t - lb[${a}] >= 1024) { p = ${pc}; m.pc = p; m.loopCheck(${a}); } }`);
         break;
       case 'SELECT_F':
         out.push(`{ const x = f[${b}]; f[${a}] = x === x && x !== 0 ? f[${c}] : f[${d}]; }`);
@@ -381,7 +389,7 @@ function generate(program: Program, stateful: Uint8Array): string | null {
       case 'FOR_TEST':
         out.push(
           `{ const i = f[${b}], to = f[${c}]; if (f[${a}] !== 0 ? i <= to : i >= to) {`,
-          ` const n = (f[${d}] + 1) | 0; f[${d}] = n; if ((n & 1023) === 0) { p = ${pc}; m.pc = p; m.loopCheck(${d}); } pc = ${next}; } else pc = ${e}; continue; }`,
+          ` f[${d}] = (f[${d}] + 1) | 0; const t = m.loopTicks + 1; m.loopTicks = t; if (t - lb[${d}] >= 1024) { p = ${pc}; m.pc = p; m.loopCheck(${d}); } pc = ${next}; } else pc = ${e}; continue; }`,
         );
         break;
       case 'FOR_STEP':
@@ -395,6 +403,12 @@ function generate(program: Program, stateful: Uint8Array): string | null {
         break;
       case 'CTX_OUT':
         out.push(`p = ${pc}; bar = m.ctxOut(cb + ${a}, ${b}, ${c}, ${d}); outRow = bar - m.outputs.firstBar;`);
+        break;
+      case 'CTX_LOOP':
+        out.push(`p = ${pc}; { const k = m.ctxLoop(cb + ${a}, ${b}, ${c}); if (k < 0) pc = ${d}; else { bar = k; pc = ${next}; } continue; }`);
+        break;
+      case 'CTX_OUT_ARR':
+        out.push(`p = ${pc}; bar = m.ctxOutArr(cb + ${a}, ${c}, ${d}); outRow = bar - m.outputs.firstBar;`);
         break;
       default:
         return null;
@@ -504,7 +518,7 @@ function generate(program: Program, stateful: Uint8Array): string | null {
     'let budget = maxSteps >= 0x7fffffff ? 0x7fffffff : maxSteps | 0;',
     'const outCols = m.outputs.columns;',
     'let outRow = m.bar - m.outputs.firstBar;',
-    'const f = m.f, o = m.o, vf = m.vf, vo = m.vo, ser = m.ser, frames = m.frames;',
+    'const f = m.f, o = m.o, vf = m.vf, vo = m.vo, ser = m.ser, frames = m.frames, lb = m.loopBase, lpf = m.loopPendingFlag;',
     'let bar = m.bar;',
     'let pc = m.pc, vb = m.vb, ob = m.ob, sb = m.sb, cb = m.cb, p = pc;',
     'try {',
@@ -516,7 +530,7 @@ function generate(program: Program, stateful: Uint8Array): string | null {
     '};',
     // The history loop: each bar enters through the per-bar driver (bar-feed.ts), as in runBars.
     'const history = function compiledHistory(m, feed, cols, from, to) {',
-    'const f = m.f, o = m.o, vf = m.vf, vo = m.vo, ser = m.ser, frames = m.frames;',
+    'const f = m.f, o = m.o, vf = m.vf, vo = m.vo, ser = m.ser, frames = m.frames, lb = m.loopBase, lpf = m.loopPendingFlag;',
     'const out = m.outputs, outCols = out.columns, firstBar = out.firstBar, hostSteps = feed.steps.length !== 0;',
     'let bar = m.bar, outRow = 0, pc = 0, vb = 0, ob = 0, sb = 0, cb = 0, p = 0, budget = 0;',
     'try {',

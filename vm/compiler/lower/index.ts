@@ -23,9 +23,10 @@ export type { LibSource } from './context.js';
 export { typeName } from '../types.js';
 
 /** Lowers a parsed script to a Program (null when any error was reported to `sink`). */
-export function lower(script: A.Script, sink: DiagnosticSink, libraries: readonly LibSource[] = []): Program | null {
+export function lower(script: A.Script, sink: DiagnosticSink, libraries: readonly LibSource[] = [], canonicalPresentation = false): Program | null {
   const cx = new LowerContext(script, sink, { expr, stmts, binaryVals, asBool, defaultArg });
   cx.libraries = libraries;
+  cx.canonicalPresentation = canonicalPresentation;
   try {
     return run(cx);
   } catch (e) {
