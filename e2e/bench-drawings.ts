@@ -19,14 +19,15 @@ const PORT = Number(process.env.BENCH_PORT ?? 4207);
 const BARS = Number(process.env.BENCH_BARS ?? 100_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 
-/** The comparison script: the pivots of bench (d) as plots, no drawings. */
-const PLOTS_ONLY = `//@version=6
-indicator("Pivots as plots", overlay = true)
-ph = ta.pivothigh(high, 5, 5)
-pl = ta.pivotlow(low, 5, 5)
-plot(ph, "pivot high", color.red, 2, plot.style_circles, offset = -5)
-plot(pl, "pivot low", color.green, 2, plot.style_circles, offset = -5)
-`;
+/** The comparison script: bench (d) with its label.new and line.new calls taken out (the same
+ * pivots and the same three plots, no drawings). */
+function withoutDrawings(source: string): string {
+  return source
+    .split('\n')
+    .filter((l) => !/label\.new|line\.new|if not na\(last(High|Low)\)$/.test(l.trim()))
+    .join('\n')
+    .replace(/, max_lines_count = 500, max_labels_count = 500/, '');
+}
 
 interface Session {
   script: string;
@@ -104,7 +105,7 @@ async function main(): Promise<void> {
     const drawingScript = readFileSync(new URL('../bench/scripts/d.pine', import.meta.url), 'utf8');
     const sessions: Session[] = [];
     for (let r = 0; r < ROUNDS; r++) {
-      for (const [name, source] of [['drawings', drawingScript], ['plots only', PLOTS_ONLY]] as const) {
+      for (const [name, source] of [['drawings', drawingScript], ['plots only', withoutDrawings(drawingScript)]] as const) {
         const one = await session(page, `${server.base}/?dataset=synthetic:${BARS}&restore=0`, source);
         sessions.push({ script: name, ...one });
         console.log(`  ${name}: ${one.longTasks.length} long tasks, longest ${Math.round(Math.max(0, ...one.longTasks.map((t) => t.duration)))} ms, painted ${one.painted.join(' ')}`);
@@ -130,7 +131,7 @@ async function main(): Promise<void> {
     writeFileSync(new URL('../reports/bench-drawings.json', import.meta.url), JSON.stringify(result, null, 2));
     const row = (label: string, f: (x: typeof withDrawings) => string) => `| ${label} | ${f(withDrawings)} | ${f(plotsOnly)} |`;
     console.log(`
-| ${BARS.toLocaleString('en-US')} bars, scrolling and zooming (${ROUNDS} sessions each, alternated) | bench (d): 500 labels + 500 lines live | the same pivots as plots, no drawings |
+| ${BARS.toLocaleString('en-US')} bars, scrolling and zooming (${ROUNDS} sessions each, alternated) | bench (d): 500 labels + 500 lines live | the same script without its label.new / line.new |
 |---|---|---|
 ${row('one session (6 × drag right/left, wheel in/out)', (x) => `${Math.round(x.interactionMs)} ms`)}
 ${row('drawings painted in the frame after each step', (x) => x.painted.join(', '))}
