@@ -9,6 +9,7 @@
 //   npm run bench                 full suite (a few minutes)
 //   npm run bench -- --quick      100k bars only, fewer repeats
 //   npm run bench -- --json out   also write the results as JSON
+// Last, the Tier 2 benchmarks (bench/tier2.ts): drawings and objects in arrays against PineTS.
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -20,6 +21,7 @@ import { collectGarbage, memorySample, timeSync, formatBytes } from './measure.j
 import { benchPinets, type BenchScript } from './pinets-runner.js';
 import { comparePlots } from './compare.js';
 import { dataPath, dataPathLines, endToEnd, ratioLine, syntheticCsv } from './data-path.js';
+import { benchTier2, tier2Lines } from './tier2.js';
 
 const args = process.argv.slice(2);
 const QUICK = args.includes('--quick');
@@ -251,9 +253,12 @@ async function main(): Promise<void> {
     lines.push(`| ${r.script} | ${r.bars / 1000}k | ${formatBytes(r.sizeBytes)} | ${fmt(r.saveMs, 3)} | ${fmt(r.restoreMs, 3)} | ${fmt(r.replayMs)} | ${fmt(r.restoreVsReplay, 0)}× |`);
   }
   lines.push('', ...dpLines);
+  // Tier 2 (bench/tier2.ts): (d) drawings and (e) objects in arrays over 100k bars, against PineTS.
+  const tier2 = await benchTier2(100_000);
+  lines.push('', ...tier2Lines(tier2));
   console.log(`\n${lines.join('\n')}\n`);
   if (JSON_OUT) {
-    writeFileSync(JSON_OUT, JSON.stringify({ header, engine: engineResults, snapshots: snapResults, dataPath: dp, endToEnd: e2e }, null, 2));
+    writeFileSync(JSON_OUT, JSON.stringify({ header, engine: engineResults, snapshots: snapResults, dataPath: dp, endToEnd: e2e, tier2 }, null, 2));
   }
 }
 
