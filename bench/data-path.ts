@@ -19,6 +19,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { compile, Instance } from '../vm/index.js';
 import { parseBarsCsv } from '../vm/data/csv.js';
+import { parseBarsBytes } from '../vm/data/csv-bytes.js';
 import { plotColumns, TextSink, toCsv, toJson } from '../vm/cli/output.js';
 import { barsToCsv } from './csv-speed.js';
 import { collectGarbage, summarize } from './measure.js';
@@ -40,6 +41,8 @@ export interface Throughput {
 export interface DataPathResult {
   bars: number;
   csvParse: Throughput;
+  /** The byte loader on the file's bytes (what `evergreen run` reads a plain numeric file with). */
+  csvBytesParse: Throughput;
   jsonWrite: Throughput;
   csvWrite: Throughput;
 }
@@ -111,6 +114,10 @@ export function syntheticCsv(n = DATA_PATH_BARS): string {
 export function dataPath(text: string, repeats = 7): DataPathResult {
   const bytes = Buffer.byteLength(text);
   const parse = timeBoth(() => parseBarsCsv(text), 2, repeats);
+  const fileBytes = new TextEncoder().encode(text);
+  const bytesParse = timeBoth(() => {
+    if (parseBarsBytes(fileBytes, null) === null) throw new Error('the byte loader declined the synthetic file');
+  }, 2, repeats);
   const { bars } = parseBarsCsv(text);
   const { program } = compile(readFileSync(join(ROOT, 'bench/scripts/a.pine'), 'utf8'));
   if (!program) throw new Error('bench/scripts/a.pine does not compile');
@@ -133,6 +140,7 @@ export function dataPath(text: string, repeats = 7): DataPathResult {
   return {
     bars: bars.length,
     csvParse: throughput(bytes, parse),
+    csvBytesParse: throughput(bytes, bytesParse),
     jsonWrite: throughput(jsonBytes, json),
     csvWrite: throughput(csvBytes, csv),
   };
@@ -246,6 +254,7 @@ export function dataPathLines(d: DataPathResult, e: EndToEndResult | null): stri
     `| data path, ${d.bars / 1000}k bars | size | wall (warm median) | CPU time (warm median) |`,
     '|---|---|---|---|',
     `| CSV parse (\`parseBarsCsv\`, unix-second times) | ${mb(d.csvParse)} |`,
+    `| CSV parse from the bytes (\`parseBarsBytes\`, as \`evergreen run\` reads it) | ${mb(d.csvBytesParse)} |`,
     `| JSON write (bench (a)'s 3 plots) | ${mb(d.jsonWrite)} |`,
     `| CSV write (time + 3 plots) | ${mb(d.csvWrite)} |`,
   ];
