@@ -29,6 +29,10 @@ export const STATE_READY = 2;
 const START_TIMEOUT_MS = 10_000;
 /** Fewer numbers than this are written by the main thread alone (the hand-over costs more). */
 const MIN_PARALLEL_NUMBERS = 50_000;
+/** More numbers than this are written by the main thread alone: the helper's bytes wait in memory
+ * until the main thread has written its part (~10 MB at this size), and memory stays bounded for
+ * any output (a 1M-bar run with 3 plots would hold ~32 MB). */
+const MAX_PARALLEL_NUMBERS = 1_000_000;
 /** The main thread's share of the numbers: it also writes every byte to the output. */
 const MAIN_SHARE = 0.45;
 
@@ -97,7 +101,7 @@ function numbers(parts: readonly JsonPart[]): number {
 function jsonInParallel(parts: readonly JsonPart[], out: TextSink): boolean {
   const h = helper;
   const total = numbers(parts);
-  if (h === null || total < MIN_PARALLEL_NUMBERS || Atomics.load(h.flags, FLAG_STATE) !== STATE_READY) return false;
+  if (h === null || total < MIN_PARALLEL_NUMBERS || total > MAX_PARALLEL_NUMBERS || Atomics.load(h.flags, FLAG_STATE) !== STATE_READY) return false;
   // Split at the number where the main thread's share ends (a plot's numbers may be split).
   let left = Math.round(total * MAIN_SHARE);
   let k = 0;
