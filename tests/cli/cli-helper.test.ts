@@ -15,7 +15,7 @@ let dir = '';
 
 function cli(helper: '0' | '1', args: string[]): { code: number; out: string; err: string } {
   const r = spawnSync(process.execPath, [BIN, ...args], {
-    cwd: ROOT, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, EVERGREEN_HELPER: helper },
+    cwd: ROOT, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, EVERGREEN_HELPER: helper, EVERGREEN_HELPER_TRACE: '1' },
   });
   return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
 }
@@ -61,7 +61,11 @@ test('JSON to a file and to stdout, and CSV: the same bytes and warnings with th
       errs.push(r.err);
     }
     expect(outs[1]).toBe(outs[0]);
-    expect(errs[1]).toBe(errs[0]);
+    // The helper did its part (EVERGREEN_HELPER_TRACE lines), and nothing else differs on stderr.
+    const traced = (errs[1] ?? '').split('\n').filter((l) => l.startsWith('evergreen: helper: '));
+    expect(traced[0]).toBe('evergreen: helper: read 120000 bars');
+    if (fmt === 'json') expect(traced[1]).toBe('evergreen: helper: wrote 198000 of 360000 JSON numbers');
+    expect((errs[1] ?? '').split('\n').filter((l) => !l.startsWith('evergreen: helper: ')).join('\n')).toBe(errs[0]);
     expect(errs[0]).toMatch(/bars\.csv:9: high [\d.]+ is below low [\d.]+ \(3 rows have high < low; this is the first\)/);
   }
   // What it wrote: 120,000 numbers per plot, the first SMA on bar 13.
@@ -79,6 +83,7 @@ test('a malformed row deep in the file: the same one-line error with the helper 
   const withHelper = cli('1', ['run', s, '--data', data, '--out', join(dir, 'y.json')]);
   expect(without.code).toBe(1);
   expect(withHelper.code).toBe(1);
-  expect(withHelper.err).toBe(without.err);
+  // The helper met the bad row too and left the file to the main thread, which reports it.
+  expect(withHelper.err).toBe(`evergreen: helper: left the bars to the main thread\n${without.err}`);
   expect(without.err).toMatch(/^evergreen: .*bad\.csv:90000: the row has 7 fields, the header 6/);
 });

@@ -59,6 +59,11 @@ let helper: Helper | null = null;
 let barsTaken = false;
 let jobs = 0;
 
+/** EVERGREEN_HELPER_TRACE=1: one line on stderr for each job the helper did (for tests). */
+function trace(what: string): void {
+  if (process.env.EVERGREEN_HELPER_TRACE === '1') process.stderr.write(`evergreen: helper: ${what}\n`);
+}
+
 /** Called by bin/evergreen.mjs (through the bundle's exports) before `main`. */
 export function useHelper(h: Helper): void {
   helper = h;
@@ -86,7 +91,9 @@ export function takePrefetchedBars(path: string, name: string): ParsedBars | nul
   if (!started(h)) return null;
   Atomics.wait(h.flags, FLAG_STATE, STATE_READING);
   const m = receiveMessageOnPort(h.port);
-  return m === undefined ? null : (m.message as BarsMessage);
+  const bars = m === undefined ? null : (m.message as BarsMessage);
+  trace(bars === null ? 'left the bars to the main thread' : `read ${bars.bars.length} bars`);
+  return bars;
 }
 
 /** How many numbers the parts hold. */
@@ -145,7 +152,12 @@ function jsonInParallel(parts: readonly JsonPart[], out: TextSink): boolean {
   while (Atomics.load(h.flags, FLAG_JOBS) < done) Atomics.wait(h.flags, FLAG_JOBS, done - 1);
   const m = receiveMessageOnPort(h.port);
   const answer = m?.message as JsonAnswer | undefined;
-  if (answer === undefined || 'error' in answer) writeJsonParts(out, kept); // the helper failed: write them here
-  else for (const c of answer.chunks) out.raw(c);
+  if (answer === undefined || 'error' in answer) {
+    trace('failed to write its JSON numbers');
+    writeJsonParts(out, kept); // write them here
+  } else {
+    trace(`wrote ${total - Math.round(total * MAIN_SHARE)} of ${total} JSON numbers`);
+    for (const c of answer.chunks) out.raw(c);
+  }
   return true;
 }
