@@ -61,6 +61,8 @@ export interface CheckpointSource {
   tailBars?: number;
   /** Output rows [0, outputsStored) of the run are already in the store. */
   outputsStored: number;
+  /** Its replay branch (SnapshotMeta.branch; absent: the main one). */
+  branch?: string;
 }
 
 /** Bars [from, to) as a stored tail (copies). */
@@ -118,6 +120,7 @@ export async function writeCheckpoint(
     replayFrom: src.replayFrom,
     runKey: src.runKey,
     totalBars: src.totalBars,
+    ...(src.branch !== undefined ? { branch: src.branch } : {}),
   };
   const n = src.tailBars ?? 0;
   const tail = src.bars && n > 0 && end <= src.bars.length ? tailBarsOf(src.bars, Math.max(0, end - n), end) : undefined;

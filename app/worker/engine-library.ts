@@ -2,7 +2,7 @@
 // asks for), the scripts (samples seeded on first use, new, renamed, found by source), the datasets
 // (built-in, imported CSV files), compiling the open script and the identity of the run it makes.
 
-import { compile, inferTimeframe, parseBarsCsv, ParseError, type Program } from '../../vm/index.js';
+import { carriedDatasetId, compile, inferTimeframe, parseBarsCsv, ParseError, type Program } from '../../vm/index.js';
 import type { ScriptRecord } from '../store/schema.js';
 import { builtinDatasets, DEFAULT_DATASET_ID, loadBuiltin, loadStored, storedDatasetInfo, type LoadedDataset } from './datasets.js';
 import { hashText } from './hash.js';
@@ -10,6 +10,7 @@ import { resolveInputs, runKeyOf } from './run-config.js';
 import { BLANK_SCRIPT, SAMPLE_SCRIPTS, fetchSample } from './samples.js';
 import { newId } from './checkpoint.js';
 import { mark } from '../marks.js';
+import { resampleLoaded, splitChartTimeframe } from './chart-timeframe.js';
 import type { CompileInfo, DatasetInfo, ImportResult, InitOptions, SessionView } from './protocol.js';
 import { EngineCore, defaultSession, errorMessage, programInfo, splitStrategyProps, type RunIdentity } from './engine-core.js';
 import type { InputValue } from '../../vm/index.js';
@@ -143,6 +144,8 @@ export abstract class EngineLibrary extends EngineCore {
     this.preload = null;
     const early = pre && pre.id === id ? await pre.ds.catch(() => null) : null;
     if (early) return early;
+    const tf = splitChartTimeframe(id);
+    if (tf.tf !== null) return resampleLoaded(await this.loadDataset(tf.base), tf.tf, id);
     this.busy();
     const builtin = await loadBuiltin(id, this.baseUrl);
     if (builtin) return builtin;
@@ -217,7 +220,9 @@ export abstract class EngineLibrary extends EngineCore {
     }
     const { bars, warnings } = parsed;
     if (bars.length === 0) return { ok: false, message: `${fileName} has a header but no bars: nothing was imported.`, datasetId: null };
-    const id = `csv:${newId()}`;
+    // Named by its content (as `evergreen run --export` names a data file's): the same file
+    // imported twice is one dataset, and a checkpoint file made from it carries this id.
+    const id = carriedDatasetId(bars);
     const name = fileName.replace(/\.(csv|tsv|txt)$/i, '') || fileName;
     try {
       await this.store.putDataset(

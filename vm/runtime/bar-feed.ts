@@ -244,7 +244,7 @@ export class BarFeed {
 }
 
 /** Step 2: the bar series (price registers read with `[]`), as (register, slot) pairs in `bs`. */
-function pushBarSeries(ser: ScriptState['ser'], bs: Int32Array, f: Float64Array, idx: number): void {
+export function pushBarSeries(ser: ScriptState['ser'], bs: Int32Array, f: Float64Array, idx: number): void {
   for (let k = 0; k < bs.length; k += 2) {
     const s = ser[bs[k + 1] as number] as SeriesF;
     if (s.bar !== idx) {

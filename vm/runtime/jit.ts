@@ -118,7 +118,7 @@ function factoryFor(text: string): Factory | null {
 const OPCODE_COUNT = OPS.length;
 
 /** Instructions after which the next one is not necessarily run. */
-const TRANSFERS = new Set(['HALT', 'JMP', 'JF', 'JT', 'VAR_INIT', 'CALL', 'RET', 'FOR_TEST', 'FOR_STEP']);
+const TRANSFERS = new Set(['HALT', 'JMP', 'JF', 'JT', 'VAR_INIT', 'CALL', 'RET', 'FOR_TEST', 'FOR_STEP', 'CTX_LOOP']);
 
 /** Addresses where a basic block starts (`starts`: function entries, jump targets, the instruction
  * after a jump, a call or a return), and those of them entered other than by falling through
@@ -153,6 +153,10 @@ export function blockStarts(program: Program): { starts: Set<number>; targets: S
       case 'FOR_STEP':
         jumpTo(code[pc + 3] as number);
         break;
+      case 'CTX_LOOP':
+        jumpTo(code[pc + 4] as number);
+        jumpTo(next);
+        break;
       case 'CALL':
         jumpTo(next); // the return address
         break;
@@ -186,7 +190,10 @@ function generate(program: Program, stateful: Uint8Array): string | null {
   const mainEntry = program.functions[0]?.entry ?? 0;
   // request.security contexts read the rows ahead (lookahead_on): the loop keeps m.aheadRow.
   let hasRequests = false;
-  for (let q = 0; q < code.length; q += OP_LEN[code[q] as number] as number) if (OPS[code[q] as number]?.[0] === 'CTX_IN') hasRequests = true;
+  for (let q = 0; q < code.length; q += OP_LEN[code[q] as number] as number) {
+    const nm = OPS[code[q] as number]?.[0];
+    if (nm === 'CTX_IN' || nm === 'CTX_IN_RUN') hasRequests = true;
+  }
   const mainEnd = entries.find((e) => e > mainEntry) ?? code.length;
   const sorted = [...starts].filter((s) => s < code.length).sort((a, b) => a - b);
   const nImpls = program.builtins.length;
@@ -402,6 +409,15 @@ function generate(program: Program, stateful: Uint8Array): string | null {
       case 'CTX_OUT':
         out.push(`p = ${pc}; bar = m.ctxOut(cb + ${a}, ${b}, ${c}, ${d}); outRow = bar - m.outputs.firstBar;`);
         break;
+      case 'CTX_LOOP':
+        out.push(`p = ${pc}; { const k = m.ctxLoop(cb + ${a}, ${b}, ${c}); if (k < 0) pc = ${d}; else { bar = k; pc = ${next}; } continue; }`);
+        break;
+      case 'CTX_IN_RUN':
+        out.push(`p = ${pc}; { const k = m.ctxInRun(cb + ${b}, o[${c}], ${d}); f[${a}] = k >= 0 ? 1 : 0; if (k >= 0) bar = k; }`);
+        break;
+      case 'CTX_OUT_ARR':
+        out.push(`p = ${pc}; bar = m.ctxOutArr(cb + ${a}, ${c}, ${d}); outRow = bar - m.outputs.firstBar;`);
+        break;
       default:
         return null;
     }
@@ -500,7 +516,9 @@ function generate(program: Program, stateful: Uint8Array): string | null {
     'm.pc = pc; m.vb = vb; m.ob = ob; m.sb = sb; m.cb = cb; p = pc;',
     `if (m.interpret(1)) ${halt}`,
     'budget--;',
-    'pc = m.pc; vb = m.vb; ob = m.ob; sb = m.sb; cb = m.cb; p = pc;',
+    // bar: a request's CTX_* instruction run here may have changed the execution id (m.bar), and
+    // the output row with it.
+    'pc = m.pc; vb = m.vb; ob = m.ob; sb = m.sb; cb = m.cb; p = pc; bar = m.bar; outRow = bar - m.outputs.firstBar;',
   ];
   const onError = ['} catch (err) {', 'm.pc = p; m.vb = vb; m.ob = ob; m.sb = sb; m.cb = cb;', 'throw m.locate(err, p);', '}'];
   const out: string[] = [];

@@ -28,7 +28,8 @@ import { growSeriesF, growSeriesO, newSeriesF, newSeriesO } from '../core/series
 import { seedRng } from '../builtins/math.js';
 import { MAX_STRING_LENGTH } from '../builtins/limits.js';
 import { compileProgram, type Compiled, type CompiledHistory } from './jit.js';
-import { ctxEnter, ctxLeave } from './contexts.js';
+import { ctxEnter, ctxEnterRun, ctxLeave, ctxLeaveArray, ctxLoop } from './contexts.js';
+import { DataNeeded, RequestData, type FeedBars } from './request-data.js';
 
 /** Absolute history buffers for the whole call-site tree, expanded from the functions' layouts. */
 export function allocateSeries(program: Program, maxBarsBack: number): (SeriesF | SeriesO)[] {
@@ -59,6 +60,12 @@ export class Machine implements Runtime, ScriptState {
    * ahead, which request.security(lookahead_on) reads on history (runtime/contexts.ts). */
   aheadCols: BarColumns | null = null;
   aheadRow = 0;
+  /** Other symbols' bars given by the host (request-data.ts), and each context's (not state). */
+  data = new RequestData();
+  feeds: (FeedBars | null | undefined)[] = [];
+  feedSym: unknown[] = [];
+  feedTf: unknown[] = [];
+  feedKey: string[] = [];
   syminfo: SymbolInfo;
   timeframe: TimeframeInfo;
   version: number;
@@ -605,6 +612,30 @@ export class Machine implements Runtime, ScriptState {
             outRow = bar - this.outputs.firstBar;
             pc += 5;
             break;
+          case 58: {
+            // CTX_LOOP
+            const k = ctxLoop(this, cb + (code[pc + 1] as number), code[pc + 2] as number, code[pc + 3] as number);
+            if (k < 0) pc = code[pc + 4] as number;
+            else {
+              bar = k;
+              pc += 5;
+            }
+            break;
+          }
+          case 59:
+            // CTX_OUT_ARR
+            bar = ctxLeaveArray(this, cb + (code[pc + 1] as number), code[pc + 3] as number, o, code[pc + 4] as number);
+            outRow = bar - this.outputs.firstBar;
+            pc += 5;
+            break;
+          case 60: {
+            // CTX_IN_RUN
+            const k = ctxEnterRun(this, cb + (code[pc + 2] as number), o[code[pc + 3] as number], code[pc + 4] as number);
+            f[code[pc + 1] as number] = k >= 0 ? 1 : 0;
+            if (k >= 0) bar = k;
+            pc += 5;
+            break;
+          }
           default:
             throw new FailSignal('bad-opcode', `Corrupt program: unknown opcode ${code[pc]} at ${pc}.`);
         }
@@ -626,6 +657,18 @@ export class Machine implements Runtime, ScriptState {
 
   ctxOut(s: number, src: number, dst: number, n: number): number {
     return ctxLeave(this, s, src, dst, n);
+  }
+
+  ctxLoop(s: number, src: number, n: number): number {
+    return ctxLoop(this, s, src, n);
+  }
+
+  ctxInRun(s: number, tf: unknown, flags: number): number {
+    return ctxEnterRun(this, s, tf, flags);
+  }
+
+  ctxOutArr(s: number, dst: number, bools: number): number {
+    return ctxLeaveArray(this, s, dst, this.o, bools);
   }
 
   /** f history read with a checked offset (the compiled tier calls it too). */
@@ -706,7 +749,7 @@ export class Machine implements Runtime, ScriptState {
 
   /** Turns a FailSignal (or an internal error) at `pc` into a PineRuntimeError. */
   locate(e: unknown, pc: number): unknown {
-    if (e instanceof PineRuntimeError) return e;
+    if (e instanceof PineRuntimeError || e instanceof DataNeeded) return e;
     const code = e instanceof FailSignal ? e.code : 'internal';
     const message = e instanceof FailSignal ? e.message : e instanceof Error ? `Internal error: ${e.message}` : String(e);
     const stack = this.stackAt(pc);
