@@ -47,7 +47,7 @@ export interface TierMachine {
   growSerF(s: SeriesF): void;
   growSerO(s: SeriesO): void;
   loopEnter(r: number): void;
-  loopTicks: number;
+  loopTicks: Float64Array;
   loopBase: Float64Array;
   loopPendingFlag: Uint8Array;
   concatTooLong(x: string, y: string): never;
@@ -374,10 +374,10 @@ function generate(program: Program, stateful: Uint8Array): string | null {
         out.push('cb = frames.pop(); sb = frames.pop(); ob = frames.pop(); vb = frames.pop(); pc = frames.pop(); continue;');
         break;
       case 'LOOP_ENTER':
-        out.push(`f[${a}] = 0; f[${a + 1}] = NaN; lb[${a}] = m.loopTicks; if (lpf[${a}] === 0) m.loopEnter(${a});`);
+        out.push(`{ const t = lt[0]; f[${a}] = t; f[${a + 1}] = NaN; lb[${a}] = t + 1024; if (lpf[${a}] === 0) m.loopEnter(${a}); }`);
         break;
       case 'LOOP_CHECK':
-        out.push(`{ f[${a}] = (f[${a}] + 1) | 0; const t = m.loopTicks + 1; m.loopTicks = t; if (t - lb[${a}] >= 1024) { p = ${pc}; m.pc = p; m.loopCheck(${a}); } }`);
+        out.push(`{ const t = lt[0] + 1; lt[0] = t; if (t >= lb[${a}]) { p = ${pc}; m.pc = p; m.loopCheck(${a}); } }`);
         break;
       case 'SELECT_F':
         out.push(`{ const x = f[${b}]; f[${a}] = x === x && x !== 0 ? f[${c}] : f[${d}]; }`);
@@ -394,7 +394,7 @@ function generate(program: Program, stateful: Uint8Array): string | null {
       case 'FOR_TEST':
         out.push(
           `{ const i = f[${b}], to = f[${c}]; if (f[${a}] !== 0 ? i <= to : i >= to) {`,
-          ` f[${d}] = (f[${d}] + 1) | 0; const t = m.loopTicks + 1; m.loopTicks = t; if (t - lb[${d}] >= 1024) { p = ${pc}; m.pc = p; m.loopCheck(${d}); } pc = ${next}; } else pc = ${e}; continue; }`,
+          ` const t = lt[0] + 1; lt[0] = t; if (t >= lb[${d}]) { p = ${pc}; m.pc = p; m.loopCheck(${d}); } pc = ${next}; } else pc = ${e}; continue; }`,
         );
         break;
       case 'FOR_STEP':
@@ -528,7 +528,7 @@ function generate(program: Program, stateful: Uint8Array): string | null {
     'let budget = maxSteps >= 0x7fffffff ? 0x7fffffff : maxSteps | 0;',
     'const outCols = m.outputs.columns;',
     'let outRow = m.bar - m.outputs.firstBar;',
-    'const f = m.f, o = m.o, vf = m.vf, vo = m.vo, ser = m.ser, frames = m.frames, lb = m.loopBase, lpf = m.loopPendingFlag;',
+    'const f = m.f, o = m.o, vf = m.vf, vo = m.vo, ser = m.ser, frames = m.frames, lb = m.loopBase, lpf = m.loopPendingFlag, lt = m.loopTicks;',
     'let bar = m.bar;',
     'let pc = m.pc, vb = m.vb, ob = m.ob, sb = m.sb, cb = m.cb, p = pc;',
     'try {',
@@ -540,7 +540,7 @@ function generate(program: Program, stateful: Uint8Array): string | null {
     '};',
     // The history loop: each bar enters through the per-bar driver (bar-feed.ts), as in runBars.
     'const history = function compiledHistory(m, feed, cols, from, to) {',
-    'const f = m.f, o = m.o, vf = m.vf, vo = m.vo, ser = m.ser, frames = m.frames, lb = m.loopBase, lpf = m.loopPendingFlag;',
+    'const f = m.f, o = m.o, vf = m.vf, vo = m.vo, ser = m.ser, frames = m.frames, lb = m.loopBase, lpf = m.loopPendingFlag, lt = m.loopTicks;',
     'const out = m.outputs, outCols = out.columns, firstBar = out.firstBar, hostSteps = feed.steps.length !== 0;',
     'let bar = m.bar, outRow = 0, pc = 0, vb = 0, ob = 0, sb = 0, cb = 0, p = 0, budget = 0;',
     'try {',

@@ -88,8 +88,11 @@ export class Machine implements Runtime, ScriptState {
   // passed since it last did (or was entered), at the end of its own iteration, so an outer loop is
   // timed however few iterations it has and however its inner loops are cut up: the outer loop of
   // nested loops counts as one loop, as in TradingView.
-  loopTicks = 0;
-  /** Per timer register r: loopTicks when loop r was entered or last looked at the time. */
+  /** [0]: iterations of all loops so far (the loop clock's ticks). A typed array, not a field: the
+   * compiled tier holds it in a local, so counting a tick costs what counting one loop's did. */
+  loopTicks = new Float64Array(1);
+  /** Per timer register r: the tick at which loop r next looks at the time (1,024 ticks after it
+   * was entered or last looked). The loop's first register holds the tick it was entered at. */
   loopBase: Float64Array;
   /** Timer registers of loops entered since the clock was last read: stamped at the next reading. */
   private loopPending: number[] = [];
@@ -523,7 +526,7 @@ export class Machine implements Runtime, ScriptState {
           case 47: {
             // LOOP_ENTER
             const r = code[pc + 1] as number;
-            f[r] = 0;
+            f[r] = this.loopTicks[0] as number;
             f[r + 1] = NaN;
             this.loopEnter(r);
             pc += 2;
@@ -532,10 +535,9 @@ export class Machine implements Runtime, ScriptState {
           case 48: {
             // LOOP_CHECK
             const r = code[pc + 1] as number;
-            f[r] = ((f[r] as number) + 1) | 0;
-            const t = this.loopTicks + 1;
-            this.loopTicks = t;
-            if (t - (this.loopBase[r] as number) >= 1024) {
+            const t = (this.loopTicks[0] as number) + 1;
+            this.loopTicks[0] = t;
+            if (t >= (this.loopBase[r] as number)) {
               this.pc = pc;
               this.loopCheck(r);
             }
@@ -574,10 +576,9 @@ export class Machine implements Runtime, ScriptState {
             const to = f[code[pc + 3] as number] as number;
             if ((f[code[pc + 1] as number] as number) !== 0 ? i <= to : i >= to) {
               const r = code[pc + 4] as number;
-              f[r] = ((f[r] as number) + 1) | 0;
-              const t = this.loopTicks + 1;
-              this.loopTicks = t;
-              if (t - (this.loopBase[r] as number) >= 1024) {
+              const t = (this.loopTicks[0] as number) + 1;
+              this.loopTicks[0] = t;
+              if (t >= (this.loopBase[r] as number)) {
                 this.pc = pc;
                 this.loopCheck(r);
               }
@@ -713,7 +714,7 @@ export class Machine implements Runtime, ScriptState {
   /** A loop starts (LOOP_ENTER, after its timer registers are cleared): its ticks count from here,
    * and its start time is the clock's next reading (at most ~2,048 ticks away while loops run). */
   loopEnter(r: number): void {
-    this.loopBase[r] = this.loopTicks;
+    this.loopBase[r] = (this.loopTicks[0] as number) + 1024;
     if (this.loopPendingFlag[r] === 0) {
       this.loopPendingFlag[r] = 1;
       this.loopPending.push(r);
@@ -726,7 +727,8 @@ export class Machine implements Runtime, ScriptState {
   loopCheck(r: number): void {
     const now = Date.now();
     const f = this.f;
-    this.loopBase[r] = this.loopTicks;
+    const ticks = this.loopTicks[0] as number;
+    this.loopBase[r] = ticks + 1024;
     const pending = this.loopPending;
     for (let i = 0; i < pending.length; i++) {
       const q = pending[i] as number;
@@ -740,7 +742,8 @@ export class Machine implements Runtime, ScriptState {
       return;
     }
     if (now - start > this.limits.loopMs) {
-      this.fail('loop-timeout', `The loop took longer than ${this.limits.loopMs} ms (after ${this.f[r]} iterations).`);
+      const n = ticks - (f[r] as number);
+      this.fail('loop-timeout', `The loop took longer than ${this.limits.loopMs} ms (after ${n >= 0 ? n : 'many'} iterations, its inner loops' included).`);
     }
   }
 
