@@ -4,6 +4,7 @@
 
 import { useRef } from 'react';
 import type { AppController, AppState } from './controller.js';
+import { splitDatasetId } from './timeframe-picker.js';
 
 export function DatasetPicker({ state, controller }: { state: AppState; controller: AppController }) {
   const file = useRef<HTMLInputElement>(null);
@@ -11,11 +12,13 @@ export function DatasetPicker({ state, controller }: { state: AppState; controll
   if (!s) return null;
   const builtin = s.datasets.filter((d) => d.kind !== 'csv');
   const mine = s.datasets.filter((d) => d.kind === 'csv');
-  const current = s.datasets.find((d) => d.id === s.datasetId);
+  // A chart timeframe (`id@1W`, timeframe-picker.tsx) is a view of the same dataset.
+  const baseId = splitDatasetId(s.datasetId).base;
+  const current = s.datasets.find((d) => d.id === baseId);
   return (
     <div className="dataset-picker">
       <select
-        value={s.datasetId}
+        value={baseId}
         data-testid="dataset-select"
         aria-label="Dataset"
         title={current?.description}

@@ -4,6 +4,7 @@
 import { useState } from 'react';
 import type { AppController, AppState } from './controller.js';
 import { DatasetPicker } from './dataset-picker.js';
+import { TimeframePicker } from './timeframe-picker.js';
 import { ProgressBar } from './progress-bar.js';
 
 const SAMPLE_LABELS: Record<string, string> = {
@@ -74,6 +75,7 @@ export function Toolbar({ state, controller }: { state: AppState; controller: Ap
         </div>
       )}
       <DatasetPicker state={state} controller={controller} />
+      <TimeframePicker state={state} controller={controller} />
       <button type="button" className="btn btn-primary" data-testid="run" disabled={busy} title="Run from the first bar (Ctrl+Enter)" onClick={() => void controller.run()}>
         ▶ Run
       </button>

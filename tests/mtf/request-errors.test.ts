@@ -26,23 +26,34 @@ plot(request.security("", "1D", close), "empty")
     const own = Instance.builder(program).symbol({ ticker: 'BTCUSD', tickerid: 'X:BTCUSD' }).timeframe('1D').build();
     own.runBar(bar);
     for (const o of program.outputs) expect(Array.from(own.outputs.column(o.id)), o.title).toEqual([1.5]);
+    // On another chart, "X:BTCUSD" is another symbol: the bar stops and asks the host for it; a host
+    // without it answers "unavailable", and the run fails naming the symbol at the call's line.
     const elsewhere = Instance.builder(program).symbol({ ticker: 'ETHUSD', tickerid: 'X:ETHUSD' }).timeframe('1D').build();
+    const r = elsewhere.runBar(bar);
+    expect(r).toEqual({ status: 'needs-data', bar: 0, request: { symbol: 'X:BTCUSD', timeframe: '1D', lower: false } });
+    elsewhere.provideData('X:BTCUSD', null, 'no --data-for X:BTCUSD=file.csv');
     let err: unknown = null;
     try {
-      elsewhere.runBar(bar);
+      elsewhere.resume();
     } catch (e) {
       err = e;
     }
     expect(err).toBeInstanceOf(PineRuntimeError);
-    expect((err as PineRuntimeError).message).toContain('no data source for symbol "X:BTCUSD"');
+    expect((err as PineRuntimeError).message).toContain('no data for symbol "X:BTCUSD" (no --data-for X:BTCUSD=file.csv)');
     expect((err as PineRuntimeError).line).toBe(4);
   });
 
-  test('lower timeframes and currency rates say which dataset is missing', () => {
+  test('intrabars without a lower-timeframe dataset fail naming the symbol; currency rates say which dataset is missing', () => {
     const errs = errorsOf('a = request.security_lower_tf(syminfo.tickerid, "1", close)\nb = request.currency_rate("USD", "EUR")');
-    expect(errs).toHaveLength(2);
-    expect(errs[0]).toMatch(/^3:5 E505 No data source for 'request.security_lower_tf': .*no intrabar dataset/);
-    expect(errs[1]).toMatch(/^4:5 E505 No data source for 'request.currency_rate': no exchange-rate dataset/);
+    expect(errs).toHaveLength(1);
+    expect(errs[0]).toMatch(/^4:5 E505 No data source for 'request.currency_rate': no exchange-rate dataset/);
+    const { program } = compile('//@version=6\nindicator("x")\na = request.security_lower_tf(syminfo.tickerid, "60", close)\nplot(array.size(a))\n');
+    if (!program) throw new Error('did not compile');
+    const inst = Instance.builder(program).symbol({ ticker: 'BTCUSD', tickerid: 'X:BTCUSD' }).timeframe('1D').build();
+    const r = inst.runBar({ time: Date.UTC(2024, 0, 1), open: 1, high: 2, low: 0, close: 1.5, volume: 1 });
+    expect(r).toEqual({ status: 'needs-data', bar: 0, request: { symbol: 'X:BTCUSD', timeframe: '60', lower: true } });
+    inst.provideData('X:BTCUSD', null);
+    expect(() => inst.resume()).toThrow(/request.security_lower_tf\(\): no data for symbol "X:BTCUSD"/);
   });
 
   test('financial, economic and corporate-event requests say the data is not available here', () => {

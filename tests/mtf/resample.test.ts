@@ -1,5 +1,5 @@
 // Resampling the chart's bars to a higher timeframe (vm/data/resample.ts) and the CLI's
-// --chart-timeframe / --data-for flags, on the S&P 500 daily bars of tests/fixtures/ohlcv. The
+// --chart-timeframe flag, on the S&P 500 daily bars of tests/fixtures/ohlcv. The
 // expected weeks and months are computed independently here: rows grouped by the Monday (or the
 // first of the month) of their UTC date, then first open, max high, min low, last close, summed
 // volume.
@@ -79,7 +79,7 @@ describe('resampleBars', () => {
   });
 });
 
-describe('evergreen run --chart-timeframe / --data-for', () => {
+describe('evergreen run --chart-timeframe', () => {
   const dir = mkdtempSync(join(tmpdir(), 'evergreen-mtf-'));
   const data = join(dir, 'sp.csv');
   writeFileSync(data, TEXT);
@@ -101,12 +101,9 @@ describe('evergreen run --chart-timeframe / --data-for', () => {
     expect(out.plots.h).toEqual(want.high);
   });
 
-  test('a chart timeframe below the data and another symbol\'s data are refused, naming what is wrong', () => {
+  test('a chart timeframe below the data is refused, naming what is wrong', () => {
     const low = cli(['run', script, '--data', data, '--chart-timeframe', '60']);
     expect(low.code).toBe(1);
     expect(low.err).toContain('--chart-timeframe 60: cannot resample');
-    const other = cli(['run', script, '--data', data, '--data-for', 'AAPL=aapl.csv']);
-    expect(other.code).toBe(1);
-    expect(other.err).toContain('--data-for AAPL=aapl.csv: request.security() cannot read other symbols yet');
   });
 });

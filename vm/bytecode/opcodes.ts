@@ -57,7 +57,7 @@ export const OPS = [
   ['OUT', 'nr', 'record output #A for this bar from registers B, B+1, … (Program.outputs[A].channels)'],
   ['RET', '', 'return to the caller frame'],
   ['LOOP_ENTER', 'r', 'start a loop: f[A] := 0 iterations, f[A+1] := na start time'],
-  ['LOOP_CHECK', 'r', 'count an iteration in f[A]; every 1024, fail if the loop has run longer than the limit'],
+  ['LOOP_CHECK', 'r', 'count an iteration in f[A] and on the loop clock; 1,024 clock ticks (inner loops included) after it last looked, fail if the loop has run longer than the limit'],
   ['SELECT_F', 'rrrr', 'f[A] := f[B] ? f[C] : f[D] (B already bool)'],
   ['SELECT_O', 'rrrr', 'o[A] := f[B] ? o[C] : o[D]'],
   ['BOX', 'rrn', 'o[A] := boxed f[B] as kind C (0 number, 1 bool)'],
@@ -67,6 +67,9 @@ export const OPS = [
   ['NZ', 'rr', 'f[A] := f[B] is na ? f[B+1] : f[B] (nz(source, replacement) on numbers)'],
   ['CTX_IN', 'crnn', 'enter request context (state slot A, timeframe o[B], symbol o[C] or -1 for the chart\'s, flags D: 1 gaps, 2 lookahead): bar registers and execution id become the higher-timeframe bar (runtime/contexts.ts)'],
   ['CTX_OUT', 'crrn', 'leave request context A: record f[B..B+D-1], restore the chart bar, f[C..C+D-1] := what the chart sees'],
+  ['CTX_LOOP', 'crnt', 'next source bar of request context A (another symbol, or intrabars): record f[B..B+C-1] of the bar just run; when another bar is due, load it (bar registers, execution id) and go on, else pc := D'],
+  ['CTX_OUT_ARR', 'crrn', 'leave lower-timeframe request A: restore the chart bar, o[C] := array of the values recorded on the chart bar\'s intrabars (D: 1 for bool items)'],
+  ['CTX_IN_RUN', 'rcrn', 'CTX_IN of an own-symbol request (context B, timeframe o[C], flags D), then f[A] := 1 when its expression must run on this chart bar (the bar registers and execution id then become the higher-timeframe bar), else 0 (JF A skips the expression)'],
 ] as const;
 
 export type OpName = (typeof OPS)[number][0];

@@ -1,8 +1,9 @@
 // The `evergreen` command (Node only):
 //   evergreen check <script.pine>...
 //   evergreen run <script.pine> --data <bars.csv> [--input name=value]... [--format json|csv]
-//                 [--out file] [--symbol info.toml] [--timeframe tf] [--chart-timeframe tf] [--data-for T=file]
-//                 [--save-at <bar>] [--save <file>] [--resume <file>] [--drawings <file>]
+//                 [--out file] [--symbol info.toml] [--timeframe tf] [--chart-timeframe tf] [--data-for T=file] [--symbol-for T=file.toml]
+//                 [--save-at <bar>] [--save <file>] [--resume <file>] [--drawings <file>] [--export <file>]
+//   evergreen run --resume <checkpoint.evergreen> [--data <bars.csv>]
 //   evergreen inspect <snapshot>
 // Every failure is one clear line on stderr (no stack trace) and exit code 1; compile errors come
 // first as `file:line:col: code: message` lines.
@@ -17,6 +18,7 @@ import {
   parseBarsCsv,
   ParseError,
   InstanceError,
+  runBarsAnswering,
   type Program,
   type InputValue,
   type InputInfo,
@@ -32,14 +34,17 @@ import { NAMED_COLORS } from '../builtins/color.js';
 import { colorFromRgba } from '../runtime/color-value.js';
 import { scanIsoTime } from '../data/scan-time.js';
 import type { BarColumns } from '../data/bars.js';
-import { inferMintick, inferTimeframe } from '../data/infer.js';
+import { csvSymbolInfo, inferMintick, inferTimeframe } from '../data/infer.js';
 import { inspectSnapshot } from './inspect.js';
-import { chartBars, parseDataFor, refuseDataFor, TimeframeFlagError } from './timeframe-flags.js';
+import { chartBars, TimeframeFlagError } from './timeframe-flags.js';
+import { DataForError, OtherData, parseTickerFile } from './data-for.js';
 import { plotColumns, TextSink, toCsv, toJson } from './output.js';
 import { printErr, printOut } from './terminal-text.js';
 import { readBarsFile } from './read-bars.js';
 import { StrategyJsonSink, strategyJson, tradesCsv } from './trades.js';
 import { brokerOf, strategyReport } from '../builtins/strategy/report.js';
+import type { CheckpointFile } from '../snapshot/checkpoint-file.js';
+import { checkpointFileBytes, exportProblem, isCheckpointFile, PortableError, resumeCheckpointFile, type PortableResume } from './portable.js';
 
 declare const __EVERGREEN_VERSION__: string | undefined;
 const VERSION = typeof __EVERGREEN_VERSION__ === 'string' ? __EVERGREEN_VERSION__ : 'dev';
@@ -47,6 +52,7 @@ const VERSION = typeof __EVERGREEN_VERSION__ === 'string' ? __EVERGREEN_VERSION_
 const USAGE = `Usage:
   evergreen check <script.pine>...
   evergreen run <script.pine> --data <bars.csv> [options]   (or: run <script.pine> <bars.csv>)
+  evergreen run --resume <checkpoint.evergreen> [--data <bars.csv>] [options]
   evergreen inspect <snapshot-file>
   evergreen <command> --help | evergreen --help | evergreen --version`;
 
@@ -84,7 +90,10 @@ Options:
   --timeframe <tf>       the bars' timeframe (1, 15, 60, 1D, 1W, 1M, ...), also the chart's unless
                          --chart-timeframe is given; default: the bar spacing
   --chart-timeframe <tf> run on a higher timeframe: the bars are resampled to it first
-  --data-for T=file.csv  data for request.security("T", ...) (other symbols: not supported yet)
+  --data-for T=file.csv  bars of another symbol T for request.security("T", ...) (repeatable; the
+                         chart's own ticker at a lower timeframe gives request.security_lower_tf's
+                         intrabars); a request for "EXCH:T" also takes the files of T
+  --symbol-for T=f.toml  symbol information of T (sessions, timezone; \`period\`: its bars' timeframe)
   --symbol <file.toml>   symbol information (ticker, timezone, mintick, session, ...)
   --lib <file.pine>      a library the script imports (\`import user/Name/1\` takes the library
                          whose library("Name") title matches; repeatable)
@@ -99,6 +108,14 @@ Options:
                          under "drawings" for a script that draws
   --resume <file>        continue a snapshot from its next bar; prints the resumed bars only. The
                          data must hold the snapshot's last bar (same open time) or start after it.
+                         A checkpoint file (.evergreen, exported from the app or by --export)
+                         carries its script (give none, or the same one with other colors/titles)
+                         and maybe its bars: without --data the run goes on over them; --data
+                         must hold the checkpoint's bars unchanged (checked) or start after them.
+  --export <file>        write a portable checkpoint file (.evergreen) after the last bar (or
+                         --save-at's): the script, the snapshot, the plot rows and the bars, which
+                         the app imports (Checkpoints > Import) and continues; the same bytes as
+                         the app's export of the same run
 
 Compile errors are printed on stderr as file:line:col: code: message. Every failure is one line on
 stderr and exit code 1.
@@ -129,6 +146,7 @@ interface RunArgs {
   timeframe: string | null;
   chartTimeframe: string | null;
   dataFor: [string, string][];
+  symbolFor: [string, string][];
   saveAt: number | null;
   save: string | null;
   resume: string | null;
@@ -139,6 +157,8 @@ interface RunArgs {
   magnifierData: string | null;
   /** --drawings <file> (Tier 2). */
   drawings: string | null;
+  /** --export <file.evergreen>: a portable checkpoint file (cli/portable.ts). */
+  export: string | null;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -189,7 +209,7 @@ function help(text: string): number {
 
 function describeError(e: unknown): string {
   if (e instanceof CliError) return e.message;
-  if (e instanceof TimeframeFlagError) return e.message;
+  if (e instanceof TimeframeFlagError || e instanceof DataForError) return e.message;
   if (e instanceof ParseError) return e.message;
   if (e instanceof SnapshotError) return e.message;
   if (e instanceof SymbolFileError) return e.message;
@@ -306,6 +326,7 @@ function parseRunArgs(args: string[]): RunArgs {
     timeframe: null,
     chartTimeframe: null,
     dataFor: [],
+    symbolFor: [],
     saveAt: null,
     save: null,
     resume: null,
@@ -313,6 +334,7 @@ function parseRunArgs(args: string[]): RunArgs {
     trades: null,
     magnifierData: null,
     drawings: null,
+    export: null,
   };
   for (let i = 0; i < args.length; i++) {
     const a = args[i] ?? '';
@@ -357,7 +379,10 @@ function parseRunArgs(args: string[]): RunArgs {
         r.chartTimeframe = take();
         break;
       case '--data-for':
-        r.dataFor.push(parseDataFor(take()));
+        r.dataFor.push(parseTickerFile('--data-for', take(), 'file.csv'));
+        break;
+      case '--symbol-for':
+        r.symbolFor.push(parseTickerFile('--symbol-for', take(), 'file.toml'));
         break;
       case '--save-at': {
         const v = take();
@@ -374,6 +399,9 @@ function parseRunArgs(args: string[]): RunArgs {
         break;
       case '--resume':
         r.resume = take();
+        break;
+      case '--export':
+        r.export = take();
         break;
       case '--lib':
         r.libs.push(take());
@@ -392,9 +420,10 @@ function parseRunArgs(args: string[]): RunArgs {
         else throw usage(`unexpected argument '${a}' (the script is '${r.script}', the data '${r.data ?? ''}')`, 'run');
     }
   }
-  if (!r.script) throw usage('run needs a script file', 'run');
-  if (!r.data) throw usage('run needs --data <bars.csv>', 'run');
-  if (r.saveAt !== null && r.save === null) throw usage('--save-at needs --save <file>', 'run');
+  // A checkpoint file (.evergreen) carries its script, and maybe its bars (cli/portable.ts).
+  if (!r.script && !r.resume) throw usage('run needs a script file', 'run');
+  if (!r.data && !r.resume) throw usage('run needs --data <bars.csv>', 'run');
+  if (r.saveAt !== null && r.save === null && r.export === null) throw usage('--save-at needs --save <file> or --export <file>', 'run');
   if (r.resume !== null && r.chartTimeframe !== null) throw usage('--chart-timeframe cannot be combined with --resume: the snapshot carries its timeframe', 'run');
   if (r.resume) {
     // The snapshot carries the inputs, symbol and timeframe it was made with.
@@ -586,7 +615,12 @@ function magnifierBars(path: string, program: Program): BarColumns {
 }
 
 function run(a: RunArgs): number {
-  const program = compileOrFail(a.script, a.libs);
+  const resumeBytes = a.resume !== null ? readBytes(a.resume, 'snapshot') : null;
+  const portableFile = a.resume !== null && resumeBytes !== null && isCheckpointFile(a.resume, resumeBytes);
+  if (!a.script && !portableFile) throw usage('run needs a script file', 'run');
+  if (!a.data && !portableFile) throw usage('run needs --data <bars.csv>', 'run');
+  const program = a.script ? compileOrFail(a.script, a.libs) : null;
+  if (a.data === null && a.resume !== null && resumeBytes !== null) return runPortable(a, a.resume, resumeBytes, program, null);
   const stdin = a.data === '-';
   const dataPath = stdin ? '<stdin>' : (a.data ?? '');
   const cannotRead = (e: unknown): never => {
@@ -595,7 +629,8 @@ function run(a: RunArgs): number {
   const parsed = (!stdin && readBarsFile(dataPath, dataPath, cannotRead)) ||
     parseBarsCsv(decodeText(stdin ? readBytes(0, 'data from', 'stdin') : readBytes(dataPath, 'data file')), { name: dataPath });
   for (const w of parsed.warnings) warn(w);
-  refuseDataFor(a.dataFor);
+  if (portableFile && a.resume !== null && resumeBytes !== null) return runPortable(a, a.resume, resumeBytes, program, { bars: parsed.bars, label: dataPath });
+  if (program === null) throw usage('run needs a script file', 'run');
   let bars = parsed.bars;
 
   let inst: Instance;
@@ -611,29 +646,57 @@ function run(a: RunArgs): number {
     if (a.chartTimeframe !== null) bars = chartBars(bars, symbol.info, dataTf, a.chartTimeframe, dataPath);
     inst = Instance.builder(program).symbol(symbol.info).timeframe(tf).inputs(inputs).totalBars(bars.length).build();
   }
+  return runFrom(a, program, inst, bars, from, dataPath, null);
+}
+
+/** `--resume x.evergreen` (cli/portable.ts): the file's script (or the given one, the same but for
+ * presentation), its bars or --data's. */
+function runPortable(a: RunArgs, path: string, bytes: Uint8Array, script: Program | null, data: { bars: BarColumns; label: string } | null): number {
+  let r: PortableResume;
+  try {
+    r = resumeCheckpointFile(path, bytes, script && a.script ? { path: a.script, program: script } : null, data);
+  } catch (e) {
+    if (e instanceof PortableError) throw new CliError(e.message);
+    throw e;
+  }
+  for (const w of r.warnings) warn(w);
+  if (!a.script) a.script = path;
+  return runFrom(a, r.program, r.inst, r.bars, r.from, r.carried ? null : r.dataLabel, r.file);
+}
+
+/** Runs data rows [from, end) on `inst` and prints the outputs. `dataPath` null: the bars are a
+ * resumed checkpoint file's own. */
+function runFrom(a: RunArgs, program: Program, inst: Instance, bars: BarColumns, from: number, dataPath: string | null, resumedFile: CheckpointFile | null): number {
+  const dataLabel = dataPath ?? `the bars of ${a.resume ?? ''}`;
+  const other = new OtherData(a.dataFor, a.symbolFor);
   if (a.magnifierData !== null) inst.setMagnifierBars(magnifierBars(a.magnifierData, program));
   // Bar index of data row i is i + offset (they differ only when a resumed file starts elsewhere).
   const offset = inst.barIndex + 1 - from;
   const firstBar = from + offset;
 
   const lastBar = bars.length - 1 + offset;
-  const saveAt = a.save !== null ? (a.saveAt ?? lastBar) : null;
+  const saveAt = a.save !== null || a.export !== null ? (a.saveAt ?? lastBar) : null;
   if (saveAt !== null && (saveAt < firstBar || saveAt > lastBar)) {
     throw new CliError(
       from >= bars.length
-        ? `--save-at ${saveAt}: there are no bars to run (${dataPath} ends at bar ${lastBar})`
+        ? `--save-at ${saveAt}: there are no bars to run (${dataLabel} ends at bar ${lastBar})`
         : `--save-at ${saveAt} is outside the bars run (${firstBar} to ${lastBar})`,
     );
   }
+  if (a.export !== null) {
+    const problem = exportProblem(offset, a.resume !== null && resumedFile === null);
+    if (problem) throw new CliError(problem);
+  }
   flushWarnings();
   try {
-    if (a.save !== null && saveAt !== null) {
+    if (saveAt !== null) {
       const at = saveAt;
-      inst.runBars(bars, from, at - offset + 1);
-      writeOut(a.save, 'snapshot', inst.saveState());
-      inst.runBars(bars, at - offset + 1, bars.length);
+      runBarsAnswering(inst, bars, other.answer, from, at - offset + 1);
+      if (a.save !== null) writeOut(a.save, 'snapshot', inst.saveState());
+      if (a.export !== null) writeOut(a.export, 'checkpoint file', checkpointFileBytes(inst, { bars, dataPath, resumed: resumedFile }));
+      runBarsAnswering(inst, bars, other.answer, at - offset + 1, bars.length);
     } else {
-      inst.runBars(bars, from, bars.length);
+      runBarsAnswering(inst, bars, other.answer, from, bars.length);
     }
   } catch (e) {
     printLogs(inst, firstBar);
@@ -717,9 +780,9 @@ function loadSymbol(path: string | null, dataPath: string, bars: BarColumns): { 
     }
     return { info: file.symbol, period: file.period };
   }
-  const name = basename(dataPath).replace(/\.[^.]*$/, '').toUpperCase().replace(/[^A-Z0-9_]+/g, '_').replace(/^_+|_+$/g, '');
-  const ticker = dataPath === '<stdin>' || name === '' ? 'DATA' : name;
-  return { info: defaultSymbolInfo(inferMintick(bars), ticker), period: null };
+  // The app names an imported file's symbol the same way (vm/data/infer.ts): same snapshot bytes.
+  if (dataPath === '<stdin>') return { info: defaultSymbolInfo(inferMintick(bars), 'DATA'), period: null };
+  return { info: csvSymbolInfo(basename(dataPath), bars), period: null };
 }
 
 function isoTime(t: number): string {

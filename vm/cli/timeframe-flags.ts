@@ -1,7 +1,6 @@
-// The run command's other-timeframe and other-symbol flags: `--chart-timeframe <tf>` resamples the
-// data (bars of the data's timeframe) into the chart's higher timeframe before the run
-// (data/resample.ts); `--data-for TICKER=file.csv` names a dataset for request.security("TICKER", ...),
-// which the VM cannot use yet: it is refused with the ticker named rather than silently ignored.
+// The run command's chart timeframe flag: `--chart-timeframe <tf>` resamples the data (bars of the
+// data's timeframe) into the chart's higher timeframe before the run (data/resample.ts). Other
+// symbols' datasets (--data-for, --symbol-for) are in data-for.ts.
 
 import type { SymbolInfo } from '../core/runtime.js';
 import type { BarColumns } from '../data/bars.js';
@@ -24,20 +23,4 @@ export function chartBars(bars: BarColumns, sym: SymbolInfo, dataTf: string, cha
     if (e instanceof ResampleError) throw new TimeframeFlagError(`--chart-timeframe ${chartTf}: cannot resample ${dataPath} (${dataTf} bars): ${e.message}`);
     throw e;
   }
-}
-
-/** `TICKER=file.csv` of --data-for, checked. */
-export function parseDataFor(v: string): [string, string] {
-  const eq = v.indexOf('=');
-  if (eq <= 0 || eq === v.length - 1) throw new TimeframeFlagError(`--data-for expects TICKER=file.csv, got '${v}'`);
-  return [v.slice(0, eq).trim(), v.slice(eq + 1)];
-}
-
-/** Other symbols' data: not usable by the VM yet. */
-export function refuseDataFor(dataFor: [string, string][]): void {
-  const first = dataFor[0];
-  if (!first) return;
-  throw new TimeframeFlagError(
-    `--data-for ${first[0]}=${first[1]}: request.security() cannot read other symbols yet (only the chart's own symbol at the chart's or a higher timeframe); remove --data-for`,
-  );
 }

@@ -24,20 +24,62 @@
 //
 // The whole context (forming bar, committed values, the chart registers saved while inside) is
 // plain data in the call-site state `cs[s]`, so realtime rollback, snapshots and clones carry it.
+//
+// ANOTHER SYMBOL (and request.security_lower_tf): the bars come from a dataset the host gives
+// (runtime/request-data.ts; a host call: the instance suspends at CTX_IN until the host answers).
+// The compiler then wraps the expression in a loop, CTX_IN; L: CTX_LOOP; expression; JMP L;
+// CTX_OUT, because a chart bar may be due several bars of the other symbol: each CTX_LOOP loads
+// the next due bar (bar registers, execution id = its index) and records the values of the bar
+// just run. On the chart bar [t, tc):
+// - request.security: the bars due are those that opened by t or closed by tc; lookahead_off shows
+//   the last bar closed by tc (the same-time bar at the chart's timeframe, the last confirmed one
+//   at a higher timeframe), lookahead_on the last bar opened by t; gaps_on shows na unless that bar
+//   changed on this chart bar. The dataset is complete history, so each bar runs once, whole; a
+//   realtime chart bar sees the same values as a historical one.
+// - request.security_lower_tf: the bars due are those that opened before tc; the values of the
+//   ones that opened at or after t (the chart bar's intrabars) become the array.
+// The context's position in the other symbol's bars is state (`oi`), the bars themselves are not.
 
 import { R } from '../core/registers.js';
+import { tickerNeeds, tickerStandard } from '../builtins/ticker.js';
 import type { BarColumns } from '../data/bars.js';
 import type { SymbolInfo, TimeframeInfo } from '../core/runtime.js';
 import { parseTimeframe, timeframeSeconds } from '../builtins/time/timeframe.js';
 import { symbolSchedule } from '../builtins/time/session.js';
 import { periodEnd, periodStart } from '../builtins/time/periods.js';
+import { newArray } from '../core/heap.js';
+import { DataNeeded, NoData, type FeedBars, type RequestData } from './request-data.js';
+
+// The bar registers as module constants: the per-bar paths read no object.
+const {
+  barIndex: BAR_INDEX,
+  close: CLOSE,
+  high: HIGH,
+  hl2: HL2,
+  hlc3: HLC3,
+  hlcc4: HLCC4,
+  isFirst: IS_FIRST,
+  isRealtime: IS_REALTIME,
+  low: LOW,
+  ohlc4: OHLC4,
+  open: OPEN,
+  time: TIME,
+  timeClose: TIME_CLOSE,
+  volume: VOLUME,
+} = R;
 
 /** The bar registers a context replaces: open .. isFirst (registers 0..12 of core/registers.ts). */
-const SWAPPED = R.isFirst + 1;
+const SWAPPED = IS_FIRST + 1;
 
 /** Flags operand of CTX_IN. */
 export const CTX_GAPS = 1;
 export const CTX_LOOKAHEAD = 2;
+export const CTX_IGNORE_INVALID = 4;
+export const CTX_LOWER = 8;
+/** The program runs the expression between CTX_LOOP and a JMP back to it (every request of this
+ * compiler): the chart's own symbol then swaps the registers in CTX_LOOP, and only when the
+ * expression's value is needed (see `mustRun`). Programs without it swap in CTX_IN. */
+export const CTX_LOOPED = 16;
 
 /** What the context code needs of the machine. */
 export interface ContextHost {
@@ -51,6 +93,14 @@ export interface ContextHost {
    * ahead (null when bars come one at a time). */
   aheadCols: BarColumns | null;
   aheadRow: number;
+  /** Other symbols' datasets the host gave (runtime/request-data.ts). */
+  data: RequestData;
+  /** Bars of each other-symbol context by state slot, and the symbol and timeframe they are for
+   * (a cache: not state). */
+  feeds: (FeedBars | null | undefined)[];
+  feedSym: unknown[];
+  feedTf: unknown[];
+  feedKey: string[];
 }
 
 /** One request's state: committed (as of the previous chart bar) and working (this chart bar). */
@@ -80,6 +130,17 @@ export interface RequestState {
   fl: number;
   fc: number;
   fv: number;
+  /** The higher-timeframe bar CTX_LOOP writes to the registers (open, high, low, close, volume),
+   * and whether the expression runs on this chart bar. */
+  ro: number;
+  rh: number;
+  rl: number;
+  rc: number;
+  rv: number;
+  run: boolean;
+  /** Chart bar open and close time (another symbol: the registers are saved only when it runs). */
+  ct: number;
+  ctc: number;
   /** Working values (this chart bar). */
   wp: number;
   wi: number;
@@ -99,16 +160,32 @@ export interface RequestState {
   wend: number;
   flags: number;
   /** The chart's bar registers while inside the context, and the chart bar index. */
-  saved: number[];
+  saved: Float64Array;
   savedBar: number;
+  /** Another symbol: '' for the chart's own; else symbol and timeframe of the bars (`sym\0tf`). */
+  okey: string;
+  /** The next bar of the other symbol to run; the values of bar oi - 1 and oi - 2; the close time
+   * of bar oi - 1; the bar index last shown (gaps_on); passes of the loop on this chart bar. */
+  oi: number;
+  ocur: number[];
+  oprev: number[];
+  otc: number;
+  oshown: number;
+  loop: number;
+  /** No data and ignore_invalid_symbol: na. */
+  ono: boolean;
+  /** request.security_lower_tf: the values of this chart bar's intrabars. */
+  items: number[];
 }
 
 function newRequestState(): RequestState {
   return {
     bar: -1, tf: '',
     kp: NaN, ki: -1, ko: NaN, kh: NaN, kl: NaN, kc: NaN, kv: NaN, kform: [], kconf: [], kclosed: false, kend: NaN, fp: NaN, fdone: false, fh: NaN, fl: NaN, fc: NaN, fv: NaN,
+    ro: NaN, rh: NaN, rl: NaN, rc: NaN, rv: NaN, run: true, ct: NaN, ctc: NaN,
     wp: NaN, wi: -1, wo: NaN, wh: NaN, wl: NaN, wc: NaN, wv: NaN, wform: [], wconf: [], wclosed: false,
-    arrived: false, opened: false, wend: NaN, flags: 0, saved: [], savedBar: -1,
+    arrived: false, opened: false, wend: NaN, flags: 0, saved: new Float64Array(SWAPPED), savedBar: -1,
+    okey: '', oi: 0, ocur: [], oprev: [], otc: NaN, oshown: -1, loop: 0, ono: false, items: [],
   };
 }
 
@@ -137,18 +214,35 @@ function timeframeOf(m: ContextHost, tfs: string): TimeframeInfo {
   return info;
 }
 
+/** A symbol other than the chart's own name: true when it is a ticker id of ticker.* for the
+ * chart's own symbol without modifiers (the chart's own context serves it); fails naming what has
+ * no data when it is the chart's symbol with modifiers (Heikin Ashi, another session, ...); false
+ * for another symbol (a dataset the host gives). */
+function ownTicker(m: ContextHost, sym: unknown): boolean {
+  const own = (x: string): boolean => x === m.syminfo.tickerid || x === m.syminfo.ticker;
+  const std = typeof sym === 'string' ? tickerStandard(sym) : null;
+  if (std === null || !own(std)) return false;
+  const need = tickerNeeds(sym as string, m.syminfo.sessionType ?? 'regular');
+  if (need !== null) {
+    m.fail('no-data', `request.security(): no data for ${need} of "${std}" (ticker id ${sym as string}): only the chart's own standard bars have data here.`);
+  }
+  return true;
+}
+
 /** CTX_IN: enters the context of request slot `s` for the current chart bar (failing when `sym`,
  * null for the chart's own, names another symbol); returns the
  * execution id (higher-timeframe bar index) the expression runs with. */
 export function ctxEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, flags: number): number {
-  if (sym !== null && sym !== '' && sym !== m.syminfo.tickerid && sym !== m.syminfo.ticker) {
-    m.fail('no-data', `request.security(): no data source for symbol ${typeof sym === 'string' ? `"${sym}"` : 'na'}: only the chart's own symbol (${m.syminfo.tickerid || m.syminfo.ticker || 'syminfo.tickerid'}) has data here.`);
+  if ((flags & CTX_LOWER) !== 0 || (sym !== null && sym !== '' && sym !== m.syminfo.tickerid && sym !== m.syminfo.ticker && !ownTicker(m, sym))) {
+    return otherEnter(m, s, tf, sym, flags);
   }
   let st = m.cs[s] as RequestState | undefined;
   if (st === undefined) {
     st = newRequestState();
     m.cs[s] = st;
   }
+  st.okey = '';
+  st.loop = 0;
   const f = m.f;
   const chartBar = m.bar;
   const tfs = typeof tf === 'string' && tf !== '' ? tf : m.timeframe.period;
@@ -161,7 +255,7 @@ export function ctxEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, f
     st.bar = chartBar;
   }
   st.flags = flags;
-  const t = f[R.time] as number;
+  const t = f[TIME] as number;
   let p: number;
   if (tfs === st.tf && st.ki >= 0 && t >= st.kp && t < st.kend) {
     // Still inside the committed period (the common case: no calendar work).
@@ -174,11 +268,11 @@ export function ctxEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, f
     st.wend = periodEnd(sched, info, t);
     st.tf = tfs;
   }
-  const o = f[R.open] as number;
-  const h = f[R.high] as number;
-  const l = f[R.low] as number;
-  const c = f[R.close] as number;
-  const v = f[R.volume] as number;
+  const o = f[OPEN] as number;
+  const h = f[HIGH] as number;
+  const l = f[LOW] as number;
+  const c = f[CLOSE] as number;
+  const v = f[VOLUME] as number;
   st.arrived = false;
   st.opened = false;
   copyInto(st.wconf, st.kconf);
@@ -205,7 +299,7 @@ export function ctxEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, f
   }
   st.wp = p;
   let ho = st.wo, hh = st.wh, hl = st.wl, hc = st.wc, hv = st.wv;
-  const realtime = f[R.isRealtime] === 1;
+  const realtime = f[IS_REALTIME] === 1;
   if ((flags & CTX_LOOKAHEAD) !== 0 && !realtime) {
     // Lookahead on history: the whole period, from the chart bars ahead (scanned once per period).
     if (!(st.fdone && st.fp === p)) {
@@ -239,50 +333,285 @@ export function ctxEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, f
       hv = st.fv;
     }
   }
-  // Save the chart's registers; write the higher-timeframe bar.
-  const saved = st.saved;
-  for (let r = 0; r < SWAPPED; r++) saved[r] = f[r] as number;
   st.savedBar = chartBar;
-  f[R.open] = ho;
-  f[R.high] = hh;
-  f[R.low] = hl;
-  f[R.close] = hc;
-  f[R.volume] = hv;
-  f[R.time] = p;
-  f[R.timeClose] = st.wend;
-  f[R.barIndex] = st.wi;
-  f[R.hl2] = (hh + hl) / 2;
-  f[R.hlc3] = (hh + hl + hc) / 3;
-  f[R.ohlc4] = (ho + hh + hl + hc) / 4;
-  f[R.hlcc4] = (hh + hl + hc + hc) / 4;
-  f[R.isFirst] = st.wi === 0 ? 1 : 0;
-  m.bar = st.wi;
+  if ((flags & CTX_LOOPED) !== 0) {
+    // CTX_LOOP swaps the registers, when the expression must run.
+    st.ro = ho;
+    st.rh = hh;
+    st.rl = hl;
+    st.rc = hc;
+    st.rv = hv;
+    st.loop = 0;
+    st.run = mustRun(m, st, flags, realtime);
+    return chartBar;
+  }
+  swapIn(m, st, ho, hh, hl, hc, hv);
   return st.wi;
+}
+
+/** Saves the chart's bar registers (the first SWAPPED registers). A state
+ * saved by an older VM may hold them as a list: it becomes a Float64Array. */
+function saveChart(m: ContextHost, st: RequestState): void {
+  let saved = st.saved;
+  if (!(saved instanceof Float64Array)) saved = st.saved = new Float64Array(SWAPPED);
+  const f = m.f;
+  for (let r = 0; r < SWAPPED; r++) saved[r] = f[r] as number;
+}
+
+/** Whether the expression of an own-symbol request must run on this chart bar. On history with
+ * the bars ahead known (runBars), its value is used only where a period's value is taken: with
+ * lookahead_off on the chart bar that closes the period or the last one before the next period
+ * (its value confirms there); with lookahead_on on the period's first chart bar once the whole
+ * period is known (every chart bar of it sees the same whole-period bar). Elsewhere the forming
+ * bar would be evaluated from the same committed state and its value dropped, so skipping it
+ * changes nothing (Pine's per-execution rule) — and saves most of the work of a request. */
+function mustRun(m: ContextHost, st: RequestState, flags: number, realtime: boolean): boolean {
+  const cols = m.aheadCols;
+  if (cols === null || realtime) return true;
+  if ((flags & CTX_LOOKAHEAD) !== 0) return st.opened || !st.fdone;
+  if ((m.f[TIME_CLOSE] as number) >= st.wend) return true;
+  const next = m.aheadRow + 1;
+  return next >= cols.length || !((cols.time[next] as number) < st.wend);
+}
+
+/** Saves the chart's registers and writes the higher-timeframe bar; m.bar := its index. */
+function swapIn(m: ContextHost, st: RequestState, ho: number, hh: number, hl: number, hc: number, hv: number): void {
+  const f = m.f;
+  saveChart(m, st);
+  f[OPEN] = ho;
+  f[HIGH] = hh;
+  f[LOW] = hl;
+  f[CLOSE] = hc;
+  f[VOLUME] = hv;
+  f[TIME] = st.wp;
+  f[TIME_CLOSE] = st.wend;
+  f[BAR_INDEX] = st.wi;
+  f[HL2] = (hh + hl) / 2;
+  f[HLC3] = (hh + hl + hc) / 3;
+  f[OHLC4] = (ho + hh + hl + hc) / 4;
+  f[HLCC4] = (hh + hl + hc + hc) / 4;
+  f[IS_FIRST] = st.wi === 0 ? 1 : 0;
+  m.bar = st.wi;
 }
 
 /** CTX_OUT: records the `n` values of the expression (registers src..src+n-1), restores the chart
  * bar and writes what the chart sees to dst..dst+n-1; returns the chart bar index. */
 export function ctxLeave(m: ContextHost, s: number, src: number, dst: number, n: number): number {
   const st = m.cs[s] as RequestState;
+  if (st.okey) return otherLeave(m, st, dst, n);
   const f = m.f;
   // Every list below has n items, filled in place (no allocation per bar).
   const form = st.wform;
-  for (let j = 0; j < n; j++) form[j] = f[src + j] as number;
-  const saved = st.saved;
-  for (let r = 0; r < SWAPPED; r++) f[r] = saved[r] as number;
-  m.bar = st.savedBar;
-  const closed = (f[R.timeClose] as number) >= st.wend;
+  if ((st.flags & CTX_LOOPED) === 0 || st.loop === 1) {
+    // The expression ran: its value, and the chart's registers back.
+    for (let j = 0; j < n; j++) form[j] = f[src + j] as number;
+    const saved = st.saved;
+    for (let r = 0; r < SWAPPED; r++) f[r] = saved[r] as number;
+    m.bar = st.savedBar;
+  }
+  const closed = (f[TIME_CLOSE] as number) >= st.wend;
   st.wclosed = closed;
   if (closed) {
     copyInto(st.wconf, form);
     st.arrived = true;
   }
-  const realtime = f[R.isRealtime] === 1;
+  const realtime = f[IS_REALTIME] === 1;
   const gaps = (st.flags & CTX_GAPS) !== 0;
   let out: number[] | null;
   if (realtime) out = form;
   else if ((st.flags & CTX_LOOKAHEAD) !== 0) out = gaps && !st.opened ? null : form;
   else out = gaps && !st.arrived ? null : st.wconf;
+  if (n === 1) f[dst] = out === null ? NaN : (out[0] as number);
+  else for (let j = 0; j < n; j++) f[dst + j] = out === null ? NaN : (out[j] ?? NaN);
+  return st.savedBar;
+}
+
+// --- Another symbol, and intrabars (request.security_lower_tf)
+
+function fnName(flags: number): string {
+  return (flags & CTX_LOWER) !== 0 ? 'request.security_lower_tf()' : 'request.security()';
+}
+
+/** The bars of the context's symbol and timeframe: from the slot's cache, else from the host's
+ * answers; suspends (throws DataNeeded, nothing changed yet) when the host has not answered. */
+function feedOf(m: ContextHost, s: number, sym: string, tfs: string, info: TimeframeInfo, flags: number): FeedBars | NoData {
+  const got = m.data.bars(sym, tfs, info, fnName(flags));
+  if (got === undefined) throw new DataNeeded({ symbol: sym, timeframe: tfs, lower: (flags & CTX_LOWER) !== 0 });
+  m.feeds[s] = got instanceof NoData ? null : got;
+  return got;
+}
+
+/** CTX_IN for another symbol or intrabars: checks the request, finds its bars (or suspends), saves
+ * the chart's registers; the bars themselves are loaded by CTX_LOOP. Returns the chart bar. */
+function otherEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, flags: number): number {
+  const tfs = typeof tf === 'string' && tf !== '' ? tf : m.timeframe.period;
+  let st = m.cs[s] as RequestState | undefined;
+  let noData: boolean;
+  if (st !== undefined && m.feeds[s] !== undefined && sym === m.feedSym[s] && tfs === m.feedTf[s]) {
+    // The common case: the same symbol and timeframe as on the previous chart bar, bars at hand.
+    noData = m.feeds[s] === null;
+  } else {
+    const fn = fnName(flags);
+    if (typeof sym !== 'string' || sym === '') return m.fail('no-data', `${fn}: the symbol is na.`);
+    let info = TIMEFRAMES.get(tfs);
+    if (!info) {
+      const parsed = parseTimeframe(tfs);
+      if (!parsed) m.fail('bad-timeframe', `${fn}: "${tfs}" is not a timeframe (examples: "60", "240", "1D", "1W", "1M").`);
+      info = parsed;
+      if (TIMEFRAMES.size < 256) TIMEFRAMES.set(tfs, info);
+    }
+    if ((flags & CTX_LOWER) !== 0 && timeframeSeconds(info) > timeframeSeconds(m.timeframe)) {
+      m.fail('higher-timeframe', `${fn}: the requested timeframe "${tfs}" is higher than the chart's "${m.timeframe.period}": intrabars come from a lower timeframe (use request.security() for a higher one).`);
+    }
+    const got = feedOf(m, s, sym, tfs, info, flags);
+    if (got instanceof NoData && (flags & CTX_IGNORE_INVALID) === 0) m.fail('no-data', got.message);
+    noData = got instanceof NoData;
+    m.feedSym[s] = sym;
+    m.feedTf[s] = tfs;
+    // One string per slot, compared by identity on later bars (a flat string: no concatenation).
+    m.feedKey[s] = `${sym}\u0000${tfs}`;
+  }
+  if (st === undefined) {
+    st = newRequestState();
+    m.cs[s] = st;
+  }
+  const key = m.feedKey[s];
+  if (st.okey !== key) {
+    st.okey = key;
+    // A new symbol or timeframe (first bar, or a dynamic request that changed): from its start.
+    st.oi = 0;
+    st.ocur.length = 0;
+    st.oprev.length = 0;
+    st.otc = NaN;
+    st.oshown = -1;
+  }
+  st.flags = flags;
+  st.ono = noData;
+  st.loop = 0;
+  if (st.items.length !== 0) st.items.length = 0;
+  // The chart's registers are saved by the first CTX_LOOP that loads a bar.
+  st.ct = m.f[TIME] as number;
+  st.ctc = m.f[TIME_CLOSE] as number;
+  st.savedBar = m.bar;
+  return m.bar;
+}
+
+/** CTX_IN_RUN (the chart's own symbol): CTX_IN, then, when the expression must run on this chart
+ * bar, swaps the higher-timeframe bar into the registers and returns its index (the execution id);
+ * else -1. */
+export function ctxEnterRun(m: ContextHost, s: number, tf: unknown, flags: number): number {
+  ctxEnter(m, s, tf, null, flags);
+  const st = m.cs[s] as RequestState;
+  if (st.run) {
+    st.loop = 1;
+    swapIn(m, st, st.ro, st.rh, st.rl, st.rc, st.rv);
+    return st.wi;
+  }
+  return -1;
+}
+
+/** CTX_LOOP: records the values of the bar just run (if any) and loads the next due bar; returns
+ * its index (the execution id), or -1 when no bar is due (the loop ends). */
+export function ctxLoop(m: ContextHost, s: number, src: number, n: number): number {
+  const st = m.cs[s] as RequestState;
+  if (!st.okey) {
+    // The chart's own symbol: the expression runs at most once, when its value is needed.
+    if (st.loop === 0 && st.run) {
+      st.loop = 1;
+      swapIn(m, st, st.ro, st.rh, st.rl, st.rc, st.rv);
+      return st.wi;
+    }
+    return -1;
+  }
+  if (st.ono) return -1;
+  let bars = m.feeds[s];
+  if (bars === undefined) {
+    // After a restore: the host's bars again (suspending here until it answers).
+    const sep = st.okey.indexOf('\u0000');
+    const tfs = st.okey.slice(sep + 1);
+    const info = parseTimeframe(tfs);
+    if (!info) return m.fail('bad-timeframe', `${fnName(st.flags)}: "${tfs}" is not a timeframe.`);
+    const got = feedOf(m, s, st.okey.slice(0, sep), tfs, info, st.flags);
+    if (got instanceof NoData) return m.fail('no-data', got.message);
+    bars = got;
+  }
+  if (bars === null) return -1;
+  const f = m.f;
+  const lower = (st.flags & CTX_LOWER) !== 0;
+  if (st.loop > 0) {
+    const prev = st.oprev;
+    st.oprev = st.ocur;
+    st.ocur = prev;
+    for (let j = 0; j < n; j++) prev[j] = f[src + j] as number;
+    if (lower && (bars.time[st.oi - 1] as number) >= st.ct) st.items.push(f[src] as number);
+  }
+  const k = st.oi;
+  if (k >= bars.length) return -1;
+  const bt = bars.time[k] as number;
+  const tc = st.ctc;
+  const due = lower ? bt < tc : bt <= st.ct || (bars.timeClose[k] as number) <= tc;
+  if (!due) return -1;
+  if (st.loop === 0) {
+    saveChart(m, st);
+  }
+  const o = bars.open[k] as number;
+  const h = bars.high[k] as number;
+  const l = bars.low[k] as number;
+  const c = bars.close[k] as number;
+  f[OPEN] = o;
+  f[HIGH] = h;
+  f[LOW] = l;
+  f[CLOSE] = c;
+  f[VOLUME] = bars.volume[k] as number;
+  f[TIME] = bt;
+  f[TIME_CLOSE] = bars.timeClose[k] as number;
+  f[BAR_INDEX] = k;
+  f[HL2] = (h + l) / 2;
+  f[HLC3] = (h + l + c) / 3;
+  f[OHLC4] = (o + h + l + c) / 4;
+  f[HLCC4] = (h + l + c + c) / 4;
+  f[IS_FIRST] = k === 0 ? 1 : 0;
+  st.otc = bars.timeClose[k] as number;
+  st.oi = k + 1;
+  st.loop++;
+  m.bar = k;
+  return k;
+}
+
+/** CTX_OUT of another symbol: restores the chart bar; dst..dst+n-1 := what the chart sees. */
+function otherLeave(m: ContextHost, st: RequestState, dst: number, n: number): number {
+  const f = m.f;
+  if (st.loop > 0) {
+    const saved = st.saved;
+    for (let r = 0; r < SWAPPED; r++) f[r] = saved[r] as number;
+    m.bar = st.savedBar;
+  }
+  let out: number[] | null = null;
+  if (!st.ono) {
+    const cur = st.oi - 1;
+    const lookahead = (st.flags & CTX_LOOKAHEAD) !== 0;
+    // lookahead_on: the last bar opened by the chart bar; off: the last one closed by its close.
+    const closed = cur >= 0 && st.otc <= (f[TIME_CLOSE] as number);
+    const idx = lookahead || closed ? cur : cur - 1;
+    out = idx < 0 ? null : idx === cur ? st.ocur : st.oprev;
+    if ((st.flags & CTX_GAPS) !== 0 && idx === st.oshown) out = null;
+    if (idx >= 0) st.oshown = idx;
+  }
   for (let j = 0; j < n; j++) f[dst + j] = out === null ? NaN : (out[j] ?? NaN);
+  return st.savedBar;
+}
+
+/** CTX_OUT_ARR: leaves a lower-timeframe request: restores the chart bar; o[dst] := the array of
+ * this chart bar's intrabar values (na with ignore_invalid_symbol and no data). */
+export function ctxLeaveArray(m: ContextHost, s: number, dst: number, o: unknown[], bools: number): number {
+  const st = m.cs[s] as RequestState;
+  const f = m.f;
+  if (st.loop > 0) {
+    const saved = st.saved;
+    for (let r = 0; r < SWAPPED; r++) f[r] = saved[r] as number;
+    m.bar = st.savedBar;
+  }
+  o[dst] = st.ono ? null : newArray(bools === 1 ? st.items.map((x) => (x === x && x !== 0 ? 1 : 0)) : st.items.slice());
+  st.items.length = 0;
   return st.savedBar;
 }

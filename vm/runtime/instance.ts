@@ -36,7 +36,20 @@ import {
 } from '../snapshot/state.js';
 import { BarFeed, hostStepsFor, HISTORY, REALTIME_NEW, REALTIME_UPDATE } from './bar-feed.js';
 import { magnifierMissing, runsOnTicks, setMagnifierBars, TICK_KEPT } from './strategy-step.js'; // strategy: registers the broker's host step in HOST_STEPS
-import { captureTick, restoreRecord, rollbackTick, saveRecord, varipSlots, type VaripSlots } from './state-ops.js';
+import type { PineObject } from '../core/heap.js';
+import {
+  captureTick,
+  objectPairs,
+  restoreRecord,
+  rollbackTick,
+  saveRecord,
+  syncVaripFields,
+  varipSlots,
+  type ObjectPairs,
+  type VaripFields,
+  type VaripSlots,
+} from './state-ops.js';
+import { DataNeeded, type DataRequest, type RequestDataset } from './request-data.js';
 
 export interface Bar {
   /** Bar open time, ms since the epoch (UTC). */
@@ -56,7 +69,16 @@ export interface RunOptions {
   budget?: number;
 }
 
-export type RunResult = { status: 'done'; bar: number } | { status: 'yielded'; bar: number };
+/** `needs-data`: the bar stopped at a request for a symbol the host has not answered for; answer
+ * with `provideData` and `resume()` (runtime/request-data.ts). */
+export type RunResult =
+  | { status: 'done'; bar: number }
+  | { status: 'yielded'; bar: number }
+  | { status: 'needs-data'; bar: number; request: DataRequest };
+
+/** runBars: every bar ran, or bar `bar` (row `row` of the columns) waits for data: answer with
+ * `provideData`, `resume()` until done, then go on with the rows after `row`. */
+export type RunBarsResult = { status: 'done' } | { status: 'needs-data'; bar: number; row: number; request: DataRequest };
 
 export type { InputValue };
 
@@ -171,11 +193,18 @@ export class InstanceBuilder extends ChartFacts {
   }
 }
 
+/** A program a snapshot goes on with in place of its own (RestoreBuilder.replaceProgram). */
+export interface ProgramReplacement {
+  program: Program;
+  check: (saved: Program) => string | null;
+}
+
 /** Restores an instance from snapshot bytes, with optional overrides, on `build()`. */
 export class RestoreBuilder extends ChartFacts {
   private lim: Partial<Limits> = {};
   private expected: Program | null = null;
   private expectedHash: string | null = null;
+  private replacement: ProgramReplacement | null = null;
 
   constructor(private readonly bytes: Uint8Array) {
     super();
@@ -194,6 +223,15 @@ export class RestoreBuilder extends ChartFacts {
     return this;
   }
 
+  /** Goes on with `program` in place of the snapshot's own, when `check(saved program)` finds
+   * nothing wrong (returns null; else its reason is a 'program-mismatch'). Only for a snapshot taken
+   * between bars; the check (compiler/presentation.ts) decides that `program` computes exactly what
+   * the saved one did, so the state carries over as it is. */
+  replaceProgram(program: Program, check: (saved: Program) => string | null): this {
+    this.replacement = { program, check };
+    return this;
+  }
+
   /** Refuses ('program-mismatch') a snapshot whose program/inputs/symbol/timeframe hash differs. */
   expectHash(hash: string): this {
     this.expectedHash = hash;
@@ -201,7 +239,7 @@ export class RestoreBuilder extends ChartFacts {
   }
 
   build(): Instance {
-    const inst = Instance.fromSnapshot(this.bytes, this.lim, this.expected, this.expectedHash, this.compiled);
+    const inst = Instance.fromSnapshot(this.bytes, this.lim, this.expected, this.expectedHash, this.compiled, this.replacement);
     if (this.lastTime !== null) inst.setLastBarTime(this.lastTime);
     if (this.total !== null) inst.setTotalBars(this.total);
     return inst;
@@ -277,6 +315,8 @@ export class Instance {
   private lastBarMsGiven = false;
   /** Status of a bar stopped by its budget: which bar, and whether it confirms. */
   private pending: { bar: number; confirm: boolean } | null = null;
+  /** What the suspended bar waits for (a host call), or null. */
+  private waiting: DataRequest | null = null;
   private failed: PineRuntimeError | null = null;
   /** Restores this instance descends from (0 for a fresh one). */
   private incarnation = 0;
@@ -304,6 +344,10 @@ export class Instance {
   readonly feed: BarFeed;
   /** Absolute varip slots, kept across a realtime rollback. */
   private readonly varip: VaripSlots;
+  /** `varip` fields of user-defined types, by type name. */
+  private readonly varipFields: VaripFields;
+  /** The open bar's UDT objects with their checkpoint copies (null after a restore). */
+  private tickObjects: ObjectPairs | null = null;
 
   constructor(
     readonly machine: Machine,
@@ -314,6 +358,7 @@ export class Instance {
     const p = machine.program;
     this.feed = new BarFeed(machine, Int32Array.from(p.barSeries.flatMap((b) => [b.reg, b.slot])), hostStepsFor(p));
     this.varip = varipSlots(p.functions);
+    this.varipFields = new Map((p.varipFields ?? []).map((v) => [v.type, v.fields]));
     this.feed.last = total === null ? NaN : total - 1;
     if (lastBarTime !== null) this.setLastBarTime(lastBarTime);
     this.applyInputs();
@@ -326,6 +371,11 @@ export class Instance {
       throw new InstanceError('bad-total', `totalBars must be a whole number of at least ${this.confirmed + 1} (the bars already run), got ${n}`);
     }
     this.feed.last = n - 1;
+  }
+
+  /** How many bars the chart has in all, as this instance runs them (last_bar_index + 1). */
+  get totalBars(): number {
+    return this.feed.last + 1;
   }
 
   /** Sets last_bar_time (the open time of the chart's last bar) for the bars run from now on. */
@@ -359,6 +409,8 @@ export class Instance {
    * self-contained file); without it the size does not grow with the number of bars. */
   saveState(opts: { includeOutputs?: boolean } = {}): Uint8Array {
     const m = this.machine;
+    // The open bar's checkpoint goes into the file with the varip fields' current values.
+    if (this.openTime !== null && this.tickObjects) syncVaripFields(this.tickObjects, this.varipFields);
     const suspended = this.pending !== null && m.pc >= 0;
     const state: MachineState = {
       bar: m.bar,
@@ -381,7 +433,14 @@ export class Instance {
               confirm: this.pending.confirm,
             }
           : null,
-      open: this.openTime !== null && this.checkpoint ? { time: this.openTime, checkpoint: this.checkpoint } : null,
+      open:
+        this.openTime !== null && this.checkpoint
+          ? {
+              time: this.openTime,
+              checkpoint: this.checkpoint,
+              ...(this.tickObjects && this.tickObjects.size > 0 ? { objects: [...this.tickObjects].flat() } : {}),
+            }
+          : null,
       failed: this.failed ? this.failed.toJSON() : null,
       globals: this.program.globals.map((g) =>
         g.where === 'reg' ? (NUMBER_REG_TYPE.test(g.type) ? m.f[g.index] : m.o[g.index]) : g.where === 'var' ? m.vf[g.index] : m.vo[g.index],
@@ -404,13 +463,24 @@ export class Instance {
     expected: Program | null,
     expectedHash: string | null,
     compiled = true,
+    replacement: ProgramReplacement | null = null,
   ): Instance {
     const { header, body } = readSnapshot(bytes);
     const d = decodeBody(body);
     const env = d.env;
-    const hash = programHash(d.programBytes, env);
+    let hash = programHash(d.programBytes, env);
     if (hash !== header.programHash) {
       throw new SnapshotError('corrupt', `the header's program hash ${header.programHash} does not match its body (${hash})`);
+    }
+    if (replacement) {
+      if (d.state.exec || d.state.open) {
+        throw new SnapshotError('program-mismatch', 'the snapshot was taken in the middle of a bar: it goes on only with its own program');
+      }
+      const why = replacement.check(d.program);
+      if (why !== null) throw new SnapshotError('program-mismatch', `the edited script cannot go on from this snapshot: ${why}`);
+      d.program = replacement.program;
+      d.programBytes = packProgram(replacement.program);
+      hash = programHash(d.programBytes, env);
     }
     if (expected) {
       const want = packProgram(expected);
@@ -450,6 +520,12 @@ export class Instance {
     if (st.open) {
       inst.openTime = st.open.time;
       inst.checkpoint = st.open.checkpoint;
+      const objs = st.open.objects;
+      if (objs) {
+        const pairs: ObjectPairs = new Map();
+        for (let i = 0; i + 1 < objs.length; i += 2) pairs.set(objs[i] as PineObject, objs[i + 1] as PineObject);
+        inst.tickObjects = pairs;
+      }
     }
     if (st.exec) {
       const e = st.exec;
@@ -518,6 +594,31 @@ export class Instance {
     return this.pending !== null;
   }
 
+  /** The data a suspended bar waits for (answer with `provideData`, then `resume()`), or null. */
+  get dataRequest(): DataRequest | null {
+    return this.waiting;
+  }
+
+  /** The host's answer for another symbol's bars (request.security, request.security_lower_tf):
+   * its datasets, or null when it has none (`why`: what was looked for, shown in the error unless
+   * the request ignores invalid symbols). Host data, not state: a restored instance asks again. */
+  provideData(symbol: string, datasets: readonly RequestDataset[] | null, why = ''): void {
+    const m = this.machine;
+    m.data.provide(symbol, datasets, why);
+    m.feeds.length = 0;
+    m.feedSym.length = 0;
+    m.feedTf.length = 0;
+    m.feedKey.length = 0;
+    if (this.waiting !== null && this.waiting.symbol === symbol) this.waiting = null;
+  }
+
+  /** Refuses a new bar while one waits for data. */
+  private checkNotWaiting(): void {
+    if (this.waiting !== null) {
+      throw new InstanceError('needs-data', `Bar ${this.pending?.bar ?? '?'} waits for data for "${this.waiting.symbol}" (${this.waiting.timeframe}): answer with provideData(), then resume().`);
+    }
+  }
+
   private applyInputs(): void {
     const f = this.machine.f;
     const o = this.machine.o;
@@ -534,10 +635,12 @@ export class Instance {
   /** Runs one confirmed bar. If a realtime bar with the same time is open, this confirms it. */
   runBar(bar: Bar, opts: RunOptions = {}): RunResult {
     this.checkUsable();
+    this.checkNotWaiting();
     if (this.openTime !== null) {
       if (bar.time !== this.openTime) throw new InstanceError('bar-order', `Bar at ${bar.time} does not confirm the open bar at ${this.openTime}: confirm it first.`);
       this.rollback();
       this.checkpoint = null;
+      this.tickObjects = null;
       this.openTime = null;
     }
     const idx = this.confirmed + 1;
@@ -548,10 +651,11 @@ export class Instance {
   }
 
   /** Runs every bar of `cols` in [from, to) as confirmed history (no per-bar objects). */
-  runBars(cols: BarColumns, from = 0, to = cols.length): void {
+  runBars(cols: BarColumns, from = 0, to = cols.length): RunBarsResult {
     this.checkUsable();
+    this.checkNotWaiting();
     if (this.openTime !== null) throw new InstanceError('bar-order', 'A realtime bar is open: confirm it with runBar() first.');
-    if (to <= from) return;
+    if (to <= from) return DONE;
     const m = this.machine;
     const feed = this.feed;
     const last = feed.last;
@@ -569,11 +673,25 @@ export class Instance {
     }
     feed.beginHistory();
     m.aheadCols = cols;
+    let out: RunBarsResult = DONE;
+    const first = this.confirmed;
     try {
       this.runRows(cols, from, to);
+    } catch (e) {
+      if (!(e instanceof DataNeeded)) throw e;
+      // A host call: the bar entered last stops at its request (pc kept), as a budget yield.
+      const bar = m.f[R.barIndex] as number;
+      const row = from + (bar - first - 1);
+      this.confirmed = bar - 1;
+      if (row > from) this.lastTime = time[row - 1] as number;
+      out = { status: 'needs-data', bar, row, request: e.request };
+      this.pending = { bar, confirm: true };
+      this.waiting = e.request;
     } finally {
-      m.aheadCols = null;
+      // The rows ahead stay for a bar waiting for data (lookahead_on reads them when it resumes).
+      if (this.waiting === null) m.aheadCols = null;
     }
+    return out;
   }
 
   /** runBars' rows, compiled or interpreted. */
@@ -641,12 +759,15 @@ export class Instance {
    * confirmed bar first, except varip variables. A tick with a new time opens a new bar. */
   updateBar(tick: Bar, opts: RunOptions = {}): RunResult {
     this.checkUsable();
+    this.checkNotWaiting();
     if (this.openTime !== null && tick.time !== this.openTime) {
       throw new InstanceError('bar-order', `Tick at ${tick.time} is for a new bar while the bar at ${this.openTime} is open: confirm it with runBar() first.`);
     }
     const isNew = this.openTime === null;
     if (isNew) {
-      this.checkpoint = captureTick(this.machine);
+      const seen = new Map<object, unknown>();
+      this.checkpoint = captureTick(this.machine, seen);
+      this.tickObjects = objectPairs(seen, 'capture');
       this.openTime = tick.time;
     } else {
       this.rollback();
@@ -694,17 +815,24 @@ export class Instance {
     const m = this.machine;
     const p = this.pending;
     if (!p) throw new InstanceError('internal', 'No bar to run.');
+    if (this.waiting !== null) this.checkNotWaiting();
     if (!resuming) m.startBar();
     let done: boolean;
     try {
       if (budget === undefined) while (!m.exec(0x7fffffff));
       done = budget === undefined ? true : m.exec(Math.max(0, budget));
     } catch (e) {
+      if (e instanceof DataNeeded) {
+        // A host call: the bar stops at its request (pc kept), as a budget yield.
+        this.waiting = e.request;
+        return { status: 'needs-data', bar: p.bar, request: e.request };
+      }
       if (e instanceof PineRuntimeError) this.failed = e;
       this.pending = null;
       throw e;
     }
     if (!done) return { status: 'yielded', bar: p.bar };
+    m.aheadCols = null;
     this.finish(true);
     return { status: 'done', bar: p.bar };
   }
@@ -731,12 +859,13 @@ export class Instance {
   private rollback(): void {
     if (!this.checkpoint) return;
     // A strategy's broker is not rolled back: its fills on realtime ticks stand (strategy-step.ts).
-    const host = this.machine.host;
-    const kept = host[TICK_KEPT];
-    rollbackTick(this.machine, this.checkpoint, this.varip);
+    const kept = this.machine.host[TICK_KEPT];
+    this.tickObjects = rollbackTick(this.machine, this.checkpoint, this.varip, { pairs: this.tickObjects, fields: this.varipFields });
     if (kept !== undefined) this.machine.host[TICK_KEPT] = kept;
   }
 }
+
+const DONE: RunBarsResult = { status: 'done' };
 
 /** The smallest valid program (an empty script body), for the shape exemplars below. */
 function emptyProgram(): Program {

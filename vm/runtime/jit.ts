@@ -44,6 +44,12 @@ export interface TierMachine {
   histF(s: SeriesF, k: number): number;
   histO(s: SeriesO, k: number): unknown;
   loopCheck(r: number): void;
+  growSerF(s: SeriesF): void;
+  growSerO(s: SeriesO): void;
+  loopEnter(r: number): void;
+  loopTicks: number;
+  loopBase: Float64Array;
+  loopPendingFlag: Uint8Array;
   concatTooLong(x: string, y: string): never;
   locate(e: unknown, pc: number): unknown;
 }
@@ -112,7 +118,7 @@ function factoryFor(text: string): Factory | null {
 const OPCODE_COUNT = OPS.length;
 
 /** Instructions after which the next one is not necessarily run. */
-const TRANSFERS = new Set(['HALT', 'JMP', 'JF', 'JT', 'VAR_INIT', 'CALL', 'RET', 'FOR_TEST', 'FOR_STEP']);
+const TRANSFERS = new Set(['HALT', 'JMP', 'JF', 'JT', 'VAR_INIT', 'CALL', 'RET', 'FOR_TEST', 'FOR_STEP', 'CTX_LOOP']);
 
 /** Addresses where a basic block starts (`starts`: function entries, jump targets, the instruction
  * after a jump, a call or a return), and those of them entered other than by falling through
@@ -147,6 +153,10 @@ export function blockStarts(program: Program): { starts: Set<number>; targets: S
       case 'FOR_STEP':
         jumpTo(code[pc + 3] as number);
         break;
+      case 'CTX_LOOP':
+        jumpTo(code[pc + 4] as number);
+        jumpTo(next);
+        break;
       case 'CALL':
         jumpTo(next); // the return address
         break;
@@ -180,7 +190,10 @@ function generate(program: Program, stateful: Uint8Array): string | null {
   const mainEntry = program.functions[0]?.entry ?? 0;
   // request.security contexts read the rows ahead (lookahead_on): the loop keeps m.aheadRow.
   let hasRequests = false;
-  for (let q = 0; q < code.length; q += OP_LEN[code[q] as number] as number) if (OPS[code[q] as number]?.[0] === 'CTX_IN') hasRequests = true;
+  for (let q = 0; q < code.length; q += OP_LEN[code[q] as number] as number) {
+    const nm = OPS[code[q] as number]?.[0];
+    if (nm === 'CTX_IN' || nm === 'CTX_IN_RUN') hasRequests = true;
+  }
   const mainEnd = entries.find((e) => e > mainEntry) ?? code.length;
   const sorted = [...starts].filter((s) => s < code.length).sort((a, b) => a - b);
   const nImpls = program.builtins.length;
@@ -294,7 +307,7 @@ function generate(program: Program, stateful: Uint8Array): string | null {
       case 'SER_SET':
       case 'SER_SET_O':
         out.push(
-          `{ const s = ser[${base('sb', a)}]; if (s.bar !== bar) { s.bar = bar; s.head = (s.head + 1) & s.mask; if (s.count < 0x7fffffff) s.count++; }`,
+          `{ const s = ser[${base('sb', a)}]; if (s.bar !== bar) { s.bar = bar; s.head = (s.head + 1) & s.mask; if (s.head === s.buf.length) m.growSer${name === 'SER_SET' ? 'F' : 'O'}(s); if (s.count < 0x7fffffff) s.count++; }`,
           ` s.buf[s.head] = ${name === 'SER_SET' ? 'f' : 'o'}[${b}]; }`,
         );
         break;
@@ -361,10 +374,10 @@ function generate(program: Program, stateful: Uint8Array): string | null {
         out.push('cb = frames.pop(); sb = frames.pop(); ob = frames.pop(); vb = frames.pop(); pc = frames.pop(); continue;');
         break;
       case 'LOOP_ENTER':
-        out.push(`f[${a}] = 0; f[${a + 1}] = NaN;`);
+        out.push(`f[${a}] = 0; f[${a + 1}] = NaN; lb[${a}] = m.loopTicks; if (lpf[${a}] === 0) m.loopEnter(${a});`);
         break;
       case 'LOOP_CHECK':
-        out.push(`{ const n = (f[${a}] + 1) | 0; f[${a}] = n; if ((n & 1023) === 0) { p = ${pc}; m.pc = p; m.loopCheck(${a}); } }`);
+        out.push(`{ f[${a}] = (f[${a}] + 1) | 0; const t = m.loopTicks + 1; m.loopTicks = t; if (t - lb[${a}] >= 1024) { p = ${pc}; m.pc = p; m.loopCheck(${a}); } }`);
         break;
       case 'SELECT_F':
         out.push(`{ const x = f[${b}]; f[${a}] = x === x && x !== 0 ? f[${c}] : f[${d}]; }`);
@@ -381,7 +394,7 @@ function generate(program: Program, stateful: Uint8Array): string | null {
       case 'FOR_TEST':
         out.push(
           `{ const i = f[${b}], to = f[${c}]; if (f[${a}] !== 0 ? i <= to : i >= to) {`,
-          ` const n = (f[${d}] + 1) | 0; f[${d}] = n; if ((n & 1023) === 0) { p = ${pc}; m.pc = p; m.loopCheck(${d}); } pc = ${next}; } else pc = ${e}; continue; }`,
+          ` f[${d}] = (f[${d}] + 1) | 0; const t = m.loopTicks + 1; m.loopTicks = t; if (t - lb[${d}] >= 1024) { p = ${pc}; m.pc = p; m.loopCheck(${d}); } pc = ${next}; } else pc = ${e}; continue; }`,
         );
         break;
       case 'FOR_STEP':
@@ -395,6 +408,15 @@ function generate(program: Program, stateful: Uint8Array): string | null {
         break;
       case 'CTX_OUT':
         out.push(`p = ${pc}; bar = m.ctxOut(cb + ${a}, ${b}, ${c}, ${d}); outRow = bar - m.outputs.firstBar;`);
+        break;
+      case 'CTX_LOOP':
+        out.push(`p = ${pc}; { const k = m.ctxLoop(cb + ${a}, ${b}, ${c}); if (k < 0) pc = ${d}; else { bar = k; pc = ${next}; } continue; }`);
+        break;
+      case 'CTX_IN_RUN':
+        out.push(`p = ${pc}; { const k = m.ctxInRun(cb + ${b}, o[${c}], ${d}); f[${a}] = k >= 0 ? 1 : 0; if (k >= 0) bar = k; }`);
+        break;
+      case 'CTX_OUT_ARR':
+        out.push(`p = ${pc}; bar = m.ctxOutArr(cb + ${a}, ${c}, ${d}); outRow = bar - m.outputs.firstBar;`);
         break;
       default:
         return null;
@@ -494,7 +516,9 @@ function generate(program: Program, stateful: Uint8Array): string | null {
     'm.pc = pc; m.vb = vb; m.ob = ob; m.sb = sb; m.cb = cb; p = pc;',
     `if (m.interpret(1)) ${halt}`,
     'budget--;',
-    'pc = m.pc; vb = m.vb; ob = m.ob; sb = m.sb; cb = m.cb; p = pc;',
+    // bar: a request's CTX_* instruction run here may have changed the execution id (m.bar), and
+    // the output row with it.
+    'pc = m.pc; vb = m.vb; ob = m.ob; sb = m.sb; cb = m.cb; p = pc; bar = m.bar; outRow = bar - m.outputs.firstBar;',
   ];
   const onError = ['} catch (err) {', 'm.pc = p; m.vb = vb; m.ob = ob; m.sb = sb; m.cb = cb;', 'throw m.locate(err, p);', '}'];
   const out: string[] = [];
@@ -504,7 +528,7 @@ function generate(program: Program, stateful: Uint8Array): string | null {
     'let budget = maxSteps >= 0x7fffffff ? 0x7fffffff : maxSteps | 0;',
     'const outCols = m.outputs.columns;',
     'let outRow = m.bar - m.outputs.firstBar;',
-    'const f = m.f, o = m.o, vf = m.vf, vo = m.vo, ser = m.ser, frames = m.frames;',
+    'const f = m.f, o = m.o, vf = m.vf, vo = m.vo, ser = m.ser, frames = m.frames, lb = m.loopBase, lpf = m.loopPendingFlag;',
     'let bar = m.bar;',
     'let pc = m.pc, vb = m.vb, ob = m.ob, sb = m.sb, cb = m.cb, p = pc;',
     'try {',
@@ -516,7 +540,7 @@ function generate(program: Program, stateful: Uint8Array): string | null {
     '};',
     // The history loop: each bar enters through the per-bar driver (bar-feed.ts), as in runBars.
     'const history = function compiledHistory(m, feed, cols, from, to) {',
-    'const f = m.f, o = m.o, vf = m.vf, vo = m.vo, ser = m.ser, frames = m.frames;',
+    'const f = m.f, o = m.o, vf = m.vf, vo = m.vo, ser = m.ser, frames = m.frames, lb = m.loopBase, lpf = m.loopPendingFlag;',
     'const out = m.outputs, outCols = out.columns, firstBar = out.firstBar, hostSteps = feed.steps.length !== 0;',
     'let bar = m.bar, outRow = 0, pc = 0, vb = 0, ob = 0, sb = 0, cb = 0, p = 0, budget = 0;',
     'try {',

@@ -130,29 +130,39 @@ function checkBlock(caller: FunctionInfo, callee: FunctionInfo, offs: number[], 
   });
 }
 
-/** Every cycle of one function's control flow passes a loop check (LOOP_CHECK or FOR_TEST). */
+/** Every cycle of one function's control flow passes a loop check (LOOP_CHECK, FOR_TEST or CTX_LOOP). */
 function checkLoops(entry: number, succ: Map<number, number[]>, code: Int32Array): void {
   // Iterative depth-first search over the graph with the loop checks' outgoing edges removed:
   // a back edge there is a loop no time limit sees.
+  // CTX_LOOP bounds its loop too (each pass moves its context one bar on in a finite dataset): its
+  // edge into the loop body is removed, and the body is searched from its own start.
   const state = new Map<number, 1 | 2>();
-  const stack: { pc: number; i: number }[] = [{ pc: entry, i: 0 }];
-  state.set(entry, 1);
-  while (stack.length > 0) {
-    const top = stack[stack.length - 1] as { pc: number; i: number };
-    const op = code[top.pc] as number;
-    const next = op === Op.LOOP_CHECK || op === Op.FOR_TEST ? [] : (succ.get(top.pc) ?? []);
-    if (top.i >= next.length) {
-      state.set(top.pc, 2);
-      stack.pop();
-      continue;
-    }
-    const t = next[top.i] as number;
-    top.i += 1;
-    const s = state.get(t);
-    if (s === 1) bad(`program.code[${top.pc}]`, `jumps back to ${t} in a loop with no loop check: no time limit would stop it`);
-    if (s === undefined) {
-      state.set(t, 1);
-      stack.push({ pc: t, i: 0 });
+  const roots = [entry];
+  const stack: { pc: number; i: number }[] = [];
+  while (roots.length > 0) {
+    const root = roots.pop() as number;
+    if (state.has(root)) continue;
+    stack.push({ pc: root, i: 0 });
+    state.set(root, 1);
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1] as { pc: number; i: number };
+      const op = code[top.pc] as number;
+      const all = succ.get(top.pc) ?? [];
+      if (op === Op.CTX_LOOP && top.i === 0) roots.push(top.pc + 5);
+      const next = op === Op.LOOP_CHECK || op === Op.FOR_TEST ? [] : op === Op.CTX_LOOP ? all.filter((t) => t !== top.pc + 5) : all;
+      if (top.i >= next.length) {
+        state.set(top.pc, 2);
+        stack.pop();
+        continue;
+      }
+      const t = next[top.i] as number;
+      top.i += 1;
+      const s = state.get(t);
+      if (s === 1) bad(`program.code[${top.pc}]`, `jumps back to ${t} in a loop with no loop check: no time limit would stop it`);
+      if (s === undefined) {
+        state.set(t, 1);
+        stack.push({ pc: t, i: 0 });
+      }
     }
   }
 }

@@ -1,33 +1,46 @@
-// request.security(): the requested expression is compiled in place, bracketed by CTX_IN and
-// CTX_OUT (runtime/contexts.ts), so it runs in its own context: on the bars of the requested
-// timeframe resampled from the chart's bars, with its own series and call-site state (its history
-// advances once per higher-timeframe bar). Only the chart's own symbol has data for now (another
-// symbol fails at run time, naming it); the other request.* functions have no data source.
+// request.security() and request.security_lower_tf(): the requested expression is compiled in
+// place, bracketed by CTX_IN and CTX_OUT (runtime/contexts.ts), so it runs in its own context, with
+// its own series and call-site state (its history advances once per requested bar).
+// - The chart's own symbol (syminfo.tickerid): bars resampled from the chart's, the expression at
+//   most once per chart bar, skipped where its value is not needed:
+//     CTX_IN_RUN r …; JF r, end; expression; end: CTX_OUT
+// - Any other symbol expression (a literal, input.symbol(), a variable: it may name another symbol
+//   when the script runs) and every lower-timeframe request: the expression runs in a loop, once
+//   per bar of the other symbol due on the chart bar (the host gives those bars; see
+//   runtime/request-data.ts):
+//     CTX_IN; L: CTX_LOOP …, end; expression; JMP L; end: CTX_OUT (or CTX_OUT_ARR)
+// The other request.* functions have no data source.
 
 import type * as A from '../ast.js';
 import { isNumericStorage, Qual, baseName } from '../types.js';
 import type { Scope } from '../scope.js';
 import { Op } from '../../bytecode/opcodes.js';
+import { Label } from '../../bytecode/emitter.js';
 import { parseTimeframe } from '../../builtins/time/timeframe.js';
 import type { LowerContext, Val } from './context.js';
 import { dotted } from './names.js';
 
 const PARAMS = ['symbol', 'timeframe', 'expression', 'gaps', 'lookahead', 'ignore_invalid_symbol', 'currency', 'calc_bars_count'];
+const LOWER_PARAMS = ['symbol', 'timeframe', 'expression', 'ignore_invalid_symbol', 'currency', 'ignore_invalid_timeframe', 'calc_bars_count'];
 
 /** Flags of CTX_IN (as runtime/contexts.ts reads them). */
 const GAPS = 1;
 const LOOKAHEAD = 2;
+const IGNORE_INVALID = 4;
+const LOWER = 8;
+const LOOPED = 16;
 
 /** The symbols that name the chart's own data. */
 const OWN_SYMBOLS = new Set(['syminfo.tickerid', 'syminfo.ticker']);
 
 function bindArgs(cx: LowerContext, name: string, e: A.Call): Map<string, A.Expr> | null {
   const out = new Map<string, A.Expr>();
+  const params = name === 'request.security_lower_tf' ? LOWER_PARAMS : PARAMS;
   let k = 0;
   for (const a of e.args) {
-    const pname = a.name ?? PARAMS[k++];
-    if (pname === undefined || !PARAMS.includes(pname)) {
-      cx.err('E331', a.nameSpan ?? a.value.span, `Cannot call '${name}' with ${a.name ? `argument '${a.name}'` : 'this many arguments'}: its parameters are ${PARAMS.join(', ')}.`);
+    const pname = a.name ?? params[k++];
+    if (pname === undefined || !params.includes(pname)) {
+      cx.err('E331', a.nameSpan ?? a.value.span, `Cannot call '${name}' with ${a.name ? `argument '${a.name}'` : 'this many arguments'}: its parameters are ${params.join(', ')}.`);
       return null;
     }
     out.set(pname, a.value);
@@ -117,6 +130,7 @@ function inContext(cx: LowerContext, e: A.Expr, scope: Scope, active: Set<string
 
 export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope: Scope): Val[] {
   const fn = scope.fn;
+  const lowerTf = name === 'request.security_lower_tf';
   const args = bindArgs(cx, name, e);
   const poison = (): Val[] => [cx.poison()];
   if (!args) return poison();
@@ -124,18 +138,19 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
   const tfE = args.get('timeframe');
   const exprE = args.get('expression');
   if (!symE || !tfE || !exprE) {
-    cx.err('E331', e.span, `Cannot call '${name}': it needs a symbol, a timeframe and an expression, as in \`${name}(syminfo.tickerid, "1D", close)\`.`);
+    cx.err('E331', e.span, `Cannot call '${name}': it needs a symbol, a timeframe and an expression, as in \`${name}(syminfo.tickerid, "${lowerTf ? '60' : '1D'}", close)\`.`);
     return poison();
   }
   if (cx.requestDepth > 0) {
     cx.err('E504', e.callee.span, `A '${name}' call inside the expression of another request is not supported yet.`);
     return poison();
   }
-  // The symbol: the chart's own for now. A name other than syminfo.tickerid / syminfo.ticker (a
-  // literal, an input.symbol(), a variable) is checked when the script runs, against the chart's.
+  // The symbol: syminfo.tickerid / syminfo.ticker is the chart's own (bars resampled from the
+  // chart's); anything else (a literal, an input.symbol(), a variable) is looked up when the script
+  // runs, and the host gives its bars. Intrabars always come from the host.
   const symName = dotted(cx, symE);
   let symReg = -1;
-  if (symName === null || !OWN_SYMBOLS.has(symName)) {
+  if (lowerTf || symName === null || !OWN_SYMBOLS.has(symName)) {
     const sv = cx.expr(symE, scope);
     if (sv.bad) return poison();
     if (sv.type.base !== 'string') {
@@ -162,14 +177,43 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
     return poison();
   }
   const tf = cx.toTemp(fn, tfV);
-  const gaps = flagArg(cx, args.get('gaps'), 'barmerge.gaps_on', 'barmerge.gaps_off', scope);
-  const lookahead = flagArg(cx, args.get('lookahead'), 'barmerge.lookahead_on', 'barmerge.lookahead_off', scope);
+  const gaps = !lowerTf && flagArg(cx, args.get('gaps'), 'barmerge.gaps_on', 'barmerge.gaps_off', scope);
+  const lookahead = !lowerTf && flagArg(cx, args.get('lookahead'), 'barmerge.lookahead_on', 'barmerge.lookahead_off', scope);
+  const ignoreE = args.get('ignore_invalid_symbol');
+  let ignore = false;
+  if (ignoreE) {
+    const iv = cx.expr(ignoreE, scope);
+    if (iv.type.base !== 'bool' || typeof iv.cv !== 'number') {
+      cx.err('E331', ignoreE.span, `Cannot call '${name}' with argument 'ignore_invalid_symbol'=\`${cx.q(ignoreE)}\`: expected a constant bool (true or false).`);
+      return poison();
+    }
+    ignore = iv.cv === 1;
+  }
   const slot = fn.nCs++;
-  fn.em.emit(Op.CTX_IN, slot, tf.reg, symReg, (gaps ? GAPS : 0) | (lookahead ? LOOKAHEAD : 0));
+  const flags = (gaps ? GAPS : 0) | (lookahead ? LOOKAHEAD : 0) | (ignore ? IGNORE_INVALID : 0) | (lowerTf ? LOWER : 0) | LOOPED;
+  const looped0 = symReg >= 0;
+  const runReg = looped0 ? -1 : cx.newReg();
+  if (looped0) fn.em.emit(Op.CTX_IN, slot, tf.reg, symReg, flags);
+  else fn.em.emit(Op.CTX_IN_RUN, runReg, slot, tf.reg, flags);
+  // Another symbol (or intrabars, or a symbol known only when the script runs): the expression runs
+  // in a loop, once per due bar. The chart's own symbol: at most once, skipped (CTX_IN_RUN, JF) on a
+  // chart bar where its value is not needed.
+  const looped = looped0;
+  const top = new Label();
+  const end = new Label();
   cx.requestDepth++;
   let vals: Val[];
   const requested = inContext(cx, exprE, scope, new Set());
   const items = requested.kind === 'Tuple' ? requested.items : [requested];
+  // The values' registers are fixed before the loop (CTX_LOOP records them each pass); their
+  // count is known once the expression is lowered, so they are allocated generously here.
+  const maxN = 16;
+  let src = looped ? cx.newReg(maxN) : -1;
+  const loopAt = fn.em.pc;
+  if (looped) {
+    fn.em.mark(top);
+    fn.em.emitJump(Op.CTX_LOOP, end, slot, src, maxN);
+  } else fn.em.emitJump(Op.JF, end, runReg);
   try {
     // A call may return a tuple (a user function ending in `[a, b]`): its every value is requested.
     vals =
@@ -183,6 +227,10 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
     cx.err('E504', exprE.span, `The expression \`${cx.q(exprE)}\` of '${name}' has no value.`);
     return poison();
   }
+  if (vals.length > (lowerTf ? 1 : maxN)) {
+    cx.err('E504', exprE.span, lowerTf ? `'${name}' requests one value per intrabar, not a tuple (not supported yet).` : `The expression of '${name}' has ${vals.length} values: at most ${maxN} can be requested at once.`);
+    return poison();
+  }
   for (let j = 0; j < vals.length; j++) {
     const v = vals[j] as Val;
     if (v.bad) return poison();
@@ -193,8 +241,17 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
     }
   }
   const n = vals.length;
-  const src = cx.newReg(n);
+  if (looped) fn.em.code[loopAt + 3] = n;
+  else src = cx.newReg(n);
   vals.forEach((v, j) => cx.place(fn, v, src + j));
+  if (looped) fn.em.emitJump(Op.JMP, top);
+  fn.em.mark(end);
+  if (lowerTf) {
+    const v = vals[0] as Val;
+    const dst = cx.newReg();
+    fn.em.emit(Op.CTX_OUT_ARR, slot, src, dst, v.type.base === 'bool' ? 1 : 0);
+    return [{ reg: dst, type: { base: 'array', qual: Qual.Series, elem: { ...v.type, qual: Qual.Series } } }];
+  }
   const dst = cx.newReg(n);
   fn.em.emit(Op.CTX_OUT, slot, src, dst, n);
   // Before the first value arrives (and between values with gaps_on) a v6 bool reads false, not na.
@@ -203,7 +260,6 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
   });
   return vals.map((v, j) => ({ reg: dst + j, type: { ...v.type, qual: Qual.Series } }));
 }
-
 
 /** request.* functions that have a handler but no dataset yet: a clear "no data source" error. */
 export function requestWithoutData(cx: LowerContext, name: string, e: A.Call): Val[] {

@@ -1,0 +1,62 @@
+// Other symbols' bars for request.security in the app: the worker's answer to the VM's data host
+// call (vm/runtime/request-data.ts). When a bar stops with `needs-data`, the engine awaits
+// `answerDataRequest`, which looks the requested ticker up among the datasets this browser has —
+// every imported CSV (its ticker is its file name, as the chart shows it) and the built-in S&P 500
+// sample (SPX) — loads their bars from IndexedDB and hands them to the instance; the engine then
+// resumes the bar. A ticker with no dataset is answered "unavailable", and the script fails naming
+// it (or gets na with ignore_invalid_symbol). A chart-timeframe variant of a dataset is not a
+// separate source: the VM resamples what it needs.
+
+import type { Instance, RequestDataset } from '../../vm/index.js';
+import type { Store } from '../store/store.js';
+import { loadBuiltin, loadStored, tickerFromFileName, DEFAULT_DATASET_ID } from './datasets.js';
+
+/** Loaded bars by dataset id (imported datasets never change under an id). */
+const cache = new Map<string, RequestDataset>();
+
+const bare = (s: string): string => s.slice(s.indexOf(':') + 1).toUpperCase();
+
+/** Every dataset of `symbol` this browser has (matching with or without an exchange prefix). */
+export async function datasetsForSymbol(store: Store, baseUrl: string, symbol: string): Promise<{ found: RequestDataset[]; tickers: string[] }> {
+  const want = bare(symbol);
+  const metas = await store.listDatasets();
+  const found: RequestDataset[] = [];
+  const tickers = ['SPX', ...metas.map((m) => tickerFromFileName(m.fileName))];
+  if (want === 'SPX') {
+    let ds = cache.get(DEFAULT_DATASET_ID);
+    if (!ds) {
+      const b = await loadBuiltin(DEFAULT_DATASET_ID, baseUrl);
+      if (b) {
+        ds = { bars: b.bars, timeframe: b.timeframe, symbol: b.symbol };
+        cache.set(DEFAULT_DATASET_ID, ds);
+      }
+    }
+    if (ds) found.push(ds);
+  }
+  for (const m of metas) {
+    if (tickerFromFileName(m.fileName) !== want) continue;
+    let ds = cache.get(m.id);
+    if (!ds) {
+      const bars = await store.getDatasetBars(m.id);
+      if (!bars) continue;
+      const l = loadStored(m, bars);
+      ds = { bars: l.bars, timeframe: l.timeframe, symbol: l.symbol };
+      cache.set(m.id, ds);
+    }
+    found.push(ds);
+  }
+  return { found, tickers };
+}
+
+/** Answers the data request `inst` is waiting on (nothing when it waits for none). */
+export async function answerDataRequest(inst: Instance, store: Store, baseUrl: string): Promise<void> {
+  const req = inst.dataRequest;
+  if (!req) return;
+  const { found, tickers } = await datasetsForSymbol(store, baseUrl, req.symbol);
+  if (inst.dataRequest !== req) return;
+  inst.provideData(
+    req.symbol,
+    found.length > 0 ? found : null,
+    found.length > 0 ? '' : `import a CSV file named ${bare(req.symbol)}.csv: an imported dataset's ticker is its file name; this browser has ${[...new Set(tickers)].join(', ')}`,
+  );
+}

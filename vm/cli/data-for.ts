@@ -1,0 +1,111 @@
+// The run command's other-symbol datasets: `--data-for TICKER=file.csv` (repeatable; a ticker may
+// have several files at different timeframes, e.g. daily and hourly) and `--symbol-for
+// TICKER=file.toml` (that ticker's sessions, timezone and, with `period`, its bars' timeframe).
+// They answer the instance's data requests (a host call: runtime/request-data.ts): a request for
+// "NASDAQ:AAPL" takes the files of "NASDAQ:AAPL" or else "AAPL" (and a request for "AAPL" those of
+// a single "X:AAPL"). A request nobody gave data for fails naming the ticker and the flag to use.
+// request.security_lower_tf's intrabars of the chart's own symbol come from a --data-for of the
+// chart's ticker at a lower timeframe.
+
+import { readFileSync } from 'node:fs';
+import type { DataAnswer, DataRequest, RequestDataset } from '../index.js';
+import type { SymbolInfo } from '../core/runtime.js';
+import { parseBarsCsv } from '../data/csv.js';
+import { isParseError } from '../data/csv-error.js';
+import { inferTimeframe } from '../data/infer.js';
+import { parseTimeframe } from '../builtins/time/timeframe.js';
+import { readSymbolToml, SymbolFileError } from '../builtins/time/symbol-info.js';
+
+/** A problem with a --data-for / --symbol-for value or file, worded for the user. */
+export class DataForError extends Error {}
+
+/** `TICKER=path` of --data-for / --symbol-for, checked. */
+export function parseTickerFile(flag: string, v: string, example: string): [string, string] {
+  const eq = v.indexOf('=');
+  if (eq <= 0 || eq === v.length - 1) throw new DataForError(`${flag} expects TICKER=${example}, got '${v}'`);
+  return [v.slice(0, eq).trim(), v.slice(eq + 1)];
+}
+
+function readText(path: string, what: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as { code?: unknown }).code;
+    throw new DataForError(`cannot read the ${what} '${path}': ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : String(code ?? e)}`);
+  }
+}
+
+/** The datasets of --data-for / --symbol-for, by ticker, read once when first asked for. */
+export class OtherData {
+  private readonly files = new Map<string, string[]>();
+  private readonly symbols = new Map<string, string>();
+  private readonly read = new Map<string, RequestDataset[]>();
+
+  constructor(dataFor: readonly [string, string][], symbolFor: readonly [string, string][]) {
+    for (const [t, p] of dataFor) this.files.set(t, [...(this.files.get(t) ?? []), p]);
+    for (const [t, p] of symbolFor) {
+      if (!this.files.has(t)) throw new DataForError(`--symbol-for ${t}=${p}: no --data-for ${t}=file.csv goes with it`);
+      this.symbols.set(t, p);
+    }
+  }
+
+  get size(): number {
+    return this.files.size;
+  }
+
+  /** The given ticker that answers for `symbol`, or null. */
+  private tickerFor(symbol: string): string | null {
+    if (this.files.has(symbol)) return symbol;
+    const bare = symbol.slice(symbol.indexOf(':') + 1);
+    if (this.files.has(bare)) return bare;
+    const prefixed = [...this.files.keys()].filter((k) => k.slice(k.indexOf(':') + 1) === bare);
+    return prefixed.length === 1 ? (prefixed[0] as string) : null;
+  }
+
+  private datasets(ticker: string): RequestDataset[] {
+    const hit = this.read.get(ticker);
+    if (hit) return hit;
+    let sym: Partial<SymbolInfo> = { ticker: ticker.slice(ticker.indexOf(':') + 1), tickerid: ticker };
+    let period: string | null = null;
+    const symPath = this.symbols.get(ticker);
+    if (symPath !== undefined) {
+      try {
+        const f = readSymbolToml(readText(symPath, 'symbol file'));
+        sym = f.symbol;
+        period = f.period;
+      } catch (e) {
+        if (e instanceof SymbolFileError) throw new DataForError(`--symbol-for ${ticker}=${symPath}: ${e.message}`);
+        throw e;
+      }
+    }
+    const out = (this.files.get(ticker) ?? []).map((path): RequestDataset => {
+      let bars;
+      try {
+        bars = parseBarsCsv(readText(path, 'data file'), { name: path }).bars;
+      } catch (e) {
+        if (isParseError(e)) throw new DataForError(`--data-for ${ticker}=${path}: ${e.message}`);
+        throw e;
+      }
+      // A ticker with several files: each file's own spacing; one file: the symbol file's period.
+      const files = this.files.get(ticker)?.length ?? 1;
+      const tf = files === 1 && period !== null ? period : bars.length > 1 ? inferTimeframe(bars) : (period ?? '1D');
+      if (!parseTimeframe(tf)) throw new DataForError(`--data-for ${ticker}=${path}: unknown timeframe '${tf}'`);
+      return { bars, timeframe: tf, symbol: sym };
+    });
+    this.read.set(ticker, out);
+    return out;
+  }
+
+  /** The answer to an instance's data request. */
+  readonly answer: DataAnswer = (req: DataRequest) => {
+    const ticker = this.tickerFor(req.symbol);
+    if (ticker === null) {
+      const given = [...this.files.keys()];
+      return {
+        datasets: null,
+        why: `give its bars with --data-for ${req.symbol}=file.csv${given.length > 0 ? `; given: ${given.join(', ')}` : ''}`,
+      };
+    }
+    return { datasets: this.datasets(ticker) };
+  };
+}
