@@ -1,7 +1,7 @@
 // The strategy broker as a host step of the bar driver (bar-feed.ts): before a strategy's body the
 // broker fills what is pending on the bar's path (vm/builtins/strategy/broker.ts processBar), after
 // it the close fills, excursions, equity and risk rules (finishBar). Its record is
-// `state.host.strategy` (plain data: ticks, snapshots and clones carry it with the rest).
+// `state.host.strategy` (plain data: snapshots and clones carry it with the rest; a tick keeps it).
 //
 // strategy(calc_on_order_fills = true): after each fill on the bar's path the step runs the script
 // once more, on the bar as far as the path went (close = the fill price, high/low = the path's
