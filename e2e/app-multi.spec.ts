@@ -116,7 +116,7 @@ test('three scripts on one chart: replay, reload, and a new input for one', asyn
   const alone = { up: await plotValues(page, 'Up trend'), down: await plotValues(page, 'Down trend') };
   expect(alone.up.filter((v) => v !== null).length).toBeGreaterThan(100);
   expect(alone.down.filter((v) => v !== null).length).toBeGreaterThan(100);
-  await newScript(page, RIBBON);
+  const ribbonName = await newScript(page, RIBBON);
   await addToChart(page, rsiName, 1);
   await addToChart(page, stName, 2);
 
@@ -208,5 +208,18 @@ test('three scripts on one chart: replay, reload, and a new input for one', asyn
   c = await chartInfo(page);
   expect(c.panes).toBe(1);
   expect(Object.keys(c.series)).not.toContain('RSI');
+
+  // Edit the SuperTrend: it opens in the editor and the ribbon takes its place on the chart; both
+  // come back from their checkpoints (nothing is computed again).
+  const at = (await appState(page)).barIndex;
+  await row(page, stName).getByTestId('study-edit').click();
+  await page.waitForFunction((n) => (window as unknown as { evergreen: EvergreenDebug }).evergreen.studies()[0]?.name === n, ribbonName);
+  await waitSettled(page);
+  await expect(page.getByTestId('script-select').locator('option:checked')).toHaveText(stName);
+  expect((await appState(page)).restoredBar).toBe(at);
+  expect((await studies(page)).map((s) => [s.name, s.restoredBar])).toEqual([[ribbonName, at]]);
+  expect(await page.evaluate(() => (window as unknown as { evergreen: EvergreenDebug }).evergreen.source())).toBe(SUPERTREND);
+  expect(mismatches(await plotValues(page, 'MA 50'), sma(closes, 50), at + 1)).toEqual([]);
+  expect(mismatches(await plotValues(page, 'Up trend'), alone.up, at + 1)).toEqual([]);
   expect(errors).toEqual([]);
 });

@@ -423,6 +423,26 @@ export class Engine extends EngineReplay implements EngineApi {
     });
   }
 
+  editStudy(id: string): Promise<SessionView | null> {
+    let view: SessionView | null = null;
+    return this.reopenChart(async () => {
+      const rec = (await this.store.listStudies(CHART_ID)).find((s) => s.id === id);
+      const main = this.script;
+      if (!rec || !main) return;
+      const next = await this.store.getScript(rec.scriptId);
+      if (!next) throw new Error(`No script with id ${rec.scriptId}.`);
+      // Strategy properties stay with the editor's script; inputs travel with each script.
+      const mainInputs = Object.fromEntries(Object.entries(this.session.inputs[main.id] ?? {}).filter(([k]) => !k.startsWith('strategy:')));
+      await this.store.putStudy({ ...rec, scriptId: main.id, inputs: mainInputs, hidden: false });
+      this.session.inputs = { ...this.session.inputs, [next.id]: { ...rec.inputs } };
+      this.script = next;
+      this.session.scriptId = next.id;
+      this.session.replay.playing = false;
+      await this.saveSession();
+      view = await this.pushSession();
+    }).then(() => view);
+  }
+
   /** Hiding and moving change only how the chart is laid out (the page does it): stored here. */
   async setStudyHidden(id: string, hidden: boolean): Promise<void> {
     const rec = (await this.store.listStudies(CHART_ID)).find((s) => s.id === id);
