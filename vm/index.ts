@@ -33,7 +33,23 @@ export { SnapshotError, type SnapshotErrorCode } from './snapshot/format.js';
 export { inspectSnapshotBytes, formatSnapshotReport, type SnapshotReport } from './runtime/inspect.js';
 export type { BarColumns } from './data/bars.js';
 export { parseBarsCsv, ParseError, type ParsedBars } from './data/csv.js';
-export { inferMintick, inferTimeframe } from './data/infer.js';
+export { inferMintick, inferTimeframe, tickerFromFileName, csvSymbolInfo } from './data/infer.js';
+export {
+  encodeCheckpointFile,
+  decodeCheckpointFile,
+  CheckpointFileError,
+  barsDigest,
+  carriedDatasetId,
+  checkpointInputs,
+  checkpointScriptName,
+  CHECKPOINT_FILE_FORMAT,
+  CHECKPOINT_FILE_VERSION,
+  type CheckpointFile,
+  type CheckpointRun,
+  type CheckpointRows,
+  type CheckpointBars,
+  type CheckpointInputValue,
+} from './snapshot/checkpoint-file.js';
 export { resampleBars, ResampleError } from './data/resample.js';
 export { parseTimeframe, timeframeSeconds } from './builtins/time/timeframe.js';
 export { syntheticBars, seededRandom, SYNTHETIC_START_MS, SYNTHETIC_STEP_MS } from './data/synthetic.js';

@@ -16,8 +16,10 @@ import {
   type OutputChunkRecord,
   type ScriptRecord,
   type SessionRecord,
+  type SnapshotBytesRecord,
   type SnapshotMeta,
   type StudyRecord,
+  type TailBarsRecord,
   MAIN_BRANCH,
 } from './schema.js';
 import { StoreError, guardWrite } from './errors.js';
@@ -31,6 +33,8 @@ export const OUTPUT_BLOCK = 4096;
 export interface CheckpointWrite {
   meta: SnapshotMeta;
   bytes: Uint8Array;
+  /** The last candles up to meta.bar (SnapshotBytesRecord.tail), when the engine has them. */
+  tail?: TailBarsRecord;
   /** Output rows not yet stored for meta.runKey, or null when there are none. */
   outputs: OutputChunkRecord | null;
 }
@@ -246,14 +250,19 @@ export class Store {
     return rec?.bytes;
   }
 
+  /** A checkpoint's bytes with the candles stored beside them (SnapshotBytesRecord.tail). */
+  getSnapshotRecord(id: string): Promise<SnapshotBytesRecord | undefined> {
+    return this.db.get('snapshotBytes', id);
+  }
+
   /** Writes a checkpoint: its metadata, its bytes and the new output rows, all or nothing. */
   async saveCheckpoint(w: CheckpointWrite): Promise<void> {
-    const size = w.bytes.byteLength + (w.outputs ? outputChunkBytes(w.outputs) : 0);
+    const size = w.bytes.byteLength + (w.outputs ? outputChunkBytes(w.outputs) : 0) + (w.tail ? w.tail.time.byteLength * 6 : 0);
     await guardWrite(`the checkpoint at bar ${w.meta.bar}`, size, async () => {
       const tx = this.db.transaction(['snapshots', 'snapshotBytes', 'outputs'], 'readwrite');
       await allOrNothing(tx, (ops) => {
         ops.push(tx.objectStore('snapshots').put(w.meta));
-        ops.push(tx.objectStore('snapshotBytes').put({ id: w.meta.id, bytes: w.bytes }));
+        ops.push(tx.objectStore('snapshotBytes').put(w.tail ? { id: w.meta.id, bytes: w.bytes, tail: w.tail } : { id: w.meta.id, bytes: w.bytes }));
         if (w.outputs && w.outputs.toBar > w.outputs.fromBar) {
           for (const rec of splitOutputChunk(w.outputs)) ops.push(tx.objectStore('outputs').put(rec));
         }

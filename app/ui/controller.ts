@@ -187,6 +187,9 @@ export class AppController {
    * is put back once it has (so its restore sees the text it was saved with). */
   private draftWaiting = true;
 
+  /** The last run's end as the engine reported it (window.evergreen.lastRun). */
+  lastRun: { status: string; lastBar: number; barsRun: number | null; kept: string | null } | null = null;
+
   /** Times the watchdog restarted the engine in this page. */
   get engineRestarts(): number {
     return this.restarts.length;
@@ -416,6 +419,8 @@ export class AppController {
       this.timings.drawn = performance.now();
       mark('p:drawn');
       this.set({ drawn: { runId, at: this.timings.drawn } });
+      // A restore drawn from its last candles: the engine sends the history behind it now.
+      if (this.restoring || this.buffer.barsFrom > 0) this.engine.chartDrawn(runId).catch(() => undefined);
       this.chartShown = true;
       this.maybeOpenEditor();
     });
@@ -550,6 +555,14 @@ export class AppController {
           },
         });
         break;
+      case 'bars':
+        // The candles behind a restored chart (it was drawn from the last ones): the chart may now
+        // scroll back to bar 0.
+        if (e.runId !== this.runId) return;
+        this.buffer.appendBars(e.bars);
+        mark('p:bars');
+        this.chart?.historyArrived();
+        break;
       case 'feed': {
         if (e.runId !== this.runId) return;
         this.buffer.appendBars(e.bars);
@@ -568,6 +581,7 @@ export class AppController {
       }
       case 'run-end': {
         if (e.runId !== this.runId) return;
+        this.lastRun = { status: e.status, lastBar: e.lastBar, barsRun: e.barsRun ?? null, kept: e.kept ?? null };
         const state: RunState = e.status === 'error' && this.state.program === null ? 'compile-error' : e.resumes ? 'running' : e.status;
         this.set({
           barIndex: e.lastBar,

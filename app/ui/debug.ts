@@ -75,6 +75,10 @@ export interface EvergreenDebug {
     tooltip?: string;
     lines?: string[];
   }[];
+  /** How the last run ended: its status ('done', 'restored', …), last bar, the bars it executed
+   * (0 for a restore, null when unknown) and `kept: 'presentation'` when an edit that only changed
+   * colors, titles or styles went on from the previous run without running the history again. */
+  lastRun(): { status: string; lastBar: number; barsRun: number | null; kept: string | null } | null;
   /** Scrolls the chart so `bar` is in view. */
   scrollToBar(bar: number): void;
   /** Replaces the editor's text (as typing would). */
@@ -157,6 +161,7 @@ export function installDebug(c: AppController): void {
       if (!v) return null;
       return { ...v.windowInfo, series: v.seriesPointCounts(), markers: v.markerTimes(), hlines: v.priceLineList(), fills: v.fillCounts(), segments: v.plotSegments(), visible: v.visibleBars() };
     },
+    lastRun: () => (c.lastRun ? { ...c.lastRun } : null),
     axisLabel: (series, value) => c.chartView?.axisLabel(series, value) ?? null,
     legend: () => c.chartView?.legendInfo() ?? null,
     candleAt: (bar) => c.chartView?.candleAt(bar) ?? null,

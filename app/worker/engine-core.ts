@@ -344,8 +344,10 @@ export abstract class EngineCore {
     outputsStored: number,
     restoring = false,
     studies: { runs: StudyRun[]; infos: StudyInfo[] } = { runs: [], infos: [] },
+    /** The run's reset was sent already (a restore drawn before its dataset was loaded). */
+    earlyRunId?: number,
   ): ActiveRun {
-    const runId = ++this.runSeq;
+    const runId = earlyRunId ?? ++this.runSeq;
     const shown = Math.max(historyEnd, inst.barIndex + 1);
     const run: ActiveRun = {
       id: runId,
@@ -377,11 +379,13 @@ export abstract class EngineCore {
     };
     this.active = run;
     this.claimWriter(run);
-    const bars = barsChunk(ds.bars, 0, shown);
-    this.send(
-      { type: 'reset', runId, program: programInfo(inst.program), dataset: ds.info, total: ds.bars.length, bars, restoring, studies: studies.infos },
-      chunkBuffers(bars),
-    );
+    if (earlyRunId === undefined) {
+      const bars = barsChunk(ds.bars, 0, shown);
+      this.send(
+        { type: 'reset', runId, program: programInfo(inst.program), dataset: ds.info, total: ds.bars.length, bars, restoring, studies: studies.infos },
+        chunkBuffers(bars),
+      );
+    }
     this.send({ type: 'logs', runId, entries: [], reset: true });
     this.sendReplay();
     return run;

@@ -53,6 +53,8 @@ export abstract class EngineHistory extends EngineCheckpoints {
       return;
     }
     if (restore && (await this.restoreLatest(program, ds))) return;
+    // Only colors, titles, styles… changed: the run goes on where it is (engine-checkpoints.ts).
+    if (!this.isHeld() && (await this.keepAcrossPresentationEdit(program, ds))) return;
     if (this.isHeld()) {
       this.holdRun(program, ds);
       return;
@@ -213,7 +215,7 @@ export abstract class EngineHistory extends EngineCheckpoints {
     this.flushLogs(run);
     this.progress(run, 'history', inst.barIndex + 1, end, rate());
     this.sendDrawings(run);
-    this.send({ type: 'run-end', runId: run.id, status, lastBar: inst.barIndex, elapsedMs: now() - t0 });
+    this.send({ type: 'run-end', runId: run.id, status, lastBar: inst.barIndex, elapsedMs: now() - t0, barsRun: inst.barIndex + 1 - startBar });
     this.sendReplay();
     if (status !== 'done') return;
     await this.checkpoint(run, this.saveRequests.length > 0 ? 'manual' : 'auto');

@@ -84,6 +84,10 @@ export class Engine extends EngineReplay implements EngineApi {
     return this.flushActive();
   }
 
+  async chartDrawn(runId: number): Promise<void> {
+    this.pageDrew(runId);
+  }
+
   /** Test-only (app/worker/test-hang.ts): the next bar the engine runs never ends. */
   async testOnlyHangAtNextBar(): Promise<void> {
     armTestHang();

@@ -68,6 +68,10 @@ export interface OutputsChunk {
  * the last window first, so the chart is drawn before the other rows are read from storage. */
 export const CHART_WINDOW = 1200;
 
+/** How long a restore drawn from its stored candles waits for the page's chartDrawn() before it
+ * loads the dataset and sends the history behind the chart anyway. */
+export const BACKFILL_WAIT_MS = 1500;
+
 export type DatasetKind = 'sample' | 'synthetic' | 'csv';
 
 export interface DatasetInfo {
@@ -170,6 +174,9 @@ export type EngineEvent =
   /** Confirmed plot rows. A run's rows come in bar order with no gaps, except after a restore: the
    * rows of the chart's last window first, then every row from bar 0 (those again included). */
   | { type: 'outputs'; runId: number; chunk: OutputsChunk }
+  /** Candles before the first one a restore's reset carried (it was drawn from the candles stored
+   * beside its checkpoint, before the dataset was loaded): the history behind the restored chart. */
+  | { type: 'bars'; runId: number; bars: BarsChunk }
   | { type: 'progress'; runId: number; phase: RunPhase; done: number; total: number; barsPerSecond: number }
   /** Replay: newly confirmed bars with their plot rows, and the open bar after the latest tick. */
   | { type: 'feed'; runId: number; bars: BarsChunk; outputs: OutputsChunk; open: OpenBar | null }
@@ -182,6 +189,10 @@ export type EngineEvent =
       elapsedMs: number;
       /** After a restore: the history run continues from the next bar. */
       resumes?: boolean;
+      /** Bars this run executed (0 for a restore). */
+      barsRun?: number;
+      /** A restore that kept the previous run across a presentation-only edit of its script. */
+      kept?: 'presentation';
     }
   /** The live drawings (labels, lines, boxes, tables, ...) after a history run, a replayed bar or tick
    * and a restore: the whole list each time (it replaces the previous one). */
@@ -251,6 +262,10 @@ export interface EngineApi {
   /** Answers at once while the worker's event loop turns: the page's watchdog calls it every
    * second. Returns the last confirmed bar. */
   ping(): Promise<number>;
+  /** The page painted run `runId`'s chart. A restore drawn from its stored candles loads the dataset
+   * and sends the rest of the history only after this (or BACKFILL_WAIT_MS), so that work does not
+   * compete with the page's first frame for the machine. */
+  chartDrawn(runId: number): Promise<void>;
   /** Test-only (the watchdog's e2e tests, app/worker/test-hang.ts): the next bar the engine starts
    * to run for the open script never ends, as a runaway script's would. */
   testOnlyHangAtNextBar(): Promise<void>;

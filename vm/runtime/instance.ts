@@ -373,6 +373,11 @@ export class Instance {
     this.feed.last = n - 1;
   }
 
+  /** How many bars the chart has in all, as this instance runs them (last_bar_index + 1). */
+  get totalBars(): number {
+    return this.feed.last + 1;
+  }
+
   /** Sets last_bar_time (the open time of the chart's last bar) for the bars run from now on. */
   setLastBarTime(ms: number): void {
     this.feed.lastBarMs = ms;
@@ -601,6 +606,9 @@ export class Instance {
     const m = this.machine;
     m.data.provide(symbol, datasets, why);
     m.feeds.length = 0;
+    m.feedSym.length = 0;
+    m.feedTf.length = 0;
+    m.feedKey.length = 0;
     if (this.waiting !== null && this.waiting.symbol === symbol) this.waiting = null;
   }
 

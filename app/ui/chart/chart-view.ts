@@ -665,7 +665,7 @@ export class ChartView {
       const visible = Math.ceil(this.container.clientWidth / BAR_SPACING);
       const size = compact && follow ? Math.min(CHART_WINDOW, visible + EDGE_MARGIN + 100) : CHART_WINDOW;
       this.w1 = total;
-      this.w0 = Math.max(0, total - size);
+      this.w0 = Math.max(this.buffer.barsFrom, total - size);
     }
     this.setWindowData();
   }
@@ -856,12 +856,18 @@ export class ChartView {
     });
   }
 
+  /** The candles before a restored window arrived (PlotBuffer.barsFrom fell): a view at the old
+   * start can now scroll on into them. */
+  historyArrived(): void {
+    if (this.w1 > 0) this.checkRange();
+  }
+
   private checkRange(): void {
     const r = this.chart.timeScale().getVisibleLogicalRange();
     if (!r) return;
     const n = this.w1 - this.w0;
     const total = this.buffer.shownBars;
-    const nearStart = r.from < EDGE_MARGIN && this.w0 > 0;
+    const nearStart = r.from < EDGE_MARGIN && this.w0 > this.buffer.barsFrom;
     const nearEnd = r.to > n - EDGE_MARGIN && this.w1 < total;
     if (!nearStart && !nearEnd) return;
     this.moveWindow(this.w0 + (r.from + r.to) / 2, r.to - r.from, r);
@@ -870,7 +876,7 @@ export class ChartView {
   private moveWindow(center: number, span: number, keep: LogicalRange | null): void {
     const total = this.buffer.shownBars;
     const size = Math.max(CHART_WINDOW, Math.ceil(span * 3));
-    const nw0 = Math.max(0, Math.min(Math.round(center - size / 2), Math.max(0, total - size)));
+    const nw0 = Math.max(this.buffer.barsFrom, Math.min(Math.round(center - size / 2), Math.max(0, total - size)));
     const nw1 = Math.min(total, nw0 + size);
     const shift = this.w0 - nw0;
     this.w0 = nw0;
@@ -887,7 +893,7 @@ export class ChartView {
   /** Shows bar `bar` in the middle of the view (moving the window if needed). */
   scrollToBar(bar: number, span = 120): void {
     const total = this.buffer.shownBars;
-    const b = Math.max(0, Math.min(total - 1, bar));
+    const b = Math.max(this.buffer.barsFrom, Math.min(total - 1, bar));
     if (b < this.w0 + span || b >= this.w1 - span) this.moveWindow(b, span, null);
     const rel = b - this.w0;
     this.adjusting = true;
