@@ -157,7 +157,10 @@ export class Engine extends EngineReplay implements EngineApi {
     });
   }
 
-  selectScript(id: string): Promise<SessionView> {
+  async selectScript(id: string): Promise<SessionView> {
+    // A script already on the chart beside the editor's swaps places with it (not drawn twice).
+    const onChart = (await this.store.listStudies(CHART_ID)).find((s) => s.scriptId === id);
+    if (onChart && id !== this.session.scriptId) return (await this.editStudy(onChart.id)) ?? this.sessionView();
     return this.exclusive(async () => {
       const s = await this.store.getScript(id);
       if (!s) throw new Error(`No script with id ${id}.`);

@@ -192,6 +192,11 @@ describe('opening an added script in the editor', () => {
     expect(near(page.values('Study'), sma(6))).toBe(true);
     expect(near(page.values('Main'), sma(3))).toBe(true);
     expect(near(page.values('Range'), RANGE)).toBe(true);
+    // Choosing the old editor script from the script list swaps them back (never drawn twice).
+    await engine.selectScript(mainId);
+    await page.until('swapped back', () => lastReset(page).program?.meta.title === 'main sma' && page.lastEnd?.status === 'restored');
+    expect(lastReset(page).studies?.map((s) => s.scriptId)).toEqual([overlayId, expect.any(String)]);
+    expect(near(page.values('Study'), sma(6))).toBe(true);
   });
 });
 
