@@ -1,7 +1,8 @@
 // Several scripts on one chart, as a TradingView user builds one: an MA ribbon in the editor, an RSI
 // (in its own pane) and a SuperTrend (over the candles) added from the chart's list; a replay feeds
 // all three, a reload brings all three back from their checkpoints (no history run), and a new input
-// for the RSI computes it alone again. Hide, reorder and remove change the chart as the list says.
+// for the RSI computes it alone again. Hide, reorder and remove change the chart as the list says;
+// Edit opens an added script in the editor, and a color change there re-runs nothing.
 // Values are checked against moving averages and an RSI computed here from the CSV by hand, and the
 // SuperTrend against what the same script computes alone; a screenshot of the chart is kept.
 
@@ -116,7 +117,7 @@ test('three scripts on one chart: replay, reload, and a new input for one', asyn
   const alone = { up: await plotValues(page, 'Up trend'), down: await plotValues(page, 'Down trend') };
   expect(alone.up.filter((v) => v !== null).length).toBeGreaterThan(100);
   expect(alone.down.filter((v) => v !== null).length).toBeGreaterThan(100);
-  await newScript(page, RIBBON);
+  const ribbonName = await newScript(page, RIBBON);
   await addToChart(page, rsiName, 1);
   await addToChart(page, stName, 2);
 
@@ -208,5 +209,34 @@ test('three scripts on one chart: replay, reload, and a new input for one', asyn
   c = await chartInfo(page);
   expect(c.panes).toBe(1);
   expect(Object.keys(c.series)).not.toContain('RSI');
+
+  // Edit the SuperTrend: it opens in the editor and the ribbon takes its place on the chart; both
+  // come back from their checkpoints (nothing is computed again).
+  const at = (await appState(page)).barIndex;
+  await row(page, stName).getByTestId('study-edit').click();
+  await page.waitForFunction((n) => (window as unknown as { evergreen: EvergreenDebug }).evergreen.studies()[0]?.name === n, ribbonName);
+  await waitSettled(page);
+  await expect(page.getByTestId('script-select').locator('option:checked')).toHaveText(stName);
+  expect((await appState(page)).restoredBar).toBe(at);
+  expect((await studies(page)).map((s) => [s.name, s.restoredBar])).toEqual([[ribbonName, at]]);
+  expect(await page.evaluate(() => (window as unknown as { evergreen: EvergreenDebug }).evergreen.source())).toBe(SUPERTREND);
+  expect(mismatches(await plotValues(page, 'MA 50'), sma(closes, 50), at + 1)).toEqual([]);
+  expect(mismatches(await plotValues(page, 'Up trend'), alone.up, at + 1)).toEqual([]);
+
+  // Change the SuperTrend's up color: only how it is drawn changed, so nothing runs again (the
+  // ribbon beside it comes back from its checkpoint too).
+  const before = (await appState(page)).runId;
+  await setSource(page, SUPERTREND.replace('color=color.green', 'color=color.lime'));
+  await page.getByTestId('run').click();
+  await page.waitForFunction((r) => {
+    const ev = (window as unknown as { evergreen: EvergreenDebug }).evergreen;
+    return ev.state().runId > r && ev.lastRun()?.kept === 'presentation';
+  }, before);
+  await waitSettled(page);
+  expect(await page.evaluate(() => (window as unknown as { evergreen: EvergreenDebug }).evergreen.lastRun())).toEqual({ status: 'restored', lastBar: at, barsRun: 0, kept: 'presentation' });
+  expect((await studies(page)).map((s) => [s.name, s.restoredBar])).toEqual([[ribbonName, at]]);
+  expect(mismatches(await plotValues(page, 'Up trend'), alone.up, at + 1)).toEqual([]);
+  expect(mismatches(await plotValues(page, 'MA 10'), sma(closes, 10), at + 1)).toEqual([]);
+  await testInfo.attach('chart-after-color-change', { body: await page.getByTestId('chart').screenshot(), contentType: 'image/png' });
   expect(errors).toEqual([]);
 });

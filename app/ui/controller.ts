@@ -903,6 +903,13 @@ export class AppController {
     await this.call('Adding the script to the chart', () => this.engine.addStudy(scriptId));
   }
 
+  /** Opens an added script in the editor (the editor's script takes its place on the chart). */
+  async editStudy(id: string): Promise<void> {
+    await this.flushSource();
+    const s = await this.call('Opening the script', () => this.engine.editStudy(id));
+    if (s) this.applySession(s);
+  }
+
   async removeStudy(id: string): Promise<void> {
     await this.call('Removing the script from the chart', () => this.engine.removeStudy(id));
   }

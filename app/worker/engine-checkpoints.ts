@@ -528,6 +528,8 @@ export abstract class EngineCheckpoints extends EngineLibrary {
       replayFrom: id.replayFrom,
       runKey: id.runKey,
       totalBars: ds.bars.length,
+      // The timeline's replay branch goes on.
+      ...(old.branch !== MAIN_BRANCH ? { branch: old.branch } : {}),
     };
     const { storedEnd: _end, ...all } = rows;
     try {

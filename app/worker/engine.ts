@@ -157,7 +157,10 @@ export class Engine extends EngineReplay implements EngineApi {
     });
   }
 
-  selectScript(id: string): Promise<SessionView> {
+  async selectScript(id: string): Promise<SessionView> {
+    // A script already on the chart beside the editor's swaps places with it (not drawn twice).
+    const onChart = (await this.store.listStudies(CHART_ID)).find((s) => s.scriptId === id);
+    if (onChart && id !== this.session.scriptId) return (await this.editStudy(onChart.id)) ?? this.sessionView();
     return this.exclusive(async () => {
       const s = await this.store.getScript(id);
       if (!s) throw new Error(`No script with id ${id}.`);
@@ -425,6 +428,26 @@ export class Engine extends EngineReplay implements EngineApi {
       const rec = (await this.store.listStudies(CHART_ID)).find((s) => s.id === id);
       if (rec) await this.store.putStudy({ ...rec, inputs: { ...values } });
     });
+  }
+
+  editStudy(id: string): Promise<SessionView | null> {
+    let view: SessionView | null = null;
+    return this.reopenChart(async () => {
+      const rec = (await this.store.listStudies(CHART_ID)).find((s) => s.id === id);
+      const main = this.script;
+      if (!rec || !main) return;
+      const next = await this.store.getScript(rec.scriptId);
+      if (!next) throw new Error(`No script with id ${rec.scriptId}.`);
+      // Strategy properties stay with the editor's script; inputs travel with each script.
+      const mainInputs = Object.fromEntries(Object.entries(this.session.inputs[main.id] ?? {}).filter(([k]) => !k.startsWith('strategy:')));
+      await this.store.putStudy({ ...rec, scriptId: main.id, inputs: mainInputs, hidden: false });
+      this.session.inputs = { ...this.session.inputs, [next.id]: { ...rec.inputs } };
+      this.script = next;
+      this.session.scriptId = next.id;
+      this.session.replay.playing = false;
+      await this.saveSession();
+      view = await this.pushSession();
+    }).then(() => view);
   }
 
   /** Hiding and moving change only how the chart is laid out (the page does it): stored here. */

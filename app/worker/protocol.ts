@@ -290,6 +290,9 @@ export interface EngineApi {
   setStudyInputs(id: string, values: Record<string, InputValue>): Promise<void>;
   setStudyHidden(id: string, hidden: boolean): Promise<void>;
   moveStudy(id: string, delta: number): Promise<void>;
+  /** Opens an added script in the editor: it and the editor's script swap places (each keeps its
+   * inputs and comes back from its checkpoints). */
+  editStudy(id: string): Promise<SessionView | null>;
 }
 
 export type { StrategyReport };

@@ -172,6 +172,34 @@ describe('several scripts on one chart', () => {
   });
 });
 
+describe('opening an added script in the editor', () => {
+  it('swaps it with the editor script; both come back from their checkpoints', async () => {
+    const db = newDb();
+    const { engine, page, mainId, overlayId } = await startThree(db);
+    const study = lastReset(page).studies?.find((s) => s.scriptId === overlayId);
+    await engine.setStudyInputs(study?.id ?? '', { len: 6 });
+    await page.until('the new study values', () => page.lastEnd !== null && !page.lastEnd.resumes && near(page.values('Study'), sma(6)));
+    const view = await engine.editStudy(study?.id ?? '');
+    expect(view?.scriptId).toBe(overlayId);
+    expect(view?.inputs).toEqual({ len: 6 });
+    await page.until('the swapped chart', () => page.lastEnd?.status === 'restored' && page.buffer.outputIdByTitle('Main') > 0);
+    const reset = lastReset(page);
+    expect(reset.program?.meta.title).toBe('study sma');
+    expect(reset.studies?.map((s) => [s.scriptId, s.restoredBar])).toEqual([
+      [mainId, N - 1],
+      [expect.any(String), N - 1],
+    ]);
+    expect(near(page.values('Study'), sma(6))).toBe(true);
+    expect(near(page.values('Main'), sma(3))).toBe(true);
+    expect(near(page.values('Range'), RANGE)).toBe(true);
+    // Choosing the old editor script from the script list swaps them back (never drawn twice).
+    await engine.selectScript(mainId);
+    await page.until('swapped back', () => lastReset(page).program?.meta.title === 'main sma' && page.lastEnd?.status === 'restored');
+    expect(lastReset(page).studies?.map((s) => s.scriptId)).toEqual([overlayId, expect.any(String)]);
+    expect(near(page.values('Study'), sma(6))).toBe(true);
+  });
+});
+
 describe('the database upgrade to version 3', () => {
   it('keeps what version 2 stored and adds the list of the chart scripts', async () => {
     const name = newDb();

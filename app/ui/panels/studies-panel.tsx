@@ -46,6 +46,9 @@ function StudyRow({ s, first, last, controller }: { s: StudyInfo; first: boolean
           <button type="button" className="btn btn-small btn-ghost" data-testid="study-down" disabled={last} title="Move down" onClick={() => void controller.moveStudy(s.id, 1)}>
             ↓
           </button>
+          <button type="button" className="btn btn-small btn-ghost" data-testid="study-edit" title="Open it in the editor (the editor's script takes its place on the chart)" onClick={() => void controller.editStudy(s.id)}>
+            Edit
+          </button>
           <button type="button" className="btn btn-small btn-ghost" data-testid="study-settings" aria-expanded={open} disabled={!s.program} onClick={() => setOpen(!open)}>
             Inputs
           </button>
