@@ -248,7 +248,8 @@ export abstract class EngineCheckpoints extends EngineLibrary {
     // goes on with this one (presentation-keep.ts).
     const next = program.meta.kind === 'strategy' ? withStrategyProperties(program, id.props) : program;
     const run = { scriptId: id.script.id, scriptName: id.script.name, sourceHash: id.sourceHash, runKey: id.runKey, datasetId: ds.info.id, datasetName: ds.info.name, replayFrom: id.replayFrom, inputs: id.resolved.values, totalBars: ds.bars.length };
-    const kept = await keepAcrossEdit(this.store, all, run, next, ds.bars.length - 1);
+    // (Not for a held script: it opens as it did before the edit, without its checkpoint.)
+    const kept = this.isHeld() ? null : await keepAcrossEdit(this.store, all, run, next, ds.bars.length - 1);
     if (kept) {
       this.notice('info', 'presentation-edit', `Only how '${id.script.name}' is drawn changed: it goes on from bar ${kept.meta.bar} with the new look, without running the history again.`);
       await this.adoptRestored(kept.meta, ds, id, kept.inst, kept.rows, 'presentation');
