@@ -167,6 +167,8 @@ if barstate.islast
     label.new(bar_index - 60, close, "tri", style = label.style_triangleup, color = color.red, textcolor = color.red)
     label.new(bar_index - 60, close, "outline", style = label.style_text_outline, yloc = yloc.abovebar, textcolor = color.white, color = color.black)
     box.new(bar_index - 80, high[80] * 1.05, bar_index - 65, low[80] * 0.95, text = "a box with a fairly long text that wraps", text_wrap = text.wrap_auto, text_halign = text.align_left, text_valign = text.align_top, text_size = size.small, bgcolor = color.new(color.blue, 80))
+    line.new(bar_index - 90, low, bar_index - 90, high, extend = extend.both, color = color.gray, style = line.style_dashed)
+    line.new(bar_index - 100, low[100], bar_index - 85, high[85], color = color.orange, width = 2, style = line.style_arrow_both)
     t = table.new(position.bottom_left, 3, 3, bgcolor = color.white, frame_color = color.red, frame_width = 3, border_color = color.blue, border_width = 2)
     t.cell(0, 0, "Merged", text_size = size.large, text_halign = text.align_left, text_valign = text.align_top, tooltip = "merged cell")
     t.cell(2, 0, "R", text_size = 20)
@@ -212,6 +214,12 @@ test('label styles, sizes and tooltips, box text and table styling render like T
   expect(box?.fontPx).toBe(10);
   expect((box?.lines ?? []).length).toBeGreaterThan(1);
   expect((box?.lines ?? []).join(' ')).toBe('a box with a fairly long text that wraps');
+
+  // A vertical line with extend.both crosses the whole pane (top edge to bottom edge).
+  const vertical = byKind(await drawn(page), 'line').find((d) => d.coords[0]?.[0] === d.coords[1]?.[0]);
+  const ys = (vertical?.points ?? []).map((p) => p[1]).sort((a, b) => a - b);
+  expect(ys[0]).toBe(0);
+  expect(ys[1]).toBeGreaterThan(500);
 
   // Hovering the left label shows its tooltip.
   const chartBox = await page.getByTestId('chart').boundingBox();

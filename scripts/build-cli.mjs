@@ -1,4 +1,5 @@
-// Bundles the `evergreen` CLI (vm/cli/main.ts) into dist-cli/evergreen.cjs with esbuild.
+// Bundles the `evergreen` CLI (vm/cli/main.ts, through vm/cli/bundle.ts) into dist-cli/evergreen.cjs
+// with esbuild, and its helper thread (vm/cli/fast-worker.ts) into dist-cli/evergreen-worker.cjs.
 // Runs on `npm install` (prepare) so that `npx evergreen` works right after installing.
 //
 // The bundle is CommonJS, loaded by bin/evergreen.mjs through `node:vm` with a V8 code cache
@@ -16,9 +17,9 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const entry = join(root, 'vm/cli/main.ts');
+const entry = join(root, 'vm/cli/bundle.ts');
 if (!existsSync(entry)) {
-  console.log('build-cli: vm/cli/main.ts not present yet, skipped');
+  console.log('build-cli: vm/cli/bundle.ts not present yet, skipped');
   process.exit(0);
 }
 const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -44,25 +45,28 @@ const lazyMsgpackr = {
 };
 
 const id = randomBytes(8).toString('hex');
-const result = await build({
-  entryPoints: [entry],
-  outfile: join(out, 'evergreen.cjs'),
+const common = {
   bundle: true,
   platform: 'node',
   format: 'cjs',
   target: 'node20',
-  minify: true,
+  // EVERGREEN_NO_MINIFY=1 keeps the names (for reading CPU profiles).
+  minify: process.env.EVERGREEN_NO_MINIFY !== '1',
   keepNames: true,
   sourcemap: true,
-  banner: { js: `//evergreen-build:${id}` },
   plugins: [lazyMsgpackr],
   define: { __EVERGREEN_VERSION__: JSON.stringify(version) },
   logLevel: 'warning',
   write: false,
-});
+};
+const [cli, worker] = await Promise.all([
+  build({ ...common, entryPoints: [entry], outfile: join(out, 'evergreen.cjs'), banner: { js: `//evergreen-build:${id}` } }),
+  build({ ...common, entryPoints: [join(root, 'vm/cli/fast-worker.ts')], outfile: join(out, 'evergreen-worker.cjs') }),
+]);
+const result = { outputFiles: [...worker.outputFiles, ...cli.outputFiles] };
 mkdirSync(out, { recursive: true });
-// The map first: the bundle's mtime is what bin/evergreen.mjs compares with the sources.
-const files = [...result.outputFiles].sort((a, b) => (a.path.endsWith('.map') ? -1 : b.path.endsWith('.map') ? 1 : 0));
+// The CLI's bundle last: its mtime is what bin/evergreen.mjs compares with the sources.
+const files = [...result.outputFiles].sort((a, b) => (a.path.endsWith('evergreen.cjs') ? 1 : b.path.endsWith('evergreen.cjs') ? -1 : 0));
 for (const f of files) {
   const tmp = `${f.path}.${process.pid}.tmp`;
   writeFileSync(tmp, f.contents);

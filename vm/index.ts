@@ -30,6 +30,7 @@ export { PineRuntimeError, type PineRuntimeErrorData, type StackFrame } from './
 export type { SymbolInfo, TimeframeInfo, Limits, LogEntry, AlertEntry } from './core/runtime.js';
 export { colorToCss, colorToHex, colorR, colorG, colorB, colorT, makeColor } from './core/color.js';
 export { SnapshotError, type SnapshotErrorCode } from './snapshot/format.js';
+export { inspectSnapshotBytes, formatSnapshotReport, type SnapshotReport } from './runtime/inspect.js';
 export type { BarColumns } from './data/bars.js';
 export { parseBarsCsv, ParseError, type ParsedBars } from './data/csv.js';
 export { inferMintick, inferTimeframe, tickerFromFileName, csvSymbolInfo } from './data/infer.js';

@@ -84,11 +84,32 @@ export interface SnapshotMeta {
   runKey: string;
   /** Bars in the dataset when the snapshot was taken. */
   totalBars: number;
+  /** The replay branch it belongs to (the checkpoint timeline's forks; absent: MAIN_BRANCH). Automatic
+   * checkpoints are pruned within their branch, so forking keeps the older branch's. */
+  branch?: string;
 }
+
+/** The branch of checkpoints made before any fork. */
+export const MAIN_BRANCH = 'main';
 
 export interface SnapshotBytesRecord {
   id: string;
   bytes: Uint8Array;
+  /** The candles of the chart's last window up to the checkpoint's bar, kept beside the snapshot
+   * so that a page load draws the restored chart before it has the dataset (absent in checkpoints
+   * written before this field, and in imported ones). */
+  tail?: TailBarsRecord;
+}
+
+/** Bars [firstBar, firstBar + time.length) as columns. */
+export interface TailBarsRecord {
+  firstBar: number;
+  time: Float64Array;
+  open: Float64Array;
+  high: Float64Array;
+  low: Float64Array;
+  close: Float64Array;
+  volume: Float64Array;
 }
 
 /** Plot output rows [fromBar, toBar) of one run, as columns (`columns[output][channel]`). */

@@ -92,6 +92,10 @@ export interface EvergreenDebug {
   /** performance.now() (ms since the page started loading) of the engine being ready, the last
    * run's start (reset) and end, and its chart being fully drawn; NaN before they happen. */
   timings(): { ready: number; reset: number; runEnd: number; drawn: number };
+  /** The scripts added to the chart beside the editor's, in the chart's order: id, name, hidden,
+   * overlay, their plots' titles, the panes they draw in (empty when hidden), the bar their run was
+   * restored from (null: computed from the first bar) and their error (null: none). */
+  studies(): { id: string; name: string; scriptId: string; hidden: boolean; overlay: boolean | null; plots: string[]; panes: number[]; restoredBar: number | null; error: string | null; inputs: Record<string, unknown> }[];
   /** Timing marks of this page load, the page's (`p:`) and the engine worker's (`w:`), in ms from
    * the start of the navigation, in time order. */
   marks(): Promise<{ name: string; ms: number }[]>;
@@ -170,6 +174,21 @@ export function installDebug(c: AppController): void {
     strategy: () => c.strategyReport(),
     tradesCsv: () => c.strategyTradesCsv(),
     timings: () => ({ ...c.timings }),
+    studies() {
+      const panes = c.chartView?.layerPanes() ?? {};
+      return c.getState().studies.map((s) => ({
+        id: s.id,
+        name: s.name,
+        scriptId: s.scriptId,
+        hidden: s.hidden,
+        overlay: s.program?.meta.overlay ?? null,
+        plots: s.program?.outputs.filter((o) => o.kind === 'plot').map((o) => o.title) ?? [],
+        panes: panes[s.id] ?? [],
+        restoredBar: s.restoredBar,
+        error: s.error,
+        inputs: { ...s.inputs },
+      }));
+    },
     testOnlyHangEngine: () => c.testOnlyHangEngine(),
     async marks() {
       const worker = await c.engineMarks();

@@ -5,9 +5,9 @@
 
 import type { Instance, Program } from '../../vm/index.js';
 import { StoreError } from '../store/errors.js';
-import type { ScriptRecord, SnapshotKind, SnapshotMeta } from '../store/schema.js';
+import { MAIN_BRANCH, type ScriptRecord, type SnapshotKind, type SnapshotMeta, type TailBarsRecord } from '../store/schema.js';
 import type { AssembledOutputs } from '../store/store.js';
-import { builtinDatasets, type LoadedDataset } from './datasets.js';
+import { builtinDatasets, storedDatasetInfo, type LoadedDataset } from './datasets.js';
 import { hashText, stableJson } from './hash.js';
 import { newId, readCheckpoint, writeCheckpoint, inspectSnapshot, restoreInstance } from './checkpoint.js';
 import { portableFile } from './export-file.js';
@@ -16,11 +16,11 @@ import { barsDigest, checkpointInputs, CheckpointFileError, decodeCheckpointFile
 import { runKeyOf } from './run-config.js';
 import { mark } from '../marks.js';
 import { now } from './scheduling.js';
-import { CHART_WINDOW } from './protocol.js';
-import type { ImportResult, OutputsChunk, SnapshotInfo } from './protocol.js';
+import { BACKFILL_WAIT_MS, CHART_WINDOW } from './protocol.js';
+import type { BarsChunk, DatasetInfo, ImportResult, OutputsChunk, SnapshotInfo } from './protocol.js';
 import { EngineLibrary } from './engine-library.js';
-import { checkpointStudies, openStudies, withStudyRows } from './engine-studies.js';
-import { KEEP_AUTO, REPLAY_CHECKPOINT_MS, chunkBuffers, errorMessage, timeOfDay, type ActiveRun, type Job, type RunIdentity } from './engine-core.js';
+import { CHART_ID, checkpointStudies, openStudies, withStudyRows } from './engine-studies.js';
+import { KEEP_AUTO, REPLAY_CHECKPOINT_MS, barsChunk, chunkBuffers, errorMessage, programInfo, timeOfDay, type ActiveRun, type Job, type RunIdentity } from './engine-core.js';
 
 /** A follower that gets the writer lock sooner than this took it over from its own reloaded page. */
 const TAKEOVER_QUIET_MS = 3000;
@@ -44,6 +44,11 @@ export abstract class EngineCheckpoints extends EngineLibrary {
       scriptName: m.scriptName,
       datasetName: m.datasetName,
       matchesCurrent: r !== null && m.runKey === r.runKey,
+      scriptId: m.scriptId,
+      datasetId: m.datasetId,
+      replayFrom: m.replayFrom,
+      branch: m.branch ?? MAIN_BRANCH,
+      current: r !== null && m.runKey === r.runKey && (m.branch ?? MAIN_BRANCH) === r.branch,
     };
   }
 
@@ -84,7 +89,10 @@ export abstract class EngineCheckpoints extends EngineLibrary {
           inputs: run.inputs,
           replayFrom: run.replayFrom,
           totalBars: run.dataset.bars.length,
+          bars: run.dataset.bars,
+          tailBars: CHART_WINDOW,
           outputsStored: run.outputsStored,
+          branch: run.branch,
         },
         kind,
       );
@@ -96,9 +104,9 @@ export abstract class EngineCheckpoints extends EngineLibrary {
       }
       info = this.snapshotInfo(meta);
       this.send({ type: 'checkpoint', bar: meta.bar, at: meta.createdAt });
-      if (kind === 'auto') await this.store.pruneAutoSnapshots(run.runKey, KEEP_AUTO);
+      if (kind === 'auto') await this.store.pruneAutoSnapshots(run.runKey, KEEP_AUTO, run.branch);
       // The chart's other scripts are checkpointed at the same bar (each its own checkpoint).
-      if (run.studies.length > 0) await checkpointStudies(this.studyHost, run.studies, run.dataset, meta.bar, run.replayFrom, kind === 'manual' ? 'manual' : 'auto', KEEP_AUTO);
+      if (run.studies.length > 0) await checkpointStudies(this.studyHost, run.studies, run.dataset, meta.bar, run.replayFrom, kind === 'manual' ? 'manual' : 'auto', KEEP_AUTO, run.branch);
       await this.sendSnapshots();
     } catch (e) {
       // A full disk is said once (the next saves would fail the same way at every bar) until a
@@ -270,9 +278,10 @@ export abstract class EngineCheckpoints extends EngineLibrary {
 
   /** A page load's quick way back: the newest checkpoints made from the open script's exact source
    * over the open dataset (and replay start) are tried without compiling anything (a snapshot
-   * embeds its program, whose inputs decide the run's identity). Reading the newest one starts
-   * before the dataset is built, so storage and generating bars overlap. False when none fits: the
-   * slow path compiles, marks stale checkpoints and restores or runs from the first bar. */
+   * embeds its program, whose inputs decide the run's identity). A checkpoint stored with its last
+   * candles is drawn before the dataset is even loaded (drawRestoredEarly): what the page needs for
+   * its first frame costs the same at 10k bars as at 1M. False when none fits: the slow path
+   * compiles, marks stale checkpoints and restores or runs from the first bar. */
   protected async restoreAtOpen(): Promise<boolean> {
     const script = this.script;
     if (!script) return false;
@@ -284,21 +293,94 @@ export abstract class EngineCheckpoints extends EngineLibrary {
     const first = candidates[0];
     if (!first) return false;
     const firstRead = this.readForRestore(first);
-    const ds = await this.ensureDataset();
-    mark('w:dataset-ready');
+    const loaded = this.dataset && this.dataset.info.id === this.session.datasetId ? this.dataset : null;
+    let ds: LoadedDataset | null = null;
+    // The early draw shows the editor's script alone: a chart with other scripts waits for them.
+    const alone = (await this.store.listStudies(CHART_ID)).length === 0;
     for (const c of candidates) {
       const outcome = c === first ? await firstRead : await this.readForRestore(c);
       if (!outcome.ok) {
         await this.rejectCheckpoint(c, outcome.problem);
         continue;
       }
+      const early = loaded || ds || !alone ? null : await this.drawRestoredEarly(c, outcome.inst, outcome.outputs, outcome.tailBars);
+      // The rest waits for the page to have painted the chart (or BACKFILL_WAIT_MS).
+      if (early) await this.untilDrawn(early.runId);
+      if (!ds) {
+        ds = await this.ensureDataset();
+        mark('w:dataset-ready');
+      }
       const id = this.identity(outcome.inst.program, ds);
       if (id.runKey !== c.runKey) continue;
-      await this.adoptRestored(c, ds, id, outcome.inst, outcome.outputs);
+      const fits = early !== null && ds.info.id === c.datasetId && ds.bars.length === c.totalBars;
+      await this.adoptRestored(c, ds, id, outcome.inst, outcome.outputs, fits ? early : null);
       if ((await this.markStale(all, script, ds.info.id, sourceHash)).length > 0) await this.sendSnapshots();
       return true;
     }
     return false;
+  }
+
+  /** Before the dataset is loaded: sends the page a restored run's reset with only the candles
+   * stored beside the checkpoint, and the plot rows of that window, so it draws the chart while the
+   * worker loads the bars (the rest of them follow as a 'bars' event, then every row from bar 0).
+   * Only for a checkpoint at the end of what the chart shows (no history left to resume past it)
+   * whose run is the one the session opens. Returns the run id and the first candle sent, or null
+   * when it cannot (nothing was sent). */
+  protected async drawRestoredEarly(meta: SnapshotMeta, inst: Instance, tail: AssembledOutputs, bars: TailBarsRecord | null): Promise<{ runId: number; barsFrom: number } | null> {
+    if (!bars) return null;
+    const id = this.identity(inst.program, { info: { id: meta.datasetId }, bars: { length: meta.totalBars } });
+    const historyEnd = id.replayFrom ?? meta.totalBars;
+    const end = meta.bar + 1;
+    if (id.runKey !== meta.runKey || historyEnd > end || end > meta.totalBars) return null;
+    const info = await this.datasetInfoOf(meta.datasetId, meta.totalBars);
+    if (!info) return null;
+    const runId = ++this.runSeq;
+    const chunk: BarsChunk = { ...bars, length: bars.time.length };
+    this.send({ type: 'reset', runId, program: programInfo(inst.program), dataset: info, total: meta.totalBars, bars: chunk, restoring: true }, chunkBuffers(chunk));
+    mark('w:reset-posted');
+    // Copies: the rows stay usable should the run be adopted without this early draw.
+    const first: OutputsChunk = { firstBar: tail.firstBar, length: tail.length, time: tail.time.slice(), columns: tail.columns.map((o) => o.map((c) => c.slice())) };
+    this.send({ type: 'outputs', runId, chunk: first }, chunkBuffers(first));
+    mark('w:rows-posted');
+    return { runId, barsFrom: bars.firstBar };
+  }
+
+  private drawnRun = -1;
+  private drawnWaiter: { runId: number; resolve: () => void } | null = null;
+
+  /** The page painted run `runId` (EngineApi.chartDrawn). */
+  protected pageDrew(runId: number): void {
+    this.drawnRun = Math.max(this.drawnRun, runId);
+    const w = this.drawnWaiter;
+    if (w && w.runId <= runId) {
+      this.drawnWaiter = null;
+      w.resolve();
+    }
+  }
+
+  private untilDrawn(runId: number): Promise<void> {
+    if (this.drawnRun >= runId) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        if (this.drawnWaiter?.runId === runId) this.drawnWaiter = null;
+        resolve();
+      }, BACKFILL_WAIT_MS);
+      this.drawnWaiter = {
+        runId,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      };
+    });
+  }
+
+  /** What the page shows of a dataset before it is loaded (null: not in this browser). */
+  private async datasetInfoOf(datasetId: string, length: number): Promise<DatasetInfo | null> {
+    const builtin = builtinDatasets().find((d) => d.id === datasetId);
+    if (builtin) return { ...builtin, length };
+    const stored = await this.store.getDataset(datasetId);
+    return stored ? storedDatasetInfo(stored) : null;
   }
 
   protected readForRestore(meta: SnapshotMeta) {
@@ -342,18 +424,37 @@ export abstract class EngineCheckpoints extends EngineLibrary {
 
   /** Makes a restored instance the active run. The page gets its candles and the last plot rows
    * first (enough to draw the chart), then every row from bar 0, then the run's end. */
-  protected async adoptRestored(meta: SnapshotMeta, ds: LoadedDataset, id: RunIdentity, inst: Instance, tail: AssembledOutputs, kept?: 'presentation'): Promise<void> {
+  protected async adoptRestored(
+    meta: SnapshotMeta,
+    ds: LoadedDataset,
+    id: RunIdentity,
+    inst: Instance,
+    tail: AssembledOutputs,
+    early: { runId: number; barsFrom: number } | null = null,
+    kept?: 'presentation',
+  ): Promise<void> {
     const t0 = now();
     const historyEnd = id.replayFrom ?? ds.bars.length;
     const end = meta.bar + 1;
     const held = this.isHeld();
     // The chart's other scripts, each from its own checkpoint (caught up to this bar).
     const studies = await openStudies(this.studyHost, ds, meta.bar, id.replayFrom);
-    const run = this.adopt(inst, ds, id, historyEnd, end, end, true, studies);
-    mark('w:reset-posted');
-    const first: OutputsChunk = withStudyRows({ firstBar: tail.firstBar, length: tail.length, time: tail.time, columns: tail.columns }, run.studies);
-    this.send({ type: 'outputs', runId: run.id, chunk: first }, chunkBuffers(first));
-    mark('w:rows-posted');
+    const run = this.adopt(inst, ds, id, historyEnd, end, end, true, studies, early?.runId);
+    // Its checkpoints continue the replay branch of the one it came from (timeline forks).
+    if (meta.branch !== undefined) run.branch = meta.branch;
+    if (early) {
+      // The page drew the chart from the stored candles: the ones before them follow.
+      if (early.barsFrom > 0) {
+        const back = barsChunk(ds.bars, 0, early.barsFrom);
+        this.send({ type: 'bars', runId: run.id, bars: back }, chunkBuffers(back));
+      }
+      mark('w:bars-posted');
+    } else {
+      mark('w:reset-posted');
+      const first: OutputsChunk = withStudyRows({ firstBar: tail.firstBar, length: tail.length, time: tail.time, columns: tail.columns }, run.studies);
+      this.send({ type: 'outputs', runId: run.id, chunk: first }, chunkBuffers(first));
+      mark('w:rows-posted');
+    }
     run.logsSent = inst.logs.length;
     this.send({ type: 'logs', runId: run.id, entries: inst.logs.slice(), reset: true });
     this.send({ type: 'checkpoint', bar: meta.bar, at: meta.createdAt });
@@ -367,6 +468,8 @@ export abstract class EngineCheckpoints extends EngineLibrary {
       run.outputsStored = Math.max(end, await this.store.storedOutputsEnd(meta.runKey));
     }
     mark('w:all-rows-posted');
+    // The page has the chart's other scripts' rows: later ones come from their instances.
+    for (const s of run.studies) s.rows = null;
     this.sendDrawings(run);
     this.send({ type: 'run-end', runId: run.id, status: 'restored', lastBar: meta.bar, elapsedMs: now() - t0, resumes: meta.bar + 1 < historyEnd && !held, barsRun: 0, ...(kept ? { kept } : {}) });
     mark('w:run-end-posted');
@@ -445,7 +548,7 @@ export abstract class EngineCheckpoints extends EngineLibrary {
       return false;
     }
     this.notice('info', 'presentation-edit', `Only how '${id.script.name}' is drawn changed: it goes on from bar ${end - 1} with the new look, without running the history again.`);
-    await this.adoptRestored(meta, ds, id, inst, all, 'presentation');
+    await this.adoptRestored(meta, ds, id, inst, all, null, 'presentation');
     return true;
   }
 

@@ -7,7 +7,7 @@
 import { Instance, PineRuntimeError, STRATEGY_PROPERTIES, type Bar, type BarColumns, type Diagnostic, type InputValue, type Program, type StrategyProperties } from '../../vm/index.js';
 import { Store } from '../store/store.js';
 import { StoreError } from '../store/errors.js';
-import type { ScriptRecord, SessionRecord } from '../store/schema.js';
+import { MAIN_BRANCH, type ScriptRecord, type SessionRecord } from '../store/schema.js';
 import { DEFAULT_DATASET_ID, type LoadedDataset } from './datasets.js';
 import type { resolveInputs } from './run-config.js';
 import { now } from './scheduling.js';
@@ -102,6 +102,8 @@ export interface ActiveRun {
   floorBar: number;
   /** The other scripts on the chart, run in step with this one (engine-studies.ts). */
   studies: StudyRun[];
+  /** The replay branch its checkpoints go to (SnapshotMeta.branch; the timeline's forks). */
+  branch: string;
 }
 
 export function defaultSession(scriptId: string): SessionRecord {
@@ -240,7 +242,7 @@ export abstract class EngineCore {
 
   /** What the chart's other scripts (engine-studies.ts) need of the engine. */
   protected get studyHost(): StudyHost {
-    return { store: this.store, notice: (l, c, m) => this.notice(l, c, m), busy: () => this.busy() };
+    return { store: this.store, notice: (l, c, m) => this.notice(l, c, m), busy: () => this.busy(), baseUrl: this.baseUrl };
   }
 
   protected notice(level: NoticeLevel, code: string, message: string): void {
@@ -342,8 +344,10 @@ export abstract class EngineCore {
     outputsStored: number,
     restoring = false,
     studies: { runs: StudyRun[]; infos: StudyInfo[] } = { runs: [], infos: [] },
+    /** The run's reset was sent already (a restore drawn before its dataset was loaded). */
+    earlyRunId?: number,
   ): ActiveRun {
-    const runId = ++this.runSeq;
+    const runId = earlyRunId ?? ++this.runSeq;
     const shown = Math.max(historyEnd, inst.barIndex + 1);
     const run: ActiveRun = {
       id: runId,
@@ -371,14 +375,17 @@ export abstract class EngineCore {
       writer: false,
       floorBar: -1,
       studies: studies.runs,
+      branch: MAIN_BRANCH,
     };
     this.active = run;
     this.claimWriter(run);
-    const bars = barsChunk(ds.bars, 0, shown);
-    this.send(
-      { type: 'reset', runId, program: programInfo(inst.program), dataset: ds.info, total: ds.bars.length, bars, restoring, studies: studies.infos },
-      chunkBuffers(bars),
-    );
+    if (earlyRunId === undefined) {
+      const bars = barsChunk(ds.bars, 0, shown);
+      this.send(
+        { type: 'reset', runId, program: programInfo(inst.program), dataset: ds.info, total: ds.bars.length, bars, restoring, studies: studies.infos },
+        chunkBuffers(bars),
+      );
+    }
     this.send({ type: 'logs', runId, entries: [], reset: true });
     this.sendReplay();
     return run;

@@ -184,7 +184,7 @@ export abstract class EngineHistory extends EngineCheckpoints {
             break;
           }
         } else if (inst.runBars(run.dataset.bars, from, to).status === 'needs-data') await answerDataRequest(inst, this.store, this.baseUrl);
-        if (run.studies.length > 0) syncStudies(this.studyHost, run.studies, run.dataset, inst.barIndex, end);
+        if (run.studies.length > 0) await syncStudies(this.studyHost, run.studies, run.dataset, inst.barIndex, end);
         const n = inst.barIndex + 1 - from;
         const perBar = (now() - ts) / Math.max(1, n);
         slow = perBar > SLOW_BAR_MS;

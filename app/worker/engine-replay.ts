@@ -50,7 +50,7 @@ export abstract class EngineReplay extends EngineHistory {
       if (job?.stop && !job.finishBar) return false;
       const tick = o.ticks[o.sent] as TickBar;
       await this.settleBar(inst, inst.updateBar(tick));
-      if (run.studies.length > 0) tickStudies(this.studyHost, run.studies, tick);
+      if (run.studies.length > 0) await tickStudies(this.studyHost, run.studies, tick);
       o.sent++;
       run.lastTick = tick;
       if (tickDelay > 0 && !job?.stop) {
@@ -59,7 +59,7 @@ export abstract class EngineReplay extends EngineHistory {
       }
     }
     await this.settleBar(inst, inst.runBar(barAt(run.dataset.bars, o.bar)));
-    if (run.studies.length > 0) syncStudies(this.studyHost, run.studies, run.dataset, inst.barIndex, run.historyEnd);
+    if (run.studies.length > 0) await syncStudies(this.studyHost, run.studies, run.dataset, inst.barIndex, run.historyEnd);
     run.open = null;
     run.lastTick = null;
     if (tickDelay > 0 || now() - this.lastFeedFlush >= FEED_FLUSH_MS) this.flushFeed(run);

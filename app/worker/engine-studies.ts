@@ -8,7 +8,8 @@
 // chart draw them like one program's outputs; app/ui/chart/chart-layers.ts lays out their panes).
 // Only plots reach the chart: their logs, alerts and drawings are the editor script's alone.
 
-import { compile, Instance, type Program } from '../../vm/index.js';
+import { compile, Instance, type Program, type RunResult } from '../../vm/index.js';
+import { answerDataRequest } from './engine-data.js';
 import type { Store, AssembledOutputs } from '../store/store.js';
 import type { SnapshotKind, SnapshotMeta, StudyRecord } from '../store/schema.js';
 import type { LoadedDataset } from './datasets.js';
@@ -47,6 +48,8 @@ export interface StudyHost {
   notice(level: 'info' | 'warning' | 'error', code: string, message: string): void;
   /** The worker is about to block (a study computed from the first bar). */
   busy(): void;
+  /** Where other symbols' bars are fetched from (request.security, engine-data.ts). */
+  baseUrl: string;
 }
 
 const compiled = new Map<string, { program: Program | null; error: string | null }>();
@@ -63,15 +66,23 @@ function compileCached(source: string): { program: Program | null; error: string
   return c;
 }
 
+/** Finishes a bar that stopped for another symbol's bars (a host call answered from storage). */
+async function settle(host: StudyHost, inst: Instance, r: RunResult | { status: 'done' | 'needs-data' }): Promise<void> {
+  let out = r;
+  while (out.status === 'needs-data') {
+    await answerDataRequest(inst, host.store, host.baseUrl);
+    out = inst.resume();
+  }
+}
+
 /** Runs `inst` over bars [inst.barIndex + 1, to): history bars in one go, bars of the replay
  * (from `historyEnd`) one confirmed bar at a time, as the replay confirms them. */
-function runTo(inst: Instance, ds: LoadedDataset, to: number, historyEnd: number): void {
-  const from = inst.barIndex + 1;
+async function runTo(host: StudyHost, inst: Instance, ds: LoadedDataset, to: number, historyEnd: number): Promise<void> {
   const h = Math.min(to, historyEnd);
-  if (h > from) inst.runBars(ds.bars, from, h);
-  for (let i = Math.max(from, historyEnd); i < to; i++) {
+  while (inst.barIndex + 1 < h) await settle(host, inst, inst.runBars(ds.bars, inst.barIndex + 1, h));
+  for (let i = Math.max(inst.barIndex + 1, historyEnd); i < to; i++) {
     const b = ds.bars;
-    inst.runBar({ time: b.time[i] as number, open: b.open[i] as number, high: b.high[i] as number, low: b.low[i] as number, close: b.close[i] as number, volume: b.volume[i] as number });
+    await settle(host, inst, inst.runBar({ time: b.time[i] as number, open: b.open[i] as number, high: b.high[i] as number, low: b.low[i] as number, close: b.close[i] as number, volume: b.volume[i] as number }));
   }
 }
 
@@ -185,7 +196,7 @@ export async function openStudies(
       }
     }
     try {
-      runTo(run.inst, ds, upTo + 1, historyEnd);
+      await runTo(host, run.inst, ds, upTo + 1, historyEnd);
     } catch (e) {
       fail(host, run, e, errors);
     }
@@ -202,11 +213,11 @@ function fail(host: StudyHost, s: StudyRun, e: unknown, errors?: Map<string, str
 }
 
 /** Runs every study up to the active run's last confirmed bar `bar`. */
-export function syncStudies(host: StudyHost, studies: StudyRun[], ds: LoadedDataset, bar: number, historyEnd: number): void {
+export async function syncStudies(host: StudyHost, studies: StudyRun[], ds: LoadedDataset, bar: number, historyEnd: number): Promise<void> {
   for (const s of studies) {
     if (s.failed || s.inst.barIndex >= bar) continue;
     try {
-      runTo(s.inst, ds, bar + 1, historyEnd);
+      await runTo(host, s.inst, ds, bar + 1, historyEnd);
     } catch (e) {
       fail(host, s, e);
     }
@@ -214,11 +225,11 @@ export function syncStudies(host: StudyHost, studies: StudyRun[], ds: LoadedData
 }
 
 /** A replay tick of the forming bar, for every study. */
-export function tickStudies(host: StudyHost, studies: StudyRun[], tick: TickBar): void {
+export async function tickStudies(host: StudyHost, studies: StudyRun[], tick: TickBar): Promise<void> {
   for (const s of studies) {
     if (s.failed) continue;
     try {
-      s.inst.updateBar(tick);
+      await settle(host, s.inst, s.inst.updateBar(tick));
     } catch (e) {
       fail(host, s, e);
     }
@@ -235,6 +246,7 @@ export async function checkpointStudies(
   replayFrom: number | null,
   kind: SnapshotKind,
   keepAuto: number,
+  branch?: string,
 ): Promise<SnapshotMeta[]> {
   const out: SnapshotMeta[] = [];
   for (const s of studies) {
@@ -253,12 +265,13 @@ export async function checkpointStudies(
         replayFrom,
         totalBars: ds.bars.length,
         outputsStored: s.outputsStored,
+        ...(branch !== undefined ? { branch } : {}),
       },
       kind,
     );
     s.outputsStored = outputsStored;
     s.rows = null;
-    if (kind === 'auto') await host.store.pruneAutoSnapshots(s.runKey, keepAuto);
+    if (kind === 'auto') await host.store.pruneAutoSnapshots(s.runKey, keepAuto, branch);
     out.push(meta);
   }
   return out;

@@ -12,12 +12,13 @@ import { DEFAULT_DATASET_ID } from './datasets.js';
 import { SAMPLE_SCRIPTS } from './samples.js';
 import { mark, timingMarks, type TimingMark } from '../marks.js';
 import { sameInitOptions } from './protocol.js';
-import type { CompileInfo, EngineApi, EngineEvent, EngineListener, ImportResult, InitOptions, SessionView, SnapshotInfo } from './protocol.js';
+import type { CheckpointInspection, CompileInfo, EngineApi, EngineEvent, EngineListener, ImportResult, InitOptions, SessionView, SnapshotInfo } from './protocol.js';
 import { defaultSession, errorMessage, type Transfer } from './engine-core.js';
 import { EngineReplay } from './engine-replay.js';
 import { builtinCatalog, type BuiltinCatalog } from './builtin-catalog.js';
+import { brokerOf, formatSnapshotReport, inspectSnapshotBytes, strategyReport, tradesCsv, type StrategyReport } from '../../vm/index.js';
+import { MAIN_BRANCH } from '../store/schema.js';
 import { armTestHang } from './test-hang.js';
-import { brokerOf, strategyReport, tradesCsv, type StrategyReport } from '../../vm/index.js';
 import { CHART_ID } from './engine-studies.js';
 import { newId } from './checkpoint.js';
 
@@ -81,6 +82,10 @@ export class Engine extends EngineReplay implements EngineApi {
   /** Checkpoints what was confirmed since the last checkpoint (the page is hidden or closing). */
   flush(): Promise<void> {
     return this.flushActive();
+  }
+
+  async chartDrawn(runId: number): Promise<void> {
+    this.pageDrew(runId);
   }
 
   /** Test-only (app/worker/test-hang.ts): the next bar the engine runs never ends. */
@@ -332,6 +337,60 @@ export class Engine extends EngineReplay implements EngineApi {
 
   importSnapshot(fileName: string, bytes: Uint8Array): Promise<ImportResult> {
     return this.exclusive(() => this.importFile(fileName, bytes));
+  }
+
+  // ---- the checkpoint timeline ----
+
+  /** Restores checkpoint `id` and continues in a new replay branch: the checkpoints after it stay
+   * in their own branch (automatic ones are pruned per branch) until that branch is deleted. The new
+   * branch starts with a checkpoint at the same bar. */
+  forkSnapshot(id: string): Promise<void> {
+    return this.exclusive(async () => {
+      const meta = await this.store.getSnapshot(id);
+      if (!meta) {
+        this.notice('error', 'not-found', 'That checkpoint no longer exists.');
+        return;
+      }
+      await this.restoreById(id);
+      const run = this.active;
+      if (!run || run.runKey !== meta.runKey || run.inst.barIndex < meta.bar) return;
+      run.branch = `fork-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
+      if (run.inst.barIndex === meta.bar) await this.checkpoint(run, 'manual');
+      this.notice('info', 'forked', `Forked from the checkpoint at bar ${meta.bar}: a new branch; the other branch's checkpoints are kept.`);
+    });
+  }
+
+  /** Deletes every checkpoint of a replay branch of the chart (the open script's and its added
+   * scripts' on the open dataset; not the branch the open run saves to). */
+  deleteBranch(branch: string): Promise<void> {
+    return this.exclusive(async () => {
+      if (this.active?.branch === branch) {
+        this.notice('warning', 'branch-current', 'The open run saves to this branch: restore a checkpoint of another branch first.');
+        return;
+      }
+      const scripts = new Set([this.session.scriptId, ...(this.active?.studies.map((s) => s.scriptId) ?? [])]);
+      const onChart = (m: { scriptId: string; datasetId: string }) => scripts.has(m.scriptId) && m.datasetId === this.session.datasetId;
+      const gone = (await this.store.listSnapshots()).filter((m) => (m.branch ?? MAIN_BRANCH) === branch && onChart(m));
+      for (const m of gone) await this.store.deleteSnapshot(m.id);
+      this.notice('info', 'branch-deleted', `Deleted the branch's ${gone.length} checkpoint${gone.length === 1 ? '' : 's'}.`);
+      await this.sendSnapshots();
+    }, true);
+  }
+
+  /** A checkpoint's snapshot as `evergreen inspect` reports it (the VM's own inspect). */
+  async inspectSnapshot(id: string): Promise<CheckpointInspection> {
+    const meta = await this.store.getSnapshot(id);
+    if (!meta) throw new Error('That checkpoint no longer exists.');
+    const bytes = await this.store.getSnapshotBytes(id);
+    const base = { id, bar: meta.bar, size: meta.size, branch: meta.branch ?? MAIN_BRANCH, inputs: { ...meta.inputs } };
+    try {
+      if (!bytes) throw new Error('its bytes are missing from storage');
+      const report = inspectSnapshotBytes(bytes);
+      return { ...base, report, text: formatSnapshotReport(report, `${meta.scriptName} @ bar ${meta.bar}`), problem: null };
+    } catch (e) {
+      const problem = errorMessage(e);
+      return { ...base, report: null, text: problem, problem };
+    }
   }
 
   // ---- several scripts on one chart (engine-studies.ts) ----

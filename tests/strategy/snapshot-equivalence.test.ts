@@ -98,8 +98,9 @@ describe('strategy realtime ticks', () => {
     const live = build();
     live.runBars(bars, 0, n - 1);
     const last = barAt(bars, n - 1);
-    // Three ticks of the last bar with other prices first, then the confirmed values.
-    for (const c of [last.close + 0.01, last.close - 0.01, last.close]) live.updateBar({ ...last, close: c, high: Math.max(last.high, c), low: Math.min(last.low, c) });
+    // Three ticks of the last bar with other prices inside its range first, then the confirmed
+    // values: every tick carries the whole range, so the path is the bar's own.
+    for (const c of [Math.min(last.high, last.close + 0.01), Math.max(last.low, last.close - 0.01), last.close]) live.updateBar({ ...last, close: c });
     live.runBar(last);
     expect(seen(live)).toBe(seen(straight));
   });

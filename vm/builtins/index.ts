@@ -19,4 +19,5 @@ import './alerts.js';
 import './ta/index.js';
 import './time/index.js';
 import './ticker.js';
+import './chart-info.js';
 import './strategy/index.js';

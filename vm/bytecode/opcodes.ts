@@ -69,6 +69,7 @@ export const OPS = [
   ['CTX_OUT', 'crrn', 'leave request context A: record f[B..B+D-1], restore the chart bar, f[C..C+D-1] := what the chart sees'],
   ['CTX_LOOP', 'crnt', 'next source bar of request context A (another symbol, or intrabars): record f[B..B+C-1] of the bar just run; when another bar is due, load it (bar registers, execution id) and go on, else pc := D'],
   ['CTX_OUT_ARR', 'crrn', 'leave lower-timeframe request A: restore the chart bar, o[C] := array of the values recorded on the chart bar\'s intrabars (D: 1 for bool items)'],
+  ['CTX_IN_RUN', 'rcrn', 'CTX_IN of an own-symbol request (context B, timeframe o[C], flags D), then f[A] := 1 when its expression must run on this chart bar (the bar registers and execution id then become the higher-timeframe bar), else 0 (JF A skips the expression)'],
 ] as const;
 
 export type OpName = (typeof OPS)[number][0];

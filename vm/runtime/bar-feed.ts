@@ -22,7 +22,7 @@ import type { Program } from '../bytecode/program.js';
 import { R } from '../core/registers.js';
 import type { SymbolInfo, TimeframeInfo } from '../core/runtime.js';
 import type { ScriptState } from '../core/state.js';
-import type { SeriesF } from '../core/series.js';
+import { growSeriesF, type SeriesF } from '../core/series.js';
 import type { BarColumns } from '../data/bars.js';
 import { timeframeSeconds } from '../builtins/time/timeframe.js';
 import { barCloseTime } from '../builtins/time/periods.js';
@@ -250,6 +250,7 @@ export function pushBarSeries(ser: ScriptState['ser'], bs: Int32Array, f: Float6
     if (s.bar !== idx) {
       s.bar = idx;
       s.head = (s.head + 1) & s.mask;
+      if (s.head === s.buf.length) growSeriesF(s);
       if (s.count < 0x7fffffff) s.count++;
     }
     s.buf[s.head] = f[bs[k] as number] as number;

@@ -50,14 +50,36 @@ import { periodEnd, periodStart } from '../builtins/time/periods.js';
 import { newArray } from '../core/heap.js';
 import { DataNeeded, NoData, type FeedBars, type RequestData } from './request-data.js';
 
+// The bar registers as module constants: the per-bar paths read no object.
+const {
+  barIndex: BAR_INDEX,
+  close: CLOSE,
+  high: HIGH,
+  hl2: HL2,
+  hlc3: HLC3,
+  hlcc4: HLCC4,
+  isFirst: IS_FIRST,
+  isRealtime: IS_REALTIME,
+  low: LOW,
+  ohlc4: OHLC4,
+  open: OPEN,
+  time: TIME,
+  timeClose: TIME_CLOSE,
+  volume: VOLUME,
+} = R;
+
 /** The bar registers a context replaces: open .. isFirst (registers 0..12 of core/registers.ts). */
-const SWAPPED = R.isFirst + 1;
+const SWAPPED = IS_FIRST + 1;
 
 /** Flags operand of CTX_IN. */
 export const CTX_GAPS = 1;
 export const CTX_LOOKAHEAD = 2;
 export const CTX_IGNORE_INVALID = 4;
 export const CTX_LOWER = 8;
+/** The program runs the expression between CTX_LOOP and a JMP back to it (every request of this
+ * compiler): the chart's own symbol then swaps the registers in CTX_LOOP, and only when the
+ * expression's value is needed (see `mustRun`). Programs without it swap in CTX_IN. */
+export const CTX_LOOPED = 16;
 
 /** What the context code needs of the machine. */
 export interface ContextHost {
@@ -73,8 +95,12 @@ export interface ContextHost {
   aheadRow: number;
   /** Other symbols' datasets the host gave (runtime/request-data.ts). */
   data: RequestData;
-  /** Bars of each other-symbol context by state slot (a cache: not state). */
+  /** Bars of each other-symbol context by state slot, and the symbol and timeframe they are for
+   * (a cache: not state). */
   feeds: (FeedBars | null | undefined)[];
+  feedSym: unknown[];
+  feedTf: unknown[];
+  feedKey: string[];
 }
 
 /** One request's state: committed (as of the previous chart bar) and working (this chart bar). */
@@ -104,6 +130,17 @@ export interface RequestState {
   fl: number;
   fc: number;
   fv: number;
+  /** The higher-timeframe bar CTX_LOOP writes to the registers (open, high, low, close, volume),
+   * and whether the expression runs on this chart bar. */
+  ro: number;
+  rh: number;
+  rl: number;
+  rc: number;
+  rv: number;
+  run: boolean;
+  /** Chart bar open and close time (another symbol: the registers are saved only when it runs). */
+  ct: number;
+  ctc: number;
   /** Working values (this chart bar). */
   wp: number;
   wi: number;
@@ -123,7 +160,7 @@ export interface RequestState {
   wend: number;
   flags: number;
   /** The chart's bar registers while inside the context, and the chart bar index. */
-  saved: number[];
+  saved: Float64Array;
   savedBar: number;
   /** Another symbol: '' for the chart's own; else symbol and timeframe of the bars (`sym\0tf`). */
   okey: string;
@@ -145,8 +182,9 @@ function newRequestState(): RequestState {
   return {
     bar: -1, tf: '',
     kp: NaN, ki: -1, ko: NaN, kh: NaN, kl: NaN, kc: NaN, kv: NaN, kform: [], kconf: [], kclosed: false, kend: NaN, fp: NaN, fdone: false, fh: NaN, fl: NaN, fc: NaN, fv: NaN,
+    ro: NaN, rh: NaN, rl: NaN, rc: NaN, rv: NaN, run: true, ct: NaN, ctc: NaN,
     wp: NaN, wi: -1, wo: NaN, wh: NaN, wl: NaN, wc: NaN, wv: NaN, wform: [], wconf: [], wclosed: false,
-    arrived: false, opened: false, wend: NaN, flags: 0, saved: [], savedBar: -1,
+    arrived: false, opened: false, wend: NaN, flags: 0, saved: new Float64Array(SWAPPED), savedBar: -1,
     okey: '', oi: 0, ocur: [], oprev: [], otc: NaN, oshown: -1, loop: 0, ono: false, items: [],
   };
 }
@@ -217,7 +255,7 @@ export function ctxEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, f
     st.bar = chartBar;
   }
   st.flags = flags;
-  const t = f[R.time] as number;
+  const t = f[TIME] as number;
   let p: number;
   if (tfs === st.tf && st.ki >= 0 && t >= st.kp && t < st.kend) {
     // Still inside the committed period (the common case: no calendar work).
@@ -230,11 +268,11 @@ export function ctxEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, f
     st.wend = periodEnd(sched, info, t);
     st.tf = tfs;
   }
-  const o = f[R.open] as number;
-  const h = f[R.high] as number;
-  const l = f[R.low] as number;
-  const c = f[R.close] as number;
-  const v = f[R.volume] as number;
+  const o = f[OPEN] as number;
+  const h = f[HIGH] as number;
+  const l = f[LOW] as number;
+  const c = f[CLOSE] as number;
+  const v = f[VOLUME] as number;
   st.arrived = false;
   st.opened = false;
   copyInto(st.wconf, st.kconf);
@@ -261,7 +299,7 @@ export function ctxEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, f
   }
   st.wp = p;
   let ho = st.wo, hh = st.wh, hl = st.wl, hc = st.wc, hv = st.wv;
-  const realtime = f[R.isRealtime] === 1;
+  const realtime = f[IS_REALTIME] === 1;
   if ((flags & CTX_LOOKAHEAD) !== 0 && !realtime) {
     // Lookahead on history: the whole period, from the chart bars ahead (scanned once per period).
     if (!(st.fdone && st.fp === p)) {
@@ -295,25 +333,65 @@ export function ctxEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, f
       hv = st.fv;
     }
   }
-  // Save the chart's registers; write the higher-timeframe bar.
-  const saved = st.saved;
-  for (let r = 0; r < SWAPPED; r++) saved[r] = f[r] as number;
   st.savedBar = chartBar;
-  f[R.open] = ho;
-  f[R.high] = hh;
-  f[R.low] = hl;
-  f[R.close] = hc;
-  f[R.volume] = hv;
-  f[R.time] = p;
-  f[R.timeClose] = st.wend;
-  f[R.barIndex] = st.wi;
-  f[R.hl2] = (hh + hl) / 2;
-  f[R.hlc3] = (hh + hl + hc) / 3;
-  f[R.ohlc4] = (ho + hh + hl + hc) / 4;
-  f[R.hlcc4] = (hh + hl + hc + hc) / 4;
-  f[R.isFirst] = st.wi === 0 ? 1 : 0;
-  m.bar = st.wi;
+  if ((flags & CTX_LOOPED) !== 0) {
+    // CTX_LOOP swaps the registers, when the expression must run.
+    st.ro = ho;
+    st.rh = hh;
+    st.rl = hl;
+    st.rc = hc;
+    st.rv = hv;
+    st.loop = 0;
+    st.run = mustRun(m, st, flags, realtime);
+    return chartBar;
+  }
+  swapIn(m, st, ho, hh, hl, hc, hv);
   return st.wi;
+}
+
+/** Saves the chart's bar registers (the first SWAPPED registers). A state
+ * saved by an older VM may hold them as a list: it becomes a Float64Array. */
+function saveChart(m: ContextHost, st: RequestState): void {
+  let saved = st.saved;
+  if (!(saved instanceof Float64Array)) saved = st.saved = new Float64Array(SWAPPED);
+  const f = m.f;
+  for (let r = 0; r < SWAPPED; r++) saved[r] = f[r] as number;
+}
+
+/** Whether the expression of an own-symbol request must run on this chart bar. On history with
+ * the bars ahead known (runBars), its value is used only where a period's value is taken: with
+ * lookahead_off on the chart bar that closes the period or the last one before the next period
+ * (its value confirms there); with lookahead_on on the period's first chart bar once the whole
+ * period is known (every chart bar of it sees the same whole-period bar). Elsewhere the forming
+ * bar would be evaluated from the same committed state and its value dropped, so skipping it
+ * changes nothing (Pine's per-execution rule) — and saves most of the work of a request. */
+function mustRun(m: ContextHost, st: RequestState, flags: number, realtime: boolean): boolean {
+  const cols = m.aheadCols;
+  if (cols === null || realtime) return true;
+  if ((flags & CTX_LOOKAHEAD) !== 0) return st.opened || !st.fdone;
+  if ((m.f[TIME_CLOSE] as number) >= st.wend) return true;
+  const next = m.aheadRow + 1;
+  return next >= cols.length || !((cols.time[next] as number) < st.wend);
+}
+
+/** Saves the chart's registers and writes the higher-timeframe bar; m.bar := its index. */
+function swapIn(m: ContextHost, st: RequestState, ho: number, hh: number, hl: number, hc: number, hv: number): void {
+  const f = m.f;
+  saveChart(m, st);
+  f[OPEN] = ho;
+  f[HIGH] = hh;
+  f[LOW] = hl;
+  f[CLOSE] = hc;
+  f[VOLUME] = hv;
+  f[TIME] = st.wp;
+  f[TIME_CLOSE] = st.wend;
+  f[BAR_INDEX] = st.wi;
+  f[HL2] = (hh + hl) / 2;
+  f[HLC3] = (hh + hl + hc) / 3;
+  f[OHLC4] = (ho + hh + hl + hc) / 4;
+  f[HLCC4] = (hh + hl + hc + hc) / 4;
+  f[IS_FIRST] = st.wi === 0 ? 1 : 0;
+  m.bar = st.wi;
 }
 
 /** CTX_OUT: records the `n` values of the expression (registers src..src+n-1), restores the chart
@@ -324,23 +402,27 @@ export function ctxLeave(m: ContextHost, s: number, src: number, dst: number, n:
   const f = m.f;
   // Every list below has n items, filled in place (no allocation per bar).
   const form = st.wform;
-  for (let j = 0; j < n; j++) form[j] = f[src + j] as number;
-  const saved = st.saved;
-  for (let r = 0; r < SWAPPED; r++) f[r] = saved[r] as number;
-  m.bar = st.savedBar;
-  const closed = (f[R.timeClose] as number) >= st.wend;
+  if ((st.flags & CTX_LOOPED) === 0 || st.loop === 1) {
+    // The expression ran: its value, and the chart's registers back.
+    for (let j = 0; j < n; j++) form[j] = f[src + j] as number;
+    const saved = st.saved;
+    for (let r = 0; r < SWAPPED; r++) f[r] = saved[r] as number;
+    m.bar = st.savedBar;
+  }
+  const closed = (f[TIME_CLOSE] as number) >= st.wend;
   st.wclosed = closed;
   if (closed) {
     copyInto(st.wconf, form);
     st.arrived = true;
   }
-  const realtime = f[R.isRealtime] === 1;
+  const realtime = f[IS_REALTIME] === 1;
   const gaps = (st.flags & CTX_GAPS) !== 0;
   let out: number[] | null;
   if (realtime) out = form;
   else if ((st.flags & CTX_LOOKAHEAD) !== 0) out = gaps && !st.opened ? null : form;
   else out = gaps && !st.arrived ? null : st.wconf;
-  for (let j = 0; j < n; j++) f[dst + j] = out === null ? NaN : (out[j] ?? NaN);
+  if (n === 1) f[dst] = out === null ? NaN : (out[0] as number);
+  else for (let j = 0; j < n; j++) f[dst + j] = out === null ? NaN : (out[j] ?? NaN);
   return st.savedBar;
 }
 
@@ -362,31 +444,41 @@ function feedOf(m: ContextHost, s: number, sym: string, tfs: string, info: Timef
 /** CTX_IN for another symbol or intrabars: checks the request, finds its bars (or suspends), saves
  * the chart's registers; the bars themselves are loaded by CTX_LOOP. Returns the chart bar. */
 function otherEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, flags: number): number {
-  const fn = fnName(flags);
-  const lower = (flags & CTX_LOWER) !== 0;
-  if (typeof sym !== 'string' || sym === '') m.fail('no-data', `${fn}: the symbol is na.`);
   const tfs = typeof tf === 'string' && tf !== '' ? tf : m.timeframe.period;
-  let info = TIMEFRAMES.get(tfs);
-  if (!info) {
-    const parsed = parseTimeframe(tfs);
-    if (!parsed) m.fail('bad-timeframe', `${fn}: "${tfs}" is not a timeframe (examples: "60", "240", "1D", "1W", "1M").`);
-    info = parsed;
-    if (TIMEFRAMES.size < 256) TIMEFRAMES.set(tfs, info);
-  }
-  if (lower && timeframeSeconds(info) > timeframeSeconds(m.timeframe)) {
-    m.fail('higher-timeframe', `${fn}: the requested timeframe "${tfs}" is higher than the chart's "${m.timeframe.period}": intrabars come from a lower timeframe (use request.security() for a higher one).`);
-  }
-  const got = feedOf(m, s, sym, tfs, info, flags);
-  if (got instanceof NoData && (flags & CTX_IGNORE_INVALID) === 0) m.fail('no-data', got.message);
   let st = m.cs[s] as RequestState | undefined;
+  let noData: boolean;
+  if (st !== undefined && m.feeds[s] !== undefined && sym === m.feedSym[s] && tfs === m.feedTf[s]) {
+    // The common case: the same symbol and timeframe as on the previous chart bar, bars at hand.
+    noData = m.feeds[s] === null;
+  } else {
+    const fn = fnName(flags);
+    if (typeof sym !== 'string' || sym === '') return m.fail('no-data', `${fn}: the symbol is na.`);
+    let info = TIMEFRAMES.get(tfs);
+    if (!info) {
+      const parsed = parseTimeframe(tfs);
+      if (!parsed) m.fail('bad-timeframe', `${fn}: "${tfs}" is not a timeframe (examples: "60", "240", "1D", "1W", "1M").`);
+      info = parsed;
+      if (TIMEFRAMES.size < 256) TIMEFRAMES.set(tfs, info);
+    }
+    if ((flags & CTX_LOWER) !== 0 && timeframeSeconds(info) > timeframeSeconds(m.timeframe)) {
+      m.fail('higher-timeframe', `${fn}: the requested timeframe "${tfs}" is higher than the chart's "${m.timeframe.period}": intrabars come from a lower timeframe (use request.security() for a higher one).`);
+    }
+    const got = feedOf(m, s, sym, tfs, info, flags);
+    if (got instanceof NoData && (flags & CTX_IGNORE_INVALID) === 0) m.fail('no-data', got.message);
+    noData = got instanceof NoData;
+    m.feedSym[s] = sym;
+    m.feedTf[s] = tfs;
+    // One string per slot, compared by identity on later bars (a flat string: no concatenation).
+    m.feedKey[s] = `${sym}\u0000${tfs}`;
+  }
   if (st === undefined) {
     st = newRequestState();
     m.cs[s] = st;
   }
-  const key = `${sym}\u0000${tfs}`;
+  const key = m.feedKey[s];
   if (st.okey !== key) {
-    // A new symbol or timeframe (first bar, or a dynamic request that changed): from its start.
     st.okey = key;
+    // A new symbol or timeframe (first bar, or a dynamic request that changed): from its start.
     st.oi = 0;
     st.ocur.length = 0;
     st.oprev.length = 0;
@@ -394,14 +486,28 @@ function otherEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, flags:
     st.oshown = -1;
   }
   st.flags = flags;
-  st.ono = got instanceof NoData;
+  st.ono = noData;
   st.loop = 0;
-  st.items.length = 0;
-  const f = m.f;
-  const saved = st.saved;
-  for (let r = 0; r < SWAPPED; r++) saved[r] = f[r] as number;
+  if (st.items.length !== 0) st.items.length = 0;
+  // The chart's registers are saved by the first CTX_LOOP that loads a bar.
+  st.ct = m.f[TIME] as number;
+  st.ctc = m.f[TIME_CLOSE] as number;
   st.savedBar = m.bar;
   return m.bar;
+}
+
+/** CTX_IN_RUN (the chart's own symbol): CTX_IN, then, when the expression must run on this chart
+ * bar, swaps the higher-timeframe bar into the registers and returns its index (the execution id);
+ * else -1. */
+export function ctxEnterRun(m: ContextHost, s: number, tf: unknown, flags: number): number {
+  ctxEnter(m, s, tf, null, flags);
+  const st = m.cs[s] as RequestState;
+  if (st.run) {
+    st.loop = 1;
+    swapIn(m, st, st.ro, st.rh, st.rl, st.rc, st.rv);
+    return st.wi;
+  }
+  return -1;
 }
 
 /** CTX_LOOP: records the values of the bar just run (if any) and loads the next due bar; returns
@@ -409,10 +515,11 @@ function otherEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, flags:
 export function ctxLoop(m: ContextHost, s: number, src: number, n: number): number {
   const st = m.cs[s] as RequestState;
   if (!st.okey) {
-    // A dynamic symbol that names the chart's own: the expression runs once, as CTX_IN set it up.
-    if (st.loop === 0) {
+    // The chart's own symbol: the expression runs at most once, when its value is needed.
+    if (st.loop === 0 && st.run) {
       st.loop = 1;
-      return m.bar;
+      swapIn(m, st, st.ro, st.rh, st.rl, st.rc, st.rv);
+      return st.wi;
     }
     return -1;
   }
@@ -430,38 +537,40 @@ export function ctxLoop(m: ContextHost, s: number, src: number, n: number): numb
   }
   if (bars === null) return -1;
   const f = m.f;
-  const saved = st.saved;
   const lower = (st.flags & CTX_LOWER) !== 0;
   if (st.loop > 0) {
     const prev = st.oprev;
     st.oprev = st.ocur;
     st.ocur = prev;
     for (let j = 0; j < n; j++) prev[j] = f[src + j] as number;
-    if (lower && (bars.time[st.oi - 1] as number) >= (saved[R.time] as number)) st.items.push(f[src] as number);
+    if (lower && (bars.time[st.oi - 1] as number) >= st.ct) st.items.push(f[src] as number);
   }
   const k = st.oi;
   if (k >= bars.length) return -1;
   const bt = bars.time[k] as number;
-  const tc = saved[R.timeClose] as number;
-  const due = lower ? bt < tc : bt <= (saved[R.time] as number) || (bars.timeClose[k] as number) <= tc;
+  const tc = st.ctc;
+  const due = lower ? bt < tc : bt <= st.ct || (bars.timeClose[k] as number) <= tc;
   if (!due) return -1;
+  if (st.loop === 0) {
+    saveChart(m, st);
+  }
   const o = bars.open[k] as number;
   const h = bars.high[k] as number;
   const l = bars.low[k] as number;
   const c = bars.close[k] as number;
-  f[R.open] = o;
-  f[R.high] = h;
-  f[R.low] = l;
-  f[R.close] = c;
-  f[R.volume] = bars.volume[k] as number;
-  f[R.time] = bt;
-  f[R.timeClose] = bars.timeClose[k] as number;
-  f[R.barIndex] = k;
-  f[R.hl2] = (h + l) / 2;
-  f[R.hlc3] = (h + l + c) / 3;
-  f[R.ohlc4] = (o + h + l + c) / 4;
-  f[R.hlcc4] = (h + l + c + c) / 4;
-  f[R.isFirst] = k === 0 ? 1 : 0;
+  f[OPEN] = o;
+  f[HIGH] = h;
+  f[LOW] = l;
+  f[CLOSE] = c;
+  f[VOLUME] = bars.volume[k] as number;
+  f[TIME] = bt;
+  f[TIME_CLOSE] = bars.timeClose[k] as number;
+  f[BAR_INDEX] = k;
+  f[HL2] = (h + l) / 2;
+  f[HLC3] = (h + l + c) / 3;
+  f[OHLC4] = (o + h + l + c) / 4;
+  f[HLCC4] = (h + l + c + c) / 4;
+  f[IS_FIRST] = k === 0 ? 1 : 0;
   st.otc = bars.timeClose[k] as number;
   st.oi = k + 1;
   st.loop++;
@@ -472,15 +581,17 @@ export function ctxLoop(m: ContextHost, s: number, src: number, n: number): numb
 /** CTX_OUT of another symbol: restores the chart bar; dst..dst+n-1 := what the chart sees. */
 function otherLeave(m: ContextHost, st: RequestState, dst: number, n: number): number {
   const f = m.f;
-  const saved = st.saved;
-  for (let r = 0; r < SWAPPED; r++) f[r] = saved[r] as number;
-  m.bar = st.savedBar;
+  if (st.loop > 0) {
+    const saved = st.saved;
+    for (let r = 0; r < SWAPPED; r++) f[r] = saved[r] as number;
+    m.bar = st.savedBar;
+  }
   let out: number[] | null = null;
   if (!st.ono) {
     const cur = st.oi - 1;
     const lookahead = (st.flags & CTX_LOOKAHEAD) !== 0;
     // lookahead_on: the last bar opened by the chart bar; off: the last one closed by its close.
-    const closed = cur >= 0 && st.otc <= (f[R.timeClose] as number);
+    const closed = cur >= 0 && st.otc <= (f[TIME_CLOSE] as number);
     const idx = lookahead || closed ? cur : cur - 1;
     out = idx < 0 ? null : idx === cur ? st.ocur : st.oprev;
     if ((st.flags & CTX_GAPS) !== 0 && idx === st.oshown) out = null;
@@ -495,9 +606,11 @@ function otherLeave(m: ContextHost, st: RequestState, dst: number, n: number): n
 export function ctxLeaveArray(m: ContextHost, s: number, dst: number, o: unknown[], bools: number): number {
   const st = m.cs[s] as RequestState;
   const f = m.f;
-  const saved = st.saved;
-  for (let r = 0; r < SWAPPED; r++) f[r] = saved[r] as number;
-  m.bar = st.savedBar;
+  if (st.loop > 0) {
+    const saved = st.saved;
+    for (let r = 0; r < SWAPPED; r++) f[r] = saved[r] as number;
+    m.bar = st.savedBar;
+  }
   o[dst] = st.ono ? null : newArray(bools === 1 ? st.items.map((x) => (x === x && x !== 0 ? 1 : 0)) : st.items.slice());
   st.items.length = 0;
   return st.savedBar;

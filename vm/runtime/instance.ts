@@ -606,6 +606,9 @@ export class Instance {
     const m = this.machine;
     m.data.provide(symbol, datasets, why);
     m.feeds.length = 0;
+    m.feedSym.length = 0;
+    m.feedTf.length = 0;
+    m.feedKey.length = 0;
     if (this.waiting !== null && this.waiting.symbol === symbol) this.waiting = null;
   }
 

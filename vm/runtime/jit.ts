@@ -44,6 +44,8 @@ export interface TierMachine {
   histF(s: SeriesF, k: number): number;
   histO(s: SeriesO, k: number): unknown;
   loopCheck(r: number): void;
+  growSerF(s: SeriesF): void;
+  growSerO(s: SeriesO): void;
   loopEnter(r: number): void;
   loopTicks: number;
   loopBase: Float64Array;
@@ -188,7 +190,10 @@ function generate(program: Program, stateful: Uint8Array): string | null {
   const mainEntry = program.functions[0]?.entry ?? 0;
   // request.security contexts read the rows ahead (lookahead_on): the loop keeps m.aheadRow.
   let hasRequests = false;
-  for (let q = 0; q < code.length; q += OP_LEN[code[q] as number] as number) if (OPS[code[q] as number]?.[0] === 'CTX_IN') hasRequests = true;
+  for (let q = 0; q < code.length; q += OP_LEN[code[q] as number] as number) {
+    const nm = OPS[code[q] as number]?.[0];
+    if (nm === 'CTX_IN' || nm === 'CTX_IN_RUN') hasRequests = true;
+  }
   const mainEnd = entries.find((e) => e > mainEntry) ?? code.length;
   const sorted = [...starts].filter((s) => s < code.length).sort((a, b) => a - b);
   const nImpls = program.builtins.length;
@@ -302,7 +307,7 @@ function generate(program: Program, stateful: Uint8Array): string | null {
       case 'SER_SET':
       case 'SER_SET_O':
         out.push(
-          `{ const s = ser[${base('sb', a)}]; if (s.bar !== bar) { s.bar = bar; s.head = (s.head + 1) & s.mask; if (s.count < 0x7fffffff) s.count++; }`,
+          `{ const s = ser[${base('sb', a)}]; if (s.bar !== bar) { s.bar = bar; s.head = (s.head + 1) & s.mask; if (s.head === s.buf.length) m.growSer${name === 'SER_SET' ? 'F' : 'O'}(s); if (s.count < 0x7fffffff) s.count++; }`,
           ` s.buf[s.head] = ${name === 'SER_SET' ? 'f' : 'o'}[${b}]; }`,
         );
         break;
@@ -407,6 +412,9 @@ function generate(program: Program, stateful: Uint8Array): string | null {
       case 'CTX_LOOP':
         out.push(`p = ${pc}; { const k = m.ctxLoop(cb + ${a}, ${b}, ${c}); if (k < 0) pc = ${d}; else { bar = k; pc = ${next}; } continue; }`);
         break;
+      case 'CTX_IN_RUN':
+        out.push(`p = ${pc}; { const k = m.ctxInRun(cb + ${b}, o[${c}], ${d}); f[${a}] = k >= 0 ? 1 : 0; if (k >= 0) bar = k; }`);
+        break;
       case 'CTX_OUT_ARR':
         out.push(`p = ${pc}; bar = m.ctxOutArr(cb + ${a}, ${c}, ${d}); outRow = bar - m.outputs.firstBar;`);
         break;
@@ -508,7 +516,9 @@ function generate(program: Program, stateful: Uint8Array): string | null {
     'm.pc = pc; m.vb = vb; m.ob = ob; m.sb = sb; m.cb = cb; p = pc;',
     `if (m.interpret(1)) ${halt}`,
     'budget--;',
-    'pc = m.pc; vb = m.vb; ob = m.ob; sb = m.sb; cb = m.cb; p = pc;',
+    // bar: a request's CTX_* instruction run here may have changed the execution id (m.bar), and
+    // the output row with it.
+    'pc = m.pc; vb = m.vb; ob = m.ob; sb = m.sb; cb = m.cb; p = pc; bar = m.bar; outRow = bar - m.outputs.firstBar;',
   ];
   const onError = ['} catch (err) {', 'm.pc = p; m.vb = vb; m.ob = ob; m.sb = sb; m.cb = cb;', 'throw m.locate(err, p);', '}'];
   const out: string[] = [];

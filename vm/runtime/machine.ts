@@ -24,11 +24,11 @@ import type {
 import type { HostState, ScriptState } from '../core/state.js';
 import type { SeriesF, SeriesO } from '../core/series.js';
 import type { BarColumns } from '../data/bars.js';
-import { newSeriesF, newSeriesO } from '../core/series.js';
+import { growSeriesF, growSeriesO, newSeriesF, newSeriesO } from '../core/series.js';
 import { seedRng } from '../builtins/math.js';
 import { MAX_STRING_LENGTH } from '../builtins/limits.js';
 import { compileProgram, type Compiled, type CompiledHistory } from './jit.js';
-import { ctxEnter, ctxLeave, ctxLeaveArray, ctxLoop } from './contexts.js';
+import { ctxEnter, ctxEnterRun, ctxLeave, ctxLeaveArray, ctxLoop } from './contexts.js';
 import { DataNeeded, RequestData, type FeedBars } from './request-data.js';
 
 /** Absolute history buffers for the whole call-site tree, expanded from the functions' layouts. */
@@ -63,6 +63,9 @@ export class Machine implements Runtime, ScriptState {
   /** Other symbols' bars given by the host (request-data.ts), and each context's (not state). */
   data = new RequestData();
   feeds: (FeedBars | null | undefined)[] = [];
+  feedSym: unknown[] = [];
+  feedTf: unknown[] = [];
+  feedKey: string[] = [];
   syminfo: SymbolInfo;
   timeframe: TimeframeInfo;
   version: number;
@@ -394,6 +397,7 @@ export class Machine implements Runtime, ScriptState {
             if (s.bar !== bar) {
               s.bar = bar;
               s.head = (s.head + 1) & s.mask;
+              if (s.head === s.buf.length) growSeriesF(s);
               if (s.count < 0x7fffffff) s.count++;
             }
             s.buf[s.head] = f[code[pc + 2] as number] as number;
@@ -406,6 +410,7 @@ export class Machine implements Runtime, ScriptState {
             if (s.bar !== bar) {
               s.bar = bar;
               s.head = (s.head + 1) & s.mask;
+              if (s.head === s.buf.length) growSeriesO(s);
               if (s.count < 0x7fffffff) s.count++;
             }
             s.buf[s.head] = o[code[pc + 2] as number];
@@ -622,6 +627,14 @@ export class Machine implements Runtime, ScriptState {
             outRow = bar - this.outputs.firstBar;
             pc += 5;
             break;
+          case 60: {
+            // CTX_IN_RUN
+            const k = ctxEnterRun(this, cb + (code[pc + 2] as number), o[code[pc + 3] as number], code[pc + 4] as number);
+            f[code[pc + 1] as number] = k >= 0 ? 1 : 0;
+            if (k >= 0) bar = k;
+            pc += 5;
+            break;
+          }
           default:
             throw new FailSignal('bad-opcode', `Corrupt program: unknown opcode ${code[pc]} at ${pc}.`);
         }
@@ -647,6 +660,10 @@ export class Machine implements Runtime, ScriptState {
 
   ctxLoop(s: number, src: number, n: number): number {
     return ctxLoop(this, s, src, n);
+  }
+
+  ctxInRun(s: number, tf: unknown, flags: number): number {
+    return ctxEnterRun(this, s, tf, flags);
   }
 
   ctxOutArr(s: number, dst: number, bools: number): number {
@@ -682,6 +699,15 @@ export class Machine implements Runtime, ScriptState {
   concatTooLong(x: string, y: string): never {
     const n = (x.length + y.length).toLocaleString('en-US');
     return this.fail('string-too-long', `The '+' operator would make a string of ${n} characters: Pine strings hold at most ${MAX_STRING_LENGTH.toLocaleString('en-US')}.`);
+  }
+
+  /** A history buffer's advance reached the end of what it has allocated (the compiled tier). */
+  growSerF(s: SeriesF): void {
+    growSeriesF(s);
+  }
+
+  growSerO(s: SeriesO): void {
+    growSeriesO(s);
   }
 
   /** A loop starts (LOOP_ENTER, after its timer registers are cleared): its ticks count from here,

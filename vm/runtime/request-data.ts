@@ -82,6 +82,33 @@ function symbolOf(ticker: string, given: Partial<SymbolInfo> | undefined): Symbo
   };
 }
 
+/** Bars built from a host's dataset, by its columns and `symbol tf` (hosts answer many instances
+ * with the same dataset objects: the app's runs, a benchmark's repeats). */
+const BUILT = new WeakMap<BarColumns, Map<string, FeedBars>>();
+
+/** `bars` (timeframe `from`) as bars of `to` with their close times: resampled when `to` is higher;
+ * intraday bars of a round-the-clock symbol simply last one timeframe. */
+function feedBars(bars: BarColumns, sym: SymbolInfo, from: TimeframeInfo, to: TimeframeInfo): FeedBars {
+  let byKey = BUILT.get(bars);
+  if (!byKey) {
+    byKey = new Map();
+    BUILT.set(bars, byKey);
+  }
+  const key = `${sym.session}\u0000${sym.timezone}\u0000${to.period}`;
+  const hit = byKey.get(key);
+  if (hit) return hit;
+  const cols = from.period === to.period ? bars : resampleBars(bars, sym, from, to);
+  const timeClose = new Float64Array(cols.length);
+  const fixed = (to.unit === '' || to.unit === 'S') && sym.session === '24x7' ? timeframeSeconds(to) * 1000 : 0;
+  for (let i = 0; i < cols.length; i++) {
+    const t = cols.time[i] as number;
+    timeClose[i] = fixed > 0 ? t + fixed : barCloseTime(sym, to, t);
+  }
+  const out = { ...cols, timeClose };
+  if (byKey.size < 16) byKey.set(key, out);
+  return out;
+}
+
 export class RequestData {
   private readonly answers = new Map<string, Answer>();
   private readonly feeds = new Map<string, FeedBars | NoData>();
@@ -126,10 +153,7 @@ export class RequestData {
         out = new NoData(`${fn}: the data for "${symbol}" is at ${have}, above the requested timeframe "${tf.period}": give a dataset of "${tf.period}" or lower.`);
       } else {
         try {
-          const cols = pick.tf.period === tf.period ? pick.ds.bars : resampleBars(pick.ds.bars, pick.sym, pick.tf, tf);
-          const timeClose = new Float64Array(cols.length);
-          for (let i = 0; i < cols.length; i++) timeClose[i] = barCloseTime(pick.sym, tf, cols.time[i] as number);
-          out = { ...cols, timeClose };
+          out = feedBars(pick.ds.bars, pick.sym, pick.tf, tf);
         } catch (e) {
           if (!(e instanceof ResampleError)) throw e;
           out = new NoData(`${fn}: cannot build "${tf.period}" bars of "${symbol}" from its ${pick.tf.period} data: ${e.message}.`);

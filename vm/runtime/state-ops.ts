@@ -10,7 +10,7 @@
 //   inspect    one line per field: what it holds, for `evergreen inspect` and debugging
 
 import { STATE_FIELDS, STATE_KEYS, type ScriptState, type StateKey, type TickState } from '../core/state.js';
-import type { SeriesF, SeriesO } from '../core/series.js';
+import { fullSeries, type SeriesF, type SeriesO } from '../core/series.js';
 import type { PineObject } from '../core/heap.js';
 import { cloneData } from './clone.js';
 
@@ -116,6 +116,9 @@ export function rollbackTick(
 export function saveRecord(s: ScriptState): ScriptState {
   const out = {} as Rec;
   for (const k of STATE_KEYS) out[k] = s[k];
+  // History buffers as their full size holds them (they grow with the bars seen; a snapshot
+  // stores them at their cap, as it always has).
+  (out as unknown as ScriptState).ser = s.ser.map(fullSeries);
   return out as unknown as ScriptState;
 }
 

@@ -53,8 +53,12 @@ interface ProgramFacts {
   barSeries: Int32Array;
 }
 const FACTS = new WeakMap<Program, ProgramFacts>();
+let lastProgram: Program | null = null;
+let lastFacts: ProgramFacts | null = null;
 
 function factsOf(p: Program): ProgramFacts {
+  // One program runs bar after bar: its facts without a map look-up per bar.
+  if (p === lastProgram && lastFacts !== null) return lastFacts;
   let f = FACTS.get(p);
   if (f === undefined) {
     f = {
@@ -65,6 +69,8 @@ function factsOf(p: Program): ProgramFacts {
     };
     FACTS.set(p, f);
   }
+  lastProgram = p;
+  lastFacts = f;
   return f;
 }
 
@@ -177,8 +183,8 @@ const brokerStep: HostStep = {
     if (!bar.confirmed) return;
     const m = state as StepTarget;
     const b = brokerFor(m.host, m.program.meta.options, m.syminfo);
-    const { day, month } = dayAndMonth(b, bar.time, m.syminfo.timezone);
-    finishBar(b, view(bar), day, month);
+    const dm = dayAndMonth(b, bar.time, m.syminfo.timezone);
+    finishBar(b, view(bar), dm.day, dm.month);
   },
 };
 

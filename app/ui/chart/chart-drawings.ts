@@ -250,7 +250,8 @@ export class DrawingsPrimitive implements ISeriesPrimitive<Time> {
         const ext = str(r.extend) ?? 'none';
         const lo = Math.min(b1, b2);
         const hi = Math.max(b1, b2);
-        if ((hi < vFrom && ext !== 'right' && ext !== 'both') || (lo > vTo && ext !== 'left' && ext !== 'both')) return null;
+        const vertical = b1 === b2;
+        if ((hi < vFrom && (vertical || (ext !== 'right' && ext !== 'both'))) || (lo > vTo && (vertical || (ext !== 'left' && ext !== 'both')))) return null;
         const x1 = X(b1);
         const x2 = X(b2);
         const y1 = Y(y1v);
@@ -266,6 +267,13 @@ export class DrawingsPrimitive implements ISeriesPrimitive<Time> {
           const right = ext === 'right' || ext === 'both' ? at(W) : rr;
           p1 = left;
           p2 = right;
+        } else if (ext !== 'none' && x1 === x2 && y1 !== y2) {
+          // A vertical line extends up/down: extend.left past its first point, extend.right past
+          // its second, extend.both over the whole pane.
+          const H = mediaSize.height;
+          const away = (from: number, to: number): number => (to < from ? H : 0);
+          if (ext === 'left' || ext === 'both') p1 = [x1, away(y1, y2)];
+          if (ext === 'right' || ext === 'both') p2 = [x2, away(y2, y1)];
         }
         return [p1, p2];
       };
@@ -414,7 +422,7 @@ export class DrawingsPrimitive implements ISeriesPrimitive<Time> {
         }
       }
     });
-    for (const d of this.list) if (d.kind === 'table') this.rendered.push({ kind: 'table', id: d.id, points: [], coords: [] });
+    for (const el of this.overlay.querySelectorAll<HTMLElement>('[data-testid="chart-table"]')) this.rendered.push({ kind: 'table', id: Number(el.dataset.id), points: [], coords: [] });
   }
 
   /** Keeps the tables' overlay off the price and time axes (their widths change with the labels). */
@@ -423,12 +431,12 @@ export class DrawingsPrimitive implements ISeriesPrimitive<Time> {
     if (this.overlay.style.inset !== inset) this.overlay.style.inset = inset;
   }
 
-  /** Tables: one HTML table per drawing, placed at its position (top_right, middle_center, ...). */
+  /** Tables: one HTML table per position (top_right, middle_center, ...): the newest table placed
+   * there, as TradingView shows one table per position (a script that makes a table on every bar
+   * without `var` shows its last one, not 500 piled up). */
   private renderTables(): void {
-    this.overlay.replaceChildren();
-    for (const d of this.list) {
-      if (d.kind !== 'table') continue;
-      this.overlay.appendChild(buildTable(d as unknown as Rec, d.id, drawColor));
-    }
+    const newest = new Map<string, DrawingRecord>();
+    for (const d of this.list) if (d.kind === 'table') newest.set(str((d as unknown as Rec).position) ?? 'top_right', d);
+    this.overlay.replaceChildren(...[...newest.values()].map((d) => buildTable(d as unknown as Rec, d.id, drawColor)));
   }
 }

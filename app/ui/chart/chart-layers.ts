@@ -57,20 +57,21 @@ function shiftEdge(e: FillEdge, by: number): FillEdge {
 }
 
 /** The chart plan of the shown layers, in `order` (layer ids; the layers' column order when
- * empty), with `hidden` (layer ids) not drawn. */
-export function layeredPlan(layers: ChartLayer[], order: string[] = [], hidden: ReadonlySet<string> = new Set()): ChartPlan {
+ * empty), with `hidden` (layer ids; by default those hidden when the run started) not drawn. */
+export function layeredPlan(layers: ChartLayer[], order: string[] = [], hidden: ReadonlySet<string> = new Set(layers.filter((l) => l.hidden).map((l) => l.id))): ChartPlan {
   const plan: ChartPlan = { panes: 1, fills: [], series: [], candles: [], markers: [], hlines: [], backgrounds: [], barColor: null, notes: [] };
   const byId = new Map(layers.map((l) => [l.id, l]));
   const ids = order.length > 0 ? order.filter((id) => byId.has(id)) : layers.map((l) => l.id);
   for (const id of ids) {
     const layer = byId.get(id);
-    if (!layer || layer.hidden || hidden.has(id)) continue;
+    if (!layer || hidden.has(id)) continue;
     const own = buildChartPlan(layer.program);
     const by = layer.offset;
     const ownPane = own.panes > 1 ? plan.panes : 0;
     if (own.panes > 1) plan.panes++;
     const pane = (p: number) => (p === 0 ? 0 : ownPane);
-    plan.series.push(...own.series.map((s) => ({ ...s, outputId: s.outputId + by, pane: pane(s.pane), layer: layer.title })));
+    const tag = layer.id === MAIN_LAYER ? {} : { layer: layer.id };
+    plan.series.push(...own.series.map((s) => ({ ...s, outputId: s.outputId + by, pane: pane(s.pane), ...tag })));
     plan.candles.push(...own.candles.map((c) => ({ ...c, outputId: c.outputId + by, pane: pane(c.pane) })));
     plan.markers.push(...own.markers.map((m) => ({ ...m, outputId: m.outputId + by, pane: pane(m.pane) })));
     plan.hlines.push(...own.hlines.map((h) => ({ ...h, outputId: h.outputId + by, pane: pane(h.pane) })));

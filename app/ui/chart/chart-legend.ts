@@ -17,6 +17,8 @@ export interface LegendSource {
   legendPlots(): SeriesPlan[];
   symbolFormat(): ValueFormat;
   formatOf(outputId: number): ValueFormat;
+  /** The title of an added script's layer (SeriesPlan.layer). */
+  layerTitle(id: string): string;
 }
 
 export class ChartLegend {
@@ -86,8 +88,14 @@ export class ChartLegend {
       `<span class="legend-title">${escapeHtml(this.title)}</span>`,
       `<span class="legend-ohlc ${up ? 'up' : 'down'}">O ${fmt(c.open)} H ${fmt(c.high)} L ${fmt(c.low)} C ${fmt(c.close)}</span>`,
     ];
+    let layer: string | undefined;
     for (const p of this.source.legendPlots()) {
       if (!p.legend) continue;
+      if (p.layer !== layer) {
+        // Several scripts on the chart: each added script's values after its title.
+        layer = p.layer;
+        if (layer !== undefined) parts.push(`<span class="legend-layer" data-layer="${escapeHtml(layer)}">${escapeHtml(this.source.layerTitle(layer))}</span>`);
+      }
       const src = bar - p.offset;
       const v = b.value(p.outputId, p.valueChannel, src);
       const color = (p.colorChannel >= 0 ? colorToCss(b.value(p.outputId, p.colorChannel, src)) : null) ?? p.color;

@@ -36,6 +36,7 @@ import { TRANSPARENT, cutsGaps, drawnSegments, gapAdjusted } from './plot-gaps.j
 import { areaTop, barTime, bgColor, candlePoint, markersFor, plotCandlePoint, plotEnd, plotPoint, toTime, type CandleColorPoint, type PlotPoint } from './chart-points.js';
 import { ChartLegend } from './chart-legend.js';
 import { ChartFormats, priceFormatOptions } from './chart-formats.js';
+import { layeredPlan, MAIN_LAYER, type ChartLayer } from './chart-layers.js';
 import type { ProgramInfo } from '../../worker/protocol.js';
 import { CHART_WINDOW } from '../../worker/protocol.js';
 import { mark } from '../../marks.js';
@@ -146,6 +147,7 @@ export class ChartView {
       legendPlots: () => this.plots.map((p) => p.plan),
       symbolFormat: () => this.formats.symbol,
       formatOf: (id) => this.formats.of(id),
+      layerTitle: (id) => this.layers.find((l) => l.id === id)?.title ?? id,
     });
     container.appendChild(this.legend.element);
     this.resizeObserver = new ResizeObserver(() => {
@@ -161,6 +163,45 @@ export class ChartView {
     });
     this.resizeObserver.observe(container);
     this.drawingsPrim = new DrawingsPrimitive(buffer, () => ({ start: this.w0, end: this.w1 }), container);
+  }
+
+  // ---- several scripts on one chart (chart-layers.ts) ----
+
+  /** The scripts on the chart in the buffer's column order (one: the editor's script alone). */
+  private layers: ChartLayer[] = [];
+  /** Their order on the chart and the hidden ones (layer ids). */
+  private layerOrder: string[] = [];
+  private hiddenLayers: ReadonlySet<string> = new Set();
+
+  /** The scripts whose columns the buffer holds (set before the reset of their run). */
+  setLayers(layers: ChartLayer[], order: string[], hidden: ReadonlySet<string>): void {
+    this.layers = layers;
+    this.layerOrder = order;
+    this.hiddenLayers = hidden;
+  }
+
+  /** Lays the chart out again after scripts were hidden, shown or moved (the rows are kept). */
+  relayout(order: string[], hidden: ReadonlySet<string>): void {
+    this.layerOrder = order;
+    this.hiddenLayers = hidden;
+    if (this.buffer.barCount > 0) this.reset(this.legend.title, true);
+  }
+
+  /** The chart plan of what the buffer holds. */
+  private planOf(program: ProgramInfo | null): ChartPlan {
+    if (this.layers.length <= 1 || program !== this.buffer.program) return buildChartPlan(program);
+    return layeredPlan(this.layers, [MAIN_LAYER, ...this.layerOrder.filter((id) => id !== MAIN_LAYER)], this.hiddenLayers);
+  }
+
+  /** The pane each script's plots are in (layer id → panes; MAIN_LAYER for the editor's). */
+  layerPanes(): Record<string, number[]> {
+    const out: Record<string, number[]> = {};
+    for (const p of this.plots) {
+      const id = p.plan.layer ?? MAIN_LAYER;
+      const list = (out[id] ??= []);
+      if (!list.includes(p.plan.pane)) list.push(p.plan.pane);
+    }
+    return out;
   }
 
   /** The live drawings (the whole list: it replaces the previous one). */
@@ -368,7 +409,7 @@ export class ChartView {
   reset(title: string, draw = true): void {
     this.legend.title = title;
     this.formats.compute();
-    const plan = buildChartPlan(this.buffer.program);
+    const plan = this.planOf(this.buffer.program);
     const same = this.built && planKey(plan) === planKey(this.plan);
     this.plan = plan;
     this.w0 = 0;
@@ -478,9 +519,11 @@ export class ChartView {
     }
     for (const p of plan.series) this.plots.push({ plan: p, api: this.addPlot(p), adjustedBar: -1 });
     if (plan.panes > 1) {
+      // The price pane keeps most of the height; the scripts' own panes share the rest.
       const panes = this.chart.panes();
-      panes[0]?.setStretchFactor(0.62);
-      panes[1]?.setStretchFactor(0.38);
+      const main = plan.panes > 2 ? 0.5 : 0.62;
+      panes[0]?.setStretchFactor(main);
+      for (let i = 1; i < plan.panes; i++) panes[i]?.setStretchFactor((1 - main) / (plan.panes - 1));
     }
     // Markers, fills and horizontal lines hang on a series of their pane.
     for (const m of plan.markers) this.hostFor(m.pane).plans.push(m);
@@ -622,7 +665,7 @@ export class ChartView {
       const visible = Math.ceil(this.container.clientWidth / BAR_SPACING);
       const size = compact && follow ? Math.min(CHART_WINDOW, visible + EDGE_MARGIN + 100) : CHART_WINDOW;
       this.w1 = total;
-      this.w0 = Math.max(0, total - size);
+      this.w0 = Math.max(this.buffer.barsFrom, total - size);
     }
     this.setWindowData();
   }
@@ -813,12 +856,18 @@ export class ChartView {
     });
   }
 
+  /** The candles before a restored window arrived (PlotBuffer.barsFrom fell): a view at the old
+   * start can now scroll on into them. */
+  historyArrived(): void {
+    if (this.w1 > 0) this.checkRange();
+  }
+
   private checkRange(): void {
     const r = this.chart.timeScale().getVisibleLogicalRange();
     if (!r) return;
     const n = this.w1 - this.w0;
     const total = this.buffer.shownBars;
-    const nearStart = r.from < EDGE_MARGIN && this.w0 > 0;
+    const nearStart = r.from < EDGE_MARGIN && this.w0 > this.buffer.barsFrom;
     const nearEnd = r.to > n - EDGE_MARGIN && this.w1 < total;
     if (!nearStart && !nearEnd) return;
     this.moveWindow(this.w0 + (r.from + r.to) / 2, r.to - r.from, r);
@@ -827,7 +876,7 @@ export class ChartView {
   private moveWindow(center: number, span: number, keep: LogicalRange | null): void {
     const total = this.buffer.shownBars;
     const size = Math.max(CHART_WINDOW, Math.ceil(span * 3));
-    const nw0 = Math.max(0, Math.min(Math.round(center - size / 2), Math.max(0, total - size)));
+    const nw0 = Math.max(this.buffer.barsFrom, Math.min(Math.round(center - size / 2), Math.max(0, total - size)));
     const nw1 = Math.min(total, nw0 + size);
     const shift = this.w0 - nw0;
     this.w0 = nw0;
@@ -844,7 +893,7 @@ export class ChartView {
   /** Shows bar `bar` in the middle of the view (moving the window if needed). */
   scrollToBar(bar: number, span = 120): void {
     const total = this.buffer.shownBars;
-    const b = Math.max(0, Math.min(total - 1, bar));
+    const b = Math.max(this.buffer.barsFrom, Math.min(total - 1, bar));
     if (b < this.w0 + span || b >= this.w1 - span) this.moveWindow(b, span, null);
     const rel = b - this.w0;
     this.adjusting = true;

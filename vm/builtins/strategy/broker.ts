@@ -619,6 +619,17 @@ function trail(b: Broker, price: number): void {
   }
 }
 
+/** The open trades' excursions at a price the path reached (trades opened on this bar see only the
+ * path after their fill; finishBar covers the whole bar for the older ones). */
+function excursion(b: Broker, price: number): void {
+  const t = b.open;
+  for (let i = 0; i < t.n; i++) {
+    const p = tradeOpenProfit(b, i, price);
+    if (p > (t.runup[i] as number)) t.runup[i] = p;
+    if (p < (t.drawdown[i] as number)) t.drawdown[i] = p;
+  }
+}
+
 /** Walks from `cur` to `to`, filling every price order reached, in the order they are reached
  * (with `rc`, the script recalculates after each fill). */
 function walk(b: Broker, cur: number, to: number, bar: BarView, rc: Recalc | null): void {
@@ -628,6 +639,7 @@ function walk(b: Broker, cur: number, to: number, bar: BarView, rc: Recalc | nul
     const hit = firstHit(b, cur, to, blocked, rc === null ? Infinity : rc.gate);
     if (!hit) break;
     trail(b, hit.at);
+    excursion(b, hit.at);
     if (!fillHit(b, hit.o, hit.leg, hit.at, bar)) {
       blocked.add(hit.o);
       continue;
@@ -641,6 +653,7 @@ function walk(b: Broker, cur: number, to: number, bar: BarView, rc: Recalc | nul
     }
   }
   trail(b, to);
+  excursion(b, to);
 }
 
 /** One bar's assumed path from its open (open → the nearer extreme → the other extreme → close),
@@ -698,12 +711,14 @@ export function processBar(b: Broker, bar: BarView, hook: FillHook | null = null
     return;
   }
   const rc: Recalc | null = hook === null ? null : { hook, gate: b.seq, hi: bar.open, lo: bar.open };
-  // Market orders fill at the open, in the order they were placed.
+  // Market orders fill at the open, in the order they were placed (a trade they close sees only
+  // its fill price, slippage included; the others see the open).
   if (rc === null) {
     const market = b.orders.filter((o) => !isPriceOrder(o));
     b.orders = b.orders.filter((o) => isPriceOrder(o));
     for (const o of market) fillMarket(b, o, bar.open, bar);
   } else marketsAt(b, bar.open, bar, rc);
+  excursion(b, bar.open);
   pruneExits(b);
   if (lower !== null && lower.to > lower.from) {
     for (let j = lower.from; j < lower.to; j++) {
@@ -805,11 +820,14 @@ export function finishBar(b: Broker, bar: BarView, dayKey: number, monthKey: num
   const t = b.open;
   let open = 0;
   for (let i = 0; i < t.n; i++) {
-    const dir = t.dir[i] as number;
-    const best = tradeOpenProfit(b, i, dir > 0 ? bar.high : bar.low);
-    const worst = tradeOpenProfit(b, i, dir > 0 ? bar.low : bar.high);
-    if (best > (t.runup[i] as number)) t.runup[i] = best;
-    if (worst < (t.drawdown[i] as number)) t.drawdown[i] = worst;
+    // A trade opened on this bar saw only the path after its fill (tracked as the path went).
+    if ((t.entryBar[i] as number) < bar.bar) {
+      const dir = t.dir[i] as number;
+      const best = tradeOpenProfit(b, i, dir > 0 ? bar.high : bar.low);
+      const worst = tradeOpenProfit(b, i, dir > 0 ? bar.low : bar.high);
+      if (best > (t.runup[i] as number)) t.runup[i] = best;
+      if (worst < (t.drawdown[i] as number)) t.drawdown[i] = worst;
+    }
     open += tradeOpenProfit(b, i, bar.close) - (t.commission[i] as number);
   }
   const eq = b.cfg.capital + b.netprofit + open;

@@ -1,12 +1,15 @@
 // request.security() and request.security_lower_tf(): the requested expression is compiled in
 // place, bracketed by CTX_IN and CTX_OUT (runtime/contexts.ts), so it runs in its own context, with
-// its own series and call-site state (its history advances once per requested bar). The chart's own
-// symbol (syminfo.tickerid) runs once per chart bar on bars resampled from the chart's; any other
-// symbol expression (a literal, input.symbol(), a variable: it may name another symbol when the
-// script runs) and every lower-timeframe request run the expression in a loop,
-//   CTX_IN; L: CTX_LOOP …, end; expression; JMP L; end: CTX_OUT
-// once per bar of the other symbol due on the chart bar (the host gives those bars; see
-// runtime/request-data.ts). The other request.* functions have no data source.
+// its own series and call-site state (its history advances once per requested bar).
+// - The chart's own symbol (syminfo.tickerid): bars resampled from the chart's, the expression at
+//   most once per chart bar, skipped where its value is not needed:
+//     CTX_IN_RUN r …; JF r, end; expression; end: CTX_OUT
+// - Any other symbol expression (a literal, input.symbol(), a variable: it may name another symbol
+//   when the script runs) and every lower-timeframe request: the expression runs in a loop, once
+//   per bar of the other symbol due on the chart bar (the host gives those bars; see
+//   runtime/request-data.ts):
+//     CTX_IN; L: CTX_LOOP …, end; expression; JMP L; end: CTX_OUT (or CTX_OUT_ARR)
+// The other request.* functions have no data source.
 
 import type * as A from '../ast.js';
 import { isNumericStorage, Qual, baseName } from '../types.js';
@@ -25,6 +28,7 @@ const GAPS = 1;
 const LOOKAHEAD = 2;
 const IGNORE_INVALID = 4;
 const LOWER = 8;
+const LOOPED = 16;
 
 /** The symbols that name the chart's own data. */
 const OWN_SYMBOLS = new Set(['syminfo.tickerid', 'syminfo.ticker']);
@@ -186,10 +190,15 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
     ignore = iv.cv === 1;
   }
   const slot = fn.nCs++;
-  const flags = (gaps ? GAPS : 0) | (lookahead ? LOOKAHEAD : 0) | (ignore ? IGNORE_INVALID : 0) | (lowerTf ? LOWER : 0);
-  fn.em.emit(Op.CTX_IN, slot, tf.reg, symReg, flags);
-  // Another symbol (or intrabars): the expression runs once per due bar (see the file's comment).
-  const looped = symReg >= 0;
+  const flags = (gaps ? GAPS : 0) | (lookahead ? LOOKAHEAD : 0) | (ignore ? IGNORE_INVALID : 0) | (lowerTf ? LOWER : 0) | LOOPED;
+  const looped0 = symReg >= 0;
+  const runReg = looped0 ? -1 : cx.newReg();
+  if (looped0) fn.em.emit(Op.CTX_IN, slot, tf.reg, symReg, flags);
+  else fn.em.emit(Op.CTX_IN_RUN, runReg, slot, tf.reg, flags);
+  // Another symbol (or intrabars, or a symbol known only when the script runs): the expression runs
+  // in a loop, once per due bar. The chart's own symbol: at most once, skipped (CTX_IN_RUN, JF) on a
+  // chart bar where its value is not needed.
+  const looped = looped0;
   const top = new Label();
   const end = new Label();
   cx.requestDepth++;
@@ -204,7 +213,7 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
   if (looped) {
     fn.em.mark(top);
     fn.em.emitJump(Op.CTX_LOOP, end, slot, src, maxN);
-  }
+  } else fn.em.emitJump(Op.JF, end, runReg);
   try {
     // A call may return a tuple (a user function ending in `[a, b]`): its every value is requested.
     vals =
@@ -235,10 +244,8 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
   if (looped) fn.em.code[loopAt + 3] = n;
   else src = cx.newReg(n);
   vals.forEach((v, j) => cx.place(fn, v, src + j));
-  if (looped) {
-    fn.em.emitJump(Op.JMP, top);
-    fn.em.mark(end);
-  }
+  if (looped) fn.em.emitJump(Op.JMP, top);
+  fn.em.mark(end);
   if (lowerTf) {
     const v = vals[0] as Val;
     const dst = cx.newReg();

@@ -1,0 +1,84 @@
+// request.security_lower_tf(): the array of the expression's values on the chart bar's intrabars,
+// from a lower-timeframe dataset the host gives for the symbol (here the chart's own ticker).
+// Hand-computed: daily chart bars of a round-the-clock symbol, 6-hour intrabars (4 a day; day 2
+// has only 3: its 18:00 bar is missing, and one intrabar before the first chart bar is not part of
+// any chart bar's array but does advance the expression's history). Both tiers, bar by bar with a
+// snapshot while waiting for the data, and runBars.
+
+import { describe, expect, test } from 'vitest';
+import { compile, Instance, runBarsAnswering, settle, type BarColumns, type DataAnswer, type Program } from '../../vm/index.js';
+
+const H = 3_600_000;
+const DAY = 24 * H;
+const START = Date.UTC(2024, 0, 1);
+
+function cols(rows: { time: number; close: number }[]): BarColumns {
+  const c = (f: (r: { time: number; close: number }) => number) => Float64Array.from(rows, f);
+  return { time: c((r) => r.time), open: c((r) => r.close), high: c((r) => r.close + 1), low: c((r) => r.close - 1), close: c((r) => r.close), volume: c(() => 1), length: rows.length };
+}
+
+// Intrabars: one at START - 6h (close 1), then day d, slot k (k = 0..3, 6 hours apart) with close
+// 10·(d + 1) + k, except day 2 slot 3.
+const intra: { time: number; close: number }[] = [{ time: START - 6 * H, close: 1 }];
+for (let d = 0; d < 3; d++) for (let k = 0; k < 4; k++) if (!(d === 2 && k === 3)) intra.push({ time: START + d * DAY + k * 6 * H, close: 10 * (d + 1) + k });
+const INTRA = cols(intra);
+const CHART = cols([0, 1, 2].map((d) => ({ time: START + d * DAY, close: 10 * (d + 1) + 3 })));
+
+const P: Program = (() => {
+  const { program, diagnostics } = compile(`//@version=6
+indicator("ltf")
+a = request.security_lower_tf(syminfo.tickerid, "360", close)
+ch = request.security_lower_tf(syminfo.tickerid, "360", close - close[1])
+plot(array.size(a), "n")
+plot(array.sum(a), "sum")
+plot(array.size(a) > 0 ? array.first(a) : na, "first")
+plot(array.size(ch) > 0 ? array.first(ch) : na, "first_change")
+plot(array.size(ch) > 0 ? array.last(ch) : na, "last_change")
+`);
+  if (!program) throw new Error(diagnostics.map((d) => d.message).join('; '));
+  return program;
+})();
+
+// By hand: day 0: 10, 11, 12, 13 (sum 46); day 1: 20..23 (86); day 2: 30, 31, 32 (93).
+// close - close[1] on the intrabars: the first of day 0 follows the 1.0 bar before the chart
+// (10 - 1 = 9), then 1s; day 1 starts 20 - 13 = 7; day 2 starts 30 - 23 = 7.
+const WANT: Record<string, number[]> = {
+  n: [4, 4, 3],
+  sum: [46, 86, 93],
+  first: [10, 20, 30],
+  first_change: [9, 7, 7],
+  last_change: [1, 1, 1],
+};
+
+const answer: DataAnswer = (r) => (r.symbol === 'X:BTC' && r.lower ? { datasets: [{ bars: INTRA, timeframe: '360' }] } : { datasets: null });
+const SYM = { ticker: 'BTC', tickerid: 'X:BTC', session: '24x7', timezone: 'Etc/UTC' };
+
+function plots(inst: Instance): Record<string, number[]> {
+  return Object.fromEntries(Object.keys(WANT).map((t) => [t, Array.from(inst.outputs.column(P.outputs.findIndex((o) => o.title === t)))]));
+}
+
+describe('request.security_lower_tf', () => {
+  for (const interpreted of [false, true]) {
+    const build = () => {
+      const b = Instance.builder(P).symbol(SYM).timeframe('1D');
+      if (interpreted) b.interpreted();
+      return b.build();
+    };
+    test(`${interpreted ? 'interpreter' : 'compiled'}: runBars`, () => {
+      const inst = build();
+      runBarsAnswering(inst, CHART, answer);
+      expect(plots(inst)).toEqual(WANT);
+    });
+    test(`${interpreted ? 'interpreter' : 'compiled'}: bar by bar, restored while waiting for the intrabars`, () => {
+      let inst = build();
+      const r = inst.runBar({ time: START, open: 13, high: 14, low: 12, close: 13 });
+      expect(r).toEqual({ status: 'needs-data', bar: 0, request: { symbol: 'X:BTC', timeframe: '360', lower: true } });
+      const rb = Instance.restoreState(inst.saveState({ includeOutputs: true }));
+      if (interpreted) rb.interpreted();
+      inst = rb.build();
+      expect(settle(inst, inst.resume(), answer).status).toBe('done');
+      for (const d of [1, 2]) expect(settle(inst, inst.runBar({ time: START + d * DAY, open: 1, high: 1, low: 1, close: 10 * (d + 1) + 3 }), answer).status).toBe('done');
+      expect(plots(inst)).toEqual(WANT);
+    });
+  }
+});
