@@ -260,7 +260,7 @@ export abstract class EngineCheckpoints extends EngineLibrary {
     const kept = this.isHeld() ? null : await keepAcrossEdit(this.store, all, run, next, ds.bars.length - 1);
     if (kept) {
       this.notice('info', 'presentation-edit', `Only how '${id.script.name}' is drawn changed: it goes on from bar ${kept.meta.bar} with the new look, without running the history again.`);
-      await this.adoptRestored(kept.meta, ds, id, kept.inst, kept.rows, 'presentation');
+      await this.adoptRestored(kept.meta, ds, id, kept.inst, kept.rows, null, 'presentation');
       return true;
     }
     const newestStale = stale[0];
@@ -540,6 +540,8 @@ export abstract class EngineCheckpoints extends EngineLibrary {
       replayFrom: id.replayFrom,
       runKey: id.runKey,
       totalBars: ds.bars.length,
+      // The replay branch goes on (the checkpoint timeline's forks).
+      ...(old.branch !== undefined ? { branch: old.branch } : {}),
     };
     const { storedEnd: _end, ...all } = rows;
     try {

@@ -82,6 +82,7 @@ export async function keepAcrossEdit(store: Store, snaps: SnapshotMeta[], run: K
       replayFrom: run.replayFrom,
       runKey: run.runKey,
       totalBars: run.totalBars,
+      ...(m.branch !== undefined ? { branch: m.branch } : {}),
     };
     try {
       await store.saveCheckpoint({ meta, bytes: saved, outputs: { runKey: run.runKey, fromBar: 0, toBar: end, time: rows.time, columns: rows.columns } });
