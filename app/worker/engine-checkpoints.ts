@@ -11,6 +11,7 @@ import { builtinDatasets, storedDatasetInfo, type LoadedDataset } from './datase
 import { hashText, stableJson } from './hash.js';
 import { newId, readCheckpoint, writeCheckpoint, inspectSnapshot, restoreInstance } from './checkpoint.js';
 import { portableFile } from './export-file.js';
+import { keepAcrossEdit } from './presentation-keep.js';
 import { barsDigest, checkpointInputs, CheckpointFileError, decodeCheckpointFile, presentationOnlyEdit, restoreWithProgram, withStrategyProperties, type CheckpointFile } from '../../vm/index.js';
 import { runKeyOf } from './run-config.js';
 import { mark } from '../marks.js';
@@ -250,6 +251,17 @@ export abstract class EngineCheckpoints extends EngineLibrary {
     const candidates = all.filter((s) => s.runKey === id.runKey && s.status === 'ok');
     for (const c of candidates) {
       if (await this.adoptCheckpoint(c, ds, id)) return true;
+    }
+    // An earlier version of the script that differs only in colors, titles, styles: its checkpoint
+    // goes on with this one (presentation-keep.ts).
+    const next = program.meta.kind === 'strategy' ? withStrategyProperties(program, id.props) : program;
+    const run = { scriptId: id.script.id, scriptName: id.script.name, sourceHash: id.sourceHash, runKey: id.runKey, datasetId: ds.info.id, datasetName: ds.info.name, replayFrom: id.replayFrom, inputs: id.resolved.values, totalBars: ds.bars.length };
+    // (Not for a held script: it opens as it did before the edit, without its checkpoint.)
+    const kept = this.isHeld() ? null : await keepAcrossEdit(this.store, all, run, next, ds.bars.length - 1);
+    if (kept) {
+      this.notice('info', 'presentation-edit', `Only how '${id.script.name}' is drawn changed: it goes on from bar ${kept.meta.bar} with the new look, without running the history again.`);
+      await this.adoptRestored(kept.meta, ds, id, kept.inst, kept.rows, null, 'presentation');
+      return true;
     }
     const newestStale = stale[0];
     if (newestStale) {

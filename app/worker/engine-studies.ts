@@ -16,6 +16,7 @@ import type { LoadedDataset } from './datasets.js';
 import { hashText } from './hash.js';
 import { resolveInputs, runKeyOf } from './run-config.js';
 import { readCheckpoint, writeCheckpoint } from './checkpoint.js';
+import { keepAcrossEdit } from './presentation-keep.js';
 import type { InputValue, OutputsChunk, StudyInfo } from './protocol.js';
 
 export type { StudyInfo };
@@ -177,6 +178,12 @@ export async function openStudies(
         run = { ...base, program: r.inst.program, inst: r.inst, outputsStored: meta.bar + 1, rows: r.outputs };
         restored.set(rec.id, meta.bar);
         break;
+      }
+      // Its script changed only in colors, titles, styles: an earlier version's checkpoint goes on.
+      const kept = run ? null : await keepAcrossEdit(host.store, snaps, { ...base, datasetId: ds.info.id, datasetName: ds.info.name, replayFrom, totalBars: ds.bars.length }, program, upTo);
+      if (kept) {
+        run = { ...base, inst: kept.inst, outputsStored: kept.meta.bar + 1, rows: kept.rows };
+        restored.set(rec.id, kept.meta.bar);
       }
     }
     if (!run) {

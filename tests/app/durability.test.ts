@@ -91,7 +91,9 @@ describe('a held script', () => {
   it('opens without running when it has no checkpoint, and runs when asked', async () => {
     const db = newDb();
     const { engine, scriptId } = await startWithScript(db);
-    await engine.setSource(`${SCRIPT}// edited\n`);
+    // An edit that changes what the script computes (a comment alone would keep the checkpoint: a
+    // presentation-only edit, vm/compiler/presentation.ts).
+    await engine.setSource(`${SCRIPT}var float edited = 0.0\nedited += 1\n`);
     await engine.dispose();
     const held = await start(db, { hold: scriptId });
     await held.page.until('the held open', () => held.page.lastEnd !== null);

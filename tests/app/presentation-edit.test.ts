@@ -8,6 +8,8 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Engine } from '../../app/worker/engine.js';
 import { boot, fetchPublic, type FakePage } from './engine-harness.js';
 import { colorToHex } from '../../vm/index.js';
+import { Store } from '../../app/store/store.js';
+import type { StudyInfo } from '../../app/worker/protocol.js';
 
 const SCRIPT = `//@version=6
 indicator("Presentation", overlay=true)
@@ -83,5 +85,56 @@ describe('presentation-only edits in the app', () => {
     await engine.setInputs({ len: 12 });
     await page.until('the run with len = 12', () => page.lastEnd?.status === 'done' && page.lastEnd.barsRun === n && page.lastEnd.runId > 0);
     expect(page.notices('presentation-edit')).toEqual([]);
+  });
+
+  it('a color edit saved without Run is kept by the next page load (no history run)', async () => {
+    const db = `presentation-reload-${Date.now()}`;
+    const { engine, page } = await started(db);
+    const before = page.values('SMA');
+    await engine.setSource(SCRIPT.replace('color=color.red', 'color=color.orange'));
+    await engine.dispose();
+    const again = await boot(db);
+    engines.push(again.engine);
+    await again.page.until('the restore after reload', () => again.page.lastEnd?.status === 'restored');
+    expect(again.page.lastEnd).toMatchObject({ status: 'restored', kept: 'presentation', barsRun: 0, resumes: false });
+    expect(again.page.values('SMA')).toEqual(before);
+    // color.orange is #FF9800 on TradingView.
+    expect(colorOf(again.page, 'SMA')).toBe('#FF9800FF');
+    expect(again.page.notices('stale-checkpoint')).toEqual([]);
+  });
+
+  it('a script on the chart whose color changed is restored with the new color, not computed again', async () => {
+    const db = `presentation-study-${Date.now()}`;
+    const { engine, page, n } = await started(db);
+    const mainId = (await engine.refreshSession()).scriptId;
+    const study = await engine.newScript(null);
+    const studyId = study.scriptId;
+    await engine.setSource(SCRIPT.replace('"Presentation"', '"Study"').replace('"SMA"', '"Study SMA"').replace('"Acc"', '"Study Acc"'));
+    await engine.selectScript(mainId);
+    await page.settled();
+    await engine.addStudy(studyId);
+    const lastStudies = (p: FakePage): StudyInfo[] => {
+      const resets = p.events.filter((e): e is Extract<typeof e, { type: 'reset' }> => e.type === 'reset');
+      return resets[resets.length - 1]?.studies ?? [];
+    };
+    await page.until('the chart with the study', () => page.lastEnd !== null && !page.lastEnd.resumes && lastStudies(page).length === 1);
+    await engine.checkpointNow();
+    const studyName = lastStudies(page)[0]?.name;
+    await page.until('the study checkpoint', () => page.events.some((e) => e.type === 'snapshots' && e.list.some((x) => x.scriptName === studyName && x.bar === n - 1)));
+    await engine.dispose();
+    // The study's script changes a color (as the editor would save it), then the page loads again.
+    const store = await Store.open(db);
+    const rec = await store.getScript(studyId);
+    if (!rec) throw new Error('no study script');
+    await store.putScript({ ...rec, source: rec.source.replace('color=color.red', 'color=color.lime') });
+    store.close();
+    const again = await boot(db);
+    engines.push(again.engine);
+    await again.page.until('the restore with the study', () => again.page.lastEnd?.status === 'restored' && lastStudies(again.page).length === 1);
+    const studies = lastStudies(again.page);
+    expect(studies.map((x) => x.restoredBar)).toEqual([n - 1]);
+    const c = studies[0]?.program?.outputs.find((o) => o.title === 'Study SMA')?.options.color;
+    // color.lime is #00E676 on TradingView.
+    expect(typeof c === 'number' ? colorToHex(c) : null).toBe('#00E676FF');
   });
 });
