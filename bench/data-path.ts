@@ -3,13 +3,17 @@
 // over those bars (MB/s), and the whole job end to end - `node bin/evergreen.mjs run` of bench (a)
 // over the 200k-bar CSV to a JSON file, as a fresh process - against PineTS doing the same job
 // (bench/pinets-process.mjs: read the same CSV, run the same script, write JSON), alternating the
-// two in the same run. Part of `npm run bench`; alone:
+// two in the same run, with the floors of each alternating with them: `node -e 0` (Node's own
+// start-up and exit), Node importing PineTS and nothing else, and `evergreen --version` (Node
+// loading the CLI's bundle); and `evergreen run` with its helper thread forced on and off
+// (EVERGREEN_HELPER=1/0; by default it is on when the machine has an idle core). The load average
+// is taken before and after. Part of `npm run bench`; alone:
 //
 //   node --expose-gc --import tsx bench/data-path.ts [--quick]
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -58,6 +62,13 @@ export interface EndToEndResult {
   pinetsMaxRss: number;
   /** Every plot of PineTS's JSON within 1e-8 + 1e-5·|v| of ours (the bench measures one job). */
   agree: boolean;
+  /** Wall and CPU times (ms, in run order) of the other processes alternating with the two: the
+   * floors (`node -e 0`, Node importing PineTS, `evergreen --version`) and `evergreen run` with the
+   * helper thread forced on and off. */
+  others: { label: string; ms: number[]; cpuMs: number[] }[];
+  /** 1-minute load average before and after the runs. */
+  loadBefore: number;
+  loadAfter: number;
 }
 
 function cpuNowMs(): number {
@@ -135,10 +146,10 @@ interface ProcessRun {
 
 /** Runs `node args...` as a fresh process; its wall time, and its CPU time and peak RSS as the OS
  * counts them (GNU time's format, read from a file so that the command's own stderr stays apart). */
-function timeProcess(args: string[]): ProcessRun {
+function timeProcess(args: string[], env: Record<string, string> = {}): ProcessRun {
   const stats = join(tmpdir(), `evergreen-bench-time-${process.pid}.txt`);
   const t0 = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-o', stats, '-f', '%U %S %M', process.execPath, ...args], { cwd: ROOT, encoding: 'utf8' });
+  const r = spawnSync('/usr/bin/time', ['-o', stats, '-f', '%U %S %M', process.execPath, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env } });
   const ms = performance.now() - t0;
   if (r.status !== 0) throw new Error(`node ${args.join(' ')} failed: ${r.stderr || r.error?.message || ''}`);
   const [user = 'NaN', sys = 'NaN', rssKb = 'NaN'] = readFileSync(stats, 'utf8').trim().split(/\s+/).slice(-3);
@@ -176,13 +187,23 @@ export function endToEnd(text: string, runs = 5): EndToEndResult {
     execFileSync(process.execPath, [join(ROOT, 'scripts/build-cli.mjs')], { cwd: ROOT });
     const evergreen = [join(ROOT, 'bin/evergreen.mjs'), 'run', script, '--data', data, '--out', ours];
     const pinets = [join(ROOT, 'bench/pinets-process.mjs'), script, data, theirs];
+    const others: { label: string; args: string[]; env?: Record<string, string>; runs: ProcessRun[] }[] = [
+      { label: '`node -e 0` (Node starts and exits)', args: ['-e', '0'], runs: [] },
+      { label: 'Node importing PineTS, nothing else', args: ['--input-type=module', '-e', "await import('pinets')"], runs: [] },
+      { label: '`evergreen --version` (Node loads the CLI bundle)', args: [join(ROOT, 'bin/evergreen.mjs'), '--version'], runs: [] },
+      { label: '`evergreen run`, helper thread forced on', args: evergreen, env: { EVERGREEN_HELPER: '1' }, runs: [] },
+      { label: '`evergreen run`, helper thread off', args: evergreen, env: { EVERGREEN_HELPER: '0' }, runs: [] },
+    ];
     const e: ProcessRun[] = [];
     const p: ProcessRun[] = [];
-    timeProcess(evergreen); // warms the file cache for both
+    const loadBefore = loadavg()[0] ?? NaN;
+    timeProcess(evergreen); // warms the file cache for both (and writes the bundle's code cache)
     for (let i = 0; i < runs; i++) {
       e.push(timeProcess(evergreen));
       p.push(timeProcess(pinets));
+      for (const o of others) o.runs.push(timeProcess(o.args, o.env));
     }
+    const loadAfter = loadavg()[0] ?? NaN;
     const em = summarize(e.map((r) => r.ms)).medianMs;
     const pm = summarize(p.map((r) => r.ms)).medianMs;
     const ec = summarize(e.map((r) => r.cpuMs)).medianMs;
@@ -200,6 +221,9 @@ export function endToEnd(text: string, runs = 5): EndToEndResult {
       evergreenMaxRss: Math.max(...e.map((r) => r.maxRss)),
       pinetsMaxRss: Math.max(...p.map((r) => r.maxRss)),
       agree: plotsAgree(ours, theirs),
+      others: others.map((o) => ({ label: o.label, ms: o.runs.map((r) => r.ms), cpuMs: o.runs.map((r) => r.cpuMs) })),
+      loadBefore,
+      loadAfter,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -207,6 +231,11 @@ export function endToEnd(text: string, runs = 5): EndToEndResult {
 }
 
 const fmt = (x: number, d = 0): string => x.toFixed(d);
+
+/** One line for the console: the whole-process ratio, by wall and CPU time, and the load. */
+export function ratioLine(e: EndToEndResult): string {
+  return `whole process, bench (a) over ${e.bars / 1000}k bars to JSON: Evergreen ${fmt(med(e.evergreenMs))} ms, PineTS ${fmt(med(e.pinetsMs))} ms → ${fmt(e.ratio, 1)}× faster by wall time, ${fmt(e.cpuRatio, 1)}× by CPU time (load average ${fmt(e.loadBefore, 2)} → ${fmt(e.loadAfter, 2)})`;
+}
 const med = (xs: number[]): number => summarize(xs).medianMs;
 
 /** Lines for the console and BENCHMARKS.md. */
@@ -228,8 +257,9 @@ export function dataPathLines(d: DataPathResult, e: EndToEndResult | null): stri
       `| \`node bin/evergreen.mjs run\` | ${fmt(med(e.evergreenMs))} ms (${e.evergreenMs.map((x) => fmt(x)).join(', ')}) | ${fmt(med(e.evergreenCpuMs))} ms | ${fmt(e.evergreenMaxRss / 2 ** 20)} MB |`,
       `| PineTS (\`bench/pinets-process.mjs\`) | ${fmt(med(e.pinetsMs))} ms (${e.pinetsMs.map((x) => fmt(x)).join(', ')}) | ${fmt(med(e.pinetsCpuMs))} ms | ${fmt(e.pinetsMaxRss / 2 ** 20)} MB |`,
       `| **Evergreen / PineTS** | **${fmt(e.ratio, 1)}× faster** | ${fmt(e.cpuRatio, 1)}× less CPU | |`,
+      ...e.others.map((o) => `| ${o.label} | ${fmt(med(o.ms))} ms (${o.ms.map((x) => fmt(x)).join(', ')}) | ${fmt(med(o.cpuMs))} ms | |`),
       '',
-      `Values ${e.agree ? 'agree' : 'DIFFER'} (every plot within 1e-8 + 1e-5·|v|).`,
+      `Values ${e.agree ? 'agree' : 'DIFFER'} (every plot within 1e-8 + 1e-5·|v|). Load average (1 min) ${fmt(e.loadBefore, 2)} before, ${fmt(e.loadAfter, 2)} after.`,
     );
   }
   return lines;
@@ -240,5 +270,5 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
   const text = syntheticCsv();
   const d = dataPath(text, quick ? 3 : 7);
   const e = endToEnd(text, quick ? 2 : 5);
-  process.stdout.write(`${dataPathLines(d, e).join('\n')}\n`);
+  process.stdout.write(`${dataPathLines(d, e).join('\n')}\n\n${ratioLine(e)}\n`);
 }

@@ -9,6 +9,7 @@
 //   npm run bench                 full suite (a few minutes)
 //   npm run bench -- --quick      100k bars only, fewer repeats
 //   npm run bench -- --json out   also write the results as JSON
+// Last, the Tier 2 benchmarks (bench/tier2.ts): drawings and objects in arrays against PineTS.
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -19,7 +20,8 @@ import { baselineA, baselineB, baselineC } from './baselines.js';
 import { collectGarbage, memorySample, timeSync, formatBytes } from './measure.js';
 import { benchPinets, type BenchScript } from './pinets-runner.js';
 import { comparePlots } from './compare.js';
-import { dataPath, dataPathLines, endToEnd, syntheticCsv } from './data-path.js';
+import { dataPath, dataPathLines, endToEnd, ratioLine, syntheticCsv } from './data-path.js';
+import { benchTier2, tier2Lines } from './tier2.js';
 
 const args = process.argv.slice(2);
 const QUICK = args.includes('--quick');
@@ -218,7 +220,7 @@ async function main(): Promise<void> {
   const dp = dataPath(csvText, QUICK ? 3 : 7);
   const e2e = endToEnd(csvText, QUICK ? 2 : 5);
   const dpLines = dataPathLines(dp, e2e);
-  console.log(`\n${dpLines.join('\n')}`);
+  console.log(`\n${dpLines.join('\n')}\n\n${ratioLine(e2e)}`);
 
   // Markdown for BENCHMARKS.md.
   const lines: string[] = [];
@@ -251,9 +253,12 @@ async function main(): Promise<void> {
     lines.push(`| ${r.script} | ${r.bars / 1000}k | ${formatBytes(r.sizeBytes)} | ${fmt(r.saveMs, 3)} | ${fmt(r.restoreMs, 3)} | ${fmt(r.replayMs)} | ${fmt(r.restoreVsReplay, 0)}× |`);
   }
   lines.push('', ...dpLines);
+  // Tier 2 (bench/tier2.ts): (d) drawings and (e) objects in arrays over 100k bars, against PineTS.
+  const tier2 = await benchTier2(100_000);
+  lines.push('', ...tier2Lines(tier2));
   console.log(`\n${lines.join('\n')}\n`);
   if (JSON_OUT) {
-    writeFileSync(JSON_OUT, JSON.stringify({ header, engine: engineResults, snapshots: snapResults, dataPath: dp, endToEnd: e2e }, null, 2));
+    writeFileSync(JSON_OUT, JSON.stringify({ header, engine: engineResults, snapshots: snapResults, dataPath: dp, endToEnd: e2e, tier2 }, null, 2));
   }
 }
 

@@ -1,22 +1,27 @@
 // The strategy benchmark (issue 12): the supertrend strategy over 100k and 1M synthetic bars,
 // against the same script's indicator version (the same signals, plotted, no orders) and against
-// PineTS running the strategy on the same bars. Prints bars/second, the strategy's overhead over
-// the indicator, the ratio to PineTS, and memory: what the instance retains at 1M bars against
-// 100k, the trade log (which grows with the trades) counted apart.
+// PineTS running the strategy on the same bars (both sizes). Prints the load average, bars/second,
+// the strategy's overhead over the indicator (timed alternately, medians), the ratio to PineTS, and
+// memory: what the instance retains and the heap a run grows by, at 1M bars against 100k, with the
+// trade log (which grows with the trades) and the plot column (one number per bar) counted apart.
 //
-//   node --expose-gc --import tsx bench/strategy.ts [--quick] [--no-pinets]
+//   node --expose-gc --import tsx bench/strategy.ts [--quick] [--no-pinets] [--no-pinets-1m]
 
 import { compile, Instance, type Program } from '../vm/index.js';
 import type { BarColumns } from '../vm/data/bars.js';
 import { brokerOf } from '../vm/builtins/strategy/report.js';
 import type { TradeLog } from '../vm/builtins/strategy/log.js';
+import { loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { syntheticBars } from './synthetic.js';
-import { formatBytes, formatRate, measureMemory, timeSync, barsPerSecond } from './measure.js';
+import { collectGarbage, formatBytes, formatRate, measureMemory, barsPerSecond } from './measure.js';
 import { runPinets } from './pinets-runner.js';
 
 const args = process.argv.slice(2);
 const SIZES = args.includes('--quick') ? [100_000] : [100_000, 1_000_000];
 const PINETS = !args.includes('--no-pinets');
+const PINETS_1M = PINETS && !args.includes('--no-pinets-1m');
+const load = (): string => loadavg().map((x) => x.toFixed(2)).join(' ');
 
 const STRATEGY = `//@version=6
 strategy("Supertrend strategy", overlay = true, default_qty_type = strategy.percent_of_equity, default_qty_value = 15)
@@ -56,46 +61,112 @@ function logBytes(t: TradeLog): number {
 }
 
 /** What an instance keeps after its run (forced GC, the instance still referenced), outputs and
- * the trade log counted apart. */
-function retained(p: Program, bars: BarColumns): { bytes: number; outputs: number; log: number; trades: number } {
+ * the trade log counted apart; and the heap the run grew by (garbage included: a lower bound of
+ * its peak), the log apart. */
+function retained(p: Program, bars: BarColumns): { bytes: number; outputs: number; log: number; trades: number; peak: number } {
   const m = measureMemory(() => run(p, bars));
   const inst = m.result;
   let outputs = inst.outputs.time.byteLength;
   for (const cols of inst.outputs.columns) for (const c of cols) outputs += c.byteLength;
   const b = brokerOf(inst);
   const log = b ? logBytes(b.closed) : 0;
-  return { bytes: m.retainedDeltaBytes - outputs - log, outputs, log, trades: b ? b.closed.n : 0 };
+  return { bytes: m.retainedDeltaBytes - outputs - log, outputs, log, trades: b ? b.closed.n : 0, peak: m.peakDeltaBytes - log };
+}
+
+/** CPU time of this process (user + system) in ms: on a shared, loaded machine it counts only our
+ * own work, where wall time also counts the waits for a core. */
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+interface Pair {
+  /** Medians of the strategy's and the indicator's wall times. */
+  a: number;
+  b: number;
+  /** Medians of their CPU times. */
+  aCpu: number;
+  bCpu: number;
+  /** Strategy / indicator CPU time, pair by pair. */
+  ratios: number[];
+}
+
+/** Strategy and indicator timed alternately (a GC before each run), after one warm-up each. */
+function alternate(a: () => unknown, b: () => unknown, repeats: number): Pair {
+  a();
+  b();
+  const ta: number[] = [];
+  const tb: number[] = [];
+  const ca: number[] = [];
+  const cb: number[] = [];
+  const timed = (fn: () => unknown, wall: number[], cpu: number[]): void => {
+    collectGarbage();
+    const c = cpuMs();
+    const t = performance.now();
+    fn();
+    wall.push(performance.now() - t);
+    cpu.push(cpuMs() - c);
+  };
+  for (let k = 0; k < repeats; k++) {
+    timed(a, ta, ca);
+    timed(b, tb, cb);
+  }
+  const med = (x: number[]): number => [...x].sort((p, q) => p - q)[x.length >> 1] ?? NaN;
+  return { a: med(ta), b: med(tb), aCpu: med(ca), bCpu: med(cb), ratios: ca.map((x, k) => x / (cb[k] ?? NaN)) };
 }
 
 const strat = program(STRATEGY);
 const ind = program(INDICATOR);
-const lines: string[] = [];
-const kept: Record<number, number> = {};
+const lines: string[] = [`load average at start: ${load()}`];
+const mem: Record<number, { bytes: number; outputs: number; peak: number }> = {};
 for (const n of SIZES) {
   const bars = syntheticBars(n, 12);
-  const repeats = n >= 1_000_000 ? 3 : 7;
-  const ts = timeSync(() => run(strat, bars), { repeats, warmup: 1 });
-  const ti = timeSync(() => run(ind, bars), { repeats, warmup: 1 });
-  const mem = retained(strat, bars);
-  kept[n] = mem.bytes;
+  const repeats = n >= 1_000_000 ? 5 : 9;
+  const t = alternate(() => run(strat, bars), () => run(ind, bars), repeats);
+  const r = retained(strat, bars);
+  mem[n] = r;
   let vsPinets = '';
-  if (PINETS && n <= 100_000) {
+  if (PINETS && (n <= 100_000 || PINETS_1M)) {
     try {
-      const r = await runPinets(STRATEGY, bars);
-      vsPinets = `PineTS ${formatRate(barsPerSecond(n, r.runMs))} → Evergreen ${(r.runMs / ts.medianMs).toFixed(1)}× faster`;
+      collectGarbage();
+      const c0 = cpuMs();
+      const p = await runPinets(STRATEGY, bars);
+      const pCpu = cpuMs() - c0;
+      // Evergreen again right after PineTS, so the ratio compares runs under the same load.
+      collectGarbage();
+      const c1 = cpuMs();
+      const t0 = performance.now();
+      run(strat, bars);
+      const ours = Math.min(t.a, performance.now() - t0);
+      const oursCpu = Math.min(t.aCpu, cpuMs() - c1);
+      vsPinets =
+        `PineTS ${(p.runMs / 1000).toFixed(1)} s wall (${formatRate(barsPerSecond(n, p.runMs))}), ${(pCpu / 1000).toFixed(1)} s CPU with its setup → ` +
+        `Evergreen ${(p.runMs / ours).toFixed(0)}× faster by wall time, ${(pCpu / oursCpu).toFixed(0)}× by CPU time`;
     } catch (e) {
       vsPinets = `PineTS could not run the strategy: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`;
     }
   }
+  const ratios = t.ratios.map((x) => x.toFixed(2)).join(' ');
   lines.push(
-    `${n.toLocaleString('en-US')} bars: strategy ${ts.medianMs.toFixed(1)} ms (${formatRate(barsPerSecond(n, ts.medianMs))}), ` +
-      `indicator ${ti.medianMs.toFixed(1)} ms → overhead ${(ts.medianMs / ti.medianMs).toFixed(2)}×; ` +
-      `${mem.trades} trades, trade log ${formatBytes(mem.log)}, instance without outputs and log ${formatBytes(mem.bytes)}` +
-      (vsPinets ? `; ${vsPinets}` : ''),
+    `${n.toLocaleString('en-US')} bars: strategy ${t.a.toFixed(1)} ms wall (${formatRate(barsPerSecond(n, t.a))}), ${t.aCpu.toFixed(1)} ms CPU; ` +
+      `indicator ${t.b.toFixed(1)} ms wall, ${t.bCpu.toFixed(1)} ms CPU → overhead ${(t.a / t.b).toFixed(2)}× wall, ${(t.aCpu / t.bCpu).toFixed(2)}× CPU (CPU, per pair: ${ratios}); ` +
+      `${r.trades} trades, trade log ${formatBytes(r.log)}, plot column ${formatBytes(r.outputs)}, instance without them ${formatBytes(r.bytes)}, ` +
+      `heap grown during the run without the log ${formatBytes(r.peak)}` +
+      (vsPinets ? `; ${vsPinets}` : '') +
+      ` [load ${load()}]`,
+  );
+  console.log(lines[lines.length - 1]);
+}
+const small = mem[100_000];
+const big = mem[1_000_000];
+if (small && big) {
+  const whole = (m: { bytes: number; outputs: number }): number => m.bytes + m.outputs;
+  lines.push(
+    `memory 1M / 100k apart from the trade log: instance ${formatBytes(small.bytes)} → ${formatBytes(big.bytes)}; ` +
+      `with the plot column ${formatBytes(whole(small))} → ${formatBytes(whole(big))} (${(whole(big) / whole(small)).toFixed(2)}×); ` +
+      `heap grown during the run ${formatBytes(small.peak)} → ${formatBytes(big.peak)} (${(big.peak / small.peak).toFixed(2)}×)`,
   );
 }
-if (kept[100_000] !== undefined && kept[1_000_000] !== undefined) {
-  // Near zero both times, a ratio would be noise: the absolute sizes say whether it grows.
-  lines.push(`memory apart from outputs and trade log: ${formatBytes(kept[100_000] ?? 0)} at 100k bars, ${formatBytes(kept[1_000_000] ?? 0)} at 1M (GC noise around a constant)`);
-}
+lines.push(`load average at end: ${load()}`);
+console.log('---');
 for (const l of lines) console.log(l);

@@ -153,3 +153,101 @@ if barstate.islast
   ]);
   expect(errors).toEqual([]);
 });
+
+// Label styles, sizes, alignment and tooltips; a box's wrapped, aligned text; a table with merged
+// cells, text sizes, alignment, borders, a frame and a cell tooltip (all on the last bar, so
+// the anchors are known from the CSV).
+const STYLED = `//@version=6
+indicator("Styled drawings", overlay = true)
+if barstate.islast
+    label.new(bar_index - 40, close, "down", style = label.style_label_down, size = size.huge)
+    label.new(bar_index - 40, close, "up", style = label.style_label_up, size = size.tiny)
+    label.new(bar_index - 20, close, "left\\naligned", style = label.style_label_left, textalign = text.align_left, size = 14, tooltip = "Tip of the left label")
+    label.new(bar_index - 20, close, "right", style = label.style_label_right, text_font_family = font.family_monospace, text_formatting = text.format_bold)
+    label.new(bar_index - 60, close, "tri", style = label.style_triangleup, color = color.red, textcolor = color.red)
+    label.new(bar_index - 60, close, "outline", style = label.style_text_outline, yloc = yloc.abovebar, textcolor = color.white, color = color.black)
+    box.new(bar_index - 80, high[80] * 1.05, bar_index - 65, low[80] * 0.95, text = "a box with a fairly long text that wraps", text_wrap = text.wrap_auto, text_halign = text.align_left, text_valign = text.align_top, text_size = size.small, bgcolor = color.new(color.blue, 80))
+    line.new(bar_index - 90, low, bar_index - 90, high, extend = extend.both, color = color.gray, style = line.style_dashed)
+    line.new(bar_index - 100, low[100], bar_index - 85, high[85], color = color.orange, width = 2, style = line.style_arrow_both)
+    t = table.new(position.bottom_left, 3, 3, bgcolor = color.white, frame_color = color.red, frame_width = 3, border_color = color.blue, border_width = 2)
+    t.cell(0, 0, "Merged", text_size = size.large, text_halign = text.align_left, text_valign = text.align_top, tooltip = "merged cell")
+    t.cell(2, 0, "R", text_size = 20)
+    t.cell(0, 2, "B", text_color = color.green, text_halign = text.align_right)
+    t.cell(2, 2, "BR", bgcolor = color.yellow, text_font_family = font.family_monospace)
+    table.merge_cells(t, 0, 0, 1, 1)
+`;
+
+test('label styles, sizes and tooltips, box text and table styling render like TradingView', async ({ page }, testInfo) => {
+  const errors = watchErrors(page);
+  await openApp(page);
+  const before = (await appState(page)).runId;
+  await setSource(page, STYLED);
+  await page.waitForTimeout(800); // the editor saves after a pause in typing
+  await page.getByTestId('run').click();
+  await page.waitForFunction((r) => (window as unknown as { evergreen: EvergreenDebug }).evergreen.state().runId > r, before);
+  await waitSettled(page);
+  await expect.poll(async () => byKind(await drawn(page), 'label').length, { timeout: 30_000 }).toBe(6);
+  const labels = byKind(await drawn(page), 'label');
+  const byText = (t: string) => labels.find((d) => d.text === t);
+  const down = byText('down');
+  const up = byText('up');
+  const left = byText('left\naligned');
+  const right = byText('right');
+  const rect = (d: (typeof labels)[number] | undefined) => d?.rect ?? [NaN, NaN, NaN, NaN];
+  const anchor = (d: (typeof labels)[number] | undefined) => d?.points[0] ?? [NaN, NaN];
+  // label_down sits above its anchor (its pointer ends at the anchor), label_up below it.
+  expect(rect(down)[1] + rect(down)[3]).toBeCloseTo(anchor(down)[1], 0);
+  expect(rect(up)[1]).toBeCloseTo(anchor(up)[1], 0);
+  // label_left: to the right of its anchor (pointing left at it); label_right: to its left.
+  expect(rect(left)[0]).toBeCloseTo(anchor(left)[0], 0);
+  expect(rect(right)[0] + rect(right)[2]).toBeCloseTo(anchor(right)[0], 0);
+  // size.huge 24 px, size.tiny 8 px, 14 points = 19 px, the default size.normal 12 px.
+  expect([down?.fontPx, up?.fontPx, left?.fontPx, right?.fontPx]).toEqual([24, 8, 19, 12]);
+  expect(rect(down)[3]).toBeGreaterThan(rect(up)[3] * 2);
+  // Two lines make the left label taller than one line at the same size would.
+  expect(rect(left)[3]).toBeGreaterThan(19 * 2);
+  expect(byText('tri')?.style).toBe('triangleup');
+  expect(byText('outline')?.style).toBe('text_outline');
+
+  // The box's text wraps to its width: several lines, each narrower than the box.
+  const box = byKind(await drawn(page), 'box')[0];
+  expect(box?.fontPx).toBe(10);
+  expect((box?.lines ?? []).length).toBeGreaterThan(1);
+  expect((box?.lines ?? []).join(' ')).toBe('a box with a fairly long text that wraps');
+
+  // A vertical line with extend.both crosses the whole pane (top edge to bottom edge).
+  const vertical = byKind(await drawn(page), 'line').find((d) => d.coords[0]?.[0] === d.coords[1]?.[0]);
+  const ys = (vertical?.points ?? []).map((p) => p[1]).sort((a, b) => a - b);
+  expect(ys[0]).toBe(0);
+  expect(ys[1]).toBeGreaterThan(500);
+
+  // Hovering the left label shows its tooltip.
+  const chartBox = await page.getByTestId('chart').boundingBox();
+  const [lx, ly, lw, lh] = rect(left);
+  await page.mouse.move((chartBox?.x ?? 0) + lx + lw / 2, (chartBox?.y ?? 0) + ly + lh / 2);
+  await expect(page.getByTestId('drawing-tooltip')).toHaveText('Tip of the left label');
+  await page.mouse.move((chartBox?.x ?? 0) + 5, (chartBox?.y ?? 0) + 5);
+  await expect(page.getByTestId('drawing-tooltip')).toBeHidden();
+
+  // The table: the merged cell spans 2×2, then R; the empty middle row keeps the merge's second
+  // row; B and BR on the last row. Borders between cells, the frame around.
+  const table = page.getByTestId('chart-table');
+  await expect(table.locator('td')).toHaveText(['Merged', 'R', '', 'B', '', 'BR']);
+  const merged = table.locator('td').first();
+  await expect(merged).toHaveAttribute('colspan', '2');
+  await expect(merged).toHaveAttribute('rowspan', '2');
+  await expect(merged).toHaveAttribute('title', 'merged cell');
+  await expect(merged).toHaveCSS('font-size', '16px');
+  await expect(merged).toHaveCSS('text-align', 'left');
+  await expect(merged).toHaveCSS('vertical-align', 'top');
+  await expect(table.locator('td').nth(1)).toHaveCSS('font-size', '27px');
+  await expect(table.locator('td', { hasText: /^B$/ })).toHaveCSS('text-align', 'right');
+  await expect(table.locator('td', { hasText: 'BR' })).toHaveCSS('font-family', /monospace/);
+  await expect(table).toHaveCSS('border-top-width', '3px');
+  await expect(merged).toHaveCSS('border-right-width', '2px');
+  // bottom_left: the table's lower-left corner near the pane's.
+  const tb = await table.boundingBox();
+  expect((tb?.x ?? 0) - (chartBox?.x ?? 0)).toBeLessThan(10);
+  await testInfo.attach('styled-drawings', { body: await page.screenshot(), contentType: 'image/png' });
+  expect(errors).toEqual([]);
+});

@@ -5,8 +5,12 @@
 // thread's long tasks (> 50 ms, PerformanceObserver 'longtask') during the cold run, with the long
 // animation frames and the scripts in them. Prints a Markdown table and writes
 // reports/bench-browser.json. BENCH_BARS, BENCH_REPEATS, BENCH_FORGET_LAYOUT: see below.
+// BENCH_COMPARE=1 instead measures restoring loads at 10k and at 1M bars (issue 11, item 12),
+// alternating with each other and the floor page in the same run, and prints their ratios
+// (reports/bench-browser-compare.json).
 
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import type { Page } from '@playwright/test';
 import type { EvergreenDebug } from '../app/ui/debug.js';
 import { launchBenchBrowser, runBenchB, serveBenchBuild, waitDrawn } from './helpers.js';
@@ -19,6 +23,8 @@ const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
  * the previous load (as on a first visit), so the chart is laid out when the run starts. */
 const FORGET_LAYOUT = process.env.BENCH_FORGET_LAYOUT === '1';
 const DATASET = `synthetic:${BARS}`;
+const COMPARE = process.env.BENCH_COMPARE === '1';
+const COMPARE_SIZES = [10_000, 1_000_000];
 
 interface Sample {
   /** ms from navigation start to the chart fully drawn. */
@@ -95,9 +101,9 @@ function median(xs: number[]): number {
   return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
 }
 
-async function measure(page: Page, query: string, status: string, forgetLayout = false): Promise<Sample> {
+async function measure(page: Page, query: string, status: string, forgetLayout = false, dataset = DATASET): Promise<Sample> {
   if (forgetLayout) await page.evaluate(() => localStorage.removeItem('evergreen.chart-layout'));
-  await page.goto(`${BASE}/?dataset=${DATASET}${query}`);
+  await page.goto(`${BASE}/?dataset=${dataset}${query}`);
   await waitDrawn(page, status);
   return page.evaluate(async () => {
     const w = window as unknown as { evergreen: EvergreenDebug; __longTasks: { start: number; duration: number }[]; __frames: Sample['frames'] };
@@ -112,6 +118,73 @@ async function measure(page: Page, query: string, status: string, forgetLayout =
     const marks = [...navMarks, ...(await w.evergreen.marks())].sort((a, b) => a.ms - b.ms);
     return { drawn: t.drawn, ready: t.ready, reset: t.reset, runEnd: t.runEnd, longTasks: w.__longTasks.slice(), frames: w.__frames.slice(), marks };
   });
+}
+
+const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
+
+/** BENCH_COMPARE=1: restoring loads of bench (b) at 10k and 1M bars and the floor page, in turn,
+ * REPEATS rounds (after a run of each size has left its checkpoint). */
+async function compareSizes(page: Page): Promise<void> {
+  for (const n of COMPARE_SIZES) {
+    console.log(`Setting up: bench (b) over ${n.toLocaleString('en-US')} bars...`);
+    await runBenchB(page, `${BASE}/?dataset=synthetic:${n}`, n);
+  }
+  await page.goto(`${BASE}/__floor/index.html?setup`);
+  await page.waitForFunction(() => (window as unknown as { __floorDrawn?: number }).__floorDrawn === 1);
+  const loadBefore = load();
+  const restores: Sample[][] = COMPARE_SIZES.map(() => []);
+  const floor: number[] = [];
+  for (let i = 0; i < REPEATS; i++) {
+    // Each round alternates the order of the two sizes, so neither always follows the floor page.
+    const order = i % 2 === 0 ? [0, 1] : [1, 0];
+    for (const k of order) restores[k]?.push(await measure(page, '', 'restored', false, `synthetic:${COMPARE_SIZES[k]}`));
+    floor.push(await measureFloor(page));
+    console.log(`  round ${i + 1}: ${COMPARE_SIZES.map((n, k) => `${n.toLocaleString('en-US')} bars ${Math.round(restores[k]?.[i]?.drawn ?? NaN)} ms`).join(', ')}, floor ${Math.round(floor[i] ?? NaN)} ms`);
+  }
+  const loadAfter = load();
+  const drawn = restores.map((xs) => median(xs.map((x) => x.drawn)));
+  const fl = median(floor);
+  const perRound = (restores[1] ?? []).map((x, i) => x.drawn / (restores[0]?.[i]?.drawn ?? NaN));
+  for (const [k, n] of COMPARE_SIZES.entries()) {
+    console.log(`\nMarks, restoring load at ${n.toLocaleString('en-US')} bars (median ms from navigation start, step from the previous mark):`);
+    const xs = restores[k] ?? [];
+    const names = [...new Set(xs.flatMap((x) => x.marks.map((m) => m.name)))];
+    const rows = names.map((name) => ({ name, ms: median(xs.flatMap((x) => x.marks.filter((m) => m.name === name).map((m) => m.ms))) })).sort((a, b) => a.ms - b.ms);
+    let prev = 0;
+    for (const r of rows) {
+      console.log(`  ${r.name.padEnd(24)} ${r.ms.toFixed(1).padStart(8)}  +${(r.ms - prev).toFixed(1)}`);
+      prev = r.ms;
+    }
+  }
+  const result = {
+    date: new Date().toISOString(),
+    loadAverage: { before: loadBefore, after: loadAfter },
+    repeats: REPEATS,
+    sizes: COMPARE_SIZES,
+    restoreDrawnMs: drawn,
+    restoreSamplesMs: restores.map((xs) => xs.map((x) => x.drawn)),
+    floorDrawnMs: fl,
+    floorSamplesMs: floor,
+    ratio1MTo10k: (drawn[1] ?? NaN) / (drawn[0] ?? NaN),
+    ratioPerRound: perRound,
+    restoreToFloor: drawn.map((d) => d / fl),
+    longestTaskMs: restores.map((xs) => Math.max(0, ...xs.flatMap((x) => x.longTasks.map((t) => t.duration)))),
+    samples: restores,
+  };
+  mkdirSync(new URL('../reports/', import.meta.url), { recursive: true });
+  writeFileSync(new URL('../reports/bench-browser-compare.json', import.meta.url), JSON.stringify(result, null, 2));
+  const ms = (x: number) => `${Math.round(x)} ms`;
+  const range = (xs: number[]) => `${Math.round(Math.min(...xs))}–${Math.round(Math.max(...xs))}`;
+  console.log(`
+Load average (1, 5, 15 min) before: ${loadBefore}; after: ${loadAfter}
+
+| bench (b) × 19 plots, restoring load, median of ${REPEATS} (alternating) | ${COMPARE_SIZES.map((n) => `${n.toLocaleString('en-US')} bars`).join(' | ')} | 1M ÷ 10k |
+|---|---|---|---|
+| page load → chart fully drawn | ${drawn.map((d, k) => `**${ms(d)}** (${range(result.restoreSamplesMs[k] ?? [])})`).join(' | ')} | **${result.ratio1MTo10k.toFixed(2)}×** (per round: ${perRound.map((r) => r.toFixed(2)).join(', ')}) |
+| floor page (worker + one IndexedDB read + one canvas) | ${ms(fl)} (${range(floor)}) | same | — |
+| restoring load ÷ floor | ${result.restoreToFloor.map((r) => `${r.toFixed(2)}×`).join(' | ')} | — |
+| longest main-thread task in the load | ${result.longestTaskMs.map(ms).join(' | ')} | — |
+`);
 }
 
 async function main(): Promise<void> {
@@ -139,6 +212,12 @@ async function main(): Promise<void> {
     const page = await context.newPage();
     page.on('crash', () => console.error('The page crashed.'));
     page.on('pageerror', (e) => console.error(`Page error: ${e.message}`));
+
+    if (COMPARE) {
+      await compareSizes(page);
+      await browser.close();
+      return;
+    }
 
     // Setup: open the dataset, put benchmark (b) in the editor, run it once (this leaves a checkpoint).
     console.log(`Setting up: bench (b) over ${BARS.toLocaleString('en-US')} bars...`);

@@ -1,10 +1,12 @@
-// The watchdog and hostile imports (issue 11, item 9): a script that hangs the engine worker (four
-// nested loops of 1,000 iterations each: every loop stays under the iteration count at which the
-// VM starts timing it, so nothing inside the VM stops it) is noticed by the page, which terminates
-// the worker, starts a new one back at the last checkpoint and says which script hung; the script
-// is not run again on its own, even after a reload; Cancel works while it hangs; typing done while
-// the worker is stuck is kept. A forged `.evergreen` file whose snapshot fails validation (its
-// checksum recomputed, so only restoring it can tell) is refused and never stored.
+// The watchdog and hostile imports (issue 11, item 9): an engine worker that stops answering in the
+// middle of a script's bar is noticed by the page, which terminates the worker, starts a new one back
+// at the last checkpoint and says which script hung; the script is not run again on its own, even
+// after a reload; Cancel works while it hangs; typing done while the worker is stuck is kept. No Pine
+// script can hang the worker any more (four nested loops of 1,000 iterations, which once did, now stop
+// with the loop time limit's error: the first test), so the worker is made to stop answering through
+// the test-only hook `window.evergreen.testOnlyHangEngine()` (app/worker/test-hang.ts): the next bar
+// the engine runs for the open script never ends. A forged `.evergreen` file whose snapshot fails
+// validation (its checksum recomputed, so only restoring it can tell) is refused and never stored.
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
@@ -14,10 +16,16 @@ import { appState, openApp, sampleRows, setSource, startReplay, stepBars, waitRe
 
 const N = sampleRows().length;
 
-/** A script whose bar `hangAt` never ends (1e12 additions), plotting the close elsewhere. */
-function stuckScript(hangAt: string): string {
-  return `//@version=6
+/** The script the engine is made to hang in: it plots the close. */
+const SCRIPT = `//@version=6
 indicator("Stuck loop")
+plot(close, "price")
+`;
+
+/** Four nested loops of 1,000 iterations on bar `hangAt` (1e12 additions), plotting the close. */
+function nestedLoops(hangAt: string): string {
+  return `//@version=6
+indicator("Nested loops")
 s = 0.0
 if ${hangAt}
     for i = 0 to 999
@@ -27,6 +35,11 @@ if ${hangAt}
                     s += 1
 plot(close + s, "price")
 `;
+}
+
+/** Makes the engine worker stop answering at the next bar it runs (test-only hook). */
+async function hangEngine(page: Page): Promise<void> {
+  await page.evaluate(() => (window as unknown as { evergreen: EvergreenDebug }).evergreen.testOnlyHangEngine());
 }
 
 async function waitNotice(page: Page, code: string, timeout = 30_000): Promise<string> {
@@ -45,10 +58,25 @@ async function waitCompiled(page: Page): Promise<void> {
   await expect(page.getByTestId('diagnostic')).toHaveCount(0);
 }
 
+test('four nested loops of 1,000 iterations end with the loop time limit\'s error; the engine keeps answering', async ({ page }) => {
+  const errors = watchErrors(page);
+  await openApp(page);
+  await setSource(page, nestedLoops('bar_index == 5'));
+  await waitCompiled(page);
+  await page.getByTestId('run').click();
+  await page.waitForFunction(() => (window as unknown as { evergreen: EvergreenDebug }).evergreen.state().status === 'error', undefined, { timeout: 30_000 });
+  const s = await appState(page);
+  expect(s.notices.some((n) => n.code === 'runtime' && /The loop took longer than 500 ms/.test(n.message))).toBe(true);
+  expect(s.engineRestarts).toBe(0);
+  // Bars 0-4 ran (the close plotted), bar 5 stopped the run.
+  expect(s.rows).toBe(5);
+  expect(errors).toEqual([]);
+});
+
 test('a script that hangs mid-replay: the watchdog restarts the engine at the last checkpoint, names the script, keeps the typing; a reload does not run it', async ({ page }) => {
   const errors = watchErrors(page);
   await openApp(page);
-  const stuck = stuckScript(`bar_index == ${N - 18}`);
+  const stuck = SCRIPT;
   await setSource(page, stuck);
   await waitCompiled(page);
   // History runs bars 0 .. N-21 (the script plots the close there); two steps confirm N-20, N-19.
@@ -56,6 +84,7 @@ test('a script that hangs mid-replay: the watchdog restarts the engine at the la
   await stepBars(page, 2);
   await page.waitForFunction((b) => (window as unknown as { evergreen: EvergreenDebug }).evergreen.state().checkpointBar === b, N - 19);
   // The next step is the bar that never ends.
+  await hangEngine(page);
   await page.getByTestId('replay-step').click();
   await page.waitForTimeout(500);
   const typed = `${stuck}// typed while the engine was stuck\n`;
@@ -88,8 +117,9 @@ test('a script that hangs mid-replay: the watchdog restarts the engine at the la
 test('Cancel stops a script that hangs at once; the script is held until the user runs it again', async ({ page }) => {
   const errors = watchErrors(page);
   await openApp(page);
-  await setSource(page, stuckScript('bar_index == 0'));
+  await setSource(page, SCRIPT);
   await waitCompiled(page);
+  await hangEngine(page);
   await page.getByTestId('run').click();
   await page.waitForTimeout(500);
   await page.getByTestId('cancel').click();
@@ -105,9 +135,7 @@ test('Cancel stops a script that hangs at once; the script is held until the use
   expect((await appState(page)).engineRestarts).toBe(0);
   expect((await appState(page)).status).toBe('cancelled');
 
-  // The user fixes it and runs it: it runs (the close plotted on every bar).
-  await setSource(page, stuckScript('false'));
-  await waitCompiled(page);
+  // The user runs it again: it runs (the close plotted on every bar).
   await page.getByTestId('run').click();
   const s = await waitSettled(page);
   expect(s.status).toBe('done');

@@ -1,37 +1,77 @@
-// Bundles the `evergreen` CLI (vm/cli/main.ts) into dist-cli/evergreen.mjs with esbuild.
+// Bundles the `evergreen` CLI (vm/cli/main.ts, through vm/cli/bundle.ts) into dist-cli/evergreen.cjs
+// with esbuild, and its helper thread (vm/cli/fast-worker.ts) into dist-cli/evergreen-worker.cjs.
 // Runs on `npm install` (prepare) so that `npx evergreen` works right after installing.
+//
+// The bundle is CommonJS, loaded by bin/evergreen.mjs through `node:vm` with a V8 code cache
+// (dist-cli/evergreen.cache, written by bin after the first run of each build): a process then
+// skips parsing and compiling most of the bundle (see BENCHMARKS.md, "whole process"). Its first
+// line names the build (`//evergreen-build:<id>`), and the cache records the id it was made from,
+// so a cache is never used with another build. msgpackr (snapshots only) is loaded on first use.
+//
 // Each output file is written under a temporary name and renamed, so a command started while the
 // bundle is being rebuilt reads either the old file or the new one, never half of one.
 import { build } from 'esbuild';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const entry = join(root, 'vm/cli/main.ts');
+const entry = join(root, 'vm/cli/bundle.ts');
 if (!existsSync(entry)) {
-  console.log('build-cli: vm/cli/main.ts not present yet, skipped');
+  console.log('build-cli: vm/cli/bundle.ts not present yet, skipped');
   process.exit(0);
 }
 const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-const result = await build({
-  entryPoints: [entry],
-  outfile: join(root, 'dist-cli/evergreen.mjs'),
+const out = join(root, 'dist-cli');
+
+/** `msgpackr` as a module whose Packr loads the real one on its first pack or unpack: a run that
+ * never saves or reads a snapshot does not pay for loading it (~25 ms). */
+const lazyMsgpackr = {
+  name: 'lazy-msgpackr',
+  setup(b) {
+    // The shim's own require('msgpackr') is the real package, loaded at run time.
+    b.onResolve({ filter: /^msgpackr$/ }, (a) => (a.namespace === 'lazy' ? { path: 'msgpackr', external: true } : { path: 'msgpackr', namespace: 'lazy' }));
+    b.onLoad({ filter: /.*/, namespace: 'lazy' }, () => ({
+      loader: 'js',
+      contents: `export class Packr {
+  constructor(options) { this.options = options; this.real = null; }
+  load() { return (this.real ??= new (require('msgpackr').Packr)(this.options)); }
+  pack(value) { return this.load().pack(value); }
+  unpack(bytes) { return this.load().unpack(bytes); }
+}`,
+    }));
+  },
+};
+
+const id = randomBytes(8).toString('hex');
+const common = {
   bundle: true,
   platform: 'node',
-  format: 'esm',
+  format: 'cjs',
   target: 'node20',
+  // EVERGREEN_NO_MINIFY=1 keeps the names (for reading CPU profiles).
+  minify: process.env.EVERGREEN_NO_MINIFY !== '1',
+  keepNames: true,
   sourcemap: true,
-  external: ['msgpackr'],
+  plugins: [lazyMsgpackr],
   define: { __EVERGREEN_VERSION__: JSON.stringify(version) },
   logLevel: 'warning',
   write: false,
-});
-mkdirSync(join(root, 'dist-cli'), { recursive: true });
-// The map first: the bundle's mtime is what bin/evergreen.mjs compares with the sources.
-const files = [...result.outputFiles].sort((a, b) => (a.path.endsWith('.map') ? -1 : b.path.endsWith('.map') ? 1 : 0));
+};
+const [cli, worker] = await Promise.all([
+  build({ ...common, entryPoints: [entry], outfile: join(out, 'evergreen.cjs'), banner: { js: `//evergreen-build:${id}` } }),
+  build({ ...common, entryPoints: [join(root, 'vm/cli/fast-worker.ts')], outfile: join(out, 'evergreen-worker.cjs') }),
+]);
+const result = { outputFiles: [...worker.outputFiles, ...cli.outputFiles] };
+mkdirSync(out, { recursive: true });
+// The CLI's bundle last: its mtime is what bin/evergreen.mjs compares with the sources.
+const files = [...result.outputFiles].sort((a, b) => (a.path.endsWith('evergreen.cjs') ? 1 : b.path.endsWith('evergreen.cjs') ? -1 : 0));
 for (const f of files) {
   const tmp = `${f.path}.${process.pid}.tmp`;
   writeFileSync(tmp, f.contents);
   renameSync(tmp, f.path);
 }
+// The bundle of earlier versions (an ES module), if a checkout still has it.
+rmSync(join(out, 'evergreen.mjs'), { force: true });
+rmSync(join(out, 'evergreen.mjs.map'), { force: true });

@@ -6,6 +6,7 @@
 //   for (const bar of bars) inst.runBar(bar);
 
 export { compile, type CompileResult, type CompileOptions } from './compiler/compile.js';
+export { computationFingerprint, presentationOnlyEdit, restoreWithProgram, type EditVerdict } from './compiler/presentation.js';
 export { formatDiagnostic, LineMap, type Diagnostic } from './core/diagnostics.js';
 export type { Program, OutputInfo, InputInfo, ScriptMeta } from './bytecode/program.js';
 export { disassemble } from './bytecode/disasm.js';
@@ -29,9 +30,26 @@ export { PineRuntimeError, type PineRuntimeErrorData, type StackFrame } from './
 export type { SymbolInfo, TimeframeInfo, Limits, LogEntry, AlertEntry } from './core/runtime.js';
 export { colorToCss, colorToHex, colorR, colorG, colorB, colorT, makeColor } from './core/color.js';
 export { SnapshotError, type SnapshotErrorCode } from './snapshot/format.js';
+export { inspectSnapshotBytes, formatSnapshotReport, type SnapshotReport } from './runtime/inspect.js';
 export type { BarColumns } from './data/bars.js';
 export { parseBarsCsv, ParseError, type ParsedBars } from './data/csv.js';
-export { inferMintick, inferTimeframe } from './data/infer.js';
+export { inferMintick, inferTimeframe, tickerFromFileName, csvSymbolInfo } from './data/infer.js';
+export {
+  encodeCheckpointFile,
+  decodeCheckpointFile,
+  CheckpointFileError,
+  barsDigest,
+  carriedDatasetId,
+  checkpointInputs,
+  checkpointScriptName,
+  CHECKPOINT_FILE_FORMAT,
+  CHECKPOINT_FILE_VERSION,
+  type CheckpointFile,
+  type CheckpointRun,
+  type CheckpointRows,
+  type CheckpointBars,
+  type CheckpointInputValue,
+} from './snapshot/checkpoint-file.js';
 export { resampleBars, ResampleError } from './data/resample.js';
 export { parseTimeframe, timeframeSeconds } from './builtins/time/timeframe.js';
 export { syntheticBars, seededRandom, SYNTHETIC_START_MS, SYNTHETIC_STEP_MS } from './data/synthetic.js';

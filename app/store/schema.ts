@@ -6,7 +6,7 @@ import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
 import type { BarColumns } from '../../vm/index.js';
 
 export const DB_NAME = 'evergreen';
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 
 /** An input override as the host passes it to the VM (by variable name or title). */
 export type StoredInputValue = number | string | boolean;
@@ -84,11 +84,32 @@ export interface SnapshotMeta {
   runKey: string;
   /** Bars in the dataset when the snapshot was taken. */
   totalBars: number;
+  /** The replay branch it belongs to (the checkpoint timeline's forks; absent: MAIN_BRANCH). Automatic
+   * checkpoints are pruned within their branch, so forking keeps the older branch's. */
+  branch?: string;
 }
+
+/** The branch of checkpoints made before any fork. */
+export const MAIN_BRANCH = 'main';
 
 export interface SnapshotBytesRecord {
   id: string;
   bytes: Uint8Array;
+  /** The candles of the chart's last window up to the checkpoint's bar, kept beside the snapshot
+   * so that a page load draws the restored chart before it has the dataset (absent in checkpoints
+   * written before this field, and in imported ones). */
+  tail?: TailBarsRecord;
+}
+
+/** Bars [firstBar, firstBar + time.length) as columns. */
+export interface TailBarsRecord {
+  firstBar: number;
+  time: Float64Array;
+  open: Float64Array;
+  high: Float64Array;
+  low: Float64Array;
+  close: Float64Array;
+  volume: Float64Array;
 }
 
 /** Plot output rows [fromBar, toBar) of one run, as columns (`columns[output][channel]`). */
@@ -98,6 +119,21 @@ export interface OutputChunkRecord {
   toBar: number;
   time: Float64Array;
   columns: Float64Array[][];
+}
+
+/** A script added to the chart next to the one the editor has open (several scripts on one chart,
+ * app/worker/engine-studies.ts): its own inputs, shown or hidden, in the chart's order. */
+export interface StudyRecord {
+  id: string;
+  /** The chart it is on ('current': the one chart of the app). */
+  chartId: string;
+  scriptId: string;
+  /** Input overrides by input variable name (or title), as SessionRecord.inputs. */
+  inputs: Record<string, StoredInputValue>;
+  hidden: boolean;
+  /** Place in the chart's list (smaller first; the editor's script is always first). */
+  order: number;
+  addedAt: number;
 }
 
 export interface EvergreenDB extends DBSchema {
@@ -112,6 +148,7 @@ export interface EvergreenDB extends DBSchema {
   };
   snapshotBytes: { key: string; value: SnapshotBytesRecord };
   outputs: { key: [string, number]; value: OutputChunkRecord; indexes: { 'by-run': string } };
+  studies: { key: string; value: StudyRecord; indexes: { 'by-chart': string } };
 }
 
 export type EvergreenStoreName = StoreNames<EvergreenDB>;
@@ -139,5 +176,11 @@ export function upgradeSchema(
     db.createObjectStore('snapshotBytes', { keyPath: 'id' });
     const outputs = db.createObjectStore('outputs', { keyPath: ['runKey', 'fromBar'] });
     outputs.createIndex('by-run', 'runKey');
+  }
+  if (step(3)) {
+    // Several scripts on one chart: the scripts added to the chart. Nothing stored before changes
+    // (the editor's script stays the chart's first script, as it was its only one).
+    const studies = db.createObjectStore('studies', { keyPath: 'id' });
+    studies.createIndex('by-chart', 'chartId');
   }
 }

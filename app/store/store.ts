@@ -16,7 +16,11 @@ import {
   type OutputChunkRecord,
   type ScriptRecord,
   type SessionRecord,
+  type SnapshotBytesRecord,
   type SnapshotMeta,
+  type StudyRecord,
+  type TailBarsRecord,
+  MAIN_BRANCH,
 } from './schema.js';
 import { StoreError, guardWrite } from './errors.js';
 
@@ -29,6 +33,8 @@ export const OUTPUT_BLOCK = 4096;
 export interface CheckpointWrite {
   meta: SnapshotMeta;
   bytes: Uint8Array;
+  /** The last candles up to meta.bar (SnapshotBytesRecord.tail), when the engine has them. */
+  tail?: TailBarsRecord;
   /** Output rows not yet stored for meta.runKey, or null when there are none. */
   outputs: OutputChunkRecord | null;
 }
@@ -207,6 +213,26 @@ export class Store {
     });
   }
 
+  // ---- scripts added to the chart ----
+
+  /** The scripts added to chart `chartId`, in the chart's order. */
+  async listStudies(chartId: string): Promise<StudyRecord[]> {
+    const all = await this.db.getAllFromIndex('studies', 'by-chart', chartId);
+    return all.sort((a, b) => a.order - b.order || a.addedAt - b.addedAt);
+  }
+
+  async putStudy(rec: StudyRecord): Promise<void> {
+    await guardWrite('the chart\'s list of scripts', 1024, async () => {
+      const tx = this.db.transaction('studies', 'readwrite');
+      await Promise.all([tx.store.put(rec), tx.done]);
+    });
+  }
+
+  async deleteStudy(id: string): Promise<void> {
+    const tx = this.db.transaction('studies', 'readwrite');
+    await Promise.all([tx.store.delete(id), tx.done]);
+  }
+
   // ---- snapshots ----
 
   /** Every checkpoint, newest first. */
@@ -224,14 +250,19 @@ export class Store {
     return rec?.bytes;
   }
 
+  /** A checkpoint's bytes with the candles stored beside them (SnapshotBytesRecord.tail). */
+  getSnapshotRecord(id: string): Promise<SnapshotBytesRecord | undefined> {
+    return this.db.get('snapshotBytes', id);
+  }
+
   /** Writes a checkpoint: its metadata, its bytes and the new output rows, all or nothing. */
   async saveCheckpoint(w: CheckpointWrite): Promise<void> {
-    const size = w.bytes.byteLength + (w.outputs ? outputChunkBytes(w.outputs) : 0);
+    const size = w.bytes.byteLength + (w.outputs ? outputChunkBytes(w.outputs) : 0) + (w.tail ? w.tail.time.byteLength * 6 : 0);
     await guardWrite(`the checkpoint at bar ${w.meta.bar}`, size, async () => {
       const tx = this.db.transaction(['snapshots', 'snapshotBytes', 'outputs'], 'readwrite');
       await allOrNothing(tx, (ops) => {
         ops.push(tx.objectStore('snapshots').put(w.meta));
-        ops.push(tx.objectStore('snapshotBytes').put({ id: w.meta.id, bytes: w.bytes }));
+        ops.push(tx.objectStore('snapshotBytes').put(w.tail ? { id: w.meta.id, bytes: w.bytes, tail: w.tail } : { id: w.meta.id, bytes: w.bytes }));
         if (w.outputs && w.outputs.toBar > w.outputs.fromBar) {
           for (const rec of splitOutputChunk(w.outputs)) ops.push(tx.objectStore('outputs').put(rec));
         }
@@ -274,10 +305,11 @@ export class Store {
     await tx.done;
   }
 
-  /** Keeps the newest `keep` automatic checkpoints of a run and deletes the older ones. */
-  async pruneAutoSnapshots(runKey: string, keep: number): Promise<string[]> {
+  /** Keeps the newest `keep` automatic checkpoints of a run (in one replay branch) and deletes the
+   * older ones. */
+  async pruneAutoSnapshots(runKey: string, keep: number, branch: string = MAIN_BRANCH): Promise<string[]> {
     const all = await this.db.getAllFromIndex('snapshots', 'by-run', runKey);
-    const autos = all.filter((s) => s.kind === 'auto').sort((a, b) => b.createdAt - a.createdAt || b.bar - a.bar);
+    const autos = all.filter((s) => s.kind === 'auto' && (s.branch ?? MAIN_BRANCH) === branch).sort((a, b) => b.createdAt - a.createdAt || b.bar - a.bar);
     const gone = autos.slice(keep).map((s) => s.id);
     for (const id of gone) await this.deleteSnapshot(id);
     return gone;
@@ -334,7 +366,7 @@ export class Store {
 
   /** Deletes everything (the app's "clear storage"). */
   async clearAll(): Promise<void> {
-    const names = ['scripts', 'datasets', 'datasetBars', 'session', 'snapshots', 'snapshotBytes', 'outputs'] as const;
+    const names = ['scripts', 'datasets', 'datasetBars', 'session', 'snapshots', 'snapshotBytes', 'outputs', 'studies'] as const;
     const tx = this.db.transaction([...names], 'readwrite');
     await Promise.all([...names.map((n) => tx.objectStore(n).clear()), tx.done]);
   }

@@ -11,6 +11,8 @@ import { Editor } from './editor/editor.js';
 import { Chart } from './chart/chart.js';
 import { ReplayControls } from './replay-controls.js';
 import { InputsPanel } from './panels/inputs-panel.js';
+import { StudiesPanel } from './panels/studies-panel.js';
+import { CheckpointTimeline } from './timeline.js';
 import { SnapshotsPanel } from './panels/snapshots-panel.js';
 import { LogPanel } from './panels/log-panel.js';
 import { AlertsPanel } from './panels/alerts-panel.js';
@@ -77,6 +79,7 @@ export function App({ controller }: { controller: AppController }) {
           <div className="chart-pane">
             <ReplayControls state={state} controller={controller} />
             <Chart controller={controller} drawnRunId={state.drawn?.runId ?? null} notes={notes} />
+            <CheckpointTimeline snapshots={state.snapshots} scriptId={state.session?.scriptId ?? null} datasetId={state.session?.datasetId ?? null} totalBars={state.totalBars} controller={controller} />
           </div>
         </main>
         {/* strategy: the tester, for strategy() scripts */}
@@ -94,6 +97,7 @@ export function App({ controller }: { controller: AppController }) {
           sign={-1}
         />
         <div className="panels" ref={panelsRef}>
+          <StudiesPanel studies={state.studies} scripts={state.session?.scripts ?? []} main={{ name: state.session?.scriptName ?? '', overlay: state.program?.meta.overlay ?? null }} controller={controller} />
           <InputsPanel inputs={inputs ?? NO_INPUT_LIST} saved={state.session?.inputs ?? NO_INPUTS} controller={controller} />
           <SnapshotsPanel snapshots={state.snapshots} controller={controller} />
           <LogPanel logs={state.logs} logTotal={state.logTotal} runtimeError={state.runtimeError} />

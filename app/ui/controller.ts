@@ -19,7 +19,10 @@ import type {
   RunPhase,
   SessionView,
   SnapshotInfo,
+  StudyInfo,
+  CheckpointInspection,
 } from '../worker/protocol.js';
+import { compositeProgram, type ChartLayer } from './chart/chart-layers.js';
 import { PlotBuffer } from './chart/plot-buffer.js';
 import type { ChartView, TradeMark } from './chart/chart-view.js';
 import { mark, type TimingMark } from '../marks.js';
@@ -69,6 +72,8 @@ export interface AppState {
   /** This tab saves the open run's checkpoints (false: another tab on the same run does; null:
    * not known yet). */
   writer: boolean | null;
+  /** The scripts added to the chart beside the editor's, in the chart's order (engine-studies.ts). */
+  studies: StudyInfo[];
 }
 
 const MAX_LOGS = 2000;
@@ -101,6 +106,7 @@ const initialState: AppState = {
   sourceDirty: false,
   restoredBar: null,
   writer: null,
+  studies: [],
 };
 
 function errorText(e: unknown): string {
@@ -180,6 +186,9 @@ export class AppController {
   /** The engine was (re)started and has not finished opening the session: typing it never saved
    * is put back once it has (so its restore sees the text it was saved with). */
   private draftWaiting = true;
+
+  /** The last run's end as the engine reported it (window.evergreen.lastRun). */
+  lastRun: { status: string; lastBar: number; barsRun: number | null; kept: string | null } | null = null;
 
   /** Times the watchdog restarted the engine in this page. */
   get engineRestarts(): number {
@@ -381,6 +390,7 @@ export class AppController {
 
   attachChart(view: ChartView | null): void {
     this.chart = view;
+    view?.setLayers(this.layers, this.state.studies.map((s) => s.id), this.hiddenStudies());
     view?.setDrawings(this.drawings);
     if (view && this.buffer.barCount > 0) {
       view.reset(this.chartTitle(), !this.restoring);
@@ -409,6 +419,8 @@ export class AppController {
       this.timings.drawn = performance.now();
       mark('p:drawn');
       this.set({ drawn: { runId, at: this.timings.drawn } });
+      // A restore drawn from its last candles: the engine sends the history behind it now.
+      if (this.restoring || this.buffer.barsFrom > 0) this.engine.chartDrawn(runId).catch(() => undefined);
       this.chartShown = true;
       this.maybeOpenEditor();
     });
@@ -476,7 +488,11 @@ export class AppController {
         this.restoring = e.restoring === true;
         this.engineOpened = true;
         this.drawFor = null;
-        this.buffer.reset(e.program, e.bars);
+        // Several scripts on the chart: the rows hold each added script's columns after the
+        // editor script's (chart-layers.ts).
+        const composite = compositeProgram(e.program, e.studies ?? []);
+        this.layers = composite.layers;
+        this.buffer.reset(composite.program, e.bars);
         this.alerts.reset();
         this.checkRowWaiters();
         this.set({
@@ -487,9 +503,11 @@ export class AppController {
           runtimeError: null,
           drawn: null,
           restoredBar: null,
+          studies: e.studies ?? [],
           notices: afterRunStart(this.state.notices),
           status: { runId: e.runId, state: 'running', phase: this.restoring ? 'restore' : 'history', done: 0, total: e.total, barsPerSecond: 0, elapsedMs: null },
         });
+        this.chart?.setLayers(this.layers, this.state.studies.map((s) => s.id), this.hiddenStudies());
         this.chart?.reset(this.chartTitle(), !this.restoring);
         this.drawings = [];
         this.chart?.setDrawings([]);
@@ -537,6 +555,14 @@ export class AppController {
           },
         });
         break;
+      case 'bars':
+        // The candles behind a restored chart (it was drawn from the last ones): the chart may now
+        // scroll back to bar 0.
+        if (e.runId !== this.runId) return;
+        this.buffer.appendBars(e.bars);
+        mark('p:bars');
+        this.chart?.historyArrived();
+        break;
       case 'feed': {
         if (e.runId !== this.runId) return;
         this.buffer.appendBars(e.bars);
@@ -555,6 +581,7 @@ export class AppController {
       }
       case 'run-end': {
         if (e.runId !== this.runId) return;
+        this.lastRun = { status: e.status, lastBar: e.lastBar, barsRun: e.barsRun ?? null, kept: e.kept ?? null };
         const state: RunState = e.status === 'error' && this.state.program === null ? 'compile-error' : e.resumes ? 'running' : e.status;
         this.set({
           barIndex: e.lastBar,
@@ -774,6 +801,21 @@ export class AppController {
     await this.call('Restoring', () => this.engine.restoreSnapshot(id));
   }
 
+  /** The checkpoint timeline: continue from a checkpoint in a new replay branch; delete a branch. */
+  async forkSnapshot(id: string): Promise<void> {
+    await this.flushSource();
+    await this.call('Forking', () => this.engine.forkSnapshot(id));
+  }
+
+  async deleteBranch(branch: string): Promise<void> {
+    await this.call('Deleting the branch', () => this.engine.deleteBranch(branch));
+  }
+
+  /** A checkpoint's report for the snapshot inspector. */
+  async inspectSnapshot(id: string): Promise<CheckpointInspection | null> {
+    return (await this.call('Reading the checkpoint', () => this.engine.inspectSnapshot(id))) ?? null;
+  }
+
   async deleteSnapshot(id: string): Promise<void> {
     await this.call('Deleting the checkpoint', () => this.engine.deleteSnapshot(id));
   }
@@ -811,6 +853,11 @@ export class AppController {
     return this.catalog;
   }
 
+  /** Test-only (debug accessor): the engine worker stops answering at the next bar it runs. */
+  async testOnlyHangEngine(): Promise<void> {
+    await this.call('Arming the test hang', () => this.engine.testOnlyHangAtNextBar());
+  }
+
   /** The engine worker's timing marks (debug accessor). */
   async engineMarks(): Promise<TimingMark[]> {
     return (await this.call('Reading timings', () => this.engine.timingMarks())) ?? [];
@@ -840,6 +887,50 @@ export class AppController {
   /** strategy: scrolls the chart to a bar (a clicked trade). */
   scrollToBar(bar: number): void {
     this.chartView?.scrollToBar(bar);
+  }
+
+  // ---- several scripts on one chart ----
+
+  /** The layers of the chart in the rows' column order (set at each run's reset). */
+  private layers: ChartLayer[] = [];
+
+  private hiddenStudies(): Set<string> {
+    return new Set(this.state.studies.filter((s) => s.hidden).map((s) => s.id));
+  }
+
+  async addStudy(scriptId: string): Promise<void> {
+    await this.flushSource();
+    await this.call('Adding the script to the chart', () => this.engine.addStudy(scriptId));
+  }
+
+  async removeStudy(id: string): Promise<void> {
+    await this.call('Removing the script from the chart', () => this.engine.removeStudy(id));
+  }
+
+  async setStudyInputs(id: string, values: Record<string, InputValue>): Promise<void> {
+    this.set({ studies: this.state.studies.map((s) => (s.id === id ? { ...s, inputs: values } : s)) });
+    await this.call("Applying the script's inputs", () => this.engine.setStudyInputs(id, values));
+  }
+
+  /** Hiding and moving lay the chart out again here (nothing is computed); the engine stores them. */
+  async setStudyHidden(id: string, hidden: boolean): Promise<void> {
+    this.set({ studies: this.state.studies.map((s) => (s.id === id ? { ...s, hidden } : s)) });
+    this.chart?.relayout(this.state.studies.map((s) => s.id), this.hiddenStudies());
+    await this.call('Hiding the script', () => this.engine.setStudyHidden(id, hidden));
+  }
+
+  async moveStudy(id: string, delta: number): Promise<void> {
+    const list = [...this.state.studies];
+    const i = list.findIndex((s) => s.id === id);
+    const j = i + Math.sign(delta);
+    const a = list[i];
+    const b = list[j];
+    if (!a || !b) return;
+    list[i] = b;
+    list[j] = a;
+    this.set({ studies: list });
+    this.chart?.relayout(list.map((s) => s.id), this.hiddenStudies());
+    await this.call('Moving the script', () => this.engine.moveStudy(id, delta));
   }
 
   async exportPlotsCsv(): Promise<void> {

@@ -61,7 +61,24 @@ export interface EvergreenDebug {
   candleAt(bar: number): { time: number; open: number; high: number; low: number; close: number } | null;
   /** The drawings the chart painted last (labels, lines, boxes, polylines, linefills in view, every
    * table): kind, id, the bar/price coordinates, their pixels in the pane, and the text. */
-  drawings(): { kind: string; id: number; pane: number; coords: [number, number][]; points: [number, number][]; text?: string }[];
+  drawings(): {
+    kind: string;
+    id: number;
+    pane: number;
+    coords: [number, number][];
+    points: [number, number][];
+    text?: string;
+    /** Labels: style, font pixels, the painted [x, y, w, h], tooltip; boxes: font pixels, wrapped lines. */
+    style?: string;
+    fontPx?: number;
+    rect?: [number, number, number, number];
+    tooltip?: string;
+    lines?: string[];
+  }[];
+  /** How the last run ended: its status ('done', 'restored', …), last bar, the bars it executed
+   * (0 for a restore, null when unknown) and `kept: 'presentation'` when an edit that only changed
+   * colors, titles or styles went on from the previous run without running the history again. */
+  lastRun(): { status: string; lastBar: number; barsRun: number | null; kept: string | null } | null;
   /** Scrolls the chart so `bar` is in view. */
   scrollToBar(bar: number): void;
   /** Replaces the editor's text (as typing would). */
@@ -75,9 +92,17 @@ export interface EvergreenDebug {
   /** performance.now() (ms since the page started loading) of the engine being ready, the last
    * run's start (reset) and end, and its chart being fully drawn; NaN before they happen. */
   timings(): { ready: number; reset: number; runEnd: number; drawn: number };
+  /** The scripts added to the chart beside the editor's, in the chart's order: id, name, hidden,
+   * overlay, their plots' titles, the panes they draw in (empty when hidden), the bar their run was
+   * restored from (null: computed from the first bar) and their error (null: none). */
+  studies(): { id: string; name: string; scriptId: string; hidden: boolean; overlay: boolean | null; plots: string[]; panes: number[]; restoredBar: number | null; error: string | null; inputs: Record<string, unknown> }[];
   /** Timing marks of this page load, the page's (`p:`) and the engine worker's (`w:`), in ms from
    * the start of the navigation, in time order. */
   marks(): Promise<{ name: string; ms: number }[]>;
+  /** Test-only (the watchdog's e2e tests): the engine worker stops answering at the next bar it
+   * runs for the open script (a history slice or a replayed bar), as a runaway script would; the
+   * page's watchdog then replaces it. Nothing else in the app, and no script, can do this. */
+  testOnlyHangEngine(): Promise<void>;
 }
 
 export function installDebug(c: AppController): void {
@@ -136,6 +161,7 @@ export function installDebug(c: AppController): void {
       if (!v) return null;
       return { ...v.windowInfo, series: v.seriesPointCounts(), markers: v.markerTimes(), hlines: v.priceLineList(), fills: v.fillCounts(), segments: v.plotSegments(), visible: v.visibleBars() };
     },
+    lastRun: () => (c.lastRun ? { ...c.lastRun } : null),
     axisLabel: (series, value) => c.chartView?.axisLabel(series, value) ?? null,
     legend: () => c.chartView?.legendInfo() ?? null,
     candleAt: (bar) => c.chartView?.candleAt(bar) ?? null,
@@ -148,6 +174,22 @@ export function installDebug(c: AppController): void {
     strategy: () => c.strategyReport(),
     tradesCsv: () => c.strategyTradesCsv(),
     timings: () => ({ ...c.timings }),
+    studies() {
+      const panes = c.chartView?.layerPanes() ?? {};
+      return c.getState().studies.map((s) => ({
+        id: s.id,
+        name: s.name,
+        scriptId: s.scriptId,
+        hidden: s.hidden,
+        overlay: s.program?.meta.overlay ?? null,
+        plots: s.program?.outputs.filter((o) => o.kind === 'plot').map((o) => o.title) ?? [],
+        panes: panes[s.id] ?? [],
+        restoredBar: s.restoredBar,
+        error: s.error,
+        inputs: { ...s.inputs },
+      }));
+    },
+    testOnlyHangEngine: () => c.testOnlyHangEngine(),
     async marks() {
       const worker = await c.engineMarks();
       return [...timingMarks(), ...worker]

@@ -7,7 +7,8 @@
 import { Instance } from '../../vm/index.js';
 import { SnapshotError } from '../../vm/index.js';
 import type { Store, AssembledOutputs } from '../store/store.js';
-import type { OutputChunkRecord, SnapshotKind, SnapshotMeta, StoredInputValue } from '../store/schema.js';
+import type { OutputChunkRecord, SnapshotKind, SnapshotMeta, StoredInputValue, TailBarsRecord } from '../store/schema.js';
+import type { BarColumns } from '../../vm/index.js';
 import { mark } from '../marks.js';
 
 export interface SnapshotProblem {
@@ -55,8 +56,26 @@ export interface CheckpointSource {
   inputs: Record<string, StoredInputValue>;
   replayFrom: number | null;
   totalBars: number;
+  /** The run's bars: the last `tailBars` of them up to the checkpoint's bar are stored beside it. */
+  bars?: BarColumns;
+  tailBars?: number;
   /** Output rows [0, outputsStored) of the run are already in the store. */
   outputsStored: number;
+  /** Its replay branch (SnapshotMeta.branch; absent: the main one). */
+  branch?: string;
+}
+
+/** Bars [from, to) as a stored tail (copies). */
+export function tailBarsOf(b: BarColumns, from: number, to: number): TailBarsRecord {
+  return {
+    firstBar: from,
+    time: b.time.slice(from, to),
+    open: b.open.slice(from, to),
+    high: b.high.slice(from, to),
+    low: b.low.slice(from, to),
+    close: b.close.slice(from, to),
+    volume: Float64Array.from(b.volume.subarray(from, to)),
+  };
 }
 
 export function newId(): string {
@@ -101,13 +120,16 @@ export async function writeCheckpoint(
     replayFrom: src.replayFrom,
     runKey: src.runKey,
     totalBars: src.totalBars,
+    ...(src.branch !== undefined ? { branch: src.branch } : {}),
   };
-  await store.saveCheckpoint({ meta, bytes, outputs });
+  const n = src.tailBars ?? 0;
+  const tail = src.bars && n > 0 && end <= src.bars.length ? tailBarsOf(src.bars, Math.max(0, end - n), end) : undefined;
+  await store.saveCheckpoint(tail ? { meta, bytes, outputs, tail } : { meta, bytes, outputs });
   return { meta, outputsStored: Math.max(src.outputsStored, outputs ? outputs.toBar : src.outputsStored) };
 }
 
 export type RestoreOutcome =
-  | { ok: true; inst: Instance; outputs: AssembledOutputs }
+  | { ok: true; inst: Instance; outputs: AssembledOutputs; tailBars: TailBarsRecord | null }
   | { ok: false; problem: SnapshotProblem };
 
 /** Restores a stored checkpoint with the last of its plot rows, from bar `firstRows` at least to
@@ -118,7 +140,8 @@ export async function readCheckpoint(store: Store, meta: SnapshotMeta, firstRows
   const from = Math.max(0, Math.min(firstRows, end));
   const tail = store.readOutputTail(meta.runKey, from, end);
   tail.catch(() => undefined);
-  const bytes = await store.getSnapshotBytes(meta.id);
+  const rec = await store.getSnapshotRecord(meta.id);
+  const bytes = rec?.bytes;
   mark('w:snapshot-read');
   if (!bytes) return { ok: false, problem: { code: 'missing', message: 'its bytes are missing from storage' } };
   if (bytes.byteLength !== meta.size) {
@@ -143,7 +166,9 @@ export async function readCheckpoint(store: Store, meta: SnapshotMeta, firstRows
   // No rows stored (or not this program's): the program's columns, all na.
   if (!sameShape) outputs = await store.readOutputTail(meta.runKey, from, end, shape);
   mark('w:rows-read');
-  return { ok: true, inst, outputs };
+  const t = rec.tail;
+  const tailBars = t && t.firstBar >= 0 && t.time.length > 0 && t.firstBar + t.time.length === end ? t : null;
+  return { ok: true, inst, outputs, tailBars };
 }
 
 /** Reads an exported or foreign snapshot's header without restoring it. */

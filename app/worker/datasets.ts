@@ -2,7 +2,7 @@
 // generated on the spot (the benchmark's seeded walk), and CSV files the user imported (stored in
 // IndexedDB). Each resolves to bars as columns plus the symbol and timeframe the VM runs them with.
 
-import { inferMintick, inferTimeframe, parseBarsCsv, type BarColumns, type SymbolInfo } from '../../vm/index.js';
+import { csvSymbolInfo, inferMintick, inferTimeframe, parseBarsCsv, tickerFromFileName, type BarColumns, type SymbolInfo } from '../../vm/index.js';
 import { syntheticBars } from '../../vm/index.js';
 import type { DatasetBarsRecord, DatasetRecord } from '../store/schema.js';
 import type { DatasetInfo } from './protocol.js';
@@ -74,10 +74,7 @@ export function storedDatasetInfo(r: DatasetRecord): DatasetInfo {
   };
 }
 
-export function tickerFromFileName(fileName: string): string {
-  const base = fileName.replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
-  return (base || 'DATA').toUpperCase().slice(0, 24);
-}
+export { tickerFromFileName };
 
 export function barsFromRecord(r: DatasetBarsRecord): BarColumns {
   return { time: r.time, open: r.open, high: r.high, low: r.low, close: r.close, volume: r.volume, length: r.time.length };
@@ -117,7 +114,8 @@ export function loadStored(meta: DatasetRecord, bars: DatasetBarsRecord): Loaded
   return {
     info: storedDatasetInfo(meta),
     bars: cols,
-    symbol: symbolFor(tickerFromFileName(meta.fileName), 'stock', inferMintick(cols)),
+    // The CLI's symbol for the same file (vm/data/infer.ts): a run gives the same snapshot in both.
+    symbol: csvSymbolInfo(meta.fileName, cols),
     timeframe: meta.timeframe,
   };
 }

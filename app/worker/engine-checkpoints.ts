@@ -5,19 +5,21 @@
 
 import type { Instance, Program } from '../../vm/index.js';
 import { StoreError } from '../store/errors.js';
-import type { ScriptRecord, SnapshotKind, SnapshotMeta } from '../store/schema.js';
+import { MAIN_BRANCH, type ScriptRecord, type SnapshotKind, type SnapshotMeta, type TailBarsRecord } from '../store/schema.js';
 import type { AssembledOutputs } from '../store/store.js';
-import { builtinDatasets, type LoadedDataset } from './datasets.js';
-import { hashText } from './hash.js';
+import { builtinDatasets, storedDatasetInfo, type LoadedDataset } from './datasets.js';
+import { hashText, stableJson } from './hash.js';
 import { newId, readCheckpoint, writeCheckpoint, inspectSnapshot, restoreInstance } from './checkpoint.js';
-import { decodeExportFile, encodeExportFile, ExportFileError, type ExportFile } from './export-file.js';
+import { portableFile } from './export-file.js';
+import { barsDigest, checkpointInputs, CheckpointFileError, decodeCheckpointFile, presentationOnlyEdit, restoreWithProgram, withStrategyProperties, type CheckpointFile } from '../../vm/index.js';
 import { runKeyOf } from './run-config.js';
 import { mark } from '../marks.js';
 import { now } from './scheduling.js';
-import { CHART_WINDOW } from './protocol.js';
-import type { ImportResult, OutputsChunk, SnapshotInfo } from './protocol.js';
+import { BACKFILL_WAIT_MS, CHART_WINDOW } from './protocol.js';
+import type { BarsChunk, DatasetInfo, ImportResult, OutputsChunk, SnapshotInfo } from './protocol.js';
 import { EngineLibrary } from './engine-library.js';
-import { KEEP_AUTO, REPLAY_CHECKPOINT_MS, chunkBuffers, errorMessage, timeOfDay, type ActiveRun, type Job, type RunIdentity } from './engine-core.js';
+import { CHART_ID, checkpointStudies, openStudies, withStudyRows } from './engine-studies.js';
+import { KEEP_AUTO, REPLAY_CHECKPOINT_MS, barsChunk, chunkBuffers, errorMessage, programInfo, timeOfDay, type ActiveRun, type Job, type RunIdentity } from './engine-core.js';
 
 /** A follower that gets the writer lock sooner than this took it over from its own reloaded page. */
 const TAKEOVER_QUIET_MS = 3000;
@@ -41,6 +43,11 @@ export abstract class EngineCheckpoints extends EngineLibrary {
       scriptName: m.scriptName,
       datasetName: m.datasetName,
       matchesCurrent: r !== null && m.runKey === r.runKey,
+      scriptId: m.scriptId,
+      datasetId: m.datasetId,
+      replayFrom: m.replayFrom,
+      branch: m.branch ?? MAIN_BRANCH,
+      current: r !== null && m.runKey === r.runKey && (m.branch ?? MAIN_BRANCH) === r.branch,
     };
   }
 
@@ -81,7 +88,10 @@ export abstract class EngineCheckpoints extends EngineLibrary {
           inputs: run.inputs,
           replayFrom: run.replayFrom,
           totalBars: run.dataset.bars.length,
+          bars: run.dataset.bars,
+          tailBars: CHART_WINDOW,
           outputsStored: run.outputsStored,
+          branch: run.branch,
         },
         kind,
       );
@@ -93,7 +103,9 @@ export abstract class EngineCheckpoints extends EngineLibrary {
       }
       info = this.snapshotInfo(meta);
       this.send({ type: 'checkpoint', bar: meta.bar, at: meta.createdAt });
-      if (kind === 'auto') await this.store.pruneAutoSnapshots(run.runKey, KEEP_AUTO);
+      if (kind === 'auto') await this.store.pruneAutoSnapshots(run.runKey, KEEP_AUTO, run.branch);
+      // The chart's other scripts are checkpointed at the same bar (each its own checkpoint).
+      if (run.studies.length > 0) await checkpointStudies(this.studyHost, run.studies, run.dataset, meta.bar, run.replayFrom, kind === 'manual' ? 'manual' : 'auto', KEEP_AUTO, run.branch);
       await this.sendSnapshots();
     } catch (e) {
       // A full disk is said once (the next saves would fail the same way at every bar) until a
@@ -254,9 +266,10 @@ export abstract class EngineCheckpoints extends EngineLibrary {
 
   /** A page load's quick way back: the newest checkpoints made from the open script's exact source
    * over the open dataset (and replay start) are tried without compiling anything (a snapshot
-   * embeds its program, whose inputs decide the run's identity). Reading the newest one starts
-   * before the dataset is built, so storage and generating bars overlap. False when none fits: the
-   * slow path compiles, marks stale checkpoints and restores or runs from the first bar. */
+   * embeds its program, whose inputs decide the run's identity). A checkpoint stored with its last
+   * candles is drawn before the dataset is even loaded (drawRestoredEarly): what the page needs for
+   * its first frame costs the same at 10k bars as at 1M. False when none fits: the slow path
+   * compiles, marks stale checkpoints and restores or runs from the first bar. */
   protected async restoreAtOpen(): Promise<boolean> {
     const script = this.script;
     if (!script) return false;
@@ -268,21 +281,94 @@ export abstract class EngineCheckpoints extends EngineLibrary {
     const first = candidates[0];
     if (!first) return false;
     const firstRead = this.readForRestore(first);
-    const ds = await this.ensureDataset();
-    mark('w:dataset-ready');
+    const loaded = this.dataset && this.dataset.info.id === this.session.datasetId ? this.dataset : null;
+    let ds: LoadedDataset | null = null;
+    // The early draw shows the editor's script alone: a chart with other scripts waits for them.
+    const alone = (await this.store.listStudies(CHART_ID)).length === 0;
     for (const c of candidates) {
       const outcome = c === first ? await firstRead : await this.readForRestore(c);
       if (!outcome.ok) {
         await this.rejectCheckpoint(c, outcome.problem);
         continue;
       }
+      const early = loaded || ds || !alone ? null : await this.drawRestoredEarly(c, outcome.inst, outcome.outputs, outcome.tailBars);
+      // The rest waits for the page to have painted the chart (or BACKFILL_WAIT_MS).
+      if (early) await this.untilDrawn(early.runId);
+      if (!ds) {
+        ds = await this.ensureDataset();
+        mark('w:dataset-ready');
+      }
       const id = this.identity(outcome.inst.program, ds);
       if (id.runKey !== c.runKey) continue;
-      await this.adoptRestored(c, ds, id, outcome.inst, outcome.outputs);
+      const fits = early !== null && ds.info.id === c.datasetId && ds.bars.length === c.totalBars;
+      await this.adoptRestored(c, ds, id, outcome.inst, outcome.outputs, fits ? early : null);
       if ((await this.markStale(all, script, ds.info.id, sourceHash)).length > 0) await this.sendSnapshots();
       return true;
     }
     return false;
+  }
+
+  /** Before the dataset is loaded: sends the page a restored run's reset with only the candles
+   * stored beside the checkpoint, and the plot rows of that window, so it draws the chart while the
+   * worker loads the bars (the rest of them follow as a 'bars' event, then every row from bar 0).
+   * Only for a checkpoint at the end of what the chart shows (no history left to resume past it)
+   * whose run is the one the session opens. Returns the run id and the first candle sent, or null
+   * when it cannot (nothing was sent). */
+  protected async drawRestoredEarly(meta: SnapshotMeta, inst: Instance, tail: AssembledOutputs, bars: TailBarsRecord | null): Promise<{ runId: number; barsFrom: number } | null> {
+    if (!bars) return null;
+    const id = this.identity(inst.program, { info: { id: meta.datasetId }, bars: { length: meta.totalBars } });
+    const historyEnd = id.replayFrom ?? meta.totalBars;
+    const end = meta.bar + 1;
+    if (id.runKey !== meta.runKey || historyEnd > end || end > meta.totalBars) return null;
+    const info = await this.datasetInfoOf(meta.datasetId, meta.totalBars);
+    if (!info) return null;
+    const runId = ++this.runSeq;
+    const chunk: BarsChunk = { ...bars, length: bars.time.length };
+    this.send({ type: 'reset', runId, program: programInfo(inst.program), dataset: info, total: meta.totalBars, bars: chunk, restoring: true }, chunkBuffers(chunk));
+    mark('w:reset-posted');
+    // Copies: the rows stay usable should the run be adopted without this early draw.
+    const first: OutputsChunk = { firstBar: tail.firstBar, length: tail.length, time: tail.time.slice(), columns: tail.columns.map((o) => o.map((c) => c.slice())) };
+    this.send({ type: 'outputs', runId, chunk: first }, chunkBuffers(first));
+    mark('w:rows-posted');
+    return { runId, barsFrom: bars.firstBar };
+  }
+
+  private drawnRun = -1;
+  private drawnWaiter: { runId: number; resolve: () => void } | null = null;
+
+  /** The page painted run `runId` (EngineApi.chartDrawn). */
+  protected pageDrew(runId: number): void {
+    this.drawnRun = Math.max(this.drawnRun, runId);
+    const w = this.drawnWaiter;
+    if (w && w.runId <= runId) {
+      this.drawnWaiter = null;
+      w.resolve();
+    }
+  }
+
+  private untilDrawn(runId: number): Promise<void> {
+    if (this.drawnRun >= runId) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        if (this.drawnWaiter?.runId === runId) this.drawnWaiter = null;
+        resolve();
+      }, BACKFILL_WAIT_MS);
+      this.drawnWaiter = {
+        runId,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      };
+    });
+  }
+
+  /** What the page shows of a dataset before it is loaded (null: not in this browser). */
+  private async datasetInfoOf(datasetId: string, length: number): Promise<DatasetInfo | null> {
+    const builtin = builtinDatasets().find((d) => d.id === datasetId);
+    if (builtin) return { ...builtin, length };
+    const stored = await this.store.getDataset(datasetId);
+    return stored ? storedDatasetInfo(stored) : null;
   }
 
   protected readForRestore(meta: SnapshotMeta) {
@@ -326,16 +412,37 @@ export abstract class EngineCheckpoints extends EngineLibrary {
 
   /** Makes a restored instance the active run. The page gets its candles and the last plot rows
    * first (enough to draw the chart), then every row from bar 0, then the run's end. */
-  protected async adoptRestored(meta: SnapshotMeta, ds: LoadedDataset, id: RunIdentity, inst: Instance, tail: AssembledOutputs): Promise<void> {
+  protected async adoptRestored(
+    meta: SnapshotMeta,
+    ds: LoadedDataset,
+    id: RunIdentity,
+    inst: Instance,
+    tail: AssembledOutputs,
+    early: { runId: number; barsFrom: number } | null = null,
+    kept?: 'presentation',
+  ): Promise<void> {
     const t0 = now();
     const historyEnd = id.replayFrom ?? ds.bars.length;
     const end = meta.bar + 1;
     const held = this.isHeld();
-    const run = this.adopt(inst, ds, id, historyEnd, end, end, true);
-    mark('w:reset-posted');
-    const first: OutputsChunk = { firstBar: tail.firstBar, length: tail.length, time: tail.time, columns: tail.columns };
-    this.send({ type: 'outputs', runId: run.id, chunk: first }, chunkBuffers(first));
-    mark('w:rows-posted');
+    // The chart's other scripts, each from its own checkpoint (caught up to this bar).
+    const studies = await openStudies(this.studyHost, ds, meta.bar, id.replayFrom);
+    const run = this.adopt(inst, ds, id, historyEnd, end, end, true, studies, early?.runId);
+    // Its checkpoints continue the replay branch of the one it came from (timeline forks).
+    if (meta.branch !== undefined) run.branch = meta.branch;
+    if (early) {
+      // The page drew the chart from the stored candles: the ones before them follow.
+      if (early.barsFrom > 0) {
+        const back = barsChunk(ds.bars, 0, early.barsFrom);
+        this.send({ type: 'bars', runId: run.id, bars: back }, chunkBuffers(back));
+      }
+      mark('w:bars-posted');
+    } else {
+      mark('w:reset-posted');
+      const first: OutputsChunk = withStudyRows({ firstBar: tail.firstBar, length: tail.length, time: tail.time, columns: tail.columns }, run.studies);
+      this.send({ type: 'outputs', runId: run.id, chunk: first }, chunkBuffers(first));
+      mark('w:rows-posted');
+    }
     run.logsSent = inst.logs.length;
     this.send({ type: 'logs', runId: run.id, entries: inst.logs.slice(), reset: true });
     this.send({ type: 'checkpoint', bar: meta.bar, at: meta.createdAt });
@@ -343,14 +450,16 @@ export abstract class EngineCheckpoints extends EngineLibrary {
       const shape = inst.program.outputs.map((o) => o.channels.length);
       const all = await this.store.readOutputs(meta.runKey, end, shape);
       run.outputsStored = Math.max(end, all.storedEnd);
-      const chunk: OutputsChunk = { firstBar: 0, length: all.length, time: all.time, columns: all.columns };
+      const chunk: OutputsChunk = withStudyRows({ firstBar: 0, length: all.length, time: all.time, columns: all.columns }, run.studies);
       this.send({ type: 'outputs', runId: run.id, chunk }, chunkBuffers(chunk));
     } else {
       run.outputsStored = Math.max(end, await this.store.storedOutputsEnd(meta.runKey));
     }
     mark('w:all-rows-posted');
+    // The page has the chart's other scripts' rows: later ones come from their instances.
+    for (const s of run.studies) s.rows = null;
     this.sendDrawings(run);
-    this.send({ type: 'run-end', runId: run.id, status: 'restored', lastBar: meta.bar, elapsedMs: now() - t0, resumes: meta.bar + 1 < historyEnd && !held });
+    this.send({ type: 'run-end', runId: run.id, status: 'restored', lastBar: meta.bar, elapsedMs: now() - t0, resumes: meta.bar + 1 < historyEnd && !held, barsRun: 0, ...(kept ? { kept } : {}) });
     mark('w:run-end-posted');
     this.sendReplay();
     await this.sendSnapshots();
@@ -372,6 +481,63 @@ export abstract class EngineCheckpoints extends EngineLibrary {
       await this.saveSession();
       this.sendReplay();
     }
+  }
+
+  /** A presentation-only edit of the active run's script (colors, titles, line widths, styles,
+   * display…: vm/compiler/presentation.ts decides): the run goes on from its last confirmed bar with
+   * the new program — its state and plot rows kept, the chart redrawn with the new presentation —
+   * instead of running the history again. False when that does not apply (the caller runs from bar
+   * 0): another dataset, inputs or replay start, a failed or mid-bar run, or any other edit. */
+  protected async keepAcrossPresentationEdit(program: Program, ds: LoadedDataset): Promise<boolean> {
+    const old = this.active;
+    if (!old || old.dataset.info.id !== ds.info.id || old.program.source === program.source) return false;
+    const id = this.identity(program, ds);
+    if (old.replayFrom !== id.replayFrom || stableJson(old.inputs) !== stableJson(id.resolved.values)) return false;
+    // strategy: the tester's properties are part of the program the run was built with.
+    const next = program.meta.kind === 'strategy' ? withStrategyProperties(program, id.props) : program;
+    if (!presentationOnlyEdit(old.inst.program, next).presentationOnly) return false;
+    await this.stopJob();
+    if (this.active !== old || old.failed || old.open || old.inst.isSuspended || old.inst.barIndex < 0) return false;
+    // The old run's confirmed bars go to the store first (its rows are what the new run shows).
+    if (this.unsaved(old)) await this.checkpoint(old, 'auto');
+    const end = old.inst.barIndex + 1;
+    const shape = next.outputs.map((o) => o.channels.length);
+    const rows = await this.store.readOutputs(old.runKey, end, shape);
+    if (rows.storedEnd < end) return false;
+    let inst: Instance;
+    try {
+      inst = restoreWithProgram(old.inst.saveState(), next).build();
+    } catch {
+      return false;
+    }
+    const bytes = inst.saveState();
+    const meta: SnapshotMeta = {
+      id: newId(),
+      createdAt: Date.now(),
+      bar: end - 1,
+      size: bytes.byteLength,
+      kind: 'auto',
+      status: 'ok',
+      statusMessage: null,
+      scriptId: id.script.id,
+      scriptName: id.script.name,
+      sourceHash: id.sourceHash,
+      datasetId: ds.info.id,
+      datasetName: ds.info.name,
+      inputs: id.resolved.values,
+      replayFrom: id.replayFrom,
+      runKey: id.runKey,
+      totalBars: ds.bars.length,
+    };
+    const { storedEnd: _end, ...all } = rows;
+    try {
+      await this.store.saveCheckpoint({ meta, bytes, outputs: { runKey: id.runKey, fromBar: 0, toBar: end, time: all.time, columns: all.columns } });
+    } catch {
+      return false;
+    }
+    this.notice('info', 'presentation-edit', `Only how '${id.script.name}' is drawn changed: it goes on from bar ${end - 1} with the new look, without running the history again.`);
+    await this.adoptRestored(meta, ds, id, inst, all, null, 'presentation');
+    return true;
   }
 
   /** Switches the session to what a checkpoint was made with and restores it. The checkpoint's
@@ -428,15 +594,14 @@ export abstract class EngineCheckpoints extends EngineLibrary {
     const meta = await this.store.getSnapshot(id);
     const bytes = await this.store.getSnapshotBytes(id);
     if (!meta || !bytes) throw new Error('That checkpoint no longer exists.');
-    const source = restoreInstance(bytes).program.source;
-    const { storedEnd: _stored, ...outputs } = await this.store.readOutputs(meta.runKey, meta.bar + 1);
-    let dataset = null;
-    if (meta.datasetId.startsWith('csv:')) {
-      const dm = await this.store.getDataset(meta.datasetId);
-      const db = await this.store.getDatasetBars(meta.datasetId);
-      if (dm && db) dataset = { meta: dm, bars: db };
-    }
-    const file = encodeExportFile({ meta, source, snapshot: bytes, outputs, dataset });
+    const program = restoreInstance(bytes).program;
+    const shape = program.outputs.map((o) => o.channels.length);
+    const rows = await this.store.readOutputs(meta.runKey, meta.bar + 1, shape);
+    // The bars: carried when the user imported them (named by their content, as the CLI names a
+    // data file's), else only their digest (a built-in dataset is in every browser).
+    const ds = this.dataset && this.dataset.info.id === meta.datasetId ? this.dataset : await this.loadDataset(meta.datasetId).catch(() => null);
+    const dm = meta.datasetId.startsWith('csv:') ? await this.store.getDataset(meta.datasetId) : undefined;
+    const file = portableFile({ meta, program, snapshot: bytes, rows, bars: ds?.bars ?? null, stored: dm ?? null });
     const safe = meta.scriptName.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'checkpoint';
     const fileName = `${safe}-bar${meta.bar}.evergreen`;
     const buf = file.buffer instanceof ArrayBuffer ? [file.buffer] : [];
@@ -444,77 +609,105 @@ export abstract class EngineCheckpoints extends EngineLibrary {
   }
 
   /** What is wrong with an export file whose snapshot header checked out, or null: the snapshot
-   * must restore, hold the script the file carries, belong to the run its record names, and the
-   * plot rows must fit the program and the bar. */
-  protected importProblem(file: ExportFile): string | null {
-    let program: Program;
+   * must restore and hold the script the file carries, and the plot rows must fit the program. */
+  protected importProblem(file: CheckpointFile): string | null {
+    let inst: Instance;
     try {
-      program = restoreInstance(file.snapshot).program;
+      inst = restoreInstance(file.snapshot);
     } catch (e) {
       return `the snapshot inside cannot be restored (${errorMessage(e)}).`;
     }
-    if (program.source !== file.source) return "the snapshot's script is not the script the file carries.";
-    const m = file.meta;
-    const key = runKeyOf({ sourceHash: hashText(file.source), inputs: m.inputs, datasetId: m.datasetId, replayFrom: m.replayFrom });
-    if (key !== m.runKey) return 'its record does not match its script, inputs, dataset and replay start.';
+    const program = inst.program;
+    const run = file.run;
+    if (program.source !== run.source) return "the snapshot's script is not the script the file carries.";
+    // The record's inputs (the strategy tester's properties apart) and bar count are the snapshot's.
+    const own = checkpointInputs(program.inputs, inst.inputValues);
+    const said = Object.fromEntries(Object.entries(run.inputs).filter(([k]) => !k.startsWith('strategy:')));
+    if (stableJson(own) !== stableJson(said) || inst.totalBars !== (run.replayFrom ?? run.totalBars)) {
+      return 'its record does not match its script, inputs, dataset and replay start.';
+    }
     const o = file.outputs;
-    if (o.length > 0) {
-      if (o.length !== m.bar + 1) return `it holds ${o.length} rows of plot values for ${m.bar + 1} bars.`;
+    if (o.time.length > 0) {
       const fits = o.columns.length === program.outputs.length && program.outputs.every((out, i) => o.columns[i]?.length === out.channels.length);
       if (!fits) return "its plot values do not fit the script's plots.";
+    }
+    if (file.dataset && file.run.barsDigest !== null && barsDigest(file.dataset, file.run.bar + 1) !== file.run.barsDigest) {
+      return 'the bars it carries are not the bars its checkpoint ran on.';
     }
     return null;
   }
 
   /** Validates an `.evergreen` file, stores it as an imported checkpoint and restores it. */
   protected async importFile(fileName: string, bytes: Uint8Array): Promise<ImportResult> {
-    let file;
+    let file: CheckpointFile;
     try {
-      file = decodeExportFile(bytes);
+      file = decodeCheckpointFile(bytes);
     } catch (e) {
-      const msg = e instanceof ExportFileError ? e.message : `Could not read ${fileName}: ${errorMessage(e)}`;
+      const msg = e instanceof CheckpointFileError ? e.message : `Could not read ${fileName}: ${errorMessage(e)}`;
       return { ok: false, message: `${fileName}: ${msg}`, datasetId: null };
     }
     const peek = inspectSnapshot(file.snapshot);
     if (!peek.ok) return { ok: false, message: `${fileName}: the snapshot inside is damaged (${peek.problem.message}).`, datasetId: null };
-    if (peek.header.bar !== file.meta.bar) {
-      return { ok: false, message: `${fileName}: the snapshot holds bar ${peek.header.bar} but its record says ${file.meta.bar}.`, datasetId: null };
+    if (peek.header.bar !== file.run.bar) {
+      return { ok: false, message: `${fileName}: the snapshot holds bar ${peek.header.bar} but its record says ${file.run.bar}.`, datasetId: null };
     }
     // Every file is treated as hostile: it is restored (the VM validates all of it) and checked
     // against its own record before anything is stored, so a file that fails is never kept.
     const problem = this.importProblem(file);
     if (problem) return { ok: false, message: `${fileName}: ${problem} Nothing was imported.`, datasetId: null };
-    const dsId = file.meta.datasetId;
+    const run = file.run;
+    const dsId = run.datasetId;
     const builtin = builtinDatasets().some((d) => d.id === dsId) || dsId.startsWith('synthetic:');
     if (!builtin && !(await this.store.getDataset(dsId))) {
       if (!file.dataset) {
-        return { ok: false, message: `${fileName}: its dataset '${file.meta.datasetName}' is not in this browser and the file does not carry it.`, datasetId: null };
+        return { ok: false, message: `${fileName}: its dataset '${run.datasetName}' is not in this browser and the file does not carry it.`, datasetId: null };
       }
+      const d = file.dataset;
       try {
-        await this.store.putDataset(file.dataset.meta, file.dataset.bars);
+        await this.store.putDataset(
+          {
+            id: dsId,
+            name: d.name,
+            fileName: d.fileName,
+            length: d.time.length,
+            firstTime: d.time[0] ?? NaN,
+            lastTime: d.time[d.time.length - 1] ?? NaN,
+            timeframe: d.timeframe,
+            warnings: [],
+            createdAt: Date.now(),
+          },
+          { id: dsId, time: d.time, open: d.open, high: d.high, low: d.low, close: d.close, volume: d.volume },
+        );
       } catch (e) {
         return { ok: false, message: errorMessage(e), datasetId: null };
       }
     }
-    const script = await this.scriptForSource(file.source, file.meta.scriptId, file.meta.scriptName);
+    const script = await this.scriptForSource(run.source, '', run.scriptName);
+    const sourceHash = hashText(run.source);
     const meta: SnapshotMeta = {
-      ...file.meta,
       id: newId(),
+      createdAt: Date.now(),
+      bar: run.bar,
+      size: file.snapshot.byteLength,
       kind: 'imported',
       status: 'ok',
       statusMessage: null,
       scriptId: script.id,
       scriptName: script.name,
-      sourceHash: hashText(file.source),
-      size: file.snapshot.byteLength,
-      createdAt: Date.now(),
+      sourceHash,
+      datasetId: dsId,
+      datasetName: run.datasetName,
+      inputs: run.inputs,
+      replayFrom: run.replayFrom,
+      runKey: runKeyOf({ sourceHash, inputs: run.inputs, datasetId: dsId, replayFrom: run.replayFrom }),
+      totalBars: run.totalBars,
     };
     const o = file.outputs;
     try {
       await this.store.saveCheckpoint({
         meta,
         bytes: file.snapshot,
-        outputs: o.length > 0 ? { runKey: meta.runKey, fromBar: 0, toBar: o.length, time: o.time, columns: o.columns } : null,
+        outputs: o.time.length > 0 ? { runKey: meta.runKey, fromBar: 0, toBar: o.time.length, time: o.time, columns: o.columns } : null,
       });
     } catch (e) {
       return { ok: false, message: errorMessage(e), datasetId: null };

@@ -7,7 +7,7 @@
 import { Instance, PineRuntimeError, STRATEGY_PROPERTIES, type Bar, type BarColumns, type Diagnostic, type InputValue, type Program, type StrategyProperties } from '../../vm/index.js';
 import { Store } from '../store/store.js';
 import { StoreError } from '../store/errors.js';
-import type { ScriptRecord, SessionRecord } from '../store/schema.js';
+import { MAIN_BRANCH, type ScriptRecord, type SessionRecord } from '../store/schema.js';
 import { DEFAULT_DATASET_ID, type LoadedDataset } from './datasets.js';
 import type { resolveInputs } from './run-config.js';
 import { now } from './scheduling.js';
@@ -26,6 +26,7 @@ import type {
   SnapshotInfo,
 } from './protocol.js';
 import { alertEvents } from './alerts-forward.js';
+import { withStudyRows, type StudyHost, type StudyInfo, type StudyRun } from './engine-studies.js';
 /** Target duration of one slice of a history run before the event loop gets a turn. */
 export const SLICE_TARGET_MS = 25;
 export const PROGRESS_MS = 50;
@@ -99,6 +100,10 @@ export interface ActiveRun {
   /** Automatic checkpoints are not written at or before this bar: a tab that took the writer lock
    * over must not put a checkpoint behind the one the previous writer left. */
   floorBar: number;
+  /** The other scripts on the chart, run in step with this one (engine-studies.ts). */
+  studies: StudyRun[];
+  /** The replay branch its checkpoints go to (SnapshotMeta.branch; the timeline's forks). */
+  branch: string;
 }
 
 export function defaultSession(scriptId: string): SessionRecord {
@@ -235,6 +240,11 @@ export abstract class EngineCore {
     this.send({ type: 'busy', forMs });
   }
 
+  /** What the chart's other scripts (engine-studies.ts) need of the engine. */
+  protected get studyHost(): StudyHost {
+    return { store: this.store, notice: (l, c, m) => this.notice(l, c, m), busy: () => this.busy(), baseUrl: this.baseUrl };
+  }
+
   protected notice(level: NoticeLevel, code: string, message: string): void {
     this.send({ type: 'notice', level, code, message });
   }
@@ -333,8 +343,11 @@ export abstract class EngineCore {
     outputsSent: number,
     outputsStored: number,
     restoring = false,
+    studies: { runs: StudyRun[]; infos: StudyInfo[] } = { runs: [], infos: [] },
+    /** The run's reset was sent already (a restore drawn before its dataset was loaded). */
+    earlyRunId?: number,
   ): ActiveRun {
-    const runId = ++this.runSeq;
+    const runId = earlyRunId ?? ++this.runSeq;
     const shown = Math.max(historyEnd, inst.barIndex + 1);
     const run: ActiveRun = {
       id: runId,
@@ -361,14 +374,18 @@ export abstract class EngineCore {
       flushWanted: false,
       writer: false,
       floorBar: -1,
+      studies: studies.runs,
+      branch: MAIN_BRANCH,
     };
     this.active = run;
     this.claimWriter(run);
-    const bars = barsChunk(ds.bars, 0, shown);
-    this.send(
-      { type: 'reset', runId, program: programInfo(inst.program), dataset: ds.info, total: ds.bars.length, bars, restoring },
-      chunkBuffers(bars),
-    );
+    if (earlyRunId === undefined) {
+      const bars = barsChunk(ds.bars, 0, shown);
+      this.send(
+        { type: 'reset', runId, program: programInfo(inst.program), dataset: ds.info, total: ds.bars.length, bars, restoring, studies: studies.infos },
+        chunkBuffers(bars),
+      );
+    }
     this.send({ type: 'logs', runId, entries: [], reset: true });
     this.sendReplay();
     return run;
@@ -381,7 +398,7 @@ export abstract class EngineCore {
   protected flushOutputs(run: ActiveRun): void {
     const end = run.inst.barIndex + 1;
     if (end <= run.outputsSent) return;
-    const s = run.inst.outputs.slice(run.outputsSent, end);
+    const s = withStudyRows(run.inst.outputs.slice(run.outputsSent, end), run.studies);
     run.outputsSent = end;
     if (s.length === 0) return;
     this.send({ type: 'outputs', runId: run.id, chunk: s }, chunkBuffers(s));

@@ -23,6 +23,8 @@ import {
   type Job,
 } from './engine-core.js';
 import { EngineCheckpoints } from './engine-checkpoints.js';
+import { testHangPoint } from './test-hang.js';
+import { openStudies, syncStudies } from './engine-studies.js';
 import { answerDataRequest } from './engine-data.js';
 
 export abstract class EngineHistory extends EngineCheckpoints {
@@ -51,6 +53,8 @@ export abstract class EngineHistory extends EngineCheckpoints {
       return;
     }
     if (restore && (await this.restoreLatest(program, ds))) return;
+    // Only colors, titles, styles… changed: the run goes on where it is (engine-checkpoints.ts).
+    if (!this.isHeld() && (await this.keepAcrossPresentationEdit(program, ds))) return;
     if (this.isHeld()) {
       this.holdRun(program, ds);
       return;
@@ -102,7 +106,8 @@ export abstract class EngineHistory extends EngineCheckpoints {
       }
       throw e;
     }
-    const run = this.adopt(inst, ds, id, historyEnd, 0, stored);
+    const studies = await openStudies(this.studyHost, ds, -1, id.replayFrom);
+    const run = this.adopt(inst, ds, id, historyEnd, 0, stored, false, studies);
     this.send({ type: 'checkpoint', bar: null, at: null });
     this.startJob('history', (job) => this.historyJob(job, run));
   }
@@ -172,12 +177,14 @@ export abstract class EngineHistory extends EngineCheckpoints {
         const from = inst.barIndex + 1;
         const to = Math.min(end, from + slice);
         const ts = now();
+        testHangPoint();
         if (slow || inst.isSuspended) {
           if (!(await this.runSlowBars(job, run, from, to))) {
             status = 'cancelled';
             break;
           }
         } else if (inst.runBars(run.dataset.bars, from, to).status === 'needs-data') await answerDataRequest(inst, this.store, this.baseUrl);
+        if (run.studies.length > 0) await syncStudies(this.studyHost, run.studies, run.dataset, inst.barIndex, end);
         const n = inst.barIndex + 1 - from;
         const perBar = (now() - ts) / Math.max(1, n);
         slow = perBar > SLOW_BAR_MS;
@@ -208,7 +215,7 @@ export abstract class EngineHistory extends EngineCheckpoints {
     this.flushLogs(run);
     this.progress(run, 'history', inst.barIndex + 1, end, rate());
     this.sendDrawings(run);
-    this.send({ type: 'run-end', runId: run.id, status, lastBar: inst.barIndex, elapsedMs: now() - t0 });
+    this.send({ type: 'run-end', runId: run.id, status, lastBar: inst.barIndex, elapsedMs: now() - t0, barsRun: inst.barIndex + 1 - startBar });
     this.sendReplay();
     if (status !== 'done') return;
     await this.checkpoint(run, this.saveRequests.length > 0 ? 'manual' : 'auto');

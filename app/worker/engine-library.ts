@@ -2,7 +2,7 @@
 // asks for), the scripts (samples seeded on first use, new, renamed, found by source), the datasets
 // (built-in, imported CSV files), compiling the open script and the identity of the run it makes.
 
-import { compile, inferTimeframe, parseBarsCsv, ParseError, type Program } from '../../vm/index.js';
+import { carriedDatasetId, compile, inferTimeframe, parseBarsCsv, ParseError, type Program } from '../../vm/index.js';
 import type { ScriptRecord } from '../store/schema.js';
 import { builtinDatasets, DEFAULT_DATASET_ID, loadBuiltin, loadStored, storedDatasetInfo, type LoadedDataset } from './datasets.js';
 import { hashText } from './hash.js';
@@ -25,7 +25,10 @@ export abstract class EngineLibrary extends EngineCore {
     const opening = this.openStore();
     // A built-in dataset named by the page is built (synthetic bars take a while) while the
     // store opens and the session and checkpoints are read.
-    if (opts.datasetId) {
+    // Not synthetic bars when a checkpoint may be restored: generating them blocks the worker
+    // (~0.4 s for 1M), and a restore draws its chart from the candles stored with the checkpoint
+    // first; they are generated after that, or when the run needs them.
+    if (opts.datasetId && (opts.restore === false || !opts.datasetId.startsWith('synthetic:'))) {
       this.busy();
       const ds = loadBuiltin(opts.datasetId, this.baseUrl);
       ds.catch(() => undefined);
@@ -166,12 +169,13 @@ export abstract class EngineLibrary extends EngineCore {
     return info;
   }
 
-  protected replayFromFor(ds: LoadedDataset): number | null {
+  protected replayFromFor(ds: { bars: { length: number } }): number | null {
     const f = this.session.replay.from;
     return f !== null && f >= 1 && f < ds.bars.length ? f : null;
   }
 
-  protected identity(program: Program, ds: LoadedDataset): RunIdentity {
+  /** The run the session opens for `program` over a dataset (its id and length are all it needs). */
+  protected identity(program: Program, ds: { info: { id: string }; bars: { length: number } }): RunIdentity {
     const script = this.script;
     if (!script) throw new Error('No script is open.');
     // strategy: the tester's properties apart from the inputs; both make the run's identity.
@@ -216,7 +220,9 @@ export abstract class EngineLibrary extends EngineCore {
     }
     const { bars, warnings } = parsed;
     if (bars.length === 0) return { ok: false, message: `${fileName} has a header but no bars: nothing was imported.`, datasetId: null };
-    const id = `csv:${newId()}`;
+    // Named by its content (as `evergreen run --export` names a data file's): the same file
+    // imported twice is one dataset, and a checkpoint file made from it carries this id.
+    const id = carriedDatasetId(bars);
     const name = fileName.replace(/\.(csv|tsv|txt)$/i, '') || fileName;
     try {
       await this.store.putDataset(

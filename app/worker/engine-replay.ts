@@ -6,6 +6,8 @@ import { now, sleep, yieldToEventLoop } from './scheduling.js';
 import { ticksForBar, TICKS_PER_BAR, type TickBar } from './ticks.js';
 import { FEED_FLUSH_MS, REPLAY_CHECKPOINT_MS, barAt, barsChunk, chunkBuffers, type ActiveRun, type Job } from './engine-core.js';
 import { EngineHistory } from './engine-history.js';
+import { testHangPoint } from './test-hang.js';
+import { syncStudies, tickStudies, withStudyRows } from './engine-studies.js';
 import { answerDataRequest } from './engine-data.js';
 import type { Instance, RunResult } from '../../vm/index.js';
 
@@ -14,12 +16,12 @@ export abstract class EngineReplay extends EngineHistory {
     const inst = run.inst;
     const confirmedEnd = inst.barIndex + 1;
     const bars = barsChunk(run.dataset.bars, run.barsSent, Math.max(run.barsSent, confirmedEnd));
-    const outputs = inst.outputs.slice(run.outputsSent, Math.max(run.outputsSent, confirmedEnd));
+    const outputs = withStudyRows(inst.outputs.slice(run.outputsSent, Math.max(run.outputsSent, confirmedEnd)), run.studies);
     let open = null;
     const o = run.open;
     const t = run.lastTick;
     if (o && o.sent > 0 && t) {
-      const row = inst.outputs.slice(o.bar, o.bar + 1);
+      const row = withStudyRows(inst.outputs.slice(o.bar, o.bar + 1), run.studies);
       open = { bar: o.bar, time: t.time, open: t.open, high: t.high, low: t.low, close: t.close, volume: t.volume, outputs: row };
     }
     if (bars.length === 0 && outputs.length === 0 && !open) return;
@@ -43,10 +45,12 @@ export abstract class EngineReplay extends EngineHistory {
       run.open = { bar, ticks: ticksForBar({ ...b, volume: b.volume ?? NaN }), sent: 0 };
     }
     const o = run.open;
+    testHangPoint();
     while (o.sent < o.ticks.length) {
       if (job?.stop && !job.finishBar) return false;
       const tick = o.ticks[o.sent] as TickBar;
       await this.settleBar(inst, inst.updateBar(tick));
+      if (run.studies.length > 0) await tickStudies(this.studyHost, run.studies, tick);
       o.sent++;
       run.lastTick = tick;
       if (tickDelay > 0 && !job?.stop) {
@@ -55,6 +59,7 @@ export abstract class EngineReplay extends EngineHistory {
       }
     }
     await this.settleBar(inst, inst.runBar(barAt(run.dataset.bars, o.bar)));
+    if (run.studies.length > 0) await syncStudies(this.studyHost, run.studies, run.dataset, inst.barIndex, run.historyEnd);
     run.open = null;
     run.lastTick = null;
     if (tickDelay > 0 || now() - this.lastFeedFlush >= FEED_FLUSH_MS) this.flushFeed(run);

@@ -12,11 +12,15 @@ import { DEFAULT_DATASET_ID } from './datasets.js';
 import { SAMPLE_SCRIPTS } from './samples.js';
 import { mark, timingMarks, type TimingMark } from '../marks.js';
 import { sameInitOptions } from './protocol.js';
-import type { CompileInfo, EngineApi, EngineEvent, EngineListener, ImportResult, InitOptions, SessionView, SnapshotInfo } from './protocol.js';
+import type { CheckpointInspection, CompileInfo, EngineApi, EngineEvent, EngineListener, ImportResult, InitOptions, SessionView, SnapshotInfo } from './protocol.js';
 import { defaultSession, errorMessage, type Transfer } from './engine-core.js';
 import { EngineReplay } from './engine-replay.js';
 import { builtinCatalog, type BuiltinCatalog } from './builtin-catalog.js';
-import { brokerOf, strategyReport, tradesCsv, type StrategyReport } from '../../vm/index.js';
+import { brokerOf, formatSnapshotReport, inspectSnapshotBytes, strategyReport, tradesCsv, type StrategyReport } from '../../vm/index.js';
+import { MAIN_BRANCH } from '../store/schema.js';
+import { armTestHang } from './test-hang.js';
+import { CHART_ID } from './engine-studies.js';
+import { newId } from './checkpoint.js';
 
 export type { Transfer };
 
@@ -78,6 +82,15 @@ export class Engine extends EngineReplay implements EngineApi {
   /** Checkpoints what was confirmed since the last checkpoint (the page is hidden or closing). */
   flush(): Promise<void> {
     return this.flushActive();
+  }
+
+  async chartDrawn(runId: number): Promise<void> {
+    this.pageDrew(runId);
+  }
+
+  /** Test-only (app/worker/test-hang.ts): the next bar the engine runs never ends. */
+  async testOnlyHangAtNextBar(): Promise<void> {
+    armTestHang();
   }
 
   async timingMarks(): Promise<TimingMark[]> {
@@ -324,6 +337,112 @@ export class Engine extends EngineReplay implements EngineApi {
 
   importSnapshot(fileName: string, bytes: Uint8Array): Promise<ImportResult> {
     return this.exclusive(() => this.importFile(fileName, bytes));
+  }
+
+  // ---- the checkpoint timeline ----
+
+  /** Restores checkpoint `id` and continues in a new replay branch: the checkpoints after it stay
+   * in their own branch (automatic ones are pruned per branch) until that branch is deleted. The new
+   * branch starts with a checkpoint at the same bar. */
+  forkSnapshot(id: string): Promise<void> {
+    return this.exclusive(async () => {
+      const meta = await this.store.getSnapshot(id);
+      if (!meta) {
+        this.notice('error', 'not-found', 'That checkpoint no longer exists.');
+        return;
+      }
+      await this.restoreById(id);
+      const run = this.active;
+      if (!run || run.runKey !== meta.runKey || run.inst.barIndex < meta.bar) return;
+      run.branch = `fork-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
+      if (run.inst.barIndex === meta.bar) await this.checkpoint(run, 'manual');
+      this.notice('info', 'forked', `Forked from the checkpoint at bar ${meta.bar}: a new branch; the other branch's checkpoints are kept.`);
+    });
+  }
+
+  /** Deletes every checkpoint of a replay branch of the chart (the open script's and its added
+   * scripts' on the open dataset; not the branch the open run saves to). */
+  deleteBranch(branch: string): Promise<void> {
+    return this.exclusive(async () => {
+      if (this.active?.branch === branch) {
+        this.notice('warning', 'branch-current', 'The open run saves to this branch: restore a checkpoint of another branch first.');
+        return;
+      }
+      const scripts = new Set([this.session.scriptId, ...(this.active?.studies.map((s) => s.scriptId) ?? [])]);
+      const onChart = (m: { scriptId: string; datasetId: string }) => scripts.has(m.scriptId) && m.datasetId === this.session.datasetId;
+      const gone = (await this.store.listSnapshots()).filter((m) => (m.branch ?? MAIN_BRANCH) === branch && onChart(m));
+      for (const m of gone) await this.store.deleteSnapshot(m.id);
+      this.notice('info', 'branch-deleted', `Deleted the branch's ${gone.length} checkpoint${gone.length === 1 ? '' : 's'}.`);
+      await this.sendSnapshots();
+    }, true);
+  }
+
+  /** A checkpoint's snapshot as `evergreen inspect` reports it (the VM's own inspect). */
+  async inspectSnapshot(id: string): Promise<CheckpointInspection> {
+    const meta = await this.store.getSnapshot(id);
+    if (!meta) throw new Error('That checkpoint no longer exists.');
+    const bytes = await this.store.getSnapshotBytes(id);
+    const base = { id, bar: meta.bar, size: meta.size, branch: meta.branch ?? MAIN_BRANCH, inputs: { ...meta.inputs } };
+    try {
+      if (!bytes) throw new Error('its bytes are missing from storage');
+      const report = inspectSnapshotBytes(bytes);
+      return { ...base, report, text: formatSnapshotReport(report, `${meta.scriptName} @ bar ${meta.bar}`), problem: null };
+    } catch (e) {
+      const problem = errorMessage(e);
+      return { ...base, report: null, text: problem, problem };
+    }
+  }
+
+  // ---- several scripts on one chart (engine-studies.ts) ----
+
+  /** Saves the active run's (and its studies') checkpoint at its bar, then opens the chart again:
+   * the editor's script and every study come back from their checkpoints, a new or changed study
+   * is computed. */
+  private reopenChart(change: () => Promise<void>): Promise<void> {
+    return this.exclusive(async () => {
+      const run = this.active;
+      if (run && !run.open && !run.failed) await this.checkpoint(run, 'auto');
+      await change();
+      await this.openCurrent(true);
+    });
+  }
+
+  addStudy(scriptId: string): Promise<void> {
+    return this.reopenChart(async () => {
+      if (!(await this.store.getScript(scriptId))) throw new Error(`No script with id ${scriptId}.`);
+      const list = await this.store.listStudies(CHART_ID);
+      const order = list.reduce((m, s) => Math.max(m, s.order), 0) + 1;
+      await this.store.putStudy({ id: newId(), chartId: CHART_ID, scriptId, inputs: {}, hidden: false, order, addedAt: Date.now() });
+    });
+  }
+
+  removeStudy(id: string): Promise<void> {
+    return this.reopenChart(() => this.store.deleteStudy(id));
+  }
+
+  setStudyInputs(id: string, values: Record<string, InputValue>): Promise<void> {
+    return this.reopenChart(async () => {
+      const rec = (await this.store.listStudies(CHART_ID)).find((s) => s.id === id);
+      if (rec) await this.store.putStudy({ ...rec, inputs: { ...values } });
+    });
+  }
+
+  /** Hiding and moving change only how the chart is laid out (the page does it): stored here. */
+  async setStudyHidden(id: string, hidden: boolean): Promise<void> {
+    const rec = (await this.store.listStudies(CHART_ID)).find((s) => s.id === id);
+    if (rec) await this.store.putStudy({ ...rec, hidden });
+  }
+
+  async moveStudy(id: string, delta: number): Promise<void> {
+    const list = await this.store.listStudies(CHART_ID);
+    const i = list.findIndex((s) => s.id === id);
+    const j = i + Math.sign(delta);
+    const a = list[i];
+    const b = list[j];
+    if (!a || !b) return;
+    list[i] = b;
+    list[j] = a;
+    for (const [k, s] of list.entries()) if (s.order !== k + 1) await this.store.putStudy({ ...s, order: k + 1 });
   }
 
   clearStorage(): Promise<SessionView> {

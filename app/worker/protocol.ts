@@ -16,7 +16,8 @@ import type { SnapshotKind, SnapshotStatus } from '../store/schema.js';
 import type { TimingMark } from '../marks.js';
 import type { AlertsEvent } from './alerts-forward.js';
 import type { BuiltinCatalog } from './builtin-catalog.js';
-import type { StrategyReport, DrawingRecord } from '../../vm/index.js';
+import type { StrategyReport, DrawingRecord, SnapshotReport } from '../../vm/index.js';
+
 
 export type { DrawingRecord };
 
@@ -26,6 +27,22 @@ export interface ProgramInfo {
   meta: ScriptMeta;
   outputs: OutputInfo[];
   inputs: InputInfo[];
+}
+
+/** A script added to the chart beside the editor's (app/worker/engine-studies.ts), as the page lists it. */
+export interface StudyInfo {
+  id: string;
+  scriptId: string;
+  name: string;
+  /** Null when it does not compile (it stays in the list, drawn nowhere). */
+  program: ProgramInfo | null;
+  hidden: boolean;
+  /** Input overrides as saved (by input key). */
+  inputs: Record<string, InputValue>;
+  /** Why it is not drawn (compile errors, a runtime error, a missing script), or null. */
+  error: string | null;
+  /** Bar its run was restored from (null: computed from the first bar). */
+  restoredBar: number | null;
 }
 
 export interface CompileInfo {
@@ -50,6 +67,10 @@ export interface OutputsChunk {
 /** Bars the chart library holds at a time (app/ui/chart/chart-view.ts). A restore sends the plot rows of
  * the last window first, so the chart is drawn before the other rows are read from storage. */
 export const CHART_WINDOW = 1200;
+
+/** How long a restore drawn from its stored candles waits for the page's chartDrawn() before it
+ * loads the dataset and sends the history behind the chart anyway. */
+export const BACKFILL_WAIT_MS = 1500;
 
 export type DatasetKind = 'sample' | 'synthetic' | 'csv';
 
@@ -82,6 +103,28 @@ export interface SnapshotInfo {
   datasetName: string;
   /** It belongs to what is open now (same script, inputs, dataset and replay split). */
   matchesCurrent: boolean;
+  scriptId: string;
+  datasetId: string;
+  replayFrom: number | null;
+  /** Its replay branch (the checkpoint timeline: 'main', or a fork's id). */
+  branch: string;
+  /** It belongs to the open run and its current branch. */
+  current: boolean;
+}
+
+/** What the snapshot inspector shows of a checkpoint (what `evergreen inspect` prints). */
+export interface CheckpointInspection {
+  id: string;
+  bar: number;
+  size: number;
+  branch: string;
+  /** The VM's report (null when the snapshot cannot be read: `problem` says why). */
+  report: SnapshotReport | null;
+  /** The report as `evergreen inspect` prints it. */
+  text: string;
+  problem: string | null;
+  /** The inputs it was run with, as stored with it (every input of the script). */
+  inputs: Record<string, InputValue>;
 }
 
 export interface ReplayState {
@@ -127,10 +170,13 @@ export type NoticeLevel = 'info' | 'warning' | 'error';
 export type EngineEvent =
   /** A new run starts: the chart clears, shows `bars` as candles and expects plots for `program`.
    * `restoring`: the run comes from a checkpoint, whose plot rows follow at once. */
-  | { type: 'reset'; runId: number; program: ProgramInfo | null; dataset: DatasetInfo; total: number; bars: BarsChunk; restoring?: boolean }
+  | { type: 'reset'; runId: number; program: ProgramInfo | null; dataset: DatasetInfo; total: number; bars: BarsChunk; restoring?: boolean; studies?: StudyInfo[] }
   /** Confirmed plot rows. A run's rows come in bar order with no gaps, except after a restore: the
    * rows of the chart's last window first, then every row from bar 0 (those again included). */
   | { type: 'outputs'; runId: number; chunk: OutputsChunk }
+  /** Candles before the first one a restore's reset carried (it was drawn from the candles stored
+   * beside its checkpoint, before the dataset was loaded): the history behind the restored chart. */
+  | { type: 'bars'; runId: number; bars: BarsChunk }
   | { type: 'progress'; runId: number; phase: RunPhase; done: number; total: number; barsPerSecond: number }
   /** Replay: newly confirmed bars with their plot rows, and the open bar after the latest tick. */
   | { type: 'feed'; runId: number; bars: BarsChunk; outputs: OutputsChunk; open: OpenBar | null }
@@ -143,6 +189,10 @@ export type EngineEvent =
       elapsedMs: number;
       /** After a restore: the history run continues from the next bar. */
       resumes?: boolean;
+      /** Bars this run executed (0 for a restore). */
+      barsRun?: number;
+      /** A restore that kept the previous run across a presentation-only edit of its script. */
+      kept?: 'presentation';
     }
   /** The live drawings (labels, lines, boxes, tables, ...) after a history run, a replayed bar or tick
    * and a restore: the whole list each time (it replaces the previous one). */
@@ -212,6 +262,13 @@ export interface EngineApi {
   /** Answers at once while the worker's event loop turns: the page's watchdog calls it every
    * second. Returns the last confirmed bar. */
   ping(): Promise<number>;
+  /** The page painted run `runId`'s chart. A restore drawn from its stored candles loads the dataset
+   * and sends the rest of the history only after this (or BACKFILL_WAIT_MS), so that work does not
+   * compete with the page's first frame for the machine. */
+  chartDrawn(runId: number): Promise<void>;
+  /** Test-only (the watchdog's e2e tests, app/worker/test-hang.ts): the next bar the engine starts
+   * to run for the open script never ends, as a runaway script's would. */
+  testOnlyHangAtNextBar(): Promise<void>;
   /** The worker's timing marks (absolute times, for the load benchmark). */
   timingMarks(): Promise<TimingMark[]>;
   /** The VM's builtins (signatures, variables) for the editor's help (app/worker/builtin-catalog.ts). */
@@ -220,6 +277,19 @@ export interface EngineApi {
   strategyReport(): Promise<StrategyReport | null>;
   /** strategy: its list of trades as TradingView's CSV (what `evergreen run --trades` writes). */
   strategyTradesCsv(): Promise<string | null>;
+  /** Several scripts on one chart (engine-studies.ts): adds a script beside the editor's (run from
+   * its newest checkpoint, else from the first bar), removes one, sets one's inputs (it alone is
+   * computed again), hides or shows one, moves one up (-1) or down (+1) the list. */
+  /** The checkpoint timeline: restores a checkpoint into a new replay branch (the checkpoints after
+   * it stay in their branch), deletes a branch's checkpoints, and reads a checkpoint's report. */
+  forkSnapshot(id: string): Promise<void>;
+  deleteBranch(branch: string): Promise<void>;
+  inspectSnapshot(id: string): Promise<CheckpointInspection>;
+  addStudy(scriptId: string): Promise<void>;
+  removeStudy(id: string): Promise<void>;
+  setStudyInputs(id: string, values: Record<string, InputValue>): Promise<void>;
+  setStudyHidden(id: string, hidden: boolean): Promise<void>;
+  moveStudy(id: string, delta: number): Promise<void>;
 }
 
 export type { StrategyReport };

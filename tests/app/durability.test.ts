@@ -127,28 +127,37 @@ describe('a held script', () => {
 describe('imports are validated before they are stored', () => {
   const packr = new Packr({ moreTypes: true, useRecords: false, structuredClone: false });
 
-  async function exported(db: string): Promise<{ engine: Engine; file: Record<string, unknown> & { snapshot: Uint8Array; source: string; meta: Record<string, unknown> } }> {
+  async function exported(db: string): Promise<{ engine: Engine; file: Record<string, unknown> & { snapshot: Uint8Array; run: Record<string, unknown> } }> {
     const { engine } = await startWithScript(db);
     const newest = (await engine.listSnapshots())[0];
     const { bytes } = await engine.exportSnapshot(newest?.id ?? '');
-    return { engine, file: packr.unpack(bytes) as Record<string, unknown> & { snapshot: Uint8Array; source: string; meta: Record<string, unknown> } };
+    return { engine, file: packr.unpack(bytes) as Record<string, unknown> & { snapshot: Uint8Array; run: Record<string, unknown> } };
   }
 
   it('refuses a file whose snapshot holds another script than the file says, and stores nothing', async () => {
     const { engine, file } = await exported(newDb());
     const before = await engine.listSnapshots();
-    const forged = packr.pack({ ...file, source: SCRIPT.replace('"SMA"', '"Other"') });
+    const forged = packr.pack({ ...file, run: { ...file.run, source: SCRIPT.replace('"SMA"', '"Other"') } });
     const r = await engine.importSnapshot('other.evergreen', forged);
     expect(r).toEqual({ ok: false, message: "other.evergreen: the snapshot's script is not the script the file carries. Nothing was imported.", datasetId: null });
     expect(await engine.listSnapshots()).toEqual(before);
   });
 
-  it('refuses a file whose record names another run (inputs changed), and stores nothing', async () => {
+  it('refuses a file whose record names another run (replay start changed), and stores nothing', async () => {
     const { engine, file } = await exported(newDb());
     const before = await engine.listSnapshots();
-    const forged = packr.pack({ ...file, meta: { ...file.meta, replayFrom: 7 } });
+    const forged = packr.pack({ ...file, run: { ...file.run, replayFrom: 7 } });
     const r = await engine.importSnapshot('run.evergreen', forged);
     expect(r.message).toBe('run.evergreen: its record does not match its script, inputs, dataset and replay start. Nothing was imported.');
+    expect(await engine.listSnapshots()).toEqual(before);
+  });
+
+  it('refuses a file whose record names other input values than its snapshot ran with, and stores nothing', async () => {
+    const { engine, file } = await exported(newDb());
+    const before = await engine.listSnapshots();
+    const forged = packr.pack({ ...file, run: { ...file.run, inputs: { ...(file.run.inputs as Record<string, unknown>), len: 99 } } });
+    const r = await engine.importSnapshot('inputs.evergreen', forged);
+    expect(r.message).toBe('inputs.evergreen: its record does not match its script, inputs, dataset and replay start. Nothing was imported.');
     expect(await engine.listSnapshots()).toEqual(before);
   });
 

@@ -28,6 +28,7 @@ export class FakePage {
   barIndex = -1;
   lastEnd: Extract<EngineEvent, { type: 'run-end' }> | null = null;
   checkpointBar: number | null = null;
+  engine: Engine | null = null;
 
   readonly listener = (e: EngineEvent): void => {
     this.events.push(e);
@@ -40,6 +41,11 @@ export class FakePage {
         break;
       case 'outputs':
         if (e.runId === this.runId) this.buffer.appendOutputs(e.chunk);
+        // As the page does once it has painted a restore drawn from its last candles.
+        if (e.runId === this.runId && this.buffer.barsFrom > 0) void this.engine?.chartDrawn(e.runId);
+        break;
+      case 'bars':
+        if (e.runId === this.runId) this.buffer.appendBars(e.bars);
         break;
       case 'feed':
         if (e.runId !== this.runId) break;
@@ -97,6 +103,7 @@ export class FakePage {
 export async function boot(dbName: string, opts: Partial<InitOptions> = {}): Promise<{ engine: Engine; page: FakePage; session: SessionView }> {
   const page = new FakePage();
   const engine = new Engine(undefined, () => Store.open(dbName));
+  page.engine = engine;
   const session = await engine.init(page.listener, { baseUrl: BASE_URL, ...opts });
   return { engine, page, session };
 }

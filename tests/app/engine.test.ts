@@ -100,6 +100,35 @@ describe('history runs and restores', () => {
     expect(second.page.values('Body')).toEqual(CLOSE.map((c, i) => c - (OPEN[i] as number)));
   });
 
+  it('a reload draws from the candles stored with the checkpoint first, then gets the bars before them and every row', async () => {
+    const db = newDb();
+    const first = await startWithScript(db);
+    const second = await reload(first.engine, db);
+    await second.page.settled();
+    const ev = second.page.events.filter((e) => 'runId' in e && e.runId === second.page.runId);
+    const kinds = ev.filter((e) => ['reset', 'outputs', 'bars', 'run-end'].includes(e.type));
+    const reset = kinds[0];
+    // The chart's last window of candles (1,200) and the stored rows holding its window come first,
+    // before the dataset is loaded; then the candles before it, then (unless those rows started at
+    // bar 0 already: they are read in records of 4,096) every row from bar 0, then the run's end.
+    expect(kinds.slice(0, 3).map((e) => e.type)).toEqual(['reset', 'outputs', 'bars']);
+    expect(kinds.slice(3).map((e) => e.type)).toEqual(N > 4096 + 1200 ? ['outputs', 'run-end'] : ['run-end']);
+    if (reset?.type !== 'reset') throw new Error('no reset');
+    expect(reset.bars.firstBar).toBe(N - 1200);
+    expect(reset.bars.length).toBe(1200);
+    expect(reset.total).toBe(N);
+    const rows0 = kinds[1];
+    expect(rows0?.type === 'outputs' && rows0.chunk.firstBar + rows0.chunk.length).toBe(N);
+    const back = kinds[2];
+    expect(back?.type === 'bars' && [back.bars.firstBar, back.bars.length]).toEqual([0, N - 1200]);
+    // The page ends with every candle, as in the CSV, and every row.
+    const b = second.page.buffer;
+    expect([b.barsFrom, b.barCount, b.rowCount]).toEqual([0, N, N]);
+    expect(Array.from(b.close.data.subarray(0, N))).toEqual(CLOSE);
+    expect(Array.from(b.open.data.subarray(0, N))).toEqual(OPEN);
+    expect(near(second.page.values('SMA'), sma(5))).toBe(true);
+  });
+
   it('running the same run again stores no output rows twice', async () => {
     const db = newDb();
     const { engine, page } = await startWithScript(db);

@@ -2,15 +2,15 @@
 // with a message a user can act on, never the decoder's own words.
 
 import { describe, expect, it } from 'vitest';
-import { decodeExportFile, encodeExportFile } from '../../app/worker/export-file.js';
-import type { SnapshotMeta } from '../../app/store/schema.js';
+import { decodeCheckpointFile as decodeExportFile, encodeCheckpointFile } from '../../vm/index.js';
 
-const meta: SnapshotMeta = {
-  id: 'x', createdAt: 5, bar: 2, size: 3, kind: 'manual', status: 'ok', statusMessage: null, scriptId: 's', scriptName: 'S', sourceHash: 'h',
-  datasetId: 'sample:sp500-daily', datasetName: 'D', inputs: {}, replayFrom: null, runKey: 'k', totalBars: 10,
-};
-const outputs = { firstBar: 0, length: 3, time: Float64Array.of(1, 2, 3), columns: [[Float64Array.of(1, 2, 3)]] };
-const good = encodeExportFile({ meta, source: 'plot(close)', snapshot: new Uint8Array(200).fill(7), outputs, dataset: null });
+const outputs = { time: Float64Array.of(1, 2, 3), columns: [[Float64Array.of(1, 2, 3)]] };
+const good = encodeCheckpointFile({
+  run: { bar: 2, scriptName: 'S', source: 'plot(close)', inputs: {}, datasetId: 'sample:sp500-daily', datasetName: 'D', replayFrom: null, totalBars: 10, barsDigest: null },
+  snapshot: new Uint8Array(200).fill(7),
+  outputs,
+  dataset: null,
+});
 
 function messageOf(bytes: Uint8Array): string {
   try {

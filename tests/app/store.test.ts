@@ -69,7 +69,7 @@ describe('schema upgrades', () => {
     await v1.put('session', { scriptId: 's1', datasetId: 'd1', inputs: {}, replay: { from: null, playing: false, speed: 10 } }, 'current');
     v1.close();
     const store = await open(name);
-    expect([...store.db.objectStoreNames].sort()).toEqual(['datasetBars', 'datasets', 'outputs', 'scripts', 'session', 'snapshotBytes', 'snapshots']);
+    expect([...store.db.objectStoreNames].sort()).toEqual(['datasetBars', 'datasets', 'outputs', 'scripts', 'session', 'snapshotBytes', 'snapshots', 'studies']);
     expect((await store.getScript('s1'))?.name).toBe('Old');
     expect((await store.getSession())?.scriptId).toBe('s1');
     expect(await store.listSnapshots()).toEqual([]);

@@ -5,12 +5,12 @@ import { describe, expect, it } from 'vitest';
 import { ticksForBar, TICKS_PER_BAR } from '../../app/worker/ticks.js';
 import { resolveInputs, runKeyOf } from '../../app/worker/run-config.js';
 import { hashText, stableJson } from '../../app/worker/hash.js';
-import { decodeExportFile, encodeExportFile, ExportFileError } from '../../app/worker/export-file.js';
+import { decodeExportFile, ExportFileError } from '../../app/worker/export-file.js';
+import { encodeCheckpointFile, type CheckpointRun } from '../../vm/index.js';
 import { tickerFromFileName } from '../../app/worker/datasets.js';
 import { inferMintick, inferTimeframe } from '../../vm/index.js';
 import { createBars, type BarColumns } from '../../vm/data/bars.js';
 import type { InputInfo } from '../../vm/index.js';
-import type { SnapshotMeta } from '../../app/store/schema.js';
 
 describe('ticks', () => {
   it('walks an up bar open → low → high → close with the range seen so far', () => {
@@ -63,18 +63,16 @@ describe('run identity', () => {
 });
 
 describe('export file', () => {
-  const meta: SnapshotMeta = {
-    id: 'x', createdAt: 5, bar: 2, size: 3, kind: 'manual', status: 'ok', statusMessage: null, scriptId: 's', scriptName: 'S', sourceHash: 'h',
-    datasetId: 'sample:sp500-daily', datasetName: 'D', inputs: { len: 3 }, replayFrom: 1, runKey: 'k', totalBars: 10,
+  const run: CheckpointRun = {
+    bar: 2, scriptName: 'S', source: 'plot(close)', inputs: { len: 3 }, datasetId: 'sample:sp500-daily', datasetName: 'D', replayFrom: 1, totalBars: 10, barsDigest: null,
   };
-  const outputs = { firstBar: 0, length: 3, time: Float64Array.of(1, 2, 3), columns: [[Float64Array.of(NaN, -0, 4)]] };
+  const outputs = { time: Float64Array.of(1, 2, 3), columns: [[Float64Array.of(NaN, -0, 4)]] };
 
-  it('round-trips metadata, source, snapshot bytes and plot rows (na and -0 included)', () => {
-    const bytes = encodeExportFile({ meta, source: 'plot(close)', snapshot: Uint8Array.of(1, 2, 3), outputs, dataset: null });
+  it('round-trips the run record, source, snapshot bytes and plot rows (na and -0 included)', () => {
+    const bytes = encodeCheckpointFile({ run, snapshot: Uint8Array.of(1, 2, 3), outputs, dataset: null });
     expect(bytes.byteLength).toBe(bytes.buffer.byteLength);
     const f = decodeExportFile(bytes);
-    expect(f.meta).toEqual(meta);
-    expect(f.source).toBe('plot(close)');
+    expect(f.run).toEqual(run);
     expect(Array.from(f.snapshot)).toEqual([1, 2, 3]);
     const col = f.outputs.columns[0]?.[0];
     expect(col).toBeInstanceOf(Float64Array);
@@ -83,16 +81,27 @@ describe('export file', () => {
   });
 
   it('refuses damaged or foreign files by naming what is wrong', () => {
-    const good = encodeExportFile({ meta, source: 's', snapshot: Uint8Array.of(1), outputs, dataset: null });
+    const good = encodeCheckpointFile({ run, snapshot: Uint8Array.of(1), outputs, dataset: null });
     expect(() => decodeExportFile(new TextEncoder().encode('hello'))).toThrow(ExportFileError);
     expect(() => decodeExportFile(good.subarray(0, good.length - 5))).toThrow(/Not a valid Evergreen checkpoint file/);
-    const wrongVersion = encodeExportFile({ meta, source: 's', snapshot: Uint8Array.of(1), outputs, dataset: null });
-    // Version field: patch the encoded number 1 after the 'version' key.
+    const wrongVersion = encodeCheckpointFile({ run, snapshot: Uint8Array.of(1), outputs, dataset: null });
+    // Version field: patch the encoded number 2 after the 'version' key.
     const at = Buffer.from(wrongVersion).indexOf(Buffer.from('version')) + 'version'.length;
     wrongVersion[at] = 0x07;
-    expect(() => decodeExportFile(wrongVersion)).toThrow('Unsupported checkpoint file version 7 (this app reads version 1).');
-    const bad = encodeExportFile({ meta, source: 's', snapshot: Uint8Array.of(1), outputs: { ...outputs, columns: [[Float64Array.of(1)]] }, dataset: null });
+    expect(() => decodeExportFile(wrongVersion)).toThrow('Unsupported checkpoint file version 7 (this version of Evergreen reads versions 1 and 2).');
+    const bad = encodeCheckpointFile({ run, snapshot: Uint8Array.of(1), outputs: { ...outputs, columns: [[Float64Array.of(1)]] }, dataset: null });
     expect(() => decodeExportFile(bad)).toThrow('Not a valid Evergreen checkpoint file: the plot rows are inconsistent.');
+  });
+
+  it('writes the same bytes whatever order the records were made in (NaN payloads and key order normalised)', () => {
+    const odd = new Float64Array(3);
+    new DataView(odd.buffer).setUint32(4, 0xfff80000, true); // a negative quiet NaN, as x86 makes 0 * Infinity
+    odd[1] = 5;
+    odd[2] = NaN;
+    const a = encodeCheckpointFile({ run, snapshot: Uint8Array.of(9), outputs: { time: Float64Array.of(1, 2, 3), columns: [[odd]] }, dataset: null });
+    const reordered: CheckpointRun = { totalBars: 10, barsDigest: null, replayFrom: 1, datasetName: 'D', datasetId: 'sample:sp500-daily', inputs: { len: 3 }, source: 'plot(close)', scriptName: 'S', bar: 2 };
+    const b = encodeCheckpointFile({ dataset: null, outputs: { columns: [[Float64Array.of(NaN, 5, NaN)]], time: Float64Array.of(1, 2, 3) }, snapshot: Uint8Array.of(9), run: reordered });
+    expect(Buffer.from(a).equals(Buffer.from(b))).toBe(true);
   });
 });
 

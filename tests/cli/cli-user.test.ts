@@ -370,7 +370,7 @@ describe('help, flags and files', () => {
       [['run', 'values.pine'], "evergreen: run needs --data <bars.csv> (see 'evergreen run --help')"],
       [['run', '--data', 'v.csv'], "evergreen: run needs a script file (see 'evergreen run --help')"],
       [['run', 'values.pine', '--data', 'v.csv', '--format', 'xml'], "evergreen: --format must be json or csv, got 'xml' (see 'evergreen run --help')"],
-      [['run', 'values.pine', '--data', 'v.csv', '--save-at', '0'], "evergreen: --save-at needs --save <file> (see 'evergreen run --help')"],
+      [['run', 'values.pine', '--data', 'v.csv', '--save-at', '0'], "evergreen: --save-at needs --save <file> or --export <file> (see 'evergreen run --help')"],
       [['run', 'values.pine', '--data', 'v.csv', '--save-at', '-1', '--save', 'x.evgs'], "evergreen: --save-at expects a bar index (0 or more), got '-1' (see 'evergreen run --help')"],
       [['run', 'values.pine', '--data', 'v.csv', '--save-at', '1', '--save', 'x.evgs'], 'evergreen: --save-at 1 is outside the bars run (0 to 0)'],
       [['run', 'values.pine', '--data', 'v.csv', '--timeframe', 'zz'], "evergreen: unknown timeframe 'zz' (e.g. 1, 15, 60, 1D, 1W, 1M) (see 'evergreen run --help')"],

@@ -66,3 +66,32 @@ test('--trades on an indicator says what is wrong', () => {
   expect(r.code).toBe(1);
   expect(r.err).toMatch(/^evergreen: --trades needs a strategy: .*i\.pine declares indicator\(\)\n$/);
 });
+
+// The bar magnifier from the CLI: the long bracket (stop 95, limit 108) sits inside the daily bar
+// of 2024-01-02 (open 100, high 110, low 90). On the bar's own path (the low first: both extremes
+// are 10 from the open) the stop fills at 95; the first 6-hour bar of the day (100, 108.5, 99.5,
+// 108) shows the price reached the limit first: it fills at 108.
+const MAG_SCRIPT = `//@version=6
+strategy("magnifier", initial_capital = 1000, use_bar_magnifier = true)
+if bar_index == 0
+    strategy.entry("L", strategy.long, qty = 1)
+    strategy.exit("X", "L", stop = 95, limit = 108)
+`;
+const MAG_CHART = 'time,open,high,low,close\n2024-01-01,100,101,99,100\n2024-01-02,100,110,90,105\n2024-01-03,105,106,104,105\n';
+const MAG_LOWER = 'time,open,high,low,close\n2024-01-02T00:00:00Z,100,108.5,99.5,108\n2024-01-02T06:00:00Z,108,110,95,96\n2024-01-02T12:00:00Z,96,100,90,99\n2024-01-02T18:00:00Z,99,106,98,105\n';
+
+test('--magnifier-data: the lower bars decide the fill; without it one clear message', () => {
+  writeFileSync(join(dir, 'mag.pine'), MAG_SCRIPT);
+  writeFileSync(join(dir, 'mag-chart.csv'), MAG_CHART);
+  writeFileSync(join(dir, 'mag-lower.csv'), MAG_LOWER);
+  const r = cli(['run', join(dir, 'mag.pine'), '--data', join(dir, 'mag-chart.csv'), '--magnifier-data', join(dir, 'mag-lower.csv'), '--trades', '-']);
+  expect(r.err).toBe('');
+  expect(r.code).toBe(0);
+  const exit = r.out.split('\r\n')[2]?.split(',');
+  expect(exit?.slice(1, 5)).toEqual(['Exit long', '2024-01-02T00:00:00+0000', 'X', '108']);
+  expect(exit?.[7]).toBe('8');
+
+  const missing = cli(['run', join(dir, 'mag.pine'), '--data', join(dir, 'mag-chart.csv'), '--trades', '-']);
+  expect(missing.code).toBe(1);
+  expect(missing.err).toMatch(/strategy\(use_bar_magnifier = true\) needs lower-timeframe bars: give them \(CLI: --magnifier-data lower\.csv/);
+});

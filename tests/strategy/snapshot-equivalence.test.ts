@@ -1,7 +1,8 @@
 // The snapshot equivalence contract for strategies: over every TradingView strategy fixture, a
 // straight run and a run saved after bar k, restored into a new instance and run on give the same
 // trade list, performance summary and strategy.* values (the broker's whole state is in the
-// snapshot), at k = 0, 1, the middle and N − 1. Also through a realtime tick's rollback.
+// snapshot), at k = 0, 1, the middle and N − 1. Also through realtime ticks (the broker is kept
+// across a tick's rollback), and with calc_on_order_fills / calc_on_every_tick switched on.
 
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,12 +28,16 @@ function barsOf(file: string): BarColumns {
   return b;
 }
 
-function setup(name: string): { program: Program; bars: BarColumns; build: () => Instance } {
-  const { program, diagnostics } = compile(readFileSync(join(FIX, `${name}.pine`), 'utf8'));
+function setup(name: string, edit: (src: string) => string = (s) => s): { program: Program; bars: BarColumns; build: (interpreted?: boolean) => Instance } {
+  const { program, diagnostics } = compile(edit(readFileSync(join(FIX, `${name}.pine`), 'utf8')));
   if (!program) throw new Error(diagnostics.map((d) => `${d.line}:${d.column} ${d.message}`).join('\n'));
   const bars = barsOf(existsSync(join(FIX, `${name}_ohlcv.csv`)) ? `${name}_ohlcv.csv` : 'ohlcv.csv');
   const sym = readSymbolToml(readFileSync(join(FIX, existsSync(join(FIX, `${name}.toml`)) ? `${name}.toml` : 'fx.toml'), 'utf8'));
-  const build = (): Instance => Instance.builder(program).symbol(sym.symbol).timeframe(sym.period ?? '60').totalBars(bars.length).build();
+  const build = (interpreted = false): Instance => {
+    const b = Instance.builder(program).symbol(sym.symbol).timeframe(sym.period ?? '60').totalBars(bars.length);
+    if (interpreted) b.interpreted();
+    return b.build();
+  };
   return { program, bars, build };
 }
 
@@ -84,8 +89,8 @@ describe('strategy snapshots mid-bar', () => {
   }
 });
 
-describe('strategy realtime ticks roll the broker back', () => {
-  test('ticks of the last bar leave the same trades as confirming it once', () => {
+describe('strategy realtime ticks', () => {
+  test('ticks of the last bar along its own path leave the same trades as confirming it once', () => {
     const { bars, build } = setup('macd');
     const n = bars.length;
     const straight = build();
@@ -93,8 +98,9 @@ describe('strategy realtime ticks roll the broker back', () => {
     const live = build();
     live.runBars(bars, 0, n - 1);
     const last = barAt(bars, n - 1);
-    // Three ticks of the last bar with other prices first, then the confirmed values.
-    for (const c of [last.close + 0.01, last.close - 0.01, last.close]) live.updateBar({ ...last, close: c, high: Math.max(last.high, c), low: Math.min(last.low, c) });
+    // Three ticks of the last bar with other prices inside its range first, then the confirmed
+    // values: every tick carries the whole range, so the path is the bar's own.
+    for (const c of [Math.min(last.high, last.close + 0.01), Math.max(last.low, last.close - 0.01), last.close]) live.updateBar({ ...last, close: c });
     live.runBar(last);
     expect(seen(live)).toBe(seen(straight));
   });
@@ -112,5 +118,79 @@ describe('strategy realtime ticks roll the broker back', () => {
     restored.updateBar({ ...last, close: last.low, high: last.open, low: last.low });
     restored.runBar(last);
     expect(seen(restored)).toBe(seen(straight));
+  });
+});
+
+describe('calc_on_order_fills: the recalculations after fills keep the contract', () => {
+  const onFills = (src: string): string => src.replace('calc_on_order_fills = false', 'calc_on_order_fills = true');
+  for (const name of ['bollinger', 'channelbreakout', 'slippage_limit']) {
+    test(`${name}: split runs and the interpreter give the compiled straight run`, () => {
+      const { program, bars, build } = setup(name, onFills);
+      const n = bars.length;
+      const straight = build();
+      straight.runBars(bars);
+      const want = seen(straight);
+      // The recalculations change the backtest (orders placed after a fill act on the same bar).
+      const plain = setup(name).build();
+      plain.runBars(bars);
+      expect(want).not.toBe(seen(plain));
+      const interpreted = build(true);
+      interpreted.runBars(bars);
+      expect(seen(interpreted), `${name}: interpreter`).toBe(want);
+      for (const k of [0, 1, n >> 1, n - 1]) {
+        const a = build();
+        a.runBars(bars, 0, k + 1);
+        const restored = Instance.restoreState(a.saveState()).expectProgram(program).build();
+        restored.runBars(bars, k + 1, n);
+        expect(seen(restored), `${name}: split after bar ${k}`).toBe(want);
+      }
+    });
+  }
+});
+
+describe('calc_on_every_tick: realtime ticks saved and restored', () => {
+  test('saved between two ticks, restored: the next ticks and the confirmation give what the straight live run gives', () => {
+    const { program, bars, build } = setup('bollinger', (s) => s.replace('calc_on_every_tick = false', 'calc_on_every_tick = true'));
+    const n = bars.length;
+    const live = (inst: Instance, from: number): void => {
+      for (let i = from; i < n; i++) {
+        const b = barAt(bars, i);
+        const ticks = [
+          { ...b, close: b.open, high: b.open, low: b.open },
+          { ...b, close: b.low, high: b.open, low: b.low },
+          { ...b, close: b.high, high: b.high, low: b.low },
+        ];
+        for (const t of ticks) inst.updateBar(t);
+        inst.runBar(b);
+      }
+    };
+    const start = n - 200;
+    const straight = build();
+    straight.runBars(bars, 0, start);
+    live(straight, start);
+    const want = seen(straight);
+    // The same live run, saved after the second tick of a bar in its middle and restored.
+    const mid = n - 100;
+    const d = build();
+    d.runBars(bars, 0, start);
+    const partial = (inst: Instance, i: number): Instance => {
+      const b = barAt(bars, i);
+      inst.updateBar({ ...b, close: b.open, high: b.open, low: b.open });
+      inst.updateBar({ ...b, close: b.low, high: b.open, low: b.low });
+      const r = Instance.restoreState(inst.saveState()).expectProgram(program).build();
+      r.updateBar({ ...b, close: b.high, high: b.high, low: b.low });
+      r.runBar(b);
+      return r;
+    };
+    for (let i = start; i < mid; i++) {
+      const b = barAt(bars, i);
+      d.updateBar({ ...b, close: b.open, high: b.open, low: b.open });
+      d.updateBar({ ...b, close: b.low, high: b.open, low: b.low });
+      d.updateBar({ ...b, close: b.high, high: b.high, low: b.low });
+      d.runBar(b);
+    }
+    const e = partial(d, mid);
+    live(e, mid + 1);
+    expect(seen(e)).toBe(want);
   });
 });

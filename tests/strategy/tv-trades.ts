@@ -2,7 +2,8 @@
 // parity acceptance says: same closed-trade count; per trade the same direction, entry and exit
 // bar times, prices, quantity and Net P&L, each within the precision TradingView printed (half a
 // unit of its last printed digit, or 1e-6 relative where it printed full precision); the open
-// trade's entry too.
+// trade's entry too. Closed trades also compare their run-up and drawdown (currency and %), which
+// TradingView shows net of the entry commission (the commission fixtures check that).
 
 export interface Cell {
   value: number;
@@ -21,6 +22,8 @@ export interface Trade {
   exitPrice: Cell;
   qty: Cell;
   profit: Cell;
+  /** Run-up and drawdown, currency and percent. */
+  excursions: Cell[];
   open: boolean;
 }
 
@@ -80,6 +83,11 @@ export function readTrades(csv: string): Trade[] {
     return i;
   };
   const [cNum, cType, cTime, cSignal, cPrice, cQty, cProfit] = ['Trade #', 'Type', 'Date/Time', 'Signal', 'Price', 'Position size (qty)', 'Net P&L'].map(col) as number[];
+  const cExcursions = ['Run-up', 'Run-up %', 'Drawdown', 'Drawdown %'].map((h) => {
+    const i = head.findIndex((x) => x.startsWith(h) && x.endsWith('%') === h.endsWith('%'));
+    if (i < 0) throw new Error(`no column '${h}' in ${head.join(',')}`);
+    return i;
+  });
   const trades: Trade[] = [];
   for (let k = 1; k + 1 < lines.length; k += 2) {
     const e = cells(lines[k] ?? '');
@@ -101,6 +109,7 @@ export function readTrades(csv: string): Trade[] {
       exitPrice: cell(get(x, cPrice)),
       qty: cell(get(e, cQty)),
       profit: cell(get(e, cProfit)),
+      excursions: cExcursions.map((i) => cell(get(e, i))),
       open,
     });
   }
@@ -128,6 +137,11 @@ export function compareTrades(ours: Trade[], tv: Trade[], max = 5): string[] {
       if (a.exitTime !== b.exitTime) bad.push(`exit time ${iso(a.exitTime)} vs ${iso(b.exitTime)}`);
       if (!near(a.exitPrice, b.exitPrice)) bad.push(`exit price ${a.exitPrice.value} vs ${b.exitPrice.value}`);
       if (!near(a.profit, b.profit)) bad.push(`net P&L ${a.profit.value} vs ${b.profit.value}`);
+      ['run-up', 'run-up %', 'drawdown', 'drawdown %'].forEach((name, k) => {
+        const x = a.excursions[k];
+        const y = b.excursions[k];
+        if (x && y && !near(x, y)) bad.push(`${name} ${x.value} vs ${y.value}`);
+      });
     }
     if (bad.length > 0 && diffs.length < max) diffs.push(`trade ${i + 1}${exit ? '' : ' (open)'}: ${bad.join('; ')}`);
     else if (bad.length > 0) diffs.push('');

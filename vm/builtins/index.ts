@@ -18,4 +18,6 @@ import './object-arrays.js';
 import './alerts.js';
 import './ta/index.js';
 import './time/index.js';
+import './ticker.js';
+import './chart-info.js';
 import './strategy/index.js';

@@ -57,7 +57,7 @@ export const OPS = [
   ['OUT', 'nr', 'record output #A for this bar from registers B, B+1, … (Program.outputs[A].channels)'],
   ['RET', '', 'return to the caller frame'],
   ['LOOP_ENTER', 'r', 'start a loop: f[A] := 0 iterations, f[A+1] := na start time'],
-  ['LOOP_CHECK', 'r', 'count an iteration in f[A]; every 1024, fail if the loop has run longer than the limit'],
+  ['LOOP_CHECK', 'r', 'count an iteration in f[A] and on the loop clock; 1,024 clock ticks (inner loops included) after it last looked, fail if the loop has run longer than the limit'],
   ['SELECT_F', 'rrrr', 'f[A] := f[B] ? f[C] : f[D] (B already bool)'],
   ['SELECT_O', 'rrrr', 'o[A] := f[B] ? o[C] : o[D]'],
   ['BOX', 'rrn', 'o[A] := boxed f[B] as kind C (0 number, 1 bool)'],

@@ -148,4 +148,7 @@ export interface Program {
   globals: DebugVar[];
   /** Loop timer registers (two each: iteration count, start time); cleared on restore. */
   loopRegs: number[];
+  /** The `varip` fields of user-defined types (field indices by type name): a realtime rollback
+   * keeps their values (runtime/state-ops.ts). Absent in programs that declare none. */
+  varipFields?: { type: string; fields: number[] }[];
 }

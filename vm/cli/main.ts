@@ -2,7 +2,8 @@
 //   evergreen check <script.pine>...
 //   evergreen run <script.pine> --data <bars.csv> [--input name=value]... [--format json|csv]
 //                 [--out file] [--symbol info.toml] [--timeframe tf] [--chart-timeframe tf] [--data-for T=file] [--symbol-for T=file.toml]
-//                 [--save-at <bar>] [--save <file>] [--resume <file>] [--drawings <file>]
+//                 [--save-at <bar>] [--save <file>] [--resume <file>] [--drawings <file>] [--export <file>]
+//   evergreen run --resume <checkpoint.evergreen> [--data <bars.csv>]
 //   evergreen inspect <snapshot>
 // Every failure is one clear line on stderr (no stack trace) and exit code 1; compile errors come
 // first as `file:line:col: code: message` lines.
@@ -33,7 +34,7 @@ import { NAMED_COLORS } from '../builtins/color.js';
 import { colorFromRgba } from '../runtime/color-value.js';
 import { scanIsoTime } from '../data/scan-time.js';
 import type { BarColumns } from '../data/bars.js';
-import { inferMintick, inferTimeframe } from '../data/infer.js';
+import { csvSymbolInfo, inferMintick, inferTimeframe } from '../data/infer.js';
 import { inspectSnapshot } from './inspect.js';
 import { chartBars, TimeframeFlagError } from './timeframe-flags.js';
 import { DataForError, OtherData, parseTickerFile } from './data-for.js';
@@ -42,6 +43,8 @@ import { printErr, printOut } from './terminal-text.js';
 import { readBarsFile } from './read-bars.js';
 import { StrategyJsonSink, strategyJson, tradesCsv } from './trades.js';
 import { brokerOf, strategyReport } from '../builtins/strategy/report.js';
+import type { CheckpointFile } from '../snapshot/checkpoint-file.js';
+import { checkpointFileBytes, exportProblem, isCheckpointFile, PortableError, resumeCheckpointFile, type PortableResume } from './portable.js';
 
 declare const __EVERGREEN_VERSION__: string | undefined;
 const VERSION = typeof __EVERGREEN_VERSION__ === 'string' ? __EVERGREEN_VERSION__ : 'dev';
@@ -49,6 +52,7 @@ const VERSION = typeof __EVERGREEN_VERSION__ === 'string' ? __EVERGREEN_VERSION_
 const USAGE = `Usage:
   evergreen check <script.pine>...
   evergreen run <script.pine> --data <bars.csv> [options]   (or: run <script.pine> <bars.csv>)
+  evergreen run --resume <checkpoint.evergreen> [--data <bars.csv>] [options]
   evergreen inspect <snapshot-file>
   evergreen <command> --help | evergreen --help | evergreen --version`;
 
@@ -95,6 +99,8 @@ Options:
                          whose library("Name") title matches; repeatable)
   --trades <file>        strategies: write TradingView's "List of trades" CSV (- for stdout);
                          the JSON output also gains a "strategy" section (trades, summary, equity)
+  --magnifier-data <f>   strategies with use_bar_magnifier = true: lower-timeframe bars (CSV) whose
+                         intrabar paths decide the limit/stop fills inside each chart bar
   --save-at <bar>        with --save: save the snapshot after this bar (bar_index, 0-based)
   --save <file>          write a snapshot (after the last bar when --save-at is not given)
   --drawings <file>      write the drawings alive at the end (labels, lines, boxes, tables,
@@ -102,6 +108,14 @@ Options:
                          under "drawings" for a script that draws
   --resume <file>        continue a snapshot from its next bar; prints the resumed bars only. The
                          data must hold the snapshot's last bar (same open time) or start after it.
+                         A checkpoint file (.evergreen, exported from the app or by --export)
+                         carries its script (give none, or the same one with other colors/titles)
+                         and maybe its bars: without --data the run goes on over them; --data
+                         must hold the checkpoint's bars unchanged (checked) or start after them.
+  --export <file>        write a portable checkpoint file (.evergreen) after the last bar (or
+                         --save-at's): the script, the snapshot, the plot rows and the bars, which
+                         the app imports (Checkpoints > Import) and continues; the same bytes as
+                         the app's export of the same run
 
 Compile errors are printed on stderr as file:line:col: code: message. Every failure is one line on
 stderr and exit code 1.
@@ -139,8 +153,12 @@ interface RunArgs {
   /** --lib files: libraries the script may import. */
   libs: string[];
   trades: string | null;
+  /** --magnifier-data <file>: lower-timeframe bars for the strategy's bar magnifier. */
+  magnifierData: string | null;
   /** --drawings <file> (Tier 2). */
   drawings: string | null;
+  /** --export <file.evergreen>: a portable checkpoint file (cli/portable.ts). */
+  export: string | null;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -314,7 +332,9 @@ function parseRunArgs(args: string[]): RunArgs {
     resume: null,
     libs: [],
     trades: null,
+    magnifierData: null,
     drawings: null,
+    export: null,
   };
   for (let i = 0; i < args.length; i++) {
     const a = args[i] ?? '';
@@ -380,11 +400,17 @@ function parseRunArgs(args: string[]): RunArgs {
       case '--resume':
         r.resume = take();
         break;
+      case '--export':
+        r.export = take();
+        break;
       case '--lib':
         r.libs.push(take());
         break;
       case '--trades':
         r.trades = take();
+        break;
+      case '--magnifier-data':
+        r.magnifierData = take();
         break;
       default:
         if (a.startsWith('-') && a.length > 1) throw usage(`unknown option '${a}' for run`, 'run');
@@ -394,9 +420,10 @@ function parseRunArgs(args: string[]): RunArgs {
         else throw usage(`unexpected argument '${a}' (the script is '${r.script}', the data '${r.data ?? ''}')`, 'run');
     }
   }
-  if (!r.script) throw usage('run needs a script file', 'run');
-  if (!r.data) throw usage('run needs --data <bars.csv>', 'run');
-  if (r.saveAt !== null && r.save === null) throw usage('--save-at needs --save <file>', 'run');
+  // A checkpoint file (.evergreen) carries its script, and maybe its bars (cli/portable.ts).
+  if (!r.script && !r.resume) throw usage('run needs a script file', 'run');
+  if (!r.data && !r.resume) throw usage('run needs --data <bars.csv>', 'run');
+  if (r.saveAt !== null && r.save === null && r.export === null) throw usage('--save-at needs --save <file> or --export <file>', 'run');
   if (r.resume !== null && r.chartTimeframe !== null) throw usage('--chart-timeframe cannot be combined with --resume: the snapshot carries its timeframe', 'run');
   if (r.resume) {
     // The snapshot carries the inputs, symbol and timeframe it was made with.
@@ -574,8 +601,26 @@ function flushWarnings(): void {
   for (const w of pendingWarnings.splice(0)) printErr(w);
 }
 
+/** --magnifier-data: the lower-timeframe bars, for a strategy that asks for the bar magnifier. */
+function magnifierBars(path: string, program: Program): BarColumns {
+  if (program.meta.kind !== 'strategy' || program.meta.options.use_bar_magnifier !== true) {
+    throw new CliError(`--magnifier-data needs a strategy declared with use_bar_magnifier = true`);
+  }
+  const cannotRead = (e: unknown): never => {
+    throw new CliError(`cannot read the magnifier data file '${path}': ${systemErrorText(systemErrorCode(e) ?? '', e)}`);
+  };
+  const parsed = readBarsFile(path, path, cannotRead) || parseBarsCsv(decodeText(readBytes(path, 'magnifier data file')), { name: path });
+  for (const w of parsed.warnings) warn(w);
+  return parsed.bars;
+}
+
 function run(a: RunArgs): number {
-  const program = compileOrFail(a.script, a.libs);
+  const resumeBytes = a.resume !== null ? readBytes(a.resume, 'snapshot') : null;
+  const portableFile = a.resume !== null && resumeBytes !== null && isCheckpointFile(a.resume, resumeBytes);
+  if (!a.script && !portableFile) throw usage('run needs a script file', 'run');
+  if (!a.data && !portableFile) throw usage('run needs --data <bars.csv>', 'run');
+  const program = a.script ? compileOrFail(a.script, a.libs) : null;
+  if (a.data === null && a.resume !== null && resumeBytes !== null) return runPortable(a, a.resume, resumeBytes, program, null);
   const stdin = a.data === '-';
   const dataPath = stdin ? '<stdin>' : (a.data ?? '');
   const cannotRead = (e: unknown): never => {
@@ -584,7 +629,8 @@ function run(a: RunArgs): number {
   const parsed = (!stdin && readBarsFile(dataPath, dataPath, cannotRead)) ||
     parseBarsCsv(decodeText(stdin ? readBytes(0, 'data from', 'stdin') : readBytes(dataPath, 'data file')), { name: dataPath });
   for (const w of parsed.warnings) warn(w);
-  const other = new OtherData(a.dataFor, a.symbolFor);
+  if (portableFile && a.resume !== null && resumeBytes !== null) return runPortable(a, a.resume, resumeBytes, program, { bars: parsed.bars, label: dataPath });
+  if (program === null) throw usage('run needs a script file', 'run');
   let bars = parsed.bars;
 
   let inst: Instance;
@@ -600,25 +646,54 @@ function run(a: RunArgs): number {
     if (a.chartTimeframe !== null) bars = chartBars(bars, symbol.info, dataTf, a.chartTimeframe, dataPath);
     inst = Instance.builder(program).symbol(symbol.info).timeframe(tf).inputs(inputs).totalBars(bars.length).build();
   }
+  return runFrom(a, program, inst, bars, from, dataPath, null);
+}
+
+/** `--resume x.evergreen` (cli/portable.ts): the file's script (or the given one, the same but for
+ * presentation), its bars or --data's. */
+function runPortable(a: RunArgs, path: string, bytes: Uint8Array, script: Program | null, data: { bars: BarColumns; label: string } | null): number {
+  let r: PortableResume;
+  try {
+    r = resumeCheckpointFile(path, bytes, script && a.script ? { path: a.script, program: script } : null, data);
+  } catch (e) {
+    if (e instanceof PortableError) throw new CliError(e.message);
+    throw e;
+  }
+  for (const w of r.warnings) warn(w);
+  if (!a.script) a.script = path;
+  return runFrom(a, r.program, r.inst, r.bars, r.from, r.carried ? null : r.dataLabel, r.file);
+}
+
+/** Runs data rows [from, end) on `inst` and prints the outputs. `dataPath` null: the bars are a
+ * resumed checkpoint file's own. */
+function runFrom(a: RunArgs, program: Program, inst: Instance, bars: BarColumns, from: number, dataPath: string | null, resumedFile: CheckpointFile | null): number {
+  const dataLabel = dataPath ?? `the bars of ${a.resume ?? ''}`;
+  const other = new OtherData(a.dataFor, a.symbolFor);
+  if (a.magnifierData !== null) inst.setMagnifierBars(magnifierBars(a.magnifierData, program));
   // Bar index of data row i is i + offset (they differ only when a resumed file starts elsewhere).
   const offset = inst.barIndex + 1 - from;
   const firstBar = from + offset;
 
   const lastBar = bars.length - 1 + offset;
-  const saveAt = a.save !== null ? (a.saveAt ?? lastBar) : null;
+  const saveAt = a.save !== null || a.export !== null ? (a.saveAt ?? lastBar) : null;
   if (saveAt !== null && (saveAt < firstBar || saveAt > lastBar)) {
     throw new CliError(
       from >= bars.length
-        ? `--save-at ${saveAt}: there are no bars to run (${dataPath} ends at bar ${lastBar})`
+        ? `--save-at ${saveAt}: there are no bars to run (${dataLabel} ends at bar ${lastBar})`
         : `--save-at ${saveAt} is outside the bars run (${firstBar} to ${lastBar})`,
     );
   }
+  if (a.export !== null) {
+    const problem = exportProblem(offset, a.resume !== null && resumedFile === null);
+    if (problem) throw new CliError(problem);
+  }
   flushWarnings();
   try {
-    if (a.save !== null && saveAt !== null) {
+    if (saveAt !== null) {
       const at = saveAt;
       runBarsAnswering(inst, bars, other.answer, from, at - offset + 1);
-      writeOut(a.save, 'snapshot', inst.saveState());
+      if (a.save !== null) writeOut(a.save, 'snapshot', inst.saveState());
+      if (a.export !== null) writeOut(a.export, 'checkpoint file', checkpointFileBytes(inst, { bars, dataPath, resumed: resumedFile }));
       runBarsAnswering(inst, bars, other.answer, at - offset + 1, bars.length);
     } else {
       runBarsAnswering(inst, bars, other.answer, from, bars.length);
@@ -705,9 +780,9 @@ function loadSymbol(path: string | null, dataPath: string, bars: BarColumns): { 
     }
     return { info: file.symbol, period: file.period };
   }
-  const name = basename(dataPath).replace(/\.[^.]*$/, '').toUpperCase().replace(/[^A-Z0-9_]+/g, '_').replace(/^_+|_+$/g, '');
-  const ticker = dataPath === '<stdin>' || name === '' ? 'DATA' : name;
-  return { info: defaultSymbolInfo(inferMintick(bars), ticker), period: null };
+  // The app names an imported file's symbol the same way (vm/data/infer.ts): same snapshot bytes.
+  if (dataPath === '<stdin>') return { info: defaultSymbolInfo(inferMintick(bars), 'DATA'), period: null };
+  return { info: csvSymbolInfo(basename(dataPath), bars), period: null };
 }
 
 function isoTime(t: number): string {

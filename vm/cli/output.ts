@@ -4,7 +4,7 @@
 // plot-like calls in source order; a repeated title gets " #2", " #3".
 
 import type { Instance, Program } from '../index.js';
-import { MAX_NUMBER_BYTES, writeShortest } from './shortest-number.js';
+import { MAX_NUMBER_BYTES, SHORTEST_ARG, writeShortestOf } from './shortest-number.js';
 import { escapeControls } from './terminal-text.js';
 
 const VALUE_KINDS = new Set(['plot', 'plotshape', 'plotchar', 'plotarrow', 'plotcandle', 'plotbar']);
@@ -97,8 +97,11 @@ export class TextSink {
     const buf = this.reserve(sep.length + na.length + MAX_NUMBER_BYTES);
     let pos = this.pos;
     for (let i = 0; i < sep.length; i++) buf[pos++] = sep.charCodeAt(i);
-    if (v - v === 0) pos = writeShortest(buf, pos, v); // NaN and ±Infinity fail v - v === 0
-    else for (let i = 0; i < na.length; i++) buf[pos++] = na.charCodeAt(i);
+    if (v - v === 0) {
+      // NaN and ±Infinity fail v - v === 0. The value goes through SHORTEST_ARG: no boxing per call.
+      SHORTEST_ARG[0] = v;
+      pos = writeShortestOf(buf, pos);
+    } else for (let i = 0; i < na.length; i++) buf[pos++] = na.charCodeAt(i);
     this.pos = pos;
   }
 
@@ -124,6 +127,14 @@ export class TextSink {
     this.pos = 0;
   }
 
+  /** Bytes made elsewhere (UTF-8), after what was written. */
+  raw(bytes: Uint8Array): void {
+    if (this.pos > 0) this.flush(0);
+    const chunk = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+    if (this.emit) this.emit(chunk);
+    else this.chunks.push(chunk);
+  }
+
   /** Hands over what is left (with `emit`). */
   end(): void {
     this.flush(0);
@@ -141,15 +152,42 @@ export class TextSink {
 
 const CHUNK_BYTES = 1 << 20;
 
+/** A piece of the JSON output between its head and its end: text, or a plot's numbers (`first`:
+ * `values[0]` is the plot's first number, written without the separator). */
+export type JsonPart = string | { values: Float64Array; first: boolean };
+
+/** Writes JSON parts as toJson writes them. */
+export function writeJsonParts(out: TextSink, parts: readonly JsonPart[]): void {
+  for (const p of parts) {
+    if (typeof p === 'string') {
+      out.write(p);
+      continue;
+    }
+    const v = p.values;
+    let i = 0;
+    if (p.first && v.length > 0) {
+      out.number('', v[0] as number, 'null');
+      i = 1;
+    }
+    for (; i < v.length; i++) out.number(', ', v[i] as number, 'null');
+  }
+}
+
+/** Another way to write JSON parts into a sink (the CLI's helper thread, fast-path.ts): returns
+ * false, having written nothing, when it does not apply. */
+let jsonHelper: ((parts: readonly JsonPart[], out: TextSink) => boolean) | null = null;
+
+export function setJsonHelper(helper: ((parts: readonly JsonPart[], out: TextSink) => boolean) | null): void {
+  jsonHelper = helper;
+}
+
 export function toJson(bars: number, cols: PlotColumn[], out: TextSink = new TextSink()): TextSink {
   out.write(`{\n  "bars": ${bars},\n  "plots": {`);
+  const parts: JsonPart[] = [];
   cols.forEach((c, k) => {
-    out.write(`${k === 0 ? '' : ','}\n    ${JSON.stringify(c.title)}: [`);
-    const v = c.values;
-    if (v.length > 0) out.number('', v[0] as number, 'null');
-    for (let i = 1; i < v.length; i++) out.number(', ', v[i] as number, 'null');
-    out.write(']');
+    parts.push(`${k === 0 ? '' : ','}\n    ${JSON.stringify(c.title)}: [`, { values: c.values, first: true }, ']');
   });
+  if (jsonHelper === null || !jsonHelper(parts, out)) writeJsonParts(out, parts);
   out.write('\n  }\n}\n');
   return out;
 }

@@ -85,9 +85,20 @@ function writeInteger(out: Uint8Array, pos: number, v: number): number {
 /** Most bytes writeShortest writes (String of a double is at most 25 characters). */
 export const MAX_NUMBER_BYTES = 25;
 
+/** The number writeShortestOf writes: a caller in a hot loop stores it here instead of passing
+ * it, so that V8 need not box each double into a heap number for the (not inlined) call. */
+export const SHORTEST_ARG = new Float64Array(1);
+
 /** Writes `String(x)` for a finite x at `pos` of `out` (which must have MAX_NUMBER_BYTES free);
  * returns the position after it. */
 export function writeShortest(out: Uint8Array, pos: number, x: number): number {
+  SHORTEST_ARG[0] = x;
+  return writeShortestOf(out, pos);
+}
+
+/** writeShortest of SHORTEST_ARG[0]. */
+export function writeShortestOf(out: Uint8Array, pos: number): number {
+  const x = SHORTEST_ARG[0] as number;
   if (x === 0) {
     out[pos] = 48; // "0", also for -0
     return pos + 1;

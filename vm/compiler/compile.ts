@@ -19,11 +19,22 @@ export interface CompileOptions {
 }
 
 export function compile(source: string, options: CompileOptions = {}): CompileResult {
+  return compileWith(source, options, false);
+}
+
+/** The canonical compile of compiler/presentation.ts: constant presentation arguments (colors,
+ * titles, styles…) stand as canonical constants, so scripts that differ only in them compile to the
+ * same program. Never run. */
+export function compileCanonical(source: string, options: CompileOptions = {}): CompileResult {
+  return compileWith(source, options, true);
+}
+
+function compileWith(source: string, options: CompileOptions, canonical: boolean): CompileResult {
   const sink = new DiagnosticSink(source);
   const script = parse(source, sink);
   const libraries = (options.libraries ?? []).map(parseLibrary);
   // Lowering on a broken parse still finds name and type errors in the statements that parsed.
-  const program = lower(script, sink, libraries);
+  const program = lower(script, sink, libraries, canonical);
   const diagnostics = [...sink.list].sort((a, b) => a.span.start - b.span.start);
   return { program: sink.hasErrors ? null : program, diagnostics };
 }

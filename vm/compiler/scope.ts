@@ -197,6 +197,11 @@ export class FnCtx {
     private readonly newReg: (n: number) => number,
   ) {}
 
+  /** Where the temporaries stand (pool size and top), to tell whether an expression took one. */
+  tempPoolMark(): string {
+    return `${this.temps.length}:${this.tempTop}`;
+  }
+
   temp(): number {
     if (this.tempTop < this.temps.length) return this.temps[this.tempTop++] ?? this.newReg(1);
     const r = this.newReg(1);

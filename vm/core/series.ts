@@ -44,14 +44,52 @@ export function capFor(maxOffset: number): number {
   return cap;
 }
 
+/** Slots a buffer starts with. It grows with the bars it sees, doubling up to its cap (mask + 1):
+ * until the ring first wraps, head equals count and every value read (offset k < count) sits at
+ * head - k, inside what is allocated, so a buffer shorter than its cap reads as the full one. A
+ * series that asks for 100,000 bars of history costs 512 bytes until bars arrive. */
+export const FIRST_SLOTS = 64;
+
 export function newSeriesF(maxOffset: number): SeriesF {
   const cap = capFor(maxOffset);
-  return { buf: new Float64Array(cap).fill(NaN), mask: cap - 1, head: 0, count: 0, bar: -1 };
+  return { buf: new Float64Array(cap < FIRST_SLOTS ? cap : FIRST_SLOTS).fill(NaN), mask: cap - 1, head: 0, count: 0, bar: -1 };
 }
 
 export function newSeriesO(maxOffset: number): SeriesO {
   const cap = capFor(maxOffset);
-  return { buf: new Array<unknown>(cap).fill(null), mask: cap - 1, head: 0, count: 0, bar: -1 };
+  return { buf: new Array<unknown>(cap < FIRST_SLOTS ? cap : FIRST_SLOTS).fill(null), mask: cap - 1, head: 0, count: 0, bar: -1 };
+}
+
+/** An advance moved head to the end of what is allocated (head === buf.length, before the ring's
+ * first wrap): doubles the buffer, at most to its cap. Every advance site calls it. */
+export function growSeriesF(s: SeriesF): void {
+  const n = Math.min(s.mask + 1, s.buf.length * 2);
+  const buf = new Float64Array(n);
+  buf.set(s.buf);
+  buf.fill(NaN, s.buf.length);
+  s.buf = buf;
+}
+
+export function growSeriesO(s: SeriesO): void {
+  const n = Math.min(s.mask + 1, s.buf.length * 2);
+  const buf = new Array<unknown>(n).fill(null);
+  for (let i = 0; i < s.buf.length; i++) buf[i] = s.buf[i];
+  s.buf = buf;
+}
+
+/** The series as its full-size buffer holds it (a copy when it has not grown to its cap): what a
+ * snapshot stores, the same bytes as before buffers grew. */
+export function fullSeries(s: SeriesF | SeriesO): SeriesF | SeriesO {
+  const cap = s.mask + 1;
+  if (s.buf.length === cap) return s;
+  if (s.buf instanceof Float64Array) {
+    const buf = new Float64Array(cap).fill(NaN);
+    buf.set(s.buf);
+    return { buf, mask: s.mask, head: s.head, count: s.count, bar: s.bar };
+  }
+  const buf = new Array<unknown>(cap).fill(null);
+  for (let i = 0; i < s.buf.length; i++) buf[i] = s.buf[i];
+  return { buf, mask: s.mask, head: s.head, count: s.count, bar: s.bar };
 }
 
 // Their hidden classes outlive every instance (see runtime/shapes.ts).
@@ -63,6 +101,7 @@ export function serSetF(s: SeriesF, bar: number, v: number): void {
   if (s.bar !== bar) {
     s.bar = bar;
     s.head = (s.head + 1) & s.mask;
+    if (s.head === s.buf.length) growSeriesF(s);
     if (s.count < 0x7fffffff) s.count++;
   }
   s.buf[s.head] = v;
@@ -72,6 +111,7 @@ export function serSetO(s: SeriesO, bar: number, v: unknown): void {
   if (s.bar !== bar) {
     s.bar = bar;
     s.head = (s.head + 1) & s.mask;
+    if (s.head === s.buf.length) growSeriesO(s);
     if (s.count < 0x7fffffff) s.count++;
   }
   s.buf[s.head] = v;

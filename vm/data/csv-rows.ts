@@ -373,34 +373,9 @@ class RowReader {
 
   /** Appends one bar and keeps the counts the checks after the rows report. */
   private store(line: number, t: number, o: number, h: number, l: number, c: number, v: number, tick: number): void {
-    const r = this.r;
-    if (!this.h.closeOnly) {
-      if (h < l) {
-        if (r.badRange++ === 0) {
-          r.badRangeLine = line;
-          r.badRangeText = `high ${h} is below low ${l}`;
-        }
-      } else if (o > h || o < l || c > h || c < l) {
-        if (r.outside++ === 0) {
-          r.outsideLine = line;
-          r.outsideText = `${o > h || o < l ? `open ${o}` : `close ${c}`} is outside low..high (${l}..${h})`;
-        }
-      }
-    }
     // The columns were sized by counting line ends, which a quoted LF in a CR-only file outnumbers.
-    if (r.n >= r.capacity) this.reserve(Math.max(16, r.n));
-    if (v !== 0 && !Number.isNaN(v)) r.volumeNonZero = true;
-    if (r.tickVolume !== null) r.tickVolume[r.n] = tick;
-    const b = r.bars;
-    const n = r.n;
-    b.time[n] = t;
-    b.open[n] = o;
-    b.high[n] = h;
-    b.low[n] = l;
-    b.close[n] = c;
-    b.volume[n] = v;
-    r.rowLine[n] = line;
-    r.n = n + 1;
+    if (this.r.n >= this.r.capacity) this.reserve(Math.max(16, this.r.n));
+    storeBar(this.r, this.h.closeOnly, line, t, o, h, l, c, v, tick);
   }
 
   /** The fast path: a row of plain fields (no quotes, no spaces, one field per column) whose time
@@ -498,6 +473,38 @@ class RowReader {
     this.store(line, t, o, hi, l, c, v, tick);
     return true;
   }
+}
+
+/** Appends one bar to `r` (which has room for it) and keeps the counts the checks after the rows
+ * report. Shared with the byte loader (csv-bytes.ts). */
+export function storeBar(
+  r: CsvRows, closeOnly: boolean, line: number, t: number, o: number, h: number, l: number, c: number, v: number, tick: number,
+): void {
+  if (!closeOnly) {
+    if (h < l) {
+      if (r.badRange++ === 0) {
+        r.badRangeLine = line;
+        r.badRangeText = `high ${h} is below low ${l}`;
+      }
+    } else if (o > h || o < l || c > h || c < l) {
+      if (r.outside++ === 0) {
+        r.outsideLine = line;
+        r.outsideText = `${o > h || o < l ? `open ${o}` : `close ${c}`} is outside low..high (${l}..${h})`;
+      }
+    }
+  }
+  if (v !== 0 && !Number.isNaN(v)) r.volumeNonZero = true;
+  if (r.tickVolume !== null) r.tickVolume[r.n] = tick;
+  const b = r.bars;
+  const n = r.n;
+  b.time[n] = t;
+  b.open[n] = o;
+  b.high[n] = h;
+  b.low[n] = l;
+  b.close[n] = c;
+  b.volume[n] = v;
+  r.rowLine[n] = line;
+  r.n = n + 1;
 }
 
 /** Whether a piece of a file ends with a line end that cannot be the CR of a CRLF pair. */

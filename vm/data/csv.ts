@@ -51,8 +51,8 @@
 
 import type { BarColumns } from './bars.js';
 import { isParseError, Reporter } from './csv-error.js';
-import { readHeader } from './csv-header.js';
-import { readRows, readRowsInPieces } from './csv-rows.js';
+import { type CsvHeader, readHeader } from './csv-header.js';
+import { type CsvRows, readRows, readRowsInPieces } from './csv-rows.js';
 import { detectDelimiter, sniffNotCsv } from './csv-scanner.js';
 import { checkOrder, chooseVolume, convertUnixTimes, decideSlashOrder, finalBars, warnPriceRanges } from './csv-checks.js';
 
@@ -113,6 +113,12 @@ function parse(first: string, next: (() => string | null) | null, totalLength: n
 
   const header = readHeader(first, bom, detectDelimiter(first, bom), report);
   const rows = next === null ? readRows(first, header, report) : readRowsInPieces(first, header, report, next, totalLength);
+  return afterRows(header, rows, report);
+}
+
+/** The checks after the rows (date order, volume choice, time unit, time order, price warnings) and
+ * the bars, oldest first. Shared with the byte loader (csv-bytes.ts). */
+export function afterRows(header: CsvHeader, rows: CsvRows, report: Reporter): ParsedBars {
   decideSlashOrder(header, rows, report);
   chooseVolume(header, rows, report);
   convertUnixTimes(header, rows, report);

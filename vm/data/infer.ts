@@ -3,6 +3,8 @@
 // the app, so a file gives the same values in both.
 
 import type { BarColumns } from './bars.js';
+import type { SymbolInfo } from '../core/runtime.js';
+import { defaultSymbolInfo } from '../builtins/time/symbol-info.js';
 
 /** Smallest price step written in the data (at most 10 decimals, from the open, high, low and close
  * of the first 2,000 bars), as a default mintick. */
@@ -51,4 +53,17 @@ export function inferTimeframe(bars: BarColumns): string {
   if (min >= 1440) return '1D';
   if (min >= 1) return String(Math.round(min));
   return `${Math.max(1, Math.round(best / 1000))}S`;
+}
+
+/** The ticker of a bar file named `fileName`: its name without the extension, upper case, each run of
+ * other characters than letters and digits one `_` (at most 24 characters); `DATA` when nothing is left. */
+export function tickerFromFileName(fileName: string): string {
+  const base = fileName.replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
+  return (base || 'DATA').toUpperCase().slice(0, 24);
+}
+
+/** What a bar file alone says of its symbol, the same in the CLI and the app (so a run gives the
+ * same snapshot bytes in both): the ticker from its name, the mintick from its prices, UTC, 24x7. */
+export function csvSymbolInfo(fileName: string, bars: BarColumns): SymbolInfo {
+  return defaultSymbolInfo(inferMintick(bars), tickerFromFileName(fileName));
 }

@@ -22,7 +22,7 @@ import type { Program } from '../bytecode/program.js';
 import { R } from '../core/registers.js';
 import type { SymbolInfo, TimeframeInfo } from '../core/runtime.js';
 import type { ScriptState } from '../core/state.js';
-import type { SeriesF } from '../core/series.js';
+import { growSeriesF, type SeriesF } from '../core/series.js';
 import type { BarColumns } from '../data/bars.js';
 import { timeframeSeconds } from '../builtins/time/timeframe.js';
 import { barCloseTime } from '../builtins/time/periods.js';
@@ -244,12 +244,13 @@ export class BarFeed {
 }
 
 /** Step 2: the bar series (price registers read with `[]`), as (register, slot) pairs in `bs`. */
-function pushBarSeries(ser: ScriptState['ser'], bs: Int32Array, f: Float64Array, idx: number): void {
+export function pushBarSeries(ser: ScriptState['ser'], bs: Int32Array, f: Float64Array, idx: number): void {
   for (let k = 0; k < bs.length; k += 2) {
     const s = ser[bs[k + 1] as number] as SeriesF;
     if (s.bar !== idx) {
       s.bar = idx;
       s.head = (s.head + 1) & s.mask;
+      if (s.head === s.buf.length) growSeriesF(s);
       if (s.count < 0x7fffffff) s.count++;
     }
     s.buf[s.head] = f[bs[k] as number] as number;

@@ -4,8 +4,9 @@
 
 type Obj = Record<string, unknown>;
 
-export function cloneData<T>(root: T): T {
-  const seen = new Map<object, unknown>();
+/** `seen` (original → copy) may be shared by several calls, so that objects referenced from two
+ * roots stay shared in the copies; the caller can read it afterwards. */
+export function cloneData<T>(root: T, seen: Map<object, unknown> = new Map()): T {
   const work: { src: object; dst: unknown[] | Obj }[] = [];
   const copy = (v: unknown): unknown => {
     if (v === null || typeof v !== 'object') return v;

@@ -41,6 +41,7 @@
 // The context's position in the other symbol's bars is state (`oi`), the bars themselves are not.
 
 import { R } from '../core/registers.js';
+import { tickerNeeds, tickerStandard } from '../builtins/ticker.js';
 import type { BarColumns } from '../data/bars.js';
 import type { SymbolInfo, TimeframeInfo } from '../core/runtime.js';
 import { parseTimeframe, timeframeSeconds } from '../builtins/time/timeframe.js';
@@ -213,11 +214,26 @@ function timeframeOf(m: ContextHost, tfs: string): TimeframeInfo {
   return info;
 }
 
+/** A symbol other than the chart's own name: true when it is a ticker id of ticker.* for the
+ * chart's own symbol without modifiers (the chart's own context serves it); fails naming what has
+ * no data when it is the chart's symbol with modifiers (Heikin Ashi, another session, ...); false
+ * for another symbol (a dataset the host gives). */
+function ownTicker(m: ContextHost, sym: unknown): boolean {
+  const own = (x: string): boolean => x === m.syminfo.tickerid || x === m.syminfo.ticker;
+  const std = typeof sym === 'string' ? tickerStandard(sym) : null;
+  if (std === null || !own(std)) return false;
+  const need = tickerNeeds(sym as string, m.syminfo.sessionType ?? 'regular');
+  if (need !== null) {
+    m.fail('no-data', `request.security(): no data for ${need} of "${std}" (ticker id ${sym as string}): only the chart's own standard bars have data here.`);
+  }
+  return true;
+}
+
 /** CTX_IN: enters the context of request slot `s` for the current chart bar (failing when `sym`,
  * null for the chart's own, names another symbol); returns the
  * execution id (higher-timeframe bar index) the expression runs with. */
 export function ctxEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, flags: number): number {
-  if ((flags & CTX_LOWER) !== 0 || (sym !== null && sym !== '' && sym !== m.syminfo.tickerid && sym !== m.syminfo.ticker)) {
+  if ((flags & CTX_LOWER) !== 0 || (sym !== null && sym !== '' && sym !== m.syminfo.tickerid && sym !== m.syminfo.ticker && !ownTicker(m, sym))) {
     return otherEnter(m, s, tf, sym, flags);
   }
   let st = m.cs[s] as RequestState | undefined;

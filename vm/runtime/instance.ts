@@ -35,8 +35,20 @@ import {
   type MachineState,
 } from '../snapshot/state.js';
 import { BarFeed, hostStepsFor, HISTORY, REALTIME_NEW, REALTIME_UPDATE } from './bar-feed.js';
-import './strategy-step.js'; // strategy: registers the broker's host step in HOST_STEPS
-import { captureTick, restoreRecord, rollbackTick, saveRecord, varipSlots, type VaripSlots } from './state-ops.js';
+import { magnifierMissing, runsOnTicks, setMagnifierBars, TICK_KEPT } from './strategy-step.js'; // strategy: registers the broker's host step in HOST_STEPS
+import type { PineObject } from '../core/heap.js';
+import {
+  captureTick,
+  objectPairs,
+  restoreRecord,
+  rollbackTick,
+  saveRecord,
+  syncVaripFields,
+  varipSlots,
+  type ObjectPairs,
+  type VaripFields,
+  type VaripSlots,
+} from './state-ops.js';
 import { DataNeeded, type DataRequest, type RequestDataset } from './request-data.js';
 
 export interface Bar {
@@ -181,11 +193,18 @@ export class InstanceBuilder extends ChartFacts {
   }
 }
 
+/** A program a snapshot goes on with in place of its own (RestoreBuilder.replaceProgram). */
+export interface ProgramReplacement {
+  program: Program;
+  check: (saved: Program) => string | null;
+}
+
 /** Restores an instance from snapshot bytes, with optional overrides, on `build()`. */
 export class RestoreBuilder extends ChartFacts {
   private lim: Partial<Limits> = {};
   private expected: Program | null = null;
   private expectedHash: string | null = null;
+  private replacement: ProgramReplacement | null = null;
 
   constructor(private readonly bytes: Uint8Array) {
     super();
@@ -204,6 +223,15 @@ export class RestoreBuilder extends ChartFacts {
     return this;
   }
 
+  /** Goes on with `program` in place of the snapshot's own, when `check(saved program)` finds
+   * nothing wrong (returns null; else its reason is a 'program-mismatch'). Only for a snapshot taken
+   * between bars; the check (compiler/presentation.ts) decides that `program` computes exactly what
+   * the saved one did, so the state carries over as it is. */
+  replaceProgram(program: Program, check: (saved: Program) => string | null): this {
+    this.replacement = { program, check };
+    return this;
+  }
+
   /** Refuses ('program-mismatch') a snapshot whose program/inputs/symbol/timeframe hash differs. */
   expectHash(hash: string): this {
     this.expectedHash = hash;
@@ -211,7 +239,7 @@ export class RestoreBuilder extends ChartFacts {
   }
 
   build(): Instance {
-    const inst = Instance.fromSnapshot(this.bytes, this.lim, this.expected, this.expectedHash, this.compiled);
+    const inst = Instance.fromSnapshot(this.bytes, this.lim, this.expected, this.expectedHash, this.compiled, this.replacement);
     if (this.lastTime !== null) inst.setLastBarTime(this.lastTime);
     if (this.total !== null) inst.setTotalBars(this.total);
     return inst;
@@ -316,6 +344,10 @@ export class Instance {
   readonly feed: BarFeed;
   /** Absolute varip slots, kept across a realtime rollback. */
   private readonly varip: VaripSlots;
+  /** `varip` fields of user-defined types, by type name. */
+  private readonly varipFields: VaripFields;
+  /** The open bar's UDT objects with their checkpoint copies (null after a restore). */
+  private tickObjects: ObjectPairs | null = null;
 
   constructor(
     readonly machine: Machine,
@@ -326,6 +358,7 @@ export class Instance {
     const p = machine.program;
     this.feed = new BarFeed(machine, Int32Array.from(p.barSeries.flatMap((b) => [b.reg, b.slot])), hostStepsFor(p));
     this.varip = varipSlots(p.functions);
+    this.varipFields = new Map((p.varipFields ?? []).map((v) => [v.type, v.fields]));
     this.feed.last = total === null ? NaN : total - 1;
     if (lastBarTime !== null) this.setLastBarTime(lastBarTime);
     this.applyInputs();
@@ -338,6 +371,11 @@ export class Instance {
       throw new InstanceError('bad-total', `totalBars must be a whole number of at least ${this.confirmed + 1} (the bars already run), got ${n}`);
     }
     this.feed.last = n - 1;
+  }
+
+  /** How many bars the chart has in all, as this instance runs them (last_bar_index + 1). */
+  get totalBars(): number {
+    return this.feed.last + 1;
   }
 
   /** Sets last_bar_time (the open time of the chart's last bar) for the bars run from now on. */
@@ -371,6 +409,8 @@ export class Instance {
    * self-contained file); without it the size does not grow with the number of bars. */
   saveState(opts: { includeOutputs?: boolean } = {}): Uint8Array {
     const m = this.machine;
+    // The open bar's checkpoint goes into the file with the varip fields' current values.
+    if (this.openTime !== null && this.tickObjects) syncVaripFields(this.tickObjects, this.varipFields);
     const suspended = this.pending !== null && m.pc >= 0;
     const state: MachineState = {
       bar: m.bar,
@@ -393,7 +433,14 @@ export class Instance {
               confirm: this.pending.confirm,
             }
           : null,
-      open: this.openTime !== null && this.checkpoint ? { time: this.openTime, checkpoint: this.checkpoint } : null,
+      open:
+        this.openTime !== null && this.checkpoint
+          ? {
+              time: this.openTime,
+              checkpoint: this.checkpoint,
+              ...(this.tickObjects && this.tickObjects.size > 0 ? { objects: [...this.tickObjects].flat() } : {}),
+            }
+          : null,
       failed: this.failed ? this.failed.toJSON() : null,
       globals: this.program.globals.map((g) =>
         g.where === 'reg' ? (NUMBER_REG_TYPE.test(g.type) ? m.f[g.index] : m.o[g.index]) : g.where === 'var' ? m.vf[g.index] : m.vo[g.index],
@@ -416,13 +463,24 @@ export class Instance {
     expected: Program | null,
     expectedHash: string | null,
     compiled = true,
+    replacement: ProgramReplacement | null = null,
   ): Instance {
     const { header, body } = readSnapshot(bytes);
     const d = decodeBody(body);
     const env = d.env;
-    const hash = programHash(d.programBytes, env);
+    let hash = programHash(d.programBytes, env);
     if (hash !== header.programHash) {
       throw new SnapshotError('corrupt', `the header's program hash ${header.programHash} does not match its body (${hash})`);
+    }
+    if (replacement) {
+      if (d.state.exec || d.state.open) {
+        throw new SnapshotError('program-mismatch', 'the snapshot was taken in the middle of a bar: it goes on only with its own program');
+      }
+      const why = replacement.check(d.program);
+      if (why !== null) throw new SnapshotError('program-mismatch', `the edited script cannot go on from this snapshot: ${why}`);
+      d.program = replacement.program;
+      d.programBytes = packProgram(replacement.program);
+      hash = programHash(d.programBytes, env);
     }
     if (expected) {
       const want = packProgram(expected);
@@ -462,6 +520,12 @@ export class Instance {
     if (st.open) {
       inst.openTime = st.open.time;
       inst.checkpoint = st.open.checkpoint;
+      const objs = st.open.objects;
+      if (objs) {
+        const pairs: ObjectPairs = new Map();
+        for (let i = 0; i + 1 < objs.length; i += 2) pairs.set(objs[i] as PineObject, objs[i + 1] as PineObject);
+        inst.tickObjects = pairs;
+      }
     }
     if (st.exec) {
       const e = st.exec;
@@ -576,6 +640,7 @@ export class Instance {
       if (bar.time !== this.openTime) throw new InstanceError('bar-order', `Bar at ${bar.time} does not confirm the open bar at ${this.openTime}: confirm it first.`);
       this.rollback();
       this.checkpoint = null;
+      this.tickObjects = null;
       this.openTime = null;
     }
     const idx = this.confirmed + 1;
@@ -700,7 +765,9 @@ export class Instance {
     }
     const isNew = this.openTime === null;
     if (isNew) {
-      this.checkpoint = captureTick(this.machine);
+      const seen = new Map<object, unknown>();
+      this.checkpoint = captureTick(this.machine, seen);
+      this.tickObjects = objectPairs(seen, 'capture');
       this.openTime = tick.time;
     } else {
       this.rollback();
@@ -712,6 +779,12 @@ export class Instance {
     const t = tick;
     this.feed.enter(idx, t.time, t.open, t.high, t.low, t.close, t.volume ?? NaN, t.timeClose, isNew ? REALTIME_NEW : REALTIME_UPDATE);
     this.pending = { bar: idx, confirm: false };
+    // A strategy without calc_on_every_tick runs only when the bar closes (its broker still fills
+    // on the tick, in the host step).
+    if (!runsOnTicks(this.machine.program)) {
+      this.finish(true);
+      return { status: 'done', bar: idx };
+    }
     return this.go(opts.budget);
   }
 
@@ -724,6 +797,18 @@ export class Instance {
 
   private checkUsable(): void {
     if (this.failed) throw this.failed;
+    if (magnifierMissing(this.machine.program, this.machine)) {
+      throw new InstanceError(
+        'magnifier-data',
+        'strategy(use_bar_magnifier = true) needs lower-timeframe bars: give them (CLI: --magnifier-data lower.csv; API: Instance.setMagnifierBars), or set use_bar_magnifier = false.',
+      );
+    }
+  }
+
+  /** Lower-timeframe bars for strategy(use_bar_magnifier = true): the broker fills orders on their
+   * intrabar paths inside each chart bar (host data: give them again to a restored instance). */
+  setMagnifierBars(bars: BarColumns): void {
+    setMagnifierBars(this.machine, bars);
   }
 
   private go(budget: number | undefined, resuming = false): RunResult {
@@ -772,7 +857,11 @@ export class Instance {
 
   /** Restores the last confirmed state (state-ops.ts), keeping varip variables. */
   private rollback(): void {
-    if (this.checkpoint) rollbackTick(this.machine, this.checkpoint, this.varip);
+    if (!this.checkpoint) return;
+    // A strategy's broker is not rolled back: its fills on realtime ticks stand (strategy-step.ts).
+    const kept = this.machine.host[TICK_KEPT];
+    this.tickObjects = rollbackTick(this.machine, this.checkpoint, this.varip, { pairs: this.tickObjects, fields: this.varipFields });
+    if (kept !== undefined) this.machine.host[TICK_KEPT] = kept;
   }
 }
 

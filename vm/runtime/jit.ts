@@ -44,6 +44,12 @@ export interface TierMachine {
   histF(s: SeriesF, k: number): number;
   histO(s: SeriesO, k: number): unknown;
   loopCheck(r: number): void;
+  growSerF(s: SeriesF): void;
+  growSerO(s: SeriesO): void;
+  loopEnter(r: number): void;
+  loopTicks: number;
+  loopBase: Float64Array;
+  loopPendingFlag: Uint8Array;
   concatTooLong(x: string, y: string): never;
   locate(e: unknown, pc: number): unknown;
 }
@@ -301,7 +307,7 @@ function generate(program: Program, stateful: Uint8Array): string | null {
       case 'SER_SET':
       case 'SER_SET_O':
         out.push(
-          `{ const s = ser[${base('sb', a)}]; if (s.bar !== bar) { s.bar = bar; s.head = (s.head + 1) & s.mask; if (s.count < 0x7fffffff) s.count++; }`,
+          `{ const s = ser[${base('sb', a)}]; if (s.bar !== bar) { s.bar = bar; s.head = (s.head + 1) & s.mask; if (s.head === s.buf.length) m.growSer${name === 'SER_SET' ? 'F' : 'O'}(s); if (s.count < 0x7fffffff) s.count++; }`,
           ` s.buf[s.head] = ${name === 'SER_SET' ? 'f' : 'o'}[${b}]; }`,
         );
         break;
@@ -368,10 +374,10 @@ function generate(program: Program, stateful: Uint8Array): string | null {
         out.push('cb = frames.pop(); sb = frames.pop(); ob = frames.pop(); vb = frames.pop(); pc = frames.pop(); continue;');
         break;
       case 'LOOP_ENTER':
-        out.push(`f[${a}] = 0; f[${a + 1}] = NaN;`);
+        out.push(`f[${a}] = 0; f[${a + 1}] = NaN; lb[${a}] = m.loopTicks; if (lpf[${a}] === 0) m.loopEnter(${a});`);
         break;
       case 'LOOP_CHECK':
-        out.push(`{ const n = (f[${a}] + 1) | 0; f[${a}] = n; if ((n & 1023) === 0) { p = ${pc}; m.pc = p; m.loopCheck(${a}); } }`);
+        out.push(`{ f[${a}] = (f[${a}] + 1) | 0; const t = m.loopTicks + 1; m.loopTicks = t; if (t - lb[${a}] >= 1024) { p = ${pc}; m.pc = p; m.loopCheck(${a}); } }`);
         break;
       case 'SELECT_F':
         out.push(`{ const x = f[${b}]; f[${a}] = x === x && x !== 0 ? f[${c}] : f[${d}]; }`);
@@ -388,7 +394,7 @@ function generate(program: Program, stateful: Uint8Array): string | null {
       case 'FOR_TEST':
         out.push(
           `{ const i = f[${b}], to = f[${c}]; if (f[${a}] !== 0 ? i <= to : i >= to) {`,
-          ` const n = (f[${d}] + 1) | 0; f[${d}] = n; if ((n & 1023) === 0) { p = ${pc}; m.pc = p; m.loopCheck(${d}); } pc = ${next}; } else pc = ${e}; continue; }`,
+          ` f[${d}] = (f[${d}] + 1) | 0; const t = m.loopTicks + 1; m.loopTicks = t; if (t - lb[${d}] >= 1024) { p = ${pc}; m.pc = p; m.loopCheck(${d}); } pc = ${next}; } else pc = ${e}; continue; }`,
         );
         break;
       case 'FOR_STEP':
@@ -522,7 +528,7 @@ function generate(program: Program, stateful: Uint8Array): string | null {
     'let budget = maxSteps >= 0x7fffffff ? 0x7fffffff : maxSteps | 0;',
     'const outCols = m.outputs.columns;',
     'let outRow = m.bar - m.outputs.firstBar;',
-    'const f = m.f, o = m.o, vf = m.vf, vo = m.vo, ser = m.ser, frames = m.frames;',
+    'const f = m.f, o = m.o, vf = m.vf, vo = m.vo, ser = m.ser, frames = m.frames, lb = m.loopBase, lpf = m.loopPendingFlag;',
     'let bar = m.bar;',
     'let pc = m.pc, vb = m.vb, ob = m.ob, sb = m.sb, cb = m.cb, p = pc;',
     'try {',
@@ -534,7 +540,7 @@ function generate(program: Program, stateful: Uint8Array): string | null {
     '};',
     // The history loop: each bar enters through the per-bar driver (bar-feed.ts), as in runBars.
     'const history = function compiledHistory(m, feed, cols, from, to) {',
-    'const f = m.f, o = m.o, vf = m.vf, vo = m.vo, ser = m.ser, frames = m.frames;',
+    'const f = m.f, o = m.o, vf = m.vf, vo = m.vo, ser = m.ser, frames = m.frames, lb = m.loopBase, lpf = m.loopPendingFlag;',
     'const out = m.outputs, outCols = out.columns, firstBar = out.firstBar, hostSteps = feed.steps.length !== 0;',
     'let bar = m.bar, outRow = 0, pc = 0, vb = 0, ob = 0, sb = 0, cb = 0, p = 0, budget = 0;',
     'try {',

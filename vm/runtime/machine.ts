@@ -24,7 +24,7 @@ import type {
 import type { HostState, ScriptState } from '../core/state.js';
 import type { SeriesF, SeriesO } from '../core/series.js';
 import type { BarColumns } from '../data/bars.js';
-import { newSeriesF, newSeriesO } from '../core/series.js';
+import { growSeriesF, growSeriesO, newSeriesF, newSeriesO } from '../core/series.js';
 import { seedRng } from '../builtins/math.js';
 import { MAX_STRING_LENGTH } from '../builtins/limits.js';
 import { compileProgram, type Compiled, type CompiledHistory } from './jit.js';
@@ -83,6 +83,18 @@ export class Machine implements Runtime, ScriptState {
 
   outputs: OutputStore;
 
+  // --- The loop clock (not part of the state: loop timers restart on restore). Every iteration of
+  // every loop counts a tick, nested loops included; a loop looks at the time when 1,024 ticks have
+  // passed since it last did (or was entered), at the end of its own iteration, so an outer loop is
+  // timed however few iterations it has and however its inner loops are cut up: the outer loop of
+  // nested loops counts as one loop, as in TradingView.
+  loopTicks = 0;
+  /** Per timer register r: loopTicks when loop r was entered or last looked at the time. */
+  loopBase: Float64Array;
+  /** Timer registers of loops entered since the clock was last read: stamped at the next reading. */
+  private loopPending: number[] = [];
+  loopPendingFlag: Uint8Array;
+
   // --- Execution state: pc is -1 between bars.
   pc = -1;
   frames: number[] = [];
@@ -123,6 +135,8 @@ export class Machine implements Runtime, ScriptState {
     this.statefulBuiltin = stateful;
     this.compiled = init.compiled === false ? null : undefined;
     this.f = new Float64Array(program.nRegs).fill(NaN);
+    this.loopBase = new Float64Array(program.nRegs);
+    this.loopPendingFlag = new Uint8Array(program.nRegs);
     this.o = new Array<unknown>(program.nRegs).fill(null);
     this.cs = new Array<unknown>(main.nCs).fill(undefined);
     this.vf = new Float64Array(main.nVarF);
@@ -383,6 +397,7 @@ export class Machine implements Runtime, ScriptState {
             if (s.bar !== bar) {
               s.bar = bar;
               s.head = (s.head + 1) & s.mask;
+              if (s.head === s.buf.length) growSeriesF(s);
               if (s.count < 0x7fffffff) s.count++;
             }
             s.buf[s.head] = f[code[pc + 2] as number] as number;
@@ -395,6 +410,7 @@ export class Machine implements Runtime, ScriptState {
             if (s.bar !== bar) {
               s.bar = bar;
               s.head = (s.head + 1) & s.mask;
+              if (s.head === s.buf.length) growSeriesO(s);
               if (s.count < 0x7fffffff) s.count++;
             }
             s.buf[s.head] = o[code[pc + 2] as number];
@@ -509,15 +525,17 @@ export class Machine implements Runtime, ScriptState {
             const r = code[pc + 1] as number;
             f[r] = 0;
             f[r + 1] = NaN;
+            this.loopEnter(r);
             pc += 2;
             break;
           }
           case 48: {
             // LOOP_CHECK
             const r = code[pc + 1] as number;
-            const n = ((f[r] as number) + 1) | 0;
-            f[r] = n;
-            if ((n & 1023) === 0) {
+            f[r] = ((f[r] as number) + 1) | 0;
+            const t = this.loopTicks + 1;
+            this.loopTicks = t;
+            if (t - (this.loopBase[r] as number) >= 1024) {
               this.pc = pc;
               this.loopCheck(r);
             }
@@ -556,9 +574,10 @@ export class Machine implements Runtime, ScriptState {
             const to = f[code[pc + 3] as number] as number;
             if ((f[code[pc + 1] as number] as number) !== 0 ? i <= to : i >= to) {
               const r = code[pc + 4] as number;
-              const n = ((f[r] as number) + 1) | 0;
-              f[r] = n;
-              if ((n & 1023) === 0) {
+              f[r] = ((f[r] as number) + 1) | 0;
+              const t = this.loopTicks + 1;
+              this.loopTicks = t;
+              if (t - (this.loopBase[r] as number) >= 1024) {
                 this.pc = pc;
                 this.loopCheck(r);
               }
@@ -682,11 +701,42 @@ export class Machine implements Runtime, ScriptState {
     return this.fail('string-too-long', `The '+' operator would make a string of ${n} characters: Pine strings hold at most ${MAX_STRING_LENGTH.toLocaleString('en-US')}.`);
   }
 
+  /** A history buffer's advance reached the end of what it has allocated (the compiled tier). */
+  growSerF(s: SeriesF): void {
+    growSeriesF(s);
+  }
+
+  growSerO(s: SeriesO): void {
+    growSeriesO(s);
+  }
+
+  /** A loop starts (LOOP_ENTER, after its timer registers are cleared): its ticks count from here,
+   * and its start time is the clock's next reading (at most ~2,048 ticks away while loops run). */
+  loopEnter(r: number): void {
+    this.loopBase[r] = this.loopTicks;
+    if (this.loopPendingFlag[r] === 0) {
+      this.loopPendingFlag[r] = 1;
+      this.loopPending.push(r);
+    }
+  }
+
+  /** Loop r has seen 1,024 ticks (its own iterations and its inner loops') since it last looked:
+   * reads the clock, stamps the loops entered since the last reading, and fails if loop r has run
+   * longer than the limit. */
   loopCheck(r: number): void {
     const now = Date.now();
-    const start = this.f[r + 1] as number;
+    const f = this.f;
+    this.loopBase[r] = this.loopTicks;
+    const pending = this.loopPending;
+    for (let i = 0; i < pending.length; i++) {
+      const q = pending[i] as number;
+      this.loopPendingFlag[q] = 0;
+      if (f[q + 1] !== f[q + 1]) f[q + 1] = now;
+    }
+    pending.length = 0;
+    const start = f[r + 1] as number;
     if (start !== start) {
-      this.f[r + 1] = now;
+      f[r + 1] = now;
       return;
     }
     if (now - start > this.limits.loopMs) {

@@ -10,7 +10,8 @@
 //   inspect    one line per field: what it holds, for `evergreen inspect` and debugging
 
 import { STATE_FIELDS, STATE_KEYS, type ScriptState, type StateKey, type TickState } from '../core/state.js';
-import type { SeriesF, SeriesO } from '../core/series.js';
+import { fullSeries, type SeriesF, type SeriesO } from '../core/series.js';
+import type { PineObject } from '../core/heap.js';
 import { cloneData } from './clone.js';
 
 /** Absolute varip slots of a program's call-site tree: kept across a realtime rollback. */
@@ -28,39 +29,96 @@ export function cloneRecord(s: ScriptState): ScriptState {
   return out as unknown as ScriptState;
 }
 
-/** What a realtime tick may change, by each field's tick rule. */
-export function captureTick(s: ScriptState): TickState {
+/** What a realtime tick may change, by each field's tick rule. `seen` receives original → copy
+ * of every object copied (one map for all fields, so an object two fields share stays shared). */
+export function captureTick(s: ScriptState, seen: Map<object, unknown> = new Map()): TickState {
   const out = {} as Rec;
   for (const k of STATE_KEYS) {
     const rule = STATE_FIELDS[k].tick;
     const v = s[k];
-    if (rule === 'copy') out[k] = cloneData(v);
+    if (rule === 'copy') out[k] = cloneData(v, seen);
     else if (rule === 'series') out[k] = seriesPositions(v as (SeriesF | SeriesO)[]);
     else out[k] = (v as unknown[]).length;
   }
   return out as unknown as TickState;
 }
 
-/** Restores the captured state in place, keeping the varip slots' current values. */
-export function rollbackTick(s: ScriptState, cp: TickState, varip: VaripSlots): void {
+/** Objects of user-defined types, each live object with its copy in the tick checkpoint. */
+export type ObjectPairs = Map<PineObject, PineObject>;
+
+function isUdtObject(v: unknown): v is PineObject {
+  return typeof v === 'object' && v !== null && (v as { kind?: unknown }).kind === 'object';
+}
+
+/** The UDT objects of a clone's `seen` map as live → checkpoint pairs (`seen` maps live → copy
+ * after a capture, checkpoint → new live after a rollback). */
+export function objectPairs(seen: Map<object, unknown>, from: 'capture' | 'rollback'): ObjectPairs {
+  const out: ObjectPairs = new Map();
+  for (const [a, b] of seen) {
+    if (!isUdtObject(a) || !isUdtObject(b)) continue;
+    if (from === 'capture') out.set(a, b);
+    else out.set(b, a);
+  }
+  return out;
+}
+
+/** `varip` fields by type name (Program.varipFields). */
+export type VaripFields = ReadonlyMap<string, readonly number[]>;
+
+/** Writes the live values of every `varip` field into the checkpoint's copy of its object, so a
+ * rollback (or a snapshot of the checkpoint) keeps them. A field that refers to another object
+ * of the checkpoint refers to that object's checkpoint copy. */
+export function syncVaripFields(pairs: ObjectPairs, fields: VaripFields): void {
+  if (fields.size === 0) return;
+  for (const [live, cp] of pairs) {
+    const idx = fields.get(live.type);
+    if (!idx) continue;
+    for (const i of idx) {
+      const v = live.fields[i];
+      cp.fields[i] = isUdtObject(v) ? (pairs.get(v) ?? v) : v;
+    }
+  }
+}
+
+/** Restores the captured state in place, keeping the varip slots' current values and the `varip`
+ * fields of objects (`objects`: the live → checkpoint pairs of the last capture or rollback, null
+ * after a restore from a snapshot, whose checkpoint already holds them). A varip variable keeps
+ * its object, but that object's other fields roll back like any state (TradingView: `varip` on
+ * the variable does not make the fields persist). Returns the pairs for the next rollback. */
+export function rollbackTick(
+  s: ScriptState,
+  cp: TickState,
+  varip: VaripSlots,
+  objects: { pairs: ObjectPairs | null; fields: VaripFields } = { pairs: null, fields: new Map() },
+): ObjectPairs {
+  if (objects.pairs) syncVaripFields(objects.pairs, objects.fields);
   const keptF = varip.f.map((i) => s.vf[i] as number);
   const keptO = varip.o.map((i) => s.vo[i]);
   const rec = s as unknown as Rec;
   const saved = cp as unknown as Rec;
+  const seen = new Map<object, unknown>();
   for (const k of STATE_KEYS) {
     const rule = STATE_FIELDS[k].tick;
-    if (rule === 'copy') rec[k] = assignInPlace(rec[k], cloneData(saved[k]));
+    if (rule === 'copy') rec[k] = assignInPlace(rec[k], cloneData(saved[k], seen));
     else if (rule === 'series') setSeriesPositions(s.ser, saved[k] as Float64Array);
     else (rec[k] as unknown[]).length = saved[k] as number;
   }
   varip.f.forEach((i, j) => (s.vf[i] = keptF[j] as number));
-  varip.o.forEach((i, j) => (s.vo[i] = keptO[j]));
+  varip.o.forEach((i, j) => {
+    const v = keptO[j];
+    const inCp = isUdtObject(v) ? objects.pairs?.get(v) : undefined;
+    s.vo[i] = inCp ? (seen.get(inCp) ?? v) : v;
+  });
+  return objectPairs(seen, 'rollback');
 }
 
 /** The record's fields in table order, sharing the live values (the encoder copies them). */
 export function saveRecord(s: ScriptState): ScriptState {
   const out = {} as Rec;
   for (const k of STATE_KEYS) out[k] = s[k];
+  // History buffers as their full size holds them (they grow with the bars seen; a snapshot
+  // stores them at their cap, as it always has).
+  (out as unknown as ScriptState).ser = s.ser.map(fullSeries);
   return out as unknown as ScriptState;
 }
 

@@ -47,7 +47,9 @@ export type MachineState = {
   lastTime: number;
 } & ScriptState & {
   exec: ExecState | null;
-  open: { time: number; checkpoint: TickState } | null;
+  /** The open realtime bar: its time, the state its ticks roll back to and, flat, the pairs of
+   * live UDT objects and their checkpoint copies (so `varip` fields survive a restore). */
+  open: { time: number; checkpoint: TickState; objects?: unknown[] } | null;
   failed: PineRuntimeErrorData | null;
   /** Values of the script's global variables at the last bar, for `evergreen inspect`. */
   globals: unknown[];
@@ -292,6 +294,14 @@ export function checkStateSeries(state: MachineState, program: Program, maxBarsB
     const o = obj(state.open, 'state.open');
     num(o.time, 'state.open.time');
     checkTick(o.checkpoint, program, maxBarsBack, 'state.open.checkpoint');
+    if (o.objects !== undefined) {
+      const list = arr(o.objects, 'state.open.objects');
+      if (list.length % 2 !== 0) bad('state.open.objects', 'has an odd length');
+      list.forEach((x, i) => {
+        const v = obj(x, `state.open.objects[${i}]`);
+        if (v.kind !== 'object') bad(`state.open.objects[${i}]`, 'is not an object of a user-defined type');
+      });
+    }
   }
 }
 

@@ -94,6 +94,13 @@ export function validateProgram(v: unknown): Program {
   arr(p.barSeries, 'program.barSeries');
   arr(p.loopRegs, 'program.loopRegs').forEach((r, i) => num(r, `program.loopRegs[${i}]`, { int: true, min: 0, max: nRegs - 2 }));
   arr(p.globals, 'program.globals');
+  if (p.varipFields !== undefined) {
+    arr(p.varipFields, 'program.varipFields').forEach((v, i) => {
+      const o = obj(v, `program.varipFields[${i}]`);
+      str(o.type, `program.varipFields[${i}].type`);
+      arr(o.fields, `program.varipFields[${i}].fields`).forEach((x, j) => num(x, `program.varipFields[${i}].fields[${j}]`, { int: true, min: 0, max: 1 << 20 }));
+    });
+  }
   obj(p.meta, 'program.meta');
   str(p.source, 'program.source');
   // Walk the bytecode: known opcodes, whole instructions, operands in range.

@@ -1,7 +1,9 @@
 // Pine's drawings on the chart: a series primitive (lightweight-charts v5 plugin API) on the candles
 // that paints the live labels, lines, boxes, polylines and linefills the engine sends (records of
-// `inst.drawings()`), and an HTML overlay for tables at their `position.*`. Only drawings whose bars
-// meet the visible range are painted; what was painted last is kept for the debug accessor.
+// `inst.drawings()`), and an HTML overlay for tables at their `position.*` (draw-tables.ts). Labels
+// are painted by draw-labels.ts (every label.style_*, sizes, alignment, fonts); a label's tooltip
+// shows while the pointer is over it. Only drawings whose bars meet the visible range are painted;
+// what was painted last is kept for the debug accessor.
 
 import type {
   IChartApi,
@@ -16,6 +18,9 @@ import type {
 } from 'lightweight-charts';
 import type { DrawingRecord } from '../../worker/protocol.js';
 import type { PlotBuffer } from './plot-buffer.js';
+import { paintLabel, type Rect } from './draw-labels.js';
+import { buildTable } from './draw-tables.js';
+import { blockSize, cssFont, fitBoxText, fontPx, textLines, wrapLines } from './draw-text.js';
 
 type CanvasRenderingTarget2D = Parameters<IPrimitivePaneRenderer['draw']>[0];
 type Rec = Record<string, unknown>;
@@ -29,6 +34,13 @@ export interface RenderedDrawing {
   /** The bar/price coordinates the points come from. */
   coords: [number, number][];
   text?: string;
+  /** Labels: the style painted, the font size in pixels, the painted rectangle [x, y, w, h], the
+   * tooltip; boxes: the font size and the text's lines after wrapping. */
+  style?: string;
+  fontPx?: number;
+  rect?: Rect;
+  tooltip?: string;
+  lines?: string[];
 }
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
@@ -52,6 +64,18 @@ function dash(style: unknown, width: number): number[] {
   return [];
 }
 
+/** An arrowhead at `to`, pointing away from `from` (line.style_arrow_*). */
+function arrowHead(ctx: CanvasRenderingContext2D, from: [number, number], to: [number, number], width: number): void {
+  const ang = Math.atan2(to[1] - from[1], to[0] - from[0]);
+  const len = 6 + 2 * width;
+  ctx.beginPath();
+  ctx.moveTo(to[0], to[1]);
+  ctx.lineTo(to[0] - len * Math.cos(ang - 0.45), to[1] - len * Math.sin(ang - 0.45));
+  ctx.moveTo(to[0], to[1]);
+  ctx.lineTo(to[0] - len * Math.cos(ang + 0.45), to[1] - len * Math.sin(ang + 0.45));
+  ctx.stroke();
+}
+
 export class DrawingsPrimitive implements ISeriesPrimitive<Time> {
   private chart: IChartApi | null = null;
   private series: ISeriesApi<SeriesType> | null = null;
@@ -60,6 +84,11 @@ export class DrawingsPrimitive implements ISeriesPrimitive<Time> {
   private requestUpdate: (() => void) | null = null;
   private readonly overlay: HTMLDivElement;
   rendered: RenderedDrawing[] = [];
+  /** Labels with a tooltip, where they were painted. */
+  private tips: { rect: Rect; text: string }[] = [];
+  private readonly tipEl: HTMLDivElement;
+  private readonly onMove: (e: MouseEvent) => void;
+  private readonly container: HTMLElement;
 
   constructor(
     private readonly buffer: PlotBuffer,
@@ -71,8 +100,80 @@ export class DrawingsPrimitive implements ISeriesPrimitive<Time> {
     this.overlay = document.createElement('div');
     this.overlay.className = 'chart-tables';
     this.overlay.dataset.testid = 'chart-tables';
-    Object.assign(this.overlay.style, { position: 'absolute', inset: '0 60px 28px 0', pointerEvents: 'none', zIndex: '3' });
+    // A size container: table cells' width/height percentages are of the pane (cqw, cqh).
+    Object.assign(this.overlay.style, { position: 'absolute', inset: '0 60px 28px 0', pointerEvents: 'none', zIndex: '3', containerType: 'size' });
     container.appendChild(this.overlay);
+    this.container = container;
+    this.tipEl = document.createElement('div');
+    this.tipEl.dataset.testid = 'drawing-tooltip';
+    Object.assign(this.tipEl.style, {
+      position: 'absolute',
+      display: 'none',
+      pointerEvents: 'none',
+      zIndex: '4',
+      background: 'rgba(19,23,34,0.92)',
+      color: '#fff',
+      font: '12px sans-serif',
+      padding: '4px 8px',
+      borderRadius: '4px',
+      whiteSpace: 'pre',
+    });
+    container.appendChild(this.tipEl);
+    this.onMove = (e) => this.showTip(e);
+    container.addEventListener('mousemove', this.onMove);
+    container.addEventListener('mouseleave', () => (this.tipEl.style.display = 'none'));
+  }
+
+  /** Shows the tooltip of the label under the pointer (the pane starts at the container's corner). */
+  private showTip(e: MouseEvent): void {
+    if (this.tips.length === 0) {
+      if (this.tipEl.style.display !== 'none') this.tipEl.style.display = 'none';
+      return;
+    }
+    const box = this.container.getBoundingClientRect();
+    const x = e.clientX - box.left;
+    const y = e.clientY - box.top;
+    const hit = this.tips.find(({ rect: [rx, ry, rw, rh] }) => x >= rx && x <= rx + rw && y >= ry && y <= ry + rh);
+    if (!hit) {
+      this.tipEl.style.display = 'none';
+      return;
+    }
+    this.tipEl.textContent = hit.text;
+    Object.assign(this.tipEl.style, { display: 'block', left: `${hit.rect[0]}px`, top: `${hit.rect[1] + hit.rect[3] + 4}px` });
+  }
+
+  /** A box's text: its size (size.auto fits the box), wrapping, alignment, font; clipped to the box. */
+  private boxText(ctx: CanvasRenderingContext2D, r: Rec, text: string, x: number, y: number, w: number, h: number): { px: number; lines: string[] } {
+    const pad = 3;
+    const iw = Math.max(0, w - 2 * pad);
+    const ih = Math.max(0, h - 2 * pad);
+    const wrap = r.text_wrap === 'auto';
+    const measureAt = (px: number) => {
+      ctx.font = cssFont(px, r.text_font_family, r.text_formatting);
+      return (t: string): number => ctx.measureText(t).width;
+    };
+    const px = r.text_size === 'auto' || r.text_size === undefined ? fitBoxText(text, iw, ih, wrap, measureAt) : fontPx(r.text_size);
+    const measure = measureAt(px);
+    const lines = wrap ? wrapLines(text, iw, measure) : textLines(text);
+    const block = blockSize(lines, px, measure);
+    const ha = str(r.text_halign) ?? 'center';
+    const va = str(r.text_valign) ?? 'center';
+    const ax = ha === 'left' ? x + pad : ha === 'right' ? x + w - pad : x + w / 2;
+    const top = va === 'top' ? y + pad : va === 'bottom' ? y + h - pad - block.h : y + (h - block.h) / 2;
+    const color = drawColor(r.text_color);
+    if (color && lines.length > 0) {
+      ctx.save();
+      ctx.beginPath();
+      ctx.rect(x, y, w, h);
+      ctx.clip();
+      ctx.fillStyle = color;
+      ctx.textAlign = ha === 'left' ? 'left' : ha === 'right' ? 'right' : 'center';
+      ctx.textBaseline = 'middle';
+      const lh = Math.round(px * 1.25);
+      lines.forEach((l, i) => ctx.fillText(l, ax, top + lh * i + lh / 2));
+      ctx.restore();
+    }
+    return { px, lines };
   }
 
   attached(p: SeriesAttachedParameter<Time, SeriesType>): void {
@@ -89,6 +190,8 @@ export class DrawingsPrimitive implements ISeriesPrimitive<Time> {
 
   destroy(): void {
     this.overlay.remove();
+    this.tipEl.remove();
+    this.container.removeEventListener('mousemove', this.onMove);
   }
 
   paneViews(): readonly IPrimitivePaneView[] {
@@ -124,6 +227,7 @@ export class DrawingsPrimitive implements ISeriesPrimitive<Time> {
     const chart = this.chart;
     const series = this.series;
     this.rendered = [];
+    this.tips = [];
     if (!chart || !series || this.list.length === 0) return;
     const ts = chart.timeScale();
     this.fitOverlay(chart);
@@ -146,7 +250,8 @@ export class DrawingsPrimitive implements ISeriesPrimitive<Time> {
         const ext = str(r.extend) ?? 'none';
         const lo = Math.min(b1, b2);
         const hi = Math.max(b1, b2);
-        if ((hi < vFrom && ext !== 'right' && ext !== 'both') || (lo > vTo && ext !== 'left' && ext !== 'both')) return null;
+        const vertical = b1 === b2;
+        if ((hi < vFrom && (vertical || (ext !== 'right' && ext !== 'both'))) || (lo > vTo && (vertical || (ext !== 'left' && ext !== 'both')))) return null;
         const x1 = X(b1);
         const x2 = X(b2);
         const y1 = Y(y1v);
@@ -162,6 +267,13 @@ export class DrawingsPrimitive implements ISeriesPrimitive<Time> {
           const right = ext === 'right' || ext === 'both' ? at(W) : rr;
           p1 = left;
           p2 = right;
+        } else if (ext !== 'none' && x1 === x2 && y1 !== y2) {
+          // A vertical line extends up/down: extend.left past its first point, extend.right past
+          // its second, extend.both over the whole pane.
+          const H = mediaSize.height;
+          const away = (from: number, to: number): number => (to < from ? H : 0);
+          if (ext === 'left' || ext === 'both') p1 = [x1, away(y1, y2)];
+          if (ext === 'right' || ext === 'both') p2 = [x2, away(y2, y1)];
         }
         return [p1, p2];
       };
@@ -205,6 +317,10 @@ export class DrawingsPrimitive implements ISeriesPrimitive<Time> {
             ctx.lineTo(l.ends[1][0], l.ends[1][1]);
             ctx.stroke();
             ctx.setLineDash([]);
+            // Arrows at the drawn ends: first point for arrow_left, second for arrow_right.
+            const st = str(r.style) ?? '';
+            if (st === 'arrow_left' || st === 'arrow_both') arrowHead(ctx, l.ends[1], l.ends[0], width);
+            if (st === 'arrow_right' || st === 'arrow_both') arrowHead(ctx, l.ends[0], l.ends[1], width);
           }
           this.rendered.push({
             kind: 'line',
@@ -245,14 +361,9 @@ export class DrawingsPrimitive implements ISeriesPrimitive<Time> {
             ctx.setLineDash([]);
           }
           const text = str(r.text) ?? '';
-          if (text) {
-            ctx.fillStyle = drawColor(r.text_color) ?? '#000';
-            ctx.font = '11px sans-serif';
-            ctx.textAlign = 'center';
-            ctx.textBaseline = 'middle';
-            ctx.fillText(text, (x1 + x2) / 2, (y1 + y2) / 2);
-          }
-          this.rendered.push({ kind: 'box', id: d.id, points: [[x1, y1], [x2, y2]], coords: [[b1, top], [b2, bottom]], text });
+          let boxText: { px: number; lines: string[] } | undefined;
+          if (text) boxText = this.boxText(ctx, r, text, Math.min(x1, x2), Math.min(y1, y2), Math.abs(x2 - x1), Math.abs(y2 - y1));
+          this.rendered.push({ kind: 'box', id: d.id, points: [[x1, y1], [x2, y2]], coords: [[b1, top], [b2, bottom]], text, fontPx: boxText?.px, lines: boxText?.lines });
         } else if (d.kind === 'label') {
           const bar = this.barOf(num(r.x) ?? NaN, r.xloc);
           if (Number.isNaN(bar) || bar < vFrom || bar > vTo) continue;
@@ -265,35 +376,10 @@ export class DrawingsPrimitive implements ISeriesPrimitive<Time> {
           const y = Y(price);
           if (x === null || y === null) continue;
           const text = str(r.text) ?? '';
-          ctx.font = '12px sans-serif';
-          const tw = ctx.measureText(text).width;
-          const w = Math.max(12, tw + 10);
-          const h = 20;
-          const style = str(r.style) ?? 'label_down';
-          // label_down (the default) points down at its price: the box sits above it; label_up below.
-          const below = yloc === 'belowbar' || style.includes('label_up');
-          const centered = style === 'label_center' || style === 'none' || style === 'text_outline';
-          const top = centered ? y - h / 2 : below ? y + 6 : y - 6 - h;
-          const bg = drawColor(r.color);
-          if (bg && style !== 'none') {
-            ctx.fillStyle = bg;
-            ctx.beginPath();
-            ctx.roundRect(x - w / 2, top, w, h, 4);
-            if (!centered) {
-              const tip = below ? top : top + h;
-              ctx.moveTo(x - 5, tip);
-              ctx.lineTo(x, y);
-              ctx.lineTo(x + 5, tip);
-            }
-            ctx.fill();
-          }
-          if (text) {
-            ctx.fillStyle = drawColor(r.textcolor) ?? '#fff';
-            ctx.textAlign = 'center';
-            ctx.textBaseline = 'middle';
-            ctx.fillText(text, x, top + h / 2);
-          }
-          this.rendered.push({ kind: 'label', id: d.id, points: [[x, y]], coords: [[bar, price]], text });
+          const painted = paintLabel(ctx, r, x, y, drawColor(r.color), drawColor(r.textcolor));
+          const tooltip = str(r.tooltip) ?? undefined;
+          if (tooltip) this.tips.push({ rect: painted.rect, text: tooltip });
+          this.rendered.push({ kind: 'label', id: d.id, points: [[x, y]], coords: [[bar, price]], text, style: str(r.style) ?? 'label_down', fontPx: painted.fontPx, rect: painted.rect, tooltip });
         } else if (d.kind === 'polyline') {
           const pts = Array.isArray(r.points) ? (r.points as unknown[]) : [];
           const px: [number, number][] = [];
@@ -336,7 +422,7 @@ export class DrawingsPrimitive implements ISeriesPrimitive<Time> {
         }
       }
     });
-    for (const d of this.list) if (d.kind === 'table') this.rendered.push({ kind: 'table', id: d.id, points: [], coords: [] });
+    for (const el of this.overlay.querySelectorAll<HTMLElement>('[data-testid="chart-table"]')) this.rendered.push({ kind: 'table', id: Number(el.dataset.id), points: [], coords: [] });
   }
 
   /** Keeps the tables' overlay off the price and time axes (their widths change with the labels). */
@@ -345,54 +431,12 @@ export class DrawingsPrimitive implements ISeriesPrimitive<Time> {
     if (this.overlay.style.inset !== inset) this.overlay.style.inset = inset;
   }
 
-  /** Tables: one HTML table per drawing, placed at its position (top_right, middle_center, ...). */
+  /** Tables: one HTML table per position (top_right, middle_center, ...): the newest table placed
+   * there, as TradingView shows one table per position (a script that makes a table on every bar
+   * without `var` shows its last one, not 500 piled up). */
   private renderTables(): void {
-    this.overlay.replaceChildren();
-    for (const d of this.list) {
-      if (d.kind !== 'table') continue;
-      const r = d as unknown as Rec;
-      const pos = (str(r.position) ?? 'top_right').split('_');
-      const el = document.createElement('table');
-      el.dataset.testid = 'chart-table';
-      el.dataset.id = String(d.id);
-      const v = pos[0] ?? 'top';
-      const h = pos[1] ?? 'right';
-      Object.assign(el.style, {
-        position: 'absolute',
-        borderCollapse: 'collapse',
-        font: '12px sans-serif',
-        background: drawColor(r.bgcolor) ?? 'transparent',
-        ...(v === 'top' ? { top: '4px' } : v === 'bottom' ? { bottom: '4px' } : { top: '50%', transform: 'translateY(-50%)' }),
-        ...(h === 'left' ? { left: '4px' } : h === 'right' ? { right: '4px' } : { left: '50%', transform: v === 'middle' ? 'translate(-50%,-50%)' : 'translateX(-50%)' }),
-      });
-      const frame = drawColor(r.frame_color);
-      const fw = num(r.frame_width) ?? 0;
-      if (frame && fw > 0) el.style.border = `${fw}px solid ${frame}`;
-      const border = drawColor(r.border_color);
-      const bw = num(r.border_width) ?? 0;
-      const cols = num(r.columns) ?? 0;
-      const cells = Array.isArray(r.cells) ? (r.cells as unknown[]) : [];
-      const rows = num(r.rows) ?? 0;
-      for (let row = 0; row < rows; row++) {
-        const tr = document.createElement('tr');
-        for (let col = 0; col < cols; col++) {
-          const td = document.createElement('td');
-          const c = cells[row * cols + col];
-          if (c && typeof c === 'object') {
-            const cell = c as Rec;
-            td.textContent = str(cell.text) ?? '';
-            td.style.color = drawColor(cell.text_color) ?? '#000';
-            const bg = drawColor(cell.bgcolor);
-            if (bg) td.style.background = bg;
-            td.style.textAlign = str(cell.text_halign) ?? 'center';
-          }
-          td.style.padding = '2px 6px';
-          if (border && bw > 0) td.style.border = `${bw}px solid ${border}`;
-          tr.appendChild(td);
-        }
-        el.appendChild(tr);
-      }
-      this.overlay.appendChild(el);
-    }
+    const newest = new Map<string, DrawingRecord>();
+    for (const d of this.list) if (d.kind === 'table') newest.set(str((d as unknown as Rec).position) ?? 'top_right', d);
+    this.overlay.replaceChildren(...[...newest.values()].map((d) => buildTable(d as unknown as Rec, d.id, drawColor)));
   }
 }

@@ -37,6 +37,9 @@ export interface SeriesPlan {
   trackPrice: boolean;
   /** `show_last`: only the last N bars are drawn (null: all). */
   showLast: number | null;
+  /** The added script it belongs to when several are on the chart (its id; chart-layers.ts): the
+   * legend groups by it. */
+  layer?: string;
 }
 
 export interface CandlePlan {

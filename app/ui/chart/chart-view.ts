@@ -27,18 +27,19 @@ import {
   type UTCTimestamp,
   type WhitespaceData,
 } from 'lightweight-charts';
-import { colorToCss } from '../../../vm/values.js';
-import { buildChartPlan, markerVisible, type ChartPlan, type MarkerPlan, type SeriesPlan, type CandlePlan, type BgPlan } from './chart-plan.js';
+import { buildChartPlan, type ChartPlan, type MarkerPlan, type SeriesPlan, type CandlePlan, type BgPlan } from './chart-plan.js';
 import type { PlotBuffer } from './plot-buffer.js';
 import { FillPrimitive } from './chart-fill.js';
 import { DrawingsPrimitive, type RenderedDrawing } from './chart-drawings.js';
 import type { DrawingRecord } from '../../worker/protocol.js';
 import { TRANSPARENT, cutsGaps, drawnSegments, gapAdjusted } from './plot-gaps.js';
+import { areaTop, barTime, bgColor, candlePoint, markersFor, plotCandlePoint, plotEnd, plotPoint, toTime, type CandleColorPoint, type PlotPoint } from './chart-points.js';
+import { ChartLegend } from './chart-legend.js';
+import { ChartFormats, priceFormatOptions } from './chart-formats.js';
+import { layeredPlan, MAIN_LAYER, type ChartLayer } from './chart-layers.js';
 import type { ProgramInfo } from '../../worker/protocol.js';
 import { CHART_WINDOW } from '../../worker/protocol.js';
 import { mark } from '../../marks.js';
-import { inferMintick } from '../../../vm/values.js';
-import { formatValue, minMoveOf, outputFormat, scriptFormat, symbolFormat, type ValueFormat } from './price-format.js';
 
 /** How close to an edge of the window of bars the library holds (CHART_WINDOW) a scroll may get
  * before the window moves. The library's minimum bar spacing (1 px) caps what is visible below it. */
@@ -79,42 +80,12 @@ interface MarkerHost {
   markers: SeriesMarker<Time>[];
 }
 
-interface PlotPoint {
-  time: UTCTimestamp;
-  value?: number;
-  color?: string;
-  lineColor?: string;
-  topColor?: string;
-  bottomColor?: string;
-}
-
-/** An area plot's fill color: its line color at 35 % opacity (scaled by the line's own). */
-function areaTop(css: string): string {
-  const m = /^rgba\((\d+), (\d+), (\d+), ([\d.]+)\)$/.exec(css);
-  return m ? `rgba(${m[1]}, ${m[2]}, ${m[3]}, ${Math.round(Number(m[4]) * 0.35 * 1000) / 1000})` : css;
-}
-
-interface CandleColorPoint {
-  time: UTCTimestamp;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  color: string;
-  wickColor?: string;
-  borderColor?: string;
-}
-
 /** strategy: a trade marker: its bar, above (sell) or below (buy) the bar, text and color. */
 export interface TradeMark {
   bar: number;
   above: boolean;
   text: string;
   color: string;
-}
-
-function toTime(ms: number): UTCTimestamp {
-  return Math.floor(ms / 1000) as UTCTimestamp;
 }
 
 export interface ChartWindowInfo {
@@ -159,24 +130,26 @@ export class ChartView {
   private destroyed = false;
   private adjusting = false;
   private rangeCheck = 0;
-  private legend: HTMLDivElement;
-  private title = '';
+  private readonly legend: ChartLegend;
   private resizeObserver: ResizeObserver;
   private size = { w: 0, h: 0 };
   /** How the symbol's prices and the script's values are written (see price-format.ts). */
-  private symbolFmt: ValueFormat = symbolFormat(0.01);
-  private scriptFmt: ValueFormat = symbolFormat(0.01);
-  /** The bar the cursor is on (null: away from the chart, the legend follows the newest bar). */
-  private hoverBar: number | null = null;
+  private readonly formats: ChartFormats;
 
   constructor(
     private readonly container: HTMLElement,
     private readonly buffer: PlotBuffer,
   ) {
-    this.legend = document.createElement('div');
-    this.legend.className = 'chart-legend';
-    this.legend.dataset.testid = 'chart-legend';
-    container.appendChild(this.legend);
+    this.formats = new ChartFormats(buffer);
+    this.legend = new ChartLegend({
+      buffer,
+      candlePoint: (bar) => candlePoint(buffer, this.plan, bar),
+      legendPlots: () => this.plots.map((p) => p.plan),
+      symbolFormat: () => this.formats.symbol,
+      formatOf: (id) => this.formats.of(id),
+      layerTitle: (id) => this.layers.find((l) => l.id === id)?.title ?? id,
+    });
+    container.appendChild(this.legend.element);
     this.resizeObserver = new ResizeObserver(() => {
       const chart = this.api;
       if (!chart) return;
@@ -190,6 +163,45 @@ export class ChartView {
     });
     this.resizeObserver.observe(container);
     this.drawingsPrim = new DrawingsPrimitive(buffer, () => ({ start: this.w0, end: this.w1 }), container);
+  }
+
+  // ---- several scripts on one chart (chart-layers.ts) ----
+
+  /** The scripts on the chart in the buffer's column order (one: the editor's script alone). */
+  private layers: ChartLayer[] = [];
+  /** Their order on the chart and the hidden ones (layer ids). */
+  private layerOrder: string[] = [];
+  private hiddenLayers: ReadonlySet<string> = new Set();
+
+  /** The scripts whose columns the buffer holds (set before the reset of their run). */
+  setLayers(layers: ChartLayer[], order: string[], hidden: ReadonlySet<string>): void {
+    this.layers = layers;
+    this.layerOrder = order;
+    this.hiddenLayers = hidden;
+  }
+
+  /** Lays the chart out again after scripts were hidden, shown or moved (the rows are kept). */
+  relayout(order: string[], hidden: ReadonlySet<string>): void {
+    this.layerOrder = order;
+    this.hiddenLayers = hidden;
+    if (this.buffer.barCount > 0) this.reset(this.legend.title, true);
+  }
+
+  /** The chart plan of what the buffer holds. */
+  private planOf(program: ProgramInfo | null): ChartPlan {
+    if (this.layers.length <= 1 || program !== this.buffer.program) return buildChartPlan(program);
+    return layeredPlan(this.layers, [MAIN_LAYER, ...this.layerOrder.filter((id) => id !== MAIN_LAYER)], this.hiddenLayers);
+  }
+
+  /** The pane each script's plots are in (layer id → panes; MAIN_LAYER for the editor's). */
+  layerPanes(): Record<string, number[]> {
+    const out: Record<string, number[]> = {};
+    for (const p of this.plots) {
+      const id = p.plan.layer ?? MAIN_LAYER;
+      const list = (out[id] ??= []);
+      if (!list.includes(p.plan.pane)) list.push(p.plan.pane);
+    }
+    return out;
   }
 
   /** The live drawings (the whole list: it replaces the previous one). */
@@ -238,7 +250,7 @@ export class ChartView {
       timeScale: { borderColor: THEME.border, timeVisible: true, secondsVisible: false, barSpacing: BAR_SPACING, minBarSpacing: 1, rightOffset: 8 },
     });
     this.api = chart;
-    this.container.appendChild(this.legend); // above the chart's own elements
+    this.container.appendChild(this.legend.element); // above the chart's own elements
     chart.timeScale().subscribeVisibleLogicalRangeChange((r) => this.onRange(r));
     chart.subscribeCrosshairMove((p) => this.onCrosshair(p));
     chart.subscribeClick((p) => this.onClick(p));
@@ -250,7 +262,7 @@ export class ChartView {
     if (this.pendingDraw !== null) clearTimeout(this.pendingDraw);
     this.resizeObserver.disconnect();
     this.api?.remove();
-    this.legend.remove();
+    this.legend.destroy();
     this.drawingsPrim.destroy();
   }
 
@@ -320,7 +332,7 @@ export class ChartView {
     const shown: SeriesMarker<Time>[] = [];
     for (const m of this.tradeMarks) {
       if (m.bar < this.w0 || m.bar >= end) continue;
-      shown.push({ time: toTime(this.barTime(m.bar)), position: m.above ? 'aboveBar' : 'belowBar', shape: m.above ? 'arrowDown' : 'arrowUp', color: m.color, text: m.text });
+      shown.push({ time: toTime(barTime(this.buffer, m.bar)), position: m.above ? 'aboveBar' : 'belowBar', shape: m.above ? 'arrowDown' : 'arrowUp', color: m.color, text: m.text });
     }
     shown.sort((a, b) => Number(a.time) - Number(b.time));
     this.tradeShown = shown;
@@ -395,9 +407,9 @@ export class ChartView {
    * whose plot rows follow at once) nothing is built until they are drawn: one paint with
    * everything. Series already laid out for the same plan are kept (emptied). */
   reset(title: string, draw = true): void {
-    this.title = title;
-    this.computeFormats();
-    const plan = buildChartPlan(this.buffer.program);
+    this.legend.title = title;
+    this.formats.compute();
+    const plan = this.planOf(this.buffer.program);
     const same = this.built && planKey(plan) === planKey(this.plan);
     this.plan = plan;
     this.w0 = 0;
@@ -462,29 +474,13 @@ export class ChartView {
     this.applyFormats();
   }
 
-  /** The symbol's tick size (inferred from the bars as the engine infers syminfo.mintick) and the
-   * script's format and precision. */
-  private computeFormats(): void {
-    const b = this.buffer;
-    if (b.barCount > 0) {
-      const n = Math.min(b.barCount, 2000);
-      const cols = { open: b.open.data.subarray(0, n), high: b.high.data.subarray(0, n), low: b.low.data.subarray(0, n), close: b.close.data.subarray(0, n), time: b.time.data.subarray(0, n), volume: b.volume.data.subarray(0, n), length: n };
-      this.symbolFmt = symbolFormat(inferMintick(cols));
-    }
-    this.scriptFmt = scriptFormat(b.program?.meta ?? null, this.symbolFmt);
-  }
-
-  private formatOf(outputId: number): ValueFormat {
-    return outputFormat(this.buffer.program?.outputs[outputId], this.scriptFmt);
-  }
-
   /** Gives every series its price format (axis and last-value labels). */
   private applyFormats(): void {
-    const opts = (f: ValueFormat) => ({ priceFormat: { type: 'custom' as const, formatter: (v: number) => formatValue(v, f), minMove: minMoveOf(f) } });
-    this.candles?.applyOptions(opts(this.symbolFmt));
-    for (const c of this.plotCandles) c.api.applyOptions(opts(this.formatOf(c.plan.outputId)));
-    for (const p of this.plots) p.api.applyOptions(opts(this.formatOf(p.plan.outputId)));
-    for (const a of this.anchors) a.applyOptions(opts(this.scriptFmt));
+    const f = this.formats;
+    this.candles?.applyOptions(priceFormatOptions(f.symbol));
+    for (const c of this.plotCandles) c.api.applyOptions(priceFormatOptions(f.of(c.plan.outputId)));
+    for (const p of this.plots) p.api.applyOptions(priceFormatOptions(f.of(p.plan.outputId)));
+    for (const a of this.anchors) a.applyOptions(priceFormatOptions(f.script));
   }
 
   /** A value as a series' price axis and last-value label write it ('candles' or a plot's title;
@@ -496,13 +492,11 @@ export class ChartView {
 
   /** What the legend shows, and for which bar. */
   legendInfo(): { bar: number; text: string } {
-    if (this.legendFrame) {
-      // a redraw is pending: what it will show
-      cancelAnimationFrame(this.legendFrame);
-      this.legendFrame = 0;
-      this.renderLegend(this.hoverBar ?? this.buffer.shownBars - 1);
-    }
-    return { bar: Number(this.legend.dataset.bar ?? -1), text: this.legend.textContent ?? '' };
+    return this.legend.info();
+  }
+
+  renderLegend(bar: number): void {
+    this.legend.render(bar);
   }
 
   /** Creates the series of the program's outputs: backgrounds under the candles, plots above. */
@@ -525,9 +519,11 @@ export class ChartView {
     }
     for (const p of plan.series) this.plots.push({ plan: p, api: this.addPlot(p), adjustedBar: -1 });
     if (plan.panes > 1) {
+      // The price pane keeps most of the height; the scripts' own panes share the rest.
       const panes = this.chart.panes();
-      panes[0]?.setStretchFactor(0.62);
-      panes[1]?.setStretchFactor(0.38);
+      const main = plan.panes > 2 ? 0.5 : 0.62;
+      panes[0]?.setStretchFactor(main);
+      for (let i = 1; i < plan.panes; i++) panes[i]?.setStretchFactor((1 - main) / (plan.panes - 1));
     }
     // Markers, fills and horizontal lines hang on a series of their pane.
     for (const m of plan.markers) this.hostFor(m.pane).plans.push(m);
@@ -607,111 +603,24 @@ export class ChartView {
 
   // ---- data ----
 
-  private candleColor(bar: number): string | undefined {
-    const bc = this.plan.barColor;
-    if (!bc) return undefined;
-    const v = bc.colorChannel >= 0 ? this.buffer.value(bc.outputId, bc.colorChannel, bar - bc.offset) : NaN;
-    return (bc.colorChannel >= 0 ? colorToCss(v) : bc.color) ?? undefined;
-  }
-
   private candlePoint(bar: number) {
-    const b = this.buffer;
-    const o = b.openBar;
-    const time = toTime(o && o.bar === bar && bar >= b.barCount ? o.time : (b.time.data[bar] as number));
-    const vals = o && o.bar === bar && bar >= b.barCount ? o : { open: b.open.data[bar] as number, high: b.high.data[bar] as number, low: b.low.data[bar] as number, close: b.close.data[bar] as number };
-    const color = this.candleColor(bar);
-    const point = { time, open: vals.open, high: vals.high, low: vals.low, close: vals.close };
-    return color ? { ...point, color, wickColor: color } : point;
+    return candlePoint(this.buffer, this.plan, bar);
   }
 
   private plotPoint(p: SeriesPlan, bar: number, live: boolean): PlotPoint | null {
-    const time = toTime(this.barTime(bar));
-    // `offset`: bar `bar` shows the value computed on bar `bar - offset`; `show_last`: only the
-    // last N bars (up to the newest one computed) are drawn.
-    if (p.showLast !== null && bar <= this.lastComputedBar() - p.showLast) return live || p.breaks ? { time: toTime(this.barTime(bar)) } : null;
-    const src = bar - p.offset;
-    const v = this.buffer.value(p.outputId, p.valueChannel, src);
-    if (Number.isNaN(v)) return p.breaks || live ? { time } : null;
-    if (p.colorChannel >= 0) {
-      const c = colorToCss(this.buffer.value(p.outputId, p.colorChannel, src));
-      // An area's points take their colors as line and fill colors (na: none drawn).
-      if (p.shape === 'area') return { time, value: v, lineColor: c ?? TRANSPARENT, topColor: c ? areaTop(c) : TRANSPARENT, bottomColor: TRANSPARENT };
-      return { time, value: v, color: c ?? TRANSPARENT };
-    }
-    return { time, value: v };
-  }
-
-  /** A background's color on a bar (null: none), its `offset` applied. */
-  private bgColor(bg: BgPlan, bar: number): string | null {
-    return bg.colorChannel >= 0 ? colorToCss(this.buffer.value(bg.outputId, bg.colorChannel, bar - bg.offset)) : bg.color;
-  }
-
-  /** A plotcandle/plotbar point: whitespace when a price is na or its per-bar color is na (no
-   * color: nothing drawn); the body, wick and border colors of the script. */
-  private plotCandlePoint(c: CandlePlan, bar: number): CandleColorPoint | WhitespaceData<Time> {
-    const time = toTime(this.barTime(bar));
-    const [o, h, l, cl] = c.channels;
-    const id = c.outputId;
-    const v = [o, h, l, cl].map((ch) => this.buffer.value(id, ch, bar)) as [number, number, number, number];
-    if (v.some(Number.isNaN)) return { time };
-    const color = c.colorChannel >= 0 ? colorToCss(this.buffer.value(id, c.colorChannel, bar)) : c.color;
-    if (color === null) return { time };
-    const point: CandleColorPoint = { time, open: v[0], high: v[1], low: v[2], close: v[3], color };
-    if (!c.bars) {
-      point.wickColor = c.wickColor ?? color;
-      point.borderColor = c.borderColor ?? color;
-    }
-    return point;
-  }
-
-  /** The newest bar with plot values (the open bar during a replay). */
-  private lastComputedBar(): number {
-    const b = this.buffer;
-    const o = b.openBar;
-    return o && o.bar >= b.rowEnd ? o.bar : b.rowEnd - 1;
+    return plotPoint(this.buffer, p, bar, live);
   }
 
   private barTime(bar: number): number {
-    const o = this.buffer.openBar;
-    if (o && o.bar === bar && bar >= this.buffer.barCount) return o.time;
-    return this.buffer.time.data[bar] as number;
+    return barTime(this.buffer, bar);
   }
 
-  /** Bars with plot values in the window: rows computed so far (and the open bar). */
   private plotEnd(): number {
-    const b = this.buffer;
-    const o = b.openBar;
-    return Math.min(this.w1, o && o.bar >= b.rowEnd ? o.bar + 1 : b.rowEnd);
+    return plotEnd(this.buffer, this.w1);
   }
 
   private markersFor(h: MarkerHost, from: number, to: number): SeriesMarker<Time>[] {
-    const out: SeriesMarker<Time>[] = [];
-    const end = Math.min(to, this.buffer.rowEnd);
-    for (let bar = from; bar < end; bar++) {
-      for (const m of h.plans) {
-        // `offset`: the marker on bar `bar` is the one computed on bar `bar - offset`.
-        const src = bar - m.offset;
-        const v = this.buffer.value(m.outputId, m.valueChannel, src);
-        if (m.kind === 'arrow') {
-          if (Number.isNaN(v) || v === 0) continue;
-          const up = v > 0;
-          const cch = up ? m.upChannel : m.downChannel;
-          // A per-bar color that is na means no color: no arrow.
-          const color = cch >= 0 ? colorToCss(this.buffer.value(m.outputId, cch, src)) : up ? m.upColor : m.downColor;
-          if (color === null) continue;
-          out.push({ time: toTime(this.buffer.time.data[bar] as number), position: up ? 'belowBar' : 'aboveBar', shape: up ? 'arrowUp' : 'arrowDown', color, size: 1 });
-          continue;
-        }
-        if (!markerVisible(v)) continue;
-        // A per-bar color that is na means no color: the shape is not drawn on that bar.
-        const color = m.colorChannel >= 0 ? colorToCss(this.buffer.value(m.outputId, m.colorChannel, src)) : m.color;
-        if (color === null) continue;
-        const time = toTime(this.buffer.time.data[bar] as number);
-        const base = { time, shape: m.shape, color, size: m.size, ...(m.text ? { text: m.text } : {}) };
-        out.push(m.position === 'atPriceMiddle' ? { ...base, position: 'atPriceMiddle', price: v } : { ...base, position: m.position });
-      }
-    }
-    return out;
+    return markersFor(this.buffer, h.plans, from, to);
   }
 
   /** Redraws in a task of its own, soon; calls before it coalesce into one draw. Not in an animation
@@ -756,7 +665,7 @@ export class ChartView {
       const visible = Math.ceil(this.container.clientWidth / BAR_SPACING);
       const size = compact && follow ? Math.min(CHART_WINDOW, visible + EDGE_MARGIN + 100) : CHART_WINDOW;
       this.w1 = total;
-      this.w0 = Math.max(0, total - size);
+      this.w0 = Math.max(this.buffer.barsFrom, total - size);
     }
     this.setWindowData();
   }
@@ -802,7 +711,7 @@ export class ChartView {
       for (const bg of this.bgs) {
         const data: ({ time: UTCTimestamp; value: number; color: string } | WhitespaceData<Time>)[] = [];
         for (let i = w0; i < pend; i++) {
-          const c = this.bgColor(bg.plan, i);
+          const c = bgColor(this.buffer, bg.plan, i);
           const time = toTime(this.barTime(i));
           data.push(c ? { time, value: 1, color: c } : { time });
         }
@@ -810,7 +719,7 @@ export class ChartView {
       }
       for (const c of this.plotCandles) {
         const data: (CandleColorPoint | WhitespaceData<Time>)[] = [];
-        for (let i = w0; i < pend; i++) data.push(this.plotCandlePoint(c.plan, i));
+        for (let i = w0; i < pend; i++) data.push(plotCandlePoint(this.buffer, c.plan, i));
         c.api.setData(data);
       }
       for (const p of this.plots) p.api.setData(this.plotWindowData(p.plan, pend));
@@ -897,7 +806,7 @@ export class ChartView {
         if (i >= pend) continue;
         const time = toTime(this.barTime(i));
         for (const bg of this.bgs) {
-          const c = this.bgColor(bg.plan, i);
+          const c = bgColor(this.buffer, bg.plan, i);
           bg.api.update(c ? { time, value: 1, color: c } : { time });
         }
         for (const p of this.plots) {
@@ -914,7 +823,7 @@ export class ChartView {
           const pt = this.gapPoint(p.plan, i, true, pend);
           if (pt) p.api.update(pt);
         }
-        for (const c of this.plotCandles) c.api.update(this.plotCandlePoint(c.plan, i));
+        for (const c of this.plotCandles) c.api.update(plotCandlePoint(this.buffer, c.plan, i));
       }
       // A plot shifted left (negative offset) shows on earlier bars the values of the new ones:
       // its window is set again (the library's in-place updates of earlier points lose some).
@@ -947,12 +856,18 @@ export class ChartView {
     });
   }
 
+  /** The candles before a restored window arrived (PlotBuffer.barsFrom fell): a view at the old
+   * start can now scroll on into them. */
+  historyArrived(): void {
+    if (this.w1 > 0) this.checkRange();
+  }
+
   private checkRange(): void {
     const r = this.chart.timeScale().getVisibleLogicalRange();
     if (!r) return;
     const n = this.w1 - this.w0;
     const total = this.buffer.shownBars;
-    const nearStart = r.from < EDGE_MARGIN && this.w0 > 0;
+    const nearStart = r.from < EDGE_MARGIN && this.w0 > this.buffer.barsFrom;
     const nearEnd = r.to > n - EDGE_MARGIN && this.w1 < total;
     if (!nearStart && !nearEnd) return;
     this.moveWindow(this.w0 + (r.from + r.to) / 2, r.to - r.from, r);
@@ -961,7 +876,7 @@ export class ChartView {
   private moveWindow(center: number, span: number, keep: LogicalRange | null): void {
     const total = this.buffer.shownBars;
     const size = Math.max(CHART_WINDOW, Math.ceil(span * 3));
-    const nw0 = Math.max(0, Math.min(Math.round(center - size / 2), Math.max(0, total - size)));
+    const nw0 = Math.max(this.buffer.barsFrom, Math.min(Math.round(center - size / 2), Math.max(0, total - size)));
     const nw1 = Math.min(total, nw0 + size);
     const shift = this.w0 - nw0;
     this.w0 = nw0;
@@ -978,7 +893,7 @@ export class ChartView {
   /** Shows bar `bar` in the middle of the view (moving the window if needed). */
   scrollToBar(bar: number, span = 120): void {
     const total = this.buffer.shownBars;
-    const b = Math.max(0, Math.min(total - 1, bar));
+    const b = Math.max(this.buffer.barsFrom, Math.min(total - 1, bar));
     if (b < this.w0 + span || b >= this.w1 - span) this.moveWindow(b, span, null);
     const rel = b - this.w0;
     this.adjusting = true;
@@ -1045,52 +960,15 @@ export class ChartView {
 
   private onCrosshair(p: MouseEventParams<Time>): void {
     const logical = p.logical;
-    this.hoverBar = logical === undefined || p.point === undefined ? null : this.w0 + Math.round(logical);
-    this.renderLegend(this.hoverBar ?? this.buffer.shownBars - 1);
+    this.legend.hover(logical === undefined || p.point === undefined ? null : this.w0 + Math.round(logical));
   }
 
-  private legendFrame = 0;
-
-  /** The legend shows the bar under the cursor, or the newest bar when the cursor is away (drawn
-   * once per frame however many ticks arrive). */
   private followLegend(): void {
-    if (this.legendFrame || this.destroyed) return;
-    this.legendFrame = requestAnimationFrame(() => {
-      this.legendFrame = 0;
-      if (!this.destroyed) this.renderLegend(this.hoverBar ?? this.buffer.shownBars - 1);
-    });
-  }
-
-  renderLegend(bar: number): void {
-    const b = this.buffer;
-    this.legend.dataset.bar = String(bar < 0 || bar >= b.shownBars ? -1 : bar);
-    if (bar < 0 || bar >= b.shownBars) {
-      this.legend.textContent = this.title;
-      return;
-    }
-    const c = this.candlePoint(bar);
-    const fmt = (v: number) => formatValue(v, this.symbolFmt);
-    const up = c.close >= c.open;
-    const parts: string[] = [
-      `<span class="legend-title">${escapeHtml(this.title)}</span>`,
-      `<span class="legend-ohlc ${up ? 'up' : 'down'}">O ${fmt(c.open)} H ${fmt(c.high)} L ${fmt(c.low)} C ${fmt(c.close)}</span>`,
-    ];
-    for (const p of this.plots) {
-      if (!p.plan.legend) continue;
-      const src = bar - p.plan.offset;
-      const v = b.value(p.plan.outputId, p.plan.valueChannel, src);
-      const color = (p.plan.colorChannel >= 0 ? colorToCss(b.value(p.plan.outputId, p.plan.colorChannel, src)) : null) ?? p.plan.color;
-      parts.push(`<span class="legend-plot" style="color:${color}">${escapeHtml(p.plan.title)} ${formatValue(v, this.formatOf(p.plan.outputId))}</span>`);
-    }
-    this.legend.innerHTML = parts.join('');
+    this.legend.follow();
   }
 }
 
 /** Two plans with the same key lay the chart out the same way. */
 function planKey(plan: ChartPlan): string {
   return JSON.stringify(plan);
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"]/g, (ch) => (ch === '&' ? '&amp;' : ch === '<' ? '&lt;' : ch === '>' ? '&gt;' : '&quot;'));
 }

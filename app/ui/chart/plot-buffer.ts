@@ -39,7 +39,9 @@ class Column {
 
 export class PlotBuffer {
   program: ProgramInfo | null = null;
-  /** Candles [0, barCount). */
+  /** Candles [barsFrom, barCount): a restore drawn before its dataset was loaded starts with the
+   * chart's last window of candles (barsFrom > 0); the ones before follow (appendBars at 0). */
+  barsFrom = 0;
   barCount = 0;
   /** Output rows [0, rowCount): every row from bar 0, no gaps. */
   rowCount = 0;
@@ -59,6 +61,7 @@ export class PlotBuffer {
   reset(program: ProgramInfo | null, bars: BarsChunk): void {
     this.program = program;
     this.barCount = 0;
+    this.barsFrom = bars.length > 0 ? bars.firstBar : 0;
     this.rowCount = 0;
     this.tailFrom = 0;
     this.tailEnd = 0;
@@ -76,13 +79,18 @@ export class PlotBuffer {
   appendBars(c: BarsChunk): void {
     if (c.length === 0) return;
     const at = c.firstBar;
-    const empty = this.barCount === 0;
+    const empty = this.barCount === 0 && at === 0;
+    if (at > 0 && this.barCount === 0) {
+      // A restore's window of candles: room for every bar before it, which come next.
+      for (const col of [this.time, this.open, this.high, this.low, this.close, this.volume]) col.reserve = at + c.length;
+    }
     this.time.write(at, c.time, empty);
     this.open.write(at, c.open, empty);
     this.high.write(at, c.high, empty);
     this.low.write(at, c.low, empty);
     this.close.write(at, c.close, empty);
     this.volume.write(at, c.volume, empty);
+    if (at <= this.barsFrom && at + c.length >= this.barsFrom) this.barsFrom = at;
     this.barCount = Math.max(this.barCount, at + c.length);
   }
 

@@ -260,9 +260,13 @@ interface InputsPanelProps {
   inputs: InputInfo[];
   saved: Record<string, InputValue>;
   controller: AppController;
+  /** Where the values go (default: the editor's script; a script added to the chart has its own). */
+  onSet?: (values: Record<string, InputValue>) => void;
+  title?: string;
 }
 
-export const InputsPanel = memo(function InputsPanel({ inputs, saved, controller }: InputsPanelProps) {
+export const InputsPanel = memo(function InputsPanel({ inputs, saved, controller, onSet, title }: InputsPanelProps) {
+  const apply = onSet ?? ((values: Record<string, InputValue>) => void controller.setInputs(values));
   const groups = new Map<string, InputInfo[]>();
   for (const i of inputs) {
     const g = i.group ?? '';
@@ -271,14 +275,14 @@ export const InputsPanel = memo(function InputsPanel({ inputs, saved, controller
   const change = (info: InputInfo, v: InputValue) => {
     const next = { ...saved, [inputKey(info)]: v };
     if (v === info.defval) delete next[inputKey(info)];
-    void controller.setInputs(next);
+    apply(next);
   };
   return (
     <section className="panel inputs-panel" aria-label="Inputs">
       <header className="panel-head">
-        <h2>Inputs</h2>
+        <h2>{title ?? 'Inputs'}</h2>
         {Object.keys(saved).length > 0 && (
-          <button type="button" className="btn btn-small btn-ghost" onClick={() => void controller.setInputs({})}>
+          <button type="button" className="btn btn-small btn-ghost" onClick={() => apply({})}>
             Defaults
           </button>
         )}

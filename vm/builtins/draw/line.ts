@@ -3,10 +3,10 @@
 // x1, y1, x2, y2, xloc, extend, color, style, width and force_overlay.
 
 import { defineFn } from '../registry.js';
-import { addDrawing, copyDrawing, deleteDrawing, findDrawing, registry } from './store.js';
-import { defineGetter, defineSetter, defineSetters, pointArg, pointX, readProps, type PropType } from './props.js';
+import { addDrawing, findDrawing } from './store.js';
+import { defineCopyDelete, defineGetter, definePointSetter, defineSetter, defineSetters, pointArg, pointX, readProps, styleArgs, type StyleSpec } from './props.js';
 
-const STYLE: readonly (readonly [string, PropType, string])[] = [
+const STYLE: StyleSpec = [
   ['xloc', 'string', 'xloc.bar_index'],
   ['extend', 'string', 'extend.none'],
   ['color', 'color', 'color.blue'],
@@ -14,8 +14,7 @@ const STYLE: readonly (readonly [string, PropType, string])[] = [
   ['width', 'int', '1'],
   ['force_overlay', 'bool', 'false'],
 ];
-const styleParams = STYLE.map(([n, ty, def]) => `${n}: series ${ty} = ${def}`).join(', ');
-const styleFields = STYLE.map(([n, ty]) => [n, ty] as const);
+const { params: styleParams, fields: styleFields } = styleArgs(STYLE);
 
 /** The price of the line through (x1, y1), (x2, y2) at x; na for a vertical line. */
 export function linePrice(x1: number, y1: number, x2: number, y2: number, x: number): number {
@@ -46,25 +45,13 @@ export function registerLine(): void {
     },
     { drawing: true },
   );
-  defineFn('line.copy(id: series line): series line', (rt, a, d, s) => {
-    rt.f[d] = copyDrawing(rt, s, 'line', rt.f[a] ?? NaN);
-  }, { drawing: true });
-  defineFn('line.delete(id: series line): void', (rt, a, _d, s) => {
-    deleteDrawing(registry(rt, s), rt.f[a] ?? NaN);
-  }, { drawing: true });
+  defineCopyDelete('line');
   defineSetters('line', [['x1', 'int'], ['y1', 'float'], ['x2', 'int'], ['y2', 'float'], ['extend', 'string'], ['color', 'color'], ['style', 'string'], ['width', 'int']]);
   defineSetter('line', 'set_xy1', [['x1', 'int'], ['y1', 'float']]);
   defineSetter('line', 'set_xy2', [['x2', 'int'], ['y2', 'float']]);
   defineSetter('line', 'set_xloc', [['x1', 'int'], ['x2', 'int'], ['xloc', 'string']]);
-  for (const [fn, xk, yk] of [['set_first_point', 'x1', 'y1'], ['set_second_point', 'x2', 'y2']] as const) {
-    defineFn(`line.${fn}(id: series line, point: chart.point): void`, (rt, a, _d, s) => {
-      const dr = findDrawing(rt, s, 'line', rt.f[a] ?? NaN);
-      const p = pointArg(rt, a + 1);
-      if (!dr || !p) return;
-      dr[xk] = pointX(p, dr.xloc);
-      dr[yk] = p.price;
-    }, { drawing: true });
-  }
+  definePointSetter('line', 'set_first_point', 'x1', 'y1');
+  definePointSetter('line', 'set_second_point', 'x2', 'y2');
   for (const k of ['x1', 'x2'] as const) defineGetter('line', k, k, 'int');
   for (const k of ['y1', 'y2'] as const) defineGetter('line', k, k, 'float');
   defineFn('line.get_price(id: series line, x: series int): series float', (rt, a, d, s) => {

@@ -6,7 +6,7 @@
 import { defineFn } from '../registry.js';
 import type { Runtime } from '../../core/runtime.js';
 import type { PinePoint } from '../../core/heap.js';
-import { checkReach, findDrawing, type DrawKind } from './store.js';
+import { checkReach, copyDrawing, deleteDrawing, findDrawing, registry, type DrawKind } from './store.js';
 
 export type PropType = 'int' | 'float' | 'string' | 'color' | 'bool';
 
@@ -69,6 +69,44 @@ export function defineGetter(kind: DrawKind, name: string, prop: string, ty: Pro
     },
     { drawing: true },
   );
+}
+
+/** The style arguments of a `kind.new(...)` in Pine's order: name, type, default (Pine text). */
+export type StyleSpec = readonly (readonly [string, PropType, string])[];
+
+/** A style table as the signature's parameter text and the fields `readProps` reads. */
+export function styleArgs(spec: StyleSpec): { params: string; fields: readonly (readonly [string, PropType])[] } {
+  return {
+    params: spec.map(([n, ty, def]) => `${n}: ${sigOf(ty)} = ${def}`).join(', '),
+    fields: spec.map(([n, ty]) => [n, ty] as const),
+  };
+}
+
+/** The same style table with `key` taking an int: Pine v6 takes a text size as a size.* constant
+ * or as a number of typographic points (an overload; a call that gives neither takes the first). */
+export function withIntSize(spec: StyleSpec, key: string): StyleSpec {
+  return spec.map((e) => (e[0] === key ? ([key, 'int', 'na'] as const) : e));
+}
+
+/** `kind.copy(id)` and `kind.delete(id)`. */
+export function defineCopyDelete(kind: DrawKind): void {
+  defineFn(`${kind}.copy(id: series ${kind}): series ${kind}`, (rt, a, d, s) => {
+    rt.f[d] = copyDrawing(rt, s, kind, rt.f[a] ?? NaN);
+  }, { drawing: true });
+  defineFn(`${kind}.delete(id: series ${kind}): void`, (rt, a, _d, s) => {
+    deleteDrawing(registry(rt, s), rt.f[a] ?? NaN);
+  }, { drawing: true });
+}
+
+/** `kind.<fn>(id, point)`: moves one corner/end (`xKey`, `yKey`) of a live drawing to a chart.point. */
+export function definePointSetter(kind: DrawKind, fn: string, xKey: string, yKey: string): void {
+  defineFn(`${kind}.${fn}(id: series ${kind}, point: chart.point): void`, (rt, a, _d, s) => {
+    const dr = findDrawing(rt, s, kind, rt.f[a] ?? NaN);
+    const p = pointArg(rt, a + 1);
+    if (!dr || !p) return;
+    dr[xKey] = pointX(p, dr.xloc);
+    dr[yKey] = p.price;
+  }, { drawing: true });
 }
 
 /** A chart.point (core/heap.ts PinePoint). */

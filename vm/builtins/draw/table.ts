@@ -7,9 +7,9 @@ import { defineFn } from '../registry.js';
 import type { Runtime } from '../../core/runtime.js';
 import { makeColor } from '../../core/color.js';
 import { addDrawing, deleteDrawing, findDrawing, registry, type Drawing } from './store.js';
-import { defineSetters, readProps, type PropType } from './props.js';
+import { defineSetters, readProps, styleArgs, withIntSize, type StyleSpec } from './props.js';
 
-const CELL: readonly (readonly [string, PropType, string])[] = [
+const CELL: StyleSpec = [
   ['text', 'string', '""'],
   ['width', 'float', '0'],
   ['height', 'float', '0'],
@@ -22,7 +22,7 @@ const CELL: readonly (readonly [string, PropType, string])[] = [
   ['text_font_family', 'string', 'font.family_default'],
   ['text_formatting', 'int', 'text.format_none'],
 ];
-const cellFields = CELL.map(([n, ty]) => [n, ty] as const);
+const cellFields = styleArgs(CELL).fields;
 /** At most this many cells in one table, so a table's state stays bounded. */
 const MAX_CELLS = 10_000;
 
@@ -63,17 +63,20 @@ export function registerTable(): void {
     },
     { drawing: true },
   );
-  defineFn(
-    `table.cell(table_id: series table, column: series int, row: series int, ${CELL.map(([n, ty, def]) => `${n}: series ${ty} = ${def}`).join(', ')}): void`,
-    (rt, a, _d, s) => {
-      const t = findDrawing(rt, s, 'table', rt.f[a] ?? NaN);
-      if (!t) return;
-      const k = cellIndex(rt, t, rt.f[a + 1] ?? NaN, rt.f[a + 2] ?? NaN, 'table.cell');
-      (t.cells as unknown[])[k] = readProps(rt, a + 3, cellFields);
-    },
-    { drawing: true },
-  );
-  for (const [name, ty] of cellFields) {
+  // Twice: `text_size` as a size.* constant, then as a number of points.
+  for (const { params, fields } of [styleArgs(CELL), styleArgs(withIntSize(CELL, 'text_size'))]) {
+    defineFn(
+      `table.cell(table_id: series table, column: series int, row: series int, ${params}): void`,
+      (rt, a, _d, s) => {
+        const t = findDrawing(rt, s, 'table', rt.f[a] ?? NaN);
+        if (!t) return;
+        const k = cellIndex(rt, t, rt.f[a + 1] ?? NaN, rt.f[a + 2] ?? NaN, 'table.cell');
+        (t.cells as unknown[])[k] = readProps(rt, a + 3, fields);
+      },
+      { drawing: true },
+    );
+  }
+  for (const [name, ty] of [...cellFields, ['text_size', 'int'] as const]) {
     defineFn(`table.cell_set_${name}(table_id: series table, column: series int, row: series int, ${name}: series ${ty}): void`, (rt, a, _d, s) => {
       const t = findDrawing(rt, s, 'table', rt.f[a] ?? NaN);
       if (!t) return;

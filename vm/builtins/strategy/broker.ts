@@ -32,6 +32,31 @@ export interface BarView {
 
 const EPS = 1e-10;
 
+/** Called after each fill when the script recalculates on fills (strategy(calc_on_order_fills =
+ * true)): the fill's price and the extremes of the bar's path up to it. The host runs the script
+ * there; the orders it places wait for the path's next point. */
+export type FillHook = (price: number, high: number, low: number) => void;
+
+/** Lower-timeframe bars inside the chart bar (strategy(use_bar_magnifier = true)): their prices
+ * make the intrabar path, rows [from, to). */
+export interface LowerBars {
+  open: ArrayLike<number>;
+  high: ArrayLike<number>;
+  low: ArrayLike<number>;
+  close: ArrayLike<number>;
+  from: number;
+  to: number;
+}
+
+/** The walk of one bar with recalculations on fills: orders placed after `gate` (their seq) wait
+ * for the next point of the path; `hi`/`lo` are the path's extremes so far. */
+interface Recalc {
+  hook: FillHook;
+  gate: number;
+  hi: number;
+  lo: number;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Position facts
 
@@ -505,13 +530,13 @@ function entryLegs(b: Broker, o: Order, out: Leg[]): void {
 
 /** The order filled first by a move from `cur` to `to` and where: null when none triggers. The
  * move starting at `cur` itself (distance 0) covers gaps and orders that became active there. */
-function firstHit(b: Broker, cur: number, to: number, blocked: Set<Order>): { o: Order; leg: Leg; at: number } | null {
+function firstHit(b: Broker, cur: number, to: number, blocked: Set<Order>, gate: number): { o: Order; leg: Leg; at: number } | null {
   let best: { o: Order; leg: Leg; at: number } | null = null;
   let bestD = Infinity;
   const legs: Leg[] = [];
   const up = to > cur;
   for (const o of b.orders) {
-    if (!isPriceOrder(o) || blocked.has(o)) continue;
+    if (!isPriceOrder(o) || blocked.has(o) || o.seq > gate) continue;
     legs.length = 0;
     if (o.kind === K_EXIT) {
       if (exitLegs(b, o, legs) === 0) continue;
@@ -594,28 +619,89 @@ function trail(b: Broker, price: number): void {
   }
 }
 
-/** Walks from `cur` to `to`, filling every price order reached, in the order they are reached. */
-function walk(b: Broker, cur: number, to: number, bar: BarView): void {
+/** The open trades' excursions at a price the path reached (trades opened on this bar see only the
+ * path after their fill; finishBar covers the whole bar for the older ones). */
+function excursion(b: Broker, price: number): void {
+  const t = b.open;
+  for (let i = 0; i < t.n; i++) {
+    const p = tradeOpenProfit(b, i, price);
+    if (p > (t.runup[i] as number)) t.runup[i] = p;
+    if (p < (t.drawdown[i] as number)) t.drawdown[i] = p;
+  }
+}
+
+/** Walks from `cur` to `to`, filling every price order reached, in the order they are reached
+ * (with `rc`, the script recalculates after each fill). */
+function walk(b: Broker, cur: number, to: number, bar: BarView, rc: Recalc | null): void {
   const blocked = new Set<Order>();
   for (let guard = 0; guard < 1000; guard++) {
     pruneExits(b);
-    const hit = firstHit(b, cur, to, blocked);
+    const hit = firstHit(b, cur, to, blocked, rc === null ? Infinity : rc.gate);
     if (!hit) break;
     trail(b, hit.at);
+    excursion(b, hit.at);
     if (!fillHit(b, hit.o, hit.leg, hit.at, bar)) {
       blocked.add(hit.o);
       continue;
     }
     cur = hit.at;
+    if (rc !== null && hit.leg.type < 3) {
+      if (cur > rc.hi) rc.hi = cur;
+      if (cur < rc.lo) rc.lo = cur;
+      pruneExits(b);
+      rc.hook(cur, rc.hi, rc.lo);
+    }
   }
   trail(b, to);
+  excursion(b, to);
+}
+
+/** One bar's assumed path from its open (open → the nearer extreme → the other extreme → close),
+ * each point reached in turn: `walk` fills the price orders between points, `atPoint` runs at each
+ * point after the first. */
+function walkBar(b: Broker, o: number, h: number, l: number, c: number, bar: BarView, rc: Recalc | null): void {
+  const highFirst = h - o < o - l;
+  const p1 = highFirst ? h : l;
+  const p2 = highFirst ? l : h;
+  walk(b, o, p1, bar, rc);
+  atPoint(b, p1, bar, rc);
+  walk(b, p1, p2, bar, rc);
+  atPoint(b, p2, bar, rc);
+  walk(b, p2, c, bar, rc);
+  atPoint(b, c, bar, rc);
+}
+
+/** A point of the path reached: with recalculations, the orders placed so far become active and
+ * the market orders among them fill here, each followed by a recalculation. */
+function atPoint(b: Broker, price: number, bar: BarView, rc: Recalc | null): void {
+  if (rc === null) return;
+  if (price > rc.hi) rc.hi = price;
+  if (price < rc.lo) rc.lo = price;
+  rc.gate = b.seq;
+  marketsAt(b, price, bar, rc);
+}
+
+/** Fills the active market orders at `price`, one at a time in the order they were placed, the
+ * script recalculating after each (the orders it places wait for the next point). */
+function marketsAt(b: Broker, price: number, bar: BarView, rc: Recalc): void {
+  for (;;) {
+    const k = b.orders.findIndex((o) => !isPriceOrder(o) && o.seq <= rc.gate);
+    const o = b.orders[k];
+    if (o === undefined) break;
+    b.orders.splice(k, 1);
+    fillMarket(b, o, price, bar);
+    pruneExits(b);
+    rc.hook(price, rc.hi, rc.lo);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
 // The bar steps
 
-/** Before the script runs on a bar: fills what the previous bar left pending on this bar's path. */
-export function processBar(b: Broker, bar: BarView): void {
+/** Before the script runs on a bar: fills what the previous bar left pending on this bar's path.
+ * With `hook` the script recalculates after each fill (calc_on_order_fills); with `lower` the path
+ * is that of the lower-timeframe bars inside this bar (the bar magnifier). */
+export function processBar(b: Broker, bar: BarView, hook: FillHook | null = null, lower: LowerBars | null = null): void {
   if (b.bar === bar.bar) return;
   b.bar = bar.bar;
   if (b.firstPrice !== b.firstPrice) b.firstPrice = bar.open;
@@ -624,17 +710,78 @@ export function processBar(b: Broker, bar: BarView): void {
     if (b.open.n > 0) marginCall(b, bar);
     return;
   }
-  // Market orders fill at the open, in the order they were placed.
-  const market = b.orders.filter((o) => !isPriceOrder(o));
-  b.orders = b.orders.filter((o) => isPriceOrder(o));
-  for (const o of market) fillMarket(b, o, bar.open, bar);
+  const rc: Recalc | null = hook === null ? null : { hook, gate: b.seq, hi: bar.open, lo: bar.open };
+  // Market orders fill at the open, in the order they were placed (a trade they close sees only
+  // its fill price, slippage included; the others see the open).
+  if (rc === null) {
+    const market = b.orders.filter((o) => !isPriceOrder(o));
+    b.orders = b.orders.filter((o) => isPriceOrder(o));
+    for (const o of market) fillMarket(b, o, bar.open, bar);
+  } else marketsAt(b, bar.open, bar, rc);
+  excursion(b, bar.open);
   pruneExits(b);
-  const o = bar.open;
-  const highFirst = bar.high - o < o - bar.low;
-  const path = highFirst ? [o, bar.high, bar.low, bar.close] : [o, bar.low, bar.high, bar.close];
-  for (let k = 0; k < 3; k++) walk(b, path[k] as number, path[k + 1] as number, bar);
+  if (lower !== null && lower.to > lower.from) {
+    for (let j = lower.from; j < lower.to; j++) {
+      const o = j === lower.from ? bar.open : (lower.open[j] as number);
+      walkBar(b, o, lower.high[j] as number, lower.low[j] as number, lower.close[j] as number, bar, rc);
+      // Between two lower bars the price jumps (a gap): orders fill at the next one's open.
+      if (j + 1 < lower.to) atPoint(b, lower.open[j + 1] as number, bar, rc);
+    }
+  } else walkBar(b, bar.open, bar.high, bar.low, bar.close, bar, rc);
   pruneExits(b);
   marginCall(b, bar);
+}
+
+/** A realtime tick of the open bar (the broker is not rolled back between ticks: fills on ticks
+ * stand, as in TradingView's realtime). The first tick of a bar starts it like `processBar` (market
+ * orders at the open); each tick then walks from the last tick's price through the new extremes (the
+ * nearer first) to its price, and the market orders placed on earlier ticks fill at its price.
+ * `last` is the bar's confirmation (the margin call is checked then). */
+export function processTick(b: Broker, bar: BarView, last: boolean, hook: FillHook | null = null): void {
+  const rc: Recalc | null = hook === null ? null : { hook, gate: b.seq, hi: bar.open, lo: bar.open };
+  if (b.tickBar !== bar.bar) {
+    b.bar = bar.bar;
+    b.tickBar = bar.bar;
+    b.tickPrice = bar.open;
+    b.tickHigh = bar.open;
+    b.tickLow = bar.open;
+    if (b.firstPrice !== b.firstPrice) b.firstPrice = bar.open;
+    if (rc === null) {
+      const market = b.orders.filter((o) => !isPriceOrder(o));
+      b.orders = b.orders.filter((o) => isPriceOrder(o));
+      for (const o of market) fillMarket(b, o, bar.open, bar);
+    } else marketsAt(b, bar.open, bar, rc);
+    pruneExits(b);
+  } else if (rc !== null) {
+    rc.hi = b.tickHigh;
+    rc.lo = b.tickLow;
+  }
+  const gate = b.seq;
+  let cur = b.tickPrice;
+  const up = bar.high > b.tickHigh;
+  const down = bar.low < b.tickLow;
+  const stops = up && down ? (bar.high - cur < cur - bar.low ? [bar.high, bar.low] : [bar.low, bar.high]) : up ? [bar.high] : down ? [bar.low] : [];
+  for (const p of stops) {
+    walk(b, cur, p, bar, rc);
+    atPoint(b, p, bar, rc);
+    cur = p;
+  }
+  walk(b, cur, bar.close, bar, rc);
+  b.tickPrice = bar.close;
+  if (bar.high > b.tickHigh) b.tickHigh = bar.high;
+  if (bar.low < b.tickLow) b.tickLow = bar.low;
+  // Market orders placed on the earlier ticks fill at this tick's price.
+  for (;;) {
+    const k = b.orders.findIndex((o) => !isPriceOrder(o) && o.seq <= gate);
+    const o = b.orders[k];
+    if (o === undefined) break;
+    b.orders.splice(k, 1);
+    fillMarket(b, o, bar.close, bar);
+    pruneExits(b);
+    if (rc !== null) rc.hook(bar.close, b.tickHigh, b.tickLow);
+  }
+  pruneExits(b);
+  if (last) marginCall(b, bar);
 }
 
 /** A margin call, as TradingView's user manual describes it: at the bar's adverse extreme, when
@@ -673,11 +820,14 @@ export function finishBar(b: Broker, bar: BarView, dayKey: number, monthKey: num
   const t = b.open;
   let open = 0;
   for (let i = 0; i < t.n; i++) {
-    const dir = t.dir[i] as number;
-    const best = tradeOpenProfit(b, i, dir > 0 ? bar.high : bar.low);
-    const worst = tradeOpenProfit(b, i, dir > 0 ? bar.low : bar.high);
-    if (best > (t.runup[i] as number)) t.runup[i] = best;
-    if (worst < (t.drawdown[i] as number)) t.drawdown[i] = worst;
+    // A trade opened on this bar saw only the path after its fill (tracked as the path went).
+    if ((t.entryBar[i] as number) < bar.bar) {
+      const dir = t.dir[i] as number;
+      const best = tradeOpenProfit(b, i, dir > 0 ? bar.high : bar.low);
+      const worst = tradeOpenProfit(b, i, dir > 0 ? bar.low : bar.high);
+      if (best > (t.runup[i] as number)) t.runup[i] = best;
+      if (worst < (t.drawdown[i] as number)) t.drawdown[i] = worst;
+    }
     open += tradeOpenProfit(b, i, bar.close) - (t.commission[i] as number);
   }
   const eq = b.cfg.capital + b.netprofit + open;

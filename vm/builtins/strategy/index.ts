@@ -96,19 +96,39 @@ export function brokerFor(host: Record<string, unknown>, o: Options, sym: Symbol
   return b;
 }
 
-/** The trading day and month keys of a bar time in the symbol's zone (a Date per new day only). */
-export function dayAndMonth(b: Broker, t: number, timezone: string): { day: number; month: number } {
-  const local = toLocal(zoneOf(timezone), t);
-  const day = Math.floor(local / 86_400_000);
+/** The trading day and month keys of a bar (written by `dayAndMonth`: no object per bar). */
+export const DAY_MONTH = { day: 0, month: 0 };
+
+/** The UTC span of the last local day seen (only its first 23 hours, so a day that DST makes
+ * shorter is never overrun), with its zone and day key: bars inside it skip the zone lookup. */
+let spanZone = '';
+let spanFrom = NaN;
+let spanTo = NaN;
+let spanDay = NaN;
+
+/** The trading day and month keys of a bar time in the symbol's zone, into DAY_MONTH (a Date per
+ * new day only). */
+export function dayAndMonth(b: Broker, t: number, timezone: string): typeof DAY_MONTH {
+  let day: number;
+  if (t >= spanFrom && t < spanTo && timezone === spanZone) day = spanDay;
+  else {
+    const local = toLocal(zoneOf(timezone), t);
+    day = Math.floor(local / 86_400_000);
+    spanZone = timezone;
+    spanFrom = t - (local - day * 86_400_000);
+    spanTo = spanFrom + 23 * 3_600_000;
+    spanDay = day;
+  }
   let month = b.month;
   if (day !== b.day) {
-    const d = new Date(local);
+    const d = new Date(day * 86_400_000);
     month = d.getUTCFullYear() * 12 + d.getUTCMonth();
     b.month = month;
   }
-  return { day, month };
+  DAY_MONTH.day = day;
+  DAY_MONTH.month = month;
+  return DAY_MONTH;
 }
-
 
 // ---------------------------------------------------------------------------------------------
 // Orders

@@ -4,7 +4,7 @@
 
 import type { Broker } from './state.js';
 import type { TradeLog } from './log.js';
-import { openProfit, positionSize } from './broker.js';
+import { commissionFor, openProfit, positionSize } from './broker.js';
 
 export interface TradeRow {
   /** TradingView's "Trade #". */
@@ -97,8 +97,15 @@ function rowOf(b: Broker, t: TradeLog, i: number, open: boolean, cum: number, nu
   const exitPrice = open ? b.lastPrice : (t.exitPrice[i] as number);
   const commission = t.commission[i] as number;
   const profit = open ? (exitPrice - entryPrice) * dir * qty * pv - commission : (t.profit[i] as number);
-  const runup = open ? Math.max(t.runup[i] as number, profit + commission) : (t.runup[i] as number);
-  const drawdown = open ? Math.min(t.drawdown[i] as number, profit + commission) : (t.drawdown[i] as number);
+  // The log keeps the excursions of the price move; TradingView's list shows them net of the entry
+  // commission (a trade's Run-up is never below 0): run-up max(0, best move − entry commission),
+  // drawdown worst move − entry commission (checked on the commission fixtures, tv-parity.test.ts).
+  const gross = open ? profit + commission : 0;
+  const entryCommission = open ? commission : commission - commissionFor(b, qty, exitPrice);
+  const runup = Math.max(0, (open ? Math.max(t.runup[i] as number, gross) : (t.runup[i] as number)) - entryCommission);
+  // Percentages are of what the entry cost: its value and its commission.
+  const cost = value + entryCommission;
+  const drawdown = Math.min(0, (open ? Math.min(t.drawdown[i] as number, gross) : (t.drawdown[i] as number)) - entryCommission);
   return {
     num,
     direction: dir > 0 ? 'long' : 'short',
@@ -114,16 +121,46 @@ function rowOf(b: Broker, t: TradeLog, i: number, open: boolean, cum: number, nu
     exitId: open ? '' : (t.exitId[i] ?? ''),
     exitComment: open ? '' : (t.exitComment[i] ?? ''),
     profit,
-    profitPercent: (profit / value) * 100,
+    profitPercent: (profit / cost) * 100,
     commission,
     runup,
-    runupPercent: (runup / value) * 100,
+    runupPercent: (runup / cost) * 100,
     drawdown,
-    drawdownPercent: (drawdown / value) * 100,
+    drawdownPercent: (drawdown / cost) * 100,
     cumProfit: cum + profit,
     cumProfitPercent: ((cum + profit) / b.cfg.capital) * 100,
     open,
   };
+}
+
+/** For each closed trade (in closing order): the entry commission of the trades open when it
+ * closed (entered on an earlier bar, closed later or still open). One sweep over the entries. */
+function openCommissions(b: Broker): Float64Array {
+  const c = b.closed;
+  const o = b.open;
+  const out = new Float64Array(c.n);
+  if (b.commission === 0) return out;
+  const n = c.n + o.n;
+  const entryBar = (k: number): number => (k < c.n ? (c.entryBar[k] as number) : (o.entryBar[k - c.n] as number));
+  const entryCommission = (k: number): number =>
+    k < c.n ? (c.commission[k] as number) - commissionFor(b, c.qty[k] as number, c.exitPrice[k] as number) : (o.commission[k - c.n] as number);
+  const order = Array.from({ length: n }, (_, k) => k).sort((x, y) => entryBar(x) - entryBar(y));
+  const added = new Uint8Array(n);
+  let p = 0;
+  let active = 0;
+  for (let i = 0; i < c.n; i++) {
+    const exitBar = c.exitBar[i] as number;
+    while (p < n && entryBar(order[p] as number) < exitBar) {
+      const k = order[p++] as number;
+      if (k >= i) {
+        added[k] = 1;
+        active += entryCommission(k);
+      }
+    }
+    if (added[i]) active -= entryCommission(i);
+    out[i] = active;
+  }
+  return out;
 }
 
 export function strategyReport(b: Broker): StrategyReport {
@@ -135,9 +172,15 @@ export function strategyReport(b: Broker): StrategyReport {
   let bars = 0;
   let top = b.cfg.capital;
   const c = b.closed;
+  const paid = openCommissions(b);
   for (let i = 0; i < c.n; i++) {
     const r = rowOf(b, c, i, false, cum, i + 1);
     cum = r.cumProfit;
+    // TradingView's cumulative P&L at a close also counts the entry commission already paid by
+    // the trades still open then (slippage_pyramiding: three entries closed together).
+    const shown = cum - (paid[i] ?? 0);
+    r.cumProfit = shown;
+    r.cumProfitPercent = (shown / b.cfg.capital) * 100;
     trades.push(r);
     const eq = b.cfg.capital + cum;
     top = Math.max(top, eq);

@@ -106,6 +106,12 @@ export interface Broker {
   maxHeldShort: number;
   /** Bar whose fills were processed last (-1: none). */
   bar: number;
+  /** Realtime: the open bar whose ticks were processed (-1: none), the last tick's price and the
+   * bar's extremes so far (fills on ticks stand; the next tick goes on from there). */
+  tickBar: number;
+  tickPrice: number;
+  tickHigh: number;
+  tickLow: number;
   /** First open and last close seen (buy & hold). */
   firstPrice: number;
   lastPrice: number;
@@ -158,6 +164,10 @@ export function newBroker(cfg: StrategyConfig): Broker {
     maxHeldLong: 0,
     maxHeldShort: 0,
     bar: -1,
+    tickBar: -1,
+    tickPrice: NaN,
+    tickHigh: NaN,
+    tickLow: NaN,
     firstPrice: NaN,
     lastPrice: NaN,
     lastTime: NaN,

@@ -18,6 +18,7 @@ import { enumToString, inputEnum } from './enums.js';
 import { libFunction } from './libraries.js';
 import { didYouMean, dotted, PINE_ARRAY_FUNCTIONS, unknownName } from './names.js';
 import { notePlotCount, SCRIPT_CALLS } from './script-calls.js';
+import { argValue } from './presentation-args.js';
 import { notInStrategy } from './strategy.js';
 import { drawingSlot } from './tier2.js';
 import { METHOD_NAMESPACES } from '../tier2-types.js';
@@ -466,14 +467,14 @@ function builtinCall(cx: LowerContext, name: string, allSpecs: readonly FnSpec[]
     argVals.push(self.v);
     infos.push({ name: null, type: self.v.type, text: self.text });
   }
-  for (const a of e.args) {
+  for (const [i, a] of e.args.entries()) {
     const saveDecl = cx.declName;
     if (!resolved?.declName) cx.declName = null;
     // A list literal is only meaningful as input options (`options = [1, 2, 3]`).
     let v: Val =
       resolved?.listArgs && a.value.kind === 'Tuple'
         ? { reg: 0, type: t('tuple', Qual.Const) }
-        : cx.expr(a.value, scope);
+        : argValue(cx, name, i, a, scope);
     cx.declName = saveDecl;
     argVals.push(v);
     infos.push({ name: a.name, type: v.type, text: cx.q(a.value) });

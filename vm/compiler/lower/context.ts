@@ -123,6 +123,9 @@ export class LowerContext {
   /** Depth of request.security expressions being lowered (lower/request.ts): inside one, the
    * history of a bar variable is the requested timeframe's, not the chart's bar series. */
   requestDepth = 0;
+  /** A canonical compile (compiler/presentation.ts): constant presentation arguments stand as
+   * canonical constants (lower/presentation-args.ts). */
+  canonicalPresentation = false;
   readonly compiling: FuncSym[] = [];
   meta: ScriptMeta;
   sawDeclaration = false;

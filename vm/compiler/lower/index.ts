@@ -23,9 +23,10 @@ export type { LibSource } from './context.js';
 export { typeName } from '../types.js';
 
 /** Lowers a parsed script to a Program (null when any error was reported to `sink`). */
-export function lower(script: A.Script, sink: DiagnosticSink, libraries: readonly LibSource[] = []): Program | null {
+export function lower(script: A.Script, sink: DiagnosticSink, libraries: readonly LibSource[] = [], canonicalPresentation = false): Program | null {
   const cx = new LowerContext(script, sink, { expr, stmts, binaryVals, asBool, defaultArg });
   cx.libraries = libraries;
+  cx.canonicalPresentation = canonicalPresentation;
   try {
     return run(cx);
   } catch (e) {
@@ -74,6 +75,9 @@ function run(cx: LowerContext): Program | null {
   }
   const bodies: Emitter[] = cx.fns.map((f) => f.em);
   const linked = link(bodies);
+  const varipFields = [...cx.udts.values()]
+    .map((u) => ({ type: u.name, fields: u.fields.flatMap((f, i) => (f.def.varip ? [i] : [])) }))
+    .filter((v) => v.fields.length > 0);
   return {
     format: PROGRAM_FORMAT,
     version: cx.version,
@@ -104,5 +108,7 @@ function run(cx: LowerContext): Program | null {
     source: cx.sink.source,
     globals: cx.globals,
     loopRegs: cx.loopRegs,
+    // Only when some type has varip fields: other programs (and their hashes) stay as they were.
+    ...(varipFields.length > 0 ? { varipFields } : {}),
   };
 }

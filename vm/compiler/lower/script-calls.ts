@@ -15,6 +15,7 @@ import { callError, DEFAULT_MAX_BARS_BACK, type LowerContext, type Val, VOID, wi
 import { SOURCE_REGS } from '../../core/registers.js';
 import { requestSecurity, requestWithoutData } from './request.js';
 import { strategyDeclaration } from './strategy.js';
+import { argValue, defaultValue } from './presentation-args.js';
 
 /** `max_bars_back(var, num)`: the history buffer of `var` keeps at least `num` bars, so that
  * dynamic offsets up to `num` work whatever the script's max_bars_back. A layout directive:
@@ -68,7 +69,7 @@ function declaration(cx: LowerContext, name: string, e: A.Call, scope: Scope): V
   if (cx.sawDeclaration) cx.err('E407', e.span, `The script declares itself twice ('${name}').`);
   cx.sawDeclaration = true;
   const specs = lookupFn(name) ?? [];
-  const argVals = e.args.map((a) => cx.expr(a.value, scope));
+  const argVals = e.args.map((a, i) => argValue(cx, name, i, a, scope));
   const infos: ArgInfo[] = e.args.map((a, i) => ({ name: a.name, type: argVals[i]?.type ?? t('float'), text: cx.q(a.value) }));
   const res = resolveOverload(specs, infos, cx.version);
   if (!res.ok) {
@@ -141,8 +142,10 @@ function outputCall(cx: LowerContext, spec: FnSpec, m: Match, argVals: Val[], e:
     const bi = m.bound[k] ?? -1;
     let v: Val;
     if (bi >= 0) v = argVals[bi] ?? cx.poison();
-    else if (p.default !== null) v = cx.defaultArg(spec, p.default, scope, e.span);
-    else return;
+    else if (p.default !== null) {
+      const text = p.default;
+      v = defaultValue(cx, spec.name, p.name, scope, () => cx.defaultArg(spec, text, scope, e.span));
+    } else return;
     if (counts.colors.includes(p.name) && v.type.qual >= counts.colorQual) dynamicColors++;
     if (p.name === 'title') {
       const a = bi >= 0 ? e.args[bi] : undefined;

@@ -1,5 +1,5 @@
 // strategy: the compiler's side of strategies (vm/builtins/strategy/). strategy()'s arguments are
-// checked (those that cannot be honoured yet are named) and kept in Program.meta.options, which the
+// checked and kept in Program.meta.options, which the
 // broker's host step (runtime/strategy-step.ts) reads; strategy.* functions and variables are
 // refused outside a strategy.
 
@@ -9,9 +9,6 @@ import type { LowerContext } from './context.js';
 /** Checks strategy()'s arguments. */
 export function strategyDeclaration(cx: LowerContext, values: Record<string, string | number | boolean | null>, spans: (A.Span | null)[], names: string[], e: A.Call): void {
   const at = (n: string): A.Span => spans[names.indexOf(n)] ?? e.span;
-  const unsupported = (n: string, why: string): void => cx.err('E504', at(n), `strategy(${n} = ${String(values[n])}): ${why}`);
-  if (values.calc_on_order_fills === true) unsupported('calc_on_order_fills', 're-running the script after each fill is not supported yet: remove the argument (or set it to false).');
-  if (values.use_bar_magnifier === true) unsupported('use_bar_magnifier', 'the bar magnifier needs lower-timeframe bars, which are not supported yet: remove the argument (or set it to false).');
   for (const n of ['margin_long', 'margin_short']) {
     const v = values[n];
     if (typeof v === 'number' && !(v >= 0 && v <= 100)) cx.err('E331', at(n), `strategy(${n} = ${v}): a margin is a percentage from 0 to 100.`);

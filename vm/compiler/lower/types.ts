@@ -89,9 +89,6 @@ export function typeDef(cx: LowerContext, s: A.TypeDef, scope: Scope): void {
       continue;
     }
     seen.add(f.name);
-    if (f.varip) {
-      cx.err('E502', f.span, `'varip' fields of user-defined types ('varip ${cx.sink.quote(f.type.span)} ${f.name}' in '${s.name}') are not supported yet: declare the field without 'varip'.`);
-    }
     const type = declTypeFromRef(cx, f.type) ?? t('float');
     info.fields.push({ name: f.name, type, def: f });
     if (f.defaultValue) {

@@ -134,22 +134,37 @@ export abstract class BlockParser extends ExprParser {
     const kw = this.next();
     const subject = this.atLineEnd() ? null : this.parseExpr();
     const header = force(this.headerText(kw.start));
+    const cases: SwitchCase[] = [];
+    this.parseMemberLines(header, kw.start, 'case', true, kw.start, () => {
+      cases.push(this.parseCase());
+    });
+    return { kind: 'Switch', span: { start: kw.start, end: this.lastEnd }, subject, cases };
+  }
+
+  /** The indented lines after a header that hold one member each: a switch's cases, a type's or an
+   * enum's fields. The header's line must end here; then INDENT, one member per line, DEDENT.
+   * `member` parses one line; `noun` names a member in messages; with `scoped`, the lines are a
+   * scope of their own (a switch's cases); `wrapFrom` is where a wrapped line is looked for (see
+   * wrapHint). A member that fails is reported and skipped, as a statement is. */
+  protected parseMemberLines(
+    header: string, headerStart: number, noun: 'case' | 'field', scoped: boolean, wrapFrom: number | undefined, member: () => void,
+  ): void {
     const t = this.peek();
     if (t.kind !== 'Newline' && t.kind !== 'EOF') {
-      this.fail('E203', this.spanOf(t), `Expected end of line after '${header}', found ${this.describe(t)}${this.wrapHint(t, kw.start)}.`);
+      this.fail('E203', this.spanOf(t), `Expected end of line after '${header}', found ${this.describe(t)}${this.wrapHint(t, wrapFrom)}.`);
     }
     if (t.kind === 'Newline') this.next();
-    const cases: SwitchCase[] = [];
     const ind = this.peek();
     if (ind.kind !== 'Indent') {
-      this.report('E204', this.spanOf(ind.kind === 'EOF' ? t : ind), `Expected an indented list of cases after '${header}' at ${this.where(kw.start)}, found ${this.notIndented(ind)}.`);
-      return { kind: 'Switch', span: { start: kw.start, end: this.lastEnd }, subject, cases };
+      this.report('E204', this.spanOf(ind.kind === 'EOF' ? t : ind), `Expected an indented list of ${noun}s after '${header}' at ${this.where(headerStart)}, found ${this.notIndented(ind)}.`);
+      return;
     }
     if (ind.value !== BLOCK_STEP && !ind.flagged) {
-      this.report('E206', this.spanOf(ind), `Cases indented ${ind.value} spaces deeper than '${header}' at ${this.where(kw.start)}: expected exactly 4 spaces (or one tab).`);
+      const nouns = noun === 'case' ? 'Cases' : 'Fields';
+      this.report('E206', this.spanOf(ind), `${nouns} indented ${ind.value} spaces deeper than '${header}' at ${this.where(headerStart)}: expected exactly 4 spaces (or one tab).`);
     }
     this.next();
-    const scopeDepth = ++this.scopeDepth;
+    const scopeDepth = scoped ? ++this.scopeDepth : this.scopeDepth;
     try {
       for (;;) {
         const c = this.peek();
@@ -159,29 +174,28 @@ export abstract class BlockParser extends ExprParser {
           continue;
         }
         if (c.kind === 'Indent') {
-          if (!c.flagged) this.report('E205', this.spanOf(c), `Unexpected indentation inside '${header}': each case must start at the same indentation.`);
+          if (!c.flagged) this.report('E205', this.spanOf(c), `Unexpected indentation inside '${header}': each ${noun} must start at the same indentation.`);
           this.parseIndentedBody();
           continue;
         }
         const before = this.pos;
         const depth = this.depth;
         try {
-          cases.push(this.parseCase());
+          member();
           this.endStatement(null);
         } catch (err) {
           if (!(err instanceof Abort)) throw err;
           this.depth = depth;
-          this.scopeDepth = scopeDepth;
+          if (scoped) this.scopeDepth = scopeDepth;
           this.recover();
         }
         if (this.pos === before) this.next();
       }
     } finally {
-      this.scopeDepth--;
+      if (scoped) this.scopeDepth--;
     }
     if (this.peek().kind === 'Dedent') this.next();
     this.lastKind = 'Dedent';
-    return { kind: 'Switch', span: { start: kw.start, end: this.lastEnd }, subject, cases };
   }
 
   protected parseCase(): SwitchCase {

@@ -2,8 +2,8 @@
 
 import type { EnumDef, EnumField, Expr, FieldDef, FuncDef, Import, Param, TypeDef, TypeRef } from '../ast.js';
 import type { Token } from '../lexer.js';
-import { Abort, force } from './tokens.js';
-import { BLOCK_STEP, BlockParser } from './blocks.js';
+import { force } from './tokens.js';
+import { BlockParser } from './blocks.js';
 
 /** Function, type and enum definitions and imports. */
 export abstract class DefinitionParser extends BlockParser {
@@ -127,47 +127,7 @@ export abstract class DefinitionParser extends BlockParser {
 
   /** The indented member lines of a type or enum; `member` parses one line. */
   protected parseMembers(headerStart: number, member: () => void): void {
-    const header = force(this.headerText(headerStart));
-    const t = this.peek();
-    if (t.kind !== 'Newline' && t.kind !== 'EOF') {
-      this.fail('E203', this.spanOf(t), `Expected end of line after '${header}', found ${this.describe(t)}${this.wrapHint(t)}.`);
-    }
-    if (t.kind === 'Newline') this.next();
-    const ind = this.peek();
-    if (ind.kind !== 'Indent') {
-      this.report('E204', this.spanOf(ind.kind === 'EOF' ? t : ind), `Expected an indented list of fields after '${header}' at ${this.where(headerStart)}, found ${this.notIndented(ind)}.`);
-      return;
-    }
-    if (ind.value !== BLOCK_STEP && !ind.flagged) {
-      this.report('E206', this.spanOf(ind), `Fields indented ${ind.value} spaces deeper than '${header}' at ${this.where(headerStart)}: expected exactly 4 spaces (or one tab).`);
-    }
-    this.next();
-    for (;;) {
-      const c = this.peek();
-      if (c.kind === 'Dedent' || c.kind === 'EOF') break;
-      if (c.kind === 'Newline') {
-        this.next();
-        continue;
-      }
-      if (c.kind === 'Indent') {
-        if (!c.flagged) this.report('E205', this.spanOf(c), `Unexpected indentation inside '${header}': each field must start at the same indentation.`);
-        this.parseIndentedBody();
-        continue;
-      }
-      const before = this.pos;
-      const depth = this.depth;
-      try {
-        member();
-        this.endStatement(null);
-      } catch (err) {
-        if (!(err instanceof Abort)) throw err;
-        this.depth = depth;
-        this.recover();
-      }
-      if (this.pos === before) this.next();
-    }
-    if (this.peek().kind === 'Dedent') this.next();
-    this.lastKind = 'Dedent';
+    this.parseMemberLines(force(this.headerText(headerStart)), headerStart, 'field', false, undefined, member);
   }
 
   protected parseImport(): Import {

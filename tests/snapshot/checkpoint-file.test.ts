@@ -1,0 +1,60 @@
+// The portable checkpoint file (vm/snapshot/checkpoint-file.ts): version-1 files (the app's first
+// exports: a `meta` record, the source beside it, the dataset as {meta, bars}) still read, mapped to
+// the version-2 run record; the bars digest tells equal bars from changed ones; a carried dataset
+// shorter than its checkpoint is refused.
+
+import { describe, expect, it } from 'vitest';
+import { Packr } from 'msgpackr';
+import { barsDigest, carriedDatasetId, decodeCheckpointFile, encodeCheckpointFile, CheckpointFileError } from '../../vm/index.js';
+
+const packr = new Packr({ moreTypes: true, useRecords: false, structuredClone: false });
+const cols = (n: number, base: number) => ({
+  time: Float64Array.from({ length: n }, (_, i) => 1_700_000_000_000 + i * 60_000),
+  open: Float64Array.from({ length: n }, (_, i) => base + i),
+  high: Float64Array.from({ length: n }, (_, i) => base + i + 1),
+  low: Float64Array.from({ length: n }, (_, i) => base + i - 1),
+  close: Float64Array.from({ length: n }, (_, i) => base + i + 0.5),
+  volume: Float64Array.from({ length: n }, () => NaN),
+});
+
+describe('checkpoint files', () => {
+  it('reads a version-1 file as its run record', () => {
+    const bars = cols(5, 100);
+    const v1 = packr.pack({
+      format: 'evergreen-checkpoint',
+      version: 1,
+      meta: { id: 'x', createdAt: 1, bar: 2, size: 1, kind: 'manual', status: 'ok', statusMessage: null, scriptId: 's', scriptName: 'Mine', sourceHash: 'h', datasetId: 'csv:abc', datasetName: 'prices', inputs: { len: 3 }, replayFrom: null, runKey: 'k', totalBars: 5 },
+      source: 'plot(close)',
+      snapshot: Uint8Array.of(1, 2),
+      outputs: { firstBar: 0, length: 3, time: bars.time.slice(0, 3), columns: [[Float64Array.of(1, 2, 3)]] },
+      dataset: { meta: { id: 'csv:abc', name: 'prices', fileName: 'prices.csv', length: 5, firstTime: 0, lastTime: 0, timeframe: '1', warnings: [], createdAt: 1 }, bars: { id: 'csv:abc', ...bars } },
+    });
+    const f = decodeCheckpointFile(new Uint8Array(v1));
+    expect(f.run).toEqual({ bar: 2, scriptName: 'Mine', source: 'plot(close)', inputs: { len: 3 }, datasetId: 'csv:abc', datasetName: 'prices', replayFrom: null, totalBars: 5, barsDigest: null });
+    expect(f.dataset?.fileName).toBe('prices.csv');
+    expect(Array.from(f.dataset?.close ?? [])).toEqual(Array.from(bars.close));
+  });
+
+  it('gives equal bars equal digests and a changed price another one', () => {
+    const a = cols(50, 10);
+    const b = cols(50, 10);
+    expect(barsDigest(a, 50)).toBe(barsDigest(b, 50));
+    expect(carriedDatasetId(a)).toBe(`csv:${barsDigest(a, 50)}`);
+    b.close[30] = (b.close[30] ?? 0) + 0.01;
+    expect(barsDigest(b, 50)).not.toBe(barsDigest(a, 50));
+    // Only bars before `end` count.
+    expect(barsDigest(b, 30)).toBe(barsDigest(a, 30));
+  });
+
+  it('refuses a file carrying fewer bars than its checkpoint ran on', () => {
+    const bars = cols(3, 1);
+    const bytes = encodeCheckpointFile({
+      run: { bar: 4, scriptName: 'S', source: 'plot(close)', inputs: {}, datasetId: 'csv:x', datasetName: 'x', replayFrom: null, totalBars: 5, barsDigest: null },
+      snapshot: Uint8Array.of(1),
+      outputs: { time: new Float64Array(5), columns: [] },
+      dataset: { name: 'x', fileName: 'x.csv', timeframe: '1', ...bars },
+    });
+    expect(() => decodeCheckpointFile(bytes)).toThrow(CheckpointFileError);
+    expect(() => decodeCheckpointFile(bytes)).toThrow('Not a valid Evergreen checkpoint file: it carries 3 bars, fewer than its checkpoint needs.');
+  });
+});

@@ -1,0 +1,84 @@
+// The helper thread of `evergreen run` (see fast-path.ts for what it does and why): bundled into
+// dist-cli/evergreen-worker.cjs and started by bin/evergreen.mjs with `workerData` = { path, flags,
+// port }. It reads the data file's bars with the byte loader and posts them (or null), then writes
+// JSON parts into bytes for each job the main thread posts. Every path ends by setting its flag, so
+// the main thread, waiting on it, never waits for ever: a failure posts null or an error.
+
+import { closeSync, openSync, fstatSync } from 'node:fs';
+import { workerData, type MessagePort } from 'node:worker_threads';
+import type { ParsedBars } from '../data/csv.js';
+import { FLAG_JOBS, FLAG_STATE, type JsonAnswer, type JsonJob, STATE_READING, STATE_READY } from './fast-path.js';
+import { TextSink, writeJsonParts } from './output.js';
+import { readBarsBytes } from './read-bars.js';
+
+interface HelperData {
+  path: string | null;
+  flags: Int32Array;
+  port: MessagePort;
+}
+
+const { path, flags, port } = workerData as HelperData;
+
+function signal(word: number, value: number | null): void {
+  if (value === null) Atomics.add(flags, word, 1);
+  else Atomics.store(flags, word, value);
+  Atomics.notify(flags, word);
+}
+
+/** The buffers under the bars' columns, handed over without a copy. */
+function buffersOf(bars: ParsedBars): ArrayBuffer[] {
+  const b = bars.bars;
+  const set = new Set<ArrayBuffer>();
+  for (const c of [b.time, b.open, b.high, b.low, b.close, b.volume]) set.add(c.buffer as ArrayBuffer);
+  return [...set];
+}
+
+function readBars(file: string): ParsedBars | null {
+  let fd = -1;
+  try {
+    fd = openSync(file, 'r');
+    const stat = fstatSync(fd);
+    return stat.isFile() ? readBarsBytes(fd, stat.size, file) : null;
+  } catch {
+    return null;
+  } finally {
+    if (fd >= 0) closeSync(fd);
+  }
+}
+
+signal(FLAG_STATE, STATE_READING);
+let bars: ParsedBars | null = null;
+try {
+  bars = path === null ? null : readBars(path);
+  port.postMessage(bars, bars === null ? [] : buffersOf(bars));
+} catch {
+  port.postMessage(null);
+} finally {
+  signal(FLAG_STATE, STATE_READY);
+}
+bars = null;
+
+port.on('message', (job: JsonJob) => {
+  let answer: JsonAnswer;
+  const transfer: ArrayBuffer[] = [];
+  try {
+    const chunks: Buffer[] = [];
+    const sink = new TextSink((c) => {
+      chunks.push(c);
+    });
+    writeJsonParts(sink, job.parts);
+    sink.end();
+    for (const c of chunks) transfer.push(c.buffer as ArrayBuffer);
+    answer = { chunks };
+  } catch (e) {
+    answer = { error: e instanceof Error ? e.message : String(e) };
+    transfer.length = 0;
+  }
+  try {
+    port.postMessage(answer, transfer);
+  } catch {
+    port.postMessage({ error: 'cannot post the bytes' });
+  } finally {
+    signal(FLAG_JOBS, null);
+  }
+});

@@ -1,0 +1,293 @@
+// The CSV loader straight from a file's bytes, for the common shape only: an ASCII header, then
+// rows of plain fields (no quotes or spaces, one field per column) whose time is a unix number and
+// whose prices and volumes are plain decimals of at most 15 digits. It reads each number as it
+// scans the bytes, never making a string of the file (the CLI's `run` reads a large file this way,
+// in a worker thread while the script compiles: vm/cli/fast-bars.ts).
+//
+// It returns null, having reported nothing, for any file it does not read exactly as the text
+// loader (csv.ts) would: another shape (quotes, ISO dates, a date + time of day, blank lines with
+// spaces, null rows...), any error or anything unusual. The caller then reads the file with
+// parseBarsCsv, which alone produces every error message. On a file it accepts, the bars, the
+// warnings and their lines are the text loader's: the same header step, the same numbers (the
+// text loader's fast path, csv-rows.ts, read over bytes), and the same checks after the rows.
+
+import { createBars } from './bars.js';
+import { Reporter } from './csv-error.js';
+import { readHeader } from './csv-header.js';
+import { type CsvRows, storeBar } from './csv-rows.js';
+import { countLines, detectDelimiter, sniffNotCsv } from './csv-scanner.js';
+import { afterRows, type ParsedBars } from './csv.js';
+
+/** Bytes decoded for the header step (the text loader's first piece holds at least 4 KB). */
+const HEAD_BYTES = 64 << 10;
+
+const POW10: readonly number[] = [
+  1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+];
+
+// Roles of a column (as in csv-rows.ts's fast path).
+const SKIP = 0;
+const TIME = 1;
+const OPEN = 2;
+const HIGH = 3;
+const LOW = 4;
+const CLOSE = 5;
+const VOLUME = 6;
+const TICK_VOLUME = 7;
+
+/** Bytes the header step must see as ASCII: sniffNotCsv reads the first 4096 characters, which
+ * are then the first 4096 bytes (a character of another script would be several). */
+const ASCII_BYTES = 16 << 10;
+
+/** Index of the first byte of `bytes[from, to)` that is not ASCII, or `to`. */
+function asciiUpTo(bytes: Uint8Array, from: number, to: number): number {
+  for (let i = from; i < to; i++) if ((bytes[i] as number) > 127) return i;
+  return to;
+}
+
+/** `bytes[from, to)`, all ASCII, as text. */
+function ascii(bytes: Uint8Array, from: number, to: number): string {
+  let s = '';
+  for (let i = from; i < to; i += 4096) s += String.fromCharCode.apply(null, bytes.subarray(i, Math.min(to, i + 4096)) as unknown as number[]);
+  return s;
+}
+
+/** Bars from the bytes of a UTF-8 CSV file, or null when the text loader must read it (see above).
+ * `name` is the file name in warnings, as parseBarsCsv's option. */
+export function parseBarsBytes(bytes: Uint8Array, name: string | null): ParsedBars | null {
+  let given = false;
+  return parseBarsByteChunks(() => {
+    if (given) return null;
+    given = true;
+    return bytes;
+  }, bytes.length, name);
+}
+
+/** The same over a file read in chunks: `next()` gives each chunk in order and null at the end.
+ * Every chunk but the last ends right after a line feed (so no row is cut), and the first holds the
+ * first 64 kB of the file (or all of it); a chunk is read to its end before the next is asked for,
+ * so one buffer may be reused. `totalLength` is the file's size (it sizes the columns). */
+export function parseBarsByteChunks(next: () => Uint8Array | null, totalLength: number, name: string | null): ParsedBars | null {
+  try {
+    return parse(next, totalLength, name);
+  } catch {
+    return null; // an error: the text loader says it
+  }
+}
+
+function parse(next: () => Uint8Array | null, totalLength: number, name: string | null): ParsedBars | null {
+  let bytes = next();
+  if (bytes === null) return null;
+  const len = bytes.length;
+  const whole = len >= totalLength;
+  // The header step runs on the first bytes as text (a UTF-8 BOM is the text's U+FEFF).
+  const bomBytes = len >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  // The head: the first 64 kB, ending after a line feed and before any byte that is not ASCII.
+  const limit = Math.min(len, HEAD_BYTES);
+  const asciiEnd = asciiUpTo(bytes, bomBytes, limit);
+  if (asciiEnd < Math.min(len, ASCII_BYTES)) return null;
+  const headEnd = asciiEnd === len && whole ? len : bytes.lastIndexOf(10, asciiEnd - 1) + 1;
+  if (headEnd <= bomBytes) return null;
+  const rest = ascii(bytes, bomBytes, headEnd);
+  const head = bomBytes > 0 ? `\ufeff${rest}` : rest;
+  const bom = bomBytes > 0 ? 1 : 0;
+  if (sniffNotCsv(head, bom) !== null) return null;
+  const report = new Reporter(name);
+  const h = readHeader(head, bom, detectDelimiter(head, bom), report);
+  if (h.pos >= head.length && !(whole && headEnd === len)) return null; // the header row goes on past the head
+  if (h.todCol >= 0) return null; // date + time of day: decided on the first row by the text loader
+
+  // Columns sized as the text loader sizes them for a file read in pieces.
+  const lines = countLines(head, h.pos);
+  const total = Math.max(totalLength, len);
+  let capacity = total > headEnd ? Math.ceil((lines * total * 1.02) / Math.max(1, head.length - h.pos)) + 16 : lines;
+  const r: CsvRows = {
+    bars: createBars(capacity), n: 0, capacity, rowLine: new Int32Array(capacity),
+    numericTimes: true, kind: 'iso', maxAbsTime: 0, dateCol: h.timeCol, firstDateCell: '',
+    dayFirstTime: null, dayFirstLine: 0, monthFirstLine: 0,
+    tickVolume: h.tickVolumeCol >= 0 ? new Float64Array(capacity) : null,
+    volumeNonZero: false,
+    badRange: 0, badRangeLine: 0, badRangeText: '', outside: 0, outsideLine: 0, outsideText: '',
+  };
+  const roles = new Uint8Array(h.ncols);
+  roles[h.timeCol] = TIME;
+  if (!h.closeOnly) {
+    roles[h.openCol] = OPEN;
+    roles[h.highCol] = HIGH;
+    roles[h.lowCol] = LOW;
+  }
+  roles[h.closeCol] = CLOSE;
+  if (h.volumeCol >= 0) roles[h.volumeCol] = VOLUME;
+  if (h.tickVolumeCol >= 0) roles[h.tickVolumeCol] = TICK_VOLUME;
+  const reader = new ByteRow(h.delim, roles);
+  const closeOnly = h.closeOnly;
+  const hasVolume = h.volumeCol >= 0;
+  const values = reader.values;
+  let p = h.pos + (bomBytes > 0 ? bomBytes - 1 : 0);
+  let line = h.line;
+  for (;;) {
+    const end = reader.start(bytes);
+    for (;;) {
+      p = reader.skipBlankLines(p);
+      line += reader.blankLines;
+      if (p >= end) break;
+      p = reader.row(p);
+      if (p < 0) return null;
+      if (r.n === 0) r.firstDateCell = ascii(bytes, reader.timeStart, reader.timeEnd);
+      if (r.n >= capacity) {
+        capacity = Math.max(r.n + 16, Math.ceil(capacity * 1.5));
+        grow(r, capacity);
+      }
+      const t = values[TIME] as number;
+      const a = Math.abs(t);
+      if (a > r.maxAbsTime) r.maxAbsTime = a;
+      const cl = values[CLOSE] as number;
+      storeBar(
+        r, closeOnly, line, t,
+        closeOnly ? cl : (values[OPEN] as number), closeOnly ? cl : (values[HIGH] as number), closeOnly ? cl : (values[LOW] as number), cl,
+        hasVolume ? (values[VOLUME] as number) : NaN, r.tickVolume !== null ? (values[TICK_VOLUME] as number) : NaN,
+      );
+      line++;
+    }
+    // A chunk that does not end after a line feed may have cut a row (or a CR from its LF).
+    const cut = bytes.length === 0 || bytes[bytes.length - 1] !== 10;
+    const more = next();
+    if (more === null) break;
+    if (cut) return null;
+    bytes = more;
+    p = 0;
+  }
+  if (r.n === 0) return null;
+  return afterRows(h, r, report);
+}
+
+/** Reads rows of plain fields from bytes. */
+class ByteRow {
+  /** The values of the row just read, by role. */
+  readonly values = new Float64Array(8);
+  /** Where the last row's time field was. */
+  timeStart = 0;
+  timeEnd = 0;
+  /** Blank lines the last skipBlankLines passed. */
+  blankLines = 0;
+  private bytes: Uint8Array = new Uint8Array(0);
+  private len = 0;
+  private readonly last: number;
+
+  constructor(
+    private readonly delim: number,
+    private readonly roles: Uint8Array,
+  ) {
+    this.last = roles.length - 1;
+  }
+
+  /** Reads from `bytes` (the next chunk of the file) from now on; returns its length. */
+  start(bytes: Uint8Array): number {
+    this.bytes = bytes;
+    this.len = bytes.length;
+    return this.len;
+  }
+
+  /** Past the blank lines at `p` (nothing but spaces, and tabs unless tab is the delimiter), as
+   * RowScanner skips them; counts them in `blankLines`. */
+  skipBlankLines(p: number): number {
+    const { bytes, len, delim } = this;
+    let lines = 0;
+    while (p < len) {
+      let q = p;
+      let c = bytes[q] as number;
+      while (c === 32 || (c === 9 && delim !== 9)) c = ++q < len ? (bytes[q] as number) : -1;
+      if (c === -1) {
+        p = len;
+        break;
+      }
+      if (c === 10) p = q + 1;
+      else if (c === 13) {
+        p = q + 1;
+        if (p < len && bytes[p] === 10) p++;
+      } else break;
+      lines++;
+    }
+    this.blankLines = lines;
+    return p;
+  }
+
+  /** One row at `p`, as csv-rows.ts's fast path reads it (the whole file is here: no piece ends):
+   * where the next line starts, or -1 when the row is not of that shape. */
+  row(p: number): number {
+    const { bytes, len, delim, roles, values, last } = this;
+    for (let col = 0; col <= last; col++) {
+      const role = roles[col] as number;
+      let c = p < len ? (bytes[p] as number) : -1;
+      if (role === SKIP) {
+        while (c !== delim && c !== 10 && c !== 13 && c !== -1) {
+          if (c === 34 /* " */) return -1;
+          c = ++p < len ? (bytes[p] as number) : -1;
+        }
+      } else {
+        const start = p;
+        let negative = false;
+        if (c === 45 /* - */) {
+          negative = true;
+          c = ++p < len ? (bytes[p] as number) : -1;
+        }
+        let mantissa = 0;
+        let digits = 0;
+        let fraction = 0;
+        while (c >= 48 && c <= 57) {
+          mantissa = mantissa * 10 + (c - 48);
+          digits++;
+          c = ++p < len ? (bytes[p] as number) : -1;
+        }
+        if (c === 46 /* . */) {
+          c = ++p < len ? (bytes[p] as number) : -1;
+          while (c >= 48 && c <= 57) {
+            mantissa = mantissa * 10 + (c - 48);
+            digits++;
+            fraction++;
+            c = ++p < len ? (bytes[p] as number) : -1;
+          }
+        }
+        if (digits === 0 || digits > 15) return -1;
+        if (c !== delim && c !== 10 && c !== 13 && c !== -1) return -1;
+        if (role === TIME) {
+          this.timeStart = start;
+          this.timeEnd = p;
+        }
+        const v = fraction === 0 ? mantissa : mantissa / (POW10[fraction] as number);
+        values[role] = negative ? -v : v;
+      }
+      if (col < last) {
+        if (c !== delim) return -1;
+        p++;
+      } else if (c === delim) {
+        return -1; // more fields than columns
+      } else if (c === 13) {
+        p++;
+        if (p < len && bytes[p] === 10) p++;
+      } else if (c === 10) {
+        p++;
+      }
+    }
+    return p;
+  }
+}
+
+/** Room for `capacity` bars (as the text loader's reserve). */
+function grow(r: CsvRows, capacity: number): void {
+  const n = r.n;
+  const more = (a: Float64Array): Float64Array => {
+    const b = new Float64Array(capacity);
+    b.set(a.subarray(0, n));
+    return b;
+  };
+  const b = r.bars;
+  const volume = more(b.volume);
+  volume.fill(NaN, n);
+  r.bars = { time: more(b.time), open: more(b.open), high: more(b.high), low: more(b.low), close: more(b.close), volume, length: capacity };
+  const rowLine = new Int32Array(capacity);
+  rowLine.set(r.rowLine.subarray(0, n));
+  r.rowLine = rowLine;
+  if (r.tickVolume !== null) r.tickVolume = more(r.tickVolume);
+  r.capacity = capacity;
+}
