@@ -233,7 +233,8 @@ function ownTicker(m: ContextHost, sym: unknown): boolean {
  * null for the chart's own, names another symbol); returns the
  * execution id (higher-timeframe bar index) the expression runs with. */
 export function ctxEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, flags: number): number {
-  if ((flags & CTX_LOWER) !== 0 || (sym !== null && sym !== '' && sym !== m.syminfo.tickerid && sym !== m.syminfo.ticker && !ownTicker(m, sym))) {
+  // (A symbol this slot already serves as another symbol's is not parsed as a ticker id again.)
+  if ((flags & CTX_LOWER) !== 0 || (sym !== null && sym !== '' && sym !== m.syminfo.tickerid && sym !== m.syminfo.ticker && (sym === m.feedSym[s] || !ownTicker(m, sym)))) {
     return otherEnter(m, s, tf, sym, flags);
   }
   let st = m.cs[s] as RequestState | undefined;
@@ -508,6 +509,12 @@ export function ctxEnterRun(m: ContextHost, s: number, tf: unknown, flags: numbe
     return st.wi;
   }
   return -1;
+}
+
+/** CTX_IN_LOOP: CTX_IN, then the loop's first pass (ctxLoop): the first due bar's index, or -1. */
+export function ctxEnterLoop(m: ContextHost, s: number, tf: unknown, sym: unknown, flags: number): number {
+  ctxEnter(m, s, tf, sym, flags);
+  return ctxLoop(m, s, 0, 0);
 }
 
 /** CTX_LOOP: records the values of the bar just run (if any) and loads the next due bar; returns
