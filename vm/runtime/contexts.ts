@@ -27,9 +27,10 @@
 //
 // ANOTHER SYMBOL (and request.security_lower_tf): the bars come from a dataset the host gives
 // (runtime/request-data.ts; a host call: the instance suspends at CTX_IN until the host answers).
-// The compiler then wraps the expression in a loop, CTX_IN; L: CTX_LOOP; expression; JMP L;
-// CTX_OUT, because a chart bar may be due several bars of the other symbol: each CTX_LOOP loads
-// the next due bar (bar registers, execution id = its index) and records the values of the bar
+// The compiler then wraps the expression in a loop, CTX_IN_LOOP; L: expression; CTX_NEXT L;
+// CTX_OUT (an earlier compiler's programs: CTX_IN; L: CTX_LOOP; expression; JMP L; CTX_OUT),
+// because a chart bar may be due several bars of the other symbol: each pass loads the next due
+// bar (bar registers, execution id = its index) and records the values of the bar
 // just run. On the chart bar [t, tc):
 // - request.security: the bars due are those that opened by t or closed by tc; lookahead_off shows
 //   the last bar closed by tc (the same-time bar at the chart's timeframe, the last confirmed one
