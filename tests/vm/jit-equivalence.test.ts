@@ -12,6 +12,7 @@ import { compile, Instance, type Program } from '../../vm/index.js';
 import { barAt } from '../../vm/data/bars.js';
 import { syntheticBars } from '../../bench/synthetic.js';
 import { pineFiles } from '../lang/run.js';
+import { readSpec } from '../lang/spec.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -28,8 +29,9 @@ interface Observed {
   error: string | null;
 }
 
-function observe(program: Program, interpreted: boolean, mode: 'runBars' | 'budgeted'): Observed {
-  const b = Instance.builder(program).timeframe('1').totalBars(bars.length);
+function observe(program: Program, interpreted: boolean, mode: 'runBars' | 'budgeted', limits: Record<string, number> = {}): Observed {
+  // The file's own `// @limits` (a generous loop time where the file checks another limit).
+  const b = Instance.builder(program).timeframe('1').totalBars(bars.length).limits(limits);
   if (interpreted) b.interpreted();
   let error: string | null = null;
   let inst: Instance;
@@ -57,8 +59,9 @@ function observe(program: Program, interpreted: boolean, mode: 'runBars' | 'budg
 
 describe('the compiled tier does what the interpreter does', () => {
   const runnable = files.flatMap((file) => {
-    const { program } = compile(readFileSync(file, 'utf8'));
-    return program ? [{ name: relative(ROOT, file), program }] : [];
+    const source = readFileSync(file, 'utf8');
+    const { program } = compile(source);
+    return program ? [{ name: relative(ROOT, file), program, limits: readSpec(source, file).limits }] : [];
   });
 
   test('there are scripts to compare, and they run compiled', () => {
@@ -67,11 +70,11 @@ describe('the compiled tier does what the interpreter does', () => {
     expect(compiled.length).toBe(runnable.length);
   });
 
-  for (const { name, program } of runnable) {
+  for (const { name, program, limits } of runnable) {
     test(name, () => {
       for (const mode of ['runBars', 'budgeted'] as const) {
-        const reference = observe(program, true, mode);
-        const got = observe(program, false, mode);
+        const reference = observe(program, true, mode, limits);
+        const got = observe(program, false, mode, limits);
         const label = mode;
         expect(got.error, `${label}: error`).toBe(reference.error);
         expect(got.logs, `${label}: logs`).toEqual(reference.logs);
