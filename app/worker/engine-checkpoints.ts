@@ -19,6 +19,7 @@ import { now } from './scheduling.js';
 import { BACKFILL_WAIT_MS, CHART_WINDOW } from './protocol.js';
 import type { BarsChunk, DatasetInfo, ImportResult, OutputsChunk, SnapshotInfo } from './protocol.js';
 import { EngineLibrary } from './engine-library.js';
+import { splitChartTimeframe } from './chart-timeframe.js';
 import { CHART_ID, checkpointStudies, openStudies, withStudyRows } from './engine-studies.js';
 import { KEEP_AUTO, REPLAY_CHECKPOINT_MS, barsChunk, chunkBuffers, errorMessage, programInfo, timeOfDay, type ActiveRun, type Job, type RunIdentity } from './engine-core.js';
 
@@ -377,10 +378,13 @@ export abstract class EngineCheckpoints extends EngineLibrary {
 
   /** What the page shows of a dataset before it is loaded (null: not in this browser). */
   private async datasetInfoOf(datasetId: string, length: number): Promise<DatasetInfo | null> {
-    const builtin = builtinDatasets().find((d) => d.id === datasetId);
-    if (builtin) return { ...builtin, length };
-    const stored = await this.store.getDataset(datasetId);
-    return stored ? storedDatasetInfo(stored) : null;
+    // A chart timeframe (`id@1W`, chart-timeframe.ts) is a view of its base dataset.
+    const { base, tf } = splitChartTimeframe(datasetId);
+    const view = (d: DatasetInfo): DatasetInfo => (tf === null ? d : { ...d, id: datasetId, name: `${d.name} · ${tf}`, length, timeframe: tf });
+    const builtin = builtinDatasets().find((d) => d.id === base);
+    if (builtin) return view({ ...builtin, length });
+    const stored = await this.store.getDataset(base);
+    return stored ? view(storedDatasetInfo(stored)) : null;
   }
 
   protected readForRestore(meta: SnapshotMeta) {

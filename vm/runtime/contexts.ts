@@ -27,9 +27,10 @@
 //
 // ANOTHER SYMBOL (and request.security_lower_tf): the bars come from a dataset the host gives
 // (runtime/request-data.ts; a host call: the instance suspends at CTX_IN until the host answers).
-// The compiler then wraps the expression in a loop, CTX_IN; L: CTX_LOOP; expression; JMP L;
-// CTX_OUT, because a chart bar may be due several bars of the other symbol: each CTX_LOOP loads
-// the next due bar (bar registers, execution id = its index) and records the values of the bar
+// The compiler then wraps the expression in a loop, CTX_IN_LOOP; L: expression; CTX_NEXT L;
+// CTX_OUT (an earlier compiler's programs: CTX_IN; L: CTX_LOOP; expression; JMP L; CTX_OUT),
+// because a chart bar may be due several bars of the other symbol: each pass loads the next due
+// bar (bar registers, execution id = its index) and records the values of the bar
 // just run. On the chart bar [t, tc):
 // - request.security: the bars due are those that opened by t or closed by tc; lookahead_off shows
 //   the last bar closed by tc (the same-time bar at the chart's timeframe, the last confirmed one
@@ -233,7 +234,8 @@ function ownTicker(m: ContextHost, sym: unknown): boolean {
  * null for the chart's own, names another symbol); returns the
  * execution id (higher-timeframe bar index) the expression runs with. */
 export function ctxEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, flags: number): number {
-  if ((flags & CTX_LOWER) !== 0 || (sym !== null && sym !== '' && sym !== m.syminfo.tickerid && sym !== m.syminfo.ticker && !ownTicker(m, sym))) {
+  // (A symbol this slot already serves as another symbol's is not parsed as a ticker id again.)
+  if ((flags & CTX_LOWER) !== 0 || (sym !== null && sym !== '' && sym !== m.syminfo.tickerid && sym !== m.syminfo.ticker && (sym === m.feedSym[s] || !ownTicker(m, sym)))) {
     return otherEnter(m, s, tf, sym, flags);
   }
   let st = m.cs[s] as RequestState | undefined;
@@ -508,6 +510,12 @@ export function ctxEnterRun(m: ContextHost, s: number, tf: unknown, flags: numbe
     return st.wi;
   }
   return -1;
+}
+
+/** CTX_IN_LOOP: CTX_IN, then the loop's first pass (ctxLoop): the first due bar's index, or -1. */
+export function ctxEnterLoop(m: ContextHost, s: number, tf: unknown, sym: unknown, flags: number): number {
+  ctxEnter(m, s, tf, sym, flags);
+  return ctxLoop(m, s, 0, 0);
 }
 
 /** CTX_LOOP: records the values of the bar just run (if any) and loads the next due bar; returns

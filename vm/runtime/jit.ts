@@ -118,7 +118,7 @@ function factoryFor(text: string): Factory | null {
 const OPCODE_COUNT = OPS.length;
 
 /** Instructions after which the next one is not necessarily run. */
-const TRANSFERS = new Set(['HALT', 'JMP', 'JF', 'JT', 'VAR_INIT', 'CALL', 'RET', 'FOR_TEST', 'FOR_STEP', 'CTX_LOOP']);
+const TRANSFERS = new Set(['HALT', 'JMP', 'JF', 'JT', 'VAR_INIT', 'CALL', 'RET', 'FOR_TEST', 'FOR_STEP', 'CTX_LOOP', 'CTX_IN_LOOP', 'CTX_NEXT']);
 
 /** Addresses where a basic block starts (`starts`: function entries, jump targets, the instruction
  * after a jump, a call or a return), and those of them entered other than by falling through
@@ -154,7 +154,12 @@ export function blockStarts(program: Program): { starts: Set<number>; targets: S
         jumpTo(code[pc + 3] as number);
         break;
       case 'CTX_LOOP':
+      case 'CTX_NEXT':
         jumpTo(code[pc + 4] as number);
+        jumpTo(next);
+        break;
+      case 'CTX_IN_LOOP':
+        jumpTo(code[pc + 5] as number);
         jumpTo(next);
         break;
       case 'CALL':
@@ -192,7 +197,7 @@ function generate(program: Program, stateful: Uint8Array): string | null {
   let hasRequests = false;
   for (let q = 0; q < code.length; q += OP_LEN[code[q] as number] as number) {
     const nm = OPS[code[q] as number]?.[0];
-    if (nm === 'CTX_IN' || nm === 'CTX_IN_RUN') hasRequests = true;
+    if (nm === 'CTX_IN' || nm === 'CTX_IN_RUN' || nm === 'CTX_IN_LOOP') hasRequests = true;
   }
   const mainEnd = entries.find((e) => e > mainEntry) ?? code.length;
   const sorted = [...starts].filter((s) => s < code.length).sort((a, b) => a - b);
@@ -411,6 +416,12 @@ function generate(program: Program, stateful: Uint8Array): string | null {
         break;
       case 'CTX_LOOP':
         out.push(`p = ${pc}; { const k = m.ctxLoop(cb + ${a}, ${b}, ${c}); if (k < 0) pc = ${d}; else { bar = k; pc = ${next}; } continue; }`);
+        break;
+      case 'CTX_IN_LOOP':
+        out.push(`p = ${pc}; { const k = m.ctxInLoop(cb + ${a}, o[${b}], ${c < 0 ? 'null' : `o[${c}]`}, ${d}); if (k < 0) pc = ${e}; else { bar = k; pc = ${next}; } continue; }`);
+        break;
+      case 'CTX_NEXT':
+        out.push(`p = ${pc}; { const k = m.ctxLoop(cb + ${a}, ${b}, ${c}); if (k >= 0) { bar = k; pc = ${d}; } else pc = ${next}; continue; }`);
         break;
       case 'CTX_IN_RUN':
         out.push(`p = ${pc}; { const k = m.ctxInRun(cb + ${b}, o[${c}], ${d}); f[${a}] = k >= 0 ? 1 : 0; if (k >= 0) bar = k; }`);

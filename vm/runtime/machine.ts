@@ -28,7 +28,7 @@ import { growSeriesF, growSeriesO, newSeriesF, newSeriesO } from '../core/series
 import { seedRng } from '../builtins/math.js';
 import { MAX_STRING_LENGTH } from '../builtins/limits.js';
 import { compileProgram, type Compiled, type CompiledHistory } from './jit.js';
-import { ctxEnter, ctxEnterRun, ctxLeave, ctxLeaveArray, ctxLoop } from './contexts.js';
+import { ctxEnter, ctxEnterLoop, ctxEnterRun, ctxLeave, ctxLeaveArray, ctxLoop } from './contexts.js';
 import { DataNeeded, RequestData, type FeedBars } from './request-data.js';
 
 /** Absolute history buffers for the whole call-site tree, expanded from the functions' layouts. */
@@ -636,6 +636,25 @@ export class Machine implements Runtime, ScriptState {
             pc += 5;
             break;
           }
+          case 61: {
+            // CTX_IN_LOOP
+            const k = ctxEnterLoop(this, cb + (code[pc + 1] as number), o[code[pc + 2] as number], code[pc + 3] as number < 0 ? null : o[code[pc + 3] as number], code[pc + 4] as number);
+            if (k < 0) pc = code[pc + 5] as number;
+            else {
+              bar = k;
+              pc += 6;
+            }
+            break;
+          }
+          case 62: {
+            // CTX_NEXT
+            const k = ctxLoop(this, cb + (code[pc + 1] as number), code[pc + 2] as number, code[pc + 3] as number);
+            if (k >= 0) {
+              bar = k;
+              pc = code[pc + 4] as number;
+            } else pc += 5;
+            break;
+          }
           default:
             throw new FailSignal('bad-opcode', `Corrupt program: unknown opcode ${code[pc]} at ${pc}.`);
         }
@@ -661,6 +680,10 @@ export class Machine implements Runtime, ScriptState {
 
   ctxLoop(s: number, src: number, n: number): number {
     return ctxLoop(this, s, src, n);
+  }
+
+  ctxInLoop(s: number, tf: unknown, sym: unknown, flags: number): number {
+    return ctxEnterLoop(this, s, tf, sym, flags);
   }
 
   ctxInRun(s: number, tf: unknown, flags: number): number {

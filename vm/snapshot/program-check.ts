@@ -135,7 +135,8 @@ function checkLoops(entry: number, succ: Map<number, number[]>, code: Int32Array
   // Iterative depth-first search over the graph with the loop checks' outgoing edges removed:
   // a back edge there is a loop no time limit sees.
   // CTX_LOOP bounds its loop too (each pass moves its context one bar on in a finite dataset): its
-  // edge into the loop body is removed, and the body is searched from its own start.
+  // edge into the loop body is removed, and the body is searched from its own start; so does
+  // CTX_NEXT, whose edge back to the pass is removed.
   const state = new Map<number, 1 | 2>();
   const roots = [entry];
   const stack: { pc: number; i: number }[] = [];
@@ -149,7 +150,14 @@ function checkLoops(entry: number, succ: Map<number, number[]>, code: Int32Array
       const op = code[top.pc] as number;
       const all = succ.get(top.pc) ?? [];
       if (op === Op.CTX_LOOP && top.i === 0) roots.push(top.pc + 5);
-      const next = op === Op.LOOP_CHECK || op === Op.FOR_TEST ? [] : op === Op.CTX_LOOP ? all.filter((t) => t !== top.pc + 5) : all;
+      const next =
+        op === Op.LOOP_CHECK || op === Op.FOR_TEST
+          ? []
+          : op === Op.CTX_LOOP
+            ? all.filter((t) => t !== top.pc + 5)
+            : op === Op.CTX_NEXT
+              ? all.filter((t) => t !== (code[top.pc + 4] as number))
+              : all;
       if (top.i >= next.length) {
         state.set(top.pc, 2);
         stack.pop();

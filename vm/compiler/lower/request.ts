@@ -8,7 +8,9 @@
 //   when the script runs) and every lower-timeframe request: the expression runs in a loop, once
 //   per bar of the other symbol due on the chart bar (the host gives those bars; see
 //   runtime/request-data.ts):
-//     CTX_IN; L: CTX_LOOP …, end; expression; JMP L; end: CTX_OUT (or CTX_OUT_ARR)
+//     CTX_IN_LOOP …, end; L: expression; CTX_NEXT …, L; end: CTX_OUT (or CTX_OUT_ARR)
+//   (programs of an earlier compiler used CTX_IN; L: CTX_LOOP …, end; expression; JMP L; the VM
+//   still runs them)
 // The other request.* functions have no data source.
 
 import type * as A from '../ast.js';
@@ -193,27 +195,22 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
   const flags = (gaps ? GAPS : 0) | (lookahead ? LOOKAHEAD : 0) | (ignore ? IGNORE_INVALID : 0) | (lowerTf ? LOWER : 0) | LOOPED;
   const looped0 = symReg >= 0;
   const runReg = looped0 ? -1 : cx.newReg();
-  if (looped0) fn.em.emit(Op.CTX_IN, slot, tf.reg, symReg, flags);
+  const top = new Label();
+  const end = new Label();
+  if (looped0) fn.em.emitJump(Op.CTX_IN_LOOP, end, slot, tf.reg, symReg, flags);
   else fn.em.emit(Op.CTX_IN_RUN, runReg, slot, tf.reg, flags);
   // Another symbol (or intrabars, or a symbol known only when the script runs): the expression runs
   // in a loop, once per due bar. The chart's own symbol: at most once, skipped (CTX_IN_RUN, JF) on a
   // chart bar where its value is not needed.
   const looped = looped0;
-  const top = new Label();
-  const end = new Label();
   cx.requestDepth++;
   let vals: Val[];
   const requested = inContext(cx, exprE, scope, new Set());
   const items = requested.kind === 'Tuple' ? requested.items : [requested];
-  // The values' registers are fixed before the loop (CTX_LOOP records them each pass); their
-  // count is known once the expression is lowered, so they are allocated generously here.
+  // At most this many values per request (CTX_NEXT and CTX_OUT record them from registers).
   const maxN = 16;
-  let src = looped ? cx.newReg(maxN) : -1;
-  const loopAt = fn.em.pc;
-  if (looped) {
-    fn.em.mark(top);
-    fn.em.emitJump(Op.CTX_LOOP, end, slot, src, maxN);
-  } else fn.em.emitJump(Op.JF, end, runReg);
+  if (looped) fn.em.mark(top);
+  else fn.em.emitJump(Op.JF, end, runReg);
   try {
     // A call may return a tuple (a user function ending in `[a, b]`): its every value is requested.
     vals =
@@ -241,10 +238,9 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
     }
   }
   const n = vals.length;
-  if (looped) fn.em.code[loopAt + 3] = n;
-  else src = cx.newReg(n);
+  const src = cx.newReg(n);
   vals.forEach((v, j) => cx.place(fn, v, src + j));
-  if (looped) fn.em.emitJump(Op.JMP, top);
+  if (looped) fn.em.emitJump(Op.CTX_NEXT, top, slot, src, n);
   fn.em.mark(end);
   if (lowerTf) {
     const v = vals[0] as Val;
