@@ -84,6 +84,8 @@ test('a checkpoint exported from the app resumes in the CLI with the output of a
   const [download] = await Promise.all([page.waitForEvent('download'), row.getByTestId('snapshot-export').click()]);
   expect(download.suggestedFilename()).toMatch(/-bar2999\.evergreen$/);
   await download.saveAs(join(dir, 'app.evergreen'));
+  // The history's rows reach the page when its run ends, which may be after the checkpoint is listed.
+  await page.waitForFunction(() => (window as unknown as { evergreen: EvergreenDebug }).evergreen.state().rows >= 3000);
   const inApp = { rsi: await values(page, 'RSI'), swing: await values(page, 'Swing') };
 
   const straight = JSON.parse(cli(dir, ['run', 'portable.pine', '--data', SAMPLE]).out) as Output;
