@@ -53,6 +53,21 @@ export interface SymbolInfo {
   sessionEnds?: WeeklyTime[];
 }
 
+/** The symbol a host that says nothing else runs on (a 24x7 crypto-like "SYMBOL" in UTC). */
+export const DEFAULT_SYMBOL: SymbolInfo = {
+  ticker: 'SYMBOL',
+  tickerid: 'SYMBOL',
+  prefix: '',
+  description: '',
+  type: 'crypto',
+  currency: 'USD',
+  basecurrency: '',
+  timezone: 'Etc/UTC',
+  session: '24x7',
+  mintick: 0.01,
+  pointvalue: 1,
+};
+
 /** A weekly time range: `day` is Pine's day of week (1 = Sunday ... 7 = Saturday); `start` and
  * `end` are seconds after local midnight, `end` 86400 for the midnight that ends the day. */
 export interface WeeklyRange {

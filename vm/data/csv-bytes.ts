@@ -14,26 +14,12 @@
 import { createBars } from './bars.js';
 import { Reporter } from './csv-error.js';
 import { readHeader } from './csv-header.js';
-import { type CsvRows, storeBar } from './csv-rows.js';
+import { CLOSE, HIGH, LOW, OPEN, POW10, SKIP, TICK_VOLUME, TIME, VOLUME, type CsvRows, storeBar } from './csv-rows.js';
 import { countLines, detectDelimiter, sniffNotCsv } from './csv-scanner.js';
 import { afterRows, type ParsedBars } from './csv.js';
 
 /** Bytes decoded for the header step (the text loader's first piece holds at least 4 KB). */
 const HEAD_BYTES = 64 << 10;
-
-const POW10: readonly number[] = [
-  1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-];
-
-// Roles of a column (as in csv-rows.ts's fast path).
-const SKIP = 0;
-const TIME = 1;
-const OPEN = 2;
-const HIGH = 3;
-const LOW = 4;
-const CLOSE = 5;
-const VOLUME = 6;
-const TICK_VOLUME = 7;
 
 /** Bytes the header step must see as ASCII: sniffNotCsv reads the first 4096 characters, which
  * are then the first 4096 bytes (a character of another script would be several). */

@@ -61,19 +61,20 @@ function kindName(k: DateKind | 'unix'): string {
     : k === 'dmy-dots' ? 'a DD.MM.YYYY date' : 'a slash date';
 }
 
-const POW10: readonly number[] = [
+/** Powers of ten for decimal fractions (also the byte loader's, csv-bytes.ts). */
+export const POW10: readonly number[] = [
   1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
 ];
 
-// Roles of a column on the fast path (index into RowReader.values).
-const SKIP = 0;
-const TIME = 1;
-const OPEN = 2;
-const HIGH = 3;
-const LOW = 4;
-const CLOSE = 5;
-const VOLUME = 6;
-const TICK_VOLUME = 7;
+// Roles of a column on the fast path (index into RowReader.values; the byte loader's too).
+export const SKIP = 0;
+export const TIME = 1;
+export const OPEN = 2;
+export const HIGH = 3;
+export const LOW = 4;
+export const CLOSE = 5;
+export const VOLUME = 6;
+export const TICK_VOLUME = 7;
 
 /** Reads the rows after the header. */
 class RowReader {

@@ -6,7 +6,7 @@
 import type { InputInfo, Program } from '../bytecode/program.js';
 import { Machine } from './machine.js';
 import { OutputStore } from './outputs.js';
-import { DEFAULT_LIMITS, R, type Limits, type SymbolInfo, type TimeframeInfo } from '../core/runtime.js';
+import { DEFAULT_LIMITS, DEFAULT_SYMBOL, R, type Limits, type SymbolInfo, type TimeframeInfo } from '../core/runtime.js';
 import { SOURCE_REGS } from '../core/registers.js';
 import type { InputValue, TickState } from '../core/state.js';
 import { parseTimeframe } from '../builtins/time/timeframe.js';
@@ -92,19 +92,7 @@ export class InstanceError extends Error {
   }
 }
 
-export const DEFAULT_SYMBOL: SymbolInfo = {
-  ticker: 'SYMBOL',
-  tickerid: 'SYMBOL',
-  prefix: '',
-  description: '',
-  type: 'crypto',
-  currency: 'USD',
-  basecurrency: '',
-  timezone: 'Etc/UTC',
-  session: '24x7',
-  mintick: 0.01,
-  pointvalue: 1,
-};
+export { DEFAULT_SYMBOL };
 
 /** What the host knows of the chart, for both builders: its bar count and its last bar's time. */
 abstract class ChartFacts {

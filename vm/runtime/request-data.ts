@@ -13,7 +13,7 @@
 // symbol's sessions (data/resample.ts); request.security_lower_tf uses the same rule for its
 // intrabars.
 
-import type { SymbolInfo, TimeframeInfo } from '../core/runtime.js';
+import { DEFAULT_SYMBOL, type SymbolInfo, type TimeframeInfo } from '../core/runtime.js';
 import type { BarColumns } from '../data/bars.js';
 import { resampleBars, ResampleError } from '../data/resample.js';
 import { parseTimeframe, timeframeSeconds } from '../builtins/time/timeframe.js';
@@ -66,20 +66,7 @@ export class NoData {
 }
 
 function symbolOf(ticker: string, given: Partial<SymbolInfo> | undefined): SymbolInfo {
-  return {
-    ticker,
-    tickerid: ticker,
-    prefix: '',
-    description: '',
-    type: 'crypto',
-    currency: 'USD',
-    basecurrency: '',
-    timezone: 'Etc/UTC',
-    session: '24x7',
-    mintick: 0.01,
-    pointvalue: 1,
-    ...given,
-  };
+  return { ...DEFAULT_SYMBOL, ticker, tickerid: ticker, ...given };
 }
 
 /** Bars built from a host's dataset, by its columns and `symbol tf` (hosts answer many instances
