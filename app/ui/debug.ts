@@ -60,8 +60,10 @@ export interface EvergreenDebug {
   /** The candle the chart library holds for a bar (null outside its window). */
   candleAt(bar: number): { time: number; open: number; high: number; low: number; close: number } | null;
   /** The drawings the chart painted last (labels, lines, boxes, polylines, linefills in view, every
-   * table): kind, id, the bar/price coordinates, their pixels in the pane, and the text. */
+   * table): kind, id, the bar/price coordinates, their pixels in the pane, and the text; `study`:
+   * the id of the added script that drew it (as studies() lists it), absent for the editor's. */
   drawings(): {
+    study?: string;
     kind: string;
     id: number;
     pane: number;

@@ -26,7 +26,7 @@ import type {
   SnapshotInfo,
 } from './protocol.js';
 import { alertEvents } from './alerts-forward.js';
-import { withStudyRows, type StudyHost, type StudyInfo, type StudyRun } from './engine-studies.js';
+import { studyDrawings, withStudyRows, type StudyHost, type StudyInfo, type StudyRun } from './engine-studies.js';
 /** Target duration of one slice of a history run before the event loop gets a turn. */
 export const SLICE_TARGET_MS = 25;
 export const PROGRESS_MS = 50;
@@ -320,9 +320,11 @@ export abstract class EngineCore {
     };
   }
 
-  /** Sends the active instance's live drawings (nothing for a script that never drew). */
+  /** Sends the active instance's live drawings, then those of the scripts added to the chart (each
+   * tagged with its `study` id); nothing while none of them ever drew. */
   protected sendDrawings(run: ActiveRun): void {
-    const list = run.inst.drawings();
+    const own = run.inst.drawings();
+    const list = run.studies.length === 0 ? own : own.concat(studyDrawings(run.studies));
     if (list.length === 0 && !run.drew) return;
     run.drew = list.length > 0;
     this.send({ type: 'drawings', runId: run.id, list });

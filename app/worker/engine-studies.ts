@@ -6,9 +6,11 @@
 // run's bar (catching up the few bars after it), so a reload re-runs no history. Their plot rows
 // travel to the page appended to the active run's (one composite row: the page's PlotBuffer and
 // chart draw them like one program's outputs; app/ui/chart/chart-layers.ts lays out their panes).
-// Only plots reach the chart: their logs, alerts and drawings are the editor script's alone.
+// Their drawings (labels, lines, boxes, ...) travel after the editor script's in its 'drawings'
+// event, each tagged with the study's id (studyDrawings). Their logs and alerts are the editor
+// script's alone.
 
-import { compile, Instance, type Program, type RunResult } from '../../vm/index.js';
+import { compile, Instance, type DrawingRecord, type Program, type RunResult } from '../../vm/index.js';
 import { answerDataRequest } from './engine-data.js';
 import type { Store, AssembledOutputs } from '../store/store.js';
 import type { SnapshotKind, SnapshotMeta, StudyRecord } from '../store/schema.js';
@@ -273,6 +275,16 @@ export async function checkpointStudies(
     s.rows = null;
     if (kind === 'auto') await host.store.pruneAutoSnapshots(s.runKey, keepAuto, branch);
     out.push(meta);
+  }
+  return out;
+}
+
+/** The live drawings of the chart's scripts that run, each tagged with its study's id (`study`). */
+export function studyDrawings(studies: readonly StudyRun[]): DrawingRecord[] {
+  const out: DrawingRecord[] = [];
+  for (const s of studies) {
+    if (s.failed) continue;
+    for (const d of s.inst.drawings()) out.push({ ...d, study: s.id });
   }
   return out;
 }

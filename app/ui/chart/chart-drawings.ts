@@ -27,6 +27,8 @@ type Rec = Record<string, unknown>;
 
 /** A drawing as painted: its kind, id and pixel coordinates (CSS pixels in the pane). */
 export interface RenderedDrawing {
+  /** The added script (engine-studies.ts) that drew it; absent for the editor's script. */
+  study?: string;
   kind: string;
   id: number;
   /** Pixel points: a label's anchor, a line's two ends, a box's corners, a polyline's points. */
@@ -74,6 +76,11 @@ function arrowHead(ctx: CanvasRenderingContext2D, from: [number, number], to: [n
   ctx.moveTo(to[0], to[1]);
   ctx.lineTo(to[0] - len * Math.cos(ang + 0.45), to[1] - len * Math.sin(ang + 0.45));
   ctx.stroke();
+}
+
+/** The `study` tag of an added script's drawing (none for the editor script's). */
+function studyOf(d: DrawingRecord): { study?: string } {
+  return typeof d.study === 'string' ? { study: d.study } : {};
 }
 
 export class DrawingsPrimitive implements ISeriesPrimitive<Time> {
@@ -238,7 +245,7 @@ export class DrawingsPrimitive implements ISeriesPrimitive<Time> {
     const vTo = win.start + Math.ceil(range.to) + 1;
     const X = (bar: number): number | null => ts.logicalToCoordinate((bar - win.start) as Logical);
     const Y = (p: number): number | null => series.priceToCoordinate(p);
-    const lines = new Map<number, { ends: [number, number][]; rec: Rec }>();
+    const lines = new Map<string, { ends: [number, number][]; rec: Rec }>();
     target.useMediaCoordinateSpace(({ context: ctx, mediaSize }) => {
       const W = mediaSize.width;
       const lineEnds = (r: Rec): [number, number][] | null => {
@@ -282,13 +289,13 @@ export class DrawingsPrimitive implements ISeriesPrimitive<Time> {
         const r = d as unknown as Rec;
         if (d.kind !== 'line') continue;
         const ends = lineEnds(r);
-        if (ends) lines.set(d.id, { ends, rec: r });
+        if (ends) lines.set(`${String(d.study ?? '')}:${d.id}`, { ends, rec: r });
       }
       for (const d of this.list) {
         const r = d as unknown as Rec;
         if (d.kind !== 'linefill') continue;
-        const a = lines.get(num(r.line1) ?? -1);
-        const b = lines.get(num(r.line2) ?? -1);
+        const a = lines.get(`${String(d.study ?? '')}:${num(r.line1) ?? -1}`);
+        const b = lines.get(`${String(d.study ?? '')}:${num(r.line2) ?? -1}`);
         const color = drawColor(r.color);
         if (!a || !b || !color) continue;
         ctx.fillStyle = color;
@@ -299,12 +306,12 @@ export class DrawingsPrimitive implements ISeriesPrimitive<Time> {
         ctx.lineTo(b.ends[0][0], b.ends[0][1]);
         ctx.closePath();
         ctx.fill();
-        this.rendered.push({ kind: 'linefill', id: d.id, points: [...a.ends, ...b.ends], coords: [] });
+        this.rendered.push({ ...studyOf(d), kind: 'linefill', id: d.id, points: [...a.ends, ...b.ends], coords: [] });
       }
       for (const d of this.list) {
         const r = d as unknown as Rec;
         if (d.kind === 'line') {
-          const l = lines.get(d.id);
+          const l = lines.get(`${String(d.study ?? '')}:${d.id}`);
           const color = drawColor(r.color);
           if (!l) continue;
           const width = num(r.width) ?? 1;
@@ -323,6 +330,7 @@ export class DrawingsPrimitive implements ISeriesPrimitive<Time> {
             if (st === 'arrow_right' || st === 'arrow_both') arrowHead(ctx, l.ends[0], l.ends[1], width);
           }
           this.rendered.push({
+            ...studyOf(d),
             kind: 'line',
             id: d.id,
             points: l.ends,
@@ -363,7 +371,7 @@ export class DrawingsPrimitive implements ISeriesPrimitive<Time> {
           const text = str(r.text) ?? '';
           let boxText: { px: number; lines: string[] } | undefined;
           if (text) boxText = this.boxText(ctx, r, text, Math.min(x1, x2), Math.min(y1, y2), Math.abs(x2 - x1), Math.abs(y2 - y1));
-          this.rendered.push({ kind: 'box', id: d.id, points: [[x1, y1], [x2, y2]], coords: [[b1, top], [b2, bottom]], text, fontPx: boxText?.px, lines: boxText?.lines });
+          this.rendered.push({ ...studyOf(d), kind: 'box', id: d.id, points: [[x1, y1], [x2, y2]], coords: [[b1, top], [b2, bottom]], text, fontPx: boxText?.px, lines: boxText?.lines });
         } else if (d.kind === 'label') {
           const bar = this.barOf(num(r.x) ?? NaN, r.xloc);
           if (Number.isNaN(bar) || bar < vFrom || bar > vTo) continue;
@@ -379,7 +387,7 @@ export class DrawingsPrimitive implements ISeriesPrimitive<Time> {
           const painted = paintLabel(ctx, r, x, y, drawColor(r.color), drawColor(r.textcolor));
           const tooltip = str(r.tooltip) ?? undefined;
           if (tooltip) this.tips.push({ rect: painted.rect, text: tooltip });
-          this.rendered.push({ kind: 'label', id: d.id, points: [[x, y]], coords: [[bar, price]], text, style: str(r.style) ?? 'label_down', fontPx: painted.fontPx, rect: painted.rect, tooltip });
+          this.rendered.push({ ...studyOf(d), kind: 'label', id: d.id, points: [[x, y]], coords: [[bar, price]], text, style: str(r.style) ?? 'label_down', fontPx: painted.fontPx, rect: painted.rect, tooltip });
         } else if (d.kind === 'polyline') {
           const pts = Array.isArray(r.points) ? (r.points as unknown[]) : [];
           const px: [number, number][] = [];
@@ -418,7 +426,7 @@ export class DrawingsPrimitive implements ISeriesPrimitive<Time> {
             ctx.stroke();
             ctx.setLineDash([]);
           }
-          this.rendered.push({ kind: 'polyline', id: d.id, points: px, coords: cs });
+          this.rendered.push({ ...studyOf(d), kind: 'polyline', id: d.id, points: px, coords: cs });
         }
       }
     });

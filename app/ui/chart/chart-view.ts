@@ -109,8 +109,9 @@ export class ChartView {
   private fillPrims: { prim: FillPrimitive; host: ISeriesApi<SeriesType> }[] = [];
   /** The script's labels, lines, boxes, ... on the candles' pane, tables over the chart. */
   private readonly drawingsPrim: DrawingsPrimitive;
-  /** A non-overlay script's own pane: its drawings (but tables and force_overlay ones) go there. */
-  private paneDrawings: { prim: DrawingsPrimitive; host: ISeriesApi<SeriesType> } | null = null;
+  /** Non-overlay scripts' own panes (pane index → its primitive): their drawings (but tables and
+   * force_overlay ones) go there. */
+  private paneDrawings = new Map<number, { prim: DrawingsPrimitive; host: ISeriesApi<SeriesType> }>();
   private drawingList: DrawingRecord[] = [];
   private w0 = 0;
   private w1 = 0;
@@ -207,19 +208,51 @@ export class ChartView {
   /** The live drawings (the whole list: it replaces the previous one). */
   setDrawings(list: DrawingRecord[]): void {
     this.drawingList = list;
-    const pane = this.paneDrawings;
-    if (!pane) {
-      this.drawingsPrim.setDrawings(list);
-      return;
+    // The editor script's drawings (no `study`) and each shown added script's (chart-layers.ts) go
+    // to their script's own pane, tables and force_overlay ones to the price pane.
+    const paneOf = new Map<string, number>();
+    const mainPane = this.buffer.program && !this.buffer.program.meta.overlay && this.plan.panes > 1 ? 1 : 0;
+    const panes = this.layers.length > 1 ? this.layerPanes() : {};
+    const byPane = new Map<number, DrawingRecord[]>([[0, []]]);
+    for (const d of list) {
+      const study = typeof d.study === 'string' ? d.study : null;
+      if (study !== null && this.hiddenLayers.has(study)) continue;
+      let pane = 0;
+      if (d.kind !== 'table' && d.force_overlay !== true) {
+        if (study === null) pane = mainPane;
+        else {
+          let p = paneOf.get(study);
+          if (p === undefined) {
+            const overlay = this.layers.find((l) => l.id === study)?.program.meta.overlay ?? true;
+            p = overlay ? 0 : Math.max(0, ...(panes[study] ?? []));
+            paneOf.set(study, p);
+          }
+          pane = p;
+        }
+      }
+      const bucket = byPane.get(pane);
+      if (bucket) bucket.push(d);
+      else byPane.set(pane, [d]);
     }
-    const own = (d: DrawingRecord) => d.kind !== 'table' && (d as unknown as Record<string, unknown>).force_overlay !== true;
-    this.drawingsPrim.setDrawings(list.filter((d) => !own(d)));
-    pane.prim.setDrawings(list.filter(own));
+    if (this.built && this.candles) {
+      for (const pane of byPane.keys()) {
+        if (pane === 0 || this.paneDrawings.has(pane)) continue;
+        const host = this.hostSeries(pane);
+        const prim = new DrawingsPrimitive(this.buffer, () => ({ start: this.w0, end: this.w1 }), document.createElement('div'));
+        host.attachPrimitive(prim);
+        this.paneDrawings.set(pane, { prim, host });
+      }
+    } else for (const pane of [...byPane.keys()]) if (pane !== 0) byPane.set(0, [...(byPane.get(0) ?? []), ...(byPane.get(pane) ?? [])]);
+    this.drawingsPrim.setDrawings(byPane.get(0) ?? []);
+    for (const [pane, p] of this.paneDrawings) p.prim.setDrawings(byPane.get(pane) ?? []);
   }
 
-  /** The drawings painted at the last paint (kind, id, pane, pixel and bar/price coordinates). */
+  /** The drawings painted at the last paint (kind, id, pane, pixel and bar/price coordinates, and
+   * `study`: the added script's id, absent for the editor's script). */
   renderedDrawings(): (RenderedDrawing & { pane: number })[] {
-    return [...this.drawingsPrim.rendered.map((d) => ({ ...d, pane: 0 })), ...(this.paneDrawings?.prim.rendered ?? []).map((d) => ({ ...d, pane: 1 }))];
+    const out = this.drawingsPrim.rendered.map((d) => ({ ...d, pane: 0 }));
+    for (const [pane, p] of this.paneDrawings) out.push(...p.prim.rendered.map((d) => ({ ...d, pane })));
+    return out;
   }
 
   /** The chart is made when first laid out (the remembered layout, or the first run's reset), with
@@ -351,8 +384,8 @@ export class ChartView {
 
   private clearSeries(): void {
     this.candles?.detachPrimitive(this.drawingsPrim);
-    if (this.paneDrawings) this.paneDrawings.host.detachPrimitive(this.paneDrawings.prim);
-    this.paneDrawings = null;
+    for (const p of this.paneDrawings.values()) p.host.detachPrimitive(p.prim);
+    this.paneDrawings.clear();
     for (const f of this.fillPrims.splice(0)) f.host.detachPrimitive(f.prim);
     for (const h of this.hosts.values()) h.plugin.detach();
     this.hosts.clear();
@@ -464,12 +497,6 @@ export class ChartView {
     );
     this.candles.attachPrimitive(this.drawingsPrim);
     this.buildOutputSeries();
-    if (this.buffer.program && !this.buffer.program.meta.overlay && this.plan.panes > 1) {
-      const host = this.hostSeries(1);
-      const prim = new DrawingsPrimitive(this.buffer, () => ({ start: this.w0, end: this.w1 }), document.createElement('div'));
-      host.attachPrimitive(prim);
-      this.paneDrawings = { prim, host };
-    }
     this.setDrawings(this.drawingList);
     this.applyFormats();
   }
