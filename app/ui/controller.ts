@@ -772,6 +772,8 @@ export class AppController {
   }
 
   async setReplayFrom(bar: number | null): Promise<void> {
+    // The replay runs what the editor shows, as Run does: text still waiting to compile goes first.
+    await this.flushSource();
     await this.call('Setting the replay start', () => this.engine.setReplayFrom(bar));
   }
 
