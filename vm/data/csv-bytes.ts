@@ -14,7 +14,7 @@
 import { createBars } from './bars.js';
 import { Reporter } from './csv-error.js';
 import { readHeader } from './csv-header.js';
-import { CLOSE, HIGH, LOW, OPEN, POW10, SKIP, TICK_VOLUME, TIME, VOLUME, type CsvRows, storeBar } from './csv-rows.js';
+import { CLOSE, HIGH, LOW, OPEN, POW10, SKIP, TICK_VOLUME, TIME, VOLUME, setColumnRoles, type CsvRows, storeBar } from './csv-rows.js';
 import { countLines, detectDelimiter, sniffNotCsv } from './csv-scanner.js';
 import { afterRows, type ParsedBars } from './csv.js';
 
@@ -96,15 +96,7 @@ function parse(next: () => Uint8Array | null, totalLength: number, name: string 
     badRange: 0, badRangeLine: 0, badRangeText: '', outside: 0, outsideLine: 0, outsideText: '',
   };
   const roles = new Uint8Array(h.ncols);
-  roles[h.timeCol] = TIME;
-  if (!h.closeOnly) {
-    roles[h.openCol] = OPEN;
-    roles[h.highCol] = HIGH;
-    roles[h.lowCol] = LOW;
-  }
-  roles[h.closeCol] = CLOSE;
-  if (h.volumeCol >= 0) roles[h.volumeCol] = VOLUME;
-  if (h.tickVolumeCol >= 0) roles[h.tickVolumeCol] = TICK_VOLUME;
+  setColumnRoles(roles, h);
   const reader = new ByteRow(h.delim, roles);
   const closeOnly = h.closeOnly;
   const hasVolume = h.volumeCol >= 0;

@@ -76,6 +76,19 @@ export const CLOSE = 5;
 export const VOLUME = 6;
 export const TICK_VOLUME = 7;
 
+/** Marks each column's role on the fast path from the header's column indices. */
+export function setColumnRoles(roles: Uint8Array, h: CsvHeader): void {
+  roles[h.timeCol] = TIME;
+  if (!h.closeOnly) {
+    roles[h.openCol] = OPEN;
+    roles[h.highCol] = HIGH;
+    roles[h.lowCol] = LOW;
+  }
+  roles[h.closeCol] = CLOSE;
+  if (h.volumeCol >= 0) roles[h.volumeCol] = VOLUME;
+  if (h.tickVolumeCol >= 0) roles[h.tickVolumeCol] = TICK_VOLUME;
+}
+
 /** Reads the rows after the header. */
 class RowReader {
   private readonly h: CsvHeader;
@@ -267,16 +280,7 @@ class RowReader {
     if (!this.combined && (r.numericTimes || r.kind === 'iso')) {
       this.fast = true;
       this.isoTimes = !r.numericTimes;
-      const roles = this.roles;
-      roles[h.timeCol] = TIME;
-      if (!h.closeOnly) {
-        roles[h.openCol] = OPEN;
-        roles[h.highCol] = HIGH;
-        roles[h.lowCol] = LOW;
-      }
-      roles[h.closeCol] = CLOSE;
-      if (h.volumeCol >= 0) roles[h.volumeCol] = VOLUME;
-      if (h.tickVolumeCol >= 0) roles[h.tickVolumeCol] = TICK_VOLUME;
+      setColumnRoles(this.roles, h);
     }
   }
 

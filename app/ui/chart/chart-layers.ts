@@ -6,7 +6,7 @@
 // renumbered, its overlay outputs on the price pane and its own pane (if it is not an overlay) after
 // the panes of the layers above it in the list. Hidden layers are computed but not drawn.
 
-import type { ProgramInfo, StudyInfo } from '../../worker/protocol.js';
+import type { DrawingRecord, ProgramInfo, StudyInfo } from '../../worker/protocol.js';
 import { buildChartPlan, type ChartPlan, type FillEdge } from './chart-plan.js';
 
 /** The editor's script's layer id. */
@@ -81,4 +81,40 @@ export function layeredPlan(layers: ChartLayer[], order: string[] = [], hidden: 
     plan.notes.push(...own.notes);
   }
   return plan;
+}
+
+/** The drawings each pane paints: the editor script's (no `study`) in `mainPane`, an added
+ * script's in its own pane (the last one it plots in; `panes`: layer id → its panes) or on the
+ * price pane (0) when it is an overlay; tables and force_overlay drawings always on the price pane;
+ * a hidden script's left out. Pane 0 is always in the result. */
+export function drawingsByPane(
+  list: readonly DrawingRecord[],
+  mainPane: number,
+  layers: readonly ChartLayer[],
+  hidden: ReadonlySet<string>,
+  panes: Record<string, number[]>,
+): Map<number, DrawingRecord[]> {
+  const paneOf = new Map<string, number>();
+  const byPane = new Map<number, DrawingRecord[]>([[0, []]]);
+  for (const d of list) {
+    const study = typeof d.study === 'string' ? d.study : null;
+    if (study !== null && hidden.has(study)) continue;
+    let pane = 0;
+    if (d.kind !== 'table' && d.force_overlay !== true) {
+      if (study === null) pane = mainPane;
+      else {
+        let p = paneOf.get(study);
+        if (p === undefined) {
+          const overlay = layers.find((l) => l.id === study)?.program.meta.overlay ?? true;
+          p = overlay ? 0 : Math.max(0, ...(panes[study] ?? []));
+          paneOf.set(study, p);
+        }
+        pane = p;
+      }
+    }
+    const bucket = byPane.get(pane);
+    if (bucket) bucket.push(d);
+    else byPane.set(pane, [d]);
+  }
+  return byPane;
 }

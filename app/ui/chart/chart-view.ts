@@ -36,7 +36,7 @@ import { TRANSPARENT, cutsGaps, drawnSegments, gapAdjusted } from './plot-gaps.j
 import { areaTop, barTime, bgColor, candlePoint, markersFor, plotCandlePoint, plotEnd, plotPoint, toTime, type CandleColorPoint, type PlotPoint } from './chart-points.js';
 import { ChartLegend } from './chart-legend.js';
 import { ChartFormats, priceFormatOptions } from './chart-formats.js';
-import { layeredPlan, MAIN_LAYER, type ChartLayer } from './chart-layers.js';
+import { drawingsByPane, layeredPlan, MAIN_LAYER, type ChartLayer } from './chart-layers.js';
 import type { ProgramInfo } from '../../worker/protocol.js';
 import { CHART_WINDOW } from '../../worker/protocol.js';
 import { mark } from '../../marks.js';
@@ -208,32 +208,8 @@ export class ChartView {
   /** The live drawings (the whole list: it replaces the previous one). */
   setDrawings(list: DrawingRecord[]): void {
     this.drawingList = list;
-    // The editor script's drawings (no `study`) and each shown added script's (chart-layers.ts) go
-    // to their script's own pane, tables and force_overlay ones to the price pane.
-    const paneOf = new Map<string, number>();
     const mainPane = this.buffer.program && !this.buffer.program.meta.overlay && this.plan.panes > 1 ? 1 : 0;
-    const panes = this.layers.length > 1 ? this.layerPanes() : {};
-    const byPane = new Map<number, DrawingRecord[]>([[0, []]]);
-    for (const d of list) {
-      const study = typeof d.study === 'string' ? d.study : null;
-      if (study !== null && this.hiddenLayers.has(study)) continue;
-      let pane = 0;
-      if (d.kind !== 'table' && d.force_overlay !== true) {
-        if (study === null) pane = mainPane;
-        else {
-          let p = paneOf.get(study);
-          if (p === undefined) {
-            const overlay = this.layers.find((l) => l.id === study)?.program.meta.overlay ?? true;
-            p = overlay ? 0 : Math.max(0, ...(panes[study] ?? []));
-            paneOf.set(study, p);
-          }
-          pane = p;
-        }
-      }
-      const bucket = byPane.get(pane);
-      if (bucket) bucket.push(d);
-      else byPane.set(pane, [d]);
-    }
+    const byPane = drawingsByPane(list, mainPane, this.layers, this.hiddenLayers, this.layers.length > 1 ? this.layerPanes() : {});
     if (this.built && this.candles) {
       for (const pane of byPane.keys()) {
         if (pane === 0 || this.paneDrawings.has(pane)) continue;
