@@ -105,6 +105,44 @@ export class TextSink {
     this.pos = pos;
   }
 
+  /** JSON array items: the numbers of `values` as JavaScript prints them, `null` for NaN and
+   * ±Infinity, each after `, ` but the first when `first`. One loop over the whole array (as many
+   * numbers at a time as the buffer holds), for speed: no call and no boxed double per number. */
+  jsonNumbers(values: Float64Array, first: boolean): void {
+    const n = values.length;
+    let i = 0;
+    if (first && n > 0) {
+      this.number('', values[0] as number, 'null');
+      i = 1;
+    }
+    while (i < n) {
+      let room = ((this.buf.length - this.pos) / JSON_ITEM_BYTES) | 0;
+      if (room < 1) {
+        this.flush(JSON_ITEM_BYTES);
+        room = ((this.buf.length - this.pos) / JSON_ITEM_BYTES) | 0;
+      }
+      const end = Math.min(n, i + room);
+      const buf = this.buf;
+      let pos = this.pos;
+      for (; i < end; i++) {
+        const v = values[i] as number;
+        buf[pos] = 44; // ,
+        buf[pos + 1] = 32;
+        if (v - v === 0) {
+          SHORTEST_ARG[0] = v;
+          pos = writeShortestOf(buf, pos + 2);
+        } else {
+          buf[pos + 2] = 110; // null
+          buf[pos + 3] = 117;
+          buf[pos + 4] = 108;
+          buf[pos + 5] = 108;
+          pos += 6;
+        }
+      }
+      this.pos = pos;
+    }
+  }
+
   /** One ASCII byte. */
   byte(b: number): void {
     const buf = this.reserve(1);
@@ -151,6 +189,8 @@ export class TextSink {
 }
 
 const CHUNK_BYTES = 1 << 20;
+/** Most bytes of one JSON array item: `, ` and a number. */
+const JSON_ITEM_BYTES = 2 + MAX_NUMBER_BYTES;
 
 /** A piece of the JSON output between its head and its end: text, or a plot's numbers (`first`:
  * `values[0]` is the plot's first number, written without the separator). */
@@ -163,13 +203,7 @@ export function writeJsonParts(out: TextSink, parts: readonly JsonPart[]): void 
       out.write(p);
       continue;
     }
-    const v = p.values;
-    let i = 0;
-    if (p.first && v.length > 0) {
-      out.number('', v[0] as number, 'null');
-      i = 1;
-    }
-    for (; i < v.length; i++) out.number(', ', v[i] as number, 'null');
+    out.jsonNumbers(p.values, p.first);
   }
 }
 
