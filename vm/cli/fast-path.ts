@@ -7,8 +7,13 @@
 //   the main thread loads and compiles; readBarsFile (read-bars.ts) takes its bars. When it could
 //   not read them (another shape, any error), the main thread reads the file itself as before, so
 //   every error message comes from the one loader that makes them.
-// - it writes the second part of the JSON output's numbers while the main thread writes the first
-//   (toJson in output.ts asks through setJsonHelper); the main thread then writes its bytes in order.
+// - it writes JSON numbers. For a plain JSON output (no strategy, no drawings, no snapshot), the
+//   script runs in batches of rows (startJsonPipeline) and the helper writes each batch's numbers
+//   while the main thread runs the next; when the script is done, the main thread writes the
+//   batches the helper has not started, from the last one back (each batch is claimed once, by a
+//   compare-and-swap on a shared word), then writes everything in order. Otherwise it writes the
+//   second part of the JSON output's numbers while the main thread writes the first (toJson in
+//   output.ts asks through setJsonHelper); the main thread then writes its bytes in order.
 //
 // The main thread waits for the helper with Atomics.wait on a shared flag word and takes its message
 // with receiveMessageOnPort (the CLI's run is synchronous). A helper that has not started within
@@ -16,7 +21,7 @@
 
 import { receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
 import type { ParsedBars } from '../data/csv.js';
-import { type JsonPart, setJsonHelper, type TextSink, writeJsonParts } from './output.js';
+import { JSON_ITEM_BYTES, type JsonPart, type PlotColumn, setJsonHelper, type TextSink, writeJsonItems, writeJsonParts } from './output.js';
 
 /** The flag words (an Int32Array over a SharedArrayBuffer) the helper sets. */
 export const FLAG_STATE = 0;
@@ -55,9 +60,27 @@ export interface JsonJob {
 }
 export type JsonAnswer = { chunks: Uint8Array[] } | { error: string };
 
+/** A batch of a pipelined JSON output: its rows' numbers, one array per plot; the helper writes
+ * them unless the main thread claimed the batch first (claims[index]: 0 free, 1 the helper's, 2
+ * the main thread's). The answer is the bytes of each plot's items, or `skipped`. */
+export interface BatchJob {
+  kind: 'batch';
+  claims: Int32Array;
+  index: number;
+  values: Float64Array[];
+  first: boolean;
+}
+export type BatchAnswer = { index: number } & ({ items: Uint8Array[] } | { skipped: true } | { error: string });
+export const CLAIM_FREE = 0;
+export const CLAIM_HELPER = 1;
+export const CLAIM_MAIN = 2;
+
 let helper: Helper | null = null;
 let barsTaken = false;
 let jobs = 0;
+/** Rows per pipelined batch at least, and batches at most. */
+const MIN_BATCH_ROWS = 8192;
+const MAX_BATCHES = 16;
 
 /** EVERGREEN_HELPER_TRACE=1: one line on stderr for each job the helper did (for tests). */
 function trace(what: string): void {
@@ -96,6 +119,14 @@ export function takePrefetchedBars(path: string, name: string): ParsedBars | nul
   return bars;
 }
 
+/** Takes the helper's bars message off the port when takePrefetchedBars did not (the data was not
+ * `--data`'s file): the next message must be a job's answer. Only once the helper is ready. */
+function dropBars(h: Helper): void {
+  if (barsTaken) return;
+  barsTaken = true;
+  receiveMessageOnPort(h.port);
+}
+
 /** How many numbers the parts hold. */
 function numbers(parts: readonly JsonPart[]): number {
   let n = 0;
@@ -109,6 +140,7 @@ function jsonInParallel(parts: readonly JsonPart[], out: TextSink): boolean {
   const h = helper;
   const total = numbers(parts);
   if (h === null || total < MIN_PARALLEL_NUMBERS || total > MAX_PARALLEL_NUMBERS || Atomics.load(h.flags, FLAG_STATE) !== STATE_READY) return false;
+  dropBars(h);
   // Split at the number where the main thread's share ends (a plot's numbers may be split).
   let left = Math.round(total * MAIN_SHARE);
   let k = 0;
@@ -160,4 +192,75 @@ function jsonInParallel(parts: readonly JsonPart[], out: TextSink): boolean {
     for (const c of answer.chunks) out.raw(c);
   }
   return true;
+}
+
+/** A JSON output whose numbers are written while the script runs (see the top of this file). */
+export interface JsonPipeline {
+  /** The rows to run, in order, as [from, to) ranges. */
+  readonly batches: readonly (readonly [number, number])[];
+  /** After batch `index` ran: its rows' plot values (views: copied for the helper). */
+  ran(index: number, cols: readonly PlotColumn[]): void;
+  /** After the last batch: the items of each plot ([plot][piece], in order). `columnsOf(from, to)`
+   * gives the plot values of rows [from, to) for the batches the main thread writes itself. */
+  finish(columnsOf: (from: number, to: number) => PlotColumn[]): Uint8Array[][];
+}
+
+/** A pipeline for rows [from, to) of `plots` plots, or null when the helper is not there, not ready,
+ * or the output is too small (the hand-over costs more) or too large (the bytes wait in memory until
+ * the end, as jsonInParallel's). */
+export function startJsonPipeline(from: number, to: number, plots: number): JsonPipeline | null {
+  const h = helper;
+  const rows = to - from;
+  const total = rows * plots;
+  if (h === null || plots === 0 || total < MIN_PARALLEL_NUMBERS || total > MAX_PARALLEL_NUMBERS || Atomics.load(h.flags, FLAG_STATE) !== STATE_READY) return null;
+  dropBars(h);
+  const count = Math.max(2, Math.min(MAX_BATCHES, Math.floor(rows / MIN_BATCH_ROWS)));
+  const batches: [number, number][] = [];
+  for (let i = 0; i < count; i++) batches.push([from + Math.floor((rows * i) / count), from + Math.floor((rows * (i + 1)) / count)]);
+  const claims = new Int32Array(new SharedArrayBuffer(4 * count));
+  const firstJob = jobs;
+  let posted = 0;
+  return {
+    batches,
+    ran(index, cols) {
+      const values = cols.map((c) => c.values.slice()); // copies the helper owns
+      const job: BatchJob = { kind: 'batch', claims, index, values, first: index === 0 };
+      h.port.postMessage(job, values.map((v) => v.buffer as ArrayBuffer));
+      posted++;
+      jobs++;
+    },
+    finish(columnsOf) {
+      const items: Uint8Array[][] = Array.from({ length: plots }, () => new Array<Uint8Array>(count));
+      // The batches the helper has not started, from the last back: the main thread's.
+      let mine = 0;
+      for (let i = count - 1; i >= 0; i--) {
+        if (Atomics.compareExchange(claims, i, CLAIM_FREE, CLAIM_MAIN) !== CLAIM_FREE) break;
+        const [a, b] = batches[i] as [number, number];
+        columnsOf(a, b).forEach((c, k) => ((items[k] as Uint8Array[])[i] = jsonItems(c.values, i === 0)));
+        mine++;
+      }
+      // The helper's answers (one per posted batch, in order).
+      const done = firstJob + posted;
+      while (Atomics.load(h.flags, FLAG_JOBS) < done) Atomics.wait(h.flags, FLAG_JOBS, Atomics.load(h.flags, FLAG_JOBS));
+      for (let n = 0; n < posted; n++) {
+        const answer = receiveMessageOnPort(h.port)?.message as BatchAnswer | undefined;
+        if (answer !== undefined && 'items' in answer) answer.items.forEach((bytes, k) => ((items[k] as Uint8Array[])[answer.index] = bytes));
+      }
+      // Any batch not written yet (the helper failed on it): the main thread writes it.
+      for (let i = 0; i < count; i++) {
+        if (items.every((plot) => plot[i] !== undefined)) continue;
+        trace('failed to write a batch');
+        const [a, b] = batches[i] as [number, number];
+        columnsOf(a, b).forEach((c, k) => ((items[k] as Uint8Array[])[i] = jsonItems(c.values, i === 0)));
+      }
+      trace(`wrote ${count - mine} of ${count} batches of JSON numbers`);
+      return items;
+    },
+  };
+}
+
+/** `values` as JSON array items, in bytes of their own. */
+export function jsonItems(values: Float64Array, first: boolean): Uint8Array {
+  const out = Buffer.allocUnsafeSlow(values.length * JSON_ITEM_BYTES); // never pooled: its buffer may be transferred
+  return out.subarray(0, writeJsonItems(out, 0, values, 0, values.length, first));
 }
