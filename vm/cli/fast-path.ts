@@ -16,8 +16,10 @@
 //   output.ts asks through setJsonHelper); the main thread then writes its bytes in order.
 //
 // The main thread waits for the helper with Atomics.wait on a shared flag word and takes its message
-// with receiveMessageOnPort (the CLI's run is synchronous). A helper that has not started within
-// START_TIMEOUT_MS is given up (the main thread does the work itself).
+// with receiveMessageOnPort (the CLI's run is synchronous). It never waits for the helper to start:
+// when it needs the bars and the helper has not started yet (a busy machine), it reads them itself
+// (unless EVERGREEN_HELPER=1 forces the helper: then it waits up to 10 s for it to start, so that
+// tests see the helper's path). A helper silent for 10 s while its JSON bytes are awaited is given up.
 
 import { receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
 import type { ParsedBars } from '../data/csv.js';
@@ -26,12 +28,16 @@ import { JSON_ITEM_BYTES, type JsonPart, type PlotColumn, setJsonHelper, type Te
 /** The flag words (an Int32Array over a SharedArrayBuffer) the helper sets. */
 export const FLAG_STATE = 0;
 export const FLAG_JOBS = 1;
-/** FLAG_STATE values: not started yet, started (reading the bars), bars posted. */
+/** FLAG_STATE values: not started yet, reading the bars, bars posted; or the main thread read the
+ * bars itself (it found the helper not started yet: it takes the job with a compare-and-swap, and
+ * the helper, when it starts, reads nothing). */
 export const STATE_STARTING = 0;
 export const STATE_READING = 1;
 export const STATE_READY = 2;
+export const STATE_MAIN = 3;
 
-const START_TIMEOUT_MS = 10_000;
+/** A helper silent this long while the main thread waits for its JSON bytes is given up. */
+const ANSWER_TIMEOUT_MS = 10_000;
 /** Fewer numbers than this are written by the main thread alone (the hand-over costs more). */
 const MIN_PARALLEL_NUMBERS = 50_000;
 /** More numbers than this are written by the main thread alone: the helper's bytes wait in memory
@@ -95,36 +101,32 @@ export function useHelper(h: Helper): void {
   setJsonHelper(jsonInParallel);
 }
 
-/** Waits until the helper has started; false (and the helper is given up) after the timeout. */
-function started(h: Helper): boolean {
-  if (Atomics.load(h.flags, FLAG_STATE) !== STATE_STARTING) return true;
-  Atomics.wait(h.flags, FLAG_STATE, STATE_STARTING, START_TIMEOUT_MS);
-  if (Atomics.load(h.flags, FLAG_STATE) !== STATE_STARTING) return true;
-  helper = null;
-  setJsonHelper(null);
-  void h.worker.terminate();
-  return false;
+/** The helper's bars message, once only: null when the helper had not started (the main thread
+ * then reads the bars itself) or did not read them. Waits while the helper is reading. */
+function barsMessage(h: Helper): BarsMessage {
+  barsTaken = true;
+  if (process.env.EVERGREEN_HELPER === '1') Atomics.wait(h.flags, FLAG_STATE, STATE_STARTING, ANSWER_TIMEOUT_MS);
+  if (Atomics.compareExchange(h.flags, FLAG_STATE, STATE_STARTING, STATE_MAIN) === STATE_STARTING) return null;
+  Atomics.wait(h.flags, FLAG_STATE, STATE_READING);
+  if (Atomics.load(h.flags, FLAG_STATE) !== STATE_READY) return null;
+  const m = receiveMessageOnPort(h.port);
+  return m === undefined ? null : (m.message as BarsMessage);
 }
 
 /** The bars the helper read from `path` (named `name` in warnings), or null. Once only. */
 export function takePrefetchedBars(path: string, name: string): ParsedBars | null {
   const h = helper;
   if (h === null || barsTaken || h.dataPath !== path || name !== path) return null;
-  barsTaken = true;
-  if (!started(h)) return null;
-  Atomics.wait(h.flags, FLAG_STATE, STATE_READING);
-  const m = receiveMessageOnPort(h.port);
-  const bars = m === undefined ? null : (m.message as BarsMessage);
-  trace(bars === null ? 'left the bars to the main thread' : `read ${bars.bars.length} bars`);
+  const starting = Atomics.load(h.flags, FLAG_STATE) === STATE_STARTING;
+  const bars = barsMessage(h);
+  trace(bars !== null ? `read ${bars.bars.length} bars` : starting && Atomics.load(h.flags, FLAG_STATE) === STATE_MAIN ? 'had not started: the main thread reads the bars' : 'left the bars to the main thread');
   return bars;
 }
 
 /** Takes the helper's bars message off the port when takePrefetchedBars did not (the data was not
- * `--data`'s file): the next message must be a job's answer. Only once the helper is ready. */
+ * `--data`'s file): the next message must be a job's answer. */
 function dropBars(h: Helper): void {
-  if (barsTaken) return;
-  barsTaken = true;
-  receiveMessageOnPort(h.port);
+  if (!barsTaken) barsMessage(h);
 }
 
 /** How many numbers the parts hold. */
@@ -205,28 +207,26 @@ export interface JsonPipeline {
   finish(columnsOf: (from: number, to: number) => PlotColumn[]): Uint8Array[][];
 }
 
-/** A pipeline for rows [from, to) of `plots` plots, or null when the helper is not there, not ready,
- * or the output is too small (the hand-over costs more) or too large (the bytes wait in memory until
- * the end, as jsonInParallel's). */
+/** A pipeline for rows [from, to) of `plots` plots, or null when there is no helper or the output is
+ * too small (the hand-over costs more) or too large (the bytes wait in memory until the end, as
+ * jsonInParallel's). The helper need not have started: the batches wait in its queue, and those it
+ * has not reached at the end are the main thread's. */
 export function startJsonPipeline(from: number, to: number, plots: number): JsonPipeline | null {
   const h = helper;
   const rows = to - from;
   const total = rows * plots;
-  if (h === null || plots === 0 || total < MIN_PARALLEL_NUMBERS || total > MAX_PARALLEL_NUMBERS || Atomics.load(h.flags, FLAG_STATE) !== STATE_READY) return null;
+  if (h === null || plots === 0 || total < MIN_PARALLEL_NUMBERS || total > MAX_PARALLEL_NUMBERS) return null;
   dropBars(h);
   const count = Math.max(2, Math.min(MAX_BATCHES, Math.floor(rows / MIN_BATCH_ROWS)));
   const batches: [number, number][] = [];
   for (let i = 0; i < count; i++) batches.push([from + Math.floor((rows * i) / count), from + Math.floor((rows * (i + 1)) / count)]);
   const claims = new Int32Array(new SharedArrayBuffer(4 * count));
-  const firstJob = jobs;
-  let posted = 0;
   return {
     batches,
     ran(index, cols) {
       const values = cols.map((c) => c.values.slice()); // copies the helper owns
       const job: BatchJob = { kind: 'batch', claims, index, values, first: index === 0 };
       h.port.postMessage(job, values.map((v) => v.buffer as ArrayBuffer));
-      posted++;
       jobs++;
     },
     finish(columnsOf) {
@@ -239,12 +239,23 @@ export function startJsonPipeline(from: number, to: number, plots: number): Json
         columnsOf(a, b).forEach((c, k) => ((items[k] as Uint8Array[])[i] = jsonItems(c.values, i === 0)));
         mine++;
       }
-      // The helper's answers (one per posted batch, in order).
-      const done = firstJob + posted;
-      while (Atomics.load(h.flags, FLAG_JOBS) < done) Atomics.wait(h.flags, FLAG_JOBS, Atomics.load(h.flags, FLAG_JOBS));
-      for (let n = 0; n < posted; n++) {
-        const answer = receiveMessageOnPort(h.port)?.message as BatchAnswer | undefined;
-        if (answer !== undefined && 'items' in answer) answer.items.forEach((bytes, k) => ((items[k] as Uint8Array[])[answer.index] = bytes));
+      // The helper's answers for the batches it claimed (the others' answers say `skipped`).
+      const theirs = count - mine;
+      let answered = 0;
+      while (answered < theirs) {
+        const seen = Atomics.load(h.flags, FLAG_JOBS);
+        const m = receiveMessageOnPort(h.port);
+        if (m === undefined) {
+          if (Atomics.wait(h.flags, FLAG_JOBS, seen, ANSWER_TIMEOUT_MS) === 'timed-out') {
+            trace('gave up waiting for its JSON bytes');
+            break;
+          }
+          continue;
+        }
+        const answer = m.message as BatchAnswer;
+        if ('skipped' in answer) continue;
+        answered++;
+        if ('items' in answer) answer.items.forEach((bytes, k) => ((items[k] as Uint8Array[])[answer.index] = bytes));
       }
       // Any batch not written yet (the helper failed on it): the main thread writes it.
       for (let i = 0; i < count; i++) {
