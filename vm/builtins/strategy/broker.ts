@@ -784,11 +784,19 @@ export function processTick(b: Broker, bar: BarView, last: boolean, hook: FillHo
   if (last) marginCall(b, bar);
 }
 
+/** Whether a margin call can happen: margin_long or margin_short is above 0 and under 100 (100, no
+ * leverage, and 0, margin not checked, never call). */
+export function marginChecked(b: Broker): boolean {
+  const c = b.cfg;
+  return (c.marginLong > 0 && c.marginLong < 100) || (c.marginShort > 0 && c.marginShort < 100);
+}
+
 /** A margin call, as TradingView's user manual describes it: at the bar's adverse extreme, when
  * the equity no longer covers the margin the position needs (its value × margin_long/short %),
  * the loss over the margin divided by the margin ratio and the price gives the contracts to cover
  * (truncated), and four times that many (at most the whole position) are sold at that price. */
 function marginCall(b: Broker, bar: BarView): void {
+  if (!marginChecked(b)) return;
   const size = positionSize(b);
   if (size === 0) return;
   const ratio = (size > 0 ? b.cfg.marginLong : b.cfg.marginShort) / 100;
@@ -809,14 +817,37 @@ function marginCall(b: Broker, bar: BarView): void {
 }
 
 /** After the script ran on a bar: fills on the close (process_orders_on_close), then updates the
- * open trades' excursions, equity extremes and the risk rules. */
+ * open trades' excursions, equity extremes and the risk rules. The rare parts (fills, a new month,
+ * a new day, risk rules) are functions of their own, so that the per-bar part stays small. */
 export function finishBar(b: Broker, bar: BarView, dayKey: number, monthKey: number): void {
-  if (b.cfg.onClose && b.orders.length > 0) {
-    const market = b.orders.filter((o) => !isPriceOrder(o));
-    b.orders = b.orders.filter((o) => isPriceOrder(o));
-    for (const o of market) fillMarket(b, o, bar.close, bar);
-    pruneExits(b);
-  }
+  if (b.orders.length > 0 && b.cfg.onClose) fillsOnClose(b, bar);
+  const open = b.open.n === 0 ? 0 : openTradesAt(b, bar);
+  const eq = b.cfg.capital + b.netprofit + open;
+  if (eq > b.peak) b.peak = eq;
+  if (eq < b.trough) b.trough = eq;
+  b.maxDrawdown = Math.max(b.maxDrawdown, b.peak - eq);
+  b.maxRunup = Math.max(b.maxRunup, eq - b.trough);
+  b.lastPrice = bar.close;
+  b.lastTime = bar.time;
+  b.bars = bar.bar + 1;
+  const months = b.months;
+  const last = months.length - 1;
+  if (last >= 0 && months[last] === monthKey) b.monthEquity[last] = eq;
+  else newMonth(b, monthKey, eq);
+  if (dayKey !== b.day || b.maxIntradayLoss === b.maxIntradayLoss || b.maxDrawdownRule === b.maxDrawdownRule || b.maxIntradayOrders === b.maxIntradayOrders) risk(b, eq, dayKey);
+}
+
+/** process_orders_on_close: the market orders fill at the bar's close. */
+function fillsOnClose(b: Broker, bar: BarView): void {
+  const market = b.orders.filter((o) => !isPriceOrder(o));
+  b.orders = b.orders.filter((o) => isPriceOrder(o));
+  for (const o of market) fillMarket(b, o, bar.close, bar);
+  pruneExits(b);
+}
+
+/** The open trades' excursions over the bar, and their profit at its close (entry commission
+ * deducted). */
+function openTradesAt(b: Broker, bar: BarView): number {
   const t = b.open;
   let open = 0;
   for (let i = 0; i < t.n; i++) {
@@ -830,23 +861,13 @@ export function finishBar(b: Broker, bar: BarView, dayKey: number, monthKey: num
     }
     open += tradeOpenProfit(b, i, bar.close) - (t.commission[i] as number);
   }
-  const eq = b.cfg.capital + b.netprofit + open;
-  if (eq > b.peak) {
-    b.peak = eq;
-  }
-  if (eq < b.trough) b.trough = eq;
-  b.maxDrawdown = Math.max(b.maxDrawdown, b.peak - eq);
-  b.maxRunup = Math.max(b.maxRunup, eq - b.trough);
-  b.lastPrice = bar.close;
-  b.lastTime = bar.time;
-  b.bars = bar.bar + 1;
-  const last = b.months.length - 1;
-  if (last >= 0 && b.months[last] === monthKey) b.monthEquity[last] = eq;
-  else {
-    b.months.push(monthKey);
-    b.monthEquity.push(eq);
-  }
-  if (dayKey !== b.day || b.maxIntradayLoss === b.maxIntradayLoss || b.maxDrawdownRule === b.maxDrawdownRule || b.maxIntradayOrders === b.maxIntradayOrders) risk(b, eq, dayKey);
+  return open;
+}
+
+/** A month's first bar: its row of month-end equity. */
+function newMonth(b: Broker, monthKey: number, eq: number): void {
+  b.months.push(monthKey);
+  b.monthEquity.push(eq);
 }
 
 /** strategy.risk.* rules, checked at each bar's close. A triggered rule closes the position with

@@ -107,27 +107,31 @@ let spanTo = NaN;
 let spanDay = NaN;
 
 /** The trading day and month keys of a bar time in the symbol's zone, into DAY_MONTH (a Date per
- * new day only). */
+ * new day only): bars inside the day's span compare two numbers. */
 export function dayAndMonth(b: Broker, t: number, timezone: string): typeof DAY_MONTH {
-  let day: number;
-  if (t >= spanFrom && t < spanTo && timezone === spanZone) day = spanDay;
-  else {
-    const local = toLocal(zoneOf(timezone), t);
-    day = Math.floor(local / 86_400_000);
-    spanZone = timezone;
-    spanFrom = t - (local - day * 86_400_000);
-    spanTo = spanFrom + 23 * 3_600_000;
-    spanDay = day;
-  }
-  let month = b.month;
-  if (day !== b.day) {
-    const d = new Date(day * 86_400_000);
-    month = d.getUTCFullYear() * 12 + d.getUTCMonth();
-    b.month = month;
-  }
+  const day = t >= spanFrom && t < spanTo && timezone === spanZone ? spanDay : dayOf(t, timezone);
   DAY_MONTH.day = day;
-  DAY_MONTH.month = month;
+  DAY_MONTH.month = day === b.day ? b.month : monthOf(b, day);
   return DAY_MONTH;
+}
+
+/** The local day of `t` (a new span). */
+function dayOf(t: number, timezone: string): number {
+  const local = toLocal(zoneOf(timezone), t);
+  const day = Math.floor(local / 86_400_000);
+  spanZone = timezone;
+  spanFrom = t - (local - day * 86_400_000);
+  spanTo = spanFrom + 23 * 3_600_000;
+  spanDay = day;
+  return day;
+}
+
+/** The month key of a day the broker has not seen (kept as the broker's month). */
+function monthOf(b: Broker, day: number): number {
+  const d = new Date(day * 86_400_000);
+  const month = d.getUTCFullYear() * 12 + d.getUTCMonth();
+  b.month = month;
+  return month;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -429,7 +433,18 @@ defineFn('strategy.default_entry_qty(fill_price: series float): series float', (
   processBar(ex, { ...bar, bar: 1 });
   placeClose(ex, false, 'x', '', NaN, NaN, true, { ...bar, bar: 1 });
   placeEntry(ex, K_ENTRY, { id: 'x', dir: 1, qty: 1, limit: NaN, stop: 0.5, oca: '', ocaType: 0, comment: '' }, { ...bar, bar: 1 });
+  // Number fields as a real backtest leaves them (fractional: a field that held only small integers
+  // so far changes its representation, and so the record's map, at its first fraction).
+  for (const rec of [ex, ex.cfg, ...ex.orders] as unknown as Record<string, unknown>[]) {
+    for (const k of Object.keys(rec)) if (typeof rec[k] === 'number') rec[k] = 0.5;
+  }
   keepExemplar('strategy.broker', ex);
+  // The state record's host entries as a machine holds them (`host = {}`, then the broker added):
+  // without it the map of a host record with a broker dies with the last backtest, and the host
+  // steps' optimised code with it.
+  const host: Record<string, unknown> = {};
+  host[HOST_KEY] = ex;
+  keepExemplar('strategy.host', host);
 }
 
 // ---------------------------------------------------------------------------------------------
