@@ -434,10 +434,11 @@ function afterFill(b: Broker, o: Order): void {
       }
     }
   }
-  const size = Math.abs(positionSize(b));
+  const pos = positionSize(b);
+  const size = Math.abs(pos);
   b.maxHeldAll = Math.max(b.maxHeldAll, size);
-  if (positionSize(b) > 0) b.maxHeldLong = Math.max(b.maxHeldLong, size);
-  if (positionSize(b) < 0) b.maxHeldShort = Math.max(b.maxHeldShort, size);
+  if (pos > 0) b.maxHeldLong = Math.max(b.maxHeldLong, size);
+  if (pos < 0) b.maxHeldShort = Math.max(b.maxHeldShort, size);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -452,6 +453,24 @@ interface Leg {
   side: number;
   /** 0 limit, 1 stop, 2 trailing stop, 3 stop of a stop-limit (no fill, becomes a limit). */
   type: number;
+}
+
+/** Takes the market orders out of the book, in the order they were placed (null when there are
+ * none); the price orders stay, in their order. */
+function takeMarketOrders(b: Broker): Order[] | null {
+  const orders = b.orders;
+  let k = 0;
+  while (k < orders.length && isPriceOrder(orders[k] as Order)) k++;
+  if (k === orders.length) return null;
+  const market: Order[] = [];
+  const price: Order[] = orders.slice(0, k);
+  for (; k < orders.length; k++) {
+    const o = orders[k] as Order;
+    if (isPriceOrder(o)) price.push(o);
+    else market.push(o);
+  }
+  b.orders = price;
+  return market;
 }
 
 function isPriceOrder(o: Order): boolean {
@@ -530,13 +549,13 @@ function entryLegs(b: Broker, o: Order, out: Leg[]): void {
 
 /** The order filled first by a move from `cur` to `to` and where: null when none triggers. The
  * move starting at `cur` itself (distance 0) covers gaps and orders that became active there. */
-function firstHit(b: Broker, cur: number, to: number, blocked: Set<Order>, gate: number): { o: Order; leg: Leg; at: number } | null {
+function firstHit(b: Broker, cur: number, to: number, blocked: Set<Order> | null, gate: number): { o: Order; leg: Leg; at: number } | null {
   let best: { o: Order; leg: Leg; at: number } | null = null;
   let bestD = Infinity;
   const legs: Leg[] = [];
   const up = to > cur;
   for (const o of b.orders) {
-    if (!isPriceOrder(o) || blocked.has(o) || o.seq > gate) continue;
+    if (!isPriceOrder(o) || (blocked !== null && blocked.has(o)) || o.seq > gate) continue;
     legs.length = 0;
     if (o.kind === K_EXIT) {
       if (exitLegs(b, o, legs) === 0) continue;
@@ -633,15 +652,15 @@ function excursion(b: Broker, price: number): void {
 /** Walks from `cur` to `to`, filling every price order reached, in the order they are reached
  * (with `rc`, the script recalculates after each fill). */
 function walk(b: Broker, cur: number, to: number, bar: BarView, rc: Recalc | null): void {
-  const blocked = new Set<Order>();
-  for (let guard = 0; guard < 1000; guard++) {
+  let blocked: Set<Order> | null = null;
+  for (let guard = 0; guard < 1000 && b.orders.length !== 0; guard++) {
     pruneExits(b);
     const hit = firstHit(b, cur, to, blocked, rc === null ? Infinity : rc.gate);
     if (!hit) break;
     trail(b, hit.at);
     excursion(b, hit.at);
     if (!fillHit(b, hit.o, hit.leg, hit.at, bar)) {
-      blocked.add(hit.o);
+      (blocked ??= new Set<Order>()).add(hit.o);
       continue;
     }
     cur = hit.at;
@@ -714,9 +733,8 @@ export function processBar(b: Broker, bar: BarView, hook: FillHook | null = null
   // Market orders fill at the open, in the order they were placed (a trade they close sees only
   // its fill price, slippage included; the others see the open).
   if (rc === null) {
-    const market = b.orders.filter((o) => !isPriceOrder(o));
-    b.orders = b.orders.filter((o) => isPriceOrder(o));
-    for (const o of market) fillMarket(b, o, bar.open, bar);
+    const market = takeMarketOrders(b);
+    if (market !== null) for (const o of market) fillMarket(b, o, bar.open, bar);
   } else marketsAt(b, bar.open, bar, rc);
   excursion(b, bar.open);
   pruneExits(b);
@@ -747,9 +765,8 @@ export function processTick(b: Broker, bar: BarView, last: boolean, hook: FillHo
     b.tickLow = bar.open;
     if (b.firstPrice !== b.firstPrice) b.firstPrice = bar.open;
     if (rc === null) {
-      const market = b.orders.filter((o) => !isPriceOrder(o));
-      b.orders = b.orders.filter((o) => isPriceOrder(o));
-      for (const o of market) fillMarket(b, o, bar.open, bar);
+      const market = takeMarketOrders(b);
+      if (market !== null) for (const o of market) fillMarket(b, o, bar.open, bar);
     } else marketsAt(b, bar.open, bar, rc);
     pruneExits(b);
   } else if (rc !== null) {
@@ -839,9 +856,8 @@ export function finishBar(b: Broker, bar: BarView, dayKey: number, monthKey: num
 
 /** process_orders_on_close: the market orders fill at the bar's close. */
 function fillsOnClose(b: Broker, bar: BarView): void {
-  const market = b.orders.filter((o) => !isPriceOrder(o));
-  b.orders = b.orders.filter((o) => isPriceOrder(o));
-  for (const o of market) fillMarket(b, o, bar.close, bar);
+  const market = takeMarketOrders(b);
+  if (market !== null) for (const o of market) fillMarket(b, o, bar.close, bar);
   pruneExits(b);
 }
 

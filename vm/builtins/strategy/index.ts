@@ -30,10 +30,10 @@ import type { TradeLog } from './log.js';
 
 function broker(rt: Runtime): Broker {
   // The runtime is the machine, which is also the state record (core/state.ts): its host steps'
-  // records are in `host`.
+  // records are in `host`; the broker's host step makes the broker on the first bar.
   const host = (rt as unknown as { host?: Record<string, unknown> }).host;
-  const b = host?.[HOST_KEY];
-  if (b === undefined || b === null || typeof b !== 'object' || !('orders' in b)) {
+  const b = host === undefined ? undefined : host[HOST_KEY];
+  if (b === undefined || b === null || typeof b !== 'object') {
     return rt.fail('internal', 'The strategy broker is not initialised (the script is not a strategy).');
   }
   return b as Broker;
@@ -264,45 +264,43 @@ defineFn('strategy.risk.max_cons_loss_days(count: simple int, alert_message: sim
 // ---------------------------------------------------------------------------------------------
 // strategy.* variables
 
-type NumGet = (b: Broker, rt: Runtime) => number;
-const numVar = (sig: string, g: NumGet): void => {
-  defineVar(sig, { get: (rt, _a, d) => void (rt.f[d] = g(broker(rt), rt)) });
-};
+// Each variable is its own function (one shared adapter calling a getter per variable would be a
+// call site with forty targets in the hot loop): computed when the script reads it, only then.
 const close = (rt: Runtime): number => rt.f[R.close] as number;
 const pct = (v: number, b: Broker): number => (v / b.cfg.capital) * 100;
 
-numVar('strategy.position_size: series float', (b) => positionSize(b));
-numVar('strategy.position_avg_price: series float', (b) => positionAvgPrice(b));
-numVar('strategy.equity: series float', (b, rt) => equity(b, close(rt)));
-numVar('strategy.netprofit: series float', (b) => b.netprofit);
-numVar('strategy.netprofit_percent: series float', (b) => pct(b.netprofit, b));
-numVar('strategy.openprofit: series float', (b, rt) => openProfit(b, close(rt)));
-numVar('strategy.openprofit_percent: series float', (b, rt) => (openProfit(b, close(rt)) / (b.cfg.capital + b.netprofit)) * 100);
-numVar('strategy.grossprofit: series float', (b) => b.grossprofit);
-numVar('strategy.grossprofit_percent: series float', (b) => pct(b.grossprofit, b));
-numVar('strategy.grossloss: series float', (b) => b.grossloss);
-numVar('strategy.grossloss_percent: series float', (b) => pct(b.grossloss, b));
-numVar('strategy.closedtrades: series int', (b) => b.closed.n);
-numVar('strategy.opentrades: series int', (b) => b.open.n);
-numVar('strategy.wintrades: series int', (b) => b.wins);
-numVar('strategy.losstrades: series int', (b) => b.losses);
-numVar('strategy.eventrades: series int', (b) => b.evens);
-numVar('strategy.max_drawdown: series float', (b) => b.maxDrawdown);
-numVar('strategy.max_drawdown_percent: series float', (b) => (b.peak > 0 ? (b.maxDrawdown / b.peak) * 100 : NaN));
-numVar('strategy.max_runup: series float', (b) => b.maxRunup);
-numVar('strategy.max_runup_percent: series float', (b) => (b.trough > 0 ? (b.maxRunup / b.trough) * 100 : NaN));
-numVar('strategy.initial_capital: series float', (b) => b.cfg.capital);
-numVar('strategy.avg_trade: series float', (b) => (b.closed.n > 0 ? b.netprofit / b.closed.n : NaN));
-numVar('strategy.avg_trade_percent: series float', (b) => avgPercent(b, 0));
-numVar('strategy.avg_winning_trade: series float', (b) => (b.wins > 0 ? b.grossprofit / b.wins : NaN));
-numVar('strategy.avg_winning_trade_percent: series float', (b) => avgPercent(b, 1));
-numVar('strategy.avg_losing_trade: series float', (b) => (b.losses > 0 ? b.grossloss / b.losses : NaN));
-numVar('strategy.avg_losing_trade_percent: series float', (b) => avgPercent(b, -1));
-numVar('strategy.max_contracts_held_all: series float', (b) => b.maxHeldAll);
-numVar('strategy.max_contracts_held_long: series float', (b) => b.maxHeldLong);
-numVar('strategy.max_contracts_held_short: series float', (b) => b.maxHeldShort);
-numVar('strategy.margin_liquidation_price: series float', (b) => liquidationPrice(b));
-numVar('strategy.opentrades.capital_held: series float', (b) => capitalHeld(b));
+defineVar('strategy.position_size: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = positionSize(b); } });
+defineVar('strategy.position_avg_price: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = positionAvgPrice(b); } });
+defineVar('strategy.equity: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = equity(b, close(rt)); } });
+defineVar('strategy.netprofit: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = b.netprofit; } });
+defineVar('strategy.netprofit_percent: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = pct(b.netprofit, b); } });
+defineVar('strategy.openprofit: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = openProfit(b, close(rt)); } });
+defineVar('strategy.openprofit_percent: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = (openProfit(b, close(rt)) / (b.cfg.capital + b.netprofit)) * 100; } });
+defineVar('strategy.grossprofit: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = b.grossprofit; } });
+defineVar('strategy.grossprofit_percent: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = pct(b.grossprofit, b); } });
+defineVar('strategy.grossloss: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = b.grossloss; } });
+defineVar('strategy.grossloss_percent: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = pct(b.grossloss, b); } });
+defineVar('strategy.closedtrades: series int', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = b.closed.n; } });
+defineVar('strategy.opentrades: series int', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = b.open.n; } });
+defineVar('strategy.wintrades: series int', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = b.wins; } });
+defineVar('strategy.losstrades: series int', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = b.losses; } });
+defineVar('strategy.eventrades: series int', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = b.evens; } });
+defineVar('strategy.max_drawdown: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = b.maxDrawdown; } });
+defineVar('strategy.max_drawdown_percent: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = (b.peak > 0 ? (b.maxDrawdown / b.peak) * 100 : NaN); } });
+defineVar('strategy.max_runup: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = b.maxRunup; } });
+defineVar('strategy.max_runup_percent: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = (b.trough > 0 ? (b.maxRunup / b.trough) * 100 : NaN); } });
+defineVar('strategy.initial_capital: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = b.cfg.capital; } });
+defineVar('strategy.avg_trade: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = (b.closed.n > 0 ? b.netprofit / b.closed.n : NaN); } });
+defineVar('strategy.avg_trade_percent: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = avgPercent(b, 0); } });
+defineVar('strategy.avg_winning_trade: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = (b.wins > 0 ? b.grossprofit / b.wins : NaN); } });
+defineVar('strategy.avg_winning_trade_percent: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = avgPercent(b, 1); } });
+defineVar('strategy.avg_losing_trade: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = (b.losses > 0 ? b.grossloss / b.losses : NaN); } });
+defineVar('strategy.avg_losing_trade_percent: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = avgPercent(b, -1); } });
+defineVar('strategy.max_contracts_held_all: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = b.maxHeldAll; } });
+defineVar('strategy.max_contracts_held_long: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = b.maxHeldLong; } });
+defineVar('strategy.max_contracts_held_short: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = b.maxHeldShort; } });
+defineVar('strategy.margin_liquidation_price: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = liquidationPrice(b); } });
+defineVar('strategy.opentrades.capital_held: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = capitalHeld(b); } });
 defineVar('strategy.closedtrades.first_index: series int', { value: 0 });
 defineVar('strategy.position_entry_name: series string', {
   get: (rt, _a, d) => {
