@@ -21,7 +21,7 @@ import type { BarColumns } from '../data/bars.js';
 import { HOST_STEPS, pushBarSeries, type BarInfo, type HostStep } from './bar-feed.js';
 import { finishBar, marginChecked, processBar, processTick, type BarView, type FillHook, type LowerBars } from '../builtins/strategy/broker.js';
 import type { Broker } from '../builtins/strategy/state.js';
-import { brokerFor, dayAndMonth, HOST_KEY } from '../builtins/strategy/index.js';
+import { brokerFor, dayAndMonth, HOST_KEY, localDay } from '../builtins/strategy/index.js';
 import { captureTick, rollbackTick, varipSlots, type VaripSlots } from './state-ops.js';
 
 /** What the step reads of the machine it runs on besides the state record. */
@@ -160,7 +160,23 @@ function warm(m: StepTarget): void {
   hotFacts = factsOf(m.program);
   hotZone = m.syminfo.timezone;
   hotMachine = m;
+  hotDayFrom = NaN;
+  hotDayTo = NaN;
 }
+
+/** The trading day (in the hot machine's zone) of the UTC span [hotDayFrom, hotDayTo). */
+let hotDay = NaN;
+let hotDayFrom = NaN;
+let hotDayTo = NaN;
+
+/** The trading day of `t`, and the span of it the next bars are compared with. */
+function dayAt(t: number): number {
+  hotDay = localDay(t, hotZone, DAY_SPAN);
+  hotDayFrom = DAY_SPAN.from;
+  hotDayTo = DAY_SPAN.to;
+  return hotDay;
+}
+const DAY_SPAN = { from: 0, to: 0 };
 
 /** Before the body when the path has nothing to fill: no pending order on a history bar (most
  * bars). What processBar does then, without the bar view: the first price, and the margin call
@@ -187,8 +203,10 @@ const brokerStep: HostStep = {
     const m = state as StepTarget;
     if (m !== hotMachine) warm(m);
     const b = brokerOf(m);
-    const dm = dayAndMonth(b, bar.time, hotZone);
-    finishBar(b, view(bar), dm.day, dm.month);
+    const t = bar.time;
+    // Inside the day's span (most bars) the day is known; the month changes with the day only.
+    const day = t >= hotDayFrom && t < hotDayTo ? hotDay : dayAt(t);
+    finishBar(b, view(bar), day, day === b.day ? b.month : dayAndMonth(b, t, hotZone).month);
   },
 };
 

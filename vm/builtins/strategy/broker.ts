@@ -87,8 +87,14 @@ export function tradeOpenProfit(b: Broker, i: number, price: number): number {
 /** Unrealised profit of the open trades at `price`, net of the commission their entries paid
  * (equity is capital + net profit + this, so a paid commission leaves the equity at once). */
 export function openProfit(b: Broker, price: number): number {
+  const t = b.open;
+  const n = t.n;
+  if (n === 0) return 0;
+  const pv = b.cfg.pointvalue;
+  const { dir, qty, entryPrice, commission } = t;
   let p = 0;
-  for (let i = 0; i < b.open.n; i++) p += tradeOpenProfit(b, i, price) - (b.open.commission[i] as number);
+  // tradeOpenProfit, written out (the same operations in the same order).
+  for (let i = 0; i < n; i++) p += ((price - (entryPrice[i] as number)) * (dir[i] as number) * (qty[i] as number)) * pv - (commission[i] as number);
   return p;
 }
 
@@ -865,17 +871,24 @@ function fillsOnClose(b: Broker, bar: BarView): void {
  * deducted). */
 function openTradesAt(b: Broker, bar: BarView): number {
   const t = b.open;
+  const n = t.n;
+  const pv = b.cfg.pointvalue;
+  const { entryBar, dir, qty, entryPrice, commission, runup, drawdown } = t;
+  const { high, low, close } = bar;
   let open = 0;
-  for (let i = 0; i < t.n; i++) {
+  // tradeOpenProfit, written out (the same operations in the same order).
+  for (let i = 0; i < n; i++) {
+    const d = dir[i] as number;
+    const q = qty[i] as number;
+    const e = entryPrice[i] as number;
     // A trade opened on this bar saw only the path after its fill (tracked as the path went).
-    if ((t.entryBar[i] as number) < bar.bar) {
-      const dir = t.dir[i] as number;
-      const best = tradeOpenProfit(b, i, dir > 0 ? bar.high : bar.low);
-      const worst = tradeOpenProfit(b, i, dir > 0 ? bar.low : bar.high);
-      if (best > (t.runup[i] as number)) t.runup[i] = best;
-      if (worst < (t.drawdown[i] as number)) t.drawdown[i] = worst;
+    if ((entryBar[i] as number) < bar.bar) {
+      const best = (((d > 0 ? high : low) - e) * d * q) * pv;
+      const worst = (((d > 0 ? low : high) - e) * d * q) * pv;
+      if (best > (runup[i] as number)) runup[i] = best;
+      if (worst < (drawdown[i] as number)) drawdown[i] = worst;
     }
-    open += tradeOpenProfit(b, i, bar.close) - (t.commission[i] as number);
+    open += ((close - e) * d * q) * pv - (commission[i] as number);
   }
   return open;
 }

@@ -117,12 +117,23 @@ export function dayAndMonth(b: Broker, t: number, timezone: string): typeof DAY_
 
 /** The local day of `t` (a new span). */
 function dayOf(t: number, timezone: string): number {
+  const day = localDay(t, timezone, SPAN);
+  spanZone = timezone;
+  spanFrom = SPAN.from;
+  spanTo = SPAN.to;
+  spanDay = day;
+  return day;
+}
+const SPAN = { from: 0, to: 0 };
+
+/** The local day (days since 1970-01-01 in `timezone`) of the UTC time `t`, and into `span` the UTC
+ * span from that day's start covering its first 23 hours (a day that DST makes shorter is never
+ * overrun): the times inside it have the same day. */
+export function localDay(t: number, timezone: string, span: { from: number; to: number }): number {
   const local = toLocal(zoneOf(timezone), t);
   const day = Math.floor(local / 86_400_000);
-  spanZone = timezone;
-  spanFrom = t - (local - day * 86_400_000);
-  spanTo = spanFrom + 23 * 3_600_000;
-  spanDay = day;
+  span.from = t - (local - day * 86_400_000);
+  span.to = span.from + 23 * 3_600_000;
   return day;
 }
 
