@@ -71,6 +71,7 @@ const {
 
 /** The bar registers a context replaces: open .. isFirst (registers 0..12 of core/registers.ts). */
 const SWAPPED = IS_FIRST + 1;
+if (SWAPPED !== 13) throw new Error("Internal: contexts.ts copyRegs copies 13 bar registers.");
 
 /** Flags operand of CTX_IN. */
 export const CTX_GAPS = 1;
@@ -153,8 +154,12 @@ export interface RequestState {
   wform: number[];
   wconf: number[];
   wclosed: boolean;
-  /** A new confirmed value arrived on this chart bar (gaps_on, lookahead_off). */
+  /** A new confirmed value arrived on this chart bar (gaps_on, lookahead_off): wconf then differs
+   * from kconf (otherwise they are equal and neither is copied). */
   arrived: boolean;
+  /** wform was written since the last commit (kform := wform is due); undefined in a state saved by
+   * an older VM: treated as written. */
+  fd?: boolean;
   /** This chart bar opened a period (gaps_on, lookahead_on). */
   opened: boolean;
   /** End of the working period (ms). */
@@ -185,7 +190,7 @@ function newRequestState(): RequestState {
     kp: NaN, ki: -1, ko: NaN, kh: NaN, kl: NaN, kc: NaN, kv: NaN, kform: [], kconf: [], kclosed: false, kend: NaN, fp: NaN, fdone: false, fh: NaN, fl: NaN, fc: NaN, fv: NaN,
     ro: NaN, rh: NaN, rl: NaN, rc: NaN, rv: NaN, run: true, ct: NaN, ctc: NaN,
     wp: NaN, wi: -1, wo: NaN, wh: NaN, wl: NaN, wc: NaN, wv: NaN, wform: [], wconf: [], wclosed: false,
-    arrived: false, opened: false, wend: NaN, flags: 0, saved: new Float64Array(SWAPPED), savedBar: -1,
+    arrived: false, fd: false, opened: false, wend: NaN, flags: 0, saved: new Float64Array(SWAPPED), savedBar: -1,
     okey: '', oi: 0, ocur: [], oprev: [], otc: NaN, oshown: -1, loop: 0, ono: false, items: [],
   };
 }
@@ -252,9 +257,19 @@ export function ctxEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, f
     // A new chart bar: the working values of the previous one are final.
     if (st.bar >= 0) {
       st.kp = st.wp; st.ki = st.wi; st.ko = st.wo; st.kh = st.wh; st.kl = st.wl; st.kc = st.wc; st.kv = st.wv;
-      copyInto(st.kform, st.wform); copyInto(st.kconf, st.wconf); st.kclosed = st.wclosed; st.kend = st.wend;
+      // (Lists copied only when they changed: most chart bars neither run the expression nor
+      // confirm a value.)
+      if (st.fd !== false) {
+        copyInto(st.kform, st.wform);
+        st.fd = false;
+      }
+      if (st.arrived) copyInto(st.kconf, st.wconf);
+      st.kclosed = st.wclosed; st.kend = st.wend;
     }
     st.bar = chartBar;
+  } else if (st.arrived) {
+    // The same chart bar again (a realtime tick): its working confirmed value starts over.
+    copyInto(st.wconf, st.kconf);
   }
   st.flags = flags;
   const t = f[TIME] as number;
@@ -277,7 +292,6 @@ export function ctxEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, f
   const v = f[VOLUME] as number;
   st.arrived = false;
   st.opened = false;
-  copyInto(st.wconf, st.kconf);
   if (st.ki >= 0 && p === st.kp) {
     st.wi = st.ki;
     st.wo = st.ko;
@@ -356,8 +370,25 @@ export function ctxEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, f
 function saveChart(m: ContextHost, st: RequestState): void {
   let saved = st.saved;
   if (!(saved instanceof Float64Array)) saved = st.saved = new Float64Array(SWAPPED);
-  const f = m.f;
-  for (let r = 0; r < SWAPPED; r++) saved[r] = f[r] as number;
+  copyRegs(saved, m.f);
+}
+
+/** dst[0..SWAPPED) := src[0..SWAPPED): the bar registers (written out: this runs on every chart
+ * bar of another symbol's request, twice). */
+function copyRegs(dst: Float64Array, src: Float64Array): void {
+  dst[0] = src[0] as number;
+  dst[1] = src[1] as number;
+  dst[2] = src[2] as number;
+  dst[3] = src[3] as number;
+  dst[4] = src[4] as number;
+  dst[5] = src[5] as number;
+  dst[6] = src[6] as number;
+  dst[7] = src[7] as number;
+  dst[8] = src[8] as number;
+  dst[9] = src[9] as number;
+  dst[10] = src[10] as number;
+  dst[11] = src[11] as number;
+  dst[12] = src[12] as number;
 }
 
 /** Whether the expression of an own-symbol request must run on this chart bar. On history with
@@ -407,8 +438,8 @@ export function ctxLeave(m: ContextHost, s: number, src: number, dst: number, n:
   if ((st.flags & CTX_LOOPED) === 0 || st.loop === 1) {
     // The expression ran: its value, and the chart's registers back.
     for (let j = 0; j < n; j++) form[j] = f[src + j] as number;
-    const saved = st.saved;
-    for (let r = 0; r < SWAPPED; r++) f[r] = saved[r] as number;
+    st.fd = true;
+    copyRegs(f, st.saved);
     m.bar = st.savedBar;
   }
   const closed = (f[TIME_CLOSE] as number) >= st.wend;
@@ -514,6 +545,18 @@ export function ctxEnterRun(m: ContextHost, s: number, tf: unknown, flags: numbe
 
 /** CTX_IN_LOOP: CTX_IN, then the loop's first pass (ctxLoop): the first due bar's index, or -1. */
 export function ctxEnterLoop(m: ContextHost, s: number, tf: unknown, sym: unknown, flags: number): number {
+  const st = m.cs[s] as RequestState | undefined;
+  if (st !== undefined && st.okey !== '' && st.okey === m.feedKey[s] && sym === m.feedSym[s] && tf === m.feedTf[s] && flags === st.flags && m.feeds[s] != null) {
+    // The common case of another symbol: the same symbol, timeframe and flags as on the previous
+    // chart bar, bars at hand (what otherEnter does then, without its checks).
+    st.ono = false;
+    st.loop = 0;
+    if (st.items.length !== 0) st.items.length = 0;
+    st.ct = m.f[TIME] as number;
+    st.ctc = m.f[TIME_CLOSE] as number;
+    st.savedBar = m.bar;
+    return ctxLoop(m, s, 0, 0);
+  }
   ctxEnter(m, s, tf, sym, flags);
   return ctxLoop(m, s, 0, 0);
 }
@@ -590,8 +633,7 @@ export function ctxLoop(m: ContextHost, s: number, src: number, n: number): numb
 function otherLeave(m: ContextHost, st: RequestState, dst: number, n: number): number {
   const f = m.f;
   if (st.loop > 0) {
-    const saved = st.saved;
-    for (let r = 0; r < SWAPPED; r++) f[r] = saved[r] as number;
+    copyRegs(f, st.saved);
     m.bar = st.savedBar;
   }
   let out: number[] | null = null;
@@ -615,8 +657,7 @@ export function ctxLeaveArray(m: ContextHost, s: number, dst: number, o: unknown
   const st = m.cs[s] as RequestState;
   const f = m.f;
   if (st.loop > 0) {
-    const saved = st.saved;
-    for (let r = 0; r < SWAPPED; r++) f[r] = saved[r] as number;
+    copyRegs(f, st.saved);
     m.bar = st.savedBar;
   }
   o[dst] = st.ono ? null : newArray(bools === 1 ? st.items.map((x) => (x === x && x !== 0 ? 1 : 0)) : st.items.slice());
