@@ -89,6 +89,7 @@ export interface ContextHost {
   cs: unknown[];
   bar: number;
   syminfo: SymbolInfo;
+  chartSyminfo: SymbolInfo;
   timeframe: TimeframeInfo;
   fail(code: string, message: string): never;
   /** The columns of the running runBars call and the current bar's row: the confirmed chart bars
@@ -180,6 +181,16 @@ export interface RequestState {
   loop: number;
   /** No data and ignore_invalid_symbol: na. */
   ono: boolean;
+  /** Another symbol: its information while its bars are in the registers (syminfo.* reads it), and
+   * whether they are (between the first CTX_LOOP that loads a bar and CTX_OUT; a snapshot taken
+   * there restores it: see `contextSymbol`). */
+  osym?: SymbolInfo | null;
+  inside?: boolean;
+  /** The bar last loaded (oi - 1) was forming: built from the other symbol's bars that opened
+   * before the chart bar closed (realtime chart bars, and the bars confirmed after them); it runs
+   * again on the next chart bar, its values replacing ocur (`orerun`). */
+  opart?: boolean;
+  orerun?: boolean;
   /** request.security_lower_tf: the values of this chart bar's intrabars. */
   items: number[];
 }
@@ -191,7 +202,7 @@ function newRequestState(): RequestState {
     ro: NaN, rh: NaN, rl: NaN, rc: NaN, rv: NaN, run: true, ct: NaN, ctc: NaN,
     wp: NaN, wi: -1, wo: NaN, wh: NaN, wl: NaN, wc: NaN, wv: NaN, wform: [], wconf: [], wclosed: false,
     arrived: false, fd: false, opened: false, wend: NaN, flags: 0, saved: new Float64Array(SWAPPED), savedBar: -1,
-    okey: '', oi: 0, ocur: [], oprev: [], otc: NaN, oshown: -1, loop: 0, ono: false, items: [],
+    okey: '', oi: 0, ocur: [], oprev: [], otc: NaN, oshown: -1, loop: 0, ono: false, osym: null, inside: false, opart: false, orerun: false, items: [],
   };
 }
 
@@ -526,7 +537,21 @@ function otherEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, flags:
   st.ct = m.f[TIME] as number;
   st.ctc = m.f[TIME_CLOSE] as number;
   st.savedBar = m.bar;
+  if (st.opart === true || m.f[IS_REALTIME] === 1) rewind(m, st, m.feeds[s]);
   return m.bar;
+}
+
+/** When the bar loaded last was forming (or, on a realtime chart bar, is still forming: it ran
+ * whole on history), it runs again on this chart bar, as formed by its close. */
+function rewind(m: ContextHost, st: RequestState, bars: FeedBars | null | undefined): void {
+  const k = st.oi - 1;
+  if (k < 0) return;
+  if (st.opart !== true) {
+    if (!bars || bars.src === undefined || (st.flags & CTX_LOWER) !== 0 || !((bars.timeClose[k] as number) > st.ctc)) return;
+  }
+  st.oi = k;
+  st.opart = false;
+  st.orerun = true;
 }
 
 /** CTX_IN_RUN (the chart's own symbol): CTX_IN, then, when the expression must run on this chart
@@ -555,6 +580,7 @@ export function ctxEnterLoop(m: ContextHost, s: number, tf: unknown, sym: unknow
     st.ct = m.f[TIME] as number;
     st.ctc = m.f[TIME_CLOSE] as number;
     st.savedBar = m.bar;
+    if (st.opart === true || m.f[IS_REALTIME] === 1) rewind(m, st, m.feeds[s]);
     return ctxLoop(m, s, 0, 0);
   }
   ctxEnter(m, s, tf, sym, flags);
@@ -590,9 +616,13 @@ export function ctxLoop(m: ContextHost, s: number, src: number, n: number): numb
   const f = m.f;
   const lower = (st.flags & CTX_LOWER) !== 0;
   if (st.loop > 0) {
-    const prev = st.oprev;
-    st.oprev = st.ocur;
-    st.ocur = prev;
+    let prev = st.ocur;
+    if (st.orerun === true) st.orerun = false;
+    else {
+      prev = st.oprev;
+      st.oprev = st.ocur;
+      st.ocur = prev;
+    }
     for (let j = 0; j < n; j++) prev[j] = f[src + j] as number;
     if (lower && (bars.time[st.oi - 1] as number) >= st.ct) st.items.push(f[src] as number);
   }
@@ -604,16 +634,33 @@ export function ctxLoop(m: ContextHost, s: number, src: number, n: number): numb
   if (!due) return -1;
   if (st.loop === 0) {
     saveChart(m, st);
+    const sym = bars.sym;
+    if (sym !== undefined && sym !== m.syminfo) {
+      st.osym = sym;
+      m.syminfo = sym;
+    }
+    st.inside = true;
   }
-  const o = bars.open[k] as number;
-  const h = bars.high[k] as number;
-  const l = bars.low[k] as number;
-  const c = bars.close[k] as number;
+  let o = bars.open[k] as number;
+  let h = bars.high[k] as number;
+  let l = bars.low[k] as number;
+  let c = bars.close[k] as number;
+  let v = bars.volume[k] as number;
+  const from = bars.src;
+  if (from !== undefined && !lower && (bars.timeClose[k] as number) > tc && (f[IS_REALTIME] === 1 || st.orerun === true)) {
+    // A forming bar on a realtime chart bar: what of it had formed by the chart bar's close (the
+    // other symbol's bars that opened before it), as TradingView shows and repaints it.
+    const part = formingBar(from, bt, tc);
+    if (part !== null) {
+      o = part[0]; h = part[1]; l = part[2]; c = part[3]; v = part[4];
+      st.opart = true;
+    }
+  } else st.opart = false;
   f[OPEN] = o;
   f[HIGH] = h;
   f[LOW] = l;
   f[CLOSE] = c;
-  f[VOLUME] = bars.volume[k] as number;
+  f[VOLUME] = v;
   f[TIME] = bt;
   f[TIME_CLOSE] = bars.timeClose[k] as number;
   f[BAR_INDEX] = k;
@@ -629,20 +676,54 @@ export function ctxLoop(m: ContextHost, s: number, src: number, n: number): numb
   return k;
 }
 
+const PART = [NaN, NaN, NaN, NaN, NaN];
+
+/** Open, high, low, close, volume of the bars of `src` that opened in [start, end) (null if none);
+ * a shared list, read at once. */
+function formingBar(src: BarColumns, start: number, end: number): number[] | null {
+  const time = src.time;
+  let lo = 0;
+  let hi = src.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((time[mid] as number) < start) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo >= src.length || !((time[lo] as number) < end)) return null;
+  let h = -Infinity;
+  let l = Infinity;
+  let v = 0;
+  let i = lo;
+  for (; i < src.length && (time[i] as number) < end; i++) {
+    h = Math.max(h, src.high[i] as number);
+    l = Math.min(l, src.low[i] as number);
+    v += nz(src.volume[i] as number);
+  }
+  PART[0] = src.open[lo] as number;
+  PART[1] = h;
+  PART[2] = l;
+  PART[3] = src.close[i - 1] as number;
+  PART[4] = v;
+  return PART;
+}
+
 /** CTX_OUT of another symbol: restores the chart bar; dst..dst+n-1 := what the chart sees. */
 function otherLeave(m: ContextHost, st: RequestState, dst: number, n: number): number {
   const f = m.f;
   if (st.loop > 0) {
     copyRegs(f, st.saved);
     m.bar = st.savedBar;
+    m.syminfo = m.chartSyminfo;
+    st.inside = false;
   }
   let out: number[] | null = null;
   if (!st.ono) {
     const cur = st.oi - 1;
-    const lookahead = (st.flags & CTX_LOOKAHEAD) !== 0;
-    // lookahead_on: the last bar opened by the chart bar; off: the last one closed by its close.
+    // lookahead_on: the last bar opened by the chart bar; off: the last one closed by its close;
+    // on a realtime chart bar its latest bar, formed or forming (it repaints as on TradingView).
+    const latest = (st.flags & CTX_LOOKAHEAD) !== 0 || f[IS_REALTIME] === 1;
     const closed = cur >= 0 && st.otc <= (f[TIME_CLOSE] as number);
-    const idx = lookahead || closed ? cur : cur - 1;
+    const idx = latest || closed ? cur : cur - 1;
     out = idx < 0 ? null : idx === cur ? st.ocur : st.oprev;
     if ((st.flags & CTX_GAPS) !== 0 && idx === st.oshown) out = null;
     if (idx >= 0) st.oshown = idx;
@@ -659,8 +740,22 @@ export function ctxLeaveArray(m: ContextHost, s: number, dst: number, o: unknown
   if (st.loop > 0) {
     copyRegs(f, st.saved);
     m.bar = st.savedBar;
+    m.syminfo = m.chartSyminfo;
+    st.inside = false;
   }
   o[dst] = st.ono ? null : newArray(bools === 1 ? st.items.map((x) => (x === x && x !== 0 ? 1 : 0)) : st.items.slice());
   st.items.length = 0;
   return st.savedBar;
+}
+
+/** After a restore in the middle of a bar: the symbol information of the request whose bars are
+ * in the registers (a snapshot taken inside another symbol's expression), else the chart's. */
+export function contextSymbol(m: ContextHost): SymbolInfo {
+  for (const x of m.cs) {
+    if (typeof x === 'object' && x !== null && 'okey' in x) {
+      const st = x as RequestState;
+      if (st.inside === true && st.osym) return st.osym;
+    }
+  }
+  return m.chartSyminfo;
 }
