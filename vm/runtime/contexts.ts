@@ -226,7 +226,10 @@ function timeframeOf(m: ContextHost, tfs: string): TimeframeInfo {
     if (TIMEFRAMES.size < 256) TIMEFRAMES.set(tfs, info);
   }
   if (timeframeSeconds(info) < timeframeSeconds(m.timeframe)) {
-    m.fail('lower-timeframe', `request.security(): the requested timeframe "${tfs}" is lower than the chart's "${m.timeframe.period}"; use request.security_lower_tf() for intrabar data (not supported yet).`);
+    m.fail(
+      'lower-timeframe',
+      `request.security(): the requested timeframe "${tfs}" is lower than the chart's "${m.timeframe.period}": request.security() of a lower timeframe (the last intrabar's value) is not supported yet. request.security_lower_tf() gives the intrabars' values as an array, from a dataset of the symbol at "${tfs}" or lower (CLI: --data-for ${m.syminfo.ticker}=file.csv; app: import it as ${m.syminfo.ticker}.csv).`,
+    );
   }
   return info;
 }
