@@ -163,3 +163,50 @@ plot(request.security("OTHER", "1W", bar_index), "wbi")
     for (const [t, v] of Object.entries(confirmed)) expect(plotOf(P, inst, t), t).toEqual(v);
   });
 });
+
+describe.each([
+  ['compiled', false],
+  ['interpreted', true],
+])('request.security(calc_bars_count) of another symbol (%s tier)', (_tier, interpreted) => {
+  const P = program(`//@version=6
+indicator("calc bars")
+plot(request.security("OTHER", "1D", bar_index, calc_bars_count = 4), "bi4")
+plot(request.security("OTHER", "1D", ta.cum(close), calc_bars_count = 4), "cum4")
+plot(request.security("OTHER", "1D", ta.cum(close)), "cum")
+plot(request.security("OTHER", "1D", close, calc_bars_count = 100), "all")
+`);
+  // By hand: OTHER has 9 bars (days 0, 1, 2, 4, 5, 6, 7, 8, 9); its last 4 are days 6..9, which
+  // are the context's whole history: bar_index 0..3 there, na before (chart days 0..5);
+  // cum of closes 106, 106 + 107 = 213, 321, 430. Without the limit: 100, 201, 303, 303 (day 3:
+  // no bar), 407, 512, 618, 725, 833, 942. A limit above the bar count changes nothing.
+  const want: Record<string, number[]> = {
+    bi4: [na, na, na, na, na, na, 0, 1, 2, 3],
+    cum4: [na, na, na, na, na, na, 106, 213, 321, 430],
+    cum: [100, 201, 303, 303, 407, 512, 618, 725, 833, 942],
+    all: [100, 101, 102, 102, 104, 105, 106, 107, 108, 109],
+  };
+
+  test('the context runs on the last N bars only, as if they were the whole history', () => {
+    const inst = build(P, interpreted);
+    runBarsAnswering(inst, CHART, answer);
+    for (const [t, v] of Object.entries(want)) expect(plotOf(P, inst, t), t).toEqual(v);
+  });
+
+  test('restored between bars: the same values', () => {
+    let inst = build(P, interpreted);
+    for (let i = 0; i < 10; i++) {
+      if (i % 3 === 2) inst = restore(inst, interpreted);
+      expect(settle(inst, inst.runBar(chartBar(i)), answer).status).toBe('done');
+    }
+    for (const [t, v] of Object.entries(want)) expect(plotOf(P, inst, t), t).toEqual(v);
+  });
+});
+
+test('calc_bars_count of the chart\'s own symbol is ignored with a warning; a non-constant one is an error', () => {
+  const own = compile('//@version=6\nindicator("x")\nplot(request.security(syminfo.tickerid, "1W", close, calc_bars_count = 10))\n');
+  expect(own.program).not.toBeNull();
+  expect(own.diagnostics.map((d) => d.message).join('\n')).toMatch(/calc_bars_count = 10 is ignored for the chart's own symbol/);
+  const bad = compile('//@version=6\nindicator("x")\nn = input.int(5)\nplot(request.security("OTHER", "1W", close, calc_bars_count = bar_index))\n');
+  expect(bad.program).toBeNull();
+  expect(bad.diagnostics.map((d) => `${d.line}:${d.column} ${d.message}`).join('\n')).toMatch(/^4:.*'calc_bars_count'=`bar_index`: expected a constant whole number/m);
+});

@@ -82,6 +82,9 @@ export const CTX_LOWER = 8;
  * compiler): the chart's own symbol then swaps the registers in CTX_LOOP, and only when the
  * expression's value is needed (see `mustRun`). Programs without it swap in CTX_IN. */
 export const CTX_LOOPED = 16;
+/** Flags above CTX_LOOPED: request.security(calc_bars_count = flags / CTX_CALC_BARS, whole part)
+ * for another symbol: its context runs on its last N bars only, bar_index counted from the first. */
+export const CTX_CALC_BARS = 32;
 
 /** What the context code needs of the machine. */
 export interface ContextHost {
@@ -191,6 +194,8 @@ export interface RequestState {
    * again on the next chart bar, its values replacing ocur (`orerun`). */
   opart?: boolean;
   orerun?: boolean;
+  /** The first bar the context runs (calc_bars_count): its bar_index 0. */
+  ostart?: number;
   /** request.security_lower_tf: the values of this chart bar's intrabars. */
   items: number[];
 }
@@ -202,7 +207,7 @@ function newRequestState(): RequestState {
     ro: NaN, rh: NaN, rl: NaN, rc: NaN, rv: NaN, run: true, ct: NaN, ctc: NaN,
     wp: NaN, wi: -1, wo: NaN, wh: NaN, wl: NaN, wc: NaN, wv: NaN, wform: [], wconf: [], wclosed: false,
     arrived: false, fd: false, opened: false, wend: NaN, flags: 0, saved: new Float64Array(SWAPPED), savedBar: -1,
-    okey: '', oi: 0, ocur: [], oprev: [], otc: NaN, oshown: -1, loop: 0, ono: false, osym: null, inside: false, opart: false, orerun: false, items: [],
+    okey: '', oi: 0, ocur: [], oprev: [], otc: NaN, oshown: -1, loop: 0, ono: false, osym: null, inside: false, opart: false, orerun: false, ostart: 0, items: [],
   };
 }
 
@@ -525,8 +530,12 @@ function otherEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, flags:
   const key = m.feedKey[s];
   if (st.okey !== key) {
     st.okey = key;
-    // A new symbol or timeframe (first bar, or a dynamic request that changed): from its start.
-    st.oi = 0;
+    // A new symbol or timeframe (first bar, or a dynamic request that changed): from its start,
+    // or its last calc_bars_count bars.
+    const limit = Math.floor(flags / CTX_CALC_BARS);
+    const fb = m.feeds[s];
+    st.oi = limit > 0 && fb ? Math.max(0, fb.length - limit) : 0;
+    st.ostart = st.oi;
     st.ocur.length = 0;
     st.oprev.length = 0;
     st.otc = NaN;
@@ -666,12 +675,13 @@ export function ctxLoop(m: ContextHost, s: number, src: number, n: number): numb
   f[VOLUME] = v;
   f[TIME] = bt;
   f[TIME_CLOSE] = bars.timeClose[k] as number;
-  f[BAR_INDEX] = k;
+  const first = st.ostart ?? 0;
+  f[BAR_INDEX] = k - first;
   f[HL2] = (h + l) / 2;
   f[HLC3] = (h + l + c) / 3;
   f[OHLC4] = (o + h + l + c) / 4;
   f[HLCC4] = (h + l + c + c) / 4;
-  f[IS_FIRST] = k === 0 ? 1 : 0;
+  f[IS_FIRST] = k === first ? 1 : 0;
   st.otc = bars.timeClose[k] as number;
   st.oi = k + 1;
   st.loop++;
