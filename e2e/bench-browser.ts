@@ -15,7 +15,7 @@ import type { Page } from '@playwright/test';
 import type { EvergreenDebug } from '../app/ui/debug.js';
 import { launchBenchBrowser, runBenchB, serveBenchBuild, waitDrawn } from './helpers.js';
 
-const PORT = 4174;
+const PORT = Number(process.env.BENCH_PORT ?? 4174);
 const BASE = `http://127.0.0.1:${PORT}`;
 const BARS = Number(process.env.BENCH_BARS ?? 100_000);
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
@@ -24,11 +24,16 @@ const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
 const FORGET_LAYOUT = process.env.BENCH_FORGET_LAYOUT === '1';
 const DATASET = `synthetic:${BARS}`;
 const COMPARE = process.env.BENCH_COMPARE === '1';
+/** BENCH_SKIP_COLD=1: only restoring loads and the floor page, alternating (no cold loads). */
+const SKIP_COLD = process.env.BENCH_SKIP_COLD === '1';
 const COMPARE_SIZES = [10_000, 1_000_000];
 
 interface Sample {
   /** ms from navigation start to the chart fully drawn. */
   drawn: number;
+  /** A restore drawn from the page's own read of storage: when the engine's rows were found equal
+   * to what it drew (NaN otherwise). */
+  confirmed: number;
   ready: number;
   reset: number;
   runEnd: number;
@@ -116,7 +121,7 @@ async function measure(page: Page, query: string, status: string, forgetLayout =
         ]
       : [];
     const marks = [...navMarks, ...(await w.evergreen.marks())].sort((a, b) => a.ms - b.ms);
-    return { drawn: t.drawn, ready: t.ready, reset: t.reset, runEnd: t.runEnd, longTasks: w.__longTasks.slice(), frames: w.__frames.slice(), marks };
+    return { drawn: t.drawn, confirmed: t.confirmed ?? NaN, ready: t.ready, reset: t.reset, runEnd: t.runEnd, longTasks: w.__longTasks.slice(), frames: w.__frames.slice(), marks };
   });
 }
 
@@ -233,14 +238,16 @@ async function main(): Promise<void> {
     const cold: Sample[] = [];
     const warm: Sample[] = [];
     const floor: number[] = [];
+    const loadBefore = load();
     for (let i = 0; i < REPEATS; i++) {
-      cold.push(await measure(page, '&restore=0', 'done', FORGET_LAYOUT));
+      if (!SKIP_COLD) cold.push(await measure(page, '&restore=0', 'done', FORGET_LAYOUT));
       warm.push(await measure(page, '', 'restored'));
       floor.push(await measureFloor(page));
       const c = cold[i];
       const tasks = c ? c.longTasks.filter((t) => t.start + t.duration > c.reset && t.start < c.drawn).map((t) => `${Math.round(t.start - c.reset)}+${Math.round(t.duration)}`) : [];
       console.log(`  run ${i + 1}: cold ${Math.round(c?.drawn ?? NaN)} ms, restore ${Math.round(warm[i]?.drawn ?? NaN)} ms, floor ${Math.round(floor[i] ?? NaN)} ms; cold long tasks (ms after reset + duration, run ends at ${Math.round((c?.runEnd ?? NaN) - (c?.reset ?? NaN))}): ${tasks.join(' ') || 'none'}`);
     }
+    const loadAfter = load();
     await browser.close();
 
     const breakdown = (xs: Sample[]) => {
@@ -264,6 +271,7 @@ async function main(): Promise<void> {
     const maxTask = (xs: { duration: number }[][]) => Math.max(0, ...xs.flat().map((t) => t.duration));
     const result = {
       date: new Date().toISOString(),
+      loadAverage: { before: loadBefore, after: loadAfter },
       bars: BARS,
       repeats: REPEATS,
       forgetLayout: FORGET_LAYOUT,
@@ -273,6 +281,9 @@ async function main(): Promise<void> {
       coldReadyMs: median(cold.map((s) => s.ready)),
       coldEngineDoneMs: median(cold.map((s) => s.runEnd)),
       restoreDrawnMs: median(warm.map((s) => s.drawn)),
+      restoreConfirmedMs: median(warm.map((s) => s.confirmed)),
+      restoreToFloor: median(warm.map((s) => s.drawn)) / median(floor),
+      restoreSamplesMs: warm.map((s) => s.drawn),
       restoreReadyMs: median(warm.map((s) => s.ready)),
       restoreEngineDoneMs: median(warm.map((s) => s.runEnd)),
       speedup: median(cold.map((s) => s.drawn)) / median(warm.map((s) => s.drawn)),
@@ -289,12 +300,15 @@ async function main(): Promise<void> {
     writeFileSync(new URL('../reports/bench-browser.json', import.meta.url), JSON.stringify(result, null, 2));
     const ms = (x: number) => `${Math.round(x)} ms`;
     console.log(`
+Load average (1, 5, 15 min) before: ${loadBefore}; after: ${loadAfter}
+
 | bench (b), ${BARS.toLocaleString('en-US')} bars × 19 plots, median of ${REPEATS} loads${FORGET_LAYOUT ? ' (cold loads without the remembered chart layout)' : ''} | cold load (history run) | load restoring the checkpoint |
 |---|---|---|
 | page load → engine ready (session open) | ${ms(result.coldReadyMs)} | ${ms(result.restoreReadyMs)} |
 | page load → all plot values on the page | ${ms(result.coldEngineDoneMs)} (history run ${ms(result.coldRunMs)}) | ${ms(result.restoreEngineDoneMs)} |
 | page load → chart fully drawn | **${ms(result.coldDrawnMs)}** | **${ms(result.restoreDrawnMs)}** (${result.speedup.toFixed(1)}× faster) |
-| floor: page + worker + IndexedDB read + one canvas drawn, nothing else | — | ${ms(result.floorDrawnMs)} (cold ÷ floor: ${(result.coldDrawnMs / result.floorDrawnMs).toFixed(1)}×) |
+| restore drawn from the page's read of storage, found equal to the engine's rows at | — | ${ms(result.restoreConfirmedMs)} |
+| floor: page + worker + IndexedDB read + one canvas drawn, nothing else | — | ${ms(result.floorDrawnMs)} (cold ÷ floor: ${(result.coldDrawnMs / result.floorDrawnMs).toFixed(1)}×; restore ÷ floor: ${result.restoreToFloor.toFixed(2)}×) |
 | longest main-thread task during the history run | ${ms(result.longestTaskDuringColdRunMs)} (${result.tasksOver100DuringColdRun} over 100 ms in ${REPEATS} runs) | — |
 | longest main-thread task drawing after the run / in the whole restoring load | ${ms(result.longestTaskAfterRunMs)} | ${ms(result.longestTaskDuringRestoreLoadMs)} |
 `);
