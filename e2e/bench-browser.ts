@@ -94,6 +94,23 @@ req.onsuccess = () => {
   get.onsuccess = () => self.postMessage(get.result, [get.result]);
 };`;
 
+/** The library floor (e2e/floor-chart/floor.ts): the same checkpoint's candles and rows, read from
+ * the app's own IndexedDB by a worker of its own and drawn with the app's chart library, at the size
+ * of the app's chart, and nothing else of the app. */
+async function measureFloorChart(page: Page, size: { w: number; h: number }): Promise<number> {
+  await page.goto(`${BASE}/__floor-chart/index.html?w=${size.w}&h=${size.h}`);
+  await page.waitForFunction(() => (window as unknown as { __floorDrawn?: number }).__floorDrawn, undefined, { polling: 10 });
+  return page.evaluate(() => (window as unknown as { __floorDrawn: number }).__floorDrawn);
+}
+
+/** The size of the app's chart (the library floor draws at it). */
+function chartSize(page: Page): Promise<{ w: number; h: number }> {
+  return page.evaluate(() => {
+    const r = document.querySelector('[data-testid="chart"]')?.getBoundingClientRect();
+    return { w: Math.round(r?.width ?? 1600), h: Math.round(r?.height ?? 1000) };
+  });
+}
+
 async function measureFloor(page: Page): Promise<number> {
   await page.goto(`${BASE}/__floor/index.html`);
   await page.waitForFunction(() => (window as unknown as { __floorDrawn?: number }).__floorDrawn, undefined, { polling: 10 });
@@ -136,19 +153,23 @@ async function compareSizes(page: Page): Promise<void> {
   }
   await page.goto(`${BASE}/__floor/index.html?setup`);
   await page.waitForFunction(() => (window as unknown as { __floorDrawn?: number }).__floorDrawn === 1);
+  const size = await chartSize(page);
   const loadBefore = load();
   const restores: Sample[][] = COMPARE_SIZES.map(() => []);
   const floor: number[] = [];
+  const floorChart: number[] = [];
   for (let i = 0; i < REPEATS; i++) {
     // Each round alternates the order of the two sizes, so neither always follows the floor page.
     const order = i % 2 === 0 ? [0, 1] : [1, 0];
     for (const k of order) restores[k]?.push(await measure(page, '', 'restored', false, `synthetic:${COMPARE_SIZES[k]}`));
     floor.push(await measureFloor(page));
-    console.log(`  round ${i + 1}: ${COMPARE_SIZES.map((n, k) => `${n.toLocaleString('en-US')} bars ${Math.round(restores[k]?.[i]?.drawn ?? NaN)} ms`).join(', ')}, floor ${Math.round(floor[i] ?? NaN)} ms`);
+    floorChart.push(await measureFloorChart(page, size));
+    console.log(`  round ${i + 1}: ${COMPARE_SIZES.map((n, k) => `${n.toLocaleString('en-US')} bars ${Math.round(restores[k]?.[i]?.drawn ?? NaN)} ms`).join(', ')}, floor ${Math.round(floor[i] ?? NaN)} ms, library floor ${Math.round(floorChart[i] ?? NaN)} ms`);
   }
   const loadAfter = load();
   const drawn = restores.map((xs) => median(xs.map((x) => x.drawn)));
   const fl = median(floor);
+  const flc = median(floorChart);
   const perRound = (restores[1] ?? []).map((x, i) => x.drawn / (restores[0]?.[i]?.drawn ?? NaN));
   for (const [k, n] of COMPARE_SIZES.entries()) {
     console.log(`\nMarks, restoring load at ${n.toLocaleString('en-US')} bars (median ms from navigation start, step from the previous mark):`);
@@ -173,6 +194,9 @@ async function compareSizes(page: Page): Promise<void> {
     ratio1MTo10k: (drawn[1] ?? NaN) / (drawn[0] ?? NaN),
     ratioPerRound: perRound,
     restoreToFloor: drawn.map((d) => d / fl),
+    floorChartDrawnMs: flc,
+    floorChartSamplesMs: floorChart,
+    restoreToFloorChart: drawn.map((d) => d / flc),
     longestTaskMs: restores.map((xs) => Math.max(0, ...xs.flatMap((x) => x.longTasks.map((t) => t.duration)))),
     samples: restores,
   };
@@ -188,13 +212,15 @@ Load average (1, 5, 15 min) before: ${loadBefore}; after: ${loadAfter}
 | page load → chart fully drawn | ${drawn.map((d, k) => `**${ms(d)}** (${range(result.restoreSamplesMs[k] ?? [])})`).join(' | ')} | **${result.ratio1MTo10k.toFixed(2)}×** (per round: ${perRound.map((r) => r.toFixed(2)).join(', ')}) |
 | floor page (worker + one IndexedDB read + one canvas) | ${ms(fl)} (${range(floor)}) | same | — |
 | restoring load ÷ floor | ${result.restoreToFloor.map((r) => `${r.toFixed(2)}×`).join(' | ')} | — |
+| library floor (worker + the app's IndexedDB read + lightweight-charts, ${size.w}×${size.h}) | ${ms(flc)} (${range(floorChart)}) | same | — |
+| restoring load ÷ library floor | ${result.restoreToFloorChart.map((r) => `${r.toFixed(2)}×`).join(' | ')} | — |
 | longest main-thread task in the load | ${result.longestTaskMs.map(ms).join(' | ')} | — |
 `);
 }
 
 async function main(): Promise<void> {
   console.log('Building the app...');
-  const server = await serveBenchBuild(PORT, { files: { '__floor/index.html': FLOOR_PAGE, '__floor/worker.js': FLOOR_WORKER } });
+  const server = await serveBenchBuild(PORT, { files: { '__floor/index.html': FLOOR_PAGE, '__floor/worker.js': FLOOR_WORKER }, configs: ['e2e/floor-chart/vite.config.ts'] });
   try {
     const browser = await launchBenchBrowser();
     const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
@@ -231,6 +257,7 @@ async function main(): Promise<void> {
     if (titles.length !== 19) throw new Error(`Expected bench (b)'s 19 plots, got ${titles.length}.`);
     const snap = await page.evaluate(() => (window as unknown as { evergreen: EvergreenDebug }).evergreen.state().snapshots[0]);
     const snapBytes = await page.evaluate(() => document.querySelector('[data-testid="snapshot-row"] td:nth-child(3)')?.textContent ?? '');
+    const size = await chartSize(page);
 
     await page.goto(`${BASE}/__floor/index.html?setup`);
     await page.waitForFunction(() => (window as unknown as { __floorDrawn?: number }).__floorDrawn === 1);
@@ -238,14 +265,16 @@ async function main(): Promise<void> {
     const cold: Sample[] = [];
     const warm: Sample[] = [];
     const floor: number[] = [];
+    const floorChart: number[] = [];
     const loadBefore = load();
     for (let i = 0; i < REPEATS; i++) {
       if (!SKIP_COLD) cold.push(await measure(page, '&restore=0', 'done', FORGET_LAYOUT));
       warm.push(await measure(page, '', 'restored'));
       floor.push(await measureFloor(page));
+      floorChart.push(await measureFloorChart(page, size));
       const c = cold[i];
       const tasks = c ? c.longTasks.filter((t) => t.start + t.duration > c.reset && t.start < c.drawn).map((t) => `${Math.round(t.start - c.reset)}+${Math.round(t.duration)}`) : [];
-      console.log(`  run ${i + 1}: cold ${Math.round(c?.drawn ?? NaN)} ms, restore ${Math.round(warm[i]?.drawn ?? NaN)} ms, floor ${Math.round(floor[i] ?? NaN)} ms; cold long tasks (ms after reset + duration, run ends at ${Math.round((c?.runEnd ?? NaN) - (c?.reset ?? NaN))}): ${tasks.join(' ') || 'none'}`);
+      console.log(`  run ${i + 1}: cold ${Math.round(c?.drawn ?? NaN)} ms, restore ${Math.round(warm[i]?.drawn ?? NaN)} ms, floor ${Math.round(floor[i] ?? NaN)} ms, library floor ${Math.round(floorChart[i] ?? NaN)} ms; cold long tasks (ms after reset + duration, run ends at ${Math.round((c?.runEnd ?? NaN) - (c?.reset ?? NaN))}): ${tasks.join(' ') || 'none'}`);
     }
     const loadAfter = load();
     await browser.close();
@@ -289,6 +318,10 @@ async function main(): Promise<void> {
       speedup: median(cold.map((s) => s.drawn)) / median(warm.map((s) => s.drawn)),
       floorDrawnMs: median(floor),
       floorSamplesMs: floor,
+      floorChartDrawnMs: median(floorChart),
+      floorChartSamplesMs: floorChart,
+      restoreToFloorChart: median(warm.map((s) => s.drawn)) / median(floorChart),
+      chartSize: size,
       longestTaskDuringColdRunMs: maxTask(during),
       tasksOver100DuringColdRun: during.flat().filter((t) => t.duration > 100).length,
       longestTaskAfterRunMs: maxTask(afterRun),
@@ -309,6 +342,7 @@ Load average (1, 5, 15 min) before: ${loadBefore}; after: ${loadAfter}
 | page load → chart fully drawn | **${ms(result.coldDrawnMs)}** | **${ms(result.restoreDrawnMs)}** (${result.speedup.toFixed(1)}× faster) |
 | restore drawn from the page's read of storage, found equal to the engine's rows at | — | ${ms(result.restoreConfirmedMs)} |
 | floor: page + worker + IndexedDB read + one canvas drawn, nothing else | — | ${ms(result.floorDrawnMs)} (cold ÷ floor: ${(result.coldDrawnMs / result.floorDrawnMs).toFixed(1)}×; restore ÷ floor: ${result.restoreToFloor.toFixed(2)}×) |
+| library floor: worker + the app's IndexedDB read + the same rows drawn with lightweight-charts (${size.w}×${size.h}), nothing else of the app | — | ${ms(result.floorChartDrawnMs)} (restore ÷ library floor: ${result.restoreToFloorChart.toFixed(2)}×) |
 | longest main-thread task during the history run | ${ms(result.longestTaskDuringColdRunMs)} (${result.tasksOver100DuringColdRun} over 100 ms in ${REPEATS} runs) | — |
 | longest main-thread task drawing after the run / in the whole restoring load | ${ms(result.longestTaskAfterRunMs)} | ${ms(result.longestTaskDuringRestoreLoadMs)} |
 `);
