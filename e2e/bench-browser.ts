@@ -14,6 +14,7 @@ import { loadavg } from 'node:os';
 import type { Page } from '@playwright/test';
 import type { EvergreenDebug } from '../app/ui/debug.js';
 import { launchBenchBrowser, runBenchB, serveBenchBuild, waitDrawn } from './helpers.js';
+import { FLOOR_FILES, FLOOR_CONFIGS, chartSize, measureFloor, measureFloorChart } from './floor-pages.js';
 
 const PORT = Number(process.env.BENCH_PORT ?? 4174);
 const BASE = `http://127.0.0.1:${PORT}`;
@@ -42,79 +43,6 @@ interface Sample {
   frames: { start: number; duration: number; scripts: string[] }[];
   /** Timing marks of the page and the worker (ms from navigation start). */
   marks: { name: string; ms: number }[];
-}
-
-/** The floor under any restoring load in this browser: a page with one inline script that starts a
- * module worker (its own small script), which opens IndexedDB and reads one record of 560 bars × 20
- * values, transfers it, and the page draws it (candles and 19 lines) on one 1600×1000 canvas; time
- * from navigation start to the task after that frame (as for `p:drawn`). Written into the build
- * (`__floor/`) and served by the same server as the app, with nothing else of the app in it. */
-const FLOOR_ROWS = 560;
-const FLOOR_COLS = 20;
-const FLOOR_PAGE = `<!doctype html><html><body style="margin:0;background:#131722">
-<canvas id="c" width="1600" height="1000"></canvas><script>
-const setup = location.search.includes('setup');
-const w = new Worker('/__floor/worker.js' + (setup ? '?setup' : ''), { type: 'module' });
-w.onmessage = (e) => {
-  if (setup) { window.__floorDrawn = 1; return; }
-  const v = new Float64Array(e.data);
-  const g = document.getElementById('c').getContext('2d');
-  const R = ${FLOOR_ROWS}, C = ${FLOOR_COLS}, dx = 1600 / R;
-  let lo = Infinity, hi = -Infinity;
-  for (const x of v) { if (x < lo) lo = x; if (x > hi) hi = x; }
-  const y = (x) => 990 - ((x - lo) / (hi - lo)) * 980;
-  for (let i = 0; i < R; i++) {
-    const o = v[i * C], c = v[i * C + 1];
-    g.fillStyle = c >= o ? '#26a69a' : '#ef5350';
-    g.fillRect(i * dx, Math.min(y(o), y(c)), dx * 0.7, Math.abs(y(o) - y(c)) + 1);
-  }
-  for (let k = 2; k < C; k++) {
-    g.strokeStyle = 'hsl(' + k * 17 + ',70%,60%)';
-    g.beginPath();
-    for (let i = 0; i < R; i++) g.lineTo(i * dx, y(v[i * C + k]));
-    g.stroke();
-  }
-  requestAnimationFrame(() => setTimeout(() => { window.__floorDrawn = performance.now(); }, 0));
-};
-</script></body></html>`;
-const FLOOR_WORKER = `
-const req = indexedDB.open('evergreen-floor', 1);
-req.onupgradeneeded = () => req.result.createObjectStore('rows');
-req.onsuccess = () => {
-  const db = req.result;
-  if (location.search.includes('setup')) {
-    const v = new Float64Array(${FLOOR_ROWS * FLOOR_COLS});
-    for (let i = 0; i < v.length; i++) v[i] = 100 + Math.sin(i / 97) * 10 + (i % ${FLOOR_COLS});
-    const tx = db.transaction('rows', 'readwrite');
-    tx.objectStore('rows').put(v.buffer, 'last');
-    tx.oncomplete = () => self.postMessage('ok');
-    return;
-  }
-  const get = db.transaction('rows').objectStore('rows').get('last');
-  get.onsuccess = () => self.postMessage(get.result, [get.result]);
-};`;
-
-/** The library floor (e2e/floor-chart/floor.ts): the same checkpoint's candles and rows, read from
- * the app's own IndexedDB by a worker of its own and drawn with the app's chart library, at the size
- * of the app's chart, and nothing else of the app. */
-async function measureFloorChart(page: Page, size: { w: number; h: number }): Promise<number> {
-  await page.goto(`${BASE}/__floor-chart/index.html?w=${size.w}&h=${size.h}`);
-  await page.waitForFunction(() => (window as unknown as { __floorDrawn?: number }).__floorDrawn, undefined, { polling: 10 });
-  return page.evaluate(() => (window as unknown as { __floorDrawn: number }).__floorDrawn);
-}
-
-/** The size of the app's chart (the library floor draws at it). */
-function chartSize(page: Page): Promise<{ w: number; h: number }> {
-  return page.evaluate(() => {
-    const r = document.querySelector('[data-testid="chart"]')?.getBoundingClientRect();
-    return { w: Math.round(r?.width ?? 1600), h: Math.round(r?.height ?? 1000) };
-  });
-}
-
-async function measureFloor(page: Page): Promise<number> {
-  await page.goto(`${BASE}/__floor/index.html`);
-  await page.waitForFunction(() => (window as unknown as { __floorDrawn?: number }).__floorDrawn, undefined, { polling: 10 });
-  return page.evaluate(() => (window as unknown as { __floorDrawn: number }).__floorDrawn);
 }
 
 function median(xs: number[]): number {
@@ -162,8 +90,8 @@ async function compareSizes(page: Page): Promise<void> {
     // Each round alternates the order of the two sizes, so neither always follows the floor page.
     const order = i % 2 === 0 ? [0, 1] : [1, 0];
     for (const k of order) restores[k]?.push(await measure(page, '', 'restored', false, `synthetic:${COMPARE_SIZES[k]}`));
-    floor.push(await measureFloor(page));
-    floorChart.push(await measureFloorChart(page, size));
+    floor.push(await measureFloor(page, BASE));
+    floorChart.push(await measureFloorChart(page, BASE, size));
     console.log(`  round ${i + 1}: ${COMPARE_SIZES.map((n, k) => `${n.toLocaleString('en-US')} bars ${Math.round(restores[k]?.[i]?.drawn ?? NaN)} ms`).join(', ')}, floor ${Math.round(floor[i] ?? NaN)} ms, library floor ${Math.round(floorChart[i] ?? NaN)} ms`);
   }
   const loadAfter = load();
@@ -220,7 +148,7 @@ Load average (1, 5, 15 min) before: ${loadBefore}; after: ${loadAfter}
 
 async function main(): Promise<void> {
   console.log('Building the app...');
-  const server = await serveBenchBuild(PORT, { files: { '__floor/index.html': FLOOR_PAGE, '__floor/worker.js': FLOOR_WORKER }, configs: ['e2e/floor-chart/vite.config.ts'] });
+  const server = await serveBenchBuild(PORT, { files: FLOOR_FILES(), configs: FLOOR_CONFIGS });
   try {
     const browser = await launchBenchBrowser();
     const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
@@ -270,8 +198,8 @@ async function main(): Promise<void> {
     for (let i = 0; i < REPEATS; i++) {
       if (!SKIP_COLD) cold.push(await measure(page, '&restore=0', 'done', FORGET_LAYOUT));
       warm.push(await measure(page, '', 'restored'));
-      floor.push(await measureFloor(page));
-      floorChart.push(await measureFloorChart(page, size));
+      floor.push(await measureFloor(page, BASE));
+      floorChart.push(await measureFloorChart(page, BASE, size));
       const c = cold[i];
       const tasks = c ? c.longTasks.filter((t) => t.start + t.duration > c.reset && t.start < c.drawn).map((t) => `${Math.round(t.start - c.reset)}+${Math.round(t.duration)}`) : [];
       console.log(`  run ${i + 1}: cold ${Math.round(c?.drawn ?? NaN)} ms, restore ${Math.round(warm[i]?.drawn ?? NaN)} ms, floor ${Math.round(floor[i] ?? NaN)} ms, library floor ${Math.round(floorChart[i] ?? NaN)} ms; cold long tasks (ms after reset + duration, run ends at ${Math.round((c?.runEnd ?? NaN) - (c?.reset ?? NaN))}): ${tasks.join(' ') || 'none'}`);
