@@ -210,7 +210,7 @@ function timeframeOf(m: ContextHost, tfs: string): TimeframeInfo {
     if (TIMEFRAMES.size < 256) TIMEFRAMES.set(tfs, info);
   }
   if (timeframeSeconds(info) < timeframeSeconds(m.timeframe)) {
-    m.fail('lower-timeframe', `request.security(): the requested timeframe "${tfs}" is lower than the chart's "${m.timeframe.period}"; use request.security_lower_tf() for intrabar data (not supported yet).`);
+    m.fail('lower-timeframe', `request.security(): the requested timeframe "${tfs}" is lower than the chart's "${m.timeframe.period}": request.security() of a lower timeframe (TradingView gives the last intrabar's value) is not supported yet; request.security_lower_tf() gives every intrabar's value (the CLI takes them with --data-for <ticker>=<bars at "${tfs}">).`);
   }
   return info;
 }
