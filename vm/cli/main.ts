@@ -25,7 +25,7 @@ import {
   type SymbolInfo,
 } from '../index.js';
 import { SnapshotError, readSnapshot } from '../snapshot/format.js';
-import { JsonWithDrawings, drawsAnything, writeDrawingsFile } from './drawings.js';
+import { JsonWithDrawings, drawingsJson, drawsAnything, writeDrawingsFile } from './drawings.js';
 import { decodeBody } from '../snapshot/state.js';
 import { SymbolFileError, readSymbolToml, defaultSymbolInfo } from '../builtins/time/symbol-info.js';
 import { parseTimeframe } from '../builtins/time/timeframe.js';
@@ -746,7 +746,7 @@ function runFrom(a: RunArgs, program: Program, inst: Instance, bars: BarColumns,
   const reuse = fd >= 0;
   const sink =
     report && a.format === 'json'
-      ? new StrategyJsonSink(emit, strategyJson(report), reuse)
+      ? new StrategyJsonSink(emit, strategyJson(report), reuse, drawsAnything(program) ? drawingsJson(inst.drawings(), '  ') : null)
       : a.format === 'json' && drawsAnything(program)
         ? new JsonWithDrawings(emit, inst.drawings(), reuse)
         : new TextSink(emit, reuse);
