@@ -10,6 +10,7 @@ import type { ParsedBars } from '../data/csv.js';
 import { type BatchAnswer, type BatchJob, CLAIM_FREE, CLAIM_HELPER, FLAG_JOBS, FLAG_STATE, jsonItems, type JsonAnswer, type JsonJob, STATE_READING, STATE_READY, STATE_STARTING } from './fast-path.js';
 import { TextSink, writeJsonParts } from './output.js';
 import { readBarsBytes } from './read-bars.js';
+import { warmUpShortest } from './shortest-number.js';
 
 interface HelperData {
   path: string | null;
@@ -45,6 +46,8 @@ function readBars(file: string): ParsedBars | null {
     if (fd >= 0) closeSync(fd);
   }
 }
+
+warmUpShortest(); // compiles while the bars are read (shortest-number.ts)
 
 // The bars, unless the main thread found this thread not started yet and read them itself.
 if (Atomics.compareExchange(flags, FLAG_STATE, STATE_STARTING, STATE_READING) === STATE_STARTING) {
