@@ -92,7 +92,20 @@ export function compileProgram(program: Program, impls: BuiltinImpl[], stateful:
     factory = text === null ? null : factoryFor(text);
     byProgram.set(program, factory);
   }
-  return factory === null ? null : factory(impls);
+  return factory === null ? null : compiledFor(factory, impls);
+}
+
+/** The functions a factory made last, with the builtins they call: machines of the same program
+ * (a re-run, a restore, another run of a benchmark) get the same functions, so V8's optimised code
+ * and type feedback carry over instead of being rebuilt for each new machine. */
+const made = new WeakMap<Factory, { impls: BuiltinImpl[]; compiled: Compiled }>();
+
+function compiledFor(factory: Factory, impls: BuiltinImpl[]): Compiled {
+  const last = made.get(factory);
+  if (last && last.impls.length === impls.length && last.impls.every((f, i) => f === impls[i])) return last.compiled;
+  const compiled = factory(impls);
+  made.set(factory, { impls, compiled });
+  return compiled;
 }
 
 function factoryFor(text: string): Factory | null {
