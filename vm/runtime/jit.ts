@@ -97,20 +97,27 @@ export function compileProgram(program: Program, impls: BuiltinImpl[], stateful:
     factory = text === null ? null : factoryFor(text);
     byProgram.set(program, factory);
   }
-  return factory === null ? null : compiledFor(factory, impls);
+  return factory === null ? null : instantiate(factory, impls);
 }
 
-/** The functions a factory made last, with the builtins they call: machines of the same program
- * (a re-run, a restore, another run of a benchmark) get the same functions, so V8's optimised code
- * and type feedback carry over instead of being rebuilt for each new machine. */
+/** The functions a factory made, by factory, with the implementations they were made over: an
+ * instance of a program run before gets the same functions, whose feedback and optimised code V8
+ * keeps (new closures start cold: a backtest of 100k bars spent more time re-warming them than
+ * running). They read and write nothing but the machine they are given. */
 const made = new WeakMap<Factory, { impls: BuiltinImpl[]; compiled: Compiled }>();
 
-function compiledFor(factory: Factory, impls: BuiltinImpl[]): Compiled {
-  const last = made.get(factory);
-  if (last && last.impls.length === impls.length && last.impls.every((f, i) => f === impls[i])) return last.compiled;
+function instantiate(factory: Factory, impls: BuiltinImpl[]): Compiled {
+  const have = made.get(factory);
+  if (have !== undefined && sameImpls(have.impls, impls)) return have.compiled;
   const compiled = factory(impls);
   made.set(factory, { impls, compiled });
   return compiled;
+}
+
+function sameImpls(a: BuiltinImpl[], b: BuiltinImpl[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function factoryFor(text: string): Factory | null {
