@@ -219,13 +219,16 @@ export class BarFeed {
   leave(): void {
     const steps = this.steps;
     if (steps.length === 0) return;
-    const info = this.barInfo();
+    // The bar's facts as step 4 gave them (the body changes none of them), unless this feed did not
+    // enter the bar (a restored instance finishing it).
+    const info = this.info.index === this.m.bar && this.info.time === this.m.f[TIME] ? this.info : this.barInfo();
     for (let k = steps.length - 1; k >= 0; k--) steps[k]?.afterBar(this.m, info);
   }
 
   private before(): void {
     const info = this.barInfo();
-    for (const s of this.steps) s.beforeBar(this.m, info);
+    const steps = this.steps;
+    for (let k = 0; k < steps.length; k++) steps[k]?.beforeBar(this.m, info);
   }
 
   private barInfo(): BarInfo {
