@@ -618,7 +618,11 @@ export abstract class EngineCheckpoints extends EngineLibrary {
     // The bars: carried when the user imported them (named by their content, as the CLI names a
     // data file's), else only their digest (a built-in dataset is in every browser).
     const ds = this.dataset && this.dataset.info.id === meta.datasetId ? this.dataset : await this.loadDataset(meta.datasetId).catch(() => null);
-    const dm = meta.datasetId.startsWith('csv:') ? await this.store.getDataset(meta.datasetId) : undefined;
+    // A chart timeframe view (`csv:…@1W`): the file carries the resampled bars it ran on, as a
+    // dataset of that timeframe (an importing browser needs neither the base file nor resampling).
+    const view = splitChartTimeframe(meta.datasetId);
+    const base = view.base.startsWith('csv:') ? await this.store.getDataset(view.base) : undefined;
+    const dm = base && view.tf !== null && ds ? { ...base, name: ds.info.name, timeframe: ds.timeframe, length: ds.bars.length } : base;
     const file = portableFile({ meta, program, snapshot: bytes, rows, bars: ds?.bars ?? null, stored: dm ?? null });
     const safe = meta.scriptName.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'checkpoint';
     const fileName = `${safe}-bar${meta.bar}.evergreen`;
@@ -675,8 +679,10 @@ export abstract class EngineCheckpoints extends EngineLibrary {
     if (problem) return { ok: false, message: `${fileName}: ${problem} Nothing was imported.`, datasetId: null };
     const run = file.run;
     const dsId = run.datasetId;
-    const builtin = builtinDatasets().some((d) => d.id === dsId) || dsId.startsWith('synthetic:');
-    if (!builtin && !(await this.store.getDataset(dsId))) {
+    // A chart timeframe view of a dataset (`sample:…@1W`) is there when its base dataset is.
+    const baseId = splitChartTimeframe(dsId).base;
+    const builtin = builtinDatasets().some((d) => d.id === baseId) || baseId.startsWith('synthetic:');
+    if (!builtin && !(await this.store.getDataset(baseId))) {
       if (!file.dataset) {
         return { ok: false, message: `${fileName}: its dataset '${run.datasetName}' is not in this browser and the file does not carry it.`, datasetId: null };
       }

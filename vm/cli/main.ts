@@ -36,7 +36,7 @@ import { scanIsoTime } from '../data/scan-time.js';
 import type { BarColumns } from '../data/bars.js';
 import { csvSymbolInfo, inferMintick, inferTimeframe } from '../data/infer.js';
 import { inspectSnapshot } from './inspect.js';
-import { chartBars, TimeframeFlagError } from './timeframe-flags.js';
+import { barsForSnapshot, chartBars, TimeframeFlagError } from './timeframe-flags.js';
 import { DataForError, OtherData, parseTickerFile } from './data-for.js';
 import { plotColumns, TextSink, toCsv, toJson, toJsonFromItems } from './output.js';
 import { startJsonPipeline } from './fast-path.js';
@@ -539,9 +539,11 @@ interface Resumed {
   inst: Instance;
   /** First data row to run. */
   from: number;
+  /** The bars to run (the data, resampled to the snapshot's timeframe when it is lower). */
+  bars: BarColumns;
 }
 
-function resumeFrom(a: RunArgs, resume: string, program: Program, bars: BarColumns, dataPath: string): Resumed {
+function resumeFrom(a: RunArgs, resume: string, program: Program, given: BarColumns, dataPath: string): Resumed {
   const bytes = readBytes(resume, 'snapshot');
   let inst: Instance;
   let savedLastBar = NaN;
@@ -563,6 +565,8 @@ function resumeFrom(a: RunArgs, resume: string, program: Program, bars: BarColum
   if (header.suspended || header.realtimeOpen) {
     throw new CliError(`${resume} was saved ${header.suspended ? 'in the middle of a bar' : 'while a realtime bar was open'}; the CLI resumes snapshots saved between bars`);
   }
+  // A snapshot made on a resampled chart (--chart-timeframe): the data resampled the same way.
+  const bars = barsForSnapshot(given, inst.machine.chartSyminfo, inst.machine.timeframe, dataPath) ?? given;
   const k = inst.barIndex;
   const last = inst.lastBarTime;
   let from = 0;
@@ -589,7 +593,7 @@ function resumeFrom(a: RunArgs, resume: string, program: Program, bars: BarColum
   const endBar = k + (bars.length - from);
   // The chart now ends where this data ends: last_bar_index and barstate.islast follow it.
   if (endBar !== savedLastBar && endBar > k) inst.setTotalBars(endBar + 1);
-  return { inst, from };
+  return { inst, from, bars };
 }
 
 /** Warnings wait until everything is checked, so that a failure stays one line on stderr. */
@@ -639,7 +643,7 @@ function run(a: RunArgs): number {
   let inst: Instance;
   let from = 0;
   if (a.resume) {
-    ({ inst, from } = resumeFrom(a, a.resume, program, bars, dataPath));
+    ({ inst, from, bars } = resumeFrom(a, a.resume, program, bars, dataPath));
   } else {
     const inputs = cliInputs(program, a.inputs);
     const symbol = loadSymbol(a.symbol, dataPath, bars);

@@ -4,6 +4,7 @@
 // format is vm/snapshot/checkpoint-file.ts, the same bytes on both hosts.
 
 import { basename } from 'node:path';
+import { barsForSnapshot } from './timeframe-flags.js';
 import {
   Instance,
   SnapshotError,
@@ -125,7 +126,9 @@ export function resumeCheckpointFile(
     from = k + 1;
     dataLabel = `the bars of ${path}`;
   } else {
-    bars = data.bars;
+    // A checkpoint made on a resampled chart (the app's timeframe picker, --chart-timeframe): bars
+    // of a lower timeframe are resampled to its timeframe, as that run's were.
+    bars = barsForSnapshot(data.bars, inst.machine.chartSyminfo, inst.machine.timeframe, data.label) ?? data.bars;
     dataLabel = data.label;
     const first = bars.time[0] ?? NaN;
     const last = inst.lastBarTime;

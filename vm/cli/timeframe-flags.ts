@@ -5,7 +5,9 @@
 import type { SymbolInfo } from '../core/runtime.js';
 import type { BarColumns } from '../data/bars.js';
 import { resampleBars, ResampleError } from '../data/resample.js';
-import { parseTimeframe } from '../builtins/time/timeframe.js';
+import { parseTimeframe, timeframeSeconds } from '../builtins/time/timeframe.js';
+import type { TimeframeInfo } from '../core/runtime.js';
+import { inferTimeframe } from '../data/infer.js';
 
 /** Thrown with a message for the user (main.ts prints it as a CLI error). */
 export class TimeframeFlagError extends Error {}
@@ -21,6 +23,22 @@ export function chartBars(bars: BarColumns, sym: SymbolInfo, dataTf: string, cha
     return resampleBars(bars, sym, from, to);
   } catch (e) {
     if (e instanceof ResampleError) throw new TimeframeFlagError(`--chart-timeframe ${chartTf}: cannot resample ${dataPath} (${dataTf} bars): ${e.message}`);
+    throw e;
+  }
+}
+
+/** Bars given to continue a snapshot or checkpoint made on timeframe `tf`: when their own spacing
+ * is a lower timeframe (the run was on a chart resampled by --chart-timeframe or the app's
+ * timeframe picker), they are resampled to `tf` as that run's were; otherwise null (used as they
+ * are). */
+export function barsForSnapshot(bars: BarColumns, sym: SymbolInfo, tf: TimeframeInfo, label: string): BarColumns | null {
+  if (bars.length < 2) return null;
+  const dataTf = parseTimeframe(inferTimeframe(bars));
+  if (!dataTf || timeframeSeconds(dataTf) >= timeframeSeconds(tf)) return null;
+  try {
+    return resampleBars(bars, sym, dataTf, tf);
+  } catch (e) {
+    if (e instanceof ResampleError) throw new TimeframeFlagError(`${label}: its ${dataTf.period} bars cannot be resampled to the snapshot's timeframe ${tf.period}: ${e.message}`);
     throw e;
   }
 }
