@@ -82,6 +82,8 @@ plot(request.security("", "1D", close), "empty")
     }
     expect(err).toBeInstanceOf(PineRuntimeError);
     expect((err as PineRuntimeError).message).toContain('"60" is lower than the chart\'s "1D"');
+    // ... and says what does work: the intrabars' array from a lower-timeframe dataset.
+    expect((err as PineRuntimeError).message).toMatch(/request\.security_lower_tf\(\) gives the intrabars' values .* --data-for /);
     expect((err as PineRuntimeError).line).toBe(3);
   });
 });

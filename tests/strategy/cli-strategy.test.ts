@@ -61,6 +61,32 @@ test('--trades writes the list of trades, two rows per trade', () => {
   expect(point.buyHold).toBeCloseTo((100 * 12.5) / 9.5, 9);
 });
 
+test('a strategy that draws: the JSON has both its drawings and its strategy section', () => {
+  // TradingView's reference example for strategy.closedtrades.exit_comment() draws a table of the
+  // closed trades; a label here says the same. Trade 1: bought at bar 1's open 10.5, sold at 12.5.
+  writeFileSync(
+    join(dir, 'draw.pine'),
+    `//@version=6
+strategy("draws", initial_capital = 100)
+if bar_index == 0
+    strategy.entry("Buy", strategy.long, qty = 3)
+if bar_index == 2
+    strategy.close("Buy")
+var t = table.new(position.top_right, 1, 1)
+if barstate.islast
+    table.cell(t, 0, 0, "closed " + str.tostring(strategy.closedtrades))
+    label.new(bar_index, high, str.tostring(strategy.netprofit))
+`,
+  );
+  const r = cli(['run', join(dir, 'draw.pine'), '--data', join(dir, 'bars.csv'), '--format', 'json']);
+  expect(r.code).toBe(0);
+  const json = JSON.parse(r.out) as { drawings: { kind: string; text?: string; cells?: { text: string }[] }[]; strategy: { summary: Record<string, number> } };
+  expect(json.strategy.summary.netProfit).toBe(6);
+  expect(json.drawings.map((d) => d.kind).sort()).toEqual(['label', 'table']);
+  expect(json.drawings.find((d) => d.kind === 'table')?.cells?.[0]?.text).toBe('closed 1');
+  expect(json.drawings.find((d) => d.kind === 'label')?.text).toBe('6');
+});
+
 test('--trades on an indicator says what is wrong', () => {
   const r = cli(['run', join(dir, 'i.pine'), '--data', join(dir, 'bars.csv'), '--trades', join(dir, 'x.csv')]);
   expect(r.code).toBe(1);

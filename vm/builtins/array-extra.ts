@@ -55,7 +55,7 @@ export function writeBackView(a: ViewArray): void {
 }
 
 /** Wraps an array.* builtin so slice arguments alias their source. */
-function withViews(impl: BuiltinImpl): BuiltinImpl {
+export function withViews(impl: BuiltinImpl): BuiltinImpl {
   return (rt, a, d, s) => {
     const v0 = viewOf(rt.o[a]);
     const v1 = viewOf(rt.o[a + 1]);
@@ -263,7 +263,8 @@ export function registerArrayExtra(): void {
   }
 }
 
-function sliceImpl(rt: Runtime, a: number, d: number): void {
+/** `array.slice(id, from, to)`: a view of elements [from, to) of id (see the file comment). */
+export function sliceImpl(rt: Runtime, a: number, d: number): void {
   const arr = arrayArg(rt, a, 'array.slice');
   const n = arr.items.length;
   const from = rt.f[a + 1] ?? NaN;

@@ -124,4 +124,10 @@ export function registerNa(): void {
   defineFn('string(x: series string): series string', (rt, a, d) => {
     rt.o[d] = rt.o[a] ?? null;
   }, pure);
+  // `line(na)`, `label(na)`, ...: a drawing id of that type (drawings are ids in the float file).
+  for (const kind of ['line', 'label', 'box', 'table', 'linefill', 'polyline']) {
+    defineFn(`${kind}(x: series ${kind}): series ${kind}`, (rt, a, d) => {
+      rt.f[d] = rt.f[a] ?? NaN;
+    }, pure);
+  }
 }

@@ -2,15 +2,22 @@
 // array call whose element type is a user-defined type to these `__oarray.*` overloads (the
 // per-element-type ones of array.ts know numbers and strings only). Elements are references held in
 // rt.o (na is null); `T` is the element type, bound by the compiler. Equality (includes, indexof)
-// is identity: two variables are equal when they refer to the same object.
+// is identity: two variables are equal when they refer to the same object. `array.slice` makes a view
+// that aliases its source, as for other arrays (array-extra.ts), and every function here sees views.
 
-import { defineFn } from './registry.js';
+import { defineFn as defineRaw, type BuiltinImpl } from './registry.js';
+import { sliceImpl, withViews } from './array-extra.js';
 import { newArray } from '../core/heap.js';
 import { arrayArg, arrayIndex, MAX_ARRAY_SIZE } from './array.js';
 import { noteAlloc } from './limits.js';
 import type { Runtime } from '../core/runtime.js';
 
 const A = 'array<T>';
+
+/** Defines an `__oarray.*` overload whose array arguments may be slices (views of another array). */
+function defineFn(sig: string, impl: BuiltinImpl): void {
+  defineRaw(sig, withViews(impl));
+}
 
 function elem(rt: Runtime, i: number): unknown {
   return rt.o[i] ?? null;
@@ -31,7 +38,7 @@ function checkSize(rt: Runtime, size: number, fn: string, added = size): void {
 /** The names of array.* that work on arrays of objects (the others are refused at compile time). */
 export const OBJECT_ARRAY_FUNCTIONS: readonly string[] = [
   'new', 'from', 'size', 'get', 'set', 'first', 'last', 'push', 'pop', 'unshift', 'shift', 'insert',
-  'remove', 'clear', 'copy', 'reverse', 'includes', 'indexof', 'lastindexof', 'concat',
+  'remove', 'clear', 'copy', 'reverse', 'includes', 'indexof', 'lastindexof', 'concat', 'slice', 'fill',
 ];
 
 defineFn(`__oarray.new(size: series int = 0, initial_value: series T = na): ${A}`, (rt, a, d) => {
@@ -128,4 +135,14 @@ defineFn(`__oarray.concat(id1: ${A}, id2: ${A}): ${A}`, (rt, a, d) => {
   checkSize(rt, x.items.length + y.items.length, 'array.concat', y.items.length);
   x.items.push(...y.items);
   rt.o[d] = x;
+});
+defineFn(`__oarray.slice(id: ${A}, index_from: series int, index_to: series int): ${A}`, (rt, a, d) => sliceImpl(rt, a, d));
+defineFn(`__oarray.fill(id: ${A}, value: series T, index_from: series int = 0, index_to: series int = na): void`, (rt, a) => {
+  // As for other arrays (array.ts): the range is clamped to the array.
+  const items = arrayArg(rt, a, 'array.fill').items;
+  const from = rt.f[a + 2] ?? NaN;
+  const to = rt.f[a + 3] ?? NaN;
+  const lo = from !== from ? 0 : Math.max(0, Math.trunc(from));
+  const hi = to !== to ? items.length : Math.min(items.length, Math.trunc(to));
+  for (let k = lo; k < hi; k++) items[k] = elem(rt, a + 1);
 });

@@ -15,17 +15,20 @@ export function strategyJson(report: StrategyReport): string {
 /** The end toJson writes (output.ts): the JSON's last chunk, where the strategy section goes. */
 const JSON_END = '\n  }\n}\n';
 
-/** A TextSink that adds `"strategy": …` as the last member of the JSON object toJson writes. */
+/** A TextSink that adds `"strategy": …` as the last member of the JSON object toJson writes, after
+ * `"drawings": …` when the strategy draws (`drawings`: that section's JSON, or null). */
 export class StrategyJsonSink extends TextSink {
   constructor(
     emit: ((chunk: Buffer) => void) | null,
     private readonly section: string,
     reuse = false,
+    private readonly drawings: string | null = null,
   ) {
     super(emit, reuse);
   }
 
   override write(s: string): void {
-    super.write(s === JSON_END ? `\n  },\n  "strategy": ${this.section}\n}\n` : s);
+    const drawn = this.drawings === null ? '' : `\n  "drawings": ${this.drawings},`;
+    super.write(s === JSON_END ? `\n  },${drawn}\n  "strategy": ${this.section}\n}\n` : s);
   }
 }

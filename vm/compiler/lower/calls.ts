@@ -53,7 +53,7 @@ export function call(cx: LowerContext, e: A.Call, scope: Scope): Val[] {
   const name = dotted(cx, callee);
   if (name !== null) {
     const root = name.split('.')[0] ?? '';
-    if (callee.kind === 'Ident' || !scope.lookup(root)) {
+    if (callee.kind === 'Ident' || !scope.lookup(root) || shadowedNamespaceCall(cx, callee, name, scope)) {
       // A method called like a function, its first argument being the value it applies to.
       const asFn = callee.kind === 'Ident' ? cx.methods.get(name)?.filter((m) => m.lib === undefined) : undefined;
       const firstM = asFn?.[0];
@@ -375,6 +375,19 @@ function specialize(cx: LowerContext, sym: FuncSym, argTypes: PType[], call: A.C
   cx.compiling.pop();
   void call;
   return { fnId: ctx.id, results, resultRegs, paramRegs, paramTypes: argTypes, ctx };
+}
+
+/** `timeframe.in_seconds(tf)` where a variable or parameter named `timeframe` is in scope: as on
+ * TradingView, the call is the namespace's function when the variable's value has no method of
+ * that name (a string has no `in_seconds`), so the variable does not hide the namespace. */
+function shadowedNamespaceCall(cx: LowerContext, callee: A.Expr, name: string, scope: Scope): boolean {
+  if (callee.kind !== 'Member' || callee.object.kind !== 'Ident' || !isNamespace(callee.object.name) || !lookupFn(name)) return false;
+  if (cx.methods.get(callee.name)) return false;
+  const obj = callee.object;
+  const self = cx.checkOnly(scope.fn, () => cx.expr(obj, scope));
+  if (self.bad || self.type.base === 'udt') return false;
+  const ns = METHOD_NAMESPACES[self.type.base];
+  return !(ns && lookupFn(`${ns}.${callee.name}`));
 }
 
 /** `value.name(args)`: the builtin `<namespace of value's type>.name(value, args)`. */

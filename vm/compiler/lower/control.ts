@@ -134,7 +134,9 @@ export function switchExpr(cx: LowerContext, e: A.SwitchExpr, scope: Scope, want
       cx.err('E327', e.subject.span, `The switch subject \`${cx.q(e.subject)}\` has no value.`);
       subject = cx.poison();
     }
-    subject = { reg: subject.reg, type: subject.type, cv: subject.cv };
+    // (A subject that raises no type errors — a generic parameter of a function no call compiled —
+    // keeps that: comparing it with each case must not report errors either.)
+    subject = { reg: subject.reg, type: subject.type, cv: subject.cv, ...(subject.bad ? { bad: true } : {}) };
   }
   let defaultCase: A.SwitchCase | null = null;
   for (const c of e.cases) {

@@ -69,7 +69,10 @@ export function member(cx: LowerContext, e: A.Member, scope: Scope): Val {
   if (name !== null) {
     const root = name.split('.')[0] ?? '';
     const userRoot = scope.lookup(root);
-    if (!userRoot) {
+    // `timeframe.period` with a variable named `timeframe` in scope: a plain value has no fields,
+    // so the name is the namespace's (as on TradingView).
+    const shadowed = userRoot?.kind === 'var' && e.object.kind === 'Ident' && isNamespace(root) && lookupVar(name) !== undefined && !['udt', 'chart.point'].includes(userRoot.type.base);
+    if (!userRoot || shadowed) {
       const objName = dotted(cx, e.object);
       const en = objName !== null ? cx.enumNamed(objName) : undefined;
       if (en) return enumMember(cx, en, e);

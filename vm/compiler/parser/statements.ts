@@ -93,7 +93,10 @@ export class Parser extends DefinitionParser {
           before = this.pos;
           const t = this.peek();
           if (t.kind === 'Newline' || t.kind === 'EOF' || t.kind === 'Dedent') {
-            this.fail('E202', this.spanOf(t), `Expected a statement after ',', found ${this.describe(t)}.`);
+            // `x = 1,` at the end of a line: TradingView accepts the trailing comma (its built-in
+            // Greedy Strategy has one), so the line simply ends.
+            stmt = null;
+            break;
           }
           stmt = this.parseStatement();
         }
