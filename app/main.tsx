@@ -1,12 +1,13 @@
 // The page's entry, kept small: it starts the engine worker and asks it to open the last session
-// at once, then loads the UI (React, editor, chart: a separate chunk) while the worker restores or
-// runs. Events that arrive before the UI is up wait in a queue and are delivered in order.
+// at once, reads what a restore will draw (restore-preview.ts), then loads the UI (React, editor,
+// chart: a separate chunk) while the worker restores or runs. Events that arrive before the UI is
+// up wait in a queue and are delivered in order.
 
 import * as Comlink from 'comlink';
 import { host, initOptions } from './ui/engine-client.js';
 import type { EngineEvent } from './worker/protocol.js';
 import { mark } from './marks.js';
-import { DB_NAME, DB_VERSION } from './store/schema.js';
+import { readRestorePreview } from './ui/restore-preview.js';
 
 mark('p:entry');
 
@@ -17,36 +18,17 @@ const listener = Comlink.proxy((e: EngineEvent) => {
   else early.push(e);
 });
 const session = host.api.init(listener, initOptions);
-warmDatabase(session);
+// The page reads what a restore will show while the worker's script loads (restore-preview.ts).
+const preview = readRestorePreview(initOptions, session);
 
 void import('./ui/boot.js').then(({ boot }) =>
   boot({
     host,
     session,
+    preview,
     attach(fn) {
       deliver = fn;
       for (const e of early.splice(0)) fn(e);
     },
   }),
 );
-
-/** Opens the app's database from the page while the worker starts (the worker is the one that
- * reads and writes it): the browser opens the origin's storage once for both connections, and the
- * page gets there ~100 ms before the worker's script has loaded. Never creates or upgrades the
- * database (the worker does, with its schema); closed once the engine has answered. */
-function warmDatabase(ready: Promise<unknown>): void {
-  let req: IDBOpenDBRequest;
-  try {
-    req = indexedDB.open(DB_NAME, DB_VERSION);
-  } catch {
-    return;
-  }
-  req.onupgradeneeded = () => req.transaction?.abort();
-  req.onerror = (e) => e.preventDefault();
-  req.onsuccess = () => {
-    const db = req.result;
-    db.onversionchange = () => db.close();
-    const close = () => db.close();
-    ready.then(close, close);
-  };
-}

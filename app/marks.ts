@@ -15,14 +15,19 @@ const seen = new Set<string>();
 
 export function mark(name: string): void {
   if (seen.has(name)) return;
-  seen.add(name);
-  const t = performance.now();
-  list.push({ name, at: performance.timeOrigin + t });
+  markAt(name, performance.now());
   try {
     performance.mark(name);
   } catch {
     // performance.mark is missing in some hosts: the list is what counts.
   }
+}
+
+/** A mark at `t` (performance.now()) rather than now. */
+export function markAt(name: string, t: number): void {
+  if (seen.has(name)) return;
+  seen.add(name);
+  list.push({ name, at: performance.timeOrigin + t });
 }
 
 export function timingMarks(): TimingMark[] {

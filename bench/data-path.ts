@@ -9,7 +9,9 @@
 // (EVERGREEN_HELPER=1/0; by default it is on when the machine has an idle core). The load average
 // is taken before and after. Part of `npm run bench`; alone:
 //
-//   node --expose-gc --import tsx bench/data-path.ts [--quick]
+//   node --expose-gc --import tsx bench/data-path.ts [--quick] [--whole] [--rounds N]
+//
+// (--whole: the whole-process rows only; --rounds: how many alternating rounds, default 5.)
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -247,10 +249,10 @@ export function ratioLine(e: EndToEndResult): string {
 const med = (xs: number[]): number => summarize(xs).medianMs;
 
 /** Lines for the console and BENCHMARKS.md. */
-export function dataPathLines(d: DataPathResult, e: EndToEndResult | null): string[] {
+export function dataPathLines(d: DataPathResult | null, e: EndToEndResult | null): string[] {
   const mb = (t: Throughput): string =>
     `${fmt(t.bytes / 1e6, 1)} MB | ${fmt(t.medianMs, 1)} ms = **${fmt(t.mbPerSec)} MB/s** | ${fmt(t.cpuMedianMs, 1)} ms = ${fmt(t.cpuMbPerSec)} MB/s`;
-  const lines = [
+  const lines = d === null ? [] : [
     `| data path, ${d.bars / 1000}k bars | size | wall (warm median) | CPU time (warm median) |`,
     '|---|---|---|---|',
     `| CSV parse (\`parseBarsCsv\`, unix-second times) | ${mb(d.csvParse)} |`,
@@ -275,9 +277,18 @@ export function dataPathLines(d: DataPathResult, e: EndToEndResult | null): stri
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  // --whole: only the whole-process rows (no throughputs); --rounds N: N alternating rounds.
   const quick = process.argv.includes('--quick');
+  const whole = process.argv.includes('--whole');
+  const r = process.argv.indexOf('--rounds');
+  const rounds = r >= 0 ? Number(process.argv[r + 1]) : quick ? 2 : 5;
   const text = syntheticCsv();
-  const d = dataPath(text, quick ? 3 : 7);
-  const e = endToEnd(text, quick ? 2 : 5);
-  process.stdout.write(`${dataPathLines(d, e).join('\n')}\n\n${ratioLine(e)}\n`);
+  if (whole) {
+    const e = endToEnd(text, rounds);
+    process.stdout.write(`${dataPathLines(null, e).join('\n')}\n\n${ratioLine(e)}\n`);
+  } else {
+    const d = dataPath(text, quick ? 3 : 7);
+    const e = endToEnd(text, rounds);
+    process.stdout.write(`${dataPathLines(d, e).join('\n')}\n\n${ratioLine(e)}\n`);
+  }
 }

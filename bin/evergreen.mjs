@@ -56,25 +56,26 @@ function startHelper() {
 }
 let helper = startHelper();
 
-/** Newest modification time (ms) of a .ts file under `dir`, or 0. */
-function newestSource(dir) {
-  let newest = 0;
+/** Whether a .ts file under `dir` was modified after `time` (ms). Paths are joined by hand:
+ * path.join (normalising each of the ~170 paths) was half of this check's ~7 ms. */
+function newerSource(dir, time) {
   let entries;
   try {
     entries = readdirSync(dir, { withFileTypes: true });
   } catch {
-    return 0;
+    return false;
   }
   for (const e of entries) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) newest = Math.max(newest, newestSource(p));
-    else if (e.name.endsWith('.ts')) newest = Math.max(newest, statSync(p).mtimeMs);
+    const p = `${dir}/${e.name}`;
+    if (e.isDirectory()) {
+      if (newerSource(p, time)) return true;
+    } else if (e.name.endsWith('.ts') && statSync(p).mtimeMs > time) return true;
   }
-  return newest;
+  return false;
 }
 
 const canBuild = existsSync(join(root, 'node_modules/esbuild')) && existsSync(join(root, 'vm/cli/main.ts'));
-const stale = !existsSync(bundle) || (canBuild && newestSource(join(root, 'vm')) > statSync(bundle).mtimeMs);
+const stale = !existsSync(bundle) || (canBuild && newerSource(join(root, 'vm'), statSync(bundle).mtimeMs));
 if (stale) {
   if (helper !== null) void helper.worker.terminate(); // it runs the previous build's code
   helper = null;

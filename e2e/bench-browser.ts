@@ -14,8 +14,9 @@ import { loadavg } from 'node:os';
 import type { Page } from '@playwright/test';
 import type { EvergreenDebug } from '../app/ui/debug.js';
 import { launchBenchBrowser, runBenchB, serveBenchBuild, waitDrawn } from './helpers.js';
+import { FLOOR_FILES, FLOOR_CONFIGS, chartSize, measureFloor, measureFloorChart } from './floor-pages.js';
 
-const PORT = 4174;
+const PORT = Number(process.env.BENCH_PORT ?? 4174);
 const BASE = `http://127.0.0.1:${PORT}`;
 const BARS = Number(process.env.BENCH_BARS ?? 100_000);
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
@@ -24,11 +25,16 @@ const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
 const FORGET_LAYOUT = process.env.BENCH_FORGET_LAYOUT === '1';
 const DATASET = `synthetic:${BARS}`;
 const COMPARE = process.env.BENCH_COMPARE === '1';
+/** BENCH_SKIP_COLD=1: only restoring loads and the floor page, alternating (no cold loads). */
+const SKIP_COLD = process.env.BENCH_SKIP_COLD === '1';
 const COMPARE_SIZES = [10_000, 1_000_000];
 
 interface Sample {
   /** ms from navigation start to the chart fully drawn. */
   drawn: number;
+  /** A restore drawn from the page's own read of storage: when the engine's rows were found equal
+   * to what it drew (NaN otherwise). */
+  confirmed: number;
   ready: number;
   reset: number;
   runEnd: number;
@@ -37,62 +43,6 @@ interface Sample {
   frames: { start: number; duration: number; scripts: string[] }[];
   /** Timing marks of the page and the worker (ms from navigation start). */
   marks: { name: string; ms: number }[];
-}
-
-/** The floor under any restoring load in this browser: a page with one inline script that starts a
- * module worker (its own small script), which opens IndexedDB and reads one record of 560 bars × 20
- * values, transfers it, and the page draws it (candles and 19 lines) on one 1600×1000 canvas; time
- * from navigation start to the task after that frame (as for `p:drawn`). Written into the build
- * (`__floor/`) and served by the same server as the app, with nothing else of the app in it. */
-const FLOOR_ROWS = 560;
-const FLOOR_COLS = 20;
-const FLOOR_PAGE = `<!doctype html><html><body style="margin:0;background:#131722">
-<canvas id="c" width="1600" height="1000"></canvas><script>
-const setup = location.search.includes('setup');
-const w = new Worker('/__floor/worker.js' + (setup ? '?setup' : ''), { type: 'module' });
-w.onmessage = (e) => {
-  if (setup) { window.__floorDrawn = 1; return; }
-  const v = new Float64Array(e.data);
-  const g = document.getElementById('c').getContext('2d');
-  const R = ${FLOOR_ROWS}, C = ${FLOOR_COLS}, dx = 1600 / R;
-  let lo = Infinity, hi = -Infinity;
-  for (const x of v) { if (x < lo) lo = x; if (x > hi) hi = x; }
-  const y = (x) => 990 - ((x - lo) / (hi - lo)) * 980;
-  for (let i = 0; i < R; i++) {
-    const o = v[i * C], c = v[i * C + 1];
-    g.fillStyle = c >= o ? '#26a69a' : '#ef5350';
-    g.fillRect(i * dx, Math.min(y(o), y(c)), dx * 0.7, Math.abs(y(o) - y(c)) + 1);
-  }
-  for (let k = 2; k < C; k++) {
-    g.strokeStyle = 'hsl(' + k * 17 + ',70%,60%)';
-    g.beginPath();
-    for (let i = 0; i < R; i++) g.lineTo(i * dx, y(v[i * C + k]));
-    g.stroke();
-  }
-  requestAnimationFrame(() => setTimeout(() => { window.__floorDrawn = performance.now(); }, 0));
-};
-</script></body></html>`;
-const FLOOR_WORKER = `
-const req = indexedDB.open('evergreen-floor', 1);
-req.onupgradeneeded = () => req.result.createObjectStore('rows');
-req.onsuccess = () => {
-  const db = req.result;
-  if (location.search.includes('setup')) {
-    const v = new Float64Array(${FLOOR_ROWS * FLOOR_COLS});
-    for (let i = 0; i < v.length; i++) v[i] = 100 + Math.sin(i / 97) * 10 + (i % ${FLOOR_COLS});
-    const tx = db.transaction('rows', 'readwrite');
-    tx.objectStore('rows').put(v.buffer, 'last');
-    tx.oncomplete = () => self.postMessage('ok');
-    return;
-  }
-  const get = db.transaction('rows').objectStore('rows').get('last');
-  get.onsuccess = () => self.postMessage(get.result, [get.result]);
-};`;
-
-async function measureFloor(page: Page): Promise<number> {
-  await page.goto(`${BASE}/__floor/index.html`);
-  await page.waitForFunction(() => (window as unknown as { __floorDrawn?: number }).__floorDrawn, undefined, { polling: 10 });
-  return page.evaluate(() => (window as unknown as { __floorDrawn: number }).__floorDrawn);
 }
 
 function median(xs: number[]): number {
@@ -116,7 +66,7 @@ async function measure(page: Page, query: string, status: string, forgetLayout =
         ]
       : [];
     const marks = [...navMarks, ...(await w.evergreen.marks())].sort((a, b) => a.ms - b.ms);
-    return { drawn: t.drawn, ready: t.ready, reset: t.reset, runEnd: t.runEnd, longTasks: w.__longTasks.slice(), frames: w.__frames.slice(), marks };
+    return { drawn: t.drawn, confirmed: t.confirmed ?? NaN, ready: t.ready, reset: t.reset, runEnd: t.runEnd, longTasks: w.__longTasks.slice(), frames: w.__frames.slice(), marks };
   });
 }
 
@@ -131,19 +81,23 @@ async function compareSizes(page: Page): Promise<void> {
   }
   await page.goto(`${BASE}/__floor/index.html?setup`);
   await page.waitForFunction(() => (window as unknown as { __floorDrawn?: number }).__floorDrawn === 1);
+  const size = await chartSize(page);
   const loadBefore = load();
   const restores: Sample[][] = COMPARE_SIZES.map(() => []);
   const floor: number[] = [];
+  const floorChart: number[] = [];
   for (let i = 0; i < REPEATS; i++) {
     // Each round alternates the order of the two sizes, so neither always follows the floor page.
     const order = i % 2 === 0 ? [0, 1] : [1, 0];
     for (const k of order) restores[k]?.push(await measure(page, '', 'restored', false, `synthetic:${COMPARE_SIZES[k]}`));
-    floor.push(await measureFloor(page));
-    console.log(`  round ${i + 1}: ${COMPARE_SIZES.map((n, k) => `${n.toLocaleString('en-US')} bars ${Math.round(restores[k]?.[i]?.drawn ?? NaN)} ms`).join(', ')}, floor ${Math.round(floor[i] ?? NaN)} ms`);
+    floor.push(await measureFloor(page, BASE));
+    floorChart.push(await measureFloorChart(page, BASE, size));
+    console.log(`  round ${i + 1}: ${COMPARE_SIZES.map((n, k) => `${n.toLocaleString('en-US')} bars ${Math.round(restores[k]?.[i]?.drawn ?? NaN)} ms`).join(', ')}, floor ${Math.round(floor[i] ?? NaN)} ms, library floor ${Math.round(floorChart[i] ?? NaN)} ms`);
   }
   const loadAfter = load();
   const drawn = restores.map((xs) => median(xs.map((x) => x.drawn)));
   const fl = median(floor);
+  const flc = median(floorChart);
   const perRound = (restores[1] ?? []).map((x, i) => x.drawn / (restores[0]?.[i]?.drawn ?? NaN));
   for (const [k, n] of COMPARE_SIZES.entries()) {
     console.log(`\nMarks, restoring load at ${n.toLocaleString('en-US')} bars (median ms from navigation start, step from the previous mark):`);
@@ -168,6 +122,9 @@ async function compareSizes(page: Page): Promise<void> {
     ratio1MTo10k: (drawn[1] ?? NaN) / (drawn[0] ?? NaN),
     ratioPerRound: perRound,
     restoreToFloor: drawn.map((d) => d / fl),
+    floorChartDrawnMs: flc,
+    floorChartSamplesMs: floorChart,
+    restoreToFloorChart: drawn.map((d) => d / flc),
     longestTaskMs: restores.map((xs) => Math.max(0, ...xs.flatMap((x) => x.longTasks.map((t) => t.duration)))),
     samples: restores,
   };
@@ -183,13 +140,15 @@ Load average (1, 5, 15 min) before: ${loadBefore}; after: ${loadAfter}
 | page load → chart fully drawn | ${drawn.map((d, k) => `**${ms(d)}** (${range(result.restoreSamplesMs[k] ?? [])})`).join(' | ')} | **${result.ratio1MTo10k.toFixed(2)}×** (per round: ${perRound.map((r) => r.toFixed(2)).join(', ')}) |
 | floor page (worker + one IndexedDB read + one canvas) | ${ms(fl)} (${range(floor)}) | same | — |
 | restoring load ÷ floor | ${result.restoreToFloor.map((r) => `${r.toFixed(2)}×`).join(' | ')} | — |
+| library floor (worker + the app's IndexedDB read + lightweight-charts, ${size.w}×${size.h}) | ${ms(flc)} (${range(floorChart)}) | same | — |
+| restoring load ÷ library floor | ${result.restoreToFloorChart.map((r) => `${r.toFixed(2)}×`).join(' | ')} | — |
 | longest main-thread task in the load | ${result.longestTaskMs.map(ms).join(' | ')} | — |
 `);
 }
 
 async function main(): Promise<void> {
   console.log('Building the app...');
-  const server = await serveBenchBuild(PORT, { files: { '__floor/index.html': FLOOR_PAGE, '__floor/worker.js': FLOOR_WORKER } });
+  const server = await serveBenchBuild(PORT, { files: FLOOR_FILES(), configs: FLOOR_CONFIGS });
   try {
     const browser = await launchBenchBrowser();
     const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
@@ -226,6 +185,7 @@ async function main(): Promise<void> {
     if (titles.length !== 19) throw new Error(`Expected bench (b)'s 19 plots, got ${titles.length}.`);
     const snap = await page.evaluate(() => (window as unknown as { evergreen: EvergreenDebug }).evergreen.state().snapshots[0]);
     const snapBytes = await page.evaluate(() => document.querySelector('[data-testid="snapshot-row"] td:nth-child(3)')?.textContent ?? '');
+    const size = await chartSize(page);
 
     await page.goto(`${BASE}/__floor/index.html?setup`);
     await page.waitForFunction(() => (window as unknown as { __floorDrawn?: number }).__floorDrawn === 1);
@@ -233,14 +193,18 @@ async function main(): Promise<void> {
     const cold: Sample[] = [];
     const warm: Sample[] = [];
     const floor: number[] = [];
+    const floorChart: number[] = [];
+    const loadBefore = load();
     for (let i = 0; i < REPEATS; i++) {
-      cold.push(await measure(page, '&restore=0', 'done', FORGET_LAYOUT));
+      if (!SKIP_COLD) cold.push(await measure(page, '&restore=0', 'done', FORGET_LAYOUT));
       warm.push(await measure(page, '', 'restored'));
-      floor.push(await measureFloor(page));
+      floor.push(await measureFloor(page, BASE));
+      floorChart.push(await measureFloorChart(page, BASE, size));
       const c = cold[i];
       const tasks = c ? c.longTasks.filter((t) => t.start + t.duration > c.reset && t.start < c.drawn).map((t) => `${Math.round(t.start - c.reset)}+${Math.round(t.duration)}`) : [];
-      console.log(`  run ${i + 1}: cold ${Math.round(c?.drawn ?? NaN)} ms, restore ${Math.round(warm[i]?.drawn ?? NaN)} ms, floor ${Math.round(floor[i] ?? NaN)} ms; cold long tasks (ms after reset + duration, run ends at ${Math.round((c?.runEnd ?? NaN) - (c?.reset ?? NaN))}): ${tasks.join(' ') || 'none'}`);
+      console.log(`  run ${i + 1}: cold ${Math.round(c?.drawn ?? NaN)} ms, restore ${Math.round(warm[i]?.drawn ?? NaN)} ms, floor ${Math.round(floor[i] ?? NaN)} ms, library floor ${Math.round(floorChart[i] ?? NaN)} ms; cold long tasks (ms after reset + duration, run ends at ${Math.round((c?.runEnd ?? NaN) - (c?.reset ?? NaN))}): ${tasks.join(' ') || 'none'}`);
     }
+    const loadAfter = load();
     await browser.close();
 
     const breakdown = (xs: Sample[]) => {
@@ -264,6 +228,7 @@ async function main(): Promise<void> {
     const maxTask = (xs: { duration: number }[][]) => Math.max(0, ...xs.flat().map((t) => t.duration));
     const result = {
       date: new Date().toISOString(),
+      loadAverage: { before: loadBefore, after: loadAfter },
       bars: BARS,
       repeats: REPEATS,
       forgetLayout: FORGET_LAYOUT,
@@ -273,11 +238,18 @@ async function main(): Promise<void> {
       coldReadyMs: median(cold.map((s) => s.ready)),
       coldEngineDoneMs: median(cold.map((s) => s.runEnd)),
       restoreDrawnMs: median(warm.map((s) => s.drawn)),
+      restoreConfirmedMs: median(warm.map((s) => s.confirmed)),
+      restoreToFloor: median(warm.map((s) => s.drawn)) / median(floor),
+      restoreSamplesMs: warm.map((s) => s.drawn),
       restoreReadyMs: median(warm.map((s) => s.ready)),
       restoreEngineDoneMs: median(warm.map((s) => s.runEnd)),
       speedup: median(cold.map((s) => s.drawn)) / median(warm.map((s) => s.drawn)),
       floorDrawnMs: median(floor),
       floorSamplesMs: floor,
+      floorChartDrawnMs: median(floorChart),
+      floorChartSamplesMs: floorChart,
+      restoreToFloorChart: median(warm.map((s) => s.drawn)) / median(floorChart),
+      chartSize: size,
       longestTaskDuringColdRunMs: maxTask(during),
       tasksOver100DuringColdRun: during.flat().filter((t) => t.duration > 100).length,
       longestTaskAfterRunMs: maxTask(afterRun),
@@ -289,12 +261,16 @@ async function main(): Promise<void> {
     writeFileSync(new URL('../reports/bench-browser.json', import.meta.url), JSON.stringify(result, null, 2));
     const ms = (x: number) => `${Math.round(x)} ms`;
     console.log(`
+Load average (1, 5, 15 min) before: ${loadBefore}; after: ${loadAfter}
+
 | bench (b), ${BARS.toLocaleString('en-US')} bars × 19 plots, median of ${REPEATS} loads${FORGET_LAYOUT ? ' (cold loads without the remembered chart layout)' : ''} | cold load (history run) | load restoring the checkpoint |
 |---|---|---|
 | page load → engine ready (session open) | ${ms(result.coldReadyMs)} | ${ms(result.restoreReadyMs)} |
 | page load → all plot values on the page | ${ms(result.coldEngineDoneMs)} (history run ${ms(result.coldRunMs)}) | ${ms(result.restoreEngineDoneMs)} |
 | page load → chart fully drawn | **${ms(result.coldDrawnMs)}** | **${ms(result.restoreDrawnMs)}** (${result.speedup.toFixed(1)}× faster) |
-| floor: page + worker + IndexedDB read + one canvas drawn, nothing else | — | ${ms(result.floorDrawnMs)} (cold ÷ floor: ${(result.coldDrawnMs / result.floorDrawnMs).toFixed(1)}×) |
+| restore drawn from the page's read of storage, found equal to the engine's rows at | — | ${ms(result.restoreConfirmedMs)} |
+| floor: page + worker + IndexedDB read + one canvas drawn, nothing else | — | ${ms(result.floorDrawnMs)} (cold ÷ floor: ${(result.coldDrawnMs / result.floorDrawnMs).toFixed(1)}×; restore ÷ floor: ${result.restoreToFloor.toFixed(2)}×) |
+| library floor: worker + the app's IndexedDB read + the same rows drawn with lightweight-charts (${size.w}×${size.h}), nothing else of the app | — | ${ms(result.floorChartDrawnMs)} (restore ÷ library floor: ${result.restoreToFloorChart.toFixed(2)}×) |
 | longest main-thread task during the history run | ${ms(result.longestTaskDuringColdRunMs)} (${result.tasksOver100DuringColdRun} over 100 ms in ${REPEATS} runs) | — |
 | longest main-thread task drawing after the run / in the whole restoring load | ${ms(result.longestTaskAfterRunMs)} | ${ms(result.longestTaskDuringRestoreLoadMs)} |
 `);

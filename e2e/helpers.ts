@@ -197,11 +197,13 @@ export async function runBenchB(page: Page, url: string, bars: number): Promise<
 
 /** The browser bench and the trace script's app: built into reports/bench-dist (not dist/, which the
  * e2e tests' server rebuilds and serves) unless `build` is false, with `files` (path → text) written
- * into the build, and served by `vite preview` on `port`. `stop()` ends the server. */
-export async function serveBenchBuild(port: number, opts: { build?: boolean; files?: Record<string, string> } = {}): Promise<{ base: string; stop: () => void }> {
+ * into the build and the pages of `configs` (Vite configs) built, and served by `vite preview` on `port`. `stop()` ends the server. */
+export async function serveBenchBuild(port: number, opts: { build?: boolean; files?: Record<string, string>; configs?: string[] } = {}): Promise<{ base: string; stop: () => void }> {
   const root = new URL('..', import.meta.url).pathname;
   const outDir = 'reports/bench-dist';
   if (opts.build !== false) execSync(`npx vite build --outDir ${outDir} --emptyOutDir`, { cwd: root, stdio: 'ignore' });
+  // Other pages built into a folder of the build with their own Vite config (the bench's floors).
+  for (const config of opts.configs ?? []) execSync(`npx vite build --config ${config}`, { cwd: root, stdio: 'ignore' });
   for (const [path, text] of Object.entries(opts.files ?? {})) {
     const file = `${root}${outDir}/${path}`;
     mkdirSync(dirname(file), { recursive: true });

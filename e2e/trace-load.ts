@@ -10,7 +10,7 @@ import type { Page } from '@playwright/test';
 import type { EvergreenDebug } from '../app/ui/debug.js';
 import { launchBenchBrowser, runBenchB, serveBenchBuild, waitDrawn } from './helpers.js';
 
-const PORT = 4175;
+const PORT = Number(process.env.BENCH_PORT ?? 4175);
 const BASE = `http://127.0.0.1:${PORT}`;
 const BARS = Number(process.env.BENCH_BARS ?? 100_000);
 const DATASET = `synthetic:${BARS}`;

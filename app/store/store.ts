@@ -141,6 +141,11 @@ export class Store {
     return new Store(db);
   }
 
+  /** A Store over a connection opened elsewhere (the page's read-only look, restore-preview.ts). */
+  static wrap(db: IDBPDatabase<EvergreenDB>): Store {
+    return new Store(db);
+  }
+
   close(): void {
     this.db.close();
   }

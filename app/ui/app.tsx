@@ -1,7 +1,7 @@
 // The app's layout: toolbar on top, editor left and chart right, inputs / checkpoints / logs
 // below, status bar at the bottom; drag-and-drop import anywhere.
 
-import { useCallback, useEffect, useMemo, useRef, useState, type CSSProperties } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore, type CSSProperties } from 'react';
 import type { Diagnostic, InputInfo } from '../../vm/index.js';
 import type { InputValue } from '../worker/protocol.js';
 import type { AppController } from './controller.js';
@@ -29,6 +29,9 @@ const NO_INPUT_LIST: InputInfo[] = [];
 
 export function App({ controller }: { controller: AppController }) {
   const state = useAppState(controller);
+  // The panels below the chart are made when the editor is (after the chart's first paint, see
+  // AppController.editorOpen): a page load's first frames hold the chart, not their DOM and styles.
+  const panelsOpen = useSyncExternalStore(controller.onEditorOpen, () => controller.editorOpen);
   const diagnostics = state.compile?.diagnostics ?? NO_DIAGNOSTICS;
   const notes = useMemo(() => buildChartPlan(state.program).notes, [state.program]);
   const inputs = state.compile?.program?.inputs ?? state.program?.inputs;
@@ -97,11 +100,15 @@ export function App({ controller }: { controller: AppController }) {
           sign={-1}
         />
         <div className="panels" ref={panelsRef}>
-          <StudiesPanel studies={state.studies} scripts={state.session?.scripts ?? []} main={{ name: state.session?.scriptName ?? '', overlay: state.program?.meta.overlay ?? null }} controller={controller} />
-          <InputsPanel inputs={inputs ?? NO_INPUT_LIST} saved={state.session?.inputs ?? NO_INPUTS} controller={controller} />
-          <SnapshotsPanel snapshots={state.snapshots} controller={controller} />
-          <LogPanel logs={state.logs} logTotal={state.logTotal} runtimeError={state.runtimeError} />
-          <AlertsPanel controller={controller} />
+          {panelsOpen && (
+            <>
+              <StudiesPanel studies={state.studies} scripts={state.session?.scripts ?? []} main={{ name: state.session?.scriptName ?? '', overlay: state.program?.meta.overlay ?? null }} controller={controller} />
+              <InputsPanel inputs={inputs ?? NO_INPUT_LIST} saved={state.session?.inputs ?? NO_INPUTS} controller={controller} />
+              <SnapshotsPanel snapshots={state.snapshots} controller={controller} />
+              <LogPanel logs={state.logs} logTotal={state.logTotal} runtimeError={state.runtimeError} />
+              <AlertsPanel controller={controller} />
+            </>
+          )}
         </div>
         <StatusBar state={state} />
       </div>

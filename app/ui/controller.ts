@@ -25,7 +25,8 @@ import type {
 import { compositeProgram, type ChartLayer } from './chart/chart-layers.js';
 import { PlotBuffer } from './chart/plot-buffer.js';
 import type { ChartView, TradeMark } from './chart/chart-view.js';
-import { mark, type TimingMark } from '../marks.js';
+import { mark, markAt, type TimingMark } from '../marks.js';
+import { rememberShown, sameReset, sameRows, type RestorePreview } from './restore-preview.js';
 import { EngineRestarted, heldScript, setHeldScript, type EngineHost } from './engine-client.js';
 import { afterCompiled, afterRunStart, withNotice } from './notice-rules.js';
 import { AlertCenter } from './alert-center.js';
@@ -147,8 +148,15 @@ export class AppController {
   private editorOpenListeners = new Set<() => void>();
   private editorListeners = new Set<(source: string) => void>();
 
-  /** performance.now() of milestones of the page's life, for benchmarks (debug accessor). */
-  readonly timings = { ready: NaN, reset: NaN, runEnd: NaN, drawn: NaN };
+  /** performance.now() of milestones of the page's life, for benchmarks (debug accessor).
+   * `confirmed`: when the engine's rows matched a chart drawn from the page's preview (`drawn` is
+   * then when that chart was painted). */
+  readonly timings = { ready: NaN, reset: NaN, runEnd: NaN, drawn: NaN, confirmed: NaN };
+
+  /** A restore drawn from what the page read from storage before the engine said anything
+   * (restore-preview.ts): the engine's reset that matches it (`reset`), its rows matching too
+   * (`confirmed`), and when it was painted. */
+  private preview: { data: RestorePreview; reset: Extract<EngineEvent, { type: 'reset' }> | null; confirmed: boolean; drawnAt: number | null } | null = null;
 
   /** Other tabs of the app (same origin, same storage): told when this one saves a script's
    * source or changes the stored checkpoints, so they do not keep working on what is stale. */
@@ -390,6 +398,7 @@ export class AppController {
 
   attachChart(view: ChartView | null): void {
     this.chart = view;
+    if (view) mark('p:chart-attached');
     view?.setLayers(this.layers, this.state.studies.map((s) => s.id), this.hiddenStudies());
     view?.setDrawings(this.drawings);
     if (view && this.buffer.barCount > 0) {
@@ -399,7 +408,7 @@ export class AppController {
       const last = rememberedLayout();
       if (last) view.prebuild(last);
     }
-    if (view && this.drawFor !== null) this.drawRun(this.drawFor);
+    if (view && this.drawFor !== null) this.drawRun(this.drawFor, this.restoring);
   }
 
   /** Draws the chart with what the buffer holds (at the end of its bars) and marks run `runId` as
@@ -414,16 +423,57 @@ export class AppController {
     chart.scheduleRedraw(true, compact);
     const seq = ++this.drawSeq;
     chart.afterNextPaint(() => {
-      if (this.runId !== runId || this.drawSeq !== seq) return;
-      this.drawFor = null;
-      this.timings.drawn = performance.now();
-      mark('p:drawn');
-      this.set({ drawn: { runId, at: this.timings.drawn } });
-      // A restore drawn from its last candles: the engine sends the history behind it now.
-      if (this.restoring || this.buffer.barsFrom > 0) this.engine.chartDrawn(runId).catch(() => undefined);
-      this.chartShown = true;
-      this.maybeOpenEditor();
+      if (this.drawSeq !== seq) return;
+      if (runId === PREVIEW_RUN) {
+        const pv = this.preview;
+        if (!pv) return;
+        pv.drawnAt = performance.now();
+        mark('p:preview-drawn');
+        this.confirmPreview();
+        return;
+      }
+      if (this.runId !== runId) return;
+      this.drawn(runId, performance.now());
     });
+  }
+
+  /** Run `runId` is fully drawn (painted at `at`). */
+  private drawn(runId: number, at: number): void {
+    this.drawFor = null;
+    this.preview = null;
+    this.timings.drawn = at;
+    markAt('p:drawn', at);
+    this.set({ drawn: { runId, at } });
+    // A restore drawn from its last candles: the engine sends the history behind it now.
+    if (this.restoring || this.buffer.barsFrom > 0) this.engine.chartDrawn(runId).catch(() => undefined);
+    this.chartShown = true;
+    this.maybeOpenEditor();
+  }
+
+  /** Shows a restore read from storage by the page (restore-preview.ts) until the engine's run
+   * comes: drawn at once, unless the engine has already started a run. */
+  showPreview(p: RestorePreview): void {
+    if (this.runId !== 0 || this.preview) return;
+    this.preview = { data: p, reset: null, confirmed: false, drawnAt: null };
+    const composite = compositeProgram(p.program, []);
+    this.layers = composite.layers;
+    this.buffer.reset(composite.program, p.bars);
+    this.buffer.appendOutputs(p.rows);
+    this.restoring = true;
+    this.set({ program: p.program, dataset: p.dataset, totalBars: p.total, status: { runId: PREVIEW_RUN, state: 'running', phase: 'restore', done: 0, total: p.total, barsPerSecond: 0, elapsedMs: null } });
+    this.chart?.setLayers(this.layers, [], this.hiddenStudies());
+    this.chart?.reset(this.chartTitle(), false);
+    this.drawRun(PREVIEW_RUN, true);
+  }
+
+  /** The engine's run matched the preview, reset and rows, and the preview is painted: that is
+   * the run's chart, drawn when the preview was. */
+  private confirmPreview(): void {
+    const pv = this.preview;
+    if (!pv?.reset || !pv.confirmed || pv.drawnAt === null) return;
+    this.timings.confirmed = performance.now();
+    mark('p:preview-confirmed');
+    this.drawn(pv.reset.runId, pv.drawnAt);
   }
 
   /** Resolves once the buffer holds every plot row from bar 0 (a restore sends the last ones first). */
@@ -484,6 +534,16 @@ export class AppController {
       case 'reset': {
         this.timings.reset = performance.now();
         mark('p:reset');
+        const pv = this.preview;
+        if (pv && !pv.reset && sameReset(e, pv.data)) {
+          // The run the preview shows: kept as drawn until its rows are compared.
+          pv.reset = e;
+          this.runId = e.runId;
+          this.engineOpened = true;
+          this.set({ notices: afterRunStart(this.state.notices), status: { ...this.state.status, runId: e.runId } });
+          break;
+        }
+        this.preview = null;
         this.runId = e.runId;
         this.restoring = e.restoring === true;
         this.engineOpened = true;
@@ -511,7 +571,10 @@ export class AppController {
         this.chart?.reset(this.chartTitle(), !this.restoring);
         this.drawings = [];
         this.chart?.setDrawings([]);
-        if (e.program) rememberLayout(e.program);
+        if (e.program) {
+          rememberLayout(e.program);
+          rememberShown(e.program, e.dataset);
+        }
         // A run from bar 0 shows the candles at once; the editor may open once they are painted.
         if (!this.restoring && !this.chartShown) {
           const shown = () => {
@@ -525,6 +588,20 @@ export class AppController {
       }
       case 'outputs': {
         if (e.runId !== this.runId) return;
+        const pv = this.preview;
+        if (pv?.reset && !pv.confirmed) {
+          if (sameRows(e.chunk, pv.data.rows)) {
+            // The chart shows what the engine says: drawn as soon as the preview is painted.
+            pv.confirmed = true;
+            this.drawFor = e.runId;
+            mark('p:rows');
+            this.confirmPreview();
+            break;
+          }
+          // Not what the preview drew: the engine's run starts over on the chart.
+          this.preview = null;
+          this.onEvent(pv.reset);
+        }
         const gapFrom = this.buffer.rowCount;
         const gapTo = this.buffer.tailEnd > 0 ? this.buffer.tailFrom : gapFrom;
         this.buffer.appendOutputs(e.chunk);
@@ -952,6 +1029,8 @@ export class AppController {
 type TabMessage = { type: 'source'; scriptId: string; source: string } | { type: 'snapshots' } | { type: 'session' };
 
 const LAYOUT_KEY = 'evergreen.chart-layout';
+/** The run id of a chart drawn from the page's preview (engine runs count from 1). */
+const PREVIEW_RUN = 0;
 
 /** Keeps the outputs of the program on the chart (what its layout is made from) for the next page
  * load, which lays the chart out with them before the engine has said anything. */

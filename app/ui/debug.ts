@@ -92,8 +92,10 @@ export interface EvergreenDebug {
   strategy(): Promise<StrategyReport | null>;
   tradesCsv(): Promise<string | null>;
   /** performance.now() (ms since the page started loading) of the engine being ready, the last
-   * run's start (reset) and end, and its chart being fully drawn; NaN before they happen. */
-  timings(): { ready: number; reset: number; runEnd: number; drawn: number };
+   * run's start (reset) and end, and its chart being fully drawn; NaN before they happen.
+   * `confirmed`: a restore drawn from the page's own read of storage before the engine answered
+   * (`drawn` is when that was painted) was found equal to the engine's rows at this time. */
+  timings(): { ready: number; reset: number; runEnd: number; drawn: number; confirmed: number };
   /** The scripts added to the chart beside the editor's, in the chart's order: id, name, hidden,
    * overlay, their plots' titles, the panes they draw in (empty when hidden), the bar their run was
    * restored from (null: computed from the first bar) and their error (null: none). */

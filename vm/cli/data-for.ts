@@ -12,7 +12,7 @@ import type { DataAnswer, DataRequest, RequestDataset } from '../index.js';
 import type { SymbolInfo } from '../core/runtime.js';
 import { parseBarsCsv } from '../data/csv.js';
 import { isParseError } from '../data/csv-error.js';
-import { inferTimeframe } from '../data/infer.js';
+import { inferMintick, inferTimeframe } from '../data/infer.js';
 import { parseTimeframe } from '../builtins/time/timeframe.js';
 import { readSymbolToml, SymbolFileError } from '../builtins/time/symbol-info.js';
 
@@ -90,7 +90,8 @@ export class OtherData {
       const files = this.files.get(ticker)?.length ?? 1;
       const tf = files === 1 && period !== null ? period : bars.length > 1 ? inferTimeframe(bars) : (period ?? '1D');
       if (!parseTimeframe(tf)) throw new DataForError(`--data-for ${ticker}=${path}: unknown timeframe '${tf}'`);
-      return { bars, timeframe: tf, symbol: sym };
+      // Without a symbol file the price step comes from the prices, as for the chart's own file.
+      return { bars, timeframe: tf, symbol: symPath === undefined ? { ...sym, mintick: inferMintick(bars) } : sym };
     });
     this.read.set(ticker, out);
     return out;

@@ -7,26 +7,37 @@
 //   the main thread loads and compiles; readBarsFile (read-bars.ts) takes its bars. When it could
 //   not read them (another shape, any error), the main thread reads the file itself as before, so
 //   every error message comes from the one loader that makes them.
-// - it writes the second part of the JSON output's numbers while the main thread writes the first
-//   (toJson in output.ts asks through setJsonHelper); the main thread then writes its bytes in order.
+// - it writes JSON numbers. For a plain JSON output (no strategy, no drawings, no snapshot), the
+//   script runs in batches of rows (startJsonPipeline) and the helper writes each batch's numbers
+//   while the main thread runs the next; when the script is done, the main thread writes the
+//   batches the helper has not started, from the last one back (each batch is claimed once, by a
+//   compare-and-swap on a shared word), then writes everything in order. Otherwise it writes the
+//   second part of the JSON output's numbers while the main thread writes the first (toJson in
+//   output.ts asks through setJsonHelper); the main thread then writes its bytes in order.
 //
 // The main thread waits for the helper with Atomics.wait on a shared flag word and takes its message
-// with receiveMessageOnPort (the CLI's run is synchronous). A helper that has not started within
-// START_TIMEOUT_MS is given up (the main thread does the work itself).
+// with receiveMessageOnPort (the CLI's run is synchronous). It never waits for the helper to start:
+// when it needs the bars and the helper has not started yet (a busy machine), it reads them itself
+// (unless EVERGREEN_HELPER=1 forces the helper: then it waits up to 10 s for it to start, so that
+// tests see the helper's path). A helper silent for 10 s while its JSON bytes are awaited is given up.
 
 import { receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
 import type { ParsedBars } from '../data/csv.js';
-import { type JsonPart, setJsonHelper, type TextSink, writeJsonParts } from './output.js';
+import { JSON_ITEM_BYTES, type JsonPart, type PlotColumn, setJsonHelper, type TextSink, writeJsonItems, writeJsonParts } from './output.js';
 
 /** The flag words (an Int32Array over a SharedArrayBuffer) the helper sets. */
 export const FLAG_STATE = 0;
 export const FLAG_JOBS = 1;
-/** FLAG_STATE values: not started yet, started (reading the bars), bars posted. */
+/** FLAG_STATE values: not started yet, reading the bars, bars posted; or the main thread read the
+ * bars itself (it found the helper not started yet: it takes the job with a compare-and-swap, and
+ * the helper, when it starts, reads nothing). */
 export const STATE_STARTING = 0;
 export const STATE_READING = 1;
 export const STATE_READY = 2;
+export const STATE_MAIN = 3;
 
-const START_TIMEOUT_MS = 10_000;
+/** A helper silent this long while the main thread waits for its JSON bytes is given up. */
+const ANSWER_TIMEOUT_MS = 10_000;
 /** Fewer numbers than this are written by the main thread alone (the hand-over costs more). */
 const MIN_PARALLEL_NUMBERS = 50_000;
 /** More numbers than this are written by the main thread alone: the helper's bytes wait in memory
@@ -55,9 +66,27 @@ export interface JsonJob {
 }
 export type JsonAnswer = { chunks: Uint8Array[] } | { error: string };
 
+/** A batch of a pipelined JSON output: its rows' numbers, one array per plot; the helper writes
+ * them unless the main thread claimed the batch first (claims[index]: 0 free, 1 the helper's, 2
+ * the main thread's). The answer is the bytes of each plot's items, or `skipped`. */
+export interface BatchJob {
+  kind: 'batch';
+  claims: Int32Array;
+  index: number;
+  values: Float64Array[];
+  first: boolean;
+}
+export type BatchAnswer = { index: number } & ({ items: Uint8Array[] } | { skipped: true } | { error: string });
+export const CLAIM_FREE = 0;
+export const CLAIM_HELPER = 1;
+export const CLAIM_MAIN = 2;
+
 let helper: Helper | null = null;
 let barsTaken = false;
 let jobs = 0;
+/** Rows per pipelined batch at least, and batches at most. */
+const MIN_BATCH_ROWS = 8192;
+const MAX_BATCHES = 16;
 
 /** EVERGREEN_HELPER_TRACE=1: one line on stderr for each job the helper did (for tests). */
 function trace(what: string): void {
@@ -72,28 +101,32 @@ export function useHelper(h: Helper): void {
   setJsonHelper(jsonInParallel);
 }
 
-/** Waits until the helper has started; false (and the helper is given up) after the timeout. */
-function started(h: Helper): boolean {
-  if (Atomics.load(h.flags, FLAG_STATE) !== STATE_STARTING) return true;
-  Atomics.wait(h.flags, FLAG_STATE, STATE_STARTING, START_TIMEOUT_MS);
-  if (Atomics.load(h.flags, FLAG_STATE) !== STATE_STARTING) return true;
-  helper = null;
-  setJsonHelper(null);
-  void h.worker.terminate();
-  return false;
+/** The helper's bars message, once only: null when the helper had not started (the main thread
+ * then reads the bars itself) or did not read them. Waits while the helper is reading. */
+function barsMessage(h: Helper): BarsMessage {
+  barsTaken = true;
+  if (process.env.EVERGREEN_HELPER === '1') Atomics.wait(h.flags, FLAG_STATE, STATE_STARTING, ANSWER_TIMEOUT_MS);
+  if (Atomics.compareExchange(h.flags, FLAG_STATE, STATE_STARTING, STATE_MAIN) === STATE_STARTING) return null;
+  Atomics.wait(h.flags, FLAG_STATE, STATE_READING);
+  if (Atomics.load(h.flags, FLAG_STATE) !== STATE_READY) return null;
+  const m = receiveMessageOnPort(h.port);
+  return m === undefined ? null : (m.message as BarsMessage);
 }
 
 /** The bars the helper read from `path` (named `name` in warnings), or null. Once only. */
 export function takePrefetchedBars(path: string, name: string): ParsedBars | null {
   const h = helper;
   if (h === null || barsTaken || h.dataPath !== path || name !== path) return null;
-  barsTaken = true;
-  if (!started(h)) return null;
-  Atomics.wait(h.flags, FLAG_STATE, STATE_READING);
-  const m = receiveMessageOnPort(h.port);
-  const bars = m === undefined ? null : (m.message as BarsMessage);
-  trace(bars === null ? 'left the bars to the main thread' : `read ${bars.bars.length} bars`);
+  const starting = Atomics.load(h.flags, FLAG_STATE) === STATE_STARTING;
+  const bars = barsMessage(h);
+  trace(bars !== null ? `read ${bars.bars.length} bars` : starting && Atomics.load(h.flags, FLAG_STATE) === STATE_MAIN ? 'had not started: the main thread reads the bars' : 'left the bars to the main thread');
   return bars;
+}
+
+/** Takes the helper's bars message off the port when takePrefetchedBars did not (the data was not
+ * `--data`'s file): the next message must be a job's answer. */
+function dropBars(h: Helper): void {
+  if (!barsTaken) barsMessage(h);
 }
 
 /** How many numbers the parts hold. */
@@ -109,6 +142,7 @@ function jsonInParallel(parts: readonly JsonPart[], out: TextSink): boolean {
   const h = helper;
   const total = numbers(parts);
   if (h === null || total < MIN_PARALLEL_NUMBERS || total > MAX_PARALLEL_NUMBERS || Atomics.load(h.flags, FLAG_STATE) !== STATE_READY) return false;
+  dropBars(h);
   // Split at the number where the main thread's share ends (a plot's numbers may be split).
   let left = Math.round(total * MAIN_SHARE);
   let k = 0;
@@ -160,4 +194,84 @@ function jsonInParallel(parts: readonly JsonPart[], out: TextSink): boolean {
     for (const c of answer.chunks) out.raw(c);
   }
   return true;
+}
+
+/** A JSON output whose numbers are written while the script runs (see the top of this file). */
+export interface JsonPipeline {
+  /** The rows to run, in order, as [from, to) ranges. */
+  readonly batches: readonly (readonly [number, number])[];
+  /** After batch `index` ran: its rows' plot values (views: copied for the helper). */
+  ran(index: number, cols: readonly PlotColumn[]): void;
+  /** After the last batch: the items of each plot ([plot][piece], in order). `columnsOf(from, to)`
+   * gives the plot values of rows [from, to) for the batches the main thread writes itself. */
+  finish(columnsOf: (from: number, to: number) => PlotColumn[]): Uint8Array[][];
+}
+
+/** A pipeline for rows [from, to) of `plots` plots, or null when there is no helper or the output is
+ * too small (the hand-over costs more) or too large (the bytes wait in memory until the end, as
+ * jsonInParallel's). The helper need not have started: the batches wait in its queue, and those it
+ * has not reached at the end are the main thread's. */
+export function startJsonPipeline(from: number, to: number, plots: number): JsonPipeline | null {
+  const h = helper;
+  const rows = to - from;
+  const total = rows * plots;
+  if (h === null || plots === 0 || total < MIN_PARALLEL_NUMBERS || total > MAX_PARALLEL_NUMBERS) return null;
+  dropBars(h);
+  const count = Math.max(2, Math.min(MAX_BATCHES, Math.floor(rows / MIN_BATCH_ROWS)));
+  const batches: [number, number][] = [];
+  for (let i = 0; i < count; i++) batches.push([from + Math.floor((rows * i) / count), from + Math.floor((rows * (i + 1)) / count)]);
+  const claims = new Int32Array(new SharedArrayBuffer(4 * count));
+  return {
+    batches,
+    ran(index, cols) {
+      const values = cols.map((c) => c.values.slice()); // copies the helper owns
+      const job: BatchJob = { kind: 'batch', claims, index, values, first: index === 0 };
+      h.port.postMessage(job, values.map((v) => v.buffer as ArrayBuffer));
+      jobs++;
+    },
+    finish(columnsOf) {
+      const items: Uint8Array[][] = Array.from({ length: plots }, () => new Array<Uint8Array>(count));
+      // The batches the helper has not started, from the last back: the main thread's.
+      let mine = 0;
+      for (let i = count - 1; i >= 0; i--) {
+        if (Atomics.compareExchange(claims, i, CLAIM_FREE, CLAIM_MAIN) !== CLAIM_FREE) break;
+        const [a, b] = batches[i] as [number, number];
+        columnsOf(a, b).forEach((c, k) => ((items[k] as Uint8Array[])[i] = jsonItems(c.values, i === 0)));
+        mine++;
+      }
+      // The helper's answers for the batches it claimed (the others' answers say `skipped`).
+      const theirs = count - mine;
+      let answered = 0;
+      while (answered < theirs) {
+        const seen = Atomics.load(h.flags, FLAG_JOBS);
+        const m = receiveMessageOnPort(h.port);
+        if (m === undefined) {
+          if (Atomics.wait(h.flags, FLAG_JOBS, seen, ANSWER_TIMEOUT_MS) === 'timed-out') {
+            trace('gave up waiting for its JSON bytes');
+            break;
+          }
+          continue;
+        }
+        const answer = m.message as BatchAnswer;
+        if ('skipped' in answer) continue;
+        answered++;
+        if ('items' in answer) answer.items.forEach((bytes, k) => ((items[k] as Uint8Array[])[answer.index] = bytes));
+      }
+      // Any batch not written yet (the helper failed on it): the main thread writes it.
+      for (let i = 0; i < count; i++) {
+        if (items.every((plot) => plot[i] !== undefined)) continue;
+        trace('failed to write a batch');
+        const [a, b] = batches[i] as [number, number];
+        columnsOf(a, b).forEach((c, k) => ((items[k] as Uint8Array[])[i] = jsonItems(c.values, i === 0)));
+      }
+      trace(`wrote ${count - mine} of ${count} batches of JSON numbers`);
+      return items;
+    },
+  };
+}
+
+/** `values` as JSON array items, in bytes of their own. */
+export function jsonItems(values: Float64Array, first: boolean): Uint8Array {
+  const out = Buffer.allocUnsafeSlow(values.length * JSON_ITEM_BYTES); // never pooled: its buffer may be transferred
+  return out.subarray(0, writeJsonItems(out, 0, values, 0, values.length, first));
 }

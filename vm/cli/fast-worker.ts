@@ -7,7 +7,7 @@
 import { closeSync, openSync, fstatSync } from 'node:fs';
 import { workerData, type MessagePort } from 'node:worker_threads';
 import type { ParsedBars } from '../data/csv.js';
-import { FLAG_JOBS, FLAG_STATE, type JsonAnswer, type JsonJob, STATE_READING, STATE_READY } from './fast-path.js';
+import { type BatchAnswer, type BatchJob, CLAIM_FREE, CLAIM_HELPER, FLAG_JOBS, FLAG_STATE, jsonItems, type JsonAnswer, type JsonJob, STATE_READING, STATE_READY, STATE_STARTING } from './fast-path.js';
 import { TextSink, writeJsonParts } from './output.js';
 import { readBarsBytes } from './read-bars.js';
 
@@ -46,19 +46,49 @@ function readBars(file: string): ParsedBars | null {
   }
 }
 
-signal(FLAG_STATE, STATE_READING);
-let bars: ParsedBars | null = null;
-try {
-  bars = path === null ? null : readBars(path);
-  port.postMessage(bars, bars === null ? [] : buffersOf(bars));
-} catch {
-  port.postMessage(null);
-} finally {
-  signal(FLAG_STATE, STATE_READY);
+// The bars, unless the main thread found this thread not started yet and read them itself.
+if (Atomics.compareExchange(flags, FLAG_STATE, STATE_STARTING, STATE_READING) === STATE_STARTING) {
+  let bars: ParsedBars | null = null;
+  try {
+    bars = path === null ? null : readBars(path);
+    port.postMessage(bars, bars === null ? [] : buffersOf(bars));
+  } catch {
+    port.postMessage(null);
+  } finally {
+    signal(FLAG_STATE, STATE_READY);
+  }
+  bars = null;
 }
-bars = null;
 
-port.on('message', (job: JsonJob) => {
+/** A pipelined batch: its items, unless the main thread claimed it first. */
+function batch(job: BatchJob): void {
+  let answer: BatchAnswer;
+  const transfer: ArrayBuffer[] = [];
+  try {
+    if (Atomics.compareExchange(job.claims, job.index, CLAIM_FREE, CLAIM_HELPER) !== CLAIM_FREE) answer = { index: job.index, skipped: true };
+    else {
+      const items = job.values.map((v) => jsonItems(v, job.first));
+      for (const b of items) transfer.push(b.buffer as ArrayBuffer);
+      answer = { index: job.index, items };
+    }
+  } catch (e) {
+    answer = { index: job.index, error: e instanceof Error ? e.message : String(e) };
+    transfer.length = 0;
+  }
+  try {
+    port.postMessage(answer, transfer);
+  } catch {
+    port.postMessage({ index: job.index, error: 'cannot post the bytes' });
+  } finally {
+    signal(FLAG_JOBS, null);
+  }
+}
+
+port.on('message', (job: JsonJob | BatchJob) => {
+  if (job.kind === 'batch') {
+    batch(job);
+    return;
+  }
   let answer: JsonAnswer;
   const transfer: ArrayBuffer[] = [];
   try {

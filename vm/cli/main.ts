@@ -38,7 +38,8 @@ import { csvSymbolInfo, inferMintick, inferTimeframe } from '../data/infer.js';
 import { inspectSnapshot } from './inspect.js';
 import { chartBars, TimeframeFlagError } from './timeframe-flags.js';
 import { DataForError, OtherData, parseTickerFile } from './data-for.js';
-import { plotColumns, TextSink, toCsv, toJson } from './output.js';
+import { plotColumns, TextSink, toCsv, toJson, toJsonFromItems } from './output.js';
+import { startJsonPipeline } from './fast-path.js';
 import { printErr, printOut } from './terminal-text.js';
 import { readBarsFile } from './read-bars.js';
 import { StrategyJsonSink, strategyJson, tradesCsv } from './trades.js';
@@ -688,6 +689,12 @@ function runFrom(a: RunArgs, program: Program, inst: Instance, bars: BarColumns,
     if (problem) throw new CliError(problem);
   }
   flushWarnings();
+  // A plain JSON output's numbers are written while the script runs, by the helper thread when
+  // there is one (fast-path.ts); a strategy's or a drawing script's JSON has more than plots.
+  const pipeline =
+    a.format === 'json' && saveAt === null && program.meta.kind !== 'strategy' && !drawsAnything(program)
+      ? startJsonPipeline(from, bars.length, plotColumns(program, inst, firstBar, firstBar).length)
+      : null;
   try {
     if (saveAt !== null) {
       const at = saveAt;
@@ -695,6 +702,11 @@ function runFrom(a: RunArgs, program: Program, inst: Instance, bars: BarColumns,
       if (a.save !== null) writeOut(a.save, 'snapshot', inst.saveState());
       if (a.export !== null) writeOut(a.export, 'checkpoint file', checkpointFileBytes(inst, { bars, dataPath, resumed: resumedFile }));
       runBarsAnswering(inst, bars, other.answer, at - offset + 1, bars.length);
+    } else if (pipeline !== null) {
+      pipeline.batches.forEach(([r0, r1], i) => {
+        runBarsAnswering(inst, bars, other.answer, r0, r1);
+        pipeline.ran(i, plotColumns(program, inst, r0 + offset, r1 + offset));
+      });
     } else {
       runBarsAnswering(inst, bars, other.answer, from, bars.length);
     }
@@ -743,7 +755,10 @@ function runFrom(a: RunArgs, program: Program, inst: Instance, bars: BarColumns,
     fileOp(path, 'drawings', () => writeDrawingsFile(path, inst.drawings()));
   }
   if (a.format === 'csv') toCsv(inst, firstBar, firstBar + count, cols, sink);
-  else toJson(count, cols, sink);
+  else if (pipeline !== null) {
+    const items = pipeline.finish((r0, r1) => plotColumns(program, inst, r0 + offset, r1 + offset));
+    toJsonFromItems(count, cols.map((c) => c.title), items, sink);
+  } else toJson(count, cols, sink);
   sink.end();
   if (fd >= 0) closeSync(fd);
   return 0;

@@ -105,6 +105,23 @@ export class TextSink {
     this.pos = pos;
   }
 
+  /** JSON array items: the numbers of `values` (see writeJsonItems), each after `, ` but the
+   * first when `first`. As many at a time as the buffer holds. */
+  jsonNumbers(values: Float64Array, first: boolean): void {
+    const n = values.length;
+    let i = 0;
+    while (i < n) {
+      let room = ((this.buf.length - this.pos) / JSON_ITEM_BYTES) | 0;
+      if (room < 1) {
+        this.flush(JSON_ITEM_BYTES);
+        room = ((this.buf.length - this.pos) / JSON_ITEM_BYTES) | 0;
+      }
+      const end = Math.min(n, i + room);
+      this.pos = writeJsonItems(this.buf, this.pos, values, i, end, first && i === 0);
+      i = end;
+    }
+  }
+
   /** One ASCII byte. */
   byte(b: number): void {
     const buf = this.reserve(1);
@@ -151,6 +168,42 @@ export class TextSink {
 }
 
 const CHUNK_BYTES = 1 << 20;
+/** Most bytes of one JSON array item: `, ` and a number. */
+export const JSON_ITEM_BYTES = 2 + MAX_NUMBER_BYTES;
+
+/** Writes values[from, to) as JSON array items into `out` at `pos` (room for JSON_ITEM_BYTES each):
+ * each number as JavaScript prints it, `null` for NaN and ±Infinity, each after `, ` but the first
+ * when `first`. Returns the position after them. One loop for speed: no call and no boxed double
+ * per number but writeShortestOf's. */
+export function writeJsonItems(out: Uint8Array, pos: number, values: Float64Array, from: number, to: number, first: boolean): number {
+  let i = from;
+  if (first && i < to) {
+    const v = values[i++] as number;
+    if (v - v === 0) {
+      SHORTEST_ARG[0] = v;
+      pos = writeShortestOf(out, pos);
+    } else pos = writeNull(out, pos);
+  }
+  for (; i < to; i++) {
+    const v = values[i] as number;
+    out[pos] = 44; // ,
+    out[pos + 1] = 32;
+    if (v - v === 0) {
+      // NaN and ±Infinity fail v - v === 0.
+      SHORTEST_ARG[0] = v;
+      pos = writeShortestOf(out, pos + 2);
+    } else pos = writeNull(out, pos + 2);
+  }
+  return pos;
+}
+
+function writeNull(out: Uint8Array, pos: number): number {
+  out[pos] = 110; // null
+  out[pos + 1] = 117;
+  out[pos + 2] = 108;
+  out[pos + 3] = 108;
+  return pos + 4;
+}
 
 /** A piece of the JSON output between its head and its end: text, or a plot's numbers (`first`:
  * `values[0]` is the plot's first number, written without the separator). */
@@ -163,13 +216,7 @@ export function writeJsonParts(out: TextSink, parts: readonly JsonPart[]): void 
       out.write(p);
       continue;
     }
-    const v = p.values;
-    let i = 0;
-    if (p.first && v.length > 0) {
-      out.number('', v[0] as number, 'null');
-      i = 1;
-    }
-    for (; i < v.length; i++) out.number(', ', v[i] as number, 'null');
+    out.jsonNumbers(p.values, p.first);
   }
 }
 
@@ -181,14 +228,33 @@ export function setJsonHelper(helper: ((parts: readonly JsonPart[], out: TextSin
   jsonHelper = helper;
 }
 
+/** The JSON output's text before the plots, before each plot's numbers, after each and at the end. */
+const jsonHead = (bars: number): string => `{\n  "bars": ${bars},\n  "plots": {`;
+const jsonPlotHead = (k: number, title: string): string => `${k === 0 ? '' : ','}\n    ${JSON.stringify(title)}: [`;
+const JSON_PLOT_END = ']';
+const JSON_END = '\n  }\n}\n';
+
 export function toJson(bars: number, cols: PlotColumn[], out: TextSink = new TextSink()): TextSink {
-  out.write(`{\n  "bars": ${bars},\n  "plots": {`);
+  out.write(jsonHead(bars));
   const parts: JsonPart[] = [];
   cols.forEach((c, k) => {
-    parts.push(`${k === 0 ? '' : ','}\n    ${JSON.stringify(c.title)}: [`, { values: c.values, first: true }, ']');
+    parts.push(jsonPlotHead(k, c.title), { values: c.values, first: true }, JSON_PLOT_END);
   });
   if (jsonHelper === null || !jsonHelper(parts, out)) writeJsonParts(out, parts);
-  out.write('\n  }\n}\n');
+  out.write(JSON_END);
+  return out;
+}
+
+/** toJson's bytes from each plot's numbers already written as JSON array items (`items[k]`: the
+ * pieces of plot k, in order; fast-path.ts's pipeline). */
+export function toJsonFromItems(bars: number, titles: readonly string[], items: readonly (readonly Uint8Array[])[], out: TextSink): TextSink {
+  out.write(jsonHead(bars));
+  titles.forEach((title, k) => {
+    out.write(jsonPlotHead(k, title));
+    for (const piece of items[k] ?? []) out.raw(piece);
+    out.write(JSON_PLOT_END);
+  });
+  out.write(JSON_END);
   return out;
 }
 

@@ -35,6 +35,19 @@ for (let q = 0, p = 1; q <= 22; q++, p *= 10) {
 const DECADE: number[] = [];
 for (let k = -6; k <= 16; k++) DECADE.push(Number(`1e${k}`));
 
+/** "00".."99" as ASCII pairs. */
+const PAIRS = new Uint8Array(200);
+for (let i = 0; i < 100; i++) {
+  PAIRS[2 * i] = 48 + ((i / 10) | 0);
+  PAIRS[2 * i + 1] = 48 + (i % 10);
+}
+
+/** Writes the two digits of v (0..99) at `at`. */
+function writePair(out: Uint8Array, at: number, v: number): void {
+  out[at] = PAIRS[v << 1] as number;
+  out[at + 1] = PAIRS[(v << 1) + 1] as number;
+}
+
 /** Scratch digits of the integer being written. */
 const DIGITS = new Uint8Array(24);
 
@@ -150,27 +163,37 @@ export function writeShortestOf(out: Uint8Array, pos: number): number {
     lo += 1e8;
     hi -= 1;
   }
-  // The closest decimal of 15, then 16, then 17 digits, as the floor's last `drop` digits
-  // replaced by zeros, plus one unit of 10^drop when it rounds up; the first within the interval.
+  // The closest decimal of 15, then 16, then 17 digits, as the floor's last 2, 1 or 0 digits
+  // replaced by zeros, plus one unit of their place (`unit`) when it rounds up; the first within
+  // the interval. y's distance above each floor is those digits plus f. A distance within 1e-9 of
+  // the midpoint or of `half` is too close to call: String decides.
   // (Integer arithmetic from here: hi < 10^9 and lo < 10^8 fit in 31 bits.)
   let low = lo | 0;
-  let k = 15;
+  const r100 = low % 100;
   let unit = 100;
-  let dist = 0;
-  let up = false;
-  for (;;) {
-    const t = (low % unit) + f; // how far y is above the k-digit floor
-    const mid = unit * 0.5;
-    if (t > mid - 1e-9 && t < mid + 1e-9) return writeAscii(out, pos, String(a)); // a tie: String decides
-    up = t > mid;
-    dist = up ? unit - t : t;
-    if (dist > half - 1e-9 && dist < half + 1e-9) return writeAscii(out, pos, String(a));
-    if (dist < half) break;
-    if (k === 17) return writeAscii(out, pos, String(a)); // cannot happen: 17 digits always read back
-    k++;
-    unit = k === 16 ? 10 : 1;
+  let rem = r100;
+  let t = r100 + f;
+  let up = t > 50;
+  let dist = up ? 100 - t : t;
+  if ((t > 50 - 1e-9 && t < 50 + 1e-9) || (dist > half - 1e-9 && dist < half + 1e-9)) return writeAscii(out, pos, String(a));
+  if (!(dist < half)) {
+    unit = 10;
+    rem = r100 % 10;
+    t = rem + f;
+    up = t > 5;
+    dist = up ? 10 - t : t;
+    if ((t > 5 - 1e-9 && t < 5 + 1e-9) || (dist > half - 1e-9 && dist < half + 1e-9)) return writeAscii(out, pos, String(a));
+    if (!(dist < half)) {
+      unit = 1;
+      rem = 0;
+      t = f;
+      up = t > 0.5;
+      dist = up ? 1 - t : t;
+      if ((t > 0.5 - 1e-9 && t < 0.5 + 1e-9) || (dist > half - 1e-9 && dist < half + 1e-9)) return writeAscii(out, pos, String(a));
+      if (!(dist < half)) return writeAscii(out, pos, String(a)); // cannot happen: 17 digits always read back
+    }
   }
-  low = low - (low % unit) + (up ? unit : 0);
+  low = low - rem + (up ? unit : 0);
   let high = hi | 0;
   if (low >= 100000000) {
     low -= 100000000;
@@ -178,32 +201,56 @@ export function writeShortestOf(out: Uint8Array, pos: number): number {
   }
   // 17 digits exactly (a carry up to 10^17, or an exponent estimate off by one, goes to String).
   if (hi < 1e8 || high >= 1000000000) return writeAscii(out, pos, String(a));
-  // Fixed notation as Number.prototype.toString writes it (n is -5..15 here). The 17 digits go
-  // straight to their places: after `0.` and -n zeros when n <= 0, else with a gap after the first
-  // n for the point. Trailing zeros are then left out (the buffer has room for all 17).
-  let base = pos;
-  let split = n;
+  // Fixed notation as Number.prototype.toString writes it (n is -5..15 here). The 17 digits are
+  // written in a row, two at a time: after `0.` and -n zeros when n <= 0; else one place to the
+  // right, and the first n then moved one place left to make room for the point. Trailing zeros
+  // are then left out (the buffer has room for all 17 and the point).
+  let base = pos + 1;
   if (n <= 0) {
     out[pos] = 48; // 0
     out[pos + 1] = 46; // .
     for (let i = 0; i < -n; i++) out[pos + 2 + i] = 48;
     base = pos + 2 - n;
-    split = 17; // no gap
   }
-  for (let i = 8; i >= 0; i--) {
-    const next = (high / 10) | 0;
-    out[base + i + (i >= split ? 1 : 0)] = 48 + high - next * 10;
-    high = next;
-  }
-  for (let i = 16; i >= 9; i--) {
-    const next = (low / 10) | 0;
-    out[base + i + (i >= split ? 1 : 0)] = 48 + low - next * 10;
-    low = next;
-  }
+  // low's 8 digits, then high's 9, two at a time from the right (unrolled: measurably faster).
+  let next = (low / 100) | 0;
+  writePair(out, base + 15, low - next * 100);
+  low = next;
+  next = (low / 100) | 0;
+  writePair(out, base + 13, low - next * 100);
+  low = next;
+  next = (low / 100) | 0;
+  writePair(out, base + 11, low - next * 100);
+  writePair(out, base + 9, next);
+  next = (high / 100) | 0;
+  writePair(out, base + 7, high - next * 100);
+  high = next;
+  next = (high / 100) | 0;
+  writePair(out, base + 5, high - next * 100);
+  high = next;
+  next = (high / 100) | 0;
+  writePair(out, base + 3, high - next * 100);
+  high = next;
+  next = (high / 100) | 0;
+  writePair(out, base + 1, high - next * 100);
+  out[base] = 48 + next;
   let len = 17;
-  while (len > 1 && out[base + len - 1 + (len - 1 >= split ? 1 : 0)] === 48) len--;
+  while (len > 1 && out[base + len - 1] === 48) len--;
   if (n <= 0) return base + len;
+  for (let i = 0; i < n; i++) out[pos + i] = out[pos + 1 + i] as number;
   if (len <= n) return pos + n; // a whole number: the digits up to the point, zeros included
   out[pos + n] = 46; // .
   return pos + len + 1;
+}
+
+// Warm-up. V8 optimises writeShortestOf from what it has seen run; a path never run by then (an
+// integer, a power of two, one of String's cases) deoptimises it when first met, and it runs
+// unoptimised until compiled again. Running every path a few times at load records their types
+// first; a few hundred ordinary numbers more (~1 ms) have it compiled on a background thread while
+// the CLI reads its data and runs the script, instead of while it writes the first numbers (its
+// compile took 8-150 ms there, by the machine's load). Into a Buffer, as the CLI's writers use.
+{
+  const scratch = Buffer.alloc(MAX_NUMBER_BYTES);
+  for (let i = 0; i < 8; i++) for (const x of [0.1, -2.5, 12, 3e9, 0.5, 1e21, 1e-7, 123.456, 0]) writeShortest(scratch, 0, x);
+  for (let i = 1; i <= 2000; i++) writeShortest(scratch, 0, i * 0.37 + 100 / i);
 }

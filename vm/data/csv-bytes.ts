@@ -86,7 +86,7 @@ function parse(next: () => Uint8Array | null, totalLength: number, name: string 
   // Columns sized as the text loader sizes them for a file read in pieces.
   const lines = countLines(head, h.pos);
   const total = Math.max(totalLength, len);
-  let capacity = total > headEnd ? Math.ceil((lines * total * 1.02) / Math.max(1, head.length - h.pos)) + 16 : lines;
+  const capacity = total > headEnd ? Math.ceil((lines * total * 1.02) / Math.max(1, head.length - h.pos)) + 16 : lines;
   const r: CsvRows = {
     bars: createBars(capacity), n: 0, capacity, rowLine: new Int32Array(capacity),
     numericTimes: true, kind: 'iso', maxAbsTime: 0, dateCol: h.timeCol, firstDateCell: '',
@@ -98,35 +98,11 @@ function parse(next: () => Uint8Array | null, totalLength: number, name: string 
   const roles = new Uint8Array(h.ncols);
   setColumnRoles(roles, h);
   const reader = new ByteRow(h.delim, roles);
-  const closeOnly = h.closeOnly;
-  const hasVolume = h.volumeCol >= 0;
-  const values = reader.values;
+  reader.line = h.line;
   let p = h.pos + (bomBytes > 0 ? bomBytes - 1 : 0);
-  let line = h.line;
   for (;;) {
-    const end = reader.start(bytes);
-    for (;;) {
-      p = reader.skipBlankLines(p);
-      line += reader.blankLines;
-      if (p >= end) break;
-      p = reader.row(p);
-      if (p < 0) return null;
-      if (r.n === 0) r.firstDateCell = ascii(bytes, reader.timeStart, reader.timeEnd);
-      if (r.n >= capacity) {
-        capacity = Math.max(r.n + 16, Math.ceil(capacity * 1.5));
-        grow(r, capacity);
-      }
-      const t = values[TIME] as number;
-      const a = Math.abs(t);
-      if (a > r.maxAbsTime) r.maxAbsTime = a;
-      const cl = values[CLOSE] as number;
-      storeBar(
-        r, closeOnly, line, t,
-        closeOnly ? cl : (values[OPEN] as number), closeOnly ? cl : (values[HIGH] as number), closeOnly ? cl : (values[LOW] as number), cl,
-        hasVolume ? (values[VOLUME] as number) : NaN, r.tickVolume !== null ? (values[TICK_VOLUME] as number) : NaN,
-      );
-      line++;
-    }
+    reader.start(bytes);
+    if (chunkRows(reader, r, p, h.closeOnly, h.volumeCol >= 0) < 0) return null;
     // A chunk that does not end after a line feed may have cut a row (or a CR from its LF).
     const cut = bytes.length === 0 || bytes[bytes.length - 1] !== 10;
     const more = next();
@@ -139,6 +115,37 @@ function parse(next: () => Uint8Array | null, totalLength: number, name: string 
   return afterRows(h, r, report);
 }
 
+/** The rows of the reader's chunk from `p` on, into `r`: the chunk's end, or -1 when a row is not
+ * of this loader's shape. A function of its own (not a loop inside parse) so that V8 optimises it
+ * early and small: inside parse, the loop was compiled on-stack with the whole function (~60 ms of
+ * compiling, during which it ran unoptimised) and deoptimised at the first chunk's end. */
+function chunkRows(reader: ByteRow, r: CsvRows, p: number, closeOnly: boolean, hasVolume: boolean): number {
+  const values = reader.values;
+  const end = reader.length;
+  let line = reader.line;
+  for (;;) {
+    p = reader.skipBlankLines(p);
+    line += reader.blankLines;
+    if (p >= end) break;
+    p = reader.row(p);
+    if (p < 0) return -1;
+    if (r.n === 0) r.firstDateCell = ascii(reader.chunk, reader.timeStart, reader.timeEnd);
+    if (r.n >= r.capacity) grow(r, Math.max(r.n + 16, Math.ceil(r.capacity * 1.5)));
+    const t = values[TIME] as number;
+    const a = Math.abs(t);
+    if (a > r.maxAbsTime) r.maxAbsTime = a;
+    const cl = values[CLOSE] as number;
+    storeBar(
+      r, closeOnly, line, t,
+      closeOnly ? cl : (values[OPEN] as number), closeOnly ? cl : (values[HIGH] as number), closeOnly ? cl : (values[LOW] as number), cl,
+      hasVolume ? (values[VOLUME] as number) : NaN, r.tickVolume !== null ? (values[TICK_VOLUME] as number) : NaN,
+    );
+    line++;
+  }
+  reader.line = line;
+  return p;
+}
+
 /** Reads rows of plain fields from bytes. */
 class ByteRow {
   /** The values of the row just read, by role. */
@@ -148,6 +155,8 @@ class ByteRow {
   timeEnd = 0;
   /** Blank lines the last skipBlankLines passed. */
   blankLines = 0;
+  /** The line number of the next row (for chunkRows). */
+  line = 0;
   private bytes: Uint8Array = new Uint8Array(0);
   private len = 0;
   private readonly last: number;
@@ -159,10 +168,18 @@ class ByteRow {
     this.last = roles.length - 1;
   }
 
-  /** Reads from `bytes` (the next chunk of the file) from now on; returns its length. */
-  start(bytes: Uint8Array): number {
+  /** Reads from `bytes` (the next chunk of the file) from now on. */
+  start(bytes: Uint8Array): void {
     this.bytes = bytes;
     this.len = bytes.length;
+  }
+
+  /** The chunk being read, and its length. */
+  get chunk(): Uint8Array {
+    return this.bytes;
+  }
+
+  get length(): number {
     return this.len;
   }
 

@@ -99,6 +99,7 @@ export interface FeedTarget extends ScriptState {
   bar: number;
   outputs: OutputStore;
   syminfo: SymbolInfo;
+  chartSyminfo: SymbolInfo;
   timeframe: TimeframeInfo;
 }
 
@@ -125,13 +126,13 @@ export class BarFeed {
     readonly steps: readonly HostStep[],
   ) {
     const tf = m.timeframe;
-    this.fixedMs = (tf.unit === '' || tf.unit === 'S') && m.syminfo.session === '24x7' ? timeframeSeconds(tf) * 1000 : 0;
+    this.fixedMs = (tf.unit === '' || tf.unit === 'S') && m.chartSyminfo.session === '24x7' ? timeframeSeconds(tf) * 1000 : 0;
   }
 
   /** time_close of a bar opening at `t`: the end of its period, cut at the session end. Intraday
    * bars of a round-the-clock symbol simply last one timeframe. */
   closeTimeOf(t: number): number {
-    return this.fixedMs > 0 ? t + this.fixedMs : barCloseTime(this.m.syminfo, this.m.timeframe, t);
+    return this.fixedMs > 0 ? t + this.fixedMs : barCloseTime(this.m.chartSyminfo, this.m.timeframe, t);
   }
 
   /** The registers that are the same on every bar of a runBars call (history, confirmed, new,
@@ -218,13 +219,16 @@ export class BarFeed {
   leave(): void {
     const steps = this.steps;
     if (steps.length === 0) return;
-    const info = this.barInfo();
+    // The bar's facts as step 4 gave them (the body changes none of them), unless this feed did not
+    // enter the bar (a restored instance finishing it).
+    const info = this.info.index === this.m.bar && this.info.time === this.m.f[TIME] ? this.info : this.barInfo();
     for (let k = steps.length - 1; k >= 0; k--) steps[k]?.afterBar(this.m, info);
   }
 
   private before(): void {
     const info = this.barInfo();
-    for (const s of this.steps) s.beforeBar(this.m, info);
+    const steps = this.steps;
+    for (let k = 0; k < steps.length; k++) steps[k]?.beforeBar(this.m, info);
   }
 
   private barInfo(): BarInfo {

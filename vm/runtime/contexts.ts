@@ -71,6 +71,7 @@ const {
 
 /** The bar registers a context replaces: open .. isFirst (registers 0..12 of core/registers.ts). */
 const SWAPPED = IS_FIRST + 1;
+if (SWAPPED !== 13) throw new Error("Internal: contexts.ts copyRegs copies 13 bar registers.");
 
 /** Flags operand of CTX_IN. */
 export const CTX_GAPS = 1;
@@ -81,6 +82,9 @@ export const CTX_LOWER = 8;
  * compiler): the chart's own symbol then swaps the registers in CTX_LOOP, and only when the
  * expression's value is needed (see `mustRun`). Programs without it swap in CTX_IN. */
 export const CTX_LOOPED = 16;
+/** Flags above CTX_LOOPED: request.security(calc_bars_count = flags / CTX_CALC_BARS, whole part)
+ * for another symbol: its context runs on its last N bars only, bar_index counted from the first. */
+export const CTX_CALC_BARS = 32;
 
 /** What the context code needs of the machine. */
 export interface ContextHost {
@@ -88,6 +92,7 @@ export interface ContextHost {
   cs: unknown[];
   bar: number;
   syminfo: SymbolInfo;
+  chartSyminfo: SymbolInfo;
   timeframe: TimeframeInfo;
   fail(code: string, message: string): never;
   /** The columns of the running runBars call and the current bar's row: the confirmed chart bars
@@ -153,8 +158,12 @@ export interface RequestState {
   wform: number[];
   wconf: number[];
   wclosed: boolean;
-  /** A new confirmed value arrived on this chart bar (gaps_on, lookahead_off). */
+  /** A new confirmed value arrived on this chart bar (gaps_on, lookahead_off): wconf then differs
+   * from kconf (otherwise they are equal and neither is copied). */
   arrived: boolean;
+  /** wform was written since the last commit (kform := wform is due); undefined in a state saved by
+   * an older VM: treated as written. */
+  fd?: boolean;
   /** This chart bar opened a period (gaps_on, lookahead_on). */
   opened: boolean;
   /** End of the working period (ms). */
@@ -175,6 +184,18 @@ export interface RequestState {
   loop: number;
   /** No data and ignore_invalid_symbol: na. */
   ono: boolean;
+  /** Another symbol: its information while its bars are in the registers (syminfo.* reads it), and
+   * whether they are (between the first CTX_LOOP that loads a bar and CTX_OUT; a snapshot taken
+   * there restores it: see `contextSymbol`). */
+  osym?: SymbolInfo | null;
+  inside?: boolean;
+  /** The bar last loaded (oi - 1) was forming: built from the other symbol's bars that opened
+   * before the chart bar closed (realtime chart bars, and the bars confirmed after them); it runs
+   * again on the next chart bar, its values replacing ocur (`orerun`). */
+  opart?: boolean;
+  orerun?: boolean;
+  /** The first bar the context runs (calc_bars_count): its bar_index 0. */
+  ostart?: number;
   /** request.security_lower_tf: the values of this chart bar's intrabars. */
   items: number[];
 }
@@ -185,8 +206,8 @@ function newRequestState(): RequestState {
     kp: NaN, ki: -1, ko: NaN, kh: NaN, kl: NaN, kc: NaN, kv: NaN, kform: [], kconf: [], kclosed: false, kend: NaN, fp: NaN, fdone: false, fh: NaN, fl: NaN, fc: NaN, fv: NaN,
     ro: NaN, rh: NaN, rl: NaN, rc: NaN, rv: NaN, run: true, ct: NaN, ctc: NaN,
     wp: NaN, wi: -1, wo: NaN, wh: NaN, wl: NaN, wc: NaN, wv: NaN, wform: [], wconf: [], wclosed: false,
-    arrived: false, opened: false, wend: NaN, flags: 0, saved: new Float64Array(SWAPPED), savedBar: -1,
-    okey: '', oi: 0, ocur: [], oprev: [], otc: NaN, oshown: -1, loop: 0, ono: false, items: [],
+    arrived: false, fd: false, opened: false, wend: NaN, flags: 0, saved: new Float64Array(SWAPPED), savedBar: -1,
+    okey: '', oi: 0, ocur: [], oprev: [], otc: NaN, oshown: -1, loop: 0, ono: false, osym: null, inside: false, opart: false, orerun: false, ostart: 0, items: [],
   };
 }
 
@@ -210,7 +231,10 @@ function timeframeOf(m: ContextHost, tfs: string): TimeframeInfo {
     if (TIMEFRAMES.size < 256) TIMEFRAMES.set(tfs, info);
   }
   if (timeframeSeconds(info) < timeframeSeconds(m.timeframe)) {
-    m.fail('lower-timeframe', `request.security(): the requested timeframe "${tfs}" is lower than the chart's "${m.timeframe.period}": request.security() of a lower timeframe (TradingView gives the last intrabar's value) is not supported yet; request.security_lower_tf() gives every intrabar's value (the CLI takes them with --data-for <ticker>=<bars at "${tfs}">).`);
+    m.fail(
+      'lower-timeframe',
+      `request.security(): the requested timeframe "${tfs}" is lower than the chart's "${m.timeframe.period}": request.security() of a lower timeframe (the last intrabar's value) is not supported yet. request.security_lower_tf() gives the intrabars' values as an array, from a dataset of the symbol at "${tfs}" or lower (CLI: --data-for ${m.syminfo.ticker}=file.csv; app: import it as ${m.syminfo.ticker}.csv).`,
+    );
   }
   return info;
 }
@@ -252,9 +276,19 @@ export function ctxEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, f
     // A new chart bar: the working values of the previous one are final.
     if (st.bar >= 0) {
       st.kp = st.wp; st.ki = st.wi; st.ko = st.wo; st.kh = st.wh; st.kl = st.wl; st.kc = st.wc; st.kv = st.wv;
-      copyInto(st.kform, st.wform); copyInto(st.kconf, st.wconf); st.kclosed = st.wclosed; st.kend = st.wend;
+      // (Lists copied only when they changed: most chart bars neither run the expression nor
+      // confirm a value.)
+      if (st.fd !== false) {
+        copyInto(st.kform, st.wform);
+        st.fd = false;
+      }
+      if (st.arrived) copyInto(st.kconf, st.wconf);
+      st.kclosed = st.wclosed; st.kend = st.wend;
     }
     st.bar = chartBar;
+  } else if (st.arrived) {
+    // The same chart bar again (a realtime tick): its working confirmed value starts over.
+    copyInto(st.wconf, st.kconf);
   }
   st.flags = flags;
   const t = f[TIME] as number;
@@ -277,7 +311,6 @@ export function ctxEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, f
   const v = f[VOLUME] as number;
   st.arrived = false;
   st.opened = false;
-  copyInto(st.wconf, st.kconf);
   if (st.ki >= 0 && p === st.kp) {
     st.wi = st.ki;
     st.wo = st.ko;
@@ -356,8 +389,25 @@ export function ctxEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, f
 function saveChart(m: ContextHost, st: RequestState): void {
   let saved = st.saved;
   if (!(saved instanceof Float64Array)) saved = st.saved = new Float64Array(SWAPPED);
-  const f = m.f;
-  for (let r = 0; r < SWAPPED; r++) saved[r] = f[r] as number;
+  copyRegs(saved, m.f);
+}
+
+/** dst[0..SWAPPED) := src[0..SWAPPED): the bar registers (written out: this runs on every chart
+ * bar of another symbol's request, twice). */
+function copyRegs(dst: Float64Array, src: Float64Array): void {
+  dst[0] = src[0] as number;
+  dst[1] = src[1] as number;
+  dst[2] = src[2] as number;
+  dst[3] = src[3] as number;
+  dst[4] = src[4] as number;
+  dst[5] = src[5] as number;
+  dst[6] = src[6] as number;
+  dst[7] = src[7] as number;
+  dst[8] = src[8] as number;
+  dst[9] = src[9] as number;
+  dst[10] = src[10] as number;
+  dst[11] = src[11] as number;
+  dst[12] = src[12] as number;
 }
 
 /** Whether the expression of an own-symbol request must run on this chart bar. On history with
@@ -407,8 +457,8 @@ export function ctxLeave(m: ContextHost, s: number, src: number, dst: number, n:
   if ((st.flags & CTX_LOOPED) === 0 || st.loop === 1) {
     // The expression ran: its value, and the chart's registers back.
     for (let j = 0; j < n; j++) form[j] = f[src + j] as number;
-    const saved = st.saved;
-    for (let r = 0; r < SWAPPED; r++) f[r] = saved[r] as number;
+    st.fd = true;
+    copyRegs(f, st.saved);
     m.bar = st.savedBar;
   }
   const closed = (f[TIME_CLOSE] as number) >= st.wend;
@@ -480,8 +530,12 @@ function otherEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, flags:
   const key = m.feedKey[s];
   if (st.okey !== key) {
     st.okey = key;
-    // A new symbol or timeframe (first bar, or a dynamic request that changed): from its start.
-    st.oi = 0;
+    // A new symbol or timeframe (first bar, or a dynamic request that changed): from its start,
+    // or its last calc_bars_count bars.
+    const limit = Math.floor(flags / CTX_CALC_BARS);
+    const fb = m.feeds[s];
+    st.oi = limit > 0 && fb ? Math.max(0, fb.length - limit) : 0;
+    st.ostart = st.oi;
     st.ocur.length = 0;
     st.oprev.length = 0;
     st.otc = NaN;
@@ -495,7 +549,21 @@ function otherEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, flags:
   st.ct = m.f[TIME] as number;
   st.ctc = m.f[TIME_CLOSE] as number;
   st.savedBar = m.bar;
+  if (st.opart === true || m.f[IS_REALTIME] === 1) rewind(m, st, m.feeds[s]);
   return m.bar;
+}
+
+/** When the bar loaded last was forming (or, on a realtime chart bar, is still forming: it ran
+ * whole on history), it runs again on this chart bar, as formed by its close. */
+function rewind(m: ContextHost, st: RequestState, bars: FeedBars | null | undefined): void {
+  const k = st.oi - 1;
+  if (k < 0) return;
+  if (st.opart !== true) {
+    if (!bars || bars.src === undefined || (st.flags & CTX_LOWER) !== 0 || !((bars.timeClose[k] as number) > st.ctc)) return;
+  }
+  st.oi = k;
+  st.opart = false;
+  st.orerun = true;
 }
 
 /** CTX_IN_RUN (the chart's own symbol): CTX_IN, then, when the expression must run on this chart
@@ -514,6 +582,19 @@ export function ctxEnterRun(m: ContextHost, s: number, tf: unknown, flags: numbe
 
 /** CTX_IN_LOOP: CTX_IN, then the loop's first pass (ctxLoop): the first due bar's index, or -1. */
 export function ctxEnterLoop(m: ContextHost, s: number, tf: unknown, sym: unknown, flags: number): number {
+  const st = m.cs[s] as RequestState | undefined;
+  if (st !== undefined && st.okey !== '' && st.okey === m.feedKey[s] && sym === m.feedSym[s] && tf === m.feedTf[s] && flags === st.flags && m.feeds[s] != null) {
+    // The common case of another symbol: the same symbol, timeframe and flags as on the previous
+    // chart bar, bars at hand (what otherEnter does then, without its checks).
+    st.ono = false;
+    st.loop = 0;
+    if (st.items.length !== 0) st.items.length = 0;
+    st.ct = m.f[TIME] as number;
+    st.ctc = m.f[TIME_CLOSE] as number;
+    st.savedBar = m.bar;
+    if (st.opart === true || m.f[IS_REALTIME] === 1) rewind(m, st, m.feeds[s]);
+    return ctxLoop(m, s, 0, 0);
+  }
   ctxEnter(m, s, tf, sym, flags);
   return ctxLoop(m, s, 0, 0);
 }
@@ -547,9 +628,13 @@ export function ctxLoop(m: ContextHost, s: number, src: number, n: number): numb
   const f = m.f;
   const lower = (st.flags & CTX_LOWER) !== 0;
   if (st.loop > 0) {
-    const prev = st.oprev;
-    st.oprev = st.ocur;
-    st.ocur = prev;
+    let prev = st.ocur;
+    if (st.orerun === true) st.orerun = false;
+    else {
+      prev = st.oprev;
+      st.oprev = st.ocur;
+      st.ocur = prev;
+    }
     for (let j = 0; j < n; j++) prev[j] = f[src + j] as number;
     if (lower && (bars.time[st.oi - 1] as number) >= st.ct) st.items.push(f[src] as number);
   }
@@ -561,24 +646,42 @@ export function ctxLoop(m: ContextHost, s: number, src: number, n: number): numb
   if (!due) return -1;
   if (st.loop === 0) {
     saveChart(m, st);
+    const sym = bars.sym;
+    if (sym !== undefined && sym !== m.syminfo) {
+      st.osym = sym;
+      m.syminfo = sym;
+    }
+    st.inside = true;
   }
-  const o = bars.open[k] as number;
-  const h = bars.high[k] as number;
-  const l = bars.low[k] as number;
-  const c = bars.close[k] as number;
+  let o = bars.open[k] as number;
+  let h = bars.high[k] as number;
+  let l = bars.low[k] as number;
+  let c = bars.close[k] as number;
+  let v = bars.volume[k] as number;
+  const from = bars.src;
+  if (from !== undefined && !lower && (bars.timeClose[k] as number) > tc && (f[IS_REALTIME] === 1 || st.orerun === true)) {
+    // A forming bar on a realtime chart bar: what of it had formed by the chart bar's close (the
+    // other symbol's bars that opened before it), as TradingView shows and repaints it.
+    const part = formingBar(from, bt, tc);
+    if (part !== null) {
+      o = part[0]; h = part[1]; l = part[2]; c = part[3]; v = part[4];
+      st.opart = true;
+    }
+  } else st.opart = false;
   f[OPEN] = o;
   f[HIGH] = h;
   f[LOW] = l;
   f[CLOSE] = c;
-  f[VOLUME] = bars.volume[k] as number;
+  f[VOLUME] = v;
   f[TIME] = bt;
   f[TIME_CLOSE] = bars.timeClose[k] as number;
-  f[BAR_INDEX] = k;
+  const first = st.ostart ?? 0;
+  f[BAR_INDEX] = k - first;
   f[HL2] = (h + l) / 2;
   f[HLC3] = (h + l + c) / 3;
   f[OHLC4] = (o + h + l + c) / 4;
   f[HLCC4] = (h + l + c + c) / 4;
-  f[IS_FIRST] = k === 0 ? 1 : 0;
+  f[IS_FIRST] = k === first ? 1 : 0;
   st.otc = bars.timeClose[k] as number;
   st.oi = k + 1;
   st.loop++;
@@ -586,21 +689,54 @@ export function ctxLoop(m: ContextHost, s: number, src: number, n: number): numb
   return k;
 }
 
+const PART = [NaN, NaN, NaN, NaN, NaN];
+
+/** Open, high, low, close, volume of the bars of `src` that opened in [start, end) (null if none);
+ * a shared list, read at once. */
+function formingBar(src: BarColumns, start: number, end: number): number[] | null {
+  const time = src.time;
+  let lo = 0;
+  let hi = src.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((time[mid] as number) < start) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo >= src.length || !((time[lo] as number) < end)) return null;
+  let h = -Infinity;
+  let l = Infinity;
+  let v = 0;
+  let i = lo;
+  for (; i < src.length && (time[i] as number) < end; i++) {
+    h = Math.max(h, src.high[i] as number);
+    l = Math.min(l, src.low[i] as number);
+    v += nz(src.volume[i] as number);
+  }
+  PART[0] = src.open[lo] as number;
+  PART[1] = h;
+  PART[2] = l;
+  PART[3] = src.close[i - 1] as number;
+  PART[4] = v;
+  return PART;
+}
+
 /** CTX_OUT of another symbol: restores the chart bar; dst..dst+n-1 := what the chart sees. */
 function otherLeave(m: ContextHost, st: RequestState, dst: number, n: number): number {
   const f = m.f;
   if (st.loop > 0) {
-    const saved = st.saved;
-    for (let r = 0; r < SWAPPED; r++) f[r] = saved[r] as number;
+    copyRegs(f, st.saved);
     m.bar = st.savedBar;
+    m.syminfo = m.chartSyminfo;
+    st.inside = false;
   }
   let out: number[] | null = null;
   if (!st.ono) {
     const cur = st.oi - 1;
-    const lookahead = (st.flags & CTX_LOOKAHEAD) !== 0;
-    // lookahead_on: the last bar opened by the chart bar; off: the last one closed by its close.
+    // lookahead_on: the last bar opened by the chart bar; off: the last one closed by its close;
+    // on a realtime chart bar its latest bar, formed or forming (it repaints as on TradingView).
+    const latest = (st.flags & CTX_LOOKAHEAD) !== 0 || f[IS_REALTIME] === 1;
     const closed = cur >= 0 && st.otc <= (f[TIME_CLOSE] as number);
-    const idx = lookahead || closed ? cur : cur - 1;
+    const idx = latest || closed ? cur : cur - 1;
     out = idx < 0 ? null : idx === cur ? st.ocur : st.oprev;
     if ((st.flags & CTX_GAPS) !== 0 && idx === st.oshown) out = null;
     if (idx >= 0) st.oshown = idx;
@@ -615,11 +751,24 @@ export function ctxLeaveArray(m: ContextHost, s: number, dst: number, o: unknown
   const st = m.cs[s] as RequestState;
   const f = m.f;
   if (st.loop > 0) {
-    const saved = st.saved;
-    for (let r = 0; r < SWAPPED; r++) f[r] = saved[r] as number;
+    copyRegs(f, st.saved);
     m.bar = st.savedBar;
+    m.syminfo = m.chartSyminfo;
+    st.inside = false;
   }
   o[dst] = st.ono ? null : newArray(bools === 1 ? st.items.map((x) => (x === x && x !== 0 ? 1 : 0)) : st.items.slice());
   st.items.length = 0;
   return st.savedBar;
+}
+
+/** After a restore in the middle of a bar: the symbol information of the request whose bars are
+ * in the registers (a snapshot taken inside another symbol's expression), else the chart's. */
+export function contextSymbol(m: ContextHost): SymbolInfo {
+  for (const x of m.cs) {
+    if (typeof x === 'object' && x !== null && 'okey' in x) {
+      const st = x as RequestState;
+      if (st.inside === true && st.osym) return st.osym;
+    }
+  }
+  return m.chartSyminfo;
 }

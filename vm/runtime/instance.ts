@@ -50,6 +50,7 @@ import {
   type VaripSlots,
 } from './state-ops.js';
 import { DataNeeded, type DataRequest, type RequestDataset } from './request-data.js';
+import { contextSymbol } from './contexts.js';
 
 export interface Bar {
   /** Bar open time, ms since the epoch (UTC). */
@@ -390,7 +391,7 @@ export class Instance {
 
   private env(): Env {
     const m = this.machine;
-    return { inputs: this.inputValues, symbol: m.syminfo, timeframe: m.timeframe, limits: m.limits };
+    return { inputs: this.inputValues, symbol: m.chartSyminfo, timeframe: m.timeframe, limits: m.limits };
   }
 
   /** Saves the whole state to bytes. With `includeOutputs`, the plot history goes too (a
@@ -525,6 +526,8 @@ export class Instance {
       m.ob = e.ob;
       m.sb = e.sb;
       m.cb = e.cb;
+      // Stopped inside another symbol's request: its symbol information, as when it stopped.
+      m.syminfo = contextSymbol(m);
       // Loop timers restart: time spent before the save does not count against this run.
       for (const r of d.program.loopRegs) m.f[r + 1] = NaN;
       inst.pending = { bar: e.pendingBar, confirm: e.confirm };

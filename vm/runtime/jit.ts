@@ -20,7 +20,9 @@ import type { SeriesF, SeriesO } from '../core/series.js';
 import type { BarColumns } from '../data/bars.js';
 import type { BarFeed } from './bar-feed.js';
 import { resolveBuiltins } from './builtin-table.js';
-import { MAX_STRING_LENGTH } from '../builtins/limits.js';
+import { fnByKey } from '../builtins/registry.js';
+import { DIRECT, opJs, type OpContext } from './jit-ops.js';
+import { findLoops, structuredLoopCase } from './jit-loops.js';
 import type { OutputStore } from './outputs.js';
 
 /** What the generated code reads and writes of the interpreter (runtime/machine.ts's Machine): its
@@ -90,7 +92,27 @@ export function compileProgram(program: Program, impls: BuiltinImpl[], stateful:
     factory = text === null ? null : factoryFor(text);
     byProgram.set(program, factory);
   }
-  return factory === null ? null : factory(impls);
+  return factory === null ? null : instantiate(factory, impls);
+}
+
+/** The functions a factory made, by factory, with the implementations they were made over: an
+ * instance of a program run before gets the same functions, whose feedback and optimised code V8
+ * keeps (new closures start cold: a backtest of 100k bars spent more time re-warming them than
+ * running). They read and write nothing but the machine they are given. */
+const made = new WeakMap<Factory, { impls: BuiltinImpl[]; compiled: Compiled }>();
+
+function instantiate(factory: Factory, impls: BuiltinImpl[]): Compiled {
+  const have = made.get(factory);
+  if (have !== undefined && sameImpls(have.impls, impls)) return have.compiled;
+  const compiled = factory(impls);
+  made.set(factory, { impls, compiled });
+  return compiled;
+}
+
+function sameImpls(a: BuiltinImpl[], b: BuiltinImpl[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function factoryFor(text: string): Factory | null {
@@ -175,14 +197,6 @@ export function blockStarts(program: Program): { starts: Set<number>; targets: S
   return { starts, targets };
 }
 
-function num(x: number): string {
-  if (x !== x) return 'NaN';
-  if (Object.is(x, -0)) return '-0';
-  if (x === Infinity) return 'Infinity';
-  if (x === -Infinity) return '-Infinity';
-  return String(x);
-}
-
 /** The body of a Factory for `program`, or null when it stays interpreted. */
 function generate(program: Program, stateful: Uint8Array): string | null {
   const code = program.code;
@@ -203,237 +217,9 @@ function generate(program: Program, stateful: Uint8Array): string | null {
   const sorted = [...starts].filter((s) => s < code.length).sort((a, b) => a - b);
   const nImpls = program.builtins.length;
 
-  /** The JS of the instruction at `pc`, as the interpreter's case does it (control transfers
-   * included: they set pc and `continue`); null for anything this tier does not translate. */
-  const one = (pc: number, inMain: boolean): string | null => {
-    const base = (r: string, k: number): string => (inMain ? String(k) : `${r} + ${k}`);
-    const op = code[pc] as number;
-    const name = OPS[op]?.[0];
-    const a = code[pc + 1] as number;
-    const b = code[pc + 2] as number;
-    const c = code[pc + 3] as number;
-    const d = code[pc + 4] as number;
-    const e = code[pc + 5] as number;
-    const next = pc + (OP_LEN[op] as number);
-    const out: string[] = [];
-    switch (name) {
-      case 'HALT':
-        out.push('HALT_CODE');
-        break;
-      case 'CONST_F':
-        out.push(`f[${a}] = ${num(program.consts[b] as number)};`);
-        break;
-      case 'MOV_F':
-        out.push(`f[${a}] = f[${b}];`);
-        break;
-      case 'MOV_O':
-        out.push(`o[${a}] = o[${b}];`);
-        break;
-      case 'ADD':
-        out.push(`f[${a}] = f[${b}] + f[${c}];`);
-        break;
-      case 'SUB':
-        out.push(`f[${a}] = f[${b}] - f[${c}];`);
-        break;
-      case 'MUL':
-        out.push(`f[${a}] = f[${b}] * f[${c}];`);
-        break;
-      case 'DIV':
-        out.push(`{ const y = f[${c}]; f[${a}] = y === 0 ? NaN : f[${b}] / y; }`);
-        break;
-      case 'IDIV':
-        out.push(`{ const y = f[${c}]; f[${a}] = y === 0 ? NaN : Math.trunc(f[${b}] / y); }`);
-        break;
-      case 'MOD':
-        out.push(`f[${a}] = f[${b}] % f[${c}];`);
-        break;
-      case 'NEG':
-        out.push(`f[${a}] = -f[${b}];`);
-        break;
-      case 'NOT':
-        out.push(`{ const x = f[${b}]; f[${a}] = x === x && x !== 0 ? 0 : 1; }`);
-        break;
-      case 'LT':
-        out.push(`f[${a}] = f[${b}] < f[${c}] ? 1 : 0;`);
-        break;
-      case 'LE':
-        out.push(`f[${a}] = f[${b}] <= f[${c}] ? 1 : 0;`);
-        break;
-      case 'GT':
-        out.push(`f[${a}] = f[${b}] > f[${c}] ? 1 : 0;`);
-        break;
-      case 'GE':
-        out.push(`f[${a}] = f[${b}] >= f[${c}] ? 1 : 0;`);
-        break;
-      case 'EQ':
-        out.push(`f[${a}] = f[${b}] === f[${c}] ? 1 : 0;`);
-        break;
-      case 'NE':
-        out.push(`{ const x = f[${b}], y = f[${c}]; f[${a}] = x === x && y === y && x !== y ? 1 : 0; }`);
-        break;
-      case 'EQ_O':
-        out.push(`{ const x = o[${b}], y = o[${c}]; f[${a}] = x !== null && y !== null && x === y ? 1 : 0; }`);
-        break;
-      case 'NE_O':
-        out.push(`{ const x = o[${b}], y = o[${c}]; f[${a}] = x !== null && y !== null && x !== y ? 1 : 0; }`);
-        break;
-      case 'CONCAT':
-        out.push(
-          `{ const x = o[${b}], y = o[${c}]; if (typeof x === 'string' && typeof y === 'string') { if (x.length + y.length > ${MAX_STRING_LENGTH}) { p = ${pc}; m.concatTooLong(x, y); } o[${a}] = x + y; } else o[${a}] = null; }`,
-        );
-        break;
-      case 'TO_BOOL':
-        out.push(`{ const x = f[${b}]; f[${a}] = x === x && x !== 0 ? 1 : 0; }`);
-        break;
-      case 'JMP':
-        out.push(`pc = ${a}; continue;`);
-        break;
-      case 'JF':
-        out.push(`{ const x = f[${a}]; pc = x === x && x !== 0 ? ${next} : ${b}; continue; }`);
-        break;
-      case 'JT':
-        out.push(`{ const x = f[${a}]; pc = x === x && x !== 0 ? ${b} : ${next}; continue; }`);
-        break;
-      case 'LD_V':
-        out.push(`f[${a}] = vf[${base('vb', b)}];`);
-        break;
-      case 'ST_V':
-        out.push(`vf[${base('vb', a)}] = f[${b}];`);
-        break;
-      case 'LD_VO':
-        out.push(`o[${a}] = vo[${base('ob', b)}];`);
-        break;
-      case 'ST_VO':
-        out.push(`vo[${base('ob', a)}] = o[${b}];`);
-        break;
-      case 'VAR_INIT':
-        out.push(`{ const at = ${base('vb', a)}; if (vf[at] === 1) pc = ${b}; else { vf[at] = 1; pc = ${next}; } continue; }`);
-        break;
-      case 'SER_SET':
-      case 'SER_SET_O':
-        out.push(
-          `{ const s = ser[${base('sb', a)}]; if (s.bar !== bar) { s.bar = bar; s.head = (s.head + 1) & s.mask; if (s.head === s.buf.length) m.growSer${name === 'SER_SET' ? 'F' : 'O'}(s); if (s.count < 0x7fffffff) s.count++; }`,
-          ` s.buf[s.head] = ${name === 'SER_SET' ? 'f' : 'o'}[${b}]; }`,
-        );
-        break;
-      case 'SER_GET':
-        out.push(
-          `p = ${pc}; { const s = ser[${base('sb', b)}]; const k = f[${c}];`,
-          ` if (k >>> 0 === k && k < s.mask) f[${a}] = k < s.count ? s.buf[(s.head - k) & s.mask] : NaN; else f[${a}] = m.histF(s, k); }`,
-        );
-        break;
-      case 'SER_GET_K':
-        out.push(`{ const s = ser[${base('sb', b)}]; f[${a}] = ${c} < s.count ? s.buf[(s.head - ${c}) & s.mask] : NaN; }`);
-        break;
-      case 'SER_GET_O':
-        out.push(`p = ${pc}; o[${a}] = m.histO(ser[${base('sb', b)}], f[${c}]);`);
-        break;
-      case 'SER_GET_OK':
-        out.push(`{ const s = ser[${base('sb', b)}]; o[${a}] = ${c} < s.count ? s.buf[(s.head - ${c}) & s.mask] : null; }`);
-        break;
-      case 'LD_GV':
-        out.push(`f[${a}] = vf[${b}];`);
-        break;
-      case 'LD_GVO':
-        out.push(`o[${a}] = vo[${b}];`);
-        break;
-      case 'SER_GET_G':
-        out.push(`p = ${pc}; f[${a}] = m.histF(ser[${b}], f[${c}]);`);
-        break;
-      case 'SER_GET_GK':
-        out.push(`{ const s = ser[${b}]; f[${a}] = ${c} < s.count ? s.buf[(s.head - ${c}) & s.mask] : NaN; }`);
-        break;
-      case 'SER_GET_GO':
-        out.push(`p = ${pc}; o[${a}] = m.histO(ser[${b}], f[${c}]);`);
-        break;
-      case 'SER_GET_GOK':
-        out.push(`{ const s = ser[${b}]; o[${a}] = ${c} < s.count ? s.buf[(s.head - ${c}) & s.mask] : null; }`);
-        break;
-      case 'MOV_FI':
-        out.push(`f[${a}] = f[f[${b}]];`);
-        break;
-      case 'CALLB': {
-        if (a < 0 || a >= nImpls) return null;
-        const slot = stateful[a] === 1 ? base('cb', d) : String(d);
-        out.push(`p = ${pc}; i${a}(m, ${b}, ${c}, ${slot});`);
-        break;
-      }
-      case 'CALL': {
-        const fn = program.functions[a];
-        if (!fn) return null;
-        out.push(
-          `frames.push(${next}, vb, ob, sb, cb); vb += ${b}; ob += ${c}; sb += ${d}; cb += ${e}; pc = ${fn.entry}; continue;`,
-        );
-        break;
-      }
-      case 'OUT': {
-        const info = program.outputs[a];
-        if (!info) return null;
-        const n = info.channels.length;
-        const cells: string[] = [];
-        for (let j = 0; j < n; j++) cells.push(`c[${j}][outRow] = f[${b + j}];`);
-        out.push(`{ const c = outCols[${a}]; ${cells.join(' ')} }`);
-        break;
-      }
-      case 'RET':
-        out.push('cb = frames.pop(); sb = frames.pop(); ob = frames.pop(); vb = frames.pop(); pc = frames.pop(); continue;');
-        break;
-      case 'LOOP_ENTER':
-        out.push(`{ const t = lt[0]; f[${a}] = t; f[${a + 1}] = NaN; lb[${a}] = t + 1024; if (lpf[${a}] === 0) m.loopEnter(${a}); }`);
-        break;
-      case 'LOOP_CHECK':
-        out.push(`{ const t = lt[0] + 1; lt[0] = t; if (t >= lb[${a}]) { p = ${pc}; m.pc = p; m.loopCheck(${a}); } }`);
-        break;
-      case 'SELECT_F':
-        out.push(`{ const x = f[${b}]; f[${a}] = x === x && x !== 0 ? f[${c}] : f[${d}]; }`);
-        break;
-      case 'SELECT_O':
-        out.push(`{ const x = f[${b}]; o[${a}] = x === x && x !== 0 ? o[${c}] : o[${d}]; }`);
-        break;
-      case 'BOX':
-        out.push(c === 1 ? `{ const x = f[${b}]; o[${a}] = x === x && x !== 0; }` : `o[${a}] = f[${b}];`);
-        break;
-      case 'NA_BOTH':
-        out.push(`f[${a}] = NaN; o[${a}] = null;`);
-        break;
-      case 'FOR_TEST':
-        out.push(
-          `{ const i = f[${b}], to = f[${c}]; if (f[${a}] !== 0 ? i <= to : i >= to) {`,
-          ` const t = lt[0] + 1; lt[0] = t; if (t >= lb[${d}]) { p = ${pc}; m.pc = p; m.loopCheck(${d}); } pc = ${next}; } else pc = ${e}; continue; }`,
-        );
-        break;
-      case 'FOR_STEP':
-        out.push(`f[${a}] = f[${a}] + f[${b}]; pc = ${c}; continue;`);
-        break;
-      case 'NZ':
-        out.push(`{ const x = f[${b}]; f[${a}] = x === x ? x : f[${b + 1}]; }`);
-        break;
-      case 'CTX_IN':
-        out.push(`p = ${pc}; bar = m.ctxIn(cb + ${a}, o[${b}], ${c < 0 ? 'null' : `o[${c}]`}, ${d});`);
-        break;
-      case 'CTX_OUT':
-        out.push(`p = ${pc}; bar = m.ctxOut(cb + ${a}, ${b}, ${c}, ${d}); outRow = bar - m.outputs.firstBar;`);
-        break;
-      case 'CTX_LOOP':
-        out.push(`p = ${pc}; { const k = m.ctxLoop(cb + ${a}, ${b}, ${c}); if (k < 0) pc = ${d}; else { bar = k; pc = ${next}; } continue; }`);
-        break;
-      case 'CTX_IN_LOOP':
-        out.push(`p = ${pc}; { const k = m.ctxInLoop(cb + ${a}, o[${b}], ${c < 0 ? 'null' : `o[${c}]`}, ${d}); if (k < 0) pc = ${e}; else { bar = k; pc = ${next}; } continue; }`);
-        break;
-      case 'CTX_NEXT':
-        out.push(`p = ${pc}; { const k = m.ctxLoop(cb + ${a}, ${b}, ${c}); if (k >= 0) { bar = k; pc = ${d}; } else pc = ${next}; continue; }`);
-        break;
-      case 'CTX_IN_RUN':
-        out.push(`p = ${pc}; { const k = m.ctxInRun(cb + ${b}, o[${c}], ${d}); f[${a}] = k >= 0 ? 1 : 0; if (k >= 0) bar = k; }`);
-        break;
-      case 'CTX_OUT_ARR':
-        out.push(`p = ${pc}; bar = m.ctxOutArr(cb + ${a}, ${c}, ${d}); outRow = bar - m.outputs.firstBar;`);
-        break;
-      default:
-        return null;
-    }
-    return out.join(' ');
-  };
+  const cx: OpContext = { program, stateful, resultRegs: program.builtins.map(resultRegisters) };
+  const one = (pc: number, inMain: boolean): string | null => opJs(cx, pc, inMain, DIRECT);
+  const loops = findLoops(code);
 
   /** Whether [from, to) is straight-line code entered only from the instruction before it (a
    * forward branch over it can become an `if` inside one case). */
@@ -457,7 +243,7 @@ function generate(program: Program, stateful: Uint8Array): string | null {
   /** One case: the block at `start` and, through forward branches over straight-line code (an `if`
    * without `else`, a `var` initialiser), the blocks they lead to. The budget check covers the
    * longest path; each path subtracts exactly the instructions it runs. */
-  const caseAt = (start: number): string | null => {
+  const caseAt = (start: number, budgeted: boolean): string | null => {
     const inMain = start >= mainEntry && start < mainEnd;
     const base = (r: string, k: number): string => (inMain ? String(k) : `${r} + ${k}`);
     const lines: string[] = [];
@@ -469,7 +255,7 @@ function generate(program: Program, stateful: Uint8Array): string | null {
     for (;;) {
       if (pc >= code.length) return null;
       if (pc !== enteredAt && starts.has(pc)) {
-        lines.push(`budget -= ${pending}; pc = ${pc}; continue;`);
+        lines.push(`${budgeted ? `budget -= ${pending}; ` : ''}pc = ${pc}; continue;`);
         break;
       }
       const op = code[pc] as number;
@@ -494,7 +280,7 @@ function generate(program: Program, stateful: Uint8Array): string | null {
             : name === 'JT'
               ? `{ const x = f[${a}]; if (!(x === x && x !== 0)) {`
               : `{ const at = ${base('vb', a)}; if (vf[at] !== 1) { vf[at] = 1;`;
-        lines.push(open, `budget -= ${n};`, ...inner, '} }');
+        lines.push(open, budgeted ? `budget -= ${n};` : '', ...inner, '} }');
         pc = target;
         enteredAt = target;
         merges++;
@@ -505,22 +291,33 @@ function generate(program: Program, stateful: Uint8Array): string | null {
       pending++;
       worst++;
       if (TRANSFERS.has(name)) {
-        lines.push(`budget -= ${pending};`, js);
+        lines.push(budgeted ? `budget -= ${pending};` : '', js);
         break;
       }
       lines.push(js);
       pc = next;
     }
-    return [`case ${start}: if (budget < ${worst}) break; p = ${start};`, ...lines].join('\n');
+    return [`case ${start}: ${budgeted ? `if (budget < ${worst}) break; ` : ''}p = ${start};`, ...lines].join('\n');
   };
 
-  const cases: string[] = [];
-  for (const start of sorted) {
-    const c = caseAt(start);
-    if (c === null) return null;
-    cases.push(c);
-  }
-  const switchOn = (halt: string): string => ['switch (pc) {', ...cases, '}'].join('\n').replaceAll('HALT_CODE', halt);
+  /** The cases of the dispatch switch: a block (with the forward branches merged into it), or at a
+   * loop header the whole loop written as a JS loop when it can be (jit-loops.ts). */
+  const casesFor = (budgeted: boolean): string[] | null => {
+    const cases: string[] = [];
+    for (const start of sorted) {
+      const loop = loops.get(start);
+      const inMain = start >= mainEntry && start < mainEnd;
+      const structured = loop ? structuredLoopCase(cx, loops, loop, inMain, budgeted) : null;
+      const c = structured ?? caseAt(start, budgeted);
+      if (c === null) return null;
+      cases.push(c);
+    }
+    return cases;
+  };
+  const execCases = casesFor(true);
+  const historyCases = casesFor(false);
+  if (execCases === null || historyCases === null) return null;
+  const switchOn = (cases: string[], halt: string): string => ['switch (pc) {', ...cases, '}'].join('\n').replaceAll('HALT_CODE', halt);
   // Not a block start, or not enough budget for the block: one instruction in the interpreter.
   const bail = (halt: string, exhausted: string): string[] => [
     `if (budget <= 0) { ${exhausted} }`,
@@ -544,7 +341,7 @@ function generate(program: Program, stateful: Uint8Array): string | null {
     'let pc = m.pc, vb = m.vb, ob = m.ob, sb = m.sb, cb = m.cb, p = pc;',
     'try {',
     'for (;;) {',
-    switchOn('m.pc = -1; return true;'),
+    switchOn(execCases, 'm.pc = -1; return true;'),
     ...bail('return true;', 'm.pc = pc; m.vb = vb; m.ob = ob; m.sb = sb; m.cb = cb; return false;'),
     '}',
     ...onError,
@@ -563,7 +360,7 @@ function generate(program: Program, stateful: Uint8Array): string | null {
     `pc = ${mainEntry}; vb = 0; ob = 0; sb = 0; cb = 0; p = pc; if (frames.length !== 0) frames.length = 0;`,
     'budget = 0x7fffffff;',
     'for (;;) {',
-    switchOn('m.pc = -1; if (hostSteps) feed.leave(); continue bars;'),
+    switchOn(historyCases, 'm.pc = -1; if (hostSteps) feed.leave(); continue bars;'),
     // A history bar has no budget: 2^31 - 1 instructions at a time, as runBars gives exec.
     ...bail('{ if (hostSteps) feed.leave(); continue bars; }', 'budget = 0x7fffffff; continue;'),
     '}',
@@ -578,4 +375,12 @@ function generate(program: Program, stateful: Uint8Array): string | null {
 /** The generated source for `program` (for diagnosis: what the compiled tier runs), or null. */
 export function compiledSource(program: Program): string | null {
   return generate(program, resolveBuiltins(program).stateful);
+}
+
+/** Registers a builtin's call writes from its result register on: one per result, at least one (the
+ * internal builtins declared `void` write their result register too). */
+function resultRegisters(b: { name: string; overload: number }): number {
+  if (b.overload < 0) return 1;
+  const spec = fnByKey(b.name, b.overload);
+  return Math.max(1, spec ? spec.results.length : 1);
 }

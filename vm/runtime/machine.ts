@@ -66,7 +66,10 @@ export class Machine implements Runtime, ScriptState {
   feedSym: unknown[] = [];
   feedTf: unknown[] = [];
   feedKey: string[] = [];
+  /** The symbol whose bars are in the registers: the chart's, or another symbol's inside its
+   * request (runtime/contexts.ts swaps it), and the chart's own. */
   syminfo: SymbolInfo;
+  chartSyminfo: SymbolInfo;
   timeframe: TimeframeInfo;
   version: number;
   limits: Limits;
@@ -145,6 +148,7 @@ export class Machine implements Runtime, ScriptState {
     this.vf = new Float64Array(main.nVarF);
     this.vo = new Array<unknown>(main.nVarO).fill(null);
     this.syminfo = init.syminfo;
+    this.chartSyminfo = init.syminfo;
     this.timeframe = init.timeframe;
     this.version = program.version;
     this.limits = init.limits;

@@ -55,6 +55,10 @@ export interface FeedBars {
   close: Float64Array;
   volume: Float64Array;
   length: number;
+  /** The symbol's information (syminfo.* inside its requests). */
+  sym?: SymbolInfo;
+  /** The bars these were resampled from (a forming bar on a realtime chart bar is built from them). */
+  src?: BarColumns;
 }
 
 /** The host's answer for a symbol: its datasets, or why it has none. */
@@ -91,7 +95,7 @@ function feedBars(bars: BarColumns, sym: SymbolInfo, from: TimeframeInfo, to: Ti
     const t = cols.time[i] as number;
     timeClose[i] = fixed > 0 ? t + fixed : barCloseTime(sym, to, t);
   }
-  const out = { ...cols, timeClose };
+  const out: FeedBars = cols === bars ? { ...cols, timeClose } : { ...cols, timeClose, src: bars };
   if (byKey.size < 16) byKey.set(key, out);
   return out;
 }
@@ -140,7 +144,7 @@ export class RequestData {
         out = new NoData(`${fn}: the data for "${symbol}" is at ${have}, above the requested timeframe "${tf.period}": give a dataset of "${tf.period}" or lower.`);
       } else {
         try {
-          out = feedBars(pick.ds.bars, pick.sym, pick.tf, tf);
+          out = { ...feedBars(pick.ds.bars, pick.sym, pick.tf, tf), sym: pick.sym };
         } catch (e) {
           if (!(e instanceof ResampleError)) throw e;
           out = new NoData(`${fn}: cannot build "${tf.period}" bars of "${symbol}" from its ${pick.tf.period} data: ${e.message}.`);

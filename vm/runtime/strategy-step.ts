@@ -19,8 +19,9 @@ import type { SymbolInfo } from '../core/runtime.js';
 import { R } from '../core/registers.js';
 import type { BarColumns } from '../data/bars.js';
 import { HOST_STEPS, pushBarSeries, type BarInfo, type HostStep } from './bar-feed.js';
-import { finishBar, processBar, processTick, type BarView, type FillHook, type LowerBars } from '../builtins/strategy/broker.js';
-import { brokerFor, dayAndMonth, HOST_KEY } from '../builtins/strategy/index.js';
+import { finishBar, marginChecked, processBar, processTick, type BarView, type FillHook, type LowerBars } from '../builtins/strategy/broker.js';
+import type { Broker } from '../builtins/strategy/state.js';
+import { brokerFor, dayAndMonth, HOST_KEY, localDay } from '../builtins/strategy/index.js';
 import { captureTick, rollbackTick, varipSlots, type VaripSlots } from './state-ops.js';
 
 /** What the step reads of the machine it runs on besides the state record. */
@@ -141,51 +142,108 @@ function rollbackKeepingBroker(m: StepTarget, cp: TickState, facts: ProgramFacts
   m.host[HOST_KEY] = live;
 }
 
+/** The broker of the machine: its host record's entry, made on the first bar (strategy()'s
+ * arguments and the symbol are read then only: their records' shapes differ between instances, and
+ * the per-bar code does not look at them). */
+function brokerOf(m: StepTarget): Broker {
+  const b = m.host[HOST_KEY] as Broker | undefined;
+  return b !== undefined ? b : brokerFor(m.host, m.program.meta.options, m.syminfo);
+}
+
+/** The machine the steps ran for last, with its program's facts and its symbol's time zone: one
+ * machine runs bar after bar, so the per-bar code compares one reference instead of looking them up. */
+let hotMachine: object | null = null;
+let hotFacts: ProgramFacts = { onFills: false, magnifier: false, varip: varipSlots([]), barSeries: new Int32Array(0) };
+let hotZone = '';
+
+function warm(m: StepTarget): void {
+  hotFacts = factsOf(m.program);
+  hotZone = m.syminfo.timezone;
+  hotMachine = m;
+  hotDayFrom = NaN;
+  hotDayTo = NaN;
+}
+
+/** The trading day (in the hot machine's zone) of the UTC span [hotDayFrom, hotDayTo). */
+let hotDay = NaN;
+let hotDayFrom = NaN;
+let hotDayTo = NaN;
+
+/** The trading day of `t`, and the span of it the next bars are compared with. */
+function dayAt(t: number): number {
+  hotDay = localDay(t, hotZone, DAY_SPAN);
+  hotDayFrom = DAY_SPAN.from;
+  hotDayTo = DAY_SPAN.to;
+  return hotDay;
+}
+const DAY_SPAN = { from: 0, to: 0 };
+
+/** Before the body when the path has nothing to fill: no pending order on a history bar (most
+ * bars). What processBar does then, without the bar view: the first price, and the margin call
+ * when a position is open and margin is checked. */
+function quietBefore(b: Broker, bar: BarInfo): boolean {
+  if (b.orders.length !== 0 || bar.realtime || b.tickBar === bar.index) return false;
+  if (b.open.n !== 0 && marginChecked(b)) return false;
+  b.bar = bar.index;
+  if (b.firstPrice !== b.firstPrice) b.firstPrice = bar.open;
+  return true;
+}
+
 const brokerStep: HostStep = {
   name: HOST_KEY,
   beforeBar(state: ScriptState, bar: BarInfo): void {
     const m = state as StepTarget;
-    const b = brokerFor(m.host, m.program.meta.options, m.syminfo);
-    const facts = factsOf(m.program);
-    const cols = facts.magnifier ? MAGNIFIER.get(m) : undefined;
-    // Realtime ticks, and the confirmation of a bar that had ticks, go on from the last tick.
-    const ticked = bar.realtime || b.tickBar === bar.index;
-    const lower = cols === undefined || ticked ? null : lowerBars(cols, bar.time, m.f[R.timeClose] as number);
-    if (!facts.onFills) {
-      if (ticked) processTick(b, view(bar), !bar.realtime);
-      else processBar(b, view(bar), null, lower);
-      return;
-    }
-    const { open, high, low, close } = bar;
-    let cp: TickState | null = null;
-    const hook: FillHook = (price, hi, lo) => {
-      if (cp === null) {
-        // Nothing ran on this bar yet: the state to come back to, without the broker (it is kept
-        // as it goes, and copying its trade log on every fill would cost O(trades)).
-        const live = m.host[HOST_KEY];
-        delete m.host[HOST_KEY];
-        cp = captureTick(m);
-        m.host[HOST_KEY] = live;
-      } else rollbackKeepingBroker(m, cp, facts);
-      setPrices(m, facts.barSeries, open, hi, lo, price);
-      m.startBar();
-      while (!m.exec(0x7fffffff));
-    };
-    if (ticked) processTick(b, view(bar), !bar.realtime, hook);
-    else processBar(b, view(bar), hook, lower);
-    if (cp !== null) {
-      rollbackKeepingBroker(m, cp, facts);
-      setPrices(m, facts.barSeries, open, high, low, close);
-    }
+    const b = brokerOf(m);
+    if (quietBefore(b, bar)) return;
+    fillsBefore(m, b, bar);
   },
   afterBar(state: ScriptState, bar: BarInfo): void {
     // On a realtime tick the bar is not over: close fills, excursions and equity wait for it.
     if (!bar.confirmed) return;
     const m = state as StepTarget;
-    const b = brokerFor(m.host, m.program.meta.options, m.syminfo);
-    const dm = dayAndMonth(b, bar.time, m.syminfo.timezone);
-    finishBar(b, view(bar), dm.day, dm.month);
+    if (m !== hotMachine) warm(m);
+    const b = brokerOf(m);
+    const t = bar.time;
+    // Inside the day's span (most bars) the day is known; the month changes with the day only.
+    const day = t >= hotDayFrom && t < hotDayTo ? hotDay : dayAt(t);
+    finishBar(b, view(bar), day, day === b.day ? b.month : dayAndMonth(b, t, hotZone).month);
   },
 };
+
+/** Before the body: the fills of the bar's path (or of a realtime tick). */
+function fillsBefore(m: StepTarget, b: Broker, bar: BarInfo): void {
+  if (m !== hotMachine) warm(m);
+  const facts = hotFacts;
+  const cols = facts.magnifier ? MAGNIFIER.get(m) : undefined;
+  // Realtime ticks, and the confirmation of a bar that had ticks, go on from the last tick.
+  const ticked = bar.realtime || b.tickBar === bar.index;
+  const lower = cols === undefined || ticked ? null : lowerBars(cols, bar.time, m.f[R.timeClose] as number);
+  if (!facts.onFills) {
+    if (ticked) processTick(b, view(bar), !bar.realtime);
+    else processBar(b, view(bar), null, lower);
+    return;
+  }
+  const { open, high, low, close } = bar;
+  let cp: TickState | null = null;
+  const hook: FillHook = (price, hi, lo) => {
+    if (cp === null) {
+      // Nothing ran on this bar yet: the state to come back to, without the broker (it is kept
+      // as it goes, and copying its trade log on every fill would cost O(trades)).
+      const live = m.host[HOST_KEY];
+      delete m.host[HOST_KEY];
+      cp = captureTick(m);
+      m.host[HOST_KEY] = live;
+    } else rollbackKeepingBroker(m, cp, facts);
+    setPrices(m, facts.barSeries, open, hi, lo, price);
+    m.startBar();
+    while (!m.exec(0x7fffffff));
+  };
+  if (ticked) processTick(b, view(bar), !bar.realtime, hook);
+  else processBar(b, view(bar), hook, lower);
+  if (cp !== null) {
+    rollbackKeepingBroker(m, cp, facts);
+    setPrices(m, facts.barSeries, open, high, low, close);
+  }
+}
 
 HOST_STEPS.push({ applies: (p) => p.meta.kind === 'strategy', step: brokerStep });

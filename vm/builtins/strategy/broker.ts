@@ -87,8 +87,14 @@ export function tradeOpenProfit(b: Broker, i: number, price: number): number {
 /** Unrealised profit of the open trades at `price`, net of the commission their entries paid
  * (equity is capital + net profit + this, so a paid commission leaves the equity at once). */
 export function openProfit(b: Broker, price: number): number {
+  const t = b.open;
+  const n = t.n;
+  if (n === 0) return 0;
+  const pv = b.cfg.pointvalue;
+  const { dir, qty, entryPrice, commission } = t;
   let p = 0;
-  for (let i = 0; i < b.open.n; i++) p += tradeOpenProfit(b, i, price) - (b.open.commission[i] as number);
+  // tradeOpenProfit, written out (the same operations in the same order).
+  for (let i = 0; i < n; i++) p += ((price - (entryPrice[i] as number)) * (dir[i] as number) * (qty[i] as number)) * pv - (commission[i] as number);
   return p;
 }
 
@@ -434,10 +440,11 @@ function afterFill(b: Broker, o: Order): void {
       }
     }
   }
-  const size = Math.abs(positionSize(b));
+  const pos = positionSize(b);
+  const size = Math.abs(pos);
   b.maxHeldAll = Math.max(b.maxHeldAll, size);
-  if (positionSize(b) > 0) b.maxHeldLong = Math.max(b.maxHeldLong, size);
-  if (positionSize(b) < 0) b.maxHeldShort = Math.max(b.maxHeldShort, size);
+  if (pos > 0) b.maxHeldLong = Math.max(b.maxHeldLong, size);
+  if (pos < 0) b.maxHeldShort = Math.max(b.maxHeldShort, size);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -452,6 +459,24 @@ interface Leg {
   side: number;
   /** 0 limit, 1 stop, 2 trailing stop, 3 stop of a stop-limit (no fill, becomes a limit). */
   type: number;
+}
+
+/** Takes the market orders out of the book, in the order they were placed (null when there are
+ * none); the price orders stay, in their order. */
+function takeMarketOrders(b: Broker): Order[] | null {
+  const orders = b.orders;
+  let k = 0;
+  while (k < orders.length && isPriceOrder(orders[k] as Order)) k++;
+  if (k === orders.length) return null;
+  const market: Order[] = [];
+  const price: Order[] = orders.slice(0, k);
+  for (; k < orders.length; k++) {
+    const o = orders[k] as Order;
+    if (isPriceOrder(o)) price.push(o);
+    else market.push(o);
+  }
+  b.orders = price;
+  return market;
 }
 
 function isPriceOrder(o: Order): boolean {
@@ -530,13 +555,13 @@ function entryLegs(b: Broker, o: Order, out: Leg[]): void {
 
 /** The order filled first by a move from `cur` to `to` and where: null when none triggers. The
  * move starting at `cur` itself (distance 0) covers gaps and orders that became active there. */
-function firstHit(b: Broker, cur: number, to: number, blocked: Set<Order>, gate: number): { o: Order; leg: Leg; at: number } | null {
+function firstHit(b: Broker, cur: number, to: number, blocked: Set<Order> | null, gate: number): { o: Order; leg: Leg; at: number } | null {
   let best: { o: Order; leg: Leg; at: number } | null = null;
   let bestD = Infinity;
   const legs: Leg[] = [];
   const up = to > cur;
   for (const o of b.orders) {
-    if (!isPriceOrder(o) || blocked.has(o) || o.seq > gate) continue;
+    if (!isPriceOrder(o) || (blocked !== null && blocked.has(o)) || o.seq > gate) continue;
     legs.length = 0;
     if (o.kind === K_EXIT) {
       if (exitLegs(b, o, legs) === 0) continue;
@@ -633,15 +658,15 @@ function excursion(b: Broker, price: number): void {
 /** Walks from `cur` to `to`, filling every price order reached, in the order they are reached
  * (with `rc`, the script recalculates after each fill). */
 function walk(b: Broker, cur: number, to: number, bar: BarView, rc: Recalc | null): void {
-  const blocked = new Set<Order>();
-  for (let guard = 0; guard < 1000; guard++) {
+  let blocked: Set<Order> | null = null;
+  for (let guard = 0; guard < 1000 && b.orders.length !== 0; guard++) {
     pruneExits(b);
     const hit = firstHit(b, cur, to, blocked, rc === null ? Infinity : rc.gate);
     if (!hit) break;
     trail(b, hit.at);
     excursion(b, hit.at);
     if (!fillHit(b, hit.o, hit.leg, hit.at, bar)) {
-      blocked.add(hit.o);
+      (blocked ??= new Set<Order>()).add(hit.o);
       continue;
     }
     cur = hit.at;
@@ -714,9 +739,8 @@ export function processBar(b: Broker, bar: BarView, hook: FillHook | null = null
   // Market orders fill at the open, in the order they were placed (a trade they close sees only
   // its fill price, slippage included; the others see the open).
   if (rc === null) {
-    const market = b.orders.filter((o) => !isPriceOrder(o));
-    b.orders = b.orders.filter((o) => isPriceOrder(o));
-    for (const o of market) fillMarket(b, o, bar.open, bar);
+    const market = takeMarketOrders(b);
+    if (market !== null) for (const o of market) fillMarket(b, o, bar.open, bar);
   } else marketsAt(b, bar.open, bar, rc);
   excursion(b, bar.open);
   pruneExits(b);
@@ -747,9 +771,8 @@ export function processTick(b: Broker, bar: BarView, last: boolean, hook: FillHo
     b.tickLow = bar.open;
     if (b.firstPrice !== b.firstPrice) b.firstPrice = bar.open;
     if (rc === null) {
-      const market = b.orders.filter((o) => !isPriceOrder(o));
-      b.orders = b.orders.filter((o) => isPriceOrder(o));
-      for (const o of market) fillMarket(b, o, bar.open, bar);
+      const market = takeMarketOrders(b);
+      if (market !== null) for (const o of market) fillMarket(b, o, bar.open, bar);
     } else marketsAt(b, bar.open, bar, rc);
     pruneExits(b);
   } else if (rc !== null) {
@@ -784,11 +807,19 @@ export function processTick(b: Broker, bar: BarView, last: boolean, hook: FillHo
   if (last) marginCall(b, bar);
 }
 
+/** Whether a margin call can happen: margin_long or margin_short is above 0 and under 100 (100, no
+ * leverage, and 0, margin not checked, never call). */
+export function marginChecked(b: Broker): boolean {
+  const c = b.cfg;
+  return (c.marginLong > 0 && c.marginLong < 100) || (c.marginShort > 0 && c.marginShort < 100);
+}
+
 /** A margin call, as TradingView's user manual describes it: at the bar's adverse extreme, when
  * the equity no longer covers the margin the position needs (its value × margin_long/short %),
  * the loss over the margin divided by the margin ratio and the price gives the contracts to cover
  * (truncated), and four times that many (at most the whole position) are sold at that price. */
 function marginCall(b: Broker, bar: BarView): void {
+  if (!marginChecked(b)) return;
   const size = positionSize(b);
   if (size === 0) return;
   const ratio = (size > 0 ? b.cfg.marginLong : b.cfg.marginShort) / 100;
@@ -809,44 +840,63 @@ function marginCall(b: Broker, bar: BarView): void {
 }
 
 /** After the script ran on a bar: fills on the close (process_orders_on_close), then updates the
- * open trades' excursions, equity extremes and the risk rules. */
+ * open trades' excursions, equity extremes and the risk rules. The rare parts (fills, a new month,
+ * a new day, risk rules) are functions of their own, so that the per-bar part stays small. */
 export function finishBar(b: Broker, bar: BarView, dayKey: number, monthKey: number): void {
-  if (b.cfg.onClose && b.orders.length > 0) {
-    const market = b.orders.filter((o) => !isPriceOrder(o));
-    b.orders = b.orders.filter((o) => isPriceOrder(o));
-    for (const o of market) fillMarket(b, o, bar.close, bar);
-    pruneExits(b);
-  }
-  const t = b.open;
-  let open = 0;
-  for (let i = 0; i < t.n; i++) {
-    // A trade opened on this bar saw only the path after its fill (tracked as the path went).
-    if ((t.entryBar[i] as number) < bar.bar) {
-      const dir = t.dir[i] as number;
-      const best = tradeOpenProfit(b, i, dir > 0 ? bar.high : bar.low);
-      const worst = tradeOpenProfit(b, i, dir > 0 ? bar.low : bar.high);
-      if (best > (t.runup[i] as number)) t.runup[i] = best;
-      if (worst < (t.drawdown[i] as number)) t.drawdown[i] = worst;
-    }
-    open += tradeOpenProfit(b, i, bar.close) - (t.commission[i] as number);
-  }
+  if (b.orders.length > 0 && b.cfg.onClose) fillsOnClose(b, bar);
+  const open = b.open.n === 0 ? 0 : openTradesAt(b, bar);
   const eq = b.cfg.capital + b.netprofit + open;
-  if (eq > b.peak) {
-    b.peak = eq;
-  }
+  if (eq > b.peak) b.peak = eq;
   if (eq < b.trough) b.trough = eq;
   b.maxDrawdown = Math.max(b.maxDrawdown, b.peak - eq);
   b.maxRunup = Math.max(b.maxRunup, eq - b.trough);
   b.lastPrice = bar.close;
   b.lastTime = bar.time;
   b.bars = bar.bar + 1;
-  const last = b.months.length - 1;
-  if (last >= 0 && b.months[last] === monthKey) b.monthEquity[last] = eq;
-  else {
-    b.months.push(monthKey);
-    b.monthEquity.push(eq);
-  }
+  const months = b.months;
+  const last = months.length - 1;
+  if (last >= 0 && months[last] === monthKey) b.monthEquity[last] = eq;
+  else newMonth(b, monthKey, eq);
   if (dayKey !== b.day || b.maxIntradayLoss === b.maxIntradayLoss || b.maxDrawdownRule === b.maxDrawdownRule || b.maxIntradayOrders === b.maxIntradayOrders) risk(b, eq, dayKey);
+}
+
+/** process_orders_on_close: the market orders fill at the bar's close. */
+function fillsOnClose(b: Broker, bar: BarView): void {
+  const market = takeMarketOrders(b);
+  if (market !== null) for (const o of market) fillMarket(b, o, bar.close, bar);
+  pruneExits(b);
+}
+
+/** The open trades' excursions over the bar, and their profit at its close (entry commission
+ * deducted). */
+function openTradesAt(b: Broker, bar: BarView): number {
+  const t = b.open;
+  const n = t.n;
+  const pv = b.cfg.pointvalue;
+  const { entryBar, dir, qty, entryPrice, commission, runup, drawdown } = t;
+  const { high, low, close } = bar;
+  let open = 0;
+  // tradeOpenProfit, written out (the same operations in the same order).
+  for (let i = 0; i < n; i++) {
+    const d = dir[i] as number;
+    const q = qty[i] as number;
+    const e = entryPrice[i] as number;
+    // A trade opened on this bar saw only the path after its fill (tracked as the path went).
+    if ((entryBar[i] as number) < bar.bar) {
+      const best = (((d > 0 ? high : low) - e) * d * q) * pv;
+      const worst = (((d > 0 ? low : high) - e) * d * q) * pv;
+      if (best > (runup[i] as number)) runup[i] = best;
+      if (worst < (drawdown[i] as number)) drawdown[i] = worst;
+    }
+    open += ((close - e) * d * q) * pv - (commission[i] as number);
+  }
+  return open;
+}
+
+/** A month's first bar: its row of month-end equity. */
+function newMonth(b: Broker, monthKey: number, eq: number): void {
+  b.months.push(monthKey);
+  b.monthEquity.push(eq);
 }
 
 /** strategy.risk.* rules, checked at each bar's close. A triggered rule closes the position with

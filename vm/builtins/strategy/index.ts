@@ -30,10 +30,10 @@ import type { TradeLog } from './log.js';
 
 function broker(rt: Runtime): Broker {
   // The runtime is the machine, which is also the state record (core/state.ts): its host steps'
-  // records are in `host`.
+  // records are in `host`; the broker's host step makes the broker on the first bar.
   const host = (rt as unknown as { host?: Record<string, unknown> }).host;
-  const b = host?.[HOST_KEY];
-  if (b === undefined || b === null || typeof b !== 'object' || !('orders' in b)) {
+  const b = host === undefined ? undefined : host[HOST_KEY];
+  if (b === undefined || b === null || typeof b !== 'object') {
     return rt.fail('internal', 'The strategy broker is not initialised (the script is not a strategy).');
   }
   return b as Broker;
@@ -107,27 +107,42 @@ let spanTo = NaN;
 let spanDay = NaN;
 
 /** The trading day and month keys of a bar time in the symbol's zone, into DAY_MONTH (a Date per
- * new day only). */
+ * new day only): bars inside the day's span compare two numbers. */
 export function dayAndMonth(b: Broker, t: number, timezone: string): typeof DAY_MONTH {
-  let day: number;
-  if (t >= spanFrom && t < spanTo && timezone === spanZone) day = spanDay;
-  else {
-    const local = toLocal(zoneOf(timezone), t);
-    day = Math.floor(local / 86_400_000);
-    spanZone = timezone;
-    spanFrom = t - (local - day * 86_400_000);
-    spanTo = spanFrom + 23 * 3_600_000;
-    spanDay = day;
-  }
-  let month = b.month;
-  if (day !== b.day) {
-    const d = new Date(day * 86_400_000);
-    month = d.getUTCFullYear() * 12 + d.getUTCMonth();
-    b.month = month;
-  }
+  const day = t >= spanFrom && t < spanTo && timezone === spanZone ? spanDay : dayOf(t, timezone);
   DAY_MONTH.day = day;
-  DAY_MONTH.month = month;
+  DAY_MONTH.month = day === b.day ? b.month : monthOf(b, day);
   return DAY_MONTH;
+}
+
+/** The local day of `t` (a new span). */
+function dayOf(t: number, timezone: string): number {
+  const day = localDay(t, timezone, SPAN);
+  spanZone = timezone;
+  spanFrom = SPAN.from;
+  spanTo = SPAN.to;
+  spanDay = day;
+  return day;
+}
+const SPAN = { from: 0, to: 0 };
+
+/** The local day (days since 1970-01-01 in `timezone`) of the UTC time `t`, and into `span` the UTC
+ * span from that day's start covering its first 23 hours (a day that DST makes shorter is never
+ * overrun): the times inside it have the same day. */
+export function localDay(t: number, timezone: string, span: { from: number; to: number }): number {
+  const local = toLocal(zoneOf(timezone), t);
+  const day = Math.floor(local / 86_400_000);
+  span.from = t - (local - day * 86_400_000);
+  span.to = span.from + 23 * 3_600_000;
+  return day;
+}
+
+/** The month key of a day the broker has not seen (kept as the broker's month). */
+function monthOf(b: Broker, day: number): number {
+  const d = new Date(day * 86_400_000);
+  const month = d.getUTCFullYear() * 12 + d.getUTCMonth();
+  b.month = month;
+  return month;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -260,45 +275,43 @@ defineFn('strategy.risk.max_cons_loss_days(count: simple int, alert_message: sim
 // ---------------------------------------------------------------------------------------------
 // strategy.* variables
 
-type NumGet = (b: Broker, rt: Runtime) => number;
-const numVar = (sig: string, g: NumGet): void => {
-  defineVar(sig, { get: (rt, _a, d) => void (rt.f[d] = g(broker(rt), rt)) });
-};
+// Each variable is its own function (one shared adapter calling a getter per variable would be a
+// call site with forty targets in the hot loop): computed when the script reads it, only then.
 const close = (rt: Runtime): number => rt.f[R.close] as number;
 const pct = (v: number, b: Broker): number => (v / b.cfg.capital) * 100;
 
-numVar('strategy.position_size: series float', (b) => positionSize(b));
-numVar('strategy.position_avg_price: series float', (b) => positionAvgPrice(b));
-numVar('strategy.equity: series float', (b, rt) => equity(b, close(rt)));
-numVar('strategy.netprofit: series float', (b) => b.netprofit);
-numVar('strategy.netprofit_percent: series float', (b) => pct(b.netprofit, b));
-numVar('strategy.openprofit: series float', (b, rt) => openProfit(b, close(rt)));
-numVar('strategy.openprofit_percent: series float', (b, rt) => (openProfit(b, close(rt)) / (b.cfg.capital + b.netprofit)) * 100);
-numVar('strategy.grossprofit: series float', (b) => b.grossprofit);
-numVar('strategy.grossprofit_percent: series float', (b) => pct(b.grossprofit, b));
-numVar('strategy.grossloss: series float', (b) => b.grossloss);
-numVar('strategy.grossloss_percent: series float', (b) => pct(b.grossloss, b));
-numVar('strategy.closedtrades: series int', (b) => b.closed.n);
-numVar('strategy.opentrades: series int', (b) => b.open.n);
-numVar('strategy.wintrades: series int', (b) => b.wins);
-numVar('strategy.losstrades: series int', (b) => b.losses);
-numVar('strategy.eventrades: series int', (b) => b.evens);
-numVar('strategy.max_drawdown: series float', (b) => b.maxDrawdown);
-numVar('strategy.max_drawdown_percent: series float', (b) => (b.peak > 0 ? (b.maxDrawdown / b.peak) * 100 : NaN));
-numVar('strategy.max_runup: series float', (b) => b.maxRunup);
-numVar('strategy.max_runup_percent: series float', (b) => (b.trough > 0 ? (b.maxRunup / b.trough) * 100 : NaN));
-numVar('strategy.initial_capital: series float', (b) => b.cfg.capital);
-numVar('strategy.avg_trade: series float', (b) => (b.closed.n > 0 ? b.netprofit / b.closed.n : NaN));
-numVar('strategy.avg_trade_percent: series float', (b) => avgPercent(b, 0));
-numVar('strategy.avg_winning_trade: series float', (b) => (b.wins > 0 ? b.grossprofit / b.wins : NaN));
-numVar('strategy.avg_winning_trade_percent: series float', (b) => avgPercent(b, 1));
-numVar('strategy.avg_losing_trade: series float', (b) => (b.losses > 0 ? b.grossloss / b.losses : NaN));
-numVar('strategy.avg_losing_trade_percent: series float', (b) => avgPercent(b, -1));
-numVar('strategy.max_contracts_held_all: series float', (b) => b.maxHeldAll);
-numVar('strategy.max_contracts_held_long: series float', (b) => b.maxHeldLong);
-numVar('strategy.max_contracts_held_short: series float', (b) => b.maxHeldShort);
-numVar('strategy.margin_liquidation_price: series float', (b) => liquidationPrice(b));
-numVar('strategy.opentrades.capital_held: series float', (b) => capitalHeld(b));
+defineVar('strategy.position_size: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = positionSize(b); } });
+defineVar('strategy.position_avg_price: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = positionAvgPrice(b); } });
+defineVar('strategy.equity: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = equity(b, close(rt)); } });
+defineVar('strategy.netprofit: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = b.netprofit; } });
+defineVar('strategy.netprofit_percent: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = pct(b.netprofit, b); } });
+defineVar('strategy.openprofit: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = openProfit(b, close(rt)); } });
+defineVar('strategy.openprofit_percent: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = (openProfit(b, close(rt)) / (b.cfg.capital + b.netprofit)) * 100; } });
+defineVar('strategy.grossprofit: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = b.grossprofit; } });
+defineVar('strategy.grossprofit_percent: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = pct(b.grossprofit, b); } });
+defineVar('strategy.grossloss: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = b.grossloss; } });
+defineVar('strategy.grossloss_percent: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = pct(b.grossloss, b); } });
+defineVar('strategy.closedtrades: series int', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = b.closed.n; } });
+defineVar('strategy.opentrades: series int', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = b.open.n; } });
+defineVar('strategy.wintrades: series int', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = b.wins; } });
+defineVar('strategy.losstrades: series int', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = b.losses; } });
+defineVar('strategy.eventrades: series int', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = b.evens; } });
+defineVar('strategy.max_drawdown: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = b.maxDrawdown; } });
+defineVar('strategy.max_drawdown_percent: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = (b.peak > 0 ? (b.maxDrawdown / b.peak) * 100 : NaN); } });
+defineVar('strategy.max_runup: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = b.maxRunup; } });
+defineVar('strategy.max_runup_percent: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = (b.trough > 0 ? (b.maxRunup / b.trough) * 100 : NaN); } });
+defineVar('strategy.initial_capital: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = b.cfg.capital; } });
+defineVar('strategy.avg_trade: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = (b.closed.n > 0 ? b.netprofit / b.closed.n : NaN); } });
+defineVar('strategy.avg_trade_percent: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = avgPercent(b, 0); } });
+defineVar('strategy.avg_winning_trade: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = (b.wins > 0 ? b.grossprofit / b.wins : NaN); } });
+defineVar('strategy.avg_winning_trade_percent: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = avgPercent(b, 1); } });
+defineVar('strategy.avg_losing_trade: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = (b.losses > 0 ? b.grossloss / b.losses : NaN); } });
+defineVar('strategy.avg_losing_trade_percent: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = avgPercent(b, -1); } });
+defineVar('strategy.max_contracts_held_all: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = b.maxHeldAll; } });
+defineVar('strategy.max_contracts_held_long: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = b.maxHeldLong; } });
+defineVar('strategy.max_contracts_held_short: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = b.maxHeldShort; } });
+defineVar('strategy.margin_liquidation_price: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = liquidationPrice(b); } });
+defineVar('strategy.opentrades.capital_held: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = capitalHeld(b); } });
 defineVar('strategy.closedtrades.first_index: series int', { value: 0 });
 defineVar('strategy.position_entry_name: series string', {
   get: (rt, _a, d) => {
@@ -429,7 +442,18 @@ defineFn('strategy.default_entry_qty(fill_price: series float): series float', (
   processBar(ex, { ...bar, bar: 1 });
   placeClose(ex, false, 'x', '', NaN, NaN, true, { ...bar, bar: 1 });
   placeEntry(ex, K_ENTRY, { id: 'x', dir: 1, qty: 1, limit: NaN, stop: 0.5, oca: '', ocaType: 0, comment: '' }, { ...bar, bar: 1 });
+  // Number fields as a real backtest leaves them (fractional: a field that held only small integers
+  // so far changes its representation, and so the record's map, at its first fraction).
+  for (const rec of [ex, ex.cfg, ...ex.orders] as unknown as Record<string, unknown>[]) {
+    for (const k of Object.keys(rec)) if (typeof rec[k] === 'number') rec[k] = 0.5;
+  }
   keepExemplar('strategy.broker', ex);
+  // The state record's host entries as a machine holds them (`host = {}`, then the broker added):
+  // without it the map of a host record with a broker dies with the last backtest, and the host
+  // steps' optimised code with it.
+  const host: Record<string, unknown> = {};
+  host[HOST_KEY] = ex;
+  keepExemplar('strategy.host', host);
 }
 
 // ---------------------------------------------------------------------------------------------

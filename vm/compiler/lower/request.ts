@@ -31,6 +31,8 @@ const LOOKAHEAD = 2;
 const IGNORE_INVALID = 4;
 const LOWER = 8;
 const LOOPED = 16;
+/** calc_bars_count = flags / CALC_BARS (whole part). */
+const CALC_BARS = 32;
 
 /** The symbols that name the chart's own data. */
 const OWN_SYMBOLS = new Set(['syminfo.tickerid', 'syminfo.ticker']);
@@ -161,11 +163,27 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
     }
     symReg = cx.toTemp(fn, sv).reg;
   }
-  for (const p of ['currency', 'calc_bars_count']) {
-    const a = args.get(p);
-    if (a && !(a.kind === 'Na')) {
-      cx.err('E504', a.span, `The '${p}' argument of '${name}' is not supported yet.`);
+  const cur = args.get('currency');
+  if (cur && !(cur.kind === 'Na')) {
+    cx.err('E504', cur.span, `The 'currency' argument of '${name}' is not supported yet: values stay in the requested symbol's currency (remove the argument, or convert with a request.security() of the exchange-rate pair's close).`);
+    return poison();
+  }
+  // calc_bars_count: another symbol's context runs only on its last N bars, as if they were its
+  // whole history (bar_index from 0). A constant; carried in CTX_IN's flags above bit 5.
+  let calcBars = 0;
+  const cbE = args.get('calc_bars_count');
+  if (cbE && !(cbE.kind === 'Na')) {
+    const v = cx.expr(cbE, scope);
+    if (v.bad) return poison();
+    if ((v.type.base !== 'int' && v.type.base !== 'float') || typeof v.cv !== 'number' || !Number.isInteger(v.cv) || v.cv < 0 || v.cv > 1e7) {
+      cx.err('E331', cbE.span, `Cannot call '${name}' with argument 'calc_bars_count'=\`${cx.q(cbE)}\`: expected a constant whole number from 0 to 10,000,000.`);
       return poison();
+    }
+    calcBars = v.cv;
+    const own = !lowerTf && symName !== null && OWN_SYMBOLS.has(symName);
+    if (own && calcBars > 0) {
+      cx.sink.warning('W303', cbE.span, `calc_bars_count = ${calcBars} is ignored for the chart's own symbol: the request uses all of the chart's bars (values near the start of the history can differ from TradingView's).`);
+      calcBars = 0;
     }
   }
   // The timeframe: any string ("" is the chart's); a known one is checked now.
@@ -192,7 +210,7 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
     ignore = iv.cv === 1;
   }
   const slot = fn.nCs++;
-  const flags = (gaps ? GAPS : 0) | (lookahead ? LOOKAHEAD : 0) | (ignore ? IGNORE_INVALID : 0) | (lowerTf ? LOWER : 0) | LOOPED;
+  const flags = (gaps ? GAPS : 0) | (lookahead ? LOOKAHEAD : 0) | (ignore ? IGNORE_INVALID : 0) | (lowerTf ? LOWER : 0) | LOOPED | calcBars * CALC_BARS;
   const looped0 = symReg >= 0;
   const runReg = looped0 ? -1 : cx.newReg();
   const top = new Label();

@@ -1,0 +1,147 @@
+// A page load's first look at a restore, read by the page itself while the engine worker's script
+// is still loading: the checkpoint the engine will restore (the same choice as its quick path,
+// EngineCheckpoints.restoreAtOpen), the candles stored beside it and the plot rows of the chart's
+// last window, with the program and dataset the page showed last (remembered in localStorage). The
+// chart is drawn from them at once; the engine's own reset and rows, when they come, are compared
+// with them value for value (sameReset / sameRows): equal, the chart already shows what the VM says
+// and is not drawn again; different, it is drawn again from the engine's (the preview was a
+// guess). Opens the database without ever creating or upgrading it (the worker does that).
+
+import { wrap, type IDBPDatabase } from 'idb';
+import { DB_NAME, DB_VERSION, type EvergreenDB } from '../store/schema.js';
+import { Store } from '../store/store.js';
+import { mark } from '../marks.js';
+import { hashText } from '../worker/hash.js';
+import { CHART_WINDOW, type BarsChunk, type DatasetInfo, type EngineEvent, type InitOptions, type OutputsChunk, type ProgramInfo } from '../worker/protocol.js';
+
+/** What a restore's first frame shows. */
+export interface RestorePreview {
+  program: ProgramInfo;
+  dataset: DatasetInfo;
+  total: number;
+  bars: BarsChunk;
+  rows: OutputsChunk;
+}
+
+const SHOWN_KEY = 'evergreen.restore-shown';
+/** The chart's id in the studies store (engine-studies.ts CHART_ID). */
+const CHART_ID = 'current';
+
+/** Keeps the program and dataset of a restored or run chart for the next page load's preview. */
+export function rememberShown(program: ProgramInfo, dataset: DatasetInfo): void {
+  try {
+    localStorage.setItem(SHOWN_KEY, JSON.stringify({ program, dataset }));
+  } catch {
+    // storage full or disabled: the next load draws when the engine answers
+  }
+}
+
+function shownLast(): { program: ProgramInfo; dataset: DatasetInfo } | null {
+  try {
+    const raw = localStorage.getItem(SHOWN_KEY);
+    if (!raw) return null;
+    const v = JSON.parse(raw) as { program?: ProgramInfo; dataset?: DatasetInfo };
+    return v.program && Array.isArray(v.program.outputs) && v.dataset && typeof v.dataset.id === 'string' ? { program: v.program, dataset: v.dataset } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Reads the preview of the restore the engine will do for `opts`, or null when there is none to
+ * guess (no matching checkpoint with stored candles, other scripts on the chart, a run from
+ * scratch asked for, a database of another version, ...). Never throws. The database is opened
+ * in any case, and stays open until `keepOpen` settles: the browser opens the origin's storage once
+ * for the page's connection and the worker's, and the page gets there first. */
+export async function readRestorePreview(opts: InitOptions, keepOpen: Promise<unknown>, dbName: string = DB_NAME): Promise<RestorePreview | null> {
+  let store: Store;
+  try {
+    store = Store.wrap(wrap(await openExisting(dbName)) as IDBPDatabase<EvergreenDB>);
+  } catch {
+    return null;
+  }
+  const read = readWith(store, opts);
+  // Closed once read and once the engine has answered, whichever is later.
+  void Promise.allSettled([read, keepOpen]).then(() => store.close());
+  return read;
+}
+
+async function readWith(store: Store, opts: InitOptions): Promise<RestorePreview | null> {
+  const last = shownLast();
+  if (opts.restore === false || opts.sample || opts.hold || !last) return null;
+  try {
+    const [session, all, studies] = await Promise.all([store.getSession(), store.listSnapshots(), store.listStudies(CHART_ID)]);
+    if (!session || studies.length > 0) return null;
+    const datasetId = opts.datasetId ?? session.datasetId;
+    const replayFrom = opts.datasetId && opts.datasetId !== session.datasetId ? null : session.replay.from;
+    if (datasetId !== last.dataset.id) return null;
+    const script = await store.getScript(session.scriptId);
+    if (!script) return null;
+    const sourceHash = hashText(script.source);
+    const meta = all.find((s) => s.status === 'ok' && s.sourceHash === sourceHash && s.datasetId === datasetId && s.replayFrom === replayFrom);
+    if (!meta) return null;
+    const end = meta.bar + 1;
+    if ((replayFrom ?? meta.totalBars) > end || end > meta.totalBars) return null;
+    // Inputs set for the script that the checkpoint was not made with: another run.
+    const overrides = session.inputs[script.id] ?? {};
+    if (Object.entries(overrides).some(([k, v]) => k in meta.inputs && meta.inputs[k] !== v)) return null;
+    const shape = last.program.outputs.map((o) => o.channels.length);
+    const [rec, rows] = await Promise.all([store.getSnapshotRecord(meta.id), store.readOutputTail(meta.runKey, Math.max(0, end - CHART_WINDOW), end, shape)]);
+    const t = rec?.tail;
+    if (!t || t.firstBar < 0 || t.time.length === 0 || t.firstBar + t.time.length !== end) return null;
+    mark('p:preview-read');
+    return { program: last.program, dataset: { ...last.dataset, length: meta.totalBars }, total: meta.totalBars, bars: { ...t, length: t.time.length }, rows };
+  } catch {
+    return null;
+  }
+}
+
+/** The app's database as it is: never created or upgraded here (an upgrade is aborted, and the
+ * open fails). */
+function openExisting(name: string): Promise<IDBDatabase> {
+  return new Promise((resolve, reject) => {
+    const req = indexedDB.open(name, DB_VERSION);
+    req.onupgradeneeded = () => req.transaction?.abort();
+    req.onerror = (e) => {
+      e.preventDefault();
+      reject(req.error ?? new Error('The database could not be opened.'));
+    };
+    req.onblocked = () => reject(new Error('The database is being upgraded.'));
+    req.onsuccess = () => {
+      const db = req.result;
+      db.onversionchange = () => db.close();
+      resolve(db);
+    };
+  });
+}
+
+type ResetEvent = Extract<EngineEvent, { type: 'reset' }>;
+
+function sameFloats(a: Float64Array, b: Float64Array): boolean {
+  if (a.length !== b.length) return false;
+  const x = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  const y = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
+}
+
+/** The engine's reset starts the run the preview showed: same program, dataset, bar count and
+ * candles, a restore, no other scripts. */
+export function sameReset(e: ResetEvent, p: RestorePreview): boolean {
+  if (e.restoring !== true || (e.studies?.length ?? 0) > 0 || e.total !== p.total) return false;
+  if (JSON.stringify(e.program) !== JSON.stringify(p.program) || JSON.stringify(e.dataset) !== JSON.stringify(p.dataset)) return false;
+  const a = e.bars;
+  const b = p.bars;
+  return a.firstBar === b.firstBar && a.length === b.length && (['time', 'open', 'high', 'low', 'close', 'volume'] as const).every((k) => sameFloats(a[k], b[k]));
+}
+
+/** The engine's first rows of the restore are the ones the preview drew, bit for bit. */
+export function sameRows(a: OutputsChunk, b: OutputsChunk): boolean {
+  if (a.firstBar !== b.firstBar || a.length !== b.length || !sameFloats(a.time, b.time) || a.columns.length !== b.columns.length) return false;
+  return a.columns.every((cols, o) => {
+    const other = b.columns[o];
+    return other !== undefined && cols.length === other.length && cols.every((c, ch) => {
+      const d = other[ch];
+      return d !== undefined && sameFloats(c, d);
+    });
+  });
+}
