@@ -2,9 +2,10 @@
 // the dispatch switch after every basic block; a loop's blocks are instead written out here as one
 // JavaScript `for (;;)` at the loop's header case: `if`/`else` for forward branches, labelled
 // `break`/`continue` for the loop's exits, `continue` statements and back edge. Inside it the hot
-// numeric registers live in JS locals (loaded when the loop is entered, written back to f before
+// registers (numeric and reference) live in JS locals (loaded when the loop is entered, written back to f before
 // anything that can observe the registers or throw — a builtin call, a checked history read, the loop
-// clock — and when the loop is left), so V8 keeps them in machine registers.
+// clock — and when the loop is left), so V8 keeps them in machine registers; so does the loop clock's
+// tick count, written back before the Machine's loop clock reads it and when the loop is left.
 //
 // The translation is exact or absent: any shape it does not recognise (a jump into the middle of a
 // branch, a user function call, a request context, HALT) makes it give up, and the loop runs block
@@ -88,6 +89,8 @@ export function findLoops(code: Int32Array): Map<number, Loop> {
  * r (local `r<r>`), a reference register r the key ~r (local `q<r>`). */
 class CachedRegs implements RegNames {
   dirty = new Set<number>();
+  readonly ticks = 'lt0';
+  readonly syncTicks = 'lt[0] = lt0;';
   constructor(readonly cached: Set<number>) {}
   private name(k: number): string {
     return k >= 0 ? `r${k}` : `q${~k}`;
@@ -160,6 +163,8 @@ class CachedRegs implements RegNames {
  * CachedRegs. */
 class RecordingRegs implements RegNames {
   seen = new Set<number>();
+  readonly ticks = 'lt[0]';
+  readonly syncTicks = '';
   get(r: number): string {
     this.seen.add(r);
     return `f[${r}]`;
@@ -343,7 +348,7 @@ class LoopWriter {
         const leave = this.labelJump(top.loop.exit);
         out.push(
           `{ const i = ${g(i)}, to = ${g(lim)}; if (!(${g(up)} !== 0 ? i <= to : i >= to)) ${leave}`,
-          ` const t = lt[0] + 1; lt[0] = t; if (t >= lb[${timer}]) { ${this.R.flushKeep()} p = ${pc}; m.pc = p; m.loopCheck(${timer}); } }`,
+          ` const t = ${this.R.ticks} + 1; ${this.R.ticks} = t; if (t >= lb[${timer}]) { ${this.R.flushKeep()} ${this.R.syncTicks} p = ${pc}; m.pc = p; m.loopCheck(${timer}); } }`,
         );
         pc = next;
         continue;
@@ -374,7 +379,7 @@ class LoopWriter {
       if (this.budgeted) {
         let n = 0;
         for (let q = loop.head; q < loop.exit; q += OP_LEN[this.code[q] as number] as number) n++;
-        body.push(`if (budget < ${n}) { ${this.R.flushKeep()} pc = ${loop.head}; break S; }`);
+        body.push(`if (budget < ${n}) { ${this.R.flushKeep()} ${this.R.syncTicks} pc = ${loop.head}; break S; }`);
       }
       body.push(`C${loop.head}: {`);
       this.region(loop.head, loop.tail, loop.head, body);
@@ -461,9 +466,10 @@ export function structuredLoopCase(
   return [
     `case ${loop.head}: ${budgeted ? `if (budget < ${n}) break; ` : ''}p = ${loop.head};`,
     'S: {',
-    locals.length > 0 ? `let ${locals};` : '',
+    `let lt0 = lt[0]${locals.length > 0 ? `, ${locals}` : ''};`,
     ...body,
     writeBack,
+    'lt[0] = lt0;',
     `pc = ${loop.exit}; continue;`,
     '}',
     'continue;',

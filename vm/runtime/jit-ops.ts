@@ -31,6 +31,10 @@ export interface RegNames {
   reload(from: number, n: number): string;
   /** reload() in a branch taken only sometimes (the registers' marks stay as they are). */
   reloadKeep(from: number, n: number): string;
+  /** The loop clock's tick count (m.loopTicks[0], `lt[0]`, or a local inside a structured loop). */
+  ticks: string;
+  /** Code writing the local tick count back to lt[0] (before the Machine's loop clock reads it). */
+  syncTicks: string;
 }
 
 /** Plain register access: every register in `f`. */
@@ -43,6 +47,8 @@ export const DIRECT: RegNames = {
   flushKeep: () => '',
   reload: () => '',
   reloadKeep: () => '',
+  ticks: 'lt[0]',
+  syncTicks: '',
 };
 
 /** A builtin written out inline: (first argument register, result register, state operand, read
@@ -296,10 +302,10 @@ export function opJs(cx: OpContext, pc: number, inMain: boolean, R: RegNames): s
       break;
     case 'LOOP_ENTER':
       // The timer registers (a, a + 1) are never cached: the loop clock (Machine.loopCheck) reads them.
-      out.push(`{ const t = lt[0]; f[${a}] = t; f[${a + 1}] = NaN; lb[${a}] = t + 1024; if (lpf[${a}] === 0) m.loopEnter(${a}); }`);
+      out.push(`{ const t = ${R.ticks}; f[${a}] = t; f[${a + 1}] = NaN; lb[${a}] = t + 1024; if (lpf[${a}] === 0) { ${R.syncTicks} m.loopEnter(${a}); } }`);
       break;
     case 'LOOP_CHECK':
-      out.push(`{ const t = lt[0] + 1; lt[0] = t; if (t >= lb[${a}]) { ${R.flushKeep()} p = ${pc}; m.pc = p; m.loopCheck(${a}); } }`);
+      out.push(`{ const t = ${R.ticks} + 1; ${R.ticks} = t; if (t >= lb[${a}]) { ${R.flushKeep()} ${R.syncTicks} p = ${pc}; m.pc = p; m.loopCheck(${a}); } }`);
       break;
     case 'SELECT_F':
       out.push(`{ const x = ${g(b)}; ${w(a)} = x === x && x !== 0 ? ${g(c)} : ${g(d)}; }`);
