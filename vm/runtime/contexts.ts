@@ -82,6 +82,15 @@ export const CTX_LOWER = 8;
  * compiler): the chart's own symbol then swaps the registers in CTX_LOOP, and only when the
  * expression's value is needed (see `mustRun`). Programs without it swap in CTX_IN. */
 export const CTX_LOOPED = 16;
+
+/** The count operand of CTX_OUT and CTX_NEXT: the number of values (below CTX_STRINGS, at most 16)
+ * plus CTX_STRINGS times a mask of the values that are strings (bit j: value j is in o[src + j],
+ * not f[src + j]; na is null). Strings are recorded in the context's lists as they are (state is
+ * plain data), so snapshots and rollback carry them like numbers. */
+export const CTX_STRINGS = 32;
+
+/** A requested value: a number (na = NaN), or a string (na = null). */
+export type RequestedValue = number | string | null;
 /** Flags above CTX_LOOPED: request.security(calc_bars_count = flags / CTX_CALC_BARS, whole part)
  * for another symbol: its context runs on its last N bars only, bar_index counted from the first. */
 export const CTX_CALC_BARS = 32;
@@ -89,6 +98,7 @@ export const CTX_CALC_BARS = 32;
 /** What the context code needs of the machine. */
 export interface ContextHost {
   f: Float64Array;
+  o: unknown[];
   cs: unknown[];
   bar: number;
   syminfo: SymbolInfo;
@@ -123,8 +133,8 @@ export interface RequestState {
   kl: number;
   kc: number;
   kv: number;
-  kform: number[];
-  kconf: number[];
+  kform: RequestedValue[];
+  kconf: RequestedValue[];
   kclosed: boolean;
   /** End of the committed period. */
   kend: number;
@@ -155,8 +165,8 @@ export interface RequestState {
   wl: number;
   wc: number;
   wv: number;
-  wform: number[];
-  wconf: number[];
+  wform: RequestedValue[];
+  wconf: RequestedValue[];
   wclosed: boolean;
   /** A new confirmed value arrived on this chart bar (gaps_on, lookahead_off): wconf then differs
    * from kconf (otherwise they are equal and neither is copied). */
@@ -177,8 +187,8 @@ export interface RequestState {
   /** The next bar of the other symbol to run; the values of bar oi - 1 and oi - 2; the close time
    * of bar oi - 1; the bar index last shown (gaps_on); passes of the loop on this chart bar. */
   oi: number;
-  ocur: number[];
-  oprev: number[];
+  ocur: RequestedValue[];
+  oprev: RequestedValue[];
   otc: number;
   oshown: number;
   loop: number;
@@ -214,8 +224,34 @@ function newRequestState(): RequestState {
 const nz = (x: number): number => (x === x ? x : 0);
 
 /** dst := src, item by item (both lists of the request's n values; a shorter dst grows). */
-function copyInto(dst: number[], src: readonly number[]): void {
-  for (let j = 0; j < src.length; j++) dst[j] = src[j] as number;
+function copyInto(dst: RequestedValue[], src: readonly RequestedValue[]): void {
+  for (let j = 0; j < src.length; j++) dst[j] = src[j] as RequestedValue;
+}
+
+/** dst[0..n) := the registers src..src+n-1 (value j from o when bit j of `mask` is set). */
+function readValues(m: ContextHost, dst: RequestedValue[], src: number, n: number, mask: number): void {
+  const f = m.f;
+  if (mask === 0) for (let j = 0; j < n; j++) dst[j] = f[src + j] as number;
+  else {
+    const o = m.o;
+    for (let j = 0; j < n; j++) {
+      if ((mask >> j) & 1) {
+        const x = o[src + j];
+        dst[j] = typeof x === 'string' ? x : null;
+      } else dst[j] = f[src + j] as number;
+    }
+  }
+}
+
+/** Registers dst..dst+n-1 := the values `out` (all na when null): strings to o (bit j of `mask`). */
+function writeValues(m: ContextHost, out: readonly RequestedValue[] | null, dst: number, n: number, mask: number): void {
+  const f = m.f;
+  const o = m.o;
+  for (let j = 0; j < n; j++) {
+    const x = out === null ? undefined : out[j];
+    if ((mask >> j) & 1) o[dst + j] = typeof x === 'string' ? x : null;
+    else f[dst + j] = typeof x === 'number' ? x : NaN;
+  }
 }
 
 /** Parsed timeframes by text (immutable, shared by every instance). */
@@ -448,15 +484,18 @@ function swapIn(m: ContextHost, st: RequestState, ho: number, hh: number, hl: nu
 
 /** CTX_OUT: records the `n` values of the expression (registers src..src+n-1), restores the chart
  * bar and writes what the chart sees to dst..dst+n-1; returns the chart bar index. */
-export function ctxLeave(m: ContextHost, s: number, src: number, dst: number, n: number): number {
+export function ctxLeave(m: ContextHost, s: number, src: number, dst: number, count: number): number {
   const st = m.cs[s] as RequestState;
-  if (st.okey) return otherLeave(m, st, dst, n);
+  const n = count % CTX_STRINGS;
+  const mask = (count - n) / CTX_STRINGS;
+  if (st.okey) return otherLeave(m, st, dst, n, mask);
   const f = m.f;
   // Every list below has n items, filled in place (no allocation per bar).
   const form = st.wform;
   if ((st.flags & CTX_LOOPED) === 0 || st.loop === 1) {
     // The expression ran: its value, and the chart's registers back.
-    for (let j = 0; j < n; j++) form[j] = f[src + j] as number;
+    if (mask === 0) for (let j = 0; j < n; j++) form[j] = f[src + j] as number;
+    else readValues(m, form, src, n, mask);
     st.fd = true;
     copyRegs(f, st.saved);
     m.bar = st.savedBar;
@@ -469,12 +508,13 @@ export function ctxLeave(m: ContextHost, s: number, src: number, dst: number, n:
   }
   const realtime = f[IS_REALTIME] === 1;
   const gaps = (st.flags & CTX_GAPS) !== 0;
-  let out: number[] | null;
+  let out: RequestedValue[] | null;
   if (realtime) out = form;
   else if ((st.flags & CTX_LOOKAHEAD) !== 0) out = gaps && !st.opened ? null : form;
   else out = gaps && !st.arrived ? null : st.wconf;
-  if (n === 1) f[dst] = out === null ? NaN : (out[0] as number);
-  else for (let j = 0; j < n; j++) f[dst + j] = out === null ? NaN : (out[j] ?? NaN);
+  if (mask !== 0) writeValues(m, out, dst, n, mask);
+  else if (n === 1) f[dst] = out === null ? NaN : (out[0] as number);
+  else for (let j = 0; j < n; j++) f[dst + j] = out === null ? NaN : ((out[j] as number | undefined) ?? NaN);
   return st.savedBar;
 }
 
@@ -601,8 +641,9 @@ export function ctxEnterLoop(m: ContextHost, s: number, tf: unknown, sym: unknow
 
 /** CTX_LOOP: records the values of the bar just run (if any) and loads the next due bar; returns
  * its index (the execution id), or -1 when no bar is due (the loop ends). */
-export function ctxLoop(m: ContextHost, s: number, src: number, n: number): number {
+export function ctxLoop(m: ContextHost, s: number, src: number, count: number): number {
   const st = m.cs[s] as RequestState;
+  const n = count % CTX_STRINGS;
   if (!st.okey) {
     // The chart's own symbol: the expression runs at most once, when its value is needed.
     if (st.loop === 0 && st.run) {
@@ -635,7 +676,8 @@ export function ctxLoop(m: ContextHost, s: number, src: number, n: number): numb
       st.oprev = st.ocur;
       st.ocur = prev;
     }
-    for (let j = 0; j < n; j++) prev[j] = f[src + j] as number;
+    if (count === n) for (let j = 0; j < n; j++) prev[j] = f[src + j] as number;
+    else readValues(m, prev, src, n, (count - n) / CTX_STRINGS);
     if (lower && (bars.time[st.oi - 1] as number) >= st.ct) st.items.push(f[src] as number);
   }
   const k = st.oi;
@@ -721,7 +763,7 @@ function formingBar(src: BarColumns, start: number, end: number): number[] | nul
 }
 
 /** CTX_OUT of another symbol: restores the chart bar; dst..dst+n-1 := what the chart sees. */
-function otherLeave(m: ContextHost, st: RequestState, dst: number, n: number): number {
+function otherLeave(m: ContextHost, st: RequestState, dst: number, n: number, mask: number): number {
   const f = m.f;
   if (st.loop > 0) {
     copyRegs(f, st.saved);
@@ -729,7 +771,7 @@ function otherLeave(m: ContextHost, st: RequestState, dst: number, n: number): n
     m.syminfo = m.chartSyminfo;
     st.inside = false;
   }
-  let out: number[] | null = null;
+  let out: RequestedValue[] | null = null;
   if (!st.ono) {
     const cur = st.oi - 1;
     // lookahead_on: the last bar opened by the chart bar; off: the last one closed by its close;
@@ -741,7 +783,8 @@ function otherLeave(m: ContextHost, st: RequestState, dst: number, n: number): n
     if ((st.flags & CTX_GAPS) !== 0 && idx === st.oshown) out = null;
     if (idx >= 0) st.oshown = idx;
   }
-  for (let j = 0; j < n; j++) f[dst + j] = out === null ? NaN : (out[j] ?? NaN);
+  if (mask !== 0) writeValues(m, out, dst, n, mask);
+  else for (let j = 0; j < n; j++) f[dst + j] = out === null ? NaN : ((out[j] as number | undefined) ?? NaN);
   return st.savedBar;
 }
 

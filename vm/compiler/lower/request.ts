@@ -33,6 +33,8 @@ const LOWER = 8;
 const LOOPED = 16;
 /** calc_bars_count = flags / CALC_BARS (whole part). */
 const CALC_BARS = 32;
+/** The count operand of CTX_NEXT and CTX_OUT: n + CTX_STRINGS × (mask of the string values). */
+const CTX_STRINGS = 32;
 
 /** The symbols that name the chart's own data. */
 const OWN_SYMBOLS = new Set(['syminfo.tickerid', 'syminfo.ticker']);
@@ -249,16 +251,23 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
   for (let j = 0; j < vals.length; j++) {
     const v = vals[j] as Val;
     if (v.bad) return poison();
-    if (!isNumericStorage(v.type) || v.type.base === 'void' || v.type.base === 'tuple') {
+    const str = v.type.base === 'string' && !lowerTf;
+    if (!str && (!isNumericStorage(v.type) || v.type.base === 'void' || v.type.base === 'tuple')) {
       const at = items[j] ?? exprE;
-      cx.err('E504', at.span, `The expression \`${cx.q(at)}\` of '${name}' is ${baseName(v.type)}: only numbers, bools and colors (or tuples of them) can be requested so far.`);
+      cx.err('E504', at.span, `The expression \`${cx.q(at)}\` of '${name}' is ${baseName(v.type)}: only numbers, bools, colors${lowerTf ? '' : ' and strings'} (or tuples of them) can be requested so far.`);
       return poison();
     }
   }
   const n = vals.length;
+  // The count operand of CTX_NEXT / CTX_OUT: n, plus which values are strings (registers of o).
+  let mask = 0;
+  vals.forEach((v, j) => {
+    if (v.type.base === 'string') mask |= 1 << j;
+  });
+  const count = n + mask * CTX_STRINGS;
   const src = cx.newReg(n);
   vals.forEach((v, j) => cx.place(fn, v, src + j));
-  if (looped) fn.em.emitJump(Op.CTX_NEXT, top, slot, src, n);
+  if (looped) fn.em.emitJump(Op.CTX_NEXT, top, slot, src, count);
   fn.em.mark(end);
   if (lowerTf) {
     const v = vals[0] as Val;
@@ -267,7 +276,7 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
     return [{ reg: dst, type: { base: 'array', qual: Qual.Series, elem: { ...v.type, qual: Qual.Series } } }];
   }
   const dst = cx.newReg(n);
-  fn.em.emit(Op.CTX_OUT, slot, src, dst, n);
+  fn.em.emit(Op.CTX_OUT, slot, src, dst, count);
   // Before the first value arrives (and between values with gaps_on) a v6 bool reads false, not na.
   vals.forEach((v, j) => {
     if (v.type.base === 'bool' && cx.version >= 6) fn.em.emit(Op.TO_BOOL, dst + j, dst + j);
