@@ -527,10 +527,78 @@ function fnName(flags: number): string {
 /** The bars of the context's symbol and timeframe: from the slot's cache, else from the host's
  * answers; suspends (throws DataNeeded, nothing changed yet) when the host has not answered. */
 function feedOf(m: ContextHost, s: number, sym: string, tfs: string, info: TimeframeInfo, flags: number): FeedBars | NoData {
+  const cut = sym.indexOf(CURRENCY_SEP);
+  if (cut >= 0) return convertedFeed(m, s, sym.slice(0, cut), sym.slice(cut + 1), tfs, info, flags);
   const got = m.data.bars(sym, tfs, info, fnName(flags));
   if (got === undefined) throw new DataNeeded({ symbol: sym, timeframe: tfs, lower: (flags & CTX_LOWER) !== 0 });
   m.feeds[s] = got instanceof NoData ? null : got;
   return got;
+}
+
+/** request.security(currency = X): the compiler passes the symbol as `symbol + CURRENCY_SEP + X`. */
+export const CURRENCY_SEP = '\u0001';
+
+/** The bars of `sym` with prices in currency `to`: open, high, low and close (so hl2, hlc3, ohlc4,
+ * hlcc4 and everything the expression builds from them) multiplied by the rate from the symbol's
+ * currency (its syminfo.currency) to `to`: the close of the rate pair's last bar that opened at or
+ * before the bar (na before the pair's first bar). The pair is `FROMTO` (e.g. EURUSD), else the
+ * inverse `TOFROM` (divided by); each is a host call like the symbol's own bars. No conversion when
+ * `to` is empty or the symbol's currency. Volume and time are not converted. */
+function convertedFeed(m: ContextHost, s: number, sym: string, to: string, tfs: string, info: TimeframeInfo, flags: number): FeedBars | NoData {
+  const fn = fnName(flags);
+  const got = m.data.bars(sym, tfs, info, fn);
+  if (got === undefined) throw new DataNeeded({ symbol: sym, timeframe: tfs, lower: (flags & CTX_LOWER) !== 0 });
+  const from = got instanceof NoData ? '' : (got.sym?.currency ?? '');
+  if (got instanceof NoData || to === '' || to === 'NONE' || from === '' || from === to) {
+    m.feeds[s] = got instanceof NoData ? null : got;
+    return got;
+  }
+  const pair = `${from}${to}`;
+  const inverse = `${to}${from}`;
+  const rate = m.data.bars(pair, tfs, info, fn);
+  if (rate === undefined) throw new DataNeeded({ symbol: pair, timeframe: tfs, lower: false });
+  let use: FeedBars;
+  if (!(rate instanceof NoData)) use = rate;
+  else {
+    const inv = m.data.bars(inverse, tfs, info, fn);
+    if (inv === undefined) throw new DataNeeded({ symbol: inverse, timeframe: tfs, lower: false });
+    if (inv instanceof NoData) {
+      return m.fail(
+        'no-data',
+        `${fn}: currency = ${to} converts the prices of "${sym}" from ${from}, which needs the exchange rate ${pair} (or ${inverse}) at "${tfs}" or lower: give its bars as another symbol (CLI: --data-for ${pair}=file.csv; app: import a dataset with ticker ${pair}). ${rate.message}`,
+      );
+    }
+    use = inv;
+  }
+  const out = convertBars(got, use, !(rate === use));
+  m.feeds[s] = out;
+  return out;
+}
+
+/** `bars` with open/high/low/close times the as-of close of `rate` (divided by it when `inverse`). */
+function convertBars(bars: FeedBars, rate: FeedBars, inverse: boolean): FeedBars {
+  const conv = <T extends { time: Float64Array; open: Float64Array; high: Float64Array; low: Float64Array; close: Float64Array; length: number }>(b: T): T => {
+    const n = b.length;
+    const open = new Float64Array(n);
+    const high = new Float64Array(n);
+    const low = new Float64Array(n);
+    const close = new Float64Array(n);
+    let r = -1;
+    for (let i = 0; i < n; i++) {
+      const t = b.time[i] as number;
+      while (r + 1 < rate.length && (rate.time[r + 1] as number) <= t) r++;
+      const c = r < 0 ? NaN : (rate.close[r] as number);
+      const k = inverse ? 1 / c : c;
+      open[i] = (b.open[i] as number) * k;
+      high[i] = (b.high[i] as number) * k;
+      low[i] = (b.low[i] as number) * k;
+      close[i] = (b.close[i] as number) * k;
+    }
+    return { ...b, open, high, low, close };
+  };
+  const out = conv(bars);
+  if (bars.src !== undefined) out.src = conv(bars.src);
+  return out;
 }
 
 /** CTX_IN for another symbol or intrabars: checks the request, finds its bars (or suspends), saves

@@ -167,8 +167,23 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
   }
   const cur = args.get('currency');
   if (cur && !(cur.kind === 'Na')) {
-    cx.err('E504', cur.span, `The 'currency' argument of '${name}' is not supported yet: values stay in the requested symbol's currency (remove the argument, or convert with a request.security() of the exchange-rate pair's close).`);
-    return poison();
+    // Another symbol's prices in another currency (runtime/contexts.ts convertedFeed): the symbol
+    // operand becomes `symbol + "\u0001" + currency`, the rate pair's bars a host call like its own.
+    if (symReg < 0) {
+      cx.err('E504', cur.span, `The 'currency' argument of '${name}' is supported for another symbol's request, not yet for the chart's own (${symName ?? 'syminfo.tickerid'}): remove it, or multiply by a request.security() of the exchange-rate pair's close.`);
+      return poison();
+    }
+    const cv = cx.expr(cur, scope);
+    if (cv.bad) return poison();
+    if (cv.type.base !== 'string') {
+      cx.err('E331', cur.span, `Cannot call '${name}' with argument 'currency'=\`${cx.q(cur)}\`: expected a currency such as currency.USD, got ${baseName(cv.type)}.`);
+      return poison();
+    }
+    const cr = cx.toTemp(fn, cv).reg;
+    const joined = fn.temp();
+    fn.em.emit(Op.CONCAT, joined, symReg, cx.constReg('\u0001'));
+    fn.em.emit(Op.CONCAT, joined, joined, cr);
+    symReg = joined;
   }
   // calc_bars_count: another symbol's context runs only on its last N bars, as if they were its
   // whole history (bar_index from 0). A constant; carried in CTX_IN's flags above bit 5.
