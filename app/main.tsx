@@ -21,7 +21,12 @@ const session = host.api.init(listener, initOptions);
 // The page reads what a restore will show while the worker's script loads (restore-preview.ts).
 const preview = readRestorePreview(initOptions, session);
 
-void import('./ui/boot.js').then(({ boot }) =>
+// The UI is rendered once the preview is read (or PREVIEW_WAIT_MS has passed): a chart laid out
+// before it would be painted twice, empty and then with the preview's rows.
+const PREVIEW_WAIT_MS = 200;
+const previewOrLater = Promise.race([preview, new Promise((r) => setTimeout(r, PREVIEW_WAIT_MS))]);
+
+void Promise.all([import('./ui/boot.js'), previewOrLater]).then(([{ boot }]) =>
   boot({
     host,
     session,

@@ -1,5 +1,5 @@
 // Tier 2 benchmarks, part of `npm run bench` (also alone: `node --expose-gc --import tsx
-// bench/tier2.ts [bars]`): (d) pivots marked by labels and joined by lines, 500 live of each
+// bench/tier2.ts [bars] [d,e]`, e.g. `... bench/tier2.ts 100000 e` for (e) only): (d) pivots marked by labels and joined by lines, 500 live of each
 // (bench/scripts/d.pine), and (e) user-defined objects in an array searched every bar
 // (bench/scripts/e.pine), over synthetic bars, against PineTS running the same script on the same
 // bars in this process (one run each: PineTS takes tens of seconds here). The plots of both engines
@@ -48,10 +48,10 @@ function vmColumns(p: Program, inst: Instance, n: number): Columns {
   return out;
 }
 
-export async function benchTier2(n: number, withPinets = true): Promise<Tier2Result[]> {
+export async function benchTier2(n: number, withPinets = true, scripts: readonly Tier2Script[] = ['d', 'e']): Promise<Tier2Result[]> {
   const bars: BarColumns = syntheticBars(n, 1);
   const results: Tier2Result[] = [];
-  for (const name of ['d', 'e'] as const) {
+  for (const name of scripts) {
     const { p, source } = program(name);
     let last: Instance | null = null;
     const t = timeSync(
@@ -108,7 +108,8 @@ export function tier2Lines(results: Tier2Result[]): string[] {
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const n = Number(process.argv[2] ?? 100_000);
-  const res = await benchTier2(n);
+  const only = (process.argv[3] ?? 'd,e').split(',').filter((x): x is Tier2Script => x === 'd' || x === 'e');
+  const res = await benchTier2(n, true, only);
   console.log(`Tier 2 bench, ${n} bars, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   console.log(tier2Lines(res).join('\n'));
 }

@@ -79,9 +79,9 @@ async function compareSizes(page: Page): Promise<void> {
     console.log(`Setting up: bench (b) over ${n.toLocaleString('en-US')} bars...`);
     await runBenchB(page, `${BASE}/?dataset=synthetic:${n}`, n);
   }
+  const size = await chartSize(page);
   await page.goto(`${BASE}/__floor/index.html?setup`);
   await page.waitForFunction(() => (window as unknown as { __floorDrawn?: number }).__floorDrawn === 1);
-  const size = await chartSize(page);
   const loadBefore = load();
   const restores: Sample[][] = COMPARE_SIZES.map(() => []);
   const floor: number[] = [];

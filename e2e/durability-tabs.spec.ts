@@ -42,6 +42,9 @@ test('two tabs on one run: one writes its checkpoints, the other follows and tak
   await openApp(a);
   await startReplay(a, N - 100);
   await waitWriter(a, true);
+  // The replay's start is checkpointed (the second tab restores it): under load that can come
+  // after the writer's lock, and a tab opened before it would run the history itself.
+  await waitCheckpointBar(a, N - 101);
 
   // The second tab opens the same session: the same run, restored from the first tab's checkpoint.
   const b = await ctx.newPage();

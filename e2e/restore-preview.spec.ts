@@ -42,8 +42,8 @@ test('a reload is drawn from the stored checkpoint and kept only when the engine
   await page.evaluate(() => {
     const raw = localStorage.getItem('evergreen.restore-shown');
     if (!raw) throw new Error('nothing remembered');
-    const v = JSON.parse(raw) as { program: { outputs: { title: string }[] } };
-    for (const o of v.program.outputs) o.title = `${o.title} (stale)`;
+    const v = JSON.parse(raw) as { program: { outputs: { title: string }[] } }[];
+    for (const x of v) for (const o of x.program.outputs) o.title = `${o.title} (stale)`;
     localStorage.setItem('evergreen.restore-shown', JSON.stringify(v));
   });
   await page.reload();

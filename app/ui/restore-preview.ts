@@ -27,24 +27,38 @@ const SHOWN_KEY = 'evergreen.restore-shown';
 /** The chart's id in the studies store (engine-studies.ts CHART_ID). */
 const CHART_ID = 'current';
 
-/** Keeps the program and dataset of a restored or run chart for the next page load's preview. */
+/** Datasets whose last shown program is kept (the newest ones). */
+const SHOWN_KEEP = 8;
+
+interface Shown {
+  program: ProgramInfo;
+  dataset: DatasetInfo;
+}
+
+function shownList(): Shown[] {
+  try {
+    const raw = localStorage.getItem(SHOWN_KEY);
+    const v: unknown = raw ? JSON.parse(raw) : [];
+    return Array.isArray(v) ? v.filter((x: Partial<Shown>) => x?.program && Array.isArray(x.program.outputs) && typeof x.dataset?.id === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Keeps the program and dataset of a restored or run chart for the next page load's preview
+ * (one per dataset, the newest SHOWN_KEEP datasets). */
 export function rememberShown(program: ProgramInfo, dataset: DatasetInfo): void {
   try {
-    localStorage.setItem(SHOWN_KEY, JSON.stringify({ program, dataset }));
+    const list = [{ program, dataset }, ...shownList().filter((x) => x.dataset.id !== dataset.id)].slice(0, SHOWN_KEEP);
+    localStorage.setItem(SHOWN_KEY, JSON.stringify(list));
   } catch {
     // storage full or disabled: the next load draws when the engine answers
   }
 }
 
-function shownLast(): { program: ProgramInfo; dataset: DatasetInfo } | null {
-  try {
-    const raw = localStorage.getItem(SHOWN_KEY);
-    if (!raw) return null;
-    const v = JSON.parse(raw) as { program?: ProgramInfo; dataset?: DatasetInfo };
-    return v.program && Array.isArray(v.program.outputs) && v.dataset && typeof v.dataset.id === 'string' ? { program: v.program, dataset: v.dataset } : null;
-  } catch {
-    return null;
-  }
+/** What the page last showed over `datasetId`. */
+function shownLast(datasetId: string): Shown | null {
+  return shownList().find((x) => x.dataset.id === datasetId) ?? null;
 }
 
 /** Reads the preview of the restore the engine will do for `opts`, or null when there is none to
@@ -66,15 +80,15 @@ export async function readRestorePreview(opts: InitOptions, keepOpen: Promise<un
 }
 
 async function readWith(store: Store, opts: InitOptions): Promise<RestorePreview | null> {
-  const last = shownLast();
-  if (opts.restore === false || opts.sample || opts.hold || !last) return null;
+  if (opts.restore === false || opts.sample || opts.hold) return null;
   try {
-    const [session, all, studies] = await Promise.all([store.getSession(), store.listSnapshots(), store.listStudies(CHART_ID)]);
+    const [session, all, studies, scripts] = await Promise.all([store.getSession(), store.listSnapshots(), store.listStudies(CHART_ID), store.listScripts()]);
     if (!session || studies.length > 0) return null;
     const datasetId = opts.datasetId ?? session.datasetId;
     const replayFrom = opts.datasetId && opts.datasetId !== session.datasetId ? null : session.replay.from;
-    if (datasetId !== last.dataset.id) return null;
-    const script = await store.getScript(session.scriptId);
+    const last = shownLast(datasetId);
+    if (!last) return null;
+    const script = scripts.find((x) => x.id === session.scriptId);
     if (!script) return null;
     const sourceHash = hashText(script.source);
     const meta = all.find((s) => s.status === 'ok' && s.sourceHash === sourceHash && s.datasetId === datasetId && s.replayFrom === replayFrom);

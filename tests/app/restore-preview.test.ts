@@ -129,7 +129,7 @@ describe('the page reads what a restore draws before the engine answers', () => 
     expect(await readRestorePreview({ baseUrl: BASE_URL }, Promise.resolve(), db)).toBeNull();
     await store.deleteStudy('s1');
     store.close();
-    localStorage.removeItem('evergreen.restore-shown');
+    localStorage.removeItem("evergreen.restore-shown");
     expect(await readRestorePreview({ baseUrl: BASE_URL }, Promise.resolve(), db)).toBeNull();
     // A database that does not exist is not created by the page.
     expect(await readRestorePreview({ baseUrl: BASE_URL }, Promise.resolve(), `${db}-none`)).toBeNull();

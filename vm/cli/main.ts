@@ -40,6 +40,7 @@ import { barsForSnapshot, chartBars, TimeframeFlagError } from './timeframe-flag
 import { DataForError, OtherData, parseTickerFile } from './data-for.js';
 import { plotColumns, TextSink, toCsv, toJson, toJsonFromItems } from './output.js';
 import { startJsonPipeline } from './fast-path.js';
+import { warmUpShortest } from './shortest-number.js';
 import { printErr, printOut } from './terminal-text.js';
 import { readBarsFile } from './read-bars.js';
 import { StrategyJsonSink, strategyJson, tradesCsv } from './trades.js';
@@ -625,6 +626,7 @@ function run(a: RunArgs): number {
   if (!a.script && !portableFile) throw usage('run needs a script file', 'run');
   if (!a.data && !portableFile) throw usage('run needs --data <bars.csv>', 'run');
   const program = a.script ? compileOrFail(a.script, a.libs) : null;
+  warmUpShortest(); // the number writer compiles while the data is read (shortest-number.ts)
   if (a.data === null && a.resume !== null && resumeBytes !== null) return runPortable(a, a.resume, resumeBytes, program, null);
   const stdin = a.data === '-';
   const dataPath = stdin ? '<stdin>' : (a.data ?? '');

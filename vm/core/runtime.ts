@@ -140,8 +140,19 @@ export interface Runtime {
   rng: Uint32Array;
   logs: LogEntry[];
   alerts: AlertEntry[];
+  /** The chart's visible bars (chart.left_visible_bar_time / right_visible_bar_time); a chart
+   * fact the host gives, not state; absent in scratch runtimes, e.g. compile-time folding). */
+  visible?: VisibleRange;
   /** Throws a runtime error located at the current instruction. */
   fail(code: string, message: string): never;
+}
+
+/** Open times (ms) of the leftmost and rightmost visible bars as the host gives them (NaN: not
+ * given, then the first bar of the data and last_bar_time), and of the first bar run (`first`). */
+export interface VisibleRange {
+  left: number;
+  right: number;
+  first: number;
 }
 
 /** Builtin state helper: returns cs[s], creating it with `init` on first use. */

@@ -99,6 +99,7 @@ export { DEFAULT_SYMBOL };
 abstract class ChartFacts {
   protected total: number | null = null;
   protected lastTime: number | null = null;
+  protected visible: { left: number; right: number } | null = null;
   protected compiled = true;
 
   /** Runs every instruction in the interpreter instead of the compiled tier (runtime/jit.ts). Both
@@ -120,6 +121,14 @@ abstract class ChartFacts {
    * `totalBars`), or on a realtime bar (the last bar of the chart by definition); otherwise na. */
   lastBarTime(ms: number): this {
     this.lastTime = ms;
+    return this;
+  }
+
+  /** Open times (ms) of the leftmost and rightmost bars the chart shows: chart.left_visible_bar_time
+   * and chart.right_visible_bar_time (not part of a snapshot). Without it, every bar of the data
+   * counts as visible: the first bar run and last_bar_time. */
+  visibleRange(leftMs: number, rightMs: number): this {
+    this.visible = { left: leftMs, right: rightMs };
     return this;
   }
 }
@@ -178,6 +187,7 @@ export class InstanceBuilder extends ChartFacts {
       rngSeed: this.seed,
       compiled: this.compiled,
     });
+    if (this.visible !== null) m.visible = { ...m.visible, ...this.visible };
     return new Instance(m, values, this.total, this.lastTime);
   }
 }
@@ -230,6 +240,7 @@ export class RestoreBuilder extends ChartFacts {
   build(): Instance {
     const inst = Instance.fromSnapshot(this.bytes, this.lim, this.expected, this.expectedHash, this.compiled, this.replacement);
     if (this.lastTime !== null) inst.setLastBarTime(this.lastTime);
+    if (this.visible !== null) inst.setVisibleRange(this.visible.left, this.visible.right);
     if (this.total !== null) inst.setTotalBars(this.total);
     return inst;
   }
@@ -373,6 +384,18 @@ export class Instance {
     this.lastBarMsGiven = true;
   }
 
+  /** Sets chart.left_visible_bar_time / right_visible_bar_time (open times in ms; NaN for the
+   * default: the first bar of the data, last_bar_time) for the bars run from now on. */
+  setVisibleRange(leftMs: number, rightMs: number): void {
+    this.machine.visible.left = leftMs;
+    this.machine.visible.right = rightMs;
+  }
+
+  /** The first bar of the data enters at `t` (the default chart.left_visible_bar_time). */
+  private noteFirstBar(t: number): void {
+    if (this.confirmed === -1) this.machine.visible.first = t;
+  }
+
   /** Times this instance's lineage was restored from a snapshot. */
   get restoreCount(): number {
     return this.incarnation;
@@ -497,6 +520,9 @@ export class Instance {
       outputs.length = d.outputs.length;
       outputs.time.set(d.outputs.time);
       d.outputs.columns.forEach((chs, i) => chs.forEach((c, j) => outputs.columns[i]?.[j]?.set(c)));
+      // The first bar's time (the default chart.left_visible_bar_time) when the plot history
+      // reaches back to it; otherwise the host gives the range (visibleRange).
+      if (firstBar === 0 && outputs.length > 0) m.visible.first = outputs.time[0] as number;
     }
     m.bar = st.bar;
     restoreRecord(m, st);
@@ -636,6 +662,7 @@ export class Instance {
     }
     const idx = this.confirmed + 1;
     this.machine.f[R.timeNow] = Date.now();
+    this.noteFirstBar(bar.time);
     this.feed.enter(idx, bar.time, bar.open, bar.high, bar.low, bar.close, bar.volume ?? NaN, bar.timeClose, HISTORY);
     this.pending = { bar: idx, confirm: true };
     return this.go(opts.budget);
@@ -657,6 +684,7 @@ export class Instance {
     if (last === last && last >= lastRow && last < lastRow + 1e8) m.outputs.reserve(last);
     else m.outputs.reserve(lastRow, false);
     m.f[R.timeNow] = Date.now();
+    this.noteFirstBar(time[from] as number);
     // The last bar's time, when these columns reach the last bar (row of bar b: from + b - first).
     if (!this.lastBarMsGiven && last === last) {
       const row = from + last - (this.confirmed + 1);
@@ -768,6 +796,7 @@ export class Instance {
     // The open bar is the chart's last bar.
     if (!this.lastBarMsGiven) this.feed.lastBarMs = tick.time;
     const t = tick;
+    this.noteFirstBar(t.time);
     this.feed.enter(idx, t.time, t.open, t.high, t.low, t.close, t.volume ?? NaN, t.timeClose, isNew ? REALTIME_NEW : REALTIME_UPDATE);
     this.pending = { bar: idx, confirm: false };
     // A strategy without calc_on_every_tick runs only when the bar closes (its broker still fills

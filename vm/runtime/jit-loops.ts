@@ -83,52 +83,81 @@ export function findLoops(code: Int32Array): Map<number, Loop> {
   return loops;
 }
 
-/** Numeric registers held in JS locals inside one structured loop nest, with the ones changed since
- * they were last written back (tracked along the generated code's paths). */
+/** Registers held in JS locals inside one structured loop nest, with the ones changed since they
+ * were last written back (tracked along the generated code's paths). A numeric register r is the key
+ * r (local `r<r>`), a reference register r the key ~r (local `q<r>`). */
 class CachedRegs implements RegNames {
   dirty = new Set<number>();
   constructor(readonly cached: Set<number>) {}
+  private name(k: number): string {
+    return k >= 0 ? `r${k}` : `q${~k}`;
+  }
+  private slot(k: number): string {
+    return k >= 0 ? `f[${k}]` : `o[${~k}]`;
+  }
+  private use(k: number, write: boolean): string {
+    if (!this.cached.has(k)) return this.slot(k);
+    if (write) this.dirty.add(k);
+    return this.name(k);
+  }
   get(r: number): string {
-    return this.cached.has(r) ? `r${r}` : `f[${r}]`;
+    return this.use(r, false);
   }
   set(r: number): string {
-    if (!this.cached.has(r)) return `f[${r}]`;
-    this.dirty.add(r);
-    return `r${r}`;
+    return this.use(r, true);
+  }
+  getO(r: number): string {
+    return this.use(~r, false);
+  }
+  setO(r: number): string {
+    return this.use(~r, true);
+  }
+  /** Whether key k's register is at or after register `from`. */
+  private from(k: number, from: number): boolean {
+    return (k >= 0 ? k : ~k) >= from;
   }
   flush(from = 0): string {
     let s = '';
-    for (const r of this.dirty) {
-      if (r >= from) {
-        s += `f[${r}] = r${r}; `;
-        this.dirty.delete(r);
+    for (const k of this.dirty) {
+      if (this.from(k, from)) {
+        s += `${this.slot(k)} = ${this.name(k)}; `;
+        this.dirty.delete(k);
       }
     }
     return s;
   }
   flushKeep(from = 0): string {
     let s = '';
-    for (const r of this.dirty) if (r >= from) s += `f[${r}] = r${r}; `;
-    return s;
-  }
-  reloadKeep(from: number, n: number): string {
-    let s = '';
-    for (const r of this.cached) if (r >= from && r < from + n) s += `r${r} = f[${r}]; `;
+    for (const k of this.dirty) if (this.from(k, from)) s += `${this.slot(k)} = ${this.name(k)}; `;
     return s;
   }
   reload(from: number, n: number): string {
     let s = '';
-    for (const r of this.cached) {
+    for (const k of this.cached) {
+      const r = k >= 0 ? k : ~k;
       if (r >= from && r < from + n) {
-        s += `r${r} = f[${r}]; `;
-        this.dirty.delete(r);
+        s += `${this.name(k)} = ${this.slot(k)}; `;
+        this.dirty.delete(k);
       }
     }
     return s;
   }
+  reloadKeep(from: number, n: number): string {
+    let s = '';
+    for (const k of this.cached) {
+      const r = k >= 0 ? k : ~k;
+      if (r >= from && r < from + n) s += `${this.name(k)} = ${this.slot(k)}; `;
+    }
+    return s;
+  }
+  /** `let` declarations loading every cached register. */
+  locals(): string {
+    return [...this.cached].map((k) => `${this.name(k)} = ${this.slot(k)}`).join(', ');
+  }
 }
 
-/** Registers read or written through RegNames (a dry run that picks what to cache). */
+/** Registers read or written through RegNames (a dry run that picks what to cache), keyed as in
+ * CachedRegs. */
 class RecordingRegs implements RegNames {
   seen = new Set<number>();
   get(r: number): string {
@@ -138,6 +167,14 @@ class RecordingRegs implements RegNames {
   set(r: number): string {
     this.seen.add(r);
     return `f[${r}]`;
+  }
+  getO(r: number): string {
+    this.seen.add(~r);
+    return `o[${r}]`;
+  }
+  setO(r: number): string {
+    this.seen.add(~r);
+    return `o[${r}]`;
   }
   flush(): string {
     return '';
@@ -413,7 +450,7 @@ export function structuredLoopCase(
     if (e instanceof GiveUp) return null;
     throw e;
   }
-  const locals = [...cached].map((r) => `r${r} = f[${r}]`);
+  const locals = regs.locals();
   // What may have changed when the nest is left goes back to f.
   const writeBack = regs.flush();
   const n = (() => {
@@ -424,7 +461,7 @@ export function structuredLoopCase(
   return [
     `case ${loop.head}: ${budgeted ? `if (budget < ${n}) break; ` : ''}p = ${loop.head};`,
     'S: {',
-    locals.length > 0 ? `let ${locals.join(', ')};` : '',
+    locals.length > 0 ? `let ${locals};` : '',
     ...body,
     writeBack,
     `pc = ${loop.exit}; continue;`,

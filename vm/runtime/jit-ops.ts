@@ -16,6 +16,9 @@ export interface RegNames {
   get(r: number): string;
   /** The assignable expression for f[r] (noting r as changed since the last flush). */
   set(r: number): string;
+  /** The same for the reference registers o[r]. */
+  getO(r: number): string;
+  setO(r: number): string;
   /** Code writing every changed cached register from `from` on back to f (they then count as
    * unchanged). A builtin reads its arguments from its first argument register on (registry.ts's
    * calling convention) and the fixed bar registers below every script register, which are never
@@ -34,6 +37,8 @@ export interface RegNames {
 export const DIRECT: RegNames = {
   get: (r) => `f[${r}]`,
   set: (r) => `f[${r}]`,
+  getO: (r) => `o[${r}]`,
+  setO: (r) => `o[${r}]`,
   flush: () => '',
   flushKeep: () => '',
   reload: () => '',
@@ -43,7 +48,15 @@ export const DIRECT: RegNames = {
 /** A builtin written out inline: (first argument register, result register, state operand, read
  * f, write f, the call doing it the general way) => JS. Each mirrors its builtin's implementation
  * exactly on the path it handles. */
-type Inline = (a: number, d: number, s: number, g: (r: number) => string, w: (r: number) => string, call: string) => string;
+type Inline = (a: number, d: number, s: number, R: Names, call: string) => string;
+
+/** Register names for a template: f read/write, o read/write. */
+interface Names {
+  g(r: number): string;
+  w(r: number): string;
+  go(r: number): string;
+  wo(r: number): string;
+}
 
 const IS_OBJECT = (v: string): string => `${v} !== null && typeof ${v} === 'object' && ${v}.kind === 'object'`;
 /** An array that is not a slice (a slice, array-extra.ts's view, goes through its builtin). */
@@ -51,26 +64,26 @@ const IS_ARRAY = (v: string): string => `${v} !== null && typeof ${v} === 'objec
 
 /** Builtins by signature (builtins/objects.ts, object-arrays.ts, array.ts, na.ts). */
 export const INLINE = new Map<string, Inline>([
-  ['__obj.get_f(obj: series string): void', (a, d, s, _g, w, call) =>
-    `{ const v = o[${a}]; if (${IS_OBJECT('v')}) { const x = v.fields[${s}]; ${w(d)} = typeof x === 'number' ? x : NaN; } else { ${call} } }`],
-  ['__obj.get_o(obj: series string): void', (a, d, s, _g, _w, call) =>
-    `{ const v = o[${a}]; if (${IS_OBJECT('v')}) o[${d}] = v.fields[${s}] ?? null; else { ${call} } }`],
-  ['__obj.set_f(obj: series string, value: series float): void', (a, _d, s, g, _w, call) =>
-    `{ const v = o[${a}]; if (${IS_OBJECT('v')}) v.fields[${s}] = ${g(a + 1)}; else { ${call} } }`],
-  ['__obj.set_o(obj: series string, value: series string): void', (a, _d, s, _g, _w, call) =>
-    `{ const v = o[${a}]; if (${IS_OBJECT('v')}) v.fields[${s}] = o[${a + 1}] ?? null; else { ${call} } }`],
-  ['__oarray.get(id: array<T>, index: series int): series T', (a, d, _s, g, _w, call) =>
-    `{ const v = o[${a}], k = ${g(a + 1)}; if (${IS_ARRAY('v')} && k >>> 0 === k && k < v.items.length) o[${d}] = v.items[k] ?? null; else { ${call} } }`],
-  ['__oarray.size(id: array<T>): series int', (a, d, _s, _g, w, call) =>
-    `{ const v = o[${a}]; if (${IS_ARRAY('v')}) ${w(d)} = v.items.length; else { ${call} } }`],
+  ['__obj.get_f(obj: series string): void', (a, d, s, R, call) =>
+    `{ const v = ${R.go(a)}; if (${IS_OBJECT('v')}) { const x = v.fields[${s}]; ${R.w(d)} = typeof x === 'number' ? x : NaN; } else { ${call} } }`],
+  ['__obj.get_o(obj: series string): void', (a, d, s, R, call) =>
+    `{ const v = ${R.go(a)}; if (${IS_OBJECT('v')}) ${R.wo(d)} = v.fields[${s}] ?? null; else { ${call} } }`],
+  ['__obj.set_f(obj: series string, value: series float): void', (a, _d, s, R, call) =>
+    `{ const v = ${R.go(a)}; if (${IS_OBJECT('v')}) v.fields[${s}] = ${R.g(a + 1)}; else { ${call} } }`],
+  ['__obj.set_o(obj: series string, value: series string): void', (a, _d, s, R, call) =>
+    `{ const v = ${R.go(a)}; if (${IS_OBJECT('v')}) v.fields[${s}] = ${R.go(a + 1)} ?? null; else { ${call} } }`],
+  ['__oarray.get(id: array<T>, index: series int): series T', (a, d, _s, R, call) =>
+    `{ const v = ${R.go(a)}, k = ${R.g(a + 1)}; if (${IS_ARRAY('v')} && k >>> 0 === k && k < v.items.length) ${R.wo(d)} = v.items[k] ?? null; else { ${call} } }`],
+  ['__oarray.size(id: array<T>): series int', (a, d, _s, R, call) =>
+    `{ const v = ${R.go(a)}; if (${IS_ARRAY('v')}) ${R.w(d)} = v.items.length; else { ${call} } }`],
   ...(['int', 'float'] as const).flatMap((e): [string, Inline][] => [
-    [`array.size(id: array<${e}>): series int`, (a, d, _s, _g, w, call) =>
-      `{ const v = o[${a}]; if (${IS_ARRAY('v')}) ${w(d)} = v.items.length; else { ${call} } }`],
-    [`array.get(id: array<${e}>, index: series int): series ${e}`, (a, d, _s, g, w, call) =>
-      `{ const v = o[${a}], k = ${g(a + 1)}; if (${IS_ARRAY('v')} && k >>> 0 === k && k < v.items.length) { const x = v.items[k]; ${w(d)} = typeof x === 'number' ? x : NaN; } else { ${call} } }`],
+    [`array.size(id: array<${e}>): series int`, (a, d, _s, R, call) =>
+      `{ const v = ${R.go(a)}; if (${IS_ARRAY('v')}) ${R.w(d)} = v.items.length; else { ${call} } }`],
+    [`array.get(id: array<${e}>, index: series int): series ${e}`, (a, d, _s, R, call) =>
+      `{ const v = ${R.go(a)}, k = ${R.g(a + 1)}; if (${IS_ARRAY('v')} && k >>> 0 === k && k < v.items.length) { const x = v.items[k]; ${R.w(d)} = typeof x === 'number' ? x : NaN; } else { ${call} } }`],
   ]),
   ...(['int', 'float', 'color'] as const).map((e): [string, Inline] => [
-    `na(x: series ${e}): series bool`, (a, d, _s, g, w) => `{ const x = ${g(a)}; ${w(d)} = x !== x ? 1 : 0; }`,
+    `na(x: series ${e}): series bool`, (a, d, _s, R) => `{ const x = ${R.g(a)}; ${R.w(d)} = x !== x ? 1 : 0; }`,
   ]),
 ]);
 
@@ -106,6 +119,8 @@ export function opJs(cx: OpContext, pc: number, inMain: boolean, R: RegNames): s
   const next = pc + (OP_LEN[op] as number);
   const g = (r: number): string => R.get(r);
   const w = (r: number): string => R.set(r);
+  const go = (r: number): string => R.getO(r);
+  const wo = (r: number): string => R.setO(r);
   const out: string[] = [];
   switch (name) {
     case 'HALT':
@@ -118,7 +133,7 @@ export function opJs(cx: OpContext, pc: number, inMain: boolean, R: RegNames): s
       out.push(`${w(a)} = ${g(b)};`);
       break;
     case 'MOV_O':
-      out.push(`o[${a}] = o[${b}];`);
+      out.push(`${wo(a)} = ${go(b)};`);
       break;
     case 'ADD':
       out.push(`${w(a)} = ${g(b)} + ${g(c)};`);
@@ -163,14 +178,14 @@ export function opJs(cx: OpContext, pc: number, inMain: boolean, R: RegNames): s
       out.push(`{ const x = ${g(b)}, y = ${g(c)}; ${w(a)} = x === x && y === y && x !== y ? 1 : 0; }`);
       break;
     case 'EQ_O':
-      out.push(`{ const x = o[${b}], y = o[${c}]; ${w(a)} = x !== null && y !== null && x === y ? 1 : 0; }`);
+      out.push(`{ const x = ${go(b)}, y = ${go(c)}; ${w(a)} = x !== null && y !== null && x === y ? 1 : 0; }`);
       break;
     case 'NE_O':
-      out.push(`{ const x = o[${b}], y = o[${c}]; ${w(a)} = x !== null && y !== null && x !== y ? 1 : 0; }`);
+      out.push(`{ const x = ${go(b)}, y = ${go(c)}; ${w(a)} = x !== null && y !== null && x !== y ? 1 : 0; }`);
       break;
     case 'CONCAT':
       out.push(
-        `{ const x = o[${b}], y = o[${c}]; if (typeof x === 'string' && typeof y === 'string') { if (x.length + y.length > ${MAX_STRING_LENGTH}) { ${R.flushKeep()} p = ${pc}; m.concatTooLong(x, y); } o[${a}] = x + y; } else o[${a}] = null; }`,
+        `{ const x = ${go(b)}, y = ${go(c)}; if (typeof x === 'string' && typeof y === 'string') { if (x.length + y.length > ${MAX_STRING_LENGTH}) { ${R.flushKeep()} p = ${pc}; m.concatTooLong(x, y); } ${wo(a)} = x + y; } else ${wo(a)} = null; }`,
       );
       break;
     case 'TO_BOOL':
@@ -192,10 +207,10 @@ export function opJs(cx: OpContext, pc: number, inMain: boolean, R: RegNames): s
       out.push(`vf[${base('vb', a)}] = ${g(b)};`);
       break;
     case 'LD_VO':
-      out.push(`o[${a}] = vo[${base('ob', b)}];`);
+      out.push(`${wo(a)} = vo[${base('ob', b)}];`);
       break;
     case 'ST_VO':
-      out.push(`vo[${base('ob', a)}] = o[${b}];`);
+      out.push(`vo[${base('ob', a)}] = ${go(b)};`);
       break;
     case 'VAR_INIT':
       out.push(`{ const at = ${base('vb', a)}; if (vf[at] === 1) pc = ${b}; else { vf[at] = 1; pc = ${next}; } continue; }`);
@@ -204,7 +219,7 @@ export function opJs(cx: OpContext, pc: number, inMain: boolean, R: RegNames): s
     case 'SER_SET_O':
       out.push(
         `{ const s = ser[${base('sb', a)}]; if (s.bar !== bar) { s.bar = bar; s.head = (s.head + 1) & s.mask; if (s.head === s.buf.length) m.growSer${name === 'SER_SET' ? 'F' : 'O'}(s); if (s.count < 0x7fffffff) s.count++; }`,
-        ` s.buf[s.head] = ${name === 'SER_SET' ? g(b) : `o[${b}]`}; }`,
+        ` s.buf[s.head] = ${name === 'SER_SET' ? g(b) : `${go(b)}`}; }`,
       );
       break;
     case 'SER_GET':
@@ -217,16 +232,16 @@ export function opJs(cx: OpContext, pc: number, inMain: boolean, R: RegNames): s
       out.push(`{ const s = ser[${base('sb', b)}]; ${w(a)} = ${c} < s.count ? s.buf[(s.head - ${c}) & s.mask] : NaN; }`);
       break;
     case 'SER_GET_O':
-      out.push(`${R.flushKeep()} p = ${pc}; o[${a}] = m.histO(ser[${base('sb', b)}], ${g(c)});`);
+      out.push(`${R.flushKeep()} p = ${pc}; ${wo(a)} = m.histO(ser[${base('sb', b)}], ${g(c)});`);
       break;
     case 'SER_GET_OK':
-      out.push(`{ const s = ser[${base('sb', b)}]; o[${a}] = ${c} < s.count ? s.buf[(s.head - ${c}) & s.mask] : null; }`);
+      out.push(`{ const s = ser[${base('sb', b)}]; ${wo(a)} = ${c} < s.count ? s.buf[(s.head - ${c}) & s.mask] : null; }`);
       break;
     case 'LD_GV':
       out.push(`${w(a)} = vf[${b}];`);
       break;
     case 'LD_GVO':
-      out.push(`o[${a}] = vo[${b}];`);
+      out.push(`${wo(a)} = vo[${b}];`);
       break;
     case 'SER_GET_G':
       out.push(`${R.flushKeep()} p = ${pc}; ${w(a)} = m.histF(ser[${b}], ${g(c)});`);
@@ -235,10 +250,10 @@ export function opJs(cx: OpContext, pc: number, inMain: boolean, R: RegNames): s
       out.push(`{ const s = ser[${b}]; ${w(a)} = ${c} < s.count ? s.buf[(s.head - ${c}) & s.mask] : NaN; }`);
       break;
     case 'SER_GET_GO':
-      out.push(`${R.flushKeep()} p = ${pc}; o[${a}] = m.histO(ser[${b}], ${g(c)});`);
+      out.push(`${R.flushKeep()} p = ${pc}; ${wo(a)} = m.histO(ser[${b}], ${g(c)});`);
       break;
     case 'SER_GET_GOK':
-      out.push(`{ const s = ser[${b}]; o[${a}] = ${c} < s.count ? s.buf[(s.head - ${c}) & s.mask] : null; }`);
+      out.push(`{ const s = ser[${b}]; ${wo(a)} = ${c} < s.count ? s.buf[(s.head - ${c}) & s.mask] : null; }`);
       break;
     case 'MOV_FI':
       // Indirect: the register read is only known at run time (never inside a cached loop).
@@ -253,7 +268,7 @@ export function opJs(cx: OpContext, pc: number, inMain: boolean, R: RegNames): s
         // raises an error) calls the builtin. Its call comes first so that the fast path's writes
         // are the ones the register tracking keeps.
         const call = `${R.flushKeep(b)} p = ${pc}; i${a}(m, ${b}, ${c}, ${slot}); ${R.reloadKeep(c, cx.resultRegs[a] ?? 1)}`;
-        out.push(inline(b, c, d, g, w, call));
+        out.push(inline(b, c, d, { g, w, go, wo }, call));
         break;
       }
       out.push(`${R.flush(b)} p = ${pc}; i${a}(m, ${b}, ${c}, ${slot}); ${R.reload(c, cx.resultRegs[a] ?? 1)}`);
@@ -290,13 +305,13 @@ export function opJs(cx: OpContext, pc: number, inMain: boolean, R: RegNames): s
       out.push(`{ const x = ${g(b)}; ${w(a)} = x === x && x !== 0 ? ${g(c)} : ${g(d)}; }`);
       break;
     case 'SELECT_O':
-      out.push(`{ const x = ${g(b)}; o[${a}] = x === x && x !== 0 ? o[${c}] : o[${d}]; }`);
+      out.push(`{ const x = ${g(b)}; ${wo(a)} = x === x && x !== 0 ? ${go(c)} : ${go(d)}; }`);
       break;
     case 'BOX':
-      out.push(c === 1 ? `{ const x = ${g(b)}; o[${a}] = x === x && x !== 0; }` : `o[${a}] = ${g(b)};`);
+      out.push(c === 1 ? `{ const x = ${g(b)}; ${wo(a)} = x === x && x !== 0; }` : `${wo(a)} = ${g(b)};`);
       break;
     case 'NA_BOTH':
-      out.push(`${w(a)} = NaN; o[${a}] = null;`);
+      out.push(`${w(a)} = NaN; ${wo(a)} = null;`);
       break;
     case 'FOR_TEST':
       out.push(

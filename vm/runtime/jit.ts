@@ -9,6 +9,11 @@
 // until the budget runs out or a block starts. A stop, a snapshot or an error therefore sees exactly
 // what the interpreter would have left.
 //
+// Loops are the exception to block by block: at a loop's header the whole loop is one JS `for (;;)`
+// with its hot registers in JS locals (jit-loops.ts; instructions are translated in jit-ops.ts,
+// where the commonest builtins — object fields, array elements, na() — are also written out inline).
+// runBars' history loop has no instruction budget, so its code counts no instructions at all.
+//
 // Every case below mirrors the case of the same opcode in machine.ts. The language suite runs through
 // both tiers, and tests/vm/jit-equivalence.test.ts compares them cell by cell on every suite, sample
 // and bench script, straight and under instruction budgets.

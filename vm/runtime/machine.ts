@@ -20,6 +20,7 @@ import type {
   Runtime,
   SymbolInfo,
   TimeframeInfo,
+  VisibleRange,
 } from '../core/runtime.js';
 import type { HostState, ScriptState } from '../core/state.js';
 import type { SeriesF, SeriesO } from '../core/series.js';
@@ -76,6 +77,8 @@ export class Machine implements Runtime, ScriptState {
   rng: Uint32Array;
   logs: LogEntry[] = [];
   alerts: AlertEntry[] = [];
+  /** chart.left/right_visible_bar_time (a chart fact, not state: see Runtime). */
+  visible: VisibleRange = { left: NaN, right: NaN, first: NaN };
 
   // --- THE state record (core/state.ts): cs, rng, logs and alerts above, and these. Every path
   // that carries it (runtime/state-ops.ts) walks the record's field table, not these names.
@@ -701,12 +704,15 @@ export class Machine implements Runtime, ScriptState {
   /** f history read with a checked offset (the compiled tier calls it too). */
   histF(s: SeriesF, k: number): number {
     if (k !== k) return NaN;
+    // An int offset may carry a fraction (`close[n / 2]`): it counts whole bars, truncated toward zero.
+    k = Math.trunc(k);
     this.checkOffset(s.mask, k);
     return k < s.count ? (s.buf[(s.head - k) & s.mask] as number) : NaN;
   }
 
   histO(s: SeriesO, k: number): unknown {
     if (k !== k) return null;
+    k = Math.trunc(k);
     this.checkOffset(s.mask, k);
     return k < s.count ? s.buf[(s.head - k) & s.mask] : null;
   }

@@ -150,16 +150,24 @@ function brokerOf(m: StepTarget): Broker {
   return b !== undefined ? b : brokerFor(m.host, m.program.meta.options, m.syminfo);
 }
 
-/** The machine the steps ran for last, with its program's facts and its symbol's time zone: one
- * machine runs bar after bar, so the per-bar code compares one reference instead of looking them up. */
-let hotMachine: object | null = null;
+/** The program and symbol the steps ran for last, with the program's facts and the symbol's time
+ * zone: one machine runs bar after bar, so the per-bar code compares two references instead of
+ * looking them up. (Not the machine itself: kept here, it would keep a finished backtest's outputs
+ * alive.) */
+let hotProgram: Program | null = null;
+let hotSymbol: SymbolInfo | null = null;
 let hotFacts: ProgramFacts = { onFills: false, magnifier: false, varip: varipSlots([]), barSeries: new Int32Array(0) };
 let hotZone = '';
+
+function isHot(m: StepTarget): boolean {
+  return m.program === hotProgram && m.syminfo === hotSymbol;
+}
 
 function warm(m: StepTarget): void {
   hotFacts = factsOf(m.program);
   hotZone = m.syminfo.timezone;
-  hotMachine = m;
+  hotProgram = m.program;
+  hotSymbol = m.syminfo;
   hotDayFrom = NaN;
   hotDayTo = NaN;
 }
@@ -201,7 +209,7 @@ const brokerStep: HostStep = {
     // On a realtime tick the bar is not over: close fills, excursions and equity wait for it.
     if (!bar.confirmed) return;
     const m = state as StepTarget;
-    if (m !== hotMachine) warm(m);
+    if (!isHot(m)) warm(m);
     const b = brokerOf(m);
     const t = bar.time;
     // Inside the day's span (most bars) the day is known; the month changes with the day only.
@@ -212,7 +220,7 @@ const brokerStep: HostStep = {
 
 /** Before the body: the fills of the bar's path (or of a realtime tick). */
 function fillsBefore(m: StepTarget, b: Broker, bar: BarInfo): void {
-  if (m !== hotMachine) warm(m);
+  if (!isHot(m)) warm(m);
   const facts = hotFacts;
   const cols = facts.magnifier ? MAGNIFIER.get(m) : undefined;
   // Realtime ticks, and the confirmation of a bar that had ticks, go on from the last tick.
