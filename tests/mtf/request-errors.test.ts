@@ -65,8 +65,8 @@ plot(request.security("", "1D", close), "empty")
     }
   });
 
-  test('a string expression and a bad timeframe are reported at their argument', () => {
-    expect(errorsOf('a = request.security(syminfo.tickerid, "1D", str.tostring(close))')[0]).toMatch(/^3:46 E504 The expression `str.tostring\(close\)` of 'request.security' is string/);
+  test('an array expression and a bad timeframe are reported at their argument', () => {
+    expect(errorsOf('a = request.security(syminfo.tickerid, "1D", array.from(close))')[0]).toMatch(/^3:46 E504 The expression `array.from\(close\)` of 'request.security' is array.*only numbers, bools, colors and strings/);
     expect(errorsOf('a = request.security(syminfo.tickerid, "bogus", close)')[0]).toMatch(/^3:40 E331 .*"bogus": not a timeframe/);
   });
 

@@ -66,12 +66,12 @@ export const OPS = [
   ['FOR_STEP', 'rrt', '`for` increment: f[A] := f[A] + f[B]; pc := C (back to the test)'],
   ['NZ', 'rr', 'f[A] := f[B] is na ? f[B+1] : f[B] (nz(source, replacement) on numbers)'],
   ['CTX_IN', 'crnn', 'enter request context (state slot A, timeframe o[B], symbol o[C] or -1 for the chart\'s, flags D: 1 gaps, 2 lookahead): bar registers and execution id become the higher-timeframe bar (runtime/contexts.ts)'],
-  ['CTX_OUT', 'crrn', 'leave request context A: record f[B..B+D-1], restore the chart bar, f[C..C+D-1] := what the chart sees'],
+  ['CTX_OUT', 'crrn', 'leave request context A: record f[B..B+n-1], restore the chart bar, f[C..C+n-1] := what the chart sees (D = n + 32 × mask: bit j set, value j is a string in o)'],
   ['CTX_LOOP', 'crnt', 'next source bar of request context A (another symbol, or intrabars): record f[B..B+C-1] of the bar just run; when another bar is due, load it (bar registers, execution id) and go on, else pc := D'],
   ['CTX_OUT_ARR', 'crrn', 'leave lower-timeframe request A: restore the chart bar, o[C] := array of the values recorded on the chart bar\'s intrabars (D: 1 for bool items)'],
   ['CTX_IN_RUN', 'rcrn', 'CTX_IN of an own-symbol request (context B, timeframe o[C], flags D), then f[A] := 1 when its expression must run on this chart bar (the bar registers and execution id then become the higher-timeframe bar), else 0 (JF A skips the expression)'],
   ['CTX_IN_LOOP', 'crrnt', 'CTX_IN of request context A (timeframe o[B], symbol o[C] or -1, flags D) that runs its expression in a loop (another symbol, intrabars): loads the first bar due (bar registers, execution id) and goes on, else pc := E'],
-  ['CTX_NEXT', 'crnt', 'end of a CTX_IN_LOOP pass of context A: record f[B..B+C-1] of the bar just run; when another bar is due, load it and pc := D (the pass again), else go on'],
+  ['CTX_NEXT', 'crnt', 'end of a CTX_IN_LOOP pass of context A: record f[B..B+n-1] (C = n + 32 × mask of string values, in o) of the bar just run; when another bar is due, load it and pc := D (the pass again), else go on'],
 ] as const;
 
 export type OpName = (typeof OPS)[number][0];

@@ -82,6 +82,15 @@ export const CTX_LOWER = 8;
  * compiler): the chart's own symbol then swaps the registers in CTX_LOOP, and only when the
  * expression's value is needed (see `mustRun`). Programs without it swap in CTX_IN. */
 export const CTX_LOOPED = 16;
+
+/** The count operand of CTX_OUT and CTX_NEXT: the number of values (below CTX_STRINGS, at most 16)
+ * plus CTX_STRINGS times a mask of the values that are strings (bit j: value j is in o[src + j],
+ * not f[src + j]; na is null). Strings are recorded in the context's lists as they are (state is
+ * plain data), so snapshots and rollback carry them like numbers. */
+export const CTX_STRINGS = 32;
+
+/** A requested value: a number (na = NaN), or a string (na = null). */
+export type RequestedValue = number | string | null;
 /** Flags above CTX_LOOPED: request.security(calc_bars_count = flags / CTX_CALC_BARS, whole part)
  * for another symbol: its context runs on its last N bars only, bar_index counted from the first. */
 export const CTX_CALC_BARS = 32;
@@ -89,6 +98,7 @@ export const CTX_CALC_BARS = 32;
 /** What the context code needs of the machine. */
 export interface ContextHost {
   f: Float64Array;
+  o: unknown[];
   cs: unknown[];
   bar: number;
   syminfo: SymbolInfo;
@@ -123,8 +133,8 @@ export interface RequestState {
   kl: number;
   kc: number;
   kv: number;
-  kform: number[];
-  kconf: number[];
+  kform: RequestedValue[];
+  kconf: RequestedValue[];
   kclosed: boolean;
   /** End of the committed period. */
   kend: number;
@@ -155,8 +165,8 @@ export interface RequestState {
   wl: number;
   wc: number;
   wv: number;
-  wform: number[];
-  wconf: number[];
+  wform: RequestedValue[];
+  wconf: RequestedValue[];
   wclosed: boolean;
   /** A new confirmed value arrived on this chart bar (gaps_on, lookahead_off): wconf then differs
    * from kconf (otherwise they are equal and neither is copied). */
@@ -177,8 +187,8 @@ export interface RequestState {
   /** The next bar of the other symbol to run; the values of bar oi - 1 and oi - 2; the close time
    * of bar oi - 1; the bar index last shown (gaps_on); passes of the loop on this chart bar. */
   oi: number;
-  ocur: number[];
-  oprev: number[];
+  ocur: RequestedValue[];
+  oprev: RequestedValue[];
   otc: number;
   oshown: number;
   loop: number;
@@ -214,8 +224,34 @@ function newRequestState(): RequestState {
 const nz = (x: number): number => (x === x ? x : 0);
 
 /** dst := src, item by item (both lists of the request's n values; a shorter dst grows). */
-function copyInto(dst: number[], src: readonly number[]): void {
-  for (let j = 0; j < src.length; j++) dst[j] = src[j] as number;
+function copyInto(dst: RequestedValue[], src: readonly RequestedValue[]): void {
+  for (let j = 0; j < src.length; j++) dst[j] = src[j] as RequestedValue;
+}
+
+/** dst[0..n) := the registers src..src+n-1 (value j from o when bit j of `mask` is set). */
+function readValues(m: ContextHost, dst: RequestedValue[], src: number, n: number, mask: number): void {
+  const f = m.f;
+  if (mask === 0) for (let j = 0; j < n; j++) dst[j] = f[src + j] as number;
+  else {
+    const o = m.o;
+    for (let j = 0; j < n; j++) {
+      if ((mask >> j) & 1) {
+        const x = o[src + j];
+        dst[j] = typeof x === 'string' ? x : null;
+      } else dst[j] = f[src + j] as number;
+    }
+  }
+}
+
+/** Registers dst..dst+n-1 := the values `out` (all na when null): strings to o (bit j of `mask`). */
+function writeValues(m: ContextHost, out: readonly RequestedValue[] | null, dst: number, n: number, mask: number): void {
+  const f = m.f;
+  const o = m.o;
+  for (let j = 0; j < n; j++) {
+    const x = out === null ? undefined : out[j];
+    if ((mask >> j) & 1) o[dst + j] = typeof x === 'string' ? x : null;
+    else f[dst + j] = typeof x === 'number' ? x : NaN;
+  }
 }
 
 /** Parsed timeframes by text (immutable, shared by every instance). */
@@ -448,15 +484,18 @@ function swapIn(m: ContextHost, st: RequestState, ho: number, hh: number, hl: nu
 
 /** CTX_OUT: records the `n` values of the expression (registers src..src+n-1), restores the chart
  * bar and writes what the chart sees to dst..dst+n-1; returns the chart bar index. */
-export function ctxLeave(m: ContextHost, s: number, src: number, dst: number, n: number): number {
+export function ctxLeave(m: ContextHost, s: number, src: number, dst: number, count: number): number {
   const st = m.cs[s] as RequestState;
-  if (st.okey) return otherLeave(m, st, dst, n);
+  const n = count % CTX_STRINGS;
+  const mask = (count - n) / CTX_STRINGS;
+  if (st.okey) return otherLeave(m, st, dst, n, mask);
   const f = m.f;
   // Every list below has n items, filled in place (no allocation per bar).
   const form = st.wform;
   if ((st.flags & CTX_LOOPED) === 0 || st.loop === 1) {
     // The expression ran: its value, and the chart's registers back.
-    for (let j = 0; j < n; j++) form[j] = f[src + j] as number;
+    if (mask === 0) for (let j = 0; j < n; j++) form[j] = f[src + j] as number;
+    else readValues(m, form, src, n, mask);
     st.fd = true;
     copyRegs(f, st.saved);
     m.bar = st.savedBar;
@@ -469,12 +508,13 @@ export function ctxLeave(m: ContextHost, s: number, src: number, dst: number, n:
   }
   const realtime = f[IS_REALTIME] === 1;
   const gaps = (st.flags & CTX_GAPS) !== 0;
-  let out: number[] | null;
+  let out: RequestedValue[] | null;
   if (realtime) out = form;
   else if ((st.flags & CTX_LOOKAHEAD) !== 0) out = gaps && !st.opened ? null : form;
   else out = gaps && !st.arrived ? null : st.wconf;
-  if (n === 1) f[dst] = out === null ? NaN : (out[0] as number);
-  else for (let j = 0; j < n; j++) f[dst + j] = out === null ? NaN : (out[j] ?? NaN);
+  if (mask !== 0) writeValues(m, out, dst, n, mask);
+  else if (n === 1) f[dst] = out === null ? NaN : (out[0] as number);
+  else for (let j = 0; j < n; j++) f[dst + j] = out === null ? NaN : ((out[j] as number | undefined) ?? NaN);
   return st.savedBar;
 }
 
@@ -487,10 +527,78 @@ function fnName(flags: number): string {
 /** The bars of the context's symbol and timeframe: from the slot's cache, else from the host's
  * answers; suspends (throws DataNeeded, nothing changed yet) when the host has not answered. */
 function feedOf(m: ContextHost, s: number, sym: string, tfs: string, info: TimeframeInfo, flags: number): FeedBars | NoData {
+  const cut = sym.indexOf(CURRENCY_SEP);
+  if (cut >= 0) return convertedFeed(m, s, sym.slice(0, cut), sym.slice(cut + 1), tfs, info, flags);
   const got = m.data.bars(sym, tfs, info, fnName(flags));
   if (got === undefined) throw new DataNeeded({ symbol: sym, timeframe: tfs, lower: (flags & CTX_LOWER) !== 0 });
   m.feeds[s] = got instanceof NoData ? null : got;
   return got;
+}
+
+/** request.security(currency = X): the compiler passes the symbol as `symbol + CURRENCY_SEP + X`. */
+export const CURRENCY_SEP = '\u0001';
+
+/** The bars of `sym` with prices in currency `to`: open, high, low and close (so hl2, hlc3, ohlc4,
+ * hlcc4 and everything the expression builds from them) multiplied by the rate from the symbol's
+ * currency (its syminfo.currency) to `to`: the close of the rate pair's last bar that opened at or
+ * before the bar (na before the pair's first bar). The pair is `FROMTO` (e.g. EURUSD), else the
+ * inverse `TOFROM` (divided by); each is a host call like the symbol's own bars. No conversion when
+ * `to` is empty or the symbol's currency. Volume and time are not converted. */
+function convertedFeed(m: ContextHost, s: number, sym: string, to: string, tfs: string, info: TimeframeInfo, flags: number): FeedBars | NoData {
+  const fn = fnName(flags);
+  const got = m.data.bars(sym, tfs, info, fn);
+  if (got === undefined) throw new DataNeeded({ symbol: sym, timeframe: tfs, lower: (flags & CTX_LOWER) !== 0 });
+  const from = got instanceof NoData ? '' : (got.sym?.currency ?? '');
+  if (got instanceof NoData || to === '' || to === 'NONE' || from === '' || from === to) {
+    m.feeds[s] = got instanceof NoData ? null : got;
+    return got;
+  }
+  const pair = `${from}${to}`;
+  const inverse = `${to}${from}`;
+  const rate = m.data.bars(pair, tfs, info, fn);
+  if (rate === undefined) throw new DataNeeded({ symbol: pair, timeframe: tfs, lower: false });
+  let use: FeedBars;
+  if (!(rate instanceof NoData)) use = rate;
+  else {
+    const inv = m.data.bars(inverse, tfs, info, fn);
+    if (inv === undefined) throw new DataNeeded({ symbol: inverse, timeframe: tfs, lower: false });
+    if (inv instanceof NoData) {
+      return m.fail(
+        'no-data',
+        `${fn}: currency = ${to} converts the prices of "${sym}" from ${from}, which needs the exchange rate ${pair} (or ${inverse}) at "${tfs}" or lower: give its bars as another symbol (CLI: --data-for ${pair}=file.csv; app: import a dataset with ticker ${pair}). ${rate.message}`,
+      );
+    }
+    use = inv;
+  }
+  const out = convertBars(got, use, !(rate === use));
+  m.feeds[s] = out;
+  return out;
+}
+
+/** `bars` with open/high/low/close times the as-of close of `rate` (divided by it when `inverse`). */
+function convertBars(bars: FeedBars, rate: FeedBars, inverse: boolean): FeedBars {
+  const conv = <T extends { time: Float64Array; open: Float64Array; high: Float64Array; low: Float64Array; close: Float64Array; length: number }>(b: T): T => {
+    const n = b.length;
+    const open = new Float64Array(n);
+    const high = new Float64Array(n);
+    const low = new Float64Array(n);
+    const close = new Float64Array(n);
+    let r = -1;
+    for (let i = 0; i < n; i++) {
+      const t = b.time[i] as number;
+      while (r + 1 < rate.length && (rate.time[r + 1] as number) <= t) r++;
+      const c = r < 0 ? NaN : (rate.close[r] as number);
+      const k = inverse ? 1 / c : c;
+      open[i] = (b.open[i] as number) * k;
+      high[i] = (b.high[i] as number) * k;
+      low[i] = (b.low[i] as number) * k;
+      close[i] = (b.close[i] as number) * k;
+    }
+    return { ...b, open, high, low, close };
+  };
+  const out = conv(bars);
+  if (bars.src !== undefined) out.src = conv(bars.src);
+  return out;
 }
 
 /** CTX_IN for another symbol or intrabars: checks the request, finds its bars (or suspends), saves
@@ -601,8 +709,9 @@ export function ctxEnterLoop(m: ContextHost, s: number, tf: unknown, sym: unknow
 
 /** CTX_LOOP: records the values of the bar just run (if any) and loads the next due bar; returns
  * its index (the execution id), or -1 when no bar is due (the loop ends). */
-export function ctxLoop(m: ContextHost, s: number, src: number, n: number): number {
+export function ctxLoop(m: ContextHost, s: number, src: number, count: number): number {
   const st = m.cs[s] as RequestState;
+  const n = count % CTX_STRINGS;
   if (!st.okey) {
     // The chart's own symbol: the expression runs at most once, when its value is needed.
     if (st.loop === 0 && st.run) {
@@ -635,7 +744,8 @@ export function ctxLoop(m: ContextHost, s: number, src: number, n: number): numb
       st.oprev = st.ocur;
       st.ocur = prev;
     }
-    for (let j = 0; j < n; j++) prev[j] = f[src + j] as number;
+    if (count === n) for (let j = 0; j < n; j++) prev[j] = f[src + j] as number;
+    else readValues(m, prev, src, n, (count - n) / CTX_STRINGS);
     if (lower && (bars.time[st.oi - 1] as number) >= st.ct) st.items.push(f[src] as number);
   }
   const k = st.oi;
@@ -721,7 +831,7 @@ function formingBar(src: BarColumns, start: number, end: number): number[] | nul
 }
 
 /** CTX_OUT of another symbol: restores the chart bar; dst..dst+n-1 := what the chart sees. */
-function otherLeave(m: ContextHost, st: RequestState, dst: number, n: number): number {
+function otherLeave(m: ContextHost, st: RequestState, dst: number, n: number, mask: number): number {
   const f = m.f;
   if (st.loop > 0) {
     copyRegs(f, st.saved);
@@ -729,7 +839,7 @@ function otherLeave(m: ContextHost, st: RequestState, dst: number, n: number): n
     m.syminfo = m.chartSyminfo;
     st.inside = false;
   }
-  let out: number[] | null = null;
+  let out: RequestedValue[] | null = null;
   if (!st.ono) {
     const cur = st.oi - 1;
     // lookahead_on: the last bar opened by the chart bar; off: the last one closed by its close;
@@ -741,7 +851,8 @@ function otherLeave(m: ContextHost, st: RequestState, dst: number, n: number): n
     if ((st.flags & CTX_GAPS) !== 0 && idx === st.oshown) out = null;
     if (idx >= 0) st.oshown = idx;
   }
-  for (let j = 0; j < n; j++) f[dst + j] = out === null ? NaN : (out[j] ?? NaN);
+  if (mask !== 0) writeValues(m, out, dst, n, mask);
+  else for (let j = 0; j < n; j++) f[dst + j] = out === null ? NaN : ((out[j] as number | undefined) ?? NaN);
   return st.savedBar;
 }
 

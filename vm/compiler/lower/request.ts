@@ -33,6 +33,8 @@ const LOWER = 8;
 const LOOPED = 16;
 /** calc_bars_count = flags / CALC_BARS (whole part). */
 const CALC_BARS = 32;
+/** The count operand of CTX_NEXT and CTX_OUT: n + CTX_STRINGS × (mask of the string values). */
+const CTX_STRINGS = 32;
 
 /** The symbols that name the chart's own data. */
 const OWN_SYMBOLS = new Set(['syminfo.tickerid', 'syminfo.ticker']);
@@ -165,8 +167,23 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
   }
   const cur = args.get('currency');
   if (cur && !(cur.kind === 'Na')) {
-    cx.err('E504', cur.span, `The 'currency' argument of '${name}' is not supported yet: values stay in the requested symbol's currency (remove the argument, or convert with a request.security() of the exchange-rate pair's close).`);
-    return poison();
+    // Another symbol's prices in another currency (runtime/contexts.ts convertedFeed): the symbol
+    // operand becomes `symbol + "\u0001" + currency`, the rate pair's bars a host call like its own.
+    if (symReg < 0) {
+      cx.err('E504', cur.span, `The 'currency' argument of '${name}' is supported for another symbol's request, not yet for the chart's own (${symName ?? 'syminfo.tickerid'}): remove it, or multiply by a request.security() of the exchange-rate pair's close.`);
+      return poison();
+    }
+    const cv = cx.expr(cur, scope);
+    if (cv.bad) return poison();
+    if (cv.type.base !== 'string') {
+      cx.err('E331', cur.span, `Cannot call '${name}' with argument 'currency'=\`${cx.q(cur)}\`: expected a currency such as currency.USD, got ${baseName(cv.type)}.`);
+      return poison();
+    }
+    const cr = cx.toTemp(fn, cv).reg;
+    const joined = fn.temp();
+    fn.em.emit(Op.CONCAT, joined, symReg, cx.constReg('\u0001'));
+    fn.em.emit(Op.CONCAT, joined, joined, cr);
+    symReg = joined;
   }
   // calc_bars_count: another symbol's context runs only on its last N bars, as if they were its
   // whole history (bar_index from 0). A constant; carried in CTX_IN's flags above bit 5.
@@ -249,16 +266,23 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
   for (let j = 0; j < vals.length; j++) {
     const v = vals[j] as Val;
     if (v.bad) return poison();
-    if (!isNumericStorage(v.type) || v.type.base === 'void' || v.type.base === 'tuple') {
+    const str = v.type.base === 'string' && !lowerTf;
+    if (!str && (!isNumericStorage(v.type) || v.type.base === 'void' || v.type.base === 'tuple')) {
       const at = items[j] ?? exprE;
-      cx.err('E504', at.span, `The expression \`${cx.q(at)}\` of '${name}' is ${baseName(v.type)}: only numbers, bools and colors (or tuples of them) can be requested so far.`);
+      cx.err('E504', at.span, `The expression \`${cx.q(at)}\` of '${name}' is ${baseName(v.type)}: only numbers, bools, colors${lowerTf ? '' : ' and strings'} (or tuples of them) can be requested so far.`);
       return poison();
     }
   }
   const n = vals.length;
+  // The count operand of CTX_NEXT / CTX_OUT: n, plus which values are strings (registers of o).
+  let mask = 0;
+  vals.forEach((v, j) => {
+    if (v.type.base === 'string') mask |= 1 << j;
+  });
+  const count = n + mask * CTX_STRINGS;
   const src = cx.newReg(n);
   vals.forEach((v, j) => cx.place(fn, v, src + j));
-  if (looped) fn.em.emitJump(Op.CTX_NEXT, top, slot, src, n);
+  if (looped) fn.em.emitJump(Op.CTX_NEXT, top, slot, src, count);
   fn.em.mark(end);
   if (lowerTf) {
     const v = vals[0] as Val;
@@ -267,7 +291,7 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
     return [{ reg: dst, type: { base: 'array', qual: Qual.Series, elem: { ...v.type, qual: Qual.Series } } }];
   }
   const dst = cx.newReg(n);
-  fn.em.emit(Op.CTX_OUT, slot, src, dst, n);
+  fn.em.emit(Op.CTX_OUT, slot, src, dst, count);
   // Before the first value arrives (and between values with gaps_on) a v6 bool reads false, not na.
   vals.forEach((v, j) => {
     if (v.type.base === 'bool' && cx.version >= 6) fn.em.emit(Op.TO_BOOL, dst + j, dst + j);
