@@ -15,8 +15,10 @@ defineFn('__check.for_step(step: series float): void', (rt, a) => {
 /** `x[k]` with a dynamic offset beyond the series' history limit (max_bars_back, or the larger
  * buffer that constant offsets or max_bars_back(x, n) ask for). Emitted only when `k > limit`. */
 defineFn('__check.history_limit(offset: series int, limit: series int): void', (rt, a) => {
-  const k = rt.f[a] ?? NaN;
+  // An int offset may carry a fraction (`x[n / 2]`): it counts whole bars, truncated toward zero.
+  const k = Math.trunc(rt.f[a] ?? NaN);
   const limit = rt.f[a + 1] ?? NaN;
+  if (k <= limit) return;
   rt.fail(
     'max-bars-back',
     `The history offset ${k} is beyond the ${limit} bars kept for this series (max_bars_back); raise max_bars_back in indicator() or call max_bars_back() on this series.`,

@@ -103,8 +103,9 @@ export function registerNa(): void {
   );
 
   // Casts. The Reference gives each const/input/simple/series overloads, i.e. pure.
+  // An int may carry a fraction (`n / 2`): int() truncates it like a float's.
   defineFn('int(x: series int): series int', (rt, a, d) => {
-    rt.f[d] = rt.f[a] ?? NaN;
+    rt.f[d] = toInt(rt.f[a] ?? NaN);
   }, pure);
   defineFn('int(x: series float): series int', (rt, a, d) => {
     rt.f[d] = toInt(rt.f[a] ?? NaN);

@@ -47,8 +47,6 @@ function readBars(file: string): ParsedBars | null {
   }
 }
 
-warmUpShortest(); // compiles while the bars are read (shortest-number.ts)
-
 // The bars, unless the main thread found this thread not started yet and read them itself.
 if (Atomics.compareExchange(flags, FLAG_STATE, STATE_STARTING, STATE_READING) === STATE_STARTING) {
   let bars: ParsedBars | null = null;
@@ -62,6 +60,9 @@ if (Atomics.compareExchange(flags, FLAG_STATE, STATE_STARTING, STATE_READING) ==
   }
   bars = null;
 }
+// After the bars (which the main thread may be waiting for): the number writer then compiles while
+// the script compiles and its first rows run (shortest-number.ts).
+warmUpShortest();
 
 /** A pipelined batch: its items, unless the main thread claimed it first. */
 function batch(job: BatchJob): void {

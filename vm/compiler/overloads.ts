@@ -244,11 +244,12 @@ function mismatchHint(v: PType, want: PType, text: string, version: number): str
   return '';
 }
 
-/** For a float where an int is wanted that comes from `/`: v6's division always gives a float. */
-export function divisionHint(v: PType, want: PType, text: string, version: number): string {
-  if (version < 6 || v.base !== 'float' || want.base !== 'int' || !isDivision(text)) return '';
+/** For a float where an int is wanted that comes from `/`: a division with a float operand gives a
+ * float (between two ints it stays an int, in every version). */
+export function divisionHint(v: PType, want: PType, text: string, _version: number): string {
+  if (v.base !== 'float' || want.base !== 'int' || !isDivision(text)) return '';
   const t = text.length > 30 ? 'a / b' : text;
-  return ` (in Pine v6 \`/\` gives a float, even between ints: write \`int(${t})\` to truncate, or \`math.round(${t})\`)`;
+  return ` (\`/\` with a float operand gives a float: write \`int(${t})\` to truncate, or \`math.round(${t})\`)`;
 }
 
 /** Whether an argument's source text is a division at its top level (`len / 2`, not `f(a / b)`). */

@@ -704,12 +704,15 @@ export class Machine implements Runtime, ScriptState {
   /** f history read with a checked offset (the compiled tier calls it too). */
   histF(s: SeriesF, k: number): number {
     if (k !== k) return NaN;
+    // An int offset may carry a fraction (`close[n / 2]`): it counts whole bars, truncated toward zero.
+    k = Math.trunc(k);
     this.checkOffset(s.mask, k);
     return k < s.count ? (s.buf[(s.head - k) & s.mask] as number) : NaN;
   }
 
   histO(s: SeriesO, k: number): unknown {
     if (k !== k) return null;
+    k = Math.trunc(k);
     this.checkOffset(s.mask, k);
     return k < s.count ? s.buf[(s.head - k) & s.mask] : null;
   }

@@ -557,8 +557,11 @@ function builtinCall(cx: LowerContext, name: string, allSpecs: readonly FnSpec[]
   let allConst = true;
   params.forEach(({ v, p }, i) => {
     const reg = block + i;
+    const whole = p.type.base === 'int' && v.type.base === 'int';
     if (p.type.base === 'any') box(cx, fn, v, reg);
+    else if (whole && typeof v.cv === 'number') cx.preload.push({ reg, value: Math.trunc(v.cv) + 0 });
     else if (v.cv !== undefined) cx.preload.push({ reg, value: normConst(v.cv) });
+    else if (whole && !v.stable) wholeArg(cx, fn, v, reg);
     else cx.place(fn, v, reg);
     if (v.cv === undefined) allConst = false;
     qual = maxQual(qual, v.type.qual);
@@ -592,6 +595,18 @@ function builtinCall(cx: LowerContext, name: string, allSpecs: readonly FnSpec[]
   const d = cx.newReg(results.length);
   fn.em.emit(Op.CALLB, idx, block, d, s);
   return results.map((ty, i) => ({ reg: d + i, type: ty }));
+}
+
+/** An int argument where the builtin needs a whole number (a length, an index, an offset): an int
+ * may carry a fraction on TradingView (`length / 2` is 4.5 for 9), which the builtin's int parameter
+ * truncates toward zero (`int()`'s int overload). Bar variables and inputs are whole and skip it. */
+function wholeArg(cx: LowerContext, fn: FnCtx, v: Val, reg: number): void {
+  const spec = lookupFn('int')?.find((s) => s.params[0]?.type.base === 'int');
+  if (!spec) {
+    cx.place(fn, v, reg);
+    return;
+  }
+  fn.em.emit(Op.CALLB, cx.builtinRef(spec.name, spec.overload, spec.signature), v.reg, reg, 0);
 }
 
 /** The `__oarray.*` overloads standing for `array.<name>` on arrays of objects, or null after

@@ -90,7 +90,8 @@ export function history(cx: LowerContext, e: A.Index, scope: Scope): Val {
     }
     return cx.poison();
   }
-  const k = typeof off.cv === 'number' ? off.cv : null;
+  // A constant offset that carries a fraction (v6 `x[3 / 2]`) counts whole bars, truncated toward zero.
+  const k = typeof off.cv === 'number' && off.cv >= 0 ? Math.trunc(off.cv) : typeof off.cv === 'number' ? off.cv : null;
   if (k !== null && (k < 0 || !Number.isInteger(k))) {
     cx.err('E321', e.index.span, `The history offset must be a non-negative integer, got ${k}.`);
     return cx.poison();
@@ -317,8 +318,11 @@ export function binaryVals(
     case '*':
       return emit3(Op.MUL, numType, (a, b) => a * b);
     case '/':
-      if (bothInt && cx.version < 6) return emit3(Op.IDIV, numType, (a, b) => (b === 0 ? NaN : Math.trunc(a / b)));
-      return emit3(Op.DIV, t(bothInt ? 'float' : 'float', qual), (a, b) => (b === 0 ? NaN : a / b));
+      // Pine: int / int stays an int-typed value but keeps its fraction (bar_index / 2 is 0.5 on bar 1),
+      // except v5's const int / const int, which truncates (5 / 2 is 2). Consumers that need a whole
+      // number (builtin int parameters, history offsets) truncate toward zero.
+      if (bothInt && cx.version < 6 && qual === Qual.Const) return emit3(Op.IDIV, numType, (a, b) => (b === 0 ? NaN : Math.trunc(a / b)));
+      return emit3(Op.DIV, numType, (a, b) => (b === 0 ? NaN : a / b));
     case '%':
       return emit3(Op.MOD, numType, (a, b) => (b === 0 ? NaN : a % b));
     case '<':

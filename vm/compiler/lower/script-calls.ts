@@ -34,7 +34,7 @@ function maxBarsBack(cx: LowerContext, e: A.Call, scope: Scope): Val[] {
     cx.err('E331', numE.span, `Cannot call 'max_bars_back' with argument 'num'=\`${cx.q(numE)}\`: expected a non-negative const int, got ${QUAL_NAMES[num.type.qual]} ${baseName(num.type)}.`);
     return [{ reg: 0, type: VOID }];
   }
-  const n = num.cv;
+  const n = Math.trunc(num.cv);
   const sym = target.kind === 'Ident' ? scope.lookup(target.name) : undefined;
   const bv = !sym && target.kind === 'Ident' ? lookupVar(target.name) : undefined;
   if (sym && sym.kind === 'var') {
@@ -85,7 +85,8 @@ function declaration(cx: LowerContext, name: string, e: A.Call, scope: Scope): V
     const v = argVals[bi];
     if (!a || !v) return;
     const c = constArg(cx, v, p.name, 'any', a.value.span, name);
-    if (c !== undefined) values[p.name] = c;
+    // An int argument may carry a fraction (`1000 / 3` in v6): the declaration counts whole ones.
+    if (c !== undefined) values[p.name] = typeof c === 'number' && p.type.base === 'int' ? Math.trunc(c) : c;
   });
   // strategy: the arguments that change results go to the broker's begin step, emitted here.
   if (name === 'strategy') {

@@ -303,10 +303,6 @@ export function assign(cx: LowerContext, s: A.Assign, scope: Scope, want: boolea
     cx.err('E305', s.value.span, `\`${cx.q(s.value)}\` has no value to assign to '${name}'.`);
     return null;
   }
-  if (s.op === '/=' && sym.type.base === 'int' && v.type.base === 'float' && !v.bad && cx.version >= 6) {
-    cx.err('E302', s.span, `Cannot assign to '${name}' (int) with '/=': in Pine v6 dividing ints gives a float (\`${cx.q(s)}\`). Write \`${name} := int(${name} / ${cx.q(s.value)})\` to truncate, or declare '${name}' as float.`);
-    v = cx.poison(sym.type);
-  }
   // A compound assignment's value is the whole operation, not its right side.
   v = cx.convert(fn, v, sym.type, s.op === ':=' ? s.value.span : s.span, `Cannot assign to '${name}' (${baseName(sym.type)})`);
   storeVar(cx, sym, v, fn);
