@@ -153,6 +153,7 @@ export class BarFeed {
    * `node --print-bytecode --print-bytecode-filter=enterRow`), and a call per bar costs the VM's
    * speed on short scripts. */
   enterRow(cols: BarColumns, i: number, idx: number): void {
+    if (this.owed) this.settle();
     const m = this.m;
     const f = m.f;
     const t = cols.time[i] as number;
@@ -213,6 +214,25 @@ export class BarFeed {
     pushBarSeries(m.ser, this.barSeries, f, idx);
     m.outputs.beginBar(idx, t);
     if (this.steps.length !== 0) this.before();
+  }
+
+  /** The compiled tier's history loop (jit.ts) owes step 6 of the bar it ran last: `leaveLater`
+   * set it, the next `enterRow` or the end of the loop (`settle`) runs it. */
+  owed = false;
+
+  /** Step 6 deferred, for the compiled tier's history loop: the next `enterRow` (before it writes
+   * anything) or `settle` runs it, outside the loop's own code. The loop then inlines this
+   * one-field store rather than the host steps' after-body code, which took V8's inlining budget
+   * from the script's builtins (a strategy's per-bar overhead; BENCHMARKS.md, Strategies). */
+  leaveLater(): void {
+    this.owed = true;
+  }
+
+  /** Runs the step 6 a `leaveLater` left owed, if any. */
+  settle(): void {
+    if (!this.owed) return;
+    this.owed = false;
+    this.leave();
   }
 
   /** Step 6: the host steps after the body of the bar last entered. */

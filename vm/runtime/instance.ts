@@ -726,6 +726,8 @@ export class Instance {
       m.bar = first;
       try {
         history(m, feed, cols, from, to);
+        // The loop leaves each bar's after-body host steps to the next bar's entry: the last's here.
+        feed.settle();
       } catch (e) {
         this.confirmed = m.bar - 1;
         if (m.bar - 1 > first) this.lastTime = time[from + (m.bar - 1 - first) - 1] as number;

@@ -365,9 +365,9 @@ function generate(program: Program, stateful: Uint8Array): string | null {
     `pc = ${mainEntry}; vb = 0; ob = 0; sb = 0; cb = 0; p = pc; if (frames.length !== 0) frames.length = 0;`,
     'budget = 0x7fffffff;',
     'for (;;) {',
-    switchOn(historyCases, 'm.pc = -1; if (hostSteps) feed.leave(); continue bars;'),
+    switchOn(historyCases, 'm.pc = -1; if (hostSteps) feed.leaveLater(); continue bars;'),
     // A history bar has no budget: 2^31 - 1 instructions at a time, as runBars gives exec.
-    ...bail('{ if (hostSteps) feed.leave(); continue bars; }', 'budget = 0x7fffffff; continue;'),
+    ...bail('{ if (hostSteps) feed.leaveLater(); continue bars; }', 'budget = 0x7fffffff; continue;'),
     '}',
     '}',
     ...onError,
