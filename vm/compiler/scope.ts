@@ -24,6 +24,9 @@ export interface VarSym {
   span: A.Span;
   /** Loop counters and for-in variables cannot be assigned. */
   readonly?: boolean;
+  /** An int that never carries a fraction (a loop counter started and stepped by whole numbers):
+   * a builtin's int parameter takes it as it is, without `int()`'s truncation. */
+  whole?: boolean;
   /** Declared with the `const` keyword (`const int N = 5`): it cannot be reassigned either. */
   constDecl?: boolean;
   /** A generic parameter of a function checked without a call: its type is unknown, so reading it

@@ -561,7 +561,7 @@ function builtinCall(cx: LowerContext, name: string, allSpecs: readonly FnSpec[]
     if (p.type.base === 'any') box(cx, fn, v, reg);
     else if (whole && typeof v.cv === 'number') cx.preload.push({ reg, value: Math.trunc(v.cv) + 0 });
     else if (v.cv !== undefined) cx.preload.push({ reg, value: normConst(v.cv) });
-    else if (whole && !v.stable) wholeArg(cx, fn, v, reg);
+    else if (whole && !v.stable && !v.whole) wholeArg(cx, fn, v, reg);
     else cx.place(fn, v, reg);
     if (v.cv === undefined) allConst = false;
     qual = maxQual(qual, v.type.qual);

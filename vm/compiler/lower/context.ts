@@ -67,6 +67,8 @@ export interface Val {
   /** `reg` holds the same value for the whole bar (a bar register, an input): a variable
    * initialised from it and never reassigned can simply name it. */
   stable?: boolean;
+  /** An int known to hold no fraction (see VarSym.whole). */
+  whole?: boolean;
   /** Stands in for an expression that had an error (already reported): no further errors about it. */
   bad?: boolean;
 }

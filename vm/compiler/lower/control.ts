@@ -231,6 +231,8 @@ export function forExpr(cx: LowerContext, e: A.ForExpr, scope: Scope, want: bool
     global: false,
     span: e.counterSpan,
   };
+  // Started and stepped by whole numbers, the counter never carries a fraction (an int may: `n / 2`).
+  if (isInt && isWhole(from) && (step === null || isWhole(step))) counter.whole = true;
   loopScope.syms.set(e.counter, counter);
   const i = counter.index;
   cx.place(fn, from, i);
@@ -399,4 +401,9 @@ interface BranchAcc {
   sawNa: boolean;
   /** Per value: whether its type so far comes only from values in error (branchInto). */
   bad?: boolean[];
+}
+
+/** A value that holds no fraction: an integral constant, a bar value or input, a whole counter. */
+function isWhole(v: Val): boolean {
+  return v.stable === true || v.whole === true || (typeof v.cv === 'number' && Number.isInteger(v.cv));
 }

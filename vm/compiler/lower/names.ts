@@ -17,7 +17,7 @@ import { chartPointField, drawingSlot } from './tier2.js';
 export function readVar(cx: LowerContext, sym: VarSym, scope: Scope, _span: A.Span): Val {
   if (sym.unknown) return cx.poison(sym.type);
   if (sym.cv !== undefined) return { reg: sym.index, type: sym.type, cv: sym.cv };
-  if (sym.storage === 'reg') return { reg: sym.index, type: sym.type };
+  if (sym.storage === 'reg') return sym.whole ? { reg: sym.index, type: sym.type, whole: true } : { reg: sym.index, type: sym.type };
   const fn = scope.fn;
   const numeric = isNumericStorage(sym.type);
   const r = fn.temp();
