@@ -860,8 +860,17 @@ export class ChartView {
   }
 
   /** The candles before a restored window arrived (PlotBuffer.barsFrom fell): a view at the old
-   * start can now scroll on into them. */
+   * start can now scroll on into them, and the symbol's format is inferred from the first ones. */
   historyArrived(): void {
+    // The tick size was inferred from the restored window's candles: now from the first ones.
+    if (this.formats.compute() && this.built) {
+      this.adjusting = true;
+      try {
+        this.applyFormats();
+      } finally {
+        this.adjusting = false;
+      }
+    }
     this.checkRange();
   }
 
