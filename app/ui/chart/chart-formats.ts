@@ -16,15 +16,23 @@ export class ChartFormats {
 
   constructor(private readonly buffer: PlotBuffer) {}
 
-  /** The symbol's tick size and the script's format and precision, from what the buffer holds. */
-  compute(): void {
+  /** The symbol's tick size and the script's format and precision, from what the buffer holds:
+   * its first candles (those the engine infers syminfo.mintick from), or a restore's window of
+   * the last ones until the candles before it come (the rows in front are not filled yet).
+   * Whether either changed. */
+  compute(): boolean {
     const b = this.buffer;
-    if (b.barCount > 0) {
-      const n = Math.min(b.barCount, MINTICK_BARS);
-      const cols = { open: b.open.data.subarray(0, n), high: b.high.data.subarray(0, n), low: b.low.data.subarray(0, n), close: b.close.data.subarray(0, n), time: b.time.data.subarray(0, n), volume: b.volume.data.subarray(0, n), length: n };
+    const before = this.symbol;
+    const script = this.script;
+    if (b.barCount > b.barsFrom) {
+      const from = b.barsFrom;
+      const to = Math.min(b.barCount, from + MINTICK_BARS);
+      const col = (c: { data: Float64Array }) => c.data.subarray(from, to);
+      const cols = { open: col(b.open), high: col(b.high), low: col(b.low), close: col(b.close), time: col(b.time), volume: col(b.volume), length: to - from };
       this.symbol = symbolFormat(inferMintick(cols));
     }
     this.script = scriptFormat(b.program?.meta ?? null, this.symbol);
+    return !sameFormat(before, this.symbol) || !sameFormat(script, this.script);
   }
 
   /** An output's format (its own plot(format=, precision=), else the script's). */
@@ -36,4 +44,8 @@ export class ChartFormats {
 /** A series' options that make its price axis and last-value label write values as `f`. */
 export function priceFormatOptions(f: ValueFormat) {
   return { priceFormat: { type: 'custom' as const, formatter: (v: number) => formatValue(v, f), minMove: minMoveOf(f) } };
+}
+
+function sameFormat(a: ValueFormat, b: ValueFormat): boolean {
+  return a.kind === b.kind && a.decimals === b.decimals;
 }

@@ -860,12 +860,26 @@ export class ChartView {
   }
 
   /** The candles before a restored window arrived (PlotBuffer.barsFrom fell): a view at the old
-   * start can now scroll on into them. */
+   * start can now scroll on into them, and the symbol's format is inferred from the first ones. */
   historyArrived(): void {
-    if (this.w1 > 0) this.checkRange();
+    // The tick size was inferred from the restored window's candles: now from the first ones.
+    if (this.formats.compute() && this.built) {
+      this.adjusting = true;
+      try {
+        this.applyFormats();
+      } finally {
+        this.adjusting = false;
+      }
+    }
+    this.checkRange();
   }
 
+  /** Moves the window when the view nears one of its edges. Not before the run's first redraw
+   * (reset cleared the window, w1 = 0): the visible range still measures the previous run's
+   * points, and a window moved from it (a resize — a notice shown — between a restore's reset and
+   * its first rows) would be left somewhere in history, the view then scrolled past the end. */
   private checkRange(): void {
+    if (this.w1 === 0) return;
     const r = this.chart.timeScale().getVisibleLogicalRange();
     if (!r) return;
     const n = this.w1 - this.w0;
