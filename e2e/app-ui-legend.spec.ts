@@ -8,8 +8,9 @@ import { appState, openApp, sampleRows, setSpeed, startReplay, stepBars, waitRep
 type Ev = { evergreen: EvergreenDebug };
 const legend = (page: Page) => page.evaluate(() => (window as unknown as Ev).evergreen.legend());
 
-/** The sample's prices are written with six decimals (1455.219971): its tick size is 0.000001. */
-const fmt = (v: number) => v.toFixed(6);
+/** The sample's prices are 32-bit floats written with six decimals (1455.219971 for 1455.22): its
+ * tick size is 0.01, so the legend shows two decimals. */
+const fmt = (v: number) => v.toFixed(2);
 
 test('the legend follows the newest bar during a replay when the cursor is away', async ({ page }) => {
   const errors = watchErrors(page);

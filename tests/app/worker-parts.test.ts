@@ -129,8 +129,19 @@ describe('dataset inference (one set of rules for the app and the CLI)', () => {
   it('infers the tick size from the decimals prices are written with', () => {
     expect(inferMintick(pricedAt([1.5, 1.25, 1.125]))).toBe(0.001);
     expect(inferMintick(pricedAt([100, 101]))).toBe(1);
-    // Yahoo-style six decimals: 1455.219971 counts 6, though scaling it by 1e6 is not exact.
-    expect(inferMintick(pricedAt([1455.219971, 1399.420044]))).toBe(1e-6);
+    // Six decimals that are real: 1455.219971 counts 6, though scaling it by 1e6 is not exact
+    // (1455.219971 + 1e-6 is not a 32-bit float printed with 6 decimals).
+    expect(inferMintick(pricedAt([1455.219972, 1399.420045]))).toBe(1e-6);
+    // Yahoo writes 32-bit floats with 6 decimals: 1455.219971 is Math.fround(1455.22) printed
+    // (1455.219970703125), 1399.420044 is Math.fround(1399.42) (1399.4200439453125): the prices
+    // are 1455.22 and 1399.42, a tick of 0.01 (the sample S&P 500 file's).
+    expect(inferMintick(pricedAt([1455.219971, 1399.420044]))).toBe(0.01);
+    // 1381.76001 (written with 5 decimals: Math.fround(1381.76) is 1381.760009765625) is 1381.76.
+    expect(inferMintick(pricedAt([1381.76001, 1400.5]))).toBe(0.01);
+    // A float32 cannot hold 43000.123456 (its nearest float prints 43000.125000): 6 decimals stay.
+    expect(inferMintick(pricedAt([43000.123456]))).toBe(1e-6);
+    // Small prices are held by a float32 to 7 significant digits: 1.083451 stays 6 decimals.
+    expect(inferMintick(pricedAt([1.083451]))).toBe(1e-6);
     expect(tickerFromFileName('my data (2024).csv')).toBe('MY_DATA_2024');
   });
 });

@@ -1,6 +1,7 @@
 // `evergreen run` as the QA pass met it: the data file may follow the script without --data, the
-// tick size inferred from a CSV is the smallest step its prices are written with (six decimals in
-// the S&P 500 sample), not an artefact of floating-point scaling, and alert() calls are shown like logs.
+// tick size inferred from a CSV is the smallest step its prices move by (the S&P 500 sample writes
+// 32-bit floats with six decimals, 1455.219971 for 1455.22: a tick of 0.01), not an artefact of
+// floating-point scaling or printing, and alert() calls are shown like logs.
 
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -53,10 +54,19 @@ describe('evergreen run', () => {
     expect(both.err).toContain('two data files');
   });
 
-  test('the inferred mintick is the step the prices are written with (1e-6 for six decimals)', () => {
+  test('the inferred mintick is the step the prices move by (0.01 for floats printed with six decimals)', () => {
     const r = cli(['run', join(dir, 'tick.pine'), '--data', join(dir, 'bars.csv')]);
     expect(r.code).toBe(0);
-    expect(r.err).toBe('[info] bar 0: 0.000001 1455.219971\n');
+    // 1455.219971 is Math.fround(1455.22) printed with six decimals; format.mintick rounds to 0.01.
+    expect(r.err).toBe('[info] bar 0: 0.01 1455.22\n');
+  });
+
+  test('six decimals that a 32-bit float cannot hold stay the mintick (1e-6)', () => {
+    const f = join(dir, 'six.csv');
+    writeFileSync(f, 'date,open,high,low,close\n2000-01-03,1.083451,1.083462,1.083401,1.083455\n');
+    const r = cli(['run', join(dir, 'tick.pine'), '--data', f]);
+    expect(r.code).toBe(0);
+    expect(r.err).toBe('[info] bar 0: 0.000001 1.083455\n');
   });
 
   test('alert() calls go to stderr with the logs, in bar order (alertcondition() bars do not)', () => {

@@ -7,16 +7,38 @@ import type { SymbolInfo } from '../core/runtime.js';
 import { defaultSymbolInfo } from '../builtins/time/symbol-info.js';
 
 /** Smallest price step written in the data (at most 10 decimals, from the open, high, low and close
- * of the first 2,000 bars), as a default mintick. */
+ * of the first 2,000 bars), as a default mintick. A price that is a 32-bit float printed with many
+ * decimals (Yahoo's 1455.219971 is the float nearest 1455.22, printed with 6) counts the decimals of
+ * the price it stands for (2), so such a file gets the tick its prices really move by. */
 export function inferMintick(bars: BarColumns): number {
   let decimals = 0;
   const n = Math.min(bars.length, 2000);
   for (let i = 0; i < n && decimals < 10; i++) {
     for (const col of [bars.open, bars.high, bars.low, bars.close]) {
-      decimals = Math.max(decimals, decimalsWritten(col[i] ?? 0));
+      decimals = Math.max(decimals, priceDecimals(col[i] ?? 0));
     }
   }
   return Number(`1e-${Math.min(decimals, 10)}`);
+}
+
+/** The fewest decimals (up to this many) that a price printed from a 32-bit float may stand for. */
+const FLOAT32_MAX_DECIMALS = 4;
+
+/** Decimals of a price: those written, unless the written value is a 32-bit float printed with
+ * more decimals than it holds — `v` is exactly what printing Math.fround(v) with its decimals
+ * gives, and a price with at most FLOAT32_MAX_DECIMALS decimals rounds to the same float — then
+ * those of that price. A price that float32 cannot hold to its written decimals (43000.123456,
+ * whose nearest float prints 43000.125000) keeps all of them. */
+function priceDecimals(v: number): number {
+  const written = decimalsWritten(v);
+  if (written <= FLOAT32_MAX_DECIMALS || !Number.isFinite(v)) return written;
+  const f = Math.fround(v);
+  if (Number(f.toFixed(written)) !== v) return written;
+  for (let k = 0; k <= FLOAT32_MAX_DECIMALS; k++) {
+    const p = 10 ** k;
+    if (Math.fround(Math.round(v * p) / p) === f) return k;
+  }
+  return written;
 }
 
 /** Decimals of a price as the file wrote it: those of its shortest round-trip form, so that
