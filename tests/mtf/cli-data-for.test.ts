@@ -3,20 +3,13 @@
 // a ticker without data fails naming it and the flag to give. Expected values are computed here
 // from the CSV rows (dates matched, hours grouped by UTC day), not through the VM.
 
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parseBarsCsv } from '../../vm/index.js';
 
-const ROOT = new URL('../..', import.meta.url).pathname;
-const fixture = (f: string) => readFileSync(join(ROOT, 'tests/fixtures/ohlcv', f), 'utf8');
-const cli = (args: string[]) => {
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin/evergreen.mjs'), ...args], { encoding: 'utf8' });
-  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
-};
-type Out = { bars: number; plots: Record<string, (number | null)[]> };
+import { cli, fixture, ROOT, type Out } from './helpers.js';
 
 describe('evergreen run --data-for / --symbol-for', () => {
   const dir = mkdtempSync(join(tmpdir(), 'evergreen-data-for-'));
