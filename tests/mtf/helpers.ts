@@ -2,9 +2,10 @@
 // a script, reading a plot by title, and running the CLI (bin/evergreen.mjs) on fixture files.
 
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compile, type BarColumns, type Instance, type Program } from '../../vm/index.js';
+import { compile, Instance, parseBarsCsv, type BarColumns, type Program } from '../../vm/index.js';
 
 export const DAY = 86_400_000;
 export const START = Date.UTC(2024, 0, 1); // a Monday
@@ -29,6 +30,13 @@ export function plotOf(p: Program, inst: Instance, title: string): number[] {
   return Array.from(inst.outputs.column(k));
 }
 
+/** A daily instance of `p` on the chart symbol `sym`, compiled tier or interpreter. */
+export function dailyInstance(p: Program, sym: Parameters<ReturnType<typeof Instance.builder>['symbol']>[0], interpreted: boolean): Instance {
+  const b = Instance.builder(p).symbol(sym).timeframe('1D');
+  if (interpreted) b.interpreted();
+  return b.build();
+}
+
 /** The synthetic chart: 10 daily bars, days 0..9 (Mon 1 Jan .. Wed 10 Jan 2024), close 10 + day. */
 export const CHART = cols(Array.from({ length: 10 }, (_, i) => ({ time: START + i * DAY, close: 10 + i })));
 /** The other symbol's days: 0, 1, 2, 4, .., 9 (day 3 missing). */
@@ -47,3 +55,16 @@ export const cli = (args: string[]) => {
 };
 /** The JSON a run prints. */
 export type Out = { bars: number; plots: Record<string, (number | null)[]> };
+
+/** A temp folder (name prefix `prefix`) holding the CLI's chart spx.csv (and its text): the S&P 500 daily, first 60
+ * rows of 2000; the other symbol: the S&P 500 of another source (newest first, 1950-2012). */
+export function spxFiles(prefix: string) {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const chartText = fixture('sp500-daily-2000-2020.csv').split('\n').slice(0, 61).join('\n') + '\n';
+  const chart = join(dir, 'spx.csv');
+  writeFileSync(chart, chartText);
+  const otherPath = join(ROOT, 'tests/fixtures/ohlcv/sp500-daily-1950-2012.csv');
+  const other = parseBarsCsv(fixture('sp500-daily-1950-2012.csv')).bars;
+  const chartBars = parseBarsCsv(chartText).bars;
+  return { dir, chart, chartText, otherPath, other, chartBars };
+}

@@ -6,7 +6,7 @@
 
 import { describe, expect, test } from 'vitest';
 import { compile, Instance, runBarsAnswering, settle, type DataAnswer } from '../../vm/index.js';
-import { CHART, cols, DAY, OTHER, plotOf, program, START } from './helpers.js';
+import { CHART, dailyInstance, cols, DAY, OTHER, plotOf, program, START } from './helpers.js';
 
 
 // Chart: days 0..9. OTHER (in EUR): days 0, 1, 2, 4, .., 9, close 100 + day, high/low close ± 1.
@@ -51,11 +51,7 @@ describe('request.security(currency = ...) with a rate dataset (by hand)', () =>
   const P = program(SRC);
   for (const interpreted of [false, true]) {
     const tier = interpreted ? 'interpreter' : 'compiled';
-    const build = () => {
-      const b = Instance.builder(P).symbol(SYM).timeframe('1D');
-      if (interpreted) b.interpreted();
-      return b.build();
-    };
+    const build = () => dailyInstance(P, SYM, interpreted);
 
     test(`${tier}: the pair EURUSD converts OTHER's EUR prices to USD`, () => {
       const inst = build();

@@ -13,7 +13,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { Instance, runBarsAnswering, settle, type BarColumns, type DataAnswer } from '../../vm/index.js';
-import { CHART, DAY, OTHER, plotOf, program, START } from './helpers.js';
+import { CHART, dailyInstance, DAY, OTHER, plotOf, program, START } from './helpers.js';
 import { parseBarsCsv } from '../../vm/data/csv.js';
 
 const na = NaN;
@@ -61,11 +61,7 @@ describe('request.security of another symbol (synthetic, by hand)', () => {
   const P = program(SYN);
   for (const interpreted of [false, true]) {
     const tier = interpreted ? 'interpreter' : 'compiled';
-    const build = () => {
-      const b = Instance.builder(P).symbol(SYM).timeframe('1D');
-      if (interpreted) b.interpreted();
-      return b.build();
-    };
+    const build = () => dailyInstance(P, SYM, interpreted);
 
     test(`${tier}: runBars stops at the first request of each unknown symbol, then every value is TradingView's`, () => {
       const inst = build();

@@ -6,7 +6,7 @@
 
 import { describe, expect, test } from 'vitest';
 import { compile, Instance, runBarsAnswering, settle, type DataAnswer } from '../../vm/index.js';
-import { CHART, cols, DAY, OTHER, plotOf, program, START } from './helpers.js';
+import { CHART, dailyInstance, cols, DAY, OTHER, plotOf, program, START } from './helpers.js';
 
 const na = NaN;
 
@@ -68,11 +68,7 @@ describe('request.security of strings, bools and colors (by hand)', () => {
   const P = program(SRC);
   for (const interpreted of [false, true]) {
     const tier = interpreted ? 'interpreter' : 'compiled';
-    const build = () => {
-      const b = Instance.builder(P).symbol(SYM).timeframe('1D');
-      if (interpreted) b.interpreted();
-      return b.build();
-    };
+    const build = () => dailyInstance(P, SYM, interpreted);
 
     test(`${tier}: runBars, every value as worked out by hand`, () => {
       const inst = build();
