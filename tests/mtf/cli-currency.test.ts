@@ -3,30 +3,15 @@
 // of the EURUSD dataset given with --data-for; without it the run fails naming the pair and the
 // flag. Expected values are computed here from the CSV rows (dates matched), not through the VM.
 
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { parseBarsCsv } from '../../vm/index.js';
 
-const ROOT = new URL('../..', import.meta.url).pathname;
-const fixture = (f: string) => readFileSync(join(ROOT, 'tests/fixtures/ohlcv', f), 'utf8');
-const cli = (args: string[]) => {
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin/evergreen.mjs'), ...args], { encoding: 'utf8' });
-  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
-};
-type Out = { bars: number; plots: Record<string, (number | null)[]> };
+import { cli, spxFiles, type Out } from './helpers.js';
 
 describe('evergreen run: request.security(currency = ...) with --data-for of the rate pair', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'evergreen-currency-'));
   // The chart: S&P 500 daily, first 60 rows of 2000; SPX2: the other source's S&P 500, "in EUR".
-  const chartText = fixture('sp500-daily-2000-2020.csv').split('\n').slice(0, 61).join('\n') + '\n';
-  const chart = join(dir, 'spx.csv');
-  writeFileSync(chart, chartText);
-  const otherPath = join(ROOT, 'tests/fixtures/ohlcv/sp500-daily-1950-2012.csv');
-  const other = parseBarsCsv(fixture('sp500-daily-1950-2012.csv')).bars;
-  const chartBars = parseBarsCsv(chartText).bars;
+  const { dir, chart, chartText, otherPath, other, chartBars } = spxFiles('evergreen-currency-');
   const toml = join(dir, 'spx2.toml');
   writeFileSync(toml, '[symbol]\nticker = "SPX2"\ncurrency = "EUR"\nmintick = 0.01\n');
   // EURUSD on the chart's dates: 1, 1.125, ..., 1.75, repeating (exact binary fractions).

@@ -3,31 +3,17 @@
 // a ticker without data fails naming it and the flag to give. Expected values are computed here
 // from the CSV rows (dates matched, hours grouped by UTC day), not through the VM.
 
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parseBarsCsv } from '../../vm/index.js';
 
-const ROOT = new URL('../..', import.meta.url).pathname;
-const fixture = (f: string) => readFileSync(join(ROOT, 'tests/fixtures/ohlcv', f), 'utf8');
-const cli = (args: string[]) => {
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin/evergreen.mjs'), ...args], { encoding: 'utf8' });
-  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
-};
-type Out = { bars: number; plots: Record<string, (number | null)[]> };
+import { cli, fixture, spxFiles, type Out } from './helpers.js';
 
 describe('evergreen run --data-for / --symbol-for', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'evergreen-data-for-'));
   // The chart: S&P 500 daily, 2000-01-03 .. 2000-03-28 (60 rows); the other symbol: the S&P 500
   // of another source (newest first, 1950-2012).
-  const chartText = fixture('sp500-daily-2000-2020.csv').split('\n').slice(0, 61).join('\n') + '\n';
-  const chart = join(dir, 'spx.csv');
-  writeFileSync(chart, chartText);
-  const otherPath = join(ROOT, 'tests/fixtures/ohlcv/sp500-daily-1950-2012.csv');
-  const other = parseBarsCsv(fixture('sp500-daily-1950-2012.csv')).bars;
-  const chartBars = parseBarsCsv(chartText).bars;
+  const { dir, chart, otherPath, other, chartBars } = spxFiles('evergreen-data-for-');
 
   test('request.security("SPX2", "1D", close) is the other file\'s close of the same date', () => {
     const script = join(dir, 'd.pine');

@@ -3,18 +3,12 @@
 // daily data resamples them to the snapshot's timeframe again, and the resumed rows are those of
 // the uninterrupted run (before this, the daily rows failed "does not continue").
 
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 
-const ROOT = new URL('../..', import.meta.url).pathname;
-const cli = (args: string[]) => {
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin/evergreen.mjs'), ...args], { encoding: 'utf8' });
-  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
-};
-type Out = { bars: number; plots: Record<string, (number | null)[]> };
+import { cli, ROOT, type Out } from './helpers.js';
 
 describe('resuming a run made with --chart-timeframe', () => {
   const dir = mkdtempSync(join(tmpdir(), 'evergreen-resume-tf-'));

@@ -5,33 +5,13 @@
 // expected values worked out by hand; both tiers; a snapshot while waiting for the rate restores.
 
 import { describe, expect, test } from 'vitest';
-import { compile, Instance, runBarsAnswering, settle, type BarColumns, type DataAnswer, type Program } from '../../vm/index.js';
+import { compile, Instance, runBarsAnswering, settle, type DataAnswer } from '../../vm/index.js';
+import { CHART, dailyInstance, cols, DAY, OTHER, plotOf, program, START } from './helpers.js';
 
-const DAY = 86_400_000;
-const START = Date.UTC(2024, 0, 1); // a Monday
-
-function program(src: string): Program {
-  const { program: p, diagnostics } = compile(src);
-  if (!p) throw new Error(diagnostics.map((d) => `${d.line}:${d.column} ${d.message}`).join('; '));
-  return p;
-}
-
-function cols(rows: { time: number; close: number }[]): BarColumns {
-  const c = (f: (r: { time: number; close: number }) => number) => Float64Array.from(rows, f);
-  return { time: c((r) => r.time), open: c((r) => r.close - 0.5), high: c((r) => r.close + 1), low: c((r) => r.close - 1), close: c((r) => r.close), volume: c(() => 10), length: rows.length };
-}
-
-function plotOf(p: Program, inst: Instance, title: string): number[] {
-  const k = p.outputs.findIndex((o) => o.title === title);
-  if (k < 0) throw new Error(`no plot ${title}`);
-  return Array.from(inst.outputs.column(k));
-}
 
 // Chart: days 0..9. OTHER (in EUR): days 0, 1, 2, 4, .., 9, close 100 + day, high/low close ± 1.
 // EURUSD: days 0..9 without day 5, close 2 on days 0..3 and 0.5 from day 4 (day 5: day 4's 0.5).
 // USDEUR (the inverse pair, for a host without EURUSD): 0.5 then 2.
-const CHART = cols(Array.from({ length: 10 }, (_, i) => ({ time: START + i * DAY, close: 10 + i })));
-const OTHER = cols([0, 1, 2, 4, 5, 6, 7, 8, 9].map((d) => ({ time: START + d * DAY, close: 100 + d })));
 const RATE_DAYS = [0, 1, 2, 3, 4, 6, 7, 8, 9];
 const EURUSD = cols(RATE_DAYS.map((d) => ({ time: START + d * DAY, close: d < 4 ? 2 : 0.5 })));
 const USDEUR = cols(RATE_DAYS.map((d) => ({ time: START + d * DAY, close: d < 4 ? 0.5 : 2 })));
@@ -71,11 +51,7 @@ describe('request.security(currency = ...) with a rate dataset (by hand)', () =>
   const P = program(SRC);
   for (const interpreted of [false, true]) {
     const tier = interpreted ? 'interpreter' : 'compiled';
-    const build = () => {
-      const b = Instance.builder(P).symbol(SYM).timeframe('1D');
-      if (interpreted) b.interpreted();
-      return b.build();
-    };
+    const build = () => dailyInstance(P, SYM, interpreted);
 
     test(`${tier}: the pair EURUSD converts OTHER's EUR prices to USD`, () => {
       const inst = build();

@@ -10,34 +10,14 @@
 // the same values.
 
 import { describe, expect, test } from 'vitest';
-import { compile, Instance, runBarsAnswering, settle, type Bar, type BarColumns, type DataAnswer, type Program, type RunResult } from '../../vm/index.js';
+import { compile, Instance, runBarsAnswering, settle, type Bar, type DataAnswer, type Program, type RunResult } from '../../vm/index.js';
+import { CHART, DAY, OTHER, plotOf, program, START } from './helpers.js';
 
-const DAY = 86_400_000;
-const START = Date.UTC(2024, 0, 1); // a Monday
 const na = NaN;
-
-function program(src: string): Program {
-  const { program: p, diagnostics } = compile(src);
-  if (!p) throw new Error(diagnostics.map((d) => `${d.line}:${d.column} ${d.message}`).join('; '));
-  return p;
-}
-
-function cols(rows: { time: number; close: number }[]): BarColumns {
-  const c = (f: (r: { time: number; close: number }) => number) => Float64Array.from(rows, f);
-  return { time: c((r) => r.time), open: c((r) => r.close - 0.5), high: c((r) => r.close + 1), low: c((r) => r.close - 1), close: c((r) => r.close), volume: c(() => 10), length: rows.length };
-}
-
-function plotOf(p: Program, inst: Instance, title: string): number[] {
-  const k = p.outputs.findIndex((o) => o.title === title);
-  if (k < 0) throw new Error(`no plot ${title}`);
-  return Array.from(inst.outputs.column(k));
-}
 
 // Chart: daily bars, close 10 + day. OTHER: daily bars on days 0, 1, 2, 4, 5, 6, 7, 8, 9 (no day
 // 3), close 100 + day, high close + 1, volume 10; mintick 0.25 (its dataset says so).
 const chartBar = (i: number): Bar => ({ time: START + i * DAY, open: 9.5 + i, high: 11 + i, low: 9 + i, close: 10 + i, volume: 10 });
-const CHART = cols(Array.from({ length: 10 }, (_, i) => ({ time: START + i * DAY, close: 10 + i })));
-const OTHER = cols([0, 1, 2, 4, 5, 6, 7, 8, 9].map((d) => ({ time: START + d * DAY, close: 100 + d })));
 const answer: DataAnswer = (req) =>
   req.symbol === 'OTHER' ? { datasets: [{ bars: OTHER, timeframe: '1D', symbol: { mintick: 0.25, ticker: 'OTHER', tickerid: 'X:OTHER' } }] } : { datasets: null, why: 'not in this test' };
 const SYM = { ticker: 'SPX', tickerid: 'SPX', session: '24x7', timezone: 'Etc/UTC', mintick: 0.01 };

@@ -12,35 +12,14 @@
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { compile, Instance, runBarsAnswering, settle, type BarColumns, type DataAnswer, type Program } from '../../vm/index.js';
+import { Instance, runBarsAnswering, settle, type BarColumns, type DataAnswer } from '../../vm/index.js';
+import { CHART, dailyInstance, DAY, OTHER, plotOf, program, START } from './helpers.js';
 import { parseBarsCsv } from '../../vm/data/csv.js';
 
-const DAY = 86_400_000;
-const START = Date.UTC(2024, 0, 1); // a Monday
 const na = NaN;
-
-function program(src: string): Program {
-  const { program: p, diagnostics } = compile(src);
-  if (!p) throw new Error(diagnostics.map((d) => `${d.line}:${d.column} ${d.message}`).join('; '));
-  return p;
-}
-
-function cols(rows: { time: number; close: number }[]): BarColumns {
-  const c = (f: (r: { time: number; close: number }) => number) => Float64Array.from(rows, f);
-  return { time: c((r) => r.time), open: c((r) => r.close - 0.5), high: c((r) => r.close + 1), low: c((r) => r.close - 1), close: c((r) => r.close), volume: c(() => 10), length: rows.length };
-}
-
-function plotOf(p: Program, inst: Instance, title: string): number[] {
-  const k = p.outputs.findIndex((o) => o.title === title);
-  if (k < 0) throw new Error(`no plot ${title}`);
-  return Array.from(inst.outputs.column(k));
-}
 
 // --- Synthetic: chart = 10 daily bars (days 0..9, close 10 + i); OTHER = daily bars on days
 // 0, 1, 2, 4, 5, 6, 7, 8, 9 (day 3 missing) with close 100 + day, 24x7 UTC like the chart.
-const CHART = cols(Array.from({ length: 10 }, (_, i) => ({ time: START + i * DAY, close: 10 + i })));
-const OTHER_DAYS = [0, 1, 2, 4, 5, 6, 7, 8, 9];
-const OTHER = cols(OTHER_DAYS.map((d) => ({ time: START + d * DAY, close: 100 + d })));
 
 const SYN = `//@version=6
 indicator("other")
@@ -82,11 +61,7 @@ describe('request.security of another symbol (synthetic, by hand)', () => {
   const P = program(SYN);
   for (const interpreted of [false, true]) {
     const tier = interpreted ? 'interpreter' : 'compiled';
-    const build = () => {
-      const b = Instance.builder(P).symbol(SYM).timeframe('1D');
-      if (interpreted) b.interpreted();
-      return b.build();
-    };
+    const build = () => dailyInstance(P, SYM, interpreted);
 
     test(`${tier}: runBars stops at the first request of each unknown symbol, then every value is TradingView's`, () => {
       const inst = build();

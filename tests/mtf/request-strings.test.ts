@@ -5,33 +5,13 @@
 // tiers; snapshots between bars and while waiting for another symbol's data go on identically.
 
 import { describe, expect, test } from 'vitest';
-import { compile, Instance, runBarsAnswering, settle, type BarColumns, type DataAnswer, type Program } from '../../vm/index.js';
+import { compile, Instance, runBarsAnswering, settle, type DataAnswer } from '../../vm/index.js';
+import { CHART, dailyInstance, cols, DAY, OTHER, plotOf, program, START } from './helpers.js';
 
-const DAY = 86_400_000;
-const START = Date.UTC(2024, 0, 1); // a Monday
 const na = NaN;
-
-function program(src: string): Program {
-  const { program: p, diagnostics } = compile(src);
-  if (!p) throw new Error(diagnostics.map((d) => `${d.line}:${d.column} ${d.message}`).join('; '));
-  return p;
-}
-
-function cols(rows: { time: number; close: number }[]): BarColumns {
-  const c = (f: (r: { time: number; close: number }) => number) => Float64Array.from(rows, f);
-  return { time: c((r) => r.time), open: c((r) => r.close - 0.5), high: c((r) => r.close + 1), low: c((r) => r.close - 1), close: c((r) => r.close), volume: c(() => 10), length: rows.length };
-}
-
-function plotOf(p: Program, inst: Instance, title: string): number[] {
-  const k = p.outputs.findIndex((o) => o.title === title);
-  if (k < 0) throw new Error(`no plot ${title}`);
-  return Array.from(inst.outputs.column(k));
-}
 
 // Chart: 10 daily bars, days 0..9 (Mon 1 Jan .. Wed 10 Jan 2024), close 10 + day, high close + 1.
 // OTHER: days 0, 1, 2, 4, .., 9 (day 3 missing), close 100 + day.
-const CHART = cols(Array.from({ length: 10 }, (_, i) => ({ time: START + i * DAY, close: 10 + i })));
-const OTHER = cols([0, 1, 2, 4, 5, 6, 7, 8, 9].map((d) => ({ time: START + d * DAY, close: 100 + d })));
 const SYM = { ticker: 'CHART', tickerid: 'CHART', session: '24x7', timezone: 'Etc/UTC' };
 
 const SRC = `//@version=6
@@ -88,11 +68,7 @@ describe('request.security of strings, bools and colors (by hand)', () => {
   const P = program(SRC);
   for (const interpreted of [false, true]) {
     const tier = interpreted ? 'interpreter' : 'compiled';
-    const build = () => {
-      const b = Instance.builder(P).symbol(SYM).timeframe('1D');
-      if (interpreted) b.interpreted();
-      return b.build();
-    };
+    const build = () => dailyInstance(P, SYM, interpreted);
 
     test(`${tier}: runBars, every value as worked out by hand`, () => {
       const inst = build();

@@ -1,0 +1,70 @@
+// Shared setup of the tests/mtf suites: the synthetic daily bars (chart and OTHER symbol), compiling
+// a script, reading a plot by title, and running the CLI (bin/evergreen.mjs) on fixture files.
+
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { compile, Instance, parseBarsCsv, type BarColumns, type Program } from '../../vm/index.js';
+
+export const DAY = 86_400_000;
+export const START = Date.UTC(2024, 0, 1); // a Monday
+
+/** Compiles a script, throwing its diagnostics (line:column message) when it does not compile. */
+export function program(src: string): Program {
+  const { program: p, diagnostics } = compile(src);
+  if (!p) throw new Error(diagnostics.map((d) => `${d.line}:${d.column} ${d.message}`).join('; '));
+  return p;
+}
+
+/** Bars from (time, close) rows: open close - 0.5, high close + 1, low close - 1, volume 10. */
+export function cols(rows: { time: number; close: number }[]): BarColumns {
+  const c = (f: (r: { time: number; close: number }) => number) => Float64Array.from(rows, f);
+  return { time: c((r) => r.time), open: c((r) => r.close - 0.5), high: c((r) => r.close + 1), low: c((r) => r.close - 1), close: c((r) => r.close), volume: c(() => 10), length: rows.length };
+}
+
+/** The values of the plot titled `title`. */
+export function plotOf(p: Program, inst: Instance, title: string): number[] {
+  const k = p.outputs.findIndex((o) => o.title === title);
+  if (k < 0) throw new Error(`no plot ${title}`);
+  return Array.from(inst.outputs.column(k));
+}
+
+/** A daily instance of `p` on the chart symbol `sym`, compiled tier or interpreter. */
+export function dailyInstance(p: Program, sym: Parameters<ReturnType<typeof Instance.builder>['symbol']>[0], interpreted: boolean): Instance {
+  const b = Instance.builder(p).symbol(sym).timeframe('1D');
+  if (interpreted) b.interpreted();
+  return b.build();
+}
+
+/** The synthetic chart: 10 daily bars, days 0..9 (Mon 1 Jan .. Wed 10 Jan 2024), close 10 + day. */
+export const CHART = cols(Array.from({ length: 10 }, (_, i) => ({ time: START + i * DAY, close: 10 + i })));
+/** The other symbol's days: 0, 1, 2, 4, .., 9 (day 3 missing). */
+export const OTHER_DAYS = [0, 1, 2, 4, 5, 6, 7, 8, 9];
+/** The other symbol: daily bars on OTHER_DAYS, close 100 + day. */
+export const OTHER = cols(OTHER_DAYS.map((d) => ({ time: START + d * DAY, close: 100 + d })));
+
+// --- The CLI.
+export const ROOT = new URL('../..', import.meta.url).pathname;
+/** The text of a file in tests/fixtures/ohlcv. */
+export const fixture = (f: string) => readFileSync(join(ROOT, 'tests/fixtures/ohlcv', f), 'utf8');
+/** Runs `evergreen <args>`: exit code, stdout, stderr. */
+export const cli = (args: string[]) => {
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin/evergreen.mjs'), ...args], { encoding: 'utf8' });
+  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
+};
+/** The JSON a run prints. */
+export type Out = { bars: number; plots: Record<string, (number | null)[]> };
+
+/** A temp folder (name prefix `prefix`) holding the CLI's chart spx.csv (and its text): the S&P 500 daily, first 60
+ * rows of 2000; the other symbol: the S&P 500 of another source (newest first, 1950-2012). */
+export function spxFiles(prefix: string) {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const chartText = fixture('sp500-daily-2000-2020.csv').split('\n').slice(0, 61).join('\n') + '\n';
+  const chart = join(dir, 'spx.csv');
+  writeFileSync(chart, chartText);
+  const otherPath = join(ROOT, 'tests/fixtures/ohlcv/sp500-daily-1950-2012.csv');
+  const other = parseBarsCsv(fixture('sp500-daily-1950-2012.csv')).bars;
+  const chartBars = parseBarsCsv(chartText).bars;
+  return { dir, chart, chartText, otherPath, other, chartBars };
+}
