@@ -52,7 +52,7 @@ function median(xs: number[]): number {
 }
 
 async function measure(page: Page, query: string, status: string, forgetLayout = false, dataset = DATASET): Promise<Sample> {
-  if (forgetLayout) await page.evaluate(() => localStorage.removeItem('evergreen.chart-layout'));
+  if (forgetLayout) await page.evaluate(() => localStorage.removeItem('evergreen.restore-shown'));
   await page.goto(`${BASE}/?dataset=${dataset}${query}`);
   await waitDrawn(page, status);
   return page.evaluate(async () => {

@@ -26,7 +26,7 @@ import { compositeProgram, type ChartLayer } from './chart/chart-layers.js';
 import { PlotBuffer } from './chart/plot-buffer.js';
 import type { ChartView, TradeMark } from './chart/chart-view.js';
 import { mark, markAt, type TimingMark } from '../marks.js';
-import { rememberShown, sameReset, sameRows, type RestorePreview } from './restore-preview.js';
+import { rememberedLayout, rememberShown, sameReset, sameRows, type RestorePreview } from './restore-preview.js';
 import { EngineRestarted, heldScript, setHeldScript, type EngineHost } from './engine-client.js';
 import { afterCompiled, afterRunStart, withNotice } from './notice-rules.js';
 import { AlertCenter } from './alert-center.js';
@@ -571,10 +571,7 @@ export class AppController {
         this.chart?.reset(this.chartTitle(), !this.restoring);
         this.drawings = [];
         this.chart?.setDrawings([]);
-        if (e.program) {
-          rememberLayout(e.program);
-          rememberShown(e.program, e.dataset);
-        }
+        if (e.program) rememberShown(e.program, e.dataset);
         // A run from bar 0 shows the candles at once; the editor may open once they are painted.
         if (!this.restoring && !this.chartShown) {
           const shown = () => {
@@ -1028,30 +1025,8 @@ export class AppController {
 
 type TabMessage = { type: 'source'; scriptId: string; source: string } | { type: 'snapshots' } | { type: 'session' };
 
-const LAYOUT_KEY = 'evergreen.chart-layout';
 /** The run id of a chart drawn from the page's preview (engine runs count from 1). */
 const PREVIEW_RUN = 0;
-
-/** Keeps the outputs of the program on the chart (what its layout is made from) for the next page
- * load, which lays the chart out with them before the engine has said anything. */
-function rememberLayout(program: ProgramInfo): void {
-  try {
-    localStorage.setItem(LAYOUT_KEY, JSON.stringify(program));
-  } catch {
-    // storage full or disabled: the next load lays the chart out when its run starts
-  }
-}
-
-function rememberedLayout(): ProgramInfo | null {
-  try {
-    const raw = localStorage.getItem(LAYOUT_KEY);
-    if (!raw) return null;
-    const p = JSON.parse(raw) as ProgramInfo;
-    return p && Array.isArray(p.outputs) && typeof p.meta === 'object' ? p : null;
-  } catch {
-    return null;
-  }
-}
 
 /** Runs `fn` in a task of its own after `n` animation frames. */
 function afterFrames(n: number, fn: () => void): void {

@@ -56,6 +56,12 @@ export function rememberShown(program: ProgramInfo, dataset: DatasetInfo): void 
   }
 }
 
+/** The program the page showed last, over any dataset: the next page load lays the chart out with
+ * its outputs before the engine has said anything. */
+export function rememberedLayout(): ProgramInfo | null {
+  return shownList()[0]?.program ?? null;
+}
+
 /** What the page last showed over `datasetId`. */
 function shownLast(datasetId: string): Shown | null {
   return shownList().find((x) => x.dataset.id === datasetId) ?? null;

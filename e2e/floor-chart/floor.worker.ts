@@ -1,6 +1,9 @@
 // The library floor's worker (see floor.ts): reads the app's newest checkpoint from the app's own
 // IndexedDB, as any restoring load must — its metadata, the candles stored beside it and the plot
-// rows of its last window — and transfers them to the page. Raw IndexedDB: no app code.
+// rows of its last window — and transfers them to the page. Raw IndexedDB: no app code (the
+// app's record types only, erased at build).
+
+import type { OutputChunkRecord, SnapshotBytesRecord, SnapshotMeta } from '../../app/store/schema.js';
 
 const WINDOW = 1200;
 
@@ -11,38 +14,17 @@ function req<T>(r: IDBRequest<T>): Promise<T> {
   });
 }
 
-interface Meta {
-  id: string;
-  createdAt: number;
-  bar: number;
-  status: string;
-  runKey: string;
-}
-interface Tail {
-  firstBar: number;
-  time: Float64Array;
-  open: Float64Array;
-  high: Float64Array;
-  low: Float64Array;
-  close: Float64Array;
-}
-interface Rows {
-  fromBar: number;
-  toBar: number;
-  columns: Float64Array[][];
-}
-
 async function main(): Promise<void> {
   const open = indexedDB.open('evergreen');
   const db = await req(open);
   const tx = db.transaction(['snapshots', 'snapshotBytes', 'outputs']);
-  const metas = (await req(tx.objectStore('snapshots').getAll())) as Meta[];
+  const metas = (await req(tx.objectStore('snapshots').getAll())) as SnapshotMeta[];
   const meta = metas.filter((m) => m.status === 'ok').sort((a, b) => b.createdAt - a.createdAt)[0];
   if (!meta) throw new Error('The app has no checkpoint: run the bench setup first.');
   const end = meta.bar + 1;
   const [rec, rows] = await Promise.all([
-    req(tx.objectStore('snapshotBytes').get(meta.id)) as Promise<{ tail?: Tail }>,
-    req(tx.objectStore('outputs').getAll(IDBKeyRange.bound([meta.runKey, Math.max(0, end - WINDOW - 4096)], [meta.runKey, end]))) as Promise<Rows[]>,
+    req(tx.objectStore('snapshotBytes').get(meta.id)) as Promise<SnapshotBytesRecord>,
+    req(tx.objectStore('outputs').getAll(IDBKeyRange.bound([meta.runKey, Math.max(0, end - WINDOW - 4096)], [meta.runKey, end]))) as Promise<OutputChunkRecord[]>,
   ]);
   const tail = rec.tail;
   if (!tail) throw new Error('The checkpoint has no stored candles.');
