@@ -165,3 +165,79 @@ export function sameRows(a: OutputsChunk, b: OutputsChunk): boolean {
     });
   });
 }
+
+/** The preview's sequencing in the page (AppController): shown at once, then the engine's reset
+ * and its first rows compared with it. The engine's run is drawn, at the time the preview was
+ * painted, once the preview is painted and both matched (`onDrawn`); the first that does not match
+ * drops the preview and the page draws the engine's run as any other. */
+export class PreviewRun {
+  private data: RestorePreview | null = null;
+  /** The engine's reset that starts the run the preview shows. */
+  private reset: ResetEvent | null = null;
+  private confirmed = false;
+  /** When the chart painted the preview (performance.now()). */
+  private drawnAt: number | null = null;
+
+  constructor(private readonly onDrawn: (runId: number, at: number) => void) {}
+
+  /** A preview is shown and the engine's run has not yet replaced it. */
+  get showing(): boolean {
+    return this.data !== null;
+  }
+
+  /** Takes `p` to show; false when one is already shown. */
+  start(p: RestorePreview): boolean {
+    if (this.data) return false;
+    this.data = p;
+    this.reset = null;
+    this.confirmed = false;
+    this.drawnAt = null;
+    return true;
+  }
+
+  /** The chart painted the preview at `at`. */
+  painted(at: number): void {
+    if (!this.data) return;
+    this.drawnAt = at;
+    mark('p:preview-drawn');
+    this.confirm();
+  }
+
+  /** The engine's reset: true when it starts the run the preview shows (kept as drawn until its
+   * rows are compared); otherwise the preview is dropped. */
+  matchReset(e: ResetEvent): boolean {
+    if (this.data && !this.reset && sameReset(e, this.data)) {
+      this.reset = e;
+      return true;
+    }
+    this.drop();
+    return false;
+  }
+
+  /** The engine's rows of the preview's run: 'same' (the chart shows them; `confirm` draws the
+   * run once the preview is painted), the engine's reset to apply again (they differ: the preview
+   * was a guess, and is dropped), or null (no preview waits for rows). */
+  matchRows(chunk: OutputsChunk): 'same' | ResetEvent | null {
+    const r = this.reset;
+    if (!this.data || !r || this.confirmed) return null;
+    if (sameRows(chunk, this.data.rows)) {
+      this.confirmed = true;
+      return 'same';
+    }
+    this.drop();
+    return r;
+  }
+
+  /** The run is drawn when the preview is painted and its reset and rows matched. */
+  confirm(): void {
+    const r = this.reset;
+    if (!r || !this.confirmed || this.drawnAt === null) return;
+    mark('p:preview-confirmed');
+    this.onDrawn(r.runId, this.drawnAt);
+  }
+
+  drop(): void {
+    this.data = null;
+    this.reset = null;
+  }
+}
