@@ -26,7 +26,8 @@ import { compositeProgram, type ChartLayer } from './chart/chart-layers.js';
 import { PlotBuffer } from './chart/plot-buffer.js';
 import type { ChartView, TradeMark } from './chart/chart-view.js';
 import { mark, markAt, type TimingMark } from '../marks.js';
-import { PreviewRun, rememberedLayout, rememberShown, type RestorePreview } from './restore-preview.js';
+import { PreviewRun, rememberedLayout, rememberLayout, rememberShown, type RestorePreview } from './restore-preview.js';
+import { removeFirstPaint } from './first-paint.js';
 import { EngineRestarted, heldScript, setHeldScript, type EngineHost } from './engine-client.js';
 import { afterCompiled, afterRunStart, withNotice } from './notice-rules.js';
 import { AlertCenter } from './alert-center.js';
@@ -150,14 +151,15 @@ export class AppController {
 
   /** performance.now() of milestones of the page's life, for benchmarks (debug accessor).
    * `confirmed`: when the engine's rows matched a chart drawn from the page's preview (`drawn` is
-   * then when that chart was painted). */
-  readonly timings = { ready: NaN, reset: NaN, runEnd: NaN, drawn: NaN, confirmed: NaN };
+   * then when that chart was first on screen, in the page's first frame or the library's paint,
+   * `libraryDrawn` when the library painted it). */
+  readonly timings = { ready: NaN, reset: NaN, runEnd: NaN, drawn: NaN, libraryDrawn: NaN, confirmed: NaN };
 
   /** A restore drawn from what the page read from storage before the engine said anything
    * (restore-preview.ts): drawn as the engine's run once its reset and rows are found equal. */
-  private readonly preview = new PreviewRun((runId, at) => {
+  private readonly preview = new PreviewRun((runId, at, libraryAt) => {
     this.timings.confirmed = performance.now();
-    this.drawn(runId, at);
+    this.drawn(runId, at, libraryAt);
   });
 
   /** Other tabs of the app (same origin, same storage): told when this one saves a script's
@@ -426,7 +428,9 @@ export class AppController {
     const seq = ++this.drawSeq;
     chart.afterNextPaint(() => {
       if (this.drawSeq !== seq) return;
-      if (runId === PREVIEW_RUN) {
+      if (runId === PREVIEW_RUN || this.preview.shows(runId)) {
+        // The library's chart is on screen: the page's first frame over it goes.
+        removeFirstPaint((s, b, v) => this.chart?.pointAt(s, b, v) ?? null);
         this.preview.painted(performance.now());
         return;
       }
@@ -435,11 +439,17 @@ export class AppController {
     });
   }
 
-  /** Run `runId` is fully drawn (painted at `at`). */
-  private drawn(runId: number, at: number): void {
+  /** Run `runId` is fully drawn (on screen from `at`; painted by the chart library at `libraryAt`). */
+  private drawn(runId: number, at: number, libraryAt = at): void {
     this.drawFor = null;
     this.preview.drop();
+    removeFirstPaint();
     this.timings.drawn = at;
+    this.timings.libraryDrawn = libraryAt;
+    // Where the library laid this chart out: the next load's first frame is drawn there.
+    const layout = this.chart?.layout();
+    const { program, dataset, studies } = this.state;
+    if (layout && program && dataset && studies.length === 0) rememberLayout(program, dataset.id, layout);
     markAt('p:drawn', at);
     this.set({ drawn: { runId, at } });
     // A restore drawn from its last candles: the engine sends the history behind it now.
@@ -451,7 +461,10 @@ export class AppController {
   /** Shows a restore read from storage by the page (restore-preview.ts) until the engine's run
    * comes: drawn at once, unless the engine has already started a run. */
   showPreview(p: RestorePreview): void {
-    if (this.runId !== 0 || !this.preview.start(p)) return;
+    if (this.runId !== 0 || !this.preview.start(p)) {
+      removeFirstPaint();
+      return;
+    }
     const composite = compositeProgram(p.program, []);
     this.layers = composite.layers;
     this.buffer.reset(composite.program, p.bars);
@@ -528,6 +541,7 @@ export class AppController {
           this.set({ notices: afterRunStart(this.state.notices), status: { ...this.state.status, runId: e.runId } });
           break;
         }
+        removeFirstPaint();
         this.runId = e.runId;
         this.restoring = e.restoring === true;
         this.engineOpened = true;

@@ -12,6 +12,7 @@ import { DB_NAME, DB_VERSION, type EvergreenDB } from '../store/schema.js';
 import { Store } from '../store/store.js';
 import { mark } from '../marks.js';
 import { hashText } from '../worker/hash.js';
+import type { PageLayout } from './first-paint.js';
 import { CHART_WINDOW, type BarsChunk, type DatasetInfo, type EngineEvent, type InitOptions, type OutputsChunk, type ProgramInfo } from '../worker/protocol.js';
 
 /** What a restore's first frame shows. */
@@ -21,6 +22,10 @@ export interface RestorePreview {
   total: number;
   bars: BarsChunk;
   rows: OutputsChunk;
+  /** Where the chart library drew this program last (first-paint.ts draws the first frame there). */
+  layout?: PageLayout;
+  /** When the page's first frame (first-paint.ts) showed it (performance.now()), if it did. */
+  paintedAt?: number;
 }
 
 const SHOWN_KEY = 'evergreen.restore-shown';
@@ -33,6 +38,7 @@ const SHOWN_KEEP = 8;
 interface Shown {
   program: ProgramInfo;
   dataset: DatasetInfo;
+  layout?: PageLayout;
 }
 
 function shownList(): Shown[] {
@@ -53,6 +59,20 @@ export function rememberShown(program: ProgramInfo, dataset: DatasetInfo): void 
     localStorage.setItem(SHOWN_KEY, JSON.stringify(list));
   } catch {
     // storage full or disabled: the next load draws when the engine answers
+  }
+}
+
+/** Keeps where the chart library drew the chart of `program` over `datasetId` (the entry of
+ * rememberShown), for the next page load's first frame. */
+export function rememberLayout(program: ProgramInfo, datasetId: string, layout: PageLayout): void {
+  try {
+    const list = shownList();
+    const entry = list.find((x) => x.dataset.id === datasetId);
+    if (!entry || JSON.stringify(entry.program) !== JSON.stringify(program)) return;
+    entry.layout = layout;
+    localStorage.setItem(SHOWN_KEY, JSON.stringify(list));
+  } catch {
+    // storage full or disabled: the next load has no first frame before the chart library's
   }
 }
 
@@ -109,7 +129,7 @@ async function readWith(store: Store, opts: InitOptions): Promise<RestorePreview
     const t = rec?.tail;
     if (!t || t.firstBar < 0 || t.time.length === 0 || t.firstBar + t.time.length !== end) return null;
     mark('p:preview-read');
-    return { program: last.program, dataset: { ...last.dataset, length: meta.totalBars }, total: meta.totalBars, bars: { ...t, length: t.time.length }, rows };
+    return { program: last.program, dataset: { ...last.dataset, length: meta.totalBars }, total: meta.totalBars, bars: { ...t, length: t.time.length }, rows, ...(last.layout ? { layout: last.layout } : {}) };
   } catch {
     return null;
   }
@@ -175,10 +195,11 @@ export class PreviewRun {
   /** The engine's reset that starts the run the preview shows. */
   private reset: ResetEvent | null = null;
   private confirmed = false;
-  /** When the chart painted the preview (performance.now()). */
+  /** When the preview was first on screen, and when the chart library painted it (performance.now()). */
   private drawnAt: number | null = null;
+  private libraryAt = NaN;
 
-  constructor(private readonly onDrawn: (runId: number, at: number) => void) {}
+  constructor(private readonly onDrawn: (runId: number, at: number, libraryAt: number) => void) {}
 
   /** A preview is shown and the engine's run has not yet replaced it. */
   get showing(): boolean {
@@ -195,10 +216,17 @@ export class PreviewRun {
     return true;
   }
 
-  /** The chart painted the preview at `at`. */
+  /** The chart's next paint shows the preview as run `runId`: the engine's run that matched it,
+   * drawn from the preview's rows (the chart was made after the engine answered). */
+  shows(runId: number): boolean {
+    return this.data !== null && this.reset?.runId === runId && this.drawnAt === null;
+  }
+
+  /** The chart painted the preview at `at` (drawn from when the page's first frame showed it). */
   painted(at: number): void {
     if (!this.data) return;
-    this.drawnAt = at;
+    this.libraryAt = at;
+    this.drawnAt = Math.min(at, this.data.paintedAt ?? Infinity);
     mark('p:preview-drawn');
     this.confirm();
   }
@@ -233,7 +261,7 @@ export class PreviewRun {
     const r = this.reset;
     if (!r || !this.confirmed || this.drawnAt === null) return;
     mark('p:preview-confirmed');
-    this.onDrawn(r.runId, this.drawnAt);
+    this.onDrawn(r.runId, this.drawnAt, this.libraryAt);
   }
 
   drop(): void {
