@@ -125,8 +125,8 @@ export function firstPaintScene(input: FirstPaintInput, layout: ChartLayout): Sc
       if (pt && cutsGaps(p.shape, p.breaks)) pt = gapAdjusted(pt, b + 1 < end ? plotPoint(buffer, p, b + 1, true) : null, p.shape);
       return pt && pt.value !== undefined ? { bar: b, value: pt.value, color: pt.color ?? p.color } : null;
     };
-    let start = first;
-    for (let b = first - 1; b >= buffer.barsFrom; b--) {
+    let start = from;
+    for (let b = from - 1; b >= buffer.barsFrom; b--) {
       if (at(b)) {
         start = b;
         break;
