@@ -446,10 +446,11 @@ export class AppController {
     removeFirstPaint();
     this.timings.drawn = at;
     this.timings.libraryDrawn = libraryAt;
-    // Where the library laid this chart out: the next load's first frame is drawn there.
+    // Where the library laid this chart out: the next load's first frame is drawn there (not while
+    // messages above the chart take some of its height: a reload starts without them).
     const layout = this.chart?.layout();
-    const { program, dataset, studies } = this.state;
-    if (layout && program && dataset && studies.length === 0) rememberLayout(program, dataset.id, layout);
+    const { program, dataset, studies, notices } = this.state;
+    if (layout && program && dataset && studies.length === 0 && notices.length === 0) rememberLayout(program, dataset.id, layout);
     markAt('p:drawn', at);
     this.set({ drawn: { runId, at } });
     // A restore drawn from its last candles: the engine sends the history behind it now.
