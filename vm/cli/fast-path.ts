@@ -1,5 +1,5 @@
 // The main thread's side of the helper thread of `evergreen run` (the thread is fast-worker.ts,
-// started by bin/evergreen.mjs before it loads the CLI's bundle, so that it starts while the bundle
+// started by bin/evergreen.cjs before it loads the CLI's bundle, so that it starts while the bundle
 // loads and the script compiles). The helper does two jobs, each only ever a faster way to the
 // same bytes:
 //
@@ -47,7 +47,7 @@ const MAX_PARALLEL_NUMBERS = 1_000_000;
 /** The main thread's share of the numbers: it also writes every byte to the output. */
 const MAIN_SHARE = 0.45;
 
-/** The helper as bin/evergreen.mjs made it. */
+/** The helper as bin/evergreen.cjs made it. */
 export interface Helper {
   /** The `--data` file it reads, or null. */
   dataPath: string | null;
@@ -93,7 +93,7 @@ function trace(what: string): void {
   if (process.env.EVERGREEN_HELPER_TRACE === '1') process.stderr.write(`evergreen: helper: ${what}\n`);
 }
 
-/** Called by bin/evergreen.mjs (through the bundle's exports) before `main`. */
+/** Called by bin/evergreen.cjs (through the bundle's exports) before `main`. */
 export function useHelper(h: Helper): void {
   helper = h;
   barsTaken = false;
