@@ -48,14 +48,14 @@ function startHelper() {
   try {
     const data = dataFile(argv);
     const flags = new Int32Array(new SharedArrayBuffer(8));
-    const { MessageChannel, Worker } = require('node:worker_threads');
+    const { MessageChannel, Worker, receiveMessageOnPort } = require('node:worker_threads');
     const { port1, port2 } = new MessageChannel();
     const path = data === '-' ? null : data;
     const worker = new Worker(workerFile, { workerData: { path, flags, port: port2 }, transferList: [port2] });
     worker.on('error', () => {}); // the main thread does the work itself (fast-path.ts)
     worker.unref();
     port1.unref();
-    return { dataPath: path, flags, port: port1, worker };
+    return { dataPath: path, flags, port: port1, worker, receive: receiveMessageOnPort };
   } catch {
     return null;
   }

@@ -41,7 +41,7 @@ import { DataForError, OtherData, parseTickerFile } from './data-for.js';
 import { plotColumns, TextSink, toCsv, toJson, toJsonFromItems } from './output.js';
 import { startJsonPipeline } from './fast-path.js';
 import { warmUpShortest } from './shortest-number.js';
-import { printErr, printOut } from './terminal-text.js';
+import { printErr, printOut, stdout } from './terminal-text.js';
 import { readBarsFile } from './read-bars.js';
 import { StrategyJsonSink, strategyJson, tradesCsv } from './trades.js';
 import { brokerOf, strategyReport } from '../builtins/strategy/report.js';
@@ -164,12 +164,6 @@ interface RunArgs {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  // `evergreen run ... | head` closes stdout early: that is not an error worth a stack trace.
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    printErr(`evergreen: cannot write the output: ${e.message}\n`);
-    process.exit(1);
-  });
   try {
     const [cmd, ...rest] = argv;
     const wantsHelp = rest.includes('--help') || rest.includes('-h');
@@ -190,7 +184,7 @@ export async function main(argv: string[]): Promise<number> {
         return help(HELP_MAIN);
       case '-v':
       case '--version':
-        process.stdout.write(`evergreen ${VERSION}\n`);
+        stdout().write(`evergreen ${VERSION}\n`);
         return 0;
       case undefined:
         process.stderr.write(`${USAGE}\n`);
@@ -205,7 +199,7 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 function help(text: string): number {
-  process.stdout.write(text);
+  stdout().write(text);
   return 0;
 }
 
@@ -735,7 +729,7 @@ function runFrom(a: RunArgs, program: Program, inst: Instance, bars: BarColumns,
   if (report && a.trades !== null) {
     const csv = tradesCsv(report, inst.machine.syminfo.currency, inst.machine.syminfo.timezone);
     // `--trades -` puts the trade list on stdout, instead of the plots unless --out takes them.
-    if (a.trades === '-') process.stdout.write(csv);
+    if (a.trades === '-') stdout().write(csv);
     else writeOut(a.trades, 'trade list', csv);
     if (a.trades === '-' && a.out === null) return 0;
   }
@@ -746,7 +740,7 @@ function runFrom(a: RunArgs, program: Program, inst: Instance, bars: BarColumns,
     fd >= 0
       ? (chunk: Buffer) => fileOp(outPath ?? '', 'output', () => writeSync(fd, chunk))
       : (chunk: Buffer) => {
-          process.stdout.write(chunk);
+          stdout().write(chunk);
         };
   // writeSync is done with a chunk when it returns: the sink may reuse its buffer.
   const reuse = fd >= 0;
