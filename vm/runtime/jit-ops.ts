@@ -64,9 +64,13 @@ interface Names {
   wo(r: number): string;
 }
 
-const IS_OBJECT = (v: string): string => `${v} !== null && typeof ${v} === 'object' && ${v}.kind === 'object'`;
-/** An array that is not a slice (a slice, array-extra.ts's view, goes through its builtin). */
-const IS_ARRAY = (v: string): string => `${v} !== null && typeof ${v} === 'object' && ${v}.kind === 'array' && ${v}.view === undefined`;
+/** An object, where the checker has typed the register as a user-defined type: it holds an object
+ * (core/heap.ts's PineObject, as objects.ts makes them) or na (null; undefined in a register never
+ * written), nothing else, so telling it from na is the whole check. */
+const IS_OBJECT = (v: string): string => `${v} !== null && ${v} !== undefined`;
+/** An array that is not a slice (a slice, array-extra.ts's view, goes through its builtin), where the
+ * register is typed array<T>: it holds a PineArray (core/heap.ts) or na. */
+const IS_ARRAY = (v: string): string => `${v} !== null && ${v} !== undefined && ${v}.view === undefined`;
 
 /** Builtins by signature (builtins/objects.ts, object-arrays.ts, array.ts, na.ts). */
 export const INLINE = new Map<string, Inline>([
