@@ -678,14 +678,73 @@ function rewind(m: ContextHost, st: RequestState, bars: FeedBars | null | undefi
  * bar, swaps the higher-timeframe bar into the registers and returns its index (the execution id);
  * else -1. */
 export function ctxEnterRun(m: ContextHost, s: number, tf: unknown, flags: number): number {
-  ctxEnter(m, s, tf, null, flags);
-  const st = m.cs[s] as RequestState;
+  let st = m.cs[s] as RequestState | undefined;
+  if (st === undefined || !quietEnter(m, st, tf, flags)) {
+    ctxEnter(m, s, tf, null, flags);
+    st = m.cs[s] as RequestState;
+  }
   if (st.run) {
     st.loop = 1;
     swapIn(m, st, st.ro, st.rh, st.rl, st.rc, st.rv);
     return st.wi;
   }
   return -1;
+}
+
+/** ctxEnter of an own-symbol request (CTX_LOOPED) on the commonest chart bar: a confirmed bar after
+ * the one the context last saw, inside the same higher-timeframe period, nothing to copy between
+ * the value lists (no value ran or confirmed on the previous chart bar), the same timeframe and
+ * flags. Does what ctxEnter does then, with nothing else (most chart bars of a request are these:
+ * 23 of 24 hours of a day). False, having changed nothing, when the bar is not such a bar. */
+function quietEnter(m: ContextHost, st: RequestState, tf: unknown, flags: number): boolean {
+  const f = m.f;
+  const chartBar = m.bar;
+  const t = f[TIME] as number;
+  if (
+    st.okey !== '' || chartBar === st.bar || st.bar < 0 || st.fd !== false || st.arrived || tf !== st.tf || flags !== st.flags ||
+    (flags & CTX_LOOPED) === 0 || f[IS_REALTIME] === 1 || !(t >= st.wp && t < st.wend)
+  ) {
+    return false;
+  }
+  const look = (flags & CTX_LOOKAHEAD) !== 0;
+  if (look && !(st.fdone && st.fp === st.wp)) return false;
+  // Commit the previous chart bar's working values (the lists are equal: see the conditions).
+  const wh = st.wh;
+  const wl = st.wl;
+  const wv = st.wv;
+  st.kp = st.wp; st.ki = st.wi; st.ko = st.wo; st.kh = wh; st.kl = wl; st.kc = st.wc; st.kv = wv;
+  st.kclosed = st.wclosed; st.kend = st.wend;
+  st.bar = chartBar;
+  st.loop = 0;
+  // The period goes on: its aggregate takes this chart bar.
+  const h = f[HIGH] as number;
+  const l = f[LOW] as number;
+  const c = f[CLOSE] as number;
+  const nh = Math.max(wh, h);
+  const nl = Math.min(wl, l);
+  const nv = wv + nz(f[VOLUME] as number);
+  st.wh = nh;
+  st.wl = nl;
+  st.wc = c;
+  st.wv = nv;
+  st.opened = false;
+  st.savedBar = chartBar;
+  st.ro = st.wo;
+  if (look) {
+    st.rh = st.fh;
+    st.rl = st.fl;
+    st.rc = st.fc;
+    st.rv = st.fv;
+    // mustRun: the whole period is known and ran on its first chart bar.
+    st.run = m.aheadCols === null;
+    return true;
+  }
+  st.rh = nh;
+  st.rl = nl;
+  st.rc = c;
+  st.rv = nv;
+  st.run = mustRun(m, st, flags, false);
+  return true;
 }
 
 /** CTX_IN_LOOP: CTX_IN, then the loop's first pass (ctxLoop): the first due bar's index, or -1. */
@@ -700,8 +759,9 @@ export function ctxEnterLoop(m: ContextHost, s: number, tf: unknown, sym: unknow
     st.ct = m.f[TIME] as number;
     st.ctc = m.f[TIME_CLOSE] as number;
     st.savedBar = m.bar;
-    if (st.opart === true || m.f[IS_REALTIME] === 1) rewind(m, st, m.feeds[s]);
-    return ctxLoop(m, s, 0, 0);
+    const bars = m.feeds[s] as FeedBars;
+    if (st.opart === true || m.f[IS_REALTIME] === 1) rewind(m, st, bars);
+    return otherLoad(m, st, bars);
   }
   ctxEnter(m, s, tf, sym, flags);
   return ctxLoop(m, s, 0, 0);
@@ -748,6 +808,14 @@ export function ctxLoop(m: ContextHost, s: number, src: number, count: number): 
     else readValues(m, prev, src, n, (count - n) / CTX_STRINGS);
     if (lower && (bars.time[st.oi - 1] as number) >= st.ct) st.items.push(f[src] as number);
   }
+  return otherLoad(m, st, bars);
+}
+
+/** The load half of CTX_LOOP for another symbol: when bar `st.oi` of `bars` is due on this chart
+ * bar, writes it to the registers (saving the chart's first) and returns its index; else -1. */
+function otherLoad(m: ContextHost, st: RequestState, bars: FeedBars): number {
+  const f = m.f;
+  const lower = (st.flags & CTX_LOWER) !== 0;
   const k = st.oi;
   if (k >= bars.length) return -1;
   const bt = bars.time[k] as number;

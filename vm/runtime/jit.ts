@@ -28,6 +28,7 @@ import { resolveBuiltins } from './builtin-table.js';
 import { fnByKey } from '../builtins/registry.js';
 import { DIRECT, opJs, type OpContext } from './jit-ops.js';
 import { findLoops, structuredLoopCase } from './jit-loops.js';
+import { ctxEnter, ctxEnterLoop, ctxEnterRun, ctxLeave, ctxLeaveArray, ctxLoop } from './contexts.js';
 import type { OutputStore } from './outputs.js';
 
 /** What the generated code reads and writes of the interpreter (runtime/machine.ts's Machine): its
@@ -80,7 +81,12 @@ export interface Compiled {
  * the compiled tier was 1.2-1.5x faster up to ~2,400 words and 4x slower at 4,800. */
 export const MAX_COMPILED_CODE = 2_000;
 
-type Factory = (impls: BuiltinImpl[]) => Compiled;
+type Factory = (impls: BuiltinImpl[], ctx: typeof CONTEXT_OPS) => Compiled;
+
+/** The request.security context steps (contexts.ts) the generated code calls directly, not through
+ * the Machine's methods: a call less per request and chart bar (the history loop is too large for
+ * V8 to inline the methods into it). */
+const CONTEXT_OPS = { ctxEnter, ctxLeave, ctxLoop, ctxEnterLoop, ctxEnterRun, ctxLeaveArray };
 
 /** Factories by Program object, and by generated source: a program compiled again from the same
  * script (a re-run after an input change, a restore) reuses the function V8 has already optimised. */
@@ -109,7 +115,7 @@ const made = new WeakMap<Factory, { impls: BuiltinImpl[]; compiled: Compiled }>(
 function instantiate(factory: Factory, impls: BuiltinImpl[]): Compiled {
   const have = made.get(factory);
   if (have !== undefined && sameImpls(have.impls, impls)) return have.compiled;
-  const compiled = factory(impls);
+  const compiled = factory(impls, CONTEXT_OPS);
   made.set(factory, { impls, compiled });
   return compiled;
 }
@@ -130,7 +136,7 @@ function factoryFor(text: string): Factory | null {
   }
   let made: Factory;
   try {
-    made = new Function('impls', text) as Factory;
+    made = new Function('impls', 'ctx', text) as Factory;
   } catch {
     return null;
   }
@@ -340,6 +346,7 @@ function generate(program: Program, stateful: Uint8Array): string | null {
   const onError = ['} catch (err) {', 'm.pc = p; m.vb = vb; m.ob = ob; m.sb = sb; m.cb = cb;', 'throw m.locate(err, p);', '}'];
   const out: string[] = [];
   for (let i = 0; i < nImpls; i++) out.push(`const i${i} = impls[${i}];`);
+  if (hasRequests) out.push('const ctxIn = ctx.ctxEnter, ctxOut = ctx.ctxLeave, ctxLoop = ctx.ctxLoop, ctxInLoop = ctx.ctxEnterLoop, ctxInRun = ctx.ctxEnterRun, ctxOutArr = ctx.ctxLeaveArray;');
   out.push(
     'const exec = function compiledExec(m, maxSteps) {',
     'let budget = maxSteps >= 0x7fffffff ? 0x7fffffff : maxSteps | 0;',
