@@ -91,9 +91,19 @@ export const CTX_STRINGS = 32;
 
 /** A requested value: a number (na = NaN), or a string (na = null). */
 export type RequestedValue = number | string | null;
-/** Flags above CTX_LOOPED: request.security(calc_bars_count = flags / CTX_CALC_BARS, whole part)
- * for another symbol: its context runs on its last N bars only, bar_index counted from the first. */
+/** Flags above CTX_LOOPED: request.security(calc_bars_count = (flags & (CTX_OWN_LOOP - 1)) /
+ * CTX_CALC_BARS, whole part): its context runs on its last N bars only, bar_index counted from the
+ * first. */
 export const CTX_CALC_BARS = 32;
+/** CTX_IN_RUN of a program whose own-symbol expression is followed by CTX_NEXT (this compiler's):
+ * at a timeframe below the chart's the expression runs once per intrabar, from a dataset of the
+ * chart's ticker the host gives (as another symbol's); programs without it fail there. */
+export const CTX_OWN_LOOP = 2 ** 30;
+
+/** calc_bars_count of a request's flags. */
+function calcBarsOf(flags: number): number {
+  return Math.floor((flags & (CTX_OWN_LOOP - 1)) / CTX_CALC_BARS);
+}
 
 /** What the context code needs of the machine. */
 export interface ContextHost {
@@ -206,6 +216,12 @@ export interface RequestState {
   orerun?: boolean;
   /** The first bar the context runs (calc_bars_count): its bar_index 0. */
   ostart?: number;
+  /** request.security at a timeframe below the chart's (intrabars): with lookahead_on, historical
+   * chart bars show the chart bar's first intrabar: its values (`ofirst`), recorded on chart bar
+   * `ofb` (-1: none yet). */
+  olow?: boolean;
+  ofirst?: RequestedValue[];
+  ofb?: number;
   /** request.security_lower_tf: the values of this chart bar's intrabars. */
   items: number[];
 }
@@ -257,8 +273,13 @@ function writeValues(m: ContextHost, out: readonly RequestedValue[] | null, dst:
 /** Parsed timeframes by text (immutable, shared by every instance). */
 const TIMEFRAMES = new Map<string, TimeframeInfo>();
 
-/** The requested timeframe, checked: a timeframe, not below the chart's. */
-function timeframeOf(m: ContextHost, tfs: string): TimeframeInfo {
+/** ctxEnter of an own-symbol request (CTX_OWN_LOOP) at a timeframe below the chart's: nothing
+ * entered; its intrabars run as another symbol's bars (CTX_IN_RUN goes on with them). */
+const BELOW_CHART = -2;
+
+/** The requested timeframe, checked: a timeframe, not below the chart's (null when it is and the
+ * program runs such requests on intrabars: `below`). */
+function timeframeOf(m: ContextHost, tfs: string, below = false): TimeframeInfo | null {
   let info = TIMEFRAMES.get(tfs);
   if (!info) {
     const parsed = parseTimeframe(tfs);
@@ -267,9 +288,10 @@ function timeframeOf(m: ContextHost, tfs: string): TimeframeInfo {
     if (TIMEFRAMES.size < 256) TIMEFRAMES.set(tfs, info);
   }
   if (timeframeSeconds(info) < timeframeSeconds(m.timeframe)) {
+    if (below) return null;
     m.fail(
       'lower-timeframe',
-      `request.security(): the requested timeframe "${tfs}" is lower than the chart's "${m.timeframe.period}": request.security() of a lower timeframe (the last intrabar's value) is not supported yet. request.security_lower_tf() gives the intrabars' values as an array, from a dataset of the symbol at "${tfs}" or lower (CLI: --data-for ${m.syminfo.ticker}=file.csv; app: import it as ${m.syminfo.ticker}.csv).`,
+      `request.security(): the requested timeframe "${tfs}" is lower than the chart's "${m.timeframe.period}": this program was compiled by an earlier version, which cannot run a request's expression on intrabars; compile the script again.`,
     );
   }
   return info;
@@ -334,7 +356,8 @@ export function ctxEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, f
     p = st.kp;
     st.wend = st.kend;
   } else {
-    const info = timeframeOf(m, tfs);
+    const info = timeframeOf(m, tfs, (flags & CTX_OWN_LOOP) !== 0);
+    if (info === null) return BELOW_CHART;
     const sched = symbolSchedule(m.syminfo);
     p = periodStart(sched, info, t);
     st.wend = periodEnd(sched, info, t);
@@ -624,7 +647,16 @@ function otherEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, flags:
       m.fail('higher-timeframe', `${fn}: the requested timeframe "${tfs}" is higher than the chart's "${m.timeframe.period}": intrabars come from a lower timeframe (use request.security() for a higher one).`);
     }
     const got = feedOf(m, s, sym, tfs, info, flags);
-    if (got instanceof NoData && (flags & CTX_IGNORE_INVALID) === 0) m.fail('no-data', got.message);
+    if (got instanceof NoData && (flags & CTX_IGNORE_INVALID) === 0) {
+      if ((flags & CTX_LOWER) === 0 && sym === m.chartSyminfo.tickerid && timeframeSeconds(info) < timeframeSeconds(m.timeframe)) {
+        const t = m.chartSyminfo.tickerid;
+        m.fail(
+          'no-data',
+          `request.security(): the requested timeframe "${tfs}" is lower than the chart's "${m.timeframe.period}": the expression runs on the chart symbol's intrabars, which need its bars at "${tfs}" or lower (CLI: --data-for ${t}=file.csv; app: import them as a dataset with ticker ${t}). ${got.message}`,
+        );
+      }
+      m.fail('no-data', got.message);
+    }
     noData = got instanceof NoData;
     m.feedSym[s] = sym;
     m.feedTf[s] = tfs;
@@ -640,7 +672,7 @@ function otherEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, flags:
     st.okey = key;
     // A new symbol or timeframe (first bar, or a dynamic request that changed): from its start,
     // or its last calc_bars_count bars.
-    const limit = Math.floor(flags / CTX_CALC_BARS);
+    const limit = calcBarsOf(flags);
     const fb = m.feeds[s];
     st.oi = limit > 0 && fb ? Math.max(0, fb.length - limit) : 0;
     st.ostart = st.oi;
@@ -648,6 +680,10 @@ function otherEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, flags:
     st.oprev.length = 0;
     st.otc = NaN;
     st.oshown = -1;
+    const ti = TIMEFRAMES.get(tfs) ?? parseTimeframe(tfs);
+    st.olow = (flags & CTX_LOWER) === 0 && ti !== null && timeframeSeconds(ti) < timeframeSeconds(m.timeframe);
+    st.ofb = -1;
+    if (st.olow) st.ofirst = [];
   }
   st.flags = flags;
   st.ono = noData;
@@ -678,7 +714,12 @@ function rewind(m: ContextHost, st: RequestState, bars: FeedBars | null | undefi
  * bar, swaps the higher-timeframe bar into the registers and returns its index (the execution id);
  * else -1. */
 export function ctxEnterRun(m: ContextHost, s: number, tf: unknown, flags: number): number {
-  ctxEnter(m, s, tf, null, flags);
+  const st0 = m.cs[s] as RequestState | undefined;
+  if (st0 !== undefined && st0.okey !== '' && (flags & CTX_OWN_LOOP) !== 0 && (tf === m.feedTf[s] || belowChart(m, tf))) {
+    // Intrabars (the timeframe is below the chart's): loaded for this request already.
+    return enterLoop(m, s, tf, m.chartSyminfo.tickerid, flags, true);
+  }
+  if (ctxEnter(m, s, tf, null, flags) === BELOW_CHART) return enterLoop(m, s, tf, m.chartSyminfo.tickerid, flags, true);
   const st = m.cs[s] as RequestState;
   if (st.run) {
     st.loop = 1;
@@ -688,8 +729,27 @@ export function ctxEnterRun(m: ContextHost, s: number, tf: unknown, flags: numbe
   return -1;
 }
 
+/** Whether `tf` is a timeframe below the chart's. */
+function belowChart(m: ContextHost, tf: unknown): boolean {
+  if (typeof tf !== 'string' || tf === '') return false;
+  let info = TIMEFRAMES.get(tf);
+  if (!info) {
+    const parsed = parseTimeframe(tf);
+    if (!parsed) return false; // (the own context fails naming it)
+    info = parsed;
+    if (TIMEFRAMES.size < 256) TIMEFRAMES.set(tf, info);
+  }
+  return timeframeSeconds(info) < timeframeSeconds(m.timeframe);
+}
+
 /** CTX_IN_LOOP: CTX_IN, then the loop's first pass (ctxLoop): the first due bar's index, or -1. */
 export function ctxEnterLoop(m: ContextHost, s: number, tf: unknown, sym: unknown, flags: number): number {
+  return enterLoop(m, s, tf, sym, flags, false);
+}
+
+/** CTX_IN_LOOP, or (`own`) CTX_IN_RUN of the chart's own symbol at a timeframe below the chart's,
+ * whose intrabars come from the host like another symbol's bars. */
+function enterLoop(m: ContextHost, s: number, tf: unknown, sym: unknown, flags: number, own: boolean): number {
   const st = m.cs[s] as RequestState | undefined;
   if (st !== undefined && st.okey !== '' && st.okey === m.feedKey[s] && sym === m.feedSym[s] && tf === m.feedTf[s] && flags === st.flags && m.feeds[s] != null) {
     // The common case of another symbol: the same symbol, timeframe and flags as on the previous
@@ -703,7 +763,8 @@ export function ctxEnterLoop(m: ContextHost, s: number, tf: unknown, sym: unknow
     if (st.opart === true || m.f[IS_REALTIME] === 1) rewind(m, st, m.feeds[s]);
     return ctxLoop(m, s, 0, 0);
   }
-  ctxEnter(m, s, tf, sym, flags);
+  if (own) otherEnter(m, s, tf, sym, flags);
+  else ctxEnter(m, s, tf, sym, flags);
   return ctxLoop(m, s, 0, 0);
 }
 
@@ -747,6 +808,12 @@ export function ctxLoop(m: ContextHost, s: number, src: number, count: number): 
     if (count === n) for (let j = 0; j < n; j++) prev[j] = f[src + j] as number;
     else readValues(m, prev, src, n, (count - n) / CTX_STRINGS);
     if (lower && (bars.time[st.oi - 1] as number) >= st.ct) st.items.push(f[src] as number);
+    else if (st.olow === true && st.ofb !== st.savedBar && (bars.time[st.oi - 1] as number) >= st.ct) {
+      // The chart bar's first intrabar (lookahead_on shows it).
+      const first = st.ofirst ?? (st.ofirst = []);
+      copyInto(first, prev);
+      st.ofb = st.savedBar;
+    }
   }
   const k = st.oi;
   if (k >= bars.length) return -1;
@@ -840,7 +907,12 @@ function otherLeave(m: ContextHost, st: RequestState, dst: number, n: number, ma
     st.inside = false;
   }
   let out: RequestedValue[] | null = null;
-  if (!st.ono) {
+  if (!st.ono && st.olow === true && (st.flags & CTX_LOOKAHEAD) !== 0 && f[IS_REALTIME] !== 1) {
+    // Intrabars with lookahead_on, on history: the chart bar's first intrabar (before any: na;
+    // a chart bar without intrabars keeps the last one shown, or na with gaps_on).
+    const fresh = st.ofb === st.savedBar;
+    out = st.ofb === undefined || st.ofb < 0 || (!fresh && (st.flags & CTX_GAPS) !== 0) ? null : (st.ofirst ?? null);
+  } else if (!st.ono) {
     const cur = st.oi - 1;
     // lookahead_on: the last bar opened by the chart bar; off: the last one closed by its close;
     // on a realtime chart bar its latest bar, formed or forming (it repaints as on TradingView).

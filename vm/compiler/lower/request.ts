@@ -3,7 +3,9 @@
 // its own series and call-site state (its history advances once per requested bar).
 // - The chart's own symbol (syminfo.tickerid): bars resampled from the chart's, the expression at
 //   most once per chart bar, skipped where its value is not needed:
-//     CTX_IN_RUN r …; JF r, end; expression; end: CTX_OUT
+//     CTX_IN_RUN r …; JF r, end; L: expression; CTX_NEXT …, L; end: CTX_OUT
+//   (CTX_NEXT goes back only when the timeframe is below the chart's: the expression then runs
+//   once per intrabar of a dataset the host gives, as for another symbol)
 // - Any other symbol expression (a literal, input.symbol(), a variable: it may name another symbol
 //   when the script runs) and every lower-timeframe request: the expression runs in a loop, once
 //   per bar of the other symbol due on the chart bar (the host gives those bars; see
@@ -31,8 +33,11 @@ const LOOKAHEAD = 2;
 const IGNORE_INVALID = 4;
 const LOWER = 8;
 const LOOPED = 16;
-/** calc_bars_count = flags / CALC_BARS (whole part). */
+/** calc_bars_count = (flags & (OWN_LOOP - 1)) / CALC_BARS (whole part). */
 const CALC_BARS = 32;
+/** An own-symbol request whose expression is followed by CTX_NEXT: at a timeframe below the
+ * chart's it runs once per intrabar of a dataset the host gives (runtime/contexts.ts). */
+const OWN_LOOP = 2 ** 30;
 /** The count operand of CTX_NEXT and CTX_OUT: n + CTX_STRINGS × (mask of the string values). */
 const CTX_STRINGS = 32;
 
@@ -227,8 +232,8 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
     ignore = iv.cv === 1;
   }
   const slot = fn.nCs++;
-  const flags = (gaps ? GAPS : 0) | (lookahead ? LOOKAHEAD : 0) | (ignore ? IGNORE_INVALID : 0) | (lowerTf ? LOWER : 0) | LOOPED | calcBars * CALC_BARS;
   const looped0 = symReg >= 0;
+  const flags = (gaps ? GAPS : 0) | (lookahead ? LOOKAHEAD : 0) | (ignore ? IGNORE_INVALID : 0) | (lowerTf ? LOWER : 0) | LOOPED | calcBars * CALC_BARS + (looped0 ? 0 : OWN_LOOP);
   const runReg = looped0 ? -1 : cx.newReg();
   const top = new Label();
   const end = new Label();
@@ -244,8 +249,8 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
   const items = requested.kind === 'Tuple' ? requested.items : [requested];
   // At most this many values per request (CTX_NEXT and CTX_OUT record them from registers).
   const maxN = 16;
-  if (looped) fn.em.mark(top);
-  else fn.em.emitJump(Op.JF, end, runReg);
+  if (!looped) fn.em.emitJump(Op.JF, end, runReg);
+  fn.em.mark(top);
   try {
     // A call may return a tuple (a user function ending in `[a, b]`): its every value is requested.
     vals =
@@ -282,7 +287,9 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
   const count = n + mask * CTX_STRINGS;
   const src = cx.newReg(n);
   vals.forEach((v, j) => cx.place(fn, v, src + j));
-  if (looped) fn.em.emitJump(Op.CTX_NEXT, top, slot, src, count);
+  // (The chart's own symbol: CTX_NEXT goes on only at a timeframe below the chart's, once per
+  // intrabar; otherwise the expression ran once.)
+  fn.em.emitJump(Op.CTX_NEXT, top, slot, src, count);
   fn.em.mark(end);
   if (lowerTf) {
     const v = vals[0] as Val;
