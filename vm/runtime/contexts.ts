@@ -91,7 +91,7 @@ export const CTX_STRINGS = 32;
 
 /** A requested value: a number (na = NaN), or a string (na = null). */
 export type RequestedValue = number | string | null;
-/** Flags above CTX_LOOPED: request.security(calc_bars_count = (flags & (CTX_OWN_LOOP - 1)) /
+/** Flags above CTX_LOOPED: request.security(calc_bars_count = (flags & (CTX_CURRENCY - 1)) /
  * CTX_CALC_BARS, whole part): its context runs on its last N bars only, bar_index counted from the
  * first. */
 export const CTX_CALC_BARS = 32;
@@ -100,9 +100,13 @@ export const CTX_CALC_BARS = 32;
  * chart's ticker the host gives (as another symbol's); programs without it fail there. */
 export const CTX_OWN_LOOP = 2 ** 30;
 
+/** CTX_IN_RUN whose timeframe operand is `timeframe + CURRENCY_SEP + currency`: request.security(
+ * syminfo.tickerid, ..., currency = X) converts the chart's prices (see `ownRate`). */
+export const CTX_CURRENCY = 2 ** 29;
+
 /** calc_bars_count of a request's flags. */
 function calcBarsOf(flags: number): number {
-  return Math.floor((flags & (CTX_OWN_LOOP - 1)) / CTX_CALC_BARS);
+  return Math.floor((flags & (CTX_CURRENCY - 1)) / CTX_CALC_BARS);
 }
 
 /** What the context code needs of the machine. */
@@ -315,7 +319,7 @@ function ownTicker(m: ContextHost, sym: unknown): boolean {
 /** CTX_IN: enters the context of request slot `s` for the current chart bar (failing when `sym`,
  * null for the chart's own, names another symbol); returns the
  * execution id (higher-timeframe bar index) the expression runs with. */
-export function ctxEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, flags: number): number {
+export function ctxEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, flags: number, rate = 1): number {
   // (A symbol this slot already serves as another symbol's is not parsed as a ticker id again.)
   if ((flags & CTX_LOWER) !== 0 || (sym !== null && sym !== '' && sym !== m.syminfo.tickerid && sym !== m.syminfo.ticker && (sym === m.feedSym[s] || !ownTicker(m, sym)))) {
     return otherEnter(m, s, tf, sym, flags);
@@ -363,10 +367,11 @@ export function ctxEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, f
     st.wend = periodEnd(sched, info, t);
     st.tf = tfs;
   }
-  const o = f[OPEN] as number;
-  const h = f[HIGH] as number;
-  const l = f[LOW] as number;
-  const c = f[CLOSE] as number;
+  // (currency = X: the chart bar's prices in X.)
+  const o = (f[OPEN] as number) * rate;
+  const h = (f[HIGH] as number) * rate;
+  const l = (f[LOW] as number) * rate;
+  const c = (f[CLOSE] as number) * rate;
   const v = f[VOLUME] as number;
   st.arrived = false;
   st.opened = false;
@@ -394,9 +399,11 @@ export function ctxEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, f
   st.wp = p;
   let ho = st.wo, hh = st.wh, hl = st.wl, hc = st.wc, hv = st.wv;
   const realtime = f[IS_REALTIME] === 1;
+  let scanned = false;
   if ((flags & CTX_LOOKAHEAD) !== 0 && !realtime) {
     // Lookahead on history: the whole period, from the chart bars ahead (scanned once per period).
     if (!(st.fdone && st.fp === p)) {
+      scanned = true;
       const cols = m.aheadCols;
       let done = false;
       if (cols !== null) {
@@ -406,11 +413,12 @@ export function ctxEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, f
             done = true;
             break;
           }
-          const rh = cols.high[i] as number;
-          const rl = cols.low[i] as number;
+          // (The period's chart bars share its exchange rate.)
+          const rh = (cols.high[i] as number) * rate;
+          const rl = (cols.low[i] as number) * rate;
           if (rh > hh) hh = rh;
           if (rl < hl) hl = rl;
-          hc = cols.close[i] as number;
+          hc = (cols.close[i] as number) * rate;
           hv += nz(cols.volume[i] as number);
         }
       }
@@ -436,7 +444,7 @@ export function ctxEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, f
     st.rc = hc;
     st.rv = hv;
     st.loop = 0;
-    st.run = mustRun(m, st, flags, realtime);
+    st.run = scanned || mustRun(m, st, flags, realtime);
     return chartBar;
   }
   swapIn(m, st, ho, hh, hl, hc, hv);
@@ -479,6 +487,7 @@ function copyRegs(dst: Float64Array, src: Float64Array): void {
 function mustRun(m: ContextHost, st: RequestState, flags: number, realtime: boolean): boolean {
   const cols = m.aheadCols;
   if (cols === null || realtime) return true;
+  // (A bar whose period was (re)scanned runs before this is asked.)
   if ((flags & CTX_LOOKAHEAD) !== 0) return st.opened || !st.fdone;
   if ((m.f[TIME_CLOSE] as number) >= st.wend) return true;
   const next = m.aheadRow + 1;
@@ -710,16 +719,80 @@ function rewind(m: ContextHost, st: RequestState, bars: FeedBars | null | undefi
   st.orerun = true;
 }
 
+/** request.security(syminfo.tickerid, ..., currency = `to`): the factor that converts the chart
+ * bar's prices from the chart's currency (syminfo.currency) to `to`: the close of the exchange-rate
+ * pair FROMTO's last bar (at the requested timeframe `tfs`) that opened at or before the chart bar
+ * (na before its first), else 1 / that of the inverse pair TOFROM; 1 when no conversion is needed.
+ * The pair's bars are a host call like another symbol's (asked before the context changes), cached
+ * per slot in `m.feeds` (the own context uses no feed of its own; `feedKey` "i": inverse). */
+function ownRate(m: ContextHost, s: number, tfs: string, to: string): number {
+  const from = m.chartSyminfo.currency ?? '';
+  if (to === '' || to === 'NONE' || from === '' || from === to) return 1;
+  let rate = m.feeds[s];
+  if (rate === undefined || rate === null || m.feedSym[s] !== to || m.feedTf[s] !== tfs) {
+    const info = TIMEFRAMES.get(tfs) ?? parseTimeframe(tfs);
+    if (!info) return 1; // (the context fails naming the timeframe)
+    const pair = `${from}${to}`;
+    const inverse = `${to}${from}`;
+    const direct = m.data.bars(pair, tfs, info, 'request.security()');
+    if (direct === undefined) throw new DataNeeded({ symbol: pair, timeframe: tfs, lower: false });
+    let use: FeedBars;
+    let inv = false;
+    if (!(direct instanceof NoData)) use = direct;
+    else {
+      const back = m.data.bars(inverse, tfs, info, 'request.security()');
+      if (back === undefined) throw new DataNeeded({ symbol: inverse, timeframe: tfs, lower: false });
+      if (back instanceof NoData) {
+        return m.fail(
+          'no-data',
+          `request.security(): currency = ${to} converts the prices of the chart's symbol "${m.chartSyminfo.tickerid}" from ${from}, which needs the exchange rate ${pair} (or ${inverse}) at "${tfs}" or lower: give its bars as another symbol (CLI: --data-for ${pair}=file.csv; app: import a dataset with ticker ${pair}). ${direct.message}`,
+        );
+      }
+      use = back;
+      inv = true;
+    }
+    m.feeds[s] = use;
+    m.feedSym[s] = to;
+    m.feedTf[s] = tfs;
+    m.feedKey[s] = inv ? 'i' : 'd';
+    rate = use;
+  }
+  // The pair's last bar that opened at or before the chart bar.
+  const t = m.f[TIME] as number;
+  const time = rate.time;
+  let lo = 0;
+  let hi = rate.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((time[mid] as number) <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo === 0) return NaN;
+  const c = rate.close[lo - 1] as number;
+  return m.feedKey[s] === 'i' ? 1 / c : c;
+}
+
 /** CTX_IN_RUN (the chart's own symbol): CTX_IN, then, when the expression must run on this chart
  * bar, swaps the higher-timeframe bar into the registers and returns its index (the execution id);
  * else -1. */
 export function ctxEnterRun(m: ContextHost, s: number, tf: unknown, flags: number): number {
+  let sym = m.chartSyminfo.tickerid;
+  let rate = 1;
+  if ((flags & CTX_CURRENCY) !== 0) {
+    // request.security(syminfo.tickerid, tf, expr, currency = X): the operand is tf + SEP + X.
+    const text = String(tf);
+    const cut = text.indexOf(CURRENCY_SEP);
+    const to = text.slice(cut + 1);
+    tf = text.slice(0, cut);
+    sym = `${sym}${CURRENCY_SEP}${to}`;
+    if (!belowChart(m, tf)) rate = ownRate(m, s, typeof tf === 'string' && tf !== '' ? tf : m.timeframe.period, to);
+  }
   const st0 = m.cs[s] as RequestState | undefined;
   if (st0 !== undefined && st0.okey !== '' && (flags & CTX_OWN_LOOP) !== 0 && (tf === m.feedTf[s] || belowChart(m, tf))) {
     // Intrabars (the timeframe is below the chart's): loaded for this request already.
-    return enterLoop(m, s, tf, m.chartSyminfo.tickerid, flags, true);
+    return enterLoop(m, s, tf, sym, flags, true);
   }
-  if (ctxEnter(m, s, tf, null, flags) === BELOW_CHART) return enterLoop(m, s, tf, m.chartSyminfo.tickerid, flags, true);
+  if (ctxEnter(m, s, tf, null, flags, rate) === BELOW_CHART) return enterLoop(m, s, tf, sym, flags, true);
   const st = m.cs[s] as RequestState;
   if (st.run) {
     st.loop = 1;

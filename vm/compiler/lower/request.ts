@@ -33,11 +33,13 @@ const LOOKAHEAD = 2;
 const IGNORE_INVALID = 4;
 const LOWER = 8;
 const LOOPED = 16;
-/** calc_bars_count = (flags & (OWN_LOOP - 1)) / CALC_BARS (whole part). */
+/** calc_bars_count = (flags & (CURRENCY - 1)) / CALC_BARS (whole part). */
 const CALC_BARS = 32;
 /** An own-symbol request whose expression is followed by CTX_NEXT: at a timeframe below the
  * chart's it runs once per intrabar of a dataset the host gives (runtime/contexts.ts). */
 const OWN_LOOP = 2 ** 30;
+/** An own-symbol request whose timeframe operand is `timeframe + "\u0001" + currency`. */
+const CURRENCY = 2 ** 29;
 /** The count operand of CTX_NEXT and CTX_OUT: n + CTX_STRINGS × (mask of the string values). */
 const CTX_STRINGS = 32;
 
@@ -171,13 +173,12 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
     symReg = cx.toTemp(fn, sv).reg;
   }
   const cur = args.get('currency');
+  let ownCurrency = -1;
   if (cur && !(cur.kind === 'Na')) {
     // Another symbol's prices in another currency (runtime/contexts.ts convertedFeed): the symbol
     // operand becomes `symbol + "\u0001" + currency`, the rate pair's bars a host call like its own.
-    if (symReg < 0) {
-      cx.err('E504', cur.span, `The 'currency' argument of '${name}' is supported for another symbol's request, not yet for the chart's own (${symName ?? 'syminfo.tickerid'}): remove it, or multiply by a request.security() of the exchange-rate pair's close.`);
-      return poison();
-    }
+    // The chart's own symbol: the timeframe operand becomes `timeframe + "\u0001" + currency`
+    // (flag CURRENCY; runtime/contexts.ts ownRate converts the chart's bars as they fold).
     const cv = cx.expr(cur, scope);
     if (cv.bad) return poison();
     if (cv.type.base !== 'string') {
@@ -185,10 +186,13 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
       return poison();
     }
     const cr = cx.toTemp(fn, cv).reg;
-    const joined = fn.temp();
-    fn.em.emit(Op.CONCAT, joined, symReg, cx.constReg('\u0001'));
-    fn.em.emit(Op.CONCAT, joined, joined, cr);
-    symReg = joined;
+    if (symReg < 0) ownCurrency = cr;
+    else {
+      const joined = fn.temp();
+      fn.em.emit(Op.CONCAT, joined, symReg, cx.constReg('\u0001'));
+      fn.em.emit(Op.CONCAT, joined, joined, cr);
+      symReg = joined;
+    }
   }
   // calc_bars_count: another symbol's context runs only on its last N bars, as if they were its
   // whole history (bar_index from 0). A constant; carried in CTX_IN's flags above bit 5.
@@ -218,7 +222,13 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
     cx.err('E331', tfE.span, `Cannot call '${name}' with argument 'timeframe'="${tfV.cv}": not a timeframe (examples: "60", "240", "1D", "1W", "1M").`);
     return poison();
   }
-  const tf = cx.toTemp(fn, tfV);
+  let tf = cx.toTemp(fn, tfV);
+  if (ownCurrency >= 0) {
+    const joined = fn.temp();
+    fn.em.emit(Op.CONCAT, joined, tf.reg, cx.constReg('\u0001'));
+    fn.em.emit(Op.CONCAT, joined, joined, ownCurrency);
+    tf = { ...tf, reg: joined };
+  }
   const gaps = !lowerTf && flagArg(cx, args.get('gaps'), 'barmerge.gaps_on', 'barmerge.gaps_off', scope);
   const lookahead = !lowerTf && flagArg(cx, args.get('lookahead'), 'barmerge.lookahead_on', 'barmerge.lookahead_off', scope);
   const ignoreE = args.get('ignore_invalid_symbol');
@@ -233,7 +243,7 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
   }
   const slot = fn.nCs++;
   const looped0 = symReg >= 0;
-  const flags = (gaps ? GAPS : 0) | (lookahead ? LOOKAHEAD : 0) | (ignore ? IGNORE_INVALID : 0) | (lowerTf ? LOWER : 0) | LOOPED | calcBars * CALC_BARS + (looped0 ? 0 : OWN_LOOP);
+  const flags = (gaps ? GAPS : 0) | (lookahead ? LOOKAHEAD : 0) | (ignore ? IGNORE_INVALID : 0) | (lowerTf ? LOWER : 0) | LOOPED | (calcBars * CALC_BARS + (looped0 ? 0 : OWN_LOOP) + (ownCurrency >= 0 ? CURRENCY : 0));
   const runReg = looped0 ? -1 : cx.newReg();
   const top = new Label();
   const end = new Label();
