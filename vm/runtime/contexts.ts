@@ -61,6 +61,7 @@ const {
   hlcc4: HLCC4,
   isFirst: IS_FIRST,
   isRealtime: IS_REALTIME,
+  lastBarIndex: LAST_BAR_INDEX,
   low: LOW,
   ohlc4: OHLC4,
   open: OPEN,
@@ -228,6 +229,10 @@ export interface RequestState {
   ofb?: number;
   /** request.security_lower_tf: the values of this chart bar's intrabars. */
   items: number[];
+  /** The chart's own symbol with calc_bars_count = N: the start of the first of the last N requested
+   * periods of the chart bars (NaN: no limit; undefined: not decided yet). Chart bars before it
+   * leave the context untouched and see na. */
+  cstart?: number;
 }
 
 function newRequestState(): RequestState {
@@ -368,6 +373,20 @@ export function ctxEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, f
     st.tf = tfs;
   }
   // (currency = X: the chart bar's prices in X.)
+  if ((flags & (CTX_CURRENCY - 1)) >= CTX_CALC_BARS) {
+    // calc_bars_count: the context starts with the first of the last N periods.
+    if (st.cstart === undefined) st.cstart = lastPeriods(m, tfs, calcBarsOf(flags));
+    if (p < st.cstart) {
+      st.flags = flags;
+      st.run = false;
+      st.loop = 0;
+      st.savedBar = chartBar;
+      st.wend = NaN;
+      st.arrived = false;
+      st.opened = false;
+      return chartBar;
+    }
+  }
   const o = (f[OPEN] as number) * rate;
   const h = (f[HIGH] as number) * rate;
   const l = (f[LOW] as number) * rate;
@@ -449,6 +468,30 @@ export function ctxEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, f
   }
   swapIn(m, st, ho, hh, hl, hc, hv);
   return st.wi;
+}
+
+/** The start of the first of the last `n` periods of `tfs` that hold chart bars, from the chart
+ * bars of the running runBars call (this row to the chart's last bar); NaN when there are fewer, or
+ * when the bars come one at a time (no limit then: all of them). */
+function lastPeriods(m: ContextHost, tfs: string, n: number): number {
+  const cols = m.aheadCols;
+  const info = TIMEFRAMES.get(tfs) ?? parseTimeframe(tfs);
+  if (cols === null || info === null) return NaN;
+  const sched = symbolSchedule(m.syminfo);
+  const row = m.aheadRow;
+  let end = cols.length - 1;
+  const last = m.f[LAST_BAR_INDEX] as number;
+  if (last === last) end = Math.min(end, row + (last - m.bar));
+  let start = Infinity;
+  let count = 0;
+  for (let i = end; i >= row; i--) {
+    const t = cols.time[i] as number;
+    if (t < start) {
+      start = periodStart(sched, info, t);
+      if (++count === n) return start;
+    }
+  }
+  return NaN;
 }
 
 /** Saves the chart's bar registers (the first SWAPPED registers). A state

@@ -194,8 +194,8 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
       symReg = joined;
     }
   }
-  // calc_bars_count: another symbol's context runs only on its last N bars, as if they were its
-  // whole history (bar_index from 0). A constant; carried in CTX_IN's flags above bit 5.
+  // calc_bars_count: the context runs only on its last N bars, as if they were its whole history
+  // (bar_index from 0). A constant; carried in CTX_IN's flags above bit 5.
   let calcBars = 0;
   const cbE = args.get('calc_bars_count');
   if (cbE && !(cbE.kind === 'Na')) {
@@ -206,11 +206,6 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
       return poison();
     }
     calcBars = v.cv;
-    const own = !lowerTf && symName !== null && OWN_SYMBOLS.has(symName);
-    if (own && calcBars > 0) {
-      cx.sink.warning('W303', cbE.span, `calc_bars_count = ${calcBars} is ignored for the chart's own symbol: the request uses all of the chart's bars (values near the start of the history can differ from TradingView's).`);
-      calcBars = 0;
-    }
   }
   // The timeframe: any string ("" is the chart's); a known one is checked now.
   const tfV = cx.expr(tfE, scope);
