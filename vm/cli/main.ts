@@ -33,7 +33,7 @@ import { sessionSchedule } from '../builtins/time/session.js';
 import { NAMED_COLORS } from '../builtins/color.js';
 import { colorFromRgba } from '../runtime/color-value.js';
 import { scanIsoTime } from '../data/scan-time.js';
-import type { BarColumns } from '../data/bars.js';
+import { sliceBars, type BarColumns } from '../data/bars.js';
 import { csvSymbolInfo, inferMintick, inferTimeframe } from '../data/infer.js';
 import { inspectSnapshot } from './inspect.js';
 import { barsForSnapshot, chartBars, TimeframeFlagError } from './timeframe-flags.js';
@@ -651,6 +651,7 @@ function run(a: RunArgs): number {
     if (!parseTimeframe(dataTf)) throw usage(`unknown timeframe '${dataTf}' (e.g. 1, 15, 60, 1D, 1W, 1M)`, 'run');
     const tf = a.chartTimeframe ?? dataTf;
     if (a.chartTimeframe !== null) bars = chartBars(bars, symbol.info, dataTf, a.chartTimeframe, dataPath);
+    bars = calcBarsData(program, bars);
     inst = Instance.builder(program).symbol(symbol.info).timeframe(tf).inputs(inputs).totalBars(bars.length).build();
   }
   return runFrom(a, program, inst, bars, from, dataPath, null);
@@ -669,6 +670,13 @@ function runPortable(a: RunArgs, path: string, bytes: Uint8Array, script: Progra
   for (const w of r.warnings) warn(w);
   if (!a.script) a.script = path;
   return runFrom(a, r.program, r.inst, r.bars, r.from, r.carried ? null : r.dataLabel, r.file);
+}
+
+/** indicator()/strategy()(calc_bars_count = N): TradingView runs the script on the last N bars
+ * only, as if they were the whole data (bar_index 0 on the first of them): the data's last N rows. */
+function calcBarsData(program: Program, bars: BarColumns): BarColumns {
+  const n = program.meta.options.calc_bars_count;
+  return typeof n === 'number' && n > 0 && n < bars.length ? sliceBars(bars, bars.length - n) : bars;
 }
 
 /** Runs data rows [from, end) on `inst` and prints the outputs. `dataPath` null: the bars are a
