@@ -93,8 +93,9 @@ Options:
                          --chart-timeframe is given; default: the bar spacing
   --chart-timeframe <tf> run on a higher timeframe: the bars are resampled to it first
   --data-for T=file.csv  bars of another symbol T for request.security("T", ...) (repeatable; the
-                         chart's own ticker at a lower timeframe gives request.security_lower_tf's
-                         intrabars); a request for "EXCH:T" also takes the files of T
+                         chart's own ticker at a lower timeframe gives the intrabars of
+                         request.security_lower_tf and of request.security below the chart's
+                         timeframe); a request for "EXCH:T" also takes the files of T
   --symbol-for T=f.toml  symbol information of T (sessions, timezone; \`period\`: its bars' timeframe)
   --symbol <file.toml>   symbol information (ticker, timezone, mintick, session, ...)
   --lib <file.pine>      a library the script imports (\`import user/Name/1\` takes the library
