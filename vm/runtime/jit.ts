@@ -245,6 +245,18 @@ function generate(program: Program, stateful: Uint8Array): string | null {
     return true;
   };
 
+  /** An own-symbol request's expression [from, to): straight-line code ending in the CTX_NEXT that
+   * goes back to `from` (request.ts: it loops only on intrabars, a timeframe below the chart's).
+   * The pc of that CTX_NEXT, or -1. */
+  const requestBody = (from: number, to: number): number => {
+    for (let q = from; q < to; q += OP_LEN[code[q] as number] as number) {
+      if (q > from && starts.has(q)) return -1;
+      const nm = OPS[code[q] as number]?.[0] ?? '';
+      if (TRANSFERS.has(nm)) return nm === 'CTX_NEXT' && q + (OP_LEN[code[q] as number] as number) === to && code[q + 4] === from ? q : -1;
+    }
+    return -1;
+  };
+
   const countIn = (from: number, to: number): number => {
     let n = 0;
     for (let q = from; q < to; q += OP_LEN[code[q] as number] as number) n++;
@@ -292,6 +304,27 @@ function generate(program: Program, stateful: Uint8Array): string | null {
               ? `{ const x = f[${a}]; if (!(x === x && x !== 0)) {`
               : `{ const at = ${base('vb', a)}; if (vf[at] !== 1) { vf[at] = 1;`;
         lines.push(open, budgeted ? `budget -= ${n};` : '', ...inner, '} }');
+        pc = target;
+        enteredAt = target;
+        merges++;
+        continue;
+      }
+      const nx = !budgeted && name === 'JF' && merges < 8 && target > next ? requestBody(next, target) : -1;
+      if (nx >= 0) {
+        // History (no budget): the request's expression inside an `if`, its CTX_NEXT a JS loop
+        // (one pass unless intrabars are due).
+        const inner: string[] = [];
+        for (let q = next; q < nx; q += OP_LEN[code[q] as number] as number) {
+          const js = one(q, inMain);
+          if (js === null) return null;
+          inner.push(js);
+        }
+        pending++;
+        lines.push(
+          `{ const x = f[${a}]; if (x === x && x !== 0) { for (;;) {`,
+          ...inner,
+          `p = ${nx}; const k = m.ctxLoop(cb + ${code[nx + 1] as number}, ${code[nx + 2] as number}, ${code[nx + 3] as number}); if (k < 0) break; bar = k; } } }`,
+        );
         pc = target;
         enteredAt = target;
         merges++;
