@@ -37,7 +37,7 @@ import { sliceBars, type BarColumns } from '../data/bars.js';
 import { csvSymbolInfo, inferMintick, inferTimeframe } from '../data/infer.js';
 import { inspectSnapshot } from './inspect.js';
 import { barsForSnapshot, chartBars, TimeframeFlagError } from './timeframe-flags.js';
-import { DataForError, OtherData, parseTickerFile } from './data-for.js';
+import { type ChartDataset, DataForError, OtherData, parseTickerFile } from './data-for.js';
 import { plotColumns, TextSink, toCsv, toJson, toJsonFromItems } from './output.js';
 import { startJsonPipeline } from './fast-path.js';
 import { warmUpShortest } from './shortest-number.js';
@@ -637,6 +637,7 @@ function run(a: RunArgs): number {
 
   let inst: Instance;
   let from = 0;
+  let chart: ChartDataset | null = null;
   if (a.resume) {
     ({ inst, from, bars } = resumeFrom(a, a.resume, program, bars, dataPath));
   } else {
@@ -648,8 +649,9 @@ function run(a: RunArgs): number {
     if (a.chartTimeframe !== null) bars = chartBars(bars, symbol.info, dataTf, a.chartTimeframe, dataPath);
     bars = calcBarsData(program, bars);
     inst = Instance.builder(program).symbol(symbol.info).timeframe(tf).inputs(inputs).totalBars(bars.length).build();
+    chart = { bars, timeframe: tf, symbol: symbol.info };
   }
-  return runFrom(a, program, inst, bars, from, dataPath, null);
+  return runFrom(a, program, inst, bars, from, dataPath, null, chart);
 }
 
 /** `--resume x.evergreen` (cli/portable.ts): the file's script (or the given one, the same but for
@@ -676,9 +678,9 @@ function calcBarsData(program: Program, bars: BarColumns): BarColumns {
 
 /** Runs data rows [from, end) on `inst` and prints the outputs. `dataPath` null: the bars are a
  * resumed checkpoint file's own. */
-function runFrom(a: RunArgs, program: Program, inst: Instance, bars: BarColumns, from: number, dataPath: string | null, resumedFile: CheckpointFile | null): number {
+function runFrom(a: RunArgs, program: Program, inst: Instance, bars: BarColumns, from: number, dataPath: string | null, resumedFile: CheckpointFile | null, chart: ChartDataset | null = null): number {
   const dataLabel = dataPath ?? `the bars of ${a.resume ?? ''}`;
-  const other = new OtherData(a.dataFor, a.symbolFor);
+  const other = new OtherData(a.dataFor, a.symbolFor, chart);
   if (a.magnifierData !== null) inst.setMagnifierBars(magnifierBars(a.magnifierData, program));
   // Bar index of data row i is i + offset (they differ only when a resumed file starts elsewhere).
   const offset = inst.barIndex + 1 - from;

@@ -983,7 +983,8 @@ export function ctxLoop(m: ContextHost, s: number, src: number, count: number): 
     }
     if (count === n) for (let j = 0; j < n; j++) prev[j] = f[src + j] as number;
     else readValues(m, prev, src, n, (count - n) / CTX_STRINGS);
-    if (lower && (bars.time[st.oi - 1] as number) >= st.ct) st.items.push(f[src] as number);
+    // Intrabar values, row by row (n per intrabar: a tuple's values side by side).
+    if (lower && (bars.time[st.oi - 1] as number) >= st.ct) for (let j = 0; j < n; j++) st.items.push(f[src + j] as number);
     else if (st.olow === true && st.ofb !== st.savedBar && (bars.time[st.oi - 1] as number) >= st.ct) {
       // The chart bar's first intrabar (lookahead_on shows it).
       const first = st.ofirst ?? (st.ofirst = []);
@@ -1112,9 +1113,11 @@ function otherLeave(m: ContextHost, st: RequestState, dst: number, n: number, ma
   return st.savedBar;
 }
 
-/** CTX_OUT_ARR: leaves a lower-timeframe request: restores the chart bar; o[dst] := the array of
- * this chart bar's intrabar values (na with ignore_invalid_symbol and no data). */
-export function ctxLeaveArray(m: ContextHost, s: number, dst: number, o: unknown[], bools: number): number {
+/** CTX_OUT_ARR: leaves a lower-timeframe request: restores the chart bar; o[dst..dst+n-1] := the
+ * arrays of this chart bar's intrabar values, one per requested value (na with
+ * ignore_invalid_symbol and no data). `spec`: n << 16 | a mask of the values that are bools (n 0
+ * reads as 1). */
+export function ctxLeaveArray(m: ContextHost, s: number, dst: number, o: unknown[], spec: number): number {
   const st = m.cs[s] as RequestState;
   const f = m.f;
   if (st.loop > 0) {
@@ -1123,8 +1126,22 @@ export function ctxLeaveArray(m: ContextHost, s: number, dst: number, o: unknown
     m.syminfo = m.chartSyminfo;
     st.inside = false;
   }
-  o[dst] = st.ono ? null : newArray(bools === 1 ? st.items.map((x) => (x === x && x !== 0 ? 1 : 0)) : st.items.slice());
-  st.items.length = 0;
+  const n = spec >>> 16 || 1;
+  const items = st.items;
+  for (let j = 0; j < n; j++) {
+    if (st.ono) {
+      o[dst + j] = null;
+      continue;
+    }
+    const bool = (spec & (1 << j)) !== 0;
+    const col: number[] = [];
+    for (let i = j; i < items.length; i += n) {
+      const x = items[i] as number;
+      col.push(bool ? (x === x && x !== 0 ? 1 : 0) : x);
+    }
+    o[dst + j] = newArray(col);
+  }
+  items.length = 0;
   return st.savedBar;
 }
 

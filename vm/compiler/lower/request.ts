@@ -269,8 +269,8 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
     cx.err('E504', exprE.span, `The expression \`${cx.q(exprE)}\` of '${name}' has no value.`);
     return poison();
   }
-  if (vals.length > (lowerTf ? 1 : maxN)) {
-    cx.err('E504', exprE.span, lowerTf ? `'${name}' requests one value per intrabar, not a tuple (not supported yet).` : `The expression of '${name}' has ${vals.length} values: at most ${maxN} can be requested at once.`);
+  if (vals.length > maxN) {
+    cx.err('E504', exprE.span, `The expression of '${name}' has ${vals.length} values: at most ${maxN} can be requested at once.`);
     return poison();
   }
   for (let j = 0; j < vals.length; j++) {
@@ -297,10 +297,14 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
   fn.em.emitJump(Op.CTX_NEXT, top, slot, src, count);
   fn.em.mark(end);
   if (lowerTf) {
-    const v = vals[0] as Val;
-    const dst = cx.newReg();
-    fn.em.emit(Op.CTX_OUT_ARR, slot, src, dst, v.type.base === 'bool' ? 1 : 0);
-    return [{ reg: dst, type: { base: 'array', qual: Qual.Series, elem: { ...v.type, qual: Qual.Series } } }];
+    // One array per requested value (a tuple gives a tuple of arrays).
+    let bools = 0;
+    vals.forEach((v, j) => {
+      if (v.type.base === 'bool') bools |= 1 << j;
+    });
+    const dst = cx.newReg(n);
+    fn.em.emit(Op.CTX_OUT_ARR, slot, src, dst, n * 65536 + bools);
+    return vals.map((v, j) => ({ reg: dst + j, type: { base: 'array', qual: Qual.Series, elem: { ...v.type, qual: Qual.Series } } }));
   }
   const dst = cx.newReg(n);
   fn.em.emit(Op.CTX_OUT, slot, src, dst, count);
