@@ -61,6 +61,7 @@ const {
   hlcc4: HLCC4,
   isFirst: IS_FIRST,
   isRealtime: IS_REALTIME,
+  lastBarIndex: LAST_BAR_INDEX,
   low: LOW,
   ohlc4: OHLC4,
   open: OPEN,
@@ -91,9 +92,23 @@ export const CTX_STRINGS = 32;
 
 /** A requested value: a number (na = NaN), or a string (na = null). */
 export type RequestedValue = number | string | null;
-/** Flags above CTX_LOOPED: request.security(calc_bars_count = flags / CTX_CALC_BARS, whole part)
- * for another symbol: its context runs on its last N bars only, bar_index counted from the first. */
+/** Flags above CTX_LOOPED: request.security(calc_bars_count = (flags & (CTX_CURRENCY - 1)) /
+ * CTX_CALC_BARS, whole part): its context runs on its last N bars only, bar_index counted from the
+ * first. */
 export const CTX_CALC_BARS = 32;
+/** CTX_IN_RUN of a program whose own-symbol expression is followed by CTX_NEXT (this compiler's):
+ * at a timeframe below the chart's the expression runs once per intrabar, from a dataset of the
+ * chart's ticker the host gives (as another symbol's); programs without it fail there. */
+export const CTX_OWN_LOOP = 2 ** 30;
+
+/** CTX_IN_RUN whose timeframe operand is `timeframe + CURRENCY_SEP + currency`: request.security(
+ * syminfo.tickerid, ..., currency = X) converts the chart's prices (see `ownRate`). */
+export const CTX_CURRENCY = 2 ** 29;
+
+/** calc_bars_count of a request's flags. */
+function calcBarsOf(flags: number): number {
+  return Math.floor((flags & (CTX_CURRENCY - 1)) / CTX_CALC_BARS);
+}
 
 /** What the context code needs of the machine. */
 export interface ContextHost {
@@ -206,8 +221,18 @@ export interface RequestState {
   orerun?: boolean;
   /** The first bar the context runs (calc_bars_count): its bar_index 0. */
   ostart?: number;
+  /** request.security at a timeframe below the chart's (intrabars): with lookahead_on, historical
+   * chart bars show the chart bar's first intrabar: its values (`ofirst`), recorded on chart bar
+   * `ofb` (-1: none yet). */
+  olow?: boolean;
+  ofirst?: RequestedValue[];
+  ofb?: number;
   /** request.security_lower_tf: the values of this chart bar's intrabars. */
   items: number[];
+  /** The chart's own symbol with calc_bars_count = N: the start of the first of the last N requested
+   * periods of the chart bars (NaN: no limit; undefined: not decided yet). Chart bars before it
+   * leave the context untouched and see na. */
+  cstart?: number;
 }
 
 function newRequestState(): RequestState {
@@ -257,8 +282,13 @@ function writeValues(m: ContextHost, out: readonly RequestedValue[] | null, dst:
 /** Parsed timeframes by text (immutable, shared by every instance). */
 const TIMEFRAMES = new Map<string, TimeframeInfo>();
 
-/** The requested timeframe, checked: a timeframe, not below the chart's. */
-function timeframeOf(m: ContextHost, tfs: string): TimeframeInfo {
+/** ctxEnter of an own-symbol request (CTX_OWN_LOOP) at a timeframe below the chart's: nothing
+ * entered; its intrabars run as another symbol's bars (CTX_IN_RUN goes on with them). */
+const BELOW_CHART = -2;
+
+/** The requested timeframe, checked: a timeframe, not below the chart's (null when it is and the
+ * program runs such requests on intrabars: `below`). */
+function timeframeOf(m: ContextHost, tfs: string, below = false): TimeframeInfo | null {
   let info = TIMEFRAMES.get(tfs);
   if (!info) {
     const parsed = parseTimeframe(tfs);
@@ -267,9 +297,10 @@ function timeframeOf(m: ContextHost, tfs: string): TimeframeInfo {
     if (TIMEFRAMES.size < 256) TIMEFRAMES.set(tfs, info);
   }
   if (timeframeSeconds(info) < timeframeSeconds(m.timeframe)) {
+    if (below) return null;
     m.fail(
       'lower-timeframe',
-      `request.security(): the requested timeframe "${tfs}" is lower than the chart's "${m.timeframe.period}": request.security() of a lower timeframe (the last intrabar's value) is not supported yet. request.security_lower_tf() gives the intrabars' values as an array, from a dataset of the symbol at "${tfs}" or lower (CLI: --data-for ${m.syminfo.ticker}=file.csv; app: import it as ${m.syminfo.ticker}.csv).`,
+      `request.security(): the requested timeframe "${tfs}" is lower than the chart's "${m.timeframe.period}": this program was compiled by an earlier version, which cannot run a request's expression on intrabars; compile the script again.`,
     );
   }
   return info;
@@ -293,7 +324,7 @@ function ownTicker(m: ContextHost, sym: unknown): boolean {
 /** CTX_IN: enters the context of request slot `s` for the current chart bar (failing when `sym`,
  * null for the chart's own, names another symbol); returns the
  * execution id (higher-timeframe bar index) the expression runs with. */
-export function ctxEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, flags: number): number {
+export function ctxEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, flags: number, rate = 1): number {
   // (A symbol this slot already serves as another symbol's is not parsed as a ticker id again.)
   if ((flags & CTX_LOWER) !== 0 || (sym !== null && sym !== '' && sym !== m.syminfo.tickerid && sym !== m.syminfo.ticker && (sym === m.feedSym[s] || !ownTicker(m, sym)))) {
     return otherEnter(m, s, tf, sym, flags);
@@ -334,16 +365,32 @@ export function ctxEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, f
     p = st.kp;
     st.wend = st.kend;
   } else {
-    const info = timeframeOf(m, tfs);
+    const info = timeframeOf(m, tfs, (flags & CTX_OWN_LOOP) !== 0);
+    if (info === null) return BELOW_CHART;
     const sched = symbolSchedule(m.syminfo);
     p = periodStart(sched, info, t);
     st.wend = periodEnd(sched, info, t);
     st.tf = tfs;
   }
-  const o = f[OPEN] as number;
-  const h = f[HIGH] as number;
-  const l = f[LOW] as number;
-  const c = f[CLOSE] as number;
+  // (currency = X: the chart bar's prices in X.)
+  if ((flags & (CTX_CURRENCY - 1)) >= CTX_CALC_BARS) {
+    // calc_bars_count: the context starts with the first of the last N periods.
+    if (st.cstart === undefined) st.cstart = lastPeriods(m, tfs, calcBarsOf(flags));
+    if (p < st.cstart) {
+      st.flags = flags;
+      st.run = false;
+      st.loop = 0;
+      st.savedBar = chartBar;
+      st.wend = NaN;
+      st.arrived = false;
+      st.opened = false;
+      return chartBar;
+    }
+  }
+  const o = (f[OPEN] as number) * rate;
+  const h = (f[HIGH] as number) * rate;
+  const l = (f[LOW] as number) * rate;
+  const c = (f[CLOSE] as number) * rate;
   const v = f[VOLUME] as number;
   st.arrived = false;
   st.opened = false;
@@ -371,9 +418,11 @@ export function ctxEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, f
   st.wp = p;
   let ho = st.wo, hh = st.wh, hl = st.wl, hc = st.wc, hv = st.wv;
   const realtime = f[IS_REALTIME] === 1;
+  let scanned = false;
   if ((flags & CTX_LOOKAHEAD) !== 0 && !realtime) {
     // Lookahead on history: the whole period, from the chart bars ahead (scanned once per period).
     if (!(st.fdone && st.fp === p)) {
+      scanned = true;
       const cols = m.aheadCols;
       let done = false;
       if (cols !== null) {
@@ -383,11 +432,12 @@ export function ctxEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, f
             done = true;
             break;
           }
-          const rh = cols.high[i] as number;
-          const rl = cols.low[i] as number;
+          // (The period's chart bars share its exchange rate.)
+          const rh = (cols.high[i] as number) * rate;
+          const rl = (cols.low[i] as number) * rate;
           if (rh > hh) hh = rh;
           if (rl < hl) hl = rl;
-          hc = cols.close[i] as number;
+          hc = (cols.close[i] as number) * rate;
           hv += nz(cols.volume[i] as number);
         }
       }
@@ -413,11 +463,35 @@ export function ctxEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, f
     st.rc = hc;
     st.rv = hv;
     st.loop = 0;
-    st.run = mustRun(m, st, flags, realtime);
+    st.run = scanned || mustRun(m, st, flags, realtime);
     return chartBar;
   }
   swapIn(m, st, ho, hh, hl, hc, hv);
   return st.wi;
+}
+
+/** The start of the first of the last `n` periods of `tfs` that hold chart bars, from the chart
+ * bars of the running runBars call (this row to the chart's last bar); NaN when there are fewer, or
+ * when the bars come one at a time (no limit then: all of them). */
+function lastPeriods(m: ContextHost, tfs: string, n: number): number {
+  const cols = m.aheadCols;
+  const info = TIMEFRAMES.get(tfs) ?? parseTimeframe(tfs);
+  if (cols === null || info === null) return NaN;
+  const sched = symbolSchedule(m.syminfo);
+  const row = m.aheadRow;
+  let end = cols.length - 1;
+  const last = m.f[LAST_BAR_INDEX] as number;
+  if (last === last) end = Math.min(end, row + (last - m.bar));
+  let start = Infinity;
+  let count = 0;
+  for (let i = end; i >= row; i--) {
+    const t = cols.time[i] as number;
+    if (t < start) {
+      start = periodStart(sched, info, t);
+      if (++count === n) return start;
+    }
+  }
+  return NaN;
 }
 
 /** Saves the chart's bar registers (the first SWAPPED registers). A state
@@ -456,6 +530,7 @@ function copyRegs(dst: Float64Array, src: Float64Array): void {
 function mustRun(m: ContextHost, st: RequestState, flags: number, realtime: boolean): boolean {
   const cols = m.aheadCols;
   if (cols === null || realtime) return true;
+  // (A bar whose period was (re)scanned runs before this is asked.)
   if ((flags & CTX_LOOKAHEAD) !== 0) return st.opened || !st.fdone;
   if ((m.f[TIME_CLOSE] as number) >= st.wend) return true;
   const next = m.aheadRow + 1;
@@ -624,7 +699,16 @@ function otherEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, flags:
       m.fail('higher-timeframe', `${fn}: the requested timeframe "${tfs}" is higher than the chart's "${m.timeframe.period}": intrabars come from a lower timeframe (use request.security() for a higher one).`);
     }
     const got = feedOf(m, s, sym, tfs, info, flags);
-    if (got instanceof NoData && (flags & CTX_IGNORE_INVALID) === 0) m.fail('no-data', got.message);
+    if (got instanceof NoData && (flags & CTX_IGNORE_INVALID) === 0) {
+      if ((flags & CTX_LOWER) === 0 && sym === m.chartSyminfo.tickerid && timeframeSeconds(info) < timeframeSeconds(m.timeframe)) {
+        const t = m.chartSyminfo.tickerid;
+        m.fail(
+          'no-data',
+          `request.security(): the requested timeframe "${tfs}" is lower than the chart's "${m.timeframe.period}": the expression runs on the chart symbol's intrabars, which need its bars at "${tfs}" or lower (CLI: --data-for ${t}=file.csv; app: import them as a dataset with ticker ${t}). ${got.message}`,
+        );
+      }
+      m.fail('no-data', got.message);
+    }
     noData = got instanceof NoData;
     m.feedSym[s] = sym;
     m.feedTf[s] = tfs;
@@ -640,7 +724,7 @@ function otherEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, flags:
     st.okey = key;
     // A new symbol or timeframe (first bar, or a dynamic request that changed): from its start,
     // or its last calc_bars_count bars.
-    const limit = Math.floor(flags / CTX_CALC_BARS);
+    const limit = calcBarsOf(flags);
     const fb = m.feeds[s];
     st.oi = limit > 0 && fb ? Math.max(0, fb.length - limit) : 0;
     st.ostart = st.oi;
@@ -648,6 +732,10 @@ function otherEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, flags:
     st.oprev.length = 0;
     st.otc = NaN;
     st.oshown = -1;
+    const ti = TIMEFRAMES.get(tfs) ?? parseTimeframe(tfs);
+    st.olow = (flags & CTX_LOWER) === 0 && ti !== null && timeframeSeconds(ti) < timeframeSeconds(m.timeframe);
+    st.ofb = -1;
+    if (st.olow) st.ofirst = [];
   }
   st.flags = flags;
   st.ono = noData;
@@ -674,12 +762,84 @@ function rewind(m: ContextHost, st: RequestState, bars: FeedBars | null | undefi
   st.orerun = true;
 }
 
+/** request.security(syminfo.tickerid, ..., currency = `to`): the factor that converts the chart
+ * bar's prices from the chart's currency (syminfo.currency) to `to`: the close of the exchange-rate
+ * pair FROMTO's last bar (at the requested timeframe `tfs`) that opened at or before the chart bar
+ * (na before its first), else 1 / that of the inverse pair TOFROM; 1 when no conversion is needed.
+ * The pair's bars are a host call like another symbol's (asked before the context changes), cached
+ * per slot in `m.feeds` (the own context uses no feed of its own; `feedKey` "i": inverse). */
+function ownRate(m: ContextHost, s: number, tfs: string, to: string): number {
+  const from = m.chartSyminfo.currency ?? '';
+  if (to === '' || to === 'NONE' || from === '' || from === to) return 1;
+  let rate = m.feeds[s];
+  if (rate === undefined || rate === null || m.feedSym[s] !== to || m.feedTf[s] !== tfs) {
+    const info = TIMEFRAMES.get(tfs) ?? parseTimeframe(tfs);
+    if (!info) return 1; // (the context fails naming the timeframe)
+    const pair = `${from}${to}`;
+    const inverse = `${to}${from}`;
+    const direct = m.data.bars(pair, tfs, info, 'request.security()');
+    if (direct === undefined) throw new DataNeeded({ symbol: pair, timeframe: tfs, lower: false });
+    let use: FeedBars;
+    let inv = false;
+    if (!(direct instanceof NoData)) use = direct;
+    else {
+      const back = m.data.bars(inverse, tfs, info, 'request.security()');
+      if (back === undefined) throw new DataNeeded({ symbol: inverse, timeframe: tfs, lower: false });
+      if (back instanceof NoData) {
+        return m.fail(
+          'no-data',
+          `request.security(): currency = ${to} converts the prices of the chart's symbol "${m.chartSyminfo.tickerid}" from ${from}, which needs the exchange rate ${pair} (or ${inverse}) at "${tfs}" or lower: give its bars as another symbol (CLI: --data-for ${pair}=file.csv; app: import a dataset with ticker ${pair}). ${direct.message}`,
+        );
+      }
+      use = back;
+      inv = true;
+    }
+    m.feeds[s] = use;
+    m.feedSym[s] = to;
+    m.feedTf[s] = tfs;
+    m.feedKey[s] = inv ? 'i' : 'd';
+    rate = use;
+  }
+  // The pair's last bar that opened at or before the chart bar.
+  const t = m.f[TIME] as number;
+  const time = rate.time;
+  let lo = 0;
+  let hi = rate.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((time[mid] as number) <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo === 0) return NaN;
+  const c = rate.close[lo - 1] as number;
+  return m.feedKey[s] === 'i' ? 1 / c : c;
+}
+
 /** CTX_IN_RUN (the chart's own symbol): CTX_IN, then, when the expression must run on this chart
  * bar, swaps the higher-timeframe bar into the registers and returns its index (the execution id);
  * else -1. */
 export function ctxEnterRun(m: ContextHost, s: number, tf: unknown, flags: number): number {
-  ctxEnter(m, s, tf, null, flags);
-  const st = m.cs[s] as RequestState;
+  let sym = m.chartSyminfo.tickerid;
+  let rate = 1;
+  if ((flags & CTX_CURRENCY) !== 0) {
+    // request.security(syminfo.tickerid, tf, expr, currency = X): the operand is tf + SEP + X.
+    const text = String(tf);
+    const cut = text.indexOf(CURRENCY_SEP);
+    const to = text.slice(cut + 1);
+    tf = text.slice(0, cut);
+    sym = `${sym}${CURRENCY_SEP}${to}`;
+    if (!belowChart(m, tf)) rate = ownRate(m, s, typeof tf === 'string' && tf !== '' ? tf : m.timeframe.period, to);
+  }
+  let st = m.cs[s] as RequestState | undefined;
+  if (st !== undefined && st.okey !== '' && (flags & CTX_OWN_LOOP) !== 0 && (tf === m.feedTf[s] || belowChart(m, tf))) {
+    // Intrabars (the timeframe is below the chart's): loaded for this request already.
+    return enterLoop(m, s, tf, sym, flags, true);
+  }
+  // quietEnter copies the chart bar's prices as they are: not for a converted currency.
+  if (st === undefined || (flags & CTX_CURRENCY) !== 0 || !quietEnter(m, st, tf, flags)) {
+    if (ctxEnter(m, s, tf, null, flags, rate) === BELOW_CHART) return enterLoop(m, s, tf, sym, flags, true);
+    st = m.cs[s] as RequestState;
+  }
   if (st.run) {
     st.loop = 1;
     swapIn(m, st, st.ro, st.rh, st.rl, st.rc, st.rv);
@@ -688,8 +848,83 @@ export function ctxEnterRun(m: ContextHost, s: number, tf: unknown, flags: numbe
   return -1;
 }
 
+/** ctxEnter of an own-symbol request (CTX_LOOPED) on the commonest chart bar: a confirmed bar after
+ * the one the context last saw, inside the same higher-timeframe period, nothing to copy between
+ * the value lists (no value ran or confirmed on the previous chart bar), the same timeframe and
+ * flags. Does what ctxEnter does then, with nothing else (most chart bars of a request are these:
+ * 23 of 24 hours of a day). False, having changed nothing, when the bar is not such a bar. */
+function quietEnter(m: ContextHost, st: RequestState, tf: unknown, flags: number): boolean {
+  const f = m.f;
+  const chartBar = m.bar;
+  const t = f[TIME] as number;
+  if (
+    st.okey !== '' || chartBar === st.bar || st.bar < 0 || st.fd !== false || st.arrived || tf !== st.tf || flags !== st.flags ||
+    (flags & CTX_LOOPED) === 0 || f[IS_REALTIME] === 1 || !(t >= st.wp && t < st.wend)
+  ) {
+    return false;
+  }
+  const look = (flags & CTX_LOOKAHEAD) !== 0;
+  if (look && !(st.fdone && st.fp === st.wp)) return false;
+  // Commit the previous chart bar's working values (the lists are equal: see the conditions).
+  const wh = st.wh;
+  const wl = st.wl;
+  const wv = st.wv;
+  st.kp = st.wp; st.ki = st.wi; st.ko = st.wo; st.kh = wh; st.kl = wl; st.kc = st.wc; st.kv = wv;
+  st.kclosed = st.wclosed; st.kend = st.wend;
+  st.bar = chartBar;
+  st.loop = 0;
+  // The period goes on: its aggregate takes this chart bar.
+  const h = f[HIGH] as number;
+  const l = f[LOW] as number;
+  const c = f[CLOSE] as number;
+  const nh = Math.max(wh, h);
+  const nl = Math.min(wl, l);
+  const nv = wv + nz(f[VOLUME] as number);
+  st.wh = nh;
+  st.wl = nl;
+  st.wc = c;
+  st.wv = nv;
+  st.opened = false;
+  st.savedBar = chartBar;
+  st.ro = st.wo;
+  if (look) {
+    st.rh = st.fh;
+    st.rl = st.fl;
+    st.rc = st.fc;
+    st.rv = st.fv;
+    // mustRun: the whole period is known and ran on its first chart bar.
+    st.run = m.aheadCols === null;
+    return true;
+  }
+  st.rh = nh;
+  st.rl = nl;
+  st.rc = c;
+  st.rv = nv;
+  st.run = mustRun(m, st, flags, false);
+  return true;
+}
+
+/** Whether `tf` is a timeframe below the chart's. */
+function belowChart(m: ContextHost, tf: unknown): boolean {
+  if (typeof tf !== 'string' || tf === '') return false;
+  let info = TIMEFRAMES.get(tf);
+  if (!info) {
+    const parsed = parseTimeframe(tf);
+    if (!parsed) return false; // (the own context fails naming it)
+    info = parsed;
+    if (TIMEFRAMES.size < 256) TIMEFRAMES.set(tf, info);
+  }
+  return timeframeSeconds(info) < timeframeSeconds(m.timeframe);
+}
+
 /** CTX_IN_LOOP: CTX_IN, then the loop's first pass (ctxLoop): the first due bar's index, or -1. */
 export function ctxEnterLoop(m: ContextHost, s: number, tf: unknown, sym: unknown, flags: number): number {
+  return enterLoop(m, s, tf, sym, flags, false);
+}
+
+/** CTX_IN_LOOP, or (`own`) CTX_IN_RUN of the chart's own symbol at a timeframe below the chart's,
+ * whose intrabars come from the host like another symbol's bars. */
+function enterLoop(m: ContextHost, s: number, tf: unknown, sym: unknown, flags: number, own: boolean): number {
   const st = m.cs[s] as RequestState | undefined;
   if (st !== undefined && st.okey !== '' && st.okey === m.feedKey[s] && sym === m.feedSym[s] && tf === m.feedTf[s] && flags === st.flags && m.feeds[s] != null) {
     // The common case of another symbol: the same symbol, timeframe and flags as on the previous
@@ -700,10 +935,12 @@ export function ctxEnterLoop(m: ContextHost, s: number, tf: unknown, sym: unknow
     st.ct = m.f[TIME] as number;
     st.ctc = m.f[TIME_CLOSE] as number;
     st.savedBar = m.bar;
-    if (st.opart === true || m.f[IS_REALTIME] === 1) rewind(m, st, m.feeds[s]);
-    return ctxLoop(m, s, 0, 0);
+    const bars = m.feeds[s] as FeedBars;
+    if (st.opart === true || m.f[IS_REALTIME] === 1) rewind(m, st, bars);
+    return otherLoad(m, st, bars);
   }
-  ctxEnter(m, s, tf, sym, flags);
+  if (own) otherEnter(m, s, tf, sym, flags);
+  else ctxEnter(m, s, tf, sym, flags);
   return ctxLoop(m, s, 0, 0);
 }
 
@@ -746,8 +983,23 @@ export function ctxLoop(m: ContextHost, s: number, src: number, count: number): 
     }
     if (count === n) for (let j = 0; j < n; j++) prev[j] = f[src + j] as number;
     else readValues(m, prev, src, n, (count - n) / CTX_STRINGS);
-    if (lower && (bars.time[st.oi - 1] as number) >= st.ct) st.items.push(f[src] as number);
+    // Intrabar values, row by row (n per intrabar: a tuple's values side by side).
+    if (lower && (bars.time[st.oi - 1] as number) >= st.ct) for (let j = 0; j < n; j++) st.items.push(f[src + j] as number);
+    else if (st.olow === true && st.ofb !== st.savedBar && (bars.time[st.oi - 1] as number) >= st.ct) {
+      // The chart bar's first intrabar (lookahead_on shows it).
+      const first = st.ofirst ?? (st.ofirst = []);
+      copyInto(first, prev);
+      st.ofb = st.savedBar;
+    }
   }
+  return otherLoad(m, st, bars);
+}
+
+/** The load half of CTX_LOOP for another symbol: when bar `st.oi` of `bars` is due on this chart
+ * bar, writes it to the registers (saving the chart's first) and returns its index; else -1. */
+function otherLoad(m: ContextHost, st: RequestState, bars: FeedBars): number {
+  const f = m.f;
+  const lower = (st.flags & CTX_LOWER) !== 0;
   const k = st.oi;
   if (k >= bars.length) return -1;
   const bt = bars.time[k] as number;
@@ -840,7 +1092,12 @@ function otherLeave(m: ContextHost, st: RequestState, dst: number, n: number, ma
     st.inside = false;
   }
   let out: RequestedValue[] | null = null;
-  if (!st.ono) {
+  if (!st.ono && st.olow === true && (st.flags & CTX_LOOKAHEAD) !== 0 && f[IS_REALTIME] !== 1) {
+    // Intrabars with lookahead_on, on history: the chart bar's first intrabar (before any: na;
+    // a chart bar without intrabars keeps the last one shown, or na with gaps_on).
+    const fresh = st.ofb === st.savedBar;
+    out = st.ofb === undefined || st.ofb < 0 || (!fresh && (st.flags & CTX_GAPS) !== 0) ? null : (st.ofirst ?? null);
+  } else if (!st.ono) {
     const cur = st.oi - 1;
     // lookahead_on: the last bar opened by the chart bar; off: the last one closed by its close;
     // on a realtime chart bar its latest bar, formed or forming (it repaints as on TradingView).
@@ -856,9 +1113,11 @@ function otherLeave(m: ContextHost, st: RequestState, dst: number, n: number, ma
   return st.savedBar;
 }
 
-/** CTX_OUT_ARR: leaves a lower-timeframe request: restores the chart bar; o[dst] := the array of
- * this chart bar's intrabar values (na with ignore_invalid_symbol and no data). */
-export function ctxLeaveArray(m: ContextHost, s: number, dst: number, o: unknown[], bools: number): number {
+/** CTX_OUT_ARR: leaves a lower-timeframe request: restores the chart bar; o[dst..dst+n-1] := the
+ * arrays of this chart bar's intrabar values, one per requested value (na with
+ * ignore_invalid_symbol and no data). `spec`: n << 16 | a mask of the values that are bools (n 0
+ * reads as 1). */
+export function ctxLeaveArray(m: ContextHost, s: number, dst: number, o: unknown[], spec: number): number {
   const st = m.cs[s] as RequestState;
   const f = m.f;
   if (st.loop > 0) {
@@ -867,8 +1126,22 @@ export function ctxLeaveArray(m: ContextHost, s: number, dst: number, o: unknown
     m.syminfo = m.chartSyminfo;
     st.inside = false;
   }
-  o[dst] = st.ono ? null : newArray(bools === 1 ? st.items.map((x) => (x === x && x !== 0 ? 1 : 0)) : st.items.slice());
-  st.items.length = 0;
+  const n = spec >>> 16 || 1;
+  const items = st.items;
+  for (let j = 0; j < n; j++) {
+    if (st.ono) {
+      o[dst + j] = null;
+      continue;
+    }
+    const bool = (spec & (1 << j)) !== 0;
+    const col: number[] = [];
+    for (let i = j; i < items.length; i += n) {
+      const x = items[i] as number;
+      col.push(bool ? (x === x && x !== 0 ? 1 : 0) : x);
+    }
+    o[dst + j] = newArray(col);
+  }
+  items.length = 0;
   return st.savedBar;
 }
 
