@@ -132,5 +132,6 @@ function dropAt(col: string[], i: number): void {
   const len = col.length;
   if (i >= len) return;
   for (let j = i; j + 1 < len; j++) col[j] = col[j + 1] as string;
-  col.length = len - 1;
+  // pop, not `length = len - 1`: V8 runs a length store out of line, pop in the caller's code.
+  col.pop();
 }
