@@ -220,7 +220,7 @@ const brokerStep: HostStep = {
     const b = brokerOf(m);
     const t = bar.time;
     // Most bars: inside the trading day the broker finished a bar of already.
-    if (t >= HOT.dayFrom && t < HOT.dayTo && HOT.day === b.day && isHot(m)) finishSameDay(b, view(bar));
+    if (t >= HOT.dayFrom && t < HOT.dayTo && HOT.day === b.day && isHot(m) && !(b.orders.length !== 0 && b.cfg.onClose)) finishSameDay(b, bar);
     else finishOtherDay(m, b, bar);
     return quietNext(b, bar);
   },
