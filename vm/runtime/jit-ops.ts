@@ -75,7 +75,7 @@ const IS_ARRAY = (v: string): string => `${v} !== null && ${v} !== undefined && 
 /** Builtins by signature (builtins/objects.ts, object-arrays.ts, array.ts, na.ts). */
 export const INLINE = new Map<string, Inline>([
   ['__obj.get_f(obj: series string): void', (a, d, s, R, call) =>
-    `{ const v = ${R.go(a)}; if (${IS_OBJECT('v')}) { const x = v.fields[${s}]; ${R.w(d)} = typeof x === 'number' ? x : NaN; } else { ${call} } }`],
+    `{ const v = ${R.go(a)}; if (${IS_OBJECT('v')}) { const x = v.fields[${s}]; ${R.w(d)} = typeof x === 'number' ? +x : NaN; } else { ${call} } }`],
   ['__obj.get_o(obj: series string): void', (a, d, s, R, call) =>
     `{ const v = ${R.go(a)}; if (${IS_OBJECT('v')}) ${R.wo(d)} = v.fields[${s}] ?? null; else { ${call} } }`],
   ['__obj.set_f(obj: series string, value: series float): void', (a, _d, s, R, call) =>
@@ -90,7 +90,7 @@ export const INLINE = new Map<string, Inline>([
     [`array.size(id: array<${e}>): series int`, (a, d, _s, R, call) =>
       `{ const v = ${R.go(a)}; if (${IS_ARRAY('v')}) ${R.w(d)} = v.items.length; else { ${call} } }`],
     [`array.get(id: array<${e}>, index: series int): series ${e}`, (a, d, _s, R, call) =>
-      `{ const v = ${R.go(a)}, k = ${R.g(a + 1)}; if (${IS_ARRAY('v')} && k >>> 0 === k && k < v.items.length) { const x = v.items[k]; ${R.w(d)} = typeof x === 'number' ? x : NaN; } else { ${call} } }`],
+      `{ const v = ${R.go(a)}, k = ${R.g(a + 1)}; if (${IS_ARRAY('v')} && k >>> 0 === k && k < v.items.length) { const x = v.items[k]; ${R.w(d)} = typeof x === 'number' ? +x : NaN; } else { ${call} } }`],
   ]),
   ...(['int', 'float', 'color'] as const).map((e): [string, Inline] => [
     `na(x: series ${e}): series bool`, (a, d, _s, R) => `{ const x = ${R.g(a)}; ${R.w(d)} = x !== x ? 1 : 0; }`,
