@@ -117,6 +117,29 @@ export interface ContextHost {
   feedSym: unknown[];
   feedTf: unknown[];
   feedKey: string[];
+  /** Own-symbol requests whose quiet chart bars are deferred (see `LazyRows`), by state slot, and
+   * the slots deferred now; `lazyOn` while runBars' rows run (both tiers), when they may be. */
+  lazy: (LazyRows | undefined)[];
+  lazySlots: number[];
+  lazyOn: boolean;
+}
+
+/** DEFERRED QUIET BARS of an own-symbol request (not state: the machine's, for one runBars call).
+ * On history with the rows at hand, a chart bar inside a higher-timeframe period that neither runs
+ * the expression nor confirms a value changes the context only by folding the bar into the
+ * period's high, low, close and volume (and committing the previous bar's). Such bars are not
+ * applied one by one: the state stays as of row `row0`, the bars of rows row0+1..last are
+ * "quiet", and `settle` applies them at once (from the rows: the same fold, so the same numbers)
+ * before anything else reads the state: the next chart bar that is not quiet, and the end of
+ * runBars (Instance.runRows), before a snapshot, rollback or error can see it. What such a bar
+ * shows the chart is the value held (or na with gaps_on). */
+export interface LazyRows {
+  on: boolean;
+  row0: number;
+  last: number;
+  /** Chart bar of row0 (the rows are consecutive chart bars). */
+  bar0: number;
+  cols: BarColumns | null;
 }
 
 /** One request's state: committed (as of the previous chart bar) and working (this chart bar). */
@@ -223,6 +246,11 @@ function newRequestState(): RequestState {
 
 const nz = (x: number): number => (x === x ? x : 0);
 
+/** f[dst] := the first requested value of `out` (na when null). */
+function f1(f: Float64Array, dst: number, out: readonly RequestedValue[] | null): void {
+  f[dst] = out === null ? NaN : ((out[0] as number | undefined) ?? NaN);
+}
+
 /** dst := src, item by item (both lists of the request's n values; a shorter dst grows). */
 function copyInto(dst: RequestedValue[], src: readonly RequestedValue[]): void {
   for (let j = 0; j < src.length; j++) dst[j] = src[j] as RequestedValue;
@@ -303,6 +331,8 @@ export function ctxEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, f
     st = newRequestState();
     m.cs[s] = st;
   }
+  const lz = m.lazy[s];
+  if (lz !== undefined && lz.on) settle(st, lz);
   st.okey = '';
   st.loop = 0;
   const f = m.f;
@@ -488,6 +518,16 @@ export function ctxLeave(m: ContextHost, s: number, src: number, dst: number, co
   const st = m.cs[s] as RequestState;
   const n = count % CTX_STRINGS;
   const mask = (count - n) / CTX_STRINGS;
+  const lz = m.lazy[s];
+  if (lz !== undefined && lz.on && lz.last === m.aheadRow) {
+    // A deferred quiet chart bar (ctxEnterRun): the value held, or na with gaps_on (no value
+    // arrived, no period opened on it).
+    const out = (st.flags & CTX_GAPS) !== 0 ? null : (st.flags & CTX_LOOKAHEAD) !== 0 ? st.wform : st.wconf;
+    if (mask !== 0) writeValues(m, out, dst, n, mask);
+    else if (n === 1) f1(m.f, dst, out);
+    else for (let j = 0; j < n; j++) m.f[dst + j] = out === null ? NaN : ((out[j] as number | undefined) ?? NaN);
+    return m.bar;
+  }
   if (st.okey) return otherLeave(m, st, dst, n, mask);
   const f = m.f;
   // Every list below has n items, filled in place (no allocation per bar).
@@ -679,6 +719,20 @@ function rewind(m: ContextHost, st: RequestState, bars: FeedBars | null | undefi
  * else -1. */
 export function ctxEnterRun(m: ContextHost, s: number, tf: unknown, flags: number): number {
   let st = m.cs[s] as RequestState | undefined;
+  if (st !== undefined) {
+    const lz = m.lazy[s];
+    if (lz !== undefined && lz.on) {
+      const row = m.aheadRow;
+      if (row === lz.last + 1 && tf === st.tf && flags === st.flags && quietRow(m, st, row)) {
+        lz.last = row;
+        return -1;
+      }
+      settle(st, lz);
+    } else if (m.lazyOn && m.bar === st.bar + 1 && m.aheadCols !== null && canDefer(m, st, tf, flags) && quietRow(m, st, m.aheadRow)) {
+      deferFrom(m, s, st);
+      return -1;
+    }
+  }
   if (st === undefined || !quietEnter(m, st, tf, flags)) {
     ctxEnter(m, s, tf, null, flags);
     st = m.cs[s] as RequestState;
@@ -745,6 +799,109 @@ function quietEnter(m: ContextHost, st: RequestState, tf: unknown, flags: number
   st.rv = nv;
   st.run = mustRun(m, st, flags, false);
   return true;
+}
+
+/** Whether the request's state (exact as of the previous chart bar) may start deferring quiet
+ * bars: what quietEnter asks of it. */
+function canDefer(m: ContextHost, st: RequestState, tf: unknown, flags: number): boolean {
+  if (st.okey !== '' || st.bar < 0 || st.fd !== false || st.arrived || tf !== st.tf || flags !== st.flags || (flags & CTX_LOOPED) === 0) return false;
+  return (flags & CTX_LOOKAHEAD) === 0 || (st.fdone && st.fp === st.wp);
+}
+
+/** Whether the confirmed chart bar of `row` (its registers written) is quiet for a request whose
+ * working period is st.wp..st.wend: inside it, not its last chart bar (by its close and by the
+ * next row), so the expression does not run and no value confirms. */
+function quietRow(m: ContextHost, st: RequestState, row: number): boolean {
+  const f = m.f;
+  const end = st.wend;
+  const t = f[TIME] as number;
+  const cols = m.aheadCols;
+  if (cols === null || !(t >= st.wp && t < end) || !((f[TIME_CLOSE] as number) < end) || f[IS_REALTIME] === 1) return false;
+  const next = row + 1;
+  return next < cols.length && (cols.time[next] as number) < end;
+}
+
+/** Starts deferring at the current chart bar (row m.aheadRow): the state stays as of the one before. */
+function deferFrom(m: ContextHost, s: number, st: RequestState): void {
+  let lz = m.lazy[s];
+  if (lz === undefined) {
+    lz = { on: false, row0: 0, last: 0, bar0: 0, cols: null };
+    m.lazy[s] = lz;
+  }
+  lz.on = true;
+  lz.row0 = m.aheadRow - 1;
+  lz.last = m.aheadRow;
+  lz.bar0 = st.bar;
+  lz.cols = m.aheadCols;
+  m.lazySlots.push(s);
+}
+
+/** Applies the deferred quiet bars row0+1..last to the state, as quietEnter and ctxLeave would have
+ * one by one: the state is then exact as of the chart bar of `last` (after its CTX_OUT). */
+function settle(st: RequestState, lz: LazyRows): void {
+  lz.on = false;
+  const cols = lz.cols;
+  lz.cols = null;
+  if (cols === null) return;
+  const a = lz.row0 + 1;
+  const b = lz.last;
+  let wh = st.wh;
+  let wl = st.wl;
+  let wc = st.wc;
+  let wv = st.wv;
+  const high = cols.high;
+  const low = cols.low;
+  const close = cols.close;
+  const volume = cols.volume;
+  for (let r = a; r < b; r++) {
+    wh = Math.max(wh, high[r] as number);
+    wl = Math.min(wl, low[r] as number);
+    wc = close[r] as number;
+    wv += nz(volume[r] as number);
+  }
+  // The commit of chart bar `b`: the working values of bar b - 1 (row0's own when b - 1 is row0).
+  st.kp = st.wp; st.ki = st.wi; st.ko = st.wo; st.kh = wh; st.kl = wl; st.kc = wc; st.kv = wv;
+  st.kclosed = b - 1 === lz.row0 ? st.wclosed : false;
+  st.kend = st.wend;
+  wh = Math.max(wh, high[b] as number);
+  wl = Math.min(wl, low[b] as number);
+  wc = close[b] as number;
+  wv += nz(volume[b] as number);
+  st.wh = wh;
+  st.wl = wl;
+  st.wc = wc;
+  st.wv = wv;
+  const bar = lz.bar0 + (b - lz.row0);
+  st.bar = bar;
+  st.savedBar = bar;
+  st.loop = 0;
+  st.opened = false;
+  st.wclosed = false;
+  st.ro = st.wo;
+  if ((st.flags & CTX_LOOKAHEAD) !== 0) {
+    st.rh = st.fh;
+    st.rl = st.fl;
+    st.rc = st.fc;
+    st.rv = st.fv;
+  } else {
+    st.rh = wh;
+    st.rl = wl;
+    st.rc = wc;
+    st.rv = wv;
+  }
+  st.run = false;
+}
+
+/** Applies every request's deferred quiet bars (the end of runBars' rows: Instance.runRows). */
+export function settleContexts(m: ContextHost): void {
+  const slots = m.lazySlots;
+  for (let i = 0; i < slots.length; i++) {
+    const s = slots[i] as number;
+    const lz = m.lazy[s];
+    const st = m.cs[s] as RequestState | undefined;
+    if (lz !== undefined && lz.on && st !== undefined) settle(st, lz);
+  }
+  slots.length = 0;
 }
 
 /** CTX_IN_LOOP: CTX_IN, then the loop's first pass (ctxLoop): the first due bar's index, or -1. */
