@@ -42,6 +42,7 @@
 // The context's position in the other symbol's bars is state (`oi`), the bars themselves are not.
 
 import { R } from '../core/registers.js';
+import { CTX_GAPS_FLAG, CTX_LOOKAHEAD_FLAG, CTX_LOWER_FLAG } from './jit-ops.js';
 import { tickerNeeds, tickerStandard } from '../builtins/ticker.js';
 import type { BarColumns } from '../data/bars.js';
 import type { SymbolInfo, TimeframeInfo } from '../core/runtime.js';
@@ -78,6 +79,7 @@ export const CTX_GAPS = 1;
 export const CTX_LOOKAHEAD = 2;
 export const CTX_IGNORE_INVALID = 4;
 export const CTX_LOWER = 8;
+if (CTX_GAPS !== CTX_GAPS_FLAG || CTX_LOOKAHEAD !== CTX_LOOKAHEAD_FLAG || CTX_LOWER !== CTX_LOWER_FLAG) throw new Error('Internal: jit-ops.ts writes the request flags as contexts.ts defines them.');
 /** The program runs the expression between CTX_LOOP and a JMP back to it (every request of this
  * compiler): the chart's own symbol then swaps the registers in CTX_LOOP, and only when the
  * expression's value is needed (see `mustRun`). Programs without it swap in CTX_IN. */
@@ -910,14 +912,15 @@ export function ctxEnterLoop(m: ContextHost, s: number, tf: unknown, sym: unknow
   if (st !== undefined && st.okey !== '' && st.okey === m.feedKey[s] && sym === m.feedSym[s] && tf === m.feedTf[s] && flags === st.flags && m.feeds[s] != null) {
     // The common case of another symbol: the same symbol, timeframe and flags as on the previous
     // chart bar, bars at hand (what otherEnter does then, without its checks).
+    const f = m.f;
     st.ono = false;
     st.loop = 0;
-    if (st.items.length !== 0) st.items.length = 0;
-    st.ct = m.f[TIME] as number;
-    st.ctc = m.f[TIME_CLOSE] as number;
+    if ((flags & CTX_LOWER) !== 0 && st.items.length !== 0) st.items.length = 0;
+    st.ct = f[TIME] as number;
+    st.ctc = f[TIME_CLOSE] as number;
     st.savedBar = m.bar;
     const bars = m.feeds[s] as FeedBars;
-    if (st.opart === true || m.f[IS_REALTIME] === 1) rewind(m, st, bars);
+    if (st.opart === true || f[IS_REALTIME] === 1) rewind(m, st, bars);
     return otherLoad(m, st, bars);
   }
   ctxEnter(m, s, tf, sym, flags);
@@ -969,15 +972,17 @@ export function ctxLoop(m: ContextHost, s: number, src: number, count: number): 
 }
 
 /** The load half of CTX_LOOP for another symbol: when bar `st.oi` of `bars` is due on this chart
- * bar, writes it to the registers (saving the chart's first) and returns its index; else -1. */
-function otherLoad(m: ContextHost, st: RequestState, bars: FeedBars): number {
+ * bar, writes it to the registers (saving the chart's first) and returns its index; else -1 (and
+ * changes nothing). The compiled tier calls it as `ctxLoad` (jit-ops.ts). */
+export function otherLoad(m: ContextHost, st: RequestState, bars: FeedBars): number {
   const f = m.f;
   const lower = (st.flags & CTX_LOWER) !== 0;
   const k = st.oi;
   if (k >= bars.length) return -1;
   const bt = bars.time[k] as number;
+  const btc = bars.timeClose[k] as number;
   const tc = st.ctc;
-  const due = lower ? bt < tc : bt <= st.ct || (bars.timeClose[k] as number) <= tc;
+  const due = lower ? bt < tc : bt <= st.ct || btc <= tc;
   if (!due) return -1;
   if (st.loop === 0) {
     saveChart(m, st);
@@ -994,7 +999,7 @@ function otherLoad(m: ContextHost, st: RequestState, bars: FeedBars): number {
   let c = bars.close[k] as number;
   let v = bars.volume[k] as number;
   const from = bars.src;
-  if (from !== undefined && !lower && (bars.timeClose[k] as number) > tc && (f[IS_REALTIME] === 1 || st.orerun === true)) {
+  if (from !== undefined && !lower && btc > tc && (f[IS_REALTIME] === 1 || st.orerun === true)) {
     // A forming bar on a realtime chart bar: what of it had formed by the chart bar's close (the
     // other symbol's bars that opened before it), as TradingView shows and repaints it.
     const part = formingBar(from, bt, tc);
@@ -1009,7 +1014,7 @@ function otherLoad(m: ContextHost, st: RequestState, bars: FeedBars): number {
   f[CLOSE] = c;
   f[VOLUME] = v;
   f[TIME] = bt;
-  f[TIME_CLOSE] = bars.timeClose[k] as number;
+  f[TIME_CLOSE] = btc;
   const first = st.ostart ?? 0;
   f[BAR_INDEX] = k - first;
   f[HL2] = (h + l) / 2;
@@ -1017,7 +1022,7 @@ function otherLoad(m: ContextHost, st: RequestState, bars: FeedBars): number {
   f[OHLC4] = (o + h + l + c) / 4;
   f[HLCC4] = (h + l + c + c) / 4;
   f[IS_FIRST] = k === first ? 1 : 0;
-  st.otc = bars.timeClose[k] as number;
+  st.otc = btc;
   st.oi = k + 1;
   st.loop++;
   m.bar = k;
