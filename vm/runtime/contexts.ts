@@ -50,7 +50,7 @@ import { parseTimeframe, timeframeSeconds } from '../builtins/time/timeframe.js'
 import { symbolSchedule } from '../builtins/time/session.js';
 import { periodEnd, periodStart } from '../builtins/time/periods.js';
 import { newArray } from '../core/heap.js';
-import { DataNeeded, NoData, type FeedBars, type RequestData } from './request-data.js';
+import { DataNeeded, NoData, feedBarsOf, type FeedBars, type RequestData } from './request-data.js';
 
 // The bar registers as module constants: the per-bar paths read no object.
 const {
@@ -235,14 +235,23 @@ export interface RequestState {
   items: number[];
 }
 
+/** An empty list of requested values that holds numbers unboxed from the start (V8: a double
+ * array; an empty `[]` becomes one at its first number, and code optimised for one kind deopts
+ * on the other: the compiled tier's history loop, every run). Strings still go in. */
+function numbers(): RequestedValue[] {
+  const a: RequestedValue[] = [0.5];
+  a.length = 0;
+  return a;
+}
+
 function newRequestState(): RequestState {
   return {
     bar: -1, tf: '',
-    kp: NaN, ki: -1, ko: NaN, kh: NaN, kl: NaN, kc: NaN, kv: NaN, kform: [], kconf: [], kclosed: false, kend: NaN, fp: NaN, fdone: false, fh: NaN, fl: NaN, fc: NaN, fv: NaN,
+    kp: NaN, ki: -1, ko: NaN, kh: NaN, kl: NaN, kc: NaN, kv: NaN, kform: numbers(), kconf: numbers(), kclosed: false, kend: NaN, fp: NaN, fdone: false, fh: NaN, fl: NaN, fc: NaN, fv: NaN,
     ro: NaN, rh: NaN, rl: NaN, rc: NaN, rv: NaN, run: true, ct: NaN, ctc: NaN,
-    wp: NaN, wi: -1, wo: NaN, wh: NaN, wl: NaN, wc: NaN, wv: NaN, wform: [], wconf: [], wclosed: false,
+    wp: NaN, wi: -1, wo: NaN, wh: NaN, wl: NaN, wc: NaN, wv: NaN, wform: numbers(), wconf: numbers(), wclosed: false,
     arrived: false, fd: false, opened: false, wend: NaN, flags: 0, saved: new Float64Array(SWAPPED), savedBar: -1,
-    okey: '', oi: 0, ocur: [], oprev: [], otc: NaN, oshown: -1, loop: 0, ono: false, osym: null, inside: false, opart: false, orerun: false, ostart: 0, items: [],
+    okey: '', oi: 0, ocur: numbers(), oprev: numbers(), otc: NaN, oshown: -1, loop: 0, ono: false, osym: null, inside: false, opart: false, orerun: false, ostart: 0, items: [],
   };
 }
 
@@ -639,8 +648,7 @@ function convertBars(bars: FeedBars, rate: FeedBars, inverse: boolean): FeedBars
     return { ...b, open, high, low, close };
   };
   const out = conv(bars);
-  if (bars.src !== undefined) out.src = conv(bars.src);
-  return out;
+  return feedBarsOf(out, out.timeClose, bars.src === undefined ? undefined : conv(bars.src), bars.sym);
 }
 
 /** CTX_IN for another symbol or intrabars: checks the request, finds its bars (or suspends), saves
