@@ -923,7 +923,11 @@ export function ctxLoop(m: ContextHost, s: number, src: number, count: number): 
     }
     if (count === n) for (let j = 0; j < n; j++) prev[j] = f[src + j] as number;
     else readValues(m, prev, src, n, (count - n) / CTX_STRINGS);
-    if (lower && (bars.time[st.oi - 1] as number) >= st.ct) st.items.push(f[src] as number);
+    if (lower && (bars.time[st.oi - 1] as number) >= st.ct) {
+      // (A tuple: its n values, one after the other.)
+      const items = st.items;
+      for (let j = 0; j < n; j++) items.push(f[src + j] as number);
+    }
     else if (st.olow === true && st.ofb !== st.savedBar && (bars.time[st.oi - 1] as number) >= st.ct) {
       // The chart bar's first intrabar (lookahead_on shows it).
       const first = st.ofirst ?? (st.ofirst = []);
@@ -1044,9 +1048,15 @@ function otherLeave(m: ContextHost, st: RequestState, dst: number, n: number, ma
   return st.savedBar;
 }
 
+/** CTX_OUT_ARR's last operand for a tuple of n values: (bools mask) + n × CTX_ARR_TUPLE. */
+export const CTX_ARR_TUPLE = 65536;
+
 /** CTX_OUT_ARR: leaves a lower-timeframe request: restores the chart bar; o[dst] := the array of
- * this chart bar's intrabar values (na with ignore_invalid_symbol and no data). */
+ * this chart bar's intrabar values (na with ignore_invalid_symbol and no data); a tuple of n
+ * values: o[dst + j] := the array of value j. `bools`: bit j set when value j is a bool (see
+ * CTX_ARR_TUPLE). */
 export function ctxLeaveArray(m: ContextHost, s: number, dst: number, o: unknown[], bools: number): number {
+  if (bools >= CTX_ARR_TUPLE) return leaveArrays(m, s, dst, o, Math.floor(bools / CTX_ARR_TUPLE), bools % CTX_ARR_TUPLE);
   const st = m.cs[s] as RequestState;
   const f = m.f;
   if (st.loop > 0) {
@@ -1057,6 +1067,35 @@ export function ctxLeaveArray(m: ContextHost, s: number, dst: number, o: unknown
   }
   o[dst] = st.ono ? null : newArray(bools === 1 ? st.items.map((x) => (x === x && x !== 0 ? 1 : 0)) : st.items.slice());
   st.items.length = 0;
+  return st.savedBar;
+}
+
+/** CTX_OUT_ARR of a tuple: o[dst + j] := the array of value j of this chart bar's intrabars (the
+ * items hold the n values of each intrabar one after the other). */
+function leaveArrays(m: ContextHost, s: number, dst: number, o: unknown[], n: number, bools: number): number {
+  const st = m.cs[s] as RequestState;
+  if (st.loop > 0) {
+    copyRegs(m.f, st.saved);
+    m.bar = st.savedBar;
+    m.syminfo = m.chartSyminfo;
+    st.inside = false;
+  }
+  const items = st.items;
+  const per = Math.floor(items.length / n);
+  for (let j = 0; j < n; j++) {
+    if (st.ono) {
+      o[dst + j] = null;
+      continue;
+    }
+    const bool = ((bools >> j) & 1) === 1;
+    const list = new Array<number>(per);
+    for (let k = 0; k < per; k++) {
+      const x = items[k * n + j] as number;
+      list[k] = bool ? (x === x && x !== 0 ? 1 : 0) : x;
+    }
+    o[dst + j] = newArray(list);
+  }
+  items.length = 0;
   return st.savedBar;
 }
 

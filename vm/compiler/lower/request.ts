@@ -43,6 +43,9 @@ const CURRENCY = 2 ** 29;
 /** The count operand of CTX_NEXT and CTX_OUT: n + CTX_STRINGS × (mask of the string values). */
 const CTX_STRINGS = 32;
 
+/** CTX_OUT_ARR's last operand for a tuple: (bools mask) + n × ARR_TUPLE. */
+const ARR_TUPLE = 65536;
+
 /** The symbols that name the chart's own data. */
 const OWN_SYMBOLS = new Set(['syminfo.tickerid', 'syminfo.ticker']);
 
@@ -269,8 +272,8 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
     cx.err('E504', exprE.span, `The expression \`${cx.q(exprE)}\` of '${name}' has no value.`);
     return poison();
   }
-  if (vals.length > (lowerTf ? 1 : maxN)) {
-    cx.err('E504', exprE.span, lowerTf ? `'${name}' requests one value per intrabar, not a tuple (not supported yet).` : `The expression of '${name}' has ${vals.length} values: at most ${maxN} can be requested at once.`);
+  if (vals.length > maxN) {
+    cx.err('E504', exprE.span, `The expression of '${name}' has ${vals.length} values: at most ${maxN} can be requested at once.`);
     return poison();
   }
   for (let j = 0; j < vals.length; j++) {
@@ -297,10 +300,15 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
   fn.em.emitJump(Op.CTX_NEXT, top, slot, src, count);
   fn.em.mark(end);
   if (lowerTf) {
-    const v = vals[0] as Val;
-    const dst = cx.newReg();
-    fn.em.emit(Op.CTX_OUT_ARR, slot, src, dst, v.type.base === 'bool' ? 1 : 0);
-    return [{ reg: dst, type: { base: 'array', qual: Qual.Series, elem: { ...v.type, qual: Qual.Series } } }];
+    // One array per requested value (a tuple gives a tuple of arrays). The last operand: bit j set
+    // when value j is a bool; with more than one value, n × ARR_TUPLE added.
+    const dst = cx.newReg(n);
+    let bools = 0;
+    vals.forEach((v, j) => {
+      if (v.type.base === 'bool') bools |= 1 << j;
+    });
+    fn.em.emit(Op.CTX_OUT_ARR, slot, src, dst, n > 1 ? bools + n * ARR_TUPLE : bools);
+    return vals.map((v, j) => ({ reg: dst + j, type: { base: 'array', qual: Qual.Series, elem: { ...v.type, qual: Qual.Series } } }));
   }
   const dst = cx.newReg(n);
   fn.em.emit(Op.CTX_OUT, slot, src, dst, count);
