@@ -50,7 +50,8 @@ import { parseTimeframe, timeframeSeconds } from '../builtins/time/timeframe.js'
 import { symbolSchedule } from '../builtins/time/session.js';
 import { periodEnd, periodStart } from '../builtins/time/periods.js';
 import { newArray } from '../core/heap.js';
-import { DataNeeded, NoData, feedBarsOf, type FeedBars, type RequestData } from './request-data.js';
+import { DataNeeded, NoData, type FeedBars, type RequestData } from './request-data.js';
+import { convertBars, CURRENCY_SEP, rateAt, ratePair } from './request-currency.js';
 
 // The bar registers as module constants: the per-bar paths read no object.
 const {
@@ -661,9 +662,6 @@ function feedOf(m: ContextHost, s: number, sym: string, tfs: string, info: Timef
   return got;
 }
 
-/** request.security(currency = X): the compiler passes the symbol as `symbol + CURRENCY_SEP + X`. */
-export const CURRENCY_SEP = '\u0001';
-
 /** The bars of `sym` with prices in currency `to`: open, high, low and close (so hl2, hlc3, ohlc4,
  * hlcc4 and everything the expression builds from them) multiplied by the rate from the symbol's
  * currency (its syminfo.currency) to `to`: the close of the rate pair's last bar that opened at or
@@ -679,51 +677,11 @@ function convertedFeed(m: ContextHost, s: number, sym: string, to: string, tfs: 
     m.feeds[s] = got instanceof NoData ? null : got;
     return got;
   }
-  const pair = `${from}${to}`;
-  const inverse = `${to}${from}`;
-  const rate = m.data.bars(pair, tfs, info, fn);
-  if (rate === undefined) throw new DataNeeded({ symbol: pair, timeframe: tfs, lower: false });
-  let use: FeedBars;
-  if (!(rate instanceof NoData)) use = rate;
-  else {
-    const inv = m.data.bars(inverse, tfs, info, fn);
-    if (inv === undefined) throw new DataNeeded({ symbol: inverse, timeframe: tfs, lower: false });
-    if (inv instanceof NoData) {
-      return m.fail(
-        'no-data',
-        `${fn}: currency = ${to} converts the prices of "${sym}" from ${from}, which needs the exchange rate ${pair} (or ${inverse}) at "${tfs}" or lower: give its bars as another symbol (CLI: --data-for ${pair}=file.csv; app: import a dataset with ticker ${pair}). ${rate.message}`,
-      );
-    }
-    use = inv;
-  }
-  const out = convertBars(got, use, !(rate === use));
+  const rate = ratePair(m.data, from, to, tfs, info, fn, `"${sym}"`);
+  if (rate instanceof NoData) return m.fail('no-data', rate.message);
+  const out = convertBars(got, rate.bars, rate.inverse);
   m.feeds[s] = out;
   return out;
-}
-
-/** `bars` with open/high/low/close times the as-of close of `rate` (divided by it when `inverse`). */
-function convertBars(bars: FeedBars, rate: FeedBars, inverse: boolean): FeedBars {
-  const conv = <T extends { time: Float64Array; open: Float64Array; high: Float64Array; low: Float64Array; close: Float64Array; length: number }>(b: T): T => {
-    const n = b.length;
-    const open = new Float64Array(n);
-    const high = new Float64Array(n);
-    const low = new Float64Array(n);
-    const close = new Float64Array(n);
-    let r = -1;
-    for (let i = 0; i < n; i++) {
-      const t = b.time[i] as number;
-      while (r + 1 < rate.length && (rate.time[r + 1] as number) <= t) r++;
-      const c = r < 0 ? NaN : (rate.close[r] as number);
-      const k = inverse ? 1 / c : c;
-      open[i] = (b.open[i] as number) * k;
-      high[i] = (b.high[i] as number) * k;
-      low[i] = (b.low[i] as number) * k;
-      close[i] = (b.close[i] as number) * k;
-    }
-    return { ...b, open, high, low, close };
-  };
-  const out = conv(bars);
-  return feedBarsOf(out, out.timeClose, bars.src === undefined ? undefined : conv(bars.src), bars.sym);
 }
 
 /** CTX_IN for another symbol or intrabars: checks the request, finds its bars (or suspends), saves
@@ -825,44 +783,15 @@ function ownRate(m: ContextHost, s: number, tfs: string, to: string): number {
   if (rate === undefined || rate === null || m.feedSym[s] !== to || m.feedTf[s] !== tfs) {
     const info = TIMEFRAMES.get(tfs) ?? parseTimeframe(tfs);
     if (!info) return 1; // (the context fails naming the timeframe)
-    const pair = `${from}${to}`;
-    const inverse = `${to}${from}`;
-    const direct = m.data.bars(pair, tfs, info, 'request.security()');
-    if (direct === undefined) throw new DataNeeded({ symbol: pair, timeframe: tfs, lower: false });
-    let use: FeedBars;
-    let inv = false;
-    if (!(direct instanceof NoData)) use = direct;
-    else {
-      const back = m.data.bars(inverse, tfs, info, 'request.security()');
-      if (back === undefined) throw new DataNeeded({ symbol: inverse, timeframe: tfs, lower: false });
-      if (back instanceof NoData) {
-        return m.fail(
-          'no-data',
-          `request.security(): currency = ${to} converts the prices of the chart's symbol "${m.chartSyminfo.tickerid}" from ${from}, which needs the exchange rate ${pair} (or ${inverse}) at "${tfs}" or lower: give its bars as another symbol (CLI: --data-for ${pair}=file.csv; app: import a dataset with ticker ${pair}). ${direct.message}`,
-        );
-      }
-      use = back;
-      inv = true;
-    }
-    m.feeds[s] = use;
+    const got = ratePair(m.data, from, to, tfs, info, 'request.security()', `the chart's symbol "${m.chartSyminfo.tickerid}"`);
+    if (got instanceof NoData) return m.fail('no-data', got.message);
+    m.feeds[s] = got.bars;
     m.feedSym[s] = to;
     m.feedTf[s] = tfs;
-    m.feedKey[s] = inv ? 'i' : 'd';
-    rate = use;
+    m.feedKey[s] = got.inverse ? 'i' : 'd';
+    rate = got.bars;
   }
-  // The pair's last bar that opened at or before the chart bar.
-  const t = m.f[TIME] as number;
-  const time = rate.time;
-  let lo = 0;
-  let hi = rate.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((time[mid] as number) <= t) lo = mid + 1;
-    else hi = mid;
-  }
-  if (lo === 0) return NaN;
-  const c = rate.close[lo - 1] as number;
-  return m.feedKey[s] === 'i' ? 1 / c : c;
+  return rateAt(rate, m.feedKey[s] === 'i', m.f[TIME] as number);
 }
 
 /** CTX_IN_RUN (the chart's own symbol): CTX_IN, then, when the expression must run on this chart

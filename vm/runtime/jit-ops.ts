@@ -349,12 +349,12 @@ export function opJs(cx: OpContext, pc: number, inMain: boolean, R: RegNames): s
         // A deferred quiet chart bar of an own-symbol request (contexts.ts, LazyRows) writes the
         // value held here, without the call (what ctxLeave does for it).
         // Another symbol's (contexts.ts, otherLeave) too: the chart bar's registers back, and the
-        // value of the bar the chart sees.
+        // value of the bar the chart sees (not intrabars of a lower timeframe, `olow`: the call).
         const restore = Array.from({ length: 13 }, (_, r) => `f[${r}] = sv[${r}];`).join(' ');
         out.push(
           `p = ${pc}; { const s = cb + ${a}, st = m.cs[s], lz = m.lazy[s]; if (lz !== undefined && lz.on && lz.last === m.aheadRow) {`,
           ` const fl = st.flags; if ((fl & ${CTX_GAPS_FLAG}) !== 0) f[${c}] = NaN; else { const x = ((fl & ${CTX_LOOKAHEAD_FLAG}) !== 0 ? st.wform : st.wconf)[0]; f[${c}] = x === undefined ? NaN : x; }`,
-          ` } else if (st.okey !== '' && (st.flags & ${CTX_LOWER_FLAG}) === 0) {`,
+          ` } else if (st.okey !== '' && (st.flags & ${CTX_LOWER_FLAG}) === 0 && st.olow !== true) {`,
           `  if (st.loop > 0) { const sv = st.saved; ${restore} m.bar = st.savedBar; m.syminfo = m.chartSyminfo; st.inside = false; }`,
           `  let x = NaN; if (!st.ono) { const cur = st.oi - 1, fl = st.flags;`,
           `   const idx = (fl & ${CTX_LOOKAHEAD_FLAG}) !== 0 || f[${BAR.isRealtime}] === 1 || (cur >= 0 && st.otc <= f[${BAR.timeClose}]) ? cur : cur - 1;`,
@@ -387,7 +387,7 @@ export function opJs(cx: OpContext, pc: number, inMain: boolean, R: RegNames): s
         // bar loaded (ctxLoad) only when one is due.
         out.push(
           `p = ${pc}; { const s = cb + ${a}, st = m.cs[s], bars = m.feeds[s]; let k = -1;`,
-          ` if (st.okey !== '' && !st.ono && bars != null && st.loop > 0 && st.orerun !== true && (st.flags & ${CTX_LOWER_FLAG}) === 0) {`,
+          ` if (st.okey !== '' && !st.ono && bars != null && st.loop > 0 && st.orerun !== true && (st.flags & ${CTX_LOWER_FLAG}) === 0 && st.olow !== true) {`,
           `  const prev = st.oprev; st.oprev = st.ocur; st.ocur = prev; prev[0] = f[${b}];`,
           `  const i = st.oi; if (i < bars.length && (bars.time[i] <= st.ct || bars.timeClose[i] <= st.ctc)) k = ctxLoad(m, st, bars);`,
           ` } else k = ctxLoop(m, s, ${b}, ${c});`,

@@ -175,7 +175,7 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
   const cur = args.get('currency');
   let ownCurrency = -1;
   if (cur && !(cur.kind === 'Na')) {
-    // Another symbol's prices in another currency (runtime/contexts.ts convertedFeed): the symbol
+    // Another symbol's prices in another currency (runtime/contexts.ts convertedFeed, runtime/request-currency.ts): the symbol
     // operand becomes `symbol + "\u0001" + currency`, the rate pair's bars a host call like its own.
     // The chart's own symbol: the timeframe operand becomes `timeframe + "\u0001" + currency`
     // (flag CURRENCY; runtime/contexts.ts ownRate converts the chart's bars as they fold).
