@@ -27,7 +27,6 @@ import { PlotBuffer } from './chart/plot-buffer.js';
 import type { ChartView, TradeMark } from './chart/chart-view.js';
 import { mark, markAt, type TimingMark } from '../marks.js';
 import { PreviewRun, rememberedLayout, rememberLayout, rememberShown, type RestorePreview } from './restore-preview.js';
-import { removeFirstPaint } from './first-paint.js';
 import { EngineRestarted, heldScript, setHeldScript, type EngineHost } from './engine-client.js';
 import { afterCompiled, afterRunStart, withNotice } from './notice-rules.js';
 import { AlertCenter } from './alert-center.js';
@@ -429,9 +428,7 @@ export class AppController {
     chart.afterNextPaint(() => {
       if (this.drawSeq !== seq) return;
       if (runId === PREVIEW_RUN || this.preview.shows(runId)) {
-        // The library's chart is on screen: the page's first frame over it goes.
-        removeFirstPaint((s, b, v) => this.chart?.pointAt(s, b, v) ?? null);
-        this.preview.painted(performance.now());
+        this.preview.painted(performance.now(), (s, b, v) => this.chart?.pointAt(s, b, v) ?? null);
         return;
       }
       if (this.runId !== runId) return;
@@ -443,13 +440,13 @@ export class AppController {
   private drawn(runId: number, at: number, libraryAt = at): void {
     this.drawFor = null;
     this.preview.drop();
-    removeFirstPaint();
     this.timings.drawn = at;
     this.timings.libraryDrawn = libraryAt;
-    // Where the library laid this chart out: the next load's first frame is drawn there.
+    // Where the library laid this chart out: the next load's first frame is drawn there (not while
+    // messages above the chart take some of its height: a reload starts without them).
     const layout = this.chart?.layout();
-    const { program, dataset, studies } = this.state;
-    if (layout && program && dataset && studies.length === 0) rememberLayout(program, dataset.id, layout);
+    const { program, dataset, studies, notices } = this.state;
+    if (layout && program && dataset && studies.length === 0 && notices.length === 0) rememberLayout(program, dataset.id, layout);
     markAt('p:drawn', at);
     this.set({ drawn: { runId, at } });
     // A restore drawn from its last candles: the engine sends the history behind it now.
@@ -461,10 +458,8 @@ export class AppController {
   /** Shows a restore read from storage by the page (restore-preview.ts) until the engine's run
    * comes: drawn at once, unless the engine has already started a run. */
   showPreview(p: RestorePreview): void {
-    if (this.runId !== 0 || !this.preview.start(p)) {
-      removeFirstPaint();
-      return;
-    }
+    if (this.runId !== 0) this.preview.drop();
+    if (this.runId !== 0 || !this.preview.start(p)) return;
     const composite = compositeProgram(p.program, []);
     this.layers = composite.layers;
     this.buffer.reset(composite.program, p.bars);
@@ -541,7 +536,6 @@ export class AppController {
           this.set({ notices: afterRunStart(this.state.notices), status: { ...this.state.status, runId: e.runId } });
           break;
         }
-        removeFirstPaint();
         this.runId = e.runId;
         this.restoring = e.restoring === true;
         this.engineOpened = true;

@@ -115,16 +115,28 @@ export function firstPaintScene(input: FirstPaintInput, layout: ChartLayout): Sc
     bars.push({ bar: b, open: c.open, high: c.high, low: c.low, close: c.close, color: c.open <= c.close ? THEME.up : THEME.down });
   }
 
-  // Each plot's points as the chart gives them to the library (gaps cut the same way).
+  // Each plot's points as the chart gives them to the library (gaps cut the same way), from the
+  // last one before the view (its line enters from the left edge).
+  const end = Math.min(buffer.rowEnd, last + 1);
   const plots = plan.series.map((p) => {
     const pts: { bar: number; value: number; color: string }[] = [];
-    const end = Math.min(buffer.rowEnd, last + 1);
-    for (let b = buffer.barsFrom; b < end; b++) {
+    const at = (b: number) => {
       let pt = plotPoint(buffer, p, b, false);
       if (pt && cutsGaps(p.shape, p.breaks)) pt = gapAdjusted(pt, b + 1 < end ? plotPoint(buffer, p, b + 1, true) : null, p.shape);
-      if (!pt || pt.value === undefined) continue;
+      return pt && pt.value !== undefined ? { bar: b, value: pt.value, color: pt.color ?? p.color } : null;
+    };
+    let start = from;
+    for (let b = from - 1; b >= buffer.barsFrom; b--) {
+      if (at(b)) {
+        start = b;
+        break;
+      }
+    }
+    for (let b = start; b < end; b++) {
+      const pt = at(b);
+      if (!pt) continue;
       if (b >= from) widen(p.pane, pt.value);
-      pts.push({ bar: b, value: pt.value, color: pt.color ?? p.color });
+      pts.push(pt);
     }
     return { plan: p, pts };
   });
@@ -151,7 +163,7 @@ export function firstPaintScene(input: FirstPaintInput, layout: ChartLayout): Sc
   if (lastBar) samples.push({ series: 'candles', bar: lastBar.bar, value: lastBar.close, x: x(lastBar.bar), y: y0(lastBar.close) });
   for (const { plan: p, pts } of plots) {
     const y = ys[p.pane] as (v: number) => number;
-    strokes.push(...strokesOf(p, pts, x, y, first));
+    strokes.push(...strokesOf(p, pts, x, y));
     const end = pts[pts.length - 1];
     if (end) samples.push({ series: p.title, bar: end.bar, value: end.value, x: x(end.bar), y: y(end.value) });
   }
@@ -168,15 +180,12 @@ function drawable(plan: ChartPlan): boolean {
 
 /** A line's strokes: the segment from a point to the next is drawn in the first one's color (as the
  * library does; a transparent one, across a gap, is not drawn); a step's riser in the next's. */
-function strokesOf(p: SeriesPlan, pts: { bar: number; value: number; color: string }[], x: (b: number) => number, y: (v: number) => number, first: number): Stroke[] {
+function strokesOf(p: SeriesPlan, pts: { bar: number; value: number; color: string }[], x: (b: number) => number, y: (v: number) => number): Stroke[] {
   const width = Math.max(1, Math.min(4, Math.round(p.lineWidth)));
   const dash = p.lineStyle === 1 ? [width, width] : p.lineStyle === 2 ? [2 * width, 2 * width] : [];
   const out: Stroke[] = [];
   let cur: Stroke | null = null;
-  // From the last point before the view, so a line enters from the left edge.
-  let i = 0;
-  while (i + 1 < pts.length && (pts[i + 1] as { bar: number }).bar < first) i++;
-  for (; i + 1 < pts.length; i++) {
+  for (let i = 0; i + 1 < pts.length; i++) {
     const a = pts[i] as { bar: number; value: number; color: string };
     const b = pts[i + 1] as { bar: number; value: number; color: string };
     if (a.color === TRANSPARENT) {
@@ -295,6 +304,7 @@ export function paintFirst(input: FirstPaintInput, layout: PageLayout | undefine
     scene = null;
   }
   if (!scene) return Promise.resolve(null);
+  mark('p:first-scene');
   const canvas = document.createElement('canvas');
   canvas.width = Math.round(layout.width * dpr);
   canvas.height = Math.round(layout.height * dpr);
@@ -304,6 +314,7 @@ export function paintFirst(input: FirstPaintInput, layout: PageLayout | undefine
   if (!g) return Promise.resolve(null);
   drawScene(g, scene, dpr);
   document.body.appendChild(canvas);
+  mark('p:first-canvas');
   // The window resized: the chart will not be where the frame is.
   const off = () => removeFirstPaint();
   window.addEventListener('resize', off);
