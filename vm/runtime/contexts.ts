@@ -43,7 +43,7 @@
 
 import { R } from '../core/registers.js';
 import { CTX_GAPS_FLAG, CTX_LOOKAHEAD_FLAG, CTX_LOWER_FLAG } from './jit-ops.js';
-import { tickerNeeds, tickerStandard } from '../builtins/ticker.js';
+import { heikinAshiOf, tickerNeeds, tickerStandard } from '../builtins/ticker.js';
 import type { BarColumns } from '../data/bars.js';
 import type { SymbolInfo, TimeframeInfo } from '../core/runtime.js';
 import { parseTimeframe, timeframeSeconds } from '../builtins/time/timeframe.js';
@@ -259,6 +259,20 @@ export interface RequestState {
    * periods of the chart bars (NaN: no limit; undefined: not decided yet). Chart bars before it
    * leave the context untouched and see na. */
   cstart?: number;
+  /** Heikin Ashi bars of the chart's own symbol (ticker.heikinashi(syminfo.tickerid)): `ha` for
+   * the symbol `hsym` last seen; the Heikin Ashi open and close of the working period (`who`,
+   * `whc`) and of the period before it (`wpo`, `wpc`), and their committed copies (k...). Absent in
+   * the state of an older VM (read as none). */
+  hsym?: unknown;
+  ha?: boolean;
+  who?: number;
+  whc?: number;
+  wpo?: number;
+  wpc?: number;
+  kho?: number;
+  khc?: number;
+  kpo?: number;
+  kpc?: number;
 }
 
 /** An empty list of requested values that holds numbers unboxed from the start (V8: a double
@@ -354,6 +368,7 @@ function ownTicker(m: ContextHost, sym: unknown): boolean {
   const own = (x: string): boolean => x === m.syminfo.tickerid || x === m.syminfo.ticker;
   const std = typeof sym === 'string' ? tickerStandard(sym) : null;
   if (std === null || !own(std)) return false;
+  if (heikinAshiOf(sym as string) !== null) return true;
   const need = tickerNeeds(sym as string, m.syminfo.sessionType ?? 'regular');
   if (need !== null) {
     m.fail('no-data', `request.security(): no data for ${need} of "${std}" (ticker id ${sym as string}): only the chart's own standard bars have data here.`);
@@ -393,6 +408,9 @@ export function ctxEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, f
       }
       if (st.arrived) copyInto(st.kconf, st.wconf);
       st.kclosed = st.wclosed; st.kend = st.wend;
+      if (st.ha === true) {
+        st.kho = st.who; st.khc = st.whc; st.kpo = st.wpo; st.kpc = st.wpc;
+      }
     }
     st.bar = chartBar;
   } else if (st.arrived) {
@@ -495,6 +513,27 @@ export function ctxEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, f
       hc = st.fc;
       hv = st.fv;
     }
+  }
+  if (sym !== st.hsym) {
+    st.hsym = sym;
+    st.ha = typeof sym === 'string' && heikinAshiOf(sym) !== null;
+  }
+  if (st.ha === true) {
+    // Heikin Ashi bars of the requested timeframe's bars: close = ohlc4; open = the average of the
+    // previous Heikin Ashi bar's open and close ((open + close) / 2 on the first); high and low
+    // take them in.
+    const po = st.opened ? (st.kho ?? NaN) : (st.kpo ?? NaN);
+    const pc = st.opened ? (st.khc ?? NaN) : (st.kpc ?? NaN);
+    st.wpo = po;
+    st.wpc = pc;
+    const haC = (ho + hh + hl + hc) / 4;
+    const haO = po === po && pc === pc ? (po + pc) / 2 : (ho + hc) / 2;
+    st.who = haO;
+    st.whc = haC;
+    ho = haO;
+    hc = haC;
+    hh = Math.max(hh, haO, haC);
+    hl = Math.min(hl, haO, haC);
   }
   st.savedBar = chartBar;
   if ((flags & CTX_LOOPED) !== 0) {
