@@ -402,6 +402,8 @@ export class AppController {
   attachChart(view: ChartView | null): void {
     this.chart = view;
     if (view) mark('p:chart-attached');
+    // A resized chart (a splitter moved, a message closed) is laid out anew once it has painted.
+    if (view) view.onResized = () => afterFrames(1, () => this.rememberChartLayout());
     view?.setLayers(this.layers, this.state.studies.map((s) => s.id), this.hiddenStudies());
     view?.setDrawings(this.drawings);
     if (view && this.buffer.barCount > 0) {
@@ -428,7 +430,7 @@ export class AppController {
     chart.afterNextPaint(() => {
       if (this.drawSeq !== seq) return;
       if (runId === PREVIEW_RUN || this.preview.shows(runId)) {
-        this.preview.painted(performance.now(), (s, b, v) => this.chart?.pointAt(s, b, v) ?? null);
+        this.preview.painted(performance.now(), (s, b, v) => this.chart?.pointAt(s, b, v) ?? null, this.chart?.layout() ?? null);
         return;
       }
       if (this.runId !== runId) return;
@@ -442,17 +444,22 @@ export class AppController {
     this.preview.drop();
     this.timings.drawn = at;
     this.timings.libraryDrawn = libraryAt;
-    // Where the library laid this chart out: the next load's first frame is drawn there (not while
-    // messages above the chart take some of its height: a reload starts without them).
-    const layout = this.chart?.layout();
-    const { program, dataset, studies, notices } = this.state;
-    if (layout && program && dataset && studies.length === 0 && notices.length === 0) rememberLayout(program, dataset.id, layout);
     markAt('p:drawn', at);
     this.set({ drawn: { runId, at } });
+    this.rememberChartLayout();
     // A restore drawn from its last candles: the engine sends the history behind it now.
     if (this.restoring || this.buffer.barsFrom > 0) this.engine.chartDrawn(runId).catch(() => undefined);
     this.chartShown = true;
     this.maybeOpenEditor();
+  }
+
+  /** Keeps where the library laid the drawn chart out: the next load's first frame is drawn there
+   * (first-paint.ts). Not while messages above the chart take some of its height (a reload starts
+   * without them), nor with other scripts on the chart (a reload with them has no first frame). */
+  private rememberChartLayout(): void {
+    const layout = this.state.drawn ? this.chart?.layout() : null;
+    const { program, dataset, studies, notices } = this.state;
+    if (layout && program && dataset && studies.length === 0 && notices.length === 0) rememberLayout(program, dataset.id, layout);
   }
 
   /** Shows a restore read from storage by the page (restore-preview.ts) until the engine's run

@@ -71,6 +71,9 @@ export interface PaintedPoint {
 /** Where the chart library puts a value of a series on a bar (ChartView.pointAt). */
 export type Locate = (series: string, bar: number, value: number) => { x: number; y: number } | null;
 
+/** What the library had laid out when it replaced the frame (for tests). */
+type Handover = { points: ({ x: number; y: number } | null)[]; layout: PageLayout | null };
+
 export interface Scene {
   layout: ChartLayout;
   candles: Candle[];
@@ -324,7 +327,7 @@ export function paintFirst(input: FirstPaintInput, layout: PageLayout | undefine
     requestAnimationFrame(() =>
       setTimeout(() => {
         const at = performance.now();
-        lastPainted = { at, samples: scene.samples, library: null };
+        lastPainted = { at, samples: scene.samples, layout, library: null };
         mark('p:first-paint');
         resolve(shown === entry ? at : null);
       }, 0),
@@ -335,21 +338,21 @@ export function paintFirst(input: FirstPaintInput, layout: PageLayout | undefine
 /** Takes the first frame away (the chart library has painted, or will paint something else).
  * `locate`: the library has painted the same chart; where it put the frame's samples is kept
  * (firstPaintInfo). */
-export function removeFirstPaint(locate?: Locate): void {
+export function removeFirstPaint(locate?: Locate, layout?: PageLayout | null): void {
   if (!shown) return;
-  if (locate && lastPainted) lastPainted.library = lastPainted.samples.map((s) => locate(s.series, s.bar, s.value));
+  if (locate && lastPainted) lastPainted.library = { points: lastPainted.samples.map((s) => locate(s.series, s.bar, s.value)), layout: layout ?? null };
   shown.off();
   shown.canvas.remove();
   shown = null;
 }
 
-let lastPainted: { at: number; samples: PaintedPoint[]; library: ({ x: number; y: number } | null)[] | null } | null = null;
+let lastPainted: { at: number; samples: PaintedPoint[]; layout: PageLayout; library: Handover | null } | null = null;
 
 /** The first frame of this page load (for tests; null: none was drawn): when it was on screen,
  * whether it still is, where it put the newest candle's close and each plot's newest value, and
  * where the chart library put them when its paint replaced the frame (null: the frame was taken
  * away for another reason). */
-export function firstPaintInfo(): { at: number; onScreen: boolean; samples: (PaintedPoint & { library: { x: number; y: number } | null })[]; replaced: boolean } | null {
+export function firstPaintInfo(): { at: number; onScreen: boolean; samples: (PaintedPoint & { library: { x: number; y: number } | null })[]; replaced: boolean; layout: PageLayout; libraryLayout: PageLayout | null } | null {
   const p = lastPainted;
-  return p && { at: p.at, onScreen: shown !== null, replaced: p.library !== null, samples: p.samples.map((s, i) => ({ ...s, library: p.library?.[i] ?? null })) };
+  return p && { at: p.at, onScreen: shown !== null, replaced: p.library !== null, layout: p.layout, libraryLayout: p.library?.layout ?? null, samples: p.samples.map((s, i) => ({ ...s, library: p.library?.points[i] ?? null })) };
 }

@@ -225,8 +225,8 @@ export class PreviewRun {
 
   /** The chart library painted the preview at `at` (`locate`: where it puts values; drawn from
    * when the page's first frame showed it). */
-  painted(at: number, locate: Locate): void {
-    removeFirstPaint(locate);
+  painted(at: number, locate: Locate, layout: PageLayout | null): void {
+    removeFirstPaint(locate, layout);
     if (!this.data) return;
     this.libraryAt = at;
     this.drawnAt = Math.min(at, this.data.paintedAt ?? Infinity);
