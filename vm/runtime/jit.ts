@@ -12,7 +12,9 @@
 // Loops are the exception to block by block: at a loop's header the whole loop is one JS `for (;;)`
 // with its hot registers in JS locals (jit-loops.ts; instructions are translated in jit-ops.ts,
 // where the commonest builtins — object fields, array elements, na() — are also written out inline).
-// runBars' history loop has no instruction budget, so its code counts no instructions at all.
+// runBars' history loop has no instruction budget, so its code counts no instructions at all; it
+// calls one function per bar (compiledBody: main's code from its entry to HALT, without the cases no
+// jump reaches there), which V8 optimises as a whole function once and reuses in every later run.
 //
 // Every case below mirrors the case of the same opcode in machine.ts. The language suite runs through
 // both tiers, and tests/vm/jit-equivalence.test.ts compares them cell by cell on every suite, sample
