@@ -7,7 +7,8 @@ import * as Comlink from 'comlink';
 import { host, initOptions } from './ui/engine-client.js';
 import type { EngineEvent } from './worker/protocol.js';
 import { mark } from './marks.js';
-import { readRestorePreview } from './ui/restore-preview.js';
+import { readRestorePreview, type RestorePreview } from './ui/restore-preview.js';
+import { paintFirst } from './ui/first-paint.js';
 
 mark('p:entry');
 
@@ -18,19 +19,29 @@ const listener = Comlink.proxy((e: EngineEvent) => {
   else early.push(e);
 });
 const session = host.api.init(listener, initOptions);
-// The page reads what a restore will show while the worker's script loads (restore-preview.ts).
-const preview = readRestorePreview(initOptions, session);
+// The page reads what a restore will show while the worker's script loads (restore-preview.ts),
+// and draws it at once where the chart will be, without the chart library (first-paint.ts).
+let previewNow: RestorePreview | null | undefined;
+const preview = readRestorePreview(initOptions, session).then(async (p) => {
+  const at = p ? await paintFirst(p, p.layout) : null;
+  if (p && at !== null) p.paintedAt = at;
+  previewNow = p;
+  return p;
+});
 
-// The UI is rendered once the preview is read (or PREVIEW_WAIT_MS has passed): a chart laid out
-// before it would be painted twice, empty and then with the preview's rows.
-const PREVIEW_WAIT_MS = 200;
+// The UI (React, the editor, the chart library: the preloaded chunk) is run once the preview is
+// read and its first frame painted (or PREVIEW_WAIT_MS has passed): run before, it would hold the
+// main thread while the frame waits; and a chart laid out before the preview is read would be
+// painted twice, empty and then with the preview's rows.
+const PREVIEW_WAIT_MS = 300;
 const previewOrLater = Promise.race([preview, new Promise((r) => setTimeout(r, PREVIEW_WAIT_MS))]);
 
-void Promise.all([import('./ui/boot.js'), previewOrLater]).then(([{ boot }]) =>
+void previewOrLater.then(() => import('./ui/boot.js')).then(({ boot }) =>
   boot({
     host,
     session,
     preview,
+    previewNow,
     attach(fn) {
       deliver = fn;
       for (const e of early.splice(0)) fn(e);

@@ -26,7 +26,8 @@ import { compositeProgram, type ChartLayer } from './chart/chart-layers.js';
 import { PlotBuffer } from './chart/plot-buffer.js';
 import type { ChartView, TradeMark } from './chart/chart-view.js';
 import { mark, markAt, type TimingMark } from '../marks.js';
-import { rememberedLayout, rememberShown, sameReset, sameRows, type RestorePreview } from './restore-preview.js';
+import { PreviewRun, rememberedLayout, rememberLayout, rememberShown, type RestorePreview } from './restore-preview.js';
+import { removeFirstPaint } from './first-paint.js';
 import { EngineRestarted, heldScript, setHeldScript, type EngineHost } from './engine-client.js';
 import { afterCompiled, afterRunStart, withNotice } from './notice-rules.js';
 import { AlertCenter } from './alert-center.js';
@@ -150,13 +151,16 @@ export class AppController {
 
   /** performance.now() of milestones of the page's life, for benchmarks (debug accessor).
    * `confirmed`: when the engine's rows matched a chart drawn from the page's preview (`drawn` is
-   * then when that chart was painted). */
-  readonly timings = { ready: NaN, reset: NaN, runEnd: NaN, drawn: NaN, confirmed: NaN };
+   * then when that chart was first on screen, in the page's first frame or the library's paint,
+   * `libraryDrawn` when the library painted it). */
+  readonly timings = { ready: NaN, reset: NaN, runEnd: NaN, drawn: NaN, libraryDrawn: NaN, confirmed: NaN };
 
   /** A restore drawn from what the page read from storage before the engine said anything
-   * (restore-preview.ts): the engine's reset that matches it (`reset`), its rows matching too
-   * (`confirmed`), and when it was painted. */
-  private preview: { data: RestorePreview; reset: Extract<EngineEvent, { type: 'reset' }> | null; confirmed: boolean; drawnAt: number | null } | null = null;
+   * (restore-preview.ts): drawn as the engine's run once its reset and rows are found equal. */
+  private readonly preview = new PreviewRun((runId, at, libraryAt) => {
+    this.timings.confirmed = performance.now();
+    this.drawn(runId, at, libraryAt);
+  });
 
   /** Other tabs of the app (same origin, same storage): told when this one saves a script's
    * source or changes the stored checkpoints, so they do not keep working on what is stale. */
@@ -424,12 +428,10 @@ export class AppController {
     const seq = ++this.drawSeq;
     chart.afterNextPaint(() => {
       if (this.drawSeq !== seq) return;
-      if (runId === PREVIEW_RUN) {
-        const pv = this.preview;
-        if (!pv) return;
-        pv.drawnAt = performance.now();
-        mark('p:preview-drawn');
-        this.confirmPreview();
+      if (runId === PREVIEW_RUN || this.preview.shows(runId)) {
+        // The library's chart is on screen: the page's first frame over it goes.
+        removeFirstPaint((s, b, v) => this.chart?.pointAt(s, b, v) ?? null);
+        this.preview.painted(performance.now());
         return;
       }
       if (this.runId !== runId) return;
@@ -437,11 +439,17 @@ export class AppController {
     });
   }
 
-  /** Run `runId` is fully drawn (painted at `at`). */
-  private drawn(runId: number, at: number): void {
+  /** Run `runId` is fully drawn (on screen from `at`; painted by the chart library at `libraryAt`). */
+  private drawn(runId: number, at: number, libraryAt = at): void {
     this.drawFor = null;
-    this.preview = null;
+    this.preview.drop();
+    removeFirstPaint();
     this.timings.drawn = at;
+    this.timings.libraryDrawn = libraryAt;
+    // Where the library laid this chart out: the next load's first frame is drawn there.
+    const layout = this.chart?.layout();
+    const { program, dataset, studies } = this.state;
+    if (layout && program && dataset && studies.length === 0) rememberLayout(program, dataset.id, layout);
     markAt('p:drawn', at);
     this.set({ drawn: { runId, at } });
     // A restore drawn from its last candles: the engine sends the history behind it now.
@@ -453,8 +461,10 @@ export class AppController {
   /** Shows a restore read from storage by the page (restore-preview.ts) until the engine's run
    * comes: drawn at once, unless the engine has already started a run. */
   showPreview(p: RestorePreview): void {
-    if (this.runId !== 0 || this.preview) return;
-    this.preview = { data: p, reset: null, confirmed: false, drawnAt: null };
+    if (this.runId !== 0 || !this.preview.start(p)) {
+      removeFirstPaint();
+      return;
+    }
     const composite = compositeProgram(p.program, []);
     this.layers = composite.layers;
     this.buffer.reset(composite.program, p.bars);
@@ -464,16 +474,6 @@ export class AppController {
     this.chart?.setLayers(this.layers, [], this.hiddenStudies());
     this.chart?.reset(this.chartTitle(), false);
     this.drawRun(PREVIEW_RUN, true);
-  }
-
-  /** The engine's run matched the preview, reset and rows, and the preview is painted: that is
-   * the run's chart, drawn when the preview was. */
-  private confirmPreview(): void {
-    const pv = this.preview;
-    if (!pv?.reset || !pv.confirmed || pv.drawnAt === null) return;
-    this.timings.confirmed = performance.now();
-    mark('p:preview-confirmed');
-    this.drawn(pv.reset.runId, pv.drawnAt);
   }
 
   /** Resolves once the buffer holds every plot row from bar 0 (a restore sends the last ones first). */
@@ -534,16 +534,14 @@ export class AppController {
       case 'reset': {
         this.timings.reset = performance.now();
         mark('p:reset');
-        const pv = this.preview;
-        if (pv && !pv.reset && sameReset(e, pv.data)) {
+        if (this.preview.matchReset(e)) {
           // The run the preview shows: kept as drawn until its rows are compared.
-          pv.reset = e;
           this.runId = e.runId;
           this.engineOpened = true;
           this.set({ notices: afterRunStart(this.state.notices), status: { ...this.state.status, runId: e.runId } });
           break;
         }
-        this.preview = null;
+        removeFirstPaint();
         this.runId = e.runId;
         this.restoring = e.restoring === true;
         this.engineOpened = true;
@@ -585,20 +583,16 @@ export class AppController {
       }
       case 'outputs': {
         if (e.runId !== this.runId) return;
-        const pv = this.preview;
-        if (pv?.reset && !pv.confirmed) {
-          if (sameRows(e.chunk, pv.data.rows)) {
-            // The chart shows what the engine says: drawn as soon as the preview is painted.
-            pv.confirmed = true;
-            this.drawFor = e.runId;
-            mark('p:rows');
-            this.confirmPreview();
-            break;
-          }
-          // Not what the preview drew: the engine's run starts over on the chart.
-          this.preview = null;
-          this.onEvent(pv.reset);
+        const match = this.preview.matchRows(e.chunk);
+        if (match === 'same') {
+          // The chart shows what the engine says: drawn as soon as the preview is painted.
+          this.drawFor = e.runId;
+          mark('p:rows');
+          this.preview.confirm();
+          break;
         }
+        // Not what the preview drew: the engine's run starts over on the chart.
+        if (match) this.onEvent(match);
         const gapFrom = this.buffer.rowCount;
         const gapTo = this.buffer.tailEnd > 0 ? this.buffer.tailFrom : gapFrom;
         this.buffer.appendOutputs(e.chunk);

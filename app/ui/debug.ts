@@ -3,6 +3,7 @@
 
 import type { AppController } from './controller.js';
 import { timingMarks } from '../marks.js';
+import { firstPaintInfo } from './first-paint.js';
 import type { StrategyReport } from '../worker/protocol.js';
 
 export interface EvergreenDebug {
@@ -94,8 +95,17 @@ export interface EvergreenDebug {
   /** performance.now() (ms since the page started loading) of the engine being ready, the last
    * run's start (reset) and end, and its chart being fully drawn; NaN before they happen.
    * `confirmed`: a restore drawn from the page's own read of storage before the engine answered
-   * (`drawn` is when that was painted) was found equal to the engine's rows at this time. */
-  timings(): { ready: number; reset: number; runEnd: number; drawn: number; confirmed: number };
+   * (`drawn` is when that was first on screen: the page's first frame, or the chart library's
+   * paint) was found equal to the engine's rows at this time. `libraryDrawn`: when the chart
+   * library painted the run (equal to `drawn` but after such a first frame). */
+  timings(): { ready: number; reset: number; runEnd: number; drawn: number; libraryDrawn: number; confirmed: number };
+  /** A reload's first frame, drawn before the chart library loaded (null: none this page load):
+   * when it was on screen, whether it still is, where it put the newest candle's close and each
+   * plot's newest value (px in the chart's box), and where the library put them (`library`) when
+   * its paint of the same chart replaced the frame (`replaced`; false: taken away for another
+   * reason, e.g. the engine's run differed). */
+  firstPaint(): { at: number; onScreen: boolean; replaced: boolean; samples: { series: string; bar: number; value: number; x: number; y: number; library: { x: number; y: number } | null }[] } | null;
+
   /** The scripts added to the chart beside the editor's, in the chart's order: id, name, hidden,
    * overlay, their plots' titles, the panes they draw in (empty when hidden), the bar their run was
    * restored from (null: computed from the first bar) and their error (null: none). */
@@ -178,6 +188,7 @@ export function installDebug(c: AppController): void {
     strategy: () => c.strategyReport(),
     tradesCsv: () => c.strategyTradesCsv(),
     timings: () => ({ ...c.timings }),
+    firstPaint: () => firstPaintInfo(),
     studies() {
       const panes = c.chartView?.layerPanes() ?? {};
       return c.getState().studies.map((s) => ({

@@ -12,6 +12,7 @@ import { DB_NAME, DB_VERSION, type EvergreenDB } from '../store/schema.js';
 import { Store } from '../store/store.js';
 import { mark } from '../marks.js';
 import { hashText } from '../worker/hash.js';
+import type { PageLayout } from './first-paint.js';
 import { CHART_WINDOW, type BarsChunk, type DatasetInfo, type EngineEvent, type InitOptions, type OutputsChunk, type ProgramInfo } from '../worker/protocol.js';
 
 /** What a restore's first frame shows. */
@@ -21,6 +22,10 @@ export interface RestorePreview {
   total: number;
   bars: BarsChunk;
   rows: OutputsChunk;
+  /** Where the chart library drew this program last (first-paint.ts draws the first frame there). */
+  layout?: PageLayout;
+  /** When the page's first frame (first-paint.ts) showed it (performance.now()), if it did. */
+  paintedAt?: number;
 }
 
 const SHOWN_KEY = 'evergreen.restore-shown';
@@ -33,6 +38,7 @@ const SHOWN_KEEP = 8;
 interface Shown {
   program: ProgramInfo;
   dataset: DatasetInfo;
+  layout?: PageLayout;
 }
 
 function shownList(): Shown[] {
@@ -53,6 +59,20 @@ export function rememberShown(program: ProgramInfo, dataset: DatasetInfo): void 
     localStorage.setItem(SHOWN_KEY, JSON.stringify(list));
   } catch {
     // storage full or disabled: the next load draws when the engine answers
+  }
+}
+
+/** Keeps where the chart library drew the chart of `program` over `datasetId` (the entry of
+ * rememberShown), for the next page load's first frame. */
+export function rememberLayout(program: ProgramInfo, datasetId: string, layout: PageLayout): void {
+  try {
+    const list = shownList();
+    const entry = list.find((x) => x.dataset.id === datasetId);
+    if (!entry || JSON.stringify(entry.program) !== JSON.stringify(program)) return;
+    entry.layout = layout;
+    localStorage.setItem(SHOWN_KEY, JSON.stringify(list));
+  } catch {
+    // storage full or disabled: the next load has no first frame before the chart library's
   }
 }
 
@@ -109,7 +129,7 @@ async function readWith(store: Store, opts: InitOptions): Promise<RestorePreview
     const t = rec?.tail;
     if (!t || t.firstBar < 0 || t.time.length === 0 || t.firstBar + t.time.length !== end) return null;
     mark('p:preview-read');
-    return { program: last.program, dataset: { ...last.dataset, length: meta.totalBars }, total: meta.totalBars, bars: { ...t, length: t.time.length }, rows };
+    return { program: last.program, dataset: { ...last.dataset, length: meta.totalBars }, total: meta.totalBars, bars: { ...t, length: t.time.length }, rows, ...(last.layout ? { layout: last.layout } : {}) };
   } catch {
     return null;
   }
@@ -164,4 +184,88 @@ export function sameRows(a: OutputsChunk, b: OutputsChunk): boolean {
       return d !== undefined && sameFloats(c, d);
     });
   });
+}
+
+/** The preview's sequencing in the page (AppController): shown at once, then the engine's reset
+ * and its first rows compared with it. The engine's run is drawn, at the time the preview was
+ * painted, once the preview is painted and both matched (`onDrawn`); the first that does not match
+ * drops the preview and the page draws the engine's run as any other. */
+export class PreviewRun {
+  private data: RestorePreview | null = null;
+  /** The engine's reset that starts the run the preview shows. */
+  private reset: ResetEvent | null = null;
+  private confirmed = false;
+  /** When the preview was first on screen, and when the chart library painted it (performance.now()). */
+  private drawnAt: number | null = null;
+  private libraryAt = NaN;
+
+  constructor(private readonly onDrawn: (runId: number, at: number, libraryAt: number) => void) {}
+
+  /** A preview is shown and the engine's run has not yet replaced it. */
+  get showing(): boolean {
+    return this.data !== null;
+  }
+
+  /** Takes `p` to show; false when one is already shown. */
+  start(p: RestorePreview): boolean {
+    if (this.data) return false;
+    this.data = p;
+    this.reset = null;
+    this.confirmed = false;
+    this.drawnAt = null;
+    return true;
+  }
+
+  /** The chart's next paint shows the preview as run `runId`: the engine's run that matched it,
+   * drawn from the preview's rows (the chart was made after the engine answered). */
+  shows(runId: number): boolean {
+    return this.data !== null && this.reset?.runId === runId && this.drawnAt === null;
+  }
+
+  /** The chart painted the preview at `at` (drawn from when the page's first frame showed it). */
+  painted(at: number): void {
+    if (!this.data) return;
+    this.libraryAt = at;
+    this.drawnAt = Math.min(at, this.data.paintedAt ?? Infinity);
+    mark('p:preview-drawn');
+    this.confirm();
+  }
+
+  /** The engine's reset: true when it starts the run the preview shows (kept as drawn until its
+   * rows are compared); otherwise the preview is dropped. */
+  matchReset(e: ResetEvent): boolean {
+    if (this.data && !this.reset && sameReset(e, this.data)) {
+      this.reset = e;
+      return true;
+    }
+    this.drop();
+    return false;
+  }
+
+  /** The engine's rows of the preview's run: 'same' (the chart shows them; `confirm` draws the
+   * run once the preview is painted), the engine's reset to apply again (they differ: the preview
+   * was a guess, and is dropped), or null (no preview waits for rows). */
+  matchRows(chunk: OutputsChunk): 'same' | ResetEvent | null {
+    const r = this.reset;
+    if (!this.data || !r || this.confirmed) return null;
+    if (sameRows(chunk, this.data.rows)) {
+      this.confirmed = true;
+      return 'same';
+    }
+    this.drop();
+    return r;
+  }
+
+  /** The run is drawn when the preview is painted and its reset and rows matched. */
+  confirm(): void {
+    const r = this.reset;
+    if (!r || !this.confirmed || this.drawnAt === null) return;
+    mark('p:preview-confirmed');
+    this.onDrawn(r.runId, this.drawnAt, this.libraryAt);
+  }
+
+  drop(): void {
+    this.data = null;
+    this.reset = null;
+  }
 }

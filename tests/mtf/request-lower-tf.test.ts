@@ -94,3 +94,48 @@ describe('request.security_lower_tf', () => {
     });
   }
 });
+
+// A tuple expression gives a tuple of arrays, one per value, in intrabar order (TradingView's
+// reference: "If the expression is a tuple, the function returns a tuple of arrays"). Same
+// intrabars: high = close + 1; `close > 20` is true for 21, 22, 23 (day 1) and 30, 31, 32 (day 2).
+const PT: Program = (() => {
+  const { program, diagnostics } = compile(`//@version=6
+indicator("ltf tuple")
+ohlc() => [close, high, close > 20]
+[c, h, up] = request.security_lower_tf(syminfo.tickerid, "360", ohlc())
+plot(array.size(c), "n")
+plot(array.sum(c), "sum_close")
+plot(array.sum(h), "sum_high")
+plot(array.size(h) > 0 ? array.last(h) : na, "last_high")
+count = 0
+for u in up
+    if u
+        count += 1
+plot(count, "ups")
+plot(array.size(up), "n_up")
+`);
+  if (!program) throw new Error(diagnostics.map((d) => d.message).join('; '));
+  return program;
+})();
+
+const WANT_T: Record<string, number[]> = {
+  n: [4, 4, 3],
+  sum_close: [46, 86, 93],
+  sum_high: [50, 90, 96],
+  last_high: [14, 24, 33],
+  ups: [0, 3, 3],
+  n_up: [4, 4, 3],
+};
+
+describe('request.security_lower_tf with a tuple', () => {
+  for (const interpreted of [false, true]) {
+    test(`${interpreted ? 'interpreter' : 'compiled'}: one array per value`, () => {
+      const b = Instance.builder(PT).symbol(SYM).timeframe('1D');
+      if (interpreted) b.interpreted();
+      const inst = b.build();
+      runBarsAnswering(inst, CHART, answer);
+      const got = Object.fromEntries(Object.keys(WANT_T).map((t) => [t, Array.from(inst.outputs.column(PT.outputs.findIndex((o) => o.title === t)))]));
+      expect(got).toEqual(WANT_T);
+    });
+  }
+});

@@ -90,10 +90,10 @@ function baseSymbol(spec: Spec): string | null {
 }
 
 /** ticker.standard(symbol): "PREFIX:TICKER" without modifiers or chart type; a symbol without a
- * prefix comes back as it is (TradingView's rule). */
+ * prefix comes back as it is (TradingView's rule), also from inside an encoded id (the Heikin Ashi
+ * id of a chart whose ticker has no prefix, e.g. one named after its CSV file, is that ticker). */
 export function tickerStandard(id: string): string {
-  const base = baseSymbol(parseTicker(id));
-  return base !== null && base.includes(':') ? base : id;
+  return baseSymbol(parseTicker(id)) ?? id;
 }
 
 /** ticker.inherit(from_tickerid, symbol): `symbol` with the modifiers of `from_tickerid`. */

@@ -37,11 +37,11 @@ import { sliceBars, type BarColumns } from '../data/bars.js';
 import { csvSymbolInfo, inferMintick, inferTimeframe } from '../data/infer.js';
 import { inspectSnapshot } from './inspect.js';
 import { barsForSnapshot, chartBars, TimeframeFlagError } from './timeframe-flags.js';
-import { DataForError, OtherData, parseTickerFile } from './data-for.js';
+import { type ChartDataset, DataForError, OtherData, parseTickerFile } from './data-for.js';
 import { plotColumns, TextSink, toCsv, toJson, toJsonFromItems } from './output.js';
 import { startJsonPipeline } from './fast-path.js';
 import { warmUpShortest } from './shortest-number.js';
-import { printErr, printOut } from './terminal-text.js';
+import { printErr, printOut, stdout } from './terminal-text.js';
 import { readBarsFile } from './read-bars.js';
 import { StrategyJsonSink, strategyJson, tradesCsv } from './trades.js';
 import { brokerOf, strategyReport } from '../builtins/strategy/report.js';
@@ -165,12 +165,6 @@ interface RunArgs {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  // `evergreen run ... | head` closes stdout early: that is not an error worth a stack trace.
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    printErr(`evergreen: cannot write the output: ${e.message}\n`);
-    process.exit(1);
-  });
   try {
     const [cmd, ...rest] = argv;
     const wantsHelp = rest.includes('--help') || rest.includes('-h');
@@ -191,7 +185,7 @@ export async function main(argv: string[]): Promise<number> {
         return help(HELP_MAIN);
       case '-v':
       case '--version':
-        process.stdout.write(`evergreen ${VERSION}\n`);
+        stdout().write(`evergreen ${VERSION}\n`);
         return 0;
       case undefined:
         process.stderr.write(`${USAGE}\n`);
@@ -206,7 +200,7 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 function help(text: string): number {
-  process.stdout.write(text);
+  stdout().write(text);
   return 0;
 }
 
@@ -643,6 +637,7 @@ function run(a: RunArgs): number {
 
   let inst: Instance;
   let from = 0;
+  let chart: ChartDataset | null = null;
   if (a.resume) {
     ({ inst, from, bars } = resumeFrom(a, a.resume, program, bars, dataPath));
   } else {
@@ -654,8 +649,9 @@ function run(a: RunArgs): number {
     if (a.chartTimeframe !== null) bars = chartBars(bars, symbol.info, dataTf, a.chartTimeframe, dataPath);
     bars = calcBarsData(program, bars);
     inst = Instance.builder(program).symbol(symbol.info).timeframe(tf).inputs(inputs).totalBars(bars.length).build();
+    chart = { bars, timeframe: tf, symbol: symbol.info };
   }
-  return runFrom(a, program, inst, bars, from, dataPath, null);
+  return runFrom(a, program, inst, bars, from, dataPath, null, chart);
 }
 
 /** `--resume x.evergreen` (cli/portable.ts): the file's script (or the given one, the same but for
@@ -682,9 +678,9 @@ function calcBarsData(program: Program, bars: BarColumns): BarColumns {
 
 /** Runs data rows [from, end) on `inst` and prints the outputs. `dataPath` null: the bars are a
  * resumed checkpoint file's own. */
-function runFrom(a: RunArgs, program: Program, inst: Instance, bars: BarColumns, from: number, dataPath: string | null, resumedFile: CheckpointFile | null): number {
+function runFrom(a: RunArgs, program: Program, inst: Instance, bars: BarColumns, from: number, dataPath: string | null, resumedFile: CheckpointFile | null, chart: ChartDataset | null = null): number {
   const dataLabel = dataPath ?? `the bars of ${a.resume ?? ''}`;
-  const other = new OtherData(a.dataFor, a.symbolFor);
+  const other = new OtherData(a.dataFor, a.symbolFor, chart);
   if (a.magnifierData !== null) inst.setMagnifierBars(magnifierBars(a.magnifierData, program));
   // Bar index of data row i is i + offset (they differ only when a resumed file starts elsewhere).
   const offset = inst.barIndex + 1 - from;
@@ -744,7 +740,7 @@ function runFrom(a: RunArgs, program: Program, inst: Instance, bars: BarColumns,
   if (report && a.trades !== null) {
     const csv = tradesCsv(report, inst.machine.syminfo.currency, inst.machine.syminfo.timezone);
     // `--trades -` puts the trade list on stdout, instead of the plots unless --out takes them.
-    if (a.trades === '-') process.stdout.write(csv);
+    if (a.trades === '-') stdout().write(csv);
     else writeOut(a.trades, 'trade list', csv);
     if (a.trades === '-' && a.out === null) return 0;
   }
@@ -755,7 +751,7 @@ function runFrom(a: RunArgs, program: Program, inst: Instance, bars: BarColumns,
     fd >= 0
       ? (chunk: Buffer) => fileOp(outPath ?? '', 'output', () => writeSync(fd, chunk))
       : (chunk: Buffer) => {
-          process.stdout.write(chunk);
+          stdout().write(chunk);
         };
   // writeSync is done with a chunk when it returns: the sink may reuse its buffer.
   const reuse = fd >= 0;

@@ -758,19 +758,78 @@ export function ctxEnterRun(m: ContextHost, s: number, tf: unknown, flags: numbe
     sym = `${sym}${CURRENCY_SEP}${to}`;
     if (!belowChart(m, tf)) rate = ownRate(m, s, typeof tf === 'string' && tf !== '' ? tf : m.timeframe.period, to);
   }
-  const st0 = m.cs[s] as RequestState | undefined;
-  if (st0 !== undefined && st0.okey !== '' && (flags & CTX_OWN_LOOP) !== 0 && (tf === m.feedTf[s] || belowChart(m, tf))) {
+  let st = m.cs[s] as RequestState | undefined;
+  if (st !== undefined && st.okey !== '' && (flags & CTX_OWN_LOOP) !== 0 && (tf === m.feedTf[s] || belowChart(m, tf))) {
     // Intrabars (the timeframe is below the chart's): loaded for this request already.
     return enterLoop(m, s, tf, sym, flags, true);
   }
-  if (ctxEnter(m, s, tf, null, flags, rate) === BELOW_CHART) return enterLoop(m, s, tf, sym, flags, true);
-  const st = m.cs[s] as RequestState;
+  // quietEnter copies the chart bar's prices as they are: not for a converted currency.
+  if (st === undefined || (flags & CTX_CURRENCY) !== 0 || !quietEnter(m, st, tf, flags)) {
+    if (ctxEnter(m, s, tf, null, flags, rate) === BELOW_CHART) return enterLoop(m, s, tf, sym, flags, true);
+    st = m.cs[s] as RequestState;
+  }
   if (st.run) {
     st.loop = 1;
     swapIn(m, st, st.ro, st.rh, st.rl, st.rc, st.rv);
     return st.wi;
   }
   return -1;
+}
+
+/** ctxEnter of an own-symbol request (CTX_LOOPED) on the commonest chart bar: a confirmed bar after
+ * the one the context last saw, inside the same higher-timeframe period, nothing to copy between
+ * the value lists (no value ran or confirmed on the previous chart bar), the same timeframe and
+ * flags. Does what ctxEnter does then, with nothing else (most chart bars of a request are these:
+ * 23 of 24 hours of a day). False, having changed nothing, when the bar is not such a bar. */
+function quietEnter(m: ContextHost, st: RequestState, tf: unknown, flags: number): boolean {
+  const f = m.f;
+  const chartBar = m.bar;
+  const t = f[TIME] as number;
+  if (
+    st.okey !== '' || chartBar === st.bar || st.bar < 0 || st.fd !== false || st.arrived || tf !== st.tf || flags !== st.flags ||
+    (flags & CTX_LOOPED) === 0 || f[IS_REALTIME] === 1 || !(t >= st.wp && t < st.wend)
+  ) {
+    return false;
+  }
+  const look = (flags & CTX_LOOKAHEAD) !== 0;
+  if (look && !(st.fdone && st.fp === st.wp)) return false;
+  // Commit the previous chart bar's working values (the lists are equal: see the conditions).
+  const wh = st.wh;
+  const wl = st.wl;
+  const wv = st.wv;
+  st.kp = st.wp; st.ki = st.wi; st.ko = st.wo; st.kh = wh; st.kl = wl; st.kc = st.wc; st.kv = wv;
+  st.kclosed = st.wclosed; st.kend = st.wend;
+  st.bar = chartBar;
+  st.loop = 0;
+  // The period goes on: its aggregate takes this chart bar.
+  const h = f[HIGH] as number;
+  const l = f[LOW] as number;
+  const c = f[CLOSE] as number;
+  const nh = Math.max(wh, h);
+  const nl = Math.min(wl, l);
+  const nv = wv + nz(f[VOLUME] as number);
+  st.wh = nh;
+  st.wl = nl;
+  st.wc = c;
+  st.wv = nv;
+  st.opened = false;
+  st.savedBar = chartBar;
+  st.ro = st.wo;
+  if (look) {
+    st.rh = st.fh;
+    st.rl = st.fl;
+    st.rc = st.fc;
+    st.rv = st.fv;
+    // mustRun: the whole period is known and ran on its first chart bar.
+    st.run = m.aheadCols === null;
+    return true;
+  }
+  st.rh = nh;
+  st.rl = nl;
+  st.rc = c;
+  st.rv = nv;
+  st.run = mustRun(m, st, flags, false);
+  return true;
 }
 
 /** Whether `tf` is a timeframe below the chart's. */
@@ -804,8 +863,9 @@ function enterLoop(m: ContextHost, s: number, tf: unknown, sym: unknown, flags: 
     st.ct = m.f[TIME] as number;
     st.ctc = m.f[TIME_CLOSE] as number;
     st.savedBar = m.bar;
-    if (st.opart === true || m.f[IS_REALTIME] === 1) rewind(m, st, m.feeds[s]);
-    return ctxLoop(m, s, 0, 0);
+    const bars = m.feeds[s] as FeedBars;
+    if (st.opart === true || m.f[IS_REALTIME] === 1) rewind(m, st, bars);
+    return otherLoad(m, st, bars);
   }
   if (own) otherEnter(m, s, tf, sym, flags);
   else ctxEnter(m, s, tf, sym, flags);
@@ -851,11 +911,8 @@ export function ctxLoop(m: ContextHost, s: number, src: number, count: number): 
     }
     if (count === n) for (let j = 0; j < n; j++) prev[j] = f[src + j] as number;
     else readValues(m, prev, src, n, (count - n) / CTX_STRINGS);
-    if (lower && (bars.time[st.oi - 1] as number) >= st.ct) {
-      // (A tuple: its n values, one after the other.)
-      const items = st.items;
-      for (let j = 0; j < n; j++) items.push(f[src + j] as number);
-    }
+    // Intrabar values, row by row (n per intrabar: a tuple's values side by side).
+    if (lower && (bars.time[st.oi - 1] as number) >= st.ct) for (let j = 0; j < n; j++) st.items.push(f[src + j] as number);
     else if (st.olow === true && st.ofb !== st.savedBar && (bars.time[st.oi - 1] as number) >= st.ct) {
       // The chart bar's first intrabar (lookahead_on shows it).
       const first = st.ofirst ?? (st.ofirst = []);
@@ -863,6 +920,14 @@ export function ctxLoop(m: ContextHost, s: number, src: number, count: number): 
       st.ofb = st.savedBar;
     }
   }
+  return otherLoad(m, st, bars);
+}
+
+/** The load half of CTX_LOOP for another symbol: when bar `st.oi` of `bars` is due on this chart
+ * bar, writes it to the registers (saving the chart's first) and returns its index; else -1. */
+function otherLoad(m: ContextHost, st: RequestState, bars: FeedBars): number {
+  const f = m.f;
+  const lower = (st.flags & CTX_LOWER) !== 0;
   const k = st.oi;
   if (k >= bars.length) return -1;
   const bt = bars.time[k] as number;
@@ -976,15 +1041,11 @@ function otherLeave(m: ContextHost, st: RequestState, dst: number, n: number, ma
   return st.savedBar;
 }
 
-/** CTX_OUT_ARR's last operand for a tuple of n values: (bools mask) + n × CTX_ARR_TUPLE. */
-export const CTX_ARR_TUPLE = 65536;
-
-/** CTX_OUT_ARR: leaves a lower-timeframe request: restores the chart bar; o[dst] := the array of
- * this chart bar's intrabar values (na with ignore_invalid_symbol and no data); a tuple of n
- * values: o[dst + j] := the array of value j. `bools`: bit j set when value j is a bool (see
- * CTX_ARR_TUPLE). */
-export function ctxLeaveArray(m: ContextHost, s: number, dst: number, o: unknown[], bools: number): number {
-  if (bools >= CTX_ARR_TUPLE) return leaveArrays(m, s, dst, o, Math.floor(bools / CTX_ARR_TUPLE), bools % CTX_ARR_TUPLE);
+/** CTX_OUT_ARR: leaves a lower-timeframe request: restores the chart bar; o[dst..dst+n-1] := the
+ * arrays of this chart bar's intrabar values, one per requested value (na with
+ * ignore_invalid_symbol and no data). `spec`: n << 16 | a mask of the values that are bools (n 0
+ * reads as 1). */
+export function ctxLeaveArray(m: ContextHost, s: number, dst: number, o: unknown[], spec: number): number {
   const st = m.cs[s] as RequestState;
   const f = m.f;
   if (st.loop > 0) {
@@ -993,35 +1054,20 @@ export function ctxLeaveArray(m: ContextHost, s: number, dst: number, o: unknown
     m.syminfo = m.chartSyminfo;
     st.inside = false;
   }
-  o[dst] = st.ono ? null : newArray(bools === 1 ? st.items.map((x) => (x === x && x !== 0 ? 1 : 0)) : st.items.slice());
-  st.items.length = 0;
-  return st.savedBar;
-}
-
-/** CTX_OUT_ARR of a tuple: o[dst + j] := the array of value j of this chart bar's intrabars (the
- * items hold the n values of each intrabar one after the other). */
-function leaveArrays(m: ContextHost, s: number, dst: number, o: unknown[], n: number, bools: number): number {
-  const st = m.cs[s] as RequestState;
-  if (st.loop > 0) {
-    copyRegs(m.f, st.saved);
-    m.bar = st.savedBar;
-    m.syminfo = m.chartSyminfo;
-    st.inside = false;
-  }
+  const n = spec >>> 16 || 1;
   const items = st.items;
-  const per = Math.floor(items.length / n);
   for (let j = 0; j < n; j++) {
     if (st.ono) {
       o[dst + j] = null;
       continue;
     }
-    const bool = ((bools >> j) & 1) === 1;
-    const list = new Array<number>(per);
-    for (let k = 0; k < per; k++) {
-      const x = items[k * n + j] as number;
-      list[k] = bool ? (x === x && x !== 0 ? 1 : 0) : x;
+    const bool = (spec & (1 << j)) !== 0;
+    const col: number[] = [];
+    for (let i = j; i < items.length; i += n) {
+      const x = items[i] as number;
+      col.push(bool ? (x === x && x !== 0 ? 1 : 0) : x);
     }
-    o[dst + j] = newArray(list);
+    o[dst + j] = newArray(col);
   }
   items.length = 0;
   return st.savedBar;

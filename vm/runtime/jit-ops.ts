@@ -64,9 +64,13 @@ interface Names {
   wo(r: number): string;
 }
 
-const IS_OBJECT = (v: string): string => `${v} !== null && typeof ${v} === 'object' && ${v}.kind === 'object'`;
-/** An array that is not a slice (a slice, array-extra.ts's view, goes through its builtin). */
-const IS_ARRAY = (v: string): string => `${v} !== null && typeof ${v} === 'object' && ${v}.kind === 'array' && ${v}.view === undefined`;
+/** An object, where the checker has typed the register as a user-defined type: it holds an object
+ * (core/heap.ts's PineObject, as objects.ts makes them) or na (null; undefined in a register never
+ * written), nothing else, so telling it from na is the whole check. */
+const IS_OBJECT = (v: string): string => `${v} !== null && ${v} !== undefined`;
+/** An array that is not a slice (a slice, array-extra.ts's view, goes through its builtin), where the
+ * register is typed array<T>: it holds a PineArray (core/heap.ts) or na. */
+const IS_ARRAY = (v: string): string => `${v} !== null && ${v} !== undefined && ${v}.view === undefined`;
 
 /** Builtins by signature (builtins/objects.ts, object-arrays.ts, array.ts, na.ts). */
 export const INLINE = new Map<string, Inline>([
@@ -332,25 +336,25 @@ export function opJs(cx: OpContext, pc: number, inMain: boolean, R: RegNames): s
       out.push(`{ const x = ${g(b)}; ${w(a)} = x === x ? x : ${g(b + 1)}; }`);
       break;
     case 'CTX_IN':
-      out.push(`p = ${pc}; bar = m.ctxIn(cb + ${a}, o[${b}], ${c < 0 ? 'null' : `o[${c}]`}, ${d});`);
+      out.push(`p = ${pc}; bar = ctxIn(m, cb + ${a}, o[${b}], ${c < 0 ? 'null' : `o[${c}]`}, ${d});`);
       break;
     case 'CTX_OUT':
-      out.push(`p = ${pc}; bar = m.ctxOut(cb + ${a}, ${b}, ${c}, ${d}); outRow = bar - m.outputs.firstBar;`);
+      out.push(`p = ${pc}; bar = ctxOut(m, cb + ${a}, ${b}, ${c}, ${d}); outRow = bar - m.outputs.firstBar;`);
       break;
     case 'CTX_LOOP':
-      out.push(`p = ${pc}; { const k = m.ctxLoop(cb + ${a}, ${b}, ${c}); if (k < 0) pc = ${d}; else { bar = k; pc = ${next}; } continue; }`);
+      out.push(`p = ${pc}; { const k = ctxLoop(m, cb + ${a}, ${b}, ${c}); if (k < 0) pc = ${d}; else { bar = k; pc = ${next}; } continue; }`);
       break;
     case 'CTX_IN_LOOP':
-      out.push(`p = ${pc}; { const k = m.ctxInLoop(cb + ${a}, o[${b}], ${c < 0 ? 'null' : `o[${c}]`}, ${d}); if (k < 0) pc = ${e}; else { bar = k; pc = ${next}; } continue; }`);
+      out.push(`p = ${pc}; { const k = ctxInLoop(m, cb + ${a}, o[${b}], ${c < 0 ? 'null' : `o[${c}]`}, ${d}); if (k < 0) pc = ${e}; else { bar = k; pc = ${next}; } continue; }`);
       break;
     case 'CTX_NEXT':
-      out.push(`p = ${pc}; { const k = m.ctxLoop(cb + ${a}, ${b}, ${c}); if (k >= 0) { bar = k; pc = ${d}; } else pc = ${next}; continue; }`);
+      out.push(`p = ${pc}; { const k = ctxLoop(m, cb + ${a}, ${b}, ${c}); if (k >= 0) { bar = k; pc = ${d}; } else pc = ${next}; continue; }`);
       break;
     case 'CTX_IN_RUN':
-      out.push(`p = ${pc}; { const k = m.ctxInRun(cb + ${b}, o[${c}], ${d}); f[${a}] = k >= 0 ? 1 : 0; if (k >= 0) bar = k; }`);
+      out.push(`p = ${pc}; { const k = ctxInRun(m, cb + ${b}, o[${c}], ${d}); f[${a}] = k >= 0 ? 1 : 0; if (k >= 0) bar = k; }`);
       break;
     case 'CTX_OUT_ARR':
-      out.push(`p = ${pc}; bar = m.ctxOutArr(cb + ${a}, ${c}, ${d}); outRow = bar - m.outputs.firstBar;`);
+      out.push(`p = ${pc}; bar = ctxOutArr(m, cb + ${a}, ${c}, o, ${d}); outRow = bar - m.outputs.firstBar;`);
       break;
     default:
       return null;

@@ -141,7 +141,7 @@ export class RequestData {
       const pick = answer.datasets.find((d) => timeframeSeconds(d.tf) <= want);
       if (!pick) {
         const have = answer.datasets.map((d) => d.tf.period).join(', ');
-        out = new NoData(`${fn}: the data for "${symbol}" is at ${have}, above the requested timeframe "${tf.period}": give a dataset of "${tf.period}" or lower.`);
+        out = new NoData(`${fn}: the data for "${symbol}" is at ${have}, above the requested timeframe "${tf.period}": give a dataset of "${tf.period}" or lower (CLI: --data-for ${symbol}=file.csv; app: import it as ${symbol}.csv).`);
       } else {
         try {
           out = { ...feedBars(pick.ds.bars, pick.sym, pick.tf, tf), sym: pick.sym };

@@ -19,6 +19,7 @@ import {
   type IPriceLine,
   type ISeriesApi,
   type ISeriesMarkersPluginApi,
+  type Logical,
   type LogicalRange,
   type MouseEventParams,
   type SeriesMarker,
@@ -40,24 +41,15 @@ import { drawingsByPane, layeredPlan, MAIN_LAYER, type ChartLayer } from './char
 import type { ProgramInfo } from '../../worker/protocol.js';
 import { CHART_WINDOW } from '../../worker/protocol.js';
 import { mark } from '../../marks.js';
+import { BAR_SPACING, RIGHT_OFFSET, SCALE_MARGINS, THEME } from './chart-style.js';
+import type { PageLayout } from '../first-paint.js';
 
 /** How close to an edge of the window of bars the library holds (CHART_WINDOW) a scroll may get
  * before the window moves. The library's minimum bar spacing (1 px) caps what is visible below it. */
 const EDGE_MARGIN = 300;
 const MAX_VALUE_LABELS = 8;
-/** Initial distance between bars (px). */
-const BAR_SPACING = 6;
 /** Minimum width of the price axis (px): wide enough for most prices' labels. */
 const PRICE_AXIS_WIDTH = 72;
-
-const THEME = {
-  background: '#131722',
-  text: '#b2b5be',
-  grid: '#1e222d',
-  border: '#2a2e39',
-  up: '#26a69a',
-  down: '#ef5350',
-};
 
 type PlotApi = ISeriesApi<'Line'> | ISeriesApi<'Histogram'> | ISeriesApi<'Area'>;
 
@@ -255,8 +247,8 @@ export class ChartView {
       crosshair: { mode: CrosshairMode.Normal },
       // A fixed minimum width keeps the price axis (and so every pane's canvases) from being resized
       // when the labels' width changes.
-      rightPriceScale: { borderColor: THEME.border, minimumWidth: PRICE_AXIS_WIDTH },
-      timeScale: { borderColor: THEME.border, timeVisible: true, secondsVisible: false, barSpacing: BAR_SPACING, minBarSpacing: 1, rightOffset: 8 },
+      rightPriceScale: { borderColor: THEME.border, minimumWidth: PRICE_AXIS_WIDTH, scaleMargins: SCALE_MARGINS },
+      timeScale: { borderColor: THEME.border, timeVisible: true, secondsVisible: false, barSpacing: BAR_SPACING, minBarSpacing: 1, rightOffset: RIGHT_OFFSET },
     });
     this.api = chart;
     this.container.appendChild(this.legend.element); // above the chart's own elements
@@ -277,6 +269,40 @@ export class ChartView {
 
   get windowInfo(): ChartWindowInfo {
     return { start: this.w0, end: this.w1, bars: this.buffer.shownBars, panes: this.api?.panes().length ?? 0 };
+  }
+
+  /** Where the library laid the chart out and where the chart is in the page (CSS px; null before
+   * it is made): what a restoring load's first frame draws in (first-paint.ts). */
+  layout(): PageLayout | null {
+    const api = this.api;
+    if (!api) return null;
+    const box = this.container.getBoundingClientRect();
+    const panes = api.panes().map((p) => {
+      const r = p.getHTMLElement()?.getBoundingClientRect();
+      return { top: r ? r.top - box.top : 0, height: p.getHeight() };
+    });
+    return {
+      left: box.left,
+      top: box.top,
+      viewport: { width: window.innerWidth, height: window.innerHeight, dpr: window.devicePixelRatio || 1 },
+      width: this.size.w,
+      height: this.size.h,
+      paneWidth: api.timeScale().width(),
+      timeAxisHeight: api.timeScale().height(),
+      panes,
+    };
+  }
+
+  /** Where the library puts `value` of a series ('candles' or a plot's title) on `bar`, in px of
+   * the chart's box (null: no such series, or the bar is not in the window). */
+  pointAt(series: string, bar: number, value: number): { x: number; y: number } | null {
+    const api = series === 'candles' ? this.candles : this.plots.find((p) => p.plan.title === series)?.api;
+    if (!api || !this.api || bar < this.w0 || bar >= this.w1) return null;
+    const x = this.api.timeScale().logicalToCoordinate((bar - this.w0) as Logical);
+    const y = api.priceToCoordinate(value);
+    const el = api.getPane().getHTMLElement();
+    if (x === null || y === null || !el) return null;
+    return { x, y: y + el.getBoundingClientRect().top - this.container.getBoundingClientRect().top };
   }
 
   get plotTitles(): string[] {

@@ -99,8 +99,8 @@ export function brokerFor(host: Record<string, unknown>, o: Options, sym: Symbol
 /** The trading day and month keys of a bar (written by `dayAndMonth`: no object per bar). */
 export const DAY_MONTH = { day: 0, month: 0 };
 
-/** The UTC span of the last local day seen (only its first 23 hours, so a day that DST makes
- * shorter is never overrun), with its zone and day key: bars inside it skip the zone lookup. */
+/** The UTC span of the last local day seen (localDay: the whole day, or its first 23 hours on a day
+ * DST changes), with its zone and day key: bars inside it skip the zone lookup. */
 let spanZone = '';
 let spanFrom = NaN;
 let spanTo = NaN;
@@ -127,13 +127,16 @@ function dayOf(t: number, timezone: string): number {
 const SPAN = { from: 0, to: 0 };
 
 /** The local day (days since 1970-01-01 in `timezone`) of the UTC time `t`, and into `span` the UTC
- * span from that day's start covering its first 23 hours (a day that DST makes shorter is never
- * overrun): the times inside it have the same day. */
+ * span from that day's start on in which the times have the same day: up to the next day's start
+ * when the zone's offset there is the one at `t`, otherwise (a day that DST makes shorter or longer)
+ * its first 23 hours, so that a shorter day is never overrun. */
 export function localDay(t: number, timezone: string, span: { from: number; to: number }): number {
-  const local = toLocal(zoneOf(timezone), t);
+  const zone = zoneOf(timezone);
+  const local = toLocal(zone, t);
   const day = Math.floor(local / 86_400_000);
   span.from = t - (local - day * 86_400_000);
-  span.to = span.from + 23 * 3_600_000;
+  const end = span.from + 86_400_000;
+  span.to = toLocal(zone, end) - end === local - t ? end : span.from + 23 * 3_600_000;
   return day;
 }
 

@@ -43,9 +43,6 @@ const CURRENCY = 2 ** 29;
 /** The count operand of CTX_NEXT and CTX_OUT: n + CTX_STRINGS × (mask of the string values). */
 const CTX_STRINGS = 32;
 
-/** CTX_OUT_ARR's last operand for a tuple: (bools mask) + n × ARR_TUPLE. */
-const ARR_TUPLE = 65536;
-
 /** The symbols that name the chart's own data. */
 const OWN_SYMBOLS = new Set(['syminfo.tickerid', 'syminfo.ticker']);
 
@@ -300,14 +297,13 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
   fn.em.emitJump(Op.CTX_NEXT, top, slot, src, count);
   fn.em.mark(end);
   if (lowerTf) {
-    // One array per requested value (a tuple gives a tuple of arrays). The last operand: bit j set
-    // when value j is a bool; with more than one value, n × ARR_TUPLE added.
-    const dst = cx.newReg(n);
+    // One array per requested value (a tuple gives a tuple of arrays).
     let bools = 0;
     vals.forEach((v, j) => {
       if (v.type.base === 'bool') bools |= 1 << j;
     });
-    fn.em.emit(Op.CTX_OUT_ARR, slot, src, dst, n > 1 ? bools + n * ARR_TUPLE : bools);
+    const dst = cx.newReg(n);
+    fn.em.emit(Op.CTX_OUT_ARR, slot, src, dst, n * 65536 + bools);
     return vals.map((v, j) => ({ reg: dst + j, type: { base: 'array', qual: Qual.Series, elem: { ...v.type, qual: Qual.Series } } }));
   }
   const dst = cx.newReg(n);
