@@ -30,10 +30,11 @@ const preview = readRestorePreview(initOptions, session).then(async (p) => {
 });
 
 // The UI (React, the editor, the chart library: the preloaded chunk) is run once the preview is
-// read and its first frame painted (or PREVIEW_WAIT_MS has passed): run before, it would hold the
-// main thread while the frame waits; and a chart laid out before the preview is read would be
-// painted twice, empty and then with the preview's rows.
-const PREVIEW_WAIT_MS = 300;
+// read and its first frame painted (or PREVIEW_WAIT_MS has passed, storage being slow): run before,
+// it would hold the main thread (~100 ms) while the frame waits; and a chart laid out before the
+// preview is read would be painted twice, empty and then with the preview's rows. On a first
+// visit (no database) the read ends at once.
+const PREVIEW_WAIT_MS = 1000;
 const previewOrLater = Promise.race([preview, new Promise((r) => setTimeout(r, PREVIEW_WAIT_MS))]);
 
 void previewOrLater.then(() => import('./ui/boot.js')).then(({ boot }) =>

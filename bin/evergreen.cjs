@@ -18,7 +18,6 @@
 'use strict';
 const { availableParallelism, loadavg } = require('node:os');
 const { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } = require('node:fs');
-const { createRequire } = require('node:module');
 const { join } = require('node:path');
 const { Script } = require('node:vm');
 
@@ -134,7 +133,9 @@ const script = new Script(`(function (exports, require, module, __filename, __di
   cachedData: cached,
 });
 const cli = { exports: {} };
-script.runInThisContext()(cli.exports, createRequire(bundle), cli, bundle, dist);
+// The bundle's `require` is this file's: bin/ and dist-cli/ are siblings, so packages (msgpackr,
+// re2js) resolve the same from either, and node:module (createRequire) need not be loaded.
+script.runInThisContext()(cli.exports, require, cli, bundle, dist);
 if (helper !== null) cli.exports.useHelper(helper);
 cli.exports.main(argv).then((code) => {
   process.exitCode = code;

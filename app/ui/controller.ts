@@ -27,7 +27,6 @@ import { PlotBuffer } from './chart/plot-buffer.js';
 import type { ChartView, TradeMark } from './chart/chart-view.js';
 import { mark, markAt, type TimingMark } from '../marks.js';
 import { PreviewRun, rememberedLayout, rememberLayout, rememberShown, type RestorePreview } from './restore-preview.js';
-import { removeFirstPaint } from './first-paint.js';
 import { EngineRestarted, heldScript, setHeldScript, type EngineHost } from './engine-client.js';
 import { afterCompiled, afterRunStart, withNotice } from './notice-rules.js';
 import { AlertCenter } from './alert-center.js';
@@ -403,6 +402,8 @@ export class AppController {
   attachChart(view: ChartView | null): void {
     this.chart = view;
     if (view) mark('p:chart-attached');
+    // A resized chart (a splitter moved, a message closed) is laid out anew once it has painted.
+    if (view) view.onResized = () => afterFrames(1, () => this.rememberChartLayout());
     view?.setLayers(this.layers, this.state.studies.map((s) => s.id), this.hiddenStudies());
     view?.setDrawings(this.drawings);
     if (view && this.buffer.barCount > 0) {
@@ -429,9 +430,7 @@ export class AppController {
     chart.afterNextPaint(() => {
       if (this.drawSeq !== seq) return;
       if (runId === PREVIEW_RUN || this.preview.shows(runId)) {
-        // The library's chart is on screen: the page's first frame over it goes.
-        removeFirstPaint((s, b, v) => this.chart?.pointAt(s, b, v) ?? null);
-        this.preview.painted(performance.now());
+        this.preview.painted(performance.now(), (s, b, v) => this.chart?.pointAt(s, b, v) ?? null, this.chart?.layout() ?? null);
         return;
       }
       if (this.runId !== runId) return;
@@ -443,28 +442,31 @@ export class AppController {
   private drawn(runId: number, at: number, libraryAt = at): void {
     this.drawFor = null;
     this.preview.drop();
-    removeFirstPaint();
     this.timings.drawn = at;
     this.timings.libraryDrawn = libraryAt;
-    // Where the library laid this chart out: the next load's first frame is drawn there.
-    const layout = this.chart?.layout();
-    const { program, dataset, studies } = this.state;
-    if (layout && program && dataset && studies.length === 0) rememberLayout(program, dataset.id, layout);
     markAt('p:drawn', at);
     this.set({ drawn: { runId, at } });
+    this.rememberChartLayout();
     // A restore drawn from its last candles: the engine sends the history behind it now.
     if (this.restoring || this.buffer.barsFrom > 0) this.engine.chartDrawn(runId).catch(() => undefined);
     this.chartShown = true;
     this.maybeOpenEditor();
   }
 
+  /** Keeps where the library laid the drawn chart out: the next load's first frame is drawn there
+   * (first-paint.ts). Not while messages above the chart take some of its height (a reload starts
+   * without them), nor with other scripts on the chart (a reload with them has no first frame). */
+  private rememberChartLayout(): void {
+    const layout = this.state.drawn ? this.chart?.layout() : null;
+    const { program, dataset, studies, notices } = this.state;
+    if (layout && program && dataset && studies.length === 0 && notices.length === 0) rememberLayout(program, dataset.id, layout);
+  }
+
   /** Shows a restore read from storage by the page (restore-preview.ts) until the engine's run
    * comes: drawn at once, unless the engine has already started a run. */
   showPreview(p: RestorePreview): void {
-    if (this.runId !== 0 || !this.preview.start(p)) {
-      removeFirstPaint();
-      return;
-    }
+    if (this.runId !== 0) this.preview.drop();
+    if (this.runId !== 0 || !this.preview.start(p)) return;
     const composite = compositeProgram(p.program, []);
     this.layers = composite.layers;
     this.buffer.reset(composite.program, p.bars);
@@ -541,7 +543,6 @@ export class AppController {
           this.set({ notices: afterRunStart(this.state.notices), status: { ...this.state.status, runId: e.runId } });
           break;
         }
-        removeFirstPaint();
         this.runId = e.runId;
         this.restoring = e.restoring === true;
         this.engineOpened = true;

@@ -3,7 +3,7 @@
 
 import type { AppController } from './controller.js';
 import { timingMarks } from '../marks.js';
-import { firstPaintInfo } from './first-paint.js';
+import { firstPaintInfo, type PageLayout } from './first-paint.js';
 import type { StrategyReport } from '../worker/protocol.js';
 
 export interface EvergreenDebug {
@@ -104,7 +104,7 @@ export interface EvergreenDebug {
    * plot's newest value (px in the chart's box), and where the library put them (`library`) when
    * its paint of the same chart replaced the frame (`replaced`; false: taken away for another
    * reason, e.g. the engine's run differed). */
-  firstPaint(): { at: number; onScreen: boolean; replaced: boolean; samples: { series: string; bar: number; value: number; x: number; y: number; library: { x: number; y: number } | null }[] } | null;
+  firstPaint(): { at: number; onScreen: boolean; replaced: boolean; samples: { series: string; bar: number; value: number; x: number; y: number; library: { x: number; y: number } | null }[]; layout: PageLayout; libraryLayout: PageLayout | null } | null;
 
   /** The scripts added to the chart beside the editor's, in the chart's order: id, name, hidden,
    * overlay, their plots' titles, the panes they draw in (empty when hidden), the bar their run was

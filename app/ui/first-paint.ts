@@ -71,6 +71,9 @@ export interface PaintedPoint {
 /** Where the chart library puts a value of a series on a bar (ChartView.pointAt). */
 export type Locate = (series: string, bar: number, value: number) => { x: number; y: number } | null;
 
+/** What the library had laid out when it replaced the frame (for tests). */
+type Handover = { points: ({ x: number; y: number } | null)[]; layout: PageLayout | null };
+
 export interface Scene {
   layout: ChartLayout;
   candles: Candle[];
@@ -115,16 +118,28 @@ export function firstPaintScene(input: FirstPaintInput, layout: ChartLayout): Sc
     bars.push({ bar: b, open: c.open, high: c.high, low: c.low, close: c.close, color: c.open <= c.close ? THEME.up : THEME.down });
   }
 
-  // Each plot's points as the chart gives them to the library (gaps cut the same way).
+  // Each plot's points as the chart gives them to the library (gaps cut the same way), from the
+  // last one before the view (its line enters from the left edge).
+  const end = Math.min(buffer.rowEnd, last + 1);
   const plots = plan.series.map((p) => {
     const pts: { bar: number; value: number; color: string }[] = [];
-    const end = Math.min(buffer.rowEnd, last + 1);
-    for (let b = buffer.barsFrom; b < end; b++) {
+    const at = (b: number) => {
       let pt = plotPoint(buffer, p, b, false);
       if (pt && cutsGaps(p.shape, p.breaks)) pt = gapAdjusted(pt, b + 1 < end ? plotPoint(buffer, p, b + 1, true) : null, p.shape);
-      if (!pt || pt.value === undefined) continue;
+      return pt && pt.value !== undefined ? { bar: b, value: pt.value, color: pt.color ?? p.color } : null;
+    };
+    let start = from;
+    for (let b = from - 1; b >= buffer.barsFrom; b--) {
+      if (at(b)) {
+        start = b;
+        break;
+      }
+    }
+    for (let b = start; b < end; b++) {
+      const pt = at(b);
+      if (!pt) continue;
       if (b >= from) widen(p.pane, pt.value);
-      pts.push({ bar: b, value: pt.value, color: pt.color ?? p.color });
+      pts.push(pt);
     }
     return { plan: p, pts };
   });
@@ -151,7 +166,7 @@ export function firstPaintScene(input: FirstPaintInput, layout: ChartLayout): Sc
   if (lastBar) samples.push({ series: 'candles', bar: lastBar.bar, value: lastBar.close, x: x(lastBar.bar), y: y0(lastBar.close) });
   for (const { plan: p, pts } of plots) {
     const y = ys[p.pane] as (v: number) => number;
-    strokes.push(...strokesOf(p, pts, x, y, first));
+    strokes.push(...strokesOf(p, pts, x, y));
     const end = pts[pts.length - 1];
     if (end) samples.push({ series: p.title, bar: end.bar, value: end.value, x: x(end.bar), y: y(end.value) });
   }
@@ -168,15 +183,12 @@ function drawable(plan: ChartPlan): boolean {
 
 /** A line's strokes: the segment from a point to the next is drawn in the first one's color (as the
  * library does; a transparent one, across a gap, is not drawn); a step's riser in the next's. */
-function strokesOf(p: SeriesPlan, pts: { bar: number; value: number; color: string }[], x: (b: number) => number, y: (v: number) => number, first: number): Stroke[] {
+function strokesOf(p: SeriesPlan, pts: { bar: number; value: number; color: string }[], x: (b: number) => number, y: (v: number) => number): Stroke[] {
   const width = Math.max(1, Math.min(4, Math.round(p.lineWidth)));
   const dash = p.lineStyle === 1 ? [width, width] : p.lineStyle === 2 ? [2 * width, 2 * width] : [];
   const out: Stroke[] = [];
   let cur: Stroke | null = null;
-  // From the last point before the view, so a line enters from the left edge.
-  let i = 0;
-  while (i + 1 < pts.length && (pts[i + 1] as { bar: number }).bar < first) i++;
-  for (; i + 1 < pts.length; i++) {
+  for (let i = 0; i + 1 < pts.length; i++) {
     const a = pts[i] as { bar: number; value: number; color: string };
     const b = pts[i + 1] as { bar: number; value: number; color: string };
     if (a.color === TRANSPARENT) {
@@ -295,6 +307,7 @@ export function paintFirst(input: FirstPaintInput, layout: PageLayout | undefine
     scene = null;
   }
   if (!scene) return Promise.resolve(null);
+  mark('p:first-scene');
   const canvas = document.createElement('canvas');
   canvas.width = Math.round(layout.width * dpr);
   canvas.height = Math.round(layout.height * dpr);
@@ -304,6 +317,7 @@ export function paintFirst(input: FirstPaintInput, layout: PageLayout | undefine
   if (!g) return Promise.resolve(null);
   drawScene(g, scene, dpr);
   document.body.appendChild(canvas);
+  mark('p:first-canvas');
   // The window resized: the chart will not be where the frame is.
   const off = () => removeFirstPaint();
   window.addEventListener('resize', off);
@@ -313,7 +327,7 @@ export function paintFirst(input: FirstPaintInput, layout: PageLayout | undefine
     requestAnimationFrame(() =>
       setTimeout(() => {
         const at = performance.now();
-        lastPainted = { at, samples: scene.samples, library: null };
+        lastPainted = { at, samples: scene.samples, layout, library: null };
         mark('p:first-paint');
         resolve(shown === entry ? at : null);
       }, 0),
@@ -324,21 +338,21 @@ export function paintFirst(input: FirstPaintInput, layout: PageLayout | undefine
 /** Takes the first frame away (the chart library has painted, or will paint something else).
  * `locate`: the library has painted the same chart; where it put the frame's samples is kept
  * (firstPaintInfo). */
-export function removeFirstPaint(locate?: Locate): void {
+export function removeFirstPaint(locate?: Locate, layout?: PageLayout | null): void {
   if (!shown) return;
-  if (locate && lastPainted) lastPainted.library = lastPainted.samples.map((s) => locate(s.series, s.bar, s.value));
+  if (locate && lastPainted) lastPainted.library = { points: lastPainted.samples.map((s) => locate(s.series, s.bar, s.value)), layout: layout ?? null };
   shown.off();
   shown.canvas.remove();
   shown = null;
 }
 
-let lastPainted: { at: number; samples: PaintedPoint[]; library: ({ x: number; y: number } | null)[] | null } | null = null;
+let lastPainted: { at: number; samples: PaintedPoint[]; layout: PageLayout; library: Handover | null } | null = null;
 
 /** The first frame of this page load (for tests; null: none was drawn): when it was on screen,
  * whether it still is, where it put the newest candle's close and each plot's newest value, and
  * where the chart library put them when its paint replaced the frame (null: the frame was taken
  * away for another reason). */
-export function firstPaintInfo(): { at: number; onScreen: boolean; samples: (PaintedPoint & { library: { x: number; y: number } | null })[]; replaced: boolean } | null {
+export function firstPaintInfo(): { at: number; onScreen: boolean; samples: (PaintedPoint & { library: { x: number; y: number } | null })[]; replaced: boolean; layout: PageLayout; libraryLayout: PageLayout | null } | null {
   const p = lastPainted;
-  return p && { at: p.at, onScreen: shown !== null, replaced: p.library !== null, samples: p.samples.map((s, i) => ({ ...s, library: p.library?.[i] ?? null })) };
+  return p && { at: p.at, onScreen: shown !== null, replaced: p.library !== null, layout: p.layout, libraryLayout: p.library?.layout ?? null, samples: p.samples.map((s, i) => ({ ...s, library: p.library?.points[i] ?? null })) };
 }

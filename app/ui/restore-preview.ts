@@ -12,7 +12,7 @@ import { DB_NAME, DB_VERSION, type EvergreenDB } from '../store/schema.js';
 import { Store } from '../store/store.js';
 import { mark } from '../marks.js';
 import { hashText } from '../worker/hash.js';
-import type { PageLayout } from './first-paint.js';
+import { removeFirstPaint, type Locate, type PageLayout } from './first-paint.js';
 import { CHART_WINDOW, type BarsChunk, type DatasetInfo, type EngineEvent, type InitOptions, type OutputsChunk, type ProgramInfo } from '../worker/protocol.js';
 
 /** What a restore's first frame shows. */
@@ -186,8 +186,9 @@ export function sameRows(a: OutputsChunk, b: OutputsChunk): boolean {
   });
 }
 
-/** The preview's sequencing in the page (AppController): shown at once, then the engine's reset
- * and its first rows compared with it. The engine's run is drawn, at the time the preview was
+/** The preview's sequencing in the page (AppController): shown at once (the page's first frame,
+ * first-paint.ts, may show it before; the library's paint or anything else that draws the chart
+ * takes that frame away), then the engine's reset and its first rows compared with it. The engine's run is drawn, at the time the preview was
  * painted, once the preview is painted and both matched (`onDrawn`); the first that does not match
  * drops the preview and the page draws the engine's run as any other. */
 export class PreviewRun {
@@ -222,8 +223,10 @@ export class PreviewRun {
     return this.data !== null && this.reset?.runId === runId && this.drawnAt === null;
   }
 
-  /** The chart painted the preview at `at` (drawn from when the page's first frame showed it). */
-  painted(at: number): void {
+  /** The chart library painted the preview at `at` (`locate`: where it puts values; drawn from
+   * when the page's first frame showed it). */
+  painted(at: number, locate: Locate, layout: PageLayout | null): void {
+    removeFirstPaint(locate, layout);
     if (!this.data) return;
     this.libraryAt = at;
     this.drawnAt = Math.min(at, this.data.paintedAt ?? Infinity);
@@ -264,8 +267,10 @@ export class PreviewRun {
     this.onDrawn(r.runId, this.drawnAt, this.libraryAt);
   }
 
+  /** No preview (any more): the engine's run is drawn as any other. */
   drop(): void {
     this.data = null;
     this.reset = null;
+    removeFirstPaint();
   }
 }

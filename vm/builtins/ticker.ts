@@ -115,6 +115,14 @@ export function tickerChart(id: string, kind: string, inputs: Spec): string {
   return formatTicker({ inputs, symbol, type: CHART_TYPES[kind]?.study ?? kind });
 }
 
+/** The symbol of a Heikin Ashi ticker id over a plain symbol (ticker.heikinashi("NASDAQ:AAPL")),
+ * else null: request.security() builds those bars from the symbol's own. */
+export function heikinAshiOf(id: string): string | null {
+  if (id.charCodeAt(0) !== 61 /* '=' */) return null;
+  const spec = parseTicker(id);
+  return spec.type === CHART_TYPES.heikinashi?.study && typeof spec.symbol === 'string' ? spec.symbol : null;
+}
+
 /** What a ticker id asks for beyond the standard bars of its symbol (null: nothing), for
  * request.security()'s message: "Heikin Ashi bars", "the extended session", ... */
 export function tickerNeeds(id: string, chartSession: string): string | null {

@@ -74,7 +74,9 @@ export interface BarInfo {
 export interface HostStep {
   readonly name: string;
   beforeBar(state: ScriptState, bar: BarInfo): void;
-  afterBar(state: ScriptState, bar: BarInfo): void;
+  /** May return true: the step's `beforeBar` has nothing to do on the next history row (the bar
+   * after `bar`, entered by `enterRow`), which then skips it when every step says so. */
+  afterBar(state: ScriptState, bar: BarInfo): boolean | void;
 }
 
 /** A host step and the programs it runs for. Add new steps to HOST_STEPS. */
@@ -188,7 +190,12 @@ export class BarFeed {
   private stepsAt(): void {
     if (this.owed) {
       this.owed = false;
-      this.after(this.info);
+      // Every step has nothing to do before this bar (most bars of a backtest): only its facts for
+      // the after-body steps.
+      if (this.after(this.info)) {
+        this.barInfo();
+        return;
+      }
     }
     this.before();
   }
@@ -255,10 +262,13 @@ export class BarFeed {
     this.after(this.info.index === this.m.bar && this.info.time === this.m.f[TIME] ? this.info : this.barInfo());
   }
 
-  /** The after-body steps (in reverse order) for the bar `info` describes. */
-  private after(info: BarInfo): void {
+  /** The after-body steps (in reverse order) for the bar `info` describes; true when each says its
+   * before-body step has nothing to do on the next history row. */
+  private after(info: BarInfo): boolean {
     const steps = this.steps;
-    for (let k = steps.length - 1; k >= 0; k--) steps[k]?.afterBar(this.m, info);
+    let quiet = true;
+    for (let k = steps.length - 1; k >= 0; k--) if (steps[k]?.afterBar(this.m, info) !== true) quiet = false;
+    return quiet;
   }
 
   private before(): void {

@@ -42,7 +42,8 @@
 // The context's position in the other symbol's bars is state (`oi`), the bars themselves are not.
 
 import { R } from '../core/registers.js';
-import { tickerNeeds, tickerStandard } from '../builtins/ticker.js';
+import { CTX_GAPS_FLAG, CTX_LOOKAHEAD_FLAG, CTX_LOWER_FLAG } from './jit-ops.js';
+import { heikinAshiOf, tickerNeeds, tickerStandard } from '../builtins/ticker.js';
 import type { BarColumns } from '../data/bars.js';
 import type { SymbolInfo, TimeframeInfo } from '../core/runtime.js';
 import { parseTimeframe, timeframeSeconds } from '../builtins/time/timeframe.js';
@@ -80,6 +81,7 @@ export const CTX_GAPS = 1;
 export const CTX_LOOKAHEAD = 2;
 export const CTX_IGNORE_INVALID = 4;
 export const CTX_LOWER = 8;
+if (CTX_GAPS !== CTX_GAPS_FLAG || CTX_LOOKAHEAD !== CTX_LOOKAHEAD_FLAG || CTX_LOWER !== CTX_LOWER_FLAG) throw new Error('Internal: jit-ops.ts writes the request flags as contexts.ts defines them.');
 /** The program runs the expression between CTX_LOOP and a JMP back to it (every request of this
  * compiler): the chart's own symbol then swaps the registers in CTX_LOOP, and only when the
  * expression's value is needed (see `mustRun`). Programs without it swap in CTX_IN. */
@@ -133,6 +135,29 @@ export interface ContextHost {
   feedSym: unknown[];
   feedTf: unknown[];
   feedKey: string[];
+  /** Own-symbol requests whose quiet chart bars are deferred (see `LazyRows`), by state slot, and
+   * the slots deferred now; `lazyOn` while runBars' rows run (both tiers), when they may be. */
+  lazy: (LazyRows | undefined)[];
+  lazySlots: number[];
+  lazyOn: boolean;
+}
+
+/** DEFERRED QUIET BARS of an own-symbol request (not state: the machine's, for one runBars call).
+ * On history with the rows at hand, a chart bar inside a higher-timeframe period that neither runs
+ * the expression nor confirms a value changes the context only by folding the bar into the
+ * period's high, low, close and volume (and committing the previous bar's). Such bars are not
+ * applied one by one: the state stays as of row `row0`, the bars of rows row0+1..last are
+ * "quiet", and `settle` applies them at once (from the rows: the same fold, so the same numbers)
+ * before anything else reads the state: the next chart bar that is not quiet, and the end of
+ * runBars (Instance.runRows), before a snapshot, rollback or error can see it. What such a bar
+ * shows the chart is the value held (or na with gaps_on). */
+export interface LazyRows {
+  on: boolean;
+  row0: number;
+  last: number;
+  /** Chart bar of row0 (the rows are consecutive chart bars). */
+  bar0: number;
+  cols: BarColumns | null;
 }
 
 /** One request's state: committed (as of the previous chart bar) and working (this chart bar). */
@@ -234,20 +259,48 @@ export interface RequestState {
    * periods of the chart bars (NaN: no limit; undefined: not decided yet). Chart bars before it
    * leave the context untouched and see na. */
   cstart?: number;
+  /** Heikin Ashi bars of the chart's own symbol (ticker.heikinashi(syminfo.tickerid)): `ha` for
+   * the symbol `hsym` last seen; the Heikin Ashi open and close of the working period (`who`,
+   * `whc`) and of the period before it (`wpo`, `wpc`), and their committed copies (k...). Absent in
+   * the state of an older VM (read as none). */
+  hsym?: unknown;
+  ha?: boolean;
+  who?: number;
+  whc?: number;
+  wpo?: number;
+  wpc?: number;
+  kho?: number;
+  khc?: number;
+  kpo?: number;
+  kpc?: number;
+}
+
+/** An empty list of requested values that holds numbers unboxed from the start (V8: a double
+ * array; an empty `[]` becomes one at its first number, and code optimised for one kind deopts
+ * on the other: the compiled tier's history loop, every run). Strings still go in. */
+function numbers(): RequestedValue[] {
+  const a: RequestedValue[] = [0.5];
+  a.length = 0;
+  return a;
 }
 
 function newRequestState(): RequestState {
   return {
     bar: -1, tf: '',
-    kp: NaN, ki: -1, ko: NaN, kh: NaN, kl: NaN, kc: NaN, kv: NaN, kform: [], kconf: [], kclosed: false, kend: NaN, fp: NaN, fdone: false, fh: NaN, fl: NaN, fc: NaN, fv: NaN,
+    kp: NaN, ki: -1, ko: NaN, kh: NaN, kl: NaN, kc: NaN, kv: NaN, kform: numbers(), kconf: numbers(), kclosed: false, kend: NaN, fp: NaN, fdone: false, fh: NaN, fl: NaN, fc: NaN, fv: NaN,
     ro: NaN, rh: NaN, rl: NaN, rc: NaN, rv: NaN, run: true, ct: NaN, ctc: NaN,
-    wp: NaN, wi: -1, wo: NaN, wh: NaN, wl: NaN, wc: NaN, wv: NaN, wform: [], wconf: [], wclosed: false,
+    wp: NaN, wi: -1, wo: NaN, wh: NaN, wl: NaN, wc: NaN, wv: NaN, wform: numbers(), wconf: numbers(), wclosed: false,
     arrived: false, fd: false, opened: false, wend: NaN, flags: 0, saved: new Float64Array(SWAPPED), savedBar: -1,
-    okey: '', oi: 0, ocur: [], oprev: [], otc: NaN, oshown: -1, loop: 0, ono: false, osym: null, inside: false, opart: false, orerun: false, ostart: 0, items: [],
+    okey: '', oi: 0, ocur: numbers(), oprev: numbers(), otc: NaN, oshown: -1, loop: 0, ono: false, osym: null, inside: false, opart: false, orerun: false, ostart: 0, items: [],
   };
 }
 
 const nz = (x: number): number => (x === x ? x : 0);
+
+/** f[dst] := the first requested value of `out` (na when null). */
+function f1(f: Float64Array, dst: number, out: readonly RequestedValue[] | null): void {
+  f[dst] = out === null ? NaN : ((out[0] as number | undefined) ?? NaN);
+}
 
 /** dst := src, item by item (both lists of the request's n values; a shorter dst grows). */
 function copyInto(dst: RequestedValue[], src: readonly RequestedValue[]): void {
@@ -315,6 +368,7 @@ function ownTicker(m: ContextHost, sym: unknown): boolean {
   const own = (x: string): boolean => x === m.syminfo.tickerid || x === m.syminfo.ticker;
   const std = typeof sym === 'string' ? tickerStandard(sym) : null;
   if (std === null || !own(std)) return false;
+  if (heikinAshiOf(sym as string) !== null) return true;
   const need = tickerNeeds(sym as string, m.syminfo.sessionType ?? 'regular');
   if (need !== null) {
     m.fail('no-data', `request.security(): no data for ${need} of "${std}" (ticker id ${sym as string}): only the chart's own standard bars have data here.`);
@@ -335,6 +389,8 @@ export function ctxEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, f
     st = newRequestState();
     m.cs[s] = st;
   }
+  const lz = m.lazy[s];
+  if (lz !== undefined && lz.on) settle(st, lz);
   st.okey = '';
   st.loop = 0;
   const f = m.f;
@@ -352,6 +408,9 @@ export function ctxEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, f
       }
       if (st.arrived) copyInto(st.kconf, st.wconf);
       st.kclosed = st.wclosed; st.kend = st.wend;
+      if (st.ha === true) {
+        st.kho = st.who; st.khc = st.whc; st.kpo = st.wpo; st.kpc = st.wpc;
+      }
     }
     st.bar = chartBar;
   } else if (st.arrived) {
@@ -454,6 +513,27 @@ export function ctxEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, f
       hc = st.fc;
       hv = st.fv;
     }
+  }
+  if (sym !== st.hsym) {
+    st.hsym = sym;
+    st.ha = typeof sym === 'string' && heikinAshiOf(sym) !== null;
+  }
+  if (st.ha === true) {
+    // Heikin Ashi bars of the requested timeframe's bars: close = ohlc4; open = the average of the
+    // previous Heikin Ashi bar's open and close ((open + close) / 2 on the first); high and low
+    // take them in.
+    const po = st.opened ? (st.kho ?? NaN) : (st.kpo ?? NaN);
+    const pc = st.opened ? (st.khc ?? NaN) : (st.kpc ?? NaN);
+    st.wpo = po;
+    st.wpc = pc;
+    const haC = (ho + hh + hl + hc) / 4;
+    const haO = po === po && pc === pc ? (po + pc) / 2 : (ho + hc) / 2;
+    st.who = haO;
+    st.whc = haC;
+    ho = haO;
+    hc = haC;
+    hh = Math.max(hh, haO, haC);
+    hl = Math.min(hl, haO, haC);
   }
   st.savedBar = chartBar;
   if ((flags & CTX_LOOPED) !== 0) {
@@ -564,6 +644,16 @@ export function ctxLeave(m: ContextHost, s: number, src: number, dst: number, co
   const st = m.cs[s] as RequestState;
   const n = count % CTX_STRINGS;
   const mask = (count - n) / CTX_STRINGS;
+  const lz = m.lazy[s];
+  if (lz !== undefined && lz.on && lz.last === m.aheadRow) {
+    // A deferred quiet chart bar (ctxEnterRun): the value held, or na with gaps_on (no value
+    // arrived, no period opened on it).
+    const out = (st.flags & CTX_GAPS) !== 0 ? null : (st.flags & CTX_LOOKAHEAD) !== 0 ? st.wform : st.wconf;
+    if (mask !== 0) writeValues(m, out, dst, n, mask);
+    else if (n === 1) f1(m.f, dst, out);
+    else for (let j = 0; j < n; j++) m.f[dst + j] = out === null ? NaN : ((out[j] as number | undefined) ?? NaN);
+    return m.bar;
+  }
   if (st.okey) return otherLeave(m, st, dst, n, mask);
   const f = m.f;
   // Every list below has n items, filled in place (no allocation per bar).
@@ -763,8 +853,23 @@ export function ctxEnterRun(m: ContextHost, s: number, tf: unknown, flags: numbe
     // Intrabars (the timeframe is below the chart's): loaded for this request already.
     return enterLoop(m, s, tf, sym, flags, true);
   }
-  // quietEnter copies the chart bar's prices as they are: not for a converted currency.
-  if (st === undefined || (flags & CTX_CURRENCY) !== 0 || !quietEnter(m, st, tf, flags)) {
+  // Deferred and quiet bars take the chart bar's prices as they are: not for a converted currency.
+  const plain = (flags & CTX_CURRENCY) === 0;
+  if (st !== undefined) {
+    const lz = m.lazy[s];
+    if (lz !== undefined && lz.on) {
+      const row = m.aheadRow;
+      if (row === lz.last + 1 && tf === st.tf && flags === st.flags && quietRow(m, st, row)) {
+        lz.last = row;
+        return -1;
+      }
+      settle(st, lz);
+    } else if (plain && m.lazyOn && m.bar === st.bar + 1 && m.aheadCols !== null && canDefer(m, st, tf, flags) && quietRow(m, st, m.aheadRow)) {
+      deferFrom(m, s, st);
+      return -1;
+    }
+  }
+  if (st === undefined || !plain || !quietEnter(m, st, tf, flags)) {
     if (ctxEnter(m, s, tf, null, flags, rate) === BELOW_CHART) return enterLoop(m, s, tf, sym, flags, true);
     st = m.cs[s] as RequestState;
   }
@@ -845,6 +950,109 @@ function belowChart(m: ContextHost, tf: unknown): boolean {
   return timeframeSeconds(info) < timeframeSeconds(m.timeframe);
 }
 
+/** Whether the request's state (exact as of the previous chart bar) may start deferring quiet
+ * bars: what quietEnter asks of it. */
+function canDefer(m: ContextHost, st: RequestState, tf: unknown, flags: number): boolean {
+  if (st.okey !== '' || st.bar < 0 || st.fd !== false || st.arrived || tf !== st.tf || flags !== st.flags || (flags & CTX_LOOPED) === 0) return false;
+  return (flags & CTX_LOOKAHEAD) === 0 || (st.fdone && st.fp === st.wp);
+}
+
+/** Whether the confirmed chart bar of `row` (its registers written) is quiet for a request whose
+ * working period is st.wp..st.wend: inside it, not its last chart bar (by its close and by the
+ * next row), so the expression does not run and no value confirms. */
+function quietRow(m: ContextHost, st: RequestState, row: number): boolean {
+  const f = m.f;
+  const end = st.wend;
+  const t = f[TIME] as number;
+  const cols = m.aheadCols;
+  if (cols === null || !(t >= st.wp && t < end) || !((f[TIME_CLOSE] as number) < end) || f[IS_REALTIME] === 1) return false;
+  const next = row + 1;
+  return next < cols.length && (cols.time[next] as number) < end;
+}
+
+/** Starts deferring at the current chart bar (row m.aheadRow): the state stays as of the one before. */
+function deferFrom(m: ContextHost, s: number, st: RequestState): void {
+  let lz = m.lazy[s];
+  if (lz === undefined) {
+    lz = { on: false, row0: 0, last: 0, bar0: 0, cols: null };
+    m.lazy[s] = lz;
+  }
+  lz.on = true;
+  lz.row0 = m.aheadRow - 1;
+  lz.last = m.aheadRow;
+  lz.bar0 = st.bar;
+  lz.cols = m.aheadCols;
+  m.lazySlots.push(s);
+}
+
+/** Applies the deferred quiet bars row0+1..last to the state, as quietEnter and ctxLeave would have
+ * one by one: the state is then exact as of the chart bar of `last` (after its CTX_OUT). */
+function settle(st: RequestState, lz: LazyRows): void {
+  lz.on = false;
+  const cols = lz.cols;
+  lz.cols = null;
+  if (cols === null) return;
+  const a = lz.row0 + 1;
+  const b = lz.last;
+  let wh = st.wh;
+  let wl = st.wl;
+  let wc = st.wc;
+  let wv = st.wv;
+  const high = cols.high;
+  const low = cols.low;
+  const close = cols.close;
+  const volume = cols.volume;
+  for (let r = a; r < b; r++) {
+    wh = Math.max(wh, high[r] as number);
+    wl = Math.min(wl, low[r] as number);
+    wc = close[r] as number;
+    wv += nz(volume[r] as number);
+  }
+  // The commit of chart bar `b`: the working values of bar b - 1 (row0's own when b - 1 is row0).
+  st.kp = st.wp; st.ki = st.wi; st.ko = st.wo; st.kh = wh; st.kl = wl; st.kc = wc; st.kv = wv;
+  st.kclosed = b - 1 === lz.row0 ? st.wclosed : false;
+  st.kend = st.wend;
+  wh = Math.max(wh, high[b] as number);
+  wl = Math.min(wl, low[b] as number);
+  wc = close[b] as number;
+  wv += nz(volume[b] as number);
+  st.wh = wh;
+  st.wl = wl;
+  st.wc = wc;
+  st.wv = wv;
+  const bar = lz.bar0 + (b - lz.row0);
+  st.bar = bar;
+  st.savedBar = bar;
+  st.loop = 0;
+  st.opened = false;
+  st.wclosed = false;
+  st.ro = st.wo;
+  if ((st.flags & CTX_LOOKAHEAD) !== 0) {
+    st.rh = st.fh;
+    st.rl = st.fl;
+    st.rc = st.fc;
+    st.rv = st.fv;
+  } else {
+    st.rh = wh;
+    st.rl = wl;
+    st.rc = wc;
+    st.rv = wv;
+  }
+  st.run = false;
+}
+
+/** Applies every request's deferred quiet bars (the end of runBars' rows: Instance.runRows). */
+export function settleContexts(m: ContextHost): void {
+  const slots = m.lazySlots;
+  for (let i = 0; i < slots.length; i++) {
+    const s = slots[i] as number;
+    const lz = m.lazy[s];
+    const st = m.cs[s] as RequestState | undefined;
+    if (lz !== undefined && lz.on && st !== undefined) settle(st, lz);
+  }
+  slots.length = 0;
+}
+
 /** CTX_IN_LOOP: CTX_IN, then the loop's first pass (ctxLoop): the first due bar's index, or -1. */
 export function ctxEnterLoop(m: ContextHost, s: number, tf: unknown, sym: unknown, flags: number): number {
   return enterLoop(m, s, tf, sym, flags, false);
@@ -857,14 +1065,15 @@ function enterLoop(m: ContextHost, s: number, tf: unknown, sym: unknown, flags: 
   if (st !== undefined && st.okey !== '' && st.okey === m.feedKey[s] && sym === m.feedSym[s] && tf === m.feedTf[s] && flags === st.flags && m.feeds[s] != null) {
     // The common case of another symbol: the same symbol, timeframe and flags as on the previous
     // chart bar, bars at hand (what otherEnter does then, without its checks).
+    const f = m.f;
     st.ono = false;
     st.loop = 0;
-    if (st.items.length !== 0) st.items.length = 0;
-    st.ct = m.f[TIME] as number;
-    st.ctc = m.f[TIME_CLOSE] as number;
+    if ((flags & CTX_LOWER) !== 0 && st.items.length !== 0) st.items.length = 0;
+    st.ct = f[TIME] as number;
+    st.ctc = f[TIME_CLOSE] as number;
     st.savedBar = m.bar;
     const bars = m.feeds[s] as FeedBars;
-    if (st.opart === true || m.f[IS_REALTIME] === 1) rewind(m, st, bars);
+    if (st.opart === true || f[IS_REALTIME] === 1) rewind(m, st, bars);
     return otherLoad(m, st, bars);
   }
   if (own) otherEnter(m, s, tf, sym, flags);
@@ -924,15 +1133,17 @@ export function ctxLoop(m: ContextHost, s: number, src: number, count: number): 
 }
 
 /** The load half of CTX_LOOP for another symbol: when bar `st.oi` of `bars` is due on this chart
- * bar, writes it to the registers (saving the chart's first) and returns its index; else -1. */
-function otherLoad(m: ContextHost, st: RequestState, bars: FeedBars): number {
+ * bar, writes it to the registers (saving the chart's first) and returns its index; else -1 (and
+ * changes nothing). The compiled tier calls it as `ctxLoad` (jit-ops.ts). */
+export function otherLoad(m: ContextHost, st: RequestState, bars: FeedBars): number {
   const f = m.f;
   const lower = (st.flags & CTX_LOWER) !== 0;
   const k = st.oi;
   if (k >= bars.length) return -1;
   const bt = bars.time[k] as number;
+  const btc = bars.timeClose[k] as number;
   const tc = st.ctc;
-  const due = lower ? bt < tc : bt <= st.ct || (bars.timeClose[k] as number) <= tc;
+  const due = lower ? bt < tc : bt <= st.ct || btc <= tc;
   if (!due) return -1;
   if (st.loop === 0) {
     saveChart(m, st);
@@ -949,7 +1160,7 @@ function otherLoad(m: ContextHost, st: RequestState, bars: FeedBars): number {
   let c = bars.close[k] as number;
   let v = bars.volume[k] as number;
   const from = bars.src;
-  if (from !== undefined && !lower && (bars.timeClose[k] as number) > tc && (f[IS_REALTIME] === 1 || st.orerun === true)) {
+  if (from !== undefined && !lower && btc > tc && (f[IS_REALTIME] === 1 || st.orerun === true)) {
     // A forming bar on a realtime chart bar: what of it had formed by the chart bar's close (the
     // other symbol's bars that opened before it), as TradingView shows and repaints it.
     const part = formingBar(from, bt, tc);
@@ -964,7 +1175,7 @@ function otherLoad(m: ContextHost, st: RequestState, bars: FeedBars): number {
   f[CLOSE] = c;
   f[VOLUME] = v;
   f[TIME] = bt;
-  f[TIME_CLOSE] = bars.timeClose[k] as number;
+  f[TIME_CLOSE] = btc;
   const first = st.ostart ?? 0;
   f[BAR_INDEX] = k - first;
   f[HL2] = (h + l) / 2;
@@ -972,7 +1183,7 @@ function otherLoad(m: ContextHost, st: RequestState, bars: FeedBars): number {
   f[OHLC4] = (o + h + l + c) / 4;
   f[HLCC4] = (h + l + c + c) / 4;
   f[IS_FIRST] = k === first ? 1 : 0;
-  st.otc = bars.timeClose[k] as number;
+  st.otc = btc;
   st.oi = k + 1;
   st.loop++;
   m.bar = k;

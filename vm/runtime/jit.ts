@@ -12,7 +12,9 @@
 // Loops are the exception to block by block: at a loop's header the whole loop is one JS `for (;;)`
 // with its hot registers in JS locals (jit-loops.ts; instructions are translated in jit-ops.ts,
 // where the commonest builtins — object fields, array elements, na() — are also written out inline).
-// runBars' history loop has no instruction budget, so its code counts no instructions at all.
+// runBars' history loop has no instruction budget, so its code counts no instructions at all; it
+// calls one function per bar (compiledBody: main's code from its entry to HALT, without the cases no
+// jump reaches there), which V8 optimises as a whole function once and reuses in every later run.
 //
 // Every case below mirrors the case of the same opcode in machine.ts. The language suite runs through
 // both tiers, and tests/vm/jit-equivalence.test.ts compares them cell by cell on every suite, sample
@@ -28,7 +30,7 @@ import { resolveBuiltins } from './builtin-table.js';
 import { fnByKey } from '../builtins/registry.js';
 import { DIRECT, opJs, type OpContext } from './jit-ops.js';
 import { findLoops, structuredLoopCase } from './jit-loops.js';
-import { ctxEnter, ctxEnterLoop, ctxEnterRun, ctxLeave, ctxLeaveArray, ctxLoop } from './contexts.js';
+import { ctxEnter, ctxEnterLoop, ctxEnterRun, ctxLeave, ctxLeaveArray, ctxLoop, otherLoad } from './contexts.js';
 import type { OutputStore } from './outputs.js';
 
 /** What the generated code reads and writes of the interpreter (runtime/machine.ts's Machine): its
@@ -86,7 +88,7 @@ type Factory = (impls: BuiltinImpl[], ctx: typeof CONTEXT_OPS) => Compiled;
 /** The request.security context steps (contexts.ts) the generated code calls directly, not through
  * the Machine's methods: a call less per request and chart bar (the history loop is too large for
  * V8 to inline the methods into it). */
-const CONTEXT_OPS = { ctxEnter, ctxLeave, ctxLoop, ctxEnterLoop, ctxEnterRun, ctxLeaveArray };
+const CONTEXT_OPS = { ctxEnter, ctxLeave, ctxLoop, ctxEnterLoop, ctxEnterRun, ctxLeaveArray, otherLoad };
 
 /** Factories by Program object, and by generated source: a program compiled again from the same
  * script (a re-run after an input change, a restore) reuses the function V8 has already optimised. */
@@ -379,7 +381,7 @@ function generate(program: Program, stateful: Uint8Array): string | null {
   const onError = ['} catch (err) {', 'm.pc = p; m.vb = vb; m.ob = ob; m.sb = sb; m.cb = cb;', 'throw m.locate(err, p);', '}'];
   const out: string[] = [];
   for (let i = 0; i < nImpls; i++) out.push(`const i${i} = impls[${i}];`);
-  if (hasRequests) out.push('const ctxIn = ctx.ctxEnter, ctxOut = ctx.ctxLeave, ctxLoop = ctx.ctxLoop, ctxInLoop = ctx.ctxEnterLoop, ctxInRun = ctx.ctxEnterRun, ctxOutArr = ctx.ctxLeaveArray;');
+  if (hasRequests) out.push('const ctxIn = ctx.ctxEnter, ctxOut = ctx.ctxLeave, ctxLoop = ctx.ctxLoop, ctxInLoop = ctx.ctxEnterLoop, ctxInRun = ctx.ctxEnterRun, ctxOutArr = ctx.ctxLeaveArray, ctxLoad = ctx.otherLoad;');
   out.push(
     'const exec = function compiledExec(m, maxSteps) {',
     'let budget = maxSteps >= 0x7fffffff ? 0x7fffffff : maxSteps | 0;',

@@ -194,9 +194,15 @@ const DAY_SPAN = { from: 0, to: 0 };
 function quietBefore(b: Broker, bar: BarInfo): boolean {
   if (b.orders.length !== 0 || bar.realtime || b.tickBar === bar.index) return false;
   if (b.open.n !== 0 && marginChecked(b)) return false;
-  b.bar = bar.index;
   if (b.firstPrice !== b.firstPrice) b.firstPrice = bar.open;
   return true;
+}
+
+/** After the bar `bar`: whether the next history row (bar `bar.index + 1`) is quiet for quietBefore
+ * (nothing pending, no margin call to check, the first price known), so that the feed need not
+ * call beforeBar there. */
+function quietNext(b: Broker, bar: BarInfo): boolean {
+  return b.orders.length === 0 && b.tickBar !== bar.index + 1 && b.firstPrice === b.firstPrice && !(b.open.n !== 0 && marginChecked(b));
 }
 
 const brokerStep: HostStep = {
@@ -207,15 +213,16 @@ const brokerStep: HostStep = {
     if (quietBefore(b, bar)) return;
     fillsBefore(m, b, bar);
   },
-  afterBar(state: ScriptState, bar: BarInfo): void {
+  afterBar(state: ScriptState, bar: BarInfo): boolean {
     // On a realtime tick the bar is not over: close fills, excursions and equity wait for it.
-    if (!bar.confirmed) return;
+    if (!bar.confirmed) return false;
     const m = state as StepTarget;
     const b = brokerOf(m);
     const t = bar.time;
     // Most bars: inside the trading day the broker finished a bar of already.
-    if (t >= HOT.dayFrom && t < HOT.dayTo && HOT.day === b.day && isHot(m)) finishSameDay(b, view(bar));
+    if (t >= HOT.dayFrom && t < HOT.dayTo && HOT.day === b.day && isHot(m) && !(b.orders.length !== 0 && b.cfg.onClose)) finishSameDay(b, bar);
     else finishOtherDay(m, b, bar);
+    return quietNext(b, bar);
   },
 };
 

@@ -151,6 +151,7 @@ export class ChartView {
       if (w !== this.size.w || h !== this.size.h) {
         this.size = { w, h };
         chart.resize(w, h);
+        this.onResized?.();
       }
       this.checkRange();
     });
@@ -270,6 +271,9 @@ export class ChartView {
   get windowInfo(): ChartWindowInfo {
     return { start: this.w0, end: this.w1, bars: this.buffer.shownBars, panes: this.api?.panes().length ?? 0 };
   }
+
+  /** Called after the chart took a new size (its box was resized). */
+  onResized: (() => void) | null = null;
 
   /** Where the library laid the chart out and where the chart is in the page (CSS px; null before
    * it is made): what a restoring load's first frame draws in (first-paint.ts). */

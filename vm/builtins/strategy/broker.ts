@@ -852,12 +852,22 @@ export function finishBar(b: Broker, bar: BarView, dayKey: number, monthKey: num
   if (dayKey !== b.day || riskRules(b)) risk(b, eq, dayKey);
 }
 
+/** A bar as the bar driver describes it (runtime/bar-feed.ts BarInfo): finishSameDay reads it as it
+ * is, without a copy into a BarView. */
+export interface ClosedBar {
+  index: number;
+  time: number;
+  high: number;
+  low: number;
+  close: number;
+}
+
 /** finishBar for a bar of the trading day the broker finished a bar of last (`b.day`; its month is
- * the last row of the month-end equity): most bars, without the day's keys. Written out flat (the
- * open trades' loop of openTradesAt, the equity's figures of closeStats): a call that V8 does not
- * inline returns a fraction as a new heap number, an allocation per bar. */
-export function finishSameDay(b: Broker, bar: BarView): void {
-  if (b.orders.length > 0 && b.cfg.onClose) fillsOnClose(b, bar);
+ * the last row of the month-end equity) and no fill on its close (no pending order, or not
+ * process_orders_on_close): most bars, without the day's keys. Written out flat (the open trades'
+ * loop of openTradesAt, the equity's figures of closeStats): a call that V8 does not inline returns
+ * a fraction as a new heap number, an allocation per bar. */
+export function finishSameDay(b: Broker, bar: ClosedBar): void {
   const t = b.open;
   const n = t.n;
   let open = 0;
@@ -870,7 +880,7 @@ export function finishSameDay(b: Broker, bar: BarView): void {
       const d = dir[i] as number;
       const q = qty[i] as number;
       const e = entryPrice[i] as number;
-      if ((entryBar[i] as number) < bar.bar) {
+      if ((entryBar[i] as number) < bar.index) {
         const best = (((d > 0 ? high : low) - e) * d * q) * pv;
         const worst = (((d > 0 ? low : high) - e) * d * q) * pv;
         if (best > (runup[i] as number)) runup[i] = best;
@@ -887,7 +897,7 @@ export function finishSameDay(b: Broker, bar: BarView): void {
   b.maxRunup = Math.max(b.maxRunup, eq - b.trough);
   b.lastPrice = bar.close;
   b.lastTime = bar.time;
-  b.bars = bar.bar + 1;
+  b.bars = bar.index + 1;
   const me = b.monthEquity;
   me[me.length - 1] = eq;
   if (riskRules(b)) risk(b, eq, b.day);
