@@ -10,7 +10,7 @@ import { describe, expect, test } from 'vitest';
 
 import { cli, spxFiles, type Out } from './helpers.js';
 
-describe('evergreen run: indicator(calc_bars_count) and lower-timeframe request.security', () => {
+describe('evergreen run: indicator(calc_bars_count), lower-timeframe request.security, a symbol file\'s period', () => {
   // The chart: S&P 500 daily, the first 60 rows of 2000.
   const { dir, chart, chartBars } = spxFiles('evergreen-calc-bars-');
 
@@ -28,6 +28,22 @@ describe('evergreen run: indicator(calc_bars_count) and lower-timeframe request.
     expect(out.plots.cum).toEqual(last5.map((c) => (sum += c)));
     // The warning says so.
     expect(r.err).toContain('the CLI runs the script on the last 5 bars of the data only');
+  });
+
+  test('a --symbol file whose period is not the bars\' spacing is named in a warning (and --timeframe silences it)', () => {
+    // Daily rows with a symbol file saying 15 minutes (as a file exported from a 15-minute chart).
+    const toml = join(dir, 'p15.toml');
+    writeFileSync(toml, '[symbol]\nticker = "SPX"\nmintick = 0.01\nperiod = "15"\n');
+    const script = join(dir, 'p.pine');
+    writeFileSync(script, '//@version=6\nindicator("p")\nplot(timeframe.in_seconds(), "s")\n');
+    const warned = cli(['run', script, '--data', chart, '--symbol', toml]);
+    expect(warned.code).toBe(0);
+    expect(warned.err).toContain(`says period = "15", but the bars are "1D" apart: they run as "15" bars`);
+    expect(warned.err).toContain('pass --timeframe 1D');
+    expect((JSON.parse(warned.out) as Out).plots.s?.[0]).toBe(900);
+    const told = cli(['run', script, '--data', chart, '--symbol', toml, '--timeframe', '1D']);
+    expect(told.err).toBe('');
+    expect((JSON.parse(told.out) as Out).plots.s?.[0]).toBe(86_400);
   });
 
   test('request.security of a lower timeframe: the weekly chart sees the last (and, lookahead_on, the first) daily close of each week', () => {

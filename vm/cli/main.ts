@@ -28,7 +28,7 @@ import { SnapshotError, readSnapshot } from '../snapshot/format.js';
 import { JsonWithDrawings, drawingsJson, drawsAnything, writeDrawingsFile } from './drawings.js';
 import { decodeBody } from '../snapshot/state.js';
 import { SymbolFileError, readSymbolToml, defaultSymbolInfo } from '../builtins/time/symbol-info.js';
-import { parseTimeframe } from '../builtins/time/timeframe.js';
+import { parseTimeframe, timeframeSeconds } from '../builtins/time/timeframe.js';
 import { sessionSchedule } from '../builtins/time/session.js';
 import { NAMED_COLORS } from '../builtins/color.js';
 import { colorFromRgba } from '../runtime/color-value.js';
@@ -591,6 +591,19 @@ function resumeFrom(a: RunArgs, resume: string, program: Program, given: BarColu
   return { inst, from, bars };
 }
 
+/** A --symbol file's `period` that is not the bars' spacing (e.g. a symbol file exported from a
+ * 15-minute chart given with hourly bars): the bars run at the file's period, and the user is told
+ * how to say otherwise. */
+function periodCheck(period: string, bars: BarColumns, path: string): void {
+  if (bars.length < 3) return;
+  const spacing = inferTimeframe(bars);
+  const a = parseTimeframe(period);
+  const b = parseTimeframe(spacing);
+  if (a && b && timeframeSeconds(a) !== timeframeSeconds(b)) {
+    warn(`${path} says period = "${period}", but the bars are "${spacing}" apart: they run as "${period}" bars (chart timeframe, request.security periods); pass --timeframe ${spacing} if they are "${spacing}" bars`);
+  }
+}
+
 /** Warnings wait until everything is checked, so that a failure stays one line on stderr. */
 const pendingWarnings: string[] = [];
 
@@ -644,6 +657,7 @@ function run(a: RunArgs): number {
     const inputs = cliInputs(program, a.inputs);
     const symbol = loadSymbol(a.symbol, dataPath, bars);
     const dataTf = a.timeframe ?? symbol.period ?? inferTimeframe(bars);
+    if (a.timeframe === null && symbol.period !== null && a.symbol !== null) periodCheck(symbol.period, bars, a.symbol);
     if (!parseTimeframe(dataTf)) throw usage(`unknown timeframe '${dataTf}' (e.g. 1, 15, 60, 1D, 1W, 1M)`, 'run');
     const tf = a.chartTimeframe ?? dataTf;
     if (a.chartTimeframe !== null) bars = chartBars(bars, symbol.info, dataTf, a.chartTimeframe, dataPath);
