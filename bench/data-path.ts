@@ -1,6 +1,6 @@
 // The data path of `evergreen run`, measured (issue 10 item 6): how fast the CSV loader reads the
 // 200k-bar synthetic file (MB/s), how fast the CLI's JSON and CSV writers write bench (a)'s plots
-// over those bars (MB/s), and the whole job end to end - `node bin/evergreen.mjs run` of bench (a)
+// over those bars (MB/s), and the whole job end to end - `node bin/evergreen.cjs run` of bench (a)
 // over the 200k-bar CSV to a JSON file, as a fresh process - against PineTS doing the same job
 // (bench/pinets-process.mjs: read the same CSV, run the same script, write JSON), alternating the
 // two in the same run, with the floors of each alternating with them: `node -e 0` (Node's own
@@ -195,12 +195,12 @@ export function endToEnd(text: string, runs = 5): EndToEndResult {
     const theirs = join(dir, 'pinets.json');
     // A fresh CLI bundle first, so that no run pays for rebuilding it.
     execFileSync(process.execPath, [join(ROOT, 'scripts/build-cli.mjs')], { cwd: ROOT });
-    const evergreen = [join(ROOT, 'bin/evergreen.mjs'), 'run', script, '--data', data, '--out', ours];
+    const evergreen = [join(ROOT, 'bin/evergreen.cjs'), 'run', script, '--data', data, '--out', ours];
     const pinets = [join(ROOT, 'bench/pinets-process.mjs'), script, data, theirs];
     const others: { label: string; args: string[]; env?: Record<string, string>; runs: ProcessRun[] }[] = [
       { label: '`node -e 0` (Node starts and exits)', args: ['-e', '0'], runs: [] },
       { label: 'Node importing PineTS, nothing else', args: ['--input-type=module', '-e', "await import('pinets')"], runs: [] },
-      { label: '`evergreen --version` (Node loads the CLI bundle)', args: [join(ROOT, 'bin/evergreen.mjs'), '--version'], runs: [] },
+      { label: '`evergreen --version` (Node loads the CLI bundle)', args: [join(ROOT, 'bin/evergreen.cjs'), '--version'], runs: [] },
       { label: '`evergreen run`, helper thread forced on', args: evergreen, env: { EVERGREEN_HELPER: '1' }, runs: [] },
       { label: '`evergreen run`, helper thread off', args: evergreen, env: { EVERGREEN_HELPER: '0' }, runs: [] },
     ];
@@ -265,7 +265,7 @@ export function dataPathLines(d: DataPathResult | null, e: EndToEndResult | null
       '',
       `| whole process, bench (a) over ${e.bars / 1000}k bars (${fmt(e.csvBytes / 1e6, 1)} MB CSV) → JSON | wall median (runs) | CPU median | peak RSS |`,
       '|---|---|---|---|',
-      `| \`node bin/evergreen.mjs run\` | ${fmt(med(e.evergreenMs))} ms (${e.evergreenMs.map((x) => fmt(x)).join(', ')}) | ${fmt(med(e.evergreenCpuMs))} ms | ${fmt(e.evergreenMaxRss / 2 ** 20)} MB |`,
+      `| \`node bin/evergreen.cjs run\` | ${fmt(med(e.evergreenMs))} ms (${e.evergreenMs.map((x) => fmt(x)).join(', ')}) | ${fmt(med(e.evergreenCpuMs))} ms | ${fmt(e.evergreenMaxRss / 2 ** 20)} MB |`,
       `| PineTS (\`bench/pinets-process.mjs\`) | ${fmt(med(e.pinetsMs))} ms (${e.pinetsMs.map((x) => fmt(x)).join(', ')}) | ${fmt(med(e.pinetsCpuMs))} ms | ${fmt(e.pinetsMaxRss / 2 ** 20)} MB |`,
       `| **Evergreen / PineTS** | **${fmt(e.ratio, 1)}× faster** | ${fmt(e.cpuRatio, 1)}× less CPU | |`,
       ...e.others.map((o) => `| ${o.label} | ${fmt(med(o.ms))} ms (${o.ms.map((x) => fmt(x)).join(', ')}) | ${fmt(med(o.cpuMs))} ms | |`),

@@ -22,28 +22,13 @@ import { performance } from 'node:perf_hooks';
 import { syntheticBars } from './synthetic.js';
 import { collectGarbage, formatBytes, formatRate, measureMemory, barsPerSecond } from './measure.js';
 import { runPinets, toPinetsCandles } from './pinets-runner.js';
+import { INDICATOR, STRATEGY } from './strategy-scripts.js';
 
 const args = process.argv.slice(2);
 const SIZES = args.includes('--quick') ? [100_000] : [100_000, 1_000_000];
 const PINETS = !args.includes('--no-pinets');
 const PINETS_1M = PINETS && !args.includes('--no-pinets-1m');
 const load = (): string => loadavg().map((x) => x.toFixed(2)).join(' ');
-
-const STRATEGY = `//@version=6
-strategy("Supertrend strategy", overlay = true, default_qty_type = strategy.percent_of_equity, default_qty_value = 15)
-[_, direction] = ta.supertrend(3.0, 10)
-if ta.change(direction) < 0
-    strategy.entry("Long", strategy.long)
-if ta.change(direction) > 0
-    strategy.entry("Short", strategy.short)
-plot(strategy.equity, "equity")
-`;
-
-const INDICATOR = `//@version=6
-indicator("Supertrend signals", overlay = true)
-[_, direction] = ta.supertrend(3.0, 10)
-plot(ta.change(direction) < 0 ? 1 : ta.change(direction) > 0 ? -1 : 0, "signal")
-`;
 
 function program(src: string): Program {
   const { program: p, diagnostics } = compile(src);

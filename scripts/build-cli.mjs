@@ -2,7 +2,7 @@
 // with esbuild, and its helper thread (vm/cli/fast-worker.ts) into dist-cli/evergreen-worker.cjs.
 // Runs on `npm install` (prepare) so that `npx evergreen` works right after installing.
 //
-// The bundle is CommonJS, loaded by bin/evergreen.mjs through `node:vm` with a V8 code cache
+// The bundle is CommonJS, loaded by bin/evergreen.cjs through `node:vm` with a V8 code cache
 // (dist-cli/evergreen.cache, written by bin after the first run of each build): a process then
 // skips parsing and compiling most of the bundle (see BENCHMARKS.md, "whole process"). Its first
 // line names the build (`//evergreen-build:<id>`), and the cache records the id it was made from,
@@ -86,7 +86,7 @@ const [cli, worker] = await Promise.all([
 ]);
 const result = { outputFiles: [...worker.outputFiles, ...cli.outputFiles] };
 mkdirSync(out, { recursive: true });
-// The CLI's bundle last: its mtime is what bin/evergreen.mjs compares with the sources.
+// The CLI's bundle last: its mtime is what bin/evergreen.cjs compares with the sources.
 const files = [...result.outputFiles].sort((a, b) => (a.path.endsWith('evergreen.cjs') ? 1 : b.path.endsWith('evergreen.cjs') ? -1 : 0));
 for (const f of files) {
   const tmp = `${f.path}.${process.pid}.tmp`;

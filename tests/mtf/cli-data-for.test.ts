@@ -83,4 +83,24 @@ describe('evergreen run --data-for / --symbol-for', () => {
     expect(r.code).toBe(1);
     expect(r.err).toContain('request.security_lower_tf(): the requested timeframe "1W" is higher than the chart\'s "1D"');
   });
+
+  test('intrabars at the chart\'s own timeframe need no --data-for: each chart bar is its own one intrabar', () => {
+    // TradingView's reference, request.security_lower_tf: the timeframe may equal the chart's; the
+    // array then holds the chart bar's own value. At a lower timeframe the data is still missing:
+    // the error names the timeframe and the flag that gives it.
+    const script = join(dir, 's.pine');
+    writeFileSync(script, '//@version=6\nindicator("s")\n[o, c] = request.security_lower_tf(syminfo.tickerid, "1D", [open, close])\nplot(array.size(c), "n")\nplot(array.get(c, 0), "c")\nplot(array.get(o, 0), "o")\n');
+    const r = cli(['run', script, '--data', chart]);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.out) as Out;
+    expect(out.plots.n).toEqual(Array.from(chartBars.close, () => 1));
+    expect(out.plots.c).toEqual(Array.from(chartBars.close));
+    expect(out.plots.o).toEqual(Array.from(chartBars.open));
+    const low = join(dir, 's60.pine');
+    writeFileSync(low, '//@version=6\nindicator("s")\nplot(array.size(request.security_lower_tf(syminfo.tickerid, "60", close)))\n');
+    const q = cli(['run', low, '--data', chart]);
+    expect(q.code).toBe(1);
+    expect(q.err).toContain('request.security_lower_tf(): the data for "SPX" is at 1D, above the requested timeframe "60": give a dataset of "60" or lower (CLI: --data-for SPX=file.csv');
+  });
 });

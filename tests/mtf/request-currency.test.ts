@@ -106,9 +106,10 @@ describe('request.security(currency = ...) with a rate dataset (by hand)', () =>
     expect(() => runBarsAnswering(inst, CHART, none)).toThrow(/currency = USD converts the prices of "OTHER" from EUR, which needs the exchange rate EURUSD \(or USDEUR\).*--data-for EURUSD=file.csv/);
   });
 
-  test("the chart's own symbol with currency = is a compile error at the argument", () => {
-    const { program: p, diagnostics } = compile('//@version=6\nindicator("x")\nplot(request.security(syminfo.tickerid, "1D", close, currency = currency.EUR))\n');
+  test("currency = on the chart's own symbol compiles (tests/mtf/request-currency-own.test.ts); a non-string currency is an error at the argument", () => {
+    expect(compile('//@version=6\nindicator("x")\nplot(request.security(syminfo.tickerid, "1D", close, currency = currency.EUR))\n').program).not.toBeNull();
+    const { program: p, diagnostics } = compile('//@version=6\nindicator("x")\nplot(request.security(syminfo.tickerid, "1D", close, currency = 5))\n');
     expect(p).toBeNull();
-    expect(`${diagnostics[0]?.line}:${diagnostics[0]?.column} ${diagnostics[0]?.message}`).toMatch(/^3:65 The 'currency' argument of 'request.security' is supported for another symbol's request/);
+    expect(`${diagnostics[0]?.line}:${diagnostics[0]?.column} ${diagnostics[0]?.message}`).toMatch(/^3:65 Cannot call 'request.security' with argument 'currency'=`5`: expected a currency/);
   });
 });

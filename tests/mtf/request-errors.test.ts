@@ -70,20 +70,24 @@ plot(request.security("", "1D", close), "empty")
     expect(errorsOf('a = request.security(syminfo.tickerid, "bogus", close)')[0]).toMatch(/^3:40 E331 .*"bogus": not a timeframe/);
   });
 
-  test('a timeframe lower than the chart fails at run time naming both', () => {
+  test('a timeframe lower than the chart without an intrabar dataset fails at run time naming both and the flag', () => {
     const { program } = compile('//@version=6\nindicator("x")\nplot(request.security(syminfo.tickerid, "60", close))\n');
     if (!program) throw new Error('did not compile');
-    const inst = Instance.builder(program).timeframe('1D').build();
+    const inst = Instance.builder(program).symbol({ ticker: 'AAA', tickerid: 'X:AAA' }).timeframe('1D').build();
+    // The instance asks its host for the chart ticker's intrabars ...
+    const r = inst.runBar({ time: Date.UTC(2024, 0, 1), open: 1, high: 2, low: 0, close: 1, volume: 1 });
+    expect(r).toEqual({ status: 'needs-data', bar: 0, request: { symbol: 'X:AAA', timeframe: '60', lower: false } });
+    // ... which has none.
+    inst.provideData('X:AAA', null, 'not given');
     let err: unknown = null;
     try {
-      inst.runBar({ time: Date.UTC(2024, 0, 1), open: 1, high: 2, low: 0, close: 1, volume: 1 });
+      inst.resume();
     } catch (e) {
       err = e;
     }
     expect(err).toBeInstanceOf(PineRuntimeError);
     expect((err as PineRuntimeError).message).toContain('"60" is lower than the chart\'s "1D"');
-    // ... and says what does work: the intrabars' array from a lower-timeframe dataset.
-    expect((err as PineRuntimeError).message).toMatch(/request\.security_lower_tf\(\) gives the intrabars' values .* --data-for /);
+    expect((err as PineRuntimeError).message).toMatch(/intrabars, which need its bars at "60" or lower \(CLI: --data-for X:AAA=file\.csv/);
     expect((err as PineRuntimeError).line).toBe(3);
   });
 });

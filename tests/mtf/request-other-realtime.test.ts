@@ -182,10 +182,61 @@ plot(request.security("OTHER", "1D", close, calc_bars_count = 100), "all")
   });
 });
 
-test('calc_bars_count of the chart\'s own symbol is ignored with a warning; a non-constant one is an error', () => {
-  const own = compile('//@version=6\nindicator("x")\nplot(request.security(syminfo.tickerid, "1W", close, calc_bars_count = 10))\n');
-  expect(own.program).not.toBeNull();
-  expect(own.diagnostics.map((d) => d.message).join('\n')).toMatch(/calc_bars_count = 10 is ignored for the chart's own symbol/);
+describe.each([
+  ['compiled', false],
+  ['interpreted', true],
+])("request.security(calc_bars_count) of the chart's own symbol (%s tier)", (_tier, interpreted) => {
+  const P = program(`//@version=6
+indicator("own calc bars")
+plot(request.security(syminfo.tickerid, "1D", bar_index, calc_bars_count = 4), "bi4")
+plot(request.security(syminfo.tickerid, "1D", ta.cum(close), calc_bars_count = 4), "cum4")
+plot(request.security(syminfo.tickerid, "1W", bar_index, lookahead = barmerge.lookahead_on, calc_bars_count = 1), "w1")
+plot(request.security(syminfo.tickerid, "1W", ta.cum(close), lookahead = barmerge.lookahead_on, calc_bars_count = 1), "wcum1")
+plot(request.security(syminfo.tickerid, "1W", bar_index, calc_bars_count = 2), "w2")
+plot(request.security(syminfo.tickerid, "1D", close, calc_bars_count = 100), "all")
+`);
+  // By hand: the chart's days 0..9 (from Monday), close 10 + day. The last 4 daily bars are days
+  // 6..9, the context's whole history: bar_index 0..3 there, cum of closes 16, 33, 51, 70; na
+  // before. Weeks: days 0..6 and 7..9 (forming). calc_bars_count = 1: only the second week, from
+  // day 7: bar_index 0 and (lookahead_on: the whole week so far ahead) its close 19, cum 19.
+  // calc_bars_count = 2: both weeks, as without the limit: the first week closes on day 6 with
+  // bar_index 0 (lookahead_off), the second has not closed. A limit above the count changes nothing.
+  const want: Record<string, number[]> = {
+    bi4: [na, na, na, na, na, na, 0, 1, 2, 3],
+    cum4: [na, na, na, na, na, na, 16, 33, 51, 70],
+    w1: [na, na, na, na, na, na, na, 0, 0, 0],
+    wcum1: [na, na, na, na, na, na, na, 19, 19, 19],
+    w2: [na, na, na, na, na, na, 0, 0, 0, 0],
+    all: [10, 11, 12, 13, 14, 15, 16, 17, 18, 19],
+  };
+
+  test('the context runs on the chart\'s last N requested bars only, as if they were the whole history', () => {
+    const inst = build(P, interpreted);
+    runBarsAnswering(inst, CHART, answer);
+    for (const [t, v] of Object.entries(want)) expect(plotOf(P, inst, t), t).toEqual(v);
+  });
+
+  test('runBars split at every bar and restored there: the same values', () => {
+    for (let k = 1; k < 10; k++) {
+      let inst = build(P, interpreted);
+      runBarsAnswering(inst, CHART, answer, 0, k);
+      inst = restore(inst, interpreted);
+      runBarsAnswering(inst, CHART, answer, k);
+      for (const [t, v] of Object.entries(want)) expect(plotOf(P, inst, t), `split at ${k}: ${t}`).toEqual(v);
+    }
+  });
+
+  test('with totalBars the count ends at the chart\'s last bar, not at the end of the columns', () => {
+    // The chart is days 0..7 (totalBars 8) though the columns hold 10: the last 4 days are 4..7.
+    const b = Instance.builder(P).symbol(SYM).timeframe('1D').totalBars(8);
+    if (interpreted) b.interpreted();
+    const inst = b.build();
+    runBarsAnswering(inst, CHART, answer, 0, 8);
+    expect(plotOf(P, inst, 'bi4')).toEqual([na, na, na, na, 0, 1, 2, 3]);
+  });
+});
+
+test('a non-constant calc_bars_count is an error at the argument', () => {
   const bad = compile('//@version=6\nindicator("x")\nn = input.int(5)\nplot(request.security("OTHER", "1W", close, calc_bars_count = bar_index))\n');
   expect(bad.program).toBeNull();
   expect(bad.diagnostics.map((d) => `${d.line}:${d.column} ${d.message}`).join('\n')).toMatch(/^4:.*'calc_bars_count'=`bar_index`: expected a constant whole number/m);

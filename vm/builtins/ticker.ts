@@ -90,10 +90,10 @@ function baseSymbol(spec: Spec): string | null {
 }
 
 /** ticker.standard(symbol): "PREFIX:TICKER" without modifiers or chart type; a symbol without a
- * prefix comes back as it is (TradingView's rule). */
+ * prefix comes back as it is (TradingView's rule), also from inside an encoded id (the Heikin Ashi
+ * id of a chart whose ticker has no prefix, e.g. one named after its CSV file, is that ticker). */
 export function tickerStandard(id: string): string {
-  const base = baseSymbol(parseTicker(id));
-  return base !== null && base.includes(':') ? base : id;
+  return baseSymbol(parseTicker(id)) ?? id;
 }
 
 /** ticker.inherit(from_tickerid, symbol): `symbol` with the modifiers of `from_tickerid`. */
@@ -113,6 +113,14 @@ export function tickerChart(id: string, kind: string, inputs: Spec): string {
   const spec = parseTicker(id);
   const symbol: Json = Object.keys(spec).length === 1 && typeof spec.symbol === 'string' ? spec.symbol : spec;
   return formatTicker({ inputs, symbol, type: CHART_TYPES[kind]?.study ?? kind });
+}
+
+/** The symbol of a Heikin Ashi ticker id over a plain symbol (ticker.heikinashi("NASDAQ:AAPL")),
+ * else null: request.security() builds those bars from the symbol's own. */
+export function heikinAshiOf(id: string): string | null {
+  if (id.charCodeAt(0) !== 61 /* '=' */) return null;
+  const spec = parseTicker(id);
+  return spec.type === CHART_TYPES.heikinashi?.study && typeof spec.symbol === 'string' ? spec.symbol : null;
 }
 
 /** What a ticker id asks for beyond the standard bars of its symbol (null: nothing), for

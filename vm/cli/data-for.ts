@@ -5,7 +5,8 @@
 // "NASDAQ:AAPL" takes the files of "NASDAQ:AAPL" or else "AAPL" (and a request for "AAPL" those of
 // a single "X:AAPL"). A request nobody gave data for fails naming the ticker and the flag to use.
 // request.security_lower_tf's intrabars of the chart's own symbol come from a --data-for of the
-// chart's ticker at a lower timeframe.
+// chart's ticker at a lower timeframe; without one, the chart's own bars answer (at the chart's
+// timeframe each chart bar is its own single intrabar, as on TradingView).
 
 import { readFileSync } from 'node:fs';
 import type { DataAnswer, DataRequest, RequestDataset } from '../index.js';
@@ -35,13 +36,24 @@ function readText(path: string, what: string): string {
   }
 }
 
+/** The chart's own bars, timeframe and symbol (--data's). */
+export interface ChartDataset {
+  bars: RequestDataset['bars'];
+  timeframe: string;
+  symbol: SymbolInfo;
+}
+
 /** The datasets of --data-for / --symbol-for, by ticker, read once when first asked for. */
 export class OtherData {
   private readonly files = new Map<string, string[]>();
   private readonly symbols = new Map<string, string>();
   private readonly read = new Map<string, RequestDataset[]>();
 
-  constructor(dataFor: readonly [string, string][], symbolFor: readonly [string, string][]) {
+  constructor(
+    dataFor: readonly [string, string][],
+    symbolFor: readonly [string, string][],
+    private readonly chart: ChartDataset | null = null,
+  ) {
     for (const [t, p] of dataFor) this.files.set(t, [...(this.files.get(t) ?? []), p]);
     for (const [t, p] of symbolFor) {
       if (!this.files.has(t)) throw new DataForError(`--symbol-for ${t}=${p}: no --data-for ${t}=file.csv goes with it`);
@@ -100,6 +112,10 @@ export class OtherData {
   /** The answer to an instance's data request. */
   readonly answer: DataAnswer = (req: DataRequest) => {
     const ticker = this.tickerFor(req.symbol);
+    const c = this.chart;
+    if (ticker === null && c !== null && (req.symbol === c.symbol.tickerid || req.symbol === c.symbol.ticker)) {
+      return { datasets: [{ bars: c.bars, timeframe: c.timeframe, symbol: c.symbol }] };
+    }
     if (ticker === null) {
       const given = [...this.files.keys()];
       return {

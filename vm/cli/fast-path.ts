@@ -1,5 +1,5 @@
 // The main thread's side of the helper thread of `evergreen run` (the thread is fast-worker.ts,
-// started by bin/evergreen.mjs before it loads the CLI's bundle, so that it starts while the bundle
+// started by bin/evergreen.cjs before it loads the CLI's bundle, so that it starts while the bundle
 // loads and the script compiles). The helper does two jobs, each only ever a faster way to the
 // same bytes:
 //
@@ -21,7 +21,7 @@
 // (unless EVERGREEN_HELPER=1 forces the helper: then it waits up to 10 s for it to start, so that
 // tests see the helper's path). A helper silent for 10 s while its JSON bytes are awaited is given up.
 
-import { receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
+import type { MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { ParsedBars } from '../data/csv.js';
 import { JSON_ITEM_BYTES, type JsonPart, type PlotColumn, setJsonHelper, type TextSink, writeJsonItems, writeJsonParts } from './output.js';
 
@@ -47,13 +47,16 @@ const MAX_PARALLEL_NUMBERS = 1_000_000;
 /** The main thread's share of the numbers: it also writes every byte to the output. */
 const MAIN_SHARE = 0.45;
 
-/** The helper as bin/evergreen.mjs made it. */
+/** The helper as bin/evergreen.cjs made it. */
 export interface Helper {
   /** The `--data` file it reads, or null. */
   dataPath: string | null;
   flags: Int32Array;
   port: MessagePort;
   worker: Worker;
+  /** worker_threads' receiveMessageOnPort, from bin: the bundle does not load worker_threads
+   * itself (with its stream modules, ~3-4 ms of start-up) for the runs without a helper. */
+  receive: typeof receiveMessageOnPort;
 }
 
 /** What the helper posts after reading the data file (null: it did not read it). */
@@ -93,7 +96,7 @@ function trace(what: string): void {
   if (process.env.EVERGREEN_HELPER_TRACE === '1') process.stderr.write(`evergreen: helper: ${what}\n`);
 }
 
-/** Called by bin/evergreen.mjs (through the bundle's exports) before `main`. */
+/** Called by bin/evergreen.cjs (through the bundle's exports) before `main`. */
 export function useHelper(h: Helper): void {
   helper = h;
   barsTaken = false;
@@ -109,7 +112,7 @@ function barsMessage(h: Helper): BarsMessage {
   if (Atomics.compareExchange(h.flags, FLAG_STATE, STATE_STARTING, STATE_MAIN) === STATE_STARTING) return null;
   Atomics.wait(h.flags, FLAG_STATE, STATE_READING);
   if (Atomics.load(h.flags, FLAG_STATE) !== STATE_READY) return null;
-  const m = receiveMessageOnPort(h.port);
+  const m = h.receive(h.port);
   return m === undefined ? null : (m.message as BarsMessage);
 }
 
@@ -184,7 +187,7 @@ function jsonInParallel(parts: readonly JsonPart[], out: TextSink): boolean {
   writeJsonParts(out, mine);
   const done = ++jobs;
   while (Atomics.load(h.flags, FLAG_JOBS) < done) Atomics.wait(h.flags, FLAG_JOBS, done - 1);
-  const m = receiveMessageOnPort(h.port);
+  const m = h.receive(h.port);
   const answer = m?.message as JsonAnswer | undefined;
   if (answer === undefined || 'error' in answer) {
     trace('failed to write its JSON numbers');
@@ -244,7 +247,7 @@ export function startJsonPipeline(from: number, to: number, plots: number): Json
       let answered = 0;
       while (answered < theirs) {
         const seen = Atomics.load(h.flags, FLAG_JOBS);
-        const m = receiveMessageOnPort(h.port);
+        const m = h.receive(h.port);
         if (m === undefined) {
           if (Atomics.wait(h.flags, FLAG_JOBS, seen, ANSWER_TIMEOUT_MS) === 'timed-out') {
             trace('gave up waiting for its JSON bytes');

@@ -1,5 +1,5 @@
 // The helper thread of `evergreen run` (see fast-path.ts for what it does and why): bundled into
-// dist-cli/evergreen-worker.cjs and started by bin/evergreen.mjs with `workerData` = { path, flags,
+// dist-cli/evergreen-worker.cjs and started by bin/evergreen.cjs with `workerData` = { path, flags,
 // port }. It reads the data file's bars with the byte loader and posts them (or null), then writes
 // JSON parts into bytes for each job the main thread posts. Every path ends by setting its flag, so
 // the main thread, waiting on it, never waits for ever: a failure posts null or an error.

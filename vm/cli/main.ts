@@ -28,20 +28,20 @@ import { SnapshotError, readSnapshot } from '../snapshot/format.js';
 import { JsonWithDrawings, drawingsJson, drawsAnything, writeDrawingsFile } from './drawings.js';
 import { decodeBody } from '../snapshot/state.js';
 import { SymbolFileError, readSymbolToml, defaultSymbolInfo } from '../builtins/time/symbol-info.js';
-import { parseTimeframe } from '../builtins/time/timeframe.js';
+import { parseTimeframe, timeframeSeconds } from '../builtins/time/timeframe.js';
 import { sessionSchedule } from '../builtins/time/session.js';
 import { NAMED_COLORS } from '../builtins/color.js';
 import { colorFromRgba } from '../runtime/color-value.js';
 import { scanIsoTime } from '../data/scan-time.js';
-import type { BarColumns } from '../data/bars.js';
+import { sliceBars, type BarColumns } from '../data/bars.js';
 import { csvSymbolInfo, inferMintick, inferTimeframe } from '../data/infer.js';
 import { inspectSnapshot } from './inspect.js';
 import { barsForSnapshot, chartBars, TimeframeFlagError } from './timeframe-flags.js';
-import { DataForError, OtherData, parseTickerFile } from './data-for.js';
+import { type ChartDataset, DataForError, OtherData, parseTickerFile } from './data-for.js';
 import { plotColumns, TextSink, toCsv, toJson, toJsonFromItems } from './output.js';
 import { startJsonPipeline } from './fast-path.js';
 import { warmUpShortest } from './shortest-number.js';
-import { printErr, printOut } from './terminal-text.js';
+import { printErr, printOut, stdout } from './terminal-text.js';
 import { readBarsFile } from './read-bars.js';
 import { StrategyJsonSink, strategyJson, tradesCsv } from './trades.js';
 import { brokerOf, strategyReport } from '../builtins/strategy/report.js';
@@ -93,8 +93,9 @@ Options:
                          --chart-timeframe is given; default: the bar spacing
   --chart-timeframe <tf> run on a higher timeframe: the bars are resampled to it first
   --data-for T=file.csv  bars of another symbol T for request.security("T", ...) (repeatable; the
-                         chart's own ticker at a lower timeframe gives request.security_lower_tf's
-                         intrabars); a request for "EXCH:T" also takes the files of T
+                         chart's own ticker at a lower timeframe gives the intrabars of
+                         request.security_lower_tf and of request.security below the chart's
+                         timeframe); a request for "EXCH:T" also takes the files of T
   --symbol-for T=f.toml  symbol information of T (sessions, timezone; \`period\`: its bars' timeframe)
   --symbol <file.toml>   symbol information (ticker, timezone, mintick, session, ...)
   --lib <file.pine>      a library the script imports (\`import user/Name/1\` takes the library
@@ -164,12 +165,6 @@ interface RunArgs {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  // `evergreen run ... | head` closes stdout early: that is not an error worth a stack trace.
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    printErr(`evergreen: cannot write the output: ${e.message}\n`);
-    process.exit(1);
-  });
   try {
     const [cmd, ...rest] = argv;
     const wantsHelp = rest.includes('--help') || rest.includes('-h');
@@ -190,7 +185,7 @@ export async function main(argv: string[]): Promise<number> {
         return help(HELP_MAIN);
       case '-v':
       case '--version':
-        process.stdout.write(`evergreen ${VERSION}\n`);
+        stdout().write(`evergreen ${VERSION}\n`);
         return 0;
       case undefined:
         process.stderr.write(`${USAGE}\n`);
@@ -205,7 +200,7 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 function help(text: string): number {
-  process.stdout.write(text);
+  stdout().write(text);
   return 0;
 }
 
@@ -596,6 +591,19 @@ function resumeFrom(a: RunArgs, resume: string, program: Program, given: BarColu
   return { inst, from, bars };
 }
 
+/** A --symbol file's `period` that is not the bars' spacing (e.g. a symbol file exported from a
+ * 15-minute chart given with hourly bars): the bars run at the file's period, and the user is told
+ * how to say otherwise. */
+function periodCheck(period: string, bars: BarColumns, path: string): void {
+  if (bars.length < 3) return;
+  const spacing = inferTimeframe(bars);
+  const a = parseTimeframe(period);
+  const b = parseTimeframe(spacing);
+  if (a && b && timeframeSeconds(a) !== timeframeSeconds(b)) {
+    warn(`${path} says period = "${period}", but the bars are "${spacing}" apart: they run as "${period}" bars (chart timeframe, request.security periods); pass --timeframe ${spacing} if they are "${spacing}" bars`);
+  }
+}
+
 /** Warnings wait until everything is checked, so that a failure stays one line on stderr. */
 const pendingWarnings: string[] = [];
 
@@ -642,18 +650,22 @@ function run(a: RunArgs): number {
 
   let inst: Instance;
   let from = 0;
+  let chart: ChartDataset | null = null;
   if (a.resume) {
     ({ inst, from, bars } = resumeFrom(a, a.resume, program, bars, dataPath));
   } else {
     const inputs = cliInputs(program, a.inputs);
     const symbol = loadSymbol(a.symbol, dataPath, bars);
     const dataTf = a.timeframe ?? symbol.period ?? inferTimeframe(bars);
+    if (a.timeframe === null && symbol.period !== null && a.symbol !== null) periodCheck(symbol.period, bars, a.symbol);
     if (!parseTimeframe(dataTf)) throw usage(`unknown timeframe '${dataTf}' (e.g. 1, 15, 60, 1D, 1W, 1M)`, 'run');
     const tf = a.chartTimeframe ?? dataTf;
     if (a.chartTimeframe !== null) bars = chartBars(bars, symbol.info, dataTf, a.chartTimeframe, dataPath);
+    bars = calcBarsData(program, bars);
     inst = Instance.builder(program).symbol(symbol.info).timeframe(tf).inputs(inputs).totalBars(bars.length).build();
+    chart = { bars, timeframe: tf, symbol: symbol.info };
   }
-  return runFrom(a, program, inst, bars, from, dataPath, null);
+  return runFrom(a, program, inst, bars, from, dataPath, null, chart);
 }
 
 /** `--resume x.evergreen` (cli/portable.ts): the file's script (or the given one, the same but for
@@ -671,11 +683,18 @@ function runPortable(a: RunArgs, path: string, bytes: Uint8Array, script: Progra
   return runFrom(a, r.program, r.inst, r.bars, r.from, r.carried ? null : r.dataLabel, r.file);
 }
 
+/** indicator()/strategy()(calc_bars_count = N): TradingView runs the script on the last N bars
+ * only, as if they were the whole data (bar_index 0 on the first of them): the data's last N rows. */
+function calcBarsData(program: Program, bars: BarColumns): BarColumns {
+  const n = program.meta.options.calc_bars_count;
+  return typeof n === 'number' && n > 0 && n < bars.length ? sliceBars(bars, bars.length - n) : bars;
+}
+
 /** Runs data rows [from, end) on `inst` and prints the outputs. `dataPath` null: the bars are a
  * resumed checkpoint file's own. */
-function runFrom(a: RunArgs, program: Program, inst: Instance, bars: BarColumns, from: number, dataPath: string | null, resumedFile: CheckpointFile | null): number {
+function runFrom(a: RunArgs, program: Program, inst: Instance, bars: BarColumns, from: number, dataPath: string | null, resumedFile: CheckpointFile | null, chart: ChartDataset | null = null): number {
   const dataLabel = dataPath ?? `the bars of ${a.resume ?? ''}`;
-  const other = new OtherData(a.dataFor, a.symbolFor);
+  const other = new OtherData(a.dataFor, a.symbolFor, chart);
   if (a.magnifierData !== null) inst.setMagnifierBars(magnifierBars(a.magnifierData, program));
   // Bar index of data row i is i + offset (they differ only when a resumed file starts elsewhere).
   const offset = inst.barIndex + 1 - from;
@@ -735,7 +754,7 @@ function runFrom(a: RunArgs, program: Program, inst: Instance, bars: BarColumns,
   if (report && a.trades !== null) {
     const csv = tradesCsv(report, inst.machine.syminfo.currency, inst.machine.syminfo.timezone);
     // `--trades -` puts the trade list on stdout, instead of the plots unless --out takes them.
-    if (a.trades === '-') process.stdout.write(csv);
+    if (a.trades === '-') stdout().write(csv);
     else writeOut(a.trades, 'trade list', csv);
     if (a.trades === '-' && a.out === null) return 0;
   }
@@ -746,7 +765,7 @@ function runFrom(a: RunArgs, program: Program, inst: Instance, bars: BarColumns,
     fd >= 0
       ? (chunk: Buffer) => fileOp(outPath ?? '', 'output', () => writeSync(fd, chunk))
       : (chunk: Buffer) => {
-          process.stdout.write(chunk);
+          stdout().write(chunk);
         };
   // writeSync is done with a chunk when it returns: the sink may reuse its buffer.
   const reuse = fd >= 0;

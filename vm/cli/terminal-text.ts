@@ -27,5 +27,24 @@ export function printErr(text: string): void {
 
 /** Writes text to stdout with its control characters escaped. */
 export function printOut(text: string): void {
-  process.stdout.write(escapeControls(text));
+  stdout().write(escapeControls(text));
+}
+
+let stdoutReady = false;
+
+/** process.stdout, with the CLI's handler for its write errors installed on first use: a run that
+ * writes to a file (`--out`) never makes the stream (for a pipe, Node loads its socket and stream
+ * modules then: ~4 ms of start-up). `evergreen run ... | head` closes stdout early: that is not an
+ * error worth a stack trace. */
+export function stdout(): NodeJS.WriteStream {
+  const out = process.stdout;
+  if (!stdoutReady) {
+    stdoutReady = true;
+    out.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      printErr(`evergreen: cannot write the output: ${e.message}\n`);
+      process.exit(1);
+    });
+  }
+  return out;
 }

@@ -13,12 +13,30 @@ import { defaultSymbolInfo } from '../builtins/time/symbol-info.js';
 export function inferMintick(bars: BarColumns): number {
   let decimals = 0;
   const n = Math.min(bars.length, 2000);
+  const cols = [bars.open, bars.high, bars.low, bars.close];
   for (let i = 0; i < n && decimals < 10; i++) {
-    for (const col of [bars.open, bars.high, bars.low, bars.close]) {
-      decimals = Math.max(decimals, priceDecimals(col[i] ?? 0));
+    for (const col of cols) {
+      const v = col[i] ?? 0;
+      if (!withinDecimals(v, decimals)) decimals = Math.max(decimals, priceDecimals(v));
     }
   }
   return Number(`1e-${Math.min(decimals, 10)}`);
+}
+
+/** 10^d, d from 0 to 10. */
+const SCALE = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10];
+
+/** Whether v is surely written with at most d decimals (d <= 10), so that priceDecimals(v) <= d
+ * and need not be worked out (String for each price was most of the time this took): m / 10^d,
+ * for the integer m nearest v·10^d, is the double nearest the decimal m·10^-d (m and 10^d are
+ * exact, the division correctly rounded), so when it is v that decimal reads back as v, and v's
+ * shortest form has at most d decimals. False is only "not sure": priceDecimals decides. Only for
+ * plain spellings (String writes numbers below 1e-6 or from 1e21 with an exponent). */
+function withinDecimals(v: number, d: number): boolean {
+  const a = v < 0 ? -v : v;
+  if (!(a >= 1e-6 && a < 1e15) && v !== 0) return false;
+  const p = SCALE[d] as number;
+  return Math.round(v * p) / p === v;
 }
 
 /** The fewest decimals (up to this many) that a price printed from a 32-bit float may stand for. */

@@ -74,7 +74,9 @@ export interface BarInfo {
 export interface HostStep {
   readonly name: string;
   beforeBar(state: ScriptState, bar: BarInfo): void;
-  afterBar(state: ScriptState, bar: BarInfo): void;
+  /** May return true: the step's `beforeBar` has nothing to do on the next history row (the bar
+   * after `bar`, entered by `enterRow`), which then skips it when every step says so. */
+  afterBar(state: ScriptState, bar: BarInfo): boolean | void;
 }
 
 /** A host step and the programs it runs for. Add new steps to HOST_STEPS. */
@@ -153,7 +155,6 @@ export class BarFeed {
    * `node --print-bytecode --print-bytecode-filter=enterRow`), and a call per bar costs the VM's
    * speed on short scripts. */
   enterRow(cols: BarColumns, i: number, idx: number): void {
-    if (this.owed) this.settle();
     const m = this.m;
     const f = m.f;
     const t = cols.time[i] as number;
@@ -179,7 +180,24 @@ export class BarFeed {
     f[IS_LAST] = f[IS_LAST_CONFIRMED_HISTORY] = idx === this.last ? 1 : 0;
     if (this.barSeries.length !== 0) pushBarSeries(m.ser, this.barSeries, f, idx);
     m.outputs.beginBar(idx, t);
-    if (this.steps.length !== 0) this.before();
+    if (this.steps.length !== 0) this.stepsAt();
+  }
+
+  /** The host steps at a row's entry (`enterRow`), one call per bar: step 6 of the bar before when
+   * the compiled loop owes it (`leaveLater`), then step 4 of this bar. The bar before's facts are
+   * still in `info` (step 4 refills it), and an after-body step reads only those and its own host
+   * record, never the registers, so it may run after this bar's registers are written. */
+  private stepsAt(): void {
+    if (this.owed) {
+      this.owed = false;
+      // Every step has nothing to do before this bar (most bars of a backtest): only its facts for
+      // the after-body steps.
+      if (this.after(this.info)) {
+        this.barInfo();
+        return;
+      }
+    }
+    this.before();
   }
 
   /** Steps 1-4 for bar `idx` of kind HISTORY, REALTIME_NEW or REALTIME_UPDATE. Without
@@ -220,8 +238,8 @@ export class BarFeed {
    * set it, the next `enterRow` or the end of the loop (`settle`) runs it. */
   owed = false;
 
-  /** Step 6 deferred, for the compiled tier's history loop: the next `enterRow` (before it writes
-   * anything) or `settle` runs it, outside the loop's own code. The loop then inlines this
+  /** Step 6 deferred, for the compiled tier's history loop: the next `enterRow` (with the next
+   * bar's step 4) or `settle` runs it, outside the loop's own code. The loop then inlines this
    * one-field store rather than the host steps' after-body code, which took V8's inlining budget
    * from the script's builtins (a strategy's per-bar overhead; BENCHMARKS.md, Strategies). */
   leaveLater(): void {
@@ -241,8 +259,16 @@ export class BarFeed {
     if (steps.length === 0) return;
     // The bar's facts as step 4 gave them (the body changes none of them), unless this feed did not
     // enter the bar (a restored instance finishing it).
-    const info = this.info.index === this.m.bar && this.info.time === this.m.f[TIME] ? this.info : this.barInfo();
-    for (let k = steps.length - 1; k >= 0; k--) steps[k]?.afterBar(this.m, info);
+    this.after(this.info.index === this.m.bar && this.info.time === this.m.f[TIME] ? this.info : this.barInfo());
+  }
+
+  /** The after-body steps (in reverse order) for the bar `info` describes; true when each says its
+   * before-body step has nothing to do on the next history row. */
+  private after(info: BarInfo): boolean {
+    const steps = this.steps;
+    let quiet = true;
+    for (let k = steps.length - 1; k >= 0; k--) if (steps[k]?.afterBar(this.m, info) !== true) quiet = false;
+    return quiet;
   }
 
   private before(): void {

@@ -42,7 +42,8 @@
 // The context's position in the other symbol's bars is state (`oi`), the bars themselves are not.
 
 import { R } from '../core/registers.js';
-import { tickerNeeds, tickerStandard } from '../builtins/ticker.js';
+import { CTX_GAPS_FLAG, CTX_LOOKAHEAD_FLAG, CTX_LOWER_FLAG } from './jit-ops.js';
+import { heikinAshiOf, tickerNeeds, tickerStandard } from '../builtins/ticker.js';
 import type { BarColumns } from '../data/bars.js';
 import type { SymbolInfo, TimeframeInfo } from '../core/runtime.js';
 import { parseTimeframe, timeframeSeconds } from '../builtins/time/timeframe.js';
@@ -50,6 +51,7 @@ import { symbolSchedule } from '../builtins/time/session.js';
 import { periodEnd, periodStart } from '../builtins/time/periods.js';
 import { newArray } from '../core/heap.js';
 import { DataNeeded, NoData, type FeedBars, type RequestData } from './request-data.js';
+import { convertBars, CURRENCY_SEP, rateAt, ratePair } from './request-currency.js';
 
 // The bar registers as module constants: the per-bar paths read no object.
 const {
@@ -61,6 +63,7 @@ const {
   hlcc4: HLCC4,
   isFirst: IS_FIRST,
   isRealtime: IS_REALTIME,
+  lastBarIndex: LAST_BAR_INDEX,
   low: LOW,
   ohlc4: OHLC4,
   open: OPEN,
@@ -78,6 +81,7 @@ export const CTX_GAPS = 1;
 export const CTX_LOOKAHEAD = 2;
 export const CTX_IGNORE_INVALID = 4;
 export const CTX_LOWER = 8;
+if (CTX_GAPS !== CTX_GAPS_FLAG || CTX_LOOKAHEAD !== CTX_LOOKAHEAD_FLAG || CTX_LOWER !== CTX_LOWER_FLAG) throw new Error('Internal: jit-ops.ts writes the request flags as contexts.ts defines them.');
 /** The program runs the expression between CTX_LOOP and a JMP back to it (every request of this
  * compiler): the chart's own symbol then swaps the registers in CTX_LOOP, and only when the
  * expression's value is needed (see `mustRun`). Programs without it swap in CTX_IN. */
@@ -91,9 +95,23 @@ export const CTX_STRINGS = 32;
 
 /** A requested value: a number (na = NaN), or a string (na = null). */
 export type RequestedValue = number | string | null;
-/** Flags above CTX_LOOPED: request.security(calc_bars_count = flags / CTX_CALC_BARS, whole part)
- * for another symbol: its context runs on its last N bars only, bar_index counted from the first. */
+/** Flags above CTX_LOOPED: request.security(calc_bars_count = (flags & (CTX_CURRENCY - 1)) /
+ * CTX_CALC_BARS, whole part): its context runs on its last N bars only, bar_index counted from the
+ * first. */
 export const CTX_CALC_BARS = 32;
+/** CTX_IN_RUN of a program whose own-symbol expression is followed by CTX_NEXT (this compiler's):
+ * at a timeframe below the chart's the expression runs once per intrabar, from a dataset of the
+ * chart's ticker the host gives (as another symbol's); programs without it fail there. */
+export const CTX_OWN_LOOP = 2 ** 30;
+
+/** CTX_IN_RUN whose timeframe operand is `timeframe + CURRENCY_SEP + currency`: request.security(
+ * syminfo.tickerid, ..., currency = X) converts the chart's prices (see `ownRate`). */
+export const CTX_CURRENCY = 2 ** 29;
+
+/** calc_bars_count of a request's flags. */
+function calcBarsOf(flags: number): number {
+  return Math.floor((flags & (CTX_CURRENCY - 1)) / CTX_CALC_BARS);
+}
 
 /** What the context code needs of the machine. */
 export interface ContextHost {
@@ -117,6 +135,29 @@ export interface ContextHost {
   feedSym: unknown[];
   feedTf: unknown[];
   feedKey: string[];
+  /** Own-symbol requests whose quiet chart bars are deferred (see `LazyRows`), by state slot, and
+   * the slots deferred now; `lazyOn` while runBars' rows run (both tiers), when they may be. */
+  lazy: (LazyRows | undefined)[];
+  lazySlots: number[];
+  lazyOn: boolean;
+}
+
+/** DEFERRED QUIET BARS of an own-symbol request (not state: the machine's, for one runBars call).
+ * On history with the rows at hand, a chart bar inside a higher-timeframe period that neither runs
+ * the expression nor confirms a value changes the context only by folding the bar into the
+ * period's high, low, close and volume (and committing the previous bar's). Such bars are not
+ * applied one by one: the state stays as of row `row0`, the bars of rows row0+1..last are
+ * "quiet", and `settle` applies them at once (from the rows: the same fold, so the same numbers)
+ * before anything else reads the state: the next chart bar that is not quiet, and the end of
+ * runBars (Instance.runRows), before a snapshot, rollback or error can see it. What such a bar
+ * shows the chart is the value held (or na with gaps_on). */
+export interface LazyRows {
+  on: boolean;
+  row0: number;
+  last: number;
+  /** Chart bar of row0 (the rows are consecutive chart bars). */
+  bar0: number;
+  cols: BarColumns | null;
 }
 
 /** One request's state: committed (as of the previous chart bar) and working (this chart bar). */
@@ -206,22 +247,60 @@ export interface RequestState {
   orerun?: boolean;
   /** The first bar the context runs (calc_bars_count): its bar_index 0. */
   ostart?: number;
+  /** request.security at a timeframe below the chart's (intrabars): with lookahead_on, historical
+   * chart bars show the chart bar's first intrabar: its values (`ofirst`), recorded on chart bar
+   * `ofb` (-1: none yet). */
+  olow?: boolean;
+  ofirst?: RequestedValue[];
+  ofb?: number;
   /** request.security_lower_tf: the values of this chart bar's intrabars. */
   items: number[];
+  /** The chart's own symbol with calc_bars_count = N: the start of the first of the last N requested
+   * periods of the chart bars (NaN: no limit; undefined: not decided yet). Chart bars before it
+   * leave the context untouched and see na. */
+  cstart?: number;
+  /** Heikin Ashi bars of the chart's own symbol (ticker.heikinashi(syminfo.tickerid)): `ha` for
+   * the symbol `hsym` last seen; the Heikin Ashi open and close of the working period (`who`,
+   * `whc`) and of the period before it (`wpo`, `wpc`), and their committed copies (k...). Absent in
+   * the state of an older VM (read as none). */
+  hsym?: unknown;
+  ha?: boolean;
+  who?: number;
+  whc?: number;
+  wpo?: number;
+  wpc?: number;
+  kho?: number;
+  khc?: number;
+  kpo?: number;
+  kpc?: number;
+}
+
+/** An empty list of requested values that holds numbers unboxed from the start (V8: a double
+ * array; an empty `[]` becomes one at its first number, and code optimised for one kind deopts
+ * on the other: the compiled tier's history loop, every run). Strings still go in. */
+function numbers(): RequestedValue[] {
+  const a: RequestedValue[] = [0.5];
+  a.length = 0;
+  return a;
 }
 
 function newRequestState(): RequestState {
   return {
     bar: -1, tf: '',
-    kp: NaN, ki: -1, ko: NaN, kh: NaN, kl: NaN, kc: NaN, kv: NaN, kform: [], kconf: [], kclosed: false, kend: NaN, fp: NaN, fdone: false, fh: NaN, fl: NaN, fc: NaN, fv: NaN,
+    kp: NaN, ki: -1, ko: NaN, kh: NaN, kl: NaN, kc: NaN, kv: NaN, kform: numbers(), kconf: numbers(), kclosed: false, kend: NaN, fp: NaN, fdone: false, fh: NaN, fl: NaN, fc: NaN, fv: NaN,
     ro: NaN, rh: NaN, rl: NaN, rc: NaN, rv: NaN, run: true, ct: NaN, ctc: NaN,
-    wp: NaN, wi: -1, wo: NaN, wh: NaN, wl: NaN, wc: NaN, wv: NaN, wform: [], wconf: [], wclosed: false,
+    wp: NaN, wi: -1, wo: NaN, wh: NaN, wl: NaN, wc: NaN, wv: NaN, wform: numbers(), wconf: numbers(), wclosed: false,
     arrived: false, fd: false, opened: false, wend: NaN, flags: 0, saved: new Float64Array(SWAPPED), savedBar: -1,
-    okey: '', oi: 0, ocur: [], oprev: [], otc: NaN, oshown: -1, loop: 0, ono: false, osym: null, inside: false, opart: false, orerun: false, ostart: 0, items: [],
+    okey: '', oi: 0, ocur: numbers(), oprev: numbers(), otc: NaN, oshown: -1, loop: 0, ono: false, osym: null, inside: false, opart: false, orerun: false, ostart: 0, items: [],
   };
 }
 
 const nz = (x: number): number => (x === x ? x : 0);
+
+/** f[dst] := the first requested value of `out` (na when null). */
+function f1(f: Float64Array, dst: number, out: readonly RequestedValue[] | null): void {
+  f[dst] = out === null ? NaN : ((out[0] as number | undefined) ?? NaN);
+}
 
 /** dst := src, item by item (both lists of the request's n values; a shorter dst grows). */
 function copyInto(dst: RequestedValue[], src: readonly RequestedValue[]): void {
@@ -257,8 +336,13 @@ function writeValues(m: ContextHost, out: readonly RequestedValue[] | null, dst:
 /** Parsed timeframes by text (immutable, shared by every instance). */
 const TIMEFRAMES = new Map<string, TimeframeInfo>();
 
-/** The requested timeframe, checked: a timeframe, not below the chart's. */
-function timeframeOf(m: ContextHost, tfs: string): TimeframeInfo {
+/** ctxEnter of an own-symbol request (CTX_OWN_LOOP) at a timeframe below the chart's: nothing
+ * entered; its intrabars run as another symbol's bars (CTX_IN_RUN goes on with them). */
+const BELOW_CHART = -2;
+
+/** The requested timeframe, checked: a timeframe, not below the chart's (null when it is and the
+ * program runs such requests on intrabars: `below`). */
+function timeframeOf(m: ContextHost, tfs: string, below = false): TimeframeInfo | null {
   let info = TIMEFRAMES.get(tfs);
   if (!info) {
     const parsed = parseTimeframe(tfs);
@@ -267,9 +351,10 @@ function timeframeOf(m: ContextHost, tfs: string): TimeframeInfo {
     if (TIMEFRAMES.size < 256) TIMEFRAMES.set(tfs, info);
   }
   if (timeframeSeconds(info) < timeframeSeconds(m.timeframe)) {
+    if (below) return null;
     m.fail(
       'lower-timeframe',
-      `request.security(): the requested timeframe "${tfs}" is lower than the chart's "${m.timeframe.period}": request.security() of a lower timeframe (the last intrabar's value) is not supported yet. request.security_lower_tf() gives the intrabars' values as an array, from a dataset of the symbol at "${tfs}" or lower (CLI: --data-for ${m.syminfo.ticker}=file.csv; app: import it as ${m.syminfo.ticker}.csv).`,
+      `request.security(): the requested timeframe "${tfs}" is lower than the chart's "${m.timeframe.period}": this program was compiled by an earlier version, which cannot run a request's expression on intrabars; compile the script again.`,
     );
   }
   return info;
@@ -283,6 +368,7 @@ function ownTicker(m: ContextHost, sym: unknown): boolean {
   const own = (x: string): boolean => x === m.syminfo.tickerid || x === m.syminfo.ticker;
   const std = typeof sym === 'string' ? tickerStandard(sym) : null;
   if (std === null || !own(std)) return false;
+  if (heikinAshiOf(sym as string) !== null) return true;
   const need = tickerNeeds(sym as string, m.syminfo.sessionType ?? 'regular');
   if (need !== null) {
     m.fail('no-data', `request.security(): no data for ${need} of "${std}" (ticker id ${sym as string}): only the chart's own standard bars have data here.`);
@@ -293,7 +379,7 @@ function ownTicker(m: ContextHost, sym: unknown): boolean {
 /** CTX_IN: enters the context of request slot `s` for the current chart bar (failing when `sym`,
  * null for the chart's own, names another symbol); returns the
  * execution id (higher-timeframe bar index) the expression runs with. */
-export function ctxEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, flags: number): number {
+export function ctxEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, flags: number, rate = 1): number {
   // (A symbol this slot already serves as another symbol's is not parsed as a ticker id again.)
   if ((flags & CTX_LOWER) !== 0 || (sym !== null && sym !== '' && sym !== m.syminfo.tickerid && sym !== m.syminfo.ticker && (sym === m.feedSym[s] || !ownTicker(m, sym)))) {
     return otherEnter(m, s, tf, sym, flags);
@@ -303,6 +389,8 @@ export function ctxEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, f
     st = newRequestState();
     m.cs[s] = st;
   }
+  const lz = m.lazy[s];
+  if (lz !== undefined && lz.on) settle(st, lz);
   st.okey = '';
   st.loop = 0;
   const f = m.f;
@@ -320,6 +408,9 @@ export function ctxEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, f
       }
       if (st.arrived) copyInto(st.kconf, st.wconf);
       st.kclosed = st.wclosed; st.kend = st.wend;
+      if (st.ha === true) {
+        st.kho = st.who; st.khc = st.whc; st.kpo = st.wpo; st.kpc = st.wpc;
+      }
     }
     st.bar = chartBar;
   } else if (st.arrived) {
@@ -334,16 +425,32 @@ export function ctxEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, f
     p = st.kp;
     st.wend = st.kend;
   } else {
-    const info = timeframeOf(m, tfs);
+    const info = timeframeOf(m, tfs, (flags & CTX_OWN_LOOP) !== 0);
+    if (info === null) return BELOW_CHART;
     const sched = symbolSchedule(m.syminfo);
     p = periodStart(sched, info, t);
     st.wend = periodEnd(sched, info, t);
     st.tf = tfs;
   }
-  const o = f[OPEN] as number;
-  const h = f[HIGH] as number;
-  const l = f[LOW] as number;
-  const c = f[CLOSE] as number;
+  // (currency = X: the chart bar's prices in X.)
+  if ((flags & (CTX_CURRENCY - 1)) >= CTX_CALC_BARS) {
+    // calc_bars_count: the context starts with the first of the last N periods.
+    if (st.cstart === undefined) st.cstart = lastPeriods(m, tfs, calcBarsOf(flags));
+    if (p < st.cstart) {
+      st.flags = flags;
+      st.run = false;
+      st.loop = 0;
+      st.savedBar = chartBar;
+      st.wend = NaN;
+      st.arrived = false;
+      st.opened = false;
+      return chartBar;
+    }
+  }
+  const o = (f[OPEN] as number) * rate;
+  const h = (f[HIGH] as number) * rate;
+  const l = (f[LOW] as number) * rate;
+  const c = (f[CLOSE] as number) * rate;
   const v = f[VOLUME] as number;
   st.arrived = false;
   st.opened = false;
@@ -371,9 +478,11 @@ export function ctxEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, f
   st.wp = p;
   let ho = st.wo, hh = st.wh, hl = st.wl, hc = st.wc, hv = st.wv;
   const realtime = f[IS_REALTIME] === 1;
+  let scanned = false;
   if ((flags & CTX_LOOKAHEAD) !== 0 && !realtime) {
     // Lookahead on history: the whole period, from the chart bars ahead (scanned once per period).
     if (!(st.fdone && st.fp === p)) {
+      scanned = true;
       const cols = m.aheadCols;
       let done = false;
       if (cols !== null) {
@@ -383,11 +492,12 @@ export function ctxEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, f
             done = true;
             break;
           }
-          const rh = cols.high[i] as number;
-          const rl = cols.low[i] as number;
+          // (The period's chart bars share its exchange rate.)
+          const rh = (cols.high[i] as number) * rate;
+          const rl = (cols.low[i] as number) * rate;
           if (rh > hh) hh = rh;
           if (rl < hl) hl = rl;
-          hc = cols.close[i] as number;
+          hc = (cols.close[i] as number) * rate;
           hv += nz(cols.volume[i] as number);
         }
       }
@@ -404,6 +514,27 @@ export function ctxEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, f
       hv = st.fv;
     }
   }
+  if (sym !== st.hsym) {
+    st.hsym = sym;
+    st.ha = typeof sym === 'string' && heikinAshiOf(sym) !== null;
+  }
+  if (st.ha === true) {
+    // Heikin Ashi bars of the requested timeframe's bars: close = ohlc4; open = the average of the
+    // previous Heikin Ashi bar's open and close ((open + close) / 2 on the first); high and low
+    // take them in.
+    const po = st.opened ? (st.kho ?? NaN) : (st.kpo ?? NaN);
+    const pc = st.opened ? (st.khc ?? NaN) : (st.kpc ?? NaN);
+    st.wpo = po;
+    st.wpc = pc;
+    const haC = (ho + hh + hl + hc) / 4;
+    const haO = po === po && pc === pc ? (po + pc) / 2 : (ho + hc) / 2;
+    st.who = haO;
+    st.whc = haC;
+    ho = haO;
+    hc = haC;
+    hh = Math.max(hh, haO, haC);
+    hl = Math.min(hl, haO, haC);
+  }
   st.savedBar = chartBar;
   if ((flags & CTX_LOOPED) !== 0) {
     // CTX_LOOP swaps the registers, when the expression must run.
@@ -413,11 +544,35 @@ export function ctxEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, f
     st.rc = hc;
     st.rv = hv;
     st.loop = 0;
-    st.run = mustRun(m, st, flags, realtime);
+    st.run = scanned || mustRun(m, st, flags, realtime);
     return chartBar;
   }
   swapIn(m, st, ho, hh, hl, hc, hv);
   return st.wi;
+}
+
+/** The start of the first of the last `n` periods of `tfs` that hold chart bars, from the chart
+ * bars of the running runBars call (this row to the chart's last bar); NaN when there are fewer, or
+ * when the bars come one at a time (no limit then: all of them). */
+function lastPeriods(m: ContextHost, tfs: string, n: number): number {
+  const cols = m.aheadCols;
+  const info = TIMEFRAMES.get(tfs) ?? parseTimeframe(tfs);
+  if (cols === null || info === null) return NaN;
+  const sched = symbolSchedule(m.syminfo);
+  const row = m.aheadRow;
+  let end = cols.length - 1;
+  const last = m.f[LAST_BAR_INDEX] as number;
+  if (last === last) end = Math.min(end, row + (last - m.bar));
+  let start = Infinity;
+  let count = 0;
+  for (let i = end; i >= row; i--) {
+    const t = cols.time[i] as number;
+    if (t < start) {
+      start = periodStart(sched, info, t);
+      if (++count === n) return start;
+    }
+  }
+  return NaN;
 }
 
 /** Saves the chart's bar registers (the first SWAPPED registers). A state
@@ -456,6 +611,7 @@ function copyRegs(dst: Float64Array, src: Float64Array): void {
 function mustRun(m: ContextHost, st: RequestState, flags: number, realtime: boolean): boolean {
   const cols = m.aheadCols;
   if (cols === null || realtime) return true;
+  // (A bar whose period was (re)scanned runs before this is asked.)
   if ((flags & CTX_LOOKAHEAD) !== 0) return st.opened || !st.fdone;
   if ((m.f[TIME_CLOSE] as number) >= st.wend) return true;
   const next = m.aheadRow + 1;
@@ -488,6 +644,16 @@ export function ctxLeave(m: ContextHost, s: number, src: number, dst: number, co
   const st = m.cs[s] as RequestState;
   const n = count % CTX_STRINGS;
   const mask = (count - n) / CTX_STRINGS;
+  const lz = m.lazy[s];
+  if (lz !== undefined && lz.on && lz.last === m.aheadRow) {
+    // A deferred quiet chart bar (ctxEnterRun): the value held, or na with gaps_on (no value
+    // arrived, no period opened on it).
+    const out = (st.flags & CTX_GAPS) !== 0 ? null : (st.flags & CTX_LOOKAHEAD) !== 0 ? st.wform : st.wconf;
+    if (mask !== 0) writeValues(m, out, dst, n, mask);
+    else if (n === 1) f1(m.f, dst, out);
+    else for (let j = 0; j < n; j++) m.f[dst + j] = out === null ? NaN : ((out[j] as number | undefined) ?? NaN);
+    return m.bar;
+  }
   if (st.okey) return otherLeave(m, st, dst, n, mask);
   const f = m.f;
   // Every list below has n items, filled in place (no allocation per bar).
@@ -535,9 +701,6 @@ function feedOf(m: ContextHost, s: number, sym: string, tfs: string, info: Timef
   return got;
 }
 
-/** request.security(currency = X): the compiler passes the symbol as `symbol + CURRENCY_SEP + X`. */
-export const CURRENCY_SEP = '\u0001';
-
 /** The bars of `sym` with prices in currency `to`: open, high, low and close (so hl2, hlc3, ohlc4,
  * hlcc4 and everything the expression builds from them) multiplied by the rate from the symbol's
  * currency (its syminfo.currency) to `to`: the close of the rate pair's last bar that opened at or
@@ -553,51 +716,10 @@ function convertedFeed(m: ContextHost, s: number, sym: string, to: string, tfs: 
     m.feeds[s] = got instanceof NoData ? null : got;
     return got;
   }
-  const pair = `${from}${to}`;
-  const inverse = `${to}${from}`;
-  const rate = m.data.bars(pair, tfs, info, fn);
-  if (rate === undefined) throw new DataNeeded({ symbol: pair, timeframe: tfs, lower: false });
-  let use: FeedBars;
-  if (!(rate instanceof NoData)) use = rate;
-  else {
-    const inv = m.data.bars(inverse, tfs, info, fn);
-    if (inv === undefined) throw new DataNeeded({ symbol: inverse, timeframe: tfs, lower: false });
-    if (inv instanceof NoData) {
-      return m.fail(
-        'no-data',
-        `${fn}: currency = ${to} converts the prices of "${sym}" from ${from}, which needs the exchange rate ${pair} (or ${inverse}) at "${tfs}" or lower: give its bars as another symbol (CLI: --data-for ${pair}=file.csv; app: import a dataset with ticker ${pair}). ${rate.message}`,
-      );
-    }
-    use = inv;
-  }
-  const out = convertBars(got, use, !(rate === use));
+  const rate = ratePair(m.data, from, to, tfs, info, fn, `"${sym}"`);
+  if (rate instanceof NoData) return m.fail('no-data', rate.message);
+  const out = convertBars(got, rate.bars, rate.inverse);
   m.feeds[s] = out;
-  return out;
-}
-
-/** `bars` with open/high/low/close times the as-of close of `rate` (divided by it when `inverse`). */
-function convertBars(bars: FeedBars, rate: FeedBars, inverse: boolean): FeedBars {
-  const conv = <T extends { time: Float64Array; open: Float64Array; high: Float64Array; low: Float64Array; close: Float64Array; length: number }>(b: T): T => {
-    const n = b.length;
-    const open = new Float64Array(n);
-    const high = new Float64Array(n);
-    const low = new Float64Array(n);
-    const close = new Float64Array(n);
-    let r = -1;
-    for (let i = 0; i < n; i++) {
-      const t = b.time[i] as number;
-      while (r + 1 < rate.length && (rate.time[r + 1] as number) <= t) r++;
-      const c = r < 0 ? NaN : (rate.close[r] as number);
-      const k = inverse ? 1 / c : c;
-      open[i] = (b.open[i] as number) * k;
-      high[i] = (b.high[i] as number) * k;
-      low[i] = (b.low[i] as number) * k;
-      close[i] = (b.close[i] as number) * k;
-    }
-    return { ...b, open, high, low, close };
-  };
-  const out = conv(bars);
-  if (bars.src !== undefined) out.src = conv(bars.src);
   return out;
 }
 
@@ -624,7 +746,16 @@ function otherEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, flags:
       m.fail('higher-timeframe', `${fn}: the requested timeframe "${tfs}" is higher than the chart's "${m.timeframe.period}": intrabars come from a lower timeframe (use request.security() for a higher one).`);
     }
     const got = feedOf(m, s, sym, tfs, info, flags);
-    if (got instanceof NoData && (flags & CTX_IGNORE_INVALID) === 0) m.fail('no-data', got.message);
+    if (got instanceof NoData && (flags & CTX_IGNORE_INVALID) === 0) {
+      if ((flags & CTX_LOWER) === 0 && sym === m.chartSyminfo.tickerid && timeframeSeconds(info) < timeframeSeconds(m.timeframe)) {
+        const t = m.chartSyminfo.tickerid;
+        m.fail(
+          'no-data',
+          `request.security(): the requested timeframe "${tfs}" is lower than the chart's "${m.timeframe.period}": the expression runs on the chart symbol's intrabars, which need its bars at "${tfs}" or lower (CLI: --data-for ${t}=file.csv; app: import them as a dataset with ticker ${t}). ${got.message}`,
+        );
+      }
+      m.fail('no-data', got.message);
+    }
     noData = got instanceof NoData;
     m.feedSym[s] = sym;
     m.feedTf[s] = tfs;
@@ -640,7 +771,7 @@ function otherEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, flags:
     st.okey = key;
     // A new symbol or timeframe (first bar, or a dynamic request that changed): from its start,
     // or its last calc_bars_count bars.
-    const limit = Math.floor(flags / CTX_CALC_BARS);
+    const limit = calcBarsOf(flags);
     const fb = m.feeds[s];
     st.oi = limit > 0 && fb ? Math.max(0, fb.length - limit) : 0;
     st.ostart = st.oi;
@@ -648,6 +779,10 @@ function otherEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, flags:
     st.oprev.length = 0;
     st.otc = NaN;
     st.oshown = -1;
+    const ti = TIMEFRAMES.get(tfs) ?? parseTimeframe(tfs);
+    st.olow = (flags & CTX_LOWER) === 0 && ti !== null && timeframeSeconds(ti) < timeframeSeconds(m.timeframe);
+    st.ofb = -1;
+    if (st.olow) st.ofirst = [];
   }
   st.flags = flags;
   st.ono = noData;
@@ -674,12 +809,70 @@ function rewind(m: ContextHost, st: RequestState, bars: FeedBars | null | undefi
   st.orerun = true;
 }
 
+/** request.security(syminfo.tickerid, ..., currency = `to`): the factor that converts the chart
+ * bar's prices from the chart's currency (syminfo.currency) to `to`: the close of the exchange-rate
+ * pair FROMTO's last bar (at the requested timeframe `tfs`) that opened at or before the chart bar
+ * (na before its first), else 1 / that of the inverse pair TOFROM; 1 when no conversion is needed.
+ * The pair's bars are a host call like another symbol's (asked before the context changes), cached
+ * per slot in `m.feeds` (the own context uses no feed of its own; `feedKey` "i": inverse). */
+function ownRate(m: ContextHost, s: number, tfs: string, to: string): number {
+  const from = m.chartSyminfo.currency ?? '';
+  if (to === '' || to === 'NONE' || from === '' || from === to) return 1;
+  let rate = m.feeds[s];
+  if (rate === undefined || rate === null || m.feedSym[s] !== to || m.feedTf[s] !== tfs) {
+    const info = TIMEFRAMES.get(tfs) ?? parseTimeframe(tfs);
+    if (!info) return 1; // (the context fails naming the timeframe)
+    const got = ratePair(m.data, from, to, tfs, info, 'request.security()', `the chart's symbol "${m.chartSyminfo.tickerid}"`);
+    if (got instanceof NoData) return m.fail('no-data', got.message);
+    m.feeds[s] = got.bars;
+    m.feedSym[s] = to;
+    m.feedTf[s] = tfs;
+    m.feedKey[s] = got.inverse ? 'i' : 'd';
+    rate = got.bars;
+  }
+  return rateAt(rate, m.feedKey[s] === 'i', m.f[TIME] as number);
+}
+
 /** CTX_IN_RUN (the chart's own symbol): CTX_IN, then, when the expression must run on this chart
  * bar, swaps the higher-timeframe bar into the registers and returns its index (the execution id);
  * else -1. */
 export function ctxEnterRun(m: ContextHost, s: number, tf: unknown, flags: number): number {
-  ctxEnter(m, s, tf, null, flags);
-  const st = m.cs[s] as RequestState;
+  let sym = m.chartSyminfo.tickerid;
+  let rate = 1;
+  if ((flags & CTX_CURRENCY) !== 0) {
+    // request.security(syminfo.tickerid, tf, expr, currency = X): the operand is tf + SEP + X.
+    const text = String(tf);
+    const cut = text.indexOf(CURRENCY_SEP);
+    const to = text.slice(cut + 1);
+    tf = text.slice(0, cut);
+    sym = `${sym}${CURRENCY_SEP}${to}`;
+    if (!belowChart(m, tf)) rate = ownRate(m, s, typeof tf === 'string' && tf !== '' ? tf : m.timeframe.period, to);
+  }
+  let st = m.cs[s] as RequestState | undefined;
+  if (st !== undefined && st.okey !== '' && (flags & CTX_OWN_LOOP) !== 0 && (tf === m.feedTf[s] || belowChart(m, tf))) {
+    // Intrabars (the timeframe is below the chart's): loaded for this request already.
+    return enterLoop(m, s, tf, sym, flags, true);
+  }
+  // Deferred and quiet bars take the chart bar's prices as they are: not for a converted currency.
+  const plain = (flags & CTX_CURRENCY) === 0;
+  if (st !== undefined) {
+    const lz = m.lazy[s];
+    if (lz !== undefined && lz.on) {
+      const row = m.aheadRow;
+      if (row === lz.last + 1 && tf === st.tf && flags === st.flags && quietRow(m, st, row)) {
+        lz.last = row;
+        return -1;
+      }
+      settle(st, lz);
+    } else if (plain && m.lazyOn && m.bar === st.bar + 1 && m.aheadCols !== null && canDefer(m, st, tf, flags) && quietRow(m, st, m.aheadRow)) {
+      deferFrom(m, s, st);
+      return -1;
+    }
+  }
+  if (st === undefined || !plain || !quietEnter(m, st, tf, flags)) {
+    if (ctxEnter(m, s, tf, null, flags, rate) === BELOW_CHART) return enterLoop(m, s, tf, sym, flags, true);
+    st = m.cs[s] as RequestState;
+  }
   if (st.run) {
     st.loop = 1;
     swapIn(m, st, st.ro, st.rh, st.rl, st.rc, st.rv);
@@ -688,22 +881,203 @@ export function ctxEnterRun(m: ContextHost, s: number, tf: unknown, flags: numbe
   return -1;
 }
 
+/** ctxEnter of an own-symbol request (CTX_LOOPED) on the commonest chart bar: a confirmed bar after
+ * the one the context last saw, inside the same higher-timeframe period, nothing to copy between
+ * the value lists (no value ran or confirmed on the previous chart bar), the same timeframe and
+ * flags. Does what ctxEnter does then, with nothing else (most chart bars of a request are these:
+ * 23 of 24 hours of a day). False, having changed nothing, when the bar is not such a bar. */
+function quietEnter(m: ContextHost, st: RequestState, tf: unknown, flags: number): boolean {
+  const f = m.f;
+  const chartBar = m.bar;
+  const t = f[TIME] as number;
+  if (
+    st.okey !== '' || chartBar === st.bar || st.bar < 0 || st.fd !== false || st.arrived || tf !== st.tf || flags !== st.flags ||
+    (flags & CTX_LOOPED) === 0 || f[IS_REALTIME] === 1 || !(t >= st.wp && t < st.wend)
+  ) {
+    return false;
+  }
+  const look = (flags & CTX_LOOKAHEAD) !== 0;
+  if (look && !(st.fdone && st.fp === st.wp)) return false;
+  // Commit the previous chart bar's working values (the lists are equal: see the conditions).
+  const wh = st.wh;
+  const wl = st.wl;
+  const wv = st.wv;
+  st.kp = st.wp; st.ki = st.wi; st.ko = st.wo; st.kh = wh; st.kl = wl; st.kc = st.wc; st.kv = wv;
+  st.kclosed = st.wclosed; st.kend = st.wend;
+  st.bar = chartBar;
+  st.loop = 0;
+  // The period goes on: its aggregate takes this chart bar.
+  const h = f[HIGH] as number;
+  const l = f[LOW] as number;
+  const c = f[CLOSE] as number;
+  const nh = Math.max(wh, h);
+  const nl = Math.min(wl, l);
+  const nv = wv + nz(f[VOLUME] as number);
+  st.wh = nh;
+  st.wl = nl;
+  st.wc = c;
+  st.wv = nv;
+  st.opened = false;
+  st.savedBar = chartBar;
+  st.ro = st.wo;
+  if (look) {
+    st.rh = st.fh;
+    st.rl = st.fl;
+    st.rc = st.fc;
+    st.rv = st.fv;
+    // mustRun: the whole period is known and ran on its first chart bar.
+    st.run = m.aheadCols === null;
+    return true;
+  }
+  st.rh = nh;
+  st.rl = nl;
+  st.rc = c;
+  st.rv = nv;
+  st.run = mustRun(m, st, flags, false);
+  return true;
+}
+
+/** Whether `tf` is a timeframe below the chart's. */
+function belowChart(m: ContextHost, tf: unknown): boolean {
+  if (typeof tf !== 'string' || tf === '') return false;
+  let info = TIMEFRAMES.get(tf);
+  if (!info) {
+    const parsed = parseTimeframe(tf);
+    if (!parsed) return false; // (the own context fails naming it)
+    info = parsed;
+    if (TIMEFRAMES.size < 256) TIMEFRAMES.set(tf, info);
+  }
+  return timeframeSeconds(info) < timeframeSeconds(m.timeframe);
+}
+
+/** Whether the request's state (exact as of the previous chart bar) may start deferring quiet
+ * bars: what quietEnter asks of it. */
+function canDefer(m: ContextHost, st: RequestState, tf: unknown, flags: number): boolean {
+  if (st.okey !== '' || st.bar < 0 || st.fd !== false || st.arrived || tf !== st.tf || flags !== st.flags || (flags & CTX_LOOPED) === 0) return false;
+  return (flags & CTX_LOOKAHEAD) === 0 || (st.fdone && st.fp === st.wp);
+}
+
+/** Whether the confirmed chart bar of `row` (its registers written) is quiet for a request whose
+ * working period is st.wp..st.wend: inside it, not its last chart bar (by its close and by the
+ * next row), so the expression does not run and no value confirms. */
+function quietRow(m: ContextHost, st: RequestState, row: number): boolean {
+  const f = m.f;
+  const end = st.wend;
+  const t = f[TIME] as number;
+  const cols = m.aheadCols;
+  if (cols === null || !(t >= st.wp && t < end) || !((f[TIME_CLOSE] as number) < end) || f[IS_REALTIME] === 1) return false;
+  const next = row + 1;
+  return next < cols.length && (cols.time[next] as number) < end;
+}
+
+/** Starts deferring at the current chart bar (row m.aheadRow): the state stays as of the one before. */
+function deferFrom(m: ContextHost, s: number, st: RequestState): void {
+  let lz = m.lazy[s];
+  if (lz === undefined) {
+    lz = { on: false, row0: 0, last: 0, bar0: 0, cols: null };
+    m.lazy[s] = lz;
+  }
+  lz.on = true;
+  lz.row0 = m.aheadRow - 1;
+  lz.last = m.aheadRow;
+  lz.bar0 = st.bar;
+  lz.cols = m.aheadCols;
+  m.lazySlots.push(s);
+}
+
+/** Applies the deferred quiet bars row0+1..last to the state, as quietEnter and ctxLeave would have
+ * one by one: the state is then exact as of the chart bar of `last` (after its CTX_OUT). */
+function settle(st: RequestState, lz: LazyRows): void {
+  lz.on = false;
+  const cols = lz.cols;
+  lz.cols = null;
+  if (cols === null) return;
+  const a = lz.row0 + 1;
+  const b = lz.last;
+  let wh = st.wh;
+  let wl = st.wl;
+  let wc = st.wc;
+  let wv = st.wv;
+  const high = cols.high;
+  const low = cols.low;
+  const close = cols.close;
+  const volume = cols.volume;
+  for (let r = a; r < b; r++) {
+    wh = Math.max(wh, high[r] as number);
+    wl = Math.min(wl, low[r] as number);
+    wc = close[r] as number;
+    wv += nz(volume[r] as number);
+  }
+  // The commit of chart bar `b`: the working values of bar b - 1 (row0's own when b - 1 is row0).
+  st.kp = st.wp; st.ki = st.wi; st.ko = st.wo; st.kh = wh; st.kl = wl; st.kc = wc; st.kv = wv;
+  st.kclosed = b - 1 === lz.row0 ? st.wclosed : false;
+  st.kend = st.wend;
+  wh = Math.max(wh, high[b] as number);
+  wl = Math.min(wl, low[b] as number);
+  wc = close[b] as number;
+  wv += nz(volume[b] as number);
+  st.wh = wh;
+  st.wl = wl;
+  st.wc = wc;
+  st.wv = wv;
+  const bar = lz.bar0 + (b - lz.row0);
+  st.bar = bar;
+  st.savedBar = bar;
+  st.loop = 0;
+  st.opened = false;
+  st.wclosed = false;
+  st.ro = st.wo;
+  if ((st.flags & CTX_LOOKAHEAD) !== 0) {
+    st.rh = st.fh;
+    st.rl = st.fl;
+    st.rc = st.fc;
+    st.rv = st.fv;
+  } else {
+    st.rh = wh;
+    st.rl = wl;
+    st.rc = wc;
+    st.rv = wv;
+  }
+  st.run = false;
+}
+
+/** Applies every request's deferred quiet bars (the end of runBars' rows: Instance.runRows). */
+export function settleContexts(m: ContextHost): void {
+  const slots = m.lazySlots;
+  for (let i = 0; i < slots.length; i++) {
+    const s = slots[i] as number;
+    const lz = m.lazy[s];
+    const st = m.cs[s] as RequestState | undefined;
+    if (lz !== undefined && lz.on && st !== undefined) settle(st, lz);
+  }
+  slots.length = 0;
+}
+
 /** CTX_IN_LOOP: CTX_IN, then the loop's first pass (ctxLoop): the first due bar's index, or -1. */
 export function ctxEnterLoop(m: ContextHost, s: number, tf: unknown, sym: unknown, flags: number): number {
+  return enterLoop(m, s, tf, sym, flags, false);
+}
+
+/** CTX_IN_LOOP, or (`own`) CTX_IN_RUN of the chart's own symbol at a timeframe below the chart's,
+ * whose intrabars come from the host like another symbol's bars. */
+function enterLoop(m: ContextHost, s: number, tf: unknown, sym: unknown, flags: number, own: boolean): number {
   const st = m.cs[s] as RequestState | undefined;
   if (st !== undefined && st.okey !== '' && st.okey === m.feedKey[s] && sym === m.feedSym[s] && tf === m.feedTf[s] && flags === st.flags && m.feeds[s] != null) {
     // The common case of another symbol: the same symbol, timeframe and flags as on the previous
     // chart bar, bars at hand (what otherEnter does then, without its checks).
+    const f = m.f;
     st.ono = false;
     st.loop = 0;
-    if (st.items.length !== 0) st.items.length = 0;
-    st.ct = m.f[TIME] as number;
-    st.ctc = m.f[TIME_CLOSE] as number;
+    if ((flags & CTX_LOWER) !== 0 && st.items.length !== 0) st.items.length = 0;
+    st.ct = f[TIME] as number;
+    st.ctc = f[TIME_CLOSE] as number;
     st.savedBar = m.bar;
-    if (st.opart === true || m.f[IS_REALTIME] === 1) rewind(m, st, m.feeds[s]);
-    return ctxLoop(m, s, 0, 0);
+    const bars = m.feeds[s] as FeedBars;
+    if (st.opart === true || f[IS_REALTIME] === 1) rewind(m, st, bars);
+    return otherLoad(m, st, bars);
   }
-  ctxEnter(m, s, tf, sym, flags);
+  if (own) otherEnter(m, s, tf, sym, flags);
+  else ctxEnter(m, s, tf, sym, flags);
   return ctxLoop(m, s, 0, 0);
 }
 
@@ -746,13 +1120,30 @@ export function ctxLoop(m: ContextHost, s: number, src: number, count: number): 
     }
     if (count === n) for (let j = 0; j < n; j++) prev[j] = f[src + j] as number;
     else readValues(m, prev, src, n, (count - n) / CTX_STRINGS);
-    if (lower && (bars.time[st.oi - 1] as number) >= st.ct) st.items.push(f[src] as number);
+    // Intrabar values, row by row (n per intrabar: a tuple's values side by side).
+    if (lower && (bars.time[st.oi - 1] as number) >= st.ct) for (let j = 0; j < n; j++) st.items.push(f[src + j] as number);
+    else if (st.olow === true && st.ofb !== st.savedBar && (bars.time[st.oi - 1] as number) >= st.ct) {
+      // The chart bar's first intrabar (lookahead_on shows it).
+      const first = st.ofirst ?? (st.ofirst = []);
+      copyInto(first, prev);
+      st.ofb = st.savedBar;
+    }
   }
+  return otherLoad(m, st, bars);
+}
+
+/** The load half of CTX_LOOP for another symbol: when bar `st.oi` of `bars` is due on this chart
+ * bar, writes it to the registers (saving the chart's first) and returns its index; else -1 (and
+ * changes nothing). The compiled tier calls it as `ctxLoad` (jit-ops.ts). */
+export function otherLoad(m: ContextHost, st: RequestState, bars: FeedBars): number {
+  const f = m.f;
+  const lower = (st.flags & CTX_LOWER) !== 0;
   const k = st.oi;
   if (k >= bars.length) return -1;
   const bt = bars.time[k] as number;
+  const btc = bars.timeClose[k] as number;
   const tc = st.ctc;
-  const due = lower ? bt < tc : bt <= st.ct || (bars.timeClose[k] as number) <= tc;
+  const due = lower ? bt < tc : bt <= st.ct || btc <= tc;
   if (!due) return -1;
   if (st.loop === 0) {
     saveChart(m, st);
@@ -769,7 +1160,7 @@ export function ctxLoop(m: ContextHost, s: number, src: number, count: number): 
   let c = bars.close[k] as number;
   let v = bars.volume[k] as number;
   const from = bars.src;
-  if (from !== undefined && !lower && (bars.timeClose[k] as number) > tc && (f[IS_REALTIME] === 1 || st.orerun === true)) {
+  if (from !== undefined && !lower && btc > tc && (f[IS_REALTIME] === 1 || st.orerun === true)) {
     // A forming bar on a realtime chart bar: what of it had formed by the chart bar's close (the
     // other symbol's bars that opened before it), as TradingView shows and repaints it.
     const part = formingBar(from, bt, tc);
@@ -784,7 +1175,7 @@ export function ctxLoop(m: ContextHost, s: number, src: number, count: number): 
   f[CLOSE] = c;
   f[VOLUME] = v;
   f[TIME] = bt;
-  f[TIME_CLOSE] = bars.timeClose[k] as number;
+  f[TIME_CLOSE] = btc;
   const first = st.ostart ?? 0;
   f[BAR_INDEX] = k - first;
   f[HL2] = (h + l) / 2;
@@ -792,7 +1183,7 @@ export function ctxLoop(m: ContextHost, s: number, src: number, count: number): 
   f[OHLC4] = (o + h + l + c) / 4;
   f[HLCC4] = (h + l + c + c) / 4;
   f[IS_FIRST] = k === first ? 1 : 0;
-  st.otc = bars.timeClose[k] as number;
+  st.otc = btc;
   st.oi = k + 1;
   st.loop++;
   m.bar = k;
@@ -840,7 +1231,12 @@ function otherLeave(m: ContextHost, st: RequestState, dst: number, n: number, ma
     st.inside = false;
   }
   let out: RequestedValue[] | null = null;
-  if (!st.ono) {
+  if (!st.ono && st.olow === true && (st.flags & CTX_LOOKAHEAD) !== 0 && f[IS_REALTIME] !== 1) {
+    // Intrabars with lookahead_on, on history: the chart bar's first intrabar (before any: na;
+    // a chart bar without intrabars keeps the last one shown, or na with gaps_on).
+    const fresh = st.ofb === st.savedBar;
+    out = st.ofb === undefined || st.ofb < 0 || (!fresh && (st.flags & CTX_GAPS) !== 0) ? null : (st.ofirst ?? null);
+  } else if (!st.ono) {
     const cur = st.oi - 1;
     // lookahead_on: the last bar opened by the chart bar; off: the last one closed by its close;
     // on a realtime chart bar its latest bar, formed or forming (it repaints as on TradingView).
@@ -856,9 +1252,11 @@ function otherLeave(m: ContextHost, st: RequestState, dst: number, n: number, ma
   return st.savedBar;
 }
 
-/** CTX_OUT_ARR: leaves a lower-timeframe request: restores the chart bar; o[dst] := the array of
- * this chart bar's intrabar values (na with ignore_invalid_symbol and no data). */
-export function ctxLeaveArray(m: ContextHost, s: number, dst: number, o: unknown[], bools: number): number {
+/** CTX_OUT_ARR: leaves a lower-timeframe request: restores the chart bar; o[dst..dst+n-1] := the
+ * arrays of this chart bar's intrabar values, one per requested value (na with
+ * ignore_invalid_symbol and no data). `spec`: n << 16 | a mask of the values that are bools (n 0
+ * reads as 1). */
+export function ctxLeaveArray(m: ContextHost, s: number, dst: number, o: unknown[], spec: number): number {
   const st = m.cs[s] as RequestState;
   const f = m.f;
   if (st.loop > 0) {
@@ -867,8 +1265,22 @@ export function ctxLeaveArray(m: ContextHost, s: number, dst: number, o: unknown
     m.syminfo = m.chartSyminfo;
     st.inside = false;
   }
-  o[dst] = st.ono ? null : newArray(bools === 1 ? st.items.map((x) => (x === x && x !== 0 ? 1 : 0)) : st.items.slice());
-  st.items.length = 0;
+  const n = spec >>> 16 || 1;
+  const items = st.items;
+  for (let j = 0; j < n; j++) {
+    if (st.ono) {
+      o[dst + j] = null;
+      continue;
+    }
+    const bool = (spec & (1 << j)) !== 0;
+    const col: number[] = [];
+    for (let i = j; i < items.length; i += n) {
+      const x = items[i] as number;
+      col.push(bool ? (x === x && x !== 0 ? 1 : 0) : x);
+    }
+    o[dst + j] = newArray(col);
+  }
+  items.length = 0;
   return st.savedBar;
 }
 

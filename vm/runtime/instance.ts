@@ -50,7 +50,7 @@ import {
   type VaripSlots,
 } from './state-ops.js';
 import { DataNeeded, type DataRequest, type RequestDataset } from './request-data.js';
-import { contextSymbol } from './contexts.js';
+import { contextSymbol, settleContexts } from './contexts.js';
 
 export interface Bar {
   /** Bar open time, ms since the epoch (UTC). */
@@ -716,6 +716,20 @@ export class Instance {
   /** runBars' rows, compiled or interpreted. */
   private runRows(cols: BarColumns, from: number, to: number): void {
     const m = this.machine;
+    // Own-symbol requests may defer their quiet chart bars while the rows run; every deferred bar
+    // is applied before anything else sees the state (contexts.ts, LazyRows).
+    m.lazyOn = true;
+    try {
+      this.runRowsOf(cols, from, to);
+    } finally {
+      m.lazyOn = false;
+      settleContexts(m);
+    }
+    if (!this.shapesKept) this.keepShapes();
+  }
+
+  private runRowsOf(cols: BarColumns, from: number, to: number): void {
+    const m = this.machine;
     const time = cols.time;
     const feed = this.feed;
     const history = m.history;
@@ -738,7 +752,6 @@ export class Instance {
       this.confirmed = m.bar;
       this.lastTime = time[to - 1] as number;
     } else this.interpretBars(cols, from, to);
-    if (!this.shapesKept) this.keepShapes();
   }
 
   /** runBars' loop for the interpreter: the bar enters through the feed, then its body runs. */

@@ -9,6 +9,12 @@
 import type { Program } from '../bytecode/program.js';
 import { OP_LEN, OPS } from '../bytecode/opcodes.js';
 import { MAX_STRING_LENGTH } from '../builtins/limits.js';
+import { R as BAR } from '../core/registers.js';
+
+/** request.security flags (contexts.ts: CTX_GAPS, CTX_LOOKAHEAD; checked there against these). */
+export const CTX_GAPS_FLAG = 1;
+export const CTX_LOOKAHEAD_FLAG = 2;
+export const CTX_LOWER_FLAG = 8;
 
 /** How the generated code names the numeric registers. */
 export interface RegNames {
@@ -64,14 +70,18 @@ interface Names {
   wo(r: number): string;
 }
 
-const IS_OBJECT = (v: string): string => `${v} !== null && typeof ${v} === 'object' && ${v}.kind === 'object'`;
-/** An array that is not a slice (a slice, array-extra.ts's view, goes through its builtin). */
-const IS_ARRAY = (v: string): string => `${v} !== null && typeof ${v} === 'object' && ${v}.kind === 'array' && ${v}.view === undefined`;
+/** An object, where the checker has typed the register as a user-defined type: it holds an object
+ * (core/heap.ts's PineObject, as objects.ts makes them) or na (null; undefined in a register never
+ * written), nothing else, so telling it from na is the whole check. */
+const IS_OBJECT = (v: string): string => `${v} !== null && ${v} !== undefined`;
+/** An array that is not a slice (a slice, array-extra.ts's view, goes through its builtin), where the
+ * register is typed array<T>: it holds a PineArray (core/heap.ts) or na. */
+const IS_ARRAY = (v: string): string => `${v} !== null && ${v} !== undefined && ${v}.view === undefined`;
 
 /** Builtins by signature (builtins/objects.ts, object-arrays.ts, array.ts, na.ts). */
 export const INLINE = new Map<string, Inline>([
   ['__obj.get_f(obj: series string): void', (a, d, s, R, call) =>
-    `{ const v = ${R.go(a)}; if (${IS_OBJECT('v')}) { const x = v.fields[${s}]; ${R.w(d)} = typeof x === 'number' ? x : NaN; } else { ${call} } }`],
+    `{ const v = ${R.go(a)}; if (${IS_OBJECT('v')}) { const x = v.fields[${s}]; ${R.w(d)} = typeof x === 'number' ? +x : NaN; } else { ${call} } }`],
   ['__obj.get_o(obj: series string): void', (a, d, s, R, call) =>
     `{ const v = ${R.go(a)}; if (${IS_OBJECT('v')}) ${R.wo(d)} = v.fields[${s}] ?? null; else { ${call} } }`],
   ['__obj.set_f(obj: series string, value: series float): void', (a, _d, s, R, call) =>
@@ -86,7 +96,7 @@ export const INLINE = new Map<string, Inline>([
     [`array.size(id: array<${e}>): series int`, (a, d, _s, R, call) =>
       `{ const v = ${R.go(a)}; if (${IS_ARRAY('v')}) ${R.w(d)} = v.items.length; else { ${call} } }`],
     [`array.get(id: array<${e}>, index: series int): series ${e}`, (a, d, _s, R, call) =>
-      `{ const v = ${R.go(a)}, k = ${R.g(a + 1)}; if (${IS_ARRAY('v')} && k >>> 0 === k && k < v.items.length) { const x = v.items[k]; ${R.w(d)} = typeof x === 'number' ? x : NaN; } else { ${call} } }`],
+      `{ const v = ${R.go(a)}, k = ${R.g(a + 1)}; if (${IS_ARRAY('v')} && k >>> 0 === k && k < v.items.length) { const x = v.items[k]; ${R.w(d)} = typeof x === 'number' ? +x : NaN; } else { ${call} } }`],
   ]),
   ...(['int', 'float', 'color'] as const).map((e): [string, Inline] => [
     `na(x: series ${e}): series bool`, (a, d, _s, R) => `{ const x = ${R.g(a)}; ${R.w(d)} = x !== x ? 1 : 0; }`,
@@ -332,25 +342,71 @@ export function opJs(cx: OpContext, pc: number, inMain: boolean, R: RegNames): s
       out.push(`{ const x = ${g(b)}; ${w(a)} = x === x ? x : ${g(b + 1)}; }`);
       break;
     case 'CTX_IN':
-      out.push(`p = ${pc}; bar = m.ctxIn(cb + ${a}, o[${b}], ${c < 0 ? 'null' : `o[${c}]`}, ${d});`);
+      out.push(`p = ${pc}; bar = ctxIn(m, cb + ${a}, o[${b}], ${c < 0 ? 'null' : `o[${c}]`}, ${d});`);
       break;
     case 'CTX_OUT':
-      out.push(`p = ${pc}; bar = m.ctxOut(cb + ${a}, ${b}, ${c}, ${d}); outRow = bar - m.outputs.firstBar;`);
+      if (d === 1) {
+        // A deferred quiet chart bar of an own-symbol request (contexts.ts, LazyRows) writes the
+        // value held here, without the call (what ctxLeave does for it).
+        // Another symbol's (contexts.ts, otherLeave) too: the chart bar's registers back, and the
+        // value of the bar the chart sees (not intrabars of a lower timeframe, `olow`: the call).
+        const restore = Array.from({ length: 13 }, (_, r) => `f[${r}] = sv[${r}];`).join(' ');
+        out.push(
+          `p = ${pc}; { const s = cb + ${a}, st = m.cs[s], lz = m.lazy[s]; if (lz !== undefined && lz.on && lz.last === m.aheadRow) {`,
+          ` const fl = st.flags; if ((fl & ${CTX_GAPS_FLAG}) !== 0) f[${c}] = NaN; else { const x = ((fl & ${CTX_LOOKAHEAD_FLAG}) !== 0 ? st.wform : st.wconf)[0]; f[${c}] = x === undefined ? NaN : x; }`,
+          ` } else if (st.okey !== '' && (st.flags & ${CTX_LOWER_FLAG}) === 0 && st.olow !== true) {`,
+          `  if (st.loop > 0) { const sv = st.saved; ${restore} m.bar = st.savedBar; m.syminfo = m.chartSyminfo; st.inside = false; }`,
+          `  let x = NaN; if (!st.ono) { const cur = st.oi - 1, fl = st.flags;`,
+          `   const idx = (fl & ${CTX_LOOKAHEAD_FLAG}) !== 0 || f[${BAR.isRealtime}] === 1 || (cur >= 0 && st.otc <= f[${BAR.timeClose}]) ? cur : cur - 1;`,
+          `   if (idx >= 0) { if (!((fl & ${CTX_GAPS_FLAG}) !== 0 && idx === st.oshown)) { const y = (idx === cur ? st.ocur : st.oprev)[0]; x = y === undefined ? NaN : y; } st.oshown = idx; } }`,
+          `  f[${c}] = x; bar = st.savedBar; outRow = bar - m.outputs.firstBar;`,
+          ` } else { bar = ctxOut(m, s, ${b}, ${c}, ${d}); outRow = bar - m.outputs.firstBar; } }`,
+        );
+      } else out.push(`p = ${pc}; bar = ctxOut(m, cb + ${a}, ${b}, ${c}, ${d}); outRow = bar - m.outputs.firstBar;`);
       break;
     case 'CTX_LOOP':
-      out.push(`p = ${pc}; { const k = m.ctxLoop(cb + ${a}, ${b}, ${c}); if (k < 0) pc = ${d}; else { bar = k; pc = ${next}; } continue; }`);
+      out.push(`p = ${pc}; { const k = ctxLoop(m, cb + ${a}, ${b}, ${c}); if (k < 0) pc = ${d}; else { bar = k; pc = ${next}; } continue; }`);
       break;
     case 'CTX_IN_LOOP':
-      out.push(`p = ${pc}; { const k = m.ctxInLoop(cb + ${a}, o[${b}], ${c < 0 ? 'null' : `o[${c}]`}, ${d}); if (k < 0) pc = ${e}; else { bar = k; pc = ${next}; } continue; }`);
+      if (c >= 0 && (d & CTX_LOWER_FLAG) === 0) {
+        // Another symbol on the commonest chart bar (contexts.ts, ctxEnterLoop's first branch:
+        // the same symbol, timeframe and flags, bars at hand, on history): its stores here, then
+        // the due bar's load (ctxLoad).
+        out.push(
+          `p = ${pc}; { const s = cb + ${a}, st = m.cs[s], bars = m.feeds[s], sym = o[${c}], tf = o[${b}]; let k;`,
+          ` if (st !== undefined && bars != null && st.okey !== '' && st.okey === m.feedKey[s] && sym === m.feedSym[s] && tf === m.feedTf[s] && st.flags === ${d} && st.opart !== true && f[${BAR.isRealtime}] !== 1) {`,
+          `  st.ono = false; st.loop = 0; st.ct = f[${BAR.time}]; st.ctc = f[${BAR.timeClose}]; st.savedBar = m.bar; k = ctxLoad(m, st, bars);`,
+          ` } else k = ctxInLoop(m, s, tf, sym, ${d});`,
+          ` if (k < 0) pc = ${e}; else { bar = k; pc = ${next}; } continue; }`,
+        );
+      } else out.push(`p = ${pc}; { const k = ctxInLoop(m, cb + ${a}, o[${b}], ${c < 0 ? 'null' : `o[${c}]`}, ${d}); if (k < 0) pc = ${e}; else { bar = k; pc = ${next}; } continue; }`);
       break;
     case 'CTX_NEXT':
-      out.push(`p = ${pc}; { const k = m.ctxLoop(cb + ${a}, ${b}, ${c}); if (k >= 0) { bar = k; pc = ${d}; } else pc = ${next}; continue; }`);
+      if (c === 1) {
+        // Another symbol's pass done (contexts.ts, ctxLoop): its value recorded here, and the next
+        // bar loaded (ctxLoad) only when one is due.
+        out.push(
+          `p = ${pc}; { const s = cb + ${a}, st = m.cs[s], bars = m.feeds[s]; let k = -1;`,
+          ` if (st.okey !== '' && !st.ono && bars != null && st.loop > 0 && st.orerun !== true && (st.flags & ${CTX_LOWER_FLAG}) === 0 && st.olow !== true) {`,
+          `  const prev = st.oprev; st.oprev = st.ocur; st.ocur = prev; prev[0] = f[${b}];`,
+          `  const i = st.oi; if (i < bars.length && (bars.time[i] <= st.ct || bars.timeClose[i] <= st.ctc)) k = ctxLoad(m, st, bars);`,
+          ` } else k = ctxLoop(m, s, ${b}, ${c});`,
+          ` if (k >= 0) { bar = k; pc = ${d}; } else pc = ${next}; continue; }`,
+        );
+      } else out.push(`p = ${pc}; { const k = ctxLoop(m, cb + ${a}, ${b}, ${c}); if (k >= 0) { bar = k; pc = ${d}; } else pc = ${next}; continue; }`);
       break;
     case 'CTX_IN_RUN':
-      out.push(`p = ${pc}; { const k = m.ctxInRun(cb + ${b}, o[${c}], ${d}); f[${a}] = k >= 0 ? 1 : 0; if (k >= 0) bar = k; }`);
+      // A chart bar that goes on deferring quiet bars (contexts.ts, ctxEnterRun's first branch) is
+      // recognised here, without the call.
+      out.push(
+        `p = ${pc}; { const s = cb + ${b}, lz = m.lazy[s], row = m.aheadRow; let q = false;`,
+        ` if (lz !== undefined && lz.on && row === lz.last + 1) { const st = m.cs[s], cols = m.aheadCols, end = st.wend, t = f[${BAR.time}];`,
+        `  q = o[${c}] === st.tf && st.flags === ${d} && t >= st.wp && t < end && f[${BAR.timeClose}] < end && f[${BAR.isRealtime}] !== 1 && cols !== null && row + 1 < cols.length && cols.time[row + 1] < end; }`,
+        ` if (q) { lz.last = row; f[${a}] = 0; } else { const k = ctxInRun(m, s, o[${c}], ${d}); f[${a}] = k >= 0 ? 1 : 0; if (k >= 0) bar = k; } }`,
+      );
       break;
     case 'CTX_OUT_ARR':
-      out.push(`p = ${pc}; bar = m.ctxOutArr(cb + ${a}, ${c}, ${d}); outRow = bar - m.outputs.firstBar;`);
+      out.push(`p = ${pc}; bar = ctxOutArr(m, cb + ${a}, ${c}, o, ${d}); outRow = bar - m.outputs.firstBar;`);
       break;
     default:
       return null;

@@ -12,7 +12,9 @@
 // Loops are the exception to block by block: at a loop's header the whole loop is one JS `for (;;)`
 // with its hot registers in JS locals (jit-loops.ts; instructions are translated in jit-ops.ts,
 // where the commonest builtins — object fields, array elements, na() — are also written out inline).
-// runBars' history loop has no instruction budget, so its code counts no instructions at all.
+// runBars' history loop has no instruction budget, so its code counts no instructions at all; it
+// calls one function per bar (compiledBody: main's code from its entry to HALT, without the cases no
+// jump reaches there), which V8 optimises as a whole function once and reuses in every later run.
 //
 // Every case below mirrors the case of the same opcode in machine.ts. The language suite runs through
 // both tiers, and tests/vm/jit-equivalence.test.ts compares them cell by cell on every suite, sample
@@ -28,6 +30,7 @@ import { resolveBuiltins } from './builtin-table.js';
 import { fnByKey } from '../builtins/registry.js';
 import { DIRECT, opJs, type OpContext } from './jit-ops.js';
 import { findLoops, structuredLoopCase } from './jit-loops.js';
+import { ctxEnter, ctxEnterLoop, ctxEnterRun, ctxLeave, ctxLeaveArray, ctxLoop, otherLoad } from './contexts.js';
 import type { OutputStore } from './outputs.js';
 
 /** What the generated code reads and writes of the interpreter (runtime/machine.ts's Machine): its
@@ -80,7 +83,12 @@ export interface Compiled {
  * the compiled tier was 1.2-1.5x faster up to ~2,400 words and 4x slower at 4,800. */
 export const MAX_COMPILED_CODE = 2_000;
 
-type Factory = (impls: BuiltinImpl[]) => Compiled;
+type Factory = (impls: BuiltinImpl[], ctx: typeof CONTEXT_OPS) => Compiled;
+
+/** The request.security context steps (contexts.ts) the generated code calls directly, not through
+ * the Machine's methods: a call less per request and chart bar (the history loop is too large for
+ * V8 to inline the methods into it). */
+const CONTEXT_OPS = { ctxEnter, ctxLeave, ctxLoop, ctxEnterLoop, ctxEnterRun, ctxLeaveArray, otherLoad };
 
 /** Factories by Program object, and by generated source: a program compiled again from the same
  * script (a re-run after an input change, a restore) reuses the function V8 has already optimised. */
@@ -109,7 +117,7 @@ const made = new WeakMap<Factory, { impls: BuiltinImpl[]; compiled: Compiled }>(
 function instantiate(factory: Factory, impls: BuiltinImpl[]): Compiled {
   const have = made.get(factory);
   if (have !== undefined && sameImpls(have.impls, impls)) return have.compiled;
-  const compiled = factory(impls);
+  const compiled = factory(impls, CONTEXT_OPS);
   made.set(factory, { impls, compiled });
   return compiled;
 }
@@ -130,7 +138,7 @@ function factoryFor(text: string): Factory | null {
   }
   let made: Factory;
   try {
-    made = new Function('impls', text) as Factory;
+    made = new Function('impls', 'ctx', text) as Factory;
   } catch {
     return null;
   }
@@ -239,6 +247,18 @@ function generate(program: Program, stateful: Uint8Array): string | null {
     return true;
   };
 
+  /** An own-symbol request's expression [from, to): straight-line code ending in the CTX_NEXT that
+   * goes back to `from` (request.ts: it loops only on intrabars, a timeframe below the chart's).
+   * The pc of that CTX_NEXT, or -1. */
+  const requestBody = (from: number, to: number): number => {
+    for (let q = from; q < to; q += OP_LEN[code[q] as number] as number) {
+      if (q > from && starts.has(q)) return -1;
+      const nm = OPS[code[q] as number]?.[0] ?? '';
+      if (TRANSFERS.has(nm)) return nm === 'CTX_NEXT' && q + (OP_LEN[code[q] as number] as number) === to && code[q + 4] === from ? q : -1;
+    }
+    return -1;
+  };
+
   const countIn = (from: number, to: number): number => {
     let n = 0;
     for (let q = from; q < to; q += OP_LEN[code[q] as number] as number) n++;
@@ -291,6 +311,27 @@ function generate(program: Program, stateful: Uint8Array): string | null {
         merges++;
         continue;
       }
+      const nx = !budgeted && name === 'JF' && merges < 8 && target > next ? requestBody(next, target) : -1;
+      if (nx >= 0) {
+        // History (no budget): the request's expression inside an `if`, its CTX_NEXT a JS loop
+        // (one pass unless intrabars are due).
+        const inner: string[] = [];
+        for (let q = next; q < nx; q += OP_LEN[code[q] as number] as number) {
+          const js = one(q, inMain);
+          if (js === null) return null;
+          inner.push(js);
+        }
+        pending++;
+        lines.push(
+          `{ const x = f[${a}]; if (x === x && x !== 0) { for (;;) {`,
+          ...inner,
+          `p = ${nx}; const k = m.ctxLoop(cb + ${code[nx + 1] as number}, ${code[nx + 2] as number}, ${code[nx + 3] as number}); if (k < 0) break; bar = k; } } }`,
+        );
+        pc = target;
+        enteredAt = target;
+        merges++;
+        continue;
+      }
       const js = one(pc, inMain);
       if (js === null) return null;
       pending++;
@@ -307,22 +348,26 @@ function generate(program: Program, stateful: Uint8Array): string | null {
 
   /** The cases of the dispatch switch: a block (with the forward branches merged into it), or at a
    * loop header the whole loop written as a JS loop when it can be (jit-loops.ts). */
-  const casesFor = (budgeted: boolean): string[] | null => {
-    const cases: string[] = [];
+  const casesFor = (budgeted: boolean): Map<number, string> | null => {
+    const cases = new Map<number, string>();
     for (const start of sorted) {
       const loop = loops.get(start);
       const inMain = start >= mainEntry && start < mainEnd;
       const structured = loop ? structuredLoopCase(cx, loops, loop, inMain, budgeted) : null;
       const c = structured ?? caseAt(start, budgeted);
       if (c === null) return null;
-      cases.push(c);
+      cases.set(start, c);
     }
     return cases;
   };
   const execCases = casesFor(true);
   const historyCases = casesFor(false);
   if (execCases === null || historyCases === null) return null;
-  const switchOn = (cases: string[], halt: string): string => ['switch (pc) {', ...cases, '}'].join('\n').replaceAll('HALT_CODE', halt);
+  // A history bar (no budget) enters only at main's entry and never stops inside a block: the
+  // cases no other case goes to (the blocks inside a structured loop, those merged into the case
+  // before them) are left out of its function, which V8 then compiles sooner.
+  const historyReached = reachedCases(historyCases, [mainEntry, ...entries, ...returnAddresses(program)]);
+  const switchOn = (cases: Iterable<string>, halt: string): string => ['switch (pc) {', ...cases, '}'].join('\n').replaceAll('HALT_CODE', halt);
   // Not a block start, or not enough budget for the block: one instruction in the interpreter.
   const bail = (halt: string, exhausted: string): string[] => [
     `if (budget <= 0) { ${exhausted} }`,
@@ -336,6 +381,7 @@ function generate(program: Program, stateful: Uint8Array): string | null {
   const onError = ['} catch (err) {', 'm.pc = p; m.vb = vb; m.ob = ob; m.sb = sb; m.cb = cb;', 'throw m.locate(err, p);', '}'];
   const out: string[] = [];
   for (let i = 0; i < nImpls; i++) out.push(`const i${i} = impls[${i}];`);
+  if (hasRequests) out.push('const ctxIn = ctx.ctxEnter, ctxOut = ctx.ctxLeave, ctxLoop = ctx.ctxLoop, ctxInLoop = ctx.ctxEnterLoop, ctxInRun = ctx.ctxEnterRun, ctxOutArr = ctx.ctxLeaveArray, ctxLoad = ctx.otherLoad;');
   out.push(
     'const exec = function compiledExec(m, maxSteps) {',
     'let budget = maxSteps >= 0x7fffffff ? 0x7fffffff : maxSteps | 0;',
@@ -346,31 +392,38 @@ function generate(program: Program, stateful: Uint8Array): string | null {
     'let pc = m.pc, vb = m.vb, ob = m.ob, sb = m.sb, cb = m.cb, p = pc;',
     'try {',
     'for (;;) {',
-    switchOn(execCases, 'm.pc = -1; return true;'),
+    switchOn(execCases.values(), 'm.pc = -1; return true;'),
     ...bail('return true;', 'm.pc = pc; m.vb = vb; m.ob = ob; m.sb = sb; m.cb = cb; return false;'),
+    '}',
+    ...onError,
+    '};',
+    // One history bar's body, from main's entry to its HALT, with no instruction budget (2^31 - 1
+    // instructions at a time, as runBars gives exec). A function of its own, called once a bar, so
+    // that V8 optimises it as a whole function early in a run (a loop of its own would be optimised
+    // on stack, later, and again in every run) and its optimised code serves every later run.
+    'const body = function compiledBody(m, bar, outRow) {',
+    'const f = m.f, o = m.o, vf = m.vf, vo = m.vo, ser = m.ser, frames = m.frames, lb = m.loopBase, lpf = m.loopPendingFlag, lt = m.loopTicks;',
+    'const outCols = m.outputs.columns;',
+    `let pc = ${mainEntry}, vb = 0, ob = 0, sb = 0, cb = 0, p = pc, budget = 0x7fffffff;`,
+    'try {',
+    'for (;;) {',
+    switchOn(historyReached, 'm.pc = -1; return;'),
+    ...bail('return;', 'budget = 0x7fffffff; continue;'),
     '}',
     ...onError,
     '};',
     // The history loop: each bar enters through the per-bar driver (bar-feed.ts), as in runBars.
     'const history = function compiledHistory(m, feed, cols, from, to) {',
-    'const f = m.f, o = m.o, vf = m.vf, vo = m.vo, ser = m.ser, frames = m.frames, lb = m.loopBase, lpf = m.loopPendingFlag, lt = m.loopTicks;',
-    'const out = m.outputs, outCols = out.columns, firstBar = out.firstBar, hostSteps = feed.steps.length !== 0;',
-    'let bar = m.bar, outRow = 0, pc = 0, vb = 0, ob = 0, sb = 0, cb = 0, p = 0, budget = 0;',
-    'try {',
-    'bars: for (let i = from; i < to; i++) {',
+    'const frames = m.frames, firstBar = m.outputs.firstBar, hostSteps = feed.steps.length !== 0;',
+    'let bar = m.bar;',
+    'for (let i = from; i < to; i++) {',
     'bar++;',
     'feed.enterRow(cols, i, bar);',
     ...(hasRequests ? ['m.aheadRow = i;'] : []),
-    'outRow = bar - firstBar;',
-    `pc = ${mainEntry}; vb = 0; ob = 0; sb = 0; cb = 0; p = pc; if (frames.length !== 0) frames.length = 0;`,
-    'budget = 0x7fffffff;',
-    'for (;;) {',
-    switchOn(historyCases, 'm.pc = -1; if (hostSteps) feed.leaveLater(); continue bars;'),
-    // A history bar has no budget: 2^31 - 1 instructions at a time, as runBars gives exec.
-    ...bail('{ if (hostSteps) feed.leaveLater(); continue bars; }', 'budget = 0x7fffffff; continue;'),
+    'if (frames.length !== 0) frames.length = 0;',
+    'body(m, bar, bar - firstBar);',
+    'if (hostSteps) feed.leaveLater();',
     '}',
-    '}',
-    ...onError,
     '};',
     'return { exec, history };',
   );
@@ -380,6 +433,39 @@ function generate(program: Program, stateful: Uint8Array): string | null {
 /** The generated source for `program` (for diagnosis: what the compiled tier runs), or null. */
 export function compiledSource(program: Program): string | null {
   return generate(program, resolveBuiltins(program).stateful);
+}
+
+/** The cases reached from `roots` through the jumps they make (`pc = ...;` in their code; every
+ * number in such an expression counts, which can only keep a case too many). A case left out but
+ * reached all the same would still run right: at a pc without a case the dispatch loop steps the
+ * interpreter (jit.ts's bail) until a case starts. */
+function reachedCases(cases: Map<number, string>, roots: number[]): string[] {
+  const seen = new Set<number>();
+  const todo = roots.filter((r) => cases.has(r));
+  for (const r of todo) seen.add(r);
+  while (todo.length > 0) {
+    const text = cases.get(todo.pop() as number) ?? '';
+    for (const m of text.matchAll(/\bpc = ([^;]+);/g)) {
+      for (const n of (m[1] ?? '').matchAll(/\d+/g)) {
+        const t = Number(n[0]);
+        if (cases.has(t) && !seen.has(t)) {
+          seen.add(t);
+          todo.push(t);
+        }
+      }
+    }
+  }
+  return [...cases].filter(([start]) => seen.has(start)).map(([, c]) => c);
+}
+
+/** Where every CALL returns to (a RET goes to any of them). */
+function returnAddresses(program: Program): number[] {
+  const code = program.code;
+  const out: number[] = [];
+  for (let pc = 0; pc < code.length; pc += OP_LEN[code[pc] as number] as number) {
+    if (OPS[code[pc] as number]?.[0] === 'CALL') out.push(pc + (OP_LEN[code[pc] as number] as number));
+  }
+  return out;
 }
 
 /** Registers a builtin's call writes from its result register on: one per result, at least one (the

@@ -29,7 +29,7 @@ import { growSeriesF, growSeriesO, newSeriesF, newSeriesO } from '../core/series
 import { seedRng } from '../builtins/math.js';
 import { MAX_STRING_LENGTH } from '../builtins/limits.js';
 import { compileProgram, type Compiled, type CompiledHistory } from './jit.js';
-import { ctxEnter, ctxEnterLoop, ctxEnterRun, ctxLeave, ctxLeaveArray, ctxLoop } from './contexts.js';
+import { ctxEnter, ctxEnterLoop, ctxEnterRun, ctxLeave, ctxLeaveArray, ctxLoop, type LazyRows } from './contexts.js';
 import { DataNeeded, RequestData, type FeedBars } from './request-data.js';
 
 /** Absolute history buffers for the whole call-site tree, expanded from the functions' layouts. */
@@ -67,6 +67,10 @@ export class Machine implements Runtime, ScriptState {
   feedSym: unknown[] = [];
   feedTf: unknown[] = [];
   feedKey: string[] = [];
+  /** Own-symbol requests' deferred quiet chart bars during runBars (contexts.ts, LazyRows; not state). */
+  lazy: (LazyRows | undefined)[] = [];
+  lazySlots: number[] = [];
+  lazyOn = false;
   /** The symbol whose bars are in the registers: the chart's, or another symbol's inside its
    * request (runtime/contexts.ts swaps it), and the chart's own. */
   syminfo: SymbolInfo;

@@ -61,6 +61,13 @@ export interface FeedBars {
   src?: BarColumns;
 }
 
+/** A FeedBars object, always built with the same fields in the same order: the compiled tier's
+ * history loop reads them, and an object of another shape there (a spread copy's) sends V8 back
+ * to unoptimised code. */
+export function feedBarsOf(cols: BarColumns, timeClose: Float64Array, src: BarColumns | undefined, sym: SymbolInfo | undefined): FeedBars {
+  return { time: cols.time, timeClose, open: cols.open, high: cols.high, low: cols.low, close: cols.close, volume: cols.volume, length: cols.length, sym, src };
+}
+
 /** The host's answer for a symbol: its datasets, or why it has none. */
 type Answer = { datasets: { ds: RequestDataset; tf: TimeframeInfo; sym: SymbolInfo }[] } | { why: string };
 
@@ -95,7 +102,7 @@ function feedBars(bars: BarColumns, sym: SymbolInfo, from: TimeframeInfo, to: Ti
     const t = cols.time[i] as number;
     timeClose[i] = fixed > 0 ? t + fixed : barCloseTime(sym, to, t);
   }
-  const out: FeedBars = cols === bars ? { ...cols, timeClose } : { ...cols, timeClose, src: bars };
+  const out = feedBarsOf(cols, timeClose, cols === bars ? undefined : bars, undefined);
   if (byKey.size < 16) byKey.set(key, out);
   return out;
 }
@@ -141,10 +148,11 @@ export class RequestData {
       const pick = answer.datasets.find((d) => timeframeSeconds(d.tf) <= want);
       if (!pick) {
         const have = answer.datasets.map((d) => d.tf.period).join(', ');
-        out = new NoData(`${fn}: the data for "${symbol}" is at ${have}, above the requested timeframe "${tf.period}": give a dataset of "${tf.period}" or lower.`);
+        out = new NoData(`${fn}: the data for "${symbol}" is at ${have}, above the requested timeframe "${tf.period}": give a dataset of "${tf.period}" or lower (CLI: --data-for ${symbol}=file.csv; app: import it as ${symbol}.csv).`);
       } else {
         try {
-          out = { ...feedBars(pick.ds.bars, pick.sym, pick.tf, tf), sym: pick.sym };
+          const fb = feedBars(pick.ds.bars, pick.sym, pick.tf, tf);
+          out = feedBarsOf(fb, fb.timeClose, fb.src, pick.sym);
         } catch (e) {
           if (!(e instanceof ResampleError)) throw e;
           out = new NoData(`${fn}: cannot build "${tf.period}" bars of "${symbol}" from its ${pick.tf.period} data: ${e.message}.`);

@@ -19,7 +19,7 @@ import type { SymbolInfo } from '../core/runtime.js';
 import { R } from '../core/registers.js';
 import type { BarColumns } from '../data/bars.js';
 import { HOST_STEPS, pushBarSeries, type BarInfo, type HostStep } from './bar-feed.js';
-import { finishBar, marginChecked, processBar, processTick, type BarView, type FillHook, type LowerBars } from '../builtins/strategy/broker.js';
+import { finishBar, finishSameDay, marginChecked, processBar, processTick, type BarView, type FillHook, type LowerBars } from '../builtins/strategy/broker.js';
 import type { Broker } from '../builtins/strategy/state.js';
 import { brokerFor, dayAndMonth, HOST_KEY, localDay } from '../builtins/strategy/index.js';
 import { captureTick, rollbackTick, varipSlots, type VaripSlots } from './state-ops.js';
@@ -150,39 +150,41 @@ function brokerOf(m: StepTarget): Broker {
   return b !== undefined ? b : brokerFor(m.host, m.program.meta.options, m.syminfo);
 }
 
-/** The program and symbol the steps ran for last, with the program's facts and the symbol's time
- * zone: one machine runs bar after bar, so the per-bar code compares two references instead of
- * looking them up. (Not the machine itself: kept here, it would keep a finished backtest's outputs
- * alive.) */
-let hotProgram: Program | null = null;
-let hotSymbol: SymbolInfo | null = null;
-let hotFacts: ProgramFacts = { onFills: false, magnifier: false, varip: varipSlots([]), barSeries: new Int32Array(0) };
-let hotZone = '';
+/** The program and symbol the steps ran for last, with the program's facts, the symbol's time zone
+ * and the trading day last seen in it (its UTC span [dayFrom, dayTo)): one machine runs bar after
+ * bar, so the per-bar code compares two references and two times instead of looking them up. (Not
+ * the machine itself: kept here, it would keep a finished backtest's outputs alive.) One constant
+ * record, not module variables: its fields are plain property loads in the per-bar code. */
+const HOT: { program: Program | null; symbol: SymbolInfo | null; facts: ProgramFacts; zone: string; day: number; dayFrom: number; dayTo: number } = {
+  program: null,
+  symbol: null,
+  facts: { onFills: false, magnifier: false, varip: varipSlots([]), barSeries: new Int32Array(0) },
+  zone: '',
+  day: NaN,
+  dayFrom: NaN,
+  dayTo: NaN,
+};
 
 function isHot(m: StepTarget): boolean {
-  return m.program === hotProgram && m.syminfo === hotSymbol;
+  return m.program === HOT.program && m.syminfo === HOT.symbol;
 }
 
 function warm(m: StepTarget): void {
-  hotFacts = factsOf(m.program);
-  hotZone = m.syminfo.timezone;
-  hotProgram = m.program;
-  hotSymbol = m.syminfo;
-  hotDayFrom = NaN;
-  hotDayTo = NaN;
+  HOT.facts = factsOf(m.program);
+  HOT.zone = m.syminfo.timezone;
+  HOT.program = m.program;
+  HOT.symbol = m.syminfo;
+  HOT.day = NaN;
+  HOT.dayFrom = NaN;
+  HOT.dayTo = NaN;
 }
 
-/** The trading day (in the hot machine's zone) of the UTC span [hotDayFrom, hotDayTo). */
-let hotDay = NaN;
-let hotDayFrom = NaN;
-let hotDayTo = NaN;
-
-/** The trading day of `t`, and the span of it the next bars are compared with. */
+/** The trading day of `t` in the hot zone, and the span of it the next bars are compared with. */
 function dayAt(t: number): number {
-  hotDay = localDay(t, hotZone, DAY_SPAN);
-  hotDayFrom = DAY_SPAN.from;
-  hotDayTo = DAY_SPAN.to;
-  return hotDay;
+  HOT.day = localDay(t, HOT.zone, DAY_SPAN);
+  HOT.dayFrom = DAY_SPAN.from;
+  HOT.dayTo = DAY_SPAN.to;
+  return HOT.day;
 }
 const DAY_SPAN = { from: 0, to: 0 };
 
@@ -192,9 +194,15 @@ const DAY_SPAN = { from: 0, to: 0 };
 function quietBefore(b: Broker, bar: BarInfo): boolean {
   if (b.orders.length !== 0 || bar.realtime || b.tickBar === bar.index) return false;
   if (b.open.n !== 0 && marginChecked(b)) return false;
-  b.bar = bar.index;
   if (b.firstPrice !== b.firstPrice) b.firstPrice = bar.open;
   return true;
+}
+
+/** After the bar `bar`: whether the next history row (bar `bar.index + 1`) is quiet for quietBefore
+ * (nothing pending, no margin call to check, the first price known), so that the feed need not
+ * call beforeBar there. */
+function quietNext(b: Broker, bar: BarInfo): boolean {
+  return b.orders.length === 0 && b.tickBar !== bar.index + 1 && b.firstPrice === b.firstPrice && !(b.open.n !== 0 && marginChecked(b));
 }
 
 const brokerStep: HostStep = {
@@ -205,23 +213,31 @@ const brokerStep: HostStep = {
     if (quietBefore(b, bar)) return;
     fillsBefore(m, b, bar);
   },
-  afterBar(state: ScriptState, bar: BarInfo): void {
+  afterBar(state: ScriptState, bar: BarInfo): boolean {
     // On a realtime tick the bar is not over: close fills, excursions and equity wait for it.
-    if (!bar.confirmed) return;
+    if (!bar.confirmed) return false;
     const m = state as StepTarget;
-    if (!isHot(m)) warm(m);
     const b = brokerOf(m);
     const t = bar.time;
-    // Inside the day's span (most bars) the day is known; the month changes with the day only.
-    const day = t >= hotDayFrom && t < hotDayTo ? hotDay : dayAt(t);
-    finishBar(b, view(bar), day, day === b.day ? b.month : dayAndMonth(b, t, hotZone).month);
+    // Most bars: inside the trading day the broker finished a bar of already.
+    if (t >= HOT.dayFrom && t < HOT.dayTo && HOT.day === b.day && isHot(m) && !(b.orders.length !== 0 && b.cfg.onClose)) finishSameDay(b, bar);
+    else finishOtherDay(m, b, bar);
+    return quietNext(b, bar);
   },
 };
+
+/** finishBar for a bar of a day the broker has not finished a bar of (or of another machine). */
+function finishOtherDay(m: StepTarget, b: Broker, bar: BarInfo): void {
+  if (!isHot(m)) warm(m);
+  const t = bar.time;
+  const day = t >= HOT.dayFrom && t < HOT.dayTo ? HOT.day : dayAt(t);
+  finishBar(b, view(bar), day, day === b.day ? b.month : dayAndMonth(b, t, HOT.zone).month);
+}
 
 /** Before the body: the fills of the bar's path (or of a realtime tick). */
 function fillsBefore(m: StepTarget, b: Broker, bar: BarInfo): void {
   if (!isHot(m)) warm(m);
-  const facts = hotFacts;
+  const facts = HOT.facts;
   const cols = facts.magnifier ? MAGNIFIER.get(m) : undefined;
   // Realtime ticks, and the confirmation of a bar that had ticks, go on from the last tick.
   const ticked = bar.realtime || b.tickBar === bar.index;

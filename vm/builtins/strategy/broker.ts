@@ -844,6 +844,73 @@ function marginCall(b: Broker, bar: BarView): void {
  * a new day, risk rules) are functions of their own, so that the per-bar part stays small. */
 export function finishBar(b: Broker, bar: BarView, dayKey: number, monthKey: number): void {
   if (b.orders.length > 0 && b.cfg.onClose) fillsOnClose(b, bar);
+  const eq = closeStats(b, bar);
+  const months = b.months;
+  const last = months.length - 1;
+  if (last >= 0 && months[last] === monthKey) b.monthEquity[last] = eq;
+  else newMonth(b, monthKey, eq);
+  if (dayKey !== b.day || riskRules(b)) risk(b, eq, dayKey);
+}
+
+/** A bar as the bar driver describes it (runtime/bar-feed.ts BarInfo): finishSameDay reads it as it
+ * is, without a copy into a BarView. */
+export interface ClosedBar {
+  index: number;
+  time: number;
+  high: number;
+  low: number;
+  close: number;
+}
+
+/** finishBar for a bar of the trading day the broker finished a bar of last (`b.day`; its month is
+ * the last row of the month-end equity) and no fill on its close (no pending order, or not
+ * process_orders_on_close): most bars, without the day's keys. Written out flat (the open trades'
+ * loop of openTradesAt, the equity's figures of closeStats): a call that V8 does not inline returns
+ * a fraction as a new heap number, an allocation per bar. */
+export function finishSameDay(b: Broker, bar: ClosedBar): void {
+  const t = b.open;
+  const n = t.n;
+  let open = 0;
+  if (n !== 0) {
+    const pv = b.cfg.pointvalue;
+    const { entryBar, dir, qty, entryPrice, commission, runup, drawdown } = t;
+    const { high, low, close } = bar;
+    // openTradesAt, written out (the same operations in the same order).
+    for (let i = 0; i < n; i++) {
+      const d = dir[i] as number;
+      const q = qty[i] as number;
+      const e = entryPrice[i] as number;
+      if ((entryBar[i] as number) < bar.index) {
+        const best = (((d > 0 ? high : low) - e) * d * q) * pv;
+        const worst = (((d > 0 ? low : high) - e) * d * q) * pv;
+        if (best > (runup[i] as number)) runup[i] = best;
+        if (worst < (drawdown[i] as number)) drawdown[i] = worst;
+      }
+      open += ((close - e) * d * q) * pv - (commission[i] as number);
+    }
+  }
+  // closeStats, written out.
+  const eq = b.cfg.capital + b.netprofit + open;
+  if (eq > b.peak) b.peak = eq;
+  if (eq < b.trough) b.trough = eq;
+  b.maxDrawdown = Math.max(b.maxDrawdown, b.peak - eq);
+  b.maxRunup = Math.max(b.maxRunup, eq - b.trough);
+  b.lastPrice = bar.close;
+  b.lastTime = bar.time;
+  b.bars = bar.index + 1;
+  const me = b.monthEquity;
+  me[me.length - 1] = eq;
+  if (riskRules(b)) risk(b, eq, b.day);
+}
+
+/** Whether a risk rule is checked at every bar's close (the others only on a new day). */
+function riskRules(b: Broker): boolean {
+  return b.maxIntradayLoss === b.maxIntradayLoss || b.maxDrawdownRule === b.maxDrawdownRule || b.maxIntradayOrders === b.maxIntradayOrders;
+}
+
+/** The bar's close for the open trades (excursions) and the equity (extremes, drawdown, run-up,
+ * last price): the equity at the close. */
+function closeStats(b: Broker, bar: BarView): number {
   const open = b.open.n === 0 ? 0 : openTradesAt(b, bar);
   const eq = b.cfg.capital + b.netprofit + open;
   if (eq > b.peak) b.peak = eq;
@@ -853,11 +920,7 @@ export function finishBar(b: Broker, bar: BarView, dayKey: number, monthKey: num
   b.lastPrice = bar.close;
   b.lastTime = bar.time;
   b.bars = bar.bar + 1;
-  const months = b.months;
-  const last = months.length - 1;
-  if (last >= 0 && months[last] === monthKey) b.monthEquity[last] = eq;
-  else newMonth(b, monthKey, eq);
-  if (dayKey !== b.day || b.maxIntradayLoss === b.maxIntradayLoss || b.maxDrawdownRule === b.maxDrawdownRule || b.maxIntradayOrders === b.maxIntradayOrders) risk(b, eq, dayKey);
+  return eq;
 }
 
 /** process_orders_on_close: the market orders fill at the bar's close. */

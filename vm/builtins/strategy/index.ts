@@ -99,8 +99,8 @@ export function brokerFor(host: Record<string, unknown>, o: Options, sym: Symbol
 /** The trading day and month keys of a bar (written by `dayAndMonth`: no object per bar). */
 export const DAY_MONTH = { day: 0, month: 0 };
 
-/** The UTC span of the last local day seen (only its first 23 hours, so a day that DST makes
- * shorter is never overrun), with its zone and day key: bars inside it skip the zone lookup. */
+/** The UTC span of the last local day seen (localDay: the whole day, or its first 23 hours on a day
+ * DST changes), with its zone and day key: bars inside it skip the zone lookup. */
 let spanZone = '';
 let spanFrom = NaN;
 let spanTo = NaN;
@@ -127,13 +127,16 @@ function dayOf(t: number, timezone: string): number {
 const SPAN = { from: 0, to: 0 };
 
 /** The local day (days since 1970-01-01 in `timezone`) of the UTC time `t`, and into `span` the UTC
- * span from that day's start covering its first 23 hours (a day that DST makes shorter is never
- * overrun): the times inside it have the same day. */
+ * span from that day's start on in which the times have the same day: up to the next day's start
+ * when the zone's offset there is the one at `t`, otherwise (a day that DST makes shorter or longer)
+ * its first 23 hours, so that a shorter day is never overrun. */
 export function localDay(t: number, timezone: string, span: { from: number; to: number }): number {
-  const local = toLocal(zoneOf(timezone), t);
+  const zone = zoneOf(timezone);
+  const local = toLocal(zone, t);
   const day = Math.floor(local / 86_400_000);
   span.from = t - (local - day * 86_400_000);
-  span.to = span.from + 23 * 3_600_000;
+  const end = span.from + 86_400_000;
+  span.to = toLocal(zone, end) - end === local - t ? end : span.from + 23 * 3_600_000;
   return day;
 }
 
@@ -278,14 +281,33 @@ defineFn('strategy.risk.max_cons_loss_days(count: simple int, alert_message: sim
 // Each variable is its own function (one shared adapter calling a getter per variable would be a
 // call site with forty targets in the hot loop): computed when the script reads it, only then.
 const close = (rt: Runtime): number => rt.f[R.close] as number;
+
+/** strategy.openprofit (`withEquity` false) or strategy.equity (true: plus the capital and the net
+ * profit) at the close, into register `d`: equity() and openProfit() written out (the same operations
+ * in the same order), so that no fraction is passed to or returned from a call — one V8 does not
+ * inline makes a heap number of each, two allocations per bar for a script plotting the equity. */
+function openProfitInto(rt: Runtime, d: number, withEquity: boolean): void {
+  const b = broker(rt);
+  const f = rt.f;
+  const price = f[R.close] as number;
+  const t = b.open;
+  const n = t.n;
+  let p = 0;
+  if (n !== 0) {
+    const pv = b.cfg.pointvalue;
+    const { dir, qty, entryPrice, commission } = t;
+    for (let i = 0; i < n; i++) p += ((price - (entryPrice[i] as number)) * (dir[i] as number) * (qty[i] as number)) * pv - (commission[i] as number);
+  }
+  f[d] = withEquity ? b.cfg.capital + b.netprofit + p : p;
+}
 const pct = (v: number, b: Broker): number => (v / b.cfg.capital) * 100;
 
 defineVar('strategy.position_size: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = positionSize(b); } });
 defineVar('strategy.position_avg_price: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = positionAvgPrice(b); } });
-defineVar('strategy.equity: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = equity(b, close(rt)); } });
+defineVar('strategy.equity: series float', { get: (rt, _a, d) => openProfitInto(rt, d, true) });
 defineVar('strategy.netprofit: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = b.netprofit; } });
 defineVar('strategy.netprofit_percent: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = pct(b.netprofit, b); } });
-defineVar('strategy.openprofit: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = openProfit(b, close(rt)); } });
+defineVar('strategy.openprofit: series float', { get: (rt, _a, d) => openProfitInto(rt, d, false) });
 defineVar('strategy.openprofit_percent: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = (openProfit(b, close(rt)) / (b.cfg.capital + b.netprofit)) * 100; } });
 defineVar('strategy.grossprofit: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = b.grossprofit; } });
 defineVar('strategy.grossprofit_percent: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = pct(b.grossprofit, b); } });

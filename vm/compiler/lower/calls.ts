@@ -557,7 +557,7 @@ function builtinCall(cx: LowerContext, name: string, allSpecs: readonly FnSpec[]
   let allConst = true;
   params.forEach(({ v, p }, i) => {
     const reg = block + i;
-    const whole = p.type.base === 'int' && v.type.base === 'int';
+    const whole = p.type.base === 'int' && v.type.base === 'int' && !dataParam(spec, i);
     if (p.type.base === 'any') box(cx, fn, v, reg);
     else if (whole && typeof v.cv === 'number') cx.preload.push({ reg, value: Math.trunc(v.cv) + 0 });
     else if (v.cv !== undefined) cx.preload.push({ reg, value: normConst(v.cv) });
@@ -595,6 +595,21 @@ function builtinCall(cx: LowerContext, name: string, allSpecs: readonly FnSpec[]
   const d = cx.newReg(results.length);
   fn.em.emit(Op.CALLB, idx, block, d, s);
   return results.map((ty, i) => ({ reg: d + i, type: ty }));
+}
+
+/** Per overload, its int parameters that are data rather than a count: the builtin has an overload
+ * taking a float for the same parameter (str.tostring, math.max, nz, ...), so an int there is a value
+ * whose fraction (`wins / trades` is int-typed but 0.4 on TradingView) must not be truncated. */
+const DATA_PARAMS = new WeakMap<FnSpec, readonly boolean[]>();
+
+function dataParam(spec: FnSpec, k: number): boolean {
+  let flags = DATA_PARAMS.get(spec);
+  if (!flags) {
+    const siblings = lookupFn(spec.name) ?? [];
+    flags = spec.params.map((p, i) => p.type.base === 'int' && siblings.some((o) => o !== spec && o.params[i]?.name === p.name && o.params[i]?.type.base === 'float'));
+    DATA_PARAMS.set(spec, flags);
+  }
+  return flags[Math.min(k, flags.length - 1)] === true;
 }
 
 /** An int argument where the builtin needs a whole number (a length, an index, an offset): an int

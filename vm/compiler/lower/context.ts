@@ -96,6 +96,9 @@ export interface Passes {
 }
 
 /** The state of one lowering run and the helpers shared by every concern. */
+/** Pine v1-v4 built-ins that v5 moved into namespaces (ta., math., request., str.). */
+const V4_MOVED = new Set(['sma', 'ema', 'rma', 'wma', 'vwma', 'change', 'highest', 'lowest', 'crossover', 'crossunder', 'cross', 'rsi', 'atr', 'stdev', 'security', 'abs', 'max', 'min', 'round', 'iff', 'tostring', 'valuewhen', 'barssince', 'pivothigh', 'pivotlow', 'linreg', 'avg', 'sum', 'sqrt', 'pow', 'log', 'exp', 'macd', 'stoch', 'cci', 'mom', 'sar', 'tr', 'dmi', 'falling', 'rising', 'heikinashi', 'tickerid']);
+
 export class LowerContext {
   readonly version: number;
   nRegs = FIXED_REGISTERS;
@@ -175,9 +178,13 @@ export class LowerContext {
     private readonly passes: Passes,
   ) {
     this.version = script.version ?? 6;
+    const oldName = script.version === null ? this.oldBuiltin() : null;
     if (script.version === null && this.oldStudy()) {
       // TradingView reads a script without //@version as Pine v1; study() says it is one.
       sink.error('E501', { start: 0, end: 0 }, "No //@version annotation and a study() declaration: this is a Pine v1-v4 script, which is not supported. Use //@version=5 or //@version=6 (TradingView's Pine Editor converts an old script to v5).");
+    } else if (oldName !== null) {
+      // A strategy without //@version calling change(), rma(), security(), ...: Pine v1-v4.
+      sink.error('E501', { start: 0, end: 0 }, `No //@version annotation and a call of the v1-v4 built-in '${oldName}()' (v5 has it as a namespaced function): TradingView reads this as a Pine v1 script, which is not supported. Use //@version=5 or //@version=6 (TradingView's Pine Editor converts an old script to v5).`);
     } else if (script.version === null) {
       sink.warning('W301', { start: 0, end: 0 }, 'No //@version annotation: compiling as Pine v6.');
     } else if (script.version !== 5 && script.version !== 6) {
@@ -201,6 +208,28 @@ export class LowerContext {
   /** A top-level `study(...)` call: the declaration of Pine v1-v4. */
   oldStudy(): boolean {
     return this.script.body.some((st) => st.kind === 'ExprStmt' && st.expr.kind === 'Call' && st.expr.callee.kind === 'Ident' && st.expr.callee.name === 'study');
+  }
+
+  /** The first call of a v1-v4 built-in that v5 moved into a namespace (`change(high)`, `rma(x, n)`)
+   * and that the script does not declare itself, or null. */
+  oldBuiltin(): string | null {
+    const own = new Set(this.script.body.flatMap((st) => (st.kind === 'FuncDef' ? [st.name] : [])));
+    let found: string | null = null;
+    const walk = (n: unknown): void => {
+      if (found !== null || n === null || typeof n !== 'object') return;
+      if (Array.isArray(n)) {
+        for (const x of n) walk(x);
+        return;
+      }
+      const o = n as { kind?: unknown; callee?: { kind?: unknown; name?: unknown } };
+      if (o.kind === 'Call' && o.callee?.kind === 'Ident' && typeof o.callee.name === 'string' && V4_MOVED.has(o.callee.name) && !own.has(o.callee.name)) {
+        found = o.callee.name;
+        return;
+      }
+      for (const v of Object.values(n)) if (typeof v === 'object') walk(v);
+    };
+    walk(this.script.body);
+    return found;
   }
 
   newFn(name: string, isMain: boolean): FnCtx {

@@ -296,6 +296,23 @@ export function binaryVals(
       if (typeof l.cv === 'string' && typeof r.cv === 'string') return cx.constVal((l.cv === r.cv) === (op === '==') ? 1 : 0, type);
       return emit3(op === '==' ? Op.EQ_O : Op.NE_O, type, null);
     }
+    if (cx.version < 6 && ((lb === 'bool' && (rb === 'int' || rb === 'float')) || (rb === 'bool' && (lb === 'int' || lb === 'float')))) {
+      // Pine v5 casts an int or float to bool implicitly (v6 dropped it): `cond[1] == 0` compares
+      // with false. The number becomes 1 when non-zero and not na, else 0.
+      const asB = (v: Val): Val => {
+        if (v.type.base === 'bool') return v;
+        if (typeof v.cv === 'number') return cx.constVal(v.cv !== 0 && v.cv === v.cv ? 1 : 0, t('bool', v.type.qual));
+        const d = fn.temp();
+        const at = fn.em.emit(Op.TO_BOOL, d, v.reg);
+        return { reg: d, type: t('bool', v.type.qual), defAt: at + 1 };
+      };
+      const lv = asB(l);
+      const rv = asB(r);
+      if (typeof lv.cv === 'number' && typeof rv.cv === 'number') return cx.constVal((lv.cv === rv.cv) === (op === '==') ? 1 : 0, type);
+      const d = fn.temp();
+      const at = fn.em.emit(op === '==' ? Op.EQ : Op.NE, d, lv.reg, rv.reg);
+      return { reg: d, type, defAt: at + 1 };
+    }
     const u = unify(l.type, r.type);
     if (!u || !isNumericStorage(u)) {
       cx.err('E324', span, `Cannot compare ${baseName(l.type)} with ${baseName(r.type)} (\`${cx.sink.quote(span)}\`).`);

@@ -48,7 +48,7 @@ function run(cx: LowerContext): Program | null {
   // A script for another Pine version (v4's study(), unprefixed sma(), ...) would only produce
   // a cascade of errors after E501.
   if (cx.script.version !== null && cx.script.version !== 5 && cx.script.version !== 6) return null;
-  if (cx.script.version === null && cx.oldStudy()) return null;
+  if (cx.script.version === null && (cx.oldStudy() || cx.oldBuiltin() !== null)) return null;
   prescan(cx.script, cx.histNames, cx.reassigned);
   for (const c of findRecursion(cx.script)) {
     const how = c.names.length === 2 ? `'${c.names[0] ?? ''}' calls itself` : `the cycle ${c.names.map((n) => `'${n}'`).join(' → ')}`;

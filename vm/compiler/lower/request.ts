@@ -3,7 +3,9 @@
 // its own series and call-site state (its history advances once per requested bar).
 // - The chart's own symbol (syminfo.tickerid): bars resampled from the chart's, the expression at
 //   most once per chart bar, skipped where its value is not needed:
-//     CTX_IN_RUN r …; JF r, end; expression; end: CTX_OUT
+//     CTX_IN_RUN r …; JF r, end; L: expression; CTX_NEXT …, L; end: CTX_OUT
+//   (CTX_NEXT goes back only when the timeframe is below the chart's: the expression then runs
+//   once per intrabar of a dataset the host gives, as for another symbol)
 // - Any other symbol expression (a literal, input.symbol(), a variable: it may name another symbol
 //   when the script runs) and every lower-timeframe request: the expression runs in a loop, once
 //   per bar of the other symbol due on the chart bar (the host gives those bars; see
@@ -31,8 +33,13 @@ const LOOKAHEAD = 2;
 const IGNORE_INVALID = 4;
 const LOWER = 8;
 const LOOPED = 16;
-/** calc_bars_count = flags / CALC_BARS (whole part). */
+/** calc_bars_count = (flags & (CURRENCY - 1)) / CALC_BARS (whole part). */
 const CALC_BARS = 32;
+/** An own-symbol request whose expression is followed by CTX_NEXT: at a timeframe below the
+ * chart's it runs once per intrabar of a dataset the host gives (runtime/contexts.ts). */
+const OWN_LOOP = 2 ** 30;
+/** An own-symbol request whose timeframe operand is `timeframe + "\u0001" + currency`. */
+const CURRENCY = 2 ** 29;
 /** The count operand of CTX_NEXT and CTX_OUT: n + CTX_STRINGS × (mask of the string values). */
 const CTX_STRINGS = 32;
 
@@ -166,13 +173,12 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
     symReg = cx.toTemp(fn, sv).reg;
   }
   const cur = args.get('currency');
+  let ownCurrency = -1;
   if (cur && !(cur.kind === 'Na')) {
-    // Another symbol's prices in another currency (runtime/contexts.ts convertedFeed): the symbol
+    // Another symbol's prices in another currency (runtime/contexts.ts convertedFeed, runtime/request-currency.ts): the symbol
     // operand becomes `symbol + "\u0001" + currency`, the rate pair's bars a host call like its own.
-    if (symReg < 0) {
-      cx.err('E504', cur.span, `The 'currency' argument of '${name}' is supported for another symbol's request, not yet for the chart's own (${symName ?? 'syminfo.tickerid'}): remove it, or multiply by a request.security() of the exchange-rate pair's close.`);
-      return poison();
-    }
+    // The chart's own symbol: the timeframe operand becomes `timeframe + "\u0001" + currency`
+    // (flag CURRENCY; runtime/contexts.ts ownRate converts the chart's bars as they fold).
     const cv = cx.expr(cur, scope);
     if (cv.bad) return poison();
     if (cv.type.base !== 'string') {
@@ -180,13 +186,16 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
       return poison();
     }
     const cr = cx.toTemp(fn, cv).reg;
-    const joined = fn.temp();
-    fn.em.emit(Op.CONCAT, joined, symReg, cx.constReg('\u0001'));
-    fn.em.emit(Op.CONCAT, joined, joined, cr);
-    symReg = joined;
+    if (symReg < 0) ownCurrency = cr;
+    else {
+      const joined = fn.temp();
+      fn.em.emit(Op.CONCAT, joined, symReg, cx.constReg('\u0001'));
+      fn.em.emit(Op.CONCAT, joined, joined, cr);
+      symReg = joined;
+    }
   }
-  // calc_bars_count: another symbol's context runs only on its last N bars, as if they were its
-  // whole history (bar_index from 0). A constant; carried in CTX_IN's flags above bit 5.
+  // calc_bars_count: the context runs only on its last N bars, as if they were its whole history
+  // (bar_index from 0). A constant; carried in CTX_IN's flags above bit 5.
   let calcBars = 0;
   const cbE = args.get('calc_bars_count');
   if (cbE && !(cbE.kind === 'Na')) {
@@ -197,11 +206,6 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
       return poison();
     }
     calcBars = v.cv;
-    const own = !lowerTf && symName !== null && OWN_SYMBOLS.has(symName);
-    if (own && calcBars > 0) {
-      cx.sink.warning('W303', cbE.span, `calc_bars_count = ${calcBars} is ignored for the chart's own symbol: the request uses all of the chart's bars (values near the start of the history can differ from TradingView's).`);
-      calcBars = 0;
-    }
   }
   // The timeframe: any string ("" is the chart's); a known one is checked now.
   const tfV = cx.expr(tfE, scope);
@@ -213,7 +217,13 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
     cx.err('E331', tfE.span, `Cannot call '${name}' with argument 'timeframe'="${tfV.cv}": not a timeframe (examples: "60", "240", "1D", "1W", "1M").`);
     return poison();
   }
-  const tf = cx.toTemp(fn, tfV);
+  let tf = cx.toTemp(fn, tfV);
+  if (ownCurrency >= 0) {
+    const joined = fn.temp();
+    fn.em.emit(Op.CONCAT, joined, tf.reg, cx.constReg('\u0001'));
+    fn.em.emit(Op.CONCAT, joined, joined, ownCurrency);
+    tf = { ...tf, reg: joined };
+  }
   const gaps = !lowerTf && flagArg(cx, args.get('gaps'), 'barmerge.gaps_on', 'barmerge.gaps_off', scope);
   const lookahead = !lowerTf && flagArg(cx, args.get('lookahead'), 'barmerge.lookahead_on', 'barmerge.lookahead_off', scope);
   const ignoreE = args.get('ignore_invalid_symbol');
@@ -227,8 +237,8 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
     ignore = iv.cv === 1;
   }
   const slot = fn.nCs++;
-  const flags = (gaps ? GAPS : 0) | (lookahead ? LOOKAHEAD : 0) | (ignore ? IGNORE_INVALID : 0) | (lowerTf ? LOWER : 0) | LOOPED | calcBars * CALC_BARS;
   const looped0 = symReg >= 0;
+  const flags = (gaps ? GAPS : 0) | (lookahead ? LOOKAHEAD : 0) | (ignore ? IGNORE_INVALID : 0) | (lowerTf ? LOWER : 0) | LOOPED | (calcBars * CALC_BARS + (looped0 ? 0 : OWN_LOOP) + (ownCurrency >= 0 ? CURRENCY : 0));
   const runReg = looped0 ? -1 : cx.newReg();
   const top = new Label();
   const end = new Label();
@@ -244,8 +254,8 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
   const items = requested.kind === 'Tuple' ? requested.items : [requested];
   // At most this many values per request (CTX_NEXT and CTX_OUT record them from registers).
   const maxN = 16;
-  if (looped) fn.em.mark(top);
-  else fn.em.emitJump(Op.JF, end, runReg);
+  if (!looped) fn.em.emitJump(Op.JF, end, runReg);
+  fn.em.mark(top);
   try {
     // A call may return a tuple (a user function ending in `[a, b]`): its every value is requested.
     vals =
@@ -259,8 +269,8 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
     cx.err('E504', exprE.span, `The expression \`${cx.q(exprE)}\` of '${name}' has no value.`);
     return poison();
   }
-  if (vals.length > (lowerTf ? 1 : maxN)) {
-    cx.err('E504', exprE.span, lowerTf ? `'${name}' requests one value per intrabar, not a tuple (not supported yet).` : `The expression of '${name}' has ${vals.length} values: at most ${maxN} can be requested at once.`);
+  if (vals.length > maxN) {
+    cx.err('E504', exprE.span, `The expression of '${name}' has ${vals.length} values: at most ${maxN} can be requested at once.`);
     return poison();
   }
   for (let j = 0; j < vals.length; j++) {
@@ -282,13 +292,19 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
   const count = n + mask * CTX_STRINGS;
   const src = cx.newReg(n);
   vals.forEach((v, j) => cx.place(fn, v, src + j));
-  if (looped) fn.em.emitJump(Op.CTX_NEXT, top, slot, src, count);
+  // (The chart's own symbol: CTX_NEXT goes on only at a timeframe below the chart's, once per
+  // intrabar; otherwise the expression ran once.)
+  fn.em.emitJump(Op.CTX_NEXT, top, slot, src, count);
   fn.em.mark(end);
   if (lowerTf) {
-    const v = vals[0] as Val;
-    const dst = cx.newReg();
-    fn.em.emit(Op.CTX_OUT_ARR, slot, src, dst, v.type.base === 'bool' ? 1 : 0);
-    return [{ reg: dst, type: { base: 'array', qual: Qual.Series, elem: { ...v.type, qual: Qual.Series } } }];
+    // One array per requested value (a tuple gives a tuple of arrays).
+    let bools = 0;
+    vals.forEach((v, j) => {
+      if (v.type.base === 'bool') bools |= 1 << j;
+    });
+    const dst = cx.newReg(n);
+    fn.em.emit(Op.CTX_OUT_ARR, slot, src, dst, n * 65536 + bools);
+    return vals.map((v, j) => ({ reg: dst + j, type: { base: 'array', qual: Qual.Series, elem: { ...v.type, qual: Qual.Series } } }));
   }
   const dst = cx.newReg(n);
   fn.em.emit(Op.CTX_OUT, slot, src, dst, count);

@@ -71,7 +71,18 @@ export abstract class BlockParser extends ExprParser {
     try {
       const stmt = this.parseStatement();
       const body = stmt === null ? [] : [stmt];
-      const span = stmt === null ? { start: t.start, end: this.lastEnd } : stmt.span;
+      // `f(x) => a.push(x), a.pop()`: several statements on the body's line, separated by commas
+      // (the last one gives the value), as on a line of a block.
+      while (body.length > 0 && this.lastKind !== 'Dedent' && this.lastKind !== 'Newline' && this.isPunct(',')) {
+        const after = this.peek(1);
+        if (after.kind === 'Newline' || after.kind === 'EOF' || after.kind === 'Dedent') break;
+        this.next();
+        const more = this.parseStatement();
+        if (more === null) break;
+        body.push(more);
+      }
+      const last = body[body.length - 1];
+      const span = stmt === null || !last ? { start: t.start, end: this.lastEnd } : { start: stmt.span.start, end: last.span.end };
       return { kind: 'Block', span, body };
     } finally {
       this.scopeDepth--;
