@@ -2,8 +2,10 @@
 // scripts over synthetic bars, median of repeats after a warm-up run. With `--base DIR` (another
 // checkout of this repository, e.g. `git worktree add /tmp/base main` or a `git archive` of it, with
 // node_modules linked) both VMs are loaded in this process and their runs alternate, so that a
-// neighbour's load falls on both alike; the ratio base/this is printed per script.
-//   node --expose-gc --import tsx bench/jit-ab.ts [--base DIR] [scripts=a,b,c,d,e] [bars=100000] [repeats=5]
+// neighbour's load falls on both alike; the ratio base/this is printed per script. `--main-thread`
+// (Linux) counts the main thread's CPU only (/proc/self/task/<pid>/schedstat, in ns), without the
+// GC helpers' and V8's background compiler's, which a loaded machine spreads unevenly.
+//   node --expose-gc --import tsx bench/jit-ab.ts [--base DIR] [--main-thread] [scripts=a,b,c,d,e] [bars=100000] [repeats=5]
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { resolve } from 'node:path';
@@ -16,12 +18,15 @@ type Vm = typeof here;
 const args = process.argv.slice(2);
 const at = args.indexOf('--base');
 const baseDir = at >= 0 ? args.splice(at, 2)[1] : undefined;
+const mt = args.indexOf('--main-thread');
+const mainThread = mt >= 0 && args.splice(mt, 1).length > 0;
 const base: Vm | null = baseDir ? ((await import(pathToFileURL(resolve(baseDir, 'vm/index.ts')).href)) as Vm) : null;
 const names = (args[0] ?? 'a,b,c,d,e').split(',');
 const n = Number(args[1] ?? 100_000);
 const repeats = Number(args[2] ?? 5);
 const bars = syntheticBars(n, 1);
 const cpuMs = (): number => {
+  if (mainThread) return Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
 };
@@ -57,4 +62,4 @@ for (const name of names) {
   const ma = median(a);
   parts.push(theirs ? `${name} ${ma.toFixed(1)} (base ${median(b).toFixed(1)}, ${(median(b) / ma).toFixed(2)}x)` : `${name} ${ma.toFixed(1)}`);
 }
-console.log(`cpu ms (median of ${repeats}, ${n} bars): ${parts.join(' | ')}  load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+console.log(`${mainThread ? 'main-thread ' : ''}cpu ms (median of ${repeats}, ${n} bars): ${parts.join(' | ')}  load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
