@@ -65,8 +65,8 @@ plot(request.security("", "1D", close), "empty")
     }
   });
 
-  test('an array expression and a bad timeframe are reported at their argument', () => {
-    expect(errorsOf('a = request.security(syminfo.tickerid, "1D", array.from(close))')[0]).toMatch(/^3:46 E504 The expression `array.from\(close\)` of 'request.security' is array.*only numbers, bools, colors and strings/);
+  test('an array of drawings and a bad timeframe are reported at their argument', () => {
+    expect(errorsOf('a = request.security(syminfo.tickerid, "1D", array.new<line>())')[0]).toMatch(/^3:46 E504 The expression `array.new<line>\(\)` of 'request.security' is array<line>, which holds line drawings/);
     expect(errorsOf('a = request.security(syminfo.tickerid, "bogus", close)')[0]).toMatch(/^3:40 E331 .*"bogus": not a timeframe/);
   });
 

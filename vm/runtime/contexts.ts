@@ -52,6 +52,7 @@ import { periodEnd, periodStart } from '../builtins/time/periods.js';
 import { newArray } from '../core/heap.js';
 import { DataNeeded, NoData, type FeedBars, type RequestData } from './request-data.js';
 import { convertBars, CURRENCY_SEP, rateAt, ratePair } from './request-currency.js';
+import { copyRequested } from './request-copy.js';
 
 // The bar registers as module constants: the per-bar paths read no object.
 const {
@@ -93,8 +94,10 @@ export const CTX_LOOPED = 16;
  * plain data), so snapshots and rollback carry them like numbers. */
 export const CTX_STRINGS = 32;
 
-/** A requested value: a number (na = NaN), or a string (na = null). */
-export type RequestedValue = number | string | null;
+/** A requested value: a number (na = NaN), a string or a heap object (an array, map, matrix,
+ * chart point or object of a user-defined type: an independent copy, never changed once recorded;
+ * see runtime/request-copy.ts) (na = null). */
+export type RequestedValue = number | string | object | null;
 /** Flags above CTX_LOOPED: request.security(calc_bars_count = (flags & (CTX_CURRENCY - 1)) /
  * CTX_CALC_BARS, whole part): its context runs on its last N bars only, bar_index counted from the
  * first. */
@@ -316,7 +319,7 @@ function readValues(m: ContextHost, dst: RequestedValue[], src: number, n: numbe
     for (let j = 0; j < n; j++) {
       if ((mask >> j) & 1) {
         const x = o[src + j];
-        dst[j] = typeof x === 'string' ? x : null;
+        dst[j] = typeof x === 'string' ? x : typeof x === 'object' && x !== null ? copyRequested(x) : null;
       } else dst[j] = f[src + j] as number;
     }
   }
@@ -328,7 +331,7 @@ function writeValues(m: ContextHost, out: readonly RequestedValue[] | null, dst:
   const o = m.o;
   for (let j = 0; j < n; j++) {
     const x = out === null ? undefined : out[j];
-    if ((mask >> j) & 1) o[dst + j] = typeof x === 'string' ? x : null;
+    if ((mask >> j) & 1) o[dst + j] = typeof x === 'string' ? x : typeof x === 'object' && x !== null ? copyRequested(x) : null;
     else f[dst + j] = typeof x === 'number' ? x : NaN;
   }
 }

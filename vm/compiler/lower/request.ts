@@ -16,7 +16,7 @@
 // The other request.* functions have no data source.
 
 import type * as A from '../ast.js';
-import { isNumericStorage, Qual, baseName } from '../types.js';
+import { isNumericStorage, Qual, baseName, type PType } from '../types.js';
 import type { Scope } from '../scope.js';
 import { Op } from '../../bytecode/opcodes.js';
 import { Label } from '../../bytecode/emitter.js';
@@ -276,18 +276,27 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
   for (let j = 0; j < vals.length; j++) {
     const v = vals[j] as Val;
     if (v.bad) return poison();
+    const at = items[j] ?? exprE;
+    if (!lowerTf && isHeapValue(v.type)) {
+      const why = notRequestable(cx, v.type, new Set());
+      if (why !== null) {
+        cx.err('E504', at.span, `The expression \`${cx.q(at)}\` of '${name}' is ${baseName(v.type)}, which ${why}: requested arrays, maps, matrices and objects hold only numbers, bools, colors, strings, chart points and other such collections or objects (no drawings).`);
+        return poison();
+      }
+      continue;
+    }
     const str = v.type.base === 'string' && !lowerTf;
     if (!str && (!isNumericStorage(v.type) || v.type.base === 'void' || v.type.base === 'tuple')) {
-      const at = items[j] ?? exprE;
-      cx.err('E504', at.span, `The expression \`${cx.q(at)}\` of '${name}' is ${baseName(v.type)}: only numbers, bools, colors${lowerTf ? '' : ' and strings'} (or tuples of them) can be requested so far.`);
+      cx.err('E504', at.span, `The expression \`${cx.q(at)}\` of '${name}' is ${baseName(v.type)}: only numbers, bools, colors${lowerTf ? '' : ', strings, arrays, maps, matrices and objects of user-defined types'} (or tuples of them) can be requested${lowerTf ? ' by request.security_lower_tf so far' : ''}.`);
       return poison();
     }
   }
   const n = vals.length;
-  // The count operand of CTX_NEXT / CTX_OUT: n, plus which values are strings (registers of o).
+  // The count operand of CTX_NEXT / CTX_OUT: n, plus which values are in registers of o (strings,
+  // and heap objects: runtime/contexts.ts records an independent copy of each).
   let mask = 0;
   vals.forEach((v, j) => {
-    if (v.type.base === 'string') mask |= 1 << j;
+    if (v.type.base === 'string' || (!lowerTf && isHeapValue(v.type))) mask |= 1 << j;
   });
   const count = n + mask * CTX_STRINGS;
   const src = cx.newReg(n);
@@ -313,6 +322,29 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
     if (v.type.base === 'bool' && cx.version >= 6) fn.em.emit(Op.TO_BOOL, dst + j, dst + j);
   });
   return vals.map((v, j) => ({ reg: dst + j, type: { ...v.type, qual: Qual.Series } }));
+}
+
+/** Values held as heap objects in registers of o that request.security can carry across contexts
+ * (runtime/contexts.ts copies them when recorded and when given to the chart). */
+function isHeapValue(ty: PType): boolean {
+  return ty.base === 'array' || ty.base === 'map' || ty.base === 'matrix' || ty.base === 'udt' || ty.base === 'chart.point';
+}
+
+/** Drawings are ids into the script's drawing registry, which the requested context does not
+ * share (TradingView does not request them either): why `ty` cannot be requested, or null. */
+const DRAWINGS = new Set(['line', 'label', 'box', 'table', 'linefill', 'polyline']);
+function notRequestable(cx: LowerContext, ty: PType, seen: Set<string>): string | null {
+  if (DRAWINGS.has(ty.base)) return `holds ${ty.base} drawings`;
+  if (ty.base === 'array' || ty.base === 'matrix' || ty.base === 'map') return ty.elem ? notRequestable(cx, ty.elem, seen) : null;
+  if (ty.base === 'udt' && ty.name !== undefined && !seen.has(ty.name)) {
+    seen.add(ty.name);
+    const udt = cx.udt(ty.name);
+    for (const fd of udt?.fields ?? []) {
+      const why = notRequestable(cx, fd.type, seen);
+      if (why !== null) return `${why} (field '${fd.name}' of '${ty.name}')`;
+    }
+  }
+  return null;
 }
 
 /** request.* functions that have a handler but no dataset yet: a clear "no data source" error. */
