@@ -189,6 +189,25 @@ describe('request.security of arrays, maps, matrices and objects (by hand)', () 
         expect(plotOf(P, snapped, t), `${tier} ${t}`).toEqual(want);
       }
     });
+
+    test(`${tier}: realtime ticks repaint the forming week's object, then history shows week 1's`, () => {
+      const inst = build();
+      runBarsAnswering(inst, cols(Array.from({ length: 7 }, (_, i) => ({ time: START + i * DAY, close: 10 + i }))), answer);
+      const t7 = START + 7 * DAY;
+      // Week 2 forming on day 7 (realtime: the forming value): high 31, close 30, then close 25.
+      settle(inst, inst.updateBar({ time: t7, open: 16.5, high: 31, low: 16, close: 30, volume: 5 }), answer);
+      expect(plotOf(P, inst, 's_hi')[7]).toBe(31);
+      expect(plotOf(P, inst, 's_close')[7]).toBe(30);
+      expect(plotOf(P, inst, 'map_c')[7]).toBe(30);
+      settle(inst, inst.updateBar({ time: t7, open: 16.5, high: 31, low: 16, close: 25, volume: 5 }), answer);
+      expect(plotOf(P, inst, 's_close')[7]).toBe(25);
+      expect(plotOf(P, inst, 'matrix')[7]).toBe(27);
+      // Confirmed, the bar is history: week 2 is not closed, so week 1's object shows.
+      settle(inst, inst.runBar({ time: t7, open: 16.5, high: 31, low: 16, close: 25, volume: 5 }), answer);
+      expect(plotOf(P, inst, 's_hi')[7]).toBe(17);
+      expect(plotOf(P, inst, 's_close')[7]).toBe(16);
+      expect(plotOf(P, inst, 'w_last')[7]).toBe(16);
+    });
   }
 
   test('drawings cannot be requested, in a field or a collection: a clear error', () => {
