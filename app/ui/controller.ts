@@ -30,6 +30,8 @@ import { PreviewRun, rememberedLayout, rememberLayout, rememberShown, type Resto
 import { EngineRestarted, heldScript, setHeldScript, type EngineHost } from './engine-client.js';
 import { afterCompiled, afterRunStart, withNotice } from './notice-rules.js';
 import { AlertCenter } from './alert-center.js';
+import { TabChannel, clearDraft, readDraft, saveDraft } from './tab-sync.js';
+import { afterFrames, download } from './browser.js';
 import type { BuiltinCatalog } from '../worker/builtin-catalog.js';
 import type { DrawingRecord, StrategyReport } from '../worker/protocol.js';
 
@@ -83,7 +85,6 @@ const CANCEL_WAIT_MS = 2000;
 /** More restarts than this within RESTART_WINDOW_MS and the watchdog gives up (reload to retry). */
 const MAX_RESTARTS = 3;
 const RESTART_WINDOW_MS = 60_000;
-const DRAFT_KEY = 'evergreen.draft:';
 const DRAFT_WAIT_MS = 15_000;
 const COMPILE_DELAY_MS = 300;
 const EDITOR_WAIT_MS = 3000;
@@ -163,8 +164,21 @@ export class AppController {
 
   /** Other tabs of the app (same origin, same storage): told when this one saves a script's
    * source or changes the stored checkpoints, so they do not keep working on what is stale. */
-  private readonly tabs: BroadcastChannel | null = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel('evergreen-tabs');
-  private snapshotsRefresh: ReturnType<typeof setTimeout> | null = null;
+  private readonly tabs = new TabChannel({
+    source: (scriptId, source) => this.otherTabSaved(scriptId, source),
+    session: () => {
+      void this.engine.refreshSession().then(
+        (s) => this.applySession(s),
+        () => undefined,
+      );
+    },
+    snapshots: () => {
+      void this.engine.listSnapshots().then(
+        (snapshots) => this.set({ snapshots }),
+        () => undefined,
+      );
+    },
+  });
 
   /** When the watchdog restarted the engine (performance.now()), newest last. */
   private restarts: number[] = [];
@@ -172,7 +186,6 @@ export class AppController {
   private importing: string | null = null;
 
   constructor(private readonly host: EngineHost) {
-    if (this.tabs) this.tabs.onmessage = (m: MessageEvent<TabMessage>) => this.onTabMessage(m.data);
     // A page being hidden asks the engine to save what it confirmed since its last checkpoint (the
     // typing is already kept: see saveDraft). So does one going into the back-forward cache, where
     // its worker is frozen. A page being unloaded does not: its worker is terminated with it (and
@@ -264,24 +277,6 @@ export class AppController {
 
   // ---- typing the worker has not saved yet ----
 
-  /** Keeps the editor's text in the page's own storage until the engine has saved it, so an engine
-   * that hangs (or a page closed before the save) never loses typing. */
-  private saveDraft(scriptId: string, source: string): void {
-    try {
-      localStorage.setItem(DRAFT_KEY + scriptId, source);
-    } catch {
-      // storage full or disabled: the engine's save is the only copy
-    }
-  }
-
-  private clearDraft(scriptId: string, saved: string): void {
-    try {
-      if (localStorage.getItem(DRAFT_KEY + scriptId) === saved) localStorage.removeItem(DRAFT_KEY + scriptId);
-    } catch {
-      // nothing kept
-    }
-  }
-
   /** Puts unsaved typing back once the engine has opened the session (its first run-end), or after
    * DRAFT_WAIT_MS if it says nothing. */
   private applyDraftLater(): void {
@@ -296,15 +291,10 @@ export class AppController {
     this.draftWaiting = false;
     const s = this.state.session;
     if (!s) return;
-    let draft: string | null = null;
-    try {
-      draft = localStorage.getItem(DRAFT_KEY + s.scriptId);
-    } catch {
-      return;
-    }
+    const draft = readDraft(s.scriptId);
     if (draft === null) return;
     if (draft === s.source) {
-      this.clearDraft(s.scriptId, draft);
+      clearDraft(s.scriptId, draft);
       return;
     }
     this.showSource(draft);
@@ -312,42 +302,14 @@ export class AppController {
     this.notify('info', 'draft-restored', `'${s.scriptName}': the text typed before the engine last stopped was kept and is saved now.`);
   }
 
-  private tellTabs(msg: TabMessage): void {
-    try {
-      this.tabs?.postMessage(msg);
-    } catch {
-      // the channel is closed (page going away)
-    }
-  }
-
-  /** Another tab saved a script or changed the checkpoints. The open script is brought up to date
-   * as if its new text had been typed here (unless this tab has unsaved typing of its own), and the
-   * checkpoints list is read again. */
-  private onTabMessage(msg: TabMessage): void {
-    if (msg.type === 'source') {
-      const s = this.state.session;
-      if (!s || s.scriptId !== msg.scriptId || this.pendingSource !== null || msg.source === this.editorSource) return;
-      this.notify('info', 'other-tab', `'${s.scriptName}' was edited in another tab: this tab shows the new version.`);
-      this.showSource(msg.source);
-      this.editSource(msg.source, false);
-      return;
-    }
-    if (msg.type === 'session') {
-      // Scripts or datasets were added, renamed or deleted there: read the lists again.
-      void this.engine.refreshSession().then(
-        (s) => this.applySession(s),
-        () => undefined,
-      );
-      return;
-    }
-    if (this.snapshotsRefresh) return;
-    this.snapshotsRefresh = setTimeout(() => {
-      this.snapshotsRefresh = null;
-      void this.engine.listSnapshots().then(
-        (snapshots) => this.set({ snapshots }),
-        () => undefined,
-      );
-    }, 200);
+  /** Another tab saved the script `scriptId`: the open one is brought up to date as if its new
+   * text had been typed here (unless this tab has unsaved typing of its own). */
+  private otherTabSaved(scriptId: string, source: string): void {
+    const s = this.state.session;
+    if (!s || s.scriptId !== scriptId || this.pendingSource !== null || source === this.editorSource) return;
+    this.notify('info', 'other-tab', `'${s.scriptName}' was edited in another tab: this tab shows the new version.`);
+    this.showSource(source);
+    this.editSource(source, false);
   }
 
   // ---- store plumbing ----
@@ -694,7 +656,7 @@ export class AppController {
         break;
       case 'snapshots':
         this.set({ snapshots: e.list });
-        this.tellTabs({ type: 'snapshots' });
+        this.tabs.tell({ type: 'snapshots' });
         break;
       case 'notice':
         this.notify(e.level, e.code, e.message);
@@ -743,7 +705,7 @@ export class AppController {
     this.tellOnSave = tell;
     this.editorSource = source;
     const id = this.state.session?.scriptId;
-    if (id) this.saveDraft(id, source);
+    if (id) saveDraft(id, source);
     this.set({ sourceDirty: true });
     if (this.compileTimer) clearTimeout(this.compileTimer);
     this.compileTimer = setTimeout(() => void this.flushSource(), COMPILE_DELAY_MS);
@@ -759,8 +721,8 @@ export class AppController {
     const id = this.state.session?.scriptId;
     const info = await this.call('Compiling', () => this.engine.setSource(src));
     if (info) this.set({ compile: info, sourceDirty: this.pendingSource !== null, ...(info.program ? { notices: afterCompiled(this.state.notices) } : {}) });
-    if (info && id) this.clearDraft(id, src);
-    if (info && tell && id) this.tellTabs({ type: 'source', scriptId: id, source: src });
+    if (info && id) clearDraft(id, src);
+    if (info && tell && id) this.tabs.tell({ type: 'source', scriptId: id, source: src });
   }
 
   async run(): Promise<void> {
@@ -796,7 +758,7 @@ export class AppController {
     await this.flushSource();
     const s = await this.call('Creating a script', () => this.engine.newScript(sample));
     if (s) this.applySession(s);
-    this.tellTabs({ type: 'session' });
+    this.tabs.tell({ type: 'session' });
   }
 
   async renameScript(name: string): Promise<void> {
@@ -804,7 +766,7 @@ export class AppController {
     if (!id) return;
     const s = await this.call('Renaming', () => this.engine.renameScript(id, name));
     if (s) this.applySession(s);
-    this.tellTabs({ type: 'session' });
+    this.tabs.tell({ type: 'session' });
   }
 
   async deleteScript(): Promise<void> {
@@ -812,7 +774,7 @@ export class AppController {
     if (!id) return;
     const s = await this.call('Deleting the script', () => this.engine.deleteScript(id));
     if (s) this.applySession(s);
-    this.tellTabs({ type: 'session' });
+    this.tabs.tell({ type: 'session' });
   }
 
   async selectDataset(id: string): Promise<void> {
@@ -822,7 +784,7 @@ export class AppController {
   async deleteDataset(id: string): Promise<void> {
     const s = await this.call('Deleting the dataset', () => this.engine.deleteDataset(id));
     if (s) this.applySession(s);
-    this.tellTabs({ type: 'session' });
+    this.tabs.tell({ type: 'session' });
   }
 
   async importCsv(file: File): Promise<void> {
@@ -837,7 +799,7 @@ export class AppController {
     const r = await this.call('Importing the CSV', () => this.engine.importCsv(file.name, Comlink.transfer(bytes, [bytes.buffer])));
     if (!r) return;
     this.notify(r.ok ? 'info' : 'error', r.ok ? 'csv-imported' : 'csv-rejected', r.message);
-    if (r.ok) this.tellTabs({ type: 'session' });
+    if (r.ok) this.tabs.tell({ type: 'session' });
   }
 
   async setReplayFrom(bar: number | null): Promise<void> {
@@ -906,14 +868,14 @@ export class AppController {
     if (this.importing === file.name) this.importing = null;
     if (!r) return;
     this.notify(r.ok ? 'info' : 'error', r.ok ? 'snapshot-imported' : 'snapshot-rejected', r.message);
-    if (r.ok) this.tellTabs({ type: 'session' });
+    if (r.ok) this.tabs.tell({ type: 'session' });
   }
 
   async clearStorage(): Promise<void> {
     const s = await this.call('Clearing storage', () => this.engine.clearStorage());
     if (s) this.set({ notices: [] });
     if (s) this.applySession(s);
-    this.tellTabs({ type: 'session' });
+    this.tabs.tell({ type: 'session' });
   }
 
   private catalog: Promise<BuiltinCatalog> | null = null;
@@ -1018,31 +980,11 @@ export class AppController {
   }
 }
 
-type TabMessage = { type: 'source'; scriptId: string; source: string } | { type: 'snapshots' } | { type: 'session' };
 
 /** The run id of a chart drawn from the page's preview (engine runs count from 1). */
 const PREVIEW_RUN = 0;
 
 /** Runs `fn` in a task of its own after `n` animation frames. */
-function afterFrames(n: number, fn: () => void): void {
-  if (n <= 0) {
-    setTimeout(fn, 0);
-    return;
-  }
-  requestAnimationFrame(() => afterFrames(n - 1, fn));
-}
-
-function download(fileName: string, blob: Blob): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
 export function useAppState(c: AppController): AppState {
   return useSyncExternalStore(c.subscribe, c.getState);
 }

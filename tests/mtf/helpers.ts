@@ -23,6 +23,21 @@ export function cols(rows: { time: number; close: number }[]): BarColumns {
   return { time: c((r) => r.time), open: c((r) => r.close - 0.5), high: c((r) => r.close + 1), low: c((r) => r.close - 1), close: c((r) => r.close), volume: c(() => 10), length: rows.length };
 }
 
+/** Bars from (time, close) rows with open = close, high close + 1, low close - 1, volume 1. */
+export function flatCols(rows: { time: number; close: number }[]): BarColumns {
+  const c = (f: (r: { time: number; close: number }) => number) => Float64Array.from(rows, f);
+  return { time: c((r) => r.time), open: c((r) => r.close), high: c((r) => r.close + 1), low: c((r) => r.close - 1), close: c((r) => r.close), volume: c(() => 1), length: rows.length };
+}
+
+/** 6-hour intrabars of a round-the-clock symbol: one at START - 6h (close 1), then day d slot k
+ * (k = 0..3, 6 hours apart) with close 10·(d + 1) + k for days 0..2, except day 2 slot 3 (missing). */
+export function sixHourIntrabars(): { time: number; close: number }[] {
+  const H = 3_600_000;
+  const rows = [{ time: START - 6 * H, close: 1 }];
+  for (let d = 0; d < 3; d++) for (let k = 0; k < 4; k++) if (!(d === 2 && k === 3)) rows.push({ time: START + d * DAY + k * 6 * H, close: 10 * (d + 1) + k });
+  return rows;
+}
+
 /** The values of the plot titled `title`. */
 export function plotOf(p: Program, inst: Instance, title: string): number[] {
   const k = p.outputs.findIndex((o) => o.title === title);

@@ -7,23 +7,16 @@
 // snapshot while waiting for the data, and runBars.
 
 import { describe, expect, test } from 'vitest';
-import { compile, Instance, runBarsAnswering, settle, type BarColumns, type DataAnswer, type Program } from '../../vm/index.js';
+import { compile, Instance, runBarsAnswering, settle, type DataAnswer, type Program } from '../../vm/index.js';
+import { flatCols, sixHourIntrabars } from './helpers.js';
 
 const H = 3_600_000;
 const DAY = 24 * H;
 const START = Date.UTC(2024, 0, 1);
 
-function cols(rows: { time: number; close: number }[]): BarColumns {
-  const c = (f: (r: { time: number; close: number }) => number) => Float64Array.from(rows, f);
-  return { time: c((r) => r.time), open: c((r) => r.close), high: c((r) => r.close + 1), low: c((r) => r.close - 1), close: c((r) => r.close), volume: c(() => 1), length: rows.length };
-}
-
-// Intrabars: one at START - 6h (close 1), then day d, slot k (k = 0..3, 6 hours apart) with close
-// 10·(d + 1) + k, except day 2 slot 3.
-const intra: { time: number; close: number }[] = [{ time: START - 6 * H, close: 1 }];
-for (let d = 0; d < 3; d++) for (let k = 0; k < 4; k++) if (!(d === 2 && k === 3)) intra.push({ time: START + d * DAY + k * 6 * H, close: 10 * (d + 1) + k });
-const INTRA = cols(intra);
-const CHART = cols([0, 1, 2].map((d) => ({ time: START + d * DAY, close: 10 * (d + 1) + 3 })));
+// Intrabars: helpers.ts, sixHourIntrabars (closes 10·(d + 1) + k, day 2 slot 3 missing).
+const INTRA = flatCols(sixHourIntrabars());
+const CHART = flatCols([0, 1, 2].map((d) => ({ time: START + d * DAY, close: 10 * (d + 1) + 3 })));
 
 const P: Program = (() => {
   const { program, diagnostics } = compile(`//@version=6

@@ -10,27 +10,21 @@
 
 import { describe, expect, test } from 'vitest';
 import { Instance, runBarsAnswering, settle, type Bar, type BarColumns, type DataAnswer } from '../../vm/index.js';
-import { program } from './helpers.js';
+import { flatCols, program, sixHourIntrabars } from './helpers.js';
 
 const na = NaN;
 const H = 3_600_000;
 const DAY = 24 * H;
 const START = Date.UTC(2024, 0, 1);
 
-function cols(rows: { time: number; close: number }[]): BarColumns {
-  const c = (f: (r: { time: number; close: number }) => number) => Float64Array.from(rows, f);
-  return { time: c((r) => r.time), open: c((r) => r.close), high: c((r) => r.close + 1), low: c((r) => r.close - 1), close: c((r) => r.close), volume: c(() => 1), length: rows.length };
-}
-
-// 6-hour intrabars of a round-the-clock symbol: one at START - 6h (close 1, bar_index 0), then day d
-// slot k (k = 0..3) with close 10·(d + 1) + k for days 0..2, except day 2 slot 3 (missing). Day 3
-// has no intrabar in INTRA; INTRA_RT adds day 3 slots 0 and 1 (closes 40, 41) for the realtime test.
-const rows: { time: number; close: number }[] = [{ time: START - 6 * H, close: 1 }];
-for (let d = 0; d < 3; d++) for (let k = 0; k < 4; k++) if (!(d === 2 && k === 3)) rows.push({ time: START + d * DAY + k * 6 * H, close: 10 * (d + 1) + k });
-const INTRA = cols(rows);
-const INTRA_RT = cols([...rows, { time: START + 3 * DAY, close: 40 }, { time: START + 3 * DAY + 6 * H, close: 41 }]);
+// 6-hour intrabars (helpers.ts, sixHourIntrabars): bar_index 0 at START - 6h, then days 0..2 without
+// day 2 slot 3. Day 3 has no intrabar in INTRA; INTRA_RT adds day 3 slots 0 and 1 (closes 40, 41)
+// for the realtime test.
+const rows = sixHourIntrabars();
+const INTRA = flatCols(rows);
+const INTRA_RT = flatCols([...rows, { time: START + 3 * DAY, close: 40 }, { time: START + 3 * DAY + 6 * H, close: 41 }]);
 const chartBar = (d: number): Bar => ({ time: START + d * DAY, open: 1, high: 100, low: 0, close: 10 * (d + 1) + 3 });
-const CHART = cols([0, 1, 2, 3].map((d) => ({ time: START + d * DAY, close: 10 * (d + 1) + 3 })));
+const CHART = flatCols([0, 1, 2, 3].map((d) => ({ time: START + d * DAY, close: 10 * (d + 1) + 3 })));
 const SYM = { ticker: 'BTC', tickerid: 'X:BTC', session: '24x7', timezone: 'Etc/UTC' };
 const answerWith =
   (bars: BarColumns): DataAnswer =>
