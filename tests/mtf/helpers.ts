@@ -38,6 +38,13 @@ export function sixHourIntrabars(): { time: number; close: number }[] {
   return rows;
 }
 
+/** `inst` saved (with its outputs) and restored into a new instance of the same tier. */
+export function restoredCopy(inst: Instance, interpreted: boolean): Instance {
+  const rb = Instance.restoreState(inst.saveState({ includeOutputs: true }));
+  if (interpreted) rb.interpreted();
+  return rb.build();
+}
+
 /** The values of the plot titled `title`. */
 export function plotOf(p: Program, inst: Instance, title: string): number[] {
   const k = p.outputs.findIndex((o) => o.title === title);

@@ -8,7 +8,7 @@
 
 import { describe, expect, test } from 'vitest';
 import { Instance, runBarsAnswering, settle, type DataAnswer } from '../../vm/index.js';
-import { CHART, dailyInstance, cols, DAY, plotOf, program, START } from './helpers.js';
+import { CHART, dailyInstance, cols, DAY, plotOf, program, restoredCopy, START } from './helpers.js';
 
 const na = NaN;
 // Chart (in EUR): days 0..9 (Mon 1 Jan 2024 ..), close 10 + day, high/low close ± 1, volume 10.
@@ -56,11 +56,7 @@ describe.each([
   ['interpreter', true],
 ])("request.security(currency = ...) of the chart's own symbol (%s)", (_tier, interpreted) => {
   const build = () => dailyInstance(P, SYM, interpreted);
-  const restore = (inst: Instance) => {
-    const rb = Instance.restoreState(inst.saveState({ includeOutputs: true }));
-    if (interpreted) rb.interpreted();
-    return rb.build();
-  };
+  const restore = (inst: Instance) => restoredCopy(inst, interpreted);
 
   test('the pair EURUSD converts the chart\'s EUR prices to USD (daily and weekly, lookahead on and off)', () => {
     const inst = build();

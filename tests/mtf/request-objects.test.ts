@@ -7,7 +7,7 @@
 
 import { describe, expect, test } from 'vitest';
 import { compile, Instance, runBarsAnswering, settle, type DataAnswer } from '../../vm/index.js';
-import { CHART, cols, dailyInstance, DAY, OTHER, plotOf, program, START } from './helpers.js';
+import { CHART, cols, dailyInstance, DAY, OTHER, plotOf, program, restoredCopy, START } from './helpers.js';
 
 const HOUR = 3_600_000;
 
@@ -131,11 +131,7 @@ describe('request.security of arrays, maps, matrices and objects (by hand)', () 
       if (interpreted) b.interpreted();
       return b.build();
     };
-    const restore = (inst: Instance) => {
-      const rb = Instance.restoreState(inst.saveState({ includeOutputs: true }));
-      if (interpreted) rb.interpreted();
-      return rb.build();
-    };
+    const restore = (inst: Instance) => restoredCopy(inst, interpreted);
 
     test(`${tier}: daily chart, weekly and other-symbol values as worked out by hand`, () => {
       const inst = build();

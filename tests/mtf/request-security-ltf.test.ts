@@ -10,7 +10,7 @@
 
 import { describe, expect, test } from 'vitest';
 import { Instance, runBarsAnswering, settle, type Bar, type BarColumns, type DataAnswer } from '../../vm/index.js';
-import { flatCols, program, sixHourIntrabars } from './helpers.js';
+import { flatCols, program, restoredCopy, sixHourIntrabars } from './helpers.js';
 
 const na = NaN;
 const H = 3_600_000;
@@ -75,11 +75,7 @@ describe.each([
     if (interpreted) b.interpreted();
     return b.build();
   };
-  const restore = (inst: Instance) => {
-    const rb = Instance.restoreState(inst.saveState({ includeOutputs: true }));
-    if (interpreted) rb.interpreted();
-    return rb.build();
-  };
+  const restore = (inst: Instance) => restoredCopy(inst, interpreted);
 
   test('runBars: the last intrabar (lookahead_off), the first (lookahead_on); history per intrabar', () => {
     const inst = build();
