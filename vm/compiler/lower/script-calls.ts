@@ -93,14 +93,6 @@ function declaration(cx: LowerContext, name: string, e: A.Call, scope: Scope): V
     const spans = m.spec.params.map((_p, k) => e.args[m.bound[k] ?? -1]?.value.span ?? null);
     strategyDeclaration(cx, values, spans, m.spec.params.map((p) => p.name), e);
   }
-  if (typeof values.calc_bars_count === 'number' && values.calc_bars_count > 0) {
-    // TradingView runs such a script on its last N bars only, as if they were the whole data: the
-    // CLI does (vm/cli/main.ts, calcBarsData); the app runs it on every bar, which gives the same
-    // values on those bars unless they depend on the whole history.
-    const k = m.spec.params.findIndex((p) => p.name === 'calc_bars_count');
-    const at = e.args[m.bound[k] ?? -1]?.value.span ?? e.span;
-    cx.sink.warning('W303', at, `${name}(calc_bars_count = ${values.calc_bars_count}): the CLI runs the script on the last ${values.calc_bars_count} bars of the data only, as TradingView does; the app runs it on every bar (values that depend on the whole history, such as var counters, can differ from TradingView's there).`);
-  }
   if (values.linktoseries === true && values.overlay !== true) {
     // TradingView: a script linked to the chart's series must be drawn on it.
     const k = m.spec.params.findIndex((p) => p.name === 'linktoseries');
