@@ -147,3 +147,21 @@ describe('a checkpoint of a calc_bars_count run', () => {
     expect(other.page.values('Close')).toEqual(CLOSES.slice(-N));
   }, 120_000);
 });
+
+describe('an added script with calc_bars_count', () => {
+  it('runs on every bar the chart shows, and the page is told so', async () => {
+    const { engine, page } = await open(`cbc-study-${Date.now()}`);
+    const added = await engine.newScript(null);
+    await engine.setSource(SCRIPT);
+    const main = await engine.newScript(null);
+    expect(main.scriptId).not.toBe(added.scriptId);
+    await engine.setSource('//@version=6\nindicator("Main", overlay = true)\nplot(close, "Main close")\n');
+    await engine.run();
+    await page.until('the main run', () => page.lastEnd?.status === 'done' && page.buffer.outputIdByTitle('Main close') >= 0);
+    const bars = page.buffer.barCount;
+    expect(bars).toBeGreaterThan(N);
+    await engine.addStudy(added.scriptId);
+    await page.until('the notice', () => page.notices('study-calc-bars').length > 0);
+    expect(page.notices('study-calc-bars')[0]).toContain(`has calc_bars_count = ${N}: an added script runs on every bar the chart shows (${bars.toLocaleString('en-US')})`);
+  }, 120_000);
+});
