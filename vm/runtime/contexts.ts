@@ -276,6 +276,12 @@ export interface RequestState {
   khc?: number;
   kpo?: number;
   kpc?: number;
+  /** `var`/`varip` of the expression (runtime/request-vars.ts): the execution id last evaluated,
+   * and the variables as its evaluations start (numbers, and copies of the objects). Absent in the
+   * state of an older VM (the next evaluation commits). */
+  vi?: number;
+  vkf?: Float64Array;
+  vko?: unknown[];
 }
 
 /** An empty list of requested values that holds numbers unboxed from the start (V8: a double
@@ -782,6 +788,8 @@ function otherEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, flags:
     st.oprev.length = 0;
     st.otc = NaN;
     st.oshown = -1;
+    // (Its bars are numbered from its start again: a var of the expression starts from there.)
+    st.vi = -1;
     const ti = TIMEFRAMES.get(tfs) ?? parseTimeframe(tfs);
     st.olow = (flags & CTX_LOWER) === 0 && ti !== null && timeframeSeconds(ti) < timeframeSeconds(m.timeframe);
     st.ofb = -1;

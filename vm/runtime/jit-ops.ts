@@ -405,6 +405,10 @@ export function opJs(cx: OpContext, pc: number, inMain: boolean, R: RegNames): s
         ` if (q) { lz.last = row; f[${a}] = 0; } else { const k = ctxInRun(m, s, o[${c}], ${d}); f[${a}] = k >= 0 ? 1 : 0; if (k >= 0) bar = k; } }`,
       );
       break;
+    case 'CTX_VARS':
+      // (A request whose expression declares no var: nothing to do.)
+      if (c + e > 0) out.push(`ctxVars(m, cb + ${a}, bar, ${base('vb', b)}, ${c}, ${base('ob', d)}, ${e});`);
+      break;
     case 'CTX_OUT_ARR':
       out.push(`p = ${pc}; bar = ctxOutArr(m, cb + ${a}, ${c}, o, ${d}); outRow = bar - m.outputs.firstBar;`);
       break;

@@ -30,6 +30,7 @@ import { seedRng } from '../builtins/math.js';
 import { MAX_STRING_LENGTH } from '../builtins/limits.js';
 import { compileProgram, type Compiled, type CompiledHistory } from './jit.js';
 import { ctxEnter, ctxEnterLoop, ctxEnterRun, ctxLeave, ctxLeaveArray, ctxLoop, type LazyRows } from './contexts.js';
+import { ctxVars } from './request-vars.js';
 import { DataNeeded, RequestData, type FeedBars } from './request-data.js';
 
 /** Absolute history buffers for the whole call-site tree, expanded from the functions' layouts. */
@@ -666,6 +667,11 @@ export class Machine implements Runtime, ScriptState {
             } else pc += 5;
             break;
           }
+          case 63:
+            // CTX_VARS
+            ctxVars(this, cb + (code[pc + 1] as number), bar, vb + (code[pc + 2] as number), code[pc + 3] as number, ob + (code[pc + 4] as number), code[pc + 5] as number);
+            pc += 6;
+            break;
           default:
             throw new FailSignal('bad-opcode', `Corrupt program: unknown opcode ${code[pc]} at ${pc}.`);
         }

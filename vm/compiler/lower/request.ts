@@ -256,6 +256,11 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
   const maxN = 16;
   if (!looped) fn.em.emitJump(Op.JF, end, runReg);
   fn.em.mark(top);
+  // Each evaluation starts with CTX_VARS over the var slots the expression's code takes (its own
+  // and those of the user functions it calls), known once it is compiled: patched below.
+  const vf0 = fn.nVarF;
+  const vo0 = fn.nVarO;
+  const varsAt = fn.em.emit(Op.CTX_VARS, slot, vf0, 0, vo0, 0);
   try {
     // A call may return a tuple (a user function ending in `[a, b]`): its every value is requested.
     vals =
@@ -265,6 +270,8 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
   } finally {
     cx.requestDepth--;
   }
+  fn.em.code[varsAt + 3] = fn.nVarF - vf0;
+  fn.em.code[varsAt + 5] = fn.nVarO - vo0;
   if (vals.length === 0) {
     cx.err('E504', exprE.span, `The expression \`${cx.q(exprE)}\` of '${name}' has no value.`);
     return poison();
