@@ -674,6 +674,10 @@ export function ctxLeave(m: ContextHost, s: number, src: number, dst: number, co
     st.fd = true;
     copyRegs(f, st.saved);
     m.bar = st.savedBar;
+    if (st.inside === true) {
+      m.syminfo = m.chartSyminfo;
+      st.inside = false;
+    }
   }
   const closed = (f[TIME_CLOSE] as number) >= st.wend;
   st.wclosed = closed;
@@ -728,6 +732,8 @@ function convertedFeed(m: ContextHost, s: number, sym: string, to: string, tfs: 
   const rate = ratePair(m.data, from, to, tfs, info, fn, `"${sym}"`);
   if (rate instanceof NoData) return m.fail('no-data', rate.message);
   const out = convertBars(got, rate.bars, rate.inverse);
+  // (Inside the request the symbol's currency is the one its prices are in: syminfo.currency = to.)
+  if (got.sym !== undefined) out.sym = inCurrency(got.sym, to);
   m.feeds[s] = out;
   return out;
 }
@@ -820,6 +826,23 @@ function rewind(m: ContextHost, st: RequestState, bars: FeedBars | null | undefi
   st.orerun = true;
 }
 
+/** `sym` with its prices in currency `to` (what syminfo.* reads inside a converting request: its
+ * currency is the requested one); one object per symbol and currency. */
+const CONVERTED = new WeakMap<SymbolInfo, Map<string, SymbolInfo>>();
+function inCurrency(sym: SymbolInfo, to: string): SymbolInfo {
+  let byTo = CONVERTED.get(sym);
+  if (byTo === undefined) {
+    byTo = new Map();
+    CONVERTED.set(sym, byTo);
+  }
+  let out = byTo.get(to);
+  if (out === undefined) {
+    out = { ...sym, currency: to };
+    byTo.set(to, out);
+  }
+  return out;
+}
+
 /** request.security(syminfo.tickerid, ..., currency = `to`): the factor that converts the chart
  * bar's prices from the chart's currency (syminfo.currency) to `to`: the close of the exchange-rate
  * pair FROMTO's last bar (at the requested timeframe `tfs`) that opened at or before the chart bar
@@ -850,6 +873,8 @@ function ownRate(m: ContextHost, s: number, tfs: string, to: string): number {
 export function ctxEnterRun(m: ContextHost, s: number, tf: unknown, flags: number): number {
   let sym = m.chartSyminfo.tickerid;
   let rate = 1;
+  /** The chart's symbol as the expression sees it when its prices are converted. */
+  let conv: SymbolInfo | null = null;
   if ((flags & CTX_CURRENCY) !== 0) {
     // request.security(syminfo.tickerid, tf, expr, currency = X): the operand is tf + SEP + X.
     const text = String(tf);
@@ -857,7 +882,11 @@ export function ctxEnterRun(m: ContextHost, s: number, tf: unknown, flags: numbe
     const to = text.slice(cut + 1);
     tf = text.slice(0, cut);
     sym = `${sym}${CURRENCY_SEP}${to}`;
-    if (!belowChart(m, tf)) rate = ownRate(m, s, typeof tf === 'string' && tf !== '' ? tf : m.timeframe.period, to);
+    if (!belowChart(m, tf)) {
+      rate = ownRate(m, s, typeof tf === 'string' && tf !== '' ? tf : m.timeframe.period, to);
+      const from = m.chartSyminfo.currency ?? '';
+      if (from !== '' && to !== '' && to !== 'NONE' && from !== to) conv = inCurrency(m.chartSyminfo, to);
+    }
   }
   let st = m.cs[s] as RequestState | undefined;
   if (st !== undefined && st.okey !== '' && (flags & CTX_OWN_LOOP) !== 0 && (tf === m.feedTf[s] || belowChart(m, tf))) {
@@ -887,6 +916,13 @@ export function ctxEnterRun(m: ContextHost, s: number, tf: unknown, flags: numbe
   if (st.run) {
     st.loop = 1;
     swapIn(m, st, st.ro, st.rh, st.rl, st.rc, st.rv);
+    if (conv !== null) {
+      // syminfo.currency inside is the requested currency (until CTX_OUT; a snapshot taken
+      // inside restores it: contextSymbol).
+      st.osym = conv;
+      st.inside = true;
+      m.syminfo = conv;
+    }
     return st.wi;
   }
   return -1;
