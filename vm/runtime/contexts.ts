@@ -82,6 +82,8 @@ export const CTX_GAPS = 1;
 export const CTX_LOOKAHEAD = 2;
 export const CTX_IGNORE_INVALID = 4;
 export const CTX_LOWER = 8;
+/** request.security_lower_tf(ignore_invalid_timeframe = true) (CTX_LOWER set: the gaps bit). */
+const CTX_IGNORE_TF = CTX_GAPS;
 if (CTX_GAPS !== CTX_GAPS_FLAG || CTX_LOOKAHEAD !== CTX_LOOKAHEAD_FLAG || CTX_LOWER !== CTX_LOWER_FLAG) throw new Error('Internal: jit-ops.ts writes the request flags as contexts.ts defines them.');
 /** The program runs the expression between CTX_LOOP and a JMP back to it (every request of this
  * compiler): the chart's own symbol then swaps the registers in CTX_LOOP, and only when the
@@ -256,8 +258,10 @@ export interface RequestState {
   olow?: boolean;
   ofirst?: RequestedValue[];
   ofb?: number;
-  /** request.security_lower_tf: the values of this chart bar's intrabars. */
-  items: number[];
+  /** request.security_lower_tf: the values of this chart bar's intrabars, n per intrabar (numbers;
+   * strings and objects of user-defined types or chart points, each an independent copy; na of
+   * these: null). */
+  items: RequestedValue[];
   /** The chart's own symbol with calc_bars_count = N: the start of the first of the last N requested
    * periods of the chart bars (NaN: no limit; undefined: not decided yet). Chart bars before it
    * leave the context untouched and see na. */
@@ -757,11 +761,14 @@ function otherEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, flags:
       info = parsed;
       if (TIMEFRAMES.size < 256) TIMEFRAMES.set(tfs, info);
     }
-    if ((flags & CTX_LOWER) !== 0 && timeframeSeconds(info) > timeframeSeconds(m.timeframe)) {
-      m.fail('higher-timeframe', `${fn}: the requested timeframe "${tfs}" is higher than the chart's "${m.timeframe.period}": intrabars come from a lower timeframe (use request.security() for a higher one).`);
+    const above = (flags & CTX_LOWER) !== 0 && timeframeSeconds(info) > timeframeSeconds(m.timeframe);
+    if (above && (flags & CTX_IGNORE_TF) === 0) {
+      m.fail('higher-timeframe', `${fn}: the requested timeframe "${tfs}" is higher than the chart's "${m.timeframe.period}": intrabars come from a lower timeframe (use request.security() for a higher one, or ignore_invalid_timeframe = true for na).`);
     }
-    const got = feedOf(m, s, sym, tfs, info, flags);
-    if (got instanceof NoData && (flags & CTX_IGNORE_INVALID) === 0) {
+    // (ignore_invalid_timeframe = true and a timeframe above the chart's: na, no data asked.)
+    const got = above ? new NoData('') : feedOf(m, s, sym, tfs, info, flags);
+    if (above) m.feeds[s] = null;
+    if (got instanceof NoData && (flags & CTX_IGNORE_INVALID) === 0 && !above) {
       if ((flags & CTX_LOWER) === 0 && sym === m.chartSyminfo.tickerid && timeframeSeconds(info) < timeframeSeconds(m.timeframe)) {
         const t = m.chartSyminfo.tickerid;
         m.fail(
@@ -1168,7 +1175,7 @@ export function ctxLoop(m: ContextHost, s: number, src: number, count: number): 
     if (count === n) for (let j = 0; j < n; j++) prev[j] = f[src + j] as number;
     else readValues(m, prev, src, n, (count - n) / CTX_STRINGS);
     // Intrabar values, row by row (n per intrabar: a tuple's values side by side).
-    if (lower && (bars.time[st.oi - 1] as number) >= st.ct) for (let j = 0; j < n; j++) st.items.push(f[src + j] as number);
+    if (lower && (bars.time[st.oi - 1] as number) >= st.ct) for (let j = 0; j < n; j++) st.items.push(prev[j] as RequestedValue);
     else if (st.olow === true && st.ofb !== st.savedBar && (bars.time[st.oi - 1] as number) >= st.ct) {
       // The chart bar's first intrabar (lookahead_on shows it).
       const first = st.ofirst ?? (st.ofirst = []);
@@ -1320,10 +1327,10 @@ export function ctxLeaveArray(m: ContextHost, s: number, dst: number, o: unknown
       continue;
     }
     const bool = (spec & (1 << j)) !== 0;
-    const col: number[] = [];
+    const col: RequestedValue[] = [];
     for (let i = j; i < items.length; i += n) {
-      const x = items[i] as number;
-      col.push(bool ? (x === x && x !== 0 ? 1 : 0) : x);
+      const x = items[i] as RequestedValue;
+      col.push(bool ? (typeof x === 'number' && x === x && x !== 0 ? 1 : 0) : x);
     }
     o[dst + j] = newArray(col);
   }

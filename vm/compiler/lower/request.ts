@@ -236,9 +236,22 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
     }
     ignore = iv.cv === 1;
   }
+  // request.security_lower_tf(ignore_invalid_timeframe = true): na instead of an error when the
+  // timeframe is above the chart's (carried in the GAPS bit, which a lower-timeframe request has
+  // no other use for).
+  let ignoreTf = false;
+  const iitE = lowerTf ? args.get('ignore_invalid_timeframe') : undefined;
+  if (iitE) {
+    const iv = cx.expr(iitE, scope);
+    if (iv.type.base !== 'bool' || typeof iv.cv !== 'number') {
+      cx.err('E331', iitE.span, `Cannot call '${name}' with argument 'ignore_invalid_timeframe'=\`${cx.q(iitE)}\`: expected a constant bool (true or false).`);
+      return poison();
+    }
+    ignoreTf = iv.cv === 1;
+  }
   const slot = fn.nCs++;
   const looped0 = symReg >= 0;
-  const flags = (gaps ? GAPS : 0) | (lookahead ? LOOKAHEAD : 0) | (ignore ? IGNORE_INVALID : 0) | (lowerTf ? LOWER : 0) | LOOPED | (calcBars * CALC_BARS + (looped0 ? 0 : OWN_LOOP) + (ownCurrency >= 0 ? CURRENCY : 0));
+  const flags = (gaps || ignoreTf ? GAPS : 0) | (lookahead ? LOOKAHEAD : 0) | (ignore ? IGNORE_INVALID : 0) | (lowerTf ? LOWER : 0) | LOOPED | (calcBars * CALC_BARS + (looped0 ? 0 : OWN_LOOP) + (ownCurrency >= 0 ? CURRENCY : 0));
   const runReg = looped0 ? -1 : cx.newReg();
   const top = new Label();
   const end = new Label();
@@ -284,7 +297,12 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
     const v = vals[j] as Val;
     if (v.bad) return poison();
     const at = items[j] ?? exprE;
-    if (!lowerTf && isHeapValue(v.type)) {
+    if (lowerTf && (v.type.base === 'array' || v.type.base === 'map' || v.type.base === 'matrix')) {
+      // (Its result would be an array of collections, which Pine has no type for.)
+      cx.err('E504', at.span, `The expression \`${cx.q(at)}\` of '${name}' is ${baseName(v.type)}: request.security_lower_tf returns an array of the expression's values, and an array cannot hold ${v.type.base === 'array' ? 'arrays' : `${v.type.base}s`}; request a value, an object of a user-defined type holding it, or use request.security().`);
+      return poison();
+    }
+    if (isHeapValue(v.type)) {
       const why = notRequestable(cx, v.type, new Set());
       if (why !== null) {
         cx.err('E504', at.span, `The expression \`${cx.q(at)}\` of '${name}' is ${baseName(v.type)}, which ${why}: requested arrays, maps, matrices and objects hold only numbers, bools, colors, strings, chart points and other such collections or objects (no drawings).`);
@@ -292,9 +310,9 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
       }
       continue;
     }
-    const str = v.type.base === 'string' && !lowerTf;
+    const str = v.type.base === 'string';
     if (!str && (!isNumericStorage(v.type) || v.type.base === 'void' || v.type.base === 'tuple')) {
-      cx.err('E504', at.span, `The expression \`${cx.q(at)}\` of '${name}' is ${baseName(v.type)}: only numbers, bools, colors${lowerTf ? '' : ', strings, arrays, maps, matrices and objects of user-defined types'} (or tuples of them) can be requested${lowerTf ? ' by request.security_lower_tf so far' : ''}.`);
+      cx.err('E504', at.span, `The expression \`${cx.q(at)}\` of '${name}' is ${baseName(v.type)}: only numbers, bools, colors, strings${lowerTf ? ', chart points and objects of user-defined types' : ', arrays, maps, matrices and objects of user-defined types'} (or tuples of them) can be requested.`);
       return poison();
     }
   }
@@ -303,7 +321,7 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
   // and heap objects: runtime/contexts.ts records an independent copy of each).
   let mask = 0;
   vals.forEach((v, j) => {
-    if (v.type.base === 'string' || (!lowerTf && isHeapValue(v.type))) mask |= 1 << j;
+    if (v.type.base === 'string' || isHeapValue(v.type)) mask |= 1 << j;
   });
   const count = n + mask * CTX_STRINGS;
   const src = cx.newReg(n);
