@@ -23,7 +23,7 @@
 import { R } from '../core/registers.js';
 import { copyRequested } from './request-copy.js';
 import { varipSlots } from './state-ops.js';
-import type { RequestState } from './contexts.js';
+import type { RequestState } from './request-state.js';
 
 /** What CTX_VARS needs of the machine. */
 export interface VarsHost {
