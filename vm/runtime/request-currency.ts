@@ -86,3 +86,24 @@ export function inCurrency(sym: SymbolInfo, to: string): SymbolInfo {
   }
   return out;
 }
+
+/** The bars of the inverse pair: open, high, low and close of 1 / the pair's (high and low swap). */
+export function invertBars(bars: FeedBars): FeedBars {
+  const inv = <T extends { open: Float64Array; high: Float64Array; low: Float64Array; close: Float64Array; length: number }>(b: T): T => {
+    const n = b.length;
+    const open = new Float64Array(n);
+    const high = new Float64Array(n);
+    const low = new Float64Array(n);
+    const close = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      open[i] = 1 / (b.open[i] as number);
+      high[i] = 1 / (b.low[i] as number);
+      low[i] = 1 / (b.high[i] as number);
+      close[i] = 1 / (b.close[i] as number);
+    }
+    return { ...b, open, high, low, close };
+  };
+  const out = inv(bars);
+  if (bars.src !== undefined) out.src = inv(bars.src);
+  return out;
+}

@@ -21,8 +21,8 @@ import type { BarColumns } from '../data/bars.js';
 import type { SymbolInfo, TimeframeInfo } from '../core/runtime.js';
 import { parseTimeframe, timeframeSeconds } from '../builtins/time/timeframe.js';
 import { newArray } from '../core/heap.js';
-import { DataNeeded, NoData, type FeedBars } from './request-data.js';
-import { convertBars, CURRENCY_SEP, inCurrency, ratePair } from './request-currency.js';
+import { DataNeeded, feedBarsOf, NoData, type FeedBars } from './request-data.js';
+import { convertBars, CURRENCY_SEP, inCurrency, invertBars, ratePair } from './request-currency.js';
 import {
   calcBarsOf,
   copyInto,
@@ -55,9 +55,40 @@ export function fnName(flags: number): string {
  * answers; suspends (throws DataNeeded, nothing changed yet) when the host has not answered. */
 export function feedOf(m: ContextHost, s: number, sym: string, tfs: string, info: TimeframeInfo, flags: number): FeedBars | NoData {
   const cut = sym.indexOf(CURRENCY_SEP);
+  if (sym.charCodeAt(0) === RATE_MARK_CODE && cut >= 0) return rateFeed(m, s, sym.slice(1, cut), sym.slice(cut + 1), tfs, info);
   if (cut >= 0) return convertedFeed(m, s, sym.slice(0, cut), sym.slice(cut + 1), tfs, info, flags);
   const got = m.data.bars(sym, tfs, info, fnName(flags));
   if (got === undefined) throw new DataNeeded({ symbol: sym, timeframe: tfs, lower: (flags & CTX_LOWER) !== 0 });
+  m.feeds[s] = got instanceof NoData ? null : got;
+  return got;
+}
+
+/** The first character of request.currency_rate's symbol operand (lower/request.ts RATE_MARK). */
+const RATE_MARK_CODE = 2;
+
+/** One bar of close 1 from the start of time to its end: the rate between a currency and itself. */
+const ONE: FeedBars = (() => {
+  const one = (x: number): Float64Array => Float64Array.of(x);
+  return feedBarsOf({ time: one(-8.64e15), open: one(1), high: one(1), low: one(1), close: one(1), volume: one(NaN), length: 1 }, one(8.64e15), undefined, undefined);
+})();
+
+/** request.currency_rate(from, to): the bars of the rate pair FROMTO, else of TOFROM inverted (a
+ * host call each, as for `currency =`); one bar of 1 when the currencies are equal. */
+function rateFeed(m: ContextHost, s: number, from: string, to: string, tfs: string, info: TimeframeInfo): FeedBars | NoData {
+  let got: FeedBars | NoData;
+  if (from === '' || to === '') got = new NoData('request.currency_rate(): the currency is na.');
+  else if (from === to) got = ONE;
+  else {
+    const rate = ratePair(m.data, from, to, tfs, info, 'request.currency_rate()', '');
+    got =
+      rate instanceof NoData
+        ? new NoData(
+            `request.currency_rate(): no data for the exchange rate ${from}${to} (or ${to}${from}) at "${tfs}" or lower: give its bars as another symbol (CLI: --data-for ${from}${to}=file.csv; app: import a dataset with ticker ${from}${to}).`,
+          )
+        : rate.inverse
+          ? invertBars(rate.bars)
+          : rate.bars;
+  }
   m.feeds[s] = got instanceof NoData ? null : got;
   return got;
 }

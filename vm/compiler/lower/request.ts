@@ -141,7 +141,7 @@ function inContext(cx: LowerContext, e: A.Expr, scope: Scope, active: Set<string
   return walk(e, 'value') as A.Expr;
 }
 
-export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope: Scope): Val[] {
+export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope: Scope, preSym = -1): Val[] {
   const fn = scope.fn;
   const lowerTf = name === 'request.security_lower_tf';
   const args = bindArgs(cx, name, e);
@@ -161,9 +161,9 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
   // The symbol: syminfo.tickerid / syminfo.ticker is the chart's own (bars resampled from the
   // chart's); anything else (a literal, an input.symbol(), a variable) is looked up when the script
   // runs, and the host gives its bars. Intrabars always come from the host.
-  const symName = dotted(cx, symE);
-  let symReg = -1;
-  if (lowerTf || symName === null || !OWN_SYMBOLS.has(symName)) {
+  const symName = preSym >= 0 ? null : dotted(cx, symE);
+  let symReg = preSym;
+  if (preSym < 0 && (lowerTf || symName === null || !OWN_SYMBOLS.has(symName))) {
     const sv = cx.expr(symE, scope);
     if (sv.bad) return poison();
     if (sv.type.base !== 'string') {
@@ -372,12 +372,61 @@ function notRequestable(cx: LowerContext, ty: PType, seen: Set<string>): string 
   return null;
 }
 
-/** request.* functions that have a handler but no dataset yet: a clear "no data source" error. */
-export function requestWithoutData(cx: LowerContext, name: string, e: A.Call): Val[] {
-  const why: Record<string, string> = {
-    'request.security_lower_tf': "the chart's bars are the lowest timeframe loaded (no intrabar dataset)",
-    'request.currency_rate': 'no exchange-rate dataset is loaded',
+/** The symbol operand of request.currency_rate's request: RATE_MARK + from + "\u0001" + to (the
+ * runtime, runtime/request-other.ts, reads the rate pair's bars for it). */
+const RATE_MARK = '\u0002';
+const RATE_PARAMS = ['from', 'to', 'ignore_invalid_currency'];
+
+/** request.currency_rate(from, to, ignore_invalid_currency): the daily exchange rate from a rate
+ * pair's dataset the host gives (FROMTO, or 1 / TOFROM), as `currency =` converts prices: the close
+ * of the pair's daily bar that opened at or before the chart bar, forming on a realtime chart bar;
+ * 1 when the currencies are equal. Lowered as request.security(<the pair>, "1D", close,
+ * lookahead_on) of a symbol that names the pair. */
+export function requestCurrencyRate(cx: LowerContext, name: string, e: A.Call, scope: Scope): Val[] {
+  const fn = scope.fn;
+  const args = new Map<string, A.Expr>();
+  let k = 0;
+  for (const a of e.args) {
+    const pname = a.name ?? RATE_PARAMS[k++];
+    if (pname === undefined || !RATE_PARAMS.includes(pname)) {
+      cx.err('E331', a.nameSpan ?? a.value.span, `Cannot call '${name}' with ${a.name ? `argument '${a.name}'` : 'this many arguments'}: its parameters are ${RATE_PARAMS.join(', ')}.`);
+      return [cx.poison()];
+    }
+    args.set(pname, a.value);
+  }
+  const regs: number[] = [];
+  for (const p of ['from', 'to']) {
+    const x = args.get(p);
+    if (!x) {
+      cx.err('E331', e.span, `Cannot call '${name}': it needs the currencies 'from' and 'to', as in \`${name}(syminfo.currency, currency.USD)\`.`);
+      return [cx.poison()];
+    }
+    const v = cx.expr(x, scope);
+    if (v.bad) return [cx.poison()];
+    if (v.type.base !== 'string') {
+      cx.err('E331', x.span, `Cannot call '${name}' with argument '${p}'=\`${cx.q(x)}\`: expected a currency such as currency.USD or syminfo.currency, got ${baseName(v.type)}.`);
+      return [cx.poison()];
+    }
+    regs.push(cx.toTemp(fn, v).reg);
+  }
+  const sym = fn.temp();
+  fn.em.emit(Op.CONCAT, sym, cx.constReg(RATE_MARK), regs[0] as number);
+  fn.em.emit(Op.CONCAT, sym, sym, cx.constReg('\u0001'));
+  fn.em.emit(Op.CONCAT, sym, sym, regs[1] as number);
+  const at = e.span;
+  const call: A.Call = {
+    kind: 'Call',
+    span: e.span,
+    callee: e.callee,
+    typeArgs: [],
+    args: [
+      { name: 'symbol', nameSpan: null, value: { kind: 'String', span: at, value: '' } },
+      { name: 'timeframe', nameSpan: null, value: { kind: 'String', span: at, value: '1D' } },
+      { name: 'expression', nameSpan: null, value: { kind: 'Ident', span: at, name: 'close' } },
+      { name: 'lookahead', nameSpan: null, value: { kind: 'Bool', span: at, value: true } },
+    ],
   };
-  cx.err('E505', e.callee.span, `No data source for '${name}': ${why[name] ?? 'no dataset for it is loaded'}.`);
-  return [cx.poison()];
+  const ignore = args.get('ignore_invalid_currency');
+  if (ignore) call.args.push({ name: 'ignore_invalid_symbol', nameSpan: null, value: ignore });
+  return requestSecurity(cx, name, call, scope, sym);
 }
