@@ -122,6 +122,16 @@ plot(request.security(syminfo.tickerid, "1D", count()), "n")
       p.program.code[findOp(p, 0, Op.CTX_VARS) + 3] = 500; // 500 var numbers from the range's start
     });
     expectRefused(bad, /program\.code\[\d+\] names var slots \d+\.\.\d+ of 2/, ['inspect']);
+    // A dynamic request (its symbol chosen per bar): its state ranges (CTX_KEY) are checked too.
+    const dynSrc = `//@version=6
+indicator("dyn")
+s = bar_index % 2 == 0 ? "A" : "B"
+plot(request.security(s, "1D", ta.cum(close), ignore_invalid_symbol = true), "n")
+`;
+    const badKey = forge(snapshotOf(dynSrc), (p) => {
+      p.program.code[findOp(p, 0, Op.CTX_KEY) + 7] = 900; // 900 series from the range's start
+    });
+    expectRefused(badKey, /program\.code\[\d+\] names series slots \d+\.\.\d+ of \d+/, ['inspect']);
   });
 });
 

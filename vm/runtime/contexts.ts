@@ -534,7 +534,7 @@ function belowChart(m: ContextHost, tf: unknown): boolean {
 /** Whether the request's state (exact as of the previous chart bar) may start deferring quiet
  * bars: what quietEnter asks of it. */
 function canDefer(m: ContextHost, st: RequestState, tf: unknown, flags: number): boolean {
-  if (st.okey !== '' || st.bar < 0 || st.fd !== false || st.arrived || tf !== st.tf || flags !== st.flags || (flags & CTX_LOOPED) === 0) return false;
+  if (st.multi === true || st.okey !== '' || st.bar < 0 || st.fd !== false || st.arrived || tf !== st.tf || flags !== st.flags || (flags & CTX_LOOPED) === 0) return false;
   return (flags & CTX_LOOKAHEAD) === 0 || (st.fdone && st.fp === st.wp);
 }
 
@@ -620,6 +620,14 @@ function settle(st: RequestState, lz: LazyRows): void {
     st.rv = wv;
   }
   st.run = false;
+}
+
+/** Applies the deferred quiet bars of request slot `s`, if any (before its state is set aside:
+ * runtime/request-keys.ts). */
+export function settleSlot(m: ContextHost, s: number): void {
+  const lz = m.lazy[s];
+  const st = m.cs[s] as RequestState | undefined;
+  if (lz !== undefined && lz.on && st !== undefined) settle(st, lz);
 }
 
 /** Applies every request's deferred quiet bars (the end of runBars' rows: Instance.runRows). */

@@ -11,6 +11,7 @@ import type { BarColumns } from '../data/bars.js';
 import type { SymbolInfo, TimeframeInfo } from '../core/runtime.js';
 import type { FeedBars, RequestData } from './request-data.js';
 import { copyRequested } from './request-copy.js';
+import type { SeriesF, SeriesO } from '../core/series.js';
 
 // The bar registers as module constants: the per-bar paths read no object.
 const {
@@ -242,6 +243,31 @@ export interface RequestState {
   vi?: number;
   vkf?: Float64Array;
   vko?: unknown[];
+  /** Dynamic requests (runtime/request-keys.ts): the symbol and timeframe this state (the call
+   * site's first) is for, once known (`hk`); the contexts of the call site's other (symbol,
+   * timeframe) pairs, by key, set aside with their expression's state; `multi` when there are
+   * such (no deferred quiet bars then); while another pair's context runs, its state is in the
+   * slot, `back` being the first one and `bk` its key. */
+  hk?: boolean;
+  hs?: unknown;
+  ht?: unknown;
+  keyed?: Record<string, KeyedContext>;
+  multi?: boolean;
+  back?: RequestState;
+  bk?: string;
+}
+
+/** A dynamic request's context for one (symbol, timeframe) pair while another's runs: its
+ * request state and its expression's state — call-site states, history buffers, var numbers and
+ * var objects (absolute ranges `r`: cs start and count, series, var numbers, var objects) —
+ * swapped with the live ones while it runs (runtime/request-keys.ts). */
+export interface KeyedContext {
+  st: RequestState;
+  cs: unknown[];
+  ser: (SeriesF | SeriesO)[];
+  vf: Float64Array;
+  vo: unknown[];
+  r: number[];
 }
 
 /** An empty list of requested values that holds numbers unboxed from the start (V8: a double

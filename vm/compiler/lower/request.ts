@@ -163,8 +163,12 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
   // runs, and the host gives its bars. Intrabars always come from the host.
   const symName = preSym >= 0 ? null : dotted(cx, symE);
   let symReg = preSym;
+  // Whether the symbol (and below, the timeframe) is known when compiling: else the call site may
+  // request several pairs (a dynamic request: CTX_KEY, runtime/request-keys.ts).
+  let symConst = preSym < 0;
   if (preSym < 0 && (lowerTf || symName === null || !OWN_SYMBOLS.has(symName))) {
     const sv = cx.expr(symE, scope);
+    symConst = typeof sv.cv === 'string';
     if (sv.bad) return poison();
     if (sv.type.base !== 'string') {
       cx.err('E331', symE.span, `Cannot call '${name}' with argument 'symbol'=\`${cx.q(symE)}\`: expected a string such as syminfo.tickerid, got ${baseName(sv.type)}.`);
@@ -255,6 +259,14 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
   const runReg = looped0 ? -1 : cx.newReg();
   const top = new Label();
   const end = new Label();
+  // A dynamic request: each (symbol, timeframe) pair its own context, the expression's state
+  // ranges (call-site slots after the request's own, series, vars) patched once compiled.
+  const dynamic = !symConst || typeof tfV.cv !== 'string';
+  const cs0 = fn.nCs;
+  const ser0 = fn.nSer;
+  const keyVf0 = fn.nVarF;
+  const keyVo0 = fn.nVarO;
+  const keyAt = dynamic ? fn.em.emit(Op.CTX_KEY, slot, symReg, tf.reg, cs0, 0, ser0, 0, keyVf0, 0, keyVo0, 0) : -1;
   if (looped0) fn.em.emitJump(Op.CTX_IN_LOOP, end, slot, tf.reg, symReg, flags);
   else fn.em.emit(Op.CTX_IN_RUN, runReg, slot, tf.reg, flags);
   // Another symbol (or intrabars, or a symbol known only when the script runs): the expression runs
@@ -285,6 +297,12 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
   }
   fn.em.code[varsAt + 3] = fn.nVarF - vf0;
   fn.em.code[varsAt + 5] = fn.nVarO - vo0;
+  if (keyAt >= 0) {
+    fn.em.code[keyAt + 5] = fn.nCs - cs0;
+    fn.em.code[keyAt + 7] = fn.nSer - ser0;
+    fn.em.code[keyAt + 9] = fn.nVarF - keyVf0;
+    fn.em.code[keyAt + 11] = fn.nVarO - keyVo0;
+  }
   if (vals.length === 0) {
     cx.err('E504', exprE.span, `The expression \`${cx.q(exprE)}\` of '${name}' has no value.`);
     return poison();
@@ -338,10 +356,12 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
     });
     const dst = cx.newReg(n);
     fn.em.emit(Op.CTX_OUT_ARR, slot, src, dst, n * 65536 + bools);
+    if (dynamic) fn.em.emit(Op.CTX_UNKEY, slot);
     return vals.map((v, j) => ({ reg: dst + j, type: { base: 'array', qual: Qual.Series, elem: { ...v.type, qual: Qual.Series } } }));
   }
   const dst = cx.newReg(n);
   fn.em.emit(Op.CTX_OUT, slot, src, dst, count);
+  if (dynamic) fn.em.emit(Op.CTX_UNKEY, slot);
   // Before the first value arrives (and between values with gaps_on) a v6 bool reads false, not na.
   vals.forEach((v, j) => {
     if (v.type.base === 'bool' && cx.version >= 6) fn.em.emit(Op.TO_BOOL, dst + j, dst + j);
