@@ -38,6 +38,10 @@ export const K_EXIT = 2;
 export const K_CLOSE = 3;
 export const K_CLOSE_ALL = 4;
 
+export const LEG_ARMED = 0;
+export const LEG_TRAILING = 1;
+export const LEG_FILLED = 2;
+
 export const OCA_NONE = 0;
 export const OCA_CANCEL = 1;
 export const OCA_REDUCE = 2;
@@ -68,9 +72,16 @@ export interface Order {
   commentProfit: string;
   commentLoss: string;
   commentTrailing: string;
-  /** Exit: trailing stop state (activated flag, best price seen since). */
-  trailOn: number;
-  trailBest: number;
+  /** Exit: one leg per open trade it protects (TradingView issues one exit order per entry, its
+   * profit/loss/trail distances measured from that entry's price): the trade's number, its entry
+   * price, the quantity reserved for it when the leg was made, its state (LEG_ARMED, LEG_TRAILING
+   * once its trailing stop is activated, LEG_FILLED) and its trailing stop's best price. A filled
+   * leg stays filled while the exit order lives (calling strategy.exit again does not re-arm it). */
+  legNum: number[];
+  legEntry: number[];
+  legQty: number[];
+  legState: number[];
+  legBest: number[];
   /** Exit: 1 once it has protected an open trade. */
   active: number;
   /** Stop-limit: 1 once the stop was touched (the order is then a limit order). */
