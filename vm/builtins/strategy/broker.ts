@@ -497,6 +497,8 @@ function isPriceOrder(o: Order): boolean {
 /** Gives the exit a leg for each open trade of its entry that has none yet: the trade's entry
  * price and the quantity the exit reserves from it (its qty, at most the trade's, or its percent). */
 function syncLegs(b: Broker, o: Order): void {
+  // An exit restored from a snapshot written before exits had legs.
+  if ((o as Partial<Order>).legNum === undefined) Object.assign(o, { legNum: [], legEntry: [], legQty: [], legState: [], legBest: [] });
   const t = b.open;
   for (let i = 0; i < t.n; i++) {
     if (o.fromEntry !== '' && t.entryId[i] !== o.fromEntry) continue;
@@ -552,7 +554,8 @@ function exitLegs(b: Broker, o: Order, out: Leg[]): number {
     }
     lim = onTick(b, lim, dir);
     stp = onTick(b, stp, -dir);
-    if (lim === lim) out.push({ trigger: lim, price: lim, side: dir, type: 0, k });
+    // backtest_fill_limits_assumption: the price must go that many ticks through the limit.
+    if (lim === lim) out.push({ trigger: lim + dir * b.cfg.fillLimitTicks * tick, price: lim, side: dir, type: 0, k });
     if (stp === stp) out.push({ trigger: stp, price: stp, side: -dir, type: 1, k });
     if (trailing) {
       if (state === LEG_TRAILING) {
@@ -944,8 +947,13 @@ export function finishSameDay(b: Broker, bar: ClosedBar): void {
   const eq = b.cfg.capital + b.netprofit + open;
   if (eq > b.peak) b.peak = eq;
   if (eq < b.trough) b.trough = eq;
-  b.maxDrawdown = Math.max(b.maxDrawdown, b.peak - eq);
-  b.maxRunup = Math.max(b.maxRunup, eq - b.trough);
+  const dd = b.peak - eq;
+  const ru = eq - b.trough;
+  if (dd > b.maxDrawdown) b.maxDrawdown = dd;
+  if (ru > b.maxRunup) b.maxRunup = ru;
+  // The largest drawdown and run-up as fractions of the peak (trough) they were measured from.
+  if (dd > 0 && dd / b.peak > b.maxDrawdownFrac) b.maxDrawdownFrac = dd / b.peak;
+  if (ru > 0 && b.trough > 0 && ru / b.trough > b.maxRunupFrac) b.maxRunupFrac = ru / b.trough;
   b.lastPrice = bar.close;
   b.lastTime = bar.time;
   b.bars = bar.index + 1;
@@ -966,8 +974,13 @@ function closeStats(b: Broker, bar: BarView): number {
   const eq = b.cfg.capital + b.netprofit + open;
   if (eq > b.peak) b.peak = eq;
   if (eq < b.trough) b.trough = eq;
-  b.maxDrawdown = Math.max(b.maxDrawdown, b.peak - eq);
-  b.maxRunup = Math.max(b.maxRunup, eq - b.trough);
+  const dd = b.peak - eq;
+  const ru = eq - b.trough;
+  if (dd > b.maxDrawdown) b.maxDrawdown = dd;
+  if (ru > b.maxRunup) b.maxRunup = ru;
+  // The largest drawdown and run-up as fractions of the peak (trough) they were measured from.
+  if (dd > 0 && dd / b.peak > b.maxDrawdownFrac) b.maxDrawdownFrac = dd / b.peak;
+  if (ru > 0 && b.trough > 0 && ru / b.trough > b.maxRunupFrac) b.maxRunupFrac = ru / b.trough;
   b.lastPrice = bar.close;
   b.lastTime = bar.time;
   b.bars = bar.bar + 1;

@@ -319,9 +319,9 @@ defineVar('strategy.wintrades: series int', { get: (rt, _a, d) => { const b = br
 defineVar('strategy.losstrades: series int', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = b.losses; } });
 defineVar('strategy.eventrades: series int', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = b.evens; } });
 defineVar('strategy.max_drawdown: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = b.maxDrawdown; } });
-defineVar('strategy.max_drawdown_percent: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = (b.peak > 0 ? (b.maxDrawdown / b.peak) * 100 : NaN); } });
+defineVar('strategy.max_drawdown_percent: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = b.maxDrawdownFrac * 100; } });
 defineVar('strategy.max_runup: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = b.maxRunup; } });
-defineVar('strategy.max_runup_percent: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = (b.trough > 0 ? (b.maxRunup / b.trough) * 100 : NaN); } });
+defineVar('strategy.max_runup_percent: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = b.maxRunupFrac * 100; } });
 defineVar('strategy.initial_capital: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = b.cfg.capital; } });
 defineVar('strategy.avg_trade: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = (b.closed.n > 0 ? b.netprofit / b.closed.n : NaN); } });
 defineVar('strategy.avg_trade_percent: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = avgPercent(b, 0); } });

@@ -112,6 +112,10 @@ export interface Broker {
   trough: number;
   maxDrawdown: number;
   maxRunup: number;
+  /** The largest drawdown as a fraction of the equity peak it fell from, and the largest run-up as a
+   * fraction of the trough it rose from (strategy.max_drawdown_percent, max_runup_percent). */
+  maxDrawdownFrac: number;
+  maxRunupFrac: number;
   maxHeldAll: number;
   maxHeldLong: number;
   maxHeldShort: number;
@@ -171,6 +175,8 @@ export function newBroker(cfg: StrategyConfig): Broker {
     trough: cfg.capital,
     maxDrawdown: 0,
     maxRunup: 0,
+    maxDrawdownFrac: 0,
+    maxRunupFrac: 0,
     maxHeldAll: 0,
     maxHeldLong: 0,
     maxHeldShort: 0,
