@@ -165,14 +165,18 @@ function ocaOf(rt: Runtime, i: number): number {
   return t === 'cancel' ? OCA_CANCEL : t === 'reduce' ? OCA_REDUCE : 0;
 }
 
-function checkQty(rt: Runtime, q: number, fn: string): void {
-  if (q === q && !(q > 0)) rt.fail('strategy', `${fn}: the quantity must be greater than 0, got ${q}.`);
+/** A negative quantity stops the script (TradingView's documented runtime error "Cannot create an
+ * order with negative quantity"); a quantity of 0 places no order (true: skip the call), so that a
+ * `qty = strategy.position_size * 0.5` evaluated while flat does not stop a published script. */
+function zeroQty(rt: Runtime, q: number, fn: string): boolean {
+  if (q < 0) rt.fail('strategy', `${fn}: cannot create an order with a negative quantity (qty = ${q}).`);
+  return q === 0;
 }
 
 const entryImpl = (kind: number, fn: string): BuiltinImpl => (rt, a) => {
   const id = str(rt, a);
   const qty = rt.f[a + 2] as number;
-  checkQty(rt, qty, fn);
+  if (zeroQty(rt, qty, fn)) return;
   placeEntry(
     broker(rt),
     kind,
@@ -193,7 +197,7 @@ defineFn(
   'strategy.exit(id: series string, from_entry: series string = "", qty: series float = na, qty_percent: series float = na, profit: series float = na, limit: series float = na, loss: series float = na, stop: series float = na, trail_price: series float = na, trail_points: series float = na, trail_offset: series float = na, oca_name: series string = na, comment: series string = na, comment_profit: series string = na, comment_loss: series string = na, comment_trailing: series string = na, alert_message: series string = na, alert_profit: series string = na, alert_loss: series string = na, alert_trailing: series string = na, disable_alert: series bool = false): void',
   (rt, a) => {
     const f = rt.f;
-    checkQty(rt, f[a + 2] as number, 'strategy.exit');
+    if (zeroQty(rt, f[a + 2] as number, 'strategy.exit')) return;
     placeExit(
       broker(rt),
       {
@@ -221,7 +225,7 @@ defineFn(
 defineFn(
   'strategy.close(id: series string, comment: series string = na, qty: series float = na, qty_percent: series float = na, alert_message: series string = na, immediately: series bool = false, disable_alert: series bool = false): void',
   (rt, a) => {
-    checkQty(rt, rt.f[a + 2] as number, 'strategy.close');
+    if (zeroQty(rt, rt.f[a + 2] as number, 'strategy.close')) return;
     placeClose(broker(rt), false, str(rt, a), str(rt, a + 1), rt.f[a + 2] as number, rt.f[a + 3] as number, rt.f[a + 5] === 1, barOf(rt));
   },
 );
