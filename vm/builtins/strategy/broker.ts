@@ -861,11 +861,50 @@ export function processTick(b: Broker, bar: BarView, last: boolean, hook: FillHo
   if (last) marginCall(b, bar);
 }
 
-/** Whether a margin call can happen: margin_long or margin_short is above 0 and under 100 (100, no
- * leverage, and 0, margin not checked, never call). */
+/** Whether a margin call can happen for the open position: a long one with margin_long above 0
+ * and under 100 (at 100 a long position's free funds do not change with the price), a short one
+ * with margin_short above 0 and up to 100 (TradingView's v6 default, 100, margin-calls a short that
+ * lost too much; 0, v5's default, checks nothing). */
 export function marginChecked(b: Broker): boolean {
   const c = b.cfg;
-  return (c.marginLong > 0 && c.marginLong < 100) || (c.marginShort > 0 && c.marginShort < 100);
+  if (b.open.n !== 0 && (b.open.dir[0] as number) < 0) return c.marginShort > 0 && c.marginShort <= 100;
+  return c.marginLong > 0 && c.marginLong < 100;
+}
+
+/** Whether no margin call can happen on a bar with this high and low: the prices at which the open
+ * position's free funds would turn negative, kept while the position does not change (the equity is
+ * linear in the price), compared with the bar's adverse extreme. Near the limit (1e-9 relative) the
+ * exact check (marginCall) decides. */
+export function marginQuiet(b: Broker, high: number, low: number): boolean {
+  if (b.open.n === 0 || !marginChecked(b)) return true;
+  if (b.mTrade !== b.tradeNum || b.mClosed !== b.closed.n) marginLimits(b);
+  return high < b.callAbove && low > b.callBelow;
+}
+
+/** The open position's margin-call prices: free funds A + S·pv·p − |S|·pv·m·p, with S the signed
+ * size and A the equity at price 0, are negative above A / (|S|·pv·(1 + m)) for a short position and
+ * below −A / (S·pv·(1 − m)) for a long one (m < 1). */
+function marginLimits(b: Broker): void {
+  const t = b.open;
+  const pv = b.cfg.pointvalue;
+  let s = 0;
+  let a = b.cfg.capital + b.netprofit;
+  for (let i = 0; i < t.n; i++) {
+    const q = (t.dir[i] as number) * (t.qty[i] as number);
+    s += q;
+    a -= (t.entryPrice[i] as number) * q * pv + (t.commission[i] as number);
+  }
+  b.mTrade = b.tradeNum;
+  b.mClosed = b.closed.n;
+  b.callAbove = Infinity;
+  b.callBelow = -Infinity;
+  if (s < 0) {
+    const m = b.cfg.marginShort / 100;
+    b.callAbove = a <= 0 ? -Infinity : (a / (-s * pv * (1 + m))) * (1 - 1e-9);
+  } else if (s > 0) {
+    const m = b.cfg.marginLong / 100;
+    if (m < 1) b.callBelow = a >= 0 ? -Infinity : (-a / (s * pv * (1 - m))) * (1 + 1e-9);
+  }
 }
 
 /** A margin call, as TradingView's user manual describes it: at the bar's adverse extreme, when
@@ -877,8 +916,6 @@ function marginCall(b: Broker, bar: BarView): void {
   const size = positionSize(b);
   if (size === 0) return;
   const ratio = (size > 0 ? b.cfg.marginLong : b.cfg.marginShort) / 100;
-  // Margin 100 (no leverage) and 0 (margin not checked) never call.
-  if (!(ratio > 0 && ratio < 1)) return;
   const price = size > 0 ? bar.low : bar.high;
   const pv = b.cfg.pointvalue;
   const eq = equity(b, price);

@@ -68,7 +68,13 @@ export const HOST_KEY = 'strategy';
 
 type Options = Record<string, string | number | boolean | null>;
 
-export function brokerFor(host: Record<string, unknown>, o: Options, sym: SymbolInfo): Broker {
+/** The default margin_long/margin_short of a Pine version: 100 in v6, 0 (funds not checked) in v5
+ * (TradingView's v6 migration guide, "Default margin percentage"). */
+export function defaultMargin(version: number): number {
+  return version >= 6 ? 100 : 0;
+}
+
+export function brokerFor(host: Record<string, unknown>, o: Options, sym: SymbolInfo, version = 6): Broker {
   const have = host[HOST_KEY];
   if (have !== undefined && have !== null && typeof have === 'object' && 'orders' in have) return have as Broker;
   const n = (k: string, d: number): number => (typeof o[k] === 'number' ? (o[k] as number) : d);
@@ -82,8 +88,8 @@ export function brokerFor(host: Record<string, unknown>, o: Options, sym: Symbol
     commValue: n('commission_value', 0),
     slippage: n('slippage', 0),
     onClose: o.process_orders_on_close === true,
-    marginLong: n('margin_long', 100),
-    marginShort: n('margin_short', 100),
+    marginLong: n('margin_long', defaultMargin(version)),
+    marginShort: n('margin_short', defaultMargin(version)),
     closeRule: t('close_entries_rule', 'FIFO'),
     fillLimitTicks: n('backtest_fill_limits_assumption', 0),
     riskFreeRate: n('risk_free_rate', 2),
@@ -370,7 +376,9 @@ function tradePercent(b: Broker, t: TradeLog, i: number): number {
   return ((t.profit[i] as number) / ((t.entryPrice[i] as number) * (t.qty[i] as number) * b.cfg.pointvalue)) * 100;
 }
 
+/** na when the strategy does not fund trades with margin (margin_long and margin_short both 0). */
 function capitalHeld(b: Broker): number {
+  if (!(b.cfg.marginLong > 0) && !(b.cfg.marginShort > 0)) return NaN;
   const t = b.open;
   let held = 0;
   for (let i = 0; i < t.n; i++) {

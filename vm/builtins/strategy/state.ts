@@ -133,6 +133,12 @@ export interface Broker {
   lastTime: number;
   bars: number;
   marginCalls: number;
+  /** The open position's margin-call prices (broker.ts marginLimits) and the trade counts they were
+   * computed at (tradeNum, closed trades): a bar whose extremes stay inside them cannot call. */
+  mTrade: number;
+  mClosed: number;
+  callAbove: number;
+  callBelow: number;
   /** Risk rules (strategy.risk.*): allowed direction (0 both, 1 long, -1 short), limits (NaN: none). */
   allow: number;
   maxPosition: number;
@@ -190,6 +196,10 @@ export function newBroker(cfg: StrategyConfig): Broker {
     lastTime: NaN,
     bars: 0,
     marginCalls: 0,
+    mTrade: -1,
+    mClosed: -1,
+    callAbove: Infinity,
+    callBelow: -Infinity,
     allow: 0,
     maxPosition: NaN,
     maxIntradayLoss: NaN,
