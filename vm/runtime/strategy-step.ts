@@ -199,10 +199,13 @@ function quietBefore(b: Broker, bar: BarInfo): boolean {
 }
 
 /** After the bar `bar`: whether the next history row (bar `bar.index + 1`) is quiet for quietBefore
- * (nothing pending, no margin call to check, the first price known), so that the feed need not
- * call beforeBar there. */
-function quietNext(b: Broker, bar: BarInfo): boolean {
-  return b.orders.length === 0 && b.tickBar !== bar.index + 1 && b.firstPrice === b.firstPrice && !(b.open.n !== 0 && marginChecked(b));
+ * (nothing pending, no margin call possible, the first price known), so that the feed need not
+ * call beforeBar there. The feed uses this answer only when it runs the after-body steps at the
+ * next row's entry (bar-feed.ts stepsAt), when the registers hold that row's prices: its high and
+ * low are compared with the position's margin-call prices (elsewhere the answer is not used). */
+function quietNext(m: StepTarget, b: Broker, bar: BarInfo): boolean {
+  if (b.orders.length !== 0 || b.tickBar === bar.index + 1 || b.firstPrice !== b.firstPrice) return false;
+  return b.open.n === 0 || !marginChecked(b) || marginQuiet(b, m.f[R.high] as number, m.f[R.low] as number);
 }
 
 const brokerStep: HostStep = {
@@ -222,7 +225,7 @@ const brokerStep: HostStep = {
     // Most bars: inside the trading day the broker finished a bar of already.
     if (t >= HOT.dayFrom && t < HOT.dayTo && HOT.day === b.day && isHot(m) && !(b.orders.length !== 0 && b.cfg.onClose)) finishSameDay(b, bar);
     else finishOtherDay(m, b, bar);
-    return quietNext(b, bar);
+    return quietNext(m, b, bar);
   },
 };
 
