@@ -211,19 +211,35 @@ export function placeEntry(b: Broker, kind: number, a: EntryArgs, bar: BarView):
   // not placed at all (TradingView checks when the script calls strategy.entry: an entry placed
   // while long is not filled later on the same bar's path after a reversal to short).
   if (kind === K_ENTRY && positionSize(b) * a.dir > 0 && b.open.n >= b.cfg.maxEntries) return;
-  const o = orderFor(b, a.id, kind, bar.bar);
-  o.dir = a.dir;
-  o.qty = a.qty === a.qty ? a.qty : defaultQty(b, bar.close, equity(b, bar.close));
+  let qty = a.qty === a.qty ? a.qty : defaultQty(b, bar.close, equity(b, bar.close));
   // An entry against the position is sized when it is placed to close that position as well: one
   // placed while flat and filled against a position only closes it (TradingView's reversal rule).
   const pos = positionSize(b);
-  if (kind === K_ENTRY && pos * a.dir < 0) o.qty += Math.abs(pos);
+  if (kind === K_ENTRY && pos * a.dir < 0) qty += Math.abs(pos);
+  if (!fundsCover(b, a.dir, pos * a.dir < 0 ? qty - Math.abs(pos) : qty, pos, bar.close)) return;
+  const o = orderFor(b, a.id, kind, bar.bar);
+  o.dir = a.dir;
+  o.qty = qty;
   o.limit = a.limit;
   o.stop = a.stop;
   o.stopHit = 0;
   o.oca = a.oca;
   o.ocaType = a.oca === '' ? 0 : a.ocaType;
   o.comment = a.comment;
+}
+
+/** Whether the free funds cover the margin of an order opening `open` contracts in direction
+ * `dir` (TradingView, v6 migration guide: with a margin above 0 the strategy "does not open entries
+ * that require more money than is available"; checked when the order is placed, at the bar's
+ * close): the order's value times margin_long/short against the equity less the margin of the
+ * position it adds to (an order against the position frees that position's margin first). */
+function fundsCover(b: Broker, dir: number, open: number, pos: number, price: number): boolean {
+  const m = (dir > 0 ? b.cfg.marginLong : b.cfg.marginShort) / 100;
+  if (!(m > 0) || !(open > 0)) return true;
+  const pv = b.cfg.pointvalue;
+  const held = pos * dir > 0 ? Math.abs(pos) * price * pv * m : 0;
+  const free = equity(b, price) - held;
+  return open * price * pv * m <= free * (1 + 1e-9) + 1e-9;
 }
 
 export interface ExitArgs {
