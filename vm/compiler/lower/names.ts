@@ -140,7 +140,7 @@ export function unknownName(cx: LowerContext, name: string, span: A.Span): Val {
   return cx.poison();
 }
 
-function builtinVar(cx: LowerContext, bv: VarSpec, scope: Scope, span: A.Span): Val {
+export function builtinVar(cx: LowerContext, bv: VarSpec, scope: Scope, span: A.Span): Val {
   const type = sigToPType(bv.type, null);
   const impl = bv.impl;
   if ('reg' in impl) return { reg: impl.reg, type, stable: true };
