@@ -16,6 +16,19 @@ function programOf(source: string): ProgramInfo {
 const sample = (f: string) => readFileSync(new URL(`../../public/samples/scripts/${f}`, import.meta.url), 'utf8');
 
 describe('chart plan', () => {
+  it('names an untitled plot "Plot" in the legend, as TradingView does, and keeps its key plot0', () => {
+    const plan = buildChartPlan(
+      programOf('//@version=6\nindicator("t")\nplot(close)\nplot(open, "Open")\nplot(high)\nplot(low, "plot9")\nplotshape(close > open)\nplot(hl2, display = display.none)\nplot(ohlc4)\n'),
+    );
+    expect(plan.series.map((s) => [s.title, s.label])).toEqual([
+      ['plot0', 'Plot'],
+      ['Open', 'Open'],
+      ['plot2', 'Plot'],
+      ['plot9', 'plot9'],
+      ['plot5', 'Plot'],
+    ]);
+  });
+
   it('puts an overlay script on the price pane with its lines, markers and background', () => {
     const plan = buildChartPlan(programOf(sample('bollinger-ma.pine')));
     expect(plan.panes).toBe(1);

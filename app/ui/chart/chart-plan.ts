@@ -14,7 +14,11 @@ export type LineShape = 'line' | 'step' | 'histogram' | 'area' | 'points';
 
 export interface SeriesPlan {
   outputId: number;
+  /** The output's title (the key plots are found by; the compiler names an untitled one plot0, …). */
   title: string;
+  /** The name the legend shows: the title, or "Plot" for a plot without one, as TradingView's
+   * status line and data window name it. */
+  label: string;
   pane: number;
   shape: LineShape;
   color: string;
@@ -232,7 +236,12 @@ export function buildChartPlan(program: ProgramInfo | null): ChartPlan {
   const overlay = program.meta.overlay;
   let colorIdx = 0;
   const nextColor = () => DEFAULT_PLOT_COLORS[colorIdx++ % DEFAULT_PLOT_COLORS.length] as string;
+  const perKind = new Map<string, number>();
   for (const o of program.outputs) {
+    // The compiler titles an untitled output `<kind><n>`, n counting the earlier outputs of its kind.
+    const nth = perKind.get(o.kind) ?? 0;
+    perKind.set(o.kind, nth + 1);
+    const label = o.kind === 'plot' && o.title === `plot${nth}` ? 'Plot' : o.title;
     const ch = (name: string) => o.channels.indexOf(name);
     const pane = overlay || o.options.force_overlay === true ? 0 : 1;
     const display = displayOf(o);
@@ -256,6 +265,7 @@ export function buildChartPlan(program: ProgramInfo | null): ChartPlan {
         plan.series.push({
           outputId: o.id,
           title: o.title,
+          label,
           pane,
           shape,
           color: optColor(o, 'color') ?? nextColor(),
