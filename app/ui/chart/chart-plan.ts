@@ -126,7 +126,15 @@ export interface FillPlan {
   colorChannel: number;
   color: string | null;
   /** fill(plot1, plot2, top_value, bottom_value, top_color, bottom_color): a vertical gradient. */
-  gradient: { topChannel: number; bottomChannel: number; topColor: string | null; bottomColor: string | null } | null;
+  gradient: {
+    topChannel: number;
+    bottomChannel: number;
+    topColor: string | null;
+    bottomColor: string | null;
+    /** Channels with a per-bar top/bottom color (an input or series color), or -1. */
+    topColorChannel: number;
+    bottomColorChannel: number;
+  } | null;
 }
 
 export interface ChartPlan {
@@ -400,7 +408,7 @@ function addFill(plan: ChartPlan, program: ProgramInfo, o: OutputInfo, overlay: 
   if (a.pane === 1) plan.panes = 2;
   const gradient =
     ch('top_value') >= 0 || o.options.top_color !== undefined
-      ? { topChannel: ch('top_value'), bottomChannel: ch('bottom_value'), topColor: optColor(o, 'top_color'), bottomColor: optColor(o, 'bottom_color') }
+      ? { topChannel: ch('top_value'), bottomChannel: ch('bottom_value'), topColor: optColor(o, 'top_color'), bottomColor: optColor(o, 'bottom_color'), topColorChannel: ch('top_color'), bottomColorChannel: ch('bottom_color') }
       : null;
   plan.fills.push({ outputId: o.id, title: o.title, pane: a.pane, a: a.edge, b: b.edge, colorChannel: ch('color'), color: optColor(o, 'color'), gradient });
 }
