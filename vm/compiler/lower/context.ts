@@ -172,6 +172,9 @@ export class LowerContext {
   libraries: readonly LibSource[] = [];
   /** Imported libraries by alias (libraries.ts). */
   readonly libs = new Map<string, LibInfo>();
+  /** The path of an `import TradingView/ta/N` whose library was not given: built-in ta.* names
+   * still resolve; a name only the library exports is reported naming it. */
+  taImport: string | null = null;
   /** While a library's declarations or function bodies are compiled: `alias.`, the prefix of its
    * types and enums (a library's `Point` is `L.Point` to the script that imports it as L). */
   libPrefix: string | null = null;

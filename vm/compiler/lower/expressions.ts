@@ -82,13 +82,23 @@ export function exprMulti(cx: LowerContext, e: A.Expr, scope: Scope, want: boole
 // History reference `x[k]`.
 export function history(cx: LowerContext, e: A.Index, scope: Scope): Val {
   const fn = scope.fn;
-  const off = expr(cx, e.index, scope);
-  if (off.type.base !== 'int' && off.type.base !== 'na') {
-    if (off.type.base === 'float') {
-      cx.err('E320', e.index.span, `The history offset \`${cx.q(e.index)}\` must be an int, got float; use int(...) or math.round(...).`);
+  let off = expr(cx, e.index, scope);
+  if (off.type.base === 'float') {
+    // Pine's reference: the offset "must be numerical. Floats will be rounded down" — TradingView's
+    // own ZigZag library reads `src[length]` with a `series float length`. A negative one is still an
+    // error (below, or at run time), so truncating here is rounding down for every offset that runs.
+    const type: PType = { ...off.type, base: 'int' };
+    if (typeof off.cv === 'number') {
+      off = { reg: off.reg, type, cv: off.cv };
     } else {
-      cx.err('E320', e.index.span, `The history offset \`${cx.q(e.index)}\` must be an int, got ${baseName(off.type)}.`);
+      const r = fn.temp();
+      const one = fn.temp();
+      fn.em.emit(Op.CONST_F, one, cx.constIndex(1));
+      fn.em.emit(Op.IDIV, r, off.reg, one);
+      off = { reg: r, type };
     }
+  } else if (off.type.base !== 'int' && off.type.base !== 'na') {
+    cx.err('E320', e.index.span, `The history offset \`${cx.q(e.index)}\` must be an int, got ${baseName(off.type)}.`);
     return cx.poison();
   }
   // A constant offset that carries a fraction (v6 `x[3 / 2]`) counts whole bars, truncated toward zero.
