@@ -2,8 +2,13 @@
 // before its fix (a hang, an unbounded allocation, an unreadable message) and must now end with a
 // one-line error saying what was wrong and where, or the result TradingView gives.
 
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../vm/compiler/compile.js';
+import { CheckpointFileError, decodeCheckpointFile, encodeCheckpointFile } from '../../vm/snapshot/checkpoint-file.js';
 import { parseBarsCsv, parseBarsCsvPieces, ParseError } from '../../vm/data/csv.js';
 import { runHostile, script } from './harness.js';
 
@@ -75,5 +80,58 @@ describe('CSV files', () => {
     const { bars, warnings } = parseBarsCsv(text, { name: 'bars.csv' });
     expect(bars.volume[1]).toBe(-500);
     expect(warnings).toContain('bars.csv:3: volume -500 is negative (2 rows have a negative volume; this is the first)');
+  });
+});
+
+describe('checkpoint files (.evergreen) with damaged bars or rows', () => {
+  const ROOT = new URL('../..', import.meta.url).pathname;
+  function cli(args: string[]): { code: number; err: string } {
+    const r = spawnSync(process.execPath, [join(ROOT, 'bin/evergreen.cjs'), ...args], { cwd: ROOT, encoding: 'utf8' });
+    return { code: r.status ?? -1, err: r.stderr };
+  }
+  const column = (n: number, f: (i: number) => number): Float64Array => Float64Array.from({ length: n }, (_, i) => f(i));
+  function file(time: Float64Array, rowTime: Float64Array): Uint8Array {
+    const n = time.length;
+    return encodeCheckpointFile({
+      run: { bar: 1, scriptName: 'S', source: 'plot(close)', inputs: {}, datasetId: 'csv:x', datasetName: 'x', replayFrom: null, totalBars: n, barsDigest: null },
+      snapshot: Uint8Array.of(1),
+      outputs: { time: rowTime, columns: [] },
+      dataset: { name: 'x', fileName: 'x.csv', timeframe: '1D', time, open: column(n, () => 1), high: column(n, () => 1), low: column(n, () => 1), close: column(n, () => 1), volume: column(n, () => 1) },
+    });
+  }
+
+  it('a NaN or out-of-order bar time is refused when the file is read, naming the bar (it was "internal error: Invalid time value")', () => {
+    const rows = Float64Array.of(0, 86_400_000);
+    const nan = file(Float64Array.of(0, 86_400_000, NaN, 3 * 86_400_000), rows);
+    expect(() => decodeCheckpointFile(nan)).toThrow(CheckpointFileError);
+    expect(() => decodeCheckpointFile(nan)).toThrow('Not a valid Evergreen checkpoint file: the dataset bars are damaged: bar 2 has time NaN, not a time after the bar before it.');
+    const back = file(Float64Array.of(0, 86_400_000, 5, 3 * 86_400_000), rows);
+    expect(() => decodeCheckpointFile(back)).toThrow('the dataset bars are damaged: bar 2 has time 5');
+    const badRows = file(Float64Array.of(0, 86_400_000, 2 * 86_400_000), Float64Array.of(0, -1e300));
+    expect(() => decodeCheckpointFile(badRows)).toThrow('Not a valid Evergreen checkpoint file: the plot rows are damaged: row 1 has time -1e+300, not a time after the row before it.');
+  });
+
+  it('evergreen run --resume refuses carried bars changed before or after the checkpoint (they went on silently)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eg-h21-'));
+    const script = join(dir, 's.pine');
+    writeFileSync(script, '//@version=6\nindicator("s")\nplot(ta.sma(close, 3))\n');
+    const csv = ['time,open,high,low,close,volume', ...Array.from({ length: 20 }, (_, i) => `${946684800 + i * 86400},${100 + i},${101 + i},${99 + i},${100.5 + i},1000`)].join('\n');
+    writeFileSync(join(dir, 'bars.csv'), `${csv}\n`);
+    const exported = join(dir, 'c.evergreen');
+    expect(cli(['run', script, '--data', join(dir, 'bars.csv'), '--save-at', '9', '--export', exported, '--out', join(dir, 'o.json')]).code).toBe(0);
+    expect(cli(['run', '--resume', exported, '--out', join(dir, 'o2.json')]).code).toBe(0);
+    const good = readFileSync(exported);
+    const f = decodeCheckpointFile(new Uint8Array(good));
+    const dataset = f.dataset;
+    if (!dataset) throw new Error('the export carries its bars');
+    for (const [bar, want] of [[4, 'the bars it carries are not the bars its checkpoint ran on (the file is damaged)'], [15, 'the bars it carries after the checkpoint are not the dataset it names (the file is damaged)']] as const) {
+      const close = dataset.close.slice();
+      close[bar] = 1e6;
+      const damaged = join(dir, `d${bar}.evergreen`);
+      writeFileSync(damaged, encodeCheckpointFile({ ...f, dataset: { ...dataset, close } }));
+      const r = cli(['run', '--resume', damaged, '--out', join(dir, 'o3.json')]);
+      expect(r.code).toBe(1);
+      expect(r.err.trim()).toBe(`evergreen: ${damaged}: ${want}; export it again`);
+    }
   });
 });
