@@ -135,3 +135,32 @@ describe('checkpoint files (.evergreen) with damaged bars or rows', () => {
     }
   });
 });
+
+describe('CLI inputs that never end (/dev/zero) or are too large', () => {
+  const ROOT = new URL('../..', import.meta.url).pathname;
+  function cli(args: string[]): { code: number; err: string } {
+    const r = spawnSync(process.execPath, [join(ROOT, 'bin/evergreen.cjs'), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+    return { code: r.status ?? -1, err: r.stderr };
+  }
+
+  it('a script, library, symbol file, snapshot or --data-for file that is /dev/zero is one line of error (each read forever before)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eg-h21-'));
+    const bars = join(dir, 'bars.csv');
+    writeFileSync(bars, 'time,open,high,low,close\n946684800,1,2,0.5,1\n946771200,1,2,0.5,1\n');
+    const script = join(dir, 's.pine');
+    writeFileSync(script, '//@version=6\nindicator("s")\nplot(request.security("AAPL", "1D", close))\n');
+    const cases: [string[], string][] = [
+      [['check', '/dev/zero'], "evergreen: cannot read the script '/dev/zero': it is larger than 16 MiB, the most this command reads of such a file"],
+      [['run', script, '--data', bars, '--lib', '/dev/zero'], "evergreen: cannot read the library '/dev/zero': it is larger than 16 MiB, the most this command reads of such a file"],
+      [['run', script, '--data', bars, '--symbol', '/dev/zero'], "evergreen: cannot read the symbol file '/dev/zero': it is larger than 1 MiB, the most this command reads of such a file"],
+      [['inspect', '/dev/zero'], "evergreen: cannot read the snapshot '/dev/zero': it is larger than 512 MiB, the most this command reads of such a file"],
+      [['run', script, '--data', bars, '--data-for', 'AAPL=/dev/zero'], 'evergreen: --data-for AAPL=/dev/zero: /dev/zero:1: this is not a CSV file: it contains binary data (NUL bytes). If it is text, save it as UTF-8.'],
+      [['run', script, '--data', bars, '--data-for', `AAPL=${bars}`, '--symbol-for', 'AAPL=/dev/zero'], "evergreen: cannot read the symbol file '/dev/zero': it is larger than 1 MiB, the most this command reads of such a file"],
+    ];
+    for (const [args, want] of cases) {
+      const r = cli(args);
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.err.trim(), args.join(' ')).toBe(want);
+    }
+  });
+});
