@@ -157,6 +157,7 @@ export function registerArray(): void {
     defineFn(`array.new<${e}>(size: series int = 0, initial_value: series ${e} = ${naOf(e)}): ${A}`, create(`array.new<${e}>`));
     if (e !== 'chart.point' && e !== 'polyline') defineFn(`array.new_${e}(size: series int = 0, initial_value: series ${e} = ${naOf(e)}): ${A}`, create(`array.new_${e}`));
     defineFn(`array.from(...values: series ${e}): ${A}`, (rt, a, d, s) => {
+      checkSize(rt, s, 'array.from');
       const items: unknown[] = [];
       for (let k = 0; k < s; k++) items.push(readElem(rt, e, a + k));
       rt.o[d] = newArray(items);

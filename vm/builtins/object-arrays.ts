@@ -47,7 +47,7 @@ defineFn(`__oarray.new(size: series int = 0, initial_value: series T = na): ${A}
   rt.o[d] = newArray(new Array<unknown>(size).fill(elem(rt, a + 1)));
 });
 defineFn(`__oarray.from(...values: series T): ${A}`, (rt, a, d, s) => {
-  noteAlloc(rt, s * 8, 'array.from');
+  checkSize(rt, s, 'array.from');
   const items: unknown[] = [];
   for (let k = 0; k < s; k++) items.push(elem(rt, a + k));
   rt.o[d] = newArray(items);
