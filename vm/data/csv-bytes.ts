@@ -122,8 +122,17 @@ function parse(next: () => Uint8Array | null, totalLength: number, name: string 
 function chunkRows(reader: ByteRow, r: CsvRows, p: number, closeOnly: boolean, hasVolume: boolean): number {
   const values = reader.values;
   const end = reader.length;
+  const bytes = reader.chunk;
+  // The plainest rows (see plainRow) are read by plainRows up to the chunk's last line feed, which
+  // ends every scan there; any other row, and the first (whose time cell is kept), here.
+  const plainEnd = reader.allNumeric ? bytes.lastIndexOf(10, end - 1) + 1 : 0;
   let line = reader.line;
   for (;;) {
+    if (p < plainEnd && r.n > 0) {
+      const n0 = r.n;
+      p = plainRows(bytes, p, plainEnd, reader.delimiter, reader.roleList, values, r, closeOnly, hasVolume, line);
+      line += r.n - n0;
+    }
     p = reader.skipBlankLines(p);
     line += reader.blankLines;
     if (p >= end) break;
@@ -131,19 +140,82 @@ function chunkRows(reader: ByteRow, r: CsvRows, p: number, closeOnly: boolean, h
     if (p < 0) return -1;
     if (r.n === 0) r.firstDateCell = ascii(reader.chunk, reader.timeStart, reader.timeEnd);
     if (r.n >= r.capacity) grow(r, Math.max(r.n + 16, Math.ceil(r.capacity * 1.5)));
-    const t = values[TIME] as number;
-    const a = Math.abs(t);
-    if (a > r.maxAbsTime) r.maxAbsTime = a;
-    const cl = values[CLOSE] as number;
-    storeBar(
-      r, closeOnly, line, t,
-      closeOnly ? cl : (values[OPEN] as number), closeOnly ? cl : (values[HIGH] as number), closeOnly ? cl : (values[LOW] as number), cl,
-      hasVolume ? (values[VOLUME] as number) : NaN, r.tickVolume !== null ? (values[TICK_VOLUME] as number) : NaN,
-    );
+    storeRow(r, values, closeOnly, hasVolume, line);
     line++;
   }
   reader.line = line;
   return p;
+}
+
+/** The row just read into `values` (by role), as bar r.n, from line `line`. */
+function storeRow(r: CsvRows, values: Float64Array, closeOnly: boolean, hasVolume: boolean, line: number): void {
+  const t = values[TIME] as number;
+  const a = Math.abs(t);
+  if (a > r.maxAbsTime) r.maxAbsTime = a;
+  const cl = values[CLOSE] as number;
+  storeBar(
+    r, closeOnly, line, t,
+    closeOnly ? cl : (values[OPEN] as number), closeOnly ? cl : (values[HIGH] as number), closeOnly ? cl : (values[LOW] as number), cl,
+    hasVolume ? (values[VOLUME] as number) : NaN, r.tickVolume !== null ? (values[TICK_VOLUME] as number) : NaN,
+  );
+}
+
+/** The rows from `p` on that plainRow reads, stored from line `line` on, while the columns have
+ * room: where it stopped (`end`, or the start of a row left to the general reader). The hot loop of
+ * a common file, small and in a function of its own so that V8 compiles it early and quickly, and
+ * never meets code it has not run (which would throw its compiled code away). */
+function plainRows(
+  bytes: Uint8Array, p: number, end: number, delim: number, roles: Uint8Array, values: Float64Array,
+  r: CsvRows, closeOnly: boolean, hasVolume: boolean, line: number,
+): number {
+  while (p < end && r.n < r.capacity) {
+    const q = plainRow(bytes, p, delim, roles, values);
+    if (q < 0) break;
+    storeRow(r, values, closeOnly, hasVolume, line++);
+    p = q;
+  }
+  return p;
+}
+
+/** One row at `p` of the plainest shape only: every column a number (a `-`, digits, then at most
+ * one `.` and digits; 1 to 15 digits), the fields separated by `delim`, the row ended by a line
+ * feed, into `values` by role; where the next line starts, or -1 for any other row (which the
+ * general reader then reads: ByteRow.row accepts every row this does, and reads the same values).
+ * A line feed must follow `p` in `bytes`: every scan stops at one. */
+function plainRow(bytes: Uint8Array, p: number, delim: number, roles: Uint8Array, values: Float64Array): number {
+  const last = roles.length - 1;
+  for (let col = 0; ; col++) {
+    let c = bytes[p] as number;
+    let negative = false;
+    if (c === 45 /* - */) {
+      negative = true;
+      c = bytes[++p] as number;
+    }
+    let mantissa = 0;
+    const start = p;
+    while (c >= 48 && c <= 57) {
+      mantissa = mantissa * 10 + (c - 48);
+      c = bytes[++p] as number;
+    }
+    let digits = p - start;
+    let fraction = 0;
+    if (c === 46 /* . */) {
+      const dot = ++p;
+      c = bytes[p] as number;
+      while (c >= 48 && c <= 57) {
+        mantissa = mantissa * 10 + (c - 48);
+        c = bytes[++p] as number;
+      }
+      fraction = p - dot;
+      digits += fraction;
+    }
+    if (digits === 0 || digits > 15) return -1;
+    const v = fraction === 0 ? mantissa : mantissa / (POW10[fraction] as number);
+    values[roles[col] as number] = negative ? -v : v;
+    if (col === last) return c === 10 ? p + 1 : -1;
+    if (c !== delim) return -1;
+    p++;
+  }
 }
 
 /** Reads rows of plain fields from bytes. */
@@ -166,6 +238,18 @@ class ByteRow {
     private readonly roles: Uint8Array,
   ) {
     this.last = roles.length - 1;
+    this.allNumeric = roles.every((role) => role !== SKIP);
+  }
+
+  /** Whether every column is read as a number (none skipped): plainRow may read the rows. */
+  readonly allNumeric: boolean;
+
+  get roleList(): Uint8Array {
+    return this.roles;
+  }
+
+  get delimiter(): number {
+    return this.delim;
   }
 
   /** Reads from `bytes` (the next chunk of the file) from now on. */
