@@ -25,13 +25,11 @@ const HEAD_BYTES = 64 << 10;
  * are then the first 4096 bytes (a character of another script would be several). */
 const ASCII_BYTES = 16 << 10;
 
-/** Index of the first byte of `bytes[from, to)` that is not ASCII, or `to`. */
-function asciiUpTo(bytes: Uint8Array, from: number, to: number): number {
-  for (let i = from; i < to; i++) if ((bytes[i] as number) > 127) return i;
-  return to;
-}
+/** A character that is not ASCII (searched for natively: a loop over the 64 kB head's bytes ran
+ * unoptimised in a fresh process, ~3-5 ms). */
+const NOT_ASCII = /[^\x00-\x7f]/;
 
-/** `bytes[from, to)`, all ASCII, as text. */
+/** `bytes[from, to)` as text, one character per byte (Latin-1: the same as UTF-8 for ASCII). */
 function ascii(bytes: Uint8Array, from: number, to: number): string {
   let s = '';
   for (let i = from; i < to; i += 4096) s += String.fromCharCode.apply(null, bytes.subarray(i, Math.min(to, i + 4096)) as unknown as number[]);
@@ -70,11 +68,13 @@ function parse(next: () => Uint8Array | null, totalLength: number, name: string 
   const bomBytes = len >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   // The head: the first 64 kB, ending after a line feed and before any byte that is not ASCII.
   const limit = Math.min(len, HEAD_BYTES);
-  const asciiEnd = asciiUpTo(bytes, bomBytes, limit);
+  const text = ascii(bytes, bomBytes, limit);
+  const notAscii = text.search(NOT_ASCII);
+  const asciiEnd = notAscii < 0 ? limit : bomBytes + notAscii;
   if (asciiEnd < Math.min(len, ASCII_BYTES)) return null;
   const headEnd = asciiEnd === len && whole ? len : bytes.lastIndexOf(10, asciiEnd - 1) + 1;
   if (headEnd <= bomBytes) return null;
-  const rest = ascii(bytes, bomBytes, headEnd);
+  const rest = text.slice(0, headEnd - bomBytes);
   const head = bomBytes > 0 ? `\ufeff${rest}` : rest;
   const bom = bomBytes > 0 ? 1 : 0;
   if (sniffNotCsv(head, bom) !== null) return null;
