@@ -38,10 +38,9 @@ import { csvSymbolInfo, inferMintick, inferTimeframe } from '../data/infer.js';
 import { inspectSnapshot } from './inspect.js';
 import { barsForSnapshot, chartBars, TimeframeFlagError } from './timeframe-flags.js';
 import { type ChartDataset, DataForError, OtherData, parseTickerFile } from './data-for.js';
-import { plotColumns, type PlotColumn, TextSink, toCsv, toJson, toJsonFromItems } from './output.js';
+import { plotColumns, type PlotColumn, TextSink, toCsv, toJson, toJsonFromItems, warmUpJson } from './output.js';
 import { OutFile } from './out-file.js';
 import { type JsonPipeline, startJsonPipeline } from './fast-path.js';
-import { warmUpShortest } from './shortest-number.js';
 import { printErr, printOut, stdout } from './terminal-text.js';
 import { readBarsFile } from './read-bars.js';
 import { rehearse } from './rehearsal.js';
@@ -636,7 +635,7 @@ function run(a: RunArgs): number {
   if (!a.script && !portableFile) throw usage('run needs a script file', 'run');
   if (!a.data && !portableFile) throw usage('run needs --data <bars.csv>', 'run');
   const program = a.script ? compileOrFail(a.script, a.libs) : null;
-  warmUpShortest();
+  warmUpJson(); // the number writers compile while the data is read (output.ts, shortest-number.ts)
   // The script over the data's first bars, dropped (rehearsal.ts): V8 then compiles the hot code early.
   if (program !== null && a.data !== null && a.data !== '-' && a.resume === null && a.save === null && a.export === null && a.magnifierData === null && a.dataFor.length === 0) {
     rehearse(program, a.data, () => cliInputs(program, a.inputs), a.timeframe);

@@ -57,8 +57,17 @@ export function rehearse(program: Program, path: string, inputs: () => Record<st
     const parsed = parseBarsBytes(head.subarray(0, head.lastIndexOf(10, n - 1) + 1), null);
     if (parsed === null || parsed.bars.length < 2) return;
     const bars = parsed.bars;
-    const inst = Instance.builder(program).symbol(defaultSymbolInfo(0.01)).timeframe(timeframe ?? inferTimeframe(bars)).inputs(inputs()).totalBars(bars.length).build();
-    runBarsAnswering(inst, bars, () => ({ datasets: null }), 0, bars.length);
+    const tf = timeframe ?? inferTimeframe(bars);
+    const given = inputs();
+    // Twice: a few bars first, then all. V8 records what a function does (its feedback) only from
+    // about its eighth call on, and a builtin makes its state on an instance's first bar only: after
+    // one run its compiled code would not know that path, and the real run's first bar would throw
+    // the code away ("insufficient type feedback for call" in the state helper, --trace-deopt). The
+    // second instance's first bar runs that path with feedback being recorded.
+    for (const to of [Math.min(16, bars.length), bars.length]) {
+      const inst = Instance.builder(program).symbol(defaultSymbolInfo(0.01)).timeframe(tf).inputs(given).totalBars(bars.length).build();
+      runBarsAnswering(inst, bars, () => ({ datasets: null }), 0, to);
+    }
   } catch {
     // the real run reports whatever this met
   }

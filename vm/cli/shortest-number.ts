@@ -249,12 +249,13 @@ export function writeShortestOf(out: Uint8Array, pos: number): number {
  * path a few times records their types first; a few thousand ordinary numbers more (~1 ms) have it
  * compiled on a background thread while the CLI reads its data and runs the script, instead of
  * while it writes the first numbers (its compile took 8-150 ms there, by the machine's load). Into
- * a Buffer, as the CLI's writers use. Only once. */
-export function warmUpShortest(): void {
-  if (warmedUp) return;
+ * a Buffer, as the CLI's writers use. Only once: true when this call did it. */
+export function warmUpShortest(): boolean {
+  if (warmedUp) return false;
   warmedUp = true;
   const scratch = Buffer.alloc(MAX_NUMBER_BYTES);
   for (let i = 0; i < 8; i++) for (const x of [0.1, -2.5, 12, 3e9, 0.5, 1e21, 1e-7, 123.456, 0]) writeShortest(scratch, 0, x);
   for (let i = 1; i <= 2000; i++) writeShortest(scratch, 0, i * 0.37 + 100 / i);
+  return true;
 }
 let warmedUp = false;
