@@ -59,7 +59,6 @@ defineFn(`__oarray.new(size: series int = 0, initial_value: series T = na): ${A}
 });
 defineFn(`__oarray.from(...values: series T): ${A}`, (rt, a, d, s) => {
   checkSize(rt, s, 'array.from');
-  noteAlloc(rt, s * 8, 'array.from');
   const items = objectItems(0, null);
   for (let k = 0; k < s; k++) items.push(elem(rt, a + k));
   rt.o[d] = newArray(items);
