@@ -905,7 +905,6 @@ export function marginChecked(b: Broker): boolean {
  * linear in the price), compared with the bar's adverse extreme. Near the limit (1e-9 relative) the
  * exact check (marginCall) decides. */
 export function marginQuiet(b: Broker, high: number, low: number): boolean {
-  if (b.open.n === 0 || !marginChecked(b)) return true;
   if (b.mTrade !== b.tradeNum || b.mClosed !== b.closed.n) marginLimits(b);
   return high < b.callAbove && low > b.callBelow;
 }
@@ -927,6 +926,8 @@ function marginLimits(b: Broker): void {
   b.mClosed = b.closed.n;
   b.callAbove = Infinity;
   b.callBelow = -Infinity;
+  // No position, or one that cannot be margin-called: no limits.
+  if (t.n === 0 || !marginChecked(b)) return;
   if (s < 0) {
     const m = b.cfg.marginShort / 100;
     b.callAbove = a <= 0 ? -Infinity : (a / (-s * pv * (1 + m))) * (1 - 1e-9);
