@@ -165,6 +165,7 @@ function newOrder(b: Broker, id: string, kind: number, bar: number): Order {
     commentLoss: '',
     commentTrailing: '',
     legNum: [],
+    legEpoch: 0,
     legEntry: [],
     legQty: [],
     legState: [],
@@ -362,7 +363,10 @@ function closeTrade(b: Broker, i: number, qty: number, price: number, bar: BarVi
     b.grossloss -= profit;
     b.losses++;
   } else b.evens++;
-  if (part >= full - EPS) removeRow(t, i);
+  if (part >= full - EPS) {
+    removeRow(t, i);
+    if (t.n === 0) b.posEpoch++;
+  }
   else {
     t.qty[i] = full - part;
     t.commission[i] = (t.commission[i] as number) - entryComm;
@@ -515,6 +519,15 @@ function isPriceOrder(o: Order): boolean {
 function syncLegs(b: Broker, o: Order): void {
   // An exit restored from a snapshot written before exits had legs.
   if ((o as Partial<Order>).legNum === undefined) Object.assign(o, { legNum: [], legEntry: [], legQty: [], legState: [], legBest: [] });
+  // The legs of a position that was closed since (flat, or reversed): the exit starts over.
+  if (o.legEpoch !== b.posEpoch) {
+    o.legEpoch = b.posEpoch;
+    o.legNum.length = 0;
+    o.legEntry.length = 0;
+    o.legQty.length = 0;
+    o.legState.length = 0;
+    o.legBest.length = 0;
+  }
   const t = b.open;
   for (let i = 0; i < t.n; i++) {
     if (o.fromEntry !== '' && t.entryId[i] !== o.fromEntry) continue;
@@ -892,7 +905,6 @@ export function marginChecked(b: Broker): boolean {
  * linear in the price), compared with the bar's adverse extreme. Near the limit (1e-9 relative) the
  * exact check (marginCall) decides. */
 export function marginQuiet(b: Broker, high: number, low: number): boolean {
-  if (b.open.n === 0 || !marginChecked(b)) return true;
   if (b.mTrade !== b.tradeNum || b.mClosed !== b.closed.n) marginLimits(b);
   return high < b.callAbove && low > b.callBelow;
 }
@@ -914,6 +926,8 @@ function marginLimits(b: Broker): void {
   b.mClosed = b.closed.n;
   b.callAbove = Infinity;
   b.callBelow = -Infinity;
+  // No position, or one that cannot be margin-called: no limits.
+  if (t.n === 0 || !marginChecked(b)) return;
   if (s < 0) {
     const m = b.cfg.marginShort / 100;
     b.callAbove = a <= 0 ? -Infinity : (a / (-s * pv * (1 + m))) * (1 - 1e-9);

@@ -78,6 +78,9 @@ export interface Order {
    * once its trailing stop is activated, LEG_FILLED) and its trailing stop's best price. A filled
    * leg stays filled while the exit order lives (calling strategy.exit again does not re-arm it). */
   legNum: number[];
+  /** The broker's position count (Broker.posEpoch) the legs belong to: once that position is closed
+   * (flat, or reversed) the legs are dropped and the exit makes new ones for the next position. */
+  legEpoch: number;
   legEntry: number[];
   legQty: number[];
   legState: number[];
@@ -133,6 +136,8 @@ export interface Broker {
   lastTime: number;
   bars: number;
   marginCalls: number;
+  /** Counts the positions closed (flat or reversed): exit legs belong to one position. */
+  posEpoch: number;
   /** The open position's margin-call prices (broker.ts marginLimits) and the trade counts they were
    * computed at (tradeNum, closed trades): a bar whose extremes stay inside them cannot call. */
   mTrade: number;
@@ -196,6 +201,7 @@ export function newBroker(cfg: StrategyConfig): Broker {
     lastTime: NaN,
     bars: 0,
     marginCalls: 0,
+    posEpoch: 0,
     mTrade: -1,
     mClosed: -1,
     callAbove: Infinity,

@@ -161,7 +161,7 @@ export function builtinVar(cx: LowerContext, bv: VarSpec, scope: Scope, span: A.
 
 /** Namespaces of Pine that exist but are not implemented yet: a clear "not supported" error. */
 const UNSUPPORTED_NAMESPACES = [
-  'strategy', 'request', 'array', 'chart', 'ticker', 'runtime', 'library', 'dividends', 'earnings', 'splits',
+  'request', 'array', 'chart', 'ticker', 'runtime', 'library', 'dividends', 'earnings', 'splits',
 ];
 
 /** request.* functions whose data has no offline source (LANGUAGE.md, Tier 4). */
