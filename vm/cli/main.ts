@@ -8,7 +8,8 @@
 // Every failure is one clear line on stderr (no stack trace) and exit code 1; compile errors come
 // first as `file:line:col: code: message` lines.
 
-import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { readFileBounded, READ_LIMITS, TooLargeError } from './read-bounded.js';
 import { basename } from 'node:path';
 import {
   compile,
@@ -245,18 +246,20 @@ function systemErrorText(code: string, e: unknown): string {
 
 function readBytes(path: string | number, what: string, shown = `'${String(path)}'`): Uint8Array {
   try {
-    const b = readFileSync(path);
+    const b = readFileBounded(path, what === 'snapshot' ? READ_LIMITS.snapshot : READ_LIMITS.bars);
     // A large file has a buffer of its own: viewed, not copied (a 1M-bar CSV is 40 MB).
     return b.byteOffset === 0 && b.buffer.byteLength === b.byteLength ? new Uint8Array(b.buffer) : new Uint8Array(b);
   } catch (e) {
+    if (e instanceof TooLargeError) throw new CliError(`cannot read the ${what} ${shown}: ${e.message}`);
     throw new CliError(`cannot read the ${what} ${shown}: ${systemErrorText(systemErrorCode(e) ?? '', e)}`);
   }
 }
 
 function readText(path: string, what: string): string {
   try {
-    return readFileSync(path, 'utf8');
+    return readFileBounded(path, what === 'symbol file' ? READ_LIMITS.symbol : READ_LIMITS.script).toString('utf8');
   } catch (e) {
+    if (e instanceof TooLargeError) throw new CliError(`cannot read the ${what} '${path}': ${e.message}`);
     throw new CliError(`cannot read the ${what} '${path}': ${systemErrorText(systemErrorCode(e) ?? '', e)}`);
   }
 }

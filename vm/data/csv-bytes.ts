@@ -94,6 +94,7 @@ function parse(next: () => Uint8Array | null, totalLength: number, name: string 
     tickVolume: h.tickVolumeCol >= 0 ? new Float64Array(capacity) : null,
     volumeNonZero: false,
     badRange: 0, badRangeLine: 0, badRangeText: '', outside: 0, outsideLine: 0, outsideText: '',
+    negativeVolume: 0, negativeVolumeLine: 0, negativeVolumeValue: 0,
   };
   const roles = new Uint8Array(h.ncols);
   setColumnRoles(roles, h);
