@@ -17,7 +17,6 @@ const u32 = new Uint32Array(f64.buffer);
 f64[0] = 1;
 /** Index of the word holding the sign and exponent (1 on little-endian machines). */
 const HI = u32[1] === 0x3ff00000 ? 1 : 0;
-const LO = 1 - HI;
 
 const POW10: number[] = [];
 const POW10_HI: number[] = [];
@@ -35,6 +34,19 @@ for (let q = 0, p = 1; q <= 22; q++, p *= 10) {
  * exponent; an estimate off by one is caught by the digit-count check below. */
 const DECADE: number[] = [];
 for (let k = -6; k <= 16; k++) DECADE.push(Number(`1e${k}`));
+
+/** By biased exponent e (the range writeShortestOf reaches, 1e-6 to 1e15, is e = 1003..1073):
+ * 2^(e-1023) (a power of two has a lopsided interval: String writes it), half an ulp of a double
+ * of that exponent, 2^(e-1076), and the first estimate of the decimal exponent. Tables instead of
+ * building doubles from bits (a store of two words and a load of their double stalls the load). */
+const POW2 = new Float64Array(2048);
+const HALF_ULP = new Float64Array(2048);
+const N_ESTIMATE = new Int32Array(2048);
+for (let e = 1; e < 2047; e++) {
+  POW2[e] = 2 ** (e - 1023);
+  HALF_ULP[e] = 2 ** (e - 1076);
+  N_ESTIMATE[e] = Math.floor((e - 1023) * 0.3010299956639812) + 1;
+}
 
 /** "00".."99" as ASCII pairs. */
 const PAIRS = new Uint8Array(200);
@@ -122,15 +134,11 @@ export function writeShortestOf(out: Uint8Array, pos: number): number {
   if (x < 0) out[pos++] = 45; // -
   if (a === Math.floor(a)) return writeInteger(out, pos, a);
   f64[0] = a;
-  const hiWord = u32[HI] as number;
-  const exp = hiWord >>> 20; // biased exponent (a is positive and normal)
-  if ((hiWord & 0xfffff) === 0 && u32[LO] === 0) return writeAscii(out, pos, String(a)); // power of two
-  // Half an ulp of a: 2^(exp - 1075 - 1), built from its exponent bits.
-  u32[HI] = (exp - 53) << 20;
-  u32[LO] = 0;
-  const halfUlp = f64[0] as number;
+  const exp = (u32[HI] as number) >>> 20; // biased exponent (a is positive and normal)
+  if (a === POW2[exp]) return writeAscii(out, pos, String(a)); // a power of two
+  const halfUlp = HALF_ULP[exp] as number;
   // Decimal exponent n: 10^(n-1) <= a < 10^n.
-  let n = Math.floor((exp - 1023) * 0.3010299956639812) + 1;
+  let n = N_ESTIMATE[exp] as number;
   if (a >= (DECADE[n + 6] as number)) n++;
   // y = a·10^q with 17 digits before the point: q = 17 - n is 2..22, so 10^q is exact and
   // y = yh + yl exactly. Its integer part is hi·10^8 + lo, its fraction f (0 <= f < 1, within
