@@ -102,3 +102,24 @@ test('request.security_lower_tf of an array is an error at the expression; a tim
   const inst = Instance.builder(p).symbol(SYM).timeframe('1D').build();
   expect(() => runBarsAnswering(inst, CHART, answer)).toThrow(/the requested timeframe "1W" is higher than the chart's "1D".*ignore_invalid_timeframe = true/);
 });
+
+test("the chart's own intrabars without symbol information of their own take the chart's (syminfo.* inside, currency)", () => {
+  // The chart: currency EUR, mintick 0.5; the host gives the intrabars' bars only.
+  const p = program(`//@version=6
+indicator("own info")
+plot(array.first(request.security_lower_tf(syminfo.tickerid, "360", syminfo.currency == "EUR" ? 1 : 0)), "eur")
+plot(array.first(request.security_lower_tf(syminfo.tickerid, "360", syminfo.mintick)), "mintick")
+plot(array.first(request.security_lower_tf(syminfo.tickerid, "360", syminfo.ticker == "BTC" ? 1 : 0)), "ticker")
+`);
+  for (const interpreted of [false, true]) {
+    const b = Instance.builder(p).symbol({ ...SYM, currency: 'EUR', mintick: 0.5 }).timeframe('1D');
+    if (interpreted) b.interpreted();
+    const inst = b.build();
+    runBarsAnswering(inst, CHART, answer);
+    expect([plotOf(p, inst, 'eur'), plotOf(p, inst, 'mintick'), plotOf(p, inst, 'ticker')]).toEqual([
+      [1, 1, 1],
+      [0.5, 0.5, 0.5],
+      [1, 1, 1],
+    ]);
+  }
+});

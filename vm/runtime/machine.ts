@@ -158,6 +158,7 @@ export class Machine implements Runtime, ScriptState {
     this.vo = new Array<unknown>(main.nVarO).fill(null);
     this.syminfo = init.syminfo;
     this.chartSyminfo = init.syminfo;
+    this.data.own = init.syminfo;
     this.timeframe = init.timeframe;
     this.version = program.version;
     this.limits = init.limits;

@@ -76,8 +76,12 @@ export class NoData {
   constructor(readonly message: string) {}
 }
 
-function symbolOf(ticker: string, given: Partial<SymbolInfo> | undefined): SymbolInfo {
-  return { ...DEFAULT_SYMBOL, ticker, tickerid: ticker, ...given };
+/** The information of `ticker`'s bars: what the host gave, over the chart's own (`own`) when the
+ * ticker is the chart's (its intrabars: the chart's sessions, timezone, currency, mintick), else
+ * over the defaults. */
+function symbolOf(ticker: string, given: Partial<SymbolInfo> | undefined, own: SymbolInfo | null): SymbolInfo {
+  const base = own !== null && (ticker === own.tickerid || ticker === own.ticker) ? own : DEFAULT_SYMBOL;
+  return { ...base, ticker: base === own ? own.ticker : ticker, tickerid: base === own ? own.tickerid : ticker, ...given };
 }
 
 /** Bars built from a host's dataset, by its columns and `symbol tf` (hosts answer many instances
@@ -108,6 +112,8 @@ function feedBars(bars: BarColumns, sym: SymbolInfo, from: TimeframeInfo, to: Ti
 }
 
 export class RequestData {
+  /** The chart's symbol information (the machine sets it): the base of its own ticker's datasets. */
+  own: SymbolInfo | null = null;
   private readonly answers = new Map<string, Answer>();
   private readonly feeds = new Map<string, FeedBars | NoData>();
 
@@ -122,7 +128,7 @@ export class RequestData {
     const list = datasets.map((ds) => {
       const tf = parseTimeframe(ds.timeframe);
       if (!tf) throw new Error(`The dataset given for "${symbol}" has an unknown timeframe '${ds.timeframe}'.`);
-      return { ds, tf, sym: symbolOf(symbol, ds.symbol) };
+      return { ds, tf, sym: symbolOf(symbol, ds.symbol, this.own) };
     });
     list.sort((a, b) => timeframeSeconds(b.tf) - timeframeSeconds(a.tf));
     this.answers.set(symbol, { datasets: list });

@@ -13,7 +13,11 @@
 //     CTX_IN_LOOP …, end; L: expression; CTX_NEXT …, L; end: CTX_OUT (or CTX_OUT_ARR)
 //   (programs of an earlier compiler used CTX_IN; L: CTX_LOOP …, end; expression; JMP L; the VM
 //   still runs them)
-// The other request.* functions have no data source.
+// Each evaluation of the expression starts with CTX_VARS over the var slots it takes (`var`s of the
+// requested context: runtime/request-vars.ts). A symbol or timeframe not known when compiling (a
+// dynamic request) is bracketed by CTX_KEY … CTX_UNKEY: one context per (symbol, timeframe) pair
+// (runtime/request-keys.ts). request.currency_rate is a request of the rate pair's daily close.
+// The other request.* functions have no data source (lower/names.ts).
 
 import type * as A from '../ast.js';
 import { isNumericStorage, Qual, baseName, type PType } from '../types.js';
