@@ -12,7 +12,7 @@ import { hashText, stableJson } from './hash.js';
 import { newId, readCheckpoint, writeCheckpoint, inspectSnapshot, restoreInstance } from './checkpoint.js';
 import { portableFile } from './export-file.js';
 import { keepAcrossEdit } from './presentation-keep.js';
-import { barsDigest, checkpointInputs, CheckpointFileError, decodeCheckpointFile, presentationOnlyEdit, restoreWithProgram, withStrategyProperties, type CheckpointFile } from '../../vm/index.js';
+import { barsDigest, carriedDatasetId, checkpointInputs, CheckpointFileError, decodeCheckpointFile, presentationOnlyEdit, restoreWithProgram, withStrategyProperties, type CheckpointFile } from '../../vm/index.js';
 import { runKeyOf } from './run-config.js';
 import { mark } from '../marks.js';
 import { now } from './scheduling.js';
@@ -661,6 +661,9 @@ export abstract class EngineCheckpoints extends EngineLibrary {
     }
     if (file.dataset && file.run.barsDigest !== null && barsDigest(file.dataset, file.run.bar + 1) !== file.run.barsDigest) {
       return 'the bars it carries are not the bars its checkpoint ran on.';
+    }
+    if (file.dataset && file.run.barsDigest !== null && file.run.datasetId.startsWith('csv:') && carriedDatasetId(file.dataset) !== file.run.datasetId) {
+      return 'the bars it carries after the checkpoint are not the dataset it names (the file is damaged).';
     }
     return null;
   }

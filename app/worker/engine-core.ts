@@ -194,7 +194,7 @@ export abstract class EngineCore {
   protected dataset: LoadedDataset | null = null;
   /** A built-in dataset the page named, being built while the store opens. */
   protected preload: { id: string; ds: Promise<LoadedDataset | null> } | null = null;
-  protected compiled: { source: string; program: Program | null; diagnostics: Diagnostic[] } | null = null;
+  protected compiled: { source: string; libKey?: string; program: Program | null; diagnostics: Diagnostic[] } | null = null;
   protected active: ActiveRun | null = null;
   protected runSeq = 0;
   protected job: Job | null = null;

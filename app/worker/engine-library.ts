@@ -4,6 +4,7 @@
 
 import { carriedDatasetId, compile, inferTimeframe, parseBarsCsv, ParseError, type Program } from '../../vm/index.js';
 import type { ScriptRecord } from '../store/schema.js';
+import { librarySources } from './libraries.js';
 import { builtinDatasets, DEFAULT_DATASET_ID, loadBuiltin, loadStored, storedDatasetInfo, type LoadedDataset } from './datasets.js';
 import { hashText } from './hash.js';
 import { resolveInputs, runKeyOf } from './run-config.js';
@@ -159,10 +160,12 @@ export abstract class EngineLibrary extends EngineCore {
   protected async compileCurrent(): Promise<CompileInfo> {
     const script = this.script;
     if (!script) throw new Error('No script is open.');
-    if (!this.compiled || this.compiled.source !== script.source) {
+    const libraries = librarySources(script.source, await this.store.listScripts());
+    const libKey = libraries.join('\u0000');
+    if (!this.compiled || this.compiled.source !== script.source || this.compiled.libKey !== libKey) {
       const source = script.source;
-      const { program, diagnostics } = compile(source);
-      this.compiled = { source, program, diagnostics };
+      const { program, diagnostics } = compile(source, { libraries });
+      this.compiled = { source, libKey, program, diagnostics };
     }
     const c = this.compiled;
     const info: CompileInfo = { diagnostics: c.diagnostics, program: c.program ? programInfo(c.program) : null };

@@ -17,6 +17,7 @@ import type { Store, AssembledOutputs } from '../store/store.js';
 import type { SnapshotKind, SnapshotMeta, StudyRecord } from '../store/schema.js';
 import type { LoadedDataset } from './datasets.js';
 import { hashText } from './hash.js';
+import { librarySources } from './libraries.js';
 import { resolveInputs, runKeyOf } from './run-config.js';
 import { readCheckpoint, writeCheckpoint } from './checkpoint.js';
 import { keepAcrossEdit } from './presentation-keep.js';
@@ -57,11 +58,11 @@ export interface StudyHost {
 
 const compiled = new Map<string, { program: Program | null; error: string | null }>();
 
-function compileCached(source: string): { program: Program | null; error: string | null } {
-  const key = hashText(source);
+function compileCached(source: string, libraries: readonly string[]): { program: Program | null; error: string | null } {
+  const key = hashText(libraries.length === 0 ? source : [source, ...libraries].join('\u0000'));
   let c = compiled.get(key);
   if (!c) {
-    const r = compile(source);
+    const r = compile(source, { libraries });
     const first = r.diagnostics.find((d) => d.severity === 'error');
     c = { program: r.program, error: r.program ? null : `${first ? `${first.line}:${first.column} ${first.message}` : 'it does not compile'}` };
     compiled.set(key, c);
@@ -154,6 +155,7 @@ export async function openStudies(
   const historyEnd = replayFrom ?? ds.bars.length;
   if (upTo >= 0) host.busy();
   const snaps = await host.store.listSnapshots();
+  const scripts = await host.store.listScripts();
   for (const rec of records) {
     const script = await host.store.getScript(rec.scriptId);
     if (!script) {
@@ -161,7 +163,7 @@ export async function openStudies(
       continue;
     }
     names.set(rec.id, script.name);
-    const c = compileCached(script.source);
+    const c = compileCached(script.source, librarySources(script.source, scripts));
     if (!c.program) {
       errors.set(rec.id, `'${script.name}' has errors: ${c.error ?? ''}`);
       continue;

@@ -13,7 +13,7 @@ import { lookupFn, lookupVar, type FnSpec, type OutputKind } from '../../builtin
 import { resolveOverload, sigToPType, type ArgInfo, type Match } from '../overloads.js';
 import { callError, DEFAULT_MAX_BARS_BACK, type LowerContext, type Val, VOID, withArticle } from './context.js';
 import { SOURCE_REGS } from '../../core/registers.js';
-import { requestSecurity, requestWithoutData } from './request.js';
+import { requestCurrencyRate, requestSecurity } from './request.js';
 import { strategyDeclaration } from './strategy.js';
 import { argValue, defaultValue } from './presentation-args.js';
 
@@ -451,5 +451,5 @@ export const SCRIPT_CALLS: ReadonlyMap<string, ScriptCall> = new Map<string, Scr
   // Data of other timeframes: the expression argument is compiled in the requested context.
   ['request.security', { stage: 'unevaluated', lower: requestSecurity }],
   ['request.security_lower_tf', { stage: 'unevaluated', lower: requestSecurity }],
-  ['request.currency_rate', { stage: 'unevaluated', lower: (cx, name, e) => requestWithoutData(cx, name, e) }],
+  ['request.currency_rate', { stage: 'unevaluated', lower: requestCurrencyRate }],
 ]);
