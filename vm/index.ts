@@ -33,7 +33,7 @@ export { SnapshotError, type SnapshotErrorCode } from './snapshot/format.js';
 export { inspectSnapshotBytes, formatSnapshotReport, type SnapshotReport } from './runtime/inspect.js';
 export type { BarColumns } from './data/bars.js';
 export { parseBarsCsv, ParseError, type ParsedBars } from './data/csv.js';
-export { inferMintick, inferTimeframe, tickerFromFileName, csvSymbolInfo } from './data/infer.js';
+export { inferMintick, inferTimeframe, tickerFromFileName, tickerOf, csvSymbolInfo } from './data/infer.js';
 export {
   encodeCheckpointFile,
   decodeCheckpointFile,
