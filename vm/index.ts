@@ -61,3 +61,4 @@ export { QUAL_NAMES } from './core/types.js';
 export { brokerOf, strategyReport, type StrategyReport, type TradeRow, type PerformanceSummary } from './builtins/strategy/report.js';
 export { tradesCsv } from './builtins/strategy/trades-csv.js';
 export { withStrategyProperties, strategyPropertiesOf, STRATEGY_PROPERTIES, type StrategyProperties } from './builtins/strategy/properties.js';
+export { readSymbolToml, SymbolFileError, type SymbolFile } from './builtins/time/symbol-info.js';

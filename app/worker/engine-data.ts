@@ -17,6 +17,11 @@ const cache = new Map<string, RequestDataset>();
 /** A requested symbol as a file's ticker: without its exchange prefix, in the same characters. */
 const bare = (s: string): string => tickerOf(s.slice(s.indexOf(':') + 1));
 
+/** Forgets the loaded bars of dataset `id` (its symbol changed). */
+export function forgetDataset(id: string): void {
+  cache.delete(id);
+}
+
 /** Every dataset of `symbol` this browser has (matching with or without an exchange prefix). */
 export async function datasetsForSymbol(store: Store, baseUrl: string, symbol: string): Promise<{ found: RequestDataset[]; tickers: string[] }> {
   const want = bare(symbol);

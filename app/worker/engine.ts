@@ -261,6 +261,17 @@ export class Engine extends EngineReplay implements EngineApi {
   }
 
   async importCsv(fileName: string, bytes: Uint8Array): Promise<ImportResult> {
+    // A symbol file for imported datasets (engine-library.ts): the open chart runs again with it.
+    if (/\.toml$/i.test(fileName)) {
+      return this.exclusive(async () => {
+        const { result, ids } = await this.importSymbolFile(fileName, bytes);
+        if (!result.ok) return result;
+        await this.sendSnapshots();
+        if (ids.includes(splitChartTimeframe(this.session.datasetId).base)) await this.openCurrent(true);
+        await this.pushSession();
+        return result;
+      });
+    }
     const result = await this.importCsvFile(fileName, bytes);
     if (result.ok && result.datasetId) void this.selectDataset(result.datasetId);
     return result;
