@@ -1,8 +1,10 @@
 // Multi-timeframe flows a TradingView user tries (QA of /work/notes/qa-mtf-21.md): a strategy
 // filtered by a weekly trend shows its tester between the chart and the panels with the chart still
-// tall, and switching the chart timeframe during a replay goes on from the same moment (weeks by
-// their Monday, UTC, computed here from the sample CSV).
+// tall; switching the chart timeframe during a replay goes on from the same moment (weeks by their
+// Monday, UTC, computed here from the sample CSV); an FX symbol file makes EURUSD's days start at
+// 17:00 New York (days counted here from the CSV's times).
 
+import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import type { EvergreenDebug } from '../app/ui/debug.js';
 import { appState, openApp, sampleRows, setSource, startReplay, stepBars, waitSettled, watchErrors } from './helpers.js';
@@ -76,5 +78,36 @@ test('switching to 1W during a replay goes on from the same moment', async ({ pa
   const days = rows.filter((r) => mondayOf(r.time) === weeks[week]);
   const candle = await page.evaluate((b) => (window as unknown as Ev).evergreen.candleAt(b), week);
   expect(candle?.close).toBe(days.at(-1)?.close);
+  expect(errors).toEqual([]);
+});
+
+test('EURUSD with its symbol file: daily bars are FX sessions from 17:00 New York', async ({ page }) => {
+  const errors = watchErrors(page);
+  await openApp(page);
+  const csv = readFileSync(new URL('../tests/fixtures/ohlcv/eurusd-1h-2022-2025.csv', import.meta.url), 'utf8');
+  const toml = readFileSync(new URL('../tests/fixtures/tradingview/ta/vwap.toml', import.meta.url));
+  let before = (await appState(page)).runId;
+  await page.getByTestId('csv-input').setInputFiles({ name: 'EURUSD.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.waitForFunction((r) => (window as unknown as Ev).evergreen.state().runId > r, before);
+  await waitSettled(page);
+  before = (await appState(page)).runId;
+  await page.getByTestId('csv-input').setInputFiles({ name: 'eurusd.toml', mimeType: 'application/toml', buffer: toml });
+  await page.waitForFunction((r) => (window as unknown as Ev).evergreen.state().runId > r, before);
+  let s = await waitSettled(page);
+  expect(s.notices.some((n) => n.message.startsWith('Applied eurusd.toml (EURUSD) to EURUSD'))).toBe(true);
+  // An FX day runs from 17:00 to 17:00 New York: the New York date seven hours after each bar.
+  const nyDate = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/New_York' });
+  const days = new Set(
+    csv
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => nyDate.format(Date.parse(l.split(',')[0] ?? '') + 7 * 3_600_000)),
+  );
+  before = s.runId;
+  await page.getByTestId('timeframe-1D').click();
+  await page.waitForFunction((r) => (window as unknown as Ev).evergreen.state().runId > r, before);
+  s = await waitSettled(page);
+  expect(s.candles).toBe(days.size);
   expect(errors).toEqual([]);
 });
