@@ -70,7 +70,7 @@ test('calc_bars_count: the last N bars only, at the daily and the weekly timefra
   // A replay of the last 60 of the N weeks, reloaded once a checkpoint exists mid-way.
   const FROM = N - 60;
   await startReplay(page, FROM);
-  await setSpeed(page, 25);
+  await setSpeed(page, 5);
   await page.getByTestId('replay-play').click();
   await page.waitForFunction(
     (from) => {

@@ -33,7 +33,7 @@ export { SnapshotError, type SnapshotErrorCode } from './snapshot/format.js';
 export { inspectSnapshotBytes, formatSnapshotReport, type SnapshotReport } from './runtime/inspect.js';
 export type { BarColumns } from './data/bars.js';
 export { parseBarsCsv, ParseError, type ParsedBars } from './data/csv.js';
-export { inferMintick, inferTimeframe, tickerFromFileName, csvSymbolInfo } from './data/infer.js';
+export { inferMintick, inferTimeframe, tickerFromFileName, tickerOf, csvSymbolInfo } from './data/infer.js';
 export {
   encodeCheckpointFile,
   decodeCheckpointFile,
@@ -61,3 +61,4 @@ export { QUAL_NAMES } from './core/types.js';
 export { brokerOf, strategyReport, type StrategyReport, type TradeRow, type PerformanceSummary } from './builtins/strategy/report.js';
 export { tradesCsv } from './builtins/strategy/trades-csv.js';
 export { withStrategyProperties, strategyPropertiesOf, STRATEGY_PROPERTIES, type StrategyProperties } from './builtins/strategy/properties.js';
+export { readSymbolToml, SymbolFileError, type SymbolFile } from './builtins/time/symbol-info.js';

@@ -33,6 +33,9 @@ export interface DatasetRecord {
   timeframe: string;
   warnings: string[];
   createdAt: number;
+  /** A symbol file (TOML, as the CLI's --symbol) imported for the dataset: its exchange, timezone
+   * and sessions (absent: 24x7 UTC, as the CLI reads a bar file alone). */
+  symbolToml?: string;
 }
 
 /** The bars of a stored dataset, as columns (the VM's BarColumns without `length`). */

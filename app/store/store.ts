@@ -200,6 +200,13 @@ export class Store {
     });
   }
 
+  /** Replaces a dataset's metadata (its bars unchanged). */
+  async putDatasetMeta(meta: DatasetRecord): Promise<void> {
+    await guardWrite(`the dataset '${meta.name}'`, 4096, async () => {
+      await this.db.put('datasets', meta);
+    });
+  }
+
   async deleteDataset(id: string): Promise<void> {
     const tx = this.db.transaction(['datasets', 'datasetBars'], 'readwrite');
     await Promise.all([tx.objectStore('datasets').delete(id), tx.objectStore('datasetBars').delete(id), tx.done]);

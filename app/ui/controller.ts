@@ -791,8 +791,9 @@ export class AppController {
     // A CSV, TSV or text file, or a file with no extension (downloads are sometimes saved without
     // one): the parser decides. A file named as something else (.xlsx, .json, .png…) is refused.
     const ext = /\.([A-Za-z0-9]{1,8})$/.exec(file.name)?.[1]?.toLowerCase() ?? null;
-    if (ext !== null && !['csv', 'txt', 'tsv'].includes(ext) && file.type !== 'text/csv') {
-      this.notify('error', 'csv', `${file.name} is not a CSV file: nothing was imported.`);
+    // (A .toml file is a symbol file for the imported datasets of its ticker.)
+    if (ext !== null && !['csv', 'txt', 'tsv', 'toml'].includes(ext) && file.type !== 'text/csv') {
+      this.notify('error', 'csv', `${file.name} is not a CSV file (nor a .toml symbol file): nothing was imported.`);
       return;
     }
     const bytes = new Uint8Array(await file.arrayBuffer());

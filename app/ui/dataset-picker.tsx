@@ -53,7 +53,7 @@ export function DatasetPicker({ state, controller }: { state: AppState; controll
       <input
         ref={file}
         type="file"
-        accept=".csv,.tsv,.txt,text/csv"
+        accept=".csv,.tsv,.txt,.toml,text/csv"
         hidden
         data-testid="csv-input"
         onChange={(e) => {

@@ -1,5 +1,6 @@
 // Drag-and-drop over the whole page: a dropped .csv imports as a dataset, a dropped .evergreen
-// file imports as a checkpoint. Shows an overlay while something is dragged over the page.
+// file imports as a checkpoint, a dropped .toml as a symbol file for the datasets of its ticker.
+// Shows an overlay while something is dragged over the page.
 
 import { useEffect, useState, type ReactNode } from 'react';
 import type { AppController } from './controller.js';
@@ -47,7 +48,7 @@ export function DropZone({ controller, children }: { controller: AppController; 
       {children}
       {over && (
         <div className="drop-overlay" data-testid="drop-overlay">
-          <div className="drop-box">Drop a CSV file to import it as a dataset (or an .evergreen checkpoint)</div>
+          <div className="drop-box">Drop a CSV file to import it as a dataset (or an .evergreen checkpoint, or a .toml symbol file)</div>
         </div>
       )}
     </>

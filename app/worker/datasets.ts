@@ -2,7 +2,7 @@
 // generated on the spot (the benchmark's seeded walk), and CSV files the user imported (stored in
 // IndexedDB). Each resolves to bars as columns plus the symbol and timeframe the VM runs them with.
 
-import { csvSymbolInfo, inferMintick, inferTimeframe, parseBarsCsv, tickerFromFileName, type BarColumns, type SymbolInfo } from '../../vm/index.js';
+import { csvSymbolInfo, inferMintick, inferTimeframe, parseBarsCsv, readSymbolToml, tickerFromFileName, type BarColumns, type SymbolInfo } from '../../vm/index.js';
 import { syntheticBars } from '../../vm/index.js';
 import type { DatasetBarsRecord, DatasetRecord } from '../store/schema.js';
 import type { DatasetInfo } from './protocol.js';
@@ -114,8 +114,19 @@ export function loadStored(meta: DatasetRecord, bars: DatasetBarsRecord): Loaded
   return {
     info: storedDatasetInfo(meta),
     bars: cols,
-    // The CLI's symbol for the same file (vm/data/infer.ts): a run gives the same snapshot in both.
-    symbol: csvSymbolInfo(meta.fileName, cols),
+    // The CLI's symbol for the same file (vm/data/infer.ts): a run gives the same snapshot in both;
+    // with a symbol file, what it says (as the CLI's --symbol; the bars' own spacing stays).
+    symbol: { ...csvSymbolInfo(meta.fileName, cols), ...symbolOfToml(meta.symbolToml) },
     timeframe: meta.timeframe,
   };
+}
+
+/** The symbol a stored symbol file gives (nothing without one; it was checked when imported). */
+function symbolOfToml(text: string | undefined): Partial<SymbolInfo> {
+  if (text === undefined) return {};
+  try {
+    return readSymbolToml(text).symbol;
+  } catch {
+    return {};
+  }
 }

@@ -7,14 +7,20 @@
 // it (or gets na with ignore_invalid_symbol). A chart-timeframe variant of a dataset is not a
 // separate source: the VM resamples what it needs.
 
-import type { Instance, RequestDataset } from '../../vm/index.js';
+import { tickerOf, type Instance, type RequestDataset } from '../../vm/index.js';
 import type { Store } from '../store/store.js';
 import { loadBuiltin, loadStored, tickerFromFileName, DEFAULT_DATASET_ID } from './datasets.js';
 
 /** Loaded bars by dataset id (imported datasets never change under an id). */
 const cache = new Map<string, RequestDataset>();
 
-const bare = (s: string): string => s.slice(s.indexOf(':') + 1).toUpperCase();
+/** A requested symbol as a file's ticker: without its exchange prefix, in the same characters. */
+const bare = (s: string): string => tickerOf(s.slice(s.indexOf(':') + 1));
+
+/** Forgets the loaded bars of dataset `id` (its symbol changed). */
+export function forgetDataset(id: string): void {
+  cache.delete(id);
+}
 
 /** Every dataset of `symbol` this browser has (matching with or without an exchange prefix). */
 export async function datasetsForSymbol(store: Store, baseUrl: string, symbol: string): Promise<{ found: RequestDataset[]; tickers: string[] }> {
@@ -57,6 +63,6 @@ export async function answerDataRequest(inst: Instance, store: Store, baseUrl: s
   inst.provideData(
     req.symbol,
     found.length > 0 ? found : null,
-    found.length > 0 ? '' : `import a CSV file named ${bare(req.symbol)}.csv: an imported dataset's ticker is its file name; this browser has ${[...new Set(tickers)].join(', ')}`,
+    found.length > 0 ? '' : `import a CSV file named ${bare(req.symbol)}.csv (or TradingView's export of its chart, named like EXCHANGE_${bare(req.symbol)}, 60.csv): an imported dataset's ticker is its file name; this browser has ${[...new Set(tickers)].join(', ')}`,
   );
 }

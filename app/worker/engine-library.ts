@@ -2,7 +2,8 @@
 // asks for), the scripts (samples seeded on first use, new, renamed, found by source), the datasets
 // (built-in, imported CSV files), compiling the open script and the identity of the run it makes.
 
-import { carriedDatasetId, compile, inferTimeframe, parseBarsCsv, ParseError, type Program } from '../../vm/index.js';
+import { carriedDatasetId, compile, inferTimeframe, parseBarsCsv, ParseError, readSymbolToml, SymbolFileError, tickerFromFileName, tickerOf, type Program } from '../../vm/index.js';
+import { forgetDataset } from './engine-data.js';
 import type { ScriptRecord } from '../store/schema.js';
 import { librarySources } from './libraries.js';
 import { builtinDatasets, DEFAULT_DATASET_ID, loadBuiltin, loadStored, storedDatasetInfo, type LoadedDataset } from './datasets.js';
@@ -213,6 +214,50 @@ export abstract class EngineLibrary extends EngineCore {
     const rec: ScriptRecord = { id: newId(), name: n, source, createdAt: t, updatedAt: t, sample: null };
     await this.store.putScript(rec);
     return rec;
+  }
+
+  /** A symbol file (TOML, as the CLI's --symbol: exchange, timezone, sessions) for the imported
+   * datasets of its ticker: stored with them, so their days, weeks and months (the timeframe
+   * buttons, request.security) follow its sessions. Their checkpoints ran with the old symbol and
+   * are deleted. Returns the ids of the datasets it applies to. */
+  protected async importSymbolFile(fileName: string, bytes: Uint8Array): Promise<{ result: ImportResult; ids: string[] }> {
+    const fail = (message: string) => ({ result: { ok: false, message, datasetId: null }, ids: [] });
+    let text: string;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch {
+      return fail(`${fileName} is not a UTF-8 text file: nothing was imported.`);
+    }
+    let ticker: string;
+    try {
+      ticker = tickerOf(readSymbolToml(text).symbol.ticker);
+    } catch (e) {
+      if (e instanceof SymbolFileError) return fail(`${fileName}: ${e.message} — nothing was imported.`);
+      return fail(`${fileName}: ${errorMessage(e)} — nothing was imported.`);
+    }
+    const metas = await this.store.listDatasets();
+    const targets = metas.filter((m) => tickerFromFileName(m.fileName) === ticker);
+    if (targets.length === 0) {
+      const have = [...new Set(metas.map((m) => tickerFromFileName(m.fileName)))];
+      return fail(`${fileName} describes ${ticker}, and no imported dataset has that ticker${have.length > 0 ? ` (this browser has ${have.join(', ')})` : ''}: import its bars first (a CSV file named ${ticker}.csv), then the symbol file.`);
+    }
+    const ids = targets.map((m) => m.id);
+    let dropped = 0;
+    try {
+      for (const m of targets) await this.store.putDatasetMeta({ ...m, symbolToml: text });
+      for (const s of await this.store.listSnapshots()) {
+        if (!ids.includes(splitChartTimeframe(s.datasetId).base)) continue;
+        await this.store.deleteSnapshot(s.id);
+        dropped++;
+      }
+    } catch (e) {
+      return fail(errorMessage(e));
+    }
+    for (const id of ids) forgetDataset(id);
+    if (this.dataset && ids.includes(splitChartTimeframe(this.dataset.info.id).base)) this.dataset = null;
+    const names = targets.map((m) => m.name).join(', ');
+    const cps = dropped > 0 ? ` Its ${dropped} checkpoint${dropped === 1 ? '' : 's'}, made with the old symbol, ${dropped === 1 ? 'was' : 'were'} deleted.` : '';
+    return { result: { ok: true, message: `Applied ${fileName} (${ticker}) to ${names}: its timezone and sessions now set the days, weeks and months.${cps}`, datasetId: null }, ids };
   }
 
   /** Parses a CSV file and stores it as a dataset (the facade then opens it). */

@@ -21,6 +21,8 @@ import { MAIN_BRANCH } from '../store/schema.js';
 import { armTestHang } from './test-hang.js';
 import { CHART_ID } from './engine-studies.js';
 import { newId } from './checkpoint.js';
+import { calcBarsView } from './calc-bars.js';
+import { splitChartTimeframe } from './chart-timeframe.js';
 
 export type { Transfer };
 
@@ -228,15 +230,48 @@ export class Engine extends EngineReplay implements EngineApi {
   selectDataset(id: string): Promise<void> {
     return this.exclusive(async () => {
       if (id === this.session.datasetId && this.active) return;
+      const at = this.replayTimeAcross(id);
       this.session.datasetId = id;
       this.session.replay = { ...this.session.replay, from: null, playing: false };
+      if (at !== null) {
+        // Another timeframe of the same dataset during a replay: the replay goes on from the same
+        // moment, as TradingView's does, paused on the bar of the new timeframe that holds it (that
+        // bar forms again from its open: nothing after the moment is shown).
+        const ds = await this.ensureDataset();
+        const program = this.compiled && this.compiled.source === this.script?.source ? this.compiled.program : null;
+        const bars = calcBarsView(ds, program).bars;
+        const from = ds.info.id === id ? barHolding(bars.time, at) : -1;
+        if (from >= 1 && from < bars.length) this.session.replay = { ...this.session.replay, from };
+      }
       await this.saveSession();
       await this.openCurrent(true);
       await this.pushSession();
     });
   }
 
+  /** The time of the next bar a replay would feed, when `id` is another timeframe of the replayed
+   * dataset (null: no replay, or another dataset). */
+  private replayTimeAcross(id: string): number | null {
+    const r = this.active;
+    if (!r || this.session.replay.from === null) return null;
+    if (splitChartTimeframe(id).base !== splitChartTimeframe(this.session.datasetId).base) return null;
+    const next = r.open ? r.open.bar : r.inst.barIndex + 1;
+    const t = r.dataset.bars.time[next];
+    return t === undefined ? null : t;
+  }
+
   async importCsv(fileName: string, bytes: Uint8Array): Promise<ImportResult> {
+    // A symbol file for imported datasets (engine-library.ts): the open chart runs again with it.
+    if (/\.toml$/i.test(fileName)) {
+      return this.exclusive(async () => {
+        const { result, ids } = await this.importSymbolFile(fileName, bytes);
+        if (!result.ok) return result;
+        await this.sendSnapshots();
+        if (ids.includes(splitChartTimeframe(this.session.datasetId).base)) await this.openCurrent(true);
+        await this.pushSession();
+        return result;
+      });
+    }
     const result = await this.importCsvFile(fileName, bytes);
     if (result.ok && result.datasetId) void this.selectDataset(result.datasetId);
     return result;
@@ -488,4 +523,16 @@ export class Engine extends EngineReplay implements EngineApi {
       return view;
     });
   }
+}
+
+/** The last bar that opened at or before `t` (-1: none). */
+function barHolding(time: Float64Array, t: number): number {
+  let lo = 0;
+  let hi = time.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((time[mid] as number) <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
 }

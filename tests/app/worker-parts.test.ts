@@ -143,5 +143,12 @@ describe('dataset inference (one set of rules for the app and the CLI)', () => {
     // Small prices are held by a float32 to 7 significant digits: 1.083451 stays 6 decimals.
     expect(inferMintick(pricedAt([1.083451]))).toBe(1e-6);
     expect(tickerFromFileName('my data (2024).csv')).toBe('MY_DATA_2024');
+    // TradingView's "Export chart data" names: EXCHANGE_SYMBOL, TIMEFRAME[_id] gives SYMBOL.
+    expect(tickerFromFileName('FX_EURUSD, 60.csv')).toBe('EURUSD');
+    expect(tickerFromFileName('BINANCE_BTCUSDT, 1D_3f2a1.csv')).toBe('BTCUSDT');
+    expect(tickerFromFileName('BYBIT_BTCUSDT.P, 240.csv')).toBe('BTCUSDT_P');
+    expect(tickerFromFileName('NASDAQ_AAPL, 1W.csv')).toBe('AAPL');
+    // Other names with a comma keep the whole name.
+    expect(tickerFromFileName('prices, old.csv')).toBe('PRICES_OLD');
   });
 });

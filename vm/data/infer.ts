@@ -96,9 +96,20 @@ export function inferTimeframe(bars: BarColumns): string {
 }
 
 /** The ticker of a bar file named `fileName`: its name without the extension, upper case, each run of
- * other characters than letters and digits one `_` (at most 24 characters); `DATA` when nothing is left. */
+ * other characters than letters and digits one `_` (at most 24 characters); `DATA` when nothing is left.
+ * A name as TradingView's "Export chart data" writes it — `EXCHANGE_SYMBOL, TIMEFRAME` with an
+ * optional `_xxxxx` suffix (`FX_EURUSD, 60.csv`, `BINANCE_BTCUSDT, 1D_3f2a1.csv`) — gives SYMBOL. */
 export function tickerFromFileName(fileName: string): string {
-  const base = fileName.replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
+  const name = fileName.replace(/\.[^.]*$/, '');
+  const tv = /^[A-Za-z0-9]+_([^,\s]+), ?[0-9]*[SDWMH]?(?:_[0-9A-Za-z]+)?$/.exec(name);
+  return tickerOf(tv?.[1] ?? name);
+}
+
+/** `text` as a ticker: upper case, each run of other characters than letters and digits one `_`
+ * (at most 24 characters); `DATA` when nothing is left. A requested symbol (its exchange prefix
+ * removed) compares with a file's ticker this way (`BTCUSDT.P` is `BTCUSDT_P`). */
+export function tickerOf(text: string): string {
+  const base = text.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
   return (base || 'DATA').toUpperCase().slice(0, 24);
 }
 
