@@ -308,13 +308,20 @@ export abstract class EngineCore {
     for (const w of waiting) w(info);
   }
 
+  /** Bars of the dataset the open script runs on: the active run's (its last calc_bars_count
+   * bars, calc-bars.ts), else the loaded dataset's. */
+  protected runBars(): number {
+    const r = this.active;
+    return r && this.dataset && r.dataset.info.id === this.dataset.info.id ? r.dataset.bars.length : (this.dataset?.bars.length ?? 0);
+  }
+
   protected replayState(): ReplayState {
     const r = this.active;
     const next = r ? (r.open ? r.open.bar : r.inst.barIndex + 1) : 0;
     return {
       from: this.session.replay.from,
       next,
-      end: this.dataset?.bars.length ?? 0,
+      end: this.runBars(),
       playing: this.session.replay.playing,
       speed: this.session.replay.speed,
     };

@@ -12,6 +12,7 @@ import { BLANK_SCRIPT, SAMPLE_SCRIPTS, fetchSample } from './samples.js';
 import { newId } from './checkpoint.js';
 import { mark } from '../marks.js';
 import { resampleLoaded, splitChartTimeframe } from './chart-timeframe.js';
+import { calcBarsNote, calcBarsView } from './calc-bars.js';
 import type { CompileInfo, DatasetInfo, ImportResult, InitOptions, SessionView } from './protocol.js';
 import { EngineCore, defaultSession, errorMessage, programInfo, splitStrategyProps, type RunIdentity } from './engine-core.js';
 import type { InputValue } from '../../vm/index.js';
@@ -170,6 +171,15 @@ export abstract class EngineLibrary extends EngineCore {
     const info: CompileInfo = { diagnostics: c.diagnostics, program: c.program ? programInfo(c.program) : null };
     this.send({ type: 'compiled', info });
     return info;
+  }
+
+  /** The dataset `program` runs on (its last calc_bars_count bars: calc-bars.ts), told to the page
+   * when that is not the whole dataset. */
+  protected runDataset(ds: LoadedDataset, program: Program): LoadedDataset {
+    const view = calcBarsView(ds, program);
+    const note = calcBarsNote(ds, view, program);
+    if (note) this.notice('info', 'calc-bars-count', note);
+    return view;
   }
 
   protected replayFromFor(ds: { bars: { length: number } }): number | null {

@@ -10,6 +10,7 @@
 // event, each tagged with the study's id (studyDrawings). Their logs and alerts are the editor
 // script's alone.
 
+import { calcBarsCount } from './calc-bars.js';
 import { compile, Instance, type DrawingRecord, type Program, type RunResult } from '../../vm/index.js';
 import { answerDataRequest } from './engine-data.js';
 import type { Store, AssembledOutputs } from '../store/store.js';
@@ -168,6 +169,11 @@ export async function openStudies(
       continue;
     }
     const program = c.program;
+    const cbc = calcBarsCount(program);
+    if (cbc !== null && cbc < ds.bars.length) {
+      // The chart's bars are the editor's script's (calc-bars.ts): an added script runs on them all.
+      host.notice('warning', 'study-calc-bars', `'${script.name}' on the chart has calc_bars_count = ${cbc}: an added script runs on every bar the chart shows (${ds.bars.length.toLocaleString('en-US')}); open it in the editor to run it on the last ${cbc.toLocaleString('en-US')} only.`);
+    }
     const resolved = resolveInputs(program.inputs, rec.inputs);
     const sourceHash = hashText(script.source);
     const runKey = runKeyOf({ sourceHash, inputs: resolved.values, datasetId: ds.info.id, replayFrom });

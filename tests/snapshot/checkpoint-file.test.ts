@@ -51,7 +51,7 @@ describe('checkpoint files', () => {
     const bytes = encodeCheckpointFile({
       run: { bar: 4, scriptName: 'S', source: 'plot(close)', inputs: {}, datasetId: 'csv:x', datasetName: 'x', replayFrom: null, totalBars: 5, barsDigest: null },
       snapshot: Uint8Array.of(1),
-      outputs: { time: new Float64Array(5), columns: [] },
+      outputs: { time: Float64Array.from([0, 1, 2, 3, 4]), columns: [] },
       dataset: { name: 'x', fileName: 'x.csv', timeframe: '1', ...bars },
     });
     expect(() => decodeCheckpointFile(bytes)).toThrow(CheckpointFileError);

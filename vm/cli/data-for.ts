@@ -8,7 +8,8 @@
 // chart's ticker at a lower timeframe; without one, the chart's own bars answer (at the chart's
 // timeframe each chart bar is its own single intrabar, as on TradingView).
 
-import { readFileSync } from 'node:fs';
+import { readFileBounded, READ_LIMITS, TooLargeError } from './read-bounded.js';
+import { readBarsFile } from './read-bars.js';
 import type { DataAnswer, DataRequest, RequestDataset } from '../index.js';
 import type { SymbolInfo } from '../core/runtime.js';
 import { parseBarsCsv } from '../data/csv.js';
@@ -27,13 +28,23 @@ export function parseTickerFile(flag: string, v: string, example: string): [stri
   return [v.slice(0, eq).trim(), v.slice(eq + 1)];
 }
 
-function readText(path: string, what: string): string {
+function readBuffer(path: string, what: string): Buffer {
   try {
-    return readFileSync(path, 'utf8');
+    return readFileBounded(path, what === 'symbol file' ? READ_LIMITS.symbol : READ_LIMITS.bars);
   } catch (e) {
+    if (e instanceof TooLargeError) throw new DataForError(`cannot read the ${what} '${path}': ${e.message}`);
     const code = (e as { code?: unknown }).code;
     throw new DataForError(`cannot read the ${what} '${path}': ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : String(code ?? e)}`);
   }
+}
+
+function readText(path: string, what: string): string {
+  return readBuffer(path, what).toString('utf8');
+}
+
+/** A UTF-16 file (its byte order mark first), decoded. */
+function utf16(b: Buffer): string {
+  return new TextDecoder(b[0] === 0xfe ? 'utf-16be' : 'utf-16le').decode(b);
 }
 
 /** The chart's own bars, timeframe and symbol (--data's). */
@@ -93,7 +104,12 @@ export class OtherData {
     const out = (this.files.get(ticker) ?? []).map((path): RequestDataset => {
       let bars;
       try {
-        bars = parseBarsCsv(readText(path, 'data file'), { name: path }).bars;
+        // As --data's file: read in pieces (a device or a pipe never sits in memory whole), UTF-16 decoded whole.
+        const cannotRead = (e: unknown): never => {
+          const code = (e as { code?: unknown }).code;
+          throw new DataForError(`cannot read the data file '${path}': ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : String(code ?? e)}`);
+        };
+        bars = (readBarsFile(path, path, cannotRead) ?? parseBarsCsv(utf16(readBuffer(path, 'data file')), { name: path })).bars;
       } catch (e) {
         if (isParseError(e)) throw new DataForError(`--data-for ${ticker}=${path}: ${e.message}`);
         throw e;

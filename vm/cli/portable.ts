@@ -123,6 +123,14 @@ export function resumeCheckpointFile(
       );
     }
     bars = columnsOf(file.dataset);
+    // The bars the file carries are the checkpoint's own (as the app checks on import): damaged ones
+    // would go on silently with other prices.
+    if (file.run.barsDigest !== null && barsDigest(bars, k + 1) !== file.run.barsDigest) {
+      throw new PortableError(`${path}: the bars it carries are not the bars its checkpoint ran on (the file is damaged); export it again`);
+    }
+    if (file.run.barsDigest !== null && file.run.datasetId.startsWith('csv:') && carriedDatasetId(bars) !== file.run.datasetId) {
+      throw new PortableError(`${path}: the bars it carries after the checkpoint are not the dataset it names (the file is damaged); export it again`);
+    }
     from = k + 1;
     dataLabel = `the bars of ${path}`;
   } else {

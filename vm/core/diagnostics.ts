@@ -55,6 +55,16 @@ export class LineMap {
   }
 }
 
+/** A message quoting a hostile script (a name, string or color of a million characters) stays one
+ * readable line: a message over 1,000 characters has each quoted text of 300 characters or more cut
+ * to its first 60 and its length, and is then at most 1,000 characters. Ordinary messages (which may
+ * quote a line of the script, or hold apostrophes in prose) are never touched. */
+export function shortenMessage(message: string): string {
+  if (message.length <= 1000) return message;
+  const short = message.replace(/(['`"])([^'`"\n]{300,})\1/g, (_m, q: string, text: string) => `${q}${text.slice(0, 60)}…${q} (${text.length.toLocaleString('en-US')} characters)`);
+  return short.length > 1000 ? `${short.slice(0, 999)}…` : short;
+}
+
 /** Builds diagnostics against one source text. Stages push into one shared list. */
 export class DiagnosticSink {
   readonly list: Diagnostic[] = [];
@@ -70,7 +80,7 @@ export class DiagnosticSink {
       code,
       severity,
       span,
-      message,
+      message: shortenMessage(message),
       line: a.line,
       column: a.column,
       endLine: b.line,

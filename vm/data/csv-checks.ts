@@ -101,6 +101,9 @@ export function warnPriceRanges(r: CsvRows, report: Reporter): void {
   if (r.outside > 0) {
     report.warn(r.outsideLine, `${r.outsideText}${r.outside > 1 ? ` (${r.outside} rows have open or close outside low..high; this is the first)` : ''}`);
   }
+  if (r.negativeVolume > 0) {
+    report.warn(r.negativeVolumeLine, `volume ${r.negativeVolumeValue} is negative${r.negativeVolume > 1 ? ` (${r.negativeVolume} rows have a negative volume; this is the first)` : ''}`);
+  }
 }
 
 /** The first `n` bars, oldest first: views when the estimate was close (one extra slot for the last

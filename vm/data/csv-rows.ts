@@ -41,7 +41,16 @@ export interface CsvRows {
   outside: number;
   outsideLine: number;
   outsideText: string;
+  /** Rows whose volume is below zero (kept as given, reported once), and the first's line. */
+  negativeVolume: number;
+  negativeVolumeLine: number;
+  negativeVolumeValue: number;
 }
+
+/** The longest row the loader reads (1 MiB of text, a thousand times a bar row with a hundred
+ * columns): a longer one is refused before it is parsed, so that a file of one endless line is
+ * refused in time proportional to its first MiB. */
+export const MAX_ROW_CHARS = 1 << 20;
 
 /** A hint for a cell that is almost a number: decimal commas and thousands separators. */
 function numberHint(cell: string): string {
@@ -121,11 +130,22 @@ class RowReader {
       tickVolume: h.tickVolumeCol >= 0 ? new Float64Array(capacity) : null,
       volumeNonZero: false,
       badRange: 0, badRangeLine: 0, badRangeText: '', outside: 0, outsideLine: 0, outsideText: '',
+      negativeVolume: 0, negativeVolumeLine: 0, negativeVolumeValue: 0,
     };
   }
 
   private colName(i: number): string {
     return this.h.shown[i] ?? '';
+  }
+
+  /** Refuses a row longer than MAX_ROW_CHARS (one that starts on `line`). */
+  rowTooLong(line: number): never {
+    return this.report.fail(line, null, `a row of more than ${MAX_ROW_CHARS.toLocaleString('en-US')} characters: no bar row is this long (is this a CSV file of bars?)`);
+  }
+
+  /** The line the next row starts on. */
+  get line(): number {
+    return this.rows.line;
   }
 
   /** Reads the rows of `text` from `pos`. Unless `final`, the text is a piece of a longer file:
@@ -334,6 +354,7 @@ class RowReader {
   private row(final: boolean): boolean {
     const { rows, h, r } = this;
     const line = rows.line;
+    const start = rows.pos;
     if (final) rows.readRecord();
     else {
       try {
@@ -344,6 +365,7 @@ class RowReader {
       }
       if (rows.pos >= rows.len && !endsLine(rows.text)) return false;
     }
+    if (rows.pos - start > MAX_ROW_CHARS) this.rowTooLong(line);
     this.checkFieldCount(line);
     // Yahoo Finance writes `date,null,null,...` for days without a price: such a row is skipped.
     let allNull = true;
@@ -499,6 +521,10 @@ export function storeBar(
     }
   }
   if (v !== 0 && !Number.isNaN(v)) r.volumeNonZero = true;
+  if (v < 0 && r.negativeVolume++ === 0) {
+    r.negativeVolumeLine = line;
+    r.negativeVolumeValue = v;
+  }
   if (r.tickVolume !== null) r.tickVolume[r.n] = tick;
   const b = r.bars;
   const n = r.n;
@@ -541,6 +567,8 @@ export function readRowsInPieces(
     const piece = next();
     if (piece === null) break;
     const rest = reader.readText(text, pos, false);
+    // A row that pieces keep extending would be scanned again at each piece (quadratic time).
+    if (text.length - rest > MAX_ROW_CHARS) reader.rowTooLong(reader.line);
     text = text.slice(rest) + piece;
     pos = 0;
   }

@@ -174,6 +174,17 @@ function need(cond: boolean, what: string): asserts cond {
   if (!cond) throw new CheckpointFileError(`Not a valid Evergreen checkpoint file: ${what}.`);
 }
 
+/** The first bar whose time is not a finite time after the previous bar's, or -1. */
+function badBarTime(time: Float64Array): number {
+  let prev = -Infinity;
+  for (let i = 0; i < time.length; i++) {
+    const t = time[i] as number;
+    if (!(t > prev) || !Number.isFinite(t) || Math.abs(t) > 8.64e15) return i;
+    prev = t;
+  }
+  return -1;
+}
+
 function isF64(v: unknown): v is Float64Array {
   return v instanceof Float64Array;
 }
@@ -228,6 +239,8 @@ export function decodeCheckpointFile(bytes: Uint8Array): CheckpointFile {
   const out = raw.outputs;
   need(isRecord(out) && isF64(out.time) && Array.isArray(out.columns), 'the plot rows are missing');
   const length = out.time.length;
+  const badRow = badBarTime(out.time);
+  need(badRow < 0, `the plot rows are damaged: row ${badRow} has time ${String(out.time[badRow])}, not a time after the row before it`);
   need(
     out.columns.every((cols) => Array.isArray(cols) && cols.every((c) => isF64(c) && c.length === length)),
     'the plot rows are inconsistent',
@@ -245,6 +258,9 @@ export function decodeCheckpointFile(bytes: Uint8Array): CheckpointFile {
       'the dataset bars are inconsistent',
     );
     need(typeof meta.name === 'string' && typeof meta.fileName === 'string' && typeof meta.timeframe === 'string', 'the dataset is incomplete');
+    // Bars go on from here: a damaged time (NaN, out of order) must stop the file, not a later date formatting.
+    const bad = badBarTime(b.time as Float64Array);
+    need(bad < 0, `the dataset bars are damaged: bar ${bad} has time ${String((b.time as Float64Array)[bad])}, not a time after the bar before it`);
     dataset = {
       name: meta.name,
       fileName: meta.fileName,

@@ -125,6 +125,10 @@ export class LowerContext {
   /** Names assigned with `:=` (or compound) anywhere: such variables are not const. */
   readonly reassigned = new Set<string>();
   readonly barSeries = new Map<number, number>();
+  /** History of built-in variables computed on read (`strategy.position_size[1]`): a series of
+   * main per name, written at the end of every bar (lower/index.ts), so that its history is the
+   * variable's on every bar, not only on the bars where the read was evaluated. */
+  readonly varSeries = new Map<string, { slot: number; numeric: boolean }>();
   /** Depth of request.security expressions being lowered (lower/request.ts): inside one, the
    * history of a bar variable is the requested timeframe's, not the chart's bar series. */
   requestDepth = 0;

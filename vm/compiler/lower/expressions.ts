@@ -12,7 +12,8 @@ import { MAX_STRING_LENGTH } from '../../builtins/limits.js';
 import { sigToPType, unify } from '../overloads.js';
 import { colorFromRgba } from '../../runtime/color-value.js';
 import { type LowerContext, type Val, VOID } from './context.js';
-import { dotted, ident, member, readVar } from './names.js';
+import { builtinVar, dotted, ident, member, readVar } from './names.js';
+import { notInStrategy } from './strategy.js';
 import { call } from './calls.js';
 import { forExpr, forInExpr, ifExpr, switchExpr, whileExpr } from './control.js';
 
@@ -142,6 +143,19 @@ export function history(cx: LowerContext, e: A.Index, scope: Scope): Val {
       type = { ...type, qual: Qual.Series };
       noteRead(cx, cx.main, ser, k);
       return emitSerGet(cx, fn, ser, global, true, off, k, type, cx.main);
+    }
+    const vs = cx.varSeries.get(name);
+    if (bv && vs !== undefined && k !== 0) {
+      // A variable computed on read (strategy.*): its series is written at the start of every bar
+      // (lower/index.ts builtinVarSeries).
+      if (notInStrategy(cx, bv.name, obj.span)) return cx.poison();
+      type = sigToPType(bv.type, null);
+      const numeric = vs.numeric;
+      ser = vs.slot;
+      global = !fn.isMain;
+      type = { ...type, qual: Qual.Series };
+      noteRead(cx, cx.main, ser, k);
+      return emitSerGet(cx, fn, ser, global, numeric, off, k, type, cx.main);
     }
   }
   if (ser < 0) {
