@@ -195,7 +195,9 @@ export class LowerContext {
     } else if (script.version === null) {
       sink.warning('W301', { start: 0, end: 0 }, 'No //@version annotation: compiling as Pine v6.');
     } else if (script.version !== 5 && script.version !== 6) {
-      sink.error('E501', { start: 0, end: 0 }, `Pine version ${script.version} is not supported: use //@version=5 or //@version=6${script.version < 5 ? " (TradingView's Pine Editor converts a v4 script to v5)" : ''}.`);
+      // At the //@version annotation (a script may open with comment lines).
+      const at = /^[ \t]*\/\/\s*@version\s*=/m.exec(sink.source)?.index ?? 0;
+      sink.error('E501', { start: at, end: at }, `Pine version ${script.version} is not supported: use //@version=5 or //@version=6${script.version < 5 ? " (TradingView's Pine Editor converts a v4 script to v5)" : ''}.`);
     }
     this.main = this.newFn('main', true);
     this.globalScope = new Scope(null, this.main, this.globalTable);
