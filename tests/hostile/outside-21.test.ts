@@ -45,6 +45,23 @@ describe('scripts', () => {
     expect(ok.plots.plot0).toBe(100_000);
   });
 
+  it('one matrix.pinv / eigenvalues call on a 316 × 316 matrix is a runtime error naming the call (it ran for minutes)', () => {
+    const fill = 'm = matrix.new<float>(316, 316, 0.0)\nfor i = 0 to 315\n    for j = 0 to 315\n        m.set(i, j, math.sin(i * 7 + j * 13))\n';
+    for (const call of ['pinv', 'eigenvalues']) {
+      const r = runHostile(script(`${fill}r = m.${call}()\nplot(close)`), { bars: 1, timeoutMs: 60_000 });
+      expect(r.kind, call).toBe('runtime');
+      expect(r.message, call).toMatch(new RegExp(`'matrix\\.${call}\\(\\)' took longer than 500 ms on a 316 × 316 matrix`));
+    }
+  });
+
+  it('matrix.pinv of a small matrix with large elements is still exact (the Jacobi sweeps stop relative to its size)', () => {
+    // [[2e6, 1e6], [1e6, 2e6]]⁻¹ = [[2e6, -1e6], [-1e6, 2e6]] / 3e12 (by hand).
+    const r = runHostile(script('m = matrix.new<float>(2, 2, 1e6)\nm.set(0, 0, 2e6)\nm.set(1, 1, 2e6)\np = m.pinv()\nplot(p.get(0, 0) * 1e12, "a")\nplot(p.get(0, 1) * 1e12, "b")'), { bars: 1 });
+    expect(r.kind).toBe('ok');
+    expect(r.plots.a).toBeCloseTo(2e6 / 3, 3);
+    expect(r.plots.b).toBeCloseTo(-1e6 / 3, 3);
+  });
+
   it('a diagnostic quoting a name or color of 300,000 characters stays one short line', () => {
     const long = 'b'.repeat(300_000);
     const r = compile(script(`plot(${long})\nplot(close, color=#${'f'.repeat(100_000)})`));

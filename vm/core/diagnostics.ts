@@ -56,11 +56,11 @@ export class LineMap {
 }
 
 /** A message quoting a hostile script (a name, string or color of a million characters) stays one
- * readable line: each quoted text longer than 80 characters keeps its first 60 and its length, and
- * the whole message at most 1,000 characters. */
+ * readable line: past 1,000 characters, each quoted text longer than 200 characters keeps its first
+ * 60 and its length, and the whole message at most 1,000 characters. */
 export function shortenMessage(message: string): string {
-  if (message.length <= 200) return message;
-  const short = message.replace(/(['`"])([^'`"\n]{81,})\1/g, (_m, q: string, text: string) => `${q}${text.slice(0, 60)}…${q} (${text.length.toLocaleString('en-US')} characters)`);
+  if (message.length <= 1000) return message;
+  const short = message.replace(/(['`"])([^'`"\n]{201,})\1/g, (_m, q: string, text: string) => `${q}${text.slice(0, 60)}…${q} (${text.length.toLocaleString('en-US')} characters)`);
   return short.length > 1000 ? `${short.slice(0, 999)}…` : short;
 }
 
