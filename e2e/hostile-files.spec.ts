@@ -5,7 +5,7 @@
 // page stays responsive. In every case the user's datasets, checkpoints and script are kept.
 
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, ftruncateSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
@@ -33,6 +33,27 @@ test('a CSV of one 4 MB line and a binary file are refused naming the reason; th
   await expect(page.getByTestId('notice').filter({ hasText: 'garbage.csv' })).toBeVisible();
   expect(await datasetOptions(page)).toEqual(before);
   expect((await appState(page)).totalBars).toBe(s0.totalBars);
+  expect(errors).toEqual([]);
+});
+
+test('a 2 GB CSV and a 2 GB .evergreen are refused by their size before the page reads them', async ({ page }) => {
+  const errors = watchErrors(page);
+  const dir = mkdtempSync(join(tmpdir(), 'evergreen-e2e-hostile-'));
+  // Sparse files: 2 GB by their size, nothing on the disk.
+  for (const name of ['huge.csv', 'huge.evergreen']) {
+    const fd = openSync(join(dir, name), 'w');
+    ftruncateSync(fd, 2 * 1024 ** 3);
+    closeSync(fd);
+  }
+  await openApp(page);
+  const before = await datasetOptions(page);
+  const s0 = await waitSettled(page);
+  await page.getByTestId('csv-input').setInputFiles(join(dir, 'huge.csv'));
+  await expect(page.getByTestId('notice').filter({ hasText: 'huge.csv is 2048 MB: the app imports files up to 512 MB' })).toBeVisible();
+  await page.getByTestId('snapshot-import-input').setInputFiles(join(dir, 'huge.evergreen'));
+  await expect(page.getByTestId('notice').filter({ hasText: 'huge.evergreen is 2048 MB: the app imports files up to 512 MB' })).toBeVisible();
+  expect(await datasetOptions(page)).toEqual(before);
+  expect((await appState(page)).snapshots).toEqual(s0.snapshots);
   expect(errors).toEqual([]);
 });
 
