@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../vm/compiler/compile.js';
 import { CheckpointFileError, decodeCheckpointFile, encodeCheckpointFile } from '../../vm/snapshot/checkpoint-file.js';
+import { readSymbolToml } from '../../vm/builtins/time/symbol-info.js';
 import { parseBarsCsv, parseBarsCsvPieces, ParseError } from '../../vm/data/csv.js';
 import { runHostile, script } from './harness.js';
 
@@ -179,5 +180,23 @@ describe('CLI inputs that never end (/dev/zero) or are too large', () => {
       expect(r.code, args.join(' ')).toBe(1);
       expect(r.err.trim(), args.join(' ')).toBe(want);
     }
+  });
+});
+
+describe('symbol files (TOML) with hostile values', () => {
+  it('an infinite mintick or pricescale and a zero pointvalue are refused naming the line and field (they were accepted)', () => {
+    const bad = (body: string): string => {
+      try {
+        readSymbolToml(`[symbol]\nticker = "X"\n${body}\n`);
+      } catch (e) {
+        return e instanceof Error ? e.message : String(e);
+      }
+      return 'accepted';
+    };
+    expect(bad('mintick = 1e400')).toMatch(/line 3.*'mintick'.*expected a finite number, got Infinity/);
+    expect(bad('mintick = inf')).toMatch(/line 3.*'mintick'.*expected a finite number, got Infinity/);
+    expect(bad('mintick = 0.01\npricescale = -inf')).toMatch(/line 4.*'pricescale'.*expected a finite number, got -Infinity/);
+    expect(bad('mintick = 0.01\npointvalue = 0')).toMatch(/line 4.*'pointvalue'.*must be a positive number, got 0/);
+    expect(bad('mintick = 0.01\npointvalue = 50')).toBe('accepted');
   });
 });
