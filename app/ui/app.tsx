@@ -62,7 +62,7 @@ export function App({ controller }: { controller: AppController }) {
   }, [controller]);
   return (
     <DropZone controller={controller}>
-      <div className="app" style={layout}>
+      <div className={state.program?.meta.kind === 'strategy' ? 'app has-tester' : 'app'} style={layout}>
         <Toolbar state={state} controller={controller} />
         <Notices notices={state.notices} controller={controller} />
         <main className="workspace">

@@ -19,6 +19,7 @@ import { now } from './scheduling.js';
 import { BACKFILL_WAIT_MS, CHART_WINDOW } from './protocol.js';
 import type { BarsChunk, DatasetInfo, ImportResult, OutputsChunk, SnapshotInfo } from './protocol.js';
 import { EngineLibrary } from './engine-library.js';
+import { calcBarsView } from './calc-bars.js';
 import { splitChartTimeframe } from './chart-timeframe.js';
 import { CHART_ID, checkpointStudies, openStudies, withStudyRows } from './engine-studies.js';
 import { KEEP_AUTO, REPLAY_CHECKPOINT_MS, barsChunk, chunkBuffers, errorMessage, programInfo, timeOfDay, type ActiveRun, type Job, type RunIdentity } from './engine-core.js';
@@ -311,10 +312,12 @@ export abstract class EngineCheckpoints extends EngineLibrary {
         ds = await this.ensureDataset();
         mark('w:dataset-ready');
       }
-      const id = this.identity(outcome.inst.program, ds);
+      // calc_bars_count = N: the run's bars are the dataset's last N (calc-bars.ts).
+      const rds = this.runDataset(ds, outcome.inst.program);
+      const id = this.identity(outcome.inst.program, rds);
       if (id.runKey !== c.runKey) continue;
-      const fits = early !== null && ds.info.id === c.datasetId && ds.bars.length === c.totalBars;
-      await this.adoptRestored(c, ds, id, outcome.inst, outcome.outputs, fits ? early : null);
+      const fits = early !== null && rds.info.id === c.datasetId && rds.bars.length === c.totalBars;
+      await this.adoptRestored(c, rds, id, outcome.inst, outcome.outputs, fits ? early : null);
       if ((await this.markStale(all, script, ds.info.id, sourceHash)).length > 0) await this.sendSnapshots();
       return true;
     }
@@ -506,7 +509,7 @@ export abstract class EngineCheckpoints extends EngineLibrary {
    * 0): another dataset, inputs or replay start, a failed or mid-bar run, or any other edit. */
   protected async keepAcrossPresentationEdit(program: Program, ds: LoadedDataset): Promise<boolean> {
     const old = this.active;
-    if (!old || old.dataset.info.id !== ds.info.id || old.program.source === program.source) return false;
+    if (!old || old.dataset.info.id !== ds.info.id || old.dataset.bars.length !== ds.bars.length || old.program.source === program.source) return false;
     const id = this.identity(program, ds);
     if (old.replayFrom !== id.replayFrom || stableJson(old.inputs) !== stableJson(id.resolved.values)) return false;
     // strategy: the tester's properties are part of the program the run was built with.
@@ -596,16 +599,17 @@ export abstract class EngineCheckpoints extends EngineLibrary {
     await this.compileCurrent();
     const program = this.compiled?.program;
     if (!program) return;
-    const ident = this.identity(program, ds);
+    const rds = this.runDataset(ds, program);
+    const ident = this.identity(program, rds);
     if (ident.runKey !== meta.runKey) {
       this.notice('error', 'mismatch', 'This checkpoint does not match its script and dataset any more: running from the first bar.');
-      await this.coldRun(program, ds);
+      await this.coldRun(program, rds);
       await this.pushSession();
       return;
     }
     await this.pushSession();
     if (meta.status !== 'ok') await this.store.updateSnapshot(id, { status: 'ok', statusMessage: null });
-    if (!(await this.adoptCheckpoint({ ...meta, status: 'ok' }, ds, ident))) await this.coldRun(program, ds);
+    if (!(await this.adoptCheckpoint({ ...meta, status: 'ok' }, rds, ident))) await this.coldRun(program, rds);
   }
 
   protected async exportFile(id: string): Promise<{ fileName: string; bytes: Uint8Array }> {
@@ -617,12 +621,14 @@ export abstract class EngineCheckpoints extends EngineLibrary {
     const rows = await this.store.readOutputs(meta.runKey, meta.bar + 1, shape);
     // The bars: carried when the user imported them (named by their content, as the CLI names a
     // data file's), else only their digest (a built-in dataset is in every browser).
-    const ds = this.dataset && this.dataset.info.id === meta.datasetId ? this.dataset : await this.loadDataset(meta.datasetId).catch(() => null);
+    const loaded = this.dataset && this.dataset.info.id === meta.datasetId ? this.dataset : await this.loadDataset(meta.datasetId).catch(() => null);
+    // calc_bars_count = N: the bars it ran on are the dataset's last N (calc-bars.ts).
+    const ds = loaded ? calcBarsView(loaded, program) : null;
     // A chart timeframe view (`csv:…@1W`): the file carries the resampled bars it ran on, as a
     // dataset of that timeframe (an importing browser needs neither the base file nor resampling).
     const view = splitChartTimeframe(meta.datasetId);
     const base = view.base.startsWith('csv:') ? await this.store.getDataset(view.base) : undefined;
-    const dm = base && view.tf !== null && ds ? { ...base, name: ds.info.name, timeframe: ds.timeframe, length: ds.bars.length } : base;
+    const dm = base && (view.tf !== null || ds !== loaded) && ds ? { ...base, name: ds.info.name, timeframe: ds.timeframe, length: ds.bars.length } : base;
     const file = portableFile({ meta, program, snapshot: bytes, rows, bars: ds?.bars ?? null, stored: dm ?? null });
     const safe = meta.scriptName.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'checkpoint';
     const fileName = `${safe}-bar${meta.bar}.evergreen`;

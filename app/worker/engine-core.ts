@@ -194,7 +194,7 @@ export abstract class EngineCore {
   protected dataset: LoadedDataset | null = null;
   /** A built-in dataset the page named, being built while the store opens. */
   protected preload: { id: string; ds: Promise<LoadedDataset | null> } | null = null;
-  protected compiled: { source: string; program: Program | null; diagnostics: Diagnostic[] } | null = null;
+  protected compiled: { source: string; libKey?: string; program: Program | null; diagnostics: Diagnostic[] } | null = null;
   protected active: ActiveRun | null = null;
   protected runSeq = 0;
   protected job: Job | null = null;
@@ -308,13 +308,20 @@ export abstract class EngineCore {
     for (const w of waiting) w(info);
   }
 
+  /** Bars of the dataset the open script runs on: the active run's (its last calc_bars_count
+   * bars, calc-bars.ts), else the loaded dataset's. */
+  protected runBars(): number {
+    const r = this.active;
+    return r && this.dataset && r.dataset.info.id === this.dataset.info.id ? r.dataset.bars.length : (this.dataset?.bars.length ?? 0);
+  }
+
   protected replayState(): ReplayState {
     const r = this.active;
     const next = r ? (r.open ? r.open.bar : r.inst.barIndex + 1) : 0;
     return {
       from: this.session.replay.from,
       next,
-      end: this.dataset?.bars.length ?? 0,
+      end: this.runBars(),
       playing: this.session.replay.playing,
       speed: this.session.replay.speed,
     };

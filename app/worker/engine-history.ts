@@ -52,14 +52,16 @@ export abstract class EngineHistory extends EngineCheckpoints {
       this.notice('error', 'compile', `The script has ${n} error${n === 1 ? '' : 's'}: fix ${n === 1 ? 'it' : 'them'} to run it.`);
       return;
     }
-    if (restore && (await this.restoreLatest(program, ds))) return;
+    // calc_bars_count = N: the run's dataset is the last N bars (calc-bars.ts).
+    const rds = this.runDataset(ds, program);
+    if (restore && (await this.restoreLatest(program, rds))) return;
     // Only colors, titles, styles… changed: the run goes on where it is (engine-checkpoints.ts).
-    if (!this.isHeld() && (await this.keepAcrossPresentationEdit(program, ds))) return;
+    if (!this.isHeld() && (await this.keepAcrossPresentationEdit(program, rds))) return;
     if (this.isHeld()) {
-      this.holdRun(program, ds);
+      this.holdRun(program, rds);
       return;
     }
-    await this.coldRun(program, ds);
+    await this.coldRun(program, rds);
   }
 
   /** Shows a held script's candles and layout without running it (it hung the engine last time). */

@@ -4,6 +4,7 @@
 
 import { carriedDatasetId, compile, inferTimeframe, parseBarsCsv, ParseError, type Program } from '../../vm/index.js';
 import type { ScriptRecord } from '../store/schema.js';
+import { librarySources } from './libraries.js';
 import { builtinDatasets, DEFAULT_DATASET_ID, loadBuiltin, loadStored, storedDatasetInfo, type LoadedDataset } from './datasets.js';
 import { hashText } from './hash.js';
 import { resolveInputs, runKeyOf } from './run-config.js';
@@ -11,6 +12,7 @@ import { BLANK_SCRIPT, SAMPLE_SCRIPTS, fetchSample } from './samples.js';
 import { newId } from './checkpoint.js';
 import { mark } from '../marks.js';
 import { resampleLoaded, splitChartTimeframe } from './chart-timeframe.js';
+import { calcBarsNote, calcBarsView } from './calc-bars.js';
 import type { CompileInfo, DatasetInfo, ImportResult, InitOptions, SessionView } from './protocol.js';
 import { EngineCore, defaultSession, errorMessage, programInfo, splitStrategyProps, type RunIdentity } from './engine-core.js';
 import type { InputValue } from '../../vm/index.js';
@@ -158,15 +160,26 @@ export abstract class EngineLibrary extends EngineCore {
   protected async compileCurrent(): Promise<CompileInfo> {
     const script = this.script;
     if (!script) throw new Error('No script is open.');
-    if (!this.compiled || this.compiled.source !== script.source) {
+    const libraries = librarySources(script.source, await this.store.listScripts());
+    const libKey = libraries.join('\u0000');
+    if (!this.compiled || this.compiled.source !== script.source || this.compiled.libKey !== libKey) {
       const source = script.source;
-      const { program, diagnostics } = compile(source);
-      this.compiled = { source, program, diagnostics };
+      const { program, diagnostics } = compile(source, { libraries });
+      this.compiled = { source, libKey, program, diagnostics };
     }
     const c = this.compiled;
     const info: CompileInfo = { diagnostics: c.diagnostics, program: c.program ? programInfo(c.program) : null };
     this.send({ type: 'compiled', info });
     return info;
+  }
+
+  /** The dataset `program` runs on (its last calc_bars_count bars: calc-bars.ts), told to the page
+   * when that is not the whole dataset. */
+  protected runDataset(ds: LoadedDataset, program: Program): LoadedDataset {
+    const view = calcBarsView(ds, program);
+    const note = calcBarsNote(ds, view, program);
+    if (note) this.notice('info', 'calc-bars-count', note);
+    return view;
   }
 
   protected replayFromFor(ds: { bars: { length: number } }): number | null {

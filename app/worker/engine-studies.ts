@@ -10,12 +10,14 @@
 // event, each tagged with the study's id (studyDrawings). Their logs and alerts are the editor
 // script's alone.
 
+import { calcBarsCount } from './calc-bars.js';
 import { compile, Instance, type DrawingRecord, type Program, type RunResult } from '../../vm/index.js';
 import { answerDataRequest } from './engine-data.js';
 import type { Store, AssembledOutputs } from '../store/store.js';
 import type { SnapshotKind, SnapshotMeta, StudyRecord } from '../store/schema.js';
 import type { LoadedDataset } from './datasets.js';
 import { hashText } from './hash.js';
+import { librarySources } from './libraries.js';
 import { resolveInputs, runKeyOf } from './run-config.js';
 import { readCheckpoint, writeCheckpoint } from './checkpoint.js';
 import { keepAcrossEdit } from './presentation-keep.js';
@@ -56,11 +58,11 @@ export interface StudyHost {
 
 const compiled = new Map<string, { program: Program | null; error: string | null }>();
 
-function compileCached(source: string): { program: Program | null; error: string | null } {
-  const key = hashText(source);
+function compileCached(source: string, libraries: readonly string[]): { program: Program | null; error: string | null } {
+  const key = hashText(libraries.length === 0 ? source : [source, ...libraries].join('\u0000'));
   let c = compiled.get(key);
   if (!c) {
-    const r = compile(source);
+    const r = compile(source, { libraries });
     const first = r.diagnostics.find((d) => d.severity === 'error');
     c = { program: r.program, error: r.program ? null : `${first ? `${first.line}:${first.column} ${first.message}` : 'it does not compile'}` };
     compiled.set(key, c);
@@ -153,6 +155,7 @@ export async function openStudies(
   const historyEnd = replayFrom ?? ds.bars.length;
   if (upTo >= 0) host.busy();
   const snaps = await host.store.listSnapshots();
+  const scripts = await host.store.listScripts();
   for (const rec of records) {
     const script = await host.store.getScript(rec.scriptId);
     if (!script) {
@@ -160,12 +163,17 @@ export async function openStudies(
       continue;
     }
     names.set(rec.id, script.name);
-    const c = compileCached(script.source);
+    const c = compileCached(script.source, librarySources(script.source, scripts));
     if (!c.program) {
       errors.set(rec.id, `'${script.name}' has errors: ${c.error ?? ''}`);
       continue;
     }
     const program = c.program;
+    const cbc = calcBarsCount(program);
+    if (cbc !== null && cbc < ds.bars.length) {
+      // The chart's bars are the editor's script's (calc-bars.ts): an added script runs on them all.
+      host.notice('warning', 'study-calc-bars', `'${script.name}' on the chart has calc_bars_count = ${cbc}: an added script runs on every bar the chart shows (${ds.bars.length.toLocaleString('en-US')}); open it in the editor to run it on the last ${cbc.toLocaleString('en-US')} only.`);
+    }
     const resolved = resolveInputs(program.inputs, rec.inputs);
     const sourceHash = hashText(script.source);
     const runKey = runKeyOf({ sourceHash, inputs: resolved.values, datasetId: ds.info.id, replayFrom });

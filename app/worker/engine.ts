@@ -269,7 +269,7 @@ export class Engine extends EngineReplay implements EngineApi {
 
   setReplayFrom(bar: number | null): Promise<void> {
     return this.exclusive(async () => {
-      const total = this.dataset?.bars.length ?? 0;
+      const total = this.runBars();
       const from = bar !== null && Number.isInteger(bar) && bar >= 1 && bar < total ? bar : null;
       if (bar !== null && from === null) {
         this.notice('warning', 'replay-range', `The replay can start at a bar from 1 to ${Math.max(1, total - 1)}.`);

@@ -16,6 +16,31 @@ function programOf(source: string): ProgramInfo {
 const sample = (f: string) => readFileSync(new URL(`../../public/samples/scripts/${f}`, import.meta.url), 'utf8');
 
 describe('chart plan', () => {
+  it('reads a gradient fill\'s input color per bar (the compiler records it as a channel)', () => {
+    const plan = buildChartPlan(
+      programOf('//@version=5\nindicator("g", overlay=true)\nF0 = input.color(#08998164, "F0")\na = plot(close)\nb = plot(open)\nfill(a, b, close, open, color.red, F0)\n'),
+    );
+    const g = plan.fills[0]?.gradient;
+    expect(g?.topColor).toBe('rgba(242, 54, 69, 1)');
+    expect(g?.topColorChannel).toBe(-1);
+    // The bottom color is the input: no constant, a channel the fill reads on each bar.
+    expect(g?.bottomColor).toBeNull();
+    expect(g?.bottomColorChannel).toBeGreaterThanOrEqual(0);
+  });
+
+  it('names an untitled plot "Plot" in the legend, as TradingView does, and keeps its key plot0', () => {
+    const plan = buildChartPlan(
+      programOf('//@version=6\nindicator("t")\nplot(close)\nplot(open, "Open")\nplot(high)\nplot(low, "plot9")\nplotshape(close > open)\nplot(hl2, display = display.none)\nplot(ohlc4)\n'),
+    );
+    expect(plan.series.map((s) => [s.title, s.label])).toEqual([
+      ['plot0', 'Plot'],
+      ['Open', 'Open'],
+      ['plot2', 'Plot'],
+      ['plot9', 'plot9'],
+      ['plot5', 'Plot'],
+    ]);
+  });
+
   it('puts an overlay script on the price pane with its lines, markers and background', () => {
     const plan = buildChartPlan(programOf(sample('bollinger-ma.pine')));
     expect(plan.panes).toBe(1);

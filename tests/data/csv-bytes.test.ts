@@ -127,6 +127,18 @@ test('randomly damaged files: the text loader’s result, or declined', () => {
   expect(accepted).toBeGreaterThan(150);
 });
 
+test('columns sized from long rows in the first 64 kB, then many short rows: they grow, the same bars', () => {
+  // The column size is estimated from the first 64 kB's lines per byte: long rows there, short rows
+  // after, make it far too small.
+  const rows = ['time,open,high,low,close,volume'];
+  let t = 1000;
+  for (let i = 0; i < 1500; i++, t += 60) rows.push(`${t},123456.789012345,123457.789012345,123455.789012345,123456.789012345,1234567.89012345`);
+  for (let i = 0; i < 30000; i++, t += 60) rows.push(`${t},1,2,0.5,1.5,${i % 9}`);
+  rows.push(`${t},1,2,0.5,1.5,7`); // no line feed after the last row
+  expect(check(rows.join('\n'))).toBe(true);
+  expect(check(rows.join('\r\n'))).toBe(true);
+});
+
 test('a file read in chunks cut after line feeds: the same bars as read whole', () => {
   for (const eol of ['\n', '\r\n']) {
     const bytes = utf8(bars(5000, eol));

@@ -108,6 +108,31 @@ plot(acc, "acc")
     });
     expectRefused(bad2, /program\.code\[\d+\] puts the series block of h\(float\) \(0 slots\) at offset 50/, ['inspect']);
   });
+
+  it("a request's var range (CTX_VARS) beyond the function's var slots is refused", () => {
+    const reqSrc = `//@version=6
+indicator("rv")
+count() =>
+    var int n = 0
+    n += 1
+    n
+plot(request.security(syminfo.tickerid, "1D", count()), "n")
+`;
+    const bad = forge(snapshotOf(reqSrc), (p) => {
+      p.program.code[findOp(p, 0, Op.CTX_VARS) + 3] = 500; // 500 var numbers from the range's start
+    });
+    expectRefused(bad, /program\.code\[\d+\] names var slots \d+\.\.\d+ of 2/, ['inspect']);
+    // A dynamic request (its symbol chosen per bar): its state ranges (CTX_KEY) are checked too.
+    const dynSrc = `//@version=6
+indicator("dyn")
+s = bar_index % 2 == 0 ? "A" : "B"
+plot(request.security(s, "1D", ta.cum(close), ignore_invalid_symbol = true), "n")
+`;
+    const badKey = forge(snapshotOf(dynSrc), (p) => {
+      p.program.code[findOp(p, 0, Op.CTX_KEY) + 7] = 900; // 900 series from the range's start
+    });
+    expectRefused(badKey, /program\.code\[\d+\] names series slots \d+\.\.\d+ of \d+/, ['inspect']);
+  });
 });
 
 describe('the host\'s limits win over the snapshot\'s', () => {

@@ -27,6 +27,10 @@ plot(request.security(syminfo.tickerid, "1W", close, currency = currency.USD), "
 plot(request.security(syminfo.tickerid, "1W", high, lookahead = barmerge.lookahead_on, currency = currency.USD), "week_high_ahead")
 plot(request.security(syminfo.tickerid, "1D", close, currency = currency.EUR), "eur")
 plot(request.security(syminfo.tickerid, "1D", close), "plain")
+plot(request.security(syminfo.tickerid, "1D", syminfo.currency == "USD" ? 1 : 0, currency = currency.USD), "cur_usd")
+plot(request.security(syminfo.tickerid, "1W", syminfo.currency, lookahead = barmerge.lookahead_on, currency = currency.USD) == "USD" ? 1 : 0, "cur_week")
+plot(request.security(syminfo.tickerid, "1D", syminfo.currency == "EUR" ? 1 : 0), "cur_plain")
+plot(syminfo.currency == "EUR" ? 1 : 0, "cur_chart")
 `);
 
 // By hand: close × rate: 10 × 2 = 20, 22, 24, 26; day 4: 14 × 0.5 = 7, day 5 (no rate bar: day
@@ -35,7 +39,9 @@ plot(request.security(syminfo.tickerid, "1D", close), "plain")
 // opened with it (days 0..6: last close 0.5): 16 × 0.5 = 8 from day 6 on (na before).
 // lookahead_on, high: the whole week's high 17 × 0.5 = 8.5 on days 0..6, then the next week
 // (days 7..9 so far; rate 0.5) 20 × 0.5 = 10. Volume stays 10; EUR (the chart's own currency) and
-// no currency leave the closes as they are.
+// no currency leave the closes as they are. syminfo.currency is USD inside the requests converting
+// to USD (the requested context's prices are in it), EUR (the chart's) inside the others and outside.
+const ONES = Array<number>(10).fill(1);
 const PLAIN = [10, 11, 12, 13, 14, 15, 16, 17, 18, 19];
 const WANT: Record<string, number[]> = {
   usd: [20, 22, 24, 26, 7, 7.5, 8, 8.5, 9, 9.5],
@@ -45,6 +51,10 @@ const WANT: Record<string, number[]> = {
   week_high_ahead: [8.5, 8.5, 8.5, 8.5, 8.5, 8.5, 8.5, 10, 10, 10],
   eur: PLAIN,
   plain: PLAIN,
+  cur_usd: ONES,
+  cur_week: ONES,
+  cur_plain: ONES,
+  cur_chart: ONES,
 };
 
 const direct: DataAnswer = (req) => (req.symbol === 'EURUSD' ? { datasets: [{ bars: EURUSD, timeframe: '1D' }] } : { datasets: null, why: `give it with --data-for ${req.symbol}=file.csv` });
@@ -92,6 +102,25 @@ describe.each([
       split = restore(split);
       runBarsAnswering(split, CHART, direct, k);
       expect(plots(split), `split at ${k}`).toEqual(WANT);
+    }
+  });
+
+  test('stopped by an instruction budget and restored at every stop (inside the converted expression too): the same values', () => {
+    for (const budget of [1, 3, 8]) {
+      let inst = build();
+      for (let i = 0; i < 10; i++) {
+        let r = inst.runBar({ time: START + i * DAY, open: 9.5 + i, high: 11 + i, low: 9 + i, close: 10 + i, volume: 10 }, { budget });
+        for (let guard = 0; guard < 10_000 && r.status !== 'done'; guard++) {
+          if (r.status === 'yielded') {
+            inst = restore(inst);
+            r = inst.resume({ budget });
+          } else r = settle(inst, r, direct);
+        }
+        expect(r.status).toBe('done');
+      }
+      // Bars one at a time: lookahead_on shows the week formed so far (its high: the day's).
+      const got = plots(inst);
+      expect({ ...got, week_high_ahead: [] }, `budget ${budget}`).toEqual({ ...WANT, week_high_ahead: [] });
     }
   });
 

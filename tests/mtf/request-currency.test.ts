@@ -25,12 +25,16 @@ plot(request.security("OTHER", "1D", ta.sma(close, 2), currency = currency.USD),
 plot(request.security("OTHER", "1D", volume, currency = currency.USD), "vol")
 plot(request.security("OTHER", "1D", close, currency = currency.EUR), "eur")
 plot(request.security("OTHER", "1D", close), "plain")
+plot(request.security("OTHER", "1D", syminfo.currency == "USD" ? 1 : 0, currency = currency.USD), "cur_usd")
+plot(request.security("OTHER", "1D", syminfo.currency == "EUR" ? 1 : 0), "cur_eur")
 `;
 
 // By hand: close × rate: day 0: 100 × 2 = 200, 1: 202, 2: 204, day 3 (no OTHER bar) 204 again,
 // 4: 104 × 0.5 = 52, 5: 105 × 0.5 (day 4's rate) = 52.5, 53, 53.5, 54, 54.5. high - low = 2 × rate.
 // sma(2) of converted closes: na, 201, 203, 203, (204 + 52) / 2 = 128, 52.25, 52.75, 53.25, ...
 // Volume stays 10; currency = EUR (OTHER's own) and no currency leave closes as they are.
+// Inside a converting request syminfo.currency is the requested currency (USD: its prices are in
+// it), inside the others OTHER's own EUR.
 const PLAIN = [100, 101, 102, 102, 104, 105, 106, 107, 108, 109];
 const WANT: Record<string, number[]> = {
   usd: [200, 202, 204, 204, 52, 52.5, 53, 53.5, 54, 54.5],
@@ -39,6 +43,8 @@ const WANT: Record<string, number[]> = {
   vol: Array<number>(10).fill(10),
   eur: PLAIN,
   plain: PLAIN,
+  cur_usd: Array<number>(10).fill(1),
+  cur_eur: Array<number>(10).fill(1),
 };
 
 const other = { bars: OTHER, timeframe: '1D', symbol: { currency: 'EUR' } };

@@ -43,10 +43,8 @@ plot(request.security("", "1D", close), "empty")
     expect((err as PineRuntimeError).line).toBe(4);
   });
 
-  test('intrabars without a lower-timeframe dataset fail naming the symbol; currency rates say which dataset is missing', () => {
-    const errs = errorsOf('a = request.security_lower_tf(syminfo.tickerid, "1", close)\nb = request.currency_rate("USD", "EUR")');
-    expect(errs).toHaveLength(1);
-    expect(errs[0]).toMatch(/^4:5 E505 No data source for 'request.currency_rate': no exchange-rate dataset/);
+  test('intrabars without a lower-timeframe dataset fail naming the symbol (currency rates: request-currency-rate.test.ts)', () => {
+    expect(errorsOf('a = request.security_lower_tf(syminfo.tickerid, "1", close)\nb = request.currency_rate("USD", "EUR")')).toEqual([]);
     const { program } = compile('//@version=6\nindicator("x")\na = request.security_lower_tf(syminfo.tickerid, "60", close)\nplot(array.size(a))\n');
     if (!program) throw new Error('did not compile');
     const inst = Instance.builder(program).symbol({ ticker: 'BTCUSD', tickerid: 'X:BTCUSD' }).timeframe('1D').build();
@@ -56,12 +54,20 @@ plot(request.security("", "1D", close), "empty")
     expect(() => inst.resume()).toThrow(/request.security_lower_tf\(\): no data for symbol "X:BTCUSD"/);
   });
 
-  test('financial, economic and corporate-event requests say the data is not available here', () => {
-    for (const call of ['request.financial(syminfo.tickerid, "EBITDA", "FQ")', 'request.economic("US", "GDP")', 'request.dividends(syminfo.tickerid)', 'request.earnings(syminfo.tickerid)', 'request.splits(syminfo.tickerid, splits.denominator)']) {
+  test('financial, economic, corporate-event, Quandl and Seeds requests say there is no data source for them, at the call', () => {
+    const calls = [
+      'request.financial(syminfo.tickerid, "EBITDA", "FQ")',
+      'request.economic("US", "GDP")',
+      'request.dividends(syminfo.tickerid)',
+      'request.earnings(syminfo.tickerid)',
+      'request.splits(syminfo.tickerid, splits.denominator)',
+      'request.quandl("CFTC/SB_FO_ALL", barmerge.gaps_off, 0)',
+      'request.seed("seed_crypto_santiment", "BTC_SENTIMENT_POSITIVE_TOTAL", close)',
+    ];
+    for (const call of calls) {
       const errs = errorsOf(`a = ${call}`);
       expect(errs.length, call).toBeGreaterThan(0);
-      expect(errs[0], call).toContain(call.slice(0, call.indexOf('(')));
-      expect(errs[0], call).not.toContain('Undeclared');
+      expect(errs[0], call).toMatch(new RegExp(`^3:5 E504 No data source for '${call.slice(0, call.indexOf('(')).replace('.', '\\.')}': .* only on TradingView's servers`));
     }
   });
 

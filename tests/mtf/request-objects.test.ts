@@ -219,9 +219,9 @@ describe('request.security of arrays, maps, matrices and objects (by hand)', () 
     }
   });
 
-  test('request.security_lower_tf still refuses arrays, with a clear error', () => {
+  test('request.security_lower_tf refuses arrays (an array of arrays has no type), with a clear error', () => {
     const { program: p, diagnostics } = compile('//@version=6\nindicator("x")\na = request.security_lower_tf(syminfo.tickerid, "60", array.from(close))\nplot(array.size(a))\n');
     expect(p).toBeNull();
-    expect(diagnostics.map((d) => d.message).join(' ')).toMatch(/is array<float>: only numbers, bools, colors \(or tuples of them\) can be requested by request.security_lower_tf so far/);
+    expect(diagnostics.map((d) => d.message).join(' ')).toMatch(/is array<float>: request.security_lower_tf returns an array of the expression's values, and an array cannot hold arrays/);
   });
 });

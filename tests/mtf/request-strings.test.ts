@@ -127,10 +127,4 @@ describe('request.security of strings, bools and colors (by hand)', () => {
       expect(plotOf(P, inst, 'week')[7]).toBe(16);
     });
   }
-
-  test('request.security_lower_tf still refuses strings, with a clear error', () => {
-    const { program: p, diagnostics } = compile('//@version=6\nindicator("x")\na = request.security_lower_tf(syminfo.tickerid, "60", str.tostring(close))\nplot(array.size(a))\n');
-    expect(p).toBeNull();
-    expect(diagnostics.map((d) => d.message).join(' ')).toMatch(/is string: only numbers, bools, colors \(or tuples of them\)/);
-  });
 });

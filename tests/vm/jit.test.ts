@@ -6,6 +6,7 @@
 import { describe, expect, test } from 'vitest';
 import { compile, Instance, PineRuntimeError, type Program } from '../../vm/index.js';
 import { MAX_COMPILED_CODE } from '../../vm/runtime/jit.js';
+import { syntheticBars } from '../../bench/synthetic.js';
 
 function program(src: string): Program {
   const { program: p, diagnostics } = compile(src);
@@ -109,6 +110,46 @@ plot(ta.ema(close, 3), "e")`;
       }
       expect(Array.from(inst.outputs.column(0)), `budget ${budget}`).toEqual(Array.from(straight.outputs.column(0)));
       expect(Array.from(inst.outputs.column(1)), `budget ${budget}`).toEqual(Array.from(straight.outputs.column(1)));
+    }
+  });
+
+  test('runBars in any split gives the same values (first bars, chunks of the history loop)', () => {
+    // The compiled history runs an instance's first 32 bars in a copy of its body and the rest in
+    // chunks of 2,048 rows (jit.ts): splits across both boundaries, checked against the closes.
+    const src = `//@version=6
+indicator("c")
+var cnt = 0
+cnt += 1
+var arr = array.new<float>()
+arr.push(close)
+if arr.size() > 5
+    arr.shift()
+s = 0.0
+for i = 0 to arr.size() - 1
+    s += arr.get(i)
+plot(cnt, "cnt")
+plot(s, "sum5")
+plot(nz(close[2], -1), "prev2")`;
+    const p = program(src);
+    const n = 4500;
+    const cols = syntheticBars(n, 3);
+    const close = Array.from(cols.close);
+    const sum5 = close.map((_, i) => close.slice(Math.max(0, i - 4), i + 1).reduce((x, y) => x + y, 0));
+    for (const split of [[n], [31, 1, n - 32], [30, 3, 2047, 2, n - 2082], [1, 1, 1, 2100, n - 2103]]) {
+      for (const b of [Instance.builder(p), Instance.builder(p).interpreted()]) {
+        const inst = b.timeframe('1').totalBars(n).build();
+        let from = 0;
+        for (const k of split) {
+          inst.runBars(cols, from, from + k);
+          from += k;
+        }
+        const label = `${inst.machine.isCompiled ? 'compiled' : 'interpreted'} ${split.join('+')}`;
+        expect(Array.from(inst.outputs.column(0)), label).toEqual(close.map((_, i) => i + 1));
+        const got = Array.from(inst.outputs.column(1));
+        const worst = Math.max(...got.map((x, i) => Math.abs(x - (sum5[i] ?? NaN))));
+        expect(worst, label).toBeLessThan(1e-9);
+        expect(Array.from(inst.outputs.column(2)), label).toEqual(close.map((_, i) => (i >= 2 ? close[i - 2] : -1)));
+      }
     }
   });
 

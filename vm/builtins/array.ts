@@ -60,6 +60,16 @@ function checkSize(rt: Runtime, size: number, fn: string, added = size): void {
   noteAlloc(rt, added * 8, fn);
 }
 
+/** checkSize for one element more (push, unshift, insert). Its size is always a small integer,
+ * a new array's is a float read from a register: kept apart, V8 optimises each for its own kind of
+ * number (one function seeing both threw its optimised code away in a compiled run's first bars). */
+export function checkGrow(rt: Runtime, size: number, fn: string): void {
+  if (size > MAX_ARRAY_SIZE) {
+    rt.fail('array-too-large', `'${fn}()' would make an array of ${size} elements: Pine arrays hold at most ${MAX_ARRAY_SIZE.toLocaleString('en-US')}.`);
+  }
+  noteAlloc(rt, 8, fn);
+}
+
 function readElem(rt: Runtime, e: Elem, i: number): unknown {
   if (e === 'string') {
     const v = rt.o[i];
@@ -185,7 +195,7 @@ export function registerArray(): void {
     });
     defineFn(`array.push(id: ${A}, value: series ${e}): void`, (rt, a) => {
       const items = arrayArg(rt, a, 'array.push').items;
-      checkSize(rt, items.length + 1, 'array.push', 1);
+      checkGrow(rt, items.length + 1, 'array.push');
       items.push(readElem(rt, e, a + 1));
     });
     defineFn(`array.pop(id: ${A}): series ${e}`, (rt, a, d) => {
@@ -195,7 +205,7 @@ export function registerArray(): void {
     });
     defineFn(`array.unshift(id: ${A}, value: series ${e}): void`, (rt, a) => {
       const items = arrayArg(rt, a, 'array.unshift').items;
-      checkSize(rt, items.length + 1, 'array.unshift', 1);
+      checkGrow(rt, items.length + 1, 'array.unshift');
       items.unshift(readElem(rt, e, a + 1));
     });
     defineFn(`array.shift(id: ${A}): series ${e}`, (rt, a, d) => {
@@ -207,7 +217,7 @@ export function registerArray(): void {
       const arr = arrayArg(rt, a, 'array.insert');
       // Inserting at the size appends.
       const k = arrayIndex(rt, rt.f[a + 1] ?? NaN, arr.items.length + 1, 'array.insert');
-      checkSize(rt, arr.items.length + 1, 'array.insert', 1);
+      checkGrow(rt, arr.items.length + 1, 'array.insert');
       arr.items.splice(k, 0, readElem(rt, e, a + 2));
     });
     defineFn(`array.remove(id: ${A}, index: series int): series ${e}`, (rt, a, d) => {

@@ -8,7 +8,7 @@
 import { defineFn as defineRaw, type BuiltinImpl } from './registry.js';
 import { sliceImpl, withViews } from './array-extra.js';
 import { newArray } from '../core/heap.js';
-import { arrayArg, arrayIndex, MAX_ARRAY_SIZE } from './array.js';
+import { arrayArg, arrayIndex, checkGrow, MAX_ARRAY_SIZE } from './array.js';
 import { noteAlloc } from './limits.js';
 import type { Runtime } from '../core/runtime.js';
 
@@ -21,6 +21,17 @@ function defineFn(sig: string, impl: BuiltinImpl): void {
 
 function elem(rt: Runtime, i: number): unknown {
   return rt.o[i] ?? null;
+}
+
+/** `size` copies of `fill` in an array whose elements V8 keeps as any values from the start. One
+ * made by `new Array(0)` starts as small integers and changes kind at its first push of an object,
+ * which the push a compiled script has optimised (inlined, for the arrays it saw before) takes for
+ * an unexpected array and throws its code away (`--trace-deopt`: "not a Smi", bench (e)). */
+function objectItems(size: number, fill: unknown): unknown[] {
+  const items: unknown[] = [null];
+  items.length = 0;
+  for (let k = 0; k < size; k++) items.push(fill);
+  return items;
 }
 
 /** Pine's size limit (before anything is allocated), and the `added` elements noted against the
@@ -44,11 +55,11 @@ export const OBJECT_ARRAY_FUNCTIONS: readonly string[] = [
 defineFn(`__oarray.new(size: series int = 0, initial_value: series T = na): ${A}`, (rt, a, d) => {
   const size = rt.f[a] ?? NaN;
   checkSize(rt, size, 'array.new');
-  rt.o[d] = newArray(new Array<unknown>(size).fill(elem(rt, a + 1)));
+  rt.o[d] = newArray(objectItems(size, elem(rt, a + 1)));
 });
 defineFn(`__oarray.from(...values: series T): ${A}`, (rt, a, d, s) => {
   checkSize(rt, s, 'array.from');
-  const items: unknown[] = [];
+  const items = objectItems(0, null);
   for (let k = 0; k < s; k++) items.push(elem(rt, a + k));
   rt.o[d] = newArray(items);
 });
@@ -75,7 +86,7 @@ defineFn(`__oarray.last(id: ${A}): series T`, (rt, a, d) => {
 });
 defineFn(`__oarray.push(id: ${A}, value: series T): void`, (rt, a) => {
   const arr = arrayArg(rt, a, 'array.push');
-  checkSize(rt, arr.items.length + 1, 'array.push', 1);
+  checkGrow(rt, arr.items.length + 1, 'array.push');
   arr.items.push(elem(rt, a + 1));
 });
 defineFn(`__oarray.pop(id: ${A}): series T`, (rt, a, d) => {
@@ -85,7 +96,7 @@ defineFn(`__oarray.pop(id: ${A}): series T`, (rt, a, d) => {
 });
 defineFn(`__oarray.unshift(id: ${A}, value: series T): void`, (rt, a) => {
   const arr = arrayArg(rt, a, 'array.unshift');
-  checkSize(rt, arr.items.length + 1, 'array.unshift', 1);
+  checkGrow(rt, arr.items.length + 1, 'array.unshift');
   arr.items.unshift(elem(rt, a + 1));
 });
 defineFn(`__oarray.shift(id: ${A}): series T`, (rt, a, d) => {
@@ -97,7 +108,7 @@ defineFn(`__oarray.insert(id: ${A}, index: series int, value: series T): void`, 
   const arr = arrayArg(rt, a, 'array.insert');
   // Inserting at the size appends.
   const k = arrayIndex(rt, rt.f[a + 1] ?? NaN, arr.items.length + 1, 'array.insert');
-  checkSize(rt, arr.items.length + 1, 'array.insert', 1);
+  checkGrow(rt, arr.items.length + 1, 'array.insert');
   arr.items.splice(k, 0, elem(rt, a + 2));
 });
 defineFn(`__oarray.remove(id: ${A}, index: series int): series T`, (rt, a, d) => {

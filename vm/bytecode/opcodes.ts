@@ -72,6 +72,9 @@ export const OPS = [
   ['CTX_IN_RUN', 'rcrn', 'CTX_IN of an own-symbol request (context B, timeframe o[C], flags D), then f[A] := 1 when its expression must run on this chart bar (the bar registers and execution id then become the higher-timeframe bar), else 0 (JF A skips the expression)'],
   ['CTX_IN_LOOP', 'crrnt', 'CTX_IN of request context A (timeframe o[B], symbol o[C] or -1, flags D) that runs its expression in a loop (another symbol, intrabars): loads the first bar due (bar registers, execution id) and goes on, else pc := E'],
   ['CTX_NEXT', 'crnt', 'end of a CTX_IN_LOOP pass of context A: record f[B..B+n-1] (C = n + 32 × mask of string values, in o) of the bar just run; when another bar is due, load it and pc := D (the pass again), else go on'],
+  ['CTX_VARS', 'cnnnn', 'start of an evaluation of request context A\'s expression: its var numbers vf[varBase + B .. + C) and var objects vo[objBase + D .. + E) are committed when the execution id is a new requested bar, else put back to that commit (runtime/request-vars.ts)'],
+  ['CTX_KEY', 'cnrnnnnnnnn', 'before a dynamic request A enters its context for symbol o[B] (B -1: the chart\'s) and timeframe o[C]: another (symbol, timeframe) pair than the call site\'s first swaps its context in (request state, and the expression\'s state: call-site slots D.. (E), series F.. (G), var numbers H.. (I), var objects J.. (K)) (runtime/request-keys.ts)'],
+  ['CTX_UNKEY', 'c', 'after request A\'s CTX_OUT: the call site\'s first pair\'s context back if another\'s ran (runtime/request-keys.ts)'],
 ] as const;
 
 export type OpName = (typeof OPS)[number][0];

@@ -8,9 +8,8 @@ import { closeSync, openSync, fstatSync } from 'node:fs';
 import { workerData, type MessagePort } from 'node:worker_threads';
 import type { ParsedBars } from '../data/csv.js';
 import { type BatchAnswer, type BatchJob, CLAIM_FREE, CLAIM_HELPER, FLAG_JOBS, FLAG_STATE, jsonItems, type JsonAnswer, type JsonJob, STATE_READING, STATE_READY, STATE_STARTING } from './fast-path.js';
-import { TextSink, writeJsonParts } from './output.js';
+import { TextSink, warmUpJson, writeJsonParts } from './output.js';
 import { readBarsBytes } from './read-bars.js';
-import { warmUpShortest } from './shortest-number.js';
 
 interface HelperData {
   path: string | null;
@@ -62,7 +61,7 @@ if (Atomics.compareExchange(flags, FLAG_STATE, STATE_STARTING, STATE_READING) ==
 }
 // After the bars (which the main thread may be waiting for): the number writer then compiles while
 // the script compiles and its first rows run (shortest-number.ts).
-warmUpShortest();
+warmUpJson();
 
 /** A pipelined batch: its items, unless the main thread claimed it first. */
 function batch(job: BatchJob): void {

@@ -39,11 +39,12 @@ import { csvSymbolInfo, inferMintick, inferTimeframe } from '../data/infer.js';
 import { inspectSnapshot } from './inspect.js';
 import { barsForSnapshot, chartBars, TimeframeFlagError } from './timeframe-flags.js';
 import { type ChartDataset, DataForError, OtherData, parseTickerFile } from './data-for.js';
-import { plotColumns, TextSink, toCsv, toJson, toJsonFromItems } from './output.js';
-import { startJsonPipeline } from './fast-path.js';
-import { warmUpShortest } from './shortest-number.js';
+import { plotColumns, type PlotColumn, TextSink, toCsv, toJson, toJsonFromItems, warmUpJson } from './output.js';
+import { OutFile } from './out-file.js';
+import { type JsonPipeline, startJsonPipeline } from './fast-path.js';
 import { printErr, printOut, stdout } from './terminal-text.js';
 import { readBarsFile } from './read-bars.js';
+import { rehearse } from './rehearsal.js';
 import { StrategyJsonSink, strategyJson, tradesCsv } from './trades.js';
 import { brokerOf, strategyReport } from '../builtins/strategy/report.js';
 import type { CheckpointFile } from '../snapshot/checkpoint-file.js';
@@ -637,7 +638,11 @@ function run(a: RunArgs): number {
   if (!a.script && !portableFile) throw usage('run needs a script file', 'run');
   if (!a.data && !portableFile) throw usage('run needs --data <bars.csv>', 'run');
   const program = a.script ? compileOrFail(a.script, a.libs) : null;
-  warmUpShortest(); // the number writer compiles while the data is read (shortest-number.ts)
+  warmUpJson(); // the number writers compile while the data is read (output.ts, shortest-number.ts)
+  // The script over the data's first bars, dropped (rehearsal.ts): V8 then compiles the hot code early.
+  if (program !== null && a.data !== null && a.data !== '-' && a.resume === null && a.save === null && a.export === null && a.magnifierData === null && a.dataFor.length === 0) {
+    rehearse(program, a.data, () => cliInputs(program, a.inputs), a.timeframe);
+  }
   if (a.data === null && a.resume !== null && resumeBytes !== null) return runPortable(a, a.resume, resumeBytes, program, null);
   const stdin = a.data === '-';
   const dataPath = stdin ? '<stdin>' : (a.data ?? '');
@@ -762,16 +767,30 @@ function runFrom(a: RunArgs, program: Program, inst: Instance, bars: BarColumns,
     if (a.trades === '-' && a.out === null) return 0;
   }
   const outPath = a.out;
-  let fd = -1;
-  if (outPath !== null && outPath !== '-') fd = fileOp(outPath, 'output', () => openSync(outPath, 'w'));
+  const file = outPath !== null && outPath !== '-' ? fileOp(outPath, 'output', () => new OutFile(outPath)) : null;
+  try {
+    writeOutputs(a, program, inst, firstBar, count, cols, report, pipeline, offset, file);
+  } catch (e) {
+    file?.abandon();
+    throw e;
+  }
+  if (file !== null) fileOp(outPath ?? '', 'output', () => file.finish());
+  return 0;
+}
+
+/** Writes the plots (JSON or CSV) to `file`, or to stdout when it is null. */
+function writeOutputs(
+  a: RunArgs, program: Program, inst: Instance, firstBar: number, count: number, cols: PlotColumn[], report: ReturnType<typeof strategyReport> | null,
+  pipeline: JsonPipeline | null, offset: number, file: OutFile | null,
+): void {
   const emit: (chunk: Buffer) => void =
-    fd >= 0
-      ? (chunk: Buffer) => fileOp(outPath ?? '', 'output', () => writeSync(fd, chunk))
+    file !== null
+      ? (chunk: Buffer) => fileOp(a.out ?? '', 'output', () => file.write(chunk))
       : (chunk: Buffer) => {
           stdout().write(chunk);
         };
-  // writeSync is done with a chunk when it returns: the sink may reuse its buffer.
-  const reuse = fd >= 0;
+  // A file write is done with a chunk when it returns: the sink may reuse its buffer.
+  const reuse = file !== null;
   const sink =
     report && a.format === 'json'
       ? new StrategyJsonSink(emit, strategyJson(report), reuse, drawsAnything(program) ? drawingsJson(inst.drawings(), '  ') : null)
@@ -788,8 +807,6 @@ function runFrom(a: RunArgs, program: Program, inst: Instance, bars: BarColumns,
     toJsonFromItems(count, cols.map((c) => c.title), items, sink);
   } else toJson(count, cols, sink);
   sink.end();
-  if (fd >= 0) closeSync(fd);
-  return 0;
 }
 
 /** The script's log.* messages and alert() calls of the bars this run computed, on stderr, in bar

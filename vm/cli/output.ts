@@ -4,7 +4,7 @@
 // plot-like calls in source order; a repeated title gets " #2", " #3".
 
 import type { Instance, Program } from '../index.js';
-import { MAX_NUMBER_BYTES, SHORTEST_ARG, writeShortestOf } from './shortest-number.js';
+import { MAX_NUMBER_BYTES, SHORTEST_ARG, warmUpShortest, writeShortestOf } from './shortest-number.js';
 import { escapeControls } from './terminal-text.js';
 
 const VALUE_KINDS = new Set(['plot', 'plotshape', 'plotchar', 'plotarrow', 'plotcandle', 'plotbar']);
@@ -195,6 +195,20 @@ export function writeJsonItems(out: Uint8Array, pos: number, values: Float64Arra
     } else pos = writeNull(out, pos + 2);
   }
   return pos;
+}
+
+/** warmUpShortest, and writeJsonItems over a few items of each kind (a number, null, with and
+ * without the first separator): V8 otherwise optimised it on the first plot's numbers and threw that
+ * code away at the first null or the next call ("insufficient type feedback", --trace-deopt), and
+ * ran it unoptimised again until it was compiled once more. Once only (warmUpShortest's flag). */
+export function warmUpJson(): void {
+  if (!warmUpShortest()) return;
+  const values = new Float64Array([NaN, 1.5, 100.25, NaN, 2, 0.1 + 0.2, NaN, 99.8992857142857]);
+  const out = Buffer.alloc(values.length * JSON_ITEM_BYTES);
+  for (let i = 0; i < 40; i++) {
+    writeJsonItems(out, 0, values, 0, values.length, true);
+    writeJsonItems(out, 0, values, 1, values.length, false);
+  }
 }
 
 function writeNull(out: Uint8Array, pos: number): number {

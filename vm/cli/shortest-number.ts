@@ -4,8 +4,9 @@
 //
 // How: for 1e-6 <= |x| < 1e15 (the plain, non-exponent spellings), x·10^q is computed exactly as a
 // sum of two doubles (Dekker's product: 10^q is exact for q <= 22), rounded to the nearest integer
-// of 15, then 16, then 17 digits, and the first that lies within half a unit in the last place of
-// x (the interval of decimals that read back as x) is written. Only one decimal of 15 digits or
+// of 15, 16 or 17 digits, and the shortest that lies within half a unit in the last place of x (the
+// interval of decimals that read back as x) is written (16 is tried first: most outputs need 16 or
+// 17, and when 16 is outside, so is 15; ~6% faster than 15 first). Only one decimal of 15 digits or
 // fewer can lie in that interval (it is narrower than 10^-15 relative), so the 15-digit rounding
 // with its trailing zeros dropped is the shortest whenever any such exists. Anything else - ties
 // and near-ties of the interval test, powers of two (whose interval is lopsided), numbers outside
@@ -170,28 +171,33 @@ export function writeShortestOf(out: Uint8Array, pos: number): number {
   // (Integer arithmetic from here: hi < 10^9 and lo < 10^8 fit in 31 bits.)
   let low = lo | 0;
   const r100 = low % 100;
-  let unit = 100;
-  let rem = r100;
-  let t = r100 + f;
-  let up = t > 50;
-  let dist = up ? 100 - t : t;
-  if ((t > 50 - 1e-9 && t < 50 + 1e-9) || (dist > half - 1e-9 && dist < half + 1e-9)) return writeAscii(out, pos, String(a));
-  if (!(dist < half)) {
-    unit = 10;
-    rem = r100 % 10;
-    t = rem + f;
-    up = t > 5;
-    dist = up ? 10 - t : t;
-    if ((t > 5 - 1e-9 && t < 5 + 1e-9) || (dist > half - 1e-9 && dist < half + 1e-9)) return writeAscii(out, pos, String(a));
-    if (!(dist < half)) {
-      unit = 1;
-      rem = 0;
-      t = f;
-      up = t > 0.5;
-      dist = up ? 1 - t : t;
-      if ((t > 0.5 - 1e-9 && t < 0.5 + 1e-9) || (dist > half - 1e-9 && dist < half + 1e-9)) return writeAscii(out, pos, String(a));
-      if (!(dist < half)) return writeAscii(out, pos, String(a)); // cannot happen: 17 digits always read back
+  // 16 digits first: a decimal of 15 digits is one of 16 too, so when the closest of 16 digits is
+  // outside the interval, so is the closest of 15 (then 17); when it is inside, 15 may be too.
+  const r10 = r100 % 10;
+  let unit = 10;
+  let rem = r10;
+  let t = r10 + f;
+  let up = t > 5;
+  let dist = up ? 10 - t : t;
+  if ((t > 5 - 1e-9 && t < 5 + 1e-9) || (dist > half - 1e-9 && dist < half + 1e-9)) return writeAscii(out, pos, String(a));
+  if (dist < half) {
+    const t15 = r100 + f;
+    const up15 = t15 > 50;
+    const dist15 = up15 ? 100 - t15 : t15;
+    if ((t15 > 50 - 1e-9 && t15 < 50 + 1e-9) || (dist15 > half - 1e-9 && dist15 < half + 1e-9)) return writeAscii(out, pos, String(a));
+    if (dist15 < half) {
+      unit = 100;
+      rem = r100;
+      up = up15;
     }
+  } else {
+    unit = 1;
+    rem = 0;
+    t = f;
+    up = t > 0.5;
+    dist = up ? 1 - t : t;
+    if ((t > 0.5 - 1e-9 && t < 0.5 + 1e-9) || (dist > half - 1e-9 && dist < half + 1e-9)) return writeAscii(out, pos, String(a));
+    if (!(dist < half)) return writeAscii(out, pos, String(a)); // cannot happen: 17 digits always read back
   }
   low = low - rem + (up ? unit : 0);
   let high = hi | 0;
@@ -249,12 +255,13 @@ export function writeShortestOf(out: Uint8Array, pos: number): number {
  * path a few times records their types first; a few thousand ordinary numbers more (~1 ms) have it
  * compiled on a background thread while the CLI reads its data and runs the script, instead of
  * while it writes the first numbers (its compile took 8-150 ms there, by the machine's load). Into
- * a Buffer, as the CLI's writers use. Only once. */
-export function warmUpShortest(): void {
-  if (warmedUp) return;
+ * a Buffer, as the CLI's writers use. Only once: true when this call did it. */
+export function warmUpShortest(): boolean {
+  if (warmedUp) return false;
   warmedUp = true;
   const scratch = Buffer.alloc(MAX_NUMBER_BYTES);
   for (let i = 0; i < 8; i++) for (const x of [0.1, -2.5, 12, 3e9, 0.5, 1e21, 1e-7, 123.456, 0]) writeShortest(scratch, 0, x);
   for (let i = 1; i <= 2000; i++) writeShortest(scratch, 0, i * 0.37 + 100 / i);
+  return true;
 }
 let warmedUp = false;

@@ -439,6 +439,15 @@ class Lexer {
     let value = '';
     let chunk = p;
     for (;;) {
+      if (p < src.length && src.charCodeAt(p) === 10 && wrapsString(src, p + 1)) {
+        // Line wrapping inside a string (published v6 scripts wrap long tooltips this way): the
+        // next line, indented by other than a multiple of 4, goes on with the string; the line
+        // break is not part of its value, the next line's text (its indentation too) is.
+        value += src.slice(chunk, src.charCodeAt(p - 1) === 13 ? p - 1 : p);
+        p++;
+        chunk = p;
+        continue;
+      }
       if (p >= src.length || src.charCodeAt(p) === 10) {
         value += src.slice(chunk, p);
         const q = String.fromCharCode(quote);
@@ -490,6 +499,22 @@ class Lexer {
     this.pos = p;
     this.emit('Color', start, p, text);
   }
+}
+
+/** True when the line starting at `p` continues a string left open on the line before: it is
+ * indented by a number of columns that is not a multiple of 4 (a tab counts 4), as wrapped lines
+ * are, and has text. */
+function wrapsString(src: string, p: number): boolean {
+  let cols = 0;
+  let q = p;
+  for (; q < src.length; q++) {
+    const c = src.charCodeAt(q);
+    if (c === 32) cols++;
+    else if (c === 9) cols += 4;
+    else break;
+  }
+  const c = src.charCodeAt(q);
+  return cols % 4 !== 0 && q < src.length && c !== 10 && c !== 13;
 }
 
 /** True when a line ending with `tok` cannot be complete. */

@@ -56,11 +56,12 @@ export class LineMap {
 }
 
 /** A message quoting a hostile script (a name, string or color of a million characters) stays one
- * readable line: past 1,000 characters, each quoted text longer than 200 characters keeps its first
- * 60 and its length, and the whole message at most 1,000 characters. */
+ * readable line: a message over 1,000 characters has each quoted text of 300 characters or more cut
+ * to its first 60 and its length, and is then at most 1,000 characters. Ordinary messages (which may
+ * quote a line of the script, or hold apostrophes in prose) are never touched. */
 export function shortenMessage(message: string): string {
   if (message.length <= 1000) return message;
-  const short = message.replace(/(['`"])([^'`"\n]{201,})\1/g, (_m, q: string, text: string) => `${q}${text.slice(0, 60)}…${q} (${text.length.toLocaleString('en-US')} characters)`);
+  const short = message.replace(/(['`"])([^'`"\n]{300,})\1/g, (_m, q: string, text: string) => `${q}${text.slice(0, 60)}…${q} (${text.length.toLocaleString('en-US')} characters)`);
   return short.length > 1000 ? `${short.slice(0, 999)}…` : short;
 }
 

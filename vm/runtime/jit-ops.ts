@@ -405,6 +405,22 @@ export function opJs(cx: OpContext, pc: number, inMain: boolean, R: RegNames): s
         ` if (q) { lz.last = row; f[${a}] = 0; } else { const k = ctxInRun(m, s, o[${c}], ${d}); f[${a}] = k >= 0 ? 1 : 0; if (k >= 0) bar = k; } }`,
       );
       break;
+    case 'CTX_VARS':
+      // (A request whose expression declares no var: nothing to do.)
+      if (c + e > 0) out.push(`ctxVars(m, cb + ${a}, bar, ${base('vb', b)}, ${c}, ${base('ob', d)}, ${e});`);
+      break;
+    case 'CTX_KEY': {
+      const k = (i: number): number => code[pc + i] as number;
+      // (The call site's first pair, the common case: no call.)
+      out.push(
+        `p = ${pc}; { const st = m.cs[cb + ${a}], y = ${b < 0 ? 'null' : `o[${b}]`}, t = o[${c}];`,
+        ` if (st === undefined || st.hk !== true || st.hs !== y || st.ht !== t || st.back !== undefined) ctxKey(m, cb + ${a}, y, t, cb + ${k(4)}, ${k(5)}, ${base('sb', k(6))}, ${k(7)}, ${base('vb', k(8))}, ${k(9)}, ${base('ob', k(10))}, ${k(11)}); }`,
+      );
+      break;
+    }
+    case 'CTX_UNKEY':
+      out.push(`{ const st = m.cs[cb + ${a}]; if (st !== undefined && st.back !== undefined) ctxUnkey(m, cb + ${a}); }`);
+      break;
     case 'CTX_OUT_ARR':
       out.push(`p = ${pc}; bar = ctxOutArr(m, cb + ${a}, ${c}, o, ${d}); outRow = bar - m.outputs.firstBar;`);
       break;

@@ -15,6 +15,9 @@
 // runBars' history loop has no instruction budget, so its code counts no instructions at all; it
 // calls one function per bar (compiledBody: main's code from its entry to HALT, without the cases no
 // jump reaches there), which V8 optimises as a whole function once and reuses in every later run.
+// An instance's first bars go to a copy of that function (compiledFirst), and the rows to the loop
+// in chunks, so that no path V8 saw only before it collected feedback throws the optimised code
+// away in a later run (`--trace-deopt`: none after a process's first run of bench (e)).
 //
 // Every case below mirrors the case of the same opcode in machine.ts. The language suite runs through
 // both tiers, and tests/vm/jit-equivalence.test.ts compares them cell by cell on every suite, sample
@@ -31,6 +34,8 @@ import { fnByKey } from '../builtins/registry.js';
 import { DIRECT, opJs, type OpContext } from './jit-ops.js';
 import { findLoops, structuredLoopCase } from './jit-loops.js';
 import { ctxEnter, ctxEnterLoop, ctxEnterRun, ctxLeave, ctxLeaveArray, ctxLoop, otherLoad } from './contexts.js';
+import { ctxVars } from './request-vars.js';
+import { ctxKey, ctxUnkey } from './request-keys.js';
 import type { OutputStore } from './outputs.js';
 
 /** What the generated code reads and writes of the interpreter (runtime/machine.ts's Machine): its
@@ -83,12 +88,17 @@ export interface Compiled {
  * the compiled tier was 1.2-1.5x faster up to ~2,400 words and 4x slower at 4,800. */
 export const MAX_COMPILED_CODE = 2_000;
 
+/** An instance's first bars run in a copy of the history body of their own (see generate). */
+const FIRST_BARS = 32;
+/** Rows per call of the compiled history loop (see generate). */
+const HISTORY_CHUNK = 2048;
+
 type Factory = (impls: BuiltinImpl[], ctx: typeof CONTEXT_OPS) => Compiled;
 
 /** The request.security context steps (contexts.ts) the generated code calls directly, not through
  * the Machine's methods: a call less per request and chart bar (the history loop is too large for
  * V8 to inline the methods into it). */
-const CONTEXT_OPS = { ctxEnter, ctxLeave, ctxLoop, ctxEnterLoop, ctxEnterRun, ctxLeaveArray, otherLoad };
+const CONTEXT_OPS = { ctxEnter, ctxLeave, ctxLoop, ctxEnterLoop, ctxEnterRun, ctxLeaveArray, otherLoad, ctxVars, ctxKey, ctxUnkey };
 
 /** Factories by Program object, and by generated source: a program compiled again from the same
  * script (a re-run after an input change, a restore) reuses the function V8 has already optimised. */
@@ -379,9 +389,34 @@ function generate(program: Program, stateful: Uint8Array): string | null {
     'pc = m.pc; vb = m.vb; ob = m.ob; sb = m.sb; cb = m.cb; p = pc; bar = m.bar; outRow = bar - m.outputs.firstBar;',
   ];
   const onError = ['} catch (err) {', 'm.pc = p; m.vb = vb; m.ob = ob; m.sb = sb; m.cb = cb;', 'throw m.locate(err, p);', '}'];
+  const bodyFn = (name: string): string[] => [
+    `const ${name} = function ${name}(m, bar, outRow) {`,
+    'const f = m.f, o = m.o, vf = m.vf, vo = m.vo, ser = m.ser, frames = m.frames, lb = m.loopBase, lpf = m.loopPendingFlag, lt = m.loopTicks;',
+    'const outCols = m.outputs.columns;',
+    `let pc = ${mainEntry}, vb = 0, ob = 0, sb = 0, cb = 0, p = pc, budget = 0x7fffffff;`,
+    'try {',
+    'for (;;) {',
+    switchOn(historyReached, 'm.pc = -1; return;'),
+    ...bail('return;', 'budget = 0x7fffffff; continue;'),
+    '}',
+    ...onError,
+    '};',
+  ];
+  const historyLoop = (name: string, body: string): string[] => [
+    `const ${name} = function ${name}(m, feed, cols, from, to, frames, firstBar, hostSteps, bar) {`,
+    'for (let i = from; i < to; i++) {',
+    'bar++;',
+    'feed.enterRow(cols, i, bar);',
+    ...(hasRequests ? ['m.aheadRow = i;'] : []),
+    'if (frames.length !== 0) frames.length = 0;',
+    `${body}(m, bar, bar - firstBar);`,
+    'if (hostSteps) feed.leaveLater();',
+    '}',
+    '};',
+  ];
   const out: string[] = [];
   for (let i = 0; i < nImpls; i++) out.push(`const i${i} = impls[${i}];`);
-  if (hasRequests) out.push('const ctxIn = ctx.ctxEnter, ctxOut = ctx.ctxLeave, ctxLoop = ctx.ctxLoop, ctxInLoop = ctx.ctxEnterLoop, ctxInRun = ctx.ctxEnterRun, ctxOutArr = ctx.ctxLeaveArray, ctxLoad = ctx.otherLoad;');
+  if (hasRequests) out.push('const ctxIn = ctx.ctxEnter, ctxOut = ctx.ctxLeave, ctxLoop = ctx.ctxLoop, ctxInLoop = ctx.ctxEnterLoop, ctxInRun = ctx.ctxEnterRun, ctxOutArr = ctx.ctxLeaveArray, ctxLoad = ctx.otherLoad, ctxVars = ctx.ctxVars, ctxKey = ctx.ctxKey, ctxUnkey = ctx.ctxUnkey;');
   out.push(
     'const exec = function compiledExec(m, maxSteps) {',
     'let budget = maxSteps >= 0x7fffffff ? 0x7fffffff : maxSteps | 0;',
@@ -401,28 +436,34 @@ function generate(program: Program, stateful: Uint8Array): string | null {
     // instructions at a time, as runBars gives exec). A function of its own, called once a bar, so
     // that V8 optimises it as a whole function early in a run (a loop of its own would be optimised
     // on stack, later, and again in every run) and its optimised code serves every later run.
-    'const body = function compiledBody(m, bar, outRow) {',
-    'const f = m.f, o = m.o, vf = m.vf, vo = m.vo, ser = m.ser, frames = m.frames, lb = m.loopBase, lpf = m.loopPendingFlag, lt = m.loopTicks;',
-    'const outCols = m.outputs.columns;',
-    `let pc = ${mainEntry}, vb = 0, ob = 0, sb = 0, cb = 0, p = pc, budget = 0x7fffffff;`,
-    'try {',
-    'for (;;) {',
-    switchOn(historyReached, 'm.pc = -1; return;'),
-    ...bail('return;', 'budget = 0x7fffffff; continue;'),
-    '}',
-    ...onError,
-    '};',
+    ...bodyFn('compiledBody'),
+    // The same code again for an instance's first FIRST_BARS bars. V8 gives a function its feedback
+    // vector only after some calls, so what the first bars of the first run do alone (a `var`
+    // initialiser, a history read before there is history) leaves no feedback, and the code
+    // optimised from the later bars threw itself away on meeting it at the next run's first bar
+    // (then ran unoptimised until V8 compiled it again: a third of a run). The copy takes those bars.
+    ...bodyFn('compiledFirst'),
     // The history loop: each bar enters through the per-bar driver (bar-feed.ts), as in runBars.
-    'const history = function compiledHistory(m, feed, cols, from, to) {',
+    // What the loop reads of the machine comes in as arguments: a run's first lines run before V8
+    // has a feedback vector for the function (a property read there, found without feedback by the
+    // code optimised later, threw that code away at the next run's start).
+    ...historyLoop('compiledHistory', 'compiledBody'),
+    ...historyLoop('compiledHistoryFirst', 'compiledFirst'),
+    // The rows go to the loop in chunks: called many times a run, it is optimised as a whole
+    // function in the first run and entered optimised in the next (called once a run, it was
+    // optimised on stack in the first, then again, later, in the second).
+    'const history = function (m, feed, cols, from, to) {',
     'const frames = m.frames, firstBar = m.outputs.firstBar, hostSteps = feed.steps.length !== 0;',
-    'let bar = m.bar;',
-    'for (let i = from; i < to; i++) {',
-    'bar++;',
-    'feed.enterRow(cols, i, bar);',
-    ...(hasRequests ? ['m.aheadRow = i;'] : []),
-    'if (frames.length !== 0) frames.length = 0;',
-    'body(m, bar, bar - firstBar);',
-    'if (hostSteps) feed.leaveLater();',
+    'let bar = m.bar, i = from;',
+    `if (bar < ${FIRST_BARS - 1}) {`,
+    `const k = Math.min(to, from + ${FIRST_BARS - 1} - bar);`,
+    'compiledHistoryFirst(m, feed, cols, from, k, frames, firstBar, hostSteps, bar);',
+    'bar += k - from; i = k;',
+    '}',
+    `for (; i < to; i += ${HISTORY_CHUNK}) {`,
+    `const k = Math.min(to, i + ${HISTORY_CHUNK});`,
+    'compiledHistory(m, feed, cols, i, k, frames, firstBar, hostSteps, bar);',
+    'bar += k - i;',
     '}',
     '};',
     'return { exec, history };',

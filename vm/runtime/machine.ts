@@ -30,6 +30,8 @@ import { seedRng } from '../builtins/math.js';
 import { MAX_STRING_LENGTH } from '../builtins/limits.js';
 import { compileProgram, type Compiled, type CompiledHistory } from './jit.js';
 import { ctxEnter, ctxEnterLoop, ctxEnterRun, ctxLeave, ctxLeaveArray, ctxLoop, type LazyRows } from './contexts.js';
+import { ctxVars } from './request-vars.js';
+import { ctxKey, ctxUnkey } from './request-keys.js';
 import { DataNeeded, RequestData, type FeedBars } from './request-data.js';
 
 /** Absolute history buffers for the whole call-site tree, expanded from the functions' layouts. */
@@ -666,6 +668,23 @@ export class Machine implements Runtime, ScriptState {
             } else pc += 5;
             break;
           }
+          case 63:
+            // CTX_VARS
+            ctxVars(this, cb + (code[pc + 1] as number), bar, vb + (code[pc + 2] as number), code[pc + 3] as number, ob + (code[pc + 4] as number), code[pc + 5] as number);
+            pc += 6;
+            break;
+          case 64: {
+            // CTX_KEY
+            const y = code[pc + 2] as number;
+            ctxKey(this, cb + (code[pc + 1] as number), y < 0 ? null : o[y], o[code[pc + 3] as number], cb + (code[pc + 4] as number), code[pc + 5] as number, sb + (code[pc + 6] as number), code[pc + 7] as number, vb + (code[pc + 8] as number), code[pc + 9] as number, ob + (code[pc + 10] as number), code[pc + 11] as number);
+            pc += 12;
+            break;
+          }
+          case 65:
+            // CTX_UNKEY
+            ctxUnkey(this, cb + (code[pc + 1] as number));
+            pc += 2;
+            break;
           default:
             throw new FailSignal('bad-opcode', `Corrupt program: unknown opcode ${code[pc]} at ${pc}.`);
         }

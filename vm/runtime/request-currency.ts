@@ -3,7 +3,7 @@
 // runtime/contexts.ts applies it to another symbol's bars (convertedFeed) and to the chart's own
 // bars as they fold into the requested bar (ownRate).
 
-import type { TimeframeInfo } from '../core/runtime.js';
+import type { SymbolInfo, TimeframeInfo } from '../core/runtime.js';
 import { DataNeeded, NoData, type FeedBars, type RequestData } from './request-data.js';
 
 /** request.security(currency = X): the compiler passes `symbol + CURRENCY_SEP + X` (another
@@ -67,5 +67,43 @@ export function convertBars(bars: FeedBars, rate: FeedBars, inverse: boolean): F
   };
   const out = conv(bars);
   if (bars.src !== undefined) out.src = conv(bars.src);
+  return out;
+}
+
+/** `sym` with its prices in currency `to` (what syminfo.* reads inside a converting request: its
+ * currency is the requested one); one object per symbol and currency. */
+const CONVERTED = new WeakMap<SymbolInfo, Map<string, SymbolInfo>>();
+export function inCurrency(sym: SymbolInfo, to: string): SymbolInfo {
+  let byTo = CONVERTED.get(sym);
+  if (byTo === undefined) {
+    byTo = new Map();
+    CONVERTED.set(sym, byTo);
+  }
+  let out = byTo.get(to);
+  if (out === undefined) {
+    out = { ...sym, currency: to };
+    byTo.set(to, out);
+  }
+  return out;
+}
+
+/** The bars of the inverse pair: open, high, low and close of 1 / the pair's (high and low swap). */
+export function invertBars(bars: FeedBars): FeedBars {
+  const inv = <T extends { open: Float64Array; high: Float64Array; low: Float64Array; close: Float64Array; length: number }>(b: T): T => {
+    const n = b.length;
+    const open = new Float64Array(n);
+    const high = new Float64Array(n);
+    const low = new Float64Array(n);
+    const close = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      open[i] = 1 / (b.open[i] as number);
+      high[i] = 1 / (b.low[i] as number);
+      low[i] = 1 / (b.high[i] as number);
+      close[i] = 1 / (b.close[i] as number);
+    }
+    return { ...b, open, high, low, close };
+  };
+  const out = inv(bars);
+  if (bars.src !== undefined) out.src = inv(bars.src);
   return out;
 }

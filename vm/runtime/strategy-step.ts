@@ -19,7 +19,7 @@ import type { SymbolInfo } from '../core/runtime.js';
 import { R } from '../core/registers.js';
 import type { BarColumns } from '../data/bars.js';
 import { HOST_STEPS, pushBarSeries, type BarInfo, type HostStep } from './bar-feed.js';
-import { finishBar, finishSameDay, marginChecked, processBar, processTick, type BarView, type FillHook, type LowerBars } from '../builtins/strategy/broker.js';
+import { finishBar, finishSameDay, marginChecked, marginQuiet, processBar, processTick, type BarView, type FillHook, type LowerBars } from '../builtins/strategy/broker.js';
 import type { Broker } from '../builtins/strategy/state.js';
 import { brokerFor, dayAndMonth, HOST_KEY, localDay } from '../builtins/strategy/index.js';
 import { captureTick, rollbackTick, varipSlots, type VaripSlots } from './state-ops.js';
@@ -147,7 +147,7 @@ function rollbackKeepingBroker(m: StepTarget, cp: TickState, facts: ProgramFacts
  * the per-bar code does not look at them). */
 function brokerOf(m: StepTarget): Broker {
   const b = m.host[HOST_KEY] as Broker | undefined;
-  return b !== undefined ? b : brokerFor(m.host, m.program.meta.options, m.syminfo);
+  return b !== undefined ? b : brokerFor(m.host, m.program.meta.options, m.syminfo, m.program.meta.version);
 }
 
 /** The program and symbol the steps ran for last, with the program's facts, the symbol's time zone
@@ -193,16 +193,19 @@ const DAY_SPAN = { from: 0, to: 0 };
  * when a position is open and margin is checked. */
 function quietBefore(b: Broker, bar: BarInfo): boolean {
   if (b.orders.length !== 0 || bar.realtime || b.tickBar === bar.index) return false;
-  if (b.open.n !== 0 && marginChecked(b)) return false;
+  if (!marginQuiet(b, bar.high, bar.low)) return false;
   if (b.firstPrice !== b.firstPrice) b.firstPrice = bar.open;
   return true;
 }
 
 /** After the bar `bar`: whether the next history row (bar `bar.index + 1`) is quiet for quietBefore
- * (nothing pending, no margin call to check, the first price known), so that the feed need not
- * call beforeBar there. */
-function quietNext(b: Broker, bar: BarInfo): boolean {
-  return b.orders.length === 0 && b.tickBar !== bar.index + 1 && b.firstPrice === b.firstPrice && !(b.open.n !== 0 && marginChecked(b));
+ * (nothing pending, no margin call possible, the first price known), so that the feed need not
+ * call beforeBar there. The feed uses this answer only when it runs the after-body steps at the
+ * next row's entry (bar-feed.ts stepsAt), when the registers hold that row's prices: its high and
+ * low are compared with the position's margin-call prices (elsewhere the answer is not used). */
+function quietNext(m: StepTarget, b: Broker, bar: BarInfo): boolean {
+  if (b.orders.length !== 0 || b.tickBar === bar.index + 1 || b.firstPrice !== b.firstPrice) return false;
+  return b.open.n === 0 || !marginChecked(b) || marginQuiet(b, m.f[R.high] as number, m.f[R.low] as number);
 }
 
 const brokerStep: HostStep = {
@@ -222,7 +225,7 @@ const brokerStep: HostStep = {
     // Most bars: inside the trading day the broker finished a bar of already.
     if (t >= HOT.dayFrom && t < HOT.dayTo && HOT.day === b.day && isHot(m) && !(b.orders.length !== 0 && b.cfg.onClose)) finishSameDay(b, bar);
     else finishOtherDay(m, b, bar);
-    return quietNext(b, bar);
+    return quietNext(m, b, bar);
   },
 };
 

@@ -84,6 +84,26 @@ export function checkProgramWhole(p: Program): void {
           if (v >= limit) bad(where, `names series slot ${v} of ${limit}`);
         }
       }
+      if (op === Op.CTX_VARS) {
+        // A request's var slots: two ranges inside the function's var blocks.
+        const [f0, nf, o0, no] = [1, 2, 3, 4].map((k) => code[pc + 1 + k] as number) as [number, number, number, number];
+        if (f0 < 0 || nf < 0 || f0 + nf > fn.nVarF) bad(`program.code[${pc + 2}]`, `names var slots ${f0}..${f0 + nf} of ${fn.nVarF}`);
+        if (o0 < 0 || no < 0 || o0 + no > fn.nVarO) bad(`program.code[${pc + 4}]`, `names object var slots ${o0}..${o0 + no} of ${fn.nVarO}`);
+      }
+      if (op === Op.CTX_KEY) {
+        // A dynamic request's state ranges: inside the function's blocks.
+        const at = (k: number): number => code[pc + k] as number;
+        const ranges: [number, number, number, string][] = [
+          [at(4), at(5), fn.nCs, 'call-state slots'],
+          [at(6), at(7), fn.nSer, 'series slots'],
+          [at(8), at(9), fn.nVarF, 'var slots'],
+          [at(10), at(11), fn.nVarO, 'object var slots'],
+        ];
+        for (const [from, n, limit, what] of ranges) {
+          if (from < 0 || n < 0 || from + n > limit) bad(`program.code[${pc}]`, `names ${what} ${from}..${from + n} of ${limit}`);
+        }
+        if (at(2) >= p.nRegs) bad(`program.code[${pc + 2}]`, `names register ${at(2)} of ${p.nRegs}`);
+      }
       if (LOOP_TIMERS.has(op)) {
         const k = op === Op.FOR_TEST ? 4 : 1;
         const r = code[pc + k] as number;

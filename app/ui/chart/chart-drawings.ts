@@ -159,7 +159,14 @@ export class DrawingsPrimitive implements ISeriesPrimitive<Time> {
       ctx.font = cssFont(px, r.text_font_family, r.text_formatting);
       return (t: string): number => ctx.measureText(t).width;
     };
-    const px = r.text_size === 'auto' || r.text_size === undefined ? fitBoxText(text, iw, ih, wrap, measureAt) : fontPx(r.text_size);
+    let px = r.text_size === 'auto' || r.text_size === undefined ? fitBoxText(text, iw, ih, wrap, measureAt) : fontPx(r.text_size);
+    if (wrap && r.text_size !== 'auto' && r.text_size !== undefined) {
+      // text.wrap_auto: the text is "wrapped and scaled to be visible in the constraints of the box"
+      // (Pine's manual): a size that would overflow the box shrinks until the wrapped text fits.
+      const m = measureAt(px);
+      const b = blockSize(wrapLines(text, iw, m), px, m);
+      if (b.w > iw || b.h > ih) px = Math.min(px, fitBoxText(text, iw, ih, true, measureAt));
+    }
     const measure = measureAt(px);
     const lines = wrap ? wrapLines(text, iw, measure) : textLines(text);
     const block = blockSize(lines, px, measure);

@@ -90,6 +90,12 @@ export class FillPrimitive implements ISeriesPrimitive<Time> {
     return NaN;
   }
 
+  /** A gradient's top or bottom color on a bar: its channel (an input or series color, recorded
+   * per bar) or its constant. */
+  private gradientColor(f: FillPlan, channel: number, constant: string | null, bar: number): string | null {
+    return channel >= 0 ? colorToCss(this.buffer.value(f.outputId, channel, bar)) : constant;
+  }
+
   private colorAt(f: FillPlan, bar: number): string | null {
     if (f.colorChannel >= 0) return colorToCss(this.buffer.value(f.outputId, f.colorChannel, bar));
     return f.color;
@@ -131,8 +137,10 @@ export class FillPrimitive implements ISeriesPrimitive<Time> {
             const g = f.gradient;
             const yTop = g.topChannel >= 0 ? y(this.buffer.value(f.outputId, g.topChannel, bar + 1)) : Math.min(a1, b1);
             const yBottom = g.bottomChannel >= 0 ? y(this.buffer.value(f.outputId, g.bottomChannel, bar + 1)) : Math.max(a1, b1);
-            if (yTop === null || yBottom === null || g.topColor === null || g.bottomColor === null) continue;
-            segs.push({ x0, x1, a0, a1, b0, b1, color: g.topColor, grad: { yTop, yBottom, top: g.topColor, bottom: g.bottomColor } });
+            const top = this.gradientColor(f, g.topColorChannel, g.topColor, bar + 1);
+            const bottom = this.gradientColor(f, g.bottomColorChannel, g.bottomColor, bar + 1);
+            if (yTop === null || yBottom === null || top === null || bottom === null) continue;
+            segs.push({ x0, x1, a0, a1, b0, b1, color: top, grad: { yTop, yBottom, top, bottom } });
             continue;
           }
           const color = this.colorAt(f, bar + 1);
@@ -166,7 +174,11 @@ export class FillPrimitive implements ISeriesPrimitive<Time> {
     let n = 0;
     for (let bar = from; bar + 1 < to; bar++) {
       const ok = [this.edgeValue(f.a, bar), this.edgeValue(f.a, bar + 1), this.edgeValue(f.b, bar), this.edgeValue(f.b, bar + 1)].every((v) => !Number.isNaN(v));
-      if (ok && (f.gradient ? f.gradient.topColor !== null : this.colorAt(f, bar + 1) !== null)) n++;
+      const g = f.gradient;
+      const colored = g
+        ? this.gradientColor(f, g.topColorChannel, g.topColor, bar + 1) !== null && this.gradientColor(f, g.bottomColorChannel, g.bottomColor, bar + 1) !== null
+        : this.colorAt(f, bar + 1) !== null;
+      if (ok && colored) n++;
     }
     return n;
   }

@@ -99,7 +99,7 @@ export class ChartLegend {
       const src = bar - p.offset;
       const v = b.value(p.outputId, p.valueChannel, src);
       const color = (p.colorChannel >= 0 ? colorToCss(b.value(p.outputId, p.colorChannel, src)) : null) ?? p.color;
-      parts.push(`<span class="legend-plot" style="color:${color}">${escapeHtml(p.title)} ${formatValue(v, this.source.formatOf(p.outputId))}</span>`);
+      parts.push(`<span class="legend-plot" style="color:${color}">${escapeHtml(p.label)} ${formatValue(v, this.source.formatOf(p.outputId))}</span>`);
     }
     this.element.innerHTML = parts.join('');
   }

@@ -14,7 +14,11 @@ export type LineShape = 'line' | 'step' | 'histogram' | 'area' | 'points';
 
 export interface SeriesPlan {
   outputId: number;
+  /** The output's title (the key plots are found by; the compiler names an untitled one plot0, …). */
   title: string;
+  /** The name the legend shows: the title, or "Plot" for a plot without one, as TradingView's
+   * status line and data window name it. */
+  label: string;
   pane: number;
   shape: LineShape;
   color: string;
@@ -122,7 +126,15 @@ export interface FillPlan {
   colorChannel: number;
   color: string | null;
   /** fill(plot1, plot2, top_value, bottom_value, top_color, bottom_color): a vertical gradient. */
-  gradient: { topChannel: number; bottomChannel: number; topColor: string | null; bottomColor: string | null } | null;
+  gradient: {
+    topChannel: number;
+    bottomChannel: number;
+    topColor: string | null;
+    bottomColor: string | null;
+    /** Channels with a per-bar top/bottom color (an input or series color), or -1. */
+    topColorChannel: number;
+    bottomColorChannel: number;
+  } | null;
 }
 
 export interface ChartPlan {
@@ -232,7 +244,12 @@ export function buildChartPlan(program: ProgramInfo | null): ChartPlan {
   const overlay = program.meta.overlay;
   let colorIdx = 0;
   const nextColor = () => DEFAULT_PLOT_COLORS[colorIdx++ % DEFAULT_PLOT_COLORS.length] as string;
+  const perKind = new Map<string, number>();
   for (const o of program.outputs) {
+    // The compiler titles an untitled output `<kind><n>`, n counting the earlier outputs of its kind.
+    const nth = perKind.get(o.kind) ?? 0;
+    perKind.set(o.kind, nth + 1);
+    const label = o.kind === 'plot' && o.title === `plot${nth}` ? 'Plot' : o.title;
     const ch = (name: string) => o.channels.indexOf(name);
     const pane = overlay || o.options.force_overlay === true ? 0 : 1;
     const display = displayOf(o);
@@ -256,6 +273,7 @@ export function buildChartPlan(program: ProgramInfo | null): ChartPlan {
         plan.series.push({
           outputId: o.id,
           title: o.title,
+          label,
           pane,
           shape,
           color: optColor(o, 'color') ?? nextColor(),
@@ -390,7 +408,7 @@ function addFill(plan: ChartPlan, program: ProgramInfo, o: OutputInfo, overlay: 
   if (a.pane === 1) plan.panes = 2;
   const gradient =
     ch('top_value') >= 0 || o.options.top_color !== undefined
-      ? { topChannel: ch('top_value'), bottomChannel: ch('bottom_value'), topColor: optColor(o, 'top_color'), bottomColor: optColor(o, 'bottom_color') }
+      ? { topChannel: ch('top_value'), bottomChannel: ch('bottom_value'), topColor: optColor(o, 'top_color'), bottomColor: optColor(o, 'bottom_color'), topColorChannel: ch('top_color'), bottomColorChannel: ch('bottom_color') }
       : null;
   plan.fills.push({ outputId: o.id, title: o.title, pane: a.pane, a: a.edge, b: b.edge, colorChannel: ch('color'), color: optColor(o, 'color'), gradient });
 }

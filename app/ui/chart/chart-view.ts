@@ -5,38 +5,30 @@
 // Each window change is one setData per series; live bars are appended with update().
 
 import {
-  AreaSeries,
-  BarSeries,
-  CandlestickSeries,
   ColorType,
   CrosshairMode,
-  HistogramSeries,
-  LineSeries,
-  LineType,
   createChart,
   createSeriesMarkers,
   type IChartApi,
-  type IPriceLine,
   type ISeriesApi,
   type ISeriesMarkersPluginApi,
   type Logical,
   type LogicalRange,
   type MouseEventParams,
   type SeriesMarker,
-  type SeriesType,
   type Time,
   type UTCTimestamp,
   type WhitespaceData,
 } from 'lightweight-charts';
-import { buildChartPlan, type ChartPlan, type MarkerPlan, type SeriesPlan, type CandlePlan, type BgPlan } from './chart-plan.js';
+import { buildChartPlan, type ChartPlan, type SeriesPlan } from './chart-plan.js';
+import { ChartSeries, type DrawnPlot, type MarkerHost } from './chart-series.js';
 import type { PlotBuffer } from './plot-buffer.js';
-import { FillPrimitive } from './chart-fill.js';
 import { DrawingsPrimitive, type RenderedDrawing } from './chart-drawings.js';
 import type { DrawingRecord } from '../../worker/protocol.js';
-import { TRANSPARENT, cutsGaps, drawnSegments, gapAdjusted } from './plot-gaps.js';
-import { areaTop, barTime, bgColor, candlePoint, markersFor, plotCandlePoint, plotEnd, plotPoint, toTime, type CandleColorPoint, type PlotPoint } from './chart-points.js';
+import { cutsGaps, drawnSegments, gapAdjusted } from './plot-gaps.js';
+import { barTime, bgColor, candlePoint, markersFor, plotCandlePoint, plotEnd, plotPoint, toTime, type CandleColorPoint, type PlotPoint } from './chart-points.js';
 import { ChartLegend } from './chart-legend.js';
-import { ChartFormats, priceFormatOptions } from './chart-formats.js';
+import { ChartFormats } from './chart-formats.js';
 import { drawingsByPane, layeredPlan, MAIN_LAYER, type ChartLayer } from './chart-layers.js';
 import type { ProgramInfo } from '../../worker/protocol.js';
 import { CHART_WINDOW } from '../../worker/protocol.js';
@@ -47,30 +39,8 @@ import type { PageLayout } from '../first-paint.js';
 /** How close to an edge of the window of bars the library holds (CHART_WINDOW) a scroll may get
  * before the window moves. The library's minimum bar spacing (1 px) caps what is visible below it. */
 const EDGE_MARGIN = 300;
-const MAX_VALUE_LABELS = 8;
 /** Minimum width of the price axis (px): wide enough for most prices' labels. */
 const PRICE_AXIS_WIDTH = 72;
-
-type PlotApi = ISeriesApi<'Line'> | ISeriesApi<'Histogram'> | ISeriesApi<'Area'>;
-
-interface DrawnPlot {
-  plan: SeriesPlan;
-  api: PlotApi;
-  /** Bar whose point was last redrawn for a gap edge in a live update (-1: none). */
-  adjustedBar: number;
-}
-
-interface DrawnCandles {
-  plan: CandlePlan;
-  api: ISeriesApi<'Candlestick'> | ISeriesApi<'Bar'>;
-}
-
-interface MarkerHost {
-  api: ISeriesApi<SeriesType>;
-  plugin: ISeriesMarkersPluginApi<Time>;
-  plans: MarkerPlan[];
-  markers: SeriesMarker<Time>[];
-}
 
 /** strategy: a trade marker: its bar, above (sell) or below (buy) the bar, text and color. */
 export interface TradeMark {
@@ -91,19 +61,10 @@ export class ChartView {
   /** The chart library's chart, made when first laid out (see `chart`). */
   private api: IChartApi | null = null;
   private plan: ChartPlan = buildChartPlan(null);
-  private candles: ISeriesApi<'Candlestick'> | null = null;
-  private plots: DrawnPlot[] = [];
-  private plotCandles: DrawnCandles[] = [];
-  private bgs: { plan: BgPlan; api: ISeriesApi<'Histogram'> }[] = [];
-  private hosts = new Map<number, MarkerHost>();
-  private priceLines: { outputId: number; line: IPriceLine; channel: number }[] = [];
-  private anchors: ISeriesApi<'Line'>[] = [];
-  private fillPrims: { prim: FillPrimitive; host: ISeriesApi<SeriesType> }[] = [];
+  /** The library's series of the plan (chart-series.ts). */
+  private readonly series: ChartSeries;
   /** The script's labels, lines, boxes, ... on the candles' pane, tables over the chart. */
   private readonly drawingsPrim: DrawingsPrimitive;
-  /** Non-overlay scripts' own panes (pane index → its primitive): their drawings (but tables and
-   * force_overlay ones) go there. */
-  private paneDrawings = new Map<number, { prim: DrawingsPrimitive; host: ISeriesApi<SeriesType> }>();
   private drawingList: DrawingRecord[] = [];
   private w0 = 0;
   private w1 = 0;
@@ -156,7 +117,17 @@ export class ChartView {
       this.checkRange();
     });
     this.resizeObserver.observe(container);
-    this.drawingsPrim = new DrawingsPrimitive(buffer, () => ({ start: this.w0, end: this.w1 }), container);
+    const window = () => ({ start: this.w0, end: this.w1 });
+    this.drawingsPrim = new DrawingsPrimitive(buffer, window, container);
+    this.series = new ChartSeries(() => this.chart, buffer, window, this.drawingsPrim);
+  }
+
+  private get candles(): ISeriesApi<'Candlestick'> | null {
+    return this.series.candles;
+  }
+
+  private get plots(): DrawnPlot[] {
+    return this.series.plots;
   }
 
   // ---- several scripts on one chart (chart-layers.ts) ----
@@ -204,23 +175,17 @@ export class ChartView {
     const mainPane = this.buffer.program && !this.buffer.program.meta.overlay && this.plan.panes > 1 ? 1 : 0;
     const byPane = drawingsByPane(list, mainPane, this.layers, this.hiddenLayers, this.layers.length > 1 ? this.layerPanes() : {});
     if (this.built && this.candles) {
-      for (const pane of byPane.keys()) {
-        if (pane === 0 || this.paneDrawings.has(pane)) continue;
-        const host = this.hostSeries(pane);
-        const prim = new DrawingsPrimitive(this.buffer, () => ({ start: this.w0, end: this.w1 }), document.createElement('div'));
-        host.attachPrimitive(prim);
-        this.paneDrawings.set(pane, { prim, host });
-      }
+      for (const pane of byPane.keys()) if (pane !== 0) this.series.paneDrawing(pane);
     } else for (const pane of [...byPane.keys()]) if (pane !== 0) byPane.set(0, [...(byPane.get(0) ?? []), ...(byPane.get(pane) ?? [])]);
     this.drawingsPrim.setDrawings(byPane.get(0) ?? []);
-    for (const [pane, p] of this.paneDrawings) p.prim.setDrawings(byPane.get(pane) ?? []);
+    for (const [pane, p] of this.series.paneDrawings) p.prim.setDrawings(byPane.get(pane) ?? []);
   }
 
   /** The drawings painted at the last paint (kind, id, pane, pixel and bar/price coordinates, and
    * `study`: the added script's id, absent for the editor's script). */
   renderedDrawings(): (RenderedDrawing & { pane: number })[] {
     const out = this.drawingsPrim.rendered.map((d) => ({ ...d, pane: 0 }));
-    for (const [pane, p] of this.paneDrawings) out.push(...p.prim.rendered.map((d) => ({ ...d, pane })));
+    for (const [pane, p] of this.series.paneDrawings) out.push(...p.prim.rendered.map((d) => ({ ...d, pane })));
     return out;
   }
 
@@ -325,7 +290,7 @@ export class ChartView {
   seriesPointCounts(): Record<string, number> {
     const out: Record<string, number> = {};
     for (const p of this.plots) out[p.plan.title] = p.api.data().length;
-    for (const b of this.bgs) out[`bgcolor:${b.plan.outputId}`] = b.api.data().filter((d) => 'value' in d).length;
+    for (const b of this.series.bgs) out[`bgcolor:${b.plan.outputId}`] = b.api.data().filter((d) => 'value' in d).length;
     return out;
   }
 
@@ -334,7 +299,7 @@ export class ChartView {
     const out: Record<string, number> = {};
     const end = Math.min(this.w1, this.buffer.shownBars);
     for (const f of this.plan.fills) {
-      const p = this.fillPrims.find((x) => x.prim.has(f));
+      const p = this.series.fillPrims.find((x) => x.prim.has(f));
       if (p) out[f.title] = p.prim.filledBars(f, this.w0, end);
     }
     return out;
@@ -343,7 +308,7 @@ export class ChartView {
   /** Markers the chart shows, by the time (seconds) they sit at. */
   markerTimes(): number[] {
     const out: number[] = [];
-    for (const h of this.hosts.values()) for (const m of h.markers) out.push(Number(m.time));
+    for (const h of this.series.hosts.values()) for (const m of h.markers) out.push(Number(m.time));
     // strategy: the trade markers too.
     for (const m of this.tradeShown) out.push(Number(m.time));
     return out.sort((a, b) => a - b);
@@ -380,48 +345,13 @@ export class ChartView {
 
   /** Horizontal lines: title and price. */
   priceLineList(): { title: string; price: number }[] {
-    return this.priceLines.map((p) => {
+    return this.series.priceLines.map((p) => {
       const o = p.line.options();
       return { title: o.title, price: o.price };
     });
   }
 
-  // ---- building series ----
-
-  private clearSeries(): void {
-    this.candles?.detachPrimitive(this.drawingsPrim);
-    for (const p of this.paneDrawings.values()) p.host.detachPrimitive(p.prim);
-    this.paneDrawings.clear();
-    for (const f of this.fillPrims.splice(0)) f.host.detachPrimitive(f.prim);
-    for (const h of this.hosts.values()) h.plugin.detach();
-    this.hosts.clear();
-    for (const pl of this.priceLines.splice(0)) {
-      for (const s of this.allSeries()) {
-        try {
-          s.removePriceLine(pl.line);
-        } catch {
-          // not this series' line
-        }
-      }
-    }
-    for (const s of this.allSeries()) this.chart.removeSeries(s);
-    this.candles = null;
-    this.plots = [];
-    this.plotCandles = [];
-    this.bgs = [];
-    this.anchors = [];
-    while (this.chart.panes().length > 1) this.chart.removePane(this.chart.panes().length - 1);
-  }
-
-  private allSeries(): ISeriesApi<SeriesType>[] {
-    const list: ISeriesApi<SeriesType>[] = [];
-    for (const b of this.bgs) list.push(b.api);
-    if (this.candles) list.push(this.candles);
-    for (const c of this.plotCandles) list.push(c.api);
-    for (const p of this.plots) list.push(p.api);
-    for (const a of this.anchors) list.push(a);
-    return list;
-  }
+  // ---- building series (chart-series.ts) ----
 
   /** Lays out the chart for `program` before any run has started (the program the page showed
    * last, remembered by the controller): the panes, axes and empty series are painted while the
@@ -474,8 +404,8 @@ export class ChartView {
     this.holdsData = false;
     this.adjusting = true;
     try {
-      for (const s of this.allSeries()) s.setData([]);
-      for (const h of this.hosts.values()) {
+      for (const s of this.series.all()) s.setData([]);
+      for (const h of this.series.hosts.values()) {
         h.markers = [];
         h.plugin.setMarkers([]);
       }
@@ -486,34 +416,15 @@ export class ChartView {
 
   /** The series of the current plan: candles, then the program's outputs. */
   private buildSeries(): void {
-    this.clearSeries();
     this.built = true;
     this.holdsData = false;
-    this.candles = this.chart.addSeries(
-      CandlestickSeries,
-      {
-        upColor: THEME.up,
-        downColor: THEME.down,
-        wickUpColor: THEME.up,
-        wickDownColor: THEME.down,
-        borderVisible: false,
-        priceLineVisible: true,
-      },
-      0,
-    );
-    this.candles.attachPrimitive(this.drawingsPrim);
-    this.buildOutputSeries();
+    this.series.build(this.plan);
     this.setDrawings(this.drawingList);
     this.applyFormats();
   }
 
-  /** Gives every series its price format (axis and last-value labels). */
   private applyFormats(): void {
-    const f = this.formats;
-    this.candles?.applyOptions(priceFormatOptions(f.symbol));
-    for (const c of this.plotCandles) c.api.applyOptions(priceFormatOptions(f.of(c.plan.outputId)));
-    for (const p of this.plots) p.api.applyOptions(priceFormatOptions(f.of(p.plan.outputId)));
-    for (const a of this.anchors) a.applyOptions(priceFormatOptions(f.script));
+    this.series.applyFormats(this.formats);
   }
 
   /** A value as a series' price axis and last-value label write it ('candles' or a plot's title;
@@ -530,108 +441,6 @@ export class ChartView {
 
   renderLegend(bar: number): void {
     this.legend.render(bar);
-  }
-
-  /** Creates the series of the program's outputs: backgrounds under the candles, plots above. */
-  private buildOutputSeries(): void {
-    const plan = this.plan;
-    for (const bg of plan.backgrounds) {
-      const api = this.chart.addSeries(
-        HistogramSeries,
-        { priceScaleId: `bg${bg.pane}`, lastValueVisible: false, priceLineVisible: false, base: 0 },
-        bg.pane,
-      );
-      api.priceScale().applyOptions({ scaleMargins: { top: 0, bottom: 0 }, visible: false });
-      api.setSeriesOrder(0);
-      this.bgs.push({ plan: bg, api });
-    }
-    for (const c of plan.candles) {
-      const opts = { upColor: c.color, downColor: c.color, title: c.title, priceLineVisible: false, lastValueVisible: false };
-      const api = c.bars ? this.chart.addSeries(BarSeries, opts, c.pane) : this.chart.addSeries(CandlestickSeries, { ...opts, wickUpColor: c.wickColor ?? c.color, wickDownColor: c.wickColor ?? c.color, borderVisible: c.borderColor !== null, borderColor: c.borderColor ?? c.color }, c.pane);
-      this.plotCandles.push({ plan: c, api });
-    }
-    for (const p of plan.series) this.plots.push({ plan: p, api: this.addPlot(p), adjustedBar: -1 });
-    if (plan.panes > 1) {
-      // The price pane keeps most of the height; the scripts' own panes share the rest.
-      const panes = this.chart.panes();
-      const main = plan.panes > 2 ? 0.5 : 0.62;
-      panes[0]?.setStretchFactor(main);
-      for (let i = 1; i < plan.panes; i++) panes[i]?.setStretchFactor((1 - main) / (plan.panes - 1));
-    }
-    // Markers, fills and horizontal lines hang on a series of their pane.
-    for (const m of plan.markers) this.hostFor(m.pane).plans.push(m);
-    for (const pane of new Set(plan.fills.map((f) => f.pane))) {
-      const host = this.hostSeries(pane);
-      const prim = new FillPrimitive(
-        plan.fills.filter((f) => f.pane === pane),
-        this.buffer,
-        () => ({ start: this.w0, end: this.w1 }),
-      );
-      host.attachPrimitive(prim);
-      this.fillPrims.push({ prim, host });
-    }
-    for (const h of plan.hlines) {
-      const host = this.hostSeries(h.pane);
-      const line = host.createPriceLine({
-        price: h.price ?? 0,
-        color: h.color,
-        lineWidth: Math.max(1, Math.min(4, h.lineWidth)) as 1 | 2 | 3 | 4,
-        lineStyle: h.lineStyle,
-        axisLabelVisible: true,
-        title: h.title,
-      });
-      this.priceLines.push({ outputId: h.outputId, line, channel: h.price === null ? h.priceChannel : -1 });
-    }
-  }
-
-  private addPlot(p: SeriesPlan): PlotApi {
-    // Last-value labels on the price axis help with a few plots; with many they pile up, and placing
-    // them costs the library more per frame than drawing the lines.
-    const labels = this.plan.series.length <= MAX_VALUE_LABELS;
-    const common = { title: '', priceLineVisible: p.trackPrice, priceLineStyle: 2, lastValueVisible: labels && p.priceLabel, color: p.color };
-    if (p.shape === 'histogram') {
-      return this.chart.addSeries(HistogramSeries, { ...common, base: p.histbase }, p.pane);
-    }
-    if (p.shape === 'area') {
-      return this.chart.addSeries(AreaSeries, { ...common, lineColor: p.color, topColor: areaTop(p.color), bottomColor: TRANSPARENT, lineWidth: this.width(p.lineWidth) }, p.pane);
-    }
-    return this.chart.addSeries(
-      LineSeries,
-      {
-        ...common,
-        lineWidth: this.width(p.lineWidth),
-        lineStyle: p.lineStyle,
-        lineType: p.shape === 'step' ? LineType.WithSteps : LineType.Simple,
-        lineVisible: p.shape !== 'points',
-        pointMarkersVisible: p.shape === 'points',
-        crosshairMarkerVisible: p.shape !== 'points',
-      },
-      p.pane,
-    );
-  }
-
-  private width(w: number): 1 | 2 | 3 | 4 {
-    return Math.max(1, Math.min(4, Math.round(w))) as 1 | 2 | 3 | 4;
-  }
-
-  /** The series markers and price lines of a pane attach to. */
-  private hostSeries(pane: number): ISeriesApi<SeriesType> {
-    if (pane === 0 && this.candles) return this.candles;
-    const plot = this.plots.find((p) => p.plan.pane === pane);
-    if (plot) return plot.api;
-    const anchor = this.chart.addSeries(LineSeries, { lineVisible: false, lastValueVisible: false, priceLineVisible: false, crosshairMarkerVisible: false }, pane);
-    this.anchors.push(anchor);
-    return anchor;
-  }
-
-  private hostFor(pane: number): MarkerHost {
-    let h = this.hosts.get(pane);
-    if (!h) {
-      const api = this.hostSeries(pane);
-      h = { api, plugin: createSeriesMarkers(api, [], { zOrder: 'aboveSeries' }), plans: [], markers: [] };
-      this.hosts.set(pane, h);
-    }
-    return h;
   }
 
   // ---- data ----
@@ -732,7 +541,7 @@ export class ChartView {
     try {
       // Series updated one after another while the time scale still holds another window's points
       // get misplaced by the library: empty every series first, then fill them from scratch.
-      if (w0 !== this.drawnStart) for (const s of this.allSeries()) s.setData([]);
+      if (w0 !== this.drawnStart) for (const s of this.series.all()) s.setData([]);
       this.drawnStart = w0;
       this.holdsData = true;
       if (this.candles) {
@@ -741,7 +550,7 @@ export class ChartView {
         this.candles.setData(data);
       }
       const pend = this.plotEnd();
-      for (const bg of this.bgs) {
+      for (const bg of this.series.bgs) {
         const data: ({ time: UTCTimestamp; value: number; color: string } | WhitespaceData<Time>)[] = [];
         for (let i = w0; i < pend; i++) {
           const c = bgColor(this.buffer, bg.plan, i);
@@ -750,13 +559,13 @@ export class ChartView {
         }
         bg.api.setData(data);
       }
-      for (const c of this.plotCandles) {
+      for (const c of this.series.plotCandles) {
         const data: (CandleColorPoint | WhitespaceData<Time>)[] = [];
         for (let i = w0; i < pend; i++) data.push(plotCandlePoint(this.buffer, c.plan, i));
         c.api.setData(data);
       }
       for (const p of this.plots) p.api.setData(this.plotWindowData(p.plan, pend));
-      for (const h of this.hosts.values()) {
+      for (const h of this.series.hosts.values()) {
         h.markers = this.markersFor(h, w0, w1);
         h.plugin.setMarkers(h.markers);
       }
@@ -798,7 +607,7 @@ export class ChartView {
   }
 
   private updatePriceLines(): void {
-    for (const pl of this.priceLines) {
+    for (const pl of this.series.priceLines) {
       if (pl.channel < 0) continue;
       let v = NaN;
       const col = this.buffer.column(pl.outputId, pl.channel);
@@ -838,7 +647,7 @@ export class ChartView {
         this.candles?.update(this.candlePoint(i));
         if (i >= pend) continue;
         const time = toTime(this.barTime(i));
-        for (const bg of this.bgs) {
+        for (const bg of this.series.bgs) {
           const c = bgColor(this.buffer, bg.plan, i);
           bg.api.update(c ? { time, value: 1, color: c } : { time });
         }
@@ -856,7 +665,7 @@ export class ChartView {
           const pt = this.gapPoint(p.plan, i, true, pend);
           if (pt) p.api.update(pt);
         }
-        for (const c of this.plotCandles) c.api.update(plotCandlePoint(this.buffer, c.plan, i));
+        for (const c of this.series.plotCandles) c.api.update(plotCandlePoint(this.buffer, c.plan, i));
       }
       // A plot shifted left (negative offset) shows on earlier bars the values of the new ones:
       // its window is set again (the library's in-place updates of earlier points lose some).
@@ -864,7 +673,7 @@ export class ChartView {
       for (const p of this.plots) if (p.plan.offset < 0 || p.plan.showLast !== null) p.api.setData(this.plotWindowData(p.plan, this.plotEnd()));
       const confirmedEnd = Math.min(total, this.buffer.rowEnd);
       if (confirmedEnd > start) {
-        for (const h of this.hosts.values()) {
+        for (const h of this.series.hosts.values()) {
           const back = Math.max(this.w0, start + Math.min(0, ...h.plans.map((m) => m.offset)));
           const firstTime = toTime(this.buffer.time.data[back] as number);
           h.markers = h.markers.filter((m) => Number(m.time) < firstTime).concat(this.markersFor(h, back, confirmedEnd));

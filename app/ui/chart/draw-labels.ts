@@ -184,7 +184,11 @@ export function paintLabel(ctx: Ctx, r: Rec, x: number, y: number, bg: string | 
       pointer = [[bx + w, by + a], [x, y], [bx + w - a, by]];
       break;
     default:
-      // label_center, none, text_outline: centred on the anchor.
+      // label_center, none, text_outline: centred on the anchor — except above or below the bar
+      // (yloc.abovebar/belowbar), where TradingView puts the text just off the high or low, not
+      // over the candle (its Zig Zag's price labels).
+      if (yloc === 'abovebar') by = y - 3 - h;
+      else if (yloc === 'belowbar') by = y + 3;
       break;
   }
   const boxed = style !== 'none' && style !== 'text_outline';

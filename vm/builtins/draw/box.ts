@@ -53,8 +53,9 @@ export function registerBox(): void {
   }
   defineCopyDelete('box');
   defineSetters('box', [
-    ['left', 'int'], ['top', 'float'], ['right', 'int'], ['bottom', 'float'], ['border_color', 'color'],
-    ['border_width', 'int'], ['border_style', 'string'], ['extend', 'string'], ['bgcolor', 'color'],
+    // Parameter names as in Pine's reference: box.set_border_color(id, color), box.set_bgcolor(id, color).
+    ['left', 'int'], ['top', 'float'], ['right', 'int'], ['bottom', 'float'], ['border_color', 'color', 'color'],
+    ['border_width', 'int', 'width'], ['border_style', 'string', 'style'], ['extend', 'string'], ['bgcolor', 'color', 'color'],
     ['text', 'string'], ['text_size', 'string'], ['text_color', 'color'], ['text_halign', 'string'],
     ['text_valign', 'string'], ['text_wrap', 'string'], ['text_font_family', 'string'], ['text_formatting', 'int'],
   ]);

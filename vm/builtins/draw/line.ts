@@ -46,9 +46,10 @@ export function registerLine(): void {
     { drawing: true },
   );
   defineCopyDelete('line');
-  defineSetters('line', [['x1', 'int'], ['y1', 'float'], ['x2', 'int'], ['y2', 'float'], ['extend', 'string'], ['color', 'color'], ['style', 'string'], ['width', 'int']]);
-  defineSetter('line', 'set_xy1', [['x1', 'int'], ['y1', 'float']]);
-  defineSetter('line', 'set_xy2', [['x2', 'int'], ['y2', 'float']]);
+  // Parameter names as in Pine's reference: line.set_x1(id, x), line.set_xy2(id, x, y).
+  defineSetters('line', [['x1', 'int', 'x'], ['y1', 'float', 'y'], ['x2', 'int', 'x'], ['y2', 'float', 'y'], ['extend', 'string'], ['color', 'color'], ['style', 'string'], ['width', 'int']]);
+  defineSetter('line', 'set_xy1', [['x1', 'int', 'x'], ['y1', 'float', 'y']]);
+  defineSetter('line', 'set_xy2', [['x2', 'int', 'x'], ['y2', 'float', 'y']]);
   defineSetter('line', 'set_xloc', [['x1', 'int'], ['x2', 'int'], ['xloc', 'string']]);
   definePointSetter('line', 'set_first_point', 'x1', 'y1');
   definePointSetter('line', 'set_second_point', 'x2', 'y2');

@@ -29,7 +29,7 @@ export function sigOf(ty: PropType): string {
 }
 
 /** Reads the arguments a+1.. into props named `names` (a is the drawing id). */
-export function readProps(rt: Runtime, a: number, fields: readonly (readonly [string, PropType])[]): Record<string, unknown> {
+export function readProps(rt: Runtime, a: number, fields: readonly (readonly [string, PropType, string?])[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   fields.forEach(([name, ty], k) => {
     out[name] = readArg(rt, ty, a + k);
@@ -37,11 +37,17 @@ export function readProps(rt: Runtime, a: number, fields: readonly (readonly [st
   return out;
 }
 
-/** `kind.<fn>(id, ...fields)`: sets the fields of a live drawing (nothing on na or deleted). */
-export function defineSetter(kind: DrawKind, fn: string, fields: readonly (readonly [string, PropType])[], extra?: (props: Record<string, unknown>) => void): void {
-  const params = fields.map(([name, ty]) => `${name}: ${sigOf(ty)}`).join(', ');
+/** A setter's field: the prop it sets, its type, and the parameter's name in Pine's reference when
+ * that differs from the prop (`line.set_xy1(id, x, y)` sets x1 and y1; `box.set_bgcolor(id, color)`). */
+export type SetterField = readonly [prop: string, ty: PropType, param?: string];
+
+/** `kind.<fn>(id, ...fields)`: sets the fields of a live drawing (nothing on na or deleted). Tables
+ * name their first parameter `table_id`, as Pine's reference does. */
+export function defineSetter(kind: DrawKind, fn: string, fields: readonly SetterField[], extra?: (props: Record<string, unknown>) => void): void {
+  const params = fields.map(([name, ty, param]) => `${param ?? name}: ${sigOf(ty)}`).join(', ');
+  const id = kind === 'table' ? 'table_id' : 'id';
   defineFn(
-    `${kind}.${fn}(id: series ${kind}, ${params}): void`,
+    `${kind}.${fn}(${id}: series ${kind}, ${params}): void`,
     (rt, a, _d, s) => {
       const d = findDrawing(rt, s, kind, rt.f[a] ?? NaN);
       if (!d) return;
@@ -55,8 +61,8 @@ export function defineSetter(kind: DrawKind, fn: string, fields: readonly (reado
 }
 
 /** `kind.set_<prop>(id, value)` for each prop. */
-export function defineSetters(kind: DrawKind, props: readonly (readonly [string, PropType])[]): void {
-  for (const [name, ty] of props) defineSetter(kind, `set_${name}`, [[name, ty]]);
+export function defineSetters(kind: DrawKind, props: readonly SetterField[]): void {
+  for (const [name, ty, param] of props) defineSetter(kind, `set_${name}`, [[name, ty, param]]);
 }
 
 /** `kind.get_<name>(id)`: the prop of a live drawing, na otherwise. */

@@ -14,6 +14,9 @@ import {
   K_ENTRY,
   K_EXIT,
   K_ORDER,
+  LEG_ARMED,
+  LEG_FILLED,
+  LEG_TRAILING,
   OCA_CANCEL,
   OCA_REDUCE,
   type Broker,
@@ -161,8 +164,11 @@ function newOrder(b: Broker, id: string, kind: number, bar: number): Order {
     commentProfit: '',
     commentLoss: '',
     commentTrailing: '',
-    trailOn: 0,
-    trailBest: NaN,
+    legNum: [],
+    legEntry: [],
+    legQty: [],
+    legState: [],
+    legBest: [],
     active: 0,
     stopHit: 0,
     immediately: 0,
@@ -205,19 +211,35 @@ export function placeEntry(b: Broker, kind: number, a: EntryArgs, bar: BarView):
   // not placed at all (TradingView checks when the script calls strategy.entry: an entry placed
   // while long is not filled later on the same bar's path after a reversal to short).
   if (kind === K_ENTRY && positionSize(b) * a.dir > 0 && b.open.n >= b.cfg.maxEntries) return;
-  const o = orderFor(b, a.id, kind, bar.bar);
-  o.dir = a.dir;
-  o.qty = a.qty === a.qty ? a.qty : defaultQty(b, bar.close, equity(b, bar.close));
+  let qty = a.qty === a.qty ? a.qty : defaultQty(b, bar.close, equity(b, bar.close));
   // An entry against the position is sized when it is placed to close that position as well: one
   // placed while flat and filled against a position only closes it (TradingView's reversal rule).
   const pos = positionSize(b);
-  if (kind === K_ENTRY && pos * a.dir < 0) o.qty += Math.abs(pos);
+  if (kind === K_ENTRY && pos * a.dir < 0) qty += Math.abs(pos);
+  if (!fundsCover(b, a.dir, pos * a.dir < 0 ? qty - Math.abs(pos) : qty, pos, bar.close)) return;
+  const o = orderFor(b, a.id, kind, bar.bar);
+  o.dir = a.dir;
+  o.qty = qty;
   o.limit = a.limit;
   o.stop = a.stop;
   o.stopHit = 0;
   o.oca = a.oca;
   o.ocaType = a.oca === '' ? 0 : a.ocaType;
   o.comment = a.comment;
+}
+
+/** Whether the free funds cover the margin of an order opening `open` contracts in direction
+ * `dir` (TradingView, v6 migration guide: with a margin above 0 the strategy "does not open entries
+ * that require more money than is available"; checked when the order is placed, at the bar's
+ * close): the order's value times margin_long/short against the equity less the margin of the
+ * position it adds to (an order against the position frees that position's margin first). */
+function fundsCover(b: Broker, dir: number, open: number, pos: number, price: number): boolean {
+  const m = (dir > 0 ? b.cfg.marginLong : b.cfg.marginShort) / 100;
+  if (!(m > 0) || !(open > 0)) return true;
+  const pv = b.cfg.pointvalue;
+  const held = pos * dir > 0 ? Math.abs(pos) * price * pv * m : 0;
+  const free = equity(b, price) - held;
+  return open * price * pv * m <= free * (1 + 1e-9) + 1e-9;
 }
 
 export interface ExitArgs {
@@ -457,8 +479,11 @@ interface Leg {
   price: number;
   /** +1: triggered by a rise to the price; -1: by a fall. */
   side: number;
-  /** 0 limit, 1 stop, 2 trailing stop, 3 stop of a stop-limit (no fill, becomes a limit). */
+  /** 0 limit, 1 stop, 2 trailing stop, 3 stop of a stop-limit (no fill, becomes a limit), 4 a
+   * trailing stop's activation (no fill). */
   type: number;
+  /** Exits: the index of the exit's leg (its trade) this price belongs to; -1 for entries. */
+  k: number;
 }
 
 /** Takes the market orders out of the book, in the order they were placed (null when there are
@@ -485,43 +510,77 @@ function isPriceOrder(o: Order): boolean {
   return false;
 }
 
-/** The exit's legs for the trades it protects (none when it protects nothing now). */
+/** Gives the exit a leg for each open trade of its entry that has none yet: the trade's entry
+ * price and the quantity the exit reserves from it (its qty, at most the trade's, or its percent). */
+function syncLegs(b: Broker, o: Order): void {
+  // An exit restored from a snapshot written before exits had legs.
+  if ((o as Partial<Order>).legNum === undefined) Object.assign(o, { legNum: [], legEntry: [], legQty: [], legState: [], legBest: [] });
+  const t = b.open;
+  for (let i = 0; i < t.n; i++) {
+    if (o.fromEntry !== '' && t.entryId[i] !== o.fromEntry) continue;
+    const num = t.num[i] as number;
+    if (o.legNum.includes(num)) continue;
+    const tq = t.qty[i] as number;
+    o.legNum.push(num);
+    o.legEntry.push(t.entryPrice[i] as number);
+    o.legQty.push(o.qty === o.qty ? Math.min(o.qty, tq) : roundQty(b, (tq * o.qtyPct) / 100));
+    o.legState.push(LEG_ARMED);
+    o.legBest.push(NaN);
+  }
+}
+
+/** The index in the open trades of trade number `num` (-1: closed). */
+function openIndex(b: Broker, num: number): number {
+  const t = b.open;
+  for (let i = 0; i < t.n; i++) if (t.num[i] === num) return i;
+  return -1;
+}
+
+/** The exit's prices for the trades it protects, one set per leg not yet filled (none when it
+ * protects nothing now); returns the position's direction (0: nothing to protect). */
 function exitLegs(b: Broker, o: Order, out: Leg[]): number {
-  let q = 0;
-  let v = 0;
   let dir = 0;
   for (let i = 0; i < b.open.n; i++) {
     if (o.fromEntry !== '' && b.open.entryId[i] !== o.fromEntry) continue;
-    q += b.open.qty[i] as number;
-    v += (b.open.qty[i] as number) * (b.open.entryPrice[i] as number);
     dir = b.open.dir[i] as number;
+    break;
   }
-  if (q <= EPS) return 0;
-  const entry = v / q;
+  if (dir === 0) return 0;
+  syncLegs(b, o);
   const tick = b.cfg.mintick;
-  // A long position exits by selling: the profit limit is above, the stop below.
-  let lim = o.limit;
-  if (o.profit === o.profit) {
-    const p = entry + dir * o.profit * tick;
-    lim = lim === lim ? (dir > 0 ? Math.min(lim, p) : Math.max(lim, p)) : p;
-  }
-  let stp = o.stop;
-  if (o.loss === o.loss) {
-    const p = entry - dir * o.loss * tick;
-    stp = stp === stp ? (dir > 0 ? Math.max(stp, p) : Math.min(stp, p)) : p;
-  }
-  lim = onTick(b, lim, dir);
-  stp = onTick(b, stp, -dir);
-  if (lim === lim) out.push({ trigger: lim, price: lim, side: dir, type: 0 });
-  if (stp === stp) out.push({ trigger: stp, price: stp, side: -dir, type: 1 });
-  if (o.trailOffset === o.trailOffset && (o.trailPrice === o.trailPrice || o.trailPoints === o.trailPoints)) {
-    if (o.trailOn) {
-      const ts = onTick(b, o.trailBest - dir * o.trailOffset * tick, -dir);
-      out.push({ trigger: ts, price: ts, side: -dir, type: 2 });
+  const any = b.cfg.closeRule === 'ANY';
+  const trailing = o.trailOffset === o.trailOffset && (o.trailPrice === o.trailPrice || o.trailPoints === o.trailPoints);
+  for (let k = 0; k < o.legNum.length; k++) {
+    const state = o.legState[k] as number;
+    if (state === LEG_FILLED) continue;
+    // With close_entries_rule "ANY" a leg closes its own trade: gone, it has nothing to close. With
+    // FIFO a leg sells from the oldest trades, so it stays while the entry has open trades.
+    if (any && openIndex(b, o.legNum[k] as number) < 0) continue;
+    const entry = o.legEntry[k] as number;
+    // A long position exits by selling: the profit limit is above, the stop below.
+    let lim = o.limit;
+    if (o.profit === o.profit) {
+      const p = entry + dir * o.profit * tick;
+      lim = lim === lim ? (dir > 0 ? Math.min(lim, p) : Math.max(lim, p)) : p;
     }
-    else {
-      const act = onTick(b, o.trailPrice === o.trailPrice ? o.trailPrice : entry + dir * o.trailPoints * tick, dir);
-      out.push({ trigger: act, price: act, side: dir, type: 4 });
+    let stp = o.stop;
+    if (o.loss === o.loss) {
+      const p = entry - dir * o.loss * tick;
+      stp = stp === stp ? (dir > 0 ? Math.max(stp, p) : Math.min(stp, p)) : p;
+    }
+    lim = onTick(b, lim, dir);
+    stp = onTick(b, stp, -dir);
+    // backtest_fill_limits_assumption: the price must go that many ticks through the limit.
+    if (lim === lim) out.push({ trigger: lim + dir * b.cfg.fillLimitTicks * tick, price: lim, side: dir, type: 0, k });
+    if (stp === stp) out.push({ trigger: stp, price: stp, side: -dir, type: 1, k });
+    if (trailing) {
+      if (state === LEG_TRAILING) {
+        const ts = onTick(b, (o.legBest[k] as number) - dir * o.trailOffset * tick, -dir);
+        out.push({ trigger: ts, price: ts, side: -dir, type: 2, k });
+      } else {
+        const act = onTick(b, o.trailPrice === o.trailPrice ? o.trailPrice : entry + dir * o.trailPoints * tick, dir);
+        out.push({ trigger: act, price: act, side: dir, type: 4, k });
+      }
     }
   }
   return dir;
@@ -544,12 +603,12 @@ function entryLegs(b: Broker, o: Order, out: Leg[]): void {
   const lt = b.cfg.fillLimitTicks * b.cfg.mintick;
   if (o.stop === o.stop && !o.stopHit) {
     const sp = onTick(b, o.stop, o.dir);
-    out.push({ trigger: sp, price: sp, side: o.dir, type: o.limit === o.limit ? 3 : 1 });
+    out.push({ trigger: sp, price: sp, side: o.dir, type: o.limit === o.limit ? 3 : 1, k: -1 });
     return;
   }
   if (o.limit === o.limit) {
     const lp = onTick(b, o.limit, -o.dir);
-    out.push({ trigger: lp - o.dir * lt, price: lp, side: -o.dir, type: 0 });
+    out.push({ trigger: lp - o.dir * lt, price: lp, side: -o.dir, type: 0, k: -1 });
   }
 }
 
@@ -597,20 +656,26 @@ function fillHit(b: Broker, o: Order, leg: Leg, at: number, bar: BarView): boole
     return true;
   }
   if (leg.type === 4) {
-    o.trailOn = 1;
-    o.trailBest = at;
+    o.legState[leg.k] = LEG_TRAILING;
+    o.legBest[leg.k] = at;
     return true;
   }
   if (o.kind === K_EXIT) {
-    const have = matchingQty(b, o.fromEntry);
-    const qty = o.qty === o.qty ? Math.min(o.qty, have) : roundQty(b, (have * o.qtyPct) / 100);
     const dir = -(positionSize(b) > 0 ? 1 : -1);
     const price = leg.type === 0 ? at : slip(b, at, dir);
     const named = leg.type === 0 ? o.commentProfit : leg.type === 2 ? o.commentTrailing : o.commentLoss;
     const signal = named !== '' ? named : o.comment !== '' ? o.comment : o.id;
-    closeTrades(b, o.fromEntry, qty, price, bar, o.id, signal);
+    const reserved = o.legQty[leg.k] as number;
+    o.legState[leg.k] = LEG_FILLED;
+    if (b.cfg.closeRule === 'ANY') {
+      // The leg's own trade.
+      const i = openIndex(b, o.legNum[leg.k] as number);
+      if (i >= 0) closeTrade(b, i, Math.min(reserved, b.open.qty[i] as number), price, bar, o.id, signal);
+    } else {
+      // FIFO: the leg's quantity (at most what the entry holds) from the oldest trades.
+      closeTrades(b, o.fromEntry, Math.min(reserved, matchingQty(b, o.fromEntry)), price, bar, o.id, signal);
+    }
     afterFill(b, o);
-    removeOrder(b, o);
     return true;
   }
   const price = leg.type === 0 ? at : slip(b, at, o.dir);
@@ -638,9 +703,14 @@ function pruneExits(b: Broker): void {
 /** Trailing stops follow the best price of a move. */
 function trail(b: Broker, price: number): void {
   for (const o of b.orders) {
-    if (o.kind !== K_EXIT || !o.trailOn) continue;
-    const dir = positionSize(b) > 0 ? 1 : -1;
-    if (dir > 0 ? price > o.trailBest : price < o.trailBest) o.trailBest = price;
+    if (o.kind !== K_EXIT) continue;
+    const best = o.legBest;
+    let dir = 0;
+    for (let k = 0; k < best.length; k++) {
+      if (o.legState[k] !== LEG_TRAILING) continue;
+      if (dir === 0) dir = positionSize(b) > 0 ? 1 : -1;
+      if (dir > 0 ? price > (best[k] as number) : price < (best[k] as number)) best[k] = price;
+    }
   }
 }
 
@@ -807,11 +877,50 @@ export function processTick(b: Broker, bar: BarView, last: boolean, hook: FillHo
   if (last) marginCall(b, bar);
 }
 
-/** Whether a margin call can happen: margin_long or margin_short is above 0 and under 100 (100, no
- * leverage, and 0, margin not checked, never call). */
+/** Whether a margin call can happen for the open position: a long one with margin_long above 0
+ * and under 100 (at 100 a long position's free funds do not change with the price), a short one
+ * with margin_short above 0 and up to 100 (TradingView's v6 default, 100, margin-calls a short that
+ * lost too much; 0, v5's default, checks nothing). */
 export function marginChecked(b: Broker): boolean {
   const c = b.cfg;
-  return (c.marginLong > 0 && c.marginLong < 100) || (c.marginShort > 0 && c.marginShort < 100);
+  if (b.open.n !== 0 && (b.open.dir[0] as number) < 0) return c.marginShort > 0 && c.marginShort <= 100;
+  return c.marginLong > 0 && c.marginLong < 100;
+}
+
+/** Whether no margin call can happen on a bar with this high and low: the prices at which the open
+ * position's free funds would turn negative, kept while the position does not change (the equity is
+ * linear in the price), compared with the bar's adverse extreme. Near the limit (1e-9 relative) the
+ * exact check (marginCall) decides. */
+export function marginQuiet(b: Broker, high: number, low: number): boolean {
+  if (b.open.n === 0 || !marginChecked(b)) return true;
+  if (b.mTrade !== b.tradeNum || b.mClosed !== b.closed.n) marginLimits(b);
+  return high < b.callAbove && low > b.callBelow;
+}
+
+/** The open position's margin-call prices: free funds A + S·pv·p − |S|·pv·m·p, with S the signed
+ * size and A the equity at price 0, are negative above A / (|S|·pv·(1 + m)) for a short position and
+ * below −A / (S·pv·(1 − m)) for a long one (m < 1). */
+function marginLimits(b: Broker): void {
+  const t = b.open;
+  const pv = b.cfg.pointvalue;
+  let s = 0;
+  let a = b.cfg.capital + b.netprofit;
+  for (let i = 0; i < t.n; i++) {
+    const q = (t.dir[i] as number) * (t.qty[i] as number);
+    s += q;
+    a -= (t.entryPrice[i] as number) * q * pv + (t.commission[i] as number);
+  }
+  b.mTrade = b.tradeNum;
+  b.mClosed = b.closed.n;
+  b.callAbove = Infinity;
+  b.callBelow = -Infinity;
+  if (s < 0) {
+    const m = b.cfg.marginShort / 100;
+    b.callAbove = a <= 0 ? -Infinity : (a / (-s * pv * (1 + m))) * (1 - 1e-9);
+  } else if (s > 0) {
+    const m = b.cfg.marginLong / 100;
+    if (m < 1) b.callBelow = a >= 0 ? -Infinity : (-a / (s * pv * (1 - m))) * (1 + 1e-9);
+  }
 }
 
 /** A margin call, as TradingView's user manual describes it: at the bar's adverse extreme, when
@@ -823,8 +932,6 @@ function marginCall(b: Broker, bar: BarView): void {
   const size = positionSize(b);
   if (size === 0) return;
   const ratio = (size > 0 ? b.cfg.marginLong : b.cfg.marginShort) / 100;
-  // Margin 100 (no leverage) and 0 (margin not checked) never call.
-  if (!(ratio > 0 && ratio < 1)) return;
   const price = size > 0 ? bar.low : bar.high;
   const pv = b.cfg.pointvalue;
   const eq = equity(b, price);
@@ -893,8 +1000,13 @@ export function finishSameDay(b: Broker, bar: ClosedBar): void {
   const eq = b.cfg.capital + b.netprofit + open;
   if (eq > b.peak) b.peak = eq;
   if (eq < b.trough) b.trough = eq;
-  b.maxDrawdown = Math.max(b.maxDrawdown, b.peak - eq);
-  b.maxRunup = Math.max(b.maxRunup, eq - b.trough);
+  const dd = b.peak - eq;
+  const ru = eq - b.trough;
+  if (dd > b.maxDrawdown) b.maxDrawdown = dd;
+  if (ru > b.maxRunup) b.maxRunup = ru;
+  // The largest drawdown and run-up as fractions of the peak (trough) they were measured from.
+  if (dd > 0 && dd / b.peak > b.maxDrawdownFrac) b.maxDrawdownFrac = dd / b.peak;
+  if (ru > 0 && b.trough > 0 && ru / b.trough > b.maxRunupFrac) b.maxRunupFrac = ru / b.trough;
   b.lastPrice = bar.close;
   b.lastTime = bar.time;
   b.bars = bar.index + 1;
@@ -915,8 +1027,13 @@ function closeStats(b: Broker, bar: BarView): number {
   const eq = b.cfg.capital + b.netprofit + open;
   if (eq > b.peak) b.peak = eq;
   if (eq < b.trough) b.trough = eq;
-  b.maxDrawdown = Math.max(b.maxDrawdown, b.peak - eq);
-  b.maxRunup = Math.max(b.maxRunup, eq - b.trough);
+  const dd = b.peak - eq;
+  const ru = eq - b.trough;
+  if (dd > b.maxDrawdown) b.maxDrawdown = dd;
+  if (ru > b.maxRunup) b.maxRunup = ru;
+  // The largest drawdown and run-up as fractions of the peak (trough) they were measured from.
+  if (dd > 0 && dd / b.peak > b.maxDrawdownFrac) b.maxDrawdownFrac = dd / b.peak;
+  if (ru > 0 && b.trough > 0 && ru / b.trough > b.maxRunupFrac) b.maxRunupFrac = ru / b.trough;
   b.lastPrice = bar.close;
   b.lastTime = bar.time;
   b.bars = bar.bar + 1;

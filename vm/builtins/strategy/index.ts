@@ -68,7 +68,13 @@ export const HOST_KEY = 'strategy';
 
 type Options = Record<string, string | number | boolean | null>;
 
-export function brokerFor(host: Record<string, unknown>, o: Options, sym: SymbolInfo): Broker {
+/** The default margin_long/margin_short of a Pine version: 100 in v6, 0 (funds not checked) in v5
+ * (TradingView's v6 migration guide, "Default margin percentage"). */
+export function defaultMargin(version: number): number {
+  return version >= 6 ? 100 : 0;
+}
+
+export function brokerFor(host: Record<string, unknown>, o: Options, sym: SymbolInfo, version = 6): Broker {
   const have = host[HOST_KEY];
   if (have !== undefined && have !== null && typeof have === 'object' && 'orders' in have) return have as Broker;
   const n = (k: string, d: number): number => (typeof o[k] === 'number' ? (o[k] as number) : d);
@@ -82,8 +88,8 @@ export function brokerFor(host: Record<string, unknown>, o: Options, sym: Symbol
     commValue: n('commission_value', 0),
     slippage: n('slippage', 0),
     onClose: o.process_orders_on_close === true,
-    marginLong: n('margin_long', 100),
-    marginShort: n('margin_short', 100),
+    marginLong: n('margin_long', defaultMargin(version)),
+    marginShort: n('margin_short', defaultMargin(version)),
     closeRule: t('close_entries_rule', 'FIFO'),
     fillLimitTicks: n('backtest_fill_limits_assumption', 0),
     riskFreeRate: n('risk_free_rate', 2),
@@ -165,14 +171,18 @@ function ocaOf(rt: Runtime, i: number): number {
   return t === 'cancel' ? OCA_CANCEL : t === 'reduce' ? OCA_REDUCE : 0;
 }
 
-function checkQty(rt: Runtime, q: number, fn: string): void {
-  if (q === q && !(q > 0)) rt.fail('strategy', `${fn}: the quantity must be greater than 0, got ${q}.`);
+/** A negative quantity stops the script (TradingView's documented runtime error "Cannot create an
+ * order with negative quantity"); a quantity of 0 places no order (true: skip the call), so that a
+ * `qty = strategy.position_size * 0.5` evaluated while flat does not stop a published script. */
+function zeroQty(rt: Runtime, q: number, fn: string): boolean {
+  if (q < 0) rt.fail('strategy', `${fn}: cannot create an order with a negative quantity (qty = ${q}).`);
+  return q === 0;
 }
 
 const entryImpl = (kind: number, fn: string): BuiltinImpl => (rt, a) => {
   const id = str(rt, a);
   const qty = rt.f[a + 2] as number;
-  checkQty(rt, qty, fn);
+  if (zeroQty(rt, qty, fn)) return;
   placeEntry(
     broker(rt),
     kind,
@@ -193,7 +203,7 @@ defineFn(
   'strategy.exit(id: series string, from_entry: series string = "", qty: series float = na, qty_percent: series float = na, profit: series float = na, limit: series float = na, loss: series float = na, stop: series float = na, trail_price: series float = na, trail_points: series float = na, trail_offset: series float = na, oca_name: series string = na, comment: series string = na, comment_profit: series string = na, comment_loss: series string = na, comment_trailing: series string = na, alert_message: series string = na, alert_profit: series string = na, alert_loss: series string = na, alert_trailing: series string = na, disable_alert: series bool = false): void',
   (rt, a) => {
     const f = rt.f;
-    checkQty(rt, f[a + 2] as number, 'strategy.exit');
+    if (zeroQty(rt, f[a + 2] as number, 'strategy.exit')) return;
     placeExit(
       broker(rt),
       {
@@ -221,7 +231,7 @@ defineFn(
 defineFn(
   'strategy.close(id: series string, comment: series string = na, qty: series float = na, qty_percent: series float = na, alert_message: series string = na, immediately: series bool = false, disable_alert: series bool = false): void',
   (rt, a) => {
-    checkQty(rt, rt.f[a + 2] as number, 'strategy.close');
+    if (zeroQty(rt, rt.f[a + 2] as number, 'strategy.close')) return;
     placeClose(broker(rt), false, str(rt, a), str(rt, a + 1), rt.f[a + 2] as number, rt.f[a + 3] as number, rt.f[a + 5] === 1, barOf(rt));
   },
 );
@@ -319,9 +329,9 @@ defineVar('strategy.wintrades: series int', { get: (rt, _a, d) => { const b = br
 defineVar('strategy.losstrades: series int', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = b.losses; } });
 defineVar('strategy.eventrades: series int', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = b.evens; } });
 defineVar('strategy.max_drawdown: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = b.maxDrawdown; } });
-defineVar('strategy.max_drawdown_percent: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = (b.peak > 0 ? (b.maxDrawdown / b.peak) * 100 : NaN); } });
+defineVar('strategy.max_drawdown_percent: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = b.maxDrawdownFrac * 100; } });
 defineVar('strategy.max_runup: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = b.maxRunup; } });
-defineVar('strategy.max_runup_percent: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = (b.trough > 0 ? (b.maxRunup / b.trough) * 100 : NaN); } });
+defineVar('strategy.max_runup_percent: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = b.maxRunupFrac * 100; } });
 defineVar('strategy.initial_capital: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = b.cfg.capital; } });
 defineVar('strategy.avg_trade: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = (b.closed.n > 0 ? b.netprofit / b.closed.n : NaN); } });
 defineVar('strategy.avg_trade_percent: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = avgPercent(b, 0); } });
@@ -366,7 +376,9 @@ function tradePercent(b: Broker, t: TradeLog, i: number): number {
   return ((t.profit[i] as number) / ((t.entryPrice[i] as number) * (t.qty[i] as number) * b.cfg.pointvalue)) * 100;
 }
 
+/** na when the strategy does not fund trades with margin (margin_long and margin_short both 0). */
 function capitalHeld(b: Broker): number {
+  if (!(b.cfg.marginLong > 0) && !(b.cfg.marginShort > 0)) return NaN;
   const t = b.open;
   let held = 0;
   for (let i = 0; i < t.n; i++) {

@@ -34,7 +34,9 @@ const DEFAULTS: Record<StrategyProperty, number | string | boolean> = {
 
 /** The properties in effect: the script's strategy() arguments, else TradingView's defaults. */
 export function strategyPropertiesOf(program: Program): Record<StrategyProperty, number | string | boolean> {
-  const out = { ...DEFAULTS };
+  // Pine v5's margin default is 0 (funds not checked), v6's 100 (broker's defaultMargin).
+  const margin = program.meta.version >= 6 ? 100 : 0;
+  const out: Record<StrategyProperty, number | string | boolean> = { ...DEFAULTS, margin_long: margin, margin_short: margin };
   for (const k of STRATEGY_PROPERTIES) {
     const v = program.meta.options[k];
     if (v !== undefined && v !== null) out[k] = v;

@@ -38,6 +38,10 @@ export const K_EXIT = 2;
 export const K_CLOSE = 3;
 export const K_CLOSE_ALL = 4;
 
+export const LEG_ARMED = 0;
+export const LEG_TRAILING = 1;
+export const LEG_FILLED = 2;
+
 export const OCA_NONE = 0;
 export const OCA_CANCEL = 1;
 export const OCA_REDUCE = 2;
@@ -68,9 +72,16 @@ export interface Order {
   commentProfit: string;
   commentLoss: string;
   commentTrailing: string;
-  /** Exit: trailing stop state (activated flag, best price seen since). */
-  trailOn: number;
-  trailBest: number;
+  /** Exit: one leg per open trade it protects (TradingView issues one exit order per entry, its
+   * profit/loss/trail distances measured from that entry's price): the trade's number, its entry
+   * price, the quantity reserved for it when the leg was made, its state (LEG_ARMED, LEG_TRAILING
+   * once its trailing stop is activated, LEG_FILLED) and its trailing stop's best price. A filled
+   * leg stays filled while the exit order lives (calling strategy.exit again does not re-arm it). */
+  legNum: number[];
+  legEntry: number[];
+  legQty: number[];
+  legState: number[];
+  legBest: number[];
   /** Exit: 1 once it has protected an open trade. */
   active: number;
   /** Stop-limit: 1 once the stop was touched (the order is then a limit order). */
@@ -101,6 +112,10 @@ export interface Broker {
   trough: number;
   maxDrawdown: number;
   maxRunup: number;
+  /** The largest drawdown as a fraction of the equity peak it fell from, and the largest run-up as a
+   * fraction of the trough it rose from (strategy.max_drawdown_percent, max_runup_percent). */
+  maxDrawdownFrac: number;
+  maxRunupFrac: number;
   maxHeldAll: number;
   maxHeldLong: number;
   maxHeldShort: number;
@@ -118,6 +133,12 @@ export interface Broker {
   lastTime: number;
   bars: number;
   marginCalls: number;
+  /** The open position's margin-call prices (broker.ts marginLimits) and the trade counts they were
+   * computed at (tradeNum, closed trades): a bar whose extremes stay inside them cannot call. */
+  mTrade: number;
+  mClosed: number;
+  callAbove: number;
+  callBelow: number;
   /** Risk rules (strategy.risk.*): allowed direction (0 both, 1 long, -1 short), limits (NaN: none). */
   allow: number;
   maxPosition: number;
@@ -160,6 +181,8 @@ export function newBroker(cfg: StrategyConfig): Broker {
     trough: cfg.capital,
     maxDrawdown: 0,
     maxRunup: 0,
+    maxDrawdownFrac: 0,
+    maxRunupFrac: 0,
     maxHeldAll: 0,
     maxHeldLong: 0,
     maxHeldShort: 0,
@@ -173,6 +196,10 @@ export function newBroker(cfg: StrategyConfig): Broker {
     lastTime: NaN,
     bars: 0,
     marginCalls: 0,
+    mTrade: -1,
+    mClosed: -1,
+    callAbove: Infinity,
+    callBelow: -Infinity,
     allow: 0,
     maxPosition: NaN,
     maxIntradayLoss: NaN,

@@ -108,6 +108,11 @@ export function call(cx: LowerContext, e: A.Call, scope: Scope): Val[] {
       // `close.sma(5)`: a method-style call on a built-in variable, not an unknown namespace.
       // (Tier 2: also on a dotted one, `label.all.size()`.)
       const onVar = callee.kind === 'Member' && objName !== null && lookupVar(objName) !== undefined && (callee.object.kind !== 'Ident' || !isNamespace(root));
+      if (!onVar && root === 'ta' && cx.taImport !== null && !scope.lookup('ta')) {
+        cx.err('E503', callee.span, `'${name}' is a function of the library '${cx.taImport}' (imported as ta), which is not available: pass its source with \`--lib file.pine\` (its library("ta") title must match). Built-in ta.* functions work without it.`);
+        for (const a of e.args) cx.expr(a.value, scope);
+        return [cx.poison()];
+      }
       if (!onVar) {
         const v = unknownName(cx, name, callee.span);
         return [v];

@@ -125,6 +125,10 @@ export class LowerContext {
   /** Names assigned with `:=` (or compound) anywhere: such variables are not const. */
   readonly reassigned = new Set<string>();
   readonly barSeries = new Map<number, number>();
+  /** History of built-in variables computed on read (`strategy.position_size[1]`): a series of
+   * main per name, written at the end of every bar (lower/index.ts), so that its history is the
+   * variable's on every bar, not only on the bars where the read was evaluated. */
+  readonly varSeries = new Map<string, { slot: number; numeric: boolean }>();
   /** Depth of request.security expressions being lowered (lower/request.ts): inside one, the
    * history of a bar variable is the requested timeframe's, not the chart's bar series. */
   requestDepth = 0;
@@ -168,6 +172,9 @@ export class LowerContext {
   libraries: readonly LibSource[] = [];
   /** Imported libraries by alias (libraries.ts). */
   readonly libs = new Map<string, LibInfo>();
+  /** The path of an `import TradingView/ta/N` whose library was not given: built-in ta.* names
+   * still resolve; a name only the library exports is reported naming it. */
+  taImport: string | null = null;
   /** While a library's declarations or function bodies are compiled: `alias.`, the prefix of its
    * types and enums (a library's `Point` is `L.Point` to the script that imports it as L). */
   libPrefix: string | null = null;

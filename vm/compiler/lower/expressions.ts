@@ -12,7 +12,8 @@ import { MAX_STRING_LENGTH } from '../../builtins/limits.js';
 import { sigToPType, unify } from '../overloads.js';
 import { colorFromRgba } from '../../runtime/color-value.js';
 import { type LowerContext, type Val, VOID } from './context.js';
-import { dotted, ident, member, readVar } from './names.js';
+import { builtinVar, dotted, ident, member, readVar } from './names.js';
+import { notInStrategy } from './strategy.js';
 import { call } from './calls.js';
 import { forExpr, forInExpr, ifExpr, switchExpr, whileExpr } from './control.js';
 
@@ -81,13 +82,23 @@ export function exprMulti(cx: LowerContext, e: A.Expr, scope: Scope, want: boole
 // History reference `x[k]`.
 export function history(cx: LowerContext, e: A.Index, scope: Scope): Val {
   const fn = scope.fn;
-  const off = expr(cx, e.index, scope);
-  if (off.type.base !== 'int' && off.type.base !== 'na') {
-    if (off.type.base === 'float') {
-      cx.err('E320', e.index.span, `The history offset \`${cx.q(e.index)}\` must be an int, got float; use int(...) or math.round(...).`);
+  let off = expr(cx, e.index, scope);
+  if (off.type.base === 'float') {
+    // Pine's reference: the offset "must be numerical. Floats will be rounded down" — TradingView's
+    // own ZigZag library reads `src[length]` with a `series float length`. A negative one is still an
+    // error (below, or at run time), so truncating here is rounding down for every offset that runs.
+    const type: PType = { ...off.type, base: 'int' };
+    if (typeof off.cv === 'number') {
+      off = { reg: off.reg, type, cv: off.cv };
     } else {
-      cx.err('E320', e.index.span, `The history offset \`${cx.q(e.index)}\` must be an int, got ${baseName(off.type)}.`);
+      const r = fn.temp();
+      const one = fn.temp();
+      fn.em.emit(Op.CONST_F, one, cx.constIndex(1));
+      fn.em.emit(Op.IDIV, r, off.reg, one);
+      off = { reg: r, type };
     }
+  } else if (off.type.base !== 'int' && off.type.base !== 'na') {
+    cx.err('E320', e.index.span, `The history offset \`${cx.q(e.index)}\` must be an int, got ${baseName(off.type)}.`);
     return cx.poison();
   }
   // A constant offset that carries a fraction (v6 `x[3 / 2]`) counts whole bars, truncated toward zero.
@@ -132,6 +143,19 @@ export function history(cx: LowerContext, e: A.Index, scope: Scope): Val {
       type = { ...type, qual: Qual.Series };
       noteRead(cx, cx.main, ser, k);
       return emitSerGet(cx, fn, ser, global, true, off, k, type, cx.main);
+    }
+    const vs = cx.varSeries.get(name);
+    if (bv && vs !== undefined && k !== 0) {
+      // A variable computed on read (strategy.*): its series is written at the start of every bar
+      // (lower/index.ts builtinVarSeries).
+      if (notInStrategy(cx, bv.name, obj.span)) return cx.poison();
+      type = sigToPType(bv.type, null);
+      const numeric = vs.numeric;
+      ser = vs.slot;
+      global = !fn.isMain;
+      type = { ...type, qual: Qual.Series };
+      noteRead(cx, cx.main, ser, k);
+      return emitSerGet(cx, fn, ser, global, numeric, off, k, type, cx.main);
     }
   }
   if (ser < 0) {

@@ -17,6 +17,9 @@ import { asBool, binaryVals, expr } from './expressions.js';
 import { stmts } from './statements.js';
 import { checkPlotCount } from './script-calls.js';
 import { drawingLimits, reserveDrawings } from './tier2.js';
+import { lookupVar } from '../../builtins/registry.js';
+import { sigToPType } from '../overloads.js';
+import { isNumericStorage, typeName } from '../types.js';
 
 export { SOURCE_REGS } from './script-calls.js';
 export type { LibSource } from './context.js';
@@ -39,6 +42,51 @@ export function lower(script: A.Script, sink: DiagnosticSink, libraries: readonl
   }
 }
 
+/** Built-in variables computed on read that the script reads with history (`strategy.position_size[1]`):
+ * each gets a series of main, written with the variable's value at the start of every bar, so that
+ * its history is the variable's on every bar, not only on the bars where the read was evaluated
+ * (inside `and`, `if`, a function). lower/expressions.ts `history` reads it. */
+function builtinVarSeries(cx: LowerContext): void {
+  const names = new Set<string>();
+  const stack: unknown[] = [cx.script.body];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (node === null || typeof node !== 'object') continue;
+    if (Array.isArray(node)) {
+      for (const x of node) stack.push(x);
+      continue;
+    }
+    const n = node as { kind?: string };
+    if (n.kind === 'Index') {
+      const name = dottedName((node as A.Index).object);
+      if (name !== null) names.add(name);
+    }
+    for (const v of Object.values(node)) if (v !== null && typeof v === 'object') stack.push(v);
+  }
+  const strategy = /^[ \t]*strategy[ \t]*\(/m.test(cx.sink.source);
+  for (const name of [...names].sort()) {
+    const bv = lookupVar(name);
+    if (bv === undefined || !('get' in bv.impl) || bv.impl.stateful === true || bv.impl.drawing === true) continue;
+    if (name.startsWith('strategy.') && !strategy) continue;
+    const type = sigToPType(bv.type, null);
+    const numeric = isNumericStorage(type);
+    const slot = cx.main.newSeries(numeric ? 'f' : 'o');
+    cx.varSeries.set(name, { slot, numeric });
+    // builtinVar's read, without its check for strategy() (the declaration is not lowered yet).
+    const idx = cx.builtinRef(bv.name, -1, `${bv.name}: ${typeName(type)}`);
+    const r = cx.main.temp();
+    cx.main.em.emit(Op.CALLB, idx, 0, r, 0);
+    cx.main.em.emit(numeric ? Op.SER_SET : Op.SER_SET_O, slot, r);
+  }
+}
+
+function dottedName(e: A.Expr): string | null {
+  if (e.kind === 'Ident') return e.name;
+  if (e.kind !== 'Member') return null;
+  const left = dottedName(e.object);
+  return left === null ? null : `${left}.${e.name}`;
+}
+
 /** Whether `e` is the engine's "Maximum call stack size exceeded" (V8) / "too much recursion". */
 export function isStackOverflow(e: unknown): boolean {
   return e instanceof Error && ((e instanceof RangeError && /call stack/i.test(e.message)) || (e.name === 'InternalError' && /recursion/i.test(e.message)));
@@ -58,6 +106,7 @@ function run(cx: LowerContext): Program | null {
   for (const st of cx.script.body) if (st.kind === 'FuncDef' && !st.isMethod && !cx.declaredFns.has(st.name)) cx.declaredFns.set(st.name, st);
   const em = cx.main.em;
   reserveDrawings(cx);
+  builtinVarSeries(cx);
   cx.stmts(cx.script.body, cx.globalScope, false);
   drawingLimits(cx);
   em.at = cx.script.span.end;

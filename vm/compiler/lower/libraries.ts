@@ -23,6 +23,13 @@ export function importLib(cx: LowerContext, s: A.Import, scope: Scope): void {
   const alias = s.alias ?? name;
   const lib = cx.libraries.find((l) => l.title === name);
   // After a failed import, the alias stands for nothing and its uses raise no second error.
+  if (!lib && name === 'ta' && alias === 'ta' && parts[0]?.toLowerCase() === 'tradingview') {
+    // `import TradingView/ta/7` (as `ta`, its default name) shares the namespace of the built-in
+    // ta.*: TradingView links no library when only built-in ta.* names are called, so neither does
+    // this; a call of a name only the library has is one error naming it (unknownTaName).
+    cx.taImport = s.path;
+    return;
+  }
   if (!lib || lib.errors.length > 0) cx.libs.set(alias, { path: s.path, alias, fns: new Map(), consts: new Map(), broken: true });
   if (!lib) {
     const given = cx.libraries.map((l) => (l.title === null ? '(a script without library())' : `'${l.title}'`));

@@ -128,7 +128,7 @@ export function unknownName(cx: LowerContext, name: string, span: A.Span): Val {
   if (root === 'array' && !PINE_ARRAY_FUNCTIONS.has(name.slice(6)) && !name.startsWith('array.new_')) {
     cx.err('E301', span, `Unknown built-in '${name}': 'array' has no member '${name.slice(6)}'.${didYouMean(cx, name, null, 'any')}`);
   } else if (OFFLINE_REQUESTS.has(name)) {
-    cx.err('E504', span, `'${name}' needs data that only TradingView's servers have (financials, economic data, corporate events): it cannot run here.`);
+    cx.err('E504', span, `No data source for '${name}': ${OFFLINE_WHAT[name] ?? 'its data'} exist only on TradingView's servers, and no dataset for them can be given here.`);
   } else if (UNSUPPORTED_NAMESPACES.includes(root)) {
     cx.err('E504', span, `'${name}' is not supported yet.`);
   } else if (isNamespace(root)) {
@@ -140,7 +140,7 @@ export function unknownName(cx: LowerContext, name: string, span: A.Span): Val {
   return cx.poison();
 }
 
-function builtinVar(cx: LowerContext, bv: VarSpec, scope: Scope, span: A.Span): Val {
+export function builtinVar(cx: LowerContext, bv: VarSpec, scope: Scope, span: A.Span): Val {
   const type = sigToPType(bv.type, null);
   const impl = bv.impl;
   if ('reg' in impl) return { reg: impl.reg, type, stable: true };
@@ -169,6 +169,17 @@ const OFFLINE_REQUESTS = new Set([
   'request.financial', 'request.economic', 'request.dividends', 'request.earnings', 'request.splits',
   'request.quandl', 'request.seed',
 ]);
+
+/** What each of OFFLINE_REQUESTS reads (its error message). */
+const OFFLINE_WHAT: Readonly<Record<string, string>> = {
+  'request.financial': 'financial data (company fundamentals)',
+  'request.economic': 'economic data',
+  'request.dividends': 'dividends (corporate events)',
+  'request.earnings': 'earnings (corporate events)',
+  'request.splits': 'splits (corporate events)',
+  'request.quandl': 'Nasdaq Data Link (Quandl) datasets',
+  'request.seed': 'Pine Seeds datasets',
+};
 
 /** Pine's array.* functions (implemented or not): a missing one is "not supported yet", any other
  * name is unknown. */

@@ -141,7 +141,7 @@ function inContext(cx: LowerContext, e: A.Expr, scope: Scope, active: Set<string
   return walk(e, 'value') as A.Expr;
 }
 
-export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope: Scope): Val[] {
+export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope: Scope, preSym = -1): Val[] {
   const fn = scope.fn;
   const lowerTf = name === 'request.security_lower_tf';
   const args = bindArgs(cx, name, e);
@@ -161,10 +161,14 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
   // The symbol: syminfo.tickerid / syminfo.ticker is the chart's own (bars resampled from the
   // chart's); anything else (a literal, an input.symbol(), a variable) is looked up when the script
   // runs, and the host gives its bars. Intrabars always come from the host.
-  const symName = dotted(cx, symE);
-  let symReg = -1;
-  if (lowerTf || symName === null || !OWN_SYMBOLS.has(symName)) {
+  const symName = preSym >= 0 ? null : dotted(cx, symE);
+  let symReg = preSym;
+  // Whether the symbol (and below, the timeframe) is known when compiling: else the call site may
+  // request several pairs (a dynamic request: CTX_KEY, runtime/request-keys.ts).
+  let symConst = preSym < 0;
+  if (preSym < 0 && (lowerTf || symName === null || !OWN_SYMBOLS.has(symName))) {
     const sv = cx.expr(symE, scope);
+    symConst = typeof sv.cv === 'string';
     if (sv.bad) return poison();
     if (sv.type.base !== 'string') {
       cx.err('E331', symE.span, `Cannot call '${name}' with argument 'symbol'=\`${cx.q(symE)}\`: expected a string such as syminfo.tickerid, got ${baseName(sv.type)}.`);
@@ -236,12 +240,33 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
     }
     ignore = iv.cv === 1;
   }
+  // request.security_lower_tf(ignore_invalid_timeframe = true): na instead of an error when the
+  // timeframe is above the chart's (carried in the GAPS bit, which a lower-timeframe request has
+  // no other use for).
+  let ignoreTf = false;
+  const iitE = lowerTf ? args.get('ignore_invalid_timeframe') : undefined;
+  if (iitE) {
+    const iv = cx.expr(iitE, scope);
+    if (iv.type.base !== 'bool' || typeof iv.cv !== 'number') {
+      cx.err('E331', iitE.span, `Cannot call '${name}' with argument 'ignore_invalid_timeframe'=\`${cx.q(iitE)}\`: expected a constant bool (true or false).`);
+      return poison();
+    }
+    ignoreTf = iv.cv === 1;
+  }
   const slot = fn.nCs++;
   const looped0 = symReg >= 0;
-  const flags = (gaps ? GAPS : 0) | (lookahead ? LOOKAHEAD : 0) | (ignore ? IGNORE_INVALID : 0) | (lowerTf ? LOWER : 0) | LOOPED | (calcBars * CALC_BARS + (looped0 ? 0 : OWN_LOOP) + (ownCurrency >= 0 ? CURRENCY : 0));
+  const flags = (gaps || ignoreTf ? GAPS : 0) | (lookahead ? LOOKAHEAD : 0) | (ignore ? IGNORE_INVALID : 0) | (lowerTf ? LOWER : 0) | LOOPED | (calcBars * CALC_BARS + (looped0 ? 0 : OWN_LOOP) + (ownCurrency >= 0 ? CURRENCY : 0));
   const runReg = looped0 ? -1 : cx.newReg();
   const top = new Label();
   const end = new Label();
+  // A dynamic request: each (symbol, timeframe) pair its own context, the expression's state
+  // ranges (call-site slots after the request's own, series, vars) patched once compiled.
+  const dynamic = !symConst || typeof tfV.cv !== 'string';
+  const cs0 = fn.nCs;
+  const ser0 = fn.nSer;
+  const keyVf0 = fn.nVarF;
+  const keyVo0 = fn.nVarO;
+  const keyAt = dynamic ? fn.em.emit(Op.CTX_KEY, slot, symReg, tf.reg, cs0, 0, ser0, 0, keyVf0, 0, keyVo0, 0) : -1;
   if (looped0) fn.em.emitJump(Op.CTX_IN_LOOP, end, slot, tf.reg, symReg, flags);
   else fn.em.emit(Op.CTX_IN_RUN, runReg, slot, tf.reg, flags);
   // Another symbol (or intrabars, or a symbol known only when the script runs): the expression runs
@@ -256,6 +281,11 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
   const maxN = 16;
   if (!looped) fn.em.emitJump(Op.JF, end, runReg);
   fn.em.mark(top);
+  // Each evaluation starts with CTX_VARS over the var slots the expression's code takes (its own
+  // and those of the user functions it calls), known once it is compiled: patched below.
+  const vf0 = fn.nVarF;
+  const vo0 = fn.nVarO;
+  const varsAt = fn.em.emit(Op.CTX_VARS, slot, vf0, 0, vo0, 0);
   try {
     // A call may return a tuple (a user function ending in `[a, b]`): its every value is requested.
     vals =
@@ -264,6 +294,14 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
         : items.map((x) => cx.expr(x, scope));
   } finally {
     cx.requestDepth--;
+  }
+  fn.em.code[varsAt + 3] = fn.nVarF - vf0;
+  fn.em.code[varsAt + 5] = fn.nVarO - vo0;
+  if (keyAt >= 0) {
+    fn.em.code[keyAt + 5] = fn.nCs - cs0;
+    fn.em.code[keyAt + 7] = fn.nSer - ser0;
+    fn.em.code[keyAt + 9] = fn.nVarF - keyVf0;
+    fn.em.code[keyAt + 11] = fn.nVarO - keyVo0;
   }
   if (vals.length === 0) {
     cx.err('E504', exprE.span, `The expression \`${cx.q(exprE)}\` of '${name}' has no value.`);
@@ -277,7 +315,12 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
     const v = vals[j] as Val;
     if (v.bad) return poison();
     const at = items[j] ?? exprE;
-    if (!lowerTf && isHeapValue(v.type)) {
+    if (lowerTf && (v.type.base === 'array' || v.type.base === 'map' || v.type.base === 'matrix')) {
+      // (Its result would be an array of collections, which Pine has no type for.)
+      cx.err('E504', at.span, `The expression \`${cx.q(at)}\` of '${name}' is ${baseName(v.type)}: request.security_lower_tf returns an array of the expression's values, and an array cannot hold ${v.type.base === 'array' ? 'arrays' : `${v.type.base}s`}; request a value, an object of a user-defined type holding it, or use request.security().`);
+      return poison();
+    }
+    if (isHeapValue(v.type)) {
       const why = notRequestable(cx, v.type, new Set());
       if (why !== null) {
         cx.err('E504', at.span, `The expression \`${cx.q(at)}\` of '${name}' is ${baseName(v.type)}, which ${why}: requested arrays, maps, matrices and objects hold only numbers, bools, colors, strings, chart points and other such collections or objects (no drawings).`);
@@ -285,9 +328,9 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
       }
       continue;
     }
-    const str = v.type.base === 'string' && !lowerTf;
+    const str = v.type.base === 'string';
     if (!str && (!isNumericStorage(v.type) || v.type.base === 'void' || v.type.base === 'tuple')) {
-      cx.err('E504', at.span, `The expression \`${cx.q(at)}\` of '${name}' is ${baseName(v.type)}: only numbers, bools, colors${lowerTf ? '' : ', strings, arrays, maps, matrices and objects of user-defined types'} (or tuples of them) can be requested${lowerTf ? ' by request.security_lower_tf so far' : ''}.`);
+      cx.err('E504', at.span, `The expression \`${cx.q(at)}\` of '${name}' is ${baseName(v.type)}: only numbers, bools, colors, strings${lowerTf ? ', chart points and objects of user-defined types' : ', arrays, maps, matrices and objects of user-defined types'} (or tuples of them) can be requested.`);
       return poison();
     }
   }
@@ -296,7 +339,7 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
   // and heap objects: runtime/contexts.ts records an independent copy of each).
   let mask = 0;
   vals.forEach((v, j) => {
-    if (v.type.base === 'string' || (!lowerTf && isHeapValue(v.type))) mask |= 1 << j;
+    if (v.type.base === 'string' || isHeapValue(v.type)) mask |= 1 << j;
   });
   const count = n + mask * CTX_STRINGS;
   const src = cx.newReg(n);
@@ -313,10 +356,12 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
     });
     const dst = cx.newReg(n);
     fn.em.emit(Op.CTX_OUT_ARR, slot, src, dst, n * 65536 + bools);
+    if (dynamic) fn.em.emit(Op.CTX_UNKEY, slot);
     return vals.map((v, j) => ({ reg: dst + j, type: { base: 'array', qual: Qual.Series, elem: { ...v.type, qual: Qual.Series } } }));
   }
   const dst = cx.newReg(n);
   fn.em.emit(Op.CTX_OUT, slot, src, dst, count);
+  if (dynamic) fn.em.emit(Op.CTX_UNKEY, slot);
   // Before the first value arrives (and between values with gaps_on) a v6 bool reads false, not na.
   vals.forEach((v, j) => {
     if (v.type.base === 'bool' && cx.version >= 6) fn.em.emit(Op.TO_BOOL, dst + j, dst + j);
@@ -347,12 +392,61 @@ function notRequestable(cx: LowerContext, ty: PType, seen: Set<string>): string 
   return null;
 }
 
-/** request.* functions that have a handler but no dataset yet: a clear "no data source" error. */
-export function requestWithoutData(cx: LowerContext, name: string, e: A.Call): Val[] {
-  const why: Record<string, string> = {
-    'request.security_lower_tf': "the chart's bars are the lowest timeframe loaded (no intrabar dataset)",
-    'request.currency_rate': 'no exchange-rate dataset is loaded',
+/** The symbol operand of request.currency_rate's request: RATE_MARK + from + "\u0001" + to (the
+ * runtime, runtime/request-other.ts, reads the rate pair's bars for it). */
+const RATE_MARK = '\u0002';
+const RATE_PARAMS = ['from', 'to', 'ignore_invalid_currency'];
+
+/** request.currency_rate(from, to, ignore_invalid_currency): the daily exchange rate from a rate
+ * pair's dataset the host gives (FROMTO, or 1 / TOFROM), as `currency =` converts prices: the close
+ * of the pair's daily bar that opened at or before the chart bar, forming on a realtime chart bar;
+ * 1 when the currencies are equal. Lowered as request.security(<the pair>, "1D", close,
+ * lookahead_on) of a symbol that names the pair. */
+export function requestCurrencyRate(cx: LowerContext, name: string, e: A.Call, scope: Scope): Val[] {
+  const fn = scope.fn;
+  const args = new Map<string, A.Expr>();
+  let k = 0;
+  for (const a of e.args) {
+    const pname = a.name ?? RATE_PARAMS[k++];
+    if (pname === undefined || !RATE_PARAMS.includes(pname)) {
+      cx.err('E331', a.nameSpan ?? a.value.span, `Cannot call '${name}' with ${a.name ? `argument '${a.name}'` : 'this many arguments'}: its parameters are ${RATE_PARAMS.join(', ')}.`);
+      return [cx.poison()];
+    }
+    args.set(pname, a.value);
+  }
+  const regs: number[] = [];
+  for (const p of ['from', 'to']) {
+    const x = args.get(p);
+    if (!x) {
+      cx.err('E331', e.span, `Cannot call '${name}': it needs the currencies 'from' and 'to', as in \`${name}(syminfo.currency, currency.USD)\`.`);
+      return [cx.poison()];
+    }
+    const v = cx.expr(x, scope);
+    if (v.bad) return [cx.poison()];
+    if (v.type.base !== 'string') {
+      cx.err('E331', x.span, `Cannot call '${name}' with argument '${p}'=\`${cx.q(x)}\`: expected a currency such as currency.USD or syminfo.currency, got ${baseName(v.type)}.`);
+      return [cx.poison()];
+    }
+    regs.push(cx.toTemp(fn, v).reg);
+  }
+  const sym = fn.temp();
+  fn.em.emit(Op.CONCAT, sym, cx.constReg(RATE_MARK), regs[0] as number);
+  fn.em.emit(Op.CONCAT, sym, sym, cx.constReg('\u0001'));
+  fn.em.emit(Op.CONCAT, sym, sym, regs[1] as number);
+  const at = e.span;
+  const call: A.Call = {
+    kind: 'Call',
+    span: e.span,
+    callee: e.callee,
+    typeArgs: [],
+    args: [
+      { name: 'symbol', nameSpan: null, value: { kind: 'String', span: at, value: '' } },
+      { name: 'timeframe', nameSpan: null, value: { kind: 'String', span: at, value: '1D' } },
+      { name: 'expression', nameSpan: null, value: { kind: 'Ident', span: at, name: 'close' } },
+      { name: 'lookahead', nameSpan: null, value: { kind: 'Bool', span: at, value: true } },
+    ],
   };
-  cx.err('E505', e.callee.span, `No data source for '${name}': ${why[name] ?? 'no dataset for it is loaded'}.`);
-  return [cx.poison()];
+  const ignore = args.get('ignore_invalid_currency');
+  if (ignore) call.args.push({ name: 'ignore_invalid_symbol', nameSpan: null, value: ignore });
+  return requestSecurity(cx, name, call, scope, sym);
 }

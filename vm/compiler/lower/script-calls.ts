@@ -13,7 +13,7 @@ import { lookupFn, lookupVar, type FnSpec, type OutputKind } from '../../builtin
 import { resolveOverload, sigToPType, type ArgInfo, type Match } from '../overloads.js';
 import { callError, DEFAULT_MAX_BARS_BACK, type LowerContext, type Val, VOID, withArticle } from './context.js';
 import { SOURCE_REGS } from '../../core/registers.js';
-import { requestSecurity, requestWithoutData } from './request.js';
+import { requestCurrencyRate, requestSecurity } from './request.js';
 import { strategyDeclaration } from './strategy.js';
 import { argValue, defaultValue } from './presentation-args.js';
 
@@ -92,14 +92,6 @@ function declaration(cx: LowerContext, name: string, e: A.Call, scope: Scope): V
   if (name === 'strategy') {
     const spans = m.spec.params.map((_p, k) => e.args[m.bound[k] ?? -1]?.value.span ?? null);
     strategyDeclaration(cx, values, spans, m.spec.params.map((p) => p.name), e);
-  }
-  if (typeof values.calc_bars_count === 'number' && values.calc_bars_count > 0) {
-    // TradingView runs such a script on its last N bars only, as if they were the whole data: the
-    // CLI does (vm/cli/main.ts, calcBarsData); the app runs it on every bar, which gives the same
-    // values on those bars unless they depend on the whole history.
-    const k = m.spec.params.findIndex((p) => p.name === 'calc_bars_count');
-    const at = e.args[m.bound[k] ?? -1]?.value.span ?? e.span;
-    cx.sink.warning('W303', at, `${name}(calc_bars_count = ${values.calc_bars_count}): the CLI runs the script on the last ${values.calc_bars_count} bars of the data only, as TradingView does; the app runs it on every bar (values that depend on the whole history, such as var counters, can differ from TradingView's there).`);
   }
   if (values.linktoseries === true && values.overlay !== true) {
     // TradingView: a script linked to the chart's series must be drawn on it.
@@ -459,5 +451,5 @@ export const SCRIPT_CALLS: ReadonlyMap<string, ScriptCall> = new Map<string, Scr
   // Data of other timeframes: the expression argument is compiled in the requested context.
   ['request.security', { stage: 'unevaluated', lower: requestSecurity }],
   ['request.security_lower_tf', { stage: 'unevaluated', lower: requestSecurity }],
-  ['request.currency_rate', { stage: 'unevaluated', lower: (cx, name, e) => requestWithoutData(cx, name, e) }],
+  ['request.currency_rate', { stage: 'unevaluated', lower: requestCurrencyRate }],
 ]);

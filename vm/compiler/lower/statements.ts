@@ -107,7 +107,9 @@ function varDecl(cx: LowerContext, s: A.VarDecl, scope: Scope, want: boolean): V
   const hist = cx.histNames.has(s.name);
   // `var string G = "grp"` never reassigned holds its constant for ever: it is a const (TradingView
   // takes it where a const is required, as a `group` or a plot title).
-  const constVar = s.mode !== 'plain' && !s.broken && !cx.reassigned.has(s.name) && isConstExpr(cx, s.value, scope);
+  // The same for `var Source src = input.enum(...)`: an input is the same on every bar, so a `var`
+  // never reassigned holds it as an input (a published script passes one to `display =`).
+  const constVar = s.mode !== 'plain' && !s.broken && !cx.reassigned.has(s.name) && (isConstExpr(cx, s.value, scope) || isInputExpr(cx, s.value, scope));
   if (s.mode === 'plain' || s.broken || constVar) {
     cx.declName = s.name;
     let v = s.broken ? cx.poison() : cx.expr(s.value, scope);
@@ -241,7 +243,7 @@ function tupleDecl(cx: LowerContext, s: A.TupleDecl, scope: Scope): void {
   s.names.forEach((n, i) => {
     const v = vals[i];
     if (!v || n.name === '_') return;
-    if (scope.syms.has(n.name)) cx.alreadyDeclared(n.name, n.span, scope);
+    if (scope.syms.has(n.name) && scope.syms.get(n.name)?.kind !== 'func') cx.alreadyDeclared(n.name, n.span, scope);
     const sym: VarSym = {
       kind: 'var',
       name: n.name,
@@ -380,6 +382,62 @@ function isConstExpr(cx: LowerContext, e: A.Expr, scope: Scope): boolean {
       return isConstExpr(cx, e.operand, scope);
     case 'Binary':
       return isConstExpr(cx, e.left, scope) && isConstExpr(cx, e.right, scope);
+    default:
+      return false;
+  }
+}
+
+/** True when `e` is an input: an `input*()` call with arguments free of calls, or an expression of
+ * inputs and constants (an operator, a ternary, a variable holding an input). */
+function isInputExpr(cx: LowerContext, e: A.Expr, scope: Scope): boolean {
+  switch (e.kind) {
+    case 'Call': {
+      // Not input.source (nor `input(close)`): that one is the source's series, changing each bar.
+      const name = dotted(cx, e.callee);
+      if (name === null || scope.lookup('input') || !e.args.every((a) => isPure(a.value))) return false;
+      if (name === 'input') return e.args[0] !== undefined && e.args[0].name === null && isConstExpr(cx, e.args[0].value, scope);
+      return name.startsWith('input.') && name !== 'input.source';
+    }
+    case 'Ident': {
+      const sym = scope.lookup(e.name);
+      return sym !== undefined && sym.kind === 'var' && sym.type.qual <= Qual.Input && !cx.reassigned.has(e.name);
+    }
+    case 'Unary':
+      return isInputExpr(cx, e.operand, scope);
+    case 'Binary':
+      return isInputExpr(cx, e.left, scope) && isInputExpr(cx, e.right, scope);
+    case 'Ternary':
+      return isInputExpr(cx, e.cond, scope) && isInputExpr(cx, e.then, scope) && isInputExpr(cx, e.else, scope);
+    case 'Member': {
+      // An enum's member (`Src.vol`) is a constant.
+      const name = dotted(cx, e);
+      const dot = name === null ? -1 : name.lastIndexOf('.');
+      if (name !== null && dot > 0 && cx.enums.has(name.slice(0, dot))) return true;
+      return isConstExpr(cx, e, scope);
+    }
+    default:
+      return isConstExpr(cx, e, scope);
+  }
+}
+
+/** True when evaluating `e` has no effect and reads no bar: literals, names, operators, lists. */
+function isPure(e: A.Expr): boolean {
+  switch (e.kind) {
+    case 'Number':
+    case 'String':
+    case 'Bool':
+    case 'Color':
+    case 'Ident':
+    case 'Member':
+      return true;
+    case 'Unary':
+      return isPure(e.operand);
+    case 'Binary':
+      return isPure(e.left) && isPure(e.right);
+    case 'Ternary':
+      return isPure(e.cond) && isPure(e.then) && isPure(e.else);
+    case 'Tuple':
+      return e.items.every(isPure);
     default:
       return false;
   }
