@@ -183,6 +183,21 @@ describe('CLI inputs that never end (/dev/zero) or are too large', () => {
   });
 });
 
+describe('a --data-for ticker of 100,000 characters', () => {
+  it('is shortened in the "no data" message (the message quoted it whole)', () => {
+    const ROOT = new URL('../..', import.meta.url).pathname;
+    const dir = mkdtempSync(join(tmpdir(), 'eg-h21-'));
+    const bars = join(dir, 'bars.csv');
+    writeFileSync(bars, 'time,open,high,low,close\n946684800,1,2,0.5,1\n946771200,1,2,0.5,1\n');
+    const script = join(dir, 's.pine');
+    writeFileSync(script, '//@version=6\nindicator("s")\nplot(request.security("AAPL", "1D", close))\n');
+    const r = spawnSync(process.execPath, [join(ROOT, 'bin/evergreen.cjs'), 'run', script, '--data', bars, '--data-for', `${'A'.repeat(100_000)}=${bars}`], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stderr.length).toBeLessThan(1000);
+    expect(r.stderr).toContain(`given: ${'A'.repeat(40)}… (100,000 characters))`);
+  });
+});
+
 describe('symbol files (TOML) with hostile values', () => {
   it('an infinite mintick or pricescale and a zero pointvalue are refused naming the line and field (they were accepted)', () => {
     const bad = (body: string): string => {
