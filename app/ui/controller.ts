@@ -115,6 +115,15 @@ function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+/** The largest file the page reads for an import (CSV or .evergreen): a file is read whole into the
+ * page and decoded to one string, which V8 caps at about 512 M characters; a 2 GB file would fail
+ * deep in the decoder or take the tab down. A million bars of CSV are ~60 MB. */
+const MAX_IMPORT_BYTES = 512 << 20;
+
+function tooLarge(file: File): string {
+  return `${file.name} is ${(file.size / (1 << 20)).toFixed(0)} MB: the app imports files up to ${MAX_IMPORT_BYTES >> 20} MB (the CLI reads larger CSV files). Nothing was imported.`;
+}
+
 export class AppController {
   private state: AppState = initialState;
   private listeners = new Set<() => void>();
@@ -796,6 +805,10 @@ export class AppController {
       this.notify('error', 'csv', `${file.name} is not a CSV file (nor a .toml symbol file): nothing was imported.`);
       return;
     }
+    if (file.size > MAX_IMPORT_BYTES) {
+      this.notify('error', 'csv', tooLarge(file));
+      return;
+    }
     const bytes = new Uint8Array(await file.arrayBuffer());
     const r = await this.call('Importing the CSV', () => this.engine.importCsv(file.name, Comlink.transfer(bytes, [bytes.buffer])));
     if (!r) return;
@@ -863,6 +876,10 @@ export class AppController {
   }
 
   async importSnapshot(file: File): Promise<void> {
+    if (file.size > MAX_IMPORT_BYTES) {
+      this.notify('error', 'snapshot-rejected', tooLarge(file));
+      return;
+    }
     const bytes = new Uint8Array(await file.arrayBuffer());
     this.importing = file.name;
     const r = await this.call('Importing the checkpoint', () => this.engine.importSnapshot(file.name, Comlink.transfer(bytes, [bytes.buffer])));

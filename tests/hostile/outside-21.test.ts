@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../vm/compiler/compile.js';
 import { CheckpointFileError, decodeCheckpointFile, encodeCheckpointFile } from '../../vm/snapshot/checkpoint-file.js';
+import { readSymbolToml } from '../../vm/builtins/time/symbol-info.js';
 import { parseBarsCsv, parseBarsCsvPieces, ParseError } from '../../vm/data/csv.js';
 import { runHostile, script } from './harness.js';
 
@@ -43,6 +44,23 @@ describe('scripts', () => {
     const ok = runHostile(script(`a = array.from(${args.slice(0, args.length - 2)})\nplot(a.size())`), { bars: 2, timeoutMs: 60_000 });
     expect(ok.kind).toBe('ok');
     expect(ok.plots.plot0).toBe(100_000);
+  });
+
+  it('one matrix.pinv / eigenvalues call on a 316 × 316 matrix is a runtime error naming the call (it ran for minutes)', () => {
+    const fill = 'm = matrix.new<float>(316, 316, 0.0)\nfor i = 0 to 315\n    for j = 0 to 315\n        m.set(i, j, math.sin(i * 7 + j * 13))\n';
+    for (const call of ['pinv', 'eigenvalues']) {
+      const r = runHostile(script(`${fill}r = m.${call}()\nplot(close)`), { bars: 1, timeoutMs: 60_000 });
+      expect(r.kind, call).toBe('runtime');
+      expect(r.message, call).toMatch(new RegExp(`'matrix\\.${call}\\(\\)' took longer than 500 ms on a 316 × 316 matrix`));
+    }
+  });
+
+  it('matrix.pinv of a small matrix with large elements is still exact (the Jacobi sweeps stop relative to its size)', () => {
+    // [[2e6, 1e6], [1e6, 2e6]]⁻¹ = [[2e6, -1e6], [-1e6, 2e6]] / 3e12 (by hand).
+    const r = runHostile(script('m = matrix.new<float>(2, 2, 1e6)\nm.set(0, 0, 2e6)\nm.set(1, 1, 2e6)\np = m.pinv()\nplot(p.get(0, 0) * 1e12, "a")\nplot(p.get(0, 1) * 1e12, "b")'), { bars: 1 });
+    expect(r.kind).toBe('ok');
+    expect(r.plots.a).toBeCloseTo(2e6 / 3, 3);
+    expect(r.plots.b).toBeCloseTo(-1e6 / 3, 3);
   });
 
   it('a diagnostic quoting a name or color of 300,000 characters stays one short line', () => {
@@ -162,5 +180,38 @@ describe('CLI inputs that never end (/dev/zero) or are too large', () => {
       expect(r.code, args.join(' ')).toBe(1);
       expect(r.err.trim(), args.join(' ')).toBe(want);
     }
+  });
+});
+
+describe('a --data-for ticker of 100,000 characters', () => {
+  it('is shortened in the "no data" message (the message quoted it whole)', () => {
+    const ROOT = new URL('../..', import.meta.url).pathname;
+    const dir = mkdtempSync(join(tmpdir(), 'eg-h21-'));
+    const bars = join(dir, 'bars.csv');
+    writeFileSync(bars, 'time,open,high,low,close\n946684800,1,2,0.5,1\n946771200,1,2,0.5,1\n');
+    const script = join(dir, 's.pine');
+    writeFileSync(script, '//@version=6\nindicator("s")\nplot(request.security("AAPL", "1D", close))\n');
+    const r = spawnSync(process.execPath, [join(ROOT, 'bin/evergreen.cjs'), 'run', script, '--data', bars, '--data-for', `${'A'.repeat(100_000)}=${bars}`], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stderr.length).toBeLessThan(1000);
+    expect(r.stderr).toContain(`given: ${'A'.repeat(40)}… (100,000 characters))`);
+  });
+});
+
+describe('symbol files (TOML) with hostile values', () => {
+  it('an infinite mintick or pricescale and a zero pointvalue are refused naming the line and field (they were accepted)', () => {
+    const bad = (body: string): string => {
+      try {
+        readSymbolToml(`[symbol]\nticker = "X"\n${body}\n`);
+      } catch (e) {
+        return e instanceof Error ? e.message : String(e);
+      }
+      return 'accepted';
+    };
+    expect(bad('mintick = 1e400')).toMatch(/line 3.*'mintick'.*expected a finite number, got Infinity/);
+    expect(bad('mintick = inf')).toMatch(/line 3.*'mintick'.*expected a finite number, got Infinity/);
+    expect(bad('mintick = 0.01\npricescale = -inf')).toMatch(/line 4.*'pricescale'.*expected a finite number, got -Infinity/);
+    expect(bad('mintick = 0.01\npointvalue = 0')).toMatch(/line 4.*'pointvalue'.*must be a positive number, got 0/);
+    expect(bad('mintick = 0.01\npointvalue = 50')).toBe('accepted');
   });
 });

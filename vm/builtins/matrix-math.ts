@@ -3,6 +3,13 @@
 // eigenvectors (Jacobi rotations for symmetric matrices; Hessenberg reduction + shifted QR for
 // the others, real parts of complex pairs; eigenvectors by inverse iteration), and the
 // Moore-Penrose pseudo-inverse (A⁺ = (AᵀA)⁺Aᵀ through the eigen-decomposition of AᵀA).
+// The O(n³) routines call `tick` once per O(n²) of work: the caller's clock (matrix.ts) stops a call
+// on a large matrix that runs too long, as a loop is stopped.
+
+/** Called once per O(n²) step of the O(n³) routines; throws to stop the computation. */
+export type Tick = () => void;
+
+const noTick: Tick = () => undefined;
 
 export interface Mat {
   rows: number;
@@ -31,9 +38,10 @@ export function transpose(m: Mat): Mat {
   return t;
 }
 
-export function multiply(a: Mat, b: Mat): Mat {
+export function multiply(a: Mat, b: Mat, tick: Tick = noTick): Mat {
   const out = mat(a.rows, b.cols);
   for (let i = 0; i < a.rows; i++) {
+    tick();
     for (let k = 0; k < a.cols; k++) {
       const x = at(a, i, k);
       for (let j = 0; j < b.cols; j++) out.d[i * b.cols + j] = (out.d[i * b.cols + j] ?? 0) + x * at(b, k, j);
@@ -56,14 +64,14 @@ export function kron(a: Mat, b: Mat): Mat {
 }
 
 /** m^p for a square m and an integer p >= 0 (repeated squaring). */
-export function power(m: Mat, p: number): Mat {
+export function power(m: Mat, p: number, tick: Tick = noTick): Mat {
   let result = identity(m.rows);
   let base = m;
   let e = p;
   while (e > 0) {
-    if (e & 1) result = multiply(result, base);
+    if (e & 1) result = multiply(result, base, tick);
     e = Math.floor(e / 2);
-    if (e > 0) base = multiply(base, base);
+    if (e > 0) base = multiply(base, base, tick);
   }
   return result;
 }
@@ -76,13 +84,14 @@ interface LU {
 }
 
 /** LU decomposition with partial pivoting of a square matrix. */
-function luDecompose(m: Mat): LU {
+function luDecompose(m: Mat, tick: Tick = noTick): LU {
   const n = m.rows;
   const lu = m.d.slice();
   const perm = Array.from({ length: n }, (_, i) => i);
   let sign = 1;
   let singular = false;
   for (let k = 0; k < n; k++) {
+    tick();
     let p = k;
     let best = Math.abs(lu[k * n + k] ?? 0);
     for (let i = k + 1; i < n; i++) {
@@ -117,10 +126,10 @@ function luDecompose(m: Mat): LU {
   return { lu, perm, sign, singular };
 }
 
-export function determinant(m: Mat): number {
+export function determinant(m: Mat, tick: Tick = noTick): number {
   const n = m.rows;
   if (n === 0) return 1;
-  const { lu, sign, singular } = luDecompose(m);
+  const { lu, sign, singular } = luDecompose(m, tick);
   if (singular) return 0;
   let det = sign;
   for (let i = 0; i < n; i++) det *= lu[i * n + i] ?? NaN;
@@ -128,12 +137,13 @@ export function determinant(m: Mat): number {
 }
 
 /** The inverse of a square matrix, or null when it is singular. */
-export function inverse(m: Mat): Mat | null {
+export function inverse(m: Mat, tick: Tick = noTick): Mat | null {
   const n = m.rows;
-  const { lu, perm, singular } = luDecompose(m);
+  const { lu, perm, singular } = luDecompose(m, tick);
   if (singular) return null;
   const inv = mat(n, n);
   for (let c = 0; c < n; c++) {
+    tick();
     // Solve L U x = P e_c.
     const x = new Array<number>(n).fill(0);
     for (let i = 0; i < n; i++) {
@@ -187,15 +197,20 @@ export function isSymmetric(m: Mat, tol = 0): boolean {
 
 /** Eigen-decomposition of a symmetric matrix by cyclic Jacobi rotations: eigenvalues ascending and
  * the matching unit eigenvectors as columns. */
-export function symmetricEigen(m: Mat): { values: number[]; vectors: Mat } {
+export function symmetricEigen(m: Mat, tick: Tick = noTick): { values: number[]; vectors: Mat } {
   const n = m.rows;
   const a = m.d.slice();
   const v = identity(n).d;
+  // Rotations keep the sum of squares: the off-diagonal part is negligible relative to it (an
+  // absolute bound alone is never met by a matrix of large elements, which then ran 100 sweeps).
+  let total = 0;
+  for (const x of a) total += x * x;
   for (let sweep = 0; sweep < 100; sweep++) {
     let off = 0;
     for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) off += (a[i * n + j] ?? 0) ** 2;
-    if (off < 1e-30) break;
+    if (off < 1e-30 || off <= 1e-30 * total) break;
     for (let p = 0; p < n; p++) {
+      tick();
       for (let q = p + 1; q < n; q++) {
         const apq = a[p * n + q] ?? 0;
         if (apq === 0) continue;
@@ -237,12 +252,13 @@ export function symmetricEigen(m: Mat): { values: number[]; vectors: Mat } {
 
 /** Eigenvalues of a general square matrix: Hessenberg reduction, then shifted QR iterations with
  * deflation; a 2×2 block with complex eigenvalues gives their real part twice. Ascending. */
-export function generalEigenvalues(m: Mat): number[] {
+export function generalEigenvalues(m: Mat, tick: Tick = noTick): number[] {
   const n = m.rows;
   const h = m.d.slice();
   const H = (i: number, j: number): number => h[i * n + j] ?? 0;
   // Householder reduction to upper Hessenberg form.
   for (let k = 0; k < n - 2; k++) {
+    tick();
     let alpha = 0;
     for (let i = k + 1; i < n; i++) alpha += H(i, k) ** 2;
     alpha = Math.sqrt(alpha);
@@ -272,6 +288,7 @@ export function generalEigenvalues(m: Mat): number[] {
   let hi = n - 1;
   let iter = 0;
   while (hi >= 0) {
+    tick();
     if (hi === 0) {
       values.push(H(0, 0));
       hi--;
@@ -354,17 +371,18 @@ export function generalEigenvalues(m: Mat): number[] {
 }
 
 /** A unit eigenvector of m for the eigenvalue lambda, by inverse iteration. */
-export function eigenvectorFor(m: Mat, lambda: number): number[] {
+export function eigenvectorFor(m: Mat, lambda: number, tick: Tick = noTick): number[] {
   const n = m.rows;
   const shifted = mat(n, n);
   let scale = 0;
   for (const v of m.d) scale = Math.max(scale, Math.abs(v));
   const eps = (scale || 1) * 1e-10;
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) shifted.d[i * n + j] = at(m, i, j) - (i === j ? lambda + eps : 0);
-  const inv = inverse(shifted);
+  const inv = inverse(shifted, tick);
   let x = Array.from({ length: n }, (_, i) => 1 / Math.sqrt(n) + i * 1e-3);
   if (!inv) return x;
   for (let it = 0; it < 50; it++) {
+    tick();
     const y = new Array<number>(n).fill(0);
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) y[i] = (y[i] ?? 0) + (inv.d[i * n + j] ?? 0) * (x[j] ?? 0);
     const norm = Math.hypot(...y);
@@ -378,13 +396,13 @@ export function eigenvectorFor(m: Mat, lambda: number): number[] {
 }
 
 /** Eigenvalues (ascending) and eigenvectors (columns, unit length) of a square matrix. */
-export function eigen(m: Mat): { values: number[]; vectors: Mat } {
-  if (isSymmetric(m, 1e-12 * Math.max(1, ...m.d.map(Math.abs)))) return symmetricEigen(m);
-  const values = generalEigenvalues(m);
+export function eigen(m: Mat, tick: Tick = noTick): { values: number[]; vectors: Mat } {
+  if (isSymmetric(m, 1e-12 * Math.max(1, ...m.d.map(Math.abs)))) return symmetricEigen(m, tick);
+  const values = generalEigenvalues(m, tick);
   const n = m.rows;
   const vectors = mat(n, n);
   values.forEach((lambda, c) => {
-    const v = eigenvectorFor(m, lambda);
+    const v = eigenvectorFor(m, lambda, tick);
     for (let i = 0; i < n; i++) vectors.d[i * n + c] = v[i] ?? NaN;
   });
   return { values, vectors };
@@ -392,15 +410,16 @@ export function eigen(m: Mat): { values: number[]; vectors: Mat } {
 
 /** The Moore-Penrose pseudo-inverse: (AᵀA)⁺Aᵀ, with (AᵀA)⁺ from its symmetric eigen-decomposition
  * (eigenvalues below a relative tolerance count as zero). */
-export function pseudoInverse(m: Mat): Mat {
+export function pseudoInverse(m: Mat, tick: Tick = noTick): Mat {
   const at_ = transpose(m);
-  const ata = multiply(at_, m);
-  const { values, vectors } = symmetricEigen(ata);
+  const ata = multiply(at_, m, tick);
+  const { values, vectors } = symmetricEigen(ata, tick);
   const n = ata.rows;
   const top = Math.max(0, ...values.map(Math.abs));
   const tol = top * Math.max(m.rows, m.cols) * 1e-13;
   const plus = mat(n, n);
   for (let i = 0; i < n; i++) {
+    tick();
     for (let j = 0; j < n; j++) {
       let s = 0;
       for (let k = 0; k < n; k++) {
@@ -410,5 +429,5 @@ export function pseudoInverse(m: Mat): Mat {
       plus.d[i * n + j] = s;
     }
   }
-  return multiply(plus, at_);
+  return multiply(plus, at_, tick);
 }

@@ -10,12 +10,25 @@ import { newArray, type PineArray } from '../core/heap.js';
 import { newMatrix, type PineMatrix } from './collections-heap.js';
 import { ELEMS, heapArg, naText, readElem, writeElem, isObjectElem, type Elem } from './collection-io.js';
 import { arrayMedian } from './array.js';
-import { determinant, eigen, inverse, kron, multiply, power, pseudoInverse, rank, type Mat } from './matrix-math.js';
+import { determinant, eigen, inverse, kron, multiply, power, pseudoInverse, rank, type Mat, type Tick } from './matrix-math.js';
 import type { Runtime } from '../core/runtime.js';
 import { noteAlloc } from './limits.js';
 
 /** Pine's limit on the number of elements of a matrix. */
 export const MAX_MATRIX_SIZE = 100_000;
+
+/** The clock of one O(n³) call (inv, pinv, det, pow, mult, eigen*): the call fails once it has run
+ * longer than a loop may (Pine's 500 ms, the host's loop limit), so that one call on a matrix near
+ * the size limit (a 316 × 316 pinv took minutes) cannot hang the script. */
+function clock(rt: Runtime, fn: string, m: PineMatrix): Tick {
+  const start = Date.now();
+  const limit = rt.limits.loopMs;
+  return () => {
+    if (Date.now() - start > limit) {
+      rt.fail('loop-timeout', `'${fn}()' took longer than ${limit} ms on a ${m.rows} × ${m.columns} matrix (a single call has the time limit of a loop).`);
+    }
+  };
+}
 
 function matArg(rt: Runtime, i: number, fn: string): PineMatrix {
   return heapArg<PineMatrix>(rt, i, 'matrix', fn, 'matrix');
@@ -331,7 +344,7 @@ function registerNumeric(e: 'int' | 'float'): void {
     }
     checkSize(rt, m1.rows, m2.columns, 'matrix.mult');
     noteAlloc(rt, m1.rows * m2.columns * 8, 'matrix.mult');
-    rt.o[d] = fromMat(multiply(numbersOf(m1), numbersOf(m2)));
+    rt.o[d] = fromMat(multiply(numbersOf(m1), numbersOf(m2), clock(rt, 'matrix.mult', m1)));
   });
   defineFn(`matrix.mult(id1: ${M}, id2: series ${e}): ${M}`, (rt, a, d) => {
     const m1 = matArg(rt, a, 'matrix.mult');
@@ -359,7 +372,7 @@ function registerNumeric(e: 'int' | 'float'): void {
     square(rt, m, 'matrix.pow');
     const p = rt.f[a + 1] ?? NaN;
     if (!(Number.isInteger(p) && p >= 0)) rt.fail('bad-power', `Cannot call 'matrix.pow()' with power ${p !== p ? 'na' : p}: the power must be a non-negative integer.`);
-    rt.o[d] = fromMat(power(numbersOf(m), p));
+    rt.o[d] = fromMat(power(numbersOf(m), p, clock(rt, 'matrix.pow', m)));
   });
   defineFn(`matrix.avg(id: ${M}): series float`, (rt, a, d) => {
     const xs = values(matArg(rt, a, 'matrix.avg'));
@@ -391,17 +404,18 @@ function registerNumeric(e: 'int' | 'float'): void {
   defineFn(`matrix.det(id: ${M}): series float`, (rt, a, d) => {
     const m = matArg(rt, a, 'matrix.det');
     square(rt, m, 'matrix.det');
-    rt.f[d] = determinant(numbersOf(m));
+    rt.f[d] = determinant(numbersOf(m), clock(rt, 'matrix.det', m));
   });
   defineFn(`matrix.inv(id: ${M}): ${F}`, (rt, a, d) => {
     const m = matArg(rt, a, 'matrix.inv');
     square(rt, m, 'matrix.inv');
-    const inv = inverse(numbersOf(m));
+    const inv = inverse(numbersOf(m), clock(rt, 'matrix.inv', m));
     // A singular matrix has no inverse: a matrix of na (TradingView returns na elements).
     rt.o[d] = inv ? fromMat(inv) : newMatrix(m.rows, m.columns, new Array<unknown>(m.rows * m.columns).fill(NaN));
   });
   defineFn(`matrix.pinv(id: ${M}): ${F}`, (rt, a, d) => {
-    rt.o[d] = fromMat(pseudoInverse(numbersOf(matArg(rt, a, 'matrix.pinv'))));
+    const m = matArg(rt, a, 'matrix.pinv');
+    rt.o[d] = fromMat(pseudoInverse(numbersOf(m), clock(rt, 'matrix.pinv', m)));
   });
   defineFn(`matrix.rank(id: ${M}): series int`, (rt, a, d) => {
     rt.f[d] = rank(numbersOf(matArg(rt, a, 'matrix.rank')));
@@ -409,12 +423,12 @@ function registerNumeric(e: 'int' | 'float'): void {
   defineFn(`matrix.eigenvalues(id: ${M}): array<float>`, (rt, a, d) => {
     const m = matArg(rt, a, 'matrix.eigenvalues');
     square(rt, m, 'matrix.eigenvalues');
-    rt.o[d] = newArray(eigen(numbersOf(m)).values);
+    rt.o[d] = newArray(eigen(numbersOf(m), clock(rt, 'matrix.eigenvalues', m)).values);
   });
   defineFn(`matrix.eigenvectors(id: ${M}): ${F}`, (rt, a, d) => {
     const m = matArg(rt, a, 'matrix.eigenvectors');
     square(rt, m, 'matrix.eigenvectors');
-    rt.o[d] = fromMat(eigen(numbersOf(m)).vectors);
+    rt.o[d] = fromMat(eigen(numbersOf(m), clock(rt, 'matrix.eigenvectors', m)).vectors);
   });
   const predicate = (name: string, test: (m: Mat) => boolean): void => {
     defineFn(`matrix.${name}(id: ${M}): series bool`, (rt, a, d) => {

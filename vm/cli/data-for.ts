@@ -136,7 +136,7 @@ export class OtherData {
       const given = [...this.files.keys()];
       return {
         datasets: null,
-        why: `give its bars with --data-for ${req.symbol}=file.csv${given.length > 0 ? `; given: ${given.join(', ')}` : ''}`,
+        why: `give its bars with --data-for ${req.symbol}=file.csv${given.length > 0 ? `; given: ${given.map((t) => (t.length > 60 ? `${t.slice(0, 40)}… (${t.length.toLocaleString('en-US')} characters)` : t)).join(', ')}` : ''}`,
       };
     }
     return { datasets: this.datasets(ticker) };

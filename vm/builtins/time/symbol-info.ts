@@ -174,6 +174,8 @@ function getNumber(t: TomlTable, key: string): number | undefined {
   const e = t.entries.get(key);
   if (e === undefined) return undefined;
   if (typeof e.value !== 'number') throw new SymbolFileError(e.line, key, `expected a number, got ${JSON.stringify(e.value)}`);
+  // TOML's inf (or 1e400) is no price step, scale or count (nan stays: a fact the file does not know).
+  if (e.value === Infinity || e.value === -Infinity) throw new SymbolFileError(e.line, key, `expected a finite number, got ${e.value}`);
   return e.value;
 }
 
@@ -264,6 +266,7 @@ export function readSymbolToml(text: string): SymbolFile {
   if (mintick === undefined) throw new SymbolFileError(sym.line, 'mintick', 'missing (give mintick, or pricescale and minmove)');
   if (!(mintick > 0)) throw new SymbolFileError(sym.entries.get('mintick')?.line ?? sym.line, 'mintick', `must be a positive number, got ${mintick}`);
   const pointvalue = getNumber(sym, 'pointvalue') ?? 1;
+  if (!(pointvalue > 0)) throw new SymbolFileError(sym.entries.get('pointvalue')?.line ?? sym.line, 'pointvalue', `must be a positive number, got ${pointvalue}`);
   const sessionType = getString(sym, 'session_type');
   if (sessionType !== undefined && sessionType !== 'regular' && sessionType !== 'extended') {
     throw new SymbolFileError(sym.entries.get('session_type')?.line ?? sym.line, 'session_type', `expected "regular" or "extended", got "${sessionType}"`);
