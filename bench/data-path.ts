@@ -6,7 +6,7 @@
 // two in the same run, with the floors of each alternating with them: `node -e 0` (Node's own
 // start-up and exit), Node importing PineTS and nothing else, and `evergreen --version` (Node
 // loading the CLI's bundle); and `evergreen run` with its helper thread forced on and off
-// (EVERGREEN_HELPER=1/0; by default it is on when the machine has an idle core). The load average
+// (EVERGREEN_HELPER=1/0; by default it is off). The load average
 // is taken before and after. Part of `npm run bench`; alone:
 //
 //   node --expose-gc --import tsx bench/data-path.ts [--quick] [--whole] [--rounds N]

@@ -16,7 +16,6 @@
 // given to V8. (V8's own checksum, `--verify-snapshot-checksum`, is process-wide: it also made
 // every worker thread check Node's start-up snapshot, ~45 ms of CPU for the helper thread.)
 'use strict';
-const { availableParallelism, loadavg } = require('node:os');
 const { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
 const { Script } = require('node:vm');
@@ -38,12 +37,14 @@ function dataFile(args) {
   return null;
 }
 
-/** The helper thread for `run` (see above), or null. Not when the machine has no idle core (load
- * average over the cores less half a core): then the two threads would take turns on one core,
- * and the helper's own start-up (~40 ms of CPU) would only add to the time. */
+/** The helper thread for `run` (see above), or null. Only when asked for (EVERGREEN_HELPER=1): on
+ * the two-core machine this was measured on, a run with it was slower even with an idle core (12
+ * alternating runs of bench (a) at load 1.3: median 402 ms with it, 297 ms without; BENCHMARKS.md,
+ * "Stop 21 — lead's check"): its start-up (~40 ms of CPU) and the hand-overs cost more than the
+ * work it takes off the main thread now that the CSV reader and the JSON writer are fast. */
 function startHelper() {
   if (argv[0] !== 'run' || argv.includes('--help') || argv.includes('-h') || !existsSync(workerFile)) return null;
-  if (process.env.EVERGREEN_HELPER !== '1' && (process.env.EVERGREEN_HELPER === '0' || loadavg()[0] > availableParallelism() - 0.5)) return null;
+  if (process.env.EVERGREEN_HELPER !== '1') return null;
   try {
     const data = dataFile(argv);
     const flags = new Int32Array(new SharedArrayBuffer(8));
