@@ -1012,21 +1012,36 @@ export function finishSameDay(b: Broker, bar: ClosedBar): void {
   }
   // closeStats, written out.
   const eq = b.cfg.capital + b.netprofit + open;
-  if (eq > b.peak) b.peak = eq;
-  if (eq < b.trough) b.trough = eq;
+  if (eq > b.peak) {
+    b.peak = eq;
+    b.ddSeen = 0;
+  }
+  if (eq < b.trough) {
+    b.trough = eq;
+    b.ruSeen = 0;
+  }
   const dd = b.peak - eq;
   const ru = eq - b.trough;
   if (dd > b.maxDrawdown) b.maxDrawdown = dd;
   if (ru > b.maxRunup) b.maxRunup = ru;
-  // The largest drawdown and run-up as fractions of the peak (trough) they were measured from.
-  if (dd > 0 && dd / b.peak > b.maxDrawdownFrac) b.maxDrawdownFrac = dd / b.peak;
-  if (ru > 0 && b.trough > 0 && ru / b.trough > b.maxRunupFrac) b.maxRunupFrac = ru / b.trough;
+  if (!(dd <= b.ddSeen) || !(ru <= b.ruSeen)) extremeFractions(b, dd, ru);
   b.lastPrice = bar.close;
   b.lastTime = bar.time;
   b.bars = bar.index + 1;
   const me = b.monthEquity;
   me[me.length - 1] = eq;
   if (riskRules(b)) risk(b, eq, b.day);
+}
+
+/** The largest drawdown and run-up as fractions of the peak (trough) they were measured from
+ * (strategy.max_drawdown_percent, max_runup_percent). Called only for a drawdown (run-up) above the
+ * largest one since the peak (trough) was last set, ddSeen (ruSeen): with the same peak (trough), a
+ * smaller one is not a larger fraction, so the per-bar path skips two divisions on most bars. */
+function extremeFractions(b: Broker, dd: number, ru: number): void {
+  if (!(dd <= b.ddSeen)) b.ddSeen = dd;
+  if (!(ru <= b.ruSeen)) b.ruSeen = ru;
+  if (dd > 0 && dd / b.peak > b.maxDrawdownFrac) b.maxDrawdownFrac = dd / b.peak;
+  if (ru > 0 && b.trough > 0 && ru / b.trough > b.maxRunupFrac) b.maxRunupFrac = ru / b.trough;
 }
 
 /** Whether a risk rule is checked at every bar's close (the others only on a new day). */
@@ -1039,15 +1054,19 @@ function riskRules(b: Broker): boolean {
 function closeStats(b: Broker, bar: BarView): number {
   const open = b.open.n === 0 ? 0 : openTradesAt(b, bar);
   const eq = b.cfg.capital + b.netprofit + open;
-  if (eq > b.peak) b.peak = eq;
-  if (eq < b.trough) b.trough = eq;
+  if (eq > b.peak) {
+    b.peak = eq;
+    b.ddSeen = 0;
+  }
+  if (eq < b.trough) {
+    b.trough = eq;
+    b.ruSeen = 0;
+  }
   const dd = b.peak - eq;
   const ru = eq - b.trough;
   if (dd > b.maxDrawdown) b.maxDrawdown = dd;
   if (ru > b.maxRunup) b.maxRunup = ru;
-  // The largest drawdown and run-up as fractions of the peak (trough) they were measured from.
-  if (dd > 0 && dd / b.peak > b.maxDrawdownFrac) b.maxDrawdownFrac = dd / b.peak;
-  if (ru > 0 && b.trough > 0 && ru / b.trough > b.maxRunupFrac) b.maxRunupFrac = ru / b.trough;
+  if (!(dd <= b.ddSeen) || !(ru <= b.ruSeen)) extremeFractions(b, dd, ru);
   b.lastPrice = bar.close;
   b.lastTime = bar.time;
   b.bars = bar.bar + 1;

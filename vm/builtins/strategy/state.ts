@@ -119,6 +119,9 @@ export interface Broker {
    * fraction of the trough it rose from (strategy.max_drawdown_percent, max_runup_percent). */
   maxDrawdownFrac: number;
   maxRunupFrac: number;
+  /** The largest drawdown (run-up) since the peak (trough) was last set: broker.ts extremeFractions. */
+  ddSeen: number;
+  ruSeen: number;
   maxHeldAll: number;
   maxHeldLong: number;
   maxHeldShort: number;
@@ -188,6 +191,8 @@ export function newBroker(cfg: StrategyConfig): Broker {
     maxRunup: 0,
     maxDrawdownFrac: 0,
     maxRunupFrac: 0,
+    ddSeen: 0,
+    ruSeen: 0,
     maxHeldAll: 0,
     maxHeldLong: 0,
     maxHeldShort: 0,
