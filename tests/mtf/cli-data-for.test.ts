@@ -103,4 +103,14 @@ describe('evergreen run --data-for / --symbol-for', () => {
     expect(q.code).toBe(1);
     expect(q.err).toContain('request.security_lower_tf(): the data for "SPX" is at 1D, above the requested timeframe "60": give a dataset of "60" or lower (CLI: --data-for SPX=file.csv');
   });
+
+  test('request.security of a timeframe below the chart\'s, without intrabars: one message naming the timeframe, the ticker and the flag', () => {
+    const script = join(dir, 'below.pine');
+    writeFileSync(script, '//@version=6\nindicator("s")\nf() =>\n    var float acc = 0.0\n    acc += close\n    acc\nplot(request.security(syminfo.tickerid, "60", f()))\n');
+    const r = cli(['run', script, '--data', chart]);
+    expect(r.code).toBe(1);
+    const first = r.err.split('\n')[0] ?? '';
+    expect(first).toContain('7:6: runtime error at bar 0: request.security(): the requested timeframe "60" is lower than the chart\'s "1D": the expression then runs on the chart symbol\'s intrabars, and no bars of SPX at "60" or lower were given (CLI: --data-for SPX=file.csv; app: import them as a dataset with ticker SPX).');
+    expect(first.match(/request\.security\(\)/g)).toHaveLength(1);
+  });
 });

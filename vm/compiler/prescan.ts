@@ -11,8 +11,11 @@
 
 import type * as A from './ast.js';
 
-export function prescan(script: A.Script, hist: Set<string>, reassigned: Set<string>): void {
-  const stack: unknown[] = [script];
+/** Calls `visit` on every node object under `root` (statements, expressions, their parts), with an
+ * explicit stack: a script nested thousands deep does not overflow the engine's call stack. The
+ * order is not the source order. */
+export function forEachNode(root: unknown, visit: (node: { kind?: string }) => void): void {
+  const stack: unknown[] = [root];
   while (stack.length > 0) {
     const node = stack.pop();
     if (node === null || typeof node !== 'object') continue;
@@ -20,16 +23,21 @@ export function prescan(script: A.Script, hist: Set<string>, reassigned: Set<str
       for (const x of node) stack.push(x);
       continue;
     }
-    const n = node as { kind?: string };
-    if (n.kind === 'Index') {
-      const ix = node as A.Index;
-      if (ix.object.kind === 'Ident') hist.add(ix.object.name);
-    } else if (n.kind === 'Assign') {
-      const as = node as A.Assign;
-      if (as.target.kind === 'Ident') reassigned.add(as.target.name);
-    }
+    visit(node as { kind?: string });
     for (const v of Object.values(node)) if (v !== null && typeof v === 'object') stack.push(v);
   }
+}
+
+export function prescan(script: A.Script, hist: Set<string>, reassigned: Set<string>): void {
+  forEachNode(script, (n) => {
+    if (n.kind === 'Index') {
+      const ix = n as A.Index;
+      if (ix.object.kind === 'Ident') hist.add(ix.object.name);
+    } else if (n.kind === 'Assign') {
+      const as = n as A.Assign;
+      if (as.target.kind === 'Ident') reassigned.add(as.target.name);
+    }
+  });
 }
 
 export interface RecursionCycle {
@@ -47,18 +55,10 @@ export function functionCalls(script: A.Script): Map<string, { def: A.FuncDef; c
     fns.set(s.name, { def: s, calls: new Map() });
   }
   for (const info of fns.values()) {
-    const stack: unknown[] = [info.def.body];
     const found: A.Call[] = [];
-    while (stack.length > 0) {
-      const node = stack.pop();
-      if (node === null || typeof node !== 'object') continue;
-      if (Array.isArray(node)) {
-        for (const x of node) stack.push(x);
-        continue;
-      }
-      if ((node as { kind?: string }).kind === 'Call') found.push(node as A.Call);
-      for (const v of Object.values(node)) if (v !== null && typeof v === 'object') stack.push(v);
-    }
+    forEachNode(info.def.body, (n) => {
+      if (n.kind === 'Call') found.push(n as A.Call);
+    });
     found.sort((a, b) => a.span.start - b.span.start);
     for (const c of found) {
       if (c.callee.kind === 'Ident' && fns.has(c.callee.name) && !info.calls.has(c.callee.name)) {

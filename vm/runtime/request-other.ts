@@ -148,7 +148,7 @@ export function otherEnter(m: ContextHost, s: number, tf: unknown, sym: unknown,
         const t = m.chartSyminfo.tickerid;
         m.fail(
           'no-data',
-          `request.security(): the requested timeframe "${tfs}" is lower than the chart's "${m.timeframe.period}": the expression runs on the chart symbol's intrabars, which need its bars at "${tfs}" or lower (CLI: --data-for ${t}=file.csv; app: import them as a dataset with ticker ${t}). ${got.message}`,
+          `request.security(): the requested timeframe "${tfs}" is lower than the chart's "${m.timeframe.period}": the expression then runs on the chart symbol's intrabars, and no bars of ${t} at "${tfs}" or lower were given (CLI: --data-for ${t}=file.csv; app: import them as a dataset with ticker ${t}).`,
         );
       }
       m.fail('no-data', got.message);

@@ -10,7 +10,7 @@ import { link, type Emitter } from '../../bytecode/emitter.js';
 import { Op } from '../../bytecode/opcodes.js';
 import type { Program } from '../../bytecode/program.js';
 import { PROGRAM_FORMAT } from '../../bytecode/program.js';
-import { findRecursion, prescan } from '../prescan.js';
+import { findRecursion, forEachNode, prescan } from '../prescan.js';
 import { LowerContext, type LibSource } from './context.js';
 import { checkUncalled, defaultArg } from './calls.js';
 import { asBool, binaryVals, expr } from './expressions.js';
@@ -48,21 +48,11 @@ export function lower(script: A.Script, sink: DiagnosticSink, libraries: readonl
  * (inside `and`, `if`, a function). lower/expressions.ts `history` reads it. */
 function builtinVarSeries(cx: LowerContext): void {
   const names = new Set<string>();
-  const stack: unknown[] = [cx.script.body];
-  while (stack.length > 0) {
-    const node = stack.pop();
-    if (node === null || typeof node !== 'object') continue;
-    if (Array.isArray(node)) {
-      for (const x of node) stack.push(x);
-      continue;
-    }
-    const n = node as { kind?: string };
-    if (n.kind === 'Index') {
-      const name = dottedName((node as A.Index).object);
-      if (name !== null) names.add(name);
-    }
-    for (const v of Object.values(node)) if (v !== null && typeof v === 'object') stack.push(v);
-  }
+  forEachNode(cx.script.body, (n) => {
+    if (n.kind !== 'Index') return;
+    const name = dottedName((n as A.Index).object);
+    if (name !== null) names.add(name);
+  });
   const strategy = /^[ \t]*strategy[ \t]*\(/m.test(cx.sink.source);
   for (const name of [...names].sort()) {
     const bv = lookupVar(name);
