@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // The `evergreen` command: runs the CLI bundle built by `npm install` (scripts/build-cli.mjs).
-// In a checkout, the bundle is rebuilt first when it is missing or older than a source in vm/
-// (so `git pull` without `npm install` never runs stale code). CommonJS: Node starts an ES module
-// entry point ~10-15 ms slower (its module loader, and a module wrapper for each builtin imported);
-// bin/evergreen.mjs, the entry point of earlier versions, runs this file.
+// In a checkout, the bundle is rebuilt first when it is missing or older than one of the files it
+// was built from (so `git pull` without `npm install` never runs stale code). CommonJS: Node starts
+// an ES module entry point ~10-15 ms slower (its module loader, and a module wrapper for each
+// builtin imported); bin/evergreen.mjs, the entry point of earlier versions, runs this file.
 //
 // The bundle (CommonJS, dist-cli/evergreen.cjs) is compiled with `node:vm` and a V8 code cache
 // (dist-cli/evergreen.cache): with it, a process skips parsing the bundle and compiling the
@@ -80,8 +80,25 @@ function newerSource(dir, time) {
   return false;
 }
 
+/** Whether the bundle is older than a file it was made from: the files its build listed on its
+ * `//evergreen-inputs:` line (scripts/build-cli.mjs), one stat each (a missing one is a change);
+ * a bundle without the line (an earlier build) is checked against every .ts under vm/. */
+function staleInputs(text, time) {
+  const at = text.lastIndexOf('\n//evergreen-inputs:');
+  if (at < 0) return newerSource(`${root}/vm`, time);
+  const end = text.indexOf('\n', at + 1);
+  const list = text.slice(at + 20, end < 0 ? text.length : end).split('|');
+  for (let i = 0; i < list.length; i++) {
+    const s = statSync(`${root}/${list[i]}`, { throwIfNoEntry: false });
+    if (s === undefined || s.mtimeMs > time) return true;
+  }
+  return false;
+}
+
+// esbuild writes ASCII only, so latin1 reads the text as it is, without UTF-8 decoding.
+let source = existsSync(bundle) ? readFileSync(bundle, 'latin1') : null;
 const canBuild = existsSync(join(root, 'node_modules/esbuild')) && existsSync(join(root, 'vm/cli/main.ts'));
-const stale = !existsSync(bundle) || (canBuild && newerSource(join(root, 'vm'), statSync(bundle).mtimeMs));
+const stale = source === null || (canBuild && staleInputs(source, statSync(bundle).mtimeMs));
 if (stale) {
   if (helper !== null) void helper.worker.terminate(); // it runs the previous build's code
   helper = null;
@@ -94,10 +111,8 @@ if (stale) {
     }
     process.stderr.write('evergreen: warning: rebuilding from vm/ failed; running the previous build\n');
   }
+  source = readFileSync(bundle, 'latin1');
 }
-
-// esbuild writes ASCII only, so latin1 reads the text as it is, without UTF-8 decoding.
-const source = readFileSync(bundle, 'latin1');
 const build = source.slice(0, source.indexOf('\n'));
 /** A checksum of V8's bytes (FNV-1a over 32-bit words, then the bytes left): ~2 ms for the ~700 kB
  * cache. */

@@ -78,12 +78,28 @@ const common = {
   plugins: [lazyMsgpackr, lazyRe2js],
   define: { __EVERGREEN_VERSION__: JSON.stringify(version) },
   logLevel: 'warning',
+  // Paths in the metafile (below) from the checkout's root, wherever the build is started from.
+  absWorkingDir: root,
   write: false,
 };
 const [cli, worker] = await Promise.all([
-  build({ ...common, entryPoints: [entry], outfile: join(out, 'evergreen.cjs'), banner: { js: `//evergreen-build:${id}` } }),
+  build({ ...common, entryPoints: [entry], outfile: join(out, 'evergreen.cjs'), banner: { js: `//evergreen-build:${id}` }, metafile: true }),
   build({ ...common, entryPoints: [join(root, 'vm/cli/fast-worker.ts')], outfile: join(out, 'evergreen-worker.cjs') }),
 ]);
+/** The checkout's files the CLI's bundle was made from (paths from the root, `|` between them; no
+ * packages, no plugin modules), on a comment line before the source map's: bin/evergreen.cjs
+ * stats these alone to tell whether the bundle is stale (one stat each, no walk of vm/: a file
+ * no bundled file imports cannot change the bundle, and a new import changes the importing file). */
+const inputs = Object.keys(cli.metafile.inputs)
+  .filter((p) => !p.includes(':') && !p.startsWith('node_modules/') && existsSync(join(root, p)))
+  .sort();
+for (const f of cli.outputFiles) {
+  if (!f.path.endsWith('evergreen.cjs')) continue;
+  const text = f.text;
+  const at = text.lastIndexOf('\n//# sourceMappingURL=');
+  if (at < 0 || inputs.some((p) => p.includes('|') || p.includes('\n'))) continue; // bin walks vm/ then
+  f.contents = Buffer.from(`${text.slice(0, at)}\n//evergreen-inputs:${inputs.join('|')}${text.slice(at)}`, 'latin1');
+}
 const result = { outputFiles: [...worker.outputFiles, ...cli.outputFiles] };
 mkdirSync(out, { recursive: true });
 // The CLI's bundle last: its mtime is what bin/evergreen.cjs compares with the sources.

@@ -181,15 +181,34 @@ export function defineFn(signature: string, impl: BuiltinImpl, opts: FnOptions =
   return spec;
 }
 
+/** A VarSpec whose type is parsed on first use (as DeclaredFn's signature): the registry declares
+ * ~360 variables at import and a program reads a few. */
+class DeclaredVar implements VarSpec {
+  private parsed: SigType | null = null;
+
+  constructor(
+    readonly name: string,
+    private readonly typeText: string,
+    readonly impl: VarImpl,
+  ) {}
+
+  get type(): SigType {
+    if (this.parsed === null) {
+      const lexer = new SigLexer(this.typeText);
+      const type = lexer.type();
+      lexer.expectEnd();
+      this.parsed = type;
+    }
+    return this.parsed;
+  }
+}
+
 /** `defineVar('close: series float', { reg: R.close })`. */
 export function defineVar(signature: string, impl: VarImpl): VarSpec {
   const colon = signature.indexOf(':');
   if (colon < 0) throw new Error(`Bad variable signature '${signature}': expected 'name: type'.`);
   const name = signature.slice(0, colon).trim();
-  const lexer = new SigLexer(signature.slice(colon + 1));
-  const type = lexer.type();
-  lexer.expectEnd();
-  const spec: VarSpec = { name, type, impl };
+  const spec = new DeclaredVar(name, signature.slice(colon + 1), impl);
   if (VAR_BY_NAME.has(name)) throw new Error(`Builtin variable '${name}' defined twice.`);
   VAR_BY_NAME.set(name, spec);
   return spec;
@@ -246,12 +265,20 @@ const BASES = new Set<string>([
   'box', 'table', 'linefill', 'polyline', 'chart.point', 'plot', 'hline', 'tuple', 'T', 'any',
 ]);
 
+/** A name in a signature, matched where the lexer stands (sticky: no copy of the rest). */
+const WORD = /[A-Za-z_][A-Za-z0-9_.]*/y;
+
 class SigLexer {
   private pos = 0;
   constructor(private readonly text: string) {}
 
   private ws(): void {
-    while (this.pos < this.text.length && /\s/.test(this.text.charAt(this.pos))) this.pos++;
+    for (; this.pos < this.text.length; this.pos++) {
+      const c = this.text.charCodeAt(this.pos);
+      if (c === 32) continue;
+      if (c > 32 && c < 127) return;
+      if (!/\s/.test(this.text.charAt(this.pos))) return;
+    }
   }
 
   peek(): string {
@@ -273,7 +300,8 @@ class SigLexer {
 
   word(): string {
     this.ws();
-    const m = /^[A-Za-z_][A-Za-z0-9_.]*/.exec(this.text.slice(this.pos));
+    WORD.lastIndex = this.pos;
+    const m = WORD.exec(this.text);
     if (!m) throw new Error(`Bad signature '${this.text}': expected a name at ${this.pos}.`);
     this.pos += m[0].length;
     return m[0];
