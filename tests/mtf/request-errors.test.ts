@@ -93,7 +93,7 @@ plot(request.security("", "1D", close), "empty")
     }
     expect(err).toBeInstanceOf(PineRuntimeError);
     expect((err as PineRuntimeError).message).toContain('"60" is lower than the chart\'s "1D"');
-    expect((err as PineRuntimeError).message).toMatch(/intrabars, which need its bars at "60" or lower \(CLI: --data-for X:AAA=file\.csv/);
+    expect((err as PineRuntimeError).message).toMatch(/intrabars, and no bars of X:AAA at "60" or lower were given \(CLI: --data-for X:AAA=file\.csv/);
     expect((err as PineRuntimeError).line).toBe(3);
   });
 });
