@@ -348,15 +348,18 @@ export function formingBar(src: BarColumns, start: number, end: number): number[
   return PART;
 }
 
+/** Leaving another symbol's bar: the chart bar's registers, index and symbol back. */
+function backToChartBar(m: ContextHost, st: RequestState): void {
+  copyRegs(m.f, st.saved);
+  m.bar = st.savedBar;
+  m.syminfo = m.chartSyminfo;
+  st.inside = false;
+}
+
 /** CTX_OUT of another symbol: restores the chart bar; dst..dst+n-1 := what the chart sees. */
 export function otherLeave(m: ContextHost, st: RequestState, dst: number, n: number, mask: number): number {
   const f = m.f;
-  if (st.loop > 0) {
-    copyRegs(f, st.saved);
-    m.bar = st.savedBar;
-    m.syminfo = m.chartSyminfo;
-    st.inside = false;
-  }
+  if (st.loop > 0) backToChartBar(m, st);
   let out: RequestedValue[] | null = null;
   if (!st.ono && st.olow === true && (st.flags & CTX_LOOKAHEAD) !== 0 && f[IS_REALTIME] !== 1) {
     // Intrabars with lookahead_on, on history: the chart bar's first intrabar (before any: na;
@@ -386,12 +389,7 @@ export function otherLeave(m: ContextHost, st: RequestState, dst: number, n: num
 export function ctxLeaveArray(m: ContextHost, s: number, dst: number, o: unknown[], spec: number): number {
   const st = m.cs[s] as RequestState;
   const f = m.f;
-  if (st.loop > 0) {
-    copyRegs(f, st.saved);
-    m.bar = st.savedBar;
-    m.syminfo = m.chartSyminfo;
-    st.inside = false;
-  }
+  if (st.loop > 0) backToChartBar(m, st);
   const n = spec >>> 16 || 1;
   const items = st.items;
   for (let j = 0; j < n; j++) {

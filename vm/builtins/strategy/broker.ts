@@ -1012,6 +1012,19 @@ export function finishSameDay(b: Broker, bar: ClosedBar): void {
   }
   // closeStats, written out.
   const eq = b.cfg.capital + b.netprofit + open;
+  equityExtremes(b, eq);
+  b.lastPrice = bar.close;
+  b.lastTime = bar.time;
+  b.bars = bar.index + 1;
+  const me = b.monthEquity;
+  me[me.length - 1] = eq;
+  if (riskRules(b)) risk(b, eq, b.day);
+}
+
+/** The equity at a bar's close against its peak and trough: the largest drawdown and run-up, and
+ * their fractions. Returns nothing (a call V8 does not inline allocates only for a double returned),
+ * so finishSameDay and closeStats share it without a cost per bar. */
+function equityExtremes(b: Broker, eq: number): void {
   if (eq > b.peak) {
     b.peak = eq;
     b.ddSeen = 0;
@@ -1025,12 +1038,6 @@ export function finishSameDay(b: Broker, bar: ClosedBar): void {
   if (dd > b.maxDrawdown) b.maxDrawdown = dd;
   if (ru > b.maxRunup) b.maxRunup = ru;
   if (!(dd <= b.ddSeen) || !(ru <= b.ruSeen)) extremeFractions(b, dd, ru);
-  b.lastPrice = bar.close;
-  b.lastTime = bar.time;
-  b.bars = bar.index + 1;
-  const me = b.monthEquity;
-  me[me.length - 1] = eq;
-  if (riskRules(b)) risk(b, eq, b.day);
 }
 
 /** The largest drawdown and run-up as fractions of the peak (trough) they were measured from
@@ -1054,19 +1061,7 @@ function riskRules(b: Broker): boolean {
 function closeStats(b: Broker, bar: BarView): number {
   const open = b.open.n === 0 ? 0 : openTradesAt(b, bar);
   const eq = b.cfg.capital + b.netprofit + open;
-  if (eq > b.peak) {
-    b.peak = eq;
-    b.ddSeen = 0;
-  }
-  if (eq < b.trough) {
-    b.trough = eq;
-    b.ruSeen = 0;
-  }
-  const dd = b.peak - eq;
-  const ru = eq - b.trough;
-  if (dd > b.maxDrawdown) b.maxDrawdown = dd;
-  if (ru > b.maxRunup) b.maxRunup = ru;
-  if (!(dd <= b.ddSeen) || !(ru <= b.ruSeen)) extremeFractions(b, dd, ru);
+  equityExtremes(b, eq);
   b.lastPrice = bar.close;
   b.lastTime = bar.time;
   b.bars = bar.bar + 1;
