@@ -148,6 +148,18 @@ export function dataPath(text: string, repeats = 7): DataPathResult {
   };
 }
 
+/** The environment the whole-process runs get: this one without the variables that make every Node
+ * process do extra work before it runs any code. NODE_EXTRA_CA_CERTS (set on the sandbox this was
+ * measured in, for its network proxy) makes Node read and parse a CA bundle at start: `node -e 0`
+ * takes ~120 ms with it and ~35 ms without, for Evergreen and PineTS alike. NODE_OPTIONS could add
+ * flags to one side only. The rows "… with this machine's environment" show the runs with it. */
+function cleanEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.NODE_EXTRA_CA_CERTS;
+  delete env.NODE_OPTIONS;
+  return env;
+}
+
 interface ProcessRun {
   ms: number;
   cpuMs: number;
@@ -156,10 +168,10 @@ interface ProcessRun {
 
 /** Runs `node args...` as a fresh process; its wall time, and its CPU time and peak RSS as the OS
  * counts them (GNU time's format, read from a file so that the command's own stderr stays apart). */
-function timeProcess(args: string[], env: Record<string, string> = {}): ProcessRun {
+function timeProcess(args: string[], env: Record<string, string> = {}, base: NodeJS.ProcessEnv = cleanEnv()): ProcessRun {
   const stats = join(tmpdir(), `evergreen-bench-time-${process.pid}.txt`);
   const t0 = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-o', stats, '-f', '%U %S %M', process.execPath, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env } });
+  const r = spawnSync('/usr/bin/time', ['-o', stats, '-f', '%U %S %M', process.execPath, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...base, ...env } });
   const ms = performance.now() - t0;
   if (r.status !== 0) throw new Error(`node ${args.join(' ')} failed: ${r.stderr || r.error?.message || ''}`);
   const [user = 'NaN', sys = 'NaN', rssKb = 'NaN'] = readFileSync(stats, 'utf8').trim().split(/\s+/).slice(-3);
@@ -197,8 +209,11 @@ export function endToEnd(text: string, runs = 5): EndToEndResult {
     execFileSync(process.execPath, [join(ROOT, 'scripts/build-cli.mjs')], { cwd: ROOT });
     const evergreen = [join(ROOT, 'bin/evergreen.cjs'), 'run', script, '--data', data, '--out', ours];
     const pinets = [join(ROOT, 'bench/pinets-process.mjs'), script, data, theirs];
-    const others: { label: string; args: string[]; env?: Record<string, string>; runs: ProcessRun[] }[] = [
+    const others: { label: string; args: string[]; env?: Record<string, string>; base?: NodeJS.ProcessEnv; runs: ProcessRun[] }[] = [
       { label: '`node -e 0` (Node starts and exits)', args: ['-e', '0'], runs: [] },
+      { label: '`node -e 0`, with this machine\'s environment (NODE_EXTRA_CA_CERTS set)', args: ['-e', '0'], base: process.env, runs: [] },
+      { label: '`evergreen run`, with this machine\'s environment', args: evergreen, base: process.env, runs: [] },
+      { label: 'PineTS, with this machine\'s environment', args: pinets, base: process.env, runs: [] },
       { label: 'Node importing PineTS, nothing else', args: ['--input-type=module', '-e', "await import('pinets')"], runs: [] },
       { label: '`evergreen --version` (Node loads the CLI bundle)', args: [join(ROOT, 'bin/evergreen.cjs'), '--version'], runs: [] },
       { label: '`evergreen run`, helper thread forced on', args: evergreen, env: { EVERGREEN_HELPER: '1' }, runs: [] },
@@ -211,7 +226,7 @@ export function endToEnd(text: string, runs = 5): EndToEndResult {
     for (let i = 0; i < runs; i++) {
       e.push(timeProcess(evergreen));
       p.push(timeProcess(pinets));
-      for (const o of others) o.runs.push(timeProcess(o.args, o.env));
+      for (const o of others) o.runs.push(timeProcess(o.args, o.env, o.base));
     }
     const loadAfter = loadavg()[0] ?? NaN;
     const em = summarize(e.map((r) => r.ms)).medianMs;
