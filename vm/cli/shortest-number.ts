@@ -66,10 +66,12 @@ function writePair(out: Uint8Array, at: number, v: number): void {
 /** Scratch digits of the integer being written. */
 const DIGITS = new Uint8Array(24);
 
-/** The low part of the last exact product (its high part is returned). */
-let productLow = 0;
+/** The low part of the last exact product (its high part is returned), in a typed array: a double
+ * stored in a module-level `let` is boxed into a fresh heap number at every store (~16 bytes per
+ * number written, and the young-generation collections that come with them). */
+const PRODUCT_LOW = new Float64Array(1);
 
-/** a * 10^q exactly, as the returned double plus `productLow`. */
+/** a * 10^q exactly, as the returned double plus PRODUCT_LOW[0]. */
 function exactTimesPow10(a: number, q: number): number {
   const b = POW10[q] as number;
   const p = a * b;
@@ -78,7 +80,7 @@ function exactTimesPow10(a: number, q: number): number {
   const al = a - ah;
   const bh = POW10_HI[q] as number;
   const bl = POW10_LO[q] as number;
-  productLow = ah * bh - p + ah * bl + al * bh + al * bl;
+  PRODUCT_LOW[0] = ah * bh - p + ah * bl + al * bh + al * bl;
   return p;
 }
 
@@ -149,7 +151,7 @@ export function writeShortestOf(out: Uint8Array, pos: number): number {
   const q = 17 - n;
   const half = halfUlp * (POW10[q] as number); // the interval that reads back as a, in units of y
   const yh = exactTimesPow10(a, q);
-  const yl = productLow;
+  const yl = PRODUCT_LOW[0] as number;
   let hi = Math.floor(yh / 1e8);
   let r = yh - hi * 1e8;
   if (r < 0) {
