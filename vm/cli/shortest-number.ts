@@ -112,6 +112,16 @@ function writeInteger(out: Uint8Array, pos: number, v: number): number {
   return pos + 8;
 }
 
+/** Writes String(|x|) for x = SHORTEST_ARG[0], the cases writeShortestOf leaves to String. The
+ * value is read again here (and a power of two from its table), not passed from writeShortestOf's
+ * own double: a call of String with that double, once it has run (the warm-up runs every case),
+ * made the optimised writeShortestOf box it into a heap number before it knew whether it would
+ * call String - for every number it wrote (32 bytes a number with the product's low part, below;
+ * bench (a)'s 600k numbers then made six young-generation collections). */
+function writeAbsArg(out: Uint8Array, pos: number): number {
+  return writeAscii(out, pos, String(Math.abs(SHORTEST_ARG[0] as number)));
+}
+
 /** Most bytes writeShortest writes (String of a double is at most 25 characters). */
 export const MAX_NUMBER_BYTES = 25;
 
@@ -139,7 +149,7 @@ export function writeShortestOf(out: Uint8Array, pos: number): number {
   if (a === Math.floor(a)) return writeInteger(out, pos, a);
   f64[0] = a;
   const exp = (u32[HI] as number) >>> 20; // biased exponent (a is positive and normal)
-  if (a === POW2[exp]) return writeAscii(out, pos, String(a)); // a power of two
+  if (a === POW2[exp]) return writeAscii(out, pos, String(POW2[exp])); // a power of two (see writeAbsArg)
   const halfUlp = HALF_ULP[exp] as number;
   // Decimal exponent n: 10^(n-1) <= a < 10^n.
   let n = N_ESTIMATE[exp] as number;
@@ -191,12 +201,12 @@ export function writeShortestOf(out: Uint8Array, pos: number): number {
   let t = r10 + f;
   let up = t > 5;
   let dist = up ? 10 - t : t;
-  if ((t > 5 - 1e-9 && t < 5 + 1e-9) || (dist > half - 1e-9 && dist < half + 1e-9)) return writeAscii(out, pos, String(a));
+  if ((t > 5 - 1e-9 && t < 5 + 1e-9) || (dist > half - 1e-9 && dist < half + 1e-9)) return writeAbsArg(out, pos);
   if (dist < half) {
     const t15 = r100 + f;
     const up15 = t15 > 50;
     const dist15 = up15 ? 100 - t15 : t15;
-    if ((t15 > 50 - 1e-9 && t15 < 50 + 1e-9) || (dist15 > half - 1e-9 && dist15 < half + 1e-9)) return writeAscii(out, pos, String(a));
+    if ((t15 > 50 - 1e-9 && t15 < 50 + 1e-9) || (dist15 > half - 1e-9 && dist15 < half + 1e-9)) return writeAbsArg(out, pos);
     if (dist15 < half) {
       unit = 100;
       rem = r100;
@@ -208,8 +218,8 @@ export function writeShortestOf(out: Uint8Array, pos: number): number {
     t = f;
     up = t > 0.5;
     dist = up ? 1 - t : t;
-    if ((t > 0.5 - 1e-9 && t < 0.5 + 1e-9) || (dist > half - 1e-9 && dist < half + 1e-9)) return writeAscii(out, pos, String(a));
-    if (!(dist < half)) return writeAscii(out, pos, String(a)); // cannot happen: 17 digits always read back
+    if ((t > 0.5 - 1e-9 && t < 0.5 + 1e-9) || (dist > half - 1e-9 && dist < half + 1e-9)) return writeAbsArg(out, pos);
+    if (!(dist < half)) return writeAbsArg(out, pos); // cannot happen: 17 digits always read back
   }
   low = low - rem + (up ? unit : 0);
   let high = hi | 0;
@@ -218,7 +228,7 @@ export function writeShortestOf(out: Uint8Array, pos: number): number {
     high += 1;
   }
   // 17 digits exactly (a carry up to 10^17, or an exponent estimate off by one, goes to String).
-  if (hi < 1e8 || high >= 1000000000) return writeAscii(out, pos, String(a));
+  if (hi < 1e8 || high >= 1000000000) return writeAbsArg(out, pos);
   // Fixed notation as Number.prototype.toString writes it (n is -5..15 here). The 17 digits are
   // written in a row, two at a time: after `0.` and -n zeros when n <= 0; else one place to the
   // right, and the first n then moved one place left to make room for the point. Trailing zeros
