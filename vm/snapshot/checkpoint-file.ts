@@ -2,8 +2,9 @@
 // same bytes in the browser and in Node. One msgpack map, written in one fixed key order:
 //
 //   format    "evergreen-checkpoint"
-//   version   2
-//   run       { bar, scriptName, source, inputs, datasetId, datasetName, replayFrom, totalBars, barsDigest }
+//   version   3
+//   run       { bar, scriptName, source, inputs, datasetId, datasetName, replayFrom, totalBars, barsDigest,
+//               outputsDigest }
 //   snapshot  the VM snapshot bytes (snapshot/format.ts) at bar `run.bar`
 //   outputs   { time, columns }: the plot rows of bars 0..bar (columns[output][channel]), na as NaN
 //   dataset   null, or the bars themselves { name, fileName, timeframe, time, open, high, low, close, volume }
@@ -12,8 +13,11 @@
 // declared title; `run.inputs` holds every input's value by its variable name (else its title), keys
 // sorted; `run.datasetId` names a built-in dataset (`sample:…`, `synthetic:N`) or, for bars the file
 // carries, their content (`csv:` + barsDigest of all of them); `run.barsDigest` is the digest of bars
-// 0..bar, so a host that brings its own copy of the bars can check they are the same. Every NaN is
-// written as the one quiet NaN. Version 1 files (the app's first exports) are still read.
+// 0..bar, so a host that brings its own copy of the bars can check they are the same;
+// `run.outputsDigest` is the digest of the plot rows (their times and every channel), checked when
+// the file is read, so a damaged plot value is refused instead of restored. Every NaN is written as
+// the one quiet NaN. Versions 1 (the app's first exports) and 2 (no plot digest: their plot rows
+// are read unchecked) are still read.
 //
 // Decoding never trusts its input: anything missing or inconsistent is a CheckpointFileError saying
 // what, in words a user can act on.
@@ -24,7 +28,7 @@ import type { BarColumns } from '../data/bars.js';
 import type { InputInfo } from '../bytecode/program.js';
 
 export const CHECKPOINT_FILE_FORMAT = 'evergreen-checkpoint';
-export const CHECKPOINT_FILE_VERSION = 2;
+export const CHECKPOINT_FILE_VERSION = 3;
 
 export type CheckpointInputValue = number | string | boolean;
 
@@ -87,6 +91,17 @@ export function barsDigest(bars: Pick<BarColumns, (typeof BAR_COLUMNS)[number]>,
   return hash64(Uint8Array.from(text, (ch) => ch.charCodeAt(0)));
 }
 
+/** A digest of plot rows (16 hex digits): their count, every output's channel count, the times and
+ * every channel's values (NaN canonical). */
+export function outputsDigest(rows: CheckpointRows): string {
+  const parts = [rows.time, ...rows.columns.flat()].map((a) => {
+    const c = canonicalNaN(a);
+    return hash64(new Uint8Array(c.buffer, c.byteOffset, c.byteLength));
+  });
+  const text = `${rows.time.length}:${rows.columns.map((chs) => chs.length).join(',')}:${parts.join(':')}`;
+  return hash64(Uint8Array.from(text, (ch) => ch.charCodeAt(0)));
+}
+
 /** The dataset id of bars a file carries: their content. */
 export function carriedDatasetId(bars: Pick<BarColumns, (typeof BAR_COLUMNS)[number]>): string {
   return `csv:${barsDigest(bars, bars.time.length)}`;
@@ -131,7 +146,8 @@ function sortedInputs(inputs: Record<string, CheckpointInputValue>): Record<stri
  * bytes whatever order the caller's records were made in. */
 export function encodeCheckpointFile(f: CheckpointFile): Uint8Array {
   const r = f.run;
-  const run: CheckpointRun = {
+  const outputs: CheckpointRows = { time: exact(f.outputs.time), columns: f.outputs.columns.map((chs) => chs.map(exact)) };
+  const run: CheckpointRun & { outputsDigest: string } = {
     bar: r.bar,
     scriptName: r.scriptName,
     source: r.source,
@@ -141,8 +157,8 @@ export function encodeCheckpointFile(f: CheckpointFile): Uint8Array {
     replayFrom: r.replayFrom,
     totalBars: r.totalBars,
     barsDigest: r.barsDigest,
+    outputsDigest: outputsDigest(outputs),
   };
-  const outputs: CheckpointRows = { time: exact(f.outputs.time), columns: f.outputs.columns.map((chs) => chs.map(exact)) };
   const d = f.dataset;
   const dataset: CheckpointBars | null = d
     ? {
@@ -222,8 +238,8 @@ export function decodeCheckpointFile(bytes: Uint8Array): CheckpointFile {
   need(isRecord(raw), 'it is not a checkpoint export');
   need(raw.format === CHECKPOINT_FILE_FORMAT, 'it is not a checkpoint export');
   need(typeof raw.version === 'number', 'it has no version');
-  if (raw.version !== CHECKPOINT_FILE_VERSION && raw.version !== 1) {
-    throw new CheckpointFileError(`Unsupported checkpoint file version ${String(raw.version)} (this version of Evergreen reads versions 1 and ${CHECKPOINT_FILE_VERSION}).`);
+  if (raw.version !== CHECKPOINT_FILE_VERSION && raw.version !== 1 && raw.version !== 2) {
+    throw new CheckpointFileError(`Unsupported checkpoint file version ${String(raw.version)} (this version of Evergreen reads versions 1 to ${CHECKPOINT_FILE_VERSION}).`);
   }
   const v1 = raw.version === 1;
   const r = v1 ? raw.meta : raw.run;
@@ -245,6 +261,15 @@ export function decodeCheckpointFile(bytes: Uint8Array): CheckpointFile {
     out.columns.every((cols) => Array.isArray(cols) && cols.every((c) => isF64(c) && c.length === length)),
     'the plot rows are inconsistent',
   );
+  if (raw.version === CHECKPOINT_FILE_VERSION) {
+    // (Versions 1 and 2 carry no digest of their plot rows: read unchecked, as they always were.)
+    need(typeof r.outputsDigest === 'string', "the run record has no digest of the plot rows (field 'run.outputsDigest')");
+    const rows: CheckpointRows = { time: out.time, columns: out.columns as Float64Array[][] };
+    need(
+      outputsDigest(rows) === r.outputsDigest,
+      `the plot rows are damaged: their values do not match the file's digest of them (field 'outputs', digest ${r.outputsDigest.length > 16 ? `${r.outputsDigest.slice(0, 16)}…` : r.outputsDigest}); export it again`,
+    );
+  }
   const ds = raw.dataset;
   let dataset: CheckpointBars | null = null;
   if (ds !== null && ds !== undefined) {
