@@ -733,7 +733,7 @@ function runFrom(a: RunArgs, program: Program, inst: Instance, bars: BarColumns,
       const at = saveAt;
       runBarsAnswering(inst, bars, other.answer, from, at - offset + 1);
       if (a.save !== null) writeOut(a.save, 'snapshot', inst.saveState());
-      if (a.export !== null) writeOut(a.export, 'checkpoint file', checkpointFileBytes(inst, { bars, dataPath, resumed: resumedFile }));
+      if (a.export !== null) writeOut(a.export, 'checkpoint file', checkpointFileBytes(inst, { bars, dataPath, resumed: resumedFile, symbolText: a.symbol !== null ? readText(a.symbol, 'symbol file') : (resumedFile?.dataset?.symbol ?? null) }));
       runBarsAnswering(inst, bars, other.answer, at - offset + 1, bars.length);
     } else if (pipeline !== null) {
       pipeline.batches.forEach(([r0, r1], i) => {
