@@ -488,6 +488,9 @@ function inputValue(info: InputInfo, raw: string): InputValue {
       }
       return v;
     case 'timeframe':
+      // One of the input's own options is taken as given (a script may offer 'Auto' or '1H' and map
+      // it itself); TradingView offers only those then.
+      if (info.options?.includes(v)) return v;
       if (v !== '' && parseTimeframe(v) === null) throw bad(`expected a timeframe like 1, 15, 60, 1D, 1W or 1M, got ${JSON.stringify(raw)}`);
       return v;
     default:
