@@ -5,10 +5,10 @@
 // mode, sort, det, inv, pinv, rank, trace, eigenvalues, eigenvectors and the is_* predicates (the
 // math lives in matrix-math.ts). Pine's limit: 100,000 elements per matrix.
 
-import { defineFn } from './registry.js';
+import { defineFn, defineFn as define } from './registry.js';
 import { newArray, type PineArray } from '../core/heap.js';
 import { newMatrix, type PineMatrix } from './collections-heap.js';
-import { ELEMS, heapArg, naText, readElem, writeElem, isObjectElem, type Elem } from './collection-io.js';
+import { ELEMS, heapArg, naText, readElem, writeElem, isObjectElem, type Elem, type ObjectElem } from './collection-io.js';
 import { arrayMedian } from './array.js';
 import { determinant, eigen, inverse, kron, multiply, power, pseudoInverse, rank, type Mat, type Tick } from './matrix-math.js';
 import type { Runtime } from '../core/runtime.js';
@@ -90,12 +90,19 @@ export function registerMatrix(): void {
   registered = true;
   for (const e of ELEMS) registerGeneric(e);
   for (const e of ['int', 'float'] as const) registerNumeric(e);
+  // Matrices of objects of user-defined types (`matrix.new<Point>()`): the compiler routes a matrix
+  // call whose element type is a user-defined type to these `__omatrix.*` overloads, T bound to it.
+  registerGeneric('T');
 }
 
-function registerGeneric(e: Elem): void {
+function registerGeneric(e: Elem | ObjectElem): void {
   const M = `matrix<${e}>`;
   const A = `array<${e}>`;
   const T = `series ${e}`;
+  // `__omatrix.<name>` for matrices of objects; the runtime errors name Pine's `matrix.<name>`.
+  const defineFn = (sig: string, impl: Parameters<typeof define>[1]): void => {
+    define(e === 'T' ? `__o${sig.replace('matrix.new<T>(', 'matrix.new(')}` : sig, impl);
+  };
   defineFn(`matrix.new<${e}>(rows: series int = 0, columns: series int = 0, initial_value: ${T} = ${naText(e)}): ${M}`, (rt, a, d) => {
     const rows = rt.f[a] ?? NaN;
     const cols = rt.f[a + 1] ?? NaN;
