@@ -16,7 +16,7 @@ import { copyObject, declTypeFromRef, objectArrayElem, udtStaticCall } from './t
 import { OBJECT_ARRAY_FUNCTIONS } from '../../builtins/object-arrays.js';
 import { enumToString, inputEnum } from './enums.js';
 import { libFunction } from './libraries.js';
-import { didYouMean, dotted, PINE_ARRAY_FUNCTIONS, unknownName } from './names.js';
+import { didYouMean, dotted, offlineIgnored, PINE_ARRAY_FUNCTIONS, unknownName } from './names.js';
 import { notePlotCount, SCRIPT_CALLS } from './script-calls.js';
 import { argValue } from './presentation-args.js';
 import { notInStrategy } from './strategy.js';
@@ -114,6 +114,8 @@ export function call(cx: LowerContext, e: A.Call, scope: Scope): Val[] {
         return [cx.poison()];
       }
       if (!onVar) {
+        const ignored = offlineIgnored(cx, name, e);
+        if (ignored) return [ignored];
         const v = unknownName(cx, name, callee.span);
         return [v];
       }
