@@ -138,3 +138,19 @@ plot(a.size(), "n")
     });
   }
 });
+
+describe('a runtime error quoting a script string of 40,000 characters (was an 80 kB message)', () => {
+  it('keeps its first 60 characters and its length; the message is at most 1,000 characters', () => {
+    const { program } = compile('//@version=6\nindicator("x")\nplot(request.security(str.repeat("A", 40000), "1D", close))\n');
+    if (!program) throw new Error('did not compile');
+    const inst = Instance.builder(program).timeframe('1D').build();
+    let msg = '';
+    try {
+      runBarsAnswering(inst, { time: Float64Array.of(Date.UTC(2024, 0, 1)), open: Float64Array.of(1), high: Float64Array.of(1), low: Float64Array.of(1), close: Float64Array.of(1), volume: Float64Array.of(1), length: 1 }, () => ({ datasets: null, why: 'not here' }));
+    } catch (e) {
+      msg = e instanceof PineRuntimeError ? e.detail : String(e);
+    }
+    expect(msg.length).toBeLessThanOrEqual(1000);
+    expect(msg).toContain(`"${'A'.repeat(60)}…" (40,000 characters)`);
+  });
+});
