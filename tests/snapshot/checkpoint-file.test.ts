@@ -52,7 +52,7 @@ describe('checkpoint files', () => {
       run: { bar: 4, scriptName: 'S', source: 'plot(close)', inputs: {}, datasetId: 'csv:x', datasetName: 'x', replayFrom: null, totalBars: 5, barsDigest: null },
       snapshot: Uint8Array.of(1),
       outputs: { time: Float64Array.from([0, 1, 2, 3, 4]), columns: [] },
-      dataset: { name: 'x', fileName: 'x.csv', timeframe: '1', ...bars },
+      dataset: { name: 'x', fileName: 'x.csv', timeframe: '1', ...bars, symbol: null },
     });
     expect(() => decodeCheckpointFile(bytes)).toThrow(CheckpointFileError);
     expect(() => decodeCheckpointFile(bytes)).toThrow('Not a valid Evergreen checkpoint file: it carries 3 bars, fewer than its checkpoint needs.');

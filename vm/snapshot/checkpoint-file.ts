@@ -7,7 +7,9 @@
 //               outputsDigest }
 //   snapshot  the VM snapshot bytes (snapshot/format.ts) at bar `run.bar`
 //   outputs   { time, columns }: the plot rows of bars 0..bar (columns[output][channel]), na as NaN
-//   dataset   null, or the bars themselves { name, fileName, timeframe, time, open, high, low, close, volume }
+//   dataset   null, or the bars themselves { name, fileName, timeframe, time, open, high, low, close, volume,
+//             symbol }: `symbol` is the symbol file (TOML, the CLI's --symbol format: sessions, timezone,
+//             mintick, currency...) the bars ran with, or null for none
 //
 // Nothing in it is local to one host: no storage ids, no clock. `run.scriptName` is the script's
 // declared title; `run.inputs` holds every input's value by its variable name (else its title), keys
@@ -16,8 +18,9 @@
 // 0..bar, so a host that brings its own copy of the bars can check they are the same;
 // `run.outputsDigest` is the digest of the plot rows (their times and every channel), checked when
 // the file is read, so a damaged plot value is refused instead of restored. Every NaN is written as
-// the one quiet NaN. Versions 1 (the app's first exports) and 2 (no plot digest: their plot rows
-// are read unchecked) are still read.
+// the one quiet NaN. Versions 1 (the app's first exports) and 2 are still read: their plot rows are
+// read unchecked (no plot digest), and their bars carry no symbol file (they ran as 24x7 UTC, or with a
+// built-in dataset's symbol).
 //
 // Decoding never trusts its input: anything missing or inconsistent is a CheckpointFileError saying
 // what, in words a user can act on.
@@ -64,6 +67,8 @@ export interface CheckpointBars {
   low: Float64Array;
   close: Float64Array;
   volume: Float64Array;
+  /** The symbol file (TOML text) the bars ran with, or null (version 1 and 2 files: null). */
+  symbol: string | null;
 }
 
 export interface CheckpointFile {
@@ -171,6 +176,7 @@ export function encodeCheckpointFile(f: CheckpointFile): Uint8Array {
         low: exact(d.low),
         close: exact(d.close),
         volume: exact(d.volume),
+        symbol: d.symbol,
       }
     : null;
   const snapshot = new Uint8Array(f.snapshot.byteLength);
@@ -239,7 +245,9 @@ export function decodeCheckpointFile(bytes: Uint8Array): CheckpointFile {
   need(raw.format === CHECKPOINT_FILE_FORMAT, 'it is not a checkpoint export');
   need(typeof raw.version === 'number', 'it has no version');
   if (raw.version !== CHECKPOINT_FILE_VERSION && raw.version !== 1 && raw.version !== 2) {
-    throw new CheckpointFileError(`Unsupported checkpoint file version ${String(raw.version)} (this version of Evergreen reads versions 1 to ${CHECKPOINT_FILE_VERSION}).`);
+    throw new CheckpointFileError(
+      `Unsupported checkpoint file version ${String(raw.version)}: this version of Evergreen reads versions 1 to ${CHECKPOINT_FILE_VERSION}${typeof raw.version === 'number' && raw.version > CHECKPOINT_FILE_VERSION ? ' (the file was made by a newer Evergreen: update this one to import it)' : ''}.`,
+    );
   }
   const v1 = raw.version === 1;
   const r = v1 ? raw.meta : raw.run;
@@ -283,6 +291,9 @@ export function decodeCheckpointFile(bytes: Uint8Array): CheckpointFile {
       'the dataset bars are inconsistent',
     );
     need(typeof meta.name === 'string' && typeof meta.fileName === 'string' && typeof meta.timeframe === 'string', 'the dataset is incomplete');
+    // Version 3 names the symbol file the bars ran with (null: none); older files have none.
+    const symbol = raw.version === CHECKPOINT_FILE_VERSION ? ds.symbol : null;
+    need(symbol === null || (typeof symbol === 'string' && symbol.length <= 1 << 20), "the dataset's symbol file is not text");
     // Bars go on from here: a damaged time (NaN, out of order) must stop the file, not a later date formatting.
     const bad = badBarTime(b.time as Float64Array);
     need(bad < 0, `the dataset bars are damaged: bar ${bad} has time ${String((b.time as Float64Array)[bad])}, not a time after the bar before it`);
@@ -296,6 +307,7 @@ export function decodeCheckpointFile(bytes: Uint8Array): CheckpointFile {
       low: b.low as Float64Array,
       close: b.close as Float64Array,
       volume: b.volume as Float64Array,
+      symbol,
     };
   }
   const run: CheckpointRun = {
