@@ -104,21 +104,22 @@ describe('a symbol file for an imported dataset', () => {
     for (const i of ny) expect(nyHour(other.page.values('day')[i] as number)).toBe(17);
   }, 60_000);
 
-  it('an older (version 2) checkpoint file, which names no symbol file, still reads', () => {
-    const v3 = encodeCheckpointFile({
+  it('an older (version 3) checkpoint file, which names no symbol file, still reads', () => {
+    const v4 = encodeCheckpointFile({
       run: { bar: 0, scriptName: 'S', source: 'plot(close)', inputs: {}, datasetId: 'csv:x', datasetName: 'x', replayFrom: null, totalBars: 1, barsDigest: null },
       snapshot: Uint8Array.of(1),
       outputs: { time: Float64Array.of(0), columns: [] },
       dataset: { name: 'x', fileName: 'x.csv', timeframe: '1D', time: Float64Array.of(0), open: Float64Array.of(1), high: Float64Array.of(1), low: Float64Array.of(1), close: Float64Array.of(1), volume: Float64Array.of(1), symbol: null },
     });
-    const at = Buffer.from(v3).indexOf(Buffer.from('version')) + 'version'.length;
-    expect(v3[at]).toBe(3);
-    const v2 = v3.slice();
-    v2[at] = 2;
-    expect(decodeCheckpointFile(v2).dataset?.symbol).toBeNull();
-    const future = v3.slice();
-    future[at] = 4;
-    expect(() => decodeCheckpointFile(future)).toThrow('Unsupported checkpoint file version 4: this version of Evergreen reads versions 1 to 3 (the file was made by a newer Evergreen: update this one to import it).');
+    const at = Buffer.from(v4).indexOf(Buffer.from('version')) + 'version'.length;
+    expect(v4[at]).toBe(4);
+    expect(decodeCheckpointFile(v4).dataset?.symbol).toBeNull();
+    const v3 = v4.slice();
+    v3[at] = 3;
+    expect(decodeCheckpointFile(v3).dataset?.symbol).toBeNull();
+    const future = v4.slice();
+    future[at] = 5;
+    expect(() => decodeCheckpointFile(future)).toThrow('Unsupported checkpoint file version 5: this version of Evergreen reads versions 1 to 4 (the file was made by a newer Evergreen: update this one to import it).');
   });
 
   it('refuses a symbol file whose ticker has no dataset, and a broken one, saying why', async () => {
