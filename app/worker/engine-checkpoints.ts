@@ -691,7 +691,7 @@ export abstract class EngineCheckpoints extends EngineLibrary {
     // A chart timeframe view of a dataset (`sample:…@1W`) is there when its base dataset is.
     const baseId = splitChartTimeframe(dsId).base;
     const builtin = builtinDatasets().some((d) => d.id === baseId) || baseId.startsWith('synthetic:');
-    // The symbol file the bars ran with (version 4 files carry it): checked as an imported one is.
+    // The symbol file the bars ran with (version 3 files carry it): checked as an imported one is.
     const symbolToml = file.dataset?.symbol ?? null;
     if (symbolToml !== null) {
       try {

@@ -73,9 +73,9 @@ describe('checkpoint files', () => {
     return out;
   };
 
-  it('version 4 (as 3) reads back its plot rows, and refuses a file whose plot value was changed, naming the field', () => {
+  it('version 3 reads back its plot rows, and refuses a file whose plot value was changed, naming the field', () => {
     const bytes = encodeCheckpointFile({ run: plotRun, snapshot: Uint8Array.of(1), outputs: plotRows(), dataset: null });
-    expect((packr.unpack(bytes) as { version: number }).version).toBe(4);
+    expect((packr.unpack(bytes) as { version: number }).version).toBe(3);
     const f = decodeCheckpointFile(bytes);
     expect(f.outputs.columns.map((chs) => chs.map((c) => Array.from(c)))).toEqual([[[1.5, NaN, 2.5]], [[7, 8, 9], [0, 0, 1]]]);
     const damaged = patched(bytes, 8, 8.000000001);
@@ -86,7 +86,7 @@ describe('checkpoint files', () => {
     expect(() => decodeCheckpointFile(patched(bytes, 1_700_000_060_000, 1_700_000_070_000))).toThrow(/the plot rows are damaged/);
   });
 
-  it('version 4 (as 3) without the digest is refused naming the field', () => {
+  it('version 3 without the digest is refused naming the field', () => {
     const raw = packr.unpack(encodeCheckpointFile({ run: plotRun, snapshot: Uint8Array.of(1), outputs: plotRows(), dataset: null })) as { run: Record<string, unknown> };
     delete raw.run.outputsDigest;
     expect(() => decodeCheckpointFile(new Uint8Array(packr.pack(raw)))).toThrow("Not a valid Evergreen checkpoint file: the run record has no digest of the plot rows (field 'run.outputsDigest').");

@@ -2,7 +2,7 @@
 // same bytes in the browser and in Node. One msgpack map, written in one fixed key order:
 //
 //   format    "evergreen-checkpoint"
-//   version   4
+//   version   3
 //   run       { bar, scriptName, source, inputs, datasetId, datasetName, replayFrom, totalBars, barsDigest,
 //               outputsDigest }
 //   snapshot  the VM snapshot bytes (snapshot/format.ts) at bar `run.bar`
@@ -18,9 +18,9 @@
 // 0..bar, so a host that brings its own copy of the bars can check they are the same;
 // `run.outputsDigest` is the digest of the plot rows (their times and every channel), checked when
 // the file is read, so a damaged plot value is refused instead of restored. Every NaN is written as
-// the one quiet NaN. Versions 1 (the app's first exports), 2 (no plot digest: their plot rows are
-// read unchecked) and 3 (no symbol file: their bars ran as 24x7 UTC, or with a built-in dataset's
-// symbol) are still read.
+// the one quiet NaN. Versions 1 (the app's first exports) and 2 are still read: their plot rows are
+// read unchecked (no plot digest), and their bars carry no symbol file (they ran as 24x7 UTC, or with a
+// built-in dataset's symbol).
 //
 // Decoding never trusts its input: anything missing or inconsistent is a CheckpointFileError saying
 // what, in words a user can act on.
@@ -31,7 +31,7 @@ import type { BarColumns } from '../data/bars.js';
 import type { InputInfo } from '../bytecode/program.js';
 
 export const CHECKPOINT_FILE_FORMAT = 'evergreen-checkpoint';
-export const CHECKPOINT_FILE_VERSION = 4;
+export const CHECKPOINT_FILE_VERSION = 3;
 
 export type CheckpointInputValue = number | string | boolean;
 
@@ -67,7 +67,7 @@ export interface CheckpointBars {
   low: Float64Array;
   close: Float64Array;
   volume: Float64Array;
-  /** The symbol file (TOML text) the bars ran with, or null (version 1 to 3 files: null). */
+  /** The symbol file (TOML text) the bars ran with, or null (version 1 and 2 files: null). */
   symbol: string | null;
 }
 
@@ -244,7 +244,7 @@ export function decodeCheckpointFile(bytes: Uint8Array): CheckpointFile {
   need(isRecord(raw), 'it is not a checkpoint export');
   need(raw.format === CHECKPOINT_FILE_FORMAT, 'it is not a checkpoint export');
   need(typeof raw.version === 'number', 'it has no version');
-  if (raw.version !== CHECKPOINT_FILE_VERSION && raw.version !== 1 && raw.version !== 2 && raw.version !== 3) {
+  if (raw.version !== CHECKPOINT_FILE_VERSION && raw.version !== 1 && raw.version !== 2) {
     throw new CheckpointFileError(
       `Unsupported checkpoint file version ${String(raw.version)}: this version of Evergreen reads versions 1 to ${CHECKPOINT_FILE_VERSION}${typeof raw.version === 'number' && raw.version > CHECKPOINT_FILE_VERSION ? ' (the file was made by a newer Evergreen: update this one to import it)' : ''}.`,
     );
@@ -269,7 +269,7 @@ export function decodeCheckpointFile(bytes: Uint8Array): CheckpointFile {
     out.columns.every((cols) => Array.isArray(cols) && cols.every((c) => isF64(c) && c.length === length)),
     'the plot rows are inconsistent',
   );
-  if (raw.version >= 3) {
+  if (raw.version === CHECKPOINT_FILE_VERSION) {
     // (Versions 1 and 2 carry no digest of their plot rows: read unchecked, as they always were.)
     need(typeof r.outputsDigest === 'string', "the run record has no digest of the plot rows (field 'run.outputsDigest')");
     const rows: CheckpointRows = { time: out.time, columns: out.columns as Float64Array[][] };
@@ -291,8 +291,8 @@ export function decodeCheckpointFile(bytes: Uint8Array): CheckpointFile {
       'the dataset bars are inconsistent',
     );
     need(typeof meta.name === 'string' && typeof meta.fileName === 'string' && typeof meta.timeframe === 'string', 'the dataset is incomplete');
-    // Version 4 names the symbol file the bars ran with (null: none); older files have none.
-    const symbol = raw.version >= 4 ? ds.symbol : null;
+    // Version 3 names the symbol file the bars ran with (null: none); older files have none.
+    const symbol = raw.version === CHECKPOINT_FILE_VERSION ? ds.symbol : null;
     need(symbol === null || (typeof symbol === 'string' && symbol.length <= 1 << 20), "the dataset's symbol file is not text");
     // Bars go on from here: a damaged time (NaN, out of order) must stop the file, not a later date formatting.
     const bad = badBarTime(b.time as Float64Array);
