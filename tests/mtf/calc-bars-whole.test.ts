@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { Instance, runBarsAnswering } from '../../vm/index.js';
 import { sliceBars } from '../../vm/data/bars.js';
-import { cli, program, spxFiles, type Out } from './helpers.js';
+import { cli, program, restoredCopy, spxFiles, type Out } from './helpers.js';
 
 const N = 25;
 const SRC = `//@version=6
@@ -64,6 +64,34 @@ describe('calc_bars_count and a request of the chart\'s own symbol', () => {
     expect(near(col(1), expected.wopen)).toBe(true);
     // The first weeks in the window have values: their history is before the window.
     expect(expected.wsma[0]).not.toBeNull();
+  });
+
+  test.each([
+    ['interpreter', true],
+    ['compiled tier', false],
+  ])('%s: saved at every 5th bar and restored, the rest equals the uninterrupted run', (_name, interpreted) => {
+    const p = program(SRC);
+    const window = sliceBars(chartBars, n - N);
+    const answer = () => ({ datasets: [{ bars: chartBars, timeframe: '1D', symbol: { ticker: 'SPX', tickerid: 'SPX' } }] });
+    const make = () => {
+      const b = Instance.builder(p).symbol({ ticker: 'SPX', tickerid: 'SPX', timezone: 'Etc/UTC', session: '24x7' }).timeframe('1D').totalBars(N);
+      if (interpreted) b.interpreted();
+      return b.build();
+    };
+    const whole = make();
+    runBarsAnswering(whole, window, answer);
+    for (let k = 0; k < N - 1; k += 5) {
+      const a = make();
+      runBarsAnswering(a, window, answer, 0, k + 1);
+      const back = restoredCopy(a, interpreted);
+      runBarsAnswering(back, window, answer, k + 1, N);
+      for (let o = 0; o < 3; o++) {
+        const want = Array.from(whole.outputs.column(o));
+        const got = Array.from(back.outputs.column(o));
+        expect(got.length, `split ${k}`).toBe(N);
+        got.forEach((v, i) => expect(Object.is(v, want[i]), `split ${k} output ${o} bar ${i}`).toBe(true));
+      }
+    }
   });
 
   test('the CLI answers the chart\'s own ticker with every bar of --data', () => {
