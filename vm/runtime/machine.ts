@@ -159,6 +159,10 @@ export class Machine implements Runtime, ScriptState {
     this.syminfo = init.syminfo;
     this.chartSyminfo = init.syminfo;
     this.data.own = init.syminfo;
+    // indicator()/strategy()(calc_bars_count = N): the chart's own symbol is requested from the host
+    // (its whole data), not folded from the chart's N bars (compiler/lower/request.ts).
+    const cbc = program.meta.options.calc_bars_count;
+    this.data.wholeOwn = typeof cbc === 'number' && cbc > 0;
     this.timeframe = init.timeframe;
     this.version = program.version;
     this.limits = init.limits;
