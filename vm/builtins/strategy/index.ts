@@ -41,6 +41,9 @@ function broker(rt: Runtime): Broker {
 
 /** The bar being run, in a scratch record refilled at every call (no state: the broker copies
  * the numbers it keeps), so the per-bar steps allocate nothing. */
+/** The close register as a module constant (the per-bar getters read no `R`). */
+const CLOSE = R.close;
+
 const VIEW: BarView = { bar: 0, time: 0, open: 0, high: 0, low: 0, close: 0 };
 
 function barOf(rt: Runtime): BarView {
@@ -299,7 +302,7 @@ const close = (rt: Runtime): number => rt.f[R.close] as number;
 function openProfitInto(rt: Runtime, d: number, withEquity: boolean): void {
   const b = broker(rt);
   const f = rt.f;
-  const price = f[R.close] as number;
+  const price = f[CLOSE] as number;
   const t = b.open;
   const n = t.n;
   let p = 0;
