@@ -3,7 +3,7 @@
 // (built-in, imported CSV files), compiling the open script and the identity of the run it makes.
 
 import { carriedDatasetId, compile, inferTimeframe, parseBarsCsv, ParseError, readSymbolToml, SymbolFileError, tickerFromFileName, tickerOf, type Program } from '../../vm/index.js';
-import { forgetDataset } from './engine-data.js';
+import { forgetDataset, setChartDataset } from './engine-data.js';
 import type { ScriptRecord } from '../store/schema.js';
 import { librarySources } from './libraries.js';
 import { builtinDatasets, DEFAULT_DATASET_ID, loadBuiltin, loadStored, storedDatasetInfo, type LoadedDataset } from './datasets.js';
@@ -12,7 +12,7 @@ import { resolveInputs, runKeyOf } from './run-config.js';
 import { BLANK_SCRIPT, SAMPLE_SCRIPTS, fetchSample } from './samples.js';
 import { newId } from './checkpoint.js';
 import { mark } from '../marks.js';
-import { resampleLoaded, splitChartTimeframe } from './chart-timeframe.js';
+import { ChartTimeframeError, resampleLoaded, splitChartTimeframe } from './chart-timeframe.js';
 import { calcBarsNote, calcBarsView } from './calc-bars.js';
 import type { CompileInfo, DatasetInfo, ImportResult, InitOptions, SessionView } from './protocol.js';
 import { EngineCore, defaultSession, errorMessage, programInfo, splitStrategyProps, type RunIdentity } from './engine-core.js';
@@ -130,14 +130,31 @@ export abstract class EngineLibrary extends EngineCore {
     try {
       const ds = await this.loadDataset(id);
       this.dataset = ds;
+      setChartDataset(ds);
       return ds;
     } catch (e) {
+      // A chart timeframe its bars cannot make (a stored session, a ?dataset= link): the dataset
+      // at its own timeframe, not another dataset.
+      const base = splitChartTimeframe(id).base;
+      if (e instanceof ChartTimeframeError && base !== id) {
+        const own = await this.loadDataset(base).catch(() => null);
+        if (own) {
+          this.notice('warning', 'chart-timeframe', e.message);
+          this.session.datasetId = base;
+          this.session.replay = { ...this.session.replay, from: null, playing: false };
+          await this.saveSession();
+          this.dataset = own;
+          setChartDataset(own);
+          return own;
+        }
+      }
       this.notice('error', 'dataset', `${errorMessage(e)} Opening the sample dataset instead.`);
       this.session.datasetId = DEFAULT_DATASET_ID;
       this.session.replay = { ...this.session.replay, from: null, playing: false };
       await this.saveSession();
       const ds = await this.loadDataset(DEFAULT_DATASET_ID);
       this.dataset = ds;
+      setChartDataset(ds);
       return ds;
     }
   }

@@ -47,7 +47,7 @@ import {
   newVarState,
   sarStep,
   stdevStep,
-  supertrendStep,
+  supertrendRegs,
   trStep,
   varianceStep,
 } from './volatility.js';
@@ -206,7 +206,7 @@ export function registerTa(): void {
   defineFn('ta.kc(series: series float, length: simple int, mult: simple float, useTrueRange: simple bool = true): [series float, series float, series float]', (rt, a, d, s) => { kcStep(state(rt, s, newKcState), rt.bar, rt.f[a], rt.f[R.high], rt.f[R.low], rt.f[R.close], posLen(rt, rt.f[a + 1], 'ta.kc'), rt.f[a + 2], bool(rt.f[a + 3]), rt.f, d); }, S);
   defineFn('ta.kcw(series: series float, length: simple int, mult: simple float, useTrueRange: simple bool = true): series float', (rt, a, d, s) => { rt.f[d] = kcwStep(state(rt, s, newKcState), rt.bar, rt.f[a], rt.f[R.high], rt.f[R.low], rt.f[R.close], posLen(rt, rt.f[a + 1], 'ta.kcw'), rt.f[a + 2], bool(rt.f[a + 3])); }, S);
   defineFn('ta.correlation(source1: series float, source2: series float, length: series int): series float', (rt, a, d, s) => { rt.f[d] = correlationStep(state(rt, s, newCorrState), rt.bar, rt.f[a], rt.f[a + 1], posLen(rt, rt.f[a + 2], 'ta.correlation')); }, S);
-  defineFn('ta.supertrend(factor: series float, atrPeriod: simple int): [series float, series float]', (rt, a, d, s) => { supertrendStep(state(rt, s, newSupertrendState), rt.bar, rt.f[R.high], rt.f[R.low], rt.f[R.close], rt.f[a], posLen(rt, rt.f[a + 1], 'ta.supertrend', 'atrPeriod'), rt.f, d); }, S);
+  defineFn('ta.supertrend(factor: series float, atrPeriod: simple int): [series float, series float]', (rt, a, d, s) => { supertrendRegs(state(rt, s, newSupertrendState), rt.bar, rt.f, a, posLen(rt, rt.f[a + 1], 'ta.supertrend', 'atrPeriod'), d); }, S);
   defineFn('ta.sar(start: simple float, inc: simple float, max: simple float): series float', (rt, a, d, s) => { rt.f[d] = sarStep(state(rt, s, newSarState), rt.bar, rt.f[R.high], rt.f[R.low], rt.f[R.close], rt.f[a], rt.f[a + 1], rt.f[a + 2]); }, S);
 
   // Extremes and order statistics

@@ -27,6 +27,7 @@ import { Label } from '../../bytecode/emitter.js';
 import { parseTimeframe } from '../../builtins/time/timeframe.js';
 import type { LowerContext, Val } from './context.js';
 import { dotted } from './names.js';
+import { noteRequestCall } from './request-limit.js';
 
 const PARAMS = ['symbol', 'timeframe', 'expression', 'gaps', 'lookahead', 'ignore_invalid_symbol', 'currency', 'calc_bars_count'];
 const LOWER_PARAMS = ['symbol', 'timeframe', 'expression', 'ignore_invalid_symbol', 'currency', 'ignore_invalid_timeframe', 'calc_bars_count'];
@@ -162,6 +163,7 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
     cx.err('E504', e.callee.span, `A '${name}' call inside the expression of another request is not supported yet.`);
     return poison();
   }
+  noteRequestCall(cx, name, e);
   // The symbol: syminfo.tickerid / syminfo.ticker is the chart's own (bars resampled from the
   // chart's); anything else (a literal, an input.symbol(), a variable) is looked up when the script
   // runs, and the host gives its bars. Intrabars always come from the host.
@@ -170,7 +172,12 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
   // Whether the symbol (and below, the timeframe) is known when compiling: else the call site may
   // request several pairs (a dynamic request: CTX_KEY, runtime/request-keys.ts).
   let symConst = preSym < 0;
-  if (preSym < 0 && (lowerTf || symName === null || !OWN_SYMBOLS.has(symName))) {
+  // Under indicator()/strategy()(calc_bars_count = N) the chart holds only the data's last N bars:
+  // the chart's own symbol is then requested from the host like another symbol's, so its periods
+  // and history come from the whole dataset (the daily close is the real daily close, a weekly
+  // ta.sma has the weeks before the window), as TradingView's requests have their own history.
+  const wholeData = typeof cx.meta.options.calc_bars_count === 'number' && cx.meta.options.calc_bars_count > 0;
+  if (preSym < 0 && (lowerTf || symName === null || !OWN_SYMBOLS.has(symName) || wholeData)) {
     const sv = cx.expr(symE, scope);
     symConst = typeof sv.cv === 'string';
     if (sv.bad) return poison();
