@@ -39,6 +39,7 @@ import { CURRENCY_SEP, inCurrency, rateAt, ratePair } from './request-currency.j
 import {
   calcBarsOf,
   copyInto,
+  activate,
   copyRegs,
   CTX_CALC_BARS,
   CTX_CURRENCY,
@@ -51,6 +52,7 @@ import {
   f1,
   newRequestState,
   nz,
+  deactivate,
   readValues,
   swapIn,
   TIMEFRAMES,
@@ -60,9 +62,10 @@ import {
   type RequestedValue,
   type RequestState,
 } from './request-state.js';
-import { ctxLoop, otherEnter, otherLeave, otherLoad, rewind } from './request-other.js';
+import { ctxLoop, nestedCheck, nowClose, otherEnter, otherLeave, otherLoad, rewind } from './request-other.js';
 
 export { ctxLeaveArray, ctxLoop, contextSymbol, otherLoad } from './request-other.js';
+export { contextRestore, deactivate } from './request-state.js';
 export type { ContextHost, LazyRows, RequestState, RequestedValue } from './request-state.js';
 export { CTX_CALC_BARS, CTX_CURRENCY, CTX_GAPS, CTX_IGNORE_INVALID, CTX_LOOKAHEAD, CTX_LOOPED, CTX_LOWER, CTX_OWN_LOOP, CTX_STRINGS } from './request-state.js';
 
@@ -280,6 +283,7 @@ export function ctxEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, f
     return chartBar;
   }
   swapIn(m, st, ho, hh, hl, hc, hv);
+  activate(m, s, st, tfs);
   return st.wi;
 }
 
@@ -353,10 +357,7 @@ export function ctxLeave(m: ContextHost, s: number, src: number, dst: number, co
     st.fd = true;
     copyRegs(f, st.saved);
     m.bar = st.savedBar;
-    if (st.inside === true) {
-      m.syminfo = m.chartSyminfo;
-      st.inside = false;
-    }
+    deactivate(m, st);
   }
   const closed = (f[TIME_CLOSE] as number) >= st.wend;
   st.wclosed = closed;
@@ -384,13 +385,13 @@ export function ctxLeave(m: ContextHost, s: number, src: number, dst: number, co
  * The pair's bars are a host call like another symbol's (asked before the context changes), cached
  * per slot in `m.feeds` (the own context uses no feed of its own; `feedKey` "i": inverse). */
 function ownRate(m: ContextHost, s: number, tfs: string, to: string): number {
-  const from = m.chartSyminfo.currency ?? '';
+  const from = m.syminfo.currency ?? '';
   if (to === '' || to === 'NONE' || from === '' || from === to) return 1;
   let rate = m.feeds[s];
   if (rate === undefined || rate === null || m.feedSym[s] !== to || m.feedTf[s] !== tfs) {
     const info = TIMEFRAMES.get(tfs) ?? parseTimeframe(tfs);
     if (!info) return 1; // (the context fails naming the timeframe)
-    const got = ratePair(m.data, from, to, tfs, info, 'request.security()', `the chart's symbol "${m.chartSyminfo.tickerid}"`);
+    const got = ratePair(m.data, from, to, tfs, info, 'request.security()', `the chart's symbol "${m.syminfo.tickerid}"`);
     if (got instanceof NoData) return m.fail('no-data', got.message);
     m.feeds[s] = got.bars;
     m.feedSym[s] = to;
@@ -405,7 +406,26 @@ function ownRate(m: ContextHost, s: number, tfs: string, to: string): number {
  * bar, swaps the higher-timeframe bar into the registers and returns its index (the execution id);
  * else -1. */
 export function ctxEnterRun(m: ContextHost, s: number, tf: unknown, flags: number): number {
-  let sym = m.chartSyminfo.tickerid;
+  if (m.ctxTop < 0) return enterRun(m, s, tf, flags);
+  nestedCheck(m, flags);
+  // A NESTED request (in the expression of another): its "chart" is the running context, whose
+  // bars come one at a time (the chart's rows ahead are not its bars: no lookahead scan, no
+  // deferred quiet bars, the expression runs whenever it is entered).
+  const cols = m.aheadCols;
+  const on = m.lazyOn;
+  m.aheadCols = null;
+  m.lazyOn = false;
+  try {
+    return enterRun(m, s, tf, flags);
+  } finally {
+    m.aheadCols = cols;
+    m.lazyOn = on;
+  }
+}
+
+function enterRun(m: ContextHost, s: number, tf: unknown, flags: number): number {
+  // (The symbol of the running context: the chart's, or, nested, the outer request's.)
+  let sym = m.syminfo.tickerid;
   let rate = 1;
   /** The chart's symbol as the expression sees it when its prices are converted. */
   let conv: SymbolInfo | null = null;
@@ -418,8 +438,8 @@ export function ctxEnterRun(m: ContextHost, s: number, tf: unknown, flags: numbe
     sym = `${sym}${CURRENCY_SEP}${to}`;
     if (!belowChart(m, tf)) {
       rate = ownRate(m, s, typeof tf === 'string' && tf !== '' ? tf : m.timeframe.period, to);
-      const from = m.chartSyminfo.currency ?? '';
-      if (from !== '' && to !== '' && to !== 'NONE' && from !== to) conv = inCurrency(m.chartSyminfo, to);
+      const from = m.syminfo.currency ?? '';
+      if (from !== '' && to !== '' && to !== 'NONE' && from !== to) conv = inCurrency(m.syminfo, to);
     }
   }
   let st = m.cs[s] as RequestState | undefined;
@@ -450,6 +470,7 @@ export function ctxEnterRun(m: ContextHost, s: number, tf: unknown, flags: numbe
   if (st.run) {
     st.loop = 1;
     swapIn(m, st, st.ro, st.rh, st.rl, st.rc, st.rv);
+    activate(m, s, st, st.tf);
     if (conv !== null) {
       // syminfo.currency inside is the requested currency (until CTX_OUT; a snapshot taken
       // inside restores it: contextSymbol).
@@ -660,10 +681,11 @@ function enterLoop(m: ContextHost, s: number, tf: unknown, sym: unknown, flags: 
     if ((flags & CTX_LOWER) !== 0 && st.items.length !== 0) st.items.length = 0;
     st.ct = f[TIME] as number;
     st.ctc = f[TIME_CLOSE] as number;
+    if (m.ctxTop >= 0 && f[IS_REALTIME] === 1) nowClose(m, st);
     st.savedBar = m.bar;
     const bars = m.feeds[s] as FeedBars;
     if (st.opart === true || f[IS_REALTIME] === 1) rewind(m, st, bars);
-    return otherLoad(m, st, bars);
+    return otherLoad(m, st, bars, s);
   }
   if (own) otherEnter(m, s, tf, sym, flags);
   else ctxEnter(m, s, tf, sym, flags);
