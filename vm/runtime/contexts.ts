@@ -65,7 +65,7 @@ import {
 import { ctxLoop, nestedCheck, nowClose, otherEnter, otherLeave, otherLoad, rewind } from './request-other.js';
 
 export { ctxLeaveArray, ctxLoop, contextSymbol, otherLoad } from './request-other.js';
-export { contextRestore, deactivate } from './request-state.js';
+export { chartRegister, contextRestore, deactivate } from './request-state.js';
 export type { ContextHost, LazyRows, RequestState, RequestedValue } from './request-state.js';
 export { CTX_CALC_BARS, CTX_CURRENCY, CTX_GAPS, CTX_IGNORE_INVALID, CTX_LOOKAHEAD, CTX_LOOPED, CTX_LOWER, CTX_OWN_LOOP, CTX_STRINGS } from './request-state.js';
 

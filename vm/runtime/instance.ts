@@ -50,7 +50,7 @@ import {
   type VaripSlots,
 } from './state-ops.js';
 import { DataNeeded, type DataRequest, type RequestDataset } from './request-data.js';
-import { contextRestore, settleContexts } from './contexts.js';
+import { chartRegister, contextRestore, settleContexts } from './contexts.js';
 
 export interface Bar {
   /** Bar open time, ms since the epoch (UTC). */
@@ -699,7 +699,9 @@ export class Instance {
     } catch (e) {
       if (!(e instanceof DataNeeded)) throw e;
       // A host call: the bar entered last stops at its request (pc kept), as a budget yield.
-      const bar = m.f[R.barIndex] as number;
+      // (Stopped inside a request's expression, nested or not: the chart's bar index, saved by the
+      // outermost running request.)
+      const bar = chartRegister(m, R.barIndex);
       const row = from + (bar - first - 1);
       this.confirmed = bar - 1;
       if (row > from) this.lastTime = time[row - 1] as number;

@@ -454,17 +454,22 @@ export function symbolOfContext(m: ContextHost, s: number): SymbolInfo {
   return m.chartSyminfo;
 }
 
-/** The chart bar's close time while nested contexts run: the outermost running context saved the
- * chart's registers. */
-export function chartTimeClose(m: ContextHost): number {
+/** The chart bar's bar register `reg` (one of the SWAPPED ones) while contexts run: the outermost
+ * running context saved the chart's registers. */
+export function chartRegister(m: ContextHost, reg: number): number {
   let k = m.ctxTop;
-  let tc = m.f[TIME_CLOSE] as number;
+  let x = m.f[reg] as number;
   for (let guard = 0; k >= 0 && guard < 64; guard++) {
     const st = m.cs[k] as RequestState;
-    tc = st.saved[TIME_CLOSE] as number;
+    x = st.saved[reg] as number;
     k = st.par ?? -1;
   }
-  return tc;
+  return x;
+}
+
+/** The chart bar's close time while nested contexts run. */
+export function chartTimeClose(m: ContextHost): number {
+  return chartRegister(m, TIME_CLOSE);
 }
 
 /** After a restore in the middle of a bar: the running contexts (`act`) again, innermost first
