@@ -8,10 +8,11 @@
 // tests/fixtures/ohlcv), through both tiers, on history, bar by bar, on replayed ticks, and across
 // snapshots (split points, instruction budgets, between ticks, while suspended on a host call).
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { Instance, parseBarsCsv, runBarsAnswering, settle, type BarColumns, type DataAnswer } from '../../vm/index.js';
-import { DAY, plotOf, program } from './helpers.js';
+import { compile, Instance, parseBarsCsv, runBarsAnswering, settle, type BarColumns, type DataAnswer } from '../../vm/index.js';
+import { cli, DAY, plotOf, program, spxFiles, type Out } from './helpers.js';
 
 function load(path: string, rows?: number): BarColumns {
   const text = readFileSync(new URL(`../fixtures/ohlcv/${path}`, import.meta.url), 'utf8');
@@ -261,5 +262,96 @@ describe.each([
       }
       for (const o of P.outputs) expect(plotOf(P, inst, o.title), `budget ${budget}: ${o.title}`).toEqual(plotOf(P, whole, o.title));
     }
+  });
+});
+
+describe.each([
+  ['compiled', false],
+  ['interpreted', true],
+])('nested request.security during a replay (%s tier)', (_tier, interpreted) => {
+  const FROM = 100;
+  const TO = 130;
+  /** Bars 0..FROM-1 as history, then each bar as two ticks (the first at its open) and its
+   * confirmation; optionally saved and restored after the first tick of bar `reloadAt`. */
+  function replay(reloadAt: number | null): { inst: Instance; first: Record<string, number[]>; last: Record<string, number[]> } {
+    let inst = build(interpreted);
+    runBarsAnswering(inst, CHART, answer, 0, FROM);
+    const first: Record<string, number[]> = { dw: [], wd: [] };
+    const last: Record<string, number[]> = { dw: [], wd: [] };
+    const note = (into: Record<string, number[]>, i: number) => {
+      for (const t of Object.keys(into)) into[t]?.push(plotOf(P, inst, t)[i] as number);
+    };
+    for (let i = FROM; i < TO; i++) {
+      const b = barAt(i);
+      expect(settle(inst, inst.updateBar({ ...b, high: b.open, low: b.open, close: b.open }), answer).status).toBe('done');
+      note(first, i);
+      if (i === reloadAt) inst = again(inst, interpreted);
+      expect(settle(inst, inst.updateBar(b), answer).status).toBe('done');
+      note(last, i);
+      expect(settle(inst, inst.runBar(b), answer).status).toBe('done');
+    }
+    return { inst, first, last };
+  }
+
+  test('ticks repaint the forming outer bar (and the inner one in it); confirmed bars keep the historical values', () => {
+    const { inst, first, last } = replay(null);
+    const bars = Array.from({ length: TO - FROM }, (_, j) => FROM + j);
+    // "1W" inside "1D": on a tick both forming bars show the tick's close (the open, then the close).
+    expect(first.dw).toEqual(bars.map((i) => CHART.open[i]));
+    expect(last.dw).toEqual(bars.map((i) => CHART.close[i]));
+    // The forming week's inner value [1]: the previous week's last daily close, on every tick.
+    const prev = bars.map((i) => prevWeekClose(weekKey(time[i] as number)));
+    expect(first.wd).toEqual(prev);
+    expect(last.wd).toEqual(prev);
+    // Confirmed, every bar shows what a run over history gives (lookahead_on aside: no bars ahead).
+    for (const [title, want] of Object.entries(WANT)) if (!LOOKAHEAD_ON.has(title)) expectNear(plotOf(P, inst, title).slice(0, TO), want.slice(0, TO), title);
+  });
+
+  test('reloading mid-replay (between two ticks) continues with identical values', () => {
+    const a = replay(null);
+    const b = replay(113);
+    expect(b.last).toEqual(a.last);
+    for (const o of P.outputs) expect(plotOf(P, b.inst, o.title), o.title).toEqual(plotOf(P, a.inst, o.title));
+  });
+});
+
+describe('nested requests: what is refused, and the CLI', () => {
+  test('request.security_lower_tf at either level of a nested request is a compile error naming it', () => {
+    const errs = (src: string): string[] => {
+      const r = compile(`//@version=6\nindicator("x")\n${src}\n`);
+      return r.diagnostics.map((d) => `${d.line}:${d.column} ${d.message}`);
+    };
+    expect(errs('a = request.security(syminfo.tickerid, "1W", array.size(request.security_lower_tf(syminfo.tickerid, "60", close)))\nplot(a)')).toEqual([
+      "3:57 A 'request.security_lower_tf' call inside the expression of another request is not supported yet: call it outside, or request.security() a lower timeframe there.",
+    ]);
+    expect(errs('a = request.security_lower_tf(syminfo.tickerid, "60", request.security(syminfo.tickerid, "1D", close))\nplot(array.size(a))')).toEqual([
+      "3:55 A 'request.security' call inside the expression of 'request.security_lower_tf' is not supported yet: request it outside, in the script's own context.",
+    ]);
+  });
+
+  test('evergreen run: a nested request on the chart\'s own ticker and another symbol\'s file', () => {
+    const { dir, chart, otherPath, chartBars, other } = spxFiles('evergreen-nested-');
+    const script = join(dir, 'n.pine');
+    writeFileSync(
+      script,
+      '//@version=6\nindicator("n")\nplot(request.security(syminfo.tickerid, "1W", request.security(syminfo.tickerid, "1D", close)[1], lookahead = barmerge.lookahead_on), "wd")\nplot(request.security("SPX2", "1D", request.security(syminfo.tickerid, "1D", close * 2)), "o")\n',
+    );
+    const r = cli(['run', script, '--data', chart, '--data-for', `SPX2=${otherPath}`]);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.out) as Out;
+    // lookahead_on: on every day of week k, the last close of the week before (the CLI's chart is a
+    // stock's daily bars; its weeks are those of the dates).
+    const days = Array.from(chartBars.time);
+    const lastClose = new Map<number, number>();
+    days.forEach((t, i) => lastClose.set(weekKey(t), chartBars.close[i] as number));
+    const weeks = [...lastClose.keys()];
+    expect(out.plots.wd).toEqual(days.map((t) => {
+      const j = weeks.indexOf(weekKey(t));
+      return j > 0 ? (lastClose.get(weeks[j - 1] as number) as number) : null;
+    }));
+    const byDate = new Map<number, number>();
+    for (let i = 0; i < other.length; i++) byDate.set(other.time[i] as number, other.close[i] as number);
+    expect(out.plots.o).toEqual(days.map((t) => 2 * (byDate.get(t) as number)));
   });
 });
