@@ -355,3 +355,37 @@ describe('nested requests: what is refused, and the CLI', () => {
     expect(out.plots.o).toEqual(days.map((t) => 2 * (byDate.get(t) as number)));
   });
 });
+
+describe.each([
+  ['compiled', false],
+  ['interpreted', true],
+])('lookahead and gaps on the inner level (%s tier)', (_tier, interpreted) => {
+  const Q = program(`//@version=6
+indicator("inner")
+plot(request.security(syminfo.tickerid, "1D", request.security(syminfo.tickerid, "1W", close, lookahead = barmerge.lookahead_on)), "on")
+plot(request.security(syminfo.tickerid, "1D", request.security(syminfo.tickerid, "1W", close, barmerge.gaps_on, barmerge.lookahead_on)), "on_gaps")
+plot(request.security(syminfo.tickerid, "1D", request.security(syminfo.tickerid, "1W", close, barmerge.gaps_on)), "off_gaps")
+`);
+  const qb = () => {
+    const b = Instance.builder(Q).symbol(SYM).timeframe('1D');
+    if (interpreted) b.interpreted();
+    return b.build();
+  };
+
+  test('"1W" inside "1D": lookahead_on shows the whole week (from the chart rows ahead), gaps_on na between values', () => {
+    const inst = qb();
+    runBarsAnswering(inst, CHART, answer);
+    expectNear(plotOf(Q, inst, 'on'), seen(weekKey, weekEnd, wClose, true, false), 'on');
+    expectNear(plotOf(Q, inst, 'on_gaps'), seen(weekKey, weekEnd, wClose, true, true), 'on_gaps');
+    expectNear(plotOf(Q, inst, 'off_gaps'), seen(weekKey, weekEnd, wClose, false, true), 'off_gaps');
+  });
+
+  test('inside another symbol\'s request, lookahead_on above its timeframe fails on history, naming what is missing', () => {
+    const R = program('//@version=6\nindicator("x")\nplot(request.security("SPX2", "1D", request.security(syminfo.tickerid, "1W", close, lookahead = barmerge.lookahead_on)))\n');
+    const b = Instance.builder(R).symbol(SYM).timeframe('1D');
+    if (interpreted) b.interpreted();
+    expect(() => runBarsAnswering(b.build(), CHART, answer)).toThrow(
+      /request.security\(lookahead = barmerge.lookahead_on\) at "1W" inside the expression of another symbol's request at "1D" is not supported yet on historical bars/,
+    );
+  });
+});

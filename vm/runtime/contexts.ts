@@ -31,6 +31,7 @@
 import { R } from '../core/registers.js';
 import { heikinAshiOf, tickerNeeds, tickerStandard } from '../builtins/ticker.js';
 import type { SymbolInfo, TimeframeInfo } from '../core/runtime.js';
+import type { BarColumns } from '../data/bars.js';
 import { parseTimeframe, timeframeSeconds } from '../builtins/time/timeframe.js';
 import { symbolSchedule } from '../builtins/time/session.js';
 import { periodEnd, periodStart } from '../builtins/time/periods.js';
@@ -413,14 +414,66 @@ export function ctxEnterRun(m: ContextHost, s: number, tf: unknown, flags: numbe
   // deferred quiet bars, the expression runs whenever it is entered).
   const cols = m.aheadCols;
   const on = m.lazyOn;
+  const row = m.aheadRow;
   m.aheadCols = null;
   m.lazyOn = false;
+  if ((flags & CTX_LOOKAHEAD) !== 0 && cols !== null && m.f[IS_REALTIME] !== 1 && aboveContext(m, tf)) {
+    // lookahead_on above the running context's timeframe, on history: the rest of the requested
+    // period after the outer bar. When every running context is the chart's own symbol, the outer
+    // bars are built from the chart's rows: the rows from the end of the outer bar's period on
+    // (ctxEnter's scan, as from the rows ahead of a chart bar).
+    const from = ownChainEnd(m);
+    if (from === null) {
+      m.fail('nested-request', `request.security(lookahead = barmerge.lookahead_on) at "${String(tf)}" inside the expression of another symbol's request at "${m.timeframe.period}" is not supported yet on historical bars (the whole requested period is not known there): use lookahead_off, or request it outside.`);
+    }
+    m.aheadCols = cols;
+    m.aheadRow = firstRowFrom(cols, row + 1, from) - 1;
+  }
   try {
     return enterRun(m, s, tf, flags);
   } finally {
     m.aheadCols = cols;
+    m.aheadRow = row;
     m.lazyOn = on;
   }
+}
+
+/** Whether `tf` ("" is the running context's) is above the running context's timeframe. */
+function aboveContext(m: ContextHost, tf: unknown): boolean {
+  if (typeof tf !== 'string' || tf === '') return false;
+  const text = (flagsCut(tf));
+  const info = TIMEFRAMES.get(text) ?? parseTimeframe(text);
+  return info !== null && timeframeSeconds(info) > timeframeSeconds(m.timeframe);
+}
+
+/** The timeframe text of a CTX_IN_RUN operand (without a currency suffix). */
+function flagsCut(tf: string): string {
+  const cut = tf.indexOf(CURRENCY_SEP);
+  return cut < 0 ? tf : tf.slice(0, cut);
+}
+
+/** When every running context is the chart's own symbol: the end of the innermost one's period (its
+ * bar's close time); else null. */
+function ownChainEnd(m: ContextHost): number | null {
+  const top = m.cs[m.ctxTop] as RequestState;
+  for (let k = m.ctxTop, guard = 0; k >= 0 && guard < 64; guard++) {
+    const st = m.cs[k] as RequestState;
+    if (st.okey !== '') return null;
+    k = st.par ?? -1;
+  }
+  return top.wend;
+}
+
+/** The first row at or after `row` whose time is at or after `t` (cols.length if none). */
+function firstRowFrom(cols: BarColumns, row: number, t: number): number {
+  let lo = row;
+  let hi = cols.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((cols.time[mid] as number) < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function enterRun(m: ContextHost, s: number, tf: unknown, flags: number): number {
