@@ -329,6 +329,17 @@ describe('nested requests: what is refused, and the CLI', () => {
     ]);
   });
 
+  test('an inner request of a symbol without data fails naming it, at the inner call; ignore_invalid_symbol gives na', () => {
+    const R = program('//@version=6\nindicator("x")\nplot(request.security(syminfo.tickerid, "1W", request.security("NOPE", "1D", close)))\nplot(request.security(syminfo.tickerid, "1W", nz(request.security("NOPE", "1D", close, ignore_invalid_symbol = true), -1)), "ign")\n');
+    const inst = Instance.builder(R).symbol(SYM).timeframe('1D').build();
+    expect(() => runBarsAnswering(inst, CHART, answer)).toThrow(/request.security\(\): no data for symbol "NOPE" \(not in this test\)/);
+    const S = program('//@version=6\nindicator("x")\nplot(request.security(syminfo.tickerid, "1W", nz(request.security("NOPE", "1D", close, ignore_invalid_symbol = true), -1)), "ign")\n');
+    const ok = Instance.builder(S).symbol(SYM).timeframe('1D').build();
+    runBarsAnswering(ok, CHART, answer);
+    // -1 once the first week is confirmed (the inner value is na), na before.
+    expect(plotOf(S, ok, 'ign')).toEqual(confirmedW.map((v) => (Number.isNaN(v) ? NaN : -1)));
+  });
+
   test('evergreen run: a nested request on the chart\'s own ticker and another symbol\'s file', () => {
     const { dir, chart, otherPath, chartBars, other } = spxFiles('evergreen-nested-');
     const script = join(dir, 'n.pine');

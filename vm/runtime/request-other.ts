@@ -148,8 +148,8 @@ export function otherEnter(m: ContextHost, s: number, tf: unknown, sym: unknown,
     const got = above ? new NoData('') : feedOf(m, s, sym, tfs, info, flags);
     if (above) m.feeds[s] = null;
     if (got instanceof NoData && (flags & CTX_IGNORE_INVALID) === 0 && !above) {
-      if ((flags & CTX_LOWER) === 0 && sym === m.chartSyminfo.tickerid && timeframeSeconds(info) < timeframeSeconds(m.timeframe)) {
-        const t = m.chartSyminfo.tickerid;
+      if ((flags & CTX_LOWER) === 0 && sym === m.syminfo.tickerid && timeframeSeconds(info) < timeframeSeconds(m.timeframe)) {
+        const t = m.syminfo.tickerid;
         m.fail(
           'no-data',
           `request.security(): the requested timeframe "${tfs}" is lower than the chart's "${m.timeframe.period}": the expression then runs on the chart symbol's intrabars, and no bars of ${t} at "${tfs}" or lower were given (CLI: --data-for ${t}=file.csv; app: import them as a dataset with ticker ${t}).`,
