@@ -5,6 +5,7 @@
 
 import { parseTimeframe, resampleBars, ResampleError, DEFAULT_SYMBOL } from '../../vm/index.js';
 import type { LoadedDataset } from './datasets.js';
+import { chartTimeframeProblem } from '../chart-timeframes.js';
 
 /** The base dataset id and the chart timeframe of `id` (null: the data's own). */
 export function splitChartTimeframe(id: string): { base: string; tf: string | null } {
@@ -18,12 +19,17 @@ export function withChartTimeframe(base: string, tf: string | null): string {
   return tf ? `${splitChartTimeframe(base).base}@${tf}` : splitChartTimeframe(base).base;
 }
 
+/** A chart timeframe the dataset cannot be shown at (chartTimeframeProblem says why). */
+export class ChartTimeframeError extends Error {}
+
 /** The base dataset resampled to `tf`, as the dataset `id`. */
 export function resampleLoaded(ds: LoadedDataset, tf: string, id: string): LoadedDataset {
   const to = parseTimeframe(tf);
   const from = parseTimeframe(ds.timeframe);
   if (!to || !from) throw new Error(`Unknown chart timeframe '${tf}'.`);
   if (to.period === from.period) return { ...ds, info: { ...ds.info, id } };
+  const problem = chartTimeframeProblem(ds.info.name, ds.timeframe, tf);
+  if (problem) throw new ChartTimeframeError(problem);
   let bars;
   try {
     bars = resampleBars(ds.bars, { ...DEFAULT_SYMBOL, ...ds.symbol }, from, to);

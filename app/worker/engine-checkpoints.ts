@@ -12,7 +12,7 @@ import { hashText, stableJson } from './hash.js';
 import { newId, readCheckpoint, writeCheckpoint, inspectSnapshot, restoreInstance } from './checkpoint.js';
 import { portableFile } from './export-file.js';
 import { keepAcrossEdit } from './presentation-keep.js';
-import { barsDigest, carriedDatasetId, checkpointInputs, CheckpointFileError, decodeCheckpointFile, presentationOnlyEdit, restoreWithProgram, withStrategyProperties, type CheckpointFile } from '../../vm/index.js';
+import { barsDigest, carriedDatasetId, checkpointInputs, CheckpointFileError, decodeCheckpointFile, presentationOnlyEdit, readSymbolToml, restoreWithProgram, withStrategyProperties, type CheckpointFile } from '../../vm/index.js';
 import { runKeyOf } from './run-config.js';
 import { mark } from '../marks.js';
 import { now } from './scheduling.js';
@@ -691,7 +691,26 @@ export abstract class EngineCheckpoints extends EngineLibrary {
     // A chart timeframe view of a dataset (`sample:…@1W`) is there when its base dataset is.
     const baseId = splitChartTimeframe(dsId).base;
     const builtin = builtinDatasets().some((d) => d.id === baseId) || baseId.startsWith('synthetic:');
-    if (!builtin && !(await this.store.getDataset(baseId))) {
+    // The symbol file the bars ran with (version 3 files carry it): checked as an imported one is.
+    const symbolToml = file.dataset?.symbol ?? null;
+    if (symbolToml !== null) {
+      try {
+        readSymbolToml(symbolToml);
+      } catch (e) {
+        return { ok: false, message: `${fileName}: the symbol file it carries is damaged (${errorMessage(e)}). Nothing was imported.`, datasetId: null };
+      }
+    }
+    const have = builtin ? undefined : await this.store.getDataset(baseId);
+    if (have && symbolToml !== null && (have.symbolToml ?? null) !== symbolToml) {
+      // Its bars are here already, with another symbol (or none): restoring would give other
+      // sessions than the checkpoint ran with, and replacing it would drop its own checkpoints.
+      return {
+        ok: false,
+        message: `${fileName}: this browser has its dataset '${have.name}' with ${have.symbolToml === undefined ? 'no symbol file' : 'another symbol file'}, and the checkpoint ran with the symbol file it carries: delete that dataset and import this file again (it carries the bars and their symbol file). Nothing was imported.`,
+        datasetId: null,
+      };
+    }
+    if (!builtin && !have) {
       if (!file.dataset) {
         return { ok: false, message: `${fileName}: its dataset '${run.datasetName}' is not in this browser and the file does not carry it.`, datasetId: null };
       }
@@ -708,6 +727,7 @@ export abstract class EngineCheckpoints extends EngineLibrary {
             timeframe: d.timeframe,
             warnings: [],
             createdAt: Date.now(),
+            ...(d.symbol !== null ? { symbolToml: d.symbol } : {}),
           },
           { id: dsId, time: d.time, open: d.open, high: d.high, low: d.low, close: d.close, volume: d.volume },
         );

@@ -12,7 +12,7 @@ import { resolveInputs, runKeyOf } from './run-config.js';
 import { BLANK_SCRIPT, SAMPLE_SCRIPTS, fetchSample } from './samples.js';
 import { newId } from './checkpoint.js';
 import { mark } from '../marks.js';
-import { resampleLoaded, splitChartTimeframe } from './chart-timeframe.js';
+import { ChartTimeframeError, resampleLoaded, splitChartTimeframe } from './chart-timeframe.js';
 import { calcBarsNote, calcBarsView } from './calc-bars.js';
 import type { CompileInfo, DatasetInfo, ImportResult, InitOptions, SessionView } from './protocol.js';
 import { EngineCore, defaultSession, errorMessage, programInfo, splitStrategyProps, type RunIdentity } from './engine-core.js';
@@ -132,6 +132,20 @@ export abstract class EngineLibrary extends EngineCore {
       this.dataset = ds;
       return ds;
     } catch (e) {
+      // A chart timeframe its bars cannot make (a stored session, a ?dataset= link): the dataset
+      // at its own timeframe, not another dataset.
+      const base = splitChartTimeframe(id).base;
+      if (e instanceof ChartTimeframeError && base !== id) {
+        const own = await this.loadDataset(base).catch(() => null);
+        if (own) {
+          this.notice('warning', 'chart-timeframe', e.message);
+          this.session.datasetId = base;
+          this.session.replay = { ...this.session.replay, from: null, playing: false };
+          await this.saveSession();
+          this.dataset = own;
+          return own;
+        }
+      }
       this.notice('error', 'dataset', `${errorMessage(e)} Opening the sample dataset instead.`);
       this.session.datasetId = DEFAULT_DATASET_ID;
       this.session.replay = { ...this.session.replay, from: null, playing: false };

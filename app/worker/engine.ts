@@ -23,6 +23,7 @@ import { CHART_ID } from './engine-studies.js';
 import { newId } from './checkpoint.js';
 import { calcBarsView } from './calc-bars.js';
 import { splitChartTimeframe } from './chart-timeframe.js';
+import { chartTimeframeProblem } from '../chart-timeframes.js';
 
 export type { Transfer };
 
@@ -230,6 +231,18 @@ export class Engine extends EngineReplay implements EngineApi {
   selectDataset(id: string): Promise<void> {
     return this.exclusive(async () => {
       if (id === this.session.datasetId && this.active) return;
+      // A timeframe the dataset's bars cannot make (below its own, or splitting its bars): said,
+      // and the chart stays as it is (not an empty chart, nor another dataset).
+      const view = splitChartTimeframe(id);
+      if (view.tf !== null) {
+        const base = (await this.datasetList()).find((d) => d.id === view.base);
+        const problem = base && base.timeframe !== null ? chartTimeframeProblem(base.name, base.timeframe, view.tf) : null;
+        if (problem) {
+          this.notice('warning', 'chart-timeframe', problem);
+          await this.pushSession();
+          return;
+        }
+      }
       const at = this.replayTimeAcross(id);
       this.session.datasetId = id;
       this.session.replay = { ...this.session.replay, from: null, playing: false };

@@ -2,7 +2,8 @@
 // (vm/snapshot/checkpoint-file.ts), shared with the CLI, so the app and `evergreen run --export`
 // write the same bytes for the same run. Here a stored checkpoint becomes that file's contents:
 // the run record from the checkpoint's metadata, the plot rows up to its bar and, for a dataset the
-// user imported, its bars (named by their content, as the CLI names a data file's).
+// user imported, its bars (named by their content, as the CLI names a data file's) with the symbol
+// file (.toml) imported for them, if any.
 
 import {
   barsDigest,
@@ -48,7 +49,19 @@ export function portableFile(p: PortableParts): Uint8Array {
     snapshot: p.snapshot,
     outputs: { time: p.rows.time, columns: p.rows.columns },
     dataset: carried
-      ? { name: stored.name, fileName: stored.fileName, timeframe: stored.timeframe, time: bars.time, open: bars.open, high: bars.high, low: bars.low, close: bars.close, volume: bars.volume }
+      ? {
+          name: stored.name,
+          fileName: stored.fileName,
+          timeframe: stored.timeframe,
+          time: bars.time,
+          open: bars.open,
+          high: bars.high,
+          low: bars.low,
+          close: bars.close,
+          volume: bars.volume,
+          // The symbol file imported for its ticker: another browser gets the same sessions.
+          symbol: stored.symbolToml ?? null,
+        }
       : null,
   });
 }

@@ -1,13 +1,15 @@
 // A symbol file (TOML, as the CLI's --symbol) imported for an imported dataset: its timezone and
 // sessions set the days (TradingView's FX days start at 17:00 New York, not at 00:00 UTC), and the
 // dataset's checkpoints, made with the old symbol, are deleted. A file for a ticker without a
-// dataset, or a broken one, is refused saying why. Expected day starts by hand from the bar times.
+// dataset, or a broken one, is refused saying why. An exported checkpoint (.evergreen) carries the
+// symbol file with the bars, so another browser gets the same days. Expected day starts by hand from the bar times.
 
 import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Engine } from '../../app/worker/engine.js';
 import { boot, fetchPublic, type FakePage } from './engine-harness.js';
+import { decodeCheckpointFile, encodeCheckpointFile } from '../../vm/index.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const EURUSD = readFileSync(`${ROOT}tests/fixtures/ohlcv/eurusd-1h-2022-2025.csv`, 'utf8').trim().split('\n').slice(0, 201).join('\n');
@@ -64,6 +66,59 @@ describe('a symbol file for an imported dataset', () => {
     const mine = (await engine.listSnapshots()).filter((m) => m.datasetId === r.datasetId);
     expect(mine.length).toBeGreaterThan(0);
     expect(mine.some((m) => old.includes(m.id))).toBe(false);
+  });
+
+  it('an exported checkpoint carries the symbol file: another browser imports it with the same days', async () => {
+    const { engine, page } = await boot(`symfile-export-${Date.now()}`);
+    engines.push(engine);
+    await page.settled();
+    const r = await engine.importCsv('EURUSD.csv', new TextEncoder().encode(EURUSD));
+    expect(r.ok).toBe(true);
+    expect((await engine.importCsv('eurusd.toml', TOML)).ok).toBe(true);
+    await engine.setSource(SCRIPT);
+    await engine.run();
+    await page.until('the run with the symbol file', () => page.lastEnd?.status === 'done' && page.checkpointBar === 199 && page.values('ny')[0] === 1);
+    const days = page.values('day');
+    const snap = (await engine.listSnapshots()).find((m) => m.bar === 199 && m.datasetId === r.datasetId);
+    expect(snap).toBeDefined();
+    const file = await engine.exportSnapshot(snap?.id ?? '');
+    const decoded = decodeCheckpointFile(file.bytes);
+    expect(decoded.dataset?.symbol).toBe(TOML.toString('utf8'));
+
+    // Another browser (empty storage): the file alone brings bars, symbol and rows.
+    const other = await boot(`symfile-export-other-${Date.now()}`);
+    engines.push(other.engine);
+    await other.page.settled();
+    const back = await other.engine.importSnapshot('days.evergreen', file.bytes);
+    expect(back.ok, back.message).toBe(true);
+    await other.page.until('the imported run', () => other.page.lastEnd !== null && other.page.barIndex === 199);
+    expect(other.page.values('day')).toEqual(days);
+    expect(other.page.values('ny')[0]).toBe(1);
+    // Run again from bar 0 there: the dataset itself has the symbol (days from 17:00 New York).
+    const before = other.page.runId;
+    await other.engine.run();
+    await other.page.until('the cold run', () => other.page.runId > before && other.page.lastEnd?.status === 'done' && other.page.barIndex === 199);
+    expect(other.page.values('day')).toEqual(days);
+    const ny = newDays(other.page);
+    expect(ny.length).toBeGreaterThan(5);
+    for (const i of ny) expect(nyHour(other.page.values('day')[i] as number)).toBe(17);
+  }, 60_000);
+
+  it('an older (version 2) checkpoint file, which names no symbol file, still reads', () => {
+    const v3 = encodeCheckpointFile({
+      run: { bar: 0, scriptName: 'S', source: 'plot(close)', inputs: {}, datasetId: 'csv:x', datasetName: 'x', replayFrom: null, totalBars: 1, barsDigest: null },
+      snapshot: Uint8Array.of(1),
+      outputs: { time: Float64Array.of(0), columns: [] },
+      dataset: { name: 'x', fileName: 'x.csv', timeframe: '1D', time: Float64Array.of(0), open: Float64Array.of(1), high: Float64Array.of(1), low: Float64Array.of(1), close: Float64Array.of(1), volume: Float64Array.of(1), symbol: null },
+    });
+    const at = Buffer.from(v3).indexOf(Buffer.from('version')) + 'version'.length;
+    expect(v3[at]).toBe(3);
+    const v2 = v3.slice();
+    v2[at] = 2;
+    expect(decodeCheckpointFile(v2).dataset?.symbol).toBeNull();
+    const future = v3.slice();
+    future[at] = 4;
+    expect(() => decodeCheckpointFile(future)).toThrow('Unsupported checkpoint file version 4: this version of Evergreen reads versions 1 to 3 (the file was made by a newer Evergreen: update this one to import it).');
   });
 
   it('refuses a symbol file whose ticker has no dataset, and a broken one, saying why', async () => {

@@ -85,10 +85,10 @@ describe('export file', () => {
     expect(() => decodeExportFile(new TextEncoder().encode('hello'))).toThrow(ExportFileError);
     expect(() => decodeExportFile(good.subarray(0, good.length - 5))).toThrow(/Not a valid Evergreen checkpoint file/);
     const wrongVersion = encodeCheckpointFile({ run, snapshot: Uint8Array.of(1), outputs, dataset: null });
-    // Version field: patch the encoded number 2 after the 'version' key.
+    // Version field: patch the encoded number 3 after the 'version' key.
     const at = Buffer.from(wrongVersion).indexOf(Buffer.from('version')) + 'version'.length;
     wrongVersion[at] = 0x07;
-    expect(() => decodeExportFile(wrongVersion)).toThrow('Unsupported checkpoint file version 7 (this version of Evergreen reads versions 1 and 2).');
+    expect(() => decodeExportFile(wrongVersion)).toThrow('Unsupported checkpoint file version 7: this version of Evergreen reads versions 1 to 3 (the file was made by a newer Evergreen: update this one to import it).');
     const bad = encodeCheckpointFile({ run, snapshot: Uint8Array.of(1), outputs: { ...outputs, columns: [[Float64Array.of(1)]] }, dataset: null });
     expect(() => decodeExportFile(bad)).toThrow('Not a valid Evergreen checkpoint file: the plot rows are inconsistent.');
   });

@@ -245,6 +245,19 @@ plot(mode == "a" ? 1 : 2, "mode")
     expect(expectOneLineFailure(run(input))).toBe(`evergreen: ${message}`);
   });
 
+  test("a timeframe input's own options are taken as given, others still checked", () => {
+    // A published script offers 'Auto' and '1H' and maps them itself; TradingView lists only those.
+    file('tf-options.pine', `//@version=6
+indicator("tf options")
+tfIn = input.timeframe("Auto", "Intrabar", options = ["Auto", "1H", "D"])
+plot(tfIn == "Auto" ? 1 : tfIn == "1H" ? 2 : 3, "which")
+`);
+    const which = (v: string): Result => cli(['run', 'tf-options.pine', '--data', 'inputs.csv', '--input', `Intrabar=${v}`]);
+    expect((JSON.parse(which('1H').out) as Plots).plots.which).toEqual([2, 2, 2]);
+    expect((JSON.parse(which('Auto').out) as Plots).plots.which).toEqual([1, 1, 1]);
+    expect(expectOneLineFailure(which('7x'))).toBe(`evergreen: Input 'tfIn': expected a timeframe like 1, 15, 60, 1D, 1W or 1M, got "7x".`);
+  });
+
   test('the same input twice under two names is refused', () => {
     expect(expectOneLineFailure(run('len=2', 'Length=3'))).toBe("evergreen: --input Length and --input len set the same input 'len'");
   });

@@ -35,4 +35,24 @@ describe('the memory budget', () => {
     // The last bar's close: 100 + (4999 % 7) - 3 + 49.99 = 100 + 1 - 3 + 49.99.
     expect(r.plots.avg).toBeCloseTo(147.99, 9);
   });
+
+  // Objects of user-defined types count in the same budget (objects.ts notes each record and its
+  // fields): a linked list through a field, which no array cap bounds, 2,000 nodes a bar kept alive.
+  it('a linked list of objects kept in a var stops at the budget, naming T.new() and the line', () => {
+    const body = 'type Node\n    float v\n    Node next\nvar Node head = na\nfor i = 0 to 1999\n    head := Node.new(close, head)\nplot(head.v)';
+    const r = runHostile(script(body), { bars: 100_000, heapMb: 1024, scriptMb: 256, timeoutMs: 90_000 });
+    expect(r.kind).toBe('runtime');
+    // `Node.new` is at line 8, column 13 of the script (two header lines, then the body).
+    expect(r.message).toMatch(/^Runtime error at bar \d+, 8:13: The script uses more memory than its budget \(\d[\d,]* MB in use, budget 256 MB\): stopped in 'Node\.new\(\)'\. Keep fewer or smaller arrays, strings and objects\.$/);
+  });
+
+  it('objects made and dropped are garbage, not counted: 20,000 copies a bar over 600 bars run to the end', () => {
+    // 12M objects of 8 fields made in total (over 1 GB), never more than one bar's 20,000 alive.
+    const body = 'type P\n    float a\n    float b\n    float c\n    float d\n    float e\n    float f\n    float g\n    float h\np = P.new(close)\nkeep = array.new<P>()\nfor i = 0 to 19999\n    keep.push(p.copy())\nplot(keep.size(), "n")\nplot(keep.last().a, "a")';
+    const r = runHostile(script(body), { bars: 600, heapMb: 1024, scriptMb: 256, timeoutMs: 90_000 });
+    expect(r.kind).toBe('ok');
+    expect(r.plots.n).toBe(20000);
+    // The last bar's close (bars.ts): 100 + (599 % 7) - 3 + 5.99 = 100 + 4 - 3 + 5.99.
+    expect(r.plots.a).toBeCloseTo(106.99, 9);
+  });
 });

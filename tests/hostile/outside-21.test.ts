@@ -114,7 +114,7 @@ describe('checkpoint files (.evergreen) with damaged bars or rows', () => {
       run: { bar: 1, scriptName: 'S', source: 'plot(close)', inputs: {}, datasetId: 'csv:x', datasetName: 'x', replayFrom: null, totalBars: n, barsDigest: null },
       snapshot: Uint8Array.of(1),
       outputs: { time: rowTime, columns: [] },
-      dataset: { name: 'x', fileName: 'x.csv', timeframe: '1D', time, open: column(n, () => 1), high: column(n, () => 1), low: column(n, () => 1), close: column(n, () => 1), volume: column(n, () => 1) },
+      dataset: { name: 'x', fileName: 'x.csv', timeframe: '1D', time, open: column(n, () => 1), high: column(n, () => 1), low: column(n, () => 1), close: column(n, () => 1), volume: column(n, () => 1), symbol: null },
     });
   }
 

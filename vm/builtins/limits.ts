@@ -87,6 +87,6 @@ function checkBudget(rt: Runtime, fn: string): void {
   const used = hostMemoryInUse();
   if (used !== null && used > budgetBytes) {
     const mb = (x: number) => `${Math.round(x / (1 << 20)).toLocaleString('en-US')} MB`;
-    rt.fail('memory-budget', `The script uses more memory than its budget (${mb(used)} in use, budget ${mb(budgetBytes)}): stopped in '${fn}()'. Keep fewer or smaller arrays and strings.`);
+    rt.fail('memory-budget', `The script uses more memory than its budget (${mb(used)} in use, budget ${mb(budgetBytes)}): stopped in '${fn}()'. Keep fewer or smaller arrays, strings and objects.`);
   }
 }

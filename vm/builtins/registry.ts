@@ -118,24 +118,57 @@ const SIG_NAME = /^\s*([A-Za-z_][A-Za-z0-9_.]*)/;
  * the registry declares hundreds of builtins at import and a program uses a few, so parsing them
  * all up front only delays the start of every worker and process that imports the VM. */
 class DeclaredFn implements FnSpec {
-  private parsed: ParsedSignature | null = null;
+  // Fields are `declare`d and set in the constructor: a class field (or a parameter property) is
+  // defined on each instance by an initializer first, then assigned - twice the work for each of
+  // the ~1,900 specs made at import (cold code at every start of the CLI).
+  declare readonly id: number;
+  declare readonly name: string;
+  declare readonly overload: number;
+  declare readonly signature: string;
+  declare readonly impl: BuiltinImpl;
+  declare readonly stateful: boolean;
+  declare readonly pure: boolean;
+  declare readonly output: OutputKind | null;
+  declare readonly globalOnly: boolean;
+  declare readonly declaration: boolean;
+  declare readonly input: boolean;
+  declare readonly rejectNote: string | null;
+  declare readonly untilVersion: number | null;
+  declare readonly drawing: boolean;
+  declare private parsed: ParsedSignature | null;
 
   constructor(
-    readonly id: number,
-    readonly name: string,
-    readonly overload: number,
-    readonly signature: string,
-    readonly impl: BuiltinImpl,
-    readonly stateful: boolean,
-    readonly pure: boolean,
-    readonly output: OutputKind | null,
-    readonly globalOnly: boolean,
-    readonly declaration: boolean,
-    readonly input: boolean,
-    readonly rejectNote: string | null,
-    readonly untilVersion: number | null,
-    readonly drawing: boolean,
-  ) {}
+    id: number,
+    name: string,
+    overload: number,
+    signature: string,
+    impl: BuiltinImpl,
+    stateful: boolean,
+    pure: boolean,
+    output: OutputKind | null,
+    globalOnly: boolean,
+    declaration: boolean,
+    input: boolean,
+    rejectNote: string | null,
+    untilVersion: number | null,
+    drawing: boolean,
+  ) {
+    this.id = id;
+    this.name = name;
+    this.overload = overload;
+    this.signature = signature;
+    this.impl = impl;
+    this.stateful = stateful;
+    this.pure = pure;
+    this.output = output;
+    this.globalOnly = globalOnly;
+    this.declaration = declaration;
+    this.input = input;
+    this.rejectNote = rejectNote;
+    this.untilVersion = untilVersion;
+    this.drawing = drawing;
+    this.parsed = null;
+  }
 
   private sig(): ParsedSignature {
     if (this.parsed === null) this.parsed = parseSignature(this.signature);
@@ -155,8 +188,23 @@ class DeclaredFn implements FnSpec {
   }
 }
 
+/** Whether character code c may continue a builtin's name ([A-Za-z0-9_.]). */
+function nameChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 46;
+}
+
+/** The name a signature declares: SIG_NAME's, read by character codes when the signature starts
+ * with a letter or `_` (every builtin's does; no match array and no regular expression per spec). */
+function signatureName(signature: string): string | undefined {
+  const c0 = signature.charCodeAt(0);
+  if (!((c0 >= 97 && c0 <= 122) || (c0 >= 65 && c0 <= 90) || c0 === 95)) return SIG_NAME.exec(signature)?.[1];
+  let i = 1;
+  while (i < signature.length && nameChar(signature.charCodeAt(i))) i++;
+  return signature.slice(0, i);
+}
+
 export function defineFn(signature: string, impl: BuiltinImpl, opts: FnOptions = {}): FnSpec {
-  const name = SIG_NAME.exec(signature)?.[1];
+  const name = signatureName(signature);
   if (name === undefined) throw new Error(`Bad signature '${signature}': expected a name at 0.`);
   const overloads = FN_BY_NAME.get(name) ?? [];
   const spec = new DeclaredFn(
@@ -184,13 +232,18 @@ export function defineFn(signature: string, impl: BuiltinImpl, opts: FnOptions =
 /** A VarSpec whose type is parsed on first use (as DeclaredFn's signature): the registry declares
  * ~360 variables at import and a program reads a few. */
 class DeclaredVar implements VarSpec {
-  private parsed: SigType | null = null;
+  // `declare`d fields, set in the constructor (see DeclaredFn).
+  declare readonly name: string;
+  declare private readonly typeText: string;
+  declare readonly impl: VarImpl;
+  declare private parsed: SigType | null;
 
-  constructor(
-    readonly name: string,
-    private readonly typeText: string,
-    readonly impl: VarImpl,
-  ) {}
+  constructor(name: string, typeText: string, impl: VarImpl) {
+    this.name = name;
+    this.typeText = typeText;
+    this.impl = impl;
+    this.parsed = null;
+  }
 
   get type(): SigType {
     if (this.parsed === null) {

@@ -488,6 +488,9 @@ function inputValue(info: InputInfo, raw: string): InputValue {
       }
       return v;
     case 'timeframe':
+      // One of the input's own options is taken as given (a script may offer 'Auto' or '1H' and map
+      // it itself); TradingView offers only those then.
+      if (info.options?.includes(v)) return v;
       if (v !== '' && parseTimeframe(v) === null) throw bad(`expected a timeframe like 1, 15, 60, 1D, 1W or 1M, got ${JSON.stringify(raw)}`);
       return v;
     default:
@@ -733,7 +736,7 @@ function runFrom(a: RunArgs, program: Program, inst: Instance, bars: BarColumns,
       const at = saveAt;
       runBarsAnswering(inst, bars, other.answer, from, at - offset + 1);
       if (a.save !== null) writeOut(a.save, 'snapshot', inst.saveState());
-      if (a.export !== null) writeOut(a.export, 'checkpoint file', checkpointFileBytes(inst, { bars, dataPath, resumed: resumedFile }));
+      if (a.export !== null) writeOut(a.export, 'checkpoint file', checkpointFileBytes(inst, { bars, dataPath, resumed: resumedFile, symbolText: a.symbol !== null ? readText(a.symbol, 'symbol file') : (resumedFile?.dataset?.symbol ?? null) }));
       runBarsAnswering(inst, bars, other.answer, at - offset + 1, bars.length);
     } else if (pipeline !== null) {
       pipeline.batches.forEach(([r0, r1], i) => {

@@ -183,6 +183,8 @@ export interface ExportSource {
   dataPath: string | null;
   /** The checkpoint file the run resumed, if any (its plot rows and dataset go on). */
   resumed: CheckpointFile | null;
+  /** The text of the --symbol file the bars ran with (carried with them), or null. */
+  symbolText: string | null;
 }
 
 /** Why a run cannot be exported, or null. `offset` is bar index minus data row. */
@@ -226,6 +228,7 @@ export function checkpointFileBytes(inst: Instance, src: ExportSource): Uint8Arr
         low: src.bars.low,
         close: src.bars.close,
         volume: src.bars.volume,
+        symbol: src.symbolText,
       };
   const resumedRun = src.resumed?.run;
   return encodeCheckpointFile({

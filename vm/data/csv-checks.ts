@@ -8,7 +8,22 @@ import type { CsvHeader } from './csv-header.js';
 import type { CsvRows } from './csv-rows.js';
 import { formatTime } from './scan-time.js';
 
-const MAX_TIME_MS = 8.64e15; // the Date range
+// The times a bar may have: 1700-01-01 up to (not including) 2200-01-01, UTC. Wider than any market
+// data (exchange-traded prices start in the 1790s) and any bar a chart draws ahead; a time outside
+// is a file's mistake (a unit misread, a digit too many, a sign) that would draw a wrong chart.
+export const MIN_BAR_TIME = Date.UTC(1700, 0, 1);
+export const MAX_BAR_TIME = Date.UTC(2200, 0, 1);
+const RANGE_TEXT = 'outside the years 1700 to 2199 that bar times may have';
+
+/** A unix number's unit read alone (ms per unit), by magnitude: < 1e11 seconds, < 1e14 ms, < 1e17 µs,
+ * else ns. */
+function unitOf(abs: number): number {
+  return abs < 1e11 ? 1000 : abs < 1e14 ? 1 : abs < 1e17 ? 1e-3 : 1e-6;
+}
+
+function unitName(toMs: number): string {
+  return toMs === 1000 ? 'seconds' : toMs === 1 ? 'milliseconds' : toMs === 1e-3 ? 'microseconds' : 'nanoseconds';
+}
 
 /** True for an integer that reads as a YYYYMMDD date between 1900 and 2100. */
 function looksLikeCompactDate(v: number): boolean {
@@ -49,26 +64,45 @@ export function chooseVolume(h: CsvHeader, r: CsvRows, report: Reporter): void {
 }
 
 /** Unix times: one unit for the whole file, chosen by the largest magnitude (< 1e11 seconds,
- * < 1e14 ms, < 1e17 µs, else ns), converted to ms. */
+ * < 1e14 ms, < 1e17 µs, else ns), converted to ms. A time that reads as a plausible time in a smaller
+ * unit of its own (seconds in a file of milliseconds) is an error: the file mixes units (unless the
+ * column's name says milliseconds). Every time must fall in the bar time range. */
 export function convertUnixTimes(h: CsvHeader, r: CsvRows, report: Reporter): void {
   if (!r.numericTimes) return;
   const { maxAbsTime, n, rowLine } = r;
   const time = r.bars.time;
   const timeName = h.shown[h.timeCol] ?? 'time';
-  const toMs = maxAbsTime < 1e11 ? 1000 : maxAbsTime < 1e14 ? 1 : maxAbsTime < 1e17 ? 1e-3 : 1e-6;
+  const toMs = unitOf(maxAbsTime);
   const t0 = time[0] ?? NaN;
   if (h.timeSaysMs && toMs !== 1) {
-    report.fail(rowLine[0] ?? 0, timeName, `the column's name says milliseconds, but its times read as unix ${toMs === 1000 ? 'seconds' : toMs === 1e-3 ? 'microseconds' : 'nanoseconds'} (largest ${maxAbsTime})`);
+    report.fail(rowLine[0] ?? 0, timeName, `the column's name says milliseconds, but its times read as unix ${unitName(toMs)} (largest ${maxAbsTime})`);
   }
   if (maxAbsTime < 1e8 && looksLikeCompactDate(t0)) {
     report.warn(rowLine[0] ?? 0, `times like ${t0} were read as unix seconds (${formatTime(t0 * 1000)}); if they are dates, write them as YYYY-MM-DD`);
   }
+  // Magnitudes below this read as a smaller unit on their own.
+  const ownFloor = h.timeSaysMs ? 0 : toMs === 1000 ? 0 : toMs === 1 ? 1e11 : toMs === 1e-3 ? 1e14 : 1e17;
   for (let i = 0; i < n; i++) {
     const raw = time[i] as number;
     const ms = Math.round(raw * toMs);
-    if (Math.abs(ms) > MAX_TIME_MS) report.fail(rowLine[i] ?? 0, timeName, `${raw} is too far from 1970 to be a time`);
+    if (raw < ownFloor && raw > -ownFloor) mixedUnits(h, r, report, i, toMs, ownFloor);
+    if (!(ms >= MIN_BAR_TIME && ms < MAX_BAR_TIME)) {
+      report.fail(rowLine[i] ?? 0, timeName, `${raw} read as unix ${unitName(toMs)}${toMs === 1000 ? '' : ` (the unit of the file's largest time, ${maxAbsTime})`} is ${formatTime(ms)}, ${RANGE_TEXT}`);
+    }
     time[i] = ms;
   }
+}
+
+/** Row i's time reads as a smaller unit alone; an error when it is a plausible time in that unit. */
+function mixedUnits(h: CsvHeader, r: CsvRows, report: Reporter, i: number, toMs: number, ownFloor: number): void {
+  const raw = r.bars.time[i] as number;
+  const own = unitOf(Math.abs(raw));
+  const ownMs = Math.round(raw * own);
+  if (!(ownMs >= MIN_BAR_TIME && ownMs < MAX_BAR_TIME)) return;
+  let k = 0;
+  while (k < r.n && Math.abs(r.bars.time[k] as number) < ownFloor) k++;
+  const other = r.bars.time[k] as number;
+  report.fail(r.rowLine[i] ?? 0, h.shown[h.timeCol] ?? 'time', `${raw} reads as unix ${unitName(own)} (${formatTime(ownMs)}), but line ${r.rowLine[k] ?? 0}'s ${other} reads as unix ${unitName(toMs)}: the file mixes units (it would be ${formatTime(Math.round(raw * toMs))} in ${unitName(toMs)}); write every time in one unit`);
 }
 
 /** Strictly ascending, or strictly descending (returns true: the caller reverses). Fails on a
@@ -78,9 +112,11 @@ export function checkOrder(h: CsvHeader, r: CsvRows, report: Reporter): boolean 
   const time = r.bars.time;
   const timeName = h.shown[h.timeCol] ?? 'time';
   const descending = n > 1 && (time[1] as number) < (time[0] as number);
-  for (let i = 1; i < n; i++) {
-    const prev = time[i - 1] as number;
+  for (let i = 0; i < n; i++) {
     const cur = time[i] as number;
+    if (!(cur >= MIN_BAR_TIME && cur < MAX_BAR_TIME)) report.fail(rowLine[i] ?? 0, timeName, `${formatTime(cur)} is ${RANGE_TEXT}`);
+    if (i === 0) continue;
+    const prev = time[i - 1] as number;
     if (cur === prev) {
       report.fail(rowLine[i] ?? 0, timeName, `duplicate time ${formatTime(cur)} (also on line ${rowLine[i - 1]})`);
     }

@@ -27,6 +27,9 @@
 //   `9:30:15`) reads each bar's time as that date plus that time, in UTC (MetaTrader: `<DATE>`,
 //   `<TIME>`).
 //   Compact dates such as 20200103 are read as unix seconds, with a warning saying so.
+//   Every time must fall in 1700-01-01 .. 2199-12-31 (UTC), and a unix time that reads as a plausible
+//   time in a smaller unit than the file's (seconds among milliseconds) is an error: the file mixes
+//   units (a column named `_ms` is exempt). Both name the line, the value and its reading.
 // - Rows newest first are reversed. Time order must be strict one way or the other: a row out of
 //   order or a repeated time is an error naming its line.
 // - Empty lines, a trailing newline, CRLF or CR line ends and a UTF-8 BOM are fine. The delimiter is

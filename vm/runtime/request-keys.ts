@@ -18,6 +18,12 @@ import { newSeriesF, newSeriesO, type SeriesF, type SeriesO } from '../core/seri
 import { settleSlot } from './contexts.js';
 import { newRequestState, type ContextHost, type KeyedContext, type RequestState } from './request-state.js';
 
+/** TradingView's cap on a script's unique request.*() calls (its "Limitations" page: 40, 64 on
+ * some plans; a call is unique by its function and arguments). The compiler counts the distinct
+ * calls it sees (lower/request-limit.ts); CTX_KEY counts every context open when a dynamic request
+ * opens another (one per entered call site plus each further pair). */
+export const MAX_REQUEST_CONTEXTS = 40;
+
 /** What CTX_KEY needs of the machine. */
 export interface KeysHost extends ContextHost {
   ser: (SeriesF | SeriesO)[];
@@ -49,6 +55,7 @@ export function ctxKey(m: KeysHost, s: number, sym: unknown, tf: unknown, c0: nu
   const keyed = home.keyed ?? (home.keyed = {});
   let k = keyed[key];
   if (k === undefined) {
+    checkContextCount(m, sym, tf);
     k = fresh(m, [c0, nc, s0, ns, f0, nf, o0, no]);
     keyed[key] = k;
   }
@@ -71,6 +78,24 @@ export function ctxUnkey(m: KeysHost, s: number): void {
   if (k === undefined) return;
   k.st = st;
   swap(m, k);
+}
+
+/** Fails when one more context would pass MAX_REQUEST_CONTEXTS. Counts the request states in the
+ * call-site slots (each entered request call site) and the further pairs each keeps: only when a
+ * dynamic request opens a new pair, so at most MAX_REQUEST_CONTEXTS scans of the slots a run. */
+function checkContextCount(m: KeysHost, sym: unknown, tf: unknown): void {
+  let n = 1;
+  for (const x of m.cs) {
+    if (typeof x !== 'object' || x === null || !('kform' in x) || !('wform' in x)) continue;
+    const keyed = (x as RequestState).keyed;
+    n += 1 + (keyed === undefined ? 0 : Object.keys(keyed).length);
+  }
+  if (n <= MAX_REQUEST_CONTEXTS) return;
+  const show = (v: unknown): string => {
+    if (typeof v !== 'string' || v === '') return 'the chart\'s';
+    return v.length > 60 ? `${JSON.stringify(v.slice(0, 40))}… (${v.length.toLocaleString('en-US')} characters)` : JSON.stringify(v);
+  };
+  m.fail('too-many-requests', `Too many requests: symbol ${show(sym)}, timeframe ${show(tf)} would be unique request number ${n}. A script can make at most ${MAX_REQUEST_CONTEXTS} unique request.*() calls (each distinct symbol, timeframe and expression counts; TradingView's limit, 64 on some of its plans).`);
 }
 
 /** A new pair's context: a fresh request state and expression state of the ranges' shapes. */

@@ -2,18 +2,25 @@
 // same bytes in the browser and in Node. One msgpack map, written in one fixed key order:
 //
 //   format    "evergreen-checkpoint"
-//   version   2
-//   run       { bar, scriptName, source, inputs, datasetId, datasetName, replayFrom, totalBars, barsDigest }
+//   version   3
+//   run       { bar, scriptName, source, inputs, datasetId, datasetName, replayFrom, totalBars, barsDigest,
+//               outputsDigest }
 //   snapshot  the VM snapshot bytes (snapshot/format.ts) at bar `run.bar`
 //   outputs   { time, columns }: the plot rows of bars 0..bar (columns[output][channel]), na as NaN
-//   dataset   null, or the bars themselves { name, fileName, timeframe, time, open, high, low, close, volume }
+//   dataset   null, or the bars themselves { name, fileName, timeframe, time, open, high, low, close, volume,
+//             symbol }: `symbol` is the symbol file (TOML, the CLI's --symbol format: sessions, timezone,
+//             mintick, currency...) the bars ran with, or null for none
 //
 // Nothing in it is local to one host: no storage ids, no clock. `run.scriptName` is the script's
 // declared title; `run.inputs` holds every input's value by its variable name (else its title), keys
 // sorted; `run.datasetId` names a built-in dataset (`sample:…`, `synthetic:N`) or, for bars the file
 // carries, their content (`csv:` + barsDigest of all of them); `run.barsDigest` is the digest of bars
-// 0..bar, so a host that brings its own copy of the bars can check they are the same. Every NaN is
-// written as the one quiet NaN. Version 1 files (the app's first exports) are still read.
+// 0..bar, so a host that brings its own copy of the bars can check they are the same;
+// `run.outputsDigest` is the digest of the plot rows (their times and every channel), checked when
+// the file is read, so a damaged plot value is refused instead of restored. Every NaN is written as
+// the one quiet NaN. Versions 1 (the app's first exports) and 2 are still read: their plot rows are
+// read unchecked (no plot digest), and their bars carry no symbol file (they ran as 24x7 UTC, or with a
+// built-in dataset's symbol).
 //
 // Decoding never trusts its input: anything missing or inconsistent is a CheckpointFileError saying
 // what, in words a user can act on.
@@ -24,7 +31,7 @@ import type { BarColumns } from '../data/bars.js';
 import type { InputInfo } from '../bytecode/program.js';
 
 export const CHECKPOINT_FILE_FORMAT = 'evergreen-checkpoint';
-export const CHECKPOINT_FILE_VERSION = 2;
+export const CHECKPOINT_FILE_VERSION = 3;
 
 export type CheckpointInputValue = number | string | boolean;
 
@@ -60,6 +67,8 @@ export interface CheckpointBars {
   low: Float64Array;
   close: Float64Array;
   volume: Float64Array;
+  /** The symbol file (TOML text) the bars ran with, or null (version 1 and 2 files: null). */
+  symbol: string | null;
 }
 
 export interface CheckpointFile {
@@ -84,6 +93,17 @@ export function barsDigest(bars: Pick<BarColumns, (typeof BAR_COLUMNS)[number]>,
     return hash64(new Uint8Array(c.buffer, c.byteOffset, c.byteLength));
   });
   const text = `${end}:${parts.join(':')}`;
+  return hash64(Uint8Array.from(text, (ch) => ch.charCodeAt(0)));
+}
+
+/** A digest of plot rows (16 hex digits): their count, every output's channel count, the times and
+ * every channel's values (NaN canonical). */
+export function outputsDigest(rows: CheckpointRows): string {
+  const parts = [rows.time, ...rows.columns.flat()].map((a) => {
+    const c = canonicalNaN(a);
+    return hash64(new Uint8Array(c.buffer, c.byteOffset, c.byteLength));
+  });
+  const text = `${rows.time.length}:${rows.columns.map((chs) => chs.length).join(',')}:${parts.join(':')}`;
   return hash64(Uint8Array.from(text, (ch) => ch.charCodeAt(0)));
 }
 
@@ -131,7 +151,8 @@ function sortedInputs(inputs: Record<string, CheckpointInputValue>): Record<stri
  * bytes whatever order the caller's records were made in. */
 export function encodeCheckpointFile(f: CheckpointFile): Uint8Array {
   const r = f.run;
-  const run: CheckpointRun = {
+  const outputs: CheckpointRows = { time: exact(f.outputs.time), columns: f.outputs.columns.map((chs) => chs.map(exact)) };
+  const run: CheckpointRun & { outputsDigest: string } = {
     bar: r.bar,
     scriptName: r.scriptName,
     source: r.source,
@@ -141,8 +162,8 @@ export function encodeCheckpointFile(f: CheckpointFile): Uint8Array {
     replayFrom: r.replayFrom,
     totalBars: r.totalBars,
     barsDigest: r.barsDigest,
+    outputsDigest: outputsDigest(outputs),
   };
-  const outputs: CheckpointRows = { time: exact(f.outputs.time), columns: f.outputs.columns.map((chs) => chs.map(exact)) };
   const d = f.dataset;
   const dataset: CheckpointBars | null = d
     ? {
@@ -155,6 +176,7 @@ export function encodeCheckpointFile(f: CheckpointFile): Uint8Array {
         low: exact(d.low),
         close: exact(d.close),
         volume: exact(d.volume),
+        symbol: d.symbol,
       }
     : null;
   const snapshot = new Uint8Array(f.snapshot.byteLength);
@@ -222,8 +244,10 @@ export function decodeCheckpointFile(bytes: Uint8Array): CheckpointFile {
   need(isRecord(raw), 'it is not a checkpoint export');
   need(raw.format === CHECKPOINT_FILE_FORMAT, 'it is not a checkpoint export');
   need(typeof raw.version === 'number', 'it has no version');
-  if (raw.version !== CHECKPOINT_FILE_VERSION && raw.version !== 1) {
-    throw new CheckpointFileError(`Unsupported checkpoint file version ${String(raw.version)} (this version of Evergreen reads versions 1 and ${CHECKPOINT_FILE_VERSION}).`);
+  if (raw.version !== CHECKPOINT_FILE_VERSION && raw.version !== 1 && raw.version !== 2) {
+    throw new CheckpointFileError(
+      `Unsupported checkpoint file version ${String(raw.version)}: this version of Evergreen reads versions 1 to ${CHECKPOINT_FILE_VERSION}${typeof raw.version === 'number' && raw.version > CHECKPOINT_FILE_VERSION ? ' (the file was made by a newer Evergreen: update this one to import it)' : ''}.`,
+    );
   }
   const v1 = raw.version === 1;
   const r = v1 ? raw.meta : raw.run;
@@ -245,6 +269,15 @@ export function decodeCheckpointFile(bytes: Uint8Array): CheckpointFile {
     out.columns.every((cols) => Array.isArray(cols) && cols.every((c) => isF64(c) && c.length === length)),
     'the plot rows are inconsistent',
   );
+  if (raw.version === CHECKPOINT_FILE_VERSION) {
+    // (Versions 1 and 2 carry no digest of their plot rows: read unchecked, as they always were.)
+    need(typeof r.outputsDigest === 'string', "the run record has no digest of the plot rows (field 'run.outputsDigest')");
+    const rows: CheckpointRows = { time: out.time, columns: out.columns as Float64Array[][] };
+    need(
+      outputsDigest(rows) === r.outputsDigest,
+      `the plot rows are damaged: their values do not match the file's digest of them (field 'outputs', digest ${r.outputsDigest.length > 16 ? `${r.outputsDigest.slice(0, 16)}…` : r.outputsDigest}); export it again`,
+    );
+  }
   const ds = raw.dataset;
   let dataset: CheckpointBars | null = null;
   if (ds !== null && ds !== undefined) {
@@ -258,6 +291,9 @@ export function decodeCheckpointFile(bytes: Uint8Array): CheckpointFile {
       'the dataset bars are inconsistent',
     );
     need(typeof meta.name === 'string' && typeof meta.fileName === 'string' && typeof meta.timeframe === 'string', 'the dataset is incomplete');
+    // Version 3 names the symbol file the bars ran with (null: none); older files have none.
+    const symbol = raw.version === CHECKPOINT_FILE_VERSION ? ds.symbol : null;
+    need(symbol === null || (typeof symbol === 'string' && symbol.length <= 1 << 20), "the dataset's symbol file is not text");
     // Bars go on from here: a damaged time (NaN, out of order) must stop the file, not a later date formatting.
     const bad = badBarTime(b.time as Float64Array);
     need(bad < 0, `the dataset bars are damaged: bar ${bad} has time ${String((b.time as Float64Array)[bad])}, not a time after the bar before it`);
@@ -271,6 +307,7 @@ export function decodeCheckpointFile(bytes: Uint8Array): CheckpointFile {
       low: b.low as Float64Array,
       close: b.close as Float64Array,
       volume: b.volume as Float64Array,
+      symbol,
     };
   }
   const run: CheckpointRun = {

@@ -75,6 +75,7 @@ export function defaultMargin(version: number): number {
 }
 
 export function brokerFor(host: Record<string, unknown>, o: Options, sym: SymbolInfo, version = 6): Broker {
+  keepBrokerShapes();
   const have = host[HOST_KEY];
   if (have !== undefined && have !== null && typeof have === 'object' && 'orders' in have) return have as Broker;
   const n = (k: string, d: number): number => (typeof o[k] === 'number' ? (o[k] as number) : d);
@@ -464,9 +465,15 @@ defineFn('strategy.default_entry_qty(fill_price: series float): series float', (
 // ---------------------------------------------------------------------------------------------
 // Shapes: one broker with an order, an open and a closed trade stays alive, so that the hidden
 // classes of the broker's nested records outlive every instance (see runtime/shapes.ts): without
-// it each new backtest after a GC runs deoptimized code for a while.
+// it each new backtest after a GC runs deoptimized code for a while. Made by the first brokerFor
+// (before the first real broker, whose records then take the same maps), not at import: a process
+// or worker that runs no strategy does not pay for running the broker's code once (~3-5 ms cold).
 
-{
+let brokerShapesKept = false;
+
+function keepBrokerShapes(): void {
+  if (brokerShapesKept) return;
+  brokerShapesKept = true;
   const ex = newBroker({
     maxEntries: 1, qtyType: 'fixed', qtyValue: 1, capital: 1, commType: 'percent', commValue: 0, slippage: 0, onClose: false,
     marginLong: 100, marginShort: 100, closeRule: 'FIFO', fillLimitTicks: 0, riskFreeRate: 2, currency: 'NONE', mintick: 0.01, pointvalue: 1, lot: 0,

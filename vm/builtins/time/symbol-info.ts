@@ -17,7 +17,7 @@ import type { SymbolInfo, WeeklyRange, WeeklyTime } from '../../core/runtime.js'
 import { TimeError } from './errors.js';
 import { parseTimeframe } from './timeframe.js';
 import { isValidZone } from './tz.js';
-import { symbolSchedule } from './session.js';
+import { sessionSchedule, symbolSchedule } from './session.js';
 
 export class SymbolFileError extends Error {
   constructor(
@@ -25,9 +25,18 @@ export class SymbolFileError extends Error {
     readonly field: string | null,
     readonly detail: string,
   ) {
-    super(`symbol file line ${line}${field === null ? '' : `, field '${field}'`}: ${detail}`);
+    super(`symbol file line ${line}${field === null ? '' : `, field '${clip(field, 60)}'`}: ${clip(detail, 300)}`);
     this.name = 'SymbolFileError';
   }
+}
+
+/** Text of a message cut to about `max` characters (a hostile line, key or value can be a megabyte
+ * long): its start, its end and how long it was. */
+function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const head = Math.floor(max * 0.7);
+  const tail = max - head - 20;
+  return `${text.slice(0, head)}…${text.slice(text.length - tail)} (${text.length.toLocaleString('en-US')} characters)`;
 }
 
 type TomlValue = string | number | boolean;
@@ -56,6 +65,8 @@ function parseToml(text: string): TomlDoc {
   const root: TomlTable = { name: '', line: 0, entries: new Map() };
   let current = root;
   const lines = text.split(/\r\n|\n|\r/);
+  const nul = lines.findIndex((l) => l.includes('\u0000'));
+  if (nul >= 0) throw new SymbolFileError(nul + 1, null, 'NUL characters: this is a binary or UTF-16 file, not a UTF-8 text file (save it as UTF-8)');
   for (let i = 0; i < lines.length; i++) {
     const lineNo = i + 1;
     const line = stripComment(lines[i] as string, lineNo).trim();
@@ -290,6 +301,16 @@ export function readSymbolToml(text: string): SymbolFile {
     pointvalue,
   };
   if (sessionType !== undefined) info.sessionType = sessionType;
+  const sessionEntry = sym.entries.get('session');
+  if (sessionEntry !== undefined) {
+    // Checked here, so a bad session names this file's line, not a later step.
+    try {
+      sessionSchedule(info.session, timezone);
+    } catch (e) {
+      if (e instanceof TimeError) throw new SymbolFileError(sessionEntry.line, 'session', e.message);
+      throw e;
+    }
+  }
   for (const [key, field] of STRING_FIELDS) {
     const v = getString(sym, key);
     if (v !== undefined) info[field] = v;

@@ -16,7 +16,7 @@ import { copyObject, declTypeFromRef, objectArrayElem, udtStaticCall } from './t
 import { OBJECT_ARRAY_FUNCTIONS } from '../../builtins/object-arrays.js';
 import { enumToString, inputEnum } from './enums.js';
 import { libFunction } from './libraries.js';
-import { didYouMean, dotted, PINE_ARRAY_FUNCTIONS, unknownName } from './names.js';
+import { didYouMean, dotted, offlineIgnored, PINE_ARRAY_FUNCTIONS, unknownName } from './names.js';
 import { notePlotCount, SCRIPT_CALLS } from './script-calls.js';
 import { argValue } from './presentation-args.js';
 import { notInStrategy } from './strategy.js';
@@ -114,6 +114,8 @@ export function call(cx: LowerContext, e: A.Call, scope: Scope): Val[] {
         return [cx.poison()];
       }
       if (!onVar) {
+        const ignored = offlineIgnored(cx, name, e);
+        if (ignored) return [ignored];
         const v = unknownName(cx, name, callee.span);
         return [v];
       }
@@ -174,8 +176,16 @@ function userCall(cx: LowerContext, sym: FuncSym, call: A.Call, scope: Scope): V
   const fn = scope.fn;
   const def = sym.def;
   if (cx.compiling.includes(sym)) {
-    // findRecursion() reports every cycle before lowering starts; this only keeps the walk finite.
-    cx.err('E999', call.span, `Internal: '${sym.name}' reached while it is being compiled.`);
+    // findRecursion() reports every cycle of plain functions before lowering starts; a cycle
+    // through methods (resolved by their first argument's type, so not in its call graph) is found
+    // here, when the call reaches a method being compiled: reported once, naming the cycle.
+    const names = [...cx.compiling.slice(cx.compiling.indexOf(sym)).map((f) => f.name), sym.name];
+    if (!names.every((n) => cx.recursive.has(n))) {
+      const kind = def.isMethod ? 'method' : 'function';
+      const how = names.length === 2 ? `${kind} '${sym.name}' calls itself` : `the cycle ${names.map((n) => `'${n}'`).join(' → ')}`;
+      cx.err('E405', call.span, `Recursion is not allowed: ${how}. A Pine function or method cannot call itself, directly or through other functions.`);
+      for (const n of names) cx.recursive.add(n);
+    }
     return [cx.poison()];
   }
   if (call.typeArgs.length > 0) cx.err('E312', call.span, `'${sym.name}' does not take template arguments.`);

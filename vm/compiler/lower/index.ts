@@ -70,6 +70,16 @@ function builtinVarSeries(cx: LowerContext): void {
   }
 }
 
+/** The kind of the script's first top-level indicator()/strategy()/library() call, or null. */
+function declarationKind(script: A.Script): 'indicator' | 'strategy' | 'library' | null {
+  for (const st of script.body) {
+    if (st.kind !== 'ExprStmt' || st.expr.kind !== 'Call' || st.expr.callee.kind !== 'Ident') continue;
+    const name = st.expr.callee.name;
+    if (name === 'indicator' || name === 'strategy' || name === 'library') return name;
+  }
+  return null;
+}
+
 function dottedName(e: A.Expr): string | null {
   if (e.kind === 'Ident') return e.name;
   if (e.kind !== 'Member') return null;
@@ -95,6 +105,12 @@ function run(cx: LowerContext): Program | null {
   }
   for (const st of cx.script.body) if (st.kind === 'FuncDef' && !st.isMethod && !cx.declaredFns.has(st.name)) cx.declaredFns.set(st.name, st);
   const em = cx.main.em;
+  // TradingView takes the declaration anywhere in the global scope (its manual: "that statement
+  // must be in the script's global scope"; published scripts call strategy() last): its kind is
+  // known before the statements above it, which may use strategy.*; the rest of meta is set when
+  // the call itself is lowered.
+  const kind = declarationKind(cx.script);
+  if (kind !== null) cx.meta = { ...cx.meta, kind };
   reserveDrawings(cx);
   builtinVarSeries(cx);
   cx.stmts(cx.script.body, cx.globalScope, false);

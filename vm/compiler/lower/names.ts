@@ -2,7 +2,7 @@
 // variables, and the "undeclared / unknown / did you mean" diagnostics.
 
 import type * as A from '../ast.js';
-import { baseName, isNumericStorage, typeName } from '../types.js';
+import { baseName, isNumericStorage, t, typeName } from '../types.js';
 import { Scope, type VarSym } from '../scope.js';
 import { Op } from '../../bytecode/opcodes.js';
 import { allFunctionNames, allVariableNames, isNamespace, lookupFn, lookupVar, type VarSpec } from '../../builtins/registry.js';
@@ -121,6 +121,32 @@ export function didYouMean(cx: LowerContext, name: string, scope: Scope | null, 
     }
   }
   return best !== null && best !== name ? ` Did you mean '${best}'?` : '';
+}
+
+/** The position of `ignore_invalid_symbol` among the parameters of the request.* functions that
+ * have no data source here (TradingView's reference); request.seed is not here: its value has the
+ * expression's type. */
+const IGNORE_INVALID_AT: Readonly<Record<string, number>> = {
+  'request.earnings': 4,
+  'request.dividends': 4,
+  'request.splits': 4,
+  'request.financial': 4,
+  'request.economic': 3,
+  'request.quandl': 3,
+};
+
+/** A request of data that has no source here, called with `ignore_invalid_symbol = true`: na on
+ * every bar, as TradingView gives for a symbol without that data (its built-in VWAP anchors on
+ * `request.earnings(..., ignore_invalid_symbol = true)` this way, and runs on symbols without
+ * earnings), with a warning (W304). Null for any other call (unknownName reports it). */
+export function offlineIgnored(cx: LowerContext, name: string, e: A.Call): Val | null {
+  const at = IGNORE_INVALID_AT[name];
+  if (at === undefined) return null;
+  const positional = e.args.filter((a) => a.name === null);
+  const arg = e.args.find((a) => a.name === 'ignore_invalid_symbol') ?? (positional.length === e.args.length ? positional[at] : undefined);
+  if (!arg || arg.value.kind !== 'Bool' || !arg.value.value) return null;
+  cx.sink.warning('W304', e.callee.span, `No data source for '${name}' here (${OFFLINE_WHAT[name] ?? 'its data'} exist only on TradingView's servers): with ignore_invalid_symbol = true it is na on every bar, as on TradingView for a symbol without that data.`);
+  return cx.constVal(null, t('float'));
 }
 
 export function unknownName(cx: LowerContext, name: string, span: A.Span): Val {

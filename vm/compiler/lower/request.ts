@@ -27,6 +27,7 @@ import { Label } from '../../bytecode/emitter.js';
 import { parseTimeframe } from '../../builtins/time/timeframe.js';
 import type { LowerContext, Val } from './context.js';
 import { dotted } from './names.js';
+import { noteRequestCall } from './request-limit.js';
 
 const PARAMS = ['symbol', 'timeframe', 'expression', 'gaps', 'lookahead', 'ignore_invalid_symbol', 'currency', 'calc_bars_count'];
 const LOWER_PARAMS = ['symbol', 'timeframe', 'expression', 'ignore_invalid_symbol', 'currency', 'ignore_invalid_timeframe', 'calc_bars_count'];
@@ -167,6 +168,7 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
       : `A '${name}' call inside the expression of 'request.security_lower_tf' is not supported yet: request it outside, in the script's own context.`);
     return poison();
   }
+  noteRequestCall(cx, name, e);
   // The symbol: syminfo.tickerid / syminfo.ticker is the chart's own (bars resampled from the
   // chart's); anything else (a literal, an input.symbol(), a variable) is looked up when the script
   // runs, and the host gives its bars. Intrabars always come from the host.
