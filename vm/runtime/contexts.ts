@@ -27,6 +27,13 @@
 //
 // Another symbol's bars and intrabars (request.security_lower_tf): runtime/request-other.ts. The
 // request's state record and what both share: runtime/request-state.ts.
+//
+// NESTED requests (one in another's expression): while a request's expression runs, its bars are
+// in the registers and it is the running context (request-state.ts `activate`, m.ctxTop): a request
+// entered then folds the running context's bars as its chart bars (one at a time: no rows ahead,
+// no deferred quiet bars; its timeframe is compared with the running context's, whose symbol and
+// timeframe syminfo.* and timeframe.period read), and leaving it makes its parent the running
+// context again (`deactivate`).
 
 import { R } from '../core/registers.js';
 import { heikinAshiOf, tickerNeeds, tickerStandard } from '../builtins/ticker.js';
