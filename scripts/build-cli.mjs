@@ -73,7 +73,10 @@ const common = {
   target: 'node20',
   // EVERGREEN_NO_MINIFY=1 keeps the names (for reading CPU profiles).
   minify: process.env.EVERGREEN_NO_MINIFY !== '1',
-  keepNames: true,
+  // Functions' `name` properties are not kept in the minified bundle: nothing in the CLI reads them,
+  // and keeping them is a defineProperty call for each of ~1,400 functions and classes, ~1,000 of
+  // them at load (top level 25.2 -> 22.5 ms of CPU, 10 alternating runs at load 13; 26 kB smaller).
+  keepNames: process.env.EVERGREEN_NO_MINIFY === '1',
   sourcemap: true,
   plugins: [lazyMsgpackr, lazyRe2js],
   define: { __EVERGREEN_VERSION__: JSON.stringify(version) },

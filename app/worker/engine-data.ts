@@ -9,13 +9,22 @@
 
 import { tickerOf, type Instance, type RequestDataset } from '../../vm/index.js';
 import type { Store } from '../store/store.js';
-import { loadBuiltin, loadStored, tickerFromFileName, DEFAULT_DATASET_ID } from './datasets.js';
+import { loadBuiltin, loadStored, tickerFromFileName, DEFAULT_DATASET_ID, type LoadedDataset } from './datasets.js';
 
 /** Loaded bars by dataset id (imported datasets never change under an id). */
 const cache = new Map<string, RequestDataset>();
 
 /** A requested symbol as a file's ticker: without its exchange prefix, in the same characters. */
 const bare = (s: string): string => tickerOf(s.slice(s.indexOf(':') + 1));
+
+/** The chart's open dataset (every bar of it, before calc_bars_count keeps the last N): it answers
+ * for the chart's own ticker when no stored dataset has that ticker (the synthetic series). A
+ * script with calc_bars_count requests its own symbol from here (vm: RequestData.wholeOwn). */
+let chartData: LoadedDataset | null = null;
+
+export function setChartDataset(ds: LoadedDataset | null): void {
+  chartData = ds;
+}
 
 /** Forgets the loaded bars of dataset `id` (its symbol changed). */
 export function forgetDataset(id: string): void {
@@ -50,6 +59,10 @@ export async function datasetsForSymbol(store: Store, baseUrl: string, symbol: s
       cache.set(m.id, ds);
     }
     found.push(ds);
+  }
+  const own = chartData;
+  if (found.length === 0 && own !== null && (own.symbol.tickerid === symbol || own.symbol.ticker === symbol || bare(own.symbol.tickerid ?? own.symbol.ticker ?? '') === want)) {
+    found.push({ bars: own.bars, timeframe: own.timeframe, symbol: own.symbol });
   }
   return { found, tickers };
 }

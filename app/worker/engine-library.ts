@@ -3,7 +3,7 @@
 // (built-in, imported CSV files), compiling the open script and the identity of the run it makes.
 
 import { carriedDatasetId, compile, inferTimeframe, parseBarsCsv, ParseError, readSymbolToml, SymbolFileError, tickerFromFileName, tickerOf, type Program } from '../../vm/index.js';
-import { forgetDataset } from './engine-data.js';
+import { forgetDataset, setChartDataset } from './engine-data.js';
 import type { ScriptRecord } from '../store/schema.js';
 import { librarySources } from './libraries.js';
 import { builtinDatasets, DEFAULT_DATASET_ID, loadBuiltin, loadStored, storedDatasetInfo, type LoadedDataset } from './datasets.js';
@@ -130,6 +130,7 @@ export abstract class EngineLibrary extends EngineCore {
     try {
       const ds = await this.loadDataset(id);
       this.dataset = ds;
+      setChartDataset(ds);
       return ds;
     } catch (e) {
       // A chart timeframe its bars cannot make (a stored session, a ?dataset= link): the dataset
@@ -143,6 +144,7 @@ export abstract class EngineLibrary extends EngineCore {
           this.session.replay = { ...this.session.replay, from: null, playing: false };
           await this.saveSession();
           this.dataset = own;
+          setChartDataset(own);
           return own;
         }
       }
@@ -152,6 +154,7 @@ export abstract class EngineLibrary extends EngineCore {
       await this.saveSession();
       const ds = await this.loadDataset(DEFAULT_DATASET_ID);
       this.dataset = ds;
+      setChartDataset(ds);
       return ds;
     }
   }

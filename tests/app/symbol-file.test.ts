@@ -9,7 +9,10 @@ import { readFileSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Engine } from '../../app/worker/engine.js';
 import { boot, fetchPublic, type FakePage } from './engine-harness.js';
+import { Packr } from 'msgpackr';
 import { decodeCheckpointFile, encodeCheckpointFile } from '../../vm/index.js';
+
+const packr = new Packr({ moreTypes: true, useRecords: false, structuredClone: false });
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const EURUSD = readFileSync(`${ROOT}tests/fixtures/ohlcv/eurusd-1h-2022-2025.csv`, 'utf8').trim().split('\n').slice(0, 201).join('\n');
@@ -105,20 +108,22 @@ describe('a symbol file for an imported dataset', () => {
   }, 60_000);
 
   it('an older (version 2) checkpoint file, which names no symbol file, still reads', () => {
-    const v3 = encodeCheckpointFile({
-      run: { bar: 0, scriptName: 'S', source: 'plot(close)', inputs: {}, datasetId: 'csv:x', datasetName: 'x', replayFrom: null, totalBars: 1, barsDigest: null },
-      snapshot: Uint8Array.of(1),
-      outputs: { time: Float64Array.of(0), columns: [] },
-      dataset: { name: 'x', fileName: 'x.csv', timeframe: '1D', time: Float64Array.of(0), open: Float64Array.of(1), high: Float64Array.of(1), low: Float64Array.of(1), close: Float64Array.of(1), volume: Float64Array.of(1), symbol: null },
-    });
-    const at = Buffer.from(v3).indexOf(Buffer.from('version')) + 'version'.length;
-    expect(v3[at]).toBe(3);
-    const v2 = v3.slice();
-    v2[at] = 2;
-    expect(decodeCheckpointFile(v2).dataset?.symbol).toBeNull();
-    const future = v3.slice();
-    future[at] = 4;
-    expect(() => decodeCheckpointFile(future)).toThrow('Unsupported checkpoint file version 4: this version of Evergreen reads versions 1 to 3 (the file was made by a newer Evergreen: update this one to import it).');
+    const raw = packr.unpack(
+      encodeCheckpointFile({
+        run: { bar: 0, scriptName: 'S', source: 'plot(close)', inputs: {}, datasetId: 'csv:x', datasetName: 'x', replayFrom: null, totalBars: 1, barsDigest: null },
+        snapshot: Uint8Array.of(1),
+        outputs: { time: Float64Array.of(0), columns: [] },
+        dataset: { name: 'x', fileName: 'x.csv', timeframe: '1D', time: Float64Array.of(0), open: Float64Array.of(1), high: Float64Array.of(1), low: Float64Array.of(1), close: Float64Array.of(1), volume: Float64Array.of(1), symbol: '[symbol]\nticker = "X"\n' },
+      }),
+    ) as { version: number; run: Record<string, unknown>; dataset: Record<string, unknown> };
+    expect(raw.version).toBe(3);
+    expect(decodeCheckpointFile(new Uint8Array(packr.pack(raw))).dataset?.symbol).toBe('[symbol]\nticker = "X"\n');
+    // Version 2: no plot digest, no symbol file (a stray field is not read).
+    raw.version = 2;
+    delete raw.run.outputsDigest;
+    expect(decodeCheckpointFile(new Uint8Array(packr.pack(raw))).dataset?.symbol).toBeNull();
+    raw.version = 4;
+    expect(() => decodeCheckpointFile(new Uint8Array(packr.pack(raw)))).toThrow('Unsupported checkpoint file version 4: this version of Evergreen reads versions 1 to 3 (the file was made by a newer Evergreen: update this one to import it).');
   });
 
   it('refuses a symbol file whose ticker has no dataset, and a broken one, saying why', async () => {

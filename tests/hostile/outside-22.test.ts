@@ -3,7 +3,7 @@
 // must now end with a one-line error saying what was wrong and where.
 
 import { describe, expect, it } from 'vitest';
-import { compile } from '../../vm/compiler/compile.js';
+import { compile, Instance, PineRuntimeError, runBarsAnswering, type DataAnswer } from '../../vm/index.js';
 import { readSymbolToml } from '../../vm/builtins/time/symbol-info.js';
 import { decodeCheckpointFile, encodeCheckpointFile } from '../../vm/snapshot/checkpoint-file.js';
 
@@ -97,5 +97,60 @@ describe('checkpoint files: every bit of every plot value is covered by the dige
       }
     }
     expect(tried).toBe(256);
+  });
+});
+
+describe('request.security_lower_tf with more intrabars than an array holds (was an array of 129,600)', () => {
+  // A 3-month chart bar over 1-minute intrabars: 100,000 of them fill one array; 100,001 are a
+  // runtime error at the call, on the chart bar (not the intrabar being loaded).
+  const src = `//@version=6
+indicator("ltf")
+a = request.security_lower_tf(syminfo.tickerid, "1", close)
+plot(a.size(), "n")
+`;
+  const Q1 = Date.UTC(2023, 0, 1);
+  const minutes = (n: number) => {
+    const time = Float64Array.from({ length: n }, (_, i) => Q1 + i * 60_000);
+    const close = Float64Array.from({ length: n }, (_, i) => 100 + (i % 10));
+    return { time, open: close, high: close, low: close, close, volume: new Float64Array(n).fill(1), length: n };
+  };
+  const chart = { time: Float64Array.of(Q1), open: Float64Array.of(100), high: Float64Array.of(109), low: Float64Array.of(100), close: Float64Array.of(105), volume: Float64Array.of(1), length: 1 };
+  const SYM = { ticker: 'M', tickerid: 'X:M', session: '24x7', timezone: 'Etc/UTC' };
+  const run = (n: number, interpreted: boolean): { n: number[] } | string => {
+    const { program } = compile(src);
+    if (!program) throw new Error('did not compile');
+    const b = Instance.builder(program).symbol(SYM).timeframe('3M');
+    if (interpreted) b.interpreted();
+    const inst = b.build();
+    const intra = minutes(n);
+    const answer: DataAnswer = (r) => (r.lower ? { datasets: [{ bars: intra, timeframe: '1' }] } : { datasets: null });
+    try {
+      runBarsAnswering(inst, chart, answer);
+    } catch (e) {
+      return e instanceof PineRuntimeError ? `${e.bar} ${e.line}:${e.column} ${e.message}` : String(e);
+    }
+    return { n: Array.from(inst.outputs.column(0)) };
+  };
+  for (const interpreted of [false, true]) {
+    it(`100,000 intrabars fill the array; 100,001 are a runtime error naming the call and the limit (${interpreted ? 'interpreter' : 'compiled'})`, () => {
+      expect(run(100_000, interpreted)).toEqual({ n: [100_000] });
+      expect(run(100_001, interpreted)).toBe('0 3:5 Runtime error at bar 0, 3:5: request.security_lower_tf(): this chart bar has more than 100,000 intrabars of "1", more than a Pine array holds (100,000 elements). Request a higher lower timeframe, or use a lower chart timeframe.');
+    });
+  }
+});
+
+describe('a runtime error quoting a script string of 40,000 characters (was an 80 kB message)', () => {
+  it('keeps its first 60 characters and its length; the message is at most 1,000 characters', () => {
+    const { program } = compile('//@version=6\nindicator("x")\nplot(request.security(str.repeat("A", 40000), "1D", close))\n');
+    if (!program) throw new Error('did not compile');
+    const inst = Instance.builder(program).timeframe('1D').build();
+    let msg = '';
+    try {
+      runBarsAnswering(inst, { time: Float64Array.of(Date.UTC(2024, 0, 1)), open: Float64Array.of(1), high: Float64Array.of(1), low: Float64Array.of(1), close: Float64Array.of(1), volume: Float64Array.of(1), length: 1 }, () => ({ datasets: null, why: 'not here' }));
+    } catch (e) {
+      msg = e instanceof PineRuntimeError ? e.detail : String(e);
+    }
+    expect(msg.length).toBeLessThanOrEqual(1000);
+    expect(msg).toContain(`"${'A'.repeat(60)}…" (40,000 characters)`);
   });
 });

@@ -60,7 +60,7 @@ plot(s)
     expect(err).toBeInstanceOf(PineRuntimeError);
     const e = err as PineRuntimeError;
     expect([e.bar, e.line, e.column]).toEqual([0, 5, 10]);
-    expect(e.message).toContain('Too many requests: symbol "T40", timeframe "1D" would be unique request number 41. A script can make at most 40 unique request.*() calls');
+    expect(e.message).toContain('Too many requests: symbol "T40", timeframe "1D" would be the 41st distinct symbol and timeframe requested. A script can make at most 40 unique request.*() calls');
   });
 
   test('40 tickers in the same loop run (the sum of 40 closes)', () => {
@@ -72,5 +72,26 @@ plot(s)
     const col = Array.from(inst.outputs.column(program.outputs[0]?.id ?? ''));
     // Every ticker's bars are the same: close 100 + day, 40 of them.
     expect(col).toEqual(Array.from({ length: 10 }, (_, i) => 40 * (100 + i)));
+  });
+
+  // A function holding a request, called with 50 symbols: 50 call sites of one pair each, which
+  // the compiler sees as one call (the same text); the 41st distinct pair stops it when it runs.
+  test('a function wrapping a request, called with 50 symbols, stops at the 41st pair; calls of one pair count once', () => {
+    const calls = (syms: string[]) => `//@version=6\nindicator("f")\nf(string s) => request.security(s, "1D", close)\nfloat t = 0\n${syms.map((s) => `t += f("${s}")`).join('\n')}\nplot(t)\n`;
+    const runOf = (text: string): string => {
+      const { program, diagnostics } = compile(text);
+      if (!program) throw new Error(diagnostics.map((d) => d.message).join('; '));
+      const inst = dailyInstance(program, { ticker: 'C', tickerid: 'X:C', session: '24x7', timezone: 'Etc/UTC' }, false);
+      try {
+        runBarsAnswering(inst, CHART, answer);
+      } catch (e) {
+        return e instanceof PineRuntimeError ? `${e.bar} ${e.line}:${e.column} ${e.message}` : String(e);
+      }
+      return `ok ${inst.outputs.column(program.outputs[0]?.id ?? '')[9]}`;
+    };
+    const r = runOf(calls(Array.from({ length: 50 }, (_, k) => `T${k}`)));
+    expect(r).toMatch(/^0 3:16 Runtime error at bar 0, 3:16: Too many requests: symbol "T40", timeframe "1D" would be the 41st distinct symbol and timeframe requested\./);
+    // 60 calls of one symbol: one pair; the sum of 60 closes of the last bar (100 + 9).
+    expect(runOf(calls(Array.from({ length: 60 }, () => 'T7')))).toBe(`ok ${60 * 109}`);
   });
 });

@@ -8,7 +8,7 @@
 // the same heap). Every array.* builtin is wrapped (withViews) so that a view argument is
 // refreshed from its base before the call and written back after it.
 
-import { FUNCTIONS, defineFn, type BuiltinImpl } from './registry.js';
+import { defineFn, functionsNamed, type BuiltinImpl } from './registry.js';
 import { newArray, type PineArray } from '../core/heap.js';
 import { arrayArg, arrayVariance } from './array.js';
 import { modeOf } from './matrix.js';
@@ -256,10 +256,8 @@ export function registerArrayExtra(): void {
     defineFn(`array.slice(id: array<${e}>, index_from: series int, index_to: series int): array<${e}>`, (rt, a, d) => sliceImpl(rt, a, d));
   }
   // Every array.* builtin (these and array.ts's) sees slices as views of their source.
-  for (const spec of FUNCTIONS) {
-    if (spec.name.startsWith('array.') && !spec.name.startsWith('array.new')) {
-      spec.impl = withViews(spec.impl);
-    }
+  for (const spec of functionsNamed((name) => name.startsWith('array.') && !name.startsWith('array.new'))) {
+    spec.impl = withViews(spec.impl);
   }
 }
 

@@ -10,8 +10,12 @@ export type Elem = 'int' | 'float' | 'bool' | 'color' | 'string' | 'label' | 'li
 export const SCALARS: readonly Elem[] = ['int', 'float', 'bool', 'color', 'string'];
 export const ELEMS: readonly Elem[] = [...SCALARS, 'label', 'line', 'box', 'table', 'polyline', 'linefill', 'chart.point'];
 
-export function isObjectElem(e: Elem): boolean {
-  return e === 'string' || e === 'chart.point';
+/** An element of a matrix of objects of a user-defined type (matrix.ts's `__omatrix.*`): `T`, bound
+ * by the compiler to the type; a reference in rt.o, na = null, like chart.point. */
+export type ObjectElem = 'T';
+
+export function isObjectElem(e: Elem | ObjectElem): boolean {
+  return e === 'string' || e === 'chart.point' || e === 'T';
 }
 
 export function naOfElem(e: Elem): unknown {
@@ -19,22 +23,22 @@ export function naOfElem(e: Elem): unknown {
 }
 
 /** The Pine source of an element type's default (`na`, or `false` for bool). */
-export function naText(e: Elem): string {
+export function naText(e: Elem | ObjectElem): string {
   return e === 'bool' ? 'false' : 'na';
 }
 
-export function readElem(rt: Runtime, e: Elem, i: number): unknown {
+export function readElem(rt: Runtime, e: Elem | ObjectElem, i: number): unknown {
   if (e === 'string') {
     const v = rt.o[i];
     return typeof v === 'string' ? v : null;
   }
-  if (e === 'chart.point') return rt.o[i] ?? null;
+  if (e === 'chart.point' || e === 'T') return rt.o[i] ?? null;
   return rt.f[i] ?? NaN;
 }
 
-export function writeElem(rt: Runtime, e: Elem, d: number, v: unknown): void {
+export function writeElem(rt: Runtime, e: Elem | ObjectElem, d: number, v: unknown): void {
   if (e === 'string') rt.o[d] = typeof v === 'string' ? v : null;
-  else if (e === 'chart.point') rt.o[d] = v ?? null;
+  else if (e === 'chart.point' || e === 'T') rt.o[d] = v ?? null;
   else if (e === 'bool') rt.f[d] = typeof v === 'number' && v === v && v !== 0 ? 1 : 0;
   else rt.f[d] = typeof v === 'number' ? v : NaN;
 }

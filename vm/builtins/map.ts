@@ -6,7 +6,7 @@
 // Each function is defined once per (key, value) type pair, so the checker picks the overload
 // from the map's type and the implementation knows statically where keys and values live.
 
-import { defineFn } from './registry.js';
+import { deferFunctions, defineFn } from './registry.js';
 import { newArray } from '../core/heap.js';
 import { newMap, mapFind, mapIndex, type PineMap } from './collections-heap.js';
 import { ELEMS, SCALARS, heapArg, readElem, writeElem, naOfElem } from './collection-io.js';
@@ -53,9 +53,17 @@ export function mapRemove(m: PineMap, key: unknown): unknown {
 
 let registered = false;
 
+/** The map.* functions, in the order defineMap first defines them (see deferFunctions). */
+const MAP_FUNCTIONS = ['map.new', 'map.put', 'map.get', 'map.contains', 'map.remove', 'map.keys', 'map.values', 'map.size', 'map.clear', 'map.copy', 'map.__key_at', 'map.__value_at', 'map.put_all'];
+
+/** Registers map.* (defined on first use: deferFunctions). */
 export function registerMap(): void {
   if (registered) return;
   registered = true;
+  deferFunctions(MAP_FUNCTIONS, defineMap);
+}
+
+function defineMap(): void {
   for (const ke of SCALARS) {
     for (const ve of ELEMS) {
       const M = `map<${ke}, ${ve}>`;

@@ -5,10 +5,10 @@
 // mode, sort, det, inv, pinv, rank, trace, eigenvalues, eigenvectors and the is_* predicates (the
 // math lives in matrix-math.ts). Pine's limit: 100,000 elements per matrix.
 
-import { defineFn } from './registry.js';
+import { deferFunctions, defineFn, defineFn as define } from './registry.js';
 import { newArray, type PineArray } from '../core/heap.js';
 import { newMatrix, type PineMatrix } from './collections-heap.js';
-import { ELEMS, heapArg, naText, readElem, writeElem, isObjectElem, type Elem } from './collection-io.js';
+import { ELEMS, heapArg, naText, readElem, writeElem, isObjectElem, type Elem, type ObjectElem } from './collection-io.js';
 import { arrayMedian } from './array.js';
 import { determinant, eigen, inverse, kron, multiply, power, pseudoInverse, rank, type Mat, type Tick } from './matrix-math.js';
 import type { Runtime } from '../core/runtime.js';
@@ -85,17 +85,47 @@ export function modeOf(xs: number[]): number {
 
 let registered = false;
 
+/** The matrix.* functions, in the order defineMatrix first defines them (see deferFunctions). */
+const MATRIX_FUNCTIONS = [
+  'matrix.new', 'matrix.get', 'matrix.set', 'matrix.row', 'matrix.col', 'matrix.rows',
+  'matrix.columns', 'matrix.elements_count', 'matrix.add_row', 'matrix.add_col',
+  'matrix.remove_row', 'matrix.remove_col', 'matrix.swap_rows', 'matrix.swap_columns',
+  'matrix.fill', 'matrix.copy', 'matrix.submatrix', 'matrix.reverse', 'matrix.reshape',
+  'matrix.concat', 'matrix.transpose', 'matrix.is_square', 'matrix.sort', 'matrix.sum',
+  'matrix.diff', 'matrix.mult', 'matrix.kron', 'matrix.pow', 'matrix.avg', 'matrix.max',
+  'matrix.min', 'matrix.median', 'matrix.mode', 'matrix.trace', 'matrix.det', 'matrix.inv',
+  'matrix.pinv', 'matrix.rank', 'matrix.eigenvalues', 'matrix.eigenvectors', 'matrix.is_zero',
+  'matrix.is_binary', 'matrix.is_identity', 'matrix.is_diagonal', 'matrix.is_antidiagonal',
+  'matrix.is_symmetric', 'matrix.is_antisymmetric', 'matrix.is_triangular', 'matrix.is_stochastic',
+  // Matrices of objects of user-defined types (registerGeneric('T'), defined last).
+  ...['new', 'get', 'set', 'row', 'col', 'rows', 'columns', 'elements_count', 'add_row', 'add_col',
+    'remove_row', 'remove_col', 'swap_rows', 'swap_columns', 'fill', 'copy', 'submatrix', 'reverse',
+    'reshape', 'concat', 'transpose', 'is_square'].map((n) => `__omatrix.${n}`),
+];
+
+/** Registers matrix.* (defined on first use: deferFunctions). */
 export function registerMatrix(): void {
   if (registered) return;
   registered = true;
-  for (const e of ELEMS) registerGeneric(e);
-  for (const e of ['int', 'float'] as const) registerNumeric(e);
+  deferFunctions(MATRIX_FUNCTIONS, defineMatrix);
 }
 
-function registerGeneric(e: Elem): void {
+function defineMatrix(): void {
+  for (const e of ELEMS) registerGeneric(e);
+  for (const e of ['int', 'float'] as const) registerNumeric(e);
+  // Matrices of objects of user-defined types (`matrix.new<Point>()`): the compiler routes a matrix
+  // call whose element type is a user-defined type to these `__omatrix.*` overloads, T bound to it.
+  registerGeneric('T');
+}
+
+function registerGeneric(e: Elem | ObjectElem): void {
   const M = `matrix<${e}>`;
   const A = `array<${e}>`;
   const T = `series ${e}`;
+  // `__omatrix.<name>` for matrices of objects; the runtime errors name Pine's `matrix.<name>`.
+  const defineFn = (sig: string, impl: Parameters<typeof define>[1]): void => {
+    define(e === 'T' ? `__o${sig.replace('matrix.new<T>(', 'matrix.new(')}` : sig, impl);
+  };
   defineFn(`matrix.new<${e}>(rows: series int = 0, columns: series int = 0, initial_value: ${T} = ${naText(e)}): ${M}`, (rt, a, d) => {
     const rows = rt.f[a] ?? NaN;
     const cols = rt.f[a + 1] ?? NaN;

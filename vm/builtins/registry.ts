@@ -68,7 +68,8 @@ export interface FnOptions {
 }
 
 export interface FnSpec {
-  /** Index in FUNCTIONS; stable within one build of the VM only. */
+  /** Index in FUNCTIONS; stable within one build of the VM only (and, while families of
+   * deferFunctions are still pending, within one process). */
   id: number;
   name: string;
   /** Overload number among functions of the same name, in definition order. */
@@ -107,8 +108,105 @@ export interface VarSpec {
   impl: VarImpl;
 }
 
-export const FUNCTIONS: FnSpec[] = [];
+/** Every spec, in definition order (families of deferFunctions at the place they were deferred). */
+const ALL: DeclaredFn[] = [];
 const FN_BY_NAME = new Map<string, FnSpec[]>();
+
+/** Every builtin function, in definition order. Reading it defines the families still deferred
+ * (deferFunctions), so it is the whole registry, in the same order as if none had been deferred. */
+export const FUNCTIONS: readonly FnSpec[] = new Proxy(ALL, {
+  get(target, key) {
+    defineDeferred();
+    return Reflect.get(target, key) as unknown;
+  },
+});
+
+// ---------------------------------------------------------------------------------------------
+// Deferred families. map.* and matrix.* are defined once per element type (~1,200 specs, two
+// thirds of the registry): made at import, they were ~40% of the CLI's load time, for scripts that
+// mostly use neither. deferFunctions keeps their names' places (the order of allFunctionNames,
+// which "did you mean" suggestions follow) and defines the whole family - its overloads in their
+// order, so a program's (name, overload) keys are the same - on the first lookup of one of its names,
+// on a definition of one of its names elsewhere, or on a read of FUNCTIONS.
+
+interface Family {
+  /** The family's names in the order `define` first defines them. */
+  readonly names: readonly string[];
+  readonly define: () => void;
+  /** Its specs' place in definition order: `at` plus a fraction (see order). */
+  readonly at: number;
+  defined: boolean;
+}
+
+/** The pending family of each name not yet defined. */
+const PENDING = new Map<string, Family>();
+/** The family being defined, or null. */
+let defining: Family | null = null;
+/** Definition order: a spec's place in ALL (see defineDeferred). */
+const ORDER = new Map<FnSpec, number>();
+/** Specs defined so far (a deferred family takes one place in this count for all its specs). */
+let places = 0;
+/** Whether ALL must be sorted again by ORDER (a family was defined after later specs). */
+let unsorted = false;
+
+/** Defers the definitions `define` makes (of exactly the functions `names`, first defined in
+ * that order) to the first use of one of those names (see above). */
+export function deferFunctions(names: readonly string[], define: () => void): void {
+  const family: Family = { names, define, at: places++, defined: false };
+  for (const name of names) {
+    if (FN_BY_NAME.has(name)) throw new Error(`deferFunctions: '${name}' is defined already.`);
+    FN_BY_NAME.set(name, []);
+    PENDING.set(name, family);
+  }
+}
+
+function defineFamily(family: Family): void {
+  if (family.defined) return;
+  family.defined = true;
+  for (const name of family.names) PENDING.delete(name);
+  const from = ALL.length;
+  const outer = defining;
+  defining = family;
+  try {
+    family.define();
+  } finally {
+    defining = outer;
+  }
+  // The family's specs take its place in definition order, in the order made.
+  const n = ALL.length - from;
+  for (let k = 0; k < n; k++) ORDER.set(ALL[from + k] as DeclaredFn, family.at + (k + 1) / (n + 1));
+  if (n > 0) unsorted = true;
+  const seen: string[] = [];
+  for (let k = from; k < ALL.length; k++) {
+    const name = (ALL[k] as DeclaredFn).name;
+    if (!seen.includes(name)) seen.push(name);
+  }
+  if (seen.join('|') !== family.names.join('|')) {
+    throw new Error(`deferFunctions: the family of '${family.names[0] ?? ''}' defined ${seen.join(', ')} (declared: ${family.names.join(', ')}).`);
+  }
+}
+
+/** Defines every family still pending, and puts ALL in definition order (ids = indexes). */
+function defineDeferred(): void {
+  if (PENDING.size !== 0) for (const family of [...new Set(PENDING.values())]) defineFamily(family);
+  if (!unsorted) return;
+  unsorted = false;
+  ALL.sort((a, b) => (ORDER.get(a) ?? 0) - (ORDER.get(b) ?? 0));
+  for (let i = 0; i < ALL.length; i++) (ALL[i] as DeclaredFn).id = i;
+}
+
+/** The specs of every defined function whose name passes `test` (pending families are defined
+ * when one of their names passes), in definition order within each name. */
+export function functionsNamed(test: (name: string) => boolean): FnSpec[] {
+  const out: FnSpec[] = [];
+  for (const [name, specs] of FN_BY_NAME) {
+    if (!test(name)) continue;
+    const family = PENDING.get(name);
+    if (family !== undefined) defineFamily(family);
+    for (const spec of specs) out.push(spec);
+  }
+  return out;
+}
 const VAR_BY_NAME = new Map<string, VarSpec>();
 
 /** The name a signature declares (what parseSignature reads first), without parsing the rest. */
@@ -121,7 +219,7 @@ class DeclaredFn implements FnSpec {
   // Fields are `declare`d and set in the constructor: a class field (or a parameter property) is
   // defined on each instance by an initializer first, then assigned - twice the work for each of
   // the ~1,900 specs made at import (cold code at every start of the CLI).
-  declare readonly id: number;
+  declare id: number;
   declare readonly name: string;
   declare readonly overload: number;
   declare readonly signature: string;
@@ -206,9 +304,14 @@ function signatureName(signature: string): string | undefined {
 export function defineFn(signature: string, impl: BuiltinImpl, opts: FnOptions = {}): FnSpec {
   const name = signatureName(signature);
   if (name === undefined) throw new Error(`Bad signature '${signature}': expected a name at 0.`);
+  const family = PENDING.get(name);
+  if (family !== undefined) defineFamily(family);
+  if (defining !== null && !defining.names.includes(name)) {
+    throw new Error(`deferFunctions: the family of '${defining.names[0] ?? ''}' defines '${name}', which it does not declare.`);
+  }
   const overloads = FN_BY_NAME.get(name) ?? [];
   const spec = new DeclaredFn(
-    FUNCTIONS.length,
+    ALL.length,
     name,
     overloads.length,
     signature,
@@ -225,7 +328,8 @@ export function defineFn(signature: string, impl: BuiltinImpl, opts: FnOptions =
   );
   overloads.push(spec);
   FN_BY_NAME.set(name, overloads);
-  FUNCTIONS.push(spec);
+  ALL.push(spec);
+  ORDER.set(spec, defining !== null ? -1 : places++);
   return spec;
 }
 
@@ -268,6 +372,10 @@ export function defineVar(signature: string, impl: VarImpl): VarSpec {
 }
 
 export function lookupFn(name: string): readonly FnSpec[] | undefined {
+  if (PENDING.size !== 0) {
+    const family = PENDING.get(name);
+    if (family !== undefined) defineFamily(family);
+  }
   return FN_BY_NAME.get(name);
 }
 
@@ -293,6 +401,10 @@ export function allVariableNames(): string[] {
 
 /** Finds a function by name and overload index (used when loading a Program). */
 export function fnByKey(name: string, overload: number): FnSpec | undefined {
+  if (PENDING.size !== 0) {
+    const family = PENDING.get(name);
+    if (family !== undefined) defineFamily(family);
+  }
   return FN_BY_NAME.get(name)?.[overload];
 }
 

@@ -672,9 +672,12 @@ function run(a: RunArgs): number {
     if (!parseTimeframe(dataTf)) throw usage(`unknown timeframe '${dataTf}' (e.g. 1, 15, 60, 1D, 1W, 1M)`, 'run');
     const tf = a.chartTimeframe ?? dataTf;
     if (a.chartTimeframe !== null) bars = chartBars(bars, symbol.info, dataTf, a.chartTimeframe, dataPath);
+    // calc_bars_count: the script runs on the last N bars; a request of the chart's own symbol is
+    // answered with every bar (its periods and history are the whole data's, as on TradingView).
+    const whole = bars;
     bars = calcBarsData(program, bars);
     inst = Instance.builder(program).symbol(symbol.info).timeframe(tf).inputs(inputs).totalBars(bars.length).build();
-    chart = { bars, timeframe: tf, symbol: symbol.info };
+    chart = { bars: whole, timeframe: tf, symbol: symbol.info };
   }
   return runFrom(a, program, inst, bars, from, dataPath, null, chart);
 }

@@ -116,7 +116,9 @@ export class TextSink {
         this.flush(JSON_ITEM_BYTES);
         room = ((this.buf.length - this.pos) / JSON_ITEM_BYTES) | 0;
       }
-      const end = Math.min(n, i + room);
+      // JSON_BATCH items a call at most: V8 compiles writeJsonItems once, for its next call, not
+      // first on-stack for a call in progress and then again (see csv-bytes.ts, PLAIN_BATCH).
+      const end = Math.min(n, i + room, i + JSON_BATCH);
       this.pos = writeJsonItems(this.buf, this.pos, values, i, end, first && i === 0);
       i = end;
     }
@@ -170,6 +172,9 @@ export class TextSink {
 const CHUNK_BYTES = 1 << 20;
 /** Most bytes of one JSON array item: `, ` and a number. */
 export const JSON_ITEM_BYTES = 2 + MAX_NUMBER_BYTES;
+
+/** Items a call of writeJsonItems writes at most (TextSink.jsonNumbers). */
+const JSON_BATCH = 2048;
 
 /** Writes values[from, to) as JSON array items into `out` at `pos` (room for JSON_ITEM_BYTES each):
  * each number as JavaScript prints it, `null` for NaN and ±Infinity, each after `, ` but the first

@@ -66,10 +66,12 @@ function writePair(out: Uint8Array, at: number, v: number): void {
 /** Scratch digits of the integer being written. */
 const DIGITS = new Uint8Array(24);
 
-/** The low part of the last exact product (its high part is returned). */
-let productLow = 0;
+/** The low part of the last exact product (its high part is returned), in a typed array: a double
+ * stored in a module-level `let` is boxed into a fresh heap number at every store (~16 bytes per
+ * number written, and the young-generation collections that come with them). */
+const PRODUCT_LOW = new Float64Array(1);
 
-/** a * 10^q exactly, as the returned double plus `productLow`. */
+/** a * 10^q exactly, as the returned double plus PRODUCT_LOW[0]. */
 function exactTimesPow10(a: number, q: number): number {
   const b = POW10[q] as number;
   const p = a * b;
@@ -78,7 +80,7 @@ function exactTimesPow10(a: number, q: number): number {
   const al = a - ah;
   const bh = POW10_HI[q] as number;
   const bl = POW10_LO[q] as number;
-  productLow = ah * bh - p + ah * bl + al * bh + al * bl;
+  PRODUCT_LOW[0] = ah * bh - p + ah * bl + al * bh + al * bl;
   return p;
 }
 
@@ -110,6 +112,16 @@ function writeInteger(out: Uint8Array, pos: number, v: number): number {
   return pos + 8;
 }
 
+/** Writes String(|x|) for x = SHORTEST_ARG[0], the cases writeShortestOf leaves to String. The
+ * value is read again here (and a power of two from its table), not passed from writeShortestOf's
+ * own double: a call of String with that double, once it has run (the warm-up runs every case),
+ * made the optimised writeShortestOf box it into a heap number before it knew whether it would
+ * call String - for every number it wrote (32 bytes a number with the product's low part, below;
+ * bench (a)'s 600k numbers then made six young-generation collections). */
+function writeAbsArg(out: Uint8Array, pos: number): number {
+  return writeAscii(out, pos, String(Math.abs(SHORTEST_ARG[0] as number)));
+}
+
 /** Most bytes writeShortest writes (String of a double is at most 25 characters). */
 export const MAX_NUMBER_BYTES = 25;
 
@@ -137,7 +149,7 @@ export function writeShortestOf(out: Uint8Array, pos: number): number {
   if (a === Math.floor(a)) return writeInteger(out, pos, a);
   f64[0] = a;
   const exp = (u32[HI] as number) >>> 20; // biased exponent (a is positive and normal)
-  if (a === POW2[exp]) return writeAscii(out, pos, String(a)); // a power of two
+  if (a === POW2[exp]) return writeAscii(out, pos, String(POW2[exp])); // a power of two (see writeAbsArg)
   const halfUlp = HALF_ULP[exp] as number;
   // Decimal exponent n: 10^(n-1) <= a < 10^n.
   let n = N_ESTIMATE[exp] as number;
@@ -149,7 +161,7 @@ export function writeShortestOf(out: Uint8Array, pos: number): number {
   const q = 17 - n;
   const half = halfUlp * (POW10[q] as number); // the interval that reads back as a, in units of y
   const yh = exactTimesPow10(a, q);
-  const yl = productLow;
+  const yl = PRODUCT_LOW[0] as number;
   let hi = Math.floor(yh / 1e8);
   let r = yh - hi * 1e8;
   if (r < 0) {
@@ -189,12 +201,12 @@ export function writeShortestOf(out: Uint8Array, pos: number): number {
   let t = r10 + f;
   let up = t > 5;
   let dist = up ? 10 - t : t;
-  if ((t > 5 - 1e-9 && t < 5 + 1e-9) || (dist > half - 1e-9 && dist < half + 1e-9)) return writeAscii(out, pos, String(a));
+  if ((t > 5 - 1e-9 && t < 5 + 1e-9) || (dist > half - 1e-9 && dist < half + 1e-9)) return writeAbsArg(out, pos);
   if (dist < half) {
     const t15 = r100 + f;
     const up15 = t15 > 50;
     const dist15 = up15 ? 100 - t15 : t15;
-    if ((t15 > 50 - 1e-9 && t15 < 50 + 1e-9) || (dist15 > half - 1e-9 && dist15 < half + 1e-9)) return writeAscii(out, pos, String(a));
+    if ((t15 > 50 - 1e-9 && t15 < 50 + 1e-9) || (dist15 > half - 1e-9 && dist15 < half + 1e-9)) return writeAbsArg(out, pos);
     if (dist15 < half) {
       unit = 100;
       rem = r100;
@@ -206,8 +218,8 @@ export function writeShortestOf(out: Uint8Array, pos: number): number {
     t = f;
     up = t > 0.5;
     dist = up ? 1 - t : t;
-    if ((t > 0.5 - 1e-9 && t < 0.5 + 1e-9) || (dist > half - 1e-9 && dist < half + 1e-9)) return writeAscii(out, pos, String(a));
-    if (!(dist < half)) return writeAscii(out, pos, String(a)); // cannot happen: 17 digits always read back
+    if ((t > 0.5 - 1e-9 && t < 0.5 + 1e-9) || (dist > half - 1e-9 && dist < half + 1e-9)) return writeAbsArg(out, pos);
+    if (!(dist < half)) return writeAbsArg(out, pos); // cannot happen: 17 digits always read back
   }
   low = low - rem + (up ? unit : 0);
   let high = hi | 0;
@@ -216,7 +228,7 @@ export function writeShortestOf(out: Uint8Array, pos: number): number {
     high += 1;
   }
   // 17 digits exactly (a carry up to 10^17, or an exponent estimate off by one, goes to String).
-  if (hi < 1e8 || high >= 1000000000) return writeAscii(out, pos, String(a));
+  if (hi < 1e8 || high >= 1000000000) return writeAbsArg(out, pos);
   // Fixed notation as Number.prototype.toString writes it (n is -5..15 here). The 17 digits are
   // written in a row, two at a time: after `0.` and -n zeros when n <= 0; else one place to the
   // right, and the first n then moved one place left to make room for the point. Trailing zeros
@@ -262,8 +274,8 @@ export function writeShortestOf(out: Uint8Array, pos: number): number {
 /** Warm-up, for `evergreen run` (called before it reads the data). V8 optimises writeShortestOf
  * from what it has seen run; a path never run by then (an integer, a power of two, one of String's
  * cases) deoptimises it when first met, and it runs unoptimised until compiled again. Running every
- * path a few times records their types first; a few thousand ordinary numbers more (~1 ms) have it
- * compiled on a background thread while the CLI reads its data and runs the script, instead of
+ * path a few times records their types first; 1,200 ordinary numbers more have it marked for
+ * optimisation (at ~750 here; --trace-opt) and compiled on a background thread while the CLI reads its data and runs the script, instead of
  * while it writes the first numbers (its compile took 8-150 ms there, by the machine's load). Into
  * a Buffer, as the CLI's writers use. Only once: true when this call did it. */
 export function warmUpShortest(): boolean {
@@ -271,7 +283,7 @@ export function warmUpShortest(): boolean {
   warmedUp = true;
   const scratch = Buffer.alloc(MAX_NUMBER_BYTES);
   for (let i = 0; i < 8; i++) for (const x of [0.1, -2.5, 12, 3e9, 0.5, 1e21, 1e-7, 123.456, 0]) writeShortest(scratch, 0, x);
-  for (let i = 1; i <= 2000; i++) writeShortest(scratch, 0, i * 0.37 + 100 / i);
+  for (let i = 1; i <= 1200; i++) writeShortest(scratch, 0, i * 0.37 + 100 / i);
   return true;
 }
 let warmedUp = false;

@@ -144,13 +144,14 @@ export function tryOverload(spec: FnSpec, args: ArgInfo[], version: number): Mat
       bindT = u;
       return null;
     }
-    if (p.type.base === 'array' && p.type.elem?.base === 'T' && v.base === 'array' && v.elem) {
-      // `array<T>` (arrays of objects, builtins/object-arrays.ts): binds T to the element type.
+    if ((p.type.base === 'array' || p.type.base === 'matrix') && p.type.elem?.base === 'T' && v.base === p.type.base && v.elem) {
+      // `array<T>`, `matrix<T>` (of objects: builtins/object-arrays.ts, matrix.ts `__omatrix.*`):
+      // binds T to the element type.
       if (bindT === null) {
         bindT = { ...v.elem };
         return null;
       }
-      return sameBase(bindT, v.elem) ? null : `${label}: expected array<${baseName(bindT)}> like the other arguments, got ${baseName(v)}`;
+      return sameBase(bindT, v.elem) ? null : `${label}: expected ${p.type.base}<${baseName(bindT)}> like the other arguments, got ${baseName(v)}`;
     }
     const want = sigToPType(p.type, bindT);
     const a = assignable(v, want, version);

@@ -282,14 +282,14 @@ export class BarFeed {
     const f = this.m.f;
     const b = this.info;
     b.index = this.m.bar;
-    b.time = f[R.time] as number;
-    b.open = f[R.open] as number;
-    b.high = f[R.high] as number;
-    b.low = f[R.low] as number;
-    b.close = f[R.close] as number;
-    b.volume = f[R.volume] as number;
-    b.realtime = f[R.isRealtime] === 1;
-    b.confirmed = f[R.isConfirmed] === 1;
+    b.time = f[TIME] as number;
+    b.open = f[OPEN] as number;
+    b.high = f[HIGH] as number;
+    b.low = f[LOW] as number;
+    b.close = f[CLOSE] as number;
+    b.volume = f[VOLUME] as number;
+    b.realtime = f[IS_REALTIME] === 1;
+    b.confirmed = f[IS_CONFIRMED] === 1;
     return b;
   }
 }

@@ -124,7 +124,14 @@ function ownTicker(m: ContextHost, sym: unknown): boolean {
  * execution id (higher-timeframe bar index) the expression runs with. */
 export function ctxEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, flags: number, rate = 1): number {
   // (A symbol this slot already serves as another symbol's is not parsed as a ticker id again.)
-  if ((flags & CTX_LOWER) !== 0 || (sym !== null && sym !== '' && sym !== m.syminfo.tickerid && sym !== m.syminfo.ticker && (sym === m.feedSym[s] || !ownTicker(m, sym)))) {
+  if (
+    (flags & CTX_LOWER) !== 0 ||
+    (sym !== null &&
+      sym !== '' &&
+      (sym === m.syminfo.tickerid || sym === m.syminfo.ticker
+        ? m.data.wholeOwn // calc_bars_count: the chart's own plain bars from the host (request-data.ts)
+        : sym === m.feedSym[s] || !ownTicker(m, sym)))
+  ) {
     return otherEnter(m, s, tf, sym, flags);
   }
   let st = m.cs[s] as RequestState | undefined;

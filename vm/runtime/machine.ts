@@ -10,7 +10,7 @@
 import type { Program } from '../bytecode/program.js';
 import type { BuiltinImpl } from '../builtins/registry.js';
 import { resolveBuiltins } from './builtin-table.js';
-import { LineMap } from '../core/diagnostics.js';
+import { LineMap, shortenMessage } from '../core/diagnostics.js';
 import type { OutputStore } from './outputs.js';
 import { FailSignal, PineRuntimeError, type StackFrame } from '../core/errors.js';
 import type {
@@ -163,6 +163,10 @@ export class Machine implements Runtime, ScriptState {
     this.syminfo = init.syminfo;
     this.chartSyminfo = init.syminfo;
     this.data.own = init.syminfo;
+    // indicator()/strategy()(calc_bars_count = N): the chart's own symbol is requested from the host
+    // (its whole data), not folded from the chart's N bars (compiler/lower/request.ts).
+    const cbc = program.meta.options.calc_bars_count;
+    this.data.wholeOwn = typeof cbc === 'number' && cbc > 0;
     this.timeframe = init.timeframe;
     this.chartTimeframe = init.timeframe;
     this.version = program.version;
@@ -816,7 +820,8 @@ export class Machine implements Runtime, ScriptState {
     const message = e instanceof FailSignal ? e.message : e instanceof Error ? `Internal error: ${e.message}` : String(e);
     const stack = this.stackAt(pc);
     const top = stack[0] ?? { fn: 'main', line: 0, column: 0 };
-    return new PineRuntimeError(code, message, this.bar, top.line, top.column, stack);
+    // (A message quoting a script's own string of 40,000 characters stays one readable line.)
+    return new PineRuntimeError(code, shortenMessage(message), this.bar, top.line, top.column, stack);
   }
 
   /** The script call stack at `pc`, innermost first. */

@@ -114,6 +114,9 @@ function feedBars(bars: BarColumns, sym: SymbolInfo, from: TimeframeInfo, to: Ti
 export class RequestData {
   /** The chart's symbol information (the machine sets it): the base of its own ticker's datasets. */
   own: SymbolInfo | null = null;
+  /** The chart's own ticker is requested from the host like another symbol's (the script declares
+   * calc_bars_count: the chart holds only the data's last bars). */
+  wholeOwn = false;
   private readonly answers = new Map<string, Answer>();
   private readonly feeds = new Map<string, FeedBars | NoData>();
 

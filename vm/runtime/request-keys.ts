@@ -42,6 +42,9 @@ export function ctxKey(m: KeysHost, s: number, sym: unknown, tf: unknown, c0: nu
   }
   if (home.back !== undefined) return; // (swapped in already: a bar resumed before its CTX_OUT)
   if (home.hk !== true) {
+    // A dynamic call site's first pair: one context more (a function wrapping a request, called
+    // with 50 symbols, is 50 call sites of one pair each).
+    checkContextCount(m, sym, tf);
     home.hk = true;
     home.hs = sym;
     home.ht = tf;
@@ -80,22 +83,38 @@ export function ctxUnkey(m: KeysHost, s: number): void {
   swap(m, k);
 }
 
-/** Fails when one more context would pass MAX_REQUEST_CONTEXTS. Counts the request states in the
- * call-site slots (each entered request call site) and the further pairs each keeps: only when a
- * dynamic request opens a new pair, so at most MAX_REQUEST_CONTEXTS scans of the slots a run. */
+/** Fails when the pair (sym, tf) would be one more distinct pair than MAX_REQUEST_CONTEXTS. Counts the
+ * distinct (symbol, timeframe) pairs of the request states in the call-site slots: a written-out
+ * site's pair, a dynamic site's first pair and each further pair it keeps. Distinct pairs, not call
+ * sites: two calls of the same pair (a function holding a request, called from many places) may be
+ * the same call, which TradingView counts once; calls that differ only by their expression are
+ * counted by the compiler (lower/request-limit.ts). Runs only when a dynamic request opens a new
+ * pair, so at most a few times per call site in a run. */
 function checkContextCount(m: KeysHost, sym: unknown, tf: unknown): void {
-  let n = 1;
+  const pairs = new Set<string>();
   for (const x of m.cs) {
     if (typeof x !== 'object' || x === null || !('kform' in x) || !('wform' in x)) continue;
-    const keyed = (x as RequestState).keyed;
-    n += 1 + (keyed === undefined ? 0 : Object.keys(keyed).length);
+    const st = x as RequestState;
+    if (st.hk === true) pairs.add(`${String(st.hs)}\u0000${String(st.ht)}`);
+    else if (st.okey !== '') pairs.add(st.okey);
+    else if (st.tf !== '') pairs.add(`null\u0000${st.tf}`);
+    if (st.keyed !== undefined) for (const k of Object.keys(st.keyed)) pairs.add(k);
   }
+  const key = `${String(sym)}\u0000${String(tf)}`;
+  if (pairs.has(key)) return;
+  const n = pairs.size + 1;
   if (n <= MAX_REQUEST_CONTEXTS) return;
   const show = (v: unknown): string => {
     if (typeof v !== 'string' || v === '') return 'the chart\'s';
     return v.length > 60 ? `${JSON.stringify(v.slice(0, 40))}… (${v.length.toLocaleString('en-US')} characters)` : JSON.stringify(v);
   };
-  m.fail('too-many-requests', `Too many requests: symbol ${show(sym)}, timeframe ${show(tf)} would be unique request number ${n}. A script can make at most ${MAX_REQUEST_CONTEXTS} unique request.*() calls (each distinct symbol, timeframe and expression counts; TradingView's limit, 64 on some of its plans).`);
+  m.fail('too-many-requests', `Too many requests: symbol ${show(sym)}, timeframe ${show(tf)} would be the ${ordinal(n)} distinct symbol and timeframe requested. A script can make at most ${MAX_REQUEST_CONTEXTS} unique request.*() calls (TradingView's limit, 64 on some of its plans).`);
+}
+
+function ordinal(n: number): string {
+  const t = n % 100;
+  const suffix = t >= 11 && t <= 13 ? 'th' : n % 10 === 1 ? 'st' : n % 10 === 2 ? 'nd' : n % 10 === 3 ? 'rd' : 'th';
+  return `${n}${suffix}`;
 }
 
 /** A new pair's context: a fresh request state and expression state of the ranges' shapes. */

@@ -21,6 +21,7 @@ import type { BarColumns } from '../data/bars.js';
 import type { SymbolInfo, TimeframeInfo } from '../core/runtime.js';
 import { parseTimeframe, timeframeSeconds } from '../builtins/time/timeframe.js';
 import { newArray } from '../core/heap.js';
+import { MAX_ARRAY_SIZE } from '../builtins/array.js';
 import { DataNeeded, feedBarsOf, NoData, type FeedBars } from './request-data.js';
 import { convertBars, CURRENCY_SEP, inCurrency, invertBars, ratePair } from './request-currency.js';
 import {
@@ -269,7 +270,11 @@ export function ctxLoop(m: ContextHost, s: number, src: number, count: number): 
     if (count === n) for (let j = 0; j < n; j++) prev[j] = f[src + j] as number;
     else readValues(m, prev, src, n, (count - n) / CTX_STRINGS);
     // Intrabar values, row by row (n per intrabar: a tuple's values side by side).
-    if (lower && (bars.time[st.oi - 1] as number) >= st.ct) for (let j = 0; j < n; j++) st.items.push(prev[j] as RequestedValue);
+    if (lower && (bars.time[st.oi - 1] as number) >= st.ct) {
+      // One array element per intrabar: no more than an array holds (checked before it grows).
+      if (st.items.length >= n * MAX_ARRAY_SIZE) tooManyIntrabars(m, st);
+      for (let j = 0; j < n; j++) st.items.push(prev[j] as RequestedValue);
+    }
     else if (st.olow === true && st.ofb !== st.savedBar && (bars.time[st.oi - 1] as number) >= st.ct) {
       // The chart bar's first intrabar (lookahead_on shows it).
       const first = st.ofirst ?? (st.ofirst = []);
@@ -401,6 +406,13 @@ export function otherLeave(m: ContextHost, st: RequestState, dst: number, n: num
   if (mask !== 0) writeValues(m, out, dst, n, mask);
   else for (let j = 0; j < n; j++) f[dst + j] = out === null ? NaN : ((out[j] as number | undefined) ?? NaN);
   return st.savedBar;
+}
+
+/** A chart bar with more intrabars than a Pine array holds (a 3-month chart over 1-minute bars). */
+function tooManyIntrabars(m: ContextHost, st: RequestState): never {
+  const tf = st.okey.slice(st.okey.indexOf('\u0000') + 1) || st.tf;
+  backToChartBar(m, st); // (the error names the chart bar, not the intrabar being loaded)
+  return m.fail('array-too-large', `request.security_lower_tf(): this chart bar has more than ${MAX_ARRAY_SIZE.toLocaleString('en-US')} intrabars${tf === '' ? '' : ` of "${tf}"`}, more than a Pine array holds (${MAX_ARRAY_SIZE.toLocaleString('en-US')} elements). Request a higher lower timeframe, or use a lower chart timeframe.`);
 }
 
 /** CTX_OUT_ARR: leaves a lower-timeframe request: restores the chart bar; o[dst..dst+n-1] := the

@@ -19,7 +19,8 @@ import type { SymbolInfo } from '../core/runtime.js';
 import { R } from '../core/registers.js';
 import type { BarColumns } from '../data/bars.js';
 import { HOST_STEPS, pushBarSeries, type BarInfo, type HostStep } from './bar-feed.js';
-import { finishBar, finishSameDay, marginQuiet, processBar, processTick, type BarView, type FillHook, type LowerBars } from '../builtins/strategy/broker.js';
+import { marginQuiet, processBar, processTick, type BarView, type FillHook, type LowerBars } from '../builtins/strategy/broker.js';
+import { finishBar, finishSameDay } from '../builtins/strategy/bar-close.js';
 import type { Broker } from '../builtins/strategy/state.js';
 import { brokerFor, dayAndMonth, HOST_KEY, localDay } from '../builtins/strategy/index.js';
 import { captureTick, rollbackTick, varipSlots, type VaripSlots } from './state-ops.js';
@@ -35,6 +36,9 @@ interface StepTarget extends ScriptState {
 }
 
 const VIEW: BarView = { bar: 0, time: 0, open: 0, high: 0, low: 0, close: 0 };
+
+/** The registers the per-bar code reads, as module constants (no load of `R` per bar). */
+const { high: HIGH, low: LOW } = R;
 
 function view(bar: BarInfo): BarView {
   VIEW.bar = bar.index;
@@ -205,7 +209,7 @@ function quietBefore(b: Broker, bar: BarInfo): boolean {
  * low are compared with the position's margin-call prices (elsewhere the answer is not used). */
 function quietNext(m: StepTarget, b: Broker, bar: BarInfo): boolean {
   if (b.orders.length !== 0 || b.tickBar === bar.index + 1 || b.firstPrice !== b.firstPrice) return false;
-  return b.open.n === 0 || marginQuiet(b, m.f[R.high] as number, m.f[R.low] as number);
+  return b.open.n === 0 || marginQuiet(b, m.f[HIGH] as number, m.f[LOW] as number);
 }
 
 const brokerStep: HostStep = {

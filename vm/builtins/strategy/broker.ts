@@ -6,6 +6,7 @@
 // of the bar that placed them. Positions are lists of open trades (FIFO), reversals close the
 // open side first, OCA groups cancel or reduce their siblings, strategy.exit brackets attach to
 // the entries they name (also before those fill), and commission and slippage are applied per fill.
+// The position's facts are in position.ts, margin in margin.ts, the bar's close in bar-close.ts.
 
 import { addRow, copyRow, removeRow, type TradeLog } from './log.js';
 import {
@@ -19,21 +20,20 @@ import {
   LEG_TRAILING,
   OCA_CANCEL,
   OCA_REDUCE,
+  type BarView,
   type Broker,
   type Order,
 } from './state.js';
+import { commissionFor, defaultQty, EPS, equity, positionSize, roundQty, tradeOpenProfit } from './position.js';
+import { fundsCover, marginCallQty } from './margin.js';
 
-/** The bar the broker works on. */
-export interface BarView {
-  bar: number;
-  time: number;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-}
+// The position's facts (position.ts), the margin rules (margin.ts) and the bar's close (bar-close.ts)
+// live in files of their own; what the strategy.* builtins and the host step read of them is also
+// exported here.
+export { commissionFor, defaultQty, equity, openProfit, positionAvgPrice, positionSize, roundQty, tradeOpenProfit } from './position.js';
+export { marginChecked, marginQuiet } from './margin.js';
+export type { BarView } from './state.js';
 
-const EPS = 1e-10;
 
 /** Called after each fill when the script recalculates on fills (strategy(calc_on_order_fills =
  * true)): the fill's price and the extremes of the bar's path up to it. The host runs the script
@@ -61,89 +61,11 @@ interface Recalc {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Position facts
-
-export function positionSize(b: Broker): number {
-  const t = b.open;
-  let s = 0;
-  for (let i = 0; i < t.n; i++) s += (t.dir[i] as number) * (t.qty[i] as number);
-  return Math.abs(s) < EPS ? 0 : s;
-}
-
-export function positionAvgPrice(b: Broker): number {
-  const t = b.open;
-  let q = 0;
-  let v = 0;
-  for (let i = 0; i < t.n; i++) {
-    q += t.qty[i] as number;
-    v += (t.qty[i] as number) * (t.entryPrice[i] as number);
-  }
-  return q > 0 ? v / q : NaN;
-}
-
-/** Unrealised profit of open trade `i` at `price` (no exit commission). */
-export function tradeOpenProfit(b: Broker, i: number, price: number): number {
-  const t = b.open;
-  return ((price - (t.entryPrice[i] as number)) * (t.dir[i] as number) * (t.qty[i] as number)) * b.cfg.pointvalue;
-}
-
-/** Unrealised profit of the open trades at `price`, net of the commission their entries paid
- * (equity is capital + net profit + this, so a paid commission leaves the equity at once). */
-export function openProfit(b: Broker, price: number): number {
-  const t = b.open;
-  const n = t.n;
-  if (n === 0) return 0;
-  const pv = b.cfg.pointvalue;
-  const { dir, qty, entryPrice, commission } = t;
-  let p = 0;
-  // tradeOpenProfit, written out (the same operations in the same order).
-  for (let i = 0; i < n; i++) p += ((price - (entryPrice[i] as number)) * (dir[i] as number) * (qty[i] as number)) * pv - (commission[i] as number);
-  return p;
-}
-
-export function equity(b: Broker, price: number): number {
-  return b.cfg.capital + b.netprofit + openProfit(b, price);
-}
-
-export function commissionFor(b: Broker, qty: number, price: number): number {
-  const c = b.cfg;
-  switch (c.commType) {
-    case 'cash_per_contract':
-      return qty * c.commValue;
-    case 'cash_per_order':
-      return c.commValue;
-    default:
-      return (qty * price * c.pointvalue * c.commValue) / 100;
-  }
-}
-
-/** Rounds a quantity down to the symbol's lot size. */
-export function roundQty(b: Broker, q: number): number {
-  const lot = b.cfg.lot;
-  if (!(lot > 0)) return q;
-  const k = Math.floor(q / lot + 1e-9);
-  // Printed as the lot's decimals: 132522.8, not 132522.80000000002.
-  const dec = Math.max(0, Math.min(12, Math.ceil(-Math.log10(lot) - 1e-9)));
-  return Number((k * lot).toFixed(dec));
-}
-
-/** The default order quantity (strategy() default_qty_*) at `price` with the current equity. */
-export function defaultQty(b: Broker, price: number, eq: number): number {
-  const c = b.cfg;
-  if (c.qtyType === 'fixed') return c.qtyValue;
-  const cash = c.qtyType === 'percent_of_equity' ? (eq * c.qtyValue) / 100 : c.qtyValue;
-  // The order's value and its commission together stay within the cash: 10% of 10,000 at 1.1307
-  // with 0.1% commission buys 1000 / (1.1307 · 1.001) = 884.4, not 884.4 · 1.001.
-  const unit = price * c.pointvalue;
-  if (c.commType === 'cash_per_contract') return roundQty(b, cash / (unit + c.commValue));
-  if (c.commType === 'cash_per_order') return roundQty(b, Math.max(0, cash - c.commValue) / unit);
-  return roundQty(b, cash / (unit * (1 + c.commValue / 100)));
-}
-
-// ---------------------------------------------------------------------------------------------
 // Placing orders (while the script runs)
 
-function newOrder(b: Broker, id: string, kind: number, bar: number): Order {
+export function newOrder(b: Broker, id: string, kind: number, bar: number): Order {
+  const spare = SPARE.pop();
+  if (spare !== undefined) return reuseOrder(spare, b, id, kind, bar);
   return {
     id,
     kind,
@@ -176,6 +98,55 @@ function newOrder(b: Broker, id: string, kind: number, bar: number): Order {
     seq: ++b.seq,
     bar,
   };
+}
+
+/** Market entries filled on a bar's open and dropped from the book, kept for the next orders
+ * (newOrder), so that a backtest's entries do not each allocate an order record (its number fields
+ * are boxed doubles: ~700 bytes, most of a strategy's garbage per trade). Not state: an order comes
+ * here only after it left the book and the list it was filled from, when nothing refers to it. */
+const SPARE: Order[] = [];
+
+/** Gives the market entries of `market` (taken out of the book and filled) to newOrder. */
+function releaseOrders(market: Order[]): void {
+  for (const o of market) {
+    if (SPARE.length >= 8) return;
+    if ((o.kind === K_ENTRY || o.kind === K_ORDER) && o.legNum.length === 0) SPARE.push(o);
+  }
+}
+
+/** `o` as newOrder makes a new order (every field written, in the same order). */
+function reuseOrder(o: Order, b: Broker, id: string, kind: number, bar: number): Order {
+  o.id = id;
+  o.kind = kind;
+  o.dir = 0;
+  o.qty = NaN;
+  o.qtyPct = NaN;
+  o.limit = NaN;
+  o.stop = NaN;
+  o.oca = '';
+  o.ocaType = 0;
+  o.comment = '';
+  o.fromEntry = '';
+  o.profit = NaN;
+  o.loss = NaN;
+  o.trailPrice = NaN;
+  o.trailPoints = NaN;
+  o.trailOffset = NaN;
+  o.commentProfit = '';
+  o.commentLoss = '';
+  o.commentTrailing = '';
+  o.legNum.length = 0;
+  o.legEpoch = 0;
+  o.legEntry.length = 0;
+  o.legQty.length = 0;
+  o.legState.length = 0;
+  o.legBest.length = 0;
+  o.active = 0;
+  o.stopHit = 0;
+  o.immediately = 0;
+  o.seq = ++b.seq;
+  o.bar = bar;
+  return o;
 }
 
 /** The pending order of this kind family and id (entries and orders share ids with themselves;
@@ -229,19 +200,6 @@ export function placeEntry(b: Broker, kind: number, a: EntryArgs, bar: BarView):
   o.comment = a.comment;
 }
 
-/** Whether the free funds cover the margin of an order opening `open` contracts in direction
- * `dir` (TradingView, v6 migration guide: with a margin above 0 the strategy "does not open entries
- * that require more money than is available"; checked when the order is placed, at the bar's
- * close): the order's value times margin_long/short against the equity less the margin of the
- * position it adds to (an order against the position frees that position's margin first). */
-function fundsCover(b: Broker, dir: number, open: number, pos: number, price: number): boolean {
-  const m = (dir > 0 ? b.cfg.marginLong : b.cfg.marginShort) / 100;
-  if (!(m > 0) || !(open > 0)) return true;
-  const pv = b.cfg.pointvalue;
-  const held = pos * dir > 0 ? Math.abs(pos) * price * pv * m : 0;
-  const free = equity(b, price) - held;
-  return open * price * pv * m <= free * (1 + 1e-9) + 1e-9;
-}
 
 export interface ExitArgs {
   id: string;
@@ -439,7 +397,7 @@ function fillEntry(b: Broker, o: Order, price: number, bar: BarView): boolean {
 }
 
 /** Fills a market order (entry, order, close, close_all) at `base` (slippage added here). */
-function fillMarket(b: Broker, o: Order, base: number, bar: BarView): boolean {
+export function fillMarket(b: Broker, o: Order, base: number, bar: BarView): boolean {
   if (o.kind === K_ENTRY || o.kind === K_ORDER) return fillEntry(b, o, slip(b, base, o.dir), bar);
   const entryId = o.kind === K_CLOSE_ALL ? '' : o.id;
   const have = matchingQty(b, entryId);
@@ -492,7 +450,7 @@ interface Leg {
 
 /** Takes the market orders out of the book, in the order they were placed (null when there are
  * none); the price orders stay, in their order. */
-function takeMarketOrders(b: Broker): Order[] | null {
+export function takeMarketOrders(b: Broker): Order[] | null {
   const orders = b.orders;
   let k = 0;
   while (k < orders.length && isPriceOrder(orders[k] as Order)) k++;
@@ -703,7 +661,7 @@ function removeOrder(b: Broker, o: Order): void {
 }
 
 /** Exits that protected trades which are all gone are done; exits start protecting here. */
-function pruneExits(b: Broker): void {
+export function pruneExits(b: Broker): void {
   for (let k = b.orders.length - 1; k >= 0; k--) {
     const o = b.orders[k];
     if (!o || o.kind !== K_EXIT) continue;
@@ -823,7 +781,10 @@ export function processBar(b: Broker, bar: BarView, hook: FillHook | null = null
   // its fill price, slippage included; the others see the open).
   if (rc === null) {
     const market = takeMarketOrders(b);
-    if (market !== null) for (const o of market) fillMarket(b, o, bar.open, bar);
+    if (market !== null) {
+      for (const o of market) fillMarket(b, o, bar.open, bar);
+      releaseOrders(market);
+    }
   } else marketsAt(b, bar.open, bar, rc);
   excursion(b, bar.open);
   pruneExits(b);
@@ -890,255 +851,14 @@ export function processTick(b: Broker, bar: BarView, last: boolean, hook: FillHo
   if (last) marginCall(b, bar);
 }
 
-/** Whether a margin call can happen for the open position: a long one with margin_long above 0
- * and under 100 (at 100 a long position's free funds do not change with the price), a short one
- * with margin_short above 0 and up to 100 (TradingView's v6 default, 100, margin-calls a short that
- * lost too much; 0, v5's default, checks nothing). */
-export function marginChecked(b: Broker): boolean {
-  const c = b.cfg;
-  if (b.open.n !== 0 && (b.open.dir[0] as number) < 0) return c.marginShort > 0 && c.marginShort <= 100;
-  return c.marginLong > 0 && c.marginLong < 100;
-}
 
-/** Whether no margin call can happen on a bar with this high and low: the prices at which the open
- * position's free funds would turn negative, kept while the position does not change (the equity is
- * linear in the price), compared with the bar's adverse extreme. Near the limit (1e-9 relative) the
- * exact check (marginCall) decides. */
-export function marginQuiet(b: Broker, high: number, low: number): boolean {
-  if (b.mTrade !== b.tradeNum || b.mClosed !== b.closed.n) marginLimits(b);
-  return high < b.callAbove && low > b.callBelow;
-}
 
-/** The open position's margin-call prices: free funds A + S·pv·p − |S|·pv·m·p, with S the signed
- * size and A the equity at price 0, are negative above A / (|S|·pv·(1 + m)) for a short position and
- * below −A / (S·pv·(1 − m)) for a long one (m < 1). */
-function marginLimits(b: Broker): void {
-  const t = b.open;
-  const pv = b.cfg.pointvalue;
-  let s = 0;
-  let a = b.cfg.capital + b.netprofit;
-  for (let i = 0; i < t.n; i++) {
-    const q = (t.dir[i] as number) * (t.qty[i] as number);
-    s += q;
-    a -= (t.entryPrice[i] as number) * q * pv + (t.commission[i] as number);
-  }
-  b.mTrade = b.tradeNum;
-  b.mClosed = b.closed.n;
-  b.callAbove = Infinity;
-  b.callBelow = -Infinity;
-  // No position, or one that cannot be margin-called: no limits.
-  if (t.n === 0 || !marginChecked(b)) return;
-  if (s < 0) {
-    const m = b.cfg.marginShort / 100;
-    b.callAbove = a <= 0 ? -Infinity : (a / (-s * pv * (1 + m))) * (1 - 1e-9);
-  } else if (s > 0) {
-    const m = b.cfg.marginLong / 100;
-    if (m < 1) b.callBelow = a >= 0 ? -Infinity : (-a / (s * pv * (1 - m))) * (1 + 1e-9);
-  }
-}
-
-/** A margin call, as TradingView's user manual describes it: at the bar's adverse extreme, when
- * the equity no longer covers the margin the position needs (its value × margin_long/short %),
- * the loss over the margin divided by the margin ratio and the price gives the contracts to cover
- * (truncated), and four times that many (at most the whole position) are sold at that price. */
+/** A margin call (margin.ts marginCallQty): the contracts it sells, at the bar's adverse extreme. */
 function marginCall(b: Broker, bar: BarView): void {
-  if (!marginChecked(b)) return;
-  const size = positionSize(b);
-  if (size === 0) return;
-  const ratio = (size > 0 ? b.cfg.marginLong : b.cfg.marginShort) / 100;
-  const price = size > 0 ? bar.low : bar.high;
-  const pv = b.cfg.pointvalue;
-  const eq = equity(b, price);
-  const margin = Math.abs(size) * price * pv * ratio;
-  const available = eq - margin;
-  if (available >= 0) return;
-  const lot = b.cfg.lot > 0 ? b.cfg.lot : 1;
-  // Cover amount = trunc(loss / margin ratio / price), at least one lot.
-  const cover = Math.max(1, Math.trunc(-available / ratio / (price * pv) / lot)) * lot;
-  const qty = Math.min(Math.abs(size), cover * 4);
+  const qty = marginCallQty(b, bar);
+  if (qty === 0) return;
   b.marginCalls++;
-  closeTrades(b, '', qty, price, bar, 'Margin call', 'Margin call');
-}
-
-/** After the script ran on a bar: fills on the close (process_orders_on_close), then updates the
- * open trades' excursions, equity extremes and the risk rules. The rare parts (fills, a new month,
- * a new day, risk rules) are functions of their own, so that the per-bar part stays small. */
-export function finishBar(b: Broker, bar: BarView, dayKey: number, monthKey: number): void {
-  if (b.orders.length > 0 && b.cfg.onClose) fillsOnClose(b, bar);
-  const eq = closeStats(b, bar);
-  const months = b.months;
-  const last = months.length - 1;
-  if (last >= 0 && months[last] === monthKey) b.monthEquity[last] = eq;
-  else newMonth(b, monthKey, eq);
-  if (dayKey !== b.day || riskRules(b)) risk(b, eq, dayKey);
-}
-
-/** A bar as the bar driver describes it (runtime/bar-feed.ts BarInfo): finishSameDay reads it as it
- * is, without a copy into a BarView. */
-export interface ClosedBar {
-  index: number;
-  time: number;
-  high: number;
-  low: number;
-  close: number;
-}
-
-/** finishBar for a bar of the trading day the broker finished a bar of last (`b.day`; its month is
- * the last row of the month-end equity) and no fill on its close (no pending order, or not
- * process_orders_on_close): most bars, without the day's keys. Written out flat (the open trades'
- * loop of openTradesAt, the equity's figures of closeStats): a call that V8 does not inline returns
- * a fraction as a new heap number, an allocation per bar. */
-export function finishSameDay(b: Broker, bar: ClosedBar): void {
-  const t = b.open;
-  const n = t.n;
-  let open = 0;
-  if (n !== 0) {
-    const pv = b.cfg.pointvalue;
-    const { entryBar, dir, qty, entryPrice, commission, runup, drawdown } = t;
-    const { high, low, close } = bar;
-    // openTradesAt, written out (the same operations in the same order).
-    for (let i = 0; i < n; i++) {
-      const d = dir[i] as number;
-      const q = qty[i] as number;
-      const e = entryPrice[i] as number;
-      if ((entryBar[i] as number) < bar.index) {
-        const best = (((d > 0 ? high : low) - e) * d * q) * pv;
-        const worst = (((d > 0 ? low : high) - e) * d * q) * pv;
-        if (best > (runup[i] as number)) runup[i] = best;
-        if (worst < (drawdown[i] as number)) drawdown[i] = worst;
-      }
-      open += ((close - e) * d * q) * pv - (commission[i] as number);
-    }
-  }
-  // closeStats, written out.
-  const eq = b.cfg.capital + b.netprofit + open;
-  equityExtremes(b, eq);
-  b.lastPrice = bar.close;
-  b.lastTime = bar.time;
-  b.bars = bar.index + 1;
-  const me = b.monthEquity;
-  me[me.length - 1] = eq;
-  if (riskRules(b)) risk(b, eq, b.day);
-}
-
-/** The equity at a bar's close against its peak and trough: the largest drawdown and run-up, and
- * their fractions. Returns nothing (a call V8 does not inline allocates only for a double returned),
- * so finishSameDay and closeStats share it without a cost per bar. */
-function equityExtremes(b: Broker, eq: number): void {
-  if (eq > b.peak) {
-    b.peak = eq;
-    b.ddSeen = 0;
-  }
-  if (eq < b.trough) {
-    b.trough = eq;
-    b.ruSeen = 0;
-  }
-  const dd = b.peak - eq;
-  const ru = eq - b.trough;
-  if (dd > b.maxDrawdown) b.maxDrawdown = dd;
-  if (ru > b.maxRunup) b.maxRunup = ru;
-  if (!(dd <= b.ddSeen) || !(ru <= b.ruSeen)) extremeFractions(b, dd, ru);
-}
-
-/** The largest drawdown and run-up as fractions of the peak (trough) they were measured from
- * (strategy.max_drawdown_percent, max_runup_percent). Called only for a drawdown (run-up) above the
- * largest one since the peak (trough) was last set, ddSeen (ruSeen): with the same peak (trough), a
- * smaller one is not a larger fraction, so the per-bar path skips two divisions on most bars. */
-function extremeFractions(b: Broker, dd: number, ru: number): void {
-  if (!(dd <= b.ddSeen)) b.ddSeen = dd;
-  if (!(ru <= b.ruSeen)) b.ruSeen = ru;
-  if (dd > 0 && dd / b.peak > b.maxDrawdownFrac) b.maxDrawdownFrac = dd / b.peak;
-  if (ru > 0 && b.trough > 0 && ru / b.trough > b.maxRunupFrac) b.maxRunupFrac = ru / b.trough;
-}
-
-/** Whether a risk rule is checked at every bar's close (the others only on a new day). */
-function riskRules(b: Broker): boolean {
-  return b.maxIntradayLoss === b.maxIntradayLoss || b.maxDrawdownRule === b.maxDrawdownRule || b.maxIntradayOrders === b.maxIntradayOrders;
-}
-
-/** The bar's close for the open trades (excursions) and the equity (extremes, drawdown, run-up,
- * last price): the equity at the close. */
-function closeStats(b: Broker, bar: BarView): number {
-  const open = b.open.n === 0 ? 0 : openTradesAt(b, bar);
-  const eq = b.cfg.capital + b.netprofit + open;
-  equityExtremes(b, eq);
-  b.lastPrice = bar.close;
-  b.lastTime = bar.time;
-  b.bars = bar.bar + 1;
-  return eq;
-}
-
-/** process_orders_on_close: the market orders fill at the bar's close. */
-function fillsOnClose(b: Broker, bar: BarView): void {
-  const market = takeMarketOrders(b);
-  if (market !== null) for (const o of market) fillMarket(b, o, bar.close, bar);
-  pruneExits(b);
-}
-
-/** The open trades' excursions over the bar, and their profit at its close (entry commission
- * deducted). */
-function openTradesAt(b: Broker, bar: BarView): number {
-  const t = b.open;
-  const n = t.n;
-  const pv = b.cfg.pointvalue;
-  const { entryBar, dir, qty, entryPrice, commission, runup, drawdown } = t;
-  const { high, low, close } = bar;
-  let open = 0;
-  // tradeOpenProfit, written out (the same operations in the same order).
-  for (let i = 0; i < n; i++) {
-    const d = dir[i] as number;
-    const q = qty[i] as number;
-    const e = entryPrice[i] as number;
-    // A trade opened on this bar saw only the path after its fill (tracked as the path went).
-    if ((entryBar[i] as number) < bar.bar) {
-      const best = (((d > 0 ? high : low) - e) * d * q) * pv;
-      const worst = (((d > 0 ? low : high) - e) * d * q) * pv;
-      if (best > (runup[i] as number)) runup[i] = best;
-      if (worst < (drawdown[i] as number)) drawdown[i] = worst;
-    }
-    open += ((close - e) * d * q) * pv - (commission[i] as number);
-  }
-  return open;
-}
-
-/** A month's first bar: its row of month-end equity. */
-function newMonth(b: Broker, monthKey: number, eq: number): void {
-  b.months.push(monthKey);
-  b.monthEquity.push(eq);
-}
-
-/** strategy.risk.* rules, checked at each bar's close. A triggered rule closes the position with
- * a market order and stops new orders (for the day, or for good). */
-function risk(b: Broker, eq: number, dayKey: number): void {
-  if (dayKey !== b.day) {
-    if (b.day === b.day && eq < b.dayEquity) b.consLossDays++;
-    else if (b.day === b.day) b.consLossDays = 0;
-    b.day = dayKey;
-    b.dayEquity = eq;
-    b.dayFills = 0;
-    if (b.halted === 1) b.halted = 0;
-  }
-  let stop = 0;
-  if (b.maxIntradayLoss === b.maxIntradayLoss) {
-    const limit = b.maxIntradayLossPct ? (b.dayEquity * b.maxIntradayLoss) / 100 : b.maxIntradayLoss;
-    if (b.dayEquity - eq >= limit) stop = 1;
-  }
-  if (b.maxIntradayOrders === b.maxIntradayOrders && b.dayFills >= b.maxIntradayOrders) stop = 1;
-  if (b.maxDrawdownRule === b.maxDrawdownRule) {
-    const limit = b.maxDrawdownRulePct ? (b.peak * b.maxDrawdownRule) / 100 : b.maxDrawdownRule;
-    if (b.peak - eq >= limit) stop = 2;
-  }
-  if (b.maxConsLossDays === b.maxConsLossDays && b.consLossDays >= b.maxConsLossDays) stop = 2;
-  if (stop > b.halted) {
-    b.halted = stop;
-    b.orders = [];
-    if (b.open.n > 0) {
-      const o = newOrder(b, '', K_CLOSE_ALL, b.bar);
-      o.comment = 'Risk rule';
-      o.qtyPct = 100;
-      b.orders.push(o);
-    }
-  }
+  closeTrades(b, '', qty, positionSize(b) > 0 ? bar.low : bar.high, bar, 'Margin call', 'Margin call');
 }
 
 export type { TradeLog };

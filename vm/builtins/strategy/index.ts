@@ -14,7 +14,6 @@ import {
   cancelOrders,
   defaultQty,
   equity,
-  openProfit,
   placeClose,
   placeEntry,
   placeExit,
@@ -26,6 +25,7 @@ import {
 } from './broker.js';
 import { K_ENTRY, K_ORDER, newBroker, OCA_CANCEL, OCA_REDUCE, type Broker } from './state.js';
 import type { TradeLog } from './log.js';
+import { EPS } from './position.js';
 
 
 function broker(rt: Runtime): Broker {
@@ -41,6 +41,9 @@ function broker(rt: Runtime): Broker {
 
 /** The bar being run, in a scratch record refilled at every call (no state: the broker copies
  * the numbers it keeps), so the per-bar steps allocate nothing. */
+/** The close register as a module constant (the per-bar getters read no `R`). */
+const CLOSE = R.close;
+
 const VIEW: BarView = { bar: 0, time: 0, open: 0, high: 0, low: 0, close: 0 };
 
 function barOf(rt: Runtime): BarView {
@@ -293,33 +296,72 @@ defineFn('strategy.risk.max_cons_loss_days(count: simple int, alert_message: sim
 // call site with forty targets in the hot loop): computed when the script reads it, only then.
 const close = (rt: Runtime): number => rt.f[R.close] as number;
 
-/** strategy.openprofit (`withEquity` false) or strategy.equity (true: plus the capital and the net
- * profit) at the close, into register `d`: equity() and openProfit() written out (the same operations
- * in the same order), so that no fraction is passed to or returned from a call — one V8 does not
- * inline makes a heap number of each, two allocations per bar for a script plotting the equity. */
-function openProfitInto(rt: Runtime, d: number, withEquity: boolean): void {
+// The position's values read on every bar (strategy.equity, openprofit, openprofit_percent,
+// position_size, position_avg_price): one function, `positionInto`, its loops written out (the same
+// operations in the same order as position.ts's equity(), openProfit(), positionSize(),
+// positionAvgPrice()), so that no fraction is passed to or returned from a call (one V8 does not
+// inline makes a heap number of each). It is deliberately above V8's size for inlining (460 bytes of
+// bytecode; 'node --print-bytecode --print-bytecode-filter=positionInto'): inlined into a script's
+// compiled body, `plot(strategy.equity)` took ~250 bytes of the body's inlining budget (920), so that
+// the script's own builtins (ta.change's chain) were called out of line on some runs, allocating a
+// heap number per argument and result — ~48 bytes of garbage per bar, and the GC time with it (the
+// strategy benchmark's overhead over its indicator version went from ~1.9x to over 2x on such runs).
+// A call with integer arguments returning nothing allocates nothing.
+const EQUITY = 0;
+const OPEN_PROFIT = 1;
+const OPEN_PROFIT_PERCENT = 2;
+const POSITION_SIZE = 3;
+const POSITION_AVG_PRICE = 4;
+
+function positionInto(rt: Runtime, d: number, what: number): void {
   const b = broker(rt);
   const f = rt.f;
-  const price = f[R.close] as number;
   const t = b.open;
   const n = t.n;
-  let p = 0;
-  if (n !== 0) {
-    const pv = b.cfg.pointvalue;
-    const { dir, qty, entryPrice, commission } = t;
-    for (let i = 0; i < n; i++) p += ((price - (entryPrice[i] as number)) * (dir[i] as number) * (qty[i] as number)) * pv - (commission[i] as number);
+  switch (what) {
+    case POSITION_SIZE: {
+      // positionSize()
+      let s = 0;
+      for (let i = 0; i < n; i++) s += (t.dir[i] as number) * (t.qty[i] as number);
+      f[d] = Math.abs(s) < EPS ? 0 : s;
+      return;
+    }
+    case POSITION_AVG_PRICE: {
+      // positionAvgPrice()
+      let q = 0;
+      let v = 0;
+      for (let i = 0; i < n; i++) {
+        q += t.qty[i] as number;
+        v += (t.qty[i] as number) * (t.entryPrice[i] as number);
+      }
+      f[d] = q > 0 ? v / q : NaN;
+      return;
+    }
+    default: {
+      // openProfit() at the close
+      const price = f[CLOSE] as number;
+      let p = 0;
+      if (n !== 0) {
+        const pv = b.cfg.pointvalue;
+        const { dir, qty, entryPrice, commission } = t;
+        for (let i = 0; i < n; i++) p += ((price - (entryPrice[i] as number)) * (dir[i] as number) * (qty[i] as number)) * pv - (commission[i] as number);
+      }
+      if (what === EQUITY) f[d] = b.cfg.capital + b.netprofit + p;
+      else if (what === OPEN_PROFIT) f[d] = p;
+      else if (what === OPEN_PROFIT_PERCENT) f[d] = (p / (b.cfg.capital + b.netprofit)) * 100;
+      else rt.fail('internal', `strategy: no position value ${what}.`);
+    }
   }
-  f[d] = withEquity ? b.cfg.capital + b.netprofit + p : p;
 }
 const pct = (v: number, b: Broker): number => (v / b.cfg.capital) * 100;
 
-defineVar('strategy.position_size: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = positionSize(b); } });
-defineVar('strategy.position_avg_price: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = positionAvgPrice(b); } });
-defineVar('strategy.equity: series float', { get: (rt, _a, d) => openProfitInto(rt, d, true) });
+defineVar('strategy.position_size: series float', { get: (rt, _a, d) => positionInto(rt, d, POSITION_SIZE) });
+defineVar('strategy.position_avg_price: series float', { get: (rt, _a, d) => positionInto(rt, d, POSITION_AVG_PRICE) });
+defineVar('strategy.equity: series float', { get: (rt, _a, d) => positionInto(rt, d, EQUITY) });
 defineVar('strategy.netprofit: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = b.netprofit; } });
 defineVar('strategy.netprofit_percent: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = pct(b.netprofit, b); } });
-defineVar('strategy.openprofit: series float', { get: (rt, _a, d) => openProfitInto(rt, d, false) });
-defineVar('strategy.openprofit_percent: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = (openProfit(b, close(rt)) / (b.cfg.capital + b.netprofit)) * 100; } });
+defineVar('strategy.openprofit: series float', { get: (rt, _a, d) => positionInto(rt, d, OPEN_PROFIT) });
+defineVar('strategy.openprofit_percent: series float', { get: (rt, _a, d) => positionInto(rt, d, OPEN_PROFIT_PERCENT) });
 defineVar('strategy.grossprofit: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = b.grossprofit; } });
 defineVar('strategy.grossprofit_percent: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = pct(b.grossprofit, b); } });
 defineVar('strategy.grossloss: series float', { get: (rt, _a, d) => { const b = broker(rt); rt.f[d] = b.grossloss; } });

@@ -32,6 +32,16 @@ export interface StrategyConfig {
   lot: number;
 }
 
+/** The bar the broker works on. */
+export interface BarView {
+  bar: number;
+  time: number;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+}
+
 export const K_ENTRY = 0;
 export const K_ORDER = 1;
 export const K_EXIT = 2;

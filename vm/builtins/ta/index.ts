@@ -12,7 +12,6 @@ import { newRawWin, nonNeg, posLen } from './window.js';
 import {
   almaStep,
   cumStep,
-  emaStep,
   hmaStep,
   linregStep,
   newAlmaState,
@@ -23,7 +22,8 @@ import {
   newVwmaState,
   newWmaState,
   rmaStep,
-  smaStep,
+  smaInto,
+  emaInto,
   swmaStep,
   vwmaStep,
   wmaStep,
@@ -47,7 +47,7 @@ import {
   newVarState,
   sarStep,
   stdevStep,
-  supertrendStep,
+  supertrendRegs,
   trStep,
   varianceStep,
 } from './volatility.js';
@@ -73,7 +73,7 @@ import {
   newTsiState,
   rciStep,
   rocStep,
-  rsiStep,
+  rsiInto,
   stochStep,
   tsiStep,
   wprStep,
@@ -166,8 +166,8 @@ export function registerTa(): void {
   registered = true;
 
   // Moving averages
-  defineFn('ta.sma(source: series float, length: series int): series float', (rt, a, d, s) => { rt.f[d] = smaStep(state(rt, s, newSmaState), rt.bar, rt.f[a], posLen(rt, rt.f[a + 1], 'ta.sma')); }, S);
-  defineFn('ta.ema(source: series float, length: simple int): series float', (rt, a, d, s) => { rt.f[d] = emaStep(state(rt, s, newExpState), rt.bar, rt.f[a], posLen(rt, rt.f[a + 1], 'ta.ema')); }, S);
+  defineFn('ta.sma(source: series float, length: series int): series float', (rt, a, d, s) => { smaInto(state(rt, s, newSmaState), rt.bar, rt.f, a, d, posLen(rt, rt.f[a + 1], 'ta.sma')); }, S);
+  defineFn('ta.ema(source: series float, length: simple int): series float', (rt, a, d, s) => { emaInto(state(rt, s, newExpState), rt.bar, rt.f, a, d, posLen(rt, rt.f[a + 1], 'ta.ema')); }, S);
   defineFn('ta.rma(source: series float, length: simple int): series float', (rt, a, d, s) => { rt.f[d] = rmaStep(state(rt, s, newExpState), rt.bar, rt.f[a], posLen(rt, rt.f[a + 1], 'ta.rma')); }, S);
   defineFn('ta.wma(source: series float, length: series int): series float', (rt, a, d, s) => { rt.f[d] = wmaStep(state(rt, s, newWmaState), rt.bar, rt.f[a], posLen(rt, rt.f[a + 1], 'ta.wma')); }, S);
   defineFn('ta.vwma(source: series float, length: series int): series float', (rt, a, d, s) => { rt.f[d] = vwmaStep(state(rt, s, newVwmaState), rt.bar, rt.f[a], rt.f[R.volume], posLen(rt, rt.f[a + 1], 'ta.vwma')); }, S);
@@ -183,7 +183,7 @@ export function registerTa(): void {
   defineFn('ta.change(source: series bool, length: series int = 1): series bool', (rt, a, d, s) => { rt.f[d] = changeBoolStep(state(rt, s, newHistState), rt.bar, bool(rt.f[a]), posLen(rt, rt.f[a + 1], 'ta.change')) ? 1 : 0; }, S);
   defineFn('ta.mom(source: series float, length: series int): series float', (rt, a, d, s) => { rt.f[d] = changeStep(state(rt, s, newHistState), rt.bar, rt.f[a], posLen(rt, rt.f[a + 1], 'ta.mom')); }, S);
   defineFn('ta.roc(source: series float, length: series int): series float', (rt, a, d, s) => { rt.f[d] = rocStep(state(rt, s, newHistState), rt.bar, rt.f[a], posLen(rt, rt.f[a + 1], 'ta.roc')); }, S);
-  defineFn('ta.rsi(source: series float, length: simple int): series float', (rt, a, d, s) => { rt.f[d] = rsiStep(state(rt, s, newRsiState), rt.bar, rt.f[a], posLen(rt, rt.f[a + 1], 'ta.rsi')); }, S);
+  defineFn('ta.rsi(source: series float, length: simple int): series float', (rt, a, d, s) => { rsiInto(state(rt, s, newRsiState), rt.bar, rt.f, a, d, posLen(rt, rt.f[a + 1], 'ta.rsi')); }, S);
   defineFn('ta.cmo(series: series float, length: series int): series float', (rt, a, d, s) => { rt.f[d] = cmoStep(state(rt, s, newCmoState), rt.bar, rt.f[a], posLen(rt, rt.f[a + 1], 'ta.cmo')); }, S);
   defineFn('ta.cci(source: series float, length: series int): series float', (rt, a, d, s) => { rt.f[d] = cciStep(state(rt, s, newCciState), rt.bar, rt.f[a], posLen(rt, rt.f[a + 1], 'ta.cci')); }, S);
   defineFn('ta.cog(source: series float, length: series int): series float', (rt, a, d, s) => { rt.f[d] = cogStep(state(rt, s, newCogState), rt.bar, rt.f[a], posLen(rt, rt.f[a + 1], 'ta.cog')); }, S);
@@ -206,7 +206,7 @@ export function registerTa(): void {
   defineFn('ta.kc(series: series float, length: simple int, mult: simple float, useTrueRange: simple bool = true): [series float, series float, series float]', (rt, a, d, s) => { kcStep(state(rt, s, newKcState), rt.bar, rt.f[a], rt.f[R.high], rt.f[R.low], rt.f[R.close], posLen(rt, rt.f[a + 1], 'ta.kc'), rt.f[a + 2], bool(rt.f[a + 3]), rt.f, d); }, S);
   defineFn('ta.kcw(series: series float, length: simple int, mult: simple float, useTrueRange: simple bool = true): series float', (rt, a, d, s) => { rt.f[d] = kcwStep(state(rt, s, newKcState), rt.bar, rt.f[a], rt.f[R.high], rt.f[R.low], rt.f[R.close], posLen(rt, rt.f[a + 1], 'ta.kcw'), rt.f[a + 2], bool(rt.f[a + 3])); }, S);
   defineFn('ta.correlation(source1: series float, source2: series float, length: series int): series float', (rt, a, d, s) => { rt.f[d] = correlationStep(state(rt, s, newCorrState), rt.bar, rt.f[a], rt.f[a + 1], posLen(rt, rt.f[a + 2], 'ta.correlation')); }, S);
-  defineFn('ta.supertrend(factor: series float, atrPeriod: simple int): [series float, series float]', (rt, a, d, s) => { supertrendStep(state(rt, s, newSupertrendState), rt.bar, rt.f[R.high], rt.f[R.low], rt.f[R.close], rt.f[a], posLen(rt, rt.f[a + 1], 'ta.supertrend', 'atrPeriod'), rt.f, d); }, S);
+  defineFn('ta.supertrend(factor: series float, atrPeriod: simple int): [series float, series float]', (rt, a, d, s) => { supertrendRegs(state(rt, s, newSupertrendState), rt.bar, rt.f, a, posLen(rt, rt.f[a + 1], 'ta.supertrend', 'atrPeriod'), d); }, S);
   defineFn('ta.sar(start: simple float, inc: simple float, max: simple float): series float', (rt, a, d, s) => { rt.f[d] = sarStep(state(rt, s, newSarState), rt.bar, rt.f[R.high], rt.f[R.low], rt.f[R.close], rt.f[a], rt.f[a + 1], rt.f[a + 2]); }, S);
 
   // Extremes and order statistics

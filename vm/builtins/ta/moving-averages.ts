@@ -80,7 +80,12 @@ function smaRebuild(st: SmaState, length: number): void {
   st.peak = Math.abs(t);
 }
 
-export function smaStep(st: SmaState, bar: number, src: number, length: number): number {
+/** One sma step over the source in f[from], its result written to f[to] (ta.sma's adapter: the
+ * registers). No number crosses this call: V8 boxes a double argument or result of a call it does
+ * not inline into a fresh heap number (32 bytes a bar for the source and the result; the compiled
+ * body of a script with several ta calls inlines only some of them). */
+export function smaInto(st: SmaState, bar: number, f: Float64Array, from: number, to: number, length: number): void {
+  const src = f[from] as number;
   if (bar !== st.bar) {
     st.bar = bar;
     if (st.cur) {
@@ -108,11 +113,21 @@ export function smaStep(st: SmaState, bar: number, src: number, length: number):
       st.fresh = 1;
     }
     st.u = u;
-    return n >= length - 1 ? u / length : NaN;
+    f[to] = n >= length - 1 ? u / length : NaN;
+    return;
   }
   st.cur = 0;
   // na source: the window does not move; an na result is src itself (see window.ts).
-  return n >= length ? st.t / length : src;
+  f[to] = n >= length ? st.t / length : src;
+}
+
+/** smaStep's scratch registers: the source at 0, the result at 1. */
+const SMA_IO = new Float64Array(2);
+
+export function smaStep(st: SmaState, bar: number, src: number, length: number): number {
+  SMA_IO[0] = src;
+  smaInto(st, bar, SMA_IO, 0, 1, length);
+  return SMA_IO[1] as number;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -247,6 +262,19 @@ export function emaStep(st: ExpState, bar: number, src: number, length: number):
     expCommit(st.v, 0);
   }
   return emaAt(st.v, 0, src, length);
+}
+
+/** emaStep over the source in f[from], its result written to f[to]: no number crosses the call
+ * (see smaInto). */
+export function emaInto(st: ExpState, bar: number, f: Float64Array, from: number, to: number, length: number): void {
+  const v = st.v;
+  if (bar !== st.bar) {
+    st.bar = bar;
+    expCommit(v, 0);
+  }
+  v[6] = f[from] as number;
+  emaIO(v, 0, length);
+  f[to] = v[6] as number;
 }
 
 export function rmaStep(st: ExpState, bar: number, src: number, length: number): number {

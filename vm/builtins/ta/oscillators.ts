@@ -76,7 +76,10 @@ export function newRsiState(): RsiState {
   return { bar: -1, p: NaN, pNext: NaN, v: newExpSlots(2) };
 }
 
-export function rsiStep(st: RsiState, bar: number, src: number, length: number): number {
+/** One rsi step over the source in f[from], its result written to f[to]: no number crosses the call
+ * (see smaInto). */
+export function rsiInto(st: RsiState, bar: number, f: Float64Array, from: number, to: number, length: number): void {
+  const src = f[from] as number;
   const v = st.v;
   if (bar !== st.bar) {
     st.bar = bar;
@@ -92,7 +95,16 @@ export function rsiStep(st: RsiState, bar: number, src: number, length: number):
   rmaIO(v, 0, length);
   v[13] = d < 0 ? -d : d === d ? 0 : NaN;
   rmaIO(v, 7, length);
-  return 100 - 100 / (1 + v[6] / v[13]);
+  f[to] = 100 - 100 / (1 + (v[6] as number) / (v[13] as number));
+}
+
+/** rsiStep's scratch registers: the source at 0, the result at 1. */
+const RSI_IO = new Float64Array(2);
+
+export function rsiStep(st: RsiState, bar: number, src: number, length: number): number {
+  RSI_IO[0] = src;
+  rsiInto(st, bar, RSI_IO, 0, 1, length);
+  return RSI_IO[1] as number;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 // ta.kcw, ta.correlation, ta.supertrend, ta.sar. Step functions over plain state records; the
 // per-execution contract is described in window.ts.
 
+import { R } from '../../core/registers.js';
 import {
   compactPush,
   EPS,
@@ -367,6 +368,23 @@ export function supertrendStep(
   v[9] = close;
   v[10] = factor;
   supertrendRun(s, bar, atrPeriod, out, at);
+}
+
+/** The bar registers supertrendRegs reads. */
+const { high: HIGH, low: LOW, close: CLOSE } = R;
+
+/** supertrendStep with the bar's high, low and close read from the bar registers of `f` and the
+ * factor from `f[fa]` (the ta.supertrend adapter's form): no fraction is passed to a call, so when V8
+ * does not inline this call into a script's compiled body (its inlining budget is shared by every
+ * builtin of the script) it still allocates nothing; supertrendStep's four fractions were four heap
+ * numbers per bar then. */
+export function supertrendRegs(s: SupertrendState, bar: number, f: Float64Array, fa: number, atrPeriod: number, at: number): void {
+  const v = s.v;
+  v[7] = f[HIGH] as number;
+  v[8] = f[LOW] as number;
+  v[9] = f[CLOSE] as number;
+  v[10] = f[fa] as number;
+  supertrendRun(s, bar, atrPeriod, f, at);
 }
 
 // ---------------------------------------------------------------------------------------------

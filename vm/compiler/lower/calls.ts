@@ -12,7 +12,7 @@ import { assignable, overloadText, resolveOverload, sigToPType, type ArgInfo } f
 import { type Runtime, DEFAULT_LIMITS } from '../../runtime/runtime.js';
 import { parseDefaultExpr } from '../defaults.js';
 import { callError, containsCall, type LowerContext, normConst, type Val, VOID, withArticle } from './context.js';
-import { copyObject, declTypeFromRef, objectArrayElem, udtStaticCall } from './types.js';
+import { copyObject, declTypeFromRef, objectArrayElem, objectMatrixElem, udtStaticCall } from './types.js';
 import { OBJECT_ARRAY_FUNCTIONS } from '../../builtins/object-arrays.js';
 import { enumToString, inputEnum } from './enums.js';
 import { libFunction } from './libraries.js';
@@ -482,8 +482,8 @@ function builtinCall(cx: LowerContext, name: string, allSpecs: readonly FnSpec[]
   }
   const resolved = script?.stage === 'resolved' ? script : null;
   // Arrays of objects (`array.new<Point>()`, `a.push(p)` on an array<Point>) have their own overloads.
-  let objElem = name.startsWith('array.') ? objectArrayElem(cx, e, []) : null;
-  let specs = objElem ? objectArraySpecs(cx, name, e) : byTypeArgs(cx, name, allSpecs, e);
+  let objElem = name.startsWith('array.') ? objectArrayElem(cx, e, []) : name.startsWith('matrix.') ? objectMatrixElem(cx, e, []) : null;
+  let specs = objElem ? objectCollectionSpecs(cx, name, e) : byTypeArgs(cx, name, allSpecs, e);
   if (!specs) {
     for (const a of e.args) cx.expr(a.value, scope);
     return (allSpecs[0]?.results ?? [t('float')]).map((r) => cx.poison(sigToPType(r, null)));
@@ -507,10 +507,10 @@ function builtinCall(cx: LowerContext, name: string, allSpecs: readonly FnSpec[]
     argVals.push(v);
     infos.push({ name: a.name, type: v.type, text: cx.q(a.value) });
   }
-  if (!objElem && name.startsWith('array.')) {
-    objElem = objectArrayElem(cx, e, argVals);
+  if (!objElem && (name.startsWith('array.') || name.startsWith('matrix.'))) {
+    objElem = name.startsWith('array.') ? objectArrayElem(cx, e, argVals) : objectMatrixElem(cx, e, argVals);
     if (objElem) {
-      specs = objectArraySpecs(cx, name, e);
+      specs = objectCollectionSpecs(cx, name, e);
       if (!specs) return (allSpecs[0]?.results ?? [t('float')]).map((r) => cx.poison(sigToPType(r, null)));
     }
   }
@@ -639,9 +639,14 @@ function wholeArg(cx: LowerContext, fn: FnCtx, v: Val, reg: number): void {
   fn.em.emit(Op.CALLB, cx.builtinRef(spec.name, spec.overload, spec.signature), v.reg, reg, 0);
 }
 
-/** The `__oarray.*` overloads standing for `array.<name>` on arrays of objects, or null after
- * reporting that this array function does not take arrays of objects yet. */
-function objectArraySpecs(cx: LowerContext, name: string, e: A.Call): readonly FnSpec[] | null {
+/** The `__oarray.*` (`__omatrix.*`) overloads standing for `array.<name>` (`matrix.<name>`) on
+ * arrays (matrices) of objects, or null after reporting that this function does not take them. */
+function objectCollectionSpecs(cx: LowerContext, name: string, e: A.Call): readonly FnSpec[] | null {
+  if (name.startsWith('matrix.')) {
+    const specs = lookupFn(`__o${name}`);
+    if (!specs) cx.err('E504', e.callee.span, `'${name}' on matrices of objects of user-defined types is not supported: only the functions of every element type are (new, get, set, row, col, rows, columns, add_row, remove_row, ...).`);
+    return specs ?? null;
+  }
   const specs = lookupFn(`__oarray.${name.slice(6)}`);
   if (!specs) cx.err('E504', e.callee.span, `'${name}' on arrays of objects of user-defined types is not supported yet: ${OBJECT_ARRAY_FUNCTIONS.map((f) => `array.${f}`).join(', ')} are.`);
   return specs ?? null;

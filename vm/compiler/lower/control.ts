@@ -283,9 +283,10 @@ export function forExpr(cx: LowerContext, e: A.ForExpr, scope: Scope, want: bool
 function arrayOp(cx: LowerContext, fn: FnCtx, name: string, arr: PType, block: number, span: A.Span): { reg: number; type: PType } {
   const args: ArgInfo[] = [{ name: null, type: arr, text: '' }];
   if (name === 'array.get' || name === 'matrix.row' || name.startsWith('map.__')) args.push({ name: null, type: t('int'), text: '' });
-  // Arrays of objects have their own overloads (builtins/object-arrays.ts).
+  // Arrays and matrices of objects have their own overloads (builtins/object-arrays.ts, matrix.ts).
   const objects = arr.elem?.base === 'udt';
-  const res = resolveOverload(lookupFn(objects ? name.replace('array.', '__oarray.') : name) ?? [], args, cx.version);
+  const own = !objects ? name : name.startsWith('matrix.') ? `__o${name}` : name.replace('array.', '__oarray.');
+  const res = resolveOverload(lookupFn(own) ?? [], args, cx.version);
   if (!res.ok) throw new Error(`Internal: no ${name} for ${baseName(arr)}`);
   const spec = res.match.spec;
   const r0 = spec.results[0];

@@ -177,7 +177,12 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
   // Whether the symbol (and below, the timeframe) is known when compiling: else the call site may
   // request several pairs (a dynamic request: CTX_KEY, runtime/request-keys.ts).
   let symConst = preSym < 0;
-  if (preSym < 0 && (lowerTf || symName === null || !OWN_SYMBOLS.has(symName))) {
+  // Under indicator()/strategy()(calc_bars_count = N) the chart holds only the data's last N bars:
+  // the chart's own symbol is then requested from the host like another symbol's, so its periods
+  // and history come from the whole dataset (the daily close is the real daily close, a weekly
+  // ta.sma has the weeks before the window), as TradingView's requests have their own history.
+  const wholeData = typeof cx.meta.options.calc_bars_count === 'number' && cx.meta.options.calc_bars_count > 0;
+  if (preSym < 0 && (lowerTf || symName === null || !OWN_SYMBOLS.has(symName) || wholeData)) {
     const sv = cx.expr(symE, scope);
     symConst = typeof sv.cv === 'string';
     if (sv.bad) return poison();

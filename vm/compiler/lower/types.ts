@@ -42,10 +42,10 @@ export function declTypeFromRef(cx: LowerContext, ref: A.TypeRef): PType | null 
     }
     return { base: 'udt', qual: Qual.Series, name: udt.name };
   }
-  if (ref.name === 'array') {
+  if (ref.name === 'array' || ref.name === 'matrix') {
     const arg = ref.args[0];
     const udtElem = arg && ref.args.length === 1 && arg.args.length === 0 ? cx.udt(arg.name) : undefined;
-    if (udtElem) return { base: 'array', qual: Qual.Series, elem: { base: 'udt', qual: Qual.Series, name: udtElem.name } };
+    if (udtElem) return { base: ref.name, qual: Qual.Series, elem: { base: 'udt', qual: Qual.Series, name: udtElem.name } };
   }
   const dot = ref.name.indexOf('.');
   if (dot > 0 && ref.name !== 'chart.point' && cx.libs.get(ref.name.slice(0, dot))?.broken) return null;
@@ -297,6 +297,18 @@ export function objectArrayElem(cx: LowerContext, e: A.Call, args: readonly Val[
     if (v.type.base === 'array' && v.type.elem?.base === 'udt') return v.type.elem;
     if (v.type.base === 'udt') return v.type;
   }
+  return null;
+}
+
+/** The element type of a matrix call on objects of a user-defined type (`matrix.new<Point>()`, or a
+ * matrix<Point> argument), or null. */
+export function objectMatrixElem(cx: LowerContext, e: A.Call, args: readonly Val[]): PType | null {
+  const ta = e.typeArgs[0];
+  if (ta && e.typeArgs.length === 1) {
+    const u = cx.udt(ta.name);
+    return u && ta.args.length === 0 ? { base: 'udt', qual: Qual.Series, name: u.name } : null;
+  }
+  for (const v of args) if (v.type.base === 'matrix' && v.type.elem?.base === 'udt') return v.type.elem;
   return null;
 }
 
