@@ -103,6 +103,7 @@ export interface FeedTarget extends ScriptState {
   syminfo: SymbolInfo;
   chartSyminfo: SymbolInfo;
   timeframe: TimeframeInfo;
+  chartTimeframe: TimeframeInfo;
 }
 
 /** Bar kinds, for the barstate flags. */
@@ -127,14 +128,14 @@ export class BarFeed {
     readonly barSeries: Int32Array,
     readonly steps: readonly HostStep[],
   ) {
-    const tf = m.timeframe;
+    const tf = m.chartTimeframe;
     this.fixedMs = (tf.unit === '' || tf.unit === 'S') && m.chartSyminfo.session === '24x7' ? timeframeSeconds(tf) * 1000 : 0;
   }
 
   /** time_close of a bar opening at `t`: the end of its period, cut at the session end. Intraday
    * bars of a round-the-clock symbol simply last one timeframe. */
   closeTimeOf(t: number): number {
-    return this.fixedMs > 0 ? t + this.fixedMs : barCloseTime(this.m.chartSyminfo, this.m.timeframe, t);
+    return this.fixedMs > 0 ? t + this.fixedMs : barCloseTime(this.m.chartSyminfo, this.m.chartTimeframe, t);
   }
 
   /** The registers that are the same on every bar of a runBars call (history, confirmed, new,

@@ -27,10 +27,18 @@
 //
 // Another symbol's bars and intrabars (request.security_lower_tf): runtime/request-other.ts. The
 // request's state record and what both share: runtime/request-state.ts.
+//
+// NESTED requests (one in another's expression): while a request's expression runs, its bars are
+// in the registers and it is the running context (request-state.ts `activate`, m.ctxTop): a request
+// entered then folds the running context's bars as its chart bars (one at a time: no rows ahead,
+// no deferred quiet bars; its timeframe is compared with the running context's, whose symbol and
+// timeframe syminfo.* and timeframe.period read), and leaving it makes its parent the running
+// context again (`deactivate`).
 
 import { R } from '../core/registers.js';
 import { heikinAshiOf, tickerNeeds, tickerStandard } from '../builtins/ticker.js';
 import type { SymbolInfo, TimeframeInfo } from '../core/runtime.js';
+import type { BarColumns } from '../data/bars.js';
 import { parseTimeframe, timeframeSeconds } from '../builtins/time/timeframe.js';
 import { symbolSchedule } from '../builtins/time/session.js';
 import { periodEnd, periodStart } from '../builtins/time/periods.js';
@@ -39,6 +47,7 @@ import { CURRENCY_SEP, inCurrency, rateAt, ratePair } from './request-currency.j
 import {
   calcBarsOf,
   copyInto,
+  activate,
   copyRegs,
   CTX_CALC_BARS,
   CTX_CURRENCY,
@@ -51,6 +60,7 @@ import {
   f1,
   newRequestState,
   nz,
+  deactivate,
   readValues,
   swapIn,
   TIMEFRAMES,
@@ -60,9 +70,10 @@ import {
   type RequestedValue,
   type RequestState,
 } from './request-state.js';
-import { ctxLoop, otherEnter, otherLeave, otherLoad, rewind } from './request-other.js';
+import { ctxLoop, nestedCheck, nowClose, otherEnter, otherLeave, otherLoad, rewind } from './request-other.js';
 
 export { ctxLeaveArray, ctxLoop, contextSymbol, otherLoad } from './request-other.js';
+export { chartRegister, contextRestore, deactivate } from './request-state.js';
 export type { ContextHost, LazyRows, RequestState, RequestedValue } from './request-state.js';
 export { CTX_CALC_BARS, CTX_CURRENCY, CTX_GAPS, CTX_IGNORE_INVALID, CTX_LOOKAHEAD, CTX_LOOPED, CTX_LOWER, CTX_OWN_LOOP, CTX_STRINGS } from './request-state.js';
 
@@ -287,6 +298,7 @@ export function ctxEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, f
     return chartBar;
   }
   swapIn(m, st, ho, hh, hl, hc, hv);
+  activate(m, s, st, tfs);
   return st.wi;
 }
 
@@ -360,10 +372,7 @@ export function ctxLeave(m: ContextHost, s: number, src: number, dst: number, co
     st.fd = true;
     copyRegs(f, st.saved);
     m.bar = st.savedBar;
-    if (st.inside === true) {
-      m.syminfo = m.chartSyminfo;
-      st.inside = false;
-    }
+    deactivate(m, st);
   }
   const closed = (f[TIME_CLOSE] as number) >= st.wend;
   st.wclosed = closed;
@@ -391,13 +400,13 @@ export function ctxLeave(m: ContextHost, s: number, src: number, dst: number, co
  * The pair's bars are a host call like another symbol's (asked before the context changes), cached
  * per slot in `m.feeds` (the own context uses no feed of its own; `feedKey` "i": inverse). */
 function ownRate(m: ContextHost, s: number, tfs: string, to: string): number {
-  const from = m.chartSyminfo.currency ?? '';
+  const from = m.syminfo.currency ?? '';
   if (to === '' || to === 'NONE' || from === '' || from === to) return 1;
   let rate = m.feeds[s];
   if (rate === undefined || rate === null || m.feedSym[s] !== to || m.feedTf[s] !== tfs) {
     const info = TIMEFRAMES.get(tfs) ?? parseTimeframe(tfs);
     if (!info) return 1; // (the context fails naming the timeframe)
-    const got = ratePair(m.data, from, to, tfs, info, 'request.security()', `the chart's symbol "${m.chartSyminfo.tickerid}"`);
+    const got = ratePair(m.data, from, to, tfs, info, 'request.security()', `the chart's symbol "${m.syminfo.tickerid}"`);
     if (got instanceof NoData) return m.fail('no-data', got.message);
     m.feeds[s] = got.bars;
     m.feedSym[s] = to;
@@ -412,7 +421,78 @@ function ownRate(m: ContextHost, s: number, tfs: string, to: string): number {
  * bar, swaps the higher-timeframe bar into the registers and returns its index (the execution id);
  * else -1. */
 export function ctxEnterRun(m: ContextHost, s: number, tf: unknown, flags: number): number {
-  let sym = m.chartSyminfo.tickerid;
+  if (m.ctxTop < 0) return enterRun(m, s, tf, flags);
+  nestedCheck(m, flags);
+  // A NESTED request (in the expression of another): its "chart" is the running context, whose
+  // bars come one at a time (the chart's rows ahead are not its bars: no lookahead scan, no
+  // deferred quiet bars, the expression runs whenever it is entered).
+  const cols = m.aheadCols;
+  const on = m.lazyOn;
+  const row = m.aheadRow;
+  m.aheadCols = null;
+  m.lazyOn = false;
+  if ((flags & CTX_LOOKAHEAD) !== 0 && cols !== null && m.f[IS_REALTIME] !== 1 && aboveContext(m, tf)) {
+    // lookahead_on above the running context's timeframe, on history: the rest of the requested
+    // period after the outer bar. When every running context is the chart's own symbol, the outer
+    // bars are built from the chart's rows: the rows from the end of the outer bar's period on
+    // (ctxEnter's scan, as from the rows ahead of a chart bar).
+    const from = ownChainEnd(m);
+    if (from === null) {
+      m.fail('nested-request', `request.security(lookahead = barmerge.lookahead_on) at "${String(tf)}" inside the expression of another symbol's request at "${m.timeframe.period}" is not supported yet on historical bars (the whole requested period is not known there): use lookahead_off, or request it outside.`);
+    }
+    m.aheadCols = cols;
+    m.aheadRow = firstRowFrom(cols, row + 1, from) - 1;
+  }
+  try {
+    return enterRun(m, s, tf, flags);
+  } finally {
+    m.aheadCols = cols;
+    m.aheadRow = row;
+    m.lazyOn = on;
+  }
+}
+
+/** Whether `tf` ("" is the running context's) is above the running context's timeframe. */
+function aboveContext(m: ContextHost, tf: unknown): boolean {
+  if (typeof tf !== 'string' || tf === '') return false;
+  const text = (flagsCut(tf));
+  const info = TIMEFRAMES.get(text) ?? parseTimeframe(text);
+  return info !== null && timeframeSeconds(info) > timeframeSeconds(m.timeframe);
+}
+
+/** The timeframe text of a CTX_IN_RUN operand (without a currency suffix). */
+function flagsCut(tf: string): string {
+  const cut = tf.indexOf(CURRENCY_SEP);
+  return cut < 0 ? tf : tf.slice(0, cut);
+}
+
+/** When every running context is the chart's own symbol: the end of the innermost one's period (its
+ * bar's close time); else null. */
+function ownChainEnd(m: ContextHost): number | null {
+  const top = m.cs[m.ctxTop] as RequestState;
+  for (let k = m.ctxTop, guard = 0; k >= 0 && guard < 64; guard++) {
+    const st = m.cs[k] as RequestState;
+    if (st.okey !== '') return null;
+    k = st.par ?? -1;
+  }
+  return top.wend;
+}
+
+/** The first row at or after `row` whose time is at or after `t` (cols.length if none). */
+function firstRowFrom(cols: BarColumns, row: number, t: number): number {
+  let lo = row;
+  let hi = cols.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((cols.time[mid] as number) < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function enterRun(m: ContextHost, s: number, tf: unknown, flags: number): number {
+  // (The symbol of the running context: the chart's, or, nested, the outer request's.)
+  let sym = m.syminfo.tickerid;
   let rate = 1;
   /** The chart's symbol as the expression sees it when its prices are converted. */
   let conv: SymbolInfo | null = null;
@@ -425,8 +505,8 @@ export function ctxEnterRun(m: ContextHost, s: number, tf: unknown, flags: numbe
     sym = `${sym}${CURRENCY_SEP}${to}`;
     if (!belowChart(m, tf)) {
       rate = ownRate(m, s, typeof tf === 'string' && tf !== '' ? tf : m.timeframe.period, to);
-      const from = m.chartSyminfo.currency ?? '';
-      if (from !== '' && to !== '' && to !== 'NONE' && from !== to) conv = inCurrency(m.chartSyminfo, to);
+      const from = m.syminfo.currency ?? '';
+      if (from !== '' && to !== '' && to !== 'NONE' && from !== to) conv = inCurrency(m.syminfo, to);
     }
   }
   let st = m.cs[s] as RequestState | undefined;
@@ -457,6 +537,7 @@ export function ctxEnterRun(m: ContextHost, s: number, tf: unknown, flags: numbe
   if (st.run) {
     st.loop = 1;
     swapIn(m, st, st.ro, st.rh, st.rl, st.rc, st.rv);
+    activate(m, s, st, st.tf);
     if (conv !== null) {
       // syminfo.currency inside is the requested currency (until CTX_OUT; a snapshot taken
       // inside restores it: contextSymbol).
@@ -667,10 +748,11 @@ function enterLoop(m: ContextHost, s: number, tf: unknown, sym: unknown, flags: 
     if ((flags & CTX_LOWER) !== 0 && st.items.length !== 0) st.items.length = 0;
     st.ct = f[TIME] as number;
     st.ctc = f[TIME_CLOSE] as number;
+    if (m.ctxTop >= 0 && f[IS_REALTIME] === 1) nowClose(m, st);
     st.savedBar = m.bar;
     const bars = m.feeds[s] as FeedBars;
     if (st.opart === true || f[IS_REALTIME] === 1) rewind(m, st, bars);
-    return otherLoad(m, st, bars);
+    return otherLoad(m, st, bars, s);
   }
   if (own) otherEnter(m, s, tf, sym, flags);
   else ctxEnter(m, s, tf, sym, flags);

@@ -50,7 +50,7 @@ import {
   type VaripSlots,
 } from './state-ops.js';
 import { DataNeeded, type DataRequest, type RequestDataset } from './request-data.js';
-import { contextSymbol, settleContexts } from './contexts.js';
+import { chartRegister, contextRestore, settleContexts } from './contexts.js';
 
 export interface Bar {
   /** Bar open time, ms since the epoch (UTC). */
@@ -414,7 +414,7 @@ export class Instance {
 
   private env(): Env {
     const m = this.machine;
-    return { inputs: this.inputValues, symbol: m.chartSyminfo, timeframe: m.timeframe, limits: m.limits };
+    return { inputs: this.inputValues, symbol: m.chartSyminfo, timeframe: m.chartTimeframe, limits: m.limits };
   }
 
   /** Saves the whole state to bytes. With `includeOutputs`, the plot history goes too (a
@@ -553,7 +553,7 @@ export class Instance {
       m.sb = e.sb;
       m.cb = e.cb;
       // Stopped inside another symbol's request: its symbol information, as when it stopped.
-      m.syminfo = contextSymbol(m);
+      contextRestore(m);
       // Loop timers restart: time spent before the save does not count against this run.
       for (const r of d.program.loopRegs) m.f[r + 1] = NaN;
       inst.pending = { bar: e.pendingBar, confirm: e.confirm };
@@ -699,7 +699,9 @@ export class Instance {
     } catch (e) {
       if (!(e instanceof DataNeeded)) throw e;
       // A host call: the bar entered last stops at its request (pc kept), as a budget yield.
-      const bar = m.f[R.barIndex] as number;
+      // (Stopped inside a request's expression, nested or not: the chart's bar index, saved by the
+      // outermost running request.)
+      const bar = chartRegister(m, R.barIndex);
       const row = from + (bar - first - 1);
       this.confirmed = bar - 1;
       if (row > from) this.lastTime = time[row - 1] as number;

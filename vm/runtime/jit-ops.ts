@@ -355,7 +355,7 @@ export function opJs(cx: OpContext, pc: number, inMain: boolean, R: RegNames): s
           `p = ${pc}; { const s = cb + ${a}, st = m.cs[s], lz = m.lazy[s]; if (lz !== undefined && lz.on && lz.last === m.aheadRow) {`,
           ` const fl = st.flags; if ((fl & ${CTX_GAPS_FLAG}) !== 0) f[${c}] = NaN; else { const x = ((fl & ${CTX_LOOKAHEAD_FLAG}) !== 0 ? st.wform : st.wconf)[0]; f[${c}] = x === undefined ? NaN : x; }`,
           ` } else if (st.okey !== '' && (st.flags & ${CTX_LOWER_FLAG}) === 0 && st.olow !== true) {`,
-          `  if (st.loop > 0) { const sv = st.saved; ${restore} m.bar = st.savedBar; m.syminfo = m.chartSyminfo; st.inside = false; }`,
+          `  if (st.loop > 0) { const sv = st.saved; ${restore} m.bar = st.savedBar; ctxDeact(m, st); }`,
           `  let x = NaN; if (!st.ono) { const cur = st.oi - 1, fl = st.flags;`,
           `   const idx = (fl & ${CTX_LOOKAHEAD_FLAG}) !== 0 || f[${BAR.isRealtime}] === 1 || (cur >= 0 && st.otc <= f[${BAR.timeClose}]) ? cur : cur - 1;`,
           `   if (idx >= 0) { if (!((fl & ${CTX_GAPS_FLAG}) !== 0 && idx === st.oshown)) { const y = (idx === cur ? st.ocur : st.oprev)[0]; x = y === undefined ? NaN : y; } st.oshown = idx; } }`,
@@ -375,7 +375,7 @@ export function opJs(cx: OpContext, pc: number, inMain: boolean, R: RegNames): s
         out.push(
           `p = ${pc}; { const s = cb + ${a}, st = m.cs[s], bars = m.feeds[s], sym = o[${c}], tf = o[${b}]; let k;`,
           ` if (st !== undefined && bars != null && st.okey !== '' && st.okey === m.feedKey[s] && sym === m.feedSym[s] && tf === m.feedTf[s] && st.flags === ${d} && st.opart !== true && f[${BAR.isRealtime}] !== 1) {`,
-          `  st.ono = false; st.loop = 0; st.ct = f[${BAR.time}]; st.ctc = f[${BAR.timeClose}]; st.savedBar = m.bar; k = ctxLoad(m, st, bars);`,
+          `  st.ono = false; st.loop = 0; st.ct = f[${BAR.time}]; st.ctc = f[${BAR.timeClose}]; st.savedBar = m.bar; k = ctxLoad(m, st, bars, s);`,
           ` } else k = ctxInLoop(m, s, tf, sym, ${d});`,
           ` if (k < 0) pc = ${e}; else { bar = k; pc = ${next}; } continue; }`,
         );
@@ -389,7 +389,7 @@ export function opJs(cx: OpContext, pc: number, inMain: boolean, R: RegNames): s
           `p = ${pc}; { const s = cb + ${a}, st = m.cs[s], bars = m.feeds[s]; let k = -1;`,
           ` if (st.okey !== '' && !st.ono && bars != null && st.loop > 0 && st.orerun !== true && (st.flags & ${CTX_LOWER_FLAG}) === 0 && st.olow !== true) {`,
           `  const prev = st.oprev; st.oprev = st.ocur; st.ocur = prev; prev[0] = f[${b}];`,
-          `  const i = st.oi; if (i < bars.length && (bars.time[i] <= st.ct || bars.timeClose[i] <= st.ctc)) k = ctxLoad(m, st, bars);`,
+          `  const i = st.oi; if (i < bars.length && (bars.time[i] <= st.ct || bars.timeClose[i] <= st.ctc)) k = ctxLoad(m, st, bars, s);`,
           ` } else k = ctxLoop(m, s, ${b}, ${c});`,
           ` if (k >= 0) { bar = k; pc = ${d}; } else pc = ${next}; continue; }`,
         );

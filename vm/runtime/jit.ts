@@ -33,7 +33,7 @@ import { resolveBuiltins } from './builtin-table.js';
 import { fnByKey } from '../builtins/registry.js';
 import { DIRECT, opJs, type OpContext } from './jit-ops.js';
 import { findLoops, structuredLoopCase } from './jit-loops.js';
-import { ctxEnter, ctxEnterLoop, ctxEnterRun, ctxLeave, ctxLeaveArray, ctxLoop, otherLoad } from './contexts.js';
+import { ctxEnter, ctxEnterLoop, ctxEnterRun, ctxLeave, ctxLeaveArray, ctxLoop, deactivate, otherLoad } from './contexts.js';
 import { ctxVars } from './request-vars.js';
 import { ctxKey, ctxUnkey } from './request-keys.js';
 import type { OutputStore } from './outputs.js';
@@ -98,7 +98,7 @@ type Factory = (impls: BuiltinImpl[], ctx: typeof CONTEXT_OPS) => Compiled;
 /** The request.security context steps (contexts.ts) the generated code calls directly, not through
  * the Machine's methods: a call less per request and chart bar (the history loop is too large for
  * V8 to inline the methods into it). */
-const CONTEXT_OPS = { ctxEnter, ctxLeave, ctxLoop, ctxEnterLoop, ctxEnterRun, ctxLeaveArray, otherLoad, ctxVars, ctxKey, ctxUnkey };
+const CONTEXT_OPS = { ctxEnter, ctxLeave, ctxLoop, ctxEnterLoop, ctxEnterRun, ctxLeaveArray, otherLoad, ctxVars, ctxKey, ctxUnkey, deactivate };
 
 /** Factories by Program object, and by generated source: a program compiled again from the same
  * script (a re-run after an input change, a restore) reuses the function V8 has already optimised. */
@@ -416,7 +416,7 @@ function generate(program: Program, stateful: Uint8Array): string | null {
   ];
   const out: string[] = [];
   for (let i = 0; i < nImpls; i++) out.push(`const i${i} = impls[${i}];`);
-  if (hasRequests) out.push('const ctxIn = ctx.ctxEnter, ctxOut = ctx.ctxLeave, ctxLoop = ctx.ctxLoop, ctxInLoop = ctx.ctxEnterLoop, ctxInRun = ctx.ctxEnterRun, ctxOutArr = ctx.ctxLeaveArray, ctxLoad = ctx.otherLoad, ctxVars = ctx.ctxVars, ctxKey = ctx.ctxKey, ctxUnkey = ctx.ctxUnkey;');
+  if (hasRequests) out.push('const ctxIn = ctx.ctxEnter, ctxOut = ctx.ctxLeave, ctxLoop = ctx.ctxLoop, ctxInLoop = ctx.ctxEnterLoop, ctxInRun = ctx.ctxEnterRun, ctxOutArr = ctx.ctxLeaveArray, ctxLoad = ctx.otherLoad, ctxVars = ctx.ctxVars, ctxKey = ctx.ctxKey, ctxUnkey = ctx.ctxUnkey, ctxDeact = ctx.deactivate;');
   out.push(
     'const exec = function compiledExec(m, maxSteps) {',
     'let budget = maxSteps >= 0x7fffffff ? 0x7fffffff : maxSteps | 0;',

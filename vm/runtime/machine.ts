@@ -77,7 +77,11 @@ export class Machine implements Runtime, ScriptState {
    * request (runtime/contexts.ts swaps it), and the chart's own. */
   syminfo: SymbolInfo;
   chartSyminfo: SymbolInfo;
+  /** The running context's timeframe (the requested one inside a request's expression) and the
+   * chart's; the innermost running request's slot (-1: none; runtime/request-state.ts). */
   timeframe: TimeframeInfo;
+  chartTimeframe: TimeframeInfo;
+  ctxTop = -1;
   version: number;
   limits: Limits;
   rng: Uint32Array;
@@ -164,6 +168,7 @@ export class Machine implements Runtime, ScriptState {
     const cbc = program.meta.options.calc_bars_count;
     this.data.wholeOwn = typeof cbc === 'number' && cbc > 0;
     this.timeframe = init.timeframe;
+    this.chartTimeframe = init.timeframe;
     this.version = program.version;
     this.limits = init.limits;
     this.ser = allocateSeries(program, init.limits.maxBarsBack);

@@ -25,7 +25,9 @@ import { MAX_ARRAY_SIZE } from '../builtins/array.js';
 import { DataNeeded, feedBarsOf, NoData, type FeedBars } from './request-data.js';
 import { convertBars, CURRENCY_SEP, inCurrency, invertBars, ratePair } from './request-currency.js';
 import {
+  activate,
   calcBarsOf,
+  chartTimeClose,
   copyInto,
   copyRegs,
   CTX_GAPS,
@@ -34,6 +36,7 @@ import {
   CTX_LOOKAHEAD,
   CTX_LOWER,
   CTX_STRINGS,
+  deactivate,
   newRequestState,
   nz,
   readValues,
@@ -121,6 +124,7 @@ export function convertedFeed(m: ContextHost, s: number, sym: string, to: string
 /** CTX_IN for another symbol or intrabars: checks the request, finds its bars (or suspends), saves
  * the chart's registers; the bars themselves are loaded by CTX_LOOP. Returns the chart bar. */
 export function otherEnter(m: ContextHost, s: number, tf: unknown, sym: unknown, flags: number): number {
+  if (m.ctxTop >= 0) nestedCheck(m, flags);
   const tfs = typeof tf === 'string' && tf !== '' ? tf : m.timeframe.period;
   let st = m.cs[s] as RequestState | undefined;
   let noData: boolean;
@@ -145,8 +149,8 @@ export function otherEnter(m: ContextHost, s: number, tf: unknown, sym: unknown,
     const got = above ? new NoData('') : feedOf(m, s, sym, tfs, info, flags);
     if (above) m.feeds[s] = null;
     if (got instanceof NoData && (flags & CTX_IGNORE_INVALID) === 0 && !above) {
-      if ((flags & CTX_LOWER) === 0 && sym === m.chartSyminfo.tickerid && timeframeSeconds(info) < timeframeSeconds(m.timeframe)) {
-        const t = m.chartSyminfo.tickerid;
+      if ((flags & CTX_LOWER) === 0 && sym === m.syminfo.tickerid && timeframeSeconds(info) < timeframeSeconds(m.timeframe)) {
+        const t = m.syminfo.tickerid;
         m.fail(
           'no-data',
           `request.security(): the requested timeframe "${tfs}" is lower than the chart's "${m.timeframe.period}": the expression then runs on the chart symbol's intrabars, and no bars of ${t} at "${tfs}" or lower were given (CLI: --data-for ${t}=file.csv; app: import them as a dataset with ticker ${t}).`,
@@ -191,9 +195,25 @@ export function otherEnter(m: ContextHost, s: number, tf: unknown, sym: unknown,
   // The chart's registers are saved by the first CTX_LOOP that loads a bar.
   st.ct = m.f[TIME] as number;
   st.ctc = m.f[TIME_CLOSE] as number;
+  if (m.ctxTop >= 0 && m.f[IS_REALTIME] === 1) nowClose(m, st);
   st.savedBar = m.bar;
   if (st.opart === true || m.f[IS_REALTIME] === 1) rewind(m, st, m.feeds[s]);
   return m.bar;
+}
+
+/** A NESTED request (in the expression of another) on a realtime chart bar: the running context's
+ * bar is forming, and only the bars that opened before the chart bar closes exist yet (its
+ * time_close is the forming bar's end). */
+export function nowClose(m: ContextHost, st: RequestState): void {
+  const now = chartTimeClose(m);
+  if (now < st.ctc) st.ctc = now;
+}
+
+/** A request entered while another's expression runs (nested): what is not supported yet. */
+export function nestedCheck(m: ContextHost, flags: number): void {
+  const outer = m.cs[m.ctxTop] as RequestState | undefined;
+  if ((flags & CTX_LOWER) !== 0) m.fail('nested-request', 'request.security_lower_tf() inside the expression of another request is not supported yet: call it outside, or request.security() a lower timeframe there.');
+  if (outer !== undefined && (outer.flags & CTX_LOWER) !== 0) m.fail('nested-request', "A request inside the expression of request.security_lower_tf() is not supported yet: request it outside, in the script's own context.");
 }
 
 /** When the bar loaded last was forming (or, on a realtime chart bar, is still forming: it ran
@@ -219,6 +239,7 @@ export function ctxLoop(m: ContextHost, s: number, src: number, count: number): 
     if (st.loop === 0 && st.run) {
       st.loop = 1;
       swapIn(m, st, st.ro, st.rh, st.rl, st.rc, st.rv);
+      activate(m, s, st, st.tf);
       return st.wi;
     }
     return -1;
@@ -261,13 +282,13 @@ export function ctxLoop(m: ContextHost, s: number, src: number, count: number): 
       st.ofb = st.savedBar;
     }
   }
-  return otherLoad(m, st, bars);
+  return otherLoad(m, st, bars, s);
 }
 
 /** The load half of CTX_LOOP for another symbol: when bar `st.oi` of `bars` is due on this chart
  * bar, writes it to the registers (saving the chart's first) and returns its index; else -1 (and
  * changes nothing). The compiled tier calls it as `ctxLoad` (jit-ops.ts). */
-export function otherLoad(m: ContextHost, st: RequestState, bars: FeedBars): number {
+export function otherLoad(m: ContextHost, st: RequestState, bars: FeedBars, s: number): number {
   const f = m.f;
   const lower = (st.flags & CTX_LOWER) !== 0;
   const k = st.oi;
@@ -279,12 +300,13 @@ export function otherLoad(m: ContextHost, st: RequestState, bars: FeedBars): num
   if (!due) return -1;
   if (st.loop === 0) {
     saveChart(m, st);
-    const sym = bars.sym;
-    if (sym !== undefined && sym !== m.syminfo) {
-      st.osym = sym;
-      m.syminfo = sym;
-    }
+    // (Its symbol information: the dataset's, else that of the context it runs in.)
+    const sym = bars.sym ?? m.syminfo;
+    st.osym = sym;
+    m.syminfo = sym;
     st.inside = true;
+    const tft = m.feedTf[s];
+    activate(m, s, st, typeof tft === 'string' ? tft : st.okey.slice(st.okey.indexOf('\u0000') + 1));
   }
   let o = bars.open[k] as number;
   let h = bars.high[k] as number;
@@ -357,8 +379,7 @@ export function formingBar(src: BarColumns, start: number, end: number): number[
 function backToChartBar(m: ContextHost, st: RequestState): void {
   copyRegs(m.f, st.saved);
   m.bar = st.savedBar;
-  m.syminfo = m.chartSyminfo;
-  st.inside = false;
+  deactivate(m, st);
 }
 
 /** CTX_OUT of another symbol: restores the chart bar; dst..dst+n-1 := what the chart sees. */

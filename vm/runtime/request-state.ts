@@ -9,6 +9,7 @@ import { R } from '../core/registers.js';
 import { CTX_GAPS_FLAG, CTX_LOOKAHEAD_FLAG, CTX_LOWER_FLAG } from './jit-ops.js';
 import type { BarColumns } from '../data/bars.js';
 import type { SymbolInfo, TimeframeInfo } from '../core/runtime.js';
+import { parseTimeframe } from '../builtins/time/timeframe.js';
 import type { FeedBars, RequestData } from './request-data.js';
 import { copyRequested } from './request-copy.js';
 import type { SeriesF, SeriesO } from '../core/series.js';
@@ -102,6 +103,13 @@ export interface ContextHost {
   lazy: (LazyRows | undefined)[];
   lazySlots: number[];
   lazyOn: boolean;
+  /** The chart's timeframe (`timeframe` is the running context's: the requested one while a
+   * request's expression runs, so timeframe.period and a request nested in it see it). */
+  chartTimeframe: TimeframeInfo;
+  /** The state slot of the innermost request whose expression is running (its bars in the
+   * registers), -1 on the chart's bar: a request entered while it is >= 0 is NESTED, its "chart"
+   * being that context (see `activate`; not state: `contextRestore` rebuilds it after a restore). */
+  ctxTop: number;
 }
 
 /** DEFERRED QUIET BARS of an own-symbol request (not state: the machine's, for one runBars call).
@@ -255,6 +263,12 @@ export interface RequestState {
   multi?: boolean;
   back?: RequestState;
   bk?: string;
+  /** NESTED REQUESTS: while this context's expression runs (its bars in the registers), `act`, the
+   * slot of the context it runs in (`par`, -1: the chart) and the timeframe of its bars (`ctf`);
+   * a snapshot taken there restores them (`contextRestore`). Absent in the state of an older VM. */
+  act?: boolean;
+  par?: number;
+  ctf?: string;
 }
 
 /** A dynamic request's context for one (symbol, timeframe) pair while another's runs: its
@@ -287,6 +301,7 @@ export function newRequestState(): RequestState {
     wp: NaN, wi: -1, wo: NaN, wh: NaN, wl: NaN, wc: NaN, wv: NaN, wform: numbers(), wconf: numbers(), wclosed: false,
     arrived: false, fd: false, opened: false, wend: NaN, flags: 0, saved: new Float64Array(SWAPPED), savedBar: -1,
     okey: '', oi: 0, ocur: numbers(), oprev: numbers(), otc: NaN, oshown: -1, loop: 0, ono: false, osym: null, inside: false, opart: false, orerun: false, ostart: 0, items: [],
+    act: false, par: -1, ctf: '',
   };
 }
 
@@ -376,4 +391,114 @@ export function swapIn(m: ContextHost, st: RequestState, ho: number, hh: number,
   f[HLCC4] = (hh + hl + hc + hc) / 4;
   f[IS_FIRST] = st.wi === 0 ? 1 : 0;
   m.bar = st.wi;
+}
+
+
+/** The timeframe of `text` (a timeframe the context code checked already), parsed once. */
+export function tfInfo(text: string): TimeframeInfo | null {
+  let info = TIMEFRAMES.get(text);
+  if (!info) {
+    const parsed = parseTimeframe(text);
+    if (!parsed) return null;
+    info = parsed;
+    if (TIMEFRAMES.size < 256) TIMEFRAMES.set(text, info);
+  }
+  return info;
+}
+
+/** The context of slot `s` starts running its expression (its bars just went into the registers):
+ * it becomes the innermost context, and timeframe.* (and any request nested in the expression)
+ * sees its timeframe `tfText`. */
+export function activate(m: ContextHost, s: number, st: RequestState, tfText: string): void {
+  st.act = true;
+  st.par = m.ctxTop;
+  st.ctf = tfText;
+  m.ctxTop = s;
+  const info = tfInfo(tfText);
+  if (info !== null) m.timeframe = info;
+}
+
+/** The context of `st` stops running its expression (the registers hold its parent's bar again):
+ * its parent (the chart, or the request whose expression holds this one) is the innermost again,
+ * with its timeframe and symbol. */
+export function deactivate(m: ContextHost, st: RequestState): void {
+  if (st.act !== true) {
+    // (Not entered by `activate`: a state restored from an older VM.)
+    if (st.inside === true) m.syminfo = m.chartSyminfo;
+    st.inside = false;
+    return;
+  }
+  st.act = false;
+  st.inside = false;
+  const par = st.par ?? -1;
+  m.ctxTop = par;
+  if (par < 0) {
+    m.timeframe = m.chartTimeframe;
+    m.syminfo = m.chartSyminfo;
+    return;
+  }
+  const ps = m.cs[par] as RequestState;
+  m.timeframe = (ps.ctf !== undefined ? tfInfo(ps.ctf) : null) ?? m.chartTimeframe;
+  m.syminfo = symbolOfContext(m, par);
+}
+
+/** The symbol information inside the running context of slot `s`: another symbol's own (`osym`,
+ * recorded when its bars were loaded), the converted currency of the chart's own (`inside`), else
+ * that of the context it runs in. */
+export function symbolOfContext(m: ContextHost, s: number): SymbolInfo {
+  for (let k = s, guard = 0; k >= 0 && guard < 64; guard++) {
+    const st = m.cs[k] as RequestState | undefined;
+    if (st === undefined || typeof st !== 'object') break;
+    if ((st.okey !== '' || st.inside === true) && st.osym) return st.osym;
+    k = st.par ?? -1;
+  }
+  return m.chartSyminfo;
+}
+
+/** The chart bar's bar register `reg` (one of the SWAPPED ones) while contexts run: the outermost
+ * running context saved the chart's registers. */
+export function chartRegister(m: ContextHost, reg: number): number {
+  let k = m.ctxTop;
+  let x = m.f[reg] as number;
+  for (let guard = 0; k >= 0 && guard < 64; guard++) {
+    const st = m.cs[k] as RequestState;
+    x = st.saved[reg] as number;
+    k = st.par ?? -1;
+  }
+  return x;
+}
+
+/** The chart bar's close time while nested contexts run. */
+export function chartTimeClose(m: ContextHost): number {
+  return chartRegister(m, TIME_CLOSE);
+}
+
+/** After a restore in the middle of a bar: the running contexts (`act`) again, innermost first
+ * (m.ctxTop), with the timeframe and symbol information of the innermost; a state of an older VM
+ * (no `act`): the symbol of another symbol's request whose bars are in the registers. */
+export function contextRestore(m: ContextHost): void {
+  const running: number[] = [];
+  const parents = new Set<number>();
+  m.cs.forEach((x, i) => {
+    if (typeof x === 'object' && x !== null && 'okey' in x && (x as RequestState).act === true) {
+      running.push(i);
+      parents.add((x as RequestState).par ?? -1);
+    }
+  });
+  const top = running.find((i) => !parents.has(i));
+  m.ctxTop = top ?? -1;
+  if (top === undefined) {
+    m.timeframe = m.chartTimeframe;
+    m.syminfo = m.chartSyminfo;
+    for (const x of m.cs) {
+      if (typeof x === 'object' && x !== null && 'okey' in x) {
+        const st = x as RequestState;
+        if (st.inside === true && st.osym) m.syminfo = st.osym;
+      }
+    }
+    return;
+  }
+  const st = m.cs[top] as RequestState;
+  m.timeframe = (st.ctf !== undefined ? tfInfo(st.ctf) : null) ?? m.chartTimeframe;
+  m.syminfo = symbolOfContext(m, top);
 }

@@ -132,6 +132,8 @@ export class LowerContext {
   /** Depth of request.security expressions being lowered (lower/request.ts): inside one, the
    * history of a bar variable is the requested timeframe's, not the chart's bar series. */
   requestDepth = 0;
+  /** Depth of request.security_lower_tf expressions among them (nesting in them is refused). */
+  lowerDepth = 0;
   /** A canonical compile (compiler/presentation.ts): constant presentation arguments stand as
    * canonical constants (lower/presentation-args.ts). */
   canonicalPresentation = false;

@@ -159,8 +159,13 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
     cx.err('E331', e.span, `Cannot call '${name}': it needs a symbol, a timeframe and an expression, as in \`${name}(syminfo.tickerid, "${lowerTf ? '60' : '1D'}", close)\`.`);
     return poison();
   }
-  if (cx.requestDepth > 0) {
-    cx.err('E504', e.callee.span, `A '${name}' call inside the expression of another request is not supported yet.`);
+  // A request in the expression of another (NESTED) runs in that request's context: its chart is
+  // the outer request's symbol and timeframe (runtime/request-state.ts `activate`). Intrabar arrays
+  // at either level are not supported yet (and fail at run time when only then found nested).
+  if (cx.requestDepth > 0 && (lowerTf || cx.lowerDepth > 0)) {
+    cx.err('E504', e.callee.span, lowerTf
+      ? `A 'request.security_lower_tf' call inside the expression of another request is not supported yet: call it outside, or request.security() a lower timeframe there.`
+      : `A '${name}' call inside the expression of 'request.security_lower_tf' is not supported yet: request it outside, in the script's own context.`);
     return poison();
   }
   noteRequestCall(cx, name, e);
@@ -285,6 +290,7 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
   // chart bar where its value is not needed.
   const looped = looped0;
   cx.requestDepth++;
+  if (lowerTf) cx.lowerDepth++;
   let vals: Val[];
   const requested = inContext(cx, exprE, scope, new Set());
   const items = requested.kind === 'Tuple' ? requested.items : [requested];
@@ -305,6 +311,7 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
         : items.map((x) => cx.expr(x, scope));
   } finally {
     cx.requestDepth--;
+    if (lowerTf) cx.lowerDepth--;
   }
   fn.em.code[varsAt + 3] = fn.nVarF - vf0;
   fn.em.code[varsAt + 5] = fn.nVarO - vo0;
