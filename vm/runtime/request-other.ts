@@ -22,6 +22,7 @@ import type { SymbolInfo, TimeframeInfo } from '../core/runtime.js';
 import { parseTimeframe, timeframeSeconds } from '../builtins/time/timeframe.js';
 import { newArray } from '../core/heap.js';
 import { DataNeeded, feedBarsOf, NoData, type FeedBars } from './request-data.js';
+import { ownIntrabarsMissing } from './request-missing.js';
 import { convertBars, CURRENCY_SEP, inCurrency, invertBars, ratePair } from './request-currency.js';
 import {
   activate,
@@ -147,7 +148,10 @@ export function otherEnter(m: ContextHost, s: number, tf: unknown, sym: unknown,
     // (ignore_invalid_timeframe = true and a timeframe above the chart's: na, no data asked.)
     const got = above ? new NoData('') : feedOf(m, s, sym, tfs, info, flags);
     if (above) m.feeds[s] = null;
-    if (got instanceof NoData && (flags & CTX_IGNORE_INVALID) === 0 && !above) {
+    // (The chart's own intrabars missing: no bars, and a warning; runtime/request-missing.ts.)
+    const none = got instanceof NoData && (flags & CTX_IGNORE_INVALID) === 0 && !above ? ownIntrabarsMissing(m, sym, tfs, info, flags) : null;
+    if (none !== null) m.feeds[s] = none;
+    else if (got instanceof NoData && (flags & CTX_IGNORE_INVALID) === 0 && !above) {
       if ((flags & CTX_LOWER) === 0 && sym === m.chartSyminfo.tickerid && timeframeSeconds(info) < timeframeSeconds(m.timeframe)) {
         const t = m.chartSyminfo.tickerid;
         m.fail(
@@ -157,7 +161,7 @@ export function otherEnter(m: ContextHost, s: number, tf: unknown, sym: unknown,
       }
       m.fail('no-data', got.message);
     }
-    noData = got instanceof NoData;
+    noData = got instanceof NoData && none === null;
     m.feedSym[s] = sym;
     m.feedTf[s] = tfs;
     // One string per slot, compared by identity on later bars (a flat string: no concatenation).
