@@ -218,6 +218,18 @@ plot(k())
     expect(w[0]?.line).toBe(3);
     expect(w[0]?.message).toContain("'x' is given `m`");
   });
+  test('an argument whose global declarations call the same function again (a wrapper around a wrapped value) compiles, read on the chart with W303', () => {
+    const { program: p, diagnostics } = compile(`//@version=5
+indicator("again")
+tf(_res, _exp) => request.security(syminfo.tickerid, _res, _exp)
+a = tf("1D", close)
+b = tf("1D", ta.ema(a, 3))
+plot(b)
+`);
+    expect(p).not.toBeNull();
+    expect(diagnostics.map((d) => `${d.code} ${d.line}`)).toEqual(['W303 3']);
+    expect(diagnostics[0]?.message).toContain("calls 'tf' again");
+  });
 });
 
 const FLAGS = `//@version=5

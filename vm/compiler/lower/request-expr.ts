@@ -115,9 +115,11 @@ export function argsInPlace(cx: LowerContext, e: A.Expr, scope: Scope): { expr: 
           at.outer = arg.scope;
         }
         const out = walk(arg.expr, 'value', arg.scope, depth + 1);
-        if (out !== null) return { ...(out as A.Expr), span: id.span };
+        const again = out === null ? null : callsCompiling(cx, out as A.Expr);
+        if (out !== null && again === null) return { ...(out as A.Expr), span: id.span };
         if (sc !== scope) return null;
-        cx.sink.warning('W303', id.span, `'${id.name}' is given \`${cx.q(arg.expr)}\`, which names a variable of the calling function, so the request reads it on the chart's bars; TradingView computes it on the requested timeframe. Pass a global variable or an expression of built-in series, or write the calculation in the request.`);
+        const why = again !== null ? `which calls '${again}' again (a request in the expression of its own function's request is not supported)` : 'which names a variable of the calling function';
+        cx.sink.warning('W303', id.span, `'${id.name}' is given \`${cx.q(arg.expr)}\`, ${why}, so the request reads it on the chart's bars; TradingView computes it on the requested timeframe. Pass a global variable or an expression of built-in series, or write the calculation in the request.`);
         return node;
       }
       return sc === scope ? node : rename(id, sc);
@@ -137,6 +139,36 @@ export function argsInPlace(cx: LowerContext, e: A.Expr, scope: Scope): { expr: 
   const expr = walk(e, 'value', scope, 0) as A.Expr | null;
   const inner = at.child ?? scope;
   return { expr: expr ?? e, scope: at.outer === null ? inner : new CallerScope(inner, at.outer) };
+}
+
+/** The user function being compiled that `e` calls, directly or through the global declarations
+ * it names (as the request would compute them), or null. */
+function callsCompiling(cx: LowerContext, e: A.Expr): string | null {
+  const busy = new Set(cx.compiling.map((f) => f.name));
+  const seen = new Set<string>();
+  let hit: string | null = null;
+  const walk = (node: unknown): void => {
+    if (hit !== null || node === null || typeof node !== 'object') return;
+    if (Array.isArray(node)) {
+      for (const x of node) walk(x);
+      return;
+    }
+    const n = node as { kind?: string; name?: string; callee?: A.Expr };
+    if (n.kind === 'FuncDef' || n.kind === 'TypeRef') return;
+    if (n.kind === 'Call' && n.callee?.kind === 'Ident' && busy.has(n.callee.name)) {
+      hit = n.callee.name;
+      return;
+    }
+    // (By the declared name: argsInPlace renames a caller's names `name\u0000k`.)
+    const name = n.kind === 'Ident' && typeof n.name === 'string' ? (n.name.split('\u0000')[0] ?? n.name) : null;
+    if (name !== null && !seen.has(name)) {
+      seen.add(name);
+      for (const st of cx.script.body) if (st.kind === 'VarDecl' && st.name === name) walk(st.value);
+    }
+    for (const [k, v] of Object.entries(node)) if (k !== 'span' && k !== 'nameSpan') walk(v);
+  };
+  walk(e);
+  return hit;
 }
 
 /** Emitted at the start of each evaluation of a request's expression: every `input.source()` of
