@@ -4,7 +4,9 @@
 // - a series passed through a user function's parameter (the User Manual's htfSecurity() wrapper,
 //   `f(src) => request.security(..., src)` with hl2 or ta.sma(close, 3));
 // - gaps / lookahead given as a variable or an input (`var gaps = useGaps ? barmerge.gaps_on :
-//   barmerge.gaps_off`).
+//   barmerge.gaps_off`);
+// - and an intrabar request of the chart's own ticker without data runs (empty arrays / na, one
+//   warning in the log) instead of stopping the script.
 // On EURUSD hourly bars with the FX symbol file (days from 17:00 New York). Expected values are
 // computed here from the CSV rows grouped by FX day (not through the VM), and the values at the
 // fifth bar from the end (2025-09-12 12:00 New York) are the hand-computed ones of QA 22
@@ -15,7 +17,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { compile, Instance, parseBarsCsv, type Program } from '../../vm/index.js';
+import { compile, Instance, parseBarsCsv, runBarsAnswering, type Program } from '../../vm/index.js';
 import { parseSymbolToml } from '../../vm/builtins/time/symbol-info.js';
 import { FIXTURES_DIR } from './fixture-path.js';
 import { plotOf, program, restoredCopy } from './helpers.js';
@@ -281,4 +283,44 @@ ${line}
     expect(b.map((d) => d.code)).toEqual(['E333']);
     expect(b[0]?.message).toContain("which is for 'gaps'");
   });
+});
+
+// A published script's intrabar request that an input turns on (off by default), on a chart
+// without intrabar data: the script runs; the request gives empty arrays / na, with one warning.
+const OPTIONAL_IB = `//@version=5
+indicator("optional intrabars")
+useIb = input.bool(false, "Use intrabars")
+[c, o] = request.security_lower_tf(syminfo.tickerid, "60", [close, open])
+x = request.security(syminfo.tickerid, "240", close)
+plot(useIb ? array.size(c) : close, "v")
+plot(x, "x")
+`;
+
+describe("the chart's own intrabars without data", () => {
+  for (const interpreted of [false, true]) {
+    test(`${interpreted ? 'interpreter' : 'compiled'}: the script runs (empty arrays, na), one warning per missing timeframe, also across a snapshot`, () => {
+      const P = program(OPTIONAL_IB);
+      const daily = { ticker: 'AAA', tickerid: 'X:AAA', session: '24x7', timezone: 'Etc/UTC' };
+      const closes = Array.from({ length: 10 }, (_, i) => 10 + i);
+      const cols = (a: number, z: number) => {
+        const c = (f: (i: number) => number) => Float64Array.from({ length: z - a }, (_, k) => f(a + k));
+        return { time: c((i) => Date.UTC(2024, 0, 1) + i * 86_400_000), open: c((i) => closes[i] as number), high: c((i) => (closes[i] as number) + 1), low: c((i) => (closes[i] as number) - 1), close: c((i) => closes[i] as number), volume: c(() => 1), length: z - a };
+      };
+      for (const useIb of [false, true]) {
+        const b = Instance.builder(P).symbol(daily).timeframe('1D').inputs({ useIb });
+        if (interpreted) b.interpreted();
+        let inst = b.build();
+        const none = () => ({ datasets: null, why: '' });
+        runBarsAnswering(inst, cols(0, 4), none);
+        inst = restoredCopy(inst, interpreted);
+        runBarsAnswering(inst, cols(4, 10), none);
+        expect(plotOf(P, inst, 'v')).toEqual(useIb ? closes.map(() => 0) : closes);
+        expect(plotOf(P, inst, 'x')).toEqual(closes.map(() => NaN));
+        expect(inst.logs.map((e) => `${e.level} ${e.bar} ${/^No bars of \S+ at "\d+" or lower were given/.exec(e.message)?.[0]}`)).toEqual([
+          'warning 0 No bars of X:AAA at "60" or lower were given',
+          'warning 0 No bars of X:AAA at "240" or lower were given',
+        ]);
+      }
+    });
+  }
 });
