@@ -1,7 +1,7 @@
 // What a request's expression names, read in the requested context (TradingView computes the
 // requested expression, and what it depends on, in the requested symbol and timeframe):
 // - a parameter of the user function that holds the request (`f(src) => request.security(...,
-//   src)`), when that function is specialised per call site (`perSite`): the argument expression
+//   src)`), that function specialised per call site (`perSite`): the argument expression
 //   of the call is put in its place (through callers' parameters too), its names resolved where
 //   the call was written (`argsInPlace`);
 // - an `input.source()` (or `input(close)`) of the script: the chosen source's bar register read
@@ -33,14 +33,24 @@ export function bindParamArg(ps: VarSym, arg: ParamArg): void {
 const REQUESTS = new Set(['request.security', 'request.security_lower_tf']);
 const perSiteMemo = new WeakMap<FuncSym, boolean>();
 
-/** Whether `sym`'s body calls request.security (directly, or through user functions it calls):
- * such a function is compiled once per call site, so that its requests see the call's argument
- * expressions. */
+/** Whether `sym`'s body gives one of its parameters to the expression of a request (directly, or
+ * as an argument of a user function that does): such a function is compiled once per call site,
+ * so that its requests compute the call's argument expressions in the requested context. (Other
+ * functions holding requests, a screener's `f(sym) => request.security(sym, ...)`, keep one code
+ * for all their calls.) */
 export function perSite(cx: LowerContext, sym: FuncSym, lookupFn: (name: string) => FuncSym[] | undefined, seen = new Set<FuncSym>()): boolean {
   const memo = perSiteMemo.get(sym);
   if (memo !== undefined) return memo;
   if (seen.has(sym)) return false;
   seen.add(sym);
+  const params = new Set(sym.def.params.map((p) => p.name));
+  const names = (node: unknown): boolean => {
+    if (node === null || typeof node !== 'object') return false;
+    if (Array.isArray(node)) return node.some(names);
+    const n = node as { kind?: string; name?: string };
+    if (n.kind === 'Ident' && typeof n.name === 'string' && params.has(n.name)) return true;
+    return Object.entries(node).some(([k, v]) => k !== 'span' && k !== 'nameSpan' && k !== 'callee' && names(v));
+  };
   let hit = false;
   const walk = (node: unknown): void => {
     if (hit || node === null || typeof node !== 'object') return;
@@ -48,14 +58,13 @@ export function perSite(cx: LowerContext, sym: FuncSym, lookupFn: (name: string)
       for (const x of node) walk(x);
       return;
     }
-    const n = node as { kind?: string; callee?: A.Expr };
-    if (n.kind === 'Call' && n.callee) {
+    const n = node as { kind?: string; callee?: A.Expr; args?: A.Arg[] };
+    if (n.kind === 'Call' && n.callee && n.args) {
       const name = dotted(cx, n.callee);
       if (name !== null && REQUESTS.has(name)) {
-        hit = true;
-        return;
-      }
-      if (name !== null && !name.includes('.')) {
+        const x = n.args.find((a) => a.name === 'expression') ?? n.args.filter((a) => a.name === null)[2];
+        if (x && names(x.value)) hit = true;
+      } else if (name !== null && !name.includes('.') && n.args.some((a) => names(a.value))) {
         for (const f of lookupFn(name) ?? []) if (f !== sym && perSite(cx, f, lookupFn, seen)) hit = true;
       }
     }
