@@ -135,7 +135,7 @@ function inContext(cx: LowerContext, e: A.Expr, scope: Scope, active: Set<string
         cx.sink.warning(
           'W303',
           span,
-          `'${n.name}' is ${sym.mode !== 'plain' ? `a '${sym.mode}' variable` : cx.reassigned.has(n.name) ? 'reassigned with :=' : 'not a single top-level declaration'}, so the request reads its value on the chart's bars; TradingView computes it on the requested timeframe. Write its calculation in the request, or in a function called there.`,
+          `'${sym.name}' is ${sym.mode !== 'plain' ? `a '${sym.mode}' variable` : cx.reassigned.has(sym.name) ? 'reassigned with :=' : 'not a single top-level declaration'}, so the request reads its value on the chart's bars; TradingView computes it on the requested timeframe. Write its calculation in the request, or in a function called there.`,
         );
       }
       return node;
