@@ -43,7 +43,7 @@ plot(request.security("", "1D", close), "empty")
     expect((err as PineRuntimeError).line).toBe(4);
   });
 
-  test('intrabars without a lower-timeframe dataset fail naming the symbol (currency rates: request-currency-rate.test.ts)', () => {
+  test("intrabars of the chart's own ticker without a lower-timeframe dataset: empty arrays and a warning naming the symbol (currency rates: request-currency-rate.test.ts)", () => {
     expect(errorsOf('a = request.security_lower_tf(syminfo.tickerid, "1", close)\nb = request.currency_rate("USD", "EUR")')).toEqual([]);
     const { program } = compile('//@version=6\nindicator("x")\na = request.security_lower_tf(syminfo.tickerid, "60", close)\nplot(array.size(a))\n');
     if (!program) throw new Error('did not compile');
@@ -51,7 +51,18 @@ plot(request.security("", "1D", close), "empty")
     const r = inst.runBar({ time: Date.UTC(2024, 0, 1), open: 1, high: 2, low: 0, close: 1.5, volume: 1 });
     expect(r).toEqual({ status: 'needs-data', bar: 0, request: { symbol: 'X:BTCUSD', timeframe: '60', lower: true } });
     inst.provideData('X:BTCUSD', null);
-    expect(() => inst.resume()).toThrow(/request.security_lower_tf\(\): no data for symbol "X:BTCUSD"/);
+    expect(inst.resume().status).toBe('done');
+    expect(inst.outputs.column(0)[0]).toBe(0);
+    expect(inst.logs.map((e) => `${e.level} ${e.bar} ${e.message}`)).toEqual([
+      'warning 0 No bars of X:BTCUSD at "60" or lower were given, so request.security_lower_tf(): its arrays are empty on every bar. Give them if the script uses these values (CLI: --data-for X:BTCUSD=file.csv; app: import them as a dataset with ticker X:BTCUSD).',
+    ]);
+    // Another symbol's intrabars without data stay an error naming it.
+    const other = compile('//@version=6\nindicator("x")\na = request.security_lower_tf("X:ETHUSD", "60", close)\nplot(array.size(a))\n').program;
+    if (!other) throw new Error('did not compile');
+    const o = Instance.builder(other).symbol({ ticker: 'BTCUSD', tickerid: 'X:BTCUSD' }).timeframe('1D').build();
+    expect(o.runBar({ time: Date.UTC(2024, 0, 1), open: 1, high: 2, low: 0, close: 1.5, volume: 1 }).status).toBe('needs-data');
+    o.provideData('X:ETHUSD', null);
+    expect(() => o.resume()).toThrow(/request.security_lower_tf\(\): no data for symbol "X:ETHUSD"/);
   });
 
   test('financial, economic, corporate-event, Quandl and Seeds requests say there is no data source for them, at the call', () => {
@@ -76,25 +87,22 @@ plot(request.security("", "1D", close), "empty")
     expect(errorsOf('a = request.security(syminfo.tickerid, "bogus", close)')[0]).toMatch(/^3:40 E331 .*"bogus": not a timeframe/);
   });
 
-  test('a timeframe lower than the chart without an intrabar dataset fails at run time naming both and the flag', () => {
-    const { program } = compile('//@version=6\nindicator("x")\nplot(request.security(syminfo.tickerid, "60", close))\n');
+  test('a timeframe lower than the chart without an intrabar dataset: na, and a warning in the log naming both and the flag', () => {
+    const { program } = compile('//@version=6\nindicator("x")\nplot(request.security(syminfo.tickerid, "60", close))\nplot(close)\n');
     if (!program) throw new Error('did not compile');
     const inst = Instance.builder(program).symbol({ ticker: 'AAA', tickerid: 'X:AAA' }).timeframe('1D').build();
     // The instance asks its host for the chart ticker's intrabars ...
     const r = inst.runBar({ time: Date.UTC(2024, 0, 1), open: 1, high: 2, low: 0, close: 1, volume: 1 });
     expect(r).toEqual({ status: 'needs-data', bar: 0, request: { symbol: 'X:AAA', timeframe: '60', lower: false } });
-    // ... which has none.
+    // ... which has none: the script runs on, the request na.
     inst.provideData('X:AAA', null, 'not given');
-    let err: unknown = null;
-    try {
-      inst.resume();
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(PineRuntimeError);
-    expect((err as PineRuntimeError).message).toContain('"60" is lower than the chart\'s "1D"');
-    expect((err as PineRuntimeError).message).toMatch(/intrabars, and no bars of X:AAA at "60" or lower were given \(CLI: --data-for X:AAA=file\.csv/);
-    expect((err as PineRuntimeError).line).toBe(3);
+    expect(inst.resume().status).toBe('done');
+    expect(inst.runBar({ time: Date.UTC(2024, 0, 2), open: 1, high: 2, low: 0, close: 3, volume: 1 }).status).toBe('done');
+    expect(Array.from(inst.outputs.column(0))).toEqual([NaN, NaN]);
+    expect(Array.from(inst.outputs.column(1))).toEqual([1, 3]);
+    expect(inst.logs).toHaveLength(1);
+    expect(inst.logs[0]?.message).toContain('No bars of X:AAA at "60" or lower were given, so request.security(): its value is na (at "60", below the chart\'s timeframe, the expression runs on intrabars) on every bar');
+    expect(inst.logs[0]?.message).toContain('(CLI: --data-for X:AAA=file.csv');
   });
 });
 

@@ -122,10 +122,14 @@ describe.each([
     expect(plots(inst).first[3]).toBe(40);
   });
 
-  test('no intrabar dataset: an error naming the ticker, the timeframe and the flag', () => {
+  test('no intrabar dataset: na on every bar and one warning in the log naming the ticker, the timeframe and the flag', () => {
+    // (A published script may request intrabars it reads only when an input turns them on.)
     const inst = build();
-    expect(() => runBarsAnswering(inst, CHART, () => ({ datasets: null, why: 'give it with --data-for X:BTC=file.csv' }))).toThrow(
-      /request\.security\(\): the requested timeframe "360" is lower than the chart's "1D".*--data-for X:BTC=file\.csv/,
-    );
+    runBarsAnswering(inst, CHART, () => ({ datasets: null, why: 'give it with --data-for X:BTC=file.csv' }));
+    for (const [title, col] of Object.entries(plots(inst))) expect(col, title).toEqual(title === 'same_tf' ? [13, 23, 33, 43] : [na, na, na, na]);
+    // (One message for the eight requests of the same intrabars.)
+    const warnings = inst.logs.filter((e) => e.level === 'warning');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]?.message).toMatch(/^No bars of X:BTC at "360" or lower were given, so request\.security\(\): its value is na .*--data-for X:BTC=file\.csv/);
   });
 });

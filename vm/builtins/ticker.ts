@@ -1,5 +1,6 @@
 // ticker.*: the ticker ids a script builds for request.security(), and the adjustment.*,
-// backadjustment.* and settlement_as_close.* constants. A plain ticker is "PREFIX:TICKER"; one with
+// backadjustment.* and settlement_as_close.* constants, and barmerge.* (request.security's gaps and
+// lookahead as values: constant strings naming themselves, compiler/lower/request-flags.ts). A plain ticker is "PREFIX:TICKER"; one with
 // modifiers is TradingView's encoded form, "=" followed by a JSON object with sorted keys —
 // `adjustment`, `backadjustment`, `session`, `settlement-as-close`, `symbol` — holding only the
 // modifiers given (ticker.new("NASDAQ", "AAPL", session.extended) is
@@ -146,6 +147,7 @@ export function registerTicker(): void {
   if (registered) return;
   registered = true;
   for (const v of ['none', 'splits', 'dividends']) defineVar(`adjustment.${v}: const string`, { value: v });
+  for (const v of ['gaps_on', 'gaps_off', 'lookahead_on', 'lookahead_off']) defineVar(`barmerge.${v}: const string`, { value: `barmerge.${v}` });
   for (const v of ['inherit', 'on', 'off']) {
     defineVar(`backadjustment.${v}: const string`, { value: v });
     defineVar(`settlement_as_close.${v}: const string`, { value: v });

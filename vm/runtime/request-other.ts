@@ -23,6 +23,7 @@ import { parseTimeframe, timeframeSeconds } from '../builtins/time/timeframe.js'
 import { newArray } from '../core/heap.js';
 import { MAX_ARRAY_SIZE } from '../builtins/array.js';
 import { DataNeeded, feedBarsOf, NoData, type FeedBars } from './request-data.js';
+import { ownIntrabarsMissing } from './request-missing.js';
 import { convertBars, CURRENCY_SEP, inCurrency, invertBars, ratePair } from './request-currency.js';
 import {
   activate,
@@ -148,7 +149,10 @@ export function otherEnter(m: ContextHost, s: number, tf: unknown, sym: unknown,
     // (ignore_invalid_timeframe = true and a timeframe above the chart's: na, no data asked.)
     const got = above ? new NoData('') : feedOf(m, s, sym, tfs, info, flags);
     if (above) m.feeds[s] = null;
-    if (got instanceof NoData && (flags & CTX_IGNORE_INVALID) === 0 && !above) {
+    // (The chart's own intrabars missing: no bars, and a warning; runtime/request-missing.ts.)
+    const none = got instanceof NoData && (flags & CTX_IGNORE_INVALID) === 0 && !above ? ownIntrabarsMissing(m, sym, tfs, info, flags) : null;
+    if (none !== null) m.feeds[s] = none;
+    else if (got instanceof NoData && (flags & CTX_IGNORE_INVALID) === 0 && !above) {
       if ((flags & CTX_LOWER) === 0 && sym === m.syminfo.tickerid && timeframeSeconds(info) < timeframeSeconds(m.timeframe)) {
         const t = m.syminfo.tickerid;
         m.fail(
@@ -158,7 +162,7 @@ export function otherEnter(m: ContextHost, s: number, tf: unknown, sym: unknown,
       }
       m.fail('no-data', got.message);
     }
-    noData = got instanceof NoData;
+    noData = got instanceof NoData && none === null;
     m.feedSym[s] = sym;
     m.feedTf[s] = tfs;
     // One string per slot, compared by identity on later bars (a flat string: no concatenation).

@@ -8,7 +8,7 @@
 import { R } from '../core/registers.js';
 import { CTX_GAPS_FLAG, CTX_LOOKAHEAD_FLAG, CTX_LOWER_FLAG } from './jit-ops.js';
 import type { BarColumns } from '../data/bars.js';
-import type { SymbolInfo, TimeframeInfo } from '../core/runtime.js';
+import type { Limits, LogEntry, SymbolInfo, TimeframeInfo } from '../core/runtime.js';
 import { parseTimeframe } from '../builtins/time/timeframe.js';
 import type { FeedBars, RequestData } from './request-data.js';
 import { copyRequested } from './request-copy.js';
@@ -86,6 +86,9 @@ export interface ContextHost {
   chartSyminfo: SymbolInfo;
   timeframe: TimeframeInfo;
   fail(code: string, message: string): never;
+  /** The script's log and limits (runtime/request-missing.ts logs a warning there). */
+  logs: LogEntry[];
+  limits: Limits;
   /** The columns of the running runBars call and the current bar's row: the confirmed chart bars
    * ahead (null when bars come one at a time). */
   aheadCols: BarColumns | null;

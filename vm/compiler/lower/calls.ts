@@ -17,6 +17,7 @@ import { OBJECT_ARRAY_FUNCTIONS } from '../../builtins/object-arrays.js';
 import { enumToString, inputEnum } from './enums.js';
 import { libFunction } from './libraries.js';
 import { didYouMean, dotted, offlineIgnored, PINE_ARRAY_FUNCTIONS, unknownName } from './names.js';
+import { bindParamArg, perSite, type ParamArg } from './request-expr.js';
 import { notePlotCount, SCRIPT_CALLS } from './script-calls.js';
 import { argValue } from './presentation-args.js';
 import { notInStrategy } from './strategy.js';
@@ -259,7 +260,10 @@ function userCall(cx: LowerContext, sym: FuncSym, call: A.Call, scope: Scope): V
   });
   // With an argument in error the callee's types are unknown: it is not compiled for this call.
   if (!ok || argVals.some((v) => v.bad)) return [cx.poison()];
-  const key = argVals.map((v) => `${v.type.qual}${baseName(v.type)}`).join(',');
+  // A function holding a request is compiled per call site: its requests compute the call's
+  // argument expressions in the requested context (request-expr.ts).
+  const site = perSite(cx, sym, (n) => cx.userFns.filter((f) => f.name === n));
+  const key = argVals.map((v) => `${v.type.qual}${baseName(v.type)}`).join(',') + (site ? `@${cx.userFns.length}:${siteCount++}` : '');
   let spec = sym.specs.get(key);
   if (!spec && cx.compiling.length >= MAX_CALL_DEPTH) {
     // Each new specialisation is compiled inside its caller's: a long chain of functions calling
@@ -275,7 +279,11 @@ function userCall(cx: LowerContext, sym: FuncSym, call: A.Call, scope: Scope): V
       const lc = cx.sink.lines.lineCol(call.span.start);
       cx.callContext.push({ text: cx.q(call), at: `${lc.line}:${lc.column}` });
     }
-    spec = specialize(cx, sym, argVals.map((v) => v.type), call);
+    const given = site ? def.params.map((p, i): ParamArg | undefined => {
+          const x = bound[i] ?? p.defaultValue;
+          return x ? { expr: x, scope: bound[i] ? scope : defaultScope(cx, sym, scope) } : undefined;
+        }) : undefined;
+    spec = specialize(cx, sym, argVals.map((v) => v.type), call, [], given);
     if (again) cx.callContext.pop();
     sym.specs.set(key, spec);
   }
@@ -340,7 +348,9 @@ export function checkUncalled(cx: LowerContext): void {
   }
 }
 
-function specialize(cx: LowerContext, sym: FuncSym, argTypes: PType[], call: A.Call | null, unknown: boolean[] = []): SpecInfo {
+let siteCount = 0;
+
+function specialize(cx: LowerContext, sym: FuncSym, argTypes: PType[], call: A.Call | null, unknown: boolean[] = [], given?: (ParamArg | undefined)[]): SpecInfo {
   const def = sym.def;
   const label = `${sym.name}(${argTypes.map((t) => baseName(t)).join(', ')})`;
   const ctx = cx.newFn(label, false);
@@ -368,6 +378,8 @@ function specialize(cx: LowerContext, sym: FuncSym, argTypes: PType[], call: A.C
       span: p.span,
     };
     if (unknown[i]) ps.unknown = true;
+    const arg = given?.[i];
+    if (arg) bindParamArg(ps, arg);
     if (cx.histNames.has(p.name)) {
       ps.ser = ctx.newSeries(isNumericStorage(ty) ? 'f' : 'o');
       ctx.em.emit(isNumericStorage(ty) ? Op.SER_SET : Op.SER_SET_O, ps.ser, reg);

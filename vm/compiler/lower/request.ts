@@ -28,6 +28,7 @@ import { parseTimeframe } from '../../builtins/time/timeframe.js';
 import type { LowerContext, Val } from './context.js';
 import { dotted } from './names.js';
 import { noteRequestCall } from './request-limit.js';
+import { argsInPlace, contextSources } from './request-expr.js';
 
 const PARAMS = ['symbol', 'timeframe', 'expression', 'gaps', 'lookahead', 'ignore_invalid_symbol', 'currency', 'calc_bars_count'];
 const LOWER_PARAMS = ['symbol', 'timeframe', 'expression', 'ignore_invalid_symbol', 'currency', 'ignore_invalid_timeframe', 'calc_bars_count'];
@@ -119,20 +120,23 @@ function inContext(cx: LowerContext, e: A.Expr, scope: Scope, active: Set<string
     if (node === null || typeof node !== 'object') return node;
     const n = node as { kind?: string; name?: string };
     if (n.kind === 'Ident' && key !== 'callee' && typeof n.name === 'string' && !active.has(n.name)) {
-      const init = table.get(n.name);
       const sym = scope.lookup(n.name);
-      if (sym && sym.kind === 'var' && sym.global && sym.type.qual === Qual.Series && init !== null) {
+      // (By the variable's own name: request-expr.ts renames a caller's names.)
+      const init = table.get(sym?.name ?? n.name);
+      if (sym && sym.kind === 'var' && sym.global && sym.type.qual === Qual.Series && init !== null && !active.has(sym.name)) {
         if (init) {
           active.add(n.name);
+          active.add(sym.name);
           const out = walk(init, 'value');
           active.delete(n.name);
+          active.delete(sym.name);
           return out;
         }
         const span = (node as { span: A.Span }).span;
         cx.sink.warning(
           'W303',
           span,
-          `'${n.name}' is ${sym.mode !== 'plain' ? `a '${sym.mode}' variable` : cx.reassigned.has(n.name) ? 'reassigned with :=' : 'not a single top-level declaration'}, so the request reads its value on the chart's bars; TradingView computes it on the requested timeframe. Write its calculation in the request, or in a function called there.`,
+          `'${sym.name}' is ${sym.mode !== 'plain' ? `a '${sym.mode}' variable` : cx.reassigned.has(sym.name) ? 'reassigned with :=' : 'not a single top-level declaration'}, so the request reads its value on the chart's bars; TradingView computes it on the requested timeframe. Write its calculation in the request, or in a function called there.`,
         );
       }
       return node;
@@ -292,7 +296,9 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
   cx.requestDepth++;
   if (lowerTf) cx.lowerDepth++;
   let vals: Val[];
-  const requested = inContext(cx, exprE, scope, new Set());
+  // (A per-call-site function's parameters hold their call's arguments: request-expr.ts.)
+  const inPlace = argsInPlace(cx, exprE, scope);
+  const requested = inContext(cx, inPlace.expr, inPlace.scope, new Set());
   const items = requested.kind === 'Tuple' ? requested.items : [requested];
   // At most this many values per request (CTX_NEXT and CTX_OUT record them from registers).
   const maxN = 16;
@@ -303,12 +309,14 @@ export function requestSecurity(cx: LowerContext, name: string, e: A.Call, scope
   const vf0 = fn.nVarF;
   const vo0 = fn.nVarO;
   const varsAt = fn.em.emit(Op.CTX_VARS, slot, vf0, 0, vo0, 0);
+  // The script's input.source() values the expression names, read in the context (request-expr.ts).
+  const xScope = contextSources(cx, requested, inPlace.scope);
   try {
     // A call may return a tuple (a user function ending in `[a, b]`): its every value is requested.
     vals =
       requested.kind === 'Call'
-        ? (cx.stmts([{ kind: 'ExprStmt', span: requested.span, expr: requested }], scope, true) ?? [cx.poison()])
-        : items.map((x) => cx.expr(x, scope));
+        ? (cx.stmts([{ kind: 'ExprStmt', span: requested.span, expr: requested }], xScope, true) ?? [cx.poison()])
+        : items.map((x) => cx.expr(x, xScope));
   } finally {
     cx.requestDepth--;
     if (lowerTf) cx.lowerDepth--;

@@ -14,6 +14,7 @@ import { resolveOverload, sigToPType, type ArgInfo, type Match } from '../overlo
 import { callError, DEFAULT_MAX_BARS_BACK, type LowerContext, type Val, VOID, withArticle } from './context.js';
 import { SOURCE_REGS } from '../../core/registers.js';
 import { requestCurrencyRate, requestSecurity } from './request.js';
+import { requestSecurityFlags } from './request-flags.js';
 import { strategyDeclaration } from './strategy.js';
 import { argValue, defaultValue } from './presentation-args.js';
 
@@ -449,7 +450,7 @@ export const SCRIPT_CALLS: ReadonlyMap<string, ScriptCall> = new Map<string, Scr
   ['input.price', inputEntry],
   ['input.time', inputEntry],
   // Data of other timeframes: the expression argument is compiled in the requested context.
-  ['request.security', { stage: 'unevaluated', lower: requestSecurity }],
+  ['request.security', { stage: 'unevaluated', lower: requestSecurityFlags }],
   ['request.security_lower_tf', { stage: 'unevaluated', lower: requestSecurity }],
   ['request.currency_rate', { stage: 'unevaluated', lower: requestCurrencyRate }],
 ]);
