@@ -78,8 +78,10 @@ export function registerPoints(): void {
     }
     // One linefill per pair of lines: a new one replaces the old (TradingView's rule).
     const reg = registry(rt, s);
-    for (const lf of reg.live.linefill.slice()) {
-      if ((lf.line1 === l1 && lf.line2 === l2) || (lf.line1 === l2 && lf.line2 === l1)) deleteDrawing(reg, lf.id);
+    const fills = reg.live.linefill;
+    for (let i = fills.length - 1; i >= 0; i--) {
+      const lf = fills[i];
+      if (lf !== undefined && ((lf.line1 === l1 && lf.line2 === l2) || (lf.line1 === l2 && lf.line2 === l1))) deleteDrawing(reg, lf.id);
     }
     rt.f[d] = addDrawing(rt, s, 'linefill', { line1: l1, line2: l2, color: rt.f[a + 2] ?? NaN });
   }, { drawing: true });

@@ -135,11 +135,33 @@ export function addDrawing(rt: Runtime, s: number, kind: DrawKind, props: Record
   return id;
 }
 
-/** Takes a drawing out of its list and the index (which are in step before and after). */
+/** Where `d` stands in `list`, or -1. A list is in creation order and ids only grow, so it is
+ * sorted by id and a binary search finds it (O(log n)); a list out of that order (a forged
+ * snapshot) falls back to a scan. */
+export function positionOf(list: readonly Drawing[], d: Drawing): number {
+  let lo = 0;
+  let hi = list.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const m = list[mid];
+    if (m === undefined) break;
+    if (m === d) return mid;
+    if (m.id < d.id) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return list.indexOf(d);
+}
+
+/** Takes a drawing out of its list and the index (which are in step before and after). The
+ * oldest (the limit's eviction, or deleting the drawings of `*.all` in order) leaves by `shift`
+ * and the newest by `pop`, both O(1) (engines move the start of a long array instead of its
+ * elements); one in between by `splice`, a move of at most the kind's limit (500) elements. */
 function unlink(reg: DrawRegistry, d: Drawing, ix: Map<number, Drawing>): void {
   const list = reg.live[d.type];
-  const k = list.indexOf(d);
-  if (k >= 0) list.splice(k, 1);
+  const k = list[0] === d ? 0 : positionOf(list, d);
+  if (k === 0) list.shift();
+  else if (k === list.length - 1) list.pop();
+  else if (k > 0) list.splice(k, 1);
   ix.delete(d.id);
 }
 
@@ -148,8 +170,11 @@ function removeDrawing(reg: DrawRegistry, d: Drawing): void {
   const ix = byId(reg);
   unlink(reg, d, ix);
   if (d.type === 'line') {
-    for (const lf of reg.live.linefill.slice()) {
-      if (lf.line1 === d.id || lf.line2 === d.id) unlink(reg, lf, ix);
+    const fills = reg.live.linefill;
+    // Newest first, so an unlink does not move the linefills still to be looked at.
+    for (let i = fills.length - 1; i >= 0; i--) {
+      const lf = fills[i];
+      if (lf !== undefined && (lf.line1 === d.id || lf.line2 === d.id)) unlink(reg, lf, ix);
     }
   }
 }
