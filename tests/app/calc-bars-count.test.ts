@@ -6,9 +6,9 @@
 
 import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Engine } from '../../app/worker/engine.js';
-import { boot, fetchPublic, type FakePage } from './engine-harness.js';
+import { boot, engineList, type FakePage } from './engine-harness.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const LINES = readFileSync(`${ROOT}public/samples/sp500-daily-2000-2020.csv`, 'utf8').trim().split('\n');
@@ -27,15 +27,7 @@ plot(close, "Close")
 plot(ta.sma(close, 3), "SMA3")
 `;
 
-const engines: Engine[] = [];
-
-beforeAll(() => {
-  vi.stubGlobal('fetch', fetchPublic);
-});
-
-afterEach(async () => {
-  for (const e of engines.splice(0)) await e.dispose().catch(() => undefined);
-});
+const engines = engineList();
 
 async function open(db: string): Promise<{ engine: Engine; page: FakePage }> {
   const r = await boot(db);

@@ -5,9 +5,8 @@
 
 import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Engine } from '../../app/worker/engine.js';
-import { boot, fetchPublic } from './engine-harness.js';
+import { describe, expect, it } from 'vitest';
+import { boot, engineList } from './engine-harness.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const LINES = readFileSync(`${ROOT}public/samples/sp500-daily-2000-2020.csv`, 'utf8').trim().split('\n');
@@ -26,13 +25,7 @@ plot(bar_index, "Bar")
 const DAY = 86_400_000;
 const monday = (t: number): number => t - ((new Date(t).getUTCDay() + 6) % 7) * DAY;
 
-const engines: Engine[] = [];
-beforeAll(() => {
-  vi.stubGlobal('fetch', fetchPublic);
-});
-afterEach(async () => {
-  for (const e of engines.splice(0)) await e.dispose().catch(() => undefined);
-});
+const engines = engineList();
 
 describe('calc_bars_count and request.security of the chart\'s own symbol in the app', () => {
   it('the weekly values are built from every bar of the dataset, the chart shows the last N', async () => {

@@ -6,10 +6,9 @@
 
 import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { chartTimeframeProblem } from '../../app/chart-timeframes.js';
-import type { Engine } from '../../app/worker/engine.js';
-import { boot, fetchPublic } from './engine-harness.js';
+import { boot, engineList } from './engine-harness.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 /** EURUSD hourly, header and 200 bars. */
@@ -18,13 +17,7 @@ const HOURLY = readFileSync(`${ROOT}tests/fixtures/ohlcv/eurusd-1h-2022-2025.csv
 const HALF_HOURS = ['time,open,high,low,close,volume', ...Array.from({ length: 96 }, (_, i) => `${1_704_067_200 + i * 1800},${100 + i},${101 + i},${99 + i},${100.5 + i},10`)].join('\n');
 const SCRIPT = '//@version=6\nindicator("c")\nplot(close, "Close")\n';
 
-const engines: Engine[] = [];
-beforeAll(() => {
-  vi.stubGlobal('fetch', fetchPublic);
-});
-afterEach(async () => {
-  for (const e of engines.splice(0)) await e.dispose().catch(() => undefined);
-});
+const engines = engineList();
 
 describe('chartTimeframeProblem', () => {
   it('refuses lower timeframes, split bars and weeks to months, and says what to do', () => {

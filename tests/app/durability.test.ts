@@ -7,10 +7,10 @@
 import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
 import { Packr } from 'msgpackr';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Engine } from '../../app/worker/engine.js';
 import type { InitOptions } from '../../app/worker/protocol.js';
-import { boot, fetchPublic, type FakePage } from './engine-harness.js';
+import { boot, engineList, type FakePage } from './engine-harness.js';
 
 const SCRIPT = `//@version=6
 indicator("sma test", overlay=true)
@@ -30,7 +30,7 @@ function sma3(i: number): number | null {
 }
 
 let seq = 0;
-const engines: Engine[] = [];
+const engines = engineList();
 const newDb = () => `durability-test-${++seq}-${Date.now()}`;
 
 async function start(db: string, opts: Partial<InitOptions> = {}): Promise<{ engine: Engine; page: FakePage }> {
@@ -48,14 +48,6 @@ async function startWithScript(db: string): Promise<{ engine: Engine; page: Fake
   const session = await r.engine.refreshSession();
   return { ...r, scriptId: session.scriptId };
 }
-
-beforeAll(() => {
-  vi.stubGlobal('fetch', fetchPublic);
-});
-
-afterEach(async () => {
-  for (const e of engines.splice(0)) await e.dispose().catch(() => undefined);
-});
 
 describe('no confirmed bar lost', () => {
   it('checkpoints the last stepped bar once the feed is idle, and a restart comes back there', async () => {

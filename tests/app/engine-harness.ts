@@ -3,6 +3,7 @@
 // engine's events into a PlotBuffer as the page does, and waits for conditions on them.
 
 import { readFileSync } from 'node:fs';
+import { afterEach, beforeAll, vi } from 'vitest';
 import { Engine } from '../../app/worker/engine.js';
 import { Store } from '../../app/store/store.js';
 import { PlotBuffer } from '../../app/ui/chart/plot-buffer.js';
@@ -19,6 +20,19 @@ export async function fetchPublic(input: string | URL | Request): Promise<Respon
   } catch {
     return new Response('not found', { status: 404 });
   }
+}
+
+/** The engines a test file starts (push each one): fetch serves public/ from the file's start, and
+ * every engine is disposed after each test. Call it at the file's top level. */
+export function engineList(): Engine[] {
+  const engines: Engine[] = [];
+  beforeAll(() => {
+    vi.stubGlobal('fetch', fetchPublic);
+  });
+  afterEach(async () => {
+    for (const e of engines.splice(0)) await e.dispose().catch(() => undefined);
+  });
+  return engines;
 }
 
 export class FakePage {

@@ -6,11 +6,11 @@
 
 import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Engine } from '../../app/worker/engine.js';
 import { Store } from '../../app/store/store.js';
 import { initOptionsFromWorkerName, workerName, type InitOptions } from '../../app/worker/protocol.js';
-import { BASE_URL, FakePage, fetchPublic } from './engine-harness.js';
+import { BASE_URL, engineList, FakePage } from './engine-harness.js';
 
 const CLOSES = readFileSync(new URL('../../public/samples/sp500-daily-2000-2020.csv', import.meta.url), 'utf8')
   .trim()
@@ -20,7 +20,7 @@ const CLOSES = readFileSync(new URL('../../public/samples/sp500-daily-2000-2020.
 const N = CLOSES.length;
 
 let seq = 0;
-const engines: Engine[] = [];
+const engines = engineList();
 const newDb = () => `engine-start-test-${++seq}-${Date.now()}`;
 
 function engineFor(db: string): Engine {
@@ -28,14 +28,6 @@ function engineFor(db: string): Engine {
   engines.push(e);
   return e;
 }
-
-beforeAll(() => {
-  vi.stubGlobal('fetch', fetchPublic);
-});
-
-afterEach(async () => {
-  for (const e of engines.splice(0)) await e.dispose().catch(() => undefined);
-});
 
 describe('worker name', () => {
   it('carries the page options and nothing else', () => {

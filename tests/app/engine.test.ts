@@ -7,10 +7,10 @@
 
 import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Engine } from '../../app/worker/engine.js';
 import { Store } from '../../app/store/store.js';
-import { boot, fetchPublic, type FakePage } from './engine-harness.js';
+import { boot, engineList, type FakePage } from './engine-harness.js';
 import type { SessionView } from '../../app/worker/protocol.js';
 
 const SCRIPT = `//@version=6
@@ -41,7 +41,7 @@ function near(got: (number | null)[], want: (number | null)[]): boolean {
 }
 
 let seq = 0;
-const engines: Engine[] = [];
+const engines = engineList();
 const newDb = () => `engine-test-${++seq}-${Date.now()}`;
 
 async function start(db: string, opts = {}): Promise<{ engine: Engine; page: FakePage; session: SessionView }> {
@@ -65,14 +65,6 @@ async function reload(engine: Engine, db: string): Promise<{ engine: Engine; pag
   await engine.dispose();
   return start(db);
 }
-
-beforeAll(() => {
-  vi.stubGlobal('fetch', fetchPublic);
-});
-
-afterEach(async () => {
-  for (const e of engines.splice(0)) await e.dispose().catch(() => undefined);
-});
 
 describe('history runs and restores', () => {
   it('runs the sample script over the sample data on first start, then checkpoints it', async () => {

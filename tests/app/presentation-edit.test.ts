@@ -4,9 +4,9 @@
 // a reload restores the kept run. A change of a computed constant or an input runs from bar 0.
 
 import 'fake-indexeddb/auto';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Engine } from '../../app/worker/engine.js';
-import { boot, fetchPublic, type FakePage } from './engine-harness.js';
+import { boot, engineList, type FakePage } from './engine-harness.js';
 import { colorToHex } from '../../vm/index.js';
 import { Store } from '../../app/store/store.js';
 import type { StudyInfo } from '../../app/worker/protocol.js';
@@ -20,15 +20,7 @@ plot(ta.sma(close, len), "SMA", color=color.red, linewidth=1)
 plot(acc, "Acc", color=color.gray)
 `;
 
-const engines: Engine[] = [];
-
-beforeAll(() => {
-  vi.stubGlobal('fetch', fetchPublic);
-});
-
-afterEach(async () => {
-  for (const e of engines.splice(0)) await e.dispose().catch(() => undefined);
-});
+const engines = engineList();
 
 async function started(db: string): Promise<{ engine: Engine; page: FakePage; n: number }> {
   const { engine, page } = await boot(db);

@@ -2,21 +2,12 @@
 // with it (without the bars they can be neither restored nor exported whole), and the message says so.
 
 import 'fake-indexeddb/auto';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Engine } from '../../app/worker/engine.js';
-import { boot, fetchPublic } from './engine-harness.js';
+import { describe, expect, it } from 'vitest';
+import { boot, engineList } from './engine-harness.js';
 import { Store } from '../../app/store/store.js';
 
-const engines: Engine[] = [];
+const engines = engineList();
 let seq = 0;
-
-beforeAll(() => {
-  vi.stubGlobal('fetch', fetchPublic);
-});
-
-afterEach(async () => {
-  for (const e of engines.splice(0)) await e.dispose().catch(() => undefined);
-});
 
 describe('deleting an imported dataset', () => {
   it('deletes its checkpoints too, says how many, and keeps the other datasets\' checkpoints', async () => {

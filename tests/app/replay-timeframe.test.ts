@@ -4,9 +4,8 @@
 
 import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Engine } from '../../app/worker/engine.js';
-import { boot, fetchPublic } from './engine-harness.js';
+import { describe, expect, it } from 'vitest';
+import { boot, engineList } from './engine-harness.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const LINES = readFileSync(`${ROOT}public/samples/sp500-daily-2000-2020.csv`, 'utf8').trim().split('\n').slice(1);
@@ -16,13 +15,7 @@ const mondayOf = (t: number) => t - ((new Date(t).getUTCDay() + 6) % 7) * DAY;
 /** Monday (UTC) of each week of the sample, in order. */
 const WEEKS = [...new Set(TIMES.map(mondayOf))];
 
-const engines: Engine[] = [];
-beforeAll(() => {
-  vi.stubGlobal('fetch', fetchPublic);
-});
-afterEach(async () => {
-  for (const e of engines.splice(0)) await e.dispose().catch(() => undefined);
-});
+const engines = engineList();
 
 describe('switching the chart timeframe during a replay', () => {
   it('goes on from the same moment at 1W, and back at 1D from that week', async () => {

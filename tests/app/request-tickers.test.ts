@@ -5,9 +5,8 @@
 
 import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Engine } from '../../app/worker/engine.js';
-import { boot, fetchPublic } from './engine-harness.js';
+import { describe, expect, it } from 'vitest';
+import { boot, engineList } from './engine-harness.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const SAMPLE = readFileSync(`${ROOT}public/samples/sp500-daily-2000-2020.csv`, 'utf8').trim().split('\n');
@@ -19,13 +18,7 @@ const OTHER = [SAMPLE[0], ...SAMPLE.slice(1, 41).map((l) => {
 })].join('\n');
 const OTHER_CLOSES = SAMPLE.slice(1, 41).map((l) => Number(l.split(',')[4]) + 1000);
 
-const engines: Engine[] = [];
-beforeAll(() => {
-  vi.stubGlobal('fetch', fetchPublic);
-});
-afterEach(async () => {
-  for (const e of engines.splice(0)) await e.dispose().catch(() => undefined);
-});
+const engines = engineList();
 
 describe('another symbol by its ticker', () => {
   it('a TradingView export file name (TVC_OTHER, 1D.csv) answers "TVC:OTHER" and "OTHER"', async () => {

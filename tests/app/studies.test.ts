@@ -7,12 +7,12 @@
 
 import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Engine } from '../../app/worker/engine.js';
 import { openDB } from 'idb';
 import { Store } from '../../app/store/store.js';
 import { DB_VERSION, upgradeSchema, type EvergreenDB } from '../../app/store/schema.js';
-import { BASE_URL, FakePage, fetchPublic } from './engine-harness.js';
+import { BASE_URL, engineList, FakePage } from './engine-harness.js';
 import { Engine as EngineImpl } from '../../app/worker/engine.js';
 import { compositeProgram, layeredPlan } from '../../app/ui/chart/chart-layers.js';
 import type { EngineEvent } from '../../app/worker/protocol.js';
@@ -52,7 +52,7 @@ function near(got: (number | null)[], want: (number | null)[]): boolean {
 }
 
 let seq = 0;
-const engines: Engine[] = [];
+const engines = engineList();
 const newDb = () => `studies-test-${++seq}-${Date.now()}`;
 
 /** A page whose buffer takes the composite program, as app/ui/controller.ts keeps it. */
@@ -86,14 +86,6 @@ async function startThree(db: string) {
   await r.page.until('the chart with three scripts', () => r.page.buffer.outputIdByTitle('Range') >= 0 && r.page.lastEnd !== null && !r.page.lastEnd.resumes);
   return { ...r, mainId: m.scriptId, overlayId, paneId };
 }
-
-beforeAll(() => {
-  vi.stubGlobal('fetch', fetchPublic);
-});
-
-afterEach(async () => {
-  for (const e of engines.splice(0)) await e.dispose().catch(() => undefined);
-});
 
 function lastReset(page: FakePage): Extract<EngineEvent, { type: 'reset' }> {
   const r = page.events.filter((e): e is Extract<EngineEvent, { type: 'reset' }> => e.type === 'reset').at(-1);

@@ -7,10 +7,10 @@
 
 import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Engine } from '../../app/worker/engine.js';
 import { Store } from '../../app/store/store.js';
-import { BASE_URL, FakePage, fetchPublic } from './engine-harness.js';
+import { BASE_URL, engineList, FakePage } from './engine-harness.js';
 import { Engine as EngineImpl } from '../../app/worker/engine.js';
 import { compositeProgram } from '../../app/ui/chart/chart-layers.js';
 import type { DrawingRecord, EngineEvent } from '../../app/worker/protocol.js';
@@ -42,7 +42,7 @@ const low = (i: number) => ROWS[i]?.[3];
 const close = (i: number) => ROWS[i]?.[4];
 
 let seq = 0;
-const engines: Engine[] = [];
+const engines = engineList();
 const newDb = () => `study-drawings-test-${++seq}-${Date.now()}`;
 
 async function start(db: string) {
@@ -79,14 +79,6 @@ function expected(bar: number): [string | null, string, (number | null)[]][] {
     ['study', 'line', [bar - 1, low(bar - 1) ?? NaN, bar, low(bar) ?? NaN]],
   ];
 }
-
-beforeAll(() => {
-  vi.stubGlobal('fetch', fetchPublic);
-});
-
-afterEach(async () => {
-  for (const e of engines.splice(0)) await e.dispose().catch(() => undefined);
-});
 
 describe("an added script's drawings", () => {
   it('reach the page tagged with the study, follow a replay, come back on reload and go when removed', async () => {

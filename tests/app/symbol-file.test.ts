@@ -6,9 +6,8 @@
 
 import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Engine } from '../../app/worker/engine.js';
-import { boot, fetchPublic, type FakePage } from './engine-harness.js';
+import { describe, expect, it } from 'vitest';
+import { boot, engineList, type FakePage } from './engine-harness.js';
 import { Packr } from 'msgpackr';
 import { decodeCheckpointFile, encodeCheckpointFile } from '../../vm/index.js';
 
@@ -19,13 +18,7 @@ const EURUSD = readFileSync(`${ROOT}tests/fixtures/ohlcv/eurusd-1h-2022-2025.csv
 const TOML = readFileSync(`${ROOT}tests/fixtures/tradingview/ta/vwap.toml`);
 const SCRIPT = '//@version=6\nindicator("days")\nplot(time("1D"), "day")\nplot(syminfo.timezone == "US/Eastern" ? 1 : 0, "ny")\n';
 
-const engines: Engine[] = [];
-beforeAll(() => {
-  vi.stubGlobal('fetch', fetchPublic);
-});
-afterEach(async () => {
-  for (const e of engines.splice(0)) await e.dispose().catch(() => undefined);
-});
+const engines = engineList();
 
 /** The bars on which a new day starts (the day's start time changes). */
 function newDays(page: FakePage): number[] {

@@ -5,9 +5,8 @@
 // checkpoint's variables, sizes and inputs as `evergreen inspect` does.
 
 import 'fake-indexeddb/auto';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Engine } from '../../app/worker/engine.js';
-import { boot, fetchPublic } from './engine-harness.js';
+import { describe, expect, it } from 'vitest';
+import { boot, engineList } from './engine-harness.js';
 
 const SCRIPT = `//@version=6
 indicator("count", overlay=true)
@@ -18,15 +17,7 @@ plot(ta.sma(close, len), "SMA")
 `;
 
 let seq = 0;
-const engines: Engine[] = [];
-
-beforeAll(() => {
-  vi.stubGlobal('fetch', fetchPublic);
-});
-
-afterEach(async () => {
-  for (const e of engines.splice(0)) await e.dispose().catch(() => undefined);
-});
+const engines = engineList();
 
 describe('the checkpoint timeline', () => {
   it('forks a new branch from a checkpoint, keeps the old branch, deletes a branch, and inspects a checkpoint', async () => {
