@@ -8,6 +8,22 @@ import { join } from 'node:path';
 import { compile, Instance, parseBarsCsv, type BarColumns, type Program } from '../../vm/index.js';
 
 export const DAY = 86_400_000;
+
+/** The index of the last of `sorted` (ascending) at or before x, -1 when none is: the expected
+ * values' own lookup (a binary search), independent of the VM's. */
+export function lastAtOrBefore(sorted: number[], x: number): number {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  let ans = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if ((sorted[mid] as number) <= x) {
+      ans = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return ans;
+}
 export const START = Date.UTC(2024, 0, 1); // a Monday
 
 /** Compiles a script, throwing its diagnostics (line:column message) when it does not compile. */

@@ -12,7 +12,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { compile, Instance, parseBarsCsv, runBarsAnswering, settle, type BarColumns, type DataAnswer } from '../../vm/index.js';
-import { cli, DAY, plotOf, program, spxFiles, type Out } from './helpers.js';
+import { cli, DAY, plotOf, program, spxFiles, type Out, lastAtOrBefore } from './helpers.js';
 
 function load(path: string, rows?: number): BarColumns {
   const text = readFileSync(new URL(`../fixtures/ohlcv/${path}`, import.meta.url), 'utf8');
@@ -126,19 +126,6 @@ const sma3 = (k: number): number => {
   return ([0, 1, 2].map((d) => W.close.get(W.keys[j - d] as number) as number).reduce((a, b) => a + b) / 3);
 };
 const s2time = Array.from(SPX2.time);
-const lastAtOrBefore = (sorted: number[], x: number): number => {
-  let lo = 0;
-  let hi = sorted.length - 1;
-  let ans = -1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if ((sorted[mid] as number) <= x) {
-      ans = mid;
-      lo = mid + 1;
-    } else hi = mid - 1;
-  }
-  return ans;
-};
 
 const wClose = (k: number): number => W.close.get(k) as number;
 const mClose = (k: number): number => M.close.get(k) as number;

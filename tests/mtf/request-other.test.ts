@@ -13,7 +13,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { Instance, runBarsAnswering, settle, type BarColumns, type DataAnswer } from '../../vm/index.js';
-import { CHART, dailyInstance, DAY, OTHER, plotOf, program, START } from './helpers.js';
+import { CHART, dailyInstance, DAY, OTHER, plotOf, program, START, lastAtOrBefore } from './helpers.js';
 import { parseBarsCsv } from '../../vm/data/csv.js';
 
 const na = NaN;
@@ -143,19 +143,6 @@ plot(request.security("SPX2", "1W", high), "w_high")
     weeks.set(w, { close: other.close[i] as number, high: cur ? Math.max(cur.high, h) : h });
   });
   const weekKeys = [...weeks.keys()].sort((a, b) => a - b);
-  const lastAtOrBefore = (sorted: number[], x: number): number => {
-    let lo = 0;
-    let hi = sorted.length - 1;
-    let ans = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if ((sorted[mid] as number) <= x) {
-        ans = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
-    return ans;
-  };
   const want = { d: [] as number[], d_gaps: [] as number[], w: [] as number[], w_on: [] as number[], w_high: [] as number[] };
   let prevRow = -1;
   for (let i = 0; i < chart.length; i++) {
