@@ -3,7 +3,7 @@
 
 import { expect, test, type Page } from '@playwright/test';
 import type { EvergreenDebug } from '../app/ui/debug.js';
-import { appState, openApp, waitSettled } from './helpers.js';
+import { appState, datasetOptions, openApp, waitSettled } from './helpers.js';
 
 /** `n` daily bars from 2024-01-01 with a gentle trend (high >= open/close >= low). */
 function csv(n: number, badLine: number | null = null): string {
@@ -16,10 +16,6 @@ function csv(n: number, badLine: number | null = null): string {
     rows.push(`${d},${o.toFixed(2)},${(Math.max(o, c) + 0.6).toFixed(2)},${(Math.min(o, c) - 0.5).toFixed(2)},${close},${1000 + i}`);
   }
   return `${rows.join('\n')}\n`;
-}
-
-async function datasetOptions(page: Page): Promise<string[]> {
-  return page.getByTestId('dataset-select').locator('option').allTextContents();
 }
 
 async function importFile(page: Page, name: string, text: string): Promise<void> {

@@ -2,9 +2,10 @@
 // reading state and plot values through `window.evergreen` (app/ui/debug.ts), driving the replay,
 // and reaching into IndexedDB the way a damaged disk would.
 
-import { execSync, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { execSync, spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { chromium, expect, type Browser, type Page } from '@playwright/test';
 import type { EvergreenDebug } from '../app/ui/debug.js';
 
@@ -19,6 +20,24 @@ export function sampleRows(): { time: number; open: number; high: number; low: n
     const [d, o, h, lo, c] = l.split(',');
     return { time: Date.parse(`${d}T00:00:00Z`), open: Number(o), high: Number(h), low: Number(lo), close: Number(c) };
   });
+}
+
+/** The dataset picker's entries, as the user sees them. */
+export async function datasetOptions(page: Page): Promise<string[]> {
+  return page.getByTestId('dataset-select').locator('option').allTextContents();
+}
+
+/** A good `.evergreen` made by the CLI: a 5-bar SMA over the sample's first 300 bars, checkpoint at
+ * bar 199, the bars carried. Its folder (a new one in the system's temp folder) and its bytes. */
+export function sampleCheckpointFile(prefix: string): { dir: string; bytes: Uint8Array } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const rows = readFileSync(SAMPLE_CSV, 'utf8').trim().split('\n');
+  writeFileSync(join(dir, 'spx.csv'), `${rows.slice(0, 301).join('\n')}\n`);
+  writeFileSync(join(dir, 's.pine'), '//@version=6\nindicator("S")\nplot(ta.sma(close, 5), "SMA")\n');
+  const bin = new URL('../bin/evergreen.cjs', import.meta.url).pathname;
+  const made = spawnSync(process.execPath, [bin, 'run', 's.pine', '--data', 'spx.csv', '--save-at', '199', '--export', 'good.evergreen', '--out', 'o.json'], { cwd: dir, encoding: 'utf8' });
+  expect(made.stderr).toBe('');
+  return { dir, bytes: new Uint8Array(readFileSync(join(dir, 'good.evergreen'))) };
 }
 
 export async function appState(page: Page): Promise<AppSnapshot> {

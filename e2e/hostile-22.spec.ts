@@ -3,19 +3,11 @@
 // the file, the line, the value and the reason; an `.evergreen` whose plot value was changed (its
 // digest, version 3) is refused and nothing is stored. The user's datasets and checkpoints are kept.
 
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { decodeCheckpointFile } from '../vm/snapshot/checkpoint-file.js';
-import { appState, openApp, SAMPLE_CSV, waitSettled, watchErrors } from './helpers.js';
-
-const ROOT = new URL('..', import.meta.url).pathname;
-
-async function datasetOptions(page: Page): Promise<string[]> {
-  return page.getByTestId('dataset-select').locator('option').allTextContents();
-}
+import { appState, datasetOptions, openApp, sampleCheckpointFile, waitSettled, watchErrors } from './helpers.js';
 
 test('CSV times that mix units or are out of range are refused naming line, value and reason; the datasets stay', async ({ page }) => {
   const errors = watchErrors(page);
@@ -36,13 +28,7 @@ test('CSV times that mix units or are out of range are refused naming line, valu
 
 test('an .evergreen whose plot value was changed is refused naming the plot rows, and nothing is stored', async ({ page }) => {
   const errors = watchErrors(page);
-  const dir = mkdtempSync(join(tmpdir(), 'evergreen-e2e-hostile22-'));
-  const rows = readFileSync(SAMPLE_CSV, 'utf8').trim().split('\n');
-  writeFileSync(join(dir, 'spx.csv'), `${rows.slice(0, 301).join('\n')}\n`);
-  writeFileSync(join(dir, 's.pine'), '//@version=6\nindicator("S")\nplot(ta.sma(close, 5), "SMA")\n');
-  const made = spawnSync(process.execPath, [join(ROOT, 'bin/evergreen.cjs'), 'run', 's.pine', '--data', 'spx.csv', '--save-at', '199', '--export', 'good.evergreen', '--out', 'o.json'], { cwd: dir, encoding: 'utf8' });
-  expect(made.stderr).toBe('');
-  const bytes = new Uint8Array(readFileSync(join(dir, 'good.evergreen')));
+  const { dir, bytes } = sampleCheckpointFile('evergreen-e2e-hostile22-');
   // The SMA of bar 150 as the file stores it (a float64 in the typed array's bytes), times 1.001.
   const sma = decodeCheckpointFile(bytes).outputs.columns[0]?.[0]?.[150] ?? NaN;
   const at = Buffer.from(bytes).indexOf(Buffer.from(new Uint8Array(Float64Array.of(sma).buffer)));

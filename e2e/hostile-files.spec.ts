@@ -4,20 +4,13 @@
 // whose single matrix call would run for minutes stops with a runtime error naming the call, and the
 // page stays responsive. In every case the user's datasets, checkpoints and script are kept.
 
-import { spawnSync } from 'node:child_process';
-import { closeSync, ftruncateSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, ftruncateSync, mkdtempSync, openSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import type { EvergreenDebug } from '../app/ui/debug.js';
 import { decodeCheckpointFile, encodeCheckpointFile } from '../vm/snapshot/checkpoint-file.js';
-import { appState, openApp, SAMPLE_CSV, setSource, waitSettled, watchErrors } from './helpers.js';
-
-const ROOT = new URL('..', import.meta.url).pathname;
-
-async function datasetOptions(page: Page): Promise<string[]> {
-  return page.getByTestId('dataset-select').locator('option').allTextContents();
-}
+import { appState, datasetOptions, openApp, sampleCheckpointFile, setSource, waitSettled, watchErrors } from './helpers.js';
 
 test('a CSV of one 4 MB line and a binary file are refused naming the reason; the datasets stay', async ({ page }) => {
   const errors = watchErrors(page);
@@ -59,13 +52,8 @@ test('a 2 GB CSV and a 2 GB .evergreen are refused by their size before the page
 
 test('an .evergreen whose carried bars were changed after its checkpoint is refused, and nothing is stored', async ({ page }) => {
   const errors = watchErrors(page);
-  const dir = mkdtempSync(join(tmpdir(), 'evergreen-e2e-hostile-'));
-  const rows = readFileSync(SAMPLE_CSV, 'utf8').trim().split('\n');
-  writeFileSync(join(dir, 'spx.csv'), `${rows.slice(0, 301).join('\n')}\n`);
-  writeFileSync(join(dir, 's.pine'), '//@version=6\nindicator("S")\nplot(ta.sma(close, 5), "SMA")\n');
-  const made = spawnSync(process.execPath, [join(ROOT, 'bin/evergreen.cjs'), 'run', 's.pine', '--data', 'spx.csv', '--save-at', '199', '--export', 'good.evergreen', '--out', 'o.json'], { cwd: dir, encoding: 'utf8' });
-  expect(made.stderr).toBe('');
-  const file = decodeCheckpointFile(new Uint8Array(readFileSync(join(dir, 'good.evergreen'))));
+  const { dir, bytes } = sampleCheckpointFile('evergreen-e2e-hostile-');
+  const file = decodeCheckpointFile(bytes);
   const dataset = file.dataset;
   if (!dataset) throw new Error('the export carries its bars');
   const close = dataset.close.slice();
